@@ -1,0 +1,39 @@
+# Warnings, sanitizers and ccache for every nzeza target.
+
+# ccache that also hits in fresh clones: paths are made relative to the source root and the
+# build directory is not hashed. Set through the launcher so it holds however the build starts.
+find_program(NZEZA_CCACHE ccache)
+if(NZEZA_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
+  set(CMAKE_CXX_COMPILER_LAUNCHER
+      env CCACHE_BASEDIR=${CMAKE_SOURCE_DIR} CCACHE_NOHASHDIR=1 CCACHE_SLOPPINESS=pch_defines,time_macros
+      ${NZEZA_CCACHE})
+endif()
+
+add_library(nzeza_warnings INTERFACE)
+target_compile_options(nzeza_warnings INTERFACE -Wall -Wextra -Wpedantic -Werror)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  # g++ 12 needs -fcoroutines implied by C++20; nothing else to add.
+endif()
+
+if(NZEZA_SANITIZER STREQUAL "asan")
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=address,undefined)
+elseif(NZEZA_SANITIZER STREQUAL "tsan")
+  # -Wno-tsan: libstdc++'s atomic_thread_fence inlined from Asio otherwise fails -Werror.
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    add_compile_options(-Wno-tsan)
+  endif()
+  add_link_options(-fsanitize=thread)
+elseif(NOT NZEZA_SANITIZER STREQUAL "")
+  message(FATAL_ERROR "NZEZA_SANITIZER must be '', 'asan' or 'tsan', not '${NZEZA_SANITIZER}'")
+endif()
+
+# nzeza_library(name SOURCES ... DEPS ...): a static library under src/ with the project's
+# warnings, include root at src/.
+function(nzeza_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(${name} PUBLIC ${ARG_DEPS} PRIVATE nzeza_warnings ${ARG_PRIVATE_DEPS})
+endfunction()

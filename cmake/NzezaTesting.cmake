@@ -1,0 +1,43 @@
+include(GoogleTest)
+
+# Aggregates the sanitizer presets build: ASan+UBSan runs the unit and integration labels,
+# TSan the concurrency suites (labels actors and concurrency).
+add_custom_target(nzeza_asan_tests)
+add_custom_target(nzeza_tsan_tests)
+
+# nzeza_test(name SOURCES ... LIBS ... LABELS ... [TIMEOUT s])
+# One GoogleTest executable; every test case becomes a CTest test (discovered when the tests
+# run, so sanitizer builds do not pay for discovery at build time) carrying the given labels.
+function(nzeza_test name)
+  cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 120)
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gmock GTest::gtest_main nzeza_warnings)
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
+  target_compile_definitions(${name} PRIVATE NZEZA_DEFAULT_FIXTURES_DIR="${NZEZA_FIXTURES_DIR}")
+  if(ARG_LABELS MATCHES "(^|;)(unit|integration)(;|$)")
+    add_dependencies(nzeza_asan_tests ${name})
+  endif()
+  if(ARG_LABELS MATCHES "(^|;)(actors|concurrency)(;|$)")
+    add_dependencies(nzeza_tsan_tests ${name})
+  endif()
+  gtest_discover_tests(${name}
+    DISCOVERY_MODE PRE_TEST
+    DISCOVERY_TIMEOUT 60
+    PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT})
+endfunction()
+
+# Adds every immediate sub-folder of `dir` that has a CMakeLists.txt, so each area owns its
+# own test list and nobody edits a shared file to add one.
+function(nzeza_add_subdirs dir)
+  file(GLOB children LIST_DIRECTORIES true RELATIVE ${CMAKE_CURRENT_SOURCE_DIR}/${dir}
+       ${CMAKE_CURRENT_SOURCE_DIR}/${dir}/*)
+  list(SORT children)
+  foreach(child IN LISTS children)
+    if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/${dir}/${child}/CMakeLists.txt)
+      add_subdirectory(${dir}/${child})
+    endif()
+  endforeach()
+endfunction()

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages nzeza builds and tests with (DESIGN.md §3).
+# Idempotent: when every package is present it returns at once without touching apt.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config ccache git
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libssl-dev
+  libsimdjson-dev libspdlog-dev libfmt-dev libtomlplusplus-dev libcli11-dev
+  libsqlite3-dev libsqlitecpp-dev libsecp256k1-dev libcrypto++-dev prometheus-cpp-dev
+  libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
+  libprotobuf-dev protobuf-compiler zlib1g-dev libzstd-dev
+  libcaf-dev clang-14 libclang-rt-14-dev clang-format clang-tidy
+  openssl ca-certificates
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

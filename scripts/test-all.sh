@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: default build with every label, ASan+UBSan on the
+# unit and integration labels, TSan on the concurrency suites, fuzz targets for a fixed
+# number of inputs with a fixed seed. Prints the time of each phase.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+JOBS=${NZEZA_JOBS:-$(nproc)}
+declare -a PHASES=()
+phase() {
+  local name=$1; shift
+  local start=$SECONDS
+  echo "=== phase: $name"
+  "$@"
+  local took=$((SECONDS - start))
+  PHASES+=("$(printf '%-28s %4ds' "$name" "$took")")
+  echo "=== phase: $name done in ${took}s"
+}
+summary() {
+  echo "=== phase times"
+  for p in "${PHASES[@]}"; do echo "  $p"; done
+}
+trap summary EXIT
+
+phase "configure default" cmake --preset default
+phase "build default" cmake --build --preset default -j "$JOBS"
+phase "test default (all labels)" ctest --preset default -j "$JOBS"
+
+if [ "${NZEZA_SKIP_SANITIZERS:-0}" != "1" ]; then
+  phase "configure asan" cmake --preset asan
+  phase "build asan" cmake --build --preset asan -j "$JOBS" --target nzeza_asan_tests
+  phase "test asan (unit|integration)" ctest --preset asan -j "$JOBS"
+
+  phase "configure tsan" cmake --preset tsan
+  phase "build tsan" cmake --build --preset tsan -j "$JOBS" --target nzeza_tsan_tests
+  phase "test tsan (concurrency|actors)" ctest --preset tsan -j "$JOBS" --no-tests=ignore
+fi
+
+if [ "${NZEZA_SKIP_FUZZ:-0}" != "1" ]; then
+  phase "configure fuzz" cmake --preset fuzz
+  phase "build fuzz" cmake --build --preset fuzz -j "$JOBS"
+  phase "run fuzz targets" scripts/run-fuzz.sh build/fuzz
+fi

@@ -32,7 +32,9 @@ class ClientIdCounter {
  public:
   explicit ClientIdCounter(std::uint64_t last_used = 0) noexcept : last_(last_used) {}
   std::uint64_t next() noexcept { return last_.fetch_add(1, std::memory_order_relaxed) + 1; }
-  [[nodiscard]] std::uint64_t last() const noexcept { return last_.load(std::memory_order_relaxed); }
+  [[nodiscard]] std::uint64_t last() const noexcept {
+    return last_.load(std::memory_order_relaxed);
+  }
 
  private:
   std::atomic<std::uint64_t> last_;
@@ -60,7 +62,8 @@ class ClientIdCodec {
   [[nodiscard]] std::string_view tag() const noexcept { return tag_; }
 
  private:
-  explicit ClientIdCodec(std::string tag, std::uint64_t tag_bits) : tag_(std::move(tag)), tag_bits_(tag_bits) {}
+  explicit ClientIdCodec(std::string tag, std::uint64_t tag_bits)
+      : tag_(std::move(tag)), tag_bits_(tag_bits) {}
   std::string tag_;
   std::uint64_t tag_bits_;  // high half of a Hyperliquid cloid
 };
@@ -92,7 +95,9 @@ class NonceSource {
  public:
   explicit NonceSource(std::uint64_t last_used = 0) noexcept : last_(last_used) {}
   std::uint64_t next(std::uint64_t now_ms) noexcept;
-  [[nodiscard]] std::uint64_t last() const noexcept { return last_.load(std::memory_order_acquire); }
+  [[nodiscard]] std::uint64_t last() const noexcept {
+    return last_.load(std::memory_order_acquire);
+  }
 
  private:
   std::atomic<std::uint64_t> last_;

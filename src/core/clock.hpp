@@ -110,8 +110,6 @@ class SystemClock final : public Clock {
   TimerId next_id_ = 1;
   std::map<Key, TimerCallback> timers_;
   std::map<TimerId, Steady::time_point> index_;
-  TimerId firing_ = 0;
-  std::condition_variable fired_cv_;
   bool stop_ = false;
   std::thread thread_;
 };

@@ -22,9 +22,9 @@ namespace nzeza {
 __extension__ typedef __int128 int128;  // plain __int128 fails under -Wpedantic -Werror
 
 enum class RoundingMode : std::uint8_t {
-  down,          // toward -infinity (floor)
-  up,            // toward +infinity (ceiling)
-  toward_zero,   // truncate
+  down,         // toward -infinity (floor)
+  up,           // toward +infinity (ceiling)
+  toward_zero,  // truncate
   away_from_zero,
   nearest,       // half away from zero
   nearest_even,  // half to even (banker's)
@@ -47,13 +47,16 @@ class Decimal {
   constexpr Decimal() noexcept = default;
 
   // From the raw count of 10^-8 units.
-  [[nodiscard]] static constexpr Decimal from_raw(std::int64_t raw) noexcept { return Decimal(raw); }
+  [[nodiscard]] static constexpr Decimal from_raw(std::int64_t raw) noexcept {
+    return Decimal(raw);
+  }
   // From an integer; error when it does not fit.
   [[nodiscard]] static Result<Decimal> from_int(std::int64_t v) noexcept;
   // mantissa * 10^-exponent (e.g. (123, 2) = 1.23); error when not exact or too large.
   [[nodiscard]] static Result<Decimal> from_scaled(std::int64_t mantissa, int exponent) noexcept;
   // Nearest representable value of a double (indicator maths → price); error for NaN/inf/range.
-  [[nodiscard]] static Result<Decimal> from_double(double v, RoundingMode mode = RoundingMode::nearest) noexcept;
+  [[nodiscard]] static Result<Decimal> from_double(
+      double v, RoundingMode mode = RoundingMode::nearest) noexcept;
 
   // Exact parse of every form venues send: "45000.50", "-3", "+1", "0.00000151", "1.51e-6",
   // "1E3", ".5", "5.", "1e+3". Refuses empty text, junk, NaN/inf, more than kScale significant
@@ -61,7 +64,8 @@ class Decimal {
   // Does not allocate unless it fails.
   [[nodiscard]] static Result<Decimal> parse(std::string_view text) noexcept;
   // Like parse but rounds extra fractional digits with `mode` instead of refusing them.
-  [[nodiscard]] static Result<Decimal> parse_rounded(std::string_view text, RoundingMode mode) noexcept;
+  [[nodiscard]] static Result<Decimal> parse_rounded(std::string_view text,
+                                                     RoundingMode mode) noexcept;
 
   [[nodiscard]] static constexpr Decimal zero() noexcept { return Decimal(0); }
   [[nodiscard]] static constexpr Decimal one() noexcept { return Decimal(kOne); }
@@ -97,10 +101,13 @@ class Decimal {
   // Checked arithmetic: an Error instead of overflow / division by zero.
   [[nodiscard]] Result<Decimal> checked_add(Decimal o) const noexcept;
   [[nodiscard]] Result<Decimal> checked_sub(Decimal o) const noexcept;
-  [[nodiscard]] Result<Decimal> checked_mul(Decimal o, RoundingMode mode = RoundingMode::nearest_even) const noexcept;
-  [[nodiscard]] Result<Decimal> checked_div(Decimal o, RoundingMode mode = RoundingMode::nearest_even) const noexcept;
+  [[nodiscard]] Result<Decimal> checked_mul(
+      Decimal o, RoundingMode mode = RoundingMode::nearest_even) const noexcept;
+  [[nodiscard]] Result<Decimal> checked_div(
+      Decimal o, RoundingMode mode = RoundingMode::nearest_even) const noexcept;
   // this * num / den in one 128-bit step (e.g. notional * bps / 10000), rounded with `mode`.
-  [[nodiscard]] Result<Decimal> checked_mul_div(Decimal num, Decimal den, RoundingMode mode) const noexcept;
+  [[nodiscard]] Result<Decimal> checked_mul_div(Decimal num, Decimal den,
+                                                RoundingMode mode) const noexcept;
 
   // Rounds to a multiple of `step` (tick or lot size); step must be > 0.
   [[nodiscard]] Result<Decimal> round_to_step(Decimal step, RoundingMode mode) const noexcept;
@@ -135,9 +142,10 @@ class Decimal {
 // Hyperliquid's price rule: at most 5 significant figures unless the price is an integer, and
 // at most (6 - sz_decimals) decimals for perpetuals, (8 - sz_decimals) for spot. Prices of
 // 100000 and above are rounded to an integer (always allowed) rather than to 5 figures.
-[[nodiscard]] Result<Decimal> round_hyperliquid_price(Decimal price, int sz_decimals, bool perpetual,
-                                                      RoundingMode mode) noexcept;
-[[nodiscard]] bool is_valid_hyperliquid_price(Decimal price, int sz_decimals, bool perpetual) noexcept;
+[[nodiscard]] Result<Decimal> round_hyperliquid_price(Decimal price, int sz_decimals,
+                                                      bool perpetual, RoundingMode mode) noexcept;
+[[nodiscard]] bool is_valid_hyperliquid_price(Decimal price, int sz_decimals,
+                                              bool perpetual) noexcept;
 
 // Decimal literal for constants and tests: "45000.5"_d. Throws on bad text (compile-time use
 // in tests and constants only, never for external input).

@@ -9,27 +9,27 @@
 namespace nzeza {
 
 enum class ErrorCode : std::uint8_t {
-  invalid_argument,     // caller passed something malformed (text, range, config key)
-  parse_error,          // input text is not in the expected format
-  overflow,             // a value does not fit the representation
-  precision,            // a value cannot be represented exactly (e.g. > 8 decimals)
-  not_found,            // unknown instrument, order, venue...
-  already_exists,       // duplicate registration
-  invalid_state,        // operation impossible in the current state (names both states)
-  timeout,              // deadline passed; the outcome may be unknown
-  cancelled,            // operation cancelled by shutdown
-  rate_limited,         // venue said 429 / too many requests
-  banned,               // venue banned us until a time (Binance 418)
-  auth_failed,          // bad key, bad signature, expired token
-  rejected,             // venue refused the request (its text is kept)
-  insufficient_balance, // not enough funds or margin
-  risk_refused,         // our own risk gate said no
-  network,              // connect refused, reset, DNS, TLS...
-  protocol,             // peer broke the protocol (bad frame, bad status)
-  circuit_open,         // circuit breaker refuses calls
-  unavailable,          // venue or component down
-  stale_data,           // data too old to act on
-  internal,             // a bug: an invariant did not hold
+  invalid_argument,      // caller passed something malformed (text, range, config key)
+  parse_error,           // input text is not in the expected format
+  overflow,              // a value does not fit the representation
+  precision,             // a value cannot be represented exactly (e.g. > 8 decimals)
+  not_found,             // unknown instrument, order, venue...
+  already_exists,        // duplicate registration
+  invalid_state,         // operation impossible in the current state (names both states)
+  timeout,               // deadline passed; the outcome may be unknown
+  cancelled,             // operation cancelled by shutdown
+  rate_limited,          // venue said 429 / too many requests
+  banned,                // venue banned us until a time (Binance 418)
+  auth_failed,           // bad key, bad signature, expired token
+  rejected,              // venue refused the request (its text is kept)
+  insufficient_balance,  // not enough funds or margin
+  risk_refused,          // our own risk gate said no
+  network,               // connect refused, reset, DNS, TLS...
+  protocol,              // peer broke the protocol (bad frame, bad status)
+  circuit_open,          // circuit breaker refuses calls
+  unavailable,           // venue or component down
+  stale_data,            // data too old to act on
+  internal,              // a bug: an invariant did not hold
 };
 
 [[nodiscard]] std::string_view to_string(ErrorCode code) noexcept;
@@ -43,7 +43,10 @@ struct Error {
   Error() = default;
   Error(ErrorCode c, std::string msg) : code(c), message(std::move(msg)) {}
   Error(ErrorCode c, std::string msg, std::string vcode, std::string vtext)
-      : code(c), message(std::move(msg)), venue_code(std::move(vcode)), venue_text(std::move(vtext)) {}
+      : code(c),
+        message(std::move(msg)),
+        venue_code(std::move(vcode)),
+        venue_text(std::move(vtext)) {}
 
   // Prefixes the message with where it happened: "config.toml: " + message.
   [[nodiscard]] Error with_context(std::string_view context) const;

@@ -7,6 +7,7 @@
 // same pair as spot too; the canonical symbol is the registry's key, not a display name.
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,8 +29,8 @@ enum class TradingStatus : std::uint8_t { trading, cancel_only, halted };
 
 // How a price is made valid before it leaves.
 enum class PriceRule : std::uint8_t {
-  tick,              // a multiple of tick_size (Binance, Coinbase, Kraken, dYdX)
-  hyperliquid_sigfig // <= 5 significant figures unless integer; <= 6|8 - sz_decimals decimals
+  tick,               // a multiple of tick_size (Binance, Coinbase, Kraken, dYdX)
+  hyperliquid_sigfig  // <= 5 significant figures unless integer; <= 6|8 - sz_decimals decimals
 };
 
 struct InstrumentId {
@@ -40,24 +41,24 @@ struct InstrumentId {
 };
 
 struct Instrument {
-  InstrumentId id;              // assigned by the registry
+  InstrumentId id;  // assigned by the registry
   Venue venue = Venue::paper;
   InstrumentKind kind = InstrumentKind::spot;
-  SymbolId symbol;              // interned canonical symbol, assigned by the registry
-  std::string canonical;        // "BTC-USD"
-  std::string venue_symbol;     // REST/order symbol: "BTCUSDT", "XXBTZUSD", "BTC", "BTC-USD"
-  std::string ws_symbol;        // market-data symbol when it differs: "btcusdt", "XBT/USD"
-  std::string base;             // "BTC"
-  std::string quote;            // "USD", "USDT", "USDC"
-  Decimal tick_size;            // price increment (> 0 for PriceRule::tick)
-  Decimal lot_size;             // size increment (> 0)
-  Decimal min_size;             // smallest order size (>= 0)
-  Decimal max_size;             // largest order size (0 = no limit)
-  Decimal min_notional;         // smallest price * size (0 = no limit)
+  SymbolId symbol;           // interned canonical symbol, assigned by the registry
+  std::string canonical;     // "BTC-USD"
+  std::string venue_symbol;  // REST/order symbol: "BTCUSDT", "XXBTZUSD", "BTC", "BTC-USD"
+  std::string ws_symbol;     // market-data symbol when it differs: "btcusdt", "XBT/USD"
+  std::string base;          // "BTC"
+  std::string quote;         // "USD", "USDT", "USDC"
+  Decimal tick_size;         // price increment (> 0 for PriceRule::tick)
+  Decimal lot_size;          // size increment (> 0)
+  Decimal min_size;          // smallest order size (>= 0)
+  Decimal max_size;          // largest order size (0 = no limit)
+  Decimal min_notional;      // smallest price * size (0 = no limit)
   PriceRule price_rule = PriceRule::tick;
   TradingStatus status = TradingStatus::trading;
   // Venue-specific ids.
-  std::optional<std::uint32_t> hyperliquid_asset;     // asset index in `meta`
+  std::optional<std::uint32_t> hyperliquid_asset;  // asset index in `meta`
   std::optional<int> hyperliquid_sz_decimals;
   std::optional<std::uint32_t> dydx_clob_pair_id;
   std::optional<int> dydx_atomic_resolution;
@@ -102,7 +103,7 @@ class InstrumentRegistry {
 
  private:
   static std::string key(Venue v, std::string_view s);
-  std::vector<Instrument> instruments_;
+  std::deque<Instrument> instruments_;  // deque: pointers handed out stay valid as it grows
   SymbolTable symbols_;
   std::unordered_map<std::string, std::uint32_t> by_venue_symbol_;  // "venue|symbol"
   std::unordered_map<std::string, std::uint32_t> by_canonical_;     // "venue|canonical"

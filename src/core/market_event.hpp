@@ -34,7 +34,9 @@ struct TradeId {
   std::uint8_t size = 0;
   [[nodiscard]] std::string_view view() const noexcept { return {chars.data(), size}; }
   [[nodiscard]] static bool assign(TradeId& out, std::string_view text) noexcept;
-  friend bool operator==(const TradeId& a, const TradeId& b) noexcept { return a.view() == b.view(); }
+  friend bool operator==(const TradeId& a, const TradeId& b) noexcept {
+    return a.view() == b.view();
+  }
 };
 
 struct Trade {
@@ -56,7 +58,15 @@ struct BookChange {
   bool last = false;
 };
 
-enum class FeedState : std::uint8_t { connecting, connected, reconnecting, circuit_open, stopped, stale, resyncing };
+enum class FeedState : std::uint8_t {
+  connecting,
+  connected,
+  reconnecting,
+  circuit_open,
+  stopped,
+  stale,
+  resyncing
+};
 [[nodiscard]] std::string_view to_string(FeedState s) noexcept;
 
 struct VenueStatus {
@@ -67,8 +77,8 @@ struct VenueStatus {
 struct MarketEvent {
   Venue venue = Venue::paper;
   InstrumentId instrument;
-  SymbolId symbol;      // canonical symbol id (for conflation by key and the reference price)
-  Timestamp venue_time; // zero when the venue gave none
+  SymbolId symbol;       // canonical symbol id (for conflation by key and the reference price)
+  Timestamp venue_time;  // zero when the venue gave none
   Timestamp receive_time;
   std::variant<Quote, Trade, BookChange, VenueStatus> body;
 

@@ -2,7 +2,7 @@
 // Symbols interned to small integer ids, so hot paths compare and index by integer.
 //
 // A SymbolTable only grows; ids are dense from 0 and stable for the table's life. intern() is
-// thread-safe; find()/name() are lock-free reads of entries that never move.
+// thread-safe; find()/name() take a shared lock; the names they return never move.
 
 #include <cstdint>
 #include <deque>
@@ -33,7 +33,9 @@ class SymbolTable {
  private:
   struct Hash {
     using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
   };
   mutable std::shared_mutex mu_;
   std::deque<std::string> names_;  // deque: references stay valid as it grows

@@ -17,9 +17,15 @@ using namespace std::chrono_literals;  // NOLINT: 5s, 100ms read better than Dur
 class Timestamp {
  public:
   constexpr Timestamp() noexcept = default;
-  [[nodiscard]] static constexpr Timestamp from_ns(std::int64_t ns) noexcept { return Timestamp(ns); }
-  [[nodiscard]] static constexpr Timestamp from_us(std::int64_t us) noexcept { return Timestamp(us * 1000); }
-  [[nodiscard]] static constexpr Timestamp from_ms(std::int64_t ms) noexcept { return Timestamp(ms * 1'000'000); }
+  [[nodiscard]] static constexpr Timestamp from_ns(std::int64_t ns) noexcept {
+    return Timestamp(ns);
+  }
+  [[nodiscard]] static constexpr Timestamp from_us(std::int64_t us) noexcept {
+    return Timestamp(us * 1000);
+  }
+  [[nodiscard]] static constexpr Timestamp from_ms(std::int64_t ms) noexcept {
+    return Timestamp(ms * 1'000'000);
+  }
   [[nodiscard]] static constexpr Timestamp from_seconds(std::int64_t s) noexcept {
     return Timestamp(s * 1'000'000'000);
   }
@@ -42,11 +48,19 @@ class Timestamp {
     return Timestamp(q * s);
   }
 
-  constexpr Timestamp& operator+=(Duration d) noexcept { ns_ += d.count(); return *this; }
-  constexpr Timestamp& operator-=(Duration d) noexcept { ns_ -= d.count(); return *this; }
+  constexpr Timestamp& operator+=(Duration d) noexcept {
+    ns_ += d.count();
+    return *this;
+  }
+  constexpr Timestamp& operator-=(Duration d) noexcept {
+    ns_ -= d.count();
+    return *this;
+  }
   friend constexpr Timestamp operator+(Timestamp t, Duration d) noexcept { return t += d; }
   friend constexpr Timestamp operator-(Timestamp t, Duration d) noexcept { return t -= d; }
-  friend constexpr Duration operator-(Timestamp a, Timestamp b) noexcept { return Duration(a.ns_ - b.ns_); }
+  friend constexpr Duration operator-(Timestamp a, Timestamp b) noexcept {
+    return Duration(a.ns_ - b.ns_);
+  }
   friend constexpr bool operator==(Timestamp, Timestamp) noexcept = default;
   friend constexpr std::strong_ordering operator<=>(Timestamp, Timestamp) noexcept = default;
 

@@ -11,9 +11,9 @@ namespace nzeza {
 
 enum class Venue : std::uint8_t { binance, coinbase, kraken, hyperliquid, dydx, paper, generic };
 
-inline constexpr std::array<Venue, 7> kAllVenues = {Venue::binance,     Venue::coinbase, Venue::kraken,
-                                                    Venue::hyperliquid, Venue::dydx,     Venue::paper,
-                                                    Venue::generic};
+inline constexpr std::array<Venue, 7> kAllVenues = {
+    Venue::binance, Venue::coinbase, Venue::kraken, Venue::hyperliquid,
+    Venue::dydx,    Venue::paper,    Venue::generic};
 
 // Lowercase name: "binance", "coinbase", "kraken", "hyperliquid", "dydx", "paper", "generic".
 [[nodiscard]] std::string_view to_string(Venue v) noexcept;
@@ -21,7 +21,9 @@ inline constexpr std::array<Venue, 7> kAllVenues = {Venue::binance,     Venue::c
 [[nodiscard]] std::optional<Venue> parse_venue(std::string_view name) noexcept;
 
 enum class Side : std::uint8_t { buy, sell };
-[[nodiscard]] constexpr Side opposite(Side s) noexcept { return s == Side::buy ? Side::sell : Side::buy; }
+[[nodiscard]] constexpr Side opposite(Side s) noexcept {
+  return s == Side::buy ? Side::sell : Side::buy;
+}
 [[nodiscard]] std::string_view to_string(Side s) noexcept;  // "buy" / "sell"
 
 }  // namespace nzeza

@@ -1,0 +1,47 @@
+#include "core/venue.hpp"
+
+#include <cctype>
+
+namespace nzeza {
+
+std::string_view to_string(Venue v) noexcept {
+  switch (v) {
+    case Venue::binance:
+      return "binance";
+    case Venue::coinbase:
+      return "coinbase";
+    case Venue::kraken:
+      return "kraken";
+    case Venue::hyperliquid:
+      return "hyperliquid";
+    case Venue::dydx:
+      return "dydx";
+    case Venue::paper:
+      return "paper";
+    case Venue::generic:
+      return "generic";
+  }
+  return "unknown";
+}
+
+std::optional<Venue> parse_venue(std::string_view name) noexcept {
+  for (Venue v : kAllVenues) {
+    const std::string_view n = to_string(v);
+    if (n.size() != name.size()) continue;
+    bool same = true;
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      if (std::tolower(static_cast<unsigned char>(name[i])) != n[i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return v;
+  }
+  return std::nullopt;
+}
+
+std::string_view to_string(Side s) noexcept {
+  return s == Side::buy ? "buy" : "sell";
+}
+
+}  // namespace nzeza

@@ -1,7 +1,7 @@
 #pragma once
 // Result<T>: a value or an Error (std::expected arrives with C++23; g++ 12 lacks it).
 
-#include <cassert>
+#include <stdexcept>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -9,6 +9,13 @@
 #include "core/error.hpp"
 
 namespace nzeza {
+
+// Thrown when a Result is read the wrong way (value of an error, error of a value): a bug in
+// the caller, reported loudly rather than undefined behaviour.
+class BadResultAccess : public std::logic_error {
+ public:
+  using std::logic_error::logic_error;
+};
 
 struct Unexpected {
   Error error;
@@ -32,15 +39,15 @@ class [[nodiscard]] Result {
   explicit operator bool() const noexcept { return ok(); }
 
   T& value() & {
-    assert(ok());
+    check_value();
     return *std::get_if<0>(&v_);
   }
   const T& value() const& {
-    assert(ok());
+    check_value();
     return *std::get_if<0>(&v_);
   }
   T&& value() && {
-    assert(ok());
+    check_value();
     return std::move(*std::get_if<0>(&v_));
   }
   T& operator*() & { return value(); }
@@ -49,11 +56,11 @@ class [[nodiscard]] Result {
   const T* operator->() const { return &value(); }
 
   const Error& error() const& {
-    assert(!ok());
+    check_error();
     return *std::get_if<1>(&v_);
   }
   Error&& error() && {
-    assert(!ok());
+    check_error();
     return std::move(*std::get_if<1>(&v_));
   }
 
@@ -63,6 +70,13 @@ class [[nodiscard]] Result {
   }
 
  private:
+  void check_value() const {
+    if (!ok())
+      throw BadResultAccess("value() of a failed Result: " + std::get_if<1>(&v_)->to_string());
+  }
+  void check_error() const {
+    if (ok()) throw BadResultAccess("error() of a successful Result");
+  }
   std::variant<T, Error> v_;
 };
 
@@ -75,15 +89,18 @@ class [[nodiscard]] Result<void> {
   [[nodiscard]] bool ok() const noexcept { return ok_; }
   explicit operator bool() const noexcept { return ok_; }
   const Error& error() const& {
-    assert(!ok_);
+    check_error();
     return err_;
   }
   Error&& error() && {
-    assert(!ok_);
+    check_error();
     return std::move(err_);
   }
 
  private:
+  void check_error() const {
+    if (ok_) throw BadResultAccess("error() of a successful Status");
+  }
   Error err_;
   bool ok_ = true;
 };

@@ -15,6 +15,13 @@ if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
   # g++ 12 needs -fcoroutines implied by C++20; nothing else to add.
 endif()
 
+if(NZEZA_FUZZ)
+  # Instrument the libraries under test for coverage and memory errors; the fuzz targets add
+  # -fsanitize=fuzzer themselves (fuzz/CMakeLists.txt).
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
 if(NZEZA_SANITIZER STREQUAL "asan")
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
   add_link_options(-fsanitize=address,undefined)

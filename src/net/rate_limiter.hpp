@@ -106,7 +106,7 @@ class RateLimiter {
     std::size_t bucket;
     double weight;
   };
-  void refill_locked(Bucket& bucket, Timestamp now);
+  static void refill_locked(Bucket& bucket, Timestamp now);
 
   Clock& clock_;
   const std::string options_name_;

@@ -1,0 +1,59 @@
+#pragma once
+// ConservativeScalping (reference §2.2): Bollinger(10, 2.0, population σ), Stochastic(7, 3)
+// %D and VWAP; needs 10 candles.
+// close < lower band and %D < 20 and close < VWAP → Buy 0.7;
+// close > upper band and %D > 80 and close > VWAP → Sell 0.7; else Hold 0.6.
+// Deviation: VWAP weights by traded size and restarts each UTC day (reference: tick counts,
+// never restarted).
+
+#include <cstddef>
+
+#include "core/result.hpp"
+#include "market/bollinger.hpp"
+#include "market/stochastic.hpp"
+#include "market/vwap.hpp"
+#include "strategy/strategy.hpp"
+
+namespace nzeza::strategy {
+
+struct ConservativeScalpingConfig {
+  std::size_t bollinger_period = 10;
+  double bollinger_k = 2.0;
+  market::SigmaKind sigma = market::SigmaKind::population;
+  std::size_t stochastic_k = 7;
+  std::size_t stochastic_d = 3;
+  Duration vwap_session = std::chrono::hours(24);
+  std::size_t min_candles = 10;
+  double stochastic_low = 20.0;
+  double stochastic_high = 80.0;
+  double signal_confidence = 0.7;
+  double hold_confidence = 0.6;
+  [[nodiscard]] Status validate() const;
+};
+
+class ConservativeScalping final : public Strategy {
+ public:
+  [[nodiscard]] static Result<ConservativeScalping> create(
+      const ConservativeScalpingConfig& config = {});
+  explicit ConservativeScalping(const ConservativeScalpingConfig& config = {});
+
+  [[nodiscard]] std::string_view name() const noexcept override { return "conservative_scalping"; }
+  void on_candle(const market::Candle& candle) noexcept override;
+  [[nodiscard]] std::optional<TradingSignal> signal() const noexcept override;
+  void reset() noexcept override;
+  [[nodiscard]] std::size_t warmup() const noexcept override;
+
+  [[nodiscard]] const market::Bollinger& bollinger() const noexcept { return bollinger_; }
+  [[nodiscard]] const market::Stochastic& stochastic() const noexcept { return stochastic_; }
+  [[nodiscard]] const market::Vwap& vwap() const noexcept { return vwap_; }
+
+ private:
+  ConservativeScalpingConfig config_;
+  market::Bollinger bollinger_;
+  market::Stochastic stochastic_;
+  market::Vwap vwap_;
+  double last_close_ = 0.0;
+  std::size_t candles_ = 0;
+};
+
+}  // namespace nzeza::strategy

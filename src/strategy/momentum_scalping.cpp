@@ -1,0 +1,73 @@
+#include "strategy/momentum_scalping.hpp"
+
+#include <string>
+
+#include "market/indicator_params.hpp"
+#include "strategy/config_checks.hpp"
+
+namespace nzeza::strategy {
+
+Status MomentumScalpingConfig::validate() const {
+  if (auto s = market::validate_period("momentum_scalping.rsi_period", rsi_period); !s) return s;
+  if (auto m = market::Macd::create(macd_fast, macd_slow, macd_signal); !m) {
+    return m.error().with_context("momentum_scalping");
+  }
+  if (auto s = check_range("momentum_scalping.oversold", oversold, 0.0, 100.0); !s) return s;
+  if (auto s = check_range("momentum_scalping.overbought", overbought, 0.0, 100.0); !s) return s;
+  if (oversold >= overbought) {
+    return fail(ErrorCode::invalid_argument,
+                "momentum_scalping.oversold (" + std::to_string(oversold) +
+                    ") must be below overbought (" + std::to_string(overbought) + ")");
+  }
+  if (auto s = check_range("momentum_scalping.signal_confidence", signal_confidence, 0.0, 1.0); !s)
+    return s;
+  return check_range("momentum_scalping.hold_confidence", hold_confidence, 0.0, 1.0);
+}
+
+Result<MomentumScalping> MomentumScalping::create(const MomentumScalpingConfig& config) {
+  if (auto s = config.validate(); !s) return s.error();
+  return MomentumScalping(config);
+}
+
+MomentumScalping::MomentumScalping(const MomentumScalpingConfig& config)
+    : config_(config),
+      rsi_(config.rsi_period, config.rsi_method),
+      macd_(config.macd_fast, config.macd_slow, config.macd_signal) {}
+
+void MomentumScalping::on_candle(const market::Candle& candle) noexcept {
+  const double close = candle.close.to_double();
+  rsi_.update(close);
+  macd_.update(close);
+  ++candles_;
+}
+
+std::optional<TradingSignal> MomentumScalping::signal() const noexcept {
+  if (candles_ < warmup()) return std::nullopt;
+  const auto rsi = rsi_.value();
+  const auto macd = macd_.value();
+  if (!rsi || !macd) return std::nullopt;
+  const double gate = config_.gate == MacdGate::histogram     ? macd->histogram
+                      : config_.gate == MacdGate::signal_line ? macd->signal
+                                                              : macd->line;
+  if (*rsi < config_.oversold && gate > 0.0)
+    return TradingSignal{SignalKind::buy, config_.signal_confidence};
+  if (*rsi > config_.overbought && gate < 0.0) {
+    return TradingSignal{SignalKind::sell, config_.signal_confidence};
+  }
+  return TradingSignal{SignalKind::hold, config_.hold_confidence};
+}
+
+void MomentumScalping::reset() noexcept {
+  rsi_.reset();
+  macd_.reset();
+  candles_ = 0;
+}
+
+std::size_t MomentumScalping::warmup() const noexcept {
+  std::size_t w = config_.min_candles;
+  if (w < macd_.warmup()) w = macd_.warmup();
+  if (w < config_.rsi_period + 1) w = config_.rsi_period + 1;
+  return w;
+}
+
+}  // namespace nzeza::strategy

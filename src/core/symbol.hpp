@@ -24,6 +24,18 @@ struct SymbolId {
 
 class SymbolTable {
  public:
+  SymbolTable() = default;
+  // Moving is for building a table and handing it over; not concurrent with other calls.
+  SymbolTable(SymbolTable&& other) noexcept
+      : names_(std::move(other.names_)), ids_(std::move(other.ids_)) {}
+  SymbolTable& operator=(SymbolTable&& other) noexcept {
+    names_ = std::move(other.names_);
+    ids_ = std::move(other.ids_);
+    return *this;
+  }
+  SymbolTable(const SymbolTable&) = delete;
+  SymbolTable& operator=(const SymbolTable&) = delete;
+
   SymbolId intern(std::string_view name);
   [[nodiscard]] std::optional<SymbolId> find(std::string_view name) const;
   // The name of a valid id of this table; empty for an invalid one.

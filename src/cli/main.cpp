@@ -1,0 +1,21 @@
+// nzeza: the command-line entry point. Each subcommand lives in its own file.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/run_command.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "nzeza: automated multi-exchange crypto trading server (paper trading unless --live)"};
+  app.require_subcommand(1);
+  int exit_code = 0;
+  auto* version = app.add_subcommand("version", "Print the version");
+  version->callback([] { std::cout << "nzeza 0.1.0\n"; });
+  nzeza::cli::add_run_command(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return exit_code;
+}

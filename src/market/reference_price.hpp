@@ -38,7 +38,7 @@ struct ReferencePriceConfig {
   Duration max_age = std::chrono::seconds(5);         // default per-venue limit
   std::array<Duration, kVenueCount> venue_max_age{};  // zero → max_age (indexed by Venue)
   Decimal mad_k = Decimal::from_raw(3 * Decimal::kOne);
-  Decimal min_mad_fraction = Decimal::from_raw(10'000);  // 0.0001 = 1 bp of the median
+  Decimal min_mad_fraction = Decimal::from_raw(50'000);  // 0.0005 = 5 bp of the median
   std::size_t min_venues = 1;
 
   [[nodiscard]] Status validate() const;

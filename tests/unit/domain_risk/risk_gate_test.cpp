@@ -605,6 +605,25 @@ TEST(RiskConfigTest, validation_names_the_offending_field) {
   EXPECT_FALSE(RiskGate::create(c).ok());
 }
 
+TEST(RiskConfigTest, reconfigure_refuses_invalid_config_and_keeps_trade_history) {
+  auto gate = make_gate();
+  for (int i = 0; i < 3; ++i) gate.record_trade(kNoon - std::chrono::minutes(i));
+  RiskConfig bad = whitelisted_config();
+  bad.max_total_positions = 0;
+  const auto st = gate.reconfigure(bad);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().message,
+            "risk config: max_total_positions must be >= max_positions_per_symbol");
+  EXPECT_EQ(gate.config().max_total_positions, 5u);  // old config still in force
+  RiskConfig tighter = whitelisted_config();
+  tighter.max_trades_per_hour = 3;
+  ASSERT_TRUE(gate.reconfigure(tighter).ok());
+  EXPECT_EQ(gate.trades_in_last_hour(kNoon), 3u);
+  const Instrument btc = spot_btc();
+  EXPECT_EQ(reason_of(gate.evaluate(buy_btc(btc), healthy_context(), kNoon)),
+            RiskRefusalReason::hourly_trade_limit);
+}
+
 TEST(RiskRefusalTest, maps_reasons_to_core_error_codes) {
   EXPECT_EQ((RiskRefusal{RiskRefusalReason::insufficient_balance, "x"}.to_error().code),
             ErrorCode::insufficient_balance);

@@ -356,9 +356,10 @@ Result<OrderTransition> Order::on(const VenueOrderReport& r) {
     if (!late_fill_completion) return refuse(target, event);
   }
 
-  const bool quantities_changed = new_cum != reported_cum_;
+  // Observable change: the filled quantity moved (a lagging report only updates bookkeeping).
+  const bool quantities_changed = new_filled != filled_quantity();
   const bool id_changed = !r.venue_order_id.empty() && venue_order_id_.empty();
-  if (quantities_changed) {
+  if (new_cum != reported_cum_) {
     reported_cum_ = new_cum;
     if (r.average_price) reported_avg_ = r.average_price;
   }

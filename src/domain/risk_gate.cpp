@@ -37,9 +37,10 @@ RiskDecision refuse(RiskRefusalReason reason, std::string message) {
   return RiskDecision{RiskRefusal{reason, std::move(message)}};
 }
 
-std::string halt_text(const HaltState& h) {
+std::string halt_text(const HaltState& h, bool lifts_at_midnight) {
   return "trading halted since " + h.since.to_iso8601() + ": " + h.detail +
-         "; an explicit reset is required";
+         (lifts_at_midnight ? "; lifts at the next UTC day or on an explicit reset"
+                            : "; an explicit reset is required");
 }
 
 }  // namespace
@@ -273,8 +274,13 @@ RiskDecision RiskGate::evaluate(const RiskRequest& r, const RiskContext& c, Time
                       config_.max_order_notional.to_string());
   }
   // 12-13. Latched halts.
-  if (daily_halt_) return refuse(RiskRefusalReason::daily_loss_halt, halt_text(*daily_halt_));
-  if (drawdown_halt_) return refuse(RiskRefusalReason::drawdown_halt, halt_text(*drawdown_halt_));
+  if (daily_halt_) {
+    return refuse(RiskRefusalReason::daily_loss_halt,
+                  halt_text(*daily_halt_, config_.reset_daily_loss_at_utc_midnight));
+  }
+  if (drawdown_halt_) {
+    return refuse(RiskRefusalReason::drawdown_halt, halt_text(*drawdown_halt_, false));
+  }
 
   // 14. Balance: spot pays in full (a sell needs the coins: no shorting on spot); a perpetual
   // needs notional / leverage of free collateral.

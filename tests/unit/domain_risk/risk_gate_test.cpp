@@ -456,8 +456,9 @@ TEST_F(RiskGateTest, daily_loss_halt_lifts_at_next_utc_day_when_configured) {
   loss.daily_pnl = "-600"_d;
   gate.observe(loss, kNoon);
   // 23:59:59.999999999 the same day: still halted.
-  EXPECT_EQ(reason_of(gate.evaluate(buy_btc(btc_), ctx_, kNoon + 12h - 1ns)),
-            RiskRefusalReason::daily_loss_halt);
+  const auto d = gate.evaluate(buy_btc(btc_), ctx_, kNoon + 12h - 1ns);
+  EXPECT_EQ(reason_of(d), RiskRefusalReason::daily_loss_halt);
+  EXPECT_TRUE(contains(message_of(d), "; lifts at the next UTC day or on an explicit reset"));
   // 00:00 UTC the next day, with the new day's PnL flat: lifted.
   EXPECT_TRUE(gate.evaluate(buy_btc(btc_), ctx_, kNoon + 12h).approved());
   EXPECT_FALSE(gate.halt(HaltKind::daily_loss).has_value());

@@ -45,7 +45,7 @@ Result<SimulatedMarket> SimulatedMarket::create(Clock& clock, const InstrumentRe
     s.params = p;
     s.log_price = std::log(rounded->to_double());
     s.last = *rounded;
-    states.push_back(std::move(s));
+    states.push_back(s);
   }
   return SimulatedMarket(clock, config, std::move(sink), std::move(states));
 }

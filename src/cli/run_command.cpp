@@ -55,7 +55,10 @@ Result<std::vector<app::SimulatedInstrument>> build_instruments(const RunOptions
     }
     if (spec == nullptr) {
       std::string known;
-      for (const auto& s : kPaperSpecs) known += std::string(known.empty() ? "" : ", ") + s.symbol;
+      for (const auto& s : kPaperSpecs) {
+        if (!known.empty()) known += ", ";
+        known += s.symbol;
+      }
       return Error{ErrorCode::invalid_argument,
                    "--symbols: unknown paper symbol '" + sym + "' (known: " + known + ")"};
     }

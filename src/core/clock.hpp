@@ -69,7 +69,7 @@ class ManualClock final : public Clock {
  private:
   struct Key {
     Timestamp deadline;
-    TimerId id;
+    TimerId id = 0;
     auto operator<=>(const Key&) const = default;
   };
   bool pop_due(Timestamp limit, TimerCallback& out);
@@ -100,7 +100,7 @@ class SystemClock final : public Clock {
   using Steady = std::chrono::steady_clock;
   struct Key {
     Steady::time_point deadline;
-    TimerId id;
+    TimerId id = 0;
     auto operator<=>(const Key&) const = default;
   };
   void run();

@@ -400,9 +400,10 @@ Result<Decimal> Decimal::checked_div(Decimal o, RoundingMode mode) const noexcep
 
 Result<Decimal> Decimal::checked_mul_div(Decimal num, Decimal den,
                                          RoundingMode mode) const noexcept {
-  if (den.raw_ == 0)
+  if (den.raw_ == 0) {
     return Error{ErrorCode::invalid_argument,
                  "mul_div of " + to_string() + " by a zero denominator"};
+  }
   const int128 r = div_round(static_cast<int128>(raw_) * num.raw_, den.raw_, mode);
   if (!fits(r))
     return overflow_error(to_string() + " * " + num.to_string() + " / " + den.to_string());

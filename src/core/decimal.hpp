@@ -19,7 +19,8 @@
 
 namespace nzeza {
 
-__extension__ typedef __int128 int128;  // plain __int128 fails under -Wpedantic -Werror
+__extension__ typedef __int128
+    int128;  // NOLINT(modernize-use-using): plain __int128 fails -Wpedantic
 
 enum class RoundingMode : std::uint8_t {
   down,         // toward -infinity (floor)

@@ -40,9 +40,10 @@ Status Instrument::validate() const {
     return field_error(*this, "tick_size", "must be > 0, got " + tick_size.to_string());
   }
   if (price_rule == PriceRule::hyperliquid_sigfig) {
-    if (!hyperliquid_sz_decimals)
+    if (!hyperliquid_sz_decimals) {
       return field_error(*this, "hyperliquid_sz_decimals",
                          "is required by the Hyperliquid price rule");
+    }
     const int max = kind == InstrumentKind::perpetual ? 6 : 8;
     if (*hyperliquid_sz_decimals < 0 || *hyperliquid_sz_decimals > max) {
       return field_error(*this, "hyperliquid_sz_decimals",

@@ -128,7 +128,11 @@ Result<Duration> RateLimiter::reserve(std::string_view endpoint_class, double we
     return fail(ErrorCode::banned,
                 where + " is banned by the venue until " + banned_until_.to_iso8601());
   }
-  Duration wait = now < retry_after_until_ ? retry_after_until_ - now : Duration::zero();
+  // Each bucket serves its reservations in order: a new one is sent no earlier than the
+  // bucket's last one (updated_at may lie in the future), and its tokens are taken at its send
+  // time. Taking them at reservation time instead would let a request held back (by another
+  // pool or a Retry-After) leave its pool refilling meanwhile, and others would burst into it.
+  Timestamp send_at = std::max(now, retry_after_until_);
   for (const Use& use : endpoint->second) {
     Bucket& bucket = buckets_[use.bucket];
     refill_locked(bucket, now);
@@ -140,21 +144,28 @@ Result<Duration> RateLimiter::reserve(std::string_view endpoint_class, double we
                       number_text(bucket.config.capacity) + " of bucket '" + bucket.config.name +
                       "'");
     }
-    const double after = bucket.level - weight;
-    if (after >= 0) continue;
+    const Timestamp ready = std::max(now, bucket.updated_at);
+    if (bucket.level >= weight) {
+      send_at = std::max(send_at, ready);
+      continue;
+    }
     if (bucket.config.refill_per_second <= 0) {
       return fail(ErrorCode::rate_limited,
                   where + ": bucket '" + bucket.config.name + "' is exhausted and does not refill");
     }
-    wait = std::max(wait, refill_time(-after, bucket.config.refill_per_second));
+    send_at = std::max(send_at,
+                       ready + refill_time(weight - bucket.level, bucket.config.refill_per_second));
   }
+  const Duration wait = send_at - now;
   if (wait > max_wait_) {
     return fail(ErrorCode::rate_limited,
                 where + ": endpoint class '" + std::string(endpoint_class) + "' would wait " +
                     seconds_text(wait) + " (max " + seconds_text(max_wait_) + ")");
   }
   for (const Use& use : endpoint->second) {
-    buckets_[use.bucket].level -= use.weight * weight_multiplier;
+    Bucket& bucket = buckets_[use.bucket];
+    refill_locked(bucket, send_at);
+    bucket.level -= use.weight * weight_multiplier;
   }
   return wait;
 }
@@ -176,6 +187,8 @@ bool RateLimiter::on_server_usage(std::string_view bucket_name, double used) {
   auto it = std::find_if(buckets_.begin(), buckets_.end(),
                          [&](const Bucket& b) { return b.config.name == bucket_name; });
   if (it == buckets_.end()) return false;
+  // Applied at the bucket's own time (after its queued reservations): an approximation that
+  // can only make us slower, never faster.
   refill_locked(*it, clock_.now());
   it->level = std::min(it->level, it->config.capacity - used);
   return true;
@@ -189,9 +202,14 @@ Result<double> RateLimiter::available(std::string_view bucket_name) const {
     return fail(ErrorCode::not_found, "rate limiter '" + options_name_ + "': unknown bucket '" +
                                           std::string(bucket_name) + "'");
   }
+  // Expressed at `now`: a bucket whose state lies in the future (queued reservations) reports
+  // the refill still to come as a debt.
+  const Timestamp now = clock_.now();
   Bucket copy = *it;
-  refill_locked(copy, clock_.now());
-  return copy.level;
+  refill_locked(copy, now);
+  if (copy.updated_at <= now) return copy.level;
+  return copy.level - copy.config.refill_per_second *
+                          std::chrono::duration<double>(copy.updated_at - now).count();
 }
 
 Timestamp RateLimiter::banned_until() const {

@@ -10,16 +10,20 @@
 //                 ORDERS_1D 1}; class "depth" = {REQUEST_WEIGHT 5}, ...
 //   Kraken:       the decaying call counter (max 15/20, decays 0.33/s or 0.5/s) is a bucket with
 //                 capacity = max counter and refill = decay rate.
-// Venues that count in fixed windows (Binance) are approximated by a bucket refilling at
-// capacity/window: it never allows more than capacity + refill over any interval, and the
-// server's own count (on_server_usage) tightens ours.
+// A bucket allows at most capacity + refill * W over any interval of length W. A venue counting
+// in fixed windows (Binance: L per window W) is therefore safe with capacity + refill * W <= L,
+// e.g. capacity L/2 and refill L/(2W). Configured with capacity L and refill L/W (as above), a
+// bucket may send up to 2L within one aligned window unless the server's own count
+// (on_server_usage, sent with every REST response) tightens ours — which it does in practice.
 //
-// reserve() takes the tokens from every bucket of the class atomically and says how long the
-// caller must wait before sending (0 = now). Buckets may go negative: a later reservation sees
-// the debt and waits longer, so reservations are served in the order they were made (fair, no
-// starvation), and at any send time the weight sent over any interval [t0, t1] stays within
-// capacity + refill * (t1 - t0) per bucket. A reservation whose wait would exceed max_wait is
-// refused with rate_limited and takes nothing.
+// reserve() says how long the caller must wait before sending (0 = now) and commits the send
+// at that time in every bucket of the class, atomically. Each bucket serves its reservations in
+// the order they were made (fair, no starvation) and takes a reservation's tokens at its send
+// time, so over any interval [t0, t1] of send times a bucket sends at most
+// capacity + refill * (t1 - t0), even when a request is held back by another pool or a
+// Retry-After. The price of that order: a request queued behind one that waits for another pool
+// waits too (head-of-line). A reservation whose wait would exceed max_wait is refused with
+// rate_limited and takes nothing.
 //
 // Venue feedback: on_retry_after (HTTP 429 Retry-After) holds every request until now + d;
 // on_banned_until (Binance 418) refuses every reservation with `banned` until that time, then
@@ -86,8 +90,8 @@ class RateLimiter {
   // unknown bucket or a negative/non-finite `used`.
   bool on_server_usage(std::string_view bucket, double used);
 
-  // Tokens available in `bucket` now (negative while reservations are queued); not_found if
-  // unknown.
+  // Tokens available in `bucket` now: negative while reservations are queued (the refill they
+  // are waiting for); not_found if unknown.
   [[nodiscard]] Result<double> available(std::string_view bucket) const;
   // Zero Timestamp when not banned.
   [[nodiscard]] Timestamp banned_until() const;
@@ -99,8 +103,8 @@ class RateLimiter {
  private:
   struct Bucket {
     BucketConfig config;
-    double level = 0;      // tokens now (may be negative: queued reservations)
-    Timestamp updated_at;  // time `level` was computed for
+    double level = 0;      // tokens at updated_at (negative only after on_server_usage)
+    Timestamp updated_at;  // time of `level`: now, or the send time of the last reservation
   };
   struct Use {
     std::size_t bucket;

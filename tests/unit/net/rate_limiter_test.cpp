@@ -248,5 +248,31 @@ TEST(RateLimiter, reservations_are_served_in_order_across_classes_sharing_a_pool
   EXPECT_EQ(*limiter.reserve("small"), 600ms);
 }
 
+TEST(RateLimiter, a_request_held_by_another_pool_takes_its_tokens_when_it_is_sent) {
+  // Pool a is plentiful, pool b scarce. A request on both that waits 10 s for b must not leave a
+  // refilling while it waits: at its send time a holds exactly capacity for everyone.
+  ManualClock clock;
+  RateLimiter limiter(clock, {{"a", 60, 5}, {"b", 1, 0.1}}, RateLimiterOptions{.max_wait = 1min});
+  ASSERT_TRUE(limiter.add_endpoint("ab", {{"a", 10}, {"b", 1}}));
+  ASSERT_TRUE(limiter.add_endpoint("a", {{"a", 1}}));
+  EXPECT_EQ(*limiter.reserve("ab"), Duration::zero());
+  EXPECT_EQ(*limiter.reserve("ab"), 10s);
+  clock.advance(10s);
+  // a is full again (60); the held request takes 10 at t = 10 s, leaving 50 for the others.
+  for (int i = 0; i < 50; ++i) ASSERT_EQ(*limiter.reserve("a"), Duration::zero()) << i;
+  EXPECT_EQ(*limiter.reserve("a"), 200ms);
+}
+
+TEST(RateLimiter, tokens_do_not_pile_up_behind_a_retry_after_hold) {
+  ManualClock clock;
+  RateLimiter limiter(clock, {{"w", 10, 1}}, RateLimiterOptions{.max_wait = 1min});
+  ASSERT_TRUE(limiter.add_endpoint("e", {{"w", 1}}));
+  limiter.on_retry_after(5s);
+  // All held until t = 5 s; the bucket (full, capped at 10) lets 10 go then, not 10 + 5.
+  for (int i = 0; i < 10; ++i) ASSERT_EQ(*limiter.reserve("e"), 5s) << i;
+  EXPECT_EQ(*limiter.reserve("e"), 6s);
+  EXPECT_NEAR(limiter.available("w").value(), -6, 1e-9);
+}
+
 }  // namespace
 }  // namespace nzeza::net

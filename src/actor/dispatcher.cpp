@@ -1,0 +1,94 @@
+#include "actor/dispatcher.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "actor/cell.hpp"
+
+namespace nzeza::actor {
+namespace asio = boost::asio;
+
+struct Dispatcher::Impl {
+  explicit Impl(unsigned threads) : ioc(static_cast<int>(threads == 0 ? 1 : threads)) {}
+  asio::io_context ioc;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
+  std::vector<std::thread> threads;
+};
+
+namespace {
+// The turn chain running on this thread: its dispatcher and the actor to run next.
+struct Chain {
+  Dispatcher* owner;
+  std::shared_ptr<CellBase> next;
+};
+thread_local Chain* tl_chain = nullptr;
+}  // namespace
+
+Dispatcher::Dispatcher(std::string name, unsigned threads)
+    : name_(std::move(name)), threads_(threads), impl_(std::make_unique<Impl>(threads)) {
+  if (threads == 0) return;
+  impl_->guard.emplace(asio::make_work_guard(impl_->ioc));
+  impl_->threads.reserve(threads);
+  for (unsigned i = 0; i < threads; ++i) impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+}
+
+Dispatcher::~Dispatcher() {
+  stop();
+}
+
+void Dispatcher::stop() {
+  if (impl_->guard) impl_->guard.reset();
+  impl_->ioc.stop();
+  for (auto& t : impl_->threads)
+    if (t.joinable()) t.join();
+  impl_->threads.clear();
+}
+
+asio::io_context& Dispatcher::io_context() noexcept {
+  return impl_->ioc;
+}
+
+void Dispatcher::schedule(std::shared_ptr<CellBase> cell) {
+  Chain* chain = tl_chain;
+  if (chain != nullptr && chain->owner == this && !chain->next) {
+    chain->next = std::move(cell);
+    return;
+  }
+  post(std::move(cell));
+}
+
+void Dispatcher::post(std::shared_ptr<CellBase> cell) {
+  asio::post(impl_->ioc, [this, c = std::move(cell)]() mutable { run_chain(std::move(c)); });
+}
+
+void Dispatcher::run_chain(std::shared_ptr<CellBase> cell) {
+  Chain chain{this, nullptr};
+  Chain* const saved = tl_chain;
+  tl_chain = &chain;
+  for (int hops = 0;; ++hops) {
+    cell->run();
+    if (!chain.next) break;
+    if (hops >= kMaxChain) {
+      post(std::move(chain.next));
+      break;
+    }
+    cell = std::move(chain.next);
+  }
+  tl_chain = saved;
+}
+
+std::size_t Dispatcher::poll() {
+  std::size_t total = 0;
+  for (;;) {
+    impl_->ioc.restart();
+    const std::size_t n = impl_->ioc.poll();
+    total += n;
+    if (n == 0) return total;
+  }
+}
+
+}  // namespace nzeza::actor

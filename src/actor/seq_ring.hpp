@@ -1,0 +1,50 @@
+#pragma once
+// SeqRing<T>: a growable ring addressed by absolute sequence numbers (seq & mask), so a position
+// handed out by push() stays valid while the ring grows — conflation finds a queued message by
+// its sequence number in O(1). Not thread-safe: the owning mailbox's lock guards it.
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+namespace nzeza::actor {
+
+template <typename T>
+class SeqRing {
+ public:
+  explicit SeqRing(std::size_t initial = 16)
+      : buf_(std::bit_ceil(initial < 2 ? std::size_t{2} : initial)), mask_(buf_.size() - 1) {}
+
+  [[nodiscard]] bool empty() const noexcept { return head_ == tail_; }
+  [[nodiscard]] std::size_t span() const noexcept {
+    return static_cast<std::size_t>(tail_ - head_);
+  }
+  [[nodiscard]] std::uint64_t head() const noexcept { return head_; }
+  [[nodiscard]] std::uint64_t tail() const noexcept { return tail_; }
+  T& at(std::uint64_t seq) noexcept { return buf_[seq & mask_]; }
+  T& front() noexcept { return at(head_); }
+  void pop_front() noexcept { ++head_; }  // the caller has already moved the value out
+
+  std::uint64_t push(T&& v) {
+    if (span() == buf_.size()) grow();
+    at(tail_) = std::move(v);
+    return tail_++;
+  }
+
+ private:
+  void grow() {
+    std::vector<T> bigger(buf_.size() * 2);
+    const std::uint64_t mask = bigger.size() - 1;
+    for (std::uint64_t s = head_; s != tail_; ++s) bigger[s & mask] = std::move(buf_[s & mask_]);
+    buf_.swap(bigger);
+    mask_ = mask;
+  }
+  std::vector<T> buf_;
+  std::uint64_t mask_;
+  std::uint64_t head_ = 0;
+  std::uint64_t tail_ = 0;
+};
+
+}  // namespace nzeza::actor

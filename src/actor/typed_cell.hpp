@@ -1,0 +1,295 @@
+#pragma once
+// TypedCell<Ms...>: an actor's bounded mailbox for exactly the messages Ms, with the overflow
+// policies of MailboxOptions. The hot path is one short critical section per push and one per
+// batch of up to kMaxBatch messages taken by the actor's turn.
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <exception>
+#include <typeindex>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "actor/ask_state.hpp"
+#include "actor/cell.hpp"
+#include "actor/messages.hpp"
+#include "actor/seq_ring.hpp"
+#include "actor/system_core.hpp"
+
+namespace nzeza::actor {
+
+template <typename M>
+using SlotOf = std::conditional_t<Request<M>, AskSlot<M>, M>;
+
+template <typename... Ms>
+class TypedCell : public CellBase {
+  static_assert(sizeof...(Ms) > 0, "an actor accepts at least one message type");
+  static_assert(distinct_v<Ms...>, "an actor's message list names a type twice");
+
+ public:
+  using Envelope = std::variant<std::monostate, SlotOf<Ms>...>;
+  static constexpr std::size_t kMaxBatch = 64;
+
+  explicit TypedCell(CellInit init)
+      : CellBase(init), ring_(std::min<std::size_t>(init.options.mailbox.capacity, 64)) {
+    const MailboxOptions& mo = init.options.mailbox;
+    const std::array<std::type_index, sizeof...(Ms)> types{std::type_index(typeid(Ms))...};
+    for (std::size_t i = 0; i < types.size(); ++i) {
+      rules_[i].policy = mo.policy;
+      for (const auto& r : mo.rules) {
+        if (r.type != types[i]) continue;
+        rules_[i].policy = r.policy;
+        rules_[i].key = r.key;
+      }
+      if (rules_[i].key) any_conflate_ = true;
+    }
+    batch_.reserve(kMaxBatch);
+  }
+
+  // Offers a message of type M. Moves from `slot` only when it is accepted.
+  template <typename M>
+  Offer offer(SlotOf<M>& slot, std::uint64_t* epoch = nullptr) {
+    constexpr std::size_t kI = index_of<M, Ms...>();
+    const Rule& rule = rules_[kI];
+    Envelope evicted;  // destroyed after the lock is released (it may complete an ask)
+    bool wake = false;
+    bool dropped = false;
+    bool conflated = false;
+    {
+      std::lock_guard lock(mu_);
+      if (!accepting_) return Offer::dead;
+      if (rule.key) {
+        const std::uint64_t key = rule.key(&slot);
+        auto it = conflate_.find(ConflateKey{kI, key});
+        if (it != conflate_.end()) {
+          Envelope& old = ring_.at(it->second);
+          evicted = std::move(old);
+          old.template emplace<0>();
+          --live_;
+          conflated = true;
+        } else if (live_ >= capacity_) {
+          pop_live_locked(evicted);
+          dropped = true;
+        }
+        conflate_[ConflateKey{kI, key}] =
+            ring_.push(Envelope(std::in_place_index<kI + 1>, std::move(slot)));
+        ++live_;
+        if (ring_.span() > 2 * live_ + 64) compact_locked();
+      } else if (live_ < capacity_) {
+        ring_.push(Envelope(std::in_place_index<kI + 1>, std::move(slot)));
+        ++live_;
+      } else {
+        switch (rule.policy) {
+          case OverflowPolicy::reject:
+            return Offer::rejected;
+          case OverflowPolicy::block:
+            if (epoch != nullptr) *epoch = space_epoch_;
+            return Offer::full;
+          case OverflowPolicy::drop_oldest:
+          case OverflowPolicy::conflate:  // no key for this type: behaves as drop_oldest
+            pop_live_locked(evicted);
+            dropped = true;
+            ring_.push(Envelope(std::in_place_index<kI + 1>, std::move(slot)));
+            ++live_;
+            break;
+        }
+      }
+      metrics_->depth.store(live_, std::memory_order_relaxed);
+      if (!scheduled_ && user_runnable_) {
+        scheduled_ = true;
+        wake = true;
+      }
+    }
+    if (dropped) {
+      metrics_->dropped.fetch_add(1, std::memory_order_relaxed);
+      fail_ask(evicted, ErrorCode::rejected, "dropped from a full mailbox (drop oldest)");
+    }
+    if (conflated) metrics_->conflated.fetch_add(1, std::memory_order_relaxed);
+    if (wake) schedule();
+    return Offer::accepted;
+  }
+
+ protected:
+  // Handles one message with the behaviour (BehaviorCell). May throw: the failure is the actor's.
+  virtual void handle(Envelope& e) = 0;
+
+  DrainResult drain_user(std::size_t budget) final {
+    DrainResult result;
+    std::size_t done = 0;
+    while (done < budget) {
+      if (batch_pos_ == batch_.size()) {
+        batch_.clear();
+        batch_pos_ = 0;
+        std::vector<UniqueFunction<void()>> waiters;
+        {
+          std::lock_guard lock(mu_);
+          const std::size_t want = std::min(budget - done, kMaxBatch);
+          while (batch_.size() < want && pop_live_locked(batch_)) {
+          }
+          if (!batch_.empty()) {
+            ++space_epoch_;
+            if (!space_waiters_.empty()) waiters.swap(space_waiters_);
+          }
+          metrics_->depth.store(live_, std::memory_order_relaxed);
+        }
+        for (auto& w : waiters) w();
+        if (batch_.empty()) break;
+      }
+      if (kill_flag_.load(std::memory_order_relaxed)) break;  // a kill overtakes the batch
+      Envelope& env = batch_[batch_pos_];
+      const bool sample = (++sample_tick_ & (kSampleEvery - 1)) == 0;
+      const auto t0 =
+          sample ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+      try {
+        handle(env);
+      } catch (const std::exception& e) {
+        result = DrainResult{true, e.what()};
+      } catch (...) {
+        result = DrainResult{true, "non-std exception"};
+      }
+      if (sample) {
+        const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                            std::chrono::steady_clock::now() - t0)
+                            .count();
+        metrics_->record_processing(static_cast<std::uint64_t>(ns));
+      }
+      if (result.failed) {
+        fail_ask(env, ErrorCode::internal,
+                 "actor '" + name() + "' failed handling the request: " + result.reason);
+        ++batch_pos_;
+        break;
+      }
+      ++batch_pos_;
+      ++done;
+    }
+    if (done > 0) metrics_->processed.fetch_add(done, std::memory_order_relaxed);
+    return result;
+  }
+
+  [[nodiscard]] bool user_pending_locked() const noexcept final {
+    return live_ > 0 || batch_pos_ < batch_.size();
+  }
+
+  std::size_t discard_user() final {
+    std::vector<Envelope> dropped;
+    {
+      std::lock_guard lock(mu_);
+      while (pop_live_locked(dropped)) {
+      }
+      conflate_.clear();
+      metrics_->depth.store(0, std::memory_order_relaxed);
+    }
+    for (std::size_t i = batch_pos_; i < batch_.size(); ++i)
+      dropped.push_back(std::move(batch_[i]));
+    batch_.clear();
+    batch_pos_ = 0;
+    for (auto& e : dropped)
+      fail_ask(e, ErrorCode::unavailable,
+               "actor '" + name() + "' stopped before handling the request");
+    metrics_->dead_letters.fetch_add(dropped.size(), std::memory_order_relaxed);
+    return dropped.size();
+  }
+
+ private:
+  struct Rule {
+    OverflowPolicy policy = OverflowPolicy::reject;
+    MailboxOptions::KeyFn key;
+  };
+  struct ConflateKey {
+    std::size_t index;
+    std::uint64_t key;
+    bool operator==(const ConflateKey&) const = default;
+  };
+  struct ConflateHash {
+    std::size_t operator()(const ConflateKey& k) const noexcept {
+      return std::hash<std::uint64_t>{}(k.key * 0x9E3779B97F4A7C15ULL + k.index);
+    }
+  };
+
+  static void fail_ask(Envelope& e, ErrorCode code, const std::string& why) {
+    std::visit(
+        [&](auto& item) {
+          using T = std::decay_t<decltype(item)>;
+          if constexpr (is_ask_slot_v<T>) {
+            if (item.state) {
+              auto st = std::move(item.state);
+              st->complete(Error(code, why));
+            }
+          }
+        },
+        e);
+  }
+
+  // Moves the oldest live message out of the ring (into `out`). Lock held.
+  bool pop_live_locked(Envelope& out) {
+    while (!ring_.empty()) {
+      const std::uint64_t seq = ring_.head();
+      Envelope& e = ring_.front();
+      ring_.pop_front();
+      if (e.index() == 0) continue;  // a slot emptied by conflation
+      if (any_conflate_) unindex_locked(e, seq);
+      out = std::move(e);
+      e.template emplace<0>();
+      --live_;
+      return true;
+    }
+    return false;
+  }
+  bool pop_live_locked(std::vector<Envelope>& out) {
+    Envelope e;
+    if (!pop_live_locked(e)) return false;
+    out.push_back(std::move(e));
+    return true;
+  }
+
+  void unindex_locked(const Envelope& e, std::uint64_t seq) {
+    const std::size_t i = e.index() - 1;
+    if (!rules_[i].key) return;
+    const std::uint64_t key = key_of(e);
+    auto it = conflate_.find(ConflateKey{i, key});
+    if (it != conflate_.end() && it->second == seq) conflate_.erase(it);
+  }
+
+  std::uint64_t key_of(const Envelope& e) const {
+    return std::visit(
+        [&](const auto& item) -> std::uint64_t {
+          using T = std::decay_t<decltype(item)>;
+          if constexpr (std::is_same_v<T, std::monostate>) {
+            return 0;
+          } else {
+            return rules_[e.index() - 1].key(&item);
+          }
+        },
+        e);
+  }
+
+  // Squeezes out the holes conflation left, re-indexing the conflated keys. Lock held.
+  void compact_locked() {
+    SeqRing<Envelope> fresh(live_ + 16);
+    conflate_.clear();
+    while (!ring_.empty()) {
+      Envelope& e = ring_.front();
+      ring_.pop_front();
+      if (e.index() == 0) continue;
+      const std::size_t i = e.index() - 1;
+      const bool keyed = static_cast<bool>(rules_[i].key);
+      const std::uint64_t key = keyed ? key_of(e) : 0;
+      const std::uint64_t seq = fresh.push(std::move(e));
+      if (keyed) conflate_[ConflateKey{i, key}] = seq;
+    }
+    ring_ = std::move(fresh);
+  }
+
+  std::array<Rule, sizeof...(Ms)> rules_{};
+  bool any_conflate_ = false;
+  SeqRing<Envelope> ring_;                                                 // mu_
+  std::size_t live_ = 0;                                                   // mu_
+  std::unordered_map<ConflateKey, std::uint64_t, ConflateHash> conflate_;  // mu_
+  std::vector<Envelope> batch_;                                            // own turn only
+  std::size_t batch_pos_ = 0;  // own turn only (read under mu_ by the turn itself)
+  std::uint32_t sample_tick_ = 0;
+};
+
+}  // namespace nzeza::actor

@@ -200,17 +200,20 @@ Result<OrderTransition> Order::on(const Fill& fill) {
   }
   const auto new_notional = fills_notional_.checked_add(*fill_notional);
   if (!new_notional) return fail(ErrorCode::overflow, who + "overflows the order notional");
+  auto fee_slot = std::find_if(fees_.begin(), fees_.end(),
+                               [&](const FeeTotal& f) { return f.currency == fill.fee_currency; });
+  const auto new_fee =
+      fee_slot == fees_.end() ? Result<Decimal>(fill.fee) : fee_slot->amount.checked_add(fill.fee);
+  if (!new_fee) return fail(ErrorCode::overflow, who + "overflows the order fees");
 
   fills_qty_ = *new_fills;
   fills_notional_ = *new_notional;
   trade_ids_.push_back(fill.trade_id);
   if (!fill.fee.is_zero()) {
-    auto it = std::find_if(fees_.begin(), fees_.end(),
-                           [&](const FeeTotal& f) { return f.currency == fill.fee_currency; });
-    if (it == fees_.end()) {
-      fees_.push_back(FeeTotal{fill.fee_currency, fill.fee});
+    if (fee_slot == fees_.end()) {
+      fees_.push_back(FeeTotal{fill.fee_currency, *new_fee});
     } else {
-      it->amount += fill.fee;
+      fee_slot->amount = *new_fee;
     }
   }
   acknowledged_ = true;  // a trade proves the venue accepted it

@@ -94,9 +94,13 @@ const Balance* Portfolio::balance(Venue venue, const std::string& currency) cons
   return it == balances_.end() ? nullptr : &it->second;
 }
 
-std::map<std::string, Decimal> Portfolio::totals_by_currency() const {
+Result<std::map<std::string, Decimal>> Portfolio::totals_by_currency() const {
   std::map<std::string, Decimal> totals;
-  for (const auto& [key, b] : balances_) totals[key.currency] += b.total();
+  for (const auto& [key, b] : balances_) {
+    auto sum = totals[key.currency].checked_add(b.total());
+    if (!sum) return sum.error().with_context("total of " + key.currency);
+    totals[key.currency] = *sum;
+  }
   return totals;
 }
 

@@ -96,8 +96,8 @@ class Portfolio {
 
   [[nodiscard]] const Balance* balance(Venue venue, const std::string& currency) const;
   [[nodiscard]] const std::map<BalanceKey, Balance>& balances() const noexcept { return balances_; }
-  // Σ total per currency across venues; each currency stays separate.
-  [[nodiscard]] std::map<std::string, Decimal> totals_by_currency() const;
+  // Σ total per currency across venues; each currency stays separate. Overflow → error.
+  [[nodiscard]] Result<std::map<std::string, Decimal>> totals_by_currency() const;
   [[nodiscard]] const Position* position(Venue venue, InstrumentId instrument) const;
   [[nodiscard]] const std::map<PositionKey, Position>& positions() const noexcept {
     return positions_;

@@ -334,5 +334,40 @@ TEST(OrderEvents, event_names_are_stable) {
   EXPECT_EQ(event_name(OrderEvent{order_event::TimedOut{}}), "timeout");
 }
 
+TEST(OrderRefusals, report_with_negative_cumulative_or_price_is_malformed) {
+  Order o = acked_order();
+  EXPECT_EQ(o.apply_report(report(VenueOrderStatus::open, "-0.1"_d)).error().code,
+            ErrorCode::invalid_argument);
+  VenueOrderReport r = report(VenueOrderStatus::partially_filled, "0.1"_d);
+  r.average_price = "0"_d;
+  EXPECT_EQ(o.apply_report(r).error().code, ErrorCode::invalid_argument);
+  EXPECT_EQ(o.filled_quantity(), "0"_d);
+}
+
+TEST(OrderLifecycle, report_for_an_unknown_order_records_venue_id_and_quantities) {
+  Order o = submitted_order();
+  ASSERT_TRUE(o.time_out(kT).ok());
+  auto r = report(VenueOrderStatus::partially_filled, "0.25"_d, "v-42");
+  r.average_price = "99"_d;
+  auto t = o.apply_report(r);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->from, OrderState::unknown);
+  EXPECT_EQ(t->to, OrderState::partially_filled);
+  EXPECT_EQ(o.venue_order_id(), "v-42");
+  EXPECT_EQ(o.average_fill_price(), "99"_d);
+  EXPECT_EQ(t->unseen_fill_quantity, "0.25"_d);
+  EXPECT_TRUE(o.acknowledged());
+}
+
+TEST(OrderLifecycle, updated_at_follows_changes_only) {
+  Order o = new_order();
+  EXPECT_EQ(o.created_at(), Timestamp::from_seconds(1));
+  ASSERT_TRUE(o.submit(Timestamp::from_seconds(7)).ok());
+  EXPECT_EQ(o.updated_at(), Timestamp::from_seconds(7));
+  ASSERT_TRUE(o.time_out(Timestamp::from_seconds(9)).ok());
+  ASSERT_TRUE(o.time_out(Timestamp::from_seconds(12)).ok());  // already unknown: no change
+  EXPECT_EQ(o.updated_at(), Timestamp::from_seconds(9));
+}
+
 }  // namespace
 }  // namespace nzeza::domain::test

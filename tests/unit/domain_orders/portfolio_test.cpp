@@ -147,7 +147,7 @@ TEST(Portfolio, usd_usdc_and_usdt_stay_separate_and_are_valued_only_with_given_p
   ASSERT_TRUE(p.deposit(Venue::binance, "USDT", "50"_d).ok());
   ASSERT_TRUE(p.deposit(Venue::dydx, "USDC", "25"_d).ok());
   ASSERT_TRUE(p.deposit(Venue::kraken, "USD", "10"_d).ok());
-  auto totals = p.totals_by_currency();
+  auto totals = p.totals_by_currency().value();
   EXPECT_EQ(totals.size(), 3u);
   EXPECT_EQ(totals["USD"], "110"_d);
   EXPECT_EQ(totals["USDT"], "50"_d);
@@ -205,6 +205,47 @@ TEST(ConversionPrices, refuses_non_positive_and_same_currency_prices) {
   EXPECT_EQ(*prices.convert("5"_d, "USD", "USD"), "5"_d);
   EXPECT_NE(prices.convert("5"_d, "USDT", "USD").error().message.find("USDT in USD"),
             std::string::npos);
+}
+
+TEST(Portfolio, deposits_withdrawals_and_reservations_check_before_moving) {
+  Portfolio p;
+  EXPECT_EQ(p.deposit(kCb, "", "1"_d).error().code, ErrorCode::invalid_argument);
+  EXPECT_EQ(p.deposit(kCb, "USD", "-1"_d).error().code, ErrorCode::invalid_argument);
+  EXPECT_EQ(p.withdraw(kCb, "USD", "1"_d).error().code, ErrorCode::insufficient_balance);
+  EXPECT_EQ(p.lock(kCb, "USD", "1"_d).error().code, ErrorCode::insufficient_balance);
+  ASSERT_TRUE(p.deposit(kCb, "USD", "10"_d).ok());
+  EXPECT_FALSE(p.withdraw(kCb, "USD", "10.5"_d).ok());
+  ASSERT_TRUE(p.lock(kCb, "USD", "4"_d).ok());
+  EXPECT_FALSE(p.unlock(kCb, "USD", "5"_d).ok());
+  ASSERT_TRUE(p.withdraw(kCb, "USD", "6"_d).ok());
+  EXPECT_EQ(p.balance(kCb, "USD")->available(), "0"_d);
+  EXPECT_EQ(p.balance(kCb, "USD")->locked(), "4"_d);
+  EXPECT_EQ(p.balance(Venue::kraken, "USD"), nullptr);  // same currency, other venue: separate
+}
+
+TEST(Portfolio, snapshot_balance_and_adopted_position_replace_local_figures) {
+  Portfolio p;
+  ASSERT_TRUE(
+      p.set_balance(kCb, Balance::from_snapshot("BTC", "1.5"_d, "1"_d, "0.5"_d).value()).ok());
+  Position held = Position::for_instrument(spot_btc_usd()).value();
+  ASSERT_TRUE(held.restore("1.5"_d, "90000"_d).ok());
+  ASSERT_TRUE(p.adopt_position(held).ok());
+  EXPECT_EQ(p.position(kCb, kSpotId)->average_entry_price(), "60000"_d);
+  ASSERT_TRUE(p.deposit(kCb, "USD", "0"_d).ok());
+  auto sell = p.apply_fill(spot_btc_usd(), fill("t1", "1"_d, "70000"_d, Side::sell));
+  ASSERT_TRUE(sell.ok()) << sell.error().message;
+  EXPECT_EQ(p.position(kCb, kSpotId)->realized_trading_pnl(), "10000"_d);
+  EXPECT_EQ(p.balance(kCb, "USD")->available(), "70000"_d);
+  EXPECT_EQ(p.balance(kCb, "BTC")->locked(), "0.5"_d);
+}
+
+TEST(MarkPrices, refuse_non_positive_marks_and_invalid_instruments) {
+  MarkPrices marks;
+  EXPECT_FALSE(marks.set(kSpotId, "0"_d).ok());
+  EXPECT_FALSE(marks.set(InstrumentId{}, "1"_d).ok());
+  EXPECT_FALSE(marks.get(kSpotId).has_value());
+  ASSERT_TRUE(marks.set(kSpotId, "2"_d).ok());
+  EXPECT_EQ(marks.get(kSpotId), "2"_d);
 }
 
 }  // namespace

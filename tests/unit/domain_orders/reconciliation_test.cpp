@@ -244,5 +244,27 @@ TEST(Reconciliation, captures_local_state_from_orders_and_portfolio) {
   EXPECT_EQ(l.balances.size(), 2u);  // BTC and USD
 }
 
+TEST(Reconciliation, without_an_id_decoder_every_unknown_venue_order_counts_as_ours) {
+  VenueReport r = clean_report();
+  r.open_orders->push_back(open_order("manual-1"));
+  ReconciliationContext c;  // no is_ours: the safe reading is "ours, missing from the journal"
+  auto res = run(empty_local(), r, c);
+  EXPECT_EQ(res.find(Subject::order, "manual-1")->kind, DiscrepancyKind::missing_locally);
+  EXPECT_FALSE(res.trading_allowed);
+}
+
+TEST(Reconciliation, worst_severity_is_the_maximum_over_discrepancies) {
+  LocalState l = empty_local();
+  l.balances.push_back({"BTC", "1"_d});
+  VenueReport r = clean_report();
+  r.balances->push_back({"BTC", "1.00001"_d});           // precision only
+  r.open_orders->push_back(open_order("someone-else"));  // external, minor
+  auto res = run(l, r);
+  EXPECT_EQ(res.discrepancies.size(), 2u);
+  EXPECT_EQ(res.worst, Severity::minor);
+  EXPECT_TRUE(res.trading_allowed);
+  EXPECT_EQ(to_string(res.worst), "minor");
+}
+
 }  // namespace
 }  // namespace nzeza::domain::test

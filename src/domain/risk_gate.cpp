@@ -37,6 +37,17 @@ RiskDecision refuse(RiskRefusalReason reason, std::string message) {
   return RiskDecision{RiskRefusal{reason, std::move(message)}};
 }
 
+RiskDecision kill_switch_refusal(const HaltState& k) {
+  return refuse(RiskRefusalReason::kill_switch_engaged,
+                "kill switch engaged since " + k.since.to_iso8601() + ": " + k.detail);
+}
+
+RiskDecision not_tradable_refusal(const Instrument& inst) {
+  return refuse(RiskRefusalReason::instrument_not_tradable,
+                "instrument " + inst.canonical + " on " + std::string(to_string(inst.venue)) +
+                    " is not tradable (status " + std::string(to_string(inst.status)) + ")");
+}
+
 std::string halt_text(const HaltState& h, bool lifts_at_midnight) {
   return "trading halted since " + h.since.to_iso8601() + ": " + h.detail +
          (lifts_at_midnight ? "; lifts at the next UTC day or on an explicit reset"
@@ -186,16 +197,8 @@ RiskDecision RiskGate::evaluate(const RiskRequest& r, const RiskContext& c, Time
   const std::string& ccy = inst->quote;
 
   if (r.reduce_only) {
-    if (kill_switch_) {
-      return refuse(RiskRefusalReason::kill_switch_engaged, "kill switch engaged since " +
-                                                                kill_switch_->since.to_iso8601() +
-                                                                ": " + kill_switch_->detail);
-    }
-    if (!inst->tradable()) {
-      return refuse(RiskRefusalReason::instrument_not_tradable,
-                    "instrument " + symbol + " on " + std::string(to_string(inst->venue)) +
-                        " is not tradable (status " + std::string(to_string(inst->status)) + ")");
-    }
+    if (kill_switch_) return kill_switch_refusal(*kill_switch_);
+    if (!inst->tradable()) return not_tradable_refusal(*inst);
     return {};
   }
 
@@ -211,17 +214,9 @@ RiskDecision RiskGate::evaluate(const RiskRequest& r, const RiskContext& c, Time
     return refuse(RiskRefusalReason::trading_disabled, "automated trading is disabled");
   }
   // 3. Kill switch.
-  if (kill_switch_) {
-    return refuse(RiskRefusalReason::kill_switch_engaged, "kill switch engaged since " +
-                                                              kill_switch_->since.to_iso8601() +
-                                                              ": " + kill_switch_->detail);
-  }
+  if (kill_switch_) return kill_switch_refusal(*kill_switch_);
   // 4. Instrument status.
-  if (!inst->tradable()) {
-    return refuse(RiskRefusalReason::instrument_not_tradable,
-                  "instrument " + symbol + " on " + std::string(to_string(inst->venue)) +
-                      " is not tradable (status " + std::string(to_string(inst->status)) + ")");
-  }
+  if (!inst->tradable()) return not_tradable_refusal(*inst);
   // 5-6. Trade rate over sliding windows.
   if (const auto n = trades_.count(now, kHour); n >= config_.max_trades_per_hour) {
     return refuse(RiskRefusalReason::hourly_trade_limit, "hourly trade limit reached: " + num(n) +

@@ -125,7 +125,7 @@ QuoteVerdict ReferencePriceAggregator::on_event(const MarketEvent& event) noexce
     if (event.symbol == config_.symbol || !event.symbol.valid())
       on_feed_state(event.venue, status->state);
   }
-  return QuoteVerdict::accepted;
+  return QuoteVerdict::ignored;
 }
 
 void ReferencePriceAggregator::on_feed_state(Venue venue, FeedState state) noexcept {

@@ -48,7 +48,14 @@ struct ReferencePriceConfig {
   }
 };
 
-enum class QuoteVerdict : std::uint8_t { accepted, wrong_symbol, invalid_quote, out_of_order };
+// ignored: not a quote (a status event is applied, trades and book changes are not used).
+enum class QuoteVerdict : std::uint8_t {
+  accepted,
+  wrong_symbol,
+  invalid_quote,
+  out_of_order,
+  ignored
+};
 enum class NoPriceReason : std::uint8_t { none, no_quotes, all_stale, too_few_venues };
 [[nodiscard]] std::string_view to_string(NoPriceReason r) noexcept;
 

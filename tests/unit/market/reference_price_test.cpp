@@ -149,7 +149,7 @@ TEST(ReferencePrice, disconnected_feed_is_stale_until_its_next_quote) {
   status.venue = Venue::binance;
   status.symbol = kBtcUsd;
   status.body = VenueStatus{FeedState::reconnecting, TradingStatus::trading};
-  agg.on_event(status);
+  EXPECT_EQ(agg.on_event(status), QuoteVerdict::ignored);
   EXPECT_EQ(agg.compute(kNow).reason, NoPriceReason::all_stale);
   MarketEvent q;
   q.venue = Venue::binance;

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "app/signal_pipeline.hpp"
 #include "app/simulated_market.hpp"
 #include "core/clock.hpp"
 #include "core/instrument.hpp"
@@ -29,7 +30,7 @@ struct RunOptions {
   bool fast = false;
   std::uint64_t seed = 42;
   int step_ms = 250;
-  int report_s = 10;
+  int candle_s = 10;
 };
 
 // Start prices and sizes of the bundled paper instruments.
@@ -79,21 +80,13 @@ Result<std::vector<app::SimulatedInstrument>> build_instruments(const RunOptions
   return out;
 }
 
-// Per-symbol figures between two reports.
-struct Tally {
-  Quote last{};
-  std::uint64_t quotes = 0;
-  std::uint64_t trades = 0;
-  Decimal volume;
-};
-
 int run(const RunOptions& opt) {
   if (opt.fast && opt.duration_s <= 0) {
     std::cerr << "nzeza run: --fast needs --duration (simulated seconds to run)\n";
     return 2;
   }
-  if (opt.step_ms <= 0 || opt.report_s <= 0) {
-    std::cerr << "nzeza run: --step-ms and --report-s must be > 0\n";
+  if (opt.step_ms <= 0) {
+    std::cerr << "nzeza run: --step-ms must be > 0\n";
     return 2;
   }
   InstrumentRegistry reg;
@@ -116,55 +109,51 @@ int run(const RunOptions& opt) {
   }
   Clock& clock = opt.fast ? static_cast<Clock&>(manual) : static_cast<Clock&>(*system);
 
-  std::mutex mu;
-  std::map<std::uint32_t, Tally> tallies;
-  auto sink = [&](const MarketEvent& e) {
-    std::lock_guard lock(mu);
-    Tally& t = tallies[e.instrument.value];
-    if (const auto* q = std::get_if<Quote>(&e.body)) {
-      t.last = *q;
-      ++t.quotes;
-    } else if (const auto* tr = std::get_if<Trade>(&e.body)) {
-      ++t.trades;
-      t.volume += tr->size;
+  // The pipeline runs on the clock's firing thread: market steps, candle timers and signals.
+  std::uint64_t signals = 0;
+  auto on_candle = [&](const app::SignalReport& r) {
+    std::ostringstream line;
+    line << r.candle.end().to_iso8601() << ' ' << reg.symbols().name(r.symbol) << " close "
+         << r.candle.close.to_string() << " vol " << r.candle.volume.to_string()
+         << (r.candle.gap ? " gap" : "");
+    if (r.output.signal) {
+      const auto& s = *r.output.signal;
+      ++signals;
+      line << " signal " << strategy::to_string(s.signal.kind) << ' ' << s.signal.confidence
+           << " (buy " << s.buy_score << " sell " << s.sell_score << " weight " << s.total_weight
+           << ')';
+    } else {
+      line << " no signal: " << strategy::to_string(r.output.reason);
     }
+    std::cout << line.str() << std::endl;
   };
+  app::SignalPipelineConfig pcfg;
+  pcfg.candle_interval = std::chrono::seconds(opt.candle_s);
+  auto pipeline = app::SignalPipeline::create(clock, pcfg, on_candle);
+  if (!pipeline) {
+    std::cerr << "nzeza run: " << pipeline.error().message << '\n';
+    return 2;
+  }
+  for (const auto& si : *instruments) {
+    if (auto st = (*pipeline)->add_symbol(reg.get(si.instrument)->symbol); !st) {
+      std::cerr << "nzeza run: " << st.error().message << '\n';
+      return 2;
+    }
+  }
   app::SimulatedMarketConfig cfg;
   cfg.seed = opt.seed;
   cfg.step_interval = std::chrono::milliseconds(opt.step_ms);
-  auto market = app::SimulatedMarket::create(clock, reg, *instruments, cfg, sink);
+  auto market = app::SimulatedMarket::create(
+      clock, reg, *instruments, cfg, [&](const MarketEvent& e) { (*pipeline)->on_event(e); });
   if (!market) {
     std::cerr << "nzeza run: " << market.error().message << '\n';
     return 2;
   }
 
-  auto report = [&] {
-    std::lock_guard lock(mu);
-    std::ostringstream line;
-    line << clock.now().to_iso8601();
-    for (auto& [id, t] : tallies) {
-      const Instrument* inst = reg.get(InstrumentId{id});
-      line << "  " << inst->canonical << " bid " << t.last.bid.to_string() << " ask "
-           << t.last.ask.to_string() << " trades " << t.trades << " vol " << t.volume.to_string();
-      t.trades = 0;
-      t.quotes = 0;
-      t.volume = Decimal{};
-    }
-    std::cout << line.str() << std::endl;
-  };
-  std::function<void()> arm_report;
-  arm_report = [&] {
-    clock.schedule_after(std::chrono::seconds(opt.report_s), [&] {
-      report();
-      arm_report();
-    });
-  };
-
   std::cout << "nzeza run: paper trading on simulated market data ("
             << (opt.fast ? "simulated time" : "real time") << ", seed " << opt.seed
             << "); Ctrl-C stops" << std::endl;
   market->start();
-  arm_report();
   if (opt.fast) {
     manual.advance(
         std::chrono::duration_cast<Duration>(std::chrono::duration<double>(opt.duration_s)));
@@ -179,8 +168,9 @@ int run(const RunOptions& opt) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   market->stop();
-  std::cout << "nzeza run: stopped after " << market->steps() << " steps, " << market->events()
-            << " events" << std::endl;
+  (*pipeline)->stop();
+  std::cout << "nzeza run: stopped after " << market->steps() << " market steps, "
+            << market->events() << " events, " << signals << " signals" << std::endl;
   return 0;
 }
 
@@ -200,7 +190,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--seed", opt->seed, "Seed of the simulated market")->capture_default_str();
   cmd->add_option("--step-ms", opt->step_ms, "Milliseconds between simulated market steps")
       ->capture_default_str();
-  cmd->add_option("--report-s", opt->report_s, "Seconds between summary lines")
+  cmd->add_option("--candle-s", opt->candle_s, "Candle interval in seconds (divides a day)")
       ->capture_default_str();
   cmd->callback([opt, &exit_code] { exit_code = run(*opt); });
 }

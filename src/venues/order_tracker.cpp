@@ -1,0 +1,410 @@
+#include "venues/order_tracker.hpp"
+
+#include <algorithm>
+
+#include "venues/venue_error.hpp"
+
+namespace nzeza::venues {
+
+std::string_view to_string(Resolution r) noexcept {
+  switch (r) {
+    case Resolution::found:
+      return "found";
+    case Resolution::never_executed:
+      return "never_executed";
+    case Resolution::unresolved:
+      return "unresolved";
+  }
+  return "unresolved";
+}
+
+struct OrderTracker::Tracked {
+  explicit Tracked(domain::Order o) : order(std::move(o)) {}
+  domain::Order order;
+  Timestamp sent_at;
+  std::uint64_t sends = 0;
+  std::uint64_t attempt = 0;  // which send the pending answer belongs to
+  bool in_flight = false;
+  bool resolving = false;
+  bool resend_allowed = false;
+  int not_found_answers = 0;
+  int queries = 0;
+  TimerId timer = 0;
+  TimerId place_timer = 0;
+};
+
+struct OrderTracker::Shared {
+  std::mutex mu;
+  OrderTracker* self = nullptr;  // null once the tracker is being destroyed
+};
+
+OrderTracker::OrderTracker(Clock& clock, ResolverConfig config)
+    : clock_(clock), config_(config), shared_(std::make_shared<Shared>()) {
+  shared_->self = this;
+  config_.not_found_confirmations = std::max(0, config_.not_found_confirmations);
+  config_.max_queries = std::max(1, config_.max_queries);
+}
+
+OrderTracker::~OrderTracker() {
+  {
+    std::lock_guard lock(shared_->mu);  // waits for a timer callback running now
+    shared_->self = nullptr;
+  }
+  std::lock_guard lock(mu_);
+  for (auto& [id, t] : orders_) {
+    if (t->timer != 0) clock_.cancel(t->timer);
+    if (t->place_timer != 0) clock_.cancel(t->place_timer);
+  }
+}
+
+Status OrderTracker::add_client(VenueClient& c) {
+  std::lock_guard lock(mu_);
+  for (VenueClient* existing : clients_) {
+    if (existing->venue() == c.venue()) {
+      return fail(
+          ErrorCode::already_exists,
+          "order tracker: a client for " + std::string(to_string(c.venue())) + " is registered");
+    }
+  }
+  clients_.push_back(&c);
+  return {};
+}
+
+void OrderTracker::on_resolution(ResolutionCallback callback) {
+  std::lock_guard lock(mu_);
+  listeners_.push_back(std::move(callback));
+}
+
+VenueClient* OrderTracker::client(Venue venue) const {
+  for (VenueClient* c : clients_) {
+    if (c->venue() == venue) return c;
+  }
+  return nullptr;
+}
+
+void OrderTracker::place(const domain::OrderSpec& spec, Callback<PlaceAck> done_fn) {
+  const std::string id = spec.client_order_id.text;
+  Completion<PlaceAck> done(std::move(done_fn), "order tracker place " + id);
+  domain::OrderSpec to_send = spec;
+  std::uint64_t attempt = 0;
+  {
+    std::lock_guard lock(mu_);
+    if (client(spec.venue) == nullptr) {
+      done.complete(Error{ErrorCode::not_found, "order '" + id + "': no client for venue " +
+                                                    std::string(to_string(spec.venue))});
+      return;
+    }
+    const Timestamp now = clock_.now();
+    auto it = orders_.find(id);
+    if (it == orders_.end()) {
+      auto order = domain::Order::create(spec, now);
+      if (!order) {
+        done.complete(std::move(order).error());
+        return;
+      }
+      it = orders_.emplace(id, std::make_unique<Tracked>(std::move(*order))).first;
+    } else {
+      Tracked& t = *it->second;
+      const std::string state(domain::to_string(t.order.state()));
+      if (t.in_flight) {
+        done.complete(Error{ErrorCode::invalid_state,
+                            "order '" + id + "': a place request is in flight; not resent"});
+        return;
+      }
+      if (!t.resend_allowed) {
+        if (t.order.state() == domain::OrderState::unknown) {
+          done.complete(Error{ErrorCode::invalid_state,
+                              "order '" + id + "': outcome unknown" +
+                                  (t.resolving ? " (resolving by client id)" : " (unresolved)") +
+                                  "; not resent"});
+        } else {
+          done.complete(Error{ErrorCode::already_exists,
+                              "order '" + id + "' was already sent (state " + state + ")"});
+        }
+        return;
+      }
+      // The resend of an order proven not executed: the same order, the same client id.
+      to_send = t.order.spec();
+      if (domain::is_terminal(t.order.state())) {  // refused before sending: start afresh
+        auto fresh = domain::Order::create(to_send, now);
+        if (!fresh) {
+          done.complete(std::move(fresh).error());
+          return;
+        }
+        t.order = std::move(*fresh);
+      }
+      t.resend_allowed = false;
+      t.not_found_answers = 0;
+      t.queries = 0;
+    }
+    Tracked& t = *it->second;
+    if (auto s = t.order.submit(now); !s) {
+      done.complete(std::move(s).error());
+      return;
+    }
+    t.in_flight = true;
+    t.sent_at = now;
+    ++t.sends;
+    attempt = ++t.attempt;
+    if (config_.place_timeout > Duration::zero()) {
+      std::weak_ptr<Shared> weak = shared_;
+      t.place_timer = clock_.schedule_after(config_.place_timeout, [weak, id, attempt, done] {
+        auto shared = weak.lock();
+        if (!shared) return;
+        std::lock_guard guard(shared->mu);
+        if (shared->self == nullptr) return;
+        shared->self->on_place_answer(
+            id, attempt,
+            Error{ErrorCode::timeout, "order '" + id + "': no answer to place; outcome unknown"},
+            done);
+      });
+    }
+  }
+  send(id, to_send, attempt, std::move(done));
+}
+
+void OrderTracker::send(const std::string& id, const domain::OrderSpec& spec, std::uint64_t attempt,
+                        Completion<PlaceAck> done) {
+  VenueClient* c = nullptr;
+  {
+    std::lock_guard lock(mu_);
+    c = client(spec.venue);
+  }
+  c->place(spec, [this, id, attempt, done](Result<PlaceAck> r) {
+    on_place_answer(id, attempt, std::move(r), done);
+  });
+}
+
+void OrderTracker::on_place_answer(const std::string& id, std::uint64_t attempt, Result<PlaceAck> r,
+                                   const Completion<PlaceAck>& done) {
+  std::optional<ResolutionEvent> resolved;
+  {
+    std::lock_guard lock(mu_);
+    auto it = orders_.find(id);
+    if (it == orders_.end()) return;
+    Tracked& t = *it->second;
+    const Timestamp now = clock_.now();
+    const bool current = t.in_flight && t.attempt == attempt;
+    if (current) {
+      t.in_flight = false;
+      if (t.place_timer != 0) {
+        clock_.cancel(t.place_timer);
+        t.place_timer = 0;
+      }
+    }
+    if (r) {
+      // Also a late ack after our own place_timeout: it resolves the unknown order.
+      const PlaceAck& ack = *r;
+      (void)t.order.acknowledge(ack.venue_order_id, ack.at.is_zero() ? now : ack.at);
+      for (const auto& f : ack.fills) (void)t.order.apply_fill(f);
+      domain::VenueOrderReport report = ack.report;
+      if (report.venue_order_id.empty()) report.venue_order_id = ack.venue_order_id;
+      if (report.at.is_zero()) report.at = now;
+      (void)t.order.apply_report(report);
+      if (t.resolving && t.attempt == attempt) {
+        t.resolving = false;
+        if (t.timer != 0) clock_.cancel(t.timer);
+        t.timer = 0;
+        resolved = ResolutionEvent{
+            id, t.order.spec().venue, Resolution::found, std::nullopt, t.queries, Error{}, now};
+      }
+    } else if (current) {
+      const Error& e = r.error();
+      switch (classify(e)) {
+        case FailureClass::refused_before_sending:
+          (void)t.order.mark_rejected("not sent: " + e.message, now);
+          t.resend_allowed = true;
+          break;
+        case FailureClass::refused_by_venue:
+          (void)t.order.mark_rejected(e.venue_text.empty() ? e.message : e.venue_text, now);
+          break;
+        case FailureClass::outcome_unknown:
+          (void)t.order.time_out(now);
+          start_resolving_locked(t, id, now);
+          break;
+      }
+    }
+  }
+  if (resolved) publish(*resolved);
+  done.complete(std::move(r));
+}
+
+void OrderTracker::start_resolving_locked(Tracked& t, const std::string& id, Timestamp now) {
+  t.resolving = true;
+  t.not_found_answers = 0;
+  t.queries = 0;
+  VenueClient* c = client(t.order.spec().venue);
+  const RequestValidity v = c->request_validity();
+  const Timestamp first = request_expiry(v, t.sent_at) + v.query_lag;
+  schedule_query_locked(t, id, std::max(first, now));
+}
+
+void OrderTracker::schedule_query_locked(Tracked& t, const std::string& id, Timestamp at) {
+  std::weak_ptr<Shared> weak = shared_;
+  t.timer = clock_.schedule_at(at, [weak, id] {
+    auto shared = weak.lock();
+    if (!shared) return;
+    std::lock_guard guard(shared->mu);
+    if (shared->self != nullptr) shared->self->query(id);
+  });
+}
+
+void OrderTracker::query(const std::string& id) {
+  VenueClient* c = nullptr;
+  OrderRef ref;
+  {
+    std::lock_guard lock(mu_);
+    auto it = orders_.find(id);
+    if (it == orders_.end() || !it->second->resolving) return;
+    Tracked& t = *it->second;
+    t.timer = 0;
+    ++t.queries;
+    ref.client_order_id = id;
+    ref.venue_order_id = t.order.venue_order_id();
+    ref.instrument = t.order.spec().instrument;
+    c = client(t.order.spec().venue);
+  }
+  c->order_status(ref, [this, id](Result<VenueOrder> r) { on_query_answer(id, std::move(r)); });
+}
+
+void OrderTracker::on_query_answer(const std::string& id, Result<VenueOrder> r) {
+  std::optional<ResolutionEvent> event;
+  {
+    std::lock_guard lock(mu_);
+    auto it = orders_.find(id);
+    if (it == orders_.end() || !it->second->resolving) return;
+    Tracked& t = *it->second;
+    const Timestamp now = clock_.now();
+    const Venue venue = t.order.spec().venue;
+    if (r) {
+      domain::VenueOrderReport report = r->report;
+      if (report.at.is_zero()) report.at = now;
+      if (!report.venue_order_id.empty()) (void)t.order.acknowledge(report.venue_order_id, now);
+      (void)t.order.apply_report(report);
+      t.resolving = false;
+      event = ResolutionEvent{id, venue, Resolution::found, *r, t.queries, Error{}, now};
+    } else if (r.error().code == ErrorCode::not_found) {
+      ++t.not_found_answers;
+      if (t.not_found_answers > config_.not_found_confirmations) {
+        t.resolving = false;
+        t.resend_allowed = true;  // stays `unknown` in the domain until the resend submits it
+        event = ResolutionEvent{
+            id, venue, Resolution::never_executed, std::nullopt, t.queries, r.error(), now};
+      } else {
+        schedule_query_locked(t, id, now + config_.not_found_grace);
+      }
+    } else if (t.queries >= config_.max_queries) {
+      t.resolving = false;
+      event = ResolutionEvent{id,        venue, Resolution::unresolved, std::nullopt, t.queries,
+                              r.error(), now};
+    } else {
+      schedule_query_locked(t, id, now + config_.query_retry);
+    }
+  }
+  if (event) publish(*event);
+}
+
+void OrderTracker::publish(const ResolutionEvent& e) {
+  std::vector<ResolutionCallback> listeners;
+  {
+    std::lock_guard lock(mu_);
+    listeners = listeners_;
+  }
+  for (const auto& l : listeners) l(e);
+}
+
+Status OrderTracker::apply_update(const VenueOrder& update) {
+  std::optional<ResolutionEvent> event;
+  Status status;
+  {
+    std::lock_guard lock(mu_);
+    auto it = orders_.find(update.client_order_id);
+    if (it == orders_.end()) {
+      return fail(ErrorCode::not_found,
+                  "order update for '" + update.client_order_id + "': not an order we sent");
+    }
+    Tracked& t = *it->second;
+    const Timestamp now = clock_.now();
+    domain::VenueOrderReport report = update.report;
+    if (report.at.is_zero()) report.at = now;
+    if (!report.venue_order_id.empty()) (void)t.order.acknowledge(report.venue_order_id, now);
+    auto applied = t.order.apply_report(report);
+    if (!applied) status = applied.error();
+    if (t.resolving) {
+      t.resolving = false;
+      if (t.timer != 0) clock_.cancel(t.timer);
+      t.timer = 0;
+      event = ResolutionEvent{update.client_order_id,
+                              t.order.spec().venue,
+                              Resolution::found,
+                              update,
+                              t.queries,
+                              Error{},
+                              now};
+    }
+  }
+  if (event) publish(*event);
+  return status;
+}
+
+Status OrderTracker::apply_fill(const domain::Fill& fill) {
+  std::optional<ResolutionEvent> event;
+  Status status;
+  {
+    std::lock_guard lock(mu_);
+    auto it = orders_.find(fill.client_order_id);
+    if (it == orders_.end()) {
+      return fail(ErrorCode::not_found, "fill '" + fill.trade_id + "' for '" +
+                                            fill.client_order_id + "': not an order we sent");
+    }
+    Tracked& t = *it->second;
+    auto applied = t.order.apply_fill(fill);
+    if (!applied) status = applied.error();
+    if (applied && t.resolving) {
+      t.resolving = false;
+      if (t.timer != 0) clock_.cancel(t.timer);
+      t.timer = 0;
+      event = ResolutionEvent{fill.client_order_id,
+                              t.order.spec().venue,
+                              Resolution::found,
+                              std::nullopt,
+                              t.queries,
+                              Error{},
+                              clock_.now()};
+    }
+  }
+  if (event) publish(*event);
+  return status;
+}
+
+std::optional<domain::Order> OrderTracker::order(std::string_view id) const {
+  std::lock_guard lock(mu_);
+  auto it = orders_.find(id);
+  if (it == orders_.end()) return std::nullopt;
+  return it->second->order;
+}
+
+std::uint64_t OrderTracker::sends(std::string_view id) const {
+  std::lock_guard lock(mu_);
+  auto it = orders_.find(id);
+  return it == orders_.end() ? 0 : it->second->sends;
+}
+
+bool OrderTracker::resend_allowed(std::string_view id) const {
+  std::lock_guard lock(mu_);
+  auto it = orders_.find(id);
+  return it != orders_.end() && it->second->resend_allowed;
+}
+
+bool OrderTracker::resolving(std::string_view id) const {
+  std::lock_guard lock(mu_);
+  auto it = orders_.find(id);
+  return it != orders_.end() && it->second->resolving;
+}
+
+std::size_t OrderTracker::size() const {
+  std::lock_guard lock(mu_);
+  return orders_.size();
+}
+
+}  // namespace nzeza::venues

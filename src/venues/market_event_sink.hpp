@@ -13,11 +13,7 @@ namespace nzeza {
 struct MarketEventSink {
   virtual void on_event(const MarketEvent& event) = 0;
 
- protected:
-  MarketEventSink() = default;
-  MarketEventSink(const MarketEventSink&) = default;
-  MarketEventSink& operator=(const MarketEventSink&) = default;
-  ~MarketEventSink() = default;
+  virtual ~MarketEventSink() = default;
 };
 
 }  // namespace nzeza

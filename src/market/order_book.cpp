@@ -1,0 +1,114 @@
+#include "market/order_book.hpp"
+
+#include <algorithm>
+#include <string>
+
+namespace nzeza::market {
+
+std::string_view to_string(BookSyncState s) noexcept {
+  switch (s) {
+    case BookSyncState::awaiting_snapshot:
+      return "awaiting_snapshot";
+    case BookSyncState::synced:
+      return "synced";
+    case BookSyncState::needs_resync:
+      return "needs_resync";
+  }
+  return "unknown";
+}
+
+OrderBook::OrderBook(std::size_t max_depth) : max_depth_(max_depth == 0 ? 1 : max_depth) {
+  bids_.reserve(max_depth_ + 1);
+  asks_.reserve(max_depth_ + 1);
+}
+
+void OrderBook::clear() noexcept {
+  bids_.clear();
+  asks_.clear();
+  last_sequence_ = 0;
+  state_ = BookSyncState::awaiting_snapshot;
+}
+
+Status OrderBook::apply(const BookChange& change) {
+  if (!change.price.is_positive()) {
+    return fail(ErrorCode::invalid_argument,
+                "order book: price must be > 0, got " + change.price.to_string());
+  }
+  if (change.size.is_negative()) {
+    return fail(ErrorCode::invalid_argument,
+                "order book: size must be >= 0, got " + change.size.to_string());
+  }
+  if (change.reset) {
+    bids_.clear();
+    asks_.clear();
+    state_ = BookSyncState::awaiting_snapshot;
+  } else if (!change.snapshot && state_ != BookSyncState::synced) {
+    return fail(ErrorCode::invalid_state, std::string("order book: incremental change while ") +
+                                              std::string(to_string(state_)) +
+                                              " (needs a snapshot first)");
+  }
+  if (change.side == Side::buy) {
+    set_level(bids_, true, change.price, change.size);
+  } else {
+    set_level(asks_, false, change.price, change.size);
+  }
+  if (change.sequence != 0) last_sequence_ = change.sequence;
+  if (change.snapshot && change.last) state_ = BookSyncState::synced;
+  return {};
+}
+
+void OrderBook::set_level(std::vector<BookLevel>& side, bool descending, Decimal price,
+                          Decimal size) noexcept {
+  // First level not better than `price` (for bids: price <= p; for asks: price >= p).
+  auto it = descending
+                ? std::lower_bound(side.begin(), side.end(), price,
+                                   [](const BookLevel& l, Decimal p) { return l.price > p; })
+                : std::lower_bound(side.begin(), side.end(), price,
+                                   [](const BookLevel& l, Decimal p) { return l.price < p; });
+  const bool found = it != side.end() && it->price == price;
+  if (size.is_zero()) {
+    if (found) side.erase(it);
+    return;
+  }
+  if (found) {
+    it->size = size;
+    return;
+  }
+  if (side.size() >= max_depth_) {
+    if (it == side.end()) {  // worse than every kept level: not kept
+      ++truncated_;
+      return;
+    }
+    side.pop_back();  // drop the worst level to make room (capacity is max_depth + 1)
+    ++truncated_;
+  }
+  side.insert(it, BookLevel{price, size});
+}
+
+std::optional<BookLevel> OrderBook::best_bid() const noexcept {
+  if (bids_.empty()) return std::nullopt;
+  return bids_.front();
+}
+
+std::optional<BookLevel> OrderBook::best_ask() const noexcept {
+  if (asks_.empty()) return std::nullopt;
+  return asks_.front();
+}
+
+std::span<const BookLevel> OrderBook::top(Side side, std::size_t n) const noexcept {
+  const auto all = levels(side);
+  return all.first(std::min(n, all.size()));
+}
+
+Decimal OrderBook::size_at(Side side, Decimal price) const noexcept {
+  for (const auto& level : levels(side)) {
+    if (level.price == price) return level.size;
+  }
+  return Decimal::zero();
+}
+
+bool OrderBook::crossed() const noexcept {
+  return !bids_.empty() && !asks_.empty() && bids_.front().price >= asks_.front().price;
+}
+
+}  // namespace nzeza::market

@@ -1,0 +1,109 @@
+#pragma once
+// OrderBook: one instrument's L2 book (price levels per side) with exact Decimal prices and
+// sizes, fed by BookChange events, plus the sync state a venue's gap rule drives.
+//
+// Storage: two sorted flat arrays (best level first), reserved to `max_depth + 1` at
+// construction, so apply() never allocates after construction. A side that would grow beyond
+// max_depth drops its worst level (counted in truncated_levels()): the top of the book stays
+// exact as long as the venue's depth of interest is well under max_depth.
+//
+// Sync state: a book starts `awaiting_snapshot`; the last change of a snapshot run (`last`)
+// makes it `synced`; a venue's gap rule (sequence break, checksum mismatch) calls
+// mark_needs_resync(), after which incremental changes are refused until the next snapshot
+// (reset) arrives. The book itself does not know any venue's sequence rule; it records the last
+// applied sequence for the venue code to compare with.
+//
+// Threading: none; one owner (the feed's decoding thread) mutates and reads it.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "core/decimal.hpp"
+#include "core/market_event.hpp"
+#include "core/result.hpp"
+#include "core/venue.hpp"
+
+namespace nzeza::market {
+
+struct BookLevel {
+  Decimal price;
+  Decimal size;
+  friend bool operator==(const BookLevel&, const BookLevel&) noexcept = default;
+};
+
+enum class BookSyncState : std::uint8_t {
+  awaiting_snapshot,  // never synced (or cleared): no data to trust
+  synced,             // a snapshot arrived and every change since applied in order
+  needs_resync        // a gap or checksum mismatch: not to be used until a new snapshot
+};
+[[nodiscard]] std::string_view to_string(BookSyncState s) noexcept;
+
+class OrderBook {
+ public:
+  static constexpr std::size_t kDefaultMaxDepth = 1000;
+
+  // Reserves both sides; max_depth >= 1 (0 is taken as 1).
+  explicit OrderBook(std::size_t max_depth = kDefaultMaxDepth);
+
+  // Applies one change. Semantics:
+  //  - change.reset: clears both sides and starts a snapshot (state stays/turns
+  //    awaiting_snapshot until the snapshot's `last` change);
+  //  - size 0 deletes the level (deleting an absent level is not an error: venues do it);
+  //  - otherwise sets the level's size (insert or replace);
+  //  - change.last on a snapshot change: the book becomes synced;
+  //  - change.sequence != 0 becomes last_sequence().
+  // Errors (the book is unchanged): price <= 0 or size < 0 (invalid_argument); an incremental
+  // change while needs_resync or awaiting_snapshot (invalid_state) — the caller should be
+  // buffering or resyncing instead.
+  Status apply(const BookChange& change);
+
+  // Marks a gap / checksum mismatch found by the venue's rule. Idempotent.
+  void mark_needs_resync() noexcept { state_ = BookSyncState::needs_resync; }
+  // Forgets every level and the sequence; back to awaiting_snapshot.
+  void clear() noexcept;
+  // For venues whose snapshot carries its sequence out of band (Binance lastUpdateId).
+  void set_last_sequence(std::uint64_t sequence) noexcept { last_sequence_ = sequence; }
+
+  [[nodiscard]] BookSyncState state() const noexcept { return state_; }
+  [[nodiscard]] bool synced() const noexcept { return state_ == BookSyncState::synced; }
+  [[nodiscard]] std::uint64_t last_sequence() const noexcept { return last_sequence_; }
+
+  [[nodiscard]] std::optional<BookLevel> best_bid() const noexcept;
+  [[nodiscard]] std::optional<BookLevel> best_ask() const noexcept;
+  // All levels of a side, best first (bids descending, asks ascending). Valid until the next
+  // mutation.
+  [[nodiscard]] std::span<const BookLevel> bids() const noexcept { return bids_; }
+  [[nodiscard]] std::span<const BookLevel> asks() const noexcept { return asks_; }
+  [[nodiscard]] std::span<const BookLevel> levels(Side side) const noexcept {
+    return side == Side::buy ? bids() : asks();
+  }
+  // The best `n` levels of a side (fewer when the side is shallower).
+  [[nodiscard]] std::span<const BookLevel> top(Side side, std::size_t n) const noexcept;
+  // Size at an exact price, zero when the level is absent.
+  [[nodiscard]] Decimal size_at(Side side, Decimal price) const noexcept;
+
+  // Best bid >= best ask (both sides present). A synced book must never be crossed; the venue
+  // code treats a crossed book as a resync condition.
+  [[nodiscard]] bool crossed() const noexcept;
+  [[nodiscard]] bool empty() const noexcept { return bids_.empty() && asks_.empty(); }
+  [[nodiscard]] std::size_t max_depth() const noexcept { return max_depth_; }
+  // Levels dropped because a side exceeded max_depth (since construction).
+  [[nodiscard]] std::uint64_t truncated_levels() const noexcept { return truncated_; }
+
+ private:
+  void set_level(std::vector<BookLevel>& side, bool descending, Decimal price,
+                 Decimal size) noexcept;
+
+  std::size_t max_depth_;
+  std::vector<BookLevel> bids_;  // descending price
+  std::vector<BookLevel> asks_;  // ascending price
+  std::uint64_t last_sequence_ = 0;
+  std::uint64_t truncated_ = 0;
+  BookSyncState state_ = BookSyncState::awaiting_snapshot;
+};
+
+}  // namespace nzeza::market

@@ -1,0 +1,809 @@
+#include "venues/paper/paper_venue.hpp"
+
+#include <algorithm>
+
+#include "venues/venue_error.hpp"
+
+namespace nzeza::venues::paper {
+namespace {
+
+using domain::Liquidity;
+using domain::OrderType;
+using domain::TimeInForce;
+using domain::VenueOrderStatus;
+
+const Decimal kBpsDenominator = Decimal::from_raw(10'000 * Decimal::kOne);
+
+bool live(VenueOrderStatus s) {
+  return s == VenueOrderStatus::open || s == VenueOrderStatus::partially_filled;
+}
+bool rests(const domain::OrderSpec& s) {
+  return s.type == OrderType::limit &&
+         (s.time_in_force == TimeInForce::gtc || s.time_in_force == TimeInForce::post_only);
+}
+std::string str(std::string_view s) {
+  return std::string(s);
+}
+
+}  // namespace
+
+struct PaperVenue::Book {
+  Quote quote;
+  Decimal bid_left;  // displayed size not yet consumed by our fills
+  Decimal ask_left;
+  bool bid_sized = false;  // false: the quote had no size (unlimited liquidity)
+  bool ask_sized = false;
+};
+
+struct PaperVenue::PaperOrder {
+  std::uint64_t seq = 0;
+  domain::OrderSpec spec;
+  SymbolId symbol;
+  std::string venue_order_id;
+  VenueOrderStatus status = VenueOrderStatus::open;
+  Decimal filled;
+  Decimal notional;
+  std::string reserve_currency;
+  Decimal reserved;
+  std::string reason;
+  Timestamp updated;
+  [[nodiscard]] Decimal remaining() const { return spec.quantity - filled; }
+};
+
+struct PaperVenue::Guard {
+  std::recursive_mutex mu;
+  PaperVenue* self = nullptr;
+};
+
+struct PaperVenue::Outbox {
+  std::vector<VenueOrder> orders;
+  std::vector<domain::Fill> fills;
+  [[nodiscard]] bool empty() const { return orders.empty() && fills.empty(); }
+};
+
+PaperVenue::PaperVenue(Clock& clock, const InstrumentRegistry& registry, PaperConfig config)
+    : clock_(clock), registry_(registry), config_(config), guard_(std::make_shared<Guard>()) {
+  guard_->self = this;
+  if (config_.default_leverage < Decimal::one()) config_.default_leverage = Decimal::one();
+}
+
+PaperVenue::~PaperVenue() {
+  std::map<TimerId, std::shared_ptr<std::function<void()>>> pending;
+  {
+    std::lock_guard lock(guard_->mu);
+    guard_->self = nullptr;
+    pending = std::move(timers_);
+    for (const auto& [id, fn] : pending) clock_.cancel(id);
+  }
+  pending.clear();  // pending completions answer `cancelled` here, outside every lock
+}
+
+TimerId PaperVenue::later(Duration delay, std::function<void()> fn) {
+  auto shared_fn = std::make_shared<std::function<void()>>(std::move(fn));
+  auto id_holder = std::make_shared<TimerId>(0);
+  std::weak_ptr<Guard> weak = guard_;
+  const TimerId id = clock_.schedule_after(delay, [weak, id_holder, shared_fn] {
+    auto g = weak.lock();
+    if (!g) return;
+    std::lock_guard lock(g->mu);
+    if (g->self == nullptr) return;
+    g->self->timers_.erase(*id_holder);
+    (*shared_fn)();
+  });
+  *id_holder = id;
+  timers_.emplace(id, std::move(shared_fn));
+  return id;
+}
+
+template <typename T, typename Compute>
+void PaperVenue::request(Compute compute, Callback<T> done, std::string what) {
+  std::lock_guard lock(guard_->mu);
+  Completion<T> completion(std::move(done), "paper " + what);
+  later(config_.latency.request, [this, compute, completion]() {
+    Outbox out;
+    Result<T> result = compute(out);
+    auto respond = [this, completion, result, out]() {
+      completion.complete(result);
+      deliver(out);
+    };
+    if (config_.latency.response <= Duration::zero()) {
+      respond();
+    } else {
+      later(config_.latency.response, respond);
+    }
+  });
+}
+
+void PaperVenue::emit(Outbox out) {
+  if (out.empty()) return;
+  if (config_.latency.response <= Duration::zero()) {
+    deliver(out);
+  } else {
+    later(config_.latency.response, [this, out] { deliver(out); });
+  }
+}
+
+void PaperVenue::deliver(const Outbox& out) {
+  if (!streaming_) return;
+  // Fills first: a venue's execution report carries the trade before the order's new state.
+  for (const auto& f : out.fills) {
+    if (handlers_.on_fill) handlers_.on_fill(f);
+  }
+  for (const auto& o : out.orders) {
+    if (handlers_.on_order) handlers_.on_order(o);
+  }
+}
+
+// --- account -------------------------------------------------------------------------------
+
+domain::Balance& PaperVenue::balance(const std::string& currency) {
+  auto it = balances_.find(currency);
+  if (it == balances_.end()) {
+    it = balances_.emplace(currency, *domain::Balance::create(currency)).first;
+  }
+  return it->second;
+}
+
+Status PaperVenue::deposit(const std::string& currency, Decimal amount) {
+  std::lock_guard lock(guard_->mu);
+  if (currency.empty() || !amount.is_positive()) {
+    return fail(ErrorCode::invalid_argument,
+                "paper deposit: need a currency and an amount > 0, got '" + currency + "' " +
+                    amount.to_string());
+  }
+  return balance(currency).credit(amount);
+}
+
+Decimal PaperVenue::leverage(InstrumentId instrument) const {
+  auto it = leverage_.find(instrument.value);
+  return it == leverage_.end() ? config_.default_leverage : it->second;
+}
+
+Status PaperVenue::set_leverage(InstrumentId instrument, Decimal lev) {
+  std::lock_guard lock(guard_->mu);
+  const Instrument* inst = registry_.get(instrument);
+  if (inst == nullptr || inst->kind != InstrumentKind::perpetual) {
+    return fail(ErrorCode::invalid_argument, "paper leverage: not a perpetual instrument");
+  }
+  if (lev < Decimal::one() ||
+      (inst->max_leverage &&
+       lev > Decimal::from_raw(static_cast<std::int64_t>(*inst->max_leverage) * Decimal::kOne))) {
+    return fail(ErrorCode::invalid_argument, "paper leverage for " + inst->canonical + ": " +
+                                                 lev.to_string() + " is outside [1, max]");
+  }
+  leverage_[instrument.value] = lev;
+  auto pos = positions_.find(instrument.value);
+  if (pos != positions_.end()) return pos->second.set_leverage(lev);
+  return {};
+}
+
+std::optional<domain::Balance> PaperVenue::balance_now(const std::string& currency) const {
+  std::lock_guard lock(guard_->mu);
+  auto it = balances_.find(currency);
+  if (it == balances_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<Quote> PaperVenue::quote(InstrumentId instrument) const {
+  std::lock_guard lock(guard_->mu);
+  const Instrument* inst = registry_.get(instrument);
+  if (inst == nullptr) return std::nullopt;
+  auto it = books_.find(inst->symbol.value);
+  if (it == books_.end()) return std::nullopt;
+  Quote q = it->second.quote;
+  if (it->second.bid_sized) q.bid_size = it->second.bid_left;
+  if (it->second.ask_sized) q.ask_size = it->second.ask_left;
+  return q;
+}
+
+Result<Decimal> PaperVenue::fee(Decimal notional, Liquidity liquidity) const {
+  const Decimal bps = liquidity == Liquidity::maker ? config_.maker_fee_bps : config_.taker_fee_bps;
+  return notional.checked_mul_div(bps, kBpsDenominator, RoundingMode::nearest_even);
+}
+
+// What an order must hold locked for `quantity` at `price` (rounded up: never short).
+Result<Decimal> PaperVenue::reservation(const PaperOrder& order, const Instrument& instrument,
+                                        Decimal price, Decimal quantity) const {
+  if (quantity.is_zero()) return Decimal::zero();
+  const bool perp = instrument.kind == InstrumentKind::perpetual;
+  if (!perp && order.spec.side == Side::sell) return quantity;
+  if (perp && order.spec.reduce_only) return Decimal::zero();
+  const Decimal max_bps = std::max({config_.maker_fee_bps, config_.taker_fee_bps, Decimal::zero()});
+  auto notional = price.checked_mul(quantity, RoundingMode::up);
+  if (!notional) return notional;
+  auto fees = notional->checked_mul_div(max_bps, kBpsDenominator, RoundingMode::up);
+  if (!fees) return fees;
+  Decimal base = *notional;
+  if (perp) {
+    auto margin = notional->checked_div(leverage(instrument.id), RoundingMode::up);
+    if (!margin) return margin;
+    base = *margin;
+  }
+  return base.checked_add(*fees);
+}
+
+Status PaperVenue::resize_reservation(PaperOrder& order, Decimal need) {
+  if (order.reserve_currency.empty()) return {};
+  domain::Balance& b = balance(order.reserve_currency);
+  if (order.reserved > need) {
+    const Decimal diff = order.reserved - need;
+    if (auto s = b.unlock(diff); !s) return s;
+    order.reserved = need;
+  } else if (order.reserved < need) {
+    const Decimal diff = std::min(need - order.reserved, b.available());
+    if (auto s = b.lock(diff); !s) return s;
+    order.reserved += diff;
+  }
+  return {};
+}
+
+// Pays `amount` of the order's reserve currency: from its reservation first, then from available
+// (a negative amount is a credit).
+void PaperVenue::settle(PaperOrder& order, Decimal amount) {
+  domain::Balance& b = balance(order.reserve_currency);
+  if (amount.is_negative()) {
+    (void)b.credit(-amount);
+    return;
+  }
+  const Decimal from_locked = std::min(amount, order.reserved);
+  (void)b.debit_locked(from_locked);
+  order.reserved -= from_locked;
+  const Decimal rest = amount - from_locked;
+  if (rest.is_positive()) (void)b.debit(std::min(rest, b.available()));
+}
+
+// --- matching ------------------------------------------------------------------------------
+
+Status PaperVenue::execute(PaperOrder& order, const Instrument& inst, Decimal price,
+                           Decimal quantity, Liquidity liquidity, Outbox& out) {
+  const Timestamp now = clock_.now();
+  auto notional = price.checked_mul(quantity, RoundingMode::nearest_even);
+  if (!notional) return notional.error();
+  auto fee_amount = fee(*notional, liquidity);
+  if (!fee_amount) return fee_amount.error();
+  const Side side = order.spec.side;
+
+  if (inst.kind == InstrumentKind::spot) {
+    if (side == Side::buy) {
+      settle(order, *notional + *fee_amount);
+      (void)balance(inst.base).credit(quantity);
+    } else {
+      settle(order, quantity);
+      const Decimal proceeds = *notional - *fee_amount;
+      domain::Balance& q = balance(inst.quote);
+      if (proceeds.is_negative()) {
+        (void)q.debit(std::min(-proceeds, q.available()));
+      } else {
+        (void)q.credit(proceeds);
+      }
+    }
+  } else {
+    domain::Balance& collateral = balance(inst.quote);
+    if (order.reserve_currency.empty()) order.reserve_currency = inst.quote;
+    settle(order, *fee_amount);
+    auto pit = positions_.find(inst.id.value);
+    if (pit == positions_.end()) {
+      auto p = domain::Position::perpetual(Venue::paper, inst.id, inst.base, inst.quote,
+                                           leverage(inst.id));
+      if (!p) return p.error();
+      pit = positions_.emplace(inst.id.value, std::move(*p)).first;
+    }
+    domain::Position& pos = pit->second;
+    const Decimal before = pos.abs_quantity();
+    auto change = pos.apply(
+        domain::PositionFill{side, price, quantity, Decimal::zero(), Decimal::zero(), now});
+    if (!change) return change.error();
+    Decimal& margin = position_margin_[inst.id.value];
+    if (change->closed_quantity.is_positive()) {
+      Decimal release = margin;
+      if (change->closed_quantity < before) {
+        release = margin.checked_mul_div(change->closed_quantity, before, RoundingMode::down)
+                      .value_or(margin);
+      }
+      (void)collateral.unlock(release);
+      margin -= release;
+      if (change->realized_trading.is_negative()) {
+        (void)collateral.debit(std::min(-change->realized_trading, collateral.available()));
+      } else {
+        (void)collateral.credit(change->realized_trading);
+      }
+    }
+    if (change->opened_quantity.is_positive()) {
+      const Decimal need = price.checked_mul(change->opened_quantity, RoundingMode::up)
+                               .value_or(Decimal::zero())
+                               .checked_div(leverage(inst.id), RoundingMode::up)
+                               .value_or(Decimal::zero());
+      // The order reserved this margin: hand it to the position (it stays locked).
+      const Decimal from_order = std::min(need, order.reserved);
+      order.reserved -= from_order;
+      const Decimal extra = std::min(need - from_order, collateral.available());
+      (void)collateral.lock(extra);
+      margin += from_order + extra;
+    }
+  }
+
+  order.filled += quantity;
+  order.notional += *notional;
+  order.status = order.filled >= order.spec.quantity ? VenueOrderStatus::filled
+                                                     : VenueOrderStatus::partially_filled;
+  order.updated = now;
+
+  domain::Fill f;
+  f.venue = Venue::paper;
+  f.instrument = inst.id;
+  f.trade_id = "p" + std::to_string(next_trade_++);
+  f.client_order_id = order.spec.client_order_id.text;
+  f.side = side;
+  f.price = price;
+  f.quantity = quantity;
+  f.fee = *fee_amount;
+  f.fee_currency = inst.quote;
+  f.liquidity = liquidity;
+  f.time = now;
+  fills_.push_back(f);
+  out.fills.push_back(std::move(f));
+  return {};
+}
+
+void PaperVenue::finish(PaperOrder& order, VenueOrderStatus status, Outbox& /*out*/) {
+  order.status = status;
+  order.updated = clock_.now();
+  (void)resize_reservation(order, Decimal::zero());
+}
+
+Result<PlaceAck> PaperVenue::do_place(const domain::OrderSpec& spec, Outbox& out) {
+  const std::string& id = spec.client_order_id.text;
+  auto refuse = [&](ErrorCode code, const std::string& why) {
+    return venue_error(code, Venue::paper, "place", "order '" + id + "': " + why, {}, why);
+  };
+  const Instrument* inst = registry_.get(spec.instrument);
+  if (inst == nullptr || inst->venue != Venue::paper) {
+    return refuse(ErrorCode::rejected, "unknown instrument");
+  }
+  if (auto ok = domain::validate(spec); !ok) return refuse(ErrorCode::rejected, ok.error().message);
+  if (by_client_id_.contains(id)) return refuse(ErrorCode::rejected, "duplicate client order id");
+  if (!inst->tradable()) {
+    return refuse(ErrorCode::rejected, inst->canonical + " is " + str(to_string(inst->status)));
+  }
+  if (spec.type != OrderType::market && spec.type != OrderType::limit) {
+    return refuse(ErrorCode::rejected, "the paper venue takes market and limit orders only");
+  }
+  const bool perp = inst->kind == InstrumentKind::perpetual;
+  const bool buy = spec.side == Side::buy;
+  if (perp && spec.reduce_only) {
+    auto pit = positions_.find(inst->id.value);
+    const Decimal q = pit == positions_.end() ? Decimal::zero() : pit->second.quantity();
+    const bool reduces = buy ? q.is_negative() : q.is_positive();
+    if (!reduces || spec.quantity > q.abs()) {
+      return refuse(ErrorCode::rejected, "reduce-only " + str(to_string(spec.side)) + " of " +
+                                             spec.quantity.to_string() +
+                                             " would open or increase "
+                                             "a position (position " +
+                                             q.to_string() + ")");
+    }
+  }
+
+  auto bit = books_.find(inst->symbol.value);
+  Book* book = bit == books_.end() ? nullptr : &bit->second;
+  const Decimal touch =
+      book == nullptr ? Decimal::zero() : (buy ? book->quote.ask : book->quote.bid);
+
+  Decimal take_qty;
+  Decimal take_price;
+  bool expire_all = false;
+  std::string expire_reason;
+  if (spec.type == OrderType::market) {
+    if (!touch.is_positive()) {
+      return refuse(ErrorCode::rejected, "no " + str(buy ? "ask" : "bid") + " for " +
+                                             inst->canonical + ": cannot fill a market order");
+    }
+    auto slip = touch.checked_mul_div(config_.slippage_bps, kBpsDenominator, RoundingMode::up);
+    if (!slip) return refuse(ErrorCode::rejected, slip.error().message);
+    const Decimal raw = buy ? touch + *slip : touch - *slip;
+    auto rounded = inst->round_price(raw, buy ? RoundingMode::up : RoundingMode::down);
+    if (!rounded || !rounded->is_positive()) {
+      return refuse(ErrorCode::rejected, "slipped price " + raw.to_string() + " is not valid");
+    }
+    take_price = *rounded;
+    take_qty = spec.quantity;
+  } else {
+    const Decimal limit = *spec.price;
+    const bool crosses = touch.is_positive() && (buy ? limit >= touch : limit <= touch);
+    if (spec.time_in_force == TimeInForce::post_only && crosses) {
+      return refuse(ErrorCode::rejected, "post-only " + str(to_string(spec.side)) + " at " +
+                                             limit.to_string() + " would take liquidity (" +
+                                             (buy ? "ask " : "bid ") + touch.to_string() + ")");
+    }
+    if (crosses) {
+      const bool sized = buy ? book->ask_sized : book->bid_sized;
+      const Decimal left = buy ? book->ask_left : book->bid_left;
+      take_qty = sized ? std::min(spec.quantity, left) : spec.quantity;
+      take_price = touch;
+    }
+    if (spec.time_in_force == TimeInForce::fok && take_qty < spec.quantity) {
+      expire_all = true;
+      expire_reason = "FOK: " + take_qty.to_string() + " available at the touch, " +
+                      spec.quantity.to_string() + " required";
+      take_qty = Decimal::zero();
+    } else if (spec.time_in_force == TimeInForce::ioc && take_qty.is_zero()) {
+      expire_reason = "IOC: nothing to take";
+    }
+  }
+
+  PaperOrder order;
+  order.seq = next_order_++;
+  order.spec = spec;
+  order.symbol = inst->symbol;
+  order.venue_order_id = "P" + std::to_string(order.seq);
+  order.updated = clock_.now();
+  order.reserve_currency = perp ? inst->quote : (buy ? inst->quote : inst->base);
+
+  // Funds for the whole order: the part taken now at its price, the resting part at its limit.
+  const Decimal rest_qty = rests(spec) && !expire_all ? spec.quantity - take_qty : Decimal::zero();
+  auto need_take = reservation(order, *inst, take_price, take_qty);
+  auto need_rest = rest_qty.is_zero() ? Result<Decimal>(Decimal::zero())
+                                      : reservation(order, *inst, *spec.price, rest_qty);
+  if (!need_take || !need_rest) {
+    return refuse(ErrorCode::rejected, "order value overflows");
+  }
+  const Decimal need = *need_take + *need_rest;
+  domain::Balance& funds = balance(order.reserve_currency);
+  if (need > funds.available()) {
+    return refuse(ErrorCode::insufficient_balance,
+                  "insufficient " + order.reserve_currency + ": needs " + need.to_string() +
+                      ", available " + funds.available().to_string());
+  }
+  (void)funds.lock(need);
+  order.reserved = need;
+
+  const std::uint64_t seq = order.seq;
+  by_client_id_.emplace(id, seq);
+  by_venue_id_.emplace(order.venue_order_id, seq);
+  PaperOrder& o = orders_.emplace(seq, std::move(order)).first->second;
+
+  const std::size_t first_fill = out.fills.size();
+  if (take_qty.is_positive()) {
+    if (auto s = execute(o, *inst, take_price, take_qty, Liquidity::taker, out); !s) {
+      finish(o, VenueOrderStatus::rejected, out);
+      o.reason = s.error().message;
+      return refuse(ErrorCode::rejected, s.error().message);
+    }
+    if (book != nullptr && (buy ? book->ask_sized : book->bid_sized)) {
+      (buy ? book->ask_left : book->bid_left) -=
+          std::min(take_qty, buy ? book->ask_left : book->bid_left);
+    }
+  }
+  if (o.remaining().is_zero()) {
+    finish(o, VenueOrderStatus::filled, out);
+  } else if (!rests(spec) || expire_all) {
+    o.reason = expire_reason.empty() ? "IOC remainder expired" : expire_reason;
+    finish(o, VenueOrderStatus::expired, out);
+  } else {
+    auto keep = reservation(o, *inst, *spec.price, o.remaining());
+    (void)resize_reservation(o, keep.value_or(o.reserved));
+  }
+
+  PlaceAck ack;
+  ack.venue_order_id = o.venue_order_id;
+  ack.client_order_id = id;
+  const VenueOrder v = view(o);
+  ack.report = v.report;
+  ack.fills.assign(out.fills.begin() + static_cast<std::ptrdiff_t>(first_fill), out.fills.end());
+  ack.at = clock_.now();
+  out.orders.push_back(v);
+  return ack;
+}
+
+void PaperVenue::match_resting(SymbolId symbol, std::optional<Trade> trade, Outbox& out) {
+  auto bit = books_.find(symbol.value);
+  if (bit == books_.end()) return;
+  Book& book = bit->second;
+  std::vector<PaperOrder*> buys;
+  std::vector<PaperOrder*> sells;
+  for (auto& [seq, o] : orders_) {
+    if (o.symbol != symbol || !live(o.status) || !rests(o.spec)) continue;
+    (o.spec.side == Side::buy ? buys : sells).push_back(&o);
+  }
+  // Better prices first; equal prices in time order (stable sort over sequence order).
+  std::stable_sort(buys.begin(), buys.end(), [](const PaperOrder* a, const PaperOrder* b) {
+    return *a->spec.price > *b->spec.price;
+  });
+  std::stable_sort(sells.begin(), sells.end(), [](const PaperOrder* a, const PaperOrder* b) {
+    return *a->spec.price < *b->spec.price;
+  });
+
+  Decimal trade_left = trade ? trade->size : Decimal::zero();
+  auto fill_side = [&](std::vector<PaperOrder*>& side_orders, bool buy) {
+    for (PaperOrder* o : side_orders) {
+      const Decimal limit = *o->spec.price;
+      Decimal qty;
+      if (trade) {
+        const bool through = buy ? trade->price < limit : trade->price > limit;
+        if (!through || !trade_left.is_positive()) continue;
+        qty = std::min(o->remaining(), trade_left);
+        trade_left -= qty;
+      } else {
+        const Decimal touch = buy ? book.quote.ask : book.quote.bid;
+        const bool through = touch.is_positive() && (buy ? touch <= limit : touch >= limit);
+        if (!through) continue;
+        const bool sized = buy ? book.ask_sized : book.bid_sized;
+        Decimal& left = buy ? book.ask_left : book.bid_left;
+        qty = sized ? std::min(o->remaining(), left) : o->remaining();
+        if (!qty.is_positive()) continue;
+        if (sized) left -= qty;
+      }
+      const Instrument* inst = registry_.get(o->spec.instrument);
+      if (inst == nullptr) continue;
+      if (auto s = execute(*o, *inst, limit, qty, Liquidity::maker, out); !s) continue;
+      if (o->remaining().is_zero()) {
+        finish(*o, VenueOrderStatus::filled, out);
+      } else {
+        auto keep = reservation(*o, *inst, limit, o->remaining());
+        (void)resize_reservation(*o, keep.value_or(o->reserved));
+      }
+      out.orders.push_back(view(*o));
+    }
+  };
+  fill_side(buys, true);
+  fill_side(sells, false);
+}
+
+void PaperVenue::on_market_event(const MarketEvent& event) {
+  std::lock_guard lock(guard_->mu);
+  if (config_.price_source && event.venue != *config_.price_source) return;
+  if (!event.symbol.valid()) return;
+  Outbox out;
+  if (const auto* q = std::get_if<Quote>(&event.body)) {
+    Book& book = books_[event.symbol.value];
+    book.quote = *q;
+    book.bid_sized = q->bid_size.is_positive();
+    book.ask_sized = q->ask_size.is_positive();
+    book.bid_left = q->bid_size;
+    book.ask_left = q->ask_size;
+    match_resting(event.symbol, std::nullopt, out);
+  } else if (const auto* t = std::get_if<Trade>(&event.body)) {
+    if (books_.contains(event.symbol.value)) match_resting(event.symbol, *t, out);
+  }
+  emit(std::move(out));
+}
+
+// --- orders and queries --------------------------------------------------------------------
+
+VenueOrder PaperVenue::view(const PaperOrder& o) const {
+  VenueOrder v;
+  v.client_order_id = o.spec.client_order_id.text;
+  v.instrument = o.spec.instrument;
+  v.side = o.spec.side;
+  v.type = o.spec.type;
+  v.time_in_force = o.spec.time_in_force;
+  v.quantity = o.spec.quantity;
+  v.price = o.spec.price;
+  v.reduce_only = o.spec.reduce_only;
+  v.report.status = o.status;
+  v.report.cumulative_filled = o.filled;
+  if (o.filled.is_positive()) {
+    auto avg = o.notional.checked_div(o.filled, RoundingMode::nearest_even);
+    if (avg) v.report.average_price = *avg;
+  }
+  v.report.venue_order_id = o.venue_order_id;
+  v.report.reason = o.reason;
+  v.report.at = o.updated;
+  return v;
+}
+
+PaperVenue::PaperOrder* PaperVenue::find(const OrderRef& ref) {
+  std::uint64_t seq = 0;
+  if (!ref.venue_order_id.empty()) {
+    auto it = by_venue_id_.find(ref.venue_order_id);
+    if (it != by_venue_id_.end()) seq = it->second;
+  } else if (!ref.client_order_id.empty()) {
+    auto it = by_client_id_.find(ref.client_order_id);
+    if (it != by_client_id_.end()) seq = it->second;
+  }
+  auto it = orders_.find(seq);
+  return it == orders_.end() ? nullptr : &it->second;
+}
+
+Result<CancelAck> PaperVenue::do_cancel(const OrderRef& ref, Outbox& out) {
+  PaperOrder* o = find(ref);
+  const std::string who =
+      "order '" + (ref.client_order_id.empty() ? ref.venue_order_id : ref.client_order_id) + "'";
+  if (o == nullptr) {
+    return venue_error(ErrorCode::not_found, Venue::paper, "cancel", who + ": unknown order", {},
+                       "unknown order");
+  }
+  if (!live(o->status)) {
+    const std::string why = "order is " + str(domain::to_string(o->status));
+    return venue_error(ErrorCode::rejected, Venue::paper, "cancel", who + ": " + why, {}, why);
+  }
+  finish(*o, VenueOrderStatus::cancelled, out);
+  const VenueOrder v = view(*o);
+  out.orders.push_back(v);
+  return CancelAck{o->venue_order_id, o->spec.client_order_id.text, v.report};
+}
+
+CancelAllAck PaperVenue::do_cancel_all(std::optional<InstrumentId> instrument, Outbox& out) {
+  CancelAllAck ack;
+  for (auto& [seq, o] : orders_) {
+    if (!live(o.status) || (instrument && o.spec.instrument != *instrument)) continue;
+    finish(o, VenueOrderStatus::cancelled, out);
+    const VenueOrder v = view(o);
+    out.orders.push_back(v);
+    ack.cancelled.push_back(CancelAck{o.venue_order_id, o.spec.client_order_id.text, v.report});
+  }
+  return ack;
+}
+
+VenueCapabilities PaperVenue::capabilities() const noexcept {
+  VenueCapabilities c;
+  c.amend = false;
+  c.dead_man_switch = true;
+  c.positions = true;
+  c.private_stream = true;
+  return c;
+}
+
+RequestValidity PaperVenue::request_validity() const noexcept {
+  return RequestValidity{std::max(config_.validity_window, config_.latency.request),
+                         Duration::zero()};
+}
+
+void PaperVenue::place(const domain::OrderSpec& order, Callback<PlaceAck> done) {
+  request<PlaceAck>([this, order](Outbox& out) { return do_place(order, out); }, std::move(done),
+                    "place " + order.client_order_id.text);
+}
+
+void PaperVenue::cancel(const OrderRef& ref, Callback<CancelAck> done) {
+  request<CancelAck>([this, ref](Outbox& out) { return do_cancel(ref, out); }, std::move(done),
+                     "cancel");
+}
+
+void PaperVenue::cancel_all(std::optional<InstrumentId> instrument, Callback<CancelAllAck> done) {
+  request<CancelAllAck>(
+      [this, instrument](Outbox& out) -> Result<CancelAllAck> {
+        return do_cancel_all(instrument, out);
+      },
+      std::move(done), "cancel all");
+}
+
+void PaperVenue::set_dead_man_switch(Duration timeout, Callback<Timestamp> done) {
+  request<Timestamp>(
+      [this, timeout](Outbox& /*out*/) -> Result<Timestamp> {
+        if (dead_man_timer_ != 0) {
+          clock_.cancel(dead_man_timer_);
+          timers_.erase(dead_man_timer_);
+          dead_man_timer_ = 0;
+        }
+        if (timeout <= Duration::zero()) return Timestamp{};
+        const Timestamp trigger = clock_.now() + timeout;
+        dead_man_timer_ = later(timeout, [this] {
+          dead_man_timer_ = 0;
+          Outbox out;
+          (void)do_cancel_all(std::nullopt, out);
+          emit(std::move(out));
+        });
+        return trigger;
+      },
+      std::move(done), "dead-man switch");
+}
+
+void PaperVenue::order_status(const OrderRef& ref, Callback<VenueOrder> done) {
+  request<VenueOrder>(
+      [this, ref](Outbox& /*out*/) -> Result<VenueOrder> {
+        const PaperOrder* o = find(ref);
+        if (o == nullptr) {
+          return venue_error(
+              ErrorCode::not_found, Venue::paper, "order status",
+              "order '" + ref.client_order_id + ref.venue_order_id + "': unknown order", {},
+              "unknown order");
+        }
+        return view(*o);
+      },
+      std::move(done), "order status");
+}
+
+void PaperVenue::open_orders(std::optional<InstrumentId> instrument,
+                             Callback<std::vector<VenueOrder>> done) {
+  request<std::vector<VenueOrder>>(
+      [this, instrument](Outbox& /*out*/) -> Result<std::vector<VenueOrder>> {
+        std::vector<VenueOrder> out;
+        for (const auto& [seq, o] : orders_) {
+          if (live(o.status) && (!instrument || o.spec.instrument == *instrument)) {
+            out.push_back(view(o));
+          }
+        }
+        return out;
+      },
+      std::move(done), "open orders");
+}
+
+void PaperVenue::fills_since(Timestamp since, std::optional<InstrumentId> instrument,
+                             Callback<std::vector<domain::Fill>> done) {
+  request<std::vector<domain::Fill>>(
+      [this, since, instrument](Outbox& /*out*/) -> Result<std::vector<domain::Fill>> {
+        std::vector<domain::Fill> out;
+        for (const auto& f : fills_) {
+          if (f.time >= since && (!instrument || f.instrument == *instrument)) out.push_back(f);
+        }
+        return out;
+      },
+      std::move(done), "fills");
+}
+
+void PaperVenue::balances(Callback<std::vector<domain::Balance>> done) {
+  request<std::vector<domain::Balance>>(
+      [this](Outbox& /*out*/) -> Result<std::vector<domain::Balance>> {
+        std::vector<domain::Balance> out;
+        for (const auto& [currency, b] : balances_) out.push_back(b);
+        return out;
+      },
+      std::move(done), "balances");
+}
+
+void PaperVenue::positions(Callback<std::vector<VenuePosition>> done) {
+  request<std::vector<VenuePosition>>(
+      [this](Outbox& /*out*/) -> Result<std::vector<VenuePosition>> {
+        std::vector<VenuePosition> out;
+        for (const auto& [id, p] : positions_) {
+          if (p.is_flat()) continue;
+          VenuePosition v;
+          v.instrument = p.instrument();
+          v.quantity = p.quantity();
+          v.entry_price = p.average_entry_price();
+          v.leverage = p.leverage();
+          auto m = position_margin_.find(id);
+          v.margin = m == position_margin_.end() ? Decimal::zero() : m->second;
+          v.quote = p.quote();
+          const Instrument* inst = registry_.get(p.instrument());
+          if (inst != nullptr) {
+            auto b = books_.find(inst->symbol.value);
+            if (b != books_.end() && b->second.quote.bid.is_positive() &&
+                b->second.quote.ask.is_positive()) {
+              auto u = p.unrealized_pnl(b->second.quote.mid());
+              if (u) v.unrealized_pnl = *u;
+            }
+          }
+          out.push_back(std::move(v));
+        }
+        return out;
+      },
+      std::move(done), "positions");
+}
+
+void PaperVenue::load_instruments(Callback<std::vector<Instrument>> done) {
+  request<std::vector<Instrument>>(
+      [this](Outbox& /*out*/) -> Result<std::vector<Instrument>> {
+        std::vector<Instrument> out;
+        for (const Instrument* i : registry_.by_venue(Venue::paper)) out.push_back(*i);
+        return out;
+      },
+      std::move(done), "instruments");
+}
+
+void PaperVenue::server_time(Callback<Timestamp> done) {
+  request<Timestamp>([this](Outbox& /*out*/) -> Result<Timestamp> { return clock_.now(); },
+                     std::move(done), "server time");
+}
+
+// --- private stream ------------------------------------------------------------------------
+
+void PaperVenue::start(PrivateStreamHandlers handlers) {
+  std::lock_guard lock(guard_->mu);
+  handlers_ = std::move(handlers);
+  streaming_ = true;
+  if (handlers_.on_state) handlers_.on_state(net::ConnectionState::connected);
+}
+
+void PaperVenue::stop() {
+  std::lock_guard lock(guard_->mu);
+  if (streaming_ && handlers_.on_state) handlers_.on_state(net::ConnectionState::stopped);
+  streaming_ = false;
+  handlers_ = {};
+}
+
+net::ConnectionState PaperVenue::state() const {
+  std::lock_guard lock(guard_->mu);
+  return streaming_ ? net::ConnectionState::connected : net::ConnectionState::stopped;
+}
+
+}  // namespace nzeza::venues::paper

@@ -1,0 +1,146 @@
+#pragma once
+// PaperVenue: a simulated exchange behind the VenueClient port, fed with live or replayed top of
+// book (on_market_event). nzeza trades against it whenever it is not explicitly in live mode.
+//
+// Matching (deterministic: same events, same clock, same answers):
+//   market   fills the whole quantity at once at the opposite best price moved against us by
+//            slippage_bps (rounded to the tick, adversely); refused without a quote.
+//   limit    crossing at arrival (buy >= ask, sell <= bid): fills at the touch price for at most
+//            the displayed size (taker); the remainder rests (GTC), expires (IOC), or the whole
+//            order expires unfilled when the displayed size cannot cover it (FOK).
+//            Resting orders fill as maker at their own price when the book moves through them
+//            (ask <= buy price, bid >= sell price) for at most the displayed size, better
+//            prices first, or when a trade prints through their price (at most its size).
+//   post-only refused if it would cross at arrival.
+//   A size of zero in a quote means "size not published": liquidity is then unlimited. Each
+//   taker or maker fill consumes the displayed size until the next quote replaces it.
+// Fees: notional x bps / 10000 (maker or taker), in the quote currency, rounded half-even.
+// Balances per currency (deposit() funds the account); total = available + locked always.
+//   spot buy   locks the quote for price x size plus the larger fee; market buys pay at once
+//   spot sell  locks the base size
+//   perpetual  collateral is the quote currency: an order locks price x size / leverage plus
+//              the fee; a position keeps its initial margin locked; closing releases it and
+//              books the realized PnL. Reduce-only orders need no margin and may not open.
+// Refusals are Errors with the reason (insufficient_balance names currency, need and have;
+// rejected for post-only, duplicate client id, no price...).
+//
+// Threading: one recursive mutex guards everything; calls, market events and timer callbacks
+// may come from any thread. Callbacks (completions, stream handlers) run under that mutex on
+// the clock's firing thread: they may call back into the venue but must not block on another
+// thread that does. Destroying the venue cancels its timers; pending calls then complete with
+// ErrorCode::cancelled.
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/instrument.hpp"
+#include "core/market_event.hpp"
+#include "domain/balance.hpp"
+#include "domain/position.hpp"
+#include "venues/paper/paper_config.hpp"
+#include "venues/venue_client.hpp"
+
+namespace nzeza::venues::paper {
+
+class PaperVenue final : public VenueClient, public PrivateStream {
+ public:
+  // Trades the registry's instruments whose venue is Venue::paper. `clock` and `registry` must
+  // outlive the venue.
+  PaperVenue(Clock& clock, const InstrumentRegistry& registry, PaperConfig config = {});
+  ~PaperVenue() override;
+  PaperVenue(const PaperVenue&) = delete;
+  PaperVenue& operator=(const PaperVenue&) = delete;
+
+  // Funds the account (at once, no latency). amount > 0.
+  Status deposit(const std::string& currency, Decimal amount);
+  // Leverage for a perpetual (1 <= leverage <= the instrument's max_leverage when set).
+  Status set_leverage(InstrumentId instrument, Decimal leverage);
+  // Quotes and trades move the book and fill resting orders; other events are ignored.
+  void on_market_event(const MarketEvent& event);
+  // The current top of book of an instrument's symbol (displayed sizes after our own fills).
+  [[nodiscard]] std::optional<Quote> quote(InstrumentId instrument) const;
+  // The balance as it is inside the venue now (no latency), for tests and the dashboard.
+  [[nodiscard]] std::optional<domain::Balance> balance_now(const std::string& currency) const;
+
+  // VenueClient.
+  [[nodiscard]] Venue venue() const noexcept override { return Venue::paper; }
+  [[nodiscard]] VenueCapabilities capabilities() const noexcept override;
+  [[nodiscard]] RequestValidity request_validity() const noexcept override;
+  void place(const domain::OrderSpec& order, Callback<PlaceAck> done) override;
+  void cancel(const OrderRef& order, Callback<CancelAck> done) override;
+  void cancel_all(std::optional<InstrumentId> instrument, Callback<CancelAllAck> done) override;
+  void set_dead_man_switch(Duration timeout, Callback<Timestamp> done) override;
+  void order_status(const OrderRef& order, Callback<VenueOrder> done) override;
+  void open_orders(std::optional<InstrumentId> instrument,
+                   Callback<std::vector<VenueOrder>> done) override;
+  void fills_since(Timestamp since, std::optional<InstrumentId> instrument,
+                   Callback<std::vector<domain::Fill>> done) override;
+  void balances(Callback<std::vector<domain::Balance>> done) override;
+  void positions(Callback<std::vector<VenuePosition>> done) override;
+  void load_instruments(Callback<std::vector<Instrument>> done) override;
+  void server_time(Callback<Timestamp> done) override;
+  [[nodiscard]] PrivateStream* private_stream() noexcept override { return this; }
+
+  // PrivateStream.
+  void start(PrivateStreamHandlers handlers) override;
+  void stop() override;
+  [[nodiscard]] net::ConnectionState state() const override;
+
+ private:
+  struct Book;
+  struct PaperOrder;
+  struct Guard;
+  struct Outbox;  // events produced by one step, delivered after the response latency
+
+  template <typename T, typename Compute>
+  void request(Compute compute, Callback<T> done, std::string what);
+  TimerId later(Duration delay, std::function<void()> fn);
+  void emit(Outbox out);  // delivers `out` to the stream after the response latency
+  void deliver(const Outbox& out);
+  void settle(PaperOrder& order, Decimal amount);
+
+  Result<PlaceAck> do_place(const domain::OrderSpec& spec, Outbox& out);
+  Result<CancelAck> do_cancel(const OrderRef& ref, Outbox& out);
+  CancelAllAck do_cancel_all(std::optional<InstrumentId> instrument, Outbox& out);
+  void match_resting(SymbolId symbol, std::optional<Trade> trade, Outbox& out);
+  Status execute(PaperOrder& order, const Instrument& instrument, Decimal price, Decimal quantity,
+                 domain::Liquidity liquidity, Outbox& out);
+  void finish(PaperOrder& order, domain::VenueOrderStatus status, Outbox& out);
+  Status resize_reservation(PaperOrder& order, Decimal need);
+  [[nodiscard]] Result<Decimal> reservation(const PaperOrder& order, const Instrument& instrument,
+                                            Decimal price, Decimal quantity) const;
+  [[nodiscard]] Result<Decimal> fee(Decimal notional, domain::Liquidity liquidity) const;
+  domain::Balance& balance(const std::string& currency);
+  [[nodiscard]] Decimal leverage(InstrumentId instrument) const;
+  [[nodiscard]] VenueOrder view(const PaperOrder& order) const;
+  PaperOrder* find(const OrderRef& ref);
+
+  Clock& clock_;
+  const InstrumentRegistry& registry_;
+  PaperConfig config_;
+  std::shared_ptr<Guard> guard_;                // the mutex, and liveness for timer callbacks
+  std::map<std::uint32_t, Book> books_;         // by SymbolId
+  std::map<std::uint64_t, PaperOrder> orders_;  // by placement sequence (time priority)
+  std::map<std::string, std::uint64_t, std::less<>> by_client_id_;
+  std::map<std::string, std::uint64_t, std::less<>> by_venue_id_;
+  std::map<std::string, domain::Balance, std::less<>> balances_;
+  std::map<std::uint32_t, domain::Position> positions_;  // by InstrumentId, perpetuals
+  std::map<std::uint32_t, Decimal> position_margin_;     // locked initial margin per position
+  std::map<std::uint32_t, Decimal> leverage_;
+  std::vector<domain::Fill> fills_;
+  // Pending timers with their callbacks, so destruction can drop the callbacks (and complete
+  // pending calls with `cancelled`) outside the clock's lock.
+  std::map<TimerId, std::shared_ptr<std::function<void()>>> timers_;
+  TimerId dead_man_timer_ = 0;
+  std::uint64_t next_order_ = 1;
+  std::uint64_t next_trade_ = 1;
+  PrivateStreamHandlers handlers_;
+  bool streaming_ = false;
+};
+
+}  // namespace nzeza::venues::paper

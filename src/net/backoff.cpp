@@ -1,6 +1,8 @@
 #include "net/backoff.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 
 namespace nzeza::net {
@@ -20,6 +22,11 @@ Status Backoff::validate(const BackoffConfig& config) {
   if (config.initial <= Duration::zero()) {
     return fail(ErrorCode::invalid_argument,
                 "backoff: initial must be > 0, got " + seconds_text(config.initial));
+  }
+  if (config.max > kMaxBackoff) {
+    return fail(ErrorCode::invalid_argument,
+                "backoff: max must be <= " + seconds_text(kMaxBackoff) + ", got " +
+                    seconds_text(config.max));
   }
   if (config.max < config.initial) {
     return fail(ErrorCode::invalid_argument, "backoff: max (" + seconds_text(config.max) +
@@ -41,6 +48,8 @@ Result<Backoff> Backoff::create(const BackoffConfig& config) {
 
 Backoff::Backoff(BackoffConfig config) : config_(config), rng_state_(config.seed) {
   if (config_.initial <= Duration::zero()) config_.initial = kDefaults.initial;
+  config_.initial = std::min(config_.initial, kMaxBackoff);
+  config_.max = std::min(config_.max, kMaxBackoff);
   if (config_.max < config_.initial) config_.max = std::max(config_.initial, kDefaults.max);
   if (!std::isfinite(config_.multiplier) || config_.multiplier < 1.0) {
     config_.multiplier = kDefaults.multiplier;

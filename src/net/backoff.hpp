@@ -22,9 +22,13 @@
 
 namespace nzeza::net {
 
+// Upper bound of BackoffConfig::max: longer waits make no sense for a reconnect loop, and the
+// bound keeps `now + delay` far from overflow.
+inline constexpr Duration kMaxBackoff = std::chrono::hours(24);
+
 struct BackoffConfig {
   Duration initial = 1s;    // ceiling of the first delay; > 0
-  Duration max = 30s;       // cap of every delay; >= initial
+  Duration max = 30s;       // cap of every delay; >= initial, <= kMaxBackoff
   double multiplier = 2.0;  // growth per attempt; >= 1 and finite
   bool jitter = true;       // full jitter on; off = exact ceilings
   std::uint64_t seed = 0;   // PRNG seed for the jitter
@@ -38,7 +42,8 @@ class Backoff {
   [[nodiscard]] static Result<Backoff> create(const BackoffConfig& config);
 
   // Precondition: validate(config).ok(). An invalid config does not crash: each bad field is
-  // replaced by its default (initial 1 s, max = max(initial, 30 s), multiplier 2).
+  // replaced by its default (initial 1 s, max = max(initial, 30 s), multiplier 2), and initial
+  // and max are capped at kMaxBackoff.
   explicit Backoff(BackoffConfig config);
 
   // Delay before the next attempt, then counts the attempt. Never negative, never above max.

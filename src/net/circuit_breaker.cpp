@@ -22,6 +22,7 @@ const CircuitBreakerConfig kDefaults{};
 CircuitBreakerConfig sanitised(CircuitBreakerConfig c) {
   if (c.failure_threshold < 1) c.failure_threshold = kDefaults.failure_threshold;
   if (c.open_duration <= Duration::zero()) c.open_duration = kDefaults.open_duration;
+  if (c.open_duration > kMaxOpenDuration) c.open_duration = kMaxOpenDuration;
   if (c.half_open_trials < 1) c.half_open_trials = kDefaults.half_open_trials;
   return c;
 }
@@ -121,9 +122,9 @@ Status CircuitBreaker::validate(const CircuitBreakerConfig& config) {
                 "circuit breaker: failure_threshold must be >= 1, got " +
                     std::to_string(config.failure_threshold));
   }
-  if (config.open_duration <= Duration::zero()) {
+  if (config.open_duration <= Duration::zero() || config.open_duration > kMaxOpenDuration) {
     return fail(ErrorCode::invalid_argument,
-                "circuit breaker: open_duration must be > 0, got " +
+                "circuit breaker: open_duration must be > 0 and <= 24 h, got " +
                     std::to_string(std::chrono::duration<double>(config.open_duration).count()) +
                     " s");
   }

@@ -1,10 +1,10 @@
 #pragma once
 // CircuitBreaker: stops hammering a peer that keeps failing.
 //
-//   CLOSED    --failure_threshold consecutive failures-->  OPEN
-//   OPEN      --open_duration elapsed------------------->  HALF_OPEN  (Clock timer + lazily in
-//   allow()) HALF_OPEN --record_success-------------------------->  CLOSED HALF_OPEN
-//   --record_failure-------------------------->  OPEN       (for another open_duration)
+//   CLOSED    -> OPEN       after failure_threshold consecutive failures
+//   OPEN      -> HALF_OPEN  after open_duration (a Clock timer; also noticed lazily in allow())
+//   HALF_OPEN -> CLOSED     on record_success()
+//   HALF_OPEN -> OPEN       on record_failure(), for another open_duration
 //
 // allow() asks for permission before an attempt: CLOSED grants; OPEN refuses at once with
 // Error(circuit_open, "circuit '<name>' is open until <ISO time>"); HALF_OPEN grants exactly
@@ -34,9 +34,13 @@
 
 namespace nzeza::net {
 
+// Upper bound of CircuitBreakerConfig::open_duration (keeps `now + open_duration` far from
+// overflow; a day-long open circuit is a configuration mistake).
+inline constexpr Duration kMaxOpenDuration = std::chrono::hours(24);
+
 struct CircuitBreakerConfig {
   int failure_threshold = 5;     // consecutive failures that open the circuit; >= 1
-  Duration open_duration = 30s;  // time OPEN before HALF_OPEN; > 0
+  Duration open_duration = 30s;  // time OPEN before HALF_OPEN; > 0, <= kMaxOpenDuration
   int half_open_trials = 1;      // concurrent trials allowed in HALF_OPEN; >= 1
 };
 

@@ -14,7 +14,9 @@
 //
 // Threading: all methods thread-safe. Lock order: owner mutex -> notifier mutex; the notifier
 // never calls out while holding its mutex. A callback unsubscribed while another thread is
-// delivering may still receive the event being delivered.
+// delivering may still receive the event being delivered. Callbacks should not throw; if one
+// does, the exception propagates to the drain() caller and later events stay queued for the
+// next drain().
 
 #include <cstdint>
 #include <deque>
@@ -65,8 +67,16 @@ class OrderedNotifier {
       queue_.pop_front();
       auto subscribers = subscribers_;  // a callback may (un)subscribe
       lock.unlock();
-      for (auto& [id, callback] : subscribers) {
-        if (callback) callback(event);
+      try {
+        for (auto& [id, callback] : subscribers) {
+          if (callback) callback(event);
+        }
+      } catch (...) {
+        // A throwing callback must not leave delivery blocked forever; the rest of the queue
+        // goes to the next drain().
+        lock.lock();
+        delivering_ = false;
+        throw;
       }
       lock.lock();
     }

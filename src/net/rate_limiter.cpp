@@ -172,6 +172,7 @@ Result<Duration> RateLimiter::reserve(std::string_view endpoint_class, double we
 
 void RateLimiter::on_retry_after(Duration d) {
   if (d < Duration::zero()) return;
+  d = std::min(d, kMaxRetryAfter);
   std::lock_guard lock(mu_);
   retry_after_until_ = std::max(retry_after_until_, clock_.now() + d);
 }

@@ -46,6 +46,8 @@
 
 namespace nzeza::net {
 
+inline constexpr Duration kMaxRetryAfter = std::chrono::hours(24 * 7);
+
 struct BucketConfig {
   std::string name;              // unique within a limiter, e.g. "REQUEST_WEIGHT_1M"
   double capacity = 0;           // tokens when full; > 0. A bucket starts full.
@@ -80,7 +82,8 @@ class RateLimiter {
   // rate_limited (the wait would exceed max_wait; nothing is taken).
   Result<Duration> reserve(std::string_view endpoint_class, double weight_multiplier = 1);
 
-  // HTTP 429 with Retry-After: nothing leaves before now + d (extends, never shortens).
+  // HTTP 429 with Retry-After: nothing leaves before now + d (extends, never shortens). A d
+  // above kMaxRetryAfter counts as kMaxRetryAfter (a hostile header cannot overflow time).
   void on_retry_after(Duration d);
   // HTTP 418 (Binance IP ban): every reservation is refused until `until` (extends only).
   void on_banned_until(Timestamp until);

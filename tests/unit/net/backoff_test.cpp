@@ -139,5 +139,15 @@ TEST(Backoff, invalid_config_does_not_crash_and_falls_back_to_defaults) {
   EXPECT_EQ(b.config().max, 30s);
 }
 
+TEST(Backoff, a_cap_above_a_day_is_rejected_by_validate_and_clamped_by_the_constructor) {
+  auto s = Backoff::validate(BackoffConfig{.max = Duration::max()});
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().message.find("max must be <="), std::string::npos);
+  Backoff b(BackoffConfig{.initial = Duration::max(), .max = Duration::max(), .jitter = false});
+  EXPECT_EQ(b.next_delay(), kMaxBackoff);
+  Backoff jittered(BackoffConfig{.max = Duration::max(), .seed = 1});
+  for (int i = 0; i < 100; ++i) ASSERT_LE(jittered.next_delay(), kMaxBackoff);
+}
+
 }  // namespace
 }  // namespace nzeza::net

@@ -249,5 +249,15 @@ TEST(CircuitBreaker, to_string_names_each_state) {
   EXPECT_EQ(to_string(CircuitState::half_open), "HALF_OPEN");
 }
 
+TEST(CircuitBreaker, an_open_duration_above_a_day_is_rejected_and_clamped) {
+  EXPECT_FALSE(CircuitBreaker::validate(CircuitBreakerConfig{.open_duration = Duration::max()}));
+  ManualClock clock;
+  CircuitBreaker breaker(
+      clock, CircuitBreakerConfig{.failure_threshold = 1, .open_duration = Duration::max()},
+      "huge");
+  breaker.record_failure();
+  EXPECT_EQ(breaker.half_open_at(), clock.now() + kMaxOpenDuration);
+}
+
 }  // namespace
 }  // namespace nzeza::net

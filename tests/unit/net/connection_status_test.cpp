@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <vector>
 
 namespace nzeza::net {
@@ -98,6 +99,24 @@ TEST(ConnectionStatus, a_subscriber_may_set_the_state_and_events_stay_in_order) 
                       ConnectionState::circuit_open, ConnectionState::circuit_open,
                       ConnectionState::stopped, ConnectionState::stopped}));
   EXPECT_EQ(status.state(), ConnectionState::stopped);
+}
+
+TEST(ConnectionStatus, a_throwing_subscriber_does_not_block_later_events) {
+  ManualClock clock;
+  ConnectionStatus status(clock);
+  bool thrown = false;
+  std::vector<ConnectionState> seen;
+  status.subscribe([&](const ConnectionTransition& t) {
+    if (!thrown) {
+      thrown = true;
+      throw std::runtime_error("subscriber bug");
+    }
+    seen.push_back(t.to);
+  });
+  EXPECT_THROW(status.set(ConnectionState::connecting, "start"), std::runtime_error);
+  EXPECT_EQ(status.state(), ConnectionState::connecting);  // the state changed regardless
+  EXPECT_TRUE(status.set(ConnectionState::connected, "up"));
+  EXPECT_EQ(seen, (std::vector<ConnectionState>{ConnectionState::connected}));
 }
 
 }  // namespace

@@ -274,5 +274,11 @@ TEST(RateLimiter, tokens_do_not_pile_up_behind_a_retry_after_hold) {
   EXPECT_NEAR(limiter.available("w").value(), -6, 1e-9);
 }
 
+TEST_F(BinanceLimiterTest, a_hostile_retry_after_is_capped_instead_of_overflowing_time) {
+  limiter_.on_retry_after(Duration::max());
+  EXPECT_EQ(limiter_.retry_after_until(), t0_ + kMaxRetryAfter);
+  EXPECT_EQ(limiter_.reserve("depth").error().code, ErrorCode::rate_limited);
+}
+
 }  // namespace
 }  // namespace nzeza::net

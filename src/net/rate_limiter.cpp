@@ -113,20 +113,21 @@ void RateLimiter::refill_locked(Bucket& bucket, Timestamp now) {
 Result<Duration> RateLimiter::reserve(std::string_view endpoint_class, double weight_multiplier) {
   std::lock_guard lock(mu_);
   if (!init_status_) return init_status_.error();
-  const std::string where = "rate limiter '" + options_name_ + "'";
+  // Built only on an error path: the granted path allocates nothing.
+  const auto where = [this] { return "rate limiter '" + options_name_ + "'"; };
   auto endpoint = endpoints_.find(endpoint_class);
   if (endpoint == endpoints_.end()) {
     return fail(ErrorCode::not_found,
-                where + ": unknown endpoint class '" + std::string(endpoint_class) + "'");
+                where() + ": unknown endpoint class '" + std::string(endpoint_class) + "'");
   }
   if (!std::isfinite(weight_multiplier) || weight_multiplier <= 0) {
     return fail(ErrorCode::invalid_argument,
-                where + ": weight multiplier must be > 0, got " + number_text(weight_multiplier));
+                where() + ": weight multiplier must be > 0, got " + number_text(weight_multiplier));
   }
   const Timestamp now = clock_.now();
   if (now < banned_until_) {
     return fail(ErrorCode::banned,
-                where + " is banned by the venue until " + banned_until_.to_iso8601());
+                where() + " is banned by the venue until " + banned_until_.to_iso8601());
   }
   // Each bucket serves its reservations in order: a new one is sent no earlier than the
   // bucket's last one (updated_at may lie in the future), and its tokens are taken at its send
@@ -139,7 +140,7 @@ Result<Duration> RateLimiter::reserve(std::string_view endpoint_class, double we
     const double weight = use.weight * weight_multiplier;
     if (weight > bucket.config.capacity) {
       return fail(ErrorCode::invalid_argument,
-                  where + ": weight " + number_text(weight) + " of endpoint class '" +
+                  where() + ": weight " + number_text(weight) + " of endpoint class '" +
                       std::string(endpoint_class) + "' exceeds the capacity " +
                       number_text(bucket.config.capacity) + " of bucket '" + bucket.config.name +
                       "'");
@@ -150,8 +151,8 @@ Result<Duration> RateLimiter::reserve(std::string_view endpoint_class, double we
       continue;
     }
     if (bucket.config.refill_per_second <= 0) {
-      return fail(ErrorCode::rate_limited,
-                  where + ": bucket '" + bucket.config.name + "' is exhausted and does not refill");
+      return fail(ErrorCode::rate_limited, where() + ": bucket '" + bucket.config.name +
+                                               "' is exhausted and does not refill");
     }
     send_at = std::max(send_at,
                        ready + refill_time(weight - bucket.level, bucket.config.refill_per_second));
@@ -159,7 +160,7 @@ Result<Duration> RateLimiter::reserve(std::string_view endpoint_class, double we
   const Duration wait = send_at - now;
   if (wait > max_wait_) {
     return fail(ErrorCode::rate_limited,
-                where + ": endpoint class '" + std::string(endpoint_class) + "' would wait " +
+                where() + ": endpoint class '" + std::string(endpoint_class) + "' would wait " +
                     seconds_text(wait) + " (max " + seconds_text(max_wait_) + ")");
   }
   for (const Use& use : endpoint->second) {

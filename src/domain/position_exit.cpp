@@ -118,8 +118,10 @@ Result<std::optional<ExitIntent>> ExitMonitor::on_price(const Position& position
     return fail(ErrorCode::invalid_argument, "exit monitor: negative pending exit quantity");
   }
   const PositionSide side = position.side();
-  if (side != tracked_side_) {  // opened, flipped or closed: the trailing reference restarts
+  // Opened, flipped, closed or closed-and-reopened: the trailing reference restarts.
+  if (side != tracked_side_ || position.opened_at() != tracked_opened_at_) {
     tracked_side_ = side;
+    tracked_opened_at_ = position.opened_at();
     best_.reset();
   }
   if (side == PositionSide::flat) return std::optional<ExitIntent>{};

@@ -12,7 +12,8 @@
 //   short: stop-loss mark >= SL, take-profit mark <= TP, trailing mark >= best·(1+f) or best+d
 // When several trigger at once the stop wins: stop_loss, then trailing_stop, then take_profit.
 // The trailing stop follows the best price seen since the position opened on its side (highest
-// for a long, lowest for a short) and never moves back; a flip or a flat position restarts it.
+// for a long, lowest for a short) and never moves back; a flip, a flat position or a position
+// reopened since the last price (a new opened_at) restarts it.
 
 #include <cstdint>
 #include <optional>
@@ -87,6 +88,7 @@ class ExitMonitor {
   explicit ExitMonitor(ExitRules rules) : rules_(rules) {}
   ExitRules rules_;
   PositionSide tracked_side_ = PositionSide::flat;
+  Timestamp tracked_opened_at_;
   std::optional<Decimal> best_;
 };
 

@@ -161,5 +161,21 @@ TEST(ExitRules, invalid_levels_are_refused) {
   EXPECT_FALSE(m.on_price(long_perp(), "0"_d).ok());
 }
 
+TEST(ExitMonitor, position_closed_and_reopened_between_prices_restarts_the_trailing_reference) {
+  ExitMonitor m = monitor(ExitRules{{}, {}, TrailingStop{TrailingStop::Kind::distance, "5"_d}});
+  Position p = Position::for_instrument(perp_btc_usdc()).value();
+  ASSERT_TRUE(
+      p.apply(PositionFill{Side::buy, "100"_d, "1"_d, {}, {}, Timestamp::from_seconds(1)}).ok());
+  EXPECT_FALSE(m.on_price(p, "150"_d)->has_value());
+  ASSERT_TRUE(
+      p.apply(PositionFill{Side::sell, "150"_d, "1"_d, {}, {}, Timestamp::from_seconds(2)}).ok());
+  ASSERT_TRUE(
+      p.apply(PositionFill{Side::buy, "120"_d, "1"_d, {}, {}, Timestamp::from_seconds(3)}).ok());
+  auto r = m.on_price(p, "121"_d);  // the old best 150 would put the stop at 145 and fire
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->has_value());
+  EXPECT_EQ(m.best_price(), "121"_d);
+}
+
 }  // namespace
 }  // namespace nzeza::domain::test

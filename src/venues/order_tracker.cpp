@@ -170,9 +170,14 @@ void OrderTracker::send(const std::string& id, const domain::OrderSpec& spec, st
     std::lock_guard lock(mu_);
     c = client(spec.venue);
   }
-  c->place(spec, [this, id, attempt, done](Result<PlaceAck> r) {
-    on_place_answer(id, attempt, std::move(r), done);
-  });
+  // Guarded so that a client dropping the callback unanswered (shutdown) still tells the
+  // tracker (`cancelled`: outcome unknown), not only the caller.
+  Completion<PlaceAck> answer(
+      [this, id, attempt, done](Result<PlaceAck> r) {
+        on_place_answer(id, attempt, std::move(r), done);
+      },
+      "order tracker place " + id);
+  c->place(spec, [answer](Result<PlaceAck> r) { answer.complete(std::move(r)); });
 }
 
 void OrderTracker::on_place_answer(const std::string& id, std::uint64_t attempt, Result<PlaceAck> r,
@@ -264,7 +269,10 @@ void OrderTracker::query(const std::string& id) {
     ref.instrument = t.order.spec().instrument;
     c = client(t.order.spec().venue);
   }
-  c->order_status(ref, [this, id](Result<VenueOrder> r) { on_query_answer(id, std::move(r)); });
+  Completion<VenueOrder> answer(
+      [this, id](Result<VenueOrder> r) { on_query_answer(id, std::move(r)); },
+      "order tracker status " + id);
+  c->order_status(ref, [answer](Result<VenueOrder> r) { answer.complete(std::move(r)); });
 }
 
 void OrderTracker::on_query_answer(const std::string& id, Result<VenueOrder> r) {

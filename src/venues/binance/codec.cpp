@@ -1,0 +1,580 @@
+#include "venues/binance/codec.hpp"
+
+#include <cctype>
+#include <cstring>
+#include <string>
+
+#include "venues/binance/json_text.hpp"
+
+namespace nzeza::venues::binance {
+namespace {
+
+namespace od = simdjson::ondemand;
+
+std::string_view stream_suffix(StreamKind kind) noexcept {
+  switch (kind) {
+    case StreamKind::book_ticker:
+      return "@bookTicker";
+    case StreamKind::trade:
+      return "@trade";
+    case StreamKind::agg_trade:
+      return "@aggTrade";
+    case StreamKind::diff_depth:
+      return "@depth@100ms";
+    case StreamKind::diff_depth_1s:
+      return "@depth";
+    case StreamKind::partial_depth5:
+      return "@depth5@100ms";
+    case StreamKind::partial_depth10:
+      return "@depth10@100ms";
+    case StreamKind::partial_depth20:
+      return "@depth20@100ms";
+  }
+  return "@bookTicker";
+}
+
+bool is_space(char c) noexcept {
+  return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+// The first key of a JSON object's text ({"u":... → "u"), empty when not plainly there. A hint
+// only: decoding still goes through simdjson.
+std::string_view first_key(std::string_view text) noexcept {
+  std::size_t i = 0;
+  while (i < text.size() && is_space(text[i])) ++i;
+  if (i >= text.size() || text[i] != '{') return {};
+  ++i;
+  while (i < text.size() && is_space(text[i])) ++i;
+  if (i >= text.size() || text[i] != '"') return {};
+  const std::size_t start = ++i;
+  while (i < text.size() && text[i] != '"' && text[i] != '\\') ++i;
+  if (i >= text.size() || text[i] != '"') return {};
+  return text.substr(start, i - start);
+}
+
+// Partial depth stream names: <s>@depth5, <s>@depth10@100ms ...
+bool is_partial_depth_stream(std::string_view stream) noexcept {
+  const auto at = stream.find("@depth");
+  if (at == std::string_view::npos) return false;
+  const std::size_t digit = at + 6;
+  return digit < stream.size() && stream[digit] >= '0' && stream[digit] <= '9';
+}
+
+bool ends_with(std::string_view s, std::string_view suffix) noexcept {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+MarketEvent make_event(const Instrument& instrument, Timestamp venue_time,
+                       Timestamp receive_time) noexcept {
+  MarketEvent event;
+  event.venue = Venue::binance;
+  event.instrument = instrument.id;
+  event.symbol = instrument.symbol;
+  event.venue_time = venue_time;
+  event.receive_time = receive_time;
+  return event;
+}
+
+Timestamp from_ms(std::uint64_t ms) noexcept {
+  // A venue time beyond int64 nanoseconds is nonsense; keep it as "none".
+  if (ms > static_cast<std::uint64_t>(INT64_MAX / 1'000'000)) return Timestamp{};
+  return Timestamp::from_ms(static_cast<std::int64_t>(ms));
+}
+
+}  // namespace
+
+std::string stream_name(std::string_view symbol, StreamKind kind) {
+  std::string out;
+  out.reserve(symbol.size() + 16);
+  for (char c : symbol)
+    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  out += stream_suffix(kind);
+  return out;
+}
+
+BinanceCodec::BinanceCodec(const InstrumentRegistry& registry, CodecConfig config)
+    : registry_(&registry), config_(config), symbols_(registry, Venue::binance) {
+  buffer_size_ = config_.max_message_bytes + simdjson::SIMDJSON_PADDING;
+  buffer_ = std::make_unique<char[]>(buffer_size_);
+  // Failure (out of memory) surfaces at the first iterate() as an error.
+  if (parser_.allocate(config_.max_message_bytes) != simdjson::SUCCESS) buffer_size_ = 0;
+  scratch_.reserve(config_.max_levels_per_message);
+}
+
+ControlMessage BinanceCodec::control(std::string_view method,
+                                     std::span<const std::string> streams) {
+  ControlMessage message;
+  message.id = next_id_++;
+  message.text = R"({"method":")";
+  message.text += method;
+  message.text += R"(","params":[)";
+  for (std::size_t i = 0; i < streams.size(); ++i) {
+    if (i != 0) message.text += ',';
+    message.text += '"';
+    message.text += streams[i];
+    message.text += '"';
+  }
+  message.text += R"(],"id":)";
+  message.text += std::to_string(message.id);
+  message.text += '}';
+  return message;
+}
+
+ControlMessage BinanceCodec::subscribe(std::span<const std::string> streams) {
+  return control("SUBSCRIBE", streams);
+}
+
+ControlMessage BinanceCodec::unsubscribe(std::span<const std::string> streams) {
+  return control("UNSUBSCRIBE", streams);
+}
+
+Error BinanceCodec::malformed(std::string_view type, std::string_view what,
+                              std::string_view frame) {
+  ++stats_.malformed;
+  std::string message = "binance ";
+  message += type;
+  message += ": ";
+  message += what;
+  message += " in: ";
+  message += excerpt(frame);
+  return Error{ErrorCode::parse_error, std::move(message)};
+}
+
+Result<DecodeInfo> BinanceCodec::decode(std::string_view frame, Timestamp receive_time,
+                                        MarketEventSink& sink) {
+  ++stats_.frames;
+  if (frame.size() > config_.max_message_bytes) {
+    ++stats_.oversized;
+    return Error{ErrorCode::protocol,
+                 "binance frame of " + std::to_string(frame.size()) + " bytes exceeds the " +
+                     std::to_string(config_.max_message_bytes) + "-byte limit: " + excerpt(frame)};
+  }
+  std::memcpy(buffer_.get(), frame.data(), frame.size());
+  std::memset(buffer_.get() + frame.size(), 0, simdjson::SIMDJSON_PADDING);
+  od::document doc;
+  if (parser_.iterate(buffer_.get(), frame.size(), buffer_size_).get(doc) != simdjson::SUCCESS) {
+    return malformed("frame", "not JSON", frame);
+  }
+  od::object object;
+  if (doc.get_object().get(object) != simdjson::SUCCESS) {
+    return malformed("frame", "not a JSON object", frame);
+  }
+  const std::string_view key = first_key(frame);
+  if (key == "u") return decode_book_ticker(object, frame, receive_time, sink);
+  if (key == "stream") {
+    std::string_view stream;
+    if (object["stream"].get_string().get(stream) != simdjson::SUCCESS) {
+      return malformed("combined frame", "field 'stream' is not a string", frame);
+    }
+    od::object data;
+    if (object["data"].get_object().get(data) != simdjson::SUCCESS) {
+      return malformed("combined frame", "field 'data' is not an object", frame);
+    }
+    return decode_object(data, stream, frame, receive_time, sink);
+  }
+  return decode_object(object, {}, frame, receive_time, sink);
+}
+
+Result<DecodeInfo> BinanceCodec::decode_object(od::object object, std::string_view stream,
+                                               std::string_view frame, Timestamp receive_time,
+                                               MarketEventSink& sink) {
+  if (!stream.empty()) {
+    if (ends_with(stream, "@bookTicker")) {
+      return decode_book_ticker(object, frame, receive_time, sink);
+    }
+    if (is_partial_depth_stream(stream)) {
+      return decode_partial_depth(object, stream, frame, receive_time, sink);
+    }
+  }
+  auto e = object.find_field_unordered("e");
+  if (e.error() == simdjson::SUCCESS) {
+    std::string_view type;
+    if (e.get_string().get(type) != simdjson::SUCCESS) {
+      return malformed("event", "field 'e' is not a string", frame);
+    }
+    if (type == "depthUpdate") return decode_depth_update(object, frame, receive_time, sink);
+    if (type == "trade") return decode_trade(object, false, frame, receive_time, sink);
+    if (type == "aggTrade") return decode_trade(object, true, frame, receive_time, sink);
+    if (type == "serverShutdown") {
+      ++stats_.server_shutdowns;
+      return DecodeInfo{FrameKind::server_shutdown, 0, 0, {}, false};
+    }
+    ++stats_.unknown_type;
+    return DecodeInfo{FrameKind::unknown_type, 0, 0, {}, false};
+  }
+  if (e.error() != simdjson::NO_SUCH_FIELD) return malformed("frame", "bad JSON", frame);
+  if (object.find_field_unordered("u").error() == simdjson::SUCCESS) {
+    return decode_book_ticker(object, frame, receive_time, sink);
+  }
+  if (object.find_field_unordered("id").error() == simdjson::SUCCESS) {
+    return decode_response(object, frame);
+  }
+  if (object.find_field_unordered("lastUpdateId").error() == simdjson::SUCCESS) {
+    return malformed("partial depth", "no symbol (subscribe through a combined stream)", frame);
+  }
+  ++stats_.unknown_type;
+  return DecodeInfo{FrameKind::unknown_type, 0, 0, {}, false};
+}
+
+Result<DecodeInfo> BinanceCodec::decode_book_ticker(od::object object, std::string_view frame,
+                                                    Timestamp receive_time, MarketEventSink& sink) {
+  std::string_view symbol;
+  if (object["s"].get_string().get(symbol) != simdjson::SUCCESS) {
+    return malformed("bookTicker", "field 's' missing or not a string", frame);
+  }
+  const Instrument* instrument = symbols_.find(symbol);
+  if (instrument == nullptr) {
+    ++stats_.unknown_symbol;
+    return DecodeInfo{FrameKind::unknown_symbol, 0, 0, {}, false};
+  }
+  Quote quote;
+  struct Field {
+    const char* key;
+    Decimal* out;
+  };
+  const Field fields[] = {
+      {"b", &quote.bid}, {"B", &quote.bid_size}, {"a", &quote.ask}, {"A", &quote.ask_size}};
+  for (const Field& field : fields) {
+    od::value value;
+    if (object.find_field_unordered(field.key).get(value) != simdjson::SUCCESS) {
+      return malformed("bookTicker", std::string("field '") + field.key + "' missing", frame);
+    }
+    if (!parse_decimal(value, *field.out)) {
+      return malformed("bookTicker", std::string("field '") + field.key + "' is not a decimal",
+                       frame);
+    }
+  }
+  if (!quote.bid.is_positive() || !quote.ask.is_positive()) {
+    return malformed("bookTicker", "bid and ask must be > 0", frame);
+  }
+  if (quote.bid_size.is_negative() || quote.ask_size.is_negative()) {
+    return malformed("bookTicker", "sizes must be >= 0", frame);
+  }
+  if (quote.bid >= quote.ask) return malformed("bookTicker", "bid must be < ask", frame);
+  MarketEvent event = make_event(*instrument, Timestamp{}, receive_time);
+  event.body = quote;
+  sink.on_event(event);
+  ++stats_.quotes;
+  ++stats_.events;
+  return DecodeInfo{FrameKind::market_data, 1, 0, instrument->id, false};
+}
+
+Result<DecodeInfo> BinanceCodec::decode_trade(od::object object, bool aggregate,
+                                              std::string_view frame, Timestamp receive_time,
+                                              MarketEventSink& sink) {
+  const std::string_view type = aggregate ? "aggTrade" : "trade";
+  std::string_view symbol;
+  if (object["s"].get_string().get(symbol) != simdjson::SUCCESS) {
+    return malformed(type, "field 's' missing or not a string", frame);
+  }
+  const Instrument* instrument = symbols_.find(symbol);
+  if (instrument == nullptr) {
+    ++stats_.unknown_symbol;
+    return DecodeInfo{FrameKind::unknown_symbol, 0, 0, {}, false};
+  }
+  Trade trade;
+  od::value value;
+  const char* id_key = aggregate ? "a" : "t";
+  if (object.find_field_unordered(id_key).get(value) != simdjson::SUCCESS) {
+    return malformed(type, std::string("field '") + id_key + "' missing", frame);
+  }
+  const std::string_view id_text = scalar_text(value);
+  if (id_text.empty() || !TradeId::assign(trade.trade_id, id_text)) {
+    return malformed(type, std::string("field '") + id_key + "' is not a trade id", frame);
+  }
+  if (object["p"].get(value) != simdjson::SUCCESS || !parse_decimal(value, trade.price)) {
+    return malformed(type, "field 'p' missing or not a decimal", frame);
+  }
+  if (object["q"].get(value) != simdjson::SUCCESS || !parse_decimal(value, trade.size)) {
+    return malformed(type, "field 'q' missing or not a decimal", frame);
+  }
+  std::uint64_t trade_time = 0;
+  if (object["T"].get_uint64().get(trade_time) != simdjson::SUCCESS) {
+    return malformed(type, "field 'T' missing or not an integer", frame);
+  }
+  bool buyer_maker = false;
+  if (object["m"].get_bool().get(buyer_maker) != simdjson::SUCCESS) {
+    return malformed(type, "field 'm' missing or not a boolean", frame);
+  }
+  if (!trade.price.is_positive()) return malformed(type, "price must be > 0", frame);
+  if (!trade.size.is_positive()) return malformed(type, "quantity must be > 0", frame);
+  trade.aggressor = buyer_maker ? Side::sell : Side::buy;
+  MarketEvent event = make_event(*instrument, from_ms(trade_time), receive_time);
+  event.body = trade;
+  sink.on_event(event);
+  ++stats_.trades;
+  ++stats_.events;
+  return DecodeInfo{FrameKind::market_data, 1, 0, instrument->id, false};
+}
+
+bool BinanceCodec::parse_levels(od::value levels, Side side, const char*& what) {
+  od::array array;
+  if (levels.get_array().get(array) != simdjson::SUCCESS) {
+    what = "levels are not an array";
+    return false;
+  }
+  for (auto element : array) {
+    od::array pair;
+    if (element.get_array().get(pair) != simdjson::SUCCESS) {
+      what = "a level is not a [price, quantity] array";
+      return false;
+    }
+    DepthLevel level;
+    level.side = side;
+    int index = 0;
+    for (auto item : pair) {
+      od::value value;
+      if (item.get(value) != simdjson::SUCCESS) {
+        what = "a level is not valid JSON";
+        return false;
+      }
+      if (index == 0 && !parse_decimal(value, level.price)) {
+        what = "a level price is not a decimal";
+        return false;
+      }
+      if (index == 1 && !parse_decimal(value, level.size)) {
+        what = "a level quantity is not a decimal";
+        return false;
+      }
+      ++index;
+    }
+    if (index < 2) {
+      what = "a level has fewer than 2 entries";
+      return false;
+    }
+    if (!level.price.is_positive()) {
+      what = "a level price is not > 0";
+      return false;
+    }
+    if (level.size.is_negative()) {
+      what = "a level quantity is negative";
+      return false;
+    }
+    if (scratch_.size() >= config_.max_levels_per_message) {
+      what = "too many levels";
+      return false;
+    }
+    scratch_.push_back(level);
+  }
+  return true;
+}
+
+DepthSync& BinanceCodec::depth_for(const Instrument& instrument) {
+  auto it = books_.find(instrument.id.value);
+  if (it == books_.end()) {
+    it = books_.emplace(instrument.id.value, std::make_unique<DepthSync>(instrument, config_.depth))
+             .first;
+  }
+  return *it->second;
+}
+
+Result<DecodeInfo> BinanceCodec::decode_depth_update(od::object object, std::string_view frame,
+                                                     Timestamp receive_time,
+                                                     MarketEventSink& sink) {
+  std::uint64_t event_time = 0;
+  if (object["E"].get_uint64().get(event_time) != simdjson::SUCCESS) {
+    return malformed("depthUpdate", "field 'E' missing or not an integer", frame);
+  }
+  std::string_view symbol;
+  if (object["s"].get_string().get(symbol) != simdjson::SUCCESS) {
+    return malformed("depthUpdate", "field 's' missing or not a string", frame);
+  }
+  const Instrument* instrument = symbols_.find(symbol);
+  if (instrument == nullptr) {
+    ++stats_.unknown_symbol;
+    return DecodeInfo{FrameKind::unknown_symbol, 0, 0, {}, false};
+  }
+  DepthSync& depth = depth_for(*instrument);
+  const char* what = nullptr;
+  DepthDiff diff;
+  diff.event_time = from_ms(event_time);
+  scratch_.clear();
+  if (object["U"].get_uint64().get(diff.first_id) != simdjson::SUCCESS) {
+    what = "field 'U' missing or not an integer";
+  } else if (object["u"].get_uint64().get(diff.final_id) != simdjson::SUCCESS) {
+    what = "field 'u' missing or not an integer";
+  } else if (diff.first_id > diff.final_id) {
+    what = "'U' is greater than 'u'";
+  } else {
+    od::value levels;
+    if (object["b"].get(levels) != simdjson::SUCCESS) {
+      what = "field 'b' missing";
+    } else if (parse_levels(levels, Side::buy, what)) {
+      if (object["a"].get(levels) != simdjson::SUCCESS) {
+        what = "field 'a' missing";
+      } else {
+        (void)parse_levels(levels, Side::sell, what);
+      }
+    }
+  }
+  if (what != nullptr) {
+    // A diff for this book was lost: its book cannot be trusted until a new snapshot.
+    depth.on_lost_diff(receive_time, sink);
+    return malformed("depthUpdate", what, frame);
+  }
+  diff.levels = scratch_;
+  const bool was_waiting = depth.wants_snapshot();
+  const bool buffer_was_empty = depth.buffered_events() == 0;
+  const std::size_t emitted = depth.on_diff(diff, receive_time, sink);
+  stats_.events += emitted;
+  stats_.book_changes += emitted;
+  DecodeInfo info{FrameKind::market_data, emitted, 0, instrument->id, false};
+  info.snapshot_wanted = depth.wants_snapshot() && (!was_waiting || buffer_was_empty);
+  return info;
+}
+
+Result<DecodeInfo> BinanceCodec::decode_partial_depth(od::object object, std::string_view stream,
+                                                      std::string_view frame,
+                                                      Timestamp receive_time,
+                                                      MarketEventSink& sink) {
+  const std::string_view symbol = stream.substr(0, stream.find('@'));
+  const Instrument* instrument = symbols_.find(symbol);
+  if (instrument == nullptr) {
+    ++stats_.unknown_symbol;
+    return DecodeInfo{FrameKind::unknown_symbol, 0, 0, {}, false};
+  }
+  std::uint64_t last_update_id = 0;
+  if (object["lastUpdateId"].get_uint64().get(last_update_id) != simdjson::SUCCESS) {
+    return malformed("partial depth", "field 'lastUpdateId' missing or not an integer", frame);
+  }
+  scratch_.clear();
+  const char* what = nullptr;
+  od::value levels;
+  if (object["bids"].get(levels) != simdjson::SUCCESS) {
+    what = "field 'bids' missing";
+  } else if (parse_levels(levels, Side::buy, what)) {
+    if (object["asks"].get(levels) != simdjson::SUCCESS) {
+      what = "field 'asks' missing";
+    } else {
+      (void)parse_levels(levels, Side::sell, what);
+    }
+  }
+  if (what != nullptr) return malformed("partial depth", what, frame);
+  MarketEvent event = make_event(*instrument, Timestamp{}, receive_time);
+  for (std::size_t i = 0; i < scratch_.size(); ++i) {
+    const DepthLevel& level = scratch_[i];
+    event.body = BookChange{level.side,
+                            level.price,
+                            level.size,
+                            last_update_id,
+                            true,
+                            i == 0,
+                            i + 1 == scratch_.size()};
+    sink.on_event(event);
+  }
+  stats_.events += scratch_.size();
+  stats_.book_changes += scratch_.size();
+  return DecodeInfo{FrameKind::market_data, scratch_.size(), 0, instrument->id, false};
+}
+
+Result<DecodeInfo> BinanceCodec::decode_response(od::object object, std::string_view frame) {
+  std::int64_t id = 0;
+  auto id_field = object.find_field_unordered("id");
+  if (id_field.error() == simdjson::SUCCESS) {
+    if (id_field.get_int64().get(id) != simdjson::SUCCESS) id = 0;  // string or null ids
+  }
+  std::string_view code_text;
+  std::string_view message_text;
+  od::object error;
+  if (object.find_field_unordered("error").get_object().get(error) == simdjson::SUCCESS) {
+    od::value value;
+    if (error["code"].get(value) == simdjson::SUCCESS) code_text = scalar_text(value);
+    if (error["msg"].get_string().get(message_text) != simdjson::SUCCESS) message_text = {};
+  } else {
+    od::value value;
+    if (object.find_field_unordered("code").get(value) == simdjson::SUCCESS) {
+      code_text = scalar_text(value);
+      if (object.find_field_unordered("msg").get_string().get(message_text) != simdjson::SUCCESS) {
+        message_text = {};
+      }
+    } else if (object.find_field_unordered("result").error() == simdjson::SUCCESS) {
+      ++stats_.acks;
+      return DecodeInfo{FrameKind::subscription_ack, 0, id, {}, false};
+    } else {
+      ++stats_.unknown_type;
+      return DecodeInfo{FrameKind::unknown_type, 0, id, {}, false};
+    }
+  }
+  ++stats_.subscription_errors;
+  return Error{ErrorCode::rejected,
+               "binance refused request " + std::to_string(id) + ": " + excerpt(frame),
+               std::string(code_text), std::string(message_text)};
+}
+
+Result<DecodeInfo> BinanceCodec::apply_depth_snapshot(InstrumentId instrument_id,
+                                                      std::string_view body, Timestamp receive_time,
+                                                      MarketEventSink& sink) {
+  const Instrument* instrument = registry_->get(instrument_id);
+  if (instrument == nullptr) {
+    return Error{ErrorCode::not_found, "binance depth snapshot for an unknown instrument id " +
+                                           std::to_string(instrument_id.value)};
+  }
+  if (body.size() > config_.max_snapshot_bytes) {
+    ++stats_.oversized;
+    return Error{ErrorCode::protocol, "binance depth snapshot of " + std::to_string(body.size()) +
+                                          " bytes exceeds the limit"};
+  }
+  // Not the hot path: a padded copy and a parser of its own size.
+  simdjson::padded_string padded(body);
+  od::parser parser;
+  od::document doc;
+  if (parser.iterate(padded).get(doc) != simdjson::SUCCESS) {
+    return malformed("depth snapshot", "not JSON", body);
+  }
+  od::object object;
+  if (doc.get_object().get(object) != simdjson::SUCCESS) {
+    return malformed("depth snapshot", "not a JSON object", body);
+  }
+  std::uint64_t last_update_id = 0;
+  if (object["lastUpdateId"].get_uint64().get(last_update_id) != simdjson::SUCCESS) {
+    return malformed("depth snapshot", "field 'lastUpdateId' missing or not an integer", body);
+  }
+  scratch_.clear();
+  const char* what = nullptr;
+  od::value levels;
+  if (object["bids"].get(levels) != simdjson::SUCCESS) {
+    what = "field 'bids' missing";
+  } else if (parse_levels(levels, Side::buy, what)) {
+    if (object["asks"].get(levels) != simdjson::SUCCESS) {
+      what = "field 'asks' missing";
+    } else {
+      (void)parse_levels(levels, Side::sell, what);
+    }
+  }
+  if (what != nullptr) return malformed("depth snapshot", what, body);
+  Decimal best_bid = Decimal::min();
+  Decimal best_ask = Decimal::max();
+  for (const DepthLevel& level : scratch_) {
+    if (level.size.is_zero()) continue;
+    if (level.side == Side::buy && level.price > best_bid) best_bid = level.price;
+    if (level.side == Side::sell && level.price < best_ask) best_ask = level.price;
+  }
+  if (best_bid >= best_ask) return malformed("depth snapshot", "crossed book", body);
+
+  DepthSync& depth = depth_for(*instrument);
+  std::size_t emitted = 0;
+  if (depth.on_snapshot(last_update_id, scratch_, receive_time, sink, &emitted) ==
+      SnapshotOutcome::too_old) {
+    ++stats_.snapshots_too_old;
+    return Error{ErrorCode::stale_data, "binance depth snapshot lastUpdateId " +
+                                            std::to_string(last_update_id) +
+                                            " is older than the buffered diffs of " +
+                                            instrument->canonical + ": fetch it again"};
+  }
+  ++stats_.snapshots;
+  stats_.events += emitted;
+  stats_.book_changes += emitted;
+  return DecodeInfo{FrameKind::market_data, emitted, 0, instrument->id, depth.wants_snapshot()};
+}
+
+bool BinanceCodec::wants_snapshot(InstrumentId instrument) const {
+  const auto it = books_.find(instrument.value);
+  return it != books_.end() && it->second->wants_snapshot();
+}
+
+const DepthSync* BinanceCodec::depth(InstrumentId instrument) const {
+  const auto it = books_.find(instrument.value);
+  return it == books_.end() ? nullptr : it->second.get();
+}
+
+}  // namespace nzeza::venues::binance

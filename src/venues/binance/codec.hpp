@@ -1,0 +1,164 @@
+#pragma once
+// BinanceCodec: Binance spot market-data WebSocket messages → MarketEvents, and the control
+// messages a connection sends. No sockets: a connection loop feeds it frames and REST bodies.
+//
+// Streams (raw `/ws/<stream>` or combined `/stream?streams=` — the {"stream","data"} wrapper
+// is unwrapped): <s>@bookTicker → Quote; <s>@trade and <s>@aggTrade → Trade (m == true: the
+// buyer was the maker, so the seller was the taker → aggressor sell); <s>@depth[@100ms] diff
+// depth → BookChange through DepthSync (U/u rule + REST snapshot: see depth_sync.hpp);
+// <s>@depth<N> partial depth (combined streams only: its payload has no symbol) → a snapshot
+// run of BookChange. `serverShutdown` → DecodeInfo::kind server_shutdown: the connection should
+// reconnect now (planned); the 24 h cut is the connection's job. {"result":..,"id":N} →
+// subscription_ack; {"error"|"code":..,"id":N} → subscription_error.
+//
+// Validation: price > 0, size >= 0, bid < ask; a bad message is refused with an Error naming
+// the message type, the field and an excerpt of the frame, counted, and nothing of it is
+// emitted; the next frame decodes normally. Unknown types and symbols are counted and ignored.
+// Frames above max_message_bytes are refused unparsed.
+//
+// Hot path: no heap allocation per frame after warm-up (first sight of a symbol, first diff of
+// a book). Threading: one codec per connection, one thread. The registry must outlive it.
+
+#include <simdjson.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/instrument.hpp"
+#include "core/market_event.hpp"
+#include "core/result.hpp"
+#include "core/time.hpp"
+#include "market/order_book.hpp"
+#include "venues/binance/depth_sync.hpp"
+#include "venues/binance/symbol_cache.hpp"
+#include "venues/market_event_sink.hpp"
+
+namespace nzeza::venues::binance {
+
+enum class StreamKind : std::uint8_t {
+  book_ticker,      // <s>@bookTicker
+  trade,            // <s>@trade
+  agg_trade,        // <s>@aggTrade
+  diff_depth,       // <s>@depth@100ms
+  diff_depth_1s,    // <s>@depth
+  partial_depth5,   // <s>@depth5@100ms
+  partial_depth10,  // <s>@depth10@100ms
+  partial_depth20   // <s>@depth20@100ms
+};
+
+// "btcusdt@bookTicker": the ws symbol is lower-cased.
+[[nodiscard]] std::string stream_name(std::string_view symbol, StreamKind kind);
+
+struct CodecConfig {
+  std::size_t max_message_bytes = 1u << 20;       // WS frames above are refused
+  std::size_t max_snapshot_bytes = 16u << 20;     // REST depth bodies above are refused
+  std::size_t max_levels_per_message = 2 * 5000;  // bids + asks of one message
+  DepthSyncConfig depth{};
+};
+
+enum class FrameKind : std::uint8_t {
+  market_data,         // events emitted (or a diff buffered / a stale diff ignored)
+  subscription_ack,    // {"result":null,"id":N}
+  subscription_error,  // {"error":{...},"id":N} or {"code":..,"msg":..,"id":N}
+  server_shutdown,     // planned reconnect hint
+  unknown_symbol,      // a known type for a symbol not in the registry: ignored
+  unknown_type         // ignored
+};
+
+struct DecodeInfo {
+  FrameKind kind = FrameKind::market_data;
+  std::size_t events = 0;        // MarketEvents emitted for this frame
+  std::int64_t request_id = 0;   // for subscription_ack / subscription_error
+  InstrumentId instrument;       // for market data
+  bool snapshot_wanted = false;  // this frame started a book (re)sync: fetch a REST snapshot
+};
+
+struct ControlMessage {
+  std::int64_t id = 0;
+  std::string text;  // a text frame to send
+};
+
+struct CodecStats {
+  std::uint64_t frames = 0;
+  std::uint64_t events = 0;
+  std::uint64_t quotes = 0;
+  std::uint64_t trades = 0;
+  std::uint64_t book_changes = 0;
+  std::uint64_t acks = 0;
+  std::uint64_t subscription_errors = 0;
+  std::uint64_t server_shutdowns = 0;
+  std::uint64_t malformed = 0;
+  std::uint64_t oversized = 0;
+  std::uint64_t unknown_type = 0;
+  std::uint64_t unknown_symbol = 0;
+  std::uint64_t snapshots = 0;
+  std::uint64_t snapshots_too_old = 0;
+};
+
+class BinanceCodec {
+ public:
+  explicit BinanceCodec(const InstrumentRegistry& registry, CodecConfig config = {});
+  BinanceCodec(const BinanceCodec&) = delete;
+  BinanceCodec& operator=(const BinanceCodec&) = delete;
+
+  // {"method":"SUBSCRIBE","params":[...],"id":N} with a fresh id (1, 2, ...). The caller paces
+  // frames (5 messages/s per connection) and keeps at most 1024 streams per connection.
+  [[nodiscard]] ControlMessage subscribe(std::span<const std::string> streams);
+  [[nodiscard]] ControlMessage unsubscribe(std::span<const std::string> streams);
+
+  // Decodes one text frame. The frame is copied into the codec's padded buffer (simdjson needs
+  // 64 bytes of padding), so any string_view will do.
+  Result<DecodeInfo> decode(std::string_view frame, Timestamp receive_time, MarketEventSink& sink);
+
+  // Applies a REST GET /api/v3/depth body for `instrument` (the diff stream must be running:
+  // its buffer is replayed). kind market_data with events > 0 when applied; an Error with
+  // ErrorCode::stale_data when the snapshot is older than the buffer (fetch it again).
+  Result<DecodeInfo> apply_depth_snapshot(InstrumentId instrument, std::string_view body,
+                                          Timestamp receive_time, MarketEventSink& sink);
+
+  // Whether `instrument`'s diff-depth book awaits a snapshot (false for an untracked book).
+  [[nodiscard]] bool wants_snapshot(InstrumentId instrument) const;
+  // The diff-depth book of an instrument, nullptr before its first depthUpdate.
+  [[nodiscard]] const DepthSync* depth(InstrumentId instrument) const;
+  [[nodiscard]] const CodecStats& stats() const noexcept { return stats_; }
+
+ private:
+  Result<DecodeInfo> decode_object(simdjson::ondemand::object object, std::string_view stream,
+                                   std::string_view frame, Timestamp receive_time,
+                                   MarketEventSink& sink);
+  Result<DecodeInfo> decode_book_ticker(simdjson::ondemand::object object, std::string_view frame,
+                                        Timestamp receive_time, MarketEventSink& sink);
+  Result<DecodeInfo> decode_trade(simdjson::ondemand::object object, bool aggregate,
+                                  std::string_view frame, Timestamp receive_time,
+                                  MarketEventSink& sink);
+  Result<DecodeInfo> decode_depth_update(simdjson::ondemand::object object, std::string_view frame,
+                                         Timestamp receive_time, MarketEventSink& sink);
+  Result<DecodeInfo> decode_partial_depth(simdjson::ondemand::object object,
+                                          std::string_view stream, std::string_view frame,
+                                          Timestamp receive_time, MarketEventSink& sink);
+  Result<DecodeInfo> decode_response(simdjson::ondemand::object object, std::string_view frame);
+  // Parses [[p,q],...] into scratch_ with `side`; false + what on a bad level.
+  bool parse_levels(simdjson::ondemand::value levels, Side side, const char*& what);
+  DepthSync& depth_for(const Instrument& instrument);
+  Error malformed(std::string_view type, std::string_view what, std::string_view frame);
+  ControlMessage control(std::string_view method, std::span<const std::string> streams);
+
+  const InstrumentRegistry* registry_;
+  CodecConfig config_;
+  SymbolCache symbols_;
+  simdjson::ondemand::parser parser_;
+  std::unique_ptr<char[]> buffer_;  // max_message_bytes + SIMDJSON_PADDING
+  std::size_t buffer_size_ = 0;
+  std::vector<DepthLevel> scratch_;  // levels of the message being decoded, reserved
+  std::unordered_map<std::uint32_t, std::unique_ptr<DepthSync>> books_;
+  std::int64_t next_id_ = 1;
+  CodecStats stats_;
+};
+
+}  // namespace nzeza::venues::binance

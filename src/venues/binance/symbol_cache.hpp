@@ -1,0 +1,51 @@
+#pragma once
+// SymbolCache: the venue's wire symbol → Instrument lookups, cached so that the hot path does
+// not allocate (InstrumentRegistry::find builds a std::string key per call).
+//
+// A miss asks the registry once and remembers the answer, including "unknown" (nullptr), so a
+// stream of an unsubscribed symbol costs one allocation, not one per message. The cache is
+// bounded (kMaxEntries): past it, misses go to the registry every time instead of growing.
+// Not thread-safe: one codec, one thread. The registry must outlive the cache and must not drop
+// instruments while the cache is in use (its pointers are stable: the registry keeps a deque).
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/instrument.hpp"
+#include "core/venue.hpp"
+
+namespace nzeza::venues::binance {
+
+class SymbolCache {
+ public:
+  static constexpr std::size_t kMaxEntries = 4096;
+
+  SymbolCache(const InstrumentRegistry& registry, Venue venue)
+      : registry_(&registry), venue_(venue) {
+    map_.reserve(64);
+  }
+
+  // The instrument for a wire symbol ("BNBUSDT" or "bnbusdt"), nullptr when unknown.
+  [[nodiscard]] const Instrument* find(std::string_view symbol) {
+    if (auto it = map_.find(symbol); it != map_.end()) return it->second;
+    const Instrument* found = registry_->find(venue_, symbol);
+    if (map_.size() < kMaxEntries) map_.emplace(std::string(symbol), found);
+    return found;
+  }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  const InstrumentRegistry* registry_;
+  Venue venue_;
+  std::unordered_map<std::string, const Instrument*, Hash, std::equal_to<>> map_;
+};
+
+}  // namespace nzeza::venues::binance

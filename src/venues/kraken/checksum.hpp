@@ -1,0 +1,65 @@
+#pragma once
+// Kraken spot WebSocket v2 book checksum (docs.kraken.com, "Book checksum (WebSocket v2)").
+//
+// The checksum is CRC32 (IEEE 802.3, as zlib's crc32) over the top 10 levels: asks from the
+// lowest price up, then bids from the highest price down; for each level the price text then
+// the qty text, each with the decimal point removed and leading zeros stripped. The text is
+// the exact wire text ("0.10000000" is not "0.1"): Kraken prints every price of a pair with
+// the pair's price precision and every qty with its qty precision, so a level's wire text is
+// its exact Decimal value written with that number of fractional digits. The codec learns the
+// two precisions from the raw JSON tokens it receives (see KrakenCodec).
+//
+// Nothing here allocates.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "core/decimal.hpp"
+#include "market/order_book.hpp"
+
+namespace nzeza::venues::kraken {
+
+// Incremental CRC32 (reflected polynomial 0xEDB88320, initial value and final xor 0xFFFFFFFF).
+class Crc32 {
+ public:
+  void update(std::string_view bytes) noexcept;
+  [[nodiscard]] std::uint32_t value() const noexcept { return ~state_; }
+
+ private:
+  std::uint32_t state_ = 0xFFFFFFFFu;
+};
+
+[[nodiscard]] std::uint32_t crc32(std::string_view bytes) noexcept;
+
+// Longest text checksum_digits writes: 19 digits of an int64 plus up to 18 appended zeros.
+inline constexpr std::size_t kMaxChecksumDigits = 40;
+// Largest number of fractional digits a wire token may have for the checksum (Kraken uses at
+// most 8; a longer token can only be trailing zeros because Decimal refuses more).
+inline constexpr int kMaxWireDecimals = 18;
+
+// Writes `value` as Kraken's checksum text of a wire token with `decimals` fractional digits:
+// the digits of value * 10^decimals, without leading zeros ("0.00100000", 8 → "100000";
+// "45285.2", 1 → "452852"). `value` must be >= 0 and 0 <= decimals <= kMaxWireDecimals.
+// Returns one past the last char written (at most kMaxChecksumDigits chars).
+char* checksum_digits(Decimal value, int decimals, char* out) noexcept;
+
+// Same rule applied directly to a wire token's text ("0.00100000" → "100000"); for tests and
+// for checking the rule against published examples.
+// Returns one past the last char written; `out` needs token.size() chars.
+char* checksum_digits(std::string_view wire_token, char* out) noexcept;
+
+// Number of fractional digits of a plain wire number ("45285.20" → 2, "7" → 0); -1 when the
+// token is not a plain decimal (exponent, sign, junk) or has more than kMaxWireDecimals.
+[[nodiscard]] int wire_decimals(std::string_view token) noexcept;
+
+// Kraken's checksum of the book's top 10 levels per side, prices written with
+// `price_decimals` and sizes with `qty_decimals` fractional digits.
+[[nodiscard]] std::uint32_t book_checksum(const market::OrderBook& book, int price_decimals,
+                                          int qty_decimals) noexcept;
+
+// Levels per side that enter the checksum.
+inline constexpr std::size_t kChecksumDepth = 10;
+
+}  // namespace nzeza::venues::kraken

@@ -1,0 +1,761 @@
+#include "venues/kraken/codec.hpp"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cstring>
+#include <utility>
+
+#include "venues/kraken/checksum.hpp"
+
+namespace nzeza::venues::kraken {
+namespace {
+
+namespace od = simdjson::ondemand;
+
+static_assert(kFramePadding >= simdjson::SIMDJSON_PADDING, "frames need simdjson's padding");
+
+constexpr std::size_t kMaxCachedSymbols = 256;
+constexpr std::size_t kErrorExcerpt = 160;
+
+std::string_view trim_token(std::string_view t) noexcept {
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\n' || t.back() == '\r' || t.back() == '\t'))
+    t.remove_suffix(1);
+  return t;
+}
+
+// The text of a number token (or of a quoted decimal string), without parsing it as a double.
+std::string_view number_text(od::value& v) noexcept {
+  std::string_view raw = trim_token(v.raw_json_token());
+  if (raw.size() >= 2 && raw.front() == '"' && raw.back() == '"')
+    raw = raw.substr(1, raw.size() - 2);
+  return raw;
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (const char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\u00";
+      out += kHex[(c >> 4) & 0xF];
+      out += kHex[c & 0xF];
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+std::string excerpt(std::string_view frame) {
+  if (frame.size() <= kErrorExcerpt) return std::string(frame);
+  return std::string(frame.substr(0, kErrorExcerpt)) + "...(" + std::to_string(frame.size()) +
+         " bytes)";
+}
+
+TradingStatus trading_status_of(std::string_view system) noexcept {
+  if (system == "online") return TradingStatus::trading;
+  // post_only: only resting orders accepted; our orders may take liquidity, so treat it like
+  // cancel_only (conservative).
+  if (system == "cancel_only" || system == "post_only") return TradingStatus::cancel_only;
+  return TradingStatus::halted;  // maintenance and anything unknown
+}
+
+}  // namespace
+
+std::string_view to_string(Channel c) noexcept {
+  switch (c) {
+    case Channel::ticker:
+      return "ticker";
+    case Channel::trade:
+      return "trade";
+    case Channel::book:
+      return "book";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(FrameKind k) noexcept {
+  switch (k) {
+    case FrameKind::market_data:
+      return "market_data";
+    case FrameKind::heartbeat:
+      return "heartbeat";
+    case FrameKind::pong:
+      return "pong";
+    case FrameKind::status:
+      return "status";
+    case FrameKind::subscribed:
+      return "subscribed";
+    case FrameKind::unsubscribed:
+      return "unsubscribed";
+    case FrameKind::request_failed:
+      return "request_failed";
+    case FrameKind::ignored:
+      return "ignored";
+  }
+  return "unknown";
+}
+
+Status KrakenCodecConfig::validate() const {
+  if (book_depth != 10 && book_depth != 25 && book_depth != 100 && book_depth != 500 &&
+      book_depth != 1000) {
+    return fail(ErrorCode::invalid_argument,
+                "kraken codec: book_depth must be 10, 25, 100, 500 or 1000, got " +
+                    std::to_string(book_depth));
+  }
+  if (max_frame_bytes < 1024) {
+    return fail(ErrorCode::invalid_argument,
+                "kraken codec: max_frame_bytes must be >= 1024, got " +
+                    std::to_string(max_frame_bytes));
+  }
+  return {};
+}
+
+struct KrakenCodec::Impl {
+  struct SymbolEntry {
+    std::string name;
+    const Instrument* instrument = nullptr;  // null: not in the registry (negative cache)
+    int book = -1;                           // index in books, -1 before the first snapshot
+  };
+  struct BookSlot {
+    const Instrument* instrument;
+    market::OrderBook book;
+    int price_decimals = -1;
+    int qty_decimals = -1;
+  };
+  struct PendingLevel {
+    Side side;
+    Decimal price;
+    Decimal qty;
+    int price_decimals;
+    int qty_decimals;
+  };
+  struct BookEntry {
+    std::string_view symbol;
+    std::uint32_t first = 0;  // levels[first, end)
+    std::uint32_t end = 0;
+    std::uint32_t checksum = 0;
+    Timestamp venue_time;
+  };
+
+  Impl(const InstrumentRegistry& r, KrakenCodecConfig c) : registry(r), config(c) {
+    symbols.reserve(32);
+    books.reserve(32);
+    levels.reserve(2 * config.book_depth + 16);
+    entries.reserve(8);
+    pending.reserve(2 * config.book_depth + 16);
+  }
+
+  const InstrumentRegistry& registry;
+  KrakenCodecConfig config;
+  KrakenCodecStats stats;
+  std::string last_venue_error;
+  od::parser parser;
+  std::string padded;  // decode_unpadded's copy
+  std::vector<SymbolEntry> symbols;
+  std::vector<BookSlot> books;
+  // Per-frame scratch, reused.
+  std::vector<PendingLevel> levels;
+  std::vector<BookEntry> entries;
+  std::vector<MarketEvent> pending;
+  Timestamp receive_time;
+  const char* fail_what = nullptr;
+  const char* fail_where = "";
+  std::string_view failing_book_symbol;  // a book frame's symbol, to resync it when malformed
+
+  bool fail(const char* what, const char* where) noexcept {
+    fail_what = what;
+    fail_where = where;
+    return false;
+  }
+
+  SymbolEntry* resolve(std::string_view name) {
+    for (auto& e : symbols) {
+      if (e.name == name) return &e;
+    }
+    const Instrument* inst = registry.find(Venue::kraken, name);
+    if (inst != nullptr && inst->venue != Venue::kraken) inst = nullptr;
+    if (inst == nullptr && symbols.size() >= kMaxCachedSymbols) return nullptr;
+    symbols.push_back(SymbolEntry{std::string(name), inst, -1});
+    return &symbols.back();
+  }
+
+  MarketEvent event_for(const Instrument& inst, Timestamp venue_time) const noexcept {
+    MarketEvent e;
+    e.venue = Venue::kraken;
+    e.instrument = inst.id;
+    e.symbol = inst.symbol;
+    e.venue_time = venue_time;
+    e.receive_time = receive_time;
+    return e;
+  }
+
+  bool parse_decimal(od::value& v, Decimal& out, const char* where, int* decimals = nullptr) {
+    const std::string_view text = number_text(v);
+    auto parsed = Decimal::parse(text);
+    if (!parsed.ok()) return fail("not an exact decimal number", where);
+    out = *parsed;
+    if (decimals != nullptr) {
+      const int d = wire_decimals(text);
+      *decimals = d >= 0 ? d : out.decimal_places();
+    }
+    return true;
+  }
+
+  bool parse_time(od::value& v, Timestamp& out, const char* where) {
+    std::string_view text;
+    if (v.get_string().get(text) != simdjson::SUCCESS) return fail("not a string", where);
+    auto t = Timestamp::parse_iso8601(text);
+    if (!t.ok()) return fail("not an RFC 3339 time", where);
+    out = *t;
+    return true;
+  }
+
+  // ---- book -------------------------------------------------------------------------------
+
+  bool parse_levels(od::value& v, Side side, const char* where) {
+    od::array arr;
+    if (v.get_array().get(arr) != simdjson::SUCCESS) return fail("not an array", where);
+    for (auto item : arr) {
+      od::object level;
+      if (item.get_object().get(level) != simdjson::SUCCESS)
+        return fail("level is not an object", where);
+      PendingLevel pl{side, Decimal::zero(), Decimal::zero(), -1, -1};
+      bool has_price = false;
+      bool has_qty = false;
+      for (auto f : level) {
+        std::string_view key;
+        od::value val;
+        if (f.unescaped_key().get(key) != simdjson::SUCCESS || f.value().get(val))
+          return fail("bad level member", where);
+        if (key == "price") {
+          if (!parse_decimal(val, pl.price, where, &pl.price_decimals)) return false;
+          has_price = true;
+        } else if (key == "qty") {
+          if (!parse_decimal(val, pl.qty, where, &pl.qty_decimals)) return false;
+          has_qty = true;
+        }
+      }
+      if (!has_price || !has_qty) return fail("level without price or qty", where);
+      if (!pl.price.is_positive()) return fail("price must be > 0", where);
+      if (pl.qty.is_negative()) return fail("qty must be >= 0", where);
+      levels.push_back(pl);
+    }
+    return true;
+  }
+
+  bool parse_book_data(od::value& data) {
+    od::array arr;
+    if (data.get_array().get(arr) != simdjson::SUCCESS) return fail("not an array", "book.data");
+    for (auto item : arr) {
+      od::object obj;
+      if (item.get_object().get(obj) != simdjson::SUCCESS)
+        return fail("entry is not an object", "book.data[]");
+      BookEntry entry;
+      entry.first = static_cast<std::uint32_t>(levels.size());
+      bool has_checksum = false;
+      for (auto f : obj) {
+        std::string_view key;
+        od::value val;
+        if (f.unescaped_key().get(key) != simdjson::SUCCESS || f.value().get(val))
+          return fail("bad member", "book.data[]");
+        if (key == "symbol") {
+          if (val.get_string().get(entry.symbol) != simdjson::SUCCESS)
+            return fail("not a string", "book.data[].symbol");
+          failing_book_symbol = entry.symbol;
+        } else if (key == "bids") {
+          if (!parse_levels(val, Side::buy, "book.data[].bids")) return false;
+        } else if (key == "asks") {
+          if (!parse_levels(val, Side::sell, "book.data[].asks")) return false;
+        } else if (key == "checksum") {
+          std::uint64_t c = 0;
+          if (val.get_uint64().get(c) != simdjson::SUCCESS || c > 0xFFFFFFFFull)
+            return fail("not a 32-bit unsigned integer", "book.data[].checksum");
+          entry.checksum = static_cast<std::uint32_t>(c);
+          has_checksum = true;
+        } else if (key == "timestamp") {
+          if (!parse_time(val, entry.venue_time, "book.data[].timestamp")) return false;
+        }
+      }
+      if (entry.symbol.empty()) return fail("entry without symbol", "book.data[]");
+      if (!has_checksum) return fail("entry without checksum", "book.data[]");
+      entry.end = static_cast<std::uint32_t>(levels.size());
+      entries.push_back(entry);
+    }
+    return true;
+  }
+
+  void learn_precision(BookSlot& slot, int& learned, int seen) noexcept {
+    if (learned >= 0 && learned != seen) ++stats.precision_changes;
+    learned = seen;
+    (void)slot;
+  }
+
+  void mark_resync(BookSlot& slot, DecodeResult& r) {
+    const bool was = slot.book.state() == market::BookSyncState::needs_resync;
+    slot.book.mark_needs_resync();
+    if (was) return;
+    ++stats.resyncs;
+    ++r.resyncs;
+    MarketEvent e = event_for(*slot.instrument, Timestamp{});
+    e.body = VenueStatus{FeedState::resyncing, slot.instrument->status};
+    pending.push_back(e);
+  }
+
+  void apply_book_entries(bool snapshot, DecodeResult& r) {
+    for (const BookEntry& entry : entries) {
+      SymbolEntry* sym = resolve(entry.symbol);
+      if (sym == nullptr || sym->instrument == nullptr) {
+        ++stats.unknown_symbol;
+        continue;
+      }
+      if (sym->book < 0) {
+        if (!snapshot) {
+          ++stats.updates_while_unsynced;
+          continue;
+        }
+        books.push_back(BookSlot{sym->instrument, market::OrderBook(config.book_depth)});
+        sym->book = static_cast<int>(books.size() - 1);
+      }
+      BookSlot& slot = books[static_cast<std::size_t>(sym->book)];
+      if (!snapshot && !slot.book.synced()) {
+        ++stats.updates_while_unsynced;
+        continue;
+      }
+      const std::size_t first_event = pending.size();
+      bool ok = true;
+      const std::uint32_t n = entry.end - entry.first;
+      if (snapshot && n == 0) {
+        slot.book.clear();  // an empty snapshot: nothing to trust until the next one
+        continue;
+      }
+      for (std::uint32_t i = entry.first; i < entry.end; ++i) {
+        const PendingLevel& pl = levels[i];
+        learn_precision(slot, slot.price_decimals, pl.price_decimals);
+        learn_precision(slot, slot.qty_decimals, pl.qty_decimals);
+        BookChange change;
+        change.side = pl.side;
+        change.price = pl.price;
+        change.size = pl.qty;
+        change.snapshot = snapshot;
+        change.reset = snapshot && i == entry.first;
+        change.last = snapshot && i + 1 == entry.end;
+        if (!slot.book.apply(change).ok()) {
+          ok = false;
+          break;
+        }
+        MarketEvent e = event_for(*slot.instrument, entry.venue_time);
+        e.body = change;
+        pending.push_back(e);
+      }
+      if (ok && slot.book.crossed()) {
+        ++stats.crossed_books;
+        ok = false;
+      }
+      if (ok && book_checksum(slot.book, slot.price_decimals, slot.qty_decimals) !=
+                    entry.checksum) {
+        ++stats.checksum_mismatches;
+        ok = false;
+      }
+      if (!ok) {
+        // The consumer never sees the changes of a frame that left the book wrong; it sees
+        // that the book is resyncing.
+        pending.resize(first_event);
+        mark_resync(slot, r);
+      }
+    }
+  }
+
+  // ---- ticker / trade / status -------------------------------------------------------------
+
+  bool parse_ticker_data(od::value& data) {
+    od::array arr;
+    if (data.get_array().get(arr) != simdjson::SUCCESS) return fail("not an array", "ticker.data");
+    for (auto item : arr) {
+      od::object obj;
+      if (item.get_object().get(obj) != simdjson::SUCCESS)
+        return fail("entry is not an object", "ticker.data[]");
+      std::string_view symbol;
+      Quote q;
+      Timestamp venue_time;
+      unsigned seen = 0;
+      for (auto f : obj) {
+        std::string_view key;
+        od::value val;
+        if (f.unescaped_key().get(key) != simdjson::SUCCESS || f.value().get(val))
+          return fail("bad member", "ticker.data[]");
+        if (key == "symbol") {
+          if (val.get_string().get(symbol) != simdjson::SUCCESS)
+            return fail("not a string", "ticker.data[].symbol");
+        } else if (key == "bid") {
+          if (!parse_decimal(val, q.bid, "ticker.data[].bid")) return false;
+          seen |= 1;
+        } else if (key == "bid_qty") {
+          if (!parse_decimal(val, q.bid_size, "ticker.data[].bid_qty")) return false;
+          seen |= 2;
+        } else if (key == "ask") {
+          if (!parse_decimal(val, q.ask, "ticker.data[].ask")) return false;
+          seen |= 4;
+        } else if (key == "ask_qty") {
+          if (!parse_decimal(val, q.ask_size, "ticker.data[].ask_qty")) return false;
+          seen |= 8;
+        } else if (key == "timestamp") {
+          if (!parse_time(val, venue_time, "ticker.data[].timestamp")) return false;
+        }
+      }
+      if (symbol.empty()) return fail("entry without symbol", "ticker.data[]");
+      if (seen != 15) return fail("entry without bid, bid_qty, ask or ask_qty", "ticker.data[]");
+      if (!q.bid.is_positive() || !q.ask.is_positive())
+        return fail("bid and ask must be > 0", "ticker.data[]");
+      if (q.bid_size.is_negative() || q.ask_size.is_negative())
+        return fail("bid_qty and ask_qty must be >= 0", "ticker.data[]");
+      if (q.bid >= q.ask) return fail("bid must be < ask", "ticker.data[]");
+      SymbolEntry* sym = resolve(symbol);
+      if (sym == nullptr || sym->instrument == nullptr) {
+        ++stats.unknown_symbol;
+        continue;
+      }
+      MarketEvent e = event_for(*sym->instrument, venue_time);
+      e.body = q;
+      pending.push_back(e);
+    }
+    return true;
+  }
+
+  bool parse_trade_data(od::value& data) {
+    od::array arr;
+    if (data.get_array().get(arr) != simdjson::SUCCESS) return fail("not an array", "trade.data");
+    for (auto item : arr) {
+      od::object obj;
+      if (item.get_object().get(obj) != simdjson::SUCCESS)
+        return fail("entry is not an object", "trade.data[]");
+      std::string_view symbol;
+      Trade t;
+      Timestamp venue_time;
+      unsigned seen = 0;
+      for (auto f : obj) {
+        std::string_view key;
+        od::value val;
+        if (f.unescaped_key().get(key) != simdjson::SUCCESS || f.value().get(val))
+          return fail("bad member", "trade.data[]");
+        if (key == "symbol") {
+          if (val.get_string().get(symbol) != simdjson::SUCCESS)
+            return fail("not a string", "trade.data[].symbol");
+        } else if (key == "side") {
+          std::string_view side;
+          if (val.get_string().get(side) != simdjson::SUCCESS)
+            return fail("not a string", "trade.data[].side");
+          if (side == "buy") {
+            t.aggressor = Side::buy;
+          } else if (side == "sell") {
+            t.aggressor = Side::sell;
+          } else {
+            return fail("side must be buy or sell", "trade.data[].side");
+          }
+          seen |= 1;
+        } else if (key == "price") {
+          if (!parse_decimal(val, t.price, "trade.data[].price")) return false;
+          seen |= 2;
+        } else if (key == "qty") {
+          if (!parse_decimal(val, t.size, "trade.data[].qty")) return false;
+          seen |= 4;
+        } else if (key == "trade_id") {
+          if (!TradeId::assign(t.trade_id, number_text(val)) || t.trade_id.size == 0)
+            return fail("not an id of at most 40 chars", "trade.data[].trade_id");
+        } else if (key == "timestamp") {
+          if (!parse_time(val, venue_time, "trade.data[].timestamp")) return false;
+        }
+      }
+      if (symbol.empty()) return fail("entry without symbol", "trade.data[]");
+      if (seen != 7) return fail("entry without side, price or qty", "trade.data[]");
+      if (!t.price.is_positive()) return fail("price must be > 0", "trade.data[].price");
+      if (!t.size.is_positive()) return fail("qty must be > 0", "trade.data[].qty");
+      SymbolEntry* sym = resolve(symbol);
+      if (sym == nullptr || sym->instrument == nullptr) {
+        ++stats.unknown_symbol;
+        continue;
+      }
+      MarketEvent e = event_for(*sym->instrument, venue_time);
+      e.body = t;
+      pending.push_back(e);
+    }
+    return true;
+  }
+
+  bool parse_status_data(od::value& data) {
+    od::array arr;
+    if (data.get_array().get(arr) != simdjson::SUCCESS) return fail("not an array", "status.data");
+    for (auto item : arr) {
+      od::object obj;
+      if (item.get_object().get(obj) != simdjson::SUCCESS)
+        return fail("entry is not an object", "status.data[]");
+      std::string_view system;
+      for (auto f : obj) {
+        std::string_view key;
+        od::value val;
+        if (f.unescaped_key().get(key) != simdjson::SUCCESS || f.value().get(val))
+          return fail("bad member", "status.data[]");
+        if (key == "system" && val.get_string().get(system) != simdjson::SUCCESS)
+          return fail("not a string", "status.data[].system");
+      }
+      if (system.empty()) return fail("entry without system", "status.data[]");
+      MarketEvent e;
+      e.venue = Venue::kraken;
+      e.receive_time = receive_time;
+      e.body = VenueStatus{FeedState::connected, trading_status_of(system)};
+      pending.push_back(e);
+    }
+    return true;
+  }
+
+  // ---- frame ------------------------------------------------------------------------------
+
+  bool parse_frame(std::string_view frame, DecodeResult& r) {
+    od::document doc;
+    if (parser.iterate(frame.data(), frame.size(), frame.size() + simdjson::SIMDJSON_PADDING).get(doc) !=
+        simdjson::SUCCESS)
+      return fail("not JSON", "frame");
+    od::object obj;
+    if (doc.get_object().get(obj) != simdjson::SUCCESS) return fail("not a JSON object", "frame");
+    std::string_view channel;
+    std::string_view type;
+    std::string_view method;
+    std::string_view error_text;
+    bool has_success = false;
+    bool success = false;
+    bool has_data = false;
+    for (auto f : obj) {
+      std::string_view key;
+      od::value val;
+      if (f.unescaped_key().get(key) != simdjson::SUCCESS || f.value().get(val))
+        return fail("bad member", "top level");
+      if (key == "channel") {
+        if (val.get_string().get(channel) != simdjson::SUCCESS)
+          return fail("not a string", "channel");
+      } else if (key == "type") {
+        if (val.get_string().get(type) != simdjson::SUCCESS) return fail("not a string", "type");
+      } else if (key == "method") {
+        if (val.get_string().get(method) != simdjson::SUCCESS)
+          return fail("not a string", "method");
+      } else if (key == "success") {
+        if (val.get_bool().get(success) != simdjson::SUCCESS)
+          return fail("not a boolean", "success");
+        has_success = true;
+      } else if (key == "req_id") {
+        std::uint64_t id = 0;
+        if (val.get_uint64().get(id) != simdjson::SUCCESS)
+          return fail("not an unsigned integer", "req_id");
+        r.req_id = id;
+      } else if (key == "error") {
+        if (val.get_string().get(error_text) != simdjson::SUCCESS)
+          return fail("not a string", "error");
+      } else if (key == "data") {
+        has_data = true;
+        if (channel == "book") {
+          if (!parse_book_data(val)) return false;
+        } else if (channel == "ticker") {
+          if (!parse_ticker_data(val)) return false;
+        } else if (channel == "trade") {
+          if (!parse_trade_data(val)) return false;
+        } else if (channel == "status") {
+          if (!parse_status_data(val)) return false;
+        } else if (channel.empty()) {
+          return fail("data before channel", "data");
+        }
+      }
+    }
+
+    if (!channel.empty()) {
+      if (channel == "heartbeat") {
+        r.kind = FrameKind::heartbeat;
+        ++stats.heartbeats;
+        return true;
+      }
+      const bool is_book = channel == "book";
+      if (is_book || channel == "ticker" || channel == "trade" || channel == "status") {
+        if (!has_data) return fail("message without data", "data");
+        if (is_book) {
+          if (type != "snapshot" && type != "update")
+            return fail("type must be snapshot or update", "type");
+          apply_book_entries(type == "snapshot", r);
+        }
+        r.kind = channel == "status" ? FrameKind::status : FrameKind::market_data;
+        return true;
+      }
+      ++stats.unknown_type;
+      r.kind = FrameKind::ignored;
+      return true;
+    }
+    if (!method.empty()) {
+      if (has_success && !success) {
+        ++stats.request_failures;
+        last_venue_error.assign(error_text);
+        r.kind = FrameKind::request_failed;
+        return true;
+      }
+      if (method == "pong") {
+        ++stats.pongs;
+        r.kind = FrameKind::pong;
+      } else if (method == "subscribe") {
+        r.kind = FrameKind::subscribed;
+      } else if (method == "unsubscribe") {
+        r.kind = FrameKind::unsubscribed;
+      } else {
+        ++stats.unknown_type;
+        r.kind = FrameKind::ignored;
+      }
+      return true;
+    }
+    ++stats.unknown_type;
+    r.kind = FrameKind::ignored;
+    return true;
+  }
+
+  Result<DecodeResult> decode(std::string_view frame, Timestamp rt, MarketEventSink& sink) {
+    ++stats.frames;
+    if (frame.size() > config.max_frame_bytes) {
+      ++stats.oversized;
+      return Error(ErrorCode::invalid_argument,
+                   "kraken: frame of " + std::to_string(frame.size()) +
+                       " bytes exceeds the limit of " + std::to_string(config.max_frame_bytes) +
+                       ": " + excerpt(frame));
+    }
+    levels.clear();
+    entries.clear();
+    pending.clear();
+    receive_time = rt;
+    fail_what = nullptr;
+    fail_where = "";
+    failing_book_symbol = {};
+    DecodeResult r;
+    if (!parse_frame(frame, r)) {
+      ++stats.malformed;
+      pending.clear();
+      // A book frame we could not read may have carried changes: the book is no longer known.
+      if (!failing_book_symbol.empty()) {
+        SymbolEntry* sym = resolve(failing_book_symbol);
+        if (sym != nullptr && sym->book >= 0) {
+          BookSlot& slot = books[static_cast<std::size_t>(sym->book)];
+          if (slot.book.synced()) mark_resync(slot, r);
+        }
+      }
+      for (const auto& e : pending) sink.on_event(e);
+      stats.events += pending.size();
+      return Error(ErrorCode::parse_error, std::string("kraken: ") + fail_what + " at " +
+                                               fail_where + " in frame: " + excerpt(frame));
+    }
+    for (const auto& e : pending) sink.on_event(e);
+    r.events = static_cast<std::uint32_t>(pending.size());
+    stats.events += pending.size();
+    return r;
+  }
+
+  Result<std::string> sub_message(std::string_view verb, Channel channel,
+                                  std::span<const InstrumentId> ids, std::uint64_t req_id,
+                                  bool subscribe) const {
+    if (ids.empty()) {
+      return nzeza::fail(ErrorCode::invalid_argument,
+                  std::string("kraken: ") + std::string(verb) + " needs at least one instrument");
+    }
+    std::string out = "{\"method\":\"";
+    out += verb;
+    out += "\",\"params\":{\"channel\":\"";
+    out += to_string(channel);
+    out += "\",\"symbol\":[";
+    bool first = true;
+    for (const InstrumentId id : ids) {
+      const Instrument* inst = registry.get(id);
+      if (inst == nullptr || inst->venue != Venue::kraken) {
+        return nzeza::fail(ErrorCode::not_found, "kraken: instrument id " + std::to_string(id.value) +
+                                              " is not a Kraken instrument of the registry");
+      }
+      if (!first) out += ',';
+      first = false;
+      append_json_string(out, inst->ws_symbol.empty() ? inst->venue_symbol : inst->ws_symbol);
+    }
+    out += ']';
+    if (channel == Channel::book) {
+      out += ",\"depth\":";
+      out += std::to_string(config.book_depth);
+    }
+    if (subscribe) {
+      // Ticker and book start from a snapshot; trades do not replay history as live trades.
+      out += channel == Channel::trade ? ",\"snapshot\":false" : ",\"snapshot\":true";
+    }
+    out += "},\"req_id\":";
+    out += std::to_string(req_id);
+    out += '}';
+    return out;
+  }
+};
+
+Result<KrakenCodec> KrakenCodec::create(const InstrumentRegistry& registry,
+                                        KrakenCodecConfig config) {
+  if (auto st = config.validate(); !st.ok()) return std::move(st).error();
+  return KrakenCodec(std::make_unique<Impl>(registry, config));
+}
+
+KrakenCodec::KrakenCodec(std::unique_ptr<Impl> impl) noexcept : impl_(std::move(impl)) {}
+KrakenCodec::KrakenCodec(KrakenCodec&&) noexcept = default;
+KrakenCodec& KrakenCodec::operator=(KrakenCodec&&) noexcept = default;
+KrakenCodec::~KrakenCodec() = default;
+
+Result<std::string> KrakenCodec::subscribe_message(Channel channel,
+                                                   std::span<const InstrumentId> instruments,
+                                                   std::uint64_t req_id) const {
+  return impl_->sub_message("subscribe", channel, instruments, req_id, true);
+}
+
+Result<std::string> KrakenCodec::unsubscribe_message(Channel channel,
+                                                     std::span<const InstrumentId> instruments,
+                                                     std::uint64_t req_id) const {
+  return impl_->sub_message("unsubscribe", channel, instruments, req_id, false);
+}
+
+std::string KrakenCodec::ping_message(std::uint64_t req_id) {
+  return "{\"method\":\"ping\",\"req_id\":" + std::to_string(req_id) + "}";
+}
+
+Result<DecodeResult> KrakenCodec::decode(std::string_view frame, Timestamp receive_time,
+                                         MarketEventSink& sink) {
+  return impl_->decode(frame, receive_time, sink);
+}
+
+Result<DecodeResult> KrakenCodec::decode_unpadded(std::string_view frame, Timestamp receive_time,
+                                                  MarketEventSink& sink) {
+  auto& buf = impl_->padded;
+  if (buf.capacity() < frame.size() + kFramePadding) buf.reserve(frame.size() + kFramePadding);
+  buf.assign(frame);
+  return impl_->decode(std::string_view(buf.data(), frame.size()), receive_time, sink);
+}
+
+void KrakenCodec::on_reconnect() noexcept {
+  for (auto& slot : impl_->books) slot.book.clear();
+}
+
+const market::OrderBook* KrakenCodec::book(InstrumentId id) const noexcept {
+  for (const auto& slot : impl_->books) {
+    if (slot.instrument->id == id) return &slot.book;
+  }
+  return nullptr;
+}
+
+std::vector<InstrumentId> KrakenCodec::books_needing_resync() const {
+  std::vector<InstrumentId> out;
+  for (const auto& slot : impl_->books) {
+    if (slot.book.state() == market::BookSyncState::needs_resync) out.push_back(slot.instrument->id);
+  }
+  return out;
+}
+
+const KrakenCodecStats& KrakenCodec::stats() const noexcept { return impl_->stats; }
+const std::string& KrakenCodec::last_venue_error() const noexcept {
+  return impl_->last_venue_error;
+}
+const KrakenCodecConfig& KrakenCodec::config() const noexcept { return impl_->config; }
+
+}  // namespace nzeza::venues::kraken

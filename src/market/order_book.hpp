@@ -65,6 +65,12 @@ class OrderBook {
   void mark_needs_resync() noexcept { state_ = BookSyncState::needs_resync; }
   // Forgets every level and the sequence; back to awaiting_snapshot.
   void clear() noexcept;
+  // Declares the current levels a complete snapshot at `sequence` (e.g. an empty snapshot,
+  // which has no BookChange to carry `last`).
+  void mark_synced(std::uint64_t sequence) noexcept {
+    last_sequence_ = sequence;
+    state_ = BookSyncState::synced;
+  }
   // For venues whose snapshot carries its sequence out of band (Binance lastUpdateId).
   void set_last_sequence(std::uint64_t sequence) noexcept { last_sequence_ = sequence; }
 

@@ -17,8 +17,8 @@ constexpr std::array<std::uint32_t, 256> make_table() noexcept {
 
 constexpr std::array<std::uint32_t, 256> kTable = make_table();
 
-constexpr std::array<std::int64_t, 9> kPow10 = {
-    1, 10, 100, 1'000, 10'000, 100'000, 1'000'000, 10'000'000, 100'000'000};
+constexpr std::array<std::int64_t, 9> kPow10 = {1,       10,        100,        1'000,      10'000,
+                                                100'000, 1'000'000, 10'000'000, 100'000'000};
 
 // Writes the decimal digits of n > 0 (no sign, no leading zeros); nothing for n == 0.
 char* write_digits(std::uint64_t n, char* out) noexcept {
@@ -52,8 +52,7 @@ char* checksum_digits(Decimal value, int decimals, char* out) noexcept {
   if (decimals <= Decimal::kScale) {
     // Exact when the value has no more than `decimals` fractional digits, which holds for a
     // level whose wire token had that many.
-    return write_digits(raw / static_cast<std::uint64_t>(kPow10[Decimal::kScale - decimals]),
-                        out);
+    return write_digits(raw / static_cast<std::uint64_t>(kPow10[Decimal::kScale - decimals]), out);
   }
   char* end = write_digits(raw, out);
   if (end == out) return out;  // zero: no digits at all

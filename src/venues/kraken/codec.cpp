@@ -19,7 +19,8 @@ constexpr std::size_t kMaxCachedSymbols = 256;
 constexpr std::size_t kErrorExcerpt = 160;
 
 std::string_view trim_token(std::string_view t) noexcept {
-  while (!t.empty() && (t.back() == ' ' || t.back() == '\n' || t.back() == '\r' || t.back() == '\t'))
+  while (!t.empty() &&
+         (t.back() == ' ' || t.back() == '\n' || t.back() == '\r' || t.back() == '\t'))
     t.remove_suffix(1);
   return t;
 }
@@ -108,9 +109,8 @@ Status KrakenCodecConfig::validate() const {
                     std::to_string(book_depth));
   }
   if (max_frame_bytes < 1024) {
-    return fail(ErrorCode::invalid_argument,
-                "kraken codec: max_frame_bytes must be >= 1024, got " +
-                    std::to_string(max_frame_bytes));
+    return fail(ErrorCode::invalid_argument, "kraken codec: max_frame_bytes must be >= 1024, got " +
+                                                 std::to_string(max_frame_bytes));
   }
   return {};
 }
@@ -289,10 +289,9 @@ struct KrakenCodec::Impl {
     return true;
   }
 
-  void learn_precision(BookSlot& slot, int& learned, int seen) noexcept {
+  void learn_precision(int& learned, int seen) noexcept {
     if (learned >= 0 && learned != seen) ++stats.precision_changes;
     learned = seen;
-    (void)slot;
   }
 
   void mark_resync(BookSlot& slot, DecodeResult& r) {
@@ -335,8 +334,8 @@ struct KrakenCodec::Impl {
       }
       for (std::uint32_t i = entry.first; i < entry.end; ++i) {
         const PendingLevel& pl = levels[i];
-        learn_precision(slot, slot.price_decimals, pl.price_decimals);
-        learn_precision(slot, slot.qty_decimals, pl.qty_decimals);
+        learn_precision(slot.price_decimals, pl.price_decimals);
+        learn_precision(slot.qty_decimals, pl.qty_decimals);
         BookChange change;
         change.side = pl.side;
         change.price = pl.price;
@@ -356,8 +355,8 @@ struct KrakenCodec::Impl {
         ++stats.crossed_books;
         ok = false;
       }
-      if (ok && book_checksum(slot.book, slot.price_decimals, slot.qty_decimals) !=
-                    entry.checksum) {
+      if (ok &&
+          book_checksum(slot.book, slot.price_decimals, slot.qty_decimals) != entry.checksum) {
         ++stats.checksum_mismatches;
         ok = false;
       }
@@ -516,8 +515,8 @@ struct KrakenCodec::Impl {
 
   bool parse_frame(std::string_view frame, DecodeResult& r) {
     od::document doc;
-    if (parser.iterate(frame.data(), frame.size(), frame.size() + simdjson::SIMDJSON_PADDING).get(doc) !=
-        simdjson::SUCCESS)
+    if (parser.iterate(frame.data(), frame.size(), frame.size() + simdjson::SIMDJSON_PADDING)
+            .get(doc) != simdjson::SUCCESS)
       return fail("not JSON", "frame");
     od::object obj;
     if (doc.get_object().get(obj) != simdjson::SUCCESS) return fail("not a JSON object", "frame");
@@ -619,10 +618,10 @@ struct KrakenCodec::Impl {
     ++stats.frames;
     if (frame.size() > config.max_frame_bytes) {
       ++stats.oversized;
-      return Error(ErrorCode::invalid_argument,
-                   "kraken: frame of " + std::to_string(frame.size()) +
-                       " bytes exceeds the limit of " + std::to_string(config.max_frame_bytes) +
-                       ": " + excerpt(frame));
+      return Error(ErrorCode::invalid_argument, "kraken: frame of " + std::to_string(frame.size()) +
+                                                    " bytes exceeds the limit of " +
+                                                    std::to_string(config.max_frame_bytes) + ": " +
+                                                    excerpt(frame));
     }
     levels.clear();
     entries.clear();
@@ -658,8 +657,8 @@ struct KrakenCodec::Impl {
                                   std::span<const InstrumentId> ids, std::uint64_t req_id,
                                   bool subscribe) const {
     if (ids.empty()) {
-      return nzeza::fail(ErrorCode::invalid_argument,
-                  std::string("kraken: ") + std::string(verb) + " needs at least one instrument");
+      return nzeza::fail(ErrorCode::invalid_argument, std::string("kraken: ") + std::string(verb) +
+                                                          " needs at least one instrument");
     }
     std::string out = "{\"method\":\"";
     out += verb;
@@ -670,8 +669,9 @@ struct KrakenCodec::Impl {
     for (const InstrumentId id : ids) {
       const Instrument* inst = registry.get(id);
       if (inst == nullptr || inst->venue != Venue::kraken) {
-        return nzeza::fail(ErrorCode::not_found, "kraken: instrument id " + std::to_string(id.value) +
-                                              " is not a Kraken instrument of the registry");
+        return nzeza::fail(ErrorCode::not_found, "kraken: instrument id " +
+                                                     std::to_string(id.value) +
+                                                     " is not a Kraken instrument of the registry");
       }
       if (!first) out += ',';
       first = false;
@@ -747,15 +747,20 @@ const market::OrderBook* KrakenCodec::book(InstrumentId id) const noexcept {
 std::vector<InstrumentId> KrakenCodec::books_needing_resync() const {
   std::vector<InstrumentId> out;
   for (const auto& slot : impl_->books) {
-    if (slot.book.state() == market::BookSyncState::needs_resync) out.push_back(slot.instrument->id);
+    if (slot.book.state() == market::BookSyncState::needs_resync)
+      out.push_back(slot.instrument->id);
   }
   return out;
 }
 
-const KrakenCodecStats& KrakenCodec::stats() const noexcept { return impl_->stats; }
+const KrakenCodecStats& KrakenCodec::stats() const noexcept {
+  return impl_->stats;
+}
 const std::string& KrakenCodec::last_venue_error() const noexcept {
   return impl_->last_venue_error;
 }
-const KrakenCodecConfig& KrakenCodec::config() const noexcept { return impl_->config; }
+const KrakenCodecConfig& KrakenCodec::config() const noexcept {
+  return impl_->config;
+}
 
 }  // namespace nzeza::venues::kraken

@@ -66,24 +66,24 @@ enum class FrameKind : std::uint8_t {
 
 struct DecodeResult {
   FrameKind kind = FrameKind::ignored;
-  std::uint32_t events = 0;         // events handed to the sink
-  std::uint32_t resyncs = 0;        // books that became needs_resync with this frame
+  std::uint32_t events = 0;             // events handed to the sink
+  std::uint32_t resyncs = 0;            // books that became needs_resync with this frame
   std::optional<std::uint64_t> req_id;  // of a method response
 };
 
 struct KrakenCodecStats {
   std::uint64_t frames = 0;
   std::uint64_t events = 0;
-  std::uint64_t malformed = 0;        // refused: not the documented shape or invalid values
-  std::uint64_t oversized = 0;        // refused: over max_frame_bytes
-  std::uint64_t unknown_type = 0;     // well-formed, unused channel or method
-  std::uint64_t unknown_symbol = 0;   // data for a symbol not in the registry (entries)
+  std::uint64_t malformed = 0;       // refused: not the documented shape or invalid values
+  std::uint64_t oversized = 0;       // refused: over max_frame_bytes
+  std::uint64_t unknown_type = 0;    // well-formed, unused channel or method
+  std::uint64_t unknown_symbol = 0;  // data for a symbol not in the registry (entries)
   std::uint64_t heartbeats = 0;
   std::uint64_t pongs = 0;
   std::uint64_t request_failures = 0;
   std::uint64_t checksum_mismatches = 0;
   std::uint64_t crossed_books = 0;
-  std::uint64_t resyncs = 0;          // books marked needs_resync (any reason)
+  std::uint64_t resyncs = 0;                 // books marked needs_resync (any reason)
   std::uint64_t updates_while_unsynced = 0;  // book updates dropped waiting for a snapshot
   std::uint64_t precision_changes = 0;  // a token's decimals differed from the book's learned ones
 };

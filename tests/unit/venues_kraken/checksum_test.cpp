@@ -1,0 +1,115 @@
+// Kraken v2 book checksum: the CRC32 itself (checked against zlib), the wire-text rule from
+// Kraken's guide, and the book-level checksum built from exact Decimals and wire precision.
+#include "venues/kraken/checksum.hpp"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <string>
+
+namespace nzeza::venues::kraken {
+namespace {
+
+std::uint32_t zlib_crc(std::string_view s) {
+  return static_cast<std::uint32_t>(
+      ::crc32(0L, reinterpret_cast<const Bytef*>(s.data()), static_cast<uInt>(s.size())));
+}
+
+std::string digits_of(std::string_view token) {
+  char buf[64];
+  char* end = checksum_digits(token, buf);
+  return std::string(buf, end);
+}
+
+std::string digits_of(Decimal value, int decimals) {
+  char buf[kMaxChecksumDigits];
+  char* end = checksum_digits(value, decimals, buf);
+  return std::string(buf, end);
+}
+
+TEST(KrakenCrc32, matches_the_standard_check_value_and_zlib) {
+  EXPECT_EQ(crc32("123456789"), 0xCBF43926u);
+  EXPECT_EQ(crc32(""), 0u);
+  const std::string text = "5000150000000049999125000000";
+  EXPECT_EQ(crc32(text), zlib_crc(text));
+  Crc32 incremental;
+  incremental.update(std::string_view(text).substr(0, 7));
+  incremental.update(std::string_view(text).substr(7, 11));
+  incremental.update(std::string_view(text).substr(18));
+  EXPECT_EQ(incremental.value(), zlib_crc(text));
+}
+
+TEST(KrakenChecksumText, removes_the_point_and_leading_zeros_of_the_wire_text) {
+  // The two examples of Kraken's v2 checksum guide.
+  EXPECT_EQ(digits_of("45285.2"), "452852");
+  EXPECT_EQ(digits_of("0.00100000"), "100000");
+  EXPECT_EQ(digits_of("0.05005"), "5005");
+  EXPECT_EQ(digits_of("10"), "10");
+}
+
+TEST(KrakenChecksumText, writes_a_decimal_with_the_wire_precision_not_its_shortest_form) {
+  EXPECT_EQ(digits_of(Decimal::parse("0.1").value(), 8), "10000000");
+  EXPECT_EQ(digits_of(Decimal::parse("0.1").value(), 1), "1");
+  EXPECT_EQ(digits_of(Decimal::parse("45285.2").value(), 1), "452852");
+  EXPECT_EQ(digits_of(Decimal::parse("45285.2").value(), 2), "4528520");
+  EXPECT_EQ(digits_of(Decimal::parse("0.00100000").value(), 8), "100000");
+  EXPECT_EQ(digits_of(Decimal::parse("7").value(), 0), "7");
+  EXPECT_EQ(digits_of(Decimal::parse("1.5").value(), 10), "15000000000");
+  EXPECT_EQ(digits_of(Decimal::zero(), 8), "");
+}
+
+TEST(KrakenChecksumText, counts_the_fractional_digits_of_plain_numbers_only) {
+  EXPECT_EQ(wire_decimals("45285.20"), 2);
+  EXPECT_EQ(wire_decimals("0.00100000"), 8);
+  EXPECT_EQ(wire_decimals("7"), 0);
+  EXPECT_EQ(wire_decimals("7."), 0);
+  EXPECT_EQ(wire_decimals("1.5e-3"), -1);
+  EXPECT_EQ(wire_decimals("-1.5"), -1);
+  EXPECT_EQ(wire_decimals(""), -1);
+  EXPECT_EQ(wire_decimals("."), -1);
+}
+
+TEST(KrakenBookChecksum, hashes_top_ten_asks_ascending_then_bids_descending) {
+  market::OrderBook book(25);
+  auto level = [&](Side side, const char* price, const char* size, bool reset, bool last) {
+    BookChange c;
+    c.side = side;
+    c.price = Decimal::parse(price).value();
+    c.size = Decimal::parse(size).value();
+    c.snapshot = true;
+    c.reset = reset;
+    c.last = last;
+    ASSERT_TRUE(book.apply(c).ok());
+  };
+  level(Side::buy, "2000.5", "1.25", true, false);
+  level(Side::buy, "2000.4", "0.5", false, false);
+  level(Side::sell, "2000.7", "3", false, false);
+  level(Side::sell, "2000.6", "0.00000100", false, true);
+  // Prices with 1 decimal, sizes with 8 on the wire.
+  const std::string expected = std::string("20006") + "100" + "20007" + "300000000" + "20005" +
+                               "125000000" + "20004" + "50000000";
+  EXPECT_EQ(book_checksum(book, 1, 8), zlib_crc(expected));
+}
+
+TEST(KrakenBookChecksum, ignores_levels_beyond_the_tenth) {
+  market::OrderBook deep(25);
+  market::OrderBook shallow(25);
+  for (int i = 0; i < 15; ++i) {
+    BookChange c;
+    c.side = Side::buy;
+    c.price = Decimal::from_raw((1000 - i) * Decimal::kOne);
+    c.size = Decimal::one();
+    c.snapshot = true;
+    c.reset = i == 0;
+    c.last = i == 14;
+    ASSERT_TRUE(deep.apply(c).ok());
+    if (i < 10) {
+      c.last = i == 9;
+      ASSERT_TRUE(shallow.apply(c).ok());
+    }
+  }
+  EXPECT_EQ(book_checksum(deep, 1, 8), book_checksum(shallow, 1, 8));
+}
+
+}  // namespace
+}  // namespace nzeza::venues::kraken

@@ -1,0 +1,444 @@
+// KrakenCodec with messages written here in Kraken v2's format (own values): subscribe and
+// ping text, ticker, trades, book snapshot and updates with checksums computed independently
+// (zlib over the wire text), checksum mismatch and crossed book → resync, truncation to the
+// subscribed depth, malformed, oversized and unknown frames, acks, heartbeats and status.
+#include "venues/kraken/codec.hpp"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "kraken_test_support.hpp"
+
+namespace nzeza::venues::kraken {
+namespace {
+
+using test::CollectingSink;
+using test::Registry;
+
+struct Level {
+  std::string price;  // wire text
+  std::string qty;
+};
+
+std::string strip(std::string_view token) {
+  std::string out;
+  for (char c : token) {
+    if (c == '.') continue;
+    if (out.empty() && c == '0') continue;
+    out += c;
+  }
+  return out;
+}
+
+// Kraken's rule, written independently of the codec: asks low→high then bids high→low, top 10.
+std::uint32_t expected_checksum(const std::vector<Level>& asks, const std::vector<Level>& bids) {
+  std::string text;
+  for (std::size_t i = 0; i < asks.size() && i < 10; ++i)
+    text += strip(asks[i].price) + strip(asks[i].qty);
+  for (std::size_t i = 0; i < bids.size() && i < 10; ++i)
+    text += strip(bids[i].price) + strip(bids[i].qty);
+  return static_cast<std::uint32_t>(
+      ::crc32(0L, reinterpret_cast<const Bytef*>(text.data()), static_cast<uInt>(text.size())));
+}
+
+std::string levels_json(const std::vector<Level>& levels) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < levels.size(); ++i) {
+    if (i) out += ',';
+    out += "{\"price\":" + levels[i].price + ",\"qty\":" + levels[i].qty + "}";
+  }
+  return out + "]";
+}
+
+std::string book_frame(const char* type, const std::string& symbol, const std::vector<Level>& bids,
+                       const std::vector<Level>& asks, std::uint32_t checksum) {
+  return std::string("{\"channel\":\"book\",\"type\":\"") + type + "\",\"data\":[{\"symbol\":\"" +
+         symbol + "\",\"bids\":" + levels_json(bids) + ",\"asks\":" + levels_json(asks) +
+         ",\"checksum\":" + std::to_string(checksum) +
+         ",\"timestamp\":\"2024-03-01T10:00:00.250000Z\"}]}";
+}
+
+class KrakenCodecTest : public ::testing::Test {
+ protected:
+  KrakenCodecTest() : codec_(KrakenCodec::create(reg_.registry).value()) {}
+
+  Result<DecodeResult> decode(const std::string& frame) {
+    return codec_.decode_unpadded(frame, Timestamp::from_seconds(1'709'287'200), sink_);
+  }
+
+  // A synced BTC/USD book: bids 50000.0/49999.5, asks 50000.5/50001.0.
+  void snapshot() {
+    bids_ = {{"50000.0", "1.50000000"}, {"49999.5", "0.25000000"}};
+    asks_ = {{"50000.5", "0.75000000"}, {"50001.0", "2.00000000"}};
+    auto r =
+        decode(book_frame("snapshot", "BTC/USD", bids_, asks_, expected_checksum(asks_, bids_)));
+    ASSERT_TRUE(r.ok()) << r.error().to_string();
+    sink_.events.clear();
+  }
+
+  Registry reg_;
+  KrakenCodec codec_;
+  CollectingSink sink_;
+  std::vector<Level> bids_;
+  std::vector<Level> asks_;
+};
+
+TEST_F(KrakenCodecTest, builds_book_subscribe_with_depth_snapshot_and_req_id) {
+  const InstrumentId ids[] = {reg_.btc, reg_.eth};
+  auto msg = codec_.subscribe_message(Channel::book, ids, 7);
+  ASSERT_TRUE(msg.ok());
+  EXPECT_EQ(*msg,
+            "{\"method\":\"subscribe\",\"params\":{\"channel\":\"book\",\"symbol\":[\"BTC/USD\","
+            "\"ETH/USD\"],\"depth\":10,\"snapshot\":true},\"req_id\":7}");
+}
+
+TEST_F(KrakenCodecTest, builds_ticker_and_trade_subscribes_and_an_unsubscribe) {
+  const InstrumentId ids[] = {reg_.btc};
+  EXPECT_EQ(codec_.subscribe_message(Channel::ticker, ids, 1).value(),
+            "{\"method\":\"subscribe\",\"params\":{\"channel\":\"ticker\",\"symbol\":[\"BTC/"
+            "USD\"],\"snapshot\":true},\"req_id\":1}");
+  EXPECT_EQ(codec_.subscribe_message(Channel::trade, ids, 2).value(),
+            "{\"method\":\"subscribe\",\"params\":{\"channel\":\"trade\",\"symbol\":[\"BTC/"
+            "USD\"],\"snapshot\":false},\"req_id\":2}");
+  EXPECT_EQ(codec_.unsubscribe_message(Channel::book, ids, 3).value(),
+            "{\"method\":\"unsubscribe\",\"params\":{\"channel\":\"book\",\"symbol\":[\"BTC/"
+            "USD\"],\"depth\":10},\"req_id\":3}");
+  EXPECT_EQ(KrakenCodec::ping_message(101), "{\"method\":\"ping\",\"req_id\":101}");
+}
+
+TEST_F(KrakenCodecTest, refuses_a_subscribe_without_instruments_or_with_a_foreign_one) {
+  EXPECT_EQ(codec_.subscribe_message(Channel::book, {}, 1).error().code,
+            ErrorCode::invalid_argument);
+  const InstrumentId unknown[] = {InstrumentId{99}};
+  auto r = codec_.subscribe_message(Channel::book, unknown, 1);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::not_found);
+  EXPECT_NE(r.error().message.find("99"), std::string::npos);
+}
+
+TEST_F(KrakenCodecTest, refuses_a_depth_kraken_does_not_offer) {
+  KrakenCodecConfig cfg;
+  cfg.book_depth = 15;
+  auto r = KrakenCodec::create(reg_.registry, cfg);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("book_depth"), std::string::npos);
+}
+
+TEST_F(KrakenCodecTest, decodes_a_ticker_into_an_exact_quote) {
+  auto r = decode(
+      R"({"channel":"ticker","type":"update","data":[{"symbol":"BTC/USD","bid":61234.5,"bid_qty":0.01250000,"ask":61234.6,"ask_qty":3.10000000,"last":61234.6,"volume":812.5,"vwap":61000.1,"low":60000.0,"high":62000.0,"change":12.5,"change_pct":0.02,"timestamp":"2024-03-01T10:00:00.5Z"}]})");
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  EXPECT_EQ(r->kind, FrameKind::market_data);
+  ASSERT_EQ(sink_.events.size(), 1u);
+  const MarketEvent& e = sink_.events[0];
+  EXPECT_EQ(e.venue, Venue::kraken);
+  EXPECT_EQ(e.instrument, reg_.btc);
+  EXPECT_EQ(e.symbol, reg_.registry.get(reg_.btc)->symbol);
+  EXPECT_EQ(e.venue_time, Timestamp::parse_iso8601("2024-03-01T10:00:00.5Z").value());
+  EXPECT_EQ(e.receive_time, Timestamp::from_seconds(1'709'287'200));
+  const auto& q = std::get<Quote>(e.body);
+  EXPECT_EQ(q.bid, "61234.5"_d);
+  EXPECT_EQ(q.bid_size, "0.0125"_d);
+  EXPECT_EQ(q.ask, "61234.6"_d);
+  EXPECT_EQ(q.ask_size, "3.1"_d);
+}
+
+TEST_F(KrakenCodecTest, accepts_decimals_sent_as_strings) {
+  auto r = decode(
+      R"({"channel":"ticker","type":"snapshot","data":[{"symbol":"ETH/USD","bid":"3000.10","bid_qty":"1","ask":"3000.20","ask_qty":"2"}]})");
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  ASSERT_EQ(sink_.events.size(), 1u);
+  EXPECT_EQ(std::get<Quote>(sink_.events[0].body).ask, "3000.2"_d);
+  EXPECT_FALSE(sink_.events[0].has_venue_time());
+}
+
+TEST_F(KrakenCodecTest, decodes_trades_with_taker_side_and_id) {
+  auto r = decode(
+      R"({"channel":"trade","type":"update","data":[{"symbol":"BTC/USD","side":"sell","price":61200.1,"qty":0.00500000,"ord_type":"market","trade_id":4242,"timestamp":"2024-03-01T10:00:01Z"},{"symbol":"BTC/USD","side":"buy","price":61200.2,"qty":1.5,"ord_type":"limit","trade_id":4243,"timestamp":"2024-03-01T10:00:02Z"}]})");
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  ASSERT_EQ(sink_.events.size(), 2u);
+  const auto& t0 = std::get<Trade>(sink_.events[0].body);
+  EXPECT_EQ(t0.aggressor, Side::sell);
+  EXPECT_EQ(t0.price, "61200.1"_d);
+  EXPECT_EQ(t0.size, "0.005"_d);
+  EXPECT_EQ(t0.trade_id.view(), "4242");
+  const auto& t1 = std::get<Trade>(sink_.events[1].body);
+  EXPECT_EQ(t1.aggressor, Side::buy);
+  EXPECT_EQ(t1.trade_id.view(), "4243");
+  EXPECT_EQ(sink_.events[1].venue_time, Timestamp::from_seconds(1'709'287'202));
+}
+
+TEST_F(KrakenCodecTest, applies_a_snapshot_with_a_matching_checksum) {
+  std::vector<Level> bids = {{"50000.0", "1.50000000"}, {"49999.5", "0.25000000"}};
+  std::vector<Level> asks = {{"50000.5", "0.75000000"}, {"50001.0", "2.00000000"}};
+  auto r = decode(book_frame("snapshot", "BTC/USD", bids, asks, expected_checksum(asks, bids)));
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  EXPECT_EQ(r->events, 4u);
+  EXPECT_EQ(r->resyncs, 0u);
+  ASSERT_EQ(sink_.events.size(), 4u);
+  const auto& first = std::get<BookChange>(sink_.events[0].body);
+  EXPECT_TRUE(first.snapshot && first.reset && !first.last);
+  EXPECT_EQ(first.side, Side::buy);
+  EXPECT_EQ(first.price, "50000"_d);
+  EXPECT_EQ(first.size, "1.5"_d);
+  const auto& last = std::get<BookChange>(sink_.events[3].body);
+  EXPECT_TRUE(last.snapshot && last.last);
+  EXPECT_EQ(last.side, Side::sell);
+  const market::OrderBook* book = codec_.book(reg_.btc);
+  ASSERT_NE(book, nullptr);
+  EXPECT_TRUE(book->synced());
+  EXPECT_EQ(book->best_bid()->price, "50000"_d);
+  EXPECT_EQ(book->best_ask()->price, "50000.5"_d);
+  EXPECT_EQ(book->best_ask()->size, "0.75"_d);
+}
+
+TEST_F(KrakenCodecTest, applies_an_update_and_deletes_a_level_of_qty_zero) {
+  snapshot();
+  // 49999.5 removed, 50000.0 resized, new ask 50000.8.
+  const std::vector<Level> bids_after = {{"50000.0", "0.10000000"}};
+  const std::vector<Level> asks_after = {
+      {"50000.5", "0.75000000"}, {"50000.8", "0.01000000"}, {"50001.0", "2.00000000"}};
+  const std::string frame =
+      book_frame("update", "BTC/USD", {{"50000.0", "0.10000000"}, {"49999.5", "0.00000000"}},
+                 {{"50000.8", "0.01000000"}}, expected_checksum(asks_after, bids_after));
+  auto r = decode(frame);
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  EXPECT_EQ(r->events, 3u);
+  const auto& del = std::get<BookChange>(sink_.events[1].body);
+  EXPECT_FALSE(del.snapshot);
+  EXPECT_TRUE(del.size.is_zero());
+  const market::OrderBook* book = codec_.book(reg_.btc);
+  EXPECT_TRUE(book->synced());
+  EXPECT_EQ(book->bids().size(), 1u);
+  EXPECT_EQ(book->best_bid()->size, "0.1"_d);
+  EXPECT_EQ(book->asks().size(), 3u);
+  EXPECT_EQ(codec_.stats().checksum_mismatches, 0u);
+}
+
+TEST_F(KrakenCodecTest, checksum_uses_the_wire_text_so_trailing_zeros_matter) {
+  // The same values hashed from their shortest text ("0.1") instead of the wire text
+  // ("0.10000000") give another checksum: the codec must reject it.
+  snapshot();
+  const std::vector<Level> bids_short = {{"50000", "0.1"}, {"49999.5", "0.25"}};
+  const std::vector<Level> asks_short = {{"50000.5", "0.75"}, {"50001", "2"}};
+  auto r = decode(book_frame("update", "BTC/USD", {{"50000.0", "0.10000000"}}, {},
+                             expected_checksum(asks_short, bids_short)));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->resyncs, 1u);
+  EXPECT_EQ(codec_.stats().checksum_mismatches, 1u);
+}
+
+TEST_F(KrakenCodecTest, checksum_mismatch_marks_the_book_for_resync_and_emits_no_changes) {
+  snapshot();
+  auto r = decode(book_frame("update", "BTC/USD", {{"50000.0", "9.00000000"}}, {}, 12345));
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  EXPECT_EQ(r->resyncs, 1u);
+  ASSERT_EQ(sink_.events.size(), 1u);
+  const auto& status = std::get<VenueStatus>(sink_.events[0].body);
+  EXPECT_EQ(status.state, FeedState::resyncing);
+  EXPECT_EQ(sink_.events[0].instrument, reg_.btc);
+  EXPECT_EQ(codec_.book(reg_.btc)->state(), market::BookSyncState::needs_resync);
+  EXPECT_EQ(codec_.books_needing_resync(), std::vector<InstrumentId>{reg_.btc});
+  EXPECT_EQ(codec_.stats().checksum_mismatches, 1u);
+  EXPECT_EQ(codec_.stats().resyncs, 1u);
+
+  // Further updates are dropped until a new snapshot arrives.
+  sink_.events.clear();
+  auto dropped = decode(book_frame("update", "BTC/USD", {{"50000.0", "1.00000000"}}, {}, 1));
+  ASSERT_TRUE(dropped.ok());
+  EXPECT_TRUE(sink_.events.empty());
+  EXPECT_EQ(codec_.stats().updates_while_unsynced, 1u);
+
+  snapshot();
+  EXPECT_TRUE(codec_.book(reg_.btc)->synced());
+  EXPECT_TRUE(codec_.books_needing_resync().empty());
+}
+
+TEST_F(KrakenCodecTest, a_crossed_book_is_a_resync) {
+  snapshot();
+  const std::vector<Level> bids_after = {
+      {"50001.0", "1.00000000"}, {"50000.0", "1.50000000"}, {"49999.5", "0.25000000"}};
+  auto r = decode(book_frame("update", "BTC/USD", {{"50001.0", "1.00000000"}}, {},
+                             expected_checksum(asks_, bids_after)));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->resyncs, 1u);
+  EXPECT_EQ(codec_.stats().crossed_books, 1u);
+  EXPECT_FALSE(codec_.book(reg_.btc)->synced());
+}
+
+TEST_F(KrakenCodecTest, truncates_the_book_to_the_subscribed_depth) {
+  std::vector<Level> bids;
+  std::vector<Level> asks;
+  for (int i = 0; i < 10; ++i) {
+    bids.push_back({std::to_string(100 - i) + ".0", "1.00000000"});
+    asks.push_back({std::to_string(101 + i) + ".0", "2.00000000"});
+  }
+  ASSERT_TRUE(
+      decode(book_frame("snapshot", "ETH/USD", bids, asks, expected_checksum(asks, bids))).ok());
+  // A better bid pushes the worst one (91.0) out; Kraken sends no delete for it.
+  std::vector<Level> bids_after = {{"100.5", "3.00000000"}};
+  bids_after.insert(bids_after.end(), bids.begin(), bids.end() - 1);
+  auto r = decode(book_frame("update", "ETH/USD", {{"100.5", "3.00000000"}}, {},
+                             expected_checksum(asks, bids_after)));
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  EXPECT_EQ(r->resyncs, 0u);
+  const market::OrderBook* book = codec_.book(reg_.eth);
+  ASSERT_EQ(book->bids().size(), 10u);
+  EXPECT_EQ(book->bids().back().price, "92"_d);
+  EXPECT_EQ(book->best_bid()->price, "100.5"_d);
+}
+
+TEST_F(KrakenCodecTest, an_update_before_any_snapshot_is_dropped) {
+  auto r = decode(book_frame("update", "BTC/USD", {{"50000.0", "1.00000000"}}, {}, 1));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->events, 0u);
+  EXPECT_EQ(codec_.book(reg_.btc), nullptr);
+  EXPECT_EQ(codec_.stats().updates_while_unsynced, 1u);
+}
+
+TEST_F(KrakenCodecTest, reconnect_makes_every_book_wait_for_a_snapshot) {
+  snapshot();
+  codec_.on_reconnect();
+  EXPECT_EQ(codec_.book(reg_.btc)->state(), market::BookSyncState::awaiting_snapshot);
+  EXPECT_TRUE(codec_.book(reg_.btc)->empty());
+  auto r = decode(book_frame("update", "BTC/USD", {{"50000.0", "1.00000000"}}, {}, 1));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->events, 0u);
+}
+
+TEST_F(KrakenCodecTest, rejects_malformed_frames_with_what_and_where_then_keeps_going) {
+  const char* bad[] = {
+      "not json at all",
+      "[1,2,3]",
+      R"({"channel":"ticker","type":"update","data":[{"symbol":"BTC/USD","bid":-1,"bid_qty":1,"ask":2,"ask_qty":1}]})",
+      R"({"channel":"ticker","type":"update","data":[{"symbol":"BTC/USD","bid":3,"bid_qty":1,"ask":2,"ask_qty":1}]})",
+      R"({"channel":"ticker","type":"update","data":[{"symbol":"BTC/USD","bid":"abc","bid_qty":1,"ask":2,"ask_qty":1}]})",
+      R"({"channel":"ticker","type":"update","data":[{"symbol":"BTC/USD","bid":1}]})",
+      R"({"channel":"trade","type":"update","data":[{"symbol":"BTC/USD","side":"up","price":1,"qty":1,"trade_id":1}]})",
+      R"({"channel":"trade","type":"update","data":[{"symbol":"BTC/USD","side":"buy","price":1,"qty":1,"trade_id":1,"timestamp":"yesterday"}]})",
+      R"({"channel":"book","type":"update","data":[{"symbol":"BTC/USD","bids":[{"price":1}],"asks":[],"checksum":1}]})",
+      R"({"channel":"book","type":"update","data":[{"symbol":"BTC/USD","bids":[],"asks":[]}]})",
+      R"({"channel":"book","type":"delta","data":[{"symbol":"BTC/USD","bids":[],"asks":[],"checksum":1}]})",
+      R"({"channel":"book","type":"snapshot"})",
+      R"({"channel":"ticker","data":[{"symbol":"BTC/USD","bid":1.123456789,"bid_qty":1,"ask":2,"ask_qty":1}]})",
+      R"({"channel":"ticker","data":[{"symbol":"BTC/USD","bid":1,"bid_qty":1,"ask":2,"ask_qty":1})",
+  };
+  std::uint64_t n = 0;
+  for (const char* frame : bad) {
+    auto r = decode(frame);
+    ASSERT_FALSE(r.ok()) << frame;
+    EXPECT_EQ(r.error().code, ErrorCode::parse_error) << frame;
+    EXPECT_NE(r.error().message.find("kraken: "), std::string::npos);
+    EXPECT_NE(r.error().message.find(" at "), std::string::npos) << r.error().message;
+    EXPECT_EQ(codec_.stats().malformed, ++n);
+  }
+  EXPECT_TRUE(sink_.events.empty());
+  auto ok = decode(
+      R"({"channel":"ticker","data":[{"symbol":"BTC/USD","bid":1,"bid_qty":1,"ask":2,"ask_qty":1}]})");
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(sink_.events.size(), 1u);
+}
+
+TEST_F(KrakenCodecTest, error_names_the_field_and_quotes_the_frame) {
+  auto r = decode(
+      R"({"channel":"ticker","data":[{"symbol":"BTC/USD","bid":3,"bid_qty":1,"ask":2,"ask_qty":1}]})");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("bid must be < ask"), std::string::npos);
+  EXPECT_NE(r.error().message.find("ticker.data[]"), std::string::npos);
+  EXPECT_NE(r.error().message.find("\"bid\":3"), std::string::npos);
+}
+
+TEST_F(KrakenCodecTest, a_malformed_frame_emits_nothing_even_after_valid_entries) {
+  auto r = decode(
+      R"({"channel":"trade","data":[{"symbol":"BTC/USD","side":"buy","price":1,"qty":1,"trade_id":1},{"symbol":"BTC/USD","side":"buy","price":0,"qty":1,"trade_id":2}]})");
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(sink_.events.empty());
+}
+
+TEST_F(KrakenCodecTest, a_malformed_update_of_a_synced_book_forces_a_resync) {
+  snapshot();
+  auto r = decode(
+      R"({"channel":"book","type":"update","data":[{"symbol":"BTC/USD","bids":[{"price":50000.0,"qty":-1}],"asks":[],"checksum":1}]})");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(codec_.book(reg_.btc)->state(), market::BookSyncState::needs_resync);
+  ASSERT_EQ(sink_.events.size(), 1u);
+  EXPECT_EQ(std::get<VenueStatus>(sink_.events[0].body).state, FeedState::resyncing);
+}
+
+TEST_F(KrakenCodecTest, refuses_an_oversized_frame_before_parsing) {
+  std::string big = R"({"channel":"heartbeat","pad":")";
+  big.append(2u << 20, 'x');
+  big += "\"}";
+  auto r = decode(big);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::invalid_argument);
+  EXPECT_NE(r.error().message.find("exceeds the limit"), std::string::npos);
+  EXPECT_LT(r.error().message.size(), 400u);
+  EXPECT_EQ(codec_.stats().oversized, 1u);
+  EXPECT_EQ(codec_.stats().heartbeats, 0u);
+}
+
+TEST_F(KrakenCodecTest, counts_and_ignores_unknown_channels_methods_and_symbols) {
+  auto r = decode(R"({"channel":"ohlc","type":"update","data":[{"symbol":"BTC/USD"}]})");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->kind, FrameKind::ignored);
+  EXPECT_EQ(decode(R"({"method":"add_order","success":true,"req_id":3})")->kind,
+            FrameKind::ignored);
+  EXPECT_EQ(decode(R"({"something":"else"})")->kind, FrameKind::ignored);
+  EXPECT_EQ(codec_.stats().unknown_type, 3u);
+  auto unknown = decode(
+      R"({"channel":"ticker","data":[{"symbol":"DOGE/USD","bid":1,"bid_qty":1,"ask":2,"ask_qty":1}]})");
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_EQ(unknown->events, 0u);
+  EXPECT_EQ(codec_.stats().unknown_symbol, 1u);
+  EXPECT_TRUE(sink_.events.empty());
+}
+
+TEST_F(KrakenCodecTest, reports_heartbeat_pong_and_acks_for_the_liveness_rule) {
+  EXPECT_EQ(decode(R"({"channel":"heartbeat"})")->kind, FrameKind::heartbeat);
+  auto pong = decode(
+      R"({"method":"pong","req_id":101,"time_in":"2024-03-01T10:00:00.1Z","time_out":"2024-03-01T10:00:00.2Z"})");
+  ASSERT_TRUE(pong.ok());
+  EXPECT_EQ(pong->kind, FrameKind::pong);
+  EXPECT_EQ(pong->req_id, 101u);
+  auto ack = decode(
+      R"({"method":"subscribe","result":{"channel":"book","symbol":"BTC/USD","depth":10,"snapshot":true},"success":true,"time_in":"2024-03-01T10:00:00.1Z","time_out":"2024-03-01T10:00:00.2Z","req_id":7})");
+  EXPECT_EQ(ack->kind, FrameKind::subscribed);
+  EXPECT_EQ(ack->req_id, 7u);
+  EXPECT_EQ(decode(R"({"method":"unsubscribe","success":true,"req_id":8})")->kind,
+            FrameKind::unsubscribed);
+  EXPECT_EQ(codec_.stats().heartbeats, 1u);
+  EXPECT_EQ(codec_.stats().pongs, 1u);
+}
+
+TEST_F(KrakenCodecTest, reports_a_refused_subscription_with_the_venue_text) {
+  auto r = decode(
+      R"({"error":"Currency pair not supported ABC/XYZ","method":"subscribe","req_id":9,"success":false,"symbol":"ABC/XYZ"})");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->kind, FrameKind::request_failed);
+  EXPECT_EQ(r->req_id, 9u);
+  EXPECT_EQ(codec_.last_venue_error(), "Currency pair not supported ABC/XYZ");
+  EXPECT_EQ(codec_.stats().request_failures, 1u);
+}
+
+TEST_F(KrakenCodecTest, system_status_becomes_a_venue_status_event) {
+  auto r = decode(
+      R"({"channel":"status","type":"update","data":[{"api_version":"v2","connection_id":123,"system":"maintenance","version":"2.0.9"}]})");
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  EXPECT_EQ(r->kind, FrameKind::status);
+  ASSERT_EQ(sink_.events.size(), 1u);
+  EXPECT_FALSE(sink_.events[0].instrument.valid());
+  const auto& s = std::get<VenueStatus>(sink_.events[0].body);
+  EXPECT_EQ(s.state, FeedState::connected);
+  EXPECT_EQ(s.trading, TradingStatus::halted);
+  sink_.events.clear();
+  ASSERT_TRUE(decode(R"({"channel":"status","data":[{"system":"online"}]})").ok());
+  EXPECT_EQ(std::get<VenueStatus>(sink_.events[0].body).trading, TradingStatus::trading);
+}
+
+}  // namespace
+}  // namespace nzeza::venues::kraken

@@ -356,7 +356,7 @@ TEST_F(PaperFixture, fills_since_server_time_and_instruments) {
   EXPECT_EQ((*balances)[1].currency(), "USDT");
 }
 
-TEST_F(PaperFixture, a_halted_instrument_and_stop_orders_are_refused) {
+TEST_F(PaperFixture, a_halted_or_foreign_instrument_is_refused) {
   auto halted = place(limit_spec(Venue::paper, m.paper_sol_halted, 1, Side::buy, "1", "10"));
   ASSERT_FALSE(halted);
   EXPECT_EQ(halted.error().venue_text, "SOL-USDT is halted");
@@ -373,6 +373,15 @@ TEST_F(PaperFixture, events_from_another_price_source_are_ignored) {
   EXPECT_FALSE(venue->quote(m.paper_btc_usdt).has_value());
   quote(m.paper_btc_usdt, "99", "5", "100.20", "5", Venue::kraken);
   EXPECT_EQ(venue->quote(m.paper_btc_usdt)->ask, d("100.20"));
+}
+
+TEST_F(PaperFixture, stop_orders_are_refused_by_the_paper_venue) {
+  auto s = market_spec(Venue::paper, m.paper_btc_usdt, 1, Side::sell, "1");
+  s.type = domain::OrderType::stop;
+  s.stop_price = d("90");
+  auto ack = place(s);
+  ASSERT_FALSE(ack);
+  EXPECT_EQ(ack.error().venue_text, "the paper venue takes market and limit orders only");
 }
 
 // --- latency --------------------------------------------------------------------------------

@@ -22,11 +22,13 @@
 #include <boost/beast/websocket/ssl.hpp>
 #include <condition_variable>
 #include <deque>
+#include <future>
 #include <mutex>
 
 #include "net/detail/asio_context.hpp"
 #include "net/detail/clock_alarm.hpp"
 #include "net/detail/tls_context.hpp"
+#include "net/reconnect_policy.hpp"
 #include "net/url.hpp"
 
 namespace nzeza::net {
@@ -222,9 +224,7 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
         config(std::move(cfg)),
         name(config.name.empty() ? config.url : config.name),
         strand(asio::make_strand(io_of(net))),
-        status(clock, name),
-        breaker(clock, config.breaker, name),
-        backoff(config.backoff),
+        policy(clock, ReconnectPolicyConfig{config.backoff, config.breaker}, name),
         wake(strand),
         connect_alarm(clock, strand),
         sleep_alarm(clock, strand),
@@ -240,11 +240,11 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
   const WsClientConfig config;
   const std::string name;
   Strand strand;
-  ConnectionStatus status;
-  CircuitBreaker breaker;
 
-  // --- strand-only state ---
-  Backoff backoff;
+  // --- strand-only state (the policy's status and breaker queries are thread-safe) ---
+  // Backoff + circuit breaker + connection status: decides when to (re)connect; this loop only
+  // does what it answers.
+  ReconnectPolicy policy;
   asio::steady_timer wake;  // never expires by itself: cancel() wakes a sleeping run()
   ClockAlarm connect_alarm;
   ClockAlarm sleep_alarm;
@@ -273,7 +273,8 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
   mutable std::mutex stopped_mu;
   mutable std::condition_variable stopped_cv;
   // User callbacks: invoked under callbacks_mu so the destructor can detach them.
-  std::mutex callbacks_mu;
+  // Recursive: a status callback may run inside a policy event that a user callback triggered.
+  std::recursive_mutex callbacks_mu;
   bool detached = false;
   MessageCallback message_cb;
   SubscribeCallback subscribe_cb;
@@ -432,8 +433,7 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
       }
       if (!useful && subscribed) {
         useful = true;
-        backoff.on_useful_connection();
-        breaker.record_success();
+        policy.connected_useful();
         std::lock_guard lock(stats_mu);
         ++stats.useful_connections;
       }
@@ -448,81 +448,60 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
     }
   }
 
+  // The connection's life. Entered with an attempt granted (policy.start()).
   asio::awaitable<void> run(std::shared_ptr<Impl> self, Url url,
                             std::shared_ptr<ssl::context> tls_context) {
-    bool first = true;
     while (!stopping) {
-      Status permit = breaker.allow();
-      if (!permit.ok()) {
-        status.set(ConnectionState::circuit_open, permit.error().message);
-        const Duration wait = std::max(Duration::zero(), breaker.half_open_at() - clock.now());
-        co_await sleep(wait);
-        continue;
-      }
       {
         std::lock_guard lock(stats_mu);
         ++stats.attempts;
       }
-      status.set(first ? ConnectionState::connecting : ConnectionState::reconnecting,
-                 first ? "connecting to " + config.url : "reconnecting to " + config.url);
-      first = false;
+      ReconnectAction next;
       Status connected = co_await connect_once(url, tls_context);
       if (!connected.ok()) {
-        if (stopping) {
-          breaker.record_abandoned();
-          break;
-        }
-        breaker.record_failure();
+        if (stopping) break;
         report(connected.error());
-        if (!config.reconnect) break;
-        co_await wait_before_retry("connect failed: " + connected.error().message);
-        continue;
-      }
-
-      // Connected: subscriptions first, then read until the connection ends.
-      auto t = transport;
-      useful = false;
-      idle_hit = false;
-      last_receive = clock.now();
-      {
-        std::lock_guard lock(stats_mu);
-        ++stats.connections;
-      }
-      t->on_control([this] { last_receive = clock.now(); });
-      status.set(ConnectionState::connected, "connected to " + config.url);
-      std::vector<std::string> frames;
-      {
-        std::lock_guard lock(callbacks_mu);
-        if (!detached && subscribe_cb) frames = subscribe_cb();
-      }
-      subscriptions_pending = frames.size();
-      subscribed = frames.empty();
-      for (auto& frame : frames) {
-        queued_bytes += frame.size();
-        enqueue(Outgoing{Outgoing::Kind::text, std::move(frame), true});
-      }
-      arm_idle(config.idle_timeout);
-      arm_ping();
-      Error why = co_await read_loop(t);
-      idle_alarm.disarm();
-      ping_alarm.disarm();
-      close_alarm.disarm();
-      transport.reset();
-      clear_outgoing();
-      if (!useful) {
-        if (stopping) {
-          breaker.record_abandoned();
-        } else {
-          breaker.record_failure();
+        next = policy.connect_failed("connect failed: " + connected.error().message);
+      } else {
+        // Connected: subscriptions first, then read until the connection ends.
+        auto t = transport;
+        useful = false;
+        idle_hit = false;
+        last_receive = clock.now();
+        {
+          std::lock_guard lock(stats_mu);
+          ++stats.connections;
         }
+        t->on_control([this] { last_receive = clock.now(); });
+        policy.connected();
+        std::vector<std::string> frames;
+        {
+          std::lock_guard lock(callbacks_mu);
+          if (!detached && subscribe_cb) frames = subscribe_cb();
+        }
+        subscriptions_pending = frames.size();
+        subscribed = frames.empty();
+        for (auto& frame : frames) {
+          queued_bytes += frame.size();
+          enqueue(Outgoing{Outgoing::Kind::text, std::move(frame), true});
+        }
+        arm_idle(config.idle_timeout);
+        arm_ping();
+        Error why = co_await read_loop(t);
+        idle_alarm.disarm();
+        ping_alarm.disarm();
+        close_alarm.disarm();
+        transport.reset();
+        clear_outgoing();
+        if (stopping) break;
+        report(why);
+        next = policy.disconnected("disconnected: " + why.message);
       }
-      if (stopping) break;
-      report(why);
       if (!config.reconnect) break;
-      co_await wait_before_retry("disconnected: " + why.message);
+      if (!co_await wait_for_turn(std::move(next))) break;
     }
+    policy.stop(stopping || !config.reconnect ? "stop requested" : "reconnect disabled");
     stopping = false;
-    status.set(ConnectionState::stopped, "stopped");
     {
       std::lock_guard lock(stopped_mu);
       running = false;
@@ -531,12 +510,43 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
     (void)self;
   }
 
-  // After a failure: straight to the circuit wait when the breaker just opened, else backoff.
-  asio::awaitable<void> wait_before_retry(std::string reason) {
-    if (stopping || breaker.state() == CircuitState::open) co_return;
-    const Duration delay = backoff.next_delay();
-    status.set(ConnectionState::reconnecting, reason + "; retry in " + seconds_text(delay));
-    co_await sleep(delay);
+  // Waits as the policy says (backoff, or the circuit's OPEN time); true when an attempt is
+  // granted, false when stopped.
+  asio::awaitable<bool> wait_for_turn(ReconnectAction next) {
+    for (;;) {
+      switch (next.kind) {
+        case ReconnectActionKind::connect_now:
+          co_return true;
+        case ReconnectActionKind::stopped:
+          co_return false;
+        case ReconnectActionKind::ignored:
+          // connect_now() granted an attempt while we slept.
+          co_return policy.phase() == ReconnectPhase::attempting;
+        case ReconnectActionKind::wait_until:
+        case ReconnectActionKind::refused_circuit_open:
+          break;
+      }
+      const Duration delay = next.at - clock.now();
+      if (delay > Duration::zero()) {
+        co_await sleep(delay);
+        if (stopping) co_return false;
+      }
+      next = policy.connect_started();
+    }
+  }
+
+  // Runs `f` on the loop thread (where the policy lives) and returns its Status. With one loop
+  // thread, code already on it cannot race a strand handler.
+  template <typename F>
+  Status on_loop(F&& f) {
+    if (net.on_loop_thread()) return f();
+    if (!net.running()) {
+      return fail(ErrorCode::invalid_state, name + ": the NetContext is not running");
+    }
+    std::promise<Status> done;
+    auto result = done.get_future();
+    asio::post(strand, [&] { done.set_value(f()); });
+    return result.get();
   }
 
   void request_stop() {
@@ -594,7 +604,7 @@ void WsClient::on_error(ErrorCallback callback) {
 
 SubscriptionId WsClient::on_status(ConnectionStatus::Callback callback) {
   std::weak_ptr<Impl> weak = impl_;
-  return impl_->status.subscribe(
+  return impl_->policy.status().subscribe(
       [weak, callback = std::move(callback)](const ConnectionTransition& transition) {
         const auto impl = weak.lock();
         if (!impl) return;
@@ -602,6 +612,19 @@ SubscriptionId WsClient::on_status(ConnectionStatus::Callback callback) {
         if (!impl->detached) callback(transition);
       });
 }
+
+namespace {
+
+// An explicit connect refused by the policy, said plainly.
+Status refused(const WsClient::Impl& impl, const Error& why) {
+  if (why.code == ErrorCode::circuit_open) {
+    return fail(ErrorCode::circuit_open,
+                impl.name + ": connect refused, circuit is open (" + why.message + ")");
+  }
+  return fail(why.code, impl.name + ": connect refused: " + why.message);
+}
+
+}  // namespace
 
 Status WsClient::start() {
   auto url = parse_url(impl_->config.url);
@@ -616,50 +639,43 @@ Status WsClient::start() {
     if (!ctx.ok()) return std::move(ctx).error().with_context(impl_->name);
     tls_context = std::move(ctx).value();
   }
-  if (impl_->breaker.state() == CircuitState::open) {
-    return fail(ErrorCode::circuit_open, impl_->name + ": cannot connect, circuit is open until " +
-                                             impl_->breaker.half_open_at().to_iso8601());
-  }
-  bool expected = false;
-  if (!impl_->running.compare_exchange_strong(expected, true)) {
-    return fail(ErrorCode::invalid_state, impl_->name + ": already started (state " +
-                                              std::string(to_string(impl_->status.state())) +
-                                              "); one connection per client, stop() first");
-  }
-  asio::post(impl_->strand, [impl = impl_, url = std::move(url).value(),
-                             tls_context = std::move(tls_context)]() mutable {
-    impl->stopping = false;
-    asio::co_spawn(impl->strand, impl->run(impl, std::move(url), std::move(tls_context)),
-                   [name = impl->name](const std::exception_ptr& error) {
-                     // Errors are values in this loop; an exception here is a bug (or
-                     // bad_alloc). Swallowing it keeps the NetContext thread alive.
-                     (void)error;
-                     (void)name;
+  return impl_->on_loop([&]() -> Status {
+    Impl& impl = *impl_;
+    if (impl.running.load()) {
+      return fail(ErrorCode::invalid_state,
+                  impl.name + ": already started (state " +
+                      std::string(to_string(impl.policy.status().state())) +
+                      "); one connection per client, stop() first");
+    }
+    Status granted = impl.policy.start();
+    if (!granted.ok()) return refused(impl, granted.error());
+    impl.running = true;
+    impl.stopping = false;
+    asio::co_spawn(impl.strand, impl.run(impl_, std::move(url).value(), std::move(tls_context)),
+                   [](const std::exception_ptr&) {
+                     // Errors are values in this loop; an exception is a bug (or bad_alloc).
+                     // Swallowing it keeps the NetContext thread alive.
                    });
+    return {};
   });
-  return {};
 }
 
 Status WsClient::connect_now() {
   if (!impl_->running.load()) return start();
-  const ConnectionState state = impl_->status.state();
-  if (impl_->breaker.state() == CircuitState::open || state == ConnectionState::circuit_open) {
-    return fail(ErrorCode::circuit_open, impl_->name + ": cannot connect, circuit is open until " +
-                                             impl_->breaker.half_open_at().to_iso8601());
-  }
-  if (state == ConnectionState::connected || state == ConnectionState::connecting) {
-    return fail(ErrorCode::invalid_state, impl_->name + ": already " +
-                                              std::string(to_string(state)) +
-                                              "; a second connection is refused");
-  }
-  asio::post(impl_->strand, [impl = impl_] {
-    if (impl->sleeping && !impl->stopping) impl->wake.cancel();
+  return impl_->on_loop([&]() -> Status {
+    Impl& impl = *impl_;
+    if (!impl.running.load() || impl.stopping) {
+      return fail(ErrorCode::invalid_state, impl.name + ": stopping");
+    }
+    Status granted = impl.policy.connect_now();
+    if (!granted.ok()) return refused(impl, granted.error());
+    if (impl.sleeping) impl.wake.cancel();
+    return {};
   });
-  return {};
 }
 
 Status WsClient::send(std::string text) {
-  const ConnectionState state = impl_->status.state();
+  const ConnectionState state = impl_->policy.status().state();
   if (state != ConnectionState::connected) {
     return fail(ErrorCode::invalid_state,
                 impl_->name + ": cannot send while " + std::string(to_string(state)));
@@ -694,13 +710,13 @@ bool WsClient::wait_stopped(std::chrono::milliseconds guard) const {
 }
 
 ConnectionState WsClient::state() const {
-  return impl_->status.state();
+  return impl_->policy.status().state();
 }
 ConnectionSnapshot WsClient::status() const {
-  return impl_->status.snapshot();
+  return impl_->policy.status().snapshot();
 }
 CircuitState WsClient::circuit() const {
-  return impl_->breaker.state();
+  return impl_->policy.breaker().state();
 }
 
 WsClientStats WsClient::stats() const {

@@ -9,6 +9,8 @@
 // - Every attempt (resolve, TCP, TLS with SNI and certificate checks, WebSocket upgrade) must
 //   finish within connect_timeout, measured on the Clock.
 // - After each (re)connect the subscription callback's frames are sent first, in order.
+// - The reconnect decisions are ReconnectPolicy's (net/reconnect_policy.hpp); this client does
+//   the I/O and the waiting on the Clock.
 // - A connection is *useful* once its subscription frames are written and a first message has
 //   arrived: only then does the backoff reset and the breaker record a success. A connection
 //   that ends before that counts as a failure (a server that accepts and closes does not make
@@ -93,7 +95,8 @@ class WsClient {
   // Status transitions (CONNECTING, CONNECTED, ...), delivered in order.
   SubscriptionId on_status(ConnectionStatus::Callback callback);
 
-  // Starts the connect loop and returns at once. Errors: invalid_argument (configuration),
+  // Starts the connect loop and returns once the first attempt is granted (a short hop to the
+  // NetContext's thread, which must be running). Errors: invalid_argument (configuration),
   // invalid_state (already started: one connection per client), circuit_open (refused at once,
   // no network traffic, while the breaker is OPEN).
   Status start();

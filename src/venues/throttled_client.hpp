@@ -1,0 +1,102 @@
+#pragma once
+// ThrottledClient: a decorator that applies a venue's rate limits and circuit breaker before any
+// request leaves, so every venue client gets both the same way.
+//
+// For each call:
+//   1. the breaker (optional) must allow it — else ErrorCode::circuit_open, nothing sent;
+//   2. the rate limiter (optional) reserves the call's endpoint class — a refusal (rate_limited:
+//      the wait would exceed max_wait; banned: a Binance 418 ban is running) completes the call
+//      with that error, nothing sent; a wait is spent on a Clock timer, then the call is sent;
+//   3. the answer tells the breaker: a venue refusal proves the venue is up (success); an
+//      unknown outcome or a transport refusal counts as a failure; a 429/418 or a shutdown is
+//      neither (abandoned).
+// The limiter learns about 429 Retry-After and 418 bans from the client that reads the HTTP
+// answer (RateLimiter::on_retry_after / on_banned_until); this decorator only asks it.
+//
+// Threading: thread-safe; `inner`, `clock`, `limiter` and `breaker` must outlive it. Destroying
+// it cancels waiting calls, which then complete with ErrorCode::cancelled.
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "core/clock.hpp"
+#include "net/circuit_breaker.hpp"
+#include "net/rate_limiter.hpp"
+#include "venues/venue_client.hpp"
+
+namespace nzeza::venues {
+
+// The limiter's endpoint class of each call (configure them with RateLimiter::add_endpoint).
+struct EndpointClasses {
+  std::string place = "order";
+  std::string cancel = "order";
+  std::string cancel_all = "order";
+  std::string amend = "order";
+  std::string dead_man_switch = "order";
+  std::string order_status = "query";
+  std::string open_orders = "query";
+  std::string fills = "query";
+  std::string balances = "account";
+  std::string positions = "account";
+  std::string instruments = "metadata";
+  std::string server_time = "time";
+};
+
+class ThrottledClient final : public VenueClient {
+ public:
+  ThrottledClient(VenueClient& inner, Clock& clock, net::RateLimiter* limiter,
+                  net::CircuitBreaker* breaker, EndpointClasses classes = {});
+  ~ThrottledClient() override;
+  ThrottledClient(const ThrottledClient&) = delete;
+  ThrottledClient& operator=(const ThrottledClient&) = delete;
+
+  [[nodiscard]] Venue venue() const noexcept override { return inner_.venue(); }
+  [[nodiscard]] VenueCapabilities capabilities() const noexcept override {
+    return inner_.capabilities();
+  }
+  [[nodiscard]] RequestValidity request_validity() const noexcept override {
+    return inner_.request_validity();
+  }
+  void place(const domain::OrderSpec& order, Callback<PlaceAck> done) override;
+  void cancel(const OrderRef& order, Callback<CancelAck> done) override;
+  void cancel_all(std::optional<InstrumentId> instrument, Callback<CancelAllAck> done) override;
+  void amend(const AmendRequest& request, Callback<PlaceAck> done) override;
+  void set_dead_man_switch(Duration timeout, Callback<Timestamp> done) override;
+  void order_status(const OrderRef& order, Callback<VenueOrder> done) override;
+  void open_orders(std::optional<InstrumentId> instrument,
+                   Callback<std::vector<VenueOrder>> done) override;
+  void fills_since(Timestamp since, std::optional<InstrumentId> instrument,
+                   Callback<std::vector<domain::Fill>> done) override;
+  void balances(Callback<std::vector<domain::Balance>> done) override;
+  void positions(Callback<std::vector<VenuePosition>> done) override;
+  void load_instruments(Callback<std::vector<Instrument>> done) override;
+  void server_time(Callback<Timestamp> done) override;
+  [[nodiscard]] PrivateStream* private_stream() noexcept override {
+    return inner_.private_stream();
+  }
+
+  // Calls refused here (circuit open, rate limited, banned) — nothing sent.
+  [[nodiscard]] std::uint64_t refused() const;
+  // Calls currently waiting for the limiter.
+  [[nodiscard]] std::size_t waiting() const;
+
+ private:
+  struct Guard;
+  template <typename T, typename Send>
+  void gate(const std::string& endpoint_class, std::string what, Send send, Callback<T> done);
+  void record(const Error* error);
+
+  VenueClient& inner_;
+  Clock& clock_;
+  net::RateLimiter* limiter_;
+  net::CircuitBreaker* breaker_;
+  EndpointClasses classes_;
+  std::shared_ptr<Guard> guard_;
+  mutable std::mutex mu_;
+  std::map<TimerId, std::shared_ptr<std::function<void()>>> waiting_;
+  std::uint64_t refused_ = 0;
+};
+
+}  // namespace nzeza::venues

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <mutex>
 
+#include "venues/precision_guard.hpp"
 #include "venues/venue_error.hpp"
 
 namespace nzeza::venues {
@@ -145,7 +146,13 @@ Result<domain::OrderSpec> Router::build_spec(const PlaceIntent& intent, Venue ve
   spec.price = intent.price;
   spec.stop_price = intent.stop_price;
   if (auto ok = domain::validate(spec); !ok) return ok.error();
-  return spec;
+  std::optional<Decimal> reference;
+  if (spec.type == domain::OrderType::market && reference_) {
+    reference = reference_(spec.instrument, spec.side);
+  }
+  auto prepared = prepare_order(*instrument, spec, reference);
+  if (!prepared) return std::move(prepared).error();
+  return std::move(prepared->spec);
 }
 
 struct Router::Attempt {

@@ -13,7 +13,10 @@
 // no fallback: a reduce-only order elsewhere would either be refused or open a new position.
 //
 // Every venue tried gets the same client-id sequence number, encoded in its own form, so a
-// fallback never creates a second logical order.
+// fallback never creates a second logical order. Each venue's order is made valid for that
+// venue's instrument by the precision guard (prepare_order) before it is handed to the sender,
+// so what the order tracker records is exactly what leaves; a local refusal (below min size or
+// notional) ends the routing, a halted instrument is skipped like an unavailable venue.
 //
 // Router errors carry a stable kind at the start of the message (route_error_kind()):
 //   "unknown symbol: ..." (not_found)       no route configured for the symbol
@@ -103,6 +106,10 @@ class Router {
   Status add_client(VenueClient& client);
   void set_sender(Sender sender) { sender_ = std::move(sender); }
   void set_position_locator(PositionLocator locator) { locator_ = std::move(locator); }
+  // Price a market order is expected to trade at on a venue's instrument (the opposite best),
+  // for the min-notional check; without it that check is left to the venue.
+  using ReferencePrice = std::function<std::optional<Decimal>(InstrumentId, Side)>;
+  void set_reference_price(ReferencePrice reference) { reference_ = std::move(reference); }
 
   // The venues an intent would be offered to, in order (no health check). Errors: unknown
   // symbol, unknown venue, no position (exits).
@@ -127,6 +134,7 @@ class Router {
   std::vector<VenueClient*> clients_;
   Sender sender_;
   PositionLocator locator_;
+  ReferencePrice reference_;
 };
 
 }  // namespace nzeza::venues

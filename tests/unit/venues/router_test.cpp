@@ -217,6 +217,57 @@ TEST_F(RouterTest, routes_are_validated) {
   EXPECT_EQ(router.add_client(again).error().code, ErrorCode::already_exists);
 }
 
+TEST_F(RouterTest, orders_are_rounded_for_the_chosen_venue_before_they_are_sent) {
+  PlaceIntent i = intent("BTC-USDT");
+  i.side = Side::sell;
+  i.quantity = d("0.123456");
+  i.price = d("100.001");
+  Capture<RoutedAck> got;
+  router.place(i, got.callback());
+  ASSERT_TRUE(got.get());
+  ASSERT_EQ(binance.placed.size(), 1u);
+  EXPECT_EQ(binance.placed[0].quantity, d("0.1234"));
+  EXPECT_EQ(*binance.placed[0].price, d("100.01"));
+  EXPECT_EQ(got.get()->spec.quantity, d("0.1234"));  // what the tracker records = what left
+}
+
+TEST_F(RouterTest, a_local_precision_refusal_ends_the_routing_without_fallback) {
+  PlaceIntent i = intent("BTC-USDT");
+  i.quantity = d("0.05");  // 0.05 x 100 = 5 < min notional 10
+  Capture<RoutedAck> got;
+  router.place(i, got.callback());
+  ASSERT_FALSE(got.get());
+  EXPECT_EQ(got.get().error().code, ErrorCode::invalid_argument);
+  EXPECT_NE(got.get().error().message.find("below the minimum notional 10"), std::string::npos);
+  EXPECT_TRUE(binance.placed.empty());
+  EXPECT_TRUE(kraken.placed.empty());
+}
+
+TEST_F(RouterTest, a_halted_instrument_or_an_unlisted_symbol_is_skipped_like_an_outage) {
+  ASSERT_TRUE(router.add_route({"SOL-USDT", Venue::paper, {Venue::binance}}));
+  Capture<RoutedAck> got;
+  router.place(intent("SOL-USDT"), got.callback());
+  ASSERT_FALSE(got.get());
+  EXPECT_EQ(route_error_kind(got.get().error()), RouteErrorKind::all_unavailable);
+  EXPECT_NE(got.get().error().message.find("instrument status is halted"), std::string::npos);
+  EXPECT_NE(got.get().error().message.find("binance does not list SOL-USDT"), std::string::npos);
+  EXPECT_TRUE(paper.placed.empty());
+}
+
+TEST_F(RouterTest, market_orders_are_checked_at_the_reference_price) {
+  router.set_reference_price([](InstrumentId, Side) { return std::optional<Decimal>(d("100")); });
+  PlaceIntent i = intent("BTC-USDT");
+  i.type = domain::OrderType::market;
+  i.price.reset();
+  i.quantity = d("0.01");
+  Capture<RoutedAck> got;
+  router.place(i, got.callback());
+  ASSERT_FALSE(got.get());
+  EXPECT_NE(got.get().error().message.find("notional 1 (price 100 x size 0.01)"),
+            std::string::npos);
+  EXPECT_TRUE(binance.placed.empty());
+}
+
 TEST_F(RouterTest, balances_are_reported_per_venue_and_per_currency) {
   binance.balances_answer = {*domain::Balance::create("USDT", d("1000"), d("50")),
                              *domain::Balance::create("BTC", d("0.5"))};

@@ -1,0 +1,590 @@
+#include "venues/hyperliquid/codec.hpp"
+
+#include <simdjson.h>
+
+#include <utility>
+
+namespace nzeza::venues::hyperliquid {
+namespace {
+
+namespace od = simdjson::ondemand;
+
+static_assert(kFramePadding >= simdjson::SIMDJSON_PADDING, "frames need simdjson's padding");
+
+constexpr std::size_t kMaxCachedSymbols = 256;
+constexpr std::size_t kErrorExcerpt = 160;
+constexpr std::string_view kGreeting = "Websocket connection established.";
+
+std::string_view trim(std::string_view t) noexcept {
+  while (!t.empty() &&
+         (t.back() == ' ' || t.back() == '\n' || t.back() == '\r' || t.back() == '\t'))
+    t.remove_suffix(1);
+  while (!t.empty() &&
+         (t.front() == ' ' || t.front() == '\n' || t.front() == '\r' || t.front() == '\t'))
+    t.remove_prefix(1);
+  return t;
+}
+
+// The text of a number token or of a quoted decimal string, never through a double.
+std::string_view number_text(od::value& v) noexcept {
+  std::string_view raw = trim(v.raw_json_token());
+  if (raw.size() >= 2 && raw.front() == '"' && raw.back() == '"')
+    raw = raw.substr(1, raw.size() - 2);
+  return raw;
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (const char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\u00";
+      out += kHex[(c >> 4) & 0xF];
+      out += kHex[c & 0xF];
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+std::string excerpt(std::string_view frame) {
+  if (frame.size() <= kErrorExcerpt) return std::string(frame);
+  return std::string(frame.substr(0, kErrorExcerpt)) + "...(" + std::to_string(frame.size()) +
+         " bytes)";
+}
+
+}  // namespace
+
+std::string_view to_string(Channel c) noexcept {
+  switch (c) {
+    case Channel::l2_book:
+      return "l2Book";
+    case Channel::trades:
+      return "trades";
+    case Channel::bbo:
+      return "bbo";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(FrameKind k) noexcept {
+  switch (k) {
+    case FrameKind::market_data:
+      return "market_data";
+    case FrameKind::pong:
+      return "pong";
+    case FrameKind::subscribed:
+      return "subscribed";
+    case FrameKind::connected:
+      return "connected";
+    case FrameKind::venue_error:
+      return "venue_error";
+    case FrameKind::ignored:
+      return "ignored";
+  }
+  return "unknown";
+}
+
+Status HyperliquidCodecConfig::validate() const {
+  if (max_book_depth < 20 || max_book_depth > 10'000) {
+    return fail(ErrorCode::invalid_argument,
+                "hyperliquid codec: max_book_depth must be in [20, 10000], got " +
+                    std::to_string(max_book_depth));
+  }
+  if (max_frame_bytes < 1024) {
+    return fail(ErrorCode::invalid_argument,
+                "hyperliquid codec: max_frame_bytes must be >= 1024, got " +
+                    std::to_string(max_frame_bytes));
+  }
+  return {};
+}
+
+struct HyperliquidCodec::Impl {
+  struct SymbolEntry {
+    std::string name;
+    const Instrument* instrument = nullptr;  // null: not in the registry (negative cache)
+    int book = -1;
+  };
+  struct BookSlot {
+    const Instrument* instrument;
+    market::OrderBook book;
+  };
+  struct PendingLevel {
+    Side side;
+    Decimal price;
+    Decimal size;
+  };
+
+  Impl(const InstrumentRegistry& r, HyperliquidCodecConfig c) : registry(r), config(c) {
+    symbols.reserve(32);
+    books.reserve(32);
+    levels.reserve(2 * config.max_book_depth);
+    pending.reserve(2 * config.max_book_depth + 8);
+  }
+
+  const InstrumentRegistry& registry;
+  HyperliquidCodecConfig config;
+  HyperliquidCodecStats stats;
+  std::string last_venue_error;
+  od::parser parser;
+  std::string padded;
+  std::vector<SymbolEntry> symbols;
+  std::vector<BookSlot> books;
+  std::vector<PendingLevel> levels;
+  std::vector<MarketEvent> pending;
+  Timestamp receive_time;
+  const char* fail_what = nullptr;
+  const char* fail_where = "";
+  std::string_view failing_book_coin;
+
+  bool fail(const char* what, const char* where) noexcept {
+    fail_what = what;
+    fail_where = where;
+    return false;
+  }
+
+  SymbolEntry* resolve(std::string_view name) {
+    for (auto& e : symbols) {
+      if (e.name == name) return &e;
+    }
+    const Instrument* inst = registry.find(Venue::hyperliquid, name);
+    if (inst != nullptr && inst->venue != Venue::hyperliquid) inst = nullptr;
+    if (inst == nullptr && symbols.size() >= kMaxCachedSymbols) return nullptr;
+    symbols.push_back(SymbolEntry{std::string(name), inst, -1});
+    return &symbols.back();
+  }
+
+  MarketEvent event_for(const Instrument& inst, Timestamp venue_time) const noexcept {
+    MarketEvent e;
+    e.venue = Venue::hyperliquid;
+    e.instrument = inst.id;
+    e.symbol = inst.symbol;
+    e.venue_time = venue_time;
+    e.receive_time = receive_time;
+    return e;
+  }
+
+  bool parse_decimal(od::value& v, Decimal& out, const char* where) {
+    auto parsed = Decimal::parse(number_text(v));
+    if (!parsed.ok()) return fail("not an exact decimal", where);
+    out = *parsed;
+    return true;
+  }
+
+  bool parse_ms(od::value& v, Timestamp& out, const char* where) {
+    std::uint64_t ms = 0;
+    if (v.get_uint64().get(ms) != simdjson::SUCCESS || ms > 4'102'444'800'000ull)
+      return fail("not a time in milliseconds", where);
+    out = Timestamp::from_ms(static_cast<std::int64_t>(ms));
+    return true;
+  }
+
+  // {"px":"2.111","sz":"134.4","n":1}
+  bool parse_level(od::value& v, PendingLevel& out, const char* where) {
+    od::object obj;
+    if (v.get_object().get(obj) != simdjson::SUCCESS) return fail("level is not an object", where);
+    unsigned seen = 0;
+    for (auto f : obj) {
+      std::string_view key;
+      od::value val;
+      if (f.unescaped_key().get(key) != simdjson::SUCCESS || f.value().get(val))
+        return fail("bad level member", where);
+      if (key == "px") {
+        if (!parse_decimal(val, out.price, where)) return false;
+        seen |= 1;
+      } else if (key == "sz") {
+        if (!parse_decimal(val, out.size, where)) return false;
+        seen |= 2;
+      }
+    }
+    if (seen != 3) return fail("level without px or sz", where);
+    if (!out.price.is_positive()) return fail("px must be > 0", where);
+    if (out.size.is_negative()) return fail("sz must be >= 0", where);
+    return true;
+  }
+
+  void mark_resync(BookSlot& slot, DecodeResult& r) {
+    if (slot.book.state() == market::BookSyncState::needs_resync) return;
+    slot.book.mark_needs_resync();
+    ++stats.resyncs;
+    ++r.resyncs;
+    MarketEvent e = event_for(*slot.instrument, Timestamp{});
+    e.body = VenueStatus{FeedState::resyncing, slot.instrument->status};
+    pending.push_back(e);
+  }
+
+  // data: {"coin":"BTC","time":ms,"levels":[[bids best first],[asks best first]]}
+  bool parse_l2book(od::value& data, DecodeResult& r) {
+    od::object obj;
+    if (data.get_object().get(obj) != simdjson::SUCCESS)
+      return fail("not an object", "l2Book.data");
+    std::string_view coin;
+    Timestamp venue_time;
+    bool has_levels = false;
+    for (auto f : obj) {
+      std::string_view key;
+      od::value val;
+      if (f.unescaped_key().get(key) != simdjson::SUCCESS || f.value().get(val))
+        return fail("bad member", "l2Book.data");
+      if (key == "coin") {
+        if (val.get_string().get(coin) != simdjson::SUCCESS)
+          return fail("not a string", "l2Book.data.coin");
+        failing_book_coin = coin;
+      } else if (key == "time") {
+        if (!parse_ms(val, venue_time, "l2Book.data.time")) return false;
+      } else if (key == "levels") {
+        od::array sides;
+        if (val.get_array().get(sides) != simdjson::SUCCESS)
+          return fail("not an array", "l2Book.data.levels");
+        int index = 0;
+        for (auto side_item : sides) {
+          od::array side_levels;
+          if (index > 1 || side_item.get_array().get(side_levels) != simdjson::SUCCESS)
+            return fail("must be [[bids],[asks]]", "l2Book.data.levels");
+          const Side side = index == 0 ? Side::buy : Side::sell;
+          for (auto level_item : side_levels) {
+            od::value lv;
+            if (level_item.get(lv) != simdjson::SUCCESS)
+              return fail("bad level", "l2Book.data.levels");
+            PendingLevel pl{side, Decimal::zero(), Decimal::zero()};
+            if (!parse_level(lv, pl, "l2Book.data.levels[][]")) return false;
+            levels.push_back(pl);
+          }
+          ++index;
+        }
+        if (index != 2) return fail("must be [[bids],[asks]]", "l2Book.data.levels");
+        has_levels = true;
+      }
+    }
+    if (coin.empty()) return fail("without coin", "l2Book.data");
+    if (!has_levels) return fail("without levels", "l2Book.data");
+
+    SymbolEntry* sym = resolve(coin);
+    if (sym == nullptr || sym->instrument == nullptr) {
+      ++stats.unknown_symbol;
+      return true;
+    }
+    if (sym->book < 0) {
+      books.push_back(BookSlot{sym->instrument, market::OrderBook(config.max_book_depth)});
+      sym->book = static_cast<int>(books.size() - 1);
+    }
+    BookSlot& slot = books[static_cast<std::size_t>(sym->book)];
+    // Levels of size 0 are not book levels in a snapshot: skip them.
+    std::size_t n = 0;
+    for (const auto& pl : levels) n += pl.size.is_zero() ? 0 : 1;
+    if (n == 0) {
+      slot.book.clear();
+      return true;
+    }
+    std::size_t i = 0;
+    for (const auto& pl : levels) {
+      if (pl.size.is_zero()) continue;
+      BookChange c;
+      c.side = pl.side;
+      c.price = pl.price;
+      c.size = pl.size;
+      c.snapshot = true;
+      c.reset = i == 0;
+      c.last = i + 1 == n;
+      ++i;
+      (void)slot.book.apply(c);  // validated above: price > 0, size > 0
+      MarketEvent e = event_for(*slot.instrument, venue_time);
+      e.body = c;
+      pending.push_back(e);
+    }
+    if (slot.book.crossed()) {
+      ++stats.crossed_books;
+      pending.clear();
+      mark_resync(slot, r);
+    }
+    return true;
+  }
+
+  bool parse_trades(od::value& data) {
+    od::array arr;
+    if (data.get_array().get(arr) != simdjson::SUCCESS) return fail("not an array", "trades.data");
+    for (auto item : arr) {
+      od::object obj;
+      if (item.get_object().get(obj) != simdjson::SUCCESS)
+        return fail("entry is not an object", "trades.data[]");
+      std::string_view coin;
+      Trade t;
+      Timestamp venue_time;
+      unsigned seen = 0;
+      for (auto f : obj) {
+        std::string_view key;
+        od::value val;
+        if (f.unescaped_key().get(key) != simdjson::SUCCESS || f.value().get(val))
+          return fail("bad member", "trades.data[]");
+        if (key == "coin") {
+          if (val.get_string().get(coin) != simdjson::SUCCESS)
+            return fail("not a string", "trades.data[].coin");
+        } else if (key == "side") {
+          std::string_view side;
+          if (val.get_string().get(side) != simdjson::SUCCESS)
+            return fail("not a string", "trades.data[].side");
+          if (side == "B") {
+            t.aggressor = Side::buy;  // the taker bought (hit the ask)
+          } else if (side == "A") {
+            t.aggressor = Side::sell;
+          } else {
+            return fail("side must be A or B", "trades.data[].side");
+          }
+          seen |= 1;
+        } else if (key == "px") {
+          if (!parse_decimal(val, t.price, "trades.data[].px")) return false;
+          seen |= 2;
+        } else if (key == "sz") {
+          if (!parse_decimal(val, t.size, "trades.data[].sz")) return false;
+          seen |= 4;
+        } else if (key == "time") {
+          if (!parse_ms(val, venue_time, "trades.data[].time")) return false;
+        } else if (key == "tid") {
+          if (!TradeId::assign(t.trade_id, number_text(val)) || t.trade_id.size == 0)
+            return fail("not an id of at most 40 chars", "trades.data[].tid");
+        }
+      }
+      if (coin.empty()) return fail("entry without coin", "trades.data[]");
+      if (seen != 7) return fail("entry without side, px or sz", "trades.data[]");
+      if (!t.price.is_positive()) return fail("px must be > 0", "trades.data[].px");
+      if (!t.size.is_positive()) return fail("sz must be > 0", "trades.data[].sz");
+      SymbolEntry* sym = resolve(coin);
+      if (sym == nullptr || sym->instrument == nullptr) {
+        ++stats.unknown_symbol;
+        continue;
+      }
+      MarketEvent e = event_for(*sym->instrument, venue_time);
+      e.body = t;
+      pending.push_back(e);
+    }
+    return true;
+  }
+
+  // data: {"coin":"BTC","time":ms,"bbo":[bid level | null, ask level | null]}
+  bool parse_bbo(od::value& data) {
+    od::object obj;
+    if (data.get_object().get(obj) != simdjson::SUCCESS) return fail("not an object", "bbo.data");
+    std::string_view coin;
+    Timestamp venue_time;
+    PendingLevel bid{Side::buy, Decimal::zero(), Decimal::zero()};
+    PendingLevel ask{Side::sell, Decimal::zero(), Decimal::zero()};
+    bool has_bid = false;
+    bool has_ask = false;
+    bool has_bbo = false;
+    for (auto f : obj) {
+      std::string_view key;
+      od::value val;
+      if (f.unescaped_key().get(key) != simdjson::SUCCESS || f.value().get(val))
+        return fail("bad member", "bbo.data");
+      if (key == "coin") {
+        if (val.get_string().get(coin) != simdjson::SUCCESS)
+          return fail("not a string", "bbo.data.coin");
+      } else if (key == "time") {
+        if (!parse_ms(val, venue_time, "bbo.data.time")) return false;
+      } else if (key == "bbo") {
+        od::array arr;
+        if (val.get_array().get(arr) != simdjson::SUCCESS)
+          return fail("not an array", "bbo.data.bbo");
+        int index = 0;
+        for (auto item : arr) {
+          od::value lv;
+          if (index > 1 || item.get(lv) != simdjson::SUCCESS)
+            return fail("must be [bid, ask]", "bbo.data.bbo");
+          bool is_null = false;
+          if (lv.is_null().get(is_null) != simdjson::SUCCESS)
+            return fail("bad level", "bbo.data.bbo");
+          if (!is_null) {
+            if (!parse_level(lv, index == 0 ? bid : ask, "bbo.data.bbo[]")) return false;
+            (index == 0 ? has_bid : has_ask) = true;
+          }
+          ++index;
+        }
+        if (index != 2) return fail("must be [bid, ask]", "bbo.data.bbo");
+        has_bbo = true;
+      }
+    }
+    if (coin.empty()) return fail("without coin", "bbo.data");
+    if (!has_bbo) return fail("without bbo", "bbo.data");
+    if (has_bid && has_ask && bid.price >= ask.price) return fail("bid must be < ask", "bbo.data");
+    SymbolEntry* sym = resolve(coin);
+    if (sym == nullptr || sym->instrument == nullptr) {
+      ++stats.unknown_symbol;
+      return true;
+    }
+    if (!has_bid || !has_ask) {
+      ++stats.one_sided_bbo;
+      return true;
+    }
+    MarketEvent e = event_for(*sym->instrument, venue_time);
+    e.body = Quote{bid.price, bid.size, ask.price, ask.size};
+    pending.push_back(e);
+    return true;
+  }
+
+  bool parse_frame(std::string_view frame, DecodeResult& r) {
+    od::document doc;
+    if (parser.iterate(frame.data(), frame.size(), frame.size() + simdjson::SIMDJSON_PADDING)
+            .get(doc) != simdjson::SUCCESS)
+      return fail("not JSON", "frame");
+    od::object obj;
+    if (doc.get_object().get(obj) != simdjson::SUCCESS) return fail("not a JSON object", "frame");
+    std::string_view channel;
+    bool has_data = false;
+    for (auto f : obj) {
+      std::string_view key;
+      od::value val;
+      if (f.unescaped_key().get(key) != simdjson::SUCCESS || f.value().get(val))
+        return fail("bad member", "top level");
+      if (key == "channel") {
+        if (val.get_string().get(channel) != simdjson::SUCCESS)
+          return fail("not a string", "channel");
+      } else if (key == "data") {
+        has_data = true;
+        if (channel.empty()) return fail("data before channel", "data");
+        if (channel == "l2Book") {
+          if (!parse_l2book(val, r)) return false;
+        } else if (channel == "trades") {
+          if (!parse_trades(val)) return false;
+        } else if (channel == "bbo") {
+          if (!parse_bbo(val)) return false;
+        } else if (channel == "error") {
+          std::string_view text;
+          if (val.get_string().get(text) != simdjson::SUCCESS) text = number_text(val);
+          last_venue_error.assign(text);
+        }
+      }
+    }
+    if (channel == "l2Book" || channel == "trades" || channel == "bbo") {
+      if (!has_data) return fail("message without data", "data");
+      r.kind = FrameKind::market_data;
+    } else if (channel == "pong") {
+      ++stats.pongs;
+      r.kind = FrameKind::pong;
+    } else if (channel == "subscriptionResponse") {
+      r.kind = FrameKind::subscribed;
+    } else if (channel == "error") {
+      ++stats.venue_errors;
+      r.kind = FrameKind::venue_error;
+    } else {
+      ++stats.unknown_type;
+      r.kind = FrameKind::ignored;
+    }
+    return true;
+  }
+
+  Result<DecodeResult> decode(std::string_view frame, Timestamp rt, MarketEventSink& sink) {
+    ++stats.frames;
+    if (frame.size() > config.max_frame_bytes) {
+      ++stats.oversized;
+      return Error(ErrorCode::invalid_argument,
+                   "hyperliquid: frame of " + std::to_string(frame.size()) +
+                       " bytes exceeds the limit of " + std::to_string(config.max_frame_bytes) +
+                       ": " + excerpt(frame));
+    }
+    DecodeResult r;
+    if (trim(frame) == kGreeting) {
+      r.kind = FrameKind::connected;
+      return r;
+    }
+    levels.clear();
+    pending.clear();
+    receive_time = rt;
+    fail_what = nullptr;
+    fail_where = "";
+    failing_book_coin = {};
+    if (!parse_frame(frame, r)) {
+      ++stats.malformed;
+      pending.clear();
+      // The latest state of that book is unknown until the next good snapshot.
+      if (!failing_book_coin.empty()) {
+        SymbolEntry* sym = resolve(failing_book_coin);
+        if (sym != nullptr && sym->book >= 0)
+          mark_resync(books[static_cast<std::size_t>(sym->book)], r);
+      }
+      for (const auto& e : pending) sink.on_event(e);
+      stats.events += pending.size();
+      return Error(ErrorCode::parse_error, std::string("hyperliquid: ") + fail_what + " at " +
+                                               fail_where + " in frame: " + excerpt(frame));
+    }
+    for (const auto& e : pending) sink.on_event(e);
+    r.events = static_cast<std::uint32_t>(pending.size());
+    stats.events += pending.size();
+    return r;
+  }
+
+  Result<std::string> sub_message(std::string_view method, Channel channel, InstrumentId id) const {
+    const Instrument* inst = registry.get(id);
+    if (inst == nullptr || inst->venue != Venue::hyperliquid) {
+      return nzeza::fail(ErrorCode::not_found, "hyperliquid: instrument id " +
+                                                   std::to_string(id.value) +
+                                                   " is not a Hyperliquid instrument");
+    }
+    std::string out = "{\"method\":\"";
+    out += method;
+    out += "\",\"subscription\":{\"type\":\"";
+    out += to_string(channel);
+    out += "\",\"coin\":";
+    append_json_string(out, inst->ws_symbol.empty() ? inst->venue_symbol : inst->ws_symbol);
+    out += "}}";
+    return out;
+  }
+};
+
+Result<HyperliquidCodec> HyperliquidCodec::create(const InstrumentRegistry& registry,
+                                                  HyperliquidCodecConfig config) {
+  if (auto st = config.validate(); !st.ok()) return std::move(st).error();
+  return HyperliquidCodec(std::make_unique<Impl>(registry, config));
+}
+
+HyperliquidCodec::HyperliquidCodec(std::unique_ptr<Impl> impl) noexcept : impl_(std::move(impl)) {}
+HyperliquidCodec::HyperliquidCodec(HyperliquidCodec&&) noexcept = default;
+HyperliquidCodec& HyperliquidCodec::operator=(HyperliquidCodec&&) noexcept = default;
+HyperliquidCodec::~HyperliquidCodec() = default;
+
+Result<std::string> HyperliquidCodec::subscribe_message(Channel channel, InstrumentId id) const {
+  return impl_->sub_message("subscribe", channel, id);
+}
+Result<std::string> HyperliquidCodec::unsubscribe_message(Channel channel, InstrumentId id) const {
+  return impl_->sub_message("unsubscribe", channel, id);
+}
+std::string HyperliquidCodec::ping_message() {
+  return "{\"method\":\"ping\"}";
+}
+
+Result<DecodeResult> HyperliquidCodec::decode(std::string_view frame, Timestamp receive_time,
+                                              MarketEventSink& sink) {
+  return impl_->decode(frame, receive_time, sink);
+}
+
+Result<DecodeResult> HyperliquidCodec::decode_unpadded(std::string_view frame,
+                                                       Timestamp receive_time,
+                                                       MarketEventSink& sink) {
+  auto& buf = impl_->padded;
+  if (buf.capacity() < frame.size() + kFramePadding) buf.reserve(frame.size() + kFramePadding);
+  buf.assign(frame);
+  return impl_->decode(std::string_view(buf.data(), frame.size()), receive_time, sink);
+}
+
+void HyperliquidCodec::on_reconnect() noexcept {
+  for (auto& slot : impl_->books) slot.book.clear();
+}
+
+const market::OrderBook* HyperliquidCodec::book(InstrumentId id) const noexcept {
+  for (const auto& slot : impl_->books) {
+    if (slot.instrument->id == id) return &slot.book;
+  }
+  return nullptr;
+}
+
+const HyperliquidCodecStats& HyperliquidCodec::stats() const noexcept {
+  return impl_->stats;
+}
+const std::string& HyperliquidCodec::last_venue_error() const noexcept {
+  return impl_->last_venue_error;
+}
+
+}  // namespace nzeza::venues::hyperliquid

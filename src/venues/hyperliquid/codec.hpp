@@ -1,0 +1,109 @@
+#pragma once
+// HyperliquidCodec: Hyperliquid WebSocket market data (wss://api.hyperliquid.xyz/ws) —
+// subscribe/unsubscribe/ping messages out; l2Book, trades and bbo frames in, decoded with
+// simdjson on-demand straight into MarketEvents.
+//
+// Book integrity: every l2Book message is a full snapshot (no diffs, no sequence), so each one
+// replaces the book: it is emitted as a snapshot run of BookChange events (reset ... last). A
+// crossed or malformed snapshot marks the book needs_resync until the next good one.
+// Liveness: the server closes a connection silent for 60 s from our side; the loop sends
+// ping_message() (answered by {"channel":"pong"}) at least every 50 s.
+// Symbols: the coin ("BTC", "@107", "PURR/USDC") is looked up in the InstrumentRegistry (venue
+// hyperliquid, ws_symbol or venue_symbol); unknown coins are counted and ignored.
+// Hot path: after warm-up decode() does not allocate. Threading: none; one owner thread.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/instrument.hpp"
+#include "core/result.hpp"
+#include "core/time.hpp"
+#include "market/order_book.hpp"
+#include "venues/market_event_sink.hpp"
+
+namespace nzeza::venues::hyperliquid {
+
+// Bytes a frame passed to decode() must have readable after its end (simdjson reads ahead).
+inline constexpr std::size_t kFramePadding = 64;
+
+enum class Channel : std::uint8_t { l2_book, trades, bbo };
+// The subscription type on the wire: "l2Book", "trades", "bbo".
+[[nodiscard]] std::string_view to_string(Channel c) noexcept;
+
+struct HyperliquidCodecConfig {
+  std::size_t max_book_depth = 100;  // levels kept per side (the venue sends up to 20)
+  std::size_t max_frame_bytes = 1u << 20;
+  [[nodiscard]] Status validate() const;
+};
+
+enum class FrameKind : std::uint8_t {
+  market_data,  // l2Book / trades / bbo: events were emitted (possibly zero)
+  pong,         // {"channel":"pong"}
+  subscribed,   // {"channel":"subscriptionResponse",...} (subscribe or unsubscribe ack)
+  connected,    // the plain-text greeting "Websocket connection established."
+  venue_error,  // {"channel":"error","data":"..."}; see last_venue_error
+  ignored       // well-formed but unused (post responses, other channels): counted
+};
+[[nodiscard]] std::string_view to_string(FrameKind k) noexcept;
+
+struct DecodeResult {
+  FrameKind kind = FrameKind::ignored;
+  std::uint32_t events = 0;
+  std::uint32_t resyncs = 0;  // books that became needs_resync with this frame
+};
+
+struct HyperliquidCodecStats {
+  std::uint64_t frames = 0;
+  std::uint64_t events = 0;
+  std::uint64_t malformed = 0;
+  std::uint64_t oversized = 0;
+  std::uint64_t unknown_type = 0;
+  std::uint64_t unknown_symbol = 0;
+  std::uint64_t pongs = 0;
+  std::uint64_t venue_errors = 0;
+  std::uint64_t crossed_books = 0;
+  std::uint64_t resyncs = 0;
+  std::uint64_t one_sided_bbo = 0;  // bbo with a null side: no quote emitted
+};
+
+class HyperliquidCodec {
+ public:
+  // The registry must outlive the codec.
+  static Result<HyperliquidCodec> create(const InstrumentRegistry& registry,
+                                         HyperliquidCodecConfig config = {});
+  HyperliquidCodec(HyperliquidCodec&&) noexcept;
+  HyperliquidCodec& operator=(HyperliquidCodec&&) noexcept;
+  ~HyperliquidCodec();
+
+  // {"method":"subscribe","subscription":{"type":"l2Book","coin":"BTC"}} — one coin per
+  // message (the venue's protocol). The instrument must be a Hyperliquid one of the registry.
+  [[nodiscard]] Result<std::string> subscribe_message(Channel channel, InstrumentId id) const;
+  [[nodiscard]] Result<std::string> unsubscribe_message(Channel channel, InstrumentId id) const;
+  // {"method":"ping"}
+  [[nodiscard]] static std::string ping_message();
+
+  // Decodes one text frame; `frame` must stay readable for kFramePadding bytes past its end.
+  // A refused frame returns an Error (what, where, start of the frame) and emits nothing.
+  Result<DecodeResult> decode(std::string_view frame, Timestamp receive_time,
+                              MarketEventSink& sink);
+  Result<DecodeResult> decode_unpadded(std::string_view frame, Timestamp receive_time,
+                                       MarketEventSink& sink);
+
+  // A new connection: every book waits for its next snapshot.
+  void on_reconnect() noexcept;
+
+  [[nodiscard]] const market::OrderBook* book(InstrumentId id) const noexcept;
+  [[nodiscard]] const HyperliquidCodecStats& stats() const noexcept;
+  [[nodiscard]] const std::string& last_venue_error() const noexcept;
+
+ private:
+  struct Impl;
+  explicit HyperliquidCodec(std::unique_ptr<Impl> impl) noexcept;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace nzeza::venues::hyperliquid

@@ -1,4 +1,4 @@
-// HyperliquidCodec::decode on arbitrary bytes, split into frames at '\n' (snapshot sequences).
+// HyperliquidCodec::decode on arbitrary bytes, split into frames at '\n' so that snapshot
 // sequences are reachable. Never crashes; every emitted event validates (prices > 0, sizes
 // >= 0, bid < ask, instrument set) and a synced book is never crossed.
 #include <cstdint>

@@ -1,0 +1,746 @@
+#include "venues/dydx/codec.hpp"
+
+#include <simdjson.h>
+
+#include <utility>
+
+namespace nzeza::venues::dydx {
+namespace {
+
+namespace od = simdjson::ondemand;
+
+static_assert(kFramePadding >= simdjson::SIMDJSON_PADDING, "frames need simdjson's padding");
+
+constexpr std::size_t kMaxCachedSymbols = 512;  // v4_markets names every market
+constexpr std::size_t kErrorExcerpt = 160;
+
+std::string_view trim(std::string_view t) noexcept {
+  while (!t.empty() &&
+         (t.back() == ' ' || t.back() == '\n' || t.back() == '\r' || t.back() == '\t'))
+    t.remove_suffix(1);
+  return t;
+}
+
+std::string_view number_text(od::value& v) noexcept {
+  std::string_view raw = trim(v.raw_json_token());
+  if (raw.size() >= 2 && raw.front() == '"' && raw.back() == '"')
+    raw = raw.substr(1, raw.size() - 2);
+  return raw;
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (const char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\u00";
+      out += kHex[(c >> 4) & 0xF];
+      out += kHex[c & 0xF];
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+std::string excerpt(std::string_view frame) {
+  if (frame.size() <= kErrorExcerpt) return std::string(frame);
+  return std::string(frame.substr(0, kErrorExcerpt)) + "...(" + std::to_string(frame.size()) +
+         " bytes)";
+}
+
+}  // namespace
+
+std::string_view to_string(Channel c) noexcept {
+  switch (c) {
+    case Channel::orderbook:
+      return "v4_orderbook";
+    case Channel::trades:
+      return "v4_trades";
+    case Channel::markets:
+      return "v4_markets";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(FrameKind k) noexcept {
+  switch (k) {
+    case FrameKind::connected:
+      return "connected";
+    case FrameKind::market_data:
+      return "market_data";
+    case FrameKind::unsubscribed:
+      return "unsubscribed";
+    case FrameKind::venue_error:
+      return "venue_error";
+    case FrameKind::ignored:
+      return "ignored";
+  }
+  return "unknown";
+}
+
+Status DydxCodecConfig::validate() const {
+  if (max_book_depth < 10 || max_book_depth > 100'000) {
+    return fail(ErrorCode::invalid_argument,
+                "dydx codec: max_book_depth must be in [10, 100000], got " +
+                    std::to_string(max_book_depth));
+  }
+  if (max_frame_bytes < 1024) {
+    return fail(ErrorCode::invalid_argument, "dydx codec: max_frame_bytes must be >= 1024, got " +
+                                                 std::to_string(max_frame_bytes));
+  }
+  return {};
+}
+
+struct DydxCodec::Impl {
+  struct SymbolEntry {
+    std::string name;
+    const Instrument* instrument = nullptr;
+    int book = -1;
+    int oracle = -1;
+  };
+  struct BookSlot {
+    const Instrument* instrument;
+    market::OrderBook book;
+    Quote last_top;  // last Quote emitted from this book
+  };
+  struct OracleSlot {
+    InstrumentId id;
+    OraclePrice price;
+  };
+  struct PendingLevel {
+    Side side;
+    Decimal price;
+    Decimal size;
+  };
+  struct PendingOracle {
+    std::string_view market;
+    Decimal price;
+    Timestamp effective_at;
+  };
+
+  Impl(const InstrumentRegistry& r, DydxCodecConfig c) : registry(r), config(c) {
+    symbols.reserve(64);
+    books.reserve(32);
+    oracles.reserve(64);
+    levels.reserve(256);
+    pending.reserve(256);
+    pending_oracles.reserve(256);
+  }
+
+  const InstrumentRegistry& registry;
+  DydxCodecConfig config;
+  DydxCodecStats stats;
+  std::string last_venue_error;
+  od::parser parser;
+  std::string padded;
+  std::vector<SymbolEntry> symbols;
+  std::vector<BookSlot> books;
+  std::vector<OracleSlot> oracles;
+  std::optional<std::uint64_t> last_message_id;
+  // Per-frame scratch.
+  std::vector<PendingLevel> levels;
+  std::vector<MarketEvent> pending;
+  std::vector<PendingOracle> pending_oracles;
+  Timestamp receive_time;
+  const char* fail_what = nullptr;
+  const char* fail_where = "";
+
+  bool fail(const char* what, const char* where) noexcept {
+    fail_what = what;
+    fail_where = where;
+    return false;
+  }
+
+  SymbolEntry* resolve(std::string_view name) {
+    for (auto& e : symbols) {
+      if (e.name == name) return &e;
+    }
+    const Instrument* inst = registry.find(Venue::dydx, name);
+    if (inst != nullptr && inst->venue != Venue::dydx) inst = nullptr;
+    if (inst == nullptr && symbols.size() >= kMaxCachedSymbols) return nullptr;
+    symbols.push_back(SymbolEntry{std::string(name), inst, -1, -1});
+    return &symbols.back();
+  }
+
+  MarketEvent event_for(const Instrument& inst, Timestamp venue_time) const noexcept {
+    MarketEvent e;
+    e.venue = Venue::dydx;
+    e.instrument = inst.id;
+    e.symbol = inst.symbol;
+    e.venue_time = venue_time;
+    e.receive_time = receive_time;
+    return e;
+  }
+
+  bool parse_decimal(od::value& v, Decimal& out, const char* where) {
+    auto parsed = Decimal::parse(number_text(v));
+    if (!parsed.ok()) return fail("not an exact decimal", where);
+    out = *parsed;
+    return true;
+  }
+
+  bool parse_time(od::value& v, Timestamp& out, const char* where) {
+    std::string_view text;
+    if (v.get_string().get(text) != simdjson::SUCCESS) return fail("not a string", where);
+    auto t = Timestamp::parse_iso8601(text);
+    if (!t.ok()) return fail("not an RFC 3339 time", where);
+    out = *t;
+    return true;
+  }
+
+  // A level is {"price":"..","size":".."} (snapshot) or ["price","size"(,"offset")] (update).
+  bool parse_levels(od::value& v, Side side, const char* where) {
+    od::array arr;
+    if (v.get_array().get(arr) != simdjson::SUCCESS) return fail("not an array", where);
+    for (auto item : arr) {
+      od::value lv;
+      if (item.get(lv) != simdjson::SUCCESS) return fail("bad level", where);
+      PendingLevel pl{side, Decimal::zero(), Decimal::zero()};
+      od::json_type type;
+      if (lv.type().get(type) != simdjson::SUCCESS) return fail("bad level", where);
+      if (type == od::json_type::array) {
+        od::array parts;
+        if (lv.get_array().get(parts) != simdjson::SUCCESS) return fail("bad level", where);
+        int index = 0;
+        for (auto part : parts) {
+          od::value pv;
+          if (part.get(pv) != simdjson::SUCCESS) return fail("bad level", where);
+          if (index == 0 && !parse_decimal(pv, pl.price, where)) return false;
+          if (index == 1 && !parse_decimal(pv, pl.size, where)) return false;
+          ++index;
+        }
+        if (index < 2) return fail("level needs price and size", where);
+      } else if (type == od::json_type::object) {
+        od::object obj;
+        if (lv.get_object().get(obj) != simdjson::SUCCESS) return fail("bad level", where);
+        unsigned seen = 0;
+        for (auto f : obj) {
+          std::string_view key;
+          od::value val;
+          if (f.unescaped_key().get(key) != simdjson::SUCCESS || f.value().get(val))
+            return fail("bad level member", where);
+          if (key == "price") {
+            if (!parse_decimal(val, pl.price, where)) return false;
+            seen |= 1;
+          } else if (key == "size") {
+            if (!parse_decimal(val, pl.size, where)) return false;
+            seen |= 2;
+          }
+        }
+        if (seen != 3) return fail("level needs price and size", where);
+      } else {
+        return fail("level must be an array or an object", where);
+      }
+      if (!pl.price.is_positive()) return fail("price must be > 0", where);
+      if (pl.size.is_negative()) return fail("size must be >= 0", where);
+      levels.push_back(pl);
+    }
+    return true;
+  }
+
+  // contents: {"bids":[...],"asks":[...]} (either may be absent in an update).
+  bool parse_book_contents(od::value& v) {
+    od::object obj;
+    if (v.get_object().get(obj) != simdjson::SUCCESS)
+      return fail("not an object", "v4_orderbook.contents");
+    for (auto f : obj) {
+      std::string_view key;
+      od::value val;
+      if (f.unescaped_key().get(key) != simdjson::SUCCESS || f.value().get(val))
+        return fail("bad member", "v4_orderbook.contents");
+      if (key == "bids") {
+        if (!parse_levels(val, Side::buy, "v4_orderbook.contents.bids")) return false;
+      } else if (key == "asks") {
+        if (!parse_levels(val, Side::sell, "v4_orderbook.contents.asks")) return false;
+      }
+    }
+    return true;
+  }
+
+  // contents: {"trades":[{"id","side","size","price","type","createdAt",...}]}
+  bool parse_trade_contents(od::value& v, const Instrument* inst, bool live) {
+    od::object obj;
+    if (v.get_object().get(obj) != simdjson::SUCCESS)
+      return fail("not an object", "v4_trades.contents");
+    for (auto f : obj) {
+      std::string_view key;
+      od::value val;
+      if (f.unescaped_key().get(key) != simdjson::SUCCESS || f.value().get(val))
+        return fail("bad member", "v4_trades.contents");
+      if (key != "trades") continue;
+      od::array arr;
+      if (val.get_array().get(arr) != simdjson::SUCCESS)
+        return fail("not an array", "v4_trades.contents.trades");
+      for (auto item : arr) {
+        od::object tobj;
+        if (item.get_object().get(tobj) != simdjson::SUCCESS)
+          return fail("trade is not an object", "v4_trades.contents.trades[]");
+        Trade t;
+        Timestamp venue_time;
+        unsigned seen = 0;
+        for (auto tf : tobj) {
+          std::string_view tkey;
+          od::value tval;
+          if (tf.unescaped_key().get(tkey) != simdjson::SUCCESS || tf.value().get(tval))
+            return fail("bad member", "v4_trades.contents.trades[]");
+          if (tkey == "id") {
+            if (!TradeId::assign(t.trade_id, number_text(tval)) || t.trade_id.size == 0)
+              return fail("not an id of at most 40 chars", "v4_trades.contents.trades[].id");
+          } else if (tkey == "side") {
+            std::string_view side;
+            if (tval.get_string().get(side) != simdjson::SUCCESS)
+              return fail("not a string", "v4_trades.contents.trades[].side");
+            if (side == "BUY") {
+              t.aggressor = Side::buy;
+            } else if (side == "SELL") {
+              t.aggressor = Side::sell;
+            } else {
+              return fail("side must be BUY or SELL", "v4_trades.contents.trades[].side");
+            }
+            seen |= 1;
+          } else if (tkey == "size") {
+            if (!parse_decimal(tval, t.size, "v4_trades.contents.trades[].size")) return false;
+            seen |= 2;
+          } else if (tkey == "price") {
+            if (!parse_decimal(tval, t.price, "v4_trades.contents.trades[].price")) return false;
+            seen |= 4;
+          } else if (tkey == "createdAt") {
+            if (!parse_time(tval, venue_time, "v4_trades.contents.trades[].createdAt"))
+              return false;
+          }
+        }
+        if (seen != 7) return fail("trade without side, size or price", "v4_trades.contents");
+        if (!t.price.is_positive()) return fail("price must be > 0", "v4_trades.contents");
+        if (!t.size.is_positive()) return fail("size must be > 0", "v4_trades.contents");
+        if (inst == nullptr) continue;
+        if (!live) {
+          ++stats.history_trades_skipped;
+          continue;
+        }
+        MarketEvent e = event_for(*inst, venue_time);
+        e.body = t;
+        pending.push_back(e);
+      }
+    }
+    return true;
+  }
+
+  // One market's object: the oracle price is "oraclePrice"; "effectiveAt" when present.
+  bool parse_oracle_entry(od::value& v, std::string_view market, const char* where) {
+    od::object obj;
+    if (v.get_object().get(obj) != simdjson::SUCCESS) return fail("market is not an object", where);
+    PendingOracle po{market, Decimal::zero(), Timestamp{}};
+    bool has_price = false;
+    for (auto f : obj) {
+      std::string_view key;
+      od::value val;
+      if (f.unescaped_key().get(key) != simdjson::SUCCESS || f.value().get(val))
+        return fail("bad member", where);
+      if (key == "oraclePrice") {
+        bool is_null = false;
+        if (val.is_null().get(is_null) == simdjson::SUCCESS && is_null) continue;
+        if (!parse_decimal(val, po.price, where)) return false;
+        has_price = true;
+      } else if (key == "effectiveAt") {
+        if (!parse_time(val, po.effective_at, where)) return false;
+      }
+    }
+    if (has_price) {
+      if (!po.price.is_positive()) return fail("oraclePrice must be > 0", where);
+      pending_oracles.push_back(po);
+    }
+    return true;
+  }
+
+  // subscribed: {"markets":{"BTC-USD":{...},...}}; channel_data: {"oraclePrices":{...}} and/or
+  // {"trading":{...}}. Every market of the map is read.
+  bool parse_markets_contents(od::value& v) {
+    od::object obj;
+    if (v.get_object().get(obj) != simdjson::SUCCESS)
+      return fail("not an object", "v4_markets.contents");
+    for (auto f : obj) {
+      std::string_view key;
+      od::value val;
+      if (f.unescaped_key().get(key) != simdjson::SUCCESS || f.value().get(val))
+        return fail("bad member", "v4_markets.contents");
+      const char* where = key == "markets"        ? "v4_markets.contents.markets"
+                          : key == "oraclePrices" ? "v4_markets.contents.oraclePrices"
+                                                  : nullptr;
+      if (where == nullptr) continue;  // "trading" etc.: market metadata, not prices
+      od::object map;
+      if (val.get_object().get(map) != simdjson::SUCCESS) return fail("not an object", where);
+      for (auto m : map) {
+        std::string_view market;
+        od::value mv;
+        if (m.unescaped_key().get(market) != simdjson::SUCCESS || m.value().get(mv))
+          return fail("bad market", where);
+        if (!parse_oracle_entry(mv, market, where)) return false;
+      }
+    }
+    return true;
+  }
+
+  bool parse_contents(od::value& v, std::string_view channel, std::string_view type,
+                      const Instrument* inst) {
+    const bool live = type != "subscribed";
+    if (channel == "v4_orderbook") return parse_book_contents(v);
+    if (channel == "v4_trades") return parse_trade_contents(v, inst, live);
+    return parse_markets_contents(v);
+  }
+
+  void mark_resync(BookSlot& slot, DecodeResult& r) {
+    if (slot.book.state() == market::BookSyncState::needs_resync) return;
+    slot.book.mark_needs_resync();
+    ++stats.resyncs;
+    ++r.resyncs;
+    MarketEvent e = event_for(*slot.instrument, Timestamp{});
+    e.body = VenueStatus{FeedState::resyncing, slot.instrument->status};
+    pending.push_back(e);
+  }
+
+  void emit_change(BookSlot& slot, const BookChange& c) {
+    MarketEvent e = event_for(*slot.instrument, Timestamp{});
+    e.body = c;
+    pending.push_back(e);
+  }
+
+  // The newest change wins: remove levels of the other side that `c` crosses.
+  void uncross(BookSlot& slot, const BookChange& c, std::uint64_t sequence) {
+    if (c.size.is_zero() || !slot.book.crossed()) return;
+    const Side other = opposite(c.side);
+    while (slot.book.crossed()) {
+      const auto best = other == Side::sell ? slot.book.best_ask() : slot.book.best_bid();
+      if (!best) break;
+      const bool crosses = other == Side::sell ? best->price <= c.price : best->price >= c.price;
+      if (!crosses) break;
+      BookChange del;
+      del.side = other;
+      del.price = best->price;
+      del.size = Decimal::zero();
+      del.sequence = sequence;
+      (void)slot.book.apply(del);
+      emit_change(slot, del);
+      ++stats.uncrossed_levels;
+    }
+  }
+
+  void apply_book(const Instrument* inst, bool snapshot, std::uint64_t message_id,
+                  DecodeResult& r) {
+    if (inst == nullptr) return;
+    SymbolEntry* sym = resolve(inst->ws_symbol.empty() ? inst->venue_symbol : inst->ws_symbol);
+    if (sym == nullptr) return;
+    if (sym->book < 0) {
+      if (!snapshot) {
+        ++stats.updates_while_unsynced;
+        return;
+      }
+      books.push_back(BookSlot{inst, market::OrderBook(config.max_book_depth), Quote{}});
+      sym->book = static_cast<int>(books.size() - 1);
+    }
+    BookSlot& slot = books[static_cast<std::size_t>(sym->book)];
+    if (!snapshot && !slot.book.synced()) {
+      ++stats.updates_while_unsynced;
+      return;
+    }
+    std::size_t n = 0;
+    if (snapshot) {
+      for (const auto& pl : levels) n += pl.size.is_zero() ? 0 : 1;
+      if (n == 0) {
+        slot.book.clear();
+        return;
+      }
+    }
+    std::size_t i = 0;
+    for (const auto& pl : levels) {
+      if (snapshot && pl.size.is_zero()) continue;
+      BookChange c;
+      c.side = pl.side;
+      c.price = pl.price;
+      c.size = pl.size;
+      c.sequence = message_id;
+      c.snapshot = snapshot;
+      c.reset = snapshot && i == 0;
+      c.last = snapshot && i + 1 == n;
+      ++i;
+      (void)slot.book.apply(c);  // validated: price > 0, size >= 0, book synced or snapshot
+      emit_change(slot, c);
+      if (!snapshot) uncross(slot, c, message_id);
+    }
+    if (snapshot) {
+      // A crossed snapshot: uncross by the same rule, later levels winning over earlier ones
+      // cannot be told apart here, so the bids (listed first) yield to the asks.
+      while (slot.book.crossed()) {
+        const auto bid = slot.book.best_bid();
+        BookChange del;
+        del.side = Side::buy;
+        del.price = bid->price;
+        del.sequence = message_id;
+        (void)slot.book.apply(del);
+        emit_change(slot, del);
+        ++stats.uncrossed_levels;
+      }
+    }
+    if (config.emit_book_quotes && slot.book.synced()) {
+      const auto bid = slot.book.best_bid();
+      const auto ask = slot.book.best_ask();
+      if (bid && ask) {
+        const Quote q{bid->price, bid->size, ask->price, ask->size};
+        if (q.bid != slot.last_top.bid || q.bid_size != slot.last_top.bid_size ||
+            q.ask != slot.last_top.ask || q.ask_size != slot.last_top.ask_size) {
+          slot.last_top = q;
+          MarketEvent e = event_for(*inst, Timestamp{});
+          e.body = q;
+          pending.push_back(e);
+        }
+      }
+    }
+    (void)r;
+  }
+
+  void on_gap(DecodeResult& r) {
+    ++stats.gaps;
+    r.gap = true;
+    for (auto& slot : books) {
+      if (slot.book.synced()) mark_resync(slot, r);
+    }
+  }
+
+  bool parse_frame(std::string_view frame, DecodeResult& r) {
+    od::document doc;
+    if (parser.iterate(frame.data(), frame.size(), frame.size() + simdjson::SIMDJSON_PADDING)
+            .get(doc) != simdjson::SUCCESS)
+      return fail("not JSON", "frame");
+    od::object obj;
+    if (doc.get_object().get(obj) != simdjson::SUCCESS) return fail("not a JSON object", "frame");
+    std::string_view type;
+    std::string_view channel;
+    std::string_view id;
+    std::string_view message;
+    std::optional<std::uint64_t> message_id;
+    const Instrument* inst = nullptr;
+    bool has_contents = false;
+    bool known_channel = false;
+    bool unknown_market = false;
+    for (auto f : obj) {
+      std::string_view key;
+      od::value val;
+      if (f.unescaped_key().get(key) != simdjson::SUCCESS || f.value().get(val))
+        return fail("bad member", "top level");
+      if (key == "type") {
+        if (val.get_string().get(type) != simdjson::SUCCESS) return fail("not a string", "type");
+      } else if (key == "channel") {
+        if (val.get_string().get(channel) != simdjson::SUCCESS)
+          return fail("not a string", "channel");
+      } else if (key == "id") {
+        if (val.get_string().get(id) != simdjson::SUCCESS) return fail("not a string", "id");
+      } else if (key == "message_id") {
+        std::uint64_t m = 0;
+        if (val.get_uint64().get(m) != simdjson::SUCCESS)
+          return fail("not an unsigned integer", "message_id");
+        message_id = m;
+      } else if (key == "message") {
+        if (val.get_string().get(message) != simdjson::SUCCESS)
+          return fail("not a string", "message");
+      } else if (key == "contents") {
+        has_contents = true;
+        if (type.empty() || channel.empty())
+          return fail("contents before type or channel", "contents");
+        known_channel =
+            channel == "v4_orderbook" || channel == "v4_trades" || channel == "v4_markets";
+        if (!known_channel) continue;
+        if (channel != "v4_markets") {
+          if (id.empty()) return fail("contents before id", "contents");
+          SymbolEntry* sym = resolve(id);
+          inst = sym != nullptr ? sym->instrument : nullptr;
+          unknown_market = inst == nullptr;
+        }
+        if (type == "channel_batch_data") {
+          od::array batch;
+          if (val.get_array().get(batch) != simdjson::SUCCESS)
+            return fail("batch contents is not an array", "contents");
+          for (auto item : batch) {
+            od::value bv;
+            if (item.get(bv) != simdjson::SUCCESS) return fail("bad batch item", "contents");
+            if (!parse_contents(bv, channel, type, inst)) return false;
+          }
+        } else if (!parse_contents(val, channel, type, inst)) {
+          return false;
+        }
+      }
+    }
+
+    if (type == "connected") {
+      last_message_id = message_id.value_or(0);
+      for (auto& slot : books) slot.book.clear();
+      r.kind = FrameKind::connected;
+      return true;
+    }
+    // Gap rule: message_id increments by one per message on the connection.
+    if (message_id) {
+      if (last_message_id && *message_id != *last_message_id + 1) on_gap(r);
+      last_message_id = *message_id;
+    }
+    if (type == "error") {
+      ++stats.venue_errors;
+      last_venue_error.assign(message);
+      r.kind = FrameKind::venue_error;
+      return true;
+    }
+    if (type == "unsubscribed") {
+      r.kind = FrameKind::unsubscribed;
+      return true;
+    }
+    const bool data =
+        type == "subscribed" || type == "channel_data" || type == "channel_batch_data";
+    if (!data || !known_channel) {
+      if (data && !has_contents) return fail("message without contents", "contents");
+      ++stats.unknown_type;
+      r.kind = FrameKind::ignored;
+      return true;
+    }
+    r.kind = FrameKind::market_data;
+    if (unknown_market) {
+      ++stats.unknown_symbol;
+      return true;
+    }
+    if (channel == "v4_orderbook") {
+      apply_book(inst, type == "subscribed", message_id.value_or(0), r);
+    } else if (channel == "v4_markets") {
+      for (const auto& po : pending_oracles) {
+        SymbolEntry* sym = resolve(po.market);
+        if (sym == nullptr || sym->instrument == nullptr) {
+          ++stats.unknown_symbol;
+          continue;
+        }
+        if (sym->oracle < 0) {
+          oracles.push_back(OracleSlot{sym->instrument->id, {}});
+          sym->oracle = static_cast<int>(oracles.size() - 1);
+        }
+        oracles[static_cast<std::size_t>(sym->oracle)].price =
+            OraclePrice{po.price, po.effective_at, receive_time};
+        ++stats.oracle_prices;
+        ++r.oracle_prices;
+      }
+    }
+    return true;
+  }
+
+  Result<DecodeResult> decode(std::string_view frame, Timestamp rt, MarketEventSink& sink) {
+    ++stats.frames;
+    if (frame.size() > config.max_frame_bytes) {
+      ++stats.oversized;
+      return Error(ErrorCode::invalid_argument, "dydx: frame of " + std::to_string(frame.size()) +
+                                                    " bytes exceeds the limit of " +
+                                                    std::to_string(config.max_frame_bytes) + ": " +
+                                                    excerpt(frame));
+    }
+    levels.clear();
+    pending.clear();
+    pending_oracles.clear();
+    receive_time = rt;
+    fail_what = nullptr;
+    fail_where = "";
+    DecodeResult r;
+    if (!parse_frame(frame, r)) {
+      ++stats.malformed;
+      pending.clear();
+      return Error(ErrorCode::parse_error, std::string("dydx: ") + fail_what + " at " + fail_where +
+                                               " in frame: " + excerpt(frame));
+    }
+    for (const auto& e : pending) sink.on_event(e);
+    r.events = static_cast<std::uint32_t>(pending.size());
+    stats.events += pending.size();
+    return r;
+  }
+
+  Result<std::string> sub_message(std::string_view verb, Channel channel, InstrumentId id) const {
+    std::string out = "{\"type\":\"";
+    out += verb;
+    out += "\",\"channel\":\"";
+    out += to_string(channel);
+    out += '"';
+    if (channel != Channel::markets) {
+      const Instrument* inst = registry.get(id);
+      if (inst == nullptr || inst->venue != Venue::dydx) {
+        return nzeza::fail(ErrorCode::not_found, "dydx: instrument id " + std::to_string(id.value) +
+                                                     " is not a dYdX instrument");
+      }
+      out += ",\"id\":";
+      append_json_string(out, inst->ws_symbol.empty() ? inst->venue_symbol : inst->ws_symbol);
+    }
+    if (verb == "subscribe") out += config.batched ? ",\"batched\":true" : ",\"batched\":false";
+    out += '}';
+    return out;
+  }
+};
+
+Result<DydxCodec> DydxCodec::create(const InstrumentRegistry& registry, DydxCodecConfig config) {
+  if (auto st = config.validate(); !st.ok()) return std::move(st).error();
+  return DydxCodec(std::make_unique<Impl>(registry, config));
+}
+
+DydxCodec::DydxCodec(std::unique_ptr<Impl> impl) noexcept : impl_(std::move(impl)) {}
+DydxCodec::DydxCodec(DydxCodec&&) noexcept = default;
+DydxCodec& DydxCodec::operator=(DydxCodec&&) noexcept = default;
+DydxCodec::~DydxCodec() = default;
+
+Result<std::string> DydxCodec::subscribe_message(Channel channel, InstrumentId id) const {
+  return impl_->sub_message("subscribe", channel, id);
+}
+Result<std::string> DydxCodec::unsubscribe_message(Channel channel, InstrumentId id) const {
+  return impl_->sub_message("unsubscribe", channel, id);
+}
+
+Result<DecodeResult> DydxCodec::decode(std::string_view frame, Timestamp receive_time,
+                                       MarketEventSink& sink) {
+  return impl_->decode(frame, receive_time, sink);
+}
+
+Result<DecodeResult> DydxCodec::decode_unpadded(std::string_view frame, Timestamp receive_time,
+                                                MarketEventSink& sink) {
+  auto& buf = impl_->padded;
+  if (buf.capacity() < frame.size() + kFramePadding) buf.reserve(frame.size() + kFramePadding);
+  buf.assign(frame);
+  return impl_->decode(std::string_view(buf.data(), frame.size()), receive_time, sink);
+}
+
+void DydxCodec::on_reconnect() noexcept {
+  for (auto& slot : impl_->books) slot.book.clear();
+  impl_->last_message_id.reset();
+}
+
+const market::OrderBook* DydxCodec::book(InstrumentId id) const noexcept {
+  for (const auto& slot : impl_->books) {
+    if (slot.instrument->id == id) return &slot.book;
+  }
+  return nullptr;
+}
+
+std::vector<InstrumentId> DydxCodec::books_needing_resync() const {
+  std::vector<InstrumentId> out;
+  for (const auto& slot : impl_->books) {
+    if (slot.book.state() == market::BookSyncState::needs_resync)
+      out.push_back(slot.instrument->id);
+  }
+  return out;
+}
+
+std::optional<OraclePrice> DydxCodec::oracle_price(InstrumentId id) const noexcept {
+  for (const auto& o : impl_->oracles) {
+    if (o.id == id) return o.price;
+  }
+  return std::nullopt;
+}
+
+const DydxCodecStats& DydxCodec::stats() const noexcept {
+  return impl_->stats;
+}
+const std::string& DydxCodec::last_venue_error() const noexcept {
+  return impl_->last_venue_error;
+}
+
+}  // namespace nzeza::venues::dydx

@@ -1,0 +1,130 @@
+#pragma once
+// DydxCodec: dYdX v4 indexer WebSocket market data (wss://indexer.dydx.trade/v4/ws) —
+// subscribe/unsubscribe messages out; v4_orderbook (subscribed snapshot + channel_data
+// updates), v4_trades and v4_markets frames in, decoded with simdjson on-demand into
+// MarketEvents.
+//
+// Gap rule: message_id counts every message sent on one connection (the `connected` message
+// is 0). A jump means a message was lost and nobody can tell for which channel, so every
+// synced book of the connection is marked needs_resync (a VenueStatus resyncing event each);
+// the loop resubscribes them (unsubscribe + subscribe gives a fresh `subscribed` snapshot).
+// Crossed books: the indexer book can be briefly crossed (no central book); the newest change
+// wins — levels of the other side that it crosses are removed (emitted as deletions).
+// Top of book: dYdX has no ticker channel, so after each book message a Quote is emitted
+// when the synced book's best levels changed.
+// Oracle prices: v4_markets carries oracle prices for every market in one message (all keys
+// are read — the earlier Rust version read only the first); MarketEvent has no oracle variant,
+// so they are kept per instrument (oracle_price()) and counted in DecodeResult.
+// Limits: 32 subscriptions per channel per connection (LESSONS 3); pacing and pooling are the
+// connection loop's job. Hot path: no allocation after warm-up. Threading: one owner thread.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/instrument.hpp"
+#include "core/result.hpp"
+#include "core/time.hpp"
+#include "market/order_book.hpp"
+#include "venues/market_event_sink.hpp"
+
+namespace nzeza::venues::dydx {
+
+// Bytes a frame passed to decode() must have readable after its end (simdjson reads ahead).
+inline constexpr std::size_t kFramePadding = 64;
+// The indexer's per-connection cap for each market-data channel.
+inline constexpr std::size_t kMaxSubscriptionsPerChannel = 32;
+
+enum class Channel : std::uint8_t { orderbook, trades, markets };
+// The wire name: "v4_orderbook", "v4_trades", "v4_markets".
+[[nodiscard]] std::string_view to_string(Channel c) noexcept;
+
+struct DydxCodecConfig {
+  std::size_t max_book_depth = 1000;       // levels kept per side
+  std::size_t max_frame_bytes = 4u << 20;  // a full v4_markets snapshot is large
+  bool batched = false;                    // subscribe with "batched": true
+  bool emit_book_quotes = true;            // Quote from the book's top (no ticker channel)
+  [[nodiscard]] Status validate() const;
+};
+
+enum class FrameKind : std::uint8_t {
+  connected,     // {"type":"connected",...}: a new connection (books reset)
+  market_data,   // subscribed / channel_data / channel_batch_data of a known channel
+  unsubscribed,  // {"type":"unsubscribed",...}
+  venue_error,   // {"type":"error","message":...}; see last_venue_error
+  ignored        // well-formed but unused (other channels, other types): counted
+};
+[[nodiscard]] std::string_view to_string(FrameKind k) noexcept;
+
+struct DecodeResult {
+  FrameKind kind = FrameKind::ignored;
+  std::uint32_t events = 0;
+  std::uint32_t resyncs = 0;        // books that became needs_resync with this frame
+  std::uint32_t oracle_prices = 0;  // oracle prices stored from this frame
+  bool gap = false;                 // message_id jumped before this frame
+};
+
+struct OraclePrice {
+  Decimal price;
+  Timestamp effective_at;  // venue time (zero when absent)
+  Timestamp receive_time;
+};
+
+struct DydxCodecStats {
+  std::uint64_t frames = 0;
+  std::uint64_t events = 0;
+  std::uint64_t malformed = 0;
+  std::uint64_t oversized = 0;
+  std::uint64_t unknown_type = 0;
+  std::uint64_t unknown_symbol = 0;  // entries for markets not in the registry
+  std::uint64_t venue_errors = 0;
+  std::uint64_t gaps = 0;  // message_id jumps
+  std::uint64_t resyncs = 0;
+  std::uint64_t uncrossed_levels = 0;  // levels removed because a newer change crossed them
+  std::uint64_t updates_while_unsynced = 0;
+  std::uint64_t oracle_prices = 0;
+  std::uint64_t history_trades_skipped = 0;  // trades of a `subscribed` message (not live)
+};
+
+class DydxCodec {
+ public:
+  // The registry must outlive the codec.
+  static Result<DydxCodec> create(const InstrumentRegistry& registry, DydxCodecConfig config = {});
+  DydxCodec(DydxCodec&&) noexcept;
+  DydxCodec& operator=(DydxCodec&&) noexcept;
+  ~DydxCodec();
+
+  // {"type":"subscribe","channel":"v4_orderbook","id":"BTC-USD","batched":false}. The
+  // orderbook and trades channels need a dYdX instrument of the registry; v4_markets takes
+  // none (pass an invalid id) and covers every market.
+  [[nodiscard]] Result<std::string> subscribe_message(Channel channel, InstrumentId id) const;
+  [[nodiscard]] Result<std::string> unsubscribe_message(Channel channel, InstrumentId id) const;
+
+  // Decodes one text frame; `frame` must stay readable for kFramePadding bytes past its end.
+  // A refused frame returns an Error (what, where, start of the frame) and emits nothing but
+  // a resync status when it was a book frame of a known market.
+  Result<DecodeResult> decode(std::string_view frame, Timestamp receive_time,
+                              MarketEventSink& sink);
+  Result<DecodeResult> decode_unpadded(std::string_view frame, Timestamp receive_time,
+                                       MarketEventSink& sink);
+
+  // A new connection: books wait for their snapshot, the message_id count restarts.
+  void on_reconnect() noexcept;
+
+  [[nodiscard]] const market::OrderBook* book(InstrumentId id) const noexcept;
+  [[nodiscard]] std::vector<InstrumentId> books_needing_resync() const;
+  [[nodiscard]] std::optional<OraclePrice> oracle_price(InstrumentId id) const noexcept;
+  [[nodiscard]] const DydxCodecStats& stats() const noexcept;
+  [[nodiscard]] const std::string& last_venue_error() const noexcept;
+
+ private:
+  struct Impl;
+  explicit DydxCodec(std::unique_ptr<Impl> impl) noexcept;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace nzeza::venues::dydx

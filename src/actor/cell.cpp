@@ -57,6 +57,7 @@ void CellBase::post_sys(SysMsg m) {
     std::lock_guard lock(mu_);
     if (sys_closed_) return;  // `m` is destroyed after the lock is released
     sys_.push_back(std::move(m));
+    sys_pending_.store(true, std::memory_order_relaxed);
     if (!scheduled_) {
       scheduled_ = true;
       wake = true;
@@ -170,12 +171,16 @@ void CellBase::start_as_root() {
 }
 
 void CellBase::run() {
-  {
-    std::lock_guard lock(mu_);
-    sys_work_.swap(sys_);
+  // A control message posted after this check is seen by finish_run (under the lock).
+  if (sys_pending_.load(std::memory_order_relaxed)) {
+    {
+      std::lock_guard lock(mu_);
+      sys_work_.swap(sys_);
+      sys_pending_.store(false, std::memory_order_relaxed);
+    }
+    for (auto& m : sys_work_) handle_sys(m);
+    sys_work_.clear();
   }
-  for (auto& m : sys_work_) handle_sys(m);
-  sys_work_.clear();
 
   if (state_ == State::running || state_ == State::stopping) {
     DrainResult r = drain_user(throughput_);

@@ -198,8 +198,9 @@ class CellBase : public std::enable_shared_from_this<CellBase> {
   std::atomic<bool> closing_{false};
   bool is_root_ = false;
 
-  std::vector<SysMsg> sys_;  // mu_
-  bool sys_closed_ = false;  // mu_
+  std::vector<SysMsg> sys_;               // mu_
+  std::atomic<bool> sys_pending_{false};  // sys_ non-empty; lets a turn skip the lock
+  bool sys_closed_ = false;               // mu_
 
   // Own turn only.
   State state_ = State::created;

@@ -118,8 +118,10 @@ class TypedCell : public CellBase {
   DrainResult drain_user(std::size_t budget) final {
     DrainResult result;
     std::size_t done = 0;
+    bool emptied = false;  // the last refill left the ring empty: finish_run re-checks
     while (done < budget) {
       if (batch_pos_ == batch_.size()) {
+        if (emptied) break;  // saves a lock round trip per turn in request/response chains
         batch_.clear();
         batch_pos_ = 0;
         std::vector<UniqueFunction<void()>> waiters;
@@ -128,13 +130,15 @@ class TypedCell : public CellBase {
           const std::size_t want = std::min(budget - done, kMaxBatch);
           while (batch_.size() < want && pop_live_locked(batch_)) {
           }
+          emptied = live_ == 0;
           if (!batch_.empty()) {
             ++space_epoch_;
             if (!space_waiters_.empty()) waiters.swap(space_waiters_);
           }
           metrics_->depth.store(live_, std::memory_order_relaxed);
         }
-        for (auto& w : waiters) w();
+        if (!waiters.empty())
+          for (auto& w : waiters) w();
         if (batch_.empty()) break;
       }
       if (kill_flag_.load(std::memory_order_relaxed)) break;  // a kill overtakes the batch
@@ -238,10 +242,18 @@ class TypedCell : public CellBase {
     return false;
   }
   bool pop_live_locked(std::vector<Envelope>& out) {
-    Envelope e;
-    if (!pop_live_locked(e)) return false;
-    out.push_back(std::move(e));
-    return true;
+    while (!ring_.empty()) {
+      const std::uint64_t seq = ring_.head();
+      Envelope& e = ring_.front();
+      ring_.pop_front();
+      if (e.index() == 0) continue;
+      if (any_conflate_) unindex_locked(e, seq);
+      out.push_back(std::move(e));
+      e.template emplace<0>();
+      --live_;
+      return true;
+    }
+    return false;
   }
 
   void unindex_locked(const Envelope& e, std::uint64_t seq) {

@@ -1,6 +1,7 @@
 #include "core/decimal.hpp"
 
 #include <cmath>
+#include <ostream>
 #include <string>
 
 namespace nzeza {
@@ -500,6 +501,11 @@ bool is_valid_hyperliquid_price(Decimal price, int sz_decimals, bool perpetual) 
   if (!max_decimals) return false;
   if (price.is_integer()) return true;
   return price.significant_digits() <= 5 && price.decimal_places() <= *max_decimals;
+}
+
+std::ostream& operator<<(std::ostream& os, Decimal d) {
+  char buf[Decimal::kMaxChars];
+  return os.write(buf, d.to_chars(buf) - buf);
 }
 
 Decimal operator""_d(const char* text, std::size_t len) {

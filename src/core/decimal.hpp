@@ -10,6 +10,7 @@
 
 #include <compare>
 #include <cstdint>
+#include <iosfwd>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -147,6 +148,9 @@ class Decimal {
                                                       bool perpetual, RoundingMode mode) noexcept;
 [[nodiscard]] bool is_valid_hyperliquid_price(Decimal price, int sz_decimals,
                                               bool perpetual) noexcept;
+
+// Writes to_string() (for test failure messages and logs).
+std::ostream& operator<<(std::ostream& os, Decimal d);
 
 // Decimal literal for constants and tests: "45000.5"_d. Throws on bad text (compile-time use
 // in tests and constants only, never for external input).

@@ -9,6 +9,20 @@
 namespace nzeza::bench {
 namespace {
 
+// Printed before the results (Google Benchmark context): what each case runs.
+[[maybe_unused]] const bool kContextPrinted = [] {
+  benchmark::AddCustomContext(
+      "actor_bench",
+      "ping_pong: 2 actors, 1 worker thread, " + std::to_string(kPingPongMessages) +
+          " msgs/iteration (1 ball, or 64 balls in flight); fan_in: 4 producers -> 1 consumer, 2 "
+          "worker threads, " +
+          std::to_string(kFanInMessages) + " msgs/iteration, " + std::to_string(kFanInChunk) +
+          " sends per producer turn; ask: 1 worker thread, " + std::to_string(kAskRoundTrips) +
+          " round trips/iteration (msgs = 2 per round trip); cpu_s_per_M_msgs = process CPU "
+          "(all threads) per million messages");
+  return true;
+}();
+
 using actor::ActorContext;
 using actor::ActorSystem;
 using actor::ActorSystemOptions;

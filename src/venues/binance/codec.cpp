@@ -33,6 +33,13 @@ std::string_view stream_suffix(StreamKind kind) noexcept {
   return "@bookTicker";
 }
 
+// Errors after which the on-demand document may still be read (a missing field, a wrong type).
+// Any other error abandons the document: touching it again is undefined behaviour.
+bool recoverable(simdjson::error_code error) noexcept {
+  return error == simdjson::SUCCESS || error == simdjson::NO_SUCH_FIELD ||
+         error == simdjson::INCORRECT_TYPE;
+}
+
 bool is_space(char c) noexcept {
   return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
@@ -203,15 +210,18 @@ Result<DecodeInfo> BinanceCodec::decode_object(od::object object, std::string_vi
     return DecodeInfo{FrameKind::unknown_type, 0, 0, {}, false};
   }
   if (e.error() != simdjson::NO_SUCH_FIELD) return malformed("frame", "bad JSON", frame);
-  if (object.find_field_unordered("u").error() == simdjson::SUCCESS) {
-    return decode_book_ticker(object, frame, receive_time, sink);
-  }
-  if (object.find_field_unordered("id").error() == simdjson::SUCCESS) {
-    return decode_response(object, frame);
-  }
-  if (object.find_field_unordered("lastUpdateId").error() == simdjson::SUCCESS) {
+  // simdjson abandons the document after a structural error: stop at the first one.
+  simdjson::error_code error = object.find_field_unordered("u").error();
+  if (error == simdjson::SUCCESS) return decode_book_ticker(object, frame, receive_time, sink);
+  if (!recoverable(error)) return malformed("frame", "bad JSON", frame);
+  error = object.find_field_unordered("id").error();
+  if (error == simdjson::SUCCESS) return decode_response(object, frame);
+  if (!recoverable(error)) return malformed("frame", "bad JSON", frame);
+  error = object.find_field_unordered("lastUpdateId").error();
+  if (error == simdjson::SUCCESS) {
     return malformed("partial depth", "no symbol (subscribe through a combined stream)", frame);
   }
+  if (!recoverable(error)) return malformed("frame", "bad JSON", frame);
   ++stats_.unknown_type;
   return DecodeInfo{FrameKind::unknown_type, 0, 0, {}, false};
 }
@@ -328,13 +338,18 @@ bool BinanceCodec::parse_levels(od::value levels, Side side, const char*& what) 
         what = "a level is not valid JSON";
         return false;
       }
-      if (index == 0 && !parse_decimal(value, level.price)) {
-        what = "a level price is not a decimal";
-        return false;
-      }
-      if (index == 1 && !parse_decimal(value, level.size)) {
-        what = "a level quantity is not a decimal";
-        return false;
+      if (index == 0) {
+        if (!parse_decimal(value, level.price)) {
+          what = "a level price is not a decimal";
+          return false;
+        }
+      } else if (index == 1) {
+        if (!parse_decimal(value, level.size)) {
+          what = "a level quantity is not a decimal";
+          return false;
+        }
+      } else {
+        break;  // extra entries are ignored
       }
       ++index;
     }
@@ -468,29 +483,43 @@ Result<DecodeInfo> BinanceCodec::decode_partial_depth(od::object object, std::st
 }
 
 Result<DecodeInfo> BinanceCodec::decode_response(od::object object, std::string_view frame) {
+  // simdjson abandons the document after a structural error: stop at the first one.
   std::int64_t id = 0;
-  auto id_field = object.find_field_unordered("id");
-  if (id_field.error() == simdjson::SUCCESS) {
-    if (id_field.get_int64().get(id) != simdjson::SUCCESS) id = 0;  // string or null ids
+  od::value value;
+  simdjson::error_code error = object.find_field_unordered("id").get(value);
+  if (error == simdjson::SUCCESS) {
+    error = value.get_int64().get(id);  // string or null ids: kept as 0
+    if (error != simdjson::SUCCESS) id = 0;
   }
+  if (!recoverable(error)) return malformed("response", "bad JSON", frame);
+
   std::string_view code_text;
   std::string_view message_text;
-  od::object error;
-  if (object.find_field_unordered("error").get_object().get(error) == simdjson::SUCCESS) {
-    od::value value;
-    if (error["code"].get(value) == simdjson::SUCCESS) code_text = scalar_text(value);
-    if (error["msg"].get_string().get(message_text) != simdjson::SUCCESS) message_text = {};
+  od::object nested;
+  error = object.find_field_unordered("error").get_object().get(nested);
+  if (error == simdjson::SUCCESS) {
+    error = nested.find_field_unordered("code").get(value);
+    if (error == simdjson::SUCCESS) code_text = scalar_text(value);
+    if (!recoverable(error)) return malformed("response", "bad JSON", frame);
+    error = nested.find_field_unordered("msg").get_string().get(message_text);
+    if (!recoverable(error)) return malformed("response", "bad JSON", frame);
+  } else if (!recoverable(error)) {
+    return malformed("response", "bad JSON", frame);
   } else {
-    od::value value;
-    if (object.find_field_unordered("code").get(value) == simdjson::SUCCESS) {
+    error = object.find_field_unordered("code").get(value);
+    if (error == simdjson::SUCCESS) {
       code_text = scalar_text(value);
-      if (object.find_field_unordered("msg").get_string().get(message_text) != simdjson::SUCCESS) {
-        message_text = {};
-      }
-    } else if (object.find_field_unordered("result").error() == simdjson::SUCCESS) {
-      ++stats_.acks;
-      return DecodeInfo{FrameKind::subscription_ack, 0, id, {}, false};
+      error = object.find_field_unordered("msg").get_string().get(message_text);
+      if (!recoverable(error)) return malformed("response", "bad JSON", frame);
+    } else if (!recoverable(error)) {
+      return malformed("response", "bad JSON", frame);
     } else {
+      error = object.find_field_unordered("result").error();
+      if (error == simdjson::SUCCESS) {
+        ++stats_.acks;
+        return DecodeInfo{FrameKind::subscription_ack, 0, id, {}, false};
+      }
+      if (!recoverable(error)) return malformed("response", "bad JSON", frame);
       ++stats_.unknown_type;
       return DecodeInfo{FrameKind::unknown_type, 0, id, {}, false};
     }

@@ -90,12 +90,23 @@ std::size_t DepthSync::apply_synced(const DepthDiff& diff, Timestamp receive_tim
     return 1;
   }
   std::size_t emitted = 0;
+  MarketEvent event;
+  event.venue = Venue::binance;
+  event.instrument = instrument_;
+  event.symbol = symbol_;
+  event.venue_time = diff.event_time;
+  event.receive_time = receive_time;
+  event.body = BookChange{};
+  auto& change = std::get<BookChange>(event.body);
+  change.sequence = diff.final_id;
   for (const DepthLevel& level : diff.levels) {
-    BookChange change{level.side, level.price, level.size, diff.final_id, false, false, false};
+    change.side = level.side;
+    change.price = level.price;
+    change.size = level.size;
     // Levels were validated by the parser (price > 0, size >= 0) and the book is synced, so
     // apply cannot fail here.
     (void)book_.apply(change);
-    emit(change, diff.event_time, receive_time, sink);
+    sink.on_event(event);
     ++emitted;
   }
   book_.set_last_sequence(diff.final_id);

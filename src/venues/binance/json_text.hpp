@@ -5,6 +5,7 @@
 #include <simdjson.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,10 @@ inline constexpr std::size_t kExcerptChars = 160;
 // without its quotes. Numbers keep their text (no round trip through double). Empty when the
 // token is neither a string nor a number.
 [[nodiscard]] std::string_view scalar_text(simdjson::ondemand::value value) noexcept;
+
+// Exact decimal from text, identical to Decimal::parse (which it falls back to) but fast for
+// plain "12345.6789" text.
+[[nodiscard]] bool parse_plain_decimal(std::string_view text, Decimal& out) noexcept;
 
 // Exact decimal from a JSON string ("25.35190000") or number token (45000.50).
 [[nodiscard]] bool parse_decimal(simdjson::ondemand::value value, Decimal& out) noexcept;

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 
 #include "core/instrument.hpp"
 #include "core/venue.hpp"
@@ -30,10 +31,16 @@ class SymbolCache {
 
   // The instrument for a wire symbol ("BNBUSDT" or "bnbusdt"), nullptr when unknown.
   [[nodiscard]] const Instrument* find(std::string_view symbol) {
-    if (auto it = map_.find(symbol); it != map_.end()) return it->second;
-    const Instrument* found = registry_->find(venue_, symbol);
-    if (map_.size() < kMaxEntries) map_.emplace(std::string(symbol), found);
-    return found;
+    // Streams repeat the same symbol: compare with the last hit before hashing.
+    if (last_ != nullptr && symbol == last_->first) return last_->second;
+    auto it = map_.find(symbol);
+    if (it == map_.end()) {
+      const Instrument* found = registry_->find(venue_, symbol);
+      if (map_.size() >= kMaxEntries) return found;
+      it = map_.emplace(std::string(symbol), found).first;
+    }
+    last_ = &*it;  // node-based map: the element's address is stable across rehashes
+    return it->second;
   }
 
  private:
@@ -46,6 +53,7 @@ class SymbolCache {
   const InstrumentRegistry* registry_;
   Venue venue_;
   std::unordered_map<std::string, const Instrument*, Hash, std::equal_to<>> map_;
+  const std::pair<const std::string, const Instrument*>* last_ = nullptr;
 };
 
 }  // namespace nzeza::venues::binance

@@ -115,6 +115,47 @@ TEST_F(ActorLifecycle, kill_overtakes_the_batch_being_processed) {
   EXPECT_EQ(s.metrics().dead_letters, 2u);
 }
 
+// Schedules a message to itself on the system clock: timeouts arrive as messages.
+struct Tick {
+  int n;
+};
+struct Arm;
+using TickerRef = ActorRef<Arm, Tick>;
+struct Arm {
+  TickerRef self;
+  Duration after;
+};
+class Ticker {
+ public:
+  using Messages = actor::Messages<Arm, Tick>;
+  explicit Ticker(std::shared_ptr<Journal> j) : j_(std::move(j)) {}
+  void on(Arm& a, ActorContext& ctx) { ctx.tell_after(a.after, a.self, Tick{++armed_}); }
+  void on(Tick& t, ActorContext&) { j_->add("tick " + std::to_string(t.n)); }
+
+ private:
+  std::shared_ptr<Journal> j_;
+  int armed_ = 0;
+};
+
+TEST_F(ActorLifecycle, timer_message_arrives_through_the_mailbox_on_the_manual_clock) {
+  auto t = system
+               .spawn<Ticker>(SpawnOptions::named("ticker"),
+                              [j = journal] { return std::make_unique<Ticker>(j); })
+               .value();
+  ASSERT_TRUE(t.tell(Arm{t, 30s}).ok());
+  ASSERT_TRUE(t.tell(Arm{t, 10s}).ok());
+  poll();
+  clock.advance(10s);
+  poll();
+  EXPECT_EQ(journal->events(), (Events{"tick 2"}));
+  clock.advance(20s);
+  poll();
+  EXPECT_EQ(journal->events(), (Events{"tick 2", "tick 1"}));
+  t.stop();
+  poll();
+  EXPECT_EQ(clock.pending_timers(), 0u);
+}
+
 TEST_F(ActorLifecycle, shutdown_stops_children_in_reverse_start_order) {
   counter("a");
   counter("b");

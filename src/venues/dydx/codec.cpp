@@ -4,6 +4,8 @@
 
 #include <utility>
 
+#include "venues/codec_support/codec_support.hpp"
+
 namespace nzeza::venues::dydx {
 namespace {
 
@@ -12,45 +14,8 @@ namespace od = simdjson::ondemand;
 static_assert(kFramePadding >= simdjson::SIMDJSON_PADDING, "frames need simdjson's padding");
 
 constexpr std::size_t kMaxCachedSymbols = 512;  // v4_markets names every market
-constexpr std::size_t kErrorExcerpt = 160;
 
-std::string_view trim(std::string_view t) noexcept {
-  while (!t.empty() &&
-         (t.back() == ' ' || t.back() == '\n' || t.back() == '\r' || t.back() == '\t'))
-    t.remove_suffix(1);
-  return t;
-}
-
-std::string_view number_text(od::value& v) noexcept {
-  std::string_view raw = trim(v.raw_json_token());
-  if (raw.size() >= 2 && raw.front() == '"' && raw.back() == '"')
-    raw = raw.substr(1, raw.size() - 2);
-  return raw;
-}
-
-void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (const char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\u00";
-      out += kHex[(c >> 4) & 0xF];
-      out += kHex[c & 0xF];
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-}
-
-std::string excerpt(std::string_view frame) {
-  if (frame.size() <= kErrorExcerpt) return std::string(frame);
-  return std::string(frame.substr(0, kErrorExcerpt)) + "...(" + std::to_string(frame.size()) +
-         " bytes)";
-}
+using codec::number_text;
 
 }  // namespace
 
@@ -88,20 +53,11 @@ Status DydxCodecConfig::validate() const {
                 "dydx codec: max_book_depth must be in [10, 100000], got " +
                     std::to_string(max_book_depth));
   }
-  if (max_frame_bytes < 1024) {
-    return fail(ErrorCode::invalid_argument, "dydx codec: max_frame_bytes must be >= 1024, got " +
-                                                 std::to_string(max_frame_bytes));
-  }
-  return {};
+  return codec::check_max_frame_bytes("dydx", max_frame_bytes);
 }
 
-struct DydxCodec::Impl {
-  struct SymbolEntry {
-    std::string name;
-    const Instrument* instrument = nullptr;
-    int book = -1;
-    int oracle = -1;
-  };
+struct DydxCodec::Impl : codec::FrameDecoder {
+  using SymbolEntry = codec::SymbolEntry;
   struct BookSlot {
     const Instrument* instrument;
     market::OrderBook book;
@@ -122,8 +78,11 @@ struct DydxCodec::Impl {
     Timestamp effective_at;
   };
 
-  Impl(const InstrumentRegistry& r, DydxCodecConfig c) : registry(r), config(c) {
-    symbols.reserve(64);
+  Impl(const InstrumentRegistry& r, DydxCodecConfig c)
+      : FrameDecoder(Venue::dydx),
+        registry(r),
+        config(c),
+        symbols(r, Venue::dydx, kMaxCachedSymbols, 64) {
     books.reserve(32);
     oracles.reserve(64);
     levels.reserve(256);
@@ -135,46 +94,13 @@ struct DydxCodec::Impl {
   DydxCodecConfig config;
   DydxCodecStats stats;
   std::string last_venue_error;
-  od::parser parser;
-  std::string padded;
-  std::vector<SymbolEntry> symbols;
+  codec::SymbolCache symbols;
   std::vector<BookSlot> books;
   std::vector<OracleSlot> oracles;
   std::optional<std::uint64_t> last_message_id;
   // Per-frame scratch.
   std::vector<PendingLevel> levels;
-  std::vector<MarketEvent> pending;
   std::vector<PendingOracle> pending_oracles;
-  Timestamp receive_time;
-  const char* fail_what = nullptr;
-  const char* fail_where = "";
-
-  bool fail(const char* what, const char* where) noexcept {
-    fail_what = what;
-    fail_where = where;
-    return false;
-  }
-
-  SymbolEntry* resolve(std::string_view name) {
-    for (auto& e : symbols) {
-      if (e.name == name) return &e;
-    }
-    const Instrument* inst = registry.find(Venue::dydx, name);
-    if (inst != nullptr && inst->venue != Venue::dydx) inst = nullptr;
-    if (inst == nullptr && symbols.size() >= kMaxCachedSymbols) return nullptr;
-    symbols.push_back(SymbolEntry{std::string(name), inst, -1, -1});
-    return &symbols.back();
-  }
-
-  MarketEvent event_for(const Instrument& inst, Timestamp venue_time) const noexcept {
-    MarketEvent e;
-    e.venue = Venue::dydx;
-    e.instrument = inst.id;
-    e.symbol = inst.symbol;
-    e.venue_time = venue_time;
-    e.receive_time = receive_time;
-    return e;
-  }
 
   bool parse_decimal(od::value& v, Decimal& out, const char* where) {
     auto parsed = Decimal::parse(number_text(v));
@@ -431,7 +357,8 @@ struct DydxCodec::Impl {
   void apply_book(const Instrument* inst, bool snapshot, std::uint64_t message_id,
                   DecodeResult& r) {
     if (inst == nullptr) return;
-    SymbolEntry* sym = resolve(inst->ws_symbol.empty() ? inst->venue_symbol : inst->ws_symbol);
+    SymbolEntry* sym =
+        symbols.resolve(inst->ws_symbol.empty() ? inst->venue_symbol : inst->ws_symbol);
     if (sym == nullptr) return;
     if (sym->book < 0) {
       if (!snapshot) {
@@ -511,11 +438,8 @@ struct DydxCodec::Impl {
 
   bool parse_frame(std::string_view frame, DecodeResult& r) {
     od::document doc;
-    if (parser.iterate(frame.data(), frame.size(), frame.size() + simdjson::SIMDJSON_PADDING)
-            .get(doc) != simdjson::SUCCESS)
-      return fail("not JSON", "frame");
     od::object obj;
-    if (doc.get_object().get(obj) != simdjson::SUCCESS) return fail("not a JSON object", "frame");
+    if (!open_object(frame, doc, obj)) return false;
     std::string_view type;
     std::string_view channel;
     std::string_view id;
@@ -554,7 +478,7 @@ struct DydxCodec::Impl {
         if (!known_channel) continue;
         if (channel != "v4_markets") {
           if (id.empty()) return fail("contents before id", "contents");
-          SymbolEntry* sym = resolve(id);
+          SymbolEntry* sym = symbols.resolve(id);
           inst = sym != nullptr ? sym->instrument : nullptr;
           unknown_market = inst == nullptr;
         }
@@ -611,7 +535,7 @@ struct DydxCodec::Impl {
       apply_book(inst, type == "subscribed", message_id.value_or(0), r);
     } else if (channel == "v4_markets") {
       for (const auto& po : pending_oracles) {
-        SymbolEntry* sym = resolve(po.market);
+        SymbolEntry* sym = symbols.resolve(po.market);
         if (sym == nullptr || sym->instrument == nullptr) {
           ++stats.unknown_symbol;
           continue;
@@ -633,27 +557,20 @@ struct DydxCodec::Impl {
     ++stats.frames;
     if (frame.size() > config.max_frame_bytes) {
       ++stats.oversized;
-      return Error(ErrorCode::invalid_argument, "dydx: frame of " + std::to_string(frame.size()) +
-                                                    " bytes exceeds the limit of " +
-                                                    std::to_string(config.max_frame_bytes) + ": " +
-                                                    excerpt(frame));
+      return codec::oversized_frame("dydx", config.max_frame_bytes, frame);
     }
     levels.clear();
-    pending.clear();
     pending_oracles.clear();
-    receive_time = rt;
-    fail_what = nullptr;
-    fail_where = "";
+    begin_frame(rt);
     DecodeResult r;
     if (!parse_frame(frame, r)) {
       ++stats.malformed;
       pending.clear();
-      return Error(ErrorCode::parse_error, std::string("dydx: ") + fail_what + " at " + fail_where +
-                                               " in frame: " + excerpt(frame));
+      return codec::malformed_frame("dydx", fail_what, fail_where, frame);
     }
-    for (const auto& e : pending) sink.on_event(e);
-    r.events = static_cast<std::uint32_t>(pending.size());
-    stats.events += pending.size();
+    const std::size_t emitted = emit(sink);
+    r.events = static_cast<std::uint32_t>(emitted);
+    stats.events += emitted;
     return r;
   }
 
@@ -670,7 +587,8 @@ struct DydxCodec::Impl {
                                                      " is not a dYdX instrument");
       }
       out += ",\"id\":";
-      append_json_string(out, inst->ws_symbol.empty() ? inst->venue_symbol : inst->ws_symbol);
+      codec::append_json_string(out,
+                                inst->ws_symbol.empty() ? inst->venue_symbol : inst->ws_symbol);
     }
     if (verb == "subscribe") out += config.batched ? ",\"batched\":true" : ",\"batched\":false";
     out += '}';
@@ -702,10 +620,7 @@ Result<DecodeResult> DydxCodec::decode(std::string_view frame, Timestamp receive
 
 Result<DecodeResult> DydxCodec::decode_unpadded(std::string_view frame, Timestamp receive_time,
                                                 MarketEventSink& sink) {
-  auto& buf = impl_->padded;
-  if (buf.capacity() < frame.size() + kFramePadding) buf.reserve(frame.size() + kFramePadding);
-  buf.assign(frame);
-  return impl_->decode(std::string_view(buf.data(), frame.size()), receive_time, sink);
+  return impl_->decode(codec::padded_copy(impl_->padded, frame, kFramePadding), receive_time, sink);
 }
 
 void DydxCodec::on_reconnect() noexcept {

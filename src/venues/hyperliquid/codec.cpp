@@ -4,6 +4,8 @@
 
 #include <utility>
 
+#include "venues/codec_support/codec_support.hpp"
+
 namespace nzeza::venues::hyperliquid {
 namespace {
 
@@ -12,50 +14,9 @@ namespace od = simdjson::ondemand;
 static_assert(kFramePadding >= simdjson::SIMDJSON_PADDING, "frames need simdjson's padding");
 
 constexpr std::size_t kMaxCachedSymbols = 256;
-constexpr std::size_t kErrorExcerpt = 160;
 constexpr std::string_view kGreeting = "Websocket connection established.";
 
-std::string_view trim(std::string_view t) noexcept {
-  while (!t.empty() &&
-         (t.back() == ' ' || t.back() == '\n' || t.back() == '\r' || t.back() == '\t'))
-    t.remove_suffix(1);
-  while (!t.empty() &&
-         (t.front() == ' ' || t.front() == '\n' || t.front() == '\r' || t.front() == '\t'))
-    t.remove_prefix(1);
-  return t;
-}
-
-// The text of a number token or of a quoted decimal string, never through a double.
-std::string_view number_text(od::value& v) noexcept {
-  std::string_view raw = trim(v.raw_json_token());
-  if (raw.size() >= 2 && raw.front() == '"' && raw.back() == '"')
-    raw = raw.substr(1, raw.size() - 2);
-  return raw;
-}
-
-void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (const char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\u00";
-      out += kHex[(c >> 4) & 0xF];
-      out += kHex[c & 0xF];
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-}
-
-std::string excerpt(std::string_view frame) {
-  if (frame.size() <= kErrorExcerpt) return std::string(frame);
-  return std::string(frame.substr(0, kErrorExcerpt)) + "...(" + std::to_string(frame.size()) +
-         " bytes)";
-}
+using codec::number_text;
 
 }  // namespace
 
@@ -95,20 +56,11 @@ Status HyperliquidCodecConfig::validate() const {
                 "hyperliquid codec: max_book_depth must be in [20, 10000], got " +
                     std::to_string(max_book_depth));
   }
-  if (max_frame_bytes < 1024) {
-    return fail(ErrorCode::invalid_argument,
-                "hyperliquid codec: max_frame_bytes must be >= 1024, got " +
-                    std::to_string(max_frame_bytes));
-  }
-  return {};
+  return codec::check_max_frame_bytes("hyperliquid", max_frame_bytes);
 }
 
-struct HyperliquidCodec::Impl {
-  struct SymbolEntry {
-    std::string name;
-    const Instrument* instrument = nullptr;  // null: not in the registry (negative cache)
-    int book = -1;
-  };
+struct HyperliquidCodec::Impl : codec::FrameDecoder {
+  using SymbolEntry = codec::SymbolEntry;
   struct BookSlot {
     const Instrument* instrument;
     market::OrderBook book;
@@ -119,8 +71,11 @@ struct HyperliquidCodec::Impl {
     Decimal size;
   };
 
-  Impl(const InstrumentRegistry& r, HyperliquidCodecConfig c) : registry(r), config(c) {
-    symbols.reserve(32);
+  Impl(const InstrumentRegistry& r, HyperliquidCodecConfig c)
+      : FrameDecoder(Venue::hyperliquid),
+        registry(r),
+        config(c),
+        symbols(r, Venue::hyperliquid, kMaxCachedSymbols, 32) {
     books.reserve(32);
     levels.reserve(2 * config.max_book_depth);
     pending.reserve(2 * config.max_book_depth + 8);
@@ -130,43 +85,10 @@ struct HyperliquidCodec::Impl {
   HyperliquidCodecConfig config;
   HyperliquidCodecStats stats;
   std::string last_venue_error;
-  od::parser parser;
-  std::string padded;
-  std::vector<SymbolEntry> symbols;
+  codec::SymbolCache symbols;
   std::vector<BookSlot> books;
   std::vector<PendingLevel> levels;
-  std::vector<MarketEvent> pending;
-  Timestamp receive_time;
-  const char* fail_what = nullptr;
-  const char* fail_where = "";
   std::string_view failing_book_coin;
-
-  bool fail(const char* what, const char* where) noexcept {
-    fail_what = what;
-    fail_where = where;
-    return false;
-  }
-
-  SymbolEntry* resolve(std::string_view name) {
-    for (auto& e : symbols) {
-      if (e.name == name) return &e;
-    }
-    const Instrument* inst = registry.find(Venue::hyperliquid, name);
-    if (inst != nullptr && inst->venue != Venue::hyperliquid) inst = nullptr;
-    if (inst == nullptr && symbols.size() >= kMaxCachedSymbols) return nullptr;
-    symbols.push_back(SymbolEntry{std::string(name), inst, -1});
-    return &symbols.back();
-  }
-
-  MarketEvent event_for(const Instrument& inst, Timestamp venue_time) const noexcept {
-    MarketEvent e;
-    e.venue = Venue::hyperliquid;
-    e.instrument = inst.id;
-    e.symbol = inst.symbol;
-    e.venue_time = venue_time;
-    e.receive_time = receive_time;
-    return e;
-  }
 
   bool parse_decimal(od::value& v, Decimal& out, const char* where) {
     auto parsed = Decimal::parse(number_text(v));
@@ -263,7 +185,7 @@ struct HyperliquidCodec::Impl {
     if (coin.empty()) return fail("without coin", "l2Book.data");
     if (!has_levels) return fail("without levels", "l2Book.data");
 
-    SymbolEntry* sym = resolve(coin);
+    SymbolEntry* sym = symbols.resolve(coin);
     if (sym == nullptr || sym->instrument == nullptr) {
       ++stats.unknown_symbol;
       return true;
@@ -352,7 +274,7 @@ struct HyperliquidCodec::Impl {
       if (seen != 7) return fail("entry without side, px or sz", "trades.data[]");
       if (!t.price.is_positive()) return fail("px must be > 0", "trades.data[].px");
       if (!t.size.is_positive()) return fail("sz must be > 0", "trades.data[].sz");
-      SymbolEntry* sym = resolve(coin);
+      SymbolEntry* sym = symbols.resolve(coin);
       if (sym == nullptr || sym->instrument == nullptr) {
         ++stats.unknown_symbol;
         continue;
@@ -410,7 +332,7 @@ struct HyperliquidCodec::Impl {
     if (coin.empty()) return fail("without coin", "bbo.data");
     if (!has_bbo) return fail("without bbo", "bbo.data");
     if (has_bid && has_ask && bid.price >= ask.price) return fail("bid must be < ask", "bbo.data");
-    SymbolEntry* sym = resolve(coin);
+    SymbolEntry* sym = symbols.resolve(coin);
     if (sym == nullptr || sym->instrument == nullptr) {
       ++stats.unknown_symbol;
       return true;
@@ -427,11 +349,8 @@ struct HyperliquidCodec::Impl {
 
   bool parse_frame(std::string_view frame, DecodeResult& r) {
     od::document doc;
-    if (parser.iterate(frame.data(), frame.size(), frame.size() + simdjson::SIMDJSON_PADDING)
-            .get(doc) != simdjson::SUCCESS)
-      return fail("not JSON", "frame");
     od::object obj;
-    if (doc.get_object().get(obj) != simdjson::SUCCESS) return fail("not a JSON object", "frame");
+    if (!open_object(frame, doc, obj)) return false;
     std::string_view channel;
     bool has_data = false;
     for (auto f : obj) {
@@ -480,39 +399,31 @@ struct HyperliquidCodec::Impl {
     ++stats.frames;
     if (frame.size() > config.max_frame_bytes) {
       ++stats.oversized;
-      return Error(ErrorCode::invalid_argument,
-                   "hyperliquid: frame of " + std::to_string(frame.size()) +
-                       " bytes exceeds the limit of " + std::to_string(config.max_frame_bytes) +
-                       ": " + excerpt(frame));
+      return codec::oversized_frame("hyperliquid", config.max_frame_bytes, frame);
     }
     DecodeResult r;
-    if (trim(frame) == kGreeting) {
+    if (codec::trim(frame) == kGreeting) {
       r.kind = FrameKind::connected;
       return r;
     }
     levels.clear();
-    pending.clear();
-    receive_time = rt;
-    fail_what = nullptr;
-    fail_where = "";
+    begin_frame(rt);
     failing_book_coin = {};
     if (!parse_frame(frame, r)) {
       ++stats.malformed;
       pending.clear();
       // The latest state of that book is unknown until the next good snapshot.
       if (!failing_book_coin.empty()) {
-        SymbolEntry* sym = resolve(failing_book_coin);
+        SymbolEntry* sym = symbols.resolve(failing_book_coin);
         if (sym != nullptr && sym->book >= 0)
           mark_resync(books[static_cast<std::size_t>(sym->book)], r);
       }
-      for (const auto& e : pending) sink.on_event(e);
-      stats.events += pending.size();
-      return Error(ErrorCode::parse_error, std::string("hyperliquid: ") + fail_what + " at " +
-                                               fail_where + " in frame: " + excerpt(frame));
+      stats.events += emit(sink);
+      return codec::malformed_frame("hyperliquid", fail_what, fail_where, frame);
     }
-    for (const auto& e : pending) sink.on_event(e);
-    r.events = static_cast<std::uint32_t>(pending.size());
-    stats.events += pending.size();
+    const std::size_t emitted = emit(sink);
+    r.events = static_cast<std::uint32_t>(emitted);
+    stats.events += emitted;
     return r;
   }
 
@@ -528,7 +439,7 @@ struct HyperliquidCodec::Impl {
     out += "\",\"subscription\":{\"type\":\"";
     out += to_string(channel);
     out += "\",\"coin\":";
-    append_json_string(out, inst->ws_symbol.empty() ? inst->venue_symbol : inst->ws_symbol);
+    codec::append_json_string(out, inst->ws_symbol.empty() ? inst->venue_symbol : inst->ws_symbol);
     out += "}}";
     return out;
   }
@@ -563,10 +474,7 @@ Result<DecodeResult> HyperliquidCodec::decode(std::string_view frame, Timestamp 
 Result<DecodeResult> HyperliquidCodec::decode_unpadded(std::string_view frame,
                                                        Timestamp receive_time,
                                                        MarketEventSink& sink) {
-  auto& buf = impl_->padded;
-  if (buf.capacity() < frame.size() + kFramePadding) buf.reserve(frame.size() + kFramePadding);
-  buf.assign(frame);
-  return impl_->decode(std::string_view(buf.data(), frame.size()), receive_time, sink);
+  return impl_->decode(codec::padded_copy(impl_->padded, frame, kFramePadding), receive_time, sink);
 }
 
 void HyperliquidCodec::on_reconnect() noexcept {

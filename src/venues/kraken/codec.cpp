@@ -6,6 +6,7 @@
 #include <cstring>
 #include <utility>
 
+#include "venues/codec_support/codec_support.hpp"
 #include "venues/kraken/checksum.hpp"
 
 namespace nzeza::venues::kraken {
@@ -16,46 +17,8 @@ namespace od = simdjson::ondemand;
 static_assert(kFramePadding >= simdjson::SIMDJSON_PADDING, "frames need simdjson's padding");
 
 constexpr std::size_t kMaxCachedSymbols = 256;
-constexpr std::size_t kErrorExcerpt = 160;
 
-std::string_view trim_token(std::string_view t) noexcept {
-  while (!t.empty() &&
-         (t.back() == ' ' || t.back() == '\n' || t.back() == '\r' || t.back() == '\t'))
-    t.remove_suffix(1);
-  return t;
-}
-
-// The text of a number token (or of a quoted decimal string), without parsing it as a double.
-std::string_view number_text(od::value& v) noexcept {
-  std::string_view raw = trim_token(v.raw_json_token());
-  if (raw.size() >= 2 && raw.front() == '"' && raw.back() == '"')
-    raw = raw.substr(1, raw.size() - 2);
-  return raw;
-}
-
-void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (const char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\u00";
-      out += kHex[(c >> 4) & 0xF];
-      out += kHex[c & 0xF];
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-}
-
-std::string excerpt(std::string_view frame) {
-  if (frame.size() <= kErrorExcerpt) return std::string(frame);
-  return std::string(frame.substr(0, kErrorExcerpt)) + "...(" + std::to_string(frame.size()) +
-         " bytes)";
-}
+using codec::number_text;
 
 TradingStatus trading_status_of(std::string_view system) noexcept {
   if (system == "online") return TradingStatus::trading;
@@ -108,19 +71,11 @@ Status KrakenCodecConfig::validate() const {
                 "kraken codec: book_depth must be 10, 25, 100, 500 or 1000, got " +
                     std::to_string(book_depth));
   }
-  if (max_frame_bytes < 1024) {
-    return fail(ErrorCode::invalid_argument, "kraken codec: max_frame_bytes must be >= 1024, got " +
-                                                 std::to_string(max_frame_bytes));
-  }
-  return {};
+  return codec::check_max_frame_bytes("kraken", max_frame_bytes);
 }
 
-struct KrakenCodec::Impl {
-  struct SymbolEntry {
-    std::string name;
-    const Instrument* instrument = nullptr;  // null: not in the registry (negative cache)
-    int book = -1;                           // index in books, -1 before the first snapshot
-  };
+struct KrakenCodec::Impl : codec::FrameDecoder {
+  using SymbolEntry = codec::SymbolEntry;
   struct BookSlot {
     const Instrument* instrument;
     market::OrderBook book;
@@ -142,8 +97,11 @@ struct KrakenCodec::Impl {
     Timestamp venue_time;
   };
 
-  Impl(const InstrumentRegistry& r, KrakenCodecConfig c) : registry(r), config(c) {
-    symbols.reserve(32);
+  Impl(const InstrumentRegistry& r, KrakenCodecConfig c)
+      : FrameDecoder(Venue::kraken),
+        registry(r),
+        config(c),
+        symbols(r, Venue::kraken, kMaxCachedSymbols, 32) {
     books.reserve(32);
     levels.reserve(2 * config.book_depth + 16);
     entries.reserve(8);
@@ -154,45 +112,12 @@ struct KrakenCodec::Impl {
   KrakenCodecConfig config;
   KrakenCodecStats stats;
   std::string last_venue_error;
-  od::parser parser;
-  std::string padded;  // decode_unpadded's copy
-  std::vector<SymbolEntry> symbols;
+  codec::SymbolCache symbols;
   std::vector<BookSlot> books;
   // Per-frame scratch, reused.
   std::vector<PendingLevel> levels;
   std::vector<BookEntry> entries;
-  std::vector<MarketEvent> pending;
-  Timestamp receive_time;
-  const char* fail_what = nullptr;
-  const char* fail_where = "";
   std::string_view failing_book_symbol;  // a book frame's symbol, to resync it when malformed
-
-  bool fail(const char* what, const char* where) noexcept {
-    fail_what = what;
-    fail_where = where;
-    return false;
-  }
-
-  SymbolEntry* resolve(std::string_view name) {
-    for (auto& e : symbols) {
-      if (e.name == name) return &e;
-    }
-    const Instrument* inst = registry.find(Venue::kraken, name);
-    if (inst != nullptr && inst->venue != Venue::kraken) inst = nullptr;
-    if (inst == nullptr && symbols.size() >= kMaxCachedSymbols) return nullptr;
-    symbols.push_back(SymbolEntry{std::string(name), inst, -1});
-    return &symbols.back();
-  }
-
-  MarketEvent event_for(const Instrument& inst, Timestamp venue_time) const noexcept {
-    MarketEvent e;
-    e.venue = Venue::kraken;
-    e.instrument = inst.id;
-    e.symbol = inst.symbol;
-    e.venue_time = venue_time;
-    e.receive_time = receive_time;
-    return e;
-  }
 
   bool parse_decimal(od::value& v, Decimal& out, const char* where, int* decimals = nullptr) {
     const std::string_view text = number_text(v);
@@ -307,7 +232,7 @@ struct KrakenCodec::Impl {
 
   void apply_book_entries(bool snapshot, DecodeResult& r) {
     for (const BookEntry& entry : entries) {
-      SymbolEntry* sym = resolve(entry.symbol);
+      SymbolEntry* sym = symbols.resolve(entry.symbol);
       if (sym == nullptr || sym->instrument == nullptr) {
         ++stats.unknown_symbol;
         continue;
@@ -413,7 +338,7 @@ struct KrakenCodec::Impl {
       if (q.bid_size.is_negative() || q.ask_size.is_negative())
         return fail("bid_qty and ask_qty must be >= 0", "ticker.data[]");
       if (q.bid >= q.ask) return fail("bid must be < ask", "ticker.data[]");
-      SymbolEntry* sym = resolve(symbol);
+      SymbolEntry* sym = symbols.resolve(symbol);
       if (sym == nullptr || sym->instrument == nullptr) {
         ++stats.unknown_symbol;
         continue;
@@ -473,7 +398,7 @@ struct KrakenCodec::Impl {
       if (seen != 7) return fail("entry without side, price or qty", "trade.data[]");
       if (!t.price.is_positive()) return fail("price must be > 0", "trade.data[].price");
       if (!t.size.is_positive()) return fail("qty must be > 0", "trade.data[].qty");
-      SymbolEntry* sym = resolve(symbol);
+      SymbolEntry* sym = symbols.resolve(symbol);
       if (sym == nullptr || sym->instrument == nullptr) {
         ++stats.unknown_symbol;
         continue;
@@ -515,11 +440,8 @@ struct KrakenCodec::Impl {
 
   bool parse_frame(std::string_view frame, DecodeResult& r) {
     od::document doc;
-    if (parser.iterate(frame.data(), frame.size(), frame.size() + simdjson::SIMDJSON_PADDING)
-            .get(doc) != simdjson::SUCCESS)
-      return fail("not JSON", "frame");
     od::object obj;
-    if (doc.get_object().get(obj) != simdjson::SUCCESS) return fail("not a JSON object", "frame");
+    if (!open_object(frame, doc, obj)) return false;
     std::string_view channel;
     std::string_view type;
     std::string_view method;
@@ -618,17 +540,11 @@ struct KrakenCodec::Impl {
     ++stats.frames;
     if (frame.size() > config.max_frame_bytes) {
       ++stats.oversized;
-      return Error(ErrorCode::invalid_argument, "kraken: frame of " + std::to_string(frame.size()) +
-                                                    " bytes exceeds the limit of " +
-                                                    std::to_string(config.max_frame_bytes) + ": " +
-                                                    excerpt(frame));
+      return codec::oversized_frame("kraken", config.max_frame_bytes, frame);
     }
     levels.clear();
     entries.clear();
-    pending.clear();
-    receive_time = rt;
-    fail_what = nullptr;
-    fail_where = "";
+    begin_frame(rt);
     failing_book_symbol = {};
     DecodeResult r;
     if (!parse_frame(frame, r)) {
@@ -636,20 +552,18 @@ struct KrakenCodec::Impl {
       pending.clear();
       // A book frame we could not read may have carried changes: the book is no longer known.
       if (!failing_book_symbol.empty()) {
-        SymbolEntry* sym = resolve(failing_book_symbol);
+        SymbolEntry* sym = symbols.resolve(failing_book_symbol);
         if (sym != nullptr && sym->book >= 0) {
           BookSlot& slot = books[static_cast<std::size_t>(sym->book)];
           if (slot.book.synced()) mark_resync(slot, r);
         }
       }
-      for (const auto& e : pending) sink.on_event(e);
-      stats.events += pending.size();
-      return Error(ErrorCode::parse_error, std::string("kraken: ") + fail_what + " at " +
-                                               fail_where + " in frame: " + excerpt(frame));
+      stats.events += emit(sink);
+      return codec::malformed_frame("kraken", fail_what, fail_where, frame);
     }
-    for (const auto& e : pending) sink.on_event(e);
-    r.events = static_cast<std::uint32_t>(pending.size());
-    stats.events += pending.size();
+    const std::size_t emitted = emit(sink);
+    r.events = static_cast<std::uint32_t>(emitted);
+    stats.events += emitted;
     return r;
   }
 
@@ -675,7 +589,8 @@ struct KrakenCodec::Impl {
       }
       if (!first) out += ',';
       first = false;
-      append_json_string(out, inst->ws_symbol.empty() ? inst->venue_symbol : inst->ws_symbol);
+      codec::append_json_string(out,
+                                inst->ws_symbol.empty() ? inst->venue_symbol : inst->ws_symbol);
     }
     out += ']';
     if (channel == Channel::book) {
@@ -727,10 +642,7 @@ Result<DecodeResult> KrakenCodec::decode(std::string_view frame, Timestamp recei
 
 Result<DecodeResult> KrakenCodec::decode_unpadded(std::string_view frame, Timestamp receive_time,
                                                   MarketEventSink& sink) {
-  auto& buf = impl_->padded;
-  if (buf.capacity() < frame.size() + kFramePadding) buf.reserve(frame.size() + kFramePadding);
-  buf.assign(frame);
-  return impl_->decode(std::string_view(buf.data(), frame.size()), receive_time, sink);
+  return impl_->decode(codec::padded_copy(impl_->padded, frame, kFramePadding), receive_time, sink);
 }
 
 void KrakenCodec::on_reconnect() noexcept {

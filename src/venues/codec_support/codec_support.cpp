@@ -1,0 +1,122 @@
+#include "venues/codec_support/codec_support.hpp"
+
+namespace nzeza::venues::codec {
+namespace {
+
+constexpr bool is_json_space(char c) noexcept {
+  return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+}  // namespace
+
+std::string_view trim_token(std::string_view t) noexcept {
+  while (!t.empty() && is_json_space(t.back())) t.remove_suffix(1);
+  return t;
+}
+
+std::string_view trim(std::string_view t) noexcept {
+  t = trim_token(t);
+  while (!t.empty() && is_json_space(t.front())) t.remove_prefix(1);
+  return t;
+}
+
+std::string_view number_text(simdjson::ondemand::value& v) noexcept {
+  std::string_view raw = trim_token(v.raw_json_token());
+  if (raw.size() >= 2 && raw.front() == '"' && raw.back() == '"')
+    raw = raw.substr(1, raw.size() - 2);
+  return raw;
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (const char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\u00";
+      out += kHex[(c >> 4) & 0xF];
+      out += kHex[c & 0xF];
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+std::string excerpt(std::string_view frame) {
+  if (frame.size() <= kErrorExcerpt) return std::string(frame);
+  return std::string(frame.substr(0, kErrorExcerpt)) + "...(" + std::to_string(frame.size()) +
+         " bytes)";
+}
+
+Status check_max_frame_bytes(std::string_view codec, std::size_t max_frame_bytes) {
+  if (max_frame_bytes < 1024) {
+    return fail(ErrorCode::invalid_argument, std::string(codec) +
+                                                 " codec: max_frame_bytes must be >= 1024, got " +
+                                                 std::to_string(max_frame_bytes));
+  }
+  return {};
+}
+
+Error oversized_frame(std::string_view venue, std::size_t limit, std::string_view frame) {
+  return Error(ErrorCode::invalid_argument,
+               std::string(venue) + ": frame of " + std::to_string(frame.size()) +
+                   " bytes exceeds the limit of " + std::to_string(limit) + ": " + excerpt(frame));
+}
+
+Error malformed_frame(std::string_view venue, const char* what, const char* where,
+                      std::string_view frame) {
+  return Error(ErrorCode::parse_error,
+               std::string(venue) + ": " + what + " at " + where + " in frame: " + excerpt(frame));
+}
+
+std::string_view padded_copy(std::string& buf, std::string_view frame, std::size_t padding) {
+  if (buf.capacity() < frame.size() + padding) buf.reserve(frame.size() + padding);
+  buf.assign(frame);
+  return {buf.data(), frame.size()};
+}
+
+SymbolCache::SymbolCache(const InstrumentRegistry& registry, Venue venue, std::size_t max_entries,
+                         std::size_t reserve)
+    : registry_(registry), venue_(venue), max_entries_(max_entries) {
+  entries_.reserve(reserve);
+}
+
+SymbolEntry* SymbolCache::resolve(std::string_view name) {
+  for (auto& e : entries_) {
+    if (e.name == name) return &e;
+  }
+  const Instrument* inst = registry_.find(venue_, name);
+  if (inst != nullptr && inst->venue != venue_) inst = nullptr;
+  if (inst == nullptr && entries_.size() >= max_entries_) return nullptr;
+  entries_.push_back(SymbolEntry{std::string(name), inst, -1, -1});
+  return &entries_.back();
+}
+
+MarketEvent FrameDecoder::event_for(const Instrument& inst, Timestamp venue_time) const noexcept {
+  MarketEvent e;
+  e.venue = venue;
+  e.instrument = inst.id;
+  e.symbol = inst.symbol;
+  e.venue_time = venue_time;
+  e.receive_time = receive_time;
+  return e;
+}
+
+bool FrameDecoder::open_object(std::string_view frame, simdjson::ondemand::document& doc,
+                               simdjson::ondemand::object& obj) {
+  if (parser.iterate(frame.data(), frame.size(), frame.size() + simdjson::SIMDJSON_PADDING)
+          .get(doc) != simdjson::SUCCESS)
+    return fail("not JSON", "frame");
+  if (doc.get_object().get(obj) != simdjson::SUCCESS) return fail("not a JSON object", "frame");
+  return true;
+}
+
+std::size_t FrameDecoder::emit(MarketEventSink& sink) {
+  for (const auto& e : pending) sink.on_event(e);
+  return pending.size();
+}
+
+}  // namespace nzeza::venues::codec

@@ -2,44 +2,13 @@
 // consecutive message ids, trades, oracle prices) through DydxCodec::decode.
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <cstdio>
-#include <cstdlib>
-#include <new>
 #include <string>
 #include <vector>
 
+#include "common/alloc_counter.hpp"
 #include "dydx_test_support.hpp"
 #include "venues/dydx/codec.hpp"
-
-namespace {
-std::atomic<std::uint64_t> g_allocations{0};
-}  // namespace
-
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
-void* operator new(std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t size) {
-  return operator new(size);
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::size_t) noexcept {
-  std::free(p);
-}
 
 namespace nzeza::venues::dydx {
 namespace {
@@ -81,7 +50,7 @@ TEST(DydxCodecAllocations, decodes_100k_frames_without_touching_the_heap) {
     auto r = codec.decode(f, Timestamp::from_seconds(2), sink);
     ASSERT_TRUE(r.ok()) << r.error().to_string();
   }
-  const std::uint64_t before = g_allocations.load();
+  const std::uint64_t before = nzeza::test::allocation_count();
   const std::uint64_t events_before = sink.events;
   bool all_ok = true;
   for (int i = 0; i < 100'000; ++i) {
@@ -89,7 +58,7 @@ TEST(DydxCodecAllocations, decodes_100k_frames_without_touching_the_heap) {
     set_id(f, id++);
     all_ok &= codec.decode(f, Timestamp::from_seconds(3), sink).ok();
   }
-  EXPECT_EQ(g_allocations.load() - before, 0u);
+  EXPECT_EQ(nzeza::test::allocation_count() - before, 0u);
   EXPECT_TRUE(all_ok);
   EXPECT_EQ(codec.stats().gaps, 0u);
   // Per cycle: 3 changes + 1 quote, 3 changes + 1 quote, 1 trade, 0 (oracle prices are

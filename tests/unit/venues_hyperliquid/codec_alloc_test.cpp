@@ -2,43 +2,12 @@
 // 20 levels a side, trades, bbo, pong) through HyperliquidCodec::decode.
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
 #include <string>
 #include <vector>
 
+#include "common/alloc_counter.hpp"
 #include "hyperliquid_test_support.hpp"
 #include "venues/hyperliquid/codec.hpp"
-
-namespace {
-std::atomic<std::uint64_t> g_allocations{0};
-}  // namespace
-
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
-void* operator new(std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t size) {
-  return operator new(size);
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::size_t) noexcept {
-  std::free(p);
-}
 
 namespace nzeza::venues::hyperliquid {
 namespace {
@@ -78,7 +47,7 @@ TEST(HyperliquidCodecAllocations, decodes_100k_frames_without_touching_the_heap)
       ASSERT_TRUE(r.ok()) << r.error().to_string();
     }
   }
-  const std::uint64_t before = g_allocations.load();
+  const std::uint64_t before = nzeza::test::allocation_count();
   const std::uint64_t events_before = sink.events;
   bool all_ok = true;
   for (int i = 0; i < 100'000; ++i)
@@ -86,7 +55,7 @@ TEST(HyperliquidCodecAllocations, decodes_100k_frames_without_touching_the_heap)
                   .decode(frames[static_cast<std::size_t>(i) % frames.size()],
                           Timestamp::from_seconds(2), sink)
                   .ok();
-  EXPECT_EQ(g_allocations.load() - before, 0u);
+  EXPECT_EQ(nzeza::test::allocation_count() - before, 0u);
   EXPECT_TRUE(all_ok);
   EXPECT_EQ(sink.events - events_before, 25'000u * (40 + 1 + 1));
   EXPECT_TRUE(codec.book(reg.btc)->synced());

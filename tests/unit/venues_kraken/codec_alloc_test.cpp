@@ -3,44 +3,13 @@
 // replaced global operator new.
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
 #include <string>
 #include <vector>
 
+#include "common/alloc_counter.hpp"
 #include "kraken_test_support.hpp"
 #include "venues/kraken/checksum.hpp"
 #include "venues/kraken/codec.hpp"
-
-namespace {
-std::atomic<std::uint64_t> g_allocations{0};
-}  // namespace
-
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
-void* operator new(std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t size) {
-  return operator new(size);
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::size_t) noexcept {
-  std::free(p);
-}
 
 namespace nzeza::venues::kraken {
 namespace {
@@ -109,7 +78,7 @@ TEST(KrakenCodecAllocations, decodes_100k_frames_without_touching_the_heap) {
     }
   }
 
-  const std::uint64_t before = g_allocations.load();
+  const std::uint64_t before = nzeza::test::allocation_count();
   const std::uint64_t events_before = sink.events;
   constexpr int kFrames = 100'000;
   bool all_ok = true;
@@ -117,7 +86,7 @@ TEST(KrakenCodecAllocations, decodes_100k_frames_without_touching_the_heap) {
     const auto& f = frames[static_cast<std::size_t>(i) % frames.size()];
     all_ok &= codec.decode(f.view(), Timestamp::from_seconds(3), sink).ok();
   }
-  const std::uint64_t allocations = g_allocations.load() - before;
+  const std::uint64_t allocations = nzeza::test::allocation_count() - before;
   EXPECT_TRUE(all_ok);
   EXPECT_EQ(allocations, 0u);
   EXPECT_EQ(codec.stats().checksum_mismatches, 0u);

@@ -1,0 +1,531 @@
+#include "venues/coinbase/codec.hpp"
+
+#include <cstring>
+#include <string>
+
+#include "venues/coinbase/json_text.hpp"
+
+namespace nzeza::venues::coinbase {
+namespace {
+
+namespace od = simdjson::ondemand;
+
+constexpr std::size_t kPendingReserve = 256;
+
+// Errors after which the on-demand document may still be read; any other abandons it.
+bool recoverable(simdjson::error_code error) noexcept {
+  return error == simdjson::SUCCESS || error == simdjson::NO_SUCH_FIELD ||
+         error == simdjson::INCORRECT_TYPE;
+}
+
+std::string control(std::string_view type, Channel channel,
+                    std::span<const std::string> product_ids) {
+  std::string text = R"({"type":")";
+  text += type;
+  text += '"';
+  if (channel != Channel::heartbeats) {
+    text += R"(,"product_ids":[)";
+    for (std::size_t i = 0; i < product_ids.size(); ++i) {
+      if (i != 0) text += ',';
+      text += '"';
+      text += product_ids[i];
+      text += '"';
+    }
+    text += ']';
+  }
+  text += R"(,"channel":")";
+  text += to_string(channel);
+  text += R"("})";
+  return text;
+}
+
+MarketEvent make_event(const Instrument& instrument, Timestamp venue_time,
+                       Timestamp receive_time) noexcept {
+  MarketEvent event;
+  event.venue = Venue::coinbase;
+  event.instrument = instrument.id;
+  event.symbol = instrument.symbol;
+  event.venue_time = venue_time;
+  event.receive_time = receive_time;
+  return event;
+}
+
+}  // namespace
+
+std::string_view to_string(Channel channel) noexcept {
+  switch (channel) {
+    case Channel::ticker:
+      return "ticker";
+    case Channel::ticker_batch:
+      return "ticker_batch";
+    case Channel::market_trades:
+      return "market_trades";
+    case Channel::level2:
+      return "level2";
+    case Channel::heartbeats:
+      return "heartbeats";
+  }
+  return "heartbeats";
+}
+
+CoinbaseCodec::CoinbaseCodec(const InstrumentRegistry& registry, CodecConfig config)
+    : registry_(&registry), config_(config), symbols_(registry, Venue::coinbase) {
+  buffer_size_ = config_.max_message_bytes + simdjson::SIMDJSON_PADDING;
+  buffer_ = std::make_unique<char[]>(buffer_size_);
+  if (parser_.allocate(config_.max_message_bytes) != simdjson::SUCCESS) buffer_size_ = 0;
+  levels_.reserve(config_.max_levels_per_message);
+  l2_events_.reserve(kPendingReserve);
+  quotes_.reserve(kPendingReserve);
+  trades_.reserve(kPendingReserve);
+}
+
+std::string CoinbaseCodec::subscribe(Channel channel, std::span<const std::string> product_ids) {
+  return control("subscribe", channel, product_ids);
+}
+
+std::string CoinbaseCodec::unsubscribe(Channel channel, std::span<const std::string> product_ids) {
+  return control("unsubscribe", channel, product_ids);
+}
+
+void CoinbaseCodec::on_connected() noexcept {
+  have_sequence_ = false;
+  have_heartbeat_ = false;
+  for (auto& [id, slot] : books_) slot.book->clear();
+}
+
+Error CoinbaseCodec::malformed(std::string_view type, std::string_view what,
+                               std::string_view frame) {
+  ++stats_.malformed;
+  std::string message = "coinbase ";
+  message += type;
+  message += ": ";
+  message += what;
+  message += " in: ";
+  message += excerpt(frame);
+  return Error{ErrorCode::parse_error, std::move(message)};
+}
+
+market::OrderBook& CoinbaseCodec::book_for(const Instrument& instrument) {
+  auto it = books_.find(instrument.id.value);
+  if (it == books_.end()) {
+    it = books_
+             .emplace(
+                 instrument.id.value,
+                 BookSlot{&instrument, std::make_unique<market::OrderBook>(config_.book_max_depth)})
+             .first;
+  }
+  return *it->second.book;
+}
+
+const market::OrderBook* CoinbaseCodec::book(InstrumentId instrument) const {
+  const auto it = books_.find(instrument.value);
+  return it == books_.end() ? nullptr : it->second.book.get();
+}
+
+void CoinbaseCodec::emit_status(const Instrument& instrument, FeedState state,
+                                Timestamp receive_time, MarketEventSink& sink) {
+  MarketEvent event = make_event(instrument, Timestamp{}, receive_time);
+  event.body = VenueStatus{state, TradingStatus::trading};
+  sink.on_event(event);
+  ++stats_.events;
+}
+
+void CoinbaseCodec::resync_all(Timestamp receive_time, MarketEventSink& sink) {
+  for (auto& [id, slot] : books_) {
+    if (slot.book->state() == market::BookSyncState::needs_resync) continue;
+    slot.book->mark_needs_resync();
+    emit_status(*slot.instrument, FeedState::resyncing, receive_time, sink);
+  }
+}
+
+Result<DecodeInfo> CoinbaseCodec::decode(std::string_view frame, Timestamp receive_time,
+                                         MarketEventSink& sink) {
+  ++stats_.frames;
+  if (frame.size() > config_.max_message_bytes) {
+    ++stats_.oversized;
+    return Error{ErrorCode::protocol,
+                 "coinbase frame of " + std::to_string(frame.size()) + " bytes exceeds the " +
+                     std::to_string(config_.max_message_bytes) + "-byte limit: " + excerpt(frame)};
+  }
+  std::memcpy(buffer_.get(), frame.data(), frame.size());
+  std::memset(buffer_.get() + frame.size(), 0, simdjson::SIMDJSON_PADDING);
+  od::document doc;
+  if (parser_.iterate(buffer_.get(), frame.size(), buffer_size_).get(doc) != simdjson::SUCCESS) {
+    return malformed("frame", "not JSON", frame);
+  }
+  od::object object;
+  if (doc.get_object().get(object) != simdjson::SUCCESS) {
+    return malformed("frame", "not a JSON object", frame);
+  }
+
+  std::string_view channel;
+  simdjson::error_code error = object.find_field_unordered("channel").get_string().get(channel);
+  if (error == simdjson::NO_SUCH_FIELD) {
+    std::string_view type;
+    error = object.find_field_unordered("type").get_string().get(type);
+    if (error == simdjson::SUCCESS && type == "error") {
+      std::string_view text;
+      error = object.find_field_unordered("message").get_string().get(text);
+      if (!recoverable(error)) return malformed("error message", "bad JSON", frame);
+      ++stats_.venue_errors;
+      return Error{ErrorCode::rejected, "coinbase error message: " + excerpt(frame), "",
+                   std::string(text)};
+    }
+    if (!recoverable(error)) return malformed("frame", "bad JSON", frame);
+    ++stats_.unknown_channel;
+    return DecodeInfo{FrameKind::unknown_channel, 0, 0, false};
+  }
+  if (error != simdjson::SUCCESS)
+    return malformed("envelope", "field 'channel' is not a string", frame);
+
+  std::string_view timestamp_text;
+  if (object.find_field_unordered("timestamp").get_string().get(timestamp_text) !=
+      simdjson::SUCCESS) {
+    return malformed("envelope", "field 'timestamp' missing or not a string", frame);
+  }
+  auto timestamp = Timestamp::parse_iso8601(timestamp_text);
+  if (!timestamp.ok()) return malformed("envelope", "field 'timestamp' is not RFC 3339", frame);
+  const Timestamp venue_time = *timestamp;
+
+  std::uint64_t sequence = 0;
+  if (object.find_field_unordered("sequence_num").get_uint64().get(sequence) != simdjson::SUCCESS) {
+    return malformed("envelope", "field 'sequence_num' missing or not an integer", frame);
+  }
+  DecodeInfo info{FrameKind::market_data, 0, sequence, false};
+  if (have_sequence_ && sequence <= last_sequence_) {
+    ++stats_.duplicates;
+    info.kind = FrameKind::duplicate;
+    return info;
+  }
+  const std::uint64_t events_before = stats_.events;
+  if (have_sequence_ && sequence != last_sequence_ + 1) {
+    ++stats_.sequence_gaps;
+    resync_all(receive_time, sink);
+    info.resubscribe_needed = true;
+  }
+  have_sequence_ = true;
+  last_sequence_ = sequence;
+
+  od::array events;
+  if (object.find_field_unordered("events").get_array().get(events) != simdjson::SUCCESS) {
+    return malformed(channel, "field 'events' missing or not an array", frame);
+  }
+  info.events = stats_.events - events_before;
+  if (channel == "l2_data") {
+    return decode_level2(events, venue_time, frame, receive_time, sink, info);
+  }
+  if (channel == "ticker" || channel == "ticker_batch") {
+    return decode_ticker(events, venue_time, frame, receive_time, sink, info);
+  }
+  if (channel == "market_trades") return decode_trades(events, frame, receive_time, sink, info);
+  if (channel == "heartbeats") return decode_heartbeats(events, frame, info);
+  if (channel == "subscriptions") {
+    ++stats_.acks;
+    info.kind = FrameKind::subscription_ack;
+    return info;
+  }
+  ++stats_.unknown_channel;
+  info.kind = FrameKind::unknown_channel;
+  return info;
+}
+
+Result<DecodeInfo> CoinbaseCodec::decode_ticker(od::array events, Timestamp venue_time,
+                                                std::string_view frame, Timestamp receive_time,
+                                                MarketEventSink& sink, DecodeInfo info) {
+  quotes_.clear();
+  for (auto event_result : events) {
+    od::object event;
+    if (event_result.get_object().get(event) != simdjson::SUCCESS) {
+      return malformed("ticker", "an event is not an object", frame);
+    }
+    od::array tickers;
+    if (event.find_field_unordered("tickers").get_array().get(tickers) != simdjson::SUCCESS) {
+      return malformed("ticker", "field 'tickers' missing or not an array", frame);
+    }
+    for (auto ticker_result : tickers) {
+      od::object ticker;
+      if (ticker_result.get_object().get(ticker) != simdjson::SUCCESS) {
+        return malformed("ticker", "a ticker is not an object", frame);
+      }
+      std::string_view product;
+      if (ticker.find_field_unordered("product_id").get_string().get(product) !=
+          simdjson::SUCCESS) {
+        return malformed("ticker", "field 'product_id' missing or not a string", frame);
+      }
+      const Instrument* instrument = symbols_.find(product);
+      if (instrument == nullptr) {
+        ++stats_.unknown_symbol;
+        continue;
+      }
+      Quote quote;
+      struct Field {
+        const char* key;
+        Decimal* out;
+      };
+      const Field fields[] = {{"best_bid", &quote.bid},
+                              {"best_bid_quantity", &quote.bid_size},
+                              {"best_ask", &quote.ask},
+                              {"best_ask_quantity", &quote.ask_size}};
+      for (const Field& field : fields) {
+        od::value value;
+        if (ticker.find_field_unordered(field.key).get(value) != simdjson::SUCCESS) {
+          return malformed("ticker", std::string("field '") + field.key + "' missing", frame);
+        }
+        if (!parse_decimal(value, *field.out)) {
+          return malformed("ticker", std::string("field '") + field.key + "' is not a decimal",
+                           frame);
+        }
+      }
+      if (!quote.bid.is_positive() || !quote.ask.is_positive()) {
+        return malformed("ticker", "best_bid and best_ask must be > 0", frame);
+      }
+      if (quote.bid_size.is_negative() || quote.ask_size.is_negative()) {
+        return malformed("ticker", "quantities must be >= 0", frame);
+      }
+      if (quote.bid >= quote.ask) return malformed("ticker", "best_bid must be < best_ask", frame);
+      if (quotes_.size() >= kPendingReserve) return malformed("ticker", "too many tickers", frame);
+      quotes_.push_back(PendingQuote{instrument, quote});
+    }
+  }
+  for (const PendingQuote& pending : quotes_) {
+    MarketEvent event = make_event(*pending.instrument, venue_time, receive_time);
+    event.body = pending.quote;
+    sink.on_event(event);
+  }
+  stats_.quotes += quotes_.size();
+  stats_.events += quotes_.size();
+  info.events += quotes_.size();
+  return info;
+}
+
+Result<DecodeInfo> CoinbaseCodec::decode_trades(od::array events, std::string_view frame,
+                                                Timestamp receive_time, MarketEventSink& sink,
+                                                DecodeInfo info) {
+  trades_.clear();
+  for (auto event_result : events) {
+    od::object event;
+    if (event_result.get_object().get(event) != simdjson::SUCCESS) {
+      return malformed("market_trades", "an event is not an object", frame);
+    }
+    std::string_view type;
+    simdjson::error_code error = event.find_field_unordered("type").get_string().get(type);
+    if (!recoverable(error)) return malformed("market_trades", "bad JSON", frame);
+    if (error == simdjson::SUCCESS && type == "snapshot" && !config_.emit_trade_snapshots) {
+      ++stats_.trade_snapshots_skipped;
+      continue;
+    }
+    od::array trades;
+    if (event.find_field_unordered("trades").get_array().get(trades) != simdjson::SUCCESS) {
+      return malformed("market_trades", "field 'trades' missing or not an array", frame);
+    }
+    for (auto trade_result : trades) {
+      od::object object;
+      if (trade_result.get_object().get(object) != simdjson::SUCCESS) {
+        return malformed("market_trades", "a trade is not an object", frame);
+      }
+      Trade trade;
+      od::value value;
+      if (object.find_field_unordered("trade_id").get(value) != simdjson::SUCCESS) {
+        return malformed("market_trades", "field 'trade_id' missing", frame);
+      }
+      const std::string_view id_text = scalar_text(value);
+      if (id_text.empty() || !TradeId::assign(trade.trade_id, id_text)) {
+        return malformed("market_trades", "field 'trade_id' is not a trade id", frame);
+      }
+      std::string_view product;
+      if (object.find_field_unordered("product_id").get_string().get(product) !=
+          simdjson::SUCCESS) {
+        return malformed("market_trades", "field 'product_id' missing or not a string", frame);
+      }
+      const Instrument* instrument = symbols_.find(product);
+      if (instrument == nullptr) {
+        ++stats_.unknown_symbol;
+        continue;
+      }
+      if (object.find_field_unordered("price").get(value) != simdjson::SUCCESS ||
+          !parse_decimal(value, trade.price)) {
+        return malformed("market_trades", "field 'price' missing or not a decimal", frame);
+      }
+      if (object.find_field_unordered("size").get(value) != simdjson::SUCCESS ||
+          !parse_decimal(value, trade.size)) {
+        return malformed("market_trades", "field 'size' missing or not a decimal", frame);
+      }
+      std::string_view side;
+      if (object.find_field_unordered("side").get_string().get(side) != simdjson::SUCCESS) {
+        return malformed("market_trades", "field 'side' missing or not a string", frame);
+      }
+      if (side == "BUY") {
+        trade.aggressor = Side::buy;
+      } else if (side == "SELL") {
+        trade.aggressor = Side::sell;
+      } else {
+        return malformed("market_trades", "field 'side' is neither BUY nor SELL", frame);
+      }
+      std::string_view time_text;
+      if (object.find_field_unordered("time").get_string().get(time_text) != simdjson::SUCCESS) {
+        return malformed("market_trades", "field 'time' missing or not a string", frame);
+      }
+      auto time = Timestamp::parse_iso8601(time_text);
+      if (!time.ok()) return malformed("market_trades", "field 'time' is not RFC 3339", frame);
+      if (!trade.price.is_positive()) return malformed("market_trades", "price must be > 0", frame);
+      if (!trade.size.is_positive()) return malformed("market_trades", "size must be > 0", frame);
+      if (trades_.size() >= kPendingReserve) {
+        return malformed("market_trades", "too many trades", frame);
+      }
+      trades_.push_back(PendingTrade{instrument, trade, *time});
+    }
+  }
+  for (const PendingTrade& pending : trades_) {
+    MarketEvent event = make_event(*pending.instrument, pending.time, receive_time);
+    event.body = pending.trade;
+    sink.on_event(event);
+  }
+  stats_.trades += trades_.size();
+  stats_.events += trades_.size();
+  info.events += trades_.size();
+  return info;
+}
+
+Result<DecodeInfo> CoinbaseCodec::decode_level2(od::array events, Timestamp venue_time,
+                                                std::string_view frame, Timestamp receive_time,
+                                                MarketEventSink& sink, DecodeInfo info) {
+  levels_.clear();
+  l2_events_.clear();
+  const Instrument* current = nullptr;  // the product of the event being parsed
+  auto refuse = [&](const char* what) -> Result<DecodeInfo> {
+    // Lost updates: the books this message touched cannot be trusted until their next
+    // snapshot.
+    auto lose = [&](const Instrument& instrument) {
+      market::OrderBook& book = book_for(instrument);
+      if (book.synced()) {
+        book.mark_needs_resync();
+        emit_status(instrument, FeedState::resyncing, receive_time, sink);
+      }
+    };
+    for (const L2Event& parsed : l2_events_) lose(*parsed.instrument);
+    if (current != nullptr) lose(*current);
+    return malformed("l2_data", what, frame);
+  };
+  for (auto event_result : events) {
+    current = nullptr;
+    od::object event;
+    if (event_result.get_object().get(event) != simdjson::SUCCESS) {
+      return refuse("an event is not an object");
+    }
+    std::string_view type;
+    if (event.find_field_unordered("type").get_string().get(type) != simdjson::SUCCESS) {
+      return refuse("field 'type' missing or not a string");
+    }
+    const bool snapshot = type == "snapshot";
+    if (!snapshot && type != "update") return refuse("field 'type' is neither snapshot nor update");
+    std::string_view product;
+    if (event.find_field_unordered("product_id").get_string().get(product) != simdjson::SUCCESS) {
+      return refuse("field 'product_id' missing or not a string");
+    }
+    current = symbols_.find(product);
+    if (current == nullptr) {
+      ++stats_.unknown_symbol;
+      continue;
+    }
+    od::array updates;
+    if (event.find_field_unordered("updates").get_array().get(updates) != simdjson::SUCCESS) {
+      return refuse("field 'updates' missing or not an array");
+    }
+    const std::size_t begin = levels_.size();
+    for (auto update_result : updates) {
+      od::object update;
+      if (update_result.get_object().get(update) != simdjson::SUCCESS) {
+        return refuse("an update is not an object");
+      }
+      std::string_view side;
+      if (update.find_field_unordered("side").get_string().get(side) != simdjson::SUCCESS) {
+        return refuse("field 'side' missing or not a string");
+      }
+      BookChange change;
+      if (side == "bid") {
+        change.side = Side::buy;
+      } else if (side == "offer" || side == "ask") {
+        change.side = Side::sell;
+      } else {
+        return refuse("field 'side' is neither bid nor offer");
+      }
+      od::value value;
+      if (update.find_field_unordered("price_level").get(value) != simdjson::SUCCESS ||
+          !parse_decimal(value, change.price)) {
+        return refuse("field 'price_level' missing or not a decimal");
+      }
+      if (update.find_field_unordered("new_quantity").get(value) != simdjson::SUCCESS ||
+          !parse_decimal(value, change.size)) {
+        return refuse("field 'new_quantity' missing or not a decimal");
+      }
+      if (!change.price.is_positive()) return refuse("price_level must be > 0");
+      if (change.size.is_negative()) return refuse("new_quantity must be >= 0");
+      if (levels_.size() >= config_.max_levels_per_message) return refuse("too many levels");
+      change.sequence = info.sequence;
+      change.snapshot = snapshot;
+      levels_.push_back(change);
+    }
+    if (l2_events_.size() >= kPendingReserve) return refuse("too many events");
+    l2_events_.push_back(L2Event{current, snapshot, begin, levels_.size()});
+  }
+
+  // Everything parsed and valid: apply and emit.
+  std::size_t emitted = 0;
+  for (const L2Event& l2 : l2_events_) {
+    market::OrderBook& book = book_for(*l2.instrument);
+    if (!l2.snapshot && !book.synced()) {
+      stats_.updates_dropped_unsynced += l2.end - l2.begin;
+      continue;
+    }
+    MarketEvent event = make_event(*l2.instrument, venue_time, receive_time);
+    if (l2.snapshot) {
+      book.clear();
+      ++stats_.book_snapshots;
+    }
+    for (std::size_t i = l2.begin; i < l2.end; ++i) {
+      BookChange& change = levels_[i];
+      if (l2.snapshot) {
+        change.reset = i == l2.begin;
+        change.last = i + 1 == l2.end;
+      }
+      (void)book.apply(change);  // validated above; a snapshot run always applies
+      event.body = change;
+      sink.on_event(event);
+      ++emitted;
+    }
+    if (l2.snapshot && l2.begin == l2.end) book.mark_synced(info.sequence);
+    if (book.synced() && book.crossed()) {
+      ++stats_.crossed;
+      book.mark_needs_resync();
+      emit_status(*l2.instrument, FeedState::resyncing, receive_time, sink);
+      info.resubscribe_needed = true;
+    }
+  }
+  stats_.book_changes += emitted;
+  stats_.events += emitted;
+  info.events += emitted;
+  return info;
+}
+
+Result<DecodeInfo> CoinbaseCodec::decode_heartbeats(od::array events, std::string_view frame,
+                                                    DecodeInfo info) {
+  for (auto event_result : events) {
+    od::object event;
+    if (event_result.get_object().get(event) != simdjson::SUCCESS) {
+      return malformed("heartbeats", "an event is not an object", frame);
+    }
+    std::uint64_t counter = 0;
+    if (event.find_field_unordered("heartbeat_counter").get_uint64().get(counter) !=
+        simdjson::SUCCESS) {
+      return malformed("heartbeats", "field 'heartbeat_counter' missing or not an integer", frame);
+    }
+    if (have_heartbeat_ && counter != last_heartbeat_ + 1) ++stats_.heartbeat_gaps;
+    have_heartbeat_ = true;
+    last_heartbeat_ = counter;
+  }
+  ++stats_.heartbeats;
+  info.kind = FrameKind::heartbeat;
+  return info;
+}
+
+}  // namespace nzeza::venues::coinbase

@@ -1,0 +1,131 @@
+#include "venues/coinbase/json_text.hpp"
+
+#include <bit>
+#include <cstring>
+
+namespace nzeza::venues::coinbase {
+namespace {
+
+// Eight ASCII digits at `p` as a number (SWAR, little-endian), false when any is not a digit.
+bool take_eight_digits(const char* p, std::uint64_t& out) noexcept {
+  if constexpr (std::endian::native != std::endian::little) {
+    return false;
+  } else {
+    std::uint64_t v = 0;
+    std::memcpy(&v, p, 8);
+    if (((v & 0xF0F0F0F0F0F0F0F0ULL) |
+         (((v + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) != 0x3333333333333333ULL) {
+      return false;
+    }
+    v -= 0x3030303030303030ULL;
+    v = (v * 10) + (v >> 8);
+    v = (((v & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+         (((v >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
+        32;
+    out = v;
+    return true;
+  }
+}
+
+}  // namespace
+
+std::string excerpt(std::string_view frame) {
+  if (frame.size() <= kExcerptChars) return std::string(frame);
+  std::string out(frame.substr(0, kExcerptChars));
+  out += "...";
+  return out;
+}
+
+std::string_view scalar_text(simdjson::ondemand::value value) noexcept {
+  std::string_view token = value.raw_json_token();
+  while (!token.empty() && (token.back() == ' ' || token.back() == '\n' || token.back() == '\r' ||
+                            token.back() == '\t')) {
+    token.remove_suffix(1);
+  }
+  if (token.empty()) return {};
+  if (token.front() == '"') {
+    if (token.size() < 2 || token.back() != '"') return {};
+    return token.substr(1, token.size() - 2);
+  }
+  const char c = token.front();
+  if (c == '-' || c == '+' || c == '.' || (c >= '0' && c <= '9')) return token;
+  return {};
+}
+
+bool parse_plain_decimal(std::string_view text, Decimal& out) noexcept {
+  // Fast path for the form venues send nearly always: digits, an optional '.', up to kScale
+  // fractional digits, at most 10 integer digits (so the raw count fits an int64). Anything
+  // else goes to Decimal::parse, which is the reference for the result.
+  std::int64_t raw = 0;
+  std::size_t i = 0;
+  std::size_t int_digits = 0;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+    raw = raw * 10 + (text[i] - '0');
+    ++i;
+    ++int_digits;
+  }
+  int frac_digits = 0;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9' && frac_digits < Decimal::kScale) {
+      raw = raw * 10 + (text[i] - '0');
+      ++i;
+      ++frac_digits;
+    }
+    if (frac_digits == 0 && int_digits == 0) i = text.size() + 1;  // "." alone: slow path
+  }
+  if (i == text.size() && int_digits > 0 && int_digits <= 10) {
+    static constexpr std::int64_t kPow10[] = {1,      10,      100,      1000,     10000,
+                                              100000, 1000000, 10000000, 100000000};
+    out = Decimal::from_raw(raw * kPow10[Decimal::kScale - frac_digits]);
+    return true;
+  }
+  auto parsed = Decimal::parse(text);
+  if (!parsed.ok()) return false;
+  out = *parsed;
+  return true;
+}
+
+bool parse_decimal(simdjson::ondemand::value value, Decimal& out) noexcept {
+  // Fast path straight on the raw token of a quoted plain decimal ("3150.12000000"): no
+  // trimming pass, no unescaping copy. Anything else takes the general route.
+  const std::string_view token = value.raw_json_token();
+  if (token.size() > 2 && token.front() == '"') {
+    std::int64_t raw = 0;
+    std::size_t i = 1;
+    std::size_t int_digits = 0;
+    while (token[i] >= '0' && token[i] <= '9') {  // a string token always ends with '"'
+      raw = raw * 10 + (token[i] - '0');
+      ++i;
+      ++int_digits;
+    }
+    int frac_digits = 0;
+    if (token[i] == '.') {
+      ++i;
+      // Venues mostly send exactly 8 fractional digits: take them in one step. Reading 8 bytes
+      // past the '.' stays inside the simdjson padding even at the end of the document.
+      std::uint64_t eight = 0;
+      if (take_eight_digits(token.data() + i, eight)) {
+        raw = raw * 100'000'000 + static_cast<std::int64_t>(eight);
+        i += 8;
+        frac_digits = 8;
+      }
+      while (token[i] >= '0' && token[i] <= '9' && frac_digits < Decimal::kScale) {
+        raw = raw * 10 + (token[i] - '0');
+        ++i;
+        ++frac_digits;
+      }
+    }
+    if (token[i] == '"' && int_digits > 0 && int_digits <= 10) {
+      static constexpr std::int64_t kPow10[] = {1,      10,      100,      1000,     10000,
+                                                100000, 1000000, 10000000, 100000000};
+      out = Decimal::from_raw(raw * kPow10[Decimal::kScale - frac_digits]);
+      return true;
+    }
+  }
+  const std::string_view text = scalar_text(value);
+  if (text.empty()) return false;
+  return parse_plain_decimal(text, out);
+}
+
+}  // namespace nzeza::venues::coinbase

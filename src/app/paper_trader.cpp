@@ -136,36 +136,24 @@ void PaperTrader::open_long(Book& book, double confidence) {
     log_("sizing " + inst.canonical + ": " + (size ? size->reason : size.error().message));
     return;
   }
-  domain::RiskRequest request;
-  request.instrument = &inst;
-  request.side = Side::buy;
-  request.quantity = size->quantity;
-  request.price = price;
-  request.confidence = confidence;
-  const auto decision = gate_.evaluate(request, context(book), clock_.now());
-  if (!decision.approved()) {
-    ++stats_.orders_refused;
-    log_(decision.refusal->to_error().message);
-    return;
-  }
-  domain::OrderSpec spec;
-  spec.venue = venue_.venue();
-  spec.instrument = inst.id;
-  spec.side = Side::buy;
-  spec.type = domain::OrderType::market;
-  spec.time_in_force = domain::TimeInForce::ioc;
-  spec.quantity = size->quantity;
-  send(book, std::move(spec));
+  gate_and_send(book, Side::buy, size->quantity, price, confidence, false);
 }
 
 void PaperTrader::close_long(Book& book) {
+  gate_and_send(book, Side::sell, book.position->quantity(), book.mark.value_or(Decimal::one()),
+                0.0, true);
+}
+
+void PaperTrader::gate_and_send(Book& book, Side side, Decimal quantity, Decimal price,
+                                double confidence, bool reduce_only) {
   const Instrument& inst = *book.instrument;
   domain::RiskRequest request;
   request.instrument = &inst;
-  request.side = Side::sell;
-  request.quantity = book.position->quantity();
-  request.price = book.mark.value_or(Decimal::one());
-  request.reduce_only = true;
+  request.side = side;
+  request.quantity = quantity;
+  request.price = price;
+  request.confidence = confidence;
+  request.reduce_only = reduce_only;
   const auto decision = gate_.evaluate(request, context(book), clock_.now());
   if (!decision.approved()) {
     ++stats_.orders_refused;
@@ -175,11 +163,11 @@ void PaperTrader::close_long(Book& book) {
   domain::OrderSpec spec;
   spec.venue = venue_.venue();
   spec.instrument = inst.id;
-  spec.side = Side::sell;
+  spec.side = side;
   spec.type = domain::OrderType::market;
   spec.time_in_force = domain::TimeInForce::ioc;
-  spec.reduce_only = true;
-  spec.quantity = book.position->quantity();
+  spec.reduce_only = reduce_only;
+  spec.quantity = quantity;
   send(book, std::move(spec));
 }
 

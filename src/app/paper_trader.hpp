@@ -85,6 +85,9 @@ class PaperTrader {
   domain::RiskContext context(const Book& book) const;
   void open_long(Book& book, double confidence);
   void close_long(Book& book);
+  // Risk gate, then a market IOC order (reduce-only for exits).
+  void gate_and_send(Book& book, Side side, Decimal quantity, Decimal price, double confidence,
+                     bool reduce_only);
   void send(Book& book, domain::OrderSpec spec);
   void on_fill(const domain::Fill& fill);
   void on_order(const venues::VenueOrder& order);

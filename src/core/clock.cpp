@@ -14,19 +14,12 @@ Timestamp ManualClock::now() const noexcept {
 
 TimerId ManualClock::schedule_at(Timestamp deadline, TimerCallback callback) {
   std::lock_guard lock(mu_);
-  const TimerId id = next_id_++;
-  timers_.emplace(Key{deadline, id}, std::move(callback));
-  index_.emplace(id, deadline);
-  return id;
+  return timers_.add(deadline, std::move(callback)).first;
 }
 
 bool ManualClock::cancel(TimerId id) {
   std::lock_guard lock(mu_);
-  auto it = index_.find(id);
-  if (it == index_.end()) return false;
-  timers_.erase(Key{it->second, id});
-  index_.erase(it);
-  return true;
+  return timers_.cancel(id);
 }
 
 std::size_t ManualClock::pending_timers() const {
@@ -36,18 +29,15 @@ std::size_t ManualClock::pending_timers() const {
 
 Timestamp ManualClock::next_deadline() const {
   std::lock_guard lock(mu_);
-  return timers_.empty() ? Timestamp{} : timers_.begin()->first.deadline;
+  return timers_.empty() ? Timestamp{} : timers_.next_deadline();
 }
 
 bool ManualClock::pop_due(Timestamp limit, TimerCallback& out) {
   std::lock_guard lock(mu_);
-  if (timers_.empty()) return false;
-  auto it = timers_.begin();
-  if (it->first.deadline > limit) return false;
-  if (it->first.deadline > now_) now_ = it->first.deadline;
-  out = std::move(it->second);
-  index_.erase(it->first.id);
-  timers_.erase(it);
+  auto due = timers_.pop_due(limit);
+  if (!due) return false;
+  if (due->first > now_) now_ = due->first;  // during the callback, now() is its deadline
+  out = std::move(due->second);
   return true;
 }
 
@@ -97,27 +87,18 @@ TimerId SystemClock::schedule_at(Timestamp deadline, TimerCallback callback) {
   // Wall-clock deadline → steady deadline, so a wall-clock step does not move the timer.
   const Duration delay = deadline - now();
   const Steady::time_point at = Steady::now() + std::chrono::duration_cast<Steady::duration>(delay);
-  TimerId id = 0;
-  bool earliest = false;
+  std::pair<TimerId, bool> added;
   {
     std::lock_guard lock(mu_);
-    id = next_id_++;
-    auto [it, inserted] = timers_.emplace(Key{at, id}, std::move(callback));
-    (void)inserted;
-    index_.emplace(id, at);
-    earliest = it == timers_.begin();
+    added = timers_.add(at, std::move(callback));
   }
-  if (earliest) cv_.notify_all();
-  return id;
+  if (added.second) cv_.notify_all();  // the timer thread may be waiting for a later one
+  return added.first;
 }
 
 bool SystemClock::cancel(TimerId id) {
   std::lock_guard lock(mu_);
-  auto it = index_.find(id);
-  if (it == index_.end()) return false;
-  timers_.erase(Key{it->second, id});
-  index_.erase(it);
-  return true;
+  return timers_.cancel(id);
 }
 
 std::size_t SystemClock::pending_timers() const {
@@ -132,18 +113,15 @@ void SystemClock::run() {
       cv_.wait(lock);
       continue;
     }
-    auto it = timers_.begin();
-    if (it->first.deadline > Steady::now()) {
-      const auto deadline = it->first.deadline;
+    auto due = timers_.pop_due(Steady::now());
+    if (!due) {
+      const auto deadline = timers_.next_deadline();
       cv_.wait_until(lock, deadline);
       continue;
     }
-    TimerCallback cb = std::move(it->second);
-    index_.erase(it->first.id);
-    timers_.erase(it);
     lock.unlock();
-    cb();
-    cb = nullptr;
+    due->second();
+    due.reset();
     lock.lock();
   }
 }

@@ -13,17 +13,14 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
 
 #include "core/time.hpp"
+#include "core/timer_queue.hpp"
 
 namespace nzeza {
-
-using TimerId = std::uint64_t;
-using TimerCallback = std::function<void()>;
 
 class Clock {
  public:
@@ -67,18 +64,11 @@ class ManualClock final : public Clock {
   [[nodiscard]] Timestamp next_deadline() const;
 
  private:
-  struct Key {
-    Timestamp deadline;
-    TimerId id = 0;
-    auto operator<=>(const Key&) const = default;
-  };
   bool pop_due(Timestamp limit, TimerCallback& out);
 
   mutable std::mutex mu_;
   Timestamp now_;
-  TimerId next_id_ = 1;
-  std::map<Key, TimerCallback> timers_;
-  std::map<TimerId, Timestamp> index_;
+  TimerQueue<Timestamp> timers_;
   std::mutex fire_mu_;  // serialises advance() calls from several threads
 };
 
@@ -98,18 +88,11 @@ class SystemClock final : public Clock {
 
  private:
   using Steady = std::chrono::steady_clock;
-  struct Key {
-    Steady::time_point deadline;
-    TimerId id = 0;
-    auto operator<=>(const Key&) const = default;
-  };
   void run();
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  TimerId next_id_ = 1;
-  std::map<Key, TimerCallback> timers_;
-  std::map<TimerId, Steady::time_point> index_;
+  TimerQueue<Steady::time_point> timers_;
   bool stop_ = false;
   std::thread thread_;
 };

@@ -95,6 +95,22 @@ SymbolEntry* SymbolCache::resolve(std::string_view name) {
   return &entries_.back();
 }
 
+bool FrameDecoder::parse_decimal(simdjson::ondemand::value& v, Decimal& out, const char* where) {
+  auto parsed = Decimal::parse(number_text(v));
+  if (!parsed.ok()) return fail("not an exact decimal", where);
+  out = *parsed;
+  return true;
+}
+
+bool FrameDecoder::parse_time(simdjson::ondemand::value& v, Timestamp& out, const char* where) {
+  std::string_view text;
+  if (v.get_string().get(text) != simdjson::SUCCESS) return fail("not a string", where);
+  auto t = Timestamp::parse_iso8601(text);
+  if (!t.ok()) return fail("not an RFC 3339 time", where);
+  out = *t;
+  return true;
+}
+
 MarketEvent FrameDecoder::event_for(const Instrument& inst, Timestamp venue_time) const noexcept {
   MarketEvent e;
   e.venue = venue;

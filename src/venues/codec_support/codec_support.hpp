@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/decimal.hpp"
 #include "core/instrument.hpp"
 #include "core/market_event.hpp"
 #include "core/result.hpp"
@@ -103,6 +104,11 @@ struct FrameDecoder {
     fail_what = nullptr;
     fail_where = "";
   }
+  // Parses an exact decimal from a number token or a quoted string; fails "not an exact
+  // decimal" at `where`.
+  bool parse_decimal(simdjson::ondemand::value& v, Decimal& out, const char* where);
+  // Parses an RFC 3339 time string; fails "not a string" / "not an RFC 3339 time" at `where`.
+  bool parse_time(simdjson::ondemand::value& v, Timestamp& out, const char* where);
   // An event of this venue for `inst`, received with the current frame.
   [[nodiscard]] MarketEvent event_for(const Instrument& inst, Timestamp venue_time) const noexcept;
   // Parses the (padded) frame as a JSON object into doc/obj; false (with fail) otherwise.

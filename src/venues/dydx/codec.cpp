@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "venues/codec_support/book_slots.hpp"
 #include "venues/codec_support/codec_support.hpp"
 
 namespace nzeza::venues::dydx {
@@ -101,22 +102,6 @@ struct DydxCodec::Impl : codec::FrameDecoder {
   // Per-frame scratch.
   std::vector<PendingLevel> levels;
   std::vector<PendingOracle> pending_oracles;
-
-  bool parse_decimal(od::value& v, Decimal& out, const char* where) {
-    auto parsed = Decimal::parse(number_text(v));
-    if (!parsed.ok()) return fail("not an exact decimal", where);
-    out = *parsed;
-    return true;
-  }
-
-  bool parse_time(od::value& v, Timestamp& out, const char* where) {
-    std::string_view text;
-    if (v.get_string().get(text) != simdjson::SUCCESS) return fail("not a string", where);
-    auto t = Timestamp::parse_iso8601(text);
-    if (!t.ok()) return fail("not an RFC 3339 time", where);
-    out = *t;
-    return true;
-  }
 
   // A level is {"price":"..","size":".."} (snapshot) or ["price","size"(,"offset")] (update).
   bool parse_levels(od::value& v, Side side, const char* where) {
@@ -319,13 +304,9 @@ struct DydxCodec::Impl : codec::FrameDecoder {
   }
 
   void mark_resync(BookSlot& slot, DecodeResult& r) {
-    if (slot.book.state() == market::BookSyncState::needs_resync) return;
-    slot.book.mark_needs_resync();
+    if (!codec::mark_resync(*this, slot)) return;
     ++stats.resyncs;
     ++r.resyncs;
-    MarketEvent e = event_for(*slot.instrument, Timestamp{});
-    e.body = VenueStatus{FeedState::resyncing, slot.instrument->status};
-    pending.push_back(e);
   }
 
   void emit_change(BookSlot& slot, const BookChange& c) {
@@ -624,24 +605,16 @@ Result<DecodeResult> DydxCodec::decode_unpadded(std::string_view frame, Timestam
 }
 
 void DydxCodec::on_reconnect() noexcept {
-  for (auto& slot : impl_->books) slot.book.clear();
+  codec::clear_books(impl_->books);
   impl_->last_message_id.reset();
 }
 
 const market::OrderBook* DydxCodec::book(InstrumentId id) const noexcept {
-  for (const auto& slot : impl_->books) {
-    if (slot.instrument->id == id) return &slot.book;
-  }
-  return nullptr;
+  return codec::find_book(impl_->books, id);
 }
 
 std::vector<InstrumentId> DydxCodec::books_needing_resync() const {
-  std::vector<InstrumentId> out;
-  for (const auto& slot : impl_->books) {
-    if (slot.book.state() == market::BookSyncState::needs_resync)
-      out.push_back(slot.instrument->id);
-  }
-  return out;
+  return codec::books_needing_resync(impl_->books);
 }
 
 std::optional<OraclePrice> DydxCodec::oracle_price(InstrumentId id) const noexcept {

@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "venues/codec_support/book_slots.hpp"
 #include "venues/codec_support/codec_support.hpp"
 
 namespace nzeza::venues::hyperliquid {
@@ -90,13 +91,6 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
   std::vector<PendingLevel> levels;
   std::string_view failing_book_coin;
 
-  bool parse_decimal(od::value& v, Decimal& out, const char* where) {
-    auto parsed = Decimal::parse(number_text(v));
-    if (!parsed.ok()) return fail("not an exact decimal", where);
-    out = *parsed;
-    return true;
-  }
-
   bool parse_ms(od::value& v, Timestamp& out, const char* where) {
     std::uint64_t ms = 0;
     if (v.get_uint64().get(ms) != simdjson::SUCCESS || ms > 4'102'444'800'000ull)
@@ -130,13 +124,9 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
   }
 
   void mark_resync(BookSlot& slot, DecodeResult& r) {
-    if (slot.book.state() == market::BookSyncState::needs_resync) return;
-    slot.book.mark_needs_resync();
+    if (!codec::mark_resync(*this, slot)) return;
     ++stats.resyncs;
     ++r.resyncs;
-    MarketEvent e = event_for(*slot.instrument, Timestamp{});
-    e.body = VenueStatus{FeedState::resyncing, slot.instrument->status};
-    pending.push_back(e);
   }
 
   // data: {"coin":"BTC","time":ms,"levels":[[bids best first],[asks best first]]}
@@ -478,14 +468,11 @@ Result<DecodeResult> HyperliquidCodec::decode_unpadded(std::string_view frame,
 }
 
 void HyperliquidCodec::on_reconnect() noexcept {
-  for (auto& slot : impl_->books) slot.book.clear();
+  codec::clear_books(impl_->books);
 }
 
 const market::OrderBook* HyperliquidCodec::book(InstrumentId id) const noexcept {
-  for (const auto& slot : impl_->books) {
-    if (slot.instrument->id == id) return &slot.book;
-  }
-  return nullptr;
+  return codec::find_book(impl_->books, id);
 }
 
 const HyperliquidCodecStats& HyperliquidCodec::stats() const noexcept {

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <utility>
 
+#include "venues/codec_support/book_slots.hpp"
 #include "venues/codec_support/codec_support.hpp"
 #include "venues/kraken/checksum.hpp"
 
@@ -131,15 +132,6 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
     return true;
   }
 
-  bool parse_time(od::value& v, Timestamp& out, const char* where) {
-    std::string_view text;
-    if (v.get_string().get(text) != simdjson::SUCCESS) return fail("not a string", where);
-    auto t = Timestamp::parse_iso8601(text);
-    if (!t.ok()) return fail("not an RFC 3339 time", where);
-    out = *t;
-    return true;
-  }
-
   // ---- book -------------------------------------------------------------------------------
 
   bool parse_levels(od::value& v, Side side, const char* where) {
@@ -220,14 +212,9 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
   }
 
   void mark_resync(BookSlot& slot, DecodeResult& r) {
-    const bool was = slot.book.state() == market::BookSyncState::needs_resync;
-    slot.book.mark_needs_resync();
-    if (was) return;
+    if (!codec::mark_resync(*this, slot)) return;
     ++stats.resyncs;
     ++r.resyncs;
-    MarketEvent e = event_for(*slot.instrument, Timestamp{});
-    e.body = VenueStatus{FeedState::resyncing, slot.instrument->status};
-    pending.push_back(e);
   }
 
   void apply_book_entries(bool snapshot, DecodeResult& r) {
@@ -646,23 +633,15 @@ Result<DecodeResult> KrakenCodec::decode_unpadded(std::string_view frame, Timest
 }
 
 void KrakenCodec::on_reconnect() noexcept {
-  for (auto& slot : impl_->books) slot.book.clear();
+  codec::clear_books(impl_->books);
 }
 
 const market::OrderBook* KrakenCodec::book(InstrumentId id) const noexcept {
-  for (const auto& slot : impl_->books) {
-    if (slot.instrument->id == id) return &slot.book;
-  }
-  return nullptr;
+  return codec::find_book(impl_->books, id);
 }
 
 std::vector<InstrumentId> KrakenCodec::books_needing_resync() const {
-  std::vector<InstrumentId> out;
-  for (const auto& slot : impl_->books) {
-    if (slot.book.state() == market::BookSyncState::needs_resync)
-      out.push_back(slot.instrument->id);
-  }
-  return out;
+  return codec::books_needing_resync(impl_->books);
 }
 
 const KrakenCodecStats& KrakenCodec::stats() const noexcept {

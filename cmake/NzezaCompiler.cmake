@@ -18,7 +18,8 @@ endif()
 if(NZEZA_FUZZ)
   # Instrument the libraries under test for coverage and memory errors; the fuzz targets add
   # -fsanitize=fuzzer themselves (fuzz/CMakeLists.txt).
-  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+                      -fno-omit-frame-pointer)
   add_link_options(-fsanitize=address,undefined)
 endif()
 

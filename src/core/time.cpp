@@ -109,6 +109,9 @@ Result<Timestamp> Timestamp::parse_iso8601(std::string_view t) noexcept {
   if (i != t.size()) return bad("trailing characters");
   const std::int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   const std::int64_t secs = days * 86400 + h * 3600 + mi * 60 + s - offset_s;
+  // int64 nanoseconds reach 1677-09-21 to 2262-04-11.
+  constexpr std::int64_t kMaxSeconds = INT64_MAX / 1'000'000'000 - 1;
+  if (secs > kMaxSeconds || secs < -kMaxSeconds) return bad("outside the years 1678..2261");
   return Timestamp(secs * 1'000'000'000 + frac_ns);
 }
 

@@ -8,11 +8,7 @@
 #include <memory>
 #include <vector>
 
-// The counting operator new is defined once, in tests/common/alloc_counter.cpp. This folder's
-// CMakeLists.txt (not owned by the venue codec work) does not list that file in
-// market_alloc_tests' SOURCES, so it is compiled here, as this executable's only definition.
-// When it is listed there, replace this include by "common/alloc_counter.hpp".
-#include "common/alloc_counter.cpp"  // NOLINT(bugprone-suspicious-include)
+#include "common/alloc_counter.hpp"  // the counting operator new (alloc_counter.cpp)
 #include "market/candle_builder.hpp"
 #include "market/reference_price.hpp"
 #include "strategy/conservative_scalping.hpp"

@@ -69,7 +69,7 @@ std::string_view to_string(Channel channel) noexcept {
 }
 
 CoinbaseCodec::CoinbaseCodec(const InstrumentRegistry& registry, CodecConfig config)
-    : registry_(&registry), config_(config), symbols_(registry, Venue::coinbase) {
+    : config_(config), symbols_(registry, Venue::coinbase) {
   buffer_size_ = config_.max_message_bytes + simdjson::SIMDJSON_PADDING;
   buffer_ = std::make_unique<char[]>(buffer_size_);
   if (parser_.allocate(config_.max_message_bytes) != simdjson::SUCCESS) buffer_size_ = 0;

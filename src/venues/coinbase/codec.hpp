@@ -134,7 +134,6 @@ class CoinbaseCodec {
                    MarketEventSink& sink);
   Error malformed(std::string_view type, std::string_view what, std::string_view frame);
 
-  const InstrumentRegistry* registry_;
   CodecConfig config_;
   SymbolCache symbols_;
   simdjson::ondemand::parser parser_;

@@ -349,7 +349,11 @@ bool BinanceCodec::parse_levels(od::value levels, Side side, const char*& what) 
           return false;
         }
       } else {
-        break;  // extra entries are ignored
+        // Binance levels are exactly [price, quantity]. Refusing extra entries also stops
+        // here rather than reading on past a possibly malformed tail (simdjson on-demand
+        // does not validate what it has not visited yet).
+        what = "a level has more than 2 entries";
+        return false;
       }
       ++index;
     }

@@ -195,3 +195,24 @@ TEST_F(BinanceDepthTest, combined_depth_stream_feeds_the_same_book) {
 
 }  // namespace
 }  // namespace nzeza::venues::binance
+
+namespace nzeza::venues::binance {
+namespace {
+
+// Found by the fuzzer: a trailing comma inside a level used to be read past.
+TEST(BinanceDepthSnapshot, level_with_extra_or_trailing_entries_is_rejected) {
+  test::TwoInstruments instruments;
+  BinanceCodec codec(instruments.registry);
+  test::RecordingSink sink;
+  const Timestamp now = Timestamp::from_ms(1'760'000'000'000);
+  for (const char* body : {R"({"lastUpdateId":5,"bids":[["3","0",]]]})",
+                           R"({"lastUpdateId":5,"bids":[["3","1","x"]],"asks":[]})"}) {
+    auto info = codec.apply_depth_snapshot(instruments.eth_usdt, body, now, sink);
+    ASSERT_FALSE(info.ok()) << body;
+    EXPECT_EQ(info.error().code, ErrorCode::parse_error);
+  }
+  EXPECT_TRUE(sink.events.empty());
+}
+
+}  // namespace
+}  // namespace nzeza::venues::binance

@@ -71,7 +71,8 @@ class Transport {
   // Ends every pending operation at once (deadline, idle, stop): closes the socket.
   virtual void abort() = 0;
   [[nodiscard]] virtual websocket::close_reason peer_close_reason() const = 0;
-  virtual void on_control(std::function<void()> callback) = 0;
+  // Called for every ping/pong/close frame read; `pong` tells a pong apart.
+  virtual void on_control(std::function<void(bool pong)> callback) = 0;
 };
 
 template <typename Next>
@@ -167,9 +168,11 @@ class WsTransport final : public Transport {
 
   websocket::close_reason peer_close_reason() const override { return ws_.reason(); }
 
-  void on_control(std::function<void()> callback) override {
-    ws_.control_callback([callback = std::move(callback)](websocket::frame_type,
-                                                          beast::string_view) { callback(); });
+  void on_control(std::function<void(bool pong)> callback) override {
+    ws_.control_callback(
+        [callback = std::move(callback)](websocket::frame_type kind, beast::string_view) {
+          callback(kind == websocket::frame_type::pong);
+        });
   }
 
  private:
@@ -472,7 +475,13 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
           std::lock_guard lock(stats_mu);
           ++stats.connections;
         }
-        t->on_control([this] { last_receive = clock.now(); });
+        t->on_control([this](bool pong) {
+          last_receive = clock.now();
+          if (pong) {
+            std::lock_guard lock(stats_mu);
+            ++stats.pongs_received;
+          }
+        });
         policy.connected();
         std::vector<std::string> frames;
         {

@@ -70,9 +70,10 @@ struct WsClientStats {
   std::uint64_t useful_connections = 0;
   std::uint64_t messages_received = 0;
   std::uint64_t bytes_received = 0;
-  std::uint64_t messages_sent = 0;  // data frames written (subscriptions included)
-  Duration last_retry_delay{0};     // the last backoff (or circuit) wait chosen
-  std::string last_error;           // text of the last failure or disconnect
+  std::uint64_t messages_sent = 0;   // data frames written (subscriptions included)
+  std::uint64_t pongs_received = 0;  // answers to client pings
+  Duration last_retry_delay{0};      // the last backoff (or circuit) wait chosen
+  std::string last_error;            // text of the last failure or disconnect
 };
 
 class WsClient {

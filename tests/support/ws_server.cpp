@@ -55,6 +55,8 @@ struct WsServer::Impl : std::enable_shared_from_this<WsServer::Impl> {
   std::size_t upgrade_requests = 0;
   std::vector<std::string> messages;
   std::vector<std::uint16_t> close_codes;
+  std::size_t pongs = 0;
+  std::size_t pings = 0;
   std::vector<std::shared_ptr<WsSession>> sessions;
   std::vector<std::vector<std::pair<std::string, std::string>>> upgrade_headers;
   // Closers of live connections (run on the server thread at stop).
@@ -79,7 +81,8 @@ struct SendGarbage {
 struct Close {
   std::uint16_t code;
 };
-using WriteJob = std::variant<SendText, SendFragmented, SendGarbage, Close>;
+struct Ping {};
+using WriteJob = std::variant<SendText, SendFragmented, SendGarbage, Close, Ping>;
 
 template <typename Stream>
 class Session final : public WsSession, public std::enable_shared_from_this<Session<Stream>> {
@@ -102,6 +105,7 @@ class Session final : public WsSession, public std::enable_shared_from_this<Sess
   }
   void send_garbage(std::string bytes) override { queue(SendGarbage{std::move(bytes)}); }
   void close(std::uint16_t code) override { queue(Close{code}); }
+  void ping() override { queue(Ping{}); }
 
   void reset() override {
     asio::post(ws_.get_executor(), [self = this->shared_from_this()] { self->abort(true); });
@@ -199,6 +203,11 @@ class Session final : public WsSession, public std::enable_shared_from_this<Sess
     deflate.server_enable = server_->options.permessage_deflate;
     ws_.set_option(deflate);
     ws_.read_message_max(64u * 1024 * 1024);
+    ws_.control_callback([server = server_.get()](websocket::frame_type kind, beast::string_view) {
+      std::lock_guard lock(server->mu);
+      if (kind == websocket::frame_type::pong) ++server->pongs;
+      if (kind == websocket::frame_type::ping) ++server->pings;
+    });
     co_await ws_.async_accept(request, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       abort(false);
@@ -278,6 +287,8 @@ class Session final : public WsSession, public std::enable_shared_from_this<Sess
       } else if (auto* g = std::get_if<SendGarbage>(&job)) {
         co_await asio::async_write(ws_.next_layer(), asio::buffer(g->bytes),
                                    asio::redirect_error(asio::use_awaitable, ec));
+      } else if (std::holds_alternative<Ping>(job)) {
+        co_await ws_.async_ping({}, asio::redirect_error(asio::use_awaitable, ec));
       } else if (auto* c = std::get_if<Close>(&job)) {
         co_await ws_.async_close(websocket::close_reason(c->code),
                                  asio::redirect_error(asio::use_awaitable, ec));
@@ -442,6 +453,16 @@ std::size_t WsServer::upgrade_requests() const {
 std::vector<std::string> WsServer::messages() const {
   std::lock_guard lock(impl_->mu);
   return impl_->messages;
+}
+
+std::size_t WsServer::pongs() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->pongs;
+}
+
+std::size_t WsServer::pings() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->pings;
 }
 
 std::vector<std::uint16_t> WsServer::close_codes() const {

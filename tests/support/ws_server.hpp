@@ -47,6 +47,8 @@ class WsSession {
   virtual void send_fragmented(std::string text, std::size_t pieces) = 0;
   // Writes raw bytes on the connection, outside WebSocket framing.
   virtual void send_garbage(std::string bytes) = 0;
+  // A ping frame (the client must answer with a pong; see WsServer::pongs()).
+  virtual void ping() = 0;
   // Clean close: a close frame with `code`, then the TCP close.
   virtual void close(std::uint16_t code = 1000) = 0;
   // Abrupt drop: TCP RST, no close frame.
@@ -88,6 +90,9 @@ class WsServer {
   [[nodiscard]] std::size_t handshakes() const;             // successful WebSocket handshakes
   [[nodiscard]] std::size_t upgrade_requests() const;       // HTTP upgrade requests read
   [[nodiscard]] std::vector<std::string> messages() const;  // every message received, in order
+  // Pongs received (answers to WsSession::ping) and pings received, over all sessions.
+  [[nodiscard]] std::size_t pongs() const;
+  [[nodiscard]] std::size_t pings() const;
   // Close codes of the close frames clients sent, in arrival order.
   [[nodiscard]] std::vector<std::uint16_t> close_codes() const;
   // The index-th handshaken session (nullptr if none yet).

@@ -8,6 +8,7 @@
 #include "core/clock.hpp"
 #include "net/http_client.hpp"
 #include "net/net_context.hpp"
+#include "net/url.hpp"
 #include "support/http_server.hpp"
 #include "support/test_pki.hpp"
 #include "support/wait.hpp"
@@ -386,6 +387,38 @@ TEST_F(HttpClientTest, non_http_url_is_an_invalid_argument) {
   HttpClient client(net_, clock_, config());
   EXPECT_EQ(failure(client, get("ws://127.0.0.1:1/")).code, ErrorCode::invalid_argument);
   EXPECT_EQ(failure(client, get("not a url")).code, ErrorCode::invalid_argument);
+}
+
+TEST(UrlTest, parses_scheme_host_default_port_and_target) {
+  auto url = parse_url("WSS://stream.binance.com/ws?x=1");
+  ASSERT_TRUE(url.ok());
+  EXPECT_EQ(url->scheme, "wss");
+  EXPECT_EQ(url->host, "stream.binance.com");
+  EXPECT_EQ(url->port, 443);
+  EXPECT_EQ(url->target, "/ws?x=1");
+  EXPECT_TRUE(url->tls());
+  EXPECT_EQ(url->host_header(), "stream.binance.com");
+  EXPECT_EQ(url->authority(), "stream.binance.com:443");
+}
+
+TEST(UrlTest, parses_ipv6_with_port_and_query_without_path) {
+  auto url = parse_url("http://[::1]:8080?a=b");
+  ASSERT_TRUE(url.ok());
+  EXPECT_EQ(url->host, "::1");
+  EXPECT_EQ(url->port, 8080);
+  EXPECT_EQ(url->target, "/?a=b");
+  EXPECT_EQ(url->host_header(), "[::1]:8080");
+}
+
+TEST(UrlTest, refuses_credentials_fragments_bad_ports_and_other_schemes) {
+  for (const char* bad :
+       {"https://user:pw@host/", "https://host/#frag", "http://host:0/", "http://host:65536/",
+        "http://host:/", "ftp://host/", "http:///x", "host:80"}) {
+    auto url = parse_url(bad);
+    ASSERT_FALSE(url.ok()) << bad;
+    EXPECT_EQ(url.error().code, ErrorCode::invalid_argument) << bad;
+    EXPECT_TRUE(contains(url.error().message, bad)) << url.error().message;
+  }
 }
 
 }  // namespace

@@ -83,6 +83,14 @@ class WsClientTest : public ::testing::Test {
     return config;
   }
 
+  // Waits until the client is RECONNECTING with its backoff wait armed on the Clock (the only
+  // pending timer when idle checks and pings are off), so that advancing the clock fires it.
+  [[nodiscard]] bool wait_for_retry_armed(const WsClient& client) const {
+    return wait_until([&] {
+      return client.state() == ConnectionState::reconnecting && clock_.pending_timers() == 1;
+    });
+  }
+
   // Advances the clock by `d` and checks, before the last nanosecond, that nothing was due.
   void advance_exactly(Duration d) {
     EXPECT_EQ(clock_.advance(d - 1ns), 0u) << "a timer fired before its time";
@@ -156,7 +164,7 @@ TEST_F(WsClientTest, tls_verification_fails_with_a_wrong_ca) {
   EXPECT_TRUE(contains(e.message, "TLS handshake")) << e.message;
   EXPECT_TRUE(contains(e.message, "certificate verify failed")) << e.message;
   EXPECT_EQ(server.handshakes(), 0u);
-  EXPECT_EQ(client.state(), ConnectionState::reconnecting);
+  EXPECT_TRUE(wait_for_retry_armed(client));
 }
 
 TEST_F(WsClientTest, unreadable_ca_file_is_a_configuration_error_at_start) {
@@ -389,7 +397,7 @@ TEST_F(WsClientTest, frame_larger_than_the_limit_drops_the_connection_and_reconn
   EXPECT_EQ(rec.last_error().code, ErrorCode::protocol);
   EXPECT_TRUE(contains(rec.last_error().message, "4194304-byte limit")) << rec.last_error().message;
   EXPECT_TRUE(rec.messages().empty());
-  ASSERT_TRUE(wait_until([&] { return client.state() == ConnectionState::reconnecting; }));
+  ASSERT_TRUE(wait_for_retry_armed(client));
   clock_.advance(1s);
   ASSERT_TRUE(wait_until([&] { return server.handshakes() == 2; }));
 }
@@ -423,13 +431,48 @@ TEST_F(WsClientTest, silence_past_the_idle_timeout_reconnects) {
   EXPECT_EQ(clock_.advance(10s - 1ms), 0u);
   EXPECT_EQ(client.state(), ConnectionState::connected);
   clock_.advance(1ms);
-  ASSERT_TRUE(wait_until([&] { return client.state() == ConnectionState::reconnecting; }));
+  ASSERT_TRUE(wait_for_retry_armed(client));
   EXPECT_EQ(rec.last_error().code, ErrorCode::timeout);
   EXPECT_TRUE(contains(rec.last_error().message, "no message for 10s")) << rec.last_error().message;
   // The connection was useful, so the backoff restarted at 1 s.
   EXPECT_EQ(client.stats().last_retry_delay, 1s);
   clock_.advance(1s);
   ASSERT_TRUE(wait_until([&] { return rec.messages().size() == 2; }));
+}
+
+TEST_F(WsClientTest, answers_server_pings_with_pongs) {
+  WsServer server;
+  server.on_connect([](WsSession& s) {
+    s.send("hi");
+    s.ping();
+  });
+  WsClient client(net_, clock_, config_for(server.url()));
+  Recorder rec;
+  rec.attach(client);
+  ASSERT_TRUE(client.start().ok());
+  ASSERT_TRUE(wait_until([&] { return server.pongs() == 1; }));
+  EXPECT_EQ(client.state(), ConnectionState::connected);
+}
+
+TEST_F(WsClientTest, client_pings_keep_a_quiet_connection_alive_past_the_idle_timeout) {
+  WsServer server;
+  server.on_connect([](WsSession& s) { s.send("hi"); });  // then nothing but pongs
+  auto config = config_for(server.url());
+  config.ping_interval = 5s;
+  config.idle_timeout = 10s;
+  WsClient client(net_, clock_, config);
+  Recorder rec;
+  rec.attach(client);
+  ASSERT_TRUE(client.start().ok());
+  ASSERT_TRUE(wait_until([&] { return rec.messages().size() == 1; }));
+  for (std::uint64_t n = 1; n <= 4; ++n) {
+    clock_.advance(5s);
+    ASSERT_TRUE(wait_until([&] { return client.stats().pongs_received == n; })) << n;
+    EXPECT_EQ(server.pings(), n);
+  }
+  EXPECT_EQ(client.state(), ConnectionState::connected);
+  EXPECT_EQ(rec.error_count(), 0u);
+  EXPECT_EQ(server.handshakes(), 1u);
 }
 
 TEST_F(WsClientTest, abrupt_reset_reconnects_after_1s_and_replays_subscriptions) {
@@ -442,7 +485,7 @@ TEST_F(WsClientTest, abrupt_reset_reconnects_after_1s_and_replays_subscriptions)
   ASSERT_TRUE(client.start().ok());
   ASSERT_TRUE(wait_until([&] { return rec.messages().size() == 2; }));
   server.session(0)->reset();
-  ASSERT_TRUE(wait_until([&] { return client.state() == ConnectionState::reconnecting; }));
+  ASSERT_TRUE(wait_for_retry_armed(client));
   EXPECT_EQ(rec.last_error().code, ErrorCode::network);
   advance_exactly(1s);
   ASSERT_TRUE(wait_until([&] { return rec.messages().size() == 4; }));
@@ -464,6 +507,7 @@ TEST_F(WsClientTest, clean_close_by_the_server_reconnects_and_reports_the_close_
   ASSERT_TRUE(wait_until([&] { return rec.error_count() == 1; }));
   EXPECT_EQ(rec.last_error().code, ErrorCode::unavailable);
   EXPECT_TRUE(contains(rec.last_error().message, "code 1001")) << rec.last_error().message;
+  ASSERT_TRUE(wait_for_retry_armed(client));
   clock_.advance(1s);
   ASSERT_TRUE(wait_until([&] { return server.handshakes() == 2; }));
 }
@@ -480,6 +524,7 @@ TEST_F(WsClientTest, garbage_from_the_server_is_a_protocol_error_and_reconnects)
   ASSERT_TRUE(wait_until([&] { return rec.error_count() == 1; }));
   EXPECT_EQ(rec.last_error().code, ErrorCode::protocol) << rec.last_error().message;
   EXPECT_TRUE(rec.messages().empty());
+  ASSERT_TRUE(wait_for_retry_armed(client));
   clock_.advance(1s);
   ASSERT_TRUE(wait_until([&] { return server.handshakes() == 2; }));
 }

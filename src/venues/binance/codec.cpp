@@ -99,6 +99,16 @@ std::string stream_name(std::string_view symbol, StreamKind kind) {
   return out;
 }
 
+std::string depth_snapshot_path(std::string_view symbol, int limit) {
+  std::string out = "/api/v3/depth?symbol=";
+  for (char c : symbol) {
+    out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  }
+  out += "&limit=";
+  out += std::to_string(limit);
+  return out;
+}
+
 BinanceCodec::BinanceCodec(const InstrumentRegistry& registry, CodecConfig config)
     : registry_(&registry), config_(config), symbols_(registry, Venue::binance) {
   buffer_size_ = config_.max_message_bytes + simdjson::SIMDJSON_PADDING;

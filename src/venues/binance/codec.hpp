@@ -55,6 +55,11 @@ enum class StreamKind : std::uint8_t {
 // "btcusdt@bookTicker": the ws symbol is lower-cased.
 [[nodiscard]] std::string stream_name(std::string_view symbol, StreamKind kind);
 
+// REST path of the depth snapshot the diff-depth procedure needs:
+// "/api/v3/depth?symbol=BTCUSDT&limit=1000" (symbol upper-cased; limit 1000 costs weight 50,
+// 5000 costs 250).
+[[nodiscard]] std::string depth_snapshot_path(std::string_view symbol, int limit = 1000);
+
 struct CodecConfig {
   std::size_t max_message_bytes = 1u << 20;       // WS frames above are refused
   std::size_t max_snapshot_bytes = 16u << 20;     // REST depth bodies above are refused

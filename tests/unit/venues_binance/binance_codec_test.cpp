@@ -32,6 +32,11 @@ TEST(BinanceStreams, stream_names_are_lower_case_with_the_stream_suffix) {
   EXPECT_EQ(stream_name("SOLUSDT", StreamKind::partial_depth10), "solusdt@depth10@100ms");
 }
 
+TEST(BinanceStreams, depth_snapshot_path_upper_cases_the_symbol) {
+  EXPECT_EQ(depth_snapshot_path("ethusdt"), "/api/v3/depth?symbol=ETHUSDT&limit=1000");
+  EXPECT_EQ(depth_snapshot_path("SOLUSDT", 5000), "/api/v3/depth?symbol=SOLUSDT&limit=5000");
+}
+
 TEST_F(BinanceCodecTest, subscribe_and_unsubscribe_messages_carry_streams_and_fresh_ids) {
   const std::vector<std::string> streams{"ethusdt@bookTicker", "solusdt@trade"};
   const ControlMessage sub = codec.subscribe(streams);

@@ -60,7 +60,7 @@ bool parse_plain_decimal(std::string_view text, Decimal& out) noexcept {
   std::size_t i = 0;
   std::size_t int_digits = 0;
   while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
-    raw = raw * 10 + (text[i] - '0');
+    if (int_digits < 10) raw = raw * 10 + (text[i] - '0');  // beyond: slow path, no overflow
     ++i;
     ++int_digits;
   }
@@ -95,7 +95,7 @@ bool parse_decimal(simdjson::ondemand::value value, Decimal& out) noexcept {
     std::size_t i = 1;
     std::size_t int_digits = 0;
     while (token[i] >= '0' && token[i] <= '9') {  // a string token always ends with '"'
-      raw = raw * 10 + (token[i] - '0');
+      if (int_digits < 10) raw = raw * 10 + (token[i] - '0');  // beyond: slow path
       ++i;
       ++int_digits;
     }

@@ -153,6 +153,10 @@ Result<DecodeInfo> GenericCodec::decode(std::string_view frame, Timestamp receiv
     }
     venue_time = Timestamp::from_ms(static_cast<std::int64_t>(ts));
   } else {
+    // Seconds beyond the int64 nanosecond range (year 2262) are not a time.
+    if (ts > static_cast<std::uint64_t>(INT64_MAX / 1'000'000'000)) {
+      return malformed("field 'ts' is out of range", frame);
+    }
     venue_time = Timestamp::from_seconds(static_cast<std::int64_t>(ts));
   }
 

@@ -21,10 +21,26 @@ void expect_same_as_reference(const std::string& text) {
 }
 
 TEST(BinanceDecimalText, plain_and_awkward_forms_match_the_reference_parser) {
-  for (const char* text :
-       {"3150.12000000", "0.00000001", "0", "5.", ".5", "", ".", "1e3", "1.51e-6", "-3", "+1",
-        "0.123456789", "0.123456780", "9999999999.99999999", "99999999999", "92233720368", "12a",
-        "1..2", "00012.5"}) {
+  for (const char* text : {"3150.12000000",
+                           "0.00000001",
+                           "0",
+                           "5.",
+                           ".5",
+                           "",
+                           ".",
+                           "1e3",
+                           "1.51e-6",
+                           "-3",
+                           "+1",
+                           "0.123456789",
+                           "0.123456780",
+                           "9999999999.99999999",
+                           "99999999999",
+                           "92233720368",
+                           "12a",
+                           "1..2",
+                           "00012.5",
+                           "123456789012345678901234567890"}) {
     expect_same_as_reference(text);
   }
 }
@@ -64,7 +80,8 @@ bool decode_token(const std::string& text, Decimal& out) {
 
 TEST(BinanceDecimalToken, eight_digit_fractions_and_fallbacks_match_the_reference) {
   for (const char* text : {"3150.12000000", "0.00000001", "1.123456789", "1.1234567", "12.3456789a",
-                           "99999999999.00000000", "1e-3", "7", "0.12345678"}) {
+                           "99999999999.00000000", "1e-3", "7", "0.12345678",
+                           "123456789012345678901234567890.12345678"}) {
     Decimal via_token;
     const bool ok = decode_token(text, via_token);
     auto reference = Decimal::parse(text);

@@ -134,6 +134,11 @@ TEST_F(GenericCodecDefault, bad_timestamp_is_rejected) {
   EXPECT_FALSE(decode(R"({"symbol":"BTC-USD","price":1,"ts":0})").ok());
   EXPECT_FALSE(decode(R"({"symbol":"BTC-USD","price":1,"ts":-3})").ok());
   EXPECT_FALSE(decode(R"({"symbol":"BTC-USD","price":1,"ts":1730123456.5})").ok());
+  // Found by the fuzzer: seconds beyond the int64 nanosecond range overflowed.
+  auto too_far = decode(R"({"symbol":"BTC-USD","price":1,"ts":17301203456})");
+  ASSERT_FALSE(too_far.ok());
+  EXPECT_NE(too_far.error().message.find("'ts' is out of range"), std::string::npos);
+  EXPECT_FALSE(decode(R"({"symbol":"BTC-USD","price":1,"ts":99999999999999999999})").ok());
 }
 
 TEST_F(GenericCodecDefault, timestamp_further_than_five_seconds_away_is_refused_as_stale) {

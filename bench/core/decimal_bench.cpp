@@ -11,8 +11,9 @@
 
 namespace {
 
-constexpr std::array<std::string_view, 8> kInputs = {"45000.50",   "0.00000151", "1.51e-6",    "25.35190000",
-                                                     "3012.123456", "-3",         "97123.4567", "0.10000000"};
+constexpr std::array<std::string_view, 8> kInputs = {"45000.50",    "0.00000151",  "1.51e-6",
+                                                     "25.35190000", "3012.123456", "-3",
+                                                     "97123.4567",  "0.10000000"};
 
 void BM_decimal_parse(benchmark::State& state) {
   std::size_t i = 0;
@@ -69,7 +70,8 @@ BENCHMARK(BM_decimal_to_chars);
 
 void BM_baseline_to_chars_double(benchmark::State& state) {
   std::array<double, kInputs.size()> values{};
-  for (std::size_t k = 0; k < kInputs.size(); ++k) values[k] = nzeza::Decimal::parse(kInputs[k])->to_double();
+  for (std::size_t k = 0; k < kInputs.size(); ++k)
+    values[k] = nzeza::Decimal::parse(kInputs[k])->to_double();
   char buf[64];
   std::size_t i = 0;
   for (auto _ : state) {

@@ -4,9 +4,10 @@
 #include <cstring>
 #include <string>
 
-#include "venues/binance/json_text.hpp"
+#include "venues/codec_support/json_text.hpp"
 
 namespace nzeza::venues::binance {
+using namespace nzeza::venues::json_text;  // NOLINT: shared codec helpers
 namespace {
 
 namespace od = simdjson::ondemand;

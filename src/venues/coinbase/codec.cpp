@@ -3,9 +3,10 @@
 #include <cstring>
 #include <string>
 
-#include "venues/coinbase/json_text.hpp"
+#include "venues/codec_support/json_text.hpp"
 
 namespace nzeza::venues::coinbase {
+using namespace nzeza::venues::json_text;  // NOLINT: shared codec helpers
 namespace {
 
 namespace od = simdjson::ondemand;

@@ -1,13 +1,13 @@
 // The fast decimal path agrees with Decimal::parse on every input.
 
-#include "venues/binance/json_text.hpp"
+#include "venues/codec_support/json_text.hpp"
 
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
 #include <string>
 
-namespace nzeza::venues::binance {
+namespace nzeza::venues::json_text {
 namespace {
 
 void expect_same_as_reference(const std::string& text) {
@@ -55,9 +55,9 @@ RC_GTEST_PROP(BinanceDecimalText, random_digit_strings_match_the_reference_parse
 }
 
 }  // namespace
-}  // namespace nzeza::venues::binance
+}  // namespace nzeza::venues::json_text
 
-namespace nzeza::venues::binance {
+namespace nzeza::venues::json_text {
 namespace {
 
 // parse_decimal reads raw JSON tokens (with an 8-digit fast path): it must agree with the
@@ -103,4 +103,4 @@ RC_GTEST_PROP(BinanceDecimalToken, random_tokens_match_the_reference_parser, ())
 }
 
 }  // namespace
-}  // namespace nzeza::venues::binance
+}  // namespace nzeza::venues::json_text

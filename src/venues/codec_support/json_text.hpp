@@ -1,5 +1,5 @@
 #pragma once
-// Small helpers shared by the Binance codec's parsers: exact decimals from raw JSON tokens and
+// Small helpers shared by the Binance and Coinbase codecs: exact decimals from raw JSON tokens and
 // short excerpts of a bad frame for error messages.
 
 #include <simdjson.h>
@@ -12,7 +12,7 @@
 #include "core/decimal.hpp"
 #include "core/result.hpp"
 
-namespace nzeza::venues::binance {
+namespace nzeza::venues::json_text {
 
 // At most this many characters of a bad frame are quoted in an error message.
 inline constexpr std::size_t kExcerptChars = 160;
@@ -32,4 +32,4 @@ inline constexpr std::size_t kExcerptChars = 160;
 // Exact decimal from a JSON string ("25.35190000") or number token (45000.50).
 [[nodiscard]] bool parse_decimal(simdjson::ondemand::value value, Decimal& out) noexcept;
 
-}  // namespace nzeza::venues::binance
+}  // namespace nzeza::venues::json_text

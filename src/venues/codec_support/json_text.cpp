@@ -1,9 +1,9 @@
-#include "venues/coinbase/json_text.hpp"
+#include "venues/codec_support/json_text.hpp"
 
 #include <bit>
 #include <cstring>
 
-namespace nzeza::venues::coinbase {
+namespace nzeza::venues::json_text {
 namespace {
 
 // Eight ASCII digits at `p` as a number (SWAR, little-endian), false when any is not a digit.
@@ -128,4 +128,4 @@ bool parse_decimal(simdjson::ondemand::value value, Decimal& out) noexcept {
   return parse_plain_decimal(text, out);
 }
 
-}  // namespace nzeza::venues::coinbase
+}  // namespace nzeza::venues::json_text

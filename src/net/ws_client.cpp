@@ -265,6 +265,7 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
   bool idle_hit = false;
   bool useful = false;
   bool subscribed = false;
+  std::string planned;  // non-empty: the current connection is being closed for a reconnect
   std::size_t subscriptions_pending = 0;
   Timestamp last_receive;
 
@@ -282,6 +283,7 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
   MessageCallback message_cb;
   SubscribeCallback subscribe_cb;
   ErrorCallback error_cb;
+  ControlCallback control_cb;
 
   std::weak_ptr<void> weak() { return std::weak_ptr<void>(shared_from_this()); }
 
@@ -477,10 +479,12 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
         }
         t->on_control([this](bool pong) {
           last_receive = clock.now();
-          if (pong) {
+          {
             std::lock_guard lock(stats_mu);
-            ++stats.pongs_received;
+            ++(pong ? stats.pongs_received : stats.pings_received);
           }
+          std::lock_guard lock(callbacks_mu);
+          if (!detached && control_cb) control_cb(pong);
         });
         policy.connected();
         std::vector<std::string> frames;
@@ -503,8 +507,21 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
         transport.reset();
         clear_outgoing();
         if (stopping) break;
-        report(why);
-        next = policy.disconnected("disconnected: " + why.message);
+        if (!planned.empty()) {
+          // Planned: not a failure, and no backoff wait.
+          next = policy.disconnected("planned reconnect: " + planned);
+          planned.clear();
+          {
+            std::lock_guard lock(stats_mu);
+            ++stats.planned_reconnects;
+          }
+          if (policy.connect_now().ok()) {
+            next = ReconnectAction{ReconnectActionKind::connect_now, clock.now(), "planned"};
+          }
+        } else {
+          report(why);
+          next = policy.disconnected("disconnected: " + why.message);
+        }
       }
       if (!config.reconnect) break;
       if (!co_await wait_for_turn(std::move(next))) break;
@@ -601,6 +618,11 @@ void WsClient::on_message(MessageCallback callback) {
   impl_->message_cb = std::move(callback);
 }
 
+void WsClient::on_control(ControlCallback callback) {
+  std::lock_guard lock(impl_->callbacks_mu);
+  impl_->control_cb = std::move(callback);
+}
+
 void WsClient::on_subscribe(SubscribeCallback callback) {
   std::lock_guard lock(impl_->callbacks_mu);
   impl_->subscribe_cb = std::move(callback);
@@ -679,6 +701,24 @@ Status WsClient::connect_now() {
     Status granted = impl.policy.connect_now();
     if (!granted.ok()) return refused(impl, granted.error());
     if (impl.sleeping) impl.wake.cancel();
+    return {};
+  });
+}
+
+Status WsClient::reconnect(std::string reason) {
+  return impl_->on_loop([&]() -> Status {
+    Impl& impl = *impl_;
+    if (!impl.running.load() || impl.stopping || !impl.transport || impl.connecting) {
+      return fail(ErrorCode::invalid_state,
+                  impl.name + ": reconnect needs a connection (state " +
+                      std::string(to_string(impl.policy.status().state())) + ")");
+    }
+    if (!impl.planned.empty()) return {};  // already closing for a reconnect
+    impl.planned = reason.empty() ? std::string("requested") : std::move(reason);
+    impl.close_alarm.arm(impl.config.close_timeout, impl.weak(), [&impl] {
+      if (impl.transport) impl.transport->abort();
+    });
+    impl.enqueue(Outgoing{Outgoing::Kind::close, {}, false});
     return {};
   });
 }

@@ -72,8 +72,10 @@ struct WsClientStats {
   std::uint64_t bytes_received = 0;
   std::uint64_t messages_sent = 0;   // data frames written (subscriptions included)
   std::uint64_t pongs_received = 0;  // answers to client pings
-  Duration last_retry_delay{0};      // the last backoff (or circuit) wait chosen
-  std::string last_error;            // text of the last failure or disconnect
+  std::uint64_t pings_received = 0;  // the server's pings (answered)
+  std::uint64_t planned_reconnects = 0;
+  Duration last_retry_delay{0};  // the last backoff (or circuit) wait chosen
+  std::string last_error;        // text of the last failure or disconnect
 };
 
 class WsClient {
@@ -83,6 +85,9 @@ class WsClient {
   using SubscribeCallback = std::function<std::vector<std::string>()>;
   // Each failed attempt or lost connection, with its typed error.
   using ErrorCallback = std::function<void(const Error& error)>;
+  // Each ping or pong frame received (`pong` tells them apart): a server's pings are its
+  // heartbeat (Binance every 20 s, dYdX every 30 s); they are answered automatically.
+  using ControlCallback = std::function<void(bool pong)>;
 
   // Configuration errors (bad URL, unreadable CA file) surface from start().
   WsClient(NetContext& net, Clock& clock, WsClientConfig config);
@@ -93,6 +98,7 @@ class WsClient {
   void on_message(MessageCallback callback);
   void on_subscribe(SubscribeCallback callback);
   void on_error(ErrorCallback callback);
+  void on_control(ControlCallback callback);
   // Status transitions (CONNECTING, CONNECTED, ...), delivered in order.
   SubscriptionId on_status(ConnectionStatus::Callback callback);
 
@@ -104,6 +110,11 @@ class WsClient {
   // Explicit connect: when waiting between attempts, tries now. circuit_open while the circuit is
   // open; invalid_state when already connected or connecting (no second connection).
   Status connect_now();
+  // Planned reconnect (Binance's 24-hour cut, a `serverShutdown` notice, a book that needs a
+  // fresh snapshot): closes the current connection with a close handshake (bounded by
+  // close_timeout) and connects again at once, replaying the subscriptions. Not a failure: the
+  // breaker and the backoff are untouched. invalid_state when not CONNECTED.
+  Status reconnect(std::string reason);
   // Queues a text frame. invalid_state when not CONNECTED; unavailable when the send queue
   // already holds max_send_queue_bytes (the peer reads too slowly).
   Status send(std::string text);

@@ -3,6 +3,7 @@
 // on a ManualClock, and the tests only wait (with a real-time guard) for socket events.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -452,6 +453,49 @@ TEST_F(WsClientTest, answers_server_pings_with_pongs) {
   ASSERT_TRUE(client.start().ok());
   ASSERT_TRUE(wait_until([&] { return server.pongs() == 1; }));
   EXPECT_EQ(client.state(), ConnectionState::connected);
+}
+
+TEST_F(WsClientTest, server_pings_reach_the_control_callback_and_count_as_receipt) {
+  WsServer server;
+  server.on_connect([](WsSession& s) {
+    s.send("hi");
+    s.ping();
+    s.ping();
+  });
+  WsClient client(net_, clock_, config_for(server.url()));
+  std::atomic<int> pings{0};
+  client.on_control([&](bool pong) {
+    if (!pong) ++pings;
+  });
+  ASSERT_TRUE(client.start().ok());
+  ASSERT_TRUE(wait_until([&] { return pings.load() == 2 && server.pongs() == 2; }));
+  EXPECT_EQ(client.stats().pings_received, 2u);
+}
+
+TEST_F(WsClientTest, planned_reconnect_closes_cleanly_and_resubscribes_without_backoff) {
+  WsServer server;
+  server.on_message([](WsSession& s, const std::string& m) { s.send("ack:" + m); });
+  WsClient client(net_, clock_, config_for(server.url()));
+  Recorder rec;
+  rec.attach(client);
+  client.on_subscribe([] { return std::vector<std::string>{"sub-a"}; });
+  ASSERT_TRUE(client.start().ok());
+  ASSERT_TRUE(wait_until([&] { return rec.messages().size() == 1; }));
+  ASSERT_TRUE(client.reconnect("24-hour cut").ok());
+  // No clock advance: the new connection starts at once.
+  ASSERT_TRUE(wait_until([&] { return rec.messages().size() == 2; }));
+  EXPECT_EQ(server.handshakes(), 2u);
+  EXPECT_EQ(server.messages(), (std::vector<std::string>{"sub-a", "sub-a"}));
+  EXPECT_EQ(server.close_codes(), (std::vector<std::uint16_t>{1000}));
+  EXPECT_EQ(rec.error_count(), 0u);
+  EXPECT_EQ(client.stats().planned_reconnects, 1u);
+  EXPECT_EQ(client.circuit(), CircuitState::closed);
+  ASSERT_TRUE(wait_until([&] { return client.state() == ConnectionState::connected; }));
+}
+
+TEST_F(WsClientTest, planned_reconnect_is_refused_when_not_connected) {
+  WsClient client(net_, clock_, config_for("ws://127.0.0.1:" + std::to_string(closed_port())));
+  EXPECT_EQ(client.reconnect("x").error().code, ErrorCode::invalid_state);
 }
 
 TEST_F(WsClientTest, client_pings_keep_a_quiet_connection_alive_past_the_idle_timeout) {

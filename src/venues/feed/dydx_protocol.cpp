@@ -1,0 +1,86 @@
+// dYdX v4 indexer: v4_orderbook and v4_trades per market (32 per channel per connection: the
+// session pools connections); a message_id gap or a crossed book resubscribes that book.
+#include <optional>
+
+#include "venues/dydx/codec.hpp"
+#include "venues/feed/protocols.hpp"
+
+namespace nzeza::venues::feed {
+namespace {
+
+class DydxProtocol final : public FeedProtocol {
+ public:
+  explicit DydxProtocol(const InstrumentRegistry& registry) {
+    auto codec = dydx::DydxCodec::create(registry);
+    if (codec.ok()) {
+      codec_.emplace(std::move(codec).value());
+    } else {
+      error_ = codec.error();
+    }
+  }
+
+  Result<std::vector<std::string>> on_connected(
+      std::span<const InstrumentId> instruments) override {
+    if (!codec_) return error_;
+    codec_->on_reconnect();
+    std::vector<std::string> frames;
+    for (auto channel : {dydx::Channel::orderbook, dydx::Channel::trades}) {
+      for (InstrumentId id : instruments) {
+        auto msg = codec_->subscribe_message(channel, id);
+        if (!msg.ok()) return msg.error();
+        frames.push_back(std::move(msg).value());
+      }
+    }
+    return frames;
+  }
+
+  FrameOutcome on_frame(std::string_view frame, Timestamp now, MarketEventSink& sink) override {
+    FrameOutcome out;
+    auto r = codec_->decode_unpadded(frame, now, sink);
+    if (!r.ok()) {
+      out.kind = FrameClass::rejected;
+      out.error = r.error();
+      return out;
+    }
+    switch (r->kind) {
+      case dydx::FrameKind::market_data:
+        out.kind = FrameClass::data;
+        break;
+      case dydx::FrameKind::connected:
+      case dydx::FrameKind::unsubscribed:
+        out.kind = FrameClass::control;
+        break;
+      case dydx::FrameKind::venue_error:
+        out.kind = FrameClass::control;
+        out.venue_error = codec_->last_venue_error();
+        break;
+      case dydx::FrameKind::ignored:
+        out.kind = FrameClass::ignored;
+        break;
+    }
+    if (r->resyncs > 0) {
+      out.resyncs = r->resyncs;
+      for (InstrumentId id : codec_->books_needing_resync()) {
+        auto unsub = codec_->unsubscribe_message(dydx::Channel::orderbook, id);
+        auto sub = codec_->subscribe_message(dydx::Channel::orderbook, id);
+        if (unsub.ok() && sub.ok()) {
+          out.send.push_back(std::move(unsub).value());
+          out.send.push_back(std::move(sub).value());
+        }
+      }
+    }
+    return out;
+  }
+
+ private:
+  std::optional<dydx::DydxCodec> codec_;
+  Error error_;
+};
+
+}  // namespace
+
+std::unique_ptr<FeedProtocol> make_dydx_protocol(const InstrumentRegistry& registry) {
+  return std::make_unique<DydxProtocol>(registry);
+}
+
+}  // namespace nzeza::venues::feed

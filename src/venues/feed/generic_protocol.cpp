@@ -1,0 +1,59 @@
+// The seed's own price feed: {"action":"subscribe","symbols":[...]}, then price and heartbeat
+// messages.
+#include "venues/feed/protocols.hpp"
+#include "venues/generic/codec.hpp"
+
+namespace nzeza::venues::feed {
+namespace {
+
+class GenericProtocol final : public FeedProtocol {
+ public:
+  explicit GenericProtocol(const InstrumentRegistry& registry)
+      : registry_(registry), codec_(registry) {}
+
+  Result<std::vector<std::string>> on_connected(
+      std::span<const InstrumentId> instruments) override {
+    std::vector<std::string> symbols;
+    for (InstrumentId id : instruments) {
+      const Instrument* inst = registry_.get(id);
+      if (inst == nullptr) return Error{ErrorCode::not_found, "generic feed: unknown instrument"};
+      symbols.push_back(inst->ws_symbol.empty() ? inst->venue_symbol : inst->ws_symbol);
+    }
+    return std::vector<std::string>{generic::GenericCodec::subscribe(symbols)};
+  }
+
+  FrameOutcome on_frame(std::string_view frame, Timestamp now, MarketEventSink& sink) override {
+    FrameOutcome out;
+    auto r = codec_.decode(frame, now, sink);
+    if (!r.ok()) {
+      out.kind = FrameClass::rejected;
+      out.error = r.error();
+      return out;
+    }
+    switch (r->kind) {
+      case generic::FrameKind::price:
+        out.kind = FrameClass::data;
+        break;
+      case generic::FrameKind::heartbeat:
+        out.kind = FrameClass::heartbeat;
+        break;
+      case generic::FrameKind::unknown_symbol:
+      case generic::FrameKind::unknown_type:
+        out.kind = FrameClass::ignored;
+        break;
+    }
+    return out;
+  }
+
+ private:
+  const InstrumentRegistry& registry_;
+  generic::GenericCodec codec_;
+};
+
+}  // namespace
+
+std::unique_ptr<FeedProtocol> make_generic_protocol(const InstrumentRegistry& registry) {
+  return std::make_unique<GenericProtocol>(registry);
+}
+
+}  // namespace nzeza::venues::feed

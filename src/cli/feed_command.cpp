@@ -1,0 +1,248 @@
+#include "cli/feed_command.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <csignal>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "app/market_data_instruments.hpp"
+#include "core/clock.hpp"
+#include "core/instrument.hpp"
+#include "net/http_client.hpp"
+#include "net/net_context.hpp"
+#include "venues/feed/feed_session.hpp"
+#include "venues/feed/protocols.hpp"
+
+namespace nzeza::cli {
+namespace {
+
+std::atomic<bool> g_feed_stop{false};
+extern "C" void on_feed_signal(int /*signal*/) {
+  g_feed_stop.store(true);
+}
+
+struct FeedCliOptions {
+  std::string venue;
+  std::vector<std::string> symbols;
+  std::string url;
+  std::string rest_url;
+  std::string ca_file;
+  std::uint64_t count = 0;  // 0 = until Ctrl-C
+  bool json = false;
+  double stale_s = 0;  // 0 = the venue's default
+};
+
+// JSON string with the few escapes a symbol or reason can need.
+std::string quoted(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+// Prints each event as one line; counts market-data events; wakes main at --count.
+class PrintingSink final : public MarketEventSink {
+ public:
+  PrintingSink(const InstrumentRegistry& registry, bool json, std::uint64_t count)
+      : registry_(registry), json_(json), count_(count) {}
+
+  void on_event(const MarketEvent& e) override {
+    const Instrument* inst = registry_.get(e.instrument);
+    const std::string symbol = inst != nullptr ? inst->canonical : "?";
+    const std::string venue_symbol = inst != nullptr ? inst->venue_symbol : "?";
+    std::ostringstream line;
+    if (json_) {
+      line << "{\"time\":" << quoted(e.receive_time.to_iso8601())
+           << ",\"venue\":" << quoted(to_string(e.venue)) << ",\"symbol\":" << quoted(symbol)
+           << ",\"venue_symbol\":" << quoted(venue_symbol);
+      if (e.has_venue_time()) line << ",\"venue_time\":" << quoted(e.venue_time.to_iso8601());
+    } else {
+      line << e.receive_time.to_iso8601() << ' ' << to_string(e.venue) << ' ' << symbol << ' ';
+    }
+    bool market_data = true;
+    std::visit(
+        [&](const auto& body) {
+          using T = std::decay_t<decltype(body)>;
+          if constexpr (std::is_same_v<T, Quote>) {
+            if (json_) {
+              line << ",\"type\":\"quote\",\"bid\":" << quoted(body.bid.to_string())
+                   << ",\"bid_size\":" << quoted(body.bid_size.to_string())
+                   << ",\"ask\":" << quoted(body.ask.to_string())
+                   << ",\"ask_size\":" << quoted(body.ask_size.to_string());
+            } else {
+              line << "quote bid " << body.bid.to_string() << " x " << body.bid_size.to_string()
+                   << " ask " << body.ask.to_string() << " x " << body.ask_size.to_string();
+            }
+          } else if constexpr (std::is_same_v<T, Trade>) {
+            if (json_) {
+              line << ",\"type\":\"trade\",\"price\":" << quoted(body.price.to_string())
+                   << ",\"size\":" << quoted(body.size.to_string())
+                   << ",\"aggressor\":" << quoted(to_string(body.aggressor))
+                   << ",\"trade_id\":" << quoted(body.trade_id.view());
+            } else {
+              line << "trade " << to_string(body.aggressor) << ' ' << body.size.to_string() << " @ "
+                   << body.price.to_string() << " id " << body.trade_id.view();
+            }
+          } else if constexpr (std::is_same_v<T, BookChange>) {
+            if (json_) {
+              line << ",\"type\":\"book\",\"side\":"
+                   << quoted(body.side == Side::buy ? "bid" : "ask")
+                   << ",\"price\":" << quoted(body.price.to_string())
+                   << ",\"size\":" << quoted(body.size.to_string())
+                   << ",\"sequence\":" << body.sequence
+                   << ",\"snapshot\":" << (body.snapshot ? "true" : "false")
+                   << ",\"reset\":" << (body.reset ? "true" : "false")
+                   << ",\"last\":" << (body.last ? "true" : "false");
+            } else {
+              line << "book " << (body.side == Side::buy ? "bid " : "ask ")
+                   << body.price.to_string() << ' ' << body.size.to_string();
+              if (body.snapshot) line << " snapshot";
+              if (body.reset) line << " reset";
+              if (body.sequence != 0) line << " seq " << body.sequence;
+            }
+          } else {
+            market_data = false;
+            if (json_) {
+              line << ",\"type\":\"status\",\"state\":" << quoted(to_string(body.state));
+            } else {
+              line << "status " << to_string(body.state);
+            }
+          }
+        },
+        e.body);
+    if (json_) line << '}';
+    line << '\n';
+    std::cout << line.str() << std::flush;
+    if (market_data && count_ > 0) {
+      std::lock_guard lock(mu_);
+      if (++seen_ >= count_) {
+        done_ = true;
+        cv_.notify_all();
+      }
+    }
+  }
+
+  // Waits until --count events were printed or Ctrl-C; polls the signal flag.
+  void wait() {
+    std::unique_lock lock(mu_);
+    while (!done_ && !g_feed_stop.load()) {
+      cv_.wait_for(lock, std::chrono::milliseconds(50));
+    }
+  }
+  [[nodiscard]] std::uint64_t seen() const {
+    std::lock_guard lock(mu_);
+    return seen_;
+  }
+
+ private:
+  const InstrumentRegistry& registry_;
+  bool json_;
+  std::uint64_t count_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::uint64_t seen_ = 0;
+  bool done_ = false;
+};
+
+int fail(const std::string& message) {
+  std::cerr << "nzeza feed: " << message << std::endl;
+  return 2;
+}
+
+int run_feed(const FeedCliOptions& opt) {
+  const auto venue = parse_venue(opt.venue);
+  if (!venue || *venue == Venue::paper) {
+    return fail("unknown venue '" + opt.venue +
+                "' (binance, coinbase, kraken, hyperliquid, dydx or generic)");
+  }
+  if (opt.symbols.empty()) return fail("--symbols needs at least one symbol");
+  InstrumentRegistry registry;
+  std::vector<InstrumentId> ids;
+  for (const auto& s : opt.symbols) {
+    auto inst = app::market_data_instrument(*venue, s);
+    if (!inst.ok()) return fail(inst.error().message);
+    auto id = registry.add(std::move(inst).value());
+    if (!id.ok()) return fail("symbol '" + s + "': " + id.error().message);
+    ids.push_back(*id);
+  }
+  auto factory = venues::feed::protocol_factory(*venue, registry);
+  if (!factory.ok()) return fail(factory.error().message);
+
+  venues::feed::FeedOptions options;
+  options.venue = *venue;
+  options.instruments = ids;
+  options.url = opt.url;
+  options.rules = venues::feed::default_rules(*venue);
+  if (opt.stale_s > 0) {
+    options.rules.stale_after =
+        std::chrono::duration_cast<Duration>(std::chrono::duration<double>(opt.stale_s));
+  }
+  if (options.url.empty() && options.rules.default_url.empty()) {
+    return fail("--url is required for venue " + opt.venue);
+  }
+  options.rest_url = opt.rest_url;
+  if (*venue == Venue::binance && options.rest_url.empty()) {
+    options.rest_url = "https://api.binance.com";
+  }
+  if (!opt.ca_file.empty()) options.tls.extra_ca_file = opt.ca_file;
+
+  SystemClock clock;
+  net::NetContext net;
+  net.start();
+  net::HttpClientConfig http_cfg;
+  http_cfg.tls = options.tls;
+  net::HttpClient http(net, clock, http_cfg);
+  PrintingSink sink(registry, opt.json, opt.count);
+  venues::feed::FeedSession session(net, clock, registry, options, std::move(factory).value(), sink,
+                                    &http);
+  session.on_error([](const Error& e) { std::cerr << "error: " << e.message << std::endl; });
+  std::signal(SIGINT, on_feed_signal);
+  std::signal(SIGTERM, on_feed_signal);
+  if (Status st = session.start(); !st.ok()) return fail(st.error().message);
+  sink.wait();
+  session.stop();
+  const auto stats = session.stats();
+  std::cerr << "nzeza feed: " << sink.seen() << " events, " << stats.frames << " frames, "
+            << stats.rejected << " rejected, " << stats.ignored << " ignored, " << stats.resyncs
+            << " resyncs, " << stats.connects << " connects, max skew " << stats.max_skew_ms
+            << " ms" << std::endl;
+  net.stop();
+  return 0;
+}
+
+}  // namespace
+
+void add_feed_command(CLI::App& app, int& exit_code) {
+  auto opt = std::make_shared<FeedCliOptions>();
+  auto* cmd = app.add_subcommand("feed", "Stream one venue's normalised market data");
+  cmd->add_option("--venue", opt->venue, "binance, coinbase, kraken, hyperliquid, dydx or generic")
+      ->required();
+  cmd->add_option("--symbols", opt->symbols, "Venue symbols, comma-separated (BTCUSDT, BTC-USD...)")
+      ->delimiter(',')
+      ->required();
+  cmd->add_option("--url", opt->url, "WebSocket URL (default: the venue's production feed)");
+  cmd->add_option("--rest-url", opt->rest_url,
+                  "REST base for book snapshots (Binance; default https://api.binance.com)");
+  cmd->add_option("--ca-file", opt->ca_file, "Extra CA bundle (PEM) to trust")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--count", opt->count, "Stop after N market-data events (0 = until Ctrl-C)");
+  cmd->add_flag("--json", opt->json, "JSON lines, decimals as exact strings");
+  cmd->add_option("--stale-s", opt->stale_s, "Seconds without data before a symbol is STALE")
+      ->check(CLI::NonNegativeNumber);
+  cmd->callback([opt, &exit_code] { exit_code = run_feed(*opt); });
+}
+
+}  // namespace nzeza::cli

@@ -1,0 +1,127 @@
+#pragma once
+// KrakenClient: the order port (venue_client.hpp) for Kraken spot over its REST API
+// (exchanges.md §2.2-2.4), plus the v2 `executions` private stream (private_stream.hpp).
+//
+// Requests:
+//   private  POST /0/private/<Method>, form body "nonce=<n>&...", headers API-Key, API-Sign
+//            (sign.hpp). Kraken refuses a nonce not above the last one it saw for the key, so this
+//            client sends ONE private request at a time (a FIFO lane): the nonce order is the
+//            arrival order even when keep-alive connections race. The lane advances when the
+//            answer (or the timeout) arrives.
+//   public   GET /0/public/AssetPairs, /0/public/Time.
+// Kraken answers HTTP 200 with {"error":["EOrder:Insufficient funds"],"result":{}}: every
+// error string is mapped by its prefix (kraken_error_code) and kept verbatim in
+// Error::venue_code (the "Category:Message" prefix before any further ':' detail) and
+// Error::venue_text (the whole string).
+//
+// No order twice: AddOrder carries cl_ord_id (the OrderSpec's client id) and `deadline` =
+// now + deadline_window (RFC 3339): the engine refuses the request after that moment, so
+// request_validity().window == deadline_window. A timeout is ErrorCode::timeout (unknown).
+//
+// Invalid nonce (EAPI:Invalid nonce: the key was used with a larger nonce elsewhere, or the
+// clock stepped): Kraken checks the nonce before anything reaches the engine, so nothing was
+// executed. The client raises its nonce floor to max(last, now_ms) + nonce_resync_step_ms and
+// re-signs and resends the same request once (same cl_ord_id); a second refusal is
+// auth_failed with the venue's text.
+//
+// Rate limits (RateLimiter, exchanges.md §2.4): the REST private counter (bucket REST_PRIVATE,
+// capacity rest_counter_max, decay rest_counter_decay/s; most calls cost 1, TradesHistory 2;
+// AddOrder/CancelOrder do not count there); the trading counter per pair (bucket TRADING,
+// capacity trading_counter_max, decay 1/s; place 1, cancel 8/6/5/4/2/1/0 by the order's age,
+// unknown age = 8); public calls (bucket PUBLIC, 1/s, burst public_burst). "EAPI:Rate limit
+// exceeded" fills the REST counter (on_server_usage), "EService:Throttled: <unix time>" holds
+// every request until then (on_retry_after), HTTP 429 with Retry-After likewise.
+//
+// Threading: all methods thread-safe; callbacks run on the NetContext's thread (or the clock's
+// timer thread after a rate-limit wait, or inside the call for refusals decided before
+// sending). Destroying the client completes pending calls with ErrorCode::cancelled.
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/instrument.hpp"
+#include "net/http_client.hpp"
+#include "net/net_context.hpp"
+#include "net/rate_limiter.hpp"
+#include "venues/kraken/sign.hpp"
+#include "venues/venue_client.hpp"
+
+namespace nzeza::venues::kraken {
+
+inline constexpr std::string_view kDefaultRestUrl = "https://api.kraken.com";
+inline constexpr std::string_view kDefaultPrivateWsUrl = "wss://ws-auth.kraken.com/v2";
+
+struct KrakenClientConfig {
+  std::string base_url = std::string(kDefaultRestUrl);
+  // Private v2 WebSocket (executions); empty: ws[s]:// on base_url's host with path /v2 when
+  // base_url is a local simulator, else kDefaultPrivateWsUrl.
+  std::string ws_url;
+  net::TlsConfig tls;
+  Duration request_timeout = 10s;
+  Duration deadline_window = 10s;    // AddOrder deadline = now + this (Kraken: 500 ms .. 60 s)
+  Duration query_lag = 1s;           // how long QueryOrders may lag the engine
+  std::vector<std::string> symbols;  // load_instruments answers these only (all when empty)
+  // Rate limits (Starter tier figures).
+  double rest_counter_max = 15;
+  double rest_counter_decay = 0.33;
+  double trading_counter_max = 60;
+  double trading_counter_decay = 1.0;
+  double public_burst = 10;
+  double public_rate = 1.0;
+  Duration max_rate_wait = 10s;
+  std::uint64_t nonce_resync_step_ms = 1000;
+  std::size_t fills_max_pages = 20;  // TradesHistory pages of 50 per fills_since call
+};
+
+// The ErrorCode of a Kraken error string ("EOrder:Insufficient funds" → insufficient_balance).
+[[nodiscard]] ErrorCode kraken_error_code(std::string_view error) noexcept;
+// "XXBT" → "BTC", "ZUSD" → "USD", "XDG" → "DOGE", "USDT" → "USDT" (unchanged when unknown).
+[[nodiscard]] std::string normalize_asset(std::string_view kraken_asset);
+
+class KrakenPrivateStream;
+
+class KrakenClient final : public VenueClient {
+ public:
+  // `net`, `clock` and `registry` must outlive the client; `signer` is shared per API key.
+  KrakenClient(net::NetContext& net, Clock& clock, const InstrumentRegistry& registry,
+               std::shared_ptr<KrakenKeySigner> signer, KrakenClientConfig config = {});
+  ~KrakenClient() override;
+  KrakenClient(const KrakenClient&) = delete;
+  KrakenClient& operator=(const KrakenClient&) = delete;
+
+  [[nodiscard]] Venue venue() const noexcept override { return Venue::kraken; }
+  [[nodiscard]] VenueCapabilities capabilities() const noexcept override;
+  [[nodiscard]] RequestValidity request_validity() const noexcept override;
+
+  void place(const domain::OrderSpec& order, Callback<PlaceAck> done) override;
+  void cancel(const OrderRef& order, Callback<CancelAck> done) override;
+  void cancel_all(std::optional<InstrumentId> instrument, Callback<CancelAllAck> done) override;
+  void set_dead_man_switch(Duration timeout, Callback<Timestamp> done) override;
+  void order_status(const OrderRef& order, Callback<VenueOrder> done) override;
+  void open_orders(std::optional<InstrumentId> instrument,
+                   Callback<std::vector<VenueOrder>> done) override;
+  void fills_since(Timestamp since, std::optional<InstrumentId> instrument,
+                   Callback<std::vector<domain::Fill>> done) override;
+  void balances(Callback<std::vector<domain::Balance>> done) override;
+  void load_instruments(Callback<std::vector<Instrument>> done) override;
+  void server_time(Callback<Timestamp> done) override;
+  [[nodiscard]] PrivateStream* private_stream() noexcept override;
+
+  // GetWebSocketsToken: a short-lived token for the private WebSocket.
+  void websockets_token(Callback<std::string> done);
+  // The limiter (tests and the operator's status page read it).
+  [[nodiscard]] net::RateLimiter& rest_limiter() noexcept;
+
+  struct Core;
+
+ private:
+  std::shared_ptr<Core> core_;
+  std::unique_ptr<KrakenPrivateStream> stream_;
+};
+
+}  // namespace nzeza::venues::kraken

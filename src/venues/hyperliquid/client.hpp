@@ -1,0 +1,124 @@
+#pragma once
+// HyperliquidClient: the VenueClient for Hyperliquid perpetuals over its REST API
+// (POST /exchange for signed actions, POST /info for reads), on net::HttpClient.
+//
+// Orders
+//   limit GTC / IOC / post-only (Alo); stop, take_profit (trigger, market on trigger: the limit
+//   price is the trigger price moved 5% against us, the SDK's slippage, rounded adversely to the
+//   price rule) and stop_limit (trigger, limit at the given price); reduce-only; every order
+//   carries its client id as `cloid` ("0x" + 32 hex, ClientIdCodec's Hyperliquid form).
+//   Market orders and FOK do not exist at Hyperliquid: refused before sending (invalid_argument)
+//   — send an IOC limit at a protective price instead. Prices and sizes are sent as given
+//   (round them with the precision guard first): an invalid price gets the venue's per-item
+//   "Price must be divisible by tick size." rejection.
+// Answers
+//   The top-level "status":"err" is a rejection with the venue's text. Under "status":"ok",
+//   each item of response.data.statuses is read on its own: {"error":"..."} is a rejection
+//   (venue_text verbatim, venue_code the docs' error type: "Tick", "PerpMargin"...;
+//   insufficient margin/balance → insufficient_balance), {"resting":{oid}} an open order,
+//   {"filled":{totalSz,avgPx,oid}} a filled order — its fills are then read from
+//   userFillsByTime (real trade ids) and attached to the PlaceAck; if that read fails the ack
+//   still reports the cumulative fill, "waitingForTrigger" an open trigger order.
+// Unknown outcomes and validity
+//   Every action is signed with a strictly increasing ms nonce (Signer::next_nonce) and, unless
+//   disabled, `expiresAfter` = now + expires_after: the venue refuses it after that, so
+//   request_validity().window = expires_after. Without expiresAfter the only bound is the
+//   venue's nonce window (T - 2 days): the window is then 2 days, documented and conservative.
+// Reads
+//   meta → Instruments (perpetuals, canonical "<COIN>-USDC", asset index, szDecimals, price rule
+//   hyperliquid_sigfig, lot 10^-szDecimals, min notional $10); openOrders; orderStatus by oid or
+//   cloid (unknownOid → not_found); userFillsByTime; clearinghouseState → USDC balance (total =
+//   accountValue, available = withdrawable) and positions. Queries use account_address (the
+//   master or sub-account) when set, else the signer's address.
+//   server_time: Hyperliquid has no time endpoint; the HTTP Date header of a cheap info request
+//   (allMids, weight 2) is used — 1 s resolution.
+// Rate limits (docs, rate-limits page): 1200 weight/min per IP (capacity 1200, refill 20/s):
+//   an action weighs 1 (+ floor(n/40) for a batch of n); l2Book/allMids/clearinghouseState/
+//   orderStatus weigh 2; other info requests 20. Per address: an initial buffer of 10000
+//   requests, then 1 per 10 s when no volume is traded (refill 0.1/s: the floor). A 429 holds
+//   every request for Retry-After (10 s when absent). No 418 exists at Hyperliquid.
+// Threading: all calls thread-safe; callbacks run on the NetContext thread or the clock's
+// firing thread (a rate-limit wait), or inside the call for refusals decided before sending.
+// Destroying the client cancels pending calls (they complete with ErrorCode::cancelled).
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/instrument.hpp"
+#include "net/http_client.hpp"
+#include "net/net_context.hpp"
+#include "net/rate_limiter.hpp"
+#include "venues/hyperliquid/signer.hpp"
+#include "venues/venue_client.hpp"
+
+namespace nzeza::venues::hyperliquid {
+
+inline constexpr std::string_view kMainnetUrl = "https://api.hyperliquid.xyz";
+inline constexpr std::string_view kTestnetUrl = "https://api.hyperliquid-testnet.xyz";
+
+struct HyperliquidClientConfig {
+  std::string base_url = std::string(kMainnetUrl);
+  bool mainnet = true;  // phantom agent source "a"; false: "b" (testnet)
+  // The account queried by /info (master or sub-account); empty: the signer's address.
+  std::string account_address;
+  // Trading on behalf of a vault or sub-account: sent as vaultAddress and hashed.
+  std::optional<Address> vault_address;
+  // expiresAfter = now + this on every action; zero disables it (see the header comment).
+  Duration expires_after = 30s;
+  Duration request_timeout = 10s;
+  net::TlsConfig tls;
+  // Coins to answer from load_instruments ("BTC", "ETH"); empty: all.
+  std::vector<std::string> symbols;
+  // How long the order query may lag the matching engine.
+  Duration query_lag = 2s;
+};
+
+// The venue's documented IP and address limits (see the header comment).
+[[nodiscard]] std::vector<net::BucketConfig> default_rate_buckets();
+
+class HyperliquidClient final : public VenueClient {
+ public:
+  // `net`, `clock`, `registry` must outlive the client. The client owns its HTTP client and
+  // rate limiter.
+  HyperliquidClient(net::NetContext& net, Clock& clock, const InstrumentRegistry& registry,
+                    Signer signer, HyperliquidClientConfig config);
+  ~HyperliquidClient() override;
+  HyperliquidClient(const HyperliquidClient&) = delete;
+  HyperliquidClient& operator=(const HyperliquidClient&) = delete;
+
+  [[nodiscard]] Venue venue() const noexcept override { return Venue::hyperliquid; }
+  [[nodiscard]] VenueCapabilities capabilities() const noexcept override;
+  [[nodiscard]] RequestValidity request_validity() const noexcept override;
+
+  void place(const domain::OrderSpec& order, Callback<PlaceAck> done) override;
+  void cancel(const OrderRef& order, Callback<CancelAck> done) override;
+  void cancel_all(std::optional<InstrumentId> instrument, Callback<CancelAllAck> done) override;
+  void set_dead_man_switch(Duration timeout, Callback<Timestamp> done) override;
+  void order_status(const OrderRef& order, Callback<VenueOrder> done) override;
+  void open_orders(std::optional<InstrumentId> instrument,
+                   Callback<std::vector<VenueOrder>> done) override;
+  void fills_since(Timestamp since, std::optional<InstrumentId> instrument,
+                   Callback<std::vector<domain::Fill>> done) override;
+  void balances(Callback<std::vector<domain::Balance>> done) override;
+  void positions(Callback<std::vector<VenuePosition>> done) override;
+  void load_instruments(Callback<std::vector<Instrument>> done) override;
+  void server_time(Callback<Timestamp> done) override;
+
+  [[nodiscard]] const std::string& user_address() const noexcept { return user_; }
+  [[nodiscard]] std::string signer_address() const { return signer_->address_hex(); }
+  [[nodiscard]] net::RateLimiter& rate_limiter() noexcept { return *limiter_; }
+  [[nodiscard]] std::uint64_t last_nonce() const noexcept { return signer_->last_nonce(); }
+
+  struct State;
+
+ private:
+  std::shared_ptr<State> state_;
+  std::string user_;
+  std::unique_ptr<Signer> signer_;
+  std::unique_ptr<net::RateLimiter> limiter_;
+};
+
+}  // namespace nzeza::venues::hyperliquid

@@ -1,0 +1,52 @@
+#include "venues/hyperliquid/factory.hpp"
+
+#include <algorithm>
+
+#include "venues/credentials.hpp"
+#include "venues/hyperliquid/client.hpp"
+
+namespace nzeza::venues::hyperliquid {
+
+Result<std::unique_ptr<VenueClient>> make_client(const ClientOptions& options,
+                                                 const ClientDeps& deps) {
+  if (deps.net == nullptr || deps.clock == nullptr || deps.registry == nullptr) {
+    return Error(ErrorCode::invalid_argument,
+                 "hyperliquid make_client: net, clock and registry are required");
+  }
+  auto creds = Credentials::load("hyperliquid", {"private_key"},
+                                 {"account_address", "vault_address"}, options.credentials);
+  if (!creds) return creds.error();
+  auto key = creds->get("private_key");
+  if (!key) return key.error();
+  auto signer = Signer::from_private_key(*key);
+  if (!signer) return signer.error();
+
+  HyperliquidClientConfig config;
+  config.base_url = options.base_url.empty() ? std::string(kMainnetUrl) : options.base_url;
+  while (!config.base_url.empty() && config.base_url.back() == '/') config.base_url.pop_back();
+  config.mainnet = config.base_url.find("testnet") == std::string::npos;
+  if (const auto* a = creds->find("account_address"); a != nullptr && !a->empty()) {
+    if (!parse_address(a->reveal())) {
+      return Error(ErrorCode::invalid_argument,
+                   "hyperliquid account_address: expected 0x + 40 hex digits");
+    }
+    config.account_address = std::string(a->reveal());
+  }
+  if (const auto* v = creds->find("vault_address"); v != nullptr && !v->empty()) {
+    auto addr = parse_address(v->reveal());
+    if (!addr) {
+      return Error(ErrorCode::invalid_argument,
+                   "hyperliquid vault_address: expected 0x + 40 hex digits");
+    }
+    config.vault_address = *addr;
+  }
+  if (options.request_timeout.count() > 0) config.request_timeout = options.request_timeout;
+  if (options.ca_file) {
+    config.tls.extra_ca_file = *options.ca_file;
+  }
+  config.symbols = options.symbols;
+  return std::unique_ptr<VenueClient>(std::make_unique<HyperliquidClient>(
+      *deps.net, *deps.clock, *deps.registry, std::move(signer).value(), std::move(config)));
+}
+
+}  // namespace nzeza::venues::hyperliquid

@@ -1,0 +1,734 @@
+#include "sim/hyperliquid/hyperliquid_sim.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <chrono>
+#include <ctime>
+#include <deque>
+#include <set>
+
+#include "sim/hyperliquid/verifier.hpp"
+
+namespace nzeza::sim::hyperliquid {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
+const Decimal kTakerFee = Decimal::from_raw(35'000);  // 0.00035
+const Decimal kMakerFee = Decimal::from_raw(10'000);  // 0.0001
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+std::string http_date(std::int64_t ms) {
+  const std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return buf;
+}
+
+std::optional<std::uint64_t> as_u64(const json::value* v) {
+  if (v == nullptr) return std::nullopt;
+  if (v->is_uint64()) return v->get_uint64();
+  if (v->is_int64() && v->get_int64() >= 0) return static_cast<std::uint64_t>(v->get_int64());
+  return std::nullopt;
+}
+
+std::optional<Decimal> as_dec(const json::value* v) {
+  if (v == nullptr || !v->is_string()) return std::nullopt;
+  auto d = Decimal::parse(std::string_view(v->get_string()));
+  if (!d) return std::nullopt;
+  return *d;
+}
+
+}  // namespace
+
+struct HyperliquidSim::Impl {
+  struct Position {
+    Decimal szi;
+    Decimal entry;
+  };
+  struct Account {
+    Decimal deposit;
+    Decimal fees;
+    std::map<std::string, Position> positions;
+    std::optional<std::int64_t> dead_man;
+  };
+
+  SimOptions options;
+  mutable std::mutex mu;
+  std::vector<SimAsset> assets;
+  std::map<std::string, Account> accounts;                     // lower-case address
+  std::map<std::string, std::string> agents;                   // agent → account
+  std::map<std::string, std::set<std::uint64_t>> used_nonces;  // per signer
+  std::map<std::string, std::vector<SimOrder>> orders;         // per account
+  std::map<std::string, std::vector<SimFill>> fills;           // per account
+  std::deque<SimFault> faults;
+  std::deque<std::string> item_rejections;
+  int unknown_oid = 0;
+  std::uint64_t next_oid = 1000;
+  std::uint64_t next_tid = 500000;
+  std::size_t exchange_requests = 0;
+  std::size_t accepted = 0;
+  std::vector<std::string> refusals;
+  std::string last_signer;
+
+  std::int64_t now() const {
+    if (options.now_ms) return options.now_ms();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+
+  const SimAsset* asset_by_name(const std::string& coin, std::uint32_t* index = nullptr) const {
+    for (std::size_t i = 0; i < assets.size(); ++i) {
+      if (assets[i].name == coin) {
+        if (index != nullptr) *index = static_cast<std::uint32_t>(i);
+        return &assets[i];
+      }
+    }
+    return nullptr;
+  }
+
+  Decimal margin_used(const std::string& account) const {
+    Decimal used;
+    const auto& acct = accounts.at(account);
+    for (const auto& [coin, p] : acct.positions) {
+      used += (p.szi.abs() * p.entry / options.leverage);
+    }
+    if (auto it = orders.find(account); it != orders.end()) {
+      for (const auto& o : it->second) {
+        if (o.status == "open" && !o.reduce_only) used += o.sz * o.limit_px / options.leverage;
+      }
+    }
+    return used;
+  }
+  Decimal account_value(const std::string& account) const {
+    const auto& a = accounts.at(account);
+    return a.deposit - a.fees;
+  }
+  Decimal withdrawable(const std::string& account) const {
+    const Decimal w = account_value(account) - margin_used(account);
+    return w.is_negative() ? Decimal::zero() : w;
+  }
+
+  void apply_fill(const std::string& account, SimOrder& o, Decimal px, Decimal sz, bool crossed) {
+    auto& acct = accounts[account];
+    SimFill f;
+    f.coin = o.coin;
+    f.px = px;
+    f.sz = sz;
+    f.is_buy = o.is_buy;
+    f.time = now();
+    f.oid = o.oid;
+    f.tid = next_tid++;
+    f.crossed = crossed;
+    f.fee = (px * sz * (crossed ? kTakerFee : kMakerFee))
+                .round_to_decimals(6, RoundingMode::nearest_even)
+                .value_or(Decimal::zero());
+    f.cloid = o.cloid;
+    acct.fees += f.fee;
+    auto& pos = acct.positions[o.coin];
+    const Decimal signed_sz = o.is_buy ? sz : -sz;
+    const Decimal next = pos.szi + signed_sz;
+    if (pos.szi.is_zero() || pos.szi.signum() == signed_sz.signum()) {
+      pos.entry = (pos.entry * pos.szi.abs() + px * sz) / (pos.szi.abs() + sz);
+    } else if (next.signum() != pos.szi.signum() && !next.is_zero()) {
+      pos.entry = px;  // flipped
+    }
+    pos.szi = next;
+    if (pos.szi.is_zero()) acct.positions.erase(o.coin);
+    o.sz -= sz;
+    if (o.sz.is_zero()) {
+      o.status = "filled";
+      o.status_timestamp = f.time;
+    }
+    fills[account].push_back(f);
+  }
+
+  void check_dead_man(const std::string& account) {
+    auto& acct = accounts[account];
+    if (!acct.dead_man || now() < *acct.dead_man) return;
+    for (auto& o : orders[account]) {
+      if (o.status == "open") {
+        o.status = "scheduledCancel";
+        o.status_timestamp = now();
+      }
+    }
+    acct.dead_man.reset();
+  }
+
+  json::value order_item(const std::string& account, const json::value& w) {
+    const auto* o = w.if_object();
+    if (o == nullptr) return json::object{{"error", "Invalid order wire."}};
+    const auto a = as_u64(o->if_contains("a"));
+    const auto px = as_dec(o->if_contains("p"));
+    const auto sz = as_dec(o->if_contains("s"));
+    const auto* b = o->if_contains("b");
+    const auto* r = o->if_contains("r");
+    const auto* t = o->if_contains("t");
+    if (!a || !px || !sz || b == nullptr || !b->is_bool() || r == nullptr || !r->is_bool() ||
+        t == nullptr || !t->is_object()) {
+      return json::object{{"error", "Invalid order wire."}};
+    }
+    if (*a >= assets.size()) return json::object{{"error", "Invalid asset."}};
+    const auto& asset = assets[*a];
+    const std::string sfx = " asset=" + std::to_string(*a);
+    if (!item_rejections.empty()) {
+      auto text = item_rejections.front();
+      item_rejections.pop_front();
+      return json::object{{"error", text}};
+    }
+    SimOrder ord;
+    ord.coin = asset.name;
+    ord.asset = static_cast<std::uint32_t>(*a);
+    ord.is_buy = b->get_bool();
+    ord.limit_px = *px;
+    ord.orig_sz = *sz;
+    ord.sz = *sz;
+    ord.reduce_only = r->get_bool();
+    ord.timestamp = now();
+    ord.status_timestamp = ord.timestamp;
+    if (const auto* c = o->if_contains("c")) {
+      if (!c->is_string()) return json::object{{"error", "Invalid cloid."}};
+      ord.cloid = std::string(c->get_string());
+      for (const auto& existing : orders[account]) {
+        if (existing.cloid == ord.cloid) return json::object{{"error", "Duplicate cloid."}};
+      }
+    }
+    std::string tif;
+    if (const auto* lim = t->get_object().if_contains("limit")) {
+      const auto* tf = lim->is_object() ? lim->get_object().if_contains("tif") : nullptr;
+      if (tf == nullptr || !tf->is_string()) return json::object{{"error", "Invalid tif."}};
+      tif = std::string(tf->get_string());
+      if (tif != "Gtc" && tif != "Ioc" && tif != "Alo") {
+        return json::object{{"error", "Invalid tif."}};
+      }
+    } else if (t->get_object().if_contains("trigger") != nullptr) {
+      ord.trigger = true;
+    } else {
+      return json::object{{"error", "Invalid order type."}};
+    }
+    ord.tif = tif;
+    if (!is_valid_hyperliquid_price(*px, asset.sz_decimals, true)) {
+      return json::object{{"error", "Price must be divisible by tick size." + sfx}};
+    }
+    if (sz->decimal_places() > asset.sz_decimals || !sz->is_positive()) {
+      return json::object{{"error", "Order has invalid size." + sfx}};
+    }
+    if (*px * *sz < Decimal::from_raw(10LL * Decimal::kOne)) {
+      return json::object{{"error", "Order must have minimum value of $10." + sfx}};
+    }
+    if (ord.reduce_only) {
+      const auto& acct = accounts[account];
+      const auto it = acct.positions.find(asset.name);
+      const Decimal szi = it == acct.positions.end() ? Decimal::zero() : it->second.szi;
+      const bool reduces = (ord.is_buy && szi.is_negative() && *sz <= szi.abs()) ||
+                           (!ord.is_buy && szi.is_positive() && *sz <= szi);
+      if (!reduces) {
+        return json::object{{"error", "Reduce only order would increase position." + sfx}};
+      }
+    } else if (*px * *sz / options.leverage > withdrawable(account)) {
+      return json::object{{"error", "Insufficient margin to place order." + sfx}};
+    }
+    ord.oid = next_oid++;
+    ord.status = "open";
+    auto& list = orders[account];
+    if (ord.trigger) {
+      list.push_back(ord);
+      return json::value("waitingForTrigger");
+    }
+    const bool crosses = ord.is_buy ? *px >= asset.mark : *px <= asset.mark;
+    if (crosses && tif == "Alo") {
+      return json::object{{"error", "Post only order would have immediately matched, bbo was " +
+                                        asset.mark.to_string() + "@" + asset.mark.to_string() +
+                                        "." + sfx}};
+    }
+    if (!crosses && tif == "Ioc") {
+      return json::object{
+          {"error", "Order could not immediately match against any resting orders." + sfx}};
+    }
+    list.push_back(ord);
+    auto& stored = list.back();
+    if (crosses) {
+      apply_fill(account, stored, asset.mark, *sz, true);
+      json::object filled;
+      filled["totalSz"] = sz->to_string();
+      filled["avgPx"] = asset.mark.to_string();
+      filled["oid"] = stored.oid;
+      return json::object{{"filled", std::move(filled)}};
+    }
+    json::object resting;
+    resting["oid"] = stored.oid;
+    if (!stored.cloid.empty()) resting["cloid"] = stored.cloid;
+    return json::object{{"resting", std::move(resting)}};
+  }
+
+  SimOrder* find_open(const std::string& account, std::optional<std::uint64_t> oid,
+                      const std::string& cloid) {
+    for (auto& o : orders[account]) {
+      if (o.status != "open") continue;
+      if ((oid && o.oid == *oid) || (!cloid.empty() && o.cloid == cloid)) return &o;
+    }
+    return nullptr;
+  }
+
+  static json::value ok(json::value response) {
+    return json::object{{"status", "ok"}, {"response", std::move(response)}};
+  }
+  json::value err(std::string text) {
+    refusals.push_back(text);
+    return json::object{{"status", "err"}, {"response", std::move(text)}};
+  }
+
+  json::value exchange(const json::value& body) {
+    ++exchange_requests;
+    const auto* o = body.if_object();
+    const auto* action = o != nullptr ? o->if_contains("action") : nullptr;
+    const auto nonce = o != nullptr ? as_u64(o->if_contains("nonce")) : std::nullopt;
+    const auto* sig = o != nullptr ? o->if_contains("signature") : nullptr;
+    if (action == nullptr || !action->is_object() || !nonce || sig == nullptr ||
+        !sig->is_object()) {
+      return err("Invalid request: action, nonce and signature are required.");
+    }
+    RecoverInput in;
+    in.action = action;
+    in.nonce = *nonce;
+    in.mainnet = options.mainnet;
+    const auto& so = sig->get_object();
+    const auto* r = so.if_contains("r");
+    const auto* s = so.if_contains("s");
+    const auto v = as_u64(so.if_contains("v"));
+    if (r == nullptr || !r->is_string() || s == nullptr || !s->is_string() || !v) {
+      return err("Invalid signature.");
+    }
+    in.r = std::string(r->get_string());
+    in.s = std::string(s->get_string());
+    in.v = static_cast<int>(*v);
+    if (const auto* va = o->if_contains("vaultAddress"); va != nullptr && va->is_string()) {
+      in.vault_address = lower(std::string(va->get_string()));
+    }
+    if (const auto* ea = o->if_contains("expiresAfter"); ea != nullptr && !ea->is_null()) {
+      in.expires_after = as_u64(ea);
+      if (!in.expires_after) return err("Invalid expiresAfter.");
+    }
+    const auto rec = recover_l1_signer(in);
+    if (!rec.error.empty()) return err("Invalid signature: " + rec.error);
+    const std::string signer = rec.address;
+    last_signer = signer;
+    std::string account;
+    if (auto it = agents.find(signer); it != agents.end()) {
+      account = it->second;
+    } else if (accounts.count(signer) != 0) {
+      account = signer;
+    } else if (options.auto_register) {
+      accounts[signer].deposit = options.initial_usdc;
+      account = signer;
+    } else {
+      return err("User or API Wallet " + signer + " does not exist.");
+    }
+    if (in.vault_address) {
+      if (accounts.count(*in.vault_address) == 0) {
+        if (!options.auto_register) return err("Vault not registered: " + *in.vault_address);
+        accounts[*in.vault_address].deposit = options.initial_usdc;
+      }
+      account = *in.vault_address;
+    }
+    const std::int64_t t = now();
+    auto& used = used_nonces[signer];
+    if (used.count(*nonce) != 0) {
+      return err("Invalid nonce: duplicate nonce " + std::to_string(*nonce) + " for " + signer);
+    }
+    if (static_cast<std::int64_t>(*nonce) <= t - 2 * kDayMs ||
+        static_cast<std::int64_t>(*nonce) >= t + kDayMs) {
+      return err("Invalid nonce: " + std::to_string(*nonce) + " is outside (T - 2d, T + 1d)");
+    }
+    if (in.expires_after && static_cast<std::int64_t>(*in.expires_after) < t) {
+      return err("Action expired: expiresAfter " + std::to_string(*in.expires_after) +
+                 " is before " + std::to_string(t));
+    }
+    used.insert(*nonce);
+    check_dead_man(account);
+    const auto& a = action->get_object();
+    const auto* type = a.if_contains("type");
+    const std::string kind =
+        type != nullptr && type->is_string() ? std::string(type->get_string()) : std::string();
+    if (kind == "order") {
+      const auto* list = a.if_contains("orders");
+      if (list == nullptr || !list->is_array()) return err("Invalid order action.");
+      json::array statuses;
+      for (const auto& w : list->get_array()) statuses.push_back(order_item(account, w));
+      ++accepted;
+      return ok(json::object{{"type", "order"},
+                             {"data", json::object{{"statuses", std::move(statuses)}}}});
+    }
+    if (kind == "cancel" || kind == "cancelByCloid") {
+      const auto* list = a.if_contains("cancels");
+      if (list == nullptr || !list->is_array()) return err("Invalid cancel action.");
+      json::array statuses;
+      for (const auto& c : list->get_array()) {
+        const auto* co = c.if_object();
+        SimOrder* found = nullptr;
+        if (co != nullptr && kind == "cancel") {
+          found = find_open(account, as_u64(co->if_contains("o")), "");
+        } else if (co != nullptr) {
+          const auto* cl = co->if_contains("cloid");
+          if (cl != nullptr && cl->is_string()) {
+            found = find_open(account, std::nullopt, std::string(cl->get_string()));
+          }
+        }
+        if (found == nullptr) {
+          statuses.push_back(
+              json::object{{"error", "Order was never placed, already canceled, or filled."}});
+        } else {
+          found->status = "canceled";
+          found->status_timestamp = now();
+          statuses.push_back("success");
+        }
+      }
+      ++accepted;
+      return ok(json::object{{"type", "cancel"},
+                             {"data", json::object{{"statuses", std::move(statuses)}}}});
+    }
+    if (kind == "scheduleCancel") {
+      if (const auto* time = a.if_contains("time")) {
+        const auto at = as_u64(time);
+        if (!at) return err("Invalid scheduleCancel time.");
+        if (static_cast<std::int64_t>(*at) < t + 5000) {
+          return err("Scheduled cancel time too early, must be at least 5 seconds from now.");
+        }
+        accounts[account].dead_man = static_cast<std::int64_t>(*at);
+      } else {
+        accounts[account].dead_man.reset();
+      }
+      ++accepted;
+      return ok(json::object{{"type", "default"}});
+    }
+    return err("Unknown action type: " + kind);
+  }
+
+  json::object order_json(const SimOrder& o) const {
+    json::object j;
+    j["coin"] = o.coin;
+    j["side"] = o.is_buy ? "B" : "A";
+    j["limitPx"] = o.limit_px.to_string();
+    j["sz"] = o.sz.to_string();
+    j["oid"] = o.oid;
+    j["timestamp"] = o.timestamp;
+    j["origSz"] = o.orig_sz.to_string();
+    if (!o.cloid.empty()) j["cloid"] = o.cloid;
+    j["reduceOnly"] = o.reduce_only;
+    if (!o.tif.empty()) j["tif"] = o.tif;
+    return j;
+  }
+
+  json::value info(const json::value& body) {
+    const auto* o = body.if_object();
+    const auto* type = o != nullptr ? o->if_contains("type") : nullptr;
+    if (type == nullptr || !type->is_string()) return json::value(nullptr);
+    const std::string kind(type->get_string());
+    std::string user;
+    if (const auto* u = o->if_contains("user"); u != nullptr && u->is_string()) {
+      user = lower(std::string(u->get_string()));
+    }
+    if (!user.empty() && accounts.count(user) != 0) check_dead_man(user);
+    if (kind == "meta") {
+      json::array universe;
+      for (const auto& a : assets) {
+        universe.push_back(json::object{
+            {"name", a.name}, {"szDecimals", a.sz_decimals}, {"maxLeverage", a.max_leverage}});
+      }
+      return json::object{{"universe", std::move(universe)}};
+    }
+    if (kind == "allMids") {
+      json::object mids;
+      for (const auto& a : assets) mids[a.name] = a.mark.to_string();
+      return mids;
+    }
+    if (kind == "openOrders" || kind == "frontendOpenOrders") {
+      json::array out;
+      if (auto it = orders.find(user); it != orders.end()) {
+        for (const auto& ord : it->second) {
+          if (ord.status == "open") out.push_back(order_json(ord));
+        }
+      }
+      return out;
+    }
+    if (kind == "orderStatus") {
+      if (unknown_oid > 0) {
+        --unknown_oid;
+        return json::object{{"status", "unknownOid"}};
+      }
+      const auto* oid_v = o->if_contains("oid");
+      const auto oid = as_u64(oid_v);
+      const std::string cloid =
+          oid_v != nullptr && oid_v->is_string() ? std::string(oid_v->get_string()) : "";
+      if (auto it = orders.find(user); it != orders.end()) {
+        for (const auto& ord : it->second) {
+          if ((oid && ord.oid == *oid) || (!cloid.empty() && ord.cloid == cloid)) {
+            return json::object{{"status", "order"},
+                                {"order", json::object{{"order", order_json(ord)},
+                                                       {"status", ord.status},
+                                                       {"statusTimestamp", ord.status_timestamp}}}};
+          }
+        }
+      }
+      return json::object{{"status", "unknownOid"}};
+    }
+    if (kind == "userFills" || kind == "userFillsByTime") {
+      std::int64_t start = 0;
+      if (const auto* st = o->if_contains("startTime")) {
+        start = static_cast<std::int64_t>(as_u64(st).value_or(0));
+      }
+      json::array out;
+      if (auto it = fills.find(user); it != fills.end()) {
+        for (const auto& f : it->second) {
+          if (kind == "userFillsByTime" && f.time < start) continue;
+          json::object j;
+          j["coin"] = f.coin;
+          j["px"] = f.px.to_string();
+          j["sz"] = f.sz.to_string();
+          j["side"] = f.is_buy ? "B" : "A";
+          j["time"] = f.time;
+          j["startPosition"] = "0";
+          j["dir"] = f.is_buy ? "Open Long" : "Open Short";
+          j["closedPnl"] = "0";
+          j["hash"] = "0x" + std::string(64, '0');
+          j["oid"] = f.oid;
+          j["crossed"] = f.crossed;
+          j["fee"] = f.fee.to_string();
+          j["tid"] = f.tid;
+          j["feeToken"] = "USDC";
+          if (!f.cloid.empty()) j["cloid"] = f.cloid;
+          out.push_back(std::move(j));
+        }
+      }
+      return out;
+    }
+    if (kind == "clearinghouseState") {
+      if (accounts.count(user) == 0) {
+        accounts[user];  // the venue answers an empty account for any address
+      }
+      const Decimal value = account_value(user);
+      const Decimal used = margin_used(user);
+      json::object summary{{"accountValue", value.to_string()},
+                           {"totalNtlPos", "0"},
+                           {"totalRawUsd", value.to_string()},
+                           {"totalMarginUsed", used.to_string()}};
+      json::array positions;
+      for (const auto& [coin, p] : accounts[user].positions) {
+        const SimAsset* a = asset_by_name(coin);
+        const Decimal mark = a != nullptr ? a->mark : p.entry;
+        json::object pos{
+            {"coin", coin},
+            {"szi", p.szi.to_string()},
+            {"leverage", json::object{{"type", "cross"}, {"value", options.leverage.to_int()}}},
+            {"entryPx", p.entry.to_string()},
+            {"positionValue", (p.szi.abs() * mark).to_string()},
+            {"unrealizedPnl", ((mark - p.entry) * p.szi).to_string()},
+            {"returnOnEquity", "0"},
+            {"liquidationPx", nullptr},
+            {"marginUsed", (p.szi.abs() * p.entry / options.leverage).to_string()},
+            {"maxLeverage", a != nullptr ? a->max_leverage : 50}};
+        positions.push_back(json::object{{"type", "oneWay"}, {"position", std::move(pos)}});
+      }
+      return json::object{{"marginSummary", summary},
+                          {"crossMarginSummary", summary},
+                          {"crossMaintenanceMarginUsed", "0"},
+                          {"withdrawable", withdrawable(user).to_string()},
+                          {"assetPositions", std::move(positions)},
+                          {"time", now()}};
+    }
+    return json::value(nullptr);
+  }
+
+  testsupport::HttpReply handle(const testsupport::HttpSeen& seen) {
+    std::lock_guard lock(mu);
+    testsupport::HttpReply reply;
+    reply.headers.push_back({"Content-Type", "application/json"});
+    reply.headers.push_back({"Date", http_date(now())});
+    std::error_code ec;
+    json::value body = json::parse(seen.body, ec);
+    std::string match = seen.target == "/exchange" ? "exchange" : "info";
+    std::string detail;
+    if (!ec && body.is_object()) {
+      const auto& bo = body.get_object();
+      const json::value* t = nullptr;
+      if (match == "info") {
+        t = bo.if_contains("type");
+      } else if (const auto* a = bo.if_contains("action"); a != nullptr && a->is_object()) {
+        t = a->get_object().if_contains("type");
+      }
+      if (t != nullptr && t->is_string()) detail = match + ":" + std::string(t->get_string());
+    }
+    std::optional<SimFault> fault;
+    if (!faults.empty()) {
+      const auto& f = faults.front();
+      if (f.match.empty() || f.match == match || f.match == detail) {
+        fault = f;
+        faults.pop_front();
+      }
+    }
+    if (fault && !fault->process) {
+      auto r = fault->reply;
+      r.headers.push_back({"Date", http_date(now())});
+      return r;
+    }
+    if (seen.method != "POST" || (seen.target != "/exchange" && seen.target != "/info")) {
+      reply.status = 404;
+      reply.body = "Not Found";
+    } else if (ec) {
+      reply.status = 422;
+      reply.body = "Failed to deserialize the JSON body into the target type";
+    } else {
+      const json::value out = match == "exchange" ? exchange(body) : info(body);
+      if (out.is_null()) {
+        reply.status = 422;
+        reply.body = "Failed to deserialize the JSON body into the target type";
+      } else {
+        reply.body = json::serialize(out);
+      }
+    }
+    if (fault) {
+      reply.fault = fault->reply.fault;
+      reply.truncate_at = fault->reply.truncate_at;
+      reply.close = fault->reply.close;
+      if (!fault->reply.body.empty()) {
+        reply.status = fault->reply.status;
+        reply.body = fault->reply.body;
+      }
+    }
+    return reply;
+  }
+};
+
+HyperliquidSim::HyperliquidSim(SimOptions options) : impl_(std::make_shared<Impl>()) {
+  impl_->options = std::move(options);
+  testsupport::HttpServerOptions so;
+  so.tls = impl_->options.tls;
+  server_ = std::make_unique<testsupport::HttpServer>(so);
+  std::weak_ptr<Impl> weak = impl_;
+  server_->on_request([weak](const testsupport::HttpSeen& seen) {
+    if (auto impl = weak.lock()) return impl->handle(seen);
+    testsupport::HttpReply r;
+    r.status = 503;
+    return r;
+  });
+}
+
+HyperliquidSim::~HyperliquidSim() {
+  stop();
+}
+
+std::string HyperliquidSim::base_url() const {
+  auto u = server_->url("/");
+  if (!u.empty() && u.back() == '/') u.pop_back();
+  return u;
+}
+
+void HyperliquidSim::add_asset(SimAsset asset) {
+  std::lock_guard lock(impl_->mu);
+  impl_->assets.push_back(std::move(asset));
+}
+
+void HyperliquidSim::set_mark(const std::string& coin, Decimal mark) {
+  std::lock_guard lock(impl_->mu);
+  for (auto& a : impl_->assets) {
+    if (a.name == coin) a.mark = mark;
+  }
+  for (auto& [account, list] : impl_->orders) {
+    for (auto& o : list) {
+      if (o.status != "open" || o.coin != coin || o.trigger) continue;
+      const bool crosses = o.is_buy ? mark <= o.limit_px : mark >= o.limit_px;
+      if (crosses) impl_->apply_fill(account, o, o.limit_px, o.sz, false);
+    }
+  }
+}
+
+void HyperliquidSim::add_account(const std::string& address, Decimal usdc) {
+  std::lock_guard lock(impl_->mu);
+  impl_->accounts[lower(address)].deposit = usdc;
+}
+
+void HyperliquidSim::add_agent(const std::string& agent, const std::string& account) {
+  std::lock_guard lock(impl_->mu);
+  impl_->agents[lower(agent)] = lower(account);
+}
+
+void HyperliquidSim::push_fault(SimFault fault) {
+  std::lock_guard lock(impl_->mu);
+  impl_->faults.push_back(std::move(fault));
+}
+
+void HyperliquidSim::reject_next_orders(std::vector<std::string> texts) {
+  std::lock_guard lock(impl_->mu);
+  for (auto& t : texts) impl_->item_rejections.push_back(std::move(t));
+}
+
+void HyperliquidSim::unknown_oid_for_next(int n) {
+  std::lock_guard lock(impl_->mu);
+  impl_->unknown_oid = n;
+}
+
+void HyperliquidSim::release_held() {
+  server_->release_held();
+}
+
+void HyperliquidSim::stop() {
+  if (server_) server_->stop();
+}
+
+std::size_t HyperliquidSim::exchange_requests() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->exchange_requests;
+}
+
+std::size_t HyperliquidSim::accepted_actions() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->accepted;
+}
+
+std::vector<std::string> HyperliquidSim::refusals() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->refusals;
+}
+
+std::vector<SimOrder> HyperliquidSim::orders(const std::string& account) const {
+  std::lock_guard lock(impl_->mu);
+  auto it = impl_->orders.find(lower(account));
+  return it == impl_->orders.end() ? std::vector<SimOrder>{} : it->second;
+}
+
+std::vector<SimFill> HyperliquidSim::fills(const std::string& account) const {
+  std::lock_guard lock(impl_->mu);
+  auto it = impl_->fills.find(lower(account));
+  return it == impl_->fills.end() ? std::vector<SimFill>{} : it->second;
+}
+
+std::string HyperliquidSim::last_signer() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->last_signer;
+}
+
+std::optional<std::int64_t> HyperliquidSim::dead_man_time(const std::string& account) const {
+  std::lock_guard lock(impl_->mu);
+  auto it = impl_->accounts.find(lower(account));
+  if (it == impl_->accounts.end()) return std::nullopt;
+  return it->second.dead_man;
+}
+
+std::vector<std::uint64_t> HyperliquidSim::nonces(const std::string& signer) const {
+  std::lock_guard lock(impl_->mu);
+  auto it = impl_->used_nonces.find(lower(signer));
+  if (it == impl_->used_nonces.end()) return {};
+  return {it->second.begin(), it->second.end()};
+}
+
+}  // namespace nzeza::sim::hyperliquid

@@ -1,0 +1,136 @@
+#pragma once
+// HyperliquidSim: a loopback Hyperliquid perpetuals venue (POST /exchange, POST /info) for the
+// client's integration tests and the `nzeza order` CLI tests, with the project's own data.
+//
+// Every /exchange request is checked as the venue does, with the simulator's own code
+// (verifier.hpp: its own keccak, msgpack and EIP-712, secp256k1_ecdsa_recover): the recovered
+// signer must be a registered account or an agent of one (else the venue's "User or API Wallet
+// 0x... does not exist."), its nonce must not have been used before by that signer and must lie
+// in (now - 2 days, now + 1 day), and an action past its expiresAfter is refused.
+// Matching: each asset has a mark price; a limit that crosses it fills at once at the mark
+// (taker), otherwise rests (Gtc), is refused (Ioc: "Order could not immediately match...") or
+// refused as post-only (Alo: "Post only order would have immediately matched..."); moving the
+// mark through a resting order fills it at its limit (maker). Per-item checks use the docs'
+// texts: tick ("Price must be divisible by tick size. asset=N"), $10 minimum, insufficient margin
+// (price x size / leverage above withdrawable), reduce-only.
+// Scriptable: faults on the next matching request (any HTTP status and body, reset, close,
+// truncate, garbage, hold — optionally AFTER processing it, so a timed-out order really rests),
+// per-item errors for the next orders, "unknownOid" for the next N orderStatus queries.
+//
+// Threading: the handler runs on the server thread under one mutex; the setters are thread-safe.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/decimal.hpp"
+#include "support/http_server.hpp"
+
+namespace nzeza::sim::hyperliquid {
+
+struct SimAsset {
+  std::string name;  // coin, e.g. "BTC"
+  int sz_decimals = 5;
+  Decimal mark;
+  std::uint32_t max_leverage = 50;
+};
+
+struct SimOptions {
+  bool tls = false;
+  bool mainnet = true;         // expected phantom-agent source: "a" (else "b")
+  bool auto_register = false;  // any valid signer gets an account with initial_usdc
+  Decimal initial_usdc = Decimal::from_raw(100000LL * Decimal::kOne);
+  Decimal leverage = Decimal::from_raw(10LL * Decimal::kOne);
+  // The venue's clock in ms (nonce window, expiresAfter, timestamps, Date header); default:
+  // the system clock.
+  std::function<std::int64_t()> now_ms;
+};
+
+struct SimFault {
+  // Which request: "" any, "exchange", "info", "info:<type>" (e.g. "info:orderStatus"),
+  // "exchange:<action type>" (e.g. "exchange:order").
+  std::string match;
+  // false: answer `reply` without processing; true: process normally, then answer with `reply`'s
+  // fault (hold, reset, truncate...) — and its status/body when reply.body is not empty.
+  bool process = false;
+  testsupport::HttpReply reply;
+};
+
+struct SimOrder {
+  std::uint64_t oid = 0;
+  std::string coin;
+  std::uint32_t asset = 0;
+  bool is_buy = true;
+  Decimal limit_px;
+  Decimal orig_sz;
+  Decimal sz;  // remaining
+  std::string cloid;
+  std::string tif;  // "Gtc", "Ioc", "Alo", or "" for a trigger order
+  bool reduce_only = false;
+  bool trigger = false;
+  std::string status;  // open, filled, canceled, scheduledCancel, ...
+  std::int64_t timestamp = 0;
+  std::int64_t status_timestamp = 0;
+};
+
+struct SimFill {
+  std::string coin;
+  Decimal px;
+  Decimal sz;
+  bool is_buy = true;
+  std::int64_t time = 0;
+  std::uint64_t oid = 0;
+  std::uint64_t tid = 0;
+  bool crossed = true;
+  Decimal fee;
+  std::string cloid;
+};
+
+class HyperliquidSim {
+ public:
+  explicit HyperliquidSim(SimOptions options = {});
+  ~HyperliquidSim();
+  HyperliquidSim(const HyperliquidSim&) = delete;
+  HyperliquidSim& operator=(const HyperliquidSim&) = delete;
+
+  [[nodiscard]] std::string base_url() const;
+  [[nodiscard]] testsupport::HttpServer& server() noexcept { return *server_; }
+
+  // Asset index = order of addition (as in meta.universe).
+  void add_asset(SimAsset asset);
+  // Moves the mark; resting orders it crosses fill at their limit (maker).
+  void set_mark(const std::string& coin, Decimal mark);
+  void add_account(const std::string& address, Decimal usdc);
+  void add_agent(const std::string& agent, const std::string& account);
+
+  void push_fault(SimFault fault);
+  // The next orders get {"error": text} as their status item (one text per order).
+  void reject_next_orders(std::vector<std::string> texts);
+  // The next n orderStatus queries answer {"status":"unknownOid"} (a lagging venue).
+  void unknown_oid_for_next(int n);
+  void release_held();
+  void stop();
+
+  // Inspection.
+  [[nodiscard]] std::size_t exchange_requests() const;
+  [[nodiscard]] std::size_t accepted_actions() const;
+  [[nodiscard]] std::vector<std::string> refusals() const;  // top-level "err" texts sent
+  [[nodiscard]] std::vector<SimOrder> orders(const std::string& account) const;
+  [[nodiscard]] std::vector<SimFill> fills(const std::string& account) const;
+  [[nodiscard]] std::string last_signer() const;
+  [[nodiscard]] std::optional<std::int64_t> dead_man_time(const std::string& account) const;
+  [[nodiscard]] std::vector<std::uint64_t> nonces(const std::string& signer) const;
+
+  struct Impl;
+
+ private:
+  std::shared_ptr<Impl> impl_;
+  std::unique_ptr<testsupport::HttpServer> server_;
+};
+
+}  // namespace nzeza::sim::hyperliquid

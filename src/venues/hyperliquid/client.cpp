@@ -8,6 +8,7 @@
 #include <set>
 
 #include "core/client_id.hpp"
+#include "venues/hyperliquid/responses.hpp"
 #include "venues/hyperliquid/wire.hpp"
 #include "venues/venue_error.hpp"
 
@@ -81,64 +82,6 @@ Error top_level_error(std::string_view op, std::string_view text) {
     }
   }
   return err(ErrorCode::rejected, op, text, "err", std::string(text));
-}
-
-Error protocol(std::string_view op, std::string_view what) {
-  return err(ErrorCode::protocol, op, what);
-}
-
-const json::value* field(const json::value& v, std::string_view key) {
-  const auto* o = v.if_object();
-  if (o == nullptr) return nullptr;
-  return o->if_contains(key);
-}
-
-std::optional<std::string_view> str_field(const json::value& v, std::string_view key) {
-  const auto* f = field(v, key);
-  if (f == nullptr || !f->is_string()) return std::nullopt;
-  return std::string_view(f->get_string());
-}
-
-Result<Decimal> decimal_field(const json::value& v, std::string_view key, std::string_view op) {
-  const auto s = str_field(v, key);
-  if (!s) return protocol(op, "missing decimal string field \"" + std::string(key) + "\"");
-  auto d = Decimal::parse(*s);
-  if (!d) {
-    return protocol(op, "field \"" + std::string(key) + "\": " + d.error().message);
-  }
-  return *d;
-}
-
-// Decimal digits only; nullopt on anything else or overflow.
-std::optional<std::uint64_t> parse_u64(std::string_view s) {
-  if (s.empty() || s.size() > 20) return std::nullopt;
-  std::uint64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    const auto d = static_cast<std::uint64_t>(c - '0');
-    if (v > (UINT64_MAX - d) / 10) return std::nullopt;
-    v = v * 10 + d;
-  }
-  return v;
-}
-
-// Integers the venue sends as numbers or as strings (the filled oid is a string).
-std::optional<std::uint64_t> uint_of(const json::value* f) {
-  if (f == nullptr) return std::nullopt;
-  if (f->is_uint64()) return f->get_uint64();
-  if (f->is_int64() && f->get_int64() >= 0) return static_cast<std::uint64_t>(f->get_int64());
-  if (f->is_string()) return parse_u64(std::string_view(f->get_string()));
-  return std::nullopt;
-}
-
-std::optional<bool> bool_field(const json::value& v, std::string_view key) {
-  const auto* f = field(v, key);
-  if (f == nullptr || !f->is_bool()) return std::nullopt;
-  return f->get_bool();
-}
-
-Timestamp ms_time(std::uint64_t ms) {
-  return Timestamp::from_ms(static_cast<std::int64_t>(ms));
 }
 
 Decimal pow10_neg(int decimals) {
@@ -353,85 +296,13 @@ struct HyperliquidClient::State : std::enable_shared_from_this<HyperliquidClient
     return registry.find(kVenue, coin);
   }
 
-  // openOrders / frontendOpenOrders item.
   std::optional<VenueOrder> open_order(const json::value& v, std::string_view op,
                                        Error& error) const {
-    const auto coin = str_field(v, "coin");
-    const auto side = str_field(v, "side");
-    const auto oid = uint_of(field(v, "oid"));
-    auto sz = decimal_field(v, "sz", op);
-    auto px = decimal_field(v, "limitPx", op);
-    if (!coin || !side || !oid || !sz || !px) {
-      error = !sz   ? sz.error()
-              : !px ? px.error()
-                    : protocol(op, "open order without coin/side/oid");
-      return std::nullopt;
-    }
-    const auto* inst = instrument_of(*coin);
-    if (inst == nullptr) return std::nullopt;  // a coin nzeza does not trade: not ours
-    VenueOrder o;
-    o.instrument = inst->id;
-    o.side = *side == "B" ? Side::buy : Side::sell;
-    o.type = domain::OrderType::limit;
-    o.price = *px;
-    o.quantity = *sz;
-    Decimal filled;
-    if (str_field(v, "origSz")) {
-      auto orig = decimal_field(v, "origSz", op);
-      if (orig && *orig >= *sz) {
-        o.quantity = *orig;
-        filled = *orig - *sz;
-      }
-    }
-    if (auto c = str_field(v, "cloid")) o.client_order_id = std::string(*c);
-    o.reduce_only = bool_field(v, "reduceOnly").value_or(false);
-    if (auto tif = str_field(v, "tif")) {
-      if (*tif == "Ioc") o.time_in_force = domain::TimeInForce::ioc;
-      if (*tif == "Alo") o.time_in_force = domain::TimeInForce::post_only;
-    }
-    o.report.status = filled.is_positive() ? domain::VenueOrderStatus::partially_filled
-                                           : domain::VenueOrderStatus::open;
-    o.report.cumulative_filled = filled;
-    o.report.venue_order_id = std::to_string(*oid);
-    if (auto ts = uint_of(field(v, "timestamp"))) o.report.at = ms_time(*ts);
-    return o;
+    return parse_order(v, registry, op, error);
   }
-
   std::optional<domain::Fill> fill_of(const json::value& v, std::string_view op,
                                       Error& error) const {
-    const auto coin = str_field(v, "coin");
-    const auto side = str_field(v, "side");
-    const auto tid = uint_of(field(v, "tid"));
-    const auto time = uint_of(field(v, "time"));
-    auto px = decimal_field(v, "px", op);
-    auto sz = decimal_field(v, "sz", op);
-    if (!coin || !side || !tid || !time || !px || !sz) {
-      error = !px ? px.error() : !sz ? sz.error() : protocol(op, "fill without coin/side/tid/time");
-      return std::nullopt;
-    }
-    const auto* inst = instrument_of(*coin);
-    if (inst == nullptr) return std::nullopt;
-    domain::Fill f;
-    f.venue = kVenue;
-    f.instrument = inst->id;
-    f.trade_id = std::to_string(*tid);
-    if (auto c = str_field(v, "cloid")) f.client_order_id = std::string(*c);
-    f.side = *side == "B" ? Side::buy : Side::sell;
-    f.price = *px;
-    f.quantity = *sz;
-    if (str_field(v, "fee")) {
-      auto fee = decimal_field(v, "fee", op);
-      if (!fee) {
-        error = fee.error();
-        return std::nullopt;
-      }
-      f.fee = *fee;
-    }
-    f.fee_currency = std::string(str_field(v, "feeToken").value_or(kQuote));
-    f.liquidity = bool_field(v, "crossed").value_or(true) ? domain::Liquidity::taker
-                                                          : domain::Liquidity::maker;
-    f.time = ms_time(*time);
-    return f;
+    return parse_fill(v, registry, op, error);
   }
 
   // userFillsByTime from `since`, optionally only one order's (oid) fills; oldest first.

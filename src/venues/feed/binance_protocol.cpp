@@ -1,6 +1,7 @@
 // Binance spot: combined-stream connection (/stream), SUBSCRIBE frames of at most 200 streams,
 // the diff-depth book synchronised from a REST snapshot, serverShutdown → planned reconnect.
 #include <algorithm>
+#include <unordered_set>
 
 #include "venues/binance/codec.hpp"
 #include "venues/codec_support/codec_support.hpp"
@@ -19,6 +20,7 @@ class BinanceProtocol final : public FeedProtocol {
       std::span<const InstrumentId> instruments) override {
     // A new connection starts every book again (update ids are per stream session).
     codec_ = std::make_unique<binance::BinanceCodec>(registry_);
+    synced_.clear();
     std::vector<std::string> streams;
     for (InstrumentId id : instruments) {
       const Instrument* inst = registry_.get(id);
@@ -49,7 +51,8 @@ class BinanceProtocol final : public FeedProtocol {
         out.kind = FrameClass::data;
         if (r->snapshot_wanted) {
           out.need_snapshot.push_back(r->instrument);
-          ++out.resyncs;
+          // A book's first sync on a connection is not a resync: only a book that was synced.
+          if (synced_.erase(r->instrument.value) > 0) ++out.resyncs;
         }
         break;
       case binance::FrameKind::subscription_ack:
@@ -85,6 +88,8 @@ class BinanceProtocol final : public FeedProtocol {
     if (!r.ok()) {
       out.kind = FrameClass::rejected;
       out.error = r.error();
+    } else {
+      synced_.insert(id.value);
     }
     return out;
   }
@@ -92,6 +97,7 @@ class BinanceProtocol final : public FeedProtocol {
  private:
   const InstrumentRegistry& registry_;
   std::unique_ptr<binance::BinanceCodec> codec_;
+  std::unordered_set<std::uint32_t> synced_;  // books with an applied snapshot (this connection)
 };
 
 }  // namespace

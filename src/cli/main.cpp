@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/feed_command.hpp"
+#include "cli/order_command.hpp"
 #include "cli/run_command.hpp"
 
 int main(int argc, char** argv) {
@@ -14,6 +15,7 @@ int main(int argc, char** argv) {
   version->callback([] { std::cout << "nzeza 0.1.0\n"; });
   nzeza::cli::add_run_command(app, exit_code);
   nzeza::cli::add_feed_command(app, exit_code);
+  nzeza::cli::add_order_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -494,6 +494,21 @@ struct KrakenClient::Core : std::enable_shared_from_this<KrakenClient::Core> {
       if (auto it = pair_aliases.find(pair); it != pair_aliases.end()) return it->second;
     }
     if (const auto* inst = registry.find(Venue::kraken, pair)) return inst->id;
+    // Before AssetPairs taught us the altnames: Kraken's altname is the v2 base+quote with BTC
+    // spelt XBT and DOGE spelt XDG ("XBTUSD", "ETHUSD"); derive it from the registry.
+    for (const Instrument* inst : registry.by_venue(Venue::kraken)) {
+      auto legacy = [](const std::string& a) -> std::string {
+        if (a == "BTC") return "XBT";
+        if (a == "DOGE") return "XDG";
+        return a;
+      };
+      if (pair == inst->base + inst->quote || pair == legacy(inst->base) + legacy(inst->quote) ||
+          pair == legacy(inst->base) + "/" + legacy(inst->quote)) {
+        std::lock_guard lock(mu);
+        pair_aliases[std::string(pair)] = inst->id;
+        return inst->id;
+      }
+    }
     return std::nullopt;
   }
 
@@ -1124,13 +1139,13 @@ void KrakenClient::load_instruments(Callback<std::vector<Instrument>> done) {
         const auto* pd = p.if_contains("pair_decimals");
         if (pd == nullptr || !pd->is_int64())
           return deliver(c, R(protocol_error("AssetPairs", inst.venue_symbol + ": no tick_size")));
-        tick = Decimal::from_scaled(1, -static_cast<int>(pd->get_int64()));
+        tick = Decimal::from_scaled(1, static_cast<int>(pd->get_int64()));
       }
       const auto* ld = p.if_contains("lot_decimals");
       if (ld == nullptr || !ld->is_int64() || ld->get_int64() < 0 || ld->get_int64() > 8)
         return deliver(c, R(protocol_error("AssetPairs", inst.venue_symbol +
                                                              ": lot_decimals missing or above 8")));
-      auto lot = Decimal::from_scaled(1, -static_cast<int>(ld->get_int64()));
+      auto lot = Decimal::from_scaled(1, static_cast<int>(ld->get_int64()));
       auto ordermin = decimal_field(p, "ordermin");
       auto costmin =
           p.contains("costmin") ? decimal_field(p, "costmin") : Result<Decimal>(Decimal::zero());

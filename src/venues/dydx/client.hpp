@@ -1,0 +1,118 @@
+#pragma once
+// DydxClient: the VenueClient for dYdX v4 perpetuals. Orders are Cosmos transactions signed here
+// (transaction.hpp) and broadcast to a full node's REST gateway; reads go to the Indexer REST API.
+//
+// Orders
+//   limit IOC / FOK            -> short-term order (flags 0), good_til_block = height + 20, the
+//                                 height read from the Indexer (/v4/height) just before signing;
+//   limit GTC / post-only      -> long-term order (flags 64), good_til_block_time = now +
+//                                 long_term_lifetime (<= 95 days), checked by account sequence;
+//                                 with config.short_term_limits, GTC/post-only go short-term too.
+//   market / stop / take-profit are refused before sending (invalid_argument): dYdX has no true
+//   market order (the official client sends an IOC limit at a protective price — do that).
+//   Size and price become quantums/subticks EXACTLY (quantums.hpp) from the instrument's dYdX
+//   metadata (load_instruments fills it); a value off the step/tick is refused (precision).
+//   client_order_id.text is the decimal uint32 client id (ClientIdCodec's dYdX form).
+// Broadcast
+//   POST <node>/cosmos/tx/v1beta1/txs {"tx_bytes": base64(TxRaw), "mode": "BROADCAST_MODE_SYNC"}
+//   and tx_response.code checked: 0 accepted; codespace "sdk" code 32 (account sequence mismatch)
+//   -> the account is re-read from /cosmos/auth/v1beta1/accounts/{address}, the tx re-signed with
+//   the node's sequence and sent ONCE more; "sdk" 19 (already in the mempool cache) on a
+//   short-term order = the identical order is already in flight: accepted; any other code is a
+//   rejection with venue_code "<codespace>:<code>" and venue_text the raw_log verbatim.
+//   The sequence is tracked locally (+1 after each accepted stateful tx). The chain id is read
+//   from /cosmos/base/tendermint/v1beta1/node_info when the config leaves it empty.
+// Reads (Indexer): /v4/perpetualMarkets, /v4/height, /v4/time, /v4/orders (by address and
+//   subaccount; an order is found by its client id), /v4/fills, /v4/addresses/{a}/
+//   subaccountNumber/{n} (USDC equity/free collateral, open perpetual positions).
+// Unknown outcomes: a place that timed out is found by client id in /v4/orders; a short-term order
+//   the Indexer does not know once the height has passed its good_til_block can never execute:
+//   order_status answers it as expired (the "resolved once its good-til-block passed").
+// Rate limits: Indexer 100 requests / 10 s per IP; stateful orders 2 per block and 20 per 100
+//   blocks per account; short-term orders and cancels 4000 per 5 blocks (node block_rate config).
+// Threading: calls are thread-safe; callbacks run on the NetContext thread, the clock's firing
+// thread (rate-limit waits), or inside the call for refusals decided before sending.
+// Destroying the client completes pending calls with ErrorCode::cancelled.
+// Not done: the private v4_subaccounts WebSocket stream (private_stream() is nullptr).
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/instrument.hpp"
+#include "net/http_client.hpp"
+#include "net/net_context.hpp"
+#include "net/rate_limiter.hpp"
+#include "venues/dydx/transaction.hpp"
+#include "venues/dydx/wallet.hpp"
+#include "venues/venue_client.hpp"
+
+namespace nzeza::venues::dydx {
+
+inline constexpr std::string_view kMainnetIndexerUrl = "https://indexer.dydx.trade";
+
+struct DydxClientConfig {
+  std::string node_url;     // full node REST gateway (Cosmos LCD), no trailing slash
+  std::string indexer_url;  // Indexer REST, e.g. https://indexer.dydx.trade
+  std::string chain_id;     // empty: read from the node (node_info.network)
+  std::uint32_t subaccount_number = 0;
+  std::uint32_t short_term_blocks = kShortBlockWindow;  // good_til_block = height + this (<= 20)
+  Duration long_term_lifetime = std::chrono::hours(24 * 28);
+  Duration stateful_cancel_lifetime = std::chrono::seconds(120);
+  bool short_term_limits = false;  // GTC/post-only limits as short-term orders
+  std::vector<FeeCoin> fee;        // empty: fee-free (what short-term orders pay)
+  std::uint64_t gas_limit = kDefaultGasLimit;
+  Duration block_time = std::chrono::milliseconds(1500);  // conservative; ~1.1 s on mainnet
+  Duration request_timeout = std::chrono::seconds(10);
+  net::TlsConfig tls;
+  std::vector<std::string> symbols;  // tickers load_instruments answers; empty: all
+  // Rate-limit buckets; empty: default_rate_buckets() (the venue's documented limits).
+  std::vector<net::BucketConfig> rate_buckets;
+};
+
+[[nodiscard]] std::vector<net::BucketConfig> default_rate_buckets();
+
+class DydxClient final : public VenueClient {
+ public:
+  // `net`, `clock`, `registry` must outlive the client.
+  DydxClient(net::NetContext& net, Clock& clock, const InstrumentRegistry& registry, Wallet wallet,
+             DydxClientConfig config);
+  ~DydxClient() override;
+  DydxClient(const DydxClient&) = delete;
+  DydxClient& operator=(const DydxClient&) = delete;
+
+  [[nodiscard]] Venue venue() const noexcept override { return Venue::dydx; }
+  [[nodiscard]] VenueCapabilities capabilities() const noexcept override;
+  // window = short_term_blocks x block_time (a short-term order dies with its good_til_block).
+  // A stateful order is bounded by its sequence instead: once a later-sequence tx of ours is
+  // accepted, an earlier one can never execute.
+  [[nodiscard]] RequestValidity request_validity() const noexcept override;
+
+  void place(const domain::OrderSpec& order, Callback<PlaceAck> done) override;
+  void cancel(const OrderRef& order, Callback<CancelAck> done) override;
+  void cancel_all(std::optional<InstrumentId> instrument, Callback<CancelAllAck> done) override;
+  void order_status(const OrderRef& order, Callback<VenueOrder> done) override;
+  void open_orders(std::optional<InstrumentId> instrument,
+                   Callback<std::vector<VenueOrder>> done) override;
+  void fills_since(Timestamp since, std::optional<InstrumentId> instrument,
+                   Callback<std::vector<domain::Fill>> done) override;
+  void balances(Callback<std::vector<domain::Balance>> done) override;
+  void positions(Callback<std::vector<VenuePosition>> done) override;
+  void load_instruments(Callback<std::vector<Instrument>> done) override;
+  void server_time(Callback<Timestamp> done) override;
+
+  [[nodiscard]] const std::string& address() const noexcept;
+  // The locally tracked account sequence (nullopt before the first account read).
+  [[nodiscard]] std::optional<std::uint64_t> sequence() const;
+  [[nodiscard]] net::RateLimiter& rate_limiter() noexcept { return *limiter_; }
+
+  struct State;
+
+ private:
+  std::shared_ptr<State> state_;
+  std::unique_ptr<net::RateLimiter> limiter_;
+};
+
+}  // namespace nzeza::venues::dydx

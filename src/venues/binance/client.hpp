@@ -1,0 +1,139 @@
+#pragma once
+// BinanceClient: the VenueClient for Binance spot over REST (exchanges.md §1.2-1.4).
+//
+// Requests: every call is one (or a few) HTTP requests to base_url with the parameters in the
+// query string. SIGNED endpoints carry X-MBX-APIKEY, recvWindow, timestamp (our clock plus the
+// server-time offset) and the HMAC-SHA256 signature (signer.hpp).
+//
+// Time: the offset to Binance's clock is measured by server_time() (GET /api/v3/time: serverTime
+// minus the midpoint of our send and receive times) and re-measured, then the request re-sent
+// ONCE with a fresh timestamp, when the venue answers -1021 (timestamp outside recvWindow — the
+// request was not executed, so re-sending with the same client order id is safe).
+//
+// Rate limits: a RateLimiter with Binance's documented buckets (REQUEST_WEIGHT 6000/min,
+// ORDERS 50/10 s and 160000/day, RAW_REQUESTS 61000/5 min) and per-endpoint weights
+// (binance_rate_limits() below). X-MBX-USED-WEIGHT-1M / X-MBX-ORDER-COUNT-10S/-1D tighten our
+// buckets; 429 + Retry-After holds every request (on_retry_after); 418 stops every call until
+// the ban ends (on_banned_until; Retry-After, else 2 minutes) — refused locally with `banned`.
+//
+// Errors keep Binance's code and text verbatim ({"code":-2010,"msg":"..."} → venue_code "-2010",
+// venue_text the msg) and are classified (classify_binance_error below). 5xx on a place or
+// cancel is `timeout` (Binance: "execution status unknown"), on a query `unavailable`. A
+// transport failure after the request may have been written is `timeout` too for place/cancel.
+//
+// Orders: LIMIT (GTC/IOC/FOK), LIMIT_MAKER (post-only), MARKET, STOP_LOSS, TAKE_PROFIT,
+// STOP_LOSS_LIMIT; newClientOrderId = the spec's client id; newOrderRespType=FULL, so immediate
+// fills come back in the place answer. Statuses: NEW/PENDING_NEW → open, PARTIALLY_FILLED,
+// FILLED, CANCELED → cancelled, REJECTED, EXPIRED/EXPIRED_IN_MATCH → expired, PENDING_CANCEL →
+// open (it may still trade). Orders and trades on symbols absent from the registry are skipped.
+//
+// Threading: all calls thread-safe; callbacks run on the NetContext's thread (or the Clock's
+// firing thread for a call delayed by the limiter, or inside the call for a local refusal).
+// The NetContext, Clock and registry must outlive the client; destroying the client completes
+// pending calls with ErrorCode::cancelled.
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/instrument.hpp"
+#include "domain/order_event.hpp"
+#include "net/net_context.hpp"
+#include "net/rate_limiter.hpp"
+#include "net/tls_config.hpp"
+#include "venues/venue_client.hpp"
+
+namespace nzeza::venues::binance {
+
+inline constexpr std::string_view kProductionBaseUrl = "https://api.binance.com";
+inline constexpr std::string_view kProductionWsApiUrl = "wss://ws-api.binance.com:443/ws-api/v3";
+
+struct BinanceConfig {
+  std::string base_url = std::string(kProductionBaseUrl);  // no trailing slash needed
+  std::string api_key;                                     // X-MBX-APIKEY (not secret)
+  Duration recv_window = 5s;                               // 1 ms .. 60 s, whole ms
+  Duration request_timeout = 10s;
+  Duration query_lag = 1s;  // RequestValidity::query_lag: query lag + clock-offset error
+  net::TlsConfig tls;
+  // Venue symbols load_instruments() asks for; empty: every symbol listed.
+  std::vector<std::string> symbols;
+  // Local limiter with binance_rate_limits(); off only in tests that hammer the venue.
+  bool rate_limit = true;
+  Duration max_limiter_wait = 10s;
+  // Private stream (user data stream over the WS API); empty: derived from base_url for a
+  // local http(s) simulator, else kProductionWsApiUrl.
+  std::string ws_api_url;
+};
+
+// Binance's documented buckets and endpoint weights, for `RateLimiter`:
+// classes "order" (POST/DELETE order: weight 1 + ORDERS), "cancel" (1), "cancel_all" (1),
+// "order_status" (4), "open_orders_symbol" (6), "open_orders_all" (80), "my_trades" (20),
+// "account" (20), "exchange_info" (20), "time" (1), "user_stream" (2).
+struct RateLimitSpec {
+  std::vector<net::BucketConfig> buckets;
+  std::vector<std::pair<std::string, std::vector<std::pair<std::string, double>>>> endpoints;
+};
+[[nodiscard]] RateLimitSpec binance_rate_limits();
+
+// Binance status text → domain status; nullopt for an unknown one.
+[[nodiscard]] std::optional<domain::VenueOrderStatus> parse_order_status(
+    std::string_view status) noexcept;
+// The ErrorCode for a Binance error code + message on an HTTP status.
+[[nodiscard]] ErrorCode classify_binance_error(int http_status, long long code,
+                                               std::string_view msg) noexcept;
+
+class BinanceUserStream;
+
+class BinanceClient final : public VenueClient {
+ public:
+  // `api_secret` is copied into the signer's OpenSSL context only; the caller wipes its copy.
+  // invalid_argument for a bad base_url, an empty key/secret or a recv_window out of range.
+  static Result<std::unique_ptr<BinanceClient>> create(net::NetContext& net, Clock& clock,
+                                                       const InstrumentRegistry& registry,
+                                                       BinanceConfig config,
+                                                       std::string_view api_secret);
+  ~BinanceClient() override;
+  BinanceClient(const BinanceClient&) = delete;
+  BinanceClient& operator=(const BinanceClient&) = delete;
+
+  [[nodiscard]] Venue venue() const noexcept override { return Venue::binance; }
+  [[nodiscard]] VenueCapabilities capabilities() const noexcept override;
+  [[nodiscard]] RequestValidity request_validity() const noexcept override;
+  void place(const domain::OrderSpec& order, Callback<PlaceAck> done) override;
+  void cancel(const OrderRef& order, Callback<CancelAck> done) override;
+  void cancel_all(std::optional<InstrumentId> instrument, Callback<CancelAllAck> done) override;
+  void order_status(const OrderRef& order, Callback<VenueOrder> done) override;
+  void open_orders(std::optional<InstrumentId> instrument,
+                   Callback<std::vector<VenueOrder>> done) override;
+  void fills_since(Timestamp since, std::optional<InstrumentId> instrument,
+                   Callback<std::vector<domain::Fill>> done) override;
+  void balances(Callback<std::vector<domain::Balance>> done) override;
+  void load_instruments(Callback<std::vector<Instrument>> done) override;
+  void server_time(Callback<Timestamp> done) override;
+  [[nodiscard]] PrivateStream* private_stream() noexcept override;
+
+  // Server time minus our clock, as last measured (0 before the first measurement).
+  [[nodiscard]] Duration time_offset() const noexcept;
+  // The user data stream (also private_stream()).
+  [[nodiscard]] BinanceUserStream& user_stream() noexcept;
+  // The signed WS-API subscribe request the stream sends on each connect.
+  [[nodiscard]] std::string user_stream_subscribe_frame() const;
+  // Times the offset was re-measured after a -1021.
+  [[nodiscard]] std::uint64_t resyncs() const noexcept;
+  // The limiter (nullptr when config.rate_limit is false).
+  [[nodiscard]] net::RateLimiter* limiter() noexcept;
+
+  struct Impl;
+
+ private:
+  BinanceClient(net::NetContext& net, std::shared_ptr<Impl> impl);
+  std::shared_ptr<Impl> impl_;
+  std::unique_ptr<BinanceUserStream> stream_;
+};
+
+}  // namespace nzeza::venues::binance

@@ -1,0 +1,91 @@
+#pragma once
+// BinanceUserStream: the Binance spot user data stream, over the WebSocket API (the listenKey
+// REST mechanism for spot was discontinued on 2026-02-20; the WS API's
+// `userDataStream.subscribe.signature` is its replacement).
+//
+//   connect   wss://ws-api.binance.com:443/ws-api/v3 (or a local simulator's /ws-api/v3)
+//   subscribe {"id":"nz-uds-<n>","method":"userDataStream.subscribe.signature",
+//              "params":{"apiKey":..,"recvWindow":..,"timestamp":..,"signature":..}}
+//             signed as every WS-API request: HMAC-SHA256 over the params sorted by name
+//             (signer.hpp wsapi_payload), sent again after every reconnect with a fresh timestamp
+//   events    {"subscriptionId":N,"event":{"e":"executionReport",...}}      → on_order (+ on_fill
+//                                                                             for x = TRADE)
+//             {"subscriptionId":N,"event":{"e":"outboundAccountPosition",...}} → on_balance
+//             {"subscriptionId":N,"event":{"e":"eventStreamTerminated",...}}  → reconnect
+//   refusal   {"id":..,"status":4xx,"error":{"code":..,"msg":..}} to the subscribe → kept in
+//             last_error(); the next reconnect signs a fresh subscribe.
+// The server pings every 20 s (answered by WsClient); 60 s of silence drops the connection.
+//
+// Threading: handlers run on the NetContext's thread, one at a time, in the venue's order.
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/clock.hpp"
+#include "core/instrument.hpp"
+#include "net/net_context.hpp"
+#include "net/tls_config.hpp"
+#include "net/ws_client.hpp"
+#include "venues/private_stream.hpp"
+
+namespace nzeza::venues::binance {
+
+struct UserStreamConfig {
+  std::string url;
+  net::TlsConfig tls;
+  Duration idle_timeout = 60s;
+  Duration connect_timeout = 5s;
+};
+
+// Parsing of the stream's frames, separate so it can be tested without a socket.
+struct UserStreamEvent {
+  std::optional<VenueOrder> order;
+  std::optional<domain::Fill> fill;
+  std::vector<domain::Balance> balances;
+  bool terminated = false;         // eventStreamTerminated
+  bool subscribe_refused = false;  // an error answer to our subscribe
+  bool subscribed = false;         // the success answer
+  std::string error;               // why a frame was not understood or was refused
+};
+using SymbolLookup = std::function<std::optional<InstrumentId>(std::string_view symbol)>;
+[[nodiscard]] UserStreamEvent parse_user_stream_frame(std::string_view frame,
+                                                      const SymbolLookup& lookup);
+
+class BinanceUserStream final : public PrivateStream {
+ public:
+  // `subscribe_frame` builds a freshly signed subscribe request (called on every connect).
+  BinanceUserStream(net::NetContext& net, Clock& clock, UserStreamConfig config,
+                    std::function<std::string()> subscribe_frame, SymbolLookup lookup);
+  ~BinanceUserStream() override;
+  BinanceUserStream(const BinanceUserStream&) = delete;
+  BinanceUserStream& operator=(const BinanceUserStream&) = delete;
+
+  void start(PrivateStreamHandlers handlers) override;
+  void stop() override;
+  [[nodiscard]] net::ConnectionState state() const override;
+  // Frames understood as events / subscribe answers accepted (for tests and metrics).
+  [[nodiscard]] std::uint64_t events() const noexcept { return events_.load(); }
+  [[nodiscard]] bool subscribed() const noexcept { return subscribed_.load(); }
+  // The venue's refusal of the last subscribe request ("" when none).
+  [[nodiscard]] std::string last_error() const;
+
+ private:
+  void on_frame(std::string_view frame);
+
+  net::WsClient ws_;
+  std::function<std::string()> subscribe_frame_;
+  SymbolLookup lookup_;
+  mutable std::mutex mu_;
+  PrivateStreamHandlers handlers_;
+  std::string last_error_;
+  bool started_ = false;
+  std::atomic<std::uint64_t> events_{0};
+  std::atomic<bool> subscribed_{false};
+};
+
+}  // namespace nzeza::venues::binance

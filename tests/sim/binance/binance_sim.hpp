@@ -1,0 +1,202 @@
+#pragma once
+// BinanceSim: a loopback Binance spot venue for tests (REST on HttpServer, the WS-API user data
+// stream on WsServer), with the project's own symbols, prices and balances.
+//
+// It checks every SIGNED request the way Binance does, with its own code (OpenSSL one-shot
+// HMAC(), not nzeza's signer): X-MBX-APIKEY must be the configured key (else 401 -2015), the
+// signature must be hex(HMAC-SHA256(secret, query-without-signature + body)) (else 400 -1022),
+// recvWindow <= 60000 (else -1131), and the timestamp must be within the window of the sim's
+// clock: timestamp < now + 1 s and now - timestamp <= recvWindow (else 400 -1021).
+//
+// State: orders (LIMIT, LIMIT_MAKER, MARKET, GTC/IOC/FOK) matched against one scripted price per
+// symbol: a MARKET or crossing LIMIT fills at once at that price (taker, FULL answer with
+// fills); the rest rests. fill() makes a resting order trade (maker). Balances lock and move
+// like Binance's (commission 0.1% of what is received). Filters PRICE_FILTER, LOT_SIZE,
+// NOTIONAL refuse with -1013 "Filter failure: ...".
+//
+// Faults, scripted per endpoint ("POST /api/v3/order", "GET /api/v3/account" ...), used in
+// order, each for `times` requests: a 4xx with a Binance code and text, 429 + Retry-After,
+// 418 + Retry-After, 5xx, hold (no answer until release_held(); with `execute` the request is
+// processed first — a place that rests while its answer is lost), malformed JSON, a truncated
+// body, a TCP reset. not_found_first(n): the first n order queries answer -2013 even when the
+// order exists (a lagging venue).
+//
+// Threading: handlers run on the servers' threads; every public method is thread-safe.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/decimal.hpp"
+#include "support/http_server.hpp"
+#include "support/ws_server.hpp"
+
+namespace nzeza::sim::binance {
+
+struct SimSymbol {
+  std::string symbol;  // "BTCUSDT"
+  std::string base;    // "BTC"
+  std::string quote;   // "USDT"
+  Decimal tick = Decimal::parse("0.01").value();
+  Decimal step = Decimal::parse("0.00001").value();
+  Decimal min_qty = Decimal::parse("0.00001").value();
+  Decimal max_qty = Decimal::parse("9000").value();
+  Decimal min_notional = Decimal::parse("5").value();
+  std::string status = "TRADING";
+};
+
+struct SimOptions {
+  std::string api_key = "sim-key-0001";
+  std::string api_secret = "sim-secret-0001";
+  bool tls = false;
+  // The venue's clock in ms since the epoch; default: the system clock.
+  std::function<std::int64_t()> now_ms;
+};
+
+enum class FaultKind {
+  venue_error,   // `status` with {"code":code,"msg":msg}
+  rate_limited,  // 429 + Retry-After: retry_after_s, {"code":-1003,...}
+  banned,        // 418 + Retry-After: retry_after_s, {"code":-1003,...}
+  server_error,  // `status` (5xx) with a body
+  hold,          // no answer until release_held()
+  malformed,     // 200 with invalid JSON
+  truncated,     // 200, body cut in the middle
+  reset,         // TCP reset
+};
+
+struct Fault {
+  FaultKind kind = FaultKind::venue_error;
+  unsigned status = 400;
+  long long code = 0;
+  std::string msg;
+  int retry_after_s = 1;
+  bool execute = false;  // process the request before applying the fault (hold/reset/5xx)
+};
+
+struct SimOrder {
+  std::int64_t order_id = 0;
+  std::string client_order_id;
+  std::string symbol;
+  std::string side;  // BUY / SELL
+  std::string type;  // LIMIT / LIMIT_MAKER / MARKET
+  std::string tif;   // GTC / IOC / FOK ("" for MARKET / LIMIT_MAKER)
+  Decimal price;     // 0 for MARKET
+  Decimal quantity;
+  Decimal executed;
+  Decimal cum_quote;
+  Decimal locked;  // funds still reserved
+  std::string status;
+  std::int64_t time = 0;
+  std::int64_t update_time = 0;
+};
+
+struct SimTrade {
+  std::int64_t id = 0;
+  std::int64_t order_id = 0;
+  std::string symbol;
+  Decimal price;
+  Decimal qty;
+  Decimal commission;
+  std::string commission_asset;
+  std::int64_t time = 0;
+  bool is_buyer = false;
+  bool is_maker = false;
+};
+
+class BinanceSim {
+ public:
+  explicit BinanceSim(SimOptions options = {});
+  ~BinanceSim();
+  BinanceSim(const BinanceSim&) = delete;
+  BinanceSim& operator=(const BinanceSim&) = delete;
+
+  // "http://127.0.0.1:<port>" (https with tls); the WS-API URL for the user data stream.
+  [[nodiscard]] std::string base_url() const;
+  [[nodiscard]] std::string ws_api_url() const;
+  [[nodiscard]] const SimOptions& options() const noexcept { return options_; }
+
+  void add_symbol(SimSymbol symbol);
+  void set_price(const std::string& symbol, Decimal price);
+  void set_balance(const std::string& asset, Decimal free, Decimal locked = Decimal::zero());
+  // The sim's clock = now_ms() + skew (a venue clock ahead of/behind ours).
+  void set_clock_skew_ms(std::int64_t skew);
+  // Value sent in X-MBX-USED-WEIGHT-1M (default: the weight counted this minute).
+  void set_used_weight_header(std::optional<int> used);
+
+  void script(const std::string& endpoint, Fault fault, int times = 1);
+  void not_found_first(int n);
+  void release_held();
+
+  // A maker trade on a resting order (by client id): qty at its own price. False if unknown or
+  // not open.
+  bool fill(const std::string& client_order_id, Decimal qty);
+
+  [[nodiscard]] std::optional<SimOrder> order(const std::string& client_order_id) const;
+  [[nodiscard]] std::optional<std::pair<Decimal, Decimal>> balance(const std::string& asset) const;
+  // POST /api/v3/order requests received for that client id (valid signature or not).
+  [[nodiscard]] int place_requests(const std::string& client_order_id) const;
+  [[nodiscard]] int order_queries() const;
+  [[nodiscard]] int bad_signatures() const;
+  [[nodiscard]] int time_rejections() const;
+  [[nodiscard]] std::size_t request_count() const;
+  [[nodiscard]] std::vector<testsupport::HttpSeen> requests() const;
+  // User-data-stream sessions subscribed.
+  [[nodiscard]] int stream_subscriptions() const;
+  [[nodiscard]] testsupport::WsServer& ws() noexcept { return *ws_; }
+
+  void stop();
+
+ private:
+  struct Request;
+  testsupport::HttpReply handle(const testsupport::HttpSeen& seen);
+  testsupport::HttpReply route(const Request& r);
+  std::optional<testsupport::HttpReply> check_auth(const Request& r);
+  testsupport::HttpReply place(const Request& r);
+  testsupport::HttpReply cancel(const Request& r);
+  testsupport::HttpReply cancel_all(const Request& r);
+  testsupport::HttpReply query_order(const Request& r);
+  testsupport::HttpReply open_orders(const Request& r);
+  testsupport::HttpReply my_trades(const Request& r);
+  testsupport::HttpReply account(const Request& r);
+  testsupport::HttpReply exchange_info(const Request& r);
+  void on_ws_message(testsupport::WsSession& s, const std::string& text);
+  void trade_locked(SimOrder& o, Decimal qty, Decimal price, bool maker, std::int64_t now,
+                    std::vector<SimTrade>* out);
+  void release_locked(SimOrder& o);
+  void push_execution_locked(const SimOrder& o, const SimTrade* trade, const std::string& exec);
+  void push_account_locked(const std::vector<std::string>& assets, std::int64_t now);
+  std::int64_t now_locked() const;
+
+  SimOptions options_;
+  std::unique_ptr<testsupport::HttpServer> http_;
+  std::unique_ptr<testsupport::WsServer> ws_;
+  mutable std::mutex mu_;
+  std::map<std::string, SimSymbol> symbols_;
+  std::map<std::string, Decimal> prices_;
+  std::map<std::string, std::pair<Decimal, Decimal>> balances_;  // free, locked
+  std::map<std::int64_t, SimOrder> orders_;
+  std::map<std::string, std::int64_t> by_client_id_;
+  std::vector<SimTrade> trades_;
+  std::map<std::string, std::vector<std::pair<Fault, int>>> faults_;
+  std::map<std::string, int> place_requests_;
+  std::int64_t skew_ms_ = 0;
+  std::optional<int> used_weight_header_;
+  int weight_this_minute_ = 0;
+  int not_found_first_ = 0;
+  int order_queries_ = 0;
+  int bad_signatures_ = 0;
+  int time_rejections_ = 0;
+  std::int64_t next_order_id_ = 1000;
+  std::int64_t next_trade_id_ = 500;
+  std::vector<std::shared_ptr<testsupport::WsSession>> subscribers_;
+};
+
+// OpenSSL one-shot HMAC-SHA256 as lower-case hex (the simulator's own implementation).
+[[nodiscard]] std::string hmac_sha256_hex(const std::string& key, const std::string& message);
+
+}  // namespace nzeza::sim::binance

@@ -618,6 +618,35 @@ void CoinbaseClient::fills_since(Timestamp since, std::optional<InstrumentId> in
   (*step)({}, 0);
 }
 
+void CoinbaseClient::fills_of_order(const std::string& venue_order_id,
+                                    Callback<std::vector<domain::Fill>> callback) {
+  Completion<std::vector<domain::Fill>> done(std::move(callback),
+                                             "coinbase fills of " + venue_order_id);
+  std::string path = "/orders/historical/fills?limit=" + std::to_string(config_.page_limit) +
+                     "&order_ids=" + encode(venue_order_id);
+  send("fills " + venue_order_id, "GET", std::move(path), {}, false,
+       [this, done, venue_order_id](Result<net::HttpResponse> r) {
+         if (!r) {
+           done.complete(std::move(r).error());
+           return;
+         }
+         auto parsed = parse_fills_page(r->body, registry_);
+         if (!parsed) {
+           done.complete(with_operation(parsed.error(), "fills " + venue_order_id));
+           return;
+         }
+         std::vector<domain::Fill> out;
+         for (auto it = parsed->items.rbegin(); it != parsed->items.rend(); ++it) {
+           it->fill.client_order_id = client_id_of(it->order_id);
+           out.push_back(std::move(it->fill));
+         }
+         std::stable_sort(out.begin(), out.end(), [](const domain::Fill& a, const domain::Fill& b) {
+           return a.time < b.time;
+         });
+         done.complete(std::move(out));
+       });
+}
+
 void CoinbaseClient::balances(Callback<std::vector<domain::Balance>> callback) {
   Completion<std::vector<domain::Balance>> done(std::move(callback), "coinbase balances");
   struct Acc {

@@ -104,6 +104,9 @@ class CoinbaseClient final : public VenueClient {
   [[nodiscard]] net::RateLimiter& rate_limiter() noexcept { return limiter_; }
   [[nodiscard]] const JwtSigner& signer() const noexcept { return signer_; }
   [[nodiscard]] net::HttpClientStats http_stats() const { return http_->stats(); }
+  // The trades of one order (GET /orders/historical/fills?order_ids=...), oldest first, with
+  // the client order id when known: the private stream's source of fills.
+  void fills_of_order(const std::string& venue_order_id, Callback<std::vector<domain::Fill>> done);
   // Remembers venue order id → client order id (fills carry only the former). Also fed by
   // place() answers and status queries.
   void remember(const std::string& venue_order_id, const std::string& client_order_id);

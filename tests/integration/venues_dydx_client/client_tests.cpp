@@ -1,7 +1,8 @@
 // DydxClient against the simulator: metadata, short-term and long-term orders as signed Cosmos
 // transactions (the simulator decodes each TxRaw and verifies the signature with its own code),
 // fills, cancels, sequence-mismatch recovery, a short-term order expiring unfilled, an unknown
-// order resolved after its good-til-block, the timed-out place found by client id, and the
+// order resolved after its good-til-block, the timed-out place found by client id (directly and
+// through the OrderTracker), and the
 // factory refusing a mnemonic with a bad checksum.
 
 #include <cstdlib>
@@ -9,6 +10,7 @@
 #include "client_fixture.hpp"
 #include "support/wait.hpp"
 #include "venues/dydx/factory.hpp"
+#include "venues/order_tracker.hpp"
 
 namespace nzeza::venues::dydx::testing {
 namespace {
@@ -331,6 +333,71 @@ TEST_F(DydxClientFixture, third_stateful_order_in_one_block_waits_for_the_block_
   auto r = w.get();
   ASSERT_TRUE(r.ok()) << r.error().to_string();
   EXPECT_EQ(sim_->broadcasts(), 3U);
+}
+
+}  // namespace
+}  // namespace nzeza::venues::dydx::testing
+
+namespace nzeza::venues::dydx::testing {
+namespace {
+
+// No order twice: a short-term place whose answer never comes (the node did accept it and the
+// order rests) times out; the tracker waits out request_validity (20 blocks x 1.5 s + query lag),
+// asks by client id, gets "not found" once (a lagging Indexer), asks again, finds it — and never
+// sends it again.
+TEST_F(DydxClientFixture, tracker_resolves_a_timed_out_place_by_client_id_without_resending) {
+  DydxClientConfig cfg;
+  cfg.short_term_limits = true;
+  auto c = make(cfg);
+  ResolverConfig rc;
+  rc.not_found_grace = 2s;
+  rc.not_found_confirmations = 3;
+  OrderTracker tracker(clock_, rc);
+  ASSERT_TRUE(tracker.add_client(*c).ok());
+  std::mutex mu;
+  std::optional<ResolutionEvent> resolved;
+  tracker.on_resolution([&](const ResolutionEvent& e) {
+    std::lock_guard lock(mu);
+    resolved = e;
+  });
+  testsupport::HttpReply hold;
+  hold.fault = testsupport::HttpFault::hold;
+  sim_->push_fault({"broadcast", true, hold});  // processed (rests), answer never arrives
+  const auto spec = limit(btc_, Side::buy, "0.001", "59000");
+  Waiter<PlaceAck> w;
+  tracker.place(spec, w.callback());
+  ASSERT_TRUE(testsupport::wait_until([&] { return sim_->server().held() == 1; }));
+  clock_.advance(kRequestTimeout);
+  const auto r = w.get();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::timeout);
+  ASSERT_EQ(sim_->orders().size(), 1U);  // it did rest
+  EXPECT_EQ(c->request_validity().window, 30s);
+  sim_->empty_orders_for_next(1);
+  const auto requests_before = sim_->server().request_count();
+  // Nothing is asked before the window (30 s) + query lag (2 s) has passed.
+  clock_.advance(30s - kRequestTimeout);
+  EXPECT_EQ(sim_->server().request_count(), requests_before);
+  clock_.advance(2s);  // first query: the lagging Indexer does not list it
+  ASSERT_TRUE(testsupport::wait_until(
+      [&] { return sim_->server().request_count() == requests_before + 1; }));
+  ASSERT_TRUE(testsupport::wait_until([&] {
+    {
+      std::lock_guard lock(mu);
+      if (resolved.has_value()) return true;
+    }
+    clock_.advance(100ms);
+    return false;
+  }));
+  std::lock_guard lock(mu);
+  EXPECT_EQ(resolved->resolution, Resolution::found);
+  EXPECT_EQ(resolved->client_order_id, spec.client_order_id.text);
+  ASSERT_TRUE(resolved->venue_order.has_value());
+  EXPECT_EQ(resolved->venue_order->report.status, domain::VenueOrderStatus::open);
+  EXPECT_EQ(tracker.sends(spec.client_order_id.text), 1U);
+  EXPECT_FALSE(tracker.resend_allowed(spec.client_order_id.text));
+  EXPECT_EQ(sim_->broadcasts(), 1U);
+  sim_->release_held();
 }
 
 }  // namespace

@@ -5,13 +5,15 @@
 //                            [--balance ASSET=AMOUNT]... [--price SYMBOL=PRICE]...
 //
 // Symbols BTCUSDT (tick 0.01, step 0.00001, min notional 5) and ETHUSDT (tick 0.01, step 0.0001);
-// default balances USDT 100000, BTC 2, ETH 20; prices BTCUSDT 50000, ETHUSDT 3000. Prints
+// key/secret default to $NZEZA_BINANCE_API_KEY / $NZEZA_BINANCE_API_SECRET, else
+// "sim-key-0001" / "sim-secret-0001"; default balances USDT 100000, BTC 2, ETH 20; prices BTCUSDT 50000, ETHUSDT 3000. Prints
 // "listening <rest url>" and "ws-api <url>" on stdout, then serves until stdin reaches EOF or
 // SIGTERM/SIGINT arrives.
 #include <signal.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -49,6 +51,12 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);  // before any thread: sigwait below gets them
 
   SimOptions opts;
+  // Defaults from the same variables the client's credentials use, so a CLI test can export
+  // them once for both processes.
+  if (const char* k = std::getenv("NZEZA_BINANCE_API_KEY"); k != nullptr && *k != '\0')
+    opts.api_key = k;
+  if (const char* s = std::getenv("NZEZA_BINANCE_API_SECRET"); s != nullptr && *s != '\0')
+    opts.api_secret = s;
   std::vector<std::pair<std::string, Decimal>> balances = {
       {"USDT", Decimal::parse("100000").value()},
       {"BTC", Decimal::parse("2").value()},

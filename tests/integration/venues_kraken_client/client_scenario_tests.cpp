@@ -16,7 +16,7 @@ namespace {
 
 TEST_F(KrakenClientTest, timed_out_place_that_rested_is_found_by_client_id_and_never_resent) {
   ResolverConfig rc;
-  rc.not_found_grace = 2s;
+  rc.not_found_grace = 3s;  // distinct from the 2 s request timeout (see the wait below)
   rc.not_found_confirmations = 1;
   OrderTracker tracker(clock_, rc);
   ASSERT_TRUE(tracker.add_client(client()).ok());
@@ -51,7 +51,9 @@ TEST_F(KrakenClientTest, timed_out_place_that_rested_is_found_by_client_id_and_n
   ASSERT_TRUE(wait_until([&] { return tracker.order(s.client_order_id.text).has_value(); }));
   EXPECT_TRUE(tracker.resolving(s.client_order_id.text));
   EXPECT_FALSE(tracker.resend_allowed(s.client_order_id.text));
-  clock_.advance(2s);  // not_found_grace: asked again, now found
+  // The tracker read the "not found" and armed its grace timer (the only timer left).
+  ASSERT_TRUE(wait_until([&] { return clock_.next_deadline() == clock_.now() + 3s; }));
+  clock_.advance(3s);  // not_found_grace: asked again, now found
   ASSERT_TRUE(wait_until([&] {
     std::lock_guard lock(mu);
     return !resolutions.empty();
@@ -226,6 +228,35 @@ TEST_F(KrakenClientTest, executions_stream_delivers_ack_fill_and_cancel_with_exa
   }));
   client().private_stream()->stop();
   EXPECT_EQ(client().private_stream()->state(), net::ConnectionState::stopped);
+}
+
+TEST_F(KrakenClientTest, executions_stream_reconnects_with_a_fresh_token_and_keeps_delivering) {
+  std::mutex mu;
+  std::vector<domain::Fill> fills;
+  PrivateStreamHandlers h;
+  h.on_fill = [&](const domain::Fill& f) {
+    std::lock_guard lock(mu);
+    fills.push_back(f);
+  };
+  auto resting = rest_buy(45, "0.3", "40000");
+  client().private_stream()->start(h);
+  ASSERT_TRUE(wait_until([&] { return sim_->ws_subscriptions() == 1; }));
+  // The venue drops the connection; the token it used is spent (one connection per token).
+  sim_->drop_private_connections();
+  bool resubscribed = false;
+  for (int i = 0; i < 120 && !resubscribed; ++i) {
+    clock_.advance(500ms);  // reconnect backoff runs on the clock
+    resubscribed =
+        wait_until([&] { return sim_->ws_subscriptions() == 2; }, std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE(resubscribed);
+  EXPECT_GE(sim_->tokens_issued(), 2u);  // a fresh token for the new connection
+  ASSERT_TRUE(sim_->fill(resting.venue_order_id, D("0.1"), D("40000"), true));
+  ASSERT_TRUE(wait_until([&] {
+    std::lock_guard lock(mu);
+    return fills.size() == 1;
+  }));
+  client().private_stream()->stop();
 }
 
 TEST_F(KrakenClientTest, executions_frame_parser_ignores_other_channels_and_refuses_garbage) {

@@ -139,6 +139,7 @@ struct KrakenSim::Impl {
   std::optional<Timestamp> dead_man;
   std::set<std::string> tokens;
   std::size_t tokens_issued = 0;
+  std::size_t subscriptions = 0;
   std::vector<std::shared_ptr<WsSession>> subscribers;
   std::uint64_t next_id = 1;
 
@@ -672,6 +673,7 @@ struct KrakenSim::Impl {
     }
     s.send(R"({"channel":"executions","type":"snapshot","data":[)" + data + R"(],"sequence":1})");
     subscribers.push_back(ws.session(s.index()));
+    ++subscriptions;
   }
 };
 
@@ -768,7 +770,16 @@ std::vector<HttpSeen> KrakenSim::requests() const {
 }
 std::size_t KrakenSim::ws_subscriptions() const {
   std::lock_guard lock(impl_->mu);
-  return impl_->subscribers.size();
+  return impl_->subscriptions;
+}
+void KrakenSim::drop_private_connections() {
+  std::vector<std::shared_ptr<WsSession>> sessions;
+  {
+    std::lock_guard lock(impl_->mu);
+    sessions.swap(impl_->subscribers);
+  }
+  for (auto& s : sessions)
+    if (s) s->close(1001);
 }
 std::size_t KrakenSim::tokens_issued() const {
   std::lock_guard lock(impl_->mu);

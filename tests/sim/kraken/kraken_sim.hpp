@@ -149,7 +149,10 @@ class KrakenSim {
   [[nodiscard]] std::uint64_t last_nonce() const;
   [[nodiscard]] std::optional<Timestamp> dead_man_trigger() const;
   [[nodiscard]] std::vector<HttpSeen> requests() const;
+  // Successful executions subscriptions so far (all connections).
   [[nodiscard]] std::size_t ws_subscriptions() const;
+  // Closes every private WebSocket connection (close frame 1001, as a venue restart does).
+  void drop_private_connections();
   // Issued WS tokens (GetWebSocketsToken).
   [[nodiscard]] std::size_t tokens_issued() const;
 

@@ -9,6 +9,7 @@
 
 #include "core/client_id.hpp"
 #include "venues/hyperliquid/responses.hpp"
+#include "venues/hyperliquid/user_stream.hpp"
 #include "venues/hyperliquid/wire.hpp"
 #include "venues/venue_error.hpp"
 
@@ -358,12 +359,20 @@ HyperliquidClient::HyperliquidClient(net::NetContext& net, Clock& clock,
                                                  : state_->config.account_address;
   std::transform(user_.begin(), user_.end(), user_.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (!state_->config.ws_url.empty()) {
+    UserStreamConfig uc;
+    uc.url = state_->config.ws_url;
+    uc.user = user_;
+    uc.tls = state_->config.tls;
+    stream_ = std::make_unique<HyperliquidUserStream>(net, clock, registry, std::move(uc));
+  }
   state_->signer = signer_.get();
   state_->limiter = limiter_.get();
   state_->user = user_;
 }
 
 HyperliquidClient::~HyperliquidClient() {
+  if (stream_) stream_->stop();
   state_->stopping = true;
   std::set<TimerId> timers;
   {
@@ -381,10 +390,14 @@ VenueCapabilities HyperliquidClient::capabilities() const noexcept {
   c.amend = false;
   c.dead_man_switch = true;
   c.positions = true;
-  c.private_stream = false;
+  c.private_stream = stream_ != nullptr;
   c.status_by_client_id = true;
   c.cancel_by_client_id = true;
   return c;
+}
+
+PrivateStream* HyperliquidClient::private_stream() noexcept {
+  return stream_.get();
 }
 
 RequestValidity HyperliquidClient::request_validity() const noexcept {
@@ -718,21 +731,8 @@ void HyperliquidClient::order_status(const OrderRef& order, Callback<VenueOrder>
       c.complete(e.message.empty() ? err(ErrorCode::not_found, op, "order of an unknown coin") : e);
       return;
     }
-    using domain::VenueOrderStatus;
-    const std::string_view s = *ostatus;
-    if (s == "filled") {
-      vo->report.status = VenueOrderStatus::filled;
-      vo->report.cumulative_filled = vo->quantity;
-    } else if (s == "open" || s == "triggered") {
-      // as read from sz/origSz
-    } else if (s == "rejected" || s.ends_with("Rejected")) {
-      vo->report.status = VenueOrderStatus::rejected;
-      vo->report.reason = std::string(s);
-    } else if (s == "canceled" || s.ends_with("Canceled") || s == "scheduledCancel") {
-      vo->report.status = VenueOrderStatus::cancelled;
-      vo->report.reason = std::string(s);
-    } else {
-      c.complete(protocol(op, "unknown order status \"" + std::string(s) + "\""));
+    if (!apply_order_status(*vo, *ostatus)) {
+      c.complete(protocol(op, "unknown order status \"" + std::string(*ostatus) + "\""));
       return;
     }
     if (vo->client_order_id.empty()) vo->client_order_id = order.client_order_id;

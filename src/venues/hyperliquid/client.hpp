@@ -37,6 +37,8 @@
 //   orderStatus weigh 2; other info requests 20. Per address: an initial buffer of 10000
 //   requests, then 1 per 10 s when no volume is traded (refill 0.1/s: the floor). A 429 holds
 //   every request for Retry-After (10 s when absent). No 418 exists at Hyperliquid.
+// Private stream: with ws_url set, private_stream() is a HyperliquidUserStream (orderUpdates and
+// userFills for the queried account, user_stream.hpp).
 // Threading: all calls thread-safe; callbacks run on the NetContext thread or the clock's
 // firing thread (a rate-limit wait), or inside the call for refusals decided before sending.
 // Destroying the client cancels pending calls (they complete with ErrorCode::cancelled).
@@ -72,6 +74,8 @@ struct HyperliquidClientConfig {
   net::TlsConfig tls;
   // Coins to answer from load_instruments ("BTC", "ETH"); empty: all.
   std::vector<std::string> symbols;
+  // Private stream (orderUpdates + userFills) URL; empty: no private stream.
+  std::string ws_url;
   // How long the order query may lag the matching engine.
   Duration query_lag = 2s;
 };
@@ -107,6 +111,9 @@ class HyperliquidClient final : public VenueClient {
   void load_instruments(Callback<std::vector<Instrument>> done) override;
   void server_time(Callback<Timestamp> done) override;
 
+  // The orderUpdates/userFills stream when ws_url is set, else nullptr.
+  [[nodiscard]] PrivateStream* private_stream() noexcept override;
+
   [[nodiscard]] const std::string& user_address() const noexcept { return user_; }
   [[nodiscard]] std::string signer_address() const { return signer_->address_hex(); }
   [[nodiscard]] net::RateLimiter& rate_limiter() noexcept { return *limiter_; }
@@ -119,6 +126,7 @@ class HyperliquidClient final : public VenueClient {
   std::string user_;
   std::unique_ptr<Signer> signer_;
   std::unique_ptr<net::RateLimiter> limiter_;
+  std::unique_ptr<PrivateStream> stream_;
 };
 
 }  // namespace nzeza::venues::hyperliquid

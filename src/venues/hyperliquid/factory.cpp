@@ -45,6 +45,15 @@ Result<std::unique_ptr<VenueClient>> make_client(const ClientOptions& options,
     config.tls.extra_ca_file = *options.ca_file;
   }
   config.symbols = options.symbols;
+  // Private stream: the given URL, else the venue's own beside its REST host; a local simulator
+  // must name its WebSocket URL.
+  if (!options.ws_url.empty()) {
+    config.ws_url = options.ws_url;
+  } else if (config.base_url == kMainnetUrl) {
+    config.ws_url = "wss://api.hyperliquid.xyz/ws";
+  } else if (config.base_url == kTestnetUrl) {
+    config.ws_url = "wss://api.hyperliquid-testnet.xyz/ws";
+  }
   return std::unique_ptr<VenueClient>(std::make_unique<HyperliquidClient>(
       *deps.net, *deps.clock, *deps.registry, std::move(signer).value(), std::move(config)));
 }

@@ -8,8 +8,9 @@
 //   vault_address    optional: trade for this vault / sub-account (sent as vaultAddress)
 // base_url: empty → https://api.hyperliquid.xyz (mainnet). The phantom-agent source is "b"
 // (testnet) when the URL's host contains "testnet", else "a" — a local simulator verifies
-// mainnet signatures. ws_url is unused (no private stream yet). request_timeout zero → 10 s.
-// The factory does not contact the venue.
+// mainnet signatures. ws_url: the private stream (orderUpdates, userFills); empty → the venue's
+// wss://<host>/ws for the mainnet and testnet URLs, none otherwise (a simulator names its own).
+// request_timeout zero → 10 s. The factory does not contact the venue.
 
 #include <memory>
 

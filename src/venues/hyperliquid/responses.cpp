@@ -145,4 +145,23 @@ std::optional<domain::Fill> parse_fill(const json::value& v, const InstrumentReg
   return f;
 }
 
+bool apply_order_status(VenueOrder& order, std::string_view s) {
+  using domain::VenueOrderStatus;
+  if (s == "filled") {
+    order.report.status = VenueOrderStatus::filled;
+    order.report.cumulative_filled = order.quantity;
+  } else if (s == "open" || s == "triggered") {
+    // as read from sz/origSz
+  } else if (s == "rejected" || s.ends_with("Rejected")) {
+    order.report.status = VenueOrderStatus::rejected;
+    order.report.reason = std::string(s);
+  } else if (s == "canceled" || s.ends_with("Canceled") || s == "scheduledCancel") {
+    order.report.status = VenueOrderStatus::cancelled;
+    order.report.reason = std::string(s);
+  } else {
+    return false;
+  }
+  return true;
+}
+
 }  // namespace nzeza::venues::hyperliquid

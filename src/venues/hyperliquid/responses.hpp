@@ -34,6 +34,11 @@ namespace nzeza::venues::hyperliquid {
 [[nodiscard]] std::optional<VenueOrder> parse_order(const boost::json::value& v,
                                                     const InstrumentRegistry& registry,
                                                     std::string_view op, Error& error);
+// Applies an order status word (orderStatus, orderUpdates) to a parsed order: filled, open and
+// triggered, rejected and *Rejected, canceled, *Canceled and scheduledCancel (reason = the word).
+// False for a word it does not know.
+[[nodiscard]] bool apply_order_status(VenueOrder& order, std::string_view status);
+
 // A fill as userFills / userFillsByTime / WsUserFills send it: {coin, px, sz, side, time, oid,
 // tid, fee?, feeToken?, crossed?, cloid?}. Same nullopt convention.
 [[nodiscard]] std::optional<domain::Fill> parse_fill(const boost::json::value& v,

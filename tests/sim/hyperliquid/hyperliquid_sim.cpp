@@ -79,6 +79,84 @@ struct HyperliquidSim::Impl {
   std::size_t accepted = 0;
   std::vector<std::string> refusals;
   std::string last_signer;
+  struct Subscription {
+    std::shared_ptr<testsupport::WsSession> session;
+    std::string type;  // orderUpdates | userFills
+    std::string user;
+  };
+  std::vector<Subscription> subscriptions;
+
+  void push(const std::string& user, std::string_view type, const json::value& data) {
+    const std::string text = json::serialize(json::object{{"channel", type}, {"data", data}});
+    for (const auto& sub : subscriptions) {
+      if (sub.user == user && sub.type == type && sub.session->is_open()) sub.session->send(text);
+    }
+  }
+  json::object fill_json(const SimFill& f) const {
+    json::object j;
+    j["coin"] = f.coin;
+    j["px"] = f.px.to_string();
+    j["sz"] = f.sz.to_string();
+    j["side"] = f.is_buy ? "B" : "A";
+    j["time"] = f.time;
+    j["startPosition"] = "0";
+    j["dir"] = f.is_buy ? "Open Long" : "Open Short";
+    j["closedPnl"] = "0";
+    j["hash"] = "0x" + std::string(64, '0');
+    j["oid"] = f.oid;
+    j["crossed"] = f.crossed;
+    j["fee"] = f.fee.to_string();
+    j["tid"] = f.tid;
+    j["feeToken"] = "USDC";
+    if (!f.cloid.empty()) j["cloid"] = f.cloid;
+    return j;
+  }
+  void emit_order(const std::string& account, const SimOrder& o) {
+    push(account, "orderUpdates",
+         json::array{json::object{{"order", order_json(o)},
+                                  {"status", o.status},
+                                  {"statusTimestamp", o.status_timestamp}}});
+  }
+  void emit_fill(const std::string& account, const SimFill& f) {
+    push(account, "userFills",
+         json::object{{"user", account}, {"fills", json::array{fill_json(f)}}});
+  }
+
+  void on_ws_message(testsupport::WsServer& server, testsupport::WsSession& session,
+                     const std::string& text) {
+    std::lock_guard lock(mu);
+    std::error_code ec;
+    const auto msg = json::parse(text, ec);
+    if (ec || !msg.is_object()) return;
+    const auto* method = msg.get_object().if_contains("method");
+    if (method == nullptr || !method->is_string()) return;
+    if (method->get_string() == "ping") {
+      session.send(R"({"channel":"pong"})");
+      return;
+    }
+    if (method->get_string() != "subscribe") return;
+    const auto* sub = msg.get_object().if_contains("subscription");
+    if (sub == nullptr || !sub->is_object()) return;
+    const auto* type = sub->get_object().if_contains("type");
+    const auto* user = sub->get_object().if_contains("user");
+    if (type == nullptr || !type->is_string() || user == nullptr || !user->is_string()) return;
+    Subscription s{server.session(session.index()), std::string(type->get_string()),
+                   lower(std::string(user->get_string()))};
+    if (!s.session) return;
+    session.send(json::serialize(
+        json::object{{"channel", "subscriptionResponse"},
+                     {"data", json::object{{"method", "subscribe"}, {"subscription", *sub}}}}));
+    if (s.type == "userFills") {
+      json::array snapshot;
+      if (auto it = fills.find(s.user); it != fills.end()) {
+        for (const auto& f : it->second) snapshot.push_back(fill_json(f));
+      }
+      session.send(json::serialize(json::object{
+          {"channel", "userFills"},
+          {"data", json::object{{"isSnapshot", true}, {"user", s.user}, {"fills", snapshot}}}}));
+    }
+    subscriptions.push_back(std::move(s));
+  }
 
   std::int64_t now() const {
     if (options.now_ms) return options.now_ms();
@@ -151,6 +229,8 @@ struct HyperliquidSim::Impl {
       o.status_timestamp = f.time;
     }
     fills[account].push_back(f);
+    emit_fill(account, f);
+    emit_order(account, o);
   }
 
   void check_dead_man(const std::string& account) {
@@ -160,6 +240,7 @@ struct HyperliquidSim::Impl {
       if (o.status == "open") {
         o.status = "scheduledCancel";
         o.status_timestamp = now();
+        emit_order(account, o);
       }
     }
     acct.dead_man.reset();
@@ -265,6 +346,7 @@ struct HyperliquidSim::Impl {
       filled["oid"] = stored.oid;
       return json::object{{"filled", std::move(filled)}};
     }
+    emit_order(account, stored);
     json::object resting;
     resting["oid"] = stored.oid;
     if (!stored.cloid.empty()) resting["cloid"] = stored.cloid;
@@ -390,6 +472,7 @@ struct HyperliquidSim::Impl {
         } else {
           found->status = "canceled";
           found->status_timestamp = now();
+          emit_order(account, *found);
           statuses.push_back("success");
         }
       }
@@ -491,22 +574,7 @@ struct HyperliquidSim::Impl {
       if (auto it = fills.find(user); it != fills.end()) {
         for (const auto& f : it->second) {
           if (kind == "userFillsByTime" && f.time < start) continue;
-          json::object j;
-          j["coin"] = f.coin;
-          j["px"] = f.px.to_string();
-          j["sz"] = f.sz.to_string();
-          j["side"] = f.is_buy ? "B" : "A";
-          j["time"] = f.time;
-          j["startPosition"] = "0";
-          j["dir"] = f.is_buy ? "Open Long" : "Open Short";
-          j["closedPnl"] = "0";
-          j["hash"] = "0x" + std::string(64, '0');
-          j["oid"] = f.oid;
-          j["crossed"] = f.crossed;
-          j["fee"] = f.fee.to_string();
-          j["tid"] = f.tid;
-          j["feeToken"] = "USDC";
-          if (!f.cloid.empty()) j["cloid"] = f.cloid;
+          json::object j = fill_json(f);
           out.push_back(std::move(j));
         }
       }
@@ -614,7 +682,14 @@ HyperliquidSim::HyperliquidSim(SimOptions options) : impl_(std::make_shared<Impl
   testsupport::HttpServerOptions so;
   so.tls = impl_->options.tls;
   server_ = std::make_unique<testsupport::HttpServer>(so);
+  testsupport::WsServerOptions wso;
+  wso.tls = impl_->options.tls;
+  ws_ = std::make_unique<testsupport::WsServer>(wso);
   std::weak_ptr<Impl> weak = impl_;
+  testsupport::WsServer* ws = ws_.get();
+  ws_->on_message([weak, ws](testsupport::WsSession& session, const std::string& text) {
+    if (auto impl = weak.lock()) impl->on_ws_message(*ws, session, text);
+  });
   server_->on_request([weak](const testsupport::HttpSeen& seen) {
     if (auto impl = weak.lock()) return impl->handle(seen);
     testsupport::HttpReply r;
@@ -683,6 +758,18 @@ void HyperliquidSim::release_held() {
 
 void HyperliquidSim::stop() {
   if (server_) server_->stop();
+  if (ws_) ws_->stop();
+  std::lock_guard lock(impl_->mu);
+  impl_->subscriptions.clear();
+}
+
+std::string HyperliquidSim::ws_url() const {
+  return ws_->url("/ws");
+}
+
+std::size_t HyperliquidSim::ws_subscriptions() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->subscriptions.size();
 }
 
 std::size_t HyperliquidSim::exchange_requests() const {

@@ -17,6 +17,7 @@
 // truncate, garbage, hold — optionally AFTER processing it, so a timed-out order really rests),
 // per-item errors for the next orders, "unknownOid" for the next N orderStatus queries.
 //
+// Private WebSocket: orderUpdates and userFills per user (ws_url()).
 // Threading: the handler runs on the server thread under one mutex; the setters are thread-safe.
 
 #include <cstdint>
@@ -30,6 +31,7 @@
 
 #include "core/decimal.hpp"
 #include "support/http_server.hpp"
+#include "support/ws_server.hpp"
 
 namespace nzeza::sim::hyperliquid {
 
@@ -99,6 +101,14 @@ class HyperliquidSim {
   HyperliquidSim& operator=(const HyperliquidSim&) = delete;
 
   [[nodiscard]] std::string base_url() const;
+  // The user WebSocket ("ws://127.0.0.1:<port>/ws"): subscribe orderUpdates / userFills with
+  // {"method":"subscribe","subscription":{"type":..,"user":..}}; {"method":"ping"} → pong. Every
+  // order state change and fill of that user is pushed; userFills starts with an isSnapshot
+  // message of the user's fills.
+  [[nodiscard]] std::string ws_url() const;
+  [[nodiscard]] testsupport::WsServer& ws_server() noexcept { return *ws_; }
+  // Subscriptions currently registered (all sessions).
+  [[nodiscard]] std::size_t ws_subscriptions() const;
   [[nodiscard]] testsupport::HttpServer& server() noexcept { return *server_; }
 
   // Asset index = order of addition (as in meta.universe).
@@ -131,6 +141,7 @@ class HyperliquidSim {
  private:
   std::shared_ptr<Impl> impl_;
   std::unique_ptr<testsupport::HttpServer> server_;
+  std::unique_ptr<testsupport::WsServer> ws_;
 };
 
 }  // namespace nzeza::sim::hyperliquid

@@ -7,7 +7,8 @@
 //
 // Assets BTC (szDecimals 5, mark 60000) and ETH (szDecimals 4, mark 3000). Without --account,
 // any valid signer is registered on first use with --usdc (default 100000) USDC. Prints
-// "listening <url>" on stdout, then serves until stdin reaches EOF or SIGTERM/SIGINT arrives.
+// "listening <url>" and "ws <user stream url>" on stdout, then serves until stdin reaches EOF or
+// SIGTERM/SIGINT arrives.
 #include <signal.h>
 #include <unistd.h>
 
@@ -86,7 +87,8 @@ int main(int argc, char** argv) {
   for (const auto& acct : accounts) sim.add_account(acct, opts.initial_usdc);
   for (const auto& [agent, acct] : agents) sim.add_agent(agent, acct);
 
-  std::cout << "listening " << sim.base_url() << std::endl;
+  std::cout << "listening " << sim.base_url() << "\n"
+            << "ws " << sim.ws_url() << std::endl;
 
   std::thread([] {
     char buf[256];

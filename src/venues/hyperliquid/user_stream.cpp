@@ -1,0 +1,177 @@
+#include "venues/hyperliquid/user_stream.hpp"
+
+#include <boost/json.hpp>
+
+#include "net/ws_client.hpp"
+#include "venues/hyperliquid/responses.hpp"
+
+namespace nzeza::venues::hyperliquid {
+
+namespace json = boost::json;
+
+// Shared with the ping timer so a timer firing during destruction never touches a dead stream.
+struct HyperliquidUserStream::PingState {
+  std::mutex mu;
+  net::WsClient* ws = nullptr;  // null once stopped
+};
+
+namespace {
+
+using PingState = HyperliquidUserStream::PingState;
+
+std::string subscribe(std::string_view type, std::string_view user) {
+  json::object sub;
+  sub["type"] = type;
+  sub["user"] = user;
+  json::object m;
+  m["method"] = "subscribe";
+  m["subscription"] = std::move(sub);
+  return json::serialize(m);
+}
+
+void ping_loop(Clock& clock, Duration every, std::shared_ptr<PingState> state) {
+  clock.schedule_after(every, [&clock, every, state] {
+    {
+      std::lock_guard lock(state->mu);
+      if (state->ws == nullptr) return;
+      (void)state->ws->send(R"({"method":"ping"})");  // not connected: the next one will do
+    }
+    ping_loop(clock, every, state);
+  });
+}
+
+}  // namespace
+
+HyperliquidUserStream::HyperliquidUserStream(net::NetContext& net, Clock& clock,
+                                             const InstrumentRegistry& registry,
+                                             UserStreamConfig config)
+    : net_(net), clock_(clock), registry_(registry), config_(std::move(config)) {}
+
+HyperliquidUserStream::~HyperliquidUserStream() {
+  stop();
+}
+
+void HyperliquidUserStream::start(PrivateStreamHandlers handlers) {
+  {
+    std::lock_guard hl(handlers_mu_);
+    handlers_ = std::move(handlers);
+  }
+  // mu_ guards ws_ only; the WebSocket's callbacks take handlers_mu_ (start() waits for the
+  // network thread, which may be delivering a status change at that moment).
+  std::lock_guard lock(mu_);
+  if (ws_) return;  // idempotent: new handlers, same connection
+  net::WsClientConfig wc;
+  wc.url = config_.url;
+  wc.name = "hyperliquid user " + config_.user;
+  wc.tls = config_.tls;
+  wc.idle_timeout = config_.idle_timeout;
+  ws_ = std::make_unique<net::WsClient>(net_, clock_, wc);
+  const std::string user = config_.user;
+  ws_->on_subscribe([user] {
+    return std::vector<std::string>{subscribe("orderUpdates", user), subscribe("userFills", user)};
+  });
+  ws_->on_message([this](std::string_view text) { (void)handle_message(text); });
+  ws_->on_status([this](const net::ConnectionTransition& t) {
+    std::function<void(net::ConnectionState)> cb;
+    {
+      std::lock_guard l(handlers_mu_);
+      cb = handlers_.on_state;
+    }
+    if (cb) cb(t.to);
+  });
+  auto ping = std::make_shared<PingState>();
+  ping->ws = ws_.get();
+  ping_state_ = ping;
+  (void)ws_->start();
+  ping_loop(clock_, config_.ping_interval, ping);
+}
+
+void HyperliquidUserStream::stop() {
+  std::unique_ptr<net::WsClient> ws;
+  {
+    std::lock_guard lock(mu_);
+    if (auto p = ping_state_.lock()) {
+      std::lock_guard pl(p->mu);
+      p->ws = nullptr;
+    }
+    ws = std::move(ws_);
+  }
+  if (ws) {
+    ws->stop();
+    (void)ws->wait_stopped(std::chrono::seconds(2));
+  }
+}
+
+net::ConnectionState HyperliquidUserStream::state() const {
+  std::lock_guard lock(mu_);
+  return ws_ ? ws_->state() : net::ConnectionState::stopped;
+}
+
+bool HyperliquidUserStream::handle_message(std::string_view text) {
+  std::error_code ec;
+  const auto msg = json::parse(text, ec);
+  if (ec) {
+    if (text.starts_with("Websocket connection established")) return true;
+    ++malformed_;
+    return false;
+  }
+  const auto channel = str_field(msg, "channel");
+  const auto* data = field(msg, "data");
+  if (!channel) {
+    ++malformed_;
+    return false;
+  }
+  PrivateStreamHandlers h;
+  {
+    std::lock_guard lock(handlers_mu_);
+    h = handlers_;
+  }
+  if (*channel == "orderUpdates") {
+    if (data == nullptr || !data->is_array()) {
+      ++malformed_;
+      return false;
+    }
+    for (const auto& u : data->get_array()) {
+      const auto* order = field(u, "order");
+      const auto status = str_field(u, "status");
+      if (order == nullptr || !status) {
+        ++malformed_;
+        continue;
+      }
+      Error e;
+      auto vo = parse_order(*order, registry_, "orderUpdates", e);
+      if (!vo) {
+        if (!e.message.empty()) ++malformed_;
+        continue;
+      }
+      if (!apply_order_status(*vo, *status)) {
+        ++malformed_;
+        continue;
+      }
+      if (auto ts = uint_of(field(u, "statusTimestamp"))) vo->report.at = ms_time(*ts);
+      if (h.on_order) h.on_order(*vo);
+    }
+    return true;
+  }
+  if (*channel == "userFills") {
+    const auto* fills = data != nullptr ? field(*data, "fills") : nullptr;
+    if (fills == nullptr || !fills->is_array()) {
+      ++malformed_;
+      return false;
+    }
+    for (const auto& f : fills->get_array()) {
+      Error e;
+      auto fill = parse_fill(f, registry_, "userFills", e);
+      if (!fill) {
+        if (!e.message.empty()) ++malformed_;
+        continue;
+      }
+      if (h.on_fill) h.on_fill(*fill);
+    }
+    return true;
+  }
+  // pong, subscriptionResponse, anything else: nothing to deliver.
+  return true;
+}
+
+}  // namespace nzeza::venues::hyperliquid

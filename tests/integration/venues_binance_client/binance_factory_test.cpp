@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "binance_fixture.hpp"
+#include "support/test_pki.hpp"
 #include "venues/binance/factory.hpp"
 
 namespace nzeza::venues::binance::test {
@@ -67,6 +68,37 @@ TEST_F(BinanceFactory, refuses_missing_credentials_and_missing_services) {
   EXPECT_NE(c.error().message.find("api_key"), std::string::npos) << c.error().message;
   auto none = make_client(o, ClientDeps{});
   EXPECT_EQ(none.error().code, ErrorCode::invalid_argument);
+}
+
+}  // namespace
+}  // namespace nzeza::venues::binance::test
+
+namespace nzeza::venues::binance::test {
+namespace {
+
+TEST_F(BinanceFactory, speaks_https_to_a_venue_trusted_through_ca_file) {
+  sim::binance::SimOptions so;
+  so.tls = true;
+  so.now_ms = [this] { return clock_.now().ms(); };
+  sim::binance::BinanceSim tls_sim(so);
+  tls_sim.add_symbol(sim::binance::SimSymbol{"BTCUSDT", "BTC", "USDT"});
+  tls_sim.set_balance("USDT", dec("10"));
+  ::setenv("NZEZA_BINANCE_API_KEY", so.api_key.c_str(), 1);
+  ::setenv("NZEZA_BINANCE_API_SECRET", so.api_secret.c_str(), 1);
+  ClientOptions o;
+  o.base_url = tls_sim.base_url();
+  o.ca_file = testsupport::TestPki::shared().ca_file();
+  auto c = make_client(o, ClientDeps{&net_, &clock_, &registry_});
+  ::unsetenv("NZEZA_BINANCE_API_KEY");
+  ::unsetenv("NZEZA_BINANCE_API_SECRET");
+  ASSERT_TRUE(c.ok()) << c.error().to_string();
+  EXPECT_EQ(tls_sim.base_url().rfind("https://", 0), 0u);
+  auto b = await<std::vector<domain::Balance>>([&](auto cb) { (*c)->balances(cb); });
+  ASSERT_TRUE(b.ok()) << b.error().to_string();
+  ASSERT_EQ(b->size(), 1u);
+  EXPECT_EQ((*b)[0].available(), dec("10"));
+  c->reset();
+  tls_sim.stop();
 }
 
 }  // namespace

@@ -188,6 +188,9 @@ struct KrakenClient::Core : std::enable_shared_from_this<KrakenClient::Core> {
     hc.request_timeout = config.request_timeout;
     http = std::make_unique<net::HttpClient>(net, clock, hc);
     while (!config.base_url.empty() && config.base_url.back() == '/') config.base_url.pop_back();
+    // Kraken accepts a deadline 500 ms .. 60 s ahead; whole seconds are sent (rounded down).
+    config.deadline_window =
+        std::clamp<Duration>(config.deadline_window, Duration{1s}, Duration{60s});
   }
 
   net::NetContext& net;

@@ -63,7 +63,7 @@ struct KrakenClientConfig {
   std::string ws_url;
   net::TlsConfig tls;
   Duration request_timeout = 10s;
-  Duration deadline_window = 10s;    // AddOrder deadline = now + this (Kraken: 500 ms .. 60 s)
+  Duration deadline_window = 10s;    // AddOrder deadline = now + this, clamped to 1 .. 60 s
   Duration query_lag = 1s;           // how long QueryOrders may lag the engine
   std::vector<std::string> symbols;  // load_instruments answers these only (all when empty)
   // Rate limits (Starter tier figures).

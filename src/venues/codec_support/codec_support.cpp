@@ -96,6 +96,8 @@ SymbolEntry* SymbolCache::resolve(std::string_view name) {
 }
 
 bool FrameDecoder::parse_decimal(simdjson::ondemand::value& v, Decimal& out, const char* where) {
+  int decimals = 0;
+  if (plain_decimal_token(v.raw_json_token(), out, decimals)) return true;
   auto parsed = Decimal::parse(number_text(v));
   if (!parsed.ok()) return fail("not an exact decimal", where);
   out = *parsed;

@@ -8,7 +8,10 @@
 
 #include <simdjson.h>
 
+#include <bit>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +35,90 @@ inline constexpr std::size_t kErrorExcerpt = 160;
 
 // The text of a number token (or of a quoted decimal string), never parsed through a double.
 [[nodiscard]] std::string_view number_text(simdjson::ondemand::value& v) noexcept;
+
+// Up to 8 leading ASCII digits of p[0..8) as a number (SWAR, little-endian hosts): returns how
+// many leading bytes are digits (0..8) and their value in `value`. Reads exactly 8 bytes.
+[[nodiscard]] inline int leading_digits8(const char* p, std::uint64_t& value) noexcept {
+  std::uint64_t v = 0;
+  std::memcpy(&v, p, 8);
+  // A byte is a digit iff its high nibble is 3 and adding 6 keeps it 3. A carry out of a
+  // non-digit byte only reaches later bytes, which are past the first non-digit anyway.
+  const std::uint64_t t =
+      (v & 0xF0F0F0F0F0F0F0F0ULL) | (((v + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4);
+  const std::uint64_t bad = t ^ 0x3333333333333333ULL;
+  const int n = bad == 0 ? 8 : std::countr_zero(bad) / 8;
+  if (n == 0) return 0;
+  v -= 0x3030303030303030ULL;    // no borrow reaches the first n bytes
+  if (n < 8) v <<= 8 * (8 - n);  // the n digits to the top, zero digits below (leading zeros)
+  v = (v * 10) + (v >> 8);
+  v = (((v & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+       (((v >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
+      32;
+  value = v;
+  return n;
+}
+
+// Fast path for the number form venues send nearly always. From a raw JSON token (a number,
+// or a quoted string; trailing JSON whitespace allowed) of the plain form `digits[.digits]` with
+// 1..10 integer digits and 1..Decimal::kScale fractional digits when a point is present: the
+// exact value and its count of fractional digits as written ("45285.20" -> 2, "7" -> 0).
+// False for anything else (sign, exponent, more digits, junk); the caller then takes the
+// general route (Decimal::parse), which is the reference and gives the same value whenever
+// this succeeds. One pass, no allocation.
+// Precondition: 8 bytes past the token's end are readable (true of every raw_json_token of a
+// simdjson document, whose buffer carries SIMDJSON_PADDING); they never change the result.
+[[nodiscard]] inline bool plain_decimal_token(std::string_view token, Decimal& out,
+                                              int& decimals) noexcept {
+  if constexpr (std::endian::native != std::endian::little) {
+    return false;
+  } else {
+    const char* p = token.data();
+    const char* end = p + token.size();
+    bool quoted = false;
+    if (p != end && *p == '"') {
+      quoted = true;
+      ++p;
+    }
+    std::uint64_t chunk = 0;
+    int n = leading_digits8(p, chunk);
+    if (n > end - p) return false;  // digits past the token: not a token we know
+    if (n == 0) return false;
+    std::uint64_t raw = chunk;
+    p += n;
+    if (n == 8) {  // 9 or 10 integer digits
+      int more = 0;
+      while (p != end && static_cast<unsigned>(*p - '0') < 10u) {
+        if (++more > 2) return false;  // beyond 10 integer digits the raw count may overflow
+        raw = raw * 10 + static_cast<std::uint64_t>(*p - '0');
+        ++p;
+      }
+    }
+    int frac = 0;
+    if (p != end && *p == '.') {
+      ++p;
+      frac = leading_digits8(p, chunk);
+      if (frac == 0 || frac > end - p) return false;  // "5." and the like: general route
+      p += frac;
+      if (p != end && static_cast<unsigned>(*p - '0') < 10u) return false;  // > kScale digits
+      static constexpr std::uint64_t kPow10[] = {1,      10,      100,      1000,     10000,
+                                                 100000, 1000000, 10000000, 100000000};
+      raw = raw * kPow10[frac] + chunk;
+      raw *= kPow10[Decimal::kScale - frac];
+    } else {
+      raw *= static_cast<std::uint64_t>(Decimal::kOne);
+    }
+    static_assert(Decimal::kScale == 8, "one 8-digit chunk covers the fraction");
+    if (quoted) {
+      if (p == end || *p != '"') return false;
+      ++p;
+    }
+    while (p != end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) ++p;
+    if (p != end) return false;
+    out = Decimal::from_raw(static_cast<std::int64_t>(raw));
+    decimals = frac;
+    return true;
+  }
+}
 
 // Appends `s` as a JSON string (quotes, backslashes and control characters escaped).
 void append_json_string(std::string& out, std::string_view s);

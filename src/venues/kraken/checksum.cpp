@@ -1,42 +1,111 @@
 #include "venues/kraken/checksum.hpp"
 
 #include <array>
+#include <cstring>
 
 namespace nzeza::venues::kraken {
 namespace {
 
-constexpr std::array<std::uint32_t, 256> make_table() noexcept {
-  std::array<std::uint32_t, 256> table{};
+// Slicing-by-8 tables: kTables[0] is the classic byte table; kTables[k][i] is the CRC of byte i
+// followed by k zero bytes, so eight input bytes fold in with eight lookups and no dependency
+// chain between them.
+using CrcTables = std::array<std::array<std::uint32_t, 256>, 8>;
+
+constexpr CrcTables make_tables() noexcept {
+  CrcTables t{};
   for (std::uint32_t i = 0; i < 256; ++i) {
     std::uint32_t c = i;
     for (int k = 0; k < 8; ++k) c = (c & 1u) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-    table[i] = c;
+    t[0][i] = c;
   }
-  return table;
+  for (std::uint32_t i = 0; i < 256; ++i) {
+    for (std::size_t k = 1; k < 8; ++k) t[k][i] = (t[k - 1][i] >> 8) ^ t[0][t[k - 1][i] & 0xFFu];
+  }
+  return t;
 }
 
-constexpr std::array<std::uint32_t, 256> kTable = make_table();
+constexpr CrcTables kTables = make_tables();
 
 constexpr std::array<std::int64_t, 9> kPow10 = {1,       10,        100,        1'000,      10'000,
                                                 100'000, 1'000'000, 10'000'000, 100'000'000};
 
+// "00".."99": two digits per division.
+constexpr std::array<char, 200> make_pairs() noexcept {
+  std::array<char, 200> p{};
+  for (int i = 0; i < 100; ++i) {
+    p[static_cast<std::size_t>(2 * i)] = static_cast<char>('0' + i / 10);
+    p[static_cast<std::size_t>(2 * i + 1)] = static_cast<char>('0' + i % 10);
+  }
+  return p;
+}
+constexpr std::array<char, 200> kPairs = make_pairs();
+
 // Writes the decimal digits of n > 0 (no sign, no leading zeros); nothing for n == 0.
 char* write_digits(std::uint64_t n, char* out) noexcept {
   char tmp[20];
-  int len = 0;
-  while (n != 0) {
-    tmp[len++] = static_cast<char>('0' + n % 10);
-    n /= 10;
+  char* p = tmp + sizeof(tmp);
+  while (n >= 100) {
+    const auto pair = static_cast<std::size_t>(n % 100) * 2;
+    n /= 100;
+    p -= 2;
+    p[0] = kPairs[pair];
+    p[1] = kPairs[pair + 1];
   }
-  while (len > 0) *out++ = tmp[--len];
-  return out;
+  if (n >= 10) {
+    p -= 2;
+    p[0] = kPairs[static_cast<std::size_t>(n) * 2];
+    p[1] = kPairs[static_cast<std::size_t>(n) * 2 + 1];
+  } else if (n != 0) {
+    *--p = static_cast<char>('0' + n);
+  }
+  const auto len = static_cast<std::size_t>(tmp + sizeof(tmp) - p);
+  std::memcpy(out, p, len);
+  return out + len;
+}
+
+// raw / 10^(kScale - decimals) with a constant divisor per case (a multiply, not a divide).
+std::uint64_t scale_down(std::uint64_t raw, int decimals) noexcept {
+  switch (Decimal::kScale - decimals) {
+    case 0:
+      return raw;
+    case 1:
+      return raw / 10u;
+    case 2:
+      return raw / 100u;
+    case 3:
+      return raw / 1'000u;
+    case 4:
+      return raw / 10'000u;
+    case 5:
+      return raw / 100'000u;
+    case 6:
+      return raw / 1'000'000u;
+    case 7:
+      return raw / 10'000'000u;
+    default:
+      return raw / static_cast<std::uint64_t>(kPow10[Decimal::kScale - decimals]);
+  }
 }
 
 }  // namespace
 
 void Crc32::update(std::string_view bytes) noexcept {
   std::uint32_t c = state_;
-  for (const char ch : bytes) c = kTable[(c ^ static_cast<unsigned char>(ch)) & 0xFFu] ^ (c >> 8);
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  std::size_t n = bytes.size();
+  while (n >= 8) {
+    // Little-endian byte order, written out so it holds on any host.
+    const std::uint32_t lo =
+        (static_cast<std::uint32_t>(p[0]) | static_cast<std::uint32_t>(p[1]) << 8 |
+         static_cast<std::uint32_t>(p[2]) << 16 | static_cast<std::uint32_t>(p[3]) << 24) ^
+        c;
+    c = kTables[7][lo & 0xFFu] ^ kTables[6][(lo >> 8) & 0xFFu] ^ kTables[5][(lo >> 16) & 0xFFu] ^
+        kTables[4][lo >> 24] ^ kTables[3][p[4]] ^ kTables[2][p[5]] ^ kTables[1][p[6]] ^
+        kTables[0][p[7]];
+    p += 8;
+    n -= 8;
+  }
+  while (n-- != 0) c = kTables[0][(c ^ *p++) & 0xFFu] ^ (c >> 8);
   state_ = c;
 }
 
@@ -52,7 +121,7 @@ char* checksum_digits(Decimal value, int decimals, char* out) noexcept {
   if (decimals <= Decimal::kScale) {
     // Exact when the value has no more than `decimals` fractional digits, which holds for a
     // level whose wire token had that many.
-    return write_digits(raw / static_cast<std::uint64_t>(kPow10[Decimal::kScale - decimals]), out);
+    return write_digits(scale_down(raw, decimals), out);
   }
   char* end = write_digits(raw, out);
   if (end == out) return out;  // zero: no digits at all
@@ -90,17 +159,20 @@ int wire_decimals(std::string_view token) noexcept {
 
 std::uint32_t book_checksum(const market::OrderBook& book, int price_decimals,
                             int qty_decimals) noexcept {
-  Crc32 crc;
-  char buf[2 * kMaxChecksumDigits];
+  // The whole text first, then one CRC pass (the CRC of a concatenation is the CRC of its
+  // parts fed in order).
+  char buf[2 * kChecksumDepth * 2 * kMaxChecksumDigits];
+  char* end = buf;
   const auto add_side = [&](Side side) {
     for (const auto& level : book.top(side, kChecksumDepth)) {
-      char* end = checksum_digits(level.price, price_decimals, buf);
+      end = checksum_digits(level.price, price_decimals, end);
       end = checksum_digits(level.size, qty_decimals, end);
-      crc.update(std::string_view(buf, static_cast<std::size_t>(end - buf)));
     }
   };
   add_side(Side::sell);  // asks, lowest first
   add_side(Side::buy);   // bids, highest first
+  Crc32 crc;
+  crc.update(std::string_view(buf, static_cast<std::size_t>(end - buf)));
   return crc.value();
 }
 

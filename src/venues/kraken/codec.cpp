@@ -121,6 +121,13 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
   std::string_view failing_book_symbol;  // a book frame's symbol, to resync it when malformed
 
   bool parse_decimal(od::value& v, Decimal& out, const char* where, int* decimals = nullptr) {
+    // One pass over the raw token for the plain form Kraken sends; the general route (and the
+    // separate count of wire decimals) only for anything else.
+    int plain_decimals = 0;
+    if (codec::plain_decimal_token(v.raw_json_token(), out, plain_decimals)) {
+      if (decimals != nullptr) *decimals = plain_decimals;
+      return true;
+    }
     const std::string_view text = number_text(v);
     auto parsed = Decimal::parse(text);
     if (!parsed.ok()) return fail("not an exact decimal number", where);
@@ -142,17 +149,33 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
       if (item.get_object().get(level) != simdjson::SUCCESS)
         return fail("level is not an object", where);
       PendingLevel pl{side, Decimal::zero(), Decimal::zero(), -1, -1};
+      // Fast path: Kraken sends {"price":...,"qty":...} in that order with plain numbers.
+      od::value pv;
+      od::value qv;
+      if (level.find_field("price").get(pv) == simdjson::SUCCESS &&
+          codec::plain_decimal_token(pv.raw_json_token(), pl.price, pl.price_decimals) &&
+          level.find_field("qty").get(qv) == simdjson::SUCCESS &&
+          codec::plain_decimal_token(qv.raw_json_token(), pl.qty, pl.qty_decimals)) {
+        if (!pl.price.is_positive()) return fail("price must be > 0", where);
+        levels.push_back(pl);  // a plain token is never negative
+        continue;
+      }
+      // Anything else (other order, other forms): the general loop over every member.
+      if (level.reset().error() != simdjson::SUCCESS) return fail("bad level", where);
+      pl = PendingLevel{side, Decimal::zero(), Decimal::zero(), -1, -1};
       bool has_price = false;
       bool has_qty = false;
       for (auto f : level) {
-        std::string_view key;
+        // Keys compared on their raw text (no unescaping copy): "price" and "qty" never need
+        // escapes, and an escaped spelling of them is not what Kraken sends.
+        od::raw_json_string key;
         od::value val;
-        if (f.unescaped_key().get(key) != simdjson::SUCCESS || f.value().get(val))
+        if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
           return fail("bad level member", where);
-        if (key == "price") {
+        if (key.unsafe_is_equal("price")) {
           if (!parse_decimal(val, pl.price, where, &pl.price_decimals)) return false;
           has_price = true;
-        } else if (key == "qty") {
+        } else if (key.unsafe_is_equal("qty")) {
           if (!parse_decimal(val, pl.qty, where, &pl.qty_decimals)) return false;
           has_qty = true;
         }

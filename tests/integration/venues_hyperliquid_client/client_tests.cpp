@@ -352,6 +352,24 @@ TEST_F(HyperliquidClientTest, dead_man_switch_arms_and_disarms) {
   EXPECT_FALSE(sim_->dead_man_time(client_->user_address()).has_value());
 }
 
+TEST_F(HyperliquidClientTest, rate_limiter_charges_the_documented_weights) {
+  auto& limiter = client_->rate_limiter();
+  // SetUp's meta request weighed 20 of the 1200 per minute; the clock has not moved.
+  EXPECT_DOUBLE_EQ(limiter.available("ip_weight").value(), 1180);
+  ASSERT_TRUE(place(limit(btc_, Side::buy, "0.001", "59000")).ok());  // an action: 1
+  EXPECT_DOUBLE_EQ(limiter.available("ip_weight").value(), 1179);
+  EXPECT_DOUBLE_EQ(limiter.available("address").value(), 9999);
+  Waiter<VenueOrder> status;  // orderStatus: 2
+  client_->order_status(OrderRef{"", "0x00000000000000000000000000000bad", btc_},
+                        status.callback());
+  (void)status.get();
+  EXPECT_DOUBLE_EQ(limiter.available("ip_weight").value(), 1177);
+  Waiter<std::vector<VenueOrder>> open;  // openOrders: 20
+  client_->open_orders(std::nullopt, open.callback());
+  ASSERT_TRUE(open.get().ok());
+  EXPECT_DOUBLE_EQ(limiter.available("ip_weight").value(), 1157);
+}
+
 TEST_F(HyperliquidClientTest, request_validity_is_the_expires_after_window) {
   EXPECT_EQ(client_->request_validity().window, 30s + 10s);  // + the limiter's longest wait
   HyperliquidClientConfig cfg;

@@ -155,7 +155,10 @@ struct FeedSession::State : std::enable_shared_from_this<FeedSession::State>, Ma
       body();
       deferred = nullptr;
     }
-    for (auto& [ws, reason] : work.reconnects) (void)ws->reconnect(reason);
+    for (auto& [ws, reason] : work.reconnects) {
+      // A refused planned reconnect (not CONNECTED at that moment) must not pass silently.
+      if (Status st = ws->reconnect(reason); !st.ok()) work.errors.push_back(st.error());
+    }
     if (error_cb) {
       for (const auto& e : work.errors) error_cb(e);
     }

@@ -345,6 +345,32 @@ TEST_F(KrakenClientTest, rest_counter_holds_the_call_above_its_capacity_until_it
   EXPECT_EQ(sim_->stats().private_requests, 3u);
 }
 
+TEST_F(KrakenClientTest, cancelling_a_young_order_costs_eight_on_the_pair_trading_counter) {
+  auto c = config();
+  c.trading_counter_max = 10;  // place 1 + 1, then one cancel of a < 5 s old order (8) fits
+  c.trading_counter_decay = 1.0;
+  client_ = make(c);
+  auto a = rest_buy(30);
+  auto b = rest_buy(31);
+  auto cancels = [&] {
+    std::size_t n = 0;
+    for (const auto& r : sim_->requests()) n += r.target == "/0/private/CancelOrder";
+    return n;
+  };
+  Waiter<CancelAck> first;
+  client().cancel(OrderRef{a.venue_order_id, "", btc_}, first.cb());
+  ASSERT_TRUE(first.get().ok());
+  Waiter<CancelAck> second;
+  client().cancel(OrderRef{b.venue_order_id, "", btc_}, second.cb());
+  EXPECT_FALSE(second.ready());  // the counter is at 10: 8 more must decay first
+  EXPECT_EQ(cancels(), 1u);
+  clock_.advance(7s);
+  EXPECT_FALSE(second.ready());
+  clock_.advance(1s);
+  ASSERT_TRUE(second.get().ok());
+  EXPECT_EQ(cancels(), 2u);
+}
+
 TEST_F(KrakenClientTest, error_codes_map_by_prefix) {
   EXPECT_EQ(kraken_error_code("EOrder:Insufficient funds"), ErrorCode::insufficient_balance);
   EXPECT_EQ(kraken_error_code("EAPI:Invalid nonce"), ErrorCode::auth_failed);

@@ -40,10 +40,20 @@ constexpr std::array<char, 200> make_pairs() noexcept {
 }
 constexpr std::array<char, 200> kPairs = make_pairs();
 
+// Number of decimal digits of n (0 for n == 0).
+int digit_count(std::uint64_t n) noexcept {
+  int d = 0;
+  while (n >= 10'000) {
+    n /= 10'000;
+    d += 4;
+  }
+  return n == 0 ? d : d + (n >= 1'000 ? 4 : n >= 100 ? 3 : n >= 10 ? 2 : 1);
+}
+
 // Writes the decimal digits of n > 0 (no sign, no leading zeros); nothing for n == 0.
 char* write_digits(std::uint64_t n, char* out) noexcept {
-  char tmp[20];
-  char* p = tmp + sizeof(tmp);
+  char* end = out + digit_count(n);
+  char* p = end;
   while (n >= 100) {
     const auto pair = static_cast<std::size_t>(n % 100) * 2;
     n /= 100;
@@ -52,15 +62,12 @@ char* write_digits(std::uint64_t n, char* out) noexcept {
     p[1] = kPairs[pair + 1];
   }
   if (n >= 10) {
-    p -= 2;
-    p[0] = kPairs[static_cast<std::size_t>(n) * 2];
-    p[1] = kPairs[static_cast<std::size_t>(n) * 2 + 1];
+    p[-2] = kPairs[static_cast<std::size_t>(n) * 2];
+    p[-1] = kPairs[static_cast<std::size_t>(n) * 2 + 1];
   } else if (n != 0) {
-    *--p = static_cast<char>('0' + n);
+    p[-1] = static_cast<char>('0' + n);
   }
-  const auto len = static_cast<std::size_t>(tmp + sizeof(tmp) - p);
-  std::memcpy(out, p, len);
-  return out + len;
+  return end;
 }
 
 // raw / 10^(kScale - decimals) with a constant divisor per case (a multiply, not a divide).

@@ -267,24 +267,24 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
         slot.book.clear();  // an empty snapshot: nothing to trust until the next one
         continue;
       }
+      // One event template per entry; each level's event is a copy of it written in place in
+      // `pending` (no temporary event per level).
+      MarketEvent tmpl = event_for(*slot.instrument, entry.venue_time);
+      tmpl.body.emplace<BookChange>().snapshot = snapshot;
       for (std::uint32_t i = entry.first; i < entry.end; ++i) {
         const PendingLevel& pl = levels[i];
         learn_precision(slot.price_decimals, pl.price_decimals);
         learn_precision(slot.qty_decimals, pl.qty_decimals);
-        BookChange change;
+        BookChange& change = *std::get_if<BookChange>(&pending.emplace_back(tmpl).body);
         change.side = pl.side;
         change.price = pl.price;
         change.size = pl.qty;
-        change.snapshot = snapshot;
         change.reset = snapshot && i == entry.first;
         change.last = snapshot && i + 1 == entry.end;
         if (!slot.book.apply(change).ok()) {
           ok = false;
           break;
         }
-        MarketEvent e = event_for(*slot.instrument, entry.venue_time);
-        e.body = change;
-        pending.push_back(e);
       }
       if (ok && slot.book.crossed()) {
         ++stats.crossed_books;

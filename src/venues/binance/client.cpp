@@ -382,10 +382,14 @@ struct BinanceClient::Impl : std::enable_shared_from_this<Impl> {
     if (!r) {
       Error e = r.error();
       if (e.code == ErrorCode::network && call.mutating) {
-        const bool before_sending = e.message.find("sending the request") == std::string::npos &&
-                                    (e.message.find("connect") != std::string::npos ||
-                                     e.message.find("TLS") != std::string::npos ||
-                                     e.message.find("resolve") != std::string::npos);
+        // HttpClient names the step that failed before anything was written ("resolve to",
+        // "TCP connect to", "TLS handshake to", "TLS to"); anything else (reset, closed, write
+        // error) may have happened after the venue received the request.
+        const std::string& m = e.message;
+        const bool before_sending = m.find("TCP connect to ") != std::string::npos ||
+                                    m.find("resolve to ") != std::string::npos ||
+                                    m.find("TLS handshake to ") != std::string::npos ||
+                                    m.find("TLS to ") != std::string::npos;
         if (!before_sending) {
           done(err(ErrorCode::timeout, call.op,
                    "outcome unknown: the connection failed after the request may have been "

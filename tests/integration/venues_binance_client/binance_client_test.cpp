@@ -359,6 +359,33 @@ TEST_F(BinanceClientTest, ban_418_stops_every_call_until_it_ends) {
   EXPECT_TRUE(place(limit("nz-ban-2", Side::buy, "0.01", "49000")).ok());
 }
 
+TEST_F(BinanceClientTest, connection_reset_after_a_place_was_sent_is_an_unknown_outcome) {
+  sim::binance::Fault f;
+  f.kind = sim::binance::FaultKind::reset;
+  f.execute = true;  // the venue took the order, then the connection died
+  sim_->script("POST /api/v3/order", f);
+  auto r = place(limit("nz-rst-1", Side::buy, "0.01", "49000"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::timeout) << r.error().to_string();
+  EXPECT_TRUE(outcome_unknown(r.error()));
+  EXPECT_TRUE(sim_->order("nz-rst-1").has_value());
+  // The same reset on a query is a plain network failure.
+  sim_->script("GET /api/v3/account", f);
+  auto b = await<std::vector<domain::Balance>>([&](auto cb) { client_->balances(cb); });
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.error().code, ErrorCode::network);
+}
+
+TEST_F(BinanceClientTest, refused_connection_is_network_and_may_fall_back) {
+  auto c = config();
+  c.base_url = "http://127.0.0.1:" + std::to_string(testsupport::closed_port());
+  auto client = make(c);
+  auto r = place(limit("nz-ref-1", Side::buy, "0.01", "49000"), client.get());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::network) << r.error().to_string();
+  EXPECT_TRUE(may_fall_back(r.error()));
+}
+
 TEST_F(BinanceClientTest, request_validity_is_recv_window_plus_query_lag) {
   const auto v = client_->request_validity();
   EXPECT_EQ(v.window, 5s);

@@ -273,7 +273,8 @@ TEST_P(FeedMatrix, gap_or_checksum_resyncs) {
     default:
       // The book is unsubscribed and subscribed again; the new snapshot resyncs it.
       ASSERT_TRUE(wait_until([&] { return h_.sim().unsubscribe_frames(0) == 1; }));
-      EXPECT_EQ(h_.sim().subscribe_frames(0), subscribe_frames_for(venue()) + 1);
+      ASSERT_TRUE(wait_until(
+          [&] { return h_.sim().subscribe_frames(0) == subscribe_frames_for(venue()) + 1; }));
       EXPECT_EQ(h_.session().stats().resubscribe_frames, 2u);
       break;
   }

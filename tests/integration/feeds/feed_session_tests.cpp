@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "integration/feeds/feed_harness.hpp"
+#include "support/ws_server.hpp"
 
 namespace nzeza::venues::feed::test {
 namespace {
@@ -97,25 +98,45 @@ TEST(FeedPlannedReconnect, binance_server_shutdown_reconnects_at_once_and_resubs
   EXPECT_FALSE(h.session().is_stale(id));
 }
 
+std::string describe(FeedHarness& h) {
+  std::string out = "state " + std::string(net::to_string(h.session().connection_states()[0])) +
+                    " planned " + std::to_string(h.session().stats().planned_reconnects) +
+                    " pending timers " + std::to_string(h.clock().pending_timers()) +
+                    " close frames at server " +
+                    std::to_string(h.sim().ws_server().close_codes().size()) + " errors:";
+  for (const auto& e : h.errors()) out += " [" + e.message + "]";
+  return out;
+}
+
 TEST(FeedPlannedReconnect, connection_age_limit_reconnects_before_the_venue_cut) {
-  FeedHarness h(Venue::binance);
+  // No book to sync: a REST request in flight would time out on the advancing clock.
+  FeedSimOptions so;
+  so.binance_first_diff = false;
+  FeedHarness h(Venue::binance, so);
   h.add(instrument_for(Venue::binance));
   FeedRules rules = quiet_rules(Venue::binance);
   rules.max_connection_age = 60s;
   ASSERT_TRUE(h.start(rules).ok());
   ASSERT_TRUE(wait_until([&] { return h.sim().subscribe_frames(0) == 1; }));
+  // A planned reconnect needs a CONNECTED client: wait for it before the clock moves.
+  const auto connected = [&] {
+    return h.session().connection_states() ==
+           std::vector<net::ConnectionState>{net::ConnectionState::connected};
+  };
+  ASSERT_TRUE(wait_until(connected));
   h.clock().advance(59s);
   EXPECT_EQ(h.sim().connections(), 1u);
   h.clock().advance(1s);
-  ASSERT_TRUE(wait_until([&] { return h.sim().connections() == 2; }));
+  ASSERT_TRUE(wait_until([&] { return h.sim().connections() == 2; }, 1000ms)) << describe(h);
   ASSERT_TRUE(wait_until([&] { return h.sim().subscribe_frames(1) == 1; }));
   EXPECT_EQ(h.session().stats().planned_reconnects, 1u);
   // The age counts again from the new connection.
   ASSERT_TRUE(wait_until([&] { return h.session().stats().connects == 2; }));
+  ASSERT_TRUE(wait_until(connected));
   h.clock().advance(59s);
   EXPECT_EQ(h.sim().connections(), 2u);
   h.clock().advance(1s);
-  ASSERT_TRUE(wait_until([&] { return h.sim().connections() == 3; }));
+  ASSERT_TRUE(wait_until([&] { return h.sim().connections() == 3; }, 1000ms)) << describe(h);
   EXPECT_EQ(h.session().stats().planned_reconnects, 2u);
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kraken_fixture.hpp"
+#include "support/test_pki.hpp"
 #include "venues/kraken/factory.hpp"
 #include "venues/order_tracker.hpp"
 
@@ -288,6 +289,43 @@ TEST_F(KrakenClientTest, executions_frame_parser_ignores_other_channels_and_refu
   ExecutionEntry lone;
   lone.fields = {{"order_id", "O2"}, {"exec_type", "canceled"}, {"order_status", "canceled"}};
   EXPECT_FALSE(tracker.apply(lone).ok());
+}
+
+TEST_F(KrakenClientTest, factory_client_speaks_https_trusting_the_given_ca_file_only) {
+  KrakenSimOptions o;
+  o.api_key = kKey;
+  o.api_secret_b64 = kSecret;
+  o.tls = true;
+  o.now = [this] { return clock_.now(); };
+  KrakenSim tls_sim(o);
+  tls_sim.add_pair(SimPair{});
+  tls_sim.set_balance("ZUSD", D("5"));
+  ASSERT_EQ(tls_sim.base_url().rfind("https://", 0), 0u);
+  ClientOptions opts;
+  opts.base_url = tls_sim.base_url();
+  opts.ca_file = testsupport::TestPki::shared().ca_file();
+  opts.credentials.use_environment = true;
+  ::setenv("NZEZA_KRAKEN_API_KEY", kKey, 1);
+  ::setenv("NZEZA_KRAKEN_API_SECRET", kSecret, 1);
+  auto made = make_client(opts, ClientDeps{&net_, &clock_, &registry_});
+  opts.ca_file.reset();
+  auto untrusting = make_client(opts, ClientDeps{&net_, &clock_, &registry_});
+  ::unsetenv("NZEZA_KRAKEN_API_KEY");
+  ::unsetenv("NZEZA_KRAKEN_API_SECRET");
+  ASSERT_TRUE(made.ok()) << made.error().to_string();
+  Waiter<std::vector<domain::Balance>> w;
+  (*made)->balances(w.cb());
+  auto r = w.get();
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  ASSERT_EQ(r->size(), 1u);
+  EXPECT_EQ(r->front().currency(), "USD");
+  // Without the test CA the certificate is refused before anything is sent.
+  ASSERT_TRUE(untrusting.ok());
+  Waiter<std::vector<domain::Balance>> w2;
+  (*untrusting)->balances(w2.cb());
+  auto refused = w2.get();
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::network) << refused.error().to_string();
 }
 
 TEST_F(KrakenClientTest, factory_builds_a_client_from_environment_credentials_and_refuses_without) {

@@ -9,7 +9,9 @@
 #include <mutex>
 #include <set>
 
+#include "venues/dydx/indexer_json.hpp"
 #include "venues/dydx/quantums.hpp"
+#include "venues/dydx/subaccount_stream.hpp"
 
 namespace nzeza::venues::dydx {
 namespace json = boost::json;
@@ -61,13 +63,6 @@ std::string base64(std::string_view bytes) {
                                 static_cast<int>(bytes.size()));
   out.resize(static_cast<std::size_t>(n));
   return out;
-}
-
-domain::VenueOrderStatus status_of(std::string_view s, const Decimal& filled) {
-  if (s == "FILLED") return domain::VenueOrderStatus::filled;
-  if (s == "CANCELED" || s == "BEST_EFFORT_CANCELED") return domain::VenueOrderStatus::cancelled;
-  if (filled.signum() > 0) return domain::VenueOrderStatus::partially_filled;
-  return domain::VenueOrderStatus::open;  // OPEN, UNTRIGGERED, BEST_EFFORT_OPENED
 }
 
 // Stateful order or cancel: checked by sequence.
@@ -383,38 +378,7 @@ struct DydxClient::State : std::enable_shared_from_this<DydxClient::State> {
   }
 
   Result<VenueOrder> venue_order_of(const Json& o) const {
-    VenueOrder v;
-    v.client_order_id = text_of(field(o, "clientId"));
-    const std::string ticker = text_of(field(o, "ticker"));
-    const Instrument* ins = registry.find(Venue::dydx, ticker);
-    if (ins == nullptr) return fail(ErrorCode::not_found, "unknown dYdX market " + ticker);
-    v.instrument = ins->id;
-    v.side = text_of(field(o, "side")) == "SELL" ? Side::sell : Side::buy;
-    const std::string type = text_of(field(o, "type"));
-    v.type = type == "MARKET" ? domain::OrderType::market : domain::OrderType::limit;
-    const std::string tif = text_of(field(o, "timeInForce"));
-    const Json* post = field(o, "postOnly");
-    if (post != nullptr && post->is_bool() && post->get_bool()) {
-      v.time_in_force = domain::TimeInForce::post_only;
-    } else if (tif == "IOC") {
-      v.time_in_force = domain::TimeInForce::ioc;
-    } else if (tif == "FOK") {
-      v.time_in_force = domain::TimeInForce::fok;
-    }
-    auto size = decimal_of(field(o, "size"), "size");
-    if (!size) return size.error();
-    v.quantity = *size;
-    if (auto px = decimal_of(field(o, "price"), "price")) v.price = *px;
-    const Json* ro = field(o, "reduceOnly");
-    v.reduce_only = ro != nullptr && ro->is_bool() && ro->get_bool();
-    auto filled = decimal_of(field(o, "totalFilled"), "totalFilled");
-    v.report.cumulative_filled = filled ? *filled : Decimal::zero();
-    v.report.status = status_of(text_of(field(o, "status")), v.report.cumulative_filled);
-    v.report.venue_order_id = text_of(field(o, "id"));
-    v.report.reason = text_of(field(o, "status"));
-    v.report.at = clock.now();
-    if (auto t = Timestamp::parse_iso8601(text_of(field(o, "updatedAt")))) v.report.at = *t;
-    return v;
+    return parse_indexer_order(o, registry, clock.now());
   }
 
   // All orders the Indexer lists for the subaccount (optionally filtered by status).
@@ -447,9 +411,18 @@ DydxClient::DydxClient(net::NetContext& net, Clock& clock, const InstrumentRegis
   (void)limiter_->add_endpoint("stateful", {{"stateful_block", 1}, {"stateful_100_blocks", 1}});
   (void)limiter_->add_endpoint("short_term", {{"short_term", 1}});
   state_->limiter = limiter_.get();
+  if (!state_->config.ws_url.empty())
+    stream_ = std::make_unique<SubaccountStream>(net, clock, registry, state_->wallet.address(),
+                                                 state_->config.subaccount_number,
+                                                 state_->config.ws_url, state_->config.tls);
+}
+
+PrivateStream* DydxClient::private_stream() noexcept {
+  return stream_.get();
 }
 
 DydxClient::~DydxClient() {
+  if (stream_) stream_->stop();
   state_->stopping = true;
   std::set<TimerId> timers;
   {
@@ -471,7 +444,7 @@ std::optional<std::uint64_t> DydxClient::sequence() const {
 VenueCapabilities DydxClient::capabilities() const noexcept {
   VenueCapabilities c;
   c.positions = true;
-  c.private_stream = false;
+  c.private_stream = !state_->config.ws_url.empty();
   c.status_by_client_id = true;
   c.cancel_by_client_id = true;
   return c;
@@ -762,32 +735,16 @@ void DydxClient::fills_since(Timestamp since, std::optional<InstrumentId> instru
             return (void)c.complete(err(ErrorCode::protocol, op, "fills answer lacks fills[]"));
           std::vector<domain::Fill> out;
           for (const auto& f : fills->as_array()) {
-            domain::Fill fill;
-            fill.venue = Venue::dydx;
-            const Instrument* ins = self->registry.find(Venue::dydx, text_of(field(f, "market")));
-            if (ins == nullptr) continue;
-            fill.instrument = ins->id;
-            if (instrument && *instrument != ins->id) continue;
-            fill.trade_id = text_of(field(f, "id"));
+            auto fill = parse_indexer_fill(f, self->registry);
+            if (!fill) {
+              if (fill.error().code == ErrorCode::not_found) continue;  // not our market
+              return (void)c.complete(err(ErrorCode::protocol, op, fill.error().message));
+            }
+            if (instrument && *instrument != fill->instrument) continue;
             if (auto it = client_of.find(text_of(field(f, "orderId"))); it != client_of.end())
-              fill.client_order_id = it->second;
-            fill.side = text_of(field(f, "side")) == "SELL" ? Side::sell : Side::buy;
-            auto px = decimal_of(field(f, "price"), "price");
-            auto sz = decimal_of(field(f, "size"), "size");
-            auto fee = decimal_of(field(f, "fee"), "fee");
-            auto t = Timestamp::parse_iso8601(text_of(field(f, "createdAt")));
-            if (!px || !sz || !t)
-              return (void)c.complete(
-                  err(ErrorCode::protocol, op, "malformed fill " + fill.trade_id));
-            fill.price = *px;
-            fill.quantity = *sz;
-            fill.fee = fee ? *fee : Decimal::zero();
-            fill.fee_currency = "USDC";
-            fill.liquidity = text_of(field(f, "liquidity")) == "MAKER" ? domain::Liquidity::maker
-                                                                       : domain::Liquidity::taker;
-            fill.time = *t;
-            if (fill.time < since) continue;
-            out.push_back(std::move(fill));
+              fill->client_order_id = it->second;
+            if (fill->time < since) continue;
+            out.push_back(std::move(*fill));
           }
           std::stable_sort(out.begin(), out.end(),
                            [](const auto& a, const auto& b) { return a.time < b.time; });

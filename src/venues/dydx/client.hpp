@@ -33,7 +33,8 @@
 // Threading: calls are thread-safe; callbacks run on the NetContext thread, the clock's firing
 // thread (rate-limit waits), or inside the call for refusals decided before sending.
 // Destroying the client completes pending calls with ErrorCode::cancelled.
-// Not done: the private v4_subaccounts WebSocket stream (private_stream() is nullptr).
+// Private stream: with config.ws_url, the Indexer's v4_subaccounts channel for our subaccount
+// (subaccount_stream.hpp); started by the caller through private_stream()->start().
 
 #include <memory>
 #include <optional>
@@ -57,6 +58,7 @@ struct DydxClientConfig {
   std::string node_url;     // full node REST gateway (Cosmos LCD), no trailing slash
   std::string indexer_url;  // Indexer REST, e.g. https://indexer.dydx.trade
   std::string chain_id;     // empty: read from the node (node_info.network)
+  std::string ws_url;       // Indexer WebSocket (v4_subaccounts); empty: no private stream
   std::uint32_t subaccount_number = 0;
   std::uint32_t short_term_blocks = kShortBlockWindow;  // good_til_block = height + this (<= 20)
   Duration long_term_lifetime = std::chrono::hours(24 * 28);
@@ -107,12 +109,14 @@ class DydxClient final : public VenueClient {
   // The locally tracked account sequence (nullopt before the first account read).
   [[nodiscard]] std::optional<std::uint64_t> sequence() const;
   [[nodiscard]] net::RateLimiter& rate_limiter() noexcept { return *limiter_; }
+  [[nodiscard]] PrivateStream* private_stream() noexcept override;
 
   struct State;
 
  private:
   std::shared_ptr<State> state_;
   std::unique_ptr<net::RateLimiter> limiter_;
+  std::unique_ptr<PrivateStream> stream_;
 };
 
 }  // namespace nzeza::venues::dydx

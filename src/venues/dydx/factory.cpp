@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "venues/dydx/client.hpp"
+#include "venues/dydx/subaccount_stream.hpp"
 
 namespace nzeza::venues::dydx {
 
@@ -31,6 +32,11 @@ Result<std::unique_ptr<VenueClient>> make_client(const ClientOptions& options,
                   "dydx factory: no node REST URL — set NZEZA_DYDX_NODE_URL (or --base-url)");
     config.node_url = node;
   }
+  if (!options.ws_url.empty()) {
+    config.ws_url = options.ws_url;
+  } else if (options.base_url.empty()) {
+    config.ws_url = std::string(kMainnetIndexerWsUrl);
+  }  // a base_url without ws_url (a simulator without WebSocket): no private stream
   if (const char* chain = std::getenv("NZEZA_DYDX_CHAIN_ID"); chain != nullptr && *chain != '\0')
     config.chain_id = chain;
   if (options.ca_file) config.tls.extra_ca_file = *options.ca_file;

@@ -10,7 +10,8 @@
 // Indexer are at base_url. Empty -> Indexer https://indexer.dydx.trade and the node REST gateway
 // from NZEZA_DYDX_NODE_URL (dYdX publishes no official REST node: refused when unset).
 // The chain id is read from the node's node_info (NZEZA_DYDX_CHAIN_ID overrides it).
-// ws_url is unused (no private stream yet). request_timeout zero -> 10 s.
+// ws_url: the Indexer WebSocket for the private v4_subaccounts stream; empty -> the mainnet
+// Indexer's when base_url is empty too, else no private stream. request_timeout zero -> 10 s.
 // The factory derives the key (PBKDF2, ~10 ms) but does not contact the venue.
 
 #include <memory>

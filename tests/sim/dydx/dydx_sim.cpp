@@ -84,6 +84,78 @@ struct DydxSim::Impl {
   std::size_t verified = 0;
   std::uint64_t next_id = 1;
   testsupport::HttpServer* server = nullptr;
+  struct Sub {
+    testsupport::WsSession* session = nullptr;  // owned by the WsServer until it stops
+    std::string id;                             // "<address>/<number>"
+  };
+  std::vector<Sub> subs;
+  std::uint64_t ws_message_id = 1;
+
+  json::object fill_json(const Fill& f) const {
+    json::object j;
+    j["id"] = f.id;
+    j["side"] = f.buy ? "BUY" : "SELL";
+    j["liquidity"] = "TAKER";
+    j["type"] = "LIMIT";
+    j["market"] = f.ticker;
+    j["marketType"] = "PERPETUAL";
+    j["price"] = f.price;
+    j["size"] = f.size;
+    j["fee"] = "0";
+    j["createdAt"] = f.created_at;
+    j["createdAtHeight"] = std::to_string(f.height);
+    j["orderId"] = f.order_id;
+    j["subaccountNumber"] = 0;
+    return j;
+  }
+
+  // channel_data for the subscribers of the order's subaccount: the order as it is now, and
+  // the fills it just made. The Indexer's channel carries clobPairId, not the ticker.
+  void publish(const SimOrder& o, const std::vector<Fill>& new_fills) {
+    const std::string id = o.owner + "/" + std::to_string(o.subaccount_number);
+    json::object order = order_json(o);
+    order.erase("ticker");
+    json::array fs;
+    for (const auto& f : new_fills) fs.push_back(fill_json(f));
+    for (const auto& sub : subs) {
+      if (sub.id != id || !sub.session->is_open()) continue;
+      json::object contents;
+      contents["orders"] = json::array{order};
+      if (!fs.empty()) contents["fills"] = fs;
+      json::object msg{{"type", "channel_data"},        {"connection_id", "sim"},
+                       {"message_id", ws_message_id++}, {"id", id},
+                       {"channel", "v4_subaccounts"},   {"version", "3.0.0"},
+                       {"contents", contents}};
+      sub.session->send(json::serialize(msg));
+    }
+  }
+
+  void on_ws_message(testsupport::WsSession& session, const std::string& text) {
+    std::error_code ec;
+    auto v = json::parse(text, ec);
+    if (ec || !v.is_object()) return;
+    const auto& o = v.as_object();
+    const auto* type = o.if_contains("type");
+    const auto* channel = o.if_contains("channel");
+    const auto* id = o.if_contains("id");
+    if (!type || !channel || !id || !id->is_string() || *type != "subscribe" ||
+        *channel != "v4_subaccounts")
+      return;
+    const std::string sid(id->get_string());
+    subs.push_back({&session, sid});
+    json::array open;
+    for (const auto& ord : orders)
+      if (ord.owner + "/" + std::to_string(ord.subaccount_number) == sid && ord.status == "OPEN")
+        open.push_back(order_json(ord));
+    json::object msg{
+        {"type", "subscribed"},
+        {"connection_id", "sim"},
+        {"message_id", ws_message_id++},
+        {"channel", "v4_subaccounts"},
+        {"id", sid},
+        {"contents", json::object{{"orders", open}, {"blockHeight", std::to_string(height)}}}};
+    session.send(json::serialize(msg));
+  }
 
   std::int64_t now_ms() const {
     if (options.now_ms) return options.now_ms();
@@ -113,8 +185,10 @@ struct DydxSim::Impl {
 
   void expire_short_term() {
     for (auto& o : orders)
-      if (o.order_flags == 0 && o.status == "OPEN" && o.good_til_block < height)
+      if (o.order_flags == 0 && o.status == "OPEN" && o.good_til_block < height) {
         o.status = "CANCELED";
+        publish(o, {});
+      }
   }
 
   json::object order_json(const SimOrder& o) const {
@@ -313,6 +387,9 @@ struct DydxSim::Impl {
     }
     (void)hash;
     orders.push_back(s);
+    std::vector<Fill> made;
+    if (s.status == "FILLED") made.push_back(fills.back());
+    publish(s, made);
     return {};
   }
 
@@ -323,6 +400,7 @@ struct DydxSim::Impl {
           e.order_flags == id.order_flags() && e.clob_pair_id == id.clob_pair_id() &&
           e.status == "OPEN") {
         e.status = "CANCELED";
+        publish(e, {});
         return {};
       }
     }
@@ -479,7 +557,19 @@ DydxSim::DydxSim(SimOptions options) : impl_(std::make_shared<Impl>()) {
   so.tls = impl_->options.tls;
   server_ = std::make_unique<testsupport::HttpServer>(so);
   impl_->server = server_.get();
+  testsupport::WsServerOptions wo;
+  wo.tls = impl_->options.tls;
+  ws_ = std::make_unique<testsupport::WsServer>(wo);
   std::weak_ptr<Impl> weak = impl_;
+  ws_->on_connect([](testsupport::WsSession& s) {
+    s.send(R"({"type":"connected","connection_id":"sim","message_id":0})");
+  });
+  ws_->on_message([weak](testsupport::WsSession& s, const std::string& text) {
+    auto self = weak.lock();
+    if (!self) return;
+    std::lock_guard lock(self->mu);
+    self->on_ws_message(s, text);
+  });
   server_->on_request([weak](const HttpSeen& req) {
     auto self = weak.lock();
     if (!self) return HttpReply{503, {}, "sim stopped"};
@@ -545,6 +635,22 @@ void DydxSim::release_held() {
 
 void DydxSim::stop() {
   if (server_) server_->stop();
+  if (ws_) {
+    {
+      std::lock_guard lock(impl_->mu);
+      impl_->subs.clear();  // sessions die with the server
+    }
+    ws_->stop();
+  }
+}
+
+std::string DydxSim::ws_url() const {
+  return ws_->url("/v4/ws");
+}
+
+std::size_t DydxSim::ws_subscriptions() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->subs.size();
 }
 
 std::uint32_t DydxSim::height() const {

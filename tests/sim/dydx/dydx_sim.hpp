@@ -20,6 +20,7 @@
 // full at the oracle price (taker); IOC/FOK that do not fill are CANCELED; the rest is OPEN.
 // advance_blocks() moves the height; short-term orders whose good_til_block has passed leave the
 // book as CANCELED (unfilled expiry).
+// WebSocket: the Indexer's v4_subaccounts channel (see ws_url()).
 // Scriptable: HTTP faults on the next matching request (optionally after processing, so a
 // timed-out order really rests), a tx code for the next broadcasts, an empty /v4/orders answer
 // for the next N queries (a lagging Indexer), an external sequence bump.
@@ -34,6 +35,7 @@
 
 #include "core/decimal.hpp"
 #include "support/http_server.hpp"
+#include "support/ws_server.hpp"
 
 namespace nzeza::sim::dydx {
 
@@ -99,6 +101,12 @@ class DydxSim {
 
   [[nodiscard]] std::string base_url() const;
   [[nodiscard]] testsupport::HttpServer& server() noexcept { return *server_; }
+  // The Indexer WebSocket ("ws://127.0.0.1:<port>/v4/ws"): `connected` on connect; a
+  // v4_subaccounts subscribe gets `subscribed` with the subaccount's open orders, then a
+  // `channel_data` {orders, fills} after every change of one of its orders.
+  [[nodiscard]] std::string ws_url() const;
+  [[nodiscard]] testsupport::WsServer& ws_server() noexcept { return *ws_; }
+  [[nodiscard]] std::size_t ws_subscriptions() const;
 
   void add_market(SimMarket market);
   void set_oracle_price(const std::string& ticker, Decimal price);
@@ -127,6 +135,7 @@ class DydxSim {
  private:
   std::shared_ptr<Impl> impl_;
   std::unique_ptr<testsupport::HttpServer> server_;
+  std::unique_ptr<testsupport::WsServer> ws_;
 };
 
 }  // namespace nzeza::sim::dydx

@@ -7,7 +7,7 @@
 // Markets BTC-USD (clob pair 0, atomicResolution -10, oracle 60000) and ETH-USD (clob pair 1,
 // atomicResolution -9, oracle 3000). Each --account gets account number 1, 2, ... and --usdc
 // (default 100000) USDC. Prints "listening <url>" on stdout, then serves until stdin reaches EOF
-// or SIGTERM/SIGINT arrives.
+// or SIGTERM/SIGINT arrives. A second line "ws_url <url>" names the Indexer WebSocket.
 #include <signal.h>
 #include <unistd.h>
 
@@ -92,7 +92,7 @@ int main(int argc, char** argv) {
   std::uint64_t number = 1;
   for (const auto& acc : accounts) sim.add_account(acc, number++, usdc);
 
-  std::cout << "listening " << sim.base_url() << std::endl;
+  std::cout << "listening " << sim.base_url() << "\nws_url " << sim.ws_url() << std::endl;
 
   std::thread stdin_watch([] {
     char buf[256];

@@ -1,0 +1,112 @@
+#include "venues/dydx/indexer_json.hpp"
+
+#include <boost/json.hpp>
+
+namespace nzeza::venues::dydx {
+namespace json = boost::json;
+namespace {
+
+std::string text_of(const json::value& o, std::string_view key) {
+  if (!o.is_object()) return {};
+  const auto* v = o.as_object().if_contains(key);
+  if (v == nullptr) return {};
+  if (v->is_string()) return std::string(v->get_string());
+  if (v->is_int64()) return std::to_string(v->get_int64());
+  if (v->is_uint64()) return std::to_string(v->get_uint64());
+  return {};
+}
+
+bool bool_of(const json::value& o, std::string_view key) {
+  const auto* v = o.is_object() ? o.as_object().if_contains(key) : nullptr;
+  return v != nullptr && v->is_bool() && v->get_bool();
+}
+
+Result<Decimal> decimal(const json::value& o, std::string_view key) {
+  const std::string t = text_of(o, key);
+  if (t.empty()) return fail(ErrorCode::parse_error, "missing " + std::string(key));
+  auto d = Decimal::parse(t);
+  if (!d) return d.error().with_context(key);
+  return d;
+}
+
+}  // namespace
+
+const Instrument* find_market(const InstrumentRegistry& registry, std::string_view ticker,
+                              std::string_view clob_pair_id) {
+  if (!ticker.empty())
+    if (const Instrument* i = registry.find(Venue::dydx, ticker)) return i;
+  if (clob_pair_id.empty()) return nullptr;
+  for (const Instrument* i : registry.by_venue(Venue::dydx))
+    if (i->dydx_clob_pair_id && std::to_string(*i->dydx_clob_pair_id) == clob_pair_id) return i;
+  return nullptr;
+}
+
+Result<VenueOrder> parse_indexer_order(const json::value& o, const InstrumentRegistry& registry,
+                                       Timestamp fallback_time) {
+  const Instrument* ins = find_market(registry, text_of(o, "ticker"), text_of(o, "clobPairId"));
+  if (ins == nullptr)
+    return fail(ErrorCode::not_found, "dydx order: unknown market " + text_of(o, "ticker") +
+                                          " / clob pair " + text_of(o, "clobPairId"));
+  VenueOrder v;
+  v.client_order_id = text_of(o, "clientId");
+  v.instrument = ins->id;
+  v.side = text_of(o, "side") == "SELL" ? Side::sell : Side::buy;
+  v.type = text_of(o, "type") == "MARKET" ? domain::OrderType::market : domain::OrderType::limit;
+  const std::string tif = text_of(o, "timeInForce");
+  if (bool_of(o, "postOnly")) {
+    v.time_in_force = domain::TimeInForce::post_only;
+  } else if (tif == "IOC") {
+    v.time_in_force = domain::TimeInForce::ioc;
+  } else if (tif == "FOK") {
+    v.time_in_force = domain::TimeInForce::fok;
+  }
+  auto size = decimal(o, "size");
+  if (!size) return size.error().with_context("dydx order");
+  v.quantity = *size;
+  if (auto px = decimal(o, "price")) v.price = *px;
+  v.reduce_only = bool_of(o, "reduceOnly");
+  auto filled = decimal(o, "totalFilled");
+  v.report.cumulative_filled = filled ? *filled : Decimal::zero();
+  const std::string status = text_of(o, "status");
+  if (status == "FILLED") {
+    v.report.status = domain::VenueOrderStatus::filled;
+  } else if (status == "CANCELED" || status == "BEST_EFFORT_CANCELED") {
+    v.report.status = domain::VenueOrderStatus::cancelled;
+  } else if (v.report.cumulative_filled.signum() > 0) {
+    v.report.status = domain::VenueOrderStatus::partially_filled;
+  } else {
+    v.report.status = domain::VenueOrderStatus::open;  // OPEN, UNTRIGGERED, BEST_EFFORT_OPENED
+  }
+  v.report.venue_order_id = text_of(o, "id");
+  v.report.reason = status;
+  v.report.at = fallback_time;
+  if (auto t = Timestamp::parse_iso8601(text_of(o, "updatedAt"))) v.report.at = *t;
+  return v;
+}
+
+Result<domain::Fill> parse_indexer_fill(const json::value& f, const InstrumentRegistry& registry) {
+  const Instrument* ins = find_market(registry, text_of(f, "market"), {});
+  if (ins == nullptr)
+    return fail(ErrorCode::not_found, "dydx fill: unknown market " + text_of(f, "market"));
+  domain::Fill fill;
+  fill.venue = Venue::dydx;
+  fill.instrument = ins->id;
+  fill.trade_id = text_of(f, "id");
+  fill.side = text_of(f, "side") == "SELL" ? Side::sell : Side::buy;
+  auto px = decimal(f, "price");
+  auto sz = decimal(f, "size");
+  auto t = Timestamp::parse_iso8601(text_of(f, "createdAt"));
+  if (!px || !sz || !t || fill.trade_id.empty())
+    return fail(ErrorCode::parse_error, "dydx fill " + fill.trade_id + ": malformed");
+  fill.price = *px;
+  fill.quantity = *sz;
+  auto fee = decimal(f, "fee");
+  fill.fee = fee ? *fee : Decimal::zero();
+  fill.fee_currency = "USDC";
+  fill.liquidity =
+      text_of(f, "liquidity") == "MAKER" ? domain::Liquidity::maker : domain::Liquidity::taker;
+  fill.time = *t;
+  return fill;
+}
+
+}  // namespace nzeza::venues::dydx

@@ -52,6 +52,21 @@ TEST(FeedPooling, dydx_33_markets_use_two_connections_within_32_per_channel) {
             33u);
 }
 
+TEST(FeedPooling, connections_needed_follows_each_venue_cap) {
+  // Binance: 1024 streams per connection, 3 per instrument → 341 instruments per connection.
+  EXPECT_EQ(connections_needed(default_rules(Venue::binance), 341), 1u);
+  EXPECT_EQ(connections_needed(default_rules(Venue::binance), 342), 2u);
+  // dYdX: 32 per channel per connection.
+  EXPECT_EQ(connections_needed(default_rules(Venue::dydx), 64), 2u);
+  EXPECT_EQ(connections_needed(default_rules(Venue::dydx), 65), 3u);
+  // Hyperliquid: 900 subscriptions per connection, 3 per coin.
+  EXPECT_EQ(connections_needed(default_rules(Venue::hyperliquid), 300), 1u);
+  EXPECT_EQ(connections_needed(default_rules(Venue::hyperliquid), 301), 2u);
+  // No cap: one connection; never zero.
+  EXPECT_EQ(connections_needed(default_rules(Venue::coinbase), 5000), 1u);
+  EXPECT_EQ(connections_needed(default_rules(Venue::kraken), 0), 1u);
+}
+
 TEST(FeedPacing, binance_frames_beyond_the_burst_wait_for_the_clock) {
   FeedSimOptions so;
   so.binance_first_diff = false;  // no books to sync here

@@ -102,6 +102,32 @@ TEST_F(BinanceUserStreamTest, cancel_report_carries_the_orders_own_client_id) {
   EXPECT_EQ(orders_.back().client_order_id, "nz-ws-2");
 }
 
+TEST_F(BinanceUserStreamTest,
+       dropped_connection_reconnects_and_subscribes_again_with_a_fresh_signature) {
+  start_stream();
+  auto first = sim_->ws().latest_session();
+  ASSERT_NE(first, nullptr);
+  clock_.advance(10s);  // a later timestamp for the second subscribe
+  first->reset();
+  // The reconnect waits its backoff on the clock.
+  for (int i = 0; i < 100 && sim_->stream_subscriptions() < 2; ++i) {
+    clock_.advance(500ms);
+    (void)wait_until([&] { return sim_->stream_subscriptions() >= 2; },
+                     std::chrono::milliseconds(5));
+  }
+  ASSERT_EQ(sim_->stream_subscriptions(), 2);
+  EXPECT_EQ(sim_->bad_signatures(), 0);
+  EXPECT_EQ(sim_->time_rejections(), 0);
+  const auto msgs = sim_->ws().messages();
+  ASSERT_GE(msgs.size(), 2u);
+  EXPECT_NE(msgs[0], msgs[1]);  // new id, timestamp and signature
+  ASSERT_TRUE(place(limit("nz-ws-3", Side::buy, "0.01", "49000")).ok());
+  EXPECT_TRUE(wait_until([&] {
+    std::lock_guard lock(mu_);
+    return !orders_.empty() && orders_.back().client_order_id == "nz-ws-3";
+  }));
+}
+
 TEST(BinanceUserStreamFrames, parses_our_own_execution_report_and_ignores_foreign_symbols) {
   const SymbolLookup lookup = [](std::string_view s) -> std::optional<InstrumentId> {
     if (s == "ETHUSDT") return InstrumentId{7};

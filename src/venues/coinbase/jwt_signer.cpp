@@ -213,6 +213,12 @@ JwtSigner::~JwtSigner() = default;
 Result<JwtSigner> JwtSigner::create(std::string key_name, std::string_view private_key) {
   if (key_name.empty())
     return fail(ErrorCode::invalid_argument, "coinbase key: the API key name is empty");
+  // CDP key names are "organizations/{uuid}/apiKeys/{uuid}": printable ASCII. Anything else
+  // (a control character, invalid UTF-8 from a broken file) would make the JWT's JSON invalid.
+  for (const char c : key_name)
+    if (c < 0x20 || c > 0x7e)
+      return fail(ErrorCode::invalid_argument,
+                  "coinbase key: the API key name must be printable ASCII");
   const std::string_view text = trim(private_key);
   if (text.empty())
     return fail(ErrorCode::invalid_argument, "coinbase key: the private key is empty");

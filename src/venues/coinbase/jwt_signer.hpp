@@ -48,9 +48,9 @@ inline constexpr std::int64_t kJwtLifetimeSeconds = 120;
 class JwtSigner {
  public:
   // `key_name`: "organizations/{org}/apiKeys/{key}" (the JWT kid and sub). `private_key`: PEM
-  // (ES256) or base64 (Ed25519). invalid_argument when the key is neither, is not P-256, or a
-  // 64-byte Ed25519 key whose public half does not belong to its seed; the message never
-  // contains key material.
+  // (ES256) or base64 (Ed25519). invalid_argument when the name is not printable ASCII, the
+  // key is neither, is not P-256, or a 64-byte Ed25519 key whose public half does not belong
+  // to its seed; the message never contains key material.
   static Result<JwtSigner> create(std::string key_name, std::string_view private_key);
 
   JwtSigner(JwtSigner&&) noexcept;

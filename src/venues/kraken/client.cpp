@@ -651,6 +651,9 @@ void deliver(const Completion<T>& done, Result<T> r) {
 // ---------------------------------------------------------------------------------------------
 // KrakenClient
 
+void cancel_with(const std::shared_ptr<KrakenClient::Core>& core_, const OrderRef& order,
+                 Callback<CancelAck> done);
+
 KrakenClient::KrakenClient(net::NetContext& net, Clock& clock, const InstrumentRegistry& registry,
                            std::shared_ptr<KrakenKeySigner> signer, KrakenClientConfig config)
     : core_(std::make_shared<Core>(net, clock, registry, std::move(signer), std::move(config))) {
@@ -772,6 +775,12 @@ void KrakenClient::place(const domain::OrderSpec& order, Callback<PlaceAck> done
 }
 
 void KrakenClient::cancel(const OrderRef& order, Callback<CancelAck> done) {
+  cancel_with(core_, order, std::move(done));
+}
+
+// Out of the class so cancel_all's continuation can hold the Core, not the client object.
+void cancel_with(const std::shared_ptr<KrakenClient::Core>& core_, const OrderRef& order,
+                 Callback<CancelAck> done) {
   Completion<CancelAck> c(std::move(done), "kraken cancel");
   FormParams p;
   if (!order.venue_order_id.empty())
@@ -787,7 +796,6 @@ void KrakenClient::cancel(const OrderRef& order, Callback<CancelAck> done) {
   if (const Instrument* inst = core_->registry.get(order.instrument))
     res.push_back({core_->trading_limiter(inst->venue_symbol), "cancel",
                    cancel_cost(core_->order_age(order))});
-  auto core = core_;
   core_->private_call(
       "CancelOrder", std::move(p), true, std::move(res), [c, order](Result<json::value> r) {
         if (!r) return deliver(c, Result<CancelAck>(std::move(r).error()));
@@ -826,7 +834,8 @@ void KrakenClient::cancel_all(std::optional<InstrumentId> instrument, Callback<C
     return;
   }
   // Kraken's CancelAll has no pair filter: list that pair's open orders, cancel each by txid.
-  open_orders(instrument, [this, c](Result<std::vector<VenueOrder>> r) {
+  auto core = core_;
+  open_orders(instrument, [core, c](Result<std::vector<VenueOrder>> r) {
     if (!r) return deliver(c, Result<CancelAllAck>(std::move(r).error()));
     if (r->empty()) return deliver(c, Result<CancelAllAck>(CancelAllAck{}));
     struct Gather {
@@ -838,23 +847,23 @@ void KrakenClient::cancel_all(std::optional<InstrumentId> instrument, Callback<C
     auto g = std::make_shared<Gather>();
     g->left = r->size();
     for (const auto& o : *r) {
-      cancel(OrderRef{o.report.venue_order_id, o.client_order_id, o.instrument},
-             [g, c](Result<CancelAck> one) {
-               bool last = false;
-               {
-                 std::lock_guard lock(g->mu);
-                 if (one)
-                   g->ack.cancelled.push_back(std::move(one).value());
-                 else if (one.error().code != ErrorCode::not_found && !g->error)
-                   g->error = one.error();  // not_found: it finished meanwhile
-                 last = --g->left == 0;
-               }
-               if (!last) return;
-               if (g->error)
-                 deliver(c, Result<CancelAllAck>(*g->error));
-               else
-                 deliver(c, Result<CancelAllAck>(std::move(g->ack)));
-             });
+      cancel_with(core, OrderRef{o.report.venue_order_id, o.client_order_id, o.instrument},
+                  [g, c](Result<CancelAck> one) {
+                    bool last = false;
+                    {
+                      std::lock_guard lock(g->mu);
+                      if (one)
+                        g->ack.cancelled.push_back(std::move(one).value());
+                      else if (one.error().code != ErrorCode::not_found && !g->error)
+                        g->error = one.error();  // not_found: it finished meanwhile
+                      last = --g->left == 0;
+                    }
+                    if (!last) return;
+                    if (g->error)
+                      deliver(c, Result<CancelAllAck>(*g->error));
+                    else
+                      deliver(c, Result<CancelAllAck>(std::move(g->ack)));
+                  });
     }
   });
 }

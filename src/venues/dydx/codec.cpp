@@ -128,16 +128,30 @@ struct DydxCodec::Impl : codec::FrameDecoder {
       } else if (type == od::json_type::object) {
         od::object obj;
         if (lv.get_object().get(obj) != simdjson::SUCCESS) return fail("bad level", where);
+        // Fast path: the indexer sends {"price":"..","size":".."} in that order with plain
+        // decimal strings. Anything else: the general member loop below (raw key compares).
+        od::value pv;
+        od::value sv;
+        int decimals = 0;
+        if (obj.find_field("price").get(pv) == simdjson::SUCCESS &&
+            codec::plain_decimal_token(pv.raw_json_token(), pl.price, decimals) &&
+            obj.find_field("size").get(sv) == simdjson::SUCCESS &&
+            codec::plain_decimal_token(sv.raw_json_token(), pl.size, decimals)) {
+          if (!pl.price.is_positive()) return fail("price must be > 0", where);
+          levels.push_back(pl);  // a plain decimal is never negative
+          continue;
+        }
+        if (obj.reset().error() != simdjson::SUCCESS) return fail("bad level", where);
         unsigned seen = 0;
         for (auto f : obj) {
-          std::string_view key;
+          od::raw_json_string key;
           od::value val;
-          if (f.unescaped_key().get(key) != simdjson::SUCCESS || f.value().get(val))
+          if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
             return fail("bad level member", where);
-          if (key == "price") {
+          if (key.unsafe_is_equal("price")) {
             if (!parse_decimal(val, pl.price, where)) return false;
             seen |= 1;
-          } else if (key == "size") {
+          } else if (key.unsafe_is_equal("size")) {
             if (!parse_decimal(val, pl.size, where)) return false;
             seen |= 2;
           }

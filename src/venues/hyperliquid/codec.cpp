@@ -103,16 +103,30 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
   bool parse_level(od::value& v, PendingLevel& out, const char* where) {
     od::object obj;
     if (v.get_object().get(obj) != simdjson::SUCCESS) return fail("level is not an object", where);
+    // Fast path: Hyperliquid sends {"px":"..","sz":"..","n":..} in that order with plain
+    // decimal strings; "n" is not read (on-demand skips it when the array moves on).
+    od::value pv;
+    od::value sv;
+    int decimals = 0;
+    if (obj.find_field("px").get(pv) == simdjson::SUCCESS &&
+        codec::plain_decimal_token(pv.raw_json_token(), out.price, decimals) &&
+        obj.find_field("sz").get(sv) == simdjson::SUCCESS &&
+        codec::plain_decimal_token(sv.raw_json_token(), out.size, decimals)) {
+      if (!out.price.is_positive()) return fail("px must be > 0", where);
+      return true;  // a plain decimal is never negative
+    }
+    // Anything else: the general loop over every member, keys compared on their raw text.
+    if (obj.reset().error() != simdjson::SUCCESS) return fail("level is not an object", where);
     unsigned seen = 0;
     for (auto f : obj) {
-      std::string_view key;
+      od::raw_json_string key;
       od::value val;
-      if (f.unescaped_key().get(key) != simdjson::SUCCESS || f.value().get(val))
+      if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
         return fail("bad level member", where);
-      if (key == "px") {
+      if (key.unsafe_is_equal("px")) {
         if (!parse_decimal(val, out.price, where)) return false;
         seen |= 1;
-      } else if (key == "sz") {
+      } else if (key.unsafe_is_equal("sz")) {
         if (!parse_decimal(val, out.size, where)) return false;
         seen |= 2;
       }
@@ -193,20 +207,19 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
       return true;
     }
     std::size_t i = 0;
+    // One event template; each level's event is a copy of it written in place in `pending`.
+    MarketEvent tmpl = event_for(*slot.instrument, venue_time);
+    tmpl.body.emplace<BookChange>().snapshot = true;
     for (const auto& pl : levels) {
       if (pl.size.is_zero()) continue;
-      BookChange c;
+      BookChange& c = *std::get_if<BookChange>(&pending.emplace_back(tmpl).body);
       c.side = pl.side;
       c.price = pl.price;
       c.size = pl.size;
-      c.snapshot = true;
       c.reset = i == 0;
       c.last = i + 1 == n;
       ++i;
       (void)slot.book.apply(c);  // validated above: price > 0, size > 0
-      MarketEvent e = event_for(*slot.instrument, venue_time);
-      e.body = c;
-      pending.push_back(e);
     }
     if (slot.book.crossed()) {
       ++stats.crossed_books;

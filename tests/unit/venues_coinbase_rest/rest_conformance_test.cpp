@@ -8,6 +8,7 @@
 
 #include "common/fixtures.hpp"
 #include "venues/coinbase/rest_codec.hpp"
+#include "venues/coinbase/user_stream.hpp"
 
 namespace nzeza::venues::coinbase {
 namespace {
@@ -120,6 +121,24 @@ TEST(CoinbaseRestSamples, cancel_fills_orders_accounts_products) {
   EXPECT_EQ(btc.min_notional, dec("1"));
   EXPECT_EQ(btc.status, TradingStatus::trading);
   EXPECT_TRUE(btc.validate().ok());
+}
+
+TEST(CoinbaseRestSamples, user_channel_snapshot_sample) {
+  NZEZA_REQUIRE_FIXTURES();
+  InstrumentRegistry registry;
+  auto orders = parse_user_message(sample("nautilus_ws_user.json"), registry);
+  ASSERT_TRUE(orders.ok()) << orders.error().to_string();
+  ASSERT_EQ(orders->size(), 1u);
+  const VenueOrder& o = (*orders)[0];
+  EXPECT_EQ(o.report.venue_order_id, "a1b2c3d4-e5f6-7890-abcd-ef1234567890");
+  EXPECT_EQ(o.client_order_id, "11111-000000-000001");
+  EXPECT_EQ(o.side, Side::buy);
+  EXPECT_EQ(o.type, domain::OrderType::limit);
+  EXPECT_EQ(o.quantity, dec("0.001"));
+  EXPECT_EQ(o.report.status, domain::VenueOrderStatus::open);
+  EXPECT_EQ(o.report.cumulative_filled, dec("0"));
+  EXPECT_FALSE(o.report.average_price.has_value());
+  EXPECT_EQ(o.report.at, Timestamp::parse_iso8601("2026-04-07T14:29:55.123456Z").value());
 }
 
 }  // namespace

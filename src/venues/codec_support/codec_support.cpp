@@ -113,16 +113,6 @@ bool FrameDecoder::parse_time(simdjson::ondemand::value& v, Timestamp& out, cons
   return true;
 }
 
-MarketEvent FrameDecoder::event_for(const Instrument& inst, Timestamp venue_time) const noexcept {
-  MarketEvent e;
-  e.venue = venue;
-  e.instrument = inst.id;
-  e.symbol = inst.symbol;
-  e.venue_time = venue_time;
-  e.receive_time = receive_time;
-  return e;
-}
-
 bool FrameDecoder::open_object(std::string_view frame, simdjson::ondemand::document& doc,
                                simdjson::ondemand::object& obj) {
   if (parser.iterate(frame.data(), frame.size(), frame.size() + simdjson::SIMDJSON_PADDING)

@@ -196,8 +196,17 @@ struct FrameDecoder {
   bool parse_decimal(simdjson::ondemand::value& v, Decimal& out, const char* where);
   // Parses an RFC 3339 time string; fails "not a string" / "not an RFC 3339 time" at `where`.
   bool parse_time(simdjson::ondemand::value& v, Timestamp& out, const char* where);
-  // An event of this venue for `inst`, received with the current frame.
-  [[nodiscard]] MarketEvent event_for(const Instrument& inst, Timestamp venue_time) const noexcept;
+  // An event of this venue for `inst`, received with the current frame (inline: one per
+  // book level on the hot path).
+  [[nodiscard]] MarketEvent event_for(const Instrument& inst, Timestamp venue_time) const noexcept {
+    MarketEvent e;
+    e.venue = venue;
+    e.instrument = inst.id;
+    e.symbol = inst.symbol;
+    e.venue_time = venue_time;
+    e.receive_time = receive_time;
+    return e;
+  }
   // Parses the (padded) frame as a JSON object into doc/obj; false (with fail) otherwise.
   bool open_object(std::string_view frame, simdjson::ondemand::document& doc,
                    simdjson::ondemand::object& obj);

@@ -324,9 +324,8 @@ struct DydxCodec::Impl : codec::FrameDecoder {
   }
 
   void emit_change(BookSlot& slot, const BookChange& c) {
-    MarketEvent e = event_for(*slot.instrument, Timestamp{});
-    e.body = c;
-    pending.push_back(e);
+    pending.push_back(event_for(*slot.instrument, Timestamp{}));
+    pending.back().body = c;  // written in place
   }
 
   // The newest change wins: remove levels of the other side that `c` crosses.

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "coinbase_fixture.hpp"
+#include "support/test_pki.hpp"
 
 namespace nzeza::venues::coinbase::test {
 namespace {
@@ -369,6 +370,41 @@ TEST_F(CoinbaseClientTest, jwt_of_another_key_name_is_rejected) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::auth_failed);
   EXPECT_NE(r.error().venue_text.find("kid"), std::string::npos);
+}
+
+TEST_F(CoinbaseClientTest, https_with_the_test_ca_signs_the_host_it_connects_to) {
+  sim::coinbase::SimOptions o;
+  o.key_name = kKeyName;
+  o.public_key_pem = key_.public_pem;
+  o.tls = true;
+  o.websocket = false;
+  o.now_seconds = [this] { return clock_.now().seconds(); };
+  sim::coinbase::CoinbaseSim tls_sim(o);
+  tls_sim.add_product(product("BTC-USD", "BTC", "USD", "50000"));
+  tls_sim.set_balance("USD", dec("10"));
+  CoinbaseConfig c = config();
+  c.base_url = tls_sim.base_url();
+  ASSERT_TRUE(c.base_url.starts_with("https://127.0.0.1:"));
+  c.base_url.replace(8, 9, "localhost");
+  c.tls.extra_ca_file = testsupport::TestPki::shared().ca_file();
+  auto client = make(key_.private_key, kKeyName, c);
+  auto b = await<std::vector<domain::Balance>>([&](auto cb) { client->balances(cb); });
+  ASSERT_TRUE(b.ok()) << b.error().to_string();
+  ASSERT_EQ(b->size(), 1u);
+  EXPECT_EQ(b->front().available(), dec("10"));
+  EXPECT_TRUE(tls_sim.auth_failures().empty());
+  EXPECT_EQ(tls_sim.requests().back().header("Host").substr(0, 10), "localhost:");
+  // An unknown CA: refused before anything is sent.
+  CoinbaseConfig untrusted = c;
+  untrusted.tls.extra_ca_file = testsupport::TestPki::other().ca_file();
+  untrusted.tls.use_system_cas = false;
+  auto refused_client = make(key_.private_key, kKeyName, untrusted);
+  auto refused =
+      await<std::vector<domain::Balance>>([&](auto cb) { refused_client->balances(cb); });
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::network);
+  refused_client.reset();
+  client.reset();
 }
 
 TEST_F(CoinbaseClientTest, request_validity_is_the_jwt_lifetime) {

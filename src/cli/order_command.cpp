@@ -319,7 +319,8 @@ void add_order_command(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"place", "cancel", "status", "open", "balances"}));
   cmd->add_option("--venue", opt->venue, "binance, coinbase, kraken, hyperliquid or dydx")
       ->required();
-  cmd->add_option("--symbol", opt->symbol, "Venue symbol (BTCUSDT, XBTUSD, BTC-USD, BTC)");
+  cmd->add_option("--symbol", opt->symbol,
+                  "Venue symbol (BTCUSDT, XXBTZUSD or BTC/USD, BTC-USD, BTC)");
   cmd->add_option("--side", opt->side, "buy or sell");
   cmd->add_option("--type", opt->type, "market, limit, stop, take-profit, stop-limit")
       ->capture_default_str();

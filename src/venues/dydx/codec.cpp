@@ -173,9 +173,9 @@ struct DydxCodec::Impl : codec::FrameDecoder {
     if (v.get_object().get(obj) != simdjson::SUCCESS)
       return fail("not an object", "v4_orderbook.contents");
     for (auto f : obj) {
-      std::string_view key;
+      od::raw_json_string key;  // compared raw: our keys never need escapes
       od::value val;
-      if (f.unescaped_key().get(key) != simdjson::SUCCESS || f.value().get(val))
+      if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
         return fail("bad member", "v4_orderbook.contents");
       if (key == "bids") {
         if (!parse_levels(val, Side::buy, "v4_orderbook.contents.bids")) return false;
@@ -192,9 +192,9 @@ struct DydxCodec::Impl : codec::FrameDecoder {
     if (v.get_object().get(obj) != simdjson::SUCCESS)
       return fail("not an object", "v4_trades.contents");
     for (auto f : obj) {
-      std::string_view key;
+      od::raw_json_string key;  // compared raw: our keys never need escapes
       od::value val;
-      if (f.unescaped_key().get(key) != simdjson::SUCCESS || f.value().get(val))
+      if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
         return fail("bad member", "v4_trades.contents");
       if (key != "trades") continue;
       od::array arr;
@@ -261,9 +261,9 @@ struct DydxCodec::Impl : codec::FrameDecoder {
     PendingOracle po{market, Decimal::zero(), Timestamp{}};
     bool has_price = false;
     for (auto f : obj) {
-      std::string_view key;
+      od::raw_json_string key;  // compared raw: our keys never need escapes
       od::value val;
-      if (f.unescaped_key().get(key) != simdjson::SUCCESS || f.value().get(val))
+      if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
         return fail("bad member", where);
       if (key == "oraclePrice") {
         bool is_null = false;
@@ -288,9 +288,9 @@ struct DydxCodec::Impl : codec::FrameDecoder {
     if (v.get_object().get(obj) != simdjson::SUCCESS)
       return fail("not an object", "v4_markets.contents");
     for (auto f : obj) {
-      std::string_view key;
+      od::raw_json_string key;  // compared raw: our keys never need escapes
       od::value val;
-      if (f.unescaped_key().get(key) != simdjson::SUCCESS || f.value().get(val))
+      if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
         return fail("bad member", "v4_markets.contents");
       const char* where = key == "markets"        ? "v4_markets.contents.markets"
                           : key == "oraclePrices" ? "v4_markets.contents.oraclePrices"
@@ -444,9 +444,9 @@ struct DydxCodec::Impl : codec::FrameDecoder {
     bool known_channel = false;
     bool unknown_market = false;
     for (auto f : obj) {
-      std::string_view key;
+      od::raw_json_string key;  // compared raw: our keys never need escapes
       od::value val;
-      if (f.unescaped_key().get(key) != simdjson::SUCCESS || f.value().get(val))
+      if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
         return fail("bad member", "top level");
       if (key == "type") {
         if (val.get_string().get(type) != simdjson::SUCCESS) return fail("not a string", "type");

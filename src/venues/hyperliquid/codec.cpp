@@ -152,9 +152,9 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
     Timestamp venue_time;
     bool has_levels = false;
     for (auto f : obj) {
-      std::string_view key;
+      od::raw_json_string key;  // compared raw: our keys never need escapes
       od::value val;
-      if (f.unescaped_key().get(key) != simdjson::SUCCESS || f.value().get(val))
+      if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
         return fail("bad member", "l2Book.data");
       if (key == "coin") {
         if (val.get_string().get(coin) != simdjson::SUCCESS)
@@ -241,9 +241,9 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
       Timestamp venue_time;
       unsigned seen = 0;
       for (auto f : obj) {
-        std::string_view key;
+        od::raw_json_string key;  // compared raw: our keys never need escapes
         od::value val;
-        if (f.unescaped_key().get(key) != simdjson::SUCCESS || f.value().get(val))
+        if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
           return fail("bad member", "trades.data[]");
         if (key == "coin") {
           if (val.get_string().get(coin) != simdjson::SUCCESS)
@@ -301,9 +301,9 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
     bool has_ask = false;
     bool has_bbo = false;
     for (auto f : obj) {
-      std::string_view key;
+      od::raw_json_string key;  // compared raw: our keys never need escapes
       od::value val;
-      if (f.unescaped_key().get(key) != simdjson::SUCCESS || f.value().get(val))
+      if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
         return fail("bad member", "bbo.data");
       if (key == "coin") {
         if (val.get_string().get(coin) != simdjson::SUCCESS)
@@ -357,9 +357,9 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
     std::string_view channel;
     bool has_data = false;
     for (auto f : obj) {
-      std::string_view key;
+      od::raw_json_string key;  // compared raw: our keys never need escapes
       od::value val;
-      if (f.unescaped_key().get(key) != simdjson::SUCCESS || f.value().get(val))
+      if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
         return fail("bad member", "top level");
       if (key == "channel") {
         if (val.get_string().get(channel) != simdjson::SUCCESS)

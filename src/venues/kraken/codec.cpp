@@ -199,9 +199,9 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
       entry.first = static_cast<std::uint32_t>(levels.size());
       bool has_checksum = false;
       for (auto f : obj) {
-        std::string_view key;
+        od::raw_json_string key;  // compared raw: our keys never need escapes
         od::value val;
-        if (f.unescaped_key().get(key) != simdjson::SUCCESS || f.value().get(val))
+        if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
           return fail("bad member", "book.data[]");
         if (key == "symbol") {
           if (val.get_string().get(entry.symbol) != simdjson::SUCCESS)
@@ -318,9 +318,9 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
       Timestamp venue_time;
       unsigned seen = 0;
       for (auto f : obj) {
-        std::string_view key;
+        od::raw_json_string key;  // compared raw: our keys never need escapes
         od::value val;
-        if (f.unescaped_key().get(key) != simdjson::SUCCESS || f.value().get(val))
+        if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
           return fail("bad member", "ticker.data[]");
         if (key == "symbol") {
           if (val.get_string().get(symbol) != simdjson::SUCCESS)
@@ -372,9 +372,9 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
       Timestamp venue_time;
       unsigned seen = 0;
       for (auto f : obj) {
-        std::string_view key;
+        od::raw_json_string key;  // compared raw: our keys never need escapes
         od::value val;
-        if (f.unescaped_key().get(key) != simdjson::SUCCESS || f.value().get(val))
+        if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
           return fail("bad member", "trade.data[]");
         if (key == "symbol") {
           if (val.get_string().get(symbol) != simdjson::SUCCESS)
@@ -429,9 +429,9 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
         return fail("entry is not an object", "status.data[]");
       std::string_view system;
       for (auto f : obj) {
-        std::string_view key;
+        od::raw_json_string key;  // compared raw: our keys never need escapes
         od::value val;
-        if (f.unescaped_key().get(key) != simdjson::SUCCESS || f.value().get(val))
+        if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
           return fail("bad member", "status.data[]");
         if (key == "system" && val.get_string().get(system) != simdjson::SUCCESS)
           return fail("not a string", "status.data[].system");
@@ -460,9 +460,9 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
     bool success = false;
     bool has_data = false;
     for (auto f : obj) {
-      std::string_view key;
+      od::raw_json_string key;  // compared raw: our keys never need escapes
       od::value val;
-      if (f.unescaped_key().get(key) != simdjson::SUCCESS || f.value().get(val))
+      if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
         return fail("bad member", "top level");
       if (key == "channel") {
         if (val.get_string().get(channel) != simdjson::SUCCESS)

@@ -3,6 +3,7 @@
 // yet valid, wrong key) refusing with 401.
 
 #include <set>
+#include <thread>
 
 #include "coinbase_fixture.hpp"
 #include "support/test_pki.hpp"
@@ -86,6 +87,24 @@ TEST_F(CoinbaseClientTest, success_false_keeps_the_failure_reason_verbatim) {
   EXPECT_EQ(p.error().venue_code, "INVALID_PRICE_PRECISION");
   EXPECT_EQ(p.error().venue_text, "Invalid price precision");
   EXPECT_FALSE(sim_->order_by_client_id("nz-t-big").has_value());
+}
+
+TEST_F(CoinbaseClientTest, concurrent_places_from_several_threads_are_each_sent_once) {
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 3; ++i) {
+        auto r = place(limit("nz-c-" + std::to_string(t) + "-" + std::to_string(i), Side::buy,
+                             "0.001", "40000"));
+        if (r.ok()) ++ok;
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 12);
+  EXPECT_EQ(sim_->orders().size(), 12u);
+  EXPECT_EQ(sim_->place_requests(), 12u);
+  EXPECT_TRUE(sim_->auth_failures().empty());
 }
 
 TEST_F(CoinbaseClientTest, reused_client_order_id_returns_the_original_order) {

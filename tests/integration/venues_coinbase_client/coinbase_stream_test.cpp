@@ -155,6 +155,37 @@ TEST_F(CoinbaseFactoryStream, user_channel_pushes_orders_and_each_fill_once) {
   EXPECT_EQ((*rest)[1].trade_id, fills[1].trade_id);
 }
 
+TEST_F(CoinbaseFactoryStream, user_channel_resubscribes_with_a_fresh_jwt_after_a_drop) {
+  write_credentials(kKeyName, key_.private_key);
+  auto r = build(sim_->ws_url());
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  made_ = std::move(r).value();
+  std::atomic<int> connected{0};
+  PrivateStreamHandlers h;
+  h.on_state = [&](net::ConnectionState s) {
+    if (s == net::ConnectionState::connected) ++connected;
+  };
+  made_->private_stream()->start(h);
+  ASSERT_TRUE(wait_until([&] { return sim_->ws_subscriptions() == 1; }));
+  // Let the first token's whole window pass (the simulator sends no heartbeats, so the idle
+  // check may reconnect on the way: each reconnect subscribes with a token of its own time).
+  clock_.advance(125s);
+  std::size_t before = sim_->ws_subscriptions();
+  (void)wait_until([&] { return sim_->ws_subscriptions() > before; },
+                   std::chrono::milliseconds(50));
+  before = sim_->ws_subscriptions();
+  sim_->drop_user_sessions();
+  for (int i = 0; i < 200 && sim_->ws_subscriptions() <= before; ++i) {
+    clock_.advance(100ms);  // the reconnect backoff runs on the clock
+    (void)wait_until([&] { return sim_->ws_subscriptions() > before; },
+                     std::chrono::milliseconds(5));
+  }
+  EXPECT_GT(sim_->ws_subscriptions(), before);
+  EXPECT_TRUE(sim_->auth_failures().empty())
+      << (sim_->auth_failures().empty() ? "" : sim_->auth_failures()[0]);
+  EXPECT_GE(connected.load(), 2);
+}
+
 TEST_F(CoinbaseFactoryStream, user_channel_subscription_with_a_foreign_key_is_refused) {
   const KeyPair other = generate_key(/*ed25519=*/true);
   write_credentials(kKeyName, other.private_key);

@@ -819,6 +819,15 @@ std::size_t CoinbaseSim::held() const {
   return impl_->http->held();
 }
 
+void CoinbaseSim::drop_user_sessions() {
+  std::vector<std::shared_ptr<testsupport::WsSession>> sessions;
+  {
+    std::lock_guard lock(impl_->mu);
+    sessions.swap(impl_->user_sessions);
+  }
+  for (auto& s : sessions) s->close(1001);
+}
+
 bool CoinbaseSim::fill(const std::string& order_id, Decimal size) {
   std::lock_guard lock(impl_->mu);
   SimOrder* o = impl_->find(order_id);

@@ -114,6 +114,9 @@ class CoinbaseSim {
   void release_held();
   [[nodiscard]] std::size_t held() const;
 
+  // Closes every user-channel connection (the client must reconnect and subscribe again).
+  void drop_user_sessions();
+
   // Trades `size` of a resting order at its limit price (maker): fills, balances, user channel.
   bool fill(const std::string& order_id, Decimal size);
 

@@ -99,6 +99,10 @@ struct DydxCodec::Impl : codec::FrameDecoder {
   std::vector<BookSlot> books;
   std::vector<OracleSlot> oracles;
   std::optional<std::uint64_t> last_message_id;
+  // What parse_frame learnt of the frame before it failed (a rejected frame still counts in the
+  // message_id sequence, and a rejected book update leaves that book unsynchronised).
+  std::optional<std::uint64_t> seen_message_id;
+  int seen_book = -1;
   // Per-frame scratch.
   std::vector<PendingLevel> levels;
   std::vector<PendingOracle> pending_oracles;
@@ -460,6 +464,7 @@ struct DydxCodec::Impl : codec::FrameDecoder {
         if (val.get_uint64().get(m) != simdjson::SUCCESS)
           return fail("not an unsigned integer", "message_id");
         message_id = m;
+        seen_message_id = m;
       } else if (key == "message") {
         if (val.get_string().get(message) != simdjson::SUCCESS)
           return fail("not a string", "message");
@@ -475,6 +480,7 @@ struct DydxCodec::Impl : codec::FrameDecoder {
           SymbolEntry* sym = symbols.resolve(id);
           inst = sym != nullptr ? sym->instrument : nullptr;
           unknown_market = inst == nullptr;
+          if (sym != nullptr && channel == "v4_orderbook") seen_book = sym->book;
         }
         if (type == "channel_batch_data") {
           od::array batch;
@@ -557,9 +563,23 @@ struct DydxCodec::Impl : codec::FrameDecoder {
     pending_oracles.clear();
     begin_frame(rt);
     DecodeResult r;
+    seen_message_id.reset();
+    seen_book = -1;
     if (!parse_frame(frame, r)) {
       ++stats.malformed;
       pending.clear();
+      // The frame still took its place in the sequence: no false gap on the next one. A book
+      // update that could not be applied leaves its book behind: resync that book only (its
+      // RESYNCING status is delivered even though the frame is refused).
+      if (seen_message_id) {
+        if (last_message_id && *seen_message_id != *last_message_id + 1) on_gap(r);
+        last_message_id = *seen_message_id;
+      }
+      if (seen_book >= 0) {
+        BookSlot& slot = books[static_cast<std::size_t>(seen_book)];
+        if (slot.book.synced()) mark_resync(slot, r);
+      }
+      stats.events += emit(sink);
       return codec::malformed_frame("dydx", fail_what, fail_where, frame);
     }
     const std::size_t emitted = emit(sink);

@@ -1,6 +1,8 @@
 // dYdX v4 indexer: v4_orderbook and v4_trades per market (32 per channel per connection: the
 // session pools connections); a message_id gap or a crossed book resubscribes that book.
+#include <algorithm>
 #include <optional>
+#include <set>
 
 #include "venues/dydx/codec.hpp"
 #include "venues/feed/protocols.hpp"
@@ -23,6 +25,7 @@ class DydxProtocol final : public FeedProtocol {
       std::span<const InstrumentId> instruments) override {
     if (!codec_) return error_;
     codec_->on_reconnect();
+    resubscribing_.clear();
     std::vector<std::string> frames;
     for (auto channel : {dydx::Channel::orderbook, dydx::Channel::trades}) {
       for (InstrumentId id : instruments) {
@@ -40,6 +43,8 @@ class DydxProtocol final : public FeedProtocol {
     if (!r.ok()) {
       out.kind = FrameClass::rejected;
       out.error = r.error();
+      // A refused book update leaves that book behind: resubscribe it (the codec marked it).
+      resubscribe_unsynced(out);
       return out;
     }
     switch (r->kind) {
@@ -58,22 +63,38 @@ class DydxProtocol final : public FeedProtocol {
         out.kind = FrameClass::ignored;
         break;
     }
+    if (!resubscribing_.empty()) forget_resynced();
     if (r->resyncs > 0) {
       out.resyncs = r->resyncs;
-      for (InstrumentId id : codec_->books_needing_resync()) {
-        auto unsub = codec_->unsubscribe_message(dydx::Channel::orderbook, id);
-        auto sub = codec_->subscribe_message(dydx::Channel::orderbook, id);
-        if (unsub.ok() && sub.ok()) {
-          out.send.push_back(std::move(unsub).value());
-          out.send.push_back(std::move(sub).value());
-        }
-      }
+      resubscribe_unsynced(out);
     }
     return out;
   }
 
  private:
+  // Unsubscribe + subscribe each book awaiting a snapshot, once per loss of sync.
+  void resubscribe_unsynced(FrameOutcome& out) {
+    for (InstrumentId id : codec_->books_needing_resync()) {
+      if (!resubscribing_.insert(id.value).second) continue;
+      auto unsub = codec_->unsubscribe_message(dydx::Channel::orderbook, id);
+      auto sub = codec_->subscribe_message(dydx::Channel::orderbook, id);
+      if (unsub.ok() && sub.ok()) {
+        out.send.push_back(std::move(unsub).value());
+        out.send.push_back(std::move(sub).value());
+      }
+    }
+  }
+
+  // Books that have their snapshot again may lose sync (and be resubscribed) again later.
+  void forget_resynced() {
+    const auto unsynced = codec_->books_needing_resync();
+    std::erase_if(resubscribing_, [&](std::uint32_t id) {
+      return std::find(unsynced.begin(), unsynced.end(), InstrumentId{id}) == unsynced.end();
+    });
+  }
+
   std::optional<dydx::DydxCodec> codec_;
+  std::set<std::uint32_t> resubscribing_;  // books whose resubscribe is on its way
   Error error_;
 };
 

@@ -339,10 +339,7 @@ TEST_P(FeedMatrix, malformed_frame_is_counted_and_the_next_one_decodes) {
   ASSERT_TRUE(wait_until([&] { return h_.sink().count<Quote>() == 1; }));
   const auto stats = h_.session().stats();
   EXPECT_EQ(stats.rejected, 1u);
-  if (venue() != Venue::dydx) {
-    // dYdX: known codec bug, see FeedKnownBugs.DISABLED_dydx_malformed_trade_frame_...
-    EXPECT_EQ(stats.resyncs, 0u) << "a malformed frame must not look like a sequence gap";
-  }
+  EXPECT_EQ(stats.resyncs, 0u) << "a malformed frame must not look like a sequence gap";
   EXPECT_EQ(h_.sim().connections(), 1u);
   const auto errors = h_.errors();
   ASSERT_EQ(errors.size(), 1u);
@@ -410,11 +407,10 @@ TEST_P(FeedMatrix, silent_instrument_is_marked_stale_and_fresh_again_on_data) {
   ASSERT_TRUE(wait_until([&] { return h_.sink().count_state(FeedState::connected) == 1; }));
 }
 
-// Known bug (src/venues/dydx/codec.cpp): a frame rejected while parsing its contents returns
-// before the gap rule records its message_id, so the next good frame looks like a message_id
-// jump and every synced book of the connection is resynced (unsubscribe + subscribe). A
-// malformed v4_trades frame should not cost the books a resync. Enable once fixed.
-TEST(FeedKnownBugs, DISABLED_dydx_malformed_trade_frame_does_not_resync_books) {
+// A frame rejected while its contents are parsed still takes its place in the message_id
+// sequence: the next good frame is not a gap, and a malformed v4_trades frame costs the books
+// no resync (fixed: the codec used to return before recording the message_id).
+TEST(FeedDydx, malformed_trade_frame_does_not_resync_books) {
   FeedHarness h(Venue::dydx);
   h.add(instrument_for(Venue::dydx));
   ASSERT_TRUE(h.start(quiet_rules(Venue::dydx)).ok());

@@ -191,11 +191,8 @@ TEST_F(DydxCodecTest, rejects_malformed_frames_and_keeps_going) {
   sink_.events.clear();
   const std::string bad[] = {
       "{",
-      update(2, R"([["-5","1"]])", "[]"),
-      update(2, R"([["61000"]])", "[]"),
-      update(2, R"([["61000","x"]])", "[]"),
       R"({"type":"channel_data","message_id":2,"channel":"v4_trades","id":"BTC-USD","contents":{"trades":[{"id":"a","side":"HOLD","size":"1","price":"1"}]}})",
-      R"({"type":"channel_data","message_id":2,"contents":{},"channel":"v4_trades"})",
+      R"({"type":"channel_data","message_id":3,"contents":{},"channel":"v4_trades"})",
       R"({"type":"channel_data","message_id":"two","channel":"v4_trades","id":"BTC-USD","contents":{}})",
   };
   for (const auto& frame : bad) {
@@ -206,11 +203,36 @@ TEST_F(DydxCodecTest, rejects_malformed_frames_and_keeps_going) {
   }
   EXPECT_EQ(codec_.stats().malformed, std::size(bad));
   EXPECT_TRUE(sink_.events.empty());
-  // The refused frames used message ids: the next good one is a gap, so the book resyncs.
-  auto next = decode(update(3, R"([["61000","1"]])", "[]"));
+  // The refused frames kept their place in the message_id sequence: the next good frame is no
+  // gap, and the book (untouched by refused trade frames) stays in use.
+  auto next = decode(update(4, R"([["61000","1"]])", "[]"));
   ASSERT_TRUE(next.ok());
-  EXPECT_TRUE(next->gap);
+  EXPECT_FALSE(next->gap);
+  EXPECT_EQ(codec_.stats().gaps, 0u);
+  EXPECT_EQ(codec_.book(reg_.btc)->state(), market::BookSyncState::synced);
+}
+
+TEST_F(DydxCodecTest, a_refused_book_update_resyncs_that_book_only) {
+  ASSERT_TRUE(decode(snapshot(1)).ok());
+  sink_.events.clear();
+  const std::string bad[] = {
+      update(2, R"([["-5","1"]])", "[]"),
+      update(3, R"([["61000"]])", "[]"),
+      update(4, R"([["61000","x"]])", "[]"),
+  };
+  auto r = decode(bad[0]);
+  ASSERT_FALSE(r.ok());
+  // The update could not be applied: the book is behind, marked for a resubscribe, and its
+  // RESYNCING status is delivered although the frame is refused.
   EXPECT_EQ(codec_.book(reg_.btc)->state(), market::BookSyncState::needs_resync);
+  EXPECT_EQ(codec_.books_needing_resync(), (std::vector<InstrumentId>{reg_.btc}));
+  ASSERT_EQ(sink_.events.size(), 1u);
+  EXPECT_EQ(std::get<VenueStatus>(sink_.events[0].body).state, FeedState::resyncing);
+  for (std::size_t i = 1; i < std::size(bad); ++i) EXPECT_FALSE(decode(bad[i]).ok());
+  EXPECT_EQ(codec_.stats().gaps, 0u);
+  // A fresh `subscribed` snapshot brings it back.
+  ASSERT_TRUE(decode(snapshot(5)).ok());
+  EXPECT_EQ(codec_.book(reg_.btc)->state(), market::BookSyncState::synced);
 }
 
 TEST_F(DydxCodecTest, refuses_an_oversized_frame) {

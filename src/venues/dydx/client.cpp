@@ -5,6 +5,7 @@
 #include <atomic>
 #include <boost/json.hpp>
 #include <charconv>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <set>
@@ -309,15 +310,75 @@ struct DydxClient::State : std::enable_shared_from_this<DydxClient::State> {
   // sequence mismatch. Answers the tx hash.
   void sign_and_broadcast(std::string op, bool stateful, Signer sign, bool retried,
                           std::function<void(Result<std::string>)> cb) {
+    if (!stateful || retried) return sign_and_broadcast_now(op, stateful, sign, retried, cb);
+    // Stateful txs of one key go out one at a time, in order (the chain checks them by
+    // sequence): the next is signed only once the previous one's answer is in.
+    run_stateful([self = shared_from_this(), op, sign, cb](std::function<void()> done) {
+      self->sign_and_broadcast_now(op, true, sign, false, [cb, done](Result<std::string> r) {
+        done();
+        cb(std::move(r));
+      });
+    });
+  }
+
+  using StatefulJob = std::function<void(std::function<void()> done)>;
+  std::deque<StatefulJob> stateful_queue;  // guarded by mu
+  bool stateful_busy = false;              // guarded by mu
+
+  void run_stateful(StatefulJob job) {
+    {
+      std::lock_guard lock(mu);
+      if (stateful_busy) {
+        stateful_queue.push_back(std::move(job));
+        return;
+      }
+      stateful_busy = true;
+    }
+    job([weak = weak_from_this()] {
+      if (auto self = weak.lock()) self->next_stateful();
+    });
+  }
+
+  void next_stateful() {
+    StatefulJob job;
+    {
+      std::lock_guard lock(mu);
+      if (stateful_queue.empty()) {
+        stateful_busy = false;
+        return;
+      }
+      job = std::move(stateful_queue.front());
+      stateful_queue.pop_front();
+    }
+    job([weak = weak_from_this()] {
+      if (auto self = weak.lock()) self->next_stateful();
+    });
+  }
+
+  void sign_and_broadcast_now(std::string op, bool stateful, Signer sign, bool retried,
+                              std::function<void(Result<std::string>)> cb) {
     account(retried, op,
             [self = shared_from_this(), op, stateful, sign, retried, cb](Result<Account> acc) {
               if (!acc) return cb(acc.error());
-              auto tx = sign(*acc);
-              if (!tx) return cb(tx.error());
+              // A stateful tx reserves its sequence at signing time, so concurrent stateful
+              // orders get consecutive sequences instead of colliding (one key, one order).
+              Account use = *acc;
+              if (stateful) {
+                std::lock_guard lock(self->mu);
+                if (self->sequence) {
+                  use.sequence = *self->sequence;
+                  self->sequence = use.sequence + 1;
+                }
+              }
+              const std::uint64_t used_sequence = use.sequence;
+              auto tx = sign(use);
+              if (!tx) {
+                self->release_sequence(stateful, used_sequence);
+                return cb(tx.error());
+              }
               json::object body;
               body["tx_bytes"] = base64(tx->tx_raw);
               body["mode"] = "BROADCAST_MODE_SYNC";
-              const std::uint64_t used_sequence = acc->sequence;
               self->request(
                   "POST", self->config.node_url + "/cosmos/tx/v1beta1/txs", json::serialize(body),
                   stateful ? "stateful" : "short_term", op,
@@ -332,17 +393,13 @@ struct DydxClient::State : std::enable_shared_from_this<DydxClient::State> {
                     const std::string log = text_of(field(*txr, "raw_log"));
                     std::string txhash = text_of(field(*txr, "txhash"));
                     if (txhash.empty()) txhash = hash;
-                    if (code == 0 || (!stateful && space == "sdk" && code == 19)) {
-                      if (stateful) {
-                        std::lock_guard lock(self->mu);
-                        if (self->sequence && *self->sequence == used_sequence)
-                          self->sequence = used_sequence + 1;
-                      }
-                      return cb(txhash);
-                    }
+                    if (code == 0 || (!stateful && space == "sdk" && code == 19))
+                      return cb(txhash);  // a stateful tx's sequence was reserved at signing
+                    // Refused in CheckTx: the sequence was not consumed.
+                    self->release_sequence(stateful, used_sequence);
                     if (space == "sdk" && code == 32 && !retried) {
                       // Another sender (or a lost ack) moved the sequence: re-read, re-sign once.
-                      return self->sign_and_broadcast(op, stateful, sign, true, cb);
+                      return self->sign_and_broadcast_now(op, stateful, sign, true, cb);
                     }
                     ErrorCode ec = ErrorCode::rejected;
                     if (space == "sdk" && code == 32) ec = ErrorCode::invalid_state;
@@ -353,6 +410,14 @@ struct DydxClient::State : std::enable_shared_from_this<DydxClient::State> {
                     cb(err(ec, op, "tx refused: " + log, space + ":" + std::to_string(code), log));
                   });
             });
+  }
+
+  // Gives back a reserved sequence that was not consumed, unless a later tx reserved the next
+  // one already (then a sequence mismatch will re-read the account).
+  void release_sequence(bool stateful, std::uint64_t used) {
+    if (!stateful) return;
+    std::lock_guard lock(mu);
+    if (sequence && *sequence == used + 1) sequence = used;
   }
 
   // ---- instruments --------------------------------------------------------------------------
@@ -425,10 +490,13 @@ DydxClient::~DydxClient() {
   if (stream_) stream_->stop();
   state_->stopping = true;
   std::set<TimerId> timers;
+  std::deque<State::StatefulJob> queued;  // dropped here: their Completions answer `cancelled`
   {
     std::lock_guard lock(state_->mu);
     timers.swap(state_->timers);
+    queued.swap(state_->stateful_queue);
   }
+  queued.clear();
   for (auto id : timers) state_->clock.cancel(id);
 }
 

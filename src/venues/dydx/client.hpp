@@ -20,7 +20,11 @@
 //   the node's sequence and sent ONCE more; "sdk" 19 (already in the mempool cache) on a
 //   short-term order = the identical order is already in flight: accepted; any other code is a
 //   rejection with venue_code "<codespace>:<code>" and venue_text the raw_log verbatim.
-//   The sequence is tracked locally (+1 after each accepted stateful tx). The chain id is read
+//   Stateful txs are sent one at a time per client (the next is signed once the previous one is
+//   answered), as the chain's sequence check requires.
+//   The sequence is tracked locally: a stateful tx reserves the next one when it is signed (so
+//   concurrent stateful orders do not collide) and gives it back when CheckTx refuses the tx
+//   (unless a later tx already took the next one: the mismatch path heals it). The chain id is read
 //   from /cosmos/base/tendermint/v1beta1/node_info when the config leaves it empty.
 // Reads (Indexer): /v4/perpetualMarkets, /v4/height, /v4/time, /v4/orders (by address and
 //   subaccount; an order is found by its client id), /v4/fills, /v4/addresses/{a}/
@@ -32,7 +36,9 @@
 //   blocks per account; short-term orders and cancels 4000 per 5 blocks (node block_rate config).
 // Threading: calls are thread-safe; callbacks run on the NetContext thread, the clock's firing
 // thread (rate-limit waits), or inside the call for refusals decided before sending.
-// Destroying the client completes pending calls with ErrorCode::cancelled.
+// Destroying the client completes queued calls (rate-limit waits, stateful txs waiting their
+// turn) with ErrorCode::cancelled at once; a request already on the wire completes with its HTTP
+// outcome, at the latest when its deadline passes (then ErrorCode::timeout).
 // Private stream: with config.ws_url, the Indexer's v4_subaccounts channel for our subaccount
 // (subaccount_stream.hpp); started by the caller through private_stream()->start().
 

@@ -402,3 +402,61 @@ TEST_F(DydxClientFixture, tracker_resolves_a_timed_out_place_by_client_id_withou
 
 }  // namespace
 }  // namespace nzeza::venues::dydx::testing
+
+namespace nzeza::venues::dydx::testing {
+namespace {
+
+TEST_F(DydxClientFixture, concurrent_long_term_orders_take_consecutive_sequences) {
+  ASSERT_TRUE(place(limit(btc_, Side::buy, "0.001", "59000")).ok());  // account now cached
+  Waiter<PlaceAck> a;
+  Waiter<PlaceAck> b;
+  Waiter<PlaceAck> c;
+  client_->place(limit(btc_, Side::buy, "0.001", "58000"), a.callback());
+  client_->place(limit(btc_, Side::buy, "0.001", "57000"), b.callback());
+  client_->place(limit(eth_, Side::buy, "0.01", "2900"), c.callback());
+  ASSERT_TRUE(a.get().ok());
+  ASSERT_TRUE(b.get().ok());
+  ASSERT_TRUE(c.get().ok());
+  EXPECT_TRUE(sim_->tx_errors().empty()) << sim_->tx_errors()[0];
+  EXPECT_EQ(sim_->broadcasts(), 4U);
+  EXPECT_EQ(sim_->sequence(client_->address()), 4U);
+  EXPECT_EQ(client_->sequence(), 4U);
+}
+
+TEST_F(DydxClientFixture, refused_stateful_tx_gives_its_sequence_back) {
+  ASSERT_TRUE(place(limit(btc_, Side::buy, "0.001", "59000")).ok());
+  sim_->fail_next_broadcasts({{"clob", 3003, "The block time exceeds the GoodTilBlockTime"}});
+  EXPECT_FALSE(place(limit(btc_, Side::buy, "0.001", "58000")).ok());
+  EXPECT_EQ(client_->sequence(), 1U);
+  ASSERT_TRUE(place(limit(btc_, Side::buy, "0.001", "57000")).ok());
+  EXPECT_EQ(sim_->broadcasts(), 3U) << "no mismatch round trip";
+  EXPECT_EQ(sim_->sequence(client_->address()), 2U);
+}
+
+}  // namespace
+}  // namespace nzeza::venues::dydx::testing
+
+namespace nzeza::venues::dydx::testing {
+namespace {
+
+TEST_F(DydxClientFixture, destroying_the_client_answers_queued_stateful_orders_cancelled) {
+  ASSERT_TRUE(place(limit(btc_, Side::buy, "0.001", "59000")).ok());
+  testsupport::HttpReply hold;
+  hold.fault = testsupport::HttpFault::hold;
+  sim_->push_fault({"broadcast", false, hold});
+  Waiter<PlaceAck> first;
+  Waiter<PlaceAck> queued;
+  client_->place(limit(btc_, Side::buy, "0.001", "58000"), first.callback());
+  ASSERT_TRUE(testsupport::wait_until([&] { return sim_->server().held() == 1; }));
+  client_->place(limit(btc_, Side::buy, "0.001", "57000"), queued.callback());
+  EXPECT_EQ(queued.f.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout)
+      << "the second waits for the first";
+  client_.reset();
+  EXPECT_EQ(queued.get().error().code, ErrorCode::cancelled);
+  clock_.advance(kRequestTimeout);  // the one on the wire ends at its deadline
+  EXPECT_EQ(first.get().error().code, ErrorCode::timeout);
+  sim_->release_held();
+}
+
+}  // namespace
+}  // namespace nzeza::venues::dydx::testing

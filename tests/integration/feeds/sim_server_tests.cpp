@@ -8,8 +8,10 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <regex>
+#include <initializer_list>
+#include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.hpp"
@@ -79,21 +81,55 @@ class ServerProcess {
   bool waited_ = false;
 };
 
+struct UrlLine {
+  bool ok = false;
+  std::string ws;
+  std::string rest;
+};
+
+// True when `url` is "<scheme>://127.0.0.1:<digits>" followed by `tail` (one of `tails`).
+bool loopback_url(std::string_view url, std::string_view scheme,
+                  std::initializer_list<std::string_view> tails) {
+  const std::string prefix = std::string(scheme) + "://127.0.0.1:";
+  if (!url.starts_with(prefix)) return false;
+  url.remove_prefix(prefix.size());
+  std::size_t digits = 0;
+  while (digits < url.size() && url[digits] >= '0' && url[digits] <= '9') ++digits;
+  if (digits == 0) return false;
+  url.remove_prefix(digits);
+  for (std::string_view t : tails) {
+    if (url == t) return true;
+  }
+  return false;
+}
+
+UrlLine parse_listening_line(const std::string& line) {
+  UrlLine out;
+  std::istringstream in(line);
+  std::string word;
+  std::string extra;
+  if (!(in >> word) || word != "listening" || !(in >> out.ws)) return out;
+  if (!loopback_url(out.ws, "ws", {"/", "/stream"})) return out;
+  if (in >> word) {
+    if (word != "rest" || !(in >> out.rest) || !loopback_url(out.rest, "http", {""})) return out;
+  }
+  out.ok = !(in >> extra);
+  return out;
+}
+
 class SimServerProcess : public ::testing::TestWithParam<VenueCase> {};
 
 TEST_P(SimServerProcess, prints_its_urls_and_serves_the_documented_stream) {
   const Venue venue = GetParam().venue;
   ServerProcess server({"--venue", GetParam().name, "--events", "3", "--interval-ms", "20"});
   const std::string line = server.read_line();
-  std::smatch m;
-  ASSERT_TRUE(std::regex_match(
-      line, m,
-      std::regex(
-          R"(listening (ws://127\.0\.0\.1:[0-9]+/(stream)?)( rest (http://127\.0\.0\.1:[0-9]+))?)")))
-      << line;
-  EXPECT_EQ(m[3].matched, venue == Venue::binance) << line;
+  // "listening ws://127.0.0.1:<port>/[stream][ rest http://127.0.0.1:<port>]" (read by hand:
+  // g++ 12 warns inside <regex> under -O1 sanitizer builds).
+  const UrlLine parsed = parse_listening_line(line);
+  ASSERT_TRUE(parsed.ok) << line;
+  EXPECT_EQ(!parsed.rest.empty(), venue == Venue::binance) << line;
   if (venue == Venue::binance) {
-    EXPECT_EQ(m[2].str(), "stream");
+    EXPECT_TRUE(parsed.ws.ends_with("/stream")) << line;
   }
 
   SystemClock clock;
@@ -106,8 +142,8 @@ TEST_P(SimServerProcess, prints_its_urls_and_serves_the_documented_stream) {
   FeedOptions o;
   o.venue = venue;
   o.instruments = {id};
-  o.url = m[1].str();
-  o.rest_url = m[4].matched ? m[4].str() : "";
+  o.url = parsed.ws;
+  o.rest_url = parsed.rest;
   o.rules = quiet_rules(venue);
   {
     FeedSession session(net, clock, registry, o, protocol_factory(venue, registry).value(), sink,

@@ -5,6 +5,7 @@
 
 #include "venues/binance/codec.hpp"
 #include "venues/codec_support/codec_support.hpp"
+#include "venues/feed/protocol_support.hpp"
 #include "venues/feed/protocols.hpp"
 
 namespace nzeza::venues::feed {
@@ -41,11 +42,7 @@ class BinanceProtocol final : public FeedProtocol {
   FrameOutcome on_frame(std::string_view frame, Timestamp now, MarketEventSink& sink) override {
     FrameOutcome out;
     auto r = codec_->decode(frame, now, sink);
-    if (!r.ok()) {
-      out.kind = FrameClass::rejected;
-      out.error = r.error();
-      return out;
-    }
+    if (rejected(r, out)) return out;
     switch (r->kind) {
       case binance::FrameKind::market_data:
         out.kind = FrameClass::data;
@@ -85,12 +82,7 @@ class BinanceProtocol final : public FeedProtocol {
                               MarketEventSink& sink) override {
     FrameOutcome out;
     auto r = codec_->apply_depth_snapshot(id, body, now, sink);
-    if (!r.ok()) {
-      out.kind = FrameClass::rejected;
-      out.error = r.error();
-    } else {
-      synced_.insert(id.value);
-    }
+    if (!rejected(r, out)) synced_.insert(id.value);
     return out;
   }
 

@@ -2,6 +2,7 @@
 // then ticker, market_trades and level2, one channel per frame; a sequence gap resubscribes
 // level2 (Coinbase sends a level2 snapshot only on subscribe).
 #include "venues/coinbase/codec.hpp"
+#include "venues/feed/protocol_support.hpp"
 #include "venues/feed/protocols.hpp"
 
 namespace nzeza::venues::feed {
@@ -32,11 +33,7 @@ class CoinbaseProtocol final : public FeedProtocol {
   FrameOutcome on_frame(std::string_view frame, Timestamp now, MarketEventSink& sink) override {
     FrameOutcome out;
     auto r = codec_.decode(frame, now, sink);
-    if (!r.ok()) {
-      out.kind = FrameClass::rejected;
-      out.error = r.error();
-      return out;
-    }
+    if (rejected(r, out)) return out;
     switch (r->kind) {
       case coinbase::FrameKind::market_data:
         out.kind = FrameClass::data;

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "venues/dydx/codec.hpp"
+#include "venues/feed/protocol_support.hpp"
 #include "venues/feed/protocols.hpp"
 
 namespace nzeza::venues::feed {
@@ -12,18 +13,11 @@ namespace {
 
 class DydxProtocol final : public FeedProtocol {
  public:
-  explicit DydxProtocol(const InstrumentRegistry& registry) {
-    auto codec = dydx::DydxCodec::create(registry);
-    if (codec.ok()) {
-      codec_.emplace(std::move(codec).value());
-    } else {
-      error_ = codec.error();
-    }
-  }
+  explicit DydxProtocol(const InstrumentRegistry& registry) : codec_(registry) {}
 
   Result<std::vector<std::string>> on_connected(
       std::span<const InstrumentId> instruments) override {
-    if (!codec_) return error_;
+    if (Status ok = codec_.ready(); !ok.ok()) return ok.error();
     codec_->on_reconnect();
     resubscribing_.clear();
     std::vector<std::string> frames;
@@ -40,9 +34,7 @@ class DydxProtocol final : public FeedProtocol {
   FrameOutcome on_frame(std::string_view frame, Timestamp now, MarketEventSink& sink) override {
     FrameOutcome out;
     auto r = codec_->decode_unpadded(frame, now, sink);
-    if (!r.ok()) {
-      out.kind = FrameClass::rejected;
-      out.error = r.error();
+    if (rejected(r, out)) {
       // A refused book update leaves that book behind: resubscribe it (the codec marked it).
       resubscribe_unsynced(out);
       return out;
@@ -93,9 +85,8 @@ class DydxProtocol final : public FeedProtocol {
     });
   }
 
-  std::optional<dydx::DydxCodec> codec_;
+  CreatedCodec<dydx::DydxCodec> codec_;
   std::set<std::uint32_t> resubscribing_;  // books whose resubscribe is on its way
-  Error error_;
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 // The seed's own price feed: {"action":"subscribe","symbols":[...]}, then price and heartbeat
 // messages.
+#include "venues/feed/protocol_support.hpp"
 #include "venues/feed/protocols.hpp"
 #include "venues/generic/codec.hpp"
 
@@ -25,11 +26,7 @@ class GenericProtocol final : public FeedProtocol {
   FrameOutcome on_frame(std::string_view frame, Timestamp now, MarketEventSink& sink) override {
     FrameOutcome out;
     auto r = codec_.decode(frame, now, sink);
-    if (!r.ok()) {
-      out.kind = FrameClass::rejected;
-      out.error = r.error();
-      return out;
-    }
+    if (rejected(r, out)) return out;
     switch (r->kind) {
       case generic::FrameKind::price:
         out.kind = FrameClass::data;

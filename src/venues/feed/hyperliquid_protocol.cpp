@@ -2,6 +2,7 @@
 // every 30 s (the venue closes a connection without a client message for 60 s).
 #include <optional>
 
+#include "venues/feed/protocol_support.hpp"
 #include "venues/feed/protocols.hpp"
 #include "venues/hyperliquid/codec.hpp"
 
@@ -10,18 +11,11 @@ namespace {
 
 class HyperliquidProtocol final : public FeedProtocol {
  public:
-  explicit HyperliquidProtocol(const InstrumentRegistry& registry) {
-    auto codec = hyperliquid::HyperliquidCodec::create(registry);
-    if (codec.ok()) {
-      codec_.emplace(std::move(codec).value());
-    } else {
-      error_ = codec.error();
-    }
-  }
+  explicit HyperliquidProtocol(const InstrumentRegistry& registry) : codec_(registry) {}
 
   Result<std::vector<std::string>> on_connected(
       std::span<const InstrumentId> instruments) override {
-    if (!codec_) return error_;
+    if (Status ok = codec_.ready(); !ok.ok()) return ok.error();
     codec_->on_reconnect();
     std::vector<std::string> frames;
     for (InstrumentId id : instruments) {
@@ -38,11 +32,7 @@ class HyperliquidProtocol final : public FeedProtocol {
   FrameOutcome on_frame(std::string_view frame, Timestamp now, MarketEventSink& sink) override {
     FrameOutcome out;
     auto r = codec_->decode_unpadded(frame, now, sink);
-    if (!r.ok()) {
-      out.kind = FrameClass::rejected;
-      out.error = r.error();
-      return out;
-    }
+    if (rejected(r, out)) return out;
     switch (r->kind) {
       case hyperliquid::FrameKind::market_data:
         out.kind = FrameClass::data;
@@ -71,8 +61,7 @@ class HyperliquidProtocol final : public FeedProtocol {
   }
 
  private:
-  std::optional<hyperliquid::HyperliquidCodec> codec_;
-  Error error_;
+  CreatedCodec<hyperliquid::HyperliquidCodec> codec_;
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 // 30 s; a book whose CRC32 does not match is unsubscribed and subscribed again for a snapshot.
 #include <optional>
 
+#include "venues/feed/protocol_support.hpp"
 #include "venues/feed/protocols.hpp"
 #include "venues/kraken/codec.hpp"
 
@@ -10,18 +11,11 @@ namespace {
 
 class KrakenProtocol final : public FeedProtocol {
  public:
-  explicit KrakenProtocol(const InstrumentRegistry& registry) {
-    auto codec = kraken::KrakenCodec::create(registry);
-    if (codec.ok()) {
-      codec_.emplace(std::move(codec).value());
-    } else {
-      error_ = codec.error();
-    }
-  }
+  explicit KrakenProtocol(const InstrumentRegistry& registry) : codec_(registry) {}
 
   Result<std::vector<std::string>> on_connected(
       std::span<const InstrumentId> instruments) override {
-    if (!codec_) return error_;
+    if (Status ok = codec_.ready(); !ok.ok()) return ok.error();
     codec_->on_reconnect();
     std::vector<std::string> frames;
     for (auto channel : {kraken::Channel::ticker, kraken::Channel::trade, kraken::Channel::book}) {
@@ -35,11 +29,7 @@ class KrakenProtocol final : public FeedProtocol {
   FrameOutcome on_frame(std::string_view frame, Timestamp now, MarketEventSink& sink) override {
     FrameOutcome out;
     auto r = codec_->decode_unpadded(frame, now, sink);
-    if (!r.ok()) {
-      out.kind = FrameClass::rejected;
-      out.error = r.error();
-      return out;
-    }
+    if (rejected(r, out)) return out;
     switch (r->kind) {
       case kraken::FrameKind::market_data:
         out.kind = FrameClass::data;
@@ -81,8 +71,7 @@ class KrakenProtocol final : public FeedProtocol {
   }
 
  private:
-  std::optional<kraken::KrakenCodec> codec_;
-  Error error_;
+  CreatedCodec<kraken::KrakenCodec> codec_;
   std::uint64_t req_id_ = 0;
 };
 

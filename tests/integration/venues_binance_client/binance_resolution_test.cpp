@@ -42,7 +42,8 @@ TEST_F(BinanceResolution, timed_out_place_that_rested_is_found_by_client_id_and_
   auto answered = answer->get_future();
   tracker.place(spec, [answer](Result<PlaceAck> r) { answer->set_value(std::move(r)); });
   ASSERT_TRUE(wait_until([&] { return sim_->place_requests("nz-u-1") == 1; }));
-  ASSERT_TRUE(sim_->order("nz-u-1").has_value());  // it rests at the venue
+  // It rests at the venue (the simulator counts the request before it books the order).
+  ASSERT_TRUE(wait_until([&] { return sim_->order("nz-u-1").has_value(); }));
 
   clock_.advance(kRequestTimeout);
   ASSERT_EQ(answered.wait_for(std::chrono::seconds(5)), std::future_status::ready);

@@ -6,10 +6,9 @@
 //
 // Symbols BTCUSDT (tick 0.01, step 0.00001, min notional 5) and ETHUSDT (tick 0.01, step 0.0001);
 // key/secret default to $NZEZA_BINANCE_API_KEY / $NZEZA_BINANCE_API_SECRET, else
-// "sim-key-0001" / "sim-secret-0001"; default balances USDT 100000, BTC 2, ETH 20; prices BTCUSDT 50000, ETHUSDT 3000. Prints
-// "listening <rest url>" and "ws-api <url>" on stdout, then serves until stdin reaches EOF or
-// SIGTERM/SIGINT arrives.
-#include <signal.h>
+// "sim-key-0001" / "sim-secret-0001"; default balances USDT 100000, BTC 2, ETH 20; prices BTCUSDT
+// 50000, ETHUSDT 3000. Prints "listening <rest url>" and "ws-api <url>" on stdout, then serves
+// until stdin reaches EOF or SIGTERM/SIGINT arrives.
 #include <unistd.h>
 
 #include <cstdio>
@@ -19,6 +18,7 @@
 #include <thread>
 
 #include "sim/binance/binance_sim.hpp"
+#include "support/stop_signals.hpp"
 
 using nzeza::Decimal;
 using nzeza::sim::binance::BinanceSim;
@@ -44,11 +44,7 @@ int usage(const std::string& why) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);  // before any thread: sigwait below gets them
+  nzeza::testsupport::StopSignals stop;  // first: before any thread starts
 
   SimOptions opts;
   // Defaults from the same variables the client's credentials use, so a CLI test can export
@@ -100,14 +96,7 @@ int main(int argc, char** argv) {
   std::cout << "listening " << sim.base_url() << "\n"
             << "ws-api " << sim.ws_api_url() << std::endl;
 
-  std::thread([] {
-    char buf[256];
-    while (::read(STDIN_FILENO, buf, sizeof buf) > 0) {
-    }
-    ::kill(::getpid(), SIGTERM);
-  }).detach();
-  int sig = 0;
-  sigwait(&set, &sig);
+  stop.wait();
   sim.stop();
   return 0;
 }

@@ -16,7 +16,6 @@
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
-#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -28,6 +27,7 @@
 #include <thread>
 
 #include "sim/coinbase/coinbase_sim.hpp"
+#include "support/stop_signals.hpp"
 
 using nzeza::Decimal;
 using nzeza::sim::coinbase::CoinbaseSim;
@@ -101,11 +101,7 @@ bool generate(bool ed25519, std::string& private_key, std::string& public_pem) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);  // before any thread: sigwait below gets them
+  nzeza::testsupport::StopSignals stop;  // first: before any thread starts
 
   SimOptions opts;
   std::string public_key_file;
@@ -192,14 +188,6 @@ int main(int argc, char** argv) {
   std::cout << "listening " << sim.base_url() << "\n"
             << "websocket " << sim.ws_url() << std::endl;
 
-  std::thread stdin_watch([] {
-    char buf[256];
-    while (::read(STDIN_FILENO, buf, sizeof buf) > 0) {
-    }
-    ::kill(::getpid(), SIGTERM);
-  });
-  stdin_watch.detach();
-  int sig = 0;
-  sigwait(&set, &sig);
+  stop.wait();
   return 0;
 }

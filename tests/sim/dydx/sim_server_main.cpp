@@ -8,7 +8,6 @@
 // atomicResolution -9, oracle 3000). Each --account gets account number 1, 2, ... and --usdc
 // (default 100000) USDC. Prints "listening <url>" on stdout, then serves until stdin reaches EOF
 // or SIGTERM/SIGINT arrives. A second line "ws_url <url>" names the Indexer WebSocket.
-#include <signal.h>
 #include <unistd.h>
 
 #include <iostream>
@@ -17,6 +16,7 @@
 #include <vector>
 
 #include "sim/dydx/dydx_sim.hpp"
+#include "support/stop_signals.hpp"
 
 using nzeza::Decimal;
 using nzeza::sim::dydx::DydxSim;
@@ -33,11 +33,7 @@ int usage(const std::string& why) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);  // before any thread: sigwait below gets them
+  nzeza::testsupport::StopSignals stop;  // first: before any thread starts
 
   SimOptions opts;
   std::vector<std::string> accounts;
@@ -94,15 +90,7 @@ int main(int argc, char** argv) {
 
   std::cout << "listening " << sim.base_url() << "\nws_url " << sim.ws_url() << std::endl;
 
-  std::thread stdin_watch([] {
-    char buf[256];
-    while (::read(STDIN_FILENO, buf, sizeof buf) > 0) {
-    }
-    ::kill(::getpid(), SIGTERM);
-  });
-  stdin_watch.detach();
-  int sig = 0;
-  sigwait(&set, &sig);
+  stop.wait();
   sim.stop();
   return 0;
 }

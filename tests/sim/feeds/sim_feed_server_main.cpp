@@ -31,7 +31,6 @@
 //     on Binance and dYdX). After the N ticks, only the heartbeats continue, every M ms.
 //   * Binance's book events arrive when the client's REST snapshot does, which may be after
 //     tick 0's quote and trade; all other venues send the snapshot before any tick.
-#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -42,6 +41,7 @@
 #include <thread>
 
 #include "sim/feeds/feed_sim.hpp"
+#include "support/stop_signals.hpp"
 
 using nzeza::Venue;
 using nzeza::sim::feeds::FeedSim;
@@ -128,11 +128,7 @@ void scan(const FeedSim& sim, Venue venue, std::set<std::string>& channels,
 }  // namespace
 
 int main(int argc, char** argv) {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);  // before any thread: sigwait below gets them
+  nzeza::testsupport::StopSignals stop;  // first: before any thread starts
 
   Venue venue = Venue::generic;
   bool have_venue = false;
@@ -201,14 +197,7 @@ int main(int argc, char** argv) {
     }
   });
 
-  std::thread([] {
-    char buf[256];
-    while (::read(STDIN_FILENO, buf, sizeof buf) > 0) {
-    }
-    ::kill(::getpid(), SIGTERM);
-  }).detach();
-  int sig = 0;
-  sigwait(&set, &sig);
+  stop.wait();
   done = true;
   ticker.join();
   sim.stop();

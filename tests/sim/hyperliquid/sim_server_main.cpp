@@ -9,7 +9,6 @@
 // any valid signer is registered on first use with --usdc (default 100000) USDC. Prints
 // "listening <url>" and "ws <user stream url>" on stdout, then serves until stdin reaches EOF or
 // SIGTERM/SIGINT arrives.
-#include <signal.h>
 #include <unistd.h>
 
 #include <iostream>
@@ -18,6 +17,7 @@
 #include <vector>
 
 #include "sim/hyperliquid/hyperliquid_sim.hpp"
+#include "support/stop_signals.hpp"
 
 using nzeza::Decimal;
 using nzeza::sim::hyperliquid::HyperliquidSim;
@@ -34,11 +34,7 @@ int usage(const std::string& why) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);  // before any thread: sigwait below gets them
+  nzeza::testsupport::StopSignals stop;  // first: before any thread starts
 
   SimOptions opts;
   std::vector<std::string> accounts;
@@ -90,14 +86,7 @@ int main(int argc, char** argv) {
   std::cout << "listening " << sim.base_url() << "\n"
             << "ws " << sim.ws_url() << std::endl;
 
-  std::thread([] {
-    char buf[256];
-    while (::read(STDIN_FILENO, buf, sizeof buf) > 0) {
-    }
-    ::kill(::getpid(), SIGTERM);
-  }).detach();
-  int sig = 0;
-  sigwait(&set, &sig);
+  stop.wait();
   sim.stop();
   return 0;
 }

@@ -9,6 +9,12 @@ if(NZEZA_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
       ${NZEZA_CCACHE})
 endif()
 
+# lld links the Beast-heavy test executables several times faster than GNU ld on 2 cores.
+find_program(NZEZA_LLD ld.lld)
+if(NZEZA_LLD)
+  add_link_options(-fuse-ld=lld)
+endif()
+
 add_library(nzeza_warnings INTERFACE)
 target_compile_options(nzeza_warnings INTERFACE -Wall -Wextra -Wpedantic -Werror)
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  build-essential cmake ninja-build pkg-config ccache git
+  build-essential cmake ninja-build pkg-config ccache git lld
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libssl-dev
   libsimdjson-dev libspdlog-dev libfmt-dev libtomlplusplus-dev libcli11-dev
   libsqlite3-dev libsqlitecpp-dev libsecp256k1-dev libcrypto++-dev prometheus-cpp-dev

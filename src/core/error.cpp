@@ -50,6 +50,22 @@ std::string_view to_string(ErrorCode code) noexcept {
   return "unknown";
 }
 
+std::string_view to_string(Delivery delivery) noexcept {
+  switch (delivery) {
+    case Delivery::none:
+      return "none";
+    case Delivery::not_sent:
+      return "not_sent";
+    case Delivery::sent_no_answer:
+      return "sent_no_answer";
+    case Delivery::answer_cut:
+      return "answer_cut";
+    case Delivery::answer_unknown:
+      return "answer_unknown";
+  }
+  return "unknown";
+}
+
 Error Error::with_context(std::string_view context) const {
   Error e = *this;
   e.message.insert(0, ": ");

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace nzeza {
 
@@ -34,11 +35,38 @@ enum class ErrorCode : std::uint8_t {
 
 [[nodiscard]] std::string_view to_string(ErrorCode code) noexcept;
 
+// How far a request got before it failed, as the transport saw it. The network layer (net/) sets
+// it on every failure of a request it carried; whoever rewraps such an error keeps it (copy the
+// Error, or venues::venue_error(cause, ...)). Only `not_sent` proves the peer saw nothing.
+//   none            not a request's transport outcome: the ErrorCode alone classifies it
+//   not_sent        no byte of the request was written (DNS, connect, TLS handshake, our breaker,
+//                   our limiter, cancelled before the write): certainly not executed
+//   sent_no_answer  bytes were written and no byte of an answer arrived (reset, EOF, deadline)
+//   answer_cut      bytes were written; an answer began but was cut, oversized or unreadable
+//   answer_unknown  a complete answer that does not say what became of the request (HTTP 5xx,
+//                   a proxy's 408/502/504)
+// Every value after not_sent means the request may have executed.
+enum class Delivery : std::uint8_t {
+  none,
+  not_sent,
+  sent_no_answer,
+  answer_cut,
+  answer_unknown,
+};
+
+[[nodiscard]] std::string_view to_string(Delivery delivery) noexcept;
+// True for sent_no_answer, answer_cut and answer_unknown.
+[[nodiscard]] constexpr bool may_have_executed(Delivery d) noexcept {
+  return d == Delivery::sent_no_answer || d == Delivery::answer_cut ||
+         d == Delivery::answer_unknown;
+}
+
 struct Error {
   ErrorCode code = ErrorCode::internal;
   std::string message;     // what was wrong and where, for a human
   std::string venue_code;  // the venue's own error code, verbatim ("-2010", "EOrder:...")
   std::string venue_text;  // the venue's own message, verbatim
+  Delivery delivery = Delivery::none;  // set by the transport for a failed request
 
   Error() = default;
   Error(ErrorCode c, std::string msg) : code(c), message(std::move(msg)) {}
@@ -48,6 +76,11 @@ struct Error {
         venue_code(std::move(vcode)),
         venue_text(std::move(vtext)) {}
 
+  // The same error, marked with how far its request got.
+  [[nodiscard]] Error with_delivery(Delivery d) && {
+    delivery = d;
+    return std::move(*this);
+  }
   // Prefixes the message with where it happened: "config.toml: " + message.
   [[nodiscard]] Error with_context(std::string_view context) const;
   // "<code>: <message> [venue <venue_code>: <venue_text>]"

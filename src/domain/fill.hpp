@@ -23,7 +23,8 @@ enum class Liquidity : std::uint8_t { maker, taker };
 
 struct Fill {
   Venue venue = Venue::paper;
-  InstrumentId instrument;
+  InstrumentId instrument;      // invalid when a venue reports a fill on an instrument not loaded
+  std::string venue_symbol;     // the venue's own symbol, verbatim (venue clients always set it)
   std::string trade_id;         // the venue's trade id, verbatim
   std::string client_order_id;  // wire text of the order's client id; empty if the venue omits it
   Side side = Side::buy;

@@ -69,7 +69,9 @@ class Connection {
  public:
   virtual ~Connection() = default;
   virtual asio::awaitable<Status> open(const Url& url, const TlsConfig& tls) = 0;
-  virtual asio::awaitable<error_code> write(http::request<http::string_body>& request) = 0;
+  // The error and how many bytes of the request were handed to the socket.
+  virtual asio::awaitable<std::pair<error_code, std::size_t>> write(
+      http::request<http::string_body>& request) = 0;
   virtual asio::awaitable<error_code> read(Parser& parser) = 0;
   virtual void abort() = 0;
   [[nodiscard]] virtual bool is_open() const = 0;
@@ -110,10 +112,12 @@ class HttpConnection final : public Connection {
     co_return Status{};
   }
 
-  asio::awaitable<error_code> write(http::request<http::string_body>& request) override {
+  asio::awaitable<std::pair<error_code, std::size_t>> write(
+      http::request<http::string_body>& request) override {
     error_code ec;
-    co_await http::async_write(stream_, request, asio::redirect_error(kAwait, ec));
-    co_return ec;
+    const std::size_t n =
+        co_await http::async_write(stream_, request, asio::redirect_error(kAwait, ec));
+    co_return std::pair{ec, n};
   }
 
   asio::awaitable<error_code> read(Parser& parser) override {
@@ -184,11 +188,16 @@ Status HttpResponse::check() const {
     code = ErrorCode::auth_failed;
   } else if (status >= 500) {
     code = ErrorCode::unavailable;
+  } else if (status == 408) {
+    code = ErrorCode::timeout;
   }
   std::string message = "HTTP " + std::to_string(status) + (reason.empty() ? "" : " " + reason);
   const std::string_view retry = header("Retry-After");
   if (!retry.empty()) message += " (Retry-After: " + std::string(retry) + ")";
-  return Error(code, std::move(message), std::to_string(status), body.substr(0, 512));
+  Error e(code, std::move(message), std::to_string(status), body.substr(0, 512));
+  // A 5xx or a proxy's 408 says nothing of what the server behind did with the request.
+  if (status >= 500 || status == 408) e.delivery = Delivery::answer_unknown;
+  return e;
 }
 
 struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
@@ -260,7 +269,15 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
     Call(Clock& clock, Strand strand) : deadline(clock, std::move(strand)) {}
     ClockAlarm deadline;
     bool timed_out = false;
+    bool written = false;         // some byte of the request reached a socket (any attempt)
+    bool answer_started = false;  // some byte of an answer arrived (any attempt)
     std::shared_ptr<Connection> current;
+
+    // How far the request got, for an error that ends it.
+    [[nodiscard]] Delivery delivery() const {
+      if (!written) return Delivery::not_sent;
+      return answer_started ? Delivery::answer_cut : Delivery::sent_no_answer;
+    }
   };
 
   struct Attempt {
@@ -280,7 +297,7 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
       if (url.tls()) {
         auto ctx = tls();
         if (!ctx.ok()) {
-          out.result = ctx.error();
+          out.result = Error(ctx.error()).with_delivery(call.delivery());
           co_return out;
         }
         conn =
@@ -302,27 +319,35 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
       if (!opened.ok()) {
         out.result = timed_out ? Error(ErrorCode::timeout, what + ": no response within deadline")
                                : Error(opened.error().code, what + ": " + opened.error().message);
+        out.result = Error(out.result.error()).with_delivery(call.delivery());
         co_return out;
       }
       count(&HttpClientStats::connections_opened);
     }
 
-    error_code ec = co_await conn->write(request);
+    auto [ec, written_bytes] = co_await conn->write(request);
+    if (written_bytes > 0) call.written = true;
     if (ec) {
-      if (reused && !timed_out && !closing && stale_connection_error(ec)) {
-        out.retry_on_fresh = true;  // never written: always safe to retry
+      if (reused && written_bytes == 0 && !timed_out && !closing && stale_connection_error(ec)) {
+        out.retry_on_fresh = true;  // nothing written: always safe to retry
         co_return out;
       }
       out.result =
-          Error(ErrorCode::network, what + ": sending the request failed: " + ec.message());
+          Error(ErrorCode::network, what + ": sending the request failed: " + ec.message() +
+                                        (call.written ? " (part of it was written: the request "
+                                                        "may have been executed)"
+                                                      : ""));
+      out.result = Error(out.result.error()).with_delivery(call.delivery());
       co_return out;
     }
+    call.written = true;
 
     Parser parser;
     parser.body_limit(config.max_response_bytes);
     parser.header_limit(64 * 1024);
     if (request.method() == http::verb::head) parser.skip(true);
     ec = co_await conn->read(parser);
+    if (parser.got_some()) call.answer_started = true;
     if (ec) {
       if (reused && !parser.got_some() && !timed_out && !closing && stale_connection_error(ec) &&
           idempotent(request.method_string())) {
@@ -347,6 +372,12 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
       } else if (ec.category() == error_code(http::error::bad_version).category()) {
         out.result = Error(ErrorCode::protocol, what + ": malformed response: " + ec.message());
       }
+      // The request was written: whatever broke after, the server may have executed it.
+      Error e = Error(out.result.error()).with_delivery(call.delivery());
+      if (e.code == ErrorCode::network) {
+        e.message += " after the request was written (it may have been executed)";
+      }
+      out.result = std::move(e);
       co_return out;
     }
 
@@ -379,13 +410,16 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
 
   asio::awaitable<Result<HttpResponse>> run_request(const HttpRequest& req) {
     const std::string what = req.method + " " + req.url;
-    if (closing) co_return Error(ErrorCode::cancelled, what + ": client destroyed");
+    if (closing) {
+      co_return Error(ErrorCode::cancelled, what + ": client destroyed")
+          .with_delivery(Delivery::not_sent);
+    }
     auto url = parse_url(req.url);
-    if (!url.ok()) co_return url.error();
+    if (!url.ok()) co_return Error(url.error()).with_delivery(Delivery::not_sent);
     if (url->scheme != "http" && url->scheme != "https") {
-      co_return Error(ErrorCode::invalid_argument, what +
-                                                       ": an HTTP URL must start with "
-                                                       "http:// or https://");
+      co_return Error(ErrorCode::invalid_argument,
+                      what + ": an HTTP URL must start with http:// or https://")
+          .with_delivery(Delivery::not_sent);
     }
     const std::string key = url->scheme + "://" + url->authority();
 
@@ -415,12 +449,18 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
     }
     call->deadline.disarm();
     if (call->timed_out) {
-      co_return Error(ErrorCode::timeout, what + ": no complete response within " +
-                                              seconds_text(timeout) +
-                                              " (the request may have been executed)");
+      Error e(ErrorCode::timeout,
+              what + ": no complete response within " + seconds_text(timeout) +
+                  (call->written ? " (the request may have been executed)"
+                                 : " (nothing was sent)"));
+      e.delivery = call->delivery();
+      co_return e;
     }
-    if (closing && !a.result.ok())
-      co_return Error(ErrorCode::cancelled, what + ": client destroyed");
+    if (closing && !a.result.ok()) {
+      Error e(ErrorCode::cancelled, what + ": client destroyed");
+      e.delivery = call->delivery();
+      co_return e;
+    }
     co_return std::move(a.result);
   }
 };

@@ -45,6 +45,12 @@ FailureClass classify(ErrorCode code) noexcept {
   return FailureClass::outcome_unknown;
 }
 
+FailureClass classify(const Error& e) noexcept {
+  if (e.delivery == Delivery::not_sent) return FailureClass::refused_before_sending;
+  if (may_have_executed(e.delivery)) return FailureClass::outcome_unknown;
+  return classify(e.code);
+}
+
 bool may_fall_back(const Error& e) noexcept {
   return classify(e) == FailureClass::refused_before_sending;
 }
@@ -55,6 +61,13 @@ Error venue_error(ErrorCode code, Venue venue, std::string_view operation, std::
   text.reserve(operation.size() + message.size() + 16);
   text.append(to_string(venue)).append(" ").append(operation).append(": ").append(message);
   return Error{code, std::move(text), std::move(venue_code), std::move(venue_text)};
+}
+
+Error venue_error(Venue venue, std::string_view operation, const Error& cause) {
+  Error e = venue_error(cause.code, venue, operation, cause.message, cause.venue_code,
+                        cause.venue_text);
+  e.delivery = cause.delivery;
+  return e;
 }
 
 Error unsupported(Venue venue, std::string_view operation) {

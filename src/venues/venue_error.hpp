@@ -2,7 +2,15 @@
 // How a venue call failed, in the one question that matters for money: could the request have
 // been executed?
 //
-// Contract for every VenueClient (and the HTTP/WS layer under it) when it builds an Error:
+// The transport decides first: an Error carries Error::delivery, set by net/ for every failed
+// request. not_sent means no byte left (refused before sending, whatever the code); any delivery
+// after the first written byte (reset, EOF, deadline, cut or unreadable answer, HTTP 5xx, a
+// proxy's 408/502/504) means OUTCOME UNKNOWN, whatever the code. A venue client turns an answer
+// into a refusal only on a code the venue documents as "not processed" (docs/errors.md lists
+// each), by building a fresh error with Delivery::none. No client decides this by matching
+// error text.
+//
+// With Delivery::none the code decides (every VenueClient, when it builds an Error):
 //   network        the request never left (connect refused, DNS, TLS handshake, local socket
 //                  error before the first byte was written). Safe to send elsewhere.
 //   circuit_open   our breaker refused the call: nothing left.
@@ -38,13 +46,15 @@ enum class FailureClass : std::uint8_t {
 // "refused_before_sending", "refused_by_venue", "outcome_unknown".
 [[nodiscard]] std::string_view to_string(FailureClass c) noexcept;
 
+// By code alone (an error that no transport carried).
 [[nodiscard]] FailureClass classify(ErrorCode code) noexcept;
-[[nodiscard]] inline FailureClass classify(const Error& e) noexcept {
-  return classify(e.code);
-}
+// By delivery first (not_sent: refused_before_sending; any byte written: outcome_unknown), then
+// by code.
+[[nodiscard]] FailureClass classify(const Error& e) noexcept;
 
 // The order certainly did not execute and may be sent to another venue (router fallback):
-// network, circuit_open, unavailable, rate_limited, banned.
+// nothing was written, or network, circuit_open, unavailable, rate_limited, banned with no byte
+// written.
 [[nodiscard]] bool may_fall_back(const Error& e) noexcept;
 // The request may have executed (timeout, protocol, cancelled, internal).
 [[nodiscard]] inline bool outcome_unknown(const Error& e) noexcept {
@@ -55,6 +65,10 @@ enum class FailureClass : std::uint8_t {
 [[nodiscard]] Error venue_error(ErrorCode code, Venue venue, std::string_view operation,
                                 std::string_view message, std::string venue_code = {},
                                 std::string venue_text = {});
+
+// "<venue> <operation>: <cause's message>", keeping the cause's code, delivery, venue code and
+// venue text: the way to pass a transport error up without losing what it knows.
+[[nodiscard]] Error venue_error(Venue venue, std::string_view operation, const Error& cause);
 
 // A capability the venue lacks (amend on Binance spot, a dead-man switch on paper...).
 [[nodiscard]] Error unsupported(Venue venue, std::string_view operation);

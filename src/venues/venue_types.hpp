@@ -55,9 +55,12 @@ struct OrderRef {
 };
 
 // A venue's view of one of our orders (status query, open orders, private stream).
+// Every order the venue reports is listed: one on an instrument the client has not loaded keeps
+// an invalid `instrument` and the venue's own symbol, never dropped (reconciliation must see it).
 struct VenueOrder {
   std::string client_order_id;  // empty when the order was not placed with one (external)
-  InstrumentId instrument;
+  InstrumentId instrument;      // invalid when the instrument is not loaded
+  std::string venue_symbol;     // the venue's own symbol, verbatim; always set
   Side side = Side::buy;
   domain::OrderType type = domain::OrderType::limit;
   domain::TimeInForce time_in_force = domain::TimeInForce::gtc;
@@ -95,7 +98,8 @@ struct AmendRequest {
 
 // A perpetual position as the venue reports it. quantity is signed: long > 0, short < 0.
 struct VenuePosition {
-  InstrumentId instrument;
+  InstrumentId instrument;   // invalid when the instrument is not loaded (never dropped)
+  std::string venue_symbol;  // the venue's own symbol, verbatim; always set
   Decimal quantity;
   std::optional<Decimal> entry_price;
   Decimal leverage = Decimal::one();

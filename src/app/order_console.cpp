@@ -106,7 +106,7 @@ std::string redact_token(std::string_view token) {
 
 // ---- output ------------------------------------------------------------------------------
 
-std::string quoted(std::string_view s) {
+std::string json_quoted(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {
     if (c == '"' || c == '\\') {
@@ -125,14 +125,14 @@ std::string quoted(std::string_view s) {
 class JsonObject {
  public:
   JsonObject& str(std::string_view key, std::string_view value) {
-    return raw(key, quoted(redact_secrets(value)));
+    return raw(key, json_quoted(redact_secrets(value)));
   }
   JsonObject& boolean(std::string_view key, bool value) {
     return raw(key, value ? "true" : "false");
   }
   JsonObject& raw(std::string_view key, std::string_view json) {
     text_ += text_.empty() ? "{" : ",";
-    text_ += quoted(key);
+    text_ += json_quoted(key);
     text_ += ':';
     text_ += json;
     return *this;
@@ -579,10 +579,10 @@ int Console::run() {
   // The instrument (tick, lot, limits) of --symbol: every order is checked against it.
   if (!req_.symbol.empty()) {
     auto loaded = call<std::vector<Instrument>>([&](auto cb) { client_->load_instruments(cb); });
+    // place and cancel: until here the order request itself was never sent.
+    const bool order_request =
+        req_.action == OrderAction::place || req_.action == OrderAction::cancel;
     if (!loaded.ok()) {
-      // place and cancel: the order request itself was never sent.
-      const bool order_request =
-          req_.action == OrderAction::place || req_.action == OrderAction::cancel;
       const Error e = order_request
                           ? before_sending(loaded.error(), "loading the instrument failed")
                           : loaded.error();
@@ -591,9 +591,10 @@ int Console::run() {
     for (auto& inst : *loaded) (void)registry_.add(std::move(inst));
     const Instrument* found = registry_.find(req_.venue, req_.symbol);
     if (found == nullptr) {
-      return fail(Error{ErrorCode::not_found, "symbol '" + req_.symbol + "' is not listed by " +
-                                                  std::string(to_string(req_.venue))},
-                  Exit::refused, req_.client_order_id);
+      Error e{ErrorCode::not_found, "symbol '" + req_.symbol + "' is not listed by " +
+                                        std::string(to_string(req_.venue))};
+      if (order_request) e = before_sending(std::move(e), "unknown symbol");
+      return fail(e, Exit::refused, req_.client_order_id);
     }
     instrument_ = found->id;
   }

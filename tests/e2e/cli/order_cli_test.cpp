@@ -16,6 +16,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "support/fault_proxy.hpp"
@@ -242,7 +243,7 @@ class OrderCliBase : public ::testing::Test {
       const auto eq = text.find("api_private_key");
       ASSERT_NE(eq, std::string::npos) << text;
       std::string key = text.substr(eq);
-      for (const std::string marker : {"PRIVATE KEY-----\\n", "= "}) {
+      for (const std::string_view marker : {"PRIVATE KEY-----\\n", "= "}) {
         if (const auto at = key.find(marker); at != std::string::npos) {
           secrets_.push_back(key.substr(at + marker.size(), 24));
           break;
@@ -395,7 +396,9 @@ class OrderCliHonest : public OrderCliBase, public ::testing::WithParamInterface
   // The one client order id of a JSON answer, checked to be on every level that carries one.
   static std::string client_id_of(const boost::json::object& answer) {
     const std::string id = str(answer, "client_order_id");
-    if (const auto* e = obj(answer, "error")) EXPECT_EQ(str(*e, "client_order_id"), id);
+    if (const auto* e = obj(answer, "error")) {
+      EXPECT_EQ(str(*e, "client_order_id"), id);
+    }
     return id;
   }
   // `nzeza order status --client-id`: the simulator has the order, open.
@@ -486,7 +489,12 @@ TEST_P(OrderCliHonest, unlisted_symbol_is_refused_with_exit_1_before_sending) {
   const auto r = order(
       v_, {"place", "--symbol", "NOPE-NOPE", "--side", "buy", "--price", "1", "--quantity", "1"});
   EXPECT_EQ(r.status, 1) << r.err << r.out;
-  EXPECT_NE(r.err.find("not listed"), std::string::npos) << r.err;
+  const auto lines = json_lines(r.out);
+  ASSERT_EQ(lines.size(), 1u) << r.out;
+  EXPECT_EQ(str(lines[0], "outcome"), "refused");
+  ASSERT_NE(obj(lines[0], "error"), nullptr) << r.out;
+  EXPECT_EQ(str(*obj(lines[0], "error"), "failure_class"), "refused_before_sending") << r.out;
+  EXPECT_NE(r.err.find("nothing was sent"), std::string::npos) << r.err;
 }
 
 TEST_P(OrderCliHonest, open_without_symbol_lists_the_order_under_the_venue_symbol) {

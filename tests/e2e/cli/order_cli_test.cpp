@@ -516,6 +516,46 @@ TEST_P(OrderCliHonest, open_without_symbol_lists_the_order_under_the_venue_symbo
   EXPECT_TRUE(listed) << "an order on an unloaded symbol is never dropped: " << open.out;
 }
 
+TEST_P(OrderCliHonest, lost_cancel_answer_is_resolved_by_client_id_and_exits_0) {
+  if (HasFatalFailure()) return;
+  // Binance cancels with DELETE, which the transport re-sends on a fresh connection after a
+  // reset on a reused one (reported to the net/ owner): a 502 is the lost answer there.
+  const std::map<std::string, ProxyFault> faults = {{"binance", ProxyFault::bad_gateway},
+                                                    {"kraken", ProxyFault::reset},
+                                                    {"coinbase", ProxyFault::cut_body},
+                                                    {"hyperliquid", ProxyFault::garbage},
+                                                    {"dydx", ProxyFault::reset}};
+  const std::map<std::string, std::pair<std::string, std::string>> cancel = {
+      {"binance", {"DELETE", "/api/v3/order"}},
+      {"kraken", {"POST", "/0/private/CancelOrder"}},
+      {"coinbase", {"POST", "/api/v3/brokerage/orders/batch_cancel"}},
+      {"hyperliquid", {"POST", "/exchange"}},
+      {"dydx", {"POST", "/cosmos/tx/v1beta1/txs"}}};
+  const auto& [method, path] = cancel.at(v_.name);
+  proxy();  // every request through the proxy, so it counts the cancels
+  const auto placed = order(v_, place_args(v_));
+  ASSERT_EQ(placed.status, 0) << placed.err << placed.out;
+  const auto p = json_lines(placed.out);
+  ASSERT_EQ(p.size(), 1u) << placed.out;
+  const std::string client_id = str(p[0], "client_order_id");
+  const std::string order_id = str(p[0], "venue_order_id");
+  const std::size_t before = proxy().forwarded(method, path);
+
+  proxy().fail_next(method, path, faults.at(v_.name));
+  const auto cancelled = order(
+      v_, {"cancel", "--symbol", v_.symbol, "--client-id", client_id, "--order-id", order_id});
+  ASSERT_EQ(cancelled.status, 0) << cancelled.err << cancelled.out;
+  const auto c = json_lines(cancelled.out);
+  ASSERT_EQ(c.size(), 1u) << cancelled.out;
+  EXPECT_EQ(str(c[0], "outcome"), "done");
+  EXPECT_TRUE(c[0].at("resolved").as_bool()) << cancelled.out;
+  EXPECT_EQ(str(c[0], "status"), "cancelled") << cancelled.out;
+  EXPECT_EQ(str(c[0], "client_order_id"), client_id);
+  EXPECT_NE(cancelled.err.find(client_id), std::string::npos) << cancelled.err;
+  EXPECT_EQ(proxy().faults_applied(), 1u);
+  EXPECT_EQ(proxy().forwarded(method, path), before + 1) << "the cancel was sent once";
+}
+
 INSTANTIATE_TEST_SUITE_P(Venues, OrderCliHonest,
                          ::testing::Values("binance", "kraken", "coinbase", "hyperliquid", "dydx"),
                          [](const auto& info) { return info.param; });

@@ -21,6 +21,7 @@
 
 #include "support/fault_proxy.hpp"
 #include "support/subprocess.hpp"
+#include "support/wait.hpp"
 #include "venues/dydx/wallet.hpp"
 
 namespace nzeza {
@@ -554,6 +555,41 @@ TEST_P(OrderCliHonest, lost_cancel_answer_is_resolved_by_client_id_and_exits_0) 
   EXPECT_NE(cancelled.err.find(client_id), std::string::npos) << cancelled.err;
   EXPECT_EQ(proxy().faults_applied(), 1u);
   EXPECT_EQ(proxy().forwarded(method, path), before + 1) << "the cancel was sent once";
+}
+
+TEST_P(OrderCliHonest, fills_are_listed_with_a_symbol_loaded_or_not) {
+  if (HasFatalFailure()) return;
+  // A buy above every simulator's market price fills at once (Kraken's simulator fills market
+  // orders only).
+  std::vector<std::string> args = {"place", "--symbol", v_.symbol,    "--side",   "buy",
+                                   "--tif", "ioc",      "--quantity", v_.quantity};
+  if (v_.name == "kraken") {
+    args.insert(args.end(), {"--type", "market"});
+  } else {
+    args.insert(args.end(), {"--type", "limit", "--price", "61000"});
+  }
+  const auto placed = order(v_, args);
+  ASSERT_EQ(placed.status, 0) << placed.err << placed.out;
+  // The venue may publish the fill a moment after the order's answer: ask until it is there.
+  std::vector<boost::json::object> listed;
+  ASSERT_TRUE(testsupport::wait_until(
+      [&] {
+        const auto fills = order(v_, {"fills", "--symbol", v_.symbol});
+        listed = fills.status == 0 ? json_lines(fills.out) : std::vector<boost::json::object>{};
+        return !listed.empty();
+      },
+      std::chrono::seconds(10)));
+  EXPECT_FALSE(str(listed[0], "symbol").empty());
+  EXPECT_EQ(listed[0].at("instrument_loaded").as_bool(), true);
+  EXPECT_EQ(str(listed[0], "quantity"), v_.quantity);
+  // Without --symbol nothing is loaded: whatever the venue lists keeps the venue's own symbol.
+  const auto all = order(v_, {"fills"});
+  ASSERT_EQ(all.status, 0) << all.err << all.out;
+  for (const auto& f : json_lines(all.out)) {
+    EXPECT_FALSE(str(f, "symbol").empty()) << all.out;
+    EXPECT_NE(str(f, "symbol"), "?") << "the venue's own symbol, never a placeholder: " << all.out;
+    EXPECT_EQ(f.at("instrument_loaded").as_bool(), false) << all.out;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Venues, OrderCliHonest,

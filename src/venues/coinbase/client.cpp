@@ -31,9 +31,25 @@ std::string encode(std::string_view s) {
   return out;
 }
 
+// The same error (code, delivery, venue code and text kept), its message prefixed with where it
+// happened.
 Error with_operation(const Error& e, std::string_view operation) {
-  Error out = e;
-  out.message = "coinbase " + std::string(operation) + ": " + e.message;
+  return venue_error(Venue::coinbase, operation, e);
+}
+
+// A 2xx answer (or a part of it) the codec could not read: the venue answered, so it processed
+// something, and we cannot tell what — the request may have executed (Delivery::answer_cut).
+Error unreadable(const Error& e, std::string_view operation) {
+  return with_operation(e, operation).with_delivery(Delivery::answer_cut);
+}
+
+// "place nz-1", "cancel 7f3c… (client order id nz-1)": every place/cancel/amend failure names the
+// client order id when we know it, so the caller can ask the venue about it.
+std::string naming(std::string_view verb, const std::string& venue_order_id,
+                   const std::string& client_order_id) {
+  std::string out = std::string(verb) + " " + venue_order_id;
+  if (!client_order_id.empty() && client_order_id != venue_order_id)
+    out += " (client order id " + client_order_id + ")";
   return out;
 }
 
@@ -210,8 +226,12 @@ Error CoinbaseClient::classify_http(const std::string& operation,
     const Duration wait = response.retry_after(clock_.now()).value_or(1s);
     limiter_.on_retry_after(wait);
   }
-  ErrorCode code = ErrorCode::rejected;
-  if (auto base = response.check(); !base) code = base.error().code;
+  // The transport's reading of the status, delivery included: a 5xx or a 408 is answer_unknown
+  // (the request may have executed). Coinbase documents no body code that turns a 5xx into "not
+  // processed" (docs/errors/coinbase.md), so that delivery is always kept.
+  Error base(ErrorCode::rejected, {});
+  if (auto checked = response.check(); !checked) base = checked.error();
+  ErrorCode code = base.code;
   if (status == 404) code = ErrorCode::not_found;
   const auto refusal = parse_error_body(response.body);
   if (refusal && status == 400 && refusal->code != ErrorCode::rejected) code = refusal->code;
@@ -220,9 +240,10 @@ Error CoinbaseClient::classify_http(const std::string& operation,
   std::string venue_text =
       refusal ? refusal->venue_text
               : response.body.substr(0, std::min<std::size_t>(512, response.body.size()));
-  return venue_error(code, Venue::coinbase, operation,
-                     "HTTP " + std::to_string(status) + " " + response.reason,
-                     std::move(venue_code), std::move(venue_text));
+  Error e = venue_error(code, Venue::coinbase, operation,
+                        "HTTP " + std::to_string(status) + " " + response.reason,
+                        std::move(venue_code), std::move(venue_text));
+  return std::move(e).with_delivery(base.delivery);
 }
 
 // ---- orders ----------------------------------------------------------------------------------
@@ -258,10 +279,12 @@ void CoinbaseClient::place(const domain::OrderSpec& order, Callback<PlaceAck> ca
          }
          auto answer = parse_create_order(r->body);
          if (!answer) {
-           done.complete(with_operation(answer.error(), "place " + cid));
+           done.complete(unreadable(answer.error(), "place " + cid));
            return;
          }
          if (!answer->success) {
+           // success:false — "Whether the order was created": it was not. A documented refusal,
+           // built fresh (Delivery::none): docs/errors/coinbase.md.
            const auto& f = answer->refusal;
            done.complete(venue_error(f.code, Venue::coinbase, "place " + cid,
                                      "refused: " + f.venue_code, f.venue_code, f.venue_text));
@@ -270,7 +293,8 @@ void CoinbaseClient::place(const domain::OrderSpec& order, Callback<PlaceAck> ca
          if (!answer->client_order_id.empty() && answer->client_order_id != cid) {
            done.complete(
                venue_error(ErrorCode::protocol, Venue::coinbase, "place " + cid,
-                           "answer names client order id '" + answer->client_order_id + "'"));
+                           "answer names client order id '" + answer->client_order_id + "'")
+                   .with_delivery(Delivery::answer_cut));
            return;
          }
          remember(answer->order_id, cid);
@@ -288,7 +312,12 @@ void CoinbaseClient::place(const domain::OrderSpec& order, Callback<PlaceAck> ca
 void CoinbaseClient::cancel(const OrderRef& order, Callback<CancelAck> callback) {
   const std::string what =
       order.venue_order_id.empty() ? order.client_order_id : order.venue_order_id;
-  Completion<CancelAck> done(std::move(callback), "coinbase cancel " + what);
+  Completion<CancelAck> done(
+      std::move(callback),
+      "coinbase " + naming("cancel", what,
+                           order.client_order_id.empty() && !order.venue_order_id.empty()
+                               ? client_id_of(order.venue_order_id)
+                               : order.client_order_id));
   if (order.venue_order_id.empty()) {
     if (order.client_order_id.empty()) {
       done.complete(venue_error(ErrorCode::invalid_argument, Venue::coinbase, "cancel",
@@ -309,31 +338,33 @@ void CoinbaseClient::cancel(const OrderRef& order, Callback<CancelAck> callback)
   }
   const std::string id = order.venue_order_id;
   const std::string cid = order.client_order_id.empty() ? client_id_of(id) : order.client_order_id;
-  send("cancel " + id, "POST", "/orders/batch_cancel", cancel_request_body({id}), false,
-       [this, done, id, cid](Result<net::HttpResponse> r) {
+  const std::string op = naming("cancel", id, cid);
+  send(op, "POST", "/orders/batch_cancel", cancel_request_body({id}), false,
+       [this, done, id, cid, op](Result<net::HttpResponse> r) {
          if (!r) {
            done.complete(std::move(r).error());
            return;
          }
          auto results = parse_cancel_results(r->body);
          if (!results) {
-           done.complete(with_operation(results.error(), "cancel " + id));
+           done.complete(unreadable(results.error(), op));
            return;
          }
          const auto it = std::find_if(results->begin(), results->end(),
                                       [&](const CancelResult& c) { return c.order_id == id; });
          if (it == results->end()) {
-           done.complete(venue_error(ErrorCode::protocol, Venue::coinbase, "cancel " + id,
-                                     "answer has no result for this order"));
+           done.complete(venue_error(ErrorCode::protocol, Venue::coinbase, op,
+                                     "answer has no result for this order")
+                             .with_delivery(Delivery::answer_cut));
            return;
          }
          if (!it->success) {
+           // results[].success false: the cancel was not submitted (docs/errors/coinbase.md).
            const ErrorCode code = it->failure_reason == "UNKNOWN_CANCEL_ORDER"
                                       ? ErrorCode::not_found
                                       : ErrorCode::rejected;
-           done.complete(venue_error(code, Venue::coinbase, "cancel " + id,
-                                     "refused: " + it->failure_reason, it->failure_reason,
-                                     it->failure_reason));
+           done.complete(venue_error(code, Venue::coinbase, op, "refused: " + it->failure_reason,
+                                     it->failure_reason, it->failure_reason));
            return;
          }
          CancelAck ack;
@@ -363,7 +394,7 @@ void CoinbaseClient::cancel_ids(std::vector<std::string> ids, std::shared_ptr<Ca
          }
          auto results = parse_cancel_results(r->body);
          if (!results) {
-           done.complete(with_operation(results.error(), "cancel_all"));
+           done.complete(unreadable(results.error(), "cancel_all"));
            return;
          }
          for (const auto& c : *results) {
@@ -419,22 +450,22 @@ void CoinbaseClient::amend(const AmendRequest& request, Callback<PlaceAck> callb
   const std::string id = request.order.venue_order_id;
   const std::string cid =
       request.order.client_order_id.empty() ? client_id_of(id) : request.order.client_order_id;
-  send("amend " + id, "POST", "/orders/edit",
-       edit_request_body(id, request.price, request.quantity), false,
-       [this, done, id, cid](Result<net::HttpResponse> r) {
+  const std::string op = naming("amend", id, cid);
+  send(op, "POST", "/orders/edit", edit_request_body(id, request.price, request.quantity), false,
+       [this, done, id, cid, op](Result<net::HttpResponse> r) {
          if (!r) {
            done.complete(std::move(r).error());
            return;
          }
          auto refusal = parse_edit(r->body);
          if (!refusal) {
-           done.complete(with_operation(refusal.error(), "amend " + id));
+           done.complete(unreadable(refusal.error(), op));
            return;
          }
          if (*refusal) {
            const auto& f = **refusal;
-           done.complete(venue_error(f.code, Venue::coinbase, "amend " + id,
-                                     "refused: " + f.venue_code, f.venue_code, f.venue_text));
+           done.complete(venue_error(f.code, Venue::coinbase, op, "refused: " + f.venue_code,
+                                     f.venue_code, f.venue_text));
            return;
          }
          PlaceAck ack;
@@ -464,7 +495,7 @@ void CoinbaseClient::list_orders_paged(std::string operation, std::string query,
          }
          auto parsed = parse_orders_page(r->body, registry_);
          if (!parsed) {
-           done.complete(with_operation(parsed.error(), operation));
+           done.complete(unreadable(parsed.error(), operation));
            return;
          }
          for (auto& o : parsed->items) {
@@ -504,7 +535,7 @@ void CoinbaseClient::order_status(const OrderRef& order, Callback<VenueOrder> ca
            }
            auto parsed = parse_order(r->body, registry_);
            if (!parsed) {
-             done.complete(with_operation(parsed.error(), "order_status " + id));
+             done.complete(unreadable(parsed.error(), "order_status " + id));
              return;
            }
            remember(parsed->report.venue_order_id, parsed->client_order_id);
@@ -588,7 +619,7 @@ void CoinbaseClient::fills_since(Timestamp since, std::optional<InstrumentId> in
            }
            auto parsed = parse_fills_page(r->body, registry_);
            if (!parsed) {
-             done.complete(with_operation(parsed.error(), "fills_since"));
+             done.complete(unreadable(parsed.error(), "fills_since"));
              return;
            }
            for (auto& row : parsed->items) {
@@ -632,7 +663,7 @@ void CoinbaseClient::fills_of_order(const std::string& venue_order_id,
          }
          auto parsed = parse_fills_page(r->body, registry_);
          if (!parsed) {
-           done.complete(with_operation(parsed.error(), "fills " + venue_order_id));
+           done.complete(unreadable(parsed.error(), "fills " + venue_order_id));
            return;
          }
          std::vector<domain::Fill> out;
@@ -668,7 +699,7 @@ void CoinbaseClient::balances(Callback<std::vector<domain::Balance>> callback) {
            }
            auto parsed = parse_accounts_page(r->body);
            if (!parsed) {
-             done.complete(with_operation(parsed.error(), "balances"));
+             done.complete(unreadable(parsed.error(), "balances"));
              return;
            }
            for (const auto& row : parsed->items) {
@@ -722,7 +753,7 @@ void CoinbaseClient::load_instruments(Callback<std::vector<Instrument>> callback
          }
          auto parsed = parse_products(r->body, registry_);
          if (!parsed) {
-           done.complete(with_operation(parsed.error(), "load_instruments"));
+           done.complete(unreadable(parsed.error(), "load_instruments"));
            return;
          }
          if (config_.symbols.empty()) {
@@ -747,7 +778,7 @@ void CoinbaseClient::server_time(Callback<Timestamp> callback) {
     }
     auto t = parse_server_time(r->body);
     if (!t) {
-      done.complete(with_operation(t.error(), "server_time"));
+      done.complete(unreadable(t.error(), "server_time"));
       return;
     }
     done.complete(*t);

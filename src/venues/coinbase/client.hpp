@@ -19,11 +19,17 @@
 //                 (USD and USDC are distinct currencies)
 //   instruments   GET /products?product_type=SPOT (product_ids=... when symbols are configured)
 //   server_time   GET /time (public, unsigned)
-// HTTP answers: 2xx is read by rest_codec (unreadable → protocol: outcome unknown); 429 tells the
-// rate limiter Retry-After (1 s when absent) and is rate_limited; 401/403 auth_failed; 404
-// not_found; other 4xx rejected; 5xx unavailable — each keeping the body's `error` and
-// `message` (or the status and body) as venue_code / venue_text. Transport errors keep the
-// HttpClient's code (network, timeout = unknown outcome, protocol).
+// HTTP answers: 2xx is read by rest_codec (unreadable → protocol with Delivery::answer_cut:
+// outcome unknown); 429 tells the rate limiter Retry-After (1 s when absent) and is rate_limited;
+// 401/403 auth_failed; 404 not_found; other 4xx rejected; 5xx (and 408) keep the transport's
+// Delivery::answer_unknown: OUTCOME UNKNOWN, whatever the body says — Coinbase documents no body
+// code that means "not processed" on a 5xx. Each keeps the body's `error` and `message` (or the
+// status and body) as venue_code / venue_text. Transport errors are passed up with their code
+// and Delivery (venues::venue_error(Venue, op, cause)); nothing here decides "sent or not".
+// Refusals (fresh errors, Delivery::none) come only from what the venue documents as "not
+// done": place `success:false` (error_response), batch_cancel `results[].success:false`, edit
+// `success:false`, and 4xx statuses. docs/errors/coinbase.md names each with its doc line.
+// Every place/cancel/amend failure names the client order id when it is known.
 //
 // Rate limits (exchanges.md §3.4, [U]): private endpoints 30 requests/s per key, public 10/s per
 // IP; Coinbase counts per second, so the buckets hold half a second's worth and refill at the

@@ -222,22 +222,28 @@ Result<CreateOrderAnswer> parse_create_order(std::string_view body) {
     out.client_order_id = std::string(str_or(sr->as_object(), "client_order_id", ""));
     return out;
   }
+  // The reason may sit at the top (failure_reason) or in error_response (error,
+  // new_order_failure_reason, preview_failure_reason); the first specific one names it.
   std::string_view error = str_or(**o, "failure_reason", "");
   std::string_view message;
   std::string_view preview;
+  std::string_view new_order;
   if (const json::value* er = (*o)->if_contains("error_response"); er && er->is_object()) {
     const auto& e = er->as_object();
     if (auto s = str_or(e, "error", ""); !s.empty()) error = s;
     message = str_or(e, "message", "");
     if (message.empty()) message = str_or(e, "error_details", "");
     preview = str_or(e, "preview_failure_reason", "");
+    new_order = str_or(e, "new_order_failure_reason", "");
   }
+  auto specific = [](std::string_view r) { return !r.empty() && !r.starts_with("UNKNOWN_"); };
+  if (!specific(error) && specific(new_order)) error = new_order;
   out.refusal.code = code_for_failure(error, preview);
-  out.refusal.venue_code = std::string(!error.empty() && error != "UNKNOWN_FAILURE_REASON" ? error
-                                       : !preview.empty()                                  ? preview
-                                                                                           : error);
+  out.refusal.venue_code = std::string(specific(error)     ? error
+                                       : specific(preview) ? preview
+                                       : !error.empty()    ? error
+                                                           : "UNKNOWN_FAILURE_REASON");
   out.refusal.venue_text = std::string(message);
-  if (out.refusal.venue_code.empty()) out.refusal.venue_code = "UNKNOWN_FAILURE_REASON";
   return out;
 }
 
@@ -326,6 +332,8 @@ Result<VenueOrder> order_from(const json::object& o, const InstrumentRegistry& r
   out.client_order_id = std::string(str_or(o, "client_order_id", ""));
   auto product = req_str(o, "product_id", what);
   if (!product) return product.error();
+  // A product the registry does not hold keeps an invalid instrument: never dropped.
+  out.venue_symbol = std::string(*product);
   if (const Instrument* ins = registry.find(Venue::coinbase, *product)) out.instrument = ins->id;
   auto side = side_of(str_or(o, "side", ""), what);
   if (!side) return side.error();
@@ -445,6 +453,7 @@ Result<Page<FillRow>> parse_fills_page(std::string_view body, const InstrumentRe
     row.order_id = std::string(str_or(f, "order_id", ""));
     auto product = req_str(f, "product_id", what);
     if (!product) return product.error();
+    row.fill.venue_symbol = std::string(*product);
     const Instrument* ins = registry.find(Venue::coinbase, *product);
     if (ins != nullptr) {
       row.fill.instrument = ins->id;

@@ -7,7 +7,8 @@
 // `heartbeats` (Coinbase closes quiet connections), each message with a fresh JWT without a uri
 // claim (jwt_signer.hpp) — Coinbase requires the subscribe within 5 s of connecting.
 // Each order in a `snapshot` or `update` event becomes a VenueOrder (status, cumulative filled
-// quantity, average price, venue and client order ids); its quantity is cumulative + leaves.
+// quantity, average price, venue and client order ids, the product id as venue_symbol); its
+// quantity is cumulative + leaves.
 // The user channel carries cumulative figures, not trades: when an order's cumulative quantity
 // grows, the stream asks the REST fills of that order (the FillFetcher the client provides) and
 // delivers each trade it has not delivered yet, keyed by Coinbase's trade id — the same ids
@@ -16,6 +17,7 @@
 // Threading: handlers run on the NetContext's thread, one at a time. stop() waits (bounded) for
 // the connection to close; call it from another thread.
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -30,6 +32,7 @@
 #include "net/net_context.hpp"
 #include "net/tls_config.hpp"
 #include "venues/coinbase/jwt_signer.hpp"
+#include "venues/coinbase/user_message.hpp"
 #include "venues/completion.hpp"
 #include "venues/private_stream.hpp"
 
@@ -46,11 +49,6 @@ struct UserStreamConfig {
   Duration idle_timeout = 15s;       // heartbeats come every second; 0 turns the check off
   Duration connect_timeout = 5s;
 };
-
-// Reads one user-channel message: the orders of its snapshot/update events (empty for other
-// channels). protocol error when a user message is malformed.
-[[nodiscard]] Result<std::vector<VenueOrder>> parse_user_message(
-    std::string_view text, const InstrumentRegistry& registry);
 
 class UserStream final : public PrivateStream {
  public:
@@ -73,6 +71,10 @@ class UserStream final : public PrivateStream {
   // Subscribe frames as sent on a (re)connect (for tests).
   [[nodiscard]] std::vector<std::string> subscribe_frames() const;
   [[nodiscard]] std::string last_error() const;
+  // User-channel messages that could not be read and were skipped (the last one's error is
+  // last_error()). An order on a product the registry does not hold is NOT skipped: it arrives
+  // with an invalid instrument and its venue_symbol.
+  [[nodiscard]] std::uint64_t skipped_messages() const;
 
  private:
   void on_message(std::string_view text);

@@ -2,6 +2,7 @@
 // values, the venue's refusals kept verbatim, and the JWT checks of the simulator (expired, not
 // yet valid, wrong key) refusing with 401.
 
+#include <map>
 #include <set>
 #include <thread>
 
@@ -270,6 +271,74 @@ TEST_F(CoinbaseClientTest, fills_since_reads_exact_fills_oldest_first_with_clien
       [&](auto cb) { client_->fills_since(start + 3s, btc_, cb); });
   ASSERT_TRUE(later.ok());
   EXPECT_EQ(later->size(), 2u);
+}
+
+// Reconciliation relies on these lists: an order or a fill on a product this client has not
+// loaded is listed with an invalid instrument and the venue's product id — never dropped.
+TEST_F(CoinbaseClientTest, orders_and_fills_on_a_product_the_client_did_not_load_are_all_listed) {
+  sim_->add_product(product("SOL-USD", "SOL", "USD", "150"));
+  sim_->set_balance("SOL", dec("100"));
+  // Another process (its own registry, which knows SOL-USD) trades SOL-USD on the same account.
+  InstrumentRegistry other;
+  Instrument sol;
+  sol.venue = Venue::coinbase;
+  sol.canonical = sol.venue_symbol = "SOL-USD";
+  sol.base = "SOL";
+  sol.quote = "USD";
+  sol.tick_size = dec("0.01");
+  sol.lot_size = sol.min_size = dec("0.00000001");
+  sol.min_notional = dec("1");
+  const InstrumentId sol_id = other.add(sol).value();
+  auto signer = JwtSigner::create(kKeyName, key_.private_key);
+  ASSERT_TRUE(signer.ok());
+  CoinbaseClient trader(net_, clock_, other, std::move(signer).value(), config());
+  const Timestamp start = clock_.now();
+  auto resting = limit("nz-t-x1", Side::buy, "2", "140");
+  resting.instrument = sol_id;
+  auto r1 = await<PlaceAck>([&](auto cb) { trader.place(resting, cb); });
+  ASSERT_TRUE(r1.ok()) << r1.error().to_string();
+  ASSERT_TRUE(sim_->fill(r1->venue_order_id, dec("0.5")));  // a fill on SOL-USD, still open
+  auto taker = spec("nz-t-x2", Side::sell, OrderType::market, "1");
+  taker.instrument = sol_id;
+  ASSERT_TRUE(await<PlaceAck>([&](auto cb) { trader.place(taker, cb); }).ok());
+  ASSERT_TRUE(place(limit("nz-t-x3", Side::buy, "0.01", "49000")).ok());  // a known one
+
+  auto open =
+      await<std::vector<VenueOrder>>([&](auto cb) { client_->open_orders(std::nullopt, cb); });
+  ASSERT_TRUE(open.ok()) << open.error().to_string();
+  ASSERT_EQ(open->size(), 2u);
+  std::map<std::string, VenueOrder> by_cid;
+  for (const auto& o : *open) by_cid[o.client_order_id] = o;
+  ASSERT_TRUE(by_cid.contains("nz-t-x1"));
+  EXPECT_FALSE(by_cid["nz-t-x1"].instrument.valid());
+  EXPECT_EQ(by_cid["nz-t-x1"].venue_symbol, "SOL-USD");
+  EXPECT_EQ(by_cid["nz-t-x1"].report.status, VenueOrderStatus::partially_filled);
+  ASSERT_TRUE(by_cid.contains("nz-t-x3"));
+  EXPECT_EQ(by_cid["nz-t-x3"].instrument, btc_);
+  EXPECT_EQ(by_cid["nz-t-x3"].venue_symbol, "BTC-USD");
+
+  auto fills = await<std::vector<domain::Fill>>(
+      [&](auto cb) { client_->fills_since(start, std::nullopt, cb); });
+  ASSERT_TRUE(fills.ok()) << fills.error().to_string();
+  ASSERT_EQ(fills->size(), 2u);  // the maker fill of x1 and the taker fill of x2
+  for (const auto& f : *fills) {
+    EXPECT_FALSE(f.instrument.valid());
+    EXPECT_EQ(f.venue_symbol, "SOL-USD");
+    EXPECT_EQ(f.fee_currency, "USD");
+  }
+
+  auto by_id = await<VenueOrder>([&](auto cb) {
+    client_->order_status(OrderRef{r1->venue_order_id, "", InstrumentId{}}, cb);
+  });
+  ASSERT_TRUE(by_id.ok()) << by_id.error().to_string();
+  EXPECT_EQ(by_id->venue_symbol, "SOL-USD");
+  EXPECT_FALSE(by_id->instrument.valid());
+  auto by_cid_query = await<VenueOrder>([&](auto cb) {
+    client_->order_status(OrderRef{"", "nz-t-x2", InstrumentId{}}, cb);
+  });
+  ASSERT_TRUE(by_cid_query.ok()) << by_cid_query.error().to_string();
+  EXPECT_EQ(by_cid_query->venue_symbol, "SOL-USD");
+  EXPECT_EQ(by_cid_query->report.status, VenueOrderStatus::filled);
 }
 
 TEST_F(CoinbaseClientTest, balances_keep_usd_and_usdc_apart_with_holds) {

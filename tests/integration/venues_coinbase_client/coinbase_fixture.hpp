@@ -13,6 +13,7 @@
 #include <future>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/clock.hpp"
 #include "core/instrument.hpp"
@@ -171,6 +172,50 @@ class CoinbaseClientFixture : public ::testing::Test {
   Result<PlaceAck> place(const domain::OrderSpec& s, CoinbaseClient* c = nullptr) {
     c = c ? c : client_.get();
     return await<PlaceAck>([&](auto cb) { c->place(s, cb); });
+  }
+
+  // The credentials a text must never carry: the key name, every line of the private key, and
+  // each JWT the simulator received (whole, and each of its three parts).
+  std::vector<std::string> credential_needles() const {
+    std::vector<std::string> out{kKeyName};
+    std::size_t start = 0;
+    while (start < key_.private_key.size()) {
+      std::size_t end = key_.private_key.find('\n', start);
+      if (end == std::string::npos) end = key_.private_key.size();
+      const std::string line = key_.private_key.substr(start, end - start);
+      if (line.size() >= 16 && !line.starts_with("-----")) out.push_back(line);
+      start = end + 1;
+    }
+    for (const auto& seen : sim_->requests()) {
+      const std::string auth = seen.header("Authorization");
+      if (!auth.starts_with("Bearer ")) continue;
+      const std::string jwt = auth.substr(7);
+      std::size_t from = 0;
+      while (from <= jwt.size()) {
+        std::size_t dot = jwt.find('.', from);
+        if (dot == std::string::npos) dot = jwt.size();
+        if (dot - from >= 16) out.push_back(jwt.substr(from, dot - from));
+        from = dot + 1;
+      }
+      out.push_back(jwt);
+    }
+    return out;
+  }
+  // The needles found in any text of `e` (message, venue code and text, to_string()).
+  std::vector<std::string> credentials_in(const Error& e) const {
+    std::vector<std::string> found;
+    const std::string texts[] = {e.message, e.venue_code, e.venue_text, e.to_string()};
+    for (const auto& needle : credential_needles())
+      for (const auto& text : texts)
+        if (text.find(needle) != std::string::npos) {
+          found.push_back(needle);
+          break;
+        }
+    return found;
+  }
+  void expect_no_credentials(const Error& e) const {
+    const auto found = credentials_in(e);
+    EXPECT_TRUE(found.empty()) << found.size() << " credential(s) in: " << e.to_string();
   }
 
   ManualClock clock_{Timestamp::from_seconds(1'750'000'000)};

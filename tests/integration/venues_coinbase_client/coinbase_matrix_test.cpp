@@ -1,12 +1,17 @@
 // The venue test matrix row for Coinbase: every operation (place, cancel, status, open orders,
 // fills, balances, metadata, server time) against every fault the simulator can script
 // (4xx with a venue code, 429, 5xx, timeout, malformed body, truncated body). Coinbase has no 418
-// ban (that is Binance's): that column is N/A. Each cell asserts the error code the port's
-// contract requires (venue_error.hpp) and that the venue's code and text are kept verbatim.
+// ban (that is Binance's): that column is N/A. Each cell asserts the failure class the port's
+// contract requires (venue_error.hpp: a 5xx, a timeout, an unreadable or cut answer may have
+// executed — outcome_unknown, with the transport's delivery kept; a 4xx or 429 is a refusal),
+// the error code, that the venue's code and text are kept verbatim, and that no credential is in
+// the error's text. The lost-answer cells of place and cancel, resolved by client id, are in
+// coinbase_ambiguous_test.cpp.
 
 #include <functional>
 
 #include "coinbase_fixture.hpp"
+#include "venues/venue_error.hpp"
 
 namespace nzeza::venues::coinbase::test {
 namespace {
@@ -142,6 +147,8 @@ TEST_P(CoinbaseMatrix, fault_is_classified_and_keeps_the_venue_text) {
   const auto [method, path] = route(op);
   HttpReply reply;
   ErrorCode want = ErrorCode::internal;
+  FailureClass want_class = FailureClass::outcome_unknown;
+  std::optional<Delivery> want_delivery;
   std::string want_code;
   std::string want_text;
   switch (fault) {
@@ -149,6 +156,8 @@ TEST_P(CoinbaseMatrix, fault_is_classified_and_keeps_the_venue_text) {
       reply.status = 400;
       reply.body = R"({"error":"INVALID_ARGUMENT","message":"sim says no","error_details":"x"})";
       want = ErrorCode::rejected;
+      want_class = FailureClass::refused_by_venue;
+      want_delivery = Delivery::none;
       want_code = "INVALID_ARGUMENT";
       want_text = "sim says no";
       break;
@@ -157,35 +166,51 @@ TEST_P(CoinbaseMatrix, fault_is_classified_and_keeps_the_venue_text) {
       reply.headers = {{"Retry-After", "2"}};
       reply.body = R"({"error":"RATE_LIMIT_EXCEEDED","message":"Too many requests"})";
       want = ErrorCode::rate_limited;
+      want_class = FailureClass::refused_before_sending;
+      want_delivery = Delivery::none;
       want_code = "RATE_LIMIT_EXCEEDED";
       want_text = "Too many requests";
       break;
     case Fault::server_5xx:
       reply.status = 503;
       reply.body = "upstream unavailable";
+      // Not "unavailable, nothing executed": Coinbase documents no 5xx body code meaning "not
+      // processed", so the transport's answer_unknown stands — the request may have executed.
       want = ErrorCode::unavailable;
+      want_delivery = Delivery::answer_unknown;
       want_code = "503";
       want_text = "upstream unavailable";
       break;
     case Fault::timeout:
       reply.fault = HttpFault::hold;
       want = ErrorCode::timeout;
+      want_delivery = Delivery::sent_no_answer;
       break;
     case Fault::malformed:
       reply.body = "{\"orders\": [ this is not json";
       want = ErrorCode::protocol;
+      want_delivery = Delivery::answer_cut;
       break;
     case Fault::truncated:
       reply.body = kValidBody;
       reply.fault = HttpFault::truncate_body;
       reply.truncate_at = 10;
       want = ErrorCode::protocol;
+      want_delivery = Delivery::answer_cut;
       break;
   }
   sim_->script({method, path, reply});
   const auto error = fault == Fault::timeout ? run_timeout(op) : run(op);
   ASSERT_TRUE(error.has_value()) << name(op) << " x " << name(fault) << ": succeeded";
   EXPECT_EQ(error->code, want) << error->to_string();
+  EXPECT_EQ(classify(*error), want_class) << error->to_string();
+  if (want_delivery) {
+    EXPECT_EQ(error->delivery, *want_delivery) << error->to_string();
+  }
+  if (op == Op::place) {
+    EXPECT_NE(error->message.find("nz-m-1"), std::string::npos) << error->message;
+  }
+  expect_no_credentials(*error);
   if (!want_code.empty()) {
     EXPECT_EQ(error->venue_code, want_code);
     EXPECT_EQ(error->venue_text, want_text);

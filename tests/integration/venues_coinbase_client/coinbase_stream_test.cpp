@@ -216,7 +216,8 @@ TEST(CoinbaseUserMessage, reads_the_public_sample_shape_and_ignores_other_channe
   EXPECT_EQ(o.quantity, dec("0.01"));
   EXPECT_EQ(o.report.status, domain::VenueOrderStatus::partially_filled);
   EXPECT_EQ(o.report.average_price, dec("68900.5"));
-  EXPECT_FALSE(o.instrument.valid());
+  EXPECT_FALSE(o.instrument.valid());  // not in the registry: kept, with the venue's symbol
+  EXPECT_EQ(o.venue_symbol, "BTC-USD");
   auto hb = parse_user_message(R"({"channel":"heartbeats","events":[]})", registry);
   ASSERT_TRUE(hb.ok());
   EXPECT_TRUE(hb->empty());

@@ -120,6 +120,8 @@ struct CoinbaseSim::Impl {
   std::optional<JwtVerifier> verifier;
   int lag = 0;
   std::size_t places = 0;
+  std::map<std::string, std::size_t> places_by_client_id;  // well-formed POST /orders per id
+  std::map<std::string, std::size_t> cancels_by_order_id;  // batch_cancel requests naming an id
   std::size_t queries = 0;
   std::uint64_t next_id = 1;
   std::vector<std::string> auth_failures;
@@ -338,6 +340,7 @@ struct CoinbaseSim::Impl {
         !side_v->is_string() || !conf_v || !conf_v->is_object() || conf_v->as_object().size() != 1)
       return error_reply(400, "INVALID_ARGUMENT", "missing or invalid order field");
     const std::string cid(cid_v->as_string());
+    ++places_by_client_id[cid];
     const std::string pid(pid_v->as_string());
     const std::string side(side_v->as_string());
     const auto& conf = conf_v->as_object();
@@ -451,6 +454,7 @@ struct CoinbaseSim::Impl {
     json::array results;
     for (const auto& idv : v.as_object().at("order_ids").as_array()) {
       const std::string id = idv.is_string() ? std::string(idv.as_string()) : std::string();
+      ++cancels_by_order_id[id];
       SimOrder* o = find(id);
       if (o == nullptr || o->status != "OPEN") {
         results.push_back(json::object{
@@ -851,6 +855,16 @@ std::optional<SimOrder> CoinbaseSim::order_by_client_id(const std::string& cid) 
 std::size_t CoinbaseSim::place_requests() const {
   std::lock_guard lock(impl_->mu);
   return impl_->places;
+}
+std::size_t CoinbaseSim::place_requests(const std::string& client_order_id) const {
+  std::lock_guard lock(impl_->mu);
+  const auto it = impl_->places_by_client_id.find(client_order_id);
+  return it == impl_->places_by_client_id.end() ? 0 : it->second;
+}
+std::size_t CoinbaseSim::cancel_requests(const std::string& order_id) const {
+  std::lock_guard lock(impl_->mu);
+  const auto it = impl_->cancels_by_order_id.find(order_id);
+  return it == impl_->cancels_by_order_id.end() ? 0 : it->second;
 }
 std::size_t CoinbaseSim::status_queries() const {
   std::lock_guard lock(impl_->mu);

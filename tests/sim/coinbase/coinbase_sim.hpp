@@ -124,7 +124,12 @@ class CoinbaseSim {
   [[nodiscard]] std::optional<SimOrder> order_by_client_id(
       const std::string& client_order_id) const;
   [[nodiscard]] std::size_t place_requests() const;  // POST /orders reaching the handler
-  [[nodiscard]] std::size_t status_queries() const;  // order queries (by id or list)
+  // Well-formed POST /orders for that client order id that reached the handler (executed, or
+  // executed and then answered with a scripted `process` fault).
+  [[nodiscard]] std::size_t place_requests(const std::string& client_order_id) const;
+  // batch_cancel requests that named that venue order id and reached the handler.
+  [[nodiscard]] std::size_t cancel_requests(const std::string& order_id) const;
+  [[nodiscard]] std::size_t status_queries() const;              // order queries (by id or list)
   [[nodiscard]] std::vector<std::string> auth_failures() const;  // reasons, in order
   [[nodiscard]] std::vector<testsupport::HttpSeen> requests() const;
   [[nodiscard]] std::size_t ws_subscriptions() const;  // accepted user-channel subscribes

@@ -98,6 +98,21 @@ TEST_F(RestCodec, create_order_success_and_every_failure_shape) {
   EXPECT_EQ(preview->refusal.code, ErrorCode::precision);
   EXPECT_EQ(preview->refusal.venue_code, "PREVIEW_INVALID_SIZE_PRECISION");
   EXPECT_EQ(preview->refusal.venue_text, "bad size");
+  auto new_order = parse_create_order(
+      R"({"success":false,"error_response":{"error":"UNKNOWN_FAILURE_REASON","message":"funds",)"
+      R"("preview_failure_reason":"UNKNOWN_PREVIEW_FAILURE_REASON",)"
+      R"("new_order_failure_reason":"INSUFFICIENT_FUND"}})");
+  ASSERT_TRUE(new_order.ok());
+  EXPECT_FALSE(new_order->success);
+  EXPECT_EQ(new_order->refusal.code, ErrorCode::insufficient_balance);
+  EXPECT_EQ(new_order->refusal.venue_code, "INSUFFICIENT_FUND");
+  EXPECT_EQ(new_order->refusal.venue_text, "funds");
+  auto unknown =
+      parse_create_order(R"({"success":false,"error_response":{"error":"UNKNOWN_FAILURE_REASON",)"
+                         R"("new_order_failure_reason":"UNKNOWN_FAILURE_REASON"}})");
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_EQ(unknown->refusal.code, ErrorCode::rejected);
+  EXPECT_EQ(unknown->refusal.venue_code, "UNKNOWN_FAILURE_REASON");
   auto bare = parse_create_order(R"({"success":false,"failure_reason":"SOMETHING_NEW"})");
   ASSERT_TRUE(bare.ok());
   EXPECT_EQ(bare->refusal.code, ErrorCode::rejected);

@@ -17,5 +17,10 @@ for t in "${targets[@]}"; do
   corpus="fuzz/corpus/${name#fuzz_}"
   args=(-runs="$RUNS" -seed="$SEED" -max_len=65536)
   echo "run-fuzz: $name ($RUNS inputs, seed $SEED)"
-  if [ -d "$corpus" ]; then "$t" "${args[@]}" "$corpus"; else "$t" "${args[@]}"; fi
+  # libFuzzer writes new inputs into its first corpus folder: give it a scratch copy so a run
+  # never changes the repository's seed corpus.
+  work=$(mktemp -d)
+  if [ -d "$corpus" ]; then cp -r "$corpus"/. "$work"/; fi
+  "$t" "${args[@]}" "$work"
+  rm -rf "$work"
 done

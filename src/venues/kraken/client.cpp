@@ -47,6 +47,18 @@ ErrorCode kraken_error_code(std::string_view e) noexcept {
   return ErrorCode::rejected;
 }
 
+bool kraken_error_proves_not_processed(std::string_view e) noexcept {
+  // Kraken: "Every response includes an error array — if non-empty, the request failed."
+  // (docs/errors/kraken.md). Not for the service's own trouble: EService:* (unavailable, busy,
+  // throttled, deadline, market mode) and any "Internal error" say nothing of what the engine did
+  // with the request, and no Kraken page says they were not processed.
+  if (e.substr(0, 9) == "EService:") return false;
+  const auto colon = e.find(':');
+  if (colon == std::string_view::npos || e.empty() || e.front() != 'E') return false;
+  const std::string_view rest = e.substr(colon + 1);
+  return rest.substr(0, 14) != "Internal error";
+}
+
 std::string normalize_asset(std::string_view a) {
   static const std::map<std::string_view, std::string_view> kMap = {
       {"XXBT", "BTC"}, {"XBT", "BTC"},   {"XETH", "ETH"}, {"XXRP", "XRP"}, {"XLTC", "LTC"},
@@ -85,6 +97,11 @@ Error kraken_error(std::string_view op, std::string_view text) {
 
 Error protocol_error(std::string_view op, std::string_view what) {
   return venue_error(ErrorCode::protocol, Venue::kraken, op, what);
+}
+
+// An answer to a sent request arrived and could not be read: the venue may have acted on it.
+Error unreadable(std::string_view op, std::string_view what) {
+  return protocol_error(op, what).with_delivery(Delivery::answer_cut);
 }
 
 // Exact decimal from a Kraken field: a JSON string (REST) or an integer. A JSON float is
@@ -155,6 +172,7 @@ struct PrivateCall {
   bool mutating = false;  // may change state at the venue (orders)
   int nonce_retries = 1;
   std::function<void(Result<json::value>)> done;
+  std::string what;  // names the call in error messages: "AddOrder cl_ord_id nz-t1-7"
 };
 
 struct Reservation {
@@ -227,7 +245,7 @@ struct KrakenClient::Core : std::enable_shared_from_this<KrakenClient::Core> {
     }
     for (const auto id : timer_ids) clock.cancel(id);
     for (auto& call : dropped)
-      call.done(venue_error(ErrorCode::cancelled, Venue::kraken, call.method,
+      call.done(venue_error(ErrorCode::cancelled, Venue::kraken, call.what,
                             "client shut down before sending"));
     std::lock_guard http_lock(http_mu);
     http.reset();  // pending requests complete with `cancelled`
@@ -261,7 +279,8 @@ struct KrakenClient::Core : std::enable_shared_from_this<KrakenClient::Core> {
       if (r.weight <= 0) continue;
       auto w = r.limiter->reserve(r.endpoint, r.weight);
       if (!w) {
-        fail_with(w.error().with_context("kraken " + op));
+        // Our own limiter refused: nothing was written.
+        fail_with(w.error().with_context("kraken " + op).with_delivery(Delivery::not_sent));
         return;
       }
       wait = std::max(wait, *w);
@@ -293,19 +312,22 @@ struct KrakenClient::Core : std::enable_shared_from_this<KrakenClient::Core> {
     timers.insert(id);
   }
 
+  // `what` names the call in error messages (the method when empty).
   void private_call(std::string method, FormParams params, bool mutating,
                     std::vector<Reservation> reservations,
-                    std::function<void(Result<json::value>)> done) {
-    PrivateCall call{std::move(method), std::move(params), mutating, 1, std::move(done)};
+                    std::function<void(Result<json::value>)> done, std::string what = {}) {
+    if (what.empty()) what = method;
+    PrivateCall call{std::move(method), std::move(params), mutating, 1,
+                     std::move(done),   std::move(what)};
     auto shared_call = std::make_shared<PrivateCall>(std::move(call));
     auto weak = weak_from_this();
     gate(
-        std::move(reservations), shared_call->method,
+        std::move(reservations), shared_call->what,
         [weak, shared_call] {
           if (auto self = weak.lock())
             self->enqueue(std::move(*shared_call));
           else
-            shared_call->done(venue_error(ErrorCode::cancelled, Venue::kraken, shared_call->method,
+            shared_call->done(venue_error(ErrorCode::cancelled, Venue::kraken, shared_call->what,
                                           "client shut down"));
         },
         [shared_call](Error e) { shared_call->done(std::move(e)); });
@@ -325,7 +347,7 @@ struct KrakenClient::Core : std::enable_shared_from_this<KrakenClient::Core> {
       }
     }
     if (cancelled) {
-      call.done(venue_error(ErrorCode::cancelled, Venue::kraken, call.method, "client shut down"));
+      call.done(venue_error(ErrorCode::cancelled, Venue::kraken, call.what, "client shut down"));
       return;
     }
     send(std::move(call));
@@ -349,7 +371,7 @@ struct KrakenClient::Core : std::enable_shared_from_this<KrakenClient::Core> {
     std::unique_lock http_lock(http_mu);
     if (!http || is_stopping()) {
       http_lock.unlock();
-      call.done(venue_error(ErrorCode::cancelled, Venue::kraken, call.method,
+      call.done(venue_error(ErrorCode::cancelled, Venue::kraken, call.what,
                             "client shut down before sending"));
       lane_next();
       return;
@@ -369,7 +391,7 @@ struct KrakenClient::Core : std::enable_shared_from_this<KrakenClient::Core> {
       auto self = weak.lock();
       if (!self) {
         holder->done(
-            venue_error(ErrorCode::cancelled, Venue::kraken, holder->method, "client shut down"));
+            venue_error(ErrorCode::cancelled, Venue::kraken, holder->what, "client shut down"));
         return;
       }
       self->on_private_answer(std::move(*holder), std::move(r));
@@ -377,7 +399,7 @@ struct KrakenClient::Core : std::enable_shared_from_this<KrakenClient::Core> {
   }
 
   void on_private_answer(PrivateCall call, Result<net::HttpResponse> r) {
-    auto result = interpret(call.method, r, call.mutating);
+    auto result = interpret(call.what, r, call.mutating);
     if (!result.ok() && result.error().venue_code == "EAPI:Invalid nonce" &&
         call.nonce_retries > 0 && !is_stopping()) {
       // Refused before the engine saw it: resync the nonce floor and resend once.
@@ -392,44 +414,61 @@ struct KrakenClient::Core : std::enable_shared_from_this<KrakenClient::Core> {
     lane_next();
   }
 
-  // HTTP answer -> the `result` member of Kraken's envelope, or the typed error.
+  // HTTP answer -> the `result` member of Kraken's envelope, or the typed error. `mutating`:
+  // the request may change state at the venue (an order), so an answer that does not prove it
+  // was refused is outcome unknown (see the header).
   Result<json::value> interpret(std::string_view op, const Result<net::HttpResponse>& r,
                                 bool mutating) {
-    if (!r) return r.error().with_context("kraken " + std::string(op));
+    // The transport knows how far the request got (Error::delivery): keep it.
+    if (!r) return venue_error(Venue::kraken, op, r.error());
     const net::HttpResponse& resp = *r;
     if (resp.status == 429) {
       rest_limiter.on_retry_after(resp.retry_after(clock.now()).value_or(Duration{1s}));
       public_limiter.on_retry_after(resp.retry_after(clock.now()).value_or(Duration{1s}));
     }
     if (!resp.success()) {
-      auto st = resp.check();
-      Error e = st.error();
-      if (mutating && resp.status >= 500 && resp.status != 503) {
-        // A gateway error after the request reached Kraken: it may have been executed.
-        e.code = ErrorCode::timeout;
-        e.message += " (outcome unknown)";
+      // A 5xx is outcome unknown (the transport marked it) unless Kraken's own envelope in the
+      // body carries an error Kraken documents as a refusal.
+      if (auto text = envelope_error(resp.body); text && kraken_error_proves_not_processed(*text)) {
+        on_error_text(*text);
+        return kraken_error(op, *text);
       }
-      return e.with_context("kraken " + std::string(op));
+      return venue_error(Venue::kraken, op, resp.check().error());
     }
     json::error_code ec;
     json::value doc = json::parse(resp.body, ec);
     if (ec || !doc.is_object())
-      return protocol_error(
+      return unreadable(
           op, "malformed JSON answer (" + std::string(ec ? ec.message() : "not an object") + ")");
     const auto& obj = doc.get_object();
     const auto* errors = obj.if_contains("error");
     if (errors == nullptr || !errors->is_array())
-      return protocol_error(op, "answer without an \"error\" array");
+      return unreadable(op, "answer without an \"error\" array");
     if (!errors->get_array().empty()) {
       const auto& first = errors->get_array().front();
       const std::string text =
           first.is_string() ? std::string(first.get_string()) : json::serialize(first);
       on_error_text(text);
-      return kraken_error(op, text);
+      Error e = kraken_error(op, text);
+      if (mutating && !kraken_error_proves_not_processed(text))
+        e.delivery = Delivery::answer_unknown;
+      return e;
     }
     const auto* result = obj.if_contains("result");
-    if (result == nullptr) return protocol_error(op, "answer without \"result\"");
+    if (result == nullptr) return unreadable(op, "answer without \"result\"");
     return *result;
+  }
+
+  // The first error string of a Kraken envelope in `body` ({"error":["E..."],...}), if any.
+  static std::optional<std::string> envelope_error(const std::string& body) {
+    json::error_code ec;
+    const json::value doc = json::parse(body, ec);
+    if (ec || !doc.is_object()) return std::nullopt;
+    const auto* errors = doc.get_object().if_contains("error");
+    if (errors == nullptr || !errors->is_array() || errors->get_array().empty() ||
+        !errors->get_array().front().is_string())
+      return std::nullopt;
+    return std::string(errors->get_array().front().get_string());
   }
 
   void on_error_text(std::string_view text) {
@@ -555,6 +594,7 @@ struct KrakenClient::Core : std::enable_shared_from_this<KrakenClient::Core> {
       return protocol_error(op, "order " + txid + " without descr");
     const auto& descr = descr_v->get_object();
     const std::string pair = string_field(descr, "pair");
+    out.venue_symbol = pair;
     if (auto id = resolve_pair(pair))
       out.instrument = *id;
     else
@@ -692,7 +732,8 @@ PrivateStream* KrakenClient::private_stream() noexcept {
 void KrakenClient::place(const domain::OrderSpec& order, Callback<PlaceAck> done) {
   Completion<PlaceAck> c(std::move(done), "kraken place " + order.client_order_id.text);
   auto refuse = [&](std::string why) {
-    c.complete(venue_error(ErrorCode::invalid_argument, Venue::kraken, "place", why));
+    c.complete(venue_error(ErrorCode::invalid_argument, Venue::kraken,
+                           "place cl_ord_id " + order.client_order_id.text, why));
   };
   if (auto st = domain::validate(order); !st) {
     c.complete(st.error().with_context("kraken place"));
@@ -752,16 +793,17 @@ void KrakenClient::place(const domain::OrderSpec& order, Callback<PlaceAck> done
 
   auto core = core_;
   const std::string cl = order.client_order_id.text;
+  std::string what = "AddOrder cl_ord_id " + cl;
   core_->private_call(
       "AddOrder", std::move(p), true, {{core_->trading_limiter(inst->venue_symbol), "place", 1}},
-      [c, core, cl](Result<json::value> r) {
+      [c, core, cl, what](Result<json::value> r) {
         if (!r) return deliver(c, Result<PlaceAck>(std::move(r).error()));
         const auto* obj = r->if_object();
         const json::value* txids = obj ? obj->if_contains("txid") : nullptr;
         if (txids == nullptr || !txids->is_array() || txids->get_array().empty() ||
             !txids->get_array().front().is_string())
-          return deliver(c, Result<PlaceAck>(protocol_error(
-                                "AddOrder", "answer without txid: " + json::serialize(*r))));
+          return deliver(
+              c, Result<PlaceAck>(unreadable(what, "answer without txid: " + json::serialize(*r))));
         PlaceAck ack;
         ack.venue_order_id = std::string(txids->get_array().front().get_string());
         ack.client_order_id = cl;
@@ -771,7 +813,8 @@ void KrakenClient::place(const domain::OrderSpec& order, Callback<PlaceAck> done
         ack.report.at = ack.at;
         core->remember_order(ack.venue_order_id, cl, ack.at);
         deliver(c, Result<PlaceAck>(std::move(ack)));
-      });
+      },
+      what);
 }
 
 void KrakenClient::cancel(const OrderRef& order, Callback<CancelAck> done) {
@@ -781,7 +824,11 @@ void KrakenClient::cancel(const OrderRef& order, Callback<CancelAck> done) {
 // Out of the class so cancel_all's continuation can hold the Core, not the client object.
 void cancel_with(const std::shared_ptr<KrakenClient::Core>& core_, const OrderRef& order,
                  Callback<CancelAck> done) {
-  Completion<CancelAck> c(std::move(done), "kraken cancel");
+  // Names the order by every id we know, so an unknown outcome can be asked about.
+  std::string what = "CancelOrder";
+  if (!order.client_order_id.empty()) what += " cl_ord_id " + order.client_order_id;
+  if (!order.venue_order_id.empty()) what += " txid " + order.venue_order_id;
+  Completion<CancelAck> c(std::move(done), "kraken " + what);
   FormParams p;
   if (!order.venue_order_id.empty())
     p.emplace_back("txid", order.venue_order_id);
@@ -797,24 +844,24 @@ void cancel_with(const std::shared_ptr<KrakenClient::Core>& core_, const OrderRe
     res.push_back({core_->trading_limiter(inst->venue_symbol), "cancel",
                    cancel_cost(core_->order_age(order))});
   core_->private_call(
-      "CancelOrder", std::move(p), true, std::move(res), [c, order](Result<json::value> r) {
+      "CancelOrder", std::move(p), true, std::move(res),
+      [c, order, what](Result<json::value> r) {
         if (!r) return deliver(c, Result<CancelAck>(std::move(r).error()));
         const auto* obj = r->if_object();
         const auto* count = obj ? obj->if_contains("count") : nullptr;
         if (count == nullptr || !count->is_number())
-          return deliver(c,
-                         Result<CancelAck>(protocol_error("CancelOrder", "answer without count")));
+          return deliver(c, Result<CancelAck>(unreadable(what, "answer without count")));
         if (count->to_number<double>() < 1)
-          return deliver(
-              c, Result<CancelAck>(venue_error(ErrorCode::not_found, Venue::kraken, "CancelOrder",
-                                               "nothing cancelled (count 0)")));
+          return deliver(c, Result<CancelAck>(venue_error(ErrorCode::not_found, Venue::kraken, what,
+                                                          "nothing cancelled (count 0)")));
         CancelAck ack;
         ack.venue_order_id = order.venue_order_id;
         ack.client_order_id = order.client_order_id;
         ack.report.status = domain::VenueOrderStatus::cancelled;
         ack.report.venue_order_id = order.venue_order_id;
         deliver(c, Result<CancelAck>(std::move(ack)));
-      });
+      },
+      what);
 }
 
 void KrakenClient::cancel_all(std::optional<InstrumentId> instrument, Callback<CancelAllAck> done) {
@@ -826,8 +873,8 @@ void KrakenClient::cancel_all(std::optional<InstrumentId> instrument, Callback<C
           const auto* obj = r->if_object();
           const auto* count = obj ? obj->if_contains("count") : nullptr;
           if (count == nullptr || !count->is_number())
-            return deliver(
-                c, Result<CancelAllAck>(protocol_error("CancelAll", "answer without count")));
+            return deliver(c,
+                           Result<CancelAllAck>(unreadable("CancelAll", "answer without count")));
           // Kraken reports only how many: no ids to list.
           deliver(c, Result<CancelAllAck>(CancelAllAck{}));
         });
@@ -884,7 +931,7 @@ void KrakenClient::set_dead_man_switch(Duration timeout, Callback<Timestamp> don
         const auto* obj = r->if_object();
         if (obj == nullptr)
           return deliver(
-              c, Result<Timestamp>(protocol_error("CancelAllOrdersAfter", "result not an object")));
+              c, Result<Timestamp>(unreadable("CancelAllOrdersAfter", "result not an object")));
         const std::string trigger = string_field(*obj, "triggerTime");
         if (trigger == "0" || secs == 0) return deliver(c, Result<Timestamp>(Timestamp{}));
         auto t = Timestamp::parse_iso8601(trigger);

@@ -56,6 +56,7 @@
 #include "net/http_client.hpp"
 #include "net/net_context.hpp"
 #include "net/rate_limiter.hpp"
+#include "venues/kraken/rest_codec.hpp"
 #include "venues/kraken/sign.hpp"
 #include "venues/venue_client.hpp"
 
@@ -86,15 +87,7 @@ struct KrakenClientConfig {
   std::size_t fills_max_pages = 20;  // TradesHistory pages of 50 per fills_since call
 };
 
-// The ErrorCode of a Kraken error string ("EOrder:Insufficient funds" → insufficient_balance).
-[[nodiscard]] ErrorCode kraken_error_code(std::string_view error) noexcept;
-// True when a request answered with this error string certainly was not processed: Kraken
-// documents every answer with a non-empty error array as a failed request, except its service
-// trouble (EService:*) and internal errors, which stay outcome unknown for orders. The table
-// with the doc lines: docs/errors/kraken.md.
-[[nodiscard]] bool kraken_error_proves_not_processed(std::string_view error) noexcept;
-// "XXBT" → "BTC", "ZUSD" → "USD", "XDG" → "DOGE", "USDT" → "USDT" (unchanged when unknown).
-[[nodiscard]] std::string normalize_asset(std::string_view kraken_asset);
+// kraken_error_code, kraken_error_proves_not_processed, normalize_asset: rest_codec.hpp.
 
 class KrakenPrivateStream;
 

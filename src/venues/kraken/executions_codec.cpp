@@ -132,7 +132,7 @@ Result<ExecutionsTracker::Events> ExecutionsTracker::apply(const ExecutionEntry&
   VenueOrder view = known ? it->second : VenueOrder{};
   view.report.venue_order_id = *order_id;
   if (const auto* cl = e.get("cl_ord_id")) view.client_order_id = *cl;
-  if (const auto* sym = e.get("symbol")) {
+  if (const auto* sym = e.get("symbol"); sym != nullptr && !sym->empty()) {
     view.venue_symbol = *sym;
     // A symbol not loaded: kept with an invalid instrument, never dropped.
     view.instrument = resolve_ ? resolve_(*sym).value_or(InstrumentId{}) : InstrumentId{};

@@ -2,135 +2,38 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
-#include <cmath>
 #include <deque>
 #include <set>
 
 #include "venues/kraken/private_stream.hpp"
+#include "venues/kraken/rest_codec.hpp"
 #include "venues/venue_error.hpp"
 
 namespace nzeza::venues::kraken {
 
 namespace json = boost::json;
 
-// ---------------------------------------------------------------------------------------------
-// Error and asset vocabulary
-
-ErrorCode kraken_error_code(std::string_view e) noexcept {
-  auto starts = [e](std::string_view p) { return e.substr(0, p.size()) == p; };
-  if (starts("EAPI:Invalid key") || starts("EAPI:Invalid signature") ||
-      starts("EAPI:Invalid nonce") || starts("EGeneral:Permission denied") ||
-      starts("EAPI:Feature disabled") || starts("EAPI:Bad request"))
-    return ErrorCode::auth_failed;
-  if (starts("EAPI:Rate limit exceeded") || starts("EOrder:Rate limit exceeded") ||
-      starts("EOrder:Domain rate limit exceeded") || starts("EService:Throttled") ||
-      starts("EGeneral:Too many requests") || starts("EGeneral:Temporary lockout"))
-    return ErrorCode::rate_limited;
-  if (starts("EOrder:Insufficient funds") || starts("EOrder:Insufficient margin") ||
-      starts("EFunding:Insufficient funds"))
-    return ErrorCode::insufficient_balance;
-  if (starts("EOrder:Unknown order") || starts("EOrder:Invalid order") ||
-      starts("EQuery:Unknown asset pair") || starts("EQuery:Unknown asset"))
-    return ErrorCode::not_found;
-  if (starts("EService:Unavailable") || starts("EService:Busy") ||
-      starts("EService:Market in cancel_only mode") ||
-      starts("EService:Market in post_only mode") || starts("EService:Deadline elapsed") ||
-      starts("EService:Market in limit_only mode"))
-    return ErrorCode::unavailable;
-  if (starts("EGeneral:Invalid arguments") || starts("EOrder:Order minimum not met") ||
-      starts("EOrder:Cost minimum not met") || starts("EOrder:Tick size check failed") ||
-      starts("EQuery:Invalid asset pair"))
-    return ErrorCode::invalid_argument;
-  // Kraken's own failure after receiving the request: it may have acted on it.
-  if (starts("EGeneral:Internal error") || starts("EService:Internal error"))
-    return ErrorCode::internal;
-  return ErrorCode::rejected;
-}
-
-std::string normalize_asset(std::string_view a) {
-  static const std::map<std::string_view, std::string_view> kMap = {
-      {"XXBT", "BTC"}, {"XBT", "BTC"},   {"XETH", "ETH"}, {"XXRP", "XRP"}, {"XLTC", "LTC"},
-      {"XXLM", "XLM"}, {"XXMR", "XMR"},  {"XZEC", "ZEC"}, {"XETC", "ETC"}, {"XMLN", "MLN"},
-      {"XREP", "REP"}, {"XXDG", "DOGE"}, {"XDG", "DOGE"}, {"ZUSD", "USD"}, {"ZEUR", "EUR"},
-      {"ZGBP", "GBP"}, {"ZCAD", "CAD"},  {"ZJPY", "JPY"}, {"ZAUD", "AUD"}, {"ZCHF", "CHF"}};
-  // Earn/futures variants keep their suffix: "XBT.F" -> "BTC.F".
-  const auto dot = a.find('.');
-  const std::string_view head = a.substr(0, dot);
-  std::string out;
-  if (auto it = kMap.find(head); it != kMap.end())
-    out = std::string(it->second);
-  else
-    out = std::string(head);
-  if (dot != std::string_view::npos) out += a.substr(dot);
-  return out;
-}
-
 namespace {
 
-constexpr std::string_view kVenue = "kraken";
-
-// "EOrder:Insufficient funds" -> venue_code "EOrder:Insufficient funds";
-// "EService:Throttled: 1700000000" -> venue_code "EService:Throttled".
-std::string error_prefix(std::string_view e) {
-  const auto first = e.find(':');
-  if (first == std::string_view::npos) return std::string(e);
-  const auto second = e.find(':', first + 1);
-  return std::string(e.substr(0, second));
-}
-
+// The venue's code is the "Category:Message" prefix ("EService:Throttled"), its text verbatim.
 Error kraken_error(std::string_view op, std::string_view text) {
   return venue_error(kraken_error_code(text), Venue::kraken, op, std::string(text),
-                     error_prefix(text), std::string(text));
+                     kraken_error_prefix(text), std::string(text));
 }
 
 Error protocol_error(std::string_view op, std::string_view what) {
   return venue_error(ErrorCode::protocol, Venue::kraken, op, what);
 }
 
-// Exact decimal from a Kraken field: a JSON string (REST) or an integer. A JSON float is
-// refused: money never goes through double.
-Result<Decimal> decimal_of(const json::value* v, std::string_view field) {
-  if (v == nullptr) return fail(ErrorCode::parse_error, "missing field " + std::string(field));
-  if (v->is_string()) {
-    auto d = Decimal::parse(std::string_view(v->get_string()));
-    if (!d)
-      return fail(ErrorCode::parse_error, "field " + std::string(field) + ": " + d.error().message);
-    return d;
-  }
-  if (v->is_int64()) return Decimal::from_int(v->get_int64());
-  if (v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
-    return Decimal::from_int(static_cast<std::int64_t>(v->get_uint64()));
-  return fail(ErrorCode::parse_error, "field " + std::string(field) + " is not a decimal string");
+// An answer to a sent request arrived and could not be read: the venue may have acted on it.
+Error unreadable(std::string_view op, std::string_view what) {
+  return protocol_error(op, what).with_delivery(Delivery::answer_cut);
 }
 
-Result<Decimal> decimal_field(const json::object& o, std::string_view field) {
-  return decimal_of(o.if_contains(field), field);
-}
-
-std::string string_field(const json::object& o, std::string_view field) {
-  const auto* v = o.if_contains(field);
-  if (v != nullptr && v->is_string()) return std::string(v->get_string());
-  return {};
-}
-
-// Unix seconds with a fraction ("1688667796.8802" or 1688667796.8802) -> Timestamp. Time is
-// not money: a JSON number is read as double and rounded to the microsecond.
-std::optional<Timestamp> time_field(const json::object& o, std::string_view field) {
-  const auto* v = o.if_contains(field);
-  if (v == nullptr) return std::nullopt;
-  if (v->is_string()) {
-    auto d = Decimal::parse(std::string_view(v->get_string()));
-    if (!d) return std::nullopt;
-    return Timestamp::from_ns(d->raw() * 10);  // raw is 1e-8 s
-  }
-  if (v->is_int64()) return Timestamp::from_seconds(v->get_int64());
-  if (v->is_uint64()) return Timestamp::from_seconds(static_cast<std::int64_t>(v->get_uint64()));
-  if (v->is_double()) {
-    const double s = v->get_double();
-    if (!std::isfinite(s) || s < 0 || s > 4e9) return std::nullopt;
-    return Timestamp::from_us(std::llround(s * 1e6));
-  }
-  return std::nullopt;
+// A rest_codec refusal of an answer ("TradesHistory: trade T1 without time"), as ours.
+Error unreadable(const Error& codec_error) {
+  return Error(codec_error.code, "kraken " + codec_error.message)
+      .with_delivery(Delivery::answer_cut);
 }
 
 std::string rfc3339_seconds(Timestamp t) {
@@ -155,6 +58,7 @@ struct PrivateCall {
   bool mutating = false;  // may change state at the venue (orders)
   int nonce_retries = 1;
   std::function<void(Result<json::value>)> done;
+  std::string what;  // names the call in error messages: "AddOrder cl_ord_id nz-t1-7"
 };
 
 struct Reservation {
@@ -227,7 +131,7 @@ struct KrakenClient::Core : std::enable_shared_from_this<KrakenClient::Core> {
     }
     for (const auto id : timer_ids) clock.cancel(id);
     for (auto& call : dropped)
-      call.done(venue_error(ErrorCode::cancelled, Venue::kraken, call.method,
+      call.done(venue_error(ErrorCode::cancelled, Venue::kraken, call.what,
                             "client shut down before sending"));
     std::lock_guard http_lock(http_mu);
     http.reset();  // pending requests complete with `cancelled`
@@ -261,7 +165,8 @@ struct KrakenClient::Core : std::enable_shared_from_this<KrakenClient::Core> {
       if (r.weight <= 0) continue;
       auto w = r.limiter->reserve(r.endpoint, r.weight);
       if (!w) {
-        fail_with(w.error().with_context("kraken " + op));
+        // Our own limiter refused: nothing was written.
+        fail_with(w.error().with_context("kraken " + op).with_delivery(Delivery::not_sent));
         return;
       }
       wait = std::max(wait, *w);
@@ -293,19 +198,22 @@ struct KrakenClient::Core : std::enable_shared_from_this<KrakenClient::Core> {
     timers.insert(id);
   }
 
+  // `what` names the call in error messages (the method when empty).
   void private_call(std::string method, FormParams params, bool mutating,
                     std::vector<Reservation> reservations,
-                    std::function<void(Result<json::value>)> done) {
-    PrivateCall call{std::move(method), std::move(params), mutating, 1, std::move(done)};
+                    std::function<void(Result<json::value>)> done, std::string what = {}) {
+    if (what.empty()) what = method;
+    PrivateCall call{std::move(method), std::move(params), mutating, 1,
+                     std::move(done),   std::move(what)};
     auto shared_call = std::make_shared<PrivateCall>(std::move(call));
     auto weak = weak_from_this();
     gate(
-        std::move(reservations), shared_call->method,
+        std::move(reservations), shared_call->what,
         [weak, shared_call] {
           if (auto self = weak.lock())
             self->enqueue(std::move(*shared_call));
           else
-            shared_call->done(venue_error(ErrorCode::cancelled, Venue::kraken, shared_call->method,
+            shared_call->done(venue_error(ErrorCode::cancelled, Venue::kraken, shared_call->what,
                                           "client shut down"));
         },
         [shared_call](Error e) { shared_call->done(std::move(e)); });
@@ -325,7 +233,7 @@ struct KrakenClient::Core : std::enable_shared_from_this<KrakenClient::Core> {
       }
     }
     if (cancelled) {
-      call.done(venue_error(ErrorCode::cancelled, Venue::kraken, call.method, "client shut down"));
+      call.done(venue_error(ErrorCode::cancelled, Venue::kraken, call.what, "client shut down"));
       return;
     }
     send(std::move(call));
@@ -349,7 +257,7 @@ struct KrakenClient::Core : std::enable_shared_from_this<KrakenClient::Core> {
     std::unique_lock http_lock(http_mu);
     if (!http || is_stopping()) {
       http_lock.unlock();
-      call.done(venue_error(ErrorCode::cancelled, Venue::kraken, call.method,
+      call.done(venue_error(ErrorCode::cancelled, Venue::kraken, call.what,
                             "client shut down before sending"));
       lane_next();
       return;
@@ -369,7 +277,7 @@ struct KrakenClient::Core : std::enable_shared_from_this<KrakenClient::Core> {
       auto self = weak.lock();
       if (!self) {
         holder->done(
-            venue_error(ErrorCode::cancelled, Venue::kraken, holder->method, "client shut down"));
+            venue_error(ErrorCode::cancelled, Venue::kraken, holder->what, "client shut down"));
         return;
       }
       self->on_private_answer(std::move(*holder), std::move(r));
@@ -377,7 +285,7 @@ struct KrakenClient::Core : std::enable_shared_from_this<KrakenClient::Core> {
   }
 
   void on_private_answer(PrivateCall call, Result<net::HttpResponse> r) {
-    auto result = interpret(call.method, r, call.mutating);
+    auto result = interpret(call.what, r, call.mutating);
     if (!result.ok() && result.error().venue_code == "EAPI:Invalid nonce" &&
         call.nonce_retries > 0 && !is_stopping()) {
       // Refused before the engine saw it: resync the nonce floor and resend once.
@@ -392,44 +300,39 @@ struct KrakenClient::Core : std::enable_shared_from_this<KrakenClient::Core> {
     lane_next();
   }
 
-  // HTTP answer -> the `result` member of Kraken's envelope, or the typed error.
+  // HTTP answer -> the `result` member of Kraken's envelope, or the typed error. `mutating`:
+  // the request may change state at the venue (an order), so an answer that does not prove it
+  // was refused is outcome unknown (see the header).
   Result<json::value> interpret(std::string_view op, const Result<net::HttpResponse>& r,
                                 bool mutating) {
-    if (!r) return r.error().with_context("kraken " + std::string(op));
+    // The transport knows how far the request got (Error::delivery): keep it.
+    if (!r) return venue_error(Venue::kraken, op, r.error());
     const net::HttpResponse& resp = *r;
     if (resp.status == 429) {
       rest_limiter.on_retry_after(resp.retry_after(clock.now()).value_or(Duration{1s}));
       public_limiter.on_retry_after(resp.retry_after(clock.now()).value_or(Duration{1s}));
     }
     if (!resp.success()) {
-      auto st = resp.check();
-      Error e = st.error();
-      if (mutating && resp.status >= 500 && resp.status != 503) {
-        // A gateway error after the request reached Kraken: it may have been executed.
-        e.code = ErrorCode::timeout;
-        e.message += " (outcome unknown)";
+      // A 5xx is outcome unknown (the transport marked it) unless Kraken's own envelope in the
+      // body carries an error Kraken documents as a refusal.
+      if (auto text = rest::envelope_error(resp.body);
+          text && kraken_error_proves_not_processed(*text)) {
+        on_error_text(*text);
+        return kraken_error(op, *text);
       }
-      return e.with_context("kraken " + std::string(op));
+      return venue_error(Venue::kraken, op, resp.check().error());
     }
-    json::error_code ec;
-    json::value doc = json::parse(resp.body, ec);
-    if (ec || !doc.is_object())
-      return protocol_error(
-          op, "malformed JSON answer (" + std::string(ec ? ec.message() : "not an object") + ")");
-    const auto& obj = doc.get_object();
-    const auto* errors = obj.if_contains("error");
-    if (errors == nullptr || !errors->is_array())
-      return protocol_error(op, "answer without an \"error\" array");
-    if (!errors->get_array().empty()) {
-      const auto& first = errors->get_array().front();
-      const std::string text =
-          first.is_string() ? std::string(first.get_string()) : json::serialize(first);
+    auto answer = rest::parse_answer(resp.body);
+    if (!answer) return unreadable(op, answer.error().message);
+    if (answer->error) {
+      const std::string& text = *answer->error;
       on_error_text(text);
-      return kraken_error(op, text);
+      Error e = kraken_error(op, text);
+      if (mutating && !kraken_error_proves_not_processed(text))
+        e.delivery = Delivery::answer_unknown;
+      return e;
     }
-    const auto* result = obj.if_contains("result");
-    if (result == nullptr) return protocol_error(op, "answer without \"result\"");
-    return *result;
+    return std::move(answer->result);
   }
 
   void on_error_text(std::string_view text) {
@@ -539,102 +442,28 @@ struct KrakenClient::Core : std::enable_shared_from_this<KrakenClient::Core> {
     return it == cl_by_txid.end() ? std::string{} : it->second;
   }
 
-  // ---- parsing ---------------------------------------------------------------------------
+  // ---- parsing (rest_codec.hpp) ------------------------------------------------------------
 
-  // One order object of QueryOrders / OpenOrders / ClosedOrders.
-  Result<VenueOrder> parse_order(std::string_view op, const std::string& txid, const json::value& v,
-                                 InstrumentId fallback) {
-    if (!v.is_object()) return protocol_error(op, "order " + txid + " is not an object");
-    const auto& o = v.get_object();
-    VenueOrder out;
-    out.report.venue_order_id = txid;
-    out.client_order_id = string_field(o, "cl_ord_id");
-    if (out.client_order_id.empty()) out.client_order_id = client_id_of(txid);
-    const auto* descr_v = o.if_contains("descr");
-    if (descr_v == nullptr || !descr_v->is_object())
-      return protocol_error(op, "order " + txid + " without descr");
-    const auto& descr = descr_v->get_object();
-    const std::string pair = string_field(descr, "pair");
-    if (auto id = resolve_pair(pair))
-      out.instrument = *id;
-    else
-      out.instrument = fallback;
-    const std::string side = string_field(descr, "type");
-    if (side == "buy")
-      out.side = Side::buy;
-    else if (side == "sell")
-      out.side = Side::sell;
-    else
-      return protocol_error(op, "order " + txid + " has side \"" + side + "\"");
-    const std::string ordertype = string_field(descr, "ordertype");
-    auto dprice = decimal_field(descr, "price");
-    auto dprice2 = decimal_field(descr, "price2");
-    if (ordertype == "market") {
-      out.type = domain::OrderType::market;
-    } else if (ordertype == "limit") {
-      out.type = domain::OrderType::limit;
-      if (dprice) out.price = *dprice;
-    } else if (ordertype == "stop-loss") {
-      out.type = domain::OrderType::stop;
-    } else if (ordertype == "take-profit") {
-      out.type = domain::OrderType::take_profit;
-    } else if (ordertype == "stop-loss-limit") {
-      out.type = domain::OrderType::stop_limit;
-      if (dprice2) out.price = *dprice2;
-    } else {
-      return protocol_error(op, "order " + txid + " has ordertype \"" + ordertype + "\"");
-    }
-    const std::string oflags = string_field(o, "oflags");
-    const std::string tif = string_field(o, "timeinforce");
-    if (oflags.find("post") != std::string::npos)
-      out.time_in_force = domain::TimeInForce::post_only;
-    else if (tif == "IOC")
-      out.time_in_force = domain::TimeInForce::ioc;
-    auto vol = decimal_field(o, "vol");
-    auto vol_exec = decimal_field(o, "vol_exec");
-    if (!vol || !vol_exec)
-      return protocol_error(
-          op, "order " + txid + ": " + (!vol ? vol.error().message : vol_exec.error().message));
-    out.quantity = *vol;
-    out.report.cumulative_filled = *vol_exec;
-    if (vol_exec->is_positive()) {
-      if (auto avg = decimal_field(o, "price"); avg && avg->is_positive())
-        out.report.average_price = *avg;
-    }
-    const std::string status = string_field(o, "status");
-    using S = domain::VenueOrderStatus;
-    if (status == "pending" || status == "open") {
-      out.report.status = vol_exec->is_positive() ? S::partially_filled : S::open;
-    } else if (status == "closed") {
-      out.report.status = *vol_exec >= *vol ? S::filled : S::expired;
-    } else if (status == "canceled") {
-      out.report.status = S::cancelled;
-    } else if (status == "expired") {
-      out.report.status = S::expired;
-    } else {
-      return protocol_error(op, "order " + txid + " has status \"" + status + "\"");
-    }
-    out.report.reason = string_field(o, "reason");
-    const auto closetm = time_field(o, "closetm");
-    const auto opentm = time_field(o, "opentm");
-    out.report.at = closetm && !closetm->is_zero() ? *closetm : opentm.value_or(clock.now());
-    return out;
+  rest::OrderContext order_context(InstrumentId fallback = {},
+                                   std::optional<InstrumentId> only = std::nullopt) {
+    rest::OrderContext ctx;
+    auto self = shared_from_this();
+    ctx.resolve = [self](std::string_view pair) { return self->resolve_pair(pair); };
+    ctx.client_id_of = [self](std::string_view txid) {
+      return self->client_id_of(std::string(txid));
+    };
+    ctx.fallback = fallback;
+    ctx.only = only;
+    ctx.now = clock.now();
+    return ctx;
   }
 
-  // {txid: order, ...} -> orders (in the venue's order), optionally one instrument only.
   Result<std::vector<VenueOrder>> parse_order_map(std::string_view op, const json::value* m,
                                                   std::optional<InstrumentId> only,
                                                   InstrumentId fallback = {}) {
-    std::vector<VenueOrder> out;
-    if (m == nullptr) return out;
-    if (!m->is_object()) return protocol_error(op, "orders are not an object");
-    for (const auto& [k, v] : m->get_object()) {
-      auto order = parse_order(op, std::string(k), v, fallback);
-      if (!order) return order.error();
-      if (only && order->instrument != *only) continue;
-      out.push_back(std::move(order).value());
-    }
-    return out;
+    auto orders = rest::parse_orders(op, m, order_context(fallback, only));
+    if (!orders) return unreadable(orders.error());
+    return orders;
   }
 };
 
@@ -692,7 +521,8 @@ PrivateStream* KrakenClient::private_stream() noexcept {
 void KrakenClient::place(const domain::OrderSpec& order, Callback<PlaceAck> done) {
   Completion<PlaceAck> c(std::move(done), "kraken place " + order.client_order_id.text);
   auto refuse = [&](std::string why) {
-    c.complete(venue_error(ErrorCode::invalid_argument, Venue::kraken, "place", why));
+    c.complete(venue_error(ErrorCode::invalid_argument, Venue::kraken,
+                           "place cl_ord_id " + order.client_order_id.text, why));
   };
   if (auto st = domain::validate(order); !st) {
     c.complete(st.error().with_context("kraken place"));
@@ -752,18 +582,15 @@ void KrakenClient::place(const domain::OrderSpec& order, Callback<PlaceAck> done
 
   auto core = core_;
   const std::string cl = order.client_order_id.text;
+  std::string what = "AddOrder cl_ord_id " + cl;
   core_->private_call(
       "AddOrder", std::move(p), true, {{core_->trading_limiter(inst->venue_symbol), "place", 1}},
-      [c, core, cl](Result<json::value> r) {
+      [c, core, cl, what](Result<json::value> r) {
         if (!r) return deliver(c, Result<PlaceAck>(std::move(r).error()));
-        const auto* obj = r->if_object();
-        const json::value* txids = obj ? obj->if_contains("txid") : nullptr;
-        if (txids == nullptr || !txids->is_array() || txids->get_array().empty() ||
-            !txids->get_array().front().is_string())
-          return deliver(c, Result<PlaceAck>(protocol_error(
-                                "AddOrder", "answer without txid: " + json::serialize(*r))));
+        auto txid = rest::parse_add_order(*r);
+        if (!txid) return deliver(c, Result<PlaceAck>(unreadable(what, txid.error().message)));
         PlaceAck ack;
-        ack.venue_order_id = std::string(txids->get_array().front().get_string());
+        ack.venue_order_id = std::move(txid).value();
         ack.client_order_id = cl;
         ack.at = core->clock.now();
         ack.report.status = domain::VenueOrderStatus::open;
@@ -771,7 +598,8 @@ void KrakenClient::place(const domain::OrderSpec& order, Callback<PlaceAck> done
         ack.report.at = ack.at;
         core->remember_order(ack.venue_order_id, cl, ack.at);
         deliver(c, Result<PlaceAck>(std::move(ack)));
-      });
+      },
+      what);
 }
 
 void KrakenClient::cancel(const OrderRef& order, Callback<CancelAck> done) {
@@ -781,7 +609,11 @@ void KrakenClient::cancel(const OrderRef& order, Callback<CancelAck> done) {
 // Out of the class so cancel_all's continuation can hold the Core, not the client object.
 void cancel_with(const std::shared_ptr<KrakenClient::Core>& core_, const OrderRef& order,
                  Callback<CancelAck> done) {
-  Completion<CancelAck> c(std::move(done), "kraken cancel");
+  // Names the order by every id we know, so an unknown outcome can be asked about.
+  std::string what = "CancelOrder";
+  if (!order.client_order_id.empty()) what += " cl_ord_id " + order.client_order_id;
+  if (!order.venue_order_id.empty()) what += " txid " + order.venue_order_id;
+  Completion<CancelAck> c(std::move(done), "kraken " + what);
   FormParams p;
   if (!order.venue_order_id.empty())
     p.emplace_back("txid", order.venue_order_id);
@@ -797,24 +629,22 @@ void cancel_with(const std::shared_ptr<KrakenClient::Core>& core_, const OrderRe
     res.push_back({core_->trading_limiter(inst->venue_symbol), "cancel",
                    cancel_cost(core_->order_age(order))});
   core_->private_call(
-      "CancelOrder", std::move(p), true, std::move(res), [c, order](Result<json::value> r) {
+      "CancelOrder", std::move(p), true, std::move(res),
+      [c, order, what](Result<json::value> r) {
         if (!r) return deliver(c, Result<CancelAck>(std::move(r).error()));
-        const auto* obj = r->if_object();
-        const auto* count = obj ? obj->if_contains("count") : nullptr;
-        if (count == nullptr || !count->is_number())
-          return deliver(c,
-                         Result<CancelAck>(protocol_error("CancelOrder", "answer without count")));
-        if (count->to_number<double>() < 1)
-          return deliver(
-              c, Result<CancelAck>(venue_error(ErrorCode::not_found, Venue::kraken, "CancelOrder",
-                                               "nothing cancelled (count 0)")));
+        auto count = rest::parse_cancel_count(*r);
+        if (!count) return deliver(c, Result<CancelAck>(unreadable(what, count.error().message)));
+        if (*count < 1)
+          return deliver(c, Result<CancelAck>(venue_error(ErrorCode::not_found, Venue::kraken, what,
+                                                          "nothing cancelled (count 0)")));
         CancelAck ack;
         ack.venue_order_id = order.venue_order_id;
         ack.client_order_id = order.client_order_id;
         ack.report.status = domain::VenueOrderStatus::cancelled;
         ack.report.venue_order_id = order.venue_order_id;
         deliver(c, Result<CancelAck>(std::move(ack)));
-      });
+      },
+      what);
 }
 
 void KrakenClient::cancel_all(std::optional<InstrumentId> instrument, Callback<CancelAllAck> done) {
@@ -823,11 +653,8 @@ void KrakenClient::cancel_all(std::optional<InstrumentId> instrument, Callback<C
     core_->private_call(
         "CancelAll", {}, true, {{&core_->rest_limiter, "query", 1}}, [c](Result<json::value> r) {
           if (!r) return deliver(c, Result<CancelAllAck>(std::move(r).error()));
-          const auto* obj = r->if_object();
-          const auto* count = obj ? obj->if_contains("count") : nullptr;
-          if (count == nullptr || !count->is_number())
-            return deliver(
-                c, Result<CancelAllAck>(protocol_error("CancelAll", "answer without count")));
+          if (auto count = rest::parse_cancel_count(*r); !count)
+            return deliver(c, Result<CancelAllAck>(unreadable("CancelAll", count.error().message)));
           // Kraken reports only how many: no ids to list.
           deliver(c, Result<CancelAllAck>(CancelAllAck{}));
         });
@@ -877,22 +704,15 @@ void KrakenClient::set_dead_man_switch(Duration timeout, Callback<Timestamp> don
   }
   // Whole seconds, rounded up (a shorter switch than asked would cancel early).
   const auto secs = std::chrono::ceil<std::chrono::seconds>(timeout).count();
-  core_->private_call(
-      "CancelAllOrdersAfter", {{"timeout", std::to_string(secs)}}, true,
-      {{&core_->rest_limiter, "query", 1}}, [c, secs](Result<json::value> r) {
-        if (!r) return deliver(c, Result<Timestamp>(std::move(r).error()));
-        const auto* obj = r->if_object();
-        if (obj == nullptr)
-          return deliver(
-              c, Result<Timestamp>(protocol_error("CancelAllOrdersAfter", "result not an object")));
-        const std::string trigger = string_field(*obj, "triggerTime");
-        if (trigger == "0" || secs == 0) return deliver(c, Result<Timestamp>(Timestamp{}));
-        auto t = Timestamp::parse_iso8601(trigger);
-        if (!t)
-          return deliver(c, Result<Timestamp>(protocol_error(
-                                "CancelAllOrdersAfter", "bad triggerTime \"" + trigger + "\"")));
-        deliver(c, Result<Timestamp>(*t));
-      });
+  core_->private_call("CancelAllOrdersAfter", {{"timeout", std::to_string(secs)}}, true,
+                      {{&core_->rest_limiter, "query", 1}}, [c, secs](Result<json::value> r) {
+                        if (!r) return deliver(c, Result<Timestamp>(std::move(r).error()));
+                        auto t = rest::parse_dead_man(*r, secs == 0);
+                        if (!t)
+                          return deliver(c, Result<Timestamp>(unreadable("CancelAllOrdersAfter",
+                                                                         t.error().message)));
+                        deliver(c, Result<Timestamp>(*t));
+                      });
 }
 
 void KrakenClient::order_status(const OrderRef& order, Callback<VenueOrder> done) {
@@ -983,65 +803,6 @@ struct FillsQuery {
   std::size_t pages = 0;
 };
 
-void fetch_fills_page(const std::shared_ptr<FillsQuery>& q);
-
-Status parse_trades_page(FillsQuery& q, const json::value& r, std::size_t& page_size,
-                         std::size_t& total) {
-  const auto* obj = r.if_object();
-  const auto* trades = obj ? obj->if_contains("trades") : nullptr;
-  if (trades == nullptr || !trades->is_object())
-    return protocol_error("TradesHistory", "no \"trades\" object");
-  const auto* count = obj->if_contains("count");
-  total = count != nullptr && count->is_number()
-              ? static_cast<std::size_t>(std::max(0.0, count->to_number<double>()))
-              : 0;
-  page_size = trades->get_object().size();
-  for (const auto& [k, v] : trades->get_object()) {
-    if (!v.is_object()) return protocol_error("TradesHistory", "trade is not an object");
-    const auto& t = v.get_object();
-    domain::Fill f;
-    f.venue = Venue::kraken;
-    f.trade_id = std::string(k);
-    const std::string pair = string_field(t, "pair");
-    auto id = q.core->resolve_pair(pair);
-    if (!id) continue;  // a pair nzeza does not trade
-    if (q.instrument && *id != *q.instrument) continue;
-    f.instrument = *id;
-    const std::string ordertxid = string_field(t, "ordertxid");
-    f.client_order_id = q.core->client_id_of(ordertxid);
-    const std::string side = string_field(t, "type");
-    if (side != "buy" && side != "sell")
-      return protocol_error("TradesHistory", "trade " + f.trade_id + " side \"" + side + "\"");
-    f.side = side == "buy" ? Side::buy : Side::sell;
-    auto price = decimal_field(t, "price");
-    auto vol = decimal_field(t, "vol");
-    auto fee = decimal_field(t, "fee");
-    if (!price || !vol || !fee)
-      return protocol_error("TradesHistory", "trade " + f.trade_id + ": " +
-                                                 (!price ? price.error().message
-                                                  : !vol ? vol.error().message
-                                                         : fee.error().message));
-    f.price = *price;
-    f.quantity = *vol;
-    f.fee = *fee;
-    // Kraken charges spot fees in the quote currency unless the order said fcib.
-    if (const Instrument* inst = q.core->registry.get(f.instrument)) f.fee_currency = inst->quote;
-    const auto* maker = t.if_contains("maker");
-    f.liquidity = maker != nullptr && maker->is_bool() && maker->get_bool()
-                      ? domain::Liquidity::maker
-                      : domain::Liquidity::taker;
-    auto time = time_field(t, "time");
-    if (!time) return protocol_error("TradesHistory", "trade " + f.trade_id + " without time");
-    f.time = *time;
-    if (f.time < q.since) continue;
-    if (!q.seen.insert(f.trade_id).second) continue;
-    if (auto st = domain::validate(f); !st)
-      return protocol_error("TradesHistory", st.error().message);
-    q.fills.push_back(std::move(f));
-  }
-  return {};
-}
-
 void fetch_fills_page(const std::shared_ptr<FillsQuery>& q) {
   FormParams p;
   // `start` is exclusive and in seconds: one second earlier, then filtered exactly.
@@ -1052,13 +813,26 @@ void fetch_fills_page(const std::shared_ptr<FillsQuery>& q) {
       [q](Result<json::value> r) {
         using R = Result<std::vector<domain::Fill>>;
         if (!r) return deliver(q->done, R(std::move(r).error()));
-        std::size_t page = 0;
-        std::size_t total = 0;
-        if (auto st = parse_trades_page(*q, *r, page, total); !st)
-          return deliver(q->done, R(st.error()));
-        q->offset += page;
+        rest::TradesContext ctx;
+        auto core = q->core;
+        ctx.resolve = [core](std::string_view pair) { return core->resolve_pair(pair); };
+        ctx.client_id_of = [core](std::string_view txid) {
+          return core->client_id_of(std::string(txid));
+        };
+        ctx.quote_of = [core](InstrumentId id) {
+          const Instrument* inst = core->registry.get(id);
+          return inst != nullptr ? inst->quote : std::string{};
+        };
+        ctx.only = q->instrument;
+        ctx.since = q->since;
+        auto page = rest::parse_trades(*r, ctx);
+        if (!page) return deliver(q->done, R(unreadable(page.error())));
+        for (auto& f : page->fills)
+          if (q->seen.insert(f.trade_id).second) q->fills.push_back(std::move(f));
+        q->offset += page->page_size;
         ++q->pages;
-        if (page > 0 && q->offset < total && q->pages < q->core->config.fills_max_pages)
+        if (page->page_size > 0 && q->offset < page->total &&
+            q->pages < q->core->config.fills_max_pages)
           return fetch_fills_page(q);
         std::sort(q->fills.begin(), q->fills.end(),
                   [](const domain::Fill& a, const domain::Fill& b) {
@@ -1082,40 +856,22 @@ void KrakenClient::fills_since(Timestamp since, std::optional<InstrumentId> inst
 
 void KrakenClient::balances(Callback<std::vector<domain::Balance>> done) {
   Completion<std::vector<domain::Balance>> c(std::move(done), "kraken balances");
-  core_->private_call(
-      "BalanceEx", {}, false, {{&core_->rest_limiter, "query", 1}}, [c](Result<json::value> r) {
-        using R = Result<std::vector<domain::Balance>>;
-        if (!r) return deliver(c, R(std::move(r).error()));
-        const auto* obj = r->if_object();
-        if (obj == nullptr) return deliver(c, R(protocol_error("BalanceEx", "not an object")));
-        std::map<std::string, std::pair<Decimal, Decimal>> sums;  // currency -> total, hold
-        for (const auto& [asset, v] : *obj) {
-          if (!v.is_object())
-            return deliver(c, R(protocol_error("BalanceEx", "asset entry not an object")));
-          auto total = decimal_field(v.get_object(), "balance");
-          auto hold = v.get_object().contains("hold_trade")
-                          ? decimal_field(v.get_object(), "hold_trade")
-                          : Result<Decimal>(Decimal::zero());
-          if (!total || !hold)
-            return deliver(c, R(protocol_error("BalanceEx", std::string(asset) + ": " +
-                                                                (!total ? total.error().message
-                                                                        : hold.error().message))));
-          auto& s = sums[normalize_asset(asset)];
-          s.first += *total;
-          s.second += *hold;
-        }
-        std::vector<domain::Balance> out;
-        for (const auto& [currency, s] : sums) {
-          if (s.second > s.first || s.second.is_negative())
-            return deliver(
-                c, R(protocol_error("BalanceEx", currency + ": hold_trade " + s.second.to_string() +
-                                                     " exceeds balance " + s.first.to_string())));
-          auto b = domain::Balance::from_snapshot(currency, s.first, s.first - s.second, s.second);
-          if (!b) return deliver(c, R(protocol_error("BalanceEx", b.error().message)));
-          out.push_back(std::move(b).value());
-        }
-        deliver(c, R(std::move(out)));
-      });
+  core_->private_call("BalanceEx", {}, false, {{&core_->rest_limiter, "query", 1}},
+                      [c](Result<json::value> r) {
+                        using R = Result<std::vector<domain::Balance>>;
+                        if (!r) return deliver(c, R(std::move(r).error()));
+                        auto rows = rest::parse_balance_ex(*r);
+                        if (!rows) return deliver(c, R(unreadable(rows.error())));
+                        std::vector<domain::Balance> out;
+                        for (const auto& row : *rows) {
+                          auto b = domain::Balance::from_snapshot(row.currency, row.total,
+                                                                  row.total - row.hold, row.hold);
+                          if (!b)
+                            return deliver(c, R(protocol_error("BalanceEx", b.error().message)));
+                          out.push_back(std::move(b).value());
+                        }
+                        deliver(c, R(std::move(out)));
+                      });
 }
 
 void KrakenClient::load_instruments(Callback<std::vector<Instrument>> done) {
@@ -1124,71 +880,13 @@ void KrakenClient::load_instruments(Callback<std::vector<Instrument>> done) {
   core_->public_get("/0/public/AssetPairs", "AssetPairs", [c, core](Result<json::value> r) {
     using R = Result<std::vector<Instrument>>;
     if (!r) return deliver(c, R(std::move(r).error()));
-    const auto* obj = r->if_object();
-    if (obj == nullptr) return deliver(c, R(protocol_error("AssetPairs", "not an object")));
-    const auto& wanted = core->config.symbols;
-    std::vector<Instrument> out;
-    std::map<std::string, InstrumentId, std::less<>> aliases;
-    for (const auto& [key, v] : *obj) {
-      if (!v.is_object()) return deliver(c, R(protocol_error("AssetPairs", "pair not an object")));
-      const auto& p = v.get_object();
-      Instrument inst;
-      inst.venue = Venue::kraken;
-      inst.kind = InstrumentKind::spot;
-      inst.venue_symbol = std::string(key);
-      inst.base = normalize_asset(string_field(p, "base"));
-      inst.quote = normalize_asset(string_field(p, "quote"));
-      inst.canonical = inst.base + "-" + inst.quote;
-      inst.ws_symbol = inst.base + "/" + inst.quote;  // WS v2 naming ("BTC/USD")
-      const std::string altname = string_field(p, "altname");
-      const std::string wsname = string_field(p, "wsname");
-      if (!wanted.empty() && std::none_of(wanted.begin(), wanted.end(), [&](const std::string& s) {
-            return s == inst.venue_symbol || s == altname || s == wsname || s == inst.ws_symbol;
-          }))
-        continue;
-      auto tick = decimal_field(p, "tick_size");
-      if (!tick) {
-        const auto* pd = p.if_contains("pair_decimals");
-        if (pd == nullptr || !pd->is_int64())
-          return deliver(c, R(protocol_error("AssetPairs", inst.venue_symbol + ": no tick_size")));
-        tick = Decimal::from_scaled(1, static_cast<int>(pd->get_int64()));
-      }
-      const auto* ld = p.if_contains("lot_decimals");
-      if (ld == nullptr || !ld->is_int64() || ld->get_int64() < 0 || ld->get_int64() > 8)
-        return deliver(c, R(protocol_error("AssetPairs", inst.venue_symbol +
-                                                             ": lot_decimals missing or above 8")));
-      auto lot = Decimal::from_scaled(1, static_cast<int>(ld->get_int64()));
-      auto ordermin = decimal_field(p, "ordermin");
-      auto costmin =
-          p.contains("costmin") ? decimal_field(p, "costmin") : Result<Decimal>(Decimal::zero());
-      if (!tick || !lot || !ordermin || !costmin)
-        return deliver(c,
-                       R(protocol_error("AssetPairs", inst.venue_symbol + ": bad tick/lot/min")));
-      inst.tick_size = *tick;
-      inst.lot_size = *lot;
-      inst.min_size = *ordermin;
-      inst.min_notional = *costmin;
-      const std::string status = string_field(p, "status");
-      if (status == "online" || status.empty())
-        inst.status = TradingStatus::trading;
-      else if (status == "cancel_only" || status == "post_only" || status == "limit_only" ||
-               status == "reduce_only")
-        inst.status = TradingStatus::cancel_only;  // restricted: not open for normal orders
-      else
-        inst.status = TradingStatus::halted;  // maintenance, delisted, work_in_progress
-      if (const auto* known = core->registry.find(Venue::kraken, inst.venue_symbol)) {
-        inst.id = known->id;
-        inst.symbol = known->symbol;
-        for (const auto& a : {altname, wsname, inst.ws_symbol, inst.venue_symbol})
-          if (!a.empty()) aliases[a] = known->id;
-      }
-      out.push_back(std::move(inst));
-    }
+    auto pairs = rest::parse_asset_pairs(*r, core->registry, core->config.symbols);
+    if (!pairs) return deliver(c, R(unreadable(pairs.error())));
     {
       std::lock_guard lock(core->mu);
-      for (auto& [k, id] : aliases) core->pair_aliases[k] = id;
+      for (auto& [k, id] : pairs->aliases) core->pair_aliases[k] = id;
     }
-    deliver(c, R(std::move(out)));
+    deliver(c, R(std::move(pairs->instruments)));
   });
 }
 
@@ -1196,26 +894,22 @@ void KrakenClient::server_time(Callback<Timestamp> done) {
   Completion<Timestamp> c(std::move(done), "kraken server_time");
   core_->public_get("/0/public/Time", "Time", [c](Result<json::value> r) {
     if (!r) return deliver(c, Result<Timestamp>(std::move(r).error()));
-    const auto* obj = r->if_object();
-    const auto* t = obj ? obj->if_contains("unixtime") : nullptr;
-    if (t == nullptr || !(t->is_int64() || t->is_uint64()))
-      return deliver(c, Result<Timestamp>(protocol_error("Time", "no integer unixtime")));
-    deliver(c, Result<Timestamp>(Timestamp::from_seconds(t->to_number<std::int64_t>())));
+    auto t = rest::parse_server_time(*r);
+    if (!t) return deliver(c, Result<Timestamp>(unreadable(t.error())));
+    deliver(c, Result<Timestamp>(*t));
   });
 }
 
 void KrakenClient::websockets_token(Callback<std::string> done) {
   Completion<std::string> c(std::move(done), "kraken GetWebSocketsToken");
-  core_->private_call(
-      "GetWebSocketsToken", {}, false, {{&core_->rest_limiter, "query", 1}},
-      [c](Result<json::value> r) {
-        if (!r) return deliver(c, Result<std::string>(std::move(r).error()));
-        const auto* obj = r->if_object();
-        const std::string token = obj ? string_field(*obj, "token") : "";
-        if (token.empty())
-          return deliver(c, Result<std::string>(protocol_error("GetWebSocketsToken", "no token")));
-        deliver(c, Result<std::string>(token));
-      });
+  core_->private_call("GetWebSocketsToken", {}, false, {{&core_->rest_limiter, "query", 1}},
+                      [c](Result<json::value> r) {
+                        if (!r) return deliver(c, Result<std::string>(std::move(r).error()));
+                        auto token = rest::parse_ws_token(*r);
+                        if (!token)
+                          return deliver(c, Result<std::string>(unreadable(token.error())));
+                        deliver(c, Result<std::string>(std::move(token).value()));
+                      });
 }
 
 }  // namespace nzeza::venues::kraken

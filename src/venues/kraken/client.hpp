@@ -16,7 +16,15 @@
 //
 // No order twice: AddOrder carries cl_ord_id (the OrderSpec's client id) and `deadline` =
 // now + deadline_window (RFC 3339): the engine refuses the request after that moment, so
-// request_validity().window == deadline_window. A timeout is ErrorCode::timeout (unknown).
+// request_validity().window == deadline_window.
+//
+// Outcome unknown (see venue_error.hpp): every transport error keeps the Error::delivery the
+// transport set (a reset or timeout after the write, a cut answer, an HTTP 5xx are unknown). An
+// order request (AddOrder, CancelOrder, CancelAll...) answered with a Kraken error that Kraken
+// does not document as "not processed" (kraken_error_proves_not_processed: EService:*, internal
+// errors) is unknown too (Delivery::answer_unknown); an answer at HTTP 200 that cannot be read
+// is Delivery::answer_cut. A 5xx whose body carries a documented refusal is that refusal.
+// Errors of place and cancel name the client order id (cl_ord_id) so it can be asked about.
 //
 // Invalid nonce (EAPI:Invalid nonce: the key was used with a larger nonce elsewhere, or the
 // clock stepped): Kraken checks the nonce before anything reaches the engine, so nothing was
@@ -48,6 +56,7 @@
 #include "net/http_client.hpp"
 #include "net/net_context.hpp"
 #include "net/rate_limiter.hpp"
+#include "venues/kraken/rest_codec.hpp"
 #include "venues/kraken/sign.hpp"
 #include "venues/venue_client.hpp"
 
@@ -78,10 +87,7 @@ struct KrakenClientConfig {
   std::size_t fills_max_pages = 20;  // TradesHistory pages of 50 per fills_since call
 };
 
-// The ErrorCode of a Kraken error string ("EOrder:Insufficient funds" → insufficient_balance).
-[[nodiscard]] ErrorCode kraken_error_code(std::string_view error) noexcept;
-// "XXBT" → "BTC", "ZUSD" → "USD", "XDG" → "DOGE", "USDT" → "USDT" (unchanged when unknown).
-[[nodiscard]] std::string normalize_asset(std::string_view kraken_asset);
+// kraken_error_code, kraken_error_proves_not_processed, normalize_asset: rest_codec.hpp.
 
 class KrakenPrivateStream;
 

@@ -32,49 +32,13 @@
 #include "core/instrument.hpp"
 #include "net/net_context.hpp"
 #include "net/ws_client.hpp"
+#include "venues/kraken/executions_codec.hpp"
 #include "venues/private_stream.hpp"
 
 namespace nzeza::venues::kraken {
 
 class KrakenClient;
 struct KrakenClientConfig;
-
-// One entry of an executions message: the fields present (raw text), before merging.
-struct ExecutionEntry {
-  std::map<std::string, std::string, std::less<>> fields;  // scalar fields, exact text
-  std::string fee_asset;
-  std::optional<std::string> fee_qty;
-  [[nodiscard]] const std::string* get(std::string_view key) const {
-    auto it = fields.find(key);
-    return it == fields.end() ? nullptr : &it->second;
-  }
-};
-
-// Parses one frame. nullopt for a frame that is not an executions message (status, heartbeat,
-// subscribe ack, pong); an error for a malformed executions message.
-[[nodiscard]] Result<std::optional<std::vector<ExecutionEntry>>> parse_executions_frame(
-    std::string_view frame);
-
-// Merges entries into views of orders and produces the VenueOrder / Fill events.
-class ExecutionsTracker {
- public:
-  using Resolve = std::function<std::optional<InstrumentId>(std::string_view symbol)>;
-  ExecutionsTracker(const InstrumentRegistry& registry, Resolve resolve)
-      : registry_(registry), resolve_(std::move(resolve)) {}
-
-  struct Events {
-    std::optional<VenueOrder> order;
-    std::optional<domain::Fill> fill;
-  };
-  // An entry for an order we have never seen and that lacks symbol/side/qty is an error.
-  [[nodiscard]] Result<Events> apply(const ExecutionEntry& entry);
-  [[nodiscard]] std::size_t live_orders() const noexcept { return orders_.size(); }
-
- private:
-  const InstrumentRegistry& registry_;
-  Resolve resolve_;
-  std::map<std::string, VenueOrder, std::less<>> orders_;  // by order_id, until terminal
-};
 
 class KrakenPrivateStream final : public PrivateStream {
  public:

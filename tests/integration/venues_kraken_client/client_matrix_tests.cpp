@@ -231,20 +231,40 @@ TEST_P(KrakenMatrix, fault_is_classified_and_keeps_the_venue_text) {
       EXPECT_EQ(client().rest_limiter().retry_after_until(), clock_.now() + 7s);
       break;
     case Fault::http_5xx:
-      EXPECT_EQ(e.code, ErrorCode::unavailable) << e.to_string();
+      // A 5xx without a Kraken refusal in its body says nothing of what the venue did.
+      EXPECT_EQ(classify(e), FailureClass::outcome_unknown) << e.to_string();
+      EXPECT_EQ(e.delivery, Delivery::answer_unknown);
       EXPECT_EQ(e.venue_code, "503");
       EXPECT_NE(e.venue_text.find("503 Service"), std::string::npos);
       break;
     case Fault::timeout:
       EXPECT_EQ(e.code, ErrorCode::timeout) << e.to_string();
+      EXPECT_EQ(e.delivery, Delivery::sent_no_answer);
       EXPECT_TRUE(outcome_unknown(e));
       break;
     case Fault::malformed:
-    case Fault::truncated:
       EXPECT_EQ(e.code, ErrorCode::protocol) << e.to_string();
+      EXPECT_EQ(e.delivery, Delivery::answer_cut);
+      EXPECT_TRUE(outcome_unknown(e));
+      break;
+    case Fault::truncated:
+      EXPECT_EQ(e.delivery, Delivery::answer_cut) << e.to_string();
       EXPECT_TRUE(outcome_unknown(e));
       break;
   }
+  // Refusals Kraken documents (venue codes, rate limits, 429) carry no transport doubt.
+  if (fault == Fault::venue_code || fault == Fault::rate_limit_error || fault == Fault::http_429) {
+    EXPECT_FALSE(outcome_unknown(e)) << e.to_string();
+  }
+  // Place and cancel errors name the client order id / txid to ask about.
+  if (op == Op::place) {
+    EXPECT_NE(e.message.find(codec_.encode(Venue::kraken, 100).value().text), std::string::npos)
+        << e.message;
+  }
+  if (op == Op::cancel) {
+    EXPECT_NE(e.message.find(txid_), std::string::npos) << e.message;
+  }
+  expect_no_credentials(e);
   EXPECT_EQ(sim_->stats().bad_signatures, 0u);
   EXPECT_EQ(sim_->stats().bad_nonces, 0u);
   // A refused place executed nothing.

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <map>
 #include <thread>
 #include <vector>
 
@@ -289,6 +290,107 @@ TEST_F(KrakenClientTest, executions_frame_parser_ignores_other_channels_and_refu
   ExecutionEntry lone;
   lone.fields = {{"order_id", "O2"}, {"exec_type", "canceled"}, {"order_status", "canceled"}};
   EXPECT_FALSE(tracker.apply(lone).ok());
+}
+
+TEST_F(KrakenClientTest, orders_and_fills_on_a_pair_not_loaded_are_listed_with_the_venue_symbol) {
+  // The account trades XRP/USD elsewhere (another program, the web UI); this client never
+  // loaded that pair. Reconciliation must still see every order and fill.
+  SimPair xrp;
+  xrp.key = "XXRPZUSD";
+  xrp.altname = "XRPUSD";
+  xrp.wsname = "XRP/USD";
+  xrp.base = "XXRP";
+  xrp.v2_symbol = "XRP/USD";
+  xrp.tick_size = "0.00001";
+  xrp.market_price = D("0.5");
+  sim_->add_pair(xrp);
+  sim_->set_balance("XXRP", D("1000"));
+  std::mutex mu;
+  std::vector<VenueOrder> streamed;
+  std::vector<domain::Fill> streamed_fills;
+  PrivateStreamHandlers h;
+  h.on_order = [&](const VenueOrder& o) {
+    std::lock_guard lock(mu);
+    streamed.push_back(o);
+  };
+  h.on_fill = [&](const domain::Fill& f) {
+    std::lock_guard lock(mu);
+    streamed_fills.push_back(f);
+  };
+  client().private_stream()->start(h);
+  ASSERT_TRUE(wait_until([&] { return sim_->ws_subscriptions() == 1; }));
+  const PlaceAck ours = rest_buy(50);
+  const std::string resting = sim_->book_order("XXRPZUSD", "sell", D("100"), D("0.6"), "ext-1");
+  const std::string filled = sim_->book_order("XXRPZUSD", "buy", D("40"), D("0.4"));
+  ASSERT_TRUE(sim_->fill(filled, D("15"), D("0.4"), false));
+
+  Waiter<std::vector<VenueOrder>> all;
+  client().open_orders(std::nullopt, all.cb());
+  auto open = all.get();
+  ASSERT_TRUE(open.ok()) << open.error().to_string();
+  ASSERT_EQ(open->size(), 3u);
+  std::map<std::string, VenueOrder> by_txid;
+  for (const auto& o : *open) by_txid[o.report.venue_order_id] = o;
+  ASSERT_TRUE(by_txid.count(ours.venue_order_id));
+  EXPECT_EQ(by_txid[ours.venue_order_id].instrument, btc_);
+  EXPECT_EQ(by_txid[ours.venue_order_id].venue_symbol, "XBTUSD");
+  ASSERT_TRUE(by_txid.count(resting));
+  EXPECT_FALSE(by_txid[resting].instrument.valid());
+  EXPECT_EQ(by_txid[resting].venue_symbol, "XRPUSD");
+  EXPECT_EQ(by_txid[resting].client_order_id, "ext-1");
+  EXPECT_EQ(by_txid[resting].quantity, D("100"));
+  EXPECT_EQ(by_txid[resting].price, D("0.6"));
+  ASSERT_TRUE(by_txid.count(filled));
+  EXPECT_EQ(by_txid[filled].report.status, domain::VenueOrderStatus::partially_filled);
+  EXPECT_EQ(by_txid[filled].report.cumulative_filled, D("15"));
+  // Filtered by a loaded instrument: only ours.
+  Waiter<std::vector<VenueOrder>> btc_only;
+  client().open_orders(btc_, btc_only.cb());
+  ASSERT_EQ(btc_only.get()->size(), 1u);
+
+  Waiter<VenueOrder> status;
+  client().order_status(OrderRef{resting, "", InstrumentId{}}, status.cb());
+  auto st = status.get();
+  ASSERT_TRUE(st.ok()) << st.error().to_string();
+  EXPECT_FALSE(st->instrument.valid());
+  EXPECT_EQ(st->venue_symbol, "XRPUSD");
+
+  Waiter<std::vector<domain::Fill>> fills;
+  client().fills_since(clock_.now() - 1h, std::nullopt, fills.cb());
+  auto f = fills.get();
+  ASSERT_TRUE(f.ok()) << f.error().to_string();
+  ASSERT_EQ(f->size(), 1u);
+  EXPECT_FALSE(f->front().instrument.valid());
+  EXPECT_EQ(f->front().venue_symbol, "XXRPZUSD");
+  EXPECT_EQ(f->front().quantity, D("15"));
+  EXPECT_EQ(f->front().price, D("0.4"));
+  EXPECT_EQ(f->front().side, Side::buy);
+  Waiter<std::vector<domain::Fill>> btc_fills;
+  client().fills_since(clock_.now() - 1h, btc_, btc_fills.cb());
+  EXPECT_TRUE(btc_fills.get()->empty());
+
+  // The private stream delivers them too, with the v2 symbol, and counts nothing as malformed.
+  ASSERT_TRUE(wait_until([&] {
+    std::lock_guard lock(mu);
+    return streamed_fills.size() == 1 && streamed.size() >= 4;
+  }));
+  std::lock_guard lock(mu);
+  EXPECT_FALSE(streamed_fills[0].instrument.valid());
+  EXPECT_EQ(streamed_fills[0].venue_symbol, "XRP/USD");
+  EXPECT_EQ(streamed_fills[0].quantity, D("15"));
+  std::size_t xrp_updates = 0;
+  for (const auto& o : streamed) {
+    EXPECT_FALSE(o.venue_symbol.empty());
+    if (o.venue_symbol == "XRP/USD") {
+      ++xrp_updates;
+      EXPECT_FALSE(o.instrument.valid());
+    }
+  }
+  EXPECT_EQ(xrp_updates, 3u);  // two "new", one "trade"
+  auto* stream = dynamic_cast<KrakenPrivateStream*>(client().private_stream());
+  ASSERT_NE(stream, nullptr);
+  EXPECT_EQ(stream->malformed(), 0u);
+  client().private_stream()->stop();
 }
 
 TEST_F(KrakenClientTest, factory_client_speaks_https_trusting_the_given_ca_file_only) {

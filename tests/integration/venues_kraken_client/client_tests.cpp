@@ -299,18 +299,93 @@ TEST_F(KrakenClientTest, wrong_secret_is_refused_by_the_simulators_own_verificat
   EXPECT_EQ(sim_->stats().bad_signatures, 1u);
 }
 
-TEST_F(KrakenClientTest, gateway_error_on_place_is_an_unknown_outcome) {
+TEST_F(KrakenClientTest, gateway_502_after_booking_is_unknown_and_names_the_client_order_id) {
   SimFault f;
   f.kind = SimFaultKind::http_status;
   f.status = 502;
   f.text = "bad gateway";
   f.execute_first = true;
   sim_->fail_next("AddOrder", f);
+  const std::string cl = codec_.encode(Venue::kraken, 25)->text;
   auto r = place(spec(25, domain::OrderType::limit, Side::buy, "0.01", "40000"));
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::timeout);
-  EXPECT_TRUE(outcome_unknown(r.error()));
-  EXPECT_TRUE(sim_->order_by_client_id(codec_.encode(Venue::kraken, 25)->text));
+  // The transport's verdict is kept: no code forced, no text matched.
+  EXPECT_EQ(r.error().delivery, Delivery::answer_unknown);
+  EXPECT_EQ(classify(r.error()), FailureClass::outcome_unknown);
+  EXPECT_FALSE(may_fall_back(r.error()));
+  EXPECT_EQ(r.error().venue_code, "502");
+  EXPECT_NE(r.error().message.find("cl_ord_id " + cl), std::string::npos) << r.error().message;
+  EXPECT_TRUE(sim_->order_by_client_id(cl));
+  EXPECT_EQ(sim_->add_order_requests(cl), 1u);
+}
+
+TEST_F(KrakenClientTest, service_busy_answer_to_an_order_is_unknown_but_to_a_read_is_unavailable) {
+  // Kraken does not document EService:* answers as "not processed": for an order it is unknown.
+  for (const char* text : {"EService:Busy", "EService:Unavailable", "EGeneral:Internal error"}) {
+    SimFault f;
+    f.kind = SimFaultKind::venue_error;
+    f.text = text;
+    sim_->fail_next("AddOrder", f);
+    const auto s = spec(26, domain::OrderType::limit, Side::buy, "0.01", "40000");
+    auto r = place(s);
+    ASSERT_FALSE(r.ok()) << text;
+    EXPECT_EQ(r.error().venue_code, text);
+    EXPECT_EQ(r.error().delivery, Delivery::answer_unknown) << text;
+    EXPECT_EQ(classify(r.error()), FailureClass::outcome_unknown) << text;
+    EXPECT_NE(r.error().message.find(s.client_order_id.text), std::string::npos);
+  }
+  SimFault f;
+  f.kind = SimFaultKind::venue_error;
+  f.text = "EService:Busy";
+  sim_->fail_next("CancelOrder", f);
+  Waiter<CancelAck> c;
+  client().cancel(OrderRef{"OABC-1", "", btc_}, c.cb());
+  auto cr = c.get();
+  ASSERT_FALSE(cr.ok());
+  EXPECT_EQ(classify(cr.error()), FailureClass::outcome_unknown);
+  EXPECT_NE(cr.error().message.find("OABC-1"), std::string::npos) << cr.error().message;
+  // A balance query changes nothing: the code decides (the venue is unavailable).
+  sim_->fail_next("BalanceEx", f);
+  Waiter<std::vector<domain::Balance>> b;
+  client().balances(b.cb());
+  auto br = b.get();
+  ASSERT_FALSE(br.ok());
+  EXPECT_EQ(br.error().code, ErrorCode::unavailable);
+  EXPECT_EQ(br.error().delivery, Delivery::none);
+}
+
+TEST_F(KrakenClientTest, http_5xx_carrying_a_documented_kraken_refusal_is_that_refusal) {
+  SimFault f;
+  f.kind = SimFaultKind::http_status;
+  f.status = 500;
+  f.text = R"({"error":["EOrder:Insufficient funds"],"result":{}})";
+  sim_->fail_next("AddOrder", f);
+  auto r = place(spec(27, domain::OrderType::limit, Side::buy, "0.01", "40000"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::insufficient_balance);
+  EXPECT_EQ(r.error().delivery, Delivery::none);
+  EXPECT_EQ(classify(r.error()), FailureClass::refused_by_venue);
+  EXPECT_EQ(r.error().venue_code, "EOrder:Insufficient funds");
+  // The same status with a service error inside stays unknown.
+  f.text = R"({"error":["EService:Unavailable"],"result":{}})";
+  sim_->fail_next("AddOrder", f);
+  auto u = place(spec(28, domain::OrderType::limit, Side::buy, "0.01", "40000"));
+  ASSERT_FALSE(u.ok());
+  EXPECT_EQ(u.error().delivery, Delivery::answer_unknown);
+  EXPECT_EQ(classify(u.error()), FailureClass::outcome_unknown);
+}
+
+TEST_F(KrakenClientTest, only_documented_refusals_prove_a_request_was_not_processed) {
+  for (const char* e :
+       {"EOrder:Insufficient funds", "EOrder:Rate limit exceeded", "EAPI:Invalid nonce",
+        "EAPI:Rate limit exceeded", "EGeneral:Temporary lockout",
+        "EGeneral:Invalid arguments:volume", "EQuery:Unknown asset pair", "EOrder:Unknown order"})
+    EXPECT_TRUE(kraken_error_proves_not_processed(e)) << e;
+  for (const char* e : {"EService:Unavailable", "EService:Busy", "EService:Deadline elapsed",
+                        "EService:Throttled: 1700000000", "EService:Market in cancel_only mode",
+                        "EGeneral:Internal error", "EGeneral:Internal error:1234",
+                        "EDatabase:Internal error", "", "garbage", "WGeneral:Danger"})
+    EXPECT_FALSE(kraken_error_proves_not_processed(e)) << e;
 }
 
 TEST_F(KrakenClientTest, throttled_until_a_time_holds_every_request_until_then) {

@@ -8,6 +8,7 @@
 #include <future>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/clock.hpp"
 #include "core/instrument.hpp"
@@ -139,6 +140,26 @@ class KrakenClientTest : public ::testing::Test {
     auto r = place(spec(seq, domain::OrderType::limit, Side::buy, qty, price));
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().to_string());
     return r.ok() ? *r : PlaceAck{};
+  }
+
+  // No credential in any text of `e`: not the API key, the secret, any API-Sign the simulator
+  // received, any signed request body ("nonce=...&..."), nor a WebSocket token ("tok<n>sim").
+  void expect_no_credentials(const Error& e) {
+    const std::string texts[] = {e.message, e.venue_code, e.venue_text, e.to_string()};
+    std::vector<std::string> secrets = {kKey, kSecret, "nonce="};
+    for (const auto& r : sim_->requests()) {
+      if (const std::string sign = r.header("API-Sign"); !sign.empty()) secrets.push_back(sign);
+      if (!r.body.empty()) secrets.push_back(r.body);
+    }
+    for (const auto& text : texts) {
+      for (const auto& secret : secrets)
+        EXPECT_EQ(text.find(secret), std::string::npos) << "\"" << secret << "\" in: " << text;
+      for (auto at = text.find("tok"); at != std::string::npos; at = text.find("tok", at + 1)) {
+        auto end = at + 3;
+        while (end < text.size() && text[end] >= '0' && text[end] <= '9') ++end;
+        EXPECT_FALSE(end > at + 3 && text.compare(end, 3, "sim") == 0) << "token in: " << text;
+      }
+    }
   }
 
   ManualClock clock_;

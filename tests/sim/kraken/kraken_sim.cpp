@@ -139,6 +139,10 @@ struct KrakenSim::Impl {
   std::optional<Timestamp> dead_man;
   std::set<std::string> tokens;
   std::size_t tokens_issued = 0;
+  // Authenticated requests per order id (AddOrder by cl_ord_id; CancelOrder by txid or
+  // cl_ord_id), counted on arrival whatever fault answers them.
+  std::map<std::string, std::uint64_t> add_order_requests;
+  std::map<std::string, std::uint64_t> cancel_requests;
   std::size_t subscriptions = 0;
   std::vector<std::shared_ptr<WsSession>> subscribers;
   std::uint64_t next_id = 1;
@@ -382,6 +386,9 @@ struct KrakenSim::Impl {
       return err("EAPI:Invalid nonce");
     }
     last_nonce = nonce;
+    if (method == "AddOrder") ++add_order_requests[form["cl_ord_id"]];
+    if (method == "CancelOrder")
+      ++cancel_requests[form["txid"].empty() ? form["cl_ord_id"] : form["txid"]];
     auto fault = take_fault(method);
     if (fault && !fault->execute_first) return fault_reply(*fault);
     HttpReply reply = dispatch(method, form);
@@ -780,6 +787,33 @@ void KrakenSim::drop_private_connections() {
   }
   for (auto& s : sessions)
     if (s) s->close(1001);
+}
+std::uint64_t KrakenSim::add_order_requests(const std::string& cl_ord_id) const {
+  std::lock_guard lock(impl_->mu);
+  auto it = impl_->add_order_requests.find(cl_ord_id);
+  return it == impl_->add_order_requests.end() ? 0 : it->second;
+}
+std::uint64_t KrakenSim::cancel_requests(const std::string& id) const {
+  std::lock_guard lock(impl_->mu);
+  auto it = impl_->cancel_requests.find(id);
+  return it == impl_->cancel_requests.end() ? 0 : it->second;
+}
+std::string KrakenSim::book_order(const std::string& pair_key, const std::string& side, Decimal vol,
+                                  Decimal price, const std::string& cl_ord_id) {
+  std::lock_guard lock(impl_->mu);
+  SimOrder o;
+  o.txid = impl_->make_id('O');
+  o.cl_ord_id = cl_ord_id;
+  o.pair = pair_key;
+  o.side = side;
+  o.ordertype = "limit";
+  o.price = price;
+  o.vol = vol;
+  o.opentm = impl_->now();
+  impl_->orders[o.txid] = o;
+  impl_->order_seq.push_back(o.txid);
+  impl_->push_locked(impl_->exec_json(impl_->orders[o.txid], "new", nullptr));
+  return o.txid;
 }
 std::size_t KrakenSim::tokens_issued() const {
   std::lock_guard lock(impl_->mu);

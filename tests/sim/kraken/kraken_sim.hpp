@@ -16,8 +16,10 @@
 // Faults, scripted per method name ("AddOrder", "Balance" is BalanceEx...): a Kraken error array,
 // any HTTP status with headers/body, hold (no answer until release_held()), malformed JSON,
 // truncated body, TCP reset — each optionally AFTER executing the request (a place that rested
-// but whose answer never arrived). not_found_first(n): the next n status queries (QueryOrders,
-// OpenOrders/ClosedOrders filtered by cl_ord_id) answer "not found", as a lagging venue does.
+// but whose answer never arrived). Requests are counted per order id as they arrive
+// (add_order_requests, cancel_requests), so a test can prove a request was never sent twice.
+// not_found_first(n): the next n status queries (QueryOrders, OpenOrders/ClosedOrders filtered by
+// cl_ord_id) answer "not found", as a lagging venue does.
 //
 // Threading: thread-safe (one mutex); the HTTP and WS servers run their own threads.
 
@@ -153,6 +155,14 @@ class KrakenSim {
   [[nodiscard]] std::size_t ws_subscriptions() const;
   // Closes every private WebSocket connection (close frame 1001, as a venue restart does).
   void drop_private_connections();
+  // Authenticated AddOrder requests that carried this cl_ord_id, whatever answered them.
+  [[nodiscard]] std::uint64_t add_order_requests(const std::string& cl_ord_id) const;
+  // Authenticated CancelOrder requests naming this id (txid, or cl_ord_id when no txid).
+  [[nodiscard]] std::uint64_t cancel_requests(const std::string& id) const;
+  // Books a resting limit order directly (placed elsewhere: another program, the web UI), on
+  // any pair, also one the client under test has not loaded. Pushes its execution. Its txid.
+  std::string book_order(const std::string& pair_key, const std::string& side, Decimal vol,
+                         Decimal price, const std::string& cl_ord_id = {});
   // Issued WS tokens (GetWebSocketsToken).
   [[nodiscard]] std::size_t tokens_issued() const;
 

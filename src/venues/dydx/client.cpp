@@ -13,6 +13,7 @@
 #include "venues/dydx/indexer_json.hpp"
 #include "venues/dydx/quantums.hpp"
 #include "venues/dydx/subaccount_stream.hpp"
+#include "venues/venue_error.hpp"
 
 namespace nzeza::venues::dydx {
 namespace json = boost::json;
@@ -64,6 +65,58 @@ std::string base64(std::string_view bytes) {
                                 static_cast<int>(bytes.size()));
   out.resize(static_cast<std::size_t>(n));
   return out;
+}
+
+// A failure of a step before the order's (or cancel's) tx was written: reading the height, the
+// account or the chain id, looking the order up, our limiter, a shutdown. Whatever that step's
+// own request did, the tx never left: the operation is refused before sending.
+Error not_sent(Error e) {
+  e.delivery = Delivery::not_sent;
+  return e;
+}
+
+// tx_response codes of a BROADCAST_MODE_SYNC answer that mean "refused in CheckTx: nothing was
+// placed, matched or cancelled". Each is listed, with the line that documents it, in
+// docs/errors/dydx.md. CheckTx on dYdX is not free of effects (a short-term order can match in
+// the node's in-memory book before a later check fails), so an unlisted non-zero code is an
+// answer that does not say what became of the tx: outcome unknown.
+struct RefusedCode {
+  std::string_view codespace;
+  std::uint32_t code;
+  ErrorCode as;
+};
+constexpr RefusedCode kRefusedInCheckTx[] = {
+    {"sdk", 2, ErrorCode::rejected},                  // tx parse error
+    {"sdk", 4, ErrorCode::auth_failed},               // unauthorized (signature verification)
+    {"sdk", 5, ErrorCode::insufficient_balance},      // insufficient funds
+    {"sdk", 6, ErrorCode::rejected},                  // unknown request
+    {"sdk", 8, ErrorCode::auth_failed},               // invalid pubkey
+    {"sdk", 9, ErrorCode::rejected},                  // unknown address
+    {"sdk", 11, ErrorCode::rejected},                 // out of gas
+    {"sdk", 13, ErrorCode::rejected},                 // insufficient fee
+    {"sdk", 20, ErrorCode::unavailable},              // mempool is full
+    {"sdk", 32, ErrorCode::invalid_state},            // incorrect account sequence
+    {"clob", 4, ErrorCode::rejected},                 // invalid order quantums
+    {"clob", 5, ErrorCode::rejected},                 // invalid order goodTilBlock
+    {"clob", 6, ErrorCode::rejected},                 // invalid order subticks
+    {"clob", 8, ErrorCode::rejected},                 // ClobPair ID does not reference a valid CLOB
+    {"clob", 10, ErrorCode::rejected},                // next height > GoodTilBlock
+    {"clob", 11, ErrorCode::rejected},                // GoodTilBlock beyond ShortBlockWindow
+    {"clob", 17, ErrorCode::rejected},                // more than 20 open orders on a CLOB and side
+    {"clob", 2003, ErrorCode::rejected},              // post-only would cross
+    {"clob", 3003, ErrorCode::rejected},              // block time > GoodTilBlockTime
+    {"clob", 3004, ErrorCode::rejected},              // GoodTilBlockTime beyond the stateful window
+    {"clob", 3005, ErrorCode::rejected},              // stateful order already exists
+    {"clob", 3006, ErrorCode::not_found},             // stateful order does not exist
+    {"clob", 3007, ErrorCode::insufficient_balance},  // collateralization check failed
+    {"clob", 5001, ErrorCode::rate_limited},          // block rate limit exceeded
+    {"clob", 10001, ErrorCode::rejected},             // equity tier open-order limit
+};
+
+const RefusedCode* refused_in_check_tx(std::string_view codespace, std::uint32_t code) {
+  for (const auto& r : kRefusedInCheckTx)
+    if (r.codespace == codespace && r.code == code) return &r;
+  return nullptr;
 }
 
 // Stateful order or cancel: checked by sequence.
@@ -122,12 +175,12 @@ struct DydxClient::State : std::enable_shared_from_this<DydxClient::State> {
   void request(std::string method, std::string url, std::string body, std::string endpoint_class,
                std::string op, JsonCallback cb) {
     if (stopping.load()) {
-      cb(err(ErrorCode::cancelled, op, "client shutting down"));
+      cb(not_sent(err(ErrorCode::cancelled, op, "client shutting down")));
       return;
     }
     auto wait = limiter->reserve(endpoint_class);
     if (!wait) {
-      cb(err(wait.error().code, op, wait.error().message));
+      cb(not_sent(venue_error(Venue::dydx, op, wait.error())));
       return;
     }
     auto go = [self = shared_from_this(), method = std::move(method), url = std::move(url),
@@ -144,7 +197,7 @@ struct DydxClient::State : std::enable_shared_from_this<DydxClient::State> {
     *id = clock.schedule_after(*wait, [weak, id, go = std::move(go), op, cb]() mutable {
       auto self = weak.lock();
       if (!self) {
-        cb(err(ErrorCode::cancelled, op, "client destroyed during a rate-limit wait"));
+        cb(not_sent(err(ErrorCode::cancelled, op, "client destroyed during a rate-limit wait")));
         return;
       }
       {
@@ -159,7 +212,7 @@ struct DydxClient::State : std::enable_shared_from_this<DydxClient::State> {
   void send(std::string method, std::string url, std::string body, std::string op,
             JsonCallback cb) {
     if (stopping.load()) {
-      cb(err(ErrorCode::cancelled, op, "client shutting down"));
+      cb(not_sent(err(ErrorCode::cancelled, op, "client shutting down")));
       return;
     }
     net::HttpRequest req;
@@ -174,17 +227,22 @@ struct DydxClient::State : std::enable_shared_from_this<DydxClient::State> {
                                          cb = std::move(cb)](Result<net::HttpResponse> r) {
       auto self = weak.lock();
       if (!self) {
-        cb(err(ErrorCode::cancelled, op, "client destroyed"));
+        // The request went out; its answer (if any) is no longer read.
+        Error e = err(ErrorCode::cancelled, op, "client destroyed before the answer was read");
+        e.delivery = r ? Delivery::answer_unknown : r.error().delivery;
+        cb(std::move(e));
         return;
       }
       self->on_http(op, std::move(r), cb);
     });
   }
 
+  // Every transport failure keeps the delivery net::HttpClient gave it (how far the request
+  // got); a 5xx keeps answer_unknown: no body of the node's gateway or the Indexer is documented
+  // as "not processed" (docs/errors/dydx.md).
   void on_http(const std::string& op, Result<net::HttpResponse> r, const JsonCallback& cb) {
     if (!r) {
-      const auto& e = r.error();
-      cb(err(e.code, op, e.message, e.venue_code, e.venue_text));
+      cb(venue_error(Venue::dydx, op, r.error()));
       return;
     }
     auto& resp = *r;
@@ -193,26 +251,28 @@ struct DydxClient::State : std::enable_shared_from_this<DydxClient::State> {
     std::error_code ec;
     auto parsed = json::parse(resp.body, ec);
     if (!resp.success()) {
-      auto e = resp.check().error();
-      std::string vcode = e.venue_code;
-      std::string vtext = e.venue_text;
+      Error e = resp.check().error();
       // Cosmos gateway errors: {"code": 3, "message": "...", "details": []}; Indexer errors:
       // {"errors": [{"msg": "..."}]}. Keep the venue's words verbatim.
       if (!ec) {
         if (auto* m = field(parsed, "message"); m != nullptr && m->is_string()) {
-          vtext = std::string(m->get_string());
-          if (auto c = text_of(field(parsed, "code")); !c.empty()) vcode = c;
+          e.venue_text = std::string(m->get_string());
+          if (auto c = text_of(field(parsed, "code")); !c.empty()) e.venue_code = c;
         } else if (auto* es = field(parsed, "errors");
                    es != nullptr && es->is_array() && !es->as_array().empty()) {
-          vtext = text_of(field(es->as_array()[0], "msg"));
+          e.venue_text = text_of(field(es->as_array()[0], "msg"));
         }
       }
       if (resp.status == 404) e.code = ErrorCode::not_found;
-      cb(err(e.code, op, e.message + (vtext.empty() ? "" : ": " + vtext), vcode, vtext));
+      if (!ec && !e.venue_text.empty()) e.message += ": " + e.venue_text;
+      cb(venue_error(Venue::dydx, op, e));
       return;
     }
     if (ec) {
-      cb(err(ErrorCode::protocol, op, "malformed JSON answer (" + ec.message() + ")"));
+      // A complete answer we cannot read: for a broadcast, what became of the tx is unknown.
+      Error e = err(ErrorCode::protocol, op, "malformed JSON answer (" + ec.message() + ")");
+      e.delivery = Delivery::answer_cut;
+      cb(std::move(e));
       return;
     }
     cb(std::move(parsed));
@@ -355,11 +415,15 @@ struct DydxClient::State : std::enable_shared_from_this<DydxClient::State> {
     });
   }
 
+  // One broadcast. The only resend is the sequence-mismatch retry, and only after a complete
+  // answer whose tx_response says "sdk" 32: CheckTx refused the tx, it is not in the mempool.
+  // Every other outcome — a transport failure after the first byte, a 5xx, an answer we cannot
+  // read, an undocumented code — is reported as it is and never re-signed or sent again.
   void sign_and_broadcast_now(std::string op, bool stateful, Signer sign, bool retried,
                               std::function<void(Result<std::string>)> cb) {
     account(retried, op,
             [self = shared_from_this(), op, stateful, sign, retried, cb](Result<Account> acc) {
-              if (!acc) return cb(acc.error());
+              if (!acc) return cb(not_sent(acc.error()));
               // A stateful tx reserves its sequence at signing time, so concurrent stateful
               // orders get consecutive sequences instead of colliding (one key, one order).
               Account use = *acc;
@@ -374,7 +438,7 @@ struct DydxClient::State : std::enable_shared_from_this<DydxClient::State> {
               auto tx = sign(use);
               if (!tx) {
                 self->release_sequence(stateful, used_sequence);
-                return cb(tx.error());
+                return cb(not_sent(venue_error(Venue::dydx, op, tx.error())));
               }
               json::object body;
               body["tx_bytes"] = base64(tx->tx_raw);
@@ -384,30 +448,46 @@ struct DydxClient::State : std::enable_shared_from_this<DydxClient::State> {
                   stateful ? "stateful" : "short_term", op,
                   [self, op, stateful, sign, retried, cb, used_sequence,
                    hash = tx->tx_hash()](Result<Json> r) {
+                    // Unknown outcome (or refused before sending): the sequence stays reserved
+                    // (a later mismatch re-reads it) and nothing is sent again.
                     if (!r) return cb(r.error());
                     const Json* txr = field(*r, "tx_response");
-                    if (txr == nullptr)
-                      return cb(err(ErrorCode::protocol, op, "broadcast answer lacks tx_response"));
-                    const auto code = int_of<std::uint32_t>(field(*txr, "code")).value_or(0);
+                    if (txr == nullptr) {
+                      Error e = err(ErrorCode::protocol, op, "broadcast answer lacks tx_response");
+                      e.delivery = Delivery::answer_unknown;
+                      return cb(std::move(e));
+                    }
+                    auto code = int_of<std::uint32_t>(field(*txr, "code"));
+                    if (!code && field(*txr, "code") == nullptr) code = 0;  // omitted: zero
                     const std::string space = text_of(field(*txr, "codespace"));
                     const std::string log = text_of(field(*txr, "raw_log"));
+                    const std::string vcode =
+                        space + ":" + (code ? std::to_string(*code) : text_of(field(*txr, "code")));
                     std::string txhash = text_of(field(*txr, "txhash"));
                     if (txhash.empty()) txhash = hash;
-                    if (code == 0 || (!stateful && space == "sdk" && code == 19))
+                    // "sdk" 19: the identical tx (same bytes, same hash) is already in the
+                    // mempool: it is this order, in flight.
+                    if (code && (*code == 0 || (space == "sdk" && *code == 19)))
                       return cb(txhash);  // a stateful tx's sequence was reserved at signing
+                    const RefusedCode* refused = code ? refused_in_check_tx(space, *code) : nullptr;
+                    if (refused == nullptr) {
+                      Error e = err(ErrorCode::rejected, op,
+                                    "tx answered " + vcode +
+                                        ", a code not documented as refused before execution: "
+                                        "outcome unknown: " +
+                                        log,
+                                    vcode, log);
+                      e.delivery = Delivery::answer_unknown;
+                      return cb(std::move(e));
+                    }
                     // Refused in CheckTx: the sequence was not consumed.
                     self->release_sequence(stateful, used_sequence);
-                    if (space == "sdk" && code == 32 && !retried) {
-                      // Another sender (or a lost ack) moved the sequence: re-read, re-sign once.
+                    if (space == "sdk" && *code == 32 && !retried) {
+                      // Another sender moved the sequence: re-read, re-sign once. The first tx
+                      // is certainly not in the mempool, so this is not a second copy of it.
                       return self->sign_and_broadcast_now(op, stateful, sign, true, cb);
                     }
-                    ErrorCode ec = ErrorCode::rejected;
-                    if (space == "sdk" && code == 32) ec = ErrorCode::invalid_state;
-                    if (space == "sdk" && (code == 4 || code == 8)) ec = ErrorCode::auth_failed;
-                    if (log.find("insufficient") != std::string::npos &&
-                        log.find("collateral") != std::string::npos)
-                      ec = ErrorCode::insufficient_balance;
-                    cb(err(ec, op, "tx refused: " + log, space + ":" + std::to_string(code), log));
+                    cb(err(refused->as, op, "tx refused: " + log, vcode, log));
                   });
             });
   }
@@ -454,8 +534,10 @@ struct DydxClient::State : std::enable_shared_from_this<DydxClient::State> {
       if (!r->is_array()) return cb(err(ErrorCode::protocol, op, "orders answer is not a list"));
       std::vector<std::pair<VenueOrder, Json>> out;
       for (const auto& o : r->as_array()) {
+        // An order of a market the client has not loaded comes back with an invalid instrument
+        // and its ticker; one we cannot read fails the call rather than vanish from it.
         auto v = self->venue_order_of(o);
-        if (!v) continue;  // a market nzeza does not know: not ours to report
+        if (!v) return cb(err(ErrorCode::protocol, op, v.error().message));
         out.emplace_back(std::move(*v), o);
       }
       cb(std::move(out));
@@ -547,9 +629,9 @@ void DydxClient::place(const domain::OrderSpec& order, Callback<PlaceAck> done) 
   if (!mk) return (void)c.complete(mk.error());
   const PerpetualMarket market = mk->second;
   auto quantums = size_to_quantums(market, order.quantity);
-  if (!quantums) return (void)c.complete(quantums.error());
+  if (!quantums) return (void)c.complete(venue_error(Venue::dydx, op, quantums.error()));
   auto subticks = price_to_subticks(market, *order.price);
-  if (!subticks) return (void)c.complete(subticks.error());
+  if (!subticks) return (void)c.complete(venue_error(Venue::dydx, op, subticks.error()));
 
   PlaceOrderSpec spec;
   spec.id = {s.wallet.address(), s.config.subaccount_number, client_id, kOrderFlagsShortTerm,
@@ -584,10 +666,10 @@ void DydxClient::place(const domain::OrderSpec& order, Callback<PlaceAck> done) 
   };
   if (short_term) {
     s.height(op, [self = state_, spec, op, finish](Result<std::uint32_t> h) mutable {
-      if (!h) return finish(h.error(), {});
+      if (!h) return finish(not_sent(h.error()), {});
       spec.good_til.block = *h + self->config.short_term_blocks;
       if (auto st = check_good_til_block(spec.good_til.block, *h); !st.ok())
-        return finish(st.error(), {});
+        return finish(venue_error(Venue::dydx, op, st.error()), {});
       LiveOrder live{kOrderFlagsShortTerm, spec.id.clob_pair_id, {}, spec.good_til.block};
       self->sign_and_broadcast(
           op, false,
@@ -606,8 +688,9 @@ void DydxClient::place(const domain::OrderSpec& order, Callback<PlaceAck> done) 
       std::chrono::duration_cast<std::chrono::seconds>(s.config.long_term_lifetime).count();
   spec.good_til.block_time = static_cast<std::uint32_t>(now_s + lifetime_s);
   if (auto st = check_good_til_block_time(spec.good_til.block_time, now_s); !st.ok())
-    return (void)c.complete(st.error());
-  if (auto st = validate_place_order(spec); !st.ok()) return (void)c.complete(st.error());
+    return (void)c.complete(venue_error(Venue::dydx, op, st.error()));
+  if (auto st = validate_place_order(spec); !st.ok())
+    return (void)c.complete(venue_error(Venue::dydx, op, st.error()));
   LiveOrder live{kOrderFlagsLongTerm, spec.id.clob_pair_id, {}, 0};
   s.sign_and_broadcast(
       op, true,
@@ -666,7 +749,7 @@ void DydxClient::cancel(const OrderRef& order, Callback<CancelAck> done) {
       return send(spec);
     }
     self->height(op, [self, spec, send, c](Result<std::uint32_t> h) mutable {
-      if (!h) return (void)c.complete(h.error());
+      if (!h) return (void)c.complete(not_sent(h.error()));
       spec.good_til.block = *h + self->config.short_term_blocks;
       send(spec);
     });
@@ -681,7 +764,7 @@ void DydxClient::cancel(const OrderRef& order, Callback<CancelAck> done) {
   state_->list_orders(
       "&limit=100", op,
       [c, op, client_id, with_live](Result<std::vector<std::pair<VenueOrder, Json>>> r) {
-        if (!r) return (void)c.complete(r.error());
+        if (!r) return (void)c.complete(not_sent(r.error()));
         for (const auto& [v, o] : *r) {
           if (v.client_order_id != std::to_string(client_id)) continue;
           if (v.report.status == domain::VenueOrderStatus::filled ||
@@ -760,6 +843,8 @@ void DydxClient::order_status(const OrderRef& order, Callback<VenueOrder> done) 
           VenueOrder v;
           v.client_order_id = order.client_order_id;
           v.instrument = live->instrument;
+          if (const Instrument* ins = self->registry.get(live->instrument))
+            v.venue_symbol = ins->venue_symbol;
           v.report.status = domain::VenueOrderStatus::expired;
           v.report.reason = "not found and height " + std::to_string(*h) +
                             " is past good_til_block " + std::to_string(live->good_til_block);
@@ -804,10 +889,7 @@ void DydxClient::fills_since(Timestamp since, std::optional<InstrumentId> instru
           std::vector<domain::Fill> out;
           for (const auto& f : fills->as_array()) {
             auto fill = parse_indexer_fill(f, self->registry);
-            if (!fill) {
-              if (fill.error().code == ErrorCode::not_found) continue;  // not our market
-              return (void)c.complete(err(ErrorCode::protocol, op, fill.error().message));
-            }
+            if (!fill) return (void)c.complete(err(ErrorCode::protocol, op, fill.error().message));
             if (instrument && *instrument != fill->instrument) continue;
             if (auto it = client_of.find(text_of(field(f, "orderId"))); it != client_of.end())
               fill->client_order_id = it->second;
@@ -856,12 +938,13 @@ void DydxClient::positions(Callback<std::vector<VenuePosition>> done) {
         std::vector<VenuePosition> out;
         if (open != nullptr && open->is_object()) {
           for (const auto& [ticker, p] : open->as_object()) {
+            // A market the client has not loaded: invalid instrument, the ticker kept.
             const Instrument* ins = self->registry.find(Venue::dydx, ticker);
-            if (ins == nullptr) continue;
             auto size = decimal_of(field(p, "size"), "size");
             if (!size) return (void)c.complete(err(ErrorCode::protocol, op, "bad position size"));
             VenuePosition v;
-            v.instrument = ins->id;
+            if (ins != nullptr) v.instrument = ins->id;
+            v.venue_symbol = ticker;
             v.quantity = *size;
             if (text_of(field(p, "side")) == "SHORT" && v.quantity.signum() > 0)
               v.quantity = -v.quantity;

@@ -31,6 +31,12 @@ Result<Decimal> decimal(const json::value& o, std::string_view key) {
 
 }  // namespace
 
+std::string venue_symbol_of(std::string_view ticker, std::string_view clob_pair_id) {
+  if (!ticker.empty()) return std::string(ticker);
+  if (!clob_pair_id.empty()) return "clobPairId:" + std::string(clob_pair_id);
+  return {};
+}
+
 const Instrument* find_market(const InstrumentRegistry& registry, std::string_view ticker,
                               std::string_view clob_pair_id) {
   if (!ticker.empty())
@@ -43,13 +49,19 @@ const Instrument* find_market(const InstrumentRegistry& registry, std::string_vi
 
 Result<VenueOrder> parse_indexer_order(const json::value& o, const InstrumentRegistry& registry,
                                        Timestamp fallback_time) {
-  const Instrument* ins = find_market(registry, text_of(o, "ticker"), text_of(o, "clobPairId"));
-  if (ins == nullptr)
-    return fail(ErrorCode::not_found, "dydx order: unknown market " + text_of(o, "ticker") +
-                                          " / clob pair " + text_of(o, "clobPairId"));
+  const std::string ticker = text_of(o, "ticker");
+  const std::string pair = text_of(o, "clobPairId");
+  const Instrument* ins = find_market(registry, ticker, pair);
   VenueOrder v;
   v.client_order_id = text_of(o, "clientId");
-  v.instrument = ins->id;
+  if (ins != nullptr) {
+    v.instrument = ins->id;
+    v.venue_symbol = ins->venue_symbol;
+  } else {
+    v.venue_symbol = venue_symbol_of(ticker, pair);
+  }
+  if (v.venue_symbol.empty())
+    return fail(ErrorCode::parse_error, "dydx order " + text_of(o, "id") + ": no market");
   v.side = text_of(o, "side") == "SELL" ? Side::sell : Side::buy;
   v.type = text_of(o, "type") == "MARKET" ? domain::OrderType::market : domain::OrderType::limit;
   const std::string tif = text_of(o, "timeInForce");
@@ -85,18 +97,22 @@ Result<VenueOrder> parse_indexer_order(const json::value& o, const InstrumentReg
 }
 
 Result<domain::Fill> parse_indexer_fill(const json::value& f, const InstrumentRegistry& registry) {
-  const Instrument* ins = find_market(registry, text_of(f, "market"), {});
-  if (ins == nullptr)
-    return fail(ErrorCode::not_found, "dydx fill: unknown market " + text_of(f, "market"));
+  const std::string market = text_of(f, "market");
+  const Instrument* ins = find_market(registry, market, {});
   domain::Fill fill;
   fill.venue = Venue::dydx;
-  fill.instrument = ins->id;
+  if (ins != nullptr) {
+    fill.instrument = ins->id;
+    fill.venue_symbol = ins->venue_symbol;
+  } else {
+    fill.venue_symbol = market;
+  }
   fill.trade_id = text_of(f, "id");
   fill.side = text_of(f, "side") == "SELL" ? Side::sell : Side::buy;
   auto px = decimal(f, "price");
   auto sz = decimal(f, "size");
   auto t = Timestamp::parse_iso8601(text_of(f, "createdAt"));
-  if (!px || !sz || !t || fill.trade_id.empty())
+  if (!px || !sz || !t || fill.trade_id.empty() || fill.venue_symbol.empty())
     return fail(ErrorCode::parse_error, "dydx fill " + fill.trade_id + ": malformed");
   fill.price = *px;
   fill.quantity = *sz;

@@ -5,6 +5,8 @@
 // carry it, by "clobPairId".
 
 #include <boost/json/value.hpp>
+#include <string>
+#include <string_view>
 
 #include "core/instrument.hpp"
 #include "core/result.hpp"
@@ -18,7 +20,14 @@ namespace nzeza::venues::dydx {
 [[nodiscard]] const Instrument* find_market(const InstrumentRegistry& registry,
                                             std::string_view ticker, std::string_view clob_pair_id);
 
-// not_found for a market nzeza does not know; parse_error for a malformed object.
+// The venue's name of a market: the ticker when the object carries one, else
+// "clobPairId:<id>" (the v4_subaccounts channel names the market only by its clob pair id);
+// empty when it carries neither.
+[[nodiscard]] std::string venue_symbol_of(std::string_view ticker, std::string_view clob_pair_id);
+
+// An order or fill of a market the registry does not hold is read all the same, with an invalid
+// `instrument` and venue_symbol_of(...) (never dropped: reconciliation must see it);
+// venue_symbol is always set. parse_error for a malformed object (no market, bad decimals...).
 [[nodiscard]] Result<VenueOrder> parse_indexer_order(const boost::json::value& order,
                                                      const InstrumentRegistry& registry,
                                                      Timestamp fallback_time);

@@ -123,7 +123,7 @@ void SubaccountStream::handle_message(std::string_view text) {
       for (const auto& ord : orders->as_array()) {
         auto v = parse_indexer_order(ord, registry_, clock_.now());
         if (!v) {
-          if (v.error().code != ErrorCode::not_found) ++dropped_;
+          ++dropped_;
           continue;
         }
         if (h.on_order) h.on_order(*v);
@@ -135,7 +135,7 @@ void SubaccountStream::handle_message(std::string_view text) {
       for (const auto& f : fills->as_array()) {
         auto fill = parse_indexer_fill(f, registry_);
         if (!fill) {
-          if (fill.error().code != ErrorCode::not_found) ++dropped_;
+          ++dropped_;
           continue;
         }
         // The fill names the Indexer's order id; the order object in the same message (when

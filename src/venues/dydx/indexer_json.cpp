@@ -125,4 +125,76 @@ Result<domain::Fill> parse_indexer_fill(const json::value& f, const InstrumentRe
   return fill;
 }
 
+SubaccountsMessage parse_subaccounts_message(std::string_view text,
+                                             const InstrumentRegistry& registry, Timestamp now) {
+  SubaccountsMessage out;
+  std::error_code ec;
+  auto msg = json::parse(text, ec);
+  if (ec || !msg.is_object()) {
+    ++out.dropped;
+    return out;
+  }
+  const auto& o = msg.as_object();
+  const auto* type = o.if_contains("type");
+  const auto* channel = o.if_contains("channel");
+  if (type == nullptr || !type->is_string() || channel == nullptr || !channel->is_string() ||
+      channel->get_string() != "v4_subaccounts")
+    return out;  // connected, errors of other channels...
+  const std::string_view t = type->get_string();
+  const auto* contents = o.if_contains("contents");
+  if (contents == nullptr) return out;
+  std::vector<const json::value*> parts;
+  if (t == "channel_batch_data" && contents->is_array()) {
+    for (const auto& c : contents->as_array()) parts.push_back(&c);
+  } else if (t == "channel_data" || t == "subscribed") {
+    parts.push_back(contents);
+  } else {
+    return out;
+  }
+  for (const json::value* part : parts) {
+    if (!part->is_object()) {
+      ++out.dropped;
+      continue;
+    }
+    // The snapshot nests the orders under "subaccount" in some Indexer versions.
+    const json::value* holder = part;
+    if (const auto* sub = part->as_object().if_contains("subaccount"); sub && sub->is_object())
+      holder = sub;
+    const auto* orders = holder->as_object().if_contains("orders");
+    if (orders != nullptr && orders->is_array()) {
+      for (const auto& ord : orders->as_array()) {
+        auto v = parse_indexer_order(ord, registry, now);
+        if (!v) {
+          ++out.dropped;
+          continue;
+        }
+        out.events.emplace_back(std::move(*v));
+      }
+    }
+    if (t == "subscribed") continue;
+    const auto* fills = part->as_object().if_contains("fills");
+    if (fills == nullptr || !fills->is_array()) continue;
+    for (const auto& f : fills->as_array()) {
+      auto fill = parse_indexer_fill(f, registry);
+      if (!fill) {
+        ++out.dropped;
+        continue;
+      }
+      // The fill names the Indexer's order id; the order object in the same message (when
+      // present) gives our client id.
+      if (orders != nullptr && orders->is_array()) {
+        const auto* oid = f.as_object().if_contains("orderId");
+        for (const auto& ord : orders->as_array()) {
+          const auto* id = ord.is_object() ? ord.as_object().if_contains("id") : nullptr;
+          const auto* cid = ord.is_object() ? ord.as_object().if_contains("clientId") : nullptr;
+          if (oid && id && cid && cid->is_string() && *id == *oid)
+            fill->client_order_id = std::string(cid->get_string());
+        }
+      }
+      out.events.emplace_back(std::move(*fill));
+    }
+  }
+  return out;
+}
+
 }  // namespace nzeza::venues::dydx

@@ -7,6 +7,8 @@
 #include <boost/json/value.hpp>
 #include <string>
 #include <string_view>
+#include <variant>
+#include <vector>
 
 #include "core/instrument.hpp"
 #include "core/result.hpp"
@@ -33,5 +35,19 @@ namespace nzeza::venues::dydx {
                                                      Timestamp fallback_time);
 [[nodiscard]] Result<domain::Fill> parse_indexer_fill(const boost::json::value& fill,
                                                       const InstrumentRegistry& registry);
+
+// One text message of the Indexer's v4_subaccounts channel (`subscribed`, `channel_data`,
+// `channel_batch_data`): per part, its orders (the snapshot's too), then its fills, each fill
+// carrying our client id when the same message holds its order. Messages of other types or
+// channels yield nothing; an unparsable message, or an order or fill that cannot be read, is
+// counted in `dropped` (never silently lost). The snapshot's fills are not delivered (it carries
+// none).
+struct SubaccountsMessage {
+  std::vector<std::variant<VenueOrder, domain::Fill>> events;  // in delivery order
+  std::size_t dropped = 0;
+};
+[[nodiscard]] SubaccountsMessage parse_subaccounts_message(std::string_view text,
+                                                           const InstrumentRegistry& registry,
+                                                           Timestamp now);
 
 }  // namespace nzeza::venues::dydx

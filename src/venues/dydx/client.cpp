@@ -12,7 +12,9 @@
 
 #include "venues/dydx/indexer_json.hpp"
 #include "venues/dydx/quantums.hpp"
+#include "venues/dydx/rest_codec.hpp"
 #include "venues/dydx/subaccount_stream.hpp"
+#include "venues/venue_error.hpp"
 
 namespace nzeza::venues::dydx {
 namespace json = boost::json;
@@ -27,34 +29,9 @@ Error err(ErrorCode code, std::string_view op, std::string_view msg, std::string
                std::move(vtext));
 }
 
-const Json* field(const Json& v, std::string_view key) {
-  if (!v.is_object()) return nullptr;
-  return v.as_object().if_contains(key);
-}
-
-std::string text_of(const Json* v) {
-  if (v == nullptr) return {};
-  if (v->is_string()) return std::string(v->get_string());
-  if (v->is_int64()) return std::to_string(v->get_int64());
-  if (v->is_uint64()) return std::to_string(v->get_uint64());
-  return {};
-}
-
-Result<Decimal> decimal_of(const Json* v, std::string_view what) {
-  const std::string t = text_of(v);
-  if (t.empty()) return fail(ErrorCode::parse_error, "missing decimal field " + std::string(what));
-  auto d = Decimal::parse(t);
-  if (!d) return d.error().with_context(what);
-  return d;
-}
-
-template <typename T>
-std::optional<T> int_of(const Json* v) {
-  const std::string t = text_of(v);
-  T out{};
-  auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), out);
-  if (t.empty() || ec != std::errc{} || p != t.data() + t.size()) return std::nullopt;
-  return out;
+// A reader's refusal (rest_codec.hpp), named after the call it answered.
+Error codec_error(std::string_view op, const Error& e) {
+  return err(e.code, op, e.message);
 }
 
 std::string base64(std::string_view bytes) {
@@ -64,6 +41,14 @@ std::string base64(std::string_view bytes) {
                                 static_cast<int>(bytes.size()));
   out.resize(static_cast<std::size_t>(n));
   return out;
+}
+
+// A failure of a step before the order's (or cancel's) tx was written: reading the height, the
+// account or the chain id, looking the order up, our limiter, a shutdown. Whatever that step's
+// own request did, the tx never left: the operation is refused before sending.
+Error not_sent(Error e) {
+  e.delivery = Delivery::not_sent;
+  return e;
 }
 
 // Stateful order or cancel: checked by sequence.
@@ -122,12 +107,12 @@ struct DydxClient::State : std::enable_shared_from_this<DydxClient::State> {
   void request(std::string method, std::string url, std::string body, std::string endpoint_class,
                std::string op, JsonCallback cb) {
     if (stopping.load()) {
-      cb(err(ErrorCode::cancelled, op, "client shutting down"));
+      cb(not_sent(err(ErrorCode::cancelled, op, "client shutting down")));
       return;
     }
     auto wait = limiter->reserve(endpoint_class);
     if (!wait) {
-      cb(err(wait.error().code, op, wait.error().message));
+      cb(not_sent(venue_error(Venue::dydx, op, wait.error())));
       return;
     }
     auto go = [self = shared_from_this(), method = std::move(method), url = std::move(url),
@@ -144,7 +129,7 @@ struct DydxClient::State : std::enable_shared_from_this<DydxClient::State> {
     *id = clock.schedule_after(*wait, [weak, id, go = std::move(go), op, cb]() mutable {
       auto self = weak.lock();
       if (!self) {
-        cb(err(ErrorCode::cancelled, op, "client destroyed during a rate-limit wait"));
+        cb(not_sent(err(ErrorCode::cancelled, op, "client destroyed during a rate-limit wait")));
         return;
       }
       {
@@ -159,7 +144,7 @@ struct DydxClient::State : std::enable_shared_from_this<DydxClient::State> {
   void send(std::string method, std::string url, std::string body, std::string op,
             JsonCallback cb) {
     if (stopping.load()) {
-      cb(err(ErrorCode::cancelled, op, "client shutting down"));
+      cb(not_sent(err(ErrorCode::cancelled, op, "client shutting down")));
       return;
     }
     net::HttpRequest req;
@@ -174,17 +159,22 @@ struct DydxClient::State : std::enable_shared_from_this<DydxClient::State> {
                                          cb = std::move(cb)](Result<net::HttpResponse> r) {
       auto self = weak.lock();
       if (!self) {
-        cb(err(ErrorCode::cancelled, op, "client destroyed"));
+        // The request went out; its answer (if any) is no longer read.
+        Error e = err(ErrorCode::cancelled, op, "client destroyed before the answer was read");
+        e.delivery = r ? Delivery::answer_unknown : r.error().delivery;
+        cb(std::move(e));
         return;
       }
       self->on_http(op, std::move(r), cb);
     });
   }
 
+  // Every transport failure keeps the delivery net::HttpClient gave it (how far the request
+  // got); a 5xx keeps answer_unknown: no body of the node's gateway or the Indexer is documented
+  // as "not processed" (docs/errors/dydx.md).
   void on_http(const std::string& op, Result<net::HttpResponse> r, const JsonCallback& cb) {
     if (!r) {
-      const auto& e = r.error();
-      cb(err(e.code, op, e.message, e.venue_code, e.venue_text));
+      cb(venue_error(Venue::dydx, op, r.error()));
       return;
     }
     auto& resp = *r;
@@ -193,26 +183,24 @@ struct DydxClient::State : std::enable_shared_from_this<DydxClient::State> {
     std::error_code ec;
     auto parsed = json::parse(resp.body, ec);
     if (!resp.success()) {
-      auto e = resp.check().error();
-      std::string vcode = e.venue_code;
-      std::string vtext = e.venue_text;
+      Error e = resp.check().error();
       // Cosmos gateway errors: {"code": 3, "message": "...", "details": []}; Indexer errors:
       // {"errors": [{"msg": "..."}]}. Keep the venue's words verbatim.
       if (!ec) {
-        if (auto* m = field(parsed, "message"); m != nullptr && m->is_string()) {
-          vtext = std::string(m->get_string());
-          if (auto c = text_of(field(parsed, "code")); !c.empty()) vcode = c;
-        } else if (auto* es = field(parsed, "errors");
-                   es != nullptr && es->is_array() && !es->as_array().empty()) {
-          vtext = text_of(field(es->as_array()[0], "msg"));
-        }
+        const ErrorBody body = error_body_of(parsed);
+        if (!body.text.empty()) e.venue_text = body.text;
+        if (!body.code.empty()) e.venue_code = body.code;
       }
       if (resp.status == 404) e.code = ErrorCode::not_found;
-      cb(err(e.code, op, e.message + (vtext.empty() ? "" : ": " + vtext), vcode, vtext));
+      if (!ec && !e.venue_text.empty()) e.message += ": " + e.venue_text;
+      cb(venue_error(Venue::dydx, op, e));
       return;
     }
     if (ec) {
-      cb(err(ErrorCode::protocol, op, "malformed JSON answer (" + ec.message() + ")"));
+      // A complete answer we cannot read: for a broadcast, what became of the tx is unknown.
+      Error e = err(ErrorCode::protocol, op, "malformed JSON answer (" + ec.message() + ")");
+      e.delivery = Delivery::answer_cut;
+      cb(std::move(e));
       return;
     }
     cb(std::move(parsed));
@@ -235,8 +223,8 @@ struct DydxClient::State : std::enable_shared_from_this<DydxClient::State> {
   void height(std::string op, std::function<void(Result<std::uint32_t>)> cb) {
     indexer_get("/v4/height", op, [op, cb](Result<Json> r) {
       if (!r) return cb(r.error());
-      auto h = int_of<std::uint32_t>(field(*r, "height"));
-      if (!h) return cb(err(ErrorCode::protocol, op, "no height in /v4/height answer"));
+      auto h = parse_height(*r);
+      if (!h) return cb(codec_error(op, h.error()));
       cb(*h);
     });
   }
@@ -261,23 +249,14 @@ struct DydxClient::State : std::enable_shared_from_this<DydxClient::State> {
       self->node_get("/cosmos/auth/v1beta1/accounts/" + self->wallet.address(), op,
                      [self, op, cb, chain = *chain](Result<Json> r) {
                        if (!r) return cb(r.error());
-                       const Json* acc = field(*r, "account");
-                       // A vesting or module account nests the base account; dYdX users have
-                       // BaseAccount.
-                       if (const Json* base = field(acc ? *acc : Json{}, "base_account"))
-                         acc = base;
-                       auto num =
-                           int_of<std::uint64_t>(acc ? field(*acc, "account_number") : nullptr);
-                       auto seq = int_of<std::uint64_t>(acc ? field(*acc, "sequence") : nullptr);
-                       if (!num || !seq)
-                         return cb(err(ErrorCode::protocol, op,
-                                       "account answer lacks account_number/sequence"));
+                       auto a = parse_account(*r);
+                       if (!a) return cb(codec_error(op, a.error()));
                        {
                          std::lock_guard lock(self->mu);
-                         self->account_number = *num;
-                         self->sequence = *seq;
+                         self->account_number = a->number;
+                         self->sequence = a->sequence;
                        }
-                       cb(Account{chain, *num, *seq});
+                       cb(Account{chain, a->number, a->sequence});
                      });
     };
     std::string known;
@@ -289,16 +268,13 @@ struct DydxClient::State : std::enable_shared_from_this<DydxClient::State> {
     node_get("/cosmos/base/tendermint/v1beta1/node_info", op,
              [self = shared_from_this(), op, with_chain](Result<Json> r) {
                if (!r) return with_chain(r.error());
-               std::string net = text_of(
-                   field(field(*r, "default_node_info") ? *field(*r, "default_node_info") : Json{},
-                         "network"));
-               if (net.empty())
-                 return with_chain(err(ErrorCode::protocol, op, "node_info lacks the network"));
+               auto net = parse_node_network(*r);
+               if (!net) return with_chain(codec_error(op, net.error()));
                {
                  std::lock_guard lock(self->mu);
-                 self->chain_id = net;
+                 self->chain_id = *net;
                }
-               with_chain(net);
+               with_chain(*net);
              });
   }
 
@@ -355,61 +331,75 @@ struct DydxClient::State : std::enable_shared_from_this<DydxClient::State> {
     });
   }
 
+  // One broadcast. The only resend is the sequence-mismatch retry, and only after a complete
+  // answer whose tx_response says "sdk" 32: CheckTx refused the tx, it is not in the mempool.
+  // Every other outcome — a transport failure after the first byte, a 5xx, an answer we cannot
+  // read, an undocumented code — is reported as it is and never re-signed or sent again.
   void sign_and_broadcast_now(std::string op, bool stateful, Signer sign, bool retried,
                               std::function<void(Result<std::string>)> cb) {
-    account(retried, op,
-            [self = shared_from_this(), op, stateful, sign, retried, cb](Result<Account> acc) {
-              if (!acc) return cb(acc.error());
-              // A stateful tx reserves its sequence at signing time, so concurrent stateful
-              // orders get consecutive sequences instead of colliding (one key, one order).
-              Account use = *acc;
-              if (stateful) {
-                std::lock_guard lock(self->mu);
-                if (self->sequence) {
-                  use.sequence = *self->sequence;
-                  self->sequence = use.sequence + 1;
+    account(
+        retried, op,
+        [self = shared_from_this(), op, stateful, sign, retried, cb](Result<Account> acc) {
+          if (!acc) return cb(not_sent(acc.error()));
+          // A stateful tx reserves its sequence at signing time, so concurrent stateful
+          // orders get consecutive sequences instead of colliding (one key, one order).
+          Account use = *acc;
+          if (stateful) {
+            std::lock_guard lock(self->mu);
+            if (self->sequence) {
+              use.sequence = *self->sequence;
+              self->sequence = use.sequence + 1;
+            }
+          }
+          const std::uint64_t used_sequence = use.sequence;
+          auto tx = sign(use);
+          if (!tx) {
+            self->release_sequence(stateful, used_sequence);
+            return cb(not_sent(venue_error(Venue::dydx, op, tx.error())));
+          }
+          json::object body;
+          body["tx_bytes"] = base64(tx->tx_raw);
+          body["mode"] = "BROADCAST_MODE_SYNC";
+          self->request(
+              "POST", self->config.node_url + "/cosmos/tx/v1beta1/txs", json::serialize(body),
+              stateful ? "stateful" : "short_term", op,
+              [self, op, stateful, sign, retried, cb, used_sequence,
+               hash = tx->tx_hash()](Result<Json> r) {
+                // Unknown outcome (or refused before sending): the sequence stays reserved
+                // (a later mismatch re-reads it) and nothing is sent again.
+                if (!r) return cb(r.error());
+                auto a = parse_broadcast_answer(*r);
+                if (!a) {
+                  Error e = codec_error(op, a.error());
+                  e.delivery = Delivery::answer_unknown;
+                  return cb(std::move(e));
                 }
-              }
-              const std::uint64_t used_sequence = use.sequence;
-              auto tx = sign(use);
-              if (!tx) {
+                std::string txhash = a->txhash.empty() ? hash : a->txhash;
+                const TxClass verdict = classify_tx(*a);
+                // "sdk" 19: the identical tx (same bytes, same hash) is already in the
+                // mempool: it is this order, in flight. A stateful tx's sequence was
+                // reserved at signing.
+                if (verdict.verdict == TxVerdict::accepted) return cb(txhash);
+                if (verdict.verdict == TxVerdict::unknown) {
+                  Error e = err(ErrorCode::rejected, op,
+                                "tx answered " + a->venue_code +
+                                    ", a code not documented as refused before execution: "
+                                    "outcome unknown: " +
+                                    a->raw_log,
+                                a->venue_code, a->raw_log);
+                  e.delivery = Delivery::answer_unknown;
+                  return cb(std::move(e));
+                }
+                // Refused in CheckTx: the sequence was not consumed.
                 self->release_sequence(stateful, used_sequence);
-                return cb(tx.error());
-              }
-              json::object body;
-              body["tx_bytes"] = base64(tx->tx_raw);
-              body["mode"] = "BROADCAST_MODE_SYNC";
-              self->request(
-                  "POST", self->config.node_url + "/cosmos/tx/v1beta1/txs", json::serialize(body),
-                  stateful ? "stateful" : "short_term", op,
-                  [self, op, stateful, sign, retried, cb, used_sequence,
-                   hash = tx->tx_hash()](Result<Json> r) {
-                    if (!r) return cb(r.error());
-                    const Json* txr = field(*r, "tx_response");
-                    if (txr == nullptr)
-                      return cb(err(ErrorCode::protocol, op, "broadcast answer lacks tx_response"));
-                    const auto code = int_of<std::uint32_t>(field(*txr, "code")).value_or(0);
-                    const std::string space = text_of(field(*txr, "codespace"));
-                    const std::string log = text_of(field(*txr, "raw_log"));
-                    std::string txhash = text_of(field(*txr, "txhash"));
-                    if (txhash.empty()) txhash = hash;
-                    if (code == 0 || (!stateful && space == "sdk" && code == 19))
-                      return cb(txhash);  // a stateful tx's sequence was reserved at signing
-                    // Refused in CheckTx: the sequence was not consumed.
-                    self->release_sequence(stateful, used_sequence);
-                    if (space == "sdk" && code == 32 && !retried) {
-                      // Another sender (or a lost ack) moved the sequence: re-read, re-sign once.
-                      return self->sign_and_broadcast_now(op, stateful, sign, true, cb);
-                    }
-                    ErrorCode ec = ErrorCode::rejected;
-                    if (space == "sdk" && code == 32) ec = ErrorCode::invalid_state;
-                    if (space == "sdk" && (code == 4 || code == 8)) ec = ErrorCode::auth_failed;
-                    if (log.find("insufficient") != std::string::npos &&
-                        log.find("collateral") != std::string::npos)
-                      ec = ErrorCode::insufficient_balance;
-                    cb(err(ec, op, "tx refused: " + log, space + ":" + std::to_string(code), log));
-                  });
-            });
+                if (a->codespace == "sdk" && a->code == 32U && !retried) {
+                  // Another sender moved the sequence: re-read, re-sign once. The first tx
+                  // is certainly not in the mempool, so this is not a second copy of it.
+                  return self->sign_and_broadcast_now(op, stateful, sign, true, cb);
+                }
+                cb(err(verdict.code, op, "tx refused: " + a->raw_log, a->venue_code, a->raw_log));
+              });
+        });
   }
 
   // Gives back a reserved sequence that was not consumed, unless a later tx reserved the next
@@ -442,23 +432,16 @@ struct DydxClient::State : std::enable_shared_from_this<DydxClient::State> {
     return std::make_pair(ins, m);
   }
 
-  Result<VenueOrder> venue_order_of(const Json& o) const {
-    return parse_indexer_order(o, registry, clock.now());
-  }
-
-  // All orders the Indexer lists for the subaccount (optionally filtered by status).
+  // All orders the Indexer lists for the subaccount (optionally filtered by status). An order of
+  // a market the client has not loaded comes with an invalid instrument and its ticker; one the
+  // reader cannot read fails the call rather than vanish from it.
   void list_orders(std::string extra, std::string op,
-                   std::function<void(Result<std::vector<std::pair<VenueOrder, Json>>>)> cb) {
+                   std::function<void(Result<std::vector<IndexerOrder>>)> cb) {
     indexer_get(orders_query(extra), op, [self = shared_from_this(), op, cb](Result<Json> r) {
       if (!r) return cb(r.error());
-      if (!r->is_array()) return cb(err(ErrorCode::protocol, op, "orders answer is not a list"));
-      std::vector<std::pair<VenueOrder, Json>> out;
-      for (const auto& o : r->as_array()) {
-        auto v = self->venue_order_of(o);
-        if (!v) continue;  // a market nzeza does not know: not ours to report
-        out.emplace_back(std::move(*v), o);
-      }
-      cb(std::move(out));
+      auto orders = parse_orders(*r, self->registry, self->clock.now());
+      if (!orders) return cb(codec_error(op, orders.error()));
+      cb(std::move(*orders));
     });
   }
 };
@@ -547,9 +530,9 @@ void DydxClient::place(const domain::OrderSpec& order, Callback<PlaceAck> done) 
   if (!mk) return (void)c.complete(mk.error());
   const PerpetualMarket market = mk->second;
   auto quantums = size_to_quantums(market, order.quantity);
-  if (!quantums) return (void)c.complete(quantums.error());
+  if (!quantums) return (void)c.complete(venue_error(Venue::dydx, op, quantums.error()));
   auto subticks = price_to_subticks(market, *order.price);
-  if (!subticks) return (void)c.complete(subticks.error());
+  if (!subticks) return (void)c.complete(venue_error(Venue::dydx, op, subticks.error()));
 
   PlaceOrderSpec spec;
   spec.id = {s.wallet.address(), s.config.subaccount_number, client_id, kOrderFlagsShortTerm,
@@ -584,10 +567,10 @@ void DydxClient::place(const domain::OrderSpec& order, Callback<PlaceAck> done) 
   };
   if (short_term) {
     s.height(op, [self = state_, spec, op, finish](Result<std::uint32_t> h) mutable {
-      if (!h) return finish(h.error(), {});
+      if (!h) return finish(not_sent(h.error()), {});
       spec.good_til.block = *h + self->config.short_term_blocks;
       if (auto st = check_good_til_block(spec.good_til.block, *h); !st.ok())
-        return finish(st.error(), {});
+        return finish(venue_error(Venue::dydx, op, st.error()), {});
       LiveOrder live{kOrderFlagsShortTerm, spec.id.clob_pair_id, {}, spec.good_til.block};
       self->sign_and_broadcast(
           op, false,
@@ -606,8 +589,9 @@ void DydxClient::place(const domain::OrderSpec& order, Callback<PlaceAck> done) 
       std::chrono::duration_cast<std::chrono::seconds>(s.config.long_term_lifetime).count();
   spec.good_til.block_time = static_cast<std::uint32_t>(now_s + lifetime_s);
   if (auto st = check_good_til_block_time(spec.good_til.block_time, now_s); !st.ok())
-    return (void)c.complete(st.error());
-  if (auto st = validate_place_order(spec); !st.ok()) return (void)c.complete(st.error());
+    return (void)c.complete(venue_error(Venue::dydx, op, st.error()));
+  if (auto st = validate_place_order(spec); !st.ok())
+    return (void)c.complete(venue_error(Venue::dydx, op, st.error()));
   LiveOrder live{kOrderFlagsLongTerm, spec.id.clob_pair_id, {}, 0};
   s.sign_and_broadcast(
       op, true,
@@ -666,7 +650,7 @@ void DydxClient::cancel(const OrderRef& order, Callback<CancelAck> done) {
       return send(spec);
     }
     self->height(op, [self, spec, send, c](Result<std::uint32_t> h) mutable {
-      if (!h) return (void)c.complete(h.error());
+      if (!h) return (void)c.complete(not_sent(h.error()));
       spec.good_til.block = *h + self->config.short_term_blocks;
       send(spec);
     });
@@ -679,17 +663,17 @@ void DydxClient::cancel(const OrderRef& order, Callback<CancelAck> done) {
   if (known) return with_live(*known);
   // Not placed by this process: the Indexer knows its flags and pair.
   state_->list_orders(
-      "&limit=100", op,
-      [c, op, client_id, with_live](Result<std::vector<std::pair<VenueOrder, Json>>> r) {
-        if (!r) return (void)c.complete(r.error());
-        for (const auto& [v, o] : *r) {
+      "&limit=100", op, [c, op, client_id, with_live](Result<std::vector<IndexerOrder>> r) {
+        if (!r) return (void)c.complete(not_sent(r.error()));
+        for (const auto& o : *r) {
+          const VenueOrder& v = o.order;
           if (v.client_order_id != std::to_string(client_id)) continue;
           if (v.report.status == domain::VenueOrderStatus::filled ||
               v.report.status == domain::VenueOrderStatus::cancelled)
             continue;
           LiveOrder live;
-          live.flags = int_of<std::uint32_t>(field(o, "orderFlags")).value_or(0);
-          live.clob_pair_id = int_of<std::uint32_t>(field(o, "clobPairId")).value_or(0);
+          live.flags = o.order_flags;
+          live.clob_pair_id = o.clob_pair_id;
           live.instrument = v.instrument;
           return with_live(live);
         }
@@ -731,10 +715,10 @@ void DydxClient::order_status(const OrderRef& order, Callback<VenueOrder> done) 
   Completion<VenueOrder> c(std::move(done), "dydx order_status " + order.client_order_id);
   const std::string op = "order_status " + order.client_order_id;
   state_->list_orders(
-      "&limit=100", op,
-      [self = state_, c, op, order](Result<std::vector<std::pair<VenueOrder, Json>>> r) {
+      "&limit=100", op, [self = state_, c, op, order](Result<std::vector<IndexerOrder>> r) {
         if (!r) return (void)c.complete(r.error());
-        for (auto& [v, o] : *r) {
+        for (auto& o : *r) {
+          VenueOrder& v = o.order;
           if (v.client_order_id == order.client_order_id &&
               (!order.instrument.valid() || v.instrument == order.instrument))
             return (void)c.complete(std::move(v));
@@ -760,6 +744,8 @@ void DydxClient::order_status(const OrderRef& order, Callback<VenueOrder> done) 
           VenueOrder v;
           v.client_order_id = order.client_order_id;
           v.instrument = live->instrument;
+          if (const Instrument* ins = self->registry.get(live->instrument))
+            v.venue_symbol = ins->venue_symbol;
           v.report.status = domain::VenueOrderStatus::expired;
           v.report.reason = "not found and height " + std::to_string(*h) +
                             " is past good_til_block " + std::to_string(live->good_til_block);
@@ -773,12 +759,12 @@ void DydxClient::open_orders(std::optional<InstrumentId> instrument,
                              Callback<std::vector<VenueOrder>> done) {
   Completion<std::vector<VenueOrder>> c(std::move(done), "dydx open_orders");
   state_->list_orders("&status=OPEN", "open_orders",
-                      [c, instrument](Result<std::vector<std::pair<VenueOrder, Json>>> r) {
+                      [c, instrument](Result<std::vector<IndexerOrder>> r) {
                         if (!r) return (void)c.complete(r.error());
                         std::vector<VenueOrder> out;
-                        for (auto& [v, o] : *r)
-                          if (!instrument || v.instrument == *instrument)
-                            out.push_back(std::move(v));
+                        for (auto& o : *r)
+                          if (!instrument || o.order.instrument == *instrument)
+                            out.push_back(std::move(o.order));
                         c.complete(std::move(out));
                       });
 }
@@ -792,27 +778,22 @@ void DydxClient::fills_since(Timestamp since, std::optional<InstrumentId> instru
   s.list_orders("&limit=100", op, [self = state_, c, op, since, instrument](auto orders) {
     if (!orders) return (void)c.complete(orders.error());
     std::map<std::string, std::string> client_of;
-    for (const auto& [v, o] : *orders) client_of[v.report.venue_order_id] = v.client_order_id;
+    for (const auto& o : *orders)
+      client_of[o.order.report.venue_order_id] = o.order.client_order_id;
     self->indexer_get(
         "/v4/fills?address=" + self->wallet.address() +
             "&subaccountNumber=" + std::to_string(self->config.subaccount_number) + "&limit=100",
         op, [self, c, op, since, instrument, client_of](Result<Json> r) {
           if (!r) return (void)c.complete(r.error());
-          const Json* fills = field(*r, "fills");
-          if (fills == nullptr || !fills->is_array())
-            return (void)c.complete(err(ErrorCode::protocol, op, "fills answer lacks fills[]"));
+          auto fills = parse_fills(*r, self->registry);
+          if (!fills) return (void)c.complete(codec_error(op, fills.error()));
           std::vector<domain::Fill> out;
-          for (const auto& f : fills->as_array()) {
-            auto fill = parse_indexer_fill(f, self->registry);
-            if (!fill) {
-              if (fill.error().code == ErrorCode::not_found) continue;  // not our market
-              return (void)c.complete(err(ErrorCode::protocol, op, fill.error().message));
-            }
-            if (instrument && *instrument != fill->instrument) continue;
-            if (auto it = client_of.find(text_of(field(f, "orderId"))); it != client_of.end())
-              fill->client_order_id = it->second;
-            if (fill->time < since) continue;
-            out.push_back(std::move(*fill));
+          for (auto& f : *fills) {
+            if (instrument && *instrument != f.fill.instrument) continue;
+            if (auto it = client_of.find(f.order_id); it != client_of.end())
+              f.fill.client_order_id = it->second;
+            if (f.fill.time < since) continue;
+            out.push_back(std::move(f.fill));
           }
           std::stable_sort(out.begin(), out.end(),
                            [](const auto& a, const auto& b) { return a.time < b.time; });
@@ -824,56 +805,31 @@ void DydxClient::fills_since(Timestamp since, std::optional<InstrumentId> instru
 void DydxClient::balances(Callback<std::vector<domain::Balance>> done) {
   Completion<std::vector<domain::Balance>> c(std::move(done), "dydx balances");
   const std::string op = "balances";
-  state_->indexer_get(
-      "/v4/addresses/" + state_->wallet.address() + "/subaccountNumber/" +
-          std::to_string(state_->config.subaccount_number),
-      op, [c, op](Result<Json> r) {
-        if (!r) return (void)c.complete(r.error());
-        const Json* sub = field(*r, "subaccount");
-        if (sub == nullptr) return (void)c.complete(err(ErrorCode::protocol, op, "no subaccount"));
-        auto equity = decimal_of(field(*sub, "equity"), "equity");
-        auto free = decimal_of(field(*sub, "freeCollateral"), "freeCollateral");
-        if (!equity || !free)
-          return (void)c.complete(err(ErrorCode::protocol, op, "malformed equity/freeCollateral"));
-        Decimal locked = *equity - *free;
-        if (locked.is_negative()) locked = Decimal::zero();
-        auto b = domain::Balance::create("USDC", *free, locked);
-        if (!b) return (void)c.complete(b.error());
-        c.complete(std::vector<domain::Balance>{std::move(*b)});
-      });
+  state_->indexer_get("/v4/addresses/" + state_->wallet.address() + "/subaccountNumber/" +
+                          std::to_string(state_->config.subaccount_number),
+                      op, [self = state_, c, op](Result<Json> r) {
+                        if (!r) return (void)c.complete(r.error());
+                        auto sub = parse_subaccount(*r, self->registry);
+                        if (!sub) return (void)c.complete(codec_error(op, sub.error()));
+                        Decimal locked = sub->equity - sub->free_collateral;
+                        if (locked.is_negative()) locked = Decimal::zero();
+                        auto b = domain::Balance::create("USDC", sub->free_collateral, locked);
+                        if (!b) return (void)c.complete(b.error());
+                        c.complete(std::vector<domain::Balance>{std::move(*b)});
+                      });
 }
 
 void DydxClient::positions(Callback<std::vector<VenuePosition>> done) {
   Completion<std::vector<VenuePosition>> c(std::move(done), "dydx positions");
   const std::string op = "positions";
-  state_->indexer_get(
-      "/v4/addresses/" + state_->wallet.address() + "/subaccountNumber/" +
-          std::to_string(state_->config.subaccount_number),
-      op, [self = state_, c, op](Result<Json> r) {
-        if (!r) return (void)c.complete(r.error());
-        const Json* sub = field(*r, "subaccount");
-        const Json* open = sub ? field(*sub, "openPerpetualPositions") : nullptr;
-        std::vector<VenuePosition> out;
-        if (open != nullptr && open->is_object()) {
-          for (const auto& [ticker, p] : open->as_object()) {
-            const Instrument* ins = self->registry.find(Venue::dydx, ticker);
-            if (ins == nullptr) continue;
-            auto size = decimal_of(field(p, "size"), "size");
-            if (!size) return (void)c.complete(err(ErrorCode::protocol, op, "bad position size"));
-            VenuePosition v;
-            v.instrument = ins->id;
-            v.quantity = *size;
-            if (text_of(field(p, "side")) == "SHORT" && v.quantity.signum() > 0)
-              v.quantity = -v.quantity;
-            if (auto e = decimal_of(field(p, "entryPrice"), "entryPrice")) v.entry_price = *e;
-            if (auto u = decimal_of(field(p, "unrealizedPnl"), "unrealizedPnl"))
-              v.unrealized_pnl = *u;
-            v.quote = "USDC";
-            out.push_back(std::move(v));
-          }
-        }
-        c.complete(std::move(out));
-      });
+  state_->indexer_get("/v4/addresses/" + state_->wallet.address() + "/subaccountNumber/" +
+                          std::to_string(state_->config.subaccount_number),
+                      op, [self = state_, c, op](Result<Json> r) {
+                        if (!r) return (void)c.complete(r.error());
+                        auto sub = parse_subaccount(*r, self->registry);
+                        if (!sub) return (void)c.complete(codec_error(op, sub.error()));
+                        c.complete(std::move(sub->positions));
+                      });
 }
 
 void DydxClient::load_instruments(Callback<std::vector<Instrument>> done) {
@@ -881,46 +837,9 @@ void DydxClient::load_instruments(Callback<std::vector<Instrument>> done) {
   const std::string op = "load_instruments";
   state_->indexer_get("/v4/perpetualMarkets", op, [self = state_, c, op](Result<Json> r) {
     if (!r) return (void)c.complete(r.error());
-    const Json* markets = field(*r, "markets");
-    if (markets == nullptr || !markets->is_object())
-      return (void)c.complete(err(ErrorCode::protocol, op, "no markets object"));
-    std::vector<Instrument> out;
-    const auto& wanted = self->config.symbols;
-    for (const auto& [key, m] : markets->as_object()) {
-      const std::string ticker = text_of(field(m, "ticker"));
-      if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), ticker) == wanted.end())
-        continue;
-      Instrument ins;
-      ins.venue = Venue::dydx;
-      ins.kind = InstrumentKind::perpetual;
-      ins.canonical = ticker;
-      ins.venue_symbol = ticker;
-      const auto dash = ticker.find('-');
-      ins.base = ticker.substr(0, dash);
-      ins.quote = dash == std::string::npos ? "USD" : ticker.substr(dash + 1);
-      auto tick = decimal_of(field(m, "tickSize"), "tickSize");
-      auto step = decimal_of(field(m, "stepSize"), "stepSize");
-      auto pair = int_of<std::uint32_t>(field(m, "clobPairId"));
-      auto ar = int_of<int>(field(m, "atomicResolution"));
-      auto qce = int_of<int>(field(m, "quantumConversionExponent"));
-      auto sbq = int_of<std::uint64_t>(field(m, "stepBaseQuantums"));
-      auto spt = int_of<std::uint64_t>(field(m, "subticksPerTick"));
-      if (!tick || !step || !pair || !ar || !qce || !sbq || !spt)
-        return (void)c.complete(
-            err(ErrorCode::protocol, op, "market " + ticker + " is incomplete"));
-      ins.tick_size = *tick;
-      ins.lot_size = *step;
-      ins.min_size = *step;
-      ins.status =
-          text_of(field(m, "status")) == "ACTIVE" ? TradingStatus::trading : TradingStatus::halted;
-      ins.dydx_clob_pair_id = *pair;
-      ins.dydx_atomic_resolution = *ar;
-      ins.dydx_quantum_conversion_exponent = *qce;
-      ins.dydx_step_base_quantums = *sbq;
-      ins.dydx_subticks_per_tick = *spt;
-      out.push_back(std::move(ins));
-    }
-    c.complete(std::move(out));
+    auto markets = parse_markets(*r, self->config.symbols);
+    if (!markets) return (void)c.complete(codec_error(op, markets.error()));
+    c.complete(std::move(*markets));
   });
 }
 
@@ -928,8 +847,8 @@ void DydxClient::server_time(Callback<Timestamp> done) {
   Completion<Timestamp> c(std::move(done), "dydx server_time");
   state_->indexer_get("/v4/time", "server_time", [c](Result<Json> r) {
     if (!r) return (void)c.complete(r.error());
-    auto t = Timestamp::parse_iso8601(text_of(field(*r, "iso")));
-    if (!t) return (void)c.complete(err(ErrorCode::protocol, "server_time", "no iso time"));
+    auto t = parse_server_time(*r);
+    if (!t) return (void)c.complete(codec_error("server_time", t.error()));
     c.complete(*t);
   });
 }

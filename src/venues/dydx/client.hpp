@@ -15,32 +15,42 @@
 //   client_order_id.text is the decimal uint32 client id (ClientIdCodec's dYdX form).
 // Broadcast
 //   POST <node>/cosmos/tx/v1beta1/txs {"tx_bytes": base64(TxRaw), "mode": "BROADCAST_MODE_SYNC"}
-//   and tx_response.code checked: 0 accepted; codespace "sdk" code 32 (account sequence mismatch)
-//   -> the account is re-read from /cosmos/auth/v1beta1/accounts/{address}, the tx re-signed with
-//   the node's sequence and sent ONCE more; "sdk" 19 (already in the mempool cache) on a
-//   short-term order = the identical order is already in flight: accepted; any other code is a
-//   rejection with venue_code "<codespace>:<code>" and venue_text the raw_log verbatim.
+//   and tx_response.code checked: 0 accepted; "sdk" 19 (the identical tx is already in the
+//   mempool) accepted; a code listed in docs/errors/dydx.md (CheckTx refused it, nothing placed
+//   or cancelled) is a refusal with venue_code "<codespace>:<code>" and venue_text the raw_log
+//   verbatim — "sdk" 32 (account sequence mismatch) first re-reads the account from
+//   /cosmos/auth/v1beta1/accounts/{address}, re-signs with the node's sequence and sends ONCE
+//   more; any other code is an OUTCOME UNKNOWN (dYdX's CheckTx can match a short-term order in
+//   the node's book before a later check fails).
 //   Stateful txs are sent one at a time per client (the next is signed once the previous one is
 //   answered), as the chain's sequence check requires.
 //   The sequence is tracked locally: a stateful tx reserves the next one when it is signed (so
 //   concurrent stateful orders do not collide) and gives it back when CheckTx refuses the tx
 //   (unless a later tx already took the next one: the mismatch path heals it). The chain id is read
 //   from /cosmos/base/tendermint/v1beta1/node_info when the config leaves it empty.
+// Unknown outcomes: every transport failure after the first byte of the broadcast (reset, EOF,
+//   deadline, cut or unreadable answer, 5xx) keeps net::HttpClient's Error::delivery and
+//   classifies outcome_unknown; such a tx is never re-signed or re-sent (the sequence-mismatch
+//   retry follows only a complete answer with "sdk" 32). A failure before the tx was written
+//   (height, account or chain id read, the cancel's order lookup, our limiter) is
+//   Delivery::not_sent. Messages of place/cancel failures name the client order id.
+// Nothing dropped: orders, fills and positions of a market the client has not loaded are listed
+//   with an invalid instrument and the venue's ticker in venue_symbol (set on every item).
 // Reads (Indexer): /v4/perpetualMarkets, /v4/height, /v4/time, /v4/orders (by address and
 //   subaccount; an order is found by its client id), /v4/fills, /v4/addresses/{a}/
 //   subaccountNumber/{n} (USDC equity/free collateral, open perpetual positions).
-// Unknown outcomes: a place that timed out is found by client id in /v4/orders; a short-term order
-//   the Indexer does not know once the height has passed its good_til_block can never execute:
-//   order_status answers it as expired (the "resolved once its good-til-block passed").
+// Resolution: a place whose outcome is unknown is found by client id in /v4/orders; a
+//   short-term order the Indexer does not know once the height has passed its good_til_block
+//   can never execute: order_status answers it as expired.
 // Rate limits: Indexer 100 requests / 10 s per IP; stateful orders 2 per block and 20 per 100
 //   blocks per account; short-term orders and cancels 4000 per 5 blocks (node block_rate config).
 // Threading: calls are thread-safe; callbacks run on the NetContext thread, the clock's firing
 // thread (rate-limit waits), or inside the call for refusals decided before sending.
 // Destroying the client completes queued calls (rate-limit waits, stateful txs waiting their
-// turn) with ErrorCode::cancelled at once; a request already on the wire completes with its HTTP
-// outcome, at the latest when its deadline passes (then ErrorCode::timeout).
-// Private stream: with config.ws_url, the Indexer's v4_subaccounts channel for our subaccount
-// (subaccount_stream.hpp); started by the caller through private_stream()->start().
+// turn) with ErrorCode::cancelled at once (rate-limit waits as Delivery::not_sent); a request
+// already on the wire completes with its HTTP outcome, at the latest when its deadline passes (then
+// ErrorCode::timeout). Private stream: with config.ws_url, the Indexer's v4_subaccounts channel for
+// our subaccount (subaccount_stream.hpp); started by the caller through private_stream()->start().
 
 #include <memory>
 #include <optional>

@@ -31,6 +31,12 @@ Result<Decimal> decimal(const json::value& o, std::string_view key) {
 
 }  // namespace
 
+std::string venue_symbol_of(std::string_view ticker, std::string_view clob_pair_id) {
+  if (!ticker.empty()) return std::string(ticker);
+  if (!clob_pair_id.empty()) return "clobPairId:" + std::string(clob_pair_id);
+  return {};
+}
+
 const Instrument* find_market(const InstrumentRegistry& registry, std::string_view ticker,
                               std::string_view clob_pair_id) {
   if (!ticker.empty())
@@ -43,13 +49,19 @@ const Instrument* find_market(const InstrumentRegistry& registry, std::string_vi
 
 Result<VenueOrder> parse_indexer_order(const json::value& o, const InstrumentRegistry& registry,
                                        Timestamp fallback_time) {
-  const Instrument* ins = find_market(registry, text_of(o, "ticker"), text_of(o, "clobPairId"));
-  if (ins == nullptr)
-    return fail(ErrorCode::not_found, "dydx order: unknown market " + text_of(o, "ticker") +
-                                          " / clob pair " + text_of(o, "clobPairId"));
+  const std::string ticker = text_of(o, "ticker");
+  const std::string pair = text_of(o, "clobPairId");
+  const Instrument* ins = find_market(registry, ticker, pair);
   VenueOrder v;
   v.client_order_id = text_of(o, "clientId");
-  v.instrument = ins->id;
+  if (ins != nullptr) {
+    v.instrument = ins->id;
+    v.venue_symbol = ins->venue_symbol;
+  } else {
+    v.venue_symbol = venue_symbol_of(ticker, pair);
+  }
+  if (v.venue_symbol.empty())
+    return fail(ErrorCode::parse_error, "dydx order " + text_of(o, "id") + ": no market");
   v.side = text_of(o, "side") == "SELL" ? Side::sell : Side::buy;
   v.type = text_of(o, "type") == "MARKET" ? domain::OrderType::market : domain::OrderType::limit;
   const std::string tif = text_of(o, "timeInForce");
@@ -85,18 +97,22 @@ Result<VenueOrder> parse_indexer_order(const json::value& o, const InstrumentReg
 }
 
 Result<domain::Fill> parse_indexer_fill(const json::value& f, const InstrumentRegistry& registry) {
-  const Instrument* ins = find_market(registry, text_of(f, "market"), {});
-  if (ins == nullptr)
-    return fail(ErrorCode::not_found, "dydx fill: unknown market " + text_of(f, "market"));
+  const std::string market = text_of(f, "market");
+  const Instrument* ins = find_market(registry, market, {});
   domain::Fill fill;
   fill.venue = Venue::dydx;
-  fill.instrument = ins->id;
+  if (ins != nullptr) {
+    fill.instrument = ins->id;
+    fill.venue_symbol = ins->venue_symbol;
+  } else {
+    fill.venue_symbol = market;
+  }
   fill.trade_id = text_of(f, "id");
   fill.side = text_of(f, "side") == "SELL" ? Side::sell : Side::buy;
   auto px = decimal(f, "price");
   auto sz = decimal(f, "size");
   auto t = Timestamp::parse_iso8601(text_of(f, "createdAt"));
-  if (!px || !sz || !t || fill.trade_id.empty())
+  if (!px || !sz || !t || fill.trade_id.empty() || fill.venue_symbol.empty())
     return fail(ErrorCode::parse_error, "dydx fill " + fill.trade_id + ": malformed");
   fill.price = *px;
   fill.quantity = *sz;
@@ -107,6 +123,78 @@ Result<domain::Fill> parse_indexer_fill(const json::value& f, const InstrumentRe
       text_of(f, "liquidity") == "MAKER" ? domain::Liquidity::maker : domain::Liquidity::taker;
   fill.time = *t;
   return fill;
+}
+
+SubaccountsMessage parse_subaccounts_message(std::string_view text,
+                                             const InstrumentRegistry& registry, Timestamp now) {
+  SubaccountsMessage out;
+  std::error_code ec;
+  auto msg = json::parse(text, ec);
+  if (ec || !msg.is_object()) {
+    ++out.dropped;
+    return out;
+  }
+  const auto& o = msg.as_object();
+  const auto* type = o.if_contains("type");
+  const auto* channel = o.if_contains("channel");
+  if (type == nullptr || !type->is_string() || channel == nullptr || !channel->is_string() ||
+      channel->get_string() != "v4_subaccounts")
+    return out;  // connected, errors of other channels...
+  const std::string_view t = type->get_string();
+  const auto* contents = o.if_contains("contents");
+  if (contents == nullptr) return out;
+  std::vector<const json::value*> parts;
+  if (t == "channel_batch_data" && contents->is_array()) {
+    for (const auto& c : contents->as_array()) parts.push_back(&c);
+  } else if (t == "channel_data" || t == "subscribed") {
+    parts.push_back(contents);
+  } else {
+    return out;
+  }
+  for (const json::value* part : parts) {
+    if (!part->is_object()) {
+      ++out.dropped;
+      continue;
+    }
+    // The snapshot nests the orders under "subaccount" in some Indexer versions.
+    const json::value* holder = part;
+    if (const auto* sub = part->as_object().if_contains("subaccount"); sub && sub->is_object())
+      holder = sub;
+    const auto* orders = holder->as_object().if_contains("orders");
+    if (orders != nullptr && orders->is_array()) {
+      for (const auto& ord : orders->as_array()) {
+        auto v = parse_indexer_order(ord, registry, now);
+        if (!v) {
+          ++out.dropped;
+          continue;
+        }
+        out.events.emplace_back(std::move(*v));
+      }
+    }
+    if (t == "subscribed") continue;
+    const auto* fills = part->as_object().if_contains("fills");
+    if (fills == nullptr || !fills->is_array()) continue;
+    for (const auto& f : fills->as_array()) {
+      auto fill = parse_indexer_fill(f, registry);
+      if (!fill) {
+        ++out.dropped;
+        continue;
+      }
+      // The fill names the Indexer's order id; the order object in the same message (when
+      // present) gives our client id.
+      if (orders != nullptr && orders->is_array()) {
+        const auto* oid = f.as_object().if_contains("orderId");
+        for (const auto& ord : orders->as_array()) {
+          const auto* id = ord.is_object() ? ord.as_object().if_contains("id") : nullptr;
+          const auto* cid = ord.is_object() ? ord.as_object().if_contains("clientId") : nullptr;
+          if (oid && id && cid && cid->is_string() && *id == *oid)
+            fill->client_order_id = std::string(cid->get_string());
+        }
+      }
+      out.events.emplace_back(std::move(*fill));
+    }
+  }
+  return out;
 }
 
 }  // namespace nzeza::venues::dydx

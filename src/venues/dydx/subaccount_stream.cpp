@@ -84,74 +84,19 @@ net::ConnectionState SubaccountStream::state() const {
 }
 
 void SubaccountStream::handle_message(std::string_view text) {
-  std::error_code ec;
-  auto msg = json::parse(text, ec);
-  if (ec || !msg.is_object()) {
-    ++dropped_;
-    return;
-  }
-  const auto& o = msg.as_object();
-  const auto* type = o.if_contains("type");
-  const auto* channel = o.if_contains("channel");
-  if (type == nullptr || !type->is_string() || channel == nullptr || !channel->is_string() ||
-      channel->get_string() != "v4_subaccounts")
-    return;  // connected, errors of other channels...
-  const std::string_view t = type->get_string();
-  const auto* contents = o.if_contains("contents");
-  if (contents == nullptr) return;
-  std::vector<const json::value*> parts;
-  if (t == "channel_batch_data" && contents->is_array()) {
-    for (const auto& c : contents->as_array()) parts.push_back(&c);
-  } else if (t == "channel_data" || t == "subscribed") {
-    parts.push_back(contents);
-  } else {
-    return;
-  }
+  auto msg = parse_subaccounts_message(text, registry_, clock_.now());
+  dropped_ += msg.dropped;
+  if (msg.events.empty()) return;
   PrivateStreamHandlers h;
   {
     std::lock_guard lock(mu_);
     h = handlers_;
   }
-  for (const json::value* part : parts) {
-    if (!part->is_object()) continue;
-    // The snapshot nests the orders under "subaccount" in some Indexer versions.
-    const json::value* holder = part;
-    if (const auto* sub = part->as_object().if_contains("subaccount"); sub && sub->is_object())
-      holder = sub;
-    if (const auto* orders = holder->as_object().if_contains("orders");
-        orders != nullptr && orders->is_array()) {
-      for (const auto& ord : orders->as_array()) {
-        auto v = parse_indexer_order(ord, registry_, clock_.now());
-        if (!v) {
-          if (v.error().code != ErrorCode::not_found) ++dropped_;
-          continue;
-        }
-        if (h.on_order) h.on_order(*v);
-      }
-    }
-    if (t == "subscribed") continue;
-    if (const auto* fills = part->as_object().if_contains("fills");
-        fills != nullptr && fills->is_array()) {
-      for (const auto& f : fills->as_array()) {
-        auto fill = parse_indexer_fill(f, registry_);
-        if (!fill) {
-          if (fill.error().code != ErrorCode::not_found) ++dropped_;
-          continue;
-        }
-        // The fill names the Indexer's order id; the order object in the same message (when
-        // present) gives our client id.
-        if (const auto* orders = part->as_object().if_contains("orders");
-            orders != nullptr && orders->is_array()) {
-          const auto* oid = f.as_object().if_contains("orderId");
-          for (const auto& ord : orders->as_array()) {
-            const auto* id = ord.is_object() ? ord.as_object().if_contains("id") : nullptr;
-            const auto* cid = ord.is_object() ? ord.as_object().if_contains("clientId") : nullptr;
-            if (oid && id && cid && cid->is_string() && *id == *oid)
-              fill->client_order_id = std::string(cid->get_string());
-          }
-        }
-        if (h.on_fill) h.on_fill(*fill);
-      }
+  for (const auto& event : msg.events) {
+    if (const auto* o = std::get_if<VenueOrder>(&event)) {
+      if (h.on_order) h.on_order(*o);
+    } else if (h.on_fill) {
+      h.on_fill(std::get<domain::Fill>(event));
     }
   }
 }

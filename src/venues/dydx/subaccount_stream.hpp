@@ -6,8 +6,10 @@
 // snapshot's orders are delivered too (the state after a reconnect); its fills are not (the
 // snapshot carries none; missed fills come from fills_since, and the FillLedger deduplicates).
 // Messages of `channel_data` and `channel_batch_data` (contents as an array) are both read.
-// An order or fill of a market nzeza does not know is skipped; a malformed message is dropped
-// (counted in dropped()).
+// An order or fill of a market the registry does not hold is delivered all the same, with an
+// invalid instrument and its venue_symbol (the ticker, or "clobPairId:<id>" for an order, which
+// the channel names by pair only); a malformed message, order or fill is dropped and counted in
+// dropped().
 // Reconnects, backoff and ping answers are net::WsClient's: the subscription is re-sent after
 // each reconnect. Threading: handlers run on the NetContext thread, one at a time.
 

@@ -76,6 +76,11 @@ class DydxClientFixture : public ::testing::Test {
   }
 
   std::unique_ptr<DydxClient> make(DydxClientConfig config = {}) {
+    return make_with(registry_, std::move(config));
+  }
+  // A client whose instruments live in `registry` (which must outlive it).
+  std::unique_ptr<DydxClient> make_with(const InstrumentRegistry& registry,
+                                        DydxClientConfig config = {}) {
     config.node_url = sim_->base_url();
     config.indexer_url = sim_->base_url();
     if (config.request_timeout == DydxClientConfig{}.request_timeout)
@@ -87,7 +92,7 @@ class DydxClientFixture : public ::testing::Test {
       for (auto& b : config.rate_buckets)
         if (b.name == "stateful_block" || b.name == "stateful_100_blocks") b.capacity = 1000;
     }
-    return std::make_unique<DydxClient>(net_, clock_, registry_,
+    return std::make_unique<DydxClient>(net_, clock_, registry,
                                         Wallet::from_mnemonic(kTestMnemonic).value(), config);
   }
 

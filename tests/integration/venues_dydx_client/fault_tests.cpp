@@ -1,8 +1,14 @@
-// The fault matrix: the node's broadcast and the Indexer's reads answering 4xx with the venue's
-// code and text, 429 + Retry-After, 5xx, a timeout, malformed JSON and a truncated body.
+// Faults beyond the matrix cells (fault_matrix_tests.cpp): the node's broadcast and the Indexer's
+// reads answering 4xx with the venue's code and text, 429 + Retry-After (holding the limiter),
+// 5xx, a timeout, malformed JSON and a truncated body; a 5xx after the node took the order is an
+// unknown outcome, resolved by client id and never re-sent.
+
+#include <mutex>
 
 #include "client_fixture.hpp"
 #include "support/wait.hpp"
+#include "venues/order_tracker.hpp"
+#include "venues/venue_error.hpp"
 
 namespace nzeza::venues::dydx::testing {
 namespace {
@@ -65,11 +71,19 @@ TEST_F(DydxFaultTest, http_429_is_rate_limited_and_holds_the_limiter_for_retry_a
   ASSERT_TRUE(w.get().ok());
 }
 
-TEST_F(DydxFaultTest, http_5xx_is_unavailable) {
+// A 5xx from the node's gateway says nothing of what the chain did with the tx: unknown, and
+// the code stays `unavailable` with the transport's delivery (answer_unknown) kept.
+TEST_F(DydxFaultTest, broadcast_5xx_is_an_unknown_outcome_not_a_refusal) {
   sim_->push_fault({"broadcast", false, reply(503, "upstream down")});
-  const auto r = place_ioc();
+  const auto spec = limit(btc_, Side::buy, "0.001", "59000", domain::TimeInForce::ioc);
+  const auto r = place(spec);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::unavailable);
+  EXPECT_EQ(r.error().delivery, Delivery::answer_unknown);
+  EXPECT_EQ(classify(r.error()), FailureClass::outcome_unknown);
+  EXPECT_FALSE(may_fall_back(r.error()));
+  EXPECT_NE(r.error().message.find(spec.client_order_id.text), std::string::npos)
+      << r.error().message;
 }
 
 TEST_F(DydxFaultTest, held_indexer_answer_times_out) {
@@ -103,17 +117,52 @@ TEST_F(DydxFaultTest, truncated_body_is_an_error_not_a_value) {
   sim_->push_fault({"/v4/addresses", false, t});
   const auto r = balances();
   ASSERT_FALSE(r.ok());
-  EXPECT_TRUE(r.error().code == ErrorCode::network || r.error().code == ErrorCode::protocol)
-      << r.error().to_string();
+  EXPECT_EQ(r.error().delivery, Delivery::answer_cut) << r.error().to_string();
+  EXPECT_EQ(r.error().code, ErrorCode::protocol) << r.error().to_string();
 }
 
+// The node took the order (it rests), then its gateway answered 502: the outcome is unknown
+// (not `unavailable`-and-safe-to-resend); the tracker waits out the venue's window, finds the
+// order by its client id, and the order is never sent again.
 TEST_F(DydxFaultTest, broadcast_processed_then_5xx_is_not_resent) {
+  DydxClientConfig cfg;
+  cfg.short_term_limits = true;
+  auto c = make(cfg);
+  OrderTracker tracker(clock_);
+  ASSERT_TRUE(tracker.add_client(*c).ok());
+  std::mutex mu;
+  std::optional<ResolutionEvent> resolved;
+  tracker.on_resolution([&](const ResolutionEvent& e) {
+    std::lock_guard lock(mu);
+    resolved = e;
+  });
   sim_->push_fault({"broadcast", true, reply(502, "bad gateway")});
-  const auto r = place_ioc();
+  const auto spec = limit(btc_, Side::buy, "0.001", "59000");
+  Waiter<PlaceAck> w;
+  tracker.place(spec, w.callback());
+  const auto r = w.get();
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::unavailable);
+  EXPECT_EQ(classify(r.error()), FailureClass::outcome_unknown) << r.error().to_string();
+  EXPECT_EQ(r.error().delivery, Delivery::answer_unknown);
+  ASSERT_EQ(sim_->orders().size(), 1U);
+  EXPECT_EQ(sim_->orders()[0].status, "OPEN");
+  EXPECT_TRUE(tracker.resolving(spec.client_order_id.text));
+  const auto v = c->request_validity();
+  clock_.advance(v.window + v.query_lag);
+  ASSERT_TRUE(testsupport::wait_until([&] {
+    std::lock_guard lock(mu);
+    return resolved.has_value();
+  }));
+  std::lock_guard lock(mu);
+  EXPECT_EQ(resolved->resolution, Resolution::found);
+  ASSERT_TRUE(resolved->venue_order.has_value());
+  EXPECT_EQ(resolved->venue_order->report.status, domain::VenueOrderStatus::open);
+  EXPECT_EQ(tracker.sends(spec.client_order_id.text), 1U);
+  EXPECT_FALSE(tracker.resend_allowed(spec.client_order_id.text));
   EXPECT_EQ(sim_->broadcasts(), 1U);
-  EXPECT_EQ(sim_->orders().size(), 1U);
+  EXPECT_EQ(
+      sim_->place_broadcasts(static_cast<std::uint32_t>(std::stoul(spec.client_order_id.text))),
+      1U);
 }
 
 }  // namespace

@@ -80,6 +80,8 @@ struct DydxSim::Impl {
   int empty_orders = 0;
   std::uint32_t height = 0;
   std::size_t broadcasts = 0;
+  std::map<std::uint32_t, std::size_t> place_msgs;   // by client id, every decoded MsgPlaceOrder
+  std::map<std::uint32_t, std::size_t> cancel_msgs;  // by client id, every decoded MsgCancelOrder
   std::size_t accepted = 0;
   std::size_t verified = 0;
   std::uint64_t next_id = 1;
@@ -221,6 +223,31 @@ struct DydxSim::Impl {
     return j;
   }
 
+  // Net position per market from the sim's fills (all of them belong to the one account the
+  // tests trade with), in the Indexer's openPerpetualPositions shape.
+  json::object positions_json() const {
+    std::map<std::string, Decimal> net;
+    std::map<std::string, std::string> last_price;
+    for (const auto& f : fills) {
+      const Decimal size = Decimal::parse(f.size).value_or(Decimal::zero());
+      net[f.ticker] = f.buy ? net[f.ticker] + size : net[f.ticker] - size;
+      last_price[f.ticker] = f.price;
+    }
+    json::object out;
+    for (const auto& [ticker, size] : net) {
+      if (size.is_zero()) continue;
+      json::object p;
+      p["market"] = ticker;
+      p["status"] = "OPEN";
+      p["side"] = size.is_negative() ? "SHORT" : "LONG";
+      p["size"] = size.to_string();
+      p["entryPrice"] = last_price[ticker];
+      p["unrealizedPnl"] = "0";
+      out[ticker] = p;
+    }
+    return out;
+  }
+
   HttpReply tx_reply(const std::string& hash, std::uint32_t code, const std::string& space,
                      const std::string& log) {
     if (code == 0) {
@@ -240,8 +267,27 @@ struct DydxSim::Impl {
     return json_reply(200, json::object{{"tx_response", txr}});
   }
 
-  HttpReply broadcast(const HttpSeen& req) {
+  // Every POST of a tx, faulted or not: counted, and its message's client id counted.
+  void count_broadcast(const HttpSeen& req) {
     ++broadcasts;
+    std::error_code ec;
+    auto body = json::parse(req.body, ec);
+    const json::value* tb =
+        !ec && body.is_object() ? body.as_object().if_contains("tx_bytes") : nullptr;
+    if (tb == nullptr || !tb->is_string()) return;
+    auto raw = base64_decode(std::string(tb->get_string()));
+    std::string why;
+    auto tx = raw ? decode_tx(*raw, why) : std::nullopt;
+    if (!tx) return;
+    dydxprotocol::clob::MsgPlaceOrder place;
+    dydxprotocol::clob::MsgCancelOrder cancel;
+    if (tx->type_url == "/dydxprotocol.clob.MsgPlaceOrder" && place.ParseFromString(tx->message))
+      ++place_msgs[place.order().order_id().client_id()];
+    if (tx->type_url == "/dydxprotocol.clob.MsgCancelOrder" && cancel.ParseFromString(tx->message))
+      ++cancel_msgs[cancel.order_id().client_id()];
+  }
+
+  HttpReply broadcast(const HttpSeen& req) {
     std::error_code ec;
     auto body = json::parse(req.body, ec);
     const json::value* tb =
@@ -323,7 +369,7 @@ struct DydxSim::Impl {
   Outcome place_order(const dydxprotocol::clob::Order& o, const std::string& hash) {
     const auto& id = o.order_id();
     const SimMarket* m = market_by_pair(id.clob_pair_id());
-    if (m == nullptr) return {1005, "clob", "clob pair not found"};
+    if (m == nullptr) return {8, "clob", "ClobPair ID does not reference a valid CLOB"};
     if (o.quantums() == 0 || o.quantums() % m->step_base_quantums != 0)
       return {4, "clob", "Invalid order quantums: must be a multiple of step base quantums"};
     if (o.subticks() == 0 || o.subticks() % m->subticks_per_tick != 0)
@@ -512,7 +558,7 @@ struct DydxSim::Impl {
       sub["subaccountNumber"] = 0;
       sub["equity"] = it->second.usdc.to_string();
       sub["freeCollateral"] = it->second.usdc.to_string();
-      sub["openPerpetualPositions"] = json::object{};
+      sub["openPerpetualPositions"] = positions_json();
       sub["marginEnabled"] = true;
       return json_reply(200, json::object{{"subaccount", sub}});
     }
@@ -531,6 +577,8 @@ struct DydxSim::Impl {
 
   HttpReply on_request(const HttpSeen& req) {
     std::lock_guard lock(mu);
+    if (req.method == "POST" && req.target.rfind("/cosmos/tx/v1beta1/txs", 0) == 0)
+      count_broadcast(req);
     for (auto it = faults.begin(); it != faults.end(); ++it) {
       if (!matches(*it, req)) continue;
       SimFault f = *it;
@@ -672,6 +720,18 @@ std::vector<SimOrder> DydxSim::orders() const {
 std::size_t DydxSim::broadcasts() const {
   std::lock_guard lock(impl_->mu);
   return impl_->broadcasts;
+}
+
+std::size_t DydxSim::place_broadcasts(std::uint32_t client_id) const {
+  std::lock_guard lock(impl_->mu);
+  auto it = impl_->place_msgs.find(client_id);
+  return it == impl_->place_msgs.end() ? 0 : it->second;
+}
+
+std::size_t DydxSim::cancel_broadcasts(std::uint32_t client_id) const {
+  std::lock_guard lock(impl_->mu);
+  auto it = impl_->cancel_msgs.find(client_id);
+  return it == impl_->cancel_msgs.end() ? 0 : it->second;
 }
 
 std::size_t DydxSim::accepted_txs() const {

@@ -15,7 +15,8 @@
 // ("sdk" 32 "account sequence mismatch, expected N, got M: incorrect account sequence") and bump
 // it; short-term orders need height < good_til_block <= height + 20 ("clob" 10 / 11); quantums
 // and subticks must be multiples of the market's step / tick ("clob" 4 / 6); a stateful cancel of
-// an unknown order is "clob" 3006. The signature failure is "sdk" 4.
+// an unknown order is "clob" 3006, an unknown clob pair "clob" 8. The signature failure is "sdk" 4.
+// The subaccount's openPerpetualPositions are the net of the sim's fills per market.
 // Matching: each market has an oracle price; a buy at or above it (a sell at or below) fills in
 // full at the oracle price (taker); IOC/FOK that do not fill are CANCELED; the rest is OPEN.
 // advance_blocks() moves the height; short-term orders whose good_til_block has passed leave the
@@ -125,7 +126,11 @@ class DydxSim {
   [[nodiscard]] std::uint32_t height() const;
   [[nodiscard]] std::uint64_t sequence(const std::string& address) const;
   [[nodiscard]] std::vector<SimOrder> orders() const;
-  [[nodiscard]] std::size_t broadcasts() const;    // POSTs received
+  [[nodiscard]] std::size_t broadcasts() const;  // tx POSTs received, scripted faults included
+  // Broadcasts carrying a MsgPlaceOrder / MsgCancelOrder for that client id (every POST whose tx
+  // decodes, scripted faults included, whatever the checks then answer).
+  [[nodiscard]] std::size_t place_broadcasts(std::uint32_t client_id) const;
+  [[nodiscard]] std::size_t cancel_broadcasts(std::uint32_t client_id) const;
   [[nodiscard]] std::size_t accepted_txs() const;  // code 0 answers
   [[nodiscard]] std::size_t verified_signatures() const;
   [[nodiscard]] std::vector<std::string> tx_errors() const;  // "<codespace>:<code> <log>"

@@ -35,8 +35,8 @@
 //   cloid (unknownOid → not_found); userFillsByTime; clearinghouseState → USDC balance (total =
 //   accountValue, available = withdrawable) and positions. Orders, fills and positions on coins
 //   not loaded (spot "@N", perps outside `symbols`) are listed with an invalid instrument and the
-//   coin in venue_symbol, never dropped; cancel_all leaves them (no asset index to cancel with). Queries use account_address (the
-//   master or sub-account) when set, else the signer's address.
+//   coin in venue_symbol, never dropped; cancel_all leaves them (no asset index to cancel with).
+//   Queries use account_address (the master or sub-account) when set, else the signer's address.
 //   server_time: Hyperliquid has no time endpoint; the HTTP Date header of a cheap info request
 //   (allMids, weight 2) is used — 1 s resolution.
 // Rate limits (docs, rate-limits page): 1200 weight/min per IP (capacity 1200, refill 20/s):

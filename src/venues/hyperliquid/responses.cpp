@@ -68,8 +68,15 @@ std::optional<bool> bool_field(const json::value& v, std::string_view key) {
   return f->get_bool();
 }
 
-Timestamp ms_time(std::uint64_t ms) {
+std::optional<Timestamp> ms_time(std::uint64_t ms) {
+  constexpr std::uint64_t kMaxMs = static_cast<std::uint64_t>(INT64_MAX / 1'000'000);
+  if (ms > kMaxMs) return std::nullopt;
   return Timestamp::from_ms(static_cast<std::int64_t>(ms));
+}
+
+std::optional<Timestamp> ms_time_field(const json::value& v, std::string_view key) {
+  const auto ms = uint_of(field(v, key));
+  return ms ? ms_time(*ms) : std::nullopt;
 }
 
 // openOrders / frontendOpenOrders item.
@@ -82,6 +89,10 @@ std::optional<VenueOrder> parse_order(const json::value& v, const InstrumentRegi
   auto px = decimal_field(v, "limitPx", op);
   if (!coin || coin->empty() || (side != "B" && side != "A") || !oid || !sz || !px) {
     error = !sz ? sz.error() : !px ? px.error() : protocol(op, "open order without coin/side/oid");
+    return std::nullopt;
+  }
+  if (sz->is_negative() || px->is_negative()) {
+    error = protocol(op, "open order with a negative size or price");
     return std::nullopt;
   }
   VenueOrder o;
@@ -111,7 +122,7 @@ std::optional<VenueOrder> parse_order(const json::value& v, const InstrumentRegi
                                          : domain::VenueOrderStatus::open;
   o.report.cumulative_filled = filled;
   o.report.venue_order_id = std::to_string(*oid);
-  if (auto ts = uint_of(field(v, "timestamp"))) o.report.at = ms_time(*ts);
+  if (auto ts = ms_time_field(v, "timestamp")) o.report.at = *ts;
   return o;
 }
 
@@ -120,11 +131,15 @@ std::optional<domain::Fill> parse_fill(const json::value& v, const InstrumentReg
   const auto coin = str_field(v, "coin");
   const auto side = str_field(v, "side");
   const auto tid = uint_of(field(v, "tid"));
-  const auto time = uint_of(field(v, "time"));
+  const auto time = ms_time_field(v, "time");
   auto px = decimal_field(v, "px", op);
   auto sz = decimal_field(v, "sz", op);
   if (!coin || coin->empty() || (side != "B" && side != "A") || !tid || !time || !px || !sz) {
     error = !px ? px.error() : !sz ? sz.error() : protocol(op, "fill without coin/side/tid/time");
+    return std::nullopt;
+  }
+  if (!px->is_positive() || !sz->is_positive()) {
+    error = protocol(op, "fill with a price or size not above zero");
     return std::nullopt;
   }
   domain::Fill f;
@@ -147,7 +162,7 @@ std::optional<domain::Fill> parse_fill(const json::value& v, const InstrumentReg
   f.fee_currency = std::string(str_field(v, "feeToken").value_or(std::string_view("USDC")));
   f.liquidity =
       bool_field(v, "crossed").value_or(true) ? domain::Liquidity::taker : domain::Liquidity::maker;
-  f.time = ms_time(*time);
+  f.time = *time;
   return f;
 }
 
@@ -203,7 +218,7 @@ UserMessage read_user_message(std::string_view text, const InstrumentRegistry& r
         ++out.malformed;
         continue;
       }
-      if (auto ts = uint_of(field(u, "statusTimestamp"))) vo->report.at = ms_time(*ts);
+      if (auto ts = ms_time_field(u, "statusTimestamp")) vo->report.at = *ts;
       out.orders.push_back(std::move(*vo));
     }
     return out;

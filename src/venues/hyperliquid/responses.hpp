@@ -30,7 +30,11 @@ namespace nzeza::venues::hyperliquid {
 [[nodiscard]] std::optional<std::uint64_t> parse_u64(std::string_view s);
 [[nodiscard]] std::optional<std::uint64_t> uint_of(const boost::json::value* f);
 [[nodiscard]] std::optional<bool> bool_field(const boost::json::value& v, std::string_view key);
-[[nodiscard]] Timestamp ms_time(std::uint64_t ms);
+// A venue time in ms; nullopt past what Timestamp holds (year 2262): malformed.
+[[nodiscard]] std::optional<Timestamp> ms_time(std::uint64_t ms);
+// ms_time of an optional integer field: nullopt when absent or out of range.
+[[nodiscard]] std::optional<Timestamp> ms_time_field(const boost::json::value& v,
+                                                     std::string_view key);
 
 // An order as openOrders / orderStatus.order.order / WsOrder.order send it: {coin, side "B"|"A",
 // limitPx, sz (remaining), oid, timestamp, origSz?, cloid?, reduceOnly?, tif?}. Status is open

@@ -168,7 +168,7 @@ Result<VenueOrder> read_order_status(const json::value& body, const InstrumentRe
   if (!apply_order_status(*vo, *ostatus)) {
     return protocol(op, "unknown order status \"" + std::string(*ostatus) + "\"");
   }
-  if (auto ts = uint_of(field(*wrapper, "statusTimestamp"))) vo->report.at = ms_time(*ts);
+  if (auto ts = ms_time_field(*wrapper, "statusTimestamp")) vo->report.at = *ts;
   return std::move(*vo);
 }
 
@@ -305,7 +305,7 @@ std::optional<Timestamp> parse_http_date(std::string_view text) {
   const char* end = strptime(s.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
   if (end == nullptr || *end != '\0') return std::nullopt;
   const std::time_t t = timegm(&tm);
-  if (t < 0) return std::nullopt;
+  if (t < 0 || t > INT64_MAX / 1'000'000'000) return std::nullopt;  // Timestamp's range
   return Timestamp::from_seconds(static_cast<std::int64_t>(t));
 }
 

@@ -24,6 +24,10 @@ constexpr std::string_view kQuote = "USDC";
 // Hyperliquid's nonce window (T - 2 days, T + 1 day): without expiresAfter, the only bound.
 constexpr Duration kNonceWindow = std::chrono::hours(48);
 constexpr Duration kDefaultRetryAfter = 10s;
+// userFillsByTime paging: the smallest documented answer cap, and a bound (the venue keeps the
+// 10000 most recent fills: 20 pages of 500).
+constexpr std::size_t kFillsPageFloor = 500;
+constexpr int kMaxFillPages = 20;
 // The SDK's slippage for market orders, used for market-on-trigger limit prices.
 const Decimal kTriggerSlippage = Decimal::from_raw(5'000'000);  // 0.05
 
@@ -217,24 +221,68 @@ struct HyperliquidClient::State : std::enable_shared_from_this<HyperliquidClient
   }
 
   // userFillsByTime from `since`, optionally only one order's (oid) fills; oldest first.
+  // The venue caps an answer (the info page: "Responses that take a time range will only return
+  // 500 elements"; userFillsByTime: "at most 2000 fills per response") and says to page with the
+  // last returned time as the next startTime: an answer of kFillsPageFloor fills or more is
+  // followed by another from its latest time, fills already seen (same trade id) skipped, until
+  // an answer brings nothing new — nothing beyond the first page is dropped.
+  struct FillPages {
+    std::vector<domain::Fill> fills;
+    std::set<std::string> trade_ids;  // every trade id seen in an answer
+    std::set<std::string> kept;       // trade ids of `fills`
+    int pages = 0;
+  };
   void fills(Timestamp since, std::optional<InstrumentId> instrument,
              std::optional<std::uint64_t> oid, std::string op,
              std::function<void(Result<std::vector<domain::Fill>>)> cb) {
+    fill_page(std::max<std::int64_t>(0, since.ms()), instrument, oid, std::move(op),
+              std::make_shared<FillPages>(), std::move(cb));
+  }
+  void fill_page(std::int64_t start_ms, std::optional<InstrumentId> instrument,
+                 std::optional<std::uint64_t> oid, std::string op, std::shared_ptr<FillPages> acc,
+                 std::function<void(Result<std::vector<domain::Fill>>)> cb) {
     json::object req;
     req["type"] = "userFillsByTime";
     req["user"] = user;
-    req["startTime"] = std::max<std::int64_t>(0, since.ms());
-    info("info", op, std::move(req), [this, instrument, oid, op, cb](Result<Reply> r) {
-      if (!r) {
-        cb(r.error());
-        return;
-      }
-      auto fills = read_fills(r->body, registry, op, oid);
-      if (fills && instrument) {
-        std::erase_if(*fills, [&](const domain::Fill& f) { return f.instrument != *instrument; });
-      }
-      cb(std::move(fills));
-    });
+    req["startTime"] = start_ms;
+    auto self = shared_from_this();
+    info("info", op, std::move(req),
+         [self, start_ms, instrument, oid, op, acc, cb](Result<Reply> r) {
+           if (!r) {
+             cb(r.error());
+             return;
+           }
+           auto page = read_fills(r->body, self->registry, op, oid);
+           if (!page) {
+             cb(page.error());
+             return;
+           }
+           // Paging looks at every fill of the answer, whatever the oid filter keeps.
+           const auto& raw = r->body.get_array();
+           bool added = false;
+           std::int64_t latest = start_ms;
+           for (const auto& item : raw) {
+             if (auto t = ms_time_field(item, "time")) latest = std::max(latest, t->ms());
+             if (auto tid = uint_of(field(item, "tid"))) {
+               added = acc->trade_ids.insert(std::to_string(*tid)).second || added;
+             }
+           }
+           for (auto& f : *page) {
+             if (acc->kept.insert(f.trade_id).second) acc->fills.push_back(std::move(f));
+           }
+           ++acc->pages;
+           if (added && raw.size() >= kFillsPageFloor && acc->pages < kMaxFillPages) {
+             self->fill_page(latest, instrument, oid, op, acc, cb);
+             return;
+           }
+           auto out = std::move(acc->fills);
+           if (instrument) {
+             std::erase_if(out, [&](const domain::Fill& f) { return f.instrument != *instrument; });
+           }
+           std::stable_sort(out.begin(), out.end(),
+                            [](const auto& a, const auto& b) { return a.time < b.time; });
+           cb(std::move(out));
+         });
   }
 };
 

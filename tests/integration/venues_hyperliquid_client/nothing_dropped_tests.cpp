@@ -1,7 +1,10 @@
 // Nothing dropped: the account holds orders, fills and positions on coins the client did not load
 // (a spot pair "@107", a perpetual "SOL" the meta it loaded did not list). open_orders without a
 // symbol, fills_since, order_status and positions list every one of them, with an invalid
-// instrument and the venue's own coin in venue_symbol; venue_symbol is set on every item.
+// instrument and the venue's own coin in venue_symbol; venue_symbol is set on every item. Fills
+// beyond one capped userFillsByTime answer are paged in.
+
+#include <set>
 
 #include "client_fixture.hpp"
 
@@ -123,6 +126,45 @@ TEST_F(HyperliquidNothingDropped, fills_since_lists_fills_on_coins_not_loaded) {
   Waiter<std::vector<domain::Fill>> only_btc;
   client_->fills_since(clock_.now() - 10s, btc_, only_btc.callback());
   ASSERT_EQ(only_btc.get()->size(), 1U);
+}
+
+TEST_F(HyperliquidNothingDropped, fills_beyond_one_capped_answer_are_paged_not_dropped) {
+  // The venue caps an answer at 500 fills here; 1250 fills, one per ms, on a coin not loaded.
+  sim_->set_fills_page(500);
+  const Timestamp t0 = clock_.now() - 10s;
+  for (int i = 0; i < 1250; ++i) {
+    sim::hyperliquid::SimFill f;
+    f.coin = "@107";
+    f.px = Decimal::parse("25").value();
+    f.sz = Decimal::parse("1").value();
+    f.oid = 900;
+    f.time = (t0 + std::chrono::milliseconds(i)).ms();
+    sim_->inject_fill(client_->user_address(), f);
+  }
+  auto fill_queries = [&] {
+    std::size_t n = 0;
+    for (const auto& r : sim_->server().requests()) {
+      n += r.body.find("\"userFillsByTime\"") != std::string::npos;
+    }
+    return n;
+  };
+  Waiter<std::vector<domain::Fill>> w;
+  client_->fills_since(t0, std::nullopt, w.callback());
+  const auto r = w.get();
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  ASSERT_EQ(r->size(), 1250U);
+  std::set<std::string> ids;
+  for (std::size_t i = 0; i < r->size(); ++i) {
+    ids.insert((*r)[i].trade_id);
+    if (i > 0) {
+      EXPECT_LE((*r)[i - 1].time, (*r)[i].time);
+    }
+  }
+  EXPECT_EQ(ids.size(), 1250U);  // each once, although pages overlap on their boundary ms
+  EXPECT_EQ((*r)[0].time, t0);
+  EXPECT_EQ((*r)[1249].time, t0 + std::chrono::milliseconds(1249));
+  // Pages from t0, t0+499 ms, t0+998 ms (252 fills: under the cap, the last).
+  EXPECT_EQ(fill_queries(), 3U);
 }
 
 TEST_F(HyperliquidNothingDropped, positions_list_coins_not_loaded) {

@@ -73,6 +73,7 @@ struct HyperliquidSim::Impl {
   std::deque<SimFault> faults;
   std::deque<std::string> item_rejections;
   int unknown_oid = 0;
+  std::size_t fills_page = 0;
   std::uint64_t next_oid = 1000;
   std::uint64_t next_tid = 500000;
   std::size_t exchange_requests = 0;
@@ -572,14 +573,20 @@ struct HyperliquidSim::Impl {
       if (const auto* st = o->if_contains("startTime")) {
         start = static_cast<std::int64_t>(as_u64(st).value_or(0));
       }
-      json::array out;
+      std::vector<const SimFill*> list;
       if (auto it = fills.find(user); it != fills.end()) {
         for (const auto& f : it->second) {
           if (kind == "userFillsByTime" && f.time < start) continue;
-          json::object j = fill_json(f);
-          out.push_back(std::move(j));
+          list.push_back(&f);
         }
       }
+      if (kind == "userFillsByTime" && fills_page > 0 && list.size() > fills_page) {
+        std::stable_sort(list.begin(), list.end(),
+                         [](const SimFill* a, const SimFill* b) { return a->time < b->time; });
+        list.resize(fills_page);
+      }
+      json::array out;
+      for (const auto* f : list) out.push_back(fill_json(*f));
       return out;
     }
     if (kind == "clearinghouseState") {
@@ -793,6 +800,11 @@ void HyperliquidSim::inject_position(const std::string& account, const std::stri
                                      Decimal szi, Decimal entry) {
   std::lock_guard lock(impl_->mu);
   impl_->accounts[lower(account)].positions[coin] = Impl::Position{szi, entry};
+}
+
+void HyperliquidSim::set_fills_page(std::size_t n) {
+  std::lock_guard lock(impl_->mu);
+  impl_->fills_page = n;
 }
 
 void HyperliquidSim::push_fault(SimFault fault) {

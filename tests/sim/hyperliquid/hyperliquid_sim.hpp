@@ -127,6 +127,10 @@ class HyperliquidSim {
   void inject_position(const std::string& account, const std::string& coin, Decimal szi,
                        Decimal entry);
 
+  // userFillsByTime answers at most `n` fills, the oldest from startTime first (the venue caps
+  // an answer; 0: no cap, the default).
+  void set_fills_page(std::size_t n);
+
   void push_fault(SimFault fault);
   // The next orders get {"error": text} as their status item (one text per order).
   void reject_next_orders(std::vector<std::string> texts);

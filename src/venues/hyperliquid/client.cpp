@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <atomic>
 #include <boost/json.hpp>
-#include <ctime>
 #include <mutex>
 #include <set>
 
 #include "core/client_id.hpp"
 #include "venues/hyperliquid/responses.hpp"
+#include "venues/hyperliquid/rest_codec.hpp"
 #include "venues/hyperliquid/user_stream.hpp"
 #include "venues/hyperliquid/wire.hpp"
 #include "venues/venue_error.hpp"
@@ -24,6 +24,10 @@ constexpr std::string_view kQuote = "USDC";
 // Hyperliquid's nonce window (T - 2 days, T + 1 day): without expiresAfter, the only bound.
 constexpr Duration kNonceWindow = std::chrono::hours(48);
 constexpr Duration kDefaultRetryAfter = 10s;
+// userFillsByTime paging: the smallest documented answer cap, and a bound (the venue keeps the
+// 10000 most recent fills: 20 pages of 500).
+constexpr std::size_t kFillsPageFloor = 500;
+constexpr int kMaxFillPages = 20;
 // The SDK's slippage for market orders, used for market-on-trigger limit prices.
 const Decimal kTriggerSlippage = Decimal::from_raw(5'000'000);  // 0.05
 
@@ -32,72 +36,16 @@ Error err(ErrorCode code, std::string_view op, std::string_view message, std::st
   return venue_error(code, kVenue, op, message, std::move(vcode), std::move(vtext));
 }
 
-// The docs' error types (error_messages_from_docs), matched on the start of the venue's text.
-struct KnownError {
-  std::string_view prefix;
-  std::string_view type;
-  ErrorCode code;
-};
-constexpr KnownError kKnownErrors[] = {
-    {"Price must be divisible by tick size", "Tick", ErrorCode::rejected},
-    {"Order must have minimum value of $10", "MinTradeNtl", ErrorCode::rejected},
-    {"Order must have minimum value of", "MinTradeSpotNtl", ErrorCode::rejected},
-    {"Insufficient margin to place order", "PerpMargin", ErrorCode::insufficient_balance},
-    {"Reduce only order would increase position", "ReduceOnly", ErrorCode::rejected},
-    {"Post only order would have immediately matched", "BadAloPx", ErrorCode::rejected},
-    {"Order could not immediately match against any resting orders", "IocCancel",
-     ErrorCode::rejected},
-    {"Invalid TP/SL price", "BadTriggerPx", ErrorCode::rejected},
-    {"No liquidity available for market order", "MarketOrderNoLiquidity", ErrorCode::rejected},
-    {"Order would increase open interest", "OpenInterestIncrease", ErrorCode::rejected},
-    {"Order rejected due to price more aggressive than oracle", "TooAggressiveAtOpenInterestCap",
-     ErrorCode::rejected},
-    {"(Spot-only) Order has insufficient spot balance", "InsufficientSpotBalance",
-     ErrorCode::insufficient_balance},
-    {"Order price too far from oracle", "Oracle", ErrorCode::rejected},
-    {"Order would cause position to exceed margin tier limit", "PerpMaxPosition",
-     ErrorCode::rejected},
-    {"Order was never placed, already canceled, or filled", "MissingOrder", ErrorCode::not_found},
-};
-
-Error item_error(std::string_view op, std::string_view text) {
-  for (const auto& k : kKnownErrors) {
-    if (text.starts_with(k.prefix)) {
-      return err(k.code, op, text, std::string(k.type), std::string(text));
-    }
-  }
-  return err(ErrorCode::rejected, op, text, {}, std::string(text));
+// An error decided before any byte of the request was written.
+Error not_sent(Error e) {
+  return std::move(e).with_delivery(Delivery::not_sent);
 }
 
-// A top-level {"status":"err","response":"..."}.
-Error top_level_error(std::string_view op, std::string_view text) {
-  // Signature or key problems: the recovered signer is not a known user or agent.
-  if (text.find("does not exist") != std::string_view::npos ||
-      text.find("signature") != std::string_view::npos ||
-      text.find("Signature") != std::string_view::npos) {
-    return err(ErrorCode::auth_failed, op, text, "err", std::string(text));
-  }
-  for (const auto& k : kKnownErrors) {
-    if (text.starts_with(k.prefix)) {
-      return err(k.code, op, text, std::string(k.type), std::string(text));
-    }
-  }
-  return err(ErrorCode::rejected, op, text, "err", std::string(text));
-}
-
-Decimal pow10_neg(int decimals) {
-  return Decimal::from_scaled(1, decimals).value_or(Decimal::from_raw(1));
-}
-
-// RFC 7231 IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT".
-std::optional<Timestamp> parse_http_date(std::string_view text) {
-  std::tm tm{};
-  const std::string s(text);
-  const char* end = strptime(s.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  if (end == nullptr || *end != '\0') return std::nullopt;
-  const std::time_t t = timegm(&tm);
-  if (t < 0) return std::nullopt;
-  return Timestamp::from_seconds(static_cast<std::int64_t>(t));
+// "<cloid> (oid N)", "<cloid>" or "oid N": how an operation on one order names it.
+std::string order_label(const OrderRef& order) {
+  if (order.client_order_id.empty()) return "oid " + order.venue_order_id;
+  if (order.venue_order_id.empty()) return order.client_order_id;
+  return order.client_order_id + " (oid " + order.venue_order_id + ")";
 }
 
 }  // namespace
@@ -139,12 +87,12 @@ struct HyperliquidClient::State : std::enable_shared_from_this<HyperliquidClient
   void post(std::string path, std::string endpoint_class, double multiplier, std::string op,
             BodyMaker make_body, ReplyCallback cb) {
     if (stopping.load()) {
-      cb(err(ErrorCode::cancelled, op, "client shutting down"));
+      cb(not_sent(err(ErrorCode::cancelled, op, "client shutting down")));
       return;
     }
     auto wait = limiter->reserve(endpoint_class, multiplier);
     if (!wait) {
-      cb(err(wait.error().code, op, wait.error().message));
+      cb(not_sent(venue_error(kVenue, op, wait.error())));
       return;
     }
     if (wait->count() <= 0) {
@@ -154,30 +102,30 @@ struct HyperliquidClient::State : std::enable_shared_from_this<HyperliquidClient
     std::weak_ptr<State> weak = weak_from_this();
     auto id = std::make_shared<TimerId>();
     std::lock_guard lock(mu);
-    *id = clock.schedule_after(
-        *wait, [weak, id, path = std::move(path), op, make_body, cb]() mutable {
-          auto self = weak.lock();
-          if (!self) {
-            cb(err(ErrorCode::cancelled, op, "client destroyed during a rate-limit wait"));
-            return;
-          }
-          {
-            std::lock_guard l(self->mu);
-            self->timers.erase(*id);
-          }
-          self->send(std::move(path), std::move(op), std::move(make_body), std::move(cb));
-        });
+    *id = clock.schedule_after(*wait, [weak, id, path = std::move(path), op, make_body,
+                                       cb]() mutable {
+      auto self = weak.lock();
+      if (!self) {
+        cb(not_sent(err(ErrorCode::cancelled, op, "client destroyed during a rate-limit wait")));
+        return;
+      }
+      {
+        std::lock_guard l(self->mu);
+        self->timers.erase(*id);
+      }
+      self->send(std::move(path), std::move(op), std::move(make_body), std::move(cb));
+    });
     timers.insert(*id);
   }
 
   void send(std::string path, std::string op, const BodyMaker& make_body, ReplyCallback cb) {
     if (stopping.load()) {
-      cb(err(ErrorCode::cancelled, op, "client shutting down"));
+      cb(not_sent(err(ErrorCode::cancelled, op, "client shutting down")));
       return;
     }
     auto body = make_body();
     if (!body) {
-      cb(body.error());
+      cb(not_sent(body.error()));  // signing failed: nothing was written
       return;
     }
     net::HttpRequest req;
@@ -193,8 +141,8 @@ struct HyperliquidClient::State : std::enable_shared_from_this<HyperliquidClient
 
   void on_http(const std::string& op, Result<net::HttpResponse> r, const ReplyCallback& cb) {
     if (!r) {
-      const auto& e = r.error();
-      cb(err(e.code, op, e.message, e.venue_code, e.venue_text));
+      // The transport says how far the request got (Error::delivery): keep it.
+      cb(venue_error(kVenue, op, r.error()));
       return;
     }
     auto& resp = *r;
@@ -203,30 +151,33 @@ struct HyperliquidClient::State : std::enable_shared_from_this<HyperliquidClient
       limiter->on_retry_after(d);
     }
     if (!resp.success()) {
-      auto e = resp.check().error();
+      // check() decides the code and the delivery: a 5xx or 408 is answer_unknown (outcome
+      // unknown). Hyperliquid documents no 5xx body that means "not processed"
+      // (docs/errors/hyperliquid.md), so none is turned into a refusal here.
+      Error e = venue_error(kVenue, op, resp.check().error());
       // 4xx bodies are JSON {code,msg,data} (SDK api.py) or plain text: keep the venue's words.
       std::error_code ec;
       auto parsed = json::parse(resp.body, ec);
-      std::string vcode = e.venue_code;
-      std::string vtext = e.venue_text;
       if (!ec && parsed.is_object()) {
         if (const auto* m = field(parsed, "msg"); m != nullptr && m->is_string()) {
-          vtext = std::string(m->get_string());
+          e.venue_text = std::string(m->get_string());
         }
         if (const auto* c = field(parsed, "code"); c != nullptr) {
-          vcode = c->is_string() ? std::string(c->get_string()) : json::serialize(*c);
+          e.venue_code = c->is_string() ? std::string(c->get_string()) : json::serialize(*c);
         }
       }
-      cb(err(e.code, op, e.message + (vtext.empty() ? "" : ": " + vtext), vcode, vtext));
+      if (!e.venue_text.empty()) e.message += ": " + e.venue_text;
+      cb(std::move(e));
       return;
     }
-    std::error_code ec;
-    auto parsed = json::parse(resp.body, ec);
-    if (ec) {
-      cb(protocol(op, "malformed JSON answer (" + ec.message() + ")"));
+    // A complete answer that cannot be read: whatever the venue did, we cannot tell
+    // (parse_answer marks it answer_cut).
+    auto parsed = parse_answer(resp.body, op);
+    if (!parsed) {
+      cb(parsed.error());
       return;
     }
-    cb(Reply{std::move(parsed), std::move(resp)});
+    cb(Reply{std::move(*parsed), std::move(resp)});
   }
 
   void info(std::string endpoint_class, std::string op, json::object request,
@@ -265,83 +216,73 @@ struct HyperliquidClient::State : std::enable_shared_from_this<HyperliquidClient
              cb(r.error());
              return;
            }
-           const auto& body = r->body;
-           const auto status = str_field(body, "status");
-           const auto* response = field(body, "response");
-           if (status == "err") {
-             const auto text = response != nullptr && response->is_string()
-                                   ? std::string(response->get_string())
-                                   : (response != nullptr ? json::serialize(*response) : "");
-             cb(top_level_error(op, text));
-             return;
-           }
-           if (status != "ok" || response == nullptr) {
-             cb(protocol(op, "answer without \"status\":\"ok\"|\"err\" and \"response\""));
-             return;
-           }
-           cb(*response);
+           cb(read_exchange_answer(r->body, op));
          });
   }
 
-  // statuses of an order/cancel response: response.data.statuses.
-  static Result<const json::array*> statuses(const json::value& response, std::string_view op) {
-    const auto* data = field(response, "data");
-    const auto* st = data != nullptr ? field(*data, "statuses") : nullptr;
-    if (st == nullptr || !st->is_array()) {
-      return protocol(op, "answer without response.data.statuses");
-    }
-    return &st->get_array();
-  }
-
-  const Instrument* instrument_of(std::string_view coin) const {
-    return registry.find(kVenue, coin);
-  }
-
-  std::optional<VenueOrder> open_order(const json::value& v, std::string_view op,
-                                       Error& error) const {
-    return parse_order(v, registry, op, error);
-  }
-  std::optional<domain::Fill> fill_of(const json::value& v, std::string_view op,
-                                      Error& error) const {
-    return parse_fill(v, registry, op, error);
-  }
-
   // userFillsByTime from `since`, optionally only one order's (oid) fills; oldest first.
+  // The venue caps an answer (the info page: "Responses that take a time range will only return
+  // 500 elements"; userFillsByTime: "at most 2000 fills per response") and says to page with the
+  // last returned time as the next startTime: an answer of kFillsPageFloor fills or more is
+  // followed by another from its latest time, fills already seen (same trade id) skipped, until
+  // an answer brings nothing new — nothing beyond the first page is dropped.
+  struct FillPages {
+    std::vector<domain::Fill> fills;
+    std::set<std::string> trade_ids;  // every trade id seen in an answer
+    std::set<std::string> kept;       // trade ids of `fills`
+    int pages = 0;
+  };
   void fills(Timestamp since, std::optional<InstrumentId> instrument,
              std::optional<std::uint64_t> oid, std::string op,
              std::function<void(Result<std::vector<domain::Fill>>)> cb) {
+    fill_page(std::max<std::int64_t>(0, since.ms()), instrument, oid, std::move(op),
+              std::make_shared<FillPages>(), std::move(cb));
+  }
+  void fill_page(std::int64_t start_ms, std::optional<InstrumentId> instrument,
+                 std::optional<std::uint64_t> oid, std::string op, std::shared_ptr<FillPages> acc,
+                 std::function<void(Result<std::vector<domain::Fill>>)> cb) {
     json::object req;
     req["type"] = "userFillsByTime";
     req["user"] = user;
-    req["startTime"] = std::max<std::int64_t>(0, since.ms());
-    info("info", op, std::move(req), [this, instrument, oid, op, cb](Result<Reply> r) {
-      if (!r) {
-        cb(r.error());
-        return;
-      }
-      if (!r->body.is_array()) {
-        cb(protocol(op, "userFillsByTime answer is not an array"));
-        return;
-      }
-      std::vector<domain::Fill> out;
-      for (const auto& item : r->body.get_array()) {
-        if (oid && uint_of(field(item, "oid")) != oid) continue;
-        Error e;
-        auto f = fill_of(item, op, e);
-        if (!f) {
-          if (!e.message.empty()) {
-            cb(std::move(e));
-            return;
-          }
-          continue;
-        }
-        if (instrument && f->instrument != *instrument) continue;
-        out.push_back(std::move(*f));
-      }
-      std::stable_sort(out.begin(), out.end(),
-                       [](const auto& a, const auto& b) { return a.time < b.time; });
-      cb(std::move(out));
-    });
+    req["startTime"] = start_ms;
+    auto self = shared_from_this();
+    info("info", op, std::move(req),
+         [self, start_ms, instrument, oid, op, acc, cb](Result<Reply> r) {
+           if (!r) {
+             cb(r.error());
+             return;
+           }
+           auto page = read_fills(r->body, self->registry, op, oid);
+           if (!page) {
+             cb(page.error());
+             return;
+           }
+           // Paging looks at every fill of the answer, whatever the oid filter keeps.
+           const auto& raw = r->body.get_array();
+           bool added = false;
+           std::int64_t latest = start_ms;
+           for (const auto& item : raw) {
+             if (auto t = ms_time_field(item, "time")) latest = std::max(latest, t->ms());
+             if (auto tid = uint_of(field(item, "tid"))) {
+               added = acc->trade_ids.insert(std::to_string(*tid)).second || added;
+             }
+           }
+           for (auto& f : *page) {
+             if (acc->kept.insert(f.trade_id).second) acc->fills.push_back(std::move(f));
+           }
+           ++acc->pages;
+           if (added && raw.size() >= kFillsPageFloor && acc->pages < kMaxFillPages) {
+             self->fill_page(latest, instrument, oid, op, acc, cb);
+             return;
+           }
+           auto out = std::move(acc->fills);
+           if (instrument) {
+             std::erase_if(out, [&](const domain::Fill& f) { return f.instrument != *instrument; });
+           }
+           std::stable_sort(out.begin(), out.end(),
+                            [](const auto& a, const auto& b) { return a.time < b.time; });
+           cb(std::move(out));
+         });
   }
 };
 
@@ -492,7 +433,7 @@ void HyperliquidClient::place(const domain::OrderSpec& spec, Callback<PlaceAck> 
                       c.complete(r.error());
                       return;
                     }
-                    auto st = State::statuses(*r, op);
+                    auto st = read_statuses(*r, op);
                     if (!st) {
                       c.complete(st.error());
                       return;
@@ -501,65 +442,44 @@ void HyperliquidClient::place(const domain::OrderSpec& spec, Callback<PlaceAck> 
                       c.complete(protocol(op, "expected one status for one order"));
                       return;
                     }
-                    const auto& item = (**st)[0];
+                    auto item = read_place_status((**st)[0], op);
+                    if (!item) {
+                      c.complete(item.error());
+                      return;
+                    }
                     PlaceAck ack;
                     ack.client_order_id = cloid;
                     ack.at = state->clock.now();
                     ack.report.at = ack.at;
-                    if (item.is_string()) {
-                      // "waitingForTrigger" / "waitingForFill": accepted, not yet live in the book.
-                      ack.report.status = domain::VenueOrderStatus::open;
+                    ack.venue_order_id = item->venue_order_id;
+                    ack.report.venue_order_id = ack.venue_order_id;
+                    ack.report.status = domain::VenueOrderStatus::open;
+                    if (item->kind != PlaceStatus::Kind::filled) {
+                      // resting, or a trigger accepted and waiting (not yet in the book)
                       c.complete(std::move(ack));
                       return;
                     }
-                    if (auto e = str_field(item, "error")) {
-                      c.complete(item_error(op, *e));
-                      return;
-                    }
-                    if (const auto* resting = field(item, "resting")) {
-                      const auto oid = uint_of(field(*resting, "oid"));
-                      if (!oid) {
-                        c.complete(protocol(op, "resting status without oid"));
-                        return;
-                      }
-                      ack.venue_order_id = std::to_string(*oid);
-                      ack.report.venue_order_id = ack.venue_order_id;
-                      ack.report.status = domain::VenueOrderStatus::open;
-                      c.complete(std::move(ack));
-                      return;
-                    }
-                    if (const auto* filled = field(item, "filled")) {
-                      const auto oid = uint_of(field(*filled, "oid"));
-                      auto total = decimal_field(*filled, "totalSz", op);
-                      auto avg = decimal_field(*filled, "avgPx", op);
-                      if (!oid || !total || !avg) {
-                        c.complete(protocol(op, "filled status without oid/totalSz/avgPx"));
-                        return;
-                      }
-                      ack.venue_order_id = std::to_string(*oid);
-                      ack.report.venue_order_id = ack.venue_order_id;
-                      ack.report.cumulative_filled = *total;
-                      ack.report.average_price = *avg;
-                      ack.report.status = *total >= quantity ? domain::VenueOrderStatus::filled
-                                          : ioc              ? domain::VenueOrderStatus::expired
-                                                : domain::VenueOrderStatus::partially_filled;
-                      // The trades themselves (real trade ids) come from userFillsByTime; without
-                      // them the ack still carries the cumulative fill (the tracker then fetches
-                      // what it has not seen).
-                      state->fills(sent_at - 60s, std::nullopt, *oid, op + " fills",
-                                   [c, ack](Result<std::vector<domain::Fill>> fr) mutable {
-                                     if (fr) ack.fills = std::move(*fr);
-                                     c.complete(std::move(ack));
-                                   });
-                      return;
-                    }
-                    c.complete(protocol(op, "unknown order status item " + json::serialize(item)));
+                    ack.report.cumulative_filled = item->total_size;
+                    ack.report.average_price = item->average_price;
+                    ack.report.status = item->total_size >= quantity
+                                            ? domain::VenueOrderStatus::filled
+                                        : ioc ? domain::VenueOrderStatus::expired
+                                              : domain::VenueOrderStatus::partially_filled;
+                    // The trades themselves (real trade ids) come from userFillsByTime; without
+                    // them the ack still carries the cumulative fill (the tracker then fetches
+                    // what it has not seen).
+                    const auto oid = parse_u64(item->venue_order_id);
+                    state->fills(sent_at - 60s, std::nullopt, oid, op + " fills",
+                                 [c, ack](Result<std::vector<domain::Fill>> fr) mutable {
+                                   if (fr) ack.fills = std::move(*fr);
+                                   c.complete(std::move(ack));
+                                 });
                   });
 }
 
 void HyperliquidClient::cancel(const OrderRef& order, Callback<CancelAck> done) {
-  const std::string op =
-      "cancel " + (order.venue_order_id.empty() ? order.client_order_id : order.venue_order_id);
+  // Names the client order id whenever it is known, so an unknown outcome can be asked about.
+  const std::string op = "cancel " + order_label(order);
   Completion<CancelAck> c(std::move(done), "hyperliquid " + op);
   const auto* inst = state_->registry.get(order.instrument);
   if (inst == nullptr || inst->venue != kVenue || !inst->hyperliquid_asset) {
@@ -588,7 +508,7 @@ void HyperliquidClient::cancel(const OrderRef& order, Callback<CancelAck> done) 
       c.complete(r.error());
       return;
     }
-    auto st = State::statuses(*r, op);
+    auto st = read_statuses(*r, op);
     if (!st) {
       c.complete(st.error());
       return;
@@ -597,13 +517,8 @@ void HyperliquidClient::cancel(const OrderRef& order, Callback<CancelAck> done) 
       c.complete(protocol(op, "expected one status for one cancel"));
       return;
     }
-    const auto& item = (**st)[0];
-    if (auto e = str_field(item, "error")) {
-      c.complete(item_error(op, *e));
-      return;
-    }
-    if (!item.is_string() || item.get_string() != "success") {
-      c.complete(protocol(op, "unknown cancel status " + json::serialize(item)));
+    if (auto s = read_cancel_status((**st)[0], op); !s) {
+      c.complete(s.error());
       return;
     }
     CancelAck ack;
@@ -630,11 +545,19 @@ void HyperliquidClient::cancel_all(std::optional<InstrumentId> instrument,
       return;
     }
     std::vector<CancelWire> cw;
-    std::vector<VenueOrder> orders = std::move(*r);
-    for (const auto& o : orders) {
+    std::vector<VenueOrder> orders;
+    for (auto& o : *r) {
+      // A cancel needs the asset index: only loaded perpetuals have one here. Orders on other
+      // coins (spot "@N", perps not loaded) are left alone — they are not ours to cancel.
       const auto* inst = state->registry.get(o.instrument);
-      cw.push_back(
-          {inst->hyperliquid_asset.value_or(0), parse_u64(o.report.venue_order_id).value_or(0)});
+      const auto oid = parse_u64(o.report.venue_order_id);
+      if (inst == nullptr || !inst->hyperliquid_asset || !oid) continue;
+      cw.push_back({*inst->hyperliquid_asset, *oid});
+      orders.push_back(std::move(o));
+    }
+    if (orders.empty()) {
+      c.complete(CancelAllAck{});
+      return;
     }
     state->exchange(op, cancel_action(cw), cw.size(),
                     [c, op, orders = std::move(orders)](Result<json::value> er) {
@@ -642,15 +565,14 @@ void HyperliquidClient::cancel_all(std::optional<InstrumentId> instrument,
                         c.complete(er.error());
                         return;
                       }
-                      auto st = State::statuses(*er, op);
+                      auto st = read_statuses(*er, op);
                       if (!st) {
                         c.complete(st.error());
                         return;
                       }
                       CancelAllAck ack;
                       for (std::size_t i = 0; i < (*st)->size() && i < orders.size(); ++i) {
-                        const auto& item = (**st)[i];
-                        if (!item.is_string() || item.get_string() != "success") continue;
+                        if (!read_cancel_status((**st)[i], op)) continue;
                         CancelAck a;
                         a.venue_order_id = orders[i].report.venue_order_id;
                         a.client_order_id = orders[i].client_order_id;
@@ -687,8 +609,7 @@ void HyperliquidClient::set_dead_man_switch(Duration timeout, Callback<Timestamp
 }
 
 void HyperliquidClient::order_status(const OrderRef& order, Callback<VenueOrder> done) {
-  const std::string op = "orderStatus " + (order.client_order_id.empty() ? order.venue_order_id
-                                                                         : order.client_order_id);
+  const std::string op = "orderStatus " + order_label(order);
   Completion<VenueOrder> c(std::move(done), "hyperliquid " + op);
   json::object req;
   req["type"] = "orderStatus";
@@ -712,32 +633,9 @@ void HyperliquidClient::order_status(const OrderRef& order, Callback<VenueOrder>
       c.complete(r.error());
       return;
     }
-    const auto status = str_field(r->body, "status");
-    if (status == "unknownOid") {
-      c.complete(err(ErrorCode::not_found, op, "venue does not know this order", "unknownOid",
-                     "unknownOid"));
-      return;
-    }
-    const auto* wrapper = field(r->body, "order");
-    const auto* inner = wrapper != nullptr ? field(*wrapper, "order") : nullptr;
-    const auto ostatus = wrapper != nullptr ? str_field(*wrapper, "status") : std::nullopt;
-    if (status != "order" || inner == nullptr || !ostatus) {
-      c.complete(protocol(op, "orderStatus answer without status/order"));
-      return;
-    }
-    Error e;
-    auto vo = state->open_order(*inner, op, e);
-    if (!vo) {
-      c.complete(e.message.empty() ? err(ErrorCode::not_found, op, "order of an unknown coin") : e);
-      return;
-    }
-    if (!apply_order_status(*vo, *ostatus)) {
-      c.complete(protocol(op, "unknown order status \"" + std::string(*ostatus) + "\""));
-      return;
-    }
-    if (vo->client_order_id.empty()) vo->client_order_id = order.client_order_id;
-    if (auto ts = uint_of(field(*wrapper, "statusTimestamp"))) vo->report.at = ms_time(*ts);
-    c.complete(std::move(*vo));
+    auto vo = read_order_status(r->body, state->registry, op);
+    if (vo && vo->client_order_id.empty()) vo->client_order_id = order.client_order_id;
+    c.complete(std::move(vo));
   });
 }
 
@@ -754,25 +652,13 @@ void HyperliquidClient::open_orders(std::optional<InstrumentId> instrument,
       c.complete(r.error());
       return;
     }
-    if (!r->body.is_array()) {
-      c.complete(protocol(op, "openOrders answer is not an array"));
-      return;
+    // Every order of the account, coins not loaded included (invalid instrument, venue_symbol);
+    // with an instrument, only that instrument's.
+    auto orders = read_open_orders(r->body, state->registry, op);
+    if (orders && instrument) {
+      std::erase_if(*orders, [&](const VenueOrder& o) { return o.instrument != *instrument; });
     }
-    std::vector<VenueOrder> out;
-    for (const auto& item : r->body.get_array()) {
-      Error e;
-      auto o = state->open_order(item, op, e);
-      if (!o) {
-        if (!e.message.empty()) {
-          c.complete(std::move(e));
-          return;
-        }
-        continue;
-      }
-      if (instrument && o->instrument != *instrument) continue;
-      out.push_back(std::move(*o));
-    }
-    c.complete(std::move(out));
+    c.complete(std::move(orders));
   });
 }
 
@@ -794,20 +680,13 @@ void HyperliquidClient::balances(Callback<std::vector<domain::Balance>> done) {
       c.complete(r.error());
       return;
     }
-    const auto* summary = field(r->body, "marginSummary");
-    if (summary == nullptr) {
-      c.complete(protocol(op, "clearinghouseState without marginSummary"));
+    auto m = read_margin_summary(r->body, op);
+    if (!m) {
+      c.complete(m.error());
       return;
     }
-    auto total = decimal_field(*summary, "accountValue", op);
-    auto available = decimal_field(r->body, "withdrawable", op);
-    if (!total || !available) {
-      c.complete(!total ? total.error() : available.error());
-      return;
-    }
-    // withdrawable can exceed accountValue by rounding at the venue: never a negative lock.
-    const Decimal avail = std::min(*available, *total);
-    auto b = domain::Balance::from_snapshot(std::string(kQuote), *total, avail, *total - avail);
+    auto b = domain::Balance::from_snapshot(std::string(kQuote), m->account_value, m->withdrawable,
+                                            m->account_value - m->withdrawable);
     if (!b) {
       c.complete(protocol(op, b.error().message));
       return;
@@ -828,43 +707,7 @@ void HyperliquidClient::positions(Callback<std::vector<VenuePosition>> done) {
       c.complete(r.error());
       return;
     }
-    const auto* aps = field(r->body, "assetPositions");
-    if (aps == nullptr || !aps->is_array()) {
-      c.complete(protocol(op, "clearinghouseState without assetPositions"));
-      return;
-    }
-    std::vector<VenuePosition> out;
-    for (const auto& ap : aps->get_array()) {
-      const auto* p = field(ap, "position");
-      if (p == nullptr) {
-        c.complete(protocol(op, "assetPositions item without position"));
-        return;
-      }
-      const auto coin = str_field(*p, "coin");
-      auto szi = decimal_field(*p, "szi", op);
-      if (!coin || !szi) {
-        c.complete(!szi ? szi.error() : protocol(op, "position without coin"));
-        return;
-      }
-      const auto* inst = state->instrument_of(*coin);
-      if (inst == nullptr) continue;
-      VenuePosition vp;
-      vp.instrument = inst->id;
-      vp.quantity = *szi;
-      vp.quote = std::string(kQuote);
-      if (str_field(*p, "entryPx")) {
-        if (auto e = decimal_field(*p, "entryPx", op)) vp.entry_price = *e;
-      }
-      if (auto m = decimal_field(*p, "marginUsed", op)) vp.margin = *m;
-      if (auto u = decimal_field(*p, "unrealizedPnl", op)) vp.unrealized_pnl = *u;
-      if (const auto* lev = field(*p, "leverage")) {
-        if (auto lv = uint_of(field(*lev, "value"))) {
-          vp.leverage = Decimal::from_int(static_cast<std::int64_t>(*lv)).value_or(Decimal::one());
-        }
-      }
-      out.push_back(std::move(vp));
-    }
-    c.complete(std::move(out));
+    c.complete(read_positions(r->body, state->registry, op));
   });
 }
 
@@ -879,50 +722,7 @@ void HyperliquidClient::load_instruments(Callback<std::vector<Instrument>> done)
       c.complete(r.error());
       return;
     }
-    const auto* universe = field(r->body, "universe");
-    if (universe == nullptr || !universe->is_array()) {
-      c.complete(protocol(op, "meta without universe"));
-      return;
-    }
-    const auto& wanted = state->config.symbols;
-    std::vector<Instrument> out;
-    std::uint32_t index = 0;
-    for (const auto& u : universe->get_array()) {
-      const std::uint32_t asset = index++;
-      const auto name = str_field(u, "name");
-      const auto szd = uint_of(field(u, "szDecimals"));
-      if (!name || !szd || *szd > 6) {
-        c.complete(protocol(op, "universe item without name or with bad szDecimals"));
-        return;
-      }
-      if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), *name) == wanted.end()) {
-        continue;
-      }
-      Instrument in;
-      in.venue = kVenue;
-      in.kind = InstrumentKind::perpetual;
-      in.canonical = std::string(*name) + "-" + std::string(kQuote);
-      in.venue_symbol = std::string(*name);
-      in.ws_symbol = std::string(*name);
-      in.base = std::string(*name);
-      in.quote = std::string(kQuote);
-      const int sz_decimals = static_cast<int>(*szd);
-      in.price_rule = PriceRule::hyperliquid_sigfig;
-      in.hyperliquid_sz_decimals = sz_decimals;
-      in.hyperliquid_asset = asset;
-      // The finest price step the rule allows (informative; the rule itself also caps figures).
-      in.tick_size = pow10_neg(6 - sz_decimals);
-      in.lot_size = pow10_neg(sz_decimals);
-      in.min_size = in.lot_size;
-      in.min_notional = Decimal::from_int(10).value();
-      if (auto lev = uint_of(field(u, "maxLeverage"))) {
-        in.max_leverage = static_cast<std::uint32_t>(*lev);
-      }
-      in.status = bool_field(u, "isDelisted").value_or(false) ? TradingStatus::halted
-                                                              : TradingStatus::trading;
-      out.push_back(std::move(in));
-    }
-    c.complete(std::move(out));
+    c.complete(read_meta(r->body, state->config.symbols, op));
   });
 }
 
@@ -936,8 +736,7 @@ void HyperliquidClient::server_time(Callback<Timestamp> done) {
       c.complete(r.error());
       return;
     }
-    const auto date = r->http.header("Date");
-    auto t = parse_http_date(date);
+    auto t = parse_http_date(r->http.header("Date"));
     if (!t) {
       c.complete(protocol(op, "no readable Date header (Hyperliquid has no time endpoint)"));
       return;

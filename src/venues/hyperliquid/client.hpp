@@ -19,6 +19,11 @@
 //   {"filled":{totalSz,avgPx,oid}} a filled order — its fills are then read from
 //   userFillsByTime (real trade ids) and attached to the PlaceAck; if that read fails the ack
 //   still reports the cumulative fill, "waitingForTrigger" an open trigger order.
+// Failures keep how far the request got (Error::delivery, set by net::HttpClient): a reset, a
+//   deadline, a cut or unreadable answer and any HTTP 5xx after the request was written are
+//   outcome unknown — Hyperliquid documents no 5xx meaning "not processed" (docs/errors/
+//   hyperliquid.md). Only the answers above (top-level "err", a per-item "error") are refusals.
+//   place/cancel errors name the client order id. Answers are read by rest_codec.hpp (no I/O).
 // Unknown outcomes and validity
 //   Every action is signed with a strictly increasing ms nonce (Signer::next_nonce) and, unless
 //   disabled, `expiresAfter` = now + expires_after: the venue refuses it after that, so
@@ -28,8 +33,10 @@
 //   meta → Instruments (perpetuals, canonical "<COIN>-USDC", asset index, szDecimals, price rule
 //   hyperliquid_sigfig, lot 10^-szDecimals, min notional $10); openOrders; orderStatus by oid or
 //   cloid (unknownOid → not_found); userFillsByTime; clearinghouseState → USDC balance (total =
-//   accountValue, available = withdrawable) and positions. Queries use account_address (the
-//   master or sub-account) when set, else the signer's address.
+//   accountValue, available = withdrawable) and positions. Orders, fills and positions on coins
+//   not loaded (spot "@N", perps outside `symbols`) are listed with an invalid instrument and the
+//   coin in venue_symbol, never dropped; cancel_all leaves them (no asset index to cancel with).
+//   Queries use account_address (the master or sub-account) when set, else the signer's address.
 //   server_time: Hyperliquid has no time endpoint; the HTTP Date header of a cheap info request
 //   (allMids, weight 2) is used — 1 s resolution.
 // Rate limits (docs, rate-limits page): 1200 weight/min per IP (capacity 1200, refill 20/s):

@@ -2,14 +2,20 @@
 
 #include <boost/json.hpp>
 
-#include "venues/venue_error.hpp"
-
 namespace nzeza::venues::hyperliquid {
 
 namespace json = boost::json;
 
+Error hl_error(ErrorCode code, std::string_view op, std::string_view message,
+               std::string venue_code, std::string venue_text) {
+  std::string text;
+  text.reserve(op.size() + message.size() + 16);
+  text.append(to_string(Venue::hyperliquid)).append(" ").append(op).append(": ").append(message);
+  return Error{code, std::move(text), std::move(venue_code), std::move(venue_text)};
+}
+
 Error protocol(std::string_view op, std::string_view what) {
-  return venue_error(ErrorCode::protocol, Venue::hyperliquid, op, what);
+  return hl_error(ErrorCode::protocol, op, what);
 }
 
 const json::value* field(const json::value& v, std::string_view key) {
@@ -62,8 +68,15 @@ std::optional<bool> bool_field(const json::value& v, std::string_view key) {
   return f->get_bool();
 }
 
-Timestamp ms_time(std::uint64_t ms) {
+std::optional<Timestamp> ms_time(std::uint64_t ms) {
+  constexpr std::uint64_t kMaxMs = static_cast<std::uint64_t>(INT64_MAX / 1'000'000);
+  if (ms > kMaxMs) return std::nullopt;
   return Timestamp::from_ms(static_cast<std::int64_t>(ms));
+}
+
+std::optional<Timestamp> ms_time_field(const json::value& v, std::string_view key) {
+  const auto ms = uint_of(field(v, key));
+  return ms ? ms_time(*ms) : std::nullopt;
 }
 
 // openOrders / frontendOpenOrders item.
@@ -74,14 +87,19 @@ std::optional<VenueOrder> parse_order(const json::value& v, const InstrumentRegi
   const auto oid = uint_of(field(v, "oid"));
   auto sz = decimal_field(v, "sz", op);
   auto px = decimal_field(v, "limitPx", op);
-  if (!coin || !side || !oid || !sz || !px) {
+  if (!coin || coin->empty() || (side != "B" && side != "A") || !oid || !sz || !px) {
     error = !sz ? sz.error() : !px ? px.error() : protocol(op, "open order without coin/side/oid");
     return std::nullopt;
   }
-  const auto* inst = registry.find(Venue::hyperliquid, *coin);
-  if (inst == nullptr) return std::nullopt;  // a coin nzeza does not trade: not ours
+  if (sz->is_negative() || px->is_negative()) {
+    error = protocol(op, "open order with a negative size or price");
+    return std::nullopt;
+  }
   VenueOrder o;
-  o.instrument = inst->id;
+  // A coin the registry does not hold (a spot "@N" pair, a perp not loaded) keeps an invalid
+  // instrument: the order is listed all the same, under the venue's own name.
+  if (const auto* inst = registry.find(Venue::hyperliquid, *coin)) o.instrument = inst->id;
+  o.venue_symbol = std::string(*coin);
   o.side = *side == "B" ? Side::buy : Side::sell;
   o.type = domain::OrderType::limit;
   o.price = *px;
@@ -104,7 +122,7 @@ std::optional<VenueOrder> parse_order(const json::value& v, const InstrumentRegi
                                          : domain::VenueOrderStatus::open;
   o.report.cumulative_filled = filled;
   o.report.venue_order_id = std::to_string(*oid);
-  if (auto ts = uint_of(field(v, "timestamp"))) o.report.at = ms_time(*ts);
+  if (auto ts = ms_time_field(v, "timestamp")) o.report.at = *ts;
   return o;
 }
 
@@ -113,18 +131,21 @@ std::optional<domain::Fill> parse_fill(const json::value& v, const InstrumentReg
   const auto coin = str_field(v, "coin");
   const auto side = str_field(v, "side");
   const auto tid = uint_of(field(v, "tid"));
-  const auto time = uint_of(field(v, "time"));
+  const auto time = ms_time_field(v, "time");
   auto px = decimal_field(v, "px", op);
   auto sz = decimal_field(v, "sz", op);
-  if (!coin || !side || !tid || !time || !px || !sz) {
+  if (!coin || coin->empty() || (side != "B" && side != "A") || !tid || !time || !px || !sz) {
     error = !px ? px.error() : !sz ? sz.error() : protocol(op, "fill without coin/side/tid/time");
     return std::nullopt;
   }
-  const auto* inst = registry.find(Venue::hyperliquid, *coin);
-  if (inst == nullptr) return std::nullopt;
+  if (!px->is_positive() || !sz->is_positive()) {
+    error = protocol(op, "fill with a price or size not above zero");
+    return std::nullopt;
+  }
   domain::Fill f;
   f.venue = Venue::hyperliquid;
-  f.instrument = inst->id;
+  if (const auto* inst = registry.find(Venue::hyperliquid, *coin)) f.instrument = inst->id;
+  f.venue_symbol = std::string(*coin);
   f.trade_id = std::to_string(*tid);
   if (auto c = str_field(v, "cloid")) f.client_order_id = std::string(*c);
   f.side = *side == "B" ? Side::buy : Side::sell;
@@ -141,7 +162,7 @@ std::optional<domain::Fill> parse_fill(const json::value& v, const InstrumentReg
   f.fee_currency = std::string(str_field(v, "feeToken").value_or(std::string_view("USDC")));
   f.liquidity =
       bool_field(v, "crossed").value_or(true) ? domain::Liquidity::taker : domain::Liquidity::maker;
-  f.time = ms_time(*time);
+  f.time = *time;
   return f;
 }
 
@@ -162,6 +183,65 @@ bool apply_order_status(VenueOrder& order, std::string_view s) {
     return false;
   }
   return true;
+}
+
+UserMessage read_user_message(std::string_view text, const InstrumentRegistry& registry) {
+  UserMessage out;
+  std::error_code ec;
+  const auto msg = json::parse(text, ec);
+  if (ec) {
+    out.ok = text.starts_with("Websocket connection established");
+    return out;
+  }
+  const auto channel = str_field(msg, "channel");
+  const auto* data = field(msg, "data");
+  if (!channel) {
+    out.ok = false;
+    return out;
+  }
+  if (*channel == "orderUpdates") {
+    if (data == nullptr || !data->is_array()) {
+      out.ok = false;
+      return out;
+    }
+    for (const auto& u : data->get_array()) {
+      const auto* order = field(u, "order");
+      const auto status = str_field(u, "status");
+      if (order == nullptr || !status) {
+        ++out.malformed;
+        continue;
+      }
+      Error e;
+      auto vo = parse_order(*order, registry, "orderUpdates", e);
+      // Malformed: counted; a coin not loaded is delivered (invalid instrument, venue_symbol).
+      if (!vo || !apply_order_status(*vo, *status)) {
+        ++out.malformed;
+        continue;
+      }
+      if (auto ts = ms_time_field(u, "statusTimestamp")) vo->report.at = *ts;
+      out.orders.push_back(std::move(*vo));
+    }
+    return out;
+  }
+  if (*channel == "userFills") {
+    const auto* fills = data != nullptr ? field(*data, "fills") : nullptr;
+    if (fills == nullptr || !fills->is_array()) {
+      out.ok = false;
+      return out;
+    }
+    for (const auto& f : fills->get_array()) {
+      Error e;
+      auto fill = parse_fill(f, registry, "userFills", e);
+      if (!fill) {
+        ++out.malformed;
+        continue;
+      }
+      out.fills.push_back(std::move(*fill));
+    }
+    return out;
+  }
+  // pong, subscriptionResponse, anything else: nothing to deliver.
+  return out;
 }
 
 }  // namespace nzeza::venues::hyperliquid

@@ -108,69 +108,20 @@ net::ConnectionState HyperliquidUserStream::state() const {
 }
 
 bool HyperliquidUserStream::handle_message(std::string_view text) {
-  std::error_code ec;
-  const auto msg = json::parse(text, ec);
-  if (ec) {
-    if (text.starts_with("Websocket connection established")) return true;
-    ++malformed_;
-    return false;
-  }
-  const auto channel = str_field(msg, "channel");
-  const auto* data = field(msg, "data");
-  if (!channel) {
-    ++malformed_;
-    return false;
-  }
+  auto m = read_user_message(text, registry_);
+  malformed_ += m.malformed + (m.ok ? 0 : 1);
+  if (!m.ok) return false;
   PrivateStreamHandlers h;
   {
     std::lock_guard lock(handlers_mu_);
     h = handlers_;
   }
-  if (*channel == "orderUpdates") {
-    if (data == nullptr || !data->is_array()) {
-      ++malformed_;
-      return false;
-    }
-    for (const auto& u : data->get_array()) {
-      const auto* order = field(u, "order");
-      const auto status = str_field(u, "status");
-      if (order == nullptr || !status) {
-        ++malformed_;
-        continue;
-      }
-      Error e;
-      auto vo = parse_order(*order, registry_, "orderUpdates", e);
-      if (!vo) {
-        if (!e.message.empty()) ++malformed_;
-        continue;
-      }
-      if (!apply_order_status(*vo, *status)) {
-        ++malformed_;
-        continue;
-      }
-      if (auto ts = uint_of(field(u, "statusTimestamp"))) vo->report.at = ms_time(*ts);
-      if (h.on_order) h.on_order(*vo);
-    }
-    return true;
+  if (h.on_order) {
+    for (const auto& o : m.orders) h.on_order(o);
   }
-  if (*channel == "userFills") {
-    const auto* fills = data != nullptr ? field(*data, "fills") : nullptr;
-    if (fills == nullptr || !fills->is_array()) {
-      ++malformed_;
-      return false;
-    }
-    for (const auto& f : fills->get_array()) {
-      Error e;
-      auto fill = parse_fill(f, registry_, "userFills", e);
-      if (!fill) {
-        if (!e.message.empty()) ++malformed_;
-        continue;
-      }
-      if (h.on_fill) h.on_fill(*fill);
-    }
-    return true;
+  if (h.on_fill) {
+    for (const auto& f : m.fills) h.on_fill(f);
   }
-  // pong, subscriptionResponse, anything else: nothing to deliver.
   return true;
 }
 

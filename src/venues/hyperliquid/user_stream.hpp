@@ -16,8 +16,9 @@
 //   keepalive   {"method":"ping"} every 50 s (the server drops a connection silent for 60 s);
 //               {"channel":"pong"}, "subscriptionResponse" and the plain-text greeting are
 //               ignored. Silence for 70 s drops and reconnects.
-// Orders and fills of coins not in the registry are skipped (not ours to track); a malformed
-// message is counted and skipped (the stream keeps going).
+// Orders and fills of coins not in the registry (spot "@N", perps not loaded) are delivered
+// with an invalid instrument and the coin in venue_symbol — never dropped; a malformed message
+// or item is counted (malformed()) and skipped (the stream keeps going).
 //
 // Threading: handlers run on the NetContext thread, one at a time, in the venue's order.
 

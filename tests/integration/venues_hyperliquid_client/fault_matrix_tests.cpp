@@ -1,11 +1,15 @@
 // The fault matrix: every operation (place, cancel, status, open orders, fills, balances,
 // metadata, server time) against every transport fault (4xx with the venue's code and text, 429 +
 // Retry-After, 5xx, timeout, malformed JSON, truncated body). Hyperliquid has no 418: N/A.
+// Each cell asserts the error's code, how far the request got (Error::delivery) and its class:
+// a 5xx, a timeout and an unreadable answer are outcome_unknown, whatever the operation.
 
 #include <boost/json.hpp>
 #include <functional>
 
 #include "client_fixture.hpp"
+#include "no_secrets.hpp"
+#include "venues/venue_error.hpp"
 
 namespace nzeza::venues::hyperliquid::testing {
 namespace {
@@ -140,23 +144,36 @@ TEST_P(HyperliquidFaultMatrix, fault_gives_its_typed_error) {
       EXPECT_EQ(e->code, ErrorCode::rejected) << e->to_string();
       EXPECT_EQ(e->venue_code, "400");
       EXPECT_EQ(e->venue_text, "Invalid request from the test");
+      EXPECT_EQ(classify(*e), FailureClass::refused_by_venue) << e->to_string();
       break;
     case Fault::http_429:
       EXPECT_EQ(e->code, ErrorCode::rate_limited) << e->to_string();
       EXPECT_EQ(client_->rate_limiter().retry_after_until(), clock_.now() + 7s);
+      EXPECT_EQ(classify(*e), FailureClass::refused_before_sending) << e->to_string();
       break;
     case Fault::http_5xx:
-      EXPECT_EQ(e->code, ErrorCode::unavailable) << e->to_string();
+      // A 5xx says nothing of what the venue did: outcome unknown (Hyperliquid documents no
+      // 5xx body meaning "not processed"), never a refusal that may be re-routed.
+      EXPECT_EQ(e->delivery, Delivery::answer_unknown) << e->to_string();
+      EXPECT_EQ(classify(*e), FailureClass::outcome_unknown) << e->to_string();
+      EXPECT_FALSE(may_fall_back(*e));
+      EXPECT_EQ(e->venue_code, "502");
+      EXPECT_EQ(e->venue_text, "Bad Gateway");
       break;
     case Fault::timeout:
       EXPECT_EQ(e->code, ErrorCode::timeout) << e->to_string();
+      EXPECT_EQ(e->delivery, Delivery::sent_no_answer) << e->to_string();
+      EXPECT_EQ(classify(*e), FailureClass::outcome_unknown) << e->to_string();
       sim_->release_held();
       break;
     case Fault::malformed:
     case Fault::truncated:
       EXPECT_EQ(e->code, ErrorCode::protocol) << e->to_string();
+      EXPECT_EQ(e->delivery, Delivery::answer_cut) << e->to_string();
+      EXPECT_EQ(classify(*e), FailureClass::outcome_unknown) << e->to_string();
       break;
   }
+  expect_no_secrets(*e, secrets_of(*sim_, kTestKey));
 }
 
 INSTANTIATE_TEST_SUITE_P(Matrix, HyperliquidFaultMatrix,

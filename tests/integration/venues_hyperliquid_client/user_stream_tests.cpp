@@ -1,6 +1,7 @@
 // The private stream (orderUpdates + userFills) against the simulator's user WebSocket: acks,
 // cancels and fills pushed as VenueOrder / Fill, the userFills snapshot after subscribing, the
-// 50 s application ping, and malformed messages counted and skipped.
+// 50 s application ping, orders and fills on coins not loaded delivered (never dropped), and
+// malformed messages counted and skipped.
 
 #include <mutex>
 #include <vector>
@@ -113,6 +114,35 @@ TEST_F(HyperliquidUserStreamTest, fills_made_before_subscribing_come_in_the_snap
   ASSERT_TRUE(testsupport::wait_until([&] { return fill_count() == 1; }));
   std::lock_guard lock(mu_);
   EXPECT_EQ(fills_[0].instrument, btc_);
+}
+
+TEST_F(HyperliquidUserStreamTest, orders_and_fills_on_coins_not_loaded_are_delivered_not_dropped) {
+  start();
+  sim::hyperliquid::SimOrder spot;
+  spot.coin = "@107";
+  spot.limit_px = Decimal::parse("25.5").value();
+  spot.orig_sz = spot.sz = Decimal::parse("3").value();
+  spot.cloid = "0x0000000000000000000000000000f107";
+  spot.tif = "Gtc";
+  const auto oid = sim_->inject_order(ws_client_->user_address(), spot);
+  sim::hyperliquid::SimFill f;
+  f.coin = "SOL";
+  f.px = Decimal::parse("180").value();
+  f.sz = Decimal::parse("1").value();
+  f.oid = 42;
+  sim_->inject_fill(ws_client_->user_address(), f);
+  ASSERT_TRUE(testsupport::wait_until([&] { return order_count() == 1 && fill_count() == 1; }));
+  std::lock_guard lock(mu_);
+  EXPECT_FALSE(orders_[0].instrument.valid());
+  EXPECT_EQ(orders_[0].venue_symbol, "@107");
+  EXPECT_EQ(orders_[0].client_order_id, spot.cloid);
+  EXPECT_EQ(orders_[0].report.venue_order_id, std::to_string(oid));
+  EXPECT_FALSE(fills_[0].instrument.valid());
+  EXPECT_EQ(fills_[0].venue_symbol, "SOL");
+  EXPECT_EQ(fills_[0].price, Decimal::parse("180").value());
+  auto* stream = dynamic_cast<HyperliquidUserStream*>(ws_client_->private_stream());
+  ASSERT_NE(stream, nullptr);
+  EXPECT_EQ(stream->malformed(), 0U);
 }
 
 TEST_F(HyperliquidUserStreamTest, pings_every_50_seconds_and_ignores_the_pong) {

@@ -73,9 +73,12 @@ struct HyperliquidSim::Impl {
   std::deque<SimFault> faults;
   std::deque<std::string> item_rejections;
   int unknown_oid = 0;
+  std::size_t fills_page = 0;
   std::uint64_t next_oid = 1000;
   std::uint64_t next_tid = 500000;
   std::size_t exchange_requests = 0;
+  std::map<std::string, std::size_t> place_requests;   // per cloid
+  std::map<std::string, std::size_t> cancel_requests;  // per oid text or cloid
   std::size_t accepted = 0;
   std::vector<std::string> refusals;
   std::string last_signer;
@@ -570,14 +573,20 @@ struct HyperliquidSim::Impl {
       if (const auto* st = o->if_contains("startTime")) {
         start = static_cast<std::int64_t>(as_u64(st).value_or(0));
       }
-      json::array out;
+      std::vector<const SimFill*> list;
       if (auto it = fills.find(user); it != fills.end()) {
         for (const auto& f : it->second) {
           if (kind == "userFillsByTime" && f.time < start) continue;
-          json::object j = fill_json(f);
-          out.push_back(std::move(j));
+          list.push_back(&f);
         }
       }
+      if (kind == "userFillsByTime" && fills_page > 0 && list.size() > fills_page) {
+        std::stable_sort(list.begin(), list.end(),
+                         [](const SimFill* a, const SimFill* b) { return a->time < b->time; });
+        list.resize(fills_page);
+      }
+      json::array out;
+      for (const auto* f : list) out.push_back(fill_json(*f));
       return out;
     }
     if (kind == "clearinghouseState") {
@@ -617,6 +626,34 @@ struct HyperliquidSim::Impl {
     return json::value(nullptr);
   }
 
+  // Counts every order and cancel request on arrival, by client id (and oid for a cancel),
+  // before any scripted fault: "sent once" is checked against these.
+  void count_requests(const json::object& body) {
+    const auto* a = body.if_contains("action");
+    if (a == nullptr || !a->is_object()) return;
+    const auto& action = a->get_object();
+    const auto* type = action.if_contains("type");
+    if (type == nullptr || !type->is_string()) return;
+    const std::string kind(type->get_string());
+    const char* list_key = kind == "order" ? "orders" : "cancels";
+    if (kind != "order" && kind != "cancel" && kind != "cancelByCloid") return;
+    const auto* list = action.if_contains(list_key);
+    if (list == nullptr || !list->is_array()) return;
+    for (const auto& item : list->get_array()) {
+      const auto* o = item.if_object();
+      if (o == nullptr) continue;
+      if (kind == "order") {
+        if (const auto* c = o->if_contains("c"); c != nullptr && c->is_string()) {
+          ++place_requests[std::string(c->get_string())];
+        }
+      } else if (kind == "cancel") {
+        if (auto oid = as_u64(o->if_contains("o"))) ++cancel_requests[std::to_string(*oid)];
+      } else if (const auto* c = o->if_contains("cloid"); c != nullptr && c->is_string()) {
+        ++cancel_requests[std::string(c->get_string())];
+      }
+    }
+  }
+
   testsupport::HttpReply handle(const testsupport::HttpSeen& seen) {
     std::lock_guard lock(mu);
     testsupport::HttpReply reply;
@@ -636,6 +673,7 @@ struct HyperliquidSim::Impl {
       }
       if (t != nullptr && t->is_string()) detail = match + ":" + std::string(t->get_string());
     }
+    if (!ec && detail.rfind("exchange:", 0) == 0) count_requests(body.get_object());
     std::optional<SimFault> fault;
     if (!faults.empty()) {
       const auto& f = faults.front();
@@ -737,6 +775,38 @@ void HyperliquidSim::add_agent(const std::string& agent, const std::string& acco
   impl_->agents[lower(agent)] = lower(account);
 }
 
+std::uint64_t HyperliquidSim::inject_order(const std::string& account, SimOrder order) {
+  std::lock_guard lock(impl_->mu);
+  if (order.oid == 0) order.oid = impl_->next_oid++;
+  if (order.status.empty()) order.status = "open";
+  if (order.timestamp == 0) order.timestamp = impl_->now();
+  if (order.status_timestamp == 0) order.status_timestamp = order.timestamp;
+  const std::string acct = lower(account);
+  impl_->orders[acct].push_back(order);
+  impl_->emit_order(acct, order);
+  return order.oid;
+}
+
+void HyperliquidSim::inject_fill(const std::string& account, SimFill fill) {
+  std::lock_guard lock(impl_->mu);
+  if (fill.tid == 0) fill.tid = impl_->next_tid++;
+  if (fill.time == 0) fill.time = impl_->now();
+  const std::string acct = lower(account);
+  impl_->fills[acct].push_back(fill);
+  impl_->emit_fill(acct, fill);
+}
+
+void HyperliquidSim::inject_position(const std::string& account, const std::string& coin,
+                                     Decimal szi, Decimal entry) {
+  std::lock_guard lock(impl_->mu);
+  impl_->accounts[lower(account)].positions[coin] = Impl::Position{szi, entry};
+}
+
+void HyperliquidSim::set_fills_page(std::size_t n) {
+  std::lock_guard lock(impl_->mu);
+  impl_->fills_page = n;
+}
+
 void HyperliquidSim::push_fault(SimFault fault) {
   std::lock_guard lock(impl_->mu);
   impl_->faults.push_back(std::move(fault));
@@ -775,6 +845,18 @@ std::size_t HyperliquidSim::ws_subscriptions() const {
 std::size_t HyperliquidSim::exchange_requests() const {
   std::lock_guard lock(impl_->mu);
   return impl_->exchange_requests;
+}
+
+std::size_t HyperliquidSim::place_requests(const std::string& cloid) const {
+  std::lock_guard lock(impl_->mu);
+  auto it = impl_->place_requests.find(cloid);
+  return it == impl_->place_requests.end() ? 0 : it->second;
+}
+
+std::size_t HyperliquidSim::cancel_requests(const std::string& oid_or_cloid) const {
+  std::lock_guard lock(impl_->mu);
+  auto it = impl_->cancel_requests.find(oid_or_cloid);
+  return it == impl_->cancel_requests.end() ? 0 : it->second;
 }
 
 std::size_t HyperliquidSim::accepted_actions() const {

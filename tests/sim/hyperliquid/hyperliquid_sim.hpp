@@ -14,7 +14,8 @@
 // texts: tick ("Price must be divisible by tick size. asset=N"), $10 minimum, insufficient margin
 // (price x size / leverage above withdrawable), reduce-only.
 // Scriptable: faults on the next matching request (any HTTP status and body, reset, close,
-// truncate, garbage, hold — optionally AFTER processing it, so a timed-out order really rests),
+// truncate, garbage, hold — optionally AFTER processing it, so a timed-out order really rests,
+// a cancel whose answer is lost really cancelled), per-cloid counts of place and cancel requests,
 // per-item errors for the next orders, "unknownOid" for the next N orderStatus queries.
 //
 // Private WebSocket: orderUpdates and userFills per user (ws_url()).
@@ -118,6 +119,18 @@ class HyperliquidSim {
   void add_account(const std::string& address, Decimal usdc);
   void add_agent(const std::string& agent, const std::string& account);
 
+  // Account state the client did not create (an order, a fill, a position on any coin — one
+  // the meta does not list, such as a spot "@107" pair, included), pushed on the user stream like
+  // the venue's own. inject_order gives the order an oid when it has none and returns it.
+  std::uint64_t inject_order(const std::string& account, SimOrder order);
+  void inject_fill(const std::string& account, SimFill fill);
+  void inject_position(const std::string& account, const std::string& coin, Decimal szi,
+                       Decimal entry);
+
+  // userFillsByTime answers at most `n` fills, the oldest from startTime first (the venue caps
+  // an answer; 0: no cap, the default).
+  void set_fills_page(std::size_t n);
+
   void push_fault(SimFault fault);
   // The next orders get {"error": text} as their status item (one text per order).
   void reject_next_orders(std::vector<std::string> texts);
@@ -128,6 +141,10 @@ class HyperliquidSim {
 
   // Inspection.
   [[nodiscard]] std::size_t exchange_requests() const;
+  // /exchange order requests that carried this cloid (counted on arrival, faults included).
+  [[nodiscard]] std::size_t place_requests(const std::string& cloid) const;
+  // /exchange cancel requests for this oid (decimal text) or cloid (cancelByCloid).
+  [[nodiscard]] std::size_t cancel_requests(const std::string& oid_or_cloid) const;
   [[nodiscard]] std::size_t accepted_actions() const;
   [[nodiscard]] std::vector<std::string> refusals() const;  // top-level "err" texts sent
   [[nodiscard]] std::vector<SimOrder> orders(const std::string& account) const;

@@ -1,0 +1,100 @@
+#pragma once
+// Readers for Hyperliquid's REST answers (POST /exchange, POST /info), with no I/O: the client
+// feeds them the parsed body, the fuzz targets feed them arbitrary bytes. Each returns a typed
+// value or an Error ("hyperliquid <op>: ..."); none throws, none drops an item it could read.
+//
+// /exchange
+//   {"status":"ok","response":R}           → R (read_exchange_answer)
+//   {"status":"err","response":"text"}     → the venue's refusal of the whole action
+//                                            (top_level_error: auth_failed for an unknown signer,
+//                                            rejected otherwise; venue_code "err" or the docs'
+//                                            error type)
+//   R.data.statuses[i] (read_statuses), one per order/cancel, in the request's order:
+//     {"resting":{"oid"}} | {"filled":{"totalSz","avgPx","oid"}} | "waitingForTrigger" |
+//     "waitingForFill" | "success" (cancel) | {"error":"text"} — a refusal of that item by the
+//     venue, documented on the "Error responses" page (docs/errors/hyperliquid.md): item_error,
+//     venue_code = the docs' error type ("Tick", "PerpMargin", "MissingOrder"...).
+// /info
+//   orderStatus {"status":"order","order":{"order":{..},"status","statusTimestamp"}} |
+//   {"status":"unknownOid"} (not_found); openOrders [order...]; userFills(ByTime) [fill...];
+//   clearinghouseState {marginSummary{accountValue}, withdrawable, assetPositions[{position}]};
+//   meta {universe[{name, szDecimals, maxLeverage?, isDelisted?}]}; the HTTP Date header.
+// Orders, fills and positions on a coin the registry does not hold keep an invalid instrument
+// and the coin in venue_symbol: listed, never dropped.
+
+#include <boost/json/value.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/decimal.hpp"
+#include "core/instrument.hpp"
+#include "core/result.hpp"
+#include "core/time.hpp"
+#include "domain/fill.hpp"
+#include "venues/venue_types.hpp"
+
+namespace nzeza::venues::hyperliquid {
+
+// Parses a complete answer body. A body that is not JSON is a protocol error with
+// Delivery::answer_cut: the venue answered, we cannot tell what it did.
+[[nodiscard]] Result<boost::json::value> parse_answer(std::string_view body, std::string_view op);
+
+// A per-item {"error": text} and a top-level {"status":"err"} as typed refusals (delivery none).
+[[nodiscard]] Error item_error(std::string_view op, std::string_view text);
+[[nodiscard]] Error top_level_error(std::string_view op, std::string_view text);
+
+// The `response` of a top-level "status":"ok"; the refusal of a "status":"err".
+[[nodiscard]] Result<boost::json::value> read_exchange_answer(const boost::json::value& body,
+                                                              std::string_view op);
+// response.data.statuses.
+[[nodiscard]] Result<const boost::json::array*> read_statuses(const boost::json::value& response,
+                                                              std::string_view op);
+
+// One order status item. A {"error"} item is item_error; an unknown shape is protocol.
+struct PlaceStatus {
+  enum class Kind : std::uint8_t { resting, filled, waiting };
+  Kind kind = Kind::resting;
+  std::string venue_order_id;  // empty for waiting (a trigger not yet in the book)
+  Decimal total_size;          // filled only
+  Decimal average_price;       // filled only
+};
+[[nodiscard]] Result<PlaceStatus> read_place_status(const boost::json::value& item,
+                                                    std::string_view op);
+// One cancel status item: "success", or the venue's refusal.
+[[nodiscard]] Status read_cancel_status(const boost::json::value& item, std::string_view op);
+
+[[nodiscard]] Result<VenueOrder> read_order_status(const boost::json::value& body,
+                                                   const InstrumentRegistry& registry,
+                                                   std::string_view op);
+[[nodiscard]] Result<std::vector<VenueOrder>> read_open_orders(const boost::json::value& body,
+                                                               const InstrumentRegistry& registry,
+                                                               std::string_view op);
+// Oldest first; only order `oid`'s fills when given.
+[[nodiscard]] Result<std::vector<domain::Fill>> read_fills(const boost::json::value& body,
+                                                           const InstrumentRegistry& registry,
+                                                           std::string_view op,
+                                                           std::optional<std::uint64_t> oid = {});
+
+struct MarginSummary {
+  Decimal account_value;  // total, USDC
+  Decimal withdrawable;   // never above account_value
+};
+[[nodiscard]] Result<MarginSummary> read_margin_summary(const boost::json::value& body,
+                                                        std::string_view op);
+[[nodiscard]] Result<std::vector<VenuePosition>> read_positions(const boost::json::value& body,
+                                                                const InstrumentRegistry& registry,
+                                                                std::string_view op);
+
+// meta.universe → perpetual instruments (asset index = position in the universe), only the
+// `wanted` coins when it is not empty.
+[[nodiscard]] Result<std::vector<Instrument>> read_meta(const boost::json::value& body,
+                                                        const std::vector<std::string>& wanted,
+                                                        std::string_view op);
+
+// RFC 7231 IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"); nullopt for anything else.
+[[nodiscard]] std::optional<Timestamp> parse_http_date(std::string_view text);
+
+}  // namespace nzeza::venues::hyperliquid

@@ -10,6 +10,7 @@
 
 #include "net/http_client.hpp"
 #include "net/url.hpp"
+#include "venues/binance/rest_codec.hpp"
 #include "venues/binance/signer.hpp"
 #include "venues/binance/user_stream.hpp"
 #include "venues/venue_error.hpp"
@@ -50,172 +51,24 @@ RateLimitSpec binance_rate_limits() {
   return s;
 }
 
-std::optional<domain::VenueOrderStatus> parse_order_status(std::string_view s) noexcept {
-  using domain::VenueOrderStatus;
-  if (s == "NEW" || s == "PENDING_NEW") return VenueOrderStatus::open;
-  if (s == "PARTIALLY_FILLED") return VenueOrderStatus::partially_filled;
-  if (s == "FILLED") return VenueOrderStatus::filled;
-  if (s == "CANCELED") return VenueOrderStatus::cancelled;
-  if (s == "PENDING_CANCEL") return VenueOrderStatus::open;  // may still trade
-  if (s == "REJECTED") return VenueOrderStatus::rejected;
-  if (s == "EXPIRED" || s == "EXPIRED_IN_MATCH") return VenueOrderStatus::expired;
-  return std::nullopt;
-}
-
 namespace {
-bool icontains(std::string_view text, std::string_view part) {
-  auto it = std::search(text.begin(), text.end(), part.begin(), part.end(), [](char a, char b) {
-    return std::tolower(static_cast<unsigned char>(a)) ==
-           std::tolower(static_cast<unsigned char>(b));
-  });
-  return it != text.end();
-}
-}  // namespace
-
-ErrorCode classify_binance_error(int http_status, long long code, std::string_view msg) noexcept {
-  switch (code) {
-    case -1003:  // TOO_MANY_REQUESTS
-    case -1015:  // TOO_MANY_ORDERS
-      return ErrorCode::rate_limited;
-    case -1006:  // UNEXPECTED_RESP: execution status unknown
-    case -1007:  // TIMEOUT: execution status unknown
-      return ErrorCode::timeout;
-    case -1001:  // DISCONNECTED (internal error, unable to process)
-    case -1008:  // SERVER_BUSY
-      return ErrorCode::unavailable;
-    case -1021:  // timestamp outside recvWindow
-      return ErrorCode::rejected;
-    case -1022:  // INVALID_SIGNATURE
-    case -2014:  // BAD_API_KEY_FMT
-    case -2015:  // REJECTED_MBX_KEY
-    case -1002:  // UNAUTHORIZED
-      return ErrorCode::auth_failed;
-    case -1111:  // BAD_PRECISION
-      return ErrorCode::precision;
-    case -1013:  // filter failure
-    case -1100:
-    case -1101:
-    case -1102:
-    case -1103:
-    case -1104:
-    case -1105:
-    case -1106:
-    case -1114:
-    case -1115:
-    case -1116:
-    case -1117:
-    case -1121:  // invalid symbol
-      return ErrorCode::invalid_argument;
-    case -2013:  // NO_SUCH_ORDER
-    case -2026:  // ORDER_ARCHIVED
-      return ErrorCode::not_found;
-    case -2011:  // CANCEL_REJECTED: "Unknown order sent." means not found
-      return icontains(msg, "unknown order") ? ErrorCode::not_found : ErrorCode::rejected;
-    case -2010:  // NEW_ORDER_REJECTED
-      if (icontains(msg, "insufficient balance")) return ErrorCode::insufficient_balance;
-      if (icontains(msg, "duplicate order")) return ErrorCode::already_exists;
-      return ErrorCode::rejected;
-    default:
-      break;
-  }
-  if (http_status == 429) return ErrorCode::rate_limited;
-  if (http_status == 418) return ErrorCode::banned;
-  if (http_status == 401 || http_status == 403) return ErrorCode::auth_failed;
-  if (http_status >= 500) return ErrorCode::unavailable;
-  return ErrorCode::rejected;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Parsing helpers (boost::json; prices and sizes are strings, parsed exactly).
-
-namespace {
-
-struct ParseError {
-  std::string what;
-};
-
-const json::value& field(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  if (v == nullptr) throw ParseError{"missing field '" + std::string(key) + "'"};
-  return *v;
-}
-
-std::string str_field(const json::object& o, std::string_view key) {
-  const auto& v = field(o, key);
-  if (!v.is_string()) throw ParseError{"field '" + std::string(key) + "' is not a string"};
-  return std::string(v.get_string());
-}
-
-std::optional<std::string> opt_str(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  if (v == nullptr || !v->is_string()) return std::nullopt;
-  return std::string(v->get_string());
-}
-
-std::int64_t int_field(const json::object& o, std::string_view key) {
-  const auto& v = field(o, key);
-  if (v.is_int64()) return v.get_int64();
-  if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
-    return static_cast<std::int64_t>(v.get_uint64());
-  throw ParseError{"field '" + std::string(key) + "' is not an integer"};
-}
-
-Decimal dec_field(const json::object& o, std::string_view key) {
-  const auto& v = field(o, key);
-  if (!v.is_string()) throw ParseError{"field '" + std::string(key) + "' is not a decimal string"};
-  auto d = Decimal::parse(v.get_string());
-  if (!d) throw ParseError{"field '" + std::string(key) + "': " + d.error().message};
-  return *d;
-}
-
-bool bool_field(const json::object& o, std::string_view key) {
-  const auto& v = field(o, key);
-  if (!v.is_bool()) throw ParseError{"field '" + std::string(key) + "' is not a boolean"};
-  return v.get_bool();
-}
-
-const json::object& as_object(const json::value& v, std::string_view what) {
-  if (!v.is_object()) throw ParseError{std::string(what) + " is not a JSON object"};
-  return v.get_object();
-}
-const json::array& as_array(const json::value& v, std::string_view what) {
-  if (!v.is_array()) throw ParseError{std::string(what) + " is not a JSON array"};
-  return v.get_array();
-}
-
 std::string_view side_text(Side s) {
   return s == Side::buy ? "BUY" : "SELL";
 }
 
-Side parse_side(std::string_view s) {
-  if (s == "BUY") return Side::buy;
-  if (s == "SELL") return Side::sell;
-  throw ParseError{"unknown side '" + std::string(s) + "'"};
+// Removes the query string (signature, timestamp, API parameters) from a transport message:
+// whatever the transport put in its text, no signed query leaves the client.
+std::string without_query(std::string text, const std::string& query) {
+  if (query.empty()) return text;
+  const std::string with_mark = "?" + query;
+  for (auto pos = text.find(with_mark); pos != std::string::npos; pos = text.find(with_mark, pos))
+    text.erase(pos, with_mark.size());
+  constexpr std::string_view kShown = "[query]";
+  for (auto pos = text.find(query); pos != std::string::npos;
+       pos = text.find(query, pos + kShown.size()))
+    text.replace(pos, query.size(), kShown);
+  return text;
 }
-
-struct TypeMapping {
-  domain::OrderType type;
-  std::optional<domain::TimeInForce> tif;  // LIMIT_MAKER → post_only
-};
-
-TypeMapping parse_type(std::string_view s) {
-  using domain::OrderType;
-  if (s == "LIMIT") return {OrderType::limit, std::nullopt};
-  if (s == "LIMIT_MAKER") return {OrderType::limit, domain::TimeInForce::post_only};
-  if (s == "MARKET") return {OrderType::market, std::nullopt};
-  if (s == "STOP_LOSS") return {OrderType::stop, std::nullopt};
-  if (s == "TAKE_PROFIT") return {OrderType::take_profit, std::nullopt};
-  if (s == "STOP_LOSS_LIMIT" || s == "TAKE_PROFIT_LIMIT")
-    return {OrderType::stop_limit, std::nullopt};
-  throw ParseError{"unknown order type '" + std::string(s) + "'"};
-}
-
-domain::TimeInForce parse_tif(std::string_view s) {
-  if (s == "IOC") return domain::TimeInForce::ioc;
-  if (s == "FOK") return domain::TimeInForce::fok;
-  return domain::TimeInForce::gtc;
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -264,10 +117,13 @@ struct BinanceClient::Impl : std::enable_shared_from_this<Impl> {
     bool is_signed = true;
     bool api_key = true;  // X-MBX-APIKEY header
     std::string limiter_class;
-    std::string op;         // "place", "cancel"... for messages
-    bool mutating = false;  // place/cancel: transport failures after sending are unknown
+    std::string op;       // "place", "cancel"... for messages
+    std::string subject;  // "order 'nz-1'": what a place or cancel acted on, in every error
+    // "place order 'nz-1'": the operation as every message of this call names it.
+    [[nodiscard]] std::string label() const { return subject.empty() ? op : op + " " + subject; }
   };
-  using RawDone = std::function<void(Result<json::value>)>;
+  // The body of a 2xx answer, or the error that ended the call.
+  using RawDone = std::function<void(Result<std::string>)>;
 
   Clock& clock;
   const InstrumentRegistry& registry;
@@ -299,13 +155,13 @@ struct BinanceClient::Impl : std::enable_shared_from_this<Impl> {
     return i->id;
   }
 
-  // Rate limiter gate, then send.
+  // Rate limiter gate, then send. A refusal here left nothing: Delivery::not_sent.
   void start(Call call, RawDone done, int attempt = 0) {
     if (limiter && !call.limiter_class.empty()) {
       auto wait = limiter->reserve(call.limiter_class);
       if (!wait) {
-        Error e = wait.error();
-        done(err(e.code, call.op, e.message, e.venue_code, e.venue_text));
+        done(venue_error(Venue::binance, call.label(), wait.error())
+                 .with_delivery(Delivery::not_sent));
         return;
       }
       if (wait->count() > 0) {
@@ -317,7 +173,9 @@ struct BinanceClient::Impl : std::enable_shared_from_this<Impl> {
         *id = clock.schedule_after(*wait, [weak, shared_done, shared_call, attempt, id] {
           auto self = weak.lock();
           if (!self) {
-            (*shared_done)(Error(ErrorCode::cancelled, "binance: client destroyed"));
+            (*shared_done)(Error(ErrorCode::cancelled, "binance " + shared_call->label() +
+                                                           ": client destroyed before sending")
+                               .with_delivery(Delivery::not_sent));
             return;
           }
           {
@@ -340,7 +198,8 @@ struct BinanceClient::Impl : std::enable_shared_from_this<Impl> {
           signer, std::move(query), "", timestamp_ms(),
           std::chrono::duration_cast<std::chrono::milliseconds>(config.recv_window).count());
       if (!q) {
-        done(err(q.error().code, call.op, q.error().message));
+        done(
+            err(q.error().code, call.label(), q.error().message).with_delivery(Delivery::not_sent));
         return;
       }
       query = std::move(q).value();
@@ -350,17 +209,20 @@ struct BinanceClient::Impl : std::enable_shared_from_this<Impl> {
     req.url = config.base_url + call.path;
     if (!query.empty()) req.url += "?" + query;
     if (call.api_key) req.headers.push_back({"X-MBX-APIKEY", config.api_key});
-    const Timestamp sent_at = clock.now();
     std::weak_ptr<Impl> weak = weak_from_this();
-    http.async_request(std::move(req), [weak, call = std::move(call), done = std::move(done),
-                                        attempt, sent_at](Result<net::HttpResponse> r) mutable {
-      auto self = weak.lock();
-      if (!self) {
-        done(Error(ErrorCode::cancelled, "binance " + call.op + ": client destroyed"));
-        return;
-      }
-      self->on_response(std::move(call), std::move(done), attempt, sent_at, std::move(r));
-    });
+    http.async_request(
+        std::move(req), [weak, call = std::move(call), done = std::move(done), attempt,
+                         query = std::move(query)](Result<net::HttpResponse> r) mutable {
+          auto self = weak.lock();
+          if (!self) {
+            // Destroyed while in flight: how far the request got is all we still know.
+            Error e(ErrorCode::cancelled, "binance " + call.label() + ": client destroyed");
+            e.delivery = r ? Delivery::answer_unknown : r.error().delivery;
+            done(std::move(e));
+            return;
+          }
+          self->on_response(std::move(call), std::move(done), attempt, query, std::move(r));
+        });
   }
 
   void read_usage_headers(const net::HttpResponse& resp) {
@@ -377,61 +239,41 @@ struct BinanceClient::Impl : std::enable_shared_from_this<Impl> {
     feed("X-MBX-ORDER-COUNT-1D", "ORDERS_1D");
   }
 
-  void on_response(Call call, RawDone done, int attempt, Timestamp sent_at,
+  // The answer (or the transport's failure) → the 2xx body or a classified Error. The rules
+  // (docs/errors/binance.md): the transport's Error::delivery is kept as it is; a 5xx is
+  // outcome unknown whatever its body (Binance: "the execution status is UNKNOWN"); -1000,
+  // -1006, -1007 are outcome unknown on any status; any other 4xx with a Binance code is the
+  // venue's refusal, classified by that code.
+  void on_response(Call call, RawDone done, int attempt, const std::string& query,
                    Result<net::HttpResponse> r) {
     if (!r) {
-      Error e = r.error();
-      if (e.code == ErrorCode::network && call.mutating) {
-        // HttpClient names the step that failed before anything was written ("resolve to",
-        // "TCP connect to", "TLS handshake to", "TLS to"); anything else (reset, closed, write
-        // error) may have happened after the venue received the request.
-        const std::string& m = e.message;
-        const bool before_sending = m.find("TCP connect to ") != std::string::npos ||
-                                    m.find("resolve to ") != std::string::npos ||
-                                    m.find("TLS handshake to ") != std::string::npos ||
-                                    m.find("TLS to ") != std::string::npos;
-        if (!before_sending) {
-          done(err(ErrorCode::timeout, call.op,
-                   "outcome unknown: the connection failed after the request may have been "
-                   "sent (" +
-                       e.message + ")"));
-          return;
-        }
-      }
-      done(err(e.code, call.op, e.message));
+      Error e = venue_error(Venue::binance, call.label(), r.error());
+      e.message = without_query(std::move(e.message), query);
+      e.venue_text = without_query(std::move(e.venue_text), query);
+      done(std::move(e));
       return;
     }
     net::HttpResponse& resp = *r;
     read_usage_headers(resp);
     const unsigned status = resp.status;
-
-    // The venue's {"code","msg"} when the body has one.
-    std::optional<long long> vcode;
-    std::string vmsg;
-    json::value body;
-    boost::system::error_code ec;
-    body = json::parse(resp.body, ec);
-    const bool parsed = !ec;
-    if (parsed && body.is_object()) {
-      const auto& o = body.get_object();
-      const auto* c = o.if_contains("code");
-      const auto* m = o.if_contains("msg");
-      if (c != nullptr && c->is_int64() && m != nullptr && m->is_string() && status >= 400) {
-        vcode = c->get_int64();
-        vmsg = std::string(m->get_string());
-      }
+    if (resp.success()) {
+      done(std::move(resp.body));
+      return;
     }
-    const std::string vcode_text = vcode ? std::to_string(*vcode) : std::to_string(status);
-    const std::string vtext = vcode ? vmsg : resp.body.substr(0, 512);
+
+    const std::optional<ApiError> api = parse_api_error(resp.body);
+    const std::string vcode = api ? std::to_string(api->code) : std::to_string(status);
+    const std::string vtext = api ? api->msg : resp.body.substr(0, 512);
+    const std::string http_status = "HTTP " + std::to_string(status);
 
     if (status == 429) {
       const Duration wait = resp.retry_after(clock.now()).value_or(Duration(1s));
       if (limiter) limiter->on_retry_after(wait);
-      done(err(ErrorCode::rate_limited, call.op,
-               "HTTP 429: rate limited, retry after " +
+      done(err(ErrorCode::rate_limited, call.label(),
+               http_status + ": rate limited, retry after " +
                    std::to_string(std::chrono::duration_cast<std::chrono::seconds>(wait).count()) +
                    " s",
-               vcode_text, vtext));
+               vcode, vtext));
       return;
     }
     if (status == 418) {
@@ -439,45 +281,39 @@ struct BinanceClient::Impl : std::enable_shared_from_this<Impl> {
           resp.retry_after(clock.now()).value_or(Duration(std::chrono::minutes(2)));
       const Timestamp until = clock.now() + ban;
       if (limiter) limiter->on_banned_until(until);
-      done(err(ErrorCode::banned, call.op, "HTTP 418: IP banned until " + until.to_iso8601(),
-               vcode_text, vtext));
+      done(err(ErrorCode::banned, call.label(),
+               http_status + ": IP banned until " + until.to_iso8601(), vcode, vtext));
       return;
     }
     if (status >= 500) {
-      const ErrorCode code =
-          call.mutating ? ErrorCode::timeout
-                        : (vcode ? classify_binance_error(static_cast<int>(status), *vcode, vmsg)
-                                 : ErrorCode::unavailable);
-      done(err(code, call.op,
-               "HTTP " + std::to_string(status) +
-                   (call.mutating ? ": execution status unknown" : ": venue unavailable"),
-               vcode_text, vtext));
+      // No code in a 5xx body is documented as "not processed" for spot: always unknown.
+      const ErrorCode code = api && execution_unknown_code(api->code) && api->code != -1000
+                                 ? ErrorCode::timeout
+                                 : ErrorCode::unavailable;
+      done(err(code, call.label(), http_status + ": execution status unknown", vcode, vtext)
+               .with_delivery(Delivery::answer_unknown));
       return;
     }
-    if (status >= 400 || status < 200 || status >= 300) {
-      if (!vcode) {
-        Status s = resp.check();
-        Error e = s.ok() ? Error(ErrorCode::protocol, "unexpected HTTP status") : s.error();
-        done(err(e.code, call.op, e.message, std::to_string(status), resp.body.substr(0, 512)));
-        return;
-      }
-      if (*vcode == -1021 && attempt == 0) {
-        // Not executed: re-measure the offset, then send once more with a fresh timestamp.
-        resync_then_retry(std::move(call), std::move(done),
-                          Error(ErrorCode::rejected, "", vcode_text, vtext));
-        return;
-      }
-      done(err(classify_binance_error(static_cast<int>(status), *vcode, vmsg), call.op,
-               "HTTP " + std::to_string(status) + ": " + vmsg, vcode_text, vtext));
+    if (!api) {
+      // A 4xx (or 1xx/3xx) without Binance's error body: the transport's reading of the
+      // status, its delivery kept (a proxy's 408 is answer_unknown).
+      Status s = resp.check();
+      Error e = s.ok() ? Error(ErrorCode::protocol, http_status + ": unexpected HTTP status",
+                               std::to_string(status), resp.body.substr(0, 512))
+                       : s.error();
+      done(venue_error(Venue::binance, call.label(), e));
       return;
     }
-    if (!parsed) {
-      done(err(ErrorCode::protocol, call.op, "malformed JSON in the answer (" + ec.message() + ")",
-               {}, resp.body.substr(0, 512)));
+    if (api->code == -1021 && attempt == 0) {
+      // Not executed: re-measure the offset, then send once more with a fresh timestamp.
+      resync_then_retry(std::move(call), std::move(done),
+                        Error(ErrorCode::rejected, "", vcode, vtext));
       return;
     }
-    (void)sent_at;
-    done(std::move(body));
+    Error e = err(classify_binance_error(static_cast<int>(status), api->code, api->msg),
+                  call.label(), http_status + ": " + api->msg, vcode, vtext);
+    if (execution_unknown_code(api->code)) e.delivery = Delivery::answer_unknown;
+    done(std::move(e));
   }
 
   // GET /api/v3/time; updates the offset. `done` gets the server time.
@@ -491,20 +327,19 @@ struct BinanceClient::Impl : std::enable_shared_from_this<Impl> {
     c.op = std::move(op);
     const Timestamp sent = clock.now();
     std::weak_ptr<Impl> weak = weak_from_this();
-    start(std::move(c), [weak, sent, done = std::move(done)](Result<json::value> r) {
+    start(std::move(c), [weak, sent, done = std::move(done)](Result<std::string> r) {
       auto self = weak.lock();
       if (!self) return done(Error(ErrorCode::cancelled, "binance server time: client destroyed"));
       if (!r) return done(r.error());
-      try {
-        const auto& o = as_object(*r, "time answer");
-        const std::int64_t server_ms = int_field(o, "serverTime");
-        const Timestamp received = self->clock.now();
-        const std::int64_t mid_ms = (sent.ms() + received.ms()) / 2;
-        self->offset_ms.store(server_ms - mid_ms);
-        done(Timestamp::from_ms(server_ms));
-      } catch (const ParseError& e) {
-        done(self->err(ErrorCode::protocol, "server time", e.what));
+      auto server = parse_server_time(*r);
+      if (!server) {
+        return done(self->err(ErrorCode::protocol, "server time", server.error().message)
+                        .with_delivery(Delivery::answer_cut));
       }
+      const Timestamp received = self->clock.now();
+      const std::int64_t mid_ms = (sent.ms() + received.ms()) / 2;
+      self->offset_ms.store(server->ms() - mid_ms);
+      done(*server);
     });
   }
 
@@ -520,7 +355,7 @@ struct BinanceClient::Impl : std::enable_shared_from_this<Impl> {
             return (*shared_done)(Error(ErrorCode::cancelled, "binance: client destroyed"));
           if (!t) {
             return (*shared_done)(self->err(
-                ErrorCode::rejected, shared_call->op,
+                ErrorCode::rejected, shared_call->label(),
                 "timestamp outside recvWindow (-1021) and the server-time resync failed: " +
                     t.error().message,
                 original.venue_code, original.venue_text));
@@ -530,29 +365,30 @@ struct BinanceClient::Impl : std::enable_shared_from_this<Impl> {
         "server time resync");
   }
 
-  // Typed call: parse the JSON with `parse` (which may throw ParseError).
+  // Typed call: `parse(self, body)` reads a 2xx body into a Result<T> (rest_codec.hpp). An
+  // answer that cannot be read came back from a request the venue processed: answer_cut.
   template <typename T, typename Parse>
   void call(Call c, Completion<T> done, Parse parse) {
     std::weak_ptr<Impl> weak = weak_from_this();
-    std::string op = c.op;
-    start(std::move(c), [weak, done, parse, op](Result<json::value> r) {
+    std::string label = c.label();
+    start(std::move(c), [weak, done, parse, label](Result<std::string> r) {
       if (!r) {
         done.complete(r.error());
         return;
       }
       auto self = weak.lock();
       if (!self) {
-        done.complete(Error(ErrorCode::cancelled, "binance " + op + ": client destroyed"));
+        done.complete(Error(ErrorCode::cancelled, "binance " + label + ": client destroyed")
+                          .with_delivery(Delivery::answer_unknown));
         return;
       }
-      try {
-        done.complete(parse(*self, *r));
-      } catch (const ParseError& e) {
-        done.complete(self->err(ErrorCode::protocol, op, "unreadable answer: " + e.what));
-      } catch (const std::exception& e) {
-        done.complete(
-            self->err(ErrorCode::protocol, op, std::string("unreadable answer: ") + e.what()));
+      Result<T> value = parse(*self, *r);
+      if (!value) {
+        done.complete(self->err(value.error().code, label, value.error().message)
+                          .with_delivery(Delivery::answer_cut));
+        return;
       }
+      done.complete(std::move(value));
     });
   }
 
@@ -573,125 +409,6 @@ struct BinanceClient::Impl : std::enable_shared_from_this<Impl> {
     return json::serialize(json::object{{"id", "nz-uds-" + std::to_string(n)},
                                         {"method", "userDataStream.subscribe.signature"},
                                         {"params", std::move(params)}});
-  }
-
-  // -------- parsing of orders and trades.
-
-  // An order object (query, open orders, place, cancel). `client_key`: "clientOrderId", or
-  // "origClientOrderId" in a cancel answer (where clientOrderId is the cancel's own id).
-  std::optional<VenueOrder> parse_order(const json::object& o,
-                                        std::string_view client_key = "clientOrderId") const {
-    const std::string symbol = str_field(o, "symbol");
-    auto id = instrument_of(symbol);
-    if (!id) return std::nullopt;
-    VenueOrder v;
-    v.instrument = *id;
-    v.client_order_id = opt_str(o, client_key).value_or("");
-    v.side = parse_side(str_field(o, "side"));
-    const auto tm = parse_type(str_field(o, "type"));
-    v.type = tm.type;
-    if (tm.tif) {
-      v.time_in_force = *tm.tif;
-    } else if (auto tif = opt_str(o, "timeInForce")) {
-      v.time_in_force = parse_tif(*tif);
-    }
-    v.quantity = dec_field(o, "origQty");
-    if (o.contains("price")) {
-      Decimal p = dec_field(o, "price");
-      if (!p.is_zero()) v.price = p;
-    }
-    const std::string st = str_field(o, "status");
-    auto status = parse_order_status(st);
-    if (!status) throw ParseError{"unknown order status '" + st + "'"};
-    v.report.status = *status;
-    v.report.cumulative_filled = dec_field(o, "executedQty");
-    if (o.contains("cummulativeQuoteQty") && v.report.cumulative_filled.is_positive()) {
-      const Decimal quote = dec_field(o, "cummulativeQuoteQty");
-      auto avg = quote.checked_div(v.report.cumulative_filled);
-      if (avg) v.report.average_price = *avg;
-    }
-    v.report.venue_order_id = std::to_string(int_field(o, "orderId"));
-    if (*status == domain::VenueOrderStatus::rejected ||
-        *status == domain::VenueOrderStatus::expired)
-      v.report.reason = st;
-    std::int64_t t = 0;
-    if (o.contains("updateTime")) {
-      t = int_field(o, "updateTime");
-    } else if (o.contains("transactTime")) {
-      t = int_field(o, "transactTime");
-    } else if (o.contains("time")) {
-      t = int_field(o, "time");
-    }
-    v.report.at = t > 0 ? Timestamp::from_ms(t) : clock.now();
-    return v;
-  }
-
-  domain::Fill parse_full_fill(const json::object& f, const VenueOrder& order, Timestamp at) const {
-    domain::Fill fill;
-    fill.venue = Venue::binance;
-    fill.instrument = order.instrument;
-    fill.trade_id = std::to_string(int_field(f, "tradeId"));
-    fill.client_order_id = order.client_order_id;
-    fill.side = order.side;
-    fill.price = dec_field(f, "price");
-    fill.quantity = dec_field(f, "qty");
-    fill.fee = dec_field(f, "commission");
-    fill.fee_currency = str_field(f, "commissionAsset");
-    fill.liquidity = domain::Liquidity::taker;  // immediate fills of a new order take
-    fill.time = at;
-    return fill;
-  }
-
-  std::optional<domain::Fill> parse_trade(const json::object& t) const {
-    auto id = instrument_of(str_field(t, "symbol"));
-    if (!id) return std::nullopt;
-    domain::Fill fill;
-    fill.venue = Venue::binance;
-    fill.instrument = *id;
-    fill.trade_id = std::to_string(int_field(t, "id"));
-    fill.side = bool_field(t, "isBuyer") ? Side::buy : Side::sell;
-    fill.price = dec_field(t, "price");
-    fill.quantity = dec_field(t, "qty");
-    fill.fee = dec_field(t, "commission");
-    fill.fee_currency = str_field(t, "commissionAsset");
-    fill.liquidity = bool_field(t, "isMaker") ? domain::Liquidity::maker : domain::Liquidity::taker;
-    fill.time = Timestamp::from_ms(int_field(t, "time"));
-    return fill;
-  }
-
-  Result<Instrument> parse_symbol(const json::object& s) const {
-    Instrument in;
-    in.venue = Venue::binance;
-    in.kind = InstrumentKind::spot;
-    in.venue_symbol = str_field(s, "symbol");
-    in.ws_symbol = in.venue_symbol;
-    std::transform(in.ws_symbol.begin(), in.ws_symbol.end(), in.ws_symbol.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    in.base = str_field(s, "baseAsset");
-    in.quote = str_field(s, "quoteAsset");
-    in.canonical = in.base + "-" + in.quote;
-    const std::string status = str_field(s, "status");
-    in.status = status == "TRADING" ? TradingStatus::trading : TradingStatus::halted;
-    for (const auto& fv : as_array(field(s, "filters"), "filters")) {
-      const auto& f = as_object(fv, "filter");
-      const std::string type = str_field(f, "filterType");
-      if (type == "PRICE_FILTER") {
-        in.tick_size = dec_field(f, "tickSize");
-      } else if (type == "LOT_SIZE") {
-        in.lot_size = dec_field(f, "stepSize");
-        in.min_size = dec_field(f, "minQty");
-        in.max_size = dec_field(f, "maxQty");
-      } else if (type == "NOTIONAL" || type == "MIN_NOTIONAL") {
-        const Decimal mn = dec_field(f, "minNotional");
-        if (mn > in.min_notional) in.min_notional = mn;
-      }
-    }
-    if (const Instrument* known = registry.find(Venue::binance, in.venue_symbol)) {
-      in.id = known->id;
-      in.symbol = known->symbol;
-    }
-    if (Status st = in.validate(); !st.ok()) return st.error();
-    return in;
   }
 };
 
@@ -840,22 +557,9 @@ void BinanceClient::place(const domain::OrderSpec& spec, Callback<PlaceAck> cb) 
   c.query = q.release();
   c.limiter_class = "order";
   c.op = "place";
-  c.mutating = true;
-  impl_->call(std::move(c), done, [](Impl& self, const json::value& v) -> Result<PlaceAck> {
-    const auto& o = as_object(v, "order answer");
-    auto order = self.parse_order(o);
-    if (!order) throw ParseError{"answer for a symbol not in the registry"};
-    PlaceAck ack;
-    ack.venue_order_id = order->report.venue_order_id;
-    ack.client_order_id = order->client_order_id;
-    ack.report = order->report;
-    ack.at = o.contains("transactTime") ? Timestamp::from_ms(int_field(o, "transactTime"))
-                                        : self.clock.now();
-    if (const auto* fills = o.if_contains("fills")) {
-      for (const auto& f : as_array(*fills, "fills"))
-        ack.fills.push_back(self.parse_full_fill(as_object(f, "fill"), *order, ack.at));
-    }
-    return ack;
+  c.subject = "order '" + spec.client_order_id.text + "'";
+  impl_->call(std::move(c), done, [](Impl& self, const std::string& body) {
+    return parse_place_answer(body, self.registry, self.clock.now());
   });
 }
 
@@ -874,26 +578,26 @@ Status add_order_ref(QueryBuilder& q, const OrderRef& ref) {
 
 void BinanceClient::cancel(const OrderRef& ref, Callback<CancelAck> cb) {
   Completion<CancelAck> done(std::move(cb), "binance cancel " + ref.client_order_id);
+  const std::string subject =
+      "order '" + (ref.client_order_id.empty() ? ref.venue_order_id : ref.client_order_id) + "'";
   const Instrument* inst = impl_->instrument(ref.instrument);
   if (inst == nullptr)
-    return (void)done.complete(impl_->err(ErrorCode::invalid_argument, "cancel",
+    return (void)done.complete(impl_->err(ErrorCode::invalid_argument, "cancel " + subject,
                                           "Binance needs the order's instrument to cancel it"));
   QueryBuilder q;
   q.add("symbol", inst->venue_symbol);
   if (Status s = add_order_ref(q, ref); !s.ok())
     return (void)done.complete(
-        impl_->err(ErrorCode::invalid_argument, "cancel", s.error().message));
+        impl_->err(ErrorCode::invalid_argument, "cancel " + subject, s.error().message));
   Impl::Call c;
   c.method = "DELETE";
   c.path = "/api/v3/order";
   c.query = q.release();
   c.limiter_class = "cancel";
   c.op = "cancel";
-  c.mutating = true;
-  impl_->call(std::move(c), done, [](Impl& self, const json::value& v) -> Result<CancelAck> {
-    auto order = self.parse_order(as_object(v, "cancel answer"), "origClientOrderId");
-    if (!order) throw ParseError{"answer for a symbol not in the registry"};
-    return CancelAck{order->report.venue_order_id, order->client_order_id, order->report};
+  c.subject = subject;
+  impl_->call(std::move(c), done, [](Impl& self, const std::string& body) {
+    return parse_cancel_answer(body, self.registry, self.clock.now());
   });
 }
 
@@ -913,10 +617,10 @@ void BinanceClient::order_status(const OrderRef& ref, Callback<VenueOrder> cb) {
   c.query = q.release();
   c.limiter_class = "order_status";
   c.op = "order status";
-  impl_->call(std::move(c), done, [](Impl& self, const json::value& v) -> Result<VenueOrder> {
-    auto order = self.parse_order(as_object(v, "order"));
-    if (!order) throw ParseError{"answer for a symbol not in the registry"};
-    return *order;
+  c.subject =
+      "order '" + (ref.client_order_id.empty() ? ref.venue_order_id : ref.client_order_id) + "'";
+  impl_->call(std::move(c), done, [](Impl& self, const std::string& body) {
+    return parse_order_answer(body, self.registry, self.clock.now());
   });
 }
 
@@ -937,14 +641,9 @@ void BinanceClient::open_orders(std::optional<InstrumentId> instrument,
     c.query = q.release();
     c.limiter_class = "open_orders_symbol";
   }
-  impl_->call(std::move(c), done,
-              [](Impl& self, const json::value& v) -> Result<std::vector<VenueOrder>> {
-                std::vector<VenueOrder> out;
-                for (const auto& e : as_array(v, "open orders"))
-                  if (auto o = self.parse_order(as_object(e, "order")))
-                    out.push_back(std::move(*o));
-                return out;
-              });
+  impl_->call(std::move(c), done, [](Impl& self, const std::string& body) {
+    return parse_open_orders(body, self.registry, self.clock.now());
+  });
 }
 
 namespace {
@@ -977,7 +676,7 @@ void BinanceClient::cancel_all(std::optional<InstrumentId> instrument, Callback<
       c.query = q.release();
       c.limiter_class = "cancel_all";
       c.op = "cancel all";
-      c.mutating = true;
+      c.subject = "on " + sym;
       Completion<std::vector<CancelAck>> part(
           [join, done](Result<std::vector<CancelAck>> r) {
             std::lock_guard lock(join->mu);
@@ -996,18 +695,9 @@ void BinanceClient::cancel_all(std::optional<InstrumentId> instrument, Callback<
             }
           },
           "binance cancel all " + sym);
-      self->call(
-          std::move(c), part, [](Impl& s, const json::value& v) -> Result<std::vector<CancelAck>> {
-            std::vector<CancelAck> out;
-            for (const auto& e : as_array(v, "cancel-all answer")) {
-              const auto& o = as_object(e, "cancelled order");
-              if (!o.contains("orderId")) continue;  // an order list entry
-              if (auto ord = s.parse_order(o, "origClientOrderId"))
-                out.push_back(
-                    CancelAck{ord->report.venue_order_id, ord->client_order_id, ord->report});
-            }
-            return out;
-          });
+      self->call(std::move(c), part, [](Impl& s, const std::string& body) {
+        return parse_cancel_all_answer(body, s.registry, s.clock.now());
+      });
     }
   };
   if (instrument) {
@@ -1023,38 +713,31 @@ void BinanceClient::cancel_all(std::optional<InstrumentId> instrument, Callback<
     auto self = weak.lock();
     if (!self) return (void)done.complete(Error(ErrorCode::cancelled, "binance: client destroyed"));
     if (!r) return (void)done.complete(r.error());
+    // Every symbol with an open order, loaded or not: "cancel all" leaves nothing open.
     std::set<std::string> symbols;
-    for (const auto& o : *r)
-      if (const Instrument* i = self->registry.get(o.instrument)) symbols.insert(i->venue_symbol);
+    for (const auto& o : *r) symbols.insert(o.venue_symbol);
     cancel_symbols(std::vector<std::string>(symbols.begin(), symbols.end()));
   });
 }
 
-void BinanceClient::fills_since(Timestamp since, std::optional<InstrumentId> instrument,
-                                Callback<std::vector<domain::Fill>> cb) {
-  Completion<std::vector<domain::Fill>> done(std::move(cb), "binance fills");
-  std::vector<std::string> symbols;
-  if (instrument) {
-    const Instrument* inst = impl_->instrument(*instrument);
-    if (inst == nullptr)
-      return (void)done.complete(
-          impl_->err(ErrorCode::invalid_argument, "fills", "not a Binance instrument"));
-    symbols.push_back(inst->venue_symbol);
-  } else {
-    for (const Instrument* i : impl_->registry.by_venue(Venue::binance))
-      symbols.push_back(i->venue_symbol);
-  }
+namespace {
+// GET /api/v3/myTrades for each symbol (Binance has no account-wide trade list), merged in time
+// order; the first error wins.
+void fills_of_symbols(const std::shared_ptr<BinanceClient::Impl>& impl, Timestamp since,
+                      std::set<std::string> symbols,
+                      const Completion<std::vector<domain::Fill>>& done) {
   if (symbols.empty()) return (void)done.complete(std::vector<domain::Fill>{});
   auto join = std::make_shared<Join<domain::Fill>>();
   join->remaining = symbols.size();
   for (const auto& sym : symbols) {
     QueryBuilder q;
     q.add("symbol", sym).add("startTime", since.ms()).add("limit", std::int64_t{1000});
-    Impl::Call c;
+    BinanceClient::Impl::Call c;
     c.path = "/api/v3/myTrades";
     c.query = q.release();
     c.limiter_class = "my_trades";
     c.op = "fills";
+    c.subject = "on " + sym;
     Completion<std::vector<domain::Fill>> part(
         [join, done](Result<std::vector<domain::Fill>> r) {
           std::lock_guard lock(join->mu);
@@ -1072,15 +755,41 @@ void BinanceClient::fills_since(Timestamp since, std::optional<InstrumentId> ins
           }
         },
         "binance fills " + sym);
-    impl_->call(std::move(c), part,
-                [since](Impl& self, const json::value& v) -> Result<std::vector<domain::Fill>> {
-                  std::vector<domain::Fill> out;
-                  for (const auto& e : as_array(v, "trades"))
-                    if (auto f = self.parse_trade(as_object(e, "trade")); f && f->time >= since)
-                      out.push_back(std::move(*f));
-                  return out;
-                });
+    impl->call(std::move(c), part,
+               [since](BinanceClient::Impl& self,
+                       const std::string& body) -> Result<std::vector<domain::Fill>> {
+                 auto trades = parse_my_trades(body, self.registry);
+                 if (!trades) return trades;
+                 std::erase_if(*trades, [since](const domain::Fill& f) { return f.time < since; });
+                 return trades;
+               });
   }
+}
+}  // namespace
+
+void BinanceClient::fills_since(Timestamp since, std::optional<InstrumentId> instrument,
+                                Callback<std::vector<domain::Fill>> cb) {
+  Completion<std::vector<domain::Fill>> done(std::move(cb), "binance fills");
+  if (instrument) {
+    const Instrument* inst = impl_->instrument(*instrument);
+    if (inst == nullptr)
+      return (void)done.complete(
+          impl_->err(ErrorCode::invalid_argument, "fills", "not a Binance instrument"));
+    return fills_of_symbols(impl_, since, {inst->venue_symbol}, done);
+  }
+  // Every loaded symbol, and every symbol with an open order (loaded or not): a trade on a
+  // symbol that is neither reaches us through the user data stream only.
+  std::weak_ptr<Impl> weak = impl_;
+  open_orders(std::nullopt, [weak, since, done](Result<std::vector<VenueOrder>> r) {
+    auto self = weak.lock();
+    if (!self) return (void)done.complete(Error(ErrorCode::cancelled, "binance: client destroyed"));
+    if (!r) return (void)done.complete(r.error());
+    std::set<std::string> symbols;
+    for (const Instrument* i : self->registry.by_venue(Venue::binance))
+      symbols.insert(i->venue_symbol);
+    for (const auto& o : *r) symbols.insert(o.venue_symbol);
+    fills_of_symbols(self, since, std::move(symbols), done);
+  });
 }
 
 void BinanceClient::balances(Callback<std::vector<domain::Balance>> cb) {
@@ -1091,18 +800,7 @@ void BinanceClient::balances(Callback<std::vector<domain::Balance>> cb) {
   c.limiter_class = "account";
   c.op = "balances";
   impl_->call(std::move(c), done,
-              [](Impl&, const json::value& v) -> Result<std::vector<domain::Balance>> {
-                std::vector<domain::Balance> out;
-                const auto& o = as_object(v, "account");
-                for (const auto& e : as_array(field(o, "balances"), "balances")) {
-                  const auto& b = as_object(e, "balance");
-                  auto bal = domain::Balance::create(str_field(b, "asset"), dec_field(b, "free"),
-                                                     dec_field(b, "locked"));
-                  if (!bal) throw ParseError{bal.error().message};
-                  out.push_back(std::move(*bal));
-                }
-                return out;
-              });
+              [](Impl&, const std::string& body) { return parse_account(body); });
 }
 
 void BinanceClient::load_instruments(Callback<std::vector<Instrument>> cb) {
@@ -1124,17 +822,9 @@ void BinanceClient::load_instruments(Callback<std::vector<Instrument>> cb) {
     q.add("symbols", arr);
     c.query = q.release();
   }
-  impl_->call(std::move(c), done,
-              [](Impl& self, const json::value& v) -> Result<std::vector<Instrument>> {
-                std::vector<Instrument> out;
-                const auto& o = as_object(v, "exchangeInfo");
-                for (const auto& e : as_array(field(o, "symbols"), "symbols")) {
-                  auto in = self.parse_symbol(as_object(e, "symbol"));
-                  if (!in) throw ParseError{in.error().message};
-                  out.push_back(std::move(*in));
-                }
-                return out;
-              });
+  impl_->call(std::move(c), done, [](Impl& self, const std::string& body) {
+    return parse_exchange_info(body, self.registry);
+  });
 }
 
 void BinanceClient::server_time(Callback<Timestamp> cb) {

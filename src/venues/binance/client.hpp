@@ -17,15 +17,24 @@
 // the ban ends (on_banned_until; Retry-After, else 2 minutes) — refused locally with `banned`.
 //
 // Errors keep Binance's code and text verbatim ({"code":-2010,"msg":"..."} → venue_code "-2010",
-// venue_text the msg) and are classified (classify_binance_error below). 5xx on a place or
-// cancel is `timeout` (Binance: "execution status unknown"), on a query `unavailable`. A
-// transport failure after the request may have been written is `timeout` too for place/cancel.
+// venue_text the msg) and are classified (classify_binance_error, rest_codec.hpp). A transport
+// failure keeps the transport's Error::delivery as it is (not_sent: nothing left; any later
+// failure: outcome unknown). A 5xx is outcome unknown (Delivery::answer_unknown) whatever its
+// body — Binance: "the execution status is UNKNOWN and could have been a success" — and so are
+// -1000, -1006 and -1007 on any status; any other 4xx with a Binance code is the venue's
+// refusal. docs/errors/binance.md lists each code with the doc line behind it. Every message
+// of a place, cancel or status call names the order ("binance place order 'nz-1': ..."); no
+// message carries the query string, the signature or the API key.
 //
 // Orders: LIMIT (GTC/IOC/FOK), LIMIT_MAKER (post-only), MARKET, STOP_LOSS, TAKE_PROFIT,
 // STOP_LOSS_LIMIT; newClientOrderId = the spec's client id; newOrderRespType=FULL, so immediate
 // fills come back in the place answer. Statuses: NEW/PENDING_NEW → open, PARTIALLY_FILLED,
 // FILLED, CANCELED → cancelled, REJECTED, EXPIRED/EXPIRED_IN_MATCH → expired, PENDING_CANCEL →
-// open (it may still trade). Orders and trades on symbols absent from the registry are skipped.
+// open (it may still trade). Orders and trades on symbols absent from the registry are listed
+// with an invalid instrument and their venue_symbol (never dropped); open_orders(nullopt) and
+// cancel_all(nullopt) cover every symbol; fills_since(nullopt) covers every loaded symbol and
+// every symbol with an open order (Binance lists trades per symbol only; other trades arrive
+// through the user data stream).
 //
 // Threading: all calls thread-safe; callbacks run on the NetContext's thread (or the Clock's
 // firing thread for a call delayed by the limiter, or inside the call for a local refusal).
@@ -46,6 +55,7 @@
 #include "net/net_context.hpp"
 #include "net/rate_limiter.hpp"
 #include "net/tls_config.hpp"
+#include "venues/binance/rest_codec.hpp"
 #include "venues/venue_client.hpp"
 
 namespace nzeza::venues::binance {
@@ -79,13 +89,6 @@ struct RateLimitSpec {
   std::vector<std::pair<std::string, std::vector<std::pair<std::string, double>>>> endpoints;
 };
 [[nodiscard]] RateLimitSpec binance_rate_limits();
-
-// Binance status text → domain status; nullopt for an unknown one.
-[[nodiscard]] std::optional<domain::VenueOrderStatus> parse_order_status(
-    std::string_view status) noexcept;
-// The ErrorCode for a Binance error code + message on an HTTP status.
-[[nodiscard]] ErrorCode classify_binance_error(int http_status, long long code,
-                                               std::string_view msg) noexcept;
 
 class BinanceUserStream;
 

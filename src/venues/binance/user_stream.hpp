@@ -14,6 +14,10 @@
 //             {"subscriptionId":N,"event":{"e":"eventStreamTerminated",...}}  → reconnect
 //   refusal   {"id":..,"status":4xx,"error":{"code":..,"msg":..}} to the subscribe → kept in
 //             last_error(); the next reconnect signs a fresh subscribe.
+// Frames are parsed by parse_user_stream_frame (user_stream_codec.hpp): an order or fill on a
+// symbol nzeza has not loaded is delivered with an invalid instrument and its venue_symbol; a
+// frame that cannot be read is counted (rejected_frames(), last_rejected()) and one of an
+// unknown type too (ignored_frames()) — nothing vanishes silently.
 // The server pings every 20 s (answered by WsClient); 60 s of silence drops the connection.
 //
 // Threading: handlers run on the NetContext's thread, one at a time, in the venue's order.
@@ -31,6 +35,7 @@
 #include "net/net_context.hpp"
 #include "net/tls_config.hpp"
 #include "net/ws_client.hpp"
+#include "venues/binance/user_stream_codec.hpp"
 #include "venues/private_stream.hpp"
 
 namespace nzeza::venues::binance {
@@ -41,20 +46,6 @@ struct UserStreamConfig {
   Duration idle_timeout = 60s;
   Duration connect_timeout = 5s;
 };
-
-// Parsing of the stream's frames, separate so it can be tested without a socket.
-struct UserStreamEvent {
-  std::optional<VenueOrder> order;
-  std::optional<domain::Fill> fill;
-  std::vector<domain::Balance> balances;
-  bool terminated = false;         // eventStreamTerminated
-  bool subscribe_refused = false;  // an error answer to our subscribe
-  bool subscribed = false;         // the success answer
-  std::string error;               // why a frame was not understood or was refused
-};
-using SymbolLookup = std::function<std::optional<InstrumentId>(std::string_view symbol)>;
-[[nodiscard]] UserStreamEvent parse_user_stream_frame(std::string_view frame,
-                                                      const SymbolLookup& lookup);
 
 class BinanceUserStream final : public PrivateStream {
  public:
@@ -73,6 +64,11 @@ class BinanceUserStream final : public PrivateStream {
   [[nodiscard]] bool subscribed() const noexcept { return subscribed_.load(); }
   // The venue's refusal of the last subscribe request ("" when none).
   [[nodiscard]] std::string last_error() const;
+  // Frames that could not be read (no event delivered) and why the last one was not.
+  [[nodiscard]] std::uint64_t rejected_frames() const noexcept { return rejected_.load(); }
+  [[nodiscard]] std::string last_rejected() const;
+  // Well-formed frames of a kind nzeza does not use.
+  [[nodiscard]] std::uint64_t ignored_frames() const noexcept { return ignored_.load(); }
 
  private:
   void on_frame(std::string_view frame);
@@ -83,8 +79,11 @@ class BinanceUserStream final : public PrivateStream {
   mutable std::mutex mu_;
   PrivateStreamHandlers handlers_;
   std::string last_error_;
+  std::string last_rejected_;
   bool started_ = false;
   std::atomic<std::uint64_t> events_{0};
+  std::atomic<std::uint64_t> rejected_{0};
+  std::atomic<std::uint64_t> ignored_{0};
   std::atomic<bool> subscribed_{false};
 };
 

@@ -366,14 +366,17 @@ TEST_F(BinanceClientTest, connection_reset_after_a_place_was_sent_is_an_unknown_
   sim_->script("POST /api/v3/order", f);
   auto r = place(limit("nz-rst-1", Side::buy, "0.01", "49000"));
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::timeout) << r.error().to_string();
+  // The transport says the request was written and no answer came: kept as it is.
+  EXPECT_EQ(r.error().delivery, Delivery::sent_no_answer) << r.error().to_string();
   EXPECT_TRUE(outcome_unknown(r.error()));
+  EXPECT_FALSE(may_fall_back(r.error()));
+  EXPECT_NE(r.error().message.find("nz-rst-1"), std::string::npos) << r.error().message;
   EXPECT_TRUE(sim_->order("nz-rst-1").has_value());
-  // The same reset on a query is a plain network failure.
+  // A query reset the same way carries the same delivery (harmless: a query changes nothing).
   sim_->script("GET /api/v3/account", f);
   auto b = await<std::vector<domain::Balance>>([&](auto cb) { client_->balances(cb); });
   ASSERT_FALSE(b.ok());
-  EXPECT_EQ(b.error().code, ErrorCode::network);
+  EXPECT_EQ(b.error().delivery, Delivery::sent_no_answer) << b.error().to_string();
 }
 
 TEST_F(BinanceClientTest, refused_connection_is_network_and_may_fall_back) {
@@ -383,7 +386,9 @@ TEST_F(BinanceClientTest, refused_connection_is_network_and_may_fall_back) {
   auto r = place(limit("nz-ref-1", Side::buy, "0.01", "49000"), client.get());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::network) << r.error().to_string();
+  EXPECT_EQ(r.error().delivery, Delivery::not_sent) << r.error().to_string();
   EXPECT_TRUE(may_fall_back(r.error()));
+  expect_no_secret_in(r.error());
 }
 
 TEST_F(BinanceClientTest, request_validity_is_recv_window_plus_query_lag) {

@@ -8,6 +8,7 @@
 #include <future>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/clock.hpp"
 #include "core/instrument.hpp"
@@ -48,6 +49,7 @@ class BinanceClientFixture : public ::testing::Test {
   }
 
   void TearDown() override {
+    other_.reset();
     client_.reset();
     sim_->release_held();
     sim_->stop();
@@ -120,6 +122,59 @@ class BinanceClientFixture : public ::testing::Test {
     return s;
   }
 
+  // SOLUSDT at the simulator (price 100, 50 SOL on the account) and other_: a second client on
+  // the same account whose registry holds SOLUSDT — the symbol client_ has NOT loaded (another
+  // nzeza, or a person, trading it).
+  void add_symbol_client_does_not_load() {
+    sim::binance::SimSymbol sol{"SOLUSDT", "SOL", "USDT"};
+    sol.step = dec("0.01");
+    sol.min_qty = dec("0.01");
+    sim_->add_symbol(sol);
+    sim_->set_price("SOLUSDT", dec("100"));
+    sim_->set_balance("SOL", dec("50"));
+    Instrument i;
+    i.venue = Venue::binance;
+    i.canonical = "SOL-USDT";
+    i.venue_symbol = "SOLUSDT";
+    i.base = "SOL";
+    i.quote = "USDT";
+    i.tick_size = dec("0.01");
+    i.lot_size = dec("0.01");
+    i.min_size = dec("0.01");
+    i.min_notional = dec("5");
+    sol_ = other_registry_.add(i).value();
+    auto r =
+        BinanceClient::create(net_, clock_, other_registry_, config(), sim_->options().api_secret);
+    ASSERT_TRUE(r.ok()) << r.error().to_string();
+    other_ = std::move(*r);
+  }
+  domain::OrderSpec sol_limit(std::string id, Side side, const char* qty, const char* price) const {
+    auto s = limit(std::move(id), side, qty, price);
+    s.instrument = sol_;
+    return s;
+  }
+
+  // Fails the test when any text of `e` (message, venue code and text, to_string()) carries
+  // the API key, the secret, or a signed query the simulator received (the query string, its
+  // signature, its timestamp parameter).
+  void expect_no_secret_in(const Error& e) const {
+    std::vector<std::string> secrets = {sim_->options().api_key, sim_->options().api_secret,
+                                        "signature=", "timestamp=", "recvWindow="};
+    for (const auto& seen : sim_->requests()) {
+      const auto q = seen.target.find('?');
+      if (q == std::string::npos || q + 1 == seen.target.size()) continue;
+      const std::string query = seen.target.substr(q + 1);
+      secrets.push_back(query);
+      if (const auto sig = query.find("signature="); sig != std::string::npos)
+        secrets.push_back(query.substr(sig + 10));
+    }
+    for (const std::string& text : {e.message, e.venue_text, e.venue_code, e.to_string()}) {
+      for (const auto& s : secrets) {
+        EXPECT_EQ(text.find(s), std::string::npos) << "'" << s << "' leaks in: " << text;
+      }
+    }
+  }
+
   Result<PlaceAck> place(const domain::OrderSpec& s, BinanceClient* c = nullptr) {
     c = c ? c : client_.get();
     return await<PlaceAck>([&](auto cb) { c->place(s, cb); });
@@ -132,6 +187,9 @@ class BinanceClientFixture : public ::testing::Test {
   std::unique_ptr<BinanceClient> client_;
   InstrumentId btc_;
   InstrumentId eth_;
+  InstrumentRegistry other_registry_;
+  InstrumentId sol_;
+  std::unique_ptr<BinanceClient> other_;
 };
 
 }  // namespace nzeza::venues::binance::test

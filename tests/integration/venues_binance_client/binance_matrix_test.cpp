@@ -83,7 +83,7 @@ OpInfo op_info(Op op) {
               400,
               -1000,
               "An unknown error occurred while processing the request.",
-              ErrorCode::rejected};
+              ErrorCode::unavailable};
   }
   return {};
 }
@@ -202,6 +202,10 @@ TEST_P(BinanceMatrix, fault_is_reported_with_its_class) {
       EXPECT_EQ(e.code, oi.expected) << e.to_string();
       EXPECT_EQ(e.venue_code, std::to_string(oi.code));
       EXPECT_EQ(e.venue_text, oi.msg);
+      // -1000 UNKNOWN says nothing of what was executed: unknown; every other code refuses.
+      EXPECT_EQ(classify(e),
+                oi.code == -1000 ? FailureClass::outcome_unknown : FailureClass::refused_by_venue)
+          << e.to_string();
       break;
     case F::rate_limited:
       EXPECT_EQ(e.code, ErrorCode::rate_limited) << e.to_string();
@@ -213,22 +217,30 @@ TEST_P(BinanceMatrix, fault_is_reported_with_its_class) {
       EXPECT_EQ(client_->limiter()->banned_until(), clock_.now() + 300s);
       break;
     case F::server_error:
-      // Binance: a 5xx leaves the execution status unknown — for a place or cancel that is
-      // `timeout` (resolve by client id); a query is simply `unavailable`.
-      EXPECT_EQ(e.code, oi.mutating ? ErrorCode::timeout : ErrorCode::unavailable) << e.to_string();
+      // Binance: a 5xx leaves "the execution status UNKNOWN" — on every operation, whatever
+      // the body (the place or cancel is then resolved by client id).
+      EXPECT_EQ(e.code, ErrorCode::unavailable) << e.to_string();
+      EXPECT_EQ(e.delivery, Delivery::answer_unknown) << e.to_string();
+      EXPECT_EQ(classify(e), FailureClass::outcome_unknown) << e.to_string();
       EXPECT_EQ(e.venue_code, "502");
       break;
     case F::timeout:
       EXPECT_EQ(e.code, ErrorCode::timeout) << e.to_string();
+      EXPECT_EQ(e.delivery, Delivery::sent_no_answer) << e.to_string();
       EXPECT_TRUE(outcome_unknown(e));
       break;
     case F::malformed:
     case F::truncated:
       EXPECT_EQ(e.code, ErrorCode::protocol) << e.to_string();
+      EXPECT_EQ(e.delivery, Delivery::answer_cut) << e.to_string();
       EXPECT_TRUE(outcome_unknown(e));
       break;
   }
   EXPECT_NE(e.message.find("binance"), std::string::npos) << e.message;
+  if (oi.mutating) {
+    EXPECT_NE(e.message.find("nz-m-"), std::string::npos) << e.message;
+  }
+  expect_no_secret_in(e);
 }
 
 INSTANTIATE_TEST_SUITE_P(

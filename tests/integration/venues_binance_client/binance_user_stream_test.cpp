@@ -128,7 +128,35 @@ TEST_F(BinanceUserStreamTest,
   }));
 }
 
-TEST(BinanceUserStreamFrames, parses_our_own_execution_report_and_ignores_foreign_symbols) {
+TEST_F(BinanceUserStreamTest, order_on_a_symbol_not_loaded_is_pushed_with_its_venue_symbol) {
+  add_symbol_client_does_not_load();
+  start_stream();
+  ASSERT_TRUE(place(sol_limit("nz-ws-sol", Side::buy, "1", "90"), other_.get()).ok());
+  ASSERT_TRUE(wait_until([&] { return count_orders() >= 1; }));
+  std::lock_guard lock(mu_);
+  EXPECT_EQ(orders_[0].client_order_id, "nz-ws-sol");
+  EXPECT_FALSE(orders_[0].instrument.valid());
+  EXPECT_EQ(orders_[0].venue_symbol, "SOLUSDT");
+  EXPECT_EQ(client_->user_stream().rejected_frames(), 0u);
+}
+
+TEST_F(BinanceUserStreamTest, unreadable_event_is_counted_and_reported_never_silently_dropped) {
+  start_stream();
+  auto session = sim_->ws().latest_session();
+  ASSERT_NE(session, nullptr);
+  session->send(R"({"subscriptionId":0,"event":{"e":"executionReport","s":"BTCUSDT"}})");
+  session->send(R"({"subscriptionId":0,"event":{"e":"listStatus","s":"BTCUSDT"}})");
+  ASSERT_TRUE(wait_until([&] {
+    return client_->user_stream().rejected_frames() == 1 &&
+           client_->user_stream().ignored_frames() == 1;
+  }));
+  EXPECT_NE(client_->user_stream().last_rejected().find("unreadable event"), std::string::npos)
+      << client_->user_stream().last_rejected();
+  EXPECT_EQ(count_orders(), 0u);
+}
+
+TEST(BinanceUserStreamFrames,
+     parses_execution_reports_and_keeps_unloaded_symbols_with_their_venue_symbol) {
   const SymbolLookup lookup = [](std::string_view s) -> std::optional<InstrumentId> {
     if (s == "ETHUSDT") return InstrumentId{7};
     return std::nullopt;
@@ -144,6 +172,7 @@ TEST(BinanceUserStreamFrames, parses_our_own_execution_report_and_ignores_foreig
   ASSERT_TRUE(ev.error.empty()) << ev.error;
   ASSERT_TRUE(ev.order.has_value());
   EXPECT_EQ(ev.order->instrument, InstrumentId{7});
+  EXPECT_EQ(ev.order->venue_symbol, "ETHUSDT");
   EXPECT_EQ(ev.order->time_in_force, domain::TimeInForce::ioc);
   EXPECT_EQ(ev.order->report.venue_order_id, "88");
   EXPECT_EQ(*ev.order->report.average_price, dec("2999"));
@@ -151,11 +180,20 @@ TEST(BinanceUserStreamFrames, parses_our_own_execution_report_and_ignores_foreig
   EXPECT_EQ(ev.fill->trade_id, "4242");
   EXPECT_EQ(ev.fill->liquidity, domain::Liquidity::taker);
   EXPECT_EQ(ev.fill->time, Timestamp::from_ms(1700000000099));
+  EXPECT_EQ(ev.fill->venue_symbol, "ETHUSDT");
   std::string foreign = frame;
   foreign.replace(foreign.find("ETHUSDT"), 7, "XRPUSDT");
-  auto none = parse_user_stream_frame(foreign, lookup);
-  EXPECT_FALSE(none.order.has_value());
-  EXPECT_TRUE(none.error.empty());
+  // A symbol nzeza has not loaded: delivered with an invalid instrument, never dropped.
+  auto unloaded = parse_user_stream_frame(foreign, lookup);
+  EXPECT_TRUE(unloaded.error.empty()) << unloaded.error;
+  ASSERT_TRUE(unloaded.order.has_value());
+  EXPECT_FALSE(unloaded.order->instrument.valid());
+  EXPECT_EQ(unloaded.order->venue_symbol, "XRPUSDT");
+  EXPECT_EQ(unloaded.order->client_order_id, "nz-q-9");
+  ASSERT_TRUE(unloaded.fill.has_value());
+  EXPECT_FALSE(unloaded.fill->instrument.valid());
+  EXPECT_EQ(unloaded.fill->venue_symbol, "XRPUSDT");
+  EXPECT_EQ(unloaded.fill->trade_id, "4242");
   auto bad =
       parse_user_stream_frame(R"({"subscriptionId":0,"event":{"e":"executionReport"}})", lookup);
   EXPECT_FALSE(bad.order.has_value());

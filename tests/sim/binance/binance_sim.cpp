@@ -178,6 +178,11 @@ int BinanceSim::place_requests(const std::string& id) const {
   auto it = place_requests_.find(id);
   return it == place_requests_.end() ? 0 : it->second;
 }
+int BinanceSim::cancel_requests(const std::string& id) const {
+  std::lock_guard lock(mu_);
+  auto it = cancel_requests_.find(id);
+  return it == cancel_requests_.end() ? 0 : it->second;
+}
 int BinanceSim::order_queries() const {
   std::lock_guard lock(mu_);
   return order_queries_;
@@ -239,6 +244,8 @@ HttpReply BinanceSim::handle(const HttpSeen& seen) {
     std::lock_guard lock(mu_);
     if (r.key() == "POST /api/v3/order") {
       if (auto id = r.get("newClientOrderId")) ++place_requests_[*id];
+    } else if (r.key() == "DELETE /api/v3/order") {
+      if (auto id = r.get("origClientOrderId")) ++cancel_requests_[*id];
     }
     auto it = faults_.find(r.key());
     if (it != faults_.end() && !it->second.empty()) {
@@ -299,6 +306,9 @@ HttpReply BinanceSim::handle(const HttpSeen& seen) {
     }
     case FaultKind::reset:
       reply.fault = HttpFault::reset;
+      return reply;
+    case FaultKind::garbage:
+      reply.fault = HttpFault::garbage;
       return reply;
   }
   return reply;

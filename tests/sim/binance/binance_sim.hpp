@@ -16,10 +16,11 @@
 //
 // Faults, scripted per endpoint ("POST /api/v3/order", "GET /api/v3/account" ...), used in
 // order, each for `times` requests: a 4xx with a Binance code and text, 429 + Retry-After,
-// 418 + Retry-After, 5xx, hold (no answer until release_held(); with `execute` the request is
-// processed first — a place that rests while its answer is lost), malformed JSON, a truncated
-// body, a TCP reset. not_found_first(n): the first n order queries answer -2013 even when the
-// order exists (a lagging venue).
+// 418 + Retry-After, 5xx, hold (no answer until release_held()), malformed JSON in a 200, a
+// truncated body, a TCP reset, bytes that are not HTTP. With `execute` the request is processed
+// first and its answer then lost or spoiled (a place that rests, a cancel that cancelled, while
+// the client sees a reset, a 5xx, a cut or unreadable answer). not_found_first(n): the first n
+// order queries answer -2013 even when the order exists (a lagging venue).
 //
 // Threading: handlers run on the servers' threads; every public method is thread-safe.
 
@@ -67,6 +68,7 @@ enum class FaultKind {
   malformed,     // 200 with invalid JSON
   truncated,     // 200, body cut in the middle
   reset,         // TCP reset
+  garbage,       // bytes that are not HTTP, then FIN
 };
 
 struct Fault {
@@ -75,7 +77,7 @@ struct Fault {
   long long code = 0;
   std::string msg;
   int retry_after_s = 1;
-  bool execute = false;  // process the request before applying the fault (hold/reset/5xx)
+  bool execute = false;  // process the request before applying the fault (any kind)
 };
 
 struct SimOrder {
@@ -140,6 +142,8 @@ class BinanceSim {
   [[nodiscard]] std::optional<std::pair<Decimal, Decimal>> balance(const std::string& asset) const;
   // POST /api/v3/order requests received for that client id (valid signature or not).
   [[nodiscard]] int place_requests(const std::string& client_order_id) const;
+  // DELETE /api/v3/order requests received for that origClientOrderId.
+  [[nodiscard]] int cancel_requests(const std::string& client_order_id) const;
   [[nodiscard]] int order_queries() const;
   [[nodiscard]] int bad_signatures() const;
   [[nodiscard]] int time_rejections() const;
@@ -184,6 +188,7 @@ class BinanceSim {
   std::vector<SimTrade> trades_;
   std::map<std::string, std::vector<std::pair<Fault, int>>> faults_;
   std::map<std::string, int> place_requests_;
+  std::map<std::string, int> cancel_requests_;
   std::int64_t skew_ms_ = 0;
   std::optional<int> used_weight_header_;
   int weight_this_minute_ = 0;

@@ -57,9 +57,11 @@ bool is_ip_literal(const std::string& host) {
   return !ec;
 }
 
-bool idempotent(std::string_view method) {
-  return method == "GET" || method == "HEAD" || method == "OPTIONS" || method == "PUT" ||
-         method == "DELETE";
+// Methods that change nothing at the server. Only these are re-sent after the request was
+// written: venues use DELETE to cancel and PUT to amend, and a second cancel of a cancelled order
+// answers "unknown order" — a resend turns a lost answer into a wrong one.
+bool safe_to_resend(std::string_view method) {
+  return method == "GET" || method == "HEAD" || method == "OPTIONS";
 }
 
 using Parser = http::response_parser<http::string_body>;
@@ -75,6 +77,9 @@ class Connection {
   virtual asio::awaitable<error_code> read(Parser& parser) = 0;
   virtual void abort() = 0;
   [[nodiscard]] virtual bool is_open() const = 0;
+  // Open, and the server has neither closed it nor sent anything since the last response (an
+  // idle connection with bytes or a FIN pending is about to be closed: never reuse it).
+  [[nodiscard]] virtual bool is_reusable() = 0;
 };
 
 template <typename Stream>
@@ -132,6 +137,22 @@ class HttpConnection final : public Connection {
   }
 
   bool is_open() const override { return beast::get_lowest_layer(stream_).socket().is_open(); }
+
+  bool is_reusable() override {
+    if (!is_open() || buffer_.size() != 0) return false;
+    auto& socket = beast::get_lowest_layer(stream_).socket();
+    error_code ec;
+    const bool was_non_blocking = socket.non_blocking();
+    socket.non_blocking(true, ec);
+    if (ec) return false;
+    char byte = 0;
+    const std::size_t n =
+        socket.receive(asio::buffer(&byte, 1), asio::socket_base::message_peek, ec);
+    socket.non_blocking(was_non_blocking, ec);
+    // would_block: nothing pending, the peer keeps it open. Anything else (EOF, data, error)
+    // means it is closing or out of step.
+    return n == 0 && ec == asio::error::would_block;
+  }
 
  private:
   static Status step_error(const char* step, const Url& url, const error_code& ec) {
@@ -247,7 +268,7 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
       auto conn = std::move(it->second.back());
       it->second.pop_back();
       set_idle_count(-1);
-      if (conn->is_open()) return conn;
+      if (conn->is_reusable()) return conn;
     }
     return nullptr;
   }
@@ -350,7 +371,7 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
     if (parser.got_some()) call.answer_started = true;
     if (ec) {
       if (reused && !parser.got_some() && !timed_out && !closing && stale_connection_error(ec) &&
-          idempotent(request.method_string())) {
+          safe_to_resend(request.method_string())) {
         out.retry_on_fresh = true;
         co_return out;
       }

@@ -18,7 +18,10 @@
 // connection returns to its host's idle pool (at most max_idle_per_host) and the next request to
 // that host reuses it. A reused connection that the server had already closed is detected (no
 // byte of response) and the request is retried once on a new connection when that is safe: the
-// method is idempotent (GET, HEAD, OPTIONS, PUT, DELETE) or the request was never written.
+// method changes nothing at the server (GET, HEAD, OPTIONS) or no byte of it was written. A POST,
+// PUT or DELETE that was written is never re-sent (venues cancel with DELETE: a second cancel
+// would answer "unknown order"). A pooled connection the server has closed (FIN or bytes
+// pending) is detected before reuse and dropped.
 //
 // Threading: all methods thread-safe. Callbacks run on the NetContext's thread and must not
 // block. The NetContext and the Clock must outlive the client; destroying the client cancels

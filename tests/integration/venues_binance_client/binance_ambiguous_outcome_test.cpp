@@ -141,15 +141,6 @@ TEST_P(BinanceAmbiguousOutcome, executed_request_whose_answer_is_lost_is_unknown
 
   // Cancel: the order rests, the venue cancels it, the answer is lost.
   ASSERT_TRUE(place(limit(id, Side::buy, "0.01", "49000")).ok());
-  if (lost == Lost::reset) {
-    // The cancel goes out on the connection the place used. net::HttpClient re-sends a DELETE
-    // that was written on a pooled connection when it is reset before any answer byte
-    // (DELETE counts as idempotent there); the second DELETE gets "-2011 Unknown order sent."
-    // and the client is told not_found. The cell asserts the rule and runs once the transport
-    // stops re-sending written requests.
-    GTEST_SKIP() << "net::HttpClient re-sends a written DELETE after a reset on a pooled "
-                    "connection (cancel_requests would be 2)";
-  }
   sim_->script("DELETE /api/v3/order", executed_then(lost));
   const Timestamp sent_at = clock_.now();
   auto r = await<CancelAck>([&](auto cb) { client_->cancel(OrderRef{"", id, btc_}, cb); });

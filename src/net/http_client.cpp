@@ -64,6 +64,36 @@ bool safe_to_resend(std::string_view method) {
   return method == "GET" || method == "HEAD" || method == "OPTIONS";
 }
 
+// What an error message may say about a request: method, scheme://authority and path. Never the
+// query (Binance signs GET and DELETE requests there: signature=...) nor the body.
+std::string describe(std::string_view method, const Url& url) {
+  const std::string_view target = url.target;
+  return std::string(method) + " " + url.scheme + "://" + url.authority() +
+         std::string(target.substr(0, target.find('?')));
+}
+
+// The same for a URL that did not parse: the text without its query, fragment and userinfo.
+std::string redact_url(std::string_view text) {
+  text = text.substr(0, text.find_first_of("?#"));
+  const auto sep = text.find("://");
+  const auto start = sep == std::string_view::npos ? 0 : sep + 3;
+  const auto end = text.find('/', start);
+  const auto at = text.substr(0, end).rfind('@');
+  if (at == std::string_view::npos || at < start) return std::string(text);
+  return std::string(text.substr(0, start)) + "***@" + std::string(text.substr(at + 1));
+}
+
+// `message` with every occurrence of the raw URL replaced by its redacted form.
+std::string redact_in(std::string message, std::string_view raw_url) {
+  if (raw_url.empty()) return message;
+  const std::string safe = redact_url(raw_url);
+  for (auto pos = message.find(raw_url); pos != std::string::npos;
+       pos = message.find(raw_url, pos + safe.size())) {
+    message.replace(pos, raw_url.size(), safe);
+  }
+  return message;
+}
+
 using Parser = http::response_parser<http::string_body>;
 
 // One HTTP connection over TCP or TLS; used by one request at a time, on the strand.
@@ -93,9 +123,18 @@ class HttpConnection final : public Connection {
     error_code ec;
     const auto endpoints = co_await resolver_.async_resolve(url.host, std::to_string(url.port),
                                                             asio::redirect_error(kAwait, ec));
+    // abort() may land while a step is in flight and not stop it: a resolve already running on
+    // the resolver's thread completes with success, and async_connect re-opens a closed socket.
+    // So each step checks it; otherwise a deadline that fired here would be lost and the request
+    // would wait forever.
+    if (!ec && aborted_) ec = asio::error::operation_aborted;
     if (ec) co_return step_error("resolve", url, ec);
     co_await beast::get_lowest_layer(stream_).async_connect(endpoints,
                                                             asio::redirect_error(kAwait, ec));
+    if (!ec && aborted_) {
+      ec = asio::error::operation_aborted;
+      beast::get_lowest_layer(stream_).close();
+    }
     if (ec) co_return step_error("TCP connect", url, ec);
     beast::get_lowest_layer(stream_).socket().set_option(tcp::no_delay(true), ec);
     if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
@@ -112,6 +151,7 @@ class HttpConnection final : public Connection {
         stream_.set_verify_mode(ssl::verify_none);
       }
       co_await stream_.async_handshake(ssl::stream_base::client, asio::redirect_error(kAwait, ec));
+      if (!ec && aborted_) ec = asio::error::operation_aborted;
       if (ec) co_return step_error("TLS handshake", url, ec);
     }
     co_return Status{};
@@ -132,6 +172,7 @@ class HttpConnection final : public Connection {
   }
 
   void abort() override {
+    aborted_ = true;
     resolver_.cancel();
     beast::get_lowest_layer(stream_).close();
   }
@@ -163,6 +204,7 @@ class HttpConnection final : public Connection {
   Stream stream_;
   tcp::resolver resolver_;
   beast::flat_buffer buffer_;  // bytes read past one response belong to the next
+  bool aborted_ = false;       // abort() was called (strand only)
 };
 
 bool stale_connection_error(const error_code& ec) {
@@ -353,12 +395,12 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
         out.retry_on_fresh = true;  // nothing written: always safe to retry
         co_return out;
       }
-      out.result =
-          Error(ErrorCode::network, what + ": sending the request failed: " + ec.message() +
-                                        (call.written ? " (part of it was written: the request "
-                                                        "may have been executed)"
-                                                      : ""));
-      out.result = Error(out.result.error()).with_delivery(call.delivery());
+      out.result = Error(ErrorCode::network,
+                         what + ": sending the request failed: " + ec.message() +
+                             (call.written ? " (after some of it was written: it may have been "
+                                             "executed)"
+                                           : " (nothing was written)"))
+                       .with_delivery(call.delivery());
       co_return out;
     }
     call.written = true;
@@ -430,13 +472,17 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
   }
 
   asio::awaitable<Result<HttpResponse>> run_request(const HttpRequest& req) {
-    const std::string what = req.method + " " + req.url;
+    auto url = parse_url(req.url);
+    if (!url.ok()) {
+      Error e = url.error();
+      e.message = req.method + ": " + redact_in(std::move(e.message), req.url);
+      co_return std::move(e).with_delivery(Delivery::not_sent);
+    }
+    const std::string what = describe(req.method, *url);
     if (closing) {
       co_return Error(ErrorCode::cancelled, what + ": client destroyed")
           .with_delivery(Delivery::not_sent);
     }
-    auto url = parse_url(req.url);
-    if (!url.ok()) co_return Error(url.error()).with_delivery(Delivery::not_sent);
     if (url->scheme != "http" && url->scheme != "https") {
       co_return Error(ErrorCode::invalid_argument,
                       what + ": an HTTP URL must start with http:// or https://")
@@ -470,10 +516,9 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
     }
     call->deadline.disarm();
     if (call->timed_out) {
-      Error e(ErrorCode::timeout,
-              what + ": no complete response within " + seconds_text(timeout) +
-                  (call->written ? " (the request may have been executed)"
-                                 : " (nothing was sent)"));
+      Error e(ErrorCode::timeout, what + ": no complete response within " + seconds_text(timeout) +
+                                      (call->written ? " (the request may have been executed)"
+                                                     : " (nothing was sent)"));
       e.delivery = call->delivery();
       co_return e;
     }
@@ -526,13 +571,15 @@ std::future<Result<HttpResponse>> HttpClient::request(HttpRequest request) {
 
 Result<HttpResponse> HttpClient::request_blocking(HttpRequest request) {
   if (impl_->net.on_loop_thread()) {
-    return fail(ErrorCode::invalid_state,
-                request.method + " " + request.url +
-                    ": request_blocking called on the network thread (would deadlock)");
+    return Error(ErrorCode::invalid_state,
+                 request.method + " " + redact_url(request.url) +
+                     ": request_blocking called on the network thread (would deadlock)")
+        .with_delivery(Delivery::not_sent);
   }
   if (!impl_->net.running()) {
-    return fail(ErrorCode::invalid_state,
-                request.method + " " + request.url + ": the NetContext is not running");
+    return Error(ErrorCode::invalid_state,
+                 request.method + " " + redact_url(request.url) + ": the NetContext is not running")
+        .with_delivery(Delivery::not_sent);
   }
   return this->request(std::move(request)).get();
 }

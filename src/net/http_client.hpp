@@ -3,29 +3,50 @@
 // with kept-alive connections per host, a deadline per request on the Clock, a response size
 // limit, and a typed error for every way a request can fail.
 //
-// Transport failures are errors of the Result:
-//   network   connection refused, reset, closed before a response, TLS failure (certificate...)
-//   timeout   no complete response within the request's deadline (the request may have been
-//             executed by the server: treat it as "unknown", never as "failed")
+// Transport failures are errors of the Result. Each says, in Error::delivery, how far the
+// request got — the one fact a caller needs to know whether the server may have executed it:
+//   not_sent        no byte of the request was written: bad URL, DNS, TCP connect refused, TLS
+//                   handshake failure (certificate...), deadline or client destroyed before the
+//                   write, a write that failed with 0 bytes. Certainly not executed.
+//   sent_no_answer  some byte was written and no byte of an answer arrived: reset, EOF, deadline,
+//                   a write that failed part-way, client destroyed while waiting.
+//   answer_cut      an answer began and then was cut (truncated body, reset mid-answer), was
+//                   larger than max_response_bytes, or was not HTTP.
+// Every value after not_sent means "the server may have executed it": resolve, never resend
+// blindly (venues::classify turns it into outcome_unknown). The code says what went wrong:
+//   network   refused, reset, closed before a response, TLS failure
+//   timeout   no complete response within the request's deadline
 //   protocol  truncated body, response above max_response_bytes, malformed response
 //   cancelled the client was destroyed first
+//   invalid_argument / invalid_state  a bad URL, or request_blocking misused (not_sent)
+// A code never implies a delivery: a `network` error after the write is sent_no_answer.
+// Messages name the method, scheme://host:port and path only — never the query string or the
+// body (Binance signs GET and DELETE requests in the query: signature=...).
+//
 // Any complete response is a value, whatever its status: venue clients need the body of a 400
 // (the venue's error code) and the headers of a 429 (Retry-After). HttpResponse::check() turns a
-// non-2xx status into its typed error (429 rate_limited, 418 banned, 5xx unavailable, ...), the
-// status kept in Error::venue_code and the body in Error::venue_text.
+// non-2xx status into its typed error (429 rate_limited, 418 banned, 401/403 auth_failed,
+// 5xx unavailable, 408 timeout, other rejected), the status kept in Error::venue_code and the
+// body in Error::venue_text. A 5xx or a 408 (a proxy's or the server's) also carries
+// Delivery::answer_unknown: it is a complete answer that does not say what became of the
+// request. Other statuses carry Delivery::none: the server answered, the code decides. A venue
+// client turns a 5xx into a refusal only on a code the venue documents as "not processed".
 //
 // Connections: one request per connection at a time; after a response that allows keep-alive the
 // connection returns to its host's idle pool (at most max_idle_per_host) and the next request to
 // that host reuses it. A reused connection that the server had already closed is detected (no
 // byte of response) and the request is retried once on a new connection when that is safe: the
-// method changes nothing at the server (GET, HEAD, OPTIONS) or no byte of it was written. A POST,
-// PUT or DELETE that was written is never re-sent (venues cancel with DELETE: a second cancel
-// would answer "unknown order"). A pooled connection the server has closed (FIN or bytes
-// pending) is detected before reuse and dropped.
+// request was never written (any method), or the method changes nothing at the server (GET,
+// HEAD, OPTIONS). A POST, PUT or DELETE that was written is never re-sent (venues cancel with
+// DELETE: a second cancel would answer "unknown order"); it fails with sent_no_answer. When a
+// written first try is retried and the retry fails too, the error says sent_no_answer at least
+// (the first try may have reached the server). A pooled connection the server is closing (FIN or
+// bytes pending) is detected before reuse and dropped.
 //
 // Threading: all methods thread-safe. Callbacks run on the NetContext's thread and must not
 // block. The NetContext and the Clock must outlive the client; destroying the client cancels
-// pending requests, whose callbacks run (with `cancelled`) before the destructor returns.
+// pending requests, whose callbacks run (with `cancelled` and the delivery reached so far) before
+// the destructor returns.
 
 #include <chrono>
 #include <cstddef>
@@ -74,8 +95,9 @@ struct HttpResponse {
   // unreadable. Never negative.
   [[nodiscard]] std::optional<Duration> retry_after(Timestamp now) const;
   // ok for 2xx; otherwise 429 rate_limited, 418 banned, 401/403 auth_failed, 5xx unavailable,
-  // other statuses rejected — message "HTTP <status> <reason>", venue_code the status, venue_text
-  // the body (truncated to 512 bytes).
+  // 408 timeout, other statuses rejected — message "HTTP <status> <reason>", venue_code the
+  // status, venue_text the body (truncated to 512 bytes). 5xx and 408 carry
+  // Delivery::answer_unknown (the request may have been executed); others Delivery::none.
   [[nodiscard]] Status check() const;
 };
 

@@ -7,10 +7,13 @@
 //   * place() sends a client id at most once at a time. While a place is in flight, or its
 //     outcome is unknown, another place() of that id is refused (invalid_state) — nothing is
 //     sent. A live or finished order is refused with already_exists.
-//   * A place that fails with an unknown outcome (timeout, unreadable answer, shutdown; see
-//     venue_error.hpp) — or that gets no answer within `place_timeout` — makes the order
-//     `unknown`. The resolver waits until the venue can no longer accept that request
-//     (request_expiry(validity, sent_at) + validity.query_lag), then asks the venue by client id:
+//   * A place that fails with an unknown outcome (venues::classify, venue_error.hpp: any
+//     Error::delivery after the first written byte — reset, EOF, deadline, cut or unreadable
+//     answer, HTTP 5xx — whatever its code, even `network` or `unavailable`; or, with
+//     Delivery::none, a timeout, unreadable answer or shutdown) — or that gets no answer within
+//     `place_timeout` — makes the order `unknown`. The resolver waits until the venue can no longer
+//     accept that request (request_expiry(validity, sent_at) + validity.query_lag), then asks the
+//     venue by client id:
 //       found        the order follows the venue's report (its fills come from the stream or a
 //                    fills query); resolution `found`.
 //       not found    asked again after `not_found_grace`, `not_found_confirmations` more times
@@ -21,8 +24,10 @@
 //       query failed asked again after `query_retry`, up to `max_queries` queries; then
 //                    resolution `unresolved`: the order stays unknown and is never resent
 //                    automatically (an operator or the restart reconciliation decides).
-//   * A place refused before sending (network, circuit open...) may be resent with the same id
-//     (nothing left); a venue refusal is final for that id.
+//   * A place refused before sending (Delivery::not_sent whatever the code — a connect refused,
+//     a deadline before the write, our breaker or limiter; or, with Delivery::none, network,
+//     circuit_open...) may be resent with the same id (nothing left); a venue refusal is final
+//     for that id.
 //   * A private-stream update or fill for an unknown order resolves it at once (`found`).
 // The durable journal that survives a crash comes with the store; this is the in-process half.
 //

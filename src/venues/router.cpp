@@ -204,7 +204,8 @@ void Router::try_next(std::shared_ptr<Attempt> attempt) {
         try_next(attempt);
         return;
       }
-      // Refused by the venue, or outcome unknown: final. Never re-routed.
+      // Refused by the venue, or outcome unknown (a byte may have left, whatever the code):
+      // final, passed on unchanged so the caller still sees its delivery. Never re-routed.
       attempt->done.complete(std::move(r).error());
     };
     if (sender_) {
@@ -216,13 +217,11 @@ void Router::try_next(std::shared_ptr<Attempt> attempt) {
   }
   const bool exit = attempt->intent.reduce_only;
   const std::string what = attempt->intent.canonical + (exit ? " (exit)" : "");
-  if (attempt->skipped.size() == 1) {
-    attempt->done.complete(Error{
-        ErrorCode::unavailable, str(kUnavailable) + what + ": " + attempts_text(attempt->skipped)});
-  } else {
-    attempt->done.complete(Error{ErrorCode::unavailable, str(kAllUnavailable) + what + ": " +
-                                                             attempts_text(attempt->skipped)});
-  }
+  // Every candidate was skipped before a byte of the order left: say so explicitly.
+  const std::string_view kind = attempt->skipped.size() == 1 ? kUnavailable : kAllUnavailable;
+  attempt->done.complete(
+      Error{ErrorCode::unavailable, str(kind) + what + ": " + attempts_text(attempt->skipped)}
+          .with_delivery(Delivery::not_sent));
 }
 
 void Router::balances(Callback<BalanceReport> done) {

@@ -4,10 +4,15 @@
 // Each symbol has a primary venue and an optional ordered fallback list (config). An order goes
 // to the first candidate that is healthy (VenueHealth), lists the symbol (InstrumentRegistry)
 // and accepts the request. It moves to the next candidate ONLY when the previous one refused
-// before sending (may_fall_back: network, circuit_open, unavailable, rate_limited, banned) —
-// never after an unknown outcome (timeout, unreadable answer): that order may be live and is
-// the order tracker's to resolve; sending it elsewhere could fill twice. A venue refusal
-// (rejected, insufficient balance...) is final too: it is the market's answer, not an outage.
+// before sending (may_fall_back, venue_error.hpp): Error::delivery is not_sent, or, for an error
+// no transport carried (Delivery::none), its code is network, circuit_open, unavailable,
+// rate_limited or banned. It never moves after an unknown outcome: once a byte of the request
+// may have been written (delivery sent_no_answer, answer_cut or answer_unknown — a reset, a
+// deadline, a cut or unreadable answer, an HTTP 5xx), WHATEVER the code says (`network` and
+// `unavailable` included), and never after a timeout or unreadable answer. That order may be
+// live and is the order tracker's to resolve; sending it elsewhere could fill twice. A venue
+// refusal (rejected, insufficient balance...) is final too: it is the market's answer, not an
+// outage.
 //
 // Exits (reduce-only intents) go to the venue that holds the position (PositionLocator), with
 // no fallback: a reduce-only order elsewhere would either be refused or open a new position.
@@ -23,8 +28,10 @@
 //   "unknown venue: ..." (not_found)        the route names a venue with no registered client
 //   "unavailable: ..." (unavailable)        the only candidate refused before sending
 //   "all unavailable: ..." (unavailable)    every candidate refused before sending (each reason)
+// Those two carry Delivery::not_sent: no venue got a byte of the order.
 //   "no position: ..." (not_found)          an exit with no venue holding the position
-// Any other error is the chosen venue's own answer, unchanged (venue code and text kept).
+// Any other error is the chosen venue's own answer, unchanged (code, delivery, venue code and text
+// kept): an outcome-unknown error reaches the caller still classified outcome_unknown.
 //
 // Threading: place() may be called from any thread; the sender's callbacks may arrive on any
 // thread. Registration (add_client, set_*) happens before use.

@@ -21,7 +21,7 @@ ThrottledClient::ThrottledClient(VenueClient& inner, Clock& clock, net::RateLimi
 }
 
 ThrottledClient::~ThrottledClient() {
-  std::map<TimerId, std::shared_ptr<std::function<void()>>> pending;
+  std::map<TimerId, Waiting> pending;
   {
     std::lock_guard guard(guard_->mu);
     guard_->self = nullptr;
@@ -30,8 +30,17 @@ ThrottledClient::~ThrottledClient() {
     std::lock_guard lock(mu_);
     pending = std::move(waiting_);
   }
-  for (const auto& [id, fn] : pending) clock_.cancel(id);
-  pending.clear();  // waiting calls complete `cancelled` here, outside every lock
+  for (const auto& [id, w] : pending) clock_.cancel(id);
+  // Waiting calls never reached the inner client: `cancelled`, not sent, outside every lock. The
+  // breaker granted each one (maybe a half-open trial): give it back.
+  for (auto& [id, w] : pending) {
+    if (breaker_ != nullptr) breaker_->record_abandoned();
+    w.refuse(venue_error(ErrorCode::cancelled, venue(), w.what,
+                         "throttled client destroyed while the call waited for the rate limiter; "
+                         "not sent")
+                 .with_delivery(Delivery::not_sent));
+  }
+  pending.clear();
 }
 
 void ThrottledClient::record(const Error* error) {
@@ -66,7 +75,8 @@ void ThrottledClient::gate(const std::string& endpoint_class, std::string what, 
         std::lock_guard lock(mu_);
         ++refused_;
       }
-      completion.complete(venue_error(ErrorCode::circuit_open, venue(), what, ok.error().message));
+      completion.complete(venue_error(ErrorCode::circuit_open, venue(), what, ok.error().message)
+                              .with_delivery(Delivery::not_sent));
       return;
     }
   }
@@ -80,7 +90,8 @@ void ThrottledClient::gate(const std::string& endpoint_class, std::string what, 
         ++refused_;
       }
       const Error& e = reserved.error();
-      completion.complete(venue_error(e.code, venue(), what, e.message));
+      completion.complete(venue_error(e.code, venue(), what, e.message, e.venue_code, e.venue_text)
+                              .with_delivery(Delivery::not_sent));
       return;
     }
     wait = *reserved;
@@ -96,6 +107,7 @@ void ThrottledClient::gate(const std::string& endpoint_class, std::string what, 
   }
   auto fn = std::make_shared<std::function<void()>>(
       [send, answer]() mutable { send(Callback<T>(answer)); });
+  std::function<void(Error)> refuse = [completion](Error e) { completion.complete(std::move(e)); };
   auto id_holder = std::make_shared<TimerId>(0);
   std::weak_ptr<Guard> weak = guard_;
   std::lock_guard lock(mu_);
@@ -111,7 +123,7 @@ void ThrottledClient::gate(const std::string& endpoint_class, std::string what, 
     (*fn)();
   });
   *id_holder = id;
-  waiting_.emplace(id, std::move(fn));
+  waiting_.emplace(id, Waiting{std::move(fn), std::move(refuse), std::move(what)});
 }
 
 void ThrottledClient::place(const domain::OrderSpec& order, Callback<PlaceAck> done) {

@@ -10,6 +10,18 @@
 //   3. the answer tells the breaker: a venue refusal proves the venue is up (success); an
 //      unknown outcome or a transport refusal counts as a failure; a 429/418 or a shutdown is
 //      neither (abandoned).
+// Every refusal of this decorator (circuit_open, rate_limited, banned, and `cancelled` for a call
+// still waiting for the limiter when the decorator is destroyed) carries Delivery::not_sent: the
+// inner client never saw the call.
+//
+// The breaker counts by venues::classify, so by Error::delivery first: a transport failure after
+// the request was written (a reset, a deadline, a cut answer, an HTTP 5xx: delivery
+// sent_no_answer, answer_cut or answer_unknown — the order's outcome is unknown) is a FAILURE of
+// the venue, whatever its code; so is a refusal before sending (connect refused, TLS failure, a
+// deadline before the write). Only a complete answer that the venue gave on purpose — a refusal
+// with Delivery::none (rejected, insufficient balance...) — proves the venue up. A 429/418
+// (rate_limited, banned) and a shutdown (cancelled, whatever its delivery) are abandoned: they
+// free a half-open trial and change nothing else.
 // The limiter learns about 429 Retry-After and 418 bans from the client that reads the HTTP
 // answer (RateLimiter::on_retry_after / on_banned_until); this decorator only asks it.
 //
@@ -95,7 +107,13 @@ class ThrottledClient final : public VenueClient {
   EndpointClasses classes_;
   std::shared_ptr<Guard> guard_;
   mutable std::mutex mu_;
-  std::map<TimerId, std::shared_ptr<std::function<void()>>> waiting_;
+  // A call waiting for the limiter: `send` when its time comes, `refuse` when it never will.
+  struct Waiting {
+    std::shared_ptr<std::function<void()>> send;
+    std::function<void(Error)> refuse;
+    std::string what;  // "place nz-t1-3", for the refusal's message
+  };
+  std::map<TimerId, Waiting> waiting_;
   std::uint64_t refused_ = 0;
 };
 

@@ -10,16 +10,21 @@
 // each), by building a fresh error with Delivery::none. No client decides this by matching
 // error text.
 //
-// With Delivery::none the code decides (every VenueClient, when it builds an Error):
+// With Delivery::none the code decides. Such an error was built by us, not carried by the HTTP
+// transport: a venue client's own refusal of an answer (a documented "not processed" code), a
+// WebSocket order path, our own checks. Whoever builds one picks the code by what it knows:
 //   network        the request never left (connect refused, DNS, TLS handshake, local socket
-//                  error before the first byte was written). Safe to send elsewhere.
+//                  error before the first byte was written). Safe to send elsewhere. A transport
+//                  error after the first written byte keeps its code (often network) but carries
+//                  a delivery after not_sent, which wins.
 //   circuit_open   our breaker refused the call: nothing left.
 //   unavailable    the venue or our session to it is down (maintenance, 503 before processing,
 //                  cancel-only): nothing was executed.
 //   rate_limited   our limiter refused, or the venue answered 429: nothing was executed.
 //   banned         Binance 418 (or our limiter holding a ban): nothing was executed.
 //   timeout        the request may have left and got no answer in time: OUTCOME UNKNOWN.
-//                  A connection reset after bytes were written is a timeout, not network.
+//                  (A timeout carried with Delivery::not_sent — the deadline hit before the
+//                  write — is refused_before_sending.)
 //   protocol       an answer arrived but could not be read (malformed, truncated): the venue
 //                  processed something, we do not know what: OUTCOME UNKNOWN.
 //   cancelled      shutdown while in flight: OUTCOME UNKNOWN.
@@ -53,10 +58,11 @@ enum class FailureClass : std::uint8_t {
 [[nodiscard]] FailureClass classify(const Error& e) noexcept;
 
 // The order certainly did not execute and may be sent to another venue (router fallback):
-// nothing was written, or network, circuit_open, unavailable, rate_limited, banned with no byte
-// written.
+// delivery not_sent (whatever the code), or, with Delivery::none, network, circuit_open,
+// unavailable, rate_limited or banned.
 [[nodiscard]] bool may_fall_back(const Error& e) noexcept;
-// The request may have executed (timeout, protocol, cancelled, internal).
+// The request may have executed: a delivery after the first written byte (whatever the code),
+// or, with Delivery::none, timeout, protocol, cancelled or internal.
 [[nodiscard]] inline bool outcome_unknown(const Error& e) noexcept {
   return classify(e) == FailureClass::outcome_unknown;
 }

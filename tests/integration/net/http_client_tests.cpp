@@ -1,9 +1,17 @@
 // HttpClient against the loopback HTTP(S) simulator: keep-alive, deadlines on a ManualClock and
-// one test per fault of docs/testing/net.md's matrix.
+// one test per fault of docs/testing/net.md's matrix. Every failure asserts how far the request
+// got (Error::delivery) and what venues::classify makes of it.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <future>
+#include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "core/clock.hpp"
 #include "net/http_client.hpp"
@@ -13,6 +21,7 @@
 #include "support/test_pki.hpp"
 #include "support/wait.hpp"
 #include "support/ws_server.hpp"
+#include "venues/venue_error.hpp"
 
 namespace nzeza::net {
 namespace {
@@ -25,6 +34,8 @@ using testsupport::HttpServer;
 using testsupport::HttpServerOptions;
 using testsupport::TestPki;
 using testsupport::wait_until;
+using venues::classify;
+using venues::FailureClass;
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
@@ -40,6 +51,58 @@ bool ready(const std::future<Result<HttpResponse>>& f) {
   return f.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
 }
 
+// A TCP listener that never accepts: the kernel completes the TCP handshake from its backlog, and
+// then nothing is ever read or answered (a TLS handshake to it never ends).
+class SilentListener {
+ public:
+  SilentListener() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    socklen_t len = sizeof(addr);
+    const bool ok = fd_ >= 0 && ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), len) == 0 &&
+                    ::listen(fd_, 16) == 0 &&
+                    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
+    EXPECT_TRUE(ok) << "cannot listen on 127.0.0.1";
+    port_ = ntohs(addr.sin_port);
+  }
+  ~SilentListener() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  SilentListener(const SilentListener&) = delete;
+  SilentListener& operator=(const SilentListener&) = delete;
+
+  [[nodiscard]] std::string https_url(const std::string& target,
+                                      const std::string& host = "127.0.0.1") const {
+    return "https://" + host + ":" + std::to_string(port_) + target;
+  }
+
+ private:
+  int fd_;
+  std::uint16_t port_ = 0;
+};
+
+// The signed query and the body of a Binance-like order request: none of it may appear in any
+// error text.
+constexpr const char* kSecretQuery =
+    "?symbol=BTCUSDT&timestamp=1700000000000&signature=SECRETSIGNATURE0123456789abcdef";
+constexpr const char* kSecretBody = "apiKey=SECRETBODYKEY&quantity=1";
+
+void expect_no_secret(const Error& e, const std::string& where) {
+  for (const std::string& text : {e.message, e.venue_code, e.venue_text, e.to_string()}) {
+    EXPECT_EQ(text.find("SECRET"), std::string::npos) << where << ": " << text;
+    EXPECT_EQ(text.find("signature="), std::string::npos) << where << ": " << text;
+    EXPECT_EQ(text.find("timestamp="), std::string::npos) << where << ": " << text;
+  }
+}
+
+// The delivery and the class a router or tracker acts on, in one assertion.
+void expect_delivery(const Error& e, Delivery delivery, FailureClass cls) {
+  EXPECT_EQ(e.delivery, delivery) << to_string(e.delivery) << " — " << e.to_string();
+  EXPECT_EQ(classify(e), cls) << venues::to_string(classify(e)) << " — " << e.to_string();
+}
+
 class HttpClientTest : public ::testing::Test {
  protected:
   void SetUp() override { net_.start(); }
@@ -53,6 +116,15 @@ class HttpClientTest : public ::testing::Test {
   static HttpRequest get(std::string url) {
     HttpRequest r;
     r.url = std::move(url);
+    return r;
+  }
+
+  // An order-like POST: may it have arrived is the question every failure must answer.
+  static HttpRequest post(std::string url) {
+    HttpRequest r;
+    r.method = "POST";
+    r.url = std::move(url);
+    r.body = "{\"symbol\":\"BTCUSDT\",\"quantity\":\"1\"}";
     return r;
   }
 
@@ -150,70 +222,145 @@ TEST_F(HttpClientTest, tls_verification_fails_with_a_wrong_ca) {
   EXPECT_TRUE(contains(e.message, "TLS handshake")) << e.message;
   EXPECT_TRUE(contains(e.message, "certificate verify failed")) << e.message;
   EXPECT_EQ(server.request_count(), 0u);
+  expect_delivery(e, Delivery::not_sent, FailureClass::refused_before_sending);
 }
 
-TEST_F(HttpClientTest, connection_refused_is_a_network_error) {
+TEST_F(HttpClientTest, connection_refused_is_a_network_error_not_sent_that_may_fall_back) {
   HttpClient client(net_, clock_, config());
-  const Error e = failure(client, get("http://127.0.0.1:" + std::to_string(closed_port()) + "/"));
+  const Error e = failure(client, post("http://127.0.0.1:" + std::to_string(closed_port()) + "/"));
   EXPECT_EQ(e.code, ErrorCode::network);
   EXPECT_TRUE(contains(e.message, "refused")) << e.message;
+  expect_delivery(e, Delivery::not_sent, FailureClass::refused_before_sending);
 }
 
-TEST_F(HttpClientTest, reset_instead_of_a_response_is_a_network_error) {
+TEST_F(HttpClientTest, deadline_before_anything_is_written_is_a_timeout_that_was_not_sent) {
+  SilentListener silent;  // TCP connects; the TLS handshake is never answered
+  HttpClient client(net_, clock_, config());
+  auto future = client.request(post(silent.https_url("/api/v3/order")));
+  ASSERT_TRUE(wait_until([&] { return clock_.pending_timers() == 1; }));
+  clock_.advance(10s);
+  auto result = future.get();
+  ASSERT_FALSE(result.ok());
+  const Error& e = result.error();
+  EXPECT_EQ(e.code, ErrorCode::timeout);
+  EXPECT_TRUE(contains(e.message, "nothing was sent")) << e.message;
+  expect_delivery(e, Delivery::not_sent, FailureClass::refused_before_sending);
+}
+
+TEST_F(HttpClientTest, a_deadline_that_fires_while_the_host_is_resolved_still_ends_the_request) {
+  // The deadline closes the socket; a resolve already running completes with success anyway and
+  // async_connect would re-open the socket: the step must notice, or the request hangs forever.
+  // Firing the deadline the moment it is armed lands it in the resolve nearly every time.
+  SilentListener silent;
+  HttpClient client(net_, clock_, config());
+  for (int i = 0; i < 300; ++i) {
+    // A name, not an address: the resolver reads the hosts file, which widens the window.
+    auto future = client.request(post(silent.https_url("/api/v3/order", "localhost")));
+    const auto give_up = std::chrono::steady_clock::now() + testsupport::kWaitGuard;
+    while (clock_.pending_timers() == 0 && std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::yield();  // no sleep: land the deadline as early as possible
+    }
+    ASSERT_EQ(clock_.advance(10s), 1u) << "try " << i;
+    ASSERT_EQ(future.wait_for(testsupport::kWaitGuard), std::future_status::ready) << "try " << i;
+    auto result = future.get();
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().code, ErrorCode::timeout) << result.error().to_string();
+    expect_delivery(result.error(), Delivery::not_sent, FailureClass::refused_before_sending);
+  }
+}
+
+TEST_F(HttpClientTest, destroying_the_client_before_anything_is_written_is_cancelled_not_sent) {
+  SilentListener silent;
+  std::future<Result<HttpResponse>> future;
+  {
+    HttpClient client(net_, clock_, config());
+    future = client.request(post(silent.https_url("/api/v3/order")));
+    ASSERT_TRUE(wait_until([&] { return clock_.pending_timers() == 1; }));
+  }
+  ASSERT_TRUE(ready(future));
+  auto result = future.get();
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::cancelled);
+  expect_delivery(result.error(), Delivery::not_sent, FailureClass::refused_before_sending);
+}
+
+TEST_F(HttpClientTest, reset_after_a_post_was_read_is_sent_no_answer_and_outcome_unknown) {
   HttpServer server;
   server.on_request([](const HttpSeen&) { return fault_reply(HttpFault::reset); });
   HttpClient client(net_, clock_, config());
-  const Error e = failure(client, get(server.url()));
+  const Error e = failure(client, post(server.url("/order")));
+  EXPECT_EQ(server.request_count(), 1u);  // the server read the order: it may have booked it
   EXPECT_EQ(e.code, ErrorCode::network);
   EXPECT_TRUE(contains(e.message, "reset") || contains(e.message, "closed by the server"))
       << e.message;
+  EXPECT_TRUE(contains(e.message, "may have been executed")) << e.message;
+  expect_delivery(e, Delivery::sent_no_answer, FailureClass::outcome_unknown);
+  EXPECT_FALSE(venues::may_fall_back(e));
+}
+
+TEST_F(HttpClientTest, reset_while_the_request_is_being_written_is_sent_no_answer) {
+  // The server reads headers and part of a body above its 1 MB limit, then closes with unread
+  // bytes (a TCP reset): the write fails part-way or the read sees the reset. Either way some of
+  // the request left.
+  HttpServer server;
+  HttpClient client(net_, clock_, config());
+  HttpRequest big = post(server.url("/order"));
+  big.body = std::string(16u * 1024 * 1024, 'x');
+  const Error e = failure(client, big);
+  EXPECT_EQ(e.code, ErrorCode::network);
+  expect_delivery(e, Delivery::sent_no_answer, FailureClass::outcome_unknown);
+  EXPECT_EQ(server.request_count(), 0u);
 }
 
 TEST_F(HttpClientTest, close_without_a_response_is_a_network_error_saying_so) {
   HttpServer server;
   server.on_request([](const HttpSeen&) { return fault_reply(HttpFault::close_without_response); });
   HttpClient client(net_, clock_, config());
-  const Error e = failure(client, get(server.url()));
+  const Error e = failure(client, post(server.url()));
   EXPECT_EQ(e.code, ErrorCode::network);
   EXPECT_TRUE(contains(e.message, "closed by the server before a response")) << e.message;
+  expect_delivery(e, Delivery::sent_no_answer, FailureClass::outcome_unknown);
 }
 
-TEST_F(HttpClientTest, truncated_body_is_a_protocol_error) {
+TEST_F(HttpClientTest, truncated_body_is_a_protocol_error_with_the_answer_cut) {
   HttpServer server;
   server.on_request([](const HttpSeen&) {
     return HttpReply{200, {}, std::string(100, 'b'), HttpFault::truncate_body, 40};
   });
   HttpClient client(net_, clock_, config());
-  const Error e = failure(client, get(server.url()));
+  const Error e = failure(client, post(server.url()));
   EXPECT_EQ(e.code, ErrorCode::protocol);
   EXPECT_TRUE(contains(e.message, "truncated")) << e.message;
+  expect_delivery(e, Delivery::answer_cut, FailureClass::outcome_unknown);
 }
 
-TEST_F(HttpClientTest, garbage_instead_of_http_is_a_protocol_error) {
+TEST_F(HttpClientTest, garbage_instead_of_http_is_a_protocol_error_with_the_answer_cut) {
   HttpServer server;
   server.on_request([](const HttpSeen&) { return fault_reply(HttpFault::garbage); });
   HttpClient client(net_, clock_, config());
-  const Error e = failure(client, get(server.url()));
+  const Error e = failure(client, post(server.url()));
   EXPECT_EQ(e.code, ErrorCode::protocol);
   EXPECT_TRUE(contains(e.message, "malformed response")) << e.message;
+  expect_delivery(e, Delivery::answer_cut, FailureClass::outcome_unknown);
 }
 
-TEST_F(HttpClientTest, response_above_the_size_limit_is_a_protocol_error) {
+TEST_F(HttpClientTest, response_above_the_size_limit_is_a_protocol_error_with_the_answer_cut) {
   HttpServer server;
   server.on_request([](const HttpSeen&) { return HttpReply{200, {}, std::string(2048, 'z')}; });
   auto c = config();
   c.max_response_bytes = 1024;
   HttpClient client(net_, clock_, c);
-  const Error e = failure(client, get(server.url()));
+  const Error e = failure(client, post(server.url()));
   EXPECT_EQ(e.code, ErrorCode::protocol);
   EXPECT_TRUE(contains(e.message, "1024-byte limit")) << e.message;
+  expect_delivery(e, Delivery::answer_cut, FailureClass::outcome_unknown);
 }
 
 TEST_F(HttpClientTest, deadline_fires_on_the_manual_clock_when_the_response_is_held) {
   HttpServer server;
   server.on_request([](const HttpSeen&) { return fault_reply(HttpFault::hold); });
   HttpClient client(net_, clock_, config());
-  auto future = client.request(get(server.url("/slow")));
+  auto future = client.request(post(server.url("/slow")));
   ASSERT_TRUE(wait_until([&] { return server.held() == 1; }));
   EXPECT_EQ(clock_.advance(10s - 1ms), 0u);
   EXPECT_FALSE(ready(future));
@@ -222,6 +369,8 @@ TEST_F(HttpClientTest, deadline_fires_on_the_manual_clock_when_the_response_is_h
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, ErrorCode::timeout);
   EXPECT_TRUE(contains(result.error().message, "within 10s")) << result.error().message;
+  EXPECT_TRUE(contains(result.error().message, "may have been executed")) << result.error().message;
+  expect_delivery(result.error(), Delivery::sent_no_answer, FailureClass::outcome_unknown);
   EXPECT_EQ(clock_.pending_timers(), 0u);
 }
 
@@ -299,6 +448,46 @@ TEST_F(HttpClientTest, status_5xx_maps_to_unavailable_and_keeps_the_body) {
   EXPECT_EQ(s.error().venue_text, "maintenance");
 }
 
+TEST_F(HttpClientTest, status_5xx_and_408_after_a_post_are_answer_unknown_and_outcome_unknown) {
+  HttpServer server;
+  server.on_request([](const HttpSeen& seen) {
+    return HttpReply{static_cast<unsigned>(std::stoi(seen.target.substr(1))), {}, "busy"};
+  });
+  HttpClient client(net_, clock_, config());
+  for (const unsigned status : {500u, 502u, 503u, 504u, 408u}) {
+    auto result = client.request_blocking(post(server.url("/" + std::to_string(status))));
+    ASSERT_TRUE(result.ok()) << result.error().to_string();  // a complete answer is a value
+    ASSERT_EQ(result->status, status);
+    const Status s = result->check();
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.error().code, status == 408 ? ErrorCode::timeout : ErrorCode::unavailable)
+        << status;
+    EXPECT_EQ(s.error().venue_code, std::to_string(status));
+    EXPECT_EQ(s.error().venue_text, "busy");
+    expect_delivery(s.error(), Delivery::answer_unknown, FailureClass::outcome_unknown);
+  }
+}
+
+TEST_F(HttpClientTest, other_error_statuses_carry_no_delivery_and_classify_by_their_code) {
+  HttpServer server;
+  server.on_request([](const HttpSeen& seen) {
+    return HttpReply{static_cast<unsigned>(std::stoi(seen.target.substr(1))), {}, "no"};
+  });
+  HttpClient client(net_, clock_, config());
+  const std::vector<std::pair<unsigned, FailureClass>> cases = {
+      {400, FailureClass::refused_by_venue},       {401, FailureClass::refused_by_venue},
+      {403, FailureClass::refused_by_venue},       {404, FailureClass::refused_by_venue},
+      {418, FailureClass::refused_before_sending}, {429, FailureClass::refused_before_sending}};
+  for (const auto& [status, cls] : cases) {
+    auto result = client.request_blocking(post(server.url("/" + std::to_string(status))));
+    ASSERT_TRUE(result.ok()) << result.error().to_string();
+    const Status s = result->check();
+    ASSERT_FALSE(s.ok()) << status;
+    EXPECT_EQ(s.error().delivery, Delivery::none) << status;
+    EXPECT_EQ(classify(s.error()), cls) << status;
+  }
+}
+
 TEST_F(HttpClientTest, status_400_maps_to_rejected_with_the_venue_text) {
   HttpServer server;
   server.on_request([](const HttpSeen&) {
@@ -336,22 +525,16 @@ TEST_F(HttpClientTest, pooled_connection_closed_by_the_server_is_not_retried_for
   });
   HttpClient client(net_, clock_, config());
   ASSERT_TRUE(client.request_blocking(get(server.url())).ok());
-  HttpRequest post;
-  post.method = "POST";
-  post.url = server.url("/order");
-  post.body = "{}";
-  auto result = client.request_blocking(post);
-  // Either the write already failed (then a retry is safe and succeeds) or the request may have
-  // reached the server: a POST is never silently sent twice.
-  if (result.ok()) {
-    EXPECT_EQ(server.request_count(), 2u);
-  } else {
-    EXPECT_EQ(result.error().code, ErrorCode::network);
-    EXPECT_EQ(client.stats().stale_retries, 0u);
-  }
-  std::size_t posts = 0;
-  for (const auto& seen : server.requests()) posts += seen.method == "POST" ? 1 : 0;
-  EXPECT_LE(posts, 1u);
+  ASSERT_EQ(client.idle_connections(), 1u);
+  // The server closed its side after the answer (FIN). Writing to the pooled socket succeeds —
+  // the kernel cannot know — so the POST left; the server closing is indistinguishable from a
+  // server that read it and died. It may have arrived: never re-sent, outcome unknown.
+  const Error e = failure(client, post(server.url("/order")));
+  EXPECT_EQ(e.code, ErrorCode::network);
+  expect_delivery(e, Delivery::sent_no_answer, FailureClass::outcome_unknown);
+  EXPECT_EQ(client.stats().stale_retries, 0u);
+  EXPECT_EQ(server.tcp_accepts(), 1u);
+  for (const auto& seen : server.requests()) EXPECT_NE(seen.method, "POST");
 }
 
 TEST_F(HttpClientTest, blocking_request_on_the_network_thread_is_refused) {
@@ -367,26 +550,153 @@ TEST_F(HttpClientTest, blocking_request_on_the_network_thread_is_refused) {
   EXPECT_TRUE(contains(e.message, "deadlock")) << e.message;
 }
 
-TEST_F(HttpClientTest, destroying_the_client_cancels_pending_requests) {
+TEST_F(HttpClientTest, destroying_the_client_after_the_write_is_cancelled_and_sent_no_answer) {
   HttpServer server;
   server.on_request([](const HttpSeen&) { return fault_reply(HttpFault::hold); });
   std::future<Result<HttpResponse>> future;
   {
     HttpClient client(net_, clock_, config());
-    future = client.request(get(server.url()));
+    future = client.request(post(server.url()));
     ASSERT_TRUE(wait_until([&] { return server.held() == 1; }));
   }
   ASSERT_TRUE(ready(future));
   auto result = future.get();
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, ErrorCode::cancelled);
+  expect_delivery(result.error(), Delivery::sent_no_answer, FailureClass::outcome_unknown);
   EXPECT_EQ(clock_.pending_timers(), 0u);
 }
 
-TEST_F(HttpClientTest, non_http_url_is_an_invalid_argument) {
+TEST_F(HttpClientTest, non_http_url_is_an_invalid_argument_not_sent) {
   HttpClient client(net_, clock_, config());
-  EXPECT_EQ(failure(client, get("ws://127.0.0.1:1/")).code, ErrorCode::invalid_argument);
-  EXPECT_EQ(failure(client, get("not a url")).code, ErrorCode::invalid_argument);
+  for (const char* url : {"ws://127.0.0.1:1/", "not a url"}) {
+    const Error e = failure(client, get(url));
+    EXPECT_EQ(e.code, ErrorCode::invalid_argument) << url;
+    EXPECT_EQ(e.delivery, Delivery::not_sent) << url;
+  }
+}
+
+TEST_F(HttpClientTest, errors_name_method_and_path_and_never_the_signed_query_or_the_body) {
+  const std::string q = kSecretQuery;
+  std::vector<std::pair<std::string, Error>> errors;
+  const auto fail_with = [&](const std::string& what, HttpClient& via, HttpRequest r) {
+    r.body = kSecretBody;
+    errors.emplace_back(what, failure(via, std::move(r)));
+  };
+  HttpClient client(net_, clock_, config());
+
+  // Nothing written: refused, TLS refused, invalid URLs, a deadline and a destroyed client.
+  fail_with("refused", client,
+            post("http://127.0.0.1:" + std::to_string(closed_port()) + "/api/v3/order" + q));
+  HttpServer tls_server(HttpServerOptions{.tls = true});
+  {
+    auto c = config();
+    c.tls.extra_ca_file = TestPki::other().ca_file();
+    HttpClient wrong_ca(net_, clock_, c);
+    fail_with("wrong CA", wrong_ca, post(tls_server.localhost_url("/api/v3/order" + q)));
+  }
+  for (const std::string& bad : {"ftp://127.0.0.1/api/v3/order" + q, "http://h:0/x" + q,
+                                 "http://user:SECRETPASSWORD@h/x" + q, "not a url" + q}) {
+    fail_with("bad URL " + bad.substr(0, 10), client, post(bad));
+  }
+  SilentListener silent;
+  {
+    auto future = client.request(post(silent.https_url("/api/v3/order" + q)));
+    ASSERT_TRUE(wait_until([&] { return clock_.pending_timers() == 1; }));
+    clock_.advance(10s);
+    auto r = future.get();
+    ASSERT_FALSE(r.ok());
+    errors.emplace_back("deadline before the write", r.error());
+  }
+  {
+    std::future<Result<HttpResponse>> future;
+    {
+      HttpClient doomed(net_, clock_, config());
+      future = doomed.request(post(silent.https_url("/api/v3/order" + q)));
+      ASSERT_TRUE(wait_until([&] { return clock_.pending_timers() == 1; }));
+    }
+    auto r = future.get();
+    ASSERT_FALSE(r.ok());
+    errors.emplace_back("destroyed before the write", r.error());
+  }
+
+  // Written: every fault of the server, a held answer, a destroyed client.
+  HttpServer server;
+  server.on_request([](const HttpSeen& seen) {
+    const std::string path = seen.target.substr(0, seen.target.find('?'));
+    if (path == "/reset") return fault_reply(HttpFault::reset);
+    if (path == "/close") return fault_reply(HttpFault::close_without_response);
+    if (path == "/garbage") return fault_reply(HttpFault::garbage);
+    if (path == "/hold") return fault_reply(HttpFault::hold);
+    if (path == "/truncate") {
+      return HttpReply{200, {}, std::string(100, 'b'), HttpFault::truncate_body, 40};
+    }
+    if (path == "/big") return HttpReply{200, {}, std::string(4096, 'z')};
+    return HttpReply{503, {}, "busy"};
+  });
+  for (const char* path : {"/reset", "/close", "/garbage", "/truncate"}) {
+    fail_with(path, client, post(server.url(path + q)));
+  }
+  {
+    auto c = config();
+    c.max_response_bytes = 1024;
+    HttpClient small(net_, clock_, c);
+    fail_with("/big", small, post(server.url("/big" + q)));
+  }
+  {
+    HttpRequest r = post(server.url("/hold" + q));
+    r.body = kSecretBody;
+    auto future = client.request(r);
+    ASSERT_TRUE(wait_until([&] { return server.held() == 1; }));
+    clock_.advance(10s);
+    auto result = future.get();
+    ASSERT_FALSE(result.ok());
+    errors.emplace_back("deadline after the write", result.error());
+  }
+  {
+    std::future<Result<HttpResponse>> future;
+    {
+      HttpClient doomed(net_, clock_, config());
+      HttpRequest r = post(server.url("/hold" + q));
+      r.body = kSecretBody;
+      future = doomed.request(r);
+      ASSERT_TRUE(wait_until([&] { return server.held() == 2; }));
+    }
+    auto result = future.get();
+    ASSERT_FALSE(result.ok());
+    errors.emplace_back("destroyed after the write", result.error());
+  }
+  {
+    auto result = client.request_blocking(post(server.url("/503" + q)));
+    ASSERT_TRUE(result.ok()) << result.error().to_string();
+    errors.emplace_back("503", result->check().error());
+  }
+
+  // Misuse: on the network thread, and with the NetContext stopped.
+  {
+    std::promise<Error> inner;
+    client.async_request(get(server.url("/503")), [&](Result<HttpResponse>) {
+      auto nested = client.request_blocking(get(server.url("/x" + q)));
+      inner.set_value(nested.ok() ? Error{} : nested.error());
+    });
+    errors.emplace_back("on the network thread", inner.get_future().get());
+  }
+  server.release_held();
+  NetContext stopped;
+  {
+    HttpClient idle(stopped, clock_, config());
+    fail_with("stopped", idle, post(server.url("/x" + q)));
+  }
+
+  ASSERT_EQ(errors.size(), 18u);
+  for (const auto& [what, e] : errors) {
+    expect_no_secret(e, what);
+    EXPECT_NE(e.delivery, Delivery::none) << what << ": " << e.to_string();
+  }
+  // The path is named, so a human still knows which call failed.
+  EXPECT_TRUE(contains(errors[0].second.message, "POST http://127.0.0.1:"))
+      << errors[0].second.message;
+  EXPECT_TRUE(contains(errors[0].second.message, "/api/v3/order:")) << errors[0].second.message;
 }
 
 TEST(UrlTest, parses_scheme_host_default_port_and_target) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "venue_test_support.hpp"
+#include "venues/venue_error.hpp"
 
 namespace nzeza::venues {
 namespace {
@@ -151,6 +152,74 @@ TEST_F(OrderTrackerTest, a_refusal_before_sending_may_be_resent_with_the_same_id
   ASSERT_TRUE(resend.get());
   EXPECT_EQ(tracker.order("nz-t1-9")->state(), OrderState::acknowledged);
   EXPECT_EQ(binance.placed.size(), 2u);
+}
+
+TEST_F(OrderTrackerTest, a_reset_after_the_write_is_owned_as_unknown_and_resolved_by_client_id) {
+  // `network` alone would be "refused before sending"; the transport says a byte left.
+  binance.place_answers.push_back(
+      Error{ErrorCode::network,
+            "binance place nz-t1-9: POST https://api.binance.com:443/api/v3/order: connection "
+            "reset by the server after the request was written (it may have been executed)"}
+          .with_delivery(Delivery::sent_no_answer));
+  binance.push_status(resting("nz-t1-9"));
+  Capture<PlaceAck> first;
+  tracker.place(spec(), first.callback());
+  ASSERT_FALSE(first.get());
+  EXPECT_EQ(first.get().error().delivery, Delivery::sent_no_answer);
+  EXPECT_EQ(tracker.order("nz-t1-9")->state(), OrderState::unknown);
+  EXPECT_TRUE(tracker.resolving("nz-t1-9"));
+  EXPECT_FALSE(tracker.resend_allowed("nz-t1-9"));
+
+  Capture<PlaceAck> again;
+  tracker.place(spec(), again.callback());
+  EXPECT_EQ(again.get().error().code, ErrorCode::invalid_state);
+  EXPECT_EQ(binance.placed.size(), 1u);
+
+  clock.advance(6s);  // the venue's window (5 s) and query lag (1 s)
+  ASSERT_EQ(binance.status_queries.size(), 1u);
+  EXPECT_EQ(binance.status_queries[0].client_order_id, "nz-t1-9");
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].resolution, Resolution::found);
+  EXPECT_EQ(tracker.order("nz-t1-9")->state(), OrderState::acknowledged);
+  EXPECT_EQ(tracker.order("nz-t1-9")->venue_order_id(), "B-771");
+  EXPECT_EQ(tracker.sends("nz-t1-9"), 1u);
+  EXPECT_EQ(binance.placed.size(), 1u);
+}
+
+TEST_F(OrderTrackerTest, every_delivery_after_the_write_makes_the_order_unknown_whatever_the_code) {
+  std::uint64_t seq = 20;
+  for (const ErrorCode code : {ErrorCode::network, ErrorCode::unavailable, ErrorCode::rate_limited,
+                               ErrorCode::rejected, ErrorCode::timeout}) {
+    for (const Delivery delivery :
+         {Delivery::sent_no_answer, Delivery::answer_cut, Delivery::answer_unknown}) {
+      const auto s = limit_spec(Venue::binance, m.binance_btc_usdt, ++seq, Side::buy, "0.5", "100");
+      binance.place_answers.push_back(Error{code, "lost"}.with_delivery(delivery));
+      Capture<PlaceAck> got;
+      tracker.place(s, got.callback());
+      const std::string where =
+          std::string(to_string(code)) + " / " + std::string(to_string(delivery));
+      ASSERT_TRUE(got.has()) << where;
+      EXPECT_EQ(tracker.order(s.client_order_id.text)->state(), OrderState::unknown) << where;
+      EXPECT_TRUE(tracker.resolving(s.client_order_id.text)) << where;
+      EXPECT_FALSE(tracker.resend_allowed(s.client_order_id.text)) << where;
+    }
+  }
+}
+
+TEST_F(OrderTrackerTest, a_timeout_before_anything_was_written_may_be_resent_with_the_same_id) {
+  binance.place_answers.push_back(
+      Error{ErrorCode::timeout, "binance place: no complete response within 10s (nothing was sent)"}
+          .with_delivery(Delivery::not_sent));
+  Capture<PlaceAck> first;
+  tracker.place(spec(), first.callback());
+  EXPECT_EQ(tracker.order("nz-t1-9")->state(), OrderState::rejected);
+  EXPECT_FALSE(tracker.resolving("nz-t1-9"));
+  EXPECT_TRUE(tracker.resend_allowed("nz-t1-9"));
+  Capture<PlaceAck> resend;
+  tracker.place(spec(), resend.callback());
+  ASSERT_TRUE(resend.get());
+  EXPECT_EQ(binance.placed.size(), 2u);
+  EXPECT_EQ(binance.placed[1].client_order_id.text, "nz-t1-9");
 }
 
 TEST_F(OrderTrackerTest, a_venue_rejection_is_final_and_keeps_the_venue_text) {

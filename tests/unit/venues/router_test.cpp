@@ -5,6 +5,7 @@
 #include "net/circuit_breaker.hpp"
 #include "net/connection_status.hpp"
 #include "venue_test_support.hpp"
+#include "venues/venue_error.hpp"
 
 namespace nzeza::venues {
 namespace {
@@ -105,6 +106,63 @@ TEST_F(RouterTest, never_falls_back_after_an_unreadable_answer) {
   EXPECT_TRUE(kraken.placed.empty());
 }
 
+TEST_F(RouterTest, an_error_after_the_first_written_byte_is_never_rerouted_whatever_its_code) {
+  std::uint64_t seq = 100;
+  for (const ErrorCode code : {ErrorCode::network, ErrorCode::unavailable, ErrorCode::rate_limited,
+                               ErrorCode::banned, ErrorCode::circuit_open, ErrorCode::timeout}) {
+    for (const Delivery delivery :
+         {Delivery::sent_no_answer, Delivery::answer_cut, Delivery::answer_unknown}) {
+      const std::string where =
+          std::string(to_string(code)) + " / " + std::string(to_string(delivery));
+      binance.place_answers.push_back(
+          Error{code, "binance place: connection reset by the server"}.with_delivery(delivery));
+      Capture<RoutedAck> got;
+      router.place(intent("BTC-USDT", ++seq), got.callback());
+      ASSERT_TRUE(got.has()) << where;
+      ASSERT_FALSE(got.get()) << where;
+      const Error& e = got.get().error();
+      EXPECT_EQ(e.code, code) << where;
+      EXPECT_EQ(e.delivery, delivery) << where;  // passed on unchanged
+      EXPECT_EQ(classify(e), FailureClass::outcome_unknown) << where;
+      EXPECT_FALSE(route_error_kind(e).has_value()) << where;
+      ASSERT_EQ(binance.placed.size(), seq - 100) << where;
+      EXPECT_EQ(binance.placed.back().client_order_id.sequence, seq) << where;
+    }
+  }
+  EXPECT_TRUE(kraken.placed.empty());
+  EXPECT_TRUE(paper.placed.empty());
+}
+
+TEST_F(RouterTest, a_network_reset_after_the_write_leaves_the_fallback_venue_untouched) {
+  binance.place_answers.push_back(
+      Error{ErrorCode::network,
+            "binance place nz-t1-42: POST https://api.binance.com:443/api/v3/order: connection "
+            "reset by the server after the request was written (it may have been executed)"}
+          .with_delivery(Delivery::sent_no_answer));
+  Capture<RoutedAck> got;
+  router.place(intent("BTC-USDT"), got.callback());
+  ASSERT_FALSE(got.get());
+  EXPECT_TRUE(outcome_unknown(got.get().error()));
+  EXPECT_FALSE(may_fall_back(got.get().error()));
+  EXPECT_EQ(binance.placed.size(), 1u);
+  EXPECT_TRUE(kraken.placed.empty());
+  EXPECT_TRUE(paper.placed.empty());
+}
+
+TEST_F(RouterTest, a_timeout_before_anything_was_written_falls_back) {
+  binance.place_answers.push_back(
+      Error{ErrorCode::timeout, "binance place: no complete response within 10s (nothing was sent)"}
+          .with_delivery(Delivery::not_sent));
+  Capture<RoutedAck> got;
+  router.place(intent("BTC-USDT", 8), got.callback());
+  ASSERT_TRUE(got.get()) << got.get().error().to_string();
+  EXPECT_EQ(got.get()->venue, Venue::kraken);
+  ASSERT_EQ(got.get()->skipped.size(), 1u);
+  EXPECT_EQ(got.get()->skipped[0].error.delivery, Delivery::not_sent);
+  ASSERT_EQ(kraken.placed.size(), 1u);
+  EXPECT_EQ(kraken.placed[0].client_order_id.sequence, 8u);
+}
+
 TEST_F(RouterTest, a_venue_rejection_is_passed_through_with_its_code) {
   binance.place_answers.push_back(Error{ErrorCode::insufficient_balance, "binance place: funds",
                                         "-2010", "Account has insufficient balance"});
@@ -124,6 +182,7 @@ TEST_F(RouterTest, all_unavailable_names_every_venue_and_reason) {
   ASSERT_FALSE(got.get());
   EXPECT_EQ(got.get().error().code, ErrorCode::unavailable);
   EXPECT_EQ(route_error_kind(got.get().error()), RouteErrorKind::all_unavailable);
+  EXPECT_EQ(got.get().error().delivery, Delivery::not_sent);
   EXPECT_EQ(got.get().error().message,
             "all unavailable: BTC-USDT: binance: unavailable: venue binance: disabled "
             "(maintenance); kraken: unavailable: venue kraken: market feed is STALE; paper: "

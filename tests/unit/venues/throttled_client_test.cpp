@@ -70,6 +70,7 @@ TEST_F(ThrottledClientTest, a_wait_beyond_max_wait_is_refused_as_rate_limited_an
   client.place(spec(1), got.callback());
   ASSERT_FALSE(got.get());
   EXPECT_EQ(got.get().error().code, ErrorCode::rate_limited);
+  EXPECT_EQ(got.get().error().delivery, Delivery::not_sent);
   EXPECT_TRUE(may_fall_back(got.get().error()));
   EXPECT_TRUE(venue.placed.empty());
   EXPECT_EQ(client.refused(), 1u);
@@ -80,6 +81,7 @@ TEST_F(ThrottledClientTest, a_ban_refuses_every_call_until_it_ends) {
   Capture<VenueOrder> status;
   client.order_status({"", "nz-t1-1", {}}, status.callback());
   EXPECT_EQ(status.get().error().code, ErrorCode::banned);
+  EXPECT_EQ(status.get().error().delivery, Delivery::not_sent);
   EXPECT_TRUE(venue.status_queries.empty());
   clock.advance(120s);
   Capture<PlaceAck> after;
@@ -101,7 +103,48 @@ TEST_F(ThrottledClientTest, transport_failures_open_the_circuit_and_then_nothing
   client.place(spec(3), c.callback());
   ASSERT_FALSE(c.get());
   EXPECT_EQ(c.get().error().code, ErrorCode::circuit_open);
+  EXPECT_EQ(c.get().error().delivery, Delivery::not_sent);
+  EXPECT_EQ(classify(c.get().error()), FailureClass::refused_before_sending);
   EXPECT_EQ(venue.placed.size(), 2u);
+}
+
+TEST_F(ThrottledClientTest, a_transport_failure_after_the_write_counts_as_a_venue_failure) {
+  // Outcome unknown for the order, and a sign of a sick venue for the breaker.
+  venue.place_answers.push_back(
+      Error{ErrorCode::network, "connection reset by the server after the request was written"}
+          .with_delivery(Delivery::sent_no_answer));
+  venue.place_answers.push_back(
+      Error{ErrorCode::unavailable, "HTTP 503 Service Unavailable", "503", ""}.with_delivery(
+          Delivery::answer_unknown));
+  Capture<PlaceAck> a;
+  Capture<PlaceAck> b;
+  client.place(spec(1), a.callback());
+  EXPECT_EQ(breaker.consecutive_failures(), 1);
+  client.place(spec(2), b.callback());
+  EXPECT_EQ(breaker.state(), net::CircuitState::open);
+  // The caller still gets the transport's error, delivery and all.
+  EXPECT_EQ(a.get().error().delivery, Delivery::sent_no_answer);
+  EXPECT_EQ(classify(a.get().error()), FailureClass::outcome_unknown);
+  EXPECT_EQ(b.get().error().delivery, Delivery::answer_unknown);
+  EXPECT_EQ(classify(b.get().error()), FailureClass::outcome_unknown);
+}
+
+TEST_F(ThrottledClientTest, a_refusal_code_on_a_cut_answer_is_not_proof_the_venue_is_up) {
+  venue.place_answers.push_back(
+      Error{ErrorCode::rejected, "unreadable answer"}.with_delivery(Delivery::answer_cut));
+  Capture<PlaceAck> a;
+  client.place(spec(1), a.callback());
+  EXPECT_EQ(breaker.consecutive_failures(), 1);
+}
+
+TEST_F(ThrottledClientTest, a_shutdown_after_the_write_is_abandoned_not_a_failure) {
+  venue.place_answers.push_back(
+      Error{ErrorCode::cancelled, "client destroyed"}.with_delivery(Delivery::sent_no_answer));
+  Capture<PlaceAck> a;
+  client.place(spec(1), a.callback());
+  EXPECT_EQ(a.get().error().delivery, Delivery::sent_no_answer);
+  EXPECT_EQ(breaker.consecutive_failures(), 0);
+  EXPECT_EQ(breaker.state(), net::CircuitState::closed);
 }
 
 TEST_F(ThrottledClientTest, venue_refusals_do_not_count_as_failures) {
@@ -118,7 +161,7 @@ TEST_F(ThrottledClientTest, venue_refusals_do_not_count_as_failures) {
   EXPECT_EQ(breaker.consecutive_failures(), 0);
 }
 
-TEST_F(ThrottledClientTest, destroying_it_answers_waiting_calls_with_cancelled) {
+TEST_F(ThrottledClientTest, destroying_it_answers_waiting_calls_with_cancelled_not_sent) {
   Capture<PlaceAck> waiting;
   {
     ThrottledClient local(venue, clock, &limiter, nullptr);
@@ -131,8 +174,43 @@ TEST_F(ThrottledClientTest, destroying_it_answers_waiting_calls_with_cancelled) 
   }
   ASSERT_TRUE(waiting.has());
   EXPECT_EQ(waiting.get().error().code, ErrorCode::cancelled);
+  // It never reached the venue client: not sent, so the tracker may send it again.
+  EXPECT_EQ(waiting.get().error().delivery, Delivery::not_sent);
+  EXPECT_EQ(classify(waiting.get().error()), FailureClass::refused_before_sending);
+  EXPECT_NE(waiting.get().error().message.find("place nz-t1-3"), std::string::npos)
+      << waiting.get().error().message;
   EXPECT_EQ(venue.placed.size(), 2u);
   EXPECT_EQ(clock.pending_timers(), 0u);
+}
+
+TEST_F(ThrottledClientTest, destroying_it_gives_the_half_open_trial_of_a_waiting_call_back) {
+  venue.place_answers.push_back(Error{ErrorCode::timeout, "no answer"});
+  venue.place_answers.push_back(Error{ErrorCode::timeout, "no answer"});
+  Capture<PlaceAck> a;
+  Capture<PlaceAck> b;
+  client.place(spec(1), a.callback());
+  client.place(spec(2), b.callback());
+  ASSERT_EQ(breaker.state(), net::CircuitState::open);
+  clock.advance(30s);
+  ASSERT_EQ(breaker.state(), net::CircuitState::half_open);
+  // Another path uses up the limiter, so the trial below has to wait for it.
+  ThrottledClient unguarded(venue, clock, &limiter, nullptr);
+  Capture<PlaceAck> c;
+  Capture<PlaceAck> d;
+  unguarded.place(spec(3), c.callback());
+  unguarded.place(spec(4), d.callback());
+  Capture<PlaceAck> trial;
+  {
+    ThrottledClient local(venue, clock, &limiter, &breaker);
+    local.place(spec(5), trial.callback());
+    ASSERT_EQ(local.waiting(), 1u);
+    EXPECT_FALSE(breaker.allow());  // the only trial is taken by the waiting call
+  }
+  ASSERT_TRUE(trial.has());
+  EXPECT_EQ(trial.get().error().delivery, Delivery::not_sent);
+  EXPECT_TRUE(breaker.allow());  // given back
+  breaker.record_abandoned();
+  EXPECT_EQ(venue.placed.size(), 4u);
 }
 
 }  // namespace

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "venue_test_support.hpp"
 #include "venues/completion.hpp"
 
@@ -46,6 +50,98 @@ TEST(VenueErrorClassification, venue_error_keeps_the_venue_code_and_text_verbati
   EXPECT_EQ(e.venue_code, "-2010");
   EXPECT_EQ(e.venue_text, "Account has insufficient balance for requested action.");
   EXPECT_NE(e.to_string().find("-2010"), std::string::npos);
+}
+
+// Every ErrorCode, with the class it has when no transport carried the error (Delivery::none).
+// Adding a code fails the static_assert below until it is listed here.
+const std::vector<std::pair<ErrorCode, FailureClass>>& codes_by_class() {
+  using C = ErrorCode;
+  using F = FailureClass;
+  static const std::vector<std::pair<ErrorCode, FailureClass>> all = {
+      {C::invalid_argument, F::refused_by_venue},  {C::parse_error, F::refused_by_venue},
+      {C::overflow, F::refused_by_venue},          {C::precision, F::refused_by_venue},
+      {C::not_found, F::refused_by_venue},         {C::already_exists, F::refused_by_venue},
+      {C::invalid_state, F::refused_by_venue},     {C::timeout, F::outcome_unknown},
+      {C::cancelled, F::outcome_unknown},          {C::rate_limited, F::refused_before_sending},
+      {C::banned, F::refused_before_sending},      {C::auth_failed, F::refused_by_venue},
+      {C::rejected, F::refused_by_venue},          {C::insufficient_balance, F::refused_by_venue},
+      {C::risk_refused, F::refused_by_venue},      {C::network, F::refused_before_sending},
+      {C::protocol, F::outcome_unknown},           {C::circuit_open, F::refused_before_sending},
+      {C::unavailable, F::refused_before_sending}, {C::stale_data, F::refused_by_venue},
+      {C::internal, F::outcome_unknown},
+  };
+  static_assert(static_cast<int>(ErrorCode::internal) == 20, "list the new ErrorCode above");
+  return all;
+}
+
+constexpr Delivery kDeliveries[] = {Delivery::none, Delivery::not_sent, Delivery::sent_no_answer,
+                                    Delivery::answer_cut, Delivery::answer_unknown};
+static_assert(static_cast<int>(Delivery::answer_unknown) == 4, "list the new Delivery above");
+
+TEST(VenueErrorClassification, every_code_with_every_delivery_classifies_by_delivery_first) {
+  ASSERT_EQ(codes_by_class().size(), 21u);
+  for (const auto& [code, by_code] : codes_by_class()) {
+    EXPECT_EQ(classify(code), by_code) << to_string(code);
+    for (const Delivery delivery : kDeliveries) {
+      Error e{code, "x"};
+      e.delivery = delivery;
+      FailureClass expected = by_code;
+      if (delivery == Delivery::not_sent) expected = FailureClass::refused_before_sending;
+      if (delivery == Delivery::sent_no_answer || delivery == Delivery::answer_cut ||
+          delivery == Delivery::answer_unknown) {
+        expected = FailureClass::outcome_unknown;
+      }
+      const std::string where =
+          std::string(to_string(code)) + " / " + std::string(to_string(delivery));
+      EXPECT_EQ(classify(e), expected) << where;
+      EXPECT_EQ(may_fall_back(e), expected == FailureClass::refused_before_sending) << where;
+      EXPECT_EQ(outcome_unknown(e), expected == FailureClass::outcome_unknown) << where;
+      EXPECT_EQ(may_have_executed(delivery),
+                delivery != Delivery::none && delivery != Delivery::not_sent)
+          << where;
+    }
+  }
+}
+
+TEST(VenueErrorClassification, a_network_error_after_the_first_written_byte_is_never_a_fallback) {
+  Error reset{ErrorCode::network, "POST https://api.binance.com:443/api/v3/order: reset"};
+  EXPECT_TRUE(may_fall_back(reset));  // built by hand, no transport said anything: by code
+  reset.delivery = Delivery::sent_no_answer;
+  EXPECT_FALSE(may_fall_back(reset));
+  EXPECT_TRUE(outcome_unknown(reset));
+  Error http_503{ErrorCode::unavailable, "HTTP 503 Service Unavailable", "503", ""};
+  http_503.delivery = Delivery::answer_unknown;
+  EXPECT_TRUE(outcome_unknown(http_503));
+  Error timeout_before_write{ErrorCode::timeout, "no complete response (nothing was sent)"};
+  timeout_before_write.delivery = Delivery::not_sent;
+  EXPECT_TRUE(may_fall_back(timeout_before_write));
+}
+
+TEST(VenueErrorClassification, venue_error_from_a_cause_keeps_code_delivery_and_venue_fields) {
+  for (const auto& [code, by_code] : codes_by_class()) {
+    for (const Delivery delivery : kDeliveries) {
+      Error cause{code, "HTTP 503 Service Unavailable", "503", "{\"code\":-1001}"};
+      cause.delivery = delivery;
+      const Error e = venue_error(Venue::kraken, "place nz-t1-5", cause);
+      const std::string where =
+          std::string(to_string(code)) + " / " + std::string(to_string(delivery));
+      EXPECT_EQ(e.code, code) << where;
+      EXPECT_EQ(e.delivery, delivery) << where;
+      EXPECT_EQ(e.venue_code, "503") << where;
+      EXPECT_EQ(e.venue_text, "{\"code\":-1001}") << where;
+      EXPECT_EQ(e.message, "kraken place nz-t1-5: HTTP 503 Service Unavailable") << where;
+      EXPECT_EQ(classify(e), classify(cause)) << where;
+    }
+  }
+}
+
+TEST(VenueErrorClassification, copying_or_prefixing_an_error_keeps_its_delivery) {
+  Error cause{ErrorCode::protocol, "response body truncated"};
+  cause.delivery = Delivery::answer_cut;
+  const Error copy = cause;  // NOLINT(performance-unnecessary-copy-initialization)
+  EXPECT_EQ(copy.delivery, Delivery::answer_cut);
+  EXPECT_EQ(cause.with_context("binance place").delivery, Delivery::answer_cut);
+  EXPECT_EQ(Error(cause).with_delivery(Delivery::not_sent).delivery, Delivery::not_sent);
 }
 
 TEST(VenueClientDefaults, amend_and_dead_man_switch_answer_unsupported_once) {

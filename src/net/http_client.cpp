@@ -189,7 +189,8 @@ class HttpConnection final : public Connection {
     char byte = 0;
     const std::size_t n =
         socket.receive(asio::buffer(&byte, 1), asio::socket_base::message_peek, ec);
-    socket.non_blocking(was_non_blocking, ec);
+    error_code restore;
+    socket.non_blocking(was_non_blocking, restore);
     // would_block: nothing pending, the peer keeps it open. Anything else (EOF, data, error)
     // means it is closing or out of step.
     return n == 0 && ec == asio::error::would_block;

@@ -51,6 +51,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   mutable std::mutex mu;
   Handler handler;
   std::size_t tcp_accepts = 0;
+  std::size_t closed = 0;
   std::vector<HttpSeen> requests;
   std::size_t held = 0;
   std::vector<std::function<void()>> closers;
@@ -160,6 +161,10 @@ asio::awaitable<void> HttpServer::Impl::serve(std::shared_ptr<Impl> self,
   }
   socket.shutdown(tcp::socket::shutdown_both, ec);
   socket.close(ec);
+  {
+    std::lock_guard lock(self->mu);
+    ++self->closed;
+  }
   (void)self;
 }
 
@@ -277,6 +282,11 @@ void HttpServer::release_held() {
 std::size_t HttpServer::tcp_accepts() const {
   std::lock_guard lock(impl_->mu);
   return impl_->tcp_accepts;
+}
+
+std::size_t HttpServer::closed_connections() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->closed;
 }
 
 std::size_t HttpServer::request_count() const {

@@ -76,6 +76,8 @@ class HttpServer {
   void release_held();
 
   [[nodiscard]] std::size_t tcp_accepts() const;
+  // Connections the server has closed after answering (drop_after, Connection: close, a fault).
+  [[nodiscard]] std::size_t closed_connections() const;
   [[nodiscard]] std::size_t request_count() const;
   [[nodiscard]] std::vector<HttpSeen> requests() const;
   // Replies currently held.

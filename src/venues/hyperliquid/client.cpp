@@ -29,7 +29,7 @@ constexpr Duration kDefaultRetryAfter = 10s;
 constexpr std::size_t kFillsPageFloor = 500;
 constexpr int kMaxFillPages = 20;
 // The SDK's slippage for market orders, used for market-on-trigger limit prices.
-const Decimal kTriggerSlippage = Decimal::from_raw(5'000'000);  // 0.05
+const Decimal kTriggerSlippage = Decimal::from_raw8(5'000'000);  // 0.05
 
 Error err(ErrorCode code, std::string_view op, std::string_view message, std::string vcode = {},
           std::string vtext = {}) {

@@ -22,8 +22,8 @@ Instrument generic_instrument(std::string canonical, std::string base, std::stri
   i.venue_symbol = canonical;
   i.base = std::move(base);
   i.quote = std::move(quote);
-  i.tick_size = Decimal::from_raw(1'000'000);
-  i.lot_size = Decimal::from_raw(1'000);
+  i.tick_size = Decimal::from_raw8(1'000'000);
+  i.lot_size = Decimal::from_raw8(1'000);
   return i;
 }
 

@@ -97,7 +97,7 @@ TEST(KrakenBookChecksum, ignores_levels_beyond_the_tenth) {
   for (int i = 0; i < 15; ++i) {
     BookChange c;
     c.side = Side::buy;
-    c.price = Decimal::from_raw((1000 - i) * Decimal::kOne);
+    c.price = Decimal::from_integer(1000 - i);
     c.size = Decimal::one();
     c.snapshot = true;
     c.reset = i == 0;

@@ -70,7 +70,7 @@ Division divide(const U256& n, uint128 d) noexcept {
   if (n.w[2] == 0 && n.w[3] == 0) {
     const uint128 v = (static_cast<uint128>(n.w[1]) << 64) | n.w[0];
     out.quotient = v / d;
-    out.remainder = v % d;
+    out.remainder = v - out.quotient * d;  // one division, not two
     return out;
   }
   if (hi64(d) == 0) {  // schoolbook division by one limb
@@ -467,8 +467,9 @@ int Decimal::significant_digits() const noexcept {
 char* Decimal::to_chars(char* out) const noexcept {
   const uint128 v = magnitude(raw_);
   if (raw_ < 0) *out++ = '-';
-  std::uint64_t fp = static_cast<std::uint64_t>(v % kOneU);
-  out = write_digits(out, v / kOneU);
+  const uint128 ip = v / kOneU;
+  std::uint64_t fp = static_cast<std::uint64_t>(v - ip * kOneU);
+  out = write_digits(out, ip);
   if (fp != 0) {
     *out++ = '.';
     int digits = kScale;

@@ -266,10 +266,10 @@ TEST(SizingTest, helper_functions_follow_reference_and_refuse_bad_input) {
 
 TEST(SizingTest, reports_overflow_instead_of_throwing) {
   SizingRequest r = base_request();
-  r.available_balance = "90000000000"_d;
+  r.available_balance = "1000000000000000000000"_d;  // 1e21 x 100 leaves the Decimal range
   r.leverage = "100"_d;
   r.max_portfolio_exposure = "100"_d;
-  r.max_order_notional = "90000000000"_d;
+  r.max_order_notional = "1000000000000000000000"_d;
   auto res = size_position(r);
   ASSERT_FALSE(res.ok());
   EXPECT_EQ(res.error().code, ErrorCode::overflow);

@@ -410,25 +410,38 @@ Result<std::int64_t> Decimal::raw8() const noexcept {
 
 double Decimal::to_double() const noexcept {
   // One correctly rounded division when the significant digits fit a double exactly (nearly
-  // every price and size); otherwise the exact text is converted.
+  // every price and size); otherwise the exact text is converted. One 128-bit division at most:
+  // this sits on the indicator path.
+  constexpr std::uint64_t kExact = std::uint64_t{1} << 53;
+  constexpr double kP10[] = {1e0, 1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7, 1e8,
+                             1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16};
   const uint128 mag = magnitude(raw_);
-  std::uint64_t frac = static_cast<std::uint64_t>(mag % kOneU);
-  int zeros = kScale;
-  if (frac != 0) {
-    zeros = 0;
-    while (frac % 10 == 0) {
-      frac /= 10;
-      ++zeros;
-    }
+  const double sign = raw_ < 0 ? -1.0 : 1.0;
+  if (hi64(mag) == 0 && lo64(mag) < kExact) return sign * (static_cast<double>(lo64(mag)) / 1e16);
+  const uint128 ip = mag / kOneU;
+  std::uint64_t fp = lo64(mag - ip * kOneU);
+  if (fp == 0) return sign * static_cast<double>(ip);  // correctly rounded
+  int digits = kScale;                                 // fractional digits still significant
+  if (fp % 100'000'000 == 0) {
+    fp /= 100'000'000;
+    digits -= 8;
   }
-  const uint128 significant = mag / static_cast<std::uint64_t>(pow10(zeros));
-  if (significant < (uint128{1} << 53)) {
-    const double m = static_cast<double>(static_cast<std::uint64_t>(significant));
-    const int exp = zeros - kScale;  // -16..0
-    constexpr double kP10[] = {1e0, 1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7, 1e8,
-                               1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16};
-    const double d = m / kP10[-exp];
-    return raw_ < 0 ? -d : d;
+  if (fp % 10'000 == 0) {
+    fp /= 10'000;
+    digits -= 4;
+  }
+  if (fp % 100 == 0) {
+    fp /= 100;
+    digits -= 2;
+  }
+  if (fp % 10 == 0) {
+    fp /= 10;
+    digits -= 1;
+  }
+  const auto scale = static_cast<std::uint64_t>(pow10(digits));
+  if (ip < kExact / scale) {
+    const std::uint64_t m = static_cast<std::uint64_t>(ip) * scale + fp;
+    if (m < kExact) return sign * (static_cast<double>(m) / kP10[digits]);
   }
   char buf[kMaxChars];
   char* end = to_chars(buf);

@@ -81,7 +81,7 @@ InstrumentRegistry make_registry() {
   i.base = "BTC";
   i.quote = "USD";
   i.tick_size = Decimal::one();
-  i.lot_size = Decimal::from_raw(10'000);
+  i.lot_size = Decimal::from_raw8(10'000);
   i.dydx_clob_pair_id = 0;
   (void)reg.add(i);
   return reg;

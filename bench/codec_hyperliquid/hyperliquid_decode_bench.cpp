@@ -51,8 +51,8 @@ InstrumentRegistry make_registry() {
   i.price_rule = PriceRule::hyperliquid_sigfig;
   i.hyperliquid_asset = 0;
   i.hyperliquid_sz_decimals = 5;
-  i.tick_size = Decimal::from_raw(1);
-  i.lot_size = Decimal::from_raw(1'000);
+  i.tick_size = Decimal::from_raw8(1);
+  i.lot_size = Decimal::from_raw8(1'000);
   (void)reg.add(i);
   return reg;
 }

@@ -43,8 +43,8 @@ Instrument instrument(Venue venue, std::string canonical, std::string venue_symb
   i.ws_symbol = std::move(ws_symbol);
   i.base = "BTC";
   i.quote = "USDT";
-  i.tick_size = Decimal::from_raw(1'000'000);
-  i.lot_size = Decimal::from_raw(1'000);
+  i.tick_size = Decimal::from_raw8(1'000'000);
+  i.lot_size = Decimal::from_raw8(1'000);
   return i;
 }
 

@@ -37,7 +37,7 @@ std::unique_ptr<strategy::SignalCombiner> make_combiner() {
 
 Decimal price_at(std::uint64_t i) {
   const std::int64_t cents = 5'000'000 + static_cast<std::int64_t>((i * 7919) % 2001) - 1000;
-  return Decimal::from_raw(cents * 1'000'000);
+  return Decimal::from_raw8(cents * 1'000'000);
 }
 
 void run(benchmark::State& state, Duration tick_spacing) {

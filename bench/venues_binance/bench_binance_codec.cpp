@@ -36,8 +36,8 @@ Instrument eth() {
   i.ws_symbol = "ethusdt";
   i.base = "ETH";
   i.quote = "USDT";
-  i.tick_size = Decimal::from_raw(1'000'000);
-  i.lot_size = Decimal::from_raw(1'000);
+  i.tick_size = Decimal::from_raw8(1'000'000);
+  i.lot_size = Decimal::from_raw8(1'000);
   return i;
 }
 

@@ -35,8 +35,8 @@ Instrument btc() {
   i.venue_symbol = "BTC-USD";
   i.base = "BTC";
   i.quote = "USD";
-  i.tick_size = Decimal::from_raw(1'000'000);
-  i.lot_size = Decimal::from_raw(1);
+  i.tick_size = Decimal::from_raw8(1'000'000);
+  i.lot_size = Decimal::from_raw8(1);
   return i;
 }
 

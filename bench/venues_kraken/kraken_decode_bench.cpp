@@ -45,8 +45,8 @@ std::string snapshot_frame() {
     for (const auto& [side, p, q] : {std::tuple{Side::buy, bid, qty}, {Side::sell, ask, qty + 7}}) {
       BookChange c;
       c.side = side;
-      c.price = Decimal::from_raw(static_cast<std::int64_t>(p) * 10'000'000);
-      c.size = Decimal::from_raw(q);
+      c.price = Decimal::from_raw8(static_cast<std::int64_t>(p) * 10'000'000);
+      c.size = Decimal::from_raw8(q);
       c.snapshot = true;
       c.reset = book.empty();
       (void)book.apply(c);
@@ -68,8 +68,8 @@ InstrumentRegistry make_registry() {
   i.ws_symbol = "BTC/USD";
   i.base = "BTC";
   i.quote = "USD";
-  i.tick_size = Decimal::from_raw(10'000'000);
-  i.lot_size = Decimal::from_raw(1);
+  i.tick_size = Decimal::from_raw8(10'000'000);
+  i.lot_size = Decimal::from_raw8(1);
   (void)reg.add(i);
   return reg;
 }

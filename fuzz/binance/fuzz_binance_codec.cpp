@@ -38,8 +38,8 @@ Instrument spot(const char* canonical, const char* symbol, const char* ws) {
   i.ws_symbol = ws;
   i.base = "X";
   i.quote = "USDT";
-  i.tick_size = Decimal::from_raw(1);
-  i.lot_size = Decimal::from_raw(1);
+  i.tick_size = Decimal::from_raw8(1);
+  i.lot_size = Decimal::from_raw8(1);
   return i;
 }
 

@@ -25,8 +25,8 @@ struct State {
     i.ws_symbol = "btcusdt";
     i.base = "BTC";
     i.quote = "USDT";
-    i.tick_size = Decimal::from_raw(1);
-    i.lot_size = Decimal::from_raw(1);
+    i.tick_size = Decimal::from_raw8(1);
+    i.lot_size = Decimal::from_raw8(1);
     (void)registry.add(i);
   }
 };

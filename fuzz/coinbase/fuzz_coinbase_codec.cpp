@@ -42,8 +42,8 @@ struct State {
       i.venue_symbol = product;
       i.base = "X";
       i.quote = "USD";
-      i.tick_size = Decimal::from_raw(1);
-      i.lot_size = Decimal::from_raw(1);
+      i.tick_size = Decimal::from_raw8(1);
+      i.lot_size = Decimal::from_raw8(1);
       (std::string_view(product) == "ETH-USD" ? eth : sol) = registry.add(i).value();
     }
   }

@@ -21,7 +21,7 @@ Instrument pair(const char* ticker, const char* base) {
   i.base = base;
   i.quote = "USD";
   i.tick_size = Decimal::one();
-  i.lot_size = Decimal::from_raw(10'000);
+  i.lot_size = Decimal::from_raw8(10'000);
   return i;
 }
 

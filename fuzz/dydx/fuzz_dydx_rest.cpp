@@ -27,7 +27,7 @@ Instrument market(const char* ticker, std::uint32_t pair, int atomic_resolution)
   i.base = std::string(ticker).substr(0, 3);
   i.quote = "USD";
   i.tick_size = Decimal::one();
-  i.lot_size = Decimal::from_raw(10'000);
+  i.lot_size = Decimal::from_raw8(10'000);
   i.dydx_clob_pair_id = pair;
   i.dydx_atomic_resolution = atomic_resolution;
   i.dydx_quantum_conversion_exponent = -9;

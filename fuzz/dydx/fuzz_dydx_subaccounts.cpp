@@ -25,7 +25,7 @@ const InstrumentRegistry& registry() {
     i.base = "BTC";
     i.quote = "USD";
     i.tick_size = Decimal::one();
-    i.lot_size = Decimal::from_raw(10'000);
+    i.lot_size = Decimal::from_raw8(10'000);
     i.dydx_clob_pair_id = 0;
     if (!reg.add(i).ok()) std::abort();
     return reg;

@@ -32,8 +32,8 @@ struct State {
       i.venue_symbol = s;
       i.base = "X";
       i.quote = "USD";
-      i.tick_size = Decimal::from_raw(1);
-      i.lot_size = Decimal::from_raw(1);
+      i.tick_size = Decimal::from_raw8(1);
+      i.lot_size = Decimal::from_raw8(1);
       (void)registry.add(i);
     }
   }

@@ -23,8 +23,8 @@ Instrument pair(const char* coin, std::uint32_t asset) {
   i.price_rule = PriceRule::hyperliquid_sigfig;
   i.hyperliquid_asset = asset;
   i.hyperliquid_sz_decimals = 3;
-  i.tick_size = Decimal::from_raw(1);
-  i.lot_size = Decimal::from_raw(100'000);
+  i.tick_size = Decimal::from_raw8(1);
+  i.lot_size = Decimal::from_raw8(100'000);
   return i;
 }
 

@@ -31,8 +31,8 @@ Instrument perp(const char* coin, std::uint32_t asset, int sz_decimals) {
   i.price_rule = PriceRule::hyperliquid_sigfig;
   i.hyperliquid_asset = asset;
   i.hyperliquid_sz_decimals = sz_decimals;
-  i.tick_size = Decimal::from_raw(1);
-  i.lot_size = Decimal::from_raw(1000);
+  i.tick_size = Decimal::from_raw8(1);
+  i.lot_size = Decimal::from_raw8(1000);
   return i;
 }
 

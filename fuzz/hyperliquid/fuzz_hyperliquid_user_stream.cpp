@@ -27,8 +27,8 @@ const InstrumentRegistry& registry() {
     i.price_rule = PriceRule::hyperliquid_sigfig;
     i.hyperliquid_asset = 0;
     i.hyperliquid_sz_decimals = 5;
-    i.tick_size = Decimal::from_raw(1);
-    i.lot_size = Decimal::from_raw(1000);
+    i.tick_size = Decimal::from_raw8(1);
+    i.lot_size = Decimal::from_raw8(1000);
     (void)reg.add(i);
     return reg;
   }();

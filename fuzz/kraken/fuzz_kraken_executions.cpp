@@ -25,8 +25,8 @@ Instrument pair(const char* canonical, const char* venue_symbol, const char* ws)
   i.ws_symbol = ws;
   i.base = std::string(canonical).substr(0, 3);
   i.quote = "USD";
-  i.tick_size = Decimal::from_raw(10'000'000);
-  i.lot_size = Decimal::from_raw(1);
+  i.tick_size = Decimal::from_raw8(10'000'000);
+  i.lot_size = Decimal::from_raw8(1);
   return i;
 }
 

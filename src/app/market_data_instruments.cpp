@@ -44,8 +44,8 @@ Instrument skeleton(Venue venue, InstrumentKind kind) {
   Instrument i;
   i.venue = venue;
   i.kind = kind;
-  i.tick_size = Decimal::from_raw(1);
-  i.lot_size = Decimal::from_raw(1);
+  i.tick_size = Decimal::from_raw8(1);
+  i.lot_size = Decimal::from_raw8(1);
   return i;
 }
 

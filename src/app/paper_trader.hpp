@@ -34,9 +34,9 @@
 namespace nzeza::app {
 
 struct PaperTraderConfig {
-  domain::RiskConfig risk;                                             // whitelist etc.
-  Decimal exposure_per_trade = Decimal::from_raw(20'000'000);          // 0.2 of equity per order
-  Decimal min_order_notional = Decimal::from_raw(10 * Decimal::kOne);  // quote units
+  domain::RiskConfig risk;                                      // whitelist etc.
+  Decimal exposure_per_trade = Decimal::from_raw8(20'000'000);  // 0.2 of equity per order
+  Decimal min_order_notional = Decimal::from_integer(10);       // quote units
   std::string quote_currency = "USD";  // the account currency every traded symbol is quoted in
   Decimal starting_cash;               // quote balance deposited at the venue at start
 };

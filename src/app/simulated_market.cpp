@@ -104,7 +104,7 @@ void SimulatedMarket::step_one(State& s, Timestamp now) {
   if (!mid) return;  // out of range: the walk stays where it was
   auto bid = mid->round_to_step(tick, RoundingMode::down);
   if (!bid || !bid->is_positive()) return;
-  const Decimal spread = Decimal::from_raw(tick.raw() * s.params.spread_ticks);
+  const Decimal spread = Decimal::from_raw16(tick.raw16() * s.params.spread_ticks);
   const Decimal ask = *bid + spread;
   s.last = *bid;
 
@@ -116,8 +116,8 @@ void SimulatedMarket::step_one(State& s, Timestamp now) {
   quote.symbol = inst.symbol;
   quote.venue_time = now;
   quote.receive_time = now;
-  quote.body = Quote{*bid, Decimal::from_raw(lot.raw() * lots(rng_)), ask,
-                     Decimal::from_raw(lot.raw() * lots(rng_))};
+  quote.body = Quote{*bid, Decimal::from_raw16(lot.raw16() * lots(rng_)), ask,
+                     Decimal::from_raw16(lot.raw16() * lots(rng_))};
   sink_(quote);
   ++events_;
 
@@ -127,7 +127,7 @@ void SimulatedMarket::step_one(State& s, Timestamp now) {
     t.aggressor =
         unit(rng_) < 0.5 + s.drift / (2 * config_.max_drift + 1e-12) * 0.2 ? Side::buy : Side::sell;
     t.price = t.aggressor == Side::buy ? ask : *bid;
-    t.size = Decimal::from_raw(lot.raw() * lots(rng_));
+    t.size = Decimal::from_raw16(lot.raw16() * lots(rng_));
     (void)TradeId::assign(t.trade_id, std::to_string(++s.trade_seq));  // at most 20 digits: fits
     trade.body = t;
     sink_(trade);

@@ -121,9 +121,9 @@ int run(const RunOptions& opt) {
   // The paper venue, the trader and the pipeline all run on the clock's firing thread: market
   // steps, candle timers, signals, orders and fills.
   venues::paper::PaperConfig venue_cfg;
-  venue_cfg.taker_fee_bps = Decimal::from_raw(10 * Decimal::kOne);
-  venue_cfg.maker_fee_bps = Decimal::from_raw(5 * Decimal::kOne);
-  venue_cfg.slippage_bps = Decimal::from_raw(2 * Decimal::kOne);
+  venue_cfg.taker_fee_bps = Decimal::from_integer(10);
+  venue_cfg.maker_fee_bps = Decimal::from_integer(5);
+  venue_cfg.slippage_bps = Decimal::from_integer(2);
   venues::paper::PaperVenue venue(clock, reg, venue_cfg);
   auto cash = Decimal::from_int(opt.starting_cash);
   if (!cash || !cash->is_positive() || !venue.deposit("USD", *cash).ok()) {

@@ -13,7 +13,7 @@ enum class ErrorCode : std::uint8_t {
   invalid_argument,      // caller passed something malformed (text, range, config key)
   parse_error,           // input text is not in the expected format
   overflow,              // a value does not fit the representation
-  precision,             // a value cannot be represented exactly (e.g. > 8 decimals)
+  precision,             // a value cannot be represented exactly (e.g. > 16 decimals)
   not_found,             // unknown instrument, order, venue...
   already_exists,        // duplicate registration
   invalid_state,         // operation impossible in the current state (names both states)

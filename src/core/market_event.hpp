@@ -23,7 +23,7 @@ struct Quote {
   Decimal bid_size;
   Decimal ask;
   Decimal ask_size;
-  [[nodiscard]] Decimal mid() const { return (bid + ask) / Decimal::from_raw(2 * Decimal::kOne); }
+  [[nodiscard]] Decimal mid() const { return (bid + ask) / Decimal::from_integer(2); }
 };
 
 // Venue trade ids come as integers or strings; kept inline up to 40 chars (longer ids are

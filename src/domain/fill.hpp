@@ -40,7 +40,7 @@ struct Fill {
 // instrument. The error names the trade id and the field.
 [[nodiscard]] Status validate(const Fill& fill);
 
-// price * quantity in quote units, rounded half to even at 8 decimals. Every place that moves
+// price * quantity in quote units, rounded half to even at 16 decimals. Every place that moves
 // cash for a fill uses this one function, so both sides of a trade see the same amount.
 [[nodiscard]] Result<Decimal> notional(const Fill& fill) noexcept;
 

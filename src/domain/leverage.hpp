@@ -19,10 +19,10 @@ namespace nzeza::domain {
 struct LeverageLimits {
   // Highest leverage allowed (account or instrument cap), >= 1. Default: the value the
   // reference hard-coded in its executor, now a setting.
-  Decimal max_leverage = Decimal::from_raw(10 * Decimal::kOne);
+  Decimal max_leverage = Decimal::from_integer(10);
   // Maintenance margin as a fraction of notional, in (0, 1). Default: the reference spec's
   // example (5 %). Use the venue's figure for the market where it is known.
-  Decimal maintenance_margin_fraction = Decimal::from_raw(Decimal::kOne / 20);
+  Decimal maintenance_margin_fraction = Decimal::from_raw8(5'000'000);
 
   // Error naming the field when out of range.
   [[nodiscard]] Status validate() const;

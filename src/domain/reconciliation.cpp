@@ -47,9 +47,9 @@ class Classifier {
     d.venue = venue;
     d.difference = diff;
     if (venue.is_zero()) {
-      d.relative_percent = Decimal::from_raw(100 * Decimal::kOne);
+      d.relative_percent = Decimal::from_integer(100);
     } else {
-      auto pct = abs_diff.checked_mul_div(Decimal::from_raw(100 * Decimal::kOne), venue.abs(),
+      auto pct = abs_diff.checked_mul_div(Decimal::from_integer(100), venue.abs(),
                                           RoundingMode::nearest_even);
       if (pct) d.relative_percent = *pct;
     }
@@ -76,7 +76,7 @@ class Classifier {
                    : *d.quote_value >= ctx_.config.major_value  ? Severity::major
                                                                 : Severity::minor;
     } else {
-      const Decimal pct = d.relative_percent.value_or(Decimal::from_raw(100 * Decimal::kOne));
+      const Decimal pct = d.relative_percent.value_or(Decimal::from_integer(100));
       d.severity = pct >= ctx_.config.critical_percent ? Severity::critical
                    : pct >= ctx_.config.major_percent  ? Severity::major
                                                        : Severity::minor;

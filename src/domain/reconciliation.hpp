@@ -115,11 +115,11 @@ struct Discrepancy {
 };
 
 struct ReconciliationConfig {
-  Decimal precision_tolerance = Decimal::from_raw(10'000);      // 0.0001 units (reference default)
-  Decimal major_percent = Decimal::one();                       // 1 %
-  Decimal critical_percent = Decimal::from_raw(1'000'000'000);  // 10 % (the reference's threshold)
-  Decimal major_value = Decimal::from_raw(1'000'000'000);       // 10 in quote terms
-  Decimal critical_value = Decimal::from_raw(10'000'000'000);   // 100 in quote terms
+  Decimal precision_tolerance = Decimal::from_raw8(10'000);      // 0.0001 units (reference default)
+  Decimal major_percent = Decimal::one();                        // 1 %
+  Decimal critical_percent = Decimal::from_raw8(1'000'000'000);  // 10 % (the reference's threshold)
+  Decimal major_value = Decimal::from_raw8(1'000'000'000);       // 10 in quote terms
+  Decimal critical_value = Decimal::from_raw8(10'000'000'000);   // 100 in quote terms
   std::string quote_currency = "USD";  // for balance values (through ConversionPrices)
 };
 

@@ -26,24 +26,24 @@ struct RiskConfig {
   std::size_t max_positions_per_symbol = 1;
   std::size_t max_total_positions = 5;
   // Gross notional after the order / equity (PositionManager and PortfolioManager: 0.8).
-  Decimal max_portfolio_exposure = Decimal::from_raw(80'000'000);
+  Decimal max_portfolio_exposure = Decimal::from_raw8(80'000'000);
   // Largest notional of one order, quote currency (the reference executor capped an order at
   // the portfolio value, default 10000).
-  Decimal max_order_notional = Decimal::from_raw(10'000 * Decimal::kOne);
+  Decimal max_order_notional = Decimal::from_integer(10'000);
   // Loss since 00:00 UTC as a fraction of start-of-day equity that halts trading (ours: the
   // reference had no daily-loss limit).
-  Decimal max_daily_loss_fraction = Decimal::from_raw(5'000'000);
+  Decimal max_daily_loss_fraction = Decimal::from_raw8(5'000'000);
   // Same limit as an absolute amount in the quote currency; 0 = none.
   Decimal max_daily_loss_amount;
   // If true the daily-loss halt lifts by itself at the next UTC day; otherwise only an
   // explicit reset lifts it.
   bool reset_daily_loss_at_utc_midnight = false;
   // Fall from the equity high-water mark that halts trading (AlertConfig max_drawdown 0.10).
-  Decimal max_drawdown_fraction = Decimal::from_raw(10'000'000);
+  Decimal max_drawdown_fraction = Decimal::from_raw8(10'000'000);
   // Highest account leverage (notional / equity) after the order and highest requested
   // leverage (the reference executor's hard-coded 10, now a setting). An instrument's own
   // max_leverage lowers it further.
-  Decimal max_leverage = Decimal::from_raw(10 * Decimal::kOne);
+  Decimal max_leverage = Decimal::from_integer(10);
 
   // Error (invalid_argument) naming the first field out of range.
   [[nodiscard]] Status validate() const;

@@ -9,7 +9,7 @@ Error invalid(std::string message) {
   return Error{ErrorCode::invalid_argument, "position sizing: " + std::move(message)};
 }
 
-constexpr Decimal kMaxExposure = Decimal::from_raw(100 * Decimal::kOne);
+constexpr Decimal kMaxExposure = Decimal::from_integer(100);
 
 }  // namespace
 

@@ -183,7 +183,7 @@ std::size_t CandleBuilder::on_quote(Timestamp t, const Quote& quote) noexcept {
     ++stats_.rejected_ticks;
     return 0;
   }
-  const auto mid = sum->checked_div(Decimal::from_raw(2 * Decimal::kOne));
+  const auto mid = sum->checked_div(Decimal::from_integer(2));
   if (!mid) {
     ++stats_.rejected_ticks;
     return 0;

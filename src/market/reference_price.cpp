@@ -6,7 +6,7 @@
 namespace nzeza::market {
 namespace {
 
-const Decimal kTwo = Decimal::from_raw(2 * Decimal::kOne);
+const Decimal kTwo = Decimal::from_integer(2);
 
 // Sorts the first n values ascending (n <= 7: insertion sort, no allocation).
 void sort_prefix(std::array<Decimal, kVenueCount>& v, std::size_t n) noexcept {

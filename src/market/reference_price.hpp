@@ -37,8 +37,8 @@ struct ReferencePriceConfig {
   SymbolId symbol;                                    // required
   Duration max_age = std::chrono::seconds(5);         // default per-venue limit
   std::array<Duration, kVenueCount> venue_max_age{};  // zero → max_age (indexed by Venue)
-  Decimal mad_k = Decimal::from_raw(3 * Decimal::kOne);
-  Decimal min_mad_fraction = Decimal::from_raw(50'000);  // 0.0005 = 5 bp of the median
+  Decimal mad_k = Decimal::from_integer(3);
+  Decimal min_mad_fraction = Decimal::from_raw8(50'000);  // 0.0005 = 5 bp of the median
   std::size_t min_venues = 1;
 
   [[nodiscard]] Status validate() const;

@@ -60,7 +60,8 @@ inline constexpr std::size_t kErrorExcerpt = 160;
 
 // Fast path for the number form venues send nearly always. From a raw JSON token (a number,
 // or a quoted string; trailing JSON whitespace allowed) of the plain form `digits[.digits]` with
-// 1..10 integer digits and 1..Decimal::kScale fractional digits when a point is present: the
+// 1..10 integer digits and 1..8 fractional digits when a point is present (more take the
+// general route): the
 // exact value and its count of fractional digits as written ("45285.20" -> 2, "7" -> 0).
 // False for anything else (sign, exponent, more digits, junk); the caller then takes the
 // general route (Decimal::parse), which is the reference and gives the same value whenever
@@ -99,22 +100,21 @@ inline constexpr std::size_t kErrorExcerpt = 160;
       frac = leading_digits8(p, chunk);
       if (frac == 0 || frac > end - p) return false;  // "5." and the like: general route
       p += frac;
-      if (p != end && static_cast<unsigned>(*p - '0') < 10u) return false;  // > kScale digits
+      if (p != end && static_cast<unsigned>(*p - '0') < 10u) return false;  // > 8 digits
       static constexpr std::uint64_t kPow10[] = {1,      10,      100,      1000,     10000,
                                                  100000, 1000000, 10000000, 100000000};
       raw = raw * kPow10[frac] + chunk;
-      raw *= kPow10[Decimal::kScale - frac];
+      raw *= kPow10[8 - frac];  // a count of 10^-8
     } else {
-      raw *= static_cast<std::uint64_t>(Decimal::kOne);
+      raw *= 100'000'000;
     }
-    static_assert(Decimal::kScale == 8, "one 8-digit chunk covers the fraction");
     if (quoted) {
       if (p == end || *p != '"') return false;
       ++p;
     }
     while (p != end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) ++p;
     if (p != end) return false;
-    out = Decimal::from_raw(static_cast<std::int64_t>(raw));
+    out = Decimal::from_raw8(static_cast<std::int64_t>(raw));
     decimals = frac;
     return true;
   }

@@ -6,6 +6,10 @@
 namespace nzeza::venues::json_text {
 namespace {
 
+// The fast paths count in 10^-8 (8 fractional digits fit an int64 with 10 integer digits);
+// finer text takes the general route, Decimal::parse.
+constexpr int kFastScale = 8;
+
 // Eight ASCII digits at `p` as a number (SWAR, little-endian), false when any is not a digit.
 bool take_eight_digits(const char* p, std::uint64_t& out) noexcept {
   if constexpr (std::endian::native != std::endian::little) {
@@ -53,8 +57,8 @@ std::string_view scalar_text(simdjson::ondemand::value value) noexcept {
 }
 
 bool parse_plain_decimal(std::string_view text, Decimal& out) noexcept {
-  // Fast path for the form venues send nearly always: digits, an optional '.', up to kScale
-  // fractional digits, at most 10 integer digits (so the raw count fits an int64). Anything
+  // Fast path for the form venues send nearly always: digits, an optional '.', up to 8
+  // fractional digits, at most 10 integer digits (so the count of 10^-8 fits an int64). Anything
   // else goes to Decimal::parse, which is the reference for the result.
   std::int64_t raw = 0;
   std::size_t i = 0;
@@ -67,7 +71,7 @@ bool parse_plain_decimal(std::string_view text, Decimal& out) noexcept {
   int frac_digits = 0;
   if (i < text.size() && text[i] == '.') {
     ++i;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9' && frac_digits < Decimal::kScale) {
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9' && frac_digits < kFastScale) {
       raw = raw * 10 + (text[i] - '0');
       ++i;
       ++frac_digits;
@@ -77,7 +81,7 @@ bool parse_plain_decimal(std::string_view text, Decimal& out) noexcept {
   if (i == text.size() && int_digits > 0 && int_digits <= 10) {
     static constexpr std::int64_t kPow10[] = {1,      10,      100,      1000,     10000,
                                               100000, 1000000, 10000000, 100000000};
-    out = Decimal::from_raw(raw * kPow10[Decimal::kScale - frac_digits]);
+    out = Decimal::from_raw8(raw * kPow10[kFastScale - frac_digits]);
     return true;
   }
   auto parsed = Decimal::parse(text);
@@ -110,7 +114,7 @@ bool parse_decimal(simdjson::ondemand::value value, Decimal& out) noexcept {
         i += 8;
         frac_digits = 8;
       }
-      while (token[i] >= '0' && token[i] <= '9' && frac_digits < Decimal::kScale) {
+      while (token[i] >= '0' && token[i] <= '9' && frac_digits < kFastScale) {
         raw = raw * 10 + (token[i] - '0');
         ++i;
         ++frac_digits;
@@ -119,7 +123,7 @@ bool parse_decimal(simdjson::ondemand::value value, Decimal& out) noexcept {
     if (token[i] == '"' && int_digits > 0 && int_digits <= 10) {
       static constexpr std::int64_t kPow10[] = {1,      10,      100,      1000,     10000,
                                                 100000, 1000000, 10000000, 100000000};
-      out = Decimal::from_raw(raw * kPow10[Decimal::kScale - frac_digits]);
+      out = Decimal::from_raw8(raw * kPow10[kFastScale - frac_digits]);
       return true;
     }
   }

@@ -26,18 +26,18 @@ std::string u128_to_string(U128 v) {
   return s;
 }
 
-// value (Decimal raw, 10^-8 units) * 10^exponent as an exact integer multiple of `step`.
+// value (Decimal raw, 10^-16 units) * 10^exponent as an exact integer multiple of `step`.
 Result<std::uint64_t> scale_exact(const PerpetualMarket& m, Decimal value, int exponent,
                                   std::uint64_t step, const char* what, const char* unit) {
   if (auto st = validate_market(m); !st.ok()) return st.error();
   if (value.signum() <= 0)
     return fail(ErrorCode::invalid_argument, std::string("dydx ") + m.ticker + ": " + what +
                                                  " must be positive, got " + value.to_string());
-  const U128 raw = static_cast<U128>(value.raw());
-  const int e = exponent - kDecimalScale;  // result = raw * 10^e
+  const U128 raw = static_cast<U128>(value.raw16());
+  const int e = exponent - kDecimalScale;  // result = raw * 10^e, e in -35..3
   U128 result = 0;
   if (e >= 0) {
-    result = raw * pow10(e);  // raw < 2^63 and e <= 38 - 19 keeps this inside 128 bits
+    if (__builtin_mul_overflow(raw, pow10(e), &result)) result = std::numeric_limits<U128>::max();
   } else {
     const U128 div = pow10(-e);
     if (raw % div != 0)
@@ -61,24 +61,23 @@ Result<std::uint64_t> scale_exact(const PerpetualMarket& m, Decimal value, int e
 }
 
 Result<Decimal> unscale(const PerpetualMarket& m, std::uint64_t v, int exponent, const char* what) {
-  // value = v * 10^-exponent; in Decimal raw units: v * 10^(8 - exponent).
+  // value = v * 10^-exponent; in Decimal raw units: v * 10^(16 - exponent), e in -3..35.
   const int e = kDecimalScale - exponent;
   U128 raw = 0;
-  if (e >= 19 && v != 0) {
-    raw = std::numeric_limits<U128>::max();  // >= 10^19 raw units: past int64, reported below
-  } else if (e >= 0) {
-    raw = static_cast<U128>(v) * pow10(e);
+  if (e >= 0) {
+    if (__builtin_mul_overflow(static_cast<U128>(v), pow10(e), &raw))
+      raw = std::numeric_limits<U128>::max();  // past the Decimal range, reported below
   } else {
     const U128 div = pow10(-e);
     if (v % div != 0)
       return fail(ErrorCode::precision, std::string("dydx ") + m.ticker + ": " + what + " " +
-                                            std::to_string(v) + " needs more than 8 decimals");
+                                            std::to_string(v) + " needs more than 16 decimals");
     raw = v / div;
   }
-  if (raw > static_cast<U128>(std::numeric_limits<std::int64_t>::max()))
+  if (raw > static_cast<U128>(Decimal::max().raw16()))
     return fail(ErrorCode::overflow, std::string("dydx ") + m.ticker + ": " + what + " " +
                                          std::to_string(v) + " does not fit a Decimal");
-  return Decimal::from_raw(static_cast<std::int64_t>(raw));
+  return Decimal::from_raw16(static_cast<int128>(raw));
 }
 
 int quantums_exponent(const PerpetualMarket& m) {

@@ -1,5 +1,5 @@
 #pragma once
-// Exact conversion between human sizes/prices (Decimal, 8 fractional digits) and the integers a
+// Exact conversion between human sizes/prices (Decimal, 16 fractional digits) and the integers a
 // dYdX v4 order carries, from the perpetual market's metadata (indexer /v4/perpetualMarkets):
 //
 //   quantums = size  * 10^(-atomicResolution)                         multiple of stepBaseQuantums
@@ -34,7 +34,7 @@ struct PerpetualMarket {
 [[nodiscard]] Result<std::uint64_t> size_to_quantums(const PerpetualMarket& market, Decimal size);
 [[nodiscard]] Result<std::uint64_t> price_to_subticks(const PerpetualMarket& market, Decimal price);
 
-// The inverse maps; an error when the value has more than Decimal's 8 fractional digits.
+// The inverse maps; an error when the value has more than Decimal's 16 fractional digits.
 [[nodiscard]] Result<Decimal> quantums_to_size(const PerpetualMarket& market,
                                                std::uint64_t quantums);
 [[nodiscard]] Result<Decimal> subticks_to_price(const PerpetualMarket& market,

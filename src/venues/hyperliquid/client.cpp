@@ -29,7 +29,8 @@ constexpr Duration kDefaultRetryAfter = 10s;
 constexpr std::size_t kFillsPageFloor = 500;
 constexpr int kMaxFillPages = 20;
 // The SDK's slippage for market orders, used for market-on-trigger limit prices.
-const Decimal kTriggerSlippage = Decimal::from_raw(5'000'000);  // 0.05
+constexpr int kMaxWireDecimals = 8;
+const Decimal kTriggerSlippage = Decimal::from_raw8(5'000'000);  // 0.05
 
 Error err(ErrorCode code, std::string_view op, std::string_view message, std::string vcode = {},
           std::string vtext = {}) {
@@ -420,6 +421,16 @@ void HyperliquidClient::place(const domain::OrderSpec& spec, Callback<PlaceAck> 
       w.limit_px = *spec.price;
       w.trigger = OrderWire::Trigger{false, *spec.stop_price, TpSl::sl};
       break;
+  }
+  // Hyperliquid's own SDK writes numbers with at most 8 decimals (float_to_wire refuses what
+  // that would round), so a finer Decimal never reaches a signed payload.
+  for (const Decimal v :
+       {w.size, w.limit_px, w.trigger ? w.trigger->trigger_px : Decimal::zero()}) {
+    if (v.decimal_places() > kMaxWireDecimals) {
+      c.complete(err(ErrorCode::precision, op,
+                     v.to_string() + " has more than 8 decimals, Hyperliquid's wire limit"));
+      return;
+    }
   }
   const std::vector<OrderWire> orders{w};
   auto state = state_;

@@ -44,7 +44,7 @@ constexpr KnownError kKnownErrors[] = {
 };
 
 Decimal pow10_neg(int decimals) {
-  return Decimal::from_scaled(1, decimals).value_or(Decimal::from_raw(1));
+  return Decimal::from_scaled(1, decimals).value_or(Decimal::from_raw8(1));
 }
 
 }  // namespace

@@ -26,9 +26,6 @@ constexpr CrcTables make_tables() noexcept {
 
 constexpr CrcTables kTables = make_tables();
 
-constexpr std::array<std::int64_t, 9> kPow10 = {1,       10,        100,        1'000,      10'000,
-                                                100'000, 1'000'000, 10'000'000, 100'000'000};
-
 // "00".."99": two digits per division.
 constexpr std::array<char, 200> make_pairs() noexcept {
   std::array<char, 200> p{};
@@ -70,28 +67,17 @@ char* write_digits(std::uint64_t n, char* out) noexcept {
   return end;
 }
 
-// raw / 10^(kScale - decimals) with a constant divisor per case (a multiply, not a divide).
-std::uint64_t scale_down(std::uint64_t raw, int decimals) noexcept {
-  switch (Decimal::kScale - decimals) {
-    case 0:
-      return raw;
-    case 1:
-      return raw / 10u;
-    case 2:
-      return raw / 100u;
-    case 3:
-      return raw / 1'000u;
-    case 4:
-      return raw / 10'000u;
-    case 5:
-      return raw / 100'000u;
-    case 6:
-      return raw / 1'000'000u;
-    case 7:
-      return raw / 10'000'000u;
-    default:
-      return raw / static_cast<std::uint64_t>(kPow10[Decimal::kScale - decimals]);
+// The digits of n > 0 (nothing for 0), in 19-digit chunks when it does not fit 64 bits.
+char* write_wide_digits(uint128 n, char* out) noexcept {
+  constexpr std::uint64_t kChunk = 10'000'000'000'000'000'000U;  // 10^19
+  if ((n >> 64) == 0) return write_digits(static_cast<std::uint64_t>(n), out);
+  out = write_wide_digits(n / kChunk, out);
+  std::uint64_t low = static_cast<std::uint64_t>(n % kChunk);
+  for (int k = 18; k >= 0; --k) {
+    out[k] = static_cast<char>('0' + low % 10);
+    low /= 10;
   }
+  return out + 19;
 }
 
 }  // namespace
@@ -124,13 +110,32 @@ std::uint32_t crc32(std::string_view bytes) noexcept {
 
 char* checksum_digits(Decimal value, int decimals, char* out) noexcept {
   if (value.is_negative() || decimals < 0 || decimals > kMaxWireDecimals) return out;
-  const auto raw = static_cast<std::uint64_t>(value.raw());
+  const auto raw = static_cast<uint128>(value.raw16());
   if (decimals <= Decimal::kScale) {
     // Exact when the value has no more than `decimals` fractional digits, which holds for a
     // level whose wire token had that many.
-    return write_digits(scale_down(raw, decimals), out);
+    static constexpr std::uint64_t kPow10[] = {1,
+                                               10,
+                                               100,
+                                               1'000,
+                                               10'000,
+                                               100'000,
+                                               1'000'000,
+                                               10'000'000,
+                                               100'000'000,
+                                               1'000'000'000,
+                                               10'000'000'000,
+                                               100'000'000'000,
+                                               1'000'000'000'000,
+                                               10'000'000'000'000,
+                                               100'000'000'000'000,
+                                               1'000'000'000'000'000,
+                                               10'000'000'000'000'000};
+    const std::uint64_t divisor = kPow10[Decimal::kScale - decimals];
+    if ((raw >> 64) == 0) return write_digits(static_cast<std::uint64_t>(raw) / divisor, out);
+    return write_wide_digits(raw / divisor, out);
   }
-  char* end = write_digits(raw, out);
+  char* end = write_wide_digits(raw, out);
   if (end == out) return out;  // zero: no digits at all
   for (int i = Decimal::kScale; i < decimals; ++i) *end++ = '0';
   return end;

@@ -33,10 +33,10 @@ class Crc32 {
 
 [[nodiscard]] std::uint32_t crc32(std::string_view bytes) noexcept;
 
-// Longest text checksum_digits writes: 19 digits of an int64 plus up to 18 appended zeros.
-inline constexpr std::size_t kMaxChecksumDigits = 40;
+// Longest text checksum_digits writes: the 23 integer digits of Decimal::max() plus 18 decimals.
+inline constexpr std::size_t kMaxChecksumDigits = 41;
 // Largest number of fractional digits a wire token may have for the checksum (Kraken uses at
-// most 8; a longer token can only be trailing zeros because Decimal refuses more).
+// most 9; past 16 a token can only add trailing zeros because Decimal refuses more).
 inline constexpr int kMaxWireDecimals = 18;
 
 // Writes `value` as Kraken's checksum text of a wire token with `decimals` fractional digits:

@@ -346,8 +346,9 @@ struct KrakenClient::Core : std::enable_shared_from_this<KrakenClient::Core> {
             text.substr(colon + 1).find_first_not_of(' ') == std::string_view::npos
                 ? 0
                 : text.substr(colon + 1).find_first_not_of(' ')));
-        if (d && d->is_positive()) {
-          const auto until = Timestamp::from_ns(d->raw() * 10);
+        if (d && d->is_positive() && *d <= Decimal::from_integer(4'000'000'000)) {
+          // raw16 is 1e-16 s, 10^7 of them a ns; 4e9 s (year 2096) keeps ns inside int64.
+          const auto until = Timestamp::from_ns(static_cast<std::int64_t>(d->raw16() / 10'000'000));
           const auto wait = until - clock.now();
           if (wait > Duration{0}) {
             rest_limiter.on_retry_after(wait);

@@ -123,9 +123,9 @@ std::optional<Timestamp> time_field(const json::object& o, std::string_view fiel
   if (v == nullptr) return std::nullopt;
   if (v->is_string()) {
     auto d = Decimal::parse(std::string_view(v->get_string()));
-    // Up to year 2096: raw is 1e-8 s, so raw * 10 ns stays far inside int64.
-    if (!d || d->is_negative() || d->raw() > 400'000'000'000'000'000) return std::nullopt;
-    return Timestamp::from_ns(d->raw() * 10);
+    // Up to year 2096: 4e9 s is 4e18 ns, inside int64; raw16 is 1e-16 s, 10^7 of them a ns.
+    if (!d || d->is_negative() || *d > Decimal::from_integer(4'000'000'000)) return std::nullopt;
+    return Timestamp::from_ns(static_cast<std::int64_t>(d->raw16() / 10'000'000));
   }
   if (v->is_int64()) {
     if (v->get_int64() < 0 || v->get_int64() > 4'000'000'000) return std::nullopt;
@@ -423,13 +423,15 @@ Result<AssetPairs> parse_asset_pairs(const json::value& r, const InstrumentRegis
     auto tick = decimal_field(p, "tick_size");
     if (!tick) {
       const auto* pd = p.if_contains("pair_decimals");
-      if (pd == nullptr || !pd->is_int64() || pd->get_int64() < 0 || pd->get_int64() > 8)
+      if (pd == nullptr || !pd->is_int64() || pd->get_int64() < 0 ||
+          pd->get_int64() > Decimal::kScale)
         return protocol("AssetPairs", inst.venue_symbol + ": no tick_size");
       tick = Decimal::from_scaled(1, static_cast<int>(pd->get_int64()));
     }
     const auto* ld = p.if_contains("lot_decimals");
-    if (ld == nullptr || !ld->is_int64() || ld->get_int64() < 0 || ld->get_int64() > 8)
-      return protocol("AssetPairs", inst.venue_symbol + ": lot_decimals missing or above 8");
+    if (ld == nullptr || !ld->is_int64() || ld->get_int64() < 0 ||
+        ld->get_int64() > Decimal::kScale)
+      return protocol("AssetPairs", inst.venue_symbol + ": lot_decimals missing or above 16");
     auto lot = Decimal::from_scaled(1, static_cast<int>(ld->get_int64()));
     auto ordermin = decimal_field(p, "ordermin");
     auto costmin =

@@ -12,7 +12,7 @@ using domain::OrderType;
 using domain::TimeInForce;
 using domain::VenueOrderStatus;
 
-const Decimal kBpsDenominator = Decimal::from_raw(10'000 * Decimal::kOne);
+const Decimal kBpsDenominator = Decimal::from_integer(10'000);
 
 bool live(VenueOrderStatus s) {
   return s == VenueOrderStatus::open || s == VenueOrderStatus::partially_filled;
@@ -167,7 +167,7 @@ Status PaperVenue::set_leverage(InstrumentId instrument, Decimal lev) {
   }
   if (lev < Decimal::one() ||
       (inst->max_leverage &&
-       lev > Decimal::from_raw(static_cast<std::int64_t>(*inst->max_leverage) * Decimal::kOne))) {
+       lev > Decimal::from_integer(static_cast<std::int64_t>(*inst->max_leverage)))) {
     return fail(ErrorCode::invalid_argument, "paper leverage for " + inst->canonical + ": " +
                                                  lev.to_string() + " is outside [1, max]");
   }

@@ -65,7 +65,7 @@ TEST(VenueNumbers, every_decimal_string_in_the_public_samples_round_trips_exactl
           point == std::string_view::npos ? 0 : static_cast<int>(s.size() - point - 1);
       auto d = Decimal::parse(s);
       if (!d.ok()) {
-        // Out of range or more than 8 decimals: refused with the right code, never misread.
+        // Out of range or more than 16 decimals: refused with the right code, never misread.
         EXPECT_TRUE(d.error().code == ErrorCode::overflow || d.error().code == ErrorCode::precision)
             << entry.path() << ": " << s << ": " << d.error().message;
         return;

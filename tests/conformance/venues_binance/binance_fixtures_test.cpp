@@ -26,8 +26,8 @@ Instrument spot(std::string canonical, std::string symbol, std::string base, std
   i.ws_symbol = symbol;
   i.base = std::move(base);
   i.quote = std::move(quote);
-  i.tick_size = Decimal::from_raw(1);
-  i.lot_size = Decimal::from_raw(1);
+  i.tick_size = Decimal::from_raw8(1);
+  i.lot_size = Decimal::from_raw8(1);
   return i;
 }
 

@@ -29,8 +29,8 @@ class CoinbaseFixtures : public ::testing::Test {
       i.venue_symbol = product;
       i.base = std::string(product).substr(0, 3);
       i.quote = "USD";
-      i.tick_size = Decimal::from_raw(1'000'000);
-      i.lot_size = Decimal::from_raw(1);
+      i.tick_size = Decimal::from_raw8(1'000'000);
+      i.lot_size = Decimal::from_raw8(1);
       ids.push_back(registry.add(i).value());
     }
   }

@@ -652,9 +652,9 @@ TEST(OrderCliArguments, place_without_side_is_refused_before_any_request) {
 }
 
 TEST(OrderCliArguments, inexact_quantity_is_refused) {
-  const auto r =
-      run_program({NZEZA_BINARY, "order", "place", "--venue", "binance", "--symbol", "BTCUSDT",
-                   "--side", "buy", "--quantity", "0.000000001", "--price", "1"});
+  const auto r = run_program({NZEZA_BINARY, "order", "place", "--venue", "binance", "--symbol",
+                              "BTCUSDT", "--side", "buy", "--quantity", "0.00000000000000001",
+                              "--price", "1"});  // 17 decimals
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("--quantity"), std::string::npos) << r.err;
 }

@@ -129,7 +129,7 @@ inline Instrument instrument_for(Venue venue, const std::string& tag = "BTC",
       i.price_rule = PriceRule::hyperliquid_sigfig;
       i.hyperliquid_asset = index;
       i.hyperliquid_sz_decimals = 5;
-      i.tick_size = Decimal::from_raw(1);
+      i.tick_size = Decimal::from_raw8(1);
       i.lot_size = d("0.00001");
       break;
     case Venue::dydx:

@@ -168,12 +168,12 @@ TEST_P(SimServerProcess, prints_its_urls_and_serves_the_documented_stream) {
     const Quote& q = quotes[i];
     if (venue == Venue::generic) {
       const Decimal price =
-          d("50000.5") + Decimal::from_raw(static_cast<std::int64_t>(i) * Decimal::kOne);
+          d("50000.5") + Decimal::from_integer(static_cast<std::int64_t>(i));
       EXPECT_EQ(q.bid, price) << i;
       EXPECT_EQ(q.ask, price) << i;
       continue;
     }
-    const Decimal size = Decimal::from_raw(static_cast<std::int64_t>(i + 2) * Decimal::kOne);
+    const Decimal size = Decimal::from_integer(static_cast<std::int64_t>(i + 2));
     EXPECT_EQ(q.bid, d("50000.5")) << i;
     EXPECT_EQ(q.bid_size, size) << i;
     EXPECT_EQ(q.ask, d("50001.5")) << i;

@@ -10,6 +10,7 @@
 #include "client_fixture.hpp"
 #include "support/wait.hpp"
 #include "venues/dydx/factory.hpp"
+#include "venues/dydx/quantums.hpp"
 #include "venues/order_tracker.hpp"
 
 namespace nzeza::venues::dydx::testing {
@@ -32,6 +33,38 @@ TEST_F(DydxClientTest, metadata_carries_the_exact_conversion_parameters) {
   EXPECT_EQ(btc->tick_size, Decimal::parse("1").value());
   EXPECT_EQ(btc->lot_size, Decimal::parse("0.0001").value());
   EXPECT_EQ(registry_.get(eth_)->dydx_clob_pair_id, 1U);
+}
+
+TEST_F(DydxClientTest, load_instruments_accepts_a_long_tail_market_with_a_ten_decimal_tick) {
+  // A permissionless listing priced in the 10^-7 decade: atomicResolution 1, subticksPerTick
+  // 10^6, so one tick is 10^-10 USDC and one step 10^7 coins (docs/domain.md "Decimal range").
+  sim::dydx::SimMarket tail;
+  tail.ticker = "TAIL-USD";
+  tail.clob_pair_id = 2;
+  tail.atomic_resolution = 1;
+  tail.subticks_per_tick = 1'000'000;
+  tail.tick_size = "0.0000000001";
+  tail.step_size = "10000000";
+  tail.oracle_price = Decimal::parse("0.0000001234").value();
+  sim_->add_market(tail);
+  Waiter<std::vector<Instrument>> w;
+  client_->load_instruments(w.callback());
+  auto list = w.get();
+  ASSERT_TRUE(list.ok()) << list.error().to_string();
+  const Instrument* found = nullptr;
+  for (const auto& in : *list)
+    if (in.venue_symbol == "TAIL-USD") found = &in;
+  ASSERT_NE(found, nullptr);
+  EXPECT_EQ(found->tick_size.to_string(), "0.0000000001");
+  EXPECT_EQ(found->lot_size.to_string(), "10000000");
+  EXPECT_EQ(list->size(), 3U);
+  // Its prices convert to subticks and back exactly.
+  const PerpetualMarket m{"TAIL-USD", 2, 1, -9, 1'000'000, 1'000'000};
+  const Decimal price = Decimal::parse("0.0000001234").value();
+  auto subticks = price_to_subticks(m, price);
+  ASSERT_TRUE(subticks.ok()) << subticks.error().to_string();
+  EXPECT_EQ(*subticks, 1'234'000'000U);
+  EXPECT_EQ(subticks_to_price(m, *subticks).value(), price);
 }
 
 TEST_F(DydxClientTest, short_term_ioc_buy_through_the_oracle_fills_with_a_verified_signature) {

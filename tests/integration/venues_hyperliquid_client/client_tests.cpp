@@ -120,6 +120,14 @@ TEST_F(HyperliquidClientTest, market_and_fok_orders_are_refused_before_sending) 
   EXPECT_EQ(sim_->exchange_requests(), 0U);
 }
 
+TEST_F(HyperliquidClientTest, a_ninth_decimal_never_reaches_a_signed_payload) {
+  auto spec = limit(btc_, Side::buy, "0.001000001", "59000");
+  EXPECT_EQ(place(spec).error().code, ErrorCode::precision);
+  spec = limit(btc_, Side::buy, "0.001", "59000.000000001");
+  EXPECT_EQ(place(spec).error().code, ErrorCode::precision);
+  EXPECT_EQ(sim_->exchange_requests(), 0U);
+}
+
 TEST_F(HyperliquidClientTest, stop_order_is_a_trigger_waiting_for_its_price) {
   auto spec = limit(btc_, Side::sell, "0.001", "59000");
   spec.type = domain::OrderType::stop;

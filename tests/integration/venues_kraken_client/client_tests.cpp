@@ -279,6 +279,35 @@ TEST_F(KrakenClientTest, load_instruments_reads_tick_lot_minimums_and_status) {
   EXPECT_EQ(r2->front().venue_symbol, "XXBTZUSD");
 }
 
+TEST_F(KrakenClientTest, load_instruments_accepts_a_nine_decimal_tick_beside_the_other_pairs) {
+  // PEPE/USD and SHIB/USD quote with pair_decimals 9 (docs/domain.md "Decimal range").
+  SimPair pepe;
+  pepe.key = "PEPEUSD";
+  pepe.altname = "PEPEUSD";
+  pepe.wsname = "PEPE/USD";
+  pepe.base = "PEPE";
+  pepe.v2_symbol = "PEPE/USD";
+  pepe.tick_size = "0.000000001";
+  pepe.pair_decimals = 9;
+  pepe.lot_decimals = 2;
+  pepe.ordermin = "2500000";
+  pepe.market_price = D("0.000012345");
+  sim_->add_pair(pepe);
+  Waiter<std::vector<Instrument>> w;
+  client().load_instruments(w.cb());
+  auto r = w.get();
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  ASSERT_EQ(r->size(), 3u);
+  std::map<std::string, Instrument> by;
+  for (const auto& i : *r) by.emplace(i.venue_symbol, i);
+  const auto& p = by.at("PEPEUSD");
+  EXPECT_EQ(p.tick_size.to_string(), "0.000000001");
+  EXPECT_EQ(p.lot_size, D("0.01"));
+  EXPECT_EQ(p.min_size, D("2500000"));
+  EXPECT_TRUE(D("0.000012345").is_multiple_of(p.tick_size));
+  EXPECT_EQ(by.at("XXBTZUSD").tick_size, D("0.1"));
+}
+
 TEST_F(KrakenClientTest, server_time_reads_unixtime) {
   sim_->set_server_time(1'700'000'123);
   Waiter<Timestamp> w;

@@ -89,8 +89,8 @@ struct SimOptions {
   bool websocket = true;  // serve the user channel
   // The simulator's time in Unix seconds (JWT windows, order times); default: system time.
   std::function<std::int64_t()> now_seconds;
-  Decimal maker_fee_rate = Decimal::from_raw(400'000);  // 0.004
-  Decimal taker_fee_rate = Decimal::from_raw(600'000);  // 0.006
+  Decimal maker_fee_rate = Decimal::from_raw8(400'000);  // 0.004
+  Decimal taker_fee_rate = Decimal::from_raw8(600'000);  // 0.006
 };
 
 class CoinbaseSim {

@@ -178,7 +178,7 @@ struct DydxSim::Impl {
   std::uint64_t oracle_subticks(const SimMarket& m) const {
     // oracle * 10^price_exp, exact for the sim's own prices.
     __extension__ typedef unsigned __int128 U128;
-    U128 raw = static_cast<U128>(m.oracle_price.raw());
+    U128 raw = static_cast<U128>(m.oracle_price.raw16());
     int e = price_exp(m) - Decimal::kScale;
     while (e > 0) raw *= 10, --e;
     while (e < 0) raw /= 10, ++e;

@@ -789,7 +789,7 @@ void FeedSim::inject_gap(const std::string& symbol) {
       // A crossed snapshot: the best bid above the best ask.
       const auto asks = Book::levels(b.asks);
       std::vector<SimLevel> bids{{asks.empty() ? "1" : asks.front().price, "1"}};
-      bids.front().price = (dec(bids.front().price) + Decimal::from_raw(Decimal::kOne)).to_string();
+      bids.front().price = (dec(bids.front().price) + Decimal::one()).to_string();
       for (Conn& c : m.conns) {
         if (m.subscribed(c, Kind::book, symbol)) m.send(c, m.hl_book(symbol, bids, asks));
       }

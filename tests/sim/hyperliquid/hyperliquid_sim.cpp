@@ -16,8 +16,8 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
-const Decimal kTakerFee = Decimal::from_raw(35'000);  // 0.00035
-const Decimal kMakerFee = Decimal::from_raw(10'000);  // 0.0001
+const Decimal kTakerFee = Decimal::from_raw8(35'000);  // 0.00035
+const Decimal kMakerFee = Decimal::from_raw8(10'000);  // 0.0001
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
@@ -307,7 +307,7 @@ struct HyperliquidSim::Impl {
     if (sz->decimal_places() > asset.sz_decimals || !sz->is_positive()) {
       return json::object{{"error", "Order has invalid size." + sfx}};
     }
-    if (*px * *sz < Decimal::from_raw(10LL * Decimal::kOne)) {
+    if (*px * *sz < Decimal::from_integer(10)) {
       return json::object{{"error", "Order must have minimum value of $10." + sfx}};
     }
     if (ord.reduce_only) {

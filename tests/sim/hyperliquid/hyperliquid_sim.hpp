@@ -47,8 +47,8 @@ struct SimOptions {
   bool tls = false;
   bool mainnet = true;         // expected phantom-agent source: "a" (else "b")
   bool auto_register = false;  // any valid signer gets an account with initial_usdc
-  Decimal initial_usdc = Decimal::from_raw(100000LL * Decimal::kOne);
-  Decimal leverage = Decimal::from_raw(10LL * Decimal::kOne);
+  Decimal initial_usdc = Decimal::from_integer(100000);
+  Decimal leverage = Decimal::from_integer(10);
   // The venue's clock in ms (nonce window, expiresAfter, timestamps, Date header); default:
   // the system clock.
   std::function<std::int64_t()> now_ms;

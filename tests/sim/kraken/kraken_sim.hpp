@@ -60,7 +60,7 @@ struct SimPair {
   std::string costmin = "0.5";
   std::string status = "online";
   std::string v2_symbol = "BTC/USD";  // what the WS v2 executions channel calls it
-  Decimal market_price = Decimal::from_raw(50'000 * Decimal::kOne);
+  Decimal market_price = Decimal::from_integer(50'000);
 };
 
 enum class SimFaultKind : std::uint8_t {

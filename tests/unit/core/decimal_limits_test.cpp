@@ -1,11 +1,12 @@
 // Which prices, sizes and notionals each venue can express, derived from the venue's own
-// instrument-metadata RULES, and whether Decimal (int64 count of 10^-8) holds them exactly.
+// instrument-metadata RULES, and whether Decimal (int128 count of 10^-16) holds them exactly.
 //
 // Every limit below is computed, not typed in: a rule (quoted with its source) plus the metadata
 // values it is applied to. A limit "holds" when its exact decimal text parses into a Decimal and
-// to_string() gives the same text back. What does not hold is named in one test,
-// `venues_whose_limits_decimal_cannot_hold_are_listed`, so that widening Decimal (docs/domain.md,
-// "Decimal range") turns that test red on purpose and shrinks its list.
+// to_string() gives the same text back. `no_venue_limit_is_beyond_decimal` lists what does not
+// hold and expects nothing: the int64 * 10^-8 Decimal could not hold Kraken's 9-decimal tick nor
+// dYdX's long-tail ticks and uint64 bounds (docs/domain.md, "Decimal range"); the widened one
+// holds them all.
 //
 // Sources: [X] /work/shared/exchanges.md, [F] public fixtures (not copied), [D] venue docs found
 // with the docs search, [C] venue source code, [3P] third-party captures of venue answers.
@@ -339,7 +340,9 @@ TEST(DecimalLimits, derivations_give_the_documented_examples) {
 TEST(DecimalLimits, binance_limits_all_round_trip_exactly_because_decimal_is_binances_engine) {
   for (const auto& l : binance_limits())
     EXPECT_TRUE(decimal_holds(l.value)) << l.name << " = " << text(l.value);
-  EXPECT_EQ(text(named(binance_limits(), "binance largest quantity")), Decimal::max().to_string());
+  // Binance's engine counts int64 units of 10^-8: its bound is exactly Decimal's raw8 range.
+  EXPECT_EQ(text(named(binance_limits(), "binance largest quantity")),
+            Decimal::from_raw8(std::numeric_limits<std::int64_t>::max()).to_string());
 }
 
 TEST(DecimalLimits, coinbase_limits_all_round_trip_exactly) {
@@ -352,32 +355,19 @@ TEST(DecimalLimits, hyperliquid_ticks_and_steps_all_round_trip_exactly) {
     EXPECT_TRUE(decimal_holds(l.value)) << l.name << " = " << text(l.value);
 }
 
-TEST(DecimalLimits, kraken_steps_round_trip_but_its_nine_decimal_tick_does_not) {
-  for (const auto& l : kraken_limits()) {
-    if (l.name == "kraken price tick") {
-      EXPECT_EQ(text(l.value), "0.000000001");
-      auto parsed = Decimal::parse(text(l.value));
-      ASSERT_FALSE(parsed.ok());
-      EXPECT_EQ(parsed.error().code, ErrorCode::precision);
-    } else {
-      EXPECT_TRUE(decimal_holds(l.value)) << l.name << " = " << text(l.value);
-    }
-  }
+TEST(DecimalLimits, kraken_limits_all_round_trip_exactly_including_its_nine_decimal_tick) {
+  EXPECT_EQ(text(named(kraken_limits(), "kraken price tick")), "0.000000001");
+  for (const auto& l : kraken_limits())
+    EXPECT_TRUE(decimal_holds(l.value)) << l.name << " = " << text(l.value);
 }
 
-TEST(DecimalLimits, dydx_btc_tick_step_and_size_round_trip_but_long_tail_ticks_do_not) {
-  for (const auto& l : dydx_limits()) {
-    const std::string t = text(l.value);
-    if (l.name == "dydx price tick") {
-      EXPECT_EQ(t, "0.0000000001");  // 10^-10 at a reference price in the 10^-7 decade
-      EXPECT_EQ(Decimal::parse(t).error().code, ErrorCode::precision);
-    } else if (l.name == "dydx btc largest price" || l.name == "dydx largest price" ||
-               l.name == "dydx largest quantity") {
-      EXPECT_EQ(Decimal::parse(t).error().code, ErrorCode::overflow) << l.name << " = " << t;
-    } else {
-      EXPECT_TRUE(decimal_holds(l.value)) << l.name << " = " << t;
-    }
-  }
+TEST(DecimalLimits,
+     dydx_limits_all_round_trip_exactly_including_long_tail_ticks_and_uint64_bounds) {
+  // 10^-10 at a reference price in the 10^-7 decade; the uint64 subticks and quantums bounds.
+  EXPECT_EQ(text(named(dydx_limits(), "dydx price tick")), "0.0000000001");
+  EXPECT_EQ(text(named(dydx_limits(), "dydx btc largest price")), "184467440737095");
+  for (const auto& l : dydx_limits())
+    EXPECT_TRUE(decimal_holds(l.value)) << l.name << " = " << text(l.value);
 }
 
 TEST(DecimalLimits, notionals_of_largest_price_times_largest_quantity_are_representable) {
@@ -391,24 +381,19 @@ TEST(DecimalLimits, notionals_of_largest_price_times_largest_quantity_are_repres
   EXPECT_TRUE(decimal_holds(named(coinbase_limits(), "coinbase largest notional")));
 }
 
-// The list of what today's Decimal cannot hold. Widening Decimal (docs/domain.md "Decimal
-// range": int128 count of 10^-16, range +-1.7*10^22) makes every entry hold; this test then fails
-// and must be rewritten to expect an empty list.
-TEST(DecimalLimits, venues_whose_limits_decimal_cannot_hold_are_listed) {
-  const std::vector<std::string> expected = {
-      "kraken price tick",       // 10^-9: PEPE/USD, SHIB/USD pair_decimals 9
-      "dydx btc largest price",  // 184467440737095 USDC: uint64 subticks (protocol bound)
-      "dydx price tick",         // 10^-10: permissionless listing below $0.00001
-      "dydx largest quantity",   // 1.8*10^20 coins: uint64 quantums at AR = 1 (protocol bound)
-      "dydx largest price",      // 1.8*10^15 USDC: uint64 subticks at AR = -11 (protocol)
-  };
-  EXPECT_EQ(names_decimal_cannot_hold(), expected);
+// What Decimal cannot hold, by name. The int64 * 10^-8 Decimal listed five limits here: Kraken's
+// price tick (10^-9, PEPE/USD), dYdX's long-tail tick (10^-10) and dYdX's uint64 bounds on
+// price (1.8*10^14 and 1.8*10^15 USDC) and quantity (1.8*10^20 coins). None is left.
+TEST(DecimalLimits, no_venue_limit_is_beyond_decimal) {
+  EXPECT_EQ(names_decimal_cannot_hold(), std::vector<std::string>{});
+  EXPECT_GT(all_limits().size(), 20U);
 }
 
-// What a 16-decimal, 128-bit Decimal would need to hold: every limit above has at most 16
-// fractional digits and at most 22 integer digits (int128 / 10^16 ~ 1.7*10^22).
+// Why 16 decimals in 128 bits: every limit above has at most 16 fractional digits and at most
+// 23 integer digits below int128 / 10^16 ~ 1.7*10^22, Decimal's bound.
 TEST(DecimalLimits, every_limit_fits_sixteen_decimals_in_one_hundred_twenty_eight_bits) {
   const Exact int128_max16{(static_cast<U128>(1) << 127) - 1, -16};
+  EXPECT_EQ(text(int128_max16), Decimal::max().to_string());
   for (const auto& l : all_limits()) {
     const Exact v = normalized(l.value);
     EXPECT_GE(v.exponent, -16) << l.name << " = " << text(v);

@@ -61,9 +61,10 @@ TEST(FillValidation, refuses_missing_trade_id_non_positive_price_and_fee_without
 }
 
 TEST(FillValidation, notional_is_exact_and_overflow_is_an_error) {
-  EXPECT_EQ(*notional(fill("t", "0.00012345"_d, "45000.5"_d)),
-            "5.55531172"_d);  // 5.555311725 → even
-  Fill huge = fill("t", "90000000000"_d, "90000000000"_d);
+  EXPECT_EQ(*notional(fill("t", "0.00012345"_d, "45000.5"_d)), "5.555311725"_d);
+  EXPECT_EQ(*notional(fill("t", "0.0000000000000025"_d, "0.1"_d)),
+            "0.0000000000000002"_d);                          // 2.5e-16 → even
+  Fill huge = fill("t", "200000000000"_d, "100000000000"_d);  // 2e22 > 1.7e22
   EXPECT_FALSE(notional(huge).ok());
   EXPECT_EQ(validate(huge).error().code, ErrorCode::overflow);
 }

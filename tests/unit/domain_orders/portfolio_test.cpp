@@ -195,7 +195,7 @@ TEST(Portfolio, exposure_per_symbol_and_total_in_a_quote_currency) {
   ASSERT_TRUE(prices.set("USD", "USDC", "1.0002"_d).ok());  // inverse used for USDC → USD
   auto total = p.total_exposure("USD", prices, marks);
   ASSERT_TRUE(total.ok());
-  EXPECT_EQ(*total, "524.93701260"_d);  // 210 + 315 / 1.0002
+  EXPECT_EQ(*total, "524.9370125974805039"_d);  // 210 + 315 / 1.0002, 16 decimals
 }
 
 TEST(ConversionPrices, refuses_non_positive_and_same_currency_prices) {

@@ -59,7 +59,7 @@ TEST(SpotPosition, thirds_that_do_not_divide_still_realize_exactly_over_the_life
   ASSERT_TRUE(p.apply(pf(Side::buy, "1"_d, "101"_d)).ok());
   auto c1 = p.apply(pf(Side::sell, "1"_d, "100"_d));
   ASSERT_TRUE(c1.ok());
-  EXPECT_EQ(c1->realized_trading, "-0.33333333"_d);
+  EXPECT_EQ(c1->realized_trading, "-0.3333333333333333"_d);
   ASSERT_TRUE(p.apply(pf(Side::sell, "2"_d, "100"_d)).ok());
   EXPECT_EQ(p.realized_trading_pnl(), "-1"_d);  // exactly 300 − 301
 }

@@ -19,7 +19,7 @@ struct RandomEvent {
 };
 
 OrderEvent make_event(const RandomEvent& e) {
-  const Decimal q = Decimal::from_raw(static_cast<std::int64_t>(e.quantity) * 1'000'000);
+  const Decimal q = Decimal::from_raw8(static_cast<std::int64_t>(e.quantity) * 1'000'000);
   switch (e.kind) {
     case 0:
       return order_event::Submit{kT};
@@ -92,7 +92,7 @@ rc::Gen<RandomTrade> trade_gen() {
 }
 
 Decimal cents(int c) {
-  return Decimal::from_raw(static_cast<std::int64_t>(c) * 1'000'000);
+  return Decimal::from_raw8(static_cast<std::int64_t>(c) * 1'000'000);
 }
 
 Decimal total(const Portfolio& p, Venue v, const std::string& ccy) {

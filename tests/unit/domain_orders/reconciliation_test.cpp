@@ -13,8 +13,8 @@ constexpr Venue kV = Venue::coinbase;
 
 OrderSnapshot open_order(std::string id, Decimal qty = "1"_d, Decimal filled = "0"_d,
                          std::optional<OrderState> state = {}) {
-  return OrderSnapshot{
-      std::move(id), "v-" + std::to_string(qty.raw()), kSpotId, Side::buy, qty, filled, state};
+  return OrderSnapshot{std::move(id), "v-" + qty.to_string(), kSpotId, Side::buy, qty, filled,
+                       state};
 }
 
 // A venue report that matches an empty local state.

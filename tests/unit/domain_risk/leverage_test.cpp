@@ -53,7 +53,7 @@ TEST(LeverageTest, margin_fraction_is_equity_over_notional_and_absent_without_ex
 
 TEST(LeverageTest, initial_margin_rounds_up) {
   const auto calc = calculator("3"_d, "0.05"_d);
-  EXPECT_EQ(*calc.initial_margin("100"_d), "33.33333334"_d);
+  EXPECT_EQ(*calc.initial_margin("100"_d), "33.3333333333333334"_d);
   EXPECT_FALSE(calc.initial_margin("-1"_d).ok());
 }
 

@@ -87,8 +87,8 @@ TEST_F(RiskGateTest, refuses_nan_or_out_of_range_confidence_as_invalid) {
 TEST_F(RiskGateTest, refuses_notional_that_overflows_instead_of_throwing) {
   auto gate = make_gate();
   RiskRequest r = buy_btc(btc_);
-  r.quantity = "90000000000"_d;
-  r.price = "90000000000"_d;
+  r.quantity = "200000000000"_d;  // 2e11 * 1e11 = 2e22, past Decimal's 1.7e22
+  r.price = "100000000000"_d;
   EXPECT_EQ(reason_of(gate.evaluate(r, ctx_, kNoon)), RiskRefusalReason::invalid_request);
 }
 

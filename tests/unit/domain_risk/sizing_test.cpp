@@ -211,10 +211,11 @@ TEST(SizingTest, refuses_quantity_smaller_than_one_lot) {
   r.symbol = "BTC-USD";
   r.instrument = &btc;
   r.price = "30000"_d;
-  r.max_portfolio_exposure = "0.0002"_d;  // 2 → 0.00006666 BTC < lot 0.0001
+  r.max_portfolio_exposure = "0.0002"_d;  // 2 → 0.0000666… BTC < lot 0.0001
   const auto s = sized(r);
   EXPECT_EQ(s.limit, SizingLimit::rounds_to_zero);
-  EXPECT_EQ(s.reason, "Position too small: quantity 0.00006666 rounds to 0 at lot size 0.0001");
+  EXPECT_EQ(s.reason,
+            "Position too small: quantity 0.0000666666666666 rounds to 0 at lot size 0.0001");
 }
 
 TEST(SizingTest, zero_balance_is_a_refusal_not_an_error) {
@@ -249,7 +250,7 @@ TEST(SizingTest, margin_used_is_rounded_up) {
   r.max_portfolio_exposure = "0.01"_d;  // notional 100
   const auto s = sized(r);
   EXPECT_EQ(s.notional, "100"_d);
-  EXPECT_EQ(s.margin_used, "33.33333334"_d);
+  EXPECT_EQ(s.margin_used, "33.3333333333333334"_d);
 }
 
 TEST(SizingTest, helper_functions_follow_reference_and_refuse_bad_input) {
@@ -266,10 +267,10 @@ TEST(SizingTest, helper_functions_follow_reference_and_refuse_bad_input) {
 
 TEST(SizingTest, reports_overflow_instead_of_throwing) {
   SizingRequest r = base_request();
-  r.available_balance = "90000000000"_d;
+  r.available_balance = "1000000000000000000000"_d;  // 1e21 x 100 leaves the Decimal range
   r.leverage = "100"_d;
   r.max_portfolio_exposure = "100"_d;
-  r.max_order_notional = "90000000000"_d;
+  r.max_order_notional = "1000000000000000000000"_d;
   auto res = size_position(r);
   ASSERT_FALSE(res.ok());
   EXPECT_EQ(res.error().code, ErrorCode::overflow);

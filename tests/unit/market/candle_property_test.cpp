@@ -37,9 +37,8 @@ RC_GTEST_PROP(CandleProperty, candles_are_aligned_contiguous_and_conserve_volume
     if (step % 3 == 0) {
       b.on_time(t);
     } else {
-      const Decimal price =
-          Decimal::from_raw(static_cast<std::int64_t>(100 + step % 97) * Decimal::kOne);
-      const Decimal size = Decimal::from_raw(static_cast<std::int64_t>(1 + i % 7) * 1'000'000);
+      const Decimal price = Decimal::from_integer(static_cast<std::int64_t>(100 + step % 97));
+      const Decimal size = Decimal::from_raw8(static_cast<std::int64_t>(1 + i % 7) * 1'000'000);
       b.on_trade(t, price, size);
       sizes += size;
     }
@@ -110,7 +109,7 @@ RC_GTEST_PROP(ReferencePriceProperty, price_within_used_mids_and_small_sets_neve
   Decimal lo = Decimal::max();
   Decimal hi = Decimal::zero();
   for (std::size_t i = 0; i < n; ++i) {
-    const Decimal mid = Decimal::from_raw(static_cast<std::int64_t>(cents[i]) * 1'000'000);
+    const Decimal mid = Decimal::from_raw8(static_cast<std::int64_t>(cents[i]) * 1'000'000);
     agg.on_quote(kAllVenues[i], SymbolId{1}, kT0, Quote{mid, Decimal::one(), mid, Decimal::one()});
     if (mid < lo) lo = mid;
     if (mid > hi) hi = mid;

@@ -52,12 +52,12 @@ struct Pipeline {
       // A deterministic zig-zag around 50 000 with a slow drift, in cents.
       const std::int64_t cents = 5'000'000 + static_cast<std::int64_t>((i * 7919) % 2001) - 1000 +
                                  static_cast<std::int64_t>(i / 100);
-      const Decimal price = Decimal::from_raw(cents * 1'000'000);
+      const Decimal price = Decimal::from_raw8(cents * 1'000'000);
       MarketEvent trade;
       trade.symbol = SymbolId{0};
       trade.receive_time = now;
       trade.body = Trade{price,
-                         Decimal::from_raw(1'000'000 * static_cast<std::int64_t>(1 + i % 5)),
+                         Decimal::from_raw8(1'000'000 * static_cast<std::int64_t>(1 + i % 5)),
                          Side::buy,
                          {}};
       builder->on_event(trade);
@@ -65,8 +65,8 @@ struct Pipeline {
       quote.venue = static_cast<Venue>(i % 3);
       quote.symbol = SymbolId{0};
       quote.receive_time = now;
-      quote.body = Quote{price - Decimal::from_raw(1'000'000), Decimal::one(),
-                         price + Decimal::from_raw(1'000'000), Decimal::one()};
+      quote.body = Quote{price - Decimal::from_raw8(1'000'000), Decimal::one(),
+                         price + Decimal::from_raw8(1'000'000), Decimal::one()};
       reference->on_event(quote);
     }
     builder->on_time(now);

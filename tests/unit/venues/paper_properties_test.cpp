@@ -14,10 +14,10 @@ using venues::testing::d;
 using venues::testing::Markets;
 
 Decimal cents(int v) {
-  return Decimal::from_raw(static_cast<std::int64_t>(v) * 1'000'000);
+  return Decimal::from_raw8(static_cast<std::int64_t>(v) * 1'000'000);
 }
 Decimal lots(int v) {
-  return Decimal::from_raw(static_cast<std::int64_t>(v) * 10'000);
+  return Decimal::from_raw8(static_cast<std::int64_t>(v) * 10'000);
 }
 
 RC_GTEST_PROP(PaperVenueProperty, spot_money_moves_exactly_as_the_fills_say, ()) {

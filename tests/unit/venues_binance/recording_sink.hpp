@@ -21,8 +21,8 @@ inline Instrument binance_spot(std::string canonical, std::string venue_symbol,
   i.ws_symbol = std::move(ws_symbol);
   i.base = std::move(base);
   i.quote = std::move(quote);
-  i.tick_size = Decimal::from_raw(1'000'000);  // 0.01
-  i.lot_size = Decimal::from_raw(1'000);       // 0.00001
+  i.tick_size = Decimal::from_raw8(1'000'000);  // 0.01
+  i.lot_size = Decimal::from_raw8(1'000);       // 0.00001
   return i;
 }
 

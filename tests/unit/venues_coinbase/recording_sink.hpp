@@ -19,8 +19,8 @@ inline Instrument coinbase_spot(std::string product, std::string base, std::stri
   i.venue_symbol = product;
   i.base = std::move(base);
   i.quote = std::move(quote);
-  i.tick_size = Decimal::from_raw(1'000'000);
-  i.lot_size = Decimal::from_raw(1);
+  i.tick_size = Decimal::from_raw8(1'000'000);
+  i.lot_size = Decimal::from_raw8(1);
   return i;
 }
 

@@ -193,9 +193,9 @@ TEST_F(RestCodec, fills_convert_quote_sizes_and_name_the_fee_currency) {
 
 TEST_F(RestCodec, accounts_and_products_and_time) {
   auto a = parse_accounts_page(
-      R"({"accounts":[{"currency":"USDC","available_balance":{"value":"10.123456789012","currency":"USDC"},)"
+      R"({"accounts":[{"currency":"USDC","available_balance":{"value":"10.12345678901234567","currency":"USDC"},)"
       R"("hold":{"value":"1","currency":"USDC"}}],"has_next":true,"cursor":"c2"})");
-  // 12 decimals do not fit the 8-decimal Decimal: refused, never rounded silently.
+  // 17 decimals do not fit the 16-decimal Decimal: refused, never rounded silently.
   ASSERT_FALSE(a.ok());
   auto b = parse_accounts_page(
       R"({"accounts":[{"currency":"USDC","available_balance":{"value":"10.5","currency":"USDC"},)"

@@ -30,7 +30,7 @@ inline Instrument perp(std::string ticker, std::string base, std::uint32_t clob)
   i.base = std::move(base);
   i.quote = "USD";
   i.tick_size = Decimal::one();
-  i.lot_size = Decimal::from_raw(10'000);
+  i.lot_size = Decimal::from_raw8(10'000);
   i.dydx_clob_pair_id = clob;
   return i;
 }

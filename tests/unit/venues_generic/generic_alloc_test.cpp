@@ -50,8 +50,8 @@ TEST(GenericAllocation, decoding_100k_prices_after_warm_up_allocates_nothing) {
     i.venue_symbol = s;
     i.base = "X";
     i.quote = "USD";
-    i.tick_size = Decimal::from_raw(1);
-    i.lot_size = Decimal::from_raw(1);
+    i.tick_size = Decimal::from_raw8(1);
+    i.lot_size = Decimal::from_raw8(1);
     ASSERT_TRUE(registry.add(i).ok());
   }
   GenericCodec codec(registry);

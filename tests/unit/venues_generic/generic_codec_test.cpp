@@ -22,8 +22,8 @@ Instrument generic_instrument(std::string canonical, std::string base, std::stri
   i.venue_symbol = canonical;
   i.base = std::move(base);
   i.quote = std::move(quote);
-  i.tick_size = Decimal::from_raw(1'000'000);
-  i.lot_size = Decimal::from_raw(1'000);
+  i.tick_size = Decimal::from_raw8(1'000'000);
+  i.lot_size = Decimal::from_raw8(1'000);
   return i;
 }
 
@@ -117,11 +117,12 @@ TEST_F(GenericCodecDefault, missing_symbol_or_ts_is_rejected_naming_the_field) {
 }
 
 TEST_F(GenericCodecDefault, non_positive_or_non_numeric_price_is_rejected) {
-  for (const char* frame : {R"({"symbol":"BTC-USD","price":0,"ts":1730123456})",
-                            R"({"symbol":"BTC-USD","price":-5,"ts":1730123456})",
-                            R"({"symbol":"BTC-USD","price":"abc","ts":1730123456})",
-                            R"({"symbol":"BTC-USD","price":true,"ts":1730123456})",
-                            R"({"symbol":"BTC-USD","price":0.123456789,"ts":1730123456})"}) {
+  for (const char* frame :
+       {R"({"symbol":"BTC-USD","price":0,"ts":1730123456})",
+        R"({"symbol":"BTC-USD","price":-5,"ts":1730123456})",
+        R"({"symbol":"BTC-USD","price":"abc","ts":1730123456})",
+        R"({"symbol":"BTC-USD","price":true,"ts":1730123456})",
+        R"({"symbol":"BTC-USD","price":0.12345678901234567,"ts":1730123456})"}) {
     auto info = decode(frame);
     ASSERT_FALSE(info.ok()) << frame;
     EXPECT_NE(info.error().message.find("'price'"), std::string::npos) << frame;

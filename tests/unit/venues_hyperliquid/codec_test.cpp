@@ -135,7 +135,7 @@ TEST_F(HyperliquidCodecTest, rejects_malformed_frames_and_keeps_going) {
       "{\"channel\":",
       R"({"channel":"trades","data":[{"coin":"BTC","side":"X","px":"1","sz":"1","time":1,"tid":1}]})",
       R"({"channel":"trades","data":[{"coin":"BTC","side":"A","px":"0","sz":"1","time":1,"tid":1}]})",
-      R"({"channel":"trades","data":[{"coin":"BTC","side":"A","px":"1.000000001","sz":"1"}]})",
+      R"({"channel":"trades","data":[{"coin":"BTC","side":"A","px":"1.00000000000000001","sz":"1"}]})",
       R"({"channel":"bbo","data":{"coin":"BTC","time":1,"bbo":[{"px":"5","sz":"1","n":1},{"px":"4","sz":"1","n":1}]}})",
       R"({"channel":"l2Book","data":{"coin":"BTC","time":1,"levels":[[]]}})",
       R"({"channel":"l2Book","data":{"coin":"BTC","time":"soon","levels":[[],[]]}})",

@@ -26,8 +26,8 @@ inline Instrument perp(std::string coin, std::uint32_t asset, int sz_decimals) {
   i.price_rule = PriceRule::hyperliquid_sigfig;
   i.hyperliquid_asset = asset;
   i.hyperliquid_sz_decimals = sz_decimals;
-  i.tick_size = Decimal::from_raw(1);
-  i.lot_size = Decimal::from_raw(100'000);  // 0.001
+  i.tick_size = Decimal::from_raw8(1);
+  i.lot_size = Decimal::from_raw8(100'000);  // 0.001
   return i;
 }
 

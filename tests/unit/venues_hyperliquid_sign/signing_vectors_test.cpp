@@ -100,8 +100,8 @@ TEST(HyperliquidSigningVectors, phantom_agent_vector_from_the_order_request) {
   const auto v = load_vectors();
   const auto& vec = v.at("phantom_agent_vector");
   const auto& req = vec.at("order_request");
-  // The SDK's float_to_wire on the request's floats; here via Decimal (8 decimals, exact for
-  // these values).
+  // The SDK's float_to_wire on the request's floats; here via Decimal::from_double, which reads
+  // a double as its shortest round-trip text (exact for these values).
   hl::OrderWire o;
   o.asset = req.at("asset").to_number<std::uint32_t>();
   o.is_buy = req.at("is_buy").as_bool();

@@ -56,6 +56,12 @@ TEST(KrakenChecksumText, writes_a_decimal_with_the_wire_precision_not_its_shorte
   EXPECT_EQ(digits_of(Decimal::parse("7").value(), 0), "7");
   EXPECT_EQ(digits_of(Decimal::parse("1.5").value(), 10), "15000000000");
   EXPECT_EQ(digits_of(Decimal::zero(), 8), "");
+  // Nine-decimal pairs (PEPE/USD) and values past 64 bits of 10^-16.
+  EXPECT_EQ(digits_of(Decimal::parse("0.000012345").value(), 9), "12345");
+  EXPECT_EQ(digits_of(Decimal::parse("45285.123456789").value(), 9), "45285123456789");
+  EXPECT_EQ(digits_of(Decimal::parse("123456789012.5").value(), 16),
+            "1234567890125000000000000000");
+  EXPECT_EQ(digits_of(Decimal::max(), kMaxWireDecimals).size(), kMaxChecksumDigits);
 }
 
 TEST(KrakenChecksumText, counts_the_fractional_digits_of_plain_numbers_only) {
@@ -97,7 +103,7 @@ TEST(KrakenBookChecksum, ignores_levels_beyond_the_tenth) {
   for (int i = 0; i < 15; ++i) {
     BookChange c;
     c.side = Side::buy;
-    c.price = Decimal::from_raw((1000 - i) * Decimal::kOne);
+    c.price = Decimal::from_integer(1000 - i);
     c.size = Decimal::one();
     c.snapshot = true;
     c.reset = i == 0;

@@ -324,7 +324,7 @@ TEST_F(KrakenCodecTest, rejects_malformed_frames_with_what_and_where_then_keeps_
       R"({"channel":"book","type":"update","data":[{"symbol":"BTC/USD","bids":[],"asks":[]}]})",
       R"({"channel":"book","type":"delta","data":[{"symbol":"BTC/USD","bids":[],"asks":[],"checksum":1}]})",
       R"({"channel":"book","type":"snapshot"})",
-      R"({"channel":"ticker","data":[{"symbol":"BTC/USD","bid":1.123456789,"bid_qty":1,"ask":2,"ask_qty":1}]})",
+      R"({"channel":"ticker","data":[{"symbol":"BTC/USD","bid":1.12345678901234567,"bid_qty":1,"ask":2,"ask_qty":1}]})",
       R"({"channel":"ticker","data":[{"symbol":"BTC/USD","bid":1,"bid_qty":1,"ask":2,"ask_qty":1})",
   };
   std::uint64_t n = 0;

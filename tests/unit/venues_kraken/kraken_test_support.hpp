@@ -26,9 +26,9 @@ inline Instrument kraken_pair(std::string canonical, std::string venue_symbol,
   i.ws_symbol = std::move(ws_symbol);
   i.base = std::move(base);
   i.quote = std::move(quote);
-  i.tick_size = Decimal::from_raw(10'000'000);  // 0.1
-  i.lot_size = Decimal::from_raw(1);            // 0.00000001
-  i.min_size = Decimal::from_raw(10'000);       // 0.0001
+  i.tick_size = Decimal::from_raw8(10'000'000);  // 0.1
+  i.lot_size = Decimal::from_raw8(1);            // 0.00000001
+  i.min_size = Decimal::from_raw8(10'000);       // 0.0001
   return i;
 }
 

@@ -69,7 +69,7 @@ TEST(PlainDecimalToken, parses_plain_numbers_and_quoted_strings_exactly) {
     Decimal value;
     int decimals = -1;
     ASSERT_TRUE(codec::plain_decimal_token(p.token, value, decimals)) << c.token;
-    EXPECT_EQ(value.raw(), c.raw) << c.token;
+    EXPECT_EQ(value, Decimal::from_raw8(c.raw)) << c.token;
     EXPECT_EQ(decimals, c.decimals) << c.token;
   }
 }

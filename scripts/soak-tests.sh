@@ -65,13 +65,15 @@ for ((run = 1; run <= runs; ++run)); do
   took=$((SECONDS - start))
   summary=$(grep -E '^[0-9]+% tests passed' "$log" || echo "no summary (ctest exit $status)")
   printf 'soak: run %d/%d  %4ds  %s\n' "$run" "$runs" "$took" "$summary"
-  # ctest lists failures as "<tab>  12 - Suite.name (Failed)" after "The following tests FAILED:".
+  # ctest lists failures as "<tab>  12 - Suite.name (Failed)" after "The following tests FAILED:";
+  # a parameterised test's name carries "# GetParam() = <bytes>", which differ from run to run.
   while IFS= read -r name; do
     [ -n "$name" ] || continue
     failures[$name]=$((${failures[$name]:-0} + 1))
     echo "soak:   failed: $name"
   done < <(sed -n '/^The following tests FAILED:/,$p' "$log" |
-    sed -n -E 's/^[[:space:]]*[0-9]+ - (.+) \([^)]*\)[[:space:]]*$/\1/p')
+    sed -n -E 's/^[[:space:]]*[0-9]+ - (.+) \([^)]*\)[[:space:]]*$/\1/p' |
+    sed -E 's/[[:space:]]+# GetParam\(\).*$//')
   if [ "$status" -ne 0 ] && ! grep -q '^The following tests FAILED:' "$log"; then
     failures["ctest itself (exit $status, see $log)"]=$((${failures["ctest itself (exit $status, see $log)"]:-0} + 1))
   fi

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: default build with every label, ASan+UBSan on the
-# unit and integration labels, TSan on the concurrency suites, fuzz targets for a fixed
-# number of inputs with a fixed seed. Prints the time of each phase.
+# The whole test suite, as CI runs it: default build with every label; ASan+UBSan on the
+# unit and integration labels (building only what that preset runs: not the `allocation`
+# executables); TSan on the multi-threaded suites (labels actors and concurrency: the actor
+# runtime, the network clients, the feed sessions and the venue clients); fuzz targets for a
+# fixed number of inputs with a fixed seed. Prints the time of each phase.
+# Flakiness under load is checked separately: scripts/soak-tests.sh LABELS N.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,7 +36,7 @@ if [ "${NZEZA_SKIP_SANITIZERS:-0}" != "1" ]; then
 
   phase "configure tsan" cmake --preset tsan
   phase "build tsan" cmake --build --preset tsan -j "$JOBS" --target nzeza_tsan_tests
-  phase "test tsan (concurrency|actors)" ctest --preset tsan -j "$JOBS" --no-tests=ignore
+  phase "test tsan (actors|concurrency)" ctest --preset tsan -j "$JOBS" --no-tests=ignore
 fi
 
 if [ "${NZEZA_SKIP_FUZZ:-0}" != "1" ]; then

@@ -115,6 +115,10 @@ class Session final : public WsSession, public std::enable_shared_from_this<Sess
   // go_silent() still go out.
   void go_silent() override {
     paused_ = true;
+    {
+      std::lock_guard lock(jobs_mu_);
+      no_more_sends_ = true;
+    }
     asio::post(ws_.get_executor(), [self = this->shared_from_this()] { self->silent_ = true; });
   }
   void pause_reading() override { paused_ = true; }
@@ -250,24 +254,41 @@ class Session final : public WsSession, public std::enable_shared_from_this<Sess
   }
 
  private:
+  // Jobs leave in the order queue() was called, from whichever thread: each job joins jobs_
+  // here, under a lock, and the server thread only drains jobs_. (Posting each job instead let
+  // a job posted from a test thread overtake one posted earlier from the server thread: an
+  // io_context run with concurrency hint 1 keeps its own thread's posts in a private queue
+  // until the running handler returns. A simulator's frame could then pass an earlier one:
+  // a dYdX message_id gap, a Binance serverShutdown before the subscription's ack.)
   void queue(WriteJob job) {
-    asio::post(ws_.get_executor(),
-               [self = this->shared_from_this(), job = std::move(job)]() mutable {
-                 if (self->silent_ || !self->open_) return;
-                 self->jobs_.push_back(std::move(job));
-                 if (!self->writing_) {
-                   self->writing_ = true;
-                   asio::co_spawn(self->ws_.get_executor(), self->write_loop(self), asio::detached);
-                 }
-               });
+    {
+      std::lock_guard lock(jobs_mu_);
+      if (no_more_sends_) return;
+      jobs_.push_back(std::move(job));
+    }
+    asio::post(ws_.get_executor(), [self = this->shared_from_this()] { self->start_writing(); });
+  }
+
+  // On the server thread.
+  void start_writing() {
+    if (writing_ || !open_) return;
+    writing_ = true;
+    asio::co_spawn(ws_.get_executor(), write_loop(this->shared_from_this()), asio::detached);
+  }
+
+  bool next_job(WriteJob& job) {
+    std::lock_guard lock(jobs_mu_);
+    if (jobs_.empty()) return false;
+    job = std::move(jobs_.front());
+    jobs_.pop_front();
+    return true;
   }
 
   // `self` by value keeps the session alive for the whole loop (coroutine arguments by value).
   asio::awaitable<void> write_loop(std::shared_ptr<Session> self) {
     error_code ec;
-    while (!jobs_.empty() && open_) {
-      WriteJob job = std::move(jobs_.front());
-      jobs_.pop_front();
+    WriteJob job;
+    while (open_ && next_job(job)) {
       if (auto* t = std::get_if<SendText>(&job)) {
         ws_.text(true);
         co_await ws_.async_write(asio::buffer(t->text),
@@ -304,7 +325,9 @@ class Session final : public WsSession, public std::enable_shared_from_this<Sess
   websocket::stream<Stream> ws_;
   asio::steady_timer resume_;
   asio::steady_timer hold_;
-  std::deque<WriteJob> jobs_;
+  std::mutex jobs_mu_;
+  std::deque<WriteJob> jobs_;   // guarded by jobs_mu_
+  bool no_more_sends_ = false;  // guarded by jobs_mu_; set by go_silent()
   std::size_t index_ = 0;
   std::atomic<bool> open_{false};
   bool writing_ = false;

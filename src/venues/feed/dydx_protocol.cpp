@@ -33,9 +33,12 @@ class DydxProtocol final : public FeedProtocol {
 
   FrameOutcome on_frame(std::string_view frame, Timestamp now, MarketEventSink& sink) override {
     FrameOutcome out;
+    const std::uint64_t resyncs_before = codec_->stats().resyncs;
     auto r = codec_->decode_unpadded(frame, now, sink);
     if (rejected(r, out)) {
-      // A refused book update leaves that book behind: resubscribe it (the codec marked it).
+      // A refused frame can still cost books their sync (a refused book update, or a
+      // message_id jump before it): count those and resubscribe them (the codec marked them).
+      out.resyncs = static_cast<std::size_t>(codec_->stats().resyncs - resyncs_before);
       resubscribe_unsynced(out);
       return out;
     }

@@ -537,38 +537,42 @@ Status FeedSession::start() {
     cfg.backoff = s.options.backoff;
     cfg.breaker = s.options.breaker;
     c->ws = std::make_unique<net::WsClient>(s.net, s.clock, std::move(cfg));
-    Connection* raw = c.get();
-    std::weak_ptr<State> w = state_;
-    c->ws->on_subscribe([w, raw] {
-      auto self = w.lock();
-      return self ? self->on_connected(*raw) : std::vector<std::string>{};
-    });
-    c->ws->on_message([w, raw](std::string_view m) {
-      if (auto self = w.lock()) self->on_frame(*raw, m);
-    });
-    c->ws->on_control([w, raw](bool /*pong*/) {
-      if (auto self = w.lock()) self->on_control_frame(*raw);
-    });
-    c->ws->on_error([w](const Error& e) {
-      auto self = w.lock();
-      if (self && self->error_cb) self->error_cb(e);
-    });
-    c->ws->on_status([w, raw](const net::ConnectionTransition& t) {
-      if (auto self = w.lock()) self->on_status(*raw, t);
-    });
     s.connections.push_back(std::move(c));
   }
   s.stats.connections = n_conn;
   s.started = true;
   s.arm_stale_check();
   s.arm_app_ping();
-  // Started outside the lock: WsClient::start hops to the loop thread, whose callbacks take it.
-  std::vector<net::WsClient*> clients;
-  for (auto& c : s.connections) clients.push_back(c->ws.get());
+  std::vector<Connection*> built;
+  for (auto& c : s.connections) built.push_back(c.get());
   lock.unlock();
+  // Callbacks are set and clients started outside the session's lock: WsClient calls them
+  // under its own callback lock and they take the session's, so holding the session's lock
+  // while WsClient takes its callback lock would order the two locks both ways.
+  std::weak_ptr<State> w = state_;
+  for (Connection* raw : built) {
+    net::WsClient& ws = *raw->ws;
+    ws.on_subscribe([w, raw] {
+      auto self = w.lock();
+      return self ? self->on_connected(*raw) : std::vector<std::string>{};
+    });
+    ws.on_message([w, raw](std::string_view m) {
+      if (auto self = w.lock()) self->on_frame(*raw, m);
+    });
+    ws.on_control([w, raw](bool /*pong*/) {
+      if (auto self = w.lock()) self->on_control_frame(*raw);
+    });
+    ws.on_error([w](const Error& e) {
+      auto self = w.lock();
+      if (self && self->error_cb) self->error_cb(e);
+    });
+    ws.on_status([w, raw](const net::ConnectionTransition& t) {
+      if (auto self = w.lock()) self->on_status(*raw, t);
+    });
+  }
   Status result;
-  for (auto* ws : clients) {
-    Status st = ws->start();
+  for (Connection* raw : built) {
+    Status st = raw->ws->start();
     if (!st.ok() && result.ok()) result = st;
   }
   return result;

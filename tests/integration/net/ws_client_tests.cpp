@@ -27,6 +27,7 @@ using testsupport::WsServerOptions;
 using testsupport::WsSession;
 
 // Everything a client reported, for assertions from the test thread.
+// Declared before the client it records: the client calls it until the client is destroyed.
 class Recorder {
  public:
   void attach(WsClient& client) {
@@ -109,8 +110,8 @@ bool contains(const std::string& text, const std::string& part) {
 TEST_F(WsClientTest, connects_subscribes_and_receives_messages) {
   WsServer server;
   server.on_message([](WsSession& s, const std::string& m) { s.send("ack:" + m); });
-  WsClient client(net_, clock_, config_for(server.url("/stream")));
   Recorder rec;
+  WsClient client(net_, clock_, config_for(server.url("/stream")));
   rec.attach(client);
   client.on_subscribe([] { return std::vector<std::string>{"sub-a", "sub-b"}; });
   ASSERT_TRUE(client.start().ok());
@@ -132,8 +133,8 @@ TEST_F(WsClientTest, connects_subscribes_and_receives_messages) {
 TEST_F(WsClientTest, connects_over_tls_by_host_name_with_sni_and_extra_ca_file) {
   WsServer server(WsServerOptions{.tls = true});
   server.on_connect([](WsSession& s) { s.send("welcome"); });
-  WsClient client(net_, clock_, config_for(server.localhost_url()));
   Recorder rec;
+  WsClient client(net_, clock_, config_for(server.localhost_url()));
   rec.attach(client);
   ASSERT_TRUE(client.start().ok());
   ASSERT_TRUE(wait_until([&] { return rec.messages().size() == 1; }));
@@ -144,8 +145,8 @@ TEST_F(WsClientTest, connects_over_tls_by_host_name_with_sni_and_extra_ca_file) 
 TEST_F(WsClientTest, connects_over_tls_to_an_ip_address_listed_in_the_certificate) {
   WsServer server(WsServerOptions{.tls = true});
   server.on_connect([](WsSession& s) { s.send("welcome"); });
-  WsClient client(net_, clock_, config_for(server.url()));
   Recorder rec;
+  WsClient client(net_, clock_, config_for(server.url()));
   rec.attach(client);
   ASSERT_TRUE(client.start().ok());
   ASSERT_TRUE(wait_until([&] { return rec.messages().size() == 1; }));
@@ -155,8 +156,8 @@ TEST_F(WsClientTest, tls_verification_fails_with_a_wrong_ca) {
   WsServer server(WsServerOptions{.tls = true});
   auto config = config_for(server.localhost_url());
   config.tls.extra_ca_file = TestPki::other().ca_file();
-  WsClient client(net_, clock_, config);
   Recorder rec;
+  WsClient client(net_, clock_, config);
   rec.attach(client);
   ASSERT_TRUE(client.start().ok());
   ASSERT_TRUE(wait_until([&] { return rec.error_count() == 1; }));
@@ -181,8 +182,8 @@ TEST_F(WsClientTest, unreadable_ca_file_is_a_configuration_error_at_start) {
 TEST_F(WsClientTest, connect_deadline_fires_after_5s_when_the_handshake_is_never_answered) {
   WsServer server;
   server.set_handshake(WsHandshake::never_answer);
-  WsClient client(net_, clock_, config_for(server.url()));
   Recorder rec;
+  WsClient client(net_, clock_, config_for(server.url()));
   rec.attach(client);
   ASSERT_TRUE(client.start().ok());
   ASSERT_TRUE(wait_until([&] { return server.upgrade_requests() == 1; }));
@@ -199,8 +200,8 @@ TEST_F(WsClientTest, connect_deadline_fires_after_5s_when_the_handshake_is_never
 TEST_F(WsClientTest, backoff_is_1_2_4_8_16_30_30_seconds_between_refused_attempts) {
   auto config = config_for("ws://127.0.0.1:" + std::to_string(closed_port()) + "/");
   config.breaker.failure_threshold = 100;  // this test watches the backoff alone
-  WsClient client(net_, clock_, config);
   Recorder rec;
+  WsClient client(net_, clock_, config);
   rec.attach(client);
   ASSERT_TRUE(client.start().ok());
   const std::vector<Duration> expected{1s, 2s, 4s, 8s, 16s, 30s, 30s};
@@ -222,8 +223,8 @@ TEST_F(WsClientTest, backoff_is_1_2_4_8_16_30_30_seconds_between_refused_attempt
 TEST_F(WsClientTest, accept_then_close_before_data_does_not_reset_the_backoff) {
   WsServer server;
   server.on_connect([](WsSession& s) { s.close(1000); });
-  WsClient client(net_, clock_, config_for(server.url()));
   Recorder rec;
+  WsClient client(net_, clock_, config_for(server.url()));
   rec.attach(client);
   ASSERT_TRUE(client.start().ok());
   for (Duration expected : {1s, 2s, 4s}) {
@@ -259,8 +260,8 @@ void fail_until_circuit_opens(ManualClock& clock, WsClient& client, const WsServ
 TEST_F(WsClientTest, circuit_opens_after_5_failures_and_refuses_an_explicit_connect_at_once) {
   WsServer server;
   server.set_handshake(WsHandshake::reject, 503);
-  WsClient client(net_, clock_, config_for(server.url()));
   Recorder rec;
+  WsClient client(net_, clock_, config_for(server.url()));
   rec.attach(client);
   ASSERT_TRUE(client.start().ok());
   fail_until_circuit_opens(clock_, client, server);
@@ -287,8 +288,8 @@ TEST_F(WsClientTest, circuit_half_opens_after_30s_and_a_successful_trial_closes_
   WsServer server;
   server.set_handshake(WsHandshake::reject, 503);
   server.on_connect([](WsSession& s) { s.send("snapshot"); });
-  WsClient client(net_, clock_, config_for(server.url()));
   Recorder rec;
+  WsClient client(net_, clock_, config_for(server.url()));
   rec.attach(client);
   ASSERT_TRUE(client.start().ok());
   fail_until_circuit_opens(clock_, client, server);
@@ -323,8 +324,8 @@ TEST_F(WsClientTest, failed_half_open_trial_reopens_the_circuit_for_another_30s)
 TEST_F(WsClientTest, double_connect_is_refused_and_only_one_connection_is_made) {
   WsServer server;
   server.on_connect([](WsSession& s) { s.send("hi"); });
-  WsClient client(net_, clock_, config_for(server.url()));
   Recorder rec;
+  WsClient client(net_, clock_, config_for(server.url()));
   rec.attach(client);
   ASSERT_TRUE(client.start().ok());
   const Status second = client.start();
@@ -341,8 +342,8 @@ TEST_F(WsClientTest, double_connect_is_refused_and_only_one_connection_is_made) 
 TEST_F(WsClientTest, stop_sends_a_close_frame_and_reports_stopped) {
   WsServer server;
   server.on_connect([](WsSession& s) { s.send("hi"); });
-  WsClient client(net_, clock_, config_for(server.url()));
   Recorder rec;
+  WsClient client(net_, clock_, config_for(server.url()));
   rec.attach(client);
   ASSERT_TRUE(client.start().ok());
   ASSERT_TRUE(wait_until([&] { return rec.messages().size() == 1; }));
@@ -363,8 +364,8 @@ TEST_F(WsClientTest, stop_against_a_silent_peer_ends_after_the_close_timeout) {
     s.send("hi");
     s.go_silent();
   });
-  WsClient client(net_, clock_, config_for(server.url()));
   Recorder rec;
+  WsClient client(net_, clock_, config_for(server.url()));
   rec.attach(client);
   ASSERT_TRUE(client.start().ok());
   ASSERT_TRUE(wait_until([&] { return rec.messages().size() == 1; }));
@@ -390,8 +391,8 @@ TEST_F(WsClientTest, frame_larger_than_the_limit_drops_the_connection_and_reconn
   server.on_connect([](WsSession& s) {
     if (s.index() == 0) s.send(std::string(4u * 1024 * 1024 + 1, 'x'));
   });
-  WsClient client(net_, clock_, config_for(server.url()));
   Recorder rec;
+  WsClient client(net_, clock_, config_for(server.url()));
   rec.attach(client);
   ASSERT_TRUE(client.start().ok());
   ASSERT_TRUE(wait_until([&] { return rec.error_count() == 1; }));
@@ -408,8 +409,8 @@ TEST_F(WsClientTest, message_just_under_the_limit_is_delivered) {
   auto config = config_for(server.url());
   config.max_message_bytes = 64 * 1024;
   server.on_connect([](WsSession& s) { s.send(std::string(64 * 1024, 'y')); });
-  WsClient client(net_, clock_, config);
   Recorder rec;
+  WsClient client(net_, clock_, config);
   rec.attach(client);
   ASSERT_TRUE(client.start().ok());
   ASSERT_TRUE(wait_until([&] { return rec.messages().size() == 1; }));
@@ -424,8 +425,8 @@ TEST_F(WsClientTest, silence_past_the_idle_timeout_reconnects) {
   });
   auto config = config_for(server.url());
   config.idle_timeout = 10s;
-  WsClient client(net_, clock_, config);
   Recorder rec;
+  WsClient client(net_, clock_, config);
   rec.attach(client);
   ASSERT_TRUE(client.start().ok());
   ASSERT_TRUE(wait_until([&] { return rec.messages().size() == 1; }));
@@ -447,8 +448,8 @@ TEST_F(WsClientTest, answers_server_pings_with_pongs) {
     s.send("hi");
     s.ping();
   });
-  WsClient client(net_, clock_, config_for(server.url()));
   Recorder rec;
+  WsClient client(net_, clock_, config_for(server.url()));
   rec.attach(client);
   ASSERT_TRUE(client.start().ok());
   ASSERT_TRUE(wait_until([&] { return server.pongs() == 1; }));
@@ -475,8 +476,8 @@ TEST_F(WsClientTest, server_pings_reach_the_control_callback_and_count_as_receip
 TEST_F(WsClientTest, planned_reconnect_closes_cleanly_and_resubscribes_without_backoff) {
   WsServer server;
   server.on_message([](WsSession& s, const std::string& m) { s.send("ack:" + m); });
-  WsClient client(net_, clock_, config_for(server.url()));
   Recorder rec;
+  WsClient client(net_, clock_, config_for(server.url()));
   rec.attach(client);
   client.on_subscribe([] { return std::vector<std::string>{"sub-a"}; });
   ASSERT_TRUE(client.start().ok());
@@ -504,8 +505,8 @@ TEST_F(WsClientTest, client_pings_keep_a_quiet_connection_alive_past_the_idle_ti
   auto config = config_for(server.url());
   config.ping_interval = 5s;
   config.idle_timeout = 10s;
-  WsClient client(net_, clock_, config);
   Recorder rec;
+  WsClient client(net_, clock_, config);
   rec.attach(client);
   ASSERT_TRUE(client.start().ok());
   ASSERT_TRUE(wait_until([&] { return rec.messages().size() == 1; }));
@@ -522,8 +523,8 @@ TEST_F(WsClientTest, client_pings_keep_a_quiet_connection_alive_past_the_idle_ti
 TEST_F(WsClientTest, abrupt_reset_reconnects_after_1s_and_replays_subscriptions) {
   WsServer server;
   server.on_message([](WsSession& s, const std::string& m) { s.send("ack:" + m); });
-  WsClient client(net_, clock_, config_for(server.url()));
   Recorder rec;
+  WsClient client(net_, clock_, config_for(server.url()));
   rec.attach(client);
   client.on_subscribe([] { return std::vector<std::string>{"sub-trades", "sub-book"}; });
   ASSERT_TRUE(client.start().ok());
@@ -544,8 +545,8 @@ TEST_F(WsClientTest, clean_close_by_the_server_reconnects_and_reports_the_close_
     s.send("hi");
     if (s.index() == 0) s.close(1001);
   });
-  WsClient client(net_, clock_, config_for(server.url()));
   Recorder rec;
+  WsClient client(net_, clock_, config_for(server.url()));
   rec.attach(client);
   ASSERT_TRUE(client.start().ok());
   ASSERT_TRUE(wait_until([&] { return rec.error_count() == 1; }));
@@ -561,8 +562,8 @@ TEST_F(WsClientTest, garbage_from_the_server_is_a_protocol_error_and_reconnects)
   server.on_connect([](WsSession& s) {
     if (s.index() == 0) s.send_garbage(std::string(32, '\xff'));  // reserved bits and opcode
   });
-  WsClient client(net_, clock_, config_for(server.url()));
   Recorder rec;
+  WsClient client(net_, clock_, config_for(server.url()));
   rec.attach(client);
   ASSERT_TRUE(client.start().ok());
   ASSERT_TRUE(wait_until([&] { return rec.error_count() == 1; }));
@@ -576,8 +577,8 @@ TEST_F(WsClientTest, garbage_from_the_server_is_a_protocol_error_and_reconnects)
 TEST_F(WsClientTest, fragmented_frames_are_delivered_as_one_message) {
   WsServer server;
   server.on_connect([](WsSession& s) { s.send_fragmented("{\"price\":\"101.25\"}", 5); });
-  WsClient client(net_, clock_, config_for(server.url()));
   Recorder rec;
+  WsClient client(net_, clock_, config_for(server.url()));
   rec.attach(client);
   ASSERT_TRUE(client.start().ok());
   ASSERT_TRUE(wait_until([&] { return rec.messages().size() == 1; }));
@@ -587,8 +588,8 @@ TEST_F(WsClientTest, fragmented_frames_are_delivered_as_one_message) {
 TEST_F(WsClientTest, http_503_at_the_handshake_is_a_failure_naming_the_status) {
   WsServer server;
   server.set_handshake(WsHandshake::reject, 503);
-  WsClient client(net_, clock_, config_for(server.url()));
   Recorder rec;
+  WsClient client(net_, clock_, config_for(server.url()));
   rec.attach(client);
   ASSERT_TRUE(client.start().ok());
   ASSERT_TRUE(wait_until([&] { return rec.error_count() == 1; }));
@@ -600,8 +601,8 @@ TEST_F(WsClientTest, http_503_at_the_handshake_is_a_failure_naming_the_status) {
 TEST_F(WsClientTest, connection_closed_during_the_handshake_is_a_network_failure) {
   WsServer server;
   server.set_handshake(WsHandshake::close_at_once);
-  WsClient client(net_, clock_, config_for(server.url()));
   Recorder rec;
+  WsClient client(net_, clock_, config_for(server.url()));
   rec.attach(client);
   ASSERT_TRUE(client.start().ok());
   ASSERT_TRUE(wait_until([&] { return rec.error_count() == 1; }));
@@ -619,8 +620,8 @@ TEST_F(WsClientTest, slow_reader_fills_the_send_queue_and_send_is_refused_withou
   auto config = config_for(server.url());
   config.max_send_queue_bytes = 1024 * 1024;
   config.permessage_deflate = false;
-  WsClient client(net_, clock_, config);
   Recorder rec;
+  WsClient client(net_, clock_, config);
   rec.attach(client);
   ASSERT_TRUE(client.start().ok());
   ASSERT_TRUE(wait_until([&] { return rec.messages().size() == 1; }));

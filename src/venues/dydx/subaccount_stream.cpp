@@ -37,28 +37,35 @@ void SubaccountStream::set_handlers(PrivateStreamHandlers handlers) {
 }
 
 void SubaccountStream::start(PrivateStreamHandlers handlers) {
-  net::WsClient* ws = nullptr;
   {
     std::lock_guard lock(mu_);
     handlers_ = std::move(handlers);
     if (ws_) return;
-    net::WsClientConfig cfg;
-    cfg.url = ws_url_;
-    cfg.name = "dydx v4_subaccounts";
-    cfg.tls = tls_;
-    // The Indexer pings every 30 s; silence for 45 s means the connection is gone.
-    cfg.idle_timeout = std::chrono::seconds(45);
-    ws_ = std::make_unique<net::WsClient>(net_, clock_, cfg);
-    ws_->on_subscribe([this] { return std::vector<std::string>{subscribe_frame()}; });
-    ws_->on_message([this](std::string_view text) { handle_message(text); });
-    ws_->on_status([this](const net::ConnectionTransition& t) {
-      std::function<void(net::ConnectionState)> cb;
-      {
-        std::lock_guard l(mu_);
-        cb = handlers_.on_state;
-      }
-      if (cb) cb(t.to);
-    });
+  }
+  // Built and wired outside `mu_`: WsClient takes its own lock to register callbacks, and its
+  // status callback takes `mu_` (lock order: WsClient, then mu_ — never the reverse).
+  net::WsClientConfig cfg;
+  cfg.url = ws_url_;
+  cfg.name = "dydx v4_subaccounts";
+  cfg.tls = tls_;
+  // The Indexer pings every 30 s; silence for 45 s means the connection is gone.
+  cfg.idle_timeout = std::chrono::seconds(45);
+  auto fresh = std::make_unique<net::WsClient>(net_, clock_, cfg);
+  fresh->on_subscribe([this] { return std::vector<std::string>{subscribe_frame()}; });
+  fresh->on_message([this](std::string_view text) { handle_message(text); });
+  fresh->on_status([this](const net::ConnectionTransition& t) {
+    std::function<void(net::ConnectionState)> cb;
+    {
+      std::lock_guard l(mu_);
+      cb = handlers_.on_state;
+    }
+    if (cb) cb(t.to);
+  });
+  net::WsClient* ws = nullptr;
+  {
+    std::lock_guard lock(mu_);
+    if (ws_) return;  // a concurrent start() won; `fresh` never started, dropped here
+    ws_ = std::move(fresh);
     ws = ws_.get();
   }
   // Outside the lock: start() hops to the NetContext thread, where on_status takes the lock.

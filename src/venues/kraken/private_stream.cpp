@@ -59,6 +59,7 @@ struct KrakenPrivateStream::Shared : std::enable_shared_from_this<KrakenPrivateS
   void on_token(Result<std::string> t, bool reconnect_after) {
     net::WsClient* to_start = nullptr;
     net::WsClient* to_reconnect = nullptr;
+    bool need_client = false;
     {
       std::lock_guard lock(mu);
       fetching = false;
@@ -72,12 +73,18 @@ struct KrakenPrivateStream::Shared : std::enable_shared_from_this<KrakenPrivateS
         return;
       }
       token = std::move(t).value();
-      if (!ws) {
-        ws = std::make_unique<net::WsClient>(net, clock, ws_config);
-        wire(*ws);
+      if (ws && reconnect_after) to_reconnect = ws.get();
+      need_client = !ws;
+    }
+    if (need_client) {
+      // Built and wired outside `mu`: WsClient takes its own lock to register callbacks, and its
+      // callbacks take `mu` (lock order: WsClient, then mu — never the reverse).
+      auto fresh = std::make_unique<net::WsClient>(net, clock, ws_config);
+      wire(*fresh);
+      std::lock_guard lock(mu);
+      if (!stopped && !ws) {
+        ws = std::move(fresh);
         to_start = ws.get();
-      } else if (reconnect_after) {
-        to_reconnect = ws.get();
       }
     }
     if (to_start != nullptr) (void)to_start->start();

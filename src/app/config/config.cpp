@@ -14,6 +14,14 @@ namespace nzeza::app {
 namespace {
 
 constexpr std::string_view kVenueSlot = "<venue>";
+constexpr std::string_view kSymbolSlot = "<symbol>";
+
+// BASE-QUOTE, both parts non-empty.
+bool is_canonical_symbol(std::string_view s) {
+  const auto dash = s.find('-');
+  return dash != 0 && dash != std::string_view::npos && dash + 1 < s.size() &&
+         s.find_first_of(" \t") == std::string_view::npos;
+}
 
 // The value as the file wrote it, strings in double quotes, for error messages.
 std::string node_text(const toml::node& node) {
@@ -198,7 +206,12 @@ class Reader {
   std::vector<ConfigError>& errors_;
 };
 
-using Apply = void (*)(Reader&, Config&, VenueConfig*);
+// The table a keyed entry belongs to ([venues.kraken], [paper.instruments."BTC-USD"]).
+struct Slot {
+  VenueConfig* venue = nullptr;
+  PaperInstrumentConfig* instrument = nullptr;
+};
+using Apply = void (*)(Reader&, Config&, Slot&);
 struct Field {
   ConfigKey key;
   Apply apply;
@@ -212,19 +225,19 @@ Decimal dec(std::string_view text) {
 // (trades per hour 1–100, per day 1–500, confidence [0, 1], stop-loss (0, 1)).
 const Field kFields[] = {
     {{"mode", "\"paper\" or \"live\"", "\"paper\""},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.choice<Mode>({{"paper", Mode::paper}, {"live", Mode::live}})) c.mode = *v;
      }},
     {{"data_dir", "a non-empty path (journal, recordings)", "\"data\""},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.string()) c.data_dir = *v;
      }},
     {{"record", "true or false (record market data and orders under data_dir)", "false"},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.boolean()) c.record = *v;
      }},
     {{"candle_interval", "an integer number of seconds in [1, 86400] that divides a day", "10"},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        auto v = r.integer(1, 86'400);
        if (v && 86'400 % *v != 0) {
          r.fail();
@@ -233,210 +246,239 @@ const Field kFields[] = {
        }
      }},
     {{"summary_interval", "an integer number of seconds in [1, 86400]", "60"},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.seconds(1, 86'400)) c.summary_interval = *v;
      }},
     {{"shutdown", "\"cancel\" or \"keep\" (resting orders on an orderly stop)", "\"cancel\""},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.choice<ShutdownPolicy>({{"cancel", ShutdownPolicy::cancel_resting},
                                               {"keep", ShutdownPolicy::keep_resting}}))
          c.shutdown = *v;
      }},
     {{"market_data.source", "\"simulated\" or \"live\"", "\"simulated\""},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.choice<MarketDataSource>(
                {{"simulated", MarketDataSource::simulated}, {"live", MarketDataSource::live}}))
          c.market_data.source = *v;
      }},
     {{"market_data.seed", "an integer >= 0 (seed of the simulated market)", "42"},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.integer(0, INT64_MAX)) c.market_data.seed = static_cast<std::uint64_t>(*v);
      }},
     {{"market_data.step_ms",
       "an integer number of milliseconds in [1, 60000] between simulated steps", "250"},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.integer(1, 60'000))
          c.market_data.step_interval = std::chrono::milliseconds(*v);
      }},
+    {{"market_data.volatility",
+      "a number in [0, 0.1]: standard deviation of the simulated log-return per step", "0.0002"},
+     [](Reader& r, Config& c, Slot&) {
+       if (auto v = r.number(0, 0.1)) c.market_data.volatility = *v;
+     }},
+    {{"market_data.spread_ticks", "an integer in [1, 1000]: simulated ask - bid in ticks", "1"},
+     [](Reader& r, Config& c, Slot&) {
+       if (auto v = r.integer(1, 1000)) c.market_data.spread_ticks = static_cast<int>(*v);
+     }},
     {{"venues.<venue>.symbols", "a non-empty list of distinct venue symbols, e.g. [\"BTCUSDT\"]",
       ""},
-     [](Reader& r, Config&, VenueConfig* v) {
-       if (auto s = r.string_list()) v->symbols = *s;
+     [](Reader& r, Config&, Slot& slot) {
+       if (auto s = r.string_list()) slot.venue->symbols = *s;
      }},
     {{"venues.<venue>.rest_url", "an http:// or https:// URL (default: the venue's production URL)",
       "\"\""},
-     [](Reader& r, Config&, VenueConfig* v) {
-       if (auto s = r.url({"https://", "http://"})) v->rest_url = *s;
+     [](Reader& r, Config&, Slot& slot) {
+       if (auto s = r.url({"https://", "http://"})) slot.venue->rest_url = *s;
      }},
     {{"venues.<venue>.ws_url", "a ws:// or wss:// URL (default: the venue's production URL)",
       "\"\""},
-     [](Reader& r, Config&, VenueConfig* v) {
-       if (auto s = r.url({"wss://", "ws://"})) v->ws_url = *s;
+     [](Reader& r, Config&, Slot& slot) {
+       if (auto s = r.url({"wss://", "ws://"})) slot.venue->ws_url = *s;
      }},
     {{"venues.<venue>.credentials",
       "\"env:PREFIX\" (PREFIX of A-Z, 0-9, _) or \"file:PATH\" of an owner-only file; required "
       "when mode = \"live\"",
       ""},
-     [](Reader& r, Config&, VenueConfig* v) {
-       if (auto s = r.credentials()) v->credentials = *s;
+     [](Reader& r, Config&, Slot& slot) {
+       if (auto s = r.credentials()) slot.venue->credentials = *s;
      }},
     {{"paper.symbols", "a non-empty list of distinct canonical symbols BASE-QUOTE",
       "[\"BTC-USD\", \"ETH-USD\", \"SOL-USD\"]"},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        auto v = r.string_list();
-       if (v && std::any_of(v->begin(), v->end(), [](const std::string& s) {
-             const auto dash = s.find('-');
-             return dash == 0 || dash == std::string::npos || dash + 1 == s.size();
-           })) {
+       if (v && !std::all_of(v->begin(), v->end(),
+                             [](const std::string& s) { return is_canonical_symbol(s); })) {
          r.fail();
        } else if (v) {
          c.paper.symbols = *v;
        }
      }},
     {{"paper.quote_currency", "a non-empty currency code", "\"USD\""},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.string()) c.paper.quote_currency = *v;
      }},
     {{"paper.starting_cash", "a decimal > 0 in quote units, as a string or integer", "\"100000\""},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.decimal(Decimal::zero(), std::nullopt, true)) c.paper.starting_cash = *v;
      }},
     {{"paper.taker_fee_bps", "a decimal in [0, 1000] basis points, as a string or integer",
       "\"10\""},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.decimal(Decimal::zero(), dec("1000"))) c.paper.taker_fee_bps = *v;
      }},
     {{"paper.maker_fee_bps",
       "a decimal in [-1000, 1000] basis points (negative: rebate), as a string or integer",
       "\"5\""},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.decimal(dec("-1000"), dec("1000"))) c.paper.maker_fee_bps = *v;
      }},
     {{"paper.slippage_bps", "a decimal in [0, 1000] basis points, as a string or integer", "\"2\""},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.decimal(Decimal::zero(), dec("1000"))) c.paper.slippage_bps = *v;
      }},
+    {{"paper.instruments.<symbol>.start_price",
+      "a decimal > 0, a multiple of tick, in quote units, as a string or integer; required in "
+      "each [paper.instruments.\"SYMBOL\"] table",
+      ""},
+     [](Reader& r, Config&, Slot& slot) {
+       if (auto v = r.decimal(Decimal::zero(), std::nullopt, true))
+         slot.instrument->start_price = *v;
+     }},
+    {{"paper.instruments.<symbol>.tick",
+      "a decimal > 0: price step, as a string; required in each [paper.instruments.\"SYMBOL\"] "
+      "table",
+      ""},
+     [](Reader& r, Config&, Slot& slot) {
+       if (auto v = r.decimal(Decimal::zero(), std::nullopt, true)) slot.instrument->tick = *v;
+     }},
+    {{"paper.instruments.<symbol>.lot",
+      "a decimal > 0: size step and minimum size in base units, as a string; required in each "
+      "[paper.instruments.\"SYMBOL\"] table",
+      ""},
+     [](Reader& r, Config&, Slot& slot) {
+       if (auto v = r.decimal(Decimal::zero(), std::nullopt, true)) slot.instrument->lot = *v;
+     }},
     {{"strategies.fast_scalping", "a weight in [0, 1000] (0 disables it)", "0.4"},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.number(0, 1000)) c.strategies.fast_scalping = *v;
      }},
     {{"strategies.momentum_scalping", "a weight in [0, 1000] (0 disables it)", "0.4"},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.number(0, 1000)) c.strategies.momentum_scalping = *v;
      }},
     {{"strategies.conservative_scalping", "a weight in [0, 1000] (0 disables it)", "0.2"},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.number(0, 1000)) c.strategies.conservative_scalping = *v;
      }},
     {{"strategies.mean_reversion", "a weight in [0, 1000] (0 disables it)", "0.0"},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.number(0, 1000)) c.strategies.mean_reversion = *v;
      }},
     {{"risk.trading_enabled", "true or false (false refuses opening orders)", "true"},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.boolean()) c.risk.trading_enabled = *v;
      }},
     {{"risk.max_trades_per_hour", "an integer in [1, 100]", "10"},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.integer(1, 100)) c.risk.max_trades_per_hour = static_cast<std::size_t>(*v);
      }},
     {{"risk.max_trades_per_day", "an integer in [1, 500], >= risk.max_trades_per_hour", "50"},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.integer(1, 500)) c.risk.max_trades_per_day = static_cast<std::size_t>(*v);
      }},
     {{"risk.min_confidence", "a number in [0, 1]", "0.7"},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.number(0, 1)) c.risk.min_confidence = *v;
      }},
     {{"risk.max_positions_per_symbol", "an integer in [1, 1000]", "1"},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.integer(1, 1000))
          c.risk.max_positions_per_symbol = static_cast<std::size_t>(*v);
      }},
     {{"risk.max_total_positions", "an integer in [1, 10000], >= risk.max_positions_per_symbol",
       "5"},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.integer(1, 10'000)) c.risk.max_total_positions = static_cast<std::size_t>(*v);
      }},
     {{"risk.max_portfolio_exposure",
       "a decimal in (0, 100]: gross notional / equity, as a string or integer", "\"0.8\""},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.decimal(Decimal::zero(), dec("100"), true))
          c.risk.max_portfolio_exposure = *v;
      }},
     {{"risk.max_order_notional", "a decimal > 0 in quote units, as a string or integer",
       "\"10000\""},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.decimal(Decimal::zero(), std::nullopt, true)) c.risk.max_order_notional = *v;
      }},
     {{"risk.max_daily_loss_fraction",
       "a decimal in (0, 1]: loss since 00:00 UTC / start-of-day equity, as a string", "\"0.05\""},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.decimal(Decimal::zero(), Decimal::one(), true))
          c.risk.max_daily_loss_fraction = *v;
      }},
     {{"risk.max_daily_loss_amount",
       "a decimal >= 0 in quote units (0: no absolute limit), as a string or integer", "\"0\""},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.decimal(Decimal::zero(), std::nullopt)) c.risk.max_daily_loss_amount = *v;
      }},
     {{"risk.reset_daily_loss_at_utc_midnight",
       "true or false (false: only an explicit reset lifts the daily-loss halt)", "false"},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.boolean()) c.risk.reset_daily_loss_at_utc_midnight = *v;
      }},
     {{"risk.max_drawdown_fraction",
       "a decimal in (0, 1]: fall from the equity high-water mark, as a string", "\"0.1\""},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.decimal(Decimal::zero(), Decimal::one(), true))
          c.risk.max_drawdown_fraction = *v;
      }},
     {{"risk.max_leverage", "a decimal in [1, 200], as a string or integer", "\"10\""},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.decimal(Decimal::one(), dec("200"))) c.risk.max_leverage = *v;
      }},
     {{"sizing.exposure_per_trade",
       "a decimal in (0, 100]: order notional / equity, as a string or integer", "\"0.2\""},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.decimal(Decimal::zero(), dec("100"), true)) c.sizing.exposure_per_trade = *v;
      }},
     {{"sizing.min_order_notional",
       "a decimal >= 0 in quote units, <= risk.max_order_notional, as a string or integer",
       "\"10\""},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.decimal(Decimal::zero(), std::nullopt)) c.sizing.min_order_notional = *v;
      }},
     {{"sizing.leverage", "a decimal in [1, risk.max_leverage], as a string or integer", "\"1\""},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.decimal(Decimal::one(), dec("200"))) c.sizing.leverage = *v;
      }},
     {{"exits.stop_loss",
       "a decimal in (0, 1): fraction of the entry price, or \"0\" for none, as a string",
       "\"0.05\""},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.decimal(Decimal::zero(), Decimal::one(), false, true))
          c.exits.stop_loss = v->is_zero() ? std::nullopt : v;
      }},
     {{"exits.take_profit",
       "a decimal in (0, 1): fraction of the entry price, or \"0\" for none, as a string",
       "\"0.1\""},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.decimal(Decimal::zero(), Decimal::one(), false, true))
          c.exits.take_profit = v->is_zero() ? std::nullopt : v;
      }},
     {{"exits.trailing_stop",
       "a decimal in (0, 1): fraction below the best price, or \"0\" for none, as a string",
       "\"0\""},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.decimal(Decimal::zero(), Decimal::one(), false, true))
          c.exits.trailing_stop = v->is_zero() ? std::nullopt : v;
      }},
     {{"api.bind_address", "a non-empty IP address or host name", "\"127.0.0.1\""},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.string()) c.api.bind_address = *v;
      }},
     {{"api.port", "an integer TCP port in [1, 65535]", "8080"},
-     [](Reader& r, Config& c, VenueConfig*) {
+     [](Reader& r, Config& c, Slot&) {
        if (auto v = r.integer(1, 65'535)) c.api.port = static_cast<std::uint16_t>(*v);
      }},
 };
@@ -494,12 +536,12 @@ class Parser {
 
   // `path` is the real path (errors), `schema_path` the same with the venue name replaced.
   void walk(const toml::table& table, const std::string& path, const std::string& schema_path,
-            VenueConfig* venue) {
+            Slot slot) {
     for (const auto& [k, node] : table) {
       const std::string key(k.str());
       const std::string real = path.empty() ? key : path + "." + key;
       std::string schema = schema_path.empty() ? key : schema_path + "." + key;
-      VenueConfig* v = venue;
+      Slot sub_slot = slot;
       if (schema_path == "venues") {
         const auto parsed = parse_venue(key);
         if (!parsed || *parsed == Venue::paper || *parsed == Venue::generic ||
@@ -509,18 +551,35 @@ class Parser {
         }
         schema = schema_path + "." + std::string(kVenueSlot);
         config_.venues.push_back(VenueConfig{*parsed, {}, {}, {}, {}});
-        v = &config_.venues.back();
-        seen_symbols_.push_back(false);
+        sub_slot.venue = &config_.venues.back();
+        venue_keys_.emplace_back();
+      } else if (schema_path == "paper.instruments") {
+        if (!is_canonical_symbol(key)) {
+          error(real, node, "an instrument table named by a canonical symbol BASE-QUOTE");
+          continue;
+        }
+        schema = schema_path + "." + std::string(kSymbolSlot);
+        auto& list = config_.paper.instruments;
+        auto it = std::find_if(list.begin(), list.end(),
+                               [&](const PaperInstrumentConfig& i) { return i.symbol == key; });
+        // A table replaces the built-in entry wholly: all its keys are required.
+        if (it == list.end()) it = list.insert(list.end(), PaperInstrumentConfig{key, {}, {}, {}});
+        *it = PaperInstrumentConfig{key, {}, {}, {}};
+        instrument_tables_.push_back({key, real, {}});
+        sub_slot.instrument = &*it;
       }
       if (const Field* f = find_field(schema)) {
         Reader r(node, real, f->key.allowed, origin_, errors_);
-        f->apply(r, config_, v);
-        if (schema.ends_with(".symbols") && v != nullptr) seen_symbols_.back() = true;
+        f->apply(r, config_, sub_slot);
+        // Keys given in a keyed table, also when refused: "missing" is only for absent keys.
+        const std::string leaf = schema.substr(schema.rfind('.') + 1);
+        if (sub_slot.venue != nullptr) venue_keys_.back().push_back(leaf);
+        if (sub_slot.instrument != nullptr) instrument_tables_.back().keys.push_back(leaf);
         continue;
       }
       if (is_section(schema)) {
         if (const auto* sub = node.as_table()) {
-          walk(*sub, real, schema, v);
+          walk(*sub, real, schema, sub_slot);
         } else {
           error(real, node, "a table of: " + keys_under(schema));
         }
@@ -533,18 +592,28 @@ class Parser {
     }
   }
 
+  struct InstrumentTable {
+    std::string symbol;
+    std::string path;  // paper.instruments."BTC-USD" as the error names it
+    std::vector<std::string> keys;
+  };
+  bool venue_has(std::size_t i, std::string_view key) const {
+    const auto& keys = venue_keys_.at(i);
+    return std::find(keys.begin(), keys.end(), key) != keys.end();
+  }
+  const std::vector<InstrumentTable>& instrument_tables() const { return instrument_tables_; }
+
   void error(std::string key, const toml::node& node, std::string allowed) {
     errors_.push_back({std::move(key), node_text(node), std::move(allowed),
                        where_text(node, origin_), node.source().begin.line});
   }
 
-  bool symbols_seen(std::size_t i) const { return seen_symbols_.at(i); }
-
  private:
   std::string_view origin_;
   Config& config_;
   std::vector<ConfigError>& errors_;
-  std::vector<bool> seen_symbols_;
+  std::vector<std::vector<std::string>> venue_keys_;  // per config_.venues entry
+  std::vector<InstrumentTable> instrument_tables_;
 };
 
 void missing(std::vector<ConfigError>& errors, std::string key, std::string allowed) {
@@ -556,7 +625,7 @@ void check_across(const Config& c, const Parser& parser, std::vector<ConfigError
   for (std::size_t i = 0; i < c.venues.size(); ++i) {
     const auto& v = c.venues[i];
     const std::string base = "venues." + std::string(to_string(v.venue));
-    if (!parser.symbols_seen(i)) {
+    if (!parser.venue_has(i, "symbols")) {
       missing(errors, base + ".symbols", "required: a non-empty list of the venue's symbols");
     }
     if (c.mode == Mode::live && v.credentials.kind == CredentialsSource::Kind::none) {
@@ -569,6 +638,39 @@ void check_across(const Config& c, const Parser& parser, std::vector<ConfigError
   } else if (c.venues.empty() && c.market_data.source == MarketDataSource::live) {
     missing(errors, "venues",
             "required when market_data.source = \"live\": at least one [venues.<venue>] table");
+  }
+  for (const auto& t : parser.instrument_tables()) {
+    for (const char* key : {"start_price", "tick", "lot"}) {
+      if (std::find(t.keys.begin(), t.keys.end(), key) == t.keys.end()) {
+        missing(errors, t.path + "." + key,
+                "required in each [paper.instruments.\"SYMBOL\"] table: a decimal > 0");
+      }
+    }
+  }
+  for (const auto& i : c.paper.instruments) {
+    if (i.tick.is_positive() && i.start_price.is_positive() &&
+        i.start_price.raw16() % i.tick.raw16() != 0) {
+      errors.push_back({"paper.instruments." + i.symbol + ".start_price",
+                        "\"" + i.start_price.to_string() + "\"",
+                        "a multiple of tick (" + i.tick.to_string() + ")",
+                        {},
+                        0});
+    }
+  }
+  for (const auto& symbol : c.paper.symbols) {
+    const bool known =
+        std::any_of(c.paper.instruments.begin(), c.paper.instruments.end(),
+                    [&](const PaperInstrumentConfig& i) { return i.symbol == symbol; });
+    if (!known) {
+      std::string names;
+      for (const auto& i : c.paper.instruments) names += (names.empty() ? "" : ", ") + i.symbol;
+      errors.push_back({"paper.symbols",
+                        "\"" + symbol + "\"",
+                        "symbols of paper instruments (" + names +
+                            ") or one described by a [paper.instruments.\"" + symbol + "\"] table",
+                        {},
+                        0});
+    }
   }
   const auto& s = c.strategies;
   if (s.fast_scalping + s.momentum_scalping + s.conservative_scalping + s.mean_reversion <= 0) {
@@ -610,6 +712,18 @@ void check_across(const Config& c, const Parser& parser, std::vector<ConfigError
 
 }  // namespace
 
+std::vector<PaperInstrumentConfig> builtin_paper_instruments() {
+  const auto d = [](std::string_view text) { return *Decimal::parse(text); };
+  return {
+      {"BTC-USD", d("45000"), d("0.01"), d("0.0001")},
+      {"ETH-USD", d("3000"), d("0.01"), d("0.001")},
+      {"SOL-USD", d("150"), d("0.001"), d("0.01")},
+      {"BTC-USDT", d("45010"), d("0.01"), d("0.00001")},
+      {"BTC-USDC", d("44990"), d("0.01"), d("0.00001")},
+      {"ETH-USDT", d("3001"), d("0.01"), d("0.0001")},
+  };
+}
+
 std::string_view to_string(Mode m) noexcept {
   return m == Mode::live ? "live" : "paper";
 }
@@ -645,7 +759,7 @@ ConfigResult parse_config(std::string_view text, std::string_view origin) {
   }
   Config config;
   Parser parser(origin, config, errors);
-  parser.walk(doc, "", "", nullptr);
+  parser.walk(doc, "", "", Slot{});
   if (config.mode == Mode::paper) config.risk.whitelist = config.paper.symbols;
   check_across(config, parser, errors);
   if (!errors.empty()) {

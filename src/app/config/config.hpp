@@ -56,11 +56,26 @@ struct MarketDataConfig {
   MarketDataSource source = MarketDataSource::simulated;
   std::uint64_t seed = 42;                                  // of the simulated market
   Duration step_interval = std::chrono::milliseconds(250);  // of the simulated market
+  double volatility = 0.0002;  // simulated: standard deviation of log-return per step
+  int spread_ticks = 1;        // simulated: ask - bid in ticks
 };
+
+// One instrument of the paper venue and the simulated market.
+struct PaperInstrumentConfig {
+  std::string symbol;   // canonical BASE-QUOTE
+  Decimal start_price;  // > 0, a multiple of tick (the simulated market's first price)
+  Decimal tick;         // > 0
+  Decimal lot;          // > 0 (also the minimum size)
+};
+// BTC-USD, ETH-USD, SOL-USD, BTC-USDT, BTC-USDC, ETH-USDT with `nzeza run`'s prices and steps.
+[[nodiscard]] std::vector<PaperInstrumentConfig> builtin_paper_instruments();
 
 // The paper venue (orders in paper mode).
 struct PaperConfig {
   std::vector<std::string> symbols{"BTC-USD", "ETH-USD", "SOL-USD"};  // canonical
+  // Built-in ones, replaced (same symbol) or extended by [paper.instruments."SYMBOL"] tables;
+  // every entry of `symbols` has one.
+  std::vector<PaperInstrumentConfig> instruments = builtin_paper_instruments();
   std::string quote_currency = "USD";
   Decimal starting_cash = Decimal::from_integer(100'000);  // quote units
   Decimal taker_fee_bps = Decimal::from_integer(10);
@@ -139,7 +154,8 @@ class ConfigResult {
   std::vector<ConfigError> errors_;
 };
 
-// One key of the schema. `<venue>` in a path stands for each venue name.
+// One key of the schema. `<venue>` in a path stands for each venue name, `<symbol>` for each
+// paper instrument's symbol.
 struct ConfigKey {
   std::string_view path;           // "risk.max_trades_per_hour", "venues.<venue>.symbols"
   std::string_view allowed;        // type, unit and range, as error messages print it

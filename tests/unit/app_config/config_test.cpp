@@ -107,6 +107,13 @@ TEST(AppConfig, empty_file_gives_the_documented_defaults_in_paper_mode) {
   EXPECT_EQ(c.candle_interval, std::chrono::seconds(10));
   EXPECT_EQ(c.market_data.step_interval, std::chrono::milliseconds(250));
   EXPECT_EQ(c.market_data.seed, 42u);
+  EXPECT_DOUBLE_EQ(c.market_data.volatility, 0.0002);
+  EXPECT_EQ(c.market_data.spread_ticks, 1);
+  ASSERT_EQ(c.paper.instruments.size(), 6u);
+  EXPECT_EQ(c.paper.instruments[0].symbol, "BTC-USD");
+  EXPECT_EQ(c.paper.instruments[0].start_price, Decimal::from_integer(45'000));
+  EXPECT_EQ(c.paper.instruments[0].lot, Decimal::parse("0.0001").value());
+  EXPECT_EQ(c.summary_interval, std::chrono::seconds(60));
   EXPECT_EQ(c.sizing.exposure_per_trade, Decimal::parse("0.2").value());
   EXPECT_DOUBLE_EQ(c.strategies.fast_scalping, 0.4);
   EXPECT_DOUBLE_EQ(c.strategies.conservative_scalping, 0.2);
@@ -119,7 +126,7 @@ TEST(AppConfig, every_schema_default_parses_back_to_the_struct_default) {
   // Writing each documented default explicitly must give the same Config as leaving it out.
   const Config defaults = parse("").config();
   for (const auto& key : config_schema()) {
-    if (key.default_value.empty() || key.path.find("<venue>") != std::string_view::npos) continue;
+    if (key.default_value.empty() || key.path.find('<') != std::string_view::npos) continue;
     const std::string path(key.path);
     const auto dot = path.rfind('.');
     const std::string text = dot == std::string::npos
@@ -241,6 +248,40 @@ TEST(AppConfig, rules_across_keys_name_the_key_to_change) {
             "strategies");
 }
 
+TEST(AppConfig, paper_symbols_need_an_instrument_and_a_table_defines_one_wholly) {
+  const auto unknown = only_error("[paper]\nsymbols = [\"DOGE-USD\"]\n");
+  EXPECT_EQ(unknown.key, "paper.symbols");
+  EXPECT_EQ(unknown.found, "\"DOGE-USD\"");
+  EXPECT_THAT(unknown.allowed, HasSubstr("BTC-USD"));
+
+  const auto r = parse(
+      "[paper]\nsymbols = [\"DOGE-USD\", \"BTC-USD\"]\n"
+      "[paper.instruments.DOGE-USD]\nstart_price = \"0.15\"\ntick = \"0.00001\"\nlot = 1\n"
+      "[paper.instruments.BTC-USD]\nstart_price = 60000\ntick = \"0.1\"\nlot = \"0.001\"\n");
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  const auto find = [&](const std::string& symbol) {
+    for (const auto& i : r.config().paper.instruments) {
+      if (i.symbol == symbol) return i;
+    }
+    return PaperInstrumentConfig{};
+  };
+  EXPECT_EQ(find("DOGE-USD").start_price, Decimal::parse("0.15").value());
+  EXPECT_EQ(find("DOGE-USD").lot, Decimal::one());
+  EXPECT_EQ(find("BTC-USD").tick, Decimal::parse("0.1").value());
+  EXPECT_EQ(find("ETH-USD").start_price, Decimal::from_integer(3000));  // built-in kept
+
+  const auto partial =
+      only_error("[paper.instruments.BTC-USD]\nstart_price = 60000\ntick = \"0.1\"\n");
+  EXPECT_EQ(partial.key, "paper.instruments.BTC-USD.lot");
+  EXPECT_EQ(partial.found, "(missing)");
+  EXPECT_EQ(only_error("[paper.instruments.BTC-USD]\nstart_price = \"60000.05\"\ntick = \"0.1\"\n"
+                       "lot = 1\n")
+                .key,
+            "paper.instruments.BTC-USD.start_price");
+  EXPECT_EQ(only_error("[paper.instruments.BTCUSD]\nstart_price = 1\ntick = 1\nlot = 1\n").key,
+            "paper.instruments.BTCUSD");
+}
+
 TEST(AppConfig, invalid_toml_is_one_error_with_its_position) {
   const auto r = parse("mode = \n");
   ASSERT_EQ(r.errors().size(), 1u);
@@ -310,6 +351,7 @@ TEST(AppConfig, live_example_documents_every_schema_key_with_its_default) {
     if (line.starts_with("[")) {
       section = line.substr(1, line.find(']') - 1);
       if (section.starts_with("venues.")) section = "venues.<venue>";
+      if (section.starts_with("paper.instruments.")) section = "paper.instruments.<symbol>";
       comments.clear();
       continue;
     }

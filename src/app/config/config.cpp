@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 #include <toml++/toml.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -58,8 +59,6 @@ class Reader {
   Reader(const toml::node& node, std::string path, std::string_view allowed,
          std::string_view origin, std::vector<ConfigError>& errors)
       : node_(node), path_(std::move(path)), allowed_(allowed), origin_(origin), errors_(errors) {}
-
-  const std::string& path() const { return path_; }
 
   void fail(std::string_view note = {}) {
     std::string allowed(allowed_);
@@ -168,7 +167,8 @@ class Reader {
     return std::nullopt;
   }
 
-  // "env:PREFIX" (A-Z, 0-9, _) or "file:PATH" of a regular file only its owner can read.
+  // "env:PREFIX" (A-Z, 0-9, _) or "file:PATH" of a regular file we own and only we can read
+  // (the rule venues::Credentials applies when it reads it).
   std::optional<CredentialsSource> credentials() {
     auto v = node_.value_exact<std::string>();
     if (v && v->starts_with("env:")) {
@@ -183,6 +183,10 @@ class Reader {
       struct stat st {};
       if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
         fail("the file does not exist or is not a regular file");
+        return std::nullopt;
+      }
+      if (st.st_uid != ::geteuid()) {
+        fail("the file belongs to another user");
         return std::nullopt;
       }
       if ((st.st_mode & 077) != 0) {
@@ -534,7 +538,8 @@ class Parser {
   Parser(std::string_view origin, Config& config, std::vector<ConfigError>& errors)
       : origin_(origin), config_(config), errors_(errors) {}
 
-  // `path` is the real path (errors), `schema_path` the same with the venue name replaced.
+  // `path` is the real path (errors), `schema_path` the same with a venue name or an
+  // instrument symbol replaced by its slot (<venue>, <symbol>).
   void walk(const toml::table& table, const std::string& path, const std::string& schema_path,
             Slot slot) {
     for (const auto& [k, node] : table) {
@@ -594,7 +599,7 @@ class Parser {
 
   struct InstrumentTable {
     std::string symbol;
-    std::string path;  // paper.instruments."BTC-USD" as the error names it
+    std::string path;  // "paper.instruments.BTC-USD", as errors name it
     std::vector<std::string> keys;
   };
   bool venue_has(std::size_t i, std::string_view key) const {
@@ -628,7 +633,7 @@ void check_across(const Config& c, const Parser& parser, std::vector<ConfigError
     if (!parser.venue_has(i, "symbols")) {
       missing(errors, base + ".symbols", "required: a non-empty list of the venue's symbols");
     }
-    if (c.mode == Mode::live && v.credentials.kind == CredentialsSource::Kind::none) {
+    if (c.mode == Mode::live && !parser.venue_has(i, "credentials")) {
       missing(errors, base + ".credentials",
               "required when mode = \"live\": \"env:PREFIX\" or \"file:PATH\"");
     }

@@ -185,6 +185,11 @@ TEST(AppConfig, missing_required_keys_are_named) {
       only_error("mode = \"live\"\n[venues.coinbase]\nsymbols = [\"BTC-USD\"]\n");
   EXPECT_EQ(no_credentials.key, "venues.coinbase.credentials");
   EXPECT_EQ(no_credentials.found, "(missing)");
+  // A refused value is reported once, as refused, not also as missing.
+  EXPECT_EQ(only_error("mode = \"live\"\n[venues.coinbase]\nsymbols = [\"BTC-USD\"]\n"
+                       "credentials = \"env:lower\"\n")
+                .found,
+            "\"env:lower\"");
 }
 
 TEST(AppConfig, bad_enum_value_lists_the_allowed_names) {

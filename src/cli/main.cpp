@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/check_config_command.hpp"
 #include "cli/feed_command.hpp"
 #include "cli/order_command.hpp"
 #include "cli/run_command.hpp"
@@ -16,6 +17,7 @@ int main(int argc, char** argv) {
   nzeza::cli::add_run_command(app, exit_code);
   nzeza::cli::add_feed_command(app, exit_code);
   nzeza::cli::add_order_command(app, exit_code);
+  nzeza::cli::add_check_config_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -374,19 +374,22 @@ TEST_F(KrakenClientTest, orders_and_fills_on_a_pair_not_loaded_are_listed_with_t
     std::lock_guard lock(mu);
     return streamed_fills.size() == 1 && streamed.size() >= 4;
   }));
-  std::lock_guard lock(mu);
-  EXPECT_FALSE(streamed_fills[0].instrument.valid());
-  EXPECT_EQ(streamed_fills[0].venue_symbol, "XRP/USD");
-  EXPECT_EQ(streamed_fills[0].quantity, D("15"));
-  std::size_t xrp_updates = 0;
-  for (const auto& o : streamed) {
-    EXPECT_FALSE(o.venue_symbol.empty());
-    if (o.venue_symbol == "XRP/USD") {
-      ++xrp_updates;
-      EXPECT_FALSE(o.instrument.valid());
+  {
+    // Released before stop(): the stream's callbacks take `mu` under the WsClient's lock.
+    std::lock_guard lock(mu);
+    EXPECT_FALSE(streamed_fills[0].instrument.valid());
+    EXPECT_EQ(streamed_fills[0].venue_symbol, "XRP/USD");
+    EXPECT_EQ(streamed_fills[0].quantity, D("15"));
+    std::size_t xrp_updates = 0;
+    for (const auto& o : streamed) {
+      EXPECT_FALSE(o.venue_symbol.empty());
+      if (o.venue_symbol == "XRP/USD") {
+        ++xrp_updates;
+        EXPECT_FALSE(o.instrument.valid());
+      }
     }
+    EXPECT_EQ(xrp_updates, 3u);  // two "new", one "trade"
   }
-  EXPECT_EQ(xrp_updates, 3u);  // two "new", one "trade"
   auto* stream = dynamic_cast<KrakenPrivateStream*>(client().private_stream());
   ASSERT_NE(stream, nullptr);
   EXPECT_EQ(stream->malformed(), 0u);

@@ -64,8 +64,8 @@ Error venue_error(ErrorCode code, Venue venue, std::string_view operation, std::
 }
 
 Error venue_error(Venue venue, std::string_view operation, const Error& cause) {
-  Error e = venue_error(cause.code, venue, operation, cause.message, cause.venue_code,
-                        cause.venue_text);
+  Error e =
+      venue_error(cause.code, venue, operation, cause.message, cause.venue_code, cause.venue_text);
   e.delivery = cause.delivery;
   return e;
 }

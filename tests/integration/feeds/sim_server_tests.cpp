@@ -167,8 +167,7 @@ TEST_P(SimServerProcess, prints_its_urls_and_serves_the_documented_stream) {
   for (std::size_t i = 0; i < 3; ++i) {
     const Quote& q = quotes[i];
     if (venue == Venue::generic) {
-      const Decimal price =
-          d("50000.5") + Decimal::from_integer(static_cast<std::int64_t>(i));
+      const Decimal price = d("50000.5") + Decimal::from_integer(static_cast<std::int64_t>(i));
       EXPECT_EQ(q.bid, price) << i;
       EXPECT_EQ(q.ask, price) << i;
       continue;

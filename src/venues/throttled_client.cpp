@@ -207,6 +207,16 @@ void ThrottledClient::positions(Callback<std::vector<VenuePosition>> done) {
       std::move(done));
 }
 
+void ThrottledClient::candles(InstrumentId instrument, Duration interval, std::size_t count,
+                              Callback<std::vector<market::Candle>> done) {
+  gate<std::vector<market::Candle>>(
+      classes_.candles, "candles",
+      [this, instrument, interval, count](Callback<std::vector<market::Candle>> cb) {
+        inner_.candles(instrument, interval, count, std::move(cb));
+      },
+      std::move(done));
+}
+
 void ThrottledClient::load_instruments(Callback<std::vector<Instrument>> done) {
   gate<std::vector<Instrument>>(
       classes_.instruments, "instruments",

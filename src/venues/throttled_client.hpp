@@ -54,6 +54,7 @@ struct EndpointClasses {
   std::string positions = "account";
   std::string instruments = "metadata";
   std::string server_time = "time";
+  std::string candles = "metadata";
 };
 
 class ThrottledClient final : public VenueClient {
@@ -85,6 +86,8 @@ class ThrottledClient final : public VenueClient {
   void positions(Callback<std::vector<VenuePosition>> done) override;
   void load_instruments(Callback<std::vector<Instrument>> done) override;
   void server_time(Callback<Timestamp> done) override;
+  void candles(InstrumentId instrument, Duration interval, std::size_t count,
+               Callback<std::vector<market::Candle>> done) override;
   [[nodiscard]] PrivateStream* private_stream() noexcept override {
     return inner_.private_stream();
   }

@@ -27,6 +27,7 @@
 #include "domain/balance.hpp"
 #include "domain/fill.hpp"
 #include "domain/order.hpp"
+#include "market/candle.hpp"
 #include "venues/completion.hpp"
 #include "venues/private_stream.hpp"
 #include "venues/venue_types.hpp"
@@ -71,6 +72,12 @@ class VenueClient {
   // nzeza is configured for. Called at start and on refresh; the owner updates its registry.
   virtual void load_instruments(Callback<std::vector<Instrument>> done) = 0;
   virtual void server_time(Callback<Timestamp> done) = 0;
+  // History for the warm-up: the last `count` closed candles of `instrument` at `interval`,
+  // oldest first, from the venue's public REST history. Only intervals the venue publishes:
+  // any other is refused (invalid_argument, naming the intervals it offers). The default
+  // refuses with "not supported".
+  virtual void candles(InstrumentId instrument, Duration interval, std::size_t count,
+                       Callback<std::vector<market::Candle>> done);
 
   // Acks and fills pushed by the venue, or nullptr when it has no private stream.
   [[nodiscard]] virtual PrivateStream* private_stream() noexcept { return nullptr; }

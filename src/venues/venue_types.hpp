@@ -27,6 +27,11 @@ struct VenueCapabilities {
   bool private_stream = false;      // acks and fills pushed (private_stream() != nullptr)
   bool status_by_client_id = true;  // order_status() accepts a client id alone
   bool cancel_by_client_id = true;  // cancel() accepts a client id alone
+  // Native trigger orders that rest at the venue (exits that protect a position even when nzeza
+  // is down), by domain::OrderType: stop (stop-market), stop_limit, take_profit (market).
+  bool stop_market = false;
+  bool stop_limit = false;
+  bool take_profit_market = false;
 };
 
 // How long after sending a request the venue may still accept (execute) it. After

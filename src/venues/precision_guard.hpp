@@ -84,6 +84,10 @@ class PrecisionGuardedClient final : public VenueClient {
     inner_.load_instruments(std::move(done));
   }
   void server_time(Callback<Timestamp> done) override { inner_.server_time(std::move(done)); }
+  void candles(InstrumentId instrument, Duration interval, std::size_t count,
+               Callback<std::vector<market::Candle>> done) override {
+    inner_.candles(instrument, interval, count, std::move(done));
+  }
   [[nodiscard]] PrivateStream* private_stream() noexcept override {
     return inner_.private_stream();
   }

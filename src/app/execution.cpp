@@ -1,0 +1,648 @@
+#include "app/execution.hpp"
+
+#include <algorithm>
+
+#include "domain/sizing.hpp"
+#include "venues/venue_error.hpp"
+
+namespace nzeza::app {
+namespace {
+
+bool terminal(domain::VenueOrderStatus s) {
+  using S = domain::VenueOrderStatus;
+  return s == S::filled || s == S::cancelled || s == S::rejected || s == S::expired;
+}
+
+std::string side_text(Side s) {
+  return std::string(to_string(s));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ExecutionState>> Execution::make_state(const ExecutionConfig& config,
+                                                              Timestamp session_start) {
+  auto gate = domain::RiskGate::create(config.risk);
+  if (!gate) return gate.error().with_context("execution risk config");
+  auto s = std::make_unique<ExecutionState>(std::move(*gate));
+  s->session_start = session_start;
+  return s;
+}
+
+Result<std::unique_ptr<Execution>> Execution::create(ExecutionConfig config, Deps deps) {
+  if (deps.registry == nullptr || deps.router == nullptr || deps.tracker == nullptr ||
+      deps.counter == nullptr || deps.codec == nullptr || deps.state == nullptr || !deps.self)
+    return Error{ErrorCode::invalid_argument, "execution: missing a dependency"};
+  if (!config.exposure_per_trade.is_positive())
+    return Error{ErrorCode::invalid_argument, "execution: exposure_per_trade must be > 0"};
+  return std::unique_ptr<Execution>(new Execution(std::move(config), std::move(deps)));
+}
+
+void Execution::fault(std::string_view what) {
+  if (deps_.fault) deps_.fault(what);
+}
+
+void Execution::emit(Timestamp at, std::string kind, std::string text,
+                     std::vector<std::pair<std::string, std::string>> fields) {
+  if (deps_.log) deps_.log(TradeEvent{at, std::move(kind), std::move(text), std::move(fields)});
+}
+
+void Execution::on_start(actor::ActorContext& ctx) {
+  ++st().starts;
+  if (st().starts > 1) {
+    emit(ctx.now(), "restart",
+         "execution restarted (start " + std::to_string(st().starts) +
+             "): positions and orders kept; fills since the session start asked again");
+    resync(ctx);
+  }
+}
+
+void Execution::resync(actor::ActorContext& /*ctx*/) {
+  auto self = deps_.self;
+  for (const Venue v : kAllVenues) {
+    venues::VenueClient* client = deps_.router->client(v);
+    if (client == nullptr) continue;
+    client->fills_since(st().session_start, std::nullopt,
+                        [self](Result<std::vector<domain::Fill>> fills) {
+                          if (!fills) return;  // the private stream still delivers new ones
+                          for (auto& f : *fills) (void)self->tell(VenueFillMsg{std::move(f)});
+                        });
+    client->open_orders(std::nullopt, [self](Result<std::vector<venues::VenueOrder>> orders) {
+      if (!orders) return;
+      for (auto& o : *orders) (void)self->tell(VenueOrderMsg{std::move(o)});
+    });
+  }
+}
+
+ExecutionBook& Execution::book(SymbolId symbol) {
+  auto [it, inserted] = st().books.try_emplace(symbol.value);
+  if (inserted) {
+    it->second.symbol = symbol;
+    it->second.canonical = std::string(deps_.registry->symbols().name(symbol));
+  }
+  return it->second;
+}
+
+ExecutionBook* Execution::book_of_order(Venue venue, std::string_view client_order_id,
+                                        std::uint64_t* sequence) {
+  const auto seq = deps_.codec->decode(venue, client_order_id);
+  if (!seq) return nullptr;
+  auto it = st().orders.find(*seq);
+  if (it == st().orders.end()) return nullptr;
+  if (sequence != nullptr) *sequence = *seq;
+  return &book(SymbolId{it->second});
+}
+
+domain::RiskContext Execution::context(const ExecutionBook& b) const {
+  domain::RiskContext c;
+  for (const auto& [id, other] : deps_.state->books) {
+    if (!other.position || other.position->quantity().is_zero()) continue;
+    ++c.open_positions_total;
+    if (other.symbol == b.symbol) ++c.open_positions_for_symbol;
+    if (other.mark)
+      c.gross_exposure += other.position->notional(other.mark->price).value_or(Decimal{});
+  }
+  const AccountUpdate& a = deps_.state->account;
+  c.equity = a.equity;
+  c.daily_pnl = a.equity - a.day_start_equity;
+  c.available_quote = a.available_quote;
+  c.available_base =
+      b.position && b.position->quantity().is_positive() ? b.position->quantity() : Decimal{};
+  return c;
+}
+
+void Execution::refuse(ExecutionBook& b, std::string_view reason, const std::string& text,
+                       Timestamp now) {
+  ++st().stats.orders_refused;
+  ++st().refusals[std::string(reason)];
+  emit(now, "refusal", b.canonical + ": " + text,
+       {{"symbol", b.canonical}, {"reason", std::string(reason)}, {"detail", text}});
+}
+
+// ── signals ──────────────────────────────────────────────────────────────────────────────────
+
+void Execution::on(SignalMsg& m, actor::ActorContext& ctx) {
+  fault("SignalMsg");
+  ++st().stats.signals;
+  const Timestamp now = ctx.now();
+  ExecutionBook& b = book(m.symbol);
+  const Decimal qty = b.position ? b.position->quantity() : Decimal{};
+  const bool is_long = qty.is_positive();
+  const bool is_short = qty.is_negative();
+  if (m.kind == strategy::SignalKind::buy && is_short) return close(b, "signal", now);
+  if (m.kind == strategy::SignalKind::sell && is_long) return close(b, "signal", now);
+  if (is_long || is_short) return;  // already positioned that way
+  if (m.kind == strategy::SignalKind::hold) return;
+  open(b, m.kind == strategy::SignalKind::buy ? Side::buy : Side::sell, m, now);
+}
+
+void Execution::open(ExecutionBook& b, Side side, const SignalMsg& m, Timestamp now) {
+  if (st().stopping) return refuse(b, "stopping", "the server is stopping: no new entry", now);
+  if (b.working != 0)
+    return refuse(b, b.working_unknown ? "outcome unknown" : "order in flight",
+                  b.working_unknown ? "an earlier order's outcome is being resolved"
+                                    : "an order is already in flight",
+                  now);
+  if (!m.reference || !b.mark || !b.mark->fresh || now - b.mark->at > config_.max_mark_age)
+    return refuse(b, "stale price", "no fresh reference price: holding, no new entry", now);
+  // The instrument at the symbol's primary venue (sizing needs its lot and min notional).
+  venues::PlaceIntent probe;
+  probe.canonical = b.canonical;
+  auto venues = deps_.router->candidates(probe);
+  if (!venues || venues->empty())
+    return refuse(b, "no route", venues ? "no venue for the symbol" : venues.error().message, now);
+  const Instrument* inst = deps_.registry->find_canonical(venues->front(), b.canonical);
+  if (inst == nullptr) return refuse(b, "no route", "no instrument at the venue", now);
+  if (side == Side::sell && inst->kind != InstrumentKind::perpetual)
+    return;  // spot: a sell signal when flat is nothing to do (no shorting)
+  const Decimal price = *m.reference;
+  domain::SizingRequest sizing;
+  sizing.symbol = b.canonical;
+  sizing.available_balance = st().account.available_quote;
+  sizing.equity = st().account.equity;
+  sizing.leverage = inst->kind == InstrumentKind::perpetual ? config_.leverage : Decimal::one();
+  sizing.price = price;
+  sizing.max_portfolio_exposure = config_.exposure_per_trade;
+  sizing.min_order_notional = config_.min_order_notional;
+  sizing.max_order_notional = std::max(config_.risk.max_order_notional, config_.min_order_notional);
+  sizing.instrument = inst;
+  auto size = domain::size_position(sizing);
+  if (!size) return refuse(b, "sizing", size.error().message, now);
+  if (size->refused()) return refuse(b, "sizing", size->reason, now);
+  domain::RiskRequest request;
+  request.instrument = inst;
+  request.side = side;
+  request.quantity = size->quantity;
+  request.price = price;
+  request.leverage = sizing.leverage;
+  request.confidence = m.confidence;
+  const auto decision = st().gate.evaluate(request, context(b), now);
+  if (!decision.approved())
+    return refuse(b, "risk: " + std::string(domain::to_string(decision.refusal->reason)),
+                  decision.refusal->message, now);
+  venues::PlaceIntent intent;
+  intent.canonical = b.canonical;
+  intent.side = side;
+  intent.type = domain::OrderType::market;
+  intent.time_in_force = domain::TimeInForce::ioc;
+  intent.quantity = size->quantity;
+  st().gate.record_trade(now);
+  b.working_is_close = false;
+  b.exits_armed = false;
+  b.working = route(b, std::move(intent), m.tick_received, "entry", now);
+}
+
+std::uint64_t Execution::route(ExecutionBook& b, venues::PlaceIntent intent, Timestamp tick,
+                               const std::string& label, Timestamp now) {
+  intent.sequence = deps_.counter->next();
+  const std::uint64_t seq = intent.sequence;
+  st().orders[seq] = b.symbol.value;
+  ++st().stats.orders_sent;
+  if (deps_.on_intent) deps_.on_intent(intent, tick);
+  std::string text = label + " #" + std::to_string(seq) + ' ' + side_text(intent.side) + ' ' +
+                     intent.quantity.to_string() + ' ' + b.canonical + ' ' +
+                     std::string(domain::to_string(intent.type));
+  if (intent.stop_price) text += " trigger " + intent.stop_price->to_string();
+  if (intent.reduce_only) text += " reduce-only";
+  emit(now, "order", text,
+       {{"symbol", b.canonical},
+        {"sequence", std::to_string(seq)},
+        {"purpose", label},
+        {"side", side_text(intent.side)},
+        {"quantity", intent.quantity.to_string()},
+        {"type", std::string(domain::to_string(intent.type))}});
+  auto self = deps_.self;
+  const SymbolId symbol = b.symbol;
+  deps_.router->place(intent, [self, seq, symbol](Result<venues::RoutedAck> r) {
+    (void)self->tell(PlaceResult{seq, symbol, std::move(r)});
+  });
+  return seq;
+}
+
+// ── order answers ────────────────────────────────────────────────────────────────────────────
+
+void Execution::on(PlaceResult& m, actor::ActorContext& ctx) {
+  fault("PlaceResult");
+  const Timestamp now = ctx.now();
+  ExecutionBook& b = book(m.symbol);
+  auto exit_it = std::find_if(b.exits.begin(), b.exits.end(),
+                              [&](const ExitOrder& e) { return e.sequence == m.sequence; });
+  if (!m.result) {
+    const Error& e = m.result.error();
+    const bool unknown = venues::outcome_unknown(e);
+    if (unknown) {
+      ++st().stats.unknown_outcomes;
+      emit(now, "order",
+           "#" + std::to_string(m.sequence) + " outcome unknown (" + e.message +
+               "): resolving by client id, never resent blindly",
+           {{"sequence", std::to_string(m.sequence)}, {"outcome", "unknown"}});
+      if (b.working == m.sequence) b.working_unknown = true;
+      if (exit_it != b.exits.end()) exit_it->acknowledged = true;  // may rest: keep it
+      return;
+    }
+    std::string reason = "venue refused";
+    if (auto kind = venues::route_error_kind(e)) reason = "venue " + std::string(to_string(*kind));
+    refuse(b, reason, "#" + std::to_string(m.sequence) + ": " + e.message, now);
+    if (exit_it != b.exits.end()) {
+      // A native exit the venue refused: that level is watched locally instead.
+      const ExitOrder gone = *exit_it;
+      b.exits.erase(exit_it);
+      domain::ExitRules rules = b.monitor ? b.monitor->rules() : domain::ExitRules{};
+      if (gone.reason == domain::ExitReason::stop_loss) rules.stop_loss = gone.level;
+      if (gone.reason == domain::ExitReason::take_profit) rules.take_profit = gone.level;
+      if (auto mon = domain::ExitMonitor::create(rules)) b.monitor = std::move(*mon);
+      progress_close(b, now);
+      return;
+    }
+    if (b.working == m.sequence) {
+      b.working = 0;
+      b.working_unknown = false;
+      if (b.closing) progress_close(b, now);
+    }
+    return;
+  }
+  const venues::RoutedAck& ack = *m.result;
+  b.venue = ack.venue;
+  b.instrument = ack.spec.instrument;
+  for (const auto& f : ack.ack.fills) apply_fill(f, now);
+  if (exit_it != b.exits.end()) exit_it->acknowledged = true;
+  if (terminal(ack.ack.report.status)) order_done(b, m.sequence, ack.ack.report.status, now);
+}
+
+void Execution::on(CancelResult& m, actor::ActorContext& ctx) {
+  fault("CancelResult");
+  const Timestamp now = ctx.now();
+  ExecutionBook& b = book(m.symbol);
+  if (!m.result) {
+    auto it = std::find_if(b.exits.begin(), b.exits.end(),
+                           [&](const ExitOrder& e) { return e.sequence == m.sequence; });
+    if (it != b.exits.end()) {
+      if (m.result.error().code == ErrorCode::not_found) {
+        b.exits.erase(it);  // gone already (filled or cancelled): its fills arrive by stream
+      } else {
+        it->cancelling = false;  // try again on the next progress
+        emit(now, "cancel",
+             "cancel #" + std::to_string(m.sequence) + " failed: " + m.result.error().message);
+      }
+    }
+    progress_close(b, now);
+    return;
+  }
+  order_done(b, m.sequence, m.result->report.status, now);
+}
+
+void Execution::on(VenueOrderMsg& m, actor::ActorContext& ctx) {
+  fault("VenueOrderMsg");
+  (void)deps_.tracker->apply_update(m.order);
+  std::uint64_t seq = 0;
+  const Venue venue = deps_.registry->get(m.order.instrument) != nullptr
+                          ? deps_.registry->get(m.order.instrument)->venue
+                          : Venue::paper;
+  ExecutionBook* b = book_of_order(venue, m.order.client_order_id, &seq);
+  if (b == nullptr) return;
+  if (terminal(m.order.report.status)) order_done(*b, seq, m.order.report.status, ctx.now());
+}
+
+void Execution::on(venues::ResolutionEvent& m, actor::ActorContext& ctx) {
+  fault("ResolutionEvent");
+  const Timestamp now = ctx.now();
+  std::uint64_t seq = 0;
+  ExecutionBook* b = book_of_order(m.venue, m.client_order_id, &seq);
+  if (b == nullptr) return;
+  emit(now, "resolution",
+       "#" + std::to_string(seq) + " resolved: " + std::string(venues::to_string(m.resolution)),
+       {{"sequence", std::to_string(seq)},
+        {"resolution", std::string(venues::to_string(m.resolution))}});
+  switch (m.resolution) {
+    case venues::Resolution::found:
+      if (m.venue_order && terminal(m.venue_order->report.status))
+        order_done(*b, seq, m.venue_order->report.status, now);
+      else if (b->working == seq)
+        b->working_unknown = false;  // it lives: its end arrives on the stream
+      break;
+    case venues::Resolution::never_executed:
+      order_done(*b, seq, domain::VenueOrderStatus::rejected, now);
+      break;
+    case venues::Resolution::unresolved:
+      break;  // stays blocked: an operator or the restart reconciliation decides
+  }
+}
+
+void Execution::order_done(ExecutionBook& b, std::uint64_t sequence,
+                           domain::VenueOrderStatus status, Timestamp now) {
+  auto exit_it = std::find_if(b.exits.begin(), b.exits.end(),
+                              [&](const ExitOrder& e) { return e.sequence == sequence; });
+  if (exit_it != b.exits.end()) {
+    b.exits.erase(exit_it);
+    progress_close(b, now);
+    return;
+  }
+  if (b.working != sequence) return;
+  b.working = 0;
+  b.working_unknown = false;
+  (void)status;
+  const bool flat = !b.position || b.position->quantity().is_zero();
+  if (b.working_is_close) {
+    if (!flat && b.closing) {
+      progress_close(b, now);  // a close that left a remainder: close what is left
+    } else if (flat) {
+      b.closing.reset();
+      b.close_attempts = 0;
+    }
+    return;
+  }
+  if (!flat) {
+    if (b.closing)
+      progress_close(b, now);  // a close was asked while the entry was in flight
+    else
+      arm_exits(b, now);
+  }
+}
+
+// ── fills ────────────────────────────────────────────────────────────────────────────────────
+
+void Execution::on(VenueFillMsg& m, actor::ActorContext& ctx) {
+  fault("VenueFillMsg");
+  apply_fill(m.fill, ctx.now());
+}
+
+void Execution::apply_fill(const domain::Fill& fill, Timestamp now) {
+  auto outcome = st().ledger.record(fill);
+  if (!outcome) {
+    emit(now, "fill", "fill refused: " + outcome.error().message);
+    return;
+  }
+  if (*outcome == domain::FillOutcome::duplicate) return;
+  (void)deps_.tracker->apply_fill(fill);
+  const Instrument* inst = deps_.registry->get(fill.instrument);
+  if (inst == nullptr) {
+    emit(now, "fill",
+         "fill " + fill.trade_id + " on " + fill.venue_symbol +
+             ": instrument not loaded, kept for reconciliation");
+    return;
+  }
+  ExecutionBook& b = book(inst->symbol);
+  if (!b.position || (b.position->quantity().is_zero() && b.instrument != inst->id)) {
+    auto p = domain::Position::for_instrument(
+        *inst, inst->kind == InstrumentKind::perpetual ? config_.leverage : Decimal::one());
+    if (!p) {
+      emit(now, "fill", "fill " + fill.trade_id + ": " + p.error().message);
+      return;
+    }
+    b.position = std::move(*p);
+  }
+  b.venue = inst->venue;
+  b.instrument = inst->id;
+  auto pf = domain::to_position_fill(*inst, fill);
+  if (!pf) {
+    emit(now, "fill", "fill " + fill.trade_id + ": " + pf.error().message);
+    return;
+  }
+  auto change = b.position->apply(*pf);
+  if (!change) {
+    emit(now, "fill", "fill " + fill.trade_id + ": " + change.error().message);
+    return;
+  }
+  if (deps_.to_portfolio) deps_.to_portfolio(VenueFillMsg{fill});
+  std::uint64_t seq = 0;
+  (void)book_of_order(inst->venue, fill.client_order_id, &seq);
+  auto exit_it = std::find_if(b.exits.begin(), b.exits.end(),
+                              [&](const ExitOrder& e) { return e.sequence == seq && seq != 0; });
+  const bool is_exit = exit_it != b.exits.end();
+  emit(now, is_exit ? "exit" : "fill",
+       std::string(is_exit ? "exit (" + std::string(domain::to_string(exit_it->reason)) + ") #"
+                           : "#") +
+           std::to_string(seq) + ' ' + side_text(fill.side) + ' ' + fill.quantity.to_string() +
+           ' ' + b.canonical + " @ " + fill.price.to_string() + " fee " + fill.fee.to_string() +
+           ' ' + fill.fee_currency + "; position " + b.position->quantity().to_string(),
+       {{"symbol", b.canonical},
+        {"sequence", std::to_string(seq)},
+        {"trade_id", fill.trade_id},
+        {"side", side_text(fill.side)},
+        {"quantity", fill.quantity.to_string()},
+        {"price", fill.price.to_string()},
+        {"fee", fill.fee.to_string()},
+        {"position", b.position->quantity().to_string()}});
+  if (b.position->quantity().is_zero()) {
+    // Flat: whatever still rests is not needed any more.
+    b.monitor.reset();
+    b.exits_armed = false;
+    if (!b.exits.empty()) {
+      b.closing = b.closing.value_or(domain::ExitReason::stop_loss);
+      if (b.closing_why.empty()) b.closing_why = "flat";
+      cancel_exits(b, now);
+    } else {
+      b.closing.reset();
+      b.closing_why.clear();
+      b.close_attempts = 0;
+    }
+  }
+}
+
+// ── exits ────────────────────────────────────────────────────────────────────────────────────
+
+void Execution::arm_exits(ExecutionBook& b, Timestamp now) {
+  if (b.exits_armed || !b.position || b.position->quantity().is_zero()) return;
+  const auto entry = b.position->average_entry_price();
+  if (!entry) return;
+  b.exits_armed = true;
+  const domain::PositionSide side = b.position->side();
+  auto rules =
+      domain::ExitRules::from_fractions(side, *entry, config_.stop_loss, config_.take_profit);
+  if (!rules) {
+    emit(now, "exit", b.canonical + ": no exit levels: " + rules.error().message);
+    return;
+  }
+  if (config_.trailing_stop)
+    rules->trailing =
+        domain::TrailingStop{domain::TrailingStop::Kind::fraction, *config_.trailing_stop};
+  venues::VenueClient* client = deps_.router->client(b.venue);
+  const venues::VenueCapabilities caps =
+      client != nullptr ? client->capabilities() : venues::VenueCapabilities{};
+  const Instrument* inst = deps_.registry->get(b.instrument);
+  const bool perp = inst != nullptr && inst->kind == InstrumentKind::perpetual;
+  domain::ExitRules local = *rules;
+  std::string how;
+  if (config_.native_exits && caps.stop_market && rules->stop_loss) {
+    place_native_exit(b, domain::ExitReason::stop_loss, domain::OrderType::stop, *rules->stop_loss,
+                      now);
+    local.stop_loss.reset();
+    how += " stop-loss native";
+  }
+  if (config_.native_exits && perp && caps.take_profit_market && rules->take_profit) {
+    place_native_exit(b, domain::ExitReason::take_profit, domain::OrderType::take_profit,
+                      *rules->take_profit, now);
+    local.take_profit.reset();
+    how += " take-profit native";
+  }
+  if (local.stop_loss || local.take_profit || local.trailing) {
+    if (auto mon = domain::ExitMonitor::create(local)) b.monitor = std::move(*mon);
+    if (local.stop_loss) how += " stop-loss local";
+    if (local.take_profit) how += " take-profit local";
+    if (local.trailing) how += " trailing local";
+  }
+  emit(now, "exit",
+       b.canonical + " exits armed at entry " + entry->to_string() + ':' + how +
+           (rules->stop_loss ? " (SL " + rules->stop_loss->to_string() + ')' : std::string()) +
+           (rules->take_profit ? " (TP " + rules->take_profit->to_string() + ')' : std::string()),
+       {{"symbol", b.canonical}, {"entry", entry->to_string()}});
+}
+
+void Execution::place_native_exit(ExecutionBook& b, domain::ExitReason reason,
+                                  domain::OrderType type, Decimal level, Timestamp now) {
+  venues::PlaceIntent intent;
+  intent.canonical = b.canonical;
+  intent.side = b.position->quantity().is_positive() ? Side::sell : Side::buy;
+  intent.type = type;
+  intent.time_in_force = domain::TimeInForce::gtc;
+  intent.reduce_only = true;
+  intent.quantity = b.position->abs_quantity();
+  intent.stop_price = level;
+  ExitOrder e;
+  e.reason = reason;
+  e.type = type;
+  e.level = level;
+  e.quantity = intent.quantity;
+  ++st().stats.exits_sent;
+  // The router's answer arrives as a message on a later turn, so recording the exit after
+  // routing is in time for it.
+  e.sequence =
+      route(b, std::move(intent), Timestamp{}, std::string(domain::to_string(reason)), now);
+  b.exits.push_back(e);
+}
+
+void Execution::on(ReferenceMark& m, actor::ActorContext& ctx) {
+  fault("ReferenceMark");
+  ExecutionBook& b = book(m.symbol);
+  b.mark = m;
+  if (!m.fresh || !b.monitor || !b.position || b.position->quantity().is_zero() || b.closing ||
+      b.working != 0)
+    return;
+  auto intent = b.monitor->on_price(*b.position, m.price);
+  if (!intent || !*intent) return;
+  const domain::ExitIntent& x = **intent;
+  emit(ctx.now(), "exit",
+       b.canonical + ' ' + std::string(domain::to_string(x.reason)) + " triggered locally: mark " +
+           x.mark_price.to_string() + " crossed " + x.trigger_price.to_string(),
+       {{"symbol", b.canonical},
+        {"reason", std::string(domain::to_string(x.reason))},
+        {"trigger", x.trigger_price.to_string()},
+        {"mark", x.mark_price.to_string()}});
+  close(b, std::string(domain::to_string(x.reason)), ctx.now());
+}
+
+void Execution::close(ExecutionBook& b, std::string why, Timestamp now) {
+  if (!b.position || b.position->quantity().is_zero()) return;
+  if (b.closing) return;  // already under way
+  b.closing = domain::ExitReason::stop_loss;
+  b.closing_why = std::move(why);
+  b.close_attempts = 0;
+  emit(now, "exit", b.canonical + " closing (" + b.closing_why + ')',
+       {{"symbol", b.canonical}, {"reason", b.closing_why}});
+  cancel_exits(b, now);
+  progress_close(b, now);
+}
+
+void Execution::cancel_exits(ExecutionBook& b, Timestamp /*now*/) {
+  for (auto& e : b.exits) {
+    if (e.cancelling) continue;
+    e.cancelling = true;
+    venues::VenueClient* client = deps_.router->client(b.venue);
+    auto id = deps_.codec->encode(b.venue, e.sequence);
+    if (client == nullptr || !id) continue;
+    venues::OrderRef ref;
+    ref.client_order_id = id->text;
+    ref.instrument = b.instrument;
+    auto self = deps_.self;
+    const std::uint64_t seq = e.sequence;
+    const SymbolId symbol = b.symbol;
+    client->cancel(ref, [self, seq, symbol](Result<venues::CancelAck> r) {
+      (void)self->tell(CancelResult{seq, symbol, std::move(r)});
+    });
+  }
+}
+
+void Execution::progress_close(ExecutionBook& b, Timestamp now) {
+  if (!b.closing) return;
+  if (!b.exits.empty()) {
+    cancel_exits(b, now);  // those whose cancel failed are asked again
+    return;
+  }
+  if (b.working != 0) return;
+  if (!b.position || b.position->quantity().is_zero()) {
+    b.closing.reset();
+    b.closing_why.clear();
+    return;
+  }
+  if (++b.close_attempts > 3) {
+    refuse(b, "close failed", "three closes did not flatten the position: left to the operator",
+           now);
+    return;
+  }
+  venues::PlaceIntent intent;
+  intent.canonical = b.canonical;
+  intent.side = b.position->quantity().is_positive() ? Side::sell : Side::buy;
+  intent.type = domain::OrderType::market;
+  intent.time_in_force = domain::TimeInForce::ioc;
+  intent.reduce_only = true;
+  intent.quantity = b.position->abs_quantity();
+  b.working_is_close = true;
+  b.working = route(b, std::move(intent), Timestamp{}, "close (" + b.closing_why + ")", now);
+}
+
+// ── account and operator ─────────────────────────────────────────────────────────────────────
+
+void Execution::on(AccountUpdate& m, actor::ActorContext& ctx) {
+  fault("AccountUpdate");
+  st().account = m;
+  st().have_account = true;
+  const bool was_halted = st().gate.halted();
+  ExecutionBook none;
+  st().gate.observe(context(none), ctx.now());
+  if (!was_halted && st().gate.halted())
+    emit(ctx.now(), "halt", "risk halt latched: no new entries (exits still allowed)");
+}
+
+void Execution::on(KillSwitch& m, actor::ActorContext& ctx) {
+  if (m.engage) {
+    st().gate.engage_kill_switch(m.reason, ctx.now());
+    emit(ctx.now(), "halt", "kill switch engaged: " + m.reason);
+  } else {
+    st().gate.release_kill_switch();
+    emit(ctx.now(), "halt", "kill switch released");
+  }
+}
+
+std::string Execution::on(StopTrading& m, actor::ActorContext& ctx) {
+  st().stopping = true;
+  std::size_t resting = 0;
+  for (auto& [id, b] : st().books) {
+    resting += b.exits.size();
+    if (m.cancel_resting) cancel_exits(b, ctx.now());
+  }
+  return m.cancel_resting ? "stopping: " + std::to_string(resting) + " resting order(s) cancelled"
+                          : "stopping: " + std::to_string(resting) +
+                                " resting order(s) kept at the venues (they protect positions)";
+}
+
+ExecutionStatus Execution::on(ExecutionStatusQuery& /*q*/, actor::ActorContext& /*ctx*/) {
+  ExecutionStatus s = st().stats;
+  s.open_orders.clear();
+  s.refusals.assign(st().refusals.begin(), st().refusals.end());
+  s.kill_switch = st().gate.kill_switch_engaged();
+  s.halted = st().gate.halted();
+  s.stopping = st().stopping;
+  for (const auto& [id, b] : st().books) {
+    if (b.working != 0)
+      s.open_orders.push_back({std::to_string(b.working), b.venue, b.canonical,
+                               std::string(b.working_is_close ? "close" : "entry") +
+                                   (b.working_unknown ? " (outcome unknown)" : " in flight")});
+    for (const auto& e : b.exits)
+      s.open_orders.push_back({std::to_string(e.sequence), b.venue, b.canonical,
+                               std::string(domain::to_string(e.reason)) + ' ' +
+                                   e.quantity.to_string() + " at " + e.level.to_string() +
+                                   " (native" + (e.cancelling ? ", cancelling)" : ")")});
+  }
+  return s;
+}
+
+}  // namespace nzeza::app

@@ -1,0 +1,196 @@
+#pragma once
+// Execution: the actor that turns signals into orders and keeps every position protected.
+//
+// Per canonical symbol (a Book): the position at the venue that holds it (from fills, each
+// counted once: FillLedger), the one entry or close order in flight, the exits resting at the
+// venue and the local exit monitor.
+//
+//   SignalMsg buy, flat           → fresh reference price required (no entry on stale data) →
+//                                   sizing (exposure × equity, lot, min notional) → risk gate
+//                                   (whitelist, confidence, limits, halts, kill switch,
+//                                   balance) → router (venue per symbol, health-aware, fallback
+//                                   only before sending) → order tracker → throttled client
+//   SignalMsg sell, flat          → the same for a short, on perpetual instruments only
+//   opposite signal with a position → close: cancel the resting exits, then a reduce-only
+//                                   market order for what is left
+//   entry done (terminal, filled) → exits armed at once: a stop-loss rests AT THE VENUE as a
+//                                   native trigger order where the venue offers one
+//                                   (capabilities().stop_market), so it protects the position
+//                                   even if nzeza dies; take-profit too on perpetuals (on spot
+//                                   both exits would lock the same coins, so the take-profit is
+//                                   watched locally); the trailing stop is always local. A local
+//                                   exit that triggers closes like an opposite signal.
+//   an exit fills                 → when the position is flat the other exits are cancelled
+//   ReferenceMark                 → marks for sizing and the local exit monitor
+//   AccountUpdate                 → equity and balances for the risk gate (observe: daily-loss
+//                                   and drawdown halts latch even without an order)
+//   unknown outcome               → the order tracker resolves it by client id; the symbol takes
+//                                   no new order until it is resolved
+//
+// Durable state lives in ExecutionState, owned by the server, so a restart of the actor (after
+// a handler threw) keeps positions, orders in flight and resting exits; on restart the actor
+// also asks every venue for its fills since the session started and re-applies them (each
+// counted once), so a fill lost with the crashing message is found again.
+// Threading: the actor's turn only; venue callbacks come back as messages.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actor/actor.hpp"
+#include "app/pipeline_messages.hpp"
+#include "core/client_id.hpp"
+#include "domain/fill_ledger.hpp"
+#include "domain/position.hpp"
+#include "domain/position_exit.hpp"
+#include "domain/risk_gate.hpp"
+#include "venues/order_tracker.hpp"
+#include "venues/router.hpp"
+
+namespace nzeza::app {
+
+struct ExecutionConfig {
+  domain::RiskConfig risk;
+  Decimal exposure_per_trade = Decimal::from_raw8(20'000'000);  // notional / equity per entry
+  Decimal min_order_notional = Decimal::from_integer(10);
+  Decimal leverage = Decimal::one();                // perpetual entries
+  std::optional<Decimal> stop_loss;                 // fraction of the entry price
+  std::optional<Decimal> take_profit;               // fraction of the entry price
+  std::optional<Decimal> trailing_stop;             // fraction below the best price seen
+  bool native_exits = true;                         // false: every exit is watched locally
+  Duration max_mark_age = std::chrono::seconds(5);  // an entry needs a mark this recent
+};
+
+// An event worth a log line (order, fill, exit, refusal...). `fields` carry the JSON form.
+struct TradeEvent {
+  Timestamp at;
+  std::string kind;  // "order", "fill", "exit", "refusal", "cancel", "resolution", "halt"
+  std::string text;  // one human line
+  std::vector<std::pair<std::string, std::string>> fields;
+};
+
+// A resting or working exit order at the venue.
+struct ExitOrder {
+  std::uint64_t sequence = 0;
+  domain::ExitReason reason = domain::ExitReason::stop_loss;
+  domain::OrderType type = domain::OrderType::stop;
+  Decimal level;
+  Decimal quantity;
+  bool cancelling = false;
+  bool acknowledged = false;
+};
+
+struct ExecutionBook {
+  SymbolId symbol;
+  std::string canonical;
+  std::optional<ReferenceMark> mark;
+  std::optional<domain::Position> position;  // at `venue`, instrument `instrument`
+  Venue venue = Venue::paper;
+  InstrumentId instrument;
+  std::uint64_t working = 0;  // client-id sequence of the entry or close in flight (0: none)
+  bool working_is_close = false;
+  bool working_unknown = false;  // its outcome is unknown: the tracker is resolving it
+  int close_attempts = 0;
+  std::vector<ExitOrder> exits;                // native exits at the venue
+  std::optional<domain::ExitMonitor> monitor;  // local exits
+  bool exits_armed = false;
+  std::optional<domain::ExitReason> closing;  // a close is under way (why), exits cancelling
+  std::string closing_why;                    // "signal", "stop_loss" ...
+};
+
+// Everything that must survive a restart of the actor.
+struct ExecutionState {
+  explicit ExecutionState(domain::RiskGate g) : gate(std::move(g)) {}
+  domain::RiskGate gate;
+  domain::FillLedger ledger;
+  std::map<std::uint32_t, ExecutionBook> books;   // by SymbolId
+  std::map<std::uint64_t, std::uint32_t> orders;  // client-id sequence → SymbolId
+  AccountUpdate account;
+  bool have_account = false;
+  bool stopping = false;
+  Timestamp session_start;
+  std::uint64_t starts = 0;
+  ExecutionStatus stats;
+  std::map<std::string, std::uint64_t, std::less<>> refusals;
+};
+
+class Execution {
+ public:
+  using Messages =
+      actor::Messages<SignalMsg, ReferenceMark, PlaceResult, CancelResult, VenueOrderMsg,
+                      VenueFillMsg, AccountUpdate, venues::ResolutionEvent, KillSwitch, StopTrading,
+                      ExecutionStatusQuery>;
+  using Self = actor::ActorRef<SignalMsg, ReferenceMark, PlaceResult, CancelResult, VenueOrderMsg,
+                               VenueFillMsg, AccountUpdate, venues::ResolutionEvent, KillSwitch,
+                               StopTrading, ExecutionStatusQuery>;
+
+  struct Deps {
+    const InstrumentRegistry* registry = nullptr;
+    venues::Router* router = nullptr;  // its sender is the order tracker
+    venues::OrderTracker* tracker = nullptr;
+    ClientIdCounter* counter = nullptr;    // survives restarts
+    const ClientIdCodec* codec = nullptr;  // decodes the venues' client ids
+    ExecutionState* state = nullptr;       // survives restarts
+    std::shared_ptr<Self> self;            // filled after spawn
+    std::function<void(const VenueFillMsg&)> to_portfolio;
+    std::function<void(const TradeEvent&)> log;
+    // Probe: an order intent is ready and handed to the router (latency benchmarks, tests).
+    std::function<void(const venues::PlaceIntent&, Timestamp tick_received)> on_intent;
+    // Tests only: called at the start of every handler; throwing crashes the actor there.
+    std::function<void(std::string_view message)> fault;
+  };
+
+  static Result<std::unique_ptr<Execution>> create(ExecutionConfig config, Deps deps);
+  // The state a server keeps for the actor (risk gate from the config).
+  static Result<std::unique_ptr<ExecutionState>> make_state(const ExecutionConfig& config,
+                                                            Timestamp session_start);
+
+  void on_start(actor::ActorContext& ctx);
+  void on(SignalMsg& m, actor::ActorContext& ctx);
+  void on(ReferenceMark& m, actor::ActorContext& ctx);
+  void on(PlaceResult& m, actor::ActorContext& ctx);
+  void on(CancelResult& m, actor::ActorContext& ctx);
+  void on(VenueOrderMsg& m, actor::ActorContext& ctx);
+  void on(VenueFillMsg& m, actor::ActorContext& ctx);
+  void on(AccountUpdate& m, actor::ActorContext& ctx);
+  void on(venues::ResolutionEvent& m, actor::ActorContext& ctx);
+  void on(KillSwitch& m, actor::ActorContext& ctx);
+  std::string on(StopTrading& m, actor::ActorContext& ctx);
+  ExecutionStatus on(ExecutionStatusQuery& q, actor::ActorContext& ctx);
+
+ private:
+  Execution(ExecutionConfig config, Deps deps)
+      : config_(std::move(config)), deps_(std::move(deps)) {}
+  ExecutionState& st() { return *deps_.state; }
+  void fault(std::string_view what);
+  ExecutionBook& book(SymbolId symbol);
+  ExecutionBook* book_of_order(Venue venue, std::string_view client_order_id,
+                               std::uint64_t* sequence);
+  domain::RiskContext context(const ExecutionBook& book) const;
+  void refuse(ExecutionBook& b, std::string_view reason, const std::string& text, Timestamp now);
+  void emit(Timestamp at, std::string kind, std::string text,
+            std::vector<std::pair<std::string, std::string>> fields = {});
+
+  void open(ExecutionBook& b, Side side, const SignalMsg& m, Timestamp now);
+  void close(ExecutionBook& b, std::string why, Timestamp now);
+  void progress_close(ExecutionBook& b, Timestamp now);
+  void arm_exits(ExecutionBook& b, Timestamp now);
+  void place_native_exit(ExecutionBook& b, domain::ExitReason reason, domain::OrderType type,
+                         Decimal level, Timestamp now);
+  void cancel_exits(ExecutionBook& b, Timestamp now);
+  std::uint64_t route(ExecutionBook& b, venues::PlaceIntent intent, Timestamp tick,
+                      const std::string& label, Timestamp now);
+  void order_done(ExecutionBook& b, std::uint64_t sequence, domain::VenueOrderStatus status,
+                  Timestamp now);
+  void apply_fill(const domain::Fill& fill, Timestamp now);
+  void resync(actor::ActorContext& ctx);
+
+  ExecutionConfig config_;
+  Deps deps_;
+};
+
+}  // namespace nzeza::app

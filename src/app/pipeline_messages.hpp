@@ -1,0 +1,185 @@
+#pragma once
+// The messages between the trading server's actors (docs/architecture.md has the graph).
+//
+// Every message is a plain value: no pointer or reference into another actor's state, so a
+// later issue can carry them between processes. Market data arrives as QuoteUpdate, TradePrint
+// and StatusUpdate (app/market_data_hop.hpp).
+//
+//   feed ──Quote/Trade/Status──► MarketShard ──ReferenceMark, SignalMsg──► Execution
+//                                     │                                        │
+//                                     └──────────ReferenceMark────────► Portfolio ◄─ fills
+//   venue callbacks / private streams ──PlaceResult, CancelResult, VenueOrderMsg, VenueFillMsg──►
+//   Execution ──VenueFillMsg (first seen)──► Portfolio ──AccountUpdate──► Execution
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/decimal.hpp"
+#include "core/instrument.hpp"
+#include "core/result.hpp"
+#include "core/time.hpp"
+#include "core/venue.hpp"
+#include "domain/fill.hpp"
+#include "domain/risk_refusal.hpp"
+#include "market/candle.hpp"
+#include "strategy/signal.hpp"
+#include "venues/router.hpp"
+#include "venues/venue_types.hpp"
+
+namespace nzeza::app {
+
+// ── market shard ─────────────────────────────────────────────────────────────────────────────
+
+// Timer message: close the candles whose interval ended (sent to the shard by its own timer).
+struct CandleTick {
+  Timestamp due;
+};
+
+// History before the first tick: closed candles, oldest first, for one canonical symbol.
+struct WarmUpCandles {
+  SymbolId symbol;
+  std::vector<market::Candle> candles;
+  std::string source;  // "simulator", "binance 1m" ...
+};
+
+// ── shard → execution / portfolio ───────────────────────────────────────────────────────────
+
+// The cross-venue reference price of a symbol after a quote changed it; `fresh` is false when
+// no venue has a fresh price (then `price` is the last one known, never traded on).
+struct ReferenceMark {
+  SymbolId symbol;
+  Decimal price;
+  Timestamp at;
+  bool fresh = false;
+  std::uint8_t venues = 0;  // venues in the price
+  Timestamp tick_received;  // receive time of the quote that moved it (latency probes)
+};
+
+// A combined signal of a closed candle, with what it was computed from.
+struct SignalMsg {
+  SymbolId symbol;
+  strategy::SignalKind kind = strategy::SignalKind::hold;
+  double confidence = 0.0;
+  Timestamp candle_end;
+  std::optional<Decimal> reference;  // the reference price at the signal, nullopt: none fresh
+  Timestamp tick_received;           // the tick that closed the candle (latency probes)
+};
+
+// ── venues → execution ──────────────────────────────────────────────────────────────────────
+
+// The router's answer to an order the execution actor sent (delivered as a message so the
+// actor's state is touched on its own turn only).
+// Orders are known by their client-id sequence: the router gives every venue it tries the same
+// sequence, each encoded in that venue's own form.
+struct PlaceResult {
+  std::uint64_t sequence = 0;
+  SymbolId symbol;
+  Result<venues::RoutedAck> result = Error{ErrorCode::internal, "no answer"};
+};
+struct CancelResult {
+  std::uint64_t sequence = 0;
+  SymbolId symbol;
+  Result<venues::CancelAck> result = Error{ErrorCode::internal, "no answer"};
+};
+// An order update pushed by a venue's private stream (or found by the resolver).
+struct VenueOrderMsg {
+  venues::VenueOrder order;
+};
+struct VenueFillMsg {
+  domain::Fill fill;
+};
+
+// ── portfolio → execution ───────────────────────────────────────────────────────────────────
+
+// What the risk gate needs to know about the account, after every fill and mark change.
+struct AccountUpdate {
+  Decimal equity;
+  Decimal day_start_equity;
+  Decimal available_quote;
+  Decimal gross_exposure;
+  Timestamp at;
+};
+
+// ── operator → execution ────────────────────────────────────────────────────────────────────
+
+struct KillSwitch {
+  bool engage = true;
+  std::string reason;
+};
+// Stops new entries and, per policy, cancels resting orders; answers when the cancels are done.
+struct StopTrading {
+  bool cancel_resting = true;
+  using Reply = std::string;  // one line: what was cancelled or kept
+};
+
+// ── status snapshots (asked once a second by the status view) ─────────────────────────────
+
+struct SymbolStatus {
+  std::string symbol;
+  std::optional<Decimal> reference;
+  bool fresh = false;
+  std::uint8_t venues = 0;
+  std::size_t warm_candles = 0;  // candles the strategies have seen
+  std::size_t warm_needed = 0;   // candles before the first signal can come
+  std::string last_signal;       // "buy 0.71 at 12:00:10", "" before the first
+};
+struct ShardStatus {
+  std::vector<SymbolStatus> symbols;
+  std::uint64_t quotes = 0;
+  std::uint64_t trades = 0;
+  std::uint64_t candles = 0;
+  std::uint64_t signals = 0;
+};
+struct ShardStatusQuery {
+  using Reply = ShardStatus;
+};
+
+struct OpenOrderStatus {
+  std::string client_order_id;
+  Venue venue = Venue::paper;
+  std::string symbol;
+  std::string description;  // "sell 0.01 stop 44100 (stop-loss, native)"
+};
+struct ExecutionStatus {
+  std::vector<OpenOrderStatus> open_orders;
+  std::vector<std::pair<std::string, std::uint64_t>> refusals;  // reason → count
+  std::uint64_t signals = 0;
+  std::uint64_t orders_sent = 0;
+  std::uint64_t orders_refused = 0;
+  std::uint64_t exits_sent = 0;
+  std::uint64_t unknown_outcomes = 0;
+  bool kill_switch = false;
+  bool halted = false;
+  bool stopping = false;
+};
+struct ExecutionStatusQuery {
+  using Reply = ExecutionStatus;
+};
+
+struct PositionStatus {
+  std::string symbol;
+  Venue venue = Venue::paper;
+  Decimal quantity;  // signed: negative = short
+  Decimal average_entry;
+  std::optional<Decimal> mark;
+  Decimal realized_pnl;
+  Decimal unrealized_pnl;
+  Decimal fees;
+};
+struct PortfolioStatus {
+  std::vector<PositionStatus> positions;
+  Decimal cash;
+  Decimal equity;
+  Decimal realized_pnl;
+  Decimal unrealized_pnl;
+  Decimal fees;
+  std::uint64_t fills = 0;
+  std::uint64_t duplicate_fills = 0;
+};
+struct PortfolioStatusQuery {
+  using Reply = PortfolioStatus;
+};
+
+}  // namespace nzeza::app

@@ -1,0 +1,424 @@
+#include "app/trading_server.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+
+#include "actor/actor.hpp"
+#include "app/market_data_hop.hpp"
+#include "app/market_shard.hpp"
+#include "app/portfolio_actor.hpp"
+#include "app/simulated_market.hpp"
+#include "venues/order_tracker.hpp"
+#include "venues/paper/paper_venue.hpp"
+#include "venues/router.hpp"
+#include "venues/venue_health.hpp"
+
+namespace nzeza::app {
+namespace {
+
+constexpr std::size_t kSymbolsPerShard = 4;
+constexpr std::size_t kMarketMailbox = 4096;
+constexpr std::size_t kOrderMailbox = 65536;
+
+using ShardRef = MarketShard::Self;
+using ExecutionRef = Execution::Self;
+using PortfolioRef = PortfolioActor::Self;
+
+Result<Instrument> paper_instrument(const PaperInstrumentConfig& p) {
+  const auto dash = p.symbol.find('-');
+  if (dash == std::string::npos)
+    return Error{ErrorCode::invalid_argument, "paper symbol '" + p.symbol + "' is not BASE-QUOTE"};
+  Instrument i;
+  i.venue = Venue::paper;
+  i.canonical = p.symbol;
+  i.venue_symbol = p.symbol;
+  i.base = p.symbol.substr(0, dash);
+  i.quote = p.symbol.substr(dash + 1);
+  i.tick_size = p.tick;
+  i.lot_size = p.lot;
+  i.min_size = p.lot;
+  return i;
+}
+
+}  // namespace
+
+struct TradingServer::Impl {
+  Config config;
+  Clock& clock;
+  ServerOptions options;
+  InstrumentRegistry registry;
+  std::unique_ptr<ClientIdCodec> codec;
+  std::unique_ptr<ClientIdCounter> counter;
+  venues::VenueHealth health;
+  std::unique_ptr<venues::paper::PaperVenue> paper;
+  std::unique_ptr<venues::OrderTracker> tracker;
+  std::unique_ptr<venues::Router> router;
+  std::unique_ptr<ExecutionState> execution_state;
+  std::unique_ptr<PortfolioState> portfolio_state;
+  // Dispatchers outlive the system (declared before it: destroyed after).
+  std::unique_ptr<actor::Dispatcher> market_thread;
+  std::unique_ptr<actor::Dispatcher> order_thread;
+  std::unique_ptr<actor::ActorSystem> system;
+  std::vector<std::shared_ptr<ShardRef>> shards;
+  std::vector<std::unique_ptr<MarketDataHop<ShardRef>>> hops;
+  std::map<std::uint32_t, std::size_t> shard_of;  // SymbolId → shard index
+  std::shared_ptr<ExecutionRef> execution = std::make_shared<ExecutionRef>();
+  std::shared_ptr<PortfolioRef> portfolio = std::make_shared<PortfolioRef>();
+  std::optional<SimulatedMarket> market;
+  std::atomic<std::uint64_t> restarts{0};
+  std::atomic<std::int64_t> last_event_ns{0};
+  bool stopped = false;
+  std::string banner;
+
+  Impl(const Config& c, Clock& k, ServerOptions o) : config(c), clock(k), options(std::move(o)) {}
+
+  Status build_paper();
+  Status build_actors();
+  Status start_market();
+  void inject(const MarketEvent& e);
+  template <typename Ref, typename Req>
+  Result<typename Req::Reply> ask(const Ref& ref, Req req);
+};
+
+Status TradingServer::Impl::build_paper() {
+  for (const auto& symbol : config.paper.symbols) {
+    const PaperInstrumentConfig* spec = nullptr;
+    for (const auto& p : config.paper.instruments)
+      if (p.symbol == symbol) spec = &p;
+    if (spec == nullptr)
+      return Error{ErrorCode::invalid_argument, "paper.symbols: no instrument for " + symbol};
+    auto inst = paper_instrument(*spec);
+    if (!inst) return inst.error();
+    if (auto id = registry.add(*inst); !id) return id.error();
+  }
+  venues::paper::PaperConfig pc;
+  pc.taker_fee_bps = config.paper.taker_fee_bps;
+  pc.maker_fee_bps = config.paper.maker_fee_bps;
+  pc.slippage_bps = config.paper.slippage_bps;
+  paper = std::make_unique<venues::paper::PaperVenue>(clock, registry, pc);
+  if (auto st = paper->deposit(config.paper.quote_currency, config.paper.starting_cash); !st)
+    return st.error().with_context("paper.starting_cash");
+  return {};
+}
+
+Status TradingServer::Impl::build_actors() {
+  auto codec_made = ClientIdCodec::create("nz");
+  if (!codec_made) return codec_made.error();
+  codec = std::make_unique<ClientIdCodec>(std::move(*codec_made));
+  // Client ids never repeat across runs: the counter starts at the session's second.
+  counter =
+      std::make_unique<ClientIdCounter>(static_cast<std::uint64_t>(clock.now().seconds()) * 1000);
+
+  venues::ResolverConfig rc;
+  tracker = std::make_unique<venues::OrderTracker>(clock, rc);
+  router = std::make_unique<venues::Router>(registry, *codec, health);
+  if (paper) {
+    if (auto st = tracker->add_client(*paper); !st) return st.error();
+    if (auto st = router->add_client(*paper); !st) return st.error();
+    for (const auto& symbol : config.paper.symbols) {
+      if (auto st = router->add_route(venues::SymbolRoute{symbol, Venue::paper, {}}); !st)
+        return st.error();
+    }
+  }
+  router->set_sender([this](const domain::OrderSpec& spec, venues::Callback<venues::PlaceAck> cb) {
+    tracker->place(spec, std::move(cb));
+  });
+  router->set_position_locator([this](std::string_view canonical) -> std::optional<Venue> {
+    for (const auto& [id, b] : execution_state->books)
+      if (b.canonical == canonical && b.position && !b.position->quantity().is_zero())
+        return b.venue;
+    return std::nullopt;
+  });
+  if (paper) {
+    router->set_reference_price([this](InstrumentId id, Side side) -> std::optional<Decimal> {
+      auto q = paper->quote(id);
+      if (!q) return std::nullopt;
+      return side == Side::buy ? q->ask : q->bid;
+    });
+  }
+
+  ExecutionConfig ec;
+  ec.risk = config.risk;
+  if (ec.risk.whitelist.empty()) ec.risk.whitelist = config.paper.symbols;
+  ec.exposure_per_trade = config.sizing.exposure_per_trade;
+  ec.min_order_notional = config.sizing.min_order_notional;
+  ec.leverage = config.sizing.leverage;
+  ec.stop_loss = config.exits.stop_loss;
+  ec.take_profit = config.exits.take_profit;
+  ec.trailing_stop = config.exits.trailing_stop;
+  auto es = Execution::make_state(ec, clock.now());
+  if (!es) return es.error();
+  execution_state = std::move(*es);
+  portfolio_state = PortfolioActor::make_state(config.paper.starting_cash, clock.now());
+
+  actor::ActorSystemOptions so;
+  so.name = "nzeza";
+  so.threads = options.manual_dispatch ? 0 : 1;
+  so.supervision.max_restarts = 10;
+  so.supervision.window = std::chrono::seconds(60);
+  so.supervision.backoff_initial = std::chrono::milliseconds(10);
+  so.supervision.backoff_max = std::chrono::seconds(1);
+  so.supervision.on_limit = actor::OnRestartLimit::stop;
+  if (!options.manual_dispatch) {
+    market_thread = std::make_unique<actor::Dispatcher>("market", 1);
+    order_thread = std::make_unique<actor::Dispatcher>("orders", 1);
+  }
+  system = std::make_unique<actor::ActorSystem>(clock, so);
+
+  auto on_event = [this](const TradeEvent& e) {
+    if (e.kind == "restart") restarts.fetch_add(1);
+    if (options.on_event) options.on_event(e);
+  };
+
+  // Portfolio.
+  {
+    auto opts = actor::SpawnOptions::named("portfolio", order_thread.get());
+    opts.mailbox.with_capacity(kOrderMailbox).with_policy(actor::OverflowPolicy::reject);
+    opts.mailbox.conflate_by<ReferenceMark>([](const ReferenceMark& m) { return m.symbol.value; });
+    PortfolioActor::Deps deps;
+    deps.registry = &registry;
+    deps.state = portfolio_state.get();
+    deps.self = portfolio;
+    deps.leverage = config.sizing.leverage;
+    deps.to_execution = [this](const AccountUpdate& a) { (void)execution->tell(AccountUpdate(a)); };
+    if (paper) deps.clients.push_back(paper.get());
+    if (options.fault) deps.fault = [f = options.fault](std::string_view m) { f("portfolio", m); };
+    auto ref = system->spawn<PortfolioActor>(std::move(opts), [deps, this] {
+      if (portfolio_state->starts > 0) restarts.fetch_add(1);
+      return std::make_unique<PortfolioActor>(deps);
+    });
+    if (!ref) return ref.error();
+    *portfolio = *ref;
+  }
+  // Execution.
+  {
+    auto opts = actor::SpawnOptions::named("execution", order_thread.get());
+    opts.mailbox.with_capacity(kOrderMailbox).with_policy(actor::OverflowPolicy::reject);
+    opts.mailbox.conflate_by<ReferenceMark>([](const ReferenceMark& m) { return m.symbol.value; });
+    opts.mailbox.conflate_by<AccountUpdate>([](const AccountUpdate&) { return 0; });
+    Execution::Deps deps;
+    deps.registry = &registry;
+    deps.router = router.get();
+    deps.tracker = tracker.get();
+    deps.counter = counter.get();
+    deps.codec = codec.get();
+    deps.state = execution_state.get();
+    deps.self = execution;
+    deps.to_portfolio = [this](const VenueFillMsg& f) { (void)portfolio->tell(VenueFillMsg(f)); };
+    deps.log = on_event;
+    deps.on_intent = options.on_intent;
+    if (options.fault) deps.fault = [f = options.fault](std::string_view m) { f("execution", m); };
+    auto ref = system->spawn<Execution>(std::move(opts), [ec, deps]() {
+      auto made = Execution::create(ec, deps);
+      if (!made) throw std::runtime_error(made.error().message);
+      return std::move(*made);
+    });
+    if (!ref) return ref.error();
+    *execution = *ref;
+  }
+  tracker->on_resolution([this](const venues::ResolutionEvent& e) {
+    (void)execution->tell(venues::ResolutionEvent(e));
+  });
+  if (paper) {
+    venues::PrivateStreamHandlers h;
+    h.on_order = [this](const venues::VenueOrder& o) { (void)execution->tell(VenueOrderMsg{o}); };
+    h.on_fill = [this](const domain::Fill& f) { (void)execution->tell(VenueFillMsg{f}); };
+    paper->start(std::move(h));
+  }
+
+  // Market shards: kSymbolsPerShard symbols each.
+  std::vector<SymbolId> symbols;
+  for (const auto& s : config.paper.symbols) {
+    auto id = registry.symbols().find(s);
+    if (id) symbols.push_back(*id);
+  }
+  for (std::size_t first = 0; first < symbols.size(); first += kSymbolsPerShard) {
+    MarketShardConfig mc;
+    mc.symbols.assign(symbols.begin() + static_cast<std::ptrdiff_t>(first),
+                      symbols.begin() + static_cast<std::ptrdiff_t>(
+                                            std::min(symbols.size(), first + kSymbolsPerShard)));
+    mc.candle_interval = config.candle_interval;
+    mc.weights = {config.strategies.fast_scalping, config.strategies.momentum_scalping,
+                  config.strategies.conservative_scalping, config.strategies.mean_reversion};
+    auto self = std::make_shared<ShardRef>();
+    MarketShard::Deps deps;
+    deps.registry = &registry;
+    deps.self = self;
+    deps.on_signal = [this](const SignalMsg& m) { (void)execution->tell(SignalMsg(m)); };
+    deps.on_mark = [this](const ReferenceMark& m) {
+      (void)execution->tell(ReferenceMark(m));
+      (void)portfolio->tell(ReferenceMark(m));
+    };
+    if (auto probe = MarketShard::create(mc, deps); !probe) return probe.error();
+    auto opts =
+        actor::SpawnOptions::named("market-" + std::to_string(shards.size()), market_thread.get());
+    opts.mailbox = market_data_mailbox(kMarketMailbox);
+    auto ref = system->spawn<MarketShard>(std::move(opts), [mc, deps]() {
+      auto made = MarketShard::create(mc, deps);
+      if (!made) throw std::runtime_error(made.error().message);
+      return std::move(*made);
+    });
+    if (!ref) return ref.error();
+    *self = *ref;
+    for (const SymbolId s : mc.symbols) shard_of[s.value] = shards.size();
+    hops.push_back(std::make_unique<MarketDataHop<ShardRef>>(*self));
+    shards.push_back(self);
+  }
+  return {};
+}
+
+Status TradingServer::Impl::start_market() {
+  std::vector<SimulatedInstrument> sims;
+  for (const auto& symbol : config.paper.symbols) {
+    const Instrument* inst = registry.find_canonical(Venue::paper, symbol);
+    const PaperInstrumentConfig* spec = nullptr;
+    for (const auto& p : config.paper.instruments)
+      if (p.symbol == symbol) spec = &p;
+    if (inst == nullptr || spec == nullptr) continue;
+    sims.push_back({inst->id, spec->start_price, config.market_data.volatility,
+                    config.market_data.spread_ticks});
+  }
+  SimulatedMarketConfig mc;
+  mc.seed = config.market_data.seed;
+  mc.step_interval = config.market_data.step_interval;
+  auto made = SimulatedMarket::create(clock, registry, std::move(sims), mc,
+                                      [this](const MarketEvent& e) { inject(e); });
+  if (!made) return made.error().with_context("market_data");
+  market.emplace(std::move(*made));
+  market->start();
+  return {};
+}
+
+void TradingServer::Impl::inject(const MarketEvent& e) {
+  last_event_ns.store(e.receive_time.ns(), std::memory_order_relaxed);
+  if (paper) paper->on_market_event(e);
+  auto it = shard_of.find(e.symbol.value);
+  if (it != shard_of.end()) hops[it->second]->on_event(e);
+}
+
+template <typename Ref, typename Req>
+Result<typename Req::Reply> TradingServer::Impl::ask(const Ref& ref, Req req) {
+  using R = typename Req::Reply;
+  struct Box {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::optional<Result<R>> value;
+  };
+  auto box = std::make_shared<Box>();
+  ref.ask(std::move(req), actor::kNoTimeout, [box](Result<R> r) {
+    std::lock_guard lock(box->mu);
+    box->value.emplace(std::move(r));
+    box->cv.notify_all();
+  });
+  if (options.manual_dispatch) {
+    for (int i = 0; i < 1000; ++i) {
+      {
+        std::lock_guard lock(box->mu);
+        if (box->value) return std::move(*box->value);
+      }
+      if (system->dispatcher().poll() == 0) break;
+    }
+    std::lock_guard lock(box->mu);
+    if (box->value) return std::move(*box->value);
+    return Error{ErrorCode::timeout, "no answer from " + ref.name()};
+  }
+  std::unique_lock lock(box->mu);
+  if (!box->cv.wait_for(lock, std::chrono::seconds(5), [&] { return box->value.has_value(); }))
+    return Error{ErrorCode::timeout, "no answer from " + ref.name() + " within 5 s"};
+  return std::move(*box->value);
+}
+
+Result<std::unique_ptr<TradingServer>> TradingServer::start(const Config& config, Clock& clock,
+                                                            ServerOptions options) {
+  if (config.mode == Mode::live)
+    return Error{ErrorCode::invalid_argument,
+                 "mode = \"live\": the live wiring is not in this build yet; use mode = \"paper\""};
+  if (config.market_data.source == MarketDataSource::live)
+    return Error{ErrorCode::invalid_argument,
+                 "market_data.source = \"live\" is not in this build yet; use \"simulated\""};
+  auto impl = std::make_unique<Impl>(config, clock, std::move(options));
+  if (auto st = impl->build_paper(); !st) return st.error();
+  if (auto st = impl->build_actors(); !st) return st.error();
+  if (auto st = impl->start_market(); !st) return st.error();
+  impl->banner = "nzeza: " + summary(config);
+  return std::unique_ptr<TradingServer>(new TradingServer(std::move(impl)));
+}
+
+TradingServer::TradingServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+TradingServer::~TradingServer() {
+  (void)stop();
+}
+
+std::size_t TradingServer::poll() {
+  return impl_->options.manual_dispatch ? impl_->system->dispatcher().poll() : 0;
+}
+
+void TradingServer::inject(const MarketEvent& event) {
+  impl_->inject(event);
+}
+
+const InstrumentRegistry& TradingServer::registry() const noexcept {
+  return impl_->registry;
+}
+
+venues::paper::PaperVenue* TradingServer::paper_venue() noexcept {
+  return impl_->paper.get();
+}
+
+std::string TradingServer::start_banner() const {
+  return impl_->banner;
+}
+
+void TradingServer::kill_switch(bool engage, std::string reason) {
+  (void)impl_->execution->tell(KillSwitch{engage, std::move(reason)});
+}
+
+Result<ServerStatus> TradingServer::status() {
+  Impl& m = *impl_;
+  ServerStatus s;
+  s.at = m.clock.now();
+  s.mode = std::string(to_string(m.config.mode)) + " (" +
+           std::string(to_string(m.config.market_data.source)) + " market)";
+  FeedStatusLine feed;
+  feed.venue = "simulated";
+  feed.state = m.stopped ? "stopped" : "in-process";
+  const std::int64_t last = m.last_event_ns.load();
+  feed.age = last == 0 ? Duration{} : s.at - Timestamp::from_ns(last);
+  s.feeds.push_back(feed);
+  for (const auto& shard : m.shards) {
+    auto r = m.ask(*shard, ShardStatusQuery{});
+    if (!r) return r.error();
+    for (auto& sym : r->symbols) s.symbols.push_back(std::move(sym));
+  }
+  auto e = m.ask(*m.execution, ExecutionStatusQuery{});
+  if (!e) return e.error();
+  s.execution = std::move(*e);
+  auto p = m.ask(*m.portfolio, PortfolioStatusQuery{});
+  if (!p) return p.error();
+  s.portfolio = std::move(*p);
+  s.restarts = m.restarts.load();
+  s.dead_letters = m.system->dead_letters();
+  return s;
+}
+
+Result<ServerStatus> TradingServer::stop() {
+  Impl& m = *impl_;
+  if (m.stopped) return Error{ErrorCode::invalid_state, "already stopped"};
+  if (m.market) m.market->stop();
+  auto said = m.ask(*m.execution, StopTrading{m.config.shutdown == ShutdownPolicy::cancel_resting});
+  if (said && m.options.on_event) m.options.on_event(TradeEvent{m.clock.now(), "stop", *said, {}});
+  auto final_status = status();
+  m.stopped = true;
+  if (m.paper) m.paper->stop();
+  m.system->shutdown(std::chrono::seconds(2));
+  if (m.options.manual_dispatch) {
+    for (int i = 0; i < 100 && !m.system->stopped(); ++i) m.system->dispatcher().poll();
+  } else {
+    (void)m.system->await_stopped(std::chrono::milliseconds(3000));
+  }
+  return final_status;
+}
+
+}  // namespace nzeza::app

@@ -1,0 +1,112 @@
+#pragma once
+// TradingServer: one trading process on the actor runtime, built from an app::Config.
+//
+//   market data ─► MarketDataHop (per shard: quotes conflated, trades drop-oldest) ─► MarketShard
+//   MarketShard ─SignalMsg/ReferenceMark─► Execution ─► Router ─► OrderTracker ─► venue client
+//   venue private streams, router answers, resolutions ─► Execution ─fills─► PortfolioActor
+//   PortfolioActor ─AccountUpdate─► Execution
+//
+// Modes (Config::mode): paper — orders go to the paper venue (fees and slippage from [paper]);
+// live — orders go to the venues of [venues.*] through their real clients (VenueSet). Market
+// data: simulated (the built-in generator; with MarketFeed::loopback it is served over a
+// loopback WebSocket in Coinbase's protocol and read back by the real feed and codec, as live
+// data is) or live venues' public feeds.
+//
+// Threads: with a ManualClock the caller drives everything (tests: advance the clock, then
+// poll()); otherwise one dispatcher thread for the market shards, one for execution and the
+// portfolio, the network context's thread for sockets, and the clock's timer thread.
+//
+// Supervision: a handler that throws restarts its actor (one-for-one, backoff on the clock);
+// execution and portfolio state survive the restart (they live here, not in the actor) and the
+// restarted actor asks the venues for the fills it may have missed. Every restart is counted
+// and reported as an event.
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/config/config.hpp"
+#include "app/execution.hpp"
+#include "app/pipeline_messages.hpp"
+#include "core/clock.hpp"
+#include "core/instrument.hpp"
+
+namespace nzeza::venues::paper {
+class PaperVenue;
+}
+
+namespace nzeza::app {
+
+// Where simulated market data reaches the shards.
+enum class MarketFeed : std::uint8_t {
+  in_process,  // the generator's events go straight to the hop (tests on a ManualClock)
+  loopback,    // served over a loopback WebSocket and decoded by the real feed (nzeza run)
+};
+
+struct ServerOptions {
+  MarketFeed feed = MarketFeed::loopback;
+  // Threads of the actor system: 0 = manual (poll()), for tests on a ManualClock.
+  bool manual_dispatch = false;
+  // Candles of history generated (simulated) or fetched (live) before the first tick.
+  std::size_t warm_up_candles = 60;
+  // Sinks (may be empty). Events run on the execution thread: keep them short.
+  std::function<void(const TradeEvent&)> on_event;
+  // Probes for tests and benchmarks.
+  std::function<void(const venues::PlaceIntent&, Timestamp tick_received)> on_intent;
+  std::function<void(std::string_view actor, std::string_view message)> fault;
+};
+
+struct FeedStatusLine {
+  std::string venue;
+  std::string state;  // "connected", "stale", "reconnecting", "in-process"
+  Duration age{};     // since the last market event
+};
+
+struct ServerStatus {
+  Timestamp at;
+  std::string mode;  // "paper (simulated market)", "live"...
+  std::vector<FeedStatusLine> feeds;
+  std::vector<SymbolStatus> symbols;
+  ExecutionStatus execution;
+  PortfolioStatus portfolio;
+  std::uint64_t restarts = 0;
+  std::uint64_t dead_letters = 0;
+};
+
+class TradingServer {
+ public:
+  // Builds everything and starts it: venues opened (live: signed read-only check), market data
+  // running, warm-up done. Every problem at once in the error.
+  static Result<std::unique_ptr<TradingServer>> start(const Config& config, Clock& clock,
+                                                      ServerOptions options);
+  ~TradingServer();  // stop()
+  TradingServer(const TradingServer&) = delete;
+  TradingServer& operator=(const TradingServer&) = delete;
+
+  // Manual dispatch: runs queued actor work on this thread until none is left.
+  std::size_t poll();
+  // A snapshot of every actor's state (asks them; manual dispatch: polls until answered).
+  [[nodiscard]] Result<ServerStatus> status();
+  // The operator's kill switch: no new entries while engaged.
+  void kill_switch(bool engage, std::string reason);
+  // Orderly stop: no new entries, resting orders cancelled or kept (Config::shutdown), actors
+  // drained, feeds closed. Returns the final status. Idempotent.
+  Result<ServerStatus> stop();
+
+  [[nodiscard]] const InstrumentRegistry& registry() const noexcept;
+  // The paper venue (paper mode), for tests and the summary; nullptr in live mode.
+  [[nodiscard]] venues::paper::PaperVenue* paper_venue() noexcept;
+  // Injects a market event as a feed would (tests, replay): through the hop to the shards, and to
+  // the paper venue.
+  void inject(const MarketEvent& event);
+  [[nodiscard]] std::string start_banner() const;
+
+  struct Impl;
+
+ private:
+  explicit TradingServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace nzeza::app

@@ -142,7 +142,8 @@ void Execution::open(ExecutionBook& b, Side side, const SignalMsg& m, Timestamp 
                   b.working_unknown ? "an earlier order's outcome is being resolved"
                                     : "an order is already in flight",
                   now);
-  if (!m.reference || !b.mark || !b.mark->fresh || now - b.mark->at > config_.max_mark_age)
+  if ((!m.reference && !m.from_operator) || !b.mark || !b.mark->fresh ||
+      now - b.mark->at > config_.max_mark_age)
     return refuse(b, "stale price", "no fresh reference price: holding, no new entry", now);
   // The instrument at the symbol's primary venue (sizing needs its lot and min notional).
   venues::PlaceIntent probe;
@@ -154,7 +155,7 @@ void Execution::open(ExecutionBook& b, Side side, const SignalMsg& m, Timestamp 
   if (inst == nullptr) return refuse(b, "no route", "no instrument at the venue", now);
   if (side == Side::sell && inst->kind != InstrumentKind::perpetual)
     return;  // spot: a sell signal when flat is nothing to do (no shorting)
-  const Decimal price = *m.reference;
+  const Decimal price = b.mark->price;  // the freshest reference price
   domain::SizingRequest sizing;
   sizing.symbol = b.canonical;
   sizing.available_balance = st().account.available_quote;

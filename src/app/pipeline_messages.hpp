@@ -65,6 +65,7 @@ struct SignalMsg {
   Timestamp candle_end;
   std::optional<Decimal> reference;  // the reference price at the signal, nullopt: none fresh
   Timestamp tick_received;           // the tick that closed the candle (latency probes)
+  bool from_operator = false;        // submitted by hand (API, tests): no candle behind it
 };
 
 // ── venues → execution ──────────────────────────────────────────────────────────────────────

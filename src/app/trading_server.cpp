@@ -340,7 +340,9 @@ Result<std::unique_ptr<TradingServer>> TradingServer::start(const Config& config
   auto impl = std::make_unique<Impl>(config, clock, std::move(options));
   if (auto st = impl->build_paper(); !st) return st.error();
   if (auto st = impl->build_actors(); !st) return st.error();
-  if (auto st = impl->start_market(); !st) return st.error();
+  if (impl->options.simulate_market) {
+    if (auto st = impl->start_market(); !st) return st.error();
+  }
   impl->banner = "nzeza: " + summary(config);
   return std::unique_ptr<TradingServer>(new TradingServer(std::move(impl)));
 }
@@ -369,6 +371,21 @@ venues::paper::PaperVenue* TradingServer::paper_venue() noexcept {
 
 std::string TradingServer::start_banner() const {
   return impl_->banner;
+}
+
+Status TradingServer::submit_signal(std::string_view symbol, strategy::SignalKind kind,
+                                    double confidence) {
+  auto id = impl_->registry.symbols().find(symbol);
+  if (!id || impl_->shard_of.count(id->value) == 0)
+    return Error{ErrorCode::invalid_argument,
+                 "signal: unknown symbol '" + std::string(symbol) + "'"};
+  SignalMsg m;
+  m.symbol = *id;
+  m.kind = kind;
+  m.confidence = confidence;
+  m.candle_end = impl_->clock.now();
+  m.from_operator = true;
+  return impl_->execution->tell(std::move(m));
 }
 
 void TradingServer::kill_switch(bool engage, std::string reason) {

@@ -48,6 +48,8 @@ struct ServerOptions {
   MarketFeed feed = MarketFeed::loopback;
   // Threads of the actor system: 0 = manual (poll()), for tests on a ManualClock.
   bool manual_dispatch = false;
+  // false: no built-in market; tests drive prices with inject().
+  bool simulate_market = true;
   // Candles of history generated (simulated) or fetched (live) before the first tick.
   std::size_t warm_up_candles = 60;
   // Sinks (may be empty). Events run on the execution thread: keep them short.
@@ -101,6 +103,9 @@ class TradingServer {
   // the paper venue.
   void inject(const MarketEvent& event);
   [[nodiscard]] std::string start_banner() const;
+  // A signal given by hand (operator API, tests): it goes through everything a strategy's signal
+  // does (fresh price, sizing, risk gate, router). invalid_argument for an unknown symbol.
+  Status submit_signal(std::string_view symbol, strategy::SignalKind kind, double confidence);
 
   struct Impl;
 

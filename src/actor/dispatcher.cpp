@@ -1,8 +1,11 @@
 #include "actor/dispatcher.hpp"
 
+#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <mutex>
+#include <new>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -12,8 +15,73 @@
 namespace nzeza::actor {
 namespace asio = boost::asio;
 
+namespace {
+
+// Memory for the posted turn handlers: fixed blocks recycled through a free list, so waking an
+// actor from any thread allocates nothing once the pool is warm (Asio's own recycling only
+// serves threads that run the io_context, not a feed thread telling an actor).
+class HandlerPool {
+ public:
+  static constexpr std::size_t kBlock = 256;
+  static constexpr std::size_t kMaxFree = 4096;
+  HandlerPool() = default;
+  HandlerPool(const HandlerPool&) = delete;
+  HandlerPool& operator=(const HandlerPool&) = delete;
+  ~HandlerPool() {
+    for (void* p : free_) ::operator delete(p);
+  }
+  void* allocate(std::size_t n) {
+    if (n <= kBlock) {
+      std::lock_guard lock(mu_);
+      if (!free_.empty()) {
+        void* p = free_.back();
+        free_.pop_back();
+        return p;
+      }
+    }
+    return ::operator new(n <= kBlock ? kBlock : n);
+  }
+  void deallocate(void* p, std::size_t n) noexcept {
+    if (n <= kBlock) {
+      std::lock_guard lock(mu_);
+      if (free_.size() < kMaxFree) {
+        if (free_.capacity() == free_.size()) free_.reserve(kMaxFree);
+        free_.push_back(p);
+        return;
+      }
+    }
+    ::operator delete(p);
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<void*> free_;
+};
+
+template <typename T>
+struct PoolAllocator {
+  using value_type = T;
+  HandlerPool* pool;
+  explicit PoolAllocator(HandlerPool* p) noexcept : pool(p) {}
+  template <typename U>
+  PoolAllocator(const PoolAllocator<U>& o) noexcept : pool(o.pool) {}  // NOLINT
+  T* allocate(std::size_t n) { return static_cast<T*>(pool->allocate(n * sizeof(T))); }
+  void deallocate(T* p, std::size_t n) noexcept { pool->deallocate(p, n * sizeof(T)); }
+  template <typename U>
+  bool operator==(const PoolAllocator<U>& o) const noexcept {
+    return pool == o.pool;
+  }
+  template <typename U>
+  bool operator!=(const PoolAllocator<U>& o) const noexcept {
+    return pool != o.pool;
+  }
+};
+
+}  // namespace
+
 struct Dispatcher::Impl {
   explicit Impl(unsigned threads) : ioc(static_cast<int>(threads == 0 ? 1 : threads)) {}
+  HandlerPool pool;  // outlives ioc's queued handlers (declared first: destroyed last)
   asio::io_context ioc;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
   std::vector<std::thread> threads;
@@ -62,7 +130,9 @@ void Dispatcher::schedule(std::shared_ptr<CellBase> cell) {
 }
 
 void Dispatcher::post(std::shared_ptr<CellBase> cell) {
-  asio::post(impl_->ioc, [this, c = std::move(cell)]() mutable { run_chain(std::move(c)); });
+  asio::post(impl_->ioc, asio::bind_allocator(
+                             PoolAllocator<void>(&impl_->pool),
+                             [this, c = std::move(cell)]() mutable { run_chain(std::move(c)); }));
 }
 
 void Dispatcher::run_chain(std::shared_ptr<CellBase> cell) {

@@ -24,6 +24,7 @@ class SeqRing {
   [[nodiscard]] std::uint64_t head() const noexcept { return head_; }
   [[nodiscard]] std::uint64_t tail() const noexcept { return tail_; }
   T& at(std::uint64_t seq) noexcept { return buf_[seq & mask_]; }
+  const T& at(std::uint64_t seq) const noexcept { return buf_[seq & mask_]; }
   T& front() noexcept { return at(head_); }
   void pop_front() noexcept { ++head_; }  // the caller has already moved the value out
 

@@ -62,8 +62,11 @@ class TypedCell : public CellBase {
       if (!accepting_) return Offer::dead;
       if (rule.key) {
         const std::uint64_t key = rule.key(&slot);
+        // An index entry outlives its message (entries are never erased, so a steady stream
+        // of conflated messages allocates nothing): it is live only while its sequence is still
+        // queued and its slot was not emptied.
         auto it = conflate_.find(ConflateKey{kI, key});
-        if (it != conflate_.end()) {
+        if (it != conflate_.end() && queued_locked(it->second)) {
           Envelope& old = ring_.at(it->second);
           evicted = std::move(old);
           old.template emplace<0>();
@@ -73,8 +76,12 @@ class TypedCell : public CellBase {
           pop_live_locked(evicted);
           dropped = true;
         }
-        conflate_[ConflateKey{kI, key}] =
+        const std::uint64_t seq =
             ring_.push(Envelope(std::in_place_index<kI + 1>, std::move(slot)));
+        if (it != conflate_.end())
+          it->second = seq;
+        else
+          conflate_.emplace(ConflateKey{kI, key}, seq);
         ++live_;
         if (ring_.span() > 2 * live_ + 64) compact_locked();
       } else if (live_ < capacity_) {
@@ -256,12 +263,10 @@ class TypedCell : public CellBase {
     return false;
   }
 
-  void unindex_locked(const Envelope& e, std::uint64_t seq) {
-    const std::size_t i = e.index() - 1;
-    if (!rules_[i].key) return;
-    const std::uint64_t key = key_of(e);
-    auto it = conflate_.find(ConflateKey{i, key});
-    if (it != conflate_.end() && it->second == seq) conflate_.erase(it);
+  // Index entries stay (see offer): a popped message's entry is stale by its sequence.
+  void unindex_locked(const Envelope& /*e*/, std::uint64_t /*seq*/) {}
+  [[nodiscard]] bool queued_locked(std::uint64_t seq) const {
+    return seq >= ring_.head() && seq < ring_.tail() && ring_.at(seq).index() != 0;
   }
 
   std::uint64_t key_of(const Envelope& e) const {
@@ -280,7 +285,9 @@ class TypedCell : public CellBase {
   // Squeezes out the holes conflation left, re-indexing the conflated keys. Lock held.
   void compact_locked() {
     SeqRing<Envelope> fresh(live_ + 16);
-    conflate_.clear();
+    // The new ring numbers from its own start: every old index entry becomes stale (kept, so
+    // the keys need no new nodes).
+    for (auto& entry : conflate_) entry.second = UINT64_MAX;
     while (!ring_.empty()) {
       Envelope& e = ring_.front();
       ring_.pop_front();

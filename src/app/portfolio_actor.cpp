@@ -104,30 +104,35 @@ PortfolioStatus PortfolioActor::snapshot(const PortfolioState& s,
 }
 
 void PortfolioActor::publish(Timestamp now) {
+  // On the tick path (marks): computed in place, no allocation.
   st().last_update = now;
-  const PortfolioStatus snap = snapshot(st(), *deps_.registry);
+  Decimal equity = st().cash;
+  Decimal margin;
+  Decimal gross;
+  for (const auto& [id, slot] : st().slots) {
+    if (!slot.position || slot.position->quantity().is_zero()) continue;
+    auto it = st().marks.find(slot.symbol.value);
+    if (it == st().marks.end()) continue;
+    const Instrument* inst = deps_.registry->get(InstrumentId{id});
+    const bool perp = inst != nullptr && inst->kind == InstrumentKind::perpetual;
+    const Decimal value = (slot.position->quantity() * it->second).abs();
+    gross += value;
+    if (perp) {
+      equity += slot.position->unrealized_pnl(it->second).value_or(Decimal{});
+      margin += deps_.leverage.is_positive() ? value / deps_.leverage : value;
+    } else {
+      equity += slot.position->quantity().is_negative() ? -value : value;
+    }
+  }
   if (now.floor_to(std::chrono::hours(24)) != st().day) {  // a new UTC day: daily PnL restarts
     st().day = now.floor_to(std::chrono::hours(24));
-    st().day_start_equity = snap.equity;
+    st().day_start_equity = equity;
   }
   if (!deps_.to_execution) return;
   AccountUpdate a;
-  a.equity = snap.equity;
+  a.equity = equity;
   a.day_start_equity = st().day_start_equity;
   a.at = now;
-  // What an entry may spend: cash less the margin perpetual positions hold.
-  Decimal margin;
-  Decimal gross;
-  for (const auto& p : snap.positions) {
-    if (!p.mark) continue;
-    const Decimal value = (p.quantity * *p.mark).abs();
-    gross += value;
-    const Instrument* inst = nullptr;
-    for (const auto& [id, slot] : st().slots)
-      if (slot.canonical == p.symbol) inst = deps_.registry->get(InstrumentId{id});
-    if (inst != nullptr && inst->kind == InstrumentKind::perpetual)
-      margin += deps_.leverage.is_positive() ? value / deps_.leverage : value;
-  }
   a.available_quote = st().cash - margin;
   if (a.available_quote.is_negative()) a.available_quote = Decimal{};
   a.gross_exposure = gross;

@@ -115,22 +115,28 @@ struct Round {
 
 // Starts `call(i, callback)` for every i in `which`, then waits until each answered or the
 // deadline passed. Unanswered slots stay empty.
+// `answered(i, ok)`, when set, runs after the answer was recorded, outside the lock.
 template <typename T>
 std::vector<std::optional<Result<T>>> gather(
     const std::shared_ptr<Gate>& gate, std::size_t n, const std::vector<std::size_t>& which,
-    const std::function<void(std::size_t, venues::Callback<T>)>& call) {
+    const std::function<void(std::size_t, venues::Callback<T>)>& call,
+    std::function<void(std::size_t, bool)> answered = {}) {
   auto round = std::make_shared<Round<T>>(gate, n);
   {
     std::lock_guard lock(gate->mu);
     round->left = which.size();
   }
   for (std::size_t i : which) {
-    call(i, [round, i](Result<T> r) {
-      std::lock_guard lock(round->gate->mu);
-      if (round->results[i]) return;
-      round->results[i] = std::move(r);
-      --round->left;
-      round->gate->cv.notify_all();
+    call(i, [round, i, answered](Result<T> r) {
+      const bool ok = r.ok();
+      {
+        std::lock_guard lock(round->gate->mu);
+        if (round->results[i]) return;
+        round->results[i] = std::move(r);
+        --round->left;
+        round->gate->cv.notify_all();
+      }
+      if (answered) answered(i, ok);
     });
   }
   std::unique_lock lock(gate->mu);
@@ -281,12 +287,25 @@ Result<std::unique_ptr<VenueSet>> open_venues(const Config& config, net::NetCont
     return which;
   };
 
+  // The progress hook of each round (a copy: answers may outlive this call).
+  auto report = [&slots, hook = options.on_answer](std::string_view call) {
+    std::function<void(std::size_t, bool)> f;
+    if (!hook) return f;
+    std::vector<Venue> venues;
+    for (const auto& s : slots) venues.push_back(s.config->venue);
+    f = [hook, venues, call = std::string(call)](std::size_t i, bool ok) {
+      hook(venues[i], call, ok);
+    };
+    return f;
+  };
+
   // 2. Metadata, every venue at once.
   auto metadata = gather<std::vector<Instrument>>(
       gate, slots.size(), alive(),
       [&](std::size_t i, venues::Callback<std::vector<Instrument>> cb) {
         slots[i].venue->throttled->load_instruments(std::move(cb));
-      });
+      },
+      report("load_instruments"));
 
   // 2b. A venue that refused the metadata request as a whole is asked for its full list, so
   // the symbol it does not know can be named.
@@ -389,7 +408,8 @@ Result<std::unique_ptr<VenueSet>> open_venues(const Config& config, net::NetCont
       gate, slots.size(), checking,
       [&](std::size_t i, venues::Callback<std::vector<domain::Balance>> cb) {
         slots[i].venue->throttled->balances(std::move(cb));
-      });
+      },
+      report("balances"));
   for (std::size_t i : checking) {
     Slot& slot = slots[i];
     const Venue venue = slot.config->venue;

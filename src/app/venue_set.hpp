@@ -35,9 +35,11 @@
 // VenueSet is immutable once returned; its clients are thread-safe. Destroy it before the
 // NetContext and the Clock; destroying it cancels calls in flight (ErrorCode::cancelled).
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/config/config.hpp"
@@ -65,6 +67,10 @@ struct OpenOptions {
   net::CircuitBreakerConfig breaker{};
   // Rate-limiter waits above this are refused (rate_limited, nothing sent).
   Duration max_limiter_wait = 10s;
+  // Progress, as each venue's call answers ("load_instruments", "balances"; ok or not): for
+  // a start screen, and for tests that must know an answer arrived. Runs on the thread that
+  // delivered the answer, after it was recorded; must not block or call open_venues.
+  std::function<void(Venue venue, std::string_view call, bool ok)> on_answer;
 };
 
 // One venue, opened. Members are declared so that destruction runs throttled → breaker →

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -327,7 +328,13 @@ TEST_F(OpenVenuesTest, a_venue_that_never_answers_is_refused_at_the_deadline) {
   hold.kind = sim::binance::FaultKind::hold;
   binance_->script("GET /api/v3/exchangeInfo", hold);
   const Config config = live({binance_venue(), coinbase_venue()});
-  auto result = std::async(std::launch::async, [&] { return open(config); });
+  std::atomic<bool> coinbase_answered{false};
+  OpenOptions o = options();
+  o.on_answer = [&](Venue venue, std::string_view call, bool ok) {
+    if (venue == Venue::coinbase && call == "load_instruments" && ok) coinbase_answered = true;
+  };
+  auto result = std::async(std::launch::async,
+                           [&] { return open_venues(config, net_, clock_, registry_, o); });
   // Coinbase answered its metadata and Binance's request is held: only the deadline is left.
   ASSERT_TRUE(testsupport::wait_until([&] {
     for (const auto& r : binance_->requests()) {
@@ -335,6 +342,7 @@ TEST_F(OpenVenuesTest, a_venue_that_never_answers_is_refused_at_the_deadline) {
     }
     return false;
   }));
+  ASSERT_TRUE(testsupport::wait_until([&] { return coinbase_answered.load(); }));
   ASSERT_EQ(result.wait_for(0s), std::future_status::timeout);
   clock_.advance(5s);
   ASSERT_EQ(result.wait_for(5s), std::future_status::ready);

@@ -107,9 +107,9 @@ std::string start_banner(const VenueSet& venues, const Config& config,
       << " of equity per order, min order notional " << s.min_order_notional.to_string()
       << ", leverage " << s.leverage.to_string() << "\n";
   const auto& e = config.exits;
-  out << "  exits: stop-loss " << optional_percent(e.stop_loss) << ", take-profit "
-      << optional_percent(e.take_profit) << ", trailing stop " << optional_percent(e.trailing_stop)
-      << " of the entry price\n";
+  out << "  exits (from the entry price): stop-loss " << optional_percent(e.stop_loss)
+      << ", take-profit " << optional_percent(e.take_profit) << ", trailing stop "
+      << optional_percent(e.trailing_stop) << "\n";
   out << "  on stop: "
       << (config.shutdown == ShutdownPolicy::cancel_resting ? "cancel resting orders"
                                                             : "keep resting orders")

@@ -25,6 +25,7 @@
 #include "net/net_context.hpp"
 #include "sim/binance/binance_sim.hpp"
 #include "sim/coinbase/coinbase_sim.hpp"
+#include "sim/kraken/kraken_sim.hpp"
 #include "support/wait.hpp"
 
 namespace nzeza::app {
@@ -382,6 +383,88 @@ TEST_F(OpenVenuesTest, paper_on_live_prices_needs_no_credentials_and_sends_nothi
   ASSERT_EQ(feeds->size(), 2u);
   EXPECT_EQ((*feeds)[1].options.url, "ws://127.0.0.1:1/feed");
   EXPECT_EQ((*feeds)[1].options.instruments.size(), 1u);
+}
+
+// Kraken: a base64 secret, nonces and API-Sign checked by the simulator's own code.
+class OpenKrakenTest : public ::testing::Test {
+ protected:
+  static constexpr const char* kPrefix = "APPTEST_KRAKEN_MAIN";
+  static constexpr const char* kSecret = "a3Jha2VuLXNpbS1zZWNyZXQtMDAwMS1mb3ItYXBwLXRlc3Rz";
+
+  void SetUp() override {
+    net_.start();
+    testsupport::kraken::KrakenSimOptions o;
+    o.api_secret_b64 = kSecret;
+    o.now = [this] { return clock_.now(); };
+    sim_ = std::make_unique<testsupport::kraken::KrakenSim>(o);
+    sim_->add_pair(testsupport::kraken::SimPair{});  // XXBTZUSD, tick 0.1, 8 lot decimals
+    sim_->set_balance("ZUSD", dec("4321"));
+  }
+  void TearDown() override {
+    sim_->release_held();
+    sim_.reset();
+    net_.stop();
+    ::unsetenv((std::string(kPrefix) + "_API_KEY").c_str());
+    ::unsetenv((std::string(kPrefix) + "_API_SECRET").c_str());
+  }
+  Result<std::unique_ptr<VenueSet>> open(const std::string& secret,
+                                         std::vector<std::string> symbols) {
+    ::setenv((std::string(kPrefix) + "_API_KEY").c_str(), "sim-key", 1);
+    ::setenv((std::string(kPrefix) + "_API_SECRET").c_str(), secret.c_str(), 1);
+    Config c;
+    c.mode = Mode::live;
+    VenueConfig v;
+    v.venue = Venue::kraken;
+    v.symbols = std::move(symbols);
+    v.rest_url = sim_->base_url();
+    v.credentials = {CredentialsSource::Kind::env, kPrefix};
+    c.venues = {v};
+    OpenOptions o;
+    o.deadline = 5s;
+    o.request_timeout = 60s;
+    return open_venues(c, net_, clock_, registry_, o);
+  }
+
+  ManualClock clock_{Timestamp::from_ms(1'700'000'000'000)};
+  net::NetContext net_;
+  InstrumentRegistry registry_;
+  std::unique_ptr<testsupport::kraken::KrakenSim> sim_;
+};
+
+TEST_F(OpenKrakenTest, opens_kraken_and_the_registry_holds_its_tick_and_lot) {
+  auto set = open(kSecret, {"BTC/USD"});
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  const OpenVenue* k = (*set)->find(Venue::kraken);
+  ASSERT_NE(k, nullptr);
+  ASSERT_EQ(k->instruments.size(), 1u);
+  const Instrument* btc = registry_.get(k->instruments[0]);
+  ASSERT_NE(btc, nullptr);
+  EXPECT_EQ(btc->tick_size, dec("0.1"));
+  EXPECT_EQ(btc->lot_size, dec("0.00000001"));
+  EXPECT_EQ(btc->min_size, dec("0.0001"));
+  bool usd = false;
+  for (const auto& b : k->balances) usd = usd || b.available() == dec("4321");
+  EXPECT_TRUE(usd);
+}
+
+TEST_F(OpenKrakenTest, a_wrong_secret_refuses_the_start_naming_kraken_and_the_signed_call) {
+  const std::string wrong = "d3Jvbmctc2VjcmV0LWZvci1rcmFrZW4tYXBwLXRlc3Rz";
+  auto set = open(wrong, {"BTC/USD"});
+  ASSERT_FALSE(set.ok());
+  const std::string& m = set.error().message;
+  EXPECT_NE(m.find("kraken: signed read-only call balances()"), std::string::npos) << m;
+  EXPECT_NE(m.find("EAPI:Invalid"), std::string::npos) << m;  // the venue's answer
+  for (const std::string& s :
+       {std::string(kSecret), wrong, std::string("sim-key"), std::string("API-Sign")}) {
+    EXPECT_EQ(m.find(s), std::string::npos) << "'" << s << "' leaks in: " << m;
+  }
+}
+
+TEST_F(OpenKrakenTest, a_pair_kraken_does_not_list_is_named) {
+  auto set = open(kSecret, {"BTC/USD", "DOGE/USD"});
+  ASSERT_FALSE(set.ok());
+  EXPECT_NE(set.error().message.find("'DOGE/USD' not listed by the venue"), std::string::npos)
+      << set.error().message;
 }
 
 }  // namespace

@@ -99,7 +99,9 @@ TEST_F(StartBannerTest, live_banner_lists_each_symbol_with_its_rules_and_every_l
   EXPECT_TRUE(contains(b, "order notional: at most 2500")) << b;
   EXPECT_TRUE(contains(b, "daily loss: halt at 3% of start-of-day equity")) << b;
   EXPECT_TRUE(contains(b, "sizing: 15% of equity per order")) << b;
-  EXPECT_TRUE(contains(b, "exits: stop-loss 2%, take-profit none, trailing stop 1%")) << b;
+  EXPECT_TRUE(
+      contains(b, "exits (from the entry price): stop-loss 2%, take-profit none, trailing stop 1%"))
+      << b;
   EXPECT_TRUE(contains(b, "on stop: keep resting orders")) << b;
   EXPECT_FALSE(contains(b, "paper venue")) << b;
 }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "app/live_feeds.hpp"
 #include "app/market_data_instruments.hpp"
 #include "core/clock.hpp"
 #include "core/instrument.hpp"
@@ -178,26 +179,22 @@ int run_feed(const FeedCliOptions& opt) {
     if (!id.ok()) return fail("symbol '" + s + "': " + id.error().message);
     ids.push_back(*id);
   }
-  auto factory = venues::feed::protocol_factory(*venue, registry);
-  if (!factory.ok()) return fail(factory.error().message);
-
-  venues::feed::FeedOptions options;
-  options.venue = *venue;
-  options.instruments = ids;
-  options.url = opt.url;
-  options.rules = venues::feed::default_rules(*venue);
+  app::FeedRequest request;
+  request.venue = *venue;
+  request.instruments = ids;
+  request.ws_url = opt.url;
+  request.rest_url = opt.rest_url;
+  if (!opt.ca_file.empty()) request.ca_file = opt.ca_file;
   if (opt.stale_s > 0) {
-    options.rules.stale_after =
+    request.stale_after =
         std::chrono::duration_cast<Duration>(std::chrono::duration<double>(opt.stale_s));
   }
-  if (options.url.empty() && options.rules.default_url.empty()) {
+  if (opt.url.empty() && venues::feed::default_rules(*venue).default_url.empty()) {
     return fail("--url is required for venue " + opt.venue);
   }
-  options.rest_url = opt.rest_url;
-  if (*venue == Venue::binance && options.rest_url.empty()) {
-    options.rest_url = "https://api.binance.com";
-  }
-  if (!opt.ca_file.empty()) options.tls.extra_ca_file = opt.ca_file;
+  auto feed = app::venue_feed(request, registry);
+  if (!feed.ok()) return fail(feed.error().message);
+  venues::feed::FeedOptions options = feed->options;
 
   SystemClock clock;
   net::NetContext net;
@@ -206,7 +203,7 @@ int run_feed(const FeedCliOptions& opt) {
   http_cfg.tls = options.tls;
   net::HttpClient http(net, clock, http_cfg);
   PrintingSink sink(registry, opt.json, opt.count);
-  venues::feed::FeedSession session(net, clock, registry, options, std::move(factory).value(), sink,
+  venues::feed::FeedSession session(net, clock, registry, options, std::move(feed->factory), sink,
                                     &http);
   session.on_error([](const Error& e) { std::cerr << "error: " << e.message << std::endl; });
   std::signal(SIGINT, on_feed_signal);

@@ -134,14 +134,17 @@ Status check_private_file(const std::filesystem::path& path) {
   return {};
 }
 
-std::string Credentials::env_name(std::string_view venue, std::string_view field) {
+std::string Credentials::env_name(std::string_view venue, std::string_view field,
+                                  std::string_view prefix) {
+  if (!prefix.empty()) return std::string(prefix) + "_" + upper(field);
   return "NZEZA_" + upper(venue) + "_" + upper(field);
 }
 
 Result<std::string_view> Credentials::get(std::string_view field) const {
   if (const Secret* s = find(field)) return s->reveal();
   return Error{ErrorCode::not_found, "credential " + std::string(field) + " for " + venue_ +
-                                         " is not set (" + env_name(venue_, field) + ")"};
+                                         " is not set (" + env_name(venue_, field, env_prefix_) +
+                                         ")"};
 }
 
 bool Credentials::has(std::string_view field) const {
@@ -163,9 +166,11 @@ Result<Credentials> Credentials::load(std::string_view venue,
                                       const CredentialOptions& options) {
   Credentials creds;
   creds.venue_ = std::string(venue);
+  creds.env_prefix_ = options.env_prefix;
+  const std::string_view prefix = options.env_prefix;
 
   std::optional<std::filesystem::path> file = options.file;
-  const std::string file_var = env_name(venue, "credentials_file");
+  const std::string file_var = env_name(venue, "credentials_file", prefix);
   if (!file && options.use_environment) {
     if (const char* f = std::getenv(file_var.c_str()); f != nullptr && *f != '\0') file = f;
   }
@@ -176,7 +181,7 @@ Result<Credentials> Credentials::load(std::string_view venue,
 
   auto take = [&](std::string_view field) -> bool {
     if (options.use_environment) {
-      const std::string var = env_name(venue, field);
+      const std::string var = env_name(venue, field, prefix);
       if (const char* v = std::getenv(var.c_str()); v != nullptr && *v != '\0') {
         creds.set(std::string(field), v);
         return true;
@@ -191,8 +196,9 @@ Result<Credentials> Credentials::load(std::string_view venue,
 
   for (std::string_view field : required) {
     if (!take(field)) {
-      std::string where = options.use_environment ? "environment variable " + env_name(venue, field)
-                                                  : std::string("(environment not read)");
+      std::string where = options.use_environment
+                              ? "environment variable " + env_name(venue, field, prefix)
+                              : std::string("(environment not read)");
       where += file ? ", file " + file->string() : ", no credentials file (" + file_var + ")";
       return Error{ErrorCode::not_found, "missing " + std::string(venue) + " credential " +
                                              std::string(field) + ": looked in " + where};

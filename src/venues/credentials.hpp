@@ -3,8 +3,10 @@
 // file only its owner can read, never logged, wiped from memory when dropped.
 //
 // Sources, in order, for venue "binance" and field "api_key":
-//   1. the environment variable NZEZA_BINANCE_API_KEY;
-//   2. the file named by CredentialOptions::file, else by NZEZA_BINANCE_CREDENTIALS_FILE:
+//   1. the environment variable NZEZA_BINANCE_API_KEY (<PREFIX>_API_KEY with
+//      CredentialOptions::env_prefix, a config's `credentials = "env:PREFIX"`);
+//   2. the file named by CredentialOptions::file, else by NZEZA_BINANCE_CREDENTIALS_FILE
+//      (<PREFIX>_CREDENTIALS_FILE):
 //      `field = value` lines (`api_key = ...`), blank lines and `#` comments ignored. The file must
 //      be a regular file owned by the current user with no group or other permission bits
 //      (0600 or 0400); anything looser is refused with a clear error naming the file and its mode.
@@ -52,6 +54,9 @@ struct CredentialOptions {
   std::optional<std::filesystem::path> file;
   // Read environment variables (tests may turn this off to exercise the file alone).
   bool use_environment = true;
+  // Prefix of the variable names instead of NZEZA_<VENUE> ("ACME_MAIN" → ACME_MAIN_API_KEY,
+  // ACME_MAIN_CREDENTIALS_FILE); empty: NZEZA_<VENUE>.
+  std::string env_prefix;
 };
 
 class Credentials {
@@ -71,11 +76,14 @@ class Credentials {
                                   std::initializer_list<std::string_view> optional = {},
                                   const CredentialOptions& options = {});
 
-  // The environment variable name for a field: ("binance", "api_key") → "NZEZA_BINANCE_API_KEY".
-  static std::string env_name(std::string_view venue, std::string_view field);
+  // The environment variable name for a field: ("binance", "api_key") → "NZEZA_BINANCE_API_KEY";
+  // with a prefix: ("binance", "api_key", "ACME") → "ACME_API_KEY".
+  static std::string env_name(std::string_view venue, std::string_view field,
+                              std::string_view prefix = {});
 
  private:
   std::string venue_;
+  std::string env_prefix_;  // as loaded (empty: NZEZA_<VENUE>)
   std::map<std::string, Secret, std::less<>> fields_;
 };
 

@@ -7,6 +7,12 @@ namespace nzeza::venues {
 struct ThrottledClient::Guard {
   std::mutex mu;
   ThrottledClient* self = nullptr;
+  // The breaker that answers report to; null once the decorator is destroyed, so an answer the
+  // inner client delivers later (a call in flight when the decorator went) reaches its caller
+  // and touches nothing of the decorator. Recursive: a breaker transition callback may run a
+  // call that completes inline.
+  std::recursive_mutex record_mu;
+  net::CircuitBreaker* breaker = nullptr;
 };
 
 ThrottledClient::ThrottledClient(VenueClient& inner, Clock& clock, net::RateLimiter* limiter,
@@ -18,6 +24,7 @@ ThrottledClient::ThrottledClient(VenueClient& inner, Clock& clock, net::RateLimi
       classes_(std::move(classes)),
       guard_(std::make_shared<Guard>()) {
   guard_->self = this;
+  guard_->breaker = breaker;
 }
 
 ThrottledClient::~ThrottledClient() {
@@ -25,6 +32,10 @@ ThrottledClient::~ThrottledClient() {
   {
     std::lock_guard guard(guard_->mu);
     guard_->self = nullptr;
+  }
+  {
+    std::lock_guard guard(guard_->record_mu);
+    guard_->breaker = nullptr;
   }
   {
     std::lock_guard lock(mu_);
@@ -43,25 +54,27 @@ ThrottledClient::~ThrottledClient() {
   pending.clear();
 }
 
-void ThrottledClient::record(const Error* error) {
-  if (breaker_ == nullptr) return;
+void ThrottledClient::record(Guard& guard, const Error* error) {
+  std::lock_guard lock(guard.record_mu);
+  net::CircuitBreaker* breaker = guard.breaker;
+  if (breaker == nullptr) return;
   if (error == nullptr) {
-    breaker_->record_success();
+    breaker->record_success();
     return;
   }
   switch (error->code) {
     case ErrorCode::rate_limited:
     case ErrorCode::banned:
     case ErrorCode::cancelled:
-      breaker_->record_abandoned();  // the venue is alive but throttling, or we shut down
+      breaker->record_abandoned();  // the venue is alive but throttling, or we shut down
       return;
     default:
       break;
   }
   if (classify(*error) == FailureClass::refused_by_venue) {
-    breaker_->record_success();  // an answer from the venue: it is up
+    breaker->record_success();  // an answer from the venue: it is up
   } else {
-    breaker_->record_failure();
+    breaker->record_failure();
   }
 }
 
@@ -97,8 +110,10 @@ void ThrottledClient::gate(const std::string& endpoint_class, std::string what, 
     wait = *reserved;
   }
   // The answer feeds the breaker, then reaches the caller.
-  auto answer = [this, completion](Result<T> r) {
-    record(r ? nullptr : &r.error());
+  // It holds the guard, not the decorator: the inner client may answer after the decorator
+  // is gone.
+  auto answer = [guard = guard_, completion](Result<T> r) {
+    record(*guard, r ? nullptr : &r.error());
     completion.complete(std::move(r));
   };
   if (wait <= Duration::zero()) {

@@ -26,7 +26,8 @@
 // answer (RateLimiter::on_retry_after / on_banned_until); this decorator only asks it.
 //
 // Threading: thread-safe; `inner`, `clock`, `limiter` and `breaker` must outlive it. Destroying
-// it cancels waiting calls, which then complete with ErrorCode::cancelled.
+// it cancels waiting calls, which then complete with ErrorCode::cancelled; a call already sent
+// still completes with the inner client's answer, which no longer reaches the breaker.
 
 #include <map>
 #include <memory>
@@ -101,7 +102,7 @@ class ThrottledClient final : public VenueClient {
   struct Guard;
   template <typename T, typename Send>
   void gate(const std::string& endpoint_class, std::string what, Send send, Callback<T> done);
-  void record(const Error* error);
+  static void record(Guard& guard, const Error* error);
 
   VenueClient& inner_;
   Clock& clock_;

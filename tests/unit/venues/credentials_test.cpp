@@ -147,6 +147,49 @@ TEST_F(CredentialsTest, environment_can_be_ignored) {
   EXPECT_FALSE(Credentials::load("testvenue", {"api_key"}, {}, opt).ok());
 }
 
+TEST_F(CredentialsTest, env_prefix_replaces_the_venue_variable_names) {
+  EXPECT_EQ(Credentials::env_name("binance", "api_key", "ACME_MAIN"), "ACME_MAIN_API_KEY");
+  ::setenv("ACME_MAIN_API_KEY", "key-under-prefix", 1);
+  ::setenv("ACME_MAIN_API_SECRET", "secret-under-prefix", 1);
+  ::setenv("NZEZA_TESTVENUE_API_KEY", "key-under-default-name", 1);
+  CredentialOptions opt;
+  opt.env_prefix = "ACME_MAIN";
+  auto creds = Credentials::load("testvenue", {"api_key", "api_secret"}, {}, opt);
+  ::unsetenv("ACME_MAIN_API_KEY");
+  ::unsetenv("ACME_MAIN_API_SECRET");
+  ASSERT_TRUE(creds.ok()) << creds.error().message;
+  EXPECT_EQ(creds->get("api_key").value(), "key-under-prefix");
+  EXPECT_EQ(creds->get("api_secret").value(), "secret-under-prefix");
+}
+
+TEST_F(CredentialsTest, env_prefix_ignores_the_default_names_and_says_which_it_read) {
+  ::setenv("NZEZA_TESTVENUE_API_KEY", "key-under-default-name", 1);
+  CredentialOptions opt;
+  opt.env_prefix = "ACME_MAIN";
+  auto creds = Credentials::load("testvenue", {"api_key"}, {"api_secret"}, opt);
+  ASSERT_FALSE(creds.ok());
+  EXPECT_NE(creds.error().message.find("ACME_MAIN_API_KEY"), std::string::npos)
+      << creds.error().message;
+  EXPECT_NE(creds.error().message.find("ACME_MAIN_CREDENTIALS_FILE"), std::string::npos)
+      << creds.error().message;
+  EXPECT_EQ(creds.error().message.find("key-under-default-name"), std::string::npos);
+}
+
+TEST_F(CredentialsTest, env_prefix_names_the_credentials_file_variable) {
+  const auto path = write("prefixed.key", "api_key = from-file\n", 0600);
+  ::setenv("ACME_MAIN_CREDENTIALS_FILE", path.c_str(), 1);
+  CredentialOptions opt;
+  opt.env_prefix = "ACME_MAIN";
+  auto creds = Credentials::load("testvenue", {"api_key"}, {"api_secret"}, opt);
+  ::unsetenv("ACME_MAIN_CREDENTIALS_FILE");
+  ASSERT_TRUE(creds.ok()) << creds.error().message;
+  EXPECT_EQ(creds->get("api_key").value(), "from-file");
+  auto absent = creds->get("api_secret");
+  ASSERT_FALSE(absent.ok());
+  EXPECT_NE(absent.error().message.find("ACME_MAIN_API_SECRET"), std::string::npos)
+      << absent.error().message;
+}
+
 TEST(Secret, masked_shows_at_most_four_characters) {
   EXPECT_EQ(Secret("abcdefghijklmnop").masked(), "abcd…");
   EXPECT_EQ(Secret("short").masked(), "…");

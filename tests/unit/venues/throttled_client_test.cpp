@@ -213,5 +213,23 @@ TEST_F(ThrottledClientTest, destroying_it_gives_the_half_open_trial_of_a_waiting
   EXPECT_EQ(venue.placed.size(), 4u);
 }
 
+TEST_F(ThrottledClientTest,
+       an_answer_after_it_is_destroyed_reaches_the_caller_and_not_the_breaker) {
+  venue.hold_place = true;
+  Capture<PlaceAck> got;
+  {
+    ThrottledClient local(venue, clock, &limiter, &breaker);
+    local.place(spec(1), got.callback());
+    ASSERT_EQ(venue.held_place.size(), 1u);
+  }
+  // The venue client answers the call it was given after the decorator went (its own shutdown
+  // cancels it, or the answer was on its way).
+  venue.held_place.front()(Error{ErrorCode::timeout, "no answer"});
+  ASSERT_TRUE(got.has());
+  EXPECT_EQ(got.get().error().code, ErrorCode::timeout);
+  EXPECT_EQ(breaker.consecutive_failures(), 0);
+  EXPECT_EQ(breaker.state(), net::CircuitState::closed);
+}
+
 }  // namespace
 }  // namespace nzeza::venues

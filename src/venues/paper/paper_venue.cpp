@@ -818,9 +818,9 @@ VenueCapabilities PaperVenue::capabilities() const noexcept {
   c.dead_man_switch = true;
   c.positions = true;
   c.private_stream = true;
-  c.stop_market = true;
-  c.stop_limit = true;
-  c.take_profit_market = true;
+  c.stop_market = true;         // OrderType::stop, market when triggered
+  c.stop_limit = true;          // OrderType::stop_limit, a limit at `price` when triggered
+  c.take_profit_market = true;  // OrderType::take_profit, market when triggered
   return c;
 }
 

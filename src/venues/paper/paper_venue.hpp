@@ -29,8 +29,9 @@
 //            price ... would trigger immediately", like Binance's -2010); accepted without a
 //            quote (nothing to compare with).
 //            Reduce-only perpetual triggers are not checked against the position at placement
-//            (the position may change before they fire: Hyperliquid and Binance USD-M check at
-//            trigger too). When they fire they trade at most the position they reduce; with no
+//            (it may change before they fire, and an exit may be placed before its entry has
+//            filled): they are checked when they fire, and trade at most the position they
+//            reduce; with no
 //            position on their reducing side they expire with the reason "reduce-only <side>
 //            triggered with no position to reduce (position <q>)", and a capped remainder expires
 //            with "reduce-only: ... beyond the position expired".

@@ -31,10 +31,9 @@
 //            Reduce-only perpetual triggers are not checked against the position at placement
 //            (it may change before they fire, and an exit may be placed before its entry has
 //            filled): they are checked when they fire, and trade at most the position they
-//            reduce; with no
-//            position on their reducing side they expire with the reason "reduce-only <side>
-//            triggered with no position to reduce (position <q>)", and a capped remainder expires
-//            with "reduce-only: ... beyond the position expired".
+//            reduce. With no position on their reducing side they expire with the reason
+//            "reduce-only <side> triggered with no position to reduce (position <q>)"; a capped
+//            remainder expires with "reduce-only: <q> beyond the position expired".
 //            A resting reduce-only limit (a triggered stop_limit, or a plain limit) likewise fills
 //            at most the position it reduces, and expires once that position is gone.
 //   A size of zero in a quote means "size not published": liquidity is then unlimited. Each

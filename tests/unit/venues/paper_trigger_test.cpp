@@ -12,10 +12,10 @@ namespace nzeza::venues::paper::testing {
 namespace {
 
 using domain::Liquidity;
-using venues::testing::codec;
 using domain::OrderType;
 using domain::TimeInForce;
 using domain::VenueOrderStatus;
+using venues::testing::codec;
 
 domain::OrderSpec trigger_spec(InstrumentId instrument, std::uint64_t seq, Side side,
                                OrderType type, const char* qty, const char* stop,

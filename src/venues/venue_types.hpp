@@ -73,6 +73,11 @@ struct VenueOrder {
   std::optional<Decimal> price;
   bool reduce_only = false;
   domain::VenueOrderReport report;  // status, cumulative filled, average price, venue order id
+  // Trigger orders (stop, take_profit, stop_limit): the trigger price, and whether the venue
+  // reports it triggered (working in the book or executed). Unset/false when the client's venue
+  // reply does not carry them.
+  std::optional<Decimal> stop_price;
+  bool triggered = false;
 };
 
 // The answer to place(): accepted (with what already happened to it) — a venue refusal is an

@@ -475,6 +475,9 @@ BinanceClient::~BinanceClient() {
 VenueCapabilities BinanceClient::capabilities() const noexcept {
   VenueCapabilities c;
   c.private_stream = true;
+  c.stop_market = true;         // STOP_LOSS: a MARKET order once stopPrice is reached
+  c.stop_limit = true;          // STOP_LOSS_LIMIT: a LIMIT at price once stopPrice is reached
+  c.take_profit_market = true;  // TAKE_PROFIT: a MARKET order once stopPrice is reached
   return c;
 }
 

@@ -128,6 +128,9 @@ VenueCapabilities CoinbaseClient::capabilities() const noexcept {
   c.private_stream = stream_ != nullptr;
   c.status_by_client_id = true;
   c.cancel_by_client_id = true;
+  c.stop_market = false;         // no stop-market configuration: place() refuses `stop`
+  c.stop_limit = true;           // order_configuration stop_limit_stop_limit_gtc
+  c.take_profit_market = false;  // only inside trigger_bracket_*, which place() does not send
   return c;
 }
 

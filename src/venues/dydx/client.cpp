@@ -498,6 +498,11 @@ VenueCapabilities DydxClient::capabilities() const noexcept {
   c.private_stream = !state_->config.ws_url.empty();
   c.status_by_client_id = true;
   c.cancel_by_client_id = true;
+  // Conditional orders (order_flags CONDITIONAL, condition_type STOP_LOSS / TAKE_PROFIT) exist
+  // on dYdX, but place() sends limit orders only.
+  c.stop_market = false;         // conditional STOP_LOSS: not sent
+  c.stop_limit = false;          // conditional STOP_LOSS with a limit: not sent
+  c.take_profit_market = false;  // conditional TAKE_PROFIT: not sent
   return c;
 }
 

@@ -335,6 +335,9 @@ VenueCapabilities HyperliquidClient::capabilities() const noexcept {
   c.private_stream = stream_ != nullptr;
   c.status_by_client_id = true;
   c.cancel_by_client_id = true;
+  c.stop_market = true;         // trigger order {isMarket: true, tpsl: "sl"}
+  c.stop_limit = true;          // trigger order {isMarket: false, tpsl: "sl"}
+  c.take_profit_market = true;  // trigger order {isMarket: true, tpsl: "tp"}
   return c;
 }
 

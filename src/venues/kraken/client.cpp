@@ -504,6 +504,9 @@ VenueCapabilities KrakenClient::capabilities() const noexcept {
   c.private_stream = true;
   c.status_by_client_id = true;  // OpenOrders / ClosedOrders filtered by cl_ord_id
   c.cancel_by_client_id = true;  // CancelOrder cl_ord_id
+  c.stop_market = true;          // AddOrder ordertype=stop-loss (price = trigger)
+  c.stop_limit = true;           // AddOrder ordertype=stop-loss-limit (price trigger, price2 limit)
+  c.take_profit_market = true;   // AddOrder ordertype=take-profit (price = trigger)
   return c;
 }
 

@@ -17,9 +17,25 @@ const Decimal kBpsDenominator = Decimal::from_integer(10'000);
 bool live(VenueOrderStatus s) {
   return s == VenueOrderStatus::open || s == VenueOrderStatus::partially_filled;
 }
-bool rests(const domain::OrderSpec& s) {
+bool is_trigger(OrderType t) {
+  return t == OrderType::stop || t == OrderType::take_profit || t == OrderType::stop_limit;
+}
+// Whether the order is (now) a limit in the book: a GTC/post-only limit, or a triggered
+// stop-limit.
+bool rests(const domain::OrderSpec& s, bool triggered = false) {
+  if (s.type == OrderType::stop_limit) return triggered && s.time_in_force == TimeInForce::gtc;
   return s.type == OrderType::limit &&
          (s.time_in_force == TimeInForce::gtc || s.time_in_force == TimeInForce::post_only);
+}
+// A sell stop and a buy take-profit fire on a falling price; the other two on a rising one.
+bool fires_falling(const domain::OrderSpec& s) {
+  return s.type == OrderType::take_profit ? s.side == Side::buy : s.side == Side::sell;
+}
+// `reference`: the trade price, or the touch the order would trade against (bid for a sell, ask
+// for a buy); zero when there is none.
+bool reached(const domain::OrderSpec& s, Decimal reference) {
+  if (!reference.is_positive() || !s.stop_price) return false;
+  return fires_falling(s) ? reference <= *s.stop_price : reference >= *s.stop_price;
 }
 std::string str(std::string_view s) {
   return std::string(s);
@@ -47,7 +63,9 @@ struct PaperVenue::PaperOrder {
   Decimal reserved;
   std::string reason;
   Timestamp updated;
+  bool triggered = false;  // trigger orders: the stop price was reached
   [[nodiscard]] Decimal remaining() const { return spec.quantity - filled; }
+  [[nodiscard]] bool armed() const { return is_trigger(spec.type) && !triggered && live(status); }
 };
 
 struct PaperVenue::Guard {
@@ -254,6 +272,43 @@ void PaperVenue::settle(PaperOrder& order, Decimal amount) {
 
 // --- matching ------------------------------------------------------------------------------
 
+// A market order's fill price: the opposite touch moved against us by slippage_bps, rounded to
+// the tick adversely.
+Result<Decimal> PaperVenue::market_price(const Instrument& inst, const Book* book,
+                                         Side side) const {
+  const bool buy = side == Side::buy;
+  const Decimal touch =
+      book == nullptr ? Decimal::zero() : (buy ? book->quote.ask : book->quote.bid);
+  if (!touch.is_positive()) {
+    return fail(ErrorCode::rejected, "no " + str(buy ? "ask" : "bid") + " for " + inst.canonical +
+                                         ": cannot fill a market order");
+  }
+  auto slip = touch.checked_mul_div(config_.slippage_bps, kBpsDenominator, RoundingMode::up);
+  if (!slip) return slip.error();
+  const Decimal raw = buy ? touch + *slip : touch - *slip;
+  auto rounded = inst.round_price(raw, buy ? RoundingMode::up : RoundingMode::down);
+  if (!rounded || !rounded->is_positive()) {
+    return fail(ErrorCode::rejected, "slipped price " + raw.to_string() + " is not valid");
+  }
+  return *rounded;
+}
+
+Decimal PaperVenue::reducible(const PaperOrder& order, const Instrument& inst) const {
+  if (inst.kind != InstrumentKind::perpetual || !order.spec.reduce_only) return order.remaining();
+  auto pit = positions_.find(inst.id.value);
+  const Decimal q = pit == positions_.end() ? Decimal::zero() : pit->second.quantity();
+  const bool reduces = order.spec.side == Side::buy ? q.is_negative() : q.is_positive();
+  return reduces ? std::min(order.remaining(), q.abs()) : Decimal::zero();
+}
+
+namespace {
+std::string position_text(const std::map<std::uint32_t, domain::Position>& positions,
+                          InstrumentId id) {
+  auto pit = positions.find(id.value);
+  return (pit == positions.end() ? Decimal::zero() : pit->second.quantity()).to_string();
+}
+}  // namespace
+
 Status PaperVenue::execute(PaperOrder& order, const Instrument& inst, Decimal price,
                            Decimal quantity, Liquidity liquidity, Outbox& out) {
   const Timestamp now = clock_.now();
@@ -365,12 +420,16 @@ Result<PlaceAck> PaperVenue::do_place(const domain::OrderSpec& spec, Outbox& out
   if (!inst->tradable()) {
     return refuse(ErrorCode::rejected, inst->canonical + " is " + str(to_string(inst->status)));
   }
-  if (spec.type != OrderType::market && spec.type != OrderType::limit) {
-    return refuse(ErrorCode::rejected, "the paper venue takes market and limit orders only");
+  const bool trig = is_trigger(spec.type);
+  if (trig && spec.time_in_force != TimeInForce::gtc) {
+    return refuse(ErrorCode::rejected, str(to_string(spec.type)) +
+                                           " orders are GTC only on the paper venue, not " +
+                                           str(to_string(spec.time_in_force)));
   }
   const bool perp = inst->kind == InstrumentKind::perpetual;
   const bool buy = spec.side == Side::buy;
-  if (perp && spec.reduce_only) {
+  // Trigger orders check their position when they fire (see the header).
+  if (perp && spec.reduce_only && !trig) {
     auto pit = positions_.find(inst->id.value);
     const Decimal q = pit == positions_.end() ? Decimal::zero() : pit->second.quantity();
     const bool reduces = buy ? q.is_negative() : q.is_positive();
@@ -390,21 +449,34 @@ Result<PlaceAck> PaperVenue::do_place(const domain::OrderSpec& spec, Outbox& out
 
   Decimal take_qty;
   Decimal take_price;
+  Decimal rest_price = spec.price.value_or(Decimal::zero());  // what a resting part reserves at
   bool expire_all = false;
   std::string expire_reason;
-  if (spec.type == OrderType::market) {
-    if (!touch.is_positive()) {
-      return refuse(ErrorCode::rejected, "no " + str(buy ? "ask" : "bid") + " for " +
-                                             inst->canonical + ": cannot fill a market order");
+  if (trig) {
+    // Like Binance (-2010 "Stop price would trigger immediately"): a trigger that the market
+    // has already reached is refused, never filled at placement.
+    if (reached(spec, touch)) {
+      return refuse(ErrorCode::rejected, "stop price " + spec.stop_price->to_string() +
+                                             " would trigger immediately (" +
+                                             (buy ? "ask " : "bid ") + touch.to_string() + ")");
     }
-    auto slip = touch.checked_mul_div(config_.slippage_bps, kBpsDenominator, RoundingMode::up);
-    if (!slip) return refuse(ErrorCode::rejected, slip.error().message);
-    const Decimal raw = buy ? touch + *slip : touch - *slip;
-    auto rounded = inst->round_price(raw, buy ? RoundingMode::up : RoundingMode::down);
-    if (!rounded || !rounded->is_positive()) {
-      return refuse(ErrorCode::rejected, "slipped price " + raw.to_string() + " is not valid");
+    if (spec.type != OrderType::stop_limit) {
+      // Market on trigger: a buy reserves at the stop moved by the slippage (a sell's reserve
+      // is its base, or a margin that a lower price only shrinks).
+      rest_price = *spec.stop_price;
+      if (buy) {
+        auto slip =
+            rest_price.checked_mul_div(config_.slippage_bps, kBpsDenominator, RoundingMode::up);
+        if (!slip) return refuse(ErrorCode::rejected, slip.error().message);
+        auto rounded = inst->round_price(rest_price + *slip, RoundingMode::up);
+        if (!rounded) return refuse(ErrorCode::rejected, rounded.error().message);
+        rest_price = *rounded;
+      }
     }
-    take_price = *rounded;
+  } else if (spec.type == OrderType::market) {
+    auto price = market_price(*inst, book, spec.side);
+    if (!price) return refuse(ErrorCode::rejected, price.error().message);
+    take_price = *price;
     take_qty = spec.quantity;
   } else {
     const Decimal limit = *spec.price;
@@ -438,11 +510,14 @@ Result<PlaceAck> PaperVenue::do_place(const domain::OrderSpec& spec, Outbox& out
   order.updated = clock_.now();
   order.reserve_currency = perp ? inst->quote : (buy ? inst->quote : inst->base);
 
-  // Funds for the whole order: the part taken now at its price, the resting part at its limit.
-  const Decimal rest_qty = rests(spec) && !expire_all ? spec.quantity - take_qty : Decimal::zero();
+  // Funds for the whole order: the part taken now at its price, the resting part at its limit
+  // (an armed trigger: all of it, at rest_price).
+  const Decimal rest_qty = trig                         ? spec.quantity
+                           : rests(spec) && !expire_all ? spec.quantity - take_qty
+                                                        : Decimal::zero();
   auto need_take = reservation(order, *inst, take_price, take_qty);
   auto need_rest = rest_qty.is_zero() ? Result<Decimal>(Decimal::zero())
-                                      : reservation(order, *inst, *spec.price, rest_qty);
+                                      : reservation(order, *inst, rest_price, rest_qty);
   if (!need_take || !need_rest) {
     return refuse(ErrorCode::rejected, "order value overflows");
   }
@@ -473,7 +548,9 @@ Result<PlaceAck> PaperVenue::do_place(const domain::OrderSpec& spec, Outbox& out
           std::min(take_qty, buy ? book->ask_left : book->bid_left);
     }
   }
-  if (o.remaining().is_zero()) {
+  if (trig) {
+    // Armed: rests untriggered, holding the reservation made above.
+  } else if (o.remaining().is_zero()) {
     finish(o, VenueOrderStatus::filled, out);
   } else if (!rests(spec) || expire_all) {
     o.reason = expire_reason.empty() ? "IOC remainder expired" : expire_reason;
@@ -501,7 +578,7 @@ void PaperVenue::match_resting(SymbolId symbol, std::optional<Trade> trade, Outb
   std::vector<PaperOrder*> buys;
   std::vector<PaperOrder*> sells;
   for (auto& [seq, o] : orders_) {
-    if (o.symbol != symbol || !live(o.status) || !rests(o.spec)) continue;
+    if (o.symbol != symbol || !live(o.status) || !rests(o.spec, o.triggered)) continue;
     (o.spec.side == Side::buy ? buys : sells).push_back(&o);
   }
   // Better prices first; equal prices in time order (stable sort over sequence order).
@@ -516,24 +593,38 @@ void PaperVenue::match_resting(SymbolId symbol, std::optional<Trade> trade, Outb
   auto fill_side = [&](std::vector<PaperOrder*>& side_orders, bool buy) {
     for (PaperOrder* o : side_orders) {
       const Decimal limit = *o->spec.price;
-      Decimal qty;
+      const Instrument* inst = registry_.get(o->spec.instrument);
+      if (inst == nullptr) continue;
+      bool through = false;
       if (trade) {
-        const bool through = buy ? trade->price < limit : trade->price > limit;
-        if (!through || !trade_left.is_positive()) continue;
-        qty = std::min(o->remaining(), trade_left);
-        trade_left -= qty;
+        through = trade_left.is_positive() && (buy ? trade->price < limit : trade->price > limit);
       } else {
         const Decimal touch = buy ? book.quote.ask : book.quote.bid;
-        const bool through = touch.is_positive() && (buy ? touch <= limit : touch >= limit);
-        if (!through) continue;
+        through = touch.is_positive() && (buy ? touch <= limit : touch >= limit);
+      }
+      if (!through) continue;
+      // A reduce-only order never opens a position: it trades at most what it reduces, and
+      // expires once there is nothing left to reduce.
+      const Decimal allowed = reducible(*o, *inst);
+      if (!allowed.is_positive()) {
+        o->reason = "reduce-only " + str(to_string(o->spec.side)) +
+                    " with no position left to reduce (position " +
+                    position_text(positions_, inst->id) + ")";
+        finish(*o, VenueOrderStatus::expired, out);
+        out.orders.push_back(view(*o));
+        continue;
+      }
+      Decimal qty;
+      if (trade) {
+        qty = std::min(allowed, trade_left);
+        trade_left -= qty;
+      } else {
         const bool sized = buy ? book.ask_sized : book.bid_sized;
         Decimal& left = buy ? book.ask_left : book.bid_left;
-        qty = sized ? std::min(o->remaining(), left) : o->remaining();
+        qty = sized ? std::min(allowed, left) : allowed;
         if (!qty.is_positive()) continue;
         if (sized) left -= qty;
       }
-      const Instrument* inst = registry_.get(o->spec.instrument);
-      if (inst == nullptr) continue;
       if (auto s = execute(*o, *inst, limit, qty, Liquidity::maker, out); !s) continue;
       if (o->remaining().is_zero()) {
         finish(*o, VenueOrderStatus::filled, out);
@@ -546,6 +637,87 @@ void PaperVenue::match_resting(SymbolId symbol, std::optional<Trade> trade, Outb
   };
   fill_side(buys, true);
   fill_side(sells, false);
+}
+
+void PaperVenue::fire_triggers(SymbolId symbol, std::optional<Trade> trade, Outbox& out) {
+  auto bit = books_.find(symbol.value);
+  if (bit == books_.end()) return;
+  Book& book = bit->second;
+  // Which orders fire depends on this event only; they then execute in placement order (a
+  // reduce-only one sees the position its predecessors left).
+  std::vector<PaperOrder*> firing;
+  for (auto& [seq, o] : orders_) {
+    if (o.symbol != symbol || !o.armed()) continue;
+    const Decimal reference =
+        trade ? trade->price : (o.spec.side == Side::buy ? book.quote.ask : book.quote.bid);
+    if (reached(o.spec, reference)) firing.push_back(&o);
+  }
+  for (PaperOrder* o : firing) {
+    const Instrument* inst = registry_.get(o->spec.instrument);
+    if (inst != nullptr) trigger(*o, *inst, book, out);
+  }
+}
+
+void PaperVenue::trigger(PaperOrder& o, const Instrument& inst, Book& book, Outbox& out) {
+  o.triggered = true;
+  o.updated = clock_.now();
+  const bool buy = o.spec.side == Side::buy;
+  auto expire = [&](std::string why) {
+    o.reason = std::move(why);
+    finish(o, VenueOrderStatus::expired, out);
+    out.orders.push_back(view(o));
+  };
+  const Decimal qty = reducible(o, inst);
+  if (!qty.is_positive()) {
+    return expire("reduce-only " + str(to_string(o.spec.side)) +
+                  " triggered with no position to reduce (position " +
+                  position_text(positions_, inst.id) + ")");
+  }
+
+  Decimal take_qty;
+  Decimal take_price;
+  if (o.spec.type == OrderType::stop_limit) {
+    const Decimal limit = *o.spec.price;
+    const Decimal touch = buy ? book.quote.ask : book.quote.bid;
+    if (touch.is_positive() && (buy ? limit >= touch : limit <= touch)) {
+      const bool sized = buy ? book.ask_sized : book.bid_sized;
+      take_qty = sized ? std::min(qty, buy ? book.ask_left : book.bid_left) : qty;
+      take_price = touch;
+    }
+  } else {
+    auto price = market_price(inst, &book, o.spec.side);
+    if (!price) return expire(price.error().message);
+    take_price = *price;
+    take_qty = qty;
+    // The reserve was made at the stop; the market may have gapped past it.
+    auto need = reservation(o, inst, take_price, take_qty);
+    if (!need) return expire("order value overflows");
+    (void)resize_reservation(o, *need);
+    if (o.reserved < *need) {
+      return expire("insufficient " + o.reserve_currency + " when triggered: needs " +
+                    need->to_string() + ", available " + o.reserved.to_string());
+    }
+  }
+
+  if (take_qty.is_positive()) {
+    if (auto s = execute(o, inst, take_price, take_qty, Liquidity::taker, out); !s) {
+      return expire(s.error().message);
+    }
+    if (buy ? book.ask_sized : book.bid_sized) {
+      Decimal& left = buy ? book.ask_left : book.bid_left;
+      left -= std::min(take_qty, left);
+    }
+  }
+  if (o.remaining().is_zero()) {
+    finish(o, VenueOrderStatus::filled, out);
+  } else if (o.spec.type != OrderType::stop_limit) {
+    o.reason = "reduce-only: " + o.remaining().to_string() + " beyond the position expired";
+    finish(o, VenueOrderStatus::expired, out);
+  } else {
+    auto keep = reservation(o, inst, *o.spec.price, o.remaining());
+    (void)resize_reservation(o, keep.value_or(o.reserved));
+  }
+  out.orders.push_back(view(o));
 }
 
 void PaperVenue::on_market_event(const MarketEvent& event) {
@@ -561,8 +733,12 @@ void PaperVenue::on_market_event(const MarketEvent& event) {
     book.bid_left = q->bid_size;
     book.ask_left = q->ask_size;
     match_resting(event.symbol, std::nullopt, out);
+    fire_triggers(event.symbol, std::nullopt, out);
   } else if (const auto* t = std::get_if<Trade>(&event.body)) {
-    if (books_.contains(event.symbol.value)) match_resting(event.symbol, *t, out);
+    if (books_.contains(event.symbol.value)) {
+      match_resting(event.symbol, *t, out);
+      fire_triggers(event.symbol, *t, out);
+    }
   }
   emit(std::move(out));
 }
@@ -579,6 +755,8 @@ VenueOrder PaperVenue::view(const PaperOrder& o) const {
   v.quantity = o.spec.quantity;
   v.price = o.spec.price;
   v.reduce_only = o.spec.reduce_only;
+  v.stop_price = o.spec.stop_price;
+  v.triggered = o.triggered;
   v.report.status = o.status;
   v.report.cumulative_filled = o.filled;
   if (o.filled.is_positive()) {
@@ -640,6 +818,9 @@ VenueCapabilities PaperVenue::capabilities() const noexcept {
   c.dead_man_switch = true;
   c.positions = true;
   c.private_stream = true;
+  c.stop_market = true;         // OrderType::stop, market when triggered
+  c.stop_limit = true;          // OrderType::stop_limit, a limit at `price` when triggered
+  c.take_profit_market = true;  // OrderType::take_profit, market when triggered
   return c;
 }
 

@@ -12,12 +12,44 @@
 //            (ask <= buy price, bid >= sell price) for at most the displayed size, better
 //            prices first, or when a trade prints through their price (at most its size).
 //   post-only refused if it would cross at arrival.
+//   trigger orders (stop = stop-market, take_profit = market when triggered, stop_limit), GTC
+//            only, reduce-only allowed. They rest untriggered (status open, triggered=false) until
+//            the market moves through stop_price:
+//                       sell                    buy
+//              stop     bid <= stop             ask >= stop      (stop_limit: as stop)
+//              take_pr. bid >= stop             ask <= stop
+//            or a trade prints at or through it (same comparisons on the trade price). Checks
+//            run on every quote and trade after the resting limits have matched, armed orders
+//            in placement order. Triggered, stop/take_profit fill as a market order placed at
+//            that moment (slippage, taker fee); stop_limit becomes a limit at `price` (crossing:
+//            taker at the touch for at most the displayed size; the rest rests as maker). One
+//            order update goes out per trigger (its state after the trigger: filled, resting,
+//            or expired), after the trigger's fills.
+//            Refused at placement when the current quote already satisfies the trigger ("stop
+//            price ... would trigger immediately", like Binance's -2010); accepted without a
+//            quote (nothing to compare with).
+//            Reduce-only perpetual triggers are not checked against the position at placement
+//            (it may change before they fire, and an exit may be placed before its entry has
+//            filled): they are checked when they fire, and trade at most the position they
+//            reduce. With no position on their reducing side they expire with the reason
+//            "reduce-only <side> triggered with no position to reduce (position <q>)"; a capped
+//            remainder expires with "reduce-only: <q> beyond the position expired".
+//            A resting reduce-only limit (a triggered stop_limit, or a plain limit) likewise fills
+//            at most the position it reduces, and expires once that position is gone.
 //   A size of zero in a quote means "size not published": liquidity is then unlimited. Each
 //   taker or maker fill consumes the displayed size until the next quote replaces it.
 // Fees: notional x bps / 10000 (maker or taker), in the quote currency, rounded half-even.
 // Balances per currency (deposit() funds the account); total = available + locked always.
 //   spot buy   locks the quote for price x size plus the larger fee; market buys pay at once
 //   spot sell  locks the base size
+//   trigger    locks at placement what it would need once triggered: a spot sell its base size
+//              (reduce-only or not: an exit pair on one holding needs twice the base, as on
+//              Binance spot without an OCO list); a spot buy quote for the limit price
+//              (stop_limit) or the stop price moved by slippage_bps (stop/take_profit) plus the
+//              fee; a perpetual the margin at that price plus the fee, nothing when reduce-only.
+//              A market-on-trigger buy that gaps past that reserve takes the difference from
+//              available funds when it fires, and expires ("insufficient <ccy> when triggered:
+//              needs, available") when they fall short.
 //   perpetual  collateral is the quote currency: an order locks price x size / leverage plus
 //              the fee; a position keeps its initial margin locked; closing releases it and
 //              books the realized PnL. Reduce-only orders need no margin and may not open.
@@ -108,6 +140,13 @@ class PaperVenue final : public VenueClient, public PrivateStream {
   Result<CancelAck> do_cancel(const OrderRef& ref, Outbox& out);
   CancelAllAck do_cancel_all(std::optional<InstrumentId> instrument, Outbox& out);
   void match_resting(SymbolId symbol, std::optional<Trade> trade, Outbox& out);
+  void fire_triggers(SymbolId symbol, std::optional<Trade> trade, Outbox& out);
+  void trigger(PaperOrder& order, const Instrument& instrument, Book& book, Outbox& out);
+  [[nodiscard]] Result<Decimal> market_price(const Instrument& instrument, const Book* book,
+                                             Side side) const;
+  // The quantity a reduce-only perpetual order may still trade (its remaining quantity for
+  // every other order).
+  [[nodiscard]] Decimal reducible(const PaperOrder& order, const Instrument& instrument) const;
   Status execute(PaperOrder& order, const Instrument& instrument, Decimal price, Decimal quantity,
                  domain::Liquidity liquidity, Outbox& out);
   void finish(PaperOrder& order, domain::VenueOrderStatus status, Outbox& out);

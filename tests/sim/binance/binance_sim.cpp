@@ -136,6 +136,7 @@ void BinanceSim::add_symbol(SimSymbol symbol) {
 void BinanceSim::set_price(const std::string& symbol, Decimal price) {
   std::lock_guard lock(mu_);
   prices_[symbol] = price;
+  fire_triggers_locked(symbol, price, now_locked());
 }
 void BinanceSim::set_balance(const std::string& asset, Decimal free, Decimal locked) {
   std::lock_guard lock(mu_);
@@ -381,6 +382,21 @@ HttpReply BinanceSim::route(const Request& r) {
 }
 
 namespace {
+bool is_trigger_type(const std::string& t) {
+  return t == "STOP_LOSS" || t == "STOP_LOSS_LIMIT" || t == "TAKE_PROFIT" ||
+         t == "TAKE_PROFIT_LIMIT";
+}
+// Executes as a MARKET order (now, or once triggered).
+bool is_market_type(const std::string& t) {
+  return t == "MARKET" || t == "STOP_LOSS" || t == "TAKE_PROFIT";
+}
+// "Price below market price: STOP_LOSS SELL, TAKE_PROFIT BUY": those fire on a falling price.
+bool reached(const std::string& type, const std::string& side, Decimal stop, Decimal last) {
+  if (last.is_zero()) return false;
+  const bool falls = type.starts_with("TAKE_PROFIT") ? side == "BUY" : side == "SELL";
+  return falls ? last <= stop : last >= stop;
+}
+
 json::object order_json(const SimOrder& o) {
   return json::object{{"symbol", o.symbol},
                       {"orderId", o.order_id},
@@ -394,12 +410,12 @@ json::object order_json(const SimOrder& o) {
                       {"timeInForce", o.tif.empty() ? "GTC" : o.tif},
                       {"type", o.type},
                       {"side", o.side},
-                      {"stopPrice", "0.00000000"},
+                      {"stopPrice", fixed(o.stop_price)},
                       {"icebergQty", "0.00000000"},
                       {"time", o.time},
                       {"updateTime", o.update_time},
-                      {"isWorking", true},
-                      {"workingTime", o.time},
+                      {"isWorking", o.working},
+                      {"workingTime", o.working ? o.working_time : -1},
                       {"origQuoteOrderQty", "0.00000000"},
                       {"selfTradePreventionMode", "NONE"}};
 }
@@ -418,6 +434,53 @@ void BinanceSim::release_locked(SimOrder& o) {
   o.locked = Decimal::zero();
 }
 
+void BinanceSim::fire_triggers_locked(const std::string& symbol, Decimal price, std::int64_t now) {
+  auto sit = symbols_.find(symbol);
+  if (sit == symbols_.end() || price.is_zero()) return;
+  const SimSymbol& s = sit->second;
+  bool touched = false;
+  for (auto& [id, o] : orders_) {  // by orderId: in placement order
+    if (o.symbol != symbol || o.working || !is_open(o) ||
+        !reached(o.type, o.side, o.stop_price, price))
+      continue;
+    touched = true;
+    o.working = true;
+    o.working_time = now;
+    o.update_time = now;
+    const Decimal left = o.quantity - o.executed;
+    if (is_market_type(o.type)) {
+      if (o.side == "BUY") {
+        // The reserve was taken at the stop; the MARKET pays the last price.
+        release_locked(o);
+        const Decimal need = left * price;
+        auto& q = balances_[s.quote];
+        if (q.first < need) {
+          o.status = "EXPIRED";
+          push_execution_locked(o, nullptr, "EXPIRED");
+          continue;
+        }
+        q.first -= need;
+        q.second += need;
+        o.locked = need;
+      }
+      trade_locked(o, left, price, false, now, nullptr);
+      continue;
+    }
+    const bool crosses = o.side == "BUY" ? o.price >= price : o.price <= price;
+    if (crosses) {
+      trade_locked(o, left, price, false, now, nullptr);
+      if (o.status == "FILLED" && !o.locked.is_zero()) release_locked(o);
+    } else if (o.tif == "IOC" || o.tif == "FOK") {
+      o.status = "EXPIRED";
+      release_locked(o);
+      push_execution_locked(o, nullptr, "EXPIRED");
+    } else {
+      push_execution_locked(o, nullptr, "NEW");  // now working in the book
+    }
+  }
+  if (touched) push_account_locked({s.base, s.quote}, now);
+}
+
 void BinanceSim::trade_locked(SimOrder& o, Decimal qty, Decimal price, bool maker, std::int64_t now,
                               std::vector<SimTrade>* out) {
   const SimSymbol& s = symbols_.at(o.symbol);
@@ -434,7 +497,7 @@ void BinanceSim::trade_locked(SimOrder& o, Decimal qty, Decimal price, bool make
   t.is_maker = maker;
   if (o.side == "BUY") {
     // Spend the quote reserved at the order price (market: at this price), get base - fee.
-    const Decimal reserved = o.type == "MARKET" ? quote : qty * o.price;
+    const Decimal reserved = is_market_type(o.type) ? quote : qty * o.price;
     auto& q = balances_[s.quote];
     q.second -= reserved;
     q.first += reserved - quote;
@@ -474,8 +537,13 @@ HttpReply BinanceSim::place(const Request& r) {
   if (sit == symbols_.end()) return error_reply(400, -1121, "Invalid symbol.");
   const SimSymbol& s = sit->second;
   if (*side != "BUY" && *side != "SELL") return error_reply(400, -1117, "Invalid side.");
-  if (*type != "LIMIT" && *type != "LIMIT_MAKER" && *type != "MARKET")
-    return error_reply(400, -1116, "Invalid orderType.");
+  static const std::set<std::string> kTypes = {
+      "LIMIT",       "LIMIT_MAKER",     "MARKET",           "STOP_LOSS",
+      "TAKE_PROFIT", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"};
+  if (!kTypes.count(*type)) return error_reply(400, -1116, "Invalid orderType.");
+  const bool trigger = is_trigger_type(*type);
+  const bool has_tif =
+      *type == "LIMIT" || *type == "STOP_LOSS_LIMIT" || *type == "TAKE_PROFIT_LIMIT";
   auto qty = Decimal::parse(*qty_text);
   if (!qty || !qty->is_positive())
     return error_reply(400, -1100, "Illegal characters found in parameter 'quantity'.");
@@ -486,17 +554,30 @@ HttpReply BinanceSim::place(const Request& r) {
     return error_reply(400, -2010, "Duplicate order sent.");
   std::string tif = r.get("timeInForce").value_or("");
   Decimal price = Decimal::zero();
-  if (*type != "MARKET") {
+  if (trigger && is_market_type(*type) && r.get("price"))
+    return error_reply(400, -1106, "Parameter 'price' sent when not required.");
+  if (!is_market_type(*type)) {
     auto p = r.get("price") ? Decimal::parse(*r.get("price")) : Result<Decimal>(Error{});
     if (!p || !p->is_positive())
       return error_reply(400, -1102,
                          "Mandatory parameter 'price' was not sent, was empty/null, or malformed.");
     price = *p;
-    if (*type == "LIMIT" && tif != "GTC" && tif != "IOC" && tif != "FOK")
+    if (has_tif && tif != "GTC" && tif != "IOC" && tif != "FOK")
       return error_reply(
           400, -1102,
           "Mandatory parameter 'timeInForce' was not sent, was empty/null, or malformed.");
     if (!price.is_multiple_of(s.tick))
+      return error_reply(400, -1013, "Filter failure: PRICE_FILTER");
+  }
+  Decimal stop = Decimal::zero();
+  if (trigger) {
+    auto sp = r.get("stopPrice") ? Decimal::parse(*r.get("stopPrice")) : Result<Decimal>(Error{});
+    if (!sp || !sp->is_positive())
+      return error_reply(
+          400, -1102,
+          "Mandatory parameter 'stopPrice' was not sent, was empty/null, or malformed.");
+    stop = *sp;
+    if (!stop.is_multiple_of(s.tick))
       return error_reply(400, -1013, "Filter failure: PRICE_FILTER");
   }
   if (!qty->is_multiple_of(s.step) || *qty < s.min_qty || *qty > s.max_qty)
@@ -504,10 +585,14 @@ HttpReply BinanceSim::place(const Request& r) {
   const auto pit = prices_.find(*symbol);
   const Decimal market = pit == prices_.end() ? Decimal::zero() : pit->second;
   if (*type == "MARKET" && market.is_zero()) return error_reply(400, -2010, "Market is closed.");
-  const Decimal ref_price = *type == "MARKET" ? market : price;
+  // A market-on-trigger order is valued (and funded) at its stop price.
+  const Decimal ref_price = *type == "MARKET" ? market : is_market_type(*type) ? stop : price;
   if (*qty * ref_price < s.min_notional) return error_reply(400, -1013, "Filter failure: NOTIONAL");
-  const bool crosses = *type == "MARKET" ||
-                       (!market.is_zero() && (*side == "BUY" ? price >= market : price <= market));
+  if (trigger && reached(*type, *side, stop, market))
+    return error_reply(400, -2010, "Stop price would trigger immediately.");
+  const bool crosses =
+      !trigger && (*type == "MARKET" ||
+                   (!market.is_zero() && (*side == "BUY" ? price >= market : price <= market)));
   if (*type == "LIMIT_MAKER" && crosses)
     return error_reply(400, -2010, "Order would immediately match and take.");
   // Funds.
@@ -525,8 +610,11 @@ HttpReply BinanceSim::place(const Request& r) {
   o.symbol = *symbol;
   o.side = *side;
   o.type = *type;
-  o.tif = *type == "LIMIT" ? tif : "";
+  o.tif = has_tif ? tif : "";
   o.price = price;
+  o.stop_price = stop;
+  o.working = !trigger;
+  o.working_time = now;
   o.quantity = *qty;
   o.locked = need_amount;
   o.status = "NEW";
@@ -535,7 +623,7 @@ HttpReply BinanceSim::place(const Request& r) {
   push_execution_locked(o, nullptr, "NEW");
   std::vector<SimTrade> fills;
   if (crosses && !(tif == "FOK" && false)) trade_locked(o, *qty, market, false, now, &fills);
-  if (!crosses && (tif == "IOC" || tif == "FOK")) {
+  if (!trigger && !crosses && (tif == "IOC" || tif == "FOK")) {
     o.status = "EXPIRED";
     release_locked(o);
     push_execution_locked(o, nullptr, "EXPIRED");
@@ -545,7 +633,7 @@ HttpReply BinanceSim::place(const Request& r) {
   by_client_id_[client_id] = o.order_id;
   push_account_locked({s.base, s.quote}, now);
   json::object out = order_json(o);
-  out.erase("stopPrice");
+  if (!trigger) out.erase("stopPrice");
   out.erase("icebergQty");
   out.erase("time");
   out.erase("updateTime");
@@ -732,18 +820,20 @@ HttpReply BinanceSim::exchange_info(const Request& r) {
                                      {"applyMaxToMarket", false},
                                      {"avgPriceMins", 5}},
                         json::object{{"filterType", "MAX_NUM_ORDERS"}, {"maxNumOrders", 200}}};
-    syms.push_back(json::object{{"symbol", name},
-                                {"status", s.status},
-                                {"baseAsset", s.base},
-                                {"baseAssetPrecision", 8},
-                                {"quoteAsset", s.quote},
-                                {"quotePrecision", 8},
-                                {"quoteAssetPrecision", 8},
-                                {"orderTypes", json::array{"LIMIT", "LIMIT_MAKER", "MARKET"}},
-                                {"isSpotTradingAllowed", true},
-                                {"filters", std::move(filters)},
-                                {"permissions", json::array{}},
-                                {"defaultSelfTradePreventionMode", "EXPIRE_MAKER"}});
+    syms.push_back(json::object{
+        {"symbol", name},
+        {"status", s.status},
+        {"baseAsset", s.base},
+        {"baseAssetPrecision", 8},
+        {"quoteAsset", s.quote},
+        {"quotePrecision", 8},
+        {"quoteAssetPrecision", 8},
+        {"orderTypes", json::array{"LIMIT", "LIMIT_MAKER", "MARKET", "STOP_LOSS", "STOP_LOSS_LIMIT",
+                                   "TAKE_PROFIT", "TAKE_PROFIT_LIMIT"}},
+        {"isSpotTradingAllowed", true},
+        {"filters", std::move(filters)},
+        {"permissions", json::array{}},
+        {"defaultSelfTradePreventionMode", "EXPIRE_MAKER"}});
   }
   json::array limits{
       json::object{{"rateLimitType", "REQUEST_WEIGHT"},
@@ -770,7 +860,7 @@ bool BinanceSim::fill(const std::string& client_order_id, Decimal qty) {
   auto it = by_client_id_.find(client_order_id);
   if (it == by_client_id_.end()) return false;
   SimOrder& o = orders_.at(it->second);
-  if (!is_open(o) || qty > o.quantity - o.executed) return false;
+  if (!is_open(o) || !o.working || qty > o.quantity - o.executed) return false;
   const std::int64_t now = now_locked();
   trade_locked(o, qty, o.price, true, now, nullptr);
   const SimSymbol& s = symbols_.at(o.symbol);
@@ -871,7 +961,7 @@ void BinanceSim::push_execution_locked(const SimOrder& o, const SimTrade* t,
                  {"f", o.tif.empty() ? "GTC" : o.tif},
                  {"q", fixed(o.quantity)},
                  {"p", fixed(o.price)},
-                 {"P", "0.00000000"},
+                 {"P", fixed(o.stop_price)},
                  {"F", "0.00000000"},
                  {"g", -1},
                  {"C", cancel ? o.client_order_id : ""},
@@ -887,14 +977,14 @@ void BinanceSim::push_execution_locked(const SimOrder& o, const SimTrade* t,
                  {"T", o.update_time},
                  {"t", t ? t->id : -1},
                  {"I", 0},
-                 {"w", o.status == "NEW"},
+                 {"w", o.working && is_open(o)},
                  {"m", t ? t->is_maker : false},
                  {"M", false},
                  {"O", o.time},
                  {"Z", fixed(o.cum_quote)},
                  {"Y", fixed(t ? t->qty * t->price : Decimal::zero())},
                  {"Q", "0.00000000"},
-                 {"W", o.time},
+                 {"W", o.working ? o.working_time : -1},
                  {"V", "NONE"}};
   const std::string text =
       json::serialize(json::object{{"subscriptionId", 0}, {"event", std::move(e)}});

@@ -12,7 +12,22 @@
 // symbol: a MARKET or crossing LIMIT fills at once at that price (taker, FULL answer with
 // fills); the rest rests. fill() makes a resting order trade (maker). Balances lock and move
 // like Binance's (commission 0.1% of what is received). Filters PRICE_FILTER, LOT_SIZE,
-// NOTIONAL refuse with -1013 "Filter failure: ...".
+// NOTIONAL refuse with -1013 "Filter failure: ..." (PRICE_FILTER also applies to stopPrice).
+//
+// Trigger orders (STOP_LOSS, TAKE_PROFIT, STOP_LOSS_LIMIT, TAKE_PROFIT_LIMIT, with stopPrice; no
+// trailingDelta) follow Binance spot's rules (rest-api.md "Trigger order price rules against
+// market price"): STOP_LOSS BUY and TAKE_PROFIT SELL trigger when the last price rises to
+// stopPrice, STOP_LOSS SELL and TAKE_PROFIT BUY when it falls to it; the scripted price
+// (set_price) is the last price. One whose stopPrice the last price has already reached is
+// refused with -2010 "Stop price would trigger immediately.". Until triggered the order is NEW,
+// isWorking false, workingTime -1, in open orders and order status with its type and stopPrice,
+// holding its funds (a SELL its base, a BUY quantity x price, stopPrice for the market kinds).
+// When set_price() reaches the stop (placement order among several), STOP_LOSS / TAKE_PROFIT
+// execute as a MARKET at that price (a BUY's reserve is re-taken at that price; short of funds
+// it EXPIRES) and the *_LIMIT kinds as a LIMIT at price: crossing, a taker fill at the last
+// price; otherwise they rest (executionReport x=NEW, X=NEW, w=true — the sim's rendering of the
+// activation [assumed, not in the docs read]) until fill(). executionReports keep the order's
+// own type ("o") and stopPrice ("P"); "w" is whether the order is working in the book.
 //
 // Faults, scripted per endpoint ("POST /api/v3/order", "GET /api/v3/account" ...), used in
 // order, each for `times` requests: a 4xx with a Binance code and text, 429 + Retry-After,
@@ -84,10 +99,13 @@ struct SimOrder {
   std::int64_t order_id = 0;
   std::string client_order_id;
   std::string symbol;
-  std::string side;  // BUY / SELL
-  std::string type;  // LIMIT / LIMIT_MAKER / MARKET
-  std::string tif;   // GTC / IOC / FOK ("" for MARKET / LIMIT_MAKER)
-  Decimal price;     // 0 for MARKET
+  std::string side;     // BUY / SELL
+  std::string type;     // LIMIT / LIMIT_MAKER / MARKET / STOP_LOSS[_LIMIT] / TAKE_PROFIT[_LIMIT]
+  std::string tif;      // GTC / IOC / FOK ("" for MARKET / LIMIT_MAKER / STOP_LOSS / TAKE_PROFIT)
+  Decimal price;        // 0 for MARKET, STOP_LOSS, TAKE_PROFIT
+  Decimal stop_price;   // trigger orders; 0 otherwise
+  bool working = true;  // false while a trigger order waits for its stop price
+  std::int64_t working_time = 0;  // when it started working
   Decimal quantity;
   Decimal executed;
   Decimal cum_quote;
@@ -123,6 +141,7 @@ class BinanceSim {
   [[nodiscard]] const SimOptions& options() const noexcept { return options_; }
 
   void add_symbol(SimSymbol symbol);
+  // The symbol's last price; trigger orders it reaches fire now (see the header).
   void set_price(const std::string& symbol, Decimal price);
   void set_balance(const std::string& asset, Decimal free, Decimal locked = Decimal::zero());
   // The sim's clock = now_ms() + skew (a venue clock ahead of/behind ours).
@@ -134,8 +153,8 @@ class BinanceSim {
   void not_found_first(int n);
   void release_held();
 
-  // A maker trade on a resting order (by client id): qty at its own price. False if unknown or
-  // not open.
+  // A maker trade on a resting order (by client id): qty at its own price. False if unknown,
+  // not open, or a trigger order not triggered yet.
   bool fill(const std::string& client_order_id, Decimal qty);
 
   [[nodiscard]] std::optional<SimOrder> order(const std::string& client_order_id) const;
@@ -172,6 +191,7 @@ class BinanceSim {
   void trade_locked(SimOrder& o, Decimal qty, Decimal price, bool maker, std::int64_t now,
                     std::vector<SimTrade>* out);
   void release_locked(SimOrder& o);
+  void fire_triggers_locked(const std::string& symbol, Decimal price, std::int64_t now);
   void push_execution_locked(const SimOrder& o, const SimTrade* trade, const std::string& exec);
   void push_account_locked(const std::vector<std::string>& assets, std::int64_t now);
   std::int64_t now_locked() const;

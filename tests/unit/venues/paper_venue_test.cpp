@@ -375,15 +375,6 @@ TEST_F(PaperFixture, events_from_another_price_source_are_ignored) {
   EXPECT_EQ(venue->quote(m.paper_btc_usdt)->ask, d("100.20"));
 }
 
-TEST_F(PaperFixture, stop_orders_are_refused_by_the_paper_venue) {
-  auto s = market_spec(Venue::paper, m.paper_btc_usdt, 1, Side::sell, "1");
-  s.type = domain::OrderType::stop;
-  s.stop_price = d("90");
-  auto ack = place(s);
-  ASSERT_FALSE(ack);
-  EXPECT_EQ(ack.error().venue_text, "the paper venue takes market and limit orders only");
-}
-
 // --- latency --------------------------------------------------------------------------------
 
 class PaperLatencyTest : public PaperFixture {

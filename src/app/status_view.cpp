@@ -326,7 +326,7 @@ std::string StatusView::summary_json(const ServerStatus& s, Duration ran) const 
   json::object o;
   o["kind"] = "summary";
   o["at"] = s.at.to_iso8601();
-  o["ran_s"] = std::chrono::duration<double>(ran).count();
+  o["ran_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(ran).count();
   o["signals"] = ex.signals;
   o["orders_sent"] = ex.orders_sent;
   o["orders_refused"] = ex.orders_refused;

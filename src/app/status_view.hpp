@@ -52,7 +52,7 @@ class StatusView {
   // what is still open. `ran` is how long the session ran (simulated time with --fast).
   [[nodiscard]] std::vector<std::string> summary(const ServerStatus& final_status,
                                                  Duration ran) const;
-  // {"kind":"summary","at":...,"ran_s":...,"orders_sent":...,"fills":...,"realized_pnl":...,
+  // {"kind":"summary","at":...,"ran_ms":...,"orders_sent":...,"fills":...,"realized_pnl":...,
   //  "unrealized_pnl":...,"fees":...,"equity":...,"starting_equity":...,"equity_change":...}
   [[nodiscard]] std::string summary_json(const ServerStatus& final_status, Duration ran) const;
 

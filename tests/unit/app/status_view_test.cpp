@@ -307,7 +307,7 @@ TEST(StatusView, summary_json_parses_back_with_the_equity_change) {
   EXPECT_EQ(str(o.at("starting_equity")), "100000");
   EXPECT_EQ(str(o.at("equity_change")), "2.426");
   EXPECT_EQ(o.at("open_positions").to_number<int>(), 1);
-  EXPECT_DOUBLE_EQ(o.at("ran_s").to_number<double>(), 1800.0);
+  EXPECT_EQ(o.at("ran_ms").to_number<std::int64_t>(), 1'800'000);
 }
 
 }  // namespace

@@ -32,7 +32,7 @@ std::string pad(std::string s, std::size_t width) {
 
 // Rows of cells, each column padded to its widest cell; every row starts with `indent`.
 std::vector<std::string> table(const std::vector<std::vector<std::string>>& rows,
-                               const std::string& indent) {
+                               std::string_view indent) {
   std::vector<std::size_t> widths;
   for (const auto& r : rows) {
     if (widths.size() < r.size()) widths.resize(r.size(), 0);
@@ -40,7 +40,7 @@ std::vector<std::string> table(const std::vector<std::vector<std::string>>& rows
   }
   std::vector<std::string> out;
   for (const auto& r : rows) {
-    std::string line = indent;
+    std::string line(indent);
     for (std::size_t i = 0; i < r.size(); ++i)
       line += i + 1 == r.size() ? r[i] : pad(r[i], widths[i] + 2);
     while (!line.empty() && line.back() == ' ') line.pop_back();
@@ -53,7 +53,8 @@ constexpr std::size_t kLabel = 11;  // width of the label column ("positions  ")
 std::string label(std::string_view l) {
   return pad(std::string(l), kLabel);
 }
-const std::string kIndent(kLabel, ' ');
+constexpr std::string_view kIndent = "           ";
+static_assert(kIndent.size() == kLabel);
 
 std::string warm_up_text(const SymbolStatus& s) {
   if (s.warm_needed == 0) return "-";

@@ -248,7 +248,12 @@ int run(const RunOptions& opt) {
   app::TradingServer& srv = **server;
 
   auto show_status = [&] {
-    if (auto s = srv.status()) console.status(*s);
+    auto s = srv.status();
+    if (s) {
+      console.status(*s);
+    } else {
+      console.event(app::TradeEvent{clock.now(), "error", "status: " + s.error().message, {}});
+    }
   };
   const Duration every = console.style() == Console::Style::live ? std::chrono::seconds(1)
                                                                  : seconds(opt.status_every_s);

@@ -10,8 +10,8 @@ build: deps
 	cmake --preset default
 	cmake --build --preset default -j $(JOBS) --target nzeza
 
-# Paper trading on simulated market data, dashboard on localhost (the most complete job
-# the binary has today; see README).
+# Paper trading on the simulated market with config/paper.toml: the status block, a line per
+# order and fill; Ctrl-C stops in order and prints a summary (see README).
 run: build
 	./build/default/src/cli/nzeza run
 

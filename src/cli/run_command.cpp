@@ -1,233 +1,311 @@
 #include "cli/run_command.hpp"
 
-#include <atomic>
-#include <condition_variable>
-#include <csignal>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
 #include <iostream>
-#include <map>
+#include <memory>
 #include <mutex>
-#include <sstream>
+#include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "app/paper_trader.hpp"
-#include "app/signal_pipeline.hpp"
-#include "app/simulated_market.hpp"
+#include "app/config/config.hpp"
+#include "app/status_view.hpp"
+#include "app/trading_server.hpp"
 #include "core/clock.hpp"
-#include "core/instrument.hpp"
-#include "venues/paper/paper_venue.hpp"
 
 namespace nzeza::cli {
 namespace {
 
-std::atomic<bool> g_stop{false};
-extern "C" void on_signal(int /*signal*/) {
-  g_stop.store(true);
-}
+constexpr const char* kDefaultConfig = "config/paper.toml";
 
 struct RunOptions {
-  std::vector<std::string> symbols{"BTC-USD", "ETH-USD", "SOL-USD"};
-  double duration_s = 0;  // 0 = until Ctrl-C (real time) — required with --fast
+  std::string config_file;  // empty: kDefaultConfig if it exists here, else built-in defaults
+  double duration_s = 0;    // 0 = until Ctrl-C (real time); required with --fast
   bool fast = false;
-  std::uint64_t seed = 42;
-  int step_ms = 250;
-  int candle_s = 10;
-  int report_s = 60;
-  std::int64_t starting_cash = 100'000;
-  // The risk gate's own default is the reference's 0.7. With the reference strategies a buy
-  // above 0.7 needs all three to agree, which a random-walk market rarely gives (reference
-  // §2.2), so the paper demo on simulated data starts at 0.5; --min-confidence 0.7 restores it.
-  double min_confidence = 0.5;
-  bool verbose = false;
+  bool json = false;
+  double status_every_s = 10;
 };
 
-// Start prices and sizes of the bundled paper instruments.
-struct PaperSpec {
-  const char* symbol;
-  const char* price;
-  const char* tick;
-  const char* lot;
-};
-constexpr PaperSpec kPaperSpecs[] = {
-    {"BTC-USD", "45000", "0.01", "0.0001"},   {"ETH-USD", "3000", "0.01", "0.001"},
-    {"SOL-USD", "150", "0.001", "0.01"},      {"BTC-USDT", "45010", "0.01", "0.00001"},
-    {"BTC-USDC", "44990", "0.01", "0.00001"}, {"ETH-USDT", "3001", "0.01", "0.0001"},
-};
-
-Result<std::vector<app::SimulatedInstrument>> build_instruments(const RunOptions& opt,
-                                                                InstrumentRegistry& reg) {
-  std::vector<app::SimulatedInstrument> out;
-  for (const auto& sym : opt.symbols) {
-    const PaperSpec* spec = nullptr;
-    for (const auto& s : kPaperSpecs) {
-      if (sym == s.symbol) spec = &s;
-    }
-    if (spec == nullptr) {
-      std::string known;
-      for (const auto& s : kPaperSpecs) {
-        if (!known.empty()) known += ", ";
-        known += s.symbol;
-      }
-      return Error{ErrorCode::invalid_argument,
-                   "--symbols: unknown paper symbol '" + sym + "' (known: " + known + ")"};
-    }
-    Instrument i;
-    i.venue = Venue::paper;
-    i.canonical = sym;
-    i.venue_symbol = sym;
-    const auto dash = sym.find('-');
-    i.base = sym.substr(0, dash);
-    i.quote = sym.substr(dash + 1);
-    i.tick_size = *Decimal::parse(spec->tick);
-    i.lot_size = *Decimal::parse(spec->lot);
-    i.min_size = i.lot_size;
-    auto id = reg.add(i);
-    if (!id) return id.error();
-    out.push_back({*id, *Decimal::parse(spec->price), 0.0002, 1});
-  }
-  return out;
+Duration seconds(double s) {
+  return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(s));
 }
+
+// ── signals ──────────────────────────────────────────────────────────────────────────────────
+// SIGINT and SIGTERM are blocked in every thread (the mask is set before the server starts any)
+// and taken by the main loop with sigtimedwait, so the first one is an ordinary event of the
+// loop: an orderly stop. During the stop they are unblocked on the main thread with a handler
+// that leaves at once (128 + signal): a second Ctrl-C never waits for a stuck stop.
+
+sigset_t stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
+
+extern "C" void leave_at_once(int signal) {
+  constexpr char kMsg[] = "\nnzeza run: second interrupt during the stop: exiting now\n";
+  (void)!::write(STDERR_FILENO, kMsg, sizeof kMsg - 1);
+  ::_exit(128 + signal);
+}
+
+// A stop signal that arrived within `timeout` (0 = just look), or 0.
+int take_stop_signal(std::chrono::nanoseconds timeout) {
+  const sigset_t set = stop_signals();
+  timespec ts{};
+  ts.tv_sec = static_cast<std::time_t>(timeout.count() / 1'000'000'000);
+  ts.tv_nsec = static_cast<long>(timeout.count() % 1'000'000'000);
+  const int sig = ::sigtimedwait(&set, nullptr, &ts);
+  return sig > 0 ? sig : 0;
+}
+
+void exit_on_next_signal() {
+  struct sigaction sa {};
+  sa.sa_handler = leave_at_once;
+  sigemptyset(&sa.sa_mask);
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+  const sigset_t set = stop_signals();
+  ::pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+}
+
+// ── output ───────────────────────────────────────────────────────────────────────────────────
+// One writer for stdout, shared by the main loop (status) and the execution thread (events).
+//   live:  a terminal: the status block stays at the bottom, redrawn in place (ANSI cursor-up
+//          and clear to the end of the screen); event lines scroll above it
+//   plain: the status block printed as plain lines every --status-every seconds
+//   json:  one JSON object per line
+class Console {
+ public:
+  enum class Style : std::uint8_t { live, plain, json };
+  Console(Style style, app::StatusView view) : style_(style), view_(std::move(view)) {}
+
+  [[nodiscard]] Style style() const noexcept { return style_; }
+
+  void event(const app::TradeEvent& e) {
+    std::lock_guard lock(mu_);
+    if (style_ == Style::json) {
+      std::cout << app::StatusView::event_json(e) << '\n' << std::flush;
+      return;
+    }
+    erase_block();
+    std::cout << app::StatusView::event_line(e) << '\n';
+    draw_block();
+  }
+
+  void status(const app::ServerStatus& s) {
+    std::lock_guard lock(mu_);
+    if (style_ == Style::json) {
+      std::cout << view_.status_json(s) << '\n' << std::flush;
+      return;
+    }
+    if (style_ == Style::plain) {
+      for (const auto& l : view_.block(s)) std::cout << l << '\n';
+      std::cout << std::flush;
+      return;
+    }
+    erase_block();
+    block_ = view_.block(s);
+    draw_block();
+  }
+
+  // The block stays where it is; what follows prints below it.
+  void release_block() {
+    std::lock_guard lock(mu_);
+    drawn_ = 0;
+    block_.clear();
+  }
+
+  void summary(const app::ServerStatus& final_status, Duration ran) {
+    std::lock_guard lock(mu_);
+    if (style_ == Style::json) {
+      std::cout << view_.summary_json(final_status, ran) << '\n' << std::flush;
+      return;
+    }
+    for (const auto& l : view_.summary(final_status, ran)) std::cout << l << '\n';
+    std::cout << std::flush;
+  }
+
+ private:
+  static std::size_t terminal_width() {
+    winsize ws{};
+    if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+    return 120;
+  }
+  // Cut to `width` characters (UTF-8 aware), so no line wraps and cursor-up counts stay right.
+  static std::string fit(const std::string& line, std::size_t width) {
+    std::size_t chars = 0;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      if ((static_cast<unsigned char>(line[i]) & 0xC0) == 0x80) continue;
+      if (++chars > width) return line.substr(0, i);
+    }
+    return line;
+  }
+  void erase_block() {
+    if (drawn_ > 0) std::cout << "\x1b[" << drawn_ << "A\r\x1b[J";
+    drawn_ = 0;
+  }
+  void draw_block() {
+    const std::size_t width = terminal_width() - 1;
+    for (const auto& l : block_) std::cout << fit(l, width) << '\n';
+    drawn_ = block_.size();
+    std::cout << std::flush;
+  }
+
+  std::mutex mu_;
+  Style style_;
+  app::StatusView view_;
+  std::vector<std::string> block_;  // live: the block on screen
+  std::size_t drawn_ = 0;           // live: its lines
+};
+
+// ── configuration ────────────────────────────────────────────────────────────────────────────
+
+struct LoadedConfig {
+  app::Config config;
+  std::string source;  // what the first line says
+};
+
+// nullopt: errors printed (exit 2).
+std::optional<LoadedConfig> load(const RunOptions& opt) {
+  std::string path = opt.config_file;
+  if (path.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::exists(kDefaultConfig, ec)) {
+      return LoadedConfig{app::Config{},
+                          std::string("built-in defaults (no ") + kDefaultConfig + " here)"};
+    }
+    path = kDefaultConfig;
+  }
+  const auto result = app::load_config(path);
+  if (!result.ok()) {
+    for (const auto& e : result.errors()) std::cerr << e.to_string() << '\n';
+    std::cerr << path << ": " << result.errors().size() << " error"
+              << (result.errors().size() == 1 ? "" : "s") << "; nothing started\n";
+    return std::nullopt;
+  }
+  return LoadedConfig{result.config(), path};
+}
+
+// ── the run ──────────────────────────────────────────────────────────────────────────────────
 
 int run(const RunOptions& opt) {
   if (opt.fast && opt.duration_s <= 0) {
     std::cerr << "nzeza run: --fast needs --duration (simulated seconds to run)\n";
     return 2;
   }
-  if (opt.step_ms <= 0 || opt.report_s <= 0) {
-    std::cerr << "nzeza run: --step-ms and --report-s must be > 0\n";
+  if (opt.status_every_s <= 0) {
+    std::cerr << "nzeza run: --status-every must be > 0 seconds\n";
     return 2;
   }
-  InstrumentRegistry reg;
-  auto instruments = build_instruments(opt, reg);
-  if (!instruments) {
-    std::cerr << "nzeza run: " << instruments.error().message << '\n';
-    return 2;
-  }
+  auto loaded = load(opt);
+  if (!loaded) return 2;
+  const app::Config& config = loaded->config;
+
+  // Before any thread exists, so every thread inherits the mask.
+  const sigset_t signals = stop_signals();
+  ::pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   // Simulated time starts at the current wall-clock second, so timestamps read naturally.
-  ManualClock manual(
-      Timestamp::from_seconds(std::chrono::duration_cast<std::chrono::seconds>(
-                                  std::chrono::system_clock::now().time_since_epoch())
-                                  .count()));
-  SystemClock* system = nullptr;
-  std::unique_ptr<SystemClock> system_owner;
-  if (!opt.fast) {
-    system_owner = std::make_unique<SystemClock>();
-    system = system_owner.get();
-  }
+  ManualClock manual(Timestamp::from_seconds(std::time(nullptr)));
+  std::unique_ptr<SystemClock> system;
+  if (!opt.fast) system = std::make_unique<SystemClock>();
   Clock& clock = opt.fast ? static_cast<Clock&>(manual) : static_cast<Clock&>(*system);
 
-  // The paper venue, the trader and the pipeline all run on the clock's firing thread: market
-  // steps, candle timers, signals, orders and fills.
-  venues::paper::PaperConfig venue_cfg;
-  venue_cfg.taker_fee_bps = Decimal::from_integer(10);
-  venue_cfg.maker_fee_bps = Decimal::from_integer(5);
-  venue_cfg.slippage_bps = Decimal::from_integer(2);
-  venues::paper::PaperVenue venue(clock, reg, venue_cfg);
-  auto cash = Decimal::from_int(opt.starting_cash);
-  if (!cash || !cash->is_positive() || !venue.deposit("USD", *cash).ok()) {
-    std::cerr << "nzeza run: --cash must be a positive whole number of USD that fits a Decimal\n";
-    return 2;
-  }
-  auto say = [&](const std::string& text) {
-    std::cout << clock.now().to_iso8601() << ' ' << text << std::endl;
-  };
-  app::PaperTraderConfig tcfg;
-  tcfg.risk.whitelist = opt.symbols;
-  tcfg.risk.min_confidence = opt.min_confidence;
-  tcfg.starting_cash = *cash;
-  auto trader =
-      app::PaperTrader::create(clock, reg, venue, tcfg, *ClientIdCodec::create("run"), say);
-  if (!trader) {
-    std::cerr << "nzeza run: " << trader.error().message << '\n';
-    return 2;
-  }
+  const bool terminal = ::isatty(STDOUT_FILENO) == 1;
+  Console console(opt.json   ? Console::Style::json
+                  : terminal ? Console::Style::live
+                             : Console::Style::plain,
+                  app::StatusView(app::StatusViewOptions{config.paper.quote_currency,
+                                                         config.paper.starting_cash}));
 
-  std::uint64_t signals = 0;
-  auto on_candle = [&](const app::SignalReport& r) {
-    if (r.output.signal) ++signals;
-    if (opt.verbose) {
-      std::ostringstream line;
-      line << reg.symbols().name(r.symbol) << " candle close " << r.candle.close.to_string()
-           << " vol " << r.candle.volume.to_string() << (r.candle.gap ? " gap" : "");
-      if (r.output.signal) {
-        const auto& sig = *r.output.signal;
-        line << " signal " << strategy::to_string(sig.signal.kind) << ' ' << sig.signal.confidence
-             << " (buy " << sig.buy_score << " sell " << sig.sell_score << " weight "
-             << sig.total_weight << ')';
-      } else {
-        line << " no signal: " << strategy::to_string(r.output.reason);
-      }
-      say(line.str());
-    }
-    (*trader)->on_signal(r);
-  };
-  app::SignalPipelineConfig pcfg;
-  pcfg.candle_interval = std::chrono::seconds(opt.candle_s);
-  auto pipeline = app::SignalPipeline::create(clock, pcfg, on_candle);
-  if (!pipeline) {
-    std::cerr << "nzeza run: " << pipeline.error().message << '\n';
-    return 2;
+  app::ServerOptions so;
+  so.manual_dispatch = opt.fast;
+  so.feed = opt.fast ? app::MarketFeed::in_process : app::MarketFeed::loopback;
+  so.on_event = [&console](const app::TradeEvent& e) { console.event(e); };
+  const Timestamp started = clock.now();
+  console.event(app::TradeEvent{started,
+                                "start",
+                                loaded->source + ": " + app::summary(config) +
+                                    (opt.fast ? "; simulated time" : "; real time") +
+                                    "; Ctrl-C stops in order",
+                                {{"config", loaded->source},
+                                 {"mode", std::string(app::to_string(config.mode))},
+                                 {"clock", opt.fast ? "simulated" : "real"}}});
+  auto server = app::TradingServer::start(config, clock, std::move(so));
+  if (!server) {
+    std::cerr << "nzeza run: cannot start: " << server.error().message << '\n';
+    return 1;
   }
-  for (const auto& si : *instruments) {
-    if (auto st = (*pipeline)->add_symbol(reg.get(si.instrument)->symbol); !st) {
-      std::cerr << "nzeza run: " << st.error().message << '\n';
-      return 2;
-    }
-  }
-  app::SimulatedMarketConfig cfg;
-  cfg.seed = opt.seed;
-  cfg.step_interval = std::chrono::milliseconds(opt.step_ms);
-  auto market =
-      app::SimulatedMarket::create(clock, reg, *instruments, cfg, [&](const MarketEvent& e) {
-        venue.on_market_event(e);
-        (*trader)->on_market_event(e);
-        (*pipeline)->on_event(e);
-      });
-  if (!market) {
-    std::cerr << "nzeza run: " << market.error().message << '\n';
-    return 2;
-  }
+  app::TradingServer& srv = **server;
 
-  std::cout << "nzeza run: paper trading on simulated market data ("
-            << (opt.fast ? "simulated time" : "real time") << ", seed " << opt.seed
-            << "); Ctrl-C stops" << std::endl;
-  auto summary = [&] {
-    std::ostringstream line;
-    line << "summary: signals " << signals << ", orders " << (*trader)->stats().orders_sent
-         << ", refused " << (*trader)->stats().orders_refused << ", fills "
-         << (*trader)->stats().fills << ", realised PnL " << (*trader)->realized_pnl().to_string()
-         << " USD, unrealised " << (*trader)->unrealized_pnl().to_string() << " USD, USD balance "
-         << venue.balance_now("USD")->total().to_string();
-    say(line.str());
+  auto show_status = [&] {
+    auto s = srv.status();
+    if (s) {
+      console.status(*s);
+    } else {
+      console.event(app::TradeEvent{clock.now(), "error", "status: " + s.error().message, {}});
+    }
   };
-  std::function<void()> arm_summary = [&] {
-    clock.schedule_after(std::chrono::seconds(opt.report_s), [&] {
-      summary();
-      arm_summary();
-    });
-  };
-  market->start();
-  arm_summary();
+  const Duration every = console.style() == Console::Style::live ? std::chrono::seconds(1)
+                                                                 : seconds(opt.status_every_s);
+  if (console.style() == Console::Style::live) show_status();
+
   if (opt.fast) {
-    manual.advance(
-        std::chrono::duration_cast<Duration>(std::chrono::duration<double>(opt.duration_s)));
+    // As fast as the CPU allows: one market step of simulated time, then every actor drained.
+    // A terminal still sees the block once a real second.
+    const Timestamp end = started + seconds(opt.duration_s);
+    const Duration step = config.market_data.step_interval;
+    Timestamp next_status = started + every;
+    auto next_draw = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    while (manual.now() < end && take_stop_signal(Duration::zero()) == 0) {
+      manual.advance(std::min(step, end - manual.now()));
+      srv.poll();
+      if (console.style() == Console::Style::live) {
+        if (std::chrono::steady_clock::now() >= next_draw) {
+          show_status();
+          next_draw += std::chrono::seconds(1);
+        }
+      } else if (manual.now() >= next_status) {
+        show_status();
+        next_status += every;
+      }
+    }
   } else {
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
-    const Timestamp end = opt.duration_s > 0
-                              ? clock.now() + std::chrono::duration_cast<Duration>(
-                                                  std::chrono::duration<double>(opt.duration_s))
-                              : Timestamp::from_ns(INT64_MAX);
-    while (!g_stop.load() && clock.now() < end)
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    const auto begin = std::chrono::steady_clock::now();
+    const auto end = opt.duration_s > 0 ? begin + seconds(opt.duration_s)
+                                        : std::chrono::steady_clock::time_point::max();
+    auto next_status = begin + every;
+    for (;;) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= end) break;
+      if (now >= next_status) {
+        show_status();
+        next_status += every;
+        continue;
+      }
+      if (take_stop_signal(std::min(next_status, end) - now) != 0) break;
+    }
   }
-  market->stop();
-  (*pipeline)->stop();
-  summary();
-  std::cout << "nzeza run: stopped after " << market->steps() << " market steps, "
-            << market->events() << " market events" << std::endl;
+
+  exit_on_next_signal();
+  auto final_status = srv.stop();
+  if (!final_status) {
+    console.release_block();
+    std::cerr << "nzeza run: stop: " << final_status.error().message << '\n';
+    return 1;
+  }
+  console.status(*final_status);
+  console.release_block();
+  console.summary(*final_status, clock.now() - started);
   return 0;
 }
 
@@ -236,27 +314,21 @@ int run(const RunOptions& opt) {
 void add_run_command(CLI::App& app, int& exit_code) {
   auto opt = std::make_shared<RunOptions>();
   auto* cmd = app.add_subcommand(
-      "run", "Run the trading pipeline (paper trading on simulated market data by default)");
-  cmd->add_option("--symbols", opt->symbols, "Canonical symbols to trade")
-      ->delimiter(',')
-      ->capture_default_str();
+      "run",
+      "Run the trading server (paper trading on a simulated market by default): a status block "
+      "and a line per order, fill and exit; Ctrl-C stops in order and prints a summary");
+  cmd->add_option("--config", opt->config_file,
+                  "TOML configuration (default: config/paper.toml if it exists here, else the "
+                  "built-in defaults)");
   cmd->add_option("--duration", opt->duration_s, "Seconds to run (0 = until Ctrl-C)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--fast", opt->fast,
-                "Run on simulated time as fast as the CPU allows (needs --duration)");
-  cmd->add_option("--seed", opt->seed, "Seed of the simulated market")->capture_default_str();
-  cmd->add_option("--step-ms", opt->step_ms, "Milliseconds between simulated market steps")
+                "Simulated time as fast as the CPU allows (needs --duration; simulated market)");
+  cmd->add_flag("--json", opt->json, "Events, status and summary as JSON lines only");
+  cmd->add_option("--status-every", opt->status_every_s,
+                  "Seconds between status blocks when stdout is not a terminal (a terminal "
+                  "redraws every second)")
       ->capture_default_str();
-  cmd->add_option("--candle-s", opt->candle_s, "Candle interval in seconds (divides a day)")
-      ->capture_default_str();
-  cmd->add_option("--report-s", opt->report_s, "Seconds between summary lines")
-      ->capture_default_str();
-  cmd->add_option("--cash", opt->starting_cash, "USD deposited at the paper venue")
-      ->capture_default_str();
-  cmd->add_option("--min-confidence", opt->min_confidence, "Risk gate: minimum signal confidence")
-      ->check(CLI::Range(0.0, 1.0))
-      ->capture_default_str();
-  cmd->add_flag("--verbose", opt->verbose, "Print every closed candle and its signal");
   cmd->callback([opt, &exit_code] { exit_code = run(*opt); });
 }
 

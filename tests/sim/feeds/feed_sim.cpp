@@ -13,9 +13,11 @@
 #include "core/decimal.hpp"
 #include "support/http_server.hpp"
 #include "support/ws_server.hpp"
+#include "venues/coinbase/market_data_frames.hpp"
 
 namespace nzeza::sim::feeds {
 namespace json = boost::json;
+namespace cb = venues::coinbase::frames;
 using testsupport::HttpReply;
 using testsupport::HttpSeen;
 using testsupport::WsServer;
@@ -42,6 +44,24 @@ std::string upper(std::string s) {
 }
 std::string quoted(const std::string& s) {
   return "\"" + s + "\"";
+}
+
+// The sim's Coinbase ticker: the top of book with fixed 24 h / 52 w statistics.
+cb::TickerFields cb_ticker(const std::string& product, const SimLevel& bid, const SimLevel& ask) {
+  cb::TickerFields t;
+  t.product_id = product;
+  t.price = bid.price;
+  t.best_bid = bid.price;
+  t.best_bid_quantity = bid.size;
+  t.best_ask = ask.price;
+  t.best_ask_quantity = ask.size;
+  t.volume_24_h = "1000";
+  t.low_24_h = "49000";
+  t.high_24_h = "51000";
+  t.low_52_w = "30000";
+  t.high_52_w = "70000";
+  t.price_percent_chg_24_h = "0.5";
+  return t;
 }
 
 Decimal dec(const std::string& text) {
@@ -208,8 +228,7 @@ struct FeedSim::Impl {
     if (c.session != nullptr) c.session->send(std::move(text));
   }
   std::string cb_envelope(Conn& c, const std::string& channel, const std::string& events) {
-    return R"({"channel":")" + channel + R"(","client_id":"","timestamp":)" + iso() +
-           R"(,"sequence_num":)" + std::to_string(c.seq++) + R"(,"events":)" + events + "}";
+    return cb::envelope(channel, now(), c.seq++, events);
   }
   std::string dydx_head(Conn& c, const std::string& type) {
     return R"({"type":")" + type + R"(","connection_id":"sim-)" +
@@ -248,18 +267,13 @@ struct FeedSim::Impl {
     }
     return out + "]";
   }
-  std::string cb_updates(const std::vector<SimLevel>& b, const std::vector<SimLevel>& a) const {
-    std::string out = "[";
-    bool first = true;
-    auto add = [&](const char* side, const SimLevel& l) {
-      if (!first) out += ',';
-      first = false;
-      out += R"({"side":")" + std::string(side) + R"(","event_time":)" + iso() +
-             R"(,"price_level":)" + quoted(l.price) + R"(,"new_quantity":)" + quoted(l.size) + "}";
-    };
-    for (const auto& l : b) add("bid", l);
-    for (const auto& l : a) add("offer", l);
-    return out + "]";
+  // A Coinbase l2_data event of `type` ("snapshot" / "update") for these levels.
+  std::string cb_l2(const char* type, const std::string& product, const std::vector<SimLevel>& b,
+                    const std::vector<SimLevel>& a) const {
+    std::vector<cb::LevelUpdate> updates;
+    for (const auto& l : b) updates.push_back({true, l.price, l.size});
+    for (const auto& l : a) updates.push_back({false, l.price, l.size});
+    return cb::l2_events(type, product, updates, now());
   }
   std::string hl_book(const std::string& coin, const std::vector<SimLevel>& b,
                       const std::vector<SimLevel>& a) const {
@@ -281,9 +295,7 @@ struct FeedSim::Impl {
     const auto asks = Book::levels(b.asks);
     switch (venue) {
       case Venue::coinbase:
-        send(c, cb_envelope(c, "l2_data",
-                            R"([{"type":"snapshot","product_id":)" + quoted(symbol) +
-                                R"(,"updates":)" + cb_updates(bids, asks) + "}]"));
+        send(c, cb_envelope(c, "l2_data", cb_l2("snapshot", symbol, bids, asks)));
         break;
       case Venue::kraken:
         send(c, kraken_book("snapshot", symbol, bids, asks, kraken_checksum(b)));
@@ -331,7 +343,7 @@ struct FeedSim::Impl {
       case Venue::binance:
         return binance_msg(c, o);
       case Venue::coinbase:
-        return coinbase_msg(c, o);
+        return coinbase_msg(c, text);
       case Venue::kraken:
         return kraken_msg(c, o);
       case Venue::hyperliquid:
@@ -397,27 +409,16 @@ struct FeedSim::Impl {
       auto& list = by[k.substr(0, colon)];
       if (colon + 1 < k.size()) list.push_back(k.substr(colon + 1));
     }
-    json::object subs;
-    for (const auto& [ch, list] : by) {
-      json::array a;
-      for (const auto& p : list) a.emplace_back(p);
-      subs[ch] = std::move(a);
-    }
-    return R"([{"subscriptions":)" + json::serialize(subs) + "}]";
+    return cb::subscriptions_events(by);
   }
 
-  void coinbase_msg(Conn& c, const json::object& o) {
-    const std::string type = str(o, "type");
-    const std::string channel = str(o, "channel");
-    if ((type != "subscribe" && type != "unsubscribe") || channel.empty()) return;
-    const bool sub = type == "subscribe";
+  void coinbase_msg(Conn& c, const std::string& text) {
+    auto request = cb::parse_control(text);
+    if (!request.ok()) return;
+    const bool sub = request->subscribe;
+    const std::string& channel = request->channel;
+    const std::vector<std::string>& products = request->product_ids;
     (sub ? c.sub_frames : c.unsub_frames)++;
-    std::vector<std::string> products;
-    if (const json::value* p = o.if_contains("product_ids"); p != nullptr && p->is_array()) {
-      for (const auto& x : p->as_array()) {
-        if (x.is_string()) products.emplace_back(x.as_string());
-      }
-    }
     if (products.empty()) {
       sub ? (void)c.subs.insert(channel + ":") : (void)c.subs.erase(channel + ":");
     }
@@ -605,16 +606,8 @@ void FeedSim::publish_quote(const std::string& symbol, const SimLevel& bid, cons
                                          R"(,"A":)" + quoted(ask.size) + "}"));
         break;
       case Venue::coinbase:
-        m.send(
-            c,
-            m.cb_envelope(
-                c, "ticker",
-                R"([{"type":"update","tickers":[{"type":"ticker","product_id":)" + quoted(symbol) +
-                    R"(,"price":)" + quoted(bid.price) +
-                    R"(,"volume_24_h":"1000","low_24_h":"49000","high_24_h":"51000","low_52_w":"30000","high_52_w":"70000","price_percent_chg_24_h":"0.5","best_bid":)" +
-                    quoted(bid.price) + R"(,"best_bid_quantity":)" + quoted(bid.size) +
-                    R"(,"best_ask":)" + quoted(ask.price) + R"(,"best_ask_quantity":)" +
-                    quoted(ask.size) + "}]}]"));
+        m.send(c, m.cb_envelope(c, "ticker",
+                                cb::ticker_events("update", cb_ticker(symbol, bid, ask))));
         break;
       case Venue::kraken:
         m.send(
@@ -657,14 +650,11 @@ void FeedSim::publish_trade(const std::string& symbol, const std::string& price,
                                          R"(,"q":)" + quoted(size) + R"(,"T":)" + m.ms() +
                                          R"(,"m":)" + (buy ? "false" : "true") + R"(,"M":true})"));
         break;
-      case Venue::coinbase:
-        m.send(c, m.cb_envelope(c, "market_trades",
-                                R"([{"type":"update","trades":[{"trade_id":)" + quoted(id) +
-                                    R"(,"product_id":)" + quoted(symbol) + R"(,"price":)" +
-                                    quoted(price) + R"(,"size":)" + quoted(size) + R"(,"side":)" +
-                                    (buy ? "\"BUY\"" : "\"SELL\"") + R"(,"time":)" + m.iso() +
-                                    "}]}]"));
-        break;
+      case Venue::coinbase: {
+        const cb::TradeFields trade{id, symbol, price, size, buy, m.now()};
+        m.send(c,
+               m.cb_envelope(c, "market_trades", cb::market_trades_events("update", {&trade, 1})));
+      } break;
       case Venue::kraken:
         m.send(c, R"({"channel":"trade","type":"update","data":[{"symbol":)" + quoted(symbol) +
                       R"(,"side":)" + quoted(side) + R"(,"price":)" + price + R"(,"qty":)" + size +
@@ -716,9 +706,7 @@ void FeedSim::publish_book_update(const std::string& symbol, const std::vector<S
                                          Impl::pairs(bids) + R"(,"a":)" + Impl::pairs(asks) + "}"));
         break;
       case Venue::coinbase:
-        m.send(c, m.cb_envelope(c, "l2_data",
-                                R"([{"type":"update","product_id":)" + quoted(symbol) +
-                                    R"(,"updates":)" + m.cb_updates(bids, asks) + "}]"));
+        m.send(c, m.cb_envelope(c, "l2_data", m.cb_l2("update", symbol, bids, asks)));
         break;
       case Venue::kraken:
         m.send(c, m.kraken_book("update", symbol, bids, asks, checksum));
@@ -746,12 +734,8 @@ void FeedSim::publish_heartbeat() {
     switch (m.venue) {
       case Venue::coinbase:
         if (c.subs.count("heartbeats:")) {
-          m.send(
-              c,
-              m.cb_envelope(
-                  c, "heartbeats",
-                  R"([{"current_time":"2026-11-24 00:00:00.000000000 +0000 UTC m=+1.0","heartbeat_counter":)" +
-                      std::to_string(m.heartbeat_counter) + "}]"));
+          m.send(c, m.cb_envelope(c, "heartbeats",
+                                  cb::heartbeats_events(m.now(), m.heartbeat_counter)));
         }
         break;
       case Venue::kraken:
@@ -813,7 +797,7 @@ void FeedSim::send_malformed(std::size_t session) {
     case Venue::coinbase:
       text = m.cb_envelope(
           c, "ticker",
-          R"([{"type":"update","tickers":[{"type":"ticker","product_id":"BTC-USD","price":"1","best_bid":"abc","best_bid_quantity":"1","best_ask":"50001.5","best_ask_quantity":"1"}]}])");
+          cb::ticker_events("update", cb_ticker("BTC-USD", {"abc", "1"}, {"50001.5", "1"})));
       break;
     case Venue::kraken:
       text =

@@ -9,6 +9,27 @@
 // service, so on a ManualClock a test or backtest runs hours of market in microseconds.
 // Threading: step() and the sink run on the clock's firing thread (or the caller's thread
 // when step() is called directly); the object is not shared across threads otherwise.
+//
+// History (warm-up): history(interval, count) returns, per instrument, the `count` closed
+// candles that end at the current clock time, as if the walk had been running before it — so a
+// strategy can trade from the first live step instead of waiting for 26 candles. It must be
+// asked before the first step. How it is made:
+//   * The walk is extended *backward* from each instrument's current state (its start price):
+//     the step before is log p(t - step) = log p(t) - drift - volatility * N(0,1), with drift
+//     regimes drawn like the live ones. The steps sit on the live grid (now - j * step_interval);
+//     the steps inside the still-open interval [floor(now), now] are not taken, so the last
+//     closed candle's close IS the current price and the first live step moves one ordinary
+//     step from it: no jump.
+//   * A candle's OHLC are the step prices (the bid, rounded down to the tick, as the live quotes
+//     have it) of the steps in its interval; volume and trade count come from trades drawn with
+//     trade_probability and 1..max_trade_lots lots, as live; price_updates counts the steps. An
+//     interval without a step (step_interval longer than the candle) is a gap candle.
+//   * Deterministic: each instrument's history draws from its own generator, seeded from
+//     (config.seed, the instrument's position), never from the live generator. So for a given
+//     seed and instrument list: the live events are the same whether or not history was asked;
+//     the same (clock time, interval, count, step_interval) gives the same candles; and a longer
+//     history ends with the shorter one's candles (the walk goes back from now, one draw
+//     sequence). (As for the live walk, across standard libraries the distributions may differ.)
 
 #include <cstdint>
 #include <functional>
@@ -18,6 +39,7 @@
 #include "core/clock.hpp"
 #include "core/instrument.hpp"
 #include "core/market_event.hpp"
+#include "market/candle.hpp"
 
 namespace nzeza::app {
 
@@ -35,6 +57,14 @@ struct SimulatedMarketConfig {
   int max_trade_lots = 50;         // trade sizes are 1..max_trade_lots lots (times min size)
   int regime_steps = 240;          // mean steps between drift regime changes
   double max_drift = 0.00003;      // |drift| of log-price per step in a trending regime
+};
+
+// One instrument's generated history: closed candles, oldest first, contiguous and aligned to
+// the interval.
+struct SimulatedHistory {
+  InstrumentId instrument;
+  SymbolId symbol;
+  std::vector<market::Candle> candles;
 };
 
 class SimulatedMarket {
@@ -61,8 +91,17 @@ class SimulatedMarket {
 
   [[nodiscard]] std::uint64_t steps() const noexcept { return steps_; }
   [[nodiscard]] std::uint64_t events() const noexcept { return events_; }
-  // Current mid of the i-th instrument (for tests and the paper venue's marks).
+  // Current price (the last bid) of the i-th instrument (for tests and the paper venue's marks).
   [[nodiscard]] Decimal price(std::size_t i) const { return states_.at(i).last; }
+  [[nodiscard]] std::size_t size() const noexcept { return states_.size(); }
+
+  // The `count` closed candles of `interval` per instrument ending at clock.now() (see the top
+  // of this file), in instrument order. Errors: interval not whole seconds in [1 s, 1 d]
+  // dividing a day, or more than kMaxHistorySteps steps per instrument (invalid_argument);
+  // asked after the first step (invalid_state: the past is already published).
+  static constexpr std::size_t kMaxHistorySteps = 4'000'000;
+  [[nodiscard]] Result<std::vector<SimulatedHistory>> history(Duration interval,
+                                                              std::size_t count) const;
 
  private:
   struct State {
@@ -77,6 +116,8 @@ class SimulatedMarket {
   SimulatedMarket(Clock& clock, SimulatedMarketConfig config, Sink sink, std::vector<State> states);
   void schedule_next();
   void step_one(State& s, Timestamp now);
+  [[nodiscard]] std::vector<market::Candle> history_of(std::size_t index, Timestamp now,
+                                                       Duration interval, std::size_t count) const;
 
   Clock* clock_;
   SimulatedMarketConfig config_;

@@ -338,14 +338,15 @@ void SimulatedFeedServer::Impl::on_quote(Product& p, const Quote& q, Timestamp t
   p.bids = std::move(bids);
   p.asks = std::move(asks);
 
-  const bool tickers = std::any_of(conns.begin(), conns.end(),
-                                   [&](const auto& c) { return c->holds(kTicker, p.id); });
-  if (tickers) to_subscribers(kTicker, p.id, Kind::ticker, time, ticker_text("update", p));
+  // The book first: a client holds the quote's book by the time the quote arrives.
   const bool books = std::any_of(conns.begin(), conns.end(),
                                  [&](const auto& c) { return c->holds(kLevel2, p.id); });
   if (books && !changes.empty()) {
     to_subscribers(kLevel2, p.id, Kind::l2, time, l2_text("update", p.id, changes, time));
   }
+  const bool tickers = std::any_of(conns.begin(), conns.end(),
+                                   [&](const auto& c) { return c->holds(kTicker, p.id); });
+  if (tickers) to_subscribers(kTicker, p.id, Kind::ticker, time, ticker_text("update", p));
 }
 
 void SimulatedFeedServer::Impl::on_trade(Product& p, const Trade& t, Timestamp time) {

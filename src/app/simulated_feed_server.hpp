@@ -17,6 +17,7 @@
 //     one tick apart from the quote's bid and ask (the generator instrument's tick), the touch
 //     sized as the quote, each deeper level one lot more; an update carries only the levels
 //     that changed ("0" removes one), so the client's book equals this book after every frame;
+//     it is written before the quote's ticker, so the book is current when the quote arrives;
 //   * `market_trades` on every trade (id, price, size, taker side, time as published);
 //   * `heartbeats` every heartbeat_interval of the Clock to each connection subscribed to it,
 //     with its own heartbeat_counter;

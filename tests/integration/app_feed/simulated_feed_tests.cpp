@@ -165,13 +165,25 @@ class SimulatedFeed {
     return wait_until(p);
   }
 
-  // One generator step, then waits until the session has decoded as many quotes and trades as
-  // `already + published since index from`.
-  void step_and_deliver(std::size_t received_before, std::size_t published_from) {
+  // One generator step, then waits until the session has decoded the last event the generator
+  // published: frames arrive in order on the one connection, so everything before it has too.
+  void step_and_deliver() {
     clock_.advance(kStep);
-    const std::size_t want = received_before + (published_.size() - published_from);
-    ASSERT_TRUE(wait_until([&] { return received_market().size() >= want; }))
-        << "received " << received_market().size() << " of " << want;
+    ASSERT_FALSE(published_.empty());
+    const MarketEvent& last = published_.back();
+    const InstrumentId id = coinbase_for(last.instrument);
+    const std::string want = describe(last);
+    ASSERT_TRUE(wait_until([&] {
+      const auto got = received_market();
+      return !got.empty() && got.back().instrument == id && describe(got.back()) == want;
+    })) << "waiting for "
+        << want;
+  }
+  InstrumentId coinbase_for(InstrumentId paper) const {
+    for (std::size_t i = 0; i < paper_.size(); ++i) {
+      if (paper_[i] == paper) return coinbase_[i];
+    }
+    return {};
   }
 
   std::vector<MarketEvent> received_market() const {
@@ -273,7 +285,7 @@ TEST(SimulatedFeed, the_generators_quotes_and_trades_of_three_symbols_arrive_dec
   ASSERT_NO_FATAL_FAILURE(f.start_session());
   f.market().start();
   for (int step = 0; step < 120; ++step) {  // 30 s of market
-    ASSERT_NO_FATAL_FAILURE(f.step_and_deliver(0, 0));
+    ASSERT_NO_FATAL_FAILURE(f.step_and_deliver());
     for (std::size_t i = 0; i < 3; ++i) {
       ASSERT_NO_FATAL_FAILURE(f.expect_book_matches_last_quote(i)) << "after step " << step;
     }
@@ -305,7 +317,7 @@ TEST(SimulatedFeed, after_the_server_drops_the_connection_the_session_reconnects
   f.make_market();
   ASSERT_NO_FATAL_FAILURE(f.start_session());
   f.market().start();
-  for (int step = 0; step < 8; ++step) ASSERT_NO_FATAL_FAILURE(f.step_and_deliver(0, 0));
+  for (int step = 0; step < 8; ++step) ASSERT_NO_FATAL_FAILURE(f.step_and_deliver());
 
   f.server().disconnect_all();
   // The generator keeps stepping while the session waits out its backoff on the clock.
@@ -315,10 +327,7 @@ TEST(SimulatedFeed, after_the_server_drops_the_connection_the_session_reconnects
   EXPECT_EQ(f.server().stats().connections_accepted, 2U);
 
   const std::size_t from = f.published().size();
-  const std::size_t before = f.received_market().size();
-  for (int step = 0; step < 12; ++step) {
-    ASSERT_NO_FATAL_FAILURE(f.step_and_deliver(before, from));
-  }
+  for (int step = 0; step < 12; ++step) ASSERT_NO_FATAL_FAILURE(f.step_and_deliver());
   for (std::size_t i = 0; i < 3; ++i) {
     const auto want = f.expected(i, from);
     ASSERT_FALSE(want.empty());

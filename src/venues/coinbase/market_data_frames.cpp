@@ -3,41 +3,21 @@
 #include <boost/json.hpp>
 #include <cstdio>
 
+#include "venues/codec_support/codec_support.hpp"
+
 namespace nzeza::venues::coinbase::frames {
 namespace {
 
 namespace json = boost::json;
 
-// Appends `text` as a JSON string (quotes, backslashes and control characters escaped).
-void append_string(std::string& out, std::string_view text) {
-  out += '"';
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-}
+using codec::append_json_string;
 
 // ,"key":"value"
 void field(std::string& out, std::string_view key, std::string_view value) {
   out += ',';
-  append_string(out, key);
+  append_json_string(out, key);
   out += ':';
-  append_string(out, value);
+  append_json_string(out, value);
 }
 
 }  // namespace
@@ -47,9 +27,9 @@ std::string envelope(std::string_view channel, Timestamp timestamp, std::uint64_
   std::string out;
   out.reserve(96 + events_json.size());
   out += R"({"channel":)";
-  append_string(out, channel);
+  append_json_string(out, channel);
   out += R"(,"client_id":"","timestamp":)";
-  append_string(out, timestamp.to_iso8601());
+  append_json_string(out, timestamp.to_iso8601());
   out += R"(,"sequence_num":)";
   out += std::to_string(sequence_num);
   out += R"(,"events":)";
@@ -60,7 +40,7 @@ std::string envelope(std::string_view channel, Timestamp timestamp, std::uint64_
 
 std::string ticker_events(std::string_view type, const TickerFields& t) {
   std::string out = R"([{"type":)";
-  append_string(out, type);
+  append_json_string(out, type);
   out += R"(,"tickers":[{"type":"ticker")";
   field(out, "product_id", t.product_id);
   field(out, "price", t.price);
@@ -80,13 +60,13 @@ std::string ticker_events(std::string_view type, const TickerFields& t) {
 
 std::string market_trades_events(std::string_view type, std::span<const TradeFields> trades) {
   std::string out = R"([{"type":)";
-  append_string(out, type);
+  append_json_string(out, type);
   out += R"(,"trades":[)";
   for (std::size_t i = 0; i < trades.size(); ++i) {
     const TradeFields& t = trades[i];
     if (i != 0) out += ',';
     out += R"({"trade_id":)";
-    append_string(out, t.trade_id);
+    append_json_string(out, t.trade_id);
     field(out, "product_id", t.product_id);
     field(out, "price", t.price);
     field(out, "size", t.size);
@@ -102,7 +82,7 @@ std::string l2_events(std::string_view type, std::string_view product_id,
                       std::span<const LevelUpdate> updates, Timestamp event_time) {
   const std::string time = event_time.to_iso8601();
   std::string out = R"([{"type":)";
-  append_string(out, type);
+  append_json_string(out, type);
   field(out, "product_id", product_id);
   out += R"(,"updates":[)";
   for (std::size_t i = 0; i < updates.size(); ++i) {
@@ -132,7 +112,7 @@ std::string heartbeats_events(Timestamp current_time, std::uint64_t counter) {
   text += digits;
   text += " +0000 UTC";
   std::string out = R"([{"current_time":)";
-  append_string(out, text);
+  append_json_string(out, text);
   out += R"(,"heartbeat_counter":)";
   out += std::to_string(counter);
   out += "}]";
@@ -146,11 +126,11 @@ std::string subscriptions_events(
   for (const auto& [channel, products] : by_channel) {
     if (!first) out += ',';
     first = false;
-    append_string(out, channel);
+    append_json_string(out, channel);
     out += ":[";
     for (std::size_t i = 0; i < products.size(); ++i) {
       if (i != 0) out += ',';
-      append_string(out, products[i]);
+      append_json_string(out, products[i]);
     }
     out += ']';
   }
@@ -160,7 +140,7 @@ std::string subscriptions_events(
 
 std::string error_message(std::string_view text) {
   std::string out = R"({"type":"error","message":)";
-  append_string(out, text);
+  append_json_string(out, text);
   out += '}';
   return out;
 }

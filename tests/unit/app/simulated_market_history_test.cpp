@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "app/simulated_market.hpp"
+#include "unit/app/simulated_market_support.hpp"
 
 namespace nzeza::app {
 namespace {
@@ -12,28 +13,11 @@ namespace {
 using std::chrono::minutes;
 using std::chrono::seconds;
 
-InstrumentRegistry registry() {
-  InstrumentRegistry reg;
-  Instrument i;
-  i.venue = Venue::paper;
-  i.canonical = "BTC-USD";
-  i.venue_symbol = "BTC-USD";
-  i.base = "BTC";
-  i.quote = "USD";
-  i.tick_size = "0.01"_d;
-  i.lot_size = "0.0001"_d;
-  i.min_size = "0.001"_d;
-  (void)reg.add(i);
-  i.canonical = "ETH-USD";
-  i.venue_symbol = "ETH-USD";
-  i.base = "ETH";
-  i.tick_size = "0.05"_d;
-  (void)reg.add(i);
-  return reg;
-}
+using test::two_instruments;
 
-std::vector<SimulatedInstrument> two_instruments() {
-  return {{InstrumentId{0}, "45000"_d, 0.001, 1}, {InstrumentId{1}, "3000"_d, 0.001, 2}};
+// ETH on a 0.05 tick: candles must land on each instrument's own tick.
+InstrumentRegistry registry() {
+  return test::two_paper_instruments("0.05"_d);
 }
 
 // 12:34:56.7 on some day: not aligned to any candle interval.

@@ -4,30 +4,15 @@
 
 #include <vector>
 
+#include "unit/app/simulated_market_support.hpp"
+
 namespace nzeza::app {
 namespace {
 
-InstrumentRegistry registry() {
-  InstrumentRegistry reg;
-  Instrument i;
-  i.venue = Venue::paper;
-  i.canonical = "BTC-USD";
-  i.venue_symbol = "BTC-USD";
-  i.base = "BTC";
-  i.quote = "USD";
-  i.tick_size = "0.01"_d;
-  i.lot_size = "0.0001"_d;
-  i.min_size = "0.001"_d;
-  (void)reg.add(i);
-  i.canonical = "ETH-USD";
-  i.venue_symbol = "ETH-USD";
-  i.base = "ETH";
-  (void)reg.add(i);
-  return reg;
-}
+using test::two_instruments;
 
-std::vector<SimulatedInstrument> two_instruments() {
-  return {{InstrumentId{0}, "45000"_d, 0.001, 1}, {InstrumentId{1}, "3000"_d, 0.001, 2}};
+InstrumentRegistry registry() {
+  return test::two_paper_instruments();
 }
 
 TEST(SimulatedMarket, steps_on_the_clock_without_sleeping) {

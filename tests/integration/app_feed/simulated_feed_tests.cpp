@@ -396,6 +396,9 @@ TEST(SimulatedFeed, a_stalled_consumer_never_blocks_publish_loses_no_trade_silen
   EXPECT_GT(stalled.quote_frames_dropped, 0U);
 
   f.gate().release();
+  // The consumer first drains what reached its socket (megabytes: slow under a sanitizer), then
+  // finds the connection closed, and reconnects after its backoff on the clock.
+  ASSERT_TRUE(wait_until([&] { return f.sink().count_state(FeedState::reconnecting) > 0; }, 60s));
   ASSERT_TRUE(f.advance_until(
       [&] { return f.session().stats().connects >= 2 && f.session().stats().control >= 8; }));
   // Every trade the consumer got before the close is in order with none missing between.

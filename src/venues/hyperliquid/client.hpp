@@ -121,7 +121,8 @@ class HyperliquidClient final : public VenueClient {
   // candleSnapshot for the last `count` closed intervals [floor(now) - count x interval,
   // floor(now)) of the asset: 1m 3m 5m 15m 30m 1h 2h 4h 8h 12h 1d (rest_codec.hpp says why not
   // 3d, 1w, 1M); count <= 5000 (what the venue keeps). Fewer candles than `count` when the venue
-  // has none for some intervals (a young market; intervals without trades may be absent).
+  // has none for some intervals (a young market; intervals without trades may be absent; at the
+  // limit, the oldest when the venue's 5000 include the open one).
   void candles(InstrumentId instrument, Duration interval, std::size_t count,
                Callback<std::vector<market::Candle>> done) override;
 

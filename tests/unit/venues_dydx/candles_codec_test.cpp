@@ -44,7 +44,7 @@ Result<std::vector<market::Candle>> parse(const std::string& body, Timestamp now
 
 const Timestamp kLate = kT0 + 1h;
 
-TEST(DydxCandles, newest_first_on_the_wire_comes_out_oldest_first_with_exact_decimals) {
+TEST(DydxCandleReader, newest_first_on_the_wire_comes_out_oldest_first_with_exact_decimals) {
   const auto r =
       parse(answer({
                 item(at(2), "61000.5", "61010", "60990.25", "61005", "0.0101", 4),
@@ -68,13 +68,13 @@ TEST(DydxCandles, newest_first_on_the_wire_comes_out_oldest_first_with_exact_dec
   EXPECT_FALSE(c.gap);
 }
 
-TEST(DydxCandles, an_empty_list_is_no_candles) {
+TEST(DydxCandleReader, an_empty_list_is_no_candles) {
   const auto r = parse(R"({"candles":[]})", kLate);
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->empty());
 }
 
-TEST(DydxCandles, the_open_newest_candle_is_dropped) {
+TEST(DydxCandleReader, the_open_newest_candle_is_dropped) {
   const std::string body =
       answer({item(at(1), "2", "2", "2", "2", "1", 1), item(at(0), "1", "1", "1", "1", "1", 1)});
   auto r = parse(body, kT0 + 90s);
@@ -86,7 +86,7 @@ TEST(DydxCandles, the_open_newest_candle_is_dropped) {
   EXPECT_EQ(r->size(), 2U);
 }
 
-TEST(DydxCandles, a_candle_without_trades_is_a_gap_flat_at_the_previous_close) {
+TEST(DydxCandleReader, a_candle_without_trades_is_a_gap_flat_at_the_previous_close) {
   const auto r = parse(answer({item(at(1), "5.5", "5.5", "5.5", "5.5", "0", 0),
                                item(at(0), "5", "6", "5", "5.5", "3", 2)}),
                        kLate);
@@ -97,7 +97,7 @@ TEST(DydxCandles, a_candle_without_trades_is_a_gap_flat_at_the_previous_close) {
   EXPECT_EQ((*r)[1].close, "5.5"_d);
 }
 
-TEST(DydxCandles, other_resolutions_are_read_with_their_own_interval) {
+TEST(DydxCandleReader, other_resolutions_are_read_with_their_own_interval) {
   // 17:25, a multiple of 5 min.
   const auto r =
       parse(answer({item(at(1), "1", "1", "1", "1", "1", 1, "BTC-USD", "5MINS")}), kLate, 5min);
@@ -115,7 +115,7 @@ void expect_error(const std::string& body, const std::string& says) {
       << r.error().message << " lacks: " << says;
 }
 
-TEST(DydxCandles, malformed_answers_are_errors_naming_the_candle_and_the_field) {
+TEST(DydxCandleReader, malformed_answers_are_errors_naming_the_candle_and_the_field) {
   const std::string ok = item(at(0), "1", "1", "1", "1", "1", 1);
   expect_error("[]", "without a candles list");
   expect_error(R"({"candles":{}})", "without a candles list");
@@ -138,7 +138,7 @@ TEST(DydxCandles, malformed_answers_are_errors_naming_the_candle_and_the_field) 
                "candle 0: missing decimal string low");
 }
 
-TEST(DydxCandles, inconsistent_candles_are_errors_saying_what_is_wrong) {
+TEST(DydxCandleReader, inconsistent_candles_are_errors_saying_what_is_wrong) {
   expect_error(answer({item(at(0), "10", "9.5", "9", "9.5", "1", 1)}), "high 9.5 below open 10");
   expect_error(answer({item(at(0), "1", "1", "1", "1", "-1", 1)}), "volume -1 is negative");
   expect_error(answer({item("2024-05-06T17:24:30.000Z", "1", "1", "1", "1", "1", 1)}),
@@ -148,7 +148,7 @@ TEST(DydxCandles, inconsistent_candles_are_errors_saying_what_is_wrong) {
                "two candles start at 2024-05-06T17:24:00Z");
 }
 
-TEST(DydxCandles, offered_resolutions_have_indexer_names_and_others_have_none) {
+TEST(DydxCandleReader, offered_resolutions_have_indexer_names_and_others_have_none) {
   EXPECT_EQ(candle_resolution_wire(1min), "1MIN");
   EXPECT_EQ(candle_resolution_wire(5min), "5MINS");
   EXPECT_EQ(candle_resolution_wire(1h), "1HOUR");

@@ -31,7 +31,7 @@ Result<std::vector<market::Candle>> read(const std::string& body, Timestamp now,
 
 const Timestamp kLate = Timestamp::from_ms(kT0 + 3'600'000);  // every candle below is closed
 
-TEST(HyperliquidCandles, an_answer_is_read_exactly_from_the_wire_text) {
+TEST(HyperliquidCandleReader, an_answer_is_read_exactly_from_the_wire_text) {
   const auto r = read(
       "[" + item(kT0, "37012.0", "37100.5", "36990.25", "37050.0", "12.00345", 57) + "]", kLate);
   ASSERT_TRUE(r.ok()) << r.error().to_string();
@@ -49,7 +49,7 @@ TEST(HyperliquidCandles, an_answer_is_read_exactly_from_the_wire_text) {
   EXPECT_FALSE(c.gap);
 }
 
-TEST(HyperliquidCandles, an_empty_list_and_null_are_no_candles) {
+TEST(HyperliquidCandleReader, an_empty_list_and_null_are_no_candles) {
   auto r = read("[]", kLate);
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->empty());
@@ -58,7 +58,7 @@ TEST(HyperliquidCandles, an_empty_list_and_null_are_no_candles) {
   EXPECT_TRUE(r->empty());
 }
 
-TEST(HyperliquidCandles, candles_come_out_oldest_first_whatever_the_order_sent) {
+TEST(HyperliquidCandleReader, candles_come_out_oldest_first_whatever_the_order_sent) {
   const auto r = read("[" + item(kT0 + 120'000, "3", "3", "3", "3", "1", 1) + "," +
                           item(kT0, "1", "1", "1", "1", "1", 1) + "," +
                           item(kT0 + 60'000, "2", "2", "2", "2", "1", 1) + "]",
@@ -70,7 +70,7 @@ TEST(HyperliquidCandles, candles_come_out_oldest_first_whatever_the_order_sent) 
   EXPECT_EQ((*r)[2].close, "3"_d);
 }
 
-TEST(HyperliquidCandles, the_open_last_candle_is_dropped_and_one_ending_now_is_kept) {
+TEST(HyperliquidCandleReader, the_open_last_candle_is_dropped_and_one_ending_now_is_kept) {
   const std::string body = "[" + item(kT0, "1", "1", "1", "1", "1", 1) + "," +
                            item(kT0 + 60'000, "2", "2", "2", "2", "1", 1) + "]";
   // now inside the second minute: it is still open.
@@ -84,7 +84,7 @@ TEST(HyperliquidCandles, the_open_last_candle_is_dropped_and_one_ending_now_is_k
   EXPECT_EQ(r->size(), 2U);
 }
 
-TEST(HyperliquidCandles, a_candle_without_trades_is_a_gap) {
+TEST(HyperliquidCandleReader, a_candle_without_trades_is_a_gap) {
   const auto r = read("[" + item(kT0, "5", "5", "5", "5", "0", 0) + "]", kLate);
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->size(), 1U);
@@ -100,7 +100,7 @@ void expect_error(const std::string& body, const std::string& says) {
       << r.error().message << " lacks: " << says;
 }
 
-TEST(HyperliquidCandles, malformed_answers_are_errors_naming_the_candle_and_the_field) {
+TEST(HyperliquidCandleReader, malformed_answers_are_errors_naming_the_candle_and_the_field) {
   const std::string ok = item(kT0, "1", "1", "1", "1", "1", 1);
   expect_error(R"({"candles":[]})", "not an array");
   expect_error("[" + ok + ",42]", "candle 1 is not an object");
@@ -126,7 +126,7 @@ TEST(HyperliquidCandles, malformed_answers_are_errors_naming_the_candle_and_the_
       R"(missing decimal string field "o")");
 }
 
-TEST(HyperliquidCandles, inconsistent_candles_are_errors_saying_what_is_wrong) {
+TEST(HyperliquidCandleReader, inconsistent_candles_are_errors_saying_what_is_wrong) {
   expect_error("[" + item(kT0, "10", "9", "8", "9", "1", 1) + "]", "high 9 below open 10");
   expect_error("[" + item(kT0, "10", "11", "10.5", "10.6", "1", 1) + "]", "open 10 below low 10.5");
   expect_error("[" + item(kT0, "1", "1", "1", "1", "-2", 1) + "]", "volume -2 is negative");
@@ -137,7 +137,7 @@ TEST(HyperliquidCandles, inconsistent_candles_are_errors_saying_what_is_wrong) {
                "two candles start at t 1700000100000");
 }
 
-TEST(HyperliquidCandles, offered_intervals_have_wire_names_and_others_have_none) {
+TEST(HyperliquidCandleReader, offered_intervals_have_wire_names_and_others_have_none) {
   EXPECT_EQ(candle_interval_wire(1min), "1m");
   EXPECT_EQ(candle_interval_wire(15min), "15m");
   EXPECT_EQ(candle_interval_wire(4h), "4h");

@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/json.hpp>
 #include <charconv>
@@ -906,7 +907,7 @@ void DydxClient::candles(InstrumentId instrument, Duration interval, std::size_t
   pager->count = count;
   // The last `count` closed intervals; toISO (exclusive) at the open one keeps it out.
   pager->end = state_->clock.now().floor_to(interval);
-  pager->from = pager->end - interval * static_cast<std::int64_t>(count);
+  pager->from = std::max(pager->end - interval * static_cast<std::int64_t>(count), Timestamp{});
   pager->to = pager->end;
   pager->next();
 }

@@ -789,7 +789,8 @@ void HyperliquidClient::candles(InstrumentId instrument, Duration interval, std:
   // answer may hold the open candle; read_candles drops it.
   const Timestamp now = state_->clock.now();
   const Timestamp end = now.floor_to(interval);
-  const Timestamp from = end - interval * static_cast<std::int64_t>(count);
+  // startTime is unsigned at the venue: a window reaching before 1970 starts there.
+  const Timestamp from = std::max(end - interval * static_cast<std::int64_t>(count), Timestamp{});
   json::object req;
   req["type"] = "candleSnapshot";
   req["req"] = json::object{{"coin", inst->venue_symbol},

@@ -1,16 +1,19 @@
 // Every reader of the dYdX node's and Indexer's REST answers (rest_codec.hpp) on arbitrary
 // bytes. The first byte picks the reader ('b' broadcast answer, 'e' error body, 'h' height,
 // 't' server time, 'a' account, 'n' node info, 'o' orders — status and open orders —, 'f' fills,
-// 's' subaccount — balances and positions —, 'm' markets); any other byte runs them all. The
-// rest is parsed as JSON. Never crashes, and every answer keeps the readers' promises: a tx is
-// accepted only for code 0 or "sdk" 19; every order, fill and position has a venue_symbol and a
-// valid instrument only for a market of the registry; decimals are what the text said.
+// 's' subaccount — balances and positions —, 'm' markets, 'c' candles); any other byte runs them
+// all. The rest is parsed as JSON. Never crashes, and every answer keeps the readers' promises: a
+// tx is accepted only for code 0 or "sdk" 19; every order, fill and position has a venue_symbol
+// and a valid instrument only for a market of the registry; decimals are what the text said;
+// candles are closed, valid (check_candle), strictly ascending and a gap exactly when they had
+// no trade.
 #include <boost/json.hpp>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
 #include "core/instrument.hpp"
+#include "market/candle_check.hpp"
 #include "venues/dydx/rest_codec.hpp"
 
 namespace {
@@ -97,6 +100,20 @@ void markets(const boost::json::value& v) {
     if (i.venue_symbol.empty() || !i.dydx_clob_pair_id || !i.dydx_subticks_per_tick) std::abort();
 }
 
+void candles(const boost::json::value& v) {
+  const Timestamp now = Timestamp::from_seconds(1'715'016'240);  // 2024-05-06T17:24:00Z
+  auto r = parse_candles(v, "BTC-USD", std::chrono::minutes(1), now);
+  if (!r) {
+    if (r.error().code != ErrorCode::protocol) std::abort();
+    return;
+  }
+  for (std::size_t i = 0; i < r->size(); ++i) {
+    const auto& c = (*r)[i];
+    if (c.end() > now || !market::check_candle(c).ok() || c.gap != (c.trades == 0)) std::abort();
+    if (i > 0 && !((*r)[i - 1].start < c.start)) std::abort();
+  }
+}
+
 void run(char which, const boost::json::value& v) {
   switch (which) {
     case 'b':
@@ -119,8 +136,10 @@ void run(char which, const boost::json::value& v) {
       return subaccount(v);
     case 'm':
       return markets(v);
+    case 'c':
+      return candles(v);
     default:
-      for (char c : std::string_view("behtanofsm")) run(c, v);
+      for (char c : std::string_view("behtanofsmc")) run(c, v);
   }
 }
 

@@ -1,10 +1,11 @@
 // Hyperliquid's REST answer readers (rest_codec.hpp) on arbitrary bytes. The first byte chooses
 // the reader ('0' + n: 0 order answer, 1 cancel answer, 2 orderStatus, 3 openOrders, 4 fills,
-// 5 balances, 6 positions, 7 meta, 8 the Date header), the rest is the answer body. Never
-// crashes; what comes back holds the readers' promises: every error names the venue, every
-// order, fill and position carries the venue's symbol (an unknown coin an invalid instrument),
-// fills come oldest first, withdrawable never exceeds the account value, a filled or resting
-// status has an order id.
+// 5 balances, 6 positions, 7 meta, 8 the Date header, 9 candleSnapshot), the rest is the answer
+// body. Never crashes; what comes back holds the readers' promises: every error names the venue,
+// every order, fill and position carries the venue's symbol (an unknown coin an invalid
+// instrument), fills come oldest first, withdrawable never exceeds the account value, a filled or
+// resting status has an order id, candles are closed, valid (check_candle), strictly ascending
+// and a gap exactly when they had no trade.
 #include <boost/json.hpp>
 #include <cstdint>
 #include <cstdlib>
@@ -12,6 +13,7 @@
 #include <string_view>
 
 #include "core/instrument.hpp"
+#include "market/candle_check.hpp"
 #include "venues/hyperliquid/rest_codec.hpp"
 
 namespace {
@@ -92,7 +94,7 @@ void exchange(const boost::json::value& body, bool place) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
-  const int which = (data[0] - '0' + 256) % 9;
+  const int which = (data[0] - '0' + 256) % 10;
   const std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
   if (which == 8) {
     if (auto t = parse_http_date(text)) check(t->ms() >= 0);
@@ -157,6 +159,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         for (const auto& in : *list) {
           check(!in.venue_symbol.empty() && in.lot_size.is_positive());
           check(in.hyperliquid_asset.has_value());
+        }
+      }
+      break;
+    }
+    case 9: {
+      // 2023-11-14T22:15:00Z, a minute boundary.
+      const Timestamp now = Timestamp::from_ms(1'700'000'100'000);
+      auto list = read_candles(body, "BTC", std::chrono::minutes(1), now, "fuzz");
+      check_or_error(list);
+      if (list) {
+        for (std::size_t i = 0; i < list->size(); ++i) {
+          const auto& c = (*list)[i];
+          check(c.end() <= now && market::check_candle(c).ok());
+          check(c.interval == std::chrono::minutes(1) && c.gap == (c.trades == 0));
+          if (i > 0) check((*list)[i - 1].start < c.start);
         }
       }
       break;

@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/json.hpp>
 #include <charconv>
@@ -10,6 +11,7 @@
 #include <mutex>
 #include <set>
 
+#include "market/candle_check.hpp"
 #include "venues/dydx/indexer_json.hpp"
 #include "venues/dydx/quantums.hpp"
 #include "venues/dydx/rest_codec.hpp"
@@ -64,6 +66,10 @@ struct LiveOrder {
 };
 
 constexpr Duration kDefaultRetryAfter = std::chrono::seconds(10);
+// Candle history: pages of at most 100 (the API limit of older Indexer deployments; newer ones
+// allow 1000), at most 10 pages per call.
+constexpr std::size_t kCandlePage = 100;
+constexpr std::size_t kMaxCandles = 1000;
 
 }  // namespace
 
@@ -847,6 +853,102 @@ void DydxClient::load_instruments(Callback<std::vector<Instrument>> done) {
     c.complete(std::move(*markets));
   });
 }
+
+namespace {
+
+// One candles() call: pages backwards from the end of the window ([from, end), newest first at
+// the Indexer) until `count` candles are in or a page comes back short (no older history).
+struct CandlePager : std::enable_shared_from_this<CandlePager> {
+  std::shared_ptr<DydxClient::State> state;
+  Completion<std::vector<market::Candle>> done;
+  std::string path;  // /v4/candles/perpetualMarkets/<ticker>?resolution=<R>
+  std::string ticker;
+  Duration resolution{};
+  std::size_t count = 0;
+  Timestamp from;
+  Timestamp end;
+  Timestamp to;                     // exclusive end of the next page: the oldest start read so far
+  std::vector<market::Candle> got;  // oldest first
+
+  void next();
+};
+
+}  // namespace
+
+void DydxClient::candles(InstrumentId instrument, Duration interval, std::size_t count,
+                         Callback<std::vector<market::Candle>> done) {
+  const std::string op = "candles";
+  Completion<std::vector<market::Candle>> c(std::move(done), "dydx candles");
+  const auto wire = candle_resolution_wire(interval);
+  if (!wire) {
+    c.complete(err(ErrorCode::invalid_argument, op,
+                   "no " + market::interval_text(interval) + " candles; dYdX offers " +
+                       candle_resolutions_text()));
+    return;
+  }
+  if (count > kMaxCandles) {
+    c.complete(err(ErrorCode::invalid_argument, op,
+                   std::to_string(count) + " candles asked; at most " +
+                       std::to_string(kMaxCandles) + " per call (" +
+                       std::to_string(kMaxCandles / kCandlePage) + " Indexer pages)"));
+    return;
+  }
+  const Instrument* ins = state_->registry.get(instrument);
+  if (ins == nullptr || ins->venue != Venue::dydx) {
+    c.complete(err(ErrorCode::not_found, op, "instrument is not a loaded dYdX market"));
+    return;
+  }
+  if (count == 0) {
+    c.complete(std::vector<market::Candle>{});
+    return;
+  }
+  auto pager = std::make_shared<CandlePager>();
+  pager->state = state_;
+  pager->done = c;
+  pager->ticker = ins->venue_symbol;
+  pager->path =
+      "/v4/candles/perpetualMarkets/" + ins->venue_symbol + "?resolution=" + std::string(*wire);
+  pager->resolution = interval;
+  pager->count = count;
+  // The last `count` closed intervals; toISO (exclusive) at the open one keeps it out.
+  pager->end = state_->clock.now().floor_to(interval);
+  pager->from = std::max(pager->end - interval * static_cast<std::int64_t>(count), Timestamp{});
+  pager->to = pager->end;
+  pager->next();
+}
+
+namespace {
+
+void CandlePager::next() {
+  const std::size_t limit = std::min(kCandlePage, count - got.size());
+  const std::string url = path + "&limit=" + std::to_string(limit) +
+                          "&fromISO=" + from.to_iso8601() + "&toISO=" + to.to_iso8601();
+  auto self = shared_from_this();
+  state->indexer_get(url, "candles", [self, limit](Result<Json> r) {
+    if (!r) return (void)self->done.complete(r.error());
+    auto page = parse_candles(*r, self->ticker, self->resolution, self->state->clock.now());
+    if (!page) return (void)self->done.complete(codec_error("candles", page.error()));
+    // Only this page's part of the window (an Indexer that ignored fromISO/toISO cannot make
+    // the loop repeat itself or return older candles).
+    std::erase_if(*page, [&](const market::Candle& k) {
+      return k.start < self->from || k.start >= self->to || k.end() > self->end;
+    });
+    const bool short_page = page->size() < limit;
+    if (!page->empty()) self->to = page->front().start;
+    self->got.insert(self->got.begin(), page->begin(), page->end());
+    if (short_page || self->got.size() >= self->count) {
+      if (self->got.size() > self->count) {
+        self->got.erase(self->got.begin(),
+                        self->got.end() - static_cast<std::ptrdiff_t>(self->count));
+      }
+      self->done.complete(std::move(self->got));
+      return;
+    }
+    self->next();
+  });
+}
+
+}  // namespace
 
 void DydxClient::server_time(Callback<Timestamp> done) {
   Completion<Timestamp> c(std::move(done), "dydx server_time");

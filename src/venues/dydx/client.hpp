@@ -38,7 +38,8 @@
 //   with an invalid instrument and the venue's ticker in venue_symbol (set on every item).
 // Reads (Indexer): /v4/perpetualMarkets, /v4/height, /v4/time, /v4/orders (by address and
 //   subaccount; an order is found by its client id), /v4/fills, /v4/addresses/{a}/
-//   subaccountNumber/{n} (USDC equity/free collateral, open perpetual positions).
+//   subaccountNumber/{n} (USDC equity/free collateral, open perpetual positions),
+//   /v4/candles/perpetualMarkets/{ticker} (closed candles only, oldest first).
 // Resolution: a place whose outcome is unknown is found by client id in /v4/orders; a
 //   short-term order the Indexer does not know once the height has passed its good_til_block
 //   can never execute: order_status answers it as expired.
@@ -120,6 +121,12 @@ class DydxClient final : public VenueClient {
   void positions(Callback<std::vector<VenuePosition>> done) override;
   void load_instruments(Callback<std::vector<Instrument>> done) override;
   void server_time(Callback<Timestamp> done) override;
+  // Indexer candles of the last `count` closed intervals [floor(now) - count x interval,
+  // floor(now)) of the market: 1m 5m 15m 30m 1h 4h 1d (1MIN ... 1DAY); count <= 1000, read in
+  // pages of 100 newest first (fromISO/toISO/limit). Fewer when the Indexer has no candle for
+  // some intervals (a young market).
+  void candles(InstrumentId instrument, Duration interval, std::size_t count,
+               Callback<std::vector<market::Candle>> done) override;
 
   [[nodiscard]] const std::string& address() const noexcept;
   // The locally tracked account sequence (nullopt before the first account read).

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <string_view>
 
+#include "market/candle_check.hpp"
 #include "venues/dydx/indexer_json.hpp"
 
 namespace nzeza::venues::dydx {
@@ -246,6 +247,111 @@ Result<std::vector<Instrument>> parse_markets(const json::value& answer,
     ins.dydx_step_base_quantums = *sbq;
     ins.dydx_subticks_per_tick = *spt;
     out.push_back(std::move(ins));
+  }
+  return out;
+}
+
+namespace {
+
+constexpr CandleResolution kResolutions[] = {
+    {"1MIN", std::chrono::minutes(1)},    {"5MINS", std::chrono::minutes(5)},
+    {"15MINS", std::chrono::minutes(15)}, {"30MINS", std::chrono::minutes(30)},
+    {"1HOUR", std::chrono::hours(1)},     {"4HOURS", std::chrono::hours(4)},
+    {"1DAY", std::chrono::hours(24)},
+};
+
+}  // namespace
+
+std::span<const CandleResolution> candle_resolutions() noexcept {
+  return kResolutions;
+}
+
+std::optional<std::string_view> candle_resolution_wire(Duration interval) noexcept {
+  for (const auto& r : kResolutions) {
+    if (r.length == interval) return r.wire;
+  }
+  return std::nullopt;
+}
+
+std::string candle_resolutions_text() {
+  std::string out;
+  for (const auto& r : kResolutions) {
+    if (!out.empty()) out += ", ";
+    out += market::interval_text(r.length);
+  }
+  return out;
+}
+
+Result<std::vector<market::Candle>> parse_candles(const json::value& answer,
+                                                  std::string_view ticker, Duration resolution,
+                                                  Timestamp now) {
+  const json::value* list = field(answer, "candles");
+  if (list == nullptr || !list->is_array())
+    return protocol("candles answer without a candles list");
+  const auto wire = candle_resolution_wire(resolution);
+  const std::string asked = wire ? std::string(*wire) : market::interval_text(resolution);
+  std::vector<market::Candle> out;
+  out.reserve(list->as_array().size());
+  std::size_t index = 0;
+  for (const auto& item : list->as_array()) {
+    const std::string where = "candle " + std::to_string(index++);
+    if (!item.is_object()) return protocol(where + " is not an object");
+    const json::value* tk = field(item, "ticker");
+    if (tk == nullptr || !tk->is_string()) return protocol(where + ": missing string ticker");
+    if (tk->as_string() != ticker) {
+      return protocol(where + ": ticker " + std::string(tk->as_string()) + ", asked for " +
+                      std::string(ticker));
+    }
+    const json::value* res = field(item, "resolution");
+    if (res == nullptr || !res->is_string()) return protocol(where + ": missing string resolution");
+    if (res->as_string() != asked) {
+      return protocol(where + ": resolution " + std::string(res->as_string()) + ", asked for " +
+                      asked);
+    }
+    const json::value* started = field(item, "startedAt");
+    if (started == nullptr || !started->is_string()) {
+      return protocol(where + ": missing string startedAt");
+    }
+    auto start = Timestamp::parse_iso8601(started->as_string());
+    if (!start) return protocol(where + ": startedAt: " + start.error().message);
+    const json::value* trades = field(item, "trades");
+    if (trades == nullptr || !(trades->is_int64() || trades->is_uint64())) {
+      return protocol(where + ": missing integer trades");
+    }
+    const auto n = int_of<std::uint32_t>(trades);
+    if (!n) return protocol(where + ": trades " + json::serialize(*trades) + " out of range");
+    market::Candle c;
+    c.start = *start;
+    c.interval = resolution;
+    struct Price {
+      const char* key;
+      Decimal* to;
+    };
+    for (const Price& p : {Price{"open", &c.open}, Price{"high", &c.high}, Price{"low", &c.low},
+                           Price{"close", &c.close}, Price{"baseTokenVolume", &c.volume}}) {
+      const json::value* v = field(item, p.key);
+      if (v == nullptr || !v->is_string()) {
+        return protocol(where + ": missing decimal string " + std::string(p.key));
+      }
+      auto d = Decimal::parse(v->as_string());
+      if (!d) return protocol(where + ": " + std::string(p.key) + ": " + d.error().message);
+      *p.to = *d;
+    }
+    c.trades = *n;
+    c.price_updates = *n;
+    c.gap = *n == 0;
+    if (auto ok = market::check_candle(c); !ok) {
+      return protocol(where + " (" + std::string(started->as_string()) +
+                      "): " + ok.error().message);
+    }
+    if (c.end() > now) continue;  // still open
+    out.push_back(c);
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
+  for (std::size_t k = 1; k < out.size(); ++k) {
+    if (out[k].start == out[k - 1].start) {
+      return protocol("two candles start at " + out[k].start.to_iso8601());
+    }
   }
   return out;
 }

@@ -12,7 +12,9 @@
 #include <boost/json/value.hpp>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.hpp"
@@ -20,6 +22,7 @@
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "domain/fill.hpp"
+#include "market/candle.hpp"
 #include "venues/venue_types.hpp"
 
 namespace nzeza::venues::dydx {
@@ -101,5 +104,32 @@ struct SubaccountAnswer {
 // parameters; `wanted` empty means every market.
 [[nodiscard]] Result<std::vector<Instrument>> parse_markets(const boost::json::value& answer,
                                                             const std::vector<std::string>& wanted);
+
+// Candle history: GET /v4/candles/perpetualMarkets/{ticker}?resolution=R&limit=N&fromISO&toISO
+// (fromISO <= startedAt < toISO, newest first, limit at most the Indexer's API limit: 100 on
+// older deployments, 1000 on newer ones). Resolutions, finest first: 1MIN 5MINS 15MINS 30MINS
+// 1HOUR 4HOURS 1DAY.
+struct CandleResolution {
+  std::string_view wire;  // "1MIN"
+  Duration length;
+};
+[[nodiscard]] std::span<const CandleResolution> candle_resolutions() noexcept;
+// The Indexer's name of a resolution; nullopt for any other interval.
+[[nodiscard]] std::optional<std::string_view> candle_resolution_wire(Duration interval) noexcept;
+// "1m, 5m, 15m, 30m, 1h, 4h, 1d" (our names), for a refusal.
+[[nodiscard]] std::string candle_resolutions_text();
+
+// {"candles":[{startedAt, ticker, resolution, open, high, low, close, baseTokenVolume, trades,
+// usdVolume?, startingOpenInterest?, orderbookMidPrice*?}]} → the candles CLOSED at `now`
+// (end <= now), oldest first whatever the order sent (the Indexer sends newest first). Decimals
+// exact from their strings; volume = baseTokenVolume (in the base asset, like a trade's size);
+// trades a JSON integer; `gap` when trades is 0 (the Indexer's candle of an interval without a
+// trade, flat at the previous close). protocol error naming the candle's index and the field
+// for: no "candles" list, an item that is not an object, a missing or malformed field, a ticker
+// or resolution other than asked, startedAt not a multiple of the resolution, two candles with
+// the same startedAt, a candle failing market::check_candle.
+[[nodiscard]] Result<std::vector<market::Candle>> parse_candles(const boost::json::value& answer,
+                                                                std::string_view ticker,
+                                                                Duration resolution, Timestamp now);
 
 }  // namespace nzeza::venues::dydx

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/client_id.hpp"
+#include "market/candle_check.hpp"
 #include "venues/hyperliquid/responses.hpp"
 #include "venues/hyperliquid/rest_codec.hpp"
 #include "venues/hyperliquid/user_stream.hpp"
@@ -28,6 +29,8 @@ constexpr Duration kDefaultRetryAfter = 10s;
 // 10000 most recent fills: 20 pages of 500).
 constexpr std::size_t kFillsPageFloor = 500;
 constexpr int kMaxFillPages = 20;
+// candleSnapshot: the venue keeps (and answers) at most the 5000 most recent candles.
+constexpr std::size_t kMaxCandles = 5000;
 // The SDK's slippage for market orders, used for market-on-trigger limit prices.
 constexpr int kMaxWireDecimals = 8;
 const Decimal kTriggerSlippage = Decimal::from_raw8(5'000'000);  // 0.05
@@ -757,6 +760,72 @@ void HyperliquidClient::server_time(Callback<Timestamp> done) {
     }
     c.complete(*t);
   });
+}
+
+void HyperliquidClient::candles(InstrumentId instrument, Duration interval, std::size_t count,
+                                Callback<std::vector<market::Candle>> done) {
+  const std::string op = "candles";
+  Completion<std::vector<market::Candle>> c(std::move(done), "hyperliquid candles");
+  const auto wire = candle_interval_wire(interval);
+  if (!wire) {
+    c.complete(err(ErrorCode::invalid_argument, op,
+                   "no " + market::interval_text(interval) + " candles; Hyperliquid offers " +
+                       candle_intervals_text()));
+    return;
+  }
+  if (count > kMaxCandles) {
+    c.complete(err(ErrorCode::invalid_argument, op,
+                   std::to_string(count) + " candles asked; Hyperliquid keeps the " +
+                       std::to_string(kMaxCandles) + " most recent"));
+    return;
+  }
+  const auto* inst = state_->registry.get(instrument);
+  if (inst == nullptr || inst->venue != kVenue) {
+    c.complete(err(ErrorCode::not_found, op, "instrument is not a loaded Hyperliquid asset"));
+    return;
+  }
+  if (count == 0) {
+    c.complete(std::vector<market::Candle>{});
+    return;
+  }
+  // The last `count` closed intervals: [end - count x interval, end). endTime is now, so the
+  // answer may hold the open candle; read_candles drops it.
+  const Timestamp now = state_->clock.now();
+  const Timestamp end = now.floor_to(interval);
+  // startTime is unsigned at the venue: a window reaching before 1970 starts there.
+  const Timestamp from = std::max(end - interval * static_cast<std::int64_t>(count), Timestamp{});
+  json::object req;
+  req["type"] = "candleSnapshot";
+  req["req"] = json::object{{"coin", inst->venue_symbol},
+                            {"interval", *wire},
+                            {"startTime", from.ms()},
+                            {"endTime", now.ms()}};
+  // Weight 20, plus 1 per 60 candles returned (rate-limits page): count + 1 with the open one.
+  const double weight = 20.0 + static_cast<double>((count + 1 + 59) / 60);
+  std::string body = json::serialize(req);
+  auto state = state_;
+  state_->post(
+      "/info", "info", weight / 20.0, op,
+      [body = std::move(body)]() -> Result<std::string> { return body; },
+      [state, c, op, coin = inst->venue_symbol, interval, from, end,
+       count](Result<State::Reply> r) {
+        if (!r) {
+          c.complete(r.error());
+          return;
+        }
+        auto list = read_candles(r->body, coin, interval, state->clock.now(), op);
+        if (!list) {
+          c.complete(list.error());
+          return;
+        }
+        // Only the asked window (the venue may answer wider), and at most the last `count`.
+        std::erase_if(*list,
+                      [&](const market::Candle& k) { return k.start < from || k.end() > end; });
+        if (list->size() > count) {
+          list->erase(list->begin(), list->end() - static_cast<std::ptrdiff_t>(count));
+        }
+        c.complete(std::move(*list));
+      });
 }
 
 }  // namespace nzeza::venues::hyperliquid

@@ -37,6 +37,7 @@
 //   not loaded (spot "@N", perps outside `symbols`) are listed with an invalid instrument and the
 //   coin in venue_symbol, never dropped; cancel_all leaves them (no asset index to cancel with).
 //   Queries use account_address (the master or sub-account) when set, else the signer's address.
+//   candles: candleSnapshot (weight 20 + 1 per 60 candles), closed candles only, oldest first.
 //   server_time: Hyperliquid has no time endpoint; the HTTP Date header of a cheap info request
 //   (allMids, weight 2) is used — 1 s resolution.
 // Rate limits (docs, rate-limits page): 1200 weight/min per IP (capacity 1200, refill 20/s):
@@ -117,6 +118,13 @@ class HyperliquidClient final : public VenueClient {
   void positions(Callback<std::vector<VenuePosition>> done) override;
   void load_instruments(Callback<std::vector<Instrument>> done) override;
   void server_time(Callback<Timestamp> done) override;
+  // candleSnapshot for the last `count` closed intervals [floor(now) - count x interval,
+  // floor(now)) of the asset: 1m 3m 5m 15m 30m 1h 2h 4h 8h 12h 1d (rest_codec.hpp says why not
+  // 3d, 1w, 1M); count <= 5000 (what the venue keeps). Fewer candles than `count` when the venue
+  // has none for some intervals (a young market; intervals without trades may be absent; at the
+  // limit, the oldest when the venue's 5000 include the open one).
+  void candles(InstrumentId instrument, Duration interval, std::size_t count,
+               Callback<std::vector<market::Candle>> done) override;
 
   // The orderUpdates/userFills stream when ws_url is set, else nullptr.
   [[nodiscard]] PrivateStream* private_stream() noexcept override;

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <ctime>
 
+#include "market/candle_check.hpp"
 #include "venues/hyperliquid/responses.hpp"
 
 namespace nzeza::venues::hyperliquid {
@@ -41,6 +42,15 @@ constexpr KnownError kKnownErrors[] = {
     {"Order would cause position to exceed margin tier limit", "PerpMaxPosition",
      ErrorCode::rejected},
     {"Order was never placed, already canceled, or filled", "MissingOrder", ErrorCode::not_found},
+};
+
+constexpr CandleInterval kCandleIntervals[] = {
+    {"1m", std::chrono::minutes(1)},   {"3m", std::chrono::minutes(3)},
+    {"5m", std::chrono::minutes(5)},   {"15m", std::chrono::minutes(15)},
+    {"30m", std::chrono::minutes(30)}, {"1h", std::chrono::hours(1)},
+    {"2h", std::chrono::hours(2)},     {"4h", std::chrono::hours(4)},
+    {"8h", std::chrono::hours(8)},     {"12h", std::chrono::hours(12)},
+    {"1d", std::chrono::hours(24)},
 };
 
 Decimal pow10_neg(int decimals) {
@@ -295,6 +305,94 @@ Result<std::vector<Instrument>> read_meta(const json::value& body,
     in.status = bool_field(u, "isDelisted").value_or(false) ? TradingStatus::halted
                                                             : TradingStatus::trading;
     out.push_back(std::move(in));
+  }
+  return out;
+}
+
+std::span<const CandleInterval> candle_intervals() noexcept {
+  return kCandleIntervals;
+}
+
+std::optional<std::string_view> candle_interval_wire(Duration interval) noexcept {
+  for (const auto& ci : kCandleIntervals) {
+    if (ci.length == interval) return ci.wire;
+  }
+  return std::nullopt;
+}
+
+std::string candle_intervals_text() {
+  std::string out;
+  for (const auto& ci : kCandleIntervals) {
+    if (!out.empty()) out += ", ";
+    out += ci.wire;
+  }
+  return out;
+}
+
+Result<std::vector<market::Candle>> read_candles(const json::value& body, std::string_view coin,
+                                                 Duration interval, Timestamp now,
+                                                 std::string_view op) {
+  std::vector<market::Candle> out;
+  if (body.is_null()) return out;  // the venue's "no candle"
+  if (!body.is_array()) return protocol(op, "candleSnapshot answer is not an array");
+  const auto wire = candle_interval_wire(interval);
+  out.reserve(body.get_array().size());
+  std::size_t index = 0;
+  for (const auto& item : body.get_array()) {
+    const std::string where = "candle " + std::to_string(index++);
+    if (!item.is_object()) return protocol(op, where + " is not an object");
+    const auto s = str_field(item, "s");
+    if (!s) return protocol(op, where + ": missing string field \"s\" (coin)");
+    if (*s != coin) {
+      return protocol(
+          op, where + ": field \"s\" is " + std::string(*s) + ", asked for " + std::string(coin));
+    }
+    const auto i = str_field(item, "i");
+    if (!i) return protocol(op, where + ": missing string field \"i\" (interval)");
+    if (!wire || *i != *wire) {
+      return protocol(op, where + ": field \"i\" is " + std::string(*i) + ", asked for " +
+                              (wire ? std::string(*wire) : market::interval_text(interval)));
+    }
+    const auto t = ms_time_field(item, "t");
+    if (!t) return protocol(op, where + ": missing or malformed integer field \"t\" (start, ms)");
+    const auto n = uint_of(field(item, "n"));
+    if (!n || *n > UINT32_MAX) {
+      return protocol(op, where + ": missing or malformed integer field \"n\" (trades)");
+    }
+    market::Candle c;
+    c.start = *t;
+    c.interval = interval;
+    struct Price {
+      const char* key;
+      Decimal* to;
+    };
+    for (const Price& p : {Price{"o", &c.open}, Price{"h", &c.high}, Price{"l", &c.low},
+                           Price{"c", &c.close}, Price{"v", &c.volume}}) {
+      const auto text = str_field(item, p.key);
+      if (!text) {
+        return protocol(op,
+                        where + ": missing decimal string field \"" + std::string(p.key) + "\"");
+      }
+      auto d = Decimal::parse(*text);
+      if (!d) {
+        return protocol(op, where + ": field \"" + std::string(p.key) + "\": " + d.error().message);
+      }
+      *p.to = *d;
+    }
+    c.trades = static_cast<std::uint32_t>(*n);
+    c.price_updates = c.trades;
+    c.gap = c.trades == 0;
+    if (auto ok = market::check_candle(c); !ok) {
+      return protocol(op, where + " (t " + std::to_string(t->ms()) + "): " + ok.error().message);
+    }
+    if (c.end() > now) continue;  // still open
+    out.push_back(c);
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
+  for (std::size_t k = 1; k < out.size(); ++k) {
+    if (out[k].start == out[k - 1].start) {
+      return protocol(op, "two candles start at t " + std::to_string(out[k].start.ms()));
+    }
   }
   return out;
 }

@@ -18,13 +18,15 @@
 //   orderStatus {"status":"order","order":{"order":{..},"status","statusTimestamp"}} |
 //   {"status":"unknownOid"} (not_found); openOrders [order...]; userFills(ByTime) [fill...];
 //   clearinghouseState {marginSummary{accountValue}, withdrawable, assetPositions[{position}]};
-//   meta {universe[{name, szDecimals, maxLeverage?, isDelisted?}]}; the HTTP Date header.
+//   meta {universe[{name, szDecimals, maxLeverage?, isDelisted?}]}; the HTTP Date header;
+//   candleSnapshot [{t, T, s, i, o, c, h, l, v, n}] | null (read_candles).
 // Orders, fills and positions on a coin the registry does not hold keep an invalid instrument
 // and the coin in venue_symbol: listed, never dropped.
 
 #include <boost/json/value.hpp>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +36,7 @@
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "domain/fill.hpp"
+#include "market/candle.hpp"
 #include "venues/venue_types.hpp"
 
 namespace nzeza::venues::hyperliquid {
@@ -93,6 +96,34 @@ struct MarginSummary {
 [[nodiscard]] Result<std::vector<Instrument>> read_meta(const boost::json::value& body,
                                                         const std::vector<std::string>& wanted,
                                                         std::string_view op);
+
+// Candle history: {"type":"candleSnapshot","req":{"coin","interval","startTime","endTime"}}
+// (times in ms; the venue keeps the 5000 most recent candles of each interval).
+// The intervals offered, finest first: 1m 3m 5m 15m 30m 1h 2h 4h 8h 12h 1d. The venue also
+// publishes 3d, 1w and 1M; they are not offered: a month has no fixed length, and how 3d and 1w
+// candles are aligned is not documented (a Candle starts on a multiple of its interval since
+// the epoch).
+struct CandleInterval {
+  std::string_view wire;  // "1m"
+  Duration length;
+};
+[[nodiscard]] std::span<const CandleInterval> candle_intervals() noexcept;
+// The wire name of an offered interval; nullopt for any other.
+[[nodiscard]] std::optional<std::string_view> candle_interval_wire(Duration interval) noexcept;
+// "1m, 3m, 5m, ..., 1d", for a refusal.
+[[nodiscard]] std::string candle_intervals_text();
+
+// A candleSnapshot answer → the candles CLOSED at `now` (end <= now; the venue's last one is
+// usually still open), oldest first whatever the order sent. Each item: t (start, ms), s (coin),
+// i (interval), o/h/l/c (exact decimal strings), v (volume in the coin, exact), n (trades); T is
+// not read. `gap` is set when n is 0 (no trade: nothing to signal on). null is no candle.
+// protocol error (naming the candle's index and the field) for: an item that is not an object,
+// a missing or malformed field, s or i other than `coin` and `interval`, t not a multiple of the
+// interval, two candles with the same t, a candle failing market::check_candle (low > open...).
+[[nodiscard]] Result<std::vector<market::Candle>> read_candles(const boost::json::value& body,
+                                                               std::string_view coin,
+                                                               Duration interval, Timestamp now,
+                                                               std::string_view op);
 
 // RFC 7231 IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"); nullopt for anything else.
 [[nodiscard]] std::optional<Timestamp> parse_http_date(std::string_view text);

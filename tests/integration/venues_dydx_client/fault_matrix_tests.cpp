@@ -27,7 +27,8 @@ enum class Op {
   balances,
   positions,
   metadata,
-  server_time
+  server_time,
+  candles
 };
 enum class Fault { http_4xx, http_429, http_418, http_5xx, timeout, malformed, truncated };
 
@@ -56,6 +57,8 @@ std::string_view op_name(Op op) {
       return "metadata";
     case Op::server_time:
       return "server_time";
+    case Op::candles:
+      return "candles";
   }
   return "?";
 }
@@ -102,6 +105,8 @@ std::string endpoint_of(Op op) {
       return "/v4/perpetualMarkets";
     case Op::server_time:
       return "/v4/time";
+    case Op::candles:
+      return "/v4/candles";
   }
   return {};
 }
@@ -154,7 +159,7 @@ HttpReply fault_reply(Op op, Fault f) {
 std::vector<Cell> all_cells() {
   std::vector<Cell> out;
   for (Op op : {Op::place, Op::cancel, Op::status, Op::open_orders, Op::fills, Op::balances,
-                Op::positions, Op::metadata, Op::server_time})
+                Op::positions, Op::metadata, Op::server_time, Op::candles})
     for (Fault f : {Fault::http_4xx, Fault::http_429, Fault::http_418, Fault::http_5xx,
                     Fault::timeout, Fault::malformed, Fault::truncated})
       out.push_back({op, f});
@@ -202,6 +207,10 @@ class DydxMatrix : public DydxClientFixture, public ::testing::WithParamInterfac
         break;
       case Op::server_time:
         client_->server_time([done](Result<Timestamp> r) { done(r); });
+        break;
+      case Op::candles:
+        client_->candles(btc_, std::chrono::minutes(1), 10,
+                         [done](Result<std::vector<market::Candle>> r) { done(r); });
         break;
     }
     return f;

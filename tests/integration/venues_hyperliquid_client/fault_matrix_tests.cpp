@@ -1,7 +1,7 @@
 // The fault matrix: every operation (place, cancel, status, open orders, fills, balances,
-// metadata, server time) against every transport fault (4xx with the venue's code and text, 429 +
-// Retry-After, 5xx, timeout, malformed JSON, truncated body). Hyperliquid has no 418: N/A.
-// Each cell asserts the error's code, how far the request got (Error::delivery) and its class:
+// metadata, server time, candles) against every transport fault (4xx with the venue's code and
+// text, 429 + Retry-After, 5xx, timeout, malformed JSON, truncated body). Hyperliquid has no 418:
+// N/A. Each cell asserts the error's code, how far the request got (Error::delivery) and its class:
 // a 5xx, a timeout and an unreadable answer are outcome_unknown, whatever the operation.
 
 #include <boost/json.hpp>
@@ -88,6 +88,10 @@ std::vector<Operation> operations() {
        }},
       {"server_time", "info:allMids",
        [](HyperliquidClient& c, InstrumentId, auto cb) { c.server_time(to_error<Timestamp>(cb)); }},
+      {"candles", "info:candleSnapshot",
+       [](HyperliquidClient& c, InstrumentId btc, auto cb) {
+         c.candles(btc, std::chrono::minutes(1), 10, to_error<std::vector<market::Candle>>(cb));
+       }},
   };
 }
 
@@ -177,7 +181,7 @@ TEST_P(HyperliquidFaultMatrix, fault_gives_its_typed_error) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Matrix, HyperliquidFaultMatrix,
-                         ::testing::Combine(::testing::Range<std::size_t>(0, 8),
+                         ::testing::Combine(::testing::Range<std::size_t>(0, 9),
                                             ::testing::Values(Fault::http_4xx, Fault::http_429,
                                                               Fault::http_5xx, Fault::timeout,
                                                               Fault::malformed, Fault::truncated)),

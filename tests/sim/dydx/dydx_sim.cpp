@@ -1,10 +1,14 @@
 #include "sim/dydx/dydx_sim.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <charconv>
 #include <chrono>
+#include <cstdio>
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
 
 #include "core/time.hpp"
 #include "dydxprotocol/clob/tx.pb.h"
@@ -40,6 +44,34 @@ std::map<std::string, std::string> query_of(const std::string& target) {
     pos = amp + 1;
   }
   return q;
+}
+
+// The Indexer's candle resolutions, in ms.
+std::optional<std::int64_t> resolution_ms(std::string_view wire) {
+  constexpr std::int64_t kMin = 60'000;
+  constexpr std::pair<std::string_view, std::int64_t> kResolutions[] = {
+      {"1MIN", kMin},       {"5MINS", 5 * kMin},    {"15MINS", 15 * kMin}, {"30MINS", 30 * kMin},
+      {"1HOUR", 60 * kMin}, {"4HOURS", 240 * kMin}, {"1DAY", 1440 * kMin},
+  };
+  for (const auto& [name, ms] : kResolutions) {
+    if (name == wire) return ms;
+  }
+  return std::nullopt;
+}
+
+// "2024-05-06T17:24:00.000Z", the Indexer's form.
+std::string iso_ms(std::int64_t ms) {
+  std::string s = Timestamp::from_ms(ms / 1000 * 1000).to_iso8601();
+  const std::int64_t frac = ms % 1000;
+  char buf[8];
+  std::snprintf(buf, sizeof buf, ".%03lldZ", static_cast<long long>(frac));
+  s.pop_back();  // 'Z'
+  return s + buf;
+}
+
+HttpReply indexer_error(std::string msg) {
+  return json_reply(400,
+                    json::object{{"errors", json::array{json::object{{"msg", std::move(msg)}}}}});
 }
 
 // value * 10^-exp as a decimal string, the sim's own arithmetic (independent of quantums.cpp).
@@ -78,6 +110,9 @@ struct DydxSim::Impl {
   std::deque<SimTxError> tx_errors_next;
   std::vector<std::string> tx_errors;
   int empty_orders = 0;
+  std::map<std::pair<std::string, std::string>, std::vector<SimCandle>> candles;  // ticker, res
+  std::size_t candles_max_limit = 100;
+  std::size_t candle_requests = 0;
   std::uint32_t height = 0;
   std::size_t broadcasts = 0;
   std::map<std::uint32_t, std::size_t> place_msgs;   // by client id, every decoded MsgPlaceOrder
@@ -455,6 +490,76 @@ struct DydxSim::Impl {
     return {};  // a short-term cancel waits in the memclob until its good-til-block
   }
 
+  HttpReply candles_reply(const std::string& ticker, const std::map<std::string, std::string>& q) {
+    ++candle_requests;
+    const std::string res = q.count("resolution") ? q.at("resolution") : "";
+    const auto step = resolution_ms(res);
+    if (!step) {
+      return indexer_error(
+          "resolution must be a valid Candle Resolution, one of "
+          "1MIN,5MINS,15MINS,30MINS,1HOUR,4HOURS,1DAY");
+    }
+    const SimMarket* market = nullptr;
+    for (const auto& m : markets) {
+      if (m.ticker == ticker) market = &m;
+    }
+    if (market == nullptr) return indexer_error("ticker must be a valid ticker: " + ticker);
+    std::size_t limit = candles_max_limit;
+    if (q.count("limit")) {
+      const std::string& l = q.at("limit");
+      std::size_t n = 0;
+      const auto [p, ec] = std::from_chars(l.data(), l.data() + l.size(), n);
+      if (ec != std::errc{} || p != l.data() + l.size() || n == 0 || n > candles_max_limit) {
+        return indexer_error("limit must be a positive integer that is not greater than max: " +
+                             std::to_string(candles_max_limit));
+      }
+      limit = n;
+    }
+    std::optional<std::int64_t> from;
+    std::optional<std::int64_t> to;
+    for (const auto& [key, slot] : {std::pair{"fromISO", &from}, std::pair{"toISO", &to}}) {
+      if (!q.count(key)) continue;
+      auto t = Timestamp::parse_iso8601(q.at(key));
+      if (!t) return indexer_error(std::string(key) + " must be a valid ISO 8601 date");
+      *slot = t->ms();
+    }
+    std::vector<SimCandle> list;  // newest first
+    if (auto it = candles.find({ticker, res}); it != candles.end()) {
+      for (const auto& c : it->second) {
+        if (from && c.started_at_ms < *from) continue;
+        if (to && c.started_at_ms >= *to) continue;
+        list.push_back(c);
+      }
+      std::stable_sort(list.begin(), list.end(), [](const SimCandle& a, const SimCandle& b) {
+        return a.started_at_ms > b.started_at_ms;
+      });
+      if (list.size() > limit) list.resize(limit);
+    } else {
+      std::int64_t t = now_ms() / *step * *step;
+      if (to) t = std::min(t, (*to - 1) / *step * *step);
+      for (; list.size() < limit && t >= 0 && (!from || t >= *from); t -= *step) {
+        list.push_back(generated_candle(market->oracle_price, t, *step));
+      }
+    }
+    json::array out;
+    for (const auto& c : list) {
+      out.push_back(json::object{{"startedAt", iso_ms(c.started_at_ms)},
+                                 {"ticker", ticker},
+                                 {"resolution", res},
+                                 {"low", c.low},
+                                 {"high", c.high},
+                                 {"open", c.open},
+                                 {"close", c.close},
+                                 {"baseTokenVolume", c.base_volume},
+                                 {"usdVolume", c.usd_volume},
+                                 {"trades", c.trades},
+                                 {"startingOpenInterest", "1234.5"},
+                                 {"orderbookMidPriceOpen", c.open},
+                                 {"orderbookMidPriceClose", c.close}});
+    }
+    return json_reply(200, json::object{{"candles", std::move(out)}});
+  }
+
   HttpReply handle(const HttpSeen& req) {
     const std::string path = req.target.substr(0, req.target.find('?'));
     const auto q = query_of(req.target);
@@ -543,6 +648,8 @@ struct DydxSim::Impl {
       }
       return json_reply(200, json::object{{"fills", out}});
     }
+    static const std::string kCandles = "/v4/candles/perpetualMarkets/";
+    if (path.rfind(kCandles, 0) == 0) return candles_reply(path.substr(kCandles.size()), q);
     static const std::string kAddresses = "/v4/addresses/";
     if (path.rfind(kAddresses, 0) == 0) {
       const std::string rest = path.substr(kAddresses.size());
@@ -675,6 +782,63 @@ void DydxSim::fail_next_broadcasts(std::vector<SimTxError> errors) {
 void DydxSim::empty_orders_for_next(int n) {
   std::lock_guard lock(impl_->mu);
   impl_->empty_orders = n;
+}
+
+void DydxSim::set_candles(const std::string& ticker, const std::string& resolution,
+                          std::vector<SimCandle> candles) {
+  std::lock_guard lock(impl_->mu);
+  impl_->candles[{ticker, resolution}] = std::move(candles);
+}
+
+void DydxSim::set_candles_max_limit(std::size_t n) {
+  std::lock_guard lock(impl_->mu);
+  impl_->candles_max_limit = n;
+}
+
+std::size_t DydxSim::candle_requests() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->candle_requests;
+}
+
+namespace {
+
+// A candle with trades: prices within +-2% of the oracle in steps of oracle/1000.
+SimCandle traded_candle(Decimal oracle, std::int64_t t, std::int64_t step) {
+  const std::int64_t k = t / step;
+  const Decimal unit = oracle * Decimal::from_raw8(100'000);  // oracle x 0.001
+  const Decimal open = oracle + unit * Decimal::from_integer(k % 13);
+  const Decimal close = oracle + unit * Decimal::from_integer((k * 5) % 13);
+  const Decimal high = std::max(open, close) + unit * Decimal::from_integer(k % 4);
+  const Decimal low = std::min(open, close) - unit * Decimal::from_integer(k % 6);
+  const Decimal volume = Decimal::from_raw8((k % 500 + 1) * 10'000);  // 0.0001 .. 0.05
+  SimCandle c;
+  c.started_at_ms = t;
+  c.open = open.to_string();
+  c.high = high.to_string();
+  c.low = low.to_string();
+  c.close = close.to_string();
+  c.base_volume = volume.to_string();
+  c.usd_volume = (volume * close).to_string();
+  c.trades = static_cast<int>(1 + k % 9);
+  return c;
+}
+
+}  // namespace
+
+SimCandle DydxSim::generated_candle(Decimal oracle, std::int64_t started_at_ms,
+                                    std::int64_t resolution_ms) {
+  if ((started_at_ms / resolution_ms) % 11 != 0) {
+    return traded_candle(oracle, started_at_ms, resolution_ms);
+  }
+  // No trade in this interval: flat at the previous interval's close (never itself tradeless).
+  const SimCandle prev = traded_candle(oracle, started_at_ms - resolution_ms, resolution_ms);
+  SimCandle c;
+  c.started_at_ms = started_at_ms;
+  c.open = c.high = c.low = c.close = prev.close;
+  c.base_volume = "0";
+  c.usd_volume = "0";
+  c.trades = 0;
+  return c;
 }
 
 void DydxSim::release_held() {

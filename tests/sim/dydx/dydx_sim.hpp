@@ -6,7 +6,8 @@
 //          GET  /cosmos/auth/v1beta1/accounts/{address}        account_number, sequence
 //          POST /cosmos/tx/v1beta1/txs  {"tx_bytes","mode"}    -> {"tx_response":{code,...}}
 // Indexer: GET /v4/height, /v4/time, /v4/perpetualMarkets, /v4/orders?address&subaccountNumber
-//          [&status], /v4/fills?address&subaccountNumber, /v4/addresses/{a}/subaccountNumber/{n}
+//          [&status], /v4/fills?address&subaccountNumber, /v4/addresses/{a}/subaccountNumber/{n},
+//          /v4/candles/perpetualMarkets/{ticker} (set_candles)
 //
 // Every broadcast is checked as the chain's ante handler and CheckTx would (verifier.hpp, its own
 // code): one message, SIGN_MODE_DIRECT, a low-S signature that recovers to the declared key over
@@ -93,6 +94,18 @@ struct SimOrder {
   std::uint32_t created_height = 0;
 };
 
+// One Indexer candle, its prices and volumes as the wire text the sim sends.
+struct SimCandle {
+  std::int64_t started_at_ms = 0;
+  std::string open;
+  std::string high;
+  std::string low;
+  std::string close;
+  std::string base_volume;  // baseTokenVolume
+  std::string usd_volume;   // usdVolume
+  int trades = 0;
+};
+
 class DydxSim {
  public:
   explicit DydxSim(SimOptions options = {});
@@ -120,6 +133,21 @@ class DydxSim {
   void push_fault(SimFault fault);
   void fail_next_broadcasts(std::vector<SimTxError> errors);
   void empty_orders_for_next(int n);
+  // GET /v4/candles/perpetualMarkets/{ticker}?resolution&limit[&fromISO][&toISO], as the Indexer:
+  // the candles with fromISO <= startedAt < toISO, NEWEST first, at most `limit` (1..max_limit,
+  // default max_limit; beyond it a 400 "limit must be a positive integer that is not greater
+  // than max: N"), {"candles":[{startedAt, ticker, resolution, low, high, open, close,
+  // baseTokenVolume, usdVolume, trades, startingOpenInterest, orderbookMidPriceOpen,
+  // orderbookMidPriceClose}]}. An unknown resolution or ticker is a 400 {"errors":[{msg}]}.
+  // Unless set_candles gave a series, every interval up to the sim's now has a candle (the last
+  // still open), made from the market's oracle price and startedAt alone (generated_candle():
+  // one interval in 11 has no trade and is flat at the previous close, as the Indexer's).
+  void set_candles(const std::string& ticker, const std::string& resolution,
+                   std::vector<SimCandle> candles);
+  void set_candles_max_limit(std::size_t n);
+  [[nodiscard]] static SimCandle generated_candle(Decimal oracle, std::int64_t started_at_ms,
+                                                  std::int64_t resolution_ms);
+  [[nodiscard]] std::size_t candle_requests() const;
   void release_held();
   void stop();
 

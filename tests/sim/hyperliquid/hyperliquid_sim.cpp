@@ -48,6 +48,34 @@ std::optional<Decimal> as_dec(const json::value* v) {
   return *d;
 }
 
+// The candle intervals the venue publishes, in ms (1M: a 30-day stand-in; the client never
+// asks for it).
+std::optional<std::int64_t> interval_ms(std::string_view wire) {
+  constexpr std::int64_t kMin = 60'000;
+  constexpr std::pair<std::string_view, std::int64_t> kIntervals[] = {
+      {"1m", kMin},
+      {"3m", 3 * kMin},
+      {"5m", 5 * kMin},
+      {"15m", 15 * kMin},
+      {"30m", 30 * kMin},
+      {"1h", 60 * kMin},
+      {"2h", 120 * kMin},
+      {"4h", 240 * kMin},
+      {"8h", 480 * kMin},
+      {"12h", 720 * kMin},
+      {"1d", 1440 * kMin},
+      {"3d", 3 * 1440 * kMin},
+      {"1w", 7 * 1440 * kMin},
+      {"1M", 30 * 1440 * kMin},
+  };
+  for (const auto& [name, ms] : kIntervals) {
+    if (name == wire) return ms;
+  }
+  return std::nullopt;
+}
+
+constexpr std::size_t kCandlesKept = 5000;
+
 }  // namespace
 
 struct HyperliquidSim::Impl {
@@ -74,6 +102,7 @@ struct HyperliquidSim::Impl {
   std::deque<std::string> item_rejections;
   int unknown_oid = 0;
   std::size_t fills_page = 0;
+  std::map<std::pair<std::string, std::string>, std::vector<SimCandle>> candles;  // coin, interval
   std::uint64_t next_oid = 1000;
   std::uint64_t next_tid = 500000;
   std::size_t exchange_requests = 0;
@@ -515,6 +544,60 @@ struct HyperliquidSim::Impl {
     return j;
   }
 
+  json::value candle_snapshot(const json::object& o) {
+    const auto* req = o.if_contains("req");
+    const auto* r = req != nullptr ? req->if_object() : nullptr;
+    if (r == nullptr) return json::value(nullptr);
+    const auto* coin_v = r->if_contains("coin");
+    const auto* interval_v = r->if_contains("interval");
+    const auto start = as_u64(r->if_contains("startTime"));
+    if (coin_v == nullptr || !coin_v->is_string() || interval_v == nullptr ||
+        !interval_v->is_string() || !start) {
+      return json::value(nullptr);
+    }
+    const std::string coin(coin_v->get_string());
+    const std::string interval(interval_v->get_string());
+    const auto step = interval_ms(interval);
+    if (!step) return json::value(nullptr);  // 422, as the venue's deserializer
+    const std::int64_t now_ms = now();
+    const std::int64_t end =
+        static_cast<std::int64_t>(as_u64(r->if_contains("endTime")).value_or(now_ms));
+    const SimAsset* asset = asset_by_name(coin);
+    if (asset == nullptr) return json::array{};
+    std::vector<SimCandle> list;
+    if (auto it = candles.find({coin, interval}); it != candles.end()) {
+      for (const auto& c : it->second) {
+        if (c.t >= static_cast<std::int64_t>(*start) && c.t <= end) list.push_back(c);
+      }
+      std::stable_sort(list.begin(), list.end(),
+                       [](const SimCandle& a, const SimCandle& b) { return a.t < b.t; });
+    } else {
+      const std::int64_t last = std::min(end, now_ms) / *step * *step;
+      std::int64_t first = (static_cast<std::int64_t>(*start) + *step - 1) / *step * *step;
+      first = std::max(first, last - static_cast<std::int64_t>(kCandlesKept - 1) * *step);
+      for (std::int64_t t = first; t <= last; t += *step) {
+        list.push_back(generated_candle(asset->mark, t, *step));
+      }
+    }
+    if (list.size() > kCandlesKept) {
+      list.erase(list.begin(), list.end() - static_cast<std::ptrdiff_t>(kCandlesKept));
+    }
+    json::array out;
+    for (const auto& c : list) {
+      out.push_back(json::object{{"t", c.t},
+                                 {"T", c.t + *step - 1},
+                                 {"s", coin},
+                                 {"i", interval},
+                                 {"o", c.open},
+                                 {"c", c.close},
+                                 {"h", c.high},
+                                 {"l", c.low},
+                                 {"v", c.volume},
+                                 {"n", c.trades}});
+    }
+    return out;
+  }
+
   json::value info(const json::value& body) {
     const auto* o = body.if_object();
     const auto* type = o != nullptr ? o->if_contains("type") : nullptr;
@@ -589,6 +672,7 @@ struct HyperliquidSim::Impl {
       for (const auto* f : list) out.push_back(fill_json(*f));
       return out;
     }
+    if (kind == "candleSnapshot") return candle_snapshot(*o);
     if (kind == "clearinghouseState") {
       if (accounts.count(user) == 0) {
         accounts[user];  // the venue answers an empty account for any address
@@ -800,6 +884,37 @@ void HyperliquidSim::inject_position(const std::string& account, const std::stri
                                      Decimal szi, Decimal entry) {
   std::lock_guard lock(impl_->mu);
   impl_->accounts[lower(account)].positions[coin] = Impl::Position{szi, entry};
+}
+
+void HyperliquidSim::set_candles(const std::string& coin, const std::string& interval,
+                                 std::vector<SimCandle> candles) {
+  std::lock_guard lock(impl_->mu);
+  impl_->candles[{coin, interval}] = std::move(candles);
+}
+
+SimCandle HyperliquidSim::generated_candle(Decimal mark, std::int64_t t, std::int64_t interval_ms) {
+  // Deterministic in (mark, t): prices within +-2% of the mark in steps of mark/1000, a volume
+  // with five decimals and 1-4 trades. Prices keep a trailing ".0" like the venue's ("29258.0").
+  const std::int64_t k = t / interval_ms;
+  const Decimal unit = mark * Decimal::from_raw8(100'000);  // mark x 0.001
+  const Decimal open = mark + unit * Decimal::from_integer(k % 17);
+  const Decimal close = mark + unit * Decimal::from_integer((k * 7) % 17);
+  const Decimal high = std::max(open, close) + unit * Decimal::from_integer(k % 3);
+  const Decimal low = std::min(open, close) - unit * Decimal::from_integer(k % 5);
+  auto text = [](Decimal d) {
+    std::string s = d.to_string();
+    if (s.find('.') == std::string::npos) s += ".0";
+    return s;
+  };
+  SimCandle c;
+  c.t = t;
+  c.open = text(open);
+  c.high = text(high);
+  c.low = text(low);
+  c.close = text(close);
+  c.volume = Decimal::from_raw8((k % 1000 + 1) * 1000).to_string();
+  c.trades = static_cast<std::uint64_t>(1 + k % 4);
+  return c;
 }
 
 void HyperliquidSim::set_fills_page(std::size_t n) {

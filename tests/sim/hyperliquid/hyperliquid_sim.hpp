@@ -94,6 +94,17 @@ struct SimFill {
   std::string cloid;
 };
 
+// One candle of candleSnapshot, its prices and volume as the wire text the sim sends.
+struct SimCandle {
+  std::int64_t t = 0;  // start, ms
+  std::string open;
+  std::string high;
+  std::string low;
+  std::string close;
+  std::string volume;
+  std::uint64_t trades = 0;
+};
+
 class HyperliquidSim {
  public:
   explicit HyperliquidSim(SimOptions options = {});
@@ -126,6 +137,17 @@ class HyperliquidSim {
   void inject_fill(const std::string& account, SimFill fill);
   void inject_position(const std::string& account, const std::string& coin, Decimal szi,
                        Decimal entry);
+
+  // candleSnapshot {"req":{coin, interval, startTime, endTime}} answers the candles of the coin
+  // at that interval whose t lies in [startTime, endTime], oldest first, at most the 5000 most
+  // recent, as {t, T, s, i, o, c, h, l, v, n} (T = t + interval - 1 ms). Unless set_candles gave
+  // a series, every interval up to the sim's now has one (the last still open), made from the
+  // coin's mark and t alone: generated_candle(). An interval the venue does not publish is a
+  // 422; a coin it does not list answers [].
+  void set_candles(const std::string& coin, const std::string& interval,
+                   std::vector<SimCandle> candles);
+  [[nodiscard]] static SimCandle generated_candle(Decimal mark, std::int64_t t,
+                                                  std::int64_t interval_ms);
 
   // userFillsByTime answers at most `n` fills, the oldest from startTime first (the venue caps
   // an answer; 0: no cap, the default).

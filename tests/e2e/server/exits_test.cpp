@@ -60,7 +60,7 @@ void expect_local_close(Harness& h, std::string_view reason, const domain::Fill&
   EXPECT_EQ(Harness::field(orders[0], "side"), "sell");
   EXPECT_EQ(Harness::field(orders[0], "quantity"), entry.quantity.to_string());
   EXPECT_EQ(Harness::field(orders[0], "type"), "market");
-  const venues::PlaceIntent& sent = h.intents.back();
+  const venues::PlaceIntent sent = h.closes().back();
   EXPECT_TRUE(sent.reduce_only);
   EXPECT_EQ(sent.quantity, entry.quantity);
 }
@@ -142,6 +142,7 @@ TEST(ServerExits, native_stop_loss_rests_at_the_venue_from_the_entry_and_fills_t
   h.run_for(std::chrono::seconds(1));
   EXPECT_TRUE(h.find("order", "purpose", "close (stop_loss)").empty()) << h.log();
   EXPECT_EQ(h.intents.size(), 2u);  // the entry and the resting stop
+  EXPECT_TRUE(h.closes().empty());
   expect_closed_by_venue_fill(h, entry, start);
   const auto fills = h.venue_fills();
   ASSERT_EQ(fills.size(), 2u);
@@ -172,22 +173,22 @@ TEST(ServerExits, partially_filled_entry_is_protected_and_closed_for_what_filled
   const Decimal shown = dec("0.05");  // displayed ask size, less than the ~0.22 BTC entry
   h.quote("BTC-USD", dec("45000"), dec("45000.01"), Venue::coinbase, dec("1"), shown);
   ASSERT_TRUE(h.signal("BTC-USD", SignalKind::buy).ok());
-  ASSERT_EQ(h.intents.size(), 1u) << h.log();
+  ASSERT_EQ(h.entries().size(), 1u) << h.log();
   const auto fills = h.venue_fills();
   ASSERT_FALSE(fills.empty()) << h.log();
   Decimal filled;
   for (const auto& f : fills) filled += f.quantity;
-  if (filled == h.intents[0].quantity)
+  if (filled == h.entries()[0].quantity)
     GTEST_SKIP() << "paper market orders fill whole regardless of the displayed size (filled "
-                 << filled << " of " << h.intents[0].quantity << " with " << shown
+                 << filled << " of " << h.entries()[0].quantity << " with " << shown
                  << " shown): no partial entry can be made";
 
-  ASSERT_LT(filled, h.intents[0].quantity);
+  ASSERT_LT(filled, h.entries()[0].quantity);
   EXPECT_EQ(h.position("BTC-USD")->quantity, filled);
   h.touch("BTC-USD", dec("44000"));
   h.run_for(std::chrono::seconds(1));
   EXPECT_TRUE(h.position("BTC-USD")->quantity.is_zero()) << h.log();
-  EXPECT_EQ(h.intents.back().quantity, filled);
+  EXPECT_EQ(h.closes().back().quantity, filled);
   EXPECT_TRUE(h.venue_balance("BTC").is_zero());
 }
 

@@ -142,6 +142,27 @@ struct Harness {
     }
   }
 
+  // Market orders handed to the router: entries, and closes (reduce-only). Native exits that
+  // rest at the venue (type stop...) are in `intents` but in neither.
+  [[nodiscard]] std::vector<venues::PlaceIntent> entries() const {
+    std::vector<venues::PlaceIntent> out;
+    for (const auto& i : intents)
+      if (i.type == domain::OrderType::market && !i.reduce_only) out.push_back(i);
+    return out;
+  }
+  [[nodiscard]] std::vector<venues::PlaceIntent> closes() const {
+    std::vector<venues::PlaceIntent> out;
+    for (const auto& i : intents)
+      if (i.type == domain::OrderType::market && i.reduce_only) out.push_back(i);
+    return out;
+  }
+  // An entry or a close is still working (resting native exits do not count).
+  [[nodiscard]] bool order_in_flight() {
+    for (const auto& o : status().execution.open_orders)
+      if (o.description.find("entry") == 0 || o.description.find("close") == 0) return true;
+    return false;
+  }
+
   // The price a paper market order fills at: the touch moved `slippage_bps` against the taker,
   // rounded to the tick against the taker (paper_venue.hpp).
   [[nodiscard]] Decimal market_fill_price(std::string_view symbol, Side side, Decimal touch,

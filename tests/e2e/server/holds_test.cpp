@@ -17,7 +17,7 @@ TEST(ServerHolds, feed_gone_quiet_past_five_seconds_refuses_entries_until_prices
   h.run_for(std::chrono::seconds(6));  // no quote since: past the 5 s limit
 
   ASSERT_TRUE(h.signal("BTC-USD", SignalKind::buy).ok());
-  EXPECT_TRUE(h.intents.empty()) << h.log();
+  EXPECT_TRUE(h.entries().empty()) << h.log();
   EXPECT_EQ(h.refusals("stale price"), 1u) << h.log();
   EXPECT_TRUE(h.venue_fills().empty());
   // The shard says so too once its candle timer has looked at the quote's age.
@@ -28,7 +28,7 @@ TEST(ServerHolds, feed_gone_quiet_past_five_seconds_refuses_entries_until_prices
   // Prices again: the same signal now trades.
   h.touch("BTC-USD", dec("45010"));
   ASSERT_TRUE(h.signal("BTC-USD", SignalKind::buy).ok());
-  EXPECT_EQ(h.intents.size(), 1u) << h.log();
+  EXPECT_EQ(h.entries().size(), 1u) << h.log();
   EXPECT_EQ(h.venue_fills().size(), 1u);
 }
 
@@ -39,7 +39,7 @@ TEST(ServerHolds, unchanged_price_with_quotes_arriving_is_fresh_and_allows_an_en
   h.hold("BTC-USD", dec("45000"), std::chrono::seconds(30));  // the same quote every second
   ASSERT_TRUE(h.signal("BTC-USD", SignalKind::buy).ok());
   EXPECT_EQ(h.refusals("stale price"), 0u) << h.log();
-  ASSERT_EQ(h.intents.size(), 1u) << h.log();
+  ASSERT_EQ(h.entries().size(), 1u) << h.log();
   EXPECT_EQ(h.venue_fills().size(), 1u);
 }
 
@@ -55,7 +55,7 @@ TEST(ServerHolds, venue_reported_disconnected_leaves_the_price_and_refuses_entri
   EXPECT_FALSE(s.symbols[0].fresh);
   EXPECT_EQ(s.symbols[0].venues, 0u);
   ASSERT_TRUE(h.signal("BTC-USD", SignalKind::buy).ok());
-  EXPECT_TRUE(h.intents.empty()) << h.log();
+  EXPECT_TRUE(h.entries().empty()) << h.log();
   EXPECT_EQ(h.refusals("stale price"), 1u);
 
   // With two venues, one disconnected leaves the other's price: entries go on.
@@ -65,7 +65,7 @@ TEST(ServerHolds, venue_reported_disconnected_leaves_the_price_and_refuses_entri
   EXPECT_EQ(h.status().symbols[0].venues, 1u);
   EXPECT_EQ(h.status().symbols[0].reference, dec("45000.005"));
   ASSERT_TRUE(h.signal("BTC-USD", SignalKind::buy).ok());
-  EXPECT_EQ(h.intents.size(), 1u) << h.log();
+  EXPECT_EQ(h.entries().size(), 1u) << h.log();
 }
 
 TEST(ServerHolds, kill_switch_refuses_entries_while_an_opposite_signal_and_a_stop_still_exit) {
@@ -94,9 +94,9 @@ TEST(ServerHolds, kill_switch_refuses_entries_while_an_opposite_signal_and_a_sto
   EXPECT_EQ(h.venue_fills().size(), 4u);
 
   // New entries: refused, nothing sent.
-  const std::size_t sent = h.intents.size();
+  const std::size_t sent = h.entries().size();
   ASSERT_TRUE(h.signal("BTC-USD", SignalKind::buy).ok());
-  EXPECT_EQ(h.intents.size(), sent) << h.log();
+  EXPECT_EQ(h.entries().size(), sent) << h.log();
   EXPECT_EQ(h.refusals("risk: kill_switch_engaged"), 1u) << h.log();
   EXPECT_TRUE(h.venue_balance("BTC").is_zero());
 
@@ -104,7 +104,7 @@ TEST(ServerHolds, kill_switch_refuses_entries_while_an_opposite_signal_and_a_sto
   h.server->kill_switch(false, "");
   h.settle();
   ASSERT_TRUE(h.signal("BTC-USD", SignalKind::buy).ok());
-  EXPECT_EQ(h.intents.size(), sent + 1) << h.log();
+  EXPECT_EQ(h.entries().size(), sent + 1) << h.log();
 }
 
 TEST(ServerHolds, daily_loss_past_the_limit_halts_new_entries_after_a_losing_trade) {
@@ -132,10 +132,10 @@ TEST(ServerHolds, daily_loss_past_the_limit_halts_new_entries_after_a_losing_tra
   // No new entry on any symbol.
   h.touch("BTC-USD", dec("44100"));
   h.touch("ETH-USD", dec("3000"));
-  const std::size_t sent = h.intents.size();
+  const std::size_t sent = h.entries().size();
   ASSERT_TRUE(h.signal("BTC-USD", SignalKind::buy).ok());
   ASSERT_TRUE(h.signal("ETH-USD", SignalKind::buy).ok());
-  EXPECT_EQ(h.intents.size(), sent) << h.log();
+  EXPECT_EQ(h.entries().size(), sent) << h.log();
   EXPECT_EQ(h.refusals("risk: daily_loss_halt"), 2u) << h.log();
   EXPECT_EQ(h.venue_fills().size(), 2u);
 }

@@ -32,9 +32,10 @@ void expect_round_trip_matches_the_venue(Harness& h, Decimal start_cash) {
   const auto fills = h.venue_fills();
   ASSERT_EQ(fills.size(), 2u) << h.log();
   EXPECT_NE(fills[0].client_order_id, fills[1].client_order_id);
-  EXPECT_EQ(h.intents.size(), 2u) << h.log();
+  EXPECT_EQ(h.entries().size(), 1u) << h.log();
+  EXPECT_EQ(h.closes().size(), 1u) << h.log();
   const ServerStatus s = h.status();
-  EXPECT_EQ(s.execution.orders_sent, 2u);
+  EXPECT_EQ(s.execution.orders_sent, h.intents.size());
   EXPECT_EQ(s.portfolio.fills, 2u);
   EXPECT_EQ(s.portfolio.cash, h.venue_balance("USD"));
   EXPECT_EQ(s.portfolio.realized_pnl, h.venue_balance("USD") - start_cash);
@@ -62,14 +63,14 @@ void crash_test(const std::string& actor, const std::string& message) {
   // The entry: one order, one fill, the position is the venue's fill, counted once.
   const auto fills = h.venue_fills();
   ASSERT_EQ(fills.size(), 1u) << h.log();
-  EXPECT_EQ(h.intents.size(), 1u);
+  EXPECT_EQ(h.entries().size(), 1u);
   EXPECT_EQ(s.portfolio.fills, 1u);
   ASSERT_EQ(s.portfolio.positions.size(), 1u);
   EXPECT_EQ(s.portfolio.positions[0].quantity, fills[0].quantity);
   EXPECT_EQ(s.portfolio.positions[0].average_entry, fills[0].price);
   EXPECT_EQ(s.portfolio.positions[0].fees, fills[0].fee);
   EXPECT_EQ(s.portfolio.cash, h.venue_balance("USD"));
-  EXPECT_TRUE(s.execution.open_orders.empty()) << "the entry is done, nothing in flight";
+  EXPECT_FALSE(h.order_in_flight()) << "the entry is done";
 
   // The flow goes on: the close is sent once and the books balance.
   h.touch("BTC-USD", dec("45200"));
@@ -178,11 +179,11 @@ TEST(ServerRecovery, lost_answer_of_an_executed_entry_is_found_by_client_id_and_
   ASSERT_EQ(h.find("resolution", "resolution", "found").size(), 1u) << h.log();
   const auto fills = h.venue_fills();
   ASSERT_EQ(fills.size(), 1u) << h.log();
-  EXPECT_EQ(h.intents.size(), 1u);
+  EXPECT_EQ(h.entries().size(), 1u);
   ASSERT_EQ(s.portfolio.positions.size(), 1u);
   EXPECT_EQ(s.portfolio.positions[0].quantity, fills[0].quantity);
   EXPECT_EQ(s.portfolio.positions[0].average_entry, fills[0].price);
-  EXPECT_TRUE(s.execution.open_orders.empty()) << h.log();
+  EXPECT_FALSE(h.order_in_flight()) << h.log();
 
   h.touch("BTC-USD", dec("45100"));
   ASSERT_TRUE(h.signal("BTC-USD", SignalKind::sell).ok());
@@ -199,13 +200,13 @@ TEST(ServerRecovery, lost_entry_blocks_the_symbol_until_resolved_never_executed_
   ASSERT_NE(h.server, nullptr);
   h.touch("BTC-USD", dec("45000"));
   ASSERT_TRUE(h.signal("BTC-USD", SignalKind::buy).ok());
-  ASSERT_EQ(h.intents.size(), 1u);
+  ASSERT_EQ(h.entries().size(), 1u);
   EXPECT_EQ(h.status().execution.unknown_outcomes, 1u) << h.log();
 
   // While the resolver asks the venue: no second order for the symbol.
   h.touch("BTC-USD", dec("45001"));
   ASSERT_TRUE(h.signal("BTC-USD", SignalKind::buy).ok());
-  EXPECT_EQ(h.intents.size(), 1u) << h.log();
+  EXPECT_EQ(h.entries().size(), 1u) << h.log();
   EXPECT_EQ(h.refusals("outcome unknown"), 1u) << h.log();
   EXPECT_TRUE(h.venue_fills().empty());
 
@@ -213,12 +214,12 @@ TEST(ServerRecovery, lost_entry_blocks_the_symbol_until_resolved_never_executed_
   for (int i = 0; i < 10 && h.find("resolution").empty(); ++i)
     h.hold("BTC-USD", dec("45000"), std::chrono::seconds(1));
   ASSERT_EQ(h.find("resolution", "resolution", "never_executed").size(), 1u) << h.log();
-  EXPECT_TRUE(h.status().execution.open_orders.empty());
+  EXPECT_FALSE(h.order_in_flight());
   EXPECT_TRUE(h.position("BTC-USD") == std::nullopt);
 
   // Resolved: the next signal trades, once.
   ASSERT_TRUE(h.signal("BTC-USD", SignalKind::buy).ok());
-  ASSERT_EQ(h.intents.size(), 2u) << h.log();
+  ASSERT_EQ(h.entries().size(), 2u) << h.log();
   const auto fills = h.venue_fills();
   ASSERT_EQ(fills.size(), 1u);
   EXPECT_EQ(h.position("BTC-USD")->quantity, fills[0].quantity);

@@ -21,8 +21,8 @@ TEST(ServerSignalFlow, buy_signal_becomes_a_market_order_whose_paper_fill_is_the
 
   // The order: a market buy sized at the reference price (the quote's mid), capped by the
   // largest order the risk config allows (20 % of 100000 equity is more than that).
-  ASSERT_EQ(h.intents.size(), 1u) << h.log();
-  const venues::PlaceIntent& intent = h.intents[0];
+  ASSERT_EQ(h.entries().size(), 1u) << h.log();
+  const venues::PlaceIntent intent = h.entries()[0];
   EXPECT_EQ(intent.side, Side::buy);
   EXPECT_EQ(intent.type, domain::OrderType::market);
   EXPECT_FALSE(intent.reduce_only);
@@ -53,7 +53,7 @@ TEST(ServerSignalFlow, buy_signal_becomes_a_market_order_whose_paper_fill_is_the
   EXPECT_EQ(h.venue_balance("BTC"), pos->quantity);
   EXPECT_EQ(h.venue_balance("USD"),
             Decimal::from_integer(100'000) - fill.price * fill.quantity - fill.fee);
-  EXPECT_EQ(s.execution.orders_sent, 1u);
+  EXPECT_EQ(s.execution.orders_sent, h.intents.size());  // native exits included
   EXPECT_EQ(h.find("fill", "trade_id", fill.trade_id).size(), 1u) << h.log();
 }
 
@@ -66,7 +66,7 @@ TEST(ServerSignalFlow, trend_on_two_venues_makes_the_strategies_buy_at_the_cross
   Decimal coinbase_bid = dec("45000");
   const Decimal kraken_offset = dec("6");  // kraken quotes 6 above coinbase
   Decimal median;
-  for (int second = 0; second < 600 && h.intents.empty(); ++second) {
+  for (int second = 0; second < 600 && h.entries().empty(); ++second) {
     if (second % 10 == 0) coinbase_bid += dec("15");
     h.touch("BTC-USD", coinbase_bid, Venue::coinbase);
     h.touch("BTC-USD", coinbase_bid + kraken_offset, Venue::kraken);
@@ -75,7 +75,7 @@ TEST(ServerSignalFlow, trend_on_two_venues_makes_the_strategies_buy_at_the_cross
     median = coinbase_bid + kraken_offset / Decimal::from_integer(2) + dec("0.005");
     h.run_for(std::chrono::seconds(1));
   }
-  ASSERT_EQ(h.intents.size(), 1u) << h.log();
+  ASSERT_EQ(h.entries().size(), 1u) << h.log();
 
   const ServerStatus s = h.status();
   ASSERT_EQ(s.symbols.size(), 1u);
@@ -84,8 +84,8 @@ TEST(ServerSignalFlow, trend_on_two_venues_makes_the_strategies_buy_at_the_cross
   EXPECT_EQ(s.symbols[0].reference, median);
   EXPECT_EQ(s.symbols[0].last_signal.rfind("buy", 0), 0u) << s.symbols[0].last_signal;
   EXPECT_GE(s.symbols[0].warm_candles, 10u);  // fast scalping's warm-up, the first to vote
-  EXPECT_EQ(h.intents[0].side, Side::buy);
-  EXPECT_EQ(h.intents[0].quantity, h.entry_size("BTC-USD", kMaxOrder, median));
+  EXPECT_EQ(h.entries()[0].side, Side::buy);
+  EXPECT_EQ(h.entries()[0].quantity, h.entry_size("BTC-USD", kMaxOrder, median));
 
   // And it filled: the position is the venue's fill.
   const auto fills = h.venue_fills();
@@ -107,7 +107,7 @@ TEST(ServerSignalFlow, three_symbols_trade_concurrently_with_independent_positio
     ASSERT_TRUE(h.server->submit_signal(s, SignalKind::buy, 0.9).ok());
   h.settle();
 
-  ASSERT_EQ(h.intents.size(), 3u) << h.log();
+  ASSERT_EQ(h.entries().size(), 3u) << h.log();
   for (const char* symbol : {"BTC-USD", "ETH-USD", "SOL-USD"}) {
     const auto fills = h.venue_fills(symbol);
     ASSERT_EQ(fills.size(), 1u) << symbol;
@@ -150,10 +150,9 @@ TEST(ServerSignalFlow, opposite_signal_closes_and_realised_pnl_is_what_the_venue
   ASSERT_TRUE(h.signal("BTC-USD", SignalKind::sell).ok());
 
   // The close: one reduce-only market sell of the whole position, filled at the bid - slippage.
-  ASSERT_EQ(h.intents.size(), 2u) << h.log();
-  EXPECT_EQ(h.intents[1].side, Side::sell);
-  EXPECT_TRUE(h.intents[1].reduce_only);
-  EXPECT_EQ(h.intents[1].quantity, held);
+  ASSERT_EQ(h.closes().size(), 1u) << h.log();
+  EXPECT_EQ(h.closes()[0].side, Side::sell);
+  EXPECT_EQ(h.closes()[0].quantity, held);
   const auto fills = h.venue_fills();
   ASSERT_EQ(fills.size(), 2u);
   EXPECT_EQ(fills[1].price, h.market_fill_price("BTC-USD", Side::sell, dec("45600")));
@@ -178,7 +177,7 @@ TEST(ServerSignalFlow, opposite_signal_closes_and_realised_pnl_is_what_the_venue
 
   // Flat again: the next buy opens a new position.
   ASSERT_TRUE(h.signal("BTC-USD", SignalKind::buy).ok());
-  EXPECT_EQ(h.intents.size(), 3u);
+  EXPECT_EQ(h.entries().size(), 2u);
   EXPECT_TRUE(h.position("BTC-USD")->quantity.is_positive());
 }
 

@@ -96,6 +96,27 @@ TEST(ServerSignalFlow, trend_on_two_venues_makes_the_strategies_buy_at_the_cross
   EXPECT_EQ(pos->average_entry, fills[0].price);
 }
 
+// A third venue far from the other two is an outlier: the price, and the order's size, come
+// from the two that agree.
+TEST(ServerSignalFlow, outlier_venue_is_left_out_of_the_price_an_entry_is_sized_at) {
+  Harness h(scripted_config());
+  ASSERT_NE(h.server, nullptr);
+  h.touch("BTC-USD", dec("47000"), Venue::binance);  // 4 % away
+  h.touch("BTC-USD", dec("45010"), Venue::kraken);
+  h.touch("BTC-USD", dec("45000"), Venue::coinbase);
+  const ServerStatus s = h.status();
+  ASSERT_EQ(s.symbols.size(), 1u);
+  EXPECT_EQ(s.symbols[0].venues, 2u);
+  const Decimal reference = dec("45005.005");  // mean of the two remaining mids
+  EXPECT_EQ(s.symbols[0].reference, reference);
+  ASSERT_TRUE(h.signal("BTC-USD", SignalKind::buy).ok());
+  ASSERT_EQ(h.entries().size(), 1u) << h.log();
+  EXPECT_EQ(h.entries()[0].quantity, h.entry_size("BTC-USD", kMaxOrder, reference));
+  // The paper venue fills at the last quote it saw (coinbase's).
+  ASSERT_EQ(h.venue_fills().size(), 1u);
+  EXPECT_EQ(h.venue_fills()[0].price, h.market_fill_price("BTC-USD", Side::buy, dec("45000.01")));
+}
+
 TEST(ServerSignalFlow, three_symbols_trade_concurrently_with_independent_positions) {
   Harness h(scripted_config({"BTC-USD", "ETH-USD", "SOL-USD"}));
   ASSERT_NE(h.server, nullptr);

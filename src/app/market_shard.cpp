@@ -9,6 +9,13 @@
 #include "strategy/momentum_scalping.hpp"
 
 namespace nzeza::app {
+namespace {
+
+// A fresh price that did not move is sent again this often, so its receivers can tell a quiet
+// market from a silent feed by the mark's age.
+constexpr Duration kMarkRefresh = std::chrono::seconds(1);
+
+}  // namespace
 
 Result<strategy::SignalCombiner> make_combiner(const std::vector<double>& weights) {
   if (weights.size() != 4)
@@ -136,11 +143,13 @@ void MarketShard::publish_mark(Lane& l, Timestamp now, Timestamp tick) {
   const bool fresh = ref.ok();
   const std::optional<Decimal> price = fresh ? std::optional<Decimal>(ref.price) : l.last_price;
   if (!price) return;
-  if (fresh == l.last_fresh && l.last_price && *l.last_price == *price && l.last_venues == ref.used)
+  if (fresh == l.last_fresh && l.last_price && *l.last_price == *price &&
+      l.last_venues == ref.used && (!fresh || now - l.last_published < kMarkRefresh))
     return;
   l.last_price = price;
   l.last_fresh = fresh;
   l.last_venues = ref.used;
+  l.last_published = now;
   deps_.on_mark(ReferenceMark{l.symbol, *price, now, fresh, ref.used, tick});
 }
 

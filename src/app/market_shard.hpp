@@ -4,9 +4,11 @@
 // Per symbol it keeps the cross-venue reference price (market::ReferencePriceAggregator: stale
 // venues and outliers excluded), a clock-aligned CandleBuilder, the configured strategies with
 // their weights (SignalCombiner) and the SignalEngine (freshness rule). It reacts to:
-//   QuoteUpdate   reference price → ReferenceMark to execution and portfolio when it moved or
-//                 its freshness changed; the quote also feeds candles when they are built from
-//                 quote mids
+//   QuoteUpdate   reference price → ReferenceMark to execution and portfolio when it moved, its
+//                 freshness changed, or a fresh unchanged price was last sent a second ago (the
+//                 execution actor refuses entries on a mark older than 5 s: a quiet market that
+//                 keeps quoting is still a fresh one); the quote also feeds candles when they are
+//                 built from quote mids
 //   TradePrint    candles (trade prices and sizes)
 //   StatusUpdate  a venue that is not connected leaves the reference price at once
 //   CandleTick    its own timer: closes the candles whose interval ended even when the market is
@@ -89,6 +91,7 @@ class MarketShard {
     std::optional<Decimal> last_price;
     bool last_fresh = false;
     std::uint8_t last_venues = 0;
+    Timestamp last_published;  // when the last ReferenceMark went out
     std::size_t warm_candles = 0;
     std::size_t warm_needed = 0;
     std::string last_signal;

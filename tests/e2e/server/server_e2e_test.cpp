@@ -1,66 +1,72 @@
-// The trading server end to end on a ManualClock: simulated market → shards → execution →
-// paper venue → fills → portfolio, every actor polled on the test thread.
+// The trading server end to end on a ManualClock with the built-in simulated market:
+// simulated market → shards → execution → paper venue → fills → portfolio, every actor polled
+// on the test thread.
 
 #include <gtest/gtest.h>
 
-#include <memory>
+#include <map>
 #include <string>
-#include <vector>
 
-#include "app/config/config.hpp"
-#include "app/trading_server.hpp"
-#include "core/clock.hpp"
-#include "venues/paper/paper_venue.hpp"
+#include "e2e/server/harness.hpp"
 
-namespace nzeza::app {
+namespace nzeza::app::e2e {
 namespace {
 
-struct Harness {
-  ManualClock clock{Timestamp::from_seconds(1'767'225'600)};  // 2026-01-01T00:00:00Z
-  std::vector<TradeEvent> events;
-  std::unique_ptr<TradingServer> server;
-
-  explicit Harness(Config config, ServerOptions options = {}) {
-    options.manual_dispatch = true;
-    options.feed = MarketFeed::in_process;
-    options.on_event = [this](const TradeEvent& e) { events.push_back(e); };
-    auto made = TradingServer::start(config, clock, std::move(options));
-    EXPECT_TRUE(made.ok()) << (made ? "" : made.error().message);
-    if (made) server = std::move(*made);
-  }
-  // Simulated time in small steps, every actor drained after each.
-  void run_for(Duration d, Duration step = std::chrono::milliseconds(250)) {
-    const Timestamp end = clock.now() + d;
-    while (clock.now() < end) {
-      clock.advance(step);
-      server->poll();
-    }
-  }
-  std::size_t count(std::string_view kind) const {
-    std::size_t n = 0;
-    for (const auto& e : events) n += e.kind == kind ? 1 : 0;
-    return n;
-  }
-};
-
-Config paper_config() {
+Config simulated_config() {
   Config c;
   c.risk.min_confidence = 0.5;
+  c.market_data.seed = 42;
   return c;
 }
 
 TEST(ServerPaper, simulated_market_turns_signals_into_orders_fills_and_positions) {
-  Harness h(paper_config());
+  Harness h(simulated_config(), ServerOptions{});
   ASSERT_NE(h.server, nullptr);
   h.run_for(std::chrono::minutes(30));
-  auto status = h.server->status();
-  ASSERT_TRUE(status.ok()) << status.error().message;
-  EXPECT_GT(status->execution.signals, 0u);
-  EXPECT_GT(status->execution.orders_sent, 0u);
-  EXPECT_GT(status->portfolio.fills, 0u);
+  const ServerStatus status = h.status();
+  EXPECT_GT(status.execution.signals, 0u);
+  EXPECT_GT(status.execution.orders_sent, 0u);
+  EXPECT_GT(status.portfolio.fills, 0u);
   EXPECT_GT(h.count("fill"), 0u);
-  for (const auto& e : h.events) std::printf("%s %s\n", e.kind.c_str(), e.text.c_str());
+}
+
+// After two simulated hours of trading the built-in market (seed fixed), the portfolio is what
+// the paper venue holds: cash, every base balance, every fill and fee.
+TEST(ServerPaper, portfolio_equals_what_the_paper_venue_holds_after_two_hours_of_trading) {
+  Config c = simulated_config();
+  c.exits.trailing_stop = dec("0.002");  // more exits in a quiet market
+  Harness h(c, ServerOptions{});
+  ASSERT_NE(h.server, nullptr);
+  h.run_for(std::chrono::hours(2));
+  const ServerStatus s = h.status();
+  const auto fills = h.venue_fills();
+  ASSERT_GE(fills.size(), 6u) << h.log();  // 12 with seed 42: round trips on each symbol
+
+  EXPECT_EQ(s.portfolio.fills, fills.size());
+  EXPECT_EQ(s.portfolio.duplicate_fills, 0u);
+  EXPECT_EQ(s.portfolio.cash, h.venue_balance("USD"));
+  Decimal venue_fees;
+  std::map<std::string, Decimal> venue_fees_by_symbol;
+  for (const auto& f : fills) {
+    venue_fees += f.fee;
+    venue_fees_by_symbol[h.server->registry().get(f.instrument)->canonical] += f.fee;
+  }
+  EXPECT_EQ(s.portfolio.fees, venue_fees);
+  for (const auto& p : s.portfolio.positions) {
+    const Instrument& inst = h.instrument(p.symbol);
+    EXPECT_EQ(p.quantity, h.venue_balance(inst.base)) << p.symbol;
+    EXPECT_EQ(p.fees, venue_fees_by_symbol[p.symbol]) << p.symbol;
+  }
+  // Nothing locked at the venue unless an order rests there; every fill was logged once.
+  if (h.venue_open_orders().empty()) {
+    EXPECT_TRUE(h.paper().balance_now("USD")->locked().is_zero());
+  }
+  std::size_t logged = 0;
+  for (const auto& e : h.events)
+    logged += (e.kind == "fill" || e.kind == "exit") && !Harness::field(e, "trade_id").empty();
+  EXPECT_EQ(logged, fills.size());
+  EXPECT_EQ(s.execution.orders_sent, h.intents.size());
 }
 
 }  // namespace
-}  // namespace nzeza::app
+}  // namespace nzeza::app::e2e

@@ -132,8 +132,8 @@ using FetchWindow = std::function<void(const Window&, CandlesDone)>;
 // in, at the first window the venue has nothing for (the start of its history, or an outage that
 // long), or after count / per_page + 2 windows (intervals without candles cost windows). `done`
 // gets them oldest first (at most `count`), or the first error of a window.
-inline void fetch_last(Timestamp cutoff, Duration interval, std::size_t count,
-                       std::size_t per_page, FetchWindow fetch, CandlesDone done) {
+inline void fetch_last(Timestamp cutoff, Duration interval, std::size_t count, std::size_t per_page,
+                       FetchWindow fetch, CandlesDone done) {
   struct State {
     Duration interval;
     std::size_t count;

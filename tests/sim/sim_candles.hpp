@@ -62,8 +62,10 @@ inline SimCandle sim_candle(std::string_view symbol, std::int64_t interval_ms,
     return c;
   }
   c.close = detail::level(seed, start_ms + interval_ms, base, tick);
-  c.high = std::max(c.open, c.close) + tick * Decimal::from_integer(static_cast<int>((h >> 8) % 30));
-  c.low = std::min(c.open, c.close) - tick * Decimal::from_integer(static_cast<int>((h >> 16) % 30));
+  c.high =
+      std::max(c.open, c.close) + tick * Decimal::from_integer(static_cast<int>((h >> 8) % 30));
+  c.low =
+      std::min(c.open, c.close) - tick * Decimal::from_integer(static_cast<int>((h >> 16) % 30));
   c.volume = Decimal::from_raw8(static_cast<std::int64_t>((h >> 24) % 1'000'000'000) + 1);
   c.trades = static_cast<std::uint32_t>(1 + (h >> 40) % 500);
   return c;

@@ -840,12 +840,12 @@ void BinanceClient::server_time(Callback<Timestamp> cb) {
 namespace {
 // The kline intervals whose candles start at multiples of their length since the epoch.
 constexpr history::CandleInterval kKlineIntervals[] = {
-    {std::chrono::seconds(1), "1s"},  {std::chrono::minutes(1), "1m"},
-    {std::chrono::minutes(3), "3m"},  {std::chrono::minutes(5), "5m"},
+    {std::chrono::seconds(1), "1s"},   {std::chrono::minutes(1), "1m"},
+    {std::chrono::minutes(3), "3m"},   {std::chrono::minutes(5), "5m"},
     {std::chrono::minutes(15), "15m"}, {std::chrono::minutes(30), "30m"},
-    {std::chrono::hours(1), "1h"},    {std::chrono::hours(2), "2h"},
-    {std::chrono::hours(4), "4h"},    {std::chrono::hours(6), "6h"},
-    {std::chrono::hours(8), "8h"},    {std::chrono::hours(12), "12h"},
+    {std::chrono::hours(1), "1h"},     {std::chrono::hours(2), "2h"},
+    {std::chrono::hours(4), "4h"},     {std::chrono::hours(6), "6h"},
+    {std::chrono::hours(8), "8h"},     {std::chrono::hours(12), "12h"},
     {std::chrono::hours(24), "1d"}};
 constexpr std::size_t kKlinesPerRequest = 1000;  // GET /api/v3/klines: limit <= 1000
 }  // namespace
@@ -855,17 +855,17 @@ void BinanceClient::candles(InstrumentId instrument, Duration interval, std::siz
   Completion<std::vector<market::Candle>> done(std::move(cb), "binance candles");
   const Instrument* inst = impl_->instrument(instrument);
   if (inst == nullptr)
-    return (void)done.complete(
-        impl_->err(ErrorCode::not_found, "candles", "instrument is not a loaded Binance instrument"));
+    return (void)done.complete(impl_->err(ErrorCode::not_found, "candles",
+                                          "instrument is not a loaded Binance instrument"));
   const std::string symbol = inst->venue_symbol;
   const std::string op = "candles " + symbol;
   auto wire = history::wire_interval("Binance", kKlineIntervals, interval);
   if (!wire) return (void)done.complete(venue_error(Venue::binance, op, wire.error()));
   if (count > history::kMaxPagedCandles)
-    return (void)done.complete(impl_->err(
-        ErrorCode::invalid_argument, op,
-        std::to_string(count) + " candles asked; at most " +
-            std::to_string(history::kMaxPagedCandles) + " per call (pages of 1000)"));
+    return (void)done.complete(impl_->err(ErrorCode::invalid_argument, op,
+                                          std::to_string(count) + " candles asked; at most " +
+                                              std::to_string(history::kMaxPagedCandles) +
+                                              " per call (pages of 1000)"));
   // Binance's clock decides which kline is still open: ours plus the measured offset.
   const Timestamp cutoff = Timestamp::from_ms(impl_->timestamp_ms()).floor_to(interval);
   std::weak_ptr<Impl> weak = impl_;

@@ -128,10 +128,13 @@ using CandlesDone = std::function<void(Result<std::vector<market::Candle>>)>;
 using FetchWindow = std::function<void(const Window&, CandlesDone)>;
 
 // The last `count` closed candles before `cutoff` (the start of the venue's open candle), by
-// windows of at most `per_page` intervals, newest window first. Stops when `count` candles are
-// in, at the first window the venue has nothing for (the start of its history, or an outage that
-// long), or after count / per_page + 2 windows (intervals without candles cost windows). `done`
-// gets them oldest first (at most `count`), or the first error of a window.
+// windows of whole intervals, newest window first: while every interval so far held a candle,
+// each window asks for what is still missing (at most `per_page`), so a venue that publishes
+// every interval costs count / per_page requests rounded up; once an interval came back empty
+// (Coinbase publishes nothing for an interval without trades) each window is a full `per_page`.
+// Stops when `count` candles are in, at the first window the venue has nothing for (the start of
+// its history, or an outage that long), or after count / per_page + 3 windows. `done` gets the
+// newest `count` (or fewer) oldest first, or the first error of a window.
 inline void fetch_last(Timestamp cutoff, Duration interval, std::size_t count, std::size_t per_page,
                        FetchWindow fetch, CandlesDone done) {
   struct State {
@@ -140,7 +143,8 @@ inline void fetch_last(Timestamp cutoff, Duration interval, std::size_t count, s
     std::size_t per_page;
     std::size_t windows_left;
     Timestamp end;
-    std::size_t have = 0;
+    std::size_t have = 0;                            // candles received
+    std::size_t scanned = 0;                         // intervals asked for
     std::vector<std::vector<market::Candle>> pages;  // newest first
     FetchWindow fetch;
     CandlesDone done;
@@ -156,7 +160,8 @@ inline void fetch_last(Timestamp cutoff, Duration interval, std::size_t count, s
     }
 
     static void step(const std::shared_ptr<State>& s) {
-      const std::size_t want = std::min(s->per_page, s->count - s->have);
+      const std::size_t want =
+          s->have == s->scanned ? std::min(s->per_page, s->count - s->have) : s->per_page;
       const Window w{s->end - s->interval * static_cast<std::int64_t>(want), s->end, want};
       auto fetch = s->fetch;  // the callback below may end the state's last owner
       fetch(w, [s, w](Result<std::vector<market::Candle>> r) {
@@ -168,6 +173,7 @@ inline void fetch_last(Timestamp cutoff, Duration interval, std::size_t count, s
         for (auto& c : *r)
           if (c.start >= w.from && c.start < w.to) page.push_back(std::move(c));
         s->end = w.from;
+        s->scanned += w.limit;
         --s->windows_left;
         if (page.empty()) return s->finish();
         s->have += page.size();
@@ -185,7 +191,7 @@ inline void fetch_last(Timestamp cutoff, Duration interval, std::size_t count, s
   s->interval = interval;
   s->count = count;
   s->per_page = per_page;
-  s->windows_left = count / per_page + 2;
+  s->windows_left = count / per_page + 3;
   s->end = cutoff;
   s->fetch = std::move(fetch);
   s->done = std::move(done);

@@ -649,14 +649,11 @@ Result<std::vector<market::Candle>> parse_candles(std::string_view body, Duratio
     const auto& c = item.as_object();
     auto start = req_str(c, "start", where);
     if (!start) return start.error();
-    std::int64_t seconds = 0;
-    if (start->empty() || start->size() > 10) seconds = -1;
-    for (const char ch : *start) {
-      if (ch < '0' || ch > '9') {
-        seconds = -1;
-        break;
-      }
-      seconds = seconds * 10 + (ch - '0');
+    // At most 10 digits: unix seconds up to 4e9 (year 2096), and no overflow on the way.
+    std::int64_t seconds = start->empty() || start->size() > 10 ? -1 : 0;
+    for (std::size_t k = 0; seconds >= 0 && k < start->size(); ++k) {
+      const char ch = (*start)[k];
+      seconds = ch < '0' || ch > '9' ? -1 : seconds * 10 + (ch - '0');
     }
     if (seconds < 0 || seconds > 4'000'000'000)
       return protocol(where + ": 'start' is not unix seconds: '" +

@@ -124,6 +124,12 @@ INSTANTIATE_TEST_SUITE_P(
                       R"("low":"1","high":"1","open":"1","close":"1",)"
                       R"("volume":"1"}]})",
                   "candle 0: 'start' is not unix seconds"},
+        Malformed{"start_of_forty_digits",
+                  "{\"candles\":[" +
+                      candle(kT0, "1", "2", "1", "2", "1")
+                          .replace(10, 10, "1712188800888888888888888888888888888888") +
+                      "]}",
+                  "candle 0: 'start' is not unix seconds"},
         Malformed{"missing_close",
                   R"({"candles":[{"start":"1712188800","low":"1","high":"1","open":"1",)"
                   R"("volume":"1"}]})",

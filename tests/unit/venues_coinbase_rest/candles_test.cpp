@@ -32,7 +32,7 @@ std::string answer() {
          candle(kT0, "65857.35", "66387.77", "65984.18", "66314.59", "358.74851052") + "]}";
 }
 
-TEST(CoinbaseCandles, newest_first_answer_becomes_closed_candles_oldest_first_and_exact) {
+TEST(CoinbaseCandlesParse, newest_first_answer_becomes_closed_candles_oldest_first_and_exact) {
   auto r = parse_candles(answer(), kHour, kLater);
   ASSERT_TRUE(r.ok()) << r.error().to_string();
   ASSERT_EQ(r->size(), 2U);
@@ -54,7 +54,7 @@ TEST(CoinbaseCandles, newest_first_answer_becomes_closed_candles_oldest_first_an
   }
 }
 
-TEST(CoinbaseCandles, any_order_is_read_and_answered_oldest_first) {
+TEST(CoinbaseCandlesParse, any_order_is_read_and_answered_oldest_first) {
   const std::string body = R"({"candles":[)" + candle(kT0 + 3600, "1", "2", "1", "2", "1") + "," +
                            candle(kT0, "1", "2", "1", "2", "1") + "," +
                            candle(kT0 + 7200, "1", "2", "1", "2", "1") + "]}";
@@ -66,20 +66,20 @@ TEST(CoinbaseCandles, any_order_is_read_and_answered_oldest_first) {
   EXPECT_EQ((*r)[2].start, Timestamp::from_seconds(kT0 + 7200));
 }
 
-TEST(CoinbaseCandles, the_candle_still_open_at_now_is_dropped) {
+TEST(CoinbaseCandlesParse, the_candle_still_open_at_now_is_dropped) {
   auto r = parse_candles(answer(), kHour, Timestamp::from_seconds(kT0 + 7200 + 1800));
   ASSERT_TRUE(r.ok()) << r.error().to_string();
   ASSERT_EQ(r->size(), 1U);
   EXPECT_EQ(r->front().start, Timestamp::from_seconds(kT0));
 }
 
-TEST(CoinbaseCandles, an_empty_list_is_no_candle) {
+TEST(CoinbaseCandlesParse, an_empty_list_is_no_candle) {
   auto r = parse_candles(R"({"candles":[]})", kHour, kLater);
   ASSERT_TRUE(r.ok()) << r.error().to_string();
   EXPECT_TRUE(r->empty());
 }
 
-TEST(CoinbaseCandles, two_candles_with_one_start_are_refused) {
+TEST(CoinbaseCandlesParse, two_candles_with_one_start_are_refused) {
   const std::string body = R"({"candles":[)" + candle(kT0, "1", "2", "1", "2", "1") + "," +
                            candle(kT0, "1", "3", "1", "3", "1") + "]}";
   auto r = parse_candles(body, kHour, kLater);

@@ -2,13 +2,14 @@
 // accept is whole — every order and fill carries its venue symbol, an instrument only when the
 // registry holds that symbol, sizes >= 0, a venue order id. The first byte picks the parser:
 //   o order  p place  c cancel  a cancel-all  l open orders  t trades  b account
-//   x exchangeInfo  s server time  e error body
+//   x exchangeInfo  s server time  e error body  k klines (1m; candles closed, aligned, increasing)
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
 #include "core/instrument.hpp"
 #include "venues/binance/rest_codec.hpp"
+#include "venues/candle_history.hpp"
 
 namespace {
 
@@ -100,6 +101,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       break;
     case 's':
       if (auto r = parse_server_time(body); r && r->ms() < 0) std::abort();
+      break;
+    case 'k':
+      if (auto r = parse_klines(body, std::chrono::minutes(1), now)) {
+        for (const auto& c : *r)
+          if (c.end() > now || !history::check_candle(c).ok() || c.gap != (c.trades == 0))
+            std::abort();
+        if (!history::check_increasing(*r).ok()) std::abort();
+      }
       break;
     case 'e':
       if (auto e = parse_api_error(body)) {

@@ -2,12 +2,14 @@
 // failure is ErrorCode::protocol (an unreadable answer is never taken for a refusal), and what
 // they read keeps its promises: a created order has an id, a refusal names its reason, an order
 // or a fill carries the venue's product id and an instrument only when the registry holds that
-// product. The first byte picks the reader ('0' + n), the rest is the body.
+// product; candles are closed, aligned, sane and increasing. The first byte picks the reader
+// ('0' + n; ':' for candles), the rest is the body.
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
 #include "core/instrument.hpp"
+#include "venues/candle_history.hpp"
 #include "venues/coinbase/rest_codec.hpp"
 
 namespace {
@@ -61,7 +63,7 @@ void check_order(const InstrumentRegistry& registry, const venues::VenueOrder& o
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static State state;
   if (size == 0) return 0;
-  const unsigned kind = static_cast<std::uint8_t>(data[0] - '0') % 10;
+  const unsigned kind = static_cast<std::uint8_t>(data[0] - '0') % 11;
   const std::string_view body(reinterpret_cast<const char*>(data) + 1, size - 1);
   const InstrumentRegistry& reg = state.registry;
   switch (kind) {
@@ -116,6 +118,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (ins.venue != Venue::coinbase || ins.kind != InstrumentKind::spot) std::abort();
         check_symbol(reg, ins.id, ins.venue_symbol);
       }
+      break;
+    }
+    case 10: {
+      const Timestamp now = Timestamp::from_seconds(1'712'200'000);
+      auto r = parse_candles(body, std::chrono::minutes(1), now);
+      if (failed(r)) break;
+      for (const auto& c : *r)
+        if (c.end() > now || c.gap || !venues::history::check_candle(c).ok()) std::abort();
+      if (!venues::history::check_increasing(*r).ok()) std::abort();
       break;
     }
     default:

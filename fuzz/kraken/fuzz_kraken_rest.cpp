@@ -1,15 +1,18 @@
 // Kraken REST answer parsers (rest_codec.hpp) on arbitrary bytes. The first byte picks the
 // answer ('0' AddOrder, '1' CancelOrder, '2' QueryOrders/OpenOrders, '3' TradesHistory,
 // '4' BalanceEx, '5' AssetPairs, '6' Time, '7' CancelAllOrdersAfter, '8' GetWebSocketsToken,
-// '9' an error envelope inside a 5xx body); the rest is the HTTP body. Never crashes, and what
-// it accepts keeps the contract: exact non-negative quantities, fills that check_fill accepts,
-// balances with 0 <= hold <= total, instruments with a positive tick, an error classified.
+// '9' an error envelope inside a 5xx body, 'k' OHLC at 5 minutes); the rest is the HTTP body. Never
+// crashes, and what it accepts keeps the contract: exact non-negative quantities, fills that
+// check_fill accepts, balances with 0 <= hold <= total, instruments with a positive tick, an error
+// classified, candles aligned, sane, increasing and one fewer than the entries (the current one
+// dropped).
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <string_view>
 
 #include "kraken_fuzz_registry.hpp"
+#include "venues/candle_history.hpp"
 #include "venues/kraken/rest_codec.hpp"
 
 namespace {
@@ -97,6 +100,13 @@ void run(char kind, std::string_view body) {
     case '8':
       if (auto t = rest::parse_ws_token(r); t && t->empty()) std::abort();
       break;
+    case 'k':
+      if (auto candles = rest::parse_ohlc(r, std::chrono::minutes(5))) {
+        for (const auto& c : *candles)
+          if (!venues::history::check_candle(c).ok() || c.gap != (c.trades == 0)) std::abort();
+        if (!venues::history::check_increasing(*candles).ok()) std::abort();
+      }
+      break;
     default:
       break;
   }
@@ -107,7 +117,7 @@ void run(char kind, std::string_view body) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   // (byte + 2) % 10 maps the ASCII digits '0'..'9' of the seed files onto themselves.
-  const char kind = static_cast<char>('0' + (data[0] + 2) % 10);
+  const char kind = data[0] == 'k' ? 'k' : static_cast<char>('0' + (data[0] + 2) % 10);
   run(kind, std::string_view(reinterpret_cast<const char*>(data) + 1, size - 1));
   return 0;
 }

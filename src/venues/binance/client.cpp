@@ -13,6 +13,7 @@
 #include "venues/binance/rest_codec.hpp"
 #include "venues/binance/signer.hpp"
 #include "venues/binance/user_stream.hpp"
+#include "venues/candle_history.hpp"
 #include "venues/venue_error.hpp"
 
 namespace nzeza::venues::binance {
@@ -47,7 +48,8 @@ RateLimitSpec binance_rate_limits() {
                  {"account", weight(20)},
                  {"exchange_info", weight(20)},
                  {"time", weight(1)},
-                 {"user_stream", weight(2)}};
+                 {"user_stream", weight(2)},
+                 {"klines", weight(2)}};
   return s;
 }
 
@@ -833,6 +835,69 @@ void BinanceClient::load_instruments(Callback<std::vector<Instrument>> cb) {
 void BinanceClient::server_time(Callback<Timestamp> cb) {
   Completion<Timestamp> done(std::move(cb), "binance server time");
   impl_->measure_time([done](Result<Timestamp> r) { done.complete(std::move(r)); });
+}
+
+namespace {
+// The kline intervals whose candles start at multiples of their length since the epoch.
+constexpr history::CandleInterval kKlineIntervals[] = {
+    {std::chrono::seconds(1), "1s"},   {std::chrono::minutes(1), "1m"},
+    {std::chrono::minutes(3), "3m"},   {std::chrono::minutes(5), "5m"},
+    {std::chrono::minutes(15), "15m"}, {std::chrono::minutes(30), "30m"},
+    {std::chrono::hours(1), "1h"},     {std::chrono::hours(2), "2h"},
+    {std::chrono::hours(4), "4h"},     {std::chrono::hours(6), "6h"},
+    {std::chrono::hours(8), "8h"},     {std::chrono::hours(12), "12h"},
+    {std::chrono::hours(24), "1d"}};
+constexpr std::size_t kKlinesPerRequest = 1000;  // GET /api/v3/klines: limit <= 1000
+}  // namespace
+
+void BinanceClient::candles(InstrumentId instrument, Duration interval, std::size_t count,
+                            Callback<std::vector<market::Candle>> cb) {
+  Completion<std::vector<market::Candle>> done(std::move(cb), "binance candles");
+  const Instrument* inst = impl_->instrument(instrument);
+  if (inst == nullptr)
+    return (void)done.complete(impl_->err(ErrorCode::not_found, "candles",
+                                          "instrument is not a loaded Binance instrument"));
+  const std::string symbol = inst->venue_symbol;
+  const std::string op = "candles " + symbol;
+  auto wire = history::wire_interval("Binance", kKlineIntervals, interval);
+  if (!wire) return (void)done.complete(venue_error(Venue::binance, op, wire.error()));
+  if (count > history::kMaxPagedCandles)
+    return (void)done.complete(impl_->err(ErrorCode::invalid_argument, op,
+                                          std::to_string(count) + " candles asked; at most " +
+                                              std::to_string(history::kMaxPagedCandles) +
+                                              " per call (pages of 1000)"));
+  // Binance's clock decides which kline is still open: ours plus the measured offset.
+  const Timestamp cutoff = Timestamp::from_ms(impl_->timestamp_ms()).floor_to(interval);
+  std::weak_ptr<Impl> weak = impl_;
+  history::fetch_last(
+      cutoff, interval, count, kKlinesPerRequest,
+      [weak, symbol, wire = std::string(*wire), interval](const history::Window& w,
+                                                          history::CandlesDone page) {
+        auto self = weak.lock();
+        if (!self)
+          return page(Error(ErrorCode::cancelled, "binance candles: client destroyed")
+                          .with_delivery(Delivery::not_sent));
+        QueryBuilder q;
+        q.add("symbol", symbol)
+            .add("interval", wire)
+            .add("startTime", w.from.ms())
+            .add("endTime", w.to.ms() - 1)
+            .add("limit", static_cast<std::int64_t>(w.limit));
+        Impl::Call c;
+        c.path = "/api/v3/klines";
+        c.query = q.release();
+        c.is_signed = false;
+        c.api_key = false;
+        c.limiter_class = "klines";
+        c.op = "candles";
+        c.subject = symbol + " " + wire;
+        self->call(std::move(c),
+                   Completion<std::vector<market::Candle>>(std::move(page), "binance candles"),
+                   [interval](Impl& s, const std::string& body) {
+                     return parse_klines(body, interval, Timestamp::from_ms(s.timestamp_ms()));
+                   });
+      },
+      [done](Result<std::vector<market::Candle>> r) { done.complete(std::move(r)); });
 }
 
 PrivateStream* BinanceClient::private_stream() noexcept {

@@ -36,6 +36,13 @@
 // every symbol with an open order (Binance lists trades per symbol only; other trades arrive
 // through the user data stream).
 //
+// Candle history (candles(), for the warm-up): GET /api/v3/klines, public and unsigned (weight 2),
+// intervals 1s 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d (3d, 1w and 1M do not start at multiples
+// of their length since the epoch: not offered). The last `count` closed klines before the start
+// of the current one by Binance's clock (ours plus the measured offset), asked by windows of at
+// most 1000 (startTime .. endTime, limit) newest first, up to history::kMaxPagedCandles (5000);
+// more is refused with invalid_argument. Parsing and the gap rule: parse_klines (rest_codec.hpp).
+//
 // Threading: all calls thread-safe; callbacks run on the NetContext's thread (or the Clock's
 // firing thread for a call delayed by the limiter, or inside the call for a local refusal).
 // The NetContext, Clock and registry must outlive the client; destroying the client completes
@@ -83,7 +90,7 @@ struct BinanceConfig {
 // Binance's documented buckets and endpoint weights, for `RateLimiter`:
 // classes "order" (POST/DELETE order: weight 1 + ORDERS), "cancel" (1), "cancel_all" (1),
 // "order_status" (4), "open_orders_symbol" (6), "open_orders_all" (80), "my_trades" (20),
-// "account" (20), "exchange_info" (20), "time" (1), "user_stream" (2).
+// "account" (20), "exchange_info" (20), "time" (1), "user_stream" (2), "klines" (2).
 struct RateLimitSpec {
   std::vector<net::BucketConfig> buckets;
   std::vector<std::pair<std::string, std::vector<std::pair<std::string, double>>>> endpoints;
@@ -118,6 +125,8 @@ class BinanceClient final : public VenueClient {
   void balances(Callback<std::vector<domain::Balance>> done) override;
   void load_instruments(Callback<std::vector<Instrument>> done) override;
   void server_time(Callback<Timestamp> done) override;
+  void candles(InstrumentId instrument, Duration interval, std::size_t count,
+               Callback<std::vector<market::Candle>> done) override;
   [[nodiscard]] PrivateStream* private_stream() noexcept override;
 
   // Server time minus our clock, as last measured (0 before the first measurement).

@@ -6,6 +6,8 @@
 #include <climits>
 #include <exception>
 
+#include "venues/candle_history.hpp"
+
 namespace nzeza::venues::binance {
 
 namespace json = boost::json;
@@ -332,6 +334,66 @@ Result<T> read_answer(std::string_view body, std::string_view what, Read read) {
   }
 }
 
+// One element of a kline row, named by its index and Binance's name for it.
+struct KlineField {
+  std::size_t index;
+  const char* name;
+};
+constexpr KlineField kOpenTime{0, "openTime"};
+constexpr KlineField kOpen{1, "open"};
+constexpr KlineField kHigh{2, "high"};
+constexpr KlineField kLow{3, "low"};
+constexpr KlineField kClose{4, "close"};
+constexpr KlineField kVolume{5, "volume"};
+constexpr KlineField kCloseTime{6, "closeTime"};
+constexpr KlineField kTrades{8, "trades"};
+
+std::string kline_where(KlineField f) {
+  return "field '" + std::string(f.name) + "' (index " + std::to_string(f.index) + ")";
+}
+std::int64_t kline_int(const json::array& row, KlineField f) {
+  const auto& v = row.at(f.index);
+  if (v.is_int64()) return v.get_int64();
+  if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
+    return static_cast<std::int64_t>(v.get_uint64());
+  throw ParseError{kline_where(f) + " is not an integer"};
+}
+Decimal kline_dec(const json::array& row, KlineField f) {
+  const auto& v = row.at(f.index);
+  if (!v.is_string()) throw ParseError{kline_where(f) + " is not a decimal string"};
+  auto d = Decimal::parse(v.get_string());
+  if (!d) throw ParseError{kline_where(f) + ": " + d.error().message};
+  return *d;
+}
+
+market::Candle kline_of(const json::array& row, Duration interval) {
+  if (row.size() < 9)
+    throw ParseError{"has " + std::to_string(row.size()) + " fields, at least 9 expected"};
+  const std::int64_t open_ms = kline_int(row, kOpenTime);
+  if (open_ms < 0 || open_ms > kMaxMs) throw ParseError{kline_where(kOpenTime) + " is not a time"};
+  const std::int64_t interval_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(interval).count();
+  if (kline_int(row, kCloseTime) != open_ms + interval_ms - 1)
+    throw ParseError{kline_where(kCloseTime) + " is not openTime + " +
+                     history::interval_text(interval) + " - 1 ms"};
+  market::Candle c;
+  c.start = Timestamp::from_ms(open_ms);
+  c.interval = interval;
+  c.open = kline_dec(row, kOpen);
+  c.high = kline_dec(row, kHigh);
+  c.low = kline_dec(row, kLow);
+  c.close = kline_dec(row, kClose);
+  c.volume = kline_dec(row, kVolume);
+  const std::int64_t trades = kline_int(row, kTrades);
+  if (trades < 0 || trades > static_cast<std::int64_t>(UINT32_MAX))
+    throw ParseError{kline_where(kTrades) + " is out of range"};
+  c.trades = static_cast<std::uint32_t>(trades);
+  c.price_updates = c.trades;
+  c.gap = c.trades == 0;
+  if (Status s = history::check_candle(c); !s.ok()) throw ParseError{s.error().message};
+  return c;
+}
+
 }  // namespace
 
 std::optional<ApiError> parse_api_error(std::string_view body) {
@@ -443,6 +505,28 @@ Result<std::vector<Instrument>> parse_exchange_info(std::string_view body,
 Result<Timestamp> parse_server_time(std::string_view body) {
   return read_answer<Timestamp>(body, "time answer", [](const json::value& v) {
     return ms_field(as_object(v, "time answer"), "serverTime");
+  });
+}
+
+Result<std::vector<market::Candle>> parse_klines(std::string_view body, Duration interval,
+                                                 Timestamp now) {
+  if (interval < std::chrono::seconds(1) || interval.count() % 1'000'000 != 0)
+    return fail(ErrorCode::invalid_argument,
+                "klines: interval " + history::interval_text(interval) + " is not whole ms");
+  return read_answer<std::vector<market::Candle>>(body, "klines", [&](const json::value& v) {
+    std::vector<market::Candle> out;
+    const auto& rows = as_array(v, "klines answer");
+    out.reserve(rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      try {
+        out.push_back(kline_of(as_array(rows[i], "row"), interval));
+      } catch (const ParseError& e) {
+        throw ParseError{"kline " + std::to_string(i) + ": " + e.what};
+      }
+    }
+    if (Status s = history::check_increasing(out); !s.ok()) throw ParseError{s.error().message};
+    history::drop_open(out, now);
+    return out;
   });
 }
 

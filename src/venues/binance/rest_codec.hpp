@@ -29,6 +29,7 @@
 #include "domain/balance.hpp"
 #include "domain/fill.hpp"
 #include "domain/order_event.hpp"
+#include "market/candle.hpp"
 #include "venues/venue_types.hpp"
 
 namespace nzeza::venues::binance {
@@ -87,5 +88,16 @@ struct ApiError {
     std::string_view body, const InstrumentRegistry& registry);
 // GET /api/v3/time: serverTime.
 [[nodiscard]] Result<Timestamp> parse_server_time(std::string_view body);
+
+// GET /api/v3/klines at `interval`: rows [openTime, "open", "high", "low", "close", "volume",
+// closeTime, "quoteVolume", trades, "takerBuyBase", "takerBuyQuote", "ignore"], oldest first.
+// Every row: openTime (ms) a multiple of `interval`, closeTime = openTime + interval - 1 ms,
+// decimal strings for prices and volume (history::check_candle), trades an integer; rows strictly
+// increasing. Binance publishes a kline for every interval, with 0 trades when nothing traded:
+// that one is a gap candle (O = H = L = C = the previous close, as Binance sends it). The kline
+// still open at `now` (Binance includes the current one) is dropped. Errors name the row and the
+// field ("kline 3: field 'high' (index 2): ...").
+[[nodiscard]] Result<std::vector<market::Candle>> parse_klines(std::string_view body,
+                                                               Duration interval, Timestamp now);
 
 }  // namespace nzeza::venues::binance

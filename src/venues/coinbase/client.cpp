@@ -4,6 +4,7 @@
 #include <set>
 
 #include "net/url.hpp"
+#include "venues/candle_history.hpp"
 #include "venues/coinbase/rest_codec.hpp"
 #include "venues/venue_error.hpp"
 
@@ -786,6 +787,51 @@ void CoinbaseClient::server_time(Callback<Timestamp> callback) {
     }
     done.complete(*t);
   });
+}
+
+namespace {
+constexpr history::CandleInterval kGranularities[] = {
+    {std::chrono::minutes(1), "ONE_MINUTE"},      {std::chrono::minutes(5), "FIVE_MINUTE"},
+    {std::chrono::minutes(15), "FIFTEEN_MINUTE"}, {std::chrono::minutes(30), "THIRTY_MINUTE"},
+    {std::chrono::hours(1), "ONE_HOUR"},          {std::chrono::hours(2), "TWO_HOUR"},
+    {std::chrono::hours(4), "FOUR_HOUR"},         {std::chrono::hours(6), "SIX_HOUR"},
+    {std::chrono::hours(24), "ONE_DAY"}};
+constexpr std::size_t kCandlesPerRequest = 350;  // "By default, returns 350 (max 350)"
+}  // namespace
+
+void CoinbaseClient::candles(InstrumentId instrument, Duration interval, std::size_t count,
+                             Callback<std::vector<market::Candle>> callback) {
+  Completion<std::vector<market::Candle>> done(std::move(callback), "coinbase candles");
+  const std::string product = product_of(instrument);
+  if (product.empty())
+    return (void)done.complete(venue_error(ErrorCode::not_found, Venue::coinbase, "candles",
+                                           "instrument is not a coinbase product in the registry"));
+  const std::string op = "candles " + product;
+  auto wire = history::wire_interval("Coinbase", kGranularities, interval);
+  if (!wire) return (void)done.complete(with_operation(wire.error(), op));
+  if (count > history::kMaxPagedCandles)
+    return (void)done.complete(venue_error(ErrorCode::invalid_argument, Venue::coinbase, op,
+                                           std::to_string(count) + " candles asked; at most " +
+                                               std::to_string(history::kMaxPagedCandles) +
+                                               " per call (pages of 350)"));
+  const std::string label = op + " " + std::string(*wire);
+  history::fetch_last(
+      clock_.now().floor_to(interval), interval, count, kCandlesPerRequest,
+      [this, product, label, wire = std::string(*wire), interval](const history::Window& w,
+                                                                  history::CandlesDone page) {
+        std::string path = "/market/products/" + encode(product) +
+                           "/candles?start=" + std::to_string(w.from.seconds()) +
+                           "&end=" + std::to_string(w.to.seconds() - 1) + "&granularity=" + wire +
+                           "&limit=" + std::to_string(w.limit);
+        send(label, "GET", std::move(path), {}, true,
+             [this, page = std::move(page), label, interval](Result<net::HttpResponse> r) {
+               if (!r) return page(std::move(r).error());
+               auto candles = parse_candles(r->body, interval, clock_.now());
+               if (!candles) return page(unreadable(candles.error(), label));
+               page(std::move(candles));
+             });
+      },
+      [done](Result<std::vector<market::Candle>> r) { done.complete(std::move(r)); });
 }
 
 }  // namespace nzeza::venues::coinbase

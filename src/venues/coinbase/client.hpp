@@ -19,6 +19,14 @@
 //                 (USD and USDC are distinct currencies)
 //   instruments   GET /products?product_type=SPOT (product_ids=... when symbols are configured)
 //   server_time   GET /time (public, unsigned)
+//   candles       GET /market/products/{id}/candles (public, unsigned): granularity ONE_MINUTE,
+//                 FIVE_MINUTE, FIFTEEN_MINUTE, THIRTY_MINUTE, ONE_HOUR, TWO_HOUR, FOUR_HOUR,
+//                 SIX_HOUR, ONE_DAY; the last `count` closed candles before the current bucket
+//                 (our clock), asked by windows of at most 350 buckets (start, end in unix
+//                 seconds, limit), newest first, up to history::kMaxPagedCandles (5000); more is
+//                 refused with invalid_argument. Coinbase publishes nothing for an interval
+//                 without trades, so the windows may hold fewer candles than buckets; paging
+//                 stops at an empty window. Parsing: parse_candles (rest_codec.hpp).
 // HTTP answers: 2xx is read by rest_codec (unreadable → protocol with Delivery::answer_cut:
 // outcome unknown); 429 tells the rate limiter Retry-After (1 s when absent) and is rate_limited;
 // 401/403 auth_failed; 404 not_found; other 4xx rejected; 5xx (and 408) keep the transport's
@@ -100,6 +108,8 @@ class CoinbaseClient final : public VenueClient {
   void balances(Callback<std::vector<domain::Balance>> done) override;
   void load_instruments(Callback<std::vector<Instrument>> done) override;
   void server_time(Callback<Timestamp> done) override;
+  void candles(InstrumentId instrument, Duration interval, std::size_t count,
+               Callback<std::vector<market::Candle>> done) override;
   [[nodiscard]] PrivateStream* private_stream() noexcept override { return stream_.get(); }
 
   // The private stream (user channel) this client reports, owned from now on (the factory sets

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "venues/candle_history.hpp"
+
 namespace nzeza::venues::coinbase {
 namespace json = boost::json;
 namespace {
@@ -623,6 +625,62 @@ Result<Timestamp> parse_server_time(std::string_view body) {
   auto t = Timestamp::parse_iso8601(*iso);
   if (!t) return protocol("time answer: bad iso '" + std::string(*iso) + "'");
   return *t;
+}
+
+Result<std::vector<market::Candle>> parse_candles(std::string_view body, Duration interval,
+                                                  Timestamp now) {
+  constexpr std::string_view what = "candles answer";
+  if (interval < std::chrono::seconds(1) || interval.count() % 1'000'000'000 != 0)
+    return Error(
+        ErrorCode::invalid_argument,
+        "coinbase candles: interval " + history::interval_text(interval) + " is not whole seconds");
+  auto v = parse_json(body, what);
+  if (!v) return v.error();
+  auto o = object_of(*v, what);
+  if (!o) return o.error();
+  auto rows = req_array(**o, "candles", what);
+  if (!rows) return rows.error();
+  std::vector<market::Candle> out;
+  out.reserve((*rows)->size());
+  for (std::size_t i = 0; i < (*rows)->size(); ++i) {
+    const std::string where = "candle " + std::to_string(i);
+    const json::value& item = (**rows)[i];
+    if (!item.is_object()) return protocol(where + ": not a JSON object");
+    const auto& c = item.as_object();
+    auto start = req_str(c, "start", where);
+    if (!start) return start.error();
+    // At most 10 digits: unix seconds up to 4e9 (year 2096), and no overflow on the way.
+    std::int64_t seconds = start->empty() || start->size() > 10 ? -1 : 0;
+    for (std::size_t k = 0; seconds >= 0 && k < start->size(); ++k) {
+      const char ch = (*start)[k];
+      seconds = ch < '0' || ch > '9' ? -1 : seconds * 10 + (ch - '0');
+    }
+    if (seconds < 0 || seconds > 4'000'000'000)
+      return protocol(where + ": 'start' is not unix seconds: '" +
+                      std::string(start->substr(0, 24)) + "'");
+    market::Candle candle;
+    candle.start = Timestamp::from_seconds(seconds);
+    candle.interval = interval;
+    for (auto [key, field] : {std::pair{"open", &candle.open}, std::pair{"high", &candle.high},
+                              std::pair{"low", &candle.low}, std::pair{"close", &candle.close},
+                              std::pair{"volume", &candle.volume}}) {
+      auto d = req_dec(c, key, where);
+      if (!d) return d.error();
+      *field = *d;
+    }
+    candle.trades = 0;
+    candle.price_updates = 1;
+    if (Status s = history::check_candle(candle); !s.ok())
+      return protocol(where + ": " + s.error().message);
+    out.push_back(candle);
+  }
+  std::stable_sort(out.begin(), out.end(), [](const market::Candle& a, const market::Candle& b) {
+    return a.start < b.start;
+  });
+  if (Status s = history::check_increasing(out); !s.ok())
+    return protocol("candles answer: two candles start at the same time: " + s.error().message);
+  history::drop_open(out, now);
+  return out;
 }
 
 }  // namespace nzeza::venues::coinbase

@@ -19,6 +19,7 @@
 #include "domain/balance.hpp"
 #include "domain/fill.hpp"
 #include "domain/order.hpp"
+#include "market/candle.hpp"
 #include "venues/venue_types.hpp"
 
 namespace nzeza::venues::coinbase {
@@ -122,6 +123,16 @@ struct AccountRow {
 
 // GET /time answer: epochMillis (string) or iso.
 [[nodiscard]] Result<Timestamp> parse_server_time(std::string_view body);
+
+// GET /market/products/{product_id}/candles at `interval` (public):
+// {"candles":[{"start":"<unix seconds>","low":..,"high":..,"open":..,"close":..,"volume":..}]},
+// newest first as Coinbase sends it (any order is read), answered oldest first; two candles with
+// one start are refused. Every candle: start a multiple of `interval`, decimal strings for prices
+// and volume (history::check_candle). Coinbase gives no trade count and publishes nothing for an
+// interval without trades: never a gap candle (trades 0, price_updates 1), and the series may
+// jump. Candles still open at `now` are dropped. Errors name the candle and the field.
+[[nodiscard]] Result<std::vector<market::Candle>> parse_candles(std::string_view body,
+                                                                Duration interval, Timestamp now);
 
 // Order status text (OPEN, FILLED, CANCELLED, EXPIRED, FAILED, PENDING, QUEUED, CANCEL_QUEUED)
 // → the port's status; partially_filled when open with a positive filled size.

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cctype>
 #include <deque>
 #include <set>
 
+#include "venues/candle_history.hpp"
 #include "venues/kraken/private_stream.hpp"
 #include "venues/kraken/rest_codec.hpp"
 #include "venues/venue_error.hpp"
@@ -902,6 +904,61 @@ void KrakenClient::server_time(Callback<Timestamp> done) {
     if (!t) return deliver(c, Result<Timestamp>(unreadable(t.error())));
     deliver(c, Result<Timestamp>(*t));
   });
+}
+
+namespace {
+constexpr history::CandleInterval kOhlcIntervals[] = {
+    {std::chrono::minutes(1), "1"},   {std::chrono::minutes(5), "5"},
+    {std::chrono::minutes(15), "15"}, {std::chrono::minutes(30), "30"},
+    {std::chrono::hours(1), "60"},    {std::chrono::hours(4), "240"},
+    {std::chrono::hours(24), "1440"}};
+// "Returns up to 720 of the most recent entries", the newest not yet committed.
+constexpr std::size_t kMaxOhlcCandles = 719;
+
+std::string query_encode(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char ch : s) {
+    const auto u = static_cast<unsigned char>(ch);
+    if (std::isalnum(u) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+      out.push_back(ch);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[u >> 4]);
+      out.push_back(kHex[u & 0xF]);
+    }
+  }
+  return out;
+}
+}  // namespace
+
+void KrakenClient::candles(InstrumentId instrument, Duration interval, std::size_t count,
+                           Callback<std::vector<market::Candle>> done) {
+  Completion<std::vector<market::Candle>> c(std::move(done), "kraken candles");
+  using R = Result<std::vector<market::Candle>>;
+  const Instrument* inst = core_->registry.get(instrument);
+  if (inst == nullptr || inst->venue != Venue::kraken)
+    return deliver(c, R(venue_error(ErrorCode::not_found, Venue::kraken, "candles",
+                                    "instrument is not a loaded Kraken instrument")));
+  const std::string op = "OHLC " + inst->venue_symbol;
+  auto wire = history::wire_interval("Kraken", kOhlcIntervals, interval);
+  if (!wire) return deliver(c, R(venue_error(Venue::kraken, op, wire.error())));
+  if (count > kMaxOhlcCandles)
+    return deliver(c,
+                   R(venue_error(ErrorCode::invalid_argument, Venue::kraken, op,
+                                 std::to_string(count) + " candles asked; Kraken keeps at most " +
+                                     std::to_string(kMaxOhlcCandles) + " closed ones")));
+  if (count == 0) return deliver(c, R(std::vector<market::Candle>{}));
+  core_->public_get(
+      "/0/public/OHLC?pair=" + query_encode(inst->venue_symbol) + "&interval=" + std::string(*wire),
+      op, [c, interval, count](Result<json::value> r) {
+        if (!r) return deliver(c, R(std::move(r).error()));
+        auto candles = rest::parse_ohlc(*r, interval);
+        if (!candles) return deliver(c, R(unreadable(candles.error())));
+        if (candles->size() > count)
+          candles->erase(candles->begin(), candles->end() - static_cast<std::ptrdiff_t>(count));
+        deliver(c, std::move(candles));
+      });
 }
 
 void KrakenClient::websockets_token(Callback<std::string> done) {

@@ -8,7 +8,7 @@
 //            client sends ONE private request at a time (a FIFO lane): the nonce order is the
 //            arrival order even when keep-alive connections race. The lane advances when the
 //            answer (or the timeout) arrives.
-//   public   GET /0/public/AssetPairs, /0/public/Time.
+//   public   GET /0/public/AssetPairs, /0/public/Time, /0/public/OHLC.
 // Kraken answers HTTP 200 with {"error":["EOrder:Insufficient funds"],"result":{}}: every
 // error string is mapped by its prefix (kraken_error_code) and kept verbatim in
 // Error::venue_code (the "Category:Message" prefix before any further ':' detail) and
@@ -39,6 +39,13 @@
 // unknown age = 8); public calls (bucket PUBLIC, 1/s, burst public_burst). "EAPI:Rate limit
 // exceeded" fills the REST counter (on_server_usage), "EService:Throttled: <unix time>" holds
 // every request until then (on_retry_after), HTTP 429 with Retry-After likewise.
+//
+// Candle history (candles(), for the warm-up): GET /0/public/OHLC?pair=<REST key>&interval=
+// <minutes>, intervals 1m 5m 15m 30m 1h 4h 1d (a week's and 15 days' candles do not start at
+// multiples of their length since the epoch: not offered). Kraken keeps the last 720 entries and
+// the newest is the current, not yet committed interval: at most 719 closed candles, more is
+// refused with invalid_argument; no paging exists ("older data cannot be retrieved"). Parsing and
+// the gap rule: rest::parse_ohlc.
 //
 // Threading: all methods thread-safe; callbacks run on the NetContext's thread (or the clock's
 // timer thread after a rate-limit wait, or inside the call for refusals decided before
@@ -116,6 +123,8 @@ class KrakenClient final : public VenueClient {
   void balances(Callback<std::vector<domain::Balance>> done) override;
   void load_instruments(Callback<std::vector<Instrument>> done) override;
   void server_time(Callback<Timestamp> done) override;
+  void candles(InstrumentId instrument, Duration interval, std::size_t count,
+               Callback<std::vector<market::Candle>> done) override;
   [[nodiscard]] PrivateStream* private_stream() noexcept override;
 
   // GetWebSocketsToken: a short-lived token for the private WebSocket.

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <set>
 
+#include "venues/candle_history.hpp"
+
 namespace nzeza::venues::kraken {
 
 namespace json = boost::json;
@@ -487,6 +489,105 @@ Result<std::string> parse_ws_token(const json::value& r) {
   const std::string token = obj ? string_field(*obj, "token") : "";
   if (token.empty()) return protocol("GetWebSocketsToken", "no token");
   return token;
+}
+
+namespace {
+
+struct OhlcField {
+  std::size_t index;
+  const char* name;
+};
+constexpr OhlcField kTime{0, "time"};
+constexpr OhlcField kOpen{1, "open"};
+constexpr OhlcField kHigh{2, "high"};
+constexpr OhlcField kLow{3, "low"};
+constexpr OhlcField kClose{4, "close"};
+constexpr OhlcField kVolume{6, "volume"};
+constexpr OhlcField kCount{7, "count"};
+
+std::string ohlc_where(std::size_t entry, OhlcField f) {
+  return "entry " + std::to_string(entry) + ": field '" + f.name + "' (index " +
+         std::to_string(f.index) + ")";
+}
+
+Result<std::int64_t> ohlc_int(const json::array& row, std::size_t entry, OhlcField f,
+                              std::int64_t max) {
+  const auto& v = row[f.index];
+  std::int64_t n = -1;
+  if (v.is_int64()) n = v.get_int64();
+  if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(max))
+    n = static_cast<std::int64_t>(v.get_uint64());
+  if (!v.is_int64() && !v.is_uint64())
+    return protocol("OHLC", ohlc_where(entry, f) + " is not an integer");
+  if (n < 0 || n > max) return protocol("OHLC", ohlc_where(entry, f) + " is out of range");
+  return n;
+}
+
+Result<Decimal> ohlc_dec(const json::array& row, std::size_t entry, OhlcField f) {
+  const auto& v = row[f.index];
+  if (!v.is_string()) return protocol("OHLC", ohlc_where(entry, f) + " is not a decimal string");
+  auto d = Decimal::parse(std::string_view(v.get_string()));
+  if (!d) return protocol("OHLC", ohlc_where(entry, f) + ": " + d.error().message);
+  return *d;
+}
+
+Result<market::Candle> ohlc_entry(const json::value& v, std::size_t entry, Duration interval) {
+  const auto* row = v.if_array();
+  if (row == nullptr)
+    return protocol("OHLC", "entry " + std::to_string(entry) + " is not a JSON array");
+  if (row->size() < 8)
+    return protocol("OHLC", "entry " + std::to_string(entry) + " has " +
+                                std::to_string(row->size()) + " fields, 8 expected");
+  market::Candle c;
+  auto time = ohlc_int(*row, entry, kTime, 4'000'000'000);
+  if (!time) return time.error();
+  c.start = Timestamp::from_seconds(*time);
+  c.interval = interval;
+  for (auto [field, out] :
+       {std::pair{kOpen, &c.open}, std::pair{kHigh, &c.high}, std::pair{kLow, &c.low},
+        std::pair{kClose, &c.close}, std::pair{kVolume, &c.volume}}) {
+    auto d = ohlc_dec(*row, entry, field);
+    if (!d) return d.error();
+    *out = *d;
+  }
+  auto count = ohlc_int(*row, entry, kCount, UINT32_MAX);
+  if (!count) return count.error();
+  c.trades = static_cast<std::uint32_t>(*count);
+  c.price_updates = c.trades;
+  c.gap = c.trades == 0;
+  if (Status s = history::check_candle(c); !s.ok())
+    return protocol("OHLC", "entry " + std::to_string(entry) + ": " + s.error().message);
+  return c;
+}
+
+}  // namespace
+
+Result<std::vector<market::Candle>> parse_ohlc(const json::value& result, Duration interval) {
+  if (interval < std::chrono::minutes(1) || interval.count() % 60'000'000'000 != 0)
+    return Error(ErrorCode::invalid_argument,
+                 "OHLC: interval " + history::interval_text(interval) + " is not whole minutes");
+  const auto* obj = result.if_object();
+  if (obj == nullptr) return protocol("OHLC", "result is not an object");
+  const json::array* rows = nullptr;
+  for (const auto& [key, value] : *obj) {
+    if (key == "last") continue;
+    if (!value.is_array())
+      return protocol("OHLC", "pair '" + std::string(key.substr(0, 32)) + "' is not an array");
+    if (rows != nullptr) return protocol("OHLC", "more than one pair in the answer");
+    rows = &value.get_array();
+  }
+  if (rows == nullptr) return protocol("OHLC", "no pair in the answer");
+  std::vector<market::Candle> out;
+  out.reserve(rows->size());
+  for (std::size_t i = 0; i < rows->size(); ++i) {
+    auto c = ohlc_entry((*rows)[i], i, interval);
+    if (!c) return c.error();
+    out.push_back(*c);
+  }
+  if (Status s = history::check_increasing(out); !s.ok())
+    return protocol("OHLC", s.error().message);
+  if (!out.empty()) out.pop_back();  // the current, not-yet-committed interval
+  return out;
 }
 
 }  // namespace rest

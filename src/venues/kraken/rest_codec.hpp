@@ -1,8 +1,8 @@
 #pragma once
 // Kraken spot REST answers → nzeza values, without the network: the envelope, AddOrder,
 // CancelOrder, QueryOrders/OpenOrders/ClosedOrders, TradesHistory, BalanceEx, AssetPairs, Time,
-// CancelAllOrdersAfter and GetWebSocketsToken. KrakenClient (client.hpp) sends the requests and
-// calls these; the fuzz targets (fuzz/kraken/) call them on arbitrary bytes.
+// CancelAllOrdersAfter, GetWebSocketsToken and OHLC. KrakenClient (client.hpp) sends the requests
+// and calls these; the fuzz targets (fuzz/kraken/) call them on arbitrary bytes.
 //
 // Envelope: {"error":["<E>Category:Message[:detail]", ...],"result":{...}} at HTTP 200 (also
 // inside some 5xx bodies). parse_answer() returns the first error string or the `result`; an
@@ -29,6 +29,7 @@
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "domain/fill.hpp"
+#include "market/candle.hpp"
 #include "venues/venue_types.hpp"
 
 namespace nzeza::venues::kraken {
@@ -133,6 +134,16 @@ struct AssetPairs {
 // CancelAllOrdersAfter → trigger time (zero when disarmed).
 [[nodiscard]] Result<Timestamp> parse_dead_man(const boost::json::value& result, bool disarming);
 [[nodiscard]] Result<std::string> parse_ws_token(const boost::json::value& result);
+
+// OHLC's result at `interval`: {"<pair>":[[time, "open", "high", "low", "close", "vwap",
+// "volume", count], ...], "last": <unix s>}, one pair (whatever its key), oldest first. Every
+// entry: time (integer unix seconds) a multiple of `interval`, decimal strings for prices and
+// volume (history::check_candle), count an integer (0: nobody traded, a gap candle); entries
+// strictly increasing. Kraken: "The last entry in the OHLC array is for the current,
+// not-yet-committed timeframe, and will always be present" — it is read, checked and dropped.
+// Errors name the entry and the field ("OHLC: entry 3: field 'high' (index 2): ...").
+[[nodiscard]] Result<std::vector<market::Candle>> parse_ohlc(const boost::json::value& result,
+                                                             Duration interval);
 
 }  // namespace rest
 }  // namespace nzeza::venues::kraken

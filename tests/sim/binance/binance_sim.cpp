@@ -8,6 +8,8 @@
 #include <chrono>
 #include <set>
 
+#include "sim/sim_candles.hpp"
+
 namespace nzeza::sim::binance {
 
 namespace json = boost::json;
@@ -145,6 +147,10 @@ void BinanceSim::set_balance(const std::string& asset, Decimal free, Decimal loc
 void BinanceSim::set_clock_skew_ms(std::int64_t skew) {
   std::lock_guard lock(mu_);
   skew_ms_ = skew;
+}
+void BinanceSim::set_history_start_ms(std::int64_t start_ms) {
+  std::lock_guard lock(mu_);
+  history_start_ms_ = start_ms;
 }
 void BinanceSim::set_used_weight_header(std::optional<int> used) {
   std::lock_guard lock(mu_);
@@ -366,6 +372,7 @@ HttpReply BinanceSim::route(const Request& r) {
     return json_reply(200, json::object{{"serverTime", now_locked()}});
   }
   if (k == "GET /api/v3/exchangeInfo") return exchange_info(r);
+  if (k == "GET /api/v3/klines") return klines(r);
   static const std::set<std::string> kSigned = {
       "POST /api/v3/order",        "DELETE /api/v3/order",   "GET /api/v3/order",
       "DELETE /api/v3/openOrders", "GET /api/v3/openOrders", "GET /api/v3/myTrades",
@@ -786,6 +793,66 @@ HttpReply BinanceSim::account(const Request& r) {
                                       {"balances", std::move(bal)},
                                       {"permissions", json::array{"SPOT"}},
                                       {"uid", 354937868}});
+}
+
+HttpReply BinanceSim::klines(const Request& r) {
+  static const std::map<std::string, std::int64_t> kIntervalMs = {
+      {"1s", 1'000},      {"1m", 60'000},      {"3m", 180'000},    {"5m", 300'000},
+      {"15m", 900'000},   {"30m", 1'800'000},  {"1h", 3'600'000},  {"2h", 7'200'000},
+      {"4h", 14'400'000}, {"6h", 21'600'000},  {"8h", 28'800'000}, {"12h", 43'200'000},
+      {"1d", 86'400'000}, {"3d", 259'200'000}, {"1w", 604'800'000}};
+  auto number = [&r](const char* name) -> std::optional<std::int64_t> {
+    auto v = r.get(name);
+    if (!v) return std::nullopt;
+    try {
+      std::size_t used = 0;
+      const std::int64_t n = std::stoll(*v, &used);
+      if (used == v->size()) return n;
+    } catch (const std::exception&) {
+    }
+    return std::int64_t{-1};
+  };
+  const auto symbol = r.get("symbol");
+  const auto interval = r.get("interval");
+  if (!symbol || !interval)
+    return error_reply(400, -1102,
+                       std::string("Mandatory parameter '") + (symbol ? "interval" : "symbol") +
+                           "' was not sent, was empty/null, or malformed.");
+  const auto it = kIntervalMs.find(*interval);
+  if (it == kIntervalMs.end()) return error_reply(400, -1120, "Invalid interval.");
+  const std::int64_t step = it->second;
+  const auto limit = number("limit").value_or(500);
+  if (limit < 1 || limit > 1000)
+    return error_reply(400, -1130, "Data sent for parameter 'limit' is not valid.");
+  std::lock_guard lock(mu_);
+  if (!symbols_.count(*symbol)) return error_reply(400, -1121, "Invalid symbol.");
+  const std::int64_t now = now_locked();
+  const auto price = prices_.find(*symbol);
+  const Decimal base = price == prices_.end() ? Decimal::from_integer(100) : price->second;
+  const Decimal tick = symbols_.at(*symbol).tick;
+  auto floor_to = [step](std::int64_t t) { return t - ((t % step) + step) % step; };
+  // openTime bounds, inclusive: nothing after the current kline, nothing before the history.
+  std::int64_t last = floor_to(now);
+  if (auto end = number("endTime")) last = std::min(last, floor_to(*end));
+  std::int64_t first = 0;
+  if (auto start = number("startTime")) {
+    first = floor_to(*start) == *start ? *start : floor_to(*start) + step;
+  } else {
+    first = last - (limit - 1) * step;
+  }
+  first = std::max(first, floor_to(history_start_ms_) == history_start_ms_
+                              ? history_start_ms_
+                              : floor_to(history_start_ms_) + step);
+  json::array rows;
+  for (std::int64_t t = first; t <= last && static_cast<std::int64_t>(rows.size()) < limit;
+       t += step) {
+    const SimCandle c = sim_candle(*symbol, step, t, base, tick);
+    const Decimal quote = (c.volume * c.close).round_to_decimals(8, RoundingMode::down).value();
+    rows.push_back(json::array{t, fixed(c.open), fixed(c.high), fixed(c.low), fixed(c.close),
+                               fixed(c.volume), t + step - 1, fixed(quote), c.trades,
+                               fixed(Decimal::zero()), fixed(Decimal::zero()), "0"});
+  }
+  return json_reply(200, rows);
 }
 
 HttpReply BinanceSim::exchange_info(const Request& r) {

@@ -37,6 +37,12 @@
 // the client sees a reset, a 5xx, a cut or unreadable answer). not_found_first(n): the first n
 // order queries answer -2013 even when the order exists (a lagging venue).
 //
+// Klines (GET /api/v3/klines, public): our own deterministic candles (sim/sim_candles.hpp, around
+// the symbol's price, or 100 when none is set) for the intervals Binance lists, in Binance's row
+// format and rules: startTime/endTime (ms, inclusive openTime bounds) and limit (default 500,
+// at most 1000, else -1130); without startTime, the `limit` klines up to endTime or now, the
+// current still-open one included. Nothing before set_history_start_ms() exists.
+//
 // Threading: handlers run on the servers' threads; every public method is thread-safe.
 
 #include <cstdint>
@@ -146,6 +152,8 @@ class BinanceSim {
   void set_balance(const std::string& asset, Decimal free, Decimal locked = Decimal::zero());
   // The sim's clock = now_ms() + skew (a venue clock ahead of/behind ours).
   void set_clock_skew_ms(std::int64_t skew);
+  // The first kline of every symbol starts at or after this time (default 0: any time).
+  void set_history_start_ms(std::int64_t start_ms);
   // Value sent in X-MBX-USED-WEIGHT-1M (default: the weight counted this minute).
   void set_used_weight_header(std::optional<int> used);
 
@@ -187,6 +195,7 @@ class BinanceSim {
   testsupport::HttpReply my_trades(const Request& r);
   testsupport::HttpReply account(const Request& r);
   testsupport::HttpReply exchange_info(const Request& r);
+  testsupport::HttpReply klines(const Request& r);
   void on_ws_message(testsupport::WsSession& s, const std::string& text);
   void trade_locked(SimOrder& o, Decimal qty, Decimal price, bool maker, std::int64_t now,
                     std::vector<SimTrade>* out);
@@ -210,6 +219,7 @@ class BinanceSim {
   std::map<std::string, int> place_requests_;
   std::map<std::string, int> cancel_requests_;
   std::int64_t skew_ms_ = 0;
+  std::int64_t history_start_ms_ = 0;
   std::optional<int> used_weight_header_;
   int weight_this_minute_ = 0;
   int not_found_first_ = 0;

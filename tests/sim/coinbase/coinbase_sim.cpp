@@ -8,6 +8,7 @@
 
 #include "core/time.hpp"
 #include "sim/coinbase/jwt_verifier.hpp"
+#include "sim/sim_candles.hpp"
 #include "support/ws_server.hpp"
 
 namespace nzeza::sim::coinbase {
@@ -126,6 +127,7 @@ struct CoinbaseSim::Impl {
   std::uint64_t next_id = 1;
   std::vector<std::string> auth_failures;
   std::size_t subscriptions = 0;
+  std::int64_t history_start = 0;
   std::vector<std::shared_ptr<testsupport::WsSession>> user_sessions;
   std::uint64_t ws_sequence = 0;
   std::unique_ptr<testsupport::HttpServer> http;
@@ -647,11 +649,68 @@ struct CoinbaseSim::Impl {
                                         {"epochMillis", std::to_string(s * 1000)}});
   }
 
+  HttpReply candles(const std::string& product_id,
+                    const std::multimap<std::string, std::string>& q) {
+    static const std::map<std::string, std::int64_t> kGranularity = {
+        {"ONE_MINUTE", 60},      {"FIVE_MINUTE", 300}, {"FIFTEEN_MINUTE", 900},
+        {"THIRTY_MINUTE", 1800}, {"ONE_HOUR", 3600},   {"TWO_HOUR", 7200},
+        {"FOUR_HOUR", 14400},    {"SIX_HOUR", 21600},  {"ONE_DAY", 86400}};
+    const auto p = products.find(product_id);
+    if (p == products.end()) return error_reply(404, "NOT_FOUND", "ProductID is invalid");
+    const auto g = kGranularity.find(first(q, "granularity"));
+    if (g == kGranularity.end())
+      return error_reply(400, "INVALID_ARGUMENT", "granularity is missing or unknown");
+    auto seconds = [&q](const char* key) -> std::optional<std::int64_t> {
+      const std::string v = first(q, key);
+      if (v.empty() || v.size() > 12 || v.find_first_not_of("0123456789") != std::string::npos)
+        return std::nullopt;
+      return std::stoll(v);
+    };
+    const auto start = seconds("start");
+    const auto end = seconds("end");
+    if (!start || !end || *end < *start)
+      return error_reply(400, "INVALID_ARGUMENT",
+                         "start and end must be unix seconds, start <= end");
+    std::int64_t limit = 350;
+    if (const std::string l = first(q, "limit"); !l.empty()) {
+      if (l.size() > 6 || l.find_first_not_of("0123456789") != std::string::npos)
+        return error_reply(400, "INVALID_ARGUMENT", "limit is not a number");
+      limit = std::stoll(l);
+    }
+    if (limit < 1 || limit > 350)
+      return error_reply(400, "INVALID_ARGUMENT", "limit must be between 1 and 350");
+    const std::int64_t step = g->second;
+    auto ceil_to = [step](std::int64_t t) { return (t + step - 1) / step * step; };
+    const std::int64_t from = std::max(ceil_to(*start), ceil_to(history_start));
+    const std::int64_t to = std::min(*end, now());  // the current bucket is included
+    if ((*end - ceil_to(*start)) / step + 1 > 350)
+      return error_reply(400, "INVALID_ARGUMENT",
+                         "number of candles requested should be less than 350");
+    json::array out;
+    for (std::int64_t t = to / step * step; t >= from && std::ssize(out) < limit; t -= step) {
+      const SimCandle c =
+          sim_candle(product_id, step * 1000, t * 1000, p->second.price, p->second.price_increment);
+      if (c.trades == 0) continue;  // Coinbase publishes nothing for an interval without trades
+      out.push_back(json::object{{"start", std::to_string(t)},
+                                 {"low", c.low.to_string()},
+                                 {"high", c.high.to_string()},
+                                 {"open", c.open.to_string()},
+                                 {"close", c.close.to_string()},
+                                 {"volume", c.volume.to_string()}});
+    }
+    return json_reply(200, json::object{{"candles", std::move(out)}});
+  }
+
   HttpReply route(const HttpSeen& req) {
     const auto [path, q] = split_target(req.target);
     if (!path.starts_with(kPrefix)) return error_reply(404, "NOT_FOUND", "no route " + path);
     const std::string rel = path.substr(kPrefix.size());
     if (req.method == "GET" && rel == "/time") return server_time();
+    if (constexpr std::string_view kMarket = "/market/products/";
+        req.method == "GET" && rel.starts_with(kMarket) && rel.ends_with("/candles")) {
+      const std::size_t n = rel.size() - kMarket.size() - std::string_view("/candles").size();
+      return candles(decode(rel.substr(kMarket.size(), n)), q);
+    }
     // Every other endpoint is private: the JWT first.
     std::string auth = req.header("Authorization");
     if (!auth.starts_with("Bearer ")) {
@@ -807,6 +866,10 @@ void CoinbaseSim::set_public_key(std::string key_name, std::string public_key_pe
   impl_->verifier.reset();
   auto v = JwtVerifier::from_public_pem(public_key_pem);
   if (v) impl_->verifier.emplace(std::move(v).value());
+}
+void CoinbaseSim::set_history_start(std::int64_t seconds) {
+  std::lock_guard lock(impl_->mu);
+  impl_->history_start = seconds;
 }
 void CoinbaseSim::script(SimFault fault) {
   std::lock_guard lock(impl_->mu);

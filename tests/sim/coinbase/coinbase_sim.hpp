@@ -23,6 +23,13 @@
 // client saw a timeout). lag_status_queries(n) answers the next n order queries as if the venue
 // did not know any order yet (404 by id, empty lists).
 //
+// Candles (GET /market/products/{id}/candles, public): our own deterministic candles
+// (sim/sim_candles.hpp, around the product's price and on its price increment) in Coinbase's
+// shape, newest first, for start..end (unix seconds, bucket starts inclusive) at granularity
+// ONE_MINUTE .. ONE_DAY; limit at most 350 (default 350), a range of more than 350 buckets is
+// refused (400 INVALID_ARGUMENT), the current bucket is included. Like Coinbase, an interval
+// without trades is left out. Nothing before set_history_start() exists.
+//
 // Threading: the HTTP handler and WebSocket handler run on the servers' threads; every public
 // method is thread-safe.
 
@@ -109,6 +116,8 @@ class CoinbaseSim {
   // Replaces the key the JWTs are checked against.
   void set_public_key(std::string key_name, std::string public_key_pem);
 
+  // The first candle of every product starts at or after this time (unix seconds; default 0).
+  void set_history_start(std::int64_t seconds);
   void script(SimFault fault);
   void lag_status_queries(int n);
   void release_held();

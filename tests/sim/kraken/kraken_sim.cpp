@@ -10,6 +10,8 @@
 #include <deque>
 #include <set>
 
+#include "sim/sim_candles.hpp"
+
 namespace nzeza::testsupport::kraken {
 
 namespace json = boost::json;
@@ -129,6 +131,7 @@ struct KrakenSim::Impl {
   std::vector<SimPair> pairs;
   std::map<std::string, std::pair<Decimal, Decimal>> balances;  // asset -> balance, hold
   std::optional<std::int64_t> fixed_time;
+  std::int64_t history_start = 0;
   std::map<std::string, std::deque<SimFault>> faults;
   int not_found_left = 0;
   std::map<std::string, SimOrder> orders;  // by txid
@@ -358,6 +361,7 @@ struct KrakenSim::Impl {
         return ok(json::object{{"unixtime", t}, {"rfc1123", "sim"}});
       }
       if (method == "AssetPairs") return asset_pairs(parse_form(query));
+      if (method == "OHLC") return ohlc(parse_form(query));
       return err("EGeneral:Unknown method");
     }
     if (target.rfind("/0/private/", 0) != 0 || req.method != "POST")
@@ -402,6 +406,45 @@ struct KrakenSim::Impl {
     SimFault f = it->second.front();
     it->second.pop_front();
     return f;
+  }
+
+  HttpReply ohlc(const std::map<std::string, std::string>& q) {
+    static const std::set<std::string> kIntervals = {"1",   "5",    "15",    "30",   "60",
+                                                     "240", "1440", "10080", "21600"};
+    const auto pair_it = q.find("pair");
+    const SimPair* p = nullptr;
+    for (const auto& candidate : pairs)
+      if (pair_it != q.end() &&
+          (pair_it->second == candidate.key || pair_it->second == candidate.altname ||
+           pair_it->second == candidate.wsname))
+        p = &candidate;
+    if (p == nullptr) return err("EQuery:Unknown asset pair");
+    std::string interval = "1";
+    if (auto it = q.find("interval"); it != q.end()) interval = it->second;
+    if (!kIntervals.count(interval)) return err("EGeneral:Invalid arguments");
+    const std::int64_t step = std::stoll(interval) * 60;
+    std::int64_t since = 0;
+    if (auto it = q.find("since"); it != q.end() && !it->second.empty() &&
+                                   it->second.find_first_not_of("0123456789") == std::string::npos)
+      since = std::stoll(it->second);
+    const std::int64_t current = now().seconds() / step * step;
+    const std::int64_t oldest =
+        std::max((history_start + step - 1) / step * step, current - 719 * step);
+    const Decimal tick = Decimal::parse(p->tick_size).value();
+    json::array rows;
+    for (std::int64_t t = oldest; t <= current; t += step) {
+      if (t <= since && t != current) continue;
+      const nzeza::sim::SimCandle c =
+          nzeza::sim::sim_candle(p->key, step * 1000, t * 1000, p->market_price, tick);
+      auto px = [p](Decimal d) { return d.to_string_fixed(p->pair_decimals); };
+      rows.push_back(json::array{t, px(c.open), px(c.high), px(c.low), px(c.close),
+                                 c.trades == 0 ? px(Decimal::zero()) : px(c.close),
+                                 c.volume.to_string_fixed(8), c.trades});
+    }
+    json::object result;
+    result[p->key] = std::move(rows);
+    result["last"] = current - step;
+    return ok(std::move(result));
   }
 
   HttpReply asset_pairs(const std::map<std::string, std::string>& q) {
@@ -714,6 +757,10 @@ void KrakenSim::set_balance(const std::string& asset, Decimal balance, Decimal h
 void KrakenSim::set_server_time(std::int64_t unixtime) {
   std::lock_guard lock(impl_->mu);
   impl_->fixed_time = unixtime;
+}
+void KrakenSim::set_history_start(std::int64_t unixtime) {
+  std::lock_guard lock(impl_->mu);
+  impl_->history_start = unixtime;
 }
 void KrakenSim::fail_next(const std::string& method, SimFault fault, int times) {
   std::lock_guard lock(impl_->mu);

@@ -21,6 +21,12 @@
 // not_found_first(n): the next n status queries (QueryOrders, OpenOrders/ClosedOrders filtered by
 // cl_ord_id) answer "not found", as a lagging venue does.
 //
+// OHLC (GET /0/public/OHLC?pair=..&interval=<minutes>[&since=..]): our own deterministic candles
+// (sim/sim_candles.hpp, around the pair's market price, on its tick) in Kraken's shape: under the
+// pair's REST key, [time, open, high, low, close, vwap, volume, count] oldest first, the last 720
+// entries of which the LAST is the current, not yet committed interval (always present, as Kraken
+// documents), and "last" the newest committed time. Nothing before set_history_start() exists.
+//
 // Threading: thread-safe (one mutex); the HTTP and WS servers run their own threads.
 
 #include <cstdint>
@@ -133,6 +139,8 @@ class KrakenSim {
   void add_pair(SimPair pair);
   void set_balance(const std::string& asset, Decimal balance, Decimal hold = Decimal::zero());
   void set_server_time(std::int64_t unixtime);  // Time answers this instead of now()
+  // The first OHLC entry of every pair starts at or after this time (unix seconds; default 0).
+  void set_history_start(std::int64_t unixtime);
 
   void fail_next(const std::string& method, SimFault fault, int times = 1);
   void not_found_first(int n);

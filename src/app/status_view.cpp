@@ -135,7 +135,8 @@ std::vector<std::string> StatusView::block(const ServerStatus& s) const {
   } else {
     std::vector<std::vector<std::string>> rows;
     for (const auto& f : s.feeds)
-      rows.push_back({f.venue, f.state, "last event " + seconds_text(f.age) + " ago"});
+      rows.push_back({f.venue, f.state,
+                      f.has_event ? "last event " + seconds_text(f.age) + " ago" : "no event yet"});
     auto lines = table(rows, kIndent);
     lines.front().replace(0, kLabel, label("feeds"));
     out.insert(out.end(), lines.begin(), lines.end());
@@ -226,7 +227,8 @@ std::string StatusView::status_json(const ServerStatus& s) const {
     json::object j;
     j["venue"] = f.venue;
     j["state"] = f.state;
-    j["age_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(f.age).count();
+    if (f.has_event)
+      j["age_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(f.age).count();
     feeds.push_back(std::move(j));
   }
   o["feeds"] = std::move(feeds);

@@ -6,9 +6,14 @@
 
 #include "actor/actor.hpp"
 #include "app/market_data_hop.hpp"
+#include "app/market_data_instruments.hpp"
 #include "app/market_shard.hpp"
 #include "app/portfolio_actor.hpp"
+#include "app/simulated_feed_server.hpp"
 #include "app/simulated_market.hpp"
+#include "net/net_context.hpp"
+#include "venues/feed/feed_session.hpp"
+#include "venues/feed/protocols.hpp"
 #include "venues/order_tracker.hpp"
 #include "venues/paper/paper_venue.hpp"
 #include "venues/router.hpp"
@@ -41,6 +46,16 @@ Result<Instrument> paper_instrument(const PaperInstrumentConfig& p) {
   return i;
 }
 
+// The feed's sink: every event a feed decodes goes where an injected one goes.
+class ForwardSink final : public MarketEventSink {
+ public:
+  explicit ForwardSink(std::function<void(const MarketEvent&)> fn) : fn_(std::move(fn)) {}
+  void on_event(const MarketEvent& e) override { fn_(e); }
+
+ private:
+  std::function<void(const MarketEvent&)> fn_;
+};
+
 }  // namespace
 
 struct TradingServer::Impl {
@@ -52,6 +67,7 @@ struct TradingServer::Impl {
   std::unique_ptr<ClientIdCounter> counter;
   venues::VenueHealth health;
   std::unique_ptr<venues::paper::PaperVenue> paper;
+  std::unique_ptr<venues::VenueClient> paper_client;  // options.wrap_venue(*paper), if set
   std::unique_ptr<venues::OrderTracker> tracker;
   std::unique_ptr<venues::Router> router;
   std::unique_ptr<ExecutionState> execution_state;
@@ -66,6 +82,13 @@ struct TradingServer::Impl {
   std::shared_ptr<ExecutionRef> execution = std::make_shared<ExecutionRef>();
   std::shared_ptr<PortfolioRef> portfolio = std::make_shared<PortfolioRef>();
   std::optional<SimulatedMarket> market;
+  // Loopback feed (MarketFeed::loopback): the generator serves Coinbase market data on a loopback
+  // WebSocket; a real FeedSession with the Coinbase codec reads it back.
+  std::unique_ptr<net::NetContext> net;
+  std::unique_ptr<SimulatedFeedServer> feed_server;
+  std::unique_ptr<ForwardSink> feed_sink;
+  std::unique_ptr<venues::feed::FeedSession> feed;
+  std::size_t warm_candles = 0;
   std::atomic<std::uint64_t> restarts{0};
   std::atomic<std::int64_t> last_event_ns{0};
   bool stopped = false;
@@ -114,8 +137,10 @@ Status TradingServer::Impl::build_actors() {
   tracker = std::make_unique<venues::OrderTracker>(clock, rc);
   router = std::make_unique<venues::Router>(registry, *codec, health);
   if (paper) {
-    if (auto st = tracker->add_client(*paper); !st) return st.error();
-    if (auto st = router->add_client(*paper); !st) return st.error();
+    if (options.wrap_venue) paper_client = options.wrap_venue(*paper);
+    venues::VenueClient& client = paper_client ? *paper_client : *paper;
+    if (auto st = tracker->add_client(client); !st) return st.error();
+    if (auto st = router->add_client(client); !st) return st.error();
     for (const auto& symbol : config.paper.symbols) {
       if (auto st = router->add_route(venues::SymbolRoute{symbol, Venue::paper, {}}); !st)
         return st.error();
@@ -279,13 +304,57 @@ Status TradingServer::Impl::start_market() {
     sims.push_back({inst->id, spec->start_price, config.market_data.volatility,
                     config.market_data.spread_ticks});
   }
+  const bool loopback = options.feed == MarketFeed::loopback;
+  if (loopback) {
+    // The feed's instruments: the same canonical symbols as Coinbase products.
+    std::vector<InstrumentId> products;
+    for (const auto& symbol : config.paper.symbols) {
+      auto inst = market_data_instrument(Venue::coinbase, symbol);
+      if (!inst) return inst.error().with_context("market_data");
+      auto id = registry.add(*inst);
+      if (!id) return id.error().with_context("market_data");
+      products.push_back(*id);
+    }
+    auto server = SimulatedFeedServer::start(clock, registry);
+    if (!server) return server.error().with_context("simulated feed server");
+    feed_server = std::move(*server);
+    net = std::make_unique<net::NetContext>();
+    net->start();
+    feed_sink = std::make_unique<ForwardSink>([this](const MarketEvent& e) { inject(e); });
+    auto factory = venues::feed::protocol_factory(Venue::coinbase, registry);
+    if (!factory) return factory.error();
+    venues::feed::FeedOptions fo;
+    fo.venue = Venue::coinbase;
+    fo.instruments = std::move(products);
+    fo.url = feed_server->ws_url();
+    fo.rules = venues::feed::default_rules(Venue::coinbase);
+    feed = std::make_unique<venues::feed::FeedSession>(*net, clock, registry, fo,
+                                                       std::move(*factory), *feed_sink);
+    if (auto st = feed->start(); !st) return st.error().with_context("simulated feed");
+  }
   SimulatedMarketConfig mc;
   mc.seed = config.market_data.seed;
   mc.step_interval = config.market_data.step_interval;
   auto made = SimulatedMarket::create(clock, registry, std::move(sims), mc,
-                                      [this](const MarketEvent& e) { inject(e); });
+                                      [this, loopback](const MarketEvent& e) {
+                                        if (loopback)
+                                          feed_server->publish(e);
+                                        else
+                                          inject(e);
+                                      });
   if (!made) return made.error().with_context("market_data");
   market.emplace(std::move(*made));
+  // Warm-up: the generator's own past, so the strategies can signal from the first candles.
+  if (options.warm_up_candles > 0) {
+    auto history = market->history(config.candle_interval, options.warm_up_candles);
+    if (!history) return history.error().with_context("warm-up");
+    for (auto& h : *history) {
+      auto it = shard_of.find(h.symbol.value);
+      if (it == shard_of.end()) continue;
+      warm_candles = std::max(warm_candles, h.candles.size());
+      (void)shards[it->second]->tell(WarmUpCandles{h.symbol, std::move(h.candles), "simulator"});
+    }
+  }
   market->start();
   return {};
 }
@@ -399,10 +468,17 @@ Result<ServerStatus> TradingServer::status() {
   s.mode = std::string(to_string(m.config.mode)) + " (" +
            std::string(to_string(m.config.market_data.source)) + " market)";
   FeedStatusLine feed;
-  feed.venue = "simulated";
-  feed.state = m.stopped ? "stopped" : "in-process";
   const std::int64_t last = m.last_event_ns.load();
   feed.age = last == 0 ? Duration{} : s.at - Timestamp::from_ns(last);
+  feed.has_event = last != 0;
+  if (m.feed) {
+    feed.venue = "coinbase (simulated, loopback)";
+    const auto states = m.feed->connection_states();
+    feed.state = states.empty() ? "starting" : std::string(net::to_string(states.front()));
+  } else {
+    feed.venue = "simulated";
+    feed.state = m.stopped ? "stopped" : (m.market ? "in-process" : "scripted");
+  }
   s.feeds.push_back(feed);
   for (const auto& shard : m.shards) {
     auto r = m.ask(*shard, ShardStatusQuery{});
@@ -424,6 +500,8 @@ Result<ServerStatus> TradingServer::stop() {
   Impl& m = *impl_;
   if (m.stopped) return Error{ErrorCode::invalid_state, "already stopped"};
   if (m.market) m.market->stop();
+  if (m.feed) m.feed->stop();
+  if (m.feed_server) m.feed_server->stop();
   auto said = m.ask(*m.execution, StopTrading{m.config.shutdown == ShutdownPolicy::cancel_resting});
   if (said && m.options.on_event) m.options.on_event(TradeEvent{m.clock.now(), "stop", *said, {}});
   auto final_status = status();

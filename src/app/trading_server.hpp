@@ -32,6 +32,9 @@
 #include "core/clock.hpp"
 #include "core/instrument.hpp"
 
+namespace nzeza::venues {
+class VenueClient;
+}
 namespace nzeza::venues::paper {
 class PaperVenue;
 }
@@ -57,12 +60,16 @@ struct ServerOptions {
   // Probes for tests and benchmarks.
   std::function<void(const venues::PlaceIntent&, Timestamp tick_received)> on_intent;
   std::function<void(std::string_view actor, std::string_view message)> fault;
+  // Tests only: wraps the paper venue's client as the router and the order tracker see it (its
+  // private stream stays the venue's own), e.g. to lose an answer.
+  std::function<std::unique_ptr<venues::VenueClient>(venues::VenueClient& venue)> wrap_venue;
 };
 
 struct FeedStatusLine {
   std::string venue;
-  std::string state;  // "connected", "stale", "reconnecting", "in-process"
-  Duration age{};     // since the last market event
+  std::string state;       // "connected", "stale", "reconnecting", "in-process"
+  Duration age{};          // since the last market event
+  bool has_event = false;  // false: no market event yet (age means nothing)
 };
 
 struct ServerStatus {

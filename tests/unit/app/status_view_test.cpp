@@ -27,7 +27,7 @@ ServerStatus busy_status() {
   ServerStatus s;
   s.at = kAt;
   s.mode = "paper (simulated market)";
-  s.feeds.push_back({"simulated", "in-process", std::chrono::milliseconds(250)});
+  s.feeds.push_back({"simulated", "in-process", std::chrono::milliseconds(250), true});
   SymbolStatus btc;
   btc.symbol = "BTC-USD";
   btc.reference = d("45012.13");

@@ -497,6 +497,14 @@ void Execution::place_native_exit(ExecutionBook& b, domain::ExitReason reason,
   intent.time_in_force = domain::TimeInForce::gtc;
   intent.reduce_only = true;
   intent.quantity = b.position->abs_quantity();
+  // On the venue's tick, toward the market: a stop triggers no later than its level (a long's
+  // stop below the price rounds up, a short's above rounds down); a take-profit likewise never
+  // asks for more than its level.
+  if (const Instrument* inst = deps_.registry->get(b.instrument); inst != nullptr) {
+    const bool toward_up = (intent.side == Side::sell) == (type == domain::OrderType::stop);
+    if (auto r = inst->round_price(level, toward_up ? RoundingMode::up : RoundingMode::down))
+      level = *r;
+  }
   intent.stop_price = level;
   ExitOrder e;
   e.reason = reason;

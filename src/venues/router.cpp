@@ -141,7 +141,9 @@ Result<domain::OrderSpec> Router::build_spec(const PlaceIntent& intent, Venue ve
   spec.side = intent.side;
   spec.type = intent.type;
   spec.time_in_force = intent.time_in_force;
-  spec.reduce_only = intent.reduce_only;
+  // Spot venues have no reduce-only flag (Binance, Coinbase and Kraken refuse it): an exit there
+  // is a plain order no larger than the holding, sent to the venue that holds it.
+  spec.reduce_only = intent.reduce_only && instrument->kind == InstrumentKind::perpetual;
   spec.quantity = intent.quantity;
   spec.price = intent.price;
   spec.stop_price = intent.stop_price;

@@ -228,7 +228,9 @@ TEST_F(RouterTest, exits_go_to_the_venue_holding_the_position) {
   router.place(exit, got.callback());
   ASSERT_TRUE(got.get());
   EXPECT_EQ(got.get()->venue, Venue::paper);
-  EXPECT_TRUE(got.get()->spec.reduce_only);
+  // A spot instrument: no reduce-only flag goes out (spot venues refuse it); the exit is a plain
+  // order to the venue holding the position.
+  EXPECT_FALSE(got.get()->spec.reduce_only);
   EXPECT_TRUE(binance.placed.empty());
 }
 

@@ -5,12 +5,15 @@
 #include <mutex>
 
 #include "actor/actor.hpp"
+#include "app/live_feeds.hpp"
 #include "app/market_data_hop.hpp"
 #include "app/market_data_instruments.hpp"
 #include "app/market_shard.hpp"
 #include "app/portfolio_actor.hpp"
 #include "app/simulated_feed_server.hpp"
 #include "app/simulated_market.hpp"
+#include "app/venue_set.hpp"
+#include "market/candle_aggregate.hpp"
 #include "net/net_context.hpp"
 #include "venues/feed/feed_session.hpp"
 #include "venues/feed/protocols.hpp"
@@ -63,6 +66,11 @@ struct TradingServer::Impl {
   Clock& clock;
   ServerOptions options;
   InstrumentRegistry registry;
+  // Sockets (loopback feed, live feeds and clients); the venues are destroyed before it and
+  // after the router and tracker that refer to their clients.
+  std::unique_ptr<net::NetContext> net;
+  std::unique_ptr<VenueSet> venues;
+  std::vector<std::string> symbols;  // canonical symbols traded, in config order
   std::unique_ptr<ClientIdCodec> codec;
   std::unique_ptr<ClientIdCounter> counter;
   venues::VenueHealth health;
@@ -84,10 +92,10 @@ struct TradingServer::Impl {
   std::optional<SimulatedMarket> market;
   // Loopback feed (MarketFeed::loopback): the generator serves Coinbase market data on a loopback
   // WebSocket; a real FeedSession with the Coinbase codec reads it back.
-  std::unique_ptr<net::NetContext> net;
   std::unique_ptr<SimulatedFeedServer> feed_server;
   std::unique_ptr<ForwardSink> feed_sink;
-  std::unique_ptr<venues::feed::FeedSession> feed;
+  std::vector<std::unique_ptr<venues::feed::FeedSession>> feeds;
+  std::vector<std::string> feed_names;  // beside feeds
   std::size_t warm_candles = 0;
   std::atomic<std::uint64_t> restarts{0};
   std::atomic<std::int64_t> last_event_ns{0};
@@ -96,7 +104,11 @@ struct TradingServer::Impl {
 
   Impl(const Config& c, Clock& k, ServerOptions o) : config(c), clock(k), options(std::move(o)) {}
 
+  Status open_live();
   Status build_paper();
+  Status start_live_market();
+  void warm_up_from(venues::VenueClient& client, InstrumentId instrument, SymbolId symbol,
+                    std::vector<Duration> intervals);
   Status build_actors();
   Status start_market();
   void inject(const MarketEvent& e);
@@ -104,7 +116,107 @@ struct TradingServer::Impl {
   Result<typename Req::Reply> ask(const Ref& ref, Req req);
 };
 
+Status TradingServer::Impl::open_live() {
+  net = std::make_unique<net::NetContext>();
+  net->start();
+  OpenOptions oo;
+  oo.ca_file = options.ca_file;
+  oo.deadline = options.open_deadline;
+  auto opened = open_venues(config, *net, clock, registry, oo);
+  if (!opened) return opened.error();
+  venues = std::move(*opened);
+  banner = app::start_banner(*venues, config, registry);
+  if (config.mode == Mode::live) {
+    for (const InstrumentId id : venues->instruments()) {
+      const Instrument* inst = registry.get(id);
+      if (inst != nullptr &&
+          std::find(symbols.begin(), symbols.end(), inst->canonical) == symbols.end())
+        symbols.push_back(inst->canonical);
+    }
+  }
+  return {};
+}
+
+Status TradingServer::Impl::start_live_market() {
+  auto made = live_feeds(*venues, registry, options.ca_file);
+  if (!made) return made.error().with_context("market_data");
+  feed_sink = std::make_unique<ForwardSink>([this](const MarketEvent& e) { inject(e); });
+  for (auto& f : *made) {
+    const Venue venue = f.options.venue;
+    feeds.push_back(std::make_unique<venues::feed::FeedSession>(*net, clock, registry, f.options,
+                                                                std::move(f.factory), *feed_sink));
+    feed_names.push_back(std::string(to_string(venue)));
+    if (auto st = feeds.back()->start(); !st)
+      return st.error().with_context(std::string(to_string(venue)) + " feed");
+  }
+  // Warm-up from each symbol's first venue with a client (live mode): its REST candle history.
+  if (options.warm_up_candles == 0 || !venues->trading()) return {};
+  std::vector<std::string> done;
+  for (const auto& v : venues->venues()) {
+    venues::VenueClient* client = v->trading_client();
+    if (client == nullptr) continue;
+    for (const InstrumentId id : v->instruments) {
+      const Instrument* inst = registry.get(id);
+      if (inst == nullptr || std::find(done.begin(), done.end(), inst->canonical) != done.end())
+        continue;
+      done.push_back(inst->canonical);
+      // The interval itself, else one a venue commonly offers that divides it (aggregated).
+      std::vector<Duration> intervals{config.candle_interval};
+      for (const Duration d :
+           {Duration(std::chrono::seconds(1)), Duration(std::chrono::minutes(1))})
+        if (d < config.candle_interval && config.candle_interval % d == Duration::zero())
+          intervals.push_back(d);
+      warm_up_from(*client, id, inst->symbol, std::move(intervals));
+    }
+  }
+  return {};
+}
+
+void TradingServer::Impl::warm_up_from(venues::VenueClient& client, InstrumentId instrument,
+                                       SymbolId symbol, std::vector<Duration> intervals) {
+  if (intervals.empty()) return;
+  const Duration fetch = intervals.front();
+  const std::size_t factor = static_cast<std::size_t>(config.candle_interval / fetch);
+  const std::size_t count = options.warm_up_candles * factor + factor - 1;
+  auto shard_it = shard_of.find(symbol.value);
+  if (shard_it == shard_of.end()) return;
+  std::shared_ptr<ShardRef> shard = shards[shard_it->second];
+  const Venue venue = client.venue();
+  auto on_event = options.on_event;
+  Clock* clk = &clock;
+  const Duration wanted = config.candle_interval;
+  client.candles(
+      instrument, fetch, count,
+      [this, &client, instrument, symbol, intervals, fetch, wanted, shard, venue, on_event,
+       clk](Result<std::vector<market::Candle>> r) mutable {
+        if (!r) {
+          if (r.error().code == ErrorCode::invalid_argument && intervals.size() > 1) {
+            intervals.erase(intervals.begin());
+            warm_up_from(client, instrument, symbol, std::move(intervals));
+            return;
+          }
+          if (on_event)
+            on_event(TradeEvent{clk->now(),
+                                "warm-up",
+                                std::string(to_string(venue)) + ": no candle history (" +
+                                    r.error().message + "): strategies warm up on live candles",
+                                {}});
+          return;
+        }
+        std::vector<market::Candle> candles = std::move(*r);
+        if (fetch != wanted) {
+          auto agg = market::aggregate_candles(candles, wanted);
+          if (!agg) return;
+          candles = std::move(*agg);
+        }
+        (void)shard->tell(WarmUpCandles{symbol, std::move(candles),
+                                        std::string(to_string(venue)) + ' ' +
+                                            std::to_string(fetch.count() / 1'000'000'000) + "s"});
+      });
+}
+
 Status TradingServer::Impl::build_paper() {
+  symbols = config.paper.symbols;
   for (const auto& symbol : config.paper.symbols) {
     const PaperInstrumentConfig* spec = nullptr;
     for (const auto& p : config.paper.instruments)
@@ -136,12 +248,33 @@ Status TradingServer::Impl::build_actors() {
   venues::ResolverConfig rc;
   tracker = std::make_unique<venues::OrderTracker>(clock, rc);
   router = std::make_unique<venues::Router>(registry, *codec, health);
+  if (venues && venues->trading()) {
+    // Live: every venue's ThrottledClient; each symbol to the venues listing it, in config order
+    // (the first is the primary, the others fallbacks before sending).
+    std::map<std::string, std::vector<Venue>> by_symbol;
+    for (const auto& v : venues->venues()) {
+      venues::VenueClient* client = v->trading_client();
+      if (client == nullptr) continue;
+      if (auto st = tracker->add_client(*client); !st) return st.error();
+      if (auto st = router->add_client(*client); !st) return st.error();
+      if (v->breaker) health.watch_circuit(v->config.venue, *v->breaker);
+      for (const InstrumentId id : v->instruments) {
+        const Instrument* inst = registry.get(id);
+        if (inst != nullptr) by_symbol[inst->canonical].push_back(v->config.venue);
+      }
+    }
+    for (const auto& symbol : symbols) {
+      venues::SymbolRoute route{symbol, by_symbol[symbol].front(), {}};
+      route.fallbacks.assign(by_symbol[symbol].begin() + 1, by_symbol[symbol].end());
+      if (auto st = router->add_route(std::move(route)); !st) return st.error();
+    }
+  }
   if (paper) {
     if (options.wrap_venue) paper_client = options.wrap_venue(*paper);
     venues::VenueClient& client = paper_client ? *paper_client : *paper;
     if (auto st = tracker->add_client(client); !st) return st.error();
     if (auto st = router->add_client(client); !st) return st.error();
-    for (const auto& symbol : config.paper.symbols) {
+    for (const auto& symbol : symbols) {
       if (auto st = router->add_route(venues::SymbolRoute{symbol, Venue::paper, {}}); !st)
         return st.error();
     }
@@ -165,7 +298,7 @@ Status TradingServer::Impl::build_actors() {
 
   ExecutionConfig ec;
   ec.risk = config.risk;
-  if (ec.risk.whitelist.empty()) ec.risk.whitelist = config.paper.symbols;
+  if (ec.risk.whitelist.empty()) ec.risk.whitelist = symbols;
   ec.exposure_per_trade = config.sizing.exposure_per_trade;
   ec.min_order_notional = config.sizing.min_order_notional;
   ec.leverage = config.sizing.leverage;
@@ -175,7 +308,17 @@ Status TradingServer::Impl::build_actors() {
   auto es = Execution::make_state(ec, clock.now());
   if (!es) return es.error();
   execution_state = std::move(*es);
-  portfolio_state = PortfolioActor::make_state(config.paper.starting_cash, clock.now());
+  // Live: the account starts from what the venues' signed check reported in the quote
+  // currencies (USD, USDT, USDC at par; holdings of other coins are the reconciliation's).
+  Decimal starting_cash = config.paper.starting_cash;
+  if (venues && venues->trading()) {
+    starting_cash = Decimal{};
+    for (const auto& v : venues->venues())
+      for (const auto& b : v->balances)
+        if (b.currency() == "USD" || b.currency() == "USDT" || b.currency() == "USDC")
+          starting_cash += b.total();
+  }
+  portfolio_state = PortfolioActor::make_state(starting_cash, clock.now());
 
   actor::ActorSystemOptions so;
   so.name = "nzeza";
@@ -208,6 +351,9 @@ Status TradingServer::Impl::build_actors() {
     deps.leverage = config.sizing.leverage;
     deps.to_execution = [this](const AccountUpdate& a) { (void)execution->tell(AccountUpdate(a)); };
     if (paper) deps.clients.push_back(paper.get());
+    if (venues)
+      for (const auto& v : venues->venues())
+        if (v->trading_client() != nullptr) deps.clients.push_back(v->trading_client());
     if (options.fault) deps.fault = [f = options.fault](std::string_view m) { f("portfolio", m); };
     auto ref = system->spawn<PortfolioActor>(std::move(opts), [deps, this] {
       if (portfolio_state->starts > 0) restarts.fetch_add(1);
@@ -245,24 +391,32 @@ Status TradingServer::Impl::build_actors() {
   tracker->on_resolution([this](const venues::ResolutionEvent& e) {
     (void)execution->tell(venues::ResolutionEvent(e));
   });
-  if (paper) {
+  auto handlers = [this] {
     venues::PrivateStreamHandlers h;
     h.on_order = [this](const venues::VenueOrder& o) { (void)execution->tell(VenueOrderMsg{o}); };
     h.on_fill = [this](const domain::Fill& f) { (void)execution->tell(VenueFillMsg{f}); };
-    paper->start(std::move(h));
+    return h;
+  };
+  if (paper) paper->start(handlers());
+  if (venues && venues->trading()) {
+    for (const auto& v : venues->venues()) {
+      venues::PrivateStream* stream =
+          v->trading_client() != nullptr ? v->trading_client()->private_stream() : nullptr;
+      if (stream != nullptr) stream->start(handlers());
+    }
   }
 
   // Market shards: kSymbolsPerShard symbols each.
-  std::vector<SymbolId> symbols;
-  for (const auto& s : config.paper.symbols) {
+  std::vector<SymbolId> symbol_ids;
+  for (const auto& s : symbols) {
     auto id = registry.symbols().find(s);
-    if (id) symbols.push_back(*id);
+    if (id) symbol_ids.push_back(*id);
   }
-  for (std::size_t first = 0; first < symbols.size(); first += kSymbolsPerShard) {
+  for (std::size_t first = 0; first < symbol_ids.size(); first += kSymbolsPerShard) {
     MarketShardConfig mc;
-    mc.symbols.assign(symbols.begin() + static_cast<std::ptrdiff_t>(first),
-                      symbols.begin() + static_cast<std::ptrdiff_t>(
-                                            std::min(symbols.size(), first + kSymbolsPerShard)));
+    mc.symbols.assign(symbol_ids.begin() + static_cast<std::ptrdiff_t>(first),
+                      symbol_ids.begin() + static_cast<std::ptrdiff_t>(std::min(
+                                               symbol_ids.size(), first + kSymbolsPerShard)));
     mc.candle_interval = config.candle_interval;
     mc.weights = {config.strategies.fast_scalping, config.strategies.momentum_scalping,
                   config.strategies.conservative_scalping, config.strategies.mean_reversion};
@@ -318,8 +472,10 @@ Status TradingServer::Impl::start_market() {
     auto server = SimulatedFeedServer::start(clock, registry);
     if (!server) return server.error().with_context("simulated feed server");
     feed_server = std::move(*server);
-    net = std::make_unique<net::NetContext>();
-    net->start();
+    if (!net) {
+      net = std::make_unique<net::NetContext>();
+      net->start();
+    }
     feed_sink = std::make_unique<ForwardSink>([this](const MarketEvent& e) { inject(e); });
     auto factory = venues::feed::protocol_factory(Venue::coinbase, registry);
     if (!factory) return factory.error();
@@ -328,9 +484,10 @@ Status TradingServer::Impl::start_market() {
     fo.instruments = std::move(products);
     fo.url = feed_server->ws_url();
     fo.rules = venues::feed::default_rules(Venue::coinbase);
-    feed = std::make_unique<venues::feed::FeedSession>(*net, clock, registry, fo,
-                                                       std::move(*factory), *feed_sink);
-    if (auto st = feed->start(); !st) return st.error().with_context("simulated feed");
+    feeds.push_back(std::make_unique<venues::feed::FeedSession>(*net, clock, registry, fo,
+                                                                std::move(*factory), *feed_sink));
+    feed_names.push_back("coinbase (simulated, loopback)");
+    if (auto st = feeds.back()->start(); !st) return st.error().with_context("simulated feed");
   }
   SimulatedMarketConfig mc;
   mc.seed = config.market_data.seed;
@@ -400,19 +557,27 @@ Result<typename Req::Reply> TradingServer::Impl::ask(const Ref& ref, Req req) {
 
 Result<std::unique_ptr<TradingServer>> TradingServer::start(const Config& config, Clock& clock,
                                                             ServerOptions options) {
-  if (config.mode == Mode::live)
+  if (config.mode == Mode::live && config.market_data.source != MarketDataSource::live)
     return Error{ErrorCode::invalid_argument,
-                 "mode = \"live\": the live wiring is not in this build yet; use mode = \"paper\""};
-  if (config.market_data.source == MarketDataSource::live)
-    return Error{ErrorCode::invalid_argument,
-                 "market_data.source = \"live\" is not in this build yet; use \"simulated\""};
+                 "mode = \"live\" trades real money on real prices only: set market_data.source = "
+                 "\"live\""};
   auto impl = std::make_unique<Impl>(config, clock, std::move(options));
-  if (auto st = impl->build_paper(); !st) return st.error();
+  const bool live_data = config.market_data.source == MarketDataSource::live;
+  if (config.mode == Mode::live || live_data) {
+    if (auto st = impl->open_live(); !st) return st.error();
+  }
+  if (config.mode == Mode::paper) {
+    if (auto st = impl->build_paper(); !st) return st.error();
+  }
+  if (impl->symbols.empty())
+    return Error{ErrorCode::invalid_argument, "nothing to trade: no symbol configured"};
   if (auto st = impl->build_actors(); !st) return st.error();
-  if (impl->options.simulate_market) {
+  if (live_data) {
+    if (auto st = impl->start_live_market(); !st) return st.error();
+  } else if (impl->options.simulate_market) {
     if (auto st = impl->start_market(); !st) return st.error();
   }
-  impl->banner = "nzeza: " + summary(config);
+  if (impl->banner.empty()) impl->banner = "nzeza: " + summary(config);
   return std::unique_ptr<TradingServer>(new TradingServer(std::move(impl)));
 }
 
@@ -467,19 +632,22 @@ Result<ServerStatus> TradingServer::status() {
   s.at = m.clock.now();
   s.mode = std::string(to_string(m.config.mode)) + " (" +
            std::string(to_string(m.config.market_data.source)) + " market)";
-  FeedStatusLine feed;
   const std::int64_t last = m.last_event_ns.load();
-  feed.age = last == 0 ? Duration{} : s.at - Timestamp::from_ns(last);
-  feed.has_event = last != 0;
-  if (m.feed) {
-    feed.venue = "coinbase (simulated, loopback)";
-    const auto states = m.feed->connection_states();
-    feed.state = states.empty() ? "starting" : std::string(net::to_string(states.front()));
-  } else {
-    feed.venue = "simulated";
-    feed.state = m.stopped ? "stopped" : (m.market ? "in-process" : "scripted");
+  auto line = [&](std::string venue, std::string state) {
+    FeedStatusLine f;
+    f.venue = std::move(venue);
+    f.state = std::move(state);
+    f.age = last == 0 ? Duration{} : s.at - Timestamp::from_ns(last);
+    f.has_event = last != 0;
+    s.feeds.push_back(std::move(f));
+  };
+  for (std::size_t i = 0; i < m.feeds.size(); ++i) {
+    const auto states = m.feeds[i]->connection_states();
+    std::string state = states.empty() ? "starting" : std::string(net::to_string(states.front()));
+    line(m.feed_names[i], std::move(state));
   }
-  s.feeds.push_back(feed);
+  if (m.feeds.empty())
+    line("simulated", m.stopped ? "stopped" : (m.market ? "in-process" : "scripted"));
   for (const auto& shard : m.shards) {
     auto r = m.ask(*shard, ShardStatusQuery{});
     if (!r) return r.error();
@@ -500,13 +668,17 @@ Result<ServerStatus> TradingServer::stop() {
   Impl& m = *impl_;
   if (m.stopped) return Error{ErrorCode::invalid_state, "already stopped"};
   if (m.market) m.market->stop();
-  if (m.feed) m.feed->stop();
+  for (auto& f : m.feeds) f->stop();
   if (m.feed_server) m.feed_server->stop();
   auto said = m.ask(*m.execution, StopTrading{m.config.shutdown == ShutdownPolicy::cancel_resting});
   if (said && m.options.on_event) m.options.on_event(TradeEvent{m.clock.now(), "stop", *said, {}});
   auto final_status = status();
   m.stopped = true;
   if (m.paper) m.paper->stop();
+  if (m.venues)
+    for (const auto& v : m.venues->venues())
+      if (v->trading_client() != nullptr && v->trading_client()->private_stream() != nullptr)
+        v->trading_client()->private_stream()->stop();
   m.system->shutdown(std::chrono::seconds(2));
   if (m.options.manual_dispatch) {
     for (int i = 0; i < 100 && !m.system->stopped(); ++i) m.system->dispatcher().poll();

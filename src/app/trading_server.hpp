@@ -23,6 +23,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,10 @@ struct ServerOptions {
   MarketFeed feed = MarketFeed::loopback;
   // Threads of the actor system: 0 = manual (poll()), for tests on a ManualClock.
   bool manual_dispatch = false;
+  // Live venues (and paper on live prices): a CA bundle to trust instead of the system store
+  // (tests: the loopback simulators' PKI), and how long the start may take to open them.
+  std::optional<std::string> ca_file;
+  Duration open_deadline = std::chrono::seconds(30);
   // false: no built-in market; tests drive prices with inject().
   bool simulate_market = true;
   // Candles of history generated (simulated) or fetched (live) before the first tick.

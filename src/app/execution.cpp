@@ -476,7 +476,11 @@ void Execution::arm_exits(ExecutionBook& b, Timestamp now) {
     how += " take-profit native";
   }
   if (local.stop_loss || local.take_profit || local.trailing) {
-    if (auto mon = domain::ExitMonitor::create(local)) b.monitor = std::move(*mon);
+    if (auto mon = domain::ExitMonitor::create(local)) {
+      b.monitor = std::move(*mon);
+      // The trailing stop follows the best price since the position opened: the entry first.
+      (void)b.monitor->on_price(*b.position, *entry);
+    }
     if (local.stop_loss) how += " stop-loss local";
     if (local.take_profit) how += " take-profit local";
     if (local.trailing) how += " trailing local";

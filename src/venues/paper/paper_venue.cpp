@@ -535,6 +535,7 @@ Result<PlaceAck> PaperVenue::do_place(const domain::OrderSpec& spec, Outbox& out
   by_client_id_.emplace(id, seq);
   by_venue_id_.emplace(order.venue_order_id, seq);
   PaperOrder& o = orders_.emplace(seq, std::move(order)).first->second;
+  live_seq_.insert(seq);
 
   const std::size_t first_fill = out.fills.size();
   if (take_qty.is_positive()) {
@@ -571,16 +572,33 @@ Result<PlaceAck> PaperVenue::do_place(const domain::OrderSpec& spec, Outbox& out
   return ack;
 }
 
+bool PaperVenue::live_order(const PaperOrder& o) noexcept {
+  return live(o.status);
+}
+
+template <typename F>
+void PaperVenue::for_each_live(F f) {
+  for (auto it = live_seq_.begin(); it != live_seq_.end();) {
+    auto o = orders_.find(*it);
+    if (o == orders_.end() || !live_order(o->second)) {
+      it = live_seq_.erase(it);
+      continue;
+    }
+    f(o->second);
+    ++it;
+  }
+}
+
 void PaperVenue::match_resting(SymbolId symbol, std::optional<Trade> trade, Outbox& out) {
   auto bit = books_.find(symbol.value);
   if (bit == books_.end()) return;
   Book& book = bit->second;
   std::vector<PaperOrder*> buys;
   std::vector<PaperOrder*> sells;
-  for (auto& [seq, o] : orders_) {
-    if (o.symbol != symbol || !live(o.status) || !rests(o.spec, o.triggered)) continue;
+  for_each_live([&](PaperOrder& o) {
+    if (o.symbol != symbol || !rests(o.spec, o.triggered)) return;
     (o.spec.side == Side::buy ? buys : sells).push_back(&o);
-  }
+  });
   // Better prices first; equal prices in time order (stable sort over sequence order).
   std::stable_sort(buys.begin(), buys.end(), [](const PaperOrder* a, const PaperOrder* b) {
     return *a->spec.price > *b->spec.price;
@@ -646,12 +664,12 @@ void PaperVenue::fire_triggers(SymbolId symbol, std::optional<Trade> trade, Outb
   // Which orders fire depends on this event only; they then execute in placement order (a
   // reduce-only one sees the position its predecessors left).
   std::vector<PaperOrder*> firing;
-  for (auto& [seq, o] : orders_) {
-    if (o.symbol != symbol || !o.armed()) continue;
+  for_each_live([&](PaperOrder& o) {
+    if (o.symbol != symbol || !o.armed()) return;
     const Decimal reference =
         trade ? trade->price : (o.spec.side == Side::buy ? book.quote.ask : book.quote.bid);
     if (reached(o.spec, reference)) firing.push_back(&o);
-  }
+  });
   for (PaperOrder* o : firing) {
     const Instrument* inst = registry_.get(o->spec.instrument);
     if (inst != nullptr) trigger(*o, *inst, book, out);

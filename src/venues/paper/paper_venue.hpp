@@ -66,6 +66,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -165,6 +166,12 @@ class PaperVenue final : public VenueClient, public PrivateStream {
   std::shared_ptr<Guard> guard_;                // the mutex, and liveness for timer callbacks
   std::map<std::uint32_t, Book> books_;         // by SymbolId
   std::map<std::uint64_t, PaperOrder> orders_;  // by placement sequence (time priority)
+  // Sequences of the orders that may still be live, erased lazily once they are not: a quote
+  // scans the live orders, not every order ever placed (a long session has many).
+  std::set<std::uint64_t> live_seq_;
+  template <typename F>
+  void for_each_live(F f);  // f(PaperOrder&) for each live order, in placement order
+  static bool live_order(const PaperOrder& o) noexcept;
   std::map<std::string, std::uint64_t, std::less<>> by_client_id_;
   std::map<std::string, std::uint64_t, std::less<>> by_venue_id_;
   std::map<std::string, domain::Balance, std::less<>> balances_;

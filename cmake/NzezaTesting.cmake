@@ -1,6 +1,7 @@
 include(GoogleTest)
 
-# Aggregates the sanitizer presets build: ASan+UBSan runs the unit and integration labels
+# Aggregates the sanitizer presets build: ASan+UBSan runs the unit and integration labels and
+# the in-process end-to-end suites labelled `sanitize` (the trading server on a manual clock),
 # except `allocation` (a replaced global operator new cannot count under ASan), TSan the
 # multi-threaded suites (labels actors and concurrency: the actor runtime, the network
 # clients, the feed sessions and the venue clients).
@@ -32,7 +33,7 @@ function(nzeza_test name)
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gmock GTest::gtest_main nzeza_warnings)
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
   target_compile_definitions(${name} PRIVATE NZEZA_DEFAULT_FIXTURES_DIR="${NZEZA_FIXTURES_DIR}")
-  if(ARG_LABELS MATCHES "(^|;)(unit|integration)(;|$)"
+  if(ARG_LABELS MATCHES "(^|;)(unit|integration|sanitize)(;|$)"
      AND NOT ARG_LABELS MATCHES "(^|;)allocation(;|$)")
     add_dependencies(nzeza_asan_tests ${name})
   endif()

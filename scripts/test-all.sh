@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: default build with every label; ASan+UBSan on the
-# unit and integration labels (building only what that preset runs: not the `allocation`
+# unit, integration and sanitize labels (building only what that preset runs: not the `allocation`
 # executables); TSan on the multi-threaded suites (labels actors and concurrency: the actor
 # runtime, the network clients, the feed sessions and the venue clients); fuzz targets for a
 # fixed number of inputs with a fixed seed. Prints the time of each phase.

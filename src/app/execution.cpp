@@ -186,6 +186,17 @@ void Execution::open(ExecutionBook& b, Side side, const SignalMsg& m, Timestamp 
   intent.type = domain::OrderType::market;
   intent.time_in_force = domain::TimeInForce::ioc;
   intent.quantity = size->quantity;
+  if (config_.max_entry_slippage_bps) {
+    // The worst price accepted, on the tick and never worse than the slippage allows.
+    const Decimal move = price * *config_.max_entry_slippage_bps / Decimal::from_integer(10'000);
+    const Decimal limit = side == Side::buy ? price + move : price - move;
+    auto rounded =
+        inst->round_price(limit, side == Side::buy ? RoundingMode::down : RoundingMode::up);
+    if (!rounded || !rounded->is_positive())
+      return refuse(b, "sizing", "no valid entry limit price near " + price.to_string(), now);
+    intent.type = domain::OrderType::limit;
+    intent.price = *rounded;
+  }
   st().gate.record_trade(now);
   b.working_is_close = false;
   b.exits_armed = false;

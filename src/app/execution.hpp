@@ -57,7 +57,10 @@ struct ExecutionConfig {
   domain::RiskConfig risk;
   Decimal exposure_per_trade = Decimal::from_raw8(20'000'000);  // notional / equity per entry
   Decimal min_order_notional = Decimal::from_integer(10);
-  Decimal leverage = Decimal::one();                // perpetual entries
+  Decimal leverage = Decimal::one();  // perpetual entries
+  // nullopt: market IOC entries; set: limit IOC entries at the mark moved this many basis points
+  // against us (the worst price accepted; a partial fill is protected like a whole one).
+  std::optional<Decimal> max_entry_slippage_bps;
   std::optional<Decimal> stop_loss;                 // fraction of the entry price
   std::optional<Decimal> take_profit;               // fraction of the entry price
   std::optional<Decimal> trailing_stop;             // fraction below the best price seen

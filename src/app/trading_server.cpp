@@ -302,6 +302,7 @@ Status TradingServer::Impl::build_actors() {
   ec.exposure_per_trade = config.sizing.exposure_per_trade;
   ec.min_order_notional = config.sizing.min_order_notional;
   ec.leverage = config.sizing.leverage;
+  ec.max_entry_slippage_bps = config.sizing.max_entry_slippage_bps;
   ec.stop_loss = config.exits.stop_loss;
   ec.take_profit = config.exits.take_profit;
   ec.trailing_stop = config.exits.trailing_stop;

@@ -456,6 +456,13 @@ const Field kFields[] = {
      [](Reader& r, Config& c, Slot&) {
        if (auto v = r.decimal(Decimal::one(), dec("200"))) c.sizing.leverage = *v;
      }},
+    {{"sizing.max_entry_slippage_bps",
+      "a decimal in [0, 1000] basis points, or \"0\" for market entries, as a string or integer",
+      "\"0\""},
+     [](Reader& r, Config& c, Slot&) {
+       if (auto v = r.decimal(Decimal::zero(), dec("1000")))
+         c.sizing.max_entry_slippage_bps = v->is_zero() ? std::nullopt : v;
+     }},
     {{"exits.stop_loss",
       "a decimal in (0, 1): fraction of the entry price, or \"0\" for none, as a string",
       "\"0.05\""},

@@ -95,6 +95,10 @@ struct SizingConfig {
   Decimal exposure_per_trade = Decimal::from_raw8(20'000'000);  // notional / equity per order
   Decimal min_order_notional = Decimal::from_integer(10);       // quote units
   Decimal leverage = Decimal::one();                            // requested leverage, >= 1
+  // nullopt: entries are market IOC orders. Set: entries are limit IOC orders at the reference
+  // price moved this many basis points against us — the worst price accepted; what the book
+  // does not show at or better than it is not bought (a partial fill, protected like a whole one).
+  std::optional<Decimal> max_entry_slippage_bps;
 };
 
 // Exit levels as fractions of the entry price (reference STOP_LOSS_PERCENTAGE 0.05,

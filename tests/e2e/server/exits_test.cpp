@@ -163,12 +163,15 @@ TEST(ServerExits, take_profit_beside_a_native_stop_cancels_the_stop_then_sells) 
   expect_closed_by_venue_fill(h, entry, start);  // the stop never filled: two fills only
 }
 
-// Partial fill then exit. The server enters with market IOC orders and the paper venue fills
-// a market order whole whatever the displayed size (paper_venue.hpp: "market fills the whole
-// quantity at once"), so no entry can fill partially today. The test shows it and skips; if the
-// venue ever honours displayed sizes for market orders it runs the exit on the partial part.
+// Partial fill then exit: a limit IOC entry takes what the book shows at its price (the paper
+// venue fills a crossing limit for at most the displayed size), the rest expires; the exits
+// protect and close exactly what filled.
 TEST(ServerExits, partially_filled_entry_is_protected_and_closed_for_what_filled) {
-  Harness h(exit_config(dec("0.02"), dec("0.04"), std::nullopt));
+  // Entries as limit IOC orders (sizing.max_entry_slippage_bps): what the book does not show at
+  // the limit is not bought.
+  Config config = exit_config(dec("0.02"), dec("0.04"), std::nullopt);
+  config.sizing.max_entry_slippage_bps = dec("10");
+  Harness h(config);
   ASSERT_NE(h.server, nullptr);
   const Decimal shown = dec("0.05");  // displayed ask size, less than the ~0.22 BTC entry
   h.quote("BTC-USD", dec("45000"), dec("45000.01"), Venue::coinbase, dec("1"), shown);
@@ -184,11 +187,20 @@ TEST(ServerExits, partially_filled_entry_is_protected_and_closed_for_what_filled
                  << " shown): no partial entry can be made";
 
   ASSERT_LT(filled, h.entries()[0].quantity);
+  ASSERT_TRUE(h.position("BTC-USD").has_value());
   EXPECT_EQ(h.position("BTC-USD")->quantity, filled);
+  // The stop-loss protects what filled, no more: it rests at the venue for exactly that.
+  const auto protected_qty = h.venue_open_orders();
+  ASSERT_EQ(protected_qty.size(), 1u) << h.log();
+  EXPECT_EQ(protected_qty[0].quantity, filled);
   h.touch("BTC-USD", dec("44000"));
   h.run_for(std::chrono::seconds(1));
+  ASSERT_TRUE(h.position("BTC-USD").has_value());
   EXPECT_TRUE(h.position("BTC-USD")->quantity.is_zero()) << h.log();
-  EXPECT_EQ(h.closes().back().quantity, filled);
+  Decimal sold;
+  for (const auto& f : h.venue_fills())
+    if (f.side == Side::sell) sold += f.quantity;
+  EXPECT_EQ(sold, filled);
   EXPECT_TRUE(h.venue_balance("BTC").is_zero());
 }
 

@@ -146,8 +146,10 @@ struct Harness {
   // rest at the venue (type stop...) are in `intents` but in neither.
   [[nodiscard]] std::vector<venues::PlaceIntent> entries() const {
     std::vector<venues::PlaceIntent> out;
-    for (const auto& i : intents)
-      if (i.type == domain::OrderType::market && !i.reduce_only) out.push_back(i);
+    for (const auto& i : intents)  // market entries, or limit IOC ones (max_entry_slippage_bps)
+      if ((i.type == domain::OrderType::market || i.type == domain::OrderType::limit) &&
+          !i.reduce_only)
+        out.push_back(i);
     return out;
   }
   [[nodiscard]] std::vector<venues::PlaceIntent> closes() const {

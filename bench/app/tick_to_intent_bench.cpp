@@ -29,6 +29,39 @@ namespace {
 using namespace nzeza;
 using namespace std::chrono_literals;
 
+// One symbol, limits out of the way (the benchmark trades thousands of times), and a trailing
+// stop: always watched locally (a stop-loss would rest at the paper venue).
+app::Config bench_config() {
+  app::Config c;
+  c.paper.symbols = {"BTC-USD"};
+  c.paper.starting_cash = Decimal::from_integer(100'000'000);
+  c.risk.min_confidence = 0.0;
+  c.risk.max_trades_per_hour = 1'000'000'000;
+  c.risk.max_trades_per_day = 1'000'000'000;
+  c.risk.max_daily_loss_fraction = Decimal::from_raw8(99'000'000);
+  c.risk.max_drawdown_fraction = Decimal::from_raw8(99'000'000);
+  c.exits.stop_loss.reset();
+  c.exits.take_profit.reset();
+  c.exits.trailing_stop = Decimal::from_raw8(100'000);  // 0.1 % under the best price
+  return c;
+}
+
+// A quote of `inst` with a one-cent spread above `cents`, received at `at`.
+MarketEvent bench_quote(const Instrument& inst, Timestamp at, std::int64_t cents) {
+  MarketEvent e;
+  e.venue = Venue::paper;
+  e.instrument = inst.id;
+  e.symbol = inst.symbol;
+  e.receive_time = at;
+  Quote q;
+  q.bid = Decimal::from_raw8(cents * 1'000'000);
+  q.ask = Decimal::from_raw8((cents + 1) * 1'000'000);
+  q.bid_size = Decimal::from_integer(100);
+  q.ask_size = Decimal::from_integer(100);
+  e.body = q;
+  return e;
+}
+
 struct Rig {
   ManualClock clock{Timestamp::from_seconds(1'767'225'600)};
   std::unique_ptr<app::TradingServer> server;
@@ -37,18 +70,7 @@ struct Rig {
   std::chrono::steady_clock::time_point intent_at;
 
   Rig() {
-    app::Config c;
-    c.paper.symbols = {"BTC-USD"};
-    c.paper.starting_cash = Decimal::from_integer(100'000'000);
-    c.risk.min_confidence = 0.0;
-    c.risk.max_trades_per_hour = 1'000'000'000;
-    c.risk.max_trades_per_day = 1'000'000'000;
-    c.risk.max_daily_loss_fraction = Decimal::from_raw8(99'000'000);
-    c.risk.max_drawdown_fraction = Decimal::from_raw8(99'000'000);
-    // A trailing stop is always watched locally (a stop-loss would rest at the paper venue).
-    c.exits.stop_loss.reset();
-    c.exits.take_profit.reset();
-    c.exits.trailing_stop = Decimal::from_raw8(100'000);  // 0.1 % under the best price
+    const app::Config c = bench_config();
     app::ServerOptions o;
     o.manual_dispatch = true;
     o.simulate_market = false;
@@ -62,20 +84,7 @@ struct Rig {
     server = std::move(app::TradingServer::start(c, clock, std::move(o)).value());
     btc = server->registry().find_canonical(Venue::paper, "BTC-USD");
   }
-  MarketEvent quote(std::int64_t cents) {
-    MarketEvent e;
-    e.venue = Venue::paper;
-    e.instrument = btc->id;
-    e.symbol = btc->symbol;
-    e.receive_time = clock.now();
-    Quote q;
-    q.bid = Decimal::from_raw8(cents * 1'000'000);
-    q.ask = Decimal::from_raw8((cents + 1) * 1'000'000);
-    q.bid_size = Decimal::from_integer(100);
-    q.ask_size = Decimal::from_integer(100);
-    e.body = q;
-    return e;
-  }
+  MarketEvent quote(std::int64_t cents) { return bench_quote(*btc, clock.now(), cents); }
   void tick(std::int64_t cents) {
     clock.advance(100ms);
     server->inject(quote(cents));
@@ -156,17 +165,7 @@ void BM_TickToExitIntentThreaded(benchmark::State& state) {
   std::atomic<bool> armed{false};
   std::atomic<bool> flat{true};
   std::atomic<std::int64_t> intent_ns{0};
-  app::Config c;
-  c.paper.symbols = {"BTC-USD"};
-  c.paper.starting_cash = Decimal::from_integer(100'000'000);
-  c.risk.min_confidence = 0.0;
-  c.risk.max_trades_per_hour = 1'000'000'000;
-  c.risk.max_trades_per_day = 1'000'000'000;
-  c.risk.max_daily_loss_fraction = Decimal::from_raw8(99'000'000);
-  c.risk.max_drawdown_fraction = Decimal::from_raw8(99'000'000);
-  c.exits.stop_loss.reset();
-  c.exits.take_profit.reset();
-  c.exits.trailing_stop = Decimal::from_raw8(100'000);
+  const app::Config c = bench_config();
   app::ServerOptions o;
   o.simulate_market = false;
   o.warm_up_candles = 0;
@@ -183,20 +182,7 @@ void BM_TickToExitIntentThreaded(benchmark::State& state) {
   };
   auto server = std::move(app::TradingServer::start(c, clock, std::move(o)).value());
   const Instrument* btc = server->registry().find_canonical(Venue::paper, "BTC-USD");
-  auto quote = [&](std::int64_t cents) {
-    MarketEvent e;
-    e.venue = Venue::paper;
-    e.instrument = btc->id;
-    e.symbol = btc->symbol;
-    e.receive_time = clock.now();
-    Quote q;
-    q.bid = Decimal::from_raw8(cents * 1'000'000);
-    q.ask = Decimal::from_raw8((cents + 1) * 1'000'000);
-    q.bid_size = Decimal::from_integer(100);
-    q.ask_size = Decimal::from_integer(100);
-    e.body = q;
-    return e;
-  };
+  auto quote = [&](std::int64_t cents) { return bench_quote(*btc, clock.now(), cents); };
   auto wait = [](std::atomic<bool>& flag) {
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     while (!flag.load() && std::chrono::steady_clock::now() < until) std::this_thread::yield();

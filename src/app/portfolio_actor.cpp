@@ -59,7 +59,9 @@ void PortfolioActor::on(VenueFillMsg& m, actor::ActorContext& ctx) {
   } else if (auto notional = domain::notional(fill)) {
     st().cash += fill.side == Side::buy ? -*notional : *notional;
   }
-  st().cash -= change->fee_quote;
+  // Only a fee paid in money leaves the cash: a spot fee in the base coin already shrank the
+  // position (change->fee_quote also values that one, for the fees reported).
+  st().cash -= pf->fee_quote;
   if (st().marks.count(inst->symbol.value) == 0) st().marks[inst->symbol.value] = fill.price;
   publish(ctx.now());
 }

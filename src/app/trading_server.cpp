@@ -3,6 +3,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <thread>
 
 #include "actor/actor.hpp"
 #include "app/live_feeds.hpp"
@@ -673,8 +674,25 @@ Result<ServerStatus> TradingServer::stop() {
   if (m.market) m.market->stop();
   for (auto& f : m.feeds) f->stop();
   if (m.feed_server) m.feed_server->stop();
-  auto said = m.ask(*m.execution, StopTrading{m.config.shutdown == ShutdownPolicy::cancel_resting});
+  const bool cancel = m.config.shutdown == ShutdownPolicy::cancel_resting;
+  auto said = m.ask(*m.execution, StopTrading{cancel});
   if (said && m.options.on_event) m.options.on_event(TradeEvent{m.clock.now(), "stop", *said, {}});
+  // The cancels of the resting exits are answered before the venues go: a cancel still in flight
+  // when the clients are destroyed never reaches the venue, and the stop it meant to cancel would
+  // keep resting there. Bounded in real time (a venue that does not answer must not hang it).
+  // Live venues only: the paper venue goes with the process.
+  if (said && cancel && m.venues && m.venues->trading()) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    for (;;) {
+      auto e = m.ask(*m.execution, ExecutionStatusQuery{});
+      const bool cancelling =
+          e && std::any_of(e->open_orders.begin(), e->open_orders.end(), [](const auto& o) {
+            return o.description.find(", cancelling)") != std::string::npos;
+          });
+      if (!cancelling || std::chrono::steady_clock::now() >= give_up) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));  // ask() polls a manual one
+    }
+  }
   auto final_status = status();
   m.stopped = true;
   if (m.paper) m.paper->stop();

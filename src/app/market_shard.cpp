@@ -174,14 +174,14 @@ void MarketShard::drain(Lane& l, Timestamp now) {
   }
 }
 
-ShardStatus MarketShard::on(ShardStatusQuery& /*q*/, actor::ActorContext& /*ctx*/) {
+ShardStatus MarketShard::on(ShardStatusQuery& /*q*/, actor::ActorContext& ctx) {
   ShardStatus s = counters_;
   s.symbols.clear();
   for (const auto& [id, l] : lanes_) {
     SymbolStatus st;
     st.symbol = l->name;
     st.reference = l->last_price;
-    st.fresh = l->last_fresh;
+    st.fresh = l->reference.compute(ctx.now()).ok();  // now, not at the last publish
     st.venues = l->last_venues;
     st.warm_candles = l->warm_candles;
     st.warm_needed = l->warm_needed;

@@ -15,6 +15,7 @@
 #include "app/simulated_market.hpp"
 #include "app/venue_set.hpp"
 #include "market/candle_aggregate.hpp"
+#include "net/http_client.hpp"
 #include "net/net_context.hpp"
 #include "venues/feed/feed_session.hpp"
 #include "venues/feed/protocols.hpp"
@@ -95,6 +96,7 @@ struct TradingServer::Impl {
   // WebSocket; a real FeedSession with the Coinbase codec reads it back.
   std::unique_ptr<SimulatedFeedServer> feed_server;
   std::unique_ptr<ForwardSink> feed_sink;
+  std::vector<std::unique_ptr<net::HttpClient>> feed_http;  // REST book snapshots (Binance)
   std::vector<std::unique_ptr<venues::feed::FeedSession>> feeds;
   std::vector<std::string> feed_names;  // beside feeds
   std::size_t warm_candles = 0;
@@ -144,8 +146,12 @@ Status TradingServer::Impl::start_live_market() {
   feed_sink = std::make_unique<ForwardSink>([this](const MarketEvent& e) { inject(e); });
   for (auto& f : *made) {
     const Venue venue = f.options.venue;
+    net::HttpClientConfig hc;
+    hc.tls = f.options.tls;
+    feed_http.push_back(std::make_unique<net::HttpClient>(*net, clock, hc));
     feeds.push_back(std::make_unique<venues::feed::FeedSession>(*net, clock, registry, f.options,
-                                                                std::move(f.factory), *feed_sink));
+                                                                std::move(f.factory), *feed_sink,
+                                                                feed_http.back().get()));
     feed_names.push_back(std::string(to_string(venue)));
     if (auto st = feeds.back()->start(); !st)
       return st.error().with_context(std::string(to_string(venue)) + " feed");
@@ -542,12 +548,18 @@ Result<typename Req::Reply> TradingServer::Impl::ask(const Ref& ref, Req req) {
     box->cv.notify_all();
   });
   if (options.manual_dispatch) {
-    for (int i = 0; i < 1000; ++i) {
+    // Another thread (a socket's) may be about to post the actor's turn: an empty poll is not
+    // the end until a short real-time grace has passed.
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    for (;;) {
       {
         std::lock_guard lock(box->mu);
         if (box->value) return std::move(*box->value);
       }
-      if (system->dispatcher().poll() == 0) break;
+      if (system->dispatcher().poll() == 0) {
+        if (std::chrono::steady_clock::now() > give_up) break;
+        std::this_thread::yield();
+      }
     }
     std::lock_guard lock(box->mu);
     if (box->value) return std::move(*box->value);

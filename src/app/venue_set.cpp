@@ -39,6 +39,7 @@ std::vector<InstrumentId> VenueSet::instruments() const {
 venues::ClientOptions client_options(const VenueConfig& venue, const OpenOptions& options) {
   venues::ClientOptions o;
   o.base_url = venue.rest_url;
+  o.ws_url = venue.private_ws_url;
   o.ca_file = options.ca_file;
   o.request_timeout = options.request_timeout;
   o.symbols = venue.symbols;

@@ -299,6 +299,12 @@ const Field kFields[] = {
      [](Reader& r, Config&, Slot& slot) {
        if (auto s = r.url({"wss://", "ws://"})) slot.venue->ws_url = *s;
      }},
+    {{"venues.<venue>.private_ws_url",
+      "a ws:// or wss:// URL of the private stream (default: the client's own, from rest_url)",
+      "\"\""},
+     [](Reader& r, Config&, Slot& slot) {
+       if (auto s = r.url({"wss://", "ws://"})) slot.venue->private_ws_url = *s;
+     }},
     {{"venues.<venue>.credentials",
       "\"env:PREFIX\" (PREFIX of A-Z, 0-9, _) or \"file:PATH\" of an owner-only file; required "
       "when mode = \"live\"",
@@ -562,7 +568,7 @@ class Parser {
           continue;
         }
         schema = schema_path + "." + std::string(kVenueSlot);
-        config_.venues.push_back(VenueConfig{*parsed, {}, {}, {}, {}});
+        config_.venues.push_back(VenueConfig{*parsed, {}, {}, {}, {}, {}});
         sub_slot.venue = &config_.venues.back();
         venue_keys_.emplace_back();
       } else if (schema_path == "paper.instruments") {

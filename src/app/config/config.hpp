@@ -48,7 +48,10 @@ struct VenueConfig {
   Venue venue = Venue::binance;
   std::vector<std::string> symbols;  // as the venue writes them ("BTCUSDT", "BTC/USD", "BTC")
   std::string rest_url;              // empty: the client's production URL
-  std::string ws_url;                // empty: the client's production URL
+  std::string ws_url;                // market data; empty: the venue's production feed
+  // The private stream (orders, fills); empty: the client's own (production, or derived from a
+  // simulator's rest_url).
+  std::string private_ws_url;
   CredentialsSource credentials;
 };
 

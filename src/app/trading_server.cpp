@@ -724,6 +724,11 @@ Result<ServerStatus> TradingServer::stop() {
   } else {
     (void)m.system->await_stopped(std::chrono::milliseconds(3000));
   }
+  // Each actor's factory holds the ref holder its behaviour tells itself through (a cycle:
+  // cell → factory → holder → cell); emptying the holders lets the cells go.
+  *m.execution = ExecutionRef{};
+  *m.portfolio = PortfolioRef{};
+  for (auto& shard : m.shards) *shard = ShardRef{};
   return final_status;
 }
 

@@ -52,6 +52,10 @@ struct ShardRig {
     *shard = ref.value();
     system.dispatcher().poll();
   }
+  // The shard's factory holds the ref holder (cell → factory → holder → cell): empty it.
+  ~ShardRig() { *shard = MarketShard::Self{}; }
+  ShardRig(const ShardRig&) = delete;
+  ShardRig& operator=(const ShardRig&) = delete;
   MarketEvent event(Venue venue, Quote q) {
     MarketEvent e;
     e.venue = venue;

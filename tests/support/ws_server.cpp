@@ -291,6 +291,8 @@ class Session final : public WsSession, public std::enable_shared_from_this<Sess
     while (open_ && next_job(job)) {
       if (auto* t = std::get_if<SendText>(&job)) {
         ws_.text(true);
+        if (server_->options.on_text_write)
+          server_->options.on_text_write(t->text, std::chrono::steady_clock::now());
         co_await ws_.async_write(asio::buffer(t->text),
                                  asio::redirect_error(asio::use_awaitable, ec));
       } else if (auto* f = std::get_if<SendFragmented>(&job)) {

@@ -11,6 +11,7 @@
 // nothing), garbage bytes, fragmented frames, oversized messages (send a big text), slow reader
 // (pause_reading), and at the handshake: an HTTP error status, no answer at all, or a close.
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -35,6 +36,10 @@ struct WsServerOptions {
   bool tls = false;
   const TestPki* pki = nullptr;  // nullptr: TestPki::shared()
   bool permessage_deflate = true;
+  // Latency probe (benchmarks): called on the server thread just before a text frame's write
+  // starts, with the frame and steady_clock::now(). Must be short and must not block.
+  std::function<void(std::string_view text, std::chrono::steady_clock::time_point at)>
+      on_text_write;
 };
 
 // One accepted connection. Methods are asynchronous: they queue the action and return.

@@ -220,6 +220,7 @@ std::int64_t BinanceSim::now_locked() const {
 // ---------------------------------------------------------------------------------------------
 
 HttpReply BinanceSim::handle(const HttpSeen& seen) {
+  if (options_.on_request) options_.on_request(seen, std::chrono::steady_clock::now());
   Request r;
   r.method = seen.method;
   const auto q = seen.target.find('?');

@@ -45,6 +45,7 @@
 //
 // Threading: handlers run on the servers' threads; every public method is thread-safe.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -78,6 +79,12 @@ struct SimOptions {
   bool tls = false;
   // The venue's clock in ms since the epoch; default: the system clock.
   std::function<std::int64_t()> now_ms;
+  // Latency probe (benchmarks): each REST request as the sim starts handling it (read and
+  // parsed by the HTTP server), with steady_clock::now(), on the HTTP server's thread. Must be
+  // short and must not block.
+  std::function<void(const testsupport::HttpSeen& request,
+                     std::chrono::steady_clock::time_point at)>
+      on_request;
 };
 
 enum class FaultKind {

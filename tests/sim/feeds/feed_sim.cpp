@@ -547,7 +547,9 @@ struct FeedSim::Impl {
 FeedSim::FeedSim(Venue venue, FeedSimOptions options) : impl_(std::make_shared<Impl>()) {
   impl_->venue = venue;
   impl_->opt = std::move(options);
-  impl_->ws = std::make_unique<WsServer>();
+  testsupport::WsServerOptions wo;
+  wo.on_text_write = impl_->opt.on_frame_write;
+  impl_->ws = std::make_unique<WsServer>(wo);
   Impl* self = impl_.get();
   impl_->ws->on_connect([self](WsSession& s) { self->on_connect(s); });
   impl_->ws->on_message([self](WsSession& s, const std::string& m) { self->on_message(s, m); });

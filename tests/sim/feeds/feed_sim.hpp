@@ -31,11 +31,13 @@
 // Threading: every method may be called from any thread; server handlers run on the servers'
 // threads; one mutex orders every frame, so sequence numbers follow send order.
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/time.hpp"
@@ -59,6 +61,10 @@ struct FeedSimOptions {
   // Binance: answer a depth subscribe with a first (empty) diff so the client fetches its
   // snapshot, as the live stream's 100 ms diffs would.
   bool binance_first_diff = true;
+  // Latency probe (benchmarks): each data frame as its write to the socket starts, with
+  // steady_clock::now(), on the WebSocket server's thread. Must be short and must not block.
+  std::function<void(std::string_view frame, std::chrono::steady_clock::time_point at)>
+      on_frame_write;
 };
 
 // The default book every subscribed symbol starts with (see above).

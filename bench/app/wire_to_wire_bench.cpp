@@ -24,9 +24,15 @@
 // it; each iteration sends two orders, so iterations start kPeriod apart, slower than the
 // bucket's refill, and the measured close never waits for a token.
 //
-// Counters: wire_p50/p99/max_us, rtt_p50/p99/max_us, ratio_p99 = wire p99 / rtt p99.
-// Iterations: WIRE_ITERATIONS (default 1000, ~7 minutes). BENCH_DEBUG=1 prints the server's
-// events.
+// Counters: wire_p50/p99/max_us, rtt_p50/p99/max_us, ratio_p99 = wire p99 / rtt p99, and the
+// wire figure split at ServerOptions::on_intent (the close's intent ready in execution, on the
+// market thread): to_intent (feed socket, codec, hop, market thread wake-up, shard, execution)
+// and to_venue (router, tracker, throttled client, HTTP client, network thread wake-up, write,
+// the simulator's read). WIRE_SAMPLES=<file> writes the raw samples (ns: wire to_intent rtt, and
+// the frame's steady_clock time to find it in a `perf record -k CLOCK_MONOTONIC` trace).
+// Iterations: WIRE_ITERATIONS (default 1000, ~7 minutes). WIRE_DEFLATE=1: the feed simulator
+// accepts the client's permessage-deflate offer (its compression then lies inside the figure).
+// BENCH_DEBUG=1 prints the server's events.
 #include <benchmark/benchmark.h>
 #include <stdlib.h>
 
@@ -111,6 +117,9 @@ class Probes {
   std::atomic<bool> flat{false};
   std::atomic<bool> rtt_done{false};
   SteadyTime rtt_at;
+  std::atomic<bool> want_intent{false};
+  std::atomic<bool> intent_ready{false};
+  SteadyTime intent_at;
 
  private:
   std::mutex mu_;
@@ -145,6 +154,9 @@ class Rig {
 
     sim::feeds::FeedSimOptions fo;
     fo.binance_first_diff = false;  // no depth snapshot: the reference comes from quotes
+    // Off by default: with permessage-deflate the simulator compresses each frame after the
+    // write probe, which would count the simulator's own deflate in the server's figure.
+    fo.permessage_deflate = deflate;
     fo.on_frame_write = [this](std::string_view frame, SteadyTime at) {
       if (!probes.want_frame.load(std::memory_order_relaxed) ||
           frame.find(kDownBid) == std::string_view::npos)
@@ -170,11 +182,14 @@ class Rig {
     v.credentials = {app::CredentialsSource::Kind::env, kEnvPrefix};
     c.venues.push_back(v);
     c.candle_interval = std::chrono::hours(1);  // no candle closes: no strategy signal
-    c.sizing.exposure_per_trade = dec("0.01");  // 10000 USDT per entry
+    // Every entry is exactly 0.2 BTC (10000 USDT at 50000, the cap below the 2 % exposure):
+    // the venue's 0.1 % commission in BTC then leaves 0.1998, on the lot, which the close sells
+    // whole. A size off the 0.01 grid would leave sub-lot dust that no close can sell.
+    c.sizing.exposure_per_trade = dec("0.02");
+    c.risk.max_order_notional = dec("10000");
     c.risk.min_confidence = 0.0;
     c.risk.max_trades_per_hour = 1'000'000'000;
     c.risk.max_trades_per_day = 1'000'000'000;
-    c.risk.max_order_notional = dec("1000000");
     c.risk.max_daily_loss_fraction = dec("0.99");
     c.risk.max_drawdown_fraction = dec("0.99");
     c.exits.stop_loss.reset();  // a stop-loss would rest natively at the venue
@@ -183,6 +198,13 @@ class Rig {
 
     app::ServerOptions o;
     o.warm_up_candles = 0;
+    // The split point: the close's intent ready in execution (market thread), before routing.
+    o.on_intent = [this](const venues::PlaceIntent& i, Timestamp) {
+      if (!i.reduce_only || !probes.want_intent.load(std::memory_order_relaxed)) return;
+      probes.intent_at = std::chrono::steady_clock::now();
+      probes.want_intent.store(false);
+      probes.intent_ready.store(true);
+    };
     o.on_event = [this](const app::TradeEvent& e) {
       if (debug) std::printf("%s: %s\n", e.kind.c_str(), e.text.c_str());
       if (e.kind == "exit" && e.text.find("armed") != std::string::npos) {
@@ -197,6 +219,13 @@ class Rig {
 
     net.start();
     http = std::make_unique<net::HttpClient>(net, clock);
+    const bool subscribed = poll_until([&] {
+      if (feed->connections() == 0) return false;
+      for (const auto& s : feed->subscriptions(feed->connections() - 1))
+        if (s.find("bookTicker") != std::string::npos) return true;
+      return false;
+    });
+    if (!subscribed) return Error{ErrorCode::timeout, "the server's feed did not subscribe"};
     return {};
   }
 
@@ -259,23 +288,35 @@ class Rig {
     return ns_between(t0, probes.rtt_at);
   }
 
+  struct WireSample {
+    std::int64_t total_ns = 0;
+    std::int64_t to_intent_ns = 0;  // frame written → close intent ready in execution
+    std::int64_t frame_at_ns = 0;   // steady_clock (CLOCK_MONOTONIC): to match a perf trace
+  };
   // The crossing quote → the close request at the venue.
-  Result<std::int64_t> wire() {
+  Result<WireSample> wire() {
     probes.frame_written.store(false);
     probes.close_read.store(false);
+    probes.intent_ready.store(false);
     probes.want_close.store(true);
+    probes.want_intent.store(true);
     probes.want_frame.store(true);
     feed->publish_quote(kWireSymbol, {kDownBid, "5"}, {kDownAsk, "5"});
     if (!probes.wait(probes.close_read))
       return Error{ErrorCode::timeout, "no close request reached the venue"};
     if (!probes.frame_written.load())
       return Error{ErrorCode::internal, "the close came before the crossing frame was written"};
-    const std::int64_t ns = ns_between(probes.frame_at, probes.close_at);
+    if (!probes.intent_ready.load())
+      return Error{ErrorCode::internal, "the close reached the venue without an intent"};
+    const WireSample sample{ns_between(probes.frame_at, probes.close_at),
+                            ns_between(probes.frame_at, probes.intent_at),
+                            probes.frame_at.time_since_epoch().count()};
     if (!probes.wait(probes.flat)) return Error{ErrorCode::timeout, "the close did not fill"};
-    return ns;
+    return sample;
   }
 
   const bool debug = getenv("BENCH_DEBUG") != nullptr;
+  const bool deflate = getenv("WIRE_DEFLATE") != nullptr;
   Probes probes;
   SystemClock clock;
   std::unique_ptr<sim::binance::BinanceSim> venue;
@@ -293,6 +334,9 @@ void BM_WireToWire(benchmark::State& state) {
     return;
   }
   std::vector<std::int64_t> wire;
+  std::vector<std::int64_t> to_intent;
+  std::vector<std::int64_t> to_venue;
+  std::vector<std::int64_t> frame_at;
   std::vector<std::int64_t> rtt;
   auto next = std::chrono::steady_clock::now();
   for (auto _ : state) {
@@ -315,7 +359,10 @@ void BM_WireToWire(benchmark::State& state) {
       state.SkipWithError(w.error().message.c_str());
       break;
     }
-    wire.push_back(*w);
+    wire.push_back(w->total_ns);
+    to_intent.push_back(w->to_intent_ns);
+    to_venue.push_back(w->total_ns - w->to_intent_ns);
+    frame_at.push_back(w->frame_at_ns);
   }
   rig.stop();
   const auto us = [](std::int64_t ns) { return static_cast<double>(ns) / 1000.0; };
@@ -324,6 +371,10 @@ void BM_WireToWire(benchmark::State& state) {
   state.counters["wire_p50_us"] = us(percentile(wire, 0.50));
   state.counters["wire_p99_us"] = us(wire_p99);
   state.counters["wire_max_us"] = us(percentile(wire, 1.0));
+  state.counters["to_intent_p50_us"] = us(percentile(to_intent, 0.50));
+  state.counters["to_intent_p99_us"] = us(percentile(to_intent, 0.99));
+  state.counters["to_venue_p50_us"] = us(percentile(to_venue, 0.50));
+  state.counters["to_venue_p99_us"] = us(percentile(to_venue, 0.99));
   state.counters["rtt_p50_us"] = us(percentile(rtt, 0.50));
   state.counters["rtt_p99_us"] = us(rtt_p99);
   state.counters["rtt_max_us"] = us(percentile(rtt, 1.0));
@@ -332,8 +383,10 @@ void BM_WireToWire(benchmark::State& state) {
   if (const char* out = getenv("WIRE_SAMPLES")) {  // raw samples (ns) for offline analysis
     if (FILE* f = std::fopen(out, "w")) {
       for (std::size_t i = 0; i < wire.size(); ++i)
-        std::fprintf(f, "%lld %lld\n", static_cast<long long>(wire[i]),
-                     static_cast<long long>(i < rtt.size() ? rtt[i] : 0));
+        std::fprintf(f, "%lld %lld %lld %lld\n", static_cast<long long>(wire[i]),
+                     static_cast<long long>(to_intent[i]),
+                     static_cast<long long>(i < rtt.size() ? rtt[i] : 0),
+                     static_cast<long long>(frame_at[i]));
       std::fclose(f);
     }
   }
@@ -344,9 +397,12 @@ void BM_WireToWire(benchmark::State& state) {
 int main(int argc, char** argv) {
   long iterations = 1000;
   if (const char* n = getenv("WIRE_ITERATIONS")) iterations = std::max(1L, std::atol(n));
-  std::printf("wire_to_wire: %ld iterations, %lld ms apart, %lld us quiet before each sample\n",
-              iterations, static_cast<long long>(kPeriod.count()),
-              static_cast<long long>(std::chrono::microseconds(kQuiet).count()));
+  std::printf(
+      "wire_to_wire: %ld iterations, %lld ms apart, %lld us quiet before each sample, feed "
+      "permessage-deflate %s\n",
+      iterations, static_cast<long long>(kPeriod.count()),
+      static_cast<long long>(std::chrono::microseconds(kQuiet).count()),
+      getenv("WIRE_DEFLATE") != nullptr ? "on" : "off");
   benchmark::RegisterBenchmark("BM_WireToWire", BM_WireToWire)
       ->Iterations(iterations)
       ->Unit(benchmark::kMicrosecond)

@@ -549,6 +549,7 @@ FeedSim::FeedSim(Venue venue, FeedSimOptions options) : impl_(std::make_shared<I
   impl_->opt = std::move(options);
   testsupport::WsServerOptions wo;
   wo.on_text_write = impl_->opt.on_frame_write;
+  wo.permessage_deflate = impl_->opt.permessage_deflate;
   impl_->ws = std::make_unique<WsServer>(wo);
   Impl* self = impl_.get();
   impl_->ws->on_connect([self](WsSession& s) { self->on_connect(s); });

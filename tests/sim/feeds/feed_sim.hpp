@@ -61,6 +61,8 @@ struct FeedSimOptions {
   // Binance: answer a depth subscribe with a first (empty) diff so the client fetches its
   // snapshot, as the live stream's 100 ms diffs would.
   bool binance_first_diff = true;
+  // Accept permessage-deflate when the client offers it (as the WsServer does by default).
+  bool permessage_deflate = true;
   // Latency probe (benchmarks): each data frame as its write to the socket starts, with
   // steady_clock::now(), on the WebSocket server's thread. Must be short and must not block.
   std::function<void(std::string_view frame, std::chrono::steady_clock::time_point at)>

@@ -30,9 +30,9 @@
 // and to_venue (router, tracker, throttled client, HTTP client, network thread wake-up, write,
 // the simulator's read). WIRE_SAMPLES=<file> writes the raw samples (ns: wire to_intent rtt, and
 // the frame's steady_clock time to find it in a `perf record -k CLOCK_MONOTONIC` trace).
-// Iterations: WIRE_ITERATIONS (default 1000, ~7 minutes). WIRE_DEFLATE=1: the feed simulator
-// accepts the client's permessage-deflate offer (its compression then lies inside the figure).
-// BENCH_DEBUG=1 prints the server's events.
+// Iterations: WIRE_ITERATIONS (default 1000, ~7 minutes); WIRE_PERIOD_MS: see period().
+// WIRE_DEFLATE=1: the feed simulator accepts the client's permessage-deflate offer (its compression
+// then lies inside the figure). BENCH_DEBUG=1 prints the server's events.
 #include <benchmark/benchmark.h>
 #include <stdlib.h>
 
@@ -74,6 +74,13 @@ constexpr const char* kDownBid = "49899.99";
 constexpr const char* kDownAsk = "49900.01";
 constexpr auto kQuiet = 1ms;     // before each sample: every thread of the path is asleep
 constexpr auto kPeriod = 420ms;  // two orders per iteration under ORDERS_10S = 50
+
+// WIRE_PERIOD_MS overrides kPeriod (warm-cache experiments: 0 keeps caches warm, and the limiter's
+// bucket of 50 orders lets 24 iterations through before closes would wait for a token).
+std::chrono::milliseconds period() {
+  if (const char* p = getenv("WIRE_PERIOD_MS")) return std::chrono::milliseconds(std::atol(p));
+  return kPeriod;
+}
 constexpr std::chrono::milliseconds kGuard = 5s;  // real-time bound of one wait
 
 Decimal dec(const char* s) {
@@ -341,7 +348,7 @@ void BM_WireToWire(benchmark::State& state) {
   auto next = std::chrono::steady_clock::now();
   for (auto _ : state) {
     std::this_thread::sleep_until(next);
-    next = std::chrono::steady_clock::now() + kPeriod;
+    next = std::chrono::steady_clock::now() + period();
     if (auto st = rig.enter(); !st) {
       state.SkipWithError(st.error().message.c_str());
       break;
@@ -400,7 +407,7 @@ int main(int argc, char** argv) {
   std::printf(
       "wire_to_wire: %ld iterations, %lld ms apart, %lld us quiet before each sample, feed "
       "permessage-deflate %s\n",
-      iterations, static_cast<long long>(kPeriod.count()),
+      iterations, static_cast<long long>(period().count()),
       static_cast<long long>(std::chrono::microseconds(kQuiet).count()),
       getenv("WIRE_DEFLATE") != nullptr ? "on" : "off");
   benchmark::RegisterBenchmark("BM_WireToWire", BM_WireToWire)

@@ -39,7 +39,7 @@ struct WsServerOptions {
   // Latency probe (benchmarks): called on the server thread just before a text frame's write
   // starts, with the frame and steady_clock::now(). Must be short and must not block.
   std::function<void(std::string_view text, std::chrono::steady_clock::time_point at)>
-      on_text_write;
+      on_text_write{};
 };
 
 // One accepted connection. Methods are asynchronous: they queue the action and return.

@@ -84,7 +84,7 @@ struct SimOptions {
   // short and must not block.
   std::function<void(const testsupport::HttpSeen& request,
                      std::chrono::steady_clock::time_point at)>
-      on_request;
+      on_request{};
 };
 
 enum class FaultKind {

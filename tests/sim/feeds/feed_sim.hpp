@@ -66,7 +66,7 @@ struct FeedSimOptions {
   // Latency probe (benchmarks): each data frame as its write to the socket starts, with
   // steady_clock::now(), on the WebSocket server's thread. Must be short and must not block.
   std::function<void(std::string_view frame, std::chrono::steady_clock::time_point at)>
-      on_frame_write;
+      on_frame_write{};
 };
 
 // The default book every subscribed symbol starts with (see above).

@@ -42,6 +42,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -186,6 +187,8 @@ class Rig {
     v.symbols = {kWireSymbol};
     v.rest_url = venue->base_url();
     v.ws_url = feed->ws_url();
+    if (getenv("WIRE_NO_PRIVATE") == nullptr)
+      v.private_ws_url = venue->ws_api_url();  // the user data stream (executionReports)
     v.credentials = {app::CredentialsSource::Kind::env, kEnvPrefix};
     c.venues.push_back(v);
     c.candle_interval = std::chrono::hours(1);  // no candle closes: no strategy signal
@@ -233,10 +236,19 @@ class Rig {
       return false;
     });
     if (!subscribed) return Error{ErrorCode::timeout, "the server's feed did not subscribe"};
+    if (getenv("WIRE_NO_PRIVATE") == nullptr &&
+        !poll_until([&] { return venue->stream_subscriptions() >= 1; }))
+      return Error{ErrorCode::timeout, "the server's user data stream did not subscribe"};
     return {};
   }
 
   void stop() {
+    if (debug && venue) {
+      std::map<std::string, int> seen;
+      for (const auto& r : venue->requests())
+        ++seen[r.method + ' ' + r.target.substr(0, r.target.find('?'))];
+      for (const auto& [what, n] : seen) std::printf("venue sim: %d x %s\n", n, what.c_str());
+    }
     if (server) (void)server->stop();
     server.reset();
     http.reset();

@@ -32,7 +32,8 @@
 // the frame's steady_clock time to find it in a `perf record -k CLOCK_MONOTONIC` trace).
 // Iterations: WIRE_ITERATIONS (default 1000, ~7 minutes); WIRE_PERIOD_MS: see period().
 // WIRE_DEFLATE=1: the feed simulator accepts the client's permessage-deflate offer (its compression
-// then lies inside the figure). BENCH_DEBUG=1 prints the server's events.
+// then lies inside the figure). WIRE_NO_PRIVATE=1: no user data stream (fills from the place
+// answers only). BENCH_DEBUG=1 prints the server's events and the requests the venue saw.
 #include <benchmark/benchmark.h>
 #include <stdlib.h>
 

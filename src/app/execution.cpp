@@ -92,10 +92,20 @@ ExecutionBook* Execution::book_of_order(Venue venue, std::string_view client_ord
   return &book(SymbolId{it->second});
 }
 
+bool Execution::holds(const ExecutionBook& b) const {
+  if (!b.position || b.position->quantity().is_zero()) return false;
+  // Dust below the venue's lot (a spot fee paid in the base coin leaves 1e-8 BTC that no order
+  // can sell) is no position: it must not keep a symbol from ever reading flat.
+  const Instrument* inst = deps_.registry->get(b.instrument);
+  if (inst == nullptr) return true;
+  const Decimal smallest = inst->min_size.is_positive() ? inst->min_size : inst->lot_size;
+  return !smallest.is_positive() || b.position->abs_quantity() >= smallest;
+}
+
 domain::RiskContext Execution::context(const ExecutionBook& b) const {
   domain::RiskContext c;
   for (const auto& [id, other] : deps_.state->books) {
-    if (!other.position || other.position->quantity().is_zero()) continue;
+    if (!holds(other)) continue;
     ++c.open_positions_total;
     if (other.symbol == b.symbol) ++c.open_positions_for_symbol;
     if (other.mark)
@@ -125,7 +135,7 @@ void Execution::on(SignalMsg& m, actor::ActorContext& ctx) {
   ++st().stats.signals;
   const Timestamp now = ctx.now();
   ExecutionBook& b = book(m.symbol);
-  const Decimal qty = b.position ? b.position->quantity() : Decimal{};
+  const Decimal qty = holds(b) ? b.position->quantity() : Decimal{};
   const bool is_long = qty.is_positive();
   const bool is_short = qty.is_negative();
   if (m.kind == strategy::SignalKind::buy && is_short) return close(b, "signal", now);
@@ -352,7 +362,7 @@ void Execution::order_done(ExecutionBook& b, std::uint64_t sequence,
   b.working = 0;
   b.working_unknown = false;
   (void)status;
-  const bool flat = !b.position || b.position->quantity().is_zero();
+  const bool flat = !holds(b);
   if (b.working_is_close) {
     if (!flat && b.closing) {
       progress_close(b, now);  // a close that left a remainder: close what is left
@@ -434,8 +444,8 @@ void Execution::apply_fill(const domain::Fill& fill, Timestamp now) {
         {"price", fill.price.to_string()},
         {"fee", fill.fee.to_string()},
         {"position", b.position->quantity().to_string()}});
-  if (b.position->quantity().is_zero()) {
-    // Flat: whatever still rests is not needed any more.
+  if (!holds(b)) {
+    // Flat (or dust below the lot): whatever still rests is not needed any more.
     b.monitor.reset();
     b.exits_armed = false;
     if (!b.exits.empty()) {
@@ -453,7 +463,7 @@ void Execution::apply_fill(const domain::Fill& fill, Timestamp now) {
 // ── exits ────────────────────────────────────────────────────────────────────────────────────
 
 void Execution::arm_exits(ExecutionBook& b, Timestamp now) {
-  if (b.exits_armed || !b.position || b.position->quantity().is_zero()) return;
+  if (b.exits_armed || !holds(b)) return;
   const auto entry = b.position->average_entry_price();
   if (!entry) return;
   b.exits_armed = true;
@@ -538,9 +548,7 @@ void Execution::on(ReferenceMark& m, actor::ActorContext& ctx) {
   fault("ReferenceMark");
   ExecutionBook& b = book(m.symbol);
   b.mark = m;
-  if (!m.fresh || !b.monitor || !b.position || b.position->quantity().is_zero() || b.closing ||
-      b.working != 0)
-    return;
+  if (!m.fresh || !b.monitor || !holds(b) || b.closing || b.working != 0) return;
   auto intent = b.monitor->on_price(*b.position, m.price);
   if (!intent || !*intent) return;
   const domain::ExitIntent& x = **intent;
@@ -555,7 +563,7 @@ void Execution::on(ReferenceMark& m, actor::ActorContext& ctx) {
 }
 
 void Execution::close(ExecutionBook& b, std::string why, Timestamp now) {
-  if (!b.position || b.position->quantity().is_zero()) return;
+  if (!holds(b)) return;
   if (b.closing) return;  // already under way
   b.closing = domain::ExitReason::stop_loss;
   b.closing_why = std::move(why);
@@ -592,7 +600,7 @@ void Execution::progress_close(ExecutionBook& b, Timestamp now) {
     return;
   }
   if (b.working != 0) return;
-  if (!b.position || b.position->quantity().is_zero()) {
+  if (!holds(b)) {
     b.closing.reset();
     b.closing_why.clear();
     return;

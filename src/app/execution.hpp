@@ -174,6 +174,8 @@ class Execution {
   ExecutionBook* book_of_order(Venue venue, std::string_view client_order_id,
                                std::uint64_t* sequence);
   domain::RiskContext context(const ExecutionBook& book) const;
+  // A position at least one lot (the venue's minimum size) large: less is dust, read as flat.
+  [[nodiscard]] bool holds(const ExecutionBook& book) const;
   void refuse(ExecutionBook& b, std::string_view reason, const std::string& text, Timestamp now);
   void emit(Timestamp at, std::string kind, std::string text,
             std::vector<std::pair<std::string, std::string>> fields = {});

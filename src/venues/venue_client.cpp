@@ -18,8 +18,8 @@ void VenueClient::positions(Callback<std::vector<VenuePosition>> done) {
   Completion<std::vector<VenuePosition>>(std::move(done)).complete(std::vector<VenuePosition>{});
 }
 
-void VenueClient::candles(InstrumentId /*instrument*/, Duration /*interval*/,
-                          std::size_t /*count*/, Callback<std::vector<market::Candle>> done) {
+void VenueClient::candles(InstrumentId /*instrument*/, Duration /*interval*/, std::size_t /*count*/,
+                          Callback<std::vector<market::Candle>> done) {
   Completion<std::vector<market::Candle>>(std::move(done))
       .complete(unsupported(venue(), "candle history"));
 }

@@ -147,26 +147,15 @@ class LoseFirstPlaceAnswer final : public venues::VenueClient {
   int lost_ = 0;
 };
 
-using WrapVenue = std::function<std::unique_ptr<venues::VenueClient>(venues::VenueClient&)>;
 
 // The server takes a client decorator through ServerOptions::wrap_venue (tests only: the
-// router and the order tracker use the wrapped client). Until that hook exists the lost-answer
-// tests skip; they run by themselves once it does.
-template <typename Options>
-bool plug(Options& options, WrapVenue wrap) {
-  if constexpr (requires { options.wrap_venue = wrap; }) {
-    options.wrap_venue = std::move(wrap);
-    return true;
-  } else {
-    return false;
-  }
-}
+// router and the order tracker use the wrapped client).
 
 TEST(ServerRecovery, lost_answer_of_an_executed_entry_is_found_by_client_id_and_never_resent) {
   ServerOptions options = scripted_options();
-  if (!plug(options,
-            [](venues::VenueClient& v) { return std::make_unique<LoseFirstPlaceAnswer>(v, true); }))
-    GTEST_SKIP() << "TradingServer has no venue-client hook (ServerOptions::wrap_venue) yet";
+  options.wrap_venue = [](venues::VenueClient& v) {
+    return std::make_unique<LoseFirstPlaceAnswer>(v, true);
+  };
   Harness h(scripted_config(), options);
   ASSERT_NE(h.server, nullptr);
   const Decimal start = h.venue_balance("USD");
@@ -192,10 +181,9 @@ TEST(ServerRecovery, lost_answer_of_an_executed_entry_is_found_by_client_id_and_
 
 TEST(ServerRecovery, lost_entry_blocks_the_symbol_until_resolved_never_executed_then_trades) {
   ServerOptions options = scripted_options();
-  if (!plug(options, [](venues::VenueClient& v) {
-        return std::make_unique<LoseFirstPlaceAnswer>(v, false);
-      }))
-    GTEST_SKIP() << "TradingServer has no venue-client hook (ServerOptions::wrap_venue) yet";
+  options.wrap_venue = [](venues::VenueClient& v) {
+    return std::make_unique<LoseFirstPlaceAnswer>(v, false);
+  };
   Harness h(scripted_config(), options);
   ASSERT_NE(h.server, nullptr);
   h.touch("BTC-USD", dec("45000"));

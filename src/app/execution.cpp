@@ -278,7 +278,7 @@ void Execution::on(PlaceResult& m, actor::ActorContext& ctx) {
     if (b.working == m.sequence) {
       b.working = 0;
       b.working_unknown = false;
-      if (b.closing) progress_close(b, now);
+      if (b.closing()) progress_close(b, now);
     }
     return;
   }
@@ -364,16 +364,16 @@ void Execution::order_done(ExecutionBook& b, std::uint64_t sequence,
   (void)status;
   const bool flat = !holds(b);
   if (b.working_is_close) {
-    if (!flat && b.closing) {
+    if (!flat && b.closing()) {
       progress_close(b, now);  // a close that left a remainder: close what is left
     } else if (flat) {
-      b.closing.reset();
+      b.closing_why.clear();
       b.close_attempts = 0;
     }
     return;
   }
   if (!flat) {
-    if (b.closing)
+    if (b.closing())
       progress_close(b, now);  // a close was asked while the entry was in flight
     else
       arm_exits(b, now);
@@ -449,11 +449,9 @@ void Execution::apply_fill(const domain::Fill& fill, Timestamp now) {
     b.monitor.reset();
     b.exits_armed = false;
     if (!b.exits.empty()) {
-      b.closing = b.closing.value_or(domain::ExitReason::stop_loss);
-      if (b.closing_why.empty()) b.closing_why = "flat";
+      if (!b.closing()) b.closing_why = "flat";
       cancel_exits(b, now);
     } else {
-      b.closing.reset();
       b.closing_why.clear();
       b.close_attempts = 0;
     }
@@ -548,7 +546,7 @@ void Execution::on(ReferenceMark& m, actor::ActorContext& ctx) {
   fault("ReferenceMark");
   ExecutionBook& b = book(m.symbol);
   b.mark = m;
-  if (!m.fresh || !b.monitor || !holds(b) || b.closing || b.working != 0) return;
+  if (!m.fresh || !b.monitor || !holds(b) || b.closing() || b.working != 0) return;
   auto intent = b.monitor->on_price(*b.position, m.price);
   if (!intent || !*intent) return;
   const domain::ExitIntent& x = **intent;
@@ -564,8 +562,7 @@ void Execution::on(ReferenceMark& m, actor::ActorContext& ctx) {
 
 void Execution::close(ExecutionBook& b, std::string why, Timestamp now) {
   if (!holds(b)) return;
-  if (b.closing) return;  // already under way
-  b.closing = domain::ExitReason::stop_loss;
+  if (b.closing()) return;  // already under way
   b.closing_why = std::move(why);
   b.close_attempts = 0;
   emit(now, "exit", b.canonical + " closing (" + b.closing_why + ')',
@@ -594,14 +591,13 @@ void Execution::cancel_exits(ExecutionBook& b, Timestamp /*now*/) {
 }
 
 void Execution::progress_close(ExecutionBook& b, Timestamp now) {
-  if (!b.closing) return;
+  if (!b.closing()) return;
   if (!b.exits.empty()) {
     cancel_exits(b, now);  // those whose cancel failed are asked again
     return;
   }
   if (b.working != 0) return;
   if (!holds(b)) {
-    b.closing.reset();
     b.closing_why.clear();
     return;
   }

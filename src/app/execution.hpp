@@ -101,8 +101,8 @@ struct ExecutionBook {
   std::vector<ExitOrder> exits;                // native exits at the venue
   std::optional<domain::ExitMonitor> monitor;  // local exits
   bool exits_armed = false;
-  std::optional<domain::ExitReason> closing;  // a close is under way (why), exits cancelling
-  std::string closing_why;                    // "signal", "stop_loss" ...
+  std::string closing_why;  // a close is under way, and why ("signal", "stop_loss"...); "" none
+  [[nodiscard]] bool closing() const noexcept { return !closing_why.empty(); }
 };
 
 // Everything that must survive a restart of the actor.

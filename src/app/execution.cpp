@@ -147,6 +147,8 @@ void Execution::on(SignalMsg& m, actor::ActorContext& ctx) {
 
 void Execution::open(ExecutionBook& b, Side side, const SignalMsg& m, Timestamp now) {
   if (st().stopping) return refuse(b, "stopping", "the server is stopping: no new entry", now);
+  if (!b.blocked.empty())
+    return refuse(b, "reconciliation", "blocked until an operator decides: " + b.blocked, now);
   if (b.working != 0)
     return refuse(b, b.working_unknown ? "outcome unknown" : "order in flight",
                   b.working_unknown ? "an earlier order's outcome is being resolved"

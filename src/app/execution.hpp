@@ -102,6 +102,9 @@ struct ExecutionBook {
   std::optional<domain::ExitMonitor> monitor;  // local exits
   bool exits_armed = false;
   std::string closing_why;  // a close is under way, and why ("signal", "stop_loss"...); "" none
+  // Set by the reconciliation (a position at the venue the journal does not explain...): no new
+  // entry on this symbol until an operator clears it; exits and closes still run.
+  std::string blocked;
   [[nodiscard]] bool closing() const noexcept { return !closing_why.empty(); }
 };
 

@@ -503,9 +503,16 @@ struct Journal::Impl {
     return *slot;
   }
 
+  std::function<void()> wake;  // set before use
+
   void push(Queued q) {
-    const std::lock_guard lock(q_mu);
-    queue.push_back(std::move(q));
+    bool was_empty = false;
+    {
+      const std::lock_guard lock(q_mu);
+      was_empty = queue.empty();
+      queue.push_back(std::move(q));
+    }
+    if (was_empty && wake) wake();
   }
   std::vector<Queued> take() {
     const std::lock_guard lock(q_mu);
@@ -886,6 +893,10 @@ Status Journal::write_intent(const IntentRecord& intent) {
   m.last_sequence = intent.sequence;
   ++m.intents;
   return {};
+}
+
+void Journal::on_first_queued(std::function<void()> wake) {
+  impl_->wake = std::move(wake);
 }
 
 void Journal::record(OrderEventRecord e) {

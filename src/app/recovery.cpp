@@ -188,6 +188,16 @@ Status Recovery::query_venues(const store::JournalState& state) {
       take(*asked[i].positions, "positions", positions);
       if (missing.size() == before) v.positions = std::move(positions);
     }
+    // The venue's own symbol keys a fill in the journal: a client that left it out gets it
+    // from the instrument it named.
+    for (auto& f : v.fills)
+      if (f.venue_symbol.empty())
+        if (const Instrument* inst = in_.registry->get(f.instrument))
+          f.venue_symbol = inst->venue_symbol;
+    for (auto& o : v.open)
+      if (o.venue_symbol.empty())
+        if (const Instrument* inst = in_.registry->get(o.instrument))
+          o.venue_symbol = inst->venue_symbol;
     v.open_matched.assign(v.open.size(), false);
     v.report.open_orders = v.open.size();
     v.report.fills = v.fills.size();

@@ -386,6 +386,7 @@ Status PaperVenue::execute(PaperOrder& order, const Instrument& inst, Decimal pr
   domain::Fill f;
   f.venue = Venue::paper;
   f.instrument = inst.id;
+  f.venue_symbol = inst.venue_symbol;
   f.trade_id = "p" + std::to_string(next_trade_++);
   f.client_order_id = order.spec.client_order_id.text;
   f.side = side;
@@ -767,6 +768,8 @@ VenueOrder PaperVenue::view(const PaperOrder& o) const {
   VenueOrder v;
   v.client_order_id = o.spec.client_order_id.text;
   v.instrument = o.spec.instrument;
+  if (const Instrument* inst = registry_.get(o.spec.instrument))
+    v.venue_symbol = inst->venue_symbol;
   v.side = o.spec.side;
   v.type = o.spec.type;
   v.time_in_force = o.spec.time_in_force;
@@ -955,6 +958,7 @@ void PaperVenue::positions(Callback<std::vector<VenuePosition>> done) {
           v.quote = p.quote();
           const Instrument* inst = registry_.get(p.instrument());
           if (inst != nullptr) {
+            v.venue_symbol = inst->venue_symbol;
             auto b = books_.find(inst->symbol.value);
             if (b != books_.end() && b->second.quote.bid.is_positive() &&
                 b->second.quote.ask.is_positive()) {

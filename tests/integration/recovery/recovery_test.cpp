@@ -7,6 +7,8 @@
 // until the answers arrive, as it does in the server); the silent venue sits on a ManualClock that
 // nothing advances, so it never answers.
 
+#include "app/recovery.hpp"
+
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -21,7 +23,6 @@
 #include "actor/actor_system.hpp"
 #include "app/execution.hpp"
 #include "app/portfolio_actor.hpp"
-#include "app/recovery.hpp"
 #include "core/client_id.hpp"
 #include "core/clock.hpp"
 #include "core/market_event.hpp"
@@ -85,7 +86,8 @@ class Answer {
   }
   Result<T> get() {
     std::unique_lock lock(slot_->mu);
-    if (!slot_->cv.wait_for(lock, testsupport::kWaitGuard, [&] { return slot_->value; }))
+    if (!slot_->cv.wait_for(lock, testsupport::kWaitGuard,
+                            [&] { return slot_->value.has_value(); }))
       return Error{ErrorCode::timeout, "the venue did not answer the test"};
     return *slot_->value;
   }
@@ -152,8 +154,8 @@ class RecoveryTest : public ::testing::Test {
     i.canonical = canonical;
     i.side = side;
     i.type = type;
-    i.time_in_force = type == domain::OrderType::market ? domain::TimeInForce::ioc
-                                                        : domain::TimeInForce::gtc;
+    i.time_in_force =
+        type == domain::OrderType::market ? domain::TimeInForce::ioc : domain::TimeInForce::gtc;
     i.reduce_only = purpose == "stop_loss" || purpose == "take_profit";
     i.quantity = dec(qty);
     i.price = price;
@@ -268,8 +270,8 @@ class RecoveryTest : public ::testing::Test {
 };
 
 TEST_F(RecoveryTest, pending_intent_whose_order_rests_at_the_venue_is_adopted_as_working) {
-  const auto i = intent(1, "BTC-USDT", Side::buy, domain::OrderType::limit, "0.01", "entry",
-                        dec("49000"));
+  const auto i =
+      intent(1, "BTC-USDT", Side::buy, domain::OrderType::limit, "0.01", "entry", dec("49000"));
   ASSERT_TRUE(send(i, btc_).ok());  // sent; the process died before the answer was journaled
   open_journal();
 
@@ -347,7 +349,7 @@ TEST_F(RecoveryTest, fill_the_journal_missed_is_applied_once_even_when_recovery_
   open_journal();
   auto again = recover_now(options());
   ASSERT_TRUE(again.ok()) << again.error().message;
-  ASSERT_EQ(again->fills.size(), 1u);
+  ASSERT_EQ(again->fills.size(), 1u) << again->report.to_text();
   EXPECT_EQ(again->report.count(FindingKind::missed_fill), 0u) << again->report.to_text();
   journaled = journal_->fills_since(Timestamp{}, 100);
   ASSERT_TRUE(journaled.ok());
@@ -530,8 +532,8 @@ TEST_F(RecoveryTest, seeded_execution_keeps_the_resting_stop_and_its_fill_flatte
   done.at = clock_.now();
   journal_->record(done);
   const Decimal held = venue_->balance_now("BTC")->total();
-  const auto stop = intent(11, "BTC-USDT", Side::sell, domain::OrderType::stop, "0.01",
-                           "stop_loss", std::nullopt, dec("45000"));
+  const auto stop = intent(11, "BTC-USDT", Side::sell, domain::OrderType::stop, "0.01", "stop_loss",
+                           std::nullopt, dec("45000"));
   auto stop_ack = send(stop, btc_);
   ASSERT_TRUE(stop_ack.ok()) << stop_ack.error().message;
   store::ExitLevelsRecord levels;
@@ -596,7 +598,8 @@ TEST_F(RecoveryTest, seeded_execution_keeps_the_resting_stop_and_its_fill_flatte
   deps.state = &s;
   deps.self = self;
   auto ref = system.spawn<Execution>(actor::SpawnOptions::named("execution"), [config, deps] {
-    return std::move(*Execution::create(config, deps));
+    auto made = Execution::create(config, deps);
+    return std::move(*made);
   });
   ASSERT_TRUE(ref.ok()) << ref.error().message;
   *self = *ref;
@@ -614,7 +617,8 @@ TEST_F(RecoveryTest, seeded_execution_keeps_the_resting_stop_and_its_fill_flatte
     system.dispatcher().poll();
     const ExecutionBook& b = s.books.at(btc.value);
     return b.position && b.position->quantity().is_zero() && b.exits.empty() && !b.closing();
-  })) << "position " << s.books.at(btc.value).position->quantity().to_string() << ", exits "
+  })) << "position "
+      << s.books.at(btc.value).position->quantity().to_string() << ", exits "
       << s.books.at(btc.value).exits.size();
   EXPECT_EQ(venue_->balance_now("BTC")->total(), Decimal::zero());
   EXPECT_FALSE(s.books.at(btc.value).monitor.has_value());

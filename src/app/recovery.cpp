@@ -115,7 +115,6 @@ class Recovery {
     const Instrument* inst = in_.registry->get(id);
     return inst != nullptr ? inst->canonical : std::string(fallback);
   }
-  [[nodiscard]] bool expired() const { return std::chrono::steady_clock::now() >= give_up_; }
   std::string deadline_text() const {
     return std::to_string(
                std::chrono::duration_cast<std::chrono::milliseconds>(options_.deadline).count()) +

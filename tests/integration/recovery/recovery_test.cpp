@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -508,6 +509,54 @@ TEST_F(RecoveryTest, order_at_a_venue_not_in_use_is_unresolved_and_blocks_its_sy
   auto o = journal_order(5);
   ASSERT_TRUE(o.has_value());
   EXPECT_EQ(o->phase, store::OrderPhase::unresolved);
+  // Seeded, execution holds the symbol on the unknown entry and refuses new ones.
+  auto es = Execution::make_state(ExecutionConfig{}, clock_.now());
+  ASSERT_TRUE(es.ok());
+  ASSERT_TRUE(seed_execution(*r, **es, registry_, codec_, ExecutionConfig{}).ok());
+  const ExecutionBook& b = (*es)->books.at(registry_.get(btc_)->symbol.value);
+  EXPECT_EQ(b.working, 5u);
+  EXPECT_TRUE(b.working_unknown);
+  EXPECT_FALSE(b.working_is_close);
+  EXPECT_FALSE(b.blocked.empty());
+  EXPECT_EQ((*es)->orders.at(5), b.symbol.value);
+}
+
+TEST_F(RecoveryTest, fourteen_working_orders_are_all_adopted_none_dropped_none_resent) {
+  for (std::uint64_t seq = 1; seq <= 14; ++seq) {
+    const std::string price = std::to_string(40000 + seq);
+    const auto i = intent(seq, "BTC-USDT", Side::buy, domain::OrderType::limit, "0.001", "entry",
+                          dec(price.c_str()));
+    ASSERT_TRUE(send(i, btc_).ok());
+    if (seq % 2 == 0) {  // half of them were acknowledged before the crash
+      store::OrderEventRecord e;
+      e.sequence = seq;
+      e.phase = store::OrderPhase::working;
+      e.venue = Venue::paper;
+      e.client_order_id = client_id(seq);
+      e.at = clock_.now();
+      journal_->record(e);
+    }
+  }
+  ASSERT_TRUE(journal_->flush().ok());
+  open_journal();  // kill -9
+
+  auto r = recover_now(options());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->working.size(), 14u) << r->report.to_text();
+  EXPECT_EQ(r->report.count(FindingKind::adopted), 14u);
+  EXPECT_EQ(r->report.count(FindingKind::unjournaled_order), 0u);
+  EXPECT_TRUE(r->blocked.empty());
+  std::set<std::uint64_t> adopted;
+  for (const auto& w : r->working) adopted.insert(w.order.intent.sequence);
+  EXPECT_EQ(adopted.size(), 14u);
+  EXPECT_EQ(open_at_venue().size(), 14u);  // nothing cancelled, nothing sent twice
+  EXPECT_TRUE(fills_at_venue().empty());
+  // A second start adopts the same 14 again, and still sends nothing.
+  open_journal();
+  auto again = recover_now(options());
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again->working.size(), 14u);
+  EXPECT_EQ(open_at_venue().size(), 14u);
 }
 
 TEST_F(RecoveryTest, seeded_execution_keeps_the_resting_stop_and_its_fill_flattens_the_book) {

@@ -678,6 +678,7 @@ TEST_F(RecoveryTest, seeded_execution_keeps_the_resting_stop_and_its_fill_flatte
     system.dispatcher().poll();
     return system.stopped();
   }));
+  *self = Execution::Self{};  // the actor holds its own ref: break the cycle, as the server does
 }
 
 }  // namespace

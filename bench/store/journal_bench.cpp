@@ -3,6 +3,7 @@
 // - BM_WriteIntent/<queued>: write_intent() at synchronous=FULL — the one disk wait on the order
 //   path — with <queued> records (order events, fills) riding in the same commit. p50/p99/max in
 //   microseconds over every iteration.
+// - BM_FsyncBaseline: append 4 KiB and fdatasync, the disk's floor for any durable commit.
 // - BM_Flush{Fills,OrderEvents}/<batch>: one flush() of <batch> queued records at NORMAL;
 //   records_per_s counts the records written per wall-clock second.
 // - BM_JournalGrowth: bytes the file grows per 1,000 orders, an order being an intent, 3 order
@@ -15,8 +16,10 @@
 // (on this machine the root disk, not tmpfs); the directory and filesystem type are printed.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <benchmark/benchmark.h>
+#include <fcntl.h>
 #include <stdlib.h>  // NOLINT(modernize-deprecated-headers): mkdtemp
 #include <sys/vfs.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -170,6 +173,37 @@ void BM_WriteIntent(benchmark::State& state) {
   state.counters["max_us"] = static_cast<double>(samples.empty() ? 0 : samples.back()) / 1e3;
 }
 BENCHMARK(BM_WriteIntent)->Arg(0)->Arg(5)->Iterations(2'000)->Unit(benchmark::kMicrosecond);
+
+// The disk's floor: append 4 KiB to a file and fdatasync it (what one durable commit cannot
+// beat). Same percentiles as BM_WriteIntent.
+void BM_FsyncBaseline(benchmark::State& state) {
+  BenchDir dir;
+  const std::string path = dir.file().string() + ".raw";
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+  if (fd < 0) {
+    state.SkipWithError("open failed");
+    return;
+  }
+  const std::string page(4096, 'j');
+  std::vector<std::int64_t> samples;
+  samples.reserve(1 << 16);
+  for (auto _ : state) {
+    const auto t0 = std::chrono::steady_clock::now();
+    if (::write(fd, page.data(), page.size()) != static_cast<ssize_t>(page.size()) ||
+        ::fdatasync(fd) != 0) {
+      state.SkipWithError("write or fdatasync failed");
+      break;
+    }
+    samples.push_back(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0)
+            .count());
+  }
+  ::close(fd);
+  state.counters["p50_us"] = static_cast<double>(percentile(samples, 0.50)) / 1e3;
+  state.counters["p99_us"] = static_cast<double>(percentile(samples, 0.99)) / 1e3;
+  state.counters["max_us"] = static_cast<double>(samples.empty() ? 0 : samples.back()) / 1e3;
+}
+BENCHMARK(BM_FsyncBaseline)->Iterations(2'000)->UseRealTime()->Unit(benchmark::kMicrosecond);
 
 template <typename Make>
 void flush_batches(benchmark::State& state, Make make) {

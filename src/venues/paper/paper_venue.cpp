@@ -961,6 +961,7 @@ void PaperVenue::positions(Callback<std::vector<VenuePosition>> done) {
           v.quote = p.quote();
           const Instrument* inst = registry_.get(p.instrument());
           if (inst != nullptr) {
+            v.venue_symbol = inst->venue_symbol;
             auto b = books_.find(inst->symbol.value);
             if (b != books_.end() && b->second.quote.bid.is_positive() &&
                 b->second.quote.ask.is_positive()) {

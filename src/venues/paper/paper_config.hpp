@@ -49,8 +49,9 @@ struct PaperConfig {
 
   // Request latency of place (order_latency) and of cancel / cancel all (cancel_latency, which
   // defaults to order_latency), drawn per request from `latency_seed`; unset: latency.request.
-  // Requests keep their order whatever they draw: one ordered connection, as an order-entry
-  // WebSocket or FIX session, so a cancel never overtakes its order.
+  // Places and cancels keep their order whatever they draw: one ordered connection, as an
+  // order-entry WebSocket or FIX session, so a cancel never overtakes its order. Queries (status,
+  // open orders, fills, balances...) take latency.request.
   std::optional<LatencyModel> order_latency;
   std::optional<LatencyModel> cancel_latency;
   std::uint64_t latency_seed = 1;

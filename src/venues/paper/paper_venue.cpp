@@ -153,17 +153,14 @@ TimerId PaperVenue::later_at(Timestamp deadline, std::function<void()> fn) {
 }
 
 Timestamp PaperVenue::arrival(RequestKind kind) {
-  const std::optional<LatencyModel>* model = nullptr;
-  if (kind == RequestKind::place) {
-    model = &config_.order_latency;
-  } else if (kind == RequestKind::cancel) {
-    model = config_.cancel_latency ? &config_.cancel_latency : &config_.order_latency;
-  }
-  const Duration delay =
-      model != nullptr && model->has_value() ? sampler_.draw(**model) : config_.latency.request;
-  // One ordered connection: a request never overtakes the one sent before it.
-  last_arrival_ = std::max(clock_.now() + delay, last_arrival_);
-  return last_arrival_;
+  if (kind == RequestKind::query) return clock_.now() + config_.latency.request;
+  const std::optional<LatencyModel>& model = kind == RequestKind::cancel && config_.cancel_latency
+                                                 ? config_.cancel_latency
+                                                 : config_.order_latency;
+  const Duration delay = model ? sampler_.draw(*model) : config_.latency.request;
+  // Order entry is one ordered connection: a place or cancel never overtakes the one before.
+  last_order_arrival_ = std::max(clock_.now() + delay, last_order_arrival_);
+  return last_order_arrival_;
 }
 
 template <typename T, typename Compute>

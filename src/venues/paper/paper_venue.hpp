@@ -45,9 +45,9 @@
 //              take_pr. bid >= stop             ask <= stop
 //            or a trade prints at or through it (same comparisons on the trade price). Checks
 //            run on every quote, book change and trade after the resting limits have matched,
-//            armed orders in placement order. Triggered, stop/take_profit fill as a market order placed at
-//            that moment (taker fee; slippage, or the depth walk); stop_limit becomes a limit
-//            at `price` (crossing: taker like a crossing limit; the rest rests as maker). One
+//            armed orders in placement order. Triggered, stop/take_profit fill as a market order
+//            placed at that moment (taker fee; slippage, or the depth walk); stop_limit becomes a
+//            limit at `price` (crossing: taker like a crossing limit; the rest rests as maker). One
 //            order update goes out per trigger (its state after the trigger: filled, resting,
 //            or expired), after the trigger's fills.
 //            Refused at placement when the current quote already satisfies the trigger ("stop
@@ -62,9 +62,10 @@
 //            A resting reduce-only limit (a triggered stop_limit, or a plain limit) likewise fills
 //            at most the position it reduces, and expires once that position is gone.
 // Latency: a request reaches the book after its latency (PaperConfig: constant, or drawn per
-// place / cancel from a seeded distribution), never before a request sent earlier; an order may
-// fill before the cancel sent after it arrives, and the cancel is then refused ("order is
-// filled"). Answers and pushed updates follow `latency.response` after the venue produced them.
+// place / cancel from a seeded distribution); a place or cancel never arrives before one sent
+// earlier (queries take latency.request and may pass them). An order may fill before the cancel
+// sent after it arrives; the cancel is then refused ("order is filled"). Answers and pushed
+// updates follow `latency.response` after the venue produced them.
 // Fees: notional x bps / 10000 (maker or taker; per instrument when PaperConfig names it), in the
 // quote currency, rounded half-even.
 // Balances per currency (deposit() funds the account); total = available + locked always.
@@ -162,7 +163,8 @@ class PaperVenue final : public VenueClient, public PrivateStream {
   struct Take;    // one part of a taker fill: a price and the quantity taken there
   enum class RequestKind : std::uint8_t { query, place, cancel };
 
-  // When a request made now reaches the venue: its latency, never before an earlier request.
+  // When a request made now reaches the venue: after its latency; a place or cancel never
+  // before an earlier place or cancel.
   Timestamp arrival(RequestKind kind);
   template <typename T, typename Compute>
   void request(Compute compute, Callback<T> done, std::string what,
@@ -243,7 +245,7 @@ class PaperVenue final : public VenueClient, public PrivateStream {
   PrivateStreamHandlers handlers_;
   bool streaming_ = false;
   LatencySampler sampler_;
-  Timestamp last_arrival_;  // of the latest request: the next one never arrives before it
+  Timestamp last_order_arrival_;  // of the latest place or cancel: the next one comes after
   // Scratch space reused by every event (no allocation on the hot path after warm-up).
   std::vector<Take> plan_;
   std::vector<PaperOrder*> buys_;

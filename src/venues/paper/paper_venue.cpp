@@ -781,12 +781,13 @@ void PaperVenue::match_resting(Book& book, const Trade* trade, Outbox& out) {
     (o->spec.side == Side::buy ? buys_ : sells_).push_back(o);
   }
   if (buys_.empty() && sells_.empty()) return;
-  // Better prices first; equal prices in time order (stable sort over placement order).
-  std::stable_sort(buys_.begin(), buys_.end(), [](const PaperOrder* a, const PaperOrder* b) {
-    return *a->spec.price > *b->spec.price;
+  // Better prices first; equal prices in time order (std::sort on (price, sequence): unlike
+  // std::stable_sort it needs no buffer, so matching allocates nothing).
+  std::sort(buys_.begin(), buys_.end(), [](const PaperOrder* a, const PaperOrder* b) {
+    return *a->spec.price != *b->spec.price ? *a->spec.price > *b->spec.price : a->seq < b->seq;
   });
-  std::stable_sort(sells_.begin(), sells_.end(), [](const PaperOrder* a, const PaperOrder* b) {
-    return *a->spec.price < *b->spec.price;
+  std::sort(sells_.begin(), sells_.end(), [](const PaperOrder* a, const PaperOrder* b) {
+    return *a->spec.price != *b->spec.price ? *a->spec.price < *b->spec.price : a->seq < b->seq;
   });
 
   Decimal trade_left = trade != nullptr ? trade->size : Decimal::zero();

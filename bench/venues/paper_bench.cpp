@@ -8,33 +8,12 @@
 //   timers and the completion, then 5 deltas restoring those levels.
 #include <benchmark/benchmark.h>
 
-#include <atomic>
 #include <cstdio>
-#include <cstdlib>
-#include <new>
 #include <vector>
 
+#include "common/alloc_counter.hpp"
 #include "core/client_id.hpp"
 #include "venues/paper/paper_venue.hpp"
-
-namespace {
-std::atomic<std::uint64_t> g_allocations{0};
-}  // namespace
-
-// Counts allocations (the benchmark binary only). g++ sees free() inlined beside its builtin
-// new and calls them mismatched; they are this pair's own.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-void* operator new(std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t /*size*/) noexcept {
-  std::free(p);
-}
 
 namespace {
 
@@ -128,13 +107,14 @@ void BM_BookDelta(benchmark::State& state) {
   const auto events = deltas(b);
   std::size_t i = 0;
   for (std::size_t w = 0; w < events.size(); ++w) b.venue->on_market_event(events[w]);  // warm
-  const std::uint64_t before = g_allocations.load();
+  const std::uint64_t before = nzeza::test::allocation_count();
   for (auto _ : state) {
     b.venue->on_market_event(events[i]);
     i = (i + 1) & (events.size() - 1);
   }
-  state.counters["allocs/event"] = benchmark::Counter(
-      static_cast<double>(g_allocations.load() - before) / static_cast<double>(state.iterations()));
+  state.counters["allocs/event"] =
+      benchmark::Counter(static_cast<double>(nzeza::test::allocation_count() - before) /
+                         static_cast<double>(state.iterations()));
   state.counters["events/s"] =
       benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
@@ -154,13 +134,13 @@ void BM_TradeAtQueuedLevel(benchmark::State& state) {
       b.event(BookChange{Side::buy, Bench::bid(3), Decimal::from_integer(1'000'000)});
   b.venue->on_market_event(trade);
   b.venue->on_market_event(refill);
-  const std::uint64_t before = g_allocations.load();
+  const std::uint64_t before = nzeza::test::allocation_count();
   for (auto _ : state) {
     b.venue->on_market_event(trade);
     b.venue->on_market_event(refill);
   }
   state.counters["allocs/event"] =
-      benchmark::Counter(static_cast<double>(g_allocations.load() - before) /
+      benchmark::Counter(static_cast<double>(nzeza::test::allocation_count() - before) /
                          static_cast<double>(2 * state.iterations()));
   state.counters["events/s"] =
       benchmark::Counter(static_cast<double>(2 * state.iterations()), benchmark::Counter::kIsRate);
@@ -174,13 +154,14 @@ void BM_MarketOrderWalk(benchmark::State& state) {
     restore.push_back(b.event(BookChange{Side::sell, Bench::ask(l), dec("0.1")}));
   }
   for (const auto& e : restore) b.venue->on_market_event(e);
-  const std::uint64_t before = g_allocations.load();
+  const std::uint64_t before = nzeza::test::allocation_count();
   for (auto _ : state) {
     b.place(Side::buy, domain::OrderType::market, dec("0.5"), std::nullopt);
     for (const auto& e : restore) b.venue->on_market_event(e);
   }
-  state.counters["allocs/order"] = benchmark::Counter(
-      static_cast<double>(g_allocations.load() - before) / static_cast<double>(state.iterations()));
+  state.counters["allocs/order"] =
+      benchmark::Counter(static_cast<double>(nzeza::test::allocation_count() - before) /
+                         static_cast<double>(state.iterations()));
   state.counters["orders/s"] =
       benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }

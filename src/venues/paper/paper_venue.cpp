@@ -371,8 +371,8 @@ Decimal PaperVenue::touch(const Book& book, Side side) {
   return side == Side::buy ? book.quote.ask : book.quote.bid;
 }
 
-Decimal PaperVenue::plan_depth(const Book& book, Side side, std::optional<Decimal> limit,
-                               Decimal quantity) {
+Decimal PaperVenue::plan_depth(const Book& book, const Instrument& inst, Side side,
+                               std::optional<Decimal> limit, Decimal quantity) {
   plan_.clear();
   const Side book_side = opposite(side);
   Decimal need = quantity;
@@ -381,7 +381,9 @@ Decimal PaperVenue::plan_depth(const Book& book, Side side, std::optional<Decima
     if (limit && (side == Side::buy ? level.price > *limit : level.price < *limit)) break;
     const Decimal left = level.size - consumed(book, book_side, level.price);
     if (!left.is_positive()) continue;
-    const Decimal q = std::min(need, left);
+    // Whole lots only (a price source with a finer lot may show sizes ours cannot trade).
+    const Decimal q = inst.round_size(std::min(need, left), RoundingMode::down).value_or(Decimal{});
+    if (!q.is_positive()) continue;
     plan_.push_back(Take{level.price, q});
     need -= q;
   }
@@ -658,7 +660,7 @@ Result<PlaceAck> PaperVenue::do_place(const domain::OrderSpec& spec, Outbox& out
     }
   } else if (spec.type == OrderType::market) {
     if (book.deep) {
-      const Decimal found = plan_depth(book, spec.side, std::nullopt, spec.quantity);
+      const Decimal found = plan_depth(book, *inst, spec.side, std::nullopt, spec.quantity);
       if (!found.is_positive()) {
         return refuse(ErrorCode::rejected, "no " + str(buy ? "ask" : "bid") + " for " +
                                                inst->canonical + ": cannot fill a market order");
@@ -684,7 +686,7 @@ Result<PlaceAck> PaperVenue::do_place(const domain::OrderSpec& spec, Outbox& out
     }
     Decimal found;
     if (crosses) {
-      found = book.deep ? plan_depth(book, spec.side, limit, spec.quantity)
+      found = book.deep ? plan_depth(book, *inst, spec.side, limit, spec.quantity)
                         : plan_quote(book, spec.side, limit, spec.quantity);
     }
     if (spec.time_in_force == TimeInForce::fok && found < spec.quantity) {
@@ -812,6 +814,8 @@ void PaperVenue::match_resting(Book& book, const Trade* trade, Outbox& out) {
           if (!at_level) at_level = trade_left;
           const Decimal ahead = o->queue.ahead + own_before;
           offer = *at_level > ahead ? std::min(*at_level - ahead, trade_left) : Decimal::zero();
+          // Whole lots only: a pro-rata queue is rarely a lot multiple.
+          offer = inst->round_size(offer, RoundingMode::down).value_or(Decimal{});
           own_before += o->remaining();
           o->queue.on_trade(*at_level > own_filled ? *at_level - own_filled : Decimal::zero(),
                             trade->size);
@@ -843,7 +847,7 @@ void PaperVenue::match_resting(Book& book, const Trade* trade, Outbox& out) {
         if (trade->price == limit) own_filled += qty;
       } else if (book.deep) {
         // Fills from the opposite levels within the limit, at our own price (maker).
-        qty = plan_depth(book, o->spec.side, limit, allowed);
+        qty = plan_depth(book, *inst, o->spec.side, limit, allowed);
         for (const Take& t : plan_) consume(book, o->spec.side, t);
       } else {
         const bool sized = buy ? book.ask_sized : book.bid_sized;
@@ -904,14 +908,14 @@ void PaperVenue::trigger(PaperOrder& o, const Instrument& inst, Book& book, Outb
     const Decimal at = touch(book, o.spec.side);
     if (at.is_positive() && (buy ? limit >= at : limit <= at)) {
       if (book.deep) {
-        (void)plan_depth(book, o.spec.side, limit, qty);
+        (void)plan_depth(book, inst, o.spec.side, limit, qty);
       } else {
         (void)plan_quote(book, o.spec.side, limit, qty);
       }
     }
   } else {
     if (book.deep) {
-      found = plan_depth(book, o.spec.side, std::nullopt, qty);
+      found = plan_depth(book, inst, o.spec.side, std::nullopt, qty);
       if (!found.is_positive()) {
         return expire("no " + str(buy ? "ask" : "bid") + " for " + inst.canonical +
                       ": cannot fill a market order");

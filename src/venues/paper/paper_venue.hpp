@@ -194,8 +194,10 @@ class PaperVenue final : public VenueClient, public PrivateStream {
   // The price a taker on `side` meets first (the ask for a buy); zero when there is none.
   [[nodiscard]] static Decimal touch(const Book& book, Side side);
   // Fill plans into plan_; each returns the quantity planned (<= quantity). plan_depth walks
-  // the depth levels within `limit` (none: a market order); plan_quote takes the touch.
-  Decimal plan_depth(const Book& book, Side side, std::optional<Decimal> limit, Decimal quantity);
+  // the depth levels within `limit` (none: a market order), whole lots only; plan_quote takes
+  // the touch.
+  Decimal plan_depth(const Book& book, const Instrument& instrument, Side side,
+                     std::optional<Decimal> limit, Decimal quantity);
   Decimal plan_quote(const Book& book, Side side, Decimal limit, Decimal quantity);
   // Records that an order on `side` took `take` from the book.
   static void consume(Book& book, Side side, const Take& take);

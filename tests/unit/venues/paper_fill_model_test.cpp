@@ -193,6 +193,13 @@ TEST_F(PaperQueueTest, cancels_move_the_order_up_pro_rata) {
   EXPECT_EQ(status(1).report.cumulative_filled, d("0.5"));
 }
 
+TEST_F(PaperQueueTest, a_pro_rata_queue_fills_whole_lots_only) {
+  level(Side::buy, "99.90", "7");
+  level(Side::buy, "99.90", "4");  // 3 cancelled: 5 x 3/7 of them ahead, not a lot multiple
+  print("99.90", "3.5");           // 0.642857... reaches us: 0.6428 in lots of 0.0001
+  EXPECT_EQ(status(1).report.cumulative_filled, d("0.6428"));
+}
+
 TEST_F(PaperQueueTest, a_trade_then_the_level_it_emptied_is_not_counted_twice) {
   print("99.90", "2");             // 3 ahead
   level(Side::buy, "99.90", "3");  // the feed takes the 2 traded off the level: no cancel

@@ -2,12 +2,50 @@
 
 #include <cmath>
 #include <numbers>
+#include <optional>
+
+#include "core/decimal.hpp"
 
 namespace nzeza::venues::paper {
 namespace {
 
 std::string ns_text(Duration d) {
   return std::to_string(d.count()) + " ns";
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// "1.5ms" -> 1'500'000 ns; nullopt when it is not a decimal and a unit, or not whole ns.
+std::optional<Duration> parse_duration(std::string_view text) {
+  text = trim(text);
+  struct Unit {
+    std::string_view suffix;
+    std::int64_t ns;
+  };
+  // Longest suffixes first: "ms" before "s".
+  static constexpr Unit kUnits[] = {
+      {"ns", 1}, {"us", 1'000}, {"ms", 1'000'000}, {"s", 1'000'000'000}};
+  for (const Unit& u : kUnits) {
+    if (!text.ends_with(u.suffix)) continue;
+    auto amount = Decimal::parse(trim(text.substr(0, text.size() - u.suffix.size())));
+    if (!amount) return std::nullopt;
+    auto ns = amount->checked_mul(Decimal::from_integer(u.ns));
+    if (!ns || !ns->is_integer()) return std::nullopt;
+    return Duration(ns->to_int());
+  }
+  return std::nullopt;
+}
+
+std::string duration_text(Duration d) {
+  const std::int64_t ns = d.count();
+  if (ns != 0 && ns % 1'000'000'000 == 0) return std::to_string(ns / 1'000'000'000) + "s";
+  if (ns % 1'000'000 == 0) return std::to_string(ns / 1'000'000) + "ms";
+  if (ns % 1'000 == 0) return std::to_string(ns / 1'000) + "us";
+  return std::to_string(ns) + "ns";
 }
 
 }  // namespace
@@ -26,6 +64,56 @@ Status LatencyModel::validate() const {
   if (kind == Kind::normal && b < Duration::zero()) {
     return fail(ErrorCode::invalid_argument,
                 "latency standard deviation must be >= 0, got " + ns_text(b));
+  }
+  return {};
+}
+
+Result<LatencyModel> LatencyModel::parse(std::string_view text) {
+  const std::string_view body = trim(text);
+  auto bad = [&] {
+    return fail(ErrorCode::invalid_argument,
+                "latency '" + std::string(text) +
+                    "': expected a duration (\"20ms\"; units ns, us, ms, s), "
+                    "\"uniform(MIN, MAX)\" or \"normal(MEAN, STDDEV)\"");
+  };
+  LatencyModel m;
+  const auto open = body.find('(');
+  if (open == std::string_view::npos) {
+    auto d = parse_duration(body);
+    if (!d) return bad();
+    m = constant(*d);
+  } else {
+    const std::string_view name = trim(body.substr(0, open));
+    if (!body.ends_with(')')) return bad();
+    const std::string_view args = body.substr(open + 1, body.size() - open - 2);
+    const auto comma = args.find(',');
+    if (comma == std::string_view::npos) return bad();
+    auto a = parse_duration(args.substr(0, comma));
+    auto b = parse_duration(args.substr(comma + 1));
+    if (!a || !b) return bad();
+    if (name == "uniform") {
+      m = uniform(*a, *b);
+    } else if (name == "normal") {
+      m = normal(*a, *b);
+    } else {
+      return bad();
+    }
+  }
+  if (auto ok = m.validate(); !ok) {
+    return fail(ErrorCode::invalid_argument,
+                "latency '" + std::string(text) + "': " + ok.error().message);
+  }
+  return m;
+}
+
+std::string LatencyModel::to_string() const {
+  switch (kind) {
+    case Kind::constant:
+      return duration_text(a);
+    case Kind::uniform:
+      return "uniform(" + duration_text(a) + ", " + duration_text(b) + ")";
+    case Kind::normal:
+      return "normal(" + duration_text(a) + ", " + duration_text(b) + ")";
   }
   return {};
 }

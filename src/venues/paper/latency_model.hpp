@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "core/result.hpp"
 #include "core/time.hpp"
@@ -32,6 +33,13 @@ struct LatencyModel {
   }
   // Durations >= 0 and min <= max; the error names the field and its value.
   [[nodiscard]] Status validate() const;
+
+  // The text form, for configuration: "20ms" (constant), "uniform(10ms, 50ms)",
+  // "normal(20ms, 5ms)"; amounts are decimals with a unit ns, us, ms or s ("1.5ms"), whole
+  // nanoseconds. parse() also validates; to_string() gives text that parse() reads back.
+  [[nodiscard]] static Result<LatencyModel> parse(std::string_view text);
+  [[nodiscard]] std::string to_string() const;
+  friend bool operator==(const LatencyModel&, const LatencyModel&) = default;
 };
 
 class LatencySampler {

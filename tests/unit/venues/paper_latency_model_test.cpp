@@ -157,6 +157,30 @@ TEST(PaperLatencyDistribution, a_model_with_a_negative_or_inverted_range_is_inva
   EXPECT_FALSE(LatencyModel::normal(1ms, -1ms).validate());
 }
 
+TEST(PaperLatencyDistribution, the_text_form_reads_every_model_and_prints_what_it_reads) {
+  EXPECT_EQ(*LatencyModel::parse("20ms"), LatencyModel::constant(20ms));
+  EXPECT_EQ(*LatencyModel::parse(" uniform(10ms, 1.5s) "), LatencyModel::uniform(10ms, 1500ms));
+  EXPECT_EQ(*LatencyModel::parse("normal(250us,40us)"), LatencyModel::normal(250us, 40us));
+  EXPECT_EQ(*LatencyModel::parse("0.5us"), LatencyModel::constant(500ns));
+  for (const char* text : {"20ms", "uniform(10ms, 2s)", "normal(250us, 40us)", "7ns"}) {
+    EXPECT_EQ(LatencyModel::parse(text)->to_string(), text);
+  }
+}
+
+TEST(PaperLatencyDistribution, bad_latency_text_is_refused_naming_the_text_and_the_forms) {
+  for (const char* text :
+       {"20", "20 minutes", "gamma(1ms, 2ms)", "uniform(1ms)", "normal(1ms, x)", "0.5ns", ""}) {
+    auto m = LatencyModel::parse(text);
+    ASSERT_FALSE(m) << text;
+    EXPECT_THAT(m.error().message, HasSubstr("latency '" + std::string(text) + "'")) << text;
+    EXPECT_THAT(m.error().message, HasSubstr("uniform(MIN, MAX)")) << text;
+  }
+  auto inverted = LatencyModel::parse("uniform(50ms, 10ms)");
+  ASSERT_FALSE(inverted);
+  EXPECT_THAT(inverted.error().message, HasSubstr("is below the min"));
+  EXPECT_FALSE(LatencyModel::parse("-1ms"));
+}
+
 TEST_F(PaperOrderLatencyTest, a_request_never_overtakes_an_earlier_one_whatever_it_draws) {
   // Orders take 1-100 ms, cancels nothing: each cancel still arrives after its order.
   configure(LatencyModel::uniform(1ms, 100ms), LatencyModel::constant(0ms));

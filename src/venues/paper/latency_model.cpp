@@ -1,5 +1,6 @@
 #include "venues/paper/latency_model.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <optional>
@@ -66,6 +67,18 @@ Status LatencyModel::validate() const {
                 "latency standard deviation must be >= 0, got " + ns_text(b));
   }
   return {};
+}
+
+Duration LatencyModel::upper_bound() const noexcept {
+  switch (kind) {
+    case Kind::constant:
+      return std::max(a, Duration::zero());
+    case Kind::uniform:
+      return std::max({a, b, Duration::zero()});
+    case Kind::normal:
+      return std::max(a + 6 * std::max(b, Duration::zero()), Duration::zero());
+  }
+  return Duration::zero();
 }
 
 Result<LatencyModel> LatencyModel::parse(std::string_view text) {
@@ -147,6 +160,8 @@ Duration LatencySampler::draw(const LatencyModel& m) noexcept {
       const double z = std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
       const double ns = static_cast<double>(m.a.count()) + z * static_cast<double>(m.b.count());
       if (!(ns > 0.0)) return Duration::zero();
+      const Duration cap = m.upper_bound();
+      if (ns >= static_cast<double>(cap.count())) return cap;
       return Duration(std::llround(ns));
     }
   }

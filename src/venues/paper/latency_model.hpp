@@ -4,7 +4,9 @@
 // generator (splitmix64 and Box-Muller), never the standard library's distributions, whose
 // output is left to each library: the same seed gives the same delays on every build.
 //
-// Units: nanoseconds (Duration). A draw is never negative: a normal draw below zero is zero.
+// Units: nanoseconds (Duration). A draw is never negative (a normal draw below zero is zero)
+// and never above upper_bound() (a normal draw is cut at mean + 6 standard deviations), so a
+// request's arrival is bounded, as the resolver's validity window needs.
 // Threading: none; the owner serialises draws (the paper venue under its mutex).
 
 #include <cstdint>
@@ -31,6 +33,8 @@ struct LatencyModel {
   [[nodiscard]] static LatencyModel normal(Duration mean, Duration stddev) noexcept {
     return {Kind::normal, mean, stddev};
   }
+  // The longest delay a draw can give.
+  [[nodiscard]] Duration upper_bound() const noexcept;
   // Durations >= 0 and min <= max; the error names the field and its value.
   [[nodiscard]] Status validate() const;
 

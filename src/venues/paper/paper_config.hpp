@@ -44,7 +44,8 @@ struct PaperConfig {
   // whose events carry the instrument's canonical symbol.
   std::optional<Venue> price_source;
   // How long after sending a request the paper venue may still accept it (its request latency
-  // is the real bound; this is what request_validity() reports to the resolver).
+  // is the real bound; request_validity() reports the larger of this and the longest latency
+  // a request can take, so the resolver never gives up on a request still travelling).
   Duration validity_window = 1s;
 
   // Request latency of place (order_latency) and of cancel / cancel all (cancel_latency, which

@@ -1113,8 +1113,13 @@ VenueCapabilities PaperVenue::capabilities() const noexcept {
 }
 
 RequestValidity PaperVenue::request_validity() const noexcept {
-  return RequestValidity{std::max(config_.validity_window, config_.latency.request),
-                         Duration::zero()};
+  // A place or cancel arrives at most its model's upper bound after it is sent (FIFO only
+  // holds it behind earlier requests, which were sent before it with the same bound).
+  Duration longest = config_.latency.request;
+  for (const auto* model : {&config_.order_latency, &config_.cancel_latency}) {
+    if (*model) longest = std::max(longest, (*model)->upper_bound());
+  }
+  return RequestValidity{std::max(config_.validity_window, longest), Duration::zero()};
 }
 
 void PaperVenue::place(const domain::OrderSpec& order, Callback<PlaceAck> done) {

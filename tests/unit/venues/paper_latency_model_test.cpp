@@ -148,6 +148,21 @@ TEST(PaperLatencyDistribution, normal_draws_are_never_negative_and_centre_on_the
   EXPECT_GT(zeros, 0);  // the draws below zero became zero
 }
 
+TEST(PaperLatencyDistribution, draws_stay_within_the_bound_the_validity_window_reports) {
+  LatencySampler sampler(3);
+  const LatencyModel tails = LatencyModel::normal(1s, 400ms);
+  EXPECT_EQ(tails.upper_bound(), 3400ms);
+  for (int i = 0; i < 10'000; ++i) ASSERT_LE(sampler.draw(tails), tails.upper_bound());
+
+  ManualClock clock;
+  Markets m;
+  PaperConfig c = default_config();
+  c.order_latency = LatencyModel::uniform(10ms, 50ms);
+  c.cancel_latency = tails;
+  PaperVenue venue(clock, m.registry, c);
+  EXPECT_EQ(venue.request_validity().window, 3400ms);  // beyond the default 1 s window
+}
+
 TEST(PaperLatencyDistribution, a_model_with_a_negative_or_inverted_range_is_invalid) {
   EXPECT_TRUE(LatencyModel::uniform(10ms, 50ms).validate());
   auto inverted = LatencyModel::uniform(50ms, 10ms).validate();

@@ -60,8 +60,12 @@ struct Bench {
       send(BookChange{Side::sell, ask(l), Decimal::from_integer(1), 0, true, false, l == 19});
     }
   }
-  static Decimal bid(int level) { return Decimal::from_raw8((10'000 - level) * 1'000'000); }
-  static Decimal ask(int level) { return Decimal::from_raw8((10'001 + level) * 1'000'000); }
+  static Decimal bid(int level) {
+    return Decimal::from_raw8(static_cast<std::int64_t>(10'000 - level) * 1'000'000);
+  }
+  static Decimal ask(int level) {
+    return Decimal::from_raw8(static_cast<std::int64_t>(10'001 + level) * 1'000'000);
+  }
   MarketEvent event(std::variant<Quote, Trade, BookChange, VenueStatus> body) const {
     MarketEvent e;
     e.venue = Venue::binance;
@@ -81,8 +85,19 @@ struct Bench {
     s.type = type;
     s.quantity = qty;
     s.price = price;
-    venue->place(s, [](Result<venues::PlaceAck> r) { benchmark::DoNotOptimize(r.ok()); });
+    venue->place(s, [](Result<venues::PlaceAck> r) {
+      if (!r) std::fprintf(stderr, "place refused: %s\n", r.error().message.c_str());
+    });
     clock.run_due();
+  }
+  // Orders resting on the venue now (to show the figures measured what they claim).
+  std::size_t resting() {
+    std::size_t n = 0;
+    venue->open_orders(std::nullopt, [&](Result<std::vector<venues::VenueOrder>> r) {
+      if (r) n = r->size();
+    });
+    clock.run_due();
+    return n;
   }
 };
 
@@ -112,9 +127,9 @@ void BM_BookDelta(benchmark::State& state) {
     b.venue->on_market_event(events[i]);
     i = (i + 1) & (events.size() - 1);
   }
-  state.counters["allocs/event"] =
-      benchmark::Counter(static_cast<double>(nzeza::test::allocation_count() - before) /
-                         static_cast<double>(state.iterations()));
+  const auto allocations = static_cast<double>(nzeza::test::allocation_count() - before);
+  state.counters["allocs/event"] = allocations / static_cast<double>(state.iterations());
+  state.counters["resting"] = static_cast<double>(b.resting());
   state.counters["events/s"] =
       benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
@@ -122,16 +137,17 @@ BENCHMARK(BM_BookDelta)->Arg(0)->Arg(3);
 
 void BM_TradeAtQueuedLevel(benchmark::State& state) {
   Bench b;
-  b.send(BookChange{Side::buy, Bench::bid(3), Decimal::from_integer(1'000'000)});
+  // A deep level and small prints: the queue never empties however long the benchmark runs.
+  b.send(BookChange{Side::buy, Bench::bid(3), Decimal::from_integer(1'000'000'000)});
   for (int i = 0; i < 3; ++i)
     b.place(Side::buy, domain::OrderType::limit, dec("0.1"), Bench::bid(3));
   Trade t;
   t.price = Bench::bid(3);
-  t.size = dec("0.5");
+  t.size = dec("0.001");
   t.aggressor = Side::sell;
   const MarketEvent trade = b.event(t);
   const MarketEvent refill =
-      b.event(BookChange{Side::buy, Bench::bid(3), Decimal::from_integer(1'000'000)});
+      b.event(BookChange{Side::buy, Bench::bid(3), Decimal::from_integer(1'000'000'000)});
   b.venue->on_market_event(trade);
   b.venue->on_market_event(refill);
   const std::uint64_t before = nzeza::test::allocation_count();
@@ -139,9 +155,9 @@ void BM_TradeAtQueuedLevel(benchmark::State& state) {
     b.venue->on_market_event(trade);
     b.venue->on_market_event(refill);
   }
-  state.counters["allocs/event"] =
-      benchmark::Counter(static_cast<double>(nzeza::test::allocation_count() - before) /
-                         static_cast<double>(2 * state.iterations()));
+  const auto allocations = static_cast<double>(nzeza::test::allocation_count() - before);
+  state.counters["allocs/event"] = allocations / static_cast<double>(2 * state.iterations());
+  state.counters["resting"] = static_cast<double>(b.resting());
   state.counters["events/s"] =
       benchmark::Counter(static_cast<double>(2 * state.iterations()), benchmark::Counter::kIsRate);
 }

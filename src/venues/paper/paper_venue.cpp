@@ -802,8 +802,6 @@ void PaperVenue::match_resting(Book& book, const Trade* trade, Outbox& out) {
     Decimal own_filled;
     for (PaperOrder* o : side_orders) {
       const Decimal limit = *o->spec.price;
-      const Instrument* inst = registry_.get(o->spec.instrument);
-      if (inst == nullptr) continue;
       Decimal offer;  // what this event offers the order (trades only)
       bool through = false;
       if (trade != nullptr) {
@@ -814,8 +812,6 @@ void PaperVenue::match_resting(Book& book, const Trade* trade, Outbox& out) {
           if (!at_level) at_level = trade_left;
           const Decimal ahead = o->queue.ahead + own_before;
           offer = *at_level > ahead ? std::min(*at_level - ahead, trade_left) : Decimal::zero();
-          // Whole lots only: a pro-rata queue is rarely a lot multiple.
-          offer = inst->round_size(offer, RoundingMode::down).value_or(Decimal{});
           own_before += o->remaining();
           o->queue.on_trade(*at_level > own_filled ? *at_level - own_filled : Decimal::zero(),
                             trade->size);
@@ -829,6 +825,10 @@ void PaperVenue::match_resting(Book& book, const Trade* trade, Outbox& out) {
         through = at.is_positive() && (buy ? at <= limit : at >= limit);
       }
       if (!through) continue;
+      const Instrument* inst = registry_.get(o->spec.instrument);
+      if (inst == nullptr) continue;
+      // Whole lots only: a pro-rata queue is rarely a lot multiple.
+      if (offer.is_positive()) offer = inst->round_size(offer, RoundingMode::down).value_or(offer);
       // A reduce-only order never opens a position: it trades at most what it reduces, and
       // expires once there is nothing left to reduce.
       const Decimal allowed = reducible(*o, *inst);
@@ -965,9 +965,14 @@ void PaperVenue::on_book_change(SymbolId symbol, const BookChange& change) {
   Book& book = book_of(symbol);
   // A delta before its snapshot has nothing to apply to (the feed resyncs; so do we).
   if (!change.snapshot && !change.reset && !book.depth.synced()) return;
-  const bool level_moves = !change.snapshot && !book.orders.empty();
-  const Decimal previous =
-      level_moves ? book.depth.size_at(change.side, change.price) : Decimal::zero();
+  // The level's size before the change, when one of our queued orders rests there.
+  bool ours = false;
+  if (!change.snapshot) {
+    for (const PaperOrder* o : book.orders) {
+      ours = ours || (o->queued && o->spec.side == change.side && *o->spec.price == change.price);
+    }
+  }
+  const Decimal previous = ours ? book.depth.size_at(change.side, change.price) : Decimal::zero();
   if (!book.depth.apply(change)) return;
   if (!book.consumed.empty()) {
     if (change.reset) {
@@ -983,17 +988,35 @@ void PaperVenue::on_book_change(SymbolId symbol, const BookChange& change) {
   if (snapshot_done) book.deep = true;
   if (book.orders.empty()) return;
   std::erase_if(book.orders, [](const PaperOrder* o) { return !live(o->status); });
+  // A delta can only bring liquidity to a resting order by adding size on the opposite side at
+  // or through its limit (a level it shows again is one our consumption is forgotten at); a
+  // trigger fires on the touch, which any delta may move.
+  bool may_cross = snapshot_done;
+  bool armed = false;
+  const bool adds = change.size.is_positive();
   for (PaperOrder* o : book.orders) {
-    if (!o->queued || !rests(o->spec, o->triggered)) continue;
-    if (snapshot_done) {
-      o->queue.on_snapshot(book.depth.size_at(o->spec.side, *o->spec.price));
-    } else if (level_moves && o->spec.side == change.side && *o->spec.price == change.price) {
+    if (o->armed()) {
+      armed = true;
+      continue;
+    }
+    if (!rests(o->spec, o->triggered)) continue;
+    const Decimal limit = *o->spec.price;
+    if (adds && change.side != o->spec.side &&
+        (o->spec.side == Side::buy ? change.price <= limit : change.price >= limit)) {
+      may_cross = true;
+    }
+    if (!o->queued) {
+      may_cross = may_cross || book.deep;  // joins its queue in match_resting
+    } else if (snapshot_done) {
+      o->queue.on_snapshot(book.depth.size_at(o->spec.side, limit));
+    } else if (ours && o->spec.side == change.side && limit == change.price) {
       o->queue.on_level_change(previous, change.size, config_.queue_cancels);
     }
   }
+  if (!may_cross && !armed) return;
   Outbox out;
-  match_resting(book, nullptr, out);
-  fire_triggers(book, nullptr, out);
+  if (may_cross) match_resting(book, nullptr, out);
+  if (armed) fire_triggers(book, nullptr, out);
   emit(std::move(out));
 }
 
@@ -1027,7 +1050,10 @@ void PaperVenue::on_market_event(const MarketEvent& event) {
   std::erase_if(book->orders, [](const PaperOrder* o) { return !live(o->status); });
   Outbox out;
   match_resting(*book, trade, out);
-  fire_triggers(*book, trade, out);
+  if (std::any_of(book->orders.begin(), book->orders.end(),
+                  [](const PaperOrder* o) { return o->armed(); })) {
+    fire_triggers(*book, trade, out);
+  }
   emit(std::move(out));
 }
 

@@ -32,13 +32,16 @@ struct QueuePosition {
 
   // The level changed from `previous` to `next` (both displayed sizes, >= 0).
   void on_level_change(Decimal previous, Decimal next, QueueCancels model) noexcept {
-    const Decimal cancelled = previous - next - traded;
-    traded = Decimal::zero();
-    if (model == QueueCancels::pro_rata && cancelled.is_positive() && previous.is_positive() &&
-        ahead.is_positive()) {
-      auto share = ahead.checked_mul_div(cancelled, previous, RoundingMode::down);
-      if (share) ahead = *share >= ahead ? Decimal::zero() : ahead - *share;
+    // Only a level that shrank by more than its trades lost size to cancels (compared before
+    // subtracting: most changes grow a level or only take its trades off).
+    if (model == QueueCancels::pro_rata && previous > next && ahead.is_positive()) {
+      const Decimal cancelled = previous - next - traded;
+      if (cancelled.is_positive()) {
+        auto share = ahead.checked_mul_div(cancelled, previous, RoundingMode::down);
+        if (share) ahead = *share >= ahead ? Decimal::zero() : ahead - *share;
+      }
     }
+    traded = Decimal::zero();
     if (ahead > next) ahead = next;
   }
 

@@ -96,6 +96,23 @@ TEST_F(PaperDepthFixture, crossing_limit_walks_up_to_its_price_and_rests_the_res
   EXPECT_EQ(fills().back().liquidity, Liquidity::maker);
 }
 
+TEST_F(PaperDepthFixture, an_ask_added_within_a_resting_limit_fills_it_as_maker_at_its_price) {
+  book({{"100", "1"}}, {{"100.10", "0.5"}, {"100.30", "1"}});
+  auto ack = place(buy(1, "1", "100.20"));  // takes 0.5 at 100.10, rests 0.5 at 100.20
+  ASSERT_TRUE(ack);
+  level(Side::buy, "100.20", "3");   // size joining behind us on our own side: no fill
+  level(Side::sell, "100.40", "2");  // an ask beyond the limit: no fill
+  EXPECT_EQ(status(1).report.cumulative_filled, d("0.5"));
+  level(Side::sell, "100.15", "0.2");  // within the limit
+  const auto f = fills();
+  ASSERT_EQ(f.size(), 2u);
+  EXPECT_EQ(f[1].price, d("100.20"));
+  EXPECT_EQ(f[1].quantity, d("0.2"));
+  EXPECT_EQ(f[1].liquidity, Liquidity::maker);
+  level(Side::sell, "100.10", "0.6");  // the level we took is shown again: it is there to take
+  EXPECT_EQ(status(1).report.status, VenueOrderStatus::filled);
+}
+
 TEST_F(PaperDepthFixture, fok_expires_unfilled_when_the_levels_within_its_limit_fall_short) {
   book({{"100", "1"}}, {{"100.10", "0.5"}, {"100.20", "0.5"}, {"100.30", "1"}});
   auto short_of_it = place(buy(1, "1.2", "100.20", TimeInForce::fok));

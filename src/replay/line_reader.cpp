@@ -177,10 +177,10 @@ bool LineReader::fill_zstd() {
     ZSTD_outBuffer out{buf_.data() + end_, buf_.size() - end_, 0};
     const std::size_t r = ZSTD_decompressStream(ds, &out, &in);
     if (ZSTD_isError(r)) {
-      (void)fail(ErrorCode::parse_error,
-                 "corrupt zstd data in the frame beginning at byte " +
-                     std::to_string(frame_start_) + " (after line " +
-                     std::to_string(line_number_) + "): " + ZSTD_getErrorName(r));
+      (void)fail(ErrorCode::parse_error, "corrupt zstd data in the frame beginning at byte " +
+                                             std::to_string(frame_start_) + " (after line " +
+                                             std::to_string(line_number_) +
+                                             "): " + ZSTD_getErrorName(r));
       return false;
     }
     in_pos_ = in.pos;
@@ -188,11 +188,11 @@ bool LineReader::fill_zstd() {
     if (r == 0) frame_open_ = false;
     if (out.pos > 0) return true;
     if (in_eof_ && in_pos_ == in_size_ && frame_open_) {
-      (void)fail(ErrorCode::parse_error,
-                 "truncated zstd frame: the frame beginning at byte " +
-                     std::to_string(frame_start_) + " is cut at byte " +
-                     std::to_string(file_offset_) + " (the end of the file); read up to line " +
-                     std::to_string(line_number_));
+      (void)fail(ErrorCode::parse_error, "truncated zstd frame: the frame beginning at byte " +
+                                             std::to_string(frame_start_) + " is cut at byte " +
+                                             std::to_string(file_offset_) +
+                                             " (the end of the file); read up to line " +
+                                             std::to_string(line_number_));
       return false;
     }
   }
@@ -222,18 +222,17 @@ bool LineReader::fill_gzip() {
     } else if (r != Z_OK && r != Z_BUF_ERROR) {
       (void)fail(ErrorCode::parse_error,
                  "corrupt gzip data in the member beginning at byte " +
-                     std::to_string(frame_start_) + " (after line " +
-                     std::to_string(line_number_) + "): " +
-                     (zs.msg != nullptr ? zs.msg : "inflate failed"));
+                     std::to_string(frame_start_) + " (after line " + std::to_string(line_number_) +
+                     "): " + (zs.msg != nullptr ? zs.msg : "inflate failed"));
       return false;
     }
     if (produced > 0) return true;
     if (in_eof_ && in_pos_ == in_size_ && frame_open_) {
-      (void)fail(ErrorCode::parse_error,
-                 "truncated gzip member: the member beginning at byte " +
-                     std::to_string(frame_start_) + " is cut at byte " +
-                     std::to_string(file_offset_) + " (the end of the file); read up to line " +
-                     std::to_string(line_number_));
+      (void)fail(ErrorCode::parse_error, "truncated gzip member: the member beginning at byte " +
+                                             std::to_string(frame_start_) + " is cut at byte " +
+                                             std::to_string(file_offset_) +
+                                             " (the end of the file); read up to line " +
+                                             std::to_string(line_number_));
       return false;
     }
   }

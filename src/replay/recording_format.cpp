@@ -12,17 +12,20 @@ namespace json = boost::json;
 #define NZEZA_VERSION_STRING "unknown"
 #endif
 
-std::string_view nzeza_version() noexcept { return NZEZA_VERSION_STRING; }
+std::string_view nzeza_version() noexcept {
+  return NZEZA_VERSION_STRING;
+}
 
 namespace {
 
-Error bad(std::string message) { return Error{ErrorCode::parse_error, std::move(message)}; }
+Error bad(std::string message) {
+  return Error{ErrorCode::parse_error, std::move(message)};
+}
 
 // --- enums as text ------------------------------------------------------------------------
 
-constexpr std::string_view kFeedStates[] = {"connecting",   "connected", "reconnecting",
-                                            "circuit_open", "stopped",   "stale",
-                                            "resyncing"};
+constexpr std::string_view kFeedStates[] = {
+    "connecting", "connected", "reconnecting", "circuit_open", "stopped", "stale", "resyncing"};
 constexpr std::string_view kTradingStatuses[] = {"trading", "cancel_only", "halted"};
 
 std::string_view feed_state_name(FeedState s) noexcept {
@@ -320,7 +323,8 @@ Status scan_object(std::string_view s, F&& on_field) {
   if (i < n && s[i] == '}') return {};
   for (;;) {
     skip_ws();
-    if (i >= n || s[i] != '"') return bad("expected a field name at column " + std::to_string(i + 1));
+    if (i >= n || s[i] != '"')
+      return bad("expected a field name at column " + std::to_string(i + 1));
     const std::size_t k0 = ++i;
     while (i < n && s[i] != '"' && s[i] != '\\') ++i;
     if (i >= n || s[i] != '"') return bad("bad field name at column " + std::to_string(k0));
@@ -414,8 +418,9 @@ Result<RecordingHeader> decode_header(std::string_view line) {
   if (arr == nullptr || !arr->is_array()) return bad("missing \"instruments\" array");
   for (const json::value& v : arr->get_array()) {
     auto in = instrument_from(v);
-    if (!in) return bad("instrument " + std::to_string(h.instruments.size() + 1) + ": " +
-                        in.error().message);
+    if (!in)
+      return bad("instrument " + std::to_string(h.instruments.size() + 1) + ": " +
+                 in.error().message);
     if (in->venue != h.venue)
       return bad("instrument " + in->venue_symbol + " is on " + std::string(to_string(in->venue)) +
                  ", the file on " + std::string(to_string(h.venue)));

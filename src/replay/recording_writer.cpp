@@ -32,16 +32,18 @@ struct RecordingWriter::File {
   }
 };
 
-RecordingWriter::RecordingWriter(const InstrumentRegistry& registry,
-                                 RecordingWriterOptions options)
+RecordingWriter::RecordingWriter(const InstrumentRegistry& registry, RecordingWriterOptions options)
     : registry_(registry), options_(std::move(options)) {}
 
-RecordingWriter::~RecordingWriter() { (void)close(); }
+RecordingWriter::~RecordingWriter() {
+  (void)close();
+}
 
 std::filesystem::path RecordingWriter::hour_path(const std::filesystem::path& dir, Venue venue,
                                                  Timestamp time) {
   const std::string iso = time.floor_to(kHour).to_iso8601();  // 2024-01-02T03:00:00Z
-  return dir / std::string(to_string(venue)) / iso.substr(0, 10) / (iso.substr(11, 2) + ".ndjson.zst");
+  return dir / std::string(to_string(venue)) / iso.substr(0, 10) /
+         (iso.substr(11, 2) + ".ndjson.zst");
 }
 
 Status RecordingWriter::append(const MarketEvent& event) {
@@ -123,8 +125,9 @@ Result<RecordingWriter::File*> RecordingWriter::file_for(Venue venue, Timestamp 
                  "recording: cannot create " + path.string() + ": " + std::strerror(errno)};
   f->cctx = ZSTD_createCCtx();
   if (f->cctx == nullptr ||
-      ZSTD_isError(ZSTD_CCtx_setParameter(f->cctx, ZSTD_c_compressionLevel,
-                                          options_.compression_level)))
+      ZSTD_isError(
+          ZSTD_CCtx_setParameter(f->cctx, ZSTD_c_compressionLevel, options_.compression_level)) ||
+      ZSTD_isError(ZSTD_CCtx_setParameter(f->cctx, ZSTD_c_checksumFlag, 1)))
     return Error{ErrorCode::internal, "recording: cannot create a zstd encoder"};
   f->zbuf.resize(ZSTD_CStreamOutSize());
   RecordingHeader header;

@@ -111,12 +111,14 @@ std::string_view to_string(TardisDataType type) noexcept {
 }
 
 std::optional<TardisExchange> tardis_exchange(std::string_view id) noexcept {
-  if (id == "binance" || id == "binance-us") return TardisExchange{Venue::binance, InstrumentKind::spot};
+  if (id == "binance" || id == "binance-us")
+    return TardisExchange{Venue::binance, InstrumentKind::spot};
   if (id == "binance-futures") return TardisExchange{Venue::binance, InstrumentKind::perpetual};
   if (id == "coinbase") return TardisExchange{Venue::coinbase, InstrumentKind::spot};
   if (id == "kraken") return TardisExchange{Venue::kraken, InstrumentKind::spot};
   if (id == "hyperliquid") return TardisExchange{Venue::hyperliquid, InstrumentKind::perpetual};
-  if (id == "dydx" || id == "dydx-v4") return TardisExchange{Venue::dydx, InstrumentKind::perpetual};
+  if (id == "dydx" || id == "dydx-v4")
+    return TardisExchange{Venue::dydx, InstrumentKind::perpetual};
   return std::nullopt;
 }
 
@@ -185,8 +187,8 @@ ReadOutcome TardisCsvReader::fail(std::string message, ErrorCode code) {
 
 ReadOutcome TardisCsvReader::bad_column(std::size_t column, std::string_view why) {
   const std::string_view value = fields_[column];
-  return fail("column " + std::to_string(column + 1) + " (" + names_[column] + "): " +
-              std::string(why) + " (\"" + std::string(value.substr(0, 60)) + "\")");
+  return fail("column " + std::to_string(column + 1) + " (" + names_[column] +
+              "): " + std::string(why) + " (\"" + std::string(value.substr(0, 60)) + "\")");
 }
 
 Result<TardisCsvReader::Entry*> TardisCsvReader::resolve(std::string_view key,
@@ -196,8 +198,7 @@ Result<TardisCsvReader::Entry*> TardisCsvReader::resolve(std::string_view key,
   const auto ex = tardis_exchange(exchange);
   if (!ex)
     return Error{ErrorCode::not_found, "unknown Tardis exchange \"" + std::string(exchange) +
-                                           "\" (nzeza maps " + std::string(kKnownExchanges) +
-                                           ")"};
+                                           "\" (nzeza maps " + std::string(kKnownExchanges) + ")"};
   if (symbol.empty()) return Error{ErrorCode::parse_error, "empty symbol"};
   const auto pair = infer_pair(exchange, ex->venue, symbol);
   std::string canonical;
@@ -206,7 +207,8 @@ Result<TardisCsvReader::Entry*> TardisCsvReader::resolve(std::string_view key,
     if (ex->venue == Venue::binance && ex->kind == InstrumentKind::perpetual) canonical += "-PERP";
   }
   const Instrument* known = registry_.find(ex->venue, symbol);
-  if (known == nullptr && !canonical.empty()) known = registry_.find_canonical(ex->venue, canonical);
+  if (known == nullptr && !canonical.empty())
+    known = registry_.find_canonical(ex->venue, canonical);
   Entry entry;
   entry.venue = ex->venue;
   if (known != nullptr) {
@@ -214,8 +216,8 @@ Result<TardisCsvReader::Entry*> TardisCsvReader::resolve(std::string_view key,
       return Error{ErrorCode::invalid_argument,
                    std::string(exchange) + " " + std::string(symbol) + " is a " +
                        std::string(to_string(ex->kind)) + " market but the registry holds " +
-                       std::string(to_string(known->venue)) + " " + known->venue_symbol +
-                       " as " + std::string(to_string(known->kind)) +
+                       std::string(to_string(known->venue)) + " " + known->venue_symbol + " as " +
+                       std::string(to_string(known->kind)) +
                        " (one Venue cannot hold both under one venue symbol)"};
     entry.id = known->id;
     entry.symbol = known->symbol;
@@ -291,9 +293,9 @@ ReadOutcome TardisCsvReader::read_row(MarketEvent& out) {
     if (line.empty()) continue;
     const std::size_t n = split(line, fields_);
     if (n != columns_)
-      return fail(n > kMaxColumns ? "more columns than the header's " + std::to_string(columns_)
-                                  : std::to_string(n) + " columns, the header has " +
-                                        std::to_string(columns_));
+      return fail(n > kMaxColumns
+                      ? "more columns than the header's " + std::to_string(columns_)
+                      : std::to_string(n) + " columns, the header has " + std::to_string(columns_));
     ++stats_.rows;
     // Exchange and symbol are adjacent: "binance,BTCUSDT" keys the instrument cache.
     const std::string_view key(line.data(), fields_[0].size() + 1 + fields_[1].size());

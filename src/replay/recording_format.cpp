@@ -5,6 +5,8 @@
 #include <cstring>
 #include <optional>
 
+#include "replay/fast_parse.hpp"
+
 namespace nzeza::replay {
 namespace json = boost::json;
 
@@ -295,9 +297,148 @@ bool unescape(std::string_view raw, std::string& out) {
 }
 
 bool parse_i64(std::string_view s, std::int64_t& out) noexcept {
+  if (fast_u63(s.data(), s.data() + s.size(), out)) return true;
   if (s.empty()) return false;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return ec == std::errc() && p == s.data() + s.size();
+}
+
+// The writer's own layout, read in one pass: literal keys in the writer's order, values parsed
+// in place. Any difference (another order, spaces, escapes, exponents) returns false and the
+// generic scanner below decides, with an error that says what is wrong.
+class FastLine {
+ public:
+  explicit FastLine(std::string_view line) noexcept
+      : p_(line.data()), end_(line.data() + line.size()) {}
+
+  bool lit(std::string_view s) noexcept {
+    if (static_cast<std::size_t>(end_ - p_) < s.size() || std::memcmp(p_, s.data(), s.size()) != 0)
+      return false;
+    p_ += s.size();
+    return true;
+  }
+  // A string body up to its closing quote (no escapes), the quote consumed.
+  bool str(std::string_view& out) noexcept {
+    const void* q = std::memchr(p_, '"', static_cast<std::size_t>(end_ - p_));
+    if (q == nullptr) return false;
+    const char* stop = static_cast<const char*>(q);
+    out = std::string_view(p_, static_cast<std::size_t>(stop - p_));
+    if (std::memchr(p_, '\\', out.size()) != nullptr) return false;
+    p_ = stop + 1;
+    return true;
+  }
+  // A quoted decimal's body up to its closing quote, the quote consumed.
+  bool dec(Decimal& out) noexcept {
+    const char* stop = p_;
+    while (stop < end_ && *stop != '"') ++stop;
+    if (stop == end_) return false;
+    int frac = 0;
+    if (!fast_decimal(p_, stop, out, frac)) return false;
+    p_ = stop + 1;
+    return true;
+  }
+  // The digits that follow (what comes after them is the next lit()'s to check).
+  bool integer(std::int64_t& out) noexcept {
+    const char* e = p_;
+    while (e < end_ && static_cast<unsigned>(*e - '0') < 10) ++e;
+    if (!fast_u63(p_, e, out)) return false;
+    p_ = e;
+    return true;
+  }
+  [[nodiscard]] bool at_end() const noexcept { return p_ == end_; }
+
+ private:
+  const char* p_;
+  const char* end_;
+};
+
+bool fast_event_line(std::string_view line, MarketEvent& out,
+                     std::string_view& venue_symbol) noexcept {
+  FastLine c(line);
+  if (!c.lit(R"({"k":")")) return false;
+  char kind = 0;
+  if (c.lit(R"(q")")) {
+    kind = 'q';
+  } else if (c.lit(R"(t")")) {
+    kind = 't';
+  } else if (c.lit(R"(b")")) {
+    kind = 'b';
+  } else {
+    return false;  // statuses are rare: the generic path reads them
+  }
+  if (!c.lit(R"(,"s":")") || !c.str(venue_symbol) || venue_symbol.empty()) return false;
+  std::int64_t vt = 0;
+  std::int64_t rt = 0;
+  if (c.lit(R"(,"vt":)") && !c.integer(vt)) return false;
+  if (!c.lit(R"(,"rt":)") || !c.integer(rt)) return false;
+  switch (kind) {
+    case 'q': {
+      Quote q;
+      if (!c.lit(R"(,"b":")") || !c.dec(q.bid) || !c.lit(R"(,"bs":")") || !c.dec(q.bid_size) ||
+          !c.lit(R"(,"a":")") || !c.dec(q.ask) || !c.lit(R"(,"as":")") || !c.dec(q.ask_size) ||
+          !c.lit("}") || !c.at_end())
+        return false;
+      out.body.emplace<Quote>(q);
+      break;
+    }
+    case 't': {
+      Trade t;
+      if (!c.lit(R"(,"p":")") || !c.dec(t.price) || !c.lit(R"(,"q":")") || !c.dec(t.size))
+        return false;
+      if (c.lit(R"(,"side":"buy")")) {
+        t.aggressor = Side::buy;
+      } else if (c.lit(R"(,"side":"sell")")) {
+        t.aggressor = Side::sell;
+      } else {
+        return false;
+      }
+      if (c.lit(R"(,"id":")")) {
+        std::string_view id;
+        if (!c.str(id) || !TradeId::assign(t.trade_id, id)) return false;
+      }
+      if (!c.lit("}") || !c.at_end()) return false;
+      out.body.emplace<Trade>(t);
+      break;
+    }
+    default: {
+      BookChange b;
+      if (c.lit(R"(,"side":"buy")")) {
+        b.side = Side::buy;
+      } else if (c.lit(R"(,"side":"sell")")) {
+        b.side = Side::sell;
+      } else {
+        return false;
+      }
+      if (!c.lit(R"(,"p":")") || !c.dec(b.price) || !c.lit(R"(,"q":")") || !c.dec(b.size))
+        return false;
+      if (c.lit(R"(,"seq":)")) {
+        std::int64_t seq = 0;
+        if (!c.integer(seq)) return false;
+        b.sequence = static_cast<std::uint64_t>(seq);
+      }
+      if (c.lit(R"(,"f":")")) {
+        std::string_view flags;
+        if (!c.str(flags)) return false;
+        for (const char f : flags) {
+          if (f == 's') {
+            b.snapshot = true;
+          } else if (f == 'r') {
+            b.reset = true;
+          } else if (f == 'l') {
+            b.last = true;
+          } else {
+            return false;
+          }
+        }
+      }
+      if (!c.lit("}") || !c.at_end()) return false;
+      out.body.emplace<BookChange>(b);
+      break;
+    }
+  }
+  out.venue_time = Timestamp::from_ns(vt);
+  out.receive_time = Timestamp::from_ns(rt);
+  return true;
 }
 
 struct Field {
@@ -507,6 +648,7 @@ void append_event_line(std::string& out, const MarketEvent& e, std::string_view 
 
 Status decode_event_line(std::string_view line, MarketEvent& out, std::string_view& venue_symbol,
                          std::string& scratch) {
+  if (fast_event_line(line, out, venue_symbol)) return {};
   enum : unsigned {
     kKind = 1,
     kRt = 2,
@@ -540,9 +682,7 @@ Status decode_event_line(std::string_view line, MarketEvent& out, std::string_vi
   venue_symbol = {};
   auto dec = [](const Field& f, Decimal& d, unsigned bit, unsigned& mask) -> std::string_view {
     if (!f.quoted) return "a decimal must be a string";
-    auto r = Decimal::parse(f.value);
-    if (!r) return "not an exact decimal";
-    d = *r;
+    if (!parse_decimal(f.value, d)) return "not an exact decimal";
     mask |= bit;
     return {};
   };

@@ -4,6 +4,8 @@
 #include <cstring>
 #include <limits>
 
+#include "replay/fast_parse.hpp"
+
 namespace nzeza::replay {
 namespace {
 
@@ -36,22 +38,11 @@ std::size_t split(std::string_view line, std::array<std::string_view, N>& fields
 
 bool parse_us(std::string_view s, Timestamp& out) noexcept {
   std::int64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || v < 0 ||
+  if (!fast_u63(s.data(), s.data() + s.size(), v) ||
       v > std::numeric_limits<std::int64_t>::max() / 1000)
     return false;
   out = Timestamp::from_us(v);
   return true;
-}
-
-// Fraction digits written in a decimal string; -1 when it uses an exponent (the caller asks the
-// parsed value instead).
-int written_decimals(std::string_view s) noexcept {
-  const std::size_t dot = s.find('.');
-  for (const char c : s)
-    if (c == 'e' || c == 'E') return -1;
-  if (dot == std::string_view::npos) return 0;
-  return static_cast<int>(s.size() - dot - 1);
 }
 
 struct Pair {
@@ -266,14 +257,16 @@ void TardisCsvReader::refine(Entry& entry, bool is_price, int dp) {
 }
 
 bool TardisCsvReader::decimal(std::size_t column, Decimal& out, Entry& entry, bool is_price) {
-  auto d = Decimal::parse(fields_[column]);
-  if (!d) return false;
-  out = *d;
-  if (entry.created) {
-    int dp = written_decimals(fields_[column]);
-    if (dp < 0) dp = d->decimal_places();
-    if (dp > (is_price ? entry.price_dp : entry.size_dp)) refine(entry, is_price, dp);
+  const std::string_view text = fields_[column];
+  int dp = 0;
+  if (!fast_decimal(text.data(), text.data() + text.size(), out, dp)) {
+    auto d = Decimal::parse(text);  // exponents ("1e-7"), long mantissas
+    if (!d) return false;
+    out = *d;
+    dp = d->decimal_places();
   }
+  if (entry.created && dp > (is_price ? entry.price_dp : entry.size_dp))
+    refine(entry, is_price, dp);
   return true;
 }
 

@@ -8,6 +8,7 @@
 // counting events. Also times each stage alone (lines only, one source without the merge) so a
 // missed goal shows where the time goes. Prints its configuration first.
 
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -21,7 +22,6 @@
 #include <random>
 #include <string>
 #include <thread>
-#include <unistd.h>
 #include <vector>
 
 #include "replay/event_merger.hpp"
@@ -113,19 +113,24 @@ struct Generator {
       e.body = Quote{Decimal::from_raw8(mid8 - 1'000'000), Decimal::from_raw8(size8),
                      Decimal::from_raw8(mid8 + 1'000'000), Decimal::from_raw8(size8 * 2)};
     } else if (kind < 7) {
-      Trade tr{Decimal::from_raw8(mid8), Decimal::from_raw8(size8),
-               (r >> 50) & 1 ? Side::buy : Side::sell, {}};
+      Trade tr{Decimal::from_raw8(mid8),
+               Decimal::from_raw8(size8),
+               (r >> 50) & 1 ? Side::buy : Side::sell,
+               {}};
       char id[24];
       auto [end, ec] = std::to_chars(id, id + sizeof id, seq++);
       (void)ec;
       (void)TradeId::assign(tr.trade_id, std::string_view(id, static_cast<std::size_t>(end - id)));
       e.body = tr;
     } else {
-      e.body = BookChange{(r >> 50) & 1 ? Side::buy : Side::sell,
-                          Decimal::from_raw8(mid8 + (static_cast<std::int64_t>((r >> 52) % 40) - 20) *
-                                                        1'000'000),
-                          (r >> 58) % 4 == 0 ? Decimal::zero() : Decimal::from_raw8(size8),
-                          seq++, false, false, false};
+      e.body = BookChange{
+          (r >> 50) & 1 ? Side::buy : Side::sell,
+          Decimal::from_raw8(mid8 + (static_cast<std::int64_t>((r >> 52) % 40) - 20) * 1'000'000),
+          (r >> 58) % 4 == 0 ? Decimal::zero() : Decimal::from_raw8(size8),
+          seq++,
+          false,
+          false,
+          false};
     }
   }
 };
@@ -177,7 +182,8 @@ std::vector<fs::path> write_tardis(const fs::path& root, std::uint64_t events, i
     gzwrite(f, kHeaders[type], static_cast<unsigned>(std::strlen(kHeaders[type])));
     std::mt19937_64 rng(7 + static_cast<std::uint64_t>(s));
     const std::uint64_t n = events / static_cast<std::uint64_t>(sources);
-    const std::int64_t step = std::max<std::int64_t>(1, 3'000'000'000LL / static_cast<std::int64_t>(n + 1));
+    const std::int64_t step =
+        std::max<std::int64_t>(1, 3'000'000'000LL / static_cast<std::int64_t>(n + 1));
     std::int64_t mid = 4'500'000;  // cents
     std::string buf;
     buf.reserve(1 << 20);
@@ -336,6 +342,8 @@ int main(int argc, char** argv) {
   int level = 3;
   fs::path dir;
   bool keep = false;
+  bool reuse = false;
+  int only = 0;  // 1..6: run that measurement alone (for perf stat / perf record)
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
@@ -351,13 +359,21 @@ int main(int argc, char** argv) {
       dir = value();
     } else if (a == "--keep") {
       keep = true;
+    } else if (a == "--only") {
+      only = std::stoi(value());
+    } else if (a == "--reuse") {  // read the files a --keep run left in --dir
+      reuse = true;
+      keep = true;
     } else {
-      std::fprintf(stderr, "usage: %s [--events N] [--sources K] [--runs R] [--level L] [--dir D] [--keep]\n",
-                   argv[0]);
+      std::fprintf(
+          stderr,
+          "usage: %s [--events N] [--sources K] [--runs R] [--level L] [--dir D] [--keep]\n",
+          argv[0]);
       return 2;
     }
   }
-  if (dir.empty()) dir = fs::temp_directory_path() / ("nzeza-replay-bench-" + std::to_string(::getpid()));
+  if (dir.empty())
+    dir = fs::temp_directory_path() / ("nzeza-replay-bench-" + std::to_string(::getpid()));
   fs::create_directories(dir);
 
   std::printf("bench_replay: %llu events in %d sources, zstd level %d, %d runs, dir %s\n",
@@ -368,16 +384,31 @@ int main(int argc, char** argv) {
 
   InstrumentRegistry registry;
   add_instruments(registry);
-  auto t0 = Clock::now();
-  const auto rec = write_recordings(dir, registry, events, sources, level);
-  const double write_s = seconds_since(t0);
-  std::printf("recording: %zu files, %.1f MB, written in %.1f s (%.2f M events/s)\n", rec.size(),
-              static_cast<double>(file_bytes(rec)) / 1e6, write_s,
-              static_cast<double>(events) / write_s / 1e6);
-  t0 = Clock::now();
-  const auto csv = write_tardis(dir, events, sources);
-  std::printf("tardis: %zu .csv.gz files (book_L2, trades, quotes...), %.1f MB, written in %.1f s\n",
-              csv.size(), static_cast<double>(file_bytes(csv)) / 1e6, seconds_since(t0));
+  std::vector<fs::path> rec;
+  std::vector<fs::path> csv;
+  if (reuse) {
+    for (const auto& f : fs::recursive_directory_iterator(dir)) {
+      const std::string name = f.path().string();
+      if (name.ends_with(".ndjson.zst")) rec.push_back(f.path());
+      if (name.ends_with(".csv.gz")) csv.push_back(f.path());
+    }
+    std::sort(rec.begin(), rec.end());
+    std::sort(csv.begin(), csv.end());
+  } else {
+    auto t0 = Clock::now();
+    rec = write_recordings(dir, registry, events, sources, level);
+    const double write_s = seconds_since(t0);
+    std::printf("recording: written in %.1f s (%.2f M events/s)\n", write_s,
+                static_cast<double>(events) / write_s / 1e6);
+    t0 = Clock::now();
+    csv = write_tardis(dir, events, sources);
+    std::printf("tardis: written in %.1f s\n", seconds_since(t0));
+  }
+  std::printf(
+      "recording: %zu files, %.1f MB; tardis: %zu .csv.gz files (book_L2, trades, quotes, "
+      "book_L2...), %.1f MB\n",
+      rec.size(), static_cast<double>(file_bytes(rec)) / 1e6, csv.size(),
+      static_cast<double>(file_bytes(csv)) / 1e6);
 
   auto open_rec = [](const fs::path& f, InstrumentRegistry& reg) -> std::unique_ptr<EventSource> {
     auto r = RecordingReader::open(f.string(), reg);
@@ -398,23 +429,20 @@ int main(int argc, char** argv) {
 
   std::printf("results (one thread; each run reads every file from the page cache):\n");
   std::vector<Run> r;
-  for (int i = 0; i < runs; ++i) r.push_back(read_merged(rec, open_rec));
-  report("recording: read+decompress+parse+merge", r);
-  r.clear();
-  for (int i = 0; i < runs; ++i) r.push_back(read_one(rec.front(), open_rec));
-  report("recording: one file, no merge", r);
-  r.clear();
-  for (int i = 0; i < runs; ++i) r.push_back(lines_only(rec.front()));
-  report("recording: one file, zstd + lines only", r);
-  r.clear();
-  for (int i = 0; i < runs; ++i) r.push_back(read_merged(csv, open_csv));
-  report("tardis csv.gz: read+inflate+parse+merge", r);
-  r.clear();
-  for (int i = 0; i < runs; ++i) r.push_back(read_one(csv.front(), open_csv));
-  report("tardis csv.gz: one book_L2 file, no merge", r);
-  r.clear();
-  for (int i = 0; i < runs; ++i) r.push_back(lines_only(csv.front()));
-  report("tardis csv.gz: one file, inflate + lines only", r);
+  auto measure = [&](int which, const char* what, auto once) {
+    if (only != 0 && only != which) return;
+    r.clear();
+    for (int i = 0; i < runs; ++i) r.push_back(once());
+    report(what, r);
+  };
+  measure(1, "recording: read+decompress+parse+merge", [&] { return read_merged(rec, open_rec); });
+  measure(2, "recording: one file, no merge", [&] { return read_one(rec.front(), open_rec); });
+  measure(3, "recording: one file, zstd + lines only", [&] { return lines_only(rec.front()); });
+  measure(4, "tardis csv.gz: read+inflate+parse+merge", [&] { return read_merged(csv, open_csv); });
+  measure(5, "tardis csv.gz: one book_L2 file, no merge",
+          [&] { return read_one(csv.front(), open_csv); });
+  measure(6, "tardis csv.gz: one file, inflate + lines only",
+          [&] { return lines_only(csv.front()); });
   std::printf("loadavg at end: %s\n", first_line_of("/proc/loadavg", nullptr).c_str());
   if (!keep) fs::remove_all(dir);
   return 0;

@@ -5,6 +5,7 @@
 // caller falls back to Decimal::parse, which decides exactly or explains the refusal.
 
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 #include "core/decimal.hpp"
@@ -77,18 +78,47 @@ inline constexpr std::int64_t kPow10[17] = {1LL,
   return true;
 }
 
-// Non-negative int64 in decimal digits (at most 19: nanoseconds since 1970 have 19).
-[[nodiscard]] inline bool fast_u63(const char* p, const char* end, std::int64_t& out) noexcept {
-  if (p == end || end - p > 19) return false;
+// Eight ASCII digits at once (little-endian load): true and their value when all are digits.
+[[nodiscard]] inline bool eight_digits(const char* p, std::uint64_t& value) noexcept {
+  std::uint64_t chunk = 0;
+  std::memcpy(&chunk, p, 8);
+  // Every byte in '0'..'9': high nibble 3, and adding 6 keeps the high nibble 3.
+  if (((chunk & 0xF0F0F0F0F0F0F0F0ULL) |
+       (((chunk + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) != 0x3333333333333333ULL)
+    return false;
+  std::uint64_t v = chunk - 0x3030303030303030ULL;
+  v = (v * 10) + (v >> 8);  // pairs
+  v = (((v & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+       (((v >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
+      32;
+  value = v;
+  return true;
+}
+
+// The run of digits at [p, end): its value and one past its last digit. At most 19 digits
+// (nanoseconds since 1970 have 19); more, or a value past INT64_MAX, returns nullptr.
+[[nodiscard]] inline const char* digits_u63(const char* p, const char* end,
+                                            std::int64_t& out) noexcept {
+  const char* q = p;
   std::uint64_t v = 0;
-  for (; p < end; ++p) {
-    const auto d = static_cast<unsigned>(*p - '0');
-    if (d >= 10) return false;
+  std::uint64_t eight = 0;
+  while (end - q >= 8 && q - p <= 8 && eight_digits(q, eight)) {
+    v = v * 100000000ULL + eight;
+    q += 8;
+  }
+  for (; q < end; ++q) {
+    const auto d = static_cast<unsigned>(*q - '0');
+    if (d >= 10) break;
     v = v * 10 + d;
   }
-  if (v > static_cast<std::uint64_t>(INT64_MAX)) return false;
+  if (q == p || q - p > 19 || v > static_cast<std::uint64_t>(INT64_MAX)) return nullptr;
   out = static_cast<std::int64_t>(v);
-  return true;
+  return q;
+}
+
+// Non-negative int64 that is exactly the digits of [p, end).
+[[nodiscard]] inline bool fast_u63(const char* p, const char* end, std::int64_t& out) noexcept {
+  return digits_u63(p, end, out) == end;
 }
 
 }  // namespace nzeza::replay

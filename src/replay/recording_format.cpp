@@ -311,38 +311,60 @@ class FastLine {
   explicit FastLine(std::string_view line) noexcept
       : p_(line.data()), end_(line.data() + line.size()) {}
 
-  bool lit(std::string_view s) noexcept {
-    if (static_cast<std::size_t>(end_ - p_) < s.size() || std::memcmp(p_, s.data(), s.size()) != 0)
-      return false;
-    p_ += s.size();
+  // A literal of the layout (a string literal: its length is a constant, memcmp inlines).
+  template <std::size_t N>
+  bool lit(const char (&s)[N]) noexcept {
+    constexpr std::size_t kLen = N - 1;
+    if (static_cast<std::size_t>(end_ - p_) < kLen || std::memcmp(p_, s, kLen) != 0) return false;
+    p_ += kLen;
     return true;
   }
   // A string body up to its closing quote (no escapes), the quote consumed.
   bool str(std::string_view& out) noexcept {
-    const void* q = std::memchr(p_, '"', static_cast<std::size_t>(end_ - p_));
-    if (q == nullptr) return false;
-    const char* stop = static_cast<const char*>(q);
-    out = std::string_view(p_, static_cast<std::size_t>(stop - p_));
-    if (std::memchr(p_, '\\', out.size()) != nullptr) return false;
-    p_ = stop + 1;
+    const char* q = p_;
+    while (q < end_ && *q != '"') {
+      if (*q == '\\') return false;
+      ++q;
+    }
+    if (q == end_) return false;
+    out = std::string_view(p_, static_cast<std::size_t>(q - p_));
+    p_ = q + 1;
     return true;
   }
-  // A quoted decimal's body up to its closing quote, the quote consumed.
+  // A quoted decimal's body ("[-]digits[.digits]", at most 18 digits) parsed in the same pass
+  // that finds its closing quote, the quote consumed.
   bool dec(Decimal& out) noexcept {
-    const char* stop = p_;
-    while (stop < end_ && *stop != '"') ++stop;
-    if (stop == end_) return false;
-    int frac = 0;
-    if (!fast_decimal(p_, stop, out, frac)) return false;
-    p_ = stop + 1;
+    const char* q = p_;
+    const bool negative = q < end_ && *q == '-';
+    q += negative ? 1 : 0;
+    std::uint64_t mantissa = 0;
+    const char* digits_from = q;
+    const char* dot = nullptr;
+    for (; q < end_; ++q) {
+      const auto d = static_cast<unsigned>(*q - '0');
+      if (d < 10) {
+        mantissa = mantissa * 10 + d;
+      } else if (*q == '.' && dot == nullptr) {
+        dot = q;
+      } else {
+        break;
+      }
+    }
+    if (q == end_ || *q != '"') return false;
+    const auto digits = (q - digits_from) - (dot != nullptr ? 1 : 0);
+    const auto frac = dot != nullptr ? q - dot - 1 : 0;
+    if (digits <= 0 || digits > 18 || frac > Decimal::kScale) return false;
+    const int128 raw = static_cast<int128>(mantissa) * detail::kPow10[Decimal::kScale - frac];
+    out = Decimal::from_raw16(negative ? -raw : raw);
+    p_ = q + 1;
     return true;
   }
-  // The digits that follow (what comes after them is the next lit()'s to check).
+  // The digits that follow, parsed as they are scanned (what comes after them is the next
+  // lit()'s to check).
   bool integer(std::int64_t& out) noexcept {
-    const char* e = p_;
-    while (e < end_ && static_cast<unsigned>(*e - '0') < 10) ++e;
-    if (!fast_u63(p_, e, out)) return false;
-    p_ = e;
+    const char* q = digits_u63(p_, end_, out);
+    if (q == nullptr) return false;
+    p_ = q;
     return true;
   }
   [[nodiscard]] bool at_end() const noexcept { return p_ == end_; }

@@ -2,10 +2,11 @@
 // drains loses the oldest events (counted), never waits; FlushTick makes the open file readable;
 // stopping closes every file.
 
+#include "replay/recorder_actor.hpp"
+
 #include <gtest/gtest.h>
 
 #include "actor/actor.hpp"
-#include "replay/recorder_actor.hpp"
 #include "replay/recording_reader.hpp"
 #include "unit/replay/replay_test_support.hpp"
 
@@ -31,8 +32,9 @@ class Recorder : public ::testing::Test {
     deps.writer.frame_interval = std::chrono::hours(1);  // frames end on FlushTick or stop here
     if (timed) deps.self = holder;
     deps.flush_every = std::chrono::seconds(1);
-    auto ref = system.spawn<RecorderActor>(recorder_spawn_options("recorder", capacity),
-                                           [deps] { return std::make_unique<RecorderActor>(deps); });
+    auto ref = system.spawn<RecorderActor>(recorder_spawn_options("recorder", capacity), [deps] {
+      return std::make_unique<RecorderActor>(deps);
+    });
     EXPECT_TRUE(ref.ok());
     *holder = ref.value();
     return ref.value();
@@ -55,10 +57,9 @@ class Recorder : public ::testing::Test {
 
   RecordingWriterStats stats(const RecorderActor::Self& ref) {
     std::optional<RecordingWriterStats> out;
-    ref.ask(RecorderStatsQuery{}, std::chrono::seconds(5),
-            [&](Result<RecordingWriterStats> r) {
-              if (r) out = *r;
-            });
+    ref.ask(RecorderStatsQuery{}, std::chrono::seconds(5), [&](Result<RecordingWriterStats> r) {
+      if (r) out = *r;
+    });
     for (int i = 0; i < 10 && !out; ++i) system.dispatcher().poll();
     EXPECT_TRUE(out.has_value());
     return out.value_or(RecordingWriterStats{});

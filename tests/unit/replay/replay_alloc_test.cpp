@@ -27,8 +27,8 @@ fs::path write_recording(const fs::path& dir, const InstrumentRegistry& registry
     const std::string p = std::to_string(40000 + i % 500) + "." + std::to_string(i % 100);
     switch (i % 3) {
       case 0:
-        EXPECT_TRUE(writer.append(quote(registry, Venue::binance, sym, t, p, "1.5", p, "0.25", t))
-                        .ok());
+        EXPECT_TRUE(
+            writer.append(quote(registry, Venue::binance, sym, t, p, "1.5", p, "0.25", t)).ok());
         break;
       case 1:
         EXPECT_TRUE(writer

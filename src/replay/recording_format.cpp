@@ -616,7 +616,20 @@ LineKind classify_line(std::string_view line) noexcept {
     return LineKind::event;
   }
   if (line.substr(0, kHeader.size()) == kHeader) return LineKind::header;
+  const std::size_t first = line.find_first_not_of(" \t");
+  if (first != std::string_view::npos && line[first] == '{') return LineKind::event;  // by hand
   return LineKind::unknown;
+}
+
+LineKind classify_json_line(std::string_view line) {
+  boost::system::error_code ec;
+  const json::value v = json::parse(line, ec);
+  if (ec || !v.is_object()) return LineKind::unknown;
+  const json::object& o = v.get_object();
+  if (o.contains("format")) return LineKind::header;
+  const json::value* k = o.if_contains("k");
+  if (k != nullptr && k->is_string() && k->get_string() == "i") return LineKind::instrument;
+  return LineKind::event;
 }
 
 void append_event_line(std::string& out, const MarketEvent& e, std::string_view venue_symbol) {

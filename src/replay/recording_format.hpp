@@ -45,8 +45,12 @@ struct RecordingHeader {
 [[nodiscard]] Result<Instrument> decode_instrument_line(std::string_view line);
 
 enum class LineKind : std::uint8_t { header, instrument, event, unknown };
-// From the first bytes only: the caller then decodes with the matching function.
+// From the first bytes only (the writer's layout; any other JSON object reads as `event`): the
+// caller then decodes with the matching function.
 [[nodiscard]] LineKind classify_line(std::string_view line) noexcept;
+// By parsing the line as JSON: for a line the writer did not write (spaces, another key order)
+// that failed to decode as an event.
+[[nodiscard]] LineKind classify_json_line(std::string_view line);
 
 // Appends the event's line and '\n' to `out`, naming the instrument by `venue_symbol` (empty
 // for a venue-wide status). Allocation-free once `out` has grown.

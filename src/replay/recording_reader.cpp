@@ -68,9 +68,15 @@ ReadOutcome RecordingReader::next(MarketEvent& out) {
       case ReadOutcome::event:
         break;
     }
-    switch (classify_line(line)) {
-      case LineKind::event:
-        break;
+    LineKind kind = classify_line(line);
+    if (kind == LineKind::event) {
+      std::string_view symbol;
+      const Status st = decode_event_line(line, out, symbol, scratch_);
+      if (st) return resolve(out, symbol);
+      kind = classify_json_line(line);  // a header or instrument line in another layout?
+      if (kind == LineKind::event || kind == LineKind::unknown) return fail(st.error().message);
+    }
+    switch (kind) {
       case LineKind::instrument: {
         auto in = decode_instrument_line(line);
         if (!in) return fail(in.error().message);
@@ -87,32 +93,33 @@ ReadOutcome RecordingReader::next(MarketEvent& out) {
           if (auto st = map(in); !st) return fail(st.error().message, st.error().code);
         continue;
       }
+      case LineKind::event:
       case LineKind::unknown:
         if (line.empty()) continue;
         return fail("not a recording line (expected {\"k\":...})");
     }
-    std::string_view symbol;
-    if (auto st = decode_event_line(line, out, symbol, scratch_); !st)
-      return fail(st.error().message);
-    out.venue = header_.venue;
-    if (symbol.empty()) {
-      out.instrument = InstrumentId{};
-      out.symbol = SymbolId{};
-    } else if (symbol == last_symbol_) {
-      out.instrument = last_.id;
-      out.symbol = last_.symbol;
-    } else {
-      const auto it = by_symbol_.find(symbol);
-      if (it == by_symbol_.end())
-        return fail("instrument \"" + std::string(symbol) + "\" is not declared in the file");
-      last_symbol_.assign(symbol);
-      last_ = it->second;
-      out.instrument = last_.id;
-      out.symbol = last_.symbol;
-    }
-    ++events_;
-    return ReadOutcome::event;
   }
+}
+
+ReadOutcome RecordingReader::resolve(MarketEvent& out, std::string_view symbol) {
+  out.venue = header_.venue;
+  if (symbol.empty()) {
+    out.instrument = InstrumentId{};
+    out.symbol = SymbolId{};
+  } else if (symbol == last_symbol_) {
+    out.instrument = last_.id;
+    out.symbol = last_.symbol;
+  } else {
+    const auto it = by_symbol_.find(symbol);
+    if (it == by_symbol_.end())
+      return fail("instrument \"" + std::string(symbol) + "\" is not declared in the file");
+    last_symbol_.assign(symbol);
+    last_ = it->second;
+    out.instrument = last_.id;
+    out.symbol = last_.symbol;
+  }
+  ++events_;
+  return ReadOutcome::event;
 }
 
 }  // namespace nzeza::replay

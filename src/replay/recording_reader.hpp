@@ -48,6 +48,8 @@ class RecordingReader final : public EventSource {
   RecordingReader(std::unique_ptr<LineReader> lines, InstrumentRegistry& registry)
       : lines_(std::move(lines)), registry_(registry) {}
   Status map(const Instrument& instrument);
+  // Sets the venue, instrument and symbol of a decoded event.
+  ReadOutcome resolve(MarketEvent& out, std::string_view venue_symbol);
   ReadOutcome fail(std::string message, ErrorCode code = ErrorCode::parse_error);
 
   std::unique_ptr<LineReader> lines_;

@@ -351,6 +351,38 @@ TEST_F(Recording, damaged_lines_each_get_an_error_naming_what_is_wrong) {
   }
 }
 
+TEST_F(Recording, a_hand_written_line_in_another_key_order_with_spaces_reads_the_same) {
+  RecordingHeader h;
+  h.nzeza_version = "test";
+  h.venue = Venue::binance;
+  h.instruments.push_back(*registry.find(Venue::binance, "BTCUSDT"));
+  const fs::path p = dir / "hand.ndjson";
+  write_file(p, encode_header(h) + "\n" +
+                    R"({ "rt": 2000, "k": "t", "id": "a\"b", "side": "sell", "q": "1.5e-3",)"
+                    R"( "p": "45000.5", "s": "BTCUSDT", "vt": 1000 })"
+                    "\n"
+                    R"({"k":"b","s":"BTCUSDT","rt":3000,"side":"buy","p":"1","q":"0","f":"lrs"})"
+                    "\n"
+                    R"({"k":"st","rt":4000,"feed":"stale"})"
+                    "\n");
+  auto reader = RecordingReader::open(p.string(), registry);
+  ASSERT_TRUE(reader.ok()) << reader.error().to_string();
+  const auto ev = read_all(**reader);
+  ASSERT_EQ(ev.size(), 3u);
+  const auto& t = std::get<Trade>(ev[0].body);
+  EXPECT_EQ(t.price, dec("45000.5"));
+  EXPECT_EQ(t.size, dec("0.0015"));
+  EXPECT_EQ(t.aggressor, Side::sell);
+  EXPECT_EQ(t.trade_id.view(), "a\"b");
+  EXPECT_EQ(ev[0].venue_time, Timestamp::from_ns(1000));
+  EXPECT_EQ(ev[0].receive_time, Timestamp::from_ns(2000));
+  const auto& b = std::get<BookChange>(ev[1].body);
+  EXPECT_TRUE(b.snapshot && b.reset && b.last);
+  EXPECT_FALSE(ev[2].instrument.valid());
+  EXPECT_EQ(std::get<VenueStatus>(ev[2].body).state, FeedState::stale);
+  EXPECT_EQ(std::get<VenueStatus>(ev[2].body).trading, TradingStatus::trading);
+}
+
 TEST_F(Recording, a_file_without_a_header_or_with_a_newer_format_is_refused_at_open) {
   const fs::path none = dir / "none.ndjson";
   write_file(none, R"({"k":"q","s":"BTCUSDT","rt":1,"b":"1","bs":"1","a":"2","as":"1"})"

@@ -136,13 +136,15 @@ struct Generator {
 };
 
 std::vector<fs::path> write_recordings(const fs::path& root, const InstrumentRegistry& registry,
-                                       std::uint64_t events, int sources, int level) {
+                                       std::uint64_t events, int sources, int level,
+                                       int window_log) {
   std::vector<fs::path> files;
   const Timestamp start = Timestamp::from_seconds(1'704'164'400);  // 2024-01-02T03:00:00Z
   for (int s = 0; s < sources; ++s) {
     RecordingWriterOptions o;
     o.dir = root / ("rec" + std::to_string(s));
     o.compression_level = level;
+    o.window_log = window_log;
     o.frame_events = 16'384;
     o.frame_interval = std::chrono::hours(1);
     RecordingWriter writer(registry, o);
@@ -340,6 +342,7 @@ int main(int argc, char** argv) {
   int sources = 4;
   int runs = 3;
   int level = 3;
+  int window_log = 18;
   fs::path dir;
   bool keep = false;
   bool reuse = false;
@@ -355,6 +358,8 @@ int main(int argc, char** argv) {
       runs = std::stoi(value());
     } else if (a == "--level") {
       level = std::stoi(value());
+    } else if (a == "--window-log") {
+      window_log = std::stoi(value());
     } else if (a == "--dir") {
       dir = value();
     } else if (a == "--keep") {
@@ -376,8 +381,9 @@ int main(int argc, char** argv) {
     dir = fs::temp_directory_path() / ("nzeza-replay-bench-" + std::to_string(::getpid()));
   fs::create_directories(dir);
 
-  std::printf("bench_replay: %llu events in %d sources, zstd level %d, %d runs, dir %s\n",
-              static_cast<unsigned long long>(events), sources, level, runs, dir.c_str());
+  std::printf(
+      "bench_replay: %llu events in %d sources, zstd level %d window 2^%d, %d runs, dir %s\n",
+      static_cast<unsigned long long>(events), sources, level, window_log, runs, dir.c_str());
   std::printf("cpu: %s; %u hardware threads; loadavg at start: %s\n",
               first_line_of("/proc/cpuinfo", "model name").c_str(),
               std::thread::hardware_concurrency(), first_line_of("/proc/loadavg", nullptr).c_str());
@@ -396,7 +402,7 @@ int main(int argc, char** argv) {
     std::sort(csv.begin(), csv.end());
   } else {
     auto t0 = Clock::now();
-    rec = write_recordings(dir, registry, events, sources, level);
+    rec = write_recordings(dir, registry, events, sources, level, window_log);
     const double write_s = seconds_since(t0);
     std::printf("recording: written in %.1f s (%.2f M events/s)\n", write_s,
                 static_cast<double>(events) / write_s / 1e6);

@@ -12,8 +12,12 @@ actor::SpawnOptions recorder_spawn_options(std::string name, std::size_t capacit
 RecorderActor::RecorderActor(Deps deps)
     : deps_(std::move(deps)), writer_(*deps_.registry, deps_.writer) {}
 
+void RecorderActor::arm(actor::ActorContext& ctx) {
+  if (auto self = deps_.self.lock()) timer_ = ctx.tell_after(deps_.flush_every, *self, FlushTick{});
+}
+
 void RecorderActor::on_start(actor::ActorContext& ctx) {
-  if (deps_.self) timer_ = ctx.tell_after(deps_.flush_every, *deps_.self, FlushTick{});
+  arm(ctx);
 }
 
 void RecorderActor::on_stop(actor::ActorContext& ctx) {
@@ -27,7 +31,7 @@ void RecorderActor::on(RecordEvent& m, actor::ActorContext& /*ctx*/) {
 
 void RecorderActor::on(FlushTick& /*m*/, actor::ActorContext& ctx) {
   (void)writer_.flush();
-  if (deps_.self) timer_ = ctx.tell_after(deps_.flush_every, *deps_.self, FlushTick{});
+  arm(ctx);
 }
 
 RecordingWriterStats RecorderActor::on(RecorderStatsQuery& /*q*/, actor::ActorContext& /*ctx*/) {

@@ -38,7 +38,9 @@ class RecorderActor {
   struct Deps {
     const InstrumentRegistry* registry = nullptr;
     RecordingWriterOptions writer;
-    std::shared_ptr<Self> self;  // set: a FlushTick every flush_every
+    // Set: a FlushTick every flush_every. Weak, so the actor's cell (which holds this through
+    // its factory) and the holder the owner keeps form no cycle; the owner keeps the holder.
+    std::weak_ptr<Self> self;
     Duration flush_every = std::chrono::seconds(1);
   };
 
@@ -52,6 +54,8 @@ class RecorderActor {
  private:
   Deps deps_;
   RecordingWriter writer_;
+  void arm(actor::ActorContext& ctx);
+
   TimerId timer_ = 0;
 };
 

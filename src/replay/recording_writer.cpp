@@ -13,10 +13,7 @@ namespace nzeza::replay {
 namespace {
 constexpr std::size_t kCompressAt = 64u << 10;  // pending text handed to zstd in chunks
 constexpr Duration kHour = std::chrono::hours(1);
-// A 256 KiB window: the reader's decoder then works within the L2 cache (the default window of
-// level 3 is 2 MiB, and decoding spent its time in cache misses); the ratio barely changes on
-// these repetitive lines.
-constexpr int kWindowLog = 18;
+
 }  // namespace
 
 struct RecordingWriter::File {
@@ -132,7 +129,7 @@ Result<RecordingWriter::File*> RecordingWriter::file_for(Venue venue, Timestamp 
       ZSTD_isError(
           ZSTD_CCtx_setParameter(f->cctx, ZSTD_c_compressionLevel, options_.compression_level)) ||
       ZSTD_isError(ZSTD_CCtx_setParameter(f->cctx, ZSTD_c_checksumFlag, 1)) ||
-      ZSTD_isError(ZSTD_CCtx_setParameter(f->cctx, ZSTD_c_windowLog, kWindowLog)))
+      ZSTD_isError(ZSTD_CCtx_setParameter(f->cctx, ZSTD_c_windowLog, options_.window_log)))
     return Error{ErrorCode::internal, "recording: cannot create a zstd encoder"};
   f->zbuf.resize(ZSTD_CStreamOutSize());
   RecordingHeader header;

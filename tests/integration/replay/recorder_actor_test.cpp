@@ -25,7 +25,7 @@ class Recorder : public ::testing::Test {
   }
 
   RecorderActor::Self spawn(std::size_t capacity, bool timed) {
-    auto holder = std::make_shared<RecorderActor::Self>();
+    holder = std::make_shared<RecorderActor::Self>();
     RecorderActor::Deps deps;
     deps.registry = &registry;
     deps.writer.dir = dir.path();
@@ -71,6 +71,7 @@ class Recorder : public ::testing::Test {
 
   TempDir dir;
   InstrumentRegistry registry;
+  std::shared_ptr<RecorderActor::Self> holder;  // what the actor's FlushTick timer tells through
   ManualClock clock{at(0)};
   actor::ActorSystem system{clock, actor::ActorSystemOptions::with_threads(0)};
 };

@@ -341,7 +341,7 @@ int main(int argc, char** argv) {
   std::uint64_t events = 10'000'000;
   int sources = 4;
   int runs = 3;
-  int level = 3;
+  int level = 9;
   int window_log = 18;
   fs::path dir;
   bool keep = false;

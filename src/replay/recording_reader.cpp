@@ -1,5 +1,7 @@
 #include "replay/recording_reader.hpp"
 
+#include <cstring>
+
 namespace nzeza::replay {
 
 Result<std::unique_ptr<RecordingReader>> RecordingReader::open(std::string path,
@@ -42,9 +44,31 @@ Status RecordingReader::map(const Instrument& instrument) {
     if (!id) return id.error();
     known = registry_.get(*id);
   }
-  by_symbol_[instrument.venue_symbol] = Entry{known->id, known->symbol};
-  last_symbol_.clear();
+  const Entry entry{known->id, known->symbol};
+  by_symbol_[instrument.venue_symbol] = entry;
+  Packed p;
+  if (pack(instrument.venue_symbol, p)) {
+    p.entry = entry;
+    bool replaced = false;
+    for (Packed& q : packed_) {
+      if (q.size == p.size && q.lo == p.lo && q.hi == p.hi) {
+        q = p;
+        replaced = true;
+      }
+    }
+    if (!replaced && packed_.size() < 32) packed_.push_back(p);
+  }
   return {};
+}
+
+bool RecordingReader::pack(std::string_view symbol, Packed& out) noexcept {
+  if (symbol.size() > 16) return false;
+  out.lo = 0;
+  out.hi = 0;
+  out.size = static_cast<std::uint32_t>(symbol.size());
+  std::memcpy(&out.lo, symbol.data(), std::min<std::size_t>(symbol.size(), 8));
+  if (symbol.size() > 8) std::memcpy(&out.hi, symbol.data() + 8, symbol.size() - 8);
+  return true;
 }
 
 ReadOutcome RecordingReader::fail(std::string message, ErrorCode code) {
@@ -106,17 +130,23 @@ ReadOutcome RecordingReader::resolve(MarketEvent& out, std::string_view symbol) 
   if (symbol.empty()) {
     out.instrument = InstrumentId{};
     out.symbol = SymbolId{};
-  } else if (symbol == last_symbol_) {
-    out.instrument = last_.id;
-    out.symbol = last_.symbol;
   } else {
+    Packed key;
+    if (pack(symbol, key)) {
+      for (const Packed& p : packed_) {
+        if (p.lo == key.lo && p.hi == key.hi && p.size == key.size) {
+          out.instrument = p.entry.id;
+          out.symbol = p.entry.symbol;
+          ++events_;
+          return ReadOutcome::event;
+        }
+      }
+    }
     const auto it = by_symbol_.find(symbol);
     if (it == by_symbol_.end())
       return fail("instrument \"" + std::string(symbol) + "\" is not declared in the file");
-    last_symbol_.assign(symbol);
-    last_ = it->second;
-    out.instrument = last_.id;
-    out.symbol = last_.symbol;
+    out.instrument = it->second.id;
+    out.symbol = it->second.symbol;
   }
   ++events_;
   return ReadOutcome::event;

@@ -15,6 +15,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "replay/event_source.hpp"
 #include "replay/line_reader.hpp"
@@ -55,9 +56,17 @@ class RecordingReader final : public EventSource {
   std::unique_ptr<LineReader> lines_;
   InstrumentRegistry& registry_;
   RecordingHeader header_;
+  // Symbols of at most 16 bytes, packed into two words: found by a short linear scan with
+  // integer compares (a file holds a handful of instruments); longer ones use the map.
+  struct Packed {
+    std::uint64_t lo = 0;
+    std::uint64_t hi = 0;
+    std::uint32_t size = 0;
+    Entry entry;
+  };
+  static bool pack(std::string_view symbol, Packed& out) noexcept;
   std::unordered_map<std::string, Entry, Hash, std::equal_to<>> by_symbol_;
-  std::string last_symbol_;
-  Entry last_;
+  std::vector<Packed> packed_;
   std::string scratch_;
   std::uint64_t events_ = 0;
   bool failed_ = false;

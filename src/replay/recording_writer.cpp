@@ -58,6 +58,13 @@ Status RecordingWriter::append(const MarketEvent& event) {
                                              std::to_string(event.instrument.value) +
                                              " is not in the registry"};
     }
+    if (inst->venue != event.venue) {
+      ++stats_.dropped;
+      return Error{ErrorCode::invalid_argument,
+                   "recording: an event from " + std::string(to_string(event.venue)) +
+                       " names the " + std::string(to_string(inst->venue)) + " instrument " +
+                       inst->venue_symbol};
+    }
     symbol = inst->venue_symbol;
   } else if (!std::holds_alternative<VenueStatus>(event.body)) {
     ++stats_.dropped;

@@ -229,7 +229,7 @@ TEST_F(Recording, an_instrument_added_after_the_file_began_is_declared_in_the_fi
   EXPECT_EQ(back[1].instrument, sol->id);
 }
 
-TEST_F(Recording, writer_drops_and_counts_an_event_whose_instrument_is_unknown) {
+TEST_F(Recording, writer_drops_and_counts_an_event_whose_instrument_is_unknown_or_of_another_venue) {
   RecordingWriter writer(registry, options());
   MarketEvent e = every_kind()[0];
   e.instrument = InstrumentId{999};
@@ -239,7 +239,14 @@ TEST_F(Recording, writer_drops_and_counts_an_event_whose_instrument_is_unknown) 
   MarketEvent orphan = every_kind()[1];
   orphan.instrument = InstrumentId{};
   EXPECT_FALSE(writer.append(orphan).ok());
-  EXPECT_EQ(writer.stats().dropped, 2u);
+  MarketEvent elsewhere = every_kind()[0];
+  elsewhere.venue = Venue::coinbase;  // a Binance instrument on a Coinbase event
+  const Status mixed = writer.append(elsewhere);
+  ASSERT_FALSE(mixed.ok());
+  EXPECT_NE(mixed.error().message.find("from coinbase names the binance instrument BTCUSDT"),
+            std::string::npos)
+      << mixed.error().message;
+  EXPECT_EQ(writer.stats().dropped, 3u);
   EXPECT_EQ(writer.stats().written, 0u);
 }
 

@@ -229,7 +229,8 @@ TEST_F(Recording, an_instrument_added_after_the_file_began_is_declared_in_the_fi
   EXPECT_EQ(back[1].instrument, sol->id);
 }
 
-TEST_F(Recording, writer_drops_and_counts_an_event_whose_instrument_is_unknown_or_of_another_venue) {
+TEST_F(Recording,
+       writer_drops_and_counts_an_event_whose_instrument_is_unknown_or_of_another_venue) {
   RecordingWriter writer(registry, options());
   MarketEvent e = every_kind()[0];
   e.instrument = InstrumentId{999};

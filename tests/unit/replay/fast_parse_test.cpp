@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
+
+#include "replay/recording_format.hpp"
 
 namespace nzeza::replay {
 namespace {
@@ -60,6 +63,41 @@ TEST(FastParse, integers_of_up_to_nineteen_digits_parse_exactly_in_eight_digit_c
        {"", "9223372036854775808", "12345678901234567890", "12:4", "-1", "1234567 "}) {
     std::int64_t x = 0;
     EXPECT_FALSE(fast_u63(bad.data(), bad.data() + bad.size(), x)) << bad;
+  }
+}
+
+TEST(FastParse, event_lines_with_random_decimals_decode_to_what_decimal_parse_reads) {
+  std::mt19937_64 rng(11);
+  auto digits = [&](std::size_t n) {
+    std::string s;
+    for (std::size_t i = 0; i < n; ++i) s.push_back(static_cast<char>('0' + rng() % 10));
+    return s;
+  };
+  auto random_decimal = [&] {
+    std::string s = rng() % 5 == 0 ? "-" : "";
+    s += digits(1 + rng() % 10);
+    if (rng() % 4 != 0) s += "." + digits(rng() % 9);
+    return s;
+  };
+  std::string scratch;
+  for (int i = 0; i < 2000; ++i) {
+    const std::string b = random_decimal();
+    const std::string bs = random_decimal();
+    const std::string a = random_decimal();
+    const std::string as = random_decimal();
+    const std::string line = R"({"k":"q","s":"BTCUSDT","vt":1704164400000000500,"rt":)" +
+                             std::to_string(1704164400000000000 + i) + R"(,"b":")" + b +
+                             R"(","bs":")" + bs + R"(","a":")" + a + R"(","as":")" + as + R"("})";
+    MarketEvent e;
+    std::string_view symbol;
+    ASSERT_TRUE(decode_event_line(line, e, symbol, scratch).ok()) << line;
+    const auto& q = std::get<Quote>(e.body);
+    EXPECT_EQ(q.bid, Decimal::parse(b).value()) << line;
+    EXPECT_EQ(q.bid_size, Decimal::parse(bs).value()) << line;
+    EXPECT_EQ(q.ask, Decimal::parse(a).value()) << line;
+    EXPECT_EQ(q.ask_size, Decimal::parse(as).value()) << line;
+    EXPECT_EQ(e.receive_time.ns(), 1704164400000000000 + i);
+    EXPECT_EQ(symbol, "BTCUSDT");
   }
 }
 

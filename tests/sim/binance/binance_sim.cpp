@@ -174,6 +174,10 @@ std::optional<SimOrder> BinanceSim::order(const std::string& client_order_id) co
   if (it == by_client_id_.end()) return std::nullopt;
   return orders_.at(it->second);
 }
+std::vector<SimTrade> BinanceSim::trades() const {
+  std::lock_guard lock(mu_);
+  return trades_;
+}
 std::optional<std::pair<Decimal, Decimal>> BinanceSim::balance(const std::string& asset) const {
   std::lock_guard lock(mu_);
   auto it = balances_.find(asset);

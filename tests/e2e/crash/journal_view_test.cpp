@@ -16,10 +16,6 @@
 namespace nzeza::e2e::crash {
 namespace {
 
-Decimal dec(const char* text) {
-  return Decimal::parse(text).value();
-}
-
 std::filesystem::path temp_journal(const std::string& name) {
   const auto dir = std::filesystem::path(::testing::TempDir()) /
                    ("nzeza_journal_view_" + name + "_" + std::to_string(::getpid()));
@@ -35,6 +31,10 @@ TEST(JournalView, a_missing_journal_is_an_error_naming_the_file) {
 }
 
 #ifdef NZEZA_HAVE_STORE
+Decimal dec(const char* text) {
+  return Decimal::parse(text).value();
+}
+
 TEST(JournalView, reads_every_intent_with_its_latest_client_id_and_every_fill_the_store_wrote) {
   const auto file = temp_journal("written");
   {

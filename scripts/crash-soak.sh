@@ -38,7 +38,7 @@ log_dir=$build_dir/crash-soak
 mkdir -p "$log_dir"
 rm -f "$log_dir"/run-*.log
 
-dups=0 lost_orders=0 lost_fills=0 extra=0 mismatches=0 kills=0 orders=0 fills=0 failed_runs=0
+down=0 dups=0 lost_orders=0 lost_fills=0 extra=0 mismatches=0 kills=0 orders=0 fills=0 failed_runs=0
 done_rounds=0 run=0
 while [ "$done_rounds" -lt "$total" ]; do
   rounds=$((total - done_rounds < per_run ? total - done_rounds : per_run))
@@ -62,6 +62,7 @@ while [ "$done_rounds" -lt "$total" ]; do
         kills) kills=$((kills + $2)) ;;
         orders) orders=$((orders + $2)) ;;
         fills) fills=$((fills + $2)) ;;
+        fills_while_down) down=$((down + $2)) ;;
         duplicates) dups=$((dups + $2)) ;;
         lost_orders) lost_orders=$((lost_orders + $2)) ;;
         lost_fills) lost_fills=$((lost_fills + $2)) ;;
@@ -75,7 +76,7 @@ while [ "$done_rounds" -lt "$total" ]; do
   run=$((run + 1))
 done
 
-echo "kills: $kills, orders at the venues: $orders, fills at the venues: $fills, runs failed: $failed_runs"
+echo "kills: $kills, orders at the venues: $orders, fills at the venues: $fills ($down while nzeza was down), runs failed: $failed_runs"
 echo "journal fills twice or never made: $extra, position/balance mismatches: $mismatches"
 echo "duplicates: $dups, lost orders: $lost_orders, lost fills: $lost_fills"
 if [ "$dups" -gt 0 ] || [ "$lost_orders" -gt 0 ] || [ "$lost_fills" -gt 0 ] || [ "$extra" -gt 0 ] ||

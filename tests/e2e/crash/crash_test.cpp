@@ -310,9 +310,9 @@ class CrashTest : public ::testing::Test {
     market_ = std::make_unique<MarketScript>(seed, 100ms);
     if (binance_) {
       sim::binance::BinanceSim* b = binance_.get();
-      market_->add({"BTCUSDT", 50000, 2, shape, 0.004, 5, 0.0001, binance_feed_.get(),
+      market_->add({"BTCUSDT", 50000, 2, shape, 0.004, 3, 0.0001, binance_feed_.get(),
                     [b](const std::string& px) { b->set_price("BTCUSDT", dec(px)); }});
-      market_->add({"ETHUSDT", 3000, 2, shape, 0.005, 7, 0.0001, binance_feed_.get(),
+      market_->add({"ETHUSDT", 3000, 2, shape, 0.005, 4, 0.0001, binance_feed_.get(),
                     [b](const std::string& px) { b->set_price("ETHUSDT", dec(px)); }});
     }
     if (hl_) {
@@ -357,7 +357,7 @@ exposure_per_trade = ")" +
                     R"("
 
 [exits]
-stop_loss = "0.0025"
+stop_loss = "0.0015"
 take_profit = "0.02"
 )";
     if (binance_) {
@@ -424,14 +424,16 @@ take_profit = "0.02"
   }
 
   // The seeded kill loop: start, wait for new orders at the venues (1 or 2), a random extra
-  // delay (0 to 1 s), SIGKILL; the market moves on for 0 to 1 s while the server is down.
+  // delay (0 to 1 s), SIGKILL. While the server is down the market moves on: for 0 to 1.5 s, or
+  // (one round in three) until a venue trades — a resting stop fills — or 4 s have passed.
   void kill_rounds(std::uint64_t seed, int rounds) {
     std::mt19937_64 rng(seed);
     for (int round = 0; round < rounds; ++round) {
       const std::size_t before = orders_at_venues().size();
       const std::size_t want = 1 + rng() % 2;
       const auto extra = std::chrono::milliseconds(rng() % 1000);
-      const std::uint64_t down_ticks = rng() % 11;
+      const bool until_a_fill = rng() % 3 == 0;
+      const std::uint64_t down_ticks = until_a_fill ? 40 : rng() % 16;
       ASSERT_NO_FATAL_FAILURE(start_server());
       ASSERT_TRUE(run_->pump_until([&] { return orders_at_venues().size() >= before + want; }))
           << "round " << round << ": no new order at the venues\n"
@@ -439,9 +441,15 @@ take_profit = "0.02"
       run_->pump_for(extra);
       ASSERT_NO_FATAL_FAILURE(run_->kill9());
       ++kills_;
+      const std::size_t fills_at_kill = venue_fill_count();
       const std::uint64_t t0 = market_->ticks();
-      ASSERT_TRUE(
-          testsupport::wait_until([&] { return market_->ticks() >= t0 + down_ticks; }, 10s));
+      ASSERT_TRUE(testsupport::wait_until(
+          [&] {
+            return market_->ticks() >= t0 + down_ticks ||
+                   (until_a_fill && venue_fill_count() > fills_at_kill);
+          },
+          10s));
+      fills_while_down_ += venue_fill_count() - fills_at_kill;
     }
   }
 
@@ -458,6 +466,22 @@ take_profit = "0.02"
     const auto st = run_->terminate();
     ASSERT_TRUE(st.has_value()) << "no exit after SIGTERM\n" << run_->tail();
     EXPECT_EQ(*st, 0) << run_->tail();
+  }
+
+  // Binance spot balances (start: kStartUsdt, no coins) after these fills: base coins bought less
+  // sold, quote paid and received, each commission taken from the asset it was charged in.
+  static std::map<std::string, Decimal> binance_implied(const std::vector<JournalFill>& fills) {
+    std::map<std::string, Decimal> implied{
+        {"USDT", dec(kStartUsdt)}, {"BTC", Decimal::zero()}, {"ETH", Decimal::zero()}};
+    for (const auto& f : fills) {
+      if (f.venue != Venue::binance) continue;
+      const std::string base = f.venue_symbol.substr(0, f.venue_symbol.size() - 4);
+      const Decimal quote = f.price * f.quantity;
+      implied[base] += f.buy ? f.quantity : -f.quantity;
+      implied["USDT"] += f.buy ? -quote : quote;
+      if (!f.fee_currency.empty()) implied[f.fee_currency] -= f.fee;
+    }
+    return implied;
   }
 
   // Compares the simulators' records with the journal.
@@ -529,21 +553,27 @@ take_profit = "0.02"
                  " was never made by the venue");
       }
 
-    // Positions and balances the journal's fills imply.
+    // Positions and balances the journal's fills imply. The same sum over the simulator's own
+    // trades must give its balances exactly, or this comparison itself is wrong.
     if (binance_) {
-      std::map<std::string, Decimal> implied{
-          {"USDT", dec(kStartUsdt)}, {"BTC", Decimal::zero()}, {"ETH", Decimal::zero()}};
-      for (const auto& f : view->fills) {
-        if (f.venue != Venue::binance) continue;
-        const std::string base = f.venue_symbol.substr(0, f.venue_symbol.size() - 4);
-        const Decimal quote = f.price * f.quantity;
-        implied[base] += f.buy ? f.quantity : -f.quantity;
-        implied["USDT"] += f.buy ? -quote : quote;
-        implied[f.fee_currency] -= f.fee;
+      std::vector<JournalFill> own;
+      for (const auto& t : binance_->trades()) {
+        JournalFill f;
+        f.venue = Venue::binance;
+        f.venue_symbol = t.symbol;
+        f.buy = t.is_buyer;
+        f.price = t.price;
+        f.quantity = t.qty;
+        f.fee = t.commission;
+        f.fee_currency = t.commission_asset;
+        own.push_back(std::move(f));
       }
-      for (const auto& [asset, qty] : implied) {
+      const auto venue_says = binance_implied(own);
+      for (const auto& [asset, qty] : binance_implied(view->fills)) {
         const auto b = binance_->balance(asset);
         const Decimal held = b ? b->first + b->second : Decimal::zero();
+        EXPECT_EQ(venue_says.at(asset), held) << "the simulator's own trades do not explain its "
+                                              << asset << " balance: the harness's sum is wrong";
         if (held != qty) {
           ++c.mismatches;
           c.detail("binance " + asset + ": the venue holds " + held.to_string() +

@@ -463,9 +463,37 @@ take_profit = "0.02"
     market_->stop();
     const std::size_t seen = run_->statuses();
     ASSERT_TRUE(run_->pump_until([&] { return run_->statuses() >= seen + 2; })) << run_->tail();
+    final_status_ = run_->status();
     const auto st = run_->terminate();
     ASSERT_TRUE(st.has_value()) << "no exit after SIGTERM\n" << run_->tail();
     EXPECT_EQ(*st, 0) << run_->tail();
+  }
+
+  // The positions the server itself holds at the end (its last status, the market stopped) are
+  // the venue's holdings: a fill applied twice or missed by the portfolio shows here even when
+  // the journal is right. Spot dust below the lot (a commission's remainder) is not compared.
+  void compare_server_positions(Counts& c) const {
+    if (!final_status_ || !binance_) return;
+    std::map<std::string, Decimal> held_by_server;
+    const auto& pf = final_status_->at("portfolio").as_object();
+    for (const auto& p : pf.at("positions").as_array()) {
+      const auto& o = p.as_object();
+      if (str(o, "venue") != "binance") continue;
+      const std::string symbol = str(o, "symbol");
+      held_by_server[symbol.substr(0, symbol.find('-'))] += dec(str(o, "quantity"));
+    }
+    for (const auto& [asset, lot] : {std::pair<std::string, const char*>{"BTC", "0.00001"},
+                                     std::pair<std::string, const char*>{"ETH", "0.0001"}}) {
+      const auto b = binance_->balance(asset);
+      const Decimal at_venue = b ? b->first + b->second : Decimal::zero();
+      const Decimal server = held_by_server[asset];
+      if (at_venue < dec(lot) && server < dec(lot)) continue;
+      if (server != at_venue) {
+        ++c.mismatches;
+        c.detail("binance " + asset + ": the venue holds " + at_venue.to_string() +
+                 ", the server's last status says " + server.to_string());
+      }
+    }
   }
 
   // Binance spot balances (start: kStartUsdt, no coins) after these fills: base coins bought less
@@ -615,6 +643,7 @@ take_profit = "0.02"
   std::string hl_address_;
   std::unique_ptr<MarketScript> market_;
   std::unique_ptr<NzezaRun> run_;
+  std::optional<json::object> final_status_;  // the last status line of the final run
   int kills_ = 0;
   int starts_ = 0;
   std::size_t fills_while_down_ = 0;  // trades the venues made while the server was killed
@@ -633,7 +662,8 @@ TEST_P(KillLoop, no_order_is_sent_twice_or_lost_and_every_fill_is_journaled_once
   ASSERT_NO_FATAL_FAILURE(kill_rounds(seed, rounds));
   ASSERT_NO_FATAL_FAILURE(final_run());
 
-  const Counts c = compare();
+  Counts c = compare();
+  compare_server_positions(c);
   print_counts(seed, rounds, c);
   EXPECT_GT(c.orders, static_cast<std::size_t>(rounds)) << "every round placed orders";
   EXPECT_GT(c.fills, 0u);

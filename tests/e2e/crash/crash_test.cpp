@@ -471,7 +471,8 @@ take_profit = "0.02"
 
   // The positions the server itself holds at the end (its last status, the market stopped) are
   // the venue's holdings: a fill applied twice or missed by the portfolio shows here even when
-  // the journal is right. Spot dust below the lot (a commission's remainder) is not compared.
+  // the journal is right. Spot dust no order can sell (below the 5 USDT minimum notional: a
+  // commission's remainder, which the server may read as flat) is not compared.
   void compare_server_positions(Counts& c) const {
     if (!final_status_ || !binance_) return;
     std::map<std::string, Decimal> held_by_server;
@@ -482,8 +483,8 @@ take_profit = "0.02"
       const std::string symbol = str(o, "symbol");
       held_by_server[symbol.substr(0, symbol.find('-'))] += dec(str(o, "quantity"));
     }
-    for (const auto& [asset, lot] : {std::pair<std::string, const char*>{"BTC", "0.00001"},
-                                     std::pair<std::string, const char*>{"ETH", "0.0001"}}) {
+    for (const auto& [asset, lot] : {std::pair<std::string, const char*>{"BTC", "0.0001"},
+                                     std::pair<std::string, const char*>{"ETH", "0.002"}}) {
       const auto b = binance_->balance(asset);
       const Decimal at_venue = b ? b->first + b->second : Decimal::zero();
       const Decimal server = held_by_server[asset];

@@ -195,7 +195,7 @@ class NzezaRun {
   bool exited_ = false;
 };
 
-// Client ids in a status line's open orders.
+// How a status line names its open orders (client_order_id: the order's sequence).
 std::set<std::string> open_order_ids(const json::object& status) {
   std::set<std::string> ids;
   if (const auto* orders = status.if_contains("open_orders"); orders && orders->is_array())
@@ -716,10 +716,20 @@ TEST_F(CrashTest, kill_9_with_14_working_orders_at_the_venue_keeps_all_14_tracke
   ASSERT_TRUE(testsupport::wait_until([&] { return market_->ticks() >= t0 + 5; }, 10s));
 
   ASSERT_NO_FATAL_FAILURE(start_server());
+  // The status names an order by its sequence (the client-id counter value its cloid encodes).
+  auto codec = ClientIdCodec::create("nz");
+  ASSERT_TRUE(codec.ok());
+  std::set<std::string> working_sequences;
+  for (const auto& id : working) {
+    const auto seq = codec->decode(Venue::hyperliquid, id);
+    ASSERT_TRUE(seq.has_value()) << id << " is not one of ours";
+    working_sequences.insert(std::to_string(*seq));
+  }
   ASSERT_TRUE(run_->pump_until([&] {
     if (!trading(run_->status())) return false;
     const auto listed = open_order_ids(*run_->status());
-    return std::includes(listed.begin(), listed.end(), working.begin(), working.end());
+    return std::includes(listed.begin(), listed.end(), working_sequences.begin(),
+                         working_sequences.end());
   })) << "after the restart the status does not list the 14 working orders\n"
       << run_->tail();
   // A few more seconds of a rising market: every buy signal finds its position already held.

@@ -692,16 +692,29 @@ TEST_F(CrashTest, kill_9_with_14_working_orders_at_the_venue_keeps_all_14_tracke
   script_market(2026, Shape::rise);
   ASSERT_NO_FATAL_FAILURE(start_server());
 
+  auto codec = ClientIdCodec::create("nz");
+  ASSERT_TRUE(codec.ok());
   auto open_triggers = [&] {
     std::set<std::string> ids;
     for (const auto& o : hl_->orders(hl_account()))
       if (o.trigger && o.status == "open") ids.insert(o.cloid);
     return ids;
   };
+  // Whether the server's latest status lists every one of these cloids (the status names an
+  // order by its sequence: the client-id counter value the cloid encodes).
+  auto status_lists = [&](const std::set<std::string>& cloids) {
+    if (!trading(run_->status())) return false;
+    const auto listed = open_order_ids(*run_->status());
+    for (const auto& id : cloids) {
+      const auto seq = codec->decode(Venue::hyperliquid, id);
+      if (!seq || listed.count(std::to_string(*seq)) == 0) return false;
+    }
+    return true;
+  };
   ASSERT_TRUE(run_->pump_until(
       [&] {
-        return open_triggers().size() == 14 && run_->status() &&
-               open_order_ids(*run_->status()).size() >= 14;
+        const auto working = open_triggers();
+        return working.size() == 14 && status_lists(working);
       },
       90s))
       << "working at the venue: " << open_triggers().size() << "\n"
@@ -716,29 +729,30 @@ TEST_F(CrashTest, kill_9_with_14_working_orders_at_the_venue_keeps_all_14_tracke
   ASSERT_TRUE(testsupport::wait_until([&] { return market_->ticks() >= t0 + 5; }, 10s));
 
   ASSERT_NO_FATAL_FAILURE(start_server());
-  // The status names an order by its sequence (the client-id counter value its cloid encodes).
-  auto codec = ClientIdCodec::create("nz");
-  ASSERT_TRUE(codec.ok());
-  std::set<std::string> working_sequences;
-  for (const auto& id : working) {
-    const auto seq = codec->decode(Venue::hyperliquid, id);
-    ASSERT_TRUE(seq.has_value()) << id << " is not one of ours";
-    working_sequences.insert(std::to_string(*seq));
-  }
-  ASSERT_TRUE(run_->pump_until([&] {
-    if (!trading(run_->status())) return false;
-    const auto listed = open_order_ids(*run_->status());
-    return std::includes(listed.begin(), listed.end(), working_sequences.begin(),
-                         working_sequences.end());
-  })) << "after the restart the status does not list the 14 working orders\n"
+  ASSERT_TRUE(run_->pump_until([&] { return status_lists(working); }))
+      << "after the restart the status does not list the 14 working orders\n"
       << run_->tail();
   // A few more seconds of a rising market: every buy signal finds its position already held.
   const std::size_t seen = run_->statuses();
   ASSERT_TRUE(run_->pump_until([&] { return run_->statuses() >= seen + 3; })) << run_->tail();
   market_->stop();
+  const json::object last = *run_->status();
   const auto st = run_->terminate();
   ASSERT_TRUE(st.has_value()) << run_->tail();
 
+  // The server holds the 7 positions the venue holds (rebuilt, not doubled, not flattened).
+  std::map<std::string, Decimal> at_venue;
+  for (const auto& f : hl_->fills(hl_account())) at_venue[f.coin] += f.is_buy ? f.sz : -f.sz;
+  std::map<std::string, Decimal> at_server;
+  for (const auto& p : last.at("portfolio").as_object().at("positions").as_array()) {
+    const auto& o = p.as_object();
+    const std::string symbol = str(o, "symbol");
+    at_server[symbol.substr(0, symbol.find('-'))] += dec(str(o, "quantity"));
+  }
+  for (const auto& coin : hl_coins_) {
+    EXPECT_TRUE(at_venue[coin].is_positive()) << coin;
+    EXPECT_EQ(at_server[coin], at_venue[coin]) << coin;
+  }
   EXPECT_EQ(open_triggers(), working) << "none dropped or replaced at the venue";
   EXPECT_EQ(orders_at_venues().size(), orders_before) << "nothing sent again after the restart";
   for (const auto& id : working) {

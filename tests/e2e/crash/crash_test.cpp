@@ -15,10 +15,13 @@
 // prices of all of them on its own thread, also while the server is down (a resting stop may
 // fill then). The server reads its config from a file in its data_dir's parent.
 //
-// Seeds: each KillLoop instance has its seed (its kill points are reproducible: which order count
-// to wait for, the extra delay, the down time). NZEZA_CRASH_SEED shifts every seed and
-// NZEZA_CRASH_ROUNDS sets the kills per test (default 5); scripts/crash-soak.sh uses both and sums
-// the "crash-counts:" line each test prints.
+// Seeds: each KillLoop instance has its seed, which fixes the market's walk and every kill point's
+// choices (how many new orders to wait for, the extra delay, the down time). The instants
+// themselves fall where the real processes' timing puts them, so two runs of a seed kill at
+// nearby, not identical, points. NZEZA_CRASH_SEED shifts every seed and NZEZA_CRASH_ROUNDS sets
+// the kills per test (default 5); scripts/crash-soak.sh uses both and sums the "crash-counts:"
+// line each test prints. A failing test keeps its directory (config, journal, one log per nzeza
+// run) under the test temp dir.
 
 #include <gtest/gtest.h>
 #include <signal.h>

@@ -237,12 +237,12 @@ class RestartTest : public ::testing::Test {
     server_.reset();
   }
 
-  // Stop, a few seconds pass, start a new server on the same config and journal.
-  void restart() {
+  // Stop, `pause` passes, start a new server on the same config and journal.
+  void restart(Duration pause = 3s) {
     if (server_) {
       ASSERT_NO_FATAL_FAILURE(stop_server());
     }
-    clock_.advance(3s);
+    if (pause > Duration::zero()) clock_.advance(pause);
     ASSERT_NO_FATAL_FAILURE(start());
   }
 
@@ -367,6 +367,11 @@ class RestartTest : public ::testing::Test {
   std::vector<TradeEvent> events() {
     std::lock_guard lock(events_mu_);
     return events_;
+  }
+  bool logged(std::string_view kind, std::string_view part) {
+    for (const auto& e : events())
+      if (e.kind == kind && e.text.find(part) != std::string::npos) return true;
+    return false;
   }
   std::string log() {
     std::string out;

@@ -66,11 +66,15 @@ TEST_F(SpotRestartTest, restart_with_a_persisted_journal_sends_no_client_id_twic
     first_max = std::max(first_max, *s.sequence);
   }
 
-  ASSERT_NO_FATAL_FAILURE(restart());
+  // Restarted within the same second as the first session's orders (a crash loop restarts that
+  // fast): a counter seeded from the clock would hand out the first session's ids again; only
+  // the journal's last sequence keeps them apart.
+  ASSERT_NO_FATAL_FAILURE(restart(Duration::zero()));
   ASSERT_NO_FATAL_FAILURE(price_binance("50099.99", "50100.01", "50100"));
   // The position the first session opened is closed by the second (its stop cancelled first).
+  // (EXPECT, not ASSERT: when this fails, the ids below still say whether one was sent twice.)
   ASSERT_TRUE(server_->submit_signal(kSpot, SignalKind::sell, 0.9).ok());
-  ASSERT_TRUE(until([&] { return !position(kSpot) && binance_open_ids().empty(); }))
+  EXPECT_TRUE(until([&] { return !position(kSpot) && binance_open_ids().empty(); }))
       << log() << orders_text();
   ASSERT_TRUE(binance_->order(first_stop).has_value());
   EXPECT_EQ(binance_->order(first_stop)->status, "CANCELED")
@@ -78,14 +82,16 @@ TEST_F(SpotRestartTest, restart_with_a_persisted_journal_sends_no_client_id_twic
   ASSERT_NO_FATAL_FAILURE(open_long());
 
   const std::vector<SeenOrder> all = binance_orders_seen();
-  ASSERT_GE(all.size(), first.size() + 3) << "close, entry, stop";
+  EXPECT_GE(all.size(), first.size() + 3) << "close, entry, stop";
   EXPECT_TRUE(duplicates(all).empty()) << ::testing::PrintToString(duplicates(all));
   for (std::size_t i = first.size(); i < all.size(); ++i) {
     ASSERT_TRUE(all[i].sequence.has_value()) << all[i].client_id;
     EXPECT_GT(*all[i].sequence, first_max)
         << all[i].client_id << " reuses the first session's counter";
   }
-  for (const auto& s : all) EXPECT_EQ(binance_->place_requests(s.client_id), 1) << s.client_id;
+  std::set<std::string> ids;
+  for (const auto& s : all) ids.insert(s.client_id);
+  for (const auto& id : ids) EXPECT_EQ(binance_->place_requests(id), 1) << id;
   EXPECT_TRUE(until([&] { return portfolio_matches_venue(); }))
       << "venue BTC " << venue_btc() << " USDT " << venue_usdt();
 }
@@ -151,6 +157,44 @@ TEST_F(SpotRestartTest, a_cancel_executed_but_unanswered_while_stopping_leaves_t
       << orders_text() << log();
   EXPECT_FALSE(tracked(Venue::binance, stop_id)) << "a cancelled order is not working";
   EXPECT_TRUE(until([&] { return portfolio_matches_venue(); }));
+}
+
+// 4c. The same report while CLOSING: an opposite signal must cancel the resting stop before it
+// sells, and the network goes as it tries (the cancel is refused before a byte is sent). The
+// server is stopped keeping what rests and restarted: the stop still works at the venue and the
+// new server tracks it, holds the position the venue holds, and the next opposite signal closes
+// it for real — nothing left working at the venue, nothing held.
+TEST_F(SpotRestartTest, a_cancel_lost_to_the_network_while_closing_is_tracked_after_restart) {
+  with_binance();
+  ASSERT_NO_FATAL_FAILURE(start());
+  ASSERT_NO_FATAL_FAILURE(price_binance("49999.99", "50000.01", "50000"));
+  ASSERT_NO_FATAL_FAILURE(open_long());
+  const std::string stop_id = last_stop_id();
+
+  ASSERT_TRUE(server_->submit_signal(kSpot, SignalKind::sell, 0.9).ok());  // queued, not run
+  cut_binance_network();
+  ASSERT_TRUE(until([&] { return logged("cancel", "failed"); })) << log();
+  ASSERT_NO_FATAL_FAILURE(stop_server());
+  ASSERT_EQ(binance_->order(stop_id)->status, "NEW") << "the cancel never reached the venue";
+  ASSERT_EQ(binance_places("MARKET").size(), 1u) << "no sale while the stop holds the coins";
+
+  clock_.advance(3s);
+  ASSERT_NO_FATAL_FAILURE(start());
+  ASSERT_NO_FATAL_FAILURE(price_binance("49999.99", "50000.01", "50000"));
+  ASSERT_TRUE(until([&] { return tracked(Venue::binance, stop_id); }))
+      << "open at the venue: " << ids_text(binance_open_ids()) << "\ntracked:\n"
+      << orders_text() << log();
+  ASSERT_TRUE(until([&] { return portfolio_matches_venue(); }))
+      << "venue BTC " << venue_btc() << "\n"
+      << log();
+
+  ASSERT_TRUE(server_->submit_signal(kSpot, SignalKind::sell, 0.9).ok());
+  ASSERT_TRUE(until([&] { return !position(kSpot) && binance_open_ids().empty(); }))
+      << log() << orders_text();
+  EXPECT_EQ(binance_->order(stop_id)->status, "CANCELED");
+  EXPECT_TRUE(tracked_sequences().empty()) << orders_text();
+  EXPECT_TRUE(until([&] { return portfolio_matches_venue(); }));
+  EXPECT_TRUE(duplicates(binance_orders_seen()).empty());
 }
 
 // 5. Hummingbot #720 ("duplicate orders sent after the bot was stopped"): orders kept leaving

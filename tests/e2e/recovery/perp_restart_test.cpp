@@ -81,6 +81,28 @@ TEST_F(PerpRestartTest,
   EXPECT_EQ(position(perp())->quantity, venue_before.first);
 }
 
+// 3b. The other half of #4736's lesson: a netting position the journal cannot explain is never
+// guessed into a trade. The venue holds a long nzeza never opened (an operator's manual trade
+// while nzeza was down); the next start succeeds, leaves that position alone, and takes no new
+// entry on the symbol: the signal is refused for "reconciliation" and nothing is sent.
+TEST_F(PerpRestartTest, a_position_the_journal_does_not_explain_blocks_new_entries_on_its_symbol) {
+  with_hyperliquid();
+  ASSERT_NO_FATAL_FAILURE(start());
+  ASSERT_NO_FATAL_FAILURE(price_hyperliquid("49999", "50001", "50000"));
+  ASSERT_NO_FATAL_FAILURE(stop_server());
+  hyperliquid_->inject_position(kHyperliquidAddress, "BTC", dec("0.02"), dec("50000"));
+
+  ASSERT_NO_FATAL_FAILURE(restart());
+  ASSERT_NO_FATAL_FAILURE(price_hyperliquid("49999", "50001", "50000"));
+  const std::uint64_t signals = status().execution.signals;
+  ASSERT_TRUE(server_->submit_signal(perp(), SignalKind::buy, 0.9).ok());
+  ASSERT_TRUE(until([&] { return status().execution.signals > signals; })) << log();
+  EXPECT_EQ(refusals("reconciliation"), 1u) << log();
+  EXPECT_TRUE(hyperliquid_orders_seen().empty()) << log();
+  ASSERT_TRUE(hyperliquid_position().has_value());
+  EXPECT_EQ(hyperliquid_position()->first, dec("0.02")) << "left alone";
+}
+
 // 6. freqtrade #13399 ("the stop-loss fill of the previous trade was attached to a new reversed
 // trade, and the bot crash-looped on start"). Here: a long with its native stop-loss resting;
 // orderly stop keeping it; the mark falls through the stop and the venue fills it while nzeza is

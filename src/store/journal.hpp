@@ -17,8 +17,9 @@
 //                  What a crash loses from the queue the start-up reconciliation asks the venues
 //                  for again (fills, order states); the intents are never lost.
 // Schema: numbered migrations (PRAGMA user_version). Opening a journal written by a newer nzeza is
-// refused (failed_precondition, naming both versions); an older one is copied to
-// "<file>.v<old>.bak" and then migrated in one transaction.
+// refused (invalid_state, naming both versions); an older one is copied to "<file>.v<old>.bak"
+// (a consistent snapshot; ".v<old>.2.bak" and so on when that name is taken, a backup is never
+// overwritten) and then migrated in one transaction.
 //
 // Threading: every method is thread-safe (one connection behind a mutex). write_intent() and
 // flush() take the mutex for their transaction; the enqueue methods only for a push.
@@ -27,6 +28,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +46,15 @@ namespace nzeza::store {
 
 // The schema this build writes (the number of the last migration).
 [[nodiscard]] int schema_version() noexcept;
+
+// One step of the schema: `sql` (one or more statements) takes a journal at version - 1 to
+// `version`. Adding a migration is one entry at the end of the list in journal.cpp.
+struct Migration {
+  int version = 0;
+  std::string_view sql;
+};
+// This build's migrations, versions 1, 2, ... in order.
+[[nodiscard]] std::span<const Migration> migrations() noexcept;
 
 // What an order intent asked for, before a venue was chosen (the router may try several; each
 // gets the same sequence encoded in its own client-id form).
@@ -176,9 +187,9 @@ struct ScreeningRecord {
 // Everything start-up needs, read in one pass.
 struct JournalState {
   int schema_version = 0;
-  std::uint64_t last_sequence = 0;  // the highest intent sequence ever written
-  std::vector<OrderRecord> orders;  // every order whose phase may_be_live(), oldest first
-  std::vector<FillRecord> fills;    // every fill, in the order recorded
+  std::uint64_t last_sequence = 0;            // the highest intent sequence ever written
+  std::vector<OrderRecord> orders;            // every order whose phase may_be_live(), oldest first
+  std::vector<FillRecord> fills;              // every fill, in the order recorded
   std::vector<ExitLevelsRecord> exit_levels;  // the latest per symbol, armed ones only
   std::vector<PositionRecord> positions;      // the latest per (venue, venue_symbol)
   std::optional<Timestamp> first_intent_at;   // nullopt: no intent ever written
@@ -186,7 +197,7 @@ struct JournalState {
 
 struct JournalStats {
   std::uint64_t intents = 0;
-  std::uint64_t queued = 0;    // records waiting for flush()
+  std::uint64_t queued = 0;  // records waiting for flush()
   std::uint64_t flushes = 0;
   std::uint64_t written = 0;   // records written by flush()
   std::uint64_t failures = 0;  // failed flushes (their records stay queued)
@@ -195,7 +206,13 @@ struct JournalStats {
 class Journal {
  public:
   // Opens (creating it and its directory when absent) and migrates the journal at `file`.
+  // Errors (each names the file): unavailable (the directory cannot be created, the disk
+  // fails), invalid_state (a newer schema, naming both versions; a database nzeza did not
+  // write), parse_error (not an SQLite file, or a corrupt one).
   static Result<std::unique_ptr<Journal>> open(const std::filesystem::path& file);
+  // The same with an explicit migration list (tests: this build's plus a synthetic next one).
+  static Result<std::unique_ptr<Journal>> open(const std::filesystem::path& file,
+                                               std::span<const Migration> migrations);
   ~Journal();
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
@@ -221,7 +238,10 @@ class Journal {
   // stay queued (the next flush tries again) and the error says what failed.
   Result<std::size_t> flush();
 
-  // Reads (after a flush of the queue, so a reader sees its own writes).
+  // Reads (after a flush of the queue, so a reader sees its own writes; a failed flush fails
+  // the read). orders_since: intents written at or after `since`, by sequence; fills_since:
+  // fills whose venue time is at or after `since`, in the order recorded; audit_since: lines
+  // at or after `since`, in the order recorded. Each returns at most `limit` rows.
   Result<JournalState> load();
   Result<std::vector<OrderRecord>> orders_since(Timestamp since, std::size_t limit);
   Result<std::vector<FillRecord>> fills_since(Timestamp since, std::size_t limit);

@@ -174,6 +174,21 @@ TEST_F(PerpRestartTest, a_stop_fill_of_the_old_trade_is_never_attached_to_a_new_
     SCOPED_TRACE("further start #" + std::to_string(round + 1));
     const std::size_t orders_now = hyperliquid_orders_seen().size();
     const std::size_t fills_now = venue_fills().size();
+    // Between the two servers: the journal holds every venue fill once, each under the sequence
+    // of the order that really traded it — the old stop's fill under the old stop.
+    ASSERT_NO_FATAL_FAILURE(stop_server());
+    const auto journaled = journal_fills();
+    EXPECT_EQ(journaled.size(), fills_now) << fills_text(journaled);
+    for (const auto& vf : venue_fills()) {
+      int found = 0;
+      for (const auto& f : journaled) {
+        if (f.fill.trade_id != std::to_string(vf.tid)) continue;
+        ++found;
+        EXPECT_EQ(f.sequence, codec_->decode(Venue::hyperliquid, vf.cloid).value_or(0))
+            << "trade " << vf.tid << " of " << vf.cloid << " journaled under another order";
+      }
+      EXPECT_EQ(found, 1) << "trade " << vf.tid << "\n" << fills_text(journaled);
+    }
     ASSERT_NO_FATAL_FAILURE(restart());
     ASSERT_NO_FATAL_FAILURE(price_hyperliquid("47999", "48001", "48000"));
     ASSERT_TRUE(until([&] { return position(perp()).has_value(); })) << log();

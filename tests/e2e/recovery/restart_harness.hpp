@@ -44,6 +44,8 @@
 #include "sim/binance/binance_sim.hpp"
 #include "sim/feeds/feed_sim.hpp"
 #include "sim/hyperliquid/hyperliquid_sim.hpp"
+#include "store/journal.hpp"
+#include "store/store_actor.hpp"
 #include "support/wait.hpp"
 
 namespace nzeza::app::e2e {
@@ -443,6 +445,26 @@ class RestartTest : public ::testing::Test {
   }
   std::optional<std::pair<Decimal, Decimal>> hyperliquid_position() const {
     return hyperliquid_->position(kHyperliquidAddress, "BTC");
+  }
+
+  // ---- the journal (read between two servers: while one runs, the file is its own) ----------
+
+  std::vector<store::FillRecord> journal_fills() {
+    EXPECT_EQ(server_, nullptr) << "read the journal with the server stopped";
+    auto journal = store::Journal::open(store::journal_path(data_dir_));
+    EXPECT_TRUE(journal.ok()) << journal.error().message;
+    if (!journal.ok()) return {};
+    auto fills = (*journal)->fills_since(Timestamp::from_ns(0), 100'000);
+    EXPECT_TRUE(fills.ok()) << fills.error().message;
+    return fills.ok() ? *fills : std::vector<store::FillRecord>{};
+  }
+  static std::string fills_text(const std::vector<store::FillRecord>& fills) {
+    std::string out;
+    for (const auto& f : fills)
+      out += f.fill.venue_symbol + " trade " + f.fill.trade_id + " order " +
+             f.fill.client_order_id + " seq " + std::to_string(f.sequence) + " " +
+             f.fill.quantity.to_string() + "\n";
+    return out;
   }
 
   // Client ids received more than once in a list of orders seen.

@@ -253,6 +253,11 @@ TEST_F(SpotRestartTest, a_fill_while_the_server_is_down_is_applied_exactly_once_
   ASSERT_NO_FATAL_FAILURE(open_long());
   const std::string stop_id = last_stop_id();
   ASSERT_EQ(status().portfolio.fills, 1u);
+  const std::uint64_t entry_seq =
+      codec_->decode(Venue::binance, param(binance_places("MARKET").at(0), "newClientOrderId"))
+          .value_or(0);
+  const std::uint64_t stop_seq = codec_->decode(Venue::binance, stop_id).value_or(0);
+  ASSERT_TRUE(entry_seq != 0 && stop_seq != 0);
   ASSERT_NO_FATAL_FAILURE(stop_server());
   ASSERT_EQ(binance_->order(stop_id)->status, "NEW") << "kept at the venue on stop";
 
@@ -274,6 +279,20 @@ TEST_F(SpotRestartTest, a_fill_while_the_server_is_down_is_applied_exactly_once_
     EXPECT_TRUE(tracked_sequences().empty()) << orders_text();
     EXPECT_TRUE(binance_open_ids().empty());
     EXPECT_EQ(binance_places().size(), 2u) << "no order sent by a restart: " << log();
+
+    // The journal holds the two fills once each, each under its own order's sequence.
+    ASSERT_NO_FATAL_FAILURE(stop_server());
+    const auto fills = journal_fills();
+    EXPECT_EQ(fills.size(), 2u) << fills_text(fills);
+    std::set<std::string> trades;
+    std::map<std::uint64_t, int> per_order;
+    for (const auto& f : fills) {
+      trades.insert(f.fill.trade_id);
+      ++per_order[f.sequence];
+    }
+    EXPECT_EQ(trades.size(), fills.size()) << fills_text(fills);
+    EXPECT_EQ(per_order[entry_seq], 1) << fills_text(fills);
+    EXPECT_EQ(per_order[stop_seq], 1) << fills_text(fills);
   }
 }
 

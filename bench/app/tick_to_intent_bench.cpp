@@ -23,6 +23,7 @@
 #include "app/config/config.hpp"
 #include "app/trading_server.hpp"
 #include "core/clock.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -33,6 +34,9 @@ using namespace std::chrono_literals;
 // stop: always watched locally (a stop-loss would rest at the paper venue).
 app::Config bench_config() {
   app::Config c;
+  // The journal in a directory of its own (each order's intent is written durably first).
+  static const testsupport::TempDir journal_dir{"nzeza-bench"};
+  c.data_dir = journal_dir.str();
   c.paper.symbols = {"BTC-USD"};
   c.paper.starting_cash = Decimal::from_integer(100'000'000);
   c.risk.min_confidence = 0.0;

@@ -58,6 +58,7 @@
 #include "net/net_context.hpp"
 #include "sim/binance/binance_sim.hpp"
 #include "sim/feeds/feed_sim.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -181,6 +182,9 @@ class Rig {
              1);
 
     app::Config c;
+    // The journal in a directory of its own (each order's intent is written durably first).
+    static const testsupport::TempDir journal_dir{"nzeza-bench"};
+    c.data_dir = journal_dir.str();
     c.mode = app::Mode::live;
     c.market_data.source = app::MarketDataSource::live;
     app::VenueConfig v;

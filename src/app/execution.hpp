@@ -48,6 +48,7 @@
 #include "domain/position.hpp"
 #include "domain/position_exit.hpp"
 #include "domain/risk_gate.hpp"
+#include "store/journal.hpp"
 #include "venues/order_tracker.hpp"
 #include "venues/router.hpp"
 
@@ -66,6 +67,10 @@ struct ExecutionConfig {
   std::optional<Decimal> trailing_stop;             // fraction below the best price seen
   bool native_exits = true;                         // false: every exit is watched locally
   Duration max_mark_age = std::chrono::seconds(5);  // an entry needs a mark this recent
+  // Reconciliation while trading (0: off): every period the venues are asked for their fills
+  // since the last check and their open orders (each applied once) and their positions; a
+  // position that differs from ours on two checks in a row blocks its symbol.
+  Duration reconcile_every{};
 };
 
 // An event worth a log line (order, fill, exit, refusal...). `fields` carry the JSON form.
@@ -122,6 +127,10 @@ struct ExecutionState {
   std::uint64_t starts = 0;
   ExecutionStatus stats;
   std::map<std::string, std::uint64_t, std::less<>> refusals;
+  // Periodic reconciliation: when the last check asked for fills, and the symbols whose position
+  // differed from the venue's on the last check (blocked on the second in a row).
+  Timestamp last_reconcile;
+  std::map<std::string, int, std::less<>> position_mismatches;
 };
 
 class Execution {
@@ -129,10 +138,10 @@ class Execution {
   using Messages =
       actor::Messages<SignalMsg, ReferenceMark, PlaceResult, CancelResult, VenueOrderMsg,
                       VenueFillMsg, AccountUpdate, venues::ResolutionEvent, KillSwitch, StopTrading,
-                      ExecutionStatusQuery>;
+                      ExecutionStatusQuery, ReconcileTick, VenuePositionsMsg>;
   using Self = actor::ActorRef<SignalMsg, ReferenceMark, PlaceResult, CancelResult, VenueOrderMsg,
                                VenueFillMsg, AccountUpdate, venues::ResolutionEvent, KillSwitch,
-                               StopTrading, ExecutionStatusQuery>;
+                               StopTrading, ExecutionStatusQuery, ReconcileTick, VenuePositionsMsg>;
 
   struct Deps {
     const InstrumentRegistry* registry = nullptr;
@@ -142,6 +151,10 @@ class Execution {
     const ClientIdCodec* codec = nullptr;  // decodes the venues' client ids
     ExecutionState* state = nullptr;       // survives restarts
     std::shared_ptr<Self> self;            // filled after spawn
+    // The journal (may be null: nothing persisted). Every intent is written to it durably before
+    // its order is handed to the router — a failed write refuses the order, nothing is sent —
+    // and order events, fills, positions, exit levels and every decision follow in batches.
+    store::Journal* journal = nullptr;
     std::function<void(const VenueFillMsg&)> to_portfolio;
     std::function<void(const TradeEvent&)> log;
     // Probe: an order intent is ready and handed to the router (latency benchmarks, tests).
@@ -167,6 +180,9 @@ class Execution {
   void on(KillSwitch& m, actor::ActorContext& ctx);
   std::string on(StopTrading& m, actor::ActorContext& ctx);
   ExecutionStatus on(ExecutionStatusQuery& q, actor::ActorContext& ctx);
+  void on(ReconcileTick& m, actor::ActorContext& ctx);
+  void on(VenuePositionsMsg& m, actor::ActorContext& ctx);
+  void on_stop(actor::ActorContext& ctx);
 
  private:
   Execution(ExecutionConfig config, Deps deps)
@@ -182,12 +198,20 @@ class Execution {
   void refuse(ExecutionBook& b, std::string_view reason, const std::string& text, Timestamp now);
   void emit(Timestamp at, std::string kind, std::string text,
             std::vector<std::pair<std::string, std::string>> fields = {});
+  // Journal records (no-ops without a journal).
+  void audit(Timestamp at, std::string kind, std::string text,
+             std::vector<std::pair<std::string, std::string>> fields);
+  void journal_order(std::uint64_t sequence, store::OrderPhase phase,
+                     const venues::VenueOrder* order, std::optional<Venue> venue,
+                     std::string detail, Timestamp now);
+  void journal_position(const ExecutionBook& b, Timestamp now);
+  void journal_exit_levels(const ExecutionBook& b, const domain::ExitRules* rules, Timestamp now);
 
   void open(ExecutionBook& b, Side side, const SignalMsg& m, Timestamp now);
   void close(ExecutionBook& b, std::string why, Timestamp now);
   void progress_close(ExecutionBook& b, Timestamp now);
   void arm_exits(ExecutionBook& b, Timestamp now);
-  void place_native_exit(ExecutionBook& b, domain::ExitReason reason, domain::OrderType type,
+  bool place_native_exit(ExecutionBook& b, domain::ExitReason reason, domain::OrderType type,
                          Decimal level, Timestamp now);
   void cancel_exits(ExecutionBook& b, Timestamp now);
   std::uint64_t route(ExecutionBook& b, venues::PlaceIntent intent, Timestamp tick,
@@ -195,10 +219,11 @@ class Execution {
   void order_done(ExecutionBook& b, std::uint64_t sequence, domain::VenueOrderStatus status,
                   Timestamp now);
   void apply_fill(const domain::Fill& fill, Timestamp now);
-  void resync(actor::ActorContext& ctx);
+  void resync(Timestamp since);
 
   ExecutionConfig config_;
   Deps deps_;
+  std::uint64_t reconcile_timer_ = 0;
 };
 
 }  // namespace nzeza::app

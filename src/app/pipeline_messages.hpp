@@ -92,6 +92,13 @@ struct VenueFillMsg {
   domain::Fill fill;
 };
 
+// The periodic reconciliation's timer, and a venue's answer to its positions query.
+struct ReconcileTick {};
+struct VenuePositionsMsg {
+  Venue venue = Venue::paper;
+  Result<std::vector<venues::VenuePosition>> positions = Error{ErrorCode::internal, "no answer"};
+};
+
 // ── portfolio → execution ───────────────────────────────────────────────────────────────────
 
 // What the risk gate needs to know about the account, after every fill and mark change.
@@ -151,6 +158,8 @@ struct ExecutionStatus {
   std::uint64_t orders_refused = 0;
   std::uint64_t exits_sent = 0;
   std::uint64_t unknown_outcomes = 0;
+  std::uint64_t reconciliations = 0;                         // periodic checks done
+  std::vector<std::pair<std::string, std::string>> blocked;  // symbol → why (no new entries)
   bool kill_switch = false;
   bool halted = false;
   bool stopping = false;

@@ -30,40 +30,49 @@ void PortfolioActor::on_start(actor::ActorContext& ctx) {
 
 void PortfolioActor::on(VenueFillMsg& m, actor::ActorContext& ctx) {
   if (deps_.fault) deps_.fault("VenueFillMsg");
-  const domain::Fill& fill = m.fill;
-  auto outcome = st().ledger.record(fill);
-  if (!outcome) return;
+  auto outcome = apply_fill(st(), *deps_.registry, deps_.leverage, m.fill);
+  if (!outcome || *outcome != domain::FillOutcome::applied) return;
+  publish(ctx.now());
+}
+
+Result<domain::FillOutcome> PortfolioActor::apply_fill(PortfolioState& s,
+                                                       const InstrumentRegistry& registry,
+                                                       Decimal leverage, const domain::Fill& fill) {
+  auto outcome = s.ledger.record(fill);
+  if (!outcome) return outcome.error();
   if (*outcome == domain::FillOutcome::duplicate) {
-    ++st().duplicates;
-    return;
+    ++s.duplicates;
+    return domain::FillOutcome::duplicate;
   }
-  const Instrument* inst = deps_.registry->get(fill.instrument);
-  if (inst == nullptr) return;
-  auto& slot = st().slots[inst->id.value];
+  const Instrument* inst = registry.get(fill.instrument);
+  if (inst == nullptr)
+    return Error{ErrorCode::not_found, "portfolio: fill " + fill.trade_id + " on " +
+                                           fill.venue_symbol + ": instrument not loaded"};
+  auto& slot = s.slots[inst->id.value];
   slot.symbol = inst->symbol;
   slot.canonical = inst->canonical;
   const bool perp = inst->kind == InstrumentKind::perpetual;
   if (!slot.position) {
-    auto p = domain::Position::for_instrument(*inst, perp ? deps_.leverage : Decimal::one());
-    if (!p) return;
+    auto p = domain::Position::for_instrument(*inst, perp ? leverage : Decimal::one());
+    if (!p) return p.error();
     slot.position = std::move(*p);
   }
   auto pf = domain::to_position_fill(*inst, fill);
-  if (!pf) return;
+  if (!pf) return pf.error();
   auto change = slot.position->apply(*pf);
-  if (!change) return;
-  ++st().fills;
+  if (!change) return change.error();
+  ++s.fills;
   slot.fees += change->fee_quote;
   if (perp) {
-    st().cash += change->realized_trading;
+    s.cash += change->realized_trading;
   } else if (auto notional = domain::notional(fill)) {
-    st().cash += fill.side == Side::buy ? -*notional : *notional;
+    s.cash += fill.side == Side::buy ? -*notional : *notional;
   }
   // Only a fee paid in money leaves the cash: a spot fee in the base coin already shrank the
   // position (change->fee_quote also values that one, for the fees reported).
-  st().cash -= pf->fee_quote;
-  if (st().marks.count(inst->symbol.value) == 0) st().marks[inst->symbol.value] = fill.price;
-  publish(ctx.now());
+  s.cash -= pf->fee_quote;
+  if (s.marks.count(inst->symbol.value) == 0) s.marks[inst->symbol.value] = fill.price;
+  return domain::FillOutcome::applied;
 }
 
 void PortfolioActor::on(ReferenceMark& m, actor::ActorContext& ctx) {

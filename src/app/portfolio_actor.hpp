@@ -74,6 +74,13 @@ class PortfolioActor {
   void on(ReferenceMark& m, actor::ActorContext& ctx);
   PortfolioStatus on(PortfolioStatusQuery& q, actor::ActorContext& ctx);
 
+  // Applies one fill to `s`, counted once (its ledger): applied, duplicate (nothing changes), or
+  // the error that kept it out (invalid fill, instrument not loaded, position refused it). The
+  // actor and the start-up recovery (seed_portfolio) both apply fills through this.
+  static Result<domain::FillOutcome> apply_fill(PortfolioState& s,
+                                                const InstrumentRegistry& registry,
+                                                Decimal leverage, const domain::Fill& fill);
+
   // Equity = cash + spot holdings at their marks + unrealised PnL of perpetuals.
   [[nodiscard]] static PortfolioStatus snapshot(const PortfolioState& s,
                                                 const InstrumentRegistry& registry);

@@ -17,6 +17,8 @@
 #include "market/candle_aggregate.hpp"
 #include "net/http_client.hpp"
 #include "net/net_context.hpp"
+#include "store/journal.hpp"
+#include "store/store_actor.hpp"
 #include "venues/feed/feed_session.hpp"
 #include "venues/feed/protocols.hpp"
 #include "venues/order_tracker.hpp"
@@ -68,6 +70,8 @@ struct TradingServer::Impl {
   Clock& clock;
   ServerOptions options;
   InstrumentRegistry registry;
+  // The journal (data_dir/journal.sqlite): outlives every actor and client that writes to it.
+  std::unique_ptr<store::Journal> journal;
   // Sockets (loopback feed, live feeds and clients); the venues are destroyed before it and
   // after the router and tracker that refer to their clients.
   std::unique_ptr<net::NetContext> net;
@@ -91,6 +95,7 @@ struct TradingServer::Impl {
   std::map<std::uint32_t, std::size_t> shard_of;  // SymbolId → shard index
   std::shared_ptr<ExecutionRef> execution = std::make_shared<ExecutionRef>();
   std::shared_ptr<PortfolioRef> portfolio = std::make_shared<PortfolioRef>();
+  store::StoreActor::Ref store;
   std::optional<SimulatedMarket> market;
   // Loopback feed (MarketFeed::loopback): the generator serves Coinbase market data on a loopback
   // WebSocket; a real FeedSession with the Coinbase codec reads it back.
@@ -107,6 +112,7 @@ struct TradingServer::Impl {
 
   Impl(const Config& c, Clock& k, ServerOptions o) : config(c), clock(k), options(std::move(o)) {}
 
+  Status open_journal();
   Status open_live();
   Status build_paper();
   Status start_live_market();
@@ -228,6 +234,14 @@ void TradingServer::Impl::warm_up_from(venues::VenueClient& client, InstrumentId
       });
 }
 
+Status TradingServer::Impl::open_journal() {
+  auto opened = store::Journal::open(store::journal_path(config.data_dir));
+  if (!opened)
+    return opened.error().with_context("journal (data_dir = \"" + config.data_dir + "\")");
+  journal = std::move(*opened);
+  return {};
+}
+
 Status TradingServer::Impl::build_paper() {
   symbols = config.paper.symbols;
   for (const auto& symbol : config.paper.symbols) {
@@ -245,8 +259,56 @@ Status TradingServer::Impl::build_paper() {
   pc.maker_fee_bps = config.paper.maker_fee_bps;
   pc.slippage_bps = config.paper.slippage_bps;
   paper = std::make_unique<venues::paper::PaperVenue>(clock, registry, pc);
-  if (auto st = paper->deposit(config.paper.quote_currency, config.paper.starting_cash); !st)
-    return st.error().with_context("paper.starting_cash");
+  // The paper venue lives in this process: its account is what the journal's paper fills made of
+  // the starting cash (a first run: the starting cash alone), and nothing rests there any more.
+  std::map<std::string, Decimal, std::less<>> funds{
+      {config.paper.quote_currency, config.paper.starting_cash}};
+  auto state = journal->load();
+  if (!state) return state.error().with_context("journal");
+  for (const auto& r : state->fills) {
+    const domain::Fill& f = r.fill;
+    if (f.venue != Venue::paper) continue;
+    const Instrument* inst = registry.find(Venue::paper, f.venue_symbol);
+    if (inst == nullptr)
+      return Error{ErrorCode::invalid_argument,
+                   "journal: a paper fill on " + f.venue_symbol +
+                       ", which paper.symbols no longer lists: add it back, or start with a new "
+                       "data_dir"};
+    const Decimal cost = f.price * f.quantity;
+    const bool buy = f.side == Side::buy;
+    funds[inst->base] += buy ? f.quantity : -f.quantity;
+    funds[inst->quote] += buy ? -cost : cost;
+    if (!f.fee.is_zero()) funds[f.fee_currency] -= f.fee;
+  }
+  for (const auto& [currency, amount] : funds) {
+    if (amount.is_negative())
+      return Error{ErrorCode::invalid_argument,
+                   "journal: the paper fills leave " + amount.to_string() + ' ' + currency +
+                       " (less than nothing): the journal does not belong to this paper account; "
+                       "start with a new data_dir"};
+    if (amount.is_zero()) continue;
+    if (auto st = paper->deposit(currency, amount); !st)
+      return st.error().with_context("paper account from the journal");
+  }
+  for (const auto& o : state->orders) {
+    if (o.venue && *o.venue != Venue::paper) continue;
+    store::OrderEventRecord e;
+    e.sequence = o.intent.sequence;
+    e.venue = Venue::paper;
+    e.client_order_id = o.client_order_id;
+    e.filled = o.filled;
+    e.at = clock.now();
+    if (o.phase == store::OrderPhase::working) {
+      e.phase = store::OrderPhase::done;
+      e.status = domain::VenueOrderStatus::cancelled;
+      e.detail = "the paper venue restarted: what rested there is gone";
+    } else {
+      e.phase = store::OrderPhase::never_executed;
+      e.detail = "the paper venue restarted before answering";
+    }
+    journal->record(std::move(e));
+  }
+  if (auto flushed = journal->flush(); !flushed) return flushed.error().with_context("journal");
   return {};
 }
 
@@ -254,9 +316,10 @@ Status TradingServer::Impl::build_actors() {
   auto codec_made = ClientIdCodec::create("nz");
   if (!codec_made) return codec_made.error();
   codec = std::make_unique<ClientIdCodec>(std::move(*codec_made));
-  // Client ids never repeat across runs: the counter starts at the session's second.
-  counter =
-      std::make_unique<ClientIdCounter>(static_cast<std::uint64_t>(clock.now().seconds()) * 1000);
+  // Client ids never repeat across runs: the counter resumes above the journal's last intent (and
+  // never below the session's second × 1000, so a lost journal still gives fresh ids).
+  counter = std::make_unique<ClientIdCounter>(
+      std::max(journal->last_sequence(), static_cast<std::uint64_t>(clock.now().seconds()) * 1000));
 
   venues::ResolverConfig rc;
   tracker = std::make_unique<venues::OrderTracker>(clock, rc);
@@ -319,6 +382,7 @@ Status TradingServer::Impl::build_actors() {
   ec.stop_loss = config.exits.stop_loss;
   ec.take_profit = config.exits.take_profit;
   ec.trailing_stop = config.exits.trailing_stop;
+  ec.reconcile_every = config.reconciliation.interval;
   auto es = Execution::make_state(ec, clock.now());
   if (!es) return es.error();
   execution_state = std::move(*es);
@@ -355,6 +419,21 @@ Status TradingServer::Impl::build_actors() {
     if (options.on_event) options.on_event(e);
   };
 
+  // The journal's writer, on the order thread (it never waits for anyone but the disk); first,
+  // so its wake-up is installed before any actor records anything.
+  {
+    store::StoreActorOptions so;
+    so.on_flush_failed = [this, on_event](const Error& e, std::uint64_t consecutive) {
+      if (consecutive == 1 || consecutive % 100 == 0)
+        on_event(TradeEvent{clock.now(),
+                            "journal",
+                            "journal: records not written yet (" + e.message + "), retrying",
+                            {{"failures", std::to_string(consecutive)}}});
+    };
+    auto ref = store::spawn_store_actor(*system, *journal, std::move(so), order_thread.get());
+    if (!ref) return ref.error();
+    store = *ref;
+  }
   // Execution.
   {
     auto opts = actor::SpawnOptions::named("execution", market_thread.get());
@@ -369,6 +448,7 @@ Status TradingServer::Impl::build_actors() {
     deps.codec = codec.get();
     deps.state = execution_state.get();
     deps.self = execution;
+    deps.journal = journal.get();
     deps.to_portfolio = [this](const VenueFillMsg& f) { (void)portfolio->tell(VenueFillMsg(f)); };
     deps.log = on_event;
     deps.on_intent = options.on_intent;
@@ -584,6 +664,7 @@ Result<std::unique_ptr<TradingServer>> TradingServer::start(const Config& config
                  "mode = \"live\" trades real money on real prices only: set market_data.source = "
                  "\"live\""};
   auto impl = std::make_unique<Impl>(config, clock, std::move(options));
+  if (auto st = impl->open_journal(); !st) return st.error();
   const bool live_data = config.market_data.source == MarketDataSource::live;
   if (config.mode == Mode::live || live_data) {
     if (auto st = impl->open_live(); !st) return st.error();
@@ -729,6 +810,12 @@ Result<ServerStatus> TradingServer::stop() {
   *m.execution = ExecutionRef{};
   *m.portfolio = PortfolioRef{};
   for (auto& shard : m.shards) *shard = ShardRef{};
+  if (auto flushed = m.journal->flush(); !flushed && m.options.on_event)
+    m.options.on_event(
+        TradeEvent{m.clock.now(),
+                   "journal",
+                   "journal: the last records could not be written: " + flushed.error().message,
+                   {}});
   return final_status;
 }
 

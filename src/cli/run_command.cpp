@@ -31,6 +31,7 @@ struct RunOptions {
   bool fast = false;
   bool json = false;
   double status_every_s = 10;
+  std::string data_dir;  // empty: the config's data_dir
 };
 
 Duration seconds(double s) {
@@ -208,6 +209,7 @@ int run(const RunOptions& opt) {
   }
   auto loaded = load(opt);
   if (!loaded) return 2;
+  if (!opt.data_dir.empty()) loaded->config.data_dir = opt.data_dir;
   const app::Config& config = loaded->config;
 
   // Before any thread exists, so every thread inherits the mask.
@@ -325,6 +327,9 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--fast", opt->fast,
                 "Simulated time as fast as the CPU allows (needs --duration; simulated market)");
   cmd->add_flag("--json", opt->json, "Events, status and summary as JSON lines only");
+  cmd->add_option("--data-dir", opt->data_dir,
+                  "Directory of the journal (data_dir/journal.sqlite); overrides the config's "
+                  "data_dir");
   cmd->add_option("--status-every", opt->status_every_s,
                   "Seconds between status blocks when stdout is not a terminal (a terminal "
                   "redraws every second)")

@@ -141,6 +141,11 @@ CREATE INDEX screening_at ON screening(at);
 
 constexpr std::array kMigrations{Migration{1, kSchemaV1}};
 
+// WAL pages after which flush() folds the WAL back into the file. SQLite's own automatic
+// checkpoint would run inside whichever commit crosses its threshold — often an intent's, on the
+// order path; this journal checkpoints from flush() (the store actor's thread) instead.
+constexpr int kCheckpointPages = 1000;
+
 // ── statements ───────────────────────────────────────────────────────────────────────────────
 enum class Sql : std::uint8_t {
   insert_intent,
@@ -483,6 +488,7 @@ struct Journal::Impl {
   std::unique_ptr<SQLite::Database> db;
   std::array<std::unique_ptr<SQLite::Statement>, static_cast<std::size_t>(Sql::count)> stmts;
   std::atomic<std::uint64_t> last_sequence{0};
+  int wal_pages = 0;  // pages in the WAL after the last commit (the WAL hook sets it)
 
   mutable std::mutex q_mu;  // the queue only
   std::vector<Queued> queue;
@@ -503,9 +509,16 @@ struct Journal::Impl {
     return *slot;
   }
 
+  std::function<void()> wake;  // set before use
+
   void push(Queued q) {
-    const std::lock_guard lock(q_mu);
-    queue.push_back(std::move(q));
+    bool was_empty = false;
+    {
+      const std::lock_guard lock(q_mu);
+      was_empty = queue.empty();
+      queue.push_back(std::move(q));
+    }
+    if (was_empty && wake) wake();
   }
   std::vector<Queued> take() {
     const std::lock_guard lock(q_mu);
@@ -662,16 +675,33 @@ struct Journal::Impl {
   }
 
   Result<std::size_t> flush_locked() {
+    bool empty = false;
     {
       const std::lock_guard lock(q_mu);
-      if (queue.empty()) return std::size_t{0};
+      empty = queue.empty();
     }
-    auto n = commit_queue("flush", [] {});
-    if (n)
-      ++flushes;
-    else
-      ++failures;
+    Result<std::size_t> n = std::size_t{0};
+    if (!empty) {
+      n = commit_queue("flush", [] {});
+      if (n)
+        ++flushes;
+      else
+        ++failures;
+    }
+    checkpoint_if_due();
     return n;
+  }
+
+  // PASSIVE: copies what no reader still needs and never waits; a failure is retried by the
+  // next flush (the WAL only grows meanwhile).
+  void checkpoint_if_due() noexcept {
+    if (wal_pages < kCheckpointPages) return;
+    int log = 0;
+    int copied = 0;
+    if (sqlite3_wal_checkpoint_v2(db->getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log,
+                                  &copied) == SQLITE_OK &&
+        copied == log)
+      wal_pages = 0;
   }
 
   // ── readers (db_mu held) ──
@@ -822,6 +852,14 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::filesystem::path& file
       return fail(ErrorCode::unavailable,
                   "journal " + where + ": journal_mode is '" + mode + "', WAL was refused");
     db.exec("PRAGMA synchronous=NORMAL");
+    // Replaces SQLite's automatic checkpoint (itself a WAL hook): see kCheckpointPages.
+    sqlite3_wal_hook(
+        db.getHandle(),
+        [](void* self, sqlite3* /*db*/, const char* /*name*/, int pages) {
+          static_cast<Impl*>(self)->wal_pages = pages;
+          return SQLITE_OK;
+        },
+        impl.get());
 
     if (found > 0 && found < target) {
       const auto bak = backup_path(file, found);
@@ -886,6 +924,10 @@ Status Journal::write_intent(const IntentRecord& intent) {
   m.last_sequence = intent.sequence;
   ++m.intents;
   return {};
+}
+
+void Journal::on_first_queued(std::function<void()> wake) {
+  impl_->wake = std::move(wake);
 }
 
 void Journal::record(OrderEventRecord e) {

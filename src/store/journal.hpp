@@ -26,6 +26,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -233,6 +234,10 @@ class Journal {
   void record(ReconciliationRecord r);
   void record(CandleRecord c);
   void record(ScreeningRecord s);
+
+  // Called (on the recording thread, outside every lock) when a record lands in an empty queue:
+  // the store actor's wake-up, so an idle journal costs no timer. Set before records arrive.
+  void on_first_queued(std::function<void()> wake);
 
   // Writes the queue in one transaction; the number of records written. On failure the records
   // stay queued (the next flush tries again) and the error says what failed.

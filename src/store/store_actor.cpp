@@ -12,7 +12,7 @@ std::filesystem::path journal_path(const std::string& data_dir) {
 
 void StoreActor::on_start(actor::ActorContext& ctx) {
   generation_ = ctx.cell().generation();
-  arm(ctx);
+  if (journal_.stats().queued > 0) arm(ctx);
 }
 
 void StoreActor::on_stop(actor::ActorContext& ctx) {
@@ -35,7 +35,12 @@ void StoreActor::on(FlushTick& m, actor::ActorContext& ctx) {
   if (m.generation != generation_) return;  // armed by a behaviour that was restarted
   timer_ = 0;
   (void)flush(ctx);
-  arm(ctx);
+  // Records that came during the flush, or a failed batch given back: another round.
+  if (journal_.stats().queued > 0) arm(ctx);
+}
+
+void StoreActor::on(FlushSoon& /*m*/, actor::ActorContext& ctx) {
+  if (timer_ == 0) arm(ctx);
 }
 
 Result<std::size_t> StoreActor::on(FlushNow& /*m*/, actor::ActorContext& ctx) {
@@ -77,9 +82,16 @@ Result<StoreActor::Ref> spawn_store_actor(actor::ActorSystem& system, Journal& j
   // Three message kinds, none of them data: a small mailbox; a full one refuses (an ask says so).
   opts.mailbox.with_capacity(64).with_policy(actor::OverflowPolicy::reject);
   Journal* j = &journal;
-  return system.spawn<StoreActor>(std::move(opts), [j, options = std::move(options)] {
+  auto ref = system.spawn<StoreActor>(std::move(opts), [j, options = std::move(options)] {
     return std::make_unique<StoreActor>(*j, options);
   });
+  if (!ref) return ref;
+  // Weakly: a wake-up after the store stopped goes nowhere.
+  std::weak_ptr<StoreActor::Ref::Cell> weak = ref->cell();
+  journal.on_first_queued([weak] {
+    if (auto cell = weak.lock()) (void)StoreActor::Ref(std::move(cell)).tell(FlushSoon{});
+  });
+  return ref;
 }
 
 }  // namespace nzeza::store

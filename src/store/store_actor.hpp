@@ -4,7 +4,10 @@
 //
 // Everyone else calls Journal::record(...) directly — a push under a mutex, no disk — and this
 // actor writes the queue in one transaction:
-//   FlushTick         its own timer, every `flush_every` on the system's (injected) clock;
+//   FlushTick         its own timer, `flush_every` after the journal's queue stopped being
+//                     empty (FlushSoon, sent by the journal's on_first_queued wake-up that
+//                     spawn_store_actor installs), and again while records remain: an idle
+//                     journal arms no timer at all;
 //   FlushNow          asked: flushes at once, answers the number of records written or the
 //                     flush's error (a shutdown path, a test, an operator's "sync now");
 //   StoreStatusQuery  the journal's counters, the last flush's error and how long it took;
@@ -37,6 +40,9 @@ struct FlushTick {
   std::uint64_t generation = 0;  // of the behaviour that armed it
 };
 
+// The journal's queue went from empty to not empty: flush within `flush_every`.
+struct FlushSoon {};
+
 struct FlushNow {
   using Reply = std::size_t;  // records written; the flush's error otherwise
 };
@@ -62,8 +68,8 @@ struct StoreActorOptions {
 
 class StoreActor {
  public:
-  using Messages = actor::Messages<FlushTick, FlushNow, StoreStatusQuery>;
-  using Ref = actor::ActorRef<FlushTick, FlushNow, StoreStatusQuery>;
+  using Messages = actor::Messages<FlushTick, FlushSoon, FlushNow, StoreStatusQuery>;
+  using Ref = actor::ActorRef<FlushTick, FlushSoon, FlushNow, StoreStatusQuery>;
 
   StoreActor(Journal& journal, StoreActorOptions options)
       : journal_(journal), options_(std::move(options)) {}
@@ -71,6 +77,7 @@ class StoreActor {
   void on_start(actor::ActorContext& ctx);
   void on_stop(actor::ActorContext& ctx);
   void on(FlushTick& m, actor::ActorContext& ctx);
+  void on(FlushSoon& m, actor::ActorContext& ctx);
   Result<std::size_t> on(FlushNow& m, actor::ActorContext& ctx);
   StoreStatus on(StoreStatusQuery& q, actor::ActorContext& ctx);
 

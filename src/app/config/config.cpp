@@ -259,6 +259,23 @@ const Field kFields[] = {
                                               {"keep", ShutdownPolicy::keep_resting}}))
          c.shutdown = *v;
      }},
+    {{"reconciliation.external_orders",
+      "\"leave\" or \"cancel\" (open orders at a venue that nzeza did not place)", "\"leave\""},
+     [](Reader& r, Config& c, Slot&) {
+       if (auto v = r.choice<ExternalOrders>(
+               {{"leave", ExternalOrders::leave}, {"cancel", ExternalOrders::cancel}}))
+         c.reconciliation.external_orders = *v;
+     }},
+    {{"reconciliation.interval",
+      "an integer number of seconds in [10, 86400] between reconciliations while trading", "60"},
+     [](Reader& r, Config& c, Slot&) {
+       if (auto v = r.seconds(10, 86'400)) c.reconciliation.interval = *v;
+     }},
+    {{"reconciliation.fills_lookback_hours",
+      "an integer number of hours in [1, 720] of venue fills asked for at start", "24"},
+     [](Reader& r, Config& c, Slot&) {
+       if (auto v = r.integer(1, 720)) c.reconciliation.fills_lookback = std::chrono::hours(*v);
+     }},
     {{"market_data.source", "\"simulated\" or \"live\"", "\"simulated\""},
      [](Reader& r, Config& c, Slot&) {
        if (auto v = r.choice<MarketDataSource>(
@@ -748,6 +765,10 @@ std::string_view to_string(Mode m) noexcept {
 std::string_view to_string(MarketDataSource s) noexcept {
   return s == MarketDataSource::live ? "live" : "simulated";
 }
+std::string_view to_string(ExternalOrders e) noexcept {
+  return e == ExternalOrders::cancel ? "cancel" : "leave";
+}
+
 std::string_view to_string(ShutdownPolicy p) noexcept {
   return p == ShutdownPolicy::keep_resting ? "keep" : "cancel";
 }

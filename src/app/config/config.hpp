@@ -112,6 +112,17 @@ struct ExitConfig {
   std::optional<Decimal> trailing_stop;
 };
 
+// What the reconciliation does with an open order at a venue that nzeza did not place.
+enum class ExternalOrders : std::uint8_t { leave, cancel };
+[[nodiscard]] std::string_view to_string(ExternalOrders e) noexcept;
+
+// Reconciliation with the venues: at start (before any order) and every `interval` after.
+struct ReconciliationSettings {
+  ExternalOrders external_orders = ExternalOrders::leave;
+  Duration interval = std::chrono::seconds(60);
+  Duration fills_lookback = std::chrono::hours(24);  // venue fills asked for at start
+};
+
 struct ApiConfig {
   std::string bind_address = "127.0.0.1";
   std::uint16_t port = 8080;
@@ -134,6 +145,7 @@ struct Config {
   bool record = false;  // record market data and orders under data_dir
   ApiConfig api;
   ShutdownPolicy shutdown = ShutdownPolicy::cancel_resting;
+  ReconciliationSettings reconciliation;
 };
 
 struct ConfigError {

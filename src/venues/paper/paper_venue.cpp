@@ -386,7 +386,11 @@ Status PaperVenue::execute(PaperOrder& order, const Instrument& inst, Decimal pr
   domain::Fill f;
   f.venue = Venue::paper;
   f.instrument = inst.id;
+  f.venue_symbol = inst.venue_symbol;
+  // Unique across restarts of the paper venue (its counter starts again at 1, client ids never
+  // repeat): a journal keyed by trade id must never take a new fill for an old one.
   f.trade_id = "p" + std::to_string(next_trade_++);
+  if (!order.spec.client_order_id.text.empty()) f.trade_id += '-' + order.spec.client_order_id.text;
   f.client_order_id = order.spec.client_order_id.text;
   f.side = side;
   f.price = price;
@@ -767,6 +771,8 @@ VenueOrder PaperVenue::view(const PaperOrder& o) const {
   VenueOrder v;
   v.client_order_id = o.spec.client_order_id.text;
   v.instrument = o.spec.instrument;
+  if (const Instrument* inst = registry_.get(o.spec.instrument); inst != nullptr)
+    v.venue_symbol = inst->venue_symbol;
   v.side = o.spec.side;
   v.type = o.spec.type;
   v.time_in_force = o.spec.time_in_force;
@@ -955,6 +961,7 @@ void PaperVenue::positions(Callback<std::vector<VenuePosition>> done) {
           v.quote = p.quote();
           const Instrument* inst = registry_.get(p.instrument());
           if (inst != nullptr) {
+            v.venue_symbol = inst->venue_symbol;
             auto b = books_.find(inst->symbol.value);
             if (b != books_.end() && b->second.quote.bid.is_positive() &&
                 b->second.quote.ask.is_positive()) {

@@ -7,11 +7,13 @@
 #include <boost/json.hpp>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "support/subprocess.hpp"
+#include "support/temp_dir.hpp"
 
 namespace nzeza {
 namespace {
@@ -55,6 +57,14 @@ bool has_reference_prices(const json::object& status) {
   return true;
 }
 
+// A fresh journal directory for each run (removed when the test program ends), so no run
+// starts from another's journal.
+std::string data_dir() {
+  static std::vector<std::unique_ptr<testsupport::TempDir>> dirs;
+  dirs.push_back(std::make_unique<testsupport::TempDir>("nzeza-run-cli"));
+  return dirs.back()->str();
+}
+
 std::string write_file(const std::string& name, const std::string& text) {
   const std::string path = ::testing::TempDir() + name;
   std::ofstream(path) << text;
@@ -62,8 +72,8 @@ std::string write_file(const std::string& name, const std::string& text) {
 }
 
 TEST(RunCli, fast_paper_run_prints_orders_fills_and_a_summary_as_json_lines) {
-  const auto r = run_program({NZEZA_BINARY, "run", "--config", NZEZA_PAPER_CONFIG, "--fast",
-                              "--duration", "1800", "--json"},
+  const auto r = run_program({NZEZA_BINARY, "run", "--config", NZEZA_PAPER_CONFIG, "--data-dir",
+                              data_dir(), "--fast", "--duration", "1800", "--json"},
                              {}, std::chrono::seconds(120));
   ASSERT_FALSE(r.timed_out) << r.err;
   ASSERT_EQ(r.status, 0) << r.err;
@@ -107,8 +117,8 @@ TEST(RunCli, fast_paper_run_prints_orders_fills_and_a_summary_as_json_lines) {
 }
 
 TEST(RunCli, fast_text_run_prints_event_lines_status_blocks_and_the_summary) {
-  const auto r = run_program({NZEZA_BINARY, "run", "--config", NZEZA_PAPER_CONFIG, "--fast",
-                              "--duration", "900", "--status-every", "300"},
+  const auto r = run_program({NZEZA_BINARY, "run", "--config", NZEZA_PAPER_CONFIG, "--data-dir",
+                              data_dir(), "--fast", "--duration", "900", "--status-every", "300"},
                              {}, std::chrono::seconds(120));
   ASSERT_FALSE(r.timed_out) << r.err;
   ASSERT_EQ(r.status, 0) << r.err;
@@ -151,14 +161,15 @@ TEST(RunCli, a_missing_config_file_exits_2_naming_it) {
 }
 
 TEST(RunCli, fast_without_a_duration_is_a_usage_error) {
-  const auto r = run_program({NZEZA_BINARY, "run", "--config", NZEZA_PAPER_CONFIG, "--fast"});
+  const auto r = run_program(
+      {NZEZA_BINARY, "run", "--config", NZEZA_PAPER_CONFIG, "--data-dir", data_dir(), "--fast"});
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("--fast needs --duration"), std::string::npos) << r.err;
 }
 
 TEST(RunCli, real_time_run_shows_reference_prices_within_seconds_and_exits_0) {
-  const auto r = run_program({NZEZA_BINARY, "run", "--config", NZEZA_PAPER_CONFIG, "--duration",
-                              "3", "--status-every", "1"},
+  const auto r = run_program({NZEZA_BINARY, "run", "--config", NZEZA_PAPER_CONFIG, "--data-dir",
+                              data_dir(), "--duration", "3", "--status-every", "1"},
                              {}, std::chrono::seconds(60));
   ASSERT_FALSE(r.timed_out) << r.out << r.err;
   ASSERT_EQ(r.status, 0) << r.err;
@@ -182,8 +193,8 @@ TEST(RunCli, real_time_run_shows_reference_prices_within_seconds_and_exits_0) {
 class RunCliStop : public ::testing::TestWithParam<int> {};
 
 TEST_P(RunCliStop, a_stop_signal_during_a_real_time_run_stops_in_order_with_a_summary) {
-  Subprocess p(
-      {NZEZA_BINARY, "run", "--config", NZEZA_PAPER_CONFIG, "--json", "--status-every", "1"});
+  Subprocess p({NZEZA_BINARY, "run", "--config", NZEZA_PAPER_CONFIG, "--data-dir", data_dir(),
+                "--json", "--status-every", "1"});
   // Trading has started: a status with every symbol priced.
   bool started = false;
   for (int i = 0; i < 200 && !started; ++i) {

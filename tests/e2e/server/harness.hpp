@@ -18,6 +18,7 @@
 #include "app/config/config.hpp"
 #include "app/trading_server.hpp"
 #include "core/clock.hpp"
+#include "support/temp_dir.hpp"
 #include "venues/paper/paper_venue.hpp"
 
 namespace nzeza::app::e2e {
@@ -46,13 +47,17 @@ inline ServerOptions scripted_options() {
 }
 
 struct Harness {
+  // The journal's directory: the config's data_dir when a test set one, else a fresh one removed
+  // with the harness.
+  testsupport::TempDir data_dir{"nzeza-e2e"};
   ManualClock clock{Timestamp::from_seconds(1'767'225'600)};  // 2026-01-01T00:00:00Z
   std::vector<TradeEvent> events;
   std::vector<venues::PlaceIntent> intents;  // every order handed to the router
   std::unique_ptr<TradingServer> server;
   std::uint64_t next_trade = 1;
 
-  explicit Harness(const Config& config, ServerOptions options = scripted_options()) {
+  explicit Harness(Config config, ServerOptions options = scripted_options()) {
+    if (config.data_dir == Config{}.data_dir) config.data_dir = data_dir.str();
     options.manual_dispatch = true;
     options.feed = MarketFeed::in_process;
     options.on_event = [this](const TradeEvent& e) { events.push_back(e); };

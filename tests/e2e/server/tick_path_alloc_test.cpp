@@ -11,6 +11,7 @@
 #include "app/config/config.hpp"
 #include "app/trading_server.hpp"
 #include "core/clock.hpp"
+#include "support/temp_dir.hpp"
 
 namespace nzeza::app {
 namespace {
@@ -34,7 +35,9 @@ MarketEvent quote(const Instrument& inst, Timestamp at, std::int64_t cents) {
 
 TEST(ServerTickPath, a_quote_that_triggers_nothing_allocates_nothing_from_feed_to_execution) {
   ManualClock clock(Timestamp::from_seconds(1'767'225'600));
+  const testsupport::TempDir journal_dir("nzeza-alloc");
   Config c;
+  c.data_dir = journal_dir.str();
   c.paper.symbols = {"BTC-USD"};
   c.risk.min_confidence = 0.0;
   c.exits.trailing_stop = Decimal::from_raw8(1'000'000);  // a local exit watched on every mark

@@ -28,6 +28,7 @@
 #include "sim/binance/binance_sim.hpp"
 #include "sim/feeds/feed_sim.hpp"
 #include "sim/kraken/kraken_sim.hpp"
+#include "support/temp_dir.hpp"
 #include "support/wait.hpp"
 
 namespace nzeza::app::e2e {
@@ -115,6 +116,8 @@ class LiveServerTest : public ::testing::Test {
   std::string config_text() const {
     std::string t = R"(mode = "live"
 candle_interval = 300
+data_dir = ")" + data_dir_.str() +
+                    R"("
 
 [market_data]
 source = "live"
@@ -306,6 +309,7 @@ rest_url = ")" + binance_front_->url() +
     return *i;
   }
 
+  testsupport::TempDir data_dir_{"nzeza-live-e2e"};  // the journal of each test
   // 2026-01-01T00:00:01Z: the first candle closes 299 s later, after every test's time moves.
   ManualClock clock_{Timestamp::from_seconds(1'767'225'601)};
   ScopedEnv env_;

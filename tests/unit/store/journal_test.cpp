@@ -569,6 +569,31 @@ TEST(Journal, failed_flush_keeps_its_records_queued_in_order_and_the_next_flush_
   EXPECT_EQ((*lines)[1].text, "second");
 }
 
+TEST(Journal, flush_folds_a_large_wal_back_into_the_file_so_the_wal_stops_growing) {
+  TempDir dir;
+  auto j = open_ok(dir.file());
+  ASSERT_TRUE(j);
+  const auto wal = std::filesystem::path(dir.file().string() + "-wal");
+  auto round = [&] {
+    for (int i = 0; i < 10'000; ++i) {
+      AuditRecord a;
+      a.at = at_ms(i);
+      a.kind = "signal";
+      a.text = std::string(600, 'x') + std::to_string(i);  // long: the WAL fills fast
+      j->record(std::move(a));
+    }
+    auto n = j->flush();
+    ASSERT_TRUE(n.ok()) << n.error().to_string();
+  };
+  round();
+  const auto first = std::filesystem::file_size(wal);
+  ASSERT_GT(first, 4096u * 1000u);  // past the checkpoint threshold
+  round();
+  round();
+  // Checkpointed after each flush: the next rounds reuse the WAL instead of appending to it.
+  EXPECT_LE(std::filesystem::file_size(wal), first + first / 10);
+}
+
 TEST(Journal, newer_schema_is_refused_naming_both_versions_and_left_untouched) {
   TempDir dir;
   { ASSERT_TRUE(open_ok(dir.file())); }

@@ -63,17 +63,22 @@ struct StoreRig {
   }
 };
 
-TEST(StoreActor, flushes_the_queue_when_its_timer_falls_due_and_again_on_the_next_period) {
+TEST(StoreActor, flushes_the_queue_flush_every_after_a_record_lands_in_an_empty_queue) {
   StoreRig rig;
+  EXPECT_EQ(rig.clock.pending_timers(), 0u);  // idle: no timer at all
   rig.journal->record(line("one"));
+  rig.system.dispatcher().poll();  // the wake-up arms the timer
+  EXPECT_EQ(rig.clock.pending_timers(), 1u);
   rig.advance(std::chrono::milliseconds(49));
   EXPECT_EQ(rig.journal->stats().queued, 1u);
   rig.advance(std::chrono::milliseconds(1));
   EXPECT_EQ(rig.journal->stats().queued, 0u);
   EXPECT_EQ(rig.journal->stats().flushes, 1u);
+  EXPECT_EQ(rig.clock.pending_timers(), 0u);  // nothing left: no new round
 
   rig.journal->record(line("two"));
   rig.journal->record(line("three"));
+  rig.system.dispatcher().poll();
   rig.advance(std::chrono::milliseconds(50));
   const StoreStatus s = rig.status();
   EXPECT_EQ(s.journal.queued, 0u);
@@ -141,8 +146,9 @@ TEST(StoreActor, a_failed_flush_is_reported_keeps_its_records_and_the_next_tick_
 
 TEST(StoreActor, a_graceful_stop_flushes_what_is_queued_and_cancels_its_timer) {
   StoreRig rig;
-  ASSERT_EQ(rig.clock.pending_timers(), 1u);  // the store's flush timer
   rig.journal->record(line("last words"));
+  rig.system.dispatcher().poll();
+  ASSERT_EQ(rig.clock.pending_timers(), 1u);  // the store's flush timer
   rig.system.shutdown(actor::kNoTimeout);
   rig.system.dispatcher().poll();
   ASSERT_TRUE(rig.system.stopped());

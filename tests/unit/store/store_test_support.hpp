@@ -55,7 +55,7 @@ inline IntentRecord intent(std::uint64_t sequence, std::int64_t ms = 0) {
   i.price = dec("45000.5");
   i.stop_price = dec("44999.0000000000000001");
   i.purpose = "stop_loss";
-  i.at = at_ms(ms == 0 ? static_cast<std::int64_t>(sequence) : ms);
+  i.at = at_ms(ms == 0 ? static_cast<std::int64_t>(sequence % 1'000'000) : ms);
   return i;
 }
 

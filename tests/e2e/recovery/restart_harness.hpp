@@ -20,7 +20,6 @@
 // signer never reuses one).
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -46,6 +45,7 @@
 #include "sim/hyperliquid/hyperliquid_sim.hpp"
 #include "store/journal.hpp"
 #include "store/store_actor.hpp"
+#include "support/temp_dir.hpp"
 #include "support/wait.hpp"
 
 namespace nzeza::app::e2e {
@@ -75,12 +75,7 @@ struct SeenOrder {
 class RestartTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto dir = std::filesystem::temp_directory_path() /
-               ("nzeza-recovery-" + std::to_string(::getpid()) + "-" +
-                ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-    data_dir_ = dir.string();
+    ASSERT_FALSE(data_dir_.path().empty()) << "no temp dir for the journal";
     auto codec = ClientIdCodec::create("nz");
     ASSERT_TRUE(codec.ok());
     codec_.emplace(std::move(*codec));
@@ -101,8 +96,6 @@ class RestartTest : public ::testing::Test {
       hyperliquid_->stop();
     }
     if (hyperliquid_feed_) hyperliquid_feed_->stop();
-    std::error_code ignored;
-    std::filesystem::remove_all(data_dir_, ignored);
   }
 
   // ---- venues ------------------------------------------------------------------------------
@@ -161,7 +154,7 @@ class RestartTest : public ::testing::Test {
   // What a trader writes: live mode, live market data, each venue's URLs at its simulator, the
   // journal under data_dir, resting orders kept or cancelled on an orderly stop.
   std::string config_text() const {
-    std::string t = "mode = \"live\"\ncandle_interval = 300\ndata_dir = \"" + data_dir_ +
+    std::string t = "mode = \"live\"\ncandle_interval = 300\ndata_dir = \"" + data_dir_.str() +
                     "\"\nshutdown = \"" + (keep_on_stop_ ? "keep" : "cancel") +
                     "\"\n\n[market_data]\nsource = \"live\"\n\n[exits]\nstop_loss = "
                     "\"0.02\"\ntake_profit = \"" +
@@ -451,7 +444,7 @@ class RestartTest : public ::testing::Test {
 
   std::vector<store::FillRecord> journal_fills() {
     EXPECT_EQ(server_, nullptr) << "read the journal with the server stopped";
-    auto journal = store::Journal::open(store::journal_path(data_dir_));
+    auto journal = store::Journal::open(store::journal_path(data_dir_.str()));
     EXPECT_TRUE(journal.ok()) << journal.error().message;
     if (!journal.ok()) return {};
     auto fills = (*journal)->fills_since(Timestamp::from_ns(0), 100'000);
@@ -485,7 +478,7 @@ class RestartTest : public ::testing::Test {
   // 2026-01-01T00:00:01Z: the first 300 s candle closes long after every test's time moves.
   ManualClock clock_{Timestamp::from_seconds(1'767'225'601)};
   ScopedEnv env_;
-  std::string data_dir_;
+  testsupport::TempDir data_dir_{"nzeza-recovery-e2e"};  // the journal, shared by every server
   bool keep_on_stop_ = true;
   std::string take_profit_ = "0.1";  // "0": none
   int sessions_ = 0;

@@ -39,11 +39,24 @@ class Awaited {
       slot->cv.notify_all();
     };
   }
-  // The answer, or nullopt when none arrived before `until`.
-  std::optional<Result<T>> wait(SteadyTime until) {
+  // The answer, or nullopt when none arrived before `until`. `pump` (may be empty) runs every
+  // millisecond while waiting: a venue that answers on a manual clock's timers needs it.
+  std::optional<Result<T>> wait(SteadyTime until, const std::function<void()>& pump) {
     std::unique_lock lock(slot_->mu);
-    slot_->cv.wait_until(lock, until, [this] { return slot_->value.has_value(); });
-    return slot_->value;
+    if (!pump) {
+      slot_->cv.wait_until(lock, until, [this] { return slot_->value.has_value(); });
+      return slot_->value;
+    }
+    for (;;) {
+      const SteadyTime slice =
+          std::min(until, std::chrono::steady_clock::now() + std::chrono::milliseconds(1));
+      if (slot_->cv.wait_until(lock, slice, [this] { return slot_->value.has_value(); }))
+        return slot_->value;
+      if (std::chrono::steady_clock::now() >= until) return std::nullopt;
+      lock.unlock();
+      pump();
+      lock.lock();
+    }
   }
 
  private:
@@ -166,7 +179,7 @@ Status Recovery::query_venues(const store::JournalState& state) {
     VenueData& v = venues_[i];
     std::vector<std::string> missing;
     auto take = [&](auto& awaited, std::string_view what, auto& into) {
-      auto r = awaited.wait(give_up_);
+      auto r = awaited.wait(give_up_, in_.pump);
       if (!r) {
         any_timeout = true;
         missing.push_back(str(what) + " (no answer within " + deadline_text() + ")");
@@ -226,7 +239,7 @@ Lookup Recovery::ask(VenueData& v, const std::string& client_id, InstrumentId in
     if (o.venue == v.venue) ref.venue_order_id = o.venue_order_id;
     ref.instrument = instrument;
     v.client->order_status(ref, status.callback());
-    auto r = status.wait(give_up_);
+    auto r = status.wait(give_up_, in_.pump);
     Lookup l;
     if (!r) {
       l.why = "order status of " + client_id + ": no answer within " + deadline_text();
@@ -508,7 +521,7 @@ void Recovery::review_open_orders(VenueData& v) {
     ref.venue_order_id = o.report.venue_order_id;
     ref.instrument = o.instrument;
     v.client->cancel(ref, cancelled.callback());
-    auto r = cancelled.wait(give_up_);
+    auto r = cancelled.wait(give_up_, in_.pump);
     if (r && *r) {
       add(v, FindingKind::external_cancelled, Severity::minor, false, canonical, key,
           "external open order " + key + " (" + what +

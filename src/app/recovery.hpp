@@ -82,6 +82,9 @@ struct RecoveryInputs {
   // The route of a canonical symbol: its primary venue, then its fallbacks.
   std::function<std::vector<Venue>(std::string_view canonical)> venues_for;
   Clock* clock = nullptr;  // timestamps of what is recorded
+  // Runs every millisecond while an answer is awaited (may be empty): a server on a ManualClock
+  // passes its clock's run_due, since the paper venue answers on clock timers.
+  std::function<void()> pump;
 };
 
 // What one finding is about.

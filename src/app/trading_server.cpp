@@ -11,6 +11,7 @@
 #include "app/market_data_instruments.hpp"
 #include "app/market_shard.hpp"
 #include "app/portfolio_actor.hpp"
+#include "app/recovery.hpp"
 #include "app/simulated_feed_server.hpp"
 #include "app/simulated_market.hpp"
 #include "app/venue_set.hpp"
@@ -84,6 +85,8 @@ struct TradingServer::Impl {
   std::unique_ptr<venues::VenueClient> paper_client;  // options.wrap_venue(*paper), if set
   std::unique_ptr<venues::OrderTracker> tracker;
   std::unique_ptr<venues::Router> router;
+  ExecutionConfig exec_config;
+  RecoveryReport recovery;  // the start-up reconciliation's
   std::unique_ptr<ExecutionState> execution_state;
   std::unique_ptr<PortfolioState> portfolio_state;
   // Dispatchers outlive the system (declared before it: destroyed after).
@@ -118,7 +121,10 @@ struct TradingServer::Impl {
   Status start_live_market();
   void warm_up_from(venues::VenueClient& client, InstrumentId instrument, SymbolId symbol,
                     std::vector<Duration> intervals);
-  Status build_actors();
+  Status build_routing();
+  Status recover_state();
+  Status spawn_actors();
+  [[nodiscard]] std::vector<venues::VenueClient*> trading_clients() const;
   Status start_market();
   void inject(const MarketEvent& e);
   template <typename Ref, typename Req>
@@ -312,7 +318,7 @@ Status TradingServer::Impl::build_paper() {
   return {};
 }
 
-Status TradingServer::Impl::build_actors() {
+Status TradingServer::Impl::build_routing() {
   auto codec_made = ClientIdCodec::create("nz");
   if (!codec_made) return codec_made.error();
   codec = std::make_unique<ClientIdCodec>(std::move(*codec_made));
@@ -372,7 +378,11 @@ Status TradingServer::Impl::build_actors() {
     });
   }
 
-  ExecutionConfig ec;
+  return {};
+}
+
+Status TradingServer::Impl::recover_state() {
+  ExecutionConfig& ec = exec_config;
   ec.risk = config.risk;
   if (ec.risk.whitelist.empty()) ec.risk.whitelist = symbols;
   ec.exposure_per_trade = config.sizing.exposure_per_trade;
@@ -398,6 +408,87 @@ Status TradingServer::Impl::build_actors() {
   }
   portfolio_state = PortfolioActor::make_state(starting_cash, clock.now());
 
+  // Fail-closed: before the first order, the journal is matched against every venue (open
+  // orders, fills, positions, balances) by client id; a venue that cannot be reconciled refuses
+  // the start. What matches is adopted, missed fills are applied once, the rest is reported.
+  RecoveryInputs in;
+  in.journal = journal.get();
+  in.registry = &registry;
+  in.codec = codec.get();
+  in.clients = trading_clients();
+  in.venues_for = [this](std::string_view canonical) {
+    venues::PlaceIntent probe;
+    probe.canonical = std::string(canonical);
+    auto candidates = router->candidates(probe);
+    return candidates ? *candidates : std::vector<Venue>{};
+  };
+  in.clock = &clock;
+  if (auto* manual = dynamic_cast<ManualClock*>(&clock); manual != nullptr)
+    in.pump = [manual] { (void)manual->run_due(); };
+  RecoveryOptions ro;
+  ro.external_orders = config.reconciliation.external_orders == ExternalOrders::cancel
+                           ? ExternalOrderPolicy::cancel
+                           : ExternalOrderPolicy::leave;
+  ro.fills_lookback = config.reconciliation.fills_lookback;
+  ro.deadline = options.open_deadline;
+  auto recovered = recover(in, ro);
+  if (!recovered)
+    return recovered.error().with_context("start-up reconciliation (no order was sent)");
+  recovery = recovered->report;
+  if (options.on_event) {
+    for (const auto& v : recovery.venues)
+      for (const auto& f : v.findings)
+        options.on_event(TradeEvent{clock.now(),
+                                    "reconciliation",
+                                    std::string(to_string(v.venue)) + ": " +
+                                        std::string(to_string(f.kind)) + ": " + f.detail,
+                                    {{"venue", std::string(to_string(v.venue))},
+                                     {"finding", std::string(to_string(f.kind))},
+                                     {"severity", std::string(domain::to_string(f.severity))},
+                                     {"symbol", f.canonical},
+                                     {"key", f.key},
+                                     {"blocks", f.blocks ? "true" : "false"}}});
+    std::size_t findings = 0;
+    for (const auto& v : recovery.venues) findings += v.findings.size();
+    options.on_event(TradeEvent{clock.now(),
+                                "reconciliation",
+                                "journal reconciled with " +
+                                    std::to_string(recovery.venues.size()) +
+                                    " venue(s): " + std::to_string(findings) + " finding(s), " +
+                                    std::to_string(recovery.blocked.size()) + " symbol(s) blocked",
+                                {{"findings", std::to_string(findings)},
+                                 {"blocked", std::to_string(recovery.blocked.size())}}});
+  }
+  if (auto st = seed_execution(*recovered, *execution_state, registry, *codec, ec); !st)
+    return st.error().with_context("start-up reconciliation");
+  const Decimal cash_now = portfolio_state->cash;
+  if (auto st = seed_portfolio(*recovered, *portfolio_state, registry, config.sizing.leverage); !st)
+    return st.error().with_context("start-up reconciliation");
+  if (venues && venues->trading()) {
+    // Live: the venues' balances already hold what the journal's fills did; the fills rebuilt
+    // positions and fees, not the cash.
+    const Decimal fills_did = portfolio_state->cash - portfolio_state->starting_cash;
+    portfolio_state->cash = cash_now;
+    portfolio_state->starting_cash = cash_now - fills_did;
+  }
+  portfolio_state->day_start_equity = PortfolioActor::snapshot(*portfolio_state, registry).equity;
+  // Client ids stay above every id the journal or a venue has seen.
+  if (recovered->last_sequence > counter->last())
+    counter = std::make_unique<ClientIdCounter>(recovered->last_sequence);
+  return {};
+}
+
+std::vector<venues::VenueClient*> TradingServer::Impl::trading_clients() const {
+  std::vector<venues::VenueClient*> out;
+  if (paper) out.push_back(paper.get());
+  if (venues)
+    for (const auto& v : venues->venues())
+      if (v->trading_client() != nullptr) out.push_back(v->trading_client());
+  return out;
+}
+
+Status TradingServer::Impl::spawn_actors() {
+  const ExecutionConfig& ec = exec_config;
   actor::ActorSystemOptions so;
   so.name = "nzeza";
   so.threads = options.manual_dispatch ? 0 : 1;
@@ -472,10 +563,7 @@ Status TradingServer::Impl::build_actors() {
     deps.self = portfolio;
     deps.leverage = config.sizing.leverage;
     deps.to_execution = [this](const AccountUpdate& a) { (void)execution->tell(AccountUpdate(a)); };
-    if (paper) deps.clients.push_back(paper.get());
-    if (venues)
-      for (const auto& v : venues->venues())
-        if (v->trading_client() != nullptr) deps.clients.push_back(v->trading_client());
+    deps.clients = trading_clients();
     if (options.fault) deps.fault = [f = options.fault](std::string_view m) { f("portfolio", m); };
     auto ref = system->spawn<PortfolioActor>(std::move(opts), [deps, this] {
       if (portfolio_state->starts > 0) restarts.fetch_add(1);
@@ -674,7 +762,9 @@ Result<std::unique_ptr<TradingServer>> TradingServer::start(const Config& config
   }
   if (impl->symbols.empty())
     return Error{ErrorCode::invalid_argument, "nothing to trade: no symbol configured"};
-  if (auto st = impl->build_actors(); !st) return st.error();
+  if (auto st = impl->build_routing(); !st) return st.error();
+  if (auto st = impl->recover_state(); !st) return st.error();
+  if (auto st = impl->spawn_actors(); !st) return st.error();
   if (live_data) {
     if (auto st = impl->start_live_market(); !st) return st.error();
   } else if (impl->options.simulate_market) {
@@ -704,6 +794,10 @@ const InstrumentRegistry& TradingServer::registry() const noexcept {
 
 venues::paper::PaperVenue* TradingServer::paper_venue() noexcept {
   return impl_->paper.get();
+}
+
+const RecoveryReport& TradingServer::recovery_report() const noexcept {
+  return impl_->recovery;
 }
 
 std::string TradingServer::start_banner() const {

@@ -30,6 +30,7 @@
 #include "app/config/config.hpp"
 #include "app/execution.hpp"
 #include "app/pipeline_messages.hpp"
+#include "app/recovery.hpp"
 #include "core/clock.hpp"
 #include "core/instrument.hpp"
 
@@ -115,6 +116,8 @@ class TradingServer {
   // the paper venue.
   void inject(const MarketEvent& event);
   [[nodiscard]] std::string start_banner() const;
+  // What the start-up reconciliation found (journal against every venue) before any order.
+  [[nodiscard]] const RecoveryReport& recovery_report() const noexcept;
   // A signal given by hand (operator API, tests): it goes through everything a strategy's signal
   // does (fresh price, sizing, risk gate, router). invalid_argument for an unknown symbol.
   Status submit_signal(std::string_view symbol, strategy::SignalKind kind, double confidence);

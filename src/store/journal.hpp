@@ -13,7 +13,8 @@
 //   else           one transaction per flush() at synchronous=NORMAL, in the order queued: order
 //                  events, fills, positions, balance snapshots, exit levels, the audit log,
 //                  reconciliation reports, candles, screening results. The store actor
-//                  (store_actor.hpp) calls flush() on a short timer and when its mailbox drains.
+//                  (store_actor.hpp) calls flush() on a short timer, on FlushNow and on stop;
+//                  flush() also folds a large WAL back into the file (never an intent commit).
 //                  What a crash loses from the queue the start-up reconciliation asks the venues
 //                  for again (fills, order states); the intents are never lost.
 // Schema: numbered migrations (PRAGMA user_version). Opening a journal written by a newer nzeza is
@@ -214,6 +215,8 @@ class Journal {
   // The same with an explicit migration list (tests: this build's plus a synthetic next one).
   static Result<std::unique_ptr<Journal>> open(const std::filesystem::path& file,
                                                std::span<const Migration> migrations);
+  // Does not flush: what is still queued is lost, as in a crash. Stop the store actor first (its
+  // on_stop flushes) or call flush().
   ~Journal();
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;

@@ -851,6 +851,7 @@ void HyperliquidSim::set_mark(const std::string& coin, Decimal mark) {
     for (auto& o : list) {
       if (o.status != "open" || o.coin != coin) continue;
       if (o.trigger) {
+        if (!o.trigger_px.is_positive()) continue;  // injected without a trigger price
         // A stop-loss sells on the way down (buys on the way up); a take-profit the other way.
         const bool falls_to = mark <= o.trigger_px;
         const bool rises_to = mark >= o.trigger_px;

@@ -214,6 +214,9 @@ std::vector<std::string> StatusView::block(const ServerStatus& s) const {
   if (ex.halted) health += "  RISK HALT: no new entries";
   if (ex.stopping) health += "  stopping";
   out.push_back(std::move(health));
+  // A symbol the reconciliation blocked waits for the operator (`nzeza reconcile`).
+  for (const auto& [symbol, why] : ex.blocked)
+    out.push_back(label("BLOCKED") + symbol + ": " + why + " (nzeza reconcile)");
   return out;
 }
 
@@ -246,6 +249,10 @@ std::string StatusView::status_json(const ServerStatus& s) const {
   exj["kill_switch"] = ex.kill_switch;
   exj["halted"] = ex.halted;
   exj["stopping"] = ex.stopping;
+  exj["reconciliations"] = ex.reconciliations;
+  json::object blocked;
+  for (const auto& [symbol, why] : ex.blocked) blocked[symbol] = why;
+  exj["blocked"] = std::move(blocked);
   o["execution"] = std::move(exj);
   json::array orders;
   for (const auto& ord : ex.open_orders) orders.push_back(order_json(ord));

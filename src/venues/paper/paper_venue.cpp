@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "market/order_book.hpp"
 #include "venues/venue_error.hpp"
 
 namespace nzeza::venues::paper {
@@ -43,12 +44,36 @@ std::string str(std::string_view s) {
 
 }  // namespace
 
+struct PaperVenue::Take {
+  Decimal price;
+  Decimal quantity;
+};
+
 struct PaperVenue::Book {
+  explicit Book(std::size_t depth_levels) : depth(depth_levels) {
+    consumed.reserve(16);
+    orders.reserve(16);
+  }
+  // Top of book from Quote events (quote mode).
   Quote quote;
   Decimal bid_left;  // displayed size not yet consumed by our fills
   Decimal ask_left;
   bool bid_sized = false;  // false: the quote had no size (unlimited liquidity)
   bool ask_sized = false;
+  bool quoted = false;  // a quote arrived
+  // The depth book (depth mode, from the first complete snapshot on).
+  bool deep = false;
+  market::OrderBook depth;
+  // What our taker fills took from depth levels, forgotten when the feed changes that level.
+  struct Consumed {
+    Side side;  // the level's side (buy: a bid)
+    Decimal price;
+    Decimal size;
+  };
+  std::vector<Consumed> consumed;
+  // The live orders of this symbol, in placement order (pruned lazily once they are not).
+  std::vector<PaperOrder*> orders;
+  [[nodiscard]] bool priced() const { return quoted || deep; }
 };
 
 struct PaperVenue::PaperOrder {
@@ -64,6 +89,8 @@ struct PaperVenue::PaperOrder {
   std::string reason;
   Timestamp updated;
   bool triggered = false;  // trigger orders: the stop price was reached
+  bool queued = false;     // resting in depth mode: `queue` is tracked
+  QueuePosition queue;
   [[nodiscard]] Decimal remaining() const { return spec.quantity - filled; }
   [[nodiscard]] bool armed() const { return is_trigger(spec.type) && !triggered && live(status); }
 };
@@ -80,8 +107,16 @@ struct PaperVenue::Outbox {
 };
 
 PaperVenue::PaperVenue(Clock& clock, const InstrumentRegistry& registry, PaperConfig config)
-    : clock_(clock), registry_(registry), config_(config), guard_(std::make_shared<Guard>()) {
+    : clock_(clock),
+      registry_(registry),
+      config_(std::move(config)),
+      guard_(std::make_shared<Guard>()),
+      sampler_(config_.latency_seed) {
   guard_->self = this;
+  plan_.reserve(64);
+  buys_.reserve(16);
+  sells_.reserve(16);
+  firing_.reserve(16);
   if (config_.default_leverage < Decimal::one()) config_.default_leverage = Decimal::one();
 }
 
@@ -97,10 +132,14 @@ PaperVenue::~PaperVenue() {
 }
 
 TimerId PaperVenue::later(Duration delay, std::function<void()> fn) {
+  return later_at(clock_.now() + delay, std::move(fn));
+}
+
+TimerId PaperVenue::later_at(Timestamp deadline, std::function<void()> fn) {
   auto shared_fn = std::make_shared<std::function<void()>>(std::move(fn));
   auto id_holder = std::make_shared<TimerId>(0);
   std::weak_ptr<Guard> weak = guard_;
-  const TimerId id = clock_.schedule_after(delay, [weak, id_holder, shared_fn] {
+  const TimerId id = clock_.schedule_at(deadline, [weak, id_holder, shared_fn] {
     auto g = weak.lock();
     if (!g) return;
     std::lock_guard lock(g->mu);
@@ -113,11 +152,22 @@ TimerId PaperVenue::later(Duration delay, std::function<void()> fn) {
   return id;
 }
 
+Timestamp PaperVenue::arrival(RequestKind kind) {
+  if (kind == RequestKind::query) return clock_.now() + config_.latency.request;
+  const std::optional<LatencyModel>& model = kind == RequestKind::cancel && config_.cancel_latency
+                                                 ? config_.cancel_latency
+                                                 : config_.order_latency;
+  const Duration delay = model ? sampler_.draw(*model) : config_.latency.request;
+  // Order entry is one ordered connection: a place or cancel never overtakes the one before.
+  last_order_arrival_ = std::max(clock_.now() + delay, last_order_arrival_);
+  return last_order_arrival_;
+}
+
 template <typename T, typename Compute>
-void PaperVenue::request(Compute compute, Callback<T> done, std::string what) {
+void PaperVenue::request(Compute compute, Callback<T> done, std::string what, RequestKind kind) {
   std::lock_guard lock(guard_->mu);
   Completion<T> completion(std::move(done), "paper " + what);
-  later(config_.latency.request, [this, compute, completion]() {
+  later_at(arrival(kind), [this, compute, completion]() {
     Outbox out;
     Result<T> result = compute(out);
     auto respond = [this, completion, result, out]() {
@@ -207,15 +257,36 @@ std::optional<Quote> PaperVenue::quote(InstrumentId instrument) const {
   const Instrument* inst = registry_.get(instrument);
   if (inst == nullptr) return std::nullopt;
   auto it = books_.find(inst->symbol.value);
-  if (it == books_.end()) return std::nullopt;
-  Quote q = it->second.quote;
-  if (it->second.bid_sized) q.bid_size = it->second.bid_left;
-  if (it->second.ask_sized) q.ask_size = it->second.ask_left;
+  if (it == books_.end() || !it->second.priced()) return std::nullopt;
+  const Book& book = it->second;
+  if (book.deep) {
+    Quote q;
+    if (auto bid = top(book, Side::buy)) {
+      q.bid = bid->price;
+      q.bid_size = bid->quantity;
+    }
+    if (auto ask = top(book, Side::sell)) {
+      q.ask = ask->price;
+      q.ask_size = ask->quantity;
+    }
+    return q;
+  }
+  Quote q = book.quote;
+  if (book.bid_sized) q.bid_size = book.bid_left;
+  if (book.ask_sized) q.ask_size = book.ask_left;
   return q;
 }
 
-Result<Decimal> PaperVenue::fee(Decimal notional, Liquidity liquidity) const {
-  const Decimal bps = liquidity == Liquidity::maker ? config_.maker_fee_bps : config_.taker_fee_bps;
+PaperFees PaperVenue::fees(const Instrument& instrument) const {
+  auto it = config_.instrument_fees.find(instrument.canonical);
+  if (it != config_.instrument_fees.end()) return it->second;
+  return {config_.maker_fee_bps, config_.taker_fee_bps};
+}
+
+Result<Decimal> PaperVenue::fee(const Instrument& instrument, Decimal notional,
+                                Liquidity liquidity) const {
+  const PaperFees f = fees(instrument);
+  const Decimal bps = liquidity == Liquidity::maker ? f.maker_bps : f.taker_bps;
   return notional.checked_mul_div(bps, kBpsDenominator, RoundingMode::nearest_even);
 }
 
@@ -226,7 +297,8 @@ Result<Decimal> PaperVenue::reservation(const PaperOrder& order, const Instrumen
   const bool perp = instrument.kind == InstrumentKind::perpetual;
   if (!perp && order.spec.side == Side::sell) return quantity;
   if (perp && order.spec.reduce_only) return Decimal::zero();
-  const Decimal max_bps = std::max({config_.maker_fee_bps, config_.taker_fee_bps, Decimal::zero()});
+  const PaperFees f = fees(instrument);
+  const Decimal max_bps = std::max({f.maker_bps, f.taker_bps, Decimal::zero()});
   auto notional = price.checked_mul(quantity, RoundingMode::up);
   if (!notional) return notional;
   auto fees = notional->checked_mul_div(max_bps, kBpsDenominator, RoundingMode::up);
@@ -268,6 +340,119 @@ void PaperVenue::settle(PaperOrder& order, Decimal amount) {
   order.reserved -= from_locked;
   const Decimal rest = amount - from_locked;
   if (rest.is_positive()) (void)b.debit(std::min(rest, b.available()));
+}
+
+// --- books ---------------------------------------------------------------------------------
+
+PaperVenue::Book& PaperVenue::book_of(SymbolId symbol) {
+  return books_.try_emplace(symbol.value, config_.book_depth).first->second;
+}
+
+Decimal PaperVenue::consumed(const Book& book, Side side, Decimal price) {
+  for (const auto& c : book.consumed) {
+    if (c.side == side && c.price == price) return c.size;
+  }
+  return Decimal::zero();
+}
+
+std::optional<PaperVenue::Take> PaperVenue::top(const Book& book, Side side) {
+  for (const auto& level : book.depth.levels(side)) {
+    const Decimal left = level.size - consumed(book, side, level.price);
+    if (left.is_positive()) return Take{level.price, left};
+  }
+  return std::nullopt;
+}
+
+Decimal PaperVenue::touch(const Book& book, Side side) {
+  if (book.deep) {
+    auto level = top(book, opposite(side));
+    return level ? level->price : Decimal::zero();
+  }
+  return side == Side::buy ? book.quote.ask : book.quote.bid;
+}
+
+Decimal PaperVenue::plan_depth(const Book& book, const Instrument& inst, Side side,
+                               std::optional<Decimal> limit, Decimal quantity) {
+  plan_.clear();
+  const Side book_side = opposite(side);
+  Decimal need = quantity;
+  for (const auto& level : book.depth.levels(book_side)) {
+    if (!need.is_positive()) break;
+    if (limit && (side == Side::buy ? level.price > *limit : level.price < *limit)) break;
+    const Decimal left = level.size - consumed(book, book_side, level.price);
+    if (!left.is_positive()) continue;
+    // Whole lots only (a price source with a finer lot may show sizes ours cannot trade).
+    const Decimal q = inst.round_size(std::min(need, left), RoundingMode::down).value_or(Decimal{});
+    if (!q.is_positive()) continue;
+    plan_.push_back(Take{level.price, q});
+    need -= q;
+  }
+  return quantity - need;
+}
+
+Decimal PaperVenue::plan_quote(const Book& book, Side side, Decimal limit, Decimal quantity) {
+  plan_.clear();
+  const bool buy = side == Side::buy;
+  const Decimal at = buy ? book.quote.ask : book.quote.bid;
+  if (!at.is_positive() || (buy ? limit < at : limit > at)) return Decimal::zero();
+  const bool sized = buy ? book.ask_sized : book.bid_sized;
+  const Decimal q = sized ? std::min(quantity, buy ? book.ask_left : book.bid_left) : quantity;
+  if (q.is_positive()) plan_.push_back(Take{at, q});
+  return q;
+}
+
+void PaperVenue::consume(Book& book, Side side, const Take& take) {
+  const Side book_side = opposite(side);
+  if (book.deep) {
+    for (auto& c : book.consumed) {
+      if (c.side == book_side && c.price == take.price) {
+        c.size += take.quantity;
+        return;
+      }
+    }
+    book.consumed.push_back({book_side, take.price, take.quantity});
+    return;
+  }
+  const bool buy = side == Side::buy;
+  if (buy ? book.ask_sized : book.bid_sized) {
+    Decimal& left = buy ? book.ask_left : book.bid_left;
+    left -= std::min(take.quantity, left);
+  }
+}
+
+void PaperVenue::join_queue(const Book& book, PaperOrder& order) {
+  if (!book.deep || order.queued) return;
+  order.queued = true;
+  order.queue = QueuePosition{book.depth.size_at(order.spec.side, *order.spec.price), {}};
+}
+
+Status PaperVenue::check_rules(const Instrument& inst, const domain::OrderSpec& spec,
+                               Decimal touch_price) {
+  if (spec.stop_price) {
+    auto valid = inst.round_price(*spec.stop_price, RoundingMode::nearest);
+    if (!valid || *valid != *spec.stop_price) {
+      return fail(ErrorCode::rejected,
+                  "stop price " + spec.stop_price->to_string() +
+                      (inst.price_rule == PriceRule::tick
+                           ? " is not a multiple of the tick " + inst.tick_size.to_string()
+                           : str(" breaks the instrument's price rule")));
+    }
+  }
+  Decimal price;
+  if (spec.price) {
+    price = *spec.price;
+  } else if (spec.stop_price) {
+    price = *spec.stop_price;
+  } else if (touch_price.is_positive()) {
+    // A market order: its size rules, and its notional at the touch.
+    price = inst.round_price(touch_price, RoundingMode::nearest).value_or(touch_price);
+  } else {
+    return {};  // no price to check a notional with; refused for that below
+  }
+  if (auto ok = inst.check_order(price, spec.quantity); !ok) {
+    return fail(ErrorCode::rejected, ok.error().message);
+  }
+  return {};
 }
 
 // --- matching ------------------------------------------------------------------------------
@@ -314,7 +499,7 @@ Status PaperVenue::execute(PaperOrder& order, const Instrument& inst, Decimal pr
   const Timestamp now = clock_.now();
   auto notional = price.checked_mul(quantity, RoundingMode::nearest_even);
   if (!notional) return notional.error();
-  auto fee_amount = fee(*notional, liquidity);
+  auto fee_amount = fee(inst, *notional, liquidity);
   if (!fee_amount) return fee_amount.error();
   const Side side = order.spec.side;
 
@@ -424,6 +609,11 @@ Result<PlaceAck> PaperVenue::do_place(const domain::OrderSpec& spec, Outbox& out
   if (!inst->tradable()) {
     return refuse(ErrorCode::rejected, inst->canonical + " is " + str(to_string(inst->status)));
   }
+  Book& book = book_of(inst->symbol);
+  const Decimal touch_price = touch(book, spec.side);
+  if (auto ok = check_rules(*inst, spec, touch_price); !ok) {
+    return refuse(ErrorCode::rejected, ok.error().message);
+  }
   const bool trig = is_trigger(spec.type);
   if (trig && spec.time_in_force != TimeInForce::gtc) {
     return refuse(ErrorCode::rejected, str(to_string(spec.type)) +
@@ -446,23 +636,18 @@ Result<PlaceAck> PaperVenue::do_place(const domain::OrderSpec& spec, Outbox& out
     }
   }
 
-  auto bit = books_.find(inst->symbol.value);
-  Book* book = bit == books_.end() ? nullptr : &bit->second;
-  const Decimal touch =
-      book == nullptr ? Decimal::zero() : (buy ? book->quote.ask : book->quote.bid);
-
-  Decimal take_qty;
-  Decimal take_price;
+  // What the order takes now goes into plan_, level by level (one level in quote mode).
+  plan_.clear();
   Decimal rest_price = spec.price.value_or(Decimal::zero());  // what a resting part reserves at
   bool expire_all = false;
   std::string expire_reason;
   if (trig) {
     // Like Binance (-2010 "Stop price would trigger immediately"): a trigger that the market
     // has already reached is refused, never filled at placement.
-    if (reached(spec, touch)) {
-      return refuse(ErrorCode::rejected, "stop price " + spec.stop_price->to_string() +
-                                             " would trigger immediately (" +
-                                             (buy ? "ask " : "bid ") + touch.to_string() + ")");
+    if (reached(spec, touch_price)) {
+      return refuse(ErrorCode::rejected,
+                    "stop price " + spec.stop_price->to_string() + " would trigger immediately (" +
+                        (buy ? "ask " : "bid ") + touch_price.to_string() + ")");
     }
     if (spec.type != OrderType::stop_limit) {
       // Market on trigger: a buy reserves at the stop moved by the slippage (a sell's reserve
@@ -478,33 +663,48 @@ Result<PlaceAck> PaperVenue::do_place(const domain::OrderSpec& spec, Outbox& out
       }
     }
   } else if (spec.type == OrderType::market) {
-    auto price = market_price(*inst, book, spec.side);
-    if (!price) return refuse(ErrorCode::rejected, price.error().message);
-    take_price = *price;
-    take_qty = spec.quantity;
+    if (book.deep) {
+      const Decimal found = plan_depth(book, *inst, spec.side, std::nullopt, spec.quantity);
+      if (!found.is_positive()) {
+        return refuse(ErrorCode::rejected, "no " + str(buy ? "ask" : "bid") + " for " +
+                                               inst->canonical + ": cannot fill a market order");
+      }
+      if (found < spec.quantity) {
+        expire_reason = "market order: the book held " + found.to_string() + " of " +
+                        spec.quantity.to_string() + ", the rest expired";
+      }
+    } else {
+      auto price = market_price(*inst, &book, spec.side);
+      if (!price) return refuse(ErrorCode::rejected, price.error().message);
+      plan_.push_back(Take{*price, spec.quantity});
+    }
   } else {
     const Decimal limit = *spec.price;
-    const bool crosses = touch.is_positive() && (buy ? limit >= touch : limit <= touch);
+    const bool crosses =
+        touch_price.is_positive() && (buy ? limit >= touch_price : limit <= touch_price);
     if (spec.time_in_force == TimeInForce::post_only && crosses) {
       return refuse(ErrorCode::rejected, "post-only " + str(to_string(spec.side)) + " at " +
                                              limit.to_string() + " would take liquidity (" +
-                                             (buy ? "ask " : "bid ") + touch.to_string() + ")");
+                                             (buy ? "ask " : "bid ") + touch_price.to_string() +
+                                             ")");
     }
+    Decimal found;
     if (crosses) {
-      const bool sized = buy ? book->ask_sized : book->bid_sized;
-      const Decimal left = buy ? book->ask_left : book->bid_left;
-      take_qty = sized ? std::min(spec.quantity, left) : spec.quantity;
-      take_price = touch;
+      found = book.deep ? plan_depth(book, *inst, spec.side, limit, spec.quantity)
+                        : plan_quote(book, spec.side, limit, spec.quantity);
     }
-    if (spec.time_in_force == TimeInForce::fok && take_qty < spec.quantity) {
+    if (spec.time_in_force == TimeInForce::fok && found < spec.quantity) {
       expire_all = true;
-      expire_reason = "FOK: " + take_qty.to_string() + " available at the touch, " +
+      expire_reason = "FOK: " + found.to_string() +
+                      (book.deep ? " available within the limit, " : " available at the touch, ") +
                       spec.quantity.to_string() + " required";
-      take_qty = Decimal::zero();
-    } else if (spec.time_in_force == TimeInForce::ioc && take_qty.is_zero()) {
+      plan_.clear();
+    } else if (spec.time_in_force == TimeInForce::ioc && found.is_zero()) {
       expire_reason = "IOC: nothing to take";
     }
   }
+  Decimal take_qty;
+  for (const Take& t : plan_) take_qty += t.quantity;
 
   PaperOrder order;
   order.seq = next_order_++;
@@ -514,18 +714,22 @@ Result<PlaceAck> PaperVenue::do_place(const domain::OrderSpec& spec, Outbox& out
   order.updated = clock_.now();
   order.reserve_currency = perp ? inst->quote : (buy ? inst->quote : inst->base);
 
-  // Funds for the whole order: the part taken now at its price, the resting part at its limit
+  // Funds for the whole order: the part taken now at its prices, the resting part at its limit
   // (an armed trigger: all of it, at rest_price).
   const Decimal rest_qty = trig                         ? spec.quantity
                            : rests(spec) && !expire_all ? spec.quantity - take_qty
                                                         : Decimal::zero();
-  auto need_take = reservation(order, *inst, take_price, take_qty);
-  auto need_rest = rest_qty.is_zero() ? Result<Decimal>(Decimal::zero())
-                                      : reservation(order, *inst, rest_price, rest_qty);
-  if (!need_take || !need_rest) {
-    return refuse(ErrorCode::rejected, "order value overflows");
+  Decimal need;
+  for (const Take& t : plan_) {
+    auto part = reservation(order, *inst, t.price, t.quantity);
+    if (!part) return refuse(ErrorCode::rejected, "order value overflows");
+    need += *part;
   }
-  const Decimal need = *need_take + *need_rest;
+  if (rest_qty.is_positive()) {
+    auto part = reservation(order, *inst, rest_price, rest_qty);
+    if (!part) return refuse(ErrorCode::rejected, "order value overflows");
+    need += *part;
+  }
   domain::Balance& funds = balance(order.reserve_currency);
   if (need > funds.available()) {
     return refuse(ErrorCode::insufficient_balance,
@@ -539,19 +743,15 @@ Result<PlaceAck> PaperVenue::do_place(const domain::OrderSpec& spec, Outbox& out
   by_client_id_.emplace(id, seq);
   by_venue_id_.emplace(order.venue_order_id, seq);
   PaperOrder& o = orders_.emplace(seq, std::move(order)).first->second;
-  live_seq_.insert(seq);
 
   const std::size_t first_fill = out.fills.size();
-  if (take_qty.is_positive()) {
-    if (auto s = execute(o, *inst, take_price, take_qty, Liquidity::taker, out); !s) {
+  for (const Take& t : plan_) {
+    if (auto s = execute(o, *inst, t.price, t.quantity, Liquidity::taker, out); !s) {
       finish(o, VenueOrderStatus::rejected, out);
       o.reason = s.error().message;
       return refuse(ErrorCode::rejected, s.error().message);
     }
-    if (book != nullptr && (buy ? book->ask_sized : book->bid_sized)) {
-      (buy ? book->ask_left : book->bid_left) -=
-          std::min(take_qty, buy ? book->ask_left : book->bid_left);
-    }
+    consume(book, spec.side, t);
   }
   if (trig) {
     // Armed: rests untriggered, holding the reservation made above.
@@ -563,7 +763,9 @@ Result<PlaceAck> PaperVenue::do_place(const domain::OrderSpec& spec, Outbox& out
   } else {
     auto keep = reservation(o, *inst, *spec.price, o.remaining());
     (void)resize_reservation(o, keep.value_or(o.reserved));
+    join_queue(book, o);
   }
+  if (live(o.status)) book.orders.push_back(&o);
 
   PlaceAck ack;
   ack.venue_order_id = o.venue_order_id;
@@ -576,55 +778,61 @@ Result<PlaceAck> PaperVenue::do_place(const domain::OrderSpec& spec, Outbox& out
   return ack;
 }
 
-bool PaperVenue::live_order(const PaperOrder& o) noexcept {
-  return live(o.status);
-}
-
-template <typename F>
-void PaperVenue::for_each_live(F f) {
-  for (auto it = live_seq_.begin(); it != live_seq_.end();) {
-    auto o = orders_.find(*it);
-    if (o == orders_.end() || !live_order(o->second)) {
-      it = live_seq_.erase(it);
-      continue;
-    }
-    f(o->second);
-    ++it;
+void PaperVenue::match_resting(Book& book, const Trade* trade, Outbox& out) {
+  buys_.clear();
+  sells_.clear();
+  for (PaperOrder* o : book.orders) {
+    if (!live(o->status) || !rests(o->spec, o->triggered)) continue;
+    join_queue(book, *o);
+    (o->spec.side == Side::buy ? buys_ : sells_).push_back(o);
   }
-}
-
-void PaperVenue::match_resting(SymbolId symbol, std::optional<Trade> trade, Outbox& out) {
-  auto bit = books_.find(symbol.value);
-  if (bit == books_.end()) return;
-  Book& book = bit->second;
-  std::vector<PaperOrder*> buys;
-  std::vector<PaperOrder*> sells;
-  for_each_live([&](PaperOrder& o) {
-    if (o.symbol != symbol || !rests(o.spec, o.triggered)) return;
-    (o.spec.side == Side::buy ? buys : sells).push_back(&o);
+  if (buys_.empty() && sells_.empty()) return;
+  // Better prices first; equal prices in time order (std::sort on (price, sequence): unlike
+  // std::stable_sort it needs no buffer, so matching allocates nothing).
+  std::sort(buys_.begin(), buys_.end(), [](const PaperOrder* a, const PaperOrder* b) {
+    return *a->spec.price != *b->spec.price ? *a->spec.price > *b->spec.price : a->seq < b->seq;
   });
-  // Better prices first; equal prices in time order (stable sort over sequence order).
-  std::stable_sort(buys.begin(), buys.end(), [](const PaperOrder* a, const PaperOrder* b) {
-    return *a->spec.price > *b->spec.price;
-  });
-  std::stable_sort(sells.begin(), sells.end(), [](const PaperOrder* a, const PaperOrder* b) {
-    return *a->spec.price < *b->spec.price;
+  std::sort(sells_.begin(), sells_.end(), [](const PaperOrder* a, const PaperOrder* b) {
+    return *a->spec.price != *b->spec.price ? *a->spec.price < *b->spec.price : a->seq < b->seq;
   });
 
-  Decimal trade_left = trade ? trade->size : Decimal::zero();
+  Decimal trade_left = trade != nullptr ? trade->size : Decimal::zero();
   auto fill_side = [&](std::vector<PaperOrder*>& side_orders, bool buy) {
+    // A trade at an order's own price (depth mode): the volume that reached the level, and our
+    // earlier orders there, which stand ahead of the later ones in addition to the displayed
+    // size ahead of each.
+    std::optional<Decimal> at_level;
+    Decimal own_before;
+    Decimal own_filled;
     for (PaperOrder* o : side_orders) {
       const Decimal limit = *o->spec.price;
-      const Instrument* inst = registry_.get(o->spec.instrument);
-      if (inst == nullptr) continue;
+      Decimal offer;  // what this event offers the order (trades only)
       bool through = false;
-      if (trade) {
-        through = trade_left.is_positive() && (buy ? trade->price < limit : trade->price > limit);
+      if (trade != nullptr) {
+        if (buy ? trade->price < limit : trade->price > limit) {
+          offer = trade_left;
+          if (o->queued) o->queue.ahead = Decimal::zero();  // the whole level traded
+        } else if (trade->price == limit && o->queued) {
+          if (!at_level) at_level = trade_left;
+          const Decimal ahead = o->queue.ahead + own_before;
+          offer = *at_level > ahead ? std::min(*at_level - ahead, trade_left) : Decimal::zero();
+          own_before += o->remaining();
+          o->queue.on_trade(*at_level > own_filled ? *at_level - own_filled : Decimal::zero(),
+                            trade->size);
+        }
+        through = offer.is_positive();
+      } else if (book.deep) {
+        auto level = top(book, opposite(o->spec.side));
+        through = level && (buy ? level->price <= limit : level->price >= limit);
       } else {
-        const Decimal touch = buy ? book.quote.ask : book.quote.bid;
-        through = touch.is_positive() && (buy ? touch <= limit : touch >= limit);
+        const Decimal at = buy ? book.quote.ask : book.quote.bid;
+        through = at.is_positive() && (buy ? at <= limit : at >= limit);
       }
       if (!through) continue;
+      const Instrument* inst = registry_.get(o->spec.instrument);
+      if (inst == nullptr) continue;
+      // Whole lots only: a pro-rata queue is rarely a lot multiple.
+      if (offer.is_positive()) offer = inst->round_size(offer, RoundingMode::down).value_or(offer);
       // A reduce-only order never opens a position: it trades at most what it reduces, and
       // expires once there is nothing left to reduce.
       const Decimal allowed = reducible(*o, *inst);
@@ -637,16 +845,21 @@ void PaperVenue::match_resting(SymbolId symbol, std::optional<Trade> trade, Outb
         continue;
       }
       Decimal qty;
-      if (trade) {
-        qty = std::min(allowed, trade_left);
+      if (trade != nullptr) {
+        qty = std::min(allowed, offer);
         trade_left -= qty;
+        if (trade->price == limit) own_filled += qty;
+      } else if (book.deep) {
+        // Fills from the opposite levels within the limit, at our own price (maker).
+        qty = plan_depth(book, *inst, o->spec.side, limit, allowed);
+        for (const Take& t : plan_) consume(book, o->spec.side, t);
       } else {
         const bool sized = buy ? book.ask_sized : book.bid_sized;
         Decimal& left = buy ? book.ask_left : book.bid_left;
         qty = sized ? std::min(allowed, left) : allowed;
-        if (!qty.is_positive()) continue;
-        if (sized) left -= qty;
+        if (sized) left -= std::min(qty, left);
       }
+      if (!qty.is_positive()) continue;
       if (auto s = execute(*o, *inst, limit, qty, Liquidity::maker, out); !s) continue;
       if (o->remaining().is_zero()) {
         finish(*o, VenueOrderStatus::filled, out);
@@ -657,24 +870,20 @@ void PaperVenue::match_resting(SymbolId symbol, std::optional<Trade> trade, Outb
       out.orders.push_back(view(*o));
     }
   };
-  fill_side(buys, true);
-  fill_side(sells, false);
+  fill_side(buys_, true);
+  fill_side(sells_, false);
 }
 
-void PaperVenue::fire_triggers(SymbolId symbol, std::optional<Trade> trade, Outbox& out) {
-  auto bit = books_.find(symbol.value);
-  if (bit == books_.end()) return;
-  Book& book = bit->second;
+void PaperVenue::fire_triggers(Book& book, const Trade* trade, Outbox& out) {
   // Which orders fire depends on this event only; they then execute in placement order (a
   // reduce-only one sees the position its predecessors left).
-  std::vector<PaperOrder*> firing;
-  for_each_live([&](PaperOrder& o) {
-    if (o.symbol != symbol || !o.armed()) return;
-    const Decimal reference =
-        trade ? trade->price : (o.spec.side == Side::buy ? book.quote.ask : book.quote.bid);
-    if (reached(o.spec, reference)) firing.push_back(&o);
-  });
-  for (PaperOrder* o : firing) {
+  firing_.clear();
+  for (PaperOrder* o : book.orders) {
+    if (!o->armed()) continue;
+    const Decimal reference = trade != nullptr ? trade->price : touch(book, o->spec.side);
+    if (reached(o->spec, reference)) firing_.push_back(o);
+  }
+  for (PaperOrder* o : firing_) {
     const Instrument* inst = registry_.get(o->spec.instrument);
     if (inst != nullptr) trigger(*o, *inst, book, out);
   }
@@ -696,71 +905,158 @@ void PaperVenue::trigger(PaperOrder& o, const Instrument& inst, Book& book, Outb
                   position_text(positions_, inst.id) + ")");
   }
 
-  Decimal take_qty;
-  Decimal take_price;
+  plan_.clear();
+  Decimal found = qty;  // what the book held for a market on trigger
   if (o.spec.type == OrderType::stop_limit) {
     const Decimal limit = *o.spec.price;
-    const Decimal touch = buy ? book.quote.ask : book.quote.bid;
-    if (touch.is_positive() && (buy ? limit >= touch : limit <= touch)) {
-      const bool sized = buy ? book.ask_sized : book.bid_sized;
-      take_qty = sized ? std::min(qty, buy ? book.ask_left : book.bid_left) : qty;
-      take_price = touch;
+    const Decimal at = touch(book, o.spec.side);
+    if (at.is_positive() && (buy ? limit >= at : limit <= at)) {
+      if (book.deep) {
+        (void)plan_depth(book, inst, o.spec.side, limit, qty);
+      } else {
+        (void)plan_quote(book, o.spec.side, limit, qty);
+      }
     }
   } else {
-    auto price = market_price(inst, &book, o.spec.side);
-    if (!price) return expire(price.error().message);
-    take_price = *price;
-    take_qty = qty;
+    if (book.deep) {
+      found = plan_depth(book, inst, o.spec.side, std::nullopt, qty);
+      if (!found.is_positive()) {
+        return expire("no " + str(buy ? "ask" : "bid") + " for " + inst.canonical +
+                      ": cannot fill a market order");
+      }
+    } else {
+      auto price = market_price(inst, &book, o.spec.side);
+      if (!price) return expire(price.error().message);
+      plan_.push_back(Take{*price, qty});
+    }
     // The reserve was made at the stop; the market may have gapped past it.
-    auto need = reservation(o, inst, take_price, take_qty);
-    if (!need) return expire("order value overflows");
-    (void)resize_reservation(o, *need);
-    if (o.reserved < *need) {
+    Decimal need;
+    for (const Take& t : plan_) {
+      auto part = reservation(o, inst, t.price, t.quantity);
+      if (!part) return expire("order value overflows");
+      need += *part;
+    }
+    (void)resize_reservation(o, need);
+    if (o.reserved < need) {
       return expire("insufficient " + o.reserve_currency + " when triggered: needs " +
-                    need->to_string() + ", available " + o.reserved.to_string());
+                    need.to_string() + ", available " + o.reserved.to_string());
     }
   }
 
-  if (take_qty.is_positive()) {
-    if (auto s = execute(o, inst, take_price, take_qty, Liquidity::taker, out); !s) {
+  for (const Take& t : plan_) {
+    if (auto s = execute(o, inst, t.price, t.quantity, Liquidity::taker, out); !s) {
       return expire(s.error().message);
     }
-    if (buy ? book.ask_sized : book.bid_sized) {
-      Decimal& left = buy ? book.ask_left : book.bid_left;
-      left -= std::min(take_qty, left);
-    }
+    consume(book, o.spec.side, t);
   }
   if (o.remaining().is_zero()) {
     finish(o, VenueOrderStatus::filled, out);
   } else if (o.spec.type != OrderType::stop_limit) {
-    o.reason = "reduce-only: " + o.remaining().to_string() + " beyond the position expired";
+    o.reason = found < qty
+                   ? "market on trigger: the book held " + found.to_string() + " of " +
+                         qty.to_string() + ", the rest expired"
+                   : "reduce-only: " + o.remaining().to_string() + " beyond the position expired";
     finish(o, VenueOrderStatus::expired, out);
   } else {
     auto keep = reservation(o, inst, *o.spec.price, o.remaining());
     (void)resize_reservation(o, keep.value_or(o.reserved));
+    join_queue(book, o);
   }
   out.orders.push_back(view(o));
+}
+
+void PaperVenue::on_book_change(SymbolId symbol, const BookChange& change) {
+  Book& book = book_of(symbol);
+  // A delta before its snapshot has nothing to apply to (the feed resyncs; so do we).
+  if (!change.snapshot && !change.reset && !book.depth.synced()) return;
+  // The level's size before the change, when one of our queued orders rests there.
+  bool ours = false;
+  if (!change.snapshot) {
+    for (const PaperOrder* o : book.orders) {
+      ours = ours || (o->queued && o->spec.side == change.side && *o->spec.price == change.price);
+    }
+  }
+  const Decimal previous = ours ? book.depth.size_at(change.side, change.price) : Decimal::zero();
+  if (!book.depth.apply(change)) return;
+  if (!book.consumed.empty()) {
+    if (change.reset) {
+      book.consumed.clear();
+    } else {
+      std::erase_if(book.consumed, [&](const Book::Consumed& c) {
+        return c.side == change.side && c.price == change.price;
+      });
+    }
+  }
+  if (!book.depth.synced()) return;  // inside a snapshot: wait for its last level
+  const bool snapshot_done = change.snapshot && change.last;
+  if (snapshot_done) book.deep = true;
+  if (book.orders.empty()) return;
+  std::erase_if(book.orders, [](const PaperOrder* o) { return !live(o->status); });
+  // A delta can only bring liquidity to a resting order by adding size on the opposite side at
+  // or through its limit (a level it shows again is one our consumption is forgotten at); a
+  // trigger fires on the touch, which any delta may move.
+  bool may_cross = snapshot_done;
+  bool armed = false;
+  const bool adds = change.size.is_positive();
+  for (PaperOrder* o : book.orders) {
+    if (o->armed()) {
+      armed = true;
+      continue;
+    }
+    if (!rests(o->spec, o->triggered)) continue;
+    const Decimal limit = *o->spec.price;
+    if (adds && change.side != o->spec.side &&
+        (o->spec.side == Side::buy ? change.price <= limit : change.price >= limit)) {
+      may_cross = true;
+    }
+    if (!o->queued) {
+      may_cross = may_cross || book.deep;  // joins its queue in match_resting
+    } else if (snapshot_done) {
+      o->queue.on_snapshot(book.depth.size_at(o->spec.side, limit));
+    } else if (ours && o->spec.side == change.side && limit == change.price) {
+      o->queue.on_level_change(previous, change.size, config_.queue_cancels);
+    }
+  }
+  if (!may_cross && !armed) return;
+  Outbox out;
+  if (may_cross) match_resting(book, nullptr, out);
+  if (armed) fire_triggers(book, nullptr, out);
+  emit(std::move(out));
 }
 
 void PaperVenue::on_market_event(const MarketEvent& event) {
   std::lock_guard lock(guard_->mu);
   if (config_.price_source && event.venue != *config_.price_source) return;
   if (!event.symbol.valid()) return;
-  Outbox out;
+  if (const auto* change = std::get_if<BookChange>(&event.body)) {
+    on_book_change(event.symbol, *change);
+    return;
+  }
+  Book* book = nullptr;
+  const Trade* trade = std::get_if<Trade>(&event.body);
   if (const auto* q = std::get_if<Quote>(&event.body)) {
-    Book& book = books_[event.symbol.value];
-    book.quote = *q;
-    book.bid_sized = q->bid_size.is_positive();
-    book.ask_sized = q->ask_size.is_positive();
-    book.bid_left = q->bid_size;
-    book.ask_left = q->ask_size;
-    match_resting(event.symbol, std::nullopt, out);
-    fire_triggers(event.symbol, std::nullopt, out);
-  } else if (const auto* t = std::get_if<Trade>(&event.body)) {
-    if (books_.contains(event.symbol.value)) {
-      match_resting(event.symbol, *t, out);
-      fire_triggers(event.symbol, *t, out);
-    }
+    book = &book_of(event.symbol);
+    book->quote = *q;
+    book->bid_sized = q->bid_size.is_positive();
+    book->ask_sized = q->ask_size.is_positive();
+    book->bid_left = q->bid_size;
+    book->ask_left = q->ask_size;
+    book->quoted = true;
+    if (book->deep) return;  // the depth book is the book: a quote moves nothing
+  } else if (trade != nullptr) {
+    auto it = books_.find(event.symbol.value);
+    if (it == books_.end() || !it->second.priced()) return;
+    book = &it->second;
+  } else {
+    return;
+  }
+  if (book->orders.empty()) return;
+  std::erase_if(book->orders, [](const PaperOrder* o) { return !live(o->status); });
+  Outbox out;
+  match_resting(*book, trade, out);
+  if (std::any_of(book->orders.begin(), book->orders.end(),
+                  [](const PaperOrder* o) { return o->armed(); })) {
+    fire_triggers(*book, trade, out);
   }
   emit(std::move(out));
 }
@@ -849,18 +1145,23 @@ VenueCapabilities PaperVenue::capabilities() const noexcept {
 }
 
 RequestValidity PaperVenue::request_validity() const noexcept {
-  return RequestValidity{std::max(config_.validity_window, config_.latency.request),
-                         Duration::zero()};
+  // A place or cancel arrives at most its model's upper bound after it is sent (FIFO only
+  // holds it behind earlier requests, which were sent before it with the same bound).
+  Duration longest = config_.latency.request;
+  for (const auto* model : {&config_.order_latency, &config_.cancel_latency}) {
+    if (*model) longest = std::max(longest, (*model)->upper_bound());
+  }
+  return RequestValidity{std::max(config_.validity_window, longest), Duration::zero()};
 }
 
 void PaperVenue::place(const domain::OrderSpec& order, Callback<PlaceAck> done) {
   request<PlaceAck>([this, order](Outbox& out) { return do_place(order, out); }, std::move(done),
-                    "place " + order.client_order_id.text);
+                    "place " + order.client_order_id.text, RequestKind::place);
 }
 
 void PaperVenue::cancel(const OrderRef& ref, Callback<CancelAck> done) {
   request<CancelAck>([this, ref](Outbox& out) { return do_cancel(ref, out); }, std::move(done),
-                     "cancel");
+                     "cancel", RequestKind::cancel);
 }
 
 void PaperVenue::cancel_all(std::optional<InstrumentId> instrument, Callback<CancelAllAck> done) {
@@ -868,7 +1169,7 @@ void PaperVenue::cancel_all(std::optional<InstrumentId> instrument, Callback<Can
       [this, instrument](Outbox& out) -> Result<CancelAllAck> {
         return do_cancel_all(instrument, out);
       },
-      std::move(done), "cancel all");
+      std::move(done), "cancel all", RequestKind::cancel);
 }
 
 void PaperVenue::set_dead_man_switch(Duration timeout, Callback<Timestamp> done) {
@@ -963,10 +1264,13 @@ void PaperVenue::positions(Callback<std::vector<VenuePosition>> done) {
           if (inst != nullptr) {
             v.venue_symbol = inst->venue_symbol;
             auto b = books_.find(inst->symbol.value);
-            if (b != books_.end() && b->second.quote.bid.is_positive() &&
-                b->second.quote.ask.is_positive()) {
-              auto u = p.unrealized_pnl(b->second.quote.mid());
-              if (u) v.unrealized_pnl = *u;
+            if (b != books_.end()) {
+              const Decimal bid = touch(b->second, Side::sell);
+              const Decimal ask = touch(b->second, Side::buy);
+              if (bid.is_positive() && ask.is_positive()) {
+                auto u = p.unrealized_pnl((bid + ask) / Decimal::from_integer(2));
+                if (u) v.unrealized_pnl = *u;
+              }
             }
           }
           out.push_back(std::move(v));

@@ -1,17 +1,42 @@
 #pragma once
-// PaperVenue: a simulated exchange behind the VenueClient port, fed with live or replayed top of
-// book (on_market_event). nzeza trades against it whenever it is not explicitly in live mode.
+// PaperVenue: a simulated exchange behind the VenueClient port, fed with live or replayed market
+// data (on_market_event). nzeza trades against it whenever it is not explicitly in live mode,
+// and the backtest replays history through it: paper trading and backtests share this one
+// fill model.
 //
-// Matching (deterministic: same events, same clock, same answers):
-//   market   fills the whole quantity at once at the opposite best price moved against us by
-//            slippage_bps (rounded to the tick, adversely); refused without a quote.
-//   limit    crossing at arrival (buy >= ask, sell <= bid): fills at the touch price for at most
-//            the displayed size (taker); the remainder rests (GTC), expires (IOC), or the whole
-//            order expires unfilled when the displayed size cannot cover it (FOK).
+// Books. Each symbol is in one of two modes, chosen by the data that arrives:
+//   quote mode  (Quote events only) the top of book, as below;
+//   depth mode  from the first complete BookChange snapshot on, a market::OrderBook is the book:
+//               quotes are then kept for nothing but history, deltas move the book, and a
+//               re-snapshot pauses matching until its last level.
+//   A quote size of zero means "size not published": liquidity is then unlimited. Each taker or
+//   maker fill consumes the displayed size; in quote mode until the next quote replaces it, in
+//   depth mode until a BookChange touches that level (our own consumption is remembered per
+//   level, since a replayed feed never shows our fills).
+//
+// Matching (deterministic: same events, same clock, same seed, same answers):
+//   market   quote mode: fills the whole quantity at once at the opposite best price moved
+//            against us by slippage_bps (rounded to the tick, adversely); refused without a
+//            quote. Depth mode: walks the opposite levels, best first, one taker Fill per level
+//            at that level's price, no slippage; what the book cannot fill expires (IOC, the
+//            reason says how much the book held); refused when the side is empty.
+//   limit    crossing at arrival (buy >= ask, sell <= bid): quote mode fills at the touch for at
+//            most the displayed size (taker); depth mode walks the levels up to the limit, one
+//            Fill per level. The remainder rests (GTC), expires (IOC), or the whole order
+//            expires unfilled when the size within the limit cannot cover it (FOK).
 //            Resting orders fill as maker at their own price when the book moves through them
 //            (ask <= buy price, bid >= sell price) for at most the displayed size, better
 //            prices first, or when a trade prints through their price (at most its size).
+//   queue    depth mode only: a resting limit joins the back of its level (the displayed size
+//            there is ahead of it) and a trade printed at its price fills it only past that
+//            volume (our earlier orders at the price stand ahead of later ones); cancels move
+//            it up as PaperConfig::queue_cancels says (pro rata by default, or from the back:
+//            see queue_position.hpp). Quote mode keeps no queue: a trade at the price fills
+//            nothing, a trade through it does.
 //   post-only refused if it would cross at arrival.
+//   rules    refused at arrival, naming the rule, like the venues: a price (or stop price) off
+//            the tick, a size off the lot, below the minimum or above the maximum size, a
+//            notional below the minimum (a market order's at the touch).
 //   trigger orders (stop = stop-market, take_profit = market when triggered, stop_limit), GTC
 //            only, reduce-only allowed. They rest untriggered (status open, triggered=false) until
 //            the market moves through stop_price:
@@ -19,10 +44,10 @@
 //              stop     bid <= stop             ask >= stop      (stop_limit: as stop)
 //              take_pr. bid >= stop             ask <= stop
 //            or a trade prints at or through it (same comparisons on the trade price). Checks
-//            run on every quote and trade after the resting limits have matched, armed orders
-//            in placement order. Triggered, stop/take_profit fill as a market order placed at
-//            that moment (slippage, taker fee); stop_limit becomes a limit at `price` (crossing:
-//            taker at the touch for at most the displayed size; the rest rests as maker). One
+//            run on every quote, book change and trade after the resting limits have matched,
+//            armed orders in placement order. Triggered, stop/take_profit fill as a market order
+//            placed at that moment (taker fee; slippage, or the depth walk); stop_limit becomes a
+//            limit at `price` (crossing: taker like a crossing limit; the rest rests as maker). One
 //            order update goes out per trigger (its state after the trigger: filled, resting,
 //            or expired), after the trigger's fills.
 //            Refused at placement when the current quote already satisfies the trigger ("stop
@@ -36,9 +61,13 @@
 //            remainder expires with "reduce-only: <q> beyond the position expired".
 //            A resting reduce-only limit (a triggered stop_limit, or a plain limit) likewise fills
 //            at most the position it reduces, and expires once that position is gone.
-//   A size of zero in a quote means "size not published": liquidity is then unlimited. Each
-//   taker or maker fill consumes the displayed size until the next quote replaces it.
-// Fees: notional x bps / 10000 (maker or taker), in the quote currency, rounded half-even.
+// Latency: a request reaches the book after its latency (PaperConfig: constant, or drawn per
+// place / cancel from a seeded distribution); a place or cancel never arrives before one sent
+// earlier (queries take latency.request and may pass them). An order may fill before the cancel
+// sent after it arrives; the cancel is then refused ("order is filled"). Answers and pushed
+// updates follow `latency.response` after the venue produced them.
+// Fees: notional x bps / 10000 (maker or taker; per instrument when PaperConfig names it), in the
+// quote currency, rounded half-even.
 // Balances per currency (deposit() funds the account); total = available + locked always.
 //   spot buy   locks the quote for price x size plus the larger fee; market buys pay at once
 //   spot sell  locks the base size
@@ -66,7 +95,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -93,9 +121,12 @@ class PaperVenue final : public VenueClient, public PrivateStream {
   Status deposit(const std::string& currency, Decimal amount);
   // Leverage for a perpetual (1 <= leverage <= the instrument's max_leverage when set).
   Status set_leverage(InstrumentId instrument, Decimal leverage);
-  // Quotes and trades move the book and fill resting orders; other events are ignored.
+  // Quotes, book changes (snapshots and deltas) and trades move the book and fill resting
+  // orders; other events are ignored. A book delta without orders on its symbol allocates
+  // nothing once the book has been seen.
   void on_market_event(const MarketEvent& event);
-  // The current top of book of an instrument's symbol (displayed sizes after our own fills).
+  // The current top of book of an instrument's symbol (displayed sizes after our own fills);
+  // in depth mode, the best levels of the depth book.
   [[nodiscard]] std::optional<Quote> quote(InstrumentId instrument) const;
   // The balance as it is inside the venue now (no latency), for tests and the dashboard.
   [[nodiscard]] std::optional<domain::Balance> balance_now(const std::string& currency) const;
@@ -129,10 +160,17 @@ class PaperVenue final : public VenueClient, public PrivateStream {
   struct PaperOrder;
   struct Guard;
   struct Outbox;  // events produced by one step, delivered after the response latency
+  struct Take;    // one part of a taker fill: a price and the quantity taken there
+  enum class RequestKind : std::uint8_t { query, place, cancel };
 
+  // When a request made now reaches the venue: after its latency; a place or cancel never
+  // before an earlier place or cancel.
+  Timestamp arrival(RequestKind kind);
   template <typename T, typename Compute>
-  void request(Compute compute, Callback<T> done, std::string what);
+  void request(Compute compute, Callback<T> done, std::string what,
+               RequestKind kind = RequestKind::query);
   TimerId later(Duration delay, std::function<void()> fn);
+  TimerId later_at(Timestamp deadline, std::function<void()> fn);
   void emit(Outbox out);  // delivers `out` to the stream after the response latency
   void deliver(const Outbox& out);
   void settle(PaperOrder& order, Decimal amount);
@@ -140,11 +178,35 @@ class PaperVenue final : public VenueClient, public PrivateStream {
   Result<PlaceAck> do_place(const domain::OrderSpec& spec, Outbox& out);
   Result<CancelAck> do_cancel(const OrderRef& ref, Outbox& out);
   CancelAllAck do_cancel_all(std::optional<InstrumentId> instrument, Outbox& out);
-  void match_resting(SymbolId symbol, std::optional<Trade> trade, Outbox& out);
-  void fire_triggers(SymbolId symbol, std::optional<Trade> trade, Outbox& out);
+  void on_book_change(SymbolId symbol, const BookChange& change);
+  void match_resting(Book& book, const Trade* trade, Outbox& out);
+  void fire_triggers(Book& book, const Trade* trade, Outbox& out);
   void trigger(PaperOrder& order, const Instrument& instrument, Book& book, Outbox& out);
   [[nodiscard]] Result<Decimal> market_price(const Instrument& instrument, const Book* book,
                                              Side side) const;
+
+  // Books.
+  Book& book_of(SymbolId symbol);
+  // Our own consumption of a depth level (`side`: the level's side).
+  [[nodiscard]] static Decimal consumed(const Book& book, Side side, Decimal price);
+  // The best depth level of `side` with size left after our consumption.
+  [[nodiscard]] static std::optional<Take> top(const Book& book, Side side);
+  // The price a taker on `side` meets first (the ask for a buy); zero when there is none.
+  [[nodiscard]] static Decimal touch(const Book& book, Side side);
+  // Fill plans into plan_; each returns the quantity planned (<= quantity). plan_depth walks
+  // the depth levels within `limit` (none: a market order), whole lots only; plan_quote takes
+  // the touch.
+  Decimal plan_depth(const Book& book, const Instrument& instrument, Side side,
+                     std::optional<Decimal> limit, Decimal quantity);
+  Decimal plan_quote(const Book& book, Side side, Decimal limit, Decimal quantity);
+  // Records that an order on `side` took `take` from the book.
+  static void consume(Book& book, Side side, const Take& take);
+  // Starts tracking a resting order's queue position (depth mode; once).
+  static void join_queue(const Book& book, PaperOrder& order);
+  // Tick, lot, size limits and minimum notional, as the venue refuses them.
+  [[nodiscard]] static Status check_rules(const Instrument& instrument,
+                                          const domain::OrderSpec& spec, Decimal touch_price);
+
   // The quantity a reduce-only perpetual order may still trade (its remaining quantity for
   // every other order).
   [[nodiscard]] Decimal reducible(const PaperOrder& order, const Instrument& instrument) const;
@@ -154,7 +216,9 @@ class PaperVenue final : public VenueClient, public PrivateStream {
   Status resize_reservation(PaperOrder& order, Decimal need);
   [[nodiscard]] Result<Decimal> reservation(const PaperOrder& order, const Instrument& instrument,
                                             Decimal price, Decimal quantity) const;
-  [[nodiscard]] Result<Decimal> fee(Decimal notional, domain::Liquidity liquidity) const;
+  [[nodiscard]] PaperFees fees(const Instrument& instrument) const;
+  [[nodiscard]] Result<Decimal> fee(const Instrument& instrument, Decimal notional,
+                                    domain::Liquidity liquidity) const;
   domain::Balance& balance(const std::string& currency);
   [[nodiscard]] Decimal leverage(InstrumentId instrument) const;
   [[nodiscard]] VenueOrder view(const PaperOrder& order) const;
@@ -163,15 +227,10 @@ class PaperVenue final : public VenueClient, public PrivateStream {
   Clock& clock_;
   const InstrumentRegistry& registry_;
   PaperConfig config_;
-  std::shared_ptr<Guard> guard_;                // the mutex, and liveness for timer callbacks
-  std::map<std::uint32_t, Book> books_;         // by SymbolId
-  std::map<std::uint64_t, PaperOrder> orders_;  // by placement sequence (time priority)
-  // Sequences of the orders that may still be live, erased lazily once they are not: a quote
-  // scans the live orders, not every order ever placed (a long session has many).
-  std::set<std::uint64_t> live_seq_;
-  template <typename F>
-  void for_each_live(F f);  // f(PaperOrder&) for each live order, in placement order
-  static bool live_order(const PaperOrder& o) noexcept;
+  std::shared_ptr<Guard> guard_;         // the mutex, and liveness for timer callbacks
+  std::map<std::uint32_t, Book> books_;  // by SymbolId
+  // By placement sequence (time priority); never erased, so pointers to them stay valid.
+  std::map<std::uint64_t, PaperOrder> orders_;
   std::map<std::string, std::uint64_t, std::less<>> by_client_id_;
   std::map<std::string, std::uint64_t, std::less<>> by_venue_id_;
   std::map<std::string, domain::Balance, std::less<>> balances_;
@@ -187,6 +246,13 @@ class PaperVenue final : public VenueClient, public PrivateStream {
   std::uint64_t next_trade_ = 1;
   PrivateStreamHandlers handlers_;
   bool streaming_ = false;
+  LatencySampler sampler_;
+  Timestamp last_order_arrival_;  // of the latest place or cancel: the next one comes after
+  // Scratch space reused by every event (no allocation on the hot path after warm-up).
+  std::vector<Take> plan_;
+  std::vector<PaperOrder*> buys_;
+  std::vector<PaperOrder*> sells_;
+  std::vector<PaperOrder*> firing_;
 };
 
 }  // namespace nzeza::venues::paper

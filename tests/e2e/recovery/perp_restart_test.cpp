@@ -65,6 +65,7 @@ TEST_F(PerpRestartTest,
   EXPECT_EQ(held.quantity, venue_before.first);
   EXPECT_EQ(held.average_entry, venue_before.second);
   EXPECT_EQ(status().portfolio.fills, 1u) << "the entry, and no synthetic opposite fill";
+  EXPECT_EQ(blocked(perp()), "") << "the journal explains the venue's position";
   EXPECT_EQ(hyperliquid_position(), venue_before) << "the venue's position is untouched";
   EXPECT_EQ(venue_fills().size(), fills_before);
   EXPECT_EQ(hyperliquid_orders_seen().size(), orders_before) << "the restart sent no order";
@@ -98,6 +99,7 @@ TEST_F(PerpRestartTest, a_position_the_journal_does_not_explain_blocks_new_entri
   ASSERT_TRUE(server_->submit_signal(perp(), SignalKind::buy, 0.9).ok());
   ASSERT_TRUE(until([&] { return status().execution.signals > signals; })) << log();
   EXPECT_EQ(refusals("reconciliation"), 1u) << log();
+  EXPECT_FALSE(blocked(perp()).empty()) << "the status says why the symbol takes no entry";
   EXPECT_TRUE(hyperliquid_orders_seen().empty()) << log();
   ASSERT_TRUE(hyperliquid_position().has_value());
   EXPECT_EQ(hyperliquid_position()->first, dec("0.02")) << "left alone";

@@ -354,6 +354,12 @@ class RestartTest : public ::testing::Test {
       out += o.client_order_id + " " + o.description + "\n";
     return out;
   }
+  // Why the reconciliation blocked new entries on `symbol`; "" when it did not.
+  std::string blocked(std::string_view symbol) {
+    for (const auto& [s, why] : status().execution.blocked)
+      if (s == symbol) return why.empty() ? "(no reason given)" : why;
+    return {};
+  }
   std::uint64_t refusals(std::string_view reason) {
     for (const auto& [r, n] : status().execution.refusals)
       if (r == reason) return n;

@@ -283,6 +283,7 @@ TEST_F(SpotRestartTest, a_fill_while_the_server_is_down_is_applied_exactly_once_
         << log();
     EXPECT_EQ(status().portfolio.fills, 2u) << "the entry and the stop, each once";
     EXPECT_TRUE(flat());
+    EXPECT_EQ(blocked(kSpot), "") << "the journal and the venue agree";
     EXPECT_EQ(status().portfolio.cash, venue_usdt());
     EXPECT_TRUE(tracked_sequences().empty()) << orders_text();
     EXPECT_TRUE(binance_open_ids().empty());

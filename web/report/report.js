@@ -304,10 +304,12 @@
     });
 
     markRendered(box, chart, { series: 1, points: data.length, markers: markers.length });
-    if (markers.length) {
-      // Where the first marker's candle sits, for a reader (or a test) to point at it.
-      const x = chart.timeScale().timeToCoordinate(markers[0].time);
-      if (x !== null) box.dataset.firstMarkerX = String(Math.round(x));
+    const firstExit = trades.find((t) => t.exit_time !== undefined);
+    if (firstExit) {
+      // Where the first exit's candle is drawn now (x in the chart, or null), for a reader's
+      // console or a test to point at it.
+      const at = candleTimeOf(times, firstExit.exit_time);
+      box.nzezaFirstExitX = () => chart.timeScale().timeToCoordinate(at);
     }
     return chart;
   }

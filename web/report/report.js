@@ -1,9 +1,10 @@
-// nzeza backtest report: draws the data of <script id="nzeza-report-data"> (docs/backtest-report.md)
-// with TradingView's lightweight-charts, inlined before this script as window.LightweightCharts.
+// nzeza backtest report (docs/backtest-report.md): draws the JSON of the element
+// #nzeza-report-data with TradingView's lightweight-charts, inlined before this script as
+// window.LightweightCharts.
 //
-// Rules: the DOM is built with textContent only (a symbol that looks like markup stays text); decimals
-// are shown exactly as the report wrote them and turned into numbers only to place them on a
-// chart; a missing array renders "no data". Each chart's container gets data-rendered="true"
+// Rules: the DOM is built with textContent only (a symbol that looks like markup stays text);
+// decimals are shown exactly as the report wrote them and turned into numbers only to place them
+// on a chart; a missing array renders "no data". Each chart's container gets data-rendered="true"
 // once its series and markers are set (the browser test waits for it), and <body> gets
 // data-rendered="true" when the whole page is drawn, or data-error with the reason.
 (function () {
@@ -165,7 +166,8 @@
       const parts = ['quote', 'trade', 'book', 'status']
         .filter((k) => typeof ev[k] === 'number')
         .map((k) => `${ev[k]} ${k}`);
-      const total = typeof ev.total === 'number' ? `${ev.total} events replayed` : 'events replayed';
+      const total =
+        typeof ev.total === 'number' ? `${ev.total} events replayed` : 'events replayed';
       s.appendChild(el('p', 'events', parts.length ? `${total}: ${parts.join(', ')}` : total));
     }
   }
@@ -365,7 +367,8 @@
       { title: 'Wins', value: (a) => orDash(a.wins), num: true },
       {
         title: 'Win rate',
-        value: (a) => (typeof a.wins === 'number' && a.trades > 0 ? percent(a.wins / a.trades) : '—'),
+        value: (a) =>
+          typeof a.wins === 'number' && a.trades > 0 ? percent(a.wins / a.trades) : '—',
         num: true,
       },
       { title: 'PnL', value: (a) => a.pnl, num: true, cls: (a) => signClass(a.pnl) },
@@ -410,13 +413,14 @@
       priceCharts(root, r);
       attribution(root, r);
       tradeList(root, r);
-      const foot = el('footer', null, 'Charts drawn with TradingView Lightweight Charts™ (Apache-2.0).');
+      const credit = 'Charts drawn with TradingView Lightweight Charts™ (Apache-2.0).';
+      const foot = el('footer', null, credit);
       root.appendChild(foot);
       document.body.dataset.rendered = 'true';
     } catch (e) {
-      const box = el('p', 'error', `This report could not be drawn: ${e && e.message ? e.message : e}`);
-      root.prepend(box);
-      document.body.dataset.error = String(e && e.message ? e.message : e);
+      const reason = String(e && e.message ? e.message : e);
+      root.prepend(el('p', 'error', `This report could not be drawn: ${reason}`));
+      document.body.dataset.error = reason;
       console.error(e);
     } finally {
       root.removeAttribute('aria-busy');

@@ -21,6 +21,8 @@ const { makeReport, EVIL_SYMBOL } = require('./make_report.cjs');
 
 const BUY = [0x21, 0x96, 0xf3];
 const SELL = [0xff, 0x6d, 0x00];
+// Five markers of a colour draw 150-300 pixels at either width; none means they are missing.
+const MIN_MARKER_PIXELS = 40;
 
 function args() {
   const out = {};
@@ -39,32 +41,43 @@ function nzezaReport(bin, input, outDir) {
   return spawnSync(bin, ['report', '--input', input, '--out', outDir], { encoding: 'utf8' });
 }
 
-// The pixels of the chart's canvases that have `rgb` (within `tol` per channel), counted in the
-// page: the canvases hold no cross-origin image, so they can be read.
-async function colourCount(page, chartSelector, rgb, tol = 3) {
-  return page.$eval(
-    chartSelector,
-    (box, [rgb, tol]) => {
-      let n = 0;
-      for (const canvas of box.querySelectorAll('canvas')) {
-        if (!canvas.width || !canvas.height) continue;
-        const ctx = canvas.getContext('2d');
-        if (!ctx) continue;
-        const px = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-        for (let i = 0; i < px.length; i += 4) {
-          if (
-            px[i + 3] > 200 &&
-            Math.abs(px[i] - rgb[0]) <= tol &&
-            Math.abs(px[i + 1] - rgb[1]) <= tol &&
-            Math.abs(px[i + 2] - rgb[2]) <= tol
-          )
-            ++n;
-        }
-      }
-      return n;
-    },
-    [rgb, tol],
-  );
+// The count of a chart's canvas pixels that have the colour `rgb` (within 3 per channel) when it
+// is at least `least`, else false; runs in the page (its canvases hold no cross-origin image, so
+// they can be read).
+function colourAtLeastInPage([selector, rgb, least]) {
+  const box = document.querySelector(selector);
+  if (!box) return false;
+  let n = 0;
+  for (const canvas of box.querySelectorAll('canvas')) {
+    if (!canvas.width || !canvas.height) continue;
+    const ctx = canvas.getContext('2d');
+    if (!ctx) continue;
+    const px = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+    for (let i = 0; i < px.length; i += 4) {
+      if (
+        px[i + 3] > 200 &&
+        Math.abs(px[i] - rgb[0]) <= 3 &&
+        Math.abs(px[i + 1] - rgb[1]) <= 3 &&
+        Math.abs(px[i + 2] - rgb[2]) <= 3
+      )
+        ++n;
+    }
+  }
+  return n >= least ? n : false;
+}
+
+// Charts size and paint themselves on later frames: waits until `rgb` covers at least `least`
+// pixels of the chart and returns their count, or the count seen when the wait timed out.
+async function waitForColour(page, selector, rgb, least) {
+  try {
+    const handle = await page.waitForFunction(colourAtLeastInPage, [selector, rgb, least], {
+      timeout: 15000,
+    });
+    return handle.jsonValue();
+  } catch (e) {
+    if (!/Timeout/.test(String(e))) throw e;
+    return page.evaluate(colourAtLeastInPage, [selector, rgb, 0]);
+  }
 }
 
 async function checkAt(browser, url, report, width, height, outDir) {
@@ -78,6 +91,20 @@ async function checkAt(browser, url, report, width, height, outDir) {
   assert.equal(await page.getAttribute('body', 'data-error'), null, `${label}: the page failed`);
 
   const symbols = report.config.symbols;
+  // Every chart lays its canvases out on a later frame (it follows its box's size).
+  await page
+    .waitForFunction(
+      () =>
+        Array.from(document.querySelectorAll('.chart')).every((b) =>
+          Array.from(b.querySelectorAll('canvas')).some((c) => {
+            const r = c.getBoundingClientRect();
+            return r.width > 100 && r.height > 100;
+          }),
+        ),
+      null,
+      { timeout: 15000 },
+    )
+    .catch(() => {}); // the assertions below say which chart has none
   const charts = await page.$$eval('.chart', (boxes) =>
     boxes.map((b) => ({
       cls: b.className,
@@ -106,16 +133,18 @@ async function checkAt(browser, url, report, width, height, outDir) {
   assert.equal(await page.evaluate(() => window.pwned), undefined, `${label}: the symbol ran`);
   assert.ok((await page.title()).includes(EVIL_SYMBOL), `${label}: the title shows the symbol`);
 
+  const painted = []; // buy/sell marker pixels per symbol, for the log
   for (const [i, symbol] of symbols.entries()) {
     const selector = `.symbol:nth-of-type(${i + 1}) .chart-candles`;
     const mine = report.trades.filter((t) => t.symbol === symbol);
     const legs = mine.length + mine.filter((t) => t.exit_time !== undefined).length;
     assert.equal(charts[2 + i].markers, legs, `${label}: ${symbol}: a marker per entry and exit`);
     assert.equal(await page.$eval(selector, (b) => b.closest('.symbol').dataset.symbol), symbol);
-    const buy = await colourCount(page, selector, BUY);
-    const sell = await colourCount(page, selector, SELL);
-    assert.ok(buy >= 4, `${label}: ${symbol}: buy markers drawn (${buy} pixels of their colour)`);
-    assert.ok(sell >= 4, `${label}: ${symbol}: sell markers drawn (${sell} pixels of their colour)`);
+    const buy = await waitForColour(page, selector, BUY, MIN_MARKER_PIXELS);
+    const sell = await waitForColour(page, selector, SELL, MIN_MARKER_PIXELS);
+    painted.push(`${buy}/${sell}`);
+    assert.ok(buy >= MIN_MARKER_PIXELS, `${label}: ${symbol}: buy markers drawn (${buy} pixels)`);
+    assert.ok(sell >= MIN_MARKER_PIXELS, `${label}: ${symbol}: sell markers drawn (${sell} px)`);
   }
 
   // Hovering the first exit shows its trade's PnL.
@@ -149,7 +178,10 @@ async function checkAt(browser, url, report, width, height, outDir) {
 
   assert.deepEqual(watch.problems(), [], `${label}: console errors or requests`);
   await context.close();
-  console.log(`ok ${label}: ${charts.length} charts rendered, screenshot ${shot}`);
+  console.log(
+    `ok ${label}: ${charts.length} charts rendered; buy/sell marker pixels per symbol ` +
+      `${painted.join(' ')}; screenshot ${shot}`,
+  );
 }
 
 async function main() {

@@ -440,9 +440,18 @@ void Execution::on(CancelResult& m, actor::ActorContext& ctx) {
       if (m.result.error().code == ErrorCode::not_found) {
         b.exits.erase(it);  // gone already (filled or cancelled): its fills arrive by stream
       } else {
-        it->cancelling = false;  // try again on the next progress
+        // Tried again after a backoff (0.5 s doubling to 30 s), never in a tight loop.
+        it->cancelling = false;
+        ++it->cancel_failures;
+        const Duration backoff =
+            std::min<Duration>(std::chrono::seconds(30),
+                               std::chrono::milliseconds(500) *
+                                   (std::int64_t{1} << std::min(it->cancel_failures - 1, 6)));
+        it->retry_after = now + backoff;
         emit(now, "cancel",
-             "cancel #" + std::to_string(m.sequence) + " failed: " + m.result.error().message);
+             "cancel #" + std::to_string(m.sequence) + " failed: " + m.result.error().message +
+                 " (tried again in " + std::to_string(backoff.count() / 1'000'000) + " ms)");
+        (void)ctx.tell_after(backoff, *deps_.self, CancelRetry{b.symbol});
       }
     }
     progress_close(b, now);
@@ -740,10 +749,11 @@ void Execution::close(ExecutionBook& b, std::string why, Timestamp now) {
   progress_close(b, now);
 }
 
-void Execution::cancel_exits(ExecutionBook& b, Timestamp /*now*/) {
+void Execution::cancel_exits(ExecutionBook& b, Timestamp now) {
   if (st().frozen) return;  // stopped: what rests stays (the restart adopts it)
   for (auto& e : b.exits) {
     if (e.cancelling) continue;
+    if (e.cancel_failures > 0 && now < e.retry_after) continue;  // its CancelRetry comes
     e.cancelling = true;
     venues::VenueClient* client = deps_.router->client(b.venue);
     auto id = deps_.codec->encode(b.venue, e.sequence);
@@ -825,6 +835,15 @@ std::string Execution::on(StopTrading& m, actor::ActorContext& ctx) {
   return m.cancel_resting ? "stopping: " + std::to_string(resting) + " resting order(s) cancelled"
                           : "stopping: " + std::to_string(resting) +
                                 " resting order(s) kept at the venues (they protect positions)";
+}
+
+void Execution::on(CancelRetry& m, actor::ActorContext& ctx) {
+  fault("CancelRetry");
+  ExecutionBook& b = book(m.symbol);
+  if (b.closing())
+    progress_close(b, ctx.now());
+  else if (st().stopping && st().stop_cancels_resting)
+    cancel_exits(b, ctx.now());
 }
 
 // ── reconciliation while trading ─────────────────────────────────────────────────────────────

@@ -90,6 +90,8 @@ struct ExitOrder {
   Decimal quantity;
   bool cancelling = false;
   bool acknowledged = false;
+  int cancel_failures = 0;  // in a row: the next cancel waits until retry_after
+  Timestamp retry_after;
 };
 
 struct ExecutionBook {
@@ -140,10 +142,11 @@ class Execution {
   using Messages =
       actor::Messages<SignalMsg, ReferenceMark, PlaceResult, CancelResult, VenueOrderMsg,
                       VenueFillMsg, AccountUpdate, venues::ResolutionEvent, KillSwitch, StopTrading,
-                      ExecutionStatusQuery, ReconcileTick, VenuePositionsMsg>;
-  using Self = actor::ActorRef<SignalMsg, ReferenceMark, PlaceResult, CancelResult, VenueOrderMsg,
-                               VenueFillMsg, AccountUpdate, venues::ResolutionEvent, KillSwitch,
-                               StopTrading, ExecutionStatusQuery, ReconcileTick, VenuePositionsMsg>;
+                      ExecutionStatusQuery, ReconcileTick, VenuePositionsMsg, CancelRetry>;
+  using Self =
+      actor::ActorRef<SignalMsg, ReferenceMark, PlaceResult, CancelResult, VenueOrderMsg,
+                      VenueFillMsg, AccountUpdate, venues::ResolutionEvent, KillSwitch, StopTrading,
+                      ExecutionStatusQuery, ReconcileTick, VenuePositionsMsg, CancelRetry>;
 
   struct Deps {
     const InstrumentRegistry* registry = nullptr;
@@ -184,6 +187,7 @@ class Execution {
   ExecutionStatus on(ExecutionStatusQuery& q, actor::ActorContext& ctx);
   void on(ReconcileTick& m, actor::ActorContext& ctx);
   void on(VenuePositionsMsg& m, actor::ActorContext& ctx);
+  void on(CancelRetry& m, actor::ActorContext& ctx);
   void on_stop(actor::ActorContext& ctx);
 
  private:

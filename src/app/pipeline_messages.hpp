@@ -92,6 +92,11 @@ struct VenueFillMsg {
   domain::Fill fill;
 };
 
+// A failed cancel of a symbol's resting exits is tried again (after a backoff).
+struct CancelRetry {
+  SymbolId symbol;
+};
+
 // The periodic reconciliation's timer, and a venue's answer to its positions query.
 struct ReconcileTick {};
 struct VenuePositionsMsg {
@@ -160,7 +165,7 @@ struct ExecutionStatus {
   std::uint64_t orders_refused = 0;
   std::uint64_t exits_sent = 0;
   std::uint64_t unknown_outcomes = 0;
-  std::uint64_t reconciliations = 0;                         // periodic checks done
+  std::uint64_t reconciliations = 0;  // periodic checks done
   // Orders sent and not answered yet, and cancels under way: an orderly stop waits for them.
   std::size_t in_flight = 0;
   std::vector<std::pair<std::string, std::string>> blocked;  // symbol → why (no new entries)

@@ -4,6 +4,7 @@
 // can still be told 408 before the close.
 #include "api/api_server.hpp"
 
+#include <array>
 #include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -42,6 +43,11 @@ ApiResponse error_response(unsigned status, std::string_view code, std::string_v
 }
 
 namespace {
+
+// After a refusal: how long, and how much, the client's remaining bytes are drained before the
+// close.
+constexpr Duration kLinger = std::chrono::milliseconds(500);
+constexpr std::size_t kLingerBytes = 256 * 1024;
 
 // The connection's deadline: when it fires, the pending operation of the socket is cancelled
 // (not the socket closed) and `fired` says why the operation failed. Shared with the timer's
@@ -246,8 +252,17 @@ asio::awaitable<void> ApiServer::Impl::serve(Stream stream, std::string remote) 
       }
     }
     if (refusal) {
-      // The rest of the stream cannot be trusted: answer, then close.
+      // The rest of the stream cannot be trusted: answer, then close — lingering: what the
+      // client still sends is read and dropped for a moment, so the close is a FIN after the
+      // answer and not a reset that could destroy the answer in the client's buffer.
       co_await write(stream, deadline, timer, *refusal, 11, false, ec);
+      socket.shutdown(tcp::socket::shutdown_send, ec);
+      arm(timer, deadline, kLinger);
+      std::array<char, 4096> sink{};
+      for (std::size_t drained = 0; !ec && drained < kLingerBytes;) {
+        drained += co_await socket.async_read_some(asio::buffer(sink),
+                                                   asio::redirect_error(asio::use_awaitable, ec));
+      }
       break;
     }
 

@@ -27,12 +27,13 @@ TEST(ApiRoutes, a_manual_order_goes_through_the_risk_gate_fills_and_shows_in_eve
   EXPECT_TRUE(parse_json(placed->body).at("submitted").as_bool());
 
   ASSERT_TRUE(h.wait_for([&] { return h.status().portfolio.fills >= 1; }));
-  EXPECT_EQ(h.status().execution.orders_sent, 1u);
+  EXPECT_GE(h.status().execution.orders_sent, 1u);  // the entry (and its native stop-loss)
 
   const auto positions = h.get("/api/v1/positions", trade);
   ASSERT_TRUE(positions);
   ASSERT_EQ(positions->status, 200u);
-  const auto& list = parse_json(positions->body).at("positions").as_array();
+  const auto positions_json = parse_json(positions->body);
+  const auto& list = positions_json.at("positions").as_array();
   ASSERT_EQ(list.size(), 1u) << positions->body;
   EXPECT_EQ(list[0].at("symbol").as_string(), "BTC-USD");
   EXPECT_NE(list[0].at("quantity").as_string(), "0");
@@ -40,8 +41,9 @@ TEST(ApiRoutes, a_manual_order_goes_through_the_risk_gate_fills_and_shows_in_eve
   const auto trades = h.get("/api/v1/trades?since=0", trade);
   ASSERT_TRUE(trades);
   ASSERT_EQ(trades->status, 200u) << trades->body;
-  const auto& fills = parse_json(trades->body).at("trades").as_array();
-  ASSERT_GE(fills.size(), 1u) << trades->body;
+  const auto trades_json = parse_json(trades->body);
+  const auto& fills = trades_json.at("trades").as_array();
+  ASSERT_EQ(fills.size(), 1u) << "one entry, filled once: " << trades->body;
   EXPECT_EQ(fills[0].at("side").as_string(), "buy");
 
   const auto prices = h.get("/api/v1/prices", trade);
@@ -52,7 +54,8 @@ TEST(ApiRoutes, a_manual_order_goes_through_the_risk_gate_fills_and_shows_in_eve
 
   const auto portfolio = h.get("/api/v1/portfolio", trade);
   ASSERT_TRUE(portfolio);
-  EXPECT_EQ(parse_json(portfolio->body).at("fills").as_uint64(), h.status().portfolio.fills);
+  EXPECT_EQ(parse_json(portfolio->body).at("fills").to_number<std::uint64_t>(),
+            h.status().portfolio.fills);
 
   const auto audit = h.get("/api/v1/audit", trade);
   ASSERT_TRUE(audit);
@@ -84,7 +87,10 @@ TEST(ApiRoutes, the_kill_switch_engaged_through_the_api_refuses_manual_entries_u
   EXPECT_EQ(h.status().execution.orders_sent, 0u);
   const auto status = h.get("/api/v1/status", admin);
   ASSERT_TRUE(status);
-  EXPECT_EQ(parse_json(status->body).at("refusals").at("risk: kill_switch_engaged").as_uint64(),
+  EXPECT_EQ(parse_json(status->body)
+                .at("refusals")
+                .at("risk: kill_switch_engaged")
+                .to_number<std::uint64_t>(),
             1u);
 
   const auto released = h.post("/api/v1/kill-switch", admin, R"({"engage":false})");
@@ -92,7 +98,8 @@ TEST(ApiRoutes, the_kill_switch_engaged_through_the_api_refuses_manual_entries_u
   ASSERT_EQ(released->status, 200u);
   ASSERT_TRUE(h.wait_for([&] { return !h.status().execution.kill_switch; }));
   ASSERT_EQ(h.post("/api/v1/orders", admin, kBuy)->status, 202u);
-  ASSERT_TRUE(h.wait_for([&] { return h.status().execution.orders_sent == 1; }));
+  ASSERT_TRUE(h.wait_for([&] { return h.status().execution.orders_sent >= 1; }));
+  EXPECT_EQ(h.refusals("risk: kill_switch_engaged"), 1u);
 }
 
 TEST(ApiRoutes, a_manual_order_with_bad_input_is_400_and_an_unknown_symbol_404) {
@@ -120,14 +127,12 @@ TEST(ApiRoutes, the_configuration_is_served_with_credentials_redacted) {
   v.credentials.kind = app::CredentialsSource::Kind::env;
   v.credentials.value = "NZEZA_SECRET_PREFIX";
   c.venues.push_back(v);
-  c.api.key_file = "/etc/nzeza/private-key.pem";
   ApiHarness h({}, c);
   ASSERT_TRUE(h.api);
   const auto r = h.get("/api/v1/config", h.add_key(Scope::read));
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200u) << r->body;
   EXPECT_EQ(r->body.find("NZEZA_SECRET_PREFIX"), std::string::npos) << r->body;
-  EXPECT_EQ(r->body.find("private-key.pem"), std::string::npos) << r->body;
   const auto v2 = parse_json(r->body);
   EXPECT_EQ(v2.at("venues").as_array()[0].at("credentials").as_string(), "<redacted>");
   EXPECT_EQ(v2.at("mode").as_string(), "paper");

@@ -13,6 +13,7 @@ Result<std::unique_ptr<OperatorApi>> OperatorApi::start(app::TradingServer& serv
       std::make_unique<ApiService>(server, *api->keys_, clock, std::move(options.service));
   ApiServerOptions so = options.server;
   so.bind_address = config.api.bind_address;
+  so.port = config.api.port;
   so.cert_file = config.api.cert_file;
   so.key_file = config.api.key_file;
   ApiService* service = api->service_.get();

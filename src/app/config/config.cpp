@@ -120,6 +120,13 @@ class Reader {
     return std::nullopt;
   }
 
+  // Any string, the empty one included ("" = not set).
+  std::optional<std::string> string_or_empty() {
+    if (auto v = node_.value_exact<std::string>()) return *v;
+    fail();
+    return std::nullopt;
+  }
+
   std::optional<std::string> url(std::initializer_list<std::string_view> schemes) {
     auto v = node_.value_exact<std::string>();
     if (v) {
@@ -522,11 +529,11 @@ const Field kFields[] = {
     {{"api.cert_file", "a PEM certificate chain file (TLS with api.key_file), or \"\" for none",
       "\"\""},
      [](Reader& r, Config& c, Slot&) {
-       if (auto v = r.string()) c.api.cert_file = *v;
+       if (auto v = r.string_or_empty()) c.api.cert_file = *v;
      }},
     {{"api.key_file", "the PEM private key of api.cert_file, or \"\" for none", "\"\""},
      [](Reader& r, Config& c, Slot&) {
-       if (auto v = r.string()) c.api.key_file = *v;
+       if (auto v = r.string_or_empty()) c.api.key_file = *v;
      }},
 };
 

@@ -202,11 +202,10 @@ struct ApiService::Impl {
       }
     }
     // 2. Its bucket.
+    // (Not logged: a flood of 429s would flood the operator's console.)
     if (auto r = throttled(key ? per_key.take("key:" + key->id)
-                               : per_address.take(request.remote_address))) {
-      log("api: 429 for " + who(key, request));
+                               : per_address.take(request.remote_address)))
       return *r;
-    }
     // 3. The route.
     std::string_view target = request.target;
     const auto qmark = target.find('?');

@@ -59,7 +59,12 @@ TEST(ApiRoutes, a_manual_order_goes_through_the_risk_gate_fills_and_shows_in_eve
 
   const auto audit = h.get("/api/v1/audit", trade);
   ASSERT_TRUE(audit);
-  EXPECT_EQ(audit->status, 200u) << audit->body;
+  ASSERT_EQ(audit->status, 200u) << audit->body;
+  bool audited_fill = false;
+  const auto audit_json = parse_json(audit->body);
+  for (const auto& line : audit_json.at("audit").as_array())
+    audited_fill = audited_fill || line.at("kind").as_string() == "fill";
+  EXPECT_TRUE(audited_fill) << audit->body;
   expect_error(h.get("/api/v1/trades?since=-1", trade), 400, "invalid_argument");
 }
 

@@ -800,6 +800,14 @@ const RecoveryReport& TradingServer::recovery_report() const noexcept {
   return impl_->recovery;
 }
 
+store::Journal& TradingServer::journal() noexcept {
+  return *impl_->journal;
+}
+
+const Config& TradingServer::config() const noexcept {
+  return impl_->config;
+}
+
 std::string TradingServer::start_banner() const {
   return impl_->banner;
 }

@@ -34,6 +34,9 @@
 #include "core/clock.hpp"
 #include "core/instrument.hpp"
 
+namespace nzeza::store {
+class Journal;
+}
 namespace nzeza::venues {
 class VenueClient;
 }
@@ -118,6 +121,10 @@ class TradingServer {
   [[nodiscard]] std::string start_banner() const;
   // What the start-up reconciliation found (journal against every venue) before any order.
   [[nodiscard]] const RecoveryReport& recovery_report() const noexcept;
+  // The journal (thread-safe; the operator API reads history from it). Outlives every actor.
+  [[nodiscard]] store::Journal& journal() noexcept;
+  // The configuration the server runs with.
+  [[nodiscard]] const Config& config() const noexcept;
   // A signal given by hand (operator API, tests): it goes through everything a strategy's signal
   // does (fresh price, sizing, risk gate, router). invalid_argument for an unknown symbol.
   Status submit_signal(std::string_view symbol, strategy::SignalKind kind, double confidence);

@@ -4,6 +4,7 @@
 
 #include "cli/check_config_command.hpp"
 #include "cli/feed_command.hpp"
+#include "cli/keys_command.hpp"
 #include "cli/order_command.hpp"
 #include "cli/report_command.hpp"
 #include "cli/run_command.hpp"
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
   nzeza::cli::add_order_command(app, exit_code);
   nzeza::cli::add_check_config_command(app, exit_code);
   nzeza::cli::add_report_command(app, exit_code);
+  nzeza::cli::add_keys_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "api/operator_api.hpp"
 #include "app/config/config.hpp"
 #include "app/status_view.hpp"
 #include "app/trading_server.hpp"
@@ -249,6 +250,27 @@ int run(const RunOptions& opt) {
   }
   app::TradingServer& srv = **server;
 
+  // The operator API (real time only: --fast polls the actors on this thread, which the API's
+  // thread must not do). A port already taken is reported, and trading goes on without it.
+  std::unique_ptr<api::OperatorApi> operator_api;
+  if (config.api.enabled && !opt.fast) {
+    api::OperatorApiOptions ao;
+    ao.service.log = [&console, &clock](std::string_view line) {
+      console.event(app::TradeEvent{clock.now(), "api", std::string(line), {}});
+    };
+    auto started_api = api::OperatorApi::start(srv, clock, config, std::move(ao));
+    if (started_api) {
+      operator_api = std::move(*started_api);
+      console.event(app::TradeEvent{clock.now(),
+                                    "api",
+                                    "operator API on " + operator_api->url(),
+                                    {{"url", operator_api->url()}}});
+    } else {
+      console.event(app::TradeEvent{
+          clock.now(), "error", "operator API not started: " + started_api.error().message, {}});
+    }
+  }
+
   auto show_status = [&] {
     auto s = srv.status();
     if (s) {
@@ -299,6 +321,7 @@ int run(const RunOptions& opt) {
   }
 
   exit_on_next_signal();
+  if (operator_api) operator_api->stop();
   auto final_status = srv.stop();
   if (!final_status) {
     console.release_block();

@@ -120,6 +120,13 @@ class Reader {
     return std::nullopt;
   }
 
+  // Any string, the empty one included ("" = not set).
+  std::optional<std::string> string_or_empty() {
+    if (auto v = node_.value_exact<std::string>()) return *v;
+    fail();
+    return std::nullopt;
+  }
+
   std::optional<std::string> url(std::initializer_list<std::string_view> schemes) {
     auto v = node_.value_exact<std::string>();
     if (v) {
@@ -507,6 +514,10 @@ const Field kFields[] = {
        if (auto v = r.decimal(Decimal::zero(), Decimal::one(), false, true))
          c.exits.trailing_stop = v->is_zero() ? std::nullopt : v;
      }},
+    {{"api.enabled", "true or false", "true"},
+     [](Reader& r, Config& c, Slot&) {
+       if (auto v = r.boolean()) c.api.enabled = *v;
+     }},
     {{"api.bind_address", "a non-empty IP address or host name", "\"127.0.0.1\""},
      [](Reader& r, Config& c, Slot&) {
        if (auto v = r.string()) c.api.bind_address = *v;
@@ -514,6 +525,15 @@ const Field kFields[] = {
     {{"api.port", "an integer TCP port in [1, 65535]", "8080"},
      [](Reader& r, Config& c, Slot&) {
        if (auto v = r.integer(1, 65'535)) c.api.port = static_cast<std::uint16_t>(*v);
+     }},
+    {{"api.cert_file", "a PEM certificate chain file (TLS with api.key_file), or \"\" for none",
+      "\"\""},
+     [](Reader& r, Config& c, Slot&) {
+       if (auto v = r.string_or_empty()) c.api.cert_file = *v;
+     }},
+    {{"api.key_file", "the PEM private key of api.cert_file, or \"\" for none", "\"\""},
+     [](Reader& r, Config& c, Slot&) {
+       if (auto v = r.string_or_empty()) c.api.key_file = *v;
      }},
 };
 

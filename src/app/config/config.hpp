@@ -124,8 +124,12 @@ struct ReconciliationSettings {
 };
 
 struct ApiConfig {
+  bool enabled = true;  // `nzeza run` serves the operator's API (src/api/)
   std::string bind_address = "127.0.0.1";
   std::uint16_t port = 8080;
+  // TLS when both are set (PEM files): the certificate chain and its private key.
+  std::string cert_file;
+  std::string key_file;
 };
 
 struct Config {

@@ -1,0 +1,389 @@
+// The operator API's HTTP server: this layer's one Beast translation unit. One coroutine per
+// connection reads top to bottom (TLS handshake, then request after request); a deadline timer
+// per connection cancels the socket's pending operation instead of closing it, so a slow client
+// can still be told 408 before the close.
+#include "api/api_server.hpp"
+
+#include <array>
+#include <atomic>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+#include <future>
+#include <set>
+#include <thread>
+
+namespace nzeza::api {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+
+ApiResponse error_response(unsigned status, std::string_view code, std::string_view message) {
+  boost::json::object inner;
+  inner["code"] = code;
+  inner["message"] = message;
+  boost::json::object outer;
+  outer["error"] = std::move(inner);
+  ApiResponse r;
+  r.status = status;
+  r.body = boost::json::serialize(outer);
+  return r;
+}
+
+namespace {
+
+// After a refusal: how long, and how much, the client's remaining bytes are drained before the
+// close.
+constexpr Duration kLinger = std::chrono::milliseconds(500);
+constexpr std::size_t kLingerBytes = 256 * 1024;
+
+// The connection's deadline: when it fires, the pending operation of the socket is cancelled
+// (not the socket closed) and `fired` says why the operation failed. Shared with the timer's
+// handler, which may run after the session's frame is gone.
+struct Deadline {
+  tcp::socket* socket = nullptr;  // nullptr once the session ended
+  std::uint64_t generation = 0;
+  bool fired = false;
+};
+
+}  // namespace
+
+struct ApiServer::Impl {
+  ApiServerOptions options;
+  Handler handler;
+  asio::io_context io{1};
+  tcp::acceptor acceptor{io};
+  std::optional<ssl::context> tls;
+  std::thread thread;
+  std::uint16_t port = 0;
+  std::once_flag stop_once;
+  std::set<tcp::socket*> sockets;  // open connections (server thread only)
+
+  std::atomic<std::size_t> open{0};
+  std::atomic<std::uint64_t> accepted{0}, refused_at_cap{0}, requests{0}, timed_out{0},
+      idle_closed{0}, too_large{0}, malformed{0};
+
+  asio::awaitable<void> accept_loop();
+  template <typename Stream>
+  asio::awaitable<void> serve(Stream stream, std::string remote);
+  asio::awaitable<void> refuse(tcp::socket socket);
+  template <typename Stream>
+  asio::awaitable<void> write(Stream& stream, std::shared_ptr<Deadline> deadline,
+                              asio::steady_timer& timer, const ApiResponse& response,
+                              unsigned version, bool keep_alive, error_code& ec);
+
+  void arm(asio::steady_timer& timer, const std::shared_ptr<Deadline>& d, Duration after) {
+    d->fired = false;
+    const std::uint64_t gen = ++d->generation;
+    timer.expires_after(after);
+    timer.async_wait([d, gen](error_code ec) {
+      if (ec || d->generation != gen || d->socket == nullptr) return;
+      d->fired = true;
+      error_code ignored;
+      d->socket->cancel(ignored);
+    });
+  }
+};
+
+asio::awaitable<void> ApiServer::Impl::refuse(tcp::socket socket) {
+  http::response<http::string_body> res{http::status::service_unavailable, 11};
+  const ApiResponse body =
+      error_response(503, "unavailable", "too many connections: try again shortly");
+  res.set(http::field::server, "nzeza");
+  res.set(http::field::content_type, body.content_type);
+  res.set(http::field::retry_after, "1");
+  res.body() = body.body;
+  res.keep_alive(false);
+  res.prepare_payload();
+  error_code ec;
+  asio::steady_timer timer(io);
+  auto d = std::make_shared<Deadline>();
+  d->socket = &socket;
+  arm(timer, d, options.write_deadline);
+  co_await http::async_write(socket, res, asio::redirect_error(asio::use_awaitable, ec));
+  d->socket = nullptr;
+  timer.cancel();
+  socket.shutdown(tcp::socket::shutdown_send, ec);
+  socket.close(ec);
+}
+
+asio::awaitable<void> ApiServer::Impl::accept_loop() {
+  for (;;) {
+    error_code ec;
+    tcp::socket socket(io);
+    co_await acceptor.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      if (!acceptor.is_open()) co_return;
+      continue;  // a client gone before we accepted it, out of descriptors...: keep listening
+    }
+    ++accepted;
+    if (open.load() >= options.max_connections) {
+      ++refused_at_cap;
+      if (tls) {
+        socket.close(ec);  // no handshake spent on a connection we refuse
+      } else {
+        asio::co_spawn(io, refuse(std::move(socket)), asio::detached);
+      }
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    const auto peer = socket.remote_endpoint(ec);
+    std::string remote = ec ? std::string("unknown") : peer.address().to_string();
+    ++open;
+    if (tls) {
+      asio::co_spawn(io,
+                     serve(ssl::stream<tcp::socket>(std::move(socket), *tls), std::move(remote)),
+                     asio::detached);
+    } else {
+      asio::co_spawn(io, serve(std::move(socket), std::move(remote)), asio::detached);
+    }
+  }
+}
+
+template <typename Stream>
+asio::awaitable<void> ApiServer::Impl::write(Stream& stream, std::shared_ptr<Deadline> deadline,
+                                             asio::steady_timer& timer, const ApiResponse& response,
+                                             unsigned version, bool keep_alive, error_code& ec) {
+  http::response<http::string_body> res{static_cast<http::status>(response.status), version};
+  res.set(http::field::server, "nzeza");
+  res.set(http::field::content_type, response.content_type);
+  res.set(http::field::cache_control, "no-store");
+  for (const auto& [name, value] : response.headers) res.set(name, value);
+  res.body() = response.body;
+  res.keep_alive(keep_alive);
+  res.prepare_payload();
+  arm(timer, deadline, options.write_deadline);
+  co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+}
+
+template <typename Stream>
+asio::awaitable<void> ApiServer::Impl::serve(Stream stream, std::string remote) {
+  tcp::socket& socket = beast::get_lowest_layer(stream);
+  sockets.insert(&socket);
+  auto deadline = std::make_shared<Deadline>();
+  deadline->socket = &socket;
+  asio::steady_timer timer(io);
+  beast::flat_buffer buffer;
+  error_code ec;
+
+  auto fail = [&](unsigned status, std::string_view code, std::string_view message) {
+    return error_response(status, code, message);
+  };
+
+  bool ready = true;
+  if constexpr (!std::is_same_v<Stream, tcp::socket>) {
+    arm(timer, deadline, options.header_deadline);
+    co_await stream.async_handshake(ssl::stream_base::server,
+                                    asio::redirect_error(asio::use_awaitable, ec));
+    ready = !ec;
+  }
+
+  while (ready) {
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+    parser.body_limit(options.max_body_bytes);
+
+    // The header, within its deadline (counted from when the connection is ready for it).
+    arm(timer, deadline, options.header_deadline);
+    co_await http::async_read_header(stream, buffer, parser,
+                                     asio::redirect_error(asio::use_awaitable, ec));
+    std::optional<ApiResponse> refusal;
+    if (ec) {
+      if (deadline->fired) {
+        if (parser.got_some() || buffer.size() > 0) {
+          ++timed_out;
+          refusal = fail(408, "request_timeout", "the request header did not arrive in time");
+        } else {
+          ++idle_closed;
+          break;
+        }
+      } else if (ec == http::error::header_limit) {
+        ++too_large;
+        refusal = fail(431, "header_too_large",
+                       "the request header is larger than " +
+                           std::to_string(options.max_header_bytes) + " bytes");
+      } else if (ec == http::error::body_limit) {
+        ++too_large;
+        refusal = fail(
+            413, "payload_too_large",
+            "the request body is larger than " + std::to_string(options.max_body_bytes) + " bytes");
+      } else if (ec == http::error::end_of_stream || ec == asio::error::eof ||
+                 ec == asio::error::connection_reset || ec == asio::error::operation_aborted ||
+                 ec == ssl::error::stream_truncated) {
+        break;  // the client left
+      } else {
+        ++malformed;
+        refusal = fail(400, "bad_request", "malformed HTTP request: " + ec.message());
+      }
+    }
+    // The body, within its own deadline.
+    if (!refusal && !parser.is_done()) {
+      arm(timer, deadline, options.body_deadline);
+      co_await http::async_read(stream, buffer, parser,
+                                asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) {
+        if (deadline->fired) {
+          ++timed_out;
+          refusal = fail(408, "request_timeout", "the request body did not arrive in time");
+        } else if (ec == http::error::body_limit) {
+          ++too_large;
+          refusal = fail(413, "payload_too_large",
+                         "the request body is larger than " +
+                             std::to_string(options.max_body_bytes) + " bytes");
+        } else if (ec == http::error::end_of_stream || ec == asio::error::eof ||
+                   ec == asio::error::connection_reset) {
+          break;
+        } else {
+          ++malformed;
+          refusal = fail(400, "bad_request", "malformed HTTP request body: " + ec.message());
+        }
+      }
+    }
+    if (refusal) {
+      // The rest of the stream cannot be trusted: answer, then close — lingering: what the
+      // client still sends is read and dropped for a moment, so the close is a FIN after the
+      // answer and not a reset that could destroy the answer in the client's buffer.
+      co_await write(stream, deadline, timer, *refusal, 11, false, ec);
+      socket.shutdown(tcp::socket::shutdown_send, ec);
+      arm(timer, deadline, kLinger);
+      std::array<char, 4096> sink{};
+      for (std::size_t drained = 0; !ec && drained < kLingerBytes;) {
+        drained += co_await socket.async_read_some(asio::buffer(sink),
+                                                   asio::redirect_error(asio::use_awaitable, ec));
+      }
+      break;
+    }
+
+    auto& req = parser.get();
+    ApiRequest request;
+    request.method = std::string(req.method_string());
+    request.target = std::string(req.target());
+    request.authorization = std::string(req[http::field::authorization]);
+    request.content_type = std::string(req[http::field::content_type]);
+    request.body = std::move(req.body());
+    request.remote_address = remote;
+    ++requests;
+    ApiResponse response;
+    try {
+      response = handler(request);
+    } catch (const std::exception&) {
+      response = fail(500, "internal", "the request could not be served");
+    }
+    const bool keep_alive = req.keep_alive();
+    co_await write(stream, deadline, timer, response, req.version(), keep_alive, ec);
+    if (ec || !keep_alive) break;
+  }
+
+  deadline->socket = nullptr;
+  timer.cancel();
+  sockets.erase(&socket);
+  socket.shutdown(tcp::socket::shutdown_send, ec);
+  socket.close(ec);
+  --open;
+}
+
+ApiServer::ApiServer(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+ApiServer::~ApiServer() {
+  stop();
+}
+
+Result<std::unique_ptr<ApiServer>> ApiServer::start(Handler handler, ApiServerOptions options) {
+  if (!handler) return Error{ErrorCode::invalid_argument, "api server: no handler"};
+  if (options.max_connections == 0)
+    return Error{ErrorCode::invalid_argument, "api server: max_connections must be > 0"};
+  if (options.cert_file.empty() != options.key_file.empty())
+    return Error{ErrorCode::invalid_argument,
+                 "api server: TLS needs both api.cert_file and api.key_file (one is empty)"};
+  auto impl = std::make_shared<Impl>();
+  impl->options = options;
+  impl->handler = std::move(handler);
+
+  if (!options.cert_file.empty()) {
+    ssl::context ctx(ssl::context::tls_server);
+    ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                    ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    error_code ec;
+    ctx.use_certificate_chain_file(options.cert_file, ec);
+    if (ec)
+      return Error{ErrorCode::invalid_argument, "api server: api.cert_file \"" + options.cert_file +
+                                                    "\" cannot be loaded: " + ec.message()};
+    ctx.use_private_key_file(options.key_file, ssl::context::pem, ec);
+    if (ec)
+      return Error{ErrorCode::invalid_argument, "api server: api.key_file \"" + options.key_file +
+                                                    "\" cannot be loaded: " + ec.message()};
+    impl->tls.emplace(std::move(ctx));
+  }
+
+  error_code ec;
+  const auto address = asio::ip::make_address(options.bind_address, ec);
+  if (ec)
+    return Error{ErrorCode::invalid_argument, "api server: api.bind_address \"" +
+                                                  options.bind_address +
+                                                  "\" is not an IP address: " + ec.message()};
+  const tcp::endpoint endpoint(address, options.port);
+  impl->acceptor.open(endpoint.protocol(), ec);
+  if (!ec) impl->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) impl->acceptor.bind(endpoint, ec);
+  if (!ec) impl->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec)
+    return Error{ErrorCode::network, "api server: cannot listen on " + options.bind_address + ":" +
+                                         std::to_string(options.port) + ": " + ec.message()};
+  impl->port = impl->acceptor.local_endpoint().port();
+  asio::co_spawn(impl->io, impl->accept_loop(), asio::detached);
+  impl->thread = std::thread([raw = impl.get()] { raw->io.run(); });
+  return std::unique_ptr<ApiServer>(new ApiServer(std::move(impl)));
+}
+
+std::uint16_t ApiServer::port() const noexcept {
+  return impl_->port;
+}
+
+bool ApiServer::tls() const noexcept {
+  return impl_->tls.has_value();
+}
+
+ApiServerStats ApiServer::stats() const {
+  ApiServerStats s;
+  s.open_connections = impl_->open.load();
+  s.accepted = impl_->accepted.load();
+  s.refused_at_cap = impl_->refused_at_cap.load();
+  s.requests = impl_->requests.load();
+  s.timed_out = impl_->timed_out.load();
+  s.idle_closed = impl_->idle_closed.load();
+  s.too_large = impl_->too_large.load();
+  s.malformed = impl_->malformed.load();
+  return s;
+}
+
+void ApiServer::stop() {
+  Impl& m = *impl_;
+  std::call_once(m.stop_once, [&m] {
+    std::promise<void> closed;
+    asio::post(m.io, [&m, &closed] {
+      error_code ec;
+      m.acceptor.close(ec);
+      for (tcp::socket* s : m.sockets) s->close(ec);
+      closed.set_value();
+    });
+    if (m.thread.joinable()) {
+      closed.get_future().wait_for(std::chrono::seconds(5));
+      m.io.stop();
+      m.thread.join();
+    }
+  });
+}
+
+}  // namespace nzeza::api

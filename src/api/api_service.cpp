@@ -1,0 +1,618 @@
+#include "api/api_service.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <charconv>
+#include <cmath>
+
+#include "api/api_server.hpp"
+#include "app/trading_server.hpp"
+#include "store/journal.hpp"
+
+namespace nzeza::api {
+
+namespace json = boost::json;
+
+namespace {
+
+enum class Need : std::uint8_t { none, read, trade, admin };
+
+std::string_view to_string(Need n) noexcept {
+  switch (n) {
+    case Need::none:
+      return "none";
+    case Need::read:
+      return "read";
+    case Need::trade:
+      return "trade";
+    case Need::admin:
+      return "admin";
+  }
+  return "none";
+}
+
+ApiResponse json_response(unsigned status, const json::value& v) {
+  ApiResponse r;
+  r.status = status;
+  r.body = json::serialize(v);
+  return r;
+}
+
+unsigned status_of(ErrorCode code) noexcept {
+  switch (code) {
+    case ErrorCode::invalid_argument:
+    case ErrorCode::parse_error:
+    case ErrorCode::overflow:
+    case ErrorCode::precision:
+      return 400;
+    case ErrorCode::not_found:
+      return 404;
+    case ErrorCode::invalid_state:
+      return 409;
+    case ErrorCode::risk_refused:
+      return 422;
+    case ErrorCode::unavailable:
+    case ErrorCode::timeout:
+    case ErrorCode::cancelled:
+    case ErrorCode::stale_data:
+      return 503;
+    default:
+      return 500;
+  }
+}
+
+ApiResponse from_error(const Error& e) {
+  return error_response(status_of(e.code), to_string(e.code), e.message);
+}
+
+std::string dec(const Decimal& d) {
+  return d.to_string();
+}
+
+json::value opt_dec(const std::optional<Decimal>& d) {
+  return d ? json::value(d->to_string()) : json::value(nullptr);
+}
+
+double seconds_of(Duration d) {
+  return std::chrono::duration<double>(d).count();
+}
+
+// "since" (unix seconds, default 0) and "limit" (default and cap: max rows) of a query string.
+struct HistoryQuery {
+  Timestamp since = Timestamp::from_seconds(0);
+  std::size_t limit = 0;
+};
+
+std::optional<std::string_view> query_param(std::string_view query, std::string_view name) {
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    const auto eq = pair.find('=');
+    if (pair.substr(0, eq) == name)
+      return eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return std::nullopt;
+}
+
+Result<std::int64_t> integer_param(std::string_view query, std::string_view name,
+                                   std::int64_t fallback, std::int64_t min, std::int64_t max) {
+  const auto text = query_param(query, name);
+  if (!text) return fallback;
+  std::int64_t v = 0;
+  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+  if (ec != std::errc{} || end != text->data() + text->size() || v < min || v > max)
+    return Error{ErrorCode::invalid_argument,
+                 "query parameter '" + std::string(name) + "' must be an integer in [" +
+                     std::to_string(min) + ", " + std::to_string(max) + "]"};
+  return v;
+}
+
+}  // namespace
+
+struct ApiService::Impl {
+  using Handler = ApiResponse (Impl::*)(const ApiRequest&, std::string_view query,
+                                        const std::optional<KeyInfo>& key);
+  struct Route {
+    std::string method;
+    std::string path;
+    Need need = Need::read;
+    Handler handler = nullptr;
+  };
+
+  app::TradingServer& server;
+  KeyStore& keys;
+  Clock& clock;
+  ApiServiceOptions options;
+  RequestLimiter per_key;
+  RequestLimiter per_address;
+  std::vector<Route> table;
+
+  Impl(app::TradingServer& s, KeyStore& k, Clock& c, ApiServiceOptions o)
+      : server(s),
+        keys(k),
+        clock(c),
+        options(std::move(o)),
+        per_key(c, options.per_key),
+        per_address(c, options.per_address) {
+    const std::string p(kApiPrefix);
+    table = {
+        {"GET", p + "/health", Need::none, &Impl::health},
+        {"GET", p + "/ready", Need::none, &Impl::ready},
+        {"GET", p + "/openapi.json", Need::none, &Impl::openapi},
+        {"GET", p + "/status", Need::read, &Impl::status},
+        {"GET", p + "/prices", Need::read, &Impl::prices},
+        {"GET", p + "/signals", Need::read, &Impl::signals},
+        {"GET", p + "/orders", Need::read, &Impl::orders},
+        {"POST", p + "/orders", Need::trade, &Impl::place},
+        {"GET", p + "/positions", Need::read, &Impl::positions},
+        {"GET", p + "/portfolio", Need::read, &Impl::portfolio},
+        {"GET", p + "/trades", Need::read, &Impl::trades},
+        {"GET", p + "/audit", Need::read, &Impl::audit},
+        {"GET", p + "/reconciliations", Need::read, &Impl::reconciliations},
+        {"GET", p + "/config", Need::read, &Impl::config},
+        {"GET", p + "/kill-switch", Need::read, &Impl::kill_state},
+        {"POST", p + "/kill-switch", Need::admin, &Impl::kill_set},
+    };
+  }
+
+  void log(std::string_view line) const {
+    if (options.log) options.log(line);
+  }
+
+  static std::string who(const std::optional<KeyInfo>& key, const ApiRequest& r) {
+    if (!key) return "address " + r.remote_address;
+    return "key " + key->id + (key->name.empty() ? "" : " (" + key->name + ")");
+  }
+
+  static std::optional<ApiResponse> throttled(std::optional<Duration> wait) {
+    if (!wait) return std::nullopt;
+    const auto secs =
+        std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(seconds_of(*wait))));
+    ApiResponse r = error_response(429, "rate_limited",
+                                   "too many requests: retry after " + std::to_string(secs) + " s");
+    r.headers.emplace_back("Retry-After", std::to_string(secs));
+    return r;
+  }
+
+  ApiResponse handle(const ApiRequest& request) {
+    // 1. Who is asking.
+    std::optional<KeyInfo> key;
+    if (!request.authorization.empty()) {
+      constexpr std::string_view kBearer = "Bearer ";
+      std::string_view auth = request.authorization;
+      const bool bearer =
+          auth.size() > kBearer.size() &&
+          std::equal(kBearer.begin(), kBearer.end(), auth.begin(),
+                     [](char a, char b) { return std::tolower(a) == std::tolower(b); });
+      if (bearer) {
+        if (auto st = keys.reload_if_changed(); !st)
+          log("api: keys not reloaded: " + st.error().message);
+        key = keys.authenticate(auth.substr(kBearer.size()));
+      }
+      if (!key) {
+        if (auto r = throttled(per_address.take(request.remote_address))) return *r;
+        log("api: 401 invalid key from " + request.remote_address);
+        ApiResponse r = error_response(401, "unauthorized",
+                                       "the Authorization header holds no valid API key (expected "
+                                       "\"Bearer <key>\"; the key may have been revoked)");
+        r.headers.emplace_back("WWW-Authenticate", "Bearer");
+        return r;
+      }
+    }
+    // 2. Its bucket.
+    // (Not logged: a flood of 429s would flood the operator's console.)
+    if (auto r = throttled(key ? per_key.take("key:" + key->id)
+                               : per_address.take(request.remote_address)))
+      return *r;
+    // 3. The route.
+    std::string_view target = request.target;
+    const auto qmark = target.find('?');
+    const std::string_view path = target.substr(0, qmark);
+    const std::string_view query =
+        qmark == std::string_view::npos ? std::string_view{} : target.substr(qmark + 1);
+    const Route* found = nullptr;
+    std::string allow;
+    for (const auto& route : table) {
+      if (route.path != path) continue;
+      allow += (allow.empty() ? "" : ", ") + route.method;
+      if (route.method == request.method) found = &route;
+    }
+    if (!found) {
+      if (allow.empty()) return error_response(404, "not_found", "no route " + std::string(path));
+      ApiResponse r = error_response(
+          405, "method_not_allowed",
+          request.method + " is not served on " + std::string(path) + " (allowed: " + allow + ")");
+      r.headers.emplace_back("Allow", allow);
+      return r;
+    }
+    // 4. The scope.
+    if (found->need != Need::none) {
+      if (!key) {
+        ApiResponse r =
+            error_response(401, "unauthorized",
+                           std::string(path) + " needs an API key: Authorization: Bearer <key>");
+        r.headers.emplace_back("WWW-Authenticate", "Bearer");
+        return r;
+      }
+      const Scope needed = found->need == Need::read    ? Scope::read
+                           : found->need == Need::trade ? Scope::trade
+                                                        : Scope::admin;
+      if (!allows(key->scope, needed)) {
+        log("api: 403 " + request.method + " " + std::string(path) + " for " + who(key, request));
+        return error_response(403, "forbidden",
+                              request.method + " " + std::string(path) + " needs scope " +
+                                  std::string(api::to_string(needed)) + "; this key has " +
+                                  std::string(api::to_string(key->scope)));
+      }
+    }
+    // 5. The answer.
+    return (this->*(found->handler))(request, query, key);
+  }
+
+  // ── routes ──────────────────────────────────────────────────────────────────────────────────
+
+  ApiResponse health(const ApiRequest&, std::string_view, const std::optional<KeyInfo>&) {
+    return json_response(200,
+                         json::object{{"status", "alive"}, {"time", clock.now().to_iso8601()}});
+  }
+
+  ApiResponse ready(const ApiRequest&, std::string_view, const std::optional<KeyInfo>&) {
+    auto s = server.status();
+    if (!s) return from_error(s.error());
+    json::array feeds;
+    bool all_live = true;
+    for (const auto& f : s->feeds) {
+      const bool live = f.state == "connected" || f.state == "in-process" || f.state == "scripted";
+      all_live = all_live && live;
+      feeds.push_back(json::object{
+          {"venue", f.venue},
+          {"state", f.state},
+          {"age_s", f.has_event ? json::value(seconds_of(f.age)) : json::value(nullptr)},
+          {"live", live}});
+    }
+    const auto& rec = server.recovery_report();
+    json::array venues;
+    for (const auto& v : rec.venues) {
+      venues.push_back(json::object{{"venue", to_string(v.venue)},
+                                    {"answered", v.answered},
+                                    {"trading_allowed", v.trading_allowed()}});
+    }
+    json::object blocked;
+    for (const auto& [symbol, why] : s->execution.blocked) blocked[symbol] = why;
+    const bool trading = !s->execution.halted && !s->execution.stopping;
+    const bool is_ready = all_live && trading && rec.trading_allowed;
+    return json_response(is_ready ? 200 : 503,
+                         json::object{{"ready", is_ready},
+                                      {"mode", s->mode},
+                                      {"feeds", std::move(feeds)},
+                                      {"venues", std::move(venues)},
+                                      {"recovery_trading_allowed", rec.trading_allowed},
+                                      {"kill_switch", s->execution.kill_switch},
+                                      {"halted", s->execution.halted},
+                                      {"stopping", s->execution.stopping},
+                                      {"blocked", std::move(blocked)}});
+  }
+
+  ApiResponse openapi(const ApiRequest&, std::string_view, const std::optional<KeyInfo>&) {
+    ApiResponse r;
+    r.body = std::string(openapi_document());
+    return r;
+  }
+
+  ApiResponse status(const ApiRequest&, std::string_view, const std::optional<KeyInfo>&) {
+    auto s = server.status();
+    if (!s) return from_error(s.error());
+    json::object refusals;
+    for (const auto& [reason, n] : s->execution.refusals) refusals[reason] = n;
+    return json_response(200, json::object{{"time", s->at.to_iso8601()},
+                                           {"mode", s->mode},
+                                           {"signals", s->execution.signals},
+                                           {"orders_sent", s->execution.orders_sent},
+                                           {"orders_refused", s->execution.orders_refused},
+                                           {"exits_sent", s->execution.exits_sent},
+                                           {"unknown_outcomes", s->execution.unknown_outcomes},
+                                           {"refusals", std::move(refusals)},
+                                           {"kill_switch", s->execution.kill_switch},
+                                           {"halted", s->execution.halted},
+                                           {"restarts", s->restarts},
+                                           {"dead_letters", s->dead_letters}});
+  }
+
+  ApiResponse prices(const ApiRequest&, std::string_view, const std::optional<KeyInfo>&) {
+    auto s = server.status();
+    if (!s) return from_error(s.error());
+    json::array symbols;
+    for (const auto& sym : s->symbols) {
+      symbols.push_back(json::object{{"symbol", sym.symbol},
+                                     {"reference", opt_dec(sym.reference)},
+                                     {"fresh", sym.fresh},
+                                     {"venues", sym.venues}});
+    }
+    json::array feeds;
+    for (const auto& f : s->feeds) {
+      feeds.push_back(json::object{
+          {"venue", f.venue},
+          {"state", f.state},
+          {"age_s", f.has_event ? json::value(seconds_of(f.age)) : json::value(nullptr)}});
+    }
+    return json_response(200, json::object{{"time", s->at.to_iso8601()},
+                                           {"prices", std::move(symbols)},
+                                           {"feeds", std::move(feeds)}});
+  }
+
+  ApiResponse signals(const ApiRequest&, std::string_view, const std::optional<KeyInfo>&) {
+    auto s = server.status();
+    if (!s) return from_error(s.error());
+    json::array out;
+    for (const auto& sym : s->symbols) {
+      out.push_back(
+          json::object{{"symbol", sym.symbol},
+                       {"last_signal", sym.last_signal.empty() ? json::value(nullptr)
+                                                               : json::value(sym.last_signal)},
+                       {"warm_candles", sym.warm_candles},
+                       {"warm_needed", sym.warm_needed}});
+    }
+    return json_response(200, json::object{{"signals", std::move(out)}});
+  }
+
+  ApiResponse orders(const ApiRequest&, std::string_view, const std::optional<KeyInfo>&) {
+    auto s = server.status();
+    if (!s) return from_error(s.error());
+    json::array out;
+    for (const auto& o : s->execution.open_orders) {
+      out.push_back(json::object{{"client_order_id", o.client_order_id},
+                                 {"venue", to_string(o.venue)},
+                                 {"symbol", o.symbol},
+                                 {"description", o.description}});
+    }
+    return json_response(200, json::object{{"open_orders", std::move(out)}});
+  }
+
+  ApiResponse place(const ApiRequest& request, std::string_view,
+                    const std::optional<KeyInfo>& key) {
+    boost::system::error_code ec;
+    const json::value body = json::parse(request.body, ec);
+    if (ec || !body.is_object())
+      return error_response(400, "bad_request", "the body must be a JSON object");
+    const auto& o = body.as_object();
+    const auto* symbol = o.if_contains("symbol");
+    const auto* side = o.if_contains("side");
+    if (!symbol || !symbol->is_string())
+      return error_response(400, "bad_request",
+                            "'symbol' (a string, e.g. \"BTC-USD\") is required");
+    if (!side || !side->is_string() || (side->as_string() != "buy" && side->as_string() != "sell"))
+      return error_response(400, "bad_request", "'side' must be \"buy\" or \"sell\"");
+    double confidence = 1.0;
+    if (const auto* c = o.if_contains("confidence")) {
+      if (!c->is_number() || c->to_number<double>() < 0 || c->to_number<double>() > 1)
+        return error_response(400, "bad_request", "'confidence' must be a number in [0, 1]");
+      confidence = c->to_number<double>();
+    }
+    const std::string sym(symbol->as_string());
+    const auto kind =
+        side->as_string() == "buy" ? strategy::SignalKind::buy : strategy::SignalKind::sell;
+    if (auto st = server.submit_signal(sym, kind, confidence); !st) {
+      if (st.error().code == ErrorCode::invalid_argument)
+        return error_response(404, "not_found", "unknown symbol '" + sym + "'");
+      return from_error(st.error());
+    }
+    log("api: manual " + std::string(side->as_string()) + " " + sym + " submitted by " +
+        who(key, request));
+    return json_response(202,
+                         json::object{{"submitted", true},
+                                      {"symbol", sym},
+                                      {"side", side->as_string()},
+                                      {"confidence", confidence},
+                                      {"note",
+                                       "handed to execution: sizing and the risk gate decide; see "
+                                       "/api/v1/orders, /api/v1/status and /api/v1/audit"}});
+  }
+
+  ApiResponse positions(const ApiRequest&, std::string_view, const std::optional<KeyInfo>&) {
+    auto s = server.status();
+    if (!s) return from_error(s.error());
+    json::array out;
+    for (const auto& p : s->portfolio.positions) {
+      out.push_back(json::object{{"symbol", p.symbol},
+                                 {"venue", to_string(p.venue)},
+                                 {"quantity", dec(p.quantity)},
+                                 {"average_entry", dec(p.average_entry)},
+                                 {"mark", opt_dec(p.mark)},
+                                 {"realized_pnl", dec(p.realized_pnl)},
+                                 {"unrealized_pnl", dec(p.unrealized_pnl)},
+                                 {"fees", dec(p.fees)}});
+    }
+    return json_response(200, json::object{{"positions", std::move(out)}});
+  }
+
+  ApiResponse portfolio(const ApiRequest&, std::string_view, const std::optional<KeyInfo>&) {
+    auto s = server.status();
+    if (!s) return from_error(s.error());
+    const auto& p = s->portfolio;
+    return json_response(200, json::object{{"cash", dec(p.cash)},
+                                           {"equity", dec(p.equity)},
+                                           {"realized_pnl", dec(p.realized_pnl)},
+                                           {"unrealized_pnl", dec(p.unrealized_pnl)},
+                                           {"fees", dec(p.fees)},
+                                           {"fills", p.fills},
+                                           {"positions", p.positions.size()}});
+  }
+
+  Result<HistoryQuery> history(std::string_view query) const {
+    auto since = integer_param(query, "since", 0, 0, 32'503'680'000);
+    if (!since) return since.error();
+    const auto max = static_cast<std::int64_t>(options.max_history_rows);
+    auto limit = integer_param(query, "limit", max, 1, max);
+    if (!limit) return limit.error();
+    return HistoryQuery{Timestamp::from_seconds(*since), static_cast<std::size_t>(*limit)};
+  }
+
+  ApiResponse trades(const ApiRequest&, std::string_view query, const std::optional<KeyInfo>&) {
+    auto q = history(query);
+    if (!q) return from_error(q.error());
+    auto fills = server.journal().fills_since(q->since, q->limit);
+    if (!fills) return from_error(fills.error());
+    json::array out;
+    for (const auto& f : *fills) {
+      out.push_back(json::object{{"venue", to_string(f.fill.venue)},
+                                 {"symbol", f.fill.venue_symbol},
+                                 {"trade_id", f.fill.trade_id},
+                                 {"client_order_id", f.fill.client_order_id},
+                                 {"side", to_string(f.fill.side)},
+                                 {"price", dec(f.fill.price)},
+                                 {"quantity", dec(f.fill.quantity)},
+                                 {"fee", dec(f.fill.fee)},
+                                 {"fee_currency", f.fill.fee_currency},
+                                 {"time", f.fill.time.to_iso8601()},
+                                 {"sequence", f.sequence}});
+    }
+    return json_response(200, json::object{{"trades", std::move(out)}});
+  }
+
+  ApiResponse audit(const ApiRequest&, std::string_view query, const std::optional<KeyInfo>&) {
+    auto q = history(query);
+    if (!q) return from_error(q.error());
+    auto lines = server.journal().audit_since(q->since, q->limit);
+    if (!lines) return from_error(lines.error());
+    json::array out;
+    for (const auto& a : *lines) {
+      json::object fields;
+      for (const auto& [k, v] : a.fields) fields[k] = v;
+      out.push_back(json::object{{"time", a.at.to_iso8601()},
+                                 {"kind", a.kind},
+                                 {"text", a.text},
+                                 {"fields", std::move(fields)}});
+    }
+    return json_response(200, json::object{{"audit", std::move(out)}});
+  }
+
+  ApiResponse reconciliations(const ApiRequest&, std::string_view query,
+                              const std::optional<KeyInfo>&) {
+    const auto max = static_cast<std::int64_t>(options.max_history_rows);
+    auto limit = integer_param(query, "limit", max, 1, max);
+    if (!limit) return from_error(limit.error());
+    auto rows = server.journal().reconciliations(static_cast<std::size_t>(*limit));
+    if (!rows) return from_error(rows.error());
+    json::array out;
+    for (const auto& r : *rows) {
+      boost::system::error_code ec;
+      json::value report = json::parse(r.report_json, ec);
+      out.push_back(json::object{{"time", r.at.to_iso8601()},
+                                 {"venue", to_string(r.venue)},
+                                 {"worst", r.worst},
+                                 {"trading_allowed", r.trading_allowed},
+                                 {"report", ec ? json::value(r.report_json) : std::move(report)}});
+    }
+    boost::system::error_code ec;
+    json::value start_up = json::parse(server.recovery_report().to_json(), ec);
+    if (ec) start_up = nullptr;
+    return json_response(
+        200, json::object{{"start_up", std::move(start_up)}, {"reconciliations", std::move(out)}});
+  }
+
+  ApiResponse config(const ApiRequest&, std::string_view, const std::optional<KeyInfo>&) {
+    const app::Config& c = server.config();
+    json::array venues;
+    for (const auto& v : c.venues) {
+      json::array symbols;
+      for (const auto& s : v.symbols) symbols.emplace_back(s);
+      venues.push_back(json::object{
+          {"venue", to_string(v.venue)},
+          {"symbols", std::move(symbols)},
+          {"rest_url", v.rest_url},
+          {"ws_url", v.ws_url},
+          {"private_ws_url", v.private_ws_url},
+          // Where the credentials come from is configuration; what they are never leaves.
+          {"credentials",
+           v.credentials.kind == app::CredentialsSource::Kind::none ? "none" : "<redacted>"}});
+    }
+    json::array paper_symbols;
+    for (const auto& s : c.paper.symbols) paper_symbols.emplace_back(s);
+    const auto& r = c.risk;
+    return json_response(
+        200, json::object{
+                 {"mode", app::to_string(c.mode)},
+                 {"market_data", json::object{{"source", app::to_string(c.market_data.source)}}},
+                 {"venues", std::move(venues)},
+                 {"paper", json::object{{"symbols", std::move(paper_symbols)},
+                                        {"quote_currency", c.paper.quote_currency},
+                                        {"starting_cash", dec(c.paper.starting_cash)},
+                                        {"taker_fee_bps", dec(c.paper.taker_fee_bps)},
+                                        {"maker_fee_bps", dec(c.paper.maker_fee_bps)},
+                                        {"slippage_bps", dec(c.paper.slippage_bps)}}},
+                 {"strategies",
+                  json::object{{"fast_scalping", c.strategies.fast_scalping},
+                               {"momentum_scalping", c.strategies.momentum_scalping},
+                               {"conservative_scalping", c.strategies.conservative_scalping},
+                               {"mean_reversion", c.strategies.mean_reversion}}},
+                 {"risk", json::object{{"trading_enabled", r.trading_enabled},
+                                       {"min_confidence", r.min_confidence},
+                                       {"max_portfolio_exposure", dec(r.max_portfolio_exposure)},
+                                       {"max_order_notional", dec(r.max_order_notional)},
+                                       {"max_daily_loss_fraction", dec(r.max_daily_loss_fraction)},
+                                       {"max_drawdown_fraction", dec(r.max_drawdown_fraction)},
+                                       {"max_leverage", dec(r.max_leverage)},
+                                       {"max_trades_per_hour", r.max_trades_per_hour},
+                                       {"max_trades_per_day", r.max_trades_per_day}}},
+                 {"sizing", json::object{{"exposure_per_trade", dec(c.sizing.exposure_per_trade)},
+                                         {"min_order_notional", dec(c.sizing.min_order_notional)},
+                                         {"leverage", dec(c.sizing.leverage)}}},
+                 {"exits", json::object{{"stop_loss", opt_dec(c.exits.stop_loss)},
+                                        {"take_profit", opt_dec(c.exits.take_profit)},
+                                        {"trailing_stop", opt_dec(c.exits.trailing_stop)}}},
+                 {"candle_interval_s", seconds_of(c.candle_interval)},
+                 {"data_dir", c.data_dir},
+                 {"shutdown", app::to_string(c.shutdown)},
+                 {"api", json::object{{"enabled", c.api.enabled},
+                                      {"bind_address", c.api.bind_address},
+                                      {"port", c.api.port},
+                                      {"tls", !c.api.cert_file.empty()},
+                                      {"cert_file", c.api.cert_file},
+                                      {"key_file", c.api.key_file.empty() ? "" : "<redacted>"}}}});
+  }
+
+  ApiResponse kill_state(const ApiRequest&, std::string_view, const std::optional<KeyInfo>&) {
+    auto s = server.status();
+    if (!s) return from_error(s.error());
+    return json_response(200, json::object{{"engaged", s->execution.kill_switch}});
+  }
+
+  ApiResponse kill_set(const ApiRequest& request, std::string_view,
+                       const std::optional<KeyInfo>& key) {
+    boost::system::error_code ec;
+    const json::value body = json::parse(request.body, ec);
+    const json::value* engage =
+        (!ec && body.is_object()) ? body.as_object().if_contains("engage") : nullptr;
+    if (!engage || !engage->is_bool())
+      return error_response(400, "bad_request",
+                            "the body must be {\"engage\": true|false, \"reason\": \"...\"}");
+    std::string reason = "operator API, " + who(key, request);
+    if (const auto* r = body.as_object().if_contains("reason"); r && r->is_string())
+      reason = std::string(r->as_string()) + " (" + reason + ")";
+    server.kill_switch(engage->as_bool(), reason);
+    log(std::string("api: kill switch ") + (engage->as_bool() ? "engaged" : "released") + " by " +
+        who(key, request));
+    return json_response(200, json::object{{"engaged", engage->as_bool()}, {"reason", reason}});
+  }
+};
+
+ApiService::ApiService(app::TradingServer& server, KeyStore& keys, Clock& clock,
+                       ApiServiceOptions options)
+    : impl_(std::make_unique<Impl>(server, keys, clock, std::move(options))) {}
+
+ApiService::~ApiService() = default;
+
+ApiResponse ApiService::handle(const ApiRequest& request) {
+  return impl_->handle(request);
+}
+
+std::vector<RouteInfo> ApiService::routes() const {
+  std::vector<RouteInfo> out;
+  for (const auto& r : impl_->table)
+    out.push_back({r.method, r.path, std::string(to_string(r.need))});
+  return out;
+}
+
+}  // namespace nzeza::api

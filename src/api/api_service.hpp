@@ -1,0 +1,82 @@
+#pragma once
+// ApiService: the operator API's routes (`/api/v1/...`), their access rules and their answers.
+// Beast-free: the HTTP server (api_server.hpp) hands it plain requests.
+//
+// Every request, in this order:
+//   1. the caller: a valid `Authorization: Bearer <key>` (KeyStore, constant-time) is that key;
+//      anything else is its source address. A presented key that is wrong or revoked is 401 —
+//      and costs the address a token, so guessing is rate limited too;
+//   2. the caller's token bucket (RequestLimiter: one per key, one per address): 429 with
+//      Retry-After (whole seconds, rounded up) when empty;
+//   3. the route: 404 for an unknown path, 405 (with Allow) for a known path and another method;
+//   4. the route's scope: none (health, readiness, the OpenAPI document), read, trade or admin;
+//      401 (WWW-Authenticate: Bearer) without a key, 403 with a key of a lower scope;
+//   5. the handler. Bad input is 400, an unknown symbol 404, a server that cannot answer 503.
+// Every error is {"error":{"code","message"}}; a message never holds a key, a hash or a secret.
+// Money is a decimal string, exactly; times are ISO 8601 UTC.
+//
+// Orders: POST /orders submits an operator signal (symbol, side buy|sell, confidence) to the
+// trading server — the same path as a strategy's signal: fresh price, sizing, the risk gate, the
+// router. 202 means "handed to execution"; the gate's verdict shows in /orders (open orders),
+// /status refusals and /audit.
+//
+// Threading: handle() is called on the API server's thread; it reads the trading server through
+// its thread-safe calls (status() asks the actors; the journal has its own lock).
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "api/http_types.hpp"
+#include "api/key_store.hpp"
+#include "api/request_limiter.hpp"
+#include "core/clock.hpp"
+
+namespace nzeza::app {
+class TradingServer;
+}
+
+namespace nzeza::api {
+
+inline constexpr std::string_view kApiPrefix = "/api/v1";
+
+struct ApiServiceOptions {
+  BucketLimits per_key{50, 25};         // requests per key: burst, per second
+  BucketLimits per_address{20, 5};      // requests without a valid key, per source address
+  std::size_t max_history_rows = 1000;  // trades / audit / reconciliations per answer
+  // One line per refused or operator action (kill switch, order); never a key or a secret.
+  std::function<void(std::string_view line)> log;
+};
+
+struct RouteInfo {
+  std::string method;
+  std::string path;   // full: "/api/v1/prices"
+  std::string scope;  // "none", "read", "trade", "admin"
+};
+
+class ApiService {
+ public:
+  ApiService(app::TradingServer& server, KeyStore& keys, Clock& clock,
+             ApiServiceOptions options = {});
+  ~ApiService();
+  ApiService(const ApiService&) = delete;
+  ApiService& operator=(const ApiService&) = delete;
+
+  [[nodiscard]] ApiResponse handle(const ApiRequest& request);
+  // Every route served (method, path, scope), for the OpenAPI check.
+  [[nodiscard]] std::vector<RouteInfo> routes() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// The OpenAPI 3 document served at /api/v1/openapi.json (written by hand, checked by a test
+// against routes()).
+[[nodiscard]] std::string_view openapi_document() noexcept;
+
+}  // namespace nzeza::api

@@ -667,7 +667,9 @@ Status TradingServer::Impl::spawn_recorder() {
   recorder = std::make_shared<replay::RecorderActor::Self>();
   replay::RecorderActor::Deps deps;
   deps.registry = &registry;
-  deps.writer.dir = std::filesystem::path(config.data_dir) / "recordings";
+  deps.writer.dir = options.record_dir.empty()
+                        ? std::filesystem::path(config.data_dir) / "recordings"
+                        : std::filesystem::path(options.record_dir);
   deps.self = recorder;
   auto ref = system->spawn<replay::RecorderActor>(
       replay::recorder_spawn_options("recorder", kRecorderMailbox, recorder_thread.get()),

@@ -80,6 +80,8 @@ struct ServerOptions {
   // Probe: every combined buy/sell signal a market shard hands to execution (backtests attribute
   // trades to the strategy that led the vote).
   std::function<void(const SignalMsg&)> on_signal;
+  // config.record: where the recordings go (empty: data_dir/recordings).
+  std::string record_dir;
 };
 
 struct FeedStatusLine {

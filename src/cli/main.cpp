@@ -2,9 +2,11 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/backtest_command.hpp"
 #include "cli/check_config_command.hpp"
 #include "cli/feed_command.hpp"
 #include "cli/order_command.hpp"
+#include "cli/record_command.hpp"
 #include "cli/run_command.hpp"
 
 int main(int argc, char** argv) {
@@ -18,6 +20,8 @@ int main(int argc, char** argv) {
   nzeza::cli::add_feed_command(app, exit_code);
   nzeza::cli::add_order_command(app, exit_code);
   nzeza::cli::add_check_config_command(app, exit_code);
+  nzeza::cli::add_backtest_command(app, exit_code);
+  nzeza::cli::add_record_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -434,8 +434,9 @@ Result<BacktestResult> run_backtest(const BacktestOptions& options) {
   };
   so.on_event = [&](const TradeEvent& e) {
     if (e.kind != "fill" && e.kind != "exit") return;
+    // A fill applied ("fill", or "exit" for an exit order's): the only ones with a trade id.
     const std::string_view symbol = field(e, "symbol");
-    if (symbol.empty()) return;  // a refused fill (no fields)
+    if (symbol.empty() || field(e, "trade_id").empty()) return;
     BacktestFill f;
     f.at = e.at;
     f.symbol = std::string(symbol);
@@ -516,11 +517,13 @@ Result<BacktestResult> run_backtest(const BacktestOptions& options) {
       if (ran == 0 && fired == 0) return;
     }
   };
-  // Every timer due up to `t` fires at its own time, the actors drained after each.
+  // Every timer due before `t` fires at its own time, the actors drained after each; then the
+  // clock moves to `t`, firing the timers due at `t` (drained with the events of `t`, as a live
+  // run's clock step fires them together with the feed's events of that instant).
   auto step_to = [&](Timestamp t) {
     for (;;) {
       const Timestamp d = clock.next_deadline();
-      if (d.is_zero() || d > t) break;
+      if (d.is_zero() || d >= t) break;
       if (d > clock.now())
         clock.advance_to(d);
       else
@@ -592,38 +595,41 @@ Result<BacktestResult> run_backtest(const BacktestOptions& options) {
     if (ledger.exposed()) exposed_ns += (t - last_time).count();
     last_time = t;
     step_to(t);
-    ev.instrument = map_instrument(ev.instrument);
-    ev.symbol = map_symbol(ev.symbol);
-    if (!result.first_event) result.first_event = ev.receive_time;
-    result.last_event = ev.receive_time;
-    ++result.events.total;
-    const std::uint32_t ti = ev.symbol.valid() && ev.symbol.value < traded_of_symbol.size()
-                                 ? traded_of_symbol[ev.symbol.value]
-                                 : kUnmapped;
-    if (const auto* q = std::get_if<Quote>(&ev.body)) {
-      ++result.events.quote;
-      if (ti != kUnmapped && q->bid.is_positive() && q->ask.is_positive()) {
-        traded[ti].priced = true;
-        series.price(candles[ti], t, (q->bid + q->ask) / Decimal::from_integer(2), {});
+    // Every event of this instant (and any a source gives late), then the actors drained.
+    do {
+      ev.instrument = map_instrument(ev.instrument);
+      ev.symbol = map_symbol(ev.symbol);
+      if (!result.first_event) result.first_event = ev.receive_time;
+      result.last_event = ev.receive_time;
+      ++result.events.total;
+      const std::uint32_t ti = ev.symbol.valid() && ev.symbol.value < traded_of_symbol.size()
+                                   ? traded_of_symbol[ev.symbol.value]
+                                   : kUnmapped;
+      if (const auto* q = std::get_if<Quote>(&ev.body)) {
+        ++result.events.quote;
+        if (ti != kUnmapped && q->bid.is_positive() && q->ask.is_positive()) {
+          traded[ti].priced = true;
+          series.price(candles[ti], t, (q->bid + q->ask) / Decimal::from_integer(2), {});
+        }
+      } else if (const auto* tr = std::get_if<Trade>(&ev.body)) {
+        ++result.events.trade;
+        if (ti != kUnmapped) {
+          traded[ti].last_trade = tr->price;
+          traded[ti].priced = true;
+          series.price(candles[ti], t, tr->price, tr->size);
+        }
+      } else if (std::holds_alternative<BookChange>(ev.body)) {
+        ++result.events.book;
+      } else if (std::holds_alternative<VenueStatus>(ev.body)) {
+        ++result.events.status;
       }
-    } else if (const auto* tr = std::get_if<Trade>(&ev.body)) {
-      ++result.events.trade;
-      if (ti != kUnmapped) {
-        traded[ti].last_trade = tr->price;
-        traded[ti].priced = true;
-        series.price(candles[ti], t, tr->price, tr->size);
-      }
-    } else if (std::holds_alternative<BookChange>(ev.body)) {
-      ++result.events.book;
-    } else if (std::holds_alternative<VenueStatus>(ev.body)) {
-      ++result.events.status;
-    }
-    server->inject(ev);
+      server->inject(ev);
+      if ((result.events.total & 0xFFFF) == 0) draw(t, false);
+      outcome = merger.next(ev);
+      if (outcome == replay::ReadOutcome::event && options.to && ev.receive_time >= *options.to)
+        outcome = replay::ReadOutcome::end;
+    } while (outcome == replay::ReadOutcome::event && ev.receive_time <= t);
     drain();
-    if ((result.events.total & 0xFFFF) == 0) draw(t, false);
-    outcome = merger.next(ev);
-    if (outcome == replay::ReadOutcome::event && options.to && ev.receive_time >= *options.to)
-      outcome = replay::ReadOutcome::end;
   }
   if (outcome == replay::ReadOutcome::error) failure = merger.error();
 
@@ -632,6 +638,7 @@ Result<BacktestResult> run_backtest(const BacktestOptions& options) {
     sample_until(end);
     if (ledger.exposed()) exposed_ns += (end - last_time).count();
     step_to(end);
+    drain();
   }
   draw(end, true);
   (void)server->stop();  // resting orders cancelled (Config::shutdown); positions stay open

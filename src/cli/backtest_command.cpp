@@ -23,6 +23,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
+constexpr const char* kDefaultConfig = "config/paper.toml";
+
 struct BacktestArgs {
   std::vector<std::string> inputs;
   std::string config_file;
@@ -73,16 +75,20 @@ int run(const BacktestArgs& args) {
     return 2;
   }
   opt.files = std::move(*files);
-  if (!args.config_file.empty()) {
-    const auto loaded = app::load_config(args.config_file);
+  // As `nzeza run`: config/paper.toml when it is here, else the built-in defaults.
+  std::string config_file = args.config_file;
+  std::error_code exists_ec;
+  if (config_file.empty() && fs::exists(kDefaultConfig, exists_ec)) config_file = kDefaultConfig;
+  if (!config_file.empty()) {
+    const auto loaded = app::load_config(config_file);
     if (!loaded.ok()) {
       for (const auto& e : loaded.errors()) std::cerr << e.to_string() << '\n';
-      std::cerr << args.config_file << ": " << loaded.errors().size() << " error"
+      std::cerr << config_file << ": " << loaded.errors().size() << " error"
                 << (loaded.errors().size() == 1 ? "" : "s") << "; nothing replayed\n";
       return 2;
     }
     opt.config = loaded.config();
-    opt.config_file = args.config_file;
+    opt.config_file = config_file;
   }
   if (!args.from.empty()) {
     auto t = parse_time_arg(args.from, "--from");
@@ -159,7 +165,7 @@ void add_backtest_command(CLI::App& app, int& exit_code) {
       ->required();
   cmd->add_option("--config", args->config_file,
                   "TOML configuration: strategies, risk, sizing, exits, paper fees and cash "
-                  "(default: built-in defaults)");
+                  "(default: config/paper.toml if it exists here, else the built-in defaults)");
   cmd->add_option("--from", args->from, "First receive time replayed (unix seconds or ISO 8601)");
   cmd->add_option("--to", args->to, "Replay stops before this receive time");
   cmd->add_option("--report", args->report_dir, "Directory for report.json and report.html");

@@ -90,5 +90,27 @@ TEST(BacktestCli, a_missing_file_or_a_bad_time_exits_2_and_says_which) {
   EXPECT_NE(t.err.find("--from \"yesterday\""), std::string::npos) << t.err;
 }
 
+TEST(BacktestCli, record_on_the_simulated_market_writes_files_that_backtest_replays) {
+  testsupport::TempDir out("nzeza-bt-record");
+  const auto rec = run_program({NZEZA_BINARY, "record", "--config", kConfig, "--out", out.str(),
+                                "--duration", "120", "--fast", "--start", "1767225600"},
+                               {}, std::chrono::seconds(60));
+  ASSERT_FALSE(rec.timed_out) << rec.err;
+  ASSERT_EQ(rec.status, 0) << rec.err;
+  const fs::path file = out.path() / "paper" / "2026-01-01" / "00.ndjson.zst";
+  ASSERT_TRUE(fs::exists(file)) << rec.out << rec.err;
+
+  const auto bt = run_program({NZEZA_BINARY, "backtest", out.str(), "--config", kConfig, "--json"},
+                              {}, std::chrono::seconds(60));
+  ASSERT_EQ(bt.status, 0) << bt.err;
+  boost::system::error_code ec;
+  const json::value v = json::parse(bt.out, ec);
+  ASSERT_FALSE(ec) << bt.out.substr(0, 200);
+  // 120 s of 250 ms steps, three symbols: a quote each per step, and trades.
+  const auto& events = v.at("events").as_object();
+  EXPECT_EQ(events.at("quote").to_number<std::int64_t>(), 3 * 480);
+  EXPECT_GT(events.at("trade").to_number<std::int64_t>(), 0);
+}
+
 }  // namespace
 }  // namespace nzeza

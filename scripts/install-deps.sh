@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages nzeza builds and tests with (DESIGN.md §3).
+# Installs the Debian 12 packages nzeza builds and tests with (DESIGN.md §3), and chromium for
+# the `browser` tests (driven by playwright-core from the build's npm ci; no browser download).
 # Idempotent: when every package is present it returns at once without touching apt.
 set -euo pipefail
 
@@ -12,7 +13,13 @@ PACKAGES=(
   libprotobuf-dev protobuf-compiler zlib1g-dev libzstd-dev
   libcaf-dev clang-14 libclang-rt-14-dev clang-format clang-tidy
   openssl ca-certificates
+  chromium
 )
+# The web assets' npm ci (cmake/NzezaWeb.cmake) needs node and npm. Machines of this project's kind
+# come with Node.js 20 and its npm; Debian's own (18) is the fallback where there is none.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  PACKAGES+=(nodejs npm)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

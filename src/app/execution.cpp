@@ -316,6 +316,10 @@ void Execution::open(ExecutionBook& b, Side side, const SignalMsg& m, Timestamp 
 
 std::uint64_t Execution::route(ExecutionBook& b, venues::PlaceIntent intent, Timestamp tick,
                                const std::string& label, Timestamp now) {
+  if (st().frozen) {
+    refuse(b, "stopped", label + " not sent: the server has stopped", now);
+    return 0;
+  }
   intent.sequence = deps_.counter->next();
   const std::uint64_t seq = intent.sequence;
   if (deps_.journal != nullptr) {
@@ -636,6 +640,15 @@ void Execution::arm_exits(ExecutionBook& b, Timestamp now) {
   const bool perp = inst != nullptr && inst->kind == InstrumentKind::perpetual;
   domain::ExitRules local = *rules;
   std::string how;
+  if (st().stopping && st().stop_cancels_resting) {
+    // An entry that filled while the server stops: its exits would be cancelled by the stop
+    // itself (shutdown = "cancel"), so none is sent.
+    emit(now, "exit",
+         b.canonical + ": position of " + b.position->quantity().to_string() +
+             " left without exits at the venue: the server is stopping with shutdown = cancel",
+         {{"symbol", b.canonical}});
+    return;
+  }
   // A native exit that could not be sent is watched locally instead.
   if (config_.native_exits && caps.stop_market && rules->stop_loss &&
       place_native_exit(b, domain::ExitReason::stop_loss, domain::OrderType::stop,
@@ -730,6 +743,7 @@ void Execution::close(ExecutionBook& b, std::string why, Timestamp now) {
 }
 
 void Execution::cancel_exits(ExecutionBook& b, Timestamp /*now*/) {
+  if (st().frozen) return;  // stopped: what rests stays (the restart adopts it)
   for (auto& e : b.exits) {
     if (e.cancelling) continue;
     e.cancelling = true;
@@ -799,7 +813,12 @@ void Execution::on(KillSwitch& m, actor::ActorContext& ctx) {
 }
 
 std::string Execution::on(StopTrading& m, actor::ActorContext& ctx) {
+  if (m.freeze) {
+    st().frozen = true;
+    return "stopped: nothing more is sent";
+  }
   st().stopping = true;
+  st().stop_cancels_resting = m.cancel_resting;
   std::size_t resting = 0;
   for (auto& [id, b] : st().books) {
     resting += b.exits.size();
@@ -914,6 +933,9 @@ ExecutionStatus Execution::on(ExecutionStatusQuery& /*q*/, actor::ActorContext& 
   s.stopping = st().stopping;
   for (const auto& [id, b] : st().books) {
     if (!b.blocked.empty()) s.blocked.emplace_back(b.canonical, b.blocked);
+    if (b.working != 0) ++s.in_flight;
+    for (const auto& e : b.exits)
+      if (!e.acknowledged || e.cancelling) ++s.in_flight;
     if (b.working != 0)
       s.open_orders.push_back({std::to_string(b.working), b.venue, b.canonical,
                                std::string(b.working_is_close ? "close" : "entry") +

@@ -123,6 +123,8 @@ struct ExecutionState {
   AccountUpdate account;
   bool have_account = false;
   bool stopping = false;
+  bool stop_cancels_resting = true;  // the shutdown policy StopTrading brought
+  bool frozen = false;               // stopped: nothing more is sent
   Timestamp session_start;
   std::uint64_t starts = 0;
   ExecutionStatus stats;

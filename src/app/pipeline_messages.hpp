@@ -123,6 +123,8 @@ struct KillSwitch {
 // Stops new entries and, per policy, cancels resting orders; answers when the cancels are done.
 struct StopTrading {
   bool cancel_resting = true;
+  // The last step of a stop: from here on nothing at all is sent (no order, no cancel).
+  bool freeze = false;
   using Reply = std::string;  // one line: what was cancelled or kept
 };
 
@@ -163,6 +165,8 @@ struct ExecutionStatus {
   std::uint64_t exits_sent = 0;
   std::uint64_t unknown_outcomes = 0;
   std::uint64_t reconciliations = 0;                         // periodic checks done
+  // Orders sent and not answered yet, and cancels under way: an orderly stop waits for them.
+  std::size_t in_flight = 0;
   std::vector<std::pair<std::string, std::string>> blocked;  // symbol → why (no new entries)
   bool kill_switch = false;
   bool halted = false;

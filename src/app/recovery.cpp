@@ -114,6 +114,7 @@ class Recovery {
                         const std::string& client_id, std::string why);
   void review_open_orders(VenueData& v);
   void review_fills(VenueData& v);
+  void attribute_fills(Timestamp since);
   void review_positions();
   Status write_reports(bool answered);
 
@@ -147,6 +148,28 @@ class Recovery {
 };
 
 // ── 1. the venues' reports ───────────────────────────────────────────────────────────────────
+
+// A fill reported without a client id (Binance myTrades, dYdX's indexer...) takes the client id of
+// the order its venue order id names: one the journal saw acknowledged, or one open at the venue.
+// Without this a stop that filled while nzeza was down reads as someone else's trade.
+void Recovery::attribute_fills(Timestamp since) {
+  std::map<std::pair<Venue, std::string>, std::string> by_venue_id;
+  if (auto orders = in_.journal->orders_since(since - options_.fills_lookback, 1'000'000)) {
+    for (const auto& o : *orders)
+      if (o.venue && !o.venue_order_id.empty() && !o.client_order_id.empty())
+        by_venue_id.emplace(std::pair{*o.venue, o.venue_order_id}, o.client_order_id);
+  }
+  for (auto& v : venues_) {
+    for (const auto& o : v.open)
+      if (!o.report.venue_order_id.empty() && !o.client_order_id.empty())
+        by_venue_id.emplace(std::pair{v.venue, o.report.venue_order_id}, o.client_order_id);
+    for (auto& f : v.fills) {
+      if (!f.client_order_id.empty() || f.venue_order_id.empty()) continue;
+      if (auto it = by_venue_id.find({v.venue, f.venue_order_id}); it != by_venue_id.end())
+        f.client_order_id = it->second;
+    }
+  }
+}
 
 Status Recovery::query_venues(const store::JournalState& state) {
   // Fills since the oldest order that may still be live, or the lookback, whichever is earlier,
@@ -222,7 +245,10 @@ Status Recovery::query_venues(const store::JournalState& state) {
       failures += (failures.empty() ? "" : "; ") + venue_name(v.venue) + ": " + list;
     }
   }
-  if (failures.empty()) return {};
+  if (failures.empty()) {
+    attribute_fills(since);
+    return {};
+  }
   return Error{any_timeout ? ErrorCode::timeout : ErrorCode::unavailable,
                "recovery: not every venue could be reconciled (" + failures +
                    "); no order is sent until every venue answers"};

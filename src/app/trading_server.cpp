@@ -922,22 +922,22 @@ Result<ServerStatus> TradingServer::stop() {
   const bool cancel = m.config.shutdown == ShutdownPolicy::cancel_resting;
   auto said = m.ask(*m.execution, StopTrading{cancel});
   if (said && m.options.on_event) m.options.on_event(TradeEvent{m.clock.now(), "stop", *said, {}});
-  // The cancels of the resting exits are answered before the venues go: a cancel still in flight
-  // when the clients are destroyed never reaches the venue, and the stop it meant to cancel would
-  // keep resting there. Bounded in real time (a venue that does not answer must not hang it).
-  // Live venues only: the paper venue goes with the process.
-  if (said && cancel && m.venues && m.venues->trading()) {
+  // Every order in flight is answered and every cancel done before the venues go: a cancel still
+  // in flight when the clients are destroyed never reaches the venue (the stop it meant to cancel
+  // would keep resting there), and an entry answered during the stop gets its exits (or none,
+  // with shutdown = "cancel") before stop() returns. Bounded in real time (a venue that does not
+  // answer must not hang it). Live venues only: the paper venue goes with the process.
+  if (said && m.venues && m.venues->trading()) {
     const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     for (;;) {
       auto e = m.ask(*m.execution, ExecutionStatusQuery{});
-      const bool cancelling =
-          e && std::any_of(e->open_orders.begin(), e->open_orders.end(), [](const auto& o) {
-            return o.description.find(", cancelling)") != std::string::npos;
-          });
-      if (!cancelling || std::chrono::steady_clock::now() >= give_up) break;
+      if (!e || e->in_flight == 0 || std::chrono::steady_clock::now() >= give_up) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(2));  // ask() polls a manual one
     }
   }
+  // From here on nothing is sent: a fill of a resting exit arriving now cancels nothing (what
+  // rests stays, and the next start adopts it).
+  if (said) (void)m.ask(*m.execution, StopTrading{cancel, true});
   auto final_status = status();
   m.stopped = true;
   if (m.paper) m.paper->stop();

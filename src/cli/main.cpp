@@ -7,6 +7,7 @@
 #include "cli/feed_command.hpp"
 #include "cli/order_command.hpp"
 #include "cli/record_command.hpp"
+#include "cli/report_command.hpp"
 #include "cli/run_command.hpp"
 
 int main(int argc, char** argv) {
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
   nzeza::cli::add_check_config_command(app, exit_code);
   nzeza::cli::add_backtest_command(app, exit_code);
   nzeza::cli::add_record_command(app, exit_code);
+  nzeza::cli::add_report_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -27,6 +27,9 @@ struct Fill {
   std::string venue_symbol;     // the venue's own symbol, verbatim (venue clients always set it)
   std::string trade_id;         // the venue's trade id, verbatim
   std::string client_order_id;  // wire text of the order's client id; empty if the venue omits it
+  // The venue's id of the order (Binance orderId, Kraken ordertxid, Hyperliquid oid, dYdX
+  // orderId...) where the report carries it: a fill without a client id is matched by it.
+  std::string venue_order_id;
   Side side = Side::buy;
   Decimal price;             // > 0, in the instrument's quote currency
   Decimal quantity;          // > 0, base units, this trade only

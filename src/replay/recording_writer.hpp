@@ -4,7 +4,8 @@
 // (a restarted recorder) is never appended to — it may end in a frame cut by a crash — the next
 // free <HH>.<n>.ndjson.zst is used instead.
 //
-// Crash safety: lines are compressed into zstd frames; a frame is ended (and the file flushed)
+// Crash safety: lines are compressed into zstd frames (each with a content checksum, so damage
+// is detected rather than read as other text); a frame is ended (and the file flushed)
 // every `frame_events` events, when `frame_interval` of receive time has passed since the frame
 // began, on flush() and on close(). A file cut by a crash reads back up to its last complete
 // frame (RecordingReader then reports where the cut is).

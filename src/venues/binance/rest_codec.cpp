@@ -270,6 +270,8 @@ domain::Fill trade_of(const json::object& t, const InstrumentRegistry& registry)
   fill.venue_symbol = str_field(t, "symbol");
   fill.instrument = instrument_of(registry, fill.venue_symbol);
   fill.trade_id = std::to_string(int_field(t, "id"));
+  // myTrades carries the order's id, not its client id: recovery matches our orders by it.
+  if (t.contains("orderId")) fill.venue_order_id = std::to_string(int_field(t, "orderId"));
   fill.side = bool_field(t, "isBuyer") ? Side::buy : Side::sell;
   fill.price = amount_field(t, "price");
   fill.quantity = amount_field(t, "qty");

@@ -88,6 +88,7 @@ void parse_execution(const json::object& e, const SymbolLookup& lookup, UserStre
     f.venue_symbol = v.venue_symbol;
     f.trade_id = std::to_string(iv(e, "t"));
     f.client_order_id = v.client_order_id;
+    f.venue_order_id = v.report.venue_order_id;
     f.side = v.side;
     f.price = dv(e, "L");
     f.quantity = dv(e, "l");

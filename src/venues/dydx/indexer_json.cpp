@@ -108,6 +108,7 @@ Result<domain::Fill> parse_indexer_fill(const json::value& f, const InstrumentRe
     fill.venue_symbol = market;
   }
   fill.trade_id = text_of(f, "id");
+  fill.venue_order_id = text_of(f, "orderId");
   fill.side = text_of(f, "side") == "SELL" ? Side::sell : Side::buy;
   auto px = decimal(f, "price");
   auto sz = decimal(f, "size");

@@ -148,6 +148,7 @@ std::optional<domain::Fill> parse_fill(const json::value& v, const InstrumentReg
   f.venue_symbol = std::string(*coin);
   f.trade_id = std::to_string(*tid);
   if (auto c = str_field(v, "cloid")) f.client_order_id = std::string(*c);
+  if (const auto oid = uint_of(field(v, "oid"))) f.venue_order_id = std::to_string(*oid);
   f.side = *side == "B" ? Side::buy : Side::sell;
   f.price = *px;
   f.quantity = *sz;

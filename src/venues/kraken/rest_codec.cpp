@@ -335,6 +335,7 @@ Result<TradesPage> parse_trades(const json::value& r, const TradesContext& ctx) 
     if (id) f.instrument = *id;  // else: a pair not loaded, kept with its venue symbol
     if (ctx.only && f.instrument != *ctx.only) continue;
     const std::string ordertxid = string_field(t, "ordertxid");
+    f.venue_order_id = ordertxid;
     if (ctx.client_id_of && !ordertxid.empty()) f.client_order_id = ctx.client_id_of(ordertxid);
     const std::string side = string_field(t, "type");
     if (side != "buy" && side != "sell")

@@ -10,7 +10,6 @@
 // while it waits for what the sockets deliver, and time only moves when a test moves it.
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <algorithm>
 #include <chrono>
@@ -24,6 +23,7 @@
 #include "app/config/config.hpp"
 #include "app/trading_server.hpp"
 #include "core/clock.hpp"
+#include "e2e/server_live/live_support.hpp"
 #include "e2e/server_live/venue_front.hpp"
 #include "sim/binance/binance_sim.hpp"
 #include "sim/feeds/feed_sim.hpp"
@@ -46,45 +46,6 @@ constexpr const char* kKrakenSecret = "bGl2ZWUyZS1rcmFrZW4tc2ltLXNlY3JldC1mb3Itc
 constexpr const char* kSymbol = "BTC-USDT";
 // Real-time bound of one wait for sockets and threads (never simulated time).
 constexpr std::chrono::milliseconds kGuard{20'000};
-
-Decimal dec(std::string_view text) {
-  auto d = Decimal::parse(text);
-  EXPECT_TRUE(d.ok()) << text;
-  return d.ok() ? *d : Decimal{};
-}
-
-class ScopedEnv {
- public:
-  ScopedEnv() = default;
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-  ~ScopedEnv() {
-    for (const auto& n : names_) ::unsetenv(n.c_str());
-  }
-  void set(const std::string& name, const std::string& value) {
-    ::setenv(name.c_str(), value.c_str(), 1);
-    names_.push_back(name);
-  }
-
- private:
-  std::vector<std::string> names_;
-};
-
-// A form parameter of a request, from its query string or its body ("" when absent).
-std::string param(const HttpSeen& r, std::string_view name) {
-  const std::string key = std::string(name) + '=';
-  for (std::string_view text : {std::string_view(r.target), std::string_view(r.body)}) {
-    if (const auto q = text.find('?'); q != std::string_view::npos) text.remove_prefix(q + 1);
-    std::size_t at = 0;
-    while (at <= text.size()) {
-      const std::size_t end = std::min(text.find('&', at), text.size());
-      const std::string_view pair = text.substr(at, end - at);
-      if (pair.substr(0, key.size()) == key) return std::string(pair.substr(key.size()));
-      at = end + 1;
-    }
-  }
-  return {};
-}
 
 class LiveServerTest : public ::testing::Test {
  protected:
@@ -203,13 +164,6 @@ rest_url = ")" + binance_front_->url() +
       ASSERT_TRUE(until([&] { return subscribed(*kraken_feed_, "BTC/USDT"); }));
       ASSERT_TRUE(until([&] { return kraken_->ws_subscriptions() >= 1; }));
     }
-  }
-  // Whether the feed's newest connection holds a subscription naming `what`.
-  static bool subscribed(const sim::feeds::FeedSim& feed, std::string_view what) {
-    if (feed.connections() == 0) return false;
-    for (const auto& s : feed.subscriptions(feed.connections() - 1))
-      if (s.find(what) != std::string::npos) return true;
-    return false;
   }
 
   // Runs whatever the sockets delivered: due timers, then every actor's queued work.

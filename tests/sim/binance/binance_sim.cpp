@@ -65,6 +65,12 @@ std::string fixed(Decimal d) {
   return d.to_string_fixed(8);
 }
 
+// A commission as Binance charges it: 8 decimals (what the answers and reports print, so a
+// balance moves by exactly the commission the client is told; dropped digits favour the user).
+Decimal commission_of(Decimal exact) {
+  return exact.round_to_decimals(8, RoundingMode::down).value_or(exact);
+}
+
 HttpReply json_reply(unsigned status, const json::value& v) {
   HttpReply r;
   r.status = status;
@@ -173,6 +179,10 @@ std::optional<SimOrder> BinanceSim::order(const std::string& client_order_id) co
   auto it = by_client_id_.find(client_order_id);
   if (it == by_client_id_.end()) return std::nullopt;
   return orders_.at(it->second);
+}
+std::vector<SimTrade> BinanceSim::trades() const {
+  std::lock_guard lock(mu_);
+  return trades_;
 }
 std::optional<std::pair<Decimal, Decimal>> BinanceSim::balance(const std::string& asset) const {
   std::lock_guard lock(mu_);
@@ -510,14 +520,14 @@ void BinanceSim::trade_locked(SimOrder& o, Decimal qty, Decimal price, bool make
     q.second -= reserved;
     q.first += reserved - quote;
     o.locked -= reserved;
-    t.commission = qty * fee_rate;
+    t.commission = commission_of(qty * fee_rate);
     t.commission_asset = s.base;
     balances_[s.base].first += qty - t.commission;
   } else {
     auto& b = balances_[s.base];
     b.second -= qty;
     o.locked -= qty;
-    t.commission = quote * fee_rate;
+    t.commission = commission_of(quote * fee_rate);
     t.commission_asset = s.quote;
     balances_[s.quote].first += quote - t.commission;
   }

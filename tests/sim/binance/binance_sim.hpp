@@ -174,6 +174,8 @@ class BinanceSim {
 
   [[nodiscard]] std::optional<SimOrder> order(const std::string& client_order_id) const;
   [[nodiscard]] std::optional<std::pair<Decimal, Decimal>> balance(const std::string& asset) const;
+  // Every trade the venue made, in order (what myTrades would list across symbols).
+  [[nodiscard]] std::vector<SimTrade> trades() const;
   // POST /api/v3/order requests received for that client id (valid signature or not).
   [[nodiscard]] int place_requests(const std::string& client_order_id) const;
   // DELETE /api/v3/order requests received for that origClientOrderId.

@@ -324,8 +324,15 @@ struct HyperliquidSim::Impl {
       if (tif != "Gtc" && tif != "Ioc" && tif != "Alo") {
         return json::object{{"error", "Invalid tif."}};
       }
-    } else if (t->get_object().if_contains("trigger") != nullptr) {
+    } else if (const auto* trig = t->get_object().if_contains("trigger")) {
       ord.trigger = true;
+      if (const auto* to = trig->if_object()) {
+        if (auto tp = as_dec(to->if_contains("triggerPx"))) ord.trigger_px = *tp;
+        if (const auto* k = to->if_contains("tpsl"); k != nullptr && k->is_string())
+          ord.tpsl = std::string(k->get_string());
+        if (const auto* m = to->if_contains("isMarket"); m != nullptr && m->is_bool())
+          ord.is_market = m->get_bool();
+      }
     } else {
       return json::object{{"error", "Invalid order type."}};
     }
@@ -842,11 +849,42 @@ void HyperliquidSim::set_mark(const std::string& coin, Decimal mark) {
   }
   for (auto& [account, list] : impl_->orders) {
     for (auto& o : list) {
-      if (o.status != "open" || o.coin != coin || o.trigger) continue;
+      if (o.status != "open" || o.coin != coin) continue;
+      if (o.trigger) {
+        if (!o.trigger_px.is_positive()) continue;  // injected without a trigger price
+        // A stop-loss sells on the way down (buys on the way up); a take-profit the other way.
+        const bool falls_to = mark <= o.trigger_px;
+        const bool rises_to = mark >= o.trigger_px;
+        const bool fires = (o.tpsl == "tp") == o.is_buy ? falls_to : rises_to;
+        if (!fires) continue;
+        const auto& positions = impl_->accounts[account].positions;
+        const auto it = positions.find(coin);
+        const Decimal szi = it == positions.end() ? Decimal::zero() : it->second.szi;
+        const bool reduces = (o.is_buy && szi.is_negative() && o.sz <= szi.abs()) ||
+                             (!o.is_buy && szi.is_positive() && o.sz <= szi);
+        if (o.reduce_only && !reduces) {
+          o.status = "reduceOnlyCanceled";
+          o.status_timestamp = impl_->now();
+          impl_->emit_order(account, o);
+          continue;
+        }
+        impl_->apply_fill(account, o, o.is_market ? mark : o.limit_px, o.sz, true);
+        continue;
+      }
       const bool crosses = o.is_buy ? mark <= o.limit_px : mark >= o.limit_px;
       if (crosses) impl_->apply_fill(account, o, o.limit_px, o.sz, false);
     }
   }
+}
+
+std::optional<std::pair<Decimal, Decimal>> HyperliquidSim::position(const std::string& account,
+                                                                    const std::string& coin) const {
+  std::lock_guard lock(impl_->mu);
+  const auto a = impl_->accounts.find(lower(account));
+  if (a == impl_->accounts.end()) return std::nullopt;
+  const auto p = a->second.positions.find(coin);
+  if (p == a->second.positions.end() || p->second.szi.is_zero()) return std::nullopt;
+  return std::make_pair(p->second.szi, p->second.entry);
 }
 
 void HyperliquidSim::add_account(const std::string& address, Decimal usdc) {

@@ -76,7 +76,10 @@ struct SimOrder {
   std::string tif;  // "Gtc", "Ioc", "Alo", or "" for a trigger order
   bool reduce_only = false;
   bool trigger = false;
-  std::string status;  // open, filled, canceled, scheduledCancel, ...
+  Decimal trigger_px;     // trigger orders: the mark that fires them
+  std::string tpsl;       // trigger orders: "sl" or "tp"
+  bool is_market = true;  // trigger orders: filled at the mark when fired (else at limit_px)
+  std::string status;     // open, filled, canceled, scheduledCancel, ...
   std::int64_t timestamp = 0;
   std::int64_t status_timestamp = 0;
 };
@@ -125,8 +128,14 @@ class HyperliquidSim {
 
   // Asset index = order of addition (as in meta.universe).
   void add_asset(SimAsset asset);
-  // Moves the mark; resting orders it crosses fill at their limit (maker).
+  // Moves the mark; resting orders it crosses fill at their limit (maker). Trigger orders it
+  // reaches fire as the venue's do: a stop-loss when the mark falls to (sell) or rises to (buy)
+  // its triggerPx, a take-profit the other way; a market trigger fills at the mark (taker), a
+  // reduce-only one that would no longer reduce the position is cancelled instead.
   void set_mark(const std::string& coin, Decimal mark);
+  // The account's position on `coin` (signed size, entry price); nullopt when flat.
+  [[nodiscard]] std::optional<std::pair<Decimal, Decimal>> position(const std::string& account,
+                                                                    const std::string& coin) const;
   void add_account(const std::string& address, Decimal usdc);
   void add_agent(const std::string& agent, const std::string& account);
 

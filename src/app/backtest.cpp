@@ -291,6 +291,14 @@ void json_number(std::string& out, double v) {
   out += buf;
 }
 
+void json_number(std::string& out, std::optional<double> v) {
+  if (!v) {
+    out += "null";
+    return;
+  }
+  json_number(out, *v);
+}
+
 void json_decimal(std::string& out, Decimal d) {
   json_string(out, d.to_string());
 }
@@ -348,8 +356,8 @@ EquityStats equity_stats(std::span<const EquityPoint> equity, Duration interval)
   const double sd = std::sqrt(var);
   const double dd = std::sqrt(down);
   // Below these, the spread is rounding noise of a flat series, not risk.
-  s.sharpe = sd > 1e-15 ? mean / sd * annual : 0.0;
-  s.sortino = dd > 1e-15 ? mean / dd * annual : 0.0;
+  if (sd > 1e-15) s.sharpe = mean / sd * annual;
+  if (dd > 1e-15) s.sortino = mean / dd * annual;
   return s;
 }
 
@@ -860,9 +868,14 @@ std::string backtest_summary_text(const BacktestResult& r) {
   std::snprintf(buf, sizeof buf, "  drawdown   max %s (%.2f %%)\n",
                 s.max_drawdown.to_string().c_str(), s.max_drawdown_fraction * 100.0);
   out += buf;
-  std::snprintf(buf, sizeof buf, "  ratios     sharpe %.3f, sortino %.3f (annualised)\n", s.sharpe,
-                s.sortino);
-  out += buf;
+  auto ratio = [](std::optional<double> v) {
+    if (!v) return std::string("n/a");
+    char b[32];
+    std::snprintf(b, sizeof b, "%.3f", *v);
+    return std::string(b);
+  };
+  out += "  ratios     sharpe " + ratio(s.sharpe) + ", sortino " + ratio(s.sortino) +
+         " (annualised)\n";
   std::snprintf(buf, sizeof buf, "  exposure   %.1f %% of the time\n",
                 s.exposure_time_fraction * 100.0);
   out += buf;

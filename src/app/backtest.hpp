@@ -114,17 +114,18 @@ struct BacktestFill {
 // Ratios of an equity series sampled every `interval`.
 //   returns      r_i = E_i / E_{i-1} - 1 (points whose previous equity is <= 0 are skipped)
 //   sharpe       mean(r) / stdev(r) × sqrt(P), stdev the population one, P = periods per year
-//                (365 × 86400 s / interval); 0 when there are fewer than 2 returns or stdev = 0
+//                (365 × 86400 s / interval); undefined (nullopt) with fewer than 2 returns or
+//                stdev = 0
 //   sortino      mean(r) / downside × sqrt(P), downside = sqrt(mean(min(r, 0)²)) over every
-//                return; 0 when downside = 0
+//                return; undefined with fewer than 2 returns or downside = 0
 //   drawdown     at each point: peak so far − equity (quote units) and that over the peak
 //   max_drawdown the largest of both (each on its own: the deepest fraction may come from a
 //                different peak than the deepest amount)
 struct EquityStats {
   Decimal max_drawdown;
   double max_drawdown_fraction = 0.0;
-  double sharpe = 0.0;
-  double sortino = 0.0;
+  std::optional<double> sharpe;
+  std::optional<double> sortino;
   std::vector<double> drawdown;  // fraction at each point
 };
 [[nodiscard]] EquityStats equity_stats(std::span<const EquityPoint> equity, Duration interval);
@@ -140,8 +141,8 @@ struct BacktestSummary {
   double win_rate = 0.0;   // wins / trades, 0 without trades
   Decimal max_drawdown;
   double max_drawdown_fraction = 0.0;
-  double sharpe = 0.0;
-  double sortino = 0.0;
+  std::optional<double> sharpe;  // undefined: null in the report
+  std::optional<double> sortino;
   double exposure_time_fraction = 0.0;  // of the replayed time with a position open
 };
 

@@ -38,6 +38,9 @@ TEST(BacktestCli, the_shipped_sample_replays_prints_the_summary_and_writes_repor
   EXPECT_NE(r.out.find("events"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("sharpe"), std::string::npos) << r.out;
 
+  // The HTML report beside it, self-contained (the charting library inside).
+  EXPECT_TRUE(fs::exists(out.path() / "report.html"));
+  EXPECT_GT(fs::file_size(out.path() / "report.html"), 50'000u);
   const std::string text = read(out.path() / "report.json");
   boost::system::error_code ec;
   const json::value v = json::parse(text, ec);

@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "app/backtest_report.hpp"
 #include "e2e/backtest/backtest_support.hpp"
 #include "replay/recording_format.hpp"
 #include "replay/recording_writer.hpp"
@@ -76,6 +77,9 @@ TEST_F(Replay, two_backtests_of_the_same_files_write_identical_report_bytes) {
   EXPECT_EQ(ja, jb);
   EXPECT_NE(ja.find("\"trades\":["), std::string::npos);
   EXPECT_EQ(ja.find("generated_at"), std::string::npos);
+  // The report helper accepts it as it is (docs/backtest-report.md).
+  const Status valid = validate_backtest_report(ja);
+  EXPECT_TRUE(valid.ok()) << valid.error().message;
 }
 
 // ── small files written here ─────────────────────────────────────────────────────────────────

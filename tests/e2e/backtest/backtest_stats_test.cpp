@@ -38,24 +38,26 @@ TEST(EquityStats,
   const double mean = 0.1 / 3.0;
   const double var = (std::pow(0.1 - mean, 2) * 2 + std::pow(-0.1 - mean, 2)) / 3.0;
   const double down = std::sqrt(0.01 / 3.0);
-  EXPECT_NEAR(s.sharpe, mean / std::sqrt(var) * std::sqrt(365.0), 1e-9);
-  EXPECT_NEAR(s.sortino, mean / down * std::sqrt(365.0), 1e-9);
+  ASSERT_TRUE(s.sharpe && s.sortino);
+  EXPECT_NEAR(*s.sharpe, mean / std::sqrt(var) * std::sqrt(365.0), 1e-9);
+  EXPECT_NEAR(*s.sortino, mean / down * std::sqrt(365.0), 1e-9);
 }
 
-TEST(EquityStats, a_flat_or_rising_series_has_no_drawdown_and_no_downside_ratio) {
+TEST(EquityStats, a_flat_or_rising_series_has_no_drawdown_and_leaves_undefined_ratios_undefined) {
   const EquityStats flat = equity_stats(series({"100", "100", "100"}), std::chrono::seconds(10));
   EXPECT_EQ(flat.max_drawdown, Decimal{});
-  EXPECT_EQ(flat.sharpe, 0.0);
-  EXPECT_EQ(flat.sortino, 0.0);
+  EXPECT_FALSE(flat.sharpe.has_value());  // no spread
+  EXPECT_FALSE(flat.sortino.has_value());
   const EquityStats rising = equity_stats(series({"100", "101", "103"}), std::chrono::seconds(10));
   EXPECT_EQ(rising.max_drawdown_fraction, 0.0);
-  EXPECT_GT(rising.sharpe, 0.0);
-  EXPECT_EQ(rising.sortino, 0.0);  // no losing period: no downside to divide by
+  ASSERT_TRUE(rising.sharpe.has_value());
+  EXPECT_GT(*rising.sharpe, 0.0);
+  EXPECT_FALSE(rising.sortino.has_value());  // no losing period: no downside to divide by
 }
 
-TEST(EquityStats, fewer_than_two_returns_give_zero_ratios) {
+TEST(EquityStats, fewer_than_two_returns_leave_the_ratios_undefined) {
   const EquityStats one = equity_stats(series({"100", "90"}), std::chrono::seconds(10));
-  EXPECT_EQ(one.sharpe, 0.0);
+  EXPECT_FALSE(one.sharpe.has_value());
   EXPECT_EQ(one.max_drawdown, Decimal::from_integer(10));
   const EquityStats none = equity_stats({}, std::chrono::seconds(10));
   EXPECT_TRUE(none.drawdown.empty());

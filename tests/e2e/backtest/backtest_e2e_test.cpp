@@ -168,6 +168,32 @@ TEST(Backtest,
   EXPECT_EQ(r->summary.final_equity, r->summary.starting_equity);
 }
 
+TEST(Backtest, a_tardis_l2_book_file_moves_the_paper_book_and_its_mid_draws_the_candles) {
+  testsupport::TempDir dir("nzeza-bt-l2");
+  const std::int64_t us = kStart * 1'000'000;
+  auto at = [&](int s) { return std::to_string(us + s * 1'000'000LL); };
+  std::string l2 = "exchange,symbol,timestamp,local_timestamp,is_snapshot,side,price,amount\n";
+  l2 += "binance,BTCUSDT," + at(0) + ',' + at(0) + ",true,bid,100.00,1\n";
+  l2 += "binance,BTCUSDT," + at(0) + ',' + at(0) + ",true,ask,100.10,2\n";
+  l2 += "binance,BTCUSDT," + at(5) + ',' + at(5) + ",false,bid,100.05,1\n";
+  l2 += "binance,BTCUSDT," + at(25) + ',' + at(25) + ",false,ask,100.08,1\n";
+  const fs::path p = dir.path() / "binance_incremental_book_L2_2026-01-01_BTCUSDT.csv";
+  write_text(p, l2);
+  BacktestOptions o;
+  o.files = {p.string()};
+  auto r = run_backtest(o);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->events, (EventCounts{0, 0, 4, 0, 4}));
+  // Book data only: each sample (every 10 s) draws the paper book's mid, (100.05 + 100.10) / 2
+  // at 10 s and 20 s; the ask moved to 100.08 at 25 s, after the last sample.
+  const auto& candles = r->candles.at("BTC-USDT");
+  ASSERT_EQ(candles.size(), 2u);
+  EXPECT_EQ(candles[0].t, t0());
+  EXPECT_EQ(candles[0].c, Decimal::parse("100.075").value());
+  EXPECT_EQ(candles[1].t, t0() + std::chrono::seconds(10));
+  EXPECT_EQ(candles[1].c, Decimal::parse("100.075").value());
+}
+
 TEST(Backtest, a_corrupt_line_stops_the_run_with_an_error_naming_the_file_and_the_line) {
   testsupport::TempDir dir("nzeza-bt-corrupt");
   const fs::path p = dir.path() / "binance.ndjson";

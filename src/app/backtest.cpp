@@ -83,6 +83,12 @@ Result<OpenedSource> open_source(const std::string& path, InstrumentRegistry& re
   return OpenedSource{std::move(*recording), end};
 }
 
+// (bid + ask) / 2 without a 128-bit division: exact, or 10^-16 below when the sum is odd in the
+// last place (far under any tick).
+Decimal mid(Decimal bid, Decimal ask) {
+  return Decimal::from_raw16((bid.raw16() + ask.raw16()) / 2);
+}
+
 Decimal parse_or_zero(std::string_view text) {
   auto d = Decimal::parse(text);
   return d ? *d : Decimal{};
@@ -489,7 +495,7 @@ Result<BacktestResult> run_backtest(const BacktestOptions& options) {
 
   auto mark = [&](const Traded& t) -> Decimal {
     if (auto q = paper.quote(t.paper); q && q->bid.is_positive() && q->ask.is_positive())
-      return (q->bid + q->ask) / Decimal::from_integer(2);
+      return mid(q->bid, q->ask);
     return t.last_trade;
   };
   auto equity_now = [&]() -> Decimal {
@@ -617,7 +623,7 @@ Result<BacktestResult> run_backtest(const BacktestOptions& options) {
         ++result.events.quote;
         if (ti != kUnmapped && q->bid.is_positive() && q->ask.is_positive()) {
           traded[ti].priced = true;
-          series.price(candles[ti], t, (q->bid + q->ask) / Decimal::from_integer(2), {});
+          series.price(candles[ti], t, mid(q->bid, q->ask), {});
         }
       } else if (const auto* tr = std::get_if<Trade>(&ev.body)) {
         ++result.events.trade;

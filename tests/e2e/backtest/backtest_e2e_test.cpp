@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <sstream>
 
 #include "app/backtest_report.hpp"
 #include "e2e/backtest/backtest_support.hpp"
@@ -266,6 +267,24 @@ TEST(Backtest, from_and_to_replay_only_the_events_inside_the_range) {
   auto none = run_backtest(o);
   ASSERT_TRUE(none.ok()) << none.error().message;
   EXPECT_EQ(none->events.total, 0u);
+}
+
+TEST(Backtest, the_progress_line_counts_the_events_and_ends_at_the_whole_range) {
+  testsupport::TempDir dir("nzeza-bt-progress");
+  const fs::path p = dir.path() / "binance.ndjson";
+  write_text(p, plain_recording(10));
+  BacktestOptions o;
+  o.files = {p.string()};
+  o.to = t0() + std::chrono::seconds(20);
+  std::ostringstream progress;
+  o.progress = &progress;
+  auto r = run_backtest(o);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  const std::string line = progress.str();
+  EXPECT_NE(line.find("          10 events  100.0 %"), std::string::npos) << line;
+  EXPECT_NE(line.find("events/s"), std::string::npos) << line;
+  EXPECT_NE(line.find("ETA"), std::string::npos) << line;
+  EXPECT_EQ(line.back(), '\n');
 }
 
 }  // namespace

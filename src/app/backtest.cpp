@@ -420,6 +420,14 @@ Result<BacktestResult> run_backtest(const BacktestOptions& options) {
   config.market_data.source = MarketDataSource::simulated;
   config.record = false;
   config.data_dir = scratch.path();
+  // The whitelist the config derived from paper.symbols (the loader's default) becomes the files'
+  // symbols (the server's default for an empty one); one written out by hand stays.
+  if (config.risk.whitelist == config.paper.symbols) config.risk.whitelist.clear();
+  // The paper account holds its cash in the instruments' quote currency (USDT for Binance spot
+  // data) when they share one; with several, in paper.quote_currency (the others cannot be bought).
+  if (std::all_of(instruments.begin(), instruments.end(),
+                  [&](const Instrument& i) { return i.quote == instruments.front().quote; }))
+    config.paper.quote_currency = instruments.front().quote;
 
   BacktestResult result;
   ManualClock clock(start);
@@ -524,12 +532,11 @@ Result<BacktestResult> run_backtest(const BacktestOptions& options) {
     }
   };
 
+  // poll() runs actor work until none is left; only a timer falling due can add more.
   auto drain = [&] {
-    for (;;) {
-      const std::size_t ran = server->poll();
-      const std::size_t fired = clock.run_due();
-      if (ran == 0 && fired == 0) return;
-    }
+    do {
+      (void)server->poll();
+    } while (clock.run_due() > 0);
   };
   // Every timer due before `t` fires at its own time, the actors drained after each; then the
   // clock moves to `t`, firing the timers due at `t` (drained with the events of `t`, as a live

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <random>
 #include <sstream>
 
 #include "app/backtest_report.hpp"
@@ -193,6 +194,59 @@ TEST(Backtest, a_tardis_l2_book_file_moves_the_paper_book_and_its_mid_draws_the_
   EXPECT_EQ(candles[0].c, Decimal::parse("100.075").value());
   EXPECT_EQ(candles[1].t, t0() + std::chrono::seconds(10));
   EXPECT_EQ(candles[1].c, Decimal::parse("100.075").value());
+}
+
+// A config file's paper mode whitelists paper.symbols (BTC-USD...) and funds USD; Binance data
+// trades BTC-USDT: the backtest trades the files' symbols with cash in their quote currency.
+TEST(Backtest, usdt_data_replayed_with_a_paper_config_file_trades_its_own_symbols_in_usdt) {
+  testsupport::TempDir dir("nzeza-bt-usdt");
+  InstrumentRegistry registry;
+  ASSERT_TRUE(registry.add(btcusdt()).ok());
+  const Instrument* inst = registry.find(Venue::binance, "BTCUSDT");
+  {
+    replay::RecordingWriterOptions wo;
+    wo.dir = dir.path();
+    replay::RecordingWriter w(registry, wo);
+    std::mt19937_64 rng(7);
+    std::int64_t mid = 4'500'000;            // cents
+    for (int i = 0; i < 4 * 60 * 30; ++i) {  // 30 minutes, a quote and a trade every 250 ms
+      mid += static_cast<std::int64_t>(rng() % 9) - 4;
+      MarketEvent e;
+      e.venue = Venue::binance;
+      e.instrument = inst->id;
+      e.symbol = inst->symbol;
+      e.venue_time = e.receive_time = t0() + std::chrono::milliseconds(250 * (i + 1));
+      const Decimal bid = Decimal::from_scaled(mid, 2).value();
+      e.body = Quote{bid, Decimal::one(), bid + Decimal::parse("0.01").value(), Decimal::one()};
+      ASSERT_TRUE(w.append(e).ok());
+      Trade t{bid, Decimal::parse("0.01").value(), Side::sell, {}};
+      (void)TradeId::assign(t.trade_id, std::to_string(i));
+      e.body = t;
+      ASSERT_TRUE(w.append(e).ok());
+    }
+    ASSERT_TRUE(w.close().ok());
+  }
+  const auto loaded = parse_config(R"(mode = "paper"
+[strategies]
+fast_scalping = 0.65
+momentum_scalping = 0.25
+conservative_scalping = 0.1
+[risk]
+min_confidence = 0.5
+)",
+                                   "<test>");
+  ASSERT_TRUE(loaded.ok());
+  ASSERT_EQ(loaded.config().risk.whitelist, loaded.config().paper.symbols);  // BTC-USD...
+  BacktestOptions o;
+  o.files = files_under(dir.path());
+  o.config = loaded.config();
+  o.keep_orders = true;
+  auto r = run_backtest(o);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->symbols, std::vector<std::string>{"BTC-USDT"});
+  ASSERT_FALSE(r->fills.empty()) << "no fill: the orders were refused";
+  EXPECT_EQ(r->fills.front().symbol, "BTC-USDT");
+  EXPECT_TRUE(r->summary.fees.is_positive());
 }
 
 TEST(Backtest, a_corrupt_line_stops_the_run_with_an_error_naming_the_file_and_the_line) {

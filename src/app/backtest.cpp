@@ -420,8 +420,8 @@ Result<BacktestResult> run_backtest(const BacktestOptions& options) {
   config.market_data.source = MarketDataSource::simulated;
   config.record = false;
   config.data_dir = scratch.path();
-  // The whitelist the config derived from paper.symbols (the loader's default) becomes the files'
-  // symbols (the server's default for an empty one); one written out by hand stays.
+  // The whitelist a paper config holds is paper.symbols (the loader sets it so): it becomes the
+  // files' symbols (the server's default for an empty one). One that differs stays.
   if (config.risk.whitelist == config.paper.symbols) config.risk.whitelist.clear();
   // The paper account holds its cash in the instruments' quote currency (USDT for Binance spot
   // data) when they share one; with several, in paper.quote_currency (the others cannot be bought).

@@ -593,20 +593,22 @@ void Execution::apply_fill(const domain::Fill& fill, Timestamp now) {
   auto exit_it = std::find_if(b.exits.begin(), b.exits.end(),
                               [&](const ExitOrder& e) { return e.sequence == seq && seq != 0; });
   const bool is_exit = exit_it != b.exits.end();
-  emit(now, is_exit ? "exit" : "fill",
-       std::string(is_exit ? "exit (" + std::string(domain::to_string(exit_it->reason)) + ") #"
-                           : "#") +
-           std::to_string(seq) + ' ' + side_text(fill.side) + ' ' + fill.quantity.to_string() +
-           ' ' + b.canonical + " @ " + fill.price.to_string() + " fee " + fill.fee.to_string() +
-           ' ' + fill.fee_currency + "; position " + b.position->quantity().to_string(),
-       {{"symbol", b.canonical},
-        {"sequence", std::to_string(seq)},
-        {"trade_id", fill.trade_id},
-        {"side", side_text(fill.side)},
-        {"quantity", fill.quantity.to_string()},
-        {"price", fill.price.to_string()},
-        {"fee", fill.fee.to_string()},
-        {"position", b.position->quantity().to_string()}});
+  emit(
+      now, is_exit ? "exit" : "fill",
+      std::string(is_exit ? "exit (" + std::string(domain::to_string(exit_it->reason)) + ") #"
+                          : "#") +
+          std::to_string(seq) + ' ' + side_text(fill.side) + ' ' + fill.quantity.to_string() + ' ' +
+          b.canonical + " @ " + fill.price.to_string() + " fee " + fill.fee.to_string() + ' ' +
+          fill.fee_currency + "; position " + b.position->quantity().to_string(),
+      {{"symbol", b.canonical},
+       {"sequence", std::to_string(seq)},
+       {"trade_id", fill.trade_id},
+       {"side", side_text(fill.side)},
+       {"quantity", fill.quantity.to_string()},
+       {"price", fill.price.to_string()},
+       {"fee", fill.fee.to_string()},
+       {"position", b.position->quantity().to_string()},
+       {"exit_reason", is_exit ? std::string(domain::to_string(exit_it->reason)) : b.closing_why}});
   journal_position(b, now);
   if (!holds(b)) {
     if (b.exits_armed) journal_exit_levels(b, nullptr, now);

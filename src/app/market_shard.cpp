@@ -168,9 +168,22 @@ void MarketShard::drain(Lane& l, Timestamp now) {
     std::snprintf(line, sizeof line, "%s %.2f at %s", std::string(to_string(s.kind)).c_str(),
                   s.confidence, candle.end().to_iso8601().c_str());
     l.last_signal = line;
+    // The strategy that weighed most toward the verdict (first in order on a tie).
+    std::string_view lead;
+    double lead_score = -1.0;
+    const auto weights = l.combiner.weights();
+    for (std::size_t i = 0; i < l.combiner.size(); ++i) {
+      const auto vote = l.combiner.strategy(i).signal();
+      if (!vote || vote->kind != s.kind) continue;
+      const double score = vote->confidence * weights[i];
+      if (score > lead_score) {
+        lead_score = score;
+        lead = l.combiner.strategy(i).name();
+      }
+    }
     deps_.on_signal(SignalMsg{l.symbol, s.kind, s.confidence, candle.end(),
                               ref.ok() ? std::optional<Decimal>(ref.price) : std::nullopt,
-                              l.last_tick});
+                              l.last_tick, false, lead});
   }
 }
 

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/decimal.hpp"
@@ -66,6 +67,9 @@ struct SignalMsg {
   std::optional<Decimal> reference;  // the reference price at the signal, nullopt: none fresh
   Timestamp tick_received;           // the tick that closed the candle (latency probes)
   bool from_operator = false;        // submitted by hand (API, tests): no candle behind it
+  // The strategy whose vote weighed most toward `kind` (its name(), a string literal; empty
+  // from the operator): backtests attribute the trade a signal opens to it.
+  std::string_view strategy;
 };
 
 // ── venues → execution ──────────────────────────────────────────────────────────────────────

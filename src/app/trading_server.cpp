@@ -18,6 +18,7 @@
 #include "market/candle_aggregate.hpp"
 #include "net/http_client.hpp"
 #include "net/net_context.hpp"
+#include "replay/recorder_actor.hpp"
 #include "store/journal.hpp"
 #include "store/store_actor.hpp"
 #include "venues/feed/feed_session.hpp"
@@ -33,6 +34,9 @@ namespace {
 constexpr std::size_t kSymbolsPerShard = 4;
 constexpr std::size_t kMarketMailbox = 4096;
 constexpr std::size_t kOrderMailbox = 65536;
+// The recorder's mailbox (drop-oldest): a burst this long waits; a longer one loses its oldest
+// events (counted), never slows a feed.
+constexpr std::size_t kRecorderMailbox = 65536;
 
 using ShardRef = MarketShard::Self;
 using ExecutionRef = Execution::Self;
@@ -92,6 +96,7 @@ struct TradingServer::Impl {
   // Dispatchers outlive the system (declared before it: destroyed after).
   std::unique_ptr<actor::Dispatcher> market_thread;
   std::unique_ptr<actor::Dispatcher> order_thread;
+  std::unique_ptr<actor::Dispatcher> recorder_thread;
   std::unique_ptr<actor::ActorSystem> system;
   std::vector<std::shared_ptr<ShardRef>> shards;
   std::vector<std::unique_ptr<MarketDataHop<ShardRef>>> hops;
@@ -99,6 +104,8 @@ struct TradingServer::Impl {
   std::shared_ptr<ExecutionRef> execution = std::make_shared<ExecutionRef>();
   std::shared_ptr<PortfolioRef> portfolio = std::make_shared<PortfolioRef>();
   store::StoreActor::Ref store;
+  // config.record: what the server trades on, recorded under data_dir/recordings.
+  std::shared_ptr<replay::RecorderActor::Self> recorder;
   std::optional<SimulatedMarket> market;
   // Loopback feed (MarketFeed::loopback): the generator serves Coinbase market data on a loopback
   // WebSocket; a real FeedSession with the Coinbase codec reads it back.
@@ -124,6 +131,7 @@ struct TradingServer::Impl {
   Status build_routing();
   Status recover_state();
   Status spawn_actors();
+  Status spawn_recorder();
   [[nodiscard]] std::vector<venues::VenueClient*> trading_clients() const;
   Status start_market();
   void inject(const MarketEvent& e);
@@ -241,7 +249,8 @@ void TradingServer::Impl::warm_up_from(venues::VenueClient& client, InstrumentId
 }
 
 Status TradingServer::Impl::open_journal() {
-  auto opened = store::Journal::open(store::journal_path(config.data_dir));
+  auto opened = store::Journal::open(store::journal_path(config.data_dir),
+                                     store::JournalOptions{options.durable_journal});
   if (!opened)
     return opened.error().with_context("journal (data_dir = \"" + config.data_dir + "\")");
   journal = std::move(*opened);
@@ -249,8 +258,26 @@ Status TradingServer::Impl::open_journal() {
 }
 
 Status TradingServer::Impl::build_paper() {
-  symbols = config.paper.symbols;
-  for (const auto& symbol : config.paper.symbols) {
+  if (!options.instruments.empty()) {
+    // The given instruments' canonical symbols, each traded on the paper venue with its rules.
+    for (const Instrument& given : options.instruments) {
+      if (given.venue != Venue::paper && registry.find(given.venue, given.venue_symbol) == nullptr)
+        if (auto id = registry.add(given); !id) return id.error().with_context("instruments");
+      if (std::find(symbols.begin(), symbols.end(), given.canonical) != symbols.end()) continue;
+      symbols.push_back(given.canonical);
+      Instrument inst = given;
+      inst.id = InstrumentId{};
+      inst.symbol = SymbolId{};
+      inst.venue = Venue::paper;
+      inst.venue_symbol = given.canonical;
+      inst.ws_symbol.clear();
+      if (auto id = registry.add(std::move(inst)); !id)
+        return id.error().with_context("paper instrument for " + given.canonical);
+    }
+  }
+  if (symbols.empty()) symbols = config.paper.symbols;
+  for (const auto& symbol :
+       options.instruments.empty() ? config.paper.symbols : std::vector<std::string>{}) {
     const PaperInstrumentConfig* spec = nullptr;
     for (const auto& p : config.paper.instruments)
       if (p.symbol == symbol) spec = &p;
@@ -608,7 +635,10 @@ Status TradingServer::Impl::spawn_actors() {
     MarketShard::Deps deps;
     deps.registry = &registry;
     deps.self = self;
-    deps.on_signal = [this](const SignalMsg& m) { (void)execution->tell(SignalMsg(m)); };
+    deps.on_signal = [this](const SignalMsg& m) {
+      if (options.on_signal) options.on_signal(m);
+      (void)execution->tell(SignalMsg(m));
+    };
     deps.on_mark = [this](const ReferenceMark& m) {
       (void)execution->tell(ReferenceMark(m));
       (void)portfolio->tell(ReferenceMark(m));
@@ -628,6 +658,24 @@ Status TradingServer::Impl::spawn_actors() {
     hops.push_back(std::make_unique<MarketDataHop<ShardRef>>(*self));
     shards.push_back(self);
   }
+  return {};
+}
+
+Status TradingServer::Impl::spawn_recorder() {
+  if (!options.manual_dispatch)
+    recorder_thread = std::make_unique<actor::Dispatcher>("recorder", 1);
+  recorder = std::make_shared<replay::RecorderActor::Self>();
+  replay::RecorderActor::Deps deps;
+  deps.registry = &registry;
+  deps.writer.dir = options.record_dir.empty()
+                        ? std::filesystem::path(config.data_dir) / "recordings"
+                        : std::filesystem::path(options.record_dir);
+  deps.self = recorder;
+  auto ref = system->spawn<replay::RecorderActor>(
+      replay::recorder_spawn_options("recorder", kRecorderMailbox, recorder_thread.get()),
+      [deps] { return std::make_unique<replay::RecorderActor>(deps); });
+  if (!ref) return ref.error().with_context("recorder");
+  *recorder = *ref;
   return {};
 }
 
@@ -702,6 +750,7 @@ Status TradingServer::Impl::start_market() {
 
 void TradingServer::Impl::inject(const MarketEvent& e) {
   last_event_ns.store(e.receive_time.ns(), std::memory_order_relaxed);
+  if (recorder) (void)recorder->tell(replay::RecordEvent{e});
   if (paper) paper->on_market_event(e);
   auto it = shard_of.find(e.symbol.value);
   if (it != shard_of.end()) hops[it->second]->on_event(e);
@@ -765,6 +814,9 @@ Result<std::unique_ptr<TradingServer>> TradingServer::start(const Config& config
   if (auto st = impl->build_routing(); !st) return st.error();
   if (auto st = impl->recover_state(); !st) return st.error();
   if (auto st = impl->spawn_actors(); !st) return st.error();
+  if (config.record) {
+    if (auto st = impl->spawn_recorder(); !st) return st.error();
+  }
   if (live_data) {
     if (auto st = impl->start_live_market(); !st) return st.error();
   } else if (impl->options.simulate_market) {
@@ -912,6 +964,7 @@ Result<ServerStatus> TradingServer::stop() {
   *m.execution = ExecutionRef{};
   *m.portfolio = PortfolioRef{};
   for (auto& shard : m.shards) *shard = ShardRef{};
+  if (m.recorder) *m.recorder = replay::RecorderActor::Self{};
   if (auto flushed = m.journal->flush(); !flushed && m.options.on_event)
     m.options.on_event(
         TradeEvent{m.clock.now(),

@@ -72,6 +72,19 @@ struct ServerOptions {
   // Tests only: wraps the paper venue's client as the router and the order tracker see it (its
   // private stream stays the venue's own), e.g. to lose an answer.
   std::function<std::unique_ptr<venues::VenueClient>(venues::VenueClient& venue)> wrap_venue;
+  // Instruments from outside the config (a backtest: the recordings' headers). Paper mode then
+  // trades each one's canonical symbol on the paper venue with that instrument's rules (tick,
+  // lot, limits), instead of paper.symbols; instruments of other venues are registered too, so
+  // events carrying them are known (map the event's ids with registry()).
+  std::vector<Instrument> instruments;
+  // false: the journal is written without fsync (store::JournalOptions::durable), for runs whose
+  // journal is thrown away (backtests).
+  bool durable_journal = true;
+  // Probe: every combined buy/sell signal a market shard hands to execution (backtests attribute
+  // trades to the strategy that led the vote).
+  std::function<void(const SignalMsg&)> on_signal;
+  // config.record: where the recordings go (empty: data_dir/recordings).
+  std::string record_dir;
 };
 
 struct FeedStatusLine {

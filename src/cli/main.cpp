@@ -2,10 +2,12 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/backtest_command.hpp"
 #include "cli/check_config_command.hpp"
 #include "cli/feed_command.hpp"
 #include "cli/keys_command.hpp"
 #include "cli/order_command.hpp"
+#include "cli/record_command.hpp"
 #include "cli/report_command.hpp"
 #include "cli/run_command.hpp"
 
@@ -20,6 +22,8 @@ int main(int argc, char** argv) {
   nzeza::cli::add_feed_command(app, exit_code);
   nzeza::cli::add_order_command(app, exit_code);
   nzeza::cli::add_check_config_command(app, exit_code);
+  nzeza::cli::add_backtest_command(app, exit_code);
+  nzeza::cli::add_record_command(app, exit_code);
   nzeza::cli::add_report_command(app, exit_code);
   nzeza::cli::add_keys_command(app, exit_code);
   try {

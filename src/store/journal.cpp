@@ -489,6 +489,7 @@ struct Journal::Impl {
   std::array<std::unique_ptr<SQLite::Statement>, static_cast<std::size_t>(Sql::count)> stmts;
   std::atomic<std::uint64_t> last_sequence{0};
   int wal_pages = 0;  // pages in the WAL after the last commit (the WAL hook sets it)
+  bool durable = true;
 
   mutable std::mutex q_mu;  // the queue only
   std::vector<Queued> queue;
@@ -802,7 +803,13 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::filesystem::path& file
 }
 
 Result<std::unique_ptr<Journal>> Journal::open(const std::filesystem::path& file,
-                                               std::span<const Migration> list) {
+                                               JournalOptions options) {
+  return open(file, migrations(), options);
+}
+
+Result<std::unique_ptr<Journal>> Journal::open(const std::filesystem::path& file,
+                                               std::span<const Migration> list,
+                                               JournalOptions options) {
   if (auto st = check_migrations(list); !st) return std::move(st).error();
   const int target = list.back().version;
   const std::string where = file.string();
@@ -821,6 +828,7 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::filesystem::path& file
   auto impl = std::make_unique<Impl>();
   impl->file = file;
   impl->where = where;
+  impl->durable = options.durable;
   std::string step = "open";
   try {
     impl->db = std::make_unique<SQLite::Database>(
@@ -851,7 +859,7 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::filesystem::path& file
         mode != "wal")
       return fail(ErrorCode::unavailable,
                   "journal " + where + ": journal_mode is '" + mode + "', WAL was refused");
-    db.exec("PRAGMA synchronous=NORMAL");
+    db.exec(impl->durable ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=OFF");
     // Replaces SQLite's automatic checkpoint (itself a WAL hook): see kCheckpointPages.
     sqlite3_wal_hook(
         db.getHandle(),
@@ -908,17 +916,21 @@ Status Journal::write_intent(const IntentRecord& intent) {
                 "journal " + m.where + ": intent sequence " + std::to_string(intent.sequence) +
                     " is not above the last sequence written, " + std::to_string(last) +
                     " (its client id may already have been sent)");
-  try {
-    m.db->exec("PRAGMA synchronous=FULL");
-  } catch (const std::exception& e) {
-    return m.error(e, "write intent " + std::to_string(intent.sequence) + ": synchronous=FULL");
+  if (m.durable) {
+    try {
+      m.db->exec("PRAGMA synchronous=FULL");
+    } catch (const std::exception& e) {
+      return m.error(e, "write intent " + std::to_string(intent.sequence) + ": synchronous=FULL");
+    }
   }
   auto done = m.commit_queue("write intent " + std::to_string(intent.sequence),
                              [&] { m.write_intent_row(intent); });
-  try {
-    m.db->exec("PRAGMA synchronous=NORMAL");
-  } catch (const std::exception&) {  // NOLINT(bugprone-empty-catch)
-    // The next commits run at FULL: slower, never less durable.
+  if (m.durable) {
+    try {
+      m.db->exec("PRAGMA synchronous=NORMAL");
+    } catch (const std::exception&) {  // NOLINT(bugprone-empty-catch)
+      // The next commits run at FULL: slower, never less durable.
+    }
   }
   if (!done) return std::move(done).error();
   m.last_sequence = intent.sequence;

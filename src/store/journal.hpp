@@ -205,6 +205,12 @@ struct JournalStats {
   std::uint64_t failures = 0;  // failed flushes (their records stay queued)
 };
 
+// durable = false (backtests, replays): synchronous=OFF for every commit, intents included; a
+// crash of the machine may lose what was written. Only for journals that are thrown away.
+struct JournalOptions {
+  bool durable = true;
+};
+
 class Journal {
  public:
   // Opens (creating it and its directory when absent) and migrates the journal at `file`.
@@ -212,9 +218,12 @@ class Journal {
   // fails), invalid_state (a newer schema, naming both versions; a database nzeza did not
   // write), parse_error (not an SQLite file, or a corrupt one).
   static Result<std::unique_ptr<Journal>> open(const std::filesystem::path& file);
+  static Result<std::unique_ptr<Journal>> open(const std::filesystem::path& file,
+                                               JournalOptions options);
   // The same with an explicit migration list (tests: this build's plus a synthetic next one).
   static Result<std::unique_ptr<Journal>> open(const std::filesystem::path& file,
-                                               std::span<const Migration> migrations);
+                                               std::span<const Migration> migrations,
+                                               JournalOptions options = {});
   // Does not flush: what is still queued is lost, as in a crash. Stop the store actor first (its
   // on_stop flushes) or call flush().
   ~Journal();

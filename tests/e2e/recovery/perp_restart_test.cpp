@@ -105,6 +105,31 @@ TEST_F(PerpRestartTest, a_position_the_journal_does_not_explain_blocks_new_entri
   EXPECT_EQ(hyperliquid_position()->first, dec("0.02")) << "left alone";
 }
 
+// While trading (not only at start): a position appears at the venue that nzeza did not make (a
+// trade by hand on the same account). The periodic reconciliation sees it; one check could be a
+// fill still on its way, two in a row block the symbol, and no order is sent for it.
+TEST_F(PerpRestartTest,
+       a_position_changed_behind_nzezas_back_blocks_its_symbol_on_the_second_check) {
+  with_hyperliquid();
+  ASSERT_NO_FATAL_FAILURE(start());
+  ASSERT_NO_FATAL_FAILURE(price_hyperliquid("49999", "50001", "50000"));
+  hyperliquid_->inject_position(kHyperliquidAddress, "BTC", dec("0.03"), dec("50000"));
+
+  clock_.advance(61s);  // the first periodic check (reconciliation.interval = 60 s)
+  ASSERT_TRUE(until([&] { return status().execution.reconciliations >= 1; })) << log();
+  EXPECT_TRUE(blocked(perp()).empty()) << "one check alone blocks nothing";
+  clock_.advance(60s);  // the second
+  ASSERT_TRUE(until([&] { return !blocked(perp()).empty(); })) << log();
+  EXPECT_NE(blocked(perp()).find("0.03"), std::string::npos) << blocked(perp());
+
+  // The block is checked before anything else an entry needs (a fresh price among them).
+  const std::uint64_t signals = status().execution.signals;
+  ASSERT_TRUE(server_->submit_signal(perp(), SignalKind::buy, 0.9).ok());
+  ASSERT_TRUE(until([&] { return status().execution.signals > signals; })) << log();
+  EXPECT_EQ(refusals("reconciliation"), 1u) << log();
+  EXPECT_TRUE(hyperliquid_orders_seen().empty()) << log();
+}
+
 // 6. freqtrade #13399 ("the stop-loss fill of the previous trade was attached to a new reversed
 // trade, and the bot crash-looped on start"). Here: a long with its native stop-loss resting;
 // orderly stop keeping it; the mark falls through the stop and the venue fills it while nzeza is

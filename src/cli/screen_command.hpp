@@ -1,7 +1,9 @@
 #pragma once
-// `nzeza screen FILE... [--json] [--top N] [--interval S]`: ranks the symbols of recordings and
-// Tardis CSV files by scalping potential (app/screening_run.hpp; formulas in
-// domain/screening.hpp) and prints a table sorted by score, or JSON.
+// `nzeza screen [FILE...] [--config F --duration S] [--json] [--top N] [--interval S]`: ranks
+// symbols by scalping potential (formulas in domain/screening.hpp) and prints a table sorted by
+// score, or JSON. With files: recordings and Tardis CSV files (app/screening_run.hpp). Without:
+// the config's venues' live feeds for --duration seconds, or until Ctrl-C
+// (app/screening_live.hpp).
 //
 // Exit codes: 0 done; 1 a file could not be read (a corrupt or truncated file: the message names
 // the file and the line); 2 bad arguments.

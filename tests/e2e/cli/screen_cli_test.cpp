@@ -142,5 +142,76 @@ TEST(ScreenCli, a_missing_file_is_a_usage_error_naming_it) {
   EXPECT_NE(r.err.find("/nonexistent/nzeza-screen.ndjson.zst"), std::string::npos) << r.err;
 }
 
+#ifdef NZEZA_FEED_SIM
+// Starts the feed simulator and answers its WebSocket URL ("listening <ws> ...").
+std::string start_sim(testsupport::Subprocess& sim) {
+  const auto line = sim.read_line();
+  if (!line) return {};
+  std::istringstream in(*line);
+  std::string word;
+  std::string ws;
+  in >> word >> ws;
+  return word == "listening" ? ws : std::string();
+}
+
+// A config whose one venue is Coinbase's feed at `ws`, screening BTC-USD.
+std::string live_config(const testsupport::TempDir& dir, const std::string& ws) {
+  const std::string path = (dir.path() / "live.toml").string();
+  std::ofstream out(path);
+  out << "[market_data]\nsource = \"live\"\n[venues.coinbase]\nsymbols = [\"BTC-USD\"]\n"
+      << "ws_url = \"" << ws << "\"\n";
+  return path;
+}
+
+TEST(ScreenCli, live_feed_for_long_enough_ranks_the_configured_symbol_with_the_feeds_spread) {
+  testsupport::Subprocess sim(
+      {NZEZA_FEED_SIM, "--venue", "coinbase", "--events", "1000000", "--interval-ms", "5"});
+  const std::string ws = start_sim(sim);
+  ASSERT_FALSE(ws.empty()) << sim.all_stderr();
+  testsupport::TempDir dir("nzeza-screen");
+  // 1-second candles for 14 s: at least 10 closed ones even when the feed starts late.
+  const auto r = run_program({NZEZA_BINARY, "screen", "--config", live_config(dir, ws),
+                              "--duration", "14", "--interval", "1", "--json"},
+                             {}, std::chrono::seconds(60));
+  ASSERT_FALSE(r.timed_out);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const json::value doc = json::parse(r.out);
+  EXPECT_EQ(doc.at("candle_interval_s").to_number<int>(), 1);
+  const auto& ranked = doc.at("ranked").as_array();
+  ASSERT_EQ(ranked.size(), 1u) << r.out;
+  const auto& o = ranked.front().as_object();
+  EXPECT_EQ(o.at("symbol").as_string(), "BTC-USD");
+  EXPECT_EQ(o.at("venue").as_string(), "coinbase");
+  EXPECT_GE(o.at("candles").to_number<std::size_t>(), 10u);
+  // The simulator's book is 50000.5 / 50001.5: spread 1/50001 = 0.002 %, score 1 − 0.002.
+  EXPECT_NEAR(o.at("spread").to_number<double>(), 1.0 - 100.0 / 50001.0, 1e-9);
+}
+
+TEST(ScreenCli, live_feed_too_short_for_ten_candles_lists_the_symbol_as_not_ranked) {
+  testsupport::Subprocess sim(
+      {NZEZA_FEED_SIM, "--venue", "coinbase", "--events", "1000000", "--interval-ms", "5"});
+  const std::string ws = start_sim(sim);
+  ASSERT_FALSE(ws.empty()) << sim.all_stderr();
+  testsupport::TempDir dir("nzeza-screen");
+  // 2 s of 1-second candles: at most 2 closed, fewer than the 10 the volatility score needs.
+  const auto r = run_program({NZEZA_BINARY, "screen", "--config", live_config(dir, ws),
+                              "--duration", "2", "--interval", "1"},
+                             {}, std::chrono::seconds(30));
+  ASSERT_FALSE(r.timed_out);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("not ranked: BTC-USD on coinbase: BTC-USD: insufficient candles"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("0 ranked, 1 not ranked"), std::string::npos) << r.out;
+}
+#endif
+
+TEST(ScreenCli, without_files_or_venues_it_is_a_usage_error) {
+  const auto r = run_program({NZEZA_BINARY, "screen"});
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("--config"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace nzeza

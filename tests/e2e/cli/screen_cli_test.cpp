@@ -142,6 +142,52 @@ TEST(ScreenCli, a_missing_file_is_a_usage_error_naming_it) {
   EXPECT_NE(r.err.find("/nonexistent/nzeza-screen.ndjson.zst"), std::string::npos) << r.err;
 }
 
+// Tardis CSV quotes and trades (the format is told from the header line): BTCUSDT quoted every
+// 10 s for 15 minutes at 100.00 / 100.10 and traded 10 at 100.05 each minute; ETHUSDT quoted for
+// 5 minutes only.
+TEST(ScreenCli, tardis_files_rank_the_symbol_with_ten_candles_and_list_the_one_without) {
+  testsupport::TempDir dir("nzeza-screen");
+  const std::int64_t start_us = 1'767'225'600'000'000;  // 2026-01-01T00:00:00Z
+  const auto at = [&](int s) { return std::to_string(start_us + s * 1'000'000LL); };
+  std::string quotes =
+      "exchange,symbol,timestamp,local_timestamp,ask_amount,ask_price,bid_price,bid_amount\n";
+  std::string trades = "exchange,symbol,timestamp,local_timestamp,id,side,price,amount\n";
+  for (int s = 0; s < 15 * 60; s += 10) {
+    quotes += "binance,BTCUSDT," + at(s) + ',' + at(s) + ",1,100.10,100.00,1\n";
+    if (s < 5 * 60) quotes += "binance,ETHUSDT," + at(s) + ',' + at(s) + ",1,10.01,10.00,1\n";
+    if (s % 60 == 30)
+      trades +=
+          "binance,BTCUSDT," + at(s) + ',' + at(s) + ',' + std::to_string(s) + ",buy,100.05,10\n";
+  }
+  const std::string q = (dir.path() / "quotes.csv").string();
+  const std::string t = (dir.path() / "trades.csv").string();
+  std::ofstream(q) << quotes;
+  std::ofstream(t) << trades;
+
+  const auto r = run_program({NZEZA_BINARY, "screen", "--json", q, t});
+  ASSERT_FALSE(r.timed_out);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const json::value doc = json::parse(r.out);
+  const auto& ranked = doc.at("ranked").as_array();
+  ASSERT_EQ(ranked.size(), 1u) << r.out;
+  const auto& btc = ranked.front().as_object();
+  EXPECT_EQ(btc.at("symbol").as_string(), "BTC-USDT");
+  EXPECT_EQ(btc.at("venue").as_string(), "binance");
+  // Minutes 0..13 closed (minute 14 is still open at the last event): 14 candles, each with one
+  // trade of 10 at a close of 100.05 → 14 × 1000.5 quoted.
+  EXPECT_EQ(btc.at("candles").to_number<std::size_t>(), 14u);
+  EXPECT_NEAR(btc.at("quote_volume").to_number<double>(), 14 * 1000.5, 1e-6);
+  EXPECT_NEAR(btc.at("volume").to_number<double>(), 14 * 1000.5 / 1e6, 1e-9);
+  // spread% = 0.10 / 100.05 × 100; score = 1 − spread% / 1 %.
+  EXPECT_NEAR(btc.at("spread").to_number<double>(), 1.0 - 10.0 / 100.05, 1e-9);
+  const auto& skipped = doc.at("skipped").as_array();
+  ASSERT_EQ(skipped.size(), 1u) << r.out;
+  EXPECT_EQ(skipped.front().at("symbol").as_string(), "ETH-USDT");
+  EXPECT_NE(std::string(skipped.front().at("reason").as_string()).find("have 5, need 10"),
+            std::string::npos)
+      << r.out;
+}
+
 #ifdef NZEZA_FEED_SIM
 // Starts the feed simulator and answers its WebSocket URL ("listening <ws> ...").
 std::string start_sim(testsupport::Subprocess& sim) {

@@ -13,10 +13,8 @@
 #include "app/trading_server.hpp"
 #include "core/clock.hpp"
 #include "replay/event_merger.hpp"
-#include "replay/line_reader.hpp"
+#include "replay/history_file.hpp"
 #include "replay/recording_format.hpp"
-#include "replay/recording_reader.hpp"
-#include "replay/tardis_csv_reader.hpp"
 #include "venues/paper/paper_venue.hpp"
 
 namespace nzeza::app {
@@ -49,39 +47,6 @@ class ScratchDir {
  private:
   std::string path_;
 };
-
-struct OpenedSource {
-  std::unique_ptr<replay::EventSource> source;
-  std::optional<Timestamp> hour_end;  // a recording's: the end of the hour it holds
-};
-
-// A recording begins with a JSON header line, a Tardis file with a CSV header line.
-Result<OpenedSource> open_source(const std::string& path, InstrumentRegistry& registry) {
-  {
-    auto lines = replay::LineReader::open(path, replay::compression_for(path));
-    if (!lines) return lines.error();
-    std::string_view first;
-    switch ((*lines)->next(first)) {
-      case replay::ReadOutcome::error:
-        return (*lines)->error();
-      case replay::ReadOutcome::end:
-        return Error{ErrorCode::parse_error,
-                     path + ":1: empty file: neither a recording nor a Tardis CSV file"};
-      case replay::ReadOutcome::event:
-        break;
-    }
-    const std::size_t at = first.find_first_not_of(" \t");
-    if (at == std::string_view::npos || first[at] != '{') {
-      auto tardis = replay::TardisCsvReader::open(path, registry);
-      if (!tardis) return tardis.error();
-      return OpenedSource{std::move(*tardis), std::nullopt};
-    }
-  }
-  auto recording = replay::RecordingReader::open(path, registry);
-  if (!recording) return recording.error();
-  const Timestamp end = (*recording)->header().hour + std::chrono::hours(1);
-  return OpenedSource{std::move(*recording), end};
-}
 
 // (bid + ask) / 2 without a 128-bit division: exact, or 10^-16 below when the sum is odd in the
 // last place (far under any tick).
@@ -381,7 +346,7 @@ Result<BacktestResult> run_backtest(const BacktestOptions& options) {
   std::vector<std::unique_ptr<replay::EventSource>> sources;
   std::optional<Timestamp> data_end;
   for (const auto& path : options.files) {
-    auto opened = open_source(path, sources_registry);
+    auto opened = replay::open_history_file(path, sources_registry);
     if (!opened) return opened.error();
     if (opened->hour_end && (!data_end || *opened->hour_end > *data_end))
       data_end = opened->hour_end;

@@ -12,6 +12,7 @@
 
 #include "app/backtest.hpp"
 #include "app/config/config.hpp"
+#include "cli/history_inputs.hpp"
 #include "cli/time_arg.hpp"
 #if __has_include("app/backtest_report.hpp")
 #include "app/backtest_report.hpp"
@@ -34,42 +35,9 @@ struct BacktestArgs {
   bool json = false;
 };
 
-bool is_data_file(const fs::path& p) {
-  const std::string name = p.filename().string();
-  for (const char* ext : {".zst", ".ndjson", ".csv", ".gz"})
-    if (name.size() > std::string_view(ext).size() && name.ends_with(ext)) return true;
-  return false;
-}
-
-// A directory stands for every data file under it (sorted, so the order is the same on every
-// machine); a README or notes file given by a shell glob is skipped; any other file is read.
-Result<std::vector<std::string>> expand(const std::vector<std::string>& inputs) {
-  std::vector<std::string> files;
-  for (const auto& in : inputs) {
-    std::error_code ec;
-    const fs::path p(in);
-    if (fs::is_directory(p, ec)) {
-      std::vector<std::string> found;
-      for (fs::recursive_directory_iterator it(p, ec), end; !ec && it != end; it.increment(ec))
-        if (it->is_regular_file() && is_data_file(it->path())) found.push_back(it->path().string());
-      if (ec) return Error{ErrorCode::invalid_argument, in + ": cannot list: " + ec.message()};
-      std::sort(found.begin(), found.end());
-      files.insert(files.end(), found.begin(), found.end());
-      continue;
-    }
-    if (!fs::exists(p, ec)) return Error{ErrorCode::not_found, in + ": no such file or directory"};
-    const std::string ext = p.extension().string();
-    if (ext == ".md" || ext == ".txt") continue;
-    files.push_back(in);
-  }
-  if (files.empty())
-    return Error{ErrorCode::invalid_argument, "no recording or Tardis CSV file among the inputs"};
-  return files;
-}
-
 int run(const BacktestArgs& args) {
   app::BacktestOptions opt;
-  auto files = expand(args.inputs);
+  auto files = expand_history_inputs(args.inputs);
   if (!files) {
     std::cerr << "nzeza backtest: " << files.error().message << '\n';
     return 2;

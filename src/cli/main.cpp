@@ -10,6 +10,7 @@
 #include "cli/record_command.hpp"
 #include "cli/report_command.hpp"
 #include "cli/run_command.hpp"
+#include "cli/screen_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
   nzeza::cli::add_record_command(app, exit_code);
   nzeza::cli::add_report_command(app, exit_code);
   nzeza::cli::add_keys_command(app, exit_code);
+  nzeza::cli::add_screen_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

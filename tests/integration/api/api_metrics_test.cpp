@@ -1,0 +1,183 @@
+// GET /metrics: a live paper server's state in the Prometheus text format, checked by
+// `promtool check metrics` (Debian's `prometheus` package; scripts/install-deps.sh installs it,
+// NZEZA_PROMTOOL names another binary) and by the values a manual order must leave behind.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+
+#include "api/metrics.hpp"
+#include "integration/api/api_harness.hpp"
+#include "support/subprocess.hpp"
+
+namespace nzeza::api::test {
+namespace {
+
+constexpr std::string_view kBuy = R"({"symbol":"BTC-USD","side":"buy","confidence":0.9})";
+
+std::optional<std::string> promtool_path() {
+  if (const char* env = std::getenv("NZEZA_PROMTOOL"); env && *env) return std::string(env);
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "/usr/bin:/bin";
+  std::size_t start = 0;
+  while (start <= dirs.size()) {
+    const auto end = std::min(dirs.find(':', start), dirs.size());
+    const std::filesystem::path candidate =
+        std::filesystem::path(dirs.substr(start, end - start)) / "promtool";
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(candidate, ec)) return candidate.string();
+    start = end + 1;
+  }
+  return std::nullopt;
+}
+
+// `promtool check metrics` on `text` (it reads stdin); its exit status and what it printed.
+testsupport::RunResult promtool_check(const std::string& text) {
+  const auto promtool = promtool_path();
+  if (!promtool) {
+    ADD_FAILURE() << "promtool not found on PATH: install Debian's `prometheus` package "
+                     "(scripts/install-deps.sh does) or set NZEZA_PROMTOOL to its path";
+    return {};
+  }
+  testsupport::TempDir dir{"nzeza-metrics"};
+  const auto file = dir.path() / "scrape.txt";
+  std::ofstream(file) << text;
+  return testsupport::run_program(
+      {"/bin/sh", "-c", "exec \"$0\" check metrics < \"$1\"", *promtool, file.string()});
+}
+
+// The value of the sample written exactly as `series` (name and labels as exposed).
+std::optional<std::string> sample(const std::string& text, std::string_view series) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const auto end = std::min(text.find('\n', pos), text.size());
+    const std::string_view line(text.data() + pos, end - pos);
+    if (line.size() > series.size() && line.substr(0, series.size()) == series &&
+        line[series.size()] == ' ')
+      return std::string(line.substr(series.size() + 1));
+    pos = end + 1;
+  }
+  return std::nullopt;
+}
+
+TEST(ApiMetrics, a_live_paper_scrape_passes_promtool_and_counts_the_manual_order_and_its_fill) {
+  ApiHarness h;
+  ASSERT_TRUE(h.api);
+  const std::string trade = h.add_key(Scope::trade, "desk");
+  const std::string read = h.add_key(Scope::read, "prometheus");
+  h.quote("BTC-USD", "50000", "50001");
+  ASSERT_TRUE(h.wait_fresh("BTC-USD"));
+
+  const auto placed = h.post("/api/v1/orders", trade, kBuy);
+  ASSERT_TRUE(placed);
+  ASSERT_EQ(placed->status, 202u) << placed->body;
+  // The entry filled, became a position, and nothing is still on its way.
+  ASSERT_TRUE(h.wait_for([&] {
+    const auto s = h.status();
+    return s.portfolio.fills >= 1 && s.portfolio.positions.size() == 1 &&
+           s.execution.in_flight == 0;
+  }));
+  const auto expected = h.status();
+
+  const auto scraped = h.get("/metrics", read);
+  ASSERT_TRUE(scraped);
+  ASSERT_EQ(scraped->status, 200u) << scraped->body;
+  EXPECT_EQ(scraped->header("content-type"), kPrometheusContentType);
+  const std::string& text = scraped->body;
+
+  const auto checked = promtool_check(text);
+  EXPECT_EQ(checked.status, 0) << "promtool check metrics:\n"
+                               << checked.out << checked.err << "\n--- scrape ---\n"
+                               << text;
+
+  EXPECT_EQ(sample(text, R"(nzeza_orders_total{status="sent"})"),
+            std::to_string(expected.execution.orders_sent))
+      << text;
+  EXPECT_GE(expected.execution.orders_sent, 1u);
+  EXPECT_EQ(sample(text, R"(nzeza_orders_total{status="refused"})"), "0") << text;
+  EXPECT_EQ(sample(text, R"(nzeza_orders_total{status="unknown"})"), "0") << text;
+  EXPECT_EQ(sample(text, "nzeza_fills_total"), "1") << "one entry, filled once:\n" << text;
+  EXPECT_EQ(sample(text, "nzeza_open_positions"), "1") << text;
+  EXPECT_EQ(sample(text, R"(nzeza_position_quantity{symbol="BTC-USD",venue="paper"})"),
+            expected.portfolio.positions.at(0).quantity.to_string())
+      << text;
+  EXPECT_NE(expected.portfolio.positions.at(0).quantity.to_string(), "0");
+  const auto price = sample(text, R"(nzeza_reference_price{symbol="BTC-USD"})");
+  ASSERT_TRUE(price) << text;
+  EXPECT_EQ(price->substr(0, 3), "500") << text;
+  EXPECT_EQ(sample(text, R"(nzeza_reference_fresh{symbol="BTC-USD"})"), "1") << text;
+  EXPECT_EQ(sample(text, "nzeza_kill_switch"), "0") << text;
+  EXPECT_EQ(sample(text, "nzeza_cash"), expected.portfolio.cash.to_string()) << text;
+  // The actors and the journal are there: execution handled the order, the journal wrote its
+  // intent before it was sent.
+  const auto handled = sample(text, R"(nzeza_actor_messages_processed_total{actor="execution"})");
+  ASSERT_TRUE(handled) << text;
+  EXPECT_GE(std::stoull(*handled), 1u);
+  EXPECT_TRUE(sample(text, R"(nzeza_actor_mailbox_depth{actor="execution"})")) << text;
+  const auto intents = sample(text, "nzeza_journal_intents_total");
+  ASSERT_TRUE(intents) << text;
+  EXPECT_GE(std::stoull(*intents), 1u);
+  EXPECT_TRUE(sample(text, "nzeza_journal_last_flush_duration_seconds")) << text;
+}
+
+TEST(ApiMetrics, metrics_need_a_read_key_and_answer_401_without_one) {
+  ApiHarness h;
+  ASSERT_TRUE(h.api);
+  const auto anonymous = h.get("/metrics");
+  expect_error(anonymous, 401, "unauthorized");
+  EXPECT_EQ(anonymous->header("www-authenticate"), "Bearer");
+  const auto wrong = h.get("/metrics", "nzk_not_a_key");
+  expect_error(wrong, 401, "unauthorized");
+  const std::string admin = h.add_key(Scope::admin);
+  const auto ok = h.get("/metrics", admin);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200u) << ok->body;
+}
+
+// Hostile label values (quotes, backslashes, line feeds in a feed name and a refusal reason)
+// stay inside their labels, and the exposition still passes promtool.
+TEST(ApiMetrics, hostile_label_values_are_escaped_and_the_exposition_still_passes_promtool) {
+  app::ServerStatus s;
+  s.mode = "paper (simulated market)";
+  app::FeedStatusLine f;
+  f.venue = "evil \"feed\"\\\nnext";
+  f.state = "connected";
+  f.has_event = true;
+  f.age = std::chrono::milliseconds(1500);
+  f.has_counters = true;
+  f.frames = 10;
+  f.decode_errors = 2;
+  s.feeds.push_back(f);
+  s.execution.refusals = {{"risk: \"max\" exposure\nreached", 3}};
+  s.execution.orders_sent = 7;
+  app::ActorStatusLine a;
+  a.name = "shard-0";
+  a.metrics.depth = 4;
+  a.metrics.dropped = 9;
+  s.actors = {a, a};  // the same name twice: exposed once
+  s.journal = app::JournalStatusLine{};
+  s.journal->last_flush_duration = std::chrono::microseconds(250);
+
+  const std::string text = prometheus_text(s);
+  const std::string feed = R"(evil \"feed\"\\\nnext)";
+  EXPECT_EQ(sample(text, "nzeza_feed_up{feed=\"" + feed + "\"}"), "1") << text;
+  EXPECT_EQ(sample(text, "nzeza_feed_age_seconds{feed=\"" + feed + "\"}"), "1.5") << text;
+  EXPECT_EQ(sample(text, "nzeza_feed_decode_errors_total{feed=\"" + feed + "\"}"), "2") << text;
+  EXPECT_EQ(sample(text, R"(nzeza_refusals_total{reason="risk: \"max\" exposure\nreached"})"), "3")
+      << text;
+  EXPECT_EQ(sample(text, R"(nzeza_actor_messages_dropped_total{actor="shard-0"})"), "9") << text;
+  EXPECT_EQ(sample(text, "nzeza_journal_last_flush_duration_seconds"), "0.00025") << text;
+  EXPECT_EQ(text.find("nzeza_actor_mailbox_depth{actor=\"shard-0\"} 4\nnzeza_actor_mailbox_depth"),
+            std::string::npos)
+      << "a series appears twice:\n"
+      << text;
+
+  const auto checked = promtool_check(text);
+  EXPECT_EQ(checked.status, 0) << checked.out << checked.err << "\n--- exposition ---\n" << text;
+}
+
+}  // namespace
+}  // namespace nzeza::api::test

@@ -7,6 +7,9 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <regex>
+#include <set>
+#include <sstream>
 #include <string>
 
 #include "api/metrics.hpp"
@@ -135,6 +138,37 @@ TEST(ApiMetrics, metrics_need_a_read_key_and_answer_401_without_one) {
   const auto ok = h.get("/metrics", admin);
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->status, 200u) << ok->body;
+}
+
+TEST(ApiMetrics, every_metric_the_grafana_dashboard_queries_is_a_family_of_a_live_scrape) {
+  std::ifstream in(std::string(NZEZA_SOURCE_DIR) + "/docs/grafana-dashboard.json");
+  ASSERT_TRUE(in) << "docs/grafana-dashboard.json";
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const auto dashboard = parse_json(buffer.str());
+  ASSERT_TRUE(dashboard.is_object());
+  std::set<std::string> queried;
+  const std::regex name(R"(nzeza_[a-z0-9_]+)");
+  for (const auto& panel : dashboard.at("panels").as_array()) {
+    const auto* targets = panel.as_object().if_contains("targets");
+    if (!targets) continue;
+    for (const auto& target : targets->as_array()) {
+      const std::string expr(target.at("expr").as_string());
+      for (std::sregex_iterator it(expr.begin(), expr.end(), name), end; it != end; ++it)
+        queried.insert(it->str());
+    }
+  }
+  ASSERT_GE(queried.size(), 20u);
+
+  ApiHarness h;
+  ASSERT_TRUE(h.api);
+  const auto scraped = h.get("/metrics", h.add_key(Scope::read));
+  ASSERT_TRUE(scraped);
+  ASSERT_EQ(scraped->status, 200u) << scraped->body;
+  for (const auto& metric : queried) {
+    EXPECT_NE(scraped->body.find("# TYPE " + metric + " "), std::string::npos)
+        << "the dashboard queries " << metric << ", which /metrics does not expose";
+  }
 }
 
 // Hostile label values (quotes, backslashes, line feeds in a feed name and a refusal reason)

@@ -268,7 +268,7 @@ struct ApiService::Impl {
     json::array feeds;
     bool all_live = true;
     for (const auto& f : s->feeds) {
-      const bool live = f.state == "connected" || f.state == "in-process" || f.state == "scripted";
+      const bool live = f.live;
       all_live = all_live && live;
       feeds.push_back(json::object{
           {"venue", f.venue},

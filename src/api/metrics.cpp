@@ -93,14 +93,10 @@ class Exposition {
   std::set<std::string, std::less<>> seen_;
 };
 
-bool feed_live(std::string_view state) {
-  return state == "connected" || state == "in-process" || state == "scripted";
-}
-
 void feeds(Exposition& x, const app::ServerStatus& s) {
   if (x.family("nzeza_feed_up", "gauge",
                "1 when the market data feed is live (connected), 0 otherwise"))
-    for (const auto& f : s.feeds) x.sample({{"feed", f.venue}}, flag(feed_live(f.state)));
+    for (const auto& f : s.feeds) x.sample({{"feed", f.venue}}, flag(f.live));
   if (x.family("nzeza_feed_state", "gauge",
                "The feed's connection state: 1 on the series of its current state"))
     for (const auto& f : s.feeds) x.sample({{"feed", f.venue}, {"state", f.state}}, "1");

@@ -902,6 +902,7 @@ Result<ServerStatus> TradingServer::status() {
     const auto states = m.feeds[i]->connection_states();
     std::string state = states.empty() ? "starting" : std::string(net::to_string(states.front()));
     line(m.feed_names[i], std::move(state));
+    s.feeds.back().live = !states.empty() && states.front() == net::ConnectionState::connected;
     const auto st = m.feeds[i]->stats();
     FeedStatusLine& f = s.feeds.back();
     f.has_counters = true;
@@ -913,8 +914,10 @@ Result<ServerStatus> TradingServer::status() {
     f.resyncs = st.resyncs;
     f.venue_errors = st.venue_errors;
   }
-  if (m.feeds.empty())
+  if (m.feeds.empty()) {
     line("simulated", m.stopped ? "stopped" : (m.market ? "in-process" : "scripted"));
+    s.feeds.back().live = !m.stopped;
+  }
   for (const auto& shard : m.shards) {
     auto r = m.ask(*shard, ShardStatusQuery{});
     if (!r) return r.error();

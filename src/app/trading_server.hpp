@@ -90,7 +90,10 @@ struct ServerOptions {
 
 struct FeedStatusLine {
   std::string venue;
-  std::string state;       // "connected", "stale", "reconnecting", "in-process"
+  // The feed's first connection as net::to_string names it ("CONNECTED", "RECONNECTING",
+  // "CIRCUIT_OPEN"...), or "starting", "in-process", "scripted", "stopped" without a session.
+  std::string state;
+  bool live = false;       // connected (or the in-process market): decided here, not from text
   Duration age{};          // since the last market event
   bool has_event = false;  // false: no market event yet (age means nothing)
   // The feed session's counters since the start (false: no session, e.g. an in-process market).

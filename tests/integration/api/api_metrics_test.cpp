@@ -14,57 +14,12 @@
 
 #include "api/metrics.hpp"
 #include "integration/api/api_harness.hpp"
-#include "support/subprocess.hpp"
+#include "integration/api/prometheus_check.hpp"
 
 namespace nzeza::api::test {
 namespace {
 
 constexpr std::string_view kBuy = R"({"symbol":"BTC-USD","side":"buy","confidence":0.9})";
-
-std::optional<std::string> promtool_path() {
-  if (const char* env = std::getenv("NZEZA_PROMTOOL"); env && *env) return std::string(env);
-  const char* path = std::getenv("PATH");
-  std::string dirs = path ? path : "/usr/bin:/bin";
-  std::size_t start = 0;
-  while (start <= dirs.size()) {
-    const auto end = std::min(dirs.find(':', start), dirs.size());
-    const std::filesystem::path candidate =
-        std::filesystem::path(dirs.substr(start, end - start)) / "promtool";
-    std::error_code ec;
-    if (std::filesystem::is_regular_file(candidate, ec)) return candidate.string();
-    start = end + 1;
-  }
-  return std::nullopt;
-}
-
-// `promtool check metrics` on `text` (it reads stdin); its exit status and what it printed.
-testsupport::RunResult promtool_check(const std::string& text) {
-  const auto promtool = promtool_path();
-  if (!promtool) {
-    ADD_FAILURE() << "promtool not found on PATH: install Debian's `prometheus` package "
-                     "(scripts/install-deps.sh does) or set NZEZA_PROMTOOL to its path";
-    return {};
-  }
-  testsupport::TempDir dir{"nzeza-metrics"};
-  const auto file = dir.path() / "scrape.txt";
-  std::ofstream(file) << text;
-  return testsupport::run_program(
-      {"/bin/sh", "-c", "exec \"$0\" check metrics < \"$1\"", *promtool, file.string()});
-}
-
-// The value of the sample written exactly as `series` (name and labels as exposed).
-std::optional<std::string> sample(const std::string& text, std::string_view series) {
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    const auto end = std::min(text.find('\n', pos), text.size());
-    const std::string_view line(text.data() + pos, end - pos);
-    if (line.size() > series.size() && line.substr(0, series.size()) == series &&
-        line[series.size()] == ' ')
-      return std::string(line.substr(series.size() + 1));
-    pos = end + 1;
-  }
-  return std::nullopt;
-}
 
 TEST(ApiMetrics, a_live_paper_scrape_passes_promtool_and_counts_the_manual_order_and_its_fill) {
   ApiHarness h;
@@ -178,7 +133,8 @@ TEST(ApiMetrics, hostile_label_values_are_escaped_and_the_exposition_still_passe
   s.mode = "paper (simulated market)";
   app::FeedStatusLine f;
   f.venue = "evil \"feed\"\\\nnext";
-  f.state = "connected";
+  f.state = "CONNECTED";
+  f.live = true;
   f.has_event = true;
   f.age = std::chrono::milliseconds(1500);
   f.has_counters = true;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages nzeza builds and tests with (DESIGN.md §3), and chromium for
-# the `browser` tests (driven by playwright-core from the build's npm ci; no browser download).
+# the `browser` tests (driven by playwright-core from the build's npm ci; no browser download), and
+# prometheus for its `promtool`, which checks the /metrics exposition (tests/integration/api).
 # Idempotent: when every package is present it returns at once without touching apt.
 set -euo pipefail
 
@@ -14,6 +15,7 @@ PACKAGES=(
   libcaf-dev clang-14 libclang-rt-14-dev clang-format clang-tidy
   openssl ca-certificates
   chromium
+  prometheus
 )
 # The web assets' npm ci (cmake/NzezaWeb.cmake) needs node and npm. Machines of this project's kind
 # come with Node.js 20 and its npm; Debian's own (18) is the fallback where there is none.

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "api/api_server.hpp"
+#include "api/metrics.hpp"
 #include "app/trading_server.hpp"
 #include "store/journal.hpp"
 
@@ -154,6 +155,9 @@ struct ApiService::Impl {
         {"GET", p + "/config", Need::read, &Impl::config},
         {"GET", p + "/kill-switch", Need::read, &Impl::kill_state},
         {"POST", p + "/kill-switch", Need::admin, &Impl::kill_set},
+        // Prometheus' conventional path, outside the API's prefix. Read scope: it shows
+        // positions and PnL; a scraper sends its key as `authorization: {credentials: ...}`.
+        {"GET", std::string(kMetricsPath), Need::read, &Impl::metrics},
     };
   }
 
@@ -264,7 +268,7 @@ struct ApiService::Impl {
     json::array feeds;
     bool all_live = true;
     for (const auto& f : s->feeds) {
-      const bool live = f.state == "connected" || f.state == "in-process" || f.state == "scripted";
+      const bool live = f.live;
       all_live = all_live && live;
       feeds.push_back(json::object{
           {"venue", f.venue},
@@ -571,6 +575,15 @@ struct ApiService::Impl {
                                       {"tls", !c.api.cert_file.empty()},
                                       {"cert_file", c.api.cert_file},
                                       {"key_file", c.api.key_file.empty() ? "" : "<redacted>"}}}});
+  }
+
+  ApiResponse metrics(const ApiRequest&, std::string_view, const std::optional<KeyInfo>&) {
+    auto s = server.status();
+    if (!s) return from_error(s.error());
+    ApiResponse r;
+    r.content_type = std::string(kPrometheusContentType);
+    r.body = prometheus_text(*s);
+    return r;
   }
 
   ApiResponse kill_state(const ApiRequest&, std::string_view, const std::optional<KeyInfo>&) {

@@ -42,6 +42,8 @@ class TradingServer;
 namespace nzeza::api {
 
 inline constexpr std::string_view kApiPrefix = "/api/v1";
+// The Prometheus exposition (metrics.hpp), at the path scrapers expect; scope read.
+inline constexpr std::string_view kMetricsPath = "/metrics";
 
 struct ApiServiceOptions {
   BucketLimits per_key{50, 25};         // requests per key: burst, per second

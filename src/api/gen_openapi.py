@@ -37,6 +37,10 @@ since = {"name": "since", "in": "query", "required": False,
 limit = {"name": "limit", "in": "query", "required": False,
          "schema": {"type": "integer", "minimum": 1, "maximum": 1000},
          "description": "rows; default and maximum 1000"}
+metrics_op = op("Prometheus metrics (text exposition format 0.0.4): feeds, orders, fills, "
+                "refusals, PnL, positions, actors' mailboxes, the journal", "read", extra=["503"])
+metrics_op["responses"]["200"]["content"] = {
+    "text/plain; version=0.0.4": {"schema": {"type": "string"}}}
 doc = {
     "openapi": "3.0.3",
     "info": {"title": "nzeza operator API", "version": "1.0.0",
@@ -84,6 +88,7 @@ doc = {
                        body={"type": "object", "required": ["engage"],
                              "properties": {"engage": {"type": "boolean"},
                                             "reason": {"type": "string"}}})},
+        "/metrics": {"get": metrics_op},
     },
     "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},

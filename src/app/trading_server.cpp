@@ -902,9 +902,22 @@ Result<ServerStatus> TradingServer::status() {
     const auto states = m.feeds[i]->connection_states();
     std::string state = states.empty() ? "starting" : std::string(net::to_string(states.front()));
     line(m.feed_names[i], std::move(state));
+    s.feeds.back().live = !states.empty() && states.front() == net::ConnectionState::connected;
+    const auto st = m.feeds[i]->stats();
+    FeedStatusLine& f = s.feeds.back();
+    f.has_counters = true;
+    f.frames = st.frames;
+    f.events = st.events;
+    f.decode_errors = st.rejected;
+    f.connects = st.connects;
+    f.connections = st.connections;
+    f.resyncs = st.resyncs;
+    f.venue_errors = st.venue_errors;
   }
-  if (m.feeds.empty())
+  if (m.feeds.empty()) {
     line("simulated", m.stopped ? "stopped" : (m.market ? "in-process" : "scripted"));
+    s.feeds.back().live = !m.stopped;
+  }
   for (const auto& shard : m.shards) {
     auto r = m.ask(*shard, ShardStatusQuery{});
     if (!r) return r.error();
@@ -918,6 +931,23 @@ Result<ServerStatus> TradingServer::status() {
   s.portfolio = std::move(*p);
   s.restarts = m.restarts.load();
   s.dead_letters = m.system->dead_letters();
+  for (auto& [name, metrics] : m.system->metrics())
+    s.actors.push_back(ActorStatusLine{std::move(name), metrics});
+  // The store's answer is a nicety: a status without it is still a status.
+  if (!m.stopped && m.store) {
+    if (auto st = m.ask(m.store, store::StoreStatusQuery{})) {
+      JournalStatusLine j;
+      j.intents = st->journal.intents;
+      j.queued = st->journal.queued;
+      j.flushes = st->journal.flushes;
+      j.written = st->journal.written;
+      j.failures = st->journal.failures;
+      j.consecutive_failures = st->consecutive_failures;
+      j.last_flush_duration = st->last_flush_duration;
+      j.last_flush_records = st->last_flush_records;
+      s.journal = j;
+    }
+  }
   return s;
 }
 

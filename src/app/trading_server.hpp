@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "actor/actor_metrics.hpp"
 #include "app/config/config.hpp"
 #include "app/execution.hpp"
 #include "app/pipeline_messages.hpp"
@@ -89,9 +90,39 @@ struct ServerOptions {
 
 struct FeedStatusLine {
   std::string venue;
-  std::string state;       // "connected", "stale", "reconnecting", "in-process"
+  // The feed's first connection as net::to_string names it ("CONNECTED", "RECONNECTING",
+  // "CIRCUIT_OPEN"...), or "starting", "in-process", "scripted", "stopped" without a session.
+  std::string state;
+  bool live = false;       // connected (or the in-process market): decided here, not from text
   Duration age{};          // since the last market event
   bool has_event = false;  // false: no market event yet (age means nothing)
+  // The feed session's counters since the start (false: no session, e.g. an in-process market).
+  bool has_counters = false;
+  std::uint64_t frames = 0;         // frames read
+  std::uint64_t events = 0;         // market events decoded
+  std::uint64_t decode_errors = 0;  // malformed frames
+  std::uint64_t connects = 0;       // successful connects, first ones and reconnects
+  std::uint64_t connections = 0;    // connections the session holds
+  std::uint64_t resyncs = 0;        // books resynchronised after a gap
+  std::uint64_t venue_errors = 0;   // error messages sent by the venue
+};
+
+// One actor of the runtime (its path name) and its mailbox counters.
+struct ActorStatusLine {
+  std::string name;
+  actor::ActorMetricsSnapshot metrics;
+};
+
+// The journal and its writer (the store actor).
+struct JournalStatusLine {
+  std::uint64_t intents = 0;  // written directly, before their order was sent
+  std::uint64_t queued = 0;   // records waiting for the next flush
+  std::uint64_t flushes = 0;
+  std::uint64_t written = 0;   // records written by flushes
+  std::uint64_t failures = 0;  // failed flushes
+  std::uint64_t consecutive_failures = 0;
+  Duration last_flush_duration{};  // wall time of the latest flush that wrote something
+  std::size_t last_flush_records = 0;
 };
 
 struct ServerStatus {
@@ -103,6 +134,8 @@ struct ServerStatus {
   PortfolioStatus portfolio;
   std::uint64_t restarts = 0;
   std::uint64_t dead_letters = 0;
+  std::vector<ActorStatusLine> actors;       // every actor of the runtime
+  std::optional<JournalStatusLine> journal;  // absent once stopped or when the store is silent
 };
 
 class TradingServer {

@@ -6,9 +6,11 @@
 #include <fstream>
 #include <regex>
 
+#include "integration/api/prometheus_check.hpp"
 #include "integration/api/raw_http.hpp"
 #include "support/subprocess.hpp"
 #include "support/temp_dir.hpp"
+#include "support/wait.hpp"
 
 namespace nzeza::api::test {
 namespace {
@@ -131,6 +133,58 @@ TEST(ApiRunCli, nzeza_run_serves_the_api_with_cli_keys_and_prints_no_key) {
     EXPECT_EQ(printed.find(key.substr(4, 24)), std::string::npos) << "a key was printed";
     EXPECT_EQ(bodies.find(key.substr(4, 24)), std::string::npos) << "a key was answered";
   }
+}
+
+TEST(ApiRunCli, nzeza_run_serves_metrics_that_pass_promtool_with_the_loopback_feed_counted) {
+  testsupport::TempDir dir("nzeza-api-metrics");
+  const std::string read =
+      added_key(run_program({NZEZA_BINARY, "keys", "add", "--scope", "read", "--name", "prometheus",
+                             "--data-dir", dir.str()}));
+  const std::uint16_t port = free_port();
+  const std::string config = dir.str() + "/api.toml";
+  std::ofstream(config) << "data_dir = \"" << dir.str() << "\"\n[api]\nport = " << port << "\n";
+
+  testsupport::Subprocess run(
+      {NZEZA_BINARY, "run", "--config", config, "--duration", "60", "--json"});
+  std::string printed;
+  bool serving = false;
+  while (auto line = run.read_line(std::chrono::seconds(20))) {
+    printed += *line + "\n";
+    if (line->find("operator API on ") != std::string::npos) {
+      serving = true;
+      break;
+    }
+  }
+  ASSERT_TRUE(serving) << printed << run.all_stderr();
+
+  // The simulated market reaches the shards over a loopback WebSocket, read by a real feed
+  // session: its frames and decoded events are counted under the feed's name.
+  const std::string feed = "{feed=\"coinbase (simulated, loopback)\"}";
+  std::string text;
+  const bool counted = testsupport::wait_until(
+      [&] {
+        const auto r = http_request(port, "GET", "/metrics", read);
+        if (!r || r->status != 200) return false;
+        text = r->body;
+        const auto v = sample(text, "nzeza_feed_events_total" + feed);
+        return v && *v != "0";
+      },
+      std::chrono::seconds(20));
+  EXPECT_TRUE(counted) << text;
+  const auto checked = promtool_check(text);
+  EXPECT_EQ(checked.status, 0) << checked.out << checked.err << "\n--- scrape ---\n" << text;
+  EXPECT_EQ(sample(text, "nzeza_feed_up" + feed), "1") << text;
+  EXPECT_EQ(sample(text, "nzeza_feed_decode_errors_total" + feed), "0") << text;
+  EXPECT_TRUE(sample(text, "nzeza_info{mode=\"paper (simulated market)\"}")) << text;
+  // The same connected feed makes the server ready.
+  const auto ready = http_request(port, "GET", "/api/v1/ready");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 200u) << ready->body;
+
+  run.terminate();
+  const auto status = run.wait(std::chrono::seconds(30));
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(*status, 0) << run.all_stderr();
 }
 
 }  // namespace

@@ -1,0 +1,335 @@
+#include "api/metrics.hpp"
+
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <initializer_list>
+#include <set>
+#include <utility>
+
+#include "app/trading_server.hpp"
+
+namespace nzeza::api {
+
+namespace {
+
+using Label = std::pair<std::string_view, std::string_view>;
+
+std::string number(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  char buf[64];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return ec == std::errc{} ? std::string(buf, end) : std::string("NaN");
+}
+
+std::string number(std::uint64_t v) {
+  return std::to_string(v);
+}
+
+std::string seconds(Duration d) {
+  return number(std::chrono::duration<double>(d).count());
+}
+
+std::string flag(bool b) {
+  return b ? "1" : "0";
+}
+
+// Writes families one after another; a family's name is written once in HELP and TYPE and then
+// on each of its samples. Asking for a family twice is a programming error the set catches in
+// tests (the second one is skipped rather than making the exposition invalid).
+class Exposition {
+ public:
+  bool family(std::string_view name, std::string_view type, std::string_view help) {
+    if (!seen_.emplace(name).second) {
+      current_.clear();
+      return false;
+    }
+    current_ = name;
+    out_ += "# HELP ";
+    out_ += name;
+    out_ += ' ';
+    out_ += escape_help(help);
+    out_ += "\n# TYPE ";
+    out_ += name;
+    out_ += ' ';
+    out_ += type;
+    out_ += '\n';
+    return true;
+  }
+
+  void sample(std::initializer_list<Label> labels, std::string_view value) {
+    if (current_.empty()) return;
+    out_ += current_;
+    if (labels.size() > 0) {
+      out_ += '{';
+      bool first = true;
+      for (const auto& [k, v] : labels) {
+        if (!first) out_ += ',';
+        first = false;
+        out_ += k;
+        out_ += "=\"";
+        out_ += escape_label_value(v);
+        out_ += '"';
+      }
+      out_ += '}';
+    }
+    out_ += ' ';
+    out_ += value;
+    out_ += '\n';
+  }
+
+  // A family of one unlabelled sample.
+  void single(std::string_view name, std::string_view type, std::string_view help,
+              std::string_view value) {
+    if (family(name, type, help)) sample({}, value);
+  }
+
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+  std::string current_;
+  std::set<std::string, std::less<>> seen_;
+};
+
+void feeds(Exposition& x, const app::ServerStatus& s) {
+  if (x.family("nzeza_feed_up", "gauge",
+               "1 when the market data feed is live (connected), 0 otherwise"))
+    for (const auto& f : s.feeds) x.sample({{"feed", f.venue}}, flag(f.live));
+  if (x.family("nzeza_feed_state", "gauge",
+               "The feed's connection state: 1 on the series of its current state"))
+    for (const auto& f : s.feeds) x.sample({{"feed", f.venue}, {"state", f.state}}, "1");
+  if (x.family("nzeza_feed_age_seconds", "gauge",
+               "Seconds since the last market event of the feed (absent before the first)"))
+    for (const auto& f : s.feeds)
+      if (f.has_event) x.sample({{"feed", f.venue}}, seconds(f.age));
+
+  struct Counter {
+    std::string_view name;
+    std::string_view help;
+    std::uint64_t app::FeedStatusLine::*field;
+  };
+  static constexpr Counter kCounters[] = {
+      {"nzeza_feed_frames_total", "Frames read from the feed's sockets",
+       &app::FeedStatusLine::frames},
+      {"nzeza_feed_events_total", "Market events decoded from the feed",
+       &app::FeedStatusLine::events},
+      {"nzeza_feed_decode_errors_total", "Malformed frames the feed's codec rejected",
+       &app::FeedStatusLine::decode_errors},
+      {"nzeza_feed_connects_total",
+       "Successful connects of the feed's sockets (the first ones and every reconnect)",
+       &app::FeedStatusLine::connects},
+      {"nzeza_feed_resyncs_total", "Order books resynchronised after a sequence gap",
+       &app::FeedStatusLine::resyncs},
+      {"nzeza_feed_venue_errors_total", "Error messages the venue sent on the feed",
+       &app::FeedStatusLine::venue_errors},
+  };
+  for (const auto& c : kCounters)
+    if (x.family(c.name, "counter", c.help))
+      for (const auto& f : s.feeds)
+        if (f.has_counters) x.sample({{"feed", f.venue}}, number(f.*c.field));
+  if (x.family("nzeza_feed_connections", "gauge", "Sockets the feed session holds"))
+    for (const auto& f : s.feeds)
+      if (f.has_counters) x.sample({{"feed", f.venue}}, number(f.connections));
+}
+
+void symbols(Exposition& x, const app::ServerStatus& s) {
+  if (x.family("nzeza_reference_price", "gauge",
+               "Cross-venue reference price of the symbol, in its quote currency"))
+    for (const auto& sym : s.symbols)
+      if (sym.reference) x.sample({{"symbol", sym.symbol}}, sym.reference->to_string());
+  if (x.family("nzeza_reference_fresh", "gauge",
+               "1 when the symbol's reference price is fresh enough to trade on"))
+    for (const auto& sym : s.symbols) x.sample({{"symbol", sym.symbol}}, flag(sym.fresh));
+  if (x.family("nzeza_reference_venues", "gauge", "Venues in the symbol's reference price"))
+    for (const auto& sym : s.symbols)
+      x.sample({{"symbol", sym.symbol}}, number(std::uint64_t{sym.venues}));
+}
+
+void execution(Exposition& x, const app::ServerStatus& s) {
+  const auto& e = s.execution;
+  x.single("nzeza_signals_total", "counter", "Buy and sell signals handed to execution",
+           number(e.signals));
+  if (x.family("nzeza_orders_total", "counter",
+               "Orders by outcome: sent (to a venue), refused (before sending: risk gate, "
+               "sizing, venue), unknown (sent, answer lost; resolved by client order id)")) {
+    x.sample({{"status", "sent"}}, number(e.orders_sent));
+    x.sample({{"status", "refused"}}, number(e.orders_refused));
+    x.sample({{"status", "unknown"}}, number(e.unknown_outcomes));
+  }
+  x.single("nzeza_exit_orders_total", "counter",
+           "Exit orders sent (stop-loss, take-profit, trailing stop, closes)",
+           number(e.exits_sent));
+  if (x.family("nzeza_refusals_total", "counter", "Refused signals and orders by reason"))
+    for (const auto& [reason, n] : e.refusals) x.sample({{"reason", reason}}, number(n));
+  x.single("nzeza_open_orders", "gauge", "Orders resting or working at the venues",
+           number(static_cast<std::uint64_t>(e.open_orders.size())));
+  x.single("nzeza_orders_in_flight", "gauge", "Orders sent and not answered yet, and cancels",
+           number(static_cast<std::uint64_t>(e.in_flight)));
+  x.single("nzeza_blocked_symbols", "gauge",
+           "Symbols blocked from new entries (an unknown outcome, a failed reconciliation)",
+           number(static_cast<std::uint64_t>(e.blocked.size())));
+  x.single("nzeza_reconciliations_total", "counter", "Periodic reconciliations with the venues",
+           number(e.reconciliations));
+  x.single("nzeza_kill_switch", "gauge", "1 while the operator's kill switch is engaged",
+           flag(e.kill_switch));
+  x.single("nzeza_halted", "gauge", "1 while a risk halt (daily loss, drawdown) is latched",
+           flag(e.halted));
+}
+
+void portfolio(Exposition& x, const app::ServerStatus& s) {
+  const auto& p = s.portfolio;
+  x.single("nzeza_fills_total", "counter", "Fills applied to the portfolio (each once)",
+           number(p.fills));
+  x.single("nzeza_duplicate_fills_total", "counter",
+           "Fills seen again (same trade id) and not applied", number(p.duplicate_fills));
+  x.single("nzeza_cash", "gauge", "Cash, in the quote currency", p.cash.to_string());
+  x.single("nzeza_equity", "gauge", "Equity (cash and positions at their marks)",
+           p.equity.to_string());
+  x.single("nzeza_realized_pnl", "gauge", "Realised PnL since the start, fees included",
+           p.realized_pnl.to_string());
+  x.single("nzeza_unrealized_pnl", "gauge", "Unrealised PnL of the open positions at their marks",
+           p.unrealized_pnl.to_string());
+  x.single("nzeza_fees", "gauge", "Fees paid since the start (rebates subtract)",
+           p.fees.to_string());
+  x.single("nzeza_open_positions", "gauge", "Open positions",
+           number(static_cast<std::uint64_t>(p.positions.size())));
+  if (x.family("nzeza_position_quantity", "gauge",
+               "Signed size of the open position (negative: short), in the base unit"))
+    for (const auto& pos : p.positions)
+      x.sample({{"symbol", pos.symbol}, {"venue", to_string(pos.venue)}}, pos.quantity.to_string());
+  if (x.family("nzeza_position_unrealized_pnl", "gauge",
+               "Unrealised PnL of the open position at its mark"))
+    for (const auto& pos : p.positions)
+      x.sample({{"symbol", pos.symbol}, {"venue", to_string(pos.venue)}},
+               pos.unrealized_pnl.to_string());
+}
+
+void actors(Exposition& x, const app::ServerStatus& s) {
+  x.single("nzeza_pipeline_restarts_total", "counter",
+           "Restarts of the pipeline's actors (shards, execution, portfolio) by their supervisor",
+           number(s.restarts));
+  x.single("nzeza_dead_letters_total", "counter",
+           "Messages sent to stopped actors or discarded by a kill", number(s.dead_letters));
+  // Two cells may share a name (a restarted child beside its predecessor during a stop): the
+  // first one is exposed, so no series appears twice.
+  std::set<std::string_view> names;
+  std::vector<const app::ActorStatusLine*> unique;
+  for (const auto& a : s.actors)
+    if (names.insert(a.name).second) unique.push_back(&a);
+
+  struct Field {
+    std::string_view name;
+    std::string_view type;
+    std::string_view help;
+    std::uint64_t actor::ActorMetricsSnapshot::*field;
+  };
+  static constexpr Field kFields[] = {
+      {"nzeza_actor_mailbox_depth", "gauge", "Messages waiting in the actor's mailbox",
+       &actor::ActorMetricsSnapshot::depth},
+      {"nzeza_actor_messages_processed_total", "counter", "Messages the actor handled",
+       &actor::ActorMetricsSnapshot::processed},
+      {"nzeza_actor_messages_dropped_total", "counter",
+       "Messages dropped by the mailbox's overflow policy (drop-oldest, drop-newest)",
+       &actor::ActorMetricsSnapshot::dropped},
+      {"nzeza_actor_messages_rejected_total", "counter",
+       "Messages refused to their sender by a full mailbox",
+       &actor::ActorMetricsSnapshot::rejected},
+      {"nzeza_actor_messages_conflated_total", "counter",
+       "Messages replaced in the mailbox by a newer one of the same key",
+       &actor::ActorMetricsSnapshot::conflated},
+      {"nzeza_actor_dead_letters_total", "counter", "Messages sent to the actor after it stopped",
+       &actor::ActorMetricsSnapshot::dead_letters},
+      {"nzeza_actor_failures_total", "counter", "Handler failures (exceptions) of the actor",
+       &actor::ActorMetricsSnapshot::failures},
+      {"nzeza_actor_restarts_total", "counter", "Restarts of the actor by its supervisor",
+       &actor::ActorMetricsSnapshot::restarts},
+  };
+  for (const auto& f : kFields)
+    if (x.family(f.name, f.type, f.help))
+      for (const auto* a : unique) x.sample({{"actor", a->name}}, number(a->metrics.*f.field));
+  if (x.family("nzeza_actor_processing_p99_seconds", "gauge",
+               "Upper bound of the 99th percentile of the actor's handling time (one message in "
+               "64 sampled into power-of-two buckets); absent before the first sample"))
+    for (const auto* a : unique)
+      if (a->metrics.samples() > 0)
+        x.sample({{"actor", a->name}},
+                 number(static_cast<double>(a->metrics.quantile_ns(0.99)) * 1e-9));
+}
+
+void journal(Exposition& x, const app::ServerStatus& s) {
+  if (!s.journal) return;
+  const auto& j = *s.journal;
+  x.single("nzeza_journal_intents_total", "counter",
+           "Order intents written to the journal before their order was sent", number(j.intents));
+  x.single("nzeza_journal_queue_records", "gauge", "Journal records waiting for the next flush",
+           number(j.queued));
+  x.single("nzeza_journal_flushes_total", "counter", "Journal flushes (one transaction each)",
+           number(j.flushes));
+  x.single("nzeza_journal_records_written_total", "counter", "Records written by journal flushes",
+           number(j.written));
+  x.single("nzeza_journal_flush_failures_total", "counter",
+           "Journal flushes that failed (their records stay queued and are retried)",
+           number(j.failures));
+  x.single("nzeza_journal_consecutive_flush_failures", "gauge",
+           "Journal flushes failed in a row (0 after a success)", number(j.consecutive_failures));
+  x.single("nzeza_journal_last_flush_duration_seconds", "gauge",
+           "Wall time of the latest journal flush that wrote something",
+           seconds(j.last_flush_duration));
+  x.single("nzeza_journal_last_flush_records", "gauge",
+           "Records written by the latest journal flush that wrote something",
+           number(static_cast<std::uint64_t>(j.last_flush_records)));
+}
+
+}  // namespace
+
+std::string escape_label_value(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  for (const char c : value) {
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string escape_help(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
+  }
+  return out;
+}
+
+std::string prometheus_text(const app::ServerStatus& status) {
+  Exposition x;
+  if (x.family("nzeza_info", "gauge", "Always 1; the labels say how the server runs"))
+    x.sample({{"mode", status.mode}}, "1");
+  feeds(x, status);
+  symbols(x, status);
+  execution(x, status);
+  portfolio(x, status);
+  actors(x, status);
+  journal(x, status);
+  return x.take();
+}
+
+}  // namespace nzeza::api

@@ -1,0 +1,173 @@
+// GET /metrics: a live paper server's state in the Prometheus text format, checked by
+// `promtool check metrics` (Debian's `prometheus` package; scripts/install-deps.sh installs it,
+// NZEZA_PROMTOOL names another binary) and by the values a manual order must leave behind.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "api/metrics.hpp"
+#include "integration/api/api_harness.hpp"
+#include "integration/api/prometheus_check.hpp"
+
+namespace nzeza::api::test {
+namespace {
+
+constexpr std::string_view kBuy = R"({"symbol":"BTC-USD","side":"buy","confidence":0.9})";
+
+TEST(ApiMetrics, a_live_paper_scrape_passes_promtool_and_counts_the_manual_order_and_its_fill) {
+  ApiHarness h;
+  ASSERT_TRUE(h.api);
+  const std::string trade = h.add_key(Scope::trade, "desk");
+  const std::string read = h.add_key(Scope::read, "prometheus");
+  h.quote("BTC-USD", "50000", "50001");
+  ASSERT_TRUE(h.wait_fresh("BTC-USD"));
+
+  const auto placed = h.post("/api/v1/orders", trade, kBuy);
+  ASSERT_TRUE(placed);
+  ASSERT_EQ(placed->status, 202u) << placed->body;
+  // The entry filled, became a position, and nothing is still on its way.
+  ASSERT_TRUE(h.wait_for([&] {
+    const auto s = h.status();
+    return s.portfolio.fills >= 1 && s.portfolio.positions.size() == 1 &&
+           s.execution.in_flight == 0;
+  }));
+  const auto expected = h.status();
+
+  const auto scraped = h.get("/metrics", read);
+  ASSERT_TRUE(scraped);
+  ASSERT_EQ(scraped->status, 200u) << scraped->body;
+  EXPECT_EQ(scraped->header("content-type"), kPrometheusContentType);
+  const std::string& text = scraped->body;
+
+  const auto checked = promtool_check(text);
+  EXPECT_EQ(checked.status, 0) << "promtool check metrics:\n"
+                               << checked.out << checked.err << "\n--- scrape ---\n"
+                               << text;
+
+  EXPECT_EQ(sample(text, R"(nzeza_orders_total{status="sent"})"),
+            std::to_string(expected.execution.orders_sent))
+      << text;
+  EXPECT_GE(expected.execution.orders_sent, 1u);
+  EXPECT_EQ(sample(text, R"(nzeza_orders_total{status="refused"})"), "0") << text;
+  EXPECT_EQ(sample(text, R"(nzeza_orders_total{status="unknown"})"), "0") << text;
+  EXPECT_EQ(sample(text, "nzeza_fills_total"), "1") << "one entry, filled once:\n" << text;
+  EXPECT_EQ(sample(text, "nzeza_open_positions"), "1") << text;
+  EXPECT_EQ(sample(text, R"(nzeza_position_quantity{symbol="BTC-USD",venue="paper"})"),
+            expected.portfolio.positions.at(0).quantity.to_string())
+      << text;
+  EXPECT_NE(expected.portfolio.positions.at(0).quantity.to_string(), "0");
+  const auto price = sample(text, R"(nzeza_reference_price{symbol="BTC-USD"})");
+  ASSERT_TRUE(price) << text;
+  EXPECT_EQ(price->substr(0, 3), "500") << text;
+  EXPECT_EQ(sample(text, R"(nzeza_reference_fresh{symbol="BTC-USD"})"), "1") << text;
+  EXPECT_EQ(sample(text, "nzeza_kill_switch"), "0") << text;
+  EXPECT_EQ(sample(text, "nzeza_cash"), expected.portfolio.cash.to_string()) << text;
+  // The actors and the journal are there: execution handled the order, the journal wrote its
+  // intent before it was sent.
+  const auto handled = sample(text, R"(nzeza_actor_messages_processed_total{actor="execution"})");
+  ASSERT_TRUE(handled) << text;
+  EXPECT_GE(std::stoull(*handled), 1u);
+  EXPECT_TRUE(sample(text, R"(nzeza_actor_mailbox_depth{actor="execution"})")) << text;
+  const auto intents = sample(text, "nzeza_journal_intents_total");
+  ASSERT_TRUE(intents) << text;
+  EXPECT_GE(std::stoull(*intents), 1u);
+  EXPECT_TRUE(sample(text, "nzeza_journal_last_flush_duration_seconds")) << text;
+}
+
+TEST(ApiMetrics, metrics_need_a_read_key_and_answer_401_without_one) {
+  ApiHarness h;
+  ASSERT_TRUE(h.api);
+  const auto anonymous = h.get("/metrics");
+  expect_error(anonymous, 401, "unauthorized");
+  EXPECT_EQ(anonymous->header("www-authenticate"), "Bearer");
+  const auto wrong = h.get("/metrics", "nzk_not_a_key");
+  expect_error(wrong, 401, "unauthorized");
+  const std::string admin = h.add_key(Scope::admin);
+  const auto ok = h.get("/metrics", admin);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200u) << ok->body;
+}
+
+TEST(ApiMetrics, every_metric_the_grafana_dashboard_queries_is_a_family_of_a_live_scrape) {
+  std::ifstream in(std::string(NZEZA_SOURCE_DIR) + "/docs/grafana-dashboard.json");
+  ASSERT_TRUE(in) << "docs/grafana-dashboard.json";
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const auto dashboard = parse_json(buffer.str());
+  ASSERT_TRUE(dashboard.is_object());
+  std::set<std::string> queried;
+  const std::regex name(R"(nzeza_[a-z0-9_]+)");
+  for (const auto& panel : dashboard.at("panels").as_array()) {
+    const auto* targets = panel.as_object().if_contains("targets");
+    if (!targets) continue;
+    for (const auto& target : targets->as_array()) {
+      const std::string expr(target.at("expr").as_string());
+      for (std::sregex_iterator it(expr.begin(), expr.end(), name), end; it != end; ++it)
+        queried.insert(it->str());
+    }
+  }
+  ASSERT_GE(queried.size(), 20u);
+
+  ApiHarness h;
+  ASSERT_TRUE(h.api);
+  const auto scraped = h.get("/metrics", h.add_key(Scope::read));
+  ASSERT_TRUE(scraped);
+  ASSERT_EQ(scraped->status, 200u) << scraped->body;
+  for (const auto& metric : queried) {
+    EXPECT_NE(scraped->body.find("# TYPE " + metric + " "), std::string::npos)
+        << "the dashboard queries " << metric << ", which /metrics does not expose";
+  }
+}
+
+// Hostile label values (quotes, backslashes, line feeds in a feed name and a refusal reason)
+// stay inside their labels, and the exposition still passes promtool.
+TEST(ApiMetrics, hostile_label_values_are_escaped_and_the_exposition_still_passes_promtool) {
+  app::ServerStatus s;
+  s.mode = "paper (simulated market)";
+  app::FeedStatusLine f;
+  f.venue = "evil \"feed\"\\\nnext";
+  f.state = "CONNECTED";
+  f.live = true;
+  f.has_event = true;
+  f.age = std::chrono::milliseconds(1500);
+  f.has_counters = true;
+  f.frames = 10;
+  f.decode_errors = 2;
+  s.feeds.push_back(f);
+  s.execution.refusals = {{"risk: \"max\" exposure\nreached", 3}};
+  s.execution.orders_sent = 7;
+  app::ActorStatusLine a;
+  a.name = "shard-0";
+  a.metrics.depth = 4;
+  a.metrics.dropped = 9;
+  s.actors = {a, a};  // the same name twice: exposed once
+  s.journal = app::JournalStatusLine{};
+  s.journal->last_flush_duration = std::chrono::microseconds(250);
+
+  const std::string text = prometheus_text(s);
+  const std::string feed = R"(evil \"feed\"\\\nnext)";
+  EXPECT_EQ(sample(text, "nzeza_feed_up{feed=\"" + feed + "\"}"), "1") << text;
+  EXPECT_EQ(sample(text, "nzeza_feed_age_seconds{feed=\"" + feed + "\"}"), "1.5") << text;
+  EXPECT_EQ(sample(text, "nzeza_feed_decode_errors_total{feed=\"" + feed + "\"}"), "2") << text;
+  EXPECT_EQ(sample(text, R"(nzeza_refusals_total{reason="risk: \"max\" exposure\nreached"})"), "3")
+      << text;
+  EXPECT_EQ(sample(text, R"(nzeza_actor_messages_dropped_total{actor="shard-0"})"), "9") << text;
+  EXPECT_EQ(sample(text, "nzeza_journal_last_flush_duration_seconds"), "0.00025") << text;
+  EXPECT_EQ(text.find("nzeza_actor_mailbox_depth{actor=\"shard-0\"} 4\nnzeza_actor_mailbox_depth"),
+            std::string::npos)
+      << "a series appears twice:\n"
+      << text;
+
+  const auto checked = promtool_check(text);
+  EXPECT_EQ(checked.status, 0) << checked.out << checked.err << "\n--- exposition ---\n" << text;
+}
+
+}  // namespace
+}  // namespace nzeza::api::test

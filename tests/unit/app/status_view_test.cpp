@@ -27,7 +27,13 @@ ServerStatus busy_status() {
   ServerStatus s;
   s.at = kAt;
   s.mode = "paper (simulated market)";
-  s.feeds.push_back({"simulated", "in-process", std::chrono::milliseconds(250), true});
+  FeedStatusLine feed;
+  feed.venue = "simulated";
+  feed.state = "in-process";
+  feed.live = true;
+  feed.age = std::chrono::milliseconds(250);
+  feed.has_event = true;
+  s.feeds.push_back(feed);
   SymbolStatus btc;
   btc.symbol = "BTC-USD";
   btc.reference = d("45012.13");

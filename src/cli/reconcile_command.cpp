@@ -103,7 +103,10 @@ void print(const app::RecoveryReport& report, const std::optional<app::Acceptanc
   }
   if (accepted) {
     std::cout << "accepted " << accepted->canonical << " (journaled, audit kind \"operator\"):\n";
-    if (accepted->decisions.empty()) std::cout << "  nothing to adjust\n";
+    if (accepted->decisions.empty())
+      std::cout << "  nothing to adopt: the journal already explains the venues' positions and no "
+                   "order of it is unresolved; what still blocks it (below) is settled at the "
+                   "venue\n";
     for (const auto& line : accepted->decisions) std::cout << "  " << line << '\n';
     std::cout << "then reconciled again:\n";
   }

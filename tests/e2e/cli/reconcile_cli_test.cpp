@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,7 @@ namespace {
 
 namespace json = boost::json;
 using testsupport::run_program;
+using testsupport::Subprocess;
 
 constexpr auto kTimeout = std::chrono::seconds(120);
 
@@ -211,6 +214,123 @@ TEST_F(ReconcileCli, unreadable_configuration_exits_2_and_reconciles_nothing) {
   EXPECT_EQ(r.status, 2) << r.out << r.err;
   EXPECT_NE(r.err.find("nothing reconciled"), std::string::npos) << r.err;
 }
+
+#ifdef NZEZA_SIM_BINANCE
+// Live mode against the Binance simulator as a process: the journal says nzeza bought 0.01 BTC,
+// the account holds none (sold by hand) — the symbol is blocked until the operator adopts the
+// venue's holdings with --accept.
+class ReconcileLiveCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    sim_ = std::make_unique<Subprocess>(
+        std::vector<std::string>{NZEZA_SIM_BINANCE, "--api-key", "rc-key", "--api-secret",
+                                 "rc-secret", "--balance", "BTC=0"});
+    auto line = sim_->read_line();
+    ASSERT_TRUE(line.has_value()) << sim_->all_stderr();
+    std::istringstream in(*line);
+    std::string word;
+    in >> word >> url_;
+    ASSERT_EQ(word, "listening") << *line;
+    config_ = dir_.str() + "/live.toml";
+    std::ofstream(config_) << "mode = \"live\"\ndata_dir = \"" << dir_.str()
+                           << "\"\n[market_data]\nsource = \"live\"\n[venues.binance]\n"
+                              "symbols = [\"BTCUSDT\"]\nrest_url = \""
+                           << url_
+                           << "\"\nws_url = \"ws://127.0.0.1:9/stream\"\n"
+                              "credentials = \"env:RCE2E_BINANCE\"\n";
+  }
+  void TearDown() override {
+    if (sim_) {
+      sim_->close_stdin();
+      (void)sim_->wait();
+    }
+  }
+
+  testsupport::RunResult reconcile(std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{NZEZA_BINARY, "reconcile", "--config", config_};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_program(args, {"RCE2E_BINANCE_API_KEY=rc-key", "RCE2E_BINANCE_API_SECRET=rc-secret"},
+                       kTimeout);
+  }
+
+  std::unique_ptr<store::Journal> journal() {
+    auto j = store::Journal::open(store::journal_path(dir_.str()));
+    EXPECT_TRUE(j.ok()) << j.error().message;
+    return j.ok() ? std::move(*j) : nullptr;
+  }
+
+  testsupport::TempDir dir_{"nzeza-reconcile-live"};
+  std::unique_ptr<Subprocess> sim_;
+  std::string url_;
+  std::string config_;
+};
+
+TEST_F(ReconcileLiveCli, accepted_spot_shortfall_at_binance_is_journaled_and_unblocks_the_symbol) {
+  {
+    auto j = journal();
+    ASSERT_NE(j, nullptr);
+    const Timestamp at = SystemClock().now() - std::chrono::minutes(10);
+    store::IntentRecord i;
+    i.sequence = 1;
+    i.canonical = "BTC-USDT";
+    i.side = Side::buy;
+    i.quantity = dec("0.01");
+    i.purpose = "entry";
+    i.at = at;
+    ASSERT_TRUE(j->write_intent(i).ok());
+    store::FillRecord f;
+    f.fill.venue = Venue::binance;
+    f.fill.venue_symbol = "BTCUSDT";
+    f.fill.trade_id = "9001";
+    f.fill.side = Side::buy;
+    f.fill.price = dec("50000");
+    f.fill.quantity = dec("0.01");
+    f.fill.time = at;
+    f.sequence = 1;
+    f.recorded = at;
+    j->record(f);
+    store::OrderEventRecord done;
+    done.sequence = 1;
+    done.phase = store::OrderPhase::done;
+    done.venue = Venue::binance;
+    done.status = domain::VenueOrderStatus::filled;
+    done.filled = dec("0.01");
+    done.at = at;
+    j->record(done);
+    ASSERT_TRUE(j->flush().ok());
+  }
+  const auto blocked = reconcile();
+  ASSERT_FALSE(blocked.timed_out) << blocked.err;
+  EXPECT_EQ(blocked.status, 1) << blocked.out << blocked.err;
+  EXPECT_NE(blocked.out.find("BLOCKED BTC-USDT"), std::string::npos) << blocked.out;
+  EXPECT_NE(blocked.out.find("missing_holdings"), std::string::npos) << blocked.out;
+
+  const auto accepted = reconcile({"--accept", "BTC-USDT"});
+  ASSERT_FALSE(accepted.timed_out) << accepted.err;
+  EXPECT_EQ(accepted.status, 0) << accepted.out << accepted.err;
+  EXPECT_NE(accepted.out.find("adjust-"), std::string::npos) << accepted.out;
+
+  const auto again = reconcile();
+  EXPECT_EQ(again.status, 0) << again.out << again.err;
+  EXPECT_NE(again.out.find("no symbol blocked"), std::string::npos) << again.out;
+
+  auto j = journal();
+  ASSERT_NE(j, nullptr);
+  auto fills = j->fills_since(Timestamp{}, 100);
+  ASSERT_TRUE(fills.ok());
+  std::size_t adjustments = 0;
+  for (const auto& f : *fills) {
+    if (f.fill.trade_id.rfind("adjust-", 0) != 0) continue;
+    ++adjustments;
+    EXPECT_EQ(f.fill.venue, Venue::binance);
+    EXPECT_EQ(f.fill.venue_symbol, "BTCUSDT");
+    EXPECT_EQ(f.fill.side, Side::sell);
+    EXPECT_EQ(f.fill.quantity, dec("0.01"));
+    EXPECT_EQ(f.fill.price, dec("50000"));
+  }
+  EXPECT_EQ(adjustments, 1u);
+}
+#endif
 
 }  // namespace
 }  // namespace nzeza

@@ -813,6 +813,10 @@ Result<std::unique_ptr<TradingServer>> TradingServer::start(const Config& config
     return Error{ErrorCode::invalid_argument, "nothing to trade: no symbol configured"};
   if (auto st = impl->build_routing(); !st) return st.error();
   if (auto st = impl->recover_state(); !st) return st.error();
+  if (impl->options.reconcile_only) {
+    if (impl->banner.empty()) impl->banner = "nzeza: " + summary(config);
+    return std::unique_ptr<TradingServer>(new TradingServer(std::move(impl)));
+  }
   if (auto st = impl->spawn_actors(); !st) return st.error();
   if (config.record) {
     if (auto st = impl->spawn_recorder(); !st) return st.error();
@@ -833,7 +837,7 @@ TradingServer::~TradingServer() {
 }
 
 std::size_t TradingServer::poll() {
-  return impl_->options.manual_dispatch ? impl_->system->dispatcher().poll() : 0;
+  return impl_->options.manual_dispatch && impl_->system ? impl_->system->dispatcher().poll() : 0;
 }
 
 void TradingServer::inject(const MarketEvent& event) {
@@ -864,8 +868,25 @@ std::string TradingServer::start_banner() const {
   return impl_->banner;
 }
 
+Result<Acceptance> TradingServer::accept_venue_state(std::string_view canonical) {
+  Impl& m = *impl_;
+  if (!m.options.reconcile_only || m.stopped)
+    return Error{ErrorCode::invalid_state,
+                 "accept: only a reconcile-only server that is not stopped takes the decision"};
+  RecoveryInputs in;
+  in.journal = m.journal.get();
+  in.registry = &m.registry;
+  in.codec = m.codec.get();
+  in.clients = m.trading_clients();
+  in.clock = &m.clock;
+  if (auto* manual = dynamic_cast<ManualClock*>(&m.clock); manual != nullptr)
+    in.pump = [manual] { (void)manual->run_due(); };
+  return app::accept_venue_state(in, canonical, m.options.open_deadline);
+}
+
 Status TradingServer::submit_signal(std::string_view symbol, strategy::SignalKind kind,
                                     double confidence) {
+  if (!impl_->system) return Error{ErrorCode::invalid_state, "reconcile-only server: no trading"};
   auto id = impl_->registry.symbols().find(symbol);
   if (!id || impl_->shard_of.count(id->value) == 0)
     return Error{ErrorCode::invalid_argument,
@@ -880,11 +901,14 @@ Status TradingServer::submit_signal(std::string_view symbol, strategy::SignalKin
 }
 
 void TradingServer::kill_switch(bool engage, std::string reason) {
+  if (!impl_->system) return;
   (void)impl_->execution->tell(KillSwitch{engage, std::move(reason)});
 }
 
 Result<ServerStatus> TradingServer::status() {
   Impl& m = *impl_;
+  if (!m.system)
+    return Error{ErrorCode::invalid_state, "reconcile-only server: no actor to report a status"};
   ServerStatus s;
   s.at = m.clock.now();
   s.mode = std::string(to_string(m.config.mode)) + " (" +
@@ -954,6 +978,14 @@ Result<ServerStatus> TradingServer::status() {
 Result<ServerStatus> TradingServer::stop() {
   Impl& m = *impl_;
   if (m.stopped) return Error{ErrorCode::invalid_state, "already stopped"};
+  if (!m.system) {  // reconcile_only: nothing was spawned nor started; the journal is flushed
+    m.stopped = true;
+    ServerStatus s;
+    s.at = m.clock.now();
+    s.mode = "reconcile only";
+    if (auto flushed = m.journal->flush(); !flushed) return flushed.error().with_context("journal");
+    return s;
+  }
   if (m.market) m.market->stop();
   for (auto& f : m.feeds) f->stop();
   if (m.feed_server) m.feed_server->stop();

@@ -30,6 +30,7 @@
 #include "actor/actor_metrics.hpp"
 #include "app/config/config.hpp"
 #include "app/execution.hpp"
+#include "app/operator_decision.hpp"
 #include "app/pipeline_messages.hpp"
 #include "app/recovery.hpp"
 #include "core/clock.hpp"
@@ -86,6 +87,10 @@ struct ServerOptions {
   std::function<void(const SignalMsg&)> on_signal;
   // config.record: where the recordings go (empty: data_dir/recordings).
   std::string record_dir;
+  // `nzeza reconcile`: start() stops after the start-up reconciliation (journal opened, venues
+  // opened, recovery run and the actors' state seeded from it): no actor, no market data, no
+  // order. status() is refused; stop() closes what was opened.
+  bool reconcile_only = false;
 };
 
 struct FeedStatusLine {
@@ -171,6 +176,10 @@ class TradingServer {
   [[nodiscard]] store::Journal& journal() noexcept;
   // The configuration the server runs with.
   [[nodiscard]] const Config& config() const noexcept;
+  // The operator's decision for a symbol the reconciliation blocked (reconcile_only servers:
+  // invalid_state otherwise): the venues' state is adopted as nzeza's in the journal
+  // (app::accept_venue_state), so the next start does not block it.
+  Result<Acceptance> accept_venue_state(std::string_view canonical);
   // A signal given by hand (operator API, tests): it goes through everything a strategy's signal
   // does (fresh price, sizing, risk gate, router). invalid_argument for an unknown symbol.
   Status submit_signal(std::string_view symbol, strategy::SignalKind kind, double confidence);

@@ -7,6 +7,7 @@
 #include "cli/feed_command.hpp"
 #include "cli/keys_command.hpp"
 #include "cli/order_command.hpp"
+#include "cli/reconcile_command.hpp"
 #include "cli/record_command.hpp"
 #include "cli/report_command.hpp"
 #include "cli/run_command.hpp"
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
   nzeza::cli::add_check_config_command(app, exit_code);
   nzeza::cli::add_backtest_command(app, exit_code);
   nzeza::cli::add_record_command(app, exit_code);
+  nzeza::cli::add_reconcile_command(app, exit_code);
   nzeza::cli::add_report_command(app, exit_code);
   nzeza::cli::add_keys_command(app, exit_code);
   nzeza::cli::add_screen_command(app, exit_code);

@@ -12,6 +12,8 @@ namespace {
 
 namespace od = simdjson::ondemand;
 
+constexpr std::size_t kMaxCachedSymbols = 4096;
+
 std::string_view stream_suffix(StreamKind kind) noexcept {
   switch (kind) {
     case StreamKind::book_ticker:
@@ -111,7 +113,9 @@ std::string depth_snapshot_path(std::string_view symbol, int limit) {
 }
 
 BinanceCodec::BinanceCodec(const InstrumentRegistry& registry, CodecConfig config)
-    : registry_(&registry), config_(config), symbols_(registry, Venue::binance) {
+    : registry_(&registry),
+      config_(config),
+      symbols_(registry, Venue::binance, kMaxCachedSymbols, 64) {
   buffer_size_ = config_.max_message_bytes + simdjson::SIMDJSON_PADDING;
   buffer_ = std::make_unique<char[]>(buffer_size_);
   // Failure (out of memory) surfaces at the first iterate() as an error.

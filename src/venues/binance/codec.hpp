@@ -36,7 +36,7 @@
 #include "core/time.hpp"
 #include "market/order_book.hpp"
 #include "venues/binance/depth_sync.hpp"
-#include "venues/binance/symbol_cache.hpp"
+#include "venues/codec_support/codec_support.hpp"
 #include "venues/market_event_sink.hpp"
 
 namespace nzeza::venues::binance {
@@ -156,7 +156,7 @@ class BinanceCodec {
 
   const InstrumentRegistry* registry_;
   CodecConfig config_;
-  SymbolCache symbols_;
+  codec::SymbolCache symbols_;  // wire symbol -> instrument
   simdjson::ondemand::parser parser_;
   std::unique_ptr<char[]> buffer_;  // max_message_bytes + SIMDJSON_PADDING
   std::size_t buffer_size_ = 0;

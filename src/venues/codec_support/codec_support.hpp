@@ -1,10 +1,10 @@
 #pragma once
 // Pieces every venue WebSocket codec (Kraken, Hyperliquid, dYdX) needs in the same form: the
 // exact text of a JSON number token, JSON string output for subscribe messages, the texts of
-// refused frames and configs, the venue-symbol cache and the per-frame decoder state (simdjson
-// parser, padded copy, pending events, first failure).
-// Hot path: nothing here allocates on a good frame after warm-up; error texts allocate.
-// Threading: none; one owner thread per codec.
+// refused frames and configs, the venue-symbol cache (every codec's) and the per-frame decoder
+// state (simdjson parser, padded copy, pending events, first failure). Hot path: nothing here
+// allocates on a good frame after warm-up; error texts allocate. Threading: none; one owner thread
+// per codec.
 
 #include <simdjson.h>
 
@@ -12,8 +12,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/decimal.hpp"
@@ -139,30 +141,47 @@ void append_json_string(std::string& out, std::string_view s);
 [[nodiscard]] std::string_view padded_copy(std::string& buf, std::string_view frame,
                                            std::size_t padding);
 
-// One venue symbol as seen on the wire, and what the codec keeps for it.
+// What a codec keeps for one venue symbol as seen on the wire.
 struct SymbolEntry {
-  std::string name;
   const Instrument* instrument = nullptr;  // null: not in the registry (negative cache)
   int book = -1;                           // index of the codec's book, -1 before a snapshot
   int oracle = -1;                         // index of the codec's oracle price, -1 before one
 };
 
-// Wire symbol -> instrument of one venue, looked up in the registry once. Unknown symbols are
-// remembered too (negative cache) until `max_entries`; past it they are not cached.
-// A returned pointer stays valid until the next resolve().
+// The one wire symbol -> instrument cache of every venue codec, so the hot path does not
+// allocate (InstrumentRegistry::find builds a std::string key per call). A miss asks the
+// registry once and remembers the answer, "unknown" too (negative cache) until `max_entries`
+// entries; past it unknown symbols go to the registry every time instead of growing the cache.
+// Streams repeat the same symbol, so the last hit is compared before hashing.
+// Entries are stable (node-based map): a returned pointer stays valid for the cache's life.
+// The registry must outlive the cache and keep its instruments (its pointers are stable).
+// Threading: none; one codec, one thread.
 class SymbolCache {
  public:
-  // The registry must outlive the cache.
   SymbolCache(const InstrumentRegistry& registry, Venue venue, std::size_t max_entries,
               std::size_t reserve);
   // Null only for an unknown symbol once the cache is full.
   SymbolEntry* resolve(std::string_view name);
+  // The instrument of a wire symbol, null when unknown.
+  [[nodiscard]] const Instrument* find(std::string_view name) {
+    const SymbolEntry* e = resolve(name);
+    return e == nullptr ? nullptr : e->instrument;
+  }
 
  private:
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  using Map = std::unordered_map<std::string, SymbolEntry, Hash, std::equal_to<>>;
+
   const InstrumentRegistry& registry_;
   Venue venue_;
   std::size_t max_entries_;
-  std::vector<SymbolEntry> entries_;
+  Map entries_;
+  Map::value_type* last_ = nullptr;
 };
 
 // The state of a codec that decodes one frame at a time into pending events, handed to the

@@ -11,6 +11,8 @@ namespace {
 
 namespace od = simdjson::ondemand;
 
+constexpr std::size_t kMaxCachedSymbols = 4096;
+
 constexpr std::size_t kPendingReserve = 256;
 
 // Errors after which the on-demand document may still be read; any other abandons it.
@@ -70,7 +72,7 @@ std::string_view to_string(Channel channel) noexcept {
 }
 
 CoinbaseCodec::CoinbaseCodec(const InstrumentRegistry& registry, CodecConfig config)
-    : config_(config), symbols_(registry, Venue::coinbase) {
+    : config_(config), symbols_(registry, Venue::coinbase, kMaxCachedSymbols, 64) {
   buffer_size_ = config_.max_message_bytes + simdjson::SIMDJSON_PADDING;
   buffer_ = std::make_unique<char[]>(buffer_size_);
   if (parser_.allocate(config_.max_message_bytes) != simdjson::SUCCESS) buffer_size_ = 0;

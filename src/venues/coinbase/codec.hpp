@@ -42,7 +42,7 @@
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "market/order_book.hpp"
-#include "venues/coinbase/symbol_cache.hpp"
+#include "venues/codec_support/codec_support.hpp"
 #include "venues/market_event_sink.hpp"
 
 namespace nzeza::venues::coinbase {
@@ -135,7 +135,7 @@ class CoinbaseCodec {
   Error malformed(std::string_view type, std::string_view what, std::string_view frame);
 
   CodecConfig config_;
-  SymbolCache symbols_;
+  codec::SymbolCache symbols_;  // wire symbol -> instrument
   simdjson::ondemand::parser parser_;
   std::unique_ptr<char[]> buffer_;
   std::size_t buffer_size_ = 0;

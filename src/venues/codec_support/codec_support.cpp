@@ -97,9 +97,13 @@ SymbolEntry* SymbolCache::resolve(std::string_view name) {
   return &it->second;
 }
 
-bool FrameDecoder::parse_decimal(simdjson::ondemand::value& v, Decimal& out, const char* where) {
-  int decimals = 0;
-  if (plain_decimal_token(v.raw_json_token(), out, decimals)) return true;
+bool FrameDecoder::parse_decimal(simdjson::ondemand::value& v, Decimal& out, const char* where,
+                                 int* decimals) {
+  int plain = 0;
+  if (plain_decimal_token(v.raw_json_token(), out, plain)) {
+    if (decimals != nullptr) *decimals = plain;
+    return true;
+  }
   auto parsed = Decimal::parse(number_text(v));
   if (!parsed.ok()) return fail("not an exact decimal", where);
   out = *parsed;

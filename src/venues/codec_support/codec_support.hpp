@@ -211,8 +211,10 @@ struct FrameDecoder {
     fail_where = "";
   }
   // Parses an exact decimal from a number token or a quoted string; fails "not an exact
-  // decimal" at `where`.
-  bool parse_decimal(simdjson::ondemand::value& v, Decimal& out, const char* where);
+  // decimal" at `where`. `decimals` (when given) gets the count of fractional digits of a
+  // plain token and is left alone otherwise.
+  bool parse_decimal(simdjson::ondemand::value& v, Decimal& out, const char* where,
+                     int* decimals = nullptr);
   // Parses an RFC 3339 time string; fails "not a string" / "not an RFC 3339 time" at `where`.
   bool parse_time(simdjson::ondemand::value& v, Timestamp& out, const char* where);
   // An event of this venue for `inst`, received with the current frame (inline: one per

@@ -6,6 +6,7 @@
 
 #include "venues/codec_support/book_slots.hpp"
 #include "venues/codec_support/codec_support.hpp"
+#include "venues/codec_support/level_reader.hpp"
 
 namespace nzeza::venues::dydx {
 namespace {
@@ -130,37 +131,19 @@ struct DydxCodec::Impl : codec::FrameDecoder {
         }
         if (index < 2) return fail("level needs price and size", where);
       } else if (type == od::json_type::object) {
+        // The indexer sends {"price":"..","size":".."} in that order with plain decimals.
+        static constexpr codec::LevelKeys kKeys{"price",
+                                                "size",
+                                                "bad level",
+                                                "level needs price and size",
+                                                "price must be > 0",
+                                                "size must be >= 0"};
         od::object obj;
         if (lv.get_object().get(obj) != simdjson::SUCCESS) return fail("bad level", where);
-        // Fast path: the indexer sends {"price":"..","size":".."} in that order with plain
-        // decimal strings. Anything else: the general member loop below (raw key compares).
-        od::value pv;
-        od::value sv;
-        int decimals = 0;
-        if (obj.find_field("price").get(pv) == simdjson::SUCCESS &&
-            codec::plain_decimal_token(pv.raw_json_token(), pl.price, decimals) &&
-            obj.find_field("size").get(sv) == simdjson::SUCCESS &&
-            codec::plain_decimal_token(sv.raw_json_token(), pl.size, decimals)) {
-          if (!pl.price.is_positive()) return fail("price must be > 0", where);
-          levels.push_back(pl);  // a plain decimal is never negative
-          continue;
-        }
-        if (obj.reset().error() != simdjson::SUCCESS) return fail("bad level", where);
-        unsigned seen = 0;
-        for (auto f : obj) {
-          od::raw_json_string key;
-          od::value val;
-          if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
-            return fail("bad level member", where);
-          if (key.unsafe_is_equal("price")) {
-            if (!parse_decimal(val, pl.price, where)) return false;
-            seen |= 1;
-          } else if (key.unsafe_is_equal("size")) {
-            if (!parse_decimal(val, pl.size, where)) return false;
-            seen |= 2;
-          }
-        }
-        if (seen != 3) return fail("level needs price and size", where);
+        codec::LevelRead lr;
+        if (!codec::read_level(*this, obj, kKeys, lr, where)) return false;
+        levels.push_back(PendingLevel{side, lr.price, lr.size});
+        continue;
       } else {
         return fail("level must be an array or an object", where);
       }

@@ -6,6 +6,7 @@
 
 #include "venues/codec_support/book_slots.hpp"
 #include "venues/codec_support/codec_support.hpp"
+#include "venues/codec_support/level_reader.hpp"
 
 namespace nzeza::venues::hyperliquid {
 namespace {
@@ -99,41 +100,21 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
     return true;
   }
 
-  // {"px":"2.111","sz":"134.4","n":1}
+  // {"px":"2.111","sz":"134.4","n":1}: Hyperliquid sends px then sz as plain decimal strings;
+  // "n" is not read (on-demand skips it when the array moves on).
   bool parse_level(od::value& v, PendingLevel& out, const char* where) {
+    static constexpr codec::LevelKeys kKeys{"px",
+                                            "sz",
+                                            "level is not an object",
+                                            "level without px or sz",
+                                            "px must be > 0",
+                                            "sz must be >= 0"};
     od::object obj;
     if (v.get_object().get(obj) != simdjson::SUCCESS) return fail("level is not an object", where);
-    // Fast path: Hyperliquid sends {"px":"..","sz":"..","n":..} in that order with plain
-    // decimal strings; "n" is not read (on-demand skips it when the array moves on).
-    od::value pv;
-    od::value sv;
-    int decimals = 0;
-    if (obj.find_field("px").get(pv) == simdjson::SUCCESS &&
-        codec::plain_decimal_token(pv.raw_json_token(), out.price, decimals) &&
-        obj.find_field("sz").get(sv) == simdjson::SUCCESS &&
-        codec::plain_decimal_token(sv.raw_json_token(), out.size, decimals)) {
-      if (!out.price.is_positive()) return fail("px must be > 0", where);
-      return true;  // a plain decimal is never negative
-    }
-    // Anything else: the general loop over every member, keys compared on their raw text.
-    if (obj.reset().error() != simdjson::SUCCESS) return fail("level is not an object", where);
-    unsigned seen = 0;
-    for (auto f : obj) {
-      od::raw_json_string key;
-      od::value val;
-      if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
-        return fail("bad level member", where);
-      if (key.unsafe_is_equal("px")) {
-        if (!parse_decimal(val, out.price, where)) return false;
-        seen |= 1;
-      } else if (key.unsafe_is_equal("sz")) {
-        if (!parse_decimal(val, out.size, where)) return false;
-        seen |= 2;
-      }
-    }
-    if (seen != 3) return fail("level without px or sz", where);
-    if (!out.price.is_positive()) return fail("px must be > 0", where);
-    if (out.size.is_negative()) return fail("sz must be >= 0", where);
+    codec::LevelRead level;
+    if (!codec::read_level(*this, obj, kKeys, level, where)) return false;
+    out.price = level.price;
+    out.size = level.size;
     return true;
   }
 

@@ -8,6 +8,7 @@
 
 #include "venues/codec_support/book_slots.hpp"
 #include "venues/codec_support/codec_support.hpp"
+#include "venues/codec_support/level_reader.hpp"
 #include "venues/kraken/checksum.hpp"
 
 namespace nzeza::venues::kraken {
@@ -148,41 +149,13 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
       od::object level;
       if (item.get_object().get(level) != simdjson::SUCCESS)
         return fail("level is not an object", where);
-      PendingLevel pl{side, Decimal::zero(), Decimal::zero(), -1, -1};
-      // Fast path: Kraken sends {"price":...,"qty":...} in that order with plain numbers.
-      od::value pv;
-      od::value qv;
-      if (level.find_field("price").get(pv) == simdjson::SUCCESS &&
-          codec::plain_decimal_token(pv.raw_json_token(), pl.price, pl.price_decimals) &&
-          level.find_field("qty").get(qv) == simdjson::SUCCESS &&
-          codec::plain_decimal_token(qv.raw_json_token(), pl.qty, pl.qty_decimals)) {
-        if (!pl.price.is_positive()) return fail("price must be > 0", where);
-        levels.push_back(pl);  // a plain token is never negative
-        continue;
-      }
-      // Anything else (other order, other forms): the general loop over every member.
-      if (level.reset().error() != simdjson::SUCCESS) return fail("bad level", where);
-      pl = PendingLevel{side, Decimal::zero(), Decimal::zero(), -1, -1};
-      bool has_price = false;
-      bool has_qty = false;
-      for (auto f : level) {
-        // Keys compared on their raw text (no unescaping copy): "price" and "qty" never need
-        // escapes, and an escaped spelling of them is not what Kraken sends.
-        od::raw_json_string key;
-        od::value val;
-        if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
-          return fail("bad level member", where);
-        if (key.unsafe_is_equal("price")) {
-          if (!parse_decimal(val, pl.price, where, &pl.price_decimals)) return false;
-          has_price = true;
-        } else if (key.unsafe_is_equal("qty")) {
-          if (!parse_decimal(val, pl.qty, where, &pl.qty_decimals)) return false;
-          has_qty = true;
-        }
-      }
-      if (!has_price || !has_qty) return fail("level without price or qty", where);
-      if (!pl.price.is_positive()) return fail("price must be > 0", where);
-      if (pl.qty.is_negative()) return fail("qty must be >= 0", where);
+      // Kraken sends {"price":...,"qty":...} in that order with plain numbers.
+      static constexpr codec::LevelKeys kKeys{
+          "price",           "qty", "bad level", "level without price or qty", "price must be > 0",
+          "qty must be >= 0"};
+      codec::LevelRead lr;
+      if (!codec::read_level(*this, level, kKeys, lr, where)) return false;
+      const PendingLevel pl{side, lr.price, lr.size, lr.price_decimals, lr.size_decimals};
       levels.push_back(pl);
     }
     return true;

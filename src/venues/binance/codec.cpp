@@ -12,6 +12,8 @@ namespace {
 
 namespace od = simdjson::ondemand;
 
+constexpr json_text::FrameNames kFrameNames{"binance", "binance frame"};
+
 constexpr std::size_t kMaxCachedSymbols = 4096;
 
 std::string_view stream_suffix(StreamKind kind) noexcept {
@@ -115,11 +117,8 @@ std::string depth_snapshot_path(std::string_view symbol, int limit) {
 BinanceCodec::BinanceCodec(const InstrumentRegistry& registry, CodecConfig config)
     : registry_(&registry),
       config_(config),
-      symbols_(registry, Venue::binance, kMaxCachedSymbols, 64) {
-  buffer_size_ = config_.max_message_bytes + simdjson::SIMDJSON_PADDING;
-  buffer_ = std::make_unique<char[]>(buffer_size_);
-  // Failure (out of memory) surfaces at the first iterate() as an error.
-  if (parser_.allocate(config_.max_message_bytes) != simdjson::SUCCESS) buffer_size_ = 0;
+      symbols_(registry, Venue::binance, kMaxCachedSymbols, 64),
+      json_(config.max_message_bytes) {
   scratch_.reserve(config_.max_levels_per_message);
 }
 
@@ -165,22 +164,12 @@ Error BinanceCodec::malformed(std::string_view type, std::string_view what,
 Result<DecodeInfo> BinanceCodec::decode(std::string_view frame, Timestamp receive_time,
                                         MarketEventSink& sink) {
   ++stats_.frames;
-  if (frame.size() > config_.max_message_bytes) {
-    ++stats_.oversized;
-    return Error{ErrorCode::protocol,
-                 "binance frame of " + std::to_string(frame.size()) + " bytes exceeds the " +
-                     std::to_string(config_.max_message_bytes) + "-byte limit: " + excerpt(frame)};
-  }
-  std::memcpy(buffer_.get(), frame.data(), frame.size());
-  std::memset(buffer_.get() + frame.size(), 0, simdjson::SIMDJSON_PADDING);
   od::document doc;
-  if (parser_.iterate(buffer_.get(), frame.size(), buffer_size_).get(doc) != simdjson::SUCCESS) {
-    return malformed("frame", "not JSON", frame);
-  }
   od::object object;
-  if (doc.get_object().get(object) != simdjson::SUCCESS) {
-    return malformed("frame", "not a JSON object", frame);
-  }
+  if (Status opened =
+          json_.open(frame, kFrameNames, stats_.oversized, stats_.malformed, doc, object);
+      !opened.ok())
+    return std::move(opened).error();
   const std::string_view key = first_key(frame);
   if (key == "u") return decode_book_ticker(object, frame, receive_time, sink);
   if (key == "stream") {

@@ -132,4 +132,35 @@ bool parse_decimal(simdjson::ondemand::value value, Decimal& out) noexcept {
   return parse_plain_decimal(text, out);
 }
 
+FrameParser::FrameParser(std::size_t max_bytes)
+    : max_bytes_(max_bytes),
+      buffer_size_(max_bytes + simdjson::SIMDJSON_PADDING),
+      buffer_(std::make_unique<char[]>(buffer_size_)) {
+  // Failure (out of memory) surfaces at the first iterate() as an error.
+  if (parser_.allocate(max_bytes) != simdjson::SUCCESS) buffer_size_ = 0;
+}
+
+Status FrameParser::open(std::string_view frame, const FrameNames& names, std::uint64_t& oversized,
+                         std::uint64_t& malformed, simdjson::ondemand::document& doc,
+                         simdjson::ondemand::object& object) {
+  if (frame.size() > max_bytes_) {
+    ++oversized;
+    return Error{ErrorCode::protocol, std::string(names.venue) + " frame of " +
+                                          std::to_string(frame.size()) + " bytes exceeds the " +
+                                          std::to_string(max_bytes_) +
+                                          "-byte limit: " + excerpt(frame)};
+  }
+  std::memcpy(buffer_.get(), frame.data(), frame.size());
+  std::memset(buffer_.get() + frame.size(), 0, simdjson::SIMDJSON_PADDING);
+  const char* what = nullptr;
+  if (parser_.iterate(buffer_.get(), frame.size(), buffer_size_).get(doc) != simdjson::SUCCESS) {
+    what = ": not JSON in: ";
+  } else if (doc.get_object().get(object) != simdjson::SUCCESS) {
+    what = ": not a JSON object in: ";
+  }
+  if (what == nullptr) return {};
+  ++malformed;
+  return Error{ErrorCode::parse_error, std::string(names.malformed) + what + excerpt(frame)};
+}
+
 }  // namespace nzeza::venues::json_text

@@ -1,11 +1,12 @@
 #pragma once
-// Small helpers shared by the Binance and Coinbase codecs: exact decimals from raw JSON tokens and
-// short excerpts of a bad frame for error messages.
+// Small helpers shared by the Binance, Coinbase and generic codecs: the padded parse of a frame,
+// exact decimals from raw JSON tokens and short excerpts of a bad frame for error messages.
 
 #include <simdjson.h>
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -31,5 +32,31 @@ inline constexpr std::size_t kExcerptChars = 160;
 
 // Exact decimal from a JSON string ("25.35190000") or number token (45000.50).
 [[nodiscard]] bool parse_decimal(simdjson::ondemand::value value, Decimal& out) noexcept;
+
+// How a codec names itself in the errors of a frame it cannot open.
+struct FrameNames {
+  const char* venue;      // "binance": "binance frame of N bytes exceeds the M-byte limit: ..."
+  const char* malformed;  // "binance frame": "binance frame: not JSON in: ..."
+};
+
+// A codec's simdjson parser with the zero-padded copy of the frame being decoded, both sized
+// once for `max_bytes` (nothing allocates per frame). One owner thread.
+class FrameParser {
+ public:
+  explicit FrameParser(std::size_t max_bytes);
+  // Copies `frame` and opens it as a JSON object into doc/object (valid until the next open).
+  // Errors, each counted in the codec's stats: protocol "<venue> frame of N bytes exceeds the
+  // M-byte limit: <excerpt>" (++oversized); parse_error "<malformed>: not JSON in: <excerpt>"
+  // or "...: not a JSON object in: ..." (++malformed).
+  Status open(std::string_view frame, const FrameNames& names, std::uint64_t& oversized,
+              std::uint64_t& malformed, simdjson::ondemand::document& doc,
+              simdjson::ondemand::object& object);
+
+ private:
+  std::size_t max_bytes_;
+  std::size_t buffer_size_;
+  std::unique_ptr<char[]> buffer_;
+  simdjson::ondemand::parser parser_;
+};
 
 }  // namespace nzeza::venues::json_text

@@ -11,6 +11,8 @@ namespace {
 
 namespace od = simdjson::ondemand;
 
+constexpr json_text::FrameNames kFrameNames{"coinbase", "coinbase frame"};
+
 constexpr std::size_t kMaxCachedSymbols = 4096;
 
 constexpr std::size_t kPendingReserve = 256;
@@ -72,10 +74,9 @@ std::string_view to_string(Channel channel) noexcept {
 }
 
 CoinbaseCodec::CoinbaseCodec(const InstrumentRegistry& registry, CodecConfig config)
-    : config_(config), symbols_(registry, Venue::coinbase, kMaxCachedSymbols, 64) {
-  buffer_size_ = config_.max_message_bytes + simdjson::SIMDJSON_PADDING;
-  buffer_ = std::make_unique<char[]>(buffer_size_);
-  if (parser_.allocate(config_.max_message_bytes) != simdjson::SUCCESS) buffer_size_ = 0;
+    : config_(config),
+      symbols_(registry, Venue::coinbase, kMaxCachedSymbols, 64),
+      json_(config.max_message_bytes) {
   levels_.reserve(config_.max_levels_per_message);
   l2_events_.reserve(kPendingReserve);
   quotes_.reserve(kPendingReserve);
@@ -144,22 +145,12 @@ void CoinbaseCodec::resync_all(Timestamp receive_time, MarketEventSink& sink) {
 Result<DecodeInfo> CoinbaseCodec::decode(std::string_view frame, Timestamp receive_time,
                                          MarketEventSink& sink) {
   ++stats_.frames;
-  if (frame.size() > config_.max_message_bytes) {
-    ++stats_.oversized;
-    return Error{ErrorCode::protocol,
-                 "coinbase frame of " + std::to_string(frame.size()) + " bytes exceeds the " +
-                     std::to_string(config_.max_message_bytes) + "-byte limit: " + excerpt(frame)};
-  }
-  std::memcpy(buffer_.get(), frame.data(), frame.size());
-  std::memset(buffer_.get() + frame.size(), 0, simdjson::SIMDJSON_PADDING);
   od::document doc;
-  if (parser_.iterate(buffer_.get(), frame.size(), buffer_size_).get(doc) != simdjson::SUCCESS) {
-    return malformed("frame", "not JSON", frame);
-  }
   od::object object;
-  if (doc.get_object().get(object) != simdjson::SUCCESS) {
-    return malformed("frame", "not a JSON object", frame);
-  }
+  if (Status opened =
+          json_.open(frame, kFrameNames, stats_.oversized, stats_.malformed, doc, object);
+      !opened.ok())
+    return std::move(opened).error();
 
   std::string_view channel;
   simdjson::error_code error = object.find_field_unordered("channel").get_string().get(channel);

@@ -163,13 +163,9 @@ Error BinanceCodec::malformed(std::string_view type, std::string_view what,
 
 Result<DecodeInfo> BinanceCodec::decode(std::string_view frame, Timestamp receive_time,
                                         MarketEventSink& sink) {
-  ++stats_.frames;
-  od::document doc;
-  od::object object;
-  if (Status opened =
-          json_.open(frame, kFrameNames, stats_.oversized, stats_.malformed, doc, object);
-      !opened.ok())
+  if (Status opened = json_.open(frame, kFrameNames, stats_); !opened.ok())
     return std::move(opened).error();
+  od::object& object = json_.object();
   const std::string_view key = first_key(frame);
   if (key == "u") return decode_book_ticker(object, frame, receive_time, sink);
   if (key == "stream") {
@@ -241,30 +237,11 @@ Result<DecodeInfo> BinanceCodec::decode_book_ticker(od::object object, std::stri
     ++stats_.unknown_symbol;
     return DecodeInfo{FrameKind::unknown_symbol, 0, 0, {}, false};
   }
+  static constexpr QuoteKeys kKeys{
+      "b", "B", "a", "A", "bid and ask must be > 0", "sizes must be >= 0", "bid must be < ask"};
   Quote quote;
-  struct Field {
-    const char* key;
-    Decimal* out;
-  };
-  const Field fields[] = {
-      {"b", &quote.bid}, {"B", &quote.bid_size}, {"a", &quote.ask}, {"A", &quote.ask_size}};
-  for (const Field& field : fields) {
-    od::value value;
-    if (object.find_field_unordered(field.key).get(value) != simdjson::SUCCESS) {
-      return malformed("bookTicker", std::string("field '") + field.key + "' missing", frame);
-    }
-    if (!parse_decimal(value, *field.out)) {
-      return malformed("bookTicker", std::string("field '") + field.key + "' is not a decimal",
-                       frame);
-    }
-  }
-  if (!quote.bid.is_positive() || !quote.ask.is_positive()) {
-    return malformed("bookTicker", "bid and ask must be > 0", frame);
-  }
-  if (quote.bid_size.is_negative() || quote.ask_size.is_negative()) {
-    return malformed("bookTicker", "sizes must be >= 0", frame);
-  }
-  if (quote.bid >= quote.ask) return malformed("bookTicker", "bid must be < ask", frame);
+  if (std::string what = read_quote(object, kKeys, quote); !what.empty())
+    return malformed("bookTicker", what, frame);
   MarketEvent event = make_event(*instrument, Timestamp{}, receive_time);
   event.body = quote;
   sink.on_event(event);

@@ -141,8 +141,7 @@ FrameParser::FrameParser(std::size_t max_bytes)
 }
 
 Status FrameParser::open(std::string_view frame, const FrameNames& names, std::uint64_t& oversized,
-                         std::uint64_t& malformed, simdjson::ondemand::document& doc,
-                         simdjson::ondemand::object& object) {
+                         std::uint64_t& malformed) {
   if (frame.size() > max_bytes_) {
     ++oversized;
     return Error{ErrorCode::protocol, std::string(names.venue) + " frame of " +
@@ -153,14 +152,36 @@ Status FrameParser::open(std::string_view frame, const FrameNames& names, std::u
   std::memcpy(buffer_.get(), frame.data(), frame.size());
   std::memset(buffer_.get() + frame.size(), 0, simdjson::SIMDJSON_PADDING);
   const char* what = nullptr;
-  if (parser_.iterate(buffer_.get(), frame.size(), buffer_size_).get(doc) != simdjson::SUCCESS) {
+  if (parser_.iterate(buffer_.get(), frame.size(), buffer_size_).get(doc_) != simdjson::SUCCESS) {
     what = ": not JSON in: ";
-  } else if (doc.get_object().get(object) != simdjson::SUCCESS) {
+  } else if (doc_.get_object().get(object_) != simdjson::SUCCESS) {
     what = ": not a JSON object in: ";
   }
   if (what == nullptr) return {};
   ++malformed;
   return Error{ErrorCode::parse_error, std::string(names.malformed) + what + excerpt(frame)};
+}
+
+std::string read_quote(simdjson::ondemand::object& object, const QuoteKeys& keys, Quote& out) {
+  struct Field {
+    const char* key;
+    Decimal* out;
+  };
+  const Field fields[] = {{keys.bid, &out.bid},
+                          {keys.bid_size, &out.bid_size},
+                          {keys.ask, &out.ask},
+                          {keys.ask_size, &out.ask_size}};
+  for (const Field& field : fields) {
+    simdjson::ondemand::value value;
+    if (object.find_field_unordered(field.key).get(value) != simdjson::SUCCESS)
+      return std::string("field '") + field.key + "' missing";
+    if (!parse_decimal(value, *field.out))
+      return std::string("field '") + field.key + "' is not a decimal";
+  }
+  if (!out.bid.is_positive() || !out.ask.is_positive()) return keys.bad_prices;
+  if (out.bid_size.is_negative() || out.ask_size.is_negative()) return keys.bad_sizes;
+  if (out.bid >= out.ask) return keys.crossed;
+  return {};
 }
 
 }  // namespace nzeza::venues::json_text

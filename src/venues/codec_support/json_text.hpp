@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "core/decimal.hpp"
+#include "core/market_event.hpp"
 #include "core/result.hpp"
 
 namespace nzeza::venues::json_text {
@@ -44,19 +45,44 @@ struct FrameNames {
 class FrameParser {
  public:
   explicit FrameParser(std::size_t max_bytes);
-  // Copies `frame` and opens it as a JSON object into doc/object (valid until the next open).
-  // Errors, each counted in the codec's stats: protocol "<venue> frame of N bytes exceeds the
-  // M-byte limit: <excerpt>" (++oversized); parse_error "<malformed>: not JSON in: <excerpt>"
-  // or "...: not a JSON object in: ..." (++malformed).
-  Status open(std::string_view frame, const FrameNames& names, std::uint64_t& oversized,
-              std::uint64_t& malformed, simdjson::ondemand::document& doc,
-              simdjson::ondemand::object& object);
+  // Counts the frame in stats.frames, copies it and opens it as a JSON object (object(), valid
+  // until the next open). Errors, also counted in `stats`: protocol "<venue> frame of N bytes
+  // exceeds the M-byte limit: <excerpt>" (++oversized); parse_error "<malformed>: not JSON in:
+  // <excerpt>" or "...: not a JSON object in: ..." (++malformed).
+  template <class Stats>
+  Status open(std::string_view frame, const FrameNames& names, Stats& stats) {
+    ++stats.frames;
+    return open(frame, names, stats.oversized, stats.malformed);
+  }
+  [[nodiscard]] simdjson::ondemand::object& object() noexcept { return object_; }
 
  private:
+  Status open(std::string_view frame, const FrameNames& names, std::uint64_t& oversized,
+              std::uint64_t& malformed);
+
   std::size_t max_bytes_;
   std::size_t buffer_size_;
   std::unique_ptr<char[]> buffer_;
   simdjson::ondemand::parser parser_;
+  simdjson::ondemand::document doc_;
+  simdjson::ondemand::object object_;
 };
+
+// How a codec's best bid/offer message names its four decimals, and what its errors say.
+struct QuoteKeys {
+  const char* bid;         // "b"
+  const char* bid_size;    // "B"
+  const char* ask;         // "a"
+  const char* ask_size;    // "A"
+  const char* bad_prices;  // "bid and ask must be > 0"
+  const char* bad_sizes;   // "sizes must be >= 0"
+  const char* crossed;     // "bid must be < ask"
+};
+
+// Reads a quote from `object` (members in any order): bid and ask > 0, sizes >= 0, bid < ask.
+// Empty on success; otherwise what was wrong ("field 'b' missing", "field 'b' is not a
+// decimal", or one of the texts of `keys`). Allocates only on failure.
+[[nodiscard]] std::string read_quote(simdjson::ondemand::object& object, const QuoteKeys& keys,
+                                     Quote& out);
 
 }  // namespace nzeza::venues::json_text

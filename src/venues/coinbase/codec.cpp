@@ -144,13 +144,9 @@ void CoinbaseCodec::resync_all(Timestamp receive_time, MarketEventSink& sink) {
 
 Result<DecodeInfo> CoinbaseCodec::decode(std::string_view frame, Timestamp receive_time,
                                          MarketEventSink& sink) {
-  ++stats_.frames;
-  od::document doc;
-  od::object object;
-  if (Status opened =
-          json_.open(frame, kFrameNames, stats_.oversized, stats_.malformed, doc, object);
-      !opened.ok())
+  if (Status opened = json_.open(frame, kFrameNames, stats_); !opened.ok())
     return std::move(opened).error();
+  od::object& object = json_.object();
 
   std::string_view channel;
   simdjson::error_code error = object.find_field_unordered("channel").get_string().get(channel);
@@ -251,32 +247,16 @@ Result<DecodeInfo> CoinbaseCodec::decode_ticker(od::array events, Timestamp venu
         ++stats_.unknown_symbol;
         continue;
       }
+      static constexpr QuoteKeys kKeys{"best_bid",
+                                       "best_bid_quantity",
+                                       "best_ask",
+                                       "best_ask_quantity",
+                                       "best_bid and best_ask must be > 0",
+                                       "quantities must be >= 0",
+                                       "best_bid must be < best_ask"};
       Quote quote;
-      struct Field {
-        const char* key;
-        Decimal* out;
-      };
-      const Field fields[] = {{"best_bid", &quote.bid},
-                              {"best_bid_quantity", &quote.bid_size},
-                              {"best_ask", &quote.ask},
-                              {"best_ask_quantity", &quote.ask_size}};
-      for (const Field& field : fields) {
-        od::value value;
-        if (ticker.find_field_unordered(field.key).get(value) != simdjson::SUCCESS) {
-          return malformed("ticker", std::string("field '") + field.key + "' missing", frame);
-        }
-        if (!parse_decimal(value, *field.out)) {
-          return malformed("ticker", std::string("field '") + field.key + "' is not a decimal",
-                           frame);
-        }
-      }
-      if (!quote.bid.is_positive() || !quote.ask.is_positive()) {
-        return malformed("ticker", "best_bid and best_ask must be > 0", frame);
-      }
-      if (quote.bid_size.is_negative() || quote.ask_size.is_negative()) {
-        return malformed("ticker", "quantities must be >= 0", frame);
-      }
-      if (quote.bid >= quote.ask) return malformed("ticker", "best_bid must be < best_ask", frame);
+      if (std::string what = read_quote(ticker, kKeys, quote); !what.empty())
+        return malformed("ticker", what, frame);
       if (quotes_.size() >= kPendingReserve) return malformed("ticker", "too many tickers", frame);
       quotes_.push_back(PendingQuote{instrument, quote});
     }

@@ -76,13 +76,9 @@ const Instrument* GenericCodec::find_symbol(std::string_view symbol) {
 
 Result<DecodeInfo> GenericCodec::decode(std::string_view frame, Timestamp receive_time,
                                         MarketEventSink& sink) {
-  ++stats_.frames;
-  od::document doc;
-  od::object object;
-  if (Status opened =
-          json_.open(frame, kFrameNames, stats_.oversized, stats_.malformed, doc, object);
-      !opened.ok())
+  if (Status opened = json_.open(frame, kFrameNames, stats_); !opened.ok())
     return std::move(opened).error();
+  od::object& object = json_.object();
 
   od::value value;
   std::string_view symbol;

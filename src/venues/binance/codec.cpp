@@ -12,7 +12,7 @@ namespace {
 
 namespace od = simdjson::ondemand;
 
-constexpr json_text::FrameNames kFrameNames{"binance", "binance frame"};
+constexpr json_text::FrameNames kFrameNames{"binance", "frame"};
 
 constexpr std::size_t kMaxCachedSymbols = 4096;
 
@@ -152,13 +152,7 @@ ControlMessage BinanceCodec::unsubscribe(std::span<const std::string> streams) {
 Error BinanceCodec::malformed(std::string_view type, std::string_view what,
                               std::string_view frame) {
   ++stats_.malformed;
-  std::string message = "binance ";
-  message += type;
-  message += ": ";
-  message += what;
-  message += " in: ";
-  message += excerpt(frame);
-  return Error{ErrorCode::parse_error, std::move(message)};
+  return malformed_error("binance", type, what, frame);
 }
 
 Result<DecodeInfo> BinanceCodec::decode(std::string_view frame, Timestamp receive_time,

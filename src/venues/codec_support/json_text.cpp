@@ -132,6 +132,18 @@ bool parse_decimal(simdjson::ondemand::value value, Decimal& out) noexcept {
   return parse_plain_decimal(text, out);
 }
 
+Error malformed_error(std::string_view venue, std::string_view type, std::string_view what,
+                      std::string_view frame) {
+  std::string message(venue);
+  message += ' ';
+  message += type;
+  message += ": ";
+  message += what;
+  message += " in: ";
+  message += excerpt(frame);
+  return Error{ErrorCode::parse_error, std::move(message)};
+}
+
 FrameParser::FrameParser(std::size_t max_bytes)
     : max_bytes_(max_bytes),
       buffer_size_(max_bytes + simdjson::SIMDJSON_PADDING),
@@ -153,13 +165,13 @@ Status FrameParser::open(std::string_view frame, const FrameNames& names, std::u
   std::memset(buffer_.get() + frame.size(), 0, simdjson::SIMDJSON_PADDING);
   const char* what = nullptr;
   if (parser_.iterate(buffer_.get(), frame.size(), buffer_size_).get(doc_) != simdjson::SUCCESS) {
-    what = ": not JSON in: ";
+    what = "not JSON";
   } else if (doc_.get_object().get(object_) != simdjson::SUCCESS) {
-    what = ": not a JSON object in: ";
+    what = "not a JSON object";
   }
   if (what == nullptr) return {};
   ++malformed;
-  return Error{ErrorCode::parse_error, std::string(names.malformed) + what + excerpt(frame)};
+  return malformed_error(names.venue, names.type, what, frame);
 }
 
 std::string read_quote(simdjson::ondemand::object& object, const QuoteKeys& keys, Quote& out) {

@@ -34,10 +34,14 @@ inline constexpr std::size_t kExcerptChars = 160;
 // Exact decimal from a JSON string ("25.35190000") or number token (45000.50).
 [[nodiscard]] bool parse_decimal(simdjson::ondemand::value value, Decimal& out) noexcept;
 
+// The error of a frame a codec refuses: parse_error "<venue> <type>: <what> in: <excerpt>".
+[[nodiscard]] Error malformed_error(std::string_view venue, std::string_view type,
+                                    std::string_view what, std::string_view frame);
+
 // How a codec names itself in the errors of a frame it cannot open.
 struct FrameNames {
-  const char* venue;      // "binance": "binance frame of N bytes exceeds the M-byte limit: ..."
-  const char* malformed;  // "binance frame": "binance frame: not JSON in: ..."
+  const char* venue;  // "binance": "binance frame of N bytes exceeds the M-byte limit: ..."
+  const char* type;   // "frame": "binance frame: not JSON in: ..."
 };
 
 // A codec's simdjson parser with the zero-padded copy of the frame being decoded, both sized
@@ -47,8 +51,8 @@ class FrameParser {
   explicit FrameParser(std::size_t max_bytes);
   // Counts the frame in stats.frames, copies it and opens it as a JSON object (object(), valid
   // until the next open). Errors, also counted in `stats`: protocol "<venue> frame of N bytes
-  // exceeds the M-byte limit: <excerpt>" (++oversized); parse_error "<malformed>: not JSON in:
-  // <excerpt>" or "...: not a JSON object in: ..." (++malformed).
+  // exceeds the M-byte limit: <excerpt>" (++oversized); malformed_error "not JSON" or "not a
+  // JSON object" of names.venue and names.type (++malformed).
   template <class Stats>
   Status open(std::string_view frame, const FrameNames& names, Stats& stats) {
     ++stats.frames;

@@ -11,7 +11,7 @@ namespace {
 
 namespace od = simdjson::ondemand;
 
-constexpr json_text::FrameNames kFrameNames{"coinbase", "coinbase frame"};
+constexpr json_text::FrameNames kFrameNames{"coinbase", "frame"};
 
 constexpr std::size_t kMaxCachedSymbols = 4096;
 
@@ -100,13 +100,7 @@ void CoinbaseCodec::on_connected() noexcept {
 Error CoinbaseCodec::malformed(std::string_view type, std::string_view what,
                                std::string_view frame) {
   ++stats_.malformed;
-  std::string message = "coinbase ";
-  message += type;
-  message += ": ";
-  message += what;
-  message += " in: ";
-  message += excerpt(frame);
-  return Error{ErrorCode::parse_error, std::move(message)};
+  return malformed_error("coinbase", type, what, frame);
 }
 
 market::OrderBook& CoinbaseCodec::book_for(const Instrument& instrument) {

@@ -4,11 +4,12 @@
 
 namespace nzeza::venues::generic {
 using json_text::excerpt;
+using json_text::malformed_error;
 namespace {
 
 namespace od = simdjson::ondemand;
 
-constexpr json_text::FrameNames kFrameNames{"generic", "generic price message"};
+constexpr json_text::FrameNames kFrameNames{"generic", "price message"};
 
 constexpr std::size_t kMaxCachedSymbols = 4096;
 constexpr std::uint64_t kMillisecondsThreshold = 1'000'000'000'000;  // ts above: milliseconds
@@ -63,11 +64,7 @@ std::string GenericCodec::unsubscribe(std::span<const std::string> symbols) {
 
 Error GenericCodec::malformed(std::string_view what, std::string_view frame) {
   ++stats_.malformed;
-  std::string message = "generic price message: ";
-  message += what;
-  message += " in: ";
-  message += excerpt(frame);
-  return Error{ErrorCode::parse_error, std::move(message)};
+  return malformed_error("generic", "price message", what, frame);
 }
 
 const Instrument* GenericCodec::find_symbol(std::string_view symbol) {

@@ -228,6 +228,50 @@ struct FrameDecoder {
     e.receive_time = receive_time;
     return e;
   }
+  // Calls on_member(key, value) for each member of `obj`, keys as raw text (the names venues
+  // send never need escapes); fails "bad member" at `where` when a member cannot be read.
+  // Stops at, and returns, the first false of on_member.
+  template <class OnMember>
+  bool for_each_member(simdjson::ondemand::object& obj, const char* where, OnMember&& on_member) {
+    for (auto f : obj) {
+      simdjson::ondemand::raw_json_string key;
+      simdjson::ondemand::value val;
+      if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
+        return fail("bad member", where);
+      if (!on_member(key, val)) return false;
+    }
+    return true;
+  }
+  // A string value; fails "not a string" at `where`.
+  bool parse_string(simdjson::ondemand::value& v, std::string_view& out, const char* where) {
+    if (v.get_string().get(out) != simdjson::SUCCESS) return fail("not a string", where);
+    return true;
+  }
+  // A side written as one of two strings (the aggressor of a trade): `buy` or `sell`; fails
+  // "not a string" or `bad` at `where`.
+  bool parse_side(simdjson::ondemand::value& v, std::string_view buy, std::string_view sell,
+                  Side& out, const char* bad, const char* where) {
+    std::string_view text;
+    if (!parse_string(v, text, where)) return false;
+    if (text == buy) {
+      out = Side::buy;
+    } else if (text == sell) {
+      out = Side::sell;
+    } else {
+      return fail(bad, where);
+    }
+    return true;
+  }
+  // Queues an event carrying `body` for the instrument of `sym`; false (nothing queued) when
+  // the symbol is unknown (null entry or negative cache).
+  template <class Body>
+  bool queue_event(const SymbolEntry* sym, Timestamp venue_time, const Body& body) {
+    if (sym == nullptr || sym->instrument == nullptr) return false;
+    MarketEvent e = event_for(*sym->instrument, venue_time);
+    e.body = body;
+    pending.push_back(e);
+    return true;
+  }
   // Parses the (padded) frame as a JSON object into doc/obj; false (with fail) otherwise.
   bool open_object(std::string_view frame, simdjson::ondemand::document& doc,
                    simdjson::ondemand::object& obj);

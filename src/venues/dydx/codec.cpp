@@ -159,17 +159,18 @@ struct DydxCodec::Impl : codec::FrameDecoder {
     od::object obj;
     if (v.get_object().get(obj) != simdjson::SUCCESS)
       return fail("not an object", "v4_orderbook.contents");
-    for (auto f : obj) {
-      od::raw_json_string key;  // compared raw: our keys never need escapes
-      od::value val;
-      if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
-        return fail("bad member", "v4_orderbook.contents");
-      if (key == "bids") {
-        if (!parse_levels(val, Side::buy, "v4_orderbook.contents.bids")) return false;
-      } else if (key == "asks") {
-        if (!parse_levels(val, Side::sell, "v4_orderbook.contents.asks")) return false;
-      }
-    }
+    if (!for_each_member(obj, "v4_orderbook.contents",
+                         [&](od::raw_json_string key, od::value& val) {
+                           if (key == "bids") {
+                             if (!parse_levels(val, Side::buy, "v4_orderbook.contents.bids"))
+                               return false;
+                           } else if (key == "asks") {
+                             if (!parse_levels(val, Side::sell, "v4_orderbook.contents.asks"))
+                               return false;
+                           }
+                           return true;
+                         }))
+      return false;
     return true;
   }
 
@@ -178,66 +179,58 @@ struct DydxCodec::Impl : codec::FrameDecoder {
     od::object obj;
     if (v.get_object().get(obj) != simdjson::SUCCESS)
       return fail("not an object", "v4_trades.contents");
-    for (auto f : obj) {
-      od::raw_json_string key;  // compared raw: our keys never need escapes
-      od::value val;
-      if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
-        return fail("bad member", "v4_trades.contents");
-      if (key != "trades") continue;
-      od::array arr;
-      if (val.get_array().get(arr) != simdjson::SUCCESS)
-        return fail("not an array", "v4_trades.contents.trades");
-      for (auto item : arr) {
-        od::object tobj;
-        if (item.get_object().get(tobj) != simdjson::SUCCESS)
-          return fail("trade is not an object", "v4_trades.contents.trades[]");
-        Trade t;
-        Timestamp venue_time;
-        unsigned seen = 0;
-        for (auto tf : tobj) {
-          std::string_view tkey;
-          od::value tval;
-          if (tf.unescaped_key().get(tkey) != simdjson::SUCCESS || tf.value().get(tval))
-            return fail("bad member", "v4_trades.contents.trades[]");
-          if (tkey == "id") {
-            if (!TradeId::assign(t.trade_id, number_text(tval)) || t.trade_id.size == 0)
-              return fail("not an id of at most 40 chars", "v4_trades.contents.trades[].id");
-          } else if (tkey == "side") {
-            std::string_view side;
-            if (tval.get_string().get(side) != simdjson::SUCCESS)
-              return fail("not a string", "v4_trades.contents.trades[].side");
-            if (side == "BUY") {
-              t.aggressor = Side::buy;
-            } else if (side == "SELL") {
-              t.aggressor = Side::sell;
-            } else {
-              return fail("side must be BUY or SELL", "v4_trades.contents.trades[].side");
+    if (!for_each_member(obj, "v4_trades.contents", [&](od::raw_json_string key, od::value& val) {
+          if (key != "trades") return true;
+          od::array arr;
+          if (val.get_array().get(arr) != simdjson::SUCCESS)
+            return fail("not an array", "v4_trades.contents.trades");
+          for (auto item : arr) {
+            od::object tobj;
+            if (item.get_object().get(tobj) != simdjson::SUCCESS)
+              return fail("trade is not an object", "v4_trades.contents.trades[]");
+            Trade t;
+            Timestamp venue_time;
+            unsigned seen = 0;
+            for (auto tf : tobj) {
+              std::string_view tkey;
+              od::value tval;
+              if (tf.unescaped_key().get(tkey) != simdjson::SUCCESS || tf.value().get(tval))
+                return fail("bad member", "v4_trades.contents.trades[]");
+              if (tkey == "id") {
+                if (!TradeId::assign(t.trade_id, number_text(tval)) || t.trade_id.size == 0)
+                  return fail("not an id of at most 40 chars", "v4_trades.contents.trades[].id");
+              } else if (tkey == "side") {
+                if (!parse_side(tval, "BUY", "SELL", t.aggressor, "side must be BUY or SELL",
+                                "v4_trades.contents.trades[].side"))
+                  return false;
+                seen |= 1;
+              } else if (tkey == "size") {
+                if (!parse_decimal(tval, t.size, "v4_trades.contents.trades[].size")) return false;
+                seen |= 2;
+              } else if (tkey == "price") {
+                if (!parse_decimal(tval, t.price, "v4_trades.contents.trades[].price"))
+                  return false;
+                seen |= 4;
+              } else if (tkey == "createdAt") {
+                if (!parse_time(tval, venue_time, "v4_trades.contents.trades[].createdAt"))
+                  return false;
+              }
             }
-            seen |= 1;
-          } else if (tkey == "size") {
-            if (!parse_decimal(tval, t.size, "v4_trades.contents.trades[].size")) return false;
-            seen |= 2;
-          } else if (tkey == "price") {
-            if (!parse_decimal(tval, t.price, "v4_trades.contents.trades[].price")) return false;
-            seen |= 4;
-          } else if (tkey == "createdAt") {
-            if (!parse_time(tval, venue_time, "v4_trades.contents.trades[].createdAt"))
-              return false;
+            if (seen != 7) return fail("trade without side, size or price", "v4_trades.contents");
+            if (!t.price.is_positive()) return fail("price must be > 0", "v4_trades.contents");
+            if (!t.size.is_positive()) return fail("size must be > 0", "v4_trades.contents");
+            if (inst == nullptr) continue;
+            if (!live) {
+              ++stats.history_trades_skipped;
+              continue;
+            }
+            MarketEvent e = event_for(*inst, venue_time);
+            e.body = t;
+            pending.push_back(e);
           }
-        }
-        if (seen != 7) return fail("trade without side, size or price", "v4_trades.contents");
-        if (!t.price.is_positive()) return fail("price must be > 0", "v4_trades.contents");
-        if (!t.size.is_positive()) return fail("size must be > 0", "v4_trades.contents");
-        if (inst == nullptr) continue;
-        if (!live) {
-          ++stats.history_trades_skipped;
-          continue;
-        }
-        MarketEvent e = event_for(*inst, venue_time);
-        e.body = t;
-        pending.push_back(e);
-      }
-    }
+          return true;
+        }))
+      return false;
     return true;
   }
 
@@ -247,20 +240,18 @@ struct DydxCodec::Impl : codec::FrameDecoder {
     if (v.get_object().get(obj) != simdjson::SUCCESS) return fail("market is not an object", where);
     PendingOracle po{market, Decimal::zero(), Timestamp{}};
     bool has_price = false;
-    for (auto f : obj) {
-      od::raw_json_string key;  // compared raw: our keys never need escapes
-      od::value val;
-      if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
-        return fail("bad member", where);
-      if (key == "oraclePrice") {
-        bool is_null = false;
-        if (val.is_null().get(is_null) == simdjson::SUCCESS && is_null) continue;
-        if (!parse_decimal(val, po.price, where)) return false;
-        has_price = true;
-      } else if (key == "effectiveAt") {
-        if (!parse_time(val, po.effective_at, where)) return false;
-      }
-    }
+    if (!for_each_member(obj, where, [&](od::raw_json_string key, od::value& val) {
+          if (key == "oraclePrice") {
+            bool is_null = false;
+            if (val.is_null().get(is_null) == simdjson::SUCCESS && is_null) return true;
+            if (!parse_decimal(val, po.price, where)) return false;
+            has_price = true;
+          } else if (key == "effectiveAt") {
+            if (!parse_time(val, po.effective_at, where)) return false;
+          }
+          return true;
+        }))
+      return false;
     if (has_price) {
       if (!po.price.is_positive()) return fail("oraclePrice must be > 0", where);
       pending_oracles.push_back(po);
@@ -274,25 +265,23 @@ struct DydxCodec::Impl : codec::FrameDecoder {
     od::object obj;
     if (v.get_object().get(obj) != simdjson::SUCCESS)
       return fail("not an object", "v4_markets.contents");
-    for (auto f : obj) {
-      od::raw_json_string key;  // compared raw: our keys never need escapes
-      od::value val;
-      if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
-        return fail("bad member", "v4_markets.contents");
-      const char* where = key == "markets"        ? "v4_markets.contents.markets"
-                          : key == "oraclePrices" ? "v4_markets.contents.oraclePrices"
-                                                  : nullptr;
-      if (where == nullptr) continue;  // "trading" etc.: market metadata, not prices
-      od::object map;
-      if (val.get_object().get(map) != simdjson::SUCCESS) return fail("not an object", where);
-      for (auto m : map) {
-        std::string_view market;
-        od::value mv;
-        if (m.unescaped_key().get(market) != simdjson::SUCCESS || m.value().get(mv))
-          return fail("bad market", where);
-        if (!parse_oracle_entry(mv, market, where)) return false;
-      }
-    }
+    if (!for_each_member(obj, "v4_markets.contents", [&](od::raw_json_string key, od::value& val) {
+          const char* where = key == "markets"        ? "v4_markets.contents.markets"
+                              : key == "oraclePrices" ? "v4_markets.contents.oraclePrices"
+                                                      : nullptr;
+          if (where == nullptr) return true;  // "trading" etc.: market metadata, not prices
+          od::object map;
+          if (val.get_object().get(map) != simdjson::SUCCESS) return fail("not an object", where);
+          for (auto m : map) {
+            std::string_view market;
+            od::value mv;
+            if (m.unescaped_key().get(market) != simdjson::SUCCESS || m.value().get(mv))
+              return fail("bad market", where);
+            if (!parse_oracle_entry(mv, market, where)) return false;
+          }
+          return true;
+        }))
+      return false;
     return true;
   }
 
@@ -430,55 +419,52 @@ struct DydxCodec::Impl : codec::FrameDecoder {
     bool has_contents = false;
     bool known_channel = false;
     bool unknown_market = false;
-    for (auto f : obj) {
-      od::raw_json_string key;  // compared raw: our keys never need escapes
-      od::value val;
-      if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
-        return fail("bad member", "top level");
-      if (key == "type") {
-        if (val.get_string().get(type) != simdjson::SUCCESS) return fail("not a string", "type");
-      } else if (key == "channel") {
-        if (val.get_string().get(channel) != simdjson::SUCCESS)
-          return fail("not a string", "channel");
-      } else if (key == "id") {
-        if (val.get_string().get(id) != simdjson::SUCCESS) return fail("not a string", "id");
-      } else if (key == "message_id") {
-        std::uint64_t m = 0;
-        if (val.get_uint64().get(m) != simdjson::SUCCESS)
-          return fail("not an unsigned integer", "message_id");
-        message_id = m;
-        seen_message_id = m;
-      } else if (key == "message") {
-        if (val.get_string().get(message) != simdjson::SUCCESS)
-          return fail("not a string", "message");
-      } else if (key == "contents") {
-        has_contents = true;
-        if (type.empty() || channel.empty())
-          return fail("contents before type or channel", "contents");
-        known_channel =
-            channel == "v4_orderbook" || channel == "v4_trades" || channel == "v4_markets";
-        if (!known_channel) continue;
-        if (channel != "v4_markets") {
-          if (id.empty()) return fail("contents before id", "contents");
-          SymbolEntry* sym = symbols.resolve(id);
-          inst = sym != nullptr ? sym->instrument : nullptr;
-          unknown_market = inst == nullptr;
-          if (sym != nullptr && channel == "v4_orderbook") seen_book = sym->book;
-        }
-        if (type == "channel_batch_data") {
-          od::array batch;
-          if (val.get_array().get(batch) != simdjson::SUCCESS)
-            return fail("batch contents is not an array", "contents");
-          for (auto item : batch) {
-            od::value bv;
-            if (item.get(bv) != simdjson::SUCCESS) return fail("bad batch item", "contents");
-            if (!parse_contents(bv, channel, type, inst)) return false;
+    if (!for_each_member(obj, "top level", [&](od::raw_json_string key, od::value& val) {
+          if (key == "type") {
+            if (val.get_string().get(type) != simdjson::SUCCESS)
+              return fail("not a string", "type");
+          } else if (key == "channel") {
+            if (!parse_string(val, channel, "channel")) return false;
+          } else if (key == "id") {
+            if (val.get_string().get(id) != simdjson::SUCCESS) return fail("not a string", "id");
+          } else if (key == "message_id") {
+            std::uint64_t m = 0;
+            if (val.get_uint64().get(m) != simdjson::SUCCESS)
+              return fail("not an unsigned integer", "message_id");
+            message_id = m;
+            seen_message_id = m;
+          } else if (key == "message") {
+            if (!parse_string(val, message, "message")) return false;
+          } else if (key == "contents") {
+            has_contents = true;
+            if (type.empty() || channel.empty())
+              return fail("contents before type or channel", "contents");
+            known_channel =
+                channel == "v4_orderbook" || channel == "v4_trades" || channel == "v4_markets";
+            if (!known_channel) return true;
+            if (channel != "v4_markets") {
+              if (id.empty()) return fail("contents before id", "contents");
+              SymbolEntry* sym = symbols.resolve(id);
+              inst = sym != nullptr ? sym->instrument : nullptr;
+              unknown_market = inst == nullptr;
+              if (sym != nullptr && channel == "v4_orderbook") seen_book = sym->book;
+            }
+            if (type == "channel_batch_data") {
+              od::array batch;
+              if (val.get_array().get(batch) != simdjson::SUCCESS)
+                return fail("batch contents is not an array", "contents");
+              for (auto item : batch) {
+                od::value bv;
+                if (item.get(bv) != simdjson::SUCCESS) return fail("bad batch item", "contents");
+                if (!parse_contents(bv, channel, type, inst)) return false;
+              }
+            } else if (!parse_contents(val, channel, type, inst)) {
+              return false;
+            }
           }
-        } else if (!parse_contents(val, channel, type, inst)) {
-          return false;
-        }
-      }
-    }
+          return true;
+        }))
+      return false;
 
     if (type == "connected") {
       last_message_id = message_id.value_or(0);

@@ -132,41 +132,38 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
     std::string_view coin;
     Timestamp venue_time;
     bool has_levels = false;
-    for (auto f : obj) {
-      od::raw_json_string key;  // compared raw: our keys never need escapes
-      od::value val;
-      if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
-        return fail("bad member", "l2Book.data");
-      if (key == "coin") {
-        if (val.get_string().get(coin) != simdjson::SUCCESS)
-          return fail("not a string", "l2Book.data.coin");
-        failing_book_coin = coin;
-      } else if (key == "time") {
-        if (!parse_ms(val, venue_time, "l2Book.data.time")) return false;
-      } else if (key == "levels") {
-        od::array sides;
-        if (val.get_array().get(sides) != simdjson::SUCCESS)
-          return fail("not an array", "l2Book.data.levels");
-        int index = 0;
-        for (auto side_item : sides) {
-          od::array side_levels;
-          if (index > 1 || side_item.get_array().get(side_levels) != simdjson::SUCCESS)
-            return fail("must be [[bids],[asks]]", "l2Book.data.levels");
-          const Side side = index == 0 ? Side::buy : Side::sell;
-          for (auto level_item : side_levels) {
-            od::value lv;
-            if (level_item.get(lv) != simdjson::SUCCESS)
-              return fail("bad level", "l2Book.data.levels");
-            PendingLevel pl{side, Decimal::zero(), Decimal::zero()};
-            if (!parse_level(lv, pl, "l2Book.data.levels[][]")) return false;
-            levels.push_back(pl);
+    if (!for_each_member(obj, "l2Book.data", [&](od::raw_json_string key, od::value& val) {
+          if (key == "coin") {
+            if (!parse_string(val, coin, "l2Book.data.coin")) return false;
+            failing_book_coin = coin;
+          } else if (key == "time") {
+            if (!parse_ms(val, venue_time, "l2Book.data.time")) return false;
+          } else if (key == "levels") {
+            od::array sides;
+            if (val.get_array().get(sides) != simdjson::SUCCESS)
+              return fail("not an array", "l2Book.data.levels");
+            int index = 0;
+            for (auto side_item : sides) {
+              od::array side_levels;
+              if (index > 1 || side_item.get_array().get(side_levels) != simdjson::SUCCESS)
+                return fail("must be [[bids],[asks]]", "l2Book.data.levels");
+              const Side side = index == 0 ? Side::buy : Side::sell;
+              for (auto level_item : side_levels) {
+                od::value lv;
+                if (level_item.get(lv) != simdjson::SUCCESS)
+                  return fail("bad level", "l2Book.data.levels");
+                PendingLevel pl{side, Decimal::zero(), Decimal::zero()};
+                if (!parse_level(lv, pl, "l2Book.data.levels[][]")) return false;
+                levels.push_back(pl);
+              }
+              ++index;
+            }
+            if (index != 2) return fail("must be [[bids],[asks]]", "l2Book.data.levels");
+            has_levels = true;
           }
-          ++index;
-        }
-        if (index != 2) return fail("must be [[bids],[asks]]", "l2Book.data.levels");
-        has_levels = true;
-      }
-    }
+          return true;
+        }))
+      return false;
     if (coin.empty()) return fail("without coin", "l2Book.data");
     if (!has_levels) return fail("without levels", "l2Book.data");
 
@@ -221,51 +218,34 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
       Trade t;
       Timestamp venue_time;
       unsigned seen = 0;
-      for (auto f : obj) {
-        od::raw_json_string key;  // compared raw: our keys never need escapes
-        od::value val;
-        if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
-          return fail("bad member", "trades.data[]");
-        if (key == "coin") {
-          if (val.get_string().get(coin) != simdjson::SUCCESS)
-            return fail("not a string", "trades.data[].coin");
-        } else if (key == "side") {
-          std::string_view side;
-          if (val.get_string().get(side) != simdjson::SUCCESS)
-            return fail("not a string", "trades.data[].side");
-          if (side == "B") {
-            t.aggressor = Side::buy;  // the taker bought (hit the ask)
-          } else if (side == "A") {
-            t.aggressor = Side::sell;
-          } else {
-            return fail("side must be A or B", "trades.data[].side");
-          }
-          seen |= 1;
-        } else if (key == "px") {
-          if (!parse_decimal(val, t.price, "trades.data[].px")) return false;
-          seen |= 2;
-        } else if (key == "sz") {
-          if (!parse_decimal(val, t.size, "trades.data[].sz")) return false;
-          seen |= 4;
-        } else if (key == "time") {
-          if (!parse_ms(val, venue_time, "trades.data[].time")) return false;
-        } else if (key == "tid") {
-          if (!TradeId::assign(t.trade_id, number_text(val)) || t.trade_id.size == 0)
-            return fail("not an id of at most 40 chars", "trades.data[].tid");
-        }
-      }
+      if (!for_each_member(obj, "trades.data[]", [&](od::raw_json_string key, od::value& val) {
+            if (key == "coin") {
+              if (!parse_string(val, coin, "trades.data[].coin")) return false;
+            } else if (key == "side") {  // "B": the taker bought (hit the ask)
+              if (!parse_side(val, "B", "A", t.aggressor, "side must be A or B",
+                              "trades.data[].side"))
+                return false;
+              seen |= 1;
+            } else if (key == "px") {
+              if (!parse_decimal(val, t.price, "trades.data[].px")) return false;
+              seen |= 2;
+            } else if (key == "sz") {
+              if (!parse_decimal(val, t.size, "trades.data[].sz")) return false;
+              seen |= 4;
+            } else if (key == "time") {
+              if (!parse_ms(val, venue_time, "trades.data[].time")) return false;
+            } else if (key == "tid") {
+              if (!TradeId::assign(t.trade_id, number_text(val)) || t.trade_id.size == 0)
+                return fail("not an id of at most 40 chars", "trades.data[].tid");
+            }
+            return true;
+          }))
+        return false;
       if (coin.empty()) return fail("entry without coin", "trades.data[]");
       if (seen != 7) return fail("entry without side, px or sz", "trades.data[]");
       if (!t.price.is_positive()) return fail("px must be > 0", "trades.data[].px");
       if (!t.size.is_positive()) return fail("sz must be > 0", "trades.data[].sz");
-      SymbolEntry* sym = symbols.resolve(coin);
-      if (sym == nullptr || sym->instrument == nullptr) {
-        ++stats.unknown_symbol;
-        continue;
-      }
-      MarketEvent e = event_for(*sym->instrument, venue_time);
-      e.body = t;
-      pending.push_back(e);
+      if (!queue_event(symbols.resolve(coin), venue_time, t)) ++stats.unknown_symbol;
     }
     return true;
   }
@@ -281,38 +261,35 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
     bool has_bid = false;
     bool has_ask = false;
     bool has_bbo = false;
-    for (auto f : obj) {
-      od::raw_json_string key;  // compared raw: our keys never need escapes
-      od::value val;
-      if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
-        return fail("bad member", "bbo.data");
-      if (key == "coin") {
-        if (val.get_string().get(coin) != simdjson::SUCCESS)
-          return fail("not a string", "bbo.data.coin");
-      } else if (key == "time") {
-        if (!parse_ms(val, venue_time, "bbo.data.time")) return false;
-      } else if (key == "bbo") {
-        od::array arr;
-        if (val.get_array().get(arr) != simdjson::SUCCESS)
-          return fail("not an array", "bbo.data.bbo");
-        int index = 0;
-        for (auto item : arr) {
-          od::value lv;
-          if (index > 1 || item.get(lv) != simdjson::SUCCESS)
-            return fail("must be [bid, ask]", "bbo.data.bbo");
-          bool is_null = false;
-          if (lv.is_null().get(is_null) != simdjson::SUCCESS)
-            return fail("bad level", "bbo.data.bbo");
-          if (!is_null) {
-            if (!parse_level(lv, index == 0 ? bid : ask, "bbo.data.bbo[]")) return false;
-            (index == 0 ? has_bid : has_ask) = true;
+    if (!for_each_member(obj, "bbo.data", [&](od::raw_json_string key, od::value& val) {
+          if (key == "coin") {
+            if (!parse_string(val, coin, "bbo.data.coin")) return false;
+          } else if (key == "time") {
+            if (!parse_ms(val, venue_time, "bbo.data.time")) return false;
+          } else if (key == "bbo") {
+            od::array arr;
+            if (val.get_array().get(arr) != simdjson::SUCCESS)
+              return fail("not an array", "bbo.data.bbo");
+            int index = 0;
+            for (auto item : arr) {
+              od::value lv;
+              if (index > 1 || item.get(lv) != simdjson::SUCCESS)
+                return fail("must be [bid, ask]", "bbo.data.bbo");
+              bool is_null = false;
+              if (lv.is_null().get(is_null) != simdjson::SUCCESS)
+                return fail("bad level", "bbo.data.bbo");
+              if (!is_null) {
+                if (!parse_level(lv, index == 0 ? bid : ask, "bbo.data.bbo[]")) return false;
+                (index == 0 ? has_bid : has_ask) = true;
+              }
+              ++index;
+            }
+            if (index != 2) return fail("must be [bid, ask]", "bbo.data.bbo");
+            has_bbo = true;
           }
-          ++index;
-        }
-        if (index != 2) return fail("must be [bid, ask]", "bbo.data.bbo");
-        has_bbo = true;
-      }
-    }
+          return true;
+        }))
+      return false;
     if (coin.empty()) return fail("without coin", "bbo.data");
     if (!has_bbo) return fail("without bbo", "bbo.data");
     if (has_bid && has_ask && bid.price >= ask.price) return fail("bid must be < ask", "bbo.data");
@@ -337,30 +314,27 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
     if (!open_object(frame, doc, obj)) return false;
     std::string_view channel;
     bool has_data = false;
-    for (auto f : obj) {
-      od::raw_json_string key;  // compared raw: our keys never need escapes
-      od::value val;
-      if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
-        return fail("bad member", "top level");
-      if (key == "channel") {
-        if (val.get_string().get(channel) != simdjson::SUCCESS)
-          return fail("not a string", "channel");
-      } else if (key == "data") {
-        has_data = true;
-        if (channel.empty()) return fail("data before channel", "data");
-        if (channel == "l2Book") {
-          if (!parse_l2book(val, r)) return false;
-        } else if (channel == "trades") {
-          if (!parse_trades(val)) return false;
-        } else if (channel == "bbo") {
-          if (!parse_bbo(val)) return false;
-        } else if (channel == "error") {
-          std::string_view text;
-          if (val.get_string().get(text) != simdjson::SUCCESS) text = number_text(val);
-          last_venue_error.assign(text);
-        }
-      }
-    }
+    if (!for_each_member(obj, "top level", [&](od::raw_json_string key, od::value& val) {
+          if (key == "channel") {
+            if (!parse_string(val, channel, "channel")) return false;
+          } else if (key == "data") {
+            has_data = true;
+            if (channel.empty()) return fail("data before channel", "data");
+            if (channel == "l2Book") {
+              if (!parse_l2book(val, r)) return false;
+            } else if (channel == "trades") {
+              if (!parse_trades(val)) return false;
+            } else if (channel == "bbo") {
+              if (!parse_bbo(val)) return false;
+            } else if (channel == "error") {
+              std::string_view text;
+              if (val.get_string().get(text) != simdjson::SUCCESS) text = number_text(val);
+              last_venue_error.assign(text);
+            }
+          }
+          return true;
+        }))
+      return false;
     if (channel == "l2Book" || channel == "trades" || channel == "bbo") {
       if (!has_data) return fail("message without data", "data");
       r.kind = FrameKind::market_data;

@@ -63,7 +63,7 @@ struct DydxCodec::Impl : codec::FrameDecoder {
   struct BookSlot {
     const Instrument* instrument;
     market::OrderBook book;
-    Quote last_top;  // last Quote emitted from this book
+    Quote last_top{};  // last Quote emitted from this book
   };
   struct OracleSlot {
     InstrumentId id;
@@ -330,44 +330,17 @@ struct DydxCodec::Impl : codec::FrameDecoder {
     SymbolEntry* sym =
         symbols.resolve(inst->ws_symbol.empty() ? inst->venue_symbol : inst->ws_symbol);
     if (sym == nullptr) return;
-    if (sym->book < 0) {
-      if (!snapshot) {
-        ++stats.updates_while_unsynced;
-        return;
-      }
-      books.push_back(BookSlot{inst, market::OrderBook(config.max_book_depth), Quote{}});
-      sym->book = static_cast<int>(books.size() - 1);
-    }
-    BookSlot& slot = books[static_cast<std::size_t>(sym->book)];
-    if (!snapshot && !slot.book.synced()) {
+    BookSlot* found = codec::book_for(books, *sym, *inst, snapshot, config.max_book_depth);
+    if (found == nullptr) {
       ++stats.updates_while_unsynced;
       return;
     }
-    std::size_t n = 0;
+    BookSlot& slot = *found;
     if (snapshot) {
-      for (const auto& pl : levels) n += pl.size.is_zero() ? 0 : 1;
-      if (n == 0) {
-        slot.book.clear();
+      MarketEvent tmpl = event_for(*slot.instrument, Timestamp{});
+      tmpl.body.emplace<BookChange>().sequence = message_id;
+      if (!codec::load_snapshot(*this, slot.book, std::span<const PendingLevel>(levels), tmpl))
         return;
-      }
-    }
-    std::size_t i = 0;
-    for (const auto& pl : levels) {
-      if (snapshot && pl.size.is_zero()) continue;
-      BookChange c;
-      c.side = pl.side;
-      c.price = pl.price;
-      c.size = pl.size;
-      c.sequence = message_id;
-      c.snapshot = snapshot;
-      c.reset = snapshot && i == 0;
-      c.last = snapshot && i + 1 == n;
-      ++i;
-      (void)slot.book.apply(c);  // validated: price > 0, size >= 0, book synced or snapshot
-      emit_change(slot, c);
-      if (!snapshot) uncross(slot, c, message_id);
-    }
-    if (snapshot) {
       // A crossed snapshot: uncross by the same rule, later levels winning over earlier ones
       // cannot be told apart here, so the bids (listed first) yield to the asks.
       while (slot.book.crossed()) {
@@ -379,6 +352,17 @@ struct DydxCodec::Impl : codec::FrameDecoder {
         (void)slot.book.apply(del);
         emit_change(slot, del);
         ++stats.uncrossed_levels;
+      }
+    } else {
+      for (const auto& pl : levels) {
+        BookChange c;
+        c.side = pl.side;
+        c.price = pl.price;
+        c.size = pl.size;
+        c.sequence = message_id;
+        (void)slot.book.apply(c);  // validated: price > 0, size >= 0, book synced
+        emit_change(slot, c);
+        uncross(slot, c, message_id);
       }
     }
     if (config.emit_book_quotes && slot.book.synced()) {

@@ -172,33 +172,11 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
       ++stats.unknown_symbol;
       return true;
     }
-    if (sym->book < 0) {
-      books.push_back(BookSlot{sym->instrument, market::OrderBook(config.max_book_depth)});
-      sym->book = static_cast<int>(books.size() - 1);
-    }
-    BookSlot& slot = books[static_cast<std::size_t>(sym->book)];
-    // Levels of size 0 are not book levels in a snapshot: skip them.
-    std::size_t n = 0;
-    for (const auto& pl : levels) n += pl.size.is_zero() ? 0 : 1;
-    if (n == 0) {
-      slot.book.clear();
-      return true;
-    }
-    std::size_t i = 0;
-    // One event template; each level's event is a copy of it written in place in `pending`.
+    BookSlot& slot = *codec::book_for(books, *sym, *sym->instrument, true, config.max_book_depth);
     MarketEvent tmpl = event_for(*slot.instrument, venue_time);
-    tmpl.body.emplace<BookChange>().snapshot = true;
-    for (const auto& pl : levels) {
-      if (pl.size.is_zero()) continue;
-      BookChange& c = *std::get_if<BookChange>(&pending.emplace_back(tmpl).body);
-      c.side = pl.side;
-      c.price = pl.price;
-      c.size = pl.size;
-      c.reset = i == 0;
-      c.last = i + 1 == n;
-      ++i;
-      (void)slot.book.apply(c);  // validated above: price > 0, size > 0
-    }
+    tmpl.body.emplace<BookChange>();
+    if (!codec::load_snapshot(*this, slot.book, std::span<const PendingLevel>(levels), tmpl))
+      return true;
     if (slot.book.crossed()) {
       ++stats.crossed_books;
       pending.clear();

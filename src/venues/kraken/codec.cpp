@@ -217,19 +217,12 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
         ++stats.unknown_symbol;
         continue;
       }
-      if (sym->book < 0) {
-        if (!snapshot) {
-          ++stats.updates_while_unsynced;
-          continue;
-        }
-        books.push_back(BookSlot{sym->instrument, market::OrderBook(config.book_depth)});
-        sym->book = static_cast<int>(books.size() - 1);
-      }
-      BookSlot& slot = books[static_cast<std::size_t>(sym->book)];
-      if (!snapshot && !slot.book.synced()) {
+      BookSlot* found = codec::book_for(books, *sym, *sym->instrument, snapshot, config.book_depth);
+      if (found == nullptr) {
         ++stats.updates_while_unsynced;
         continue;
       }
+      BookSlot& slot = *found;
       const std::size_t first_event = pending.size();
       bool ok = true;
       const std::uint32_t n = entry.end - entry.first;

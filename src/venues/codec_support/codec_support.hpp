@@ -277,6 +277,30 @@ struct FrameDecoder {
                    simdjson::ondemand::object& obj);
   // Hands the pending events to the sink; returns how many.
   std::size_t emit(MarketEventSink& sink);
+  // Counts a frame in stats.frames; false (counted in stats.oversized) when it is over `limit`
+  // bytes, whose error is oversized_frame(name, limit, frame).
+  template <class Stats>
+  bool admit(std::string_view frame, std::size_t limit, Stats& stats) noexcept {
+    ++stats.frames;
+    if (frame.size() <= limit) return true;
+    ++stats.oversized;
+    return false;
+  }
+  // A good frame: its pending events go to the sink, counted in r.events and stats.events.
+  template <class Stats, class Decoded>
+  Decoded deliver(MarketEventSink& sink, Stats& stats, Decoded& r) {
+    const std::size_t emitted = emit(sink);
+    r.events = static_cast<std::uint32_t>(emitted);
+    stats.events += emitted;
+    return r;
+  }
+  // A refused frame, after the caller queued what it still must say (a resync status): those
+  // events go to the sink (counted in stats.events); the frame's error is returned.
+  template <class Stats>
+  Error refuse(std::string_view name, std::string_view frame, MarketEventSink& sink, Stats& stats) {
+    stats.events += emit(sink);
+    return malformed_frame(name, fail_what, fail_where, frame);
+  }
 };
 
 }  // namespace nzeza::venues::codec

@@ -507,11 +507,8 @@ struct DydxCodec::Impl : codec::FrameDecoder {
   }
 
   Result<DecodeResult> decode(std::string_view frame, Timestamp rt, MarketEventSink& sink) {
-    ++stats.frames;
-    if (frame.size() > config.max_frame_bytes) {
-      ++stats.oversized;
+    if (!admit(frame, config.max_frame_bytes, stats))
       return codec::oversized_frame("dydx", config.max_frame_bytes, frame);
-    }
     levels.clear();
     pending_oracles.clear();
     begin_frame(rt);
@@ -532,13 +529,9 @@ struct DydxCodec::Impl : codec::FrameDecoder {
         BookSlot& slot = books[static_cast<std::size_t>(seen_book)];
         if (slot.book.synced()) mark_resync(slot, r);
       }
-      stats.events += emit(sink);
-      return codec::malformed_frame("dydx", fail_what, fail_where, frame);
+      return refuse("dydx", frame, sink, stats);
     }
-    const std::size_t emitted = emit(sink);
-    r.events = static_cast<std::uint32_t>(emitted);
-    stats.events += emitted;
-    return r;
+    return deliver(sink, stats, r);
   }
 
   Result<std::string> sub_message(std::string_view verb, Channel channel, InstrumentId id) const {

@@ -332,11 +332,8 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
   }
 
   Result<DecodeResult> decode(std::string_view frame, Timestamp rt, MarketEventSink& sink) {
-    ++stats.frames;
-    if (frame.size() > config.max_frame_bytes) {
-      ++stats.oversized;
+    if (!admit(frame, config.max_frame_bytes, stats))
       return codec::oversized_frame("hyperliquid", config.max_frame_bytes, frame);
-    }
     DecodeResult r;
     if (codec::trim(frame) == kGreeting) {
       r.kind = FrameKind::connected;
@@ -354,13 +351,9 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
         if (sym != nullptr && sym->book >= 0)
           mark_resync(books[static_cast<std::size_t>(sym->book)], r);
       }
-      stats.events += emit(sink);
-      return codec::malformed_frame("hyperliquid", fail_what, fail_where, frame);
+      return refuse("hyperliquid", frame, sink, stats);
     }
-    const std::size_t emitted = emit(sink);
-    r.events = static_cast<std::uint32_t>(emitted);
-    stats.events += emitted;
-    return r;
+    return deliver(sink, stats, r);
   }
 
   Result<std::string> sub_message(std::string_view method, Channel channel, InstrumentId id) const {

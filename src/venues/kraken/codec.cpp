@@ -477,11 +477,8 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
   }
 
   Result<DecodeResult> decode(std::string_view frame, Timestamp rt, MarketEventSink& sink) {
-    ++stats.frames;
-    if (frame.size() > config.max_frame_bytes) {
-      ++stats.oversized;
+    if (!admit(frame, config.max_frame_bytes, stats))
       return codec::oversized_frame("kraken", config.max_frame_bytes, frame);
-    }
     levels.clear();
     entries.clear();
     begin_frame(rt);
@@ -498,13 +495,9 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
           if (slot.book.synced()) mark_resync(slot, r);
         }
       }
-      stats.events += emit(sink);
-      return codec::malformed_frame("kraken", fail_what, fail_where, frame);
+      return refuse("kraken", frame, sink, stats);
     }
-    const std::size_t emitted = emit(sink);
-    r.events = static_cast<std::uint32_t>(emitted);
-    stats.events += emitted;
-    return r;
+    return deliver(sink, stats, r);
   }
 
   Result<std::string> sub_message(std::string_view verb, Channel channel,

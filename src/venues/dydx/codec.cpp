@@ -132,12 +132,12 @@ struct DydxCodec::Impl : codec::FrameDecoder {
         if (index < 2) return fail("level needs price and size", where);
       } else if (type == od::json_type::object) {
         // The indexer sends {"price":"..","size":".."} in that order with plain decimals.
-        static constexpr codec::LevelKeys kKeys{"price",
-                                                "size",
-                                                "bad level",
-                                                "level needs price and size",
-                                                "price must be > 0",
-                                                "size must be >= 0"};
+        static constexpr codec::LevelKeys kKeys{.price = "price",
+                                                .size = "size",
+                                                .bad_level = "bad level",
+                                                .missing = "level needs price and size",
+                                                .bad_price = "price must be > 0",
+                                                .bad_size = "size must be >= 0"};
         od::object obj;
         if (lv.get_object().get(obj) != simdjson::SUCCESS) return fail("bad level", where);
         codec::LevelRead lr;

@@ -7,6 +7,7 @@
 #include "venues/codec_support/book_slots.hpp"
 #include "venues/codec_support/codec_support.hpp"
 #include "venues/codec_support/level_reader.hpp"
+#include "venues/codec_support/trade_reader.hpp"
 
 namespace nzeza::venues::hyperliquid {
 namespace {
@@ -103,12 +104,12 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
   // {"px":"2.111","sz":"134.4","n":1}: Hyperliquid sends px then sz as plain decimal strings;
   // "n" is not read (on-demand skips it when the array moves on).
   bool parse_level(od::value& v, PendingLevel& out, const char* where) {
-    static constexpr codec::LevelKeys kKeys{"px",
-                                            "sz",
-                                            "level is not an object",
-                                            "level without px or sz",
-                                            "px must be > 0",
-                                            "sz must be >= 0"};
+    static constexpr codec::LevelKeys kKeys{.price = "px",
+                                            .size = "sz",
+                                            .bad_level = "level is not an object",
+                                            .missing = "level without px or sz",
+                                            .bad_price = "px must be > 0",
+                                            .bad_size = "sz must be >= 0"};
     od::object obj;
     if (v.get_object().get(obj) != simdjson::SUCCESS) return fail("level is not an object", where);
     codec::LevelRead level;
@@ -185,47 +186,34 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
     return true;
   }
 
+  // data: [{"coin":"BTC","side":"B","px":"..","sz":"..","time":ms,"tid":..}, ...]; side "B":
+  // the taker bought (hit the ask).
   bool parse_trades(od::value& data) {
-    od::array arr;
-    if (data.get_array().get(arr) != simdjson::SUCCESS) return fail("not an array", "trades.data");
-    for (auto item : arr) {
-      od::object obj;
-      if (item.get_object().get(obj) != simdjson::SUCCESS)
-        return fail("entry is not an object", "trades.data[]");
-      std::string_view coin;
-      Trade t;
-      Timestamp venue_time;
-      unsigned seen = 0;
-      if (!for_each_member(obj, "trades.data[]", [&](od::raw_json_string key, od::value& val) {
-            if (key == "coin") {
-              if (!parse_string(val, coin, "trades.data[].coin")) return false;
-            } else if (key == "side") {  // "B": the taker bought (hit the ask)
-              if (!parse_side(val, "B", "A", t.aggressor, "side must be A or B",
-                              "trades.data[].side"))
-                return false;
-              seen |= 1;
-            } else if (key == "px") {
-              if (!parse_decimal(val, t.price, "trades.data[].px")) return false;
-              seen |= 2;
-            } else if (key == "sz") {
-              if (!parse_decimal(val, t.size, "trades.data[].sz")) return false;
-              seen |= 4;
-            } else if (key == "time") {
-              if (!parse_ms(val, venue_time, "trades.data[].time")) return false;
-            } else if (key == "tid") {
-              if (!TradeId::assign(t.trade_id, number_text(val)) || t.trade_id.size == 0)
-                return fail("not an id of at most 40 chars", "trades.data[].tid");
-            }
-            return true;
-          }))
-        return false;
-      if (coin.empty()) return fail("entry without coin", "trades.data[]");
-      if (seen != 7) return fail("entry without side, px or sz", "trades.data[]");
-      if (!t.price.is_positive()) return fail("px must be > 0", "trades.data[].px");
-      if (!t.size.is_positive()) return fail("sz must be > 0", "trades.data[].sz");
-      if (!queue_event(symbols.resolve(coin), venue_time, t)) ++stats.unknown_symbol;
-    }
-    return true;
+    static constexpr codec::TradeKeys kKeys{.array = "trades.data",
+                                            .entry = "trades.data[]",
+                                            .symbol = "coin",
+                                            .symbol_at = "trades.data[].coin",
+                                            .side = "side",
+                                            .side_at = "trades.data[].side",
+                                            .price = "px",
+                                            .price_at = "trades.data[].px",
+                                            .size = "sz",
+                                            .size_at = "trades.data[].sz",
+                                            .id = "tid",
+                                            .id_at = "trades.data[].tid",
+                                            .time = "time",
+                                            .time_at = "trades.data[].time",
+                                            .buy = "B",
+                                            .sell = "A",
+                                            .bad_side = "side must be A or B",
+                                            .no_symbol = "entry without coin",
+                                            .missing = "entry without side, px or sz",
+                                            .bad_price = "px must be > 0",
+                                            .bad_size = "sz must be > 0"};
+    return codec::read_trades(*this, data, kKeys, symbols, stats.unknown_symbol,
+                              [this](od::value& v, Timestamp& out, const char* where) {
+                                return parse_ms(v, out, where);
+                              });
   }
 
   // data: {"coin":"BTC","time":ms,"bbo":[bid level | null, ask level | null]}

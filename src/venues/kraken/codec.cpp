@@ -9,6 +9,7 @@
 #include "venues/codec_support/book_slots.hpp"
 #include "venues/codec_support/codec_support.hpp"
 #include "venues/codec_support/level_reader.hpp"
+#include "venues/codec_support/trade_reader.hpp"
 #include "venues/kraken/checksum.hpp"
 
 namespace nzeza::venues::kraken {
@@ -150,9 +151,12 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
       if (item.get_object().get(level) != simdjson::SUCCESS)
         return fail("level is not an object", where);
       // Kraken sends {"price":...,"qty":...} in that order with plain numbers.
-      static constexpr codec::LevelKeys kKeys{
-          "price",           "qty", "bad level", "level without price or qty", "price must be > 0",
-          "qty must be >= 0"};
+      static constexpr codec::LevelKeys kKeys{.price = "price",
+                                              .size = "qty",
+                                              .bad_level = "bad level",
+                                              .missing = "level without price or qty",
+                                              .bad_price = "price must be > 0",
+                                              .bad_size = "qty must be >= 0"};
       codec::LevelRead lr;
       if (!codec::read_level(*this, level, kKeys, lr, where)) return false;
       const PendingLevel pl{side, lr.price, lr.size, lr.price_decimals, lr.size_decimals};
@@ -314,46 +318,31 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
   }
 
   bool parse_trade_data(od::value& data) {
-    od::array arr;
-    if (data.get_array().get(arr) != simdjson::SUCCESS) return fail("not an array", "trade.data");
-    for (auto item : arr) {
-      od::object obj;
-      if (item.get_object().get(obj) != simdjson::SUCCESS)
-        return fail("entry is not an object", "trade.data[]");
-      std::string_view symbol;
-      Trade t;
-      Timestamp venue_time;
-      unsigned seen = 0;
-      if (!for_each_member(obj, "trade.data[]", [&](od::raw_json_string key, od::value& val) {
-            if (key == "symbol") {
-              if (!parse_string(val, symbol, "trade.data[].symbol")) return false;
-            } else if (key == "side") {
-              if (!parse_side(val, "buy", "sell", t.aggressor, "side must be buy or sell",
-                              "trade.data[].side"))
-                return false;
-              seen |= 1;
-            } else if (key == "price") {
-              if (!parse_decimal(val, t.price, "trade.data[].price")) return false;
-              seen |= 2;
-            } else if (key == "qty") {
-              if (!parse_decimal(val, t.size, "trade.data[].qty")) return false;
-              seen |= 4;
-            } else if (key == "trade_id") {
-              if (!TradeId::assign(t.trade_id, number_text(val)) || t.trade_id.size == 0)
-                return fail("not an id of at most 40 chars", "trade.data[].trade_id");
-            } else if (key == "timestamp") {
-              if (!parse_time(val, venue_time, "trade.data[].timestamp")) return false;
-            }
-            return true;
-          }))
-        return false;
-      if (symbol.empty()) return fail("entry without symbol", "trade.data[]");
-      if (seen != 7) return fail("entry without side, price or qty", "trade.data[]");
-      if (!t.price.is_positive()) return fail("price must be > 0", "trade.data[].price");
-      if (!t.size.is_positive()) return fail("qty must be > 0", "trade.data[].qty");
-      if (!queue_event(symbols.resolve(symbol), venue_time, t)) ++stats.unknown_symbol;
-    }
-    return true;
+    static constexpr codec::TradeKeys kKeys{.array = "trade.data",
+                                            .entry = "trade.data[]",
+                                            .symbol = "symbol",
+                                            .symbol_at = "trade.data[].symbol",
+                                            .side = "side",
+                                            .side_at = "trade.data[].side",
+                                            .price = "price",
+                                            .price_at = "trade.data[].price",
+                                            .size = "qty",
+                                            .size_at = "trade.data[].qty",
+                                            .id = "trade_id",
+                                            .id_at = "trade.data[].trade_id",
+                                            .time = "timestamp",
+                                            .time_at = "trade.data[].timestamp",
+                                            .buy = "buy",
+                                            .sell = "sell",
+                                            .bad_side = "side must be buy or sell",
+                                            .no_symbol = "entry without symbol",
+                                            .missing = "entry without side, price or qty",
+                                            .bad_price = "price must be > 0",
+                                            .bad_size = "qty must be > 0"};
+    return codec::read_trades(*this, data, kKeys, symbols, stats.unknown_symbol,
+                              [this](od::value& v, Timestamp& out, const char* where) {
+                                return parse_time(v, out, where);
+                              });
   }
 
   bool parse_status_data(od::value& data) {

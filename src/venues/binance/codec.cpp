@@ -12,6 +12,10 @@ namespace {
 
 namespace od = simdjson::ondemand;
 
+constexpr json_text::FrameNames kFrameNames{"binance", "frame"};
+
+constexpr std::size_t kMaxCachedSymbols = 4096;
+
 std::string_view stream_suffix(StreamKind kind) noexcept {
   switch (kind) {
     case StreamKind::book_ticker:
@@ -111,11 +115,10 @@ std::string depth_snapshot_path(std::string_view symbol, int limit) {
 }
 
 BinanceCodec::BinanceCodec(const InstrumentRegistry& registry, CodecConfig config)
-    : registry_(&registry), config_(config), symbols_(registry, Venue::binance) {
-  buffer_size_ = config_.max_message_bytes + simdjson::SIMDJSON_PADDING;
-  buffer_ = std::make_unique<char[]>(buffer_size_);
-  // Failure (out of memory) surfaces at the first iterate() as an error.
-  if (parser_.allocate(config_.max_message_bytes) != simdjson::SUCCESS) buffer_size_ = 0;
+    : registry_(&registry),
+      config_(config),
+      symbols_(registry, Venue::binance, kMaxCachedSymbols, 64),
+      json_(config.max_message_bytes) {
   scratch_.reserve(config_.max_levels_per_message);
 }
 
@@ -149,34 +152,14 @@ ControlMessage BinanceCodec::unsubscribe(std::span<const std::string> streams) {
 Error BinanceCodec::malformed(std::string_view type, std::string_view what,
                               std::string_view frame) {
   ++stats_.malformed;
-  std::string message = "binance ";
-  message += type;
-  message += ": ";
-  message += what;
-  message += " in: ";
-  message += excerpt(frame);
-  return Error{ErrorCode::parse_error, std::move(message)};
+  return malformed_error("binance", type, what, frame);
 }
 
 Result<DecodeInfo> BinanceCodec::decode(std::string_view frame, Timestamp receive_time,
                                         MarketEventSink& sink) {
-  ++stats_.frames;
-  if (frame.size() > config_.max_message_bytes) {
-    ++stats_.oversized;
-    return Error{ErrorCode::protocol,
-                 "binance frame of " + std::to_string(frame.size()) + " bytes exceeds the " +
-                     std::to_string(config_.max_message_bytes) + "-byte limit: " + excerpt(frame)};
-  }
-  std::memcpy(buffer_.get(), frame.data(), frame.size());
-  std::memset(buffer_.get() + frame.size(), 0, simdjson::SIMDJSON_PADDING);
-  od::document doc;
-  if (parser_.iterate(buffer_.get(), frame.size(), buffer_size_).get(doc) != simdjson::SUCCESS) {
-    return malformed("frame", "not JSON", frame);
-  }
-  od::object object;
-  if (doc.get_object().get(object) != simdjson::SUCCESS) {
-    return malformed("frame", "not a JSON object", frame);
-  }
+  if (Status opened = json_.open(frame, kFrameNames, stats_); !opened.ok())
+    return std::move(opened).error();
+  od::object& object = json_.object();
   const std::string_view key = first_key(frame);
   if (key == "u") return decode_book_ticker(object, frame, receive_time, sink);
   if (key == "stream") {
@@ -248,30 +231,11 @@ Result<DecodeInfo> BinanceCodec::decode_book_ticker(od::object object, std::stri
     ++stats_.unknown_symbol;
     return DecodeInfo{FrameKind::unknown_symbol, 0, 0, {}, false};
   }
+  static constexpr QuoteKeys kKeys{
+      "b", "B", "a", "A", "bid and ask must be > 0", "sizes must be >= 0", "bid must be < ask"};
   Quote quote;
-  struct Field {
-    const char* key;
-    Decimal* out;
-  };
-  const Field fields[] = {
-      {"b", &quote.bid}, {"B", &quote.bid_size}, {"a", &quote.ask}, {"A", &quote.ask_size}};
-  for (const Field& field : fields) {
-    od::value value;
-    if (object.find_field_unordered(field.key).get(value) != simdjson::SUCCESS) {
-      return malformed("bookTicker", std::string("field '") + field.key + "' missing", frame);
-    }
-    if (!parse_decimal(value, *field.out)) {
-      return malformed("bookTicker", std::string("field '") + field.key + "' is not a decimal",
-                       frame);
-    }
-  }
-  if (!quote.bid.is_positive() || !quote.ask.is_positive()) {
-    return malformed("bookTicker", "bid and ask must be > 0", frame);
-  }
-  if (quote.bid_size.is_negative() || quote.ask_size.is_negative()) {
-    return malformed("bookTicker", "sizes must be >= 0", frame);
-  }
-  if (quote.bid >= quote.ask) return malformed("bookTicker", "bid must be < ask", frame);
+  if (std::string what = read_quote(object, kKeys, quote); !what.empty())
+    return malformed("bookTicker", what, frame);
   MarketEvent event = make_event(*instrument, Timestamp{}, receive_time);
   event.body = quote;
   sink.on_event(event);

@@ -36,7 +36,8 @@
 #include "core/time.hpp"
 #include "market/order_book.hpp"
 #include "venues/binance/depth_sync.hpp"
-#include "venues/binance/symbol_cache.hpp"
+#include "venues/codec_support/codec_support.hpp"
+#include "venues/codec_support/json_text.hpp"
 #include "venues/market_event_sink.hpp"
 
 namespace nzeza::venues::binance {
@@ -156,10 +157,8 @@ class BinanceCodec {
 
   const InstrumentRegistry* registry_;
   CodecConfig config_;
-  SymbolCache symbols_;
-  simdjson::ondemand::parser parser_;
-  std::unique_ptr<char[]> buffer_;  // max_message_bytes + SIMDJSON_PADDING
-  std::size_t buffer_size_ = 0;
+  codec::SymbolCache symbols_;       // wire symbol -> instrument
+  json_text::FrameParser json_;      // the frame being decoded, padded
   std::vector<DepthLevel> scratch_;  // levels of the message being decoded, reserved
   std::unordered_map<std::uint32_t, std::unique_ptr<DepthSync>> books_;
   std::int64_t next_id_ = 1;

@@ -5,6 +5,8 @@
 // `market::OrderBook book`); only codecs that link nzeza_market include it.
 // Threading: none; the codec's owner thread.
 
+#include <cstddef>
+#include <span>
 #include <vector>
 
 #include "core/instrument.hpp"
@@ -51,6 +53,54 @@ bool mark_resync(FrameDecoder& decoder, Slot& slot) {
   MarketEvent e = decoder.event_for(*slot.instrument, Timestamp{});
   e.body = VenueStatus{FeedState::resyncing, slot.instrument->status};
   decoder.pending.push_back(e);
+  return true;
+}
+
+// The slot of `sym`'s book (of `inst`), created by its first snapshot (a book of `max_depth`).
+// Null for an
+// update (`snapshot` false) to a book that has had no snapshot or is not synced: the caller
+// counts it and drops it.
+template <class Slot>
+[[nodiscard]] Slot* book_for(std::vector<Slot>& slots, SymbolEntry& sym, const Instrument& inst,
+                             bool snapshot, std::size_t max_depth) {
+  if (sym.book < 0) {
+    if (!snapshot) return nullptr;
+    slots.push_back(Slot{&inst, market::OrderBook(max_depth)});
+    sym.book = static_cast<int>(slots.size() - 1);
+  }
+  Slot& slot = slots[static_cast<std::size_t>(sym.book)];
+  if (!snapshot && !slot.book.synced()) return nullptr;
+  return &slot;
+}
+
+// Loads a snapshot into `book`: each level of `levels` (structs with side, price > 0 and
+// size >= 0, already checked) whose size is not zero (a size-0 level is not a book level)
+// becomes a BookChange applied to the book and queued in decoder.pending as a copy of `tmpl`
+// (instrument, times; a BookChange body carrying the sequence), written in place: the first
+// resets the book, the last makes it synced. Without a level the book is cleared (nothing to
+// trust until the next snapshot) and false is returned.
+template <class Level>
+bool load_snapshot(FrameDecoder& decoder, market::OrderBook& book, std::span<const Level> levels,
+                   const MarketEvent& tmpl) {
+  std::size_t n = 0;
+  for (const auto& pl : levels) n += pl.size.is_zero() ? 0 : 1;
+  if (n == 0) {
+    book.clear();
+    return false;
+  }
+  std::size_t i = 0;
+  for (const auto& pl : levels) {
+    if (pl.size.is_zero()) continue;
+    BookChange& c = *std::get_if<BookChange>(&decoder.pending.emplace_back(tmpl).body);
+    c.side = pl.side;
+    c.price = pl.price;
+    c.size = pl.size;
+    c.snapshot = true;
+    c.reset = i == 0;
+    c.last = i + 1 == n;
+    ++i;
+    (void)book.apply(c);  // checked by the reader: price > 0, size > 0
+  }
   return true;
 }
 

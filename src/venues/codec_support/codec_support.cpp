@@ -85,19 +85,25 @@ SymbolCache::SymbolCache(const InstrumentRegistry& registry, Venue venue, std::s
 }
 
 SymbolEntry* SymbolCache::resolve(std::string_view name) {
-  for (auto& e : entries_) {
-    if (e.name == name) return &e;
+  if (last_ != nullptr && last_->first == name) return &last_->second;
+  auto it = entries_.find(name);
+  if (it == entries_.end()) {
+    const Instrument* inst = registry_.find(venue_, name);
+    if (inst != nullptr && inst->venue != venue_) inst = nullptr;
+    if (inst == nullptr && entries_.size() >= max_entries_) return nullptr;
+    it = entries_.emplace(std::string(name), SymbolEntry{inst, -1, -1}).first;
   }
-  const Instrument* inst = registry_.find(venue_, name);
-  if (inst != nullptr && inst->venue != venue_) inst = nullptr;
-  if (inst == nullptr && entries_.size() >= max_entries_) return nullptr;
-  entries_.push_back(SymbolEntry{std::string(name), inst, -1, -1});
-  return &entries_.back();
+  last_ = &*it;
+  return &it->second;
 }
 
-bool FrameDecoder::parse_decimal(simdjson::ondemand::value& v, Decimal& out, const char* where) {
-  int decimals = 0;
-  if (plain_decimal_token(v.raw_json_token(), out, decimals)) return true;
+bool FrameDecoder::parse_decimal(simdjson::ondemand::value& v, Decimal& out, const char* where,
+                                 int* decimals) {
+  int plain = 0;
+  if (plain_decimal_token(v.raw_json_token(), out, plain)) {
+    if (decimals != nullptr) *decimals = plain;
+    return true;
+  }
   auto parsed = Decimal::parse(number_text(v));
   if (!parsed.ok()) return fail("not an exact decimal", where);
   out = *parsed;

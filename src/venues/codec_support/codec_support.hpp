@@ -1,10 +1,10 @@
 #pragma once
 // Pieces every venue WebSocket codec (Kraken, Hyperliquid, dYdX) needs in the same form: the
 // exact text of a JSON number token, JSON string output for subscribe messages, the texts of
-// refused frames and configs, the venue-symbol cache and the per-frame decoder state (simdjson
-// parser, padded copy, pending events, first failure).
-// Hot path: nothing here allocates on a good frame after warm-up; error texts allocate.
-// Threading: none; one owner thread per codec.
+// refused frames and configs, the venue-symbol cache (every codec's) and the per-frame decoder
+// state (simdjson parser, padded copy, pending events, first failure). Hot path: nothing here
+// allocates on a good frame after warm-up; error texts allocate. Threading: none; one owner thread
+// per codec.
 
 #include <simdjson.h>
 
@@ -12,8 +12,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/decimal.hpp"
@@ -139,30 +141,47 @@ void append_json_string(std::string& out, std::string_view s);
 [[nodiscard]] std::string_view padded_copy(std::string& buf, std::string_view frame,
                                            std::size_t padding);
 
-// One venue symbol as seen on the wire, and what the codec keeps for it.
+// What a codec keeps for one venue symbol as seen on the wire.
 struct SymbolEntry {
-  std::string name;
   const Instrument* instrument = nullptr;  // null: not in the registry (negative cache)
   int book = -1;                           // index of the codec's book, -1 before a snapshot
   int oracle = -1;                         // index of the codec's oracle price, -1 before one
 };
 
-// Wire symbol -> instrument of one venue, looked up in the registry once. Unknown symbols are
-// remembered too (negative cache) until `max_entries`; past it they are not cached.
-// A returned pointer stays valid until the next resolve().
+// The one wire symbol -> instrument cache of every venue codec, so the hot path does not
+// allocate (InstrumentRegistry::find builds a std::string key per call). A miss asks the
+// registry once and remembers the answer, "unknown" too (negative cache) until `max_entries`
+// entries; past it unknown symbols go to the registry every time instead of growing the cache.
+// Streams repeat the same symbol, so the last hit is compared before hashing.
+// Entries are stable (node-based map): a returned pointer stays valid for the cache's life.
+// The registry must outlive the cache and keep its instruments (its pointers are stable).
+// Threading: none; one codec, one thread.
 class SymbolCache {
  public:
-  // The registry must outlive the cache.
   SymbolCache(const InstrumentRegistry& registry, Venue venue, std::size_t max_entries,
               std::size_t reserve);
   // Null only for an unknown symbol once the cache is full.
   SymbolEntry* resolve(std::string_view name);
+  // The instrument of a wire symbol, null when unknown.
+  [[nodiscard]] const Instrument* find(std::string_view name) {
+    const SymbolEntry* e = resolve(name);
+    return e == nullptr ? nullptr : e->instrument;
+  }
 
  private:
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  using Map = std::unordered_map<std::string, SymbolEntry, Hash, std::equal_to<>>;
+
   const InstrumentRegistry& registry_;
   Venue venue_;
   std::size_t max_entries_;
-  std::vector<SymbolEntry> entries_;
+  Map entries_;
+  Map::value_type* last_ = nullptr;
 };
 
 // The state of a codec that decodes one frame at a time into pending events, handed to the
@@ -192,8 +211,10 @@ struct FrameDecoder {
     fail_where = "";
   }
   // Parses an exact decimal from a number token or a quoted string; fails "not an exact
-  // decimal" at `where`.
-  bool parse_decimal(simdjson::ondemand::value& v, Decimal& out, const char* where);
+  // decimal" at `where`. `decimals` (when given) gets the count of fractional digits of a
+  // plain token and is left alone otherwise.
+  bool parse_decimal(simdjson::ondemand::value& v, Decimal& out, const char* where,
+                     int* decimals = nullptr);
   // Parses an RFC 3339 time string; fails "not a string" / "not an RFC 3339 time" at `where`.
   bool parse_time(simdjson::ondemand::value& v, Timestamp& out, const char* where);
   // An event of this venue for `inst`, received with the current frame (inline: one per
@@ -207,11 +228,79 @@ struct FrameDecoder {
     e.receive_time = receive_time;
     return e;
   }
+  // Calls on_member(key, value) for each member of `obj`, keys as raw text (the names venues
+  // send never need escapes); fails "bad member" at `where` when a member cannot be read.
+  // Stops at, and returns, the first false of on_member.
+  template <class OnMember>
+  bool for_each_member(simdjson::ondemand::object& obj, const char* where, OnMember&& on_member) {
+    for (auto f : obj) {
+      simdjson::ondemand::raw_json_string key;
+      simdjson::ondemand::value val;
+      if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
+        return fail("bad member", where);
+      if (!on_member(key, val)) return false;
+    }
+    return true;
+  }
+  // A string value; fails "not a string" at `where`.
+  bool parse_string(simdjson::ondemand::value& v, std::string_view& out, const char* where) {
+    if (v.get_string().get(out) != simdjson::SUCCESS) return fail("not a string", where);
+    return true;
+  }
+  // A side written as one of two strings (the aggressor of a trade): `buy` or `sell`; fails
+  // "not a string" or `bad` at `where`.
+  bool parse_side(simdjson::ondemand::value& v, std::string_view buy, std::string_view sell,
+                  Side& out, const char* bad, const char* where) {
+    std::string_view text;
+    if (!parse_string(v, text, where)) return false;
+    if (text == buy) {
+      out = Side::buy;
+    } else if (text == sell) {
+      out = Side::sell;
+    } else {
+      return fail(bad, where);
+    }
+    return true;
+  }
+  // Queues an event carrying `body` for the instrument of `sym`; false (nothing queued) when
+  // the symbol is unknown (null entry or negative cache).
+  template <class Body>
+  bool queue_event(const SymbolEntry* sym, Timestamp venue_time, const Body& body) {
+    if (sym == nullptr || sym->instrument == nullptr) return false;
+    MarketEvent e = event_for(*sym->instrument, venue_time);
+    e.body = body;
+    pending.push_back(e);
+    return true;
+  }
   // Parses the (padded) frame as a JSON object into doc/obj; false (with fail) otherwise.
   bool open_object(std::string_view frame, simdjson::ondemand::document& doc,
                    simdjson::ondemand::object& obj);
   // Hands the pending events to the sink; returns how many.
   std::size_t emit(MarketEventSink& sink);
+  // Counts a frame in stats.frames; false (counted in stats.oversized) when it is over `limit`
+  // bytes, whose error is oversized_frame(name, limit, frame).
+  template <class Stats>
+  bool admit(std::string_view frame, std::size_t limit, Stats& stats) noexcept {
+    ++stats.frames;
+    if (frame.size() <= limit) return true;
+    ++stats.oversized;
+    return false;
+  }
+  // A good frame: its pending events go to the sink, counted in r.events and stats.events.
+  template <class Stats, class Decoded>
+  Decoded deliver(MarketEventSink& sink, Stats& stats, Decoded& r) {
+    const std::size_t emitted = emit(sink);
+    r.events = static_cast<std::uint32_t>(emitted);
+    stats.events += emitted;
+    return r;
+  }
+  // A refused frame, after the caller queued what it still must say (a resync status): those
+  // events go to the sink (counted in stats.events); the frame's error is returned.
+  template <class Stats>
+  Error refuse(std::string_view name, std::string_view frame, MarketEventSink& sink, Stats& stats) {
+    stats.events += emit(sink);
+    return malformed_frame(name, fail_what, fail_where, frame);
+  }
 };
 
 }  // namespace nzeza::venues::codec

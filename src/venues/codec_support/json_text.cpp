@@ -132,4 +132,68 @@ bool parse_decimal(simdjson::ondemand::value value, Decimal& out) noexcept {
   return parse_plain_decimal(text, out);
 }
 
+Error malformed_error(std::string_view venue, std::string_view type, std::string_view what,
+                      std::string_view frame) {
+  std::string message(venue);
+  message += ' ';
+  message += type;
+  message += ": ";
+  message += what;
+  message += " in: ";
+  message += excerpt(frame);
+  return Error{ErrorCode::parse_error, std::move(message)};
+}
+
+FrameParser::FrameParser(std::size_t max_bytes)
+    : max_bytes_(max_bytes),
+      buffer_size_(max_bytes + simdjson::SIMDJSON_PADDING),
+      buffer_(std::make_unique<char[]>(buffer_size_)) {
+  // Failure (out of memory) surfaces at the first iterate() as an error.
+  if (parser_.allocate(max_bytes) != simdjson::SUCCESS) buffer_size_ = 0;
+}
+
+Status FrameParser::open(std::string_view frame, const FrameNames& names, std::uint64_t& oversized,
+                         std::uint64_t& malformed) {
+  if (frame.size() > max_bytes_) {
+    ++oversized;
+    return Error{ErrorCode::protocol, std::string(names.venue) + " frame of " +
+                                          std::to_string(frame.size()) + " bytes exceeds the " +
+                                          std::to_string(max_bytes_) +
+                                          "-byte limit: " + excerpt(frame)};
+  }
+  std::memcpy(buffer_.get(), frame.data(), frame.size());
+  std::memset(buffer_.get() + frame.size(), 0, simdjson::SIMDJSON_PADDING);
+  const char* what = nullptr;
+  if (parser_.iterate(buffer_.get(), frame.size(), buffer_size_).get(doc_) != simdjson::SUCCESS) {
+    what = "not JSON";
+  } else if (doc_.get_object().get(object_) != simdjson::SUCCESS) {
+    what = "not a JSON object";
+  }
+  if (what == nullptr) return {};
+  ++malformed;
+  return malformed_error(names.venue, names.type, what, frame);
+}
+
+std::string read_quote(simdjson::ondemand::object& object, const QuoteKeys& keys, Quote& out) {
+  struct Field {
+    const char* key;
+    Decimal* out;
+  };
+  const Field fields[] = {{keys.bid, &out.bid},
+                          {keys.bid_size, &out.bid_size},
+                          {keys.ask, &out.ask},
+                          {keys.ask_size, &out.ask_size}};
+  for (const Field& field : fields) {
+    simdjson::ondemand::value value;
+    if (object.find_field_unordered(field.key).get(value) != simdjson::SUCCESS)
+      return std::string("field '") + field.key + "' missing";
+    if (!parse_decimal(value, *field.out))
+      return std::string("field '") + field.key + "' is not a decimal";
+  }
+  if (!out.bid.is_positive() || !out.ask.is_positive()) return keys.bad_prices;
+  if (out.bid_size.is_negative() || out.ask_size.is_negative()) return keys.bad_sizes;
+  if (out.bid >= out.ask) return keys.crossed;
+  return {};
+}
+
 }  // namespace nzeza::venues::json_text

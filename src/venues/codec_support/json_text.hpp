@@ -1,15 +1,17 @@
 #pragma once
-// Small helpers shared by the Binance and Coinbase codecs: exact decimals from raw JSON tokens and
-// short excerpts of a bad frame for error messages.
+// Small helpers shared by the Binance, Coinbase and generic codecs: the padded parse of a frame,
+// exact decimals from raw JSON tokens and short excerpts of a bad frame for error messages.
 
 #include <simdjson.h>
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "core/decimal.hpp"
+#include "core/market_event.hpp"
 #include "core/result.hpp"
 
 namespace nzeza::venues::json_text {
@@ -31,5 +33,60 @@ inline constexpr std::size_t kExcerptChars = 160;
 
 // Exact decimal from a JSON string ("25.35190000") or number token (45000.50).
 [[nodiscard]] bool parse_decimal(simdjson::ondemand::value value, Decimal& out) noexcept;
+
+// The error of a frame a codec refuses: parse_error "<venue> <type>: <what> in: <excerpt>".
+[[nodiscard]] Error malformed_error(std::string_view venue, std::string_view type,
+                                    std::string_view what, std::string_view frame);
+
+// How a codec names itself in the errors of a frame it cannot open.
+struct FrameNames {
+  const char* venue;  // "binance": "binance frame of N bytes exceeds the M-byte limit: ..."
+  const char* type;   // "frame": "binance frame: not JSON in: ..."
+};
+
+// A codec's simdjson parser with the zero-padded copy of the frame being decoded, both sized
+// once for `max_bytes` (nothing allocates per frame). One owner thread.
+class FrameParser {
+ public:
+  explicit FrameParser(std::size_t max_bytes);
+  // Counts the frame in stats.frames, copies it and opens it as a JSON object (object(), valid
+  // until the next open). Errors, also counted in `stats`: protocol "<venue> frame of N bytes
+  // exceeds the M-byte limit: <excerpt>" (++oversized); malformed_error "not JSON" or "not a
+  // JSON object" of names.venue and names.type (++malformed).
+  template <class Stats>
+  Status open(std::string_view frame, const FrameNames& names, Stats& stats) {
+    ++stats.frames;
+    return open(frame, names, stats.oversized, stats.malformed);
+  }
+  [[nodiscard]] simdjson::ondemand::object& object() noexcept { return object_; }
+
+ private:
+  Status open(std::string_view frame, const FrameNames& names, std::uint64_t& oversized,
+              std::uint64_t& malformed);
+
+  std::size_t max_bytes_;
+  std::size_t buffer_size_;
+  std::unique_ptr<char[]> buffer_;
+  simdjson::ondemand::parser parser_;
+  simdjson::ondemand::document doc_;
+  simdjson::ondemand::object object_;
+};
+
+// How a codec's best bid/offer message names its four decimals, and what its errors say.
+struct QuoteKeys {
+  const char* bid;         // "b"
+  const char* bid_size;    // "B"
+  const char* ask;         // "a"
+  const char* ask_size;    // "A"
+  const char* bad_prices;  // "bid and ask must be > 0"
+  const char* bad_sizes;   // "sizes must be >= 0"
+  const char* crossed;     // "bid must be < ask"
+};
+
+// Reads a quote from `object` (members in any order): bid and ask > 0, sizes >= 0, bid < ask.
+// Empty on success; otherwise what was wrong ("field 'b' missing", "field 'b' is not a
+// decimal", or one of the texts of `keys`). Allocates only on failure.
+[[nodiscard]] std::string read_quote(simdjson::ondemand::object& object, const QuoteKeys& keys,
+                                     Quote& out);
 
 }  // namespace nzeza::venues::json_text

@@ -11,6 +11,10 @@ namespace {
 
 namespace od = simdjson::ondemand;
 
+constexpr json_text::FrameNames kFrameNames{"coinbase", "frame"};
+
+constexpr std::size_t kMaxCachedSymbols = 4096;
+
 constexpr std::size_t kPendingReserve = 256;
 
 // Errors after which the on-demand document may still be read; any other abandons it.
@@ -70,10 +74,9 @@ std::string_view to_string(Channel channel) noexcept {
 }
 
 CoinbaseCodec::CoinbaseCodec(const InstrumentRegistry& registry, CodecConfig config)
-    : config_(config), symbols_(registry, Venue::coinbase) {
-  buffer_size_ = config_.max_message_bytes + simdjson::SIMDJSON_PADDING;
-  buffer_ = std::make_unique<char[]>(buffer_size_);
-  if (parser_.allocate(config_.max_message_bytes) != simdjson::SUCCESS) buffer_size_ = 0;
+    : config_(config),
+      symbols_(registry, Venue::coinbase, kMaxCachedSymbols, 64),
+      json_(config.max_message_bytes) {
   levels_.reserve(config_.max_levels_per_message);
   l2_events_.reserve(kPendingReserve);
   quotes_.reserve(kPendingReserve);
@@ -97,13 +100,7 @@ void CoinbaseCodec::on_connected() noexcept {
 Error CoinbaseCodec::malformed(std::string_view type, std::string_view what,
                                std::string_view frame) {
   ++stats_.malformed;
-  std::string message = "coinbase ";
-  message += type;
-  message += ": ";
-  message += what;
-  message += " in: ";
-  message += excerpt(frame);
-  return Error{ErrorCode::parse_error, std::move(message)};
+  return malformed_error("coinbase", type, what, frame);
 }
 
 market::OrderBook& CoinbaseCodec::book_for(const Instrument& instrument) {
@@ -141,23 +138,9 @@ void CoinbaseCodec::resync_all(Timestamp receive_time, MarketEventSink& sink) {
 
 Result<DecodeInfo> CoinbaseCodec::decode(std::string_view frame, Timestamp receive_time,
                                          MarketEventSink& sink) {
-  ++stats_.frames;
-  if (frame.size() > config_.max_message_bytes) {
-    ++stats_.oversized;
-    return Error{ErrorCode::protocol,
-                 "coinbase frame of " + std::to_string(frame.size()) + " bytes exceeds the " +
-                     std::to_string(config_.max_message_bytes) + "-byte limit: " + excerpt(frame)};
-  }
-  std::memcpy(buffer_.get(), frame.data(), frame.size());
-  std::memset(buffer_.get() + frame.size(), 0, simdjson::SIMDJSON_PADDING);
-  od::document doc;
-  if (parser_.iterate(buffer_.get(), frame.size(), buffer_size_).get(doc) != simdjson::SUCCESS) {
-    return malformed("frame", "not JSON", frame);
-  }
-  od::object object;
-  if (doc.get_object().get(object) != simdjson::SUCCESS) {
-    return malformed("frame", "not a JSON object", frame);
-  }
+  if (Status opened = json_.open(frame, kFrameNames, stats_); !opened.ok())
+    return std::move(opened).error();
+  od::object& object = json_.object();
 
   std::string_view channel;
   simdjson::error_code error = object.find_field_unordered("channel").get_string().get(channel);
@@ -258,32 +241,16 @@ Result<DecodeInfo> CoinbaseCodec::decode_ticker(od::array events, Timestamp venu
         ++stats_.unknown_symbol;
         continue;
       }
+      static constexpr QuoteKeys kKeys{"best_bid",
+                                       "best_bid_quantity",
+                                       "best_ask",
+                                       "best_ask_quantity",
+                                       "best_bid and best_ask must be > 0",
+                                       "quantities must be >= 0",
+                                       "best_bid must be < best_ask"};
       Quote quote;
-      struct Field {
-        const char* key;
-        Decimal* out;
-      };
-      const Field fields[] = {{"best_bid", &quote.bid},
-                              {"best_bid_quantity", &quote.bid_size},
-                              {"best_ask", &quote.ask},
-                              {"best_ask_quantity", &quote.ask_size}};
-      for (const Field& field : fields) {
-        od::value value;
-        if (ticker.find_field_unordered(field.key).get(value) != simdjson::SUCCESS) {
-          return malformed("ticker", std::string("field '") + field.key + "' missing", frame);
-        }
-        if (!parse_decimal(value, *field.out)) {
-          return malformed("ticker", std::string("field '") + field.key + "' is not a decimal",
-                           frame);
-        }
-      }
-      if (!quote.bid.is_positive() || !quote.ask.is_positive()) {
-        return malformed("ticker", "best_bid and best_ask must be > 0", frame);
-      }
-      if (quote.bid_size.is_negative() || quote.ask_size.is_negative()) {
-        return malformed("ticker", "quantities must be >= 0", frame);
-      }
-      if (quote.bid >= quote.ask) return malformed("ticker", "best_bid must be < best_ask", frame);
+      if (std::string what = read_quote(ticker, kKeys, quote); !what.empty())
+        return malformed("ticker", what, frame);
       if (quotes_.size() >= kPendingReserve) return malformed("ticker", "too many tickers", frame);
       quotes_.push_back(PendingQuote{instrument, quote});
     }

@@ -42,7 +42,8 @@
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "market/order_book.hpp"
-#include "venues/coinbase/symbol_cache.hpp"
+#include "venues/codec_support/codec_support.hpp"
+#include "venues/codec_support/json_text.hpp"
 #include "venues/market_event_sink.hpp"
 
 namespace nzeza::venues::coinbase {
@@ -135,10 +136,8 @@ class CoinbaseCodec {
   Error malformed(std::string_view type, std::string_view what, std::string_view frame);
 
   CodecConfig config_;
-  SymbolCache symbols_;
-  simdjson::ondemand::parser parser_;
-  std::unique_ptr<char[]> buffer_;
-  std::size_t buffer_size_ = 0;
+  codec::SymbolCache symbols_;   // wire symbol -> instrument
+  json_text::FrameParser json_;  // the frame being decoded, padded
   struct L2Event {
     const Instrument* instrument;
     bool snapshot;

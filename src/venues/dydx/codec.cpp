@@ -6,6 +6,7 @@
 
 #include "venues/codec_support/book_slots.hpp"
 #include "venues/codec_support/codec_support.hpp"
+#include "venues/codec_support/level_reader.hpp"
 
 namespace nzeza::venues::dydx {
 namespace {
@@ -62,7 +63,7 @@ struct DydxCodec::Impl : codec::FrameDecoder {
   struct BookSlot {
     const Instrument* instrument;
     market::OrderBook book;
-    Quote last_top;  // last Quote emitted from this book
+    Quote last_top{};  // last Quote emitted from this book
   };
   struct OracleSlot {
     InstrumentId id;
@@ -130,37 +131,19 @@ struct DydxCodec::Impl : codec::FrameDecoder {
         }
         if (index < 2) return fail("level needs price and size", where);
       } else if (type == od::json_type::object) {
+        // The indexer sends {"price":"..","size":".."} in that order with plain decimals.
+        static constexpr codec::LevelKeys kKeys{.price = "price",
+                                                .size = "size",
+                                                .bad_level = "bad level",
+                                                .missing = "level needs price and size",
+                                                .bad_price = "price must be > 0",
+                                                .bad_size = "size must be >= 0"};
         od::object obj;
         if (lv.get_object().get(obj) != simdjson::SUCCESS) return fail("bad level", where);
-        // Fast path: the indexer sends {"price":"..","size":".."} in that order with plain
-        // decimal strings. Anything else: the general member loop below (raw key compares).
-        od::value pv;
-        od::value sv;
-        int decimals = 0;
-        if (obj.find_field("price").get(pv) == simdjson::SUCCESS &&
-            codec::plain_decimal_token(pv.raw_json_token(), pl.price, decimals) &&
-            obj.find_field("size").get(sv) == simdjson::SUCCESS &&
-            codec::plain_decimal_token(sv.raw_json_token(), pl.size, decimals)) {
-          if (!pl.price.is_positive()) return fail("price must be > 0", where);
-          levels.push_back(pl);  // a plain decimal is never negative
-          continue;
-        }
-        if (obj.reset().error() != simdjson::SUCCESS) return fail("bad level", where);
-        unsigned seen = 0;
-        for (auto f : obj) {
-          od::raw_json_string key;
-          od::value val;
-          if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
-            return fail("bad level member", where);
-          if (key.unsafe_is_equal("price")) {
-            if (!parse_decimal(val, pl.price, where)) return false;
-            seen |= 1;
-          } else if (key.unsafe_is_equal("size")) {
-            if (!parse_decimal(val, pl.size, where)) return false;
-            seen |= 2;
-          }
-        }
-        if (seen != 3) return fail("level needs price and size", where);
+        codec::LevelRead lr;
+        if (!codec::read_level(*this, obj, kKeys, lr, where)) return false;
+        levels.push_back(PendingLevel{side, lr.price, lr.size});
+        continue;
       } else {
         return fail("level must be an array or an object", where);
       }
@@ -176,17 +159,18 @@ struct DydxCodec::Impl : codec::FrameDecoder {
     od::object obj;
     if (v.get_object().get(obj) != simdjson::SUCCESS)
       return fail("not an object", "v4_orderbook.contents");
-    for (auto f : obj) {
-      od::raw_json_string key;  // compared raw: our keys never need escapes
-      od::value val;
-      if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
-        return fail("bad member", "v4_orderbook.contents");
-      if (key == "bids") {
-        if (!parse_levels(val, Side::buy, "v4_orderbook.contents.bids")) return false;
-      } else if (key == "asks") {
-        if (!parse_levels(val, Side::sell, "v4_orderbook.contents.asks")) return false;
-      }
-    }
+    if (!for_each_member(obj, "v4_orderbook.contents",
+                         [&](od::raw_json_string key, od::value& val) {
+                           if (key == "bids") {
+                             if (!parse_levels(val, Side::buy, "v4_orderbook.contents.bids"))
+                               return false;
+                           } else if (key == "asks") {
+                             if (!parse_levels(val, Side::sell, "v4_orderbook.contents.asks"))
+                               return false;
+                           }
+                           return true;
+                         }))
+      return false;
     return true;
   }
 
@@ -195,66 +179,58 @@ struct DydxCodec::Impl : codec::FrameDecoder {
     od::object obj;
     if (v.get_object().get(obj) != simdjson::SUCCESS)
       return fail("not an object", "v4_trades.contents");
-    for (auto f : obj) {
-      od::raw_json_string key;  // compared raw: our keys never need escapes
-      od::value val;
-      if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
-        return fail("bad member", "v4_trades.contents");
-      if (key != "trades") continue;
-      od::array arr;
-      if (val.get_array().get(arr) != simdjson::SUCCESS)
-        return fail("not an array", "v4_trades.contents.trades");
-      for (auto item : arr) {
-        od::object tobj;
-        if (item.get_object().get(tobj) != simdjson::SUCCESS)
-          return fail("trade is not an object", "v4_trades.contents.trades[]");
-        Trade t;
-        Timestamp venue_time;
-        unsigned seen = 0;
-        for (auto tf : tobj) {
-          std::string_view tkey;
-          od::value tval;
-          if (tf.unescaped_key().get(tkey) != simdjson::SUCCESS || tf.value().get(tval))
-            return fail("bad member", "v4_trades.contents.trades[]");
-          if (tkey == "id") {
-            if (!TradeId::assign(t.trade_id, number_text(tval)) || t.trade_id.size == 0)
-              return fail("not an id of at most 40 chars", "v4_trades.contents.trades[].id");
-          } else if (tkey == "side") {
-            std::string_view side;
-            if (tval.get_string().get(side) != simdjson::SUCCESS)
-              return fail("not a string", "v4_trades.contents.trades[].side");
-            if (side == "BUY") {
-              t.aggressor = Side::buy;
-            } else if (side == "SELL") {
-              t.aggressor = Side::sell;
-            } else {
-              return fail("side must be BUY or SELL", "v4_trades.contents.trades[].side");
+    if (!for_each_member(obj, "v4_trades.contents", [&](od::raw_json_string key, od::value& val) {
+          if (key != "trades") return true;
+          od::array arr;
+          if (val.get_array().get(arr) != simdjson::SUCCESS)
+            return fail("not an array", "v4_trades.contents.trades");
+          for (auto item : arr) {
+            od::object tobj;
+            if (item.get_object().get(tobj) != simdjson::SUCCESS)
+              return fail("trade is not an object", "v4_trades.contents.trades[]");
+            Trade t;
+            Timestamp venue_time;
+            unsigned seen = 0;
+            for (auto tf : tobj) {
+              std::string_view tkey;
+              od::value tval;
+              if (tf.unescaped_key().get(tkey) != simdjson::SUCCESS || tf.value().get(tval))
+                return fail("bad member", "v4_trades.contents.trades[]");
+              if (tkey == "id") {
+                if (!TradeId::assign(t.trade_id, number_text(tval)) || t.trade_id.size == 0)
+                  return fail("not an id of at most 40 chars", "v4_trades.contents.trades[].id");
+              } else if (tkey == "side") {
+                if (!parse_side(tval, "BUY", "SELL", t.aggressor, "side must be BUY or SELL",
+                                "v4_trades.contents.trades[].side"))
+                  return false;
+                seen |= 1;
+              } else if (tkey == "size") {
+                if (!parse_decimal(tval, t.size, "v4_trades.contents.trades[].size")) return false;
+                seen |= 2;
+              } else if (tkey == "price") {
+                if (!parse_decimal(tval, t.price, "v4_trades.contents.trades[].price"))
+                  return false;
+                seen |= 4;
+              } else if (tkey == "createdAt") {
+                if (!parse_time(tval, venue_time, "v4_trades.contents.trades[].createdAt"))
+                  return false;
+              }
             }
-            seen |= 1;
-          } else if (tkey == "size") {
-            if (!parse_decimal(tval, t.size, "v4_trades.contents.trades[].size")) return false;
-            seen |= 2;
-          } else if (tkey == "price") {
-            if (!parse_decimal(tval, t.price, "v4_trades.contents.trades[].price")) return false;
-            seen |= 4;
-          } else if (tkey == "createdAt") {
-            if (!parse_time(tval, venue_time, "v4_trades.contents.trades[].createdAt"))
-              return false;
+            if (seen != 7) return fail("trade without side, size or price", "v4_trades.contents");
+            if (!t.price.is_positive()) return fail("price must be > 0", "v4_trades.contents");
+            if (!t.size.is_positive()) return fail("size must be > 0", "v4_trades.contents");
+            if (inst == nullptr) continue;
+            if (!live) {
+              ++stats.history_trades_skipped;
+              continue;
+            }
+            MarketEvent e = event_for(*inst, venue_time);
+            e.body = t;
+            pending.push_back(e);
           }
-        }
-        if (seen != 7) return fail("trade without side, size or price", "v4_trades.contents");
-        if (!t.price.is_positive()) return fail("price must be > 0", "v4_trades.contents");
-        if (!t.size.is_positive()) return fail("size must be > 0", "v4_trades.contents");
-        if (inst == nullptr) continue;
-        if (!live) {
-          ++stats.history_trades_skipped;
-          continue;
-        }
-        MarketEvent e = event_for(*inst, venue_time);
-        e.body = t;
-        pending.push_back(e);
-      }
-    }
+          return true;
+        }))
+      return false;
     return true;
   }
 
@@ -264,20 +240,18 @@ struct DydxCodec::Impl : codec::FrameDecoder {
     if (v.get_object().get(obj) != simdjson::SUCCESS) return fail("market is not an object", where);
     PendingOracle po{market, Decimal::zero(), Timestamp{}};
     bool has_price = false;
-    for (auto f : obj) {
-      od::raw_json_string key;  // compared raw: our keys never need escapes
-      od::value val;
-      if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
-        return fail("bad member", where);
-      if (key == "oraclePrice") {
-        bool is_null = false;
-        if (val.is_null().get(is_null) == simdjson::SUCCESS && is_null) continue;
-        if (!parse_decimal(val, po.price, where)) return false;
-        has_price = true;
-      } else if (key == "effectiveAt") {
-        if (!parse_time(val, po.effective_at, where)) return false;
-      }
-    }
+    if (!for_each_member(obj, where, [&](od::raw_json_string key, od::value& val) {
+          if (key == "oraclePrice") {
+            bool is_null = false;
+            if (val.is_null().get(is_null) == simdjson::SUCCESS && is_null) return true;
+            if (!parse_decimal(val, po.price, where)) return false;
+            has_price = true;
+          } else if (key == "effectiveAt") {
+            if (!parse_time(val, po.effective_at, where)) return false;
+          }
+          return true;
+        }))
+      return false;
     if (has_price) {
       if (!po.price.is_positive()) return fail("oraclePrice must be > 0", where);
       pending_oracles.push_back(po);
@@ -291,25 +265,23 @@ struct DydxCodec::Impl : codec::FrameDecoder {
     od::object obj;
     if (v.get_object().get(obj) != simdjson::SUCCESS)
       return fail("not an object", "v4_markets.contents");
-    for (auto f : obj) {
-      od::raw_json_string key;  // compared raw: our keys never need escapes
-      od::value val;
-      if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
-        return fail("bad member", "v4_markets.contents");
-      const char* where = key == "markets"        ? "v4_markets.contents.markets"
-                          : key == "oraclePrices" ? "v4_markets.contents.oraclePrices"
-                                                  : nullptr;
-      if (where == nullptr) continue;  // "trading" etc.: market metadata, not prices
-      od::object map;
-      if (val.get_object().get(map) != simdjson::SUCCESS) return fail("not an object", where);
-      for (auto m : map) {
-        std::string_view market;
-        od::value mv;
-        if (m.unescaped_key().get(market) != simdjson::SUCCESS || m.value().get(mv))
-          return fail("bad market", where);
-        if (!parse_oracle_entry(mv, market, where)) return false;
-      }
-    }
+    if (!for_each_member(obj, "v4_markets.contents", [&](od::raw_json_string key, od::value& val) {
+          const char* where = key == "markets"        ? "v4_markets.contents.markets"
+                              : key == "oraclePrices" ? "v4_markets.contents.oraclePrices"
+                                                      : nullptr;
+          if (where == nullptr) return true;  // "trading" etc.: market metadata, not prices
+          od::object map;
+          if (val.get_object().get(map) != simdjson::SUCCESS) return fail("not an object", where);
+          for (auto m : map) {
+            std::string_view market;
+            od::value mv;
+            if (m.unescaped_key().get(market) != simdjson::SUCCESS || m.value().get(mv))
+              return fail("bad market", where);
+            if (!parse_oracle_entry(mv, market, where)) return false;
+          }
+          return true;
+        }))
+      return false;
     return true;
   }
 
@@ -358,44 +330,17 @@ struct DydxCodec::Impl : codec::FrameDecoder {
     SymbolEntry* sym =
         symbols.resolve(inst->ws_symbol.empty() ? inst->venue_symbol : inst->ws_symbol);
     if (sym == nullptr) return;
-    if (sym->book < 0) {
-      if (!snapshot) {
-        ++stats.updates_while_unsynced;
-        return;
-      }
-      books.push_back(BookSlot{inst, market::OrderBook(config.max_book_depth), Quote{}});
-      sym->book = static_cast<int>(books.size() - 1);
-    }
-    BookSlot& slot = books[static_cast<std::size_t>(sym->book)];
-    if (!snapshot && !slot.book.synced()) {
+    BookSlot* found = codec::book_for(books, *sym, *inst, snapshot, config.max_book_depth);
+    if (found == nullptr) {
       ++stats.updates_while_unsynced;
       return;
     }
-    std::size_t n = 0;
+    BookSlot& slot = *found;
     if (snapshot) {
-      for (const auto& pl : levels) n += pl.size.is_zero() ? 0 : 1;
-      if (n == 0) {
-        slot.book.clear();
+      MarketEvent tmpl = event_for(*slot.instrument, Timestamp{});
+      tmpl.body.emplace<BookChange>().sequence = message_id;
+      if (!codec::load_snapshot(*this, slot.book, std::span<const PendingLevel>(levels), tmpl))
         return;
-      }
-    }
-    std::size_t i = 0;
-    for (const auto& pl : levels) {
-      if (snapshot && pl.size.is_zero()) continue;
-      BookChange c;
-      c.side = pl.side;
-      c.price = pl.price;
-      c.size = pl.size;
-      c.sequence = message_id;
-      c.snapshot = snapshot;
-      c.reset = snapshot && i == 0;
-      c.last = snapshot && i + 1 == n;
-      ++i;
-      (void)slot.book.apply(c);  // validated: price > 0, size >= 0, book synced or snapshot
-      emit_change(slot, c);
-      if (!snapshot) uncross(slot, c, message_id);
-    }
-    if (snapshot) {
       // A crossed snapshot: uncross by the same rule, later levels winning over earlier ones
       // cannot be told apart here, so the bids (listed first) yield to the asks.
       while (slot.book.crossed()) {
@@ -407,6 +352,17 @@ struct DydxCodec::Impl : codec::FrameDecoder {
         (void)slot.book.apply(del);
         emit_change(slot, del);
         ++stats.uncrossed_levels;
+      }
+    } else {
+      for (const auto& pl : levels) {
+        BookChange c;
+        c.side = pl.side;
+        c.price = pl.price;
+        c.size = pl.size;
+        c.sequence = message_id;
+        (void)slot.book.apply(c);  // validated: price > 0, size >= 0, book synced
+        emit_change(slot, c);
+        uncross(slot, c, message_id);
       }
     }
     if (config.emit_book_quotes && slot.book.synced()) {
@@ -447,55 +403,52 @@ struct DydxCodec::Impl : codec::FrameDecoder {
     bool has_contents = false;
     bool known_channel = false;
     bool unknown_market = false;
-    for (auto f : obj) {
-      od::raw_json_string key;  // compared raw: our keys never need escapes
-      od::value val;
-      if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
-        return fail("bad member", "top level");
-      if (key == "type") {
-        if (val.get_string().get(type) != simdjson::SUCCESS) return fail("not a string", "type");
-      } else if (key == "channel") {
-        if (val.get_string().get(channel) != simdjson::SUCCESS)
-          return fail("not a string", "channel");
-      } else if (key == "id") {
-        if (val.get_string().get(id) != simdjson::SUCCESS) return fail("not a string", "id");
-      } else if (key == "message_id") {
-        std::uint64_t m = 0;
-        if (val.get_uint64().get(m) != simdjson::SUCCESS)
-          return fail("not an unsigned integer", "message_id");
-        message_id = m;
-        seen_message_id = m;
-      } else if (key == "message") {
-        if (val.get_string().get(message) != simdjson::SUCCESS)
-          return fail("not a string", "message");
-      } else if (key == "contents") {
-        has_contents = true;
-        if (type.empty() || channel.empty())
-          return fail("contents before type or channel", "contents");
-        known_channel =
-            channel == "v4_orderbook" || channel == "v4_trades" || channel == "v4_markets";
-        if (!known_channel) continue;
-        if (channel != "v4_markets") {
-          if (id.empty()) return fail("contents before id", "contents");
-          SymbolEntry* sym = symbols.resolve(id);
-          inst = sym != nullptr ? sym->instrument : nullptr;
-          unknown_market = inst == nullptr;
-          if (sym != nullptr && channel == "v4_orderbook") seen_book = sym->book;
-        }
-        if (type == "channel_batch_data") {
-          od::array batch;
-          if (val.get_array().get(batch) != simdjson::SUCCESS)
-            return fail("batch contents is not an array", "contents");
-          for (auto item : batch) {
-            od::value bv;
-            if (item.get(bv) != simdjson::SUCCESS) return fail("bad batch item", "contents");
-            if (!parse_contents(bv, channel, type, inst)) return false;
+    if (!for_each_member(obj, "top level", [&](od::raw_json_string key, od::value& val) {
+          if (key == "type") {
+            if (val.get_string().get(type) != simdjson::SUCCESS)
+              return fail("not a string", "type");
+          } else if (key == "channel") {
+            if (!parse_string(val, channel, "channel")) return false;
+          } else if (key == "id") {
+            if (val.get_string().get(id) != simdjson::SUCCESS) return fail("not a string", "id");
+          } else if (key == "message_id") {
+            std::uint64_t m = 0;
+            if (val.get_uint64().get(m) != simdjson::SUCCESS)
+              return fail("not an unsigned integer", "message_id");
+            message_id = m;
+            seen_message_id = m;
+          } else if (key == "message") {
+            if (!parse_string(val, message, "message")) return false;
+          } else if (key == "contents") {
+            has_contents = true;
+            if (type.empty() || channel.empty())
+              return fail("contents before type or channel", "contents");
+            known_channel =
+                channel == "v4_orderbook" || channel == "v4_trades" || channel == "v4_markets";
+            if (!known_channel) return true;
+            if (channel != "v4_markets") {
+              if (id.empty()) return fail("contents before id", "contents");
+              SymbolEntry* sym = symbols.resolve(id);
+              inst = sym != nullptr ? sym->instrument : nullptr;
+              unknown_market = inst == nullptr;
+              if (sym != nullptr && channel == "v4_orderbook") seen_book = sym->book;
+            }
+            if (type == "channel_batch_data") {
+              od::array batch;
+              if (val.get_array().get(batch) != simdjson::SUCCESS)
+                return fail("batch contents is not an array", "contents");
+              for (auto item : batch) {
+                od::value bv;
+                if (item.get(bv) != simdjson::SUCCESS) return fail("bad batch item", "contents");
+                if (!parse_contents(bv, channel, type, inst)) return false;
+              }
+            } else if (!parse_contents(val, channel, type, inst)) {
+              return false;
+            }
           }
-        } else if (!parse_contents(val, channel, type, inst)) {
-          return false;
-        }
-      }
-    }
+          return true;
+        }))
+      return false;
 
     if (type == "connected") {
       last_message_id = message_id.value_or(0);
@@ -554,11 +507,8 @@ struct DydxCodec::Impl : codec::FrameDecoder {
   }
 
   Result<DecodeResult> decode(std::string_view frame, Timestamp rt, MarketEventSink& sink) {
-    ++stats.frames;
-    if (frame.size() > config.max_frame_bytes) {
-      ++stats.oversized;
+    if (!admit(frame, config.max_frame_bytes, stats))
       return codec::oversized_frame("dydx", config.max_frame_bytes, frame);
-    }
     levels.clear();
     pending_oracles.clear();
     begin_frame(rt);
@@ -579,13 +529,9 @@ struct DydxCodec::Impl : codec::FrameDecoder {
         BookSlot& slot = books[static_cast<std::size_t>(seen_book)];
         if (slot.book.synced()) mark_resync(slot, r);
       }
-      stats.events += emit(sink);
-      return codec::malformed_frame("dydx", fail_what, fail_where, frame);
+      return refuse("dydx", frame, sink, stats);
     }
-    const std::size_t emitted = emit(sink);
-    r.events = static_cast<std::uint32_t>(emitted);
-    stats.events += emitted;
-    return r;
+    return deliver(sink, stats, r);
   }
 
   Result<std::string> sub_message(std::string_view verb, Channel channel, InstrumentId id) const {

@@ -23,9 +23,8 @@ class DydxProtocol final : public FeedProtocol {
     std::vector<std::string> frames;
     for (auto channel : {dydx::Channel::orderbook, dydx::Channel::trades}) {
       for (InstrumentId id : instruments) {
-        auto msg = codec_->subscribe_message(channel, id);
-        if (!msg.ok()) return msg.error();
-        frames.push_back(std::move(msg).value());
+        if (Status ok = append_message(frames, codec_->subscribe_message(channel, id)); !ok.ok())
+          return ok.error();
       }
     }
     return frames;
@@ -71,12 +70,8 @@ class DydxProtocol final : public FeedProtocol {
   void resubscribe_unsynced(FrameOutcome& out) {
     for (InstrumentId id : codec_->books_needing_resync()) {
       if (!resubscribing_.insert(id.value).second) continue;
-      auto unsub = codec_->unsubscribe_message(dydx::Channel::orderbook, id);
-      auto sub = codec_->subscribe_message(dydx::Channel::orderbook, id);
-      if (unsub.ok() && sub.ok()) {
-        out.send.push_back(std::move(unsub).value());
-        out.send.push_back(std::move(sub).value());
-      }
+      resubscribe(out, codec_->unsubscribe_message(dydx::Channel::orderbook, id),
+                  codec_->subscribe_message(dydx::Channel::orderbook, id));
     }
   }
 

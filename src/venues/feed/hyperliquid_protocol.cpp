@@ -21,9 +21,8 @@ class HyperliquidProtocol final : public FeedProtocol {
     for (InstrumentId id : instruments) {
       for (auto channel : {hyperliquid::Channel::l2_book, hyperliquid::Channel::trades,
                            hyperliquid::Channel::bbo}) {
-        auto msg = codec_->subscribe_message(channel, id);
-        if (!msg.ok()) return msg.error();
-        frames.push_back(std::move(msg).value());
+        if (Status ok = append_message(frames, codec_->subscribe_message(channel, id)); !ok.ok())
+          return ok.error();
       }
     }
     return frames;

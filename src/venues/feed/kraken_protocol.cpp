@@ -19,9 +19,10 @@ class KrakenProtocol final : public FeedProtocol {
     codec_->on_reconnect();
     std::vector<std::string> frames;
     for (auto channel : {kraken::Channel::ticker, kraken::Channel::trade, kraken::Channel::book}) {
-      auto msg = codec_->subscribe_message(channel, instruments, ++req_id_);
-      if (!msg.ok()) return msg.error();
-      frames.push_back(std::move(msg).value());
+      if (Status ok =
+              append_message(frames, codec_->subscribe_message(channel, instruments, ++req_id_));
+          !ok.ok())
+        return ok.error();
     }
     return frames;
   }
@@ -55,12 +56,10 @@ class KrakenProtocol final : public FeedProtocol {
       out.resyncs = r->resyncs;
       const auto books = codec_->books_needing_resync();
       if (!books.empty()) {
+        // Two statements: the unsubscribe takes the lower request id.
         auto unsub = codec_->unsubscribe_message(kraken::Channel::book, books, ++req_id_);
-        auto sub = codec_->subscribe_message(kraken::Channel::book, books, ++req_id_);
-        if (unsub.ok() && sub.ok()) {
-          out.send.push_back(std::move(unsub).value());
-          out.send.push_back(std::move(sub).value());
-        }
+        resubscribe(out, std::move(unsub),
+                    codec_->subscribe_message(kraken::Channel::book, books, ++req_id_));
       }
     }
     return out;

@@ -3,18 +3,16 @@
 #include <cstring>
 
 namespace nzeza::venues::generic {
+using json_text::excerpt;
+using json_text::malformed_error;
 namespace {
 
 namespace od = simdjson::ondemand;
 
-constexpr std::size_t kExcerptChars = 160;
+constexpr json_text::FrameNames kFrameNames{"generic", "price message"};
+
 constexpr std::size_t kMaxCachedSymbols = 4096;
 constexpr std::uint64_t kMillisecondsThreshold = 1'000'000'000'000;  // ts above: milliseconds
-
-std::string excerpt(std::string_view frame) {
-  if (frame.size() <= kExcerptChars) return std::string(frame);
-  return std::string(frame.substr(0, kExcerptChars)) + "...";
-}
 
 bool recoverable(simdjson::error_code error) noexcept {
   return error == simdjson::SUCCESS || error == simdjson::NO_SUCH_FIELD ||
@@ -51,12 +49,10 @@ std::string control(std::string_view action, std::span<const std::string> symbol
 }  // namespace
 
 GenericCodec::GenericCodec(const InstrumentRegistry& registry, CodecConfig config)
-    : registry_(&registry), config_(config) {
-  buffer_size_ = config_.max_message_bytes + simdjson::SIMDJSON_PADDING;
-  buffer_ = std::make_unique<char[]>(buffer_size_);
-  if (parser_.allocate(config_.max_message_bytes) != simdjson::SUCCESS) buffer_size_ = 0;
-  symbols_.reserve(64);
-}
+    : registry_(&registry),
+      config_(config),
+      json_(config.max_message_bytes),
+      symbols_(registry, Venue::generic, kMaxCachedSymbols, 64) {}
 
 std::string GenericCodec::subscribe(std::span<const std::string> symbols) {
   return control("subscribe", symbols);
@@ -68,39 +64,18 @@ std::string GenericCodec::unsubscribe(std::span<const std::string> symbols) {
 
 Error GenericCodec::malformed(std::string_view what, std::string_view frame) {
   ++stats_.malformed;
-  std::string message = "generic price message: ";
-  message += what;
-  message += " in: ";
-  message += excerpt(frame);
-  return Error{ErrorCode::parse_error, std::move(message)};
+  return malformed_error("generic", "price message", what, frame);
 }
 
 const Instrument* GenericCodec::find_symbol(std::string_view symbol) {
-  if (auto it = symbols_.find(symbol); it != symbols_.end()) return it->second;
-  const Instrument* found = registry_->find(Venue::generic, symbol);
-  if (symbols_.size() < kMaxCachedSymbols) symbols_.emplace(std::string(symbol), found);
-  return found;
+  return symbols_.find(symbol);
 }
 
 Result<DecodeInfo> GenericCodec::decode(std::string_view frame, Timestamp receive_time,
                                         MarketEventSink& sink) {
-  ++stats_.frames;
-  if (frame.size() > config_.max_message_bytes) {
-    ++stats_.oversized;
-    return Error{ErrorCode::protocol,
-                 "generic frame of " + std::to_string(frame.size()) + " bytes exceeds the " +
-                     std::to_string(config_.max_message_bytes) + "-byte limit: " + excerpt(frame)};
-  }
-  std::memcpy(buffer_.get(), frame.data(), frame.size());
-  std::memset(buffer_.get() + frame.size(), 0, simdjson::SIMDJSON_PADDING);
-  od::document doc;
-  if (parser_.iterate(buffer_.get(), frame.size(), buffer_size_).get(doc) != simdjson::SUCCESS) {
-    return malformed("not JSON", frame);
-  }
-  od::object object;
-  if (doc.get_object().get(object) != simdjson::SUCCESS) {
-    return malformed("not a JSON object", frame);
-  }
+  if (Status opened = json_.open(frame, kFrameNames, stats_); !opened.ok())
+    return std::move(opened).error();
+  od::object& object = json_.object();
 
   od::value value;
   std::string_view symbol;

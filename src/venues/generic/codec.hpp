@@ -35,6 +35,8 @@
 #include "core/market_event.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
+#include "venues/codec_support/codec_support.hpp"
+#include "venues/codec_support/json_text.hpp"
 #include "venues/market_event_sink.hpp"
 
 namespace nzeza::venues::generic {
@@ -77,21 +79,13 @@ class GenericCodec {
   [[nodiscard]] const CodecStats& stats() const noexcept { return stats_; }
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept {
-      return std::hash<std::string_view>{}(s);
-    }
-  };
   Error malformed(std::string_view what, std::string_view frame);
   const Instrument* find_symbol(std::string_view symbol);
 
   const InstrumentRegistry* registry_;
   CodecConfig config_;
-  simdjson::ondemand::parser parser_;
-  std::unique_ptr<char[]> buffer_;
-  std::size_t buffer_size_ = 0;
-  std::unordered_map<std::string, const Instrument*, Hash, std::equal_to<>> symbols_;
+  json_text::FrameParser json_;  // the frame being decoded, padded
+  codec::SymbolCache symbols_;   // wire symbol -> instrument
   CodecStats stats_;
 };
 

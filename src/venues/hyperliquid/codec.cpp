@@ -6,6 +6,8 @@
 
 #include "venues/codec_support/book_slots.hpp"
 #include "venues/codec_support/codec_support.hpp"
+#include "venues/codec_support/level_reader.hpp"
+#include "venues/codec_support/trade_reader.hpp"
 
 namespace nzeza::venues::hyperliquid {
 namespace {
@@ -99,41 +101,21 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
     return true;
   }
 
-  // {"px":"2.111","sz":"134.4","n":1}
+  // {"px":"2.111","sz":"134.4","n":1}: Hyperliquid sends px then sz as plain decimal strings;
+  // "n" is not read (on-demand skips it when the array moves on).
   bool parse_level(od::value& v, PendingLevel& out, const char* where) {
+    static constexpr codec::LevelKeys kKeys{.price = "px",
+                                            .size = "sz",
+                                            .bad_level = "level is not an object",
+                                            .missing = "level without px or sz",
+                                            .bad_price = "px must be > 0",
+                                            .bad_size = "sz must be >= 0"};
     od::object obj;
     if (v.get_object().get(obj) != simdjson::SUCCESS) return fail("level is not an object", where);
-    // Fast path: Hyperliquid sends {"px":"..","sz":"..","n":..} in that order with plain
-    // decimal strings; "n" is not read (on-demand skips it when the array moves on).
-    od::value pv;
-    od::value sv;
-    int decimals = 0;
-    if (obj.find_field("px").get(pv) == simdjson::SUCCESS &&
-        codec::plain_decimal_token(pv.raw_json_token(), out.price, decimals) &&
-        obj.find_field("sz").get(sv) == simdjson::SUCCESS &&
-        codec::plain_decimal_token(sv.raw_json_token(), out.size, decimals)) {
-      if (!out.price.is_positive()) return fail("px must be > 0", where);
-      return true;  // a plain decimal is never negative
-    }
-    // Anything else: the general loop over every member, keys compared on their raw text.
-    if (obj.reset().error() != simdjson::SUCCESS) return fail("level is not an object", where);
-    unsigned seen = 0;
-    for (auto f : obj) {
-      od::raw_json_string key;
-      od::value val;
-      if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
-        return fail("bad level member", where);
-      if (key.unsafe_is_equal("px")) {
-        if (!parse_decimal(val, out.price, where)) return false;
-        seen |= 1;
-      } else if (key.unsafe_is_equal("sz")) {
-        if (!parse_decimal(val, out.size, where)) return false;
-        seen |= 2;
-      }
-    }
-    if (seen != 3) return fail("level without px or sz", where);
-    if (!out.price.is_positive()) return fail("px must be > 0", where);
-    if (out.size.is_negative()) return fail("sz must be >= 0", where);
+    codec::LevelRead level;
+    if (!codec::read_level(*this, obj, kKeys, level, where)) return false;
+    out.price = level.price;
+    out.size = level.size;
     return true;
   }
 
@@ -151,41 +133,38 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
     std::string_view coin;
     Timestamp venue_time;
     bool has_levels = false;
-    for (auto f : obj) {
-      od::raw_json_string key;  // compared raw: our keys never need escapes
-      od::value val;
-      if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
-        return fail("bad member", "l2Book.data");
-      if (key == "coin") {
-        if (val.get_string().get(coin) != simdjson::SUCCESS)
-          return fail("not a string", "l2Book.data.coin");
-        failing_book_coin = coin;
-      } else if (key == "time") {
-        if (!parse_ms(val, venue_time, "l2Book.data.time")) return false;
-      } else if (key == "levels") {
-        od::array sides;
-        if (val.get_array().get(sides) != simdjson::SUCCESS)
-          return fail("not an array", "l2Book.data.levels");
-        int index = 0;
-        for (auto side_item : sides) {
-          od::array side_levels;
-          if (index > 1 || side_item.get_array().get(side_levels) != simdjson::SUCCESS)
-            return fail("must be [[bids],[asks]]", "l2Book.data.levels");
-          const Side side = index == 0 ? Side::buy : Side::sell;
-          for (auto level_item : side_levels) {
-            od::value lv;
-            if (level_item.get(lv) != simdjson::SUCCESS)
-              return fail("bad level", "l2Book.data.levels");
-            PendingLevel pl{side, Decimal::zero(), Decimal::zero()};
-            if (!parse_level(lv, pl, "l2Book.data.levels[][]")) return false;
-            levels.push_back(pl);
+    if (!for_each_member(obj, "l2Book.data", [&](od::raw_json_string key, od::value& val) {
+          if (key == "coin") {
+            if (!parse_string(val, coin, "l2Book.data.coin")) return false;
+            failing_book_coin = coin;
+          } else if (key == "time") {
+            if (!parse_ms(val, venue_time, "l2Book.data.time")) return false;
+          } else if (key == "levels") {
+            od::array sides;
+            if (val.get_array().get(sides) != simdjson::SUCCESS)
+              return fail("not an array", "l2Book.data.levels");
+            int index = 0;
+            for (auto side_item : sides) {
+              od::array side_levels;
+              if (index > 1 || side_item.get_array().get(side_levels) != simdjson::SUCCESS)
+                return fail("must be [[bids],[asks]]", "l2Book.data.levels");
+              const Side side = index == 0 ? Side::buy : Side::sell;
+              for (auto level_item : side_levels) {
+                od::value lv;
+                if (level_item.get(lv) != simdjson::SUCCESS)
+                  return fail("bad level", "l2Book.data.levels");
+                PendingLevel pl{side, Decimal::zero(), Decimal::zero()};
+                if (!parse_level(lv, pl, "l2Book.data.levels[][]")) return false;
+                levels.push_back(pl);
+              }
+              ++index;
+            }
+            if (index != 2) return fail("must be [[bids],[asks]]", "l2Book.data.levels");
+            has_levels = true;
           }
-          ++index;
-        }
-        if (index != 2) return fail("must be [[bids],[asks]]", "l2Book.data.levels");
-        has_levels = true;
-      }
-    }
+          return true;
+        }))
+      return false;
     if (coin.empty()) return fail("without coin", "l2Book.data");
     if (!has_levels) return fail("without levels", "l2Book.data");
 
@@ -194,33 +173,11 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
       ++stats.unknown_symbol;
       return true;
     }
-    if (sym->book < 0) {
-      books.push_back(BookSlot{sym->instrument, market::OrderBook(config.max_book_depth)});
-      sym->book = static_cast<int>(books.size() - 1);
-    }
-    BookSlot& slot = books[static_cast<std::size_t>(sym->book)];
-    // Levels of size 0 are not book levels in a snapshot: skip them.
-    std::size_t n = 0;
-    for (const auto& pl : levels) n += pl.size.is_zero() ? 0 : 1;
-    if (n == 0) {
-      slot.book.clear();
-      return true;
-    }
-    std::size_t i = 0;
-    // One event template; each level's event is a copy of it written in place in `pending`.
+    BookSlot& slot = *codec::book_for(books, *sym, *sym->instrument, true, config.max_book_depth);
     MarketEvent tmpl = event_for(*slot.instrument, venue_time);
-    tmpl.body.emplace<BookChange>().snapshot = true;
-    for (const auto& pl : levels) {
-      if (pl.size.is_zero()) continue;
-      BookChange& c = *std::get_if<BookChange>(&pending.emplace_back(tmpl).body);
-      c.side = pl.side;
-      c.price = pl.price;
-      c.size = pl.size;
-      c.reset = i == 0;
-      c.last = i + 1 == n;
-      ++i;
-      (void)slot.book.apply(c);  // validated above: price > 0, size > 0
-    }
+    tmpl.body.emplace<BookChange>();
+    if (!codec::load_snapshot(*this, slot.book, std::span<const PendingLevel>(levels), tmpl))
+      return true;
     if (slot.book.crossed()) {
       ++stats.crossed_books;
       pending.clear();
@@ -229,64 +186,34 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
     return true;
   }
 
+  // data: [{"coin":"BTC","side":"B","px":"..","sz":"..","time":ms,"tid":..}, ...]; side "B":
+  // the taker bought (hit the ask).
   bool parse_trades(od::value& data) {
-    od::array arr;
-    if (data.get_array().get(arr) != simdjson::SUCCESS) return fail("not an array", "trades.data");
-    for (auto item : arr) {
-      od::object obj;
-      if (item.get_object().get(obj) != simdjson::SUCCESS)
-        return fail("entry is not an object", "trades.data[]");
-      std::string_view coin;
-      Trade t;
-      Timestamp venue_time;
-      unsigned seen = 0;
-      for (auto f : obj) {
-        od::raw_json_string key;  // compared raw: our keys never need escapes
-        od::value val;
-        if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
-          return fail("bad member", "trades.data[]");
-        if (key == "coin") {
-          if (val.get_string().get(coin) != simdjson::SUCCESS)
-            return fail("not a string", "trades.data[].coin");
-        } else if (key == "side") {
-          std::string_view side;
-          if (val.get_string().get(side) != simdjson::SUCCESS)
-            return fail("not a string", "trades.data[].side");
-          if (side == "B") {
-            t.aggressor = Side::buy;  // the taker bought (hit the ask)
-          } else if (side == "A") {
-            t.aggressor = Side::sell;
-          } else {
-            return fail("side must be A or B", "trades.data[].side");
-          }
-          seen |= 1;
-        } else if (key == "px") {
-          if (!parse_decimal(val, t.price, "trades.data[].px")) return false;
-          seen |= 2;
-        } else if (key == "sz") {
-          if (!parse_decimal(val, t.size, "trades.data[].sz")) return false;
-          seen |= 4;
-        } else if (key == "time") {
-          if (!parse_ms(val, venue_time, "trades.data[].time")) return false;
-        } else if (key == "tid") {
-          if (!TradeId::assign(t.trade_id, number_text(val)) || t.trade_id.size == 0)
-            return fail("not an id of at most 40 chars", "trades.data[].tid");
-        }
-      }
-      if (coin.empty()) return fail("entry without coin", "trades.data[]");
-      if (seen != 7) return fail("entry without side, px or sz", "trades.data[]");
-      if (!t.price.is_positive()) return fail("px must be > 0", "trades.data[].px");
-      if (!t.size.is_positive()) return fail("sz must be > 0", "trades.data[].sz");
-      SymbolEntry* sym = symbols.resolve(coin);
-      if (sym == nullptr || sym->instrument == nullptr) {
-        ++stats.unknown_symbol;
-        continue;
-      }
-      MarketEvent e = event_for(*sym->instrument, venue_time);
-      e.body = t;
-      pending.push_back(e);
-    }
-    return true;
+    static constexpr codec::TradeKeys kKeys{.array = "trades.data",
+                                            .entry = "trades.data[]",
+                                            .symbol = "coin",
+                                            .symbol_at = "trades.data[].coin",
+                                            .side = "side",
+                                            .side_at = "trades.data[].side",
+                                            .price = "px",
+                                            .price_at = "trades.data[].px",
+                                            .size = "sz",
+                                            .size_at = "trades.data[].sz",
+                                            .id = "tid",
+                                            .id_at = "trades.data[].tid",
+                                            .time = "time",
+                                            .time_at = "trades.data[].time",
+                                            .buy = "B",
+                                            .sell = "A",
+                                            .bad_side = "side must be A or B",
+                                            .no_symbol = "entry without coin",
+                                            .missing = "entry without side, px or sz",
+                                            .bad_price = "px must be > 0",
+                                            .bad_size = "sz must be > 0"};
+    return codec::read_trades(*this, data, kKeys, symbols, stats.unknown_symbol,
+                              [this](od::value& v, Timestamp& out, const char* where) {
+                                return parse_ms(v, out, where);
+                              });
   }
 
   // data: {"coin":"BTC","time":ms,"bbo":[bid level | null, ask level | null]}
@@ -300,38 +227,35 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
     bool has_bid = false;
     bool has_ask = false;
     bool has_bbo = false;
-    for (auto f : obj) {
-      od::raw_json_string key;  // compared raw: our keys never need escapes
-      od::value val;
-      if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
-        return fail("bad member", "bbo.data");
-      if (key == "coin") {
-        if (val.get_string().get(coin) != simdjson::SUCCESS)
-          return fail("not a string", "bbo.data.coin");
-      } else if (key == "time") {
-        if (!parse_ms(val, venue_time, "bbo.data.time")) return false;
-      } else if (key == "bbo") {
-        od::array arr;
-        if (val.get_array().get(arr) != simdjson::SUCCESS)
-          return fail("not an array", "bbo.data.bbo");
-        int index = 0;
-        for (auto item : arr) {
-          od::value lv;
-          if (index > 1 || item.get(lv) != simdjson::SUCCESS)
-            return fail("must be [bid, ask]", "bbo.data.bbo");
-          bool is_null = false;
-          if (lv.is_null().get(is_null) != simdjson::SUCCESS)
-            return fail("bad level", "bbo.data.bbo");
-          if (!is_null) {
-            if (!parse_level(lv, index == 0 ? bid : ask, "bbo.data.bbo[]")) return false;
-            (index == 0 ? has_bid : has_ask) = true;
+    if (!for_each_member(obj, "bbo.data", [&](od::raw_json_string key, od::value& val) {
+          if (key == "coin") {
+            if (!parse_string(val, coin, "bbo.data.coin")) return false;
+          } else if (key == "time") {
+            if (!parse_ms(val, venue_time, "bbo.data.time")) return false;
+          } else if (key == "bbo") {
+            od::array arr;
+            if (val.get_array().get(arr) != simdjson::SUCCESS)
+              return fail("not an array", "bbo.data.bbo");
+            int index = 0;
+            for (auto item : arr) {
+              od::value lv;
+              if (index > 1 || item.get(lv) != simdjson::SUCCESS)
+                return fail("must be [bid, ask]", "bbo.data.bbo");
+              bool is_null = false;
+              if (lv.is_null().get(is_null) != simdjson::SUCCESS)
+                return fail("bad level", "bbo.data.bbo");
+              if (!is_null) {
+                if (!parse_level(lv, index == 0 ? bid : ask, "bbo.data.bbo[]")) return false;
+                (index == 0 ? has_bid : has_ask) = true;
+              }
+              ++index;
+            }
+            if (index != 2) return fail("must be [bid, ask]", "bbo.data.bbo");
+            has_bbo = true;
           }
-          ++index;
-        }
-        if (index != 2) return fail("must be [bid, ask]", "bbo.data.bbo");
-        has_bbo = true;
-      }
-    }
+          return true;
+        }))
+      return false;
     if (coin.empty()) return fail("without coin", "bbo.data");
     if (!has_bbo) return fail("without bbo", "bbo.data");
     if (has_bid && has_ask && bid.price >= ask.price) return fail("bid must be < ask", "bbo.data");
@@ -356,30 +280,27 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
     if (!open_object(frame, doc, obj)) return false;
     std::string_view channel;
     bool has_data = false;
-    for (auto f : obj) {
-      od::raw_json_string key;  // compared raw: our keys never need escapes
-      od::value val;
-      if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
-        return fail("bad member", "top level");
-      if (key == "channel") {
-        if (val.get_string().get(channel) != simdjson::SUCCESS)
-          return fail("not a string", "channel");
-      } else if (key == "data") {
-        has_data = true;
-        if (channel.empty()) return fail("data before channel", "data");
-        if (channel == "l2Book") {
-          if (!parse_l2book(val, r)) return false;
-        } else if (channel == "trades") {
-          if (!parse_trades(val)) return false;
-        } else if (channel == "bbo") {
-          if (!parse_bbo(val)) return false;
-        } else if (channel == "error") {
-          std::string_view text;
-          if (val.get_string().get(text) != simdjson::SUCCESS) text = number_text(val);
-          last_venue_error.assign(text);
-        }
-      }
-    }
+    if (!for_each_member(obj, "top level", [&](od::raw_json_string key, od::value& val) {
+          if (key == "channel") {
+            if (!parse_string(val, channel, "channel")) return false;
+          } else if (key == "data") {
+            has_data = true;
+            if (channel.empty()) return fail("data before channel", "data");
+            if (channel == "l2Book") {
+              if (!parse_l2book(val, r)) return false;
+            } else if (channel == "trades") {
+              if (!parse_trades(val)) return false;
+            } else if (channel == "bbo") {
+              if (!parse_bbo(val)) return false;
+            } else if (channel == "error") {
+              std::string_view text;
+              if (val.get_string().get(text) != simdjson::SUCCESS) text = number_text(val);
+              last_venue_error.assign(text);
+            }
+          }
+          return true;
+        }))
+      return false;
     if (channel == "l2Book" || channel == "trades" || channel == "bbo") {
       if (!has_data) return fail("message without data", "data");
       r.kind = FrameKind::market_data;
@@ -399,11 +320,8 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
   }
 
   Result<DecodeResult> decode(std::string_view frame, Timestamp rt, MarketEventSink& sink) {
-    ++stats.frames;
-    if (frame.size() > config.max_frame_bytes) {
-      ++stats.oversized;
+    if (!admit(frame, config.max_frame_bytes, stats))
       return codec::oversized_frame("hyperliquid", config.max_frame_bytes, frame);
-    }
     DecodeResult r;
     if (codec::trim(frame) == kGreeting) {
       r.kind = FrameKind::connected;
@@ -421,13 +339,9 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
         if (sym != nullptr && sym->book >= 0)
           mark_resync(books[static_cast<std::size_t>(sym->book)], r);
       }
-      stats.events += emit(sink);
-      return codec::malformed_frame("hyperliquid", fail_what, fail_where, frame);
+      return refuse("hyperliquid", frame, sink, stats);
     }
-    const std::size_t emitted = emit(sink);
-    r.events = static_cast<std::uint32_t>(emitted);
-    stats.events += emitted;
-    return r;
+    return deliver(sink, stats, r);
   }
 
   Result<std::string> sub_message(std::string_view method, Channel channel, InstrumentId id) const {

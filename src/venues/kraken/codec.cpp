@@ -8,6 +8,8 @@
 
 #include "venues/codec_support/book_slots.hpp"
 #include "venues/codec_support/codec_support.hpp"
+#include "venues/codec_support/level_reader.hpp"
+#include "venues/codec_support/trade_reader.hpp"
 #include "venues/kraken/checksum.hpp"
 
 namespace nzeza::venues::kraken {
@@ -148,41 +150,16 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
       od::object level;
       if (item.get_object().get(level) != simdjson::SUCCESS)
         return fail("level is not an object", where);
-      PendingLevel pl{side, Decimal::zero(), Decimal::zero(), -1, -1};
-      // Fast path: Kraken sends {"price":...,"qty":...} in that order with plain numbers.
-      od::value pv;
-      od::value qv;
-      if (level.find_field("price").get(pv) == simdjson::SUCCESS &&
-          codec::plain_decimal_token(pv.raw_json_token(), pl.price, pl.price_decimals) &&
-          level.find_field("qty").get(qv) == simdjson::SUCCESS &&
-          codec::plain_decimal_token(qv.raw_json_token(), pl.qty, pl.qty_decimals)) {
-        if (!pl.price.is_positive()) return fail("price must be > 0", where);
-        levels.push_back(pl);  // a plain token is never negative
-        continue;
-      }
-      // Anything else (other order, other forms): the general loop over every member.
-      if (level.reset().error() != simdjson::SUCCESS) return fail("bad level", where);
-      pl = PendingLevel{side, Decimal::zero(), Decimal::zero(), -1, -1};
-      bool has_price = false;
-      bool has_qty = false;
-      for (auto f : level) {
-        // Keys compared on their raw text (no unescaping copy): "price" and "qty" never need
-        // escapes, and an escaped spelling of them is not what Kraken sends.
-        od::raw_json_string key;
-        od::value val;
-        if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
-          return fail("bad level member", where);
-        if (key.unsafe_is_equal("price")) {
-          if (!parse_decimal(val, pl.price, where, &pl.price_decimals)) return false;
-          has_price = true;
-        } else if (key.unsafe_is_equal("qty")) {
-          if (!parse_decimal(val, pl.qty, where, &pl.qty_decimals)) return false;
-          has_qty = true;
-        }
-      }
-      if (!has_price || !has_qty) return fail("level without price or qty", where);
-      if (!pl.price.is_positive()) return fail("price must be > 0", where);
-      if (pl.qty.is_negative()) return fail("qty must be >= 0", where);
+      // Kraken sends {"price":...,"qty":...} in that order with plain numbers.
+      static constexpr codec::LevelKeys kKeys{.price = "price",
+                                              .size = "qty",
+                                              .bad_level = "bad level",
+                                              .missing = "level without price or qty",
+                                              .bad_price = "price must be > 0",
+                                              .bad_size = "qty must be >= 0"};
+      codec::LevelRead lr;
+      if (!codec::read_level(*this, level, kKeys, lr, where)) return false;
+      const PendingLevel pl{side, lr.price, lr.size, lr.price_decimals, lr.size_decimals};
       levels.push_back(pl);
     }
     return true;
@@ -198,29 +175,26 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
       BookEntry entry;
       entry.first = static_cast<std::uint32_t>(levels.size());
       bool has_checksum = false;
-      for (auto f : obj) {
-        od::raw_json_string key;  // compared raw: our keys never need escapes
-        od::value val;
-        if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
-          return fail("bad member", "book.data[]");
-        if (key == "symbol") {
-          if (val.get_string().get(entry.symbol) != simdjson::SUCCESS)
-            return fail("not a string", "book.data[].symbol");
-          failing_book_symbol = entry.symbol;
-        } else if (key == "bids") {
-          if (!parse_levels(val, Side::buy, "book.data[].bids")) return false;
-        } else if (key == "asks") {
-          if (!parse_levels(val, Side::sell, "book.data[].asks")) return false;
-        } else if (key == "checksum") {
-          std::uint64_t c = 0;
-          if (val.get_uint64().get(c) != simdjson::SUCCESS || c > 0xFFFFFFFFull)
-            return fail("not a 32-bit unsigned integer", "book.data[].checksum");
-          entry.checksum = static_cast<std::uint32_t>(c);
-          has_checksum = true;
-        } else if (key == "timestamp") {
-          if (!parse_time(val, entry.venue_time, "book.data[].timestamp")) return false;
-        }
-      }
+      if (!for_each_member(obj, "book.data[]", [&](od::raw_json_string key, od::value& val) {
+            if (key == "symbol") {
+              if (!parse_string(val, entry.symbol, "book.data[].symbol")) return false;
+              failing_book_symbol = entry.symbol;
+            } else if (key == "bids") {
+              if (!parse_levels(val, Side::buy, "book.data[].bids")) return false;
+            } else if (key == "asks") {
+              if (!parse_levels(val, Side::sell, "book.data[].asks")) return false;
+            } else if (key == "checksum") {
+              std::uint64_t c = 0;
+              if (val.get_uint64().get(c) != simdjson::SUCCESS || c > 0xFFFFFFFFull)
+                return fail("not a 32-bit unsigned integer", "book.data[].checksum");
+              entry.checksum = static_cast<std::uint32_t>(c);
+              has_checksum = true;
+            } else if (key == "timestamp") {
+              if (!parse_time(val, entry.venue_time, "book.data[].timestamp")) return false;
+            }
+            return true;
+          }))
+        return false;
       if (entry.symbol.empty()) return fail("entry without symbol", "book.data[]");
       if (!has_checksum) return fail("entry without checksum", "book.data[]");
       entry.end = static_cast<std::uint32_t>(levels.size());
@@ -247,19 +221,12 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
         ++stats.unknown_symbol;
         continue;
       }
-      if (sym->book < 0) {
-        if (!snapshot) {
-          ++stats.updates_while_unsynced;
-          continue;
-        }
-        books.push_back(BookSlot{sym->instrument, market::OrderBook(config.book_depth)});
-        sym->book = static_cast<int>(books.size() - 1);
-      }
-      BookSlot& slot = books[static_cast<std::size_t>(sym->book)];
-      if (!snapshot && !slot.book.synced()) {
+      BookSlot* found = codec::book_for(books, *sym, *sym->instrument, snapshot, config.book_depth);
+      if (found == nullptr) {
         ++stats.updates_while_unsynced;
         continue;
       }
+      BookSlot& slot = *found;
       const std::size_t first_event = pending.size();
       bool ok = true;
       const std::uint32_t n = entry.end - entry.first;
@@ -317,30 +284,27 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
       Quote q;
       Timestamp venue_time;
       unsigned seen = 0;
-      for (auto f : obj) {
-        od::raw_json_string key;  // compared raw: our keys never need escapes
-        od::value val;
-        if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
-          return fail("bad member", "ticker.data[]");
-        if (key == "symbol") {
-          if (val.get_string().get(symbol) != simdjson::SUCCESS)
-            return fail("not a string", "ticker.data[].symbol");
-        } else if (key == "bid") {
-          if (!parse_decimal(val, q.bid, "ticker.data[].bid")) return false;
-          seen |= 1;
-        } else if (key == "bid_qty") {
-          if (!parse_decimal(val, q.bid_size, "ticker.data[].bid_qty")) return false;
-          seen |= 2;
-        } else if (key == "ask") {
-          if (!parse_decimal(val, q.ask, "ticker.data[].ask")) return false;
-          seen |= 4;
-        } else if (key == "ask_qty") {
-          if (!parse_decimal(val, q.ask_size, "ticker.data[].ask_qty")) return false;
-          seen |= 8;
-        } else if (key == "timestamp") {
-          if (!parse_time(val, venue_time, "ticker.data[].timestamp")) return false;
-        }
-      }
+      if (!for_each_member(obj, "ticker.data[]", [&](od::raw_json_string key, od::value& val) {
+            if (key == "symbol") {
+              if (!parse_string(val, symbol, "ticker.data[].symbol")) return false;
+            } else if (key == "bid") {
+              if (!parse_decimal(val, q.bid, "ticker.data[].bid")) return false;
+              seen |= 1;
+            } else if (key == "bid_qty") {
+              if (!parse_decimal(val, q.bid_size, "ticker.data[].bid_qty")) return false;
+              seen |= 2;
+            } else if (key == "ask") {
+              if (!parse_decimal(val, q.ask, "ticker.data[].ask")) return false;
+              seen |= 4;
+            } else if (key == "ask_qty") {
+              if (!parse_decimal(val, q.ask_size, "ticker.data[].ask_qty")) return false;
+              seen |= 8;
+            } else if (key == "timestamp") {
+              if (!parse_time(val, venue_time, "ticker.data[].timestamp")) return false;
+            }
+            return true;
+          }))
+        return false;
       if (symbol.empty()) return fail("entry without symbol", "ticker.data[]");
       if (seen != 15) return fail("entry without bid, bid_qty, ask or ask_qty", "ticker.data[]");
       if (!q.bid.is_positive() || !q.ask.is_positive())
@@ -348,76 +312,37 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
       if (q.bid_size.is_negative() || q.ask_size.is_negative())
         return fail("bid_qty and ask_qty must be >= 0", "ticker.data[]");
       if (q.bid >= q.ask) return fail("bid must be < ask", "ticker.data[]");
-      SymbolEntry* sym = symbols.resolve(symbol);
-      if (sym == nullptr || sym->instrument == nullptr) {
-        ++stats.unknown_symbol;
-        continue;
-      }
-      MarketEvent e = event_for(*sym->instrument, venue_time);
-      e.body = q;
-      pending.push_back(e);
+      if (!queue_event(symbols.resolve(symbol), venue_time, q)) ++stats.unknown_symbol;
     }
     return true;
   }
 
   bool parse_trade_data(od::value& data) {
-    od::array arr;
-    if (data.get_array().get(arr) != simdjson::SUCCESS) return fail("not an array", "trade.data");
-    for (auto item : arr) {
-      od::object obj;
-      if (item.get_object().get(obj) != simdjson::SUCCESS)
-        return fail("entry is not an object", "trade.data[]");
-      std::string_view symbol;
-      Trade t;
-      Timestamp venue_time;
-      unsigned seen = 0;
-      for (auto f : obj) {
-        od::raw_json_string key;  // compared raw: our keys never need escapes
-        od::value val;
-        if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
-          return fail("bad member", "trade.data[]");
-        if (key == "symbol") {
-          if (val.get_string().get(symbol) != simdjson::SUCCESS)
-            return fail("not a string", "trade.data[].symbol");
-        } else if (key == "side") {
-          std::string_view side;
-          if (val.get_string().get(side) != simdjson::SUCCESS)
-            return fail("not a string", "trade.data[].side");
-          if (side == "buy") {
-            t.aggressor = Side::buy;
-          } else if (side == "sell") {
-            t.aggressor = Side::sell;
-          } else {
-            return fail("side must be buy or sell", "trade.data[].side");
-          }
-          seen |= 1;
-        } else if (key == "price") {
-          if (!parse_decimal(val, t.price, "trade.data[].price")) return false;
-          seen |= 2;
-        } else if (key == "qty") {
-          if (!parse_decimal(val, t.size, "trade.data[].qty")) return false;
-          seen |= 4;
-        } else if (key == "trade_id") {
-          if (!TradeId::assign(t.trade_id, number_text(val)) || t.trade_id.size == 0)
-            return fail("not an id of at most 40 chars", "trade.data[].trade_id");
-        } else if (key == "timestamp") {
-          if (!parse_time(val, venue_time, "trade.data[].timestamp")) return false;
-        }
-      }
-      if (symbol.empty()) return fail("entry without symbol", "trade.data[]");
-      if (seen != 7) return fail("entry without side, price or qty", "trade.data[]");
-      if (!t.price.is_positive()) return fail("price must be > 0", "trade.data[].price");
-      if (!t.size.is_positive()) return fail("qty must be > 0", "trade.data[].qty");
-      SymbolEntry* sym = symbols.resolve(symbol);
-      if (sym == nullptr || sym->instrument == nullptr) {
-        ++stats.unknown_symbol;
-        continue;
-      }
-      MarketEvent e = event_for(*sym->instrument, venue_time);
-      e.body = t;
-      pending.push_back(e);
-    }
-    return true;
+    static constexpr codec::TradeKeys kKeys{.array = "trade.data",
+                                            .entry = "trade.data[]",
+                                            .symbol = "symbol",
+                                            .symbol_at = "trade.data[].symbol",
+                                            .side = "side",
+                                            .side_at = "trade.data[].side",
+                                            .price = "price",
+                                            .price_at = "trade.data[].price",
+                                            .size = "qty",
+                                            .size_at = "trade.data[].qty",
+                                            .id = "trade_id",
+                                            .id_at = "trade.data[].trade_id",
+                                            .time = "timestamp",
+                                            .time_at = "trade.data[].timestamp",
+                                            .buy = "buy",
+                                            .sell = "sell",
+                                            .bad_side = "side must be buy or sell",
+                                            .no_symbol = "entry without symbol",
+                                            .missing = "entry without side, price or qty",
+                                            .bad_price = "price must be > 0",
+                                            .bad_size = "qty must be > 0"};
+    return codec::read_trades(*this, data, kKeys, symbols, stats.unknown_symbol,
+                              [this](od::value& v, Timestamp& out, const char* where) {
+                                return parse_time(v, out, where);
+                              });
   }
 
   bool parse_status_data(od::value& data) {
@@ -428,14 +353,12 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
       if (item.get_object().get(obj) != simdjson::SUCCESS)
         return fail("entry is not an object", "status.data[]");
       std::string_view system;
-      for (auto f : obj) {
-        od::raw_json_string key;  // compared raw: our keys never need escapes
-        od::value val;
-        if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
-          return fail("bad member", "status.data[]");
-        if (key == "system" && val.get_string().get(system) != simdjson::SUCCESS)
-          return fail("not a string", "status.data[].system");
-      }
+      if (!for_each_member(obj, "status.data[]", [&](od::raw_json_string key, od::value& val) {
+            if (key == "system" && val.get_string().get(system) != simdjson::SUCCESS)
+              return fail("not a string", "status.data[].system");
+            return true;
+          }))
+        return false;
       if (system.empty()) return fail("entry without system", "status.data[]");
       MarketEvent e;
       e.venue = Venue::kraken;
@@ -459,46 +382,42 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
     bool has_success = false;
     bool success = false;
     bool has_data = false;
-    for (auto f : obj) {
-      od::raw_json_string key;  // compared raw: our keys never need escapes
-      od::value val;
-      if (f.key().get(key) != simdjson::SUCCESS || f.value().get(val))
-        return fail("bad member", "top level");
-      if (key == "channel") {
-        if (val.get_string().get(channel) != simdjson::SUCCESS)
-          return fail("not a string", "channel");
-      } else if (key == "type") {
-        if (val.get_string().get(type) != simdjson::SUCCESS) return fail("not a string", "type");
-      } else if (key == "method") {
-        if (val.get_string().get(method) != simdjson::SUCCESS)
-          return fail("not a string", "method");
-      } else if (key == "success") {
-        if (val.get_bool().get(success) != simdjson::SUCCESS)
-          return fail("not a boolean", "success");
-        has_success = true;
-      } else if (key == "req_id") {
-        std::uint64_t id = 0;
-        if (val.get_uint64().get(id) != simdjson::SUCCESS)
-          return fail("not an unsigned integer", "req_id");
-        r.req_id = id;
-      } else if (key == "error") {
-        if (val.get_string().get(error_text) != simdjson::SUCCESS)
-          return fail("not a string", "error");
-      } else if (key == "data") {
-        has_data = true;
-        if (channel == "book") {
-          if (!parse_book_data(val)) return false;
-        } else if (channel == "ticker") {
-          if (!parse_ticker_data(val)) return false;
-        } else if (channel == "trade") {
-          if (!parse_trade_data(val)) return false;
-        } else if (channel == "status") {
-          if (!parse_status_data(val)) return false;
-        } else if (channel.empty()) {
-          return fail("data before channel", "data");
-        }
-      }
-    }
+    if (!for_each_member(obj, "top level", [&](od::raw_json_string key, od::value& val) {
+          if (key == "channel") {
+            if (!parse_string(val, channel, "channel")) return false;
+          } else if (key == "type") {
+            if (val.get_string().get(type) != simdjson::SUCCESS)
+              return fail("not a string", "type");
+          } else if (key == "method") {
+            if (!parse_string(val, method, "method")) return false;
+          } else if (key == "success") {
+            if (val.get_bool().get(success) != simdjson::SUCCESS)
+              return fail("not a boolean", "success");
+            has_success = true;
+          } else if (key == "req_id") {
+            std::uint64_t id = 0;
+            if (val.get_uint64().get(id) != simdjson::SUCCESS)
+              return fail("not an unsigned integer", "req_id");
+            r.req_id = id;
+          } else if (key == "error") {
+            if (!parse_string(val, error_text, "error")) return false;
+          } else if (key == "data") {
+            has_data = true;
+            if (channel == "book") {
+              if (!parse_book_data(val)) return false;
+            } else if (channel == "ticker") {
+              if (!parse_ticker_data(val)) return false;
+            } else if (channel == "trade") {
+              if (!parse_trade_data(val)) return false;
+            } else if (channel == "status") {
+              if (!parse_status_data(val)) return false;
+            } else if (channel.empty()) {
+              return fail("data before channel", "data");
+            }
+          }
+          return true;
+        }))
+      return false;
 
     if (!channel.empty()) {
       if (channel == "heartbeat") {
@@ -547,11 +466,8 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
   }
 
   Result<DecodeResult> decode(std::string_view frame, Timestamp rt, MarketEventSink& sink) {
-    ++stats.frames;
-    if (frame.size() > config.max_frame_bytes) {
-      ++stats.oversized;
+    if (!admit(frame, config.max_frame_bytes, stats))
       return codec::oversized_frame("kraken", config.max_frame_bytes, frame);
-    }
     levels.clear();
     entries.clear();
     begin_frame(rt);
@@ -568,13 +484,9 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
           if (slot.book.synced()) mark_resync(slot, r);
         }
       }
-      stats.events += emit(sink);
-      return codec::malformed_frame("kraken", fail_what, fail_where, frame);
+      return refuse("kraken", frame, sink, stats);
     }
-    const std::size_t emitted = emit(sink);
-    r.events = static_cast<std::uint32_t>(emitted);
-    stats.events += emitted;
-    return r;
+    return deliver(sink, stats, r);
   }
 
   Result<std::string> sub_message(std::string_view verb, Channel channel,

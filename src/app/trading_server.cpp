@@ -121,6 +121,15 @@ struct TradingServer::Impl {
   std::string banner;
 
   Impl(const Config& c, Clock& k, ServerOptions o) : config(c), clock(k), options(std::move(o)) {}
+  ~Impl() {
+    // The paper venue completes its pending calls (cancelled) when it goes: the order tracker and
+    // the router those completions call back into must still be alive then (members go in
+    // reverse order, and the venue is declared before them).
+    paper_client.reset();
+    paper.reset();
+  }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
 
   Status open_journal();
   Status open_live();

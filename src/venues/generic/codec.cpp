@@ -49,8 +49,7 @@ std::string control(std::string_view action, std::span<const std::string> symbol
 }  // namespace
 
 GenericCodec::GenericCodec(const InstrumentRegistry& registry, CodecConfig config)
-    : registry_(&registry),
-      config_(config),
+    : config_(config),
       json_(config.max_message_bytes),
       symbols_(registry, Venue::generic, kMaxCachedSymbols, 64) {}
 

@@ -82,7 +82,6 @@ class GenericCodec {
   Error malformed(std::string_view what, std::string_view frame);
   const Instrument* find_symbol(std::string_view symbol);
 
-  const InstrumentRegistry* registry_;
   CodecConfig config_;
   json_text::FrameParser json_;  // the frame being decoded, padded
   codec::SymbolCache symbols_;   // wire symbol -> instrument

@@ -147,7 +147,6 @@ class LoseFirstPlaceAnswer final : public venues::VenueClient {
   int lost_ = 0;
 };
 
-
 // The server takes a client decorator through ServerOptions::wrap_venue (tests only: the
 // router and the order tracker use the wrapped client).
 

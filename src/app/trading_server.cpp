@@ -300,6 +300,10 @@ Status TradingServer::Impl::build_paper() {
   pc.taker_fee_bps = config.paper.taker_fee_bps;
   pc.maker_fee_bps = config.paper.maker_fee_bps;
   pc.slippage_bps = config.paper.slippage_bps;
+  pc.order_latency = config.paper.order_latency;
+  pc.cancel_latency = config.paper.cancel_latency;
+  pc.latency_seed = config.paper.latency_seed;
+  pc.queue_cancels = config.paper.queue_cancels;
   paper = std::make_unique<venues::paper::PaperVenue>(clock, registry, pc);
   // The paper venue lives in this process: its account is what the journal's paper fills made of
   // the starting cash (a first run: the starting cash alone), and nothing rests there any more.

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <fstream>
 #include <initializer_list>
+#include <limits>
 #include <sstream>
 #include <utility>
 
@@ -167,6 +168,21 @@ class Reader {
     }
     fail();
     return std::nullopt;
+  }
+
+  // A paper latency model in its text form (venues::paper::LatencyModel::parse).
+  std::optional<venues::paper::LatencyModel> latency() {
+    auto v = node_.value_exact<std::string>();
+    if (!v) {
+      fail();
+      return std::nullopt;
+    }
+    auto m = venues::paper::LatencyModel::parse(*v);
+    if (!m) {
+      fail(m.error().message);
+      return std::nullopt;
+    }
+    return *m;
   }
 
   std::optional<Duration> seconds(std::int64_t lo, std::int64_t hi) {
@@ -369,6 +385,33 @@ const Field kFields[] = {
     {{"paper.slippage_bps", "a decimal in [0, 1000] basis points, as a string or integer", "\"2\""},
      [](Reader& r, Config& c, Slot&) {
        if (auto v = r.decimal(Decimal::zero(), dec("1000"))) c.paper.slippage_bps = *v;
+     }},
+    {{"paper.order_latency",
+      "a latency: \"20ms\", \"uniform(10ms, 50ms)\" or \"normal(20ms, 5ms)\" (units ns, us, ms, "
+      "s); how long a place takes to reach the paper venue; unset: none",
+      ""},
+     [](Reader& r, Config& c, Slot&) {
+       if (auto v = r.latency()) c.paper.order_latency = *v;
+     }},
+    {{"paper.cancel_latency", "a latency, as paper.order_latency; a cancel's; unset: order_latency",
+      ""},
+     [](Reader& r, Config& c, Slot&) {
+       if (auto v = r.latency()) c.paper.cancel_latency = *v;
+     }},
+    {{"paper.latency_seed", "an integer >= 0: the seed of the latency draws (same seed, same run)",
+      "1"},
+     [](Reader& r, Config& c, Slot&) {
+       if (auto v = r.integer(0, std::numeric_limits<std::int64_t>::max()))
+         c.paper.latency_seed = static_cast<std::uint64_t>(*v);
+     }},
+    {{"paper.queue_cancels",
+      "\"pro_rata\" or \"from_back\": where cancels at a resting order's level fall in its queue",
+      "\"pro_rata\""},
+     [](Reader& r, Config& c, Slot&) {
+       if (auto v = r.choice<venues::paper::QueueCancels>(
+               {{"pro_rata", venues::paper::QueueCancels::pro_rata},
+                {"from_back", venues::paper::QueueCancels::from_back}}))
+         c.paper.queue_cancels = *v;
      }},
     {{"paper.instruments.<symbol>.start_price",
       "a decimal > 0, a multiple of tick, in quote units, as a string or integer; required in "

@@ -25,6 +25,8 @@
 #include "core/time.hpp"
 #include "core/venue.hpp"
 #include "domain/risk_config.hpp"
+#include "venues/paper/latency_model.hpp"
+#include "venues/paper/queue_position.hpp"
 
 namespace nzeza::app {
 
@@ -84,6 +86,13 @@ struct PaperConfig {
   Decimal taker_fee_bps = Decimal::from_integer(10);
   Decimal maker_fee_bps = Decimal::from_integer(5);  // negative: rebate
   Decimal slippage_bps = Decimal::from_integer(2);
+  // The fill model's simulated network (docs/backtest.md): a place's and a cancel's request
+  // latency ("20ms", "uniform(10ms, 50ms)", "normal(20ms, 5ms)"; unset: none), drawn from
+  // latency_seed so a run repeats; where cancels at a resting order's level fall in its queue.
+  std::optional<venues::paper::LatencyModel> order_latency;
+  std::optional<venues::paper::LatencyModel> cancel_latency;  // unset: order_latency
+  std::uint64_t latency_seed = 1;
+  venues::paper::QueueCancels queue_cancels = venues::paper::QueueCancels::pro_rata;
 };
 
 // Weights of the signal combiner; 0 disables a strategy, not all may be 0.

@@ -49,6 +49,9 @@ std::string describe(const Config& c) {
   for (const auto& s : c.paper.symbols) o << s << ',';
   o << '|' << c.paper.quote_currency << '|' << c.paper.starting_cash << '|' << c.paper.taker_fee_bps
     << '|' << c.paper.maker_fee_bps << '|' << c.paper.slippage_bps << '|'
+    << (c.paper.order_latency ? c.paper.order_latency->to_string() : "none") << '|'
+    << (c.paper.cancel_latency ? c.paper.cancel_latency->to_string() : "none") << '|'
+    << c.paper.latency_seed << '|' << static_cast<int>(c.paper.queue_cancels) << '|'
     << c.strategies.fast_scalping << '|' << c.strategies.momentum_scalping << '|'
     << c.strategies.conservative_scalping << '|' << c.strategies.mean_reversion << '|'
     << c.risk.trading_enabled << '|' << c.risk.max_trades_per_hour << '|'
@@ -240,6 +243,28 @@ TEST(AppConfig, several_errors_are_all_reported_with_their_key_paths) {
   for (std::size_t i = 1; i < r.errors().size(); ++i) {
     EXPECT_LE(r.errors()[i - 1].line, r.errors()[i].line) << all_errors(r);
   }
+}
+
+TEST(AppConfig, paper_fill_model_latencies_and_queue_cancels_are_read_and_checked) {
+  const auto r = parse(
+      "[paper]\norder_latency = \"uniform(10ms, 50ms)\"\ncancel_latency = \"20ms\"\n"
+      "latency_seed = 7\nqueue_cancels = \"from_back\"\n");
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  ASSERT_TRUE(r.config().paper.order_latency.has_value());
+  EXPECT_EQ(*r.config().paper.order_latency,
+            venues::paper::LatencyModel::uniform(std::chrono::milliseconds(10),
+                                                 std::chrono::milliseconds(50)));
+  EXPECT_EQ(r.config().paper.cancel_latency,
+            venues::paper::LatencyModel::constant(std::chrono::milliseconds(20)));
+  EXPECT_EQ(r.config().paper.latency_seed, 7U);
+  EXPECT_EQ(r.config().paper.queue_cancels, venues::paper::QueueCancels::from_back);
+
+  const auto bad = only_error("[paper]\norder_latency = \"uniform(50ms, 10ms)\"\n");
+  EXPECT_EQ(bad.key, "paper.order_latency");
+  EXPECT_NE(bad.allowed.find("uniform"), std::string::npos) << bad.allowed;
+  EXPECT_EQ(only_error("[paper]\ncancel_latency = 20\n").key, "paper.cancel_latency");
+  EXPECT_EQ(only_error("[paper]\nqueue_cancels = \"front\"\n").key, "paper.queue_cancels");
+  EXPECT_EQ(only_error("[paper]\nlatency_seed = -1\n").key, "paper.latency_seed");
 }
 
 TEST(AppConfig, rules_across_keys_name_the_key_to_change) {

@@ -2,7 +2,7 @@
 // The decode benches run each benchmark once per simdjson kernel, in the same run, so ours and
 // the simdjson baseline are compared on every kernel side by side: "BM_x/kernel:icelake",
 // "BM_x/kernel:fallback". NZEZA_SIMD_KERNEL=<name> benches that kernel alone (a kernel the CPU
-// cannot run is refused with the reason, and nothing is registered). The kernel is active
+// cannot run is refused with the reason, and the program exits with status 2). The kernel is active
 // while the benchmark function runs, so every parser it builds takes it
 // (venues/simd_kernel.hpp). Registration happens at static initialisation, like BENCHMARK().
 
@@ -29,7 +29,7 @@ inline std::vector<std::string> kernels_to_bench() {
   if (!probe.ok()) {
     std::fprintf(stderr, "%s: %s\n", venues::kSimdKernelEnv,
                  probe.status().error().message.c_str());
-    return {};
+    std::exit(2);
   }
   return {venues::active_simd_kernel()};
 }
@@ -40,7 +40,7 @@ inline bool register_per_kernel(std::initializer_list<std::pair<const char*, Ben
   const std::vector<std::string> kernels = kernels_to_bench();
   std::string listed;
   for (const std::string& k : kernels) listed += (listed.empty() ? "" : ",") + k;
-  benchmark::AddCustomContext("simd_kernels", listed.empty() ? "none (refused)" : listed);
+  benchmark::AddCustomContext("simd_kernels", listed);
   benchmark::AddCustomContext("simd_kernel_default", venues::best_simd_kernel());
   for (const auto& [name, fn] : benches) {
     for (const std::string& kernel : kernels) {

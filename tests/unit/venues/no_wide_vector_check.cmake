@@ -1,0 +1,34 @@
+# Fails when one of LIBS ('|'-separated paths) holds an instruction on a ymm/zmm register (AVX,
+# AVX2, AVX-512): our codecs are compiled for baseline x86-64 and leave every wide kernel to
+# libsimdjson's run-time dispatch, so the binary runs on any x86-64 CPU (docs/performance/
+# simd_kernel.md). CONTROL is a library known to hold such code (libsimdjson's haswell and icelake
+# kernels): the scan must find it there, or it proves nothing.
+# cmake -DOBJDUMP=... -DLIBS=a.a|b.a -DCONTROL=libsimdjson.so -P no_wide_vector_check.cmake
+function(wide_vector_lines lib out)
+  execute_process(COMMAND ${OBJDUMP} -d --no-show-raw-insn ${lib}
+                  OUTPUT_VARIABLE text RESULT_VARIABLE rc ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "objdump -d ${lib} failed (${rc}): ${err}")
+  endif()
+  string(REGEX MATCHALL "[^\n]*%[yz]mm[0-9][^\n]*" hits "${text}")
+  set(${out} "${hits}" PARENT_SCOPE)
+endfunction()
+
+string(REPLACE "|" ";" LIBS "${LIBS}")
+wide_vector_lines(${CONTROL} control_hits)
+list(LENGTH control_hits control_count)
+if(control_count EQUAL 0)
+  message(FATAL_ERROR "the scan found no ymm/zmm instruction in ${CONTROL}: it cannot be trusted")
+endif()
+message(STATUS "control ${CONTROL}: ${control_count} ymm/zmm instructions (as expected)")
+
+foreach(lib IN LISTS LIBS)
+  wide_vector_lines(${lib} hits)
+  list(LENGTH hits count)
+  if(count GREATER 0)
+    list(GET hits 0 first)
+    message(FATAL_ERROR "${lib} holds ${count} ymm/zmm instructions (first: ${first}): a codec was "
+                        "compiled for a wider CPU than baseline x86-64 and may crash on an older one")
+  endif()
+  message(STATUS "${lib}: no ymm/zmm instruction")
+endforeach()

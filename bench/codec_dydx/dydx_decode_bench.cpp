@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <string>
 
+#include "../simd_kernel_bench.hpp"
 #include "core/instrument.hpp"
 #include "venues/dydx/codec.hpp"
 
@@ -195,10 +196,12 @@ void BM_baseline_simdjson_doubles_update(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(frame.size()));
 }
 
-BENCHMARK(BM_dydx_codec_orderbook_snapshot);
-BENCHMARK(BM_baseline_simdjson_doubles_snapshot);
-BENCHMARK(BM_dydx_codec_orderbook_update);
-BENCHMARK(BM_baseline_simdjson_doubles_update);
+// Each benchmark once per simdjson kernel, same run (../simd_kernel_bench.hpp).
+[[maybe_unused]] const bool kRegistered = nzeza::bench::register_per_kernel(
+    {{"BM_dydx_codec_orderbook_snapshot", BM_dydx_codec_orderbook_snapshot},
+     {"BM_baseline_simdjson_doubles_snapshot", BM_baseline_simdjson_doubles_snapshot},
+     {"BM_dydx_codec_orderbook_update", BM_dydx_codec_orderbook_update},
+     {"BM_baseline_simdjson_doubles_update", BM_baseline_simdjson_doubles_update}});
 
 }  // namespace
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 
+#include "../simd_kernel_bench.hpp"
 #include "core/instrument.hpp"
 #include "venues/hyperliquid/codec.hpp"
 
@@ -101,8 +102,10 @@ void BM_baseline_simdjson_doubles(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(frame.size()));
 }
 
-BENCHMARK(BM_hyperliquid_codec_l2book);
-BENCHMARK(BM_baseline_simdjson_doubles);
+// Each benchmark once per simdjson kernel, same run (../simd_kernel_bench.hpp).
+[[maybe_unused]] const bool kRegistered = nzeza::bench::register_per_kernel(
+    {{"BM_hyperliquid_codec_l2book", BM_hyperliquid_codec_l2book},
+     {"BM_baseline_simdjson_doubles", BM_baseline_simdjson_doubles}});
 
 }  // namespace
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "../simd_kernel_bench.hpp"
 #include "core/instrument.hpp"
 #include "venues/binance/codec.hpp"
 
@@ -175,8 +176,10 @@ void BM_binance_book_ticker_baseline(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(BM_binance_depth_ours);
-BENCHMARK(BM_binance_depth_baseline);
-BENCHMARK(BM_binance_book_ticker_ours);
-BENCHMARK(BM_binance_book_ticker_baseline);
+// Each benchmark once per simdjson kernel, same run (../simd_kernel_bench.hpp).
+[[maybe_unused]] const bool kRegistered = nzeza::bench::register_per_kernel(
+    {{"BM_binance_depth_ours", BM_binance_depth_ours},
+     {"BM_binance_depth_baseline", BM_binance_depth_baseline},
+     {"BM_binance_book_ticker_ours", BM_binance_book_ticker_ours},
+     {"BM_binance_book_ticker_baseline", BM_binance_book_ticker_baseline}});
 BENCHMARK_MAIN();

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "../simd_kernel_bench.hpp"
 #include "core/instrument.hpp"
 #include "venues/coinbase/codec.hpp"
 
@@ -204,8 +205,10 @@ void BM_coinbase_ticker_baseline(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(BM_coinbase_l2_update_ours);
-BENCHMARK(BM_coinbase_l2_update_baseline);
-BENCHMARK(BM_coinbase_ticker_ours);
-BENCHMARK(BM_coinbase_ticker_baseline);
+// Each benchmark once per simdjson kernel, same run (../simd_kernel_bench.hpp).
+[[maybe_unused]] const bool kRegistered = nzeza::bench::register_per_kernel(
+    {{"BM_coinbase_l2_update_ours", BM_coinbase_l2_update_ours},
+     {"BM_coinbase_l2_update_baseline", BM_coinbase_l2_update_baseline},
+     {"BM_coinbase_ticker_ours", BM_coinbase_ticker_ours},
+     {"BM_coinbase_ticker_baseline", BM_coinbase_ticker_baseline}});
 BENCHMARK_MAIN();

@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "../simd_kernel_bench.hpp"
 #include "core/instrument.hpp"
 #include "venues/kraken/checksum.hpp"
 #include "venues/kraken/codec.hpp"
@@ -126,8 +127,10 @@ void BM_baseline_simdjson_doubles(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(frame.size()));
 }
 
-BENCHMARK(BM_kraken_codec_book_snapshot);
-BENCHMARK(BM_baseline_simdjson_doubles);
+// Each benchmark once per simdjson kernel, same run (../simd_kernel_bench.hpp).
+[[maybe_unused]] const bool kRegistered = nzeza::bench::register_per_kernel(
+    {{"BM_kraken_codec_book_snapshot", BM_kraken_codec_book_snapshot},
+     {"BM_baseline_simdjson_doubles", BM_baseline_simdjson_doubles}});
 
 }  // namespace
 

@@ -12,6 +12,7 @@
 #include "cli/report_command.hpp"
 #include "cli/run_command.hpp"
 #include "cli/screen_command.hpp"
+#include "venues/simd_kernel.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -30,6 +31,11 @@ int main(int argc, char** argv) {
   nzeza::cli::add_report_command(app, exit_code);
   nzeza::cli::add_keys_command(app, exit_code);
   nzeza::cli::add_screen_command(app, exit_code);
+  // simdjson's kernel for every parser (NZEZA_SIMD_KERNEL; unset: the widest this CPU runs).
+  if (const auto kernel = nzeza::venues::use_simd_kernel_from_env(); !kernel.ok()) {
+    std::cerr << "nzeza: " << kernel.error().message << '\n';
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -166,5 +166,14 @@ TEST(FeedCliArguments, missing_symbols_is_a_usage_error) {
   EXPECT_NE(r.err.find("--symbols"), std::string::npos) << r.err;
 }
 
+TEST(CliSimdKernel, an_unknown_simd_kernel_in_the_environment_stops_the_cli_naming_the_variable) {
+  const auto r = run_program({NZEZA_BINARY, "version"}, {"NZEZA_SIMD_KERNEL=avx9000"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("NZEZA_SIMD_KERNEL"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("avx9000"), std::string::npos) << r.err;
+  const auto fallback = run_program({NZEZA_BINARY, "version"}, {"NZEZA_SIMD_KERNEL=fallback"});
+  EXPECT_EQ(fallback.status, 0) << fallback.err;
+}
+
 }  // namespace
 }  // namespace nzeza

@@ -1,12 +1,17 @@
 #include "store/journal.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
 #include <boost/json.hpp>
+#include <cerrno>
+#include <cstring>
 #include <limits>
 #include <mutex>
 #include <system_error>
@@ -479,7 +484,54 @@ bool may_be_live(OrderPhase p) noexcept {
 }
 
 // ── Impl ─────────────────────────────────────────────────────────────────────────────────────
+// One process per journal: `<file>.lock` held with flock() while the Journal is open (the
+// kernel drops it when the process dies, kill -9 included). A second nzeza on the same data_dir
+// would trade the same account from a second set of books: refused at open, naming the holder.
+class JournalLock {
+ public:
+  JournalLock() = default;
+  JournalLock(const JournalLock&) = delete;
+  JournalLock& operator=(const JournalLock&) = delete;
+  ~JournalLock() {
+    if (fd_ >= 0) ::close(fd_);  // releases the lock
+  }
+
+  Status acquire(const std::filesystem::path& journal) {
+    const std::string path = journal.string() + ".lock";
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd_ < 0)
+      return Error{ErrorCode::unavailable,
+                   "journal lock " + path + ": cannot open: " + std::strerror(errno)};
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      const int err = errno;
+      std::string holder;
+      char buf[32] = {};
+      if (const auto n = ::pread(fd_, buf, sizeof buf - 1, 0); n > 0)
+        holder.assign(buf, static_cast<std::size_t>(n));
+      while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
+      ::close(fd_);
+      fd_ = -1;
+      if (err == EWOULDBLOCK)
+        return Error{ErrorCode::invalid_state,
+                     "journal " + journal.string() + " is in use by another nzeza" +
+                         (holder.empty() ? std::string() : " (process " + holder + ")") +
+                         ": one process per data_dir; stop it first, or use another data_dir"};
+      return Error{ErrorCode::unavailable,
+                   "journal lock " + path + ": flock failed: " + std::strerror(err)};
+    }
+    const std::string pid = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(fd_, 0) == 0) {
+      [[maybe_unused]] const auto written = ::pwrite(fd_, pid.data(), pid.size(), 0);
+    }
+    return {};
+  }
+
+ private:
+  int fd_ = -1;
+};
+
 struct Journal::Impl {
+  JournalLock lock;  // first: released after the connection closes
   std::filesystem::path file;
   std::string where;  // file, as text for messages
   int version = 0;
@@ -826,6 +878,7 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::filesystem::path& file
     return fail(ErrorCode::invalid_argument, "journal " + where + " is a directory, not a file");
 
   auto impl = std::make_unique<Impl>();
+  if (auto locked = impl->lock.acquire(file); !locked) return std::move(locked).error();
   impl->file = file;
   impl->where = where;
   impl->durable = options.durable;

@@ -2,7 +2,10 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <csignal>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -592,6 +595,42 @@ TEST(Journal, flush_folds_a_large_wal_back_into_the_file_so_the_wal_stops_growin
   round();
   // Checkpointed after each flush: the next rounds reuse the WAL instead of appending to it.
   EXPECT_LE(std::filesystem::file_size(wal), first + first / 10);
+}
+
+TEST(Journal, a_second_open_of_a_journal_in_use_is_refused_naming_the_holding_process) {
+  TempDir dir;
+  auto first = Journal::open(dir.file());
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  auto second = Journal::open(dir.file());
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().code, ErrorCode::invalid_state);
+  const std::string& msg = second.error().message;
+  EXPECT_NE(msg.find("in use by another nzeza"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("process " + std::to_string(::getpid())), std::string::npos) << msg;
+  EXPECT_NE(msg.find(dir.file().string()), std::string::npos) << msg;
+  // The holder keeps working; once it closes, the journal opens again with what it wrote.
+  ASSERT_TRUE((*first)->write_intent(intent(1)).ok());
+  first->reset();
+  auto third = Journal::open(dir.file());
+  ASSERT_TRUE(third.ok()) << third.error().message;
+  EXPECT_EQ((*third)->last_sequence(), 1U);
+}
+
+TEST(Journal, a_lock_left_by_a_killed_process_does_not_block_the_next_open) {
+  TempDir dir;
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto j = Journal::open(dir.file());
+    if (!j.ok()) ::_exit(3);
+    ::raise(SIGKILL);
+    ::_exit(4);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "child exit " << WEXITSTATUS(status);
+  auto j = Journal::open(dir.file());
+  EXPECT_TRUE(j.ok()) << j.error().message;
 }
 
 TEST(Journal, newer_schema_is_refused_naming_both_versions_and_left_untouched) {

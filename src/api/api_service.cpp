@@ -7,6 +7,7 @@
 
 #include "api/api_server.hpp"
 #include "api/metrics.hpp"
+#include "api/response_cache.hpp"
 #include "app/trading_server.hpp"
 #include "store/journal.hpp"
 
@@ -109,6 +110,9 @@ Result<std::int64_t> integer_param(std::string_view query, std::string_view name
                      std::to_string(min) + ", " + std::to_string(max) + "]"};
   return v;
 }
+
+// How stale a cached /prices answer may be when no price moved (ages, freshness, feed states).
+constexpr Duration kPricesMaxAge = std::chrono::milliseconds(50);
 
 }  // namespace
 
@@ -324,7 +328,14 @@ struct ApiService::Impl {
                                            {"dead_letters", s->dead_letters}});
   }
 
+  // Rendered once per market change (at most kPricesMaxAge old), not once per request: a burst
+  // of reads costs the actors one status round trip (response_cache.hpp).
+  ResponseCache prices_cache{kPricesMaxAge};
   ApiResponse prices(const ApiRequest&, std::string_view, const std::optional<KeyInfo>&) {
+    return prices_cache.get(server.market_version(), clock.now(),
+                            [this] { return render_prices(); });
+  }
+  ApiResponse render_prices() {
     auto s = server.status();
     if (!s) return from_error(s.error());
     json::array symbols;

@@ -1,5 +1,6 @@
 #include "api/metrics.hpp"
 
+#include <array>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -59,24 +60,21 @@ class Exposition {
   }
 
   void sample(std::initializer_list<Label> labels, std::string_view value) {
-    if (current_.empty()) return;
-    out_ += current_;
-    if (labels.size() > 0) {
-      out_ += '{';
-      bool first = true;
-      for (const auto& [k, v] : labels) {
-        if (!first) out_ += ',';
-        first = false;
-        out_ += k;
-        out_ += "=\"";
-        out_ += escape_label_value(v);
-        out_ += '"';
-      }
-      out_ += '}';
+    write({}, labels, nullptr, value);
+  }
+
+  // The samples of one histogram series of the current family (which must be of type
+  // "histogram"): a cumulative `_bucket` per bound and +Inf, `_sum` (seconds) and `_count`.
+  void histogram(std::initializer_list<Label> labels, const LatencyHistogram::Snapshot& h) {
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i < LatencyHistogram::kBuckets; ++i) {
+      cumulative += h.counts[i];
+      const Label le{"le", i < LatencyHistogram::kBoundsNs.size() ? std::string_view(bound_text(i))
+                                                                  : std::string_view("+Inf")};
+      write("_bucket", labels, &le, number(cumulative));
     }
-    out_ += ' ';
-    out_ += value;
-    out_ += '\n';
+    write("_sum", labels, nullptr, number(static_cast<double>(h.sum_ns) / 1e9));
+    write("_count", labels, nullptr, number(cumulative));
   }
 
   // A family of one unlabelled sample.
@@ -88,6 +86,47 @@ class Exposition {
   std::string take() { return std::move(out_); }
 
  private:
+  // `le` of bucket i: the bound in seconds, fixed notation ("0.000025", "0.001", "10").
+  static const std::string& bound_text(std::size_t i) {
+    static const auto kTexts = [] {
+      std::array<std::string, LatencyHistogram::kBoundsNs.size()> t;
+      for (std::size_t k = 0; k < t.size(); ++k) {
+        char buf[32];
+        const auto [end, ec] = std::to_chars(
+            buf, buf + sizeof buf, static_cast<double>(LatencyHistogram::kBoundsNs[k]) / 1e9,
+            std::chars_format::fixed);
+        t[k] = ec == std::errc{} ? std::string(buf, end) : std::string("NaN");
+      }
+      return t;
+    }();
+    return kTexts[i];
+  }
+
+  void write(std::string_view suffix, std::initializer_list<Label> labels, const Label* last,
+             std::string_view value) {
+    if (current_.empty()) return;
+    out_ += current_;
+    out_ += suffix;
+    if (labels.size() > 0 || last != nullptr) {
+      out_ += '{';
+      bool first = true;
+      auto put = [&](const Label& l) {
+        if (!first) out_ += ',';
+        first = false;
+        out_ += l.first;
+        out_ += "=\"";
+        out_ += escape_label_value(l.second);
+        out_ += '"';
+      };
+      for (const auto& l : labels) put(l);
+      if (last != nullptr) put(*last);
+      out_ += '}';
+    }
+    out_ += ' ';
+    out_ += value;
+    out_ += '\n';
+  }
+
   std::string out_;
   std::string current_;
   std::set<std::string, std::less<>> seen_;
@@ -280,6 +319,79 @@ void journal(Exposition& x, const app::ServerStatus& s) {
   x.single("nzeza_journal_last_flush_records", "gauge",
            "Records written by the latest journal flush that wrote something",
            number(static_cast<std::uint64_t>(j.last_flush_records)));
+  if (x.family("nzeza_journal_intent_write_seconds", "histogram",
+               "Wall time of each order intent's durable journal write (fsync), which the order "
+               "waits for before it is sent"))
+    x.histogram({}, j.intent_write);
+  if (x.family("nzeza_journal_flush_seconds", "histogram",
+               "Wall time of each journal flush that wrote something"))
+    x.histogram({}, j.flush_time);
+}
+
+void latency(Exposition& x, const app::ServerStatus& s) {
+  if (x.family("nzeza_tick_to_order_seconds", "histogram",
+               "From the receive time of the tick behind a strategy's entry to its order intent "
+               "journaled and handed to the router (operator orders and exits are not in it)"))
+    x.histogram({}, s.tick_to_order);
+  if (x.family("nzeza_tick_to_reference_seconds", "histogram",
+               "From a quote's receive time to the reference price it moved handed to execution "
+               "(every tick that moves a reference price)"))
+    x.histogram({}, s.tick_to_reference);
+}
+
+void venue_requests(Exposition& x, const app::ServerStatus& s) {
+  using venues::kRequestOps;
+  using venues::RequestOp;
+  auto each_used_op = [&](auto&& fn) {
+    for (const auto& v : s.venues)
+      for (std::size_t i = 0; i < kRequestOps; ++i)
+        if (v.metrics.latency[i].count() > 0)
+          fn(v, std::string_view(to_string(static_cast<RequestOp>(i))), i);
+  };
+  if (x.family("nzeza_venue_request_seconds", "histogram",
+               "Time from a request handed to the venue's client to its answer (rate-limit waits "
+               "excluded), by call: place, cancel, status, open_orders, fills, balances..."))
+    each_used_op([&](const app::VenueRequestStatusLine& v, std::string_view op, std::size_t i) {
+      x.histogram({{"venue", v.venue}, {"op", op}}, v.metrics.latency[i]);
+    });
+  if (x.family("nzeza_venue_request_failures_total", "counter",
+               "Requests whose answer was an error (refused by the venue, lost, cut, timed out)"))
+    each_used_op([&](const app::VenueRequestStatusLine& v, std::string_view op, std::size_t i) {
+      x.sample({{"venue", v.venue}, {"op", op}}, number(v.metrics.failures[i]));
+    });
+  if (x.family("nzeza_venue_rate_limit_waits_total", "counter",
+               "Requests the venue's rate limiter delayed before sending"))
+    for (const auto& v : s.venues) x.sample({{"venue", v.venue}}, number(v.metrics.limiter_waits));
+  if (x.family("nzeza_venue_rate_limit_wait_seconds_total", "counter",
+               "Seconds of delay the venue's rate limiter gave the requests it delayed"))
+    for (const auto& v : s.venues)
+      x.sample({{"venue", v.venue}}, seconds(v.metrics.limiter_waited));
+  if (x.family("nzeza_venue_requests_waiting", "gauge",
+               "Requests waiting for the venue's rate limiter"))
+    for (const auto& v : s.venues)
+      x.sample({{"venue", v.venue}}, number(static_cast<std::uint64_t>(v.metrics.waiting)));
+  if (x.family("nzeza_venue_requests_refused_total", "counter",
+               "Requests refused before sending, by reason: circuit_open (the venue's breaker), "
+               "rate_limited (the wait would be too long), banned (a venue ban is running)"))
+    for (const auto& v : s.venues) {
+      x.sample({{"venue", v.venue}, {"reason", "circuit_open"}},
+               number(v.metrics.refused_circuit_open));
+      x.sample({{"venue", v.venue}, {"reason", "rate_limited"}},
+               number(v.metrics.refused_rate_limited));
+      x.sample({{"venue", v.venue}, {"reason", "banned"}}, number(v.metrics.refused_banned));
+    }
+  if (x.family("nzeza_venue_circuit_state", "gauge",
+               "The venue client's circuit breaker: 1 on its current state (closed, open, "
+               "half_open), 0 on the others; absent for a venue without a breaker (paper)")) {
+    static constexpr std::pair<net::CircuitState, std::string_view> kStates[] = {
+        {net::CircuitState::closed, "closed"},
+        {net::CircuitState::open, "open"},
+        {net::CircuitState::half_open, "half_open"}};
+    for (const auto& v : s.venues)
+      if (v.metrics.circuit)
+        for (const auto& [state, name] : kStates)
+          x.sample({{"venue", v.venue}, {"state", name}}, flag(*v.metrics.circuit == state));
+  }
 }
 
 }  // namespace
@@ -329,6 +441,8 @@ std::string prometheus_text(const app::ServerStatus& status) {
   portfolio(x, status);
   actors(x, status);
   journal(x, status);
+  venue_requests(x, status);
+  latency(x, status);
   return x.take();
 }
 

@@ -87,6 +87,9 @@ struct TradingServer::Impl {
   venues::VenueHealth health;
   std::unique_ptr<venues::paper::PaperVenue> paper;
   std::unique_ptr<venues::VenueClient> paper_client;  // options.wrap_venue(*paper), if set
+  // What the router and the tracker use in paper mode: no limiter, no breaker, only the request
+  // metrics every venue's calls get. Declared before the tracker and the router: it outlives them.
+  std::unique_ptr<venues::ThrottledClient> paper_throttled;
   std::unique_ptr<venues::OrderTracker> tracker;
   std::unique_ptr<venues::Router> router;
   ExecutionConfig exec_config;
@@ -117,6 +120,9 @@ struct TradingServer::Impl {
   std::size_t warm_candles = 0;
   std::atomic<std::uint64_t> restarts{0};
   std::atomic<std::int64_t> last_event_ns{0};
+  LatencyHistogram tick_to_order;      // written on the execution thread, read by status()
+  LatencyHistogram tick_to_reference;  // written on the market thread, read by status()
+  std::atomic<std::uint64_t> market_version{0};
   bool stopped = false;
   std::string banner;
 
@@ -124,7 +130,9 @@ struct TradingServer::Impl {
   ~Impl() {
     // The paper venue completes its pending calls (cancelled) when it goes: the order tracker and
     // the router those completions call back into must still be alive then (members go in
-    // reverse order, and the venue is declared before them).
+    // reverse order, and the venue is declared before them). Its ThrottledClient stays until the
+    // members go, after the tracker: those completions reach the tracker through it, and the
+    // tracker asks it for the venue's client while it handles them.
     paper_client.reset();
     paper.reset();
   }
@@ -393,7 +401,9 @@ Status TradingServer::Impl::build_routing() {
   }
   if (paper) {
     if (options.wrap_venue) paper_client = options.wrap_venue(*paper);
-    venues::VenueClient& client = paper_client ? *paper_client : *paper;
+    paper_throttled = std::make_unique<venues::ThrottledClient>(
+        paper_client ? *paper_client : *paper, clock, nullptr, nullptr);
+    venues::VenueClient& client = *paper_throttled;
     if (auto st = tracker->add_client(client); !st) return st.error();
     if (auto st = router->add_client(client); !st) return st.error();
     for (const auto& symbol : symbols) {
@@ -582,7 +592,11 @@ Status TradingServer::Impl::spawn_actors() {
     deps.journal = journal.get();
     deps.to_portfolio = [this](const VenueFillMsg& f) { (void)portfolio->tell(VenueFillMsg(f)); };
     deps.log = on_event;
-    deps.on_intent = options.on_intent;
+    deps.on_intent = [this, probe = options.on_intent](const venues::PlaceIntent& intent,
+                                                       Timestamp tick) {
+      if (!tick.is_zero()) tick_to_order.record(clock.now() - tick);
+      if (probe) probe(intent, tick);
+    };
     if (options.fault) deps.fault = [f = options.fault](std::string_view m) { f("execution", m); };
     auto ref = system->spawn<Execution>(std::move(opts), [ec, deps]() {
       auto made = Execution::create(ec, deps);
@@ -653,6 +667,8 @@ Status TradingServer::Impl::spawn_actors() {
       (void)execution->tell(SignalMsg(m));
     };
     deps.on_mark = [this](const ReferenceMark& m) {
+      if (!m.tick_received.is_zero()) tick_to_reference.record(clock.now() - m.tick_received);
+      market_version.fetch_add(1, std::memory_order_release);
       (void)execution->tell(ReferenceMark(m));
       (void)portfolio->tell(ReferenceMark(m));
     };
@@ -982,10 +998,32 @@ Result<ServerStatus> TradingServer::status() {
       j.consecutive_failures = st->consecutive_failures;
       j.last_flush_duration = st->last_flush_duration;
       j.last_flush_records = st->last_flush_records;
+      j.intent_write = st->journal.intent_write;
+      j.flush_time = st->journal.flush_time;
       s.journal = j;
     }
   }
+  if (m.venues)
+    for (const auto& v : m.venues->venues())
+      if (v->throttled)
+        s.venues.push_back({std::string(to_string(v->config.venue)), v->throttled->metrics()});
+  if (m.paper_throttled)
+    s.venues.push_back({std::string(to_string(Venue::paper)), m.paper_throttled->metrics()});
+  s.tick_to_order = m.tick_to_order.snapshot();
+  s.tick_to_reference = m.tick_to_reference.snapshot();
   return s;
+}
+
+LatencyHistogram::Snapshot TradingServer::tick_to_order() const noexcept {
+  return impl_->tick_to_order.snapshot();
+}
+
+LatencyHistogram::Snapshot TradingServer::tick_to_reference() const noexcept {
+  return impl_->tick_to_reference.snapshot();
+}
+
+std::uint64_t TradingServer::market_version() const noexcept {
+  return impl_->market_version.load(std::memory_order_acquire);
 }
 
 Result<ServerStatus> TradingServer::stop() {

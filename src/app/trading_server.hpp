@@ -35,6 +35,8 @@
 #include "app/recovery.hpp"
 #include "core/clock.hpp"
 #include "core/instrument.hpp"
+#include "core/latency_histogram.hpp"
+#include "venues/throttled_client.hpp"
 
 namespace nzeza::store {
 class Journal;
@@ -128,6 +130,15 @@ struct JournalStatusLine {
   std::uint64_t consecutive_failures = 0;
   Duration last_flush_duration{};  // wall time of the latest flush that wrote something
   std::size_t last_flush_records = 0;
+  LatencyHistogram::Snapshot intent_write;  // each write_intent(), to durable
+  LatencyHistogram::Snapshot flush_time;    // each flush that wrote something
+};
+
+// The requests of one venue's client, as its ThrottledClient measured them (live venues, and the
+// paper venue, whose calls go through one without limiter or breaker).
+struct VenueRequestStatusLine {
+  std::string venue;
+  venues::ThrottleMetrics metrics;
 };
 
 struct ServerStatus {
@@ -139,8 +150,17 @@ struct ServerStatus {
   PortfolioStatus portfolio;
   std::uint64_t restarts = 0;
   std::uint64_t dead_letters = 0;
-  std::vector<ActorStatusLine> actors;       // every actor of the runtime
-  std::optional<JournalStatusLine> journal;  // absent once stopped or when the store is silent
+  std::vector<ActorStatusLine> actors;         // every actor of the runtime
+  std::optional<JournalStatusLine> journal;    // absent once stopped or when the store is silent
+  std::vector<VenueRequestStatusLine> venues;  // in config order, the paper venue last
+  // From the receive time of the tick behind a strategy's entry (the one that closed the candle)
+  // to its intent journaled and handed to the router; on the Clock. Operator orders and exits
+  // carry no tick and are not in it.
+  LatencyHistogram::Snapshot tick_to_order;
+  // From a quote's receive time to the reference price it moved handed to execution (the market
+  // thread's share of every tick; on the Clock). Many samples where tick_to_order has few (the
+  // risk gate allows at most 100 entries an hour).
+  LatencyHistogram::Snapshot tick_to_reference;
 };
 
 class TradingServer {
@@ -170,6 +190,12 @@ class TradingServer {
   // the paper venue.
   void inject(const MarketEvent& event);
   [[nodiscard]] std::string start_banner() const;
+  // ServerStatus::tick_to_order without asking the actors (any thread, lock-free).
+  [[nodiscard]] LatencyHistogram::Snapshot tick_to_order() const noexcept;
+  [[nodiscard]] LatencyHistogram::Snapshot tick_to_reference() const noexcept;
+  // Bumped by every reference price handed to execution (any thread, lock-free): readers that
+  // cache what status() showed (the API's prices) know when the prices moved.
+  [[nodiscard]] std::uint64_t market_version() const noexcept;
   // What the start-up reconciliation found (journal against every venue) before any order.
   [[nodiscard]] const RecoveryReport& recovery_report() const noexcept;
   // The journal (thread-safe; the operator API reads history from it). Outlives every actor.

@@ -255,6 +255,8 @@ int run(const RunOptions& opt) {
   std::unique_ptr<api::OperatorApi> operator_api;
   if (config.api.enabled && !opt.fast) {
     api::OperatorApiOptions ao;
+    ao.service.per_key = {static_cast<double>(config.api.key_burst),
+                          static_cast<double>(config.api.key_requests_per_second)};
     ao.service.log = [&console, &clock](std::string_view line) {
       console.event(app::TradeEvent{clock.now(), "api", std::string(line), {}});
     };

@@ -37,6 +37,7 @@
 
 #include "core/decimal.hpp"
 #include "core/instrument.hpp"
+#include "core/latency_histogram.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "core/venue.hpp"
@@ -203,6 +204,10 @@ struct JournalStats {
   std::uint64_t flushes = 0;
   std::uint64_t written = 0;   // records written by flush()
   std::uint64_t failures = 0;  // failed flushes (their records stay queued)
+  // Wall time (steady clock) of each successful write_intent() — from its call, lock wait
+  // included, to durable — and of each successful flush that wrote something.
+  LatencyHistogram::Snapshot intent_write;
+  LatencyHistogram::Snapshot flush_time;
 };
 
 // durable = false (backtests, replays): synchronous=OFF for every commit, intents included; a

@@ -25,16 +25,27 @@
 // The limiter learns about 429 Retry-After and 418 bans from the client that reads the HTTP
 // answer (RateLimiter::on_retry_after / on_banned_until); this decorator only asks it.
 //
+// Metrics (metrics(), for /metrics): per call kind (RequestOp) the time from the call handed to
+// the inner client to its answer (steady clock: a measurement of the venue and the network, the
+// limiter's wait excluded) and the answers that were errors; the limiter's waits (how many, and
+// the Clock time they added); this decorator's refusals by reason; the breaker's state. Recording
+// is lock-free and allocates nothing; answers delivered after the decorator went are still
+// counted (the counters live as long as the last call).
+//
 // Threading: thread-safe; `inner`, `clock`, `limiter` and `breaker` must outlive it. Destroying
 // it cancels waiting calls, which then complete with ErrorCode::cancelled; a call already sent
 // still completes with the inner client's answer, which no longer reaches the breaker.
 
+#include <array>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/clock.hpp"
+#include "core/latency_histogram.hpp"
 #include "net/circuit_breaker.hpp"
 #include "net/rate_limiter.hpp"
 #include "venues/venue_client.hpp"
@@ -56,6 +67,42 @@ struct EndpointClasses {
   std::string instruments = "metadata";
   std::string server_time = "time";
   std::string candles = "metadata";
+};
+
+// The kinds of call, as /metrics labels them (`op`).
+enum class RequestOp : std::uint8_t {
+  place,
+  cancel,
+  cancel_all,
+  amend,
+  dead_man_switch,
+  status,
+  open_orders,
+  fills,
+  balances,
+  positions,
+  instruments,
+  server_time,
+  candles,
+};
+inline constexpr std::size_t kRequestOps = 13;
+// "place", "cancel", "cancel_all", ... "status" for order_status.
+[[nodiscard]] std::string_view to_string(RequestOp op) noexcept;
+
+// What a ThrottledClient measured since it was built (a snapshot).
+struct ThrottleMetrics {
+  // Indexed by RequestOp: answer time of the calls sent to the inner client, and how many of
+  // those answers were errors (refused by the venue, lost, cut...).
+  std::array<LatencyHistogram::Snapshot, kRequestOps> latency{};
+  std::array<std::uint64_t, kRequestOps> failures{};
+  std::uint64_t limiter_waits = 0;  // calls the rate limiter delayed before sending
+  Duration limiter_waited{};        // the delays those calls were given, summed
+  std::size_t waiting = 0;          // calls waiting for the limiter now
+  // Refused here, nothing sent.
+  std::uint64_t refused_circuit_open = 0;
+  std::uint64_t refused_rate_limited = 0;    // the wait would exceed the limiter's max_wait
+  std::uint64_t refused_banned = 0;          // a venue ban (Binance 418) is running
+  std::optional<net::CircuitState> circuit;  // absent without a breaker
 };
 
 class ThrottledClient final : public VenueClient {
@@ -97,11 +144,13 @@ class ThrottledClient final : public VenueClient {
   [[nodiscard]] std::uint64_t refused() const;
   // Calls currently waiting for the limiter.
   [[nodiscard]] std::size_t waiting() const;
+  [[nodiscard]] ThrottleMetrics metrics() const;
 
  private:
   struct Guard;
   template <typename T, typename Send>
-  void gate(const std::string& endpoint_class, std::string what, Send send, Callback<T> done);
+  void gate(RequestOp op, const std::string& endpoint_class, std::string what, Send send,
+            Callback<T> done);
   static void record(Guard& guard, const Error* error);
 
   VenueClient& inner_;
@@ -118,7 +167,11 @@ class ThrottledClient final : public VenueClient {
     std::string what;  // "place nz-t1-3", for the refusal's message
   };
   std::map<TimerId, Waiting> waiting_;
-  std::uint64_t refused_ = 0;
+  std::uint64_t refused_circuit_open_ = 0;
+  std::uint64_t refused_rate_limited_ = 0;
+  std::uint64_t refused_banned_ = 0;
+  std::uint64_t limiter_waits_ = 0;
+  Duration limiter_waited_{};
 };
 
 }  // namespace nzeza::venues

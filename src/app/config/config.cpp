@@ -578,6 +578,15 @@ const Field kFields[] = {
      [](Reader& r, Config& c, Slot&) {
        if (auto v = r.string_or_empty()) c.api.key_file = *v;
      }},
+    {{"api.key_burst", "an integer in [1, 1000000]: requests one key may make at once", "50"},
+     [](Reader& r, Config& c, Slot&) {
+       if (auto v = r.integer(1, 1'000'000)) c.api.key_burst = *v;
+     }},
+    {{"api.key_requests_per_second",
+      "an integer in [1, 1000000]: the rate one key's bucket refills at", "25"},
+     [](Reader& r, Config& c, Slot&) {
+       if (auto v = r.integer(1, 1'000'000)) c.api.key_requests_per_second = *v;
+     }},
 };
 
 const std::vector<ConfigKey>& schema_keys() {

@@ -139,6 +139,9 @@ struct ApiConfig {
   // TLS when both are set (PEM files): the certificate chain and its private key.
   std::string cert_file;
   std::string key_file;
+  // Each key's token bucket (requests at once, refill per second); 429 beyond it.
+  std::int64_t key_burst = 50;
+  std::int64_t key_requests_per_second = 25;
 };
 
 struct Config {

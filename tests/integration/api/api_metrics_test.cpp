@@ -80,6 +80,137 @@ TEST(ApiMetrics, a_live_paper_scrape_passes_promtool_and_counts_the_manual_order
   EXPECT_TRUE(sample(text, "nzeza_journal_last_flush_duration_seconds")) << text;
 }
 
+// The histograms an order moves: its intent's durable journal write, and its place call to the
+// paper venue (through the same ThrottledClient live venues use), on a live scrape.
+TEST(ApiMetrics, a_paper_order_moves_the_journal_write_and_the_venue_place_histograms) {
+  ApiHarness h;
+  ASSERT_TRUE(h.api);
+  const std::string trade = h.add_key(Scope::trade);
+  const std::string read = h.add_key(Scope::read);
+  const auto before = h.get("/metrics", read);
+  ASSERT_TRUE(before);
+  EXPECT_EQ(sample(before->body, "nzeza_journal_intent_write_seconds_count"), "0") << before->body;
+  EXPECT_FALSE(
+      sample(before->body, R"(nzeza_venue_request_seconds_count{venue="paper",op="place"})"))
+      << "no place call yet:\n"
+      << before->body;
+
+  h.quote("BTC-USD", "50000", "50001");
+  ASSERT_TRUE(h.wait_fresh("BTC-USD"));
+  const auto placed = h.post("/api/v1/orders", trade, kBuy);
+  ASSERT_TRUE(placed);
+  ASSERT_EQ(placed->status, 202u) << placed->body;
+  ASSERT_TRUE(h.wait_for([&] {
+    const auto s = h.status();
+    return s.portfolio.fills >= 1 && s.execution.in_flight == 0;
+  }));
+  const auto expected = h.status();
+  const auto scraped = h.get("/metrics", read);
+  ASSERT_TRUE(scraped);
+  const std::string& text = scraped->body;
+
+  // Every intent was written durably before its order left, and each write was timed.
+  const auto writes = sample(text, "nzeza_journal_intent_write_seconds_count");
+  ASSERT_TRUE(writes) << text;
+  EXPECT_GE(std::stoull(*writes), 1u);
+  EXPECT_EQ(sample(text, R"(nzeza_journal_intent_write_seconds_bucket{le="+Inf"})"), *writes);
+  EXPECT_EQ(std::stoull(*writes), expected.journal->intent_write.count());
+  const auto intents = sample(text, "nzeza_journal_intents_total");
+  ASSERT_TRUE(intents);
+  EXPECT_EQ(*writes, *intents) << "one timed write per intent";
+
+  // The paper venue answered each place, timed by its ThrottledClient; none failed.
+  const auto places =
+      sample(text, R"(nzeza_venue_request_seconds_count{venue="paper",op="place"})");
+  ASSERT_TRUE(places) << text;
+  EXPECT_GE(std::stoull(*places), 1u);
+  EXPECT_LE(std::stoull(*places), expected.execution.orders_sent);
+  EXPECT_EQ(sample(text, R"(nzeza_venue_request_failures_total{venue="paper",op="place"})"), "0");
+  EXPECT_EQ(sample(text, R"(nzeza_venue_rate_limit_waits_total{venue="paper"})"), "0") << text;
+  EXPECT_EQ(text.find(R"(nzeza_venue_circuit_state{venue="paper")"), std::string::npos)
+      << "the paper venue has no breaker:\n"
+      << text;
+  // An operator order has no tick behind it: tick-to-order stays empty.
+  EXPECT_EQ(sample(text, "nzeza_tick_to_order_seconds_count"), "0") << text;
+
+  const auto checked = promtool_check(text);
+  EXPECT_EQ(checked.status, 0) << checked.out << checked.err << "\n--- scrape ---\n" << text;
+}
+
+// A strategy's entry on a manual clock: each intent's tick-to-order is the clock time from its
+// tick's receipt to the intent, and the histogram holds exactly those.
+TEST(ApiMetrics, a_strategy_entry_is_in_the_tick_to_order_histogram_with_its_clock_latency) {
+  testsupport::TempDir dir{"nzeza-metrics"};
+  ManualClock clock{Timestamp::from_seconds(1'767'225'600)};
+  app::Config config = scripted_config();
+  config.data_dir = dir.str();
+  app::ServerOptions so;
+  so.simulate_market = false;
+  so.feed = app::MarketFeed::in_process;
+  so.manual_dispatch = true;
+  std::uint64_t with_tick = 0;
+  std::int64_t latency_ns = 0;
+  so.on_intent = [&](const venues::PlaceIntent&, Timestamp tick) {
+    if (tick.is_zero()) return;
+    ++with_tick;
+    latency_ns += (clock.now() - tick).count();
+  };
+  auto made = app::TradingServer::start(config, clock, std::move(so));
+  ASSERT_TRUE(made.ok()) << (made ? "" : made.error().message);
+  app::TradingServer& server = **made;
+  const Instrument* btc = server.registry().find_canonical(Venue::paper, "BTC-USD");
+  ASSERT_NE(btc, nullptr);
+  auto settle = [&] {
+    for (int i = 0; i < 100; ++i)
+      if (clock.run_due() == 0 && server.poll() == 0) return;
+  };
+  auto inject = [&](Venue venue, decltype(MarketEvent::body) body) {
+    MarketEvent e;
+    e.venue = venue;
+    e.instrument = btc->id;
+    e.symbol = btc->symbol;
+    e.receive_time = clock.now();
+    e.body = std::move(body);
+    server.inject(e);
+    settle();
+  };
+  // A trend on two venues (one step up per 10 s candle), until the strategies buy.
+  Decimal bid = Decimal::from_integer(45'000);
+  std::uint64_t next_trade = 1;
+  for (int second = 0; second < 600 && with_tick == 0; ++second) {
+    if (second % 10 == 0) bid += Decimal::from_integer(15);
+    for (const Venue v : {Venue::coinbase, Venue::kraken}) {
+      const Decimal b = v == Venue::kraken ? bid + Decimal::from_integer(6) : bid;
+      inject(v, Quote{b, Decimal{}, b + btc->tick_size, Decimal{}});
+    }
+    Trade t;
+    t.price = bid + Decimal::from_integer(3);
+    t.size = Decimal::one();
+    ASSERT_TRUE(TradeId::assign(t.trade_id, "t" + std::to_string(next_trade++)));
+    inject(Venue::coinbase, t);
+    for (int step = 0; step < 4; ++step) {
+      clock.advance(std::chrono::milliseconds(250));
+      settle();
+    }
+  }
+  ASSERT_GE(with_tick, 1u) << "the strategies never bought";
+
+  const auto status = server.status();
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(status->tick_to_order.count(), with_tick);
+  EXPECT_EQ(static_cast<std::int64_t>(status->tick_to_order.sum_ns), latency_ns);
+  EXPECT_EQ(server.tick_to_order().count(), with_tick);
+  const std::string text = prometheus_text(*status);
+  EXPECT_EQ(sample(text, "nzeza_tick_to_order_seconds_count"), std::to_string(with_tick)) << text;
+  EXPECT_EQ(sample(text, R"(nzeza_tick_to_order_seconds_bucket{le="+Inf"})"),
+            std::to_string(with_tick));
+  // Every quote that moved the reference price was timed to its hand-off to execution.
+  EXPECT_GE(status->tick_to_reference.count(), with_tick);
+  EXPECT_EQ(sample(text, "nzeza_tick_to_reference_seconds_count"),
+            std::to_string(status->tick_to_reference.count()));
+  (void)server.stop();
+}
+
 TEST(ApiMetrics, metrics_need_a_read_key_and_answer_401_without_one) {
   ApiHarness h;
   ASSERT_TRUE(h.api);
@@ -135,8 +266,14 @@ TEST(ApiMetrics, every_metric_the_grafana_dashboard_queries_is_a_family_of_a_liv
   ASSERT_TRUE(scraped);
   ASSERT_EQ(scraped->status, 200u) << scraped->body;
   for (const auto& metric : queried) {
-    EXPECT_NE(scraped->body.find("# TYPE " + metric + " "), std::string::npos)
-        << "the dashboard queries " << metric << ", which /metrics does not expose";
+    bool exposed = scraped->body.find("# TYPE " + metric + " ") != std::string::npos;
+    // A histogram's series: <family>_bucket, _sum, _count.
+    for (const std::string_view suffix : {"_bucket", "_sum", "_count"})
+      if (!exposed && metric.size() > suffix.size() && metric.ends_with(suffix))
+        exposed = scraped->body.find("# TYPE " + metric.substr(0, metric.size() - suffix.size()) +
+                                     " histogram\n") != std::string::npos;
+    EXPECT_TRUE(exposed) << "the dashboard queries " << metric
+                         << ", which /metrics does not expose";
   }
 }
 

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <csignal>
 #include <fstream>
 #include <string>
@@ -530,6 +531,27 @@ TEST(Journal, flush_writes_the_queue_in_one_go_and_counts_it) {
   EXPECT_EQ(st.flushes, 1u);
   EXPECT_EQ(st.written, 3u);
   EXPECT_EQ(st.failures, 0u);
+}
+
+// Each durable intent write and each flush that wrote something is timed once, within the wall
+// time of the call; a refused intent and an empty flush are not.
+TEST(Journal, intent_writes_and_flushes_that_wrote_are_timed_once_each_within_their_call) {
+  TempDir dir;
+  auto j = open_ok(dir.file());
+  ASSERT_TRUE(j);
+  const auto before = std::chrono::steady_clock::now();
+  ASSERT_TRUE(j->write_intent(intent(1)).ok());
+  const auto after = std::chrono::steady_clock::now();
+  EXPECT_FALSE(j->write_intent(intent(1)).ok());  // refused: not timed
+  ASSERT_TRUE(j->flush().ok());                   // nothing queued: not timed
+  j->record(event(1, OrderPhase::working, 5));
+  ASSERT_TRUE(j->flush().ok());
+  const JournalStats st = j->stats();
+  EXPECT_EQ(st.intent_write.count(), 1u);
+  EXPECT_LE(static_cast<std::int64_t>(st.intent_write.sum_ns),
+            std::chrono::duration_cast<std::chrono::nanoseconds>(after - before).count());
+  EXPECT_EQ(st.flush_time.count(), 1u);
+  EXPECT_EQ(st.flush_time.count(), st.flushes);
 }
 
 TEST(Journal, failed_flush_keeps_its_records_queued_in_order_and_the_next_flush_writes_them) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "venue_test_support.hpp"
 #include "venues/venue_error.hpp"
 
@@ -229,6 +231,121 @@ TEST_F(ThrottledClientTest,
   EXPECT_EQ(got.get().error().code, ErrorCode::timeout);
   EXPECT_EQ(breaker.consecutive_failures(), 0);
   EXPECT_EQ(breaker.state(), net::CircuitState::closed);
+}
+
+// ── metrics ──
+
+std::size_t op(RequestOp o) {
+  return static_cast<std::size_t>(o);
+}
+
+TEST_F(ThrottledClientTest, each_answer_is_timed_from_the_handoff_to_the_answer_by_call_kind) {
+  venue.hold_place = true;
+  const auto before_call = std::chrono::steady_clock::now();
+  Capture<PlaceAck> placed;
+  client.place(spec(1), placed.callback());
+  const auto handed = std::chrono::steady_clock::now();
+  ASSERT_EQ(venue.held_place.size(), 1u);
+  EXPECT_EQ(client.metrics().latency[op(RequestOp::place)].count(), 0u) << "not answered yet";
+  const auto answering = std::chrono::steady_clock::now();
+  PlaceAck ack;
+  ack.client_order_id = "nz-t1-1";
+  venue.held_place.front()(ack);
+  const auto after_answer = std::chrono::steady_clock::now();
+  ASSERT_TRUE(placed.get());
+
+  const ThrottleMetrics m = client.metrics();
+  const auto& h = m.latency[op(RequestOp::place)];
+  ASSERT_EQ(h.count(), 1u);
+  // The measured time lies between what the venue certainly took and the whole call.
+  EXPECT_GE(static_cast<std::int64_t>(h.sum_ns),
+            std::chrono::duration_cast<Duration>(answering - handed).count());
+  EXPECT_LE(static_cast<std::int64_t>(h.sum_ns),
+            std::chrono::duration_cast<Duration>(after_answer - before_call).count());
+  EXPECT_EQ(m.failures[op(RequestOp::place)], 0u);
+  for (std::size_t i = 0; i < kRequestOps; ++i) {
+    if (i != op(RequestOp::place)) {
+      EXPECT_EQ(m.latency[i].count(), 0u) << to_string(RequestOp(i));
+    }
+  }
+}
+
+TEST_F(ThrottledClientTest, an_error_answer_is_timed_and_counted_as_a_failure_of_its_call_kind) {
+  Capture<VenueOrder> status;
+  client.order_status({"", "nz-t1-1", {}}, status.callback());  // the fake: not_found
+  ASSERT_FALSE(status.get());
+  const ThrottleMetrics m = client.metrics();
+  EXPECT_EQ(m.latency[op(RequestOp::status)].count(), 1u);
+  EXPECT_EQ(m.failures[op(RequestOp::status)], 1u);
+  EXPECT_EQ(to_string(RequestOp::status), "status");
+  EXPECT_EQ(to_string(RequestOp::open_orders), "open_orders");
+}
+
+TEST_F(ThrottledClientTest, a_limiter_wait_is_counted_with_its_clock_time_and_kept_out_of_latency) {
+  Capture<PlaceAck> a;
+  Capture<PlaceAck> b;
+  Capture<PlaceAck> c;
+  client.place(spec(1), a.callback());
+  client.place(spec(2), b.callback());
+  client.place(spec(3), c.callback());
+  ThrottleMetrics m = client.metrics();
+  EXPECT_EQ(m.limiter_waits, 1u);
+  EXPECT_EQ(m.limiter_waited, 1s);
+  EXPECT_EQ(m.waiting, 1u);
+  EXPECT_EQ(m.latency[op(RequestOp::place)].count(), 2u);
+  clock.advance(1s);
+  ASSERT_TRUE(c.has());
+  m = client.metrics();
+  EXPECT_EQ(m.waiting, 0u);
+  const auto& h = m.latency[op(RequestOp::place)];
+  EXPECT_EQ(h.count(), 3u);
+  // The second of Clock time the third call waited is not venue latency.
+  EXPECT_LT(h.sum_ns, 1'000'000'000u);
+}
+
+TEST_F(ThrottledClientTest, refusals_are_counted_by_reason_and_the_circuit_state_is_reported) {
+  EXPECT_EQ(client.metrics().circuit, net::CircuitState::closed);
+  limiter.on_retry_after(60s);
+  Capture<PlaceAck> limited;
+  client.place(spec(1), limited.callback());
+  clock.advance(60s);
+  limiter.on_banned_until(clock.now() + 120s);
+  Capture<PlaceAck> banned;
+  client.place(spec(2), banned.callback());
+  clock.advance(120s);
+  venue.place_answers.push_back(Error{ErrorCode::timeout, "no answer"});
+  venue.place_answers.push_back(Error{ErrorCode::network, "connection refused"});
+  Capture<PlaceAck> f1;
+  Capture<PlaceAck> f2;
+  Capture<PlaceAck> open;
+  client.place(spec(3), f1.callback());
+  client.place(spec(4), f2.callback());
+  clock.advance(2s);
+  client.place(spec(5), open.callback());
+  ASSERT_EQ(open.get().error().code, ErrorCode::circuit_open);
+
+  const ThrottleMetrics m = client.metrics();
+  EXPECT_EQ(m.refused_rate_limited, 1u);
+  EXPECT_EQ(m.refused_banned, 1u);
+  EXPECT_EQ(m.refused_circuit_open, 1u);
+  EXPECT_EQ(client.refused(), 3u);
+  EXPECT_EQ(m.circuit, net::CircuitState::open);
+  EXPECT_EQ(m.failures[op(RequestOp::place)], 2u);
+  EXPECT_EQ(m.latency[op(RequestOp::place)].count(), 2u) << "only the two sent were timed";
+}
+
+TEST(ThrottledClientMetrics,
+     without_a_breaker_there_is_no_circuit_state_and_calls_are_still_timed) {
+  ManualClock clock;
+  testing::FakeVenueClient venue{Venue::paper};
+  ThrottledClient client(venue, clock, nullptr, nullptr);
+  Capture<CancelAck> got;
+  client.cancel({"V1", "nz-t1-1", {}}, got.callback());
+  ASSERT_TRUE(got.get());
+  const ThrottleMetrics m = client.metrics();
+  EXPECT_FALSE(m.circuit.has_value());
+  EXPECT_EQ(m.latency[op(RequestOp::cancel)].count(), 1u);
+  EXPECT_EQ(m.limiter_waits, 0u);
 }
 
 }  // namespace

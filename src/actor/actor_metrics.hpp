@@ -35,7 +35,6 @@ struct ActorMetricsSnapshot {
 class ActorMetrics {
  public:
   using Counter = std::atomic<std::uint64_t>;
-  Counter depth{0};
   Counter processed{0};
   Counter dropped{0};
   Counter rejected{0};

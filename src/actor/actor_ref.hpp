@@ -110,7 +110,7 @@ class ActorRef {
   [[nodiscard]] bool stopped() const noexcept { return !cell_ || cell_->stopped(); }
   [[nodiscard]] std::string name() const { return cell_ ? cell_->name() : unbound_name(); }
   [[nodiscard]] ActorMetricsSnapshot metrics() const {
-    return cell_ ? cell_->metrics().snapshot() : ActorMetricsSnapshot{};
+    return cell_ ? cell_->metrics_snapshot() : ActorMetricsSnapshot{};
   }
   [[nodiscard]] const std::shared_ptr<Cell>& cell() const noexcept { return cell_; }
   friend bool operator==(const ActorRef& a, const ActorRef& b) noexcept {

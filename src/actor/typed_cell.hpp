@@ -173,7 +173,11 @@ class TypedCell : public CellBase {
       ++batch_pos_;
       ++done;
     }
-    if (done > 0) metrics_->processed.fetch_add(done, std::memory_order_relaxed);
+    // Only this cell's turns write `processed` and they never overlap: a relaxed load and store
+    // (no locked RMW on every turn) keep it exact and race-free.
+    if (done > 0)
+      metrics_->processed.store(metrics_->processed.load(std::memory_order_relaxed) + done,
+                                std::memory_order_relaxed);
     return result;
   }
 

@@ -1,8 +1,9 @@
 #pragma once
 // SpinLock: guards a mailbox's few-instruction critical sections (push, pop a batch, flip the
 // scheduled flag). Cheaper than std::mutex uncontended (no RMW on unlock) and it never parks the
-// thread for a section this short; after a few hundred spins it yields so a preempted holder on
-// a 2-core machine can finish. Never hold it across user code or a call that may block.
+// thread for a section this short. A waiter backs off exponentially (the guarded data shares the
+// lock's cache line), then yields now and then so a preempted holder on a 2-core machine can
+// finish. Never hold it across user code or a call that may block.
 
 #include <atomic>
 #include <thread>

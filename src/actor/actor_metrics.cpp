@@ -31,7 +31,6 @@ void ActorMetrics::record_processing(std::uint64_t ns) noexcept {
 ActorMetricsSnapshot ActorMetrics::snapshot() const noexcept {
   constexpr auto r = std::memory_order_relaxed;
   ActorMetricsSnapshot s;
-  s.depth = depth.load(r);
   s.processed = processed.load(r);
   s.dropped = dropped.load(r);
   s.rejected = rejected.load(r);

@@ -35,8 +35,7 @@ struct ActorMetricsSnapshot {
 class ActorMetrics {
  public:
   using Counter = std::atomic<std::uint64_t>;
-  Counter depth{0};
-  Counter processed{0};
+  Counter processed{0};  // written by the cell's own turns only (load + store, no RMW)
   Counter dropped{0};
   Counter rejected{0};
   Counter conflated{0};

@@ -76,24 +76,23 @@ class ActorRef {
       state->complete(dead_unbound(type_name<Req>()).error());
       return;
     }
-    if (timeout != kNoTimeout) {
-      Clock& clock = cell_->core().clock();
-      std::weak_ptr<CellBase> target = cell_;
-      const TimerId id = clock.schedule_after(timeout, [state, target, timeout] {
-        auto t = target.lock();
-        state->expire(
-            Error(ErrorCode::timeout,
-                  "ask " + std::string(type_name<Req>()) + " to '" + (t ? t->name() : "?") +
-                      "' timed out after " +
-                      std::to_string(
-                          std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count()) +
-                      " ms"));
-      });
-      state->arm(clock, id);
+    const bool timed = timeout != kNoTimeout;
+    if (timed) {
+      SystemCore& core = cell_->core();
+      state->prepare_timeout(core.ask_timeouts(), core.clock().now() + timeout, timeout,
+                             type_name<Req>(), cell_);
     }
     AskSlot<Req> slot(std::move(request), state);
     const Offer o = cell_->template offer<Req>(slot);
-    if (o == Offer::accepted) return;
+    if (o == Offer::accepted) {
+      // Linked after publishing: a refused ask never touches the clock; a reply that already
+      // came is seen by add() and nothing is linked.
+      if (timed) {
+        const std::shared_ptr<AskTimeouts>& timeouts = cell_->core().ask_timeouts();
+        timeouts->add(std::move(state));
+      }
+      return;
+    }
     Status st = cell_->settle(o, type_name<Req>());
     auto s = std::move(slot.state);
     s->complete(std::move(st).error());
@@ -111,7 +110,7 @@ class ActorRef {
   [[nodiscard]] bool stopped() const noexcept { return !cell_ || cell_->stopped(); }
   [[nodiscard]] std::string name() const { return cell_ ? cell_->name() : unbound_name(); }
   [[nodiscard]] ActorMetricsSnapshot metrics() const {
-    return cell_ ? cell_->metrics().snapshot() : ActorMetricsSnapshot{};
+    return cell_ ? cell_->metrics_snapshot() : ActorMetricsSnapshot{};
   }
   [[nodiscard]] const std::shared_ptr<Cell>& cell() const noexcept { return cell_; }
   friend bool operator==(const ActorRef& a, const ActorRef& b) noexcept {

@@ -9,6 +9,7 @@ constexpr const char* kRootName = "/";
 class RootCell final : public CellBase {
  public:
   explicit RootCell(CellInit init) : CellBase(std::move(init)) {}
+  [[nodiscard]] std::size_t depth() const noexcept override { return 0; }
 
  protected:
   void create_behavior() override {}
@@ -69,7 +70,7 @@ bool ActorSystem::await_stopped(std::chrono::milliseconds limit) {
 std::vector<std::pair<std::string, ActorMetricsSnapshot>> ActorSystem::metrics() const {
   std::vector<std::pair<std::string, ActorMetricsSnapshot>> out;
   for (const auto& cell : core_->cells())
-    if (cell != root_) out.emplace_back(cell->name(), cell->metrics().snapshot());
+    if (cell != root_) out.emplace_back(cell->name(), cell->metrics_snapshot());
   return out;
 }
 

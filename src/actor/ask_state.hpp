@@ -1,9 +1,10 @@
 #pragma once
 // AskState<R>: the meeting point of one ask's reply and its timeout. Whichever comes first
 // completes it (one atomic exchange); the loser is ignored — a reply that loses is a late reply,
-// counted by the replying actor.
+// counted by the replying actor. The deadline lives in the system's AskTimeouts (one clock timer
+// for all asks); a reply unlinks it in O(1).
 //
-// Threading: complete() runs on the replier's thread, expire() on the clock's firing thread;
+// Threading: complete() runs on the replier's thread, the timeout on the clock's firing thread;
 // the callback runs once, on whichever thread won, and must be short (ActorContext::ask posts it
 // into the asking actor's mailbox; the coroutine form posts it to the coroutine's executor).
 
@@ -12,6 +13,7 @@
 #include <utility>
 
 #include "actor/actor_metrics.hpp"
+#include "actor/ask_timeouts.hpp"
 #include "actor/unique_function.hpp"
 #include "core/clock.hpp"
 #include "core/result.hpp"
@@ -19,40 +21,26 @@
 namespace nzeza::actor {
 
 template <typename R>
-class AskState {
+class AskState final : public AskTimeoutNode {
  public:
   using Callback = UniqueFunction<void(Result<R>)>;
   explicit AskState(Callback cb) : cb_(std::move(cb)) {}
 
-  // Records the timeout timer so a reply can cancel it. Call before the request is published.
-  void arm(Clock& clock, TimerId id) noexcept {
-    clock_ = &clock;
-    timer_ = id;
-  }
   // The reply (or a failure to produce one). False when the ask had already completed.
   bool complete(Result<R> r) {
-    if (done_.exchange(true, std::memory_order_acq_rel)) return false;
-    if (clock_ != nullptr) clock_->cancel(timer_);
+    if (!claim()) return false;
+    disarm_timeout();
     fire(std::move(r));
     return true;
   }
-  // The timeout: never touches the timer id (the clock thread may run this before arm()).
-  bool expire(Error e) {
-    if (done_.exchange(true, std::memory_order_acq_rel)) return false;
-    fire(Result<R>(std::move(e)));
-    return true;
-  }
-  [[nodiscard]] bool done() const noexcept { return done_.load(std::memory_order_acquire); }
 
  private:
+  void expire(Error e) override { fire(Result<R>(std::move(e))); }
   void fire(Result<R> r) {
     Callback cb = std::move(cb_);
     if (cb) cb(std::move(r));
   }
-  std::atomic<bool> done_{false};
   Callback cb_;
-  Clock* clock_ = nullptr;
-  TimerId timer_ = 0;
 };
 
 // A request in a mailbox: the request and where its reply goes. Destroying a slot whose ask is

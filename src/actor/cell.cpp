@@ -48,7 +48,7 @@ CellBase::CellBase(CellInit init)
 CellBase::~CellBase() = default;
 
 void CellBase::schedule() {
-  dispatcher_->schedule(shared_from_this());
+  dispatcher_->schedule(*this);
 }
 
 void CellBase::post_sys(SysMsg m) {

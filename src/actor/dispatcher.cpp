@@ -88,10 +88,12 @@ struct Dispatcher::Impl {
 };
 
 namespace {
-// The turn chain running on this thread: its dispatcher and the actor to run next.
+// The turn chain running on this thread: its dispatcher, the actor to run next, and the one
+// that ran last (kept, so waking it again needs no new reference).
 struct Chain {
   Dispatcher* owner;
   std::shared_ptr<CellBase> next;
+  std::shared_ptr<CellBase> last;
 };
 thread_local Chain* tl_chain = nullptr;
 }  // namespace
@@ -120,13 +122,17 @@ asio::io_context& Dispatcher::io_context() noexcept {
   return impl_->ioc;
 }
 
-void Dispatcher::schedule(std::shared_ptr<CellBase> cell) {
+void Dispatcher::schedule(CellBase& cell) {
   Chain* chain = tl_chain;
   if (chain != nullptr && chain->owner == this && !chain->next) {
-    chain->next = std::move(cell);
+    if (chain->last.get() == &cell) {
+      chain->next = std::move(chain->last);
+    } else {
+      chain->next = cell.shared_from_this();
+    }
     return;
   }
-  post(std::move(cell));
+  post(cell.shared_from_this());
 }
 
 void Dispatcher::post(std::shared_ptr<CellBase> cell) {
@@ -136,7 +142,7 @@ void Dispatcher::post(std::shared_ptr<CellBase> cell) {
 }
 
 void Dispatcher::run_chain(std::shared_ptr<CellBase> cell) {
-  Chain chain{this, nullptr};
+  Chain chain{this, nullptr, nullptr};
   Chain* const saved = tl_chain;
   tl_chain = &chain;
   for (int hops = 0;; ++hops) {
@@ -146,9 +152,11 @@ void Dispatcher::run_chain(std::shared_ptr<CellBase> cell) {
       post(std::move(chain.next));
       break;
     }
+    chain.last = std::move(cell);
     cell = std::move(chain.next);
   }
   tl_chain = saved;
+  // `cell` and chain.last are released here, after the chain stopped running turns.
 }
 
 std::size_t Dispatcher::poll() {

@@ -6,8 +6,8 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <utility>
-#include <vector>
 
 namespace nzeza::actor {
 
@@ -15,7 +15,8 @@ template <typename T>
 class SeqRing {
  public:
   explicit SeqRing(std::size_t initial = 16)
-      : buf_(std::bit_ceil(initial < 2 ? std::size_t{2} : initial)), mask_(buf_.size() - 1) {}
+      : mask_(std::bit_ceil(initial < 2 ? std::size_t{2} : initial) - 1),
+        buf_(std::make_unique<T[]>(mask_ + 1)) {}
 
   [[nodiscard]] bool empty() const noexcept { return head_ == tail_; }
   [[nodiscard]] std::size_t span() const noexcept {
@@ -29,21 +30,22 @@ class SeqRing {
   void pop_front() noexcept { ++head_; }  // the caller has already moved the value out
 
   std::uint64_t push(T&& v) {
-    if (span() == buf_.size()) grow();
+    if (span() == mask_ + 1) grow();
     at(tail_) = std::move(v);
     return tail_++;
   }
 
  private:
   void grow() {
-    std::vector<T> bigger(buf_.size() * 2);
-    const std::uint64_t mask = bigger.size() - 1;
+    const std::uint64_t mask = 2 * (mask_ + 1) - 1;
+    auto bigger = std::make_unique<T[]>(mask + 1);
     for (std::uint64_t s = head_; s != tail_; ++s) bigger[s & mask] = std::move(buf_[s & mask_]);
-    buf_.swap(bigger);
+    buf_ = std::move(bigger);
     mask_ = mask;
   }
-  std::vector<T> buf_;
+  // 32 bytes, so it fits the owning cell's hot cache line (see CellBase::mu_).
   std::uint64_t mask_;
+  std::unique_ptr<T[]> buf_;
   std::uint64_t head_ = 0;
   std::uint64_t tail_ = 0;
 };

@@ -7,7 +7,10 @@
 namespace nzeza::actor {
 
 SystemCore::SystemCore(Clock& clock, Dispatcher& default_dispatcher, std::string name)
-    : clock_(clock), dispatcher_(default_dispatcher), name_(std::move(name)) {}
+    : clock_(clock),
+      dispatcher_(default_dispatcher),
+      name_(std::move(name)),
+      ask_timeouts_(std::make_shared<AskTimeouts>(clock)) {}
 
 void SystemCore::dead_letter(std::string_view target, std::string_view type, std::string_view why,
                              std::uint64_t count) {

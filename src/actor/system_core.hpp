@@ -1,7 +1,7 @@
 #pragma once
 // SystemCore: what every actor of one ActorSystem shares — the clock, the default dispatcher,
-// the name registry, dead-letter accounting and the log. Cells hold it by shared_ptr so a stray
-// ActorRef that outlives the system still counts its dead letters safely.
+// the ask deadlines, the name registry, dead-letter accounting and the log. Cells hold it by
+// shared_ptr so a stray ActorRef that outlives the system still counts its dead letters safely.
 //
 // Threading: every method is thread-safe.
 
@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "actor/ask_timeouts.hpp"
 #include "core/clock.hpp"
 #include "core/result.hpp"
 
@@ -33,6 +34,10 @@ class SystemCore {
   [[nodiscard]] Clock& clock() const noexcept { return clock_; }
   [[nodiscard]] Dispatcher& default_dispatcher() const noexcept { return dispatcher_; }
   [[nodiscard]] const std::string& name() const noexcept { return name_; }
+  // The deadlines of this system's open asks (one clock timer for all of them).
+  [[nodiscard]] const std::shared_ptr<AskTimeouts>& ask_timeouts() const noexcept {
+    return ask_timeouts_;
+  }
 
   // A message that reached no actor: `count` messages of `type` to `target` (stopped, killed or
   // unknown). Counted always; logged for the first few and then every 1024th, since a log line
@@ -63,6 +68,7 @@ class SystemCore {
   Clock& clock_;
   Dispatcher& dispatcher_;
   const std::string name_;
+  const std::shared_ptr<AskTimeouts> ask_timeouts_;
   std::atomic<std::uint64_t> dead_letters_{0};
   std::atomic<std::uint64_t> auto_names_{0};
   std::atomic<bool> accepting_spawns_{true};

@@ -70,9 +70,9 @@ class TypedCell : public CellBase {
           Envelope& old = ring_.at(it->second);
           evicted = std::move(old);
           old.template emplace<0>();
-          --live_;
+          set_live(live() - 1);
           conflated = true;
-        } else if (live_ >= capacity_) {
+        } else if (live() >= capacity_) {
           pop_live_locked(evicted);
           dropped = true;
         }
@@ -82,11 +82,11 @@ class TypedCell : public CellBase {
           it->second = seq;
         else
           conflate_.emplace(ConflateKey{kI, key}, seq);
-        ++live_;
-        if (ring_.span() > 2 * live_ + 64) compact_locked();
-      } else if (live_ < capacity_) {
+        set_live(live() + 1);
+        if (ring_.span() > 2 * live() + 64) compact_locked();
+      } else if (live() < capacity_) {
         ring_.push(Envelope(std::in_place_index<kI + 1>, std::move(slot)));
-        ++live_;
+        set_live(live() + 1);
       } else {
         switch (rule.policy) {
           case OverflowPolicy::reject:
@@ -99,11 +99,10 @@ class TypedCell : public CellBase {
             pop_live_locked(evicted);
             dropped = true;
             ring_.push(Envelope(std::in_place_index<kI + 1>, std::move(slot)));
-            ++live_;
+            set_live(live() + 1);
             break;
         }
       }
-      metrics_->depth.store(live_, std::memory_order_relaxed);
       if (!scheduled_ && user_runnable_) {
         scheduled_ = true;
         wake = true;
@@ -137,12 +136,11 @@ class TypedCell : public CellBase {
           const std::size_t want = std::min(budget - done, kMaxBatch);
           while (batch_.size() < want && pop_live_locked(batch_)) {
           }
-          emptied = live_ == 0;
+          emptied = live() == 0;
           if (!batch_.empty()) {
             ++space_epoch_;
             if (!space_waiters_.empty()) waiters.swap(space_waiters_);
           }
-          metrics_->depth.store(live_, std::memory_order_relaxed);
         }
         if (!waiters.empty())
           for (auto& w : waiters) w();
@@ -175,13 +173,18 @@ class TypedCell : public CellBase {
       ++batch_pos_;
       ++done;
     }
-    if (done > 0) metrics_->processed.fetch_add(done, std::memory_order_relaxed);
+    // Only this cell's turns write `processed` and they never overlap: a relaxed load and store
+    // (no locked RMW on every turn) keep it exact and race-free.
+    if (done > 0)
+      metrics_->processed.store(metrics_->processed.load(std::memory_order_relaxed) + done,
+                                std::memory_order_relaxed);
     return result;
   }
 
   [[nodiscard]] bool user_pending_locked() const noexcept final {
-    return live_ > 0 || batch_pos_ < batch_.size();
+    return live() > 0 || batch_pos_ < batch_.size();
   }
+  [[nodiscard]] std::size_t depth() const noexcept final { return live(); }
 
   std::size_t discard_user() final {
     std::vector<Envelope> dropped;
@@ -190,7 +193,6 @@ class TypedCell : public CellBase {
       while (pop_live_locked(dropped)) {
       }
       conflate_.clear();
-      metrics_->depth.store(0, std::memory_order_relaxed);
     }
     for (std::size_t i = batch_pos_; i < batch_.size(); ++i)
       dropped.push_back(std::move(batch_[i]));
@@ -243,7 +245,7 @@ class TypedCell : public CellBase {
       if (any_conflate_) unindex_locked(e, seq);
       out = std::move(e);
       e.template emplace<0>();
-      --live_;
+      set_live(live() - 1);
       return true;
     }
     return false;
@@ -257,7 +259,7 @@ class TypedCell : public CellBase {
       if (any_conflate_) unindex_locked(e, seq);
       out.push_back(std::move(e));
       e.template emplace<0>();
-      --live_;
+      set_live(live() - 1);
       return true;
     }
     return false;
@@ -284,7 +286,7 @@ class TypedCell : public CellBase {
 
   // Squeezes out the holes conflation left, re-indexing the conflated keys. Lock held.
   void compact_locked() {
-    SeqRing<Envelope> fresh(live_ + 16);
+    SeqRing<Envelope> fresh(live() + 16);
     // The new ring numbers from its own start: every old index entry becomes stale (kept, so
     // the keys need no new nodes).
     for (auto& entry : conflate_) entry.second = UINT64_MAX;
@@ -301,10 +303,14 @@ class TypedCell : public CellBase {
     ring_ = std::move(fresh);
   }
 
-  std::array<Rule, sizeof...(Ms)> rules_{};
+  [[nodiscard]] std::size_t live() const noexcept { return live_.load(std::memory_order_relaxed); }
+  void set_live(std::size_t n) noexcept { live_.store(n, std::memory_order_relaxed); }
+
+  // First, so they share CellBase's hot line with mu_ (see there).
+  SeqRing<Envelope> ring_;            // mu_
+  std::atomic<std::size_t> live_{0};  // written under mu_; read racily by depth()
+  alignas(64) std::array<Rule, sizeof...(Ms)> rules_{};
   bool any_conflate_ = false;
-  SeqRing<Envelope> ring_;                                                 // mu_
-  std::size_t live_ = 0;                                                   // mu_
   std::unordered_map<ConflateKey, std::uint64_t, ConflateHash> conflate_;  // mu_
   std::vector<Envelope> batch_;                                            // own turn only
   std::size_t batch_pos_ = 0;  // own turn only (read under mu_ by the turn itself)

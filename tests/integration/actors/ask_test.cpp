@@ -36,7 +36,7 @@ class ActorAsk : public ::testing::Test {
   ActorSystem system{clock, ActorSystemOptions::with_threads(0)};
 };
 
-TEST_F(ActorAsk, ask_returns_the_reply_and_cancels_its_timer) {
+TEST_F(ActorAsk, ask_returns_the_reply_and_its_timeout_never_fires) {
   auto c = counter("c");
   ASSERT_TRUE(c.tell(Add{40}).ok());
   ASSERT_TRUE(c.tell(Add{2}).ok());
@@ -46,7 +46,43 @@ TEST_F(ActorAsk, ask_returns_the_reply_and_cancels_its_timer) {
   ASSERT_EQ(replies.size(), 1u);
   ASSERT_TRUE(replies[0].ok());
   EXPECT_EQ(replies[0].value(), 42);
+  // The system's one deadline timer lapses without answering the ask a second time.
+  clock.advance(1s);
+  EXPECT_EQ(replies.size(), 1u);
   EXPECT_EQ(clock.pending_timers(), 0u);
+}
+
+TEST_F(ActorAsk, many_open_asks_share_one_clock_timer_and_expire_in_deadline_order) {
+  auto c = counter("slow", &other, 4096);  // `other` is not run: every request stays open
+  std::vector<int> order;
+  for (int i = 0; i < 1000; ++i)
+    c.ask(Get{}, 3s, [&order, i](Result<int> r) {
+      if (r.error().code == ErrorCode::timeout) order.push_back(i);
+    });
+  c.ask(Get{}, 1s, [&order](Result<int> r) {  // shorter, asked last: due first
+    if (r.error().code == ErrorCode::timeout) order.push_back(-1);
+  });
+  EXPECT_EQ(clock.pending_timers(), 1u);  // the 1 s deadline replaced the 3 s timer
+  clock.advance(1s);
+  ASSERT_EQ(order, std::vector<int>{-1});
+  EXPECT_EQ(clock.pending_timers(), 1u);  // re-armed for the 3 s deadlines
+  clock.advance(2s);
+  ASSERT_EQ(order.size(), 1001u);
+  for (int i = 0; i < 1000; ++i) EXPECT_EQ(order[static_cast<std::size_t>(i) + 1], i);
+  EXPECT_EQ(clock.pending_timers(), 0u);
+  c.kill();
+  other.poll();
+}
+
+TEST_F(ActorAsk, answered_asks_leave_no_deadline_behind) {
+  auto c = counter("c", nullptr, 4096);
+  for (int i = 0; i < 100; ++i) ask(c, Get{}, 1s);
+  EXPECT_EQ(system.dispatcher().poll() > 0, true);
+  ASSERT_EQ(replies.size(), 100u);
+  for (const auto& r : replies) EXPECT_TRUE(r.ok());
+  EXPECT_EQ(c.cell()->core().ask_timeouts()->pending(), 0u);
+  clock.advance(1s);
+  EXPECT_EQ(replies.size(), 100u);
 }
 
 TEST_F(ActorAsk, ask_times_out_on_the_manual_clock_with_a_timeout_error) {

@@ -115,5 +115,65 @@ TEST(ActorStress, two_thread_stress_loses_and_duplicates_nothing) {
   EXPECT_EQ(system.dead_letters(), 0u);
 }
 
+// Replies racing their own timeouts on a real clock: every ask completes exactly once, as a
+// reply or a timeout, and no deadline is left linked afterwards.
+struct Ping {
+  using Reply = std::uint32_t;
+  std::uint32_t id;
+};
+class Echo {
+ public:
+  using Messages = actor::Messages<Ping>;
+  std::uint32_t on(Ping& p, ActorContext&) { return p.id; }
+};
+
+TEST(ActorStress, asks_racing_their_timeouts_complete_exactly_once) {
+  constexpr std::uint32_t kAsksPerThread = 4'000;
+  constexpr std::uint32_t kAsks = kAsksPerThread * 2;
+  SystemClock clock;
+  ActorSystem system(clock, ActorSystemOptions::with_threads(2, "asks"));
+  SpawnOptions o = SpawnOptions::named("echo");
+  o.mailbox.with_capacity(kAsks);
+  auto echo = system.spawn<Echo>(o, [] { return std::make_unique<Echo>(); }).value();
+
+  std::vector<std::atomic<std::uint32_t>> completions(kAsks);
+  std::atomic<std::uint32_t> answered{0};
+  std::atomic<std::uint32_t> timed_out{0};
+  std::atomic<std::uint32_t> wrong{0};
+  std::atomic<std::uint32_t> finished{0};
+  auto all_done = std::make_shared<std::promise<void>>();
+  auto done = all_done->get_future();
+  std::vector<std::thread> askers;
+  for (std::uint32_t t = 0; t < 2; ++t)
+    askers.emplace_back([&, t] {
+      for (std::uint32_t i = 0; i < kAsksPerThread; ++i) {
+        const std::uint32_t id = t * kAsksPerThread + i;
+        // 0 to 63 microseconds (and a few long ones): replies and expiries interleave.
+        const Duration timeout = i % 97 == 0 ? Duration(std::chrono::seconds(30))
+                                             : Duration(std::chrono::microseconds(i % 64));
+        echo.ask(Ping{id}, timeout, [&, id, all_done](Result<std::uint32_t> r) {
+          completions[id].fetch_add(1, std::memory_order_relaxed);
+          if (r.ok()) {
+            answered.fetch_add(1, std::memory_order_relaxed);
+            if (*r != id) wrong.fetch_add(1, std::memory_order_relaxed);
+          } else if (r.error().code == ErrorCode::timeout) {
+            timed_out.fetch_add(1, std::memory_order_relaxed);
+          } else {
+            wrong.fetch_add(1, std::memory_order_relaxed);
+          }
+          if (finished.fetch_add(1, std::memory_order_acq_rel) + 1 == kAsks) all_done->set_value();
+        });
+      }
+    });
+  for (auto& t : askers) t.join();
+  ASSERT_EQ(done.wait_for(std::chrono::seconds(60)), std::future_status::ready);
+  EXPECT_EQ(answered.load() + timed_out.load(), kAsks);
+  EXPECT_EQ(wrong.load(), 0u);
+  for (std::uint32_t i = 0; i < kAsks; ++i) ASSERT_EQ(completions[i].load(), 1u) << "ask " << i;
+  EXPECT_EQ(echo.cell()->core().ask_timeouts()->pending(), 0u);
+  system.shutdown(std::chrono::seconds(10));
+  ASSERT_TRUE(system.await_stopped(std::chrono::seconds(30)));
+}
+
 }  // namespace
 }  // namespace nzeza::actor::testing

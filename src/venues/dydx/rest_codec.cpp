@@ -254,10 +254,10 @@ Result<std::vector<Instrument>> parse_markets(const json::value& answer,
 namespace {
 
 constexpr CandleResolution kResolutions[] = {
-    {"1MIN", std::chrono::minutes(1)},    {"5MINS", std::chrono::minutes(5)},
-    {"15MINS", std::chrono::minutes(15)}, {"30MINS", std::chrono::minutes(30)},
-    {"1HOUR", std::chrono::hours(1)},     {"4HOURS", std::chrono::hours(4)},
-    {"1DAY", std::chrono::hours(24)},
+    {std::chrono::minutes(1), "1MIN"},    {std::chrono::minutes(5), "5MINS"},
+    {std::chrono::minutes(15), "15MINS"}, {std::chrono::minutes(30), "30MINS"},
+    {std::chrono::hours(1), "1HOUR"},     {std::chrono::hours(4), "4HOURS"},
+    {std::chrono::hours(24), "1DAY"},
 };
 
 }  // namespace
@@ -267,19 +267,11 @@ std::span<const CandleResolution> candle_resolutions() noexcept {
 }
 
 std::optional<std::string_view> candle_resolution_wire(Duration interval) noexcept {
-  for (const auto& r : kResolutions) {
-    if (r.length == interval) return r.wire;
-  }
-  return std::nullopt;
+  return history::find_wire(kResolutions, interval);
 }
 
 std::string candle_resolutions_text() {
-  std::string out;
-  for (const auto& r : kResolutions) {
-    if (!out.empty()) out += ", ";
-    out += market::interval_text(r.length);
-  }
-  return out;
+  return history::intervals_text(kResolutions);
 }
 
 Result<std::vector<market::Candle>> parse_candles(const json::value& answer,

@@ -23,6 +23,7 @@
 #include "core/time.hpp"
 #include "domain/fill.hpp"
 #include "market/candle.hpp"
+#include "venues/candle_history.hpp"
 #include "venues/venue_types.hpp"
 
 namespace nzeza::venues::dydx {
@@ -109,10 +110,7 @@ struct SubaccountAnswer {
 // (fromISO <= startedAt < toISO, newest first, limit at most the Indexer's API limit: 100 on
 // older deployments, 1000 on newer ones). Resolutions, finest first: 1MIN 5MINS 15MINS 30MINS
 // 1HOUR 4HOURS 1DAY.
-struct CandleResolution {
-  std::string_view wire;  // "1MIN"
-  Duration length;
-};
+using CandleResolution = history::CandleInterval;  // {length, wire: "1MIN"}
 [[nodiscard]] std::span<const CandleResolution> candle_resolutions() noexcept;
 // The Indexer's name of a resolution; nullopt for any other interval.
 [[nodiscard]] std::optional<std::string_view> candle_resolution_wire(Duration interval) noexcept;

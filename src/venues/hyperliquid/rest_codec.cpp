@@ -45,12 +45,12 @@ constexpr KnownError kKnownErrors[] = {
 };
 
 constexpr CandleInterval kCandleIntervals[] = {
-    {"1m", std::chrono::minutes(1)},   {"3m", std::chrono::minutes(3)},
-    {"5m", std::chrono::minutes(5)},   {"15m", std::chrono::minutes(15)},
-    {"30m", std::chrono::minutes(30)}, {"1h", std::chrono::hours(1)},
-    {"2h", std::chrono::hours(2)},     {"4h", std::chrono::hours(4)},
-    {"8h", std::chrono::hours(8)},     {"12h", std::chrono::hours(12)},
-    {"1d", std::chrono::hours(24)},
+    {std::chrono::minutes(1), "1m"},   {std::chrono::minutes(3), "3m"},
+    {std::chrono::minutes(5), "5m"},   {std::chrono::minutes(15), "15m"},
+    {std::chrono::minutes(30), "30m"}, {std::chrono::hours(1), "1h"},
+    {std::chrono::hours(2), "2h"},     {std::chrono::hours(4), "4h"},
+    {std::chrono::hours(8), "8h"},     {std::chrono::hours(12), "12h"},
+    {std::chrono::hours(24), "1d"},
 };
 
 Decimal pow10_neg(int decimals) {
@@ -314,19 +314,11 @@ std::span<const CandleInterval> candle_intervals() noexcept {
 }
 
 std::optional<std::string_view> candle_interval_wire(Duration interval) noexcept {
-  for (const auto& ci : kCandleIntervals) {
-    if (ci.length == interval) return ci.wire;
-  }
-  return std::nullopt;
+  return history::find_wire(kCandleIntervals, interval);
 }
 
 std::string candle_intervals_text() {
-  std::string out;
-  for (const auto& ci : kCandleIntervals) {
-    if (!out.empty()) out += ", ";
-    out += ci.wire;
-  }
-  return out;
+  return history::intervals_text(kCandleIntervals);
 }
 
 Result<std::vector<market::Candle>> read_candles(const json::value& body, std::string_view coin,

@@ -10,6 +10,7 @@
 #include "venues/kraken/private_stream.hpp"
 #include "venues/kraken/rest_codec.hpp"
 #include "venues/venue_error.hpp"
+#include "venues/wait_timers.hpp"
 
 namespace nzeza::venues::kraken {
 
@@ -85,7 +86,8 @@ struct KrakenClient::Core : std::enable_shared_from_this<KrakenClient::Core> {
         rest_limiter(c, {{"REST_PRIVATE", config.rest_counter_max, config.rest_counter_decay}},
                      {"kraken rest", config.max_rate_wait}),
         public_limiter(c, {{"PUBLIC", config.public_burst, config.public_rate}},
-                       {"kraken public", config.max_rate_wait}) {
+                       {"kraken public", config.max_rate_wait}),
+        waits(c) {
     (void)rest_limiter.add_endpoint("query", {{"REST_PRIVATE", 1}});
     (void)rest_limiter.add_endpoint("history", {{"REST_PRIVATE", 2}});
     (void)public_limiter.add_endpoint("public", {{"PUBLIC", 1}});
@@ -114,7 +116,7 @@ struct KrakenClient::Core : std::enable_shared_from_this<KrakenClient::Core> {
   bool stopping = false;
   std::deque<PrivateCall> lane;
   bool lane_busy = false;
-  std::set<TimerId> timers;
+  WaitTimers waits;  // calls held back by the limiters (its own lock)
   std::map<std::string, std::unique_ptr<net::RateLimiter>, std::less<>> trading;  // per pair
   std::map<std::string, Timestamp, std::less<>> placed_at;        // txid / cl_ord_id -> time
   std::map<std::string, std::string, std::less<>> cl_by_txid;     // our orders' client ids
@@ -124,14 +126,12 @@ struct KrakenClient::Core : std::enable_shared_from_this<KrakenClient::Core> {
 
   void shutdown() {
     std::deque<PrivateCall> dropped;
-    std::set<TimerId> timer_ids;
     {
       std::lock_guard lock(mu);
       stopping = true;
       dropped.swap(lane);
-      timer_ids.swap(timers);
     }
-    for (const auto id : timer_ids) clock.cancel(id);
+    waits.cancel_all();
     for (auto& call : dropped)
       call.done(venue_error(ErrorCode::cancelled, Venue::kraken, call.what,
                             "client shut down before sending"));
@@ -177,27 +177,12 @@ struct KrakenClient::Core : std::enable_shared_from_this<KrakenClient::Core> {
       then();
       return;
     }
-    std::lock_guard lock(mu);
-    if (stopping) {
-      fail_with(venue_error(ErrorCode::cancelled, Venue::kraken, op, "client shut down"));
-      return;
-    }
-    auto weak = weak_from_this();
-    auto holder = std::make_shared<TimerId>(0);
-    const TimerId id = clock.schedule_after(wait, [weak, holder, then, fail_with, op] {
-      auto self = weak.lock();
-      if (!self) {
-        fail_with(venue_error(ErrorCode::cancelled, Venue::kraken, op, "client shut down"));
-        return;
-      }
-      {
-        std::lock_guard lock(self->mu);
-        self->timers.erase(*holder);
-      }
-      then();
-    });
-    *holder = id;
-    timers.insert(id);
+    // After a shutdown (or when the client is gone by the end of the wait) nothing is sent.
+    waits.run_after<Core>(
+        wait, weak_from_this(), [then](Core&) { then(); },
+        [fail_with, op] {
+          fail_with(venue_error(ErrorCode::cancelled, Venue::kraken, op, "client shut down"));
+        });
   }
 
   // `what` names the call in error messages (the method when empty).

@@ -44,6 +44,17 @@ Error unreadable(const Error& e, std::string_view operation) {
   return with_operation(e, operation).with_delivery(Delivery::answer_cut);
 }
 
+// An answer read by `parse` (its body → Result<T>): the transport's error as it is (its delivery
+// kept), the reader's refusal as unreadable.
+template <typename Parse>
+auto read_answer(Result<net::HttpResponse>& r, std::string_view operation, Parse parse)
+    -> decltype(parse(r->body)) {
+  if (!r) return std::move(r).error();
+  auto parsed = parse(r->body);
+  if (!parsed) return unreadable(parsed.error(), operation);
+  return parsed;
+}
+
 // "place nz-1", "cancel 7f3c… (client order id nz-1)": every place/cancel/amend failure names the
 // client order id when we know it, so the caller can ask the venue about it.
 std::string naming(std::string_view verb, const std::string& venue_order_id,
@@ -277,13 +288,9 @@ void CoinbaseClient::place(const domain::OrderSpec& order, Callback<PlaceAck> ca
   }
   send("place " + cid, "POST", "/orders", std::move(body).value(), false,
        [this, done, cid](Result<net::HttpResponse> r) {
-         if (!r) {
-           done.complete(std::move(r).error());
-           return;
-         }
-         auto answer = parse_create_order(r->body);
+         auto answer = read_answer(r, "place " + cid, parse_create_order);
          if (!answer) {
-           done.complete(unreadable(answer.error(), "place " + cid));
+           done.complete(answer.error());
            return;
          }
          if (!answer->success) {
@@ -345,13 +352,9 @@ void CoinbaseClient::cancel(const OrderRef& order, Callback<CancelAck> callback)
   const std::string op = naming("cancel", id, cid);
   send(op, "POST", "/orders/batch_cancel", cancel_request_body({id}), false,
        [this, done, id, cid, op](Result<net::HttpResponse> r) {
-         if (!r) {
-           done.complete(std::move(r).error());
-           return;
-         }
-         auto results = parse_cancel_results(r->body);
+         auto results = read_answer(r, op, parse_cancel_results);
          if (!results) {
-           done.complete(unreadable(results.error(), op));
+           done.complete(results.error());
            return;
          }
          const auto it = std::find_if(results->begin(), results->end(),
@@ -392,13 +395,9 @@ void CoinbaseClient::cancel_ids(std::vector<std::string> ids, std::shared_ptr<Ca
   ids.erase(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(n));
   send("cancel_all", "POST", "/orders/batch_cancel", cancel_request_body(batch), false,
        [this, ids = std::move(ids), acc, done](Result<net::HttpResponse> r) mutable {
-         if (!r) {
-           done.complete(std::move(r).error());
-           return;
-         }
-         auto results = parse_cancel_results(r->body);
+         auto results = read_answer(r, "cancel_all", parse_cancel_results);
          if (!results) {
-           done.complete(unreadable(results.error(), "cancel_all"));
+           done.complete(results.error());
            return;
          }
          for (const auto& c : *results) {
@@ -457,13 +456,9 @@ void CoinbaseClient::amend(const AmendRequest& request, Callback<PlaceAck> callb
   const std::string op = naming("amend", id, cid);
   send(op, "POST", "/orders/edit", edit_request_body(id, request.price, request.quantity), false,
        [this, done, id, cid, op](Result<net::HttpResponse> r) {
-         if (!r) {
-           done.complete(std::move(r).error());
-           return;
-         }
-         auto refusal = parse_edit(r->body);
+         auto refusal = read_answer(r, op, parse_edit);
          if (!refusal) {
-           done.complete(unreadable(refusal.error(), op));
+           done.complete(refusal.error());
            return;
          }
          if (*refusal) {
@@ -493,13 +488,11 @@ void CoinbaseClient::list_orders_paged(std::string operation, std::string query,
   if (!cursor.empty()) path += "&cursor=" + encode(cursor);
   send(operation, "GET", std::move(path), {}, false,
        [this, operation, query, page, acc, stop_when, done](Result<net::HttpResponse> r) {
-         if (!r) {
-           done.complete(std::move(r).error());
-           return;
-         }
-         auto parsed = parse_orders_page(r->body, registry_);
+         auto parsed = read_answer(r, operation, [this](std::string_view body) {
+           return parse_orders_page(body, registry_);
+         });
          if (!parsed) {
-           done.complete(unreadable(parsed.error(), operation));
+           done.complete(parsed.error());
            return;
          }
          for (auto& o : parsed->items) {
@@ -533,13 +526,11 @@ void CoinbaseClient::order_status(const OrderRef& order, Callback<VenueOrder> ca
     const std::string id = order.venue_order_id;
     send("order_status " + id, "GET", "/orders/historical/" + encode(id), {}, false,
          [this, done, id](Result<net::HttpResponse> r) {
-           if (!r) {
-             done.complete(std::move(r).error());
-             return;
-           }
-           auto parsed = parse_order(r->body, registry_);
+           auto parsed = read_answer(r, "order_status " + id, [this](std::string_view body) {
+             return parse_order(body, registry_);
+           });
            if (!parsed) {
-             done.complete(unreadable(parsed.error(), "order_status " + id));
+             done.complete(parsed.error());
              return;
            }
            remember(parsed->report.venue_order_id, parsed->client_order_id);
@@ -617,13 +608,11 @@ void CoinbaseClient::fills_since(Timestamp since, std::optional<InstrumentId> in
     auto self = weak_step.lock();
     send("fills_since", "GET", std::move(path), {}, false,
          [this, done, since, acc, page, self](Result<net::HttpResponse> r) {
-           if (!r) {
-             done.complete(std::move(r).error());
-             return;
-           }
-           auto parsed = parse_fills_page(r->body, registry_);
+           auto parsed = read_answer(r, "fills_since", [this](std::string_view body) {
+             return parse_fills_page(body, registry_);
+           });
            if (!parsed) {
-             done.complete(unreadable(parsed.error(), "fills_since"));
+             done.complete(parsed.error());
              return;
            }
            for (auto& row : parsed->items) {
@@ -661,13 +650,11 @@ void CoinbaseClient::fills_of_order(const std::string& venue_order_id,
                      "&order_ids=" + encode(venue_order_id);
   send("fills " + venue_order_id, "GET", std::move(path), {}, false,
        [this, done, venue_order_id](Result<net::HttpResponse> r) {
-         if (!r) {
-           done.complete(std::move(r).error());
-           return;
-         }
-         auto parsed = parse_fills_page(r->body, registry_);
+         auto parsed = read_answer(r, "fills " + venue_order_id, [this](std::string_view body) {
+           return parse_fills_page(body, registry_);
+         });
          if (!parsed) {
-           done.complete(unreadable(parsed.error(), "fills " + venue_order_id));
+           done.complete(parsed.error());
            return;
          }
          std::vector<domain::Fill> out;
@@ -697,13 +684,9 @@ void CoinbaseClient::balances(Callback<std::vector<domain::Balance>> callback) {
     auto self = weak_step.lock();
     send("balances", "GET", std::move(path), {}, false,
          [this, done, acc, page, self](Result<net::HttpResponse> r) {
-           if (!r) {
-             done.complete(std::move(r).error());
-             return;
-           }
-           auto parsed = parse_accounts_page(r->body);
+           auto parsed = read_answer(r, "balances", parse_accounts_page);
            if (!parsed) {
-             done.complete(unreadable(parsed.error(), "balances"));
+             done.complete(parsed.error());
              return;
            }
            for (const auto& row : parsed->items) {
@@ -751,13 +734,11 @@ void CoinbaseClient::load_instruments(Callback<std::vector<Instrument>> callback
   for (const auto& s : config_.symbols) path += "&product_ids=" + encode(s);
   send("load_instruments", "GET", std::move(path), {}, false,
        [this, done](Result<net::HttpResponse> r) {
-         if (!r) {
-           done.complete(std::move(r).error());
-           return;
-         }
-         auto parsed = parse_products(r->body, registry_);
+         auto parsed = read_answer(r, "load_instruments", [this](std::string_view body) {
+           return parse_products(body, registry_);
+         });
          if (!parsed) {
-           done.complete(unreadable(parsed.error(), "load_instruments"));
+           done.complete(parsed.error());
            return;
          }
          if (config_.symbols.empty()) {
@@ -776,13 +757,9 @@ void CoinbaseClient::load_instruments(Callback<std::vector<Instrument>> callback
 void CoinbaseClient::server_time(Callback<Timestamp> callback) {
   Completion<Timestamp> done(std::move(callback), "coinbase server_time");
   send("server_time", "GET", "/time", {}, true, [done](Result<net::HttpResponse> r) {
-    if (!r) {
-      done.complete(std::move(r).error());
-      return;
-    }
-    auto t = parse_server_time(r->body);
+    auto t = read_answer(r, "server_time", parse_server_time);
     if (!t) {
-      done.complete(unreadable(t.error(), "server_time"));
+      done.complete(t.error());
       return;
     }
     done.complete(*t);

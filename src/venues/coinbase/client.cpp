@@ -6,6 +6,7 @@
 #include "net/url.hpp"
 #include "venues/candle_history.hpp"
 #include "venues/coinbase/rest_codec.hpp"
+#include "venues/percent_encoding.hpp"
 #include "venues/venue_error.hpp"
 
 namespace nzeza::venues::coinbase {
@@ -14,23 +15,6 @@ namespace {
 constexpr std::string_view kPrivate = "private";
 constexpr std::string_view kPublic = "public";
 constexpr std::size_t kCancelBatch = 100;
-
-// Percent-encodes a query value (RFC 3986 unreserved characters stay).
-std::string encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(c);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[u >> 4]);
-      out.push_back(kHex[u & 0xF]);
-    }
-  }
-  return out;
-}
 
 // The same error (code, delivery, venue code and text kept), its message prefixed with where it
 // happened.
@@ -485,7 +469,7 @@ void CoinbaseClient::list_orders_paged(std::string operation, std::string query,
                                        std::function<bool(const VenueOrder&)> stop_when,
                                        Completion<std::vector<VenueOrder>> done) {
   std::string path = "/orders/historical/batch?limit=" + std::to_string(config_.page_limit) + query;
-  if (!cursor.empty()) path += "&cursor=" + encode(cursor);
+  if (!cursor.empty()) path += "&cursor=" + percent_encode(cursor);
   send(operation, "GET", std::move(path), {}, false,
        [this, operation, query, page, acc, stop_when, done](Result<net::HttpResponse> r) {
          auto parsed = read_answer(r, operation, [this](std::string_view body) {
@@ -524,7 +508,7 @@ void CoinbaseClient::order_status(const OrderRef& order, Callback<VenueOrder> ca
   Completion<VenueOrder> done(std::move(callback), "coinbase order_status " + what);
   if (!order.venue_order_id.empty()) {
     const std::string id = order.venue_order_id;
-    send("order_status " + id, "GET", "/orders/historical/" + encode(id), {}, false,
+    send("order_status " + id, "GET", "/orders/historical/" + percent_encode(id), {}, false,
          [this, done, id](Result<net::HttpResponse> r) {
            auto parsed = read_answer(r, "order_status " + id, [this](std::string_view body) {
              return parse_order(body, registry_);
@@ -547,7 +531,7 @@ void CoinbaseClient::order_status(const OrderRef& order, Callback<VenueOrder> ca
   std::string query;
   if (order.instrument.valid()) {
     const std::string product = product_of(order.instrument);
-    if (!product.empty()) query = "&product_ids=" + encode(product);
+    if (!product.empty()) query = "&product_ids=" + percent_encode(product);
   }
   list_orders_paged(
       "order_status " + cid, std::move(query), {}, 0, std::make_shared<std::vector<VenueOrder>>(),
@@ -579,7 +563,7 @@ void CoinbaseClient::open_orders(std::optional<InstrumentId> instrument,
                                 "instrument is not a coinbase product in the registry"));
       return;
     }
-    query += "&product_ids=" + encode(product);
+    query += "&product_ids=" + percent_encode(product);
   }
   list_orders_paged("open_orders", std::move(query), {}, 0,
                     std::make_shared<std::vector<VenueOrder>>(), nullptr, std::move(done));
@@ -588,7 +572,7 @@ void CoinbaseClient::open_orders(std::optional<InstrumentId> instrument,
 void CoinbaseClient::fills_since(Timestamp since, std::optional<InstrumentId> instrument,
                                  Callback<std::vector<domain::Fill>> callback) {
   Completion<std::vector<domain::Fill>> done(std::move(callback), "coinbase fills_since");
-  std::string query = "&start_sequence_timestamp=" + encode(since.to_iso8601());
+  std::string query = "&start_sequence_timestamp=" + percent_encode(since.to_iso8601());
   if (instrument) {
     const std::string product = product_of(*instrument);
     if (product.empty()) {
@@ -596,7 +580,7 @@ void CoinbaseClient::fills_since(Timestamp since, std::optional<InstrumentId> in
                                 "instrument is not a coinbase product in the registry"));
       return;
     }
-    query += "&product_ids=" + encode(product);
+    query += "&product_ids=" + percent_encode(product);
   }
   auto acc = std::make_shared<std::vector<domain::Fill>>();
   auto step = std::make_shared<std::function<void(std::string, int)>>();
@@ -604,7 +588,7 @@ void CoinbaseClient::fills_since(Timestamp since, std::optional<InstrumentId> in
   *step = [this, done, query, since, acc, weak_step](std::string cursor, int page) {
     std::string path =
         "/orders/historical/fills?limit=" + std::to_string(config_.page_limit) + query;
-    if (!cursor.empty()) path += "&cursor=" + encode(cursor);
+    if (!cursor.empty()) path += "&cursor=" + percent_encode(cursor);
     auto self = weak_step.lock();
     send("fills_since", "GET", std::move(path), {}, false,
          [this, done, since, acc, page, self](Result<net::HttpResponse> r) {
@@ -647,7 +631,7 @@ void CoinbaseClient::fills_of_order(const std::string& venue_order_id,
   Completion<std::vector<domain::Fill>> done(std::move(callback),
                                              "coinbase fills of " + venue_order_id);
   std::string path = "/orders/historical/fills?limit=" + std::to_string(config_.page_limit) +
-                     "&order_ids=" + encode(venue_order_id);
+                     "&order_ids=" + percent_encode(venue_order_id);
   send("fills " + venue_order_id, "GET", std::move(path), {}, false,
        [this, done, venue_order_id](Result<net::HttpResponse> r) {
          auto parsed = read_answer(r, "fills " + venue_order_id, [this](std::string_view body) {
@@ -680,7 +664,7 @@ void CoinbaseClient::balances(Callback<std::vector<domain::Balance>> callback) {
   std::weak_ptr<std::function<void(std::string, int)>> weak_step = step;
   *step = [this, done, acc, weak_step](std::string cursor, int page) {
     std::string path = "/accounts?limit=" + std::to_string(config_.page_limit);
-    if (!cursor.empty()) path += "&cursor=" + encode(cursor);
+    if (!cursor.empty()) path += "&cursor=" + percent_encode(cursor);
     auto self = weak_step.lock();
     send("balances", "GET", std::move(path), {}, false,
          [this, done, acc, page, self](Result<net::HttpResponse> r) {
@@ -731,7 +715,7 @@ void CoinbaseClient::balances(Callback<std::vector<domain::Balance>> callback) {
 void CoinbaseClient::load_instruments(Callback<std::vector<Instrument>> callback) {
   Completion<std::vector<Instrument>> done(std::move(callback), "coinbase load_instruments");
   std::string path = "/products?product_type=SPOT";
-  for (const auto& s : config_.symbols) path += "&product_ids=" + encode(s);
+  for (const auto& s : config_.symbols) path += "&product_ids=" + percent_encode(s);
   send("load_instruments", "GET", std::move(path), {}, false,
        [this, done](Result<net::HttpResponse> r) {
          auto parsed = read_answer(r, "load_instruments", [this](std::string_view body) {
@@ -796,7 +780,7 @@ void CoinbaseClient::candles(InstrumentId instrument, Duration interval, std::si
       clock_.now().floor_to(interval), interval, count, kCandlesPerRequest,
       [this, product, label, wire = std::string(*wire), interval](const history::Window& w,
                                                                   history::CandlesDone page) {
-        std::string path = "/market/products/" + encode(product) +
+        std::string path = "/market/products/" + percent_encode(product) +
                            "/candles?start=" + std::to_string(w.from.seconds()) +
                            "&end=" + std::to_string(w.to.seconds() - 1) + "&granularity=" + wire +
                            "&limit=" + std::to_string(w.limit);

@@ -9,6 +9,7 @@
 #include "venues/candle_history.hpp"
 #include "venues/kraken/private_stream.hpp"
 #include "venues/kraken/rest_codec.hpp"
+#include "venues/percent_encoding.hpp"
 #include "venues/venue_error.hpp"
 #include "venues/wait_timers.hpp"
 
@@ -900,21 +901,6 @@ constexpr history::CandleInterval kOhlcIntervals[] = {
 // "Returns up to 720 of the most recent entries", the newest not yet committed.
 constexpr std::size_t kMaxOhlcCandles = 719;
 
-std::string query_encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char ch : s) {
-    const auto u = static_cast<unsigned char>(ch);
-    if (std::isalnum(u) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
-      out.push_back(ch);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[u >> 4]);
-      out.push_back(kHex[u & 0xF]);
-    }
-  }
-  return out;
-}
 }  // namespace
 
 void KrakenClient::candles(InstrumentId instrument, Duration interval, std::size_t count,
@@ -934,16 +920,17 @@ void KrakenClient::candles(InstrumentId instrument, Duration interval, std::size
                                  std::to_string(count) + " candles asked; Kraken keeps at most " +
                                      std::to_string(kMaxOhlcCandles) + " closed ones")));
   if (count == 0) return deliver(c, R(std::vector<market::Candle>{}));
-  core_->public_get(
-      "/0/public/OHLC?pair=" + query_encode(inst->venue_symbol) + "&interval=" + std::string(*wire),
-      op, [c, interval, count](Result<json::value> r) {
-        if (!r) return deliver(c, R(std::move(r).error()));
-        auto candles = rest::parse_ohlc(*r, interval);
-        if (!candles) return deliver(c, R(unreadable(candles.error())));
-        if (candles->size() > count)
-          candles->erase(candles->begin(), candles->end() - static_cast<std::ptrdiff_t>(count));
-        deliver(c, std::move(candles));
-      });
+  core_->public_get("/0/public/OHLC?pair=" + percent_encode(inst->venue_symbol) +
+                        "&interval=" + std::string(*wire),
+                    op, [c, interval, count](Result<json::value> r) {
+                      if (!r) return deliver(c, R(std::move(r).error()));
+                      auto candles = rest::parse_ohlc(*r, interval);
+                      if (!candles) return deliver(c, R(unreadable(candles.error())));
+                      if (candles->size() > count)
+                        candles->erase(candles->begin(),
+                                       candles->end() - static_cast<std::ptrdiff_t>(count));
+                      deliver(c, std::move(candles));
+                    });
 }
 
 void KrakenClient::websockets_token(Callback<std::string> done) {

@@ -147,9 +147,11 @@ std::string CoinbaseClient::client_id_of(const std::string& venue_order_id) cons
   return it == client_ids_.end() ? std::string() : it->second;
 }
 
-std::string CoinbaseClient::product_of(InstrumentId id) const {
+Result<std::string> CoinbaseClient::product_of(InstrumentId id, std::string_view operation) const {
   const Instrument* ins = registry_.get(id);
-  if (ins == nullptr || ins->venue != Venue::coinbase) return {};
+  if (ins == nullptr || ins->venue != Venue::coinbase)
+    return venue_error(ErrorCode::not_found, Venue::coinbase, operation,
+                       "instrument is not a coinbase product in the registry");
   return ins->venue_symbol;
 }
 
@@ -259,13 +261,12 @@ void CoinbaseClient::place(const domain::OrderSpec& order, Callback<PlaceAck> ca
     done.complete(with_operation(valid.error(), "place " + cid));
     return;
   }
-  const std::string product = product_of(order.instrument);
-  if (product.empty()) {
-    done.complete(venue_error(ErrorCode::not_found, Venue::coinbase, "place " + cid,
-                              "instrument is not a coinbase product in the registry"));
+  const auto product = product_of(order.instrument, "place " + cid);
+  if (!product) {
+    done.complete(product.error());
     return;
   }
-  auto body = order_request_body(order, product);
+  auto body = order_request_body(order, *product);
   if (!body) {
     done.complete(body.error());
     return;
@@ -530,8 +531,8 @@ void CoinbaseClient::order_status(const OrderRef& order, Callback<VenueOrder> ca
   const std::string cid = order.client_order_id;
   std::string query;
   if (order.instrument.valid()) {
-    const std::string product = product_of(order.instrument);
-    if (!product.empty()) query = "&product_ids=" + percent_encode(product);
+    if (const auto product = product_of(order.instrument, {}))
+      query = "&product_ids=" + percent_encode(*product);
   }
   list_orders_paged(
       "order_status " + cid, std::move(query), {}, 0, std::make_shared<std::vector<VenueOrder>>(),
@@ -557,13 +558,12 @@ void CoinbaseClient::open_orders(std::optional<InstrumentId> instrument,
   Completion<std::vector<VenueOrder>> done(std::move(callback), "coinbase open_orders");
   std::string query = "&order_status=OPEN";
   if (instrument) {
-    const std::string product = product_of(*instrument);
-    if (product.empty()) {
-      done.complete(venue_error(ErrorCode::not_found, Venue::coinbase, "open_orders",
-                                "instrument is not a coinbase product in the registry"));
+    const auto product = product_of(*instrument, "open_orders");
+    if (!product) {
+      done.complete(product.error());
       return;
     }
-    query += "&product_ids=" + percent_encode(product);
+    query += "&product_ids=" + percent_encode(*product);
   }
   list_orders_paged("open_orders", std::move(query), {}, 0,
                     std::make_shared<std::vector<VenueOrder>>(), nullptr, std::move(done));
@@ -574,13 +574,12 @@ void CoinbaseClient::fills_since(Timestamp since, std::optional<InstrumentId> in
   Completion<std::vector<domain::Fill>> done(std::move(callback), "coinbase fills_since");
   std::string query = "&start_sequence_timestamp=" + percent_encode(since.to_iso8601());
   if (instrument) {
-    const std::string product = product_of(*instrument);
-    if (product.empty()) {
-      done.complete(venue_error(ErrorCode::not_found, Venue::coinbase, "fills_since",
-                                "instrument is not a coinbase product in the registry"));
+    const auto product = product_of(*instrument, "fills_since");
+    if (!product) {
+      done.complete(product.error());
       return;
     }
-    query += "&product_ids=" + percent_encode(product);
+    query += "&product_ids=" + percent_encode(*product);
   }
   auto acc = std::make_shared<std::vector<domain::Fill>>();
   auto step = std::make_shared<std::function<void(std::string, int)>>();
@@ -763,10 +762,9 @@ constexpr std::size_t kCandlesPerRequest = 350;  // "By default, returns 350 (ma
 void CoinbaseClient::candles(InstrumentId instrument, Duration interval, std::size_t count,
                              Callback<std::vector<market::Candle>> callback) {
   Completion<std::vector<market::Candle>> done(std::move(callback), "coinbase candles");
-  const std::string product = product_of(instrument);
-  if (product.empty())
-    return (void)done.complete(venue_error(ErrorCode::not_found, Venue::coinbase, "candles",
-                                           "instrument is not a coinbase product in the registry"));
+  const auto found = product_of(instrument, "candles");
+  if (!found) return (void)done.complete(found.error());
+  const std::string product = *found;
   const std::string op = "candles " + product;
   auto wire = history::wire_interval("Coinbase", kGranularities, interval);
   if (!wire) return (void)done.complete(with_operation(wire.error(), op));

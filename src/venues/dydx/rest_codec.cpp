@@ -266,21 +266,13 @@ std::span<const CandleResolution> candle_resolutions() noexcept {
   return kResolutions;
 }
 
-std::optional<std::string_view> candle_resolution_wire(Duration interval) noexcept {
-  return history::find_wire(kResolutions, interval);
-}
-
-std::string candle_resolutions_text() {
-  return history::intervals_text(kResolutions);
-}
-
 Result<std::vector<market::Candle>> parse_candles(const json::value& answer,
                                                   std::string_view ticker, Duration resolution,
                                                   Timestamp now) {
   const json::value* list = field(answer, "candles");
   if (list == nullptr || !list->is_array())
     return protocol("candles answer without a candles list");
-  const auto wire = candle_resolution_wire(resolution);
+  const auto wire = history::find_wire(kResolutions, resolution);
   const std::string asked = wire ? std::string(*wire) : market::interval_text(resolution);
   std::vector<market::Candle> out;
   out.reserve(list->as_array().size());

@@ -111,11 +111,8 @@ struct SubaccountAnswer {
 // older deployments, 1000 on newer ones). Resolutions, finest first: 1MIN 5MINS 15MINS 30MINS
 // 1HOUR 4HOURS 1DAY.
 using CandleResolution = history::CandleInterval;  // {length, wire: "1MIN"}
+// Look one up with history::find_wire, list them with history::intervals_text.
 [[nodiscard]] std::span<const CandleResolution> candle_resolutions() noexcept;
-// The Indexer's name of a resolution; nullopt for any other interval.
-[[nodiscard]] std::optional<std::string_view> candle_resolution_wire(Duration interval) noexcept;
-// "1m, 5m, 15m, 30m, 1h, 4h, 1d" (our names), for a refusal.
-[[nodiscard]] std::string candle_resolutions_text();
 
 // {"candles":[{startedAt, ticker, resolution, open, high, low, close, baseTokenVolume, trades,
 // usdVolume?, startingOpenInterest?, orderbookMidPrice*?}]} → the candles CLOSED at `now`

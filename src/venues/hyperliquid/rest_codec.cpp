@@ -313,21 +313,13 @@ std::span<const CandleInterval> candle_intervals() noexcept {
   return kCandleIntervals;
 }
 
-std::optional<std::string_view> candle_interval_wire(Duration interval) noexcept {
-  return history::find_wire(kCandleIntervals, interval);
-}
-
-std::string candle_intervals_text() {
-  return history::intervals_text(kCandleIntervals);
-}
-
 Result<std::vector<market::Candle>> read_candles(const json::value& body, std::string_view coin,
                                                  Duration interval, Timestamp now,
                                                  std::string_view op) {
   std::vector<market::Candle> out;
   if (body.is_null()) return out;  // the venue's "no candle"
   if (!body.is_array()) return protocol(op, "candleSnapshot answer is not an array");
-  const auto wire = candle_interval_wire(interval);
+  const auto wire = history::find_wire(kCandleIntervals, interval);
   out.reserve(body.get_array().size());
   std::size_t index = 0;
   for (const auto& item : body.get_array()) {

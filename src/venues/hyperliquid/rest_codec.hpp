@@ -105,11 +105,8 @@ struct MarginSummary {
 // candles are aligned is not documented (a Candle starts on a multiple of its interval since
 // the epoch).
 using CandleInterval = history::CandleInterval;  // {length, wire: "1m"}
+// Look one up with history::find_wire, list them with history::intervals_text.
 [[nodiscard]] std::span<const CandleInterval> candle_intervals() noexcept;
-// The wire name of an offered interval; nullopt for any other.
-[[nodiscard]] std::optional<std::string_view> candle_interval_wire(Duration interval) noexcept;
-// "1m, 3m, 5m, ..., 1d", for a refusal.
-[[nodiscard]] std::string candle_intervals_text();
 
 // A candleSnapshot answer → the candles CLOSED at `now` (end <= now; the venue's last one is
 // usually still open), oldest first whatever the order sent. Each item: t (start, ms), s (coin),

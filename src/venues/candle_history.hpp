@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -65,20 +66,32 @@ struct CandleInterval {
   return std::to_string(d.count()) + "ns";
 }
 
-// The wire spelling of `interval`, or invalid_argument naming every interval `venue_name` offers.
-[[nodiscard]] inline Result<std::string_view> wire_interval(std::string_view venue_name,
-                                                            std::span<const CandleInterval> offered,
-                                                            Duration interval) {
+// The wire spelling of `interval` among the intervals a venue offers; nullopt for any other.
+[[nodiscard]] constexpr std::optional<std::string_view> find_wire(
+    std::span<const CandleInterval> offered, Duration interval) noexcept {
   for (const auto& i : offered)
     if (i.length == interval) return i.wire;
+  return std::nullopt;
+}
+
+// "1m, 5m, 1h": the intervals a venue offers, in our names, for a refusal.
+[[nodiscard]] inline std::string intervals_text(std::span<const CandleInterval> offered) {
   std::string list;
   for (const auto& i : offered) {
     if (!list.empty()) list += ", ";
     list += interval_text(i.length);
   }
+  return list;
+}
+
+// The wire spelling of `interval`, or invalid_argument naming every interval `venue_name` offers.
+[[nodiscard]] inline Result<std::string_view> wire_interval(std::string_view venue_name,
+                                                            std::span<const CandleInterval> offered,
+                                                            Duration interval) {
+  if (auto wire = find_wire(offered, interval)) return *wire;
   return Error(ErrorCode::invalid_argument, "interval " + interval_text(interval) +
                                                 " is not offered; " + std::string(venue_name) +
-                                                " publishes " + list);
+                                                " publishes " + intervals_text(offered));
 }
 
 // One candle read from a venue (prices, volume, alignment); the message says what is wrong and

@@ -207,11 +207,7 @@ void OrderTracker::on_place_answer(const std::string& id, std::uint64_t attempt,
       if (report.at.is_zero()) report.at = now;
       (void)t.order.apply_report(report);
       if (t.resolving && t.attempt == attempt) {
-        t.resolving = false;
-        if (t.timer != 0) clock_.cancel(t.timer);
-        t.timer = 0;
-        resolved = ResolutionEvent{
-            id, t.order.spec().venue, Resolution::found, std::nullopt, t.queries, Error{}, now};
+        resolved = found_locked(t, id, std::nullopt, now);
       }
     } else if (current) {
       const Error& e = r.error();
@@ -321,6 +317,15 @@ void OrderTracker::publish(const ResolutionEvent& e) {
   for (const auto& l : listeners) l(e);
 }
 
+ResolutionEvent OrderTracker::found_locked(Tracked& t, const std::string& id,
+                                           std::optional<VenueOrder> update, Timestamp at) {
+  t.resolving = false;
+  if (t.timer != 0) clock_.cancel(t.timer);
+  t.timer = 0;
+  return ResolutionEvent{
+      id, t.order.spec().venue, Resolution::found, std::move(update), t.queries, Error{}, at};
+}
+
 Status OrderTracker::apply_update(const VenueOrder& update) {
   std::optional<ResolutionEvent> event;
   Status status;
@@ -339,16 +344,7 @@ Status OrderTracker::apply_update(const VenueOrder& update) {
     auto applied = t.order.apply_report(report);
     if (!applied) status = applied.error();
     if (t.resolving) {
-      t.resolving = false;
-      if (t.timer != 0) clock_.cancel(t.timer);
-      t.timer = 0;
-      event = ResolutionEvent{update.client_order_id,
-                              t.order.spec().venue,
-                              Resolution::found,
-                              update,
-                              t.queries,
-                              Error{},
-                              now};
+      event = found_locked(t, update.client_order_id, update, now);
     }
   }
   if (event) publish(*event);
@@ -369,16 +365,7 @@ Status OrderTracker::apply_fill(const domain::Fill& fill) {
     auto applied = t.order.apply_fill(fill);
     if (!applied) status = applied.error();
     if (applied && t.resolving) {
-      t.resolving = false;
-      if (t.timer != 0) clock_.cancel(t.timer);
-      t.timer = 0;
-      event = ResolutionEvent{fill.client_order_id,
-                              t.order.spec().venue,
-                              Resolution::found,
-                              std::nullopt,
-                              t.queries,
-                              Error{},
-                              clock_.now()};
+      event = found_locked(t, fill.client_order_id, std::nullopt, clock_.now());
     }
   }
   if (event) publish(*event);

@@ -111,6 +111,10 @@ class OrderTracker {
                        const Completion<PlaceAck>& done);
   void start_resolving_locked(Tracked& t, const std::string& id, Timestamp at);
   void schedule_query_locked(Tracked& t, const std::string& id, Timestamp at);
+  // A resolving order found outside the query loop (a late ack, a stream update, a fill): stops
+  // its resolution and its pending query; the event to publish once the lock is released.
+  ResolutionEvent found_locked(Tracked& t, const std::string& id, std::optional<VenueOrder> update,
+                               Timestamp at);
   void query(const std::string& id);
   void on_query_answer(const std::string& id, Result<VenueOrder> r);
   void publish(const ResolutionEvent& e);

@@ -108,7 +108,7 @@ Result<PreparedOrder> prepare_order(const Instrument& instrument, const domain::
 PrecisionGuardedClient::PrecisionGuardedClient(VenueClient& inner,
                                                const InstrumentRegistry& registry,
                                                ReferencePrice reference_price)
-    : inner_(inner), registry_(registry), reference_price_(std::move(reference_price)) {}
+    : ForwardingClient(inner), registry_(registry), reference_price_(std::move(reference_price)) {}
 
 void PrecisionGuardedClient::place(const domain::OrderSpec& order, Callback<PlaceAck> done) {
   const Instrument* instrument = registry_.get(order.instrument);

@@ -31,7 +31,7 @@ struct ThrottledClient::Guard {
 
 ThrottledClient::ThrottledClient(VenueClient& inner, Clock& clock, net::RateLimiter* limiter,
                                  net::CircuitBreaker* breaker, EndpointClasses classes)
-    : inner_(inner),
+    : ForwardingClient(inner),
       clock_(clock),
       limiter_(limiter),
       breaker_(breaker),

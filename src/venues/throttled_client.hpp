@@ -48,7 +48,7 @@
 #include "core/latency_histogram.hpp"
 #include "net/circuit_breaker.hpp"
 #include "net/rate_limiter.hpp"
-#include "venues/venue_client.hpp"
+#include "venues/forwarding_client.hpp"
 
 namespace nzeza::venues {
 
@@ -105,7 +105,7 @@ struct ThrottleMetrics {
   std::optional<net::CircuitState> circuit;  // absent without a breaker
 };
 
-class ThrottledClient final : public VenueClient {
+class ThrottledClient final : public ForwardingClient {
  public:
   ThrottledClient(VenueClient& inner, Clock& clock, net::RateLimiter* limiter,
                   net::CircuitBreaker* breaker, EndpointClasses classes = {});
@@ -113,13 +113,7 @@ class ThrottledClient final : public VenueClient {
   ThrottledClient(const ThrottledClient&) = delete;
   ThrottledClient& operator=(const ThrottledClient&) = delete;
 
-  [[nodiscard]] Venue venue() const noexcept override { return inner_.venue(); }
-  [[nodiscard]] VenueCapabilities capabilities() const noexcept override {
-    return inner_.capabilities();
-  }
-  [[nodiscard]] RequestValidity request_validity() const noexcept override {
-    return inner_.request_validity();
-  }
+  // Every call but venue(), capabilities(), request_validity() and private_stream() is gated.
   void place(const domain::OrderSpec& order, Callback<PlaceAck> done) override;
   void cancel(const OrderRef& order, Callback<CancelAck> done) override;
   void cancel_all(std::optional<InstrumentId> instrument, Callback<CancelAllAck> done) override;
@@ -136,9 +130,6 @@ class ThrottledClient final : public VenueClient {
   void server_time(Callback<Timestamp> done) override;
   void candles(InstrumentId instrument, Duration interval, std::size_t count,
                Callback<std::vector<market::Candle>> done) override;
-  [[nodiscard]] PrivateStream* private_stream() noexcept override {
-    return inner_.private_stream();
-  }
 
   // Calls refused here (circuit open, rate limited, banned) — nothing sent.
   [[nodiscard]] std::uint64_t refused() const;
@@ -153,7 +144,6 @@ class ThrottledClient final : public VenueClient {
             Callback<T> done);
   static void record(Guard& guard, const Error* error);
 
-  VenueClient& inner_;
   Clock& clock_;
   net::RateLimiter* limiter_;
   net::CircuitBreaker* breaker_;

@@ -15,6 +15,7 @@
 #include "venues/binance/user_stream.hpp"
 #include "venues/candle_history.hpp"
 #include "venues/venue_error.hpp"
+#include "venues/wait_timers.hpp"
 
 namespace nzeza::venues::binance {
 
@@ -83,6 +84,7 @@ struct BinanceClient::Impl : std::enable_shared_from_this<Impl> {
         registry(r),
         config(std::move(cfg)),
         signer(std::move(s)),
+        waits(c),
         http(n, c, http_config(config)) {
     if (config.rate_limit) {
       auto spec = binance_rate_limits();
@@ -94,14 +96,7 @@ struct BinanceClient::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 
-  ~Impl() {
-    std::set<TimerId> timers;
-    {
-      std::lock_guard lock(mu);
-      timers.swap(pending_timers);
-    }
-    for (TimerId id : timers) clock.cancel(id);
-  }
+  ~Impl() { waits.cancel_all(); }
 
   static net::HttpClientConfig http_config(const BinanceConfig& c) {
     net::HttpClientConfig h;
@@ -135,8 +130,7 @@ struct BinanceClient::Impl : std::enable_shared_from_this<Impl> {
   std::atomic<std::int64_t> offset_ms{0};
   std::atomic<std::uint64_t> resync_count{0};
   std::atomic<std::uint64_t> stream_requests{0};
-  std::mutex mu;
-  std::set<TimerId> pending_timers;
+  WaitTimers waits;      // calls held back by the limiter
   net::HttpClient http;  // last: destroyed first, its cancelled callbacks see the rest alive
 
   Error err(ErrorCode code, std::string_view op, std::string_view message, std::string vcode = {},
@@ -167,26 +161,18 @@ struct BinanceClient::Impl : std::enable_shared_from_this<Impl> {
         return;
       }
       if (wait->count() > 0) {
-        std::weak_ptr<Impl> weak = weak_from_this();
         auto shared_done = std::make_shared<RawDone>(std::move(done));
         auto shared_call = std::make_shared<Call>(std::move(call));
-        std::lock_guard lock(mu);
-        auto id = std::make_shared<TimerId>();
-        *id = clock.schedule_after(*wait, [weak, shared_done, shared_call, attempt, id] {
-          auto self = weak.lock();
-          if (!self) {
-            (*shared_done)(Error(ErrorCode::cancelled, "binance " + shared_call->label() +
-                                                           ": client destroyed before sending")
-                               .with_delivery(Delivery::not_sent));
-            return;
-          }
-          {
-            std::lock_guard l(self->mu);
-            self->pending_timers.erase(*id);
-          }
-          self->send(std::move(*shared_call), std::move(*shared_done), attempt);
-        });
-        pending_timers.insert(*id);
+        waits.run_after<Impl>(
+            *wait, weak_from_this(),
+            [shared_done, shared_call, attempt](Impl& self) {
+              self.send(std::move(*shared_call), std::move(*shared_done), attempt);
+            },
+            [shared_done, shared_call] {
+              (*shared_done)(Error(ErrorCode::cancelled, "binance " + shared_call->label() +
+                                                             ": client destroyed before sending")
+                                 .with_delivery(Delivery::not_sent));
+            });
         return;
       }
     }

@@ -7,6 +7,7 @@
 #include <exception>
 
 #include "venues/candle_history.hpp"
+#include "venues/candle_row.hpp"
 
 namespace nzeza::venues::binance {
 
@@ -336,35 +337,25 @@ Result<T> read_answer(std::string_view body, std::string_view what, Read read) {
   }
 }
 
-// One element of a kline row, named by its index and Binance's name for it.
-struct KlineField {
-  std::size_t index;
-  const char* name;
-};
-constexpr KlineField kOpenTime{0, "openTime"};
-constexpr KlineField kOpen{1, "open"};
-constexpr KlineField kHigh{2, "high"};
-constexpr KlineField kLow{3, "low"};
-constexpr KlineField kClose{4, "close"};
-constexpr KlineField kVolume{5, "volume"};
-constexpr KlineField kCloseTime{6, "closeTime"};
-constexpr KlineField kTrades{8, "trades"};
+using history::RowField;
+constexpr RowField kOpenTime{0, "openTime"};
+constexpr RowField kOpen{1, "open"};
+constexpr RowField kHigh{2, "high"};
+constexpr RowField kLow{3, "low"};
+constexpr RowField kClose{4, "close"};
+constexpr RowField kVolume{5, "volume"};
+constexpr RowField kCloseTime{6, "closeTime"};
+constexpr RowField kTrades{8, "trades"};
 
-std::string kline_where(KlineField f) {
-  return "field '" + std::string(f.name) + "' (index " + std::to_string(f.index) + ")";
+std::int64_t kline_int(const json::array& row, RowField f, std::int64_t min = INT64_MIN,
+                       std::int64_t max = INT64_MAX) {
+  auto n = history::row_int(row, f, min, max);
+  if (!n) throw ParseError{n.error().message};
+  return *n;
 }
-std::int64_t kline_int(const json::array& row, KlineField f) {
-  const auto& v = row.at(f.index);
-  if (v.is_int64()) return v.get_int64();
-  if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
-    return static_cast<std::int64_t>(v.get_uint64());
-  throw ParseError{kline_where(f) + " is not an integer"};
-}
-Decimal kline_dec(const json::array& row, KlineField f) {
-  const auto& v = row.at(f.index);
-  if (!v.is_string()) throw ParseError{kline_where(f) + " is not a decimal string"};
-  auto d = Decimal::parse(v.get_string());
-  if (!d) throw ParseError{kline_where(f) + ": " + d.error().message};
+Decimal kline_dec(const json::array& row, RowField f) {
+  auto d = history::row_decimal(row, f);
+  if (!d) throw ParseError{d.error().message};
   return *d;
 }
 
@@ -372,11 +363,12 @@ market::Candle kline_of(const json::array& row, Duration interval) {
   if (row.size() < 9)
     throw ParseError{"has " + std::to_string(row.size()) + " fields, at least 9 expected"};
   const std::int64_t open_ms = kline_int(row, kOpenTime);
-  if (open_ms < 0 || open_ms > kMaxMs) throw ParseError{kline_where(kOpenTime) + " is not a time"};
+  if (open_ms < 0 || open_ms > kMaxMs)
+    throw ParseError{history::field_text(kOpenTime) + " is not a time"};
   const std::int64_t interval_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(interval).count();
   if (kline_int(row, kCloseTime) != open_ms + interval_ms - 1)
-    throw ParseError{kline_where(kCloseTime) + " is not openTime + " +
+    throw ParseError{history::field_text(kCloseTime) + " is not openTime + " +
                      history::interval_text(interval) + " - 1 ms"};
   market::Candle c;
   c.start = Timestamp::from_ms(open_ms);
@@ -386,10 +378,7 @@ market::Candle kline_of(const json::array& row, Duration interval) {
   c.low = kline_dec(row, kLow);
   c.close = kline_dec(row, kClose);
   c.volume = kline_dec(row, kVolume);
-  const std::int64_t trades = kline_int(row, kTrades);
-  if (trades < 0 || trades > static_cast<std::int64_t>(UINT32_MAX))
-    throw ParseError{kline_where(kTrades) + " is out of range"};
-  c.trades = static_cast<std::uint32_t>(trades);
+  c.trades = static_cast<std::uint32_t>(kline_int(row, kTrades, 0, UINT32_MAX));
   c.price_updates = c.trades;
   c.gap = c.trades == 0;
   if (Status s = history::check_candle(c); !s.ok()) throw ParseError{s.error().message};

@@ -11,13 +11,7 @@
 namespace nzeza::venues::binance {
 namespace {
 
-constexpr char kHexUpper[] = "0123456789ABCDEF";
 constexpr char kHexLower[] = "0123456789abcdef";
-
-constexpr bool unreserved(unsigned char c) noexcept {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '_' || c == '.' || c == '~';
-}
 
 void append_int(std::string& out, std::int64_t v) {
   char buf[24];
@@ -26,26 +20,6 @@ void append_int(std::string& out, std::int64_t v) {
 }
 
 }  // namespace
-
-void append_percent_encoded(std::string& out, std::string_view text) {
-  for (const char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (unreserved(c)) {
-      out.push_back(ch);
-    } else {
-      out.push_back('%');
-      out.push_back(kHexUpper[c >> 4]);
-      out.push_back(kHexUpper[c & 0x0F]);
-    }
-  }
-}
-
-std::string percent_encode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  append_percent_encoded(out, text);
-  return out;
-}
 
 QueryBuilder& QueryBuilder::add(std::string_view key, std::string_view value) {
   if (!query_.empty()) query_.push_back('&');

@@ -25,14 +25,14 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "venues/percent_encoding.hpp"
 
 namespace nzeza::venues::binance {
 
-// Binance's REST encoding of one query value or key: unreserved characters of RFC 3986
-// ([A-Za-z0-9-_.~]) as they are, every other byte as %XX with upper-case hex (so UTF-8 text
-// such as "１２３４５６" becomes "%EF%BC%91..." — the documented non-ASCII vector).
-[[nodiscard]] std::string percent_encode(std::string_view text);
-void append_percent_encoded(std::string& out, std::string_view text);
+// Binance's REST encoding of one query value or key is venues::percent_encode
+// (percent_encoding.hpp): "１２３４５６" becomes "%EF%BC%91..." — the documented non-ASCII vector.
+using venues::append_percent_encoded;
+using venues::percent_encode;
 
 // Builds a query string in the order parameters are added: "k1=v1&k2=v2". Keys and values are
 // percent-encoded; the result is exactly the bytes put on the wire and signed.

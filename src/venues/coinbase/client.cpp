@@ -6,6 +6,7 @@
 #include "net/url.hpp"
 #include "venues/candle_history.hpp"
 #include "venues/coinbase/rest_codec.hpp"
+#include "venues/percent_encoding.hpp"
 #include "venues/venue_error.hpp"
 
 namespace nzeza::venues::coinbase {
@@ -14,23 +15,6 @@ namespace {
 constexpr std::string_view kPrivate = "private";
 constexpr std::string_view kPublic = "public";
 constexpr std::size_t kCancelBatch = 100;
-
-// Percent-encodes a query value (RFC 3986 unreserved characters stay).
-std::string encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(c);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[u >> 4]);
-      out.push_back(kHex[u & 0xF]);
-    }
-  }
-  return out;
-}
 
 // The same error (code, delivery, venue code and text kept), its message prefixed with where it
 // happened.
@@ -42,6 +26,17 @@ Error with_operation(const Error& e, std::string_view operation) {
 // something, and we cannot tell what — the request may have executed (Delivery::answer_cut).
 Error unreadable(const Error& e, std::string_view operation) {
   return with_operation(e, operation).with_delivery(Delivery::answer_cut);
+}
+
+// An answer read by `parse` (its body → Result<T>): the transport's error as it is (its delivery
+// kept), the reader's refusal as unreadable.
+template <typename Parse>
+auto read_answer(Result<net::HttpResponse>& r, std::string_view operation, Parse parse)
+    -> decltype(parse(r->body)) {
+  if (!r) return std::move(r).error();
+  auto parsed = parse(r->body);
+  if (!parsed) return unreadable(parsed.error(), operation);
+  return parsed;
 }
 
 // "place nz-1", "cancel 7f3c… (client order id nz-1)": every place/cancel/amend failure names the
@@ -152,9 +147,11 @@ std::string CoinbaseClient::client_id_of(const std::string& venue_order_id) cons
   return it == client_ids_.end() ? std::string() : it->second;
 }
 
-std::string CoinbaseClient::product_of(InstrumentId id) const {
+Result<std::string> CoinbaseClient::product_of(InstrumentId id, std::string_view operation) const {
   const Instrument* ins = registry_.get(id);
-  if (ins == nullptr || ins->venue != Venue::coinbase) return {};
+  if (ins == nullptr || ins->venue != Venue::coinbase)
+    return venue_error(ErrorCode::not_found, Venue::coinbase, operation,
+                       "instrument is not a coinbase product in the registry");
   return ins->venue_symbol;
 }
 
@@ -264,26 +261,21 @@ void CoinbaseClient::place(const domain::OrderSpec& order, Callback<PlaceAck> ca
     done.complete(with_operation(valid.error(), "place " + cid));
     return;
   }
-  const std::string product = product_of(order.instrument);
-  if (product.empty()) {
-    done.complete(venue_error(ErrorCode::not_found, Venue::coinbase, "place " + cid,
-                              "instrument is not a coinbase product in the registry"));
+  const auto product = product_of(order.instrument, "place " + cid);
+  if (!product) {
+    done.complete(product.error());
     return;
   }
-  auto body = order_request_body(order, product);
+  auto body = order_request_body(order, *product);
   if (!body) {
     done.complete(body.error());
     return;
   }
   send("place " + cid, "POST", "/orders", std::move(body).value(), false,
        [this, done, cid](Result<net::HttpResponse> r) {
-         if (!r) {
-           done.complete(std::move(r).error());
-           return;
-         }
-         auto answer = parse_create_order(r->body);
+         auto answer = read_answer(r, "place " + cid, parse_create_order);
          if (!answer) {
-           done.complete(unreadable(answer.error(), "place " + cid));
+           done.complete(answer.error());
            return;
          }
          if (!answer->success) {
@@ -345,13 +337,9 @@ void CoinbaseClient::cancel(const OrderRef& order, Callback<CancelAck> callback)
   const std::string op = naming("cancel", id, cid);
   send(op, "POST", "/orders/batch_cancel", cancel_request_body({id}), false,
        [this, done, id, cid, op](Result<net::HttpResponse> r) {
-         if (!r) {
-           done.complete(std::move(r).error());
-           return;
-         }
-         auto results = parse_cancel_results(r->body);
+         auto results = read_answer(r, op, parse_cancel_results);
          if (!results) {
-           done.complete(unreadable(results.error(), op));
+           done.complete(results.error());
            return;
          }
          const auto it = std::find_if(results->begin(), results->end(),
@@ -392,13 +380,9 @@ void CoinbaseClient::cancel_ids(std::vector<std::string> ids, std::shared_ptr<Ca
   ids.erase(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(n));
   send("cancel_all", "POST", "/orders/batch_cancel", cancel_request_body(batch), false,
        [this, ids = std::move(ids), acc, done](Result<net::HttpResponse> r) mutable {
-         if (!r) {
-           done.complete(std::move(r).error());
-           return;
-         }
-         auto results = parse_cancel_results(r->body);
+         auto results = read_answer(r, "cancel_all", parse_cancel_results);
          if (!results) {
-           done.complete(unreadable(results.error(), "cancel_all"));
+           done.complete(results.error());
            return;
          }
          for (const auto& c : *results) {
@@ -457,13 +441,9 @@ void CoinbaseClient::amend(const AmendRequest& request, Callback<PlaceAck> callb
   const std::string op = naming("amend", id, cid);
   send(op, "POST", "/orders/edit", edit_request_body(id, request.price, request.quantity), false,
        [this, done, id, cid, op](Result<net::HttpResponse> r) {
-         if (!r) {
-           done.complete(std::move(r).error());
-           return;
-         }
-         auto refusal = parse_edit(r->body);
+         auto refusal = read_answer(r, op, parse_edit);
          if (!refusal) {
-           done.complete(unreadable(refusal.error(), op));
+           done.complete(refusal.error());
            return;
          }
          if (*refusal) {
@@ -490,16 +470,14 @@ void CoinbaseClient::list_orders_paged(std::string operation, std::string query,
                                        std::function<bool(const VenueOrder&)> stop_when,
                                        Completion<std::vector<VenueOrder>> done) {
   std::string path = "/orders/historical/batch?limit=" + std::to_string(config_.page_limit) + query;
-  if (!cursor.empty()) path += "&cursor=" + encode(cursor);
+  if (!cursor.empty()) path += "&cursor=" + percent_encode(cursor);
   send(operation, "GET", std::move(path), {}, false,
        [this, operation, query, page, acc, stop_when, done](Result<net::HttpResponse> r) {
-         if (!r) {
-           done.complete(std::move(r).error());
-           return;
-         }
-         auto parsed = parse_orders_page(r->body, registry_);
+         auto parsed = read_answer(r, operation, [this](std::string_view body) {
+           return parse_orders_page(body, registry_);
+         });
          if (!parsed) {
-           done.complete(unreadable(parsed.error(), operation));
+           done.complete(parsed.error());
            return;
          }
          for (auto& o : parsed->items) {
@@ -531,15 +509,13 @@ void CoinbaseClient::order_status(const OrderRef& order, Callback<VenueOrder> ca
   Completion<VenueOrder> done(std::move(callback), "coinbase order_status " + what);
   if (!order.venue_order_id.empty()) {
     const std::string id = order.venue_order_id;
-    send("order_status " + id, "GET", "/orders/historical/" + encode(id), {}, false,
+    send("order_status " + id, "GET", "/orders/historical/" + percent_encode(id), {}, false,
          [this, done, id](Result<net::HttpResponse> r) {
-           if (!r) {
-             done.complete(std::move(r).error());
-             return;
-           }
-           auto parsed = parse_order(r->body, registry_);
+           auto parsed = read_answer(r, "order_status " + id, [this](std::string_view body) {
+             return parse_order(body, registry_);
+           });
            if (!parsed) {
-             done.complete(unreadable(parsed.error(), "order_status " + id));
+             done.complete(parsed.error());
              return;
            }
            remember(parsed->report.venue_order_id, parsed->client_order_id);
@@ -555,8 +531,8 @@ void CoinbaseClient::order_status(const OrderRef& order, Callback<VenueOrder> ca
   const std::string cid = order.client_order_id;
   std::string query;
   if (order.instrument.valid()) {
-    const std::string product = product_of(order.instrument);
-    if (!product.empty()) query = "&product_ids=" + encode(product);
+    if (const auto product = product_of(order.instrument, {}))
+      query = "&product_ids=" + percent_encode(*product);
   }
   list_orders_paged(
       "order_status " + cid, std::move(query), {}, 0, std::make_shared<std::vector<VenueOrder>>(),
@@ -582,13 +558,12 @@ void CoinbaseClient::open_orders(std::optional<InstrumentId> instrument,
   Completion<std::vector<VenueOrder>> done(std::move(callback), "coinbase open_orders");
   std::string query = "&order_status=OPEN";
   if (instrument) {
-    const std::string product = product_of(*instrument);
-    if (product.empty()) {
-      done.complete(venue_error(ErrorCode::not_found, Venue::coinbase, "open_orders",
-                                "instrument is not a coinbase product in the registry"));
+    const auto product = product_of(*instrument, "open_orders");
+    if (!product) {
+      done.complete(product.error());
       return;
     }
-    query += "&product_ids=" + encode(product);
+    query += "&product_ids=" + percent_encode(*product);
   }
   list_orders_paged("open_orders", std::move(query), {}, 0,
                     std::make_shared<std::vector<VenueOrder>>(), nullptr, std::move(done));
@@ -597,15 +572,14 @@ void CoinbaseClient::open_orders(std::optional<InstrumentId> instrument,
 void CoinbaseClient::fills_since(Timestamp since, std::optional<InstrumentId> instrument,
                                  Callback<std::vector<domain::Fill>> callback) {
   Completion<std::vector<domain::Fill>> done(std::move(callback), "coinbase fills_since");
-  std::string query = "&start_sequence_timestamp=" + encode(since.to_iso8601());
+  std::string query = "&start_sequence_timestamp=" + percent_encode(since.to_iso8601());
   if (instrument) {
-    const std::string product = product_of(*instrument);
-    if (product.empty()) {
-      done.complete(venue_error(ErrorCode::not_found, Venue::coinbase, "fills_since",
-                                "instrument is not a coinbase product in the registry"));
+    const auto product = product_of(*instrument, "fills_since");
+    if (!product) {
+      done.complete(product.error());
       return;
     }
-    query += "&product_ids=" + encode(product);
+    query += "&product_ids=" + percent_encode(*product);
   }
   auto acc = std::make_shared<std::vector<domain::Fill>>();
   auto step = std::make_shared<std::function<void(std::string, int)>>();
@@ -613,17 +587,15 @@ void CoinbaseClient::fills_since(Timestamp since, std::optional<InstrumentId> in
   *step = [this, done, query, since, acc, weak_step](std::string cursor, int page) {
     std::string path =
         "/orders/historical/fills?limit=" + std::to_string(config_.page_limit) + query;
-    if (!cursor.empty()) path += "&cursor=" + encode(cursor);
+    if (!cursor.empty()) path += "&cursor=" + percent_encode(cursor);
     auto self = weak_step.lock();
     send("fills_since", "GET", std::move(path), {}, false,
          [this, done, since, acc, page, self](Result<net::HttpResponse> r) {
-           if (!r) {
-             done.complete(std::move(r).error());
-             return;
-           }
-           auto parsed = parse_fills_page(r->body, registry_);
+           auto parsed = read_answer(r, "fills_since", [this](std::string_view body) {
+             return parse_fills_page(body, registry_);
+           });
            if (!parsed) {
-             done.complete(unreadable(parsed.error(), "fills_since"));
+             done.complete(parsed.error());
              return;
            }
            for (auto& row : parsed->items) {
@@ -658,16 +630,14 @@ void CoinbaseClient::fills_of_order(const std::string& venue_order_id,
   Completion<std::vector<domain::Fill>> done(std::move(callback),
                                              "coinbase fills of " + venue_order_id);
   std::string path = "/orders/historical/fills?limit=" + std::to_string(config_.page_limit) +
-                     "&order_ids=" + encode(venue_order_id);
+                     "&order_ids=" + percent_encode(venue_order_id);
   send("fills " + venue_order_id, "GET", std::move(path), {}, false,
        [this, done, venue_order_id](Result<net::HttpResponse> r) {
-         if (!r) {
-           done.complete(std::move(r).error());
-           return;
-         }
-         auto parsed = parse_fills_page(r->body, registry_);
+         auto parsed = read_answer(r, "fills " + venue_order_id, [this](std::string_view body) {
+           return parse_fills_page(body, registry_);
+         });
          if (!parsed) {
-           done.complete(unreadable(parsed.error(), "fills " + venue_order_id));
+           done.complete(parsed.error());
            return;
          }
          std::vector<domain::Fill> out;
@@ -693,17 +663,13 @@ void CoinbaseClient::balances(Callback<std::vector<domain::Balance>> callback) {
   std::weak_ptr<std::function<void(std::string, int)>> weak_step = step;
   *step = [this, done, acc, weak_step](std::string cursor, int page) {
     std::string path = "/accounts?limit=" + std::to_string(config_.page_limit);
-    if (!cursor.empty()) path += "&cursor=" + encode(cursor);
+    if (!cursor.empty()) path += "&cursor=" + percent_encode(cursor);
     auto self = weak_step.lock();
     send("balances", "GET", std::move(path), {}, false,
          [this, done, acc, page, self](Result<net::HttpResponse> r) {
-           if (!r) {
-             done.complete(std::move(r).error());
-             return;
-           }
-           auto parsed = parse_accounts_page(r->body);
+           auto parsed = read_answer(r, "balances", parse_accounts_page);
            if (!parsed) {
-             done.complete(unreadable(parsed.error(), "balances"));
+             done.complete(parsed.error());
              return;
            }
            for (const auto& row : parsed->items) {
@@ -748,16 +714,14 @@ void CoinbaseClient::balances(Callback<std::vector<domain::Balance>> callback) {
 void CoinbaseClient::load_instruments(Callback<std::vector<Instrument>> callback) {
   Completion<std::vector<Instrument>> done(std::move(callback), "coinbase load_instruments");
   std::string path = "/products?product_type=SPOT";
-  for (const auto& s : config_.symbols) path += "&product_ids=" + encode(s);
+  for (const auto& s : config_.symbols) path += "&product_ids=" + percent_encode(s);
   send("load_instruments", "GET", std::move(path), {}, false,
        [this, done](Result<net::HttpResponse> r) {
-         if (!r) {
-           done.complete(std::move(r).error());
-           return;
-         }
-         auto parsed = parse_products(r->body, registry_);
+         auto parsed = read_answer(r, "load_instruments", [this](std::string_view body) {
+           return parse_products(body, registry_);
+         });
          if (!parsed) {
-           done.complete(unreadable(parsed.error(), "load_instruments"));
+           done.complete(parsed.error());
            return;
          }
          if (config_.symbols.empty()) {
@@ -776,13 +740,9 @@ void CoinbaseClient::load_instruments(Callback<std::vector<Instrument>> callback
 void CoinbaseClient::server_time(Callback<Timestamp> callback) {
   Completion<Timestamp> done(std::move(callback), "coinbase server_time");
   send("server_time", "GET", "/time", {}, true, [done](Result<net::HttpResponse> r) {
-    if (!r) {
-      done.complete(std::move(r).error());
-      return;
-    }
-    auto t = parse_server_time(r->body);
+    auto t = read_answer(r, "server_time", parse_server_time);
     if (!t) {
-      done.complete(unreadable(t.error(), "server_time"));
+      done.complete(t.error());
       return;
     }
     done.complete(*t);
@@ -802,10 +762,9 @@ constexpr std::size_t kCandlesPerRequest = 350;  // "By default, returns 350 (ma
 void CoinbaseClient::candles(InstrumentId instrument, Duration interval, std::size_t count,
                              Callback<std::vector<market::Candle>> callback) {
   Completion<std::vector<market::Candle>> done(std::move(callback), "coinbase candles");
-  const std::string product = product_of(instrument);
-  if (product.empty())
-    return (void)done.complete(venue_error(ErrorCode::not_found, Venue::coinbase, "candles",
-                                           "instrument is not a coinbase product in the registry"));
+  const auto found = product_of(instrument, "candles");
+  if (!found) return (void)done.complete(found.error());
+  const std::string product = *found;
   const std::string op = "candles " + product;
   auto wire = history::wire_interval("Coinbase", kGranularities, interval);
   if (!wire) return (void)done.complete(with_operation(wire.error(), op));
@@ -819,7 +778,7 @@ void CoinbaseClient::candles(InstrumentId instrument, Duration interval, std::si
       clock_.now().floor_to(interval), interval, count, kCandlesPerRequest,
       [this, product, label, wire = std::string(*wire), interval](const history::Window& w,
                                                                   history::CandlesDone page) {
-        std::string path = "/market/products/" + encode(product) +
+        std::string path = "/market/products/" + percent_encode(product) +
                            "/candles?start=" + std::to_string(w.from.seconds()) +
                            "&end=" + std::to_string(w.to.seconds() - 1) + "&granularity=" + wire +
                            "&limit=" + std::to_string(w.limit);

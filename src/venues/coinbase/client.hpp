@@ -137,7 +137,8 @@ class CoinbaseClient final : public VenueClient {
   void dispatch(const std::shared_ptr<Request>& request);
   [[nodiscard]] Error classify_http(const std::string& operation,
                                     const net::HttpResponse& response);
-  [[nodiscard]] std::string product_of(InstrumentId id) const;
+  // The instrument's Coinbase product; not_found naming `operation` when the registry holds none.
+  [[nodiscard]] Result<std::string> product_of(InstrumentId id, std::string_view operation) const;
   void list_orders_paged(std::string operation, std::string query, std::string cursor, int page,
                          std::shared_ptr<std::vector<VenueOrder>> acc,
                          std::function<bool(const VenueOrder&)> stop_when,

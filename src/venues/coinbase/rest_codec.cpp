@@ -20,9 +20,12 @@ Result<json::value> parse_json(std::string_view body, std::string_view what) {
   return v;
 }
 
-Result<const json::object*> object_of(const json::value& v, std::string_view what) {
-  if (!v.is_object()) return protocol(std::string(what) + ": not a JSON object");
-  return &v.as_object();
+// The answer's top-level object; protocol naming `what` when it is not JSON or not an object.
+Result<json::object> parse_object(std::string_view body, std::string_view what) {
+  auto v = parse_json(body, what);
+  if (!v) return v.error();
+  if (!v->is_object()) return protocol(std::string(what) + ": not a JSON object");
+  return std::move(v->as_object());
 }
 
 // A string field; nullopt when absent or null, error when of another type.
@@ -108,9 +111,26 @@ ErrorCode code_for_failure(std::string_view error, std::string_view preview) {
   return ErrorCode::rejected;
 }
 
-void set_page(const json::object& o, std::string& cursor, bool& has_next) {
-  cursor = std::string(str_or(o, "cursor", ""));
-  has_next = bool_or(o, "has_next", !cursor.empty());
+// One page of a list answer {"<key>": [{...}, ...], "cursor", "has_next"}, each object read by
+// `read` (a Result<T>); `item` names one object in a message ("an order").
+template <typename T, typename Read>
+Result<Page<T>> read_page(std::string_view body, std::string_view what, std::string_view key,
+                          std::string_view item, Read read) {
+  auto o = parse_object(body, what);
+  if (!o) return o.error();
+  auto items = req_array(*o, key, what);
+  if (!items) return items.error();
+  Page<T> page;
+  for (const auto& v : **items) {
+    if (!v.is_object())
+      return protocol(std::string(what) + ": " + std::string(item) + " is not an object");
+    auto row = read(v.as_object());
+    if (!row) return row.error();
+    page.items.push_back(std::move(row).value());
+  }
+  page.cursor = std::string(str_or(*o, "cursor", ""));
+  page.has_next = bool_or(*o, "has_next", !page.cursor.empty());
+  return page;
 }
 
 std::string fixed(Decimal d) {
@@ -204,17 +224,15 @@ std::string edit_request_body(std::string_view order_id, std::optional<Decimal> 
 
 Result<CreateOrderAnswer> parse_create_order(std::string_view body) {
   constexpr std::string_view what = "create order answer";
-  auto v = parse_json(body, what);
-  if (!v) return v.error();
-  auto o = object_of(*v, what);
+  auto o = parse_object(body, what);
   if (!o) return o.error();
-  const json::value* success = (*o)->if_contains("success");
+  const json::value* success = o->if_contains("success");
   if (success == nullptr || !success->is_bool())
     return protocol("create order answer: no 'success'");
   CreateOrderAnswer out;
   out.success = success->as_bool();
   if (out.success) {
-    const json::value* sr = (*o)->if_contains("success_response");
+    const json::value* sr = o->if_contains("success_response");
     if (sr == nullptr || !sr->is_object())
       return protocol("create order answer: success without 'success_response'");
     auto id = req_str(sr->as_object(), "order_id", what);
@@ -226,11 +244,11 @@ Result<CreateOrderAnswer> parse_create_order(std::string_view body) {
   }
   // The reason may sit at the top (failure_reason) or in error_response (error,
   // new_order_failure_reason, preview_failure_reason); the first specific one names it.
-  std::string_view error = str_or(**o, "failure_reason", "");
+  std::string_view error = str_or(*o, "failure_reason", "");
   std::string_view message;
   std::string_view preview;
   std::string_view new_order;
-  if (const json::value* er = (*o)->if_contains("error_response"); er && er->is_object()) {
+  if (const json::value* er = o->if_contains("error_response"); er && er->is_object()) {
     const auto& e = er->as_object();
     if (auto s = str_or(e, "error", ""); !s.empty()) error = s;
     message = str_or(e, "message", "");
@@ -267,11 +285,9 @@ std::optional<VenueRefusal> parse_error_body(std::string_view body) {
 
 Result<std::vector<CancelResult>> parse_cancel_results(std::string_view body) {
   constexpr std::string_view what = "batch cancel answer";
-  auto v = parse_json(body, what);
-  if (!v) return v.error();
-  auto o = object_of(*v, what);
+  auto o = parse_object(body, what);
   if (!o) return o.error();
-  auto results = req_array(**o, "results", what);
+  auto results = req_array(*o, "results", what);
   if (!results) return results.error();
   std::vector<CancelResult> out;
   for (const auto& item : **results) {
@@ -288,16 +304,14 @@ Result<std::vector<CancelResult>> parse_cancel_results(std::string_view body) {
 
 Result<std::optional<VenueRefusal>> parse_edit(std::string_view body) {
   constexpr std::string_view what = "edit order answer";
-  auto v = parse_json(body, what);
-  if (!v) return v.error();
-  auto o = object_of(*v, what);
+  auto o = parse_object(body, what);
   if (!o) return o.error();
-  const json::value* success = (*o)->if_contains("success");
+  const json::value* success = o->if_contains("success");
   if (success == nullptr || !success->is_bool()) return protocol("edit order answer: no 'success'");
   if (success->as_bool()) return std::optional<VenueRefusal>{};
   VenueRefusal r;
   r.venue_code = "UNKNOWN_EDIT_ORDER_FAILURE_REASON";
-  if (const json::value* errs = (*o)->if_contains("errors");
+  if (const json::value* errs = o->if_contains("errors");
       errs && errs->is_array() && !errs->as_array().empty() && errs->as_array()[0].is_object()) {
     const auto& e = errs->as_array()[0].as_object();
     std::string_view reason = str_or(e, "edit_failure_reason", "");
@@ -398,154 +412,117 @@ Result<VenueOrder> order_from(const json::object& o, const InstrumentRegistry& r
 }  // namespace
 
 Result<VenueOrder> parse_order_object(std::string_view text, const InstrumentRegistry& registry) {
-  auto v = parse_json(text, "order");
-  if (!v) return v.error();
-  auto o = object_of(*v, "order");
+  auto o = parse_object(text, "order");
   if (!o) return o.error();
-  return order_from(**o, registry);
+  return order_from(*o, registry);
 }
 
 Result<VenueOrder> parse_order(std::string_view body, const InstrumentRegistry& registry) {
-  auto v = parse_json(body, "order answer");
-  if (!v) return v.error();
-  auto o = object_of(*v, "order answer");
+  auto o = parse_object(body, "order answer");
   if (!o) return o.error();
-  const json::value* order = (*o)->if_contains("order");
+  const json::value* order = o->if_contains("order");
   if (order == nullptr || !order->is_object()) return protocol("order answer: no 'order' object");
   return order_from(order->as_object(), registry);
 }
 
 Result<Page<VenueOrder>> parse_orders_page(std::string_view body,
                                            const InstrumentRegistry& registry) {
-  constexpr std::string_view what = "list orders answer";
-  auto v = parse_json(body, what);
-  if (!v) return v.error();
-  auto o = object_of(*v, what);
-  if (!o) return o.error();
-  auto orders = req_array(**o, "orders", what);
-  if (!orders) return orders.error();
-  Page<VenueOrder> page;
-  for (const auto& item : **orders) {
-    if (!item.is_object()) return protocol("list orders answer: an order is not an object");
-    auto order = order_from(item.as_object(), registry);
-    if (!order) return order.error();
-    page.items.push_back(std::move(order).value());
-  }
-  set_page(**o, page.cursor, page.has_next);
-  return page;
+  return read_page<VenueOrder>(
+      body, "list orders answer", "orders", "an order",
+      [&](const json::object& order) { return order_from(order, registry); });
 }
 
 Result<Page<FillRow>> parse_fills_page(std::string_view body, const InstrumentRegistry& registry) {
   constexpr std::string_view what = "fills answer";
-  auto v = parse_json(body, what);
-  if (!v) return v.error();
-  auto o = object_of(*v, what);
-  if (!o) return o.error();
-  auto fills = req_array(**o, "fills", what);
-  if (!fills) return fills.error();
-  Page<FillRow> page;
-  for (const auto& item : **fills) {
-    if (!item.is_object()) return protocol("fills answer: a fill is not an object");
-    const auto& f = item.as_object();
-    FillRow row;
-    row.fill.venue = Venue::coinbase;
-    auto trade = req_str(f, "trade_id", what);
-    if (!trade) return trade.error();
-    row.fill.trade_id = std::string(*trade);
-    row.order_id = std::string(str_or(f, "order_id", ""));
-    auto product = req_str(f, "product_id", what);
-    if (!product) return product.error();
-    row.fill.venue_symbol = std::string(*product);
-    const Instrument* ins = registry.find(Venue::coinbase, *product);
-    if (ins != nullptr) {
-      row.fill.instrument = ins->id;
-      row.fill.fee_currency = ins->quote;
-    } else {
-      const auto dash = product->rfind('-');
-      row.fill.fee_currency = std::string(
-          dash == std::string_view::npos ? std::string_view() : product->substr(dash + 1));
-    }
-    auto side = side_of(str_or(f, "side", ""), what);
-    if (!side) return side.error();
-    row.fill.side = *side;
-    auto price = req_dec(f, "price", what);
-    if (!price) return price.error();
-    auto size = req_dec(f, "size", what);
-    if (!size) return size.error();
-    row.fill.price = *price;
-    row.fill.quantity = *size;
-    if (bool_or(f, "size_in_quote", false)) {
-      if (!price->is_positive()) return protocol("fills answer: quote-sized fill without a price");
-      auto base = size->checked_div(*price);
-      if (!base) return protocol("fills answer: quote size / price not representable");
-      row.fill.quantity = *base;
-    }
-    auto fee = opt_dec(f, "commission", what);
-    if (!fee) return fee.error();
-    row.fill.fee = fee->value_or(Decimal::zero());
-    row.fill.liquidity = str_or(f, "liquidity_indicator", "") == "MAKER" ? domain::Liquidity::maker
-                                                                         : domain::Liquidity::taker;
-    auto at = opt_time(f, "trade_time", what);
-    if (!at) return at.error();
-    row.fill.time = *at;
-    page.items.push_back(std::move(row));
-  }
-  set_page(**o, page.cursor, page.has_next);
-  return page;
+  return read_page<FillRow>(
+      body, what, "fills", "a fill", [&](const json::object& f) -> Result<FillRow> {
+        FillRow row;
+        row.fill.venue = Venue::coinbase;
+        auto trade = req_str(f, "trade_id", what);
+        if (!trade) return trade.error();
+        row.fill.trade_id = std::string(*trade);
+        row.order_id = std::string(str_or(f, "order_id", ""));
+        auto product = req_str(f, "product_id", what);
+        if (!product) return product.error();
+        row.fill.venue_symbol = std::string(*product);
+        const Instrument* ins = registry.find(Venue::coinbase, *product);
+        if (ins != nullptr) {
+          row.fill.instrument = ins->id;
+          row.fill.fee_currency = ins->quote;
+        } else {
+          const auto dash = product->rfind('-');
+          row.fill.fee_currency = std::string(
+              dash == std::string_view::npos ? std::string_view() : product->substr(dash + 1));
+        }
+        auto side = side_of(str_or(f, "side", ""), what);
+        if (!side) return side.error();
+        row.fill.side = *side;
+        auto price = req_dec(f, "price", what);
+        if (!price) return price.error();
+        auto size = req_dec(f, "size", what);
+        if (!size) return size.error();
+        row.fill.price = *price;
+        row.fill.quantity = *size;
+        if (bool_or(f, "size_in_quote", false)) {
+          if (!price->is_positive())
+            return protocol("fills answer: quote-sized fill without a price");
+          auto base = size->checked_div(*price);
+          if (!base) return protocol("fills answer: quote size / price not representable");
+          row.fill.quantity = *base;
+        }
+        auto fee = opt_dec(f, "commission", what);
+        if (!fee) return fee.error();
+        row.fill.fee = fee->value_or(Decimal::zero());
+        row.fill.liquidity = str_or(f, "liquidity_indicator", "") == "MAKER"
+                                 ? domain::Liquidity::maker
+                                 : domain::Liquidity::taker;
+        auto at = opt_time(f, "trade_time", what);
+        if (!at) return at.error();
+        row.fill.time = *at;
+        return row;
+      });
 }
 
 Result<Page<AccountRow>> parse_accounts_page(std::string_view body) {
   constexpr std::string_view what = "accounts answer";
-  auto v = parse_json(body, what);
-  if (!v) return v.error();
-  auto o = object_of(*v, what);
-  if (!o) return o.error();
-  auto accounts = req_array(**o, "accounts", what);
-  if (!accounts) return accounts.error();
-  Page<AccountRow> page;
-  for (const auto& item : **accounts) {
-    if (!item.is_object()) return protocol("accounts answer: an account is not an object");
-    const auto& a = item.as_object();
-    AccountRow row;
-    auto currency = req_str(a, "currency", what);
-    if (!currency) return currency.error();
-    row.currency = std::string(*currency);
-    for (auto [key, target] :
-         {std::pair{"available_balance", &row.available}, std::pair{"hold", &row.hold}}) {
-      const json::value* amount = a.if_contains(key);
-      if (amount == nullptr || amount->is_null()) {
-        *target = Decimal::zero();
-        continue;
-      }
-      if (!amount->is_object())
-        return protocol("accounts answer: '" + std::string(key) + "' is not an object");
-      auto value = req_dec(amount->as_object(), "value", what);
-      if (!value) return value.error();
-      *target = *value;
-    }
-    page.items.push_back(std::move(row));
-  }
-  set_page(**o, page.cursor, page.has_next);
-  return page;
+  return read_page<AccountRow>(
+      body, what, "accounts", "an account", [&](const json::object& a) -> Result<AccountRow> {
+        AccountRow row;
+        auto currency = req_str(a, "currency", what);
+        if (!currency) return currency.error();
+        row.currency = std::string(*currency);
+        for (auto [key, target] :
+             {std::pair{"available_balance", &row.available}, std::pair{"hold", &row.hold}}) {
+          const json::value* amount = a.if_contains(key);
+          if (amount == nullptr || amount->is_null()) {
+            *target = Decimal::zero();
+            continue;
+          }
+          if (!amount->is_object())
+            return protocol("accounts answer: '" + std::string(key) + "' is not an object");
+          auto value = req_dec(amount->as_object(), "value", what);
+          if (!value) return value.error();
+          *target = *value;
+        }
+        return row;
+      });
 }
 
 Result<std::vector<Instrument>> parse_products(std::string_view body,
                                                const InstrumentRegistry& registry) {
   constexpr std::string_view what = "products answer";
-  auto v = parse_json(body, what);
-  if (!v) return v.error();
-  auto o = object_of(*v, what);
+  auto o = parse_object(body, what);
   if (!o) return o.error();
   std::vector<const json::object*> products;
-  if ((*o)->contains("products")) {
-    auto arr = req_array(**o, "products", what);
+  if (o->contains("products")) {
+    auto arr = req_array(*o, "products", what);
     if (!arr) return arr.error();
     for (const auto& p : **arr) {
       if (!p.is_object()) return protocol("products answer: a product is not an object");
       products.push_back(&p.as_object());
     }
   } else {
-    products.push_back(*o);  // GET /products/{id}
+    products.push_back(&*o);  // GET /products/{id}
   }
   std::vector<Instrument> out;
   for (const json::object* p : products) {
@@ -606,11 +583,9 @@ Result<std::vector<Instrument>> parse_products(std::string_view body,
 
 Result<Timestamp> parse_server_time(std::string_view body) {
   constexpr std::string_view what = "time answer";
-  auto v = parse_json(body, what);
-  if (!v) return v.error();
-  auto o = object_of(*v, what);
+  auto o = parse_object(body, what);
   if (!o) return o.error();
-  const std::string_view ms = str_or(**o, "epochMillis", "");
+  const std::string_view ms = str_or(*o, "epochMillis", "");
   if (!ms.empty()) {
     std::int64_t value = 0;
     for (const char c : ms) {
@@ -620,7 +595,7 @@ Result<Timestamp> parse_server_time(std::string_view body) {
     }
     return Timestamp::from_ms(value);
   }
-  auto iso = req_str(**o, "iso", what);
+  auto iso = req_str(*o, "iso", what);
   if (!iso) return iso.error();
   auto t = Timestamp::parse_iso8601(*iso);
   if (!t) return protocol("time answer: bad iso '" + std::string(*iso) + "'");
@@ -634,11 +609,9 @@ Result<std::vector<market::Candle>> parse_candles(std::string_view body, Duratio
     return Error(
         ErrorCode::invalid_argument,
         "coinbase candles: interval " + history::interval_text(interval) + " is not whole seconds");
-  auto v = parse_json(body, what);
-  if (!v) return v.error();
-  auto o = object_of(*v, what);
+  auto o = parse_object(body, what);
   if (!o) return o.error();
-  auto rows = req_array(**o, "candles", what);
+  auto rows = req_array(*o, "candles", what);
   if (!rows) return rows.error();
   std::vector<market::Candle> out;
   out.reserve((*rows)->size());

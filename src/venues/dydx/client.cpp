@@ -17,6 +17,7 @@
 #include "venues/dydx/rest_codec.hpp"
 #include "venues/dydx/subaccount_stream.hpp"
 #include "venues/venue_error.hpp"
+#include "venues/wait_timers.hpp"
 
 namespace nzeza::venues::dydx {
 namespace json = boost::json;
@@ -84,7 +85,7 @@ std::vector<net::BucketConfig> default_rate_buckets() {
 
 struct DydxClient::State : std::enable_shared_from_this<DydxClient::State> {
   State(net::NetContext& n, Clock& c, const InstrumentRegistry& r, Wallet w, DydxClientConfig cfg)
-      : clock(c), registry(r), wallet(std::move(w)), config(std::move(cfg)) {
+      : clock(c), registry(r), wallet(std::move(w)), config(std::move(cfg)), waits(c) {
     net::HttpClientConfig hc;
     hc.tls = config.tls;
     hc.request_timeout = config.request_timeout;
@@ -105,7 +106,7 @@ struct DydxClient::State : std::enable_shared_from_this<DydxClient::State> {
   std::optional<std::uint64_t> account_number;
   std::optional<std::uint64_t> sequence;
   std::map<std::uint32_t, LiveOrder> live;
-  std::set<TimerId> timers;
+  WaitTimers waits;  // calls held back by the limiter (its own lock)
 
   // ---- transport ----------------------------------------------------------------------------
 
@@ -121,30 +122,17 @@ struct DydxClient::State : std::enable_shared_from_this<DydxClient::State> {
       cb(not_sent(venue_error(Venue::dydx, op, wait.error())));
       return;
     }
-    auto go = [self = shared_from_this(), method = std::move(method), url = std::move(url),
-               body = std::move(body), op, cb]() mutable {
-      self->send(std::move(method), std::move(url), std::move(body), std::move(op), std::move(cb));
+    auto go = [method = std::move(method), url = std::move(url), body = std::move(body), op,
+               cb](State& self) mutable {
+      self.send(std::move(method), std::move(url), std::move(body), std::move(op), std::move(cb));
     };
     if (wait->count() <= 0) {
-      go();
+      go(*this);
       return;
     }
-    std::weak_ptr<State> weak = weak_from_this();
-    auto id = std::make_shared<TimerId>();
-    std::lock_guard lock(mu);
-    *id = clock.schedule_after(*wait, [weak, id, go = std::move(go), op, cb]() mutable {
-      auto self = weak.lock();
-      if (!self) {
-        cb(not_sent(err(ErrorCode::cancelled, op, "client destroyed during a rate-limit wait")));
-        return;
-      }
-      {
-        std::lock_guard l(self->mu);
-        self->timers.erase(*id);
-      }
-      go();
+    waits.run_after<State>(*wait, weak_from_this(), std::move(go), [op, cb] {
+      cb(not_sent(err(ErrorCode::cancelled, op, "client destroyed during a rate-limit wait")));
     });
-    timers.insert(*id);
   }
 
   void send(std::string method, std::string url, std::string body, std::string op,
@@ -478,15 +466,13 @@ PrivateStream* DydxClient::private_stream() noexcept {
 DydxClient::~DydxClient() {
   if (stream_) stream_->stop();
   state_->stopping = true;
-  std::set<TimerId> timers;
   std::deque<State::StatefulJob> queued;  // dropped here: their Completions answer `cancelled`
   {
     std::lock_guard lock(state_->mu);
-    timers.swap(state_->timers);
     queued.swap(state_->stateful_queue);
   }
   queued.clear();
-  for (auto id : timers) state_->clock.cancel(id);
+  state_->waits.cancel_all();
 }
 
 const std::string& DydxClient::address() const noexcept {
@@ -813,34 +799,43 @@ void DydxClient::fills_since(Timestamp since, std::optional<InstrumentId> instru
   });
 }
 
+namespace {
+
+// GET the subaccount (balances and positions are read from the same answer) and complete `c`
+// with `read(answer)`, or with the transport's or the answer's error.
+template <typename T, typename Read>
+void read_subaccount(const std::shared_ptr<DydxClient::State>& state, Completion<T> c,
+                     const std::string& op, Read read) {
+  state->indexer_get("/v4/addresses/" + state->wallet.address() + "/subaccountNumber/" +
+                         std::to_string(state->config.subaccount_number),
+                     op, [self = state, c, op, read](Result<Json> r) {
+                       if (!r) return (void)c.complete(r.error());
+                       auto sub = parse_subaccount(*r, self->registry);
+                       if (!sub) return (void)c.complete(codec_error(op, sub.error()));
+                       c.complete(read(std::move(sub).value()));
+                     });
+}
+
+}  // namespace
+
 void DydxClient::balances(Callback<std::vector<domain::Balance>> done) {
-  Completion<std::vector<domain::Balance>> c(std::move(done), "dydx balances");
-  const std::string op = "balances";
-  state_->indexer_get("/v4/addresses/" + state_->wallet.address() + "/subaccountNumber/" +
-                          std::to_string(state_->config.subaccount_number),
-                      op, [self = state_, c, op](Result<Json> r) {
-                        if (!r) return (void)c.complete(r.error());
-                        auto sub = parse_subaccount(*r, self->registry);
-                        if (!sub) return (void)c.complete(codec_error(op, sub.error()));
-                        Decimal locked = sub->equity - sub->free_collateral;
-                        if (locked.is_negative()) locked = Decimal::zero();
-                        auto b = domain::Balance::create("USDC", sub->free_collateral, locked);
-                        if (!b) return (void)c.complete(b.error());
-                        c.complete(std::vector<domain::Balance>{std::move(*b)});
-                      });
+  using R = Result<std::vector<domain::Balance>>;
+  read_subaccount(state_,
+                  Completion<std::vector<domain::Balance>>(std::move(done), "dydx balances"),
+                  "balances", [](SubaccountAnswer sub) -> R {
+                    Decimal locked = sub.equity - sub.free_collateral;
+                    if (locked.is_negative()) locked = Decimal::zero();
+                    auto b = domain::Balance::create("USDC", sub.free_collateral, locked);
+                    if (!b) return b.error();
+                    return std::vector<domain::Balance>{std::move(*b)};
+                  });
 }
 
 void DydxClient::positions(Callback<std::vector<VenuePosition>> done) {
-  Completion<std::vector<VenuePosition>> c(std::move(done), "dydx positions");
-  const std::string op = "positions";
-  state_->indexer_get("/v4/addresses/" + state_->wallet.address() + "/subaccountNumber/" +
-                          std::to_string(state_->config.subaccount_number),
-                      op, [self = state_, c, op](Result<Json> r) {
-                        if (!r) return (void)c.complete(r.error());
-                        auto sub = parse_subaccount(*r, self->registry);
-                        if (!sub) return (void)c.complete(codec_error(op, sub.error()));
-                        c.complete(std::move(sub->positions));
-                      });
+  read_subaccount(state_, Completion<std::vector<VenuePosition>>(std::move(done), "dydx positions"),
+                  "positions", [](SubaccountAnswer sub) {
+                    return Result<std::vector<VenuePosition>>(std::move(sub.positions));
+                  });
 }
 
 void DydxClient::load_instruments(Callback<std::vector<Instrument>> done) {
@@ -879,11 +874,9 @@ void DydxClient::candles(InstrumentId instrument, Duration interval, std::size_t
                          Callback<std::vector<market::Candle>> done) {
   const std::string op = "candles";
   Completion<std::vector<market::Candle>> c(std::move(done), "dydx candles");
-  const auto wire = candle_resolution_wire(interval);
+  const auto wire = history::wire_interval("dYdX", candle_resolutions(), interval);
   if (!wire) {
-    c.complete(err(ErrorCode::invalid_argument, op,
-                   "no " + market::interval_text(interval) + " candles; dYdX offers " +
-                       candle_resolutions_text()));
+    c.complete(venue_error(Venue::dydx, op, wire.error()));
     return;
   }
   if (count > kMaxCandles) {

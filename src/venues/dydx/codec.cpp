@@ -33,22 +33,6 @@ std::string_view to_string(Channel c) noexcept {
   return "unknown";
 }
 
-std::string_view to_string(FrameKind k) noexcept {
-  switch (k) {
-    case FrameKind::connected:
-      return "connected";
-    case FrameKind::market_data:
-      return "market_data";
-    case FrameKind::unsubscribed:
-      return "unsubscribed";
-    case FrameKind::venue_error:
-      return "venue_error";
-    case FrameKind::ignored:
-      return "ignored";
-  }
-  return "unknown";
-}
-
 Status DydxCodecConfig::validate() const {
   if (max_book_depth < 10 || max_book_depth > 100'000) {
     return fail(ErrorCode::invalid_argument,

@@ -30,6 +30,7 @@
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "market/order_book.hpp"
+#include "venues/frame_kind.hpp"
 #include "venues/market_event_sink.hpp"
 
 namespace nzeza::venues::dydx {
@@ -51,14 +52,11 @@ struct DydxCodecConfig {
   [[nodiscard]] Status validate() const;
 };
 
-enum class FrameKind : std::uint8_t {
-  connected,     // {"type":"connected",...}: a new connection (books reset)
-  market_data,   // subscribed / channel_data / channel_batch_data of a known channel
-  unsubscribed,  // {"type":"unsubscribed",...}
-  venue_error,   // {"type":"error","message":...}; see last_venue_error
-  ignored        // well-formed but unused (other channels, other types): counted
-};
-[[nodiscard]] std::string_view to_string(FrameKind k) noexcept;
+// What decode() found (venues/frame_kind.hpp). dYdX sends: connected ({"type":"connected",...}: a
+// new connection, books reset), market_data (subscribed / channel_data / channel_batch_data of a
+// known channel), unsubscribed, venue_error ({"type":"error","message":...}) and ignored (other
+// channels, other types).
+using FrameKind = venues::FrameKind;
 
 struct DecodeResult {
   FrameKind kind = FrameKind::ignored;

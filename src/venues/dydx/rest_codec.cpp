@@ -254,10 +254,10 @@ Result<std::vector<Instrument>> parse_markets(const json::value& answer,
 namespace {
 
 constexpr CandleResolution kResolutions[] = {
-    {"1MIN", std::chrono::minutes(1)},    {"5MINS", std::chrono::minutes(5)},
-    {"15MINS", std::chrono::minutes(15)}, {"30MINS", std::chrono::minutes(30)},
-    {"1HOUR", std::chrono::hours(1)},     {"4HOURS", std::chrono::hours(4)},
-    {"1DAY", std::chrono::hours(24)},
+    {std::chrono::minutes(1), "1MIN"},    {std::chrono::minutes(5), "5MINS"},
+    {std::chrono::minutes(15), "15MINS"}, {std::chrono::minutes(30), "30MINS"},
+    {std::chrono::hours(1), "1HOUR"},     {std::chrono::hours(4), "4HOURS"},
+    {std::chrono::hours(24), "1DAY"},
 };
 
 }  // namespace
@@ -266,29 +266,13 @@ std::span<const CandleResolution> candle_resolutions() noexcept {
   return kResolutions;
 }
 
-std::optional<std::string_view> candle_resolution_wire(Duration interval) noexcept {
-  for (const auto& r : kResolutions) {
-    if (r.length == interval) return r.wire;
-  }
-  return std::nullopt;
-}
-
-std::string candle_resolutions_text() {
-  std::string out;
-  for (const auto& r : kResolutions) {
-    if (!out.empty()) out += ", ";
-    out += market::interval_text(r.length);
-  }
-  return out;
-}
-
 Result<std::vector<market::Candle>> parse_candles(const json::value& answer,
                                                   std::string_view ticker, Duration resolution,
                                                   Timestamp now) {
   const json::value* list = field(answer, "candles");
   if (list == nullptr || !list->is_array())
     return protocol("candles answer without a candles list");
-  const auto wire = candle_resolution_wire(resolution);
+  const auto wire = history::find_wire(kResolutions, resolution);
   const std::string asked = wire ? std::string(*wire) : market::interval_text(resolution);
   std::vector<market::Candle> out;
   out.reserve(list->as_array().size());

@@ -23,6 +23,7 @@
 #include "core/time.hpp"
 #include "domain/fill.hpp"
 #include "market/candle.hpp"
+#include "venues/candle_history.hpp"
 #include "venues/venue_types.hpp"
 
 namespace nzeza::venues::dydx {
@@ -109,15 +110,9 @@ struct SubaccountAnswer {
 // (fromISO <= startedAt < toISO, newest first, limit at most the Indexer's API limit: 100 on
 // older deployments, 1000 on newer ones). Resolutions, finest first: 1MIN 5MINS 15MINS 30MINS
 // 1HOUR 4HOURS 1DAY.
-struct CandleResolution {
-  std::string_view wire;  // "1MIN"
-  Duration length;
-};
+using CandleResolution = history::CandleInterval;  // {length, wire: "1MIN"}
+// Look one up with history::find_wire, list them with history::intervals_text.
 [[nodiscard]] std::span<const CandleResolution> candle_resolutions() noexcept;
-// The Indexer's name of a resolution; nullopt for any other interval.
-[[nodiscard]] std::optional<std::string_view> candle_resolution_wire(Duration interval) noexcept;
-// "1m, 5m, 15m, 30m, 1h, 4h, 1d" (our names), for a refusal.
-[[nodiscard]] std::string candle_resolutions_text();
 
 // {"candles":[{startedAt, ticker, resolution, open, high, low, close, baseTokenVolume, trades,
 // usdVolume?, startingOpenInterest?, orderbookMidPrice*?}]} → the candles CLOSED at `now`

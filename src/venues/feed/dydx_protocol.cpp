@@ -11,51 +11,20 @@
 namespace nzeza::venues::feed {
 namespace {
 
-class DydxProtocol final : public FeedProtocol {
+class DydxProtocol final : public CodecProtocol<dydx::DydxCodec> {
  public:
-  explicit DydxProtocol(const InstrumentRegistry& registry) : codec_(registry) {}
-
-  Result<std::vector<std::string>> on_connected(
-      std::span<const InstrumentId> instruments) override {
-    if (Status ok = codec_.ready(); !ok.ok()) return ok.error();
-    codec_->on_reconnect();
-    resubscribing_.clear();
-    std::vector<std::string> frames;
-    for (auto channel : {dydx::Channel::orderbook, dydx::Channel::trades}) {
-      for (InstrumentId id : instruments) {
-        if (Status ok = append_message(frames, codec_->subscribe_message(channel, id)); !ok.ok())
-          return ok.error();
-      }
-    }
-    return frames;
-  }
+  using CodecProtocol::CodecProtocol;
 
   FrameOutcome on_frame(std::string_view frame, Timestamp now, MarketEventSink& sink) override {
     FrameOutcome out;
     const std::uint64_t resyncs_before = codec_->stats().resyncs;
-    auto r = codec_->decode_unpadded(frame, now, sink);
-    if (rejected(r, out)) {
+    auto r = decode(frame, now, sink, out);
+    if (!r) {
       // A refused frame can still cost books their sync (a refused book update, or a
       // message_id jump before it): count those and resubscribe them (the codec marked them).
       out.resyncs = static_cast<std::size_t>(codec_->stats().resyncs - resyncs_before);
       resubscribe_unsynced(out);
       return out;
-    }
-    switch (r->kind) {
-      case dydx::FrameKind::market_data:
-        out.kind = FrameClass::data;
-        break;
-      case dydx::FrameKind::connected:
-      case dydx::FrameKind::unsubscribed:
-        out.kind = FrameClass::control;
-        break;
-      case dydx::FrameKind::venue_error:
-        out.kind = FrameClass::control;
-        out.venue_error = codec_->last_venue_error();
-        break;
-      case dydx::FrameKind::ignored:
-        out.kind = FrameClass::ignored;
-        break;
     }
     if (!resubscribing_.empty()) forget_resynced();
     if (r->resyncs > 0) {
@@ -66,6 +35,18 @@ class DydxProtocol final : public FeedProtocol {
   }
 
  private:
+  Status subscribe(std::span<const InstrumentId> instruments,
+                   std::vector<std::string>& frames) override {
+    resubscribing_.clear();  // a new connection: every book awaits its first snapshot
+    for (auto channel : {dydx::Channel::orderbook, dydx::Channel::trades}) {
+      for (InstrumentId id : instruments) {
+        if (Status ok = append_message(frames, codec_->subscribe_message(channel, id)); !ok.ok())
+          return ok;
+      }
+    }
+    return {};
+  }
+
   // Unsubscribe + subscribe each book awaiting a snapshot, once per loss of sync.
   void resubscribe_unsynced(FrameOutcome& out) {
     for (InstrumentId id : codec_->books_needing_resync()) {
@@ -83,7 +64,6 @@ class DydxProtocol final : public FeedProtocol {
     });
   }
 
-  CreatedCodec<dydx::DydxCodec> codec_;
   std::set<std::uint32_t> resubscribing_;  // books whose resubscribe is on its way
 };
 

@@ -9,49 +9,13 @@
 namespace nzeza::venues::feed {
 namespace {
 
-class HyperliquidProtocol final : public FeedProtocol {
+class HyperliquidProtocol final : public CodecProtocol<hyperliquid::HyperliquidCodec> {
  public:
-  explicit HyperliquidProtocol(const InstrumentRegistry& registry) : codec_(registry) {}
-
-  Result<std::vector<std::string>> on_connected(
-      std::span<const InstrumentId> instruments) override {
-    if (Status ok = codec_.ready(); !ok.ok()) return ok.error();
-    codec_->on_reconnect();
-    std::vector<std::string> frames;
-    for (InstrumentId id : instruments) {
-      for (auto channel : {hyperliquid::Channel::l2_book, hyperliquid::Channel::trades,
-                           hyperliquid::Channel::bbo}) {
-        if (Status ok = append_message(frames, codec_->subscribe_message(channel, id)); !ok.ok())
-          return ok.error();
-      }
-    }
-    return frames;
-  }
+  using CodecProtocol::CodecProtocol;
 
   FrameOutcome on_frame(std::string_view frame, Timestamp now, MarketEventSink& sink) override {
     FrameOutcome out;
-    auto r = codec_->decode_unpadded(frame, now, sink);
-    if (rejected(r, out)) return out;
-    switch (r->kind) {
-      case hyperliquid::FrameKind::market_data:
-        out.kind = FrameClass::data;
-        break;
-      case hyperliquid::FrameKind::pong:
-        out.kind = FrameClass::heartbeat;
-        break;
-      case hyperliquid::FrameKind::subscribed:
-      case hyperliquid::FrameKind::connected:
-        out.kind = FrameClass::control;
-        break;
-      case hyperliquid::FrameKind::venue_error:
-        out.kind = FrameClass::control;
-        out.venue_error = codec_->last_venue_error();
-        break;
-      case hyperliquid::FrameKind::ignored:
-        out.kind = FrameClass::ignored;
-        break;
-    }
-    out.resyncs = r->resyncs;
+    if (auto r = decode(frame, now, sink, out)) out.resyncs = r->resyncs;
     return out;
   }
 
@@ -60,7 +24,17 @@ class HyperliquidProtocol final : public FeedProtocol {
   }
 
  private:
-  CreatedCodec<hyperliquid::HyperliquidCodec> codec_;
+  Status subscribe(std::span<const InstrumentId> instruments,
+                   std::vector<std::string>& frames) override {
+    for (InstrumentId id : instruments) {
+      for (auto channel : {hyperliquid::Channel::l2_book, hyperliquid::Channel::trades,
+                           hyperliquid::Channel::bbo}) {
+        if (Status ok = append_message(frames, codec_->subscribe_message(channel, id)); !ok.ok())
+          return ok;
+      }
+    }
+    return {};
+  }
 };
 
 }  // namespace

@@ -9,50 +9,14 @@
 namespace nzeza::venues::feed {
 namespace {
 
-class KrakenProtocol final : public FeedProtocol {
+class KrakenProtocol final : public CodecProtocol<kraken::KrakenCodec> {
  public:
-  explicit KrakenProtocol(const InstrumentRegistry& registry) : codec_(registry) {}
-
-  Result<std::vector<std::string>> on_connected(
-      std::span<const InstrumentId> instruments) override {
-    if (Status ok = codec_.ready(); !ok.ok()) return ok.error();
-    codec_->on_reconnect();
-    std::vector<std::string> frames;
-    for (auto channel : {kraken::Channel::ticker, kraken::Channel::trade, kraken::Channel::book}) {
-      if (Status ok =
-              append_message(frames, codec_->subscribe_message(channel, instruments, ++req_id_));
-          !ok.ok())
-        return ok.error();
-    }
-    return frames;
-  }
+  using CodecProtocol::CodecProtocol;
 
   FrameOutcome on_frame(std::string_view frame, Timestamp now, MarketEventSink& sink) override {
     FrameOutcome out;
-    auto r = codec_->decode_unpadded(frame, now, sink);
-    if (rejected(r, out)) return out;
-    switch (r->kind) {
-      case kraken::FrameKind::market_data:
-        out.kind = FrameClass::data;
-        break;
-      case kraken::FrameKind::heartbeat:
-      case kraken::FrameKind::pong:
-        out.kind = FrameClass::heartbeat;
-        break;
-      case kraken::FrameKind::status:
-      case kraken::FrameKind::subscribed:
-      case kraken::FrameKind::unsubscribed:
-        out.kind = FrameClass::control;
-        break;
-      case kraken::FrameKind::request_failed:
-        out.kind = FrameClass::control;
-        out.venue_error = codec_->last_venue_error();
-        break;
-      case kraken::FrameKind::ignored:
-        out.kind = FrameClass::ignored;
-        break;
-    }
-    if (r->resyncs > 0) {
+    auto r = decode(frame, now, sink, out);
+    if (r && r->resyncs > 0) {
       out.resyncs = r->resyncs;
       const auto books = codec_->books_needing_resync();
       if (!books.empty()) {
@@ -70,7 +34,17 @@ class KrakenProtocol final : public FeedProtocol {
   }
 
  private:
-  CreatedCodec<kraken::KrakenCodec> codec_;
+  Status subscribe(std::span<const InstrumentId> instruments,
+                   std::vector<std::string>& frames) override {
+    for (auto channel : {kraken::Channel::ticker, kraken::Channel::trade, kraken::Channel::book}) {
+      if (Status ok =
+              append_message(frames, codec_->subscribe_message(channel, instruments, ++req_id_));
+          !ok.ok())
+        return ok;
+    }
+    return {};
+  }
+
   std::uint64_t req_id_ = 0;
 };
 

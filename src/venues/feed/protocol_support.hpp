@@ -1,16 +1,22 @@
 #pragma once
 // Pieces the venue FeedProtocols share: a codec built by its fallible `create`, kept with the
-// error when creation failed (reported at the first connect), the rejected-frame outcome, and
-// the subscribe frames of a connect or a resubscribe.
+// error when creation failed (reported at the first connect), the rejected-frame outcome, the
+// subscribe frames of a connect or a resubscribe, and CodecProtocol: the connect and decode steps
+// of the venues whose codecs answer a venues::FrameKind (Kraken, Hyperliquid, dYdX).
 
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "core/instrument.hpp"
 #include "core/result.hpp"
+#include "core/time.hpp"
 #include "venues/feed/feed_protocol.hpp"
+#include "venues/frame_kind.hpp"
+#include "venues/market_event_sink.hpp"
 
 namespace nzeza::venues::feed {
 
@@ -62,5 +68,60 @@ inline void resubscribe(FrameOutcome& out, Result<std::string> unsub, Result<std
   out.send.push_back(std::move(unsub).value());
   out.send.push_back(std::move(sub).value());
 }
+
+// How the session treats a frame of this kind.
+[[nodiscard]] constexpr FrameClass frame_class(FrameKind kind) noexcept {
+  switch (kind) {
+    case FrameKind::market_data:
+      return FrameClass::data;
+    case FrameKind::heartbeat:
+    case FrameKind::pong:
+      return FrameClass::heartbeat;
+    case FrameKind::status:
+    case FrameKind::connected:
+    case FrameKind::subscribed:
+    case FrameKind::unsubscribed:
+    case FrameKind::venue_error:
+      return FrameClass::control;
+    case FrameKind::ignored:
+      return FrameClass::ignored;
+  }
+  return FrameClass::ignored;
+}
+
+// A FeedProtocol over a codec that answers a FrameKind: a connect resets the codec and asks the
+// venue's subscribe frames (`subscribe`, one per channel and instrument or per channel); decode()
+// classifies a frame and carries a venue's refusal, the venue adds what its gap rule needs.
+template <typename Codec>
+class CodecProtocol : public FeedProtocol {
+ public:
+  explicit CodecProtocol(const InstrumentRegistry& registry) : codec_(registry) {}
+
+  Result<std::vector<std::string>> on_connected(std::span<const InstrumentId> instruments) final {
+    if (Status ok = codec_.ready(); !ok.ok()) return ok.error();
+    codec_->on_reconnect();
+    std::vector<std::string> frames;
+    if (Status ok = subscribe(instruments, frames); !ok.ok()) return ok.error();
+    return frames;
+  }
+
+ protected:
+  // The subscribe frames of a new connection (the codec was just reset), appended to `frames`.
+  virtual Status subscribe(std::span<const InstrumentId> instruments,
+                           std::vector<std::string>& frames) = 0;
+
+  // Decodes one frame into `out`: its class and, for a venue_error, the venue's words. The
+  // codec's result, or nullopt when the frame was rejected (`out` then says why).
+  auto decode(std::string_view frame, Timestamp now, MarketEventSink& sink, FrameOutcome& out) {
+    auto r = codec_->decode_unpadded(frame, now, sink);
+    using Decoded = typename decltype(r)::value_type;
+    if (rejected(r, out)) return std::optional<Decoded>{};
+    out.kind = frame_class(r->kind);
+    if (r->kind == FrameKind::venue_error) out.venue_error = codec_->last_venue_error();
+    return std::optional<Decoded>{*r};
+  }
+
+  CreatedCodec<Codec> codec_;
+};
 
 }  // namespace nzeza::venues::feed

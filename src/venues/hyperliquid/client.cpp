@@ -13,6 +13,7 @@
 #include "venues/hyperliquid/user_stream.hpp"
 #include "venues/hyperliquid/wire.hpp"
 #include "venues/venue_error.hpp"
+#include "venues/wait_timers.hpp"
 
 namespace nzeza::venues::hyperliquid {
 
@@ -52,6 +53,22 @@ std::string order_label(const OrderRef& order) {
   return order.client_order_id + " (oid " + order.venue_order_id + ")";
 }
 
+// The statuses of an /exchange answer (one per order or cancel, in the request's order), or the
+// error that completes the call: the transport's (its delivery kept) or the answer's.
+Result<const json::array*> statuses_of(const Result<json::value>& answer, std::string_view op) {
+  if (!answer) return answer.error();
+  return read_statuses(*answer, op);
+}
+
+// The one status of an action on one order (`what`: "order", "cancel").
+Result<const json::value*> single_status(const Result<json::value>& answer, std::string_view op,
+                                         std::string_view what) {
+  auto st = statuses_of(answer, op);
+  if (!st) return st.error();
+  if ((*st)->size() != 1) return protocol(op, "expected one status for one " + std::string(what));
+  return &(**st)[0];
+}
+
 }  // namespace
 
 std::vector<net::BucketConfig> default_rate_buckets() {
@@ -61,7 +78,7 @@ std::vector<net::BucketConfig> default_rate_buckets() {
 // Shared with timer callbacks (weak) so a rate-limit wait firing after destruction is harmless.
 struct HyperliquidClient::State : std::enable_shared_from_this<HyperliquidClient::State> {
   State(net::NetContext& n, Clock& c, const InstrumentRegistry& r, HyperliquidClientConfig cfg)
-      : clock(c), registry(r), config(std::move(cfg)) {
+      : clock(c), registry(r), config(std::move(cfg)), waits(c) {
     net::HttpClientConfig hc;
     hc.tls = config.tls;
     hc.request_timeout = config.request_timeout;
@@ -83,8 +100,7 @@ struct HyperliquidClient::State : std::enable_shared_from_this<HyperliquidClient
   net::RateLimiter* limiter = nullptr;
   std::string user;
   std::atomic<bool> stopping{false};
-  std::mutex mu;
-  std::set<TimerId> timers;
+  WaitTimers waits;  // calls held back by the limiter
 
   // Reserves `endpoint_class` (x multiplier), then builds the body (signing happens here, after
   // any wait, so expiresAfter counts from the real send) and POSTs it.
@@ -103,23 +119,14 @@ struct HyperliquidClient::State : std::enable_shared_from_this<HyperliquidClient
       send(std::move(path), std::move(op), std::move(make_body), std::move(cb));
       return;
     }
-    std::weak_ptr<State> weak = weak_from_this();
-    auto id = std::make_shared<TimerId>();
-    std::lock_guard lock(mu);
-    *id = clock.schedule_after(*wait, [weak, id, path = std::move(path), op, make_body,
-                                       cb]() mutable {
-      auto self = weak.lock();
-      if (!self) {
-        cb(not_sent(err(ErrorCode::cancelled, op, "client destroyed during a rate-limit wait")));
-        return;
-      }
-      {
-        std::lock_guard l(self->mu);
-        self->timers.erase(*id);
-      }
-      self->send(std::move(path), std::move(op), std::move(make_body), std::move(cb));
-    });
-    timers.insert(*id);
+    waits.run_after<State>(
+        *wait, weak_from_this(),
+        [path = std::move(path), op, make_body, cb](State& self) mutable {
+          self.send(std::move(path), std::move(op), std::move(make_body), std::move(cb));
+        },
+        [op, cb] {
+          cb(not_sent(err(ErrorCode::cancelled, op, "client destroyed during a rate-limit wait")));
+        });
   }
 
   void send(std::string path, std::string op, const BodyMaker& make_body, ReplyCallback cb) {
@@ -319,13 +326,7 @@ HyperliquidClient::HyperliquidClient(net::NetContext& net, Clock& clock,
 HyperliquidClient::~HyperliquidClient() {
   if (stream_) stream_->stop();
   state_->stopping = true;
-  std::set<TimerId> timers;
-  {
-    std::lock_guard lock(state_->mu);
-    timers.swap(state_->timers);
-  }
-  // A cancelled timer drops its callback: the Completion inside delivers `cancelled`.
-  for (auto id : timers) state_->clock.cancel(id);
+  state_->waits.cancel_all();
   // Pending HTTP requests complete with `cancelled` before this returns.
   state_->http.reset();
 }
@@ -446,20 +447,12 @@ void HyperliquidClient::place(const domain::OrderSpec& spec, Callback<PlaceAck> 
   const auto sent_at = state->clock.now();
   state->exchange(op, order_action(orders), 1,
                   [state, c, op, quantity, ioc, cloid, sent_at](Result<json::value> r) {
-                    if (!r) {
-                      c.complete(r.error());
+                    auto one = single_status(r, op, "order");
+                    if (!one) {
+                      c.complete(one.error());
                       return;
                     }
-                    auto st = read_statuses(*r, op);
-                    if (!st) {
-                      c.complete(st.error());
-                      return;
-                    }
-                    if ((*st)->size() != 1) {
-                      c.complete(protocol(op, "expected one status for one order"));
-                      return;
-                    }
-                    auto item = read_place_status((**st)[0], op);
+                    auto item = read_place_status(**one, op);
                     if (!item) {
                       c.complete(item.error());
                       return;
@@ -521,20 +514,12 @@ void HyperliquidClient::cancel(const OrderRef& order, Callback<CancelAck> done) 
     return;
   }
   state_->exchange(op, std::move(action), 1, [c, op, order](Result<json::value> r) {
-    if (!r) {
-      c.complete(r.error());
+    auto one = single_status(r, op, "cancel");
+    if (!one) {
+      c.complete(one.error());
       return;
     }
-    auto st = read_statuses(*r, op);
-    if (!st) {
-      c.complete(st.error());
-      return;
-    }
-    if ((*st)->size() != 1) {
-      c.complete(protocol(op, "expected one status for one cancel"));
-      return;
-    }
-    if (auto s = read_cancel_status((**st)[0], op); !s) {
+    if (auto s = read_cancel_status(**one, op); !s) {
       c.complete(s.error());
       return;
     }
@@ -578,11 +563,7 @@ void HyperliquidClient::cancel_all(std::optional<InstrumentId> instrument,
     }
     state->exchange(op, cancel_action(cw), cw.size(),
                     [c, op, orders = std::move(orders)](Result<json::value> er) {
-                      if (!er) {
-                        c.complete(er.error());
-                        return;
-                      }
-                      auto st = read_statuses(*er, op);
+                      auto st = statuses_of(er, op);
                       if (!st) {
                         c.complete(st.error());
                         return;
@@ -766,11 +747,9 @@ void HyperliquidClient::candles(InstrumentId instrument, Duration interval, std:
                                 Callback<std::vector<market::Candle>> done) {
   const std::string op = "candles";
   Completion<std::vector<market::Candle>> c(std::move(done), "hyperliquid candles");
-  const auto wire = candle_interval_wire(interval);
+  const auto wire = history::wire_interval("Hyperliquid", candle_intervals(), interval);
   if (!wire) {
-    c.complete(err(ErrorCode::invalid_argument, op,
-                   "no " + market::interval_text(interval) + " candles; Hyperliquid offers " +
-                       candle_intervals_text()));
+    c.complete(venue_error(kVenue, op, wire.error()));
     return;
   }
   if (count > kMaxCandles) {

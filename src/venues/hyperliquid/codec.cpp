@@ -35,24 +35,6 @@ std::string_view to_string(Channel c) noexcept {
   return "unknown";
 }
 
-std::string_view to_string(FrameKind k) noexcept {
-  switch (k) {
-    case FrameKind::market_data:
-      return "market_data";
-    case FrameKind::pong:
-      return "pong";
-    case FrameKind::subscribed:
-      return "subscribed";
-    case FrameKind::connected:
-      return "connected";
-    case FrameKind::venue_error:
-      return "venue_error";
-    case FrameKind::ignored:
-      return "ignored";
-  }
-  return "unknown";
-}
-
 Status HyperliquidCodecConfig::validate() const {
   if (max_book_depth < 20 || max_book_depth > 10'000) {
     return fail(ErrorCode::invalid_argument,

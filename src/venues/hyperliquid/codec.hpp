@@ -23,6 +23,7 @@
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "market/order_book.hpp"
+#include "venues/frame_kind.hpp"
 #include "venues/market_event_sink.hpp"
 
 namespace nzeza::venues::hyperliquid {
@@ -40,15 +41,11 @@ struct HyperliquidCodecConfig {
   [[nodiscard]] Status validate() const;
 };
 
-enum class FrameKind : std::uint8_t {
-  market_data,  // l2Book / trades / bbo: events were emitted (possibly zero)
-  pong,         // {"channel":"pong"}
-  subscribed,   // {"channel":"subscriptionResponse",...} (subscribe or unsubscribe ack)
-  connected,    // the plain-text greeting "Websocket connection established."
-  venue_error,  // {"channel":"error","data":"..."}; see last_venue_error
-  ignored       // well-formed but unused (post responses, other channels): counted
-};
-[[nodiscard]] std::string_view to_string(FrameKind k) noexcept;
+// What decode() found (venues/frame_kind.hpp). Hyperliquid sends: market_data (l2Book / trades /
+// bbo), pong ({"channel":"pong"}), subscribed ({"channel":"subscriptionResponse",...}, subscribe
+// or unsubscribe ack), connected (the plain-text greeting "Websocket connection established."),
+// venue_error ({"channel":"error","data":"..."}) and ignored (post responses, other channels).
+using FrameKind = venues::FrameKind;
 
 struct DecodeResult {
   FrameKind kind = FrameKind::ignored;

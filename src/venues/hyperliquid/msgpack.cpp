@@ -9,21 +9,22 @@ void MsgpackWriter::put_be(std::uint64_t v, int bytes) {
   for (int i = bytes - 1; i >= 0; --i) out_.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
 
+void MsgpackWriter::tagged(unsigned char tag, std::uint64_t v, int bytes) {
+  out_.push_back(static_cast<char>(tag));
+  put_be(v, bytes);
+}
+
 void MsgpackWriter::uint(std::uint64_t v) {
   if (v <= 0x7f) {
     out_.push_back(static_cast<char>(v));
   } else if (v <= 0xff) {
-    out_.push_back(static_cast<char>(0xcc));
-    put_be(v, 1);
+    tagged(0xcc, v, 1);
   } else if (v <= 0xffff) {
-    out_.push_back(static_cast<char>(0xcd));
-    put_be(v, 2);
+    tagged(0xcd, v, 2);
   } else if (v <= 0xffffffffULL) {
-    out_.push_back(static_cast<char>(0xce));
-    put_be(v, 4);
+    tagged(0xce, v, 4);
   } else {
-    out_.push_back(static_cast<char>(0xcf));
-    put_be(v, 8);
+    tagged(0xcf, v, 8);
   }
 }
 
@@ -36,17 +37,13 @@ void MsgpackWriter::sint(std::int64_t v) {
   if (v >= -32) {
     out_.push_back(static_cast<char>(bits & 0xff));  // negative fixint 0xe0..0xff
   } else if (v >= std::numeric_limits<std::int8_t>::min()) {
-    out_.push_back(static_cast<char>(0xd0));
-    put_be(bits, 1);
+    tagged(0xd0, bits, 1);
   } else if (v >= std::numeric_limits<std::int16_t>::min()) {
-    out_.push_back(static_cast<char>(0xd1));
-    put_be(bits, 2);
+    tagged(0xd1, bits, 2);
   } else if (v >= std::numeric_limits<std::int32_t>::min()) {
-    out_.push_back(static_cast<char>(0xd2));
-    put_be(bits, 4);
+    tagged(0xd2, bits, 4);
   } else {
-    out_.push_back(static_cast<char>(0xd3));
-    put_be(bits, 8);
+    tagged(0xd3, bits, 8);
   }
 }
 
@@ -55,39 +52,31 @@ void MsgpackWriter::str(std::string_view s) {
   if (n < 32) {
     out_.push_back(static_cast<char>(0xa0 | n));
   } else if (n <= 0xff) {
-    out_.push_back(static_cast<char>(0xd9));
-    put_be(n, 1);
+    tagged(0xd9, n, 1);
   } else if (n <= 0xffff) {
-    out_.push_back(static_cast<char>(0xda));
-    put_be(n, 2);
+    tagged(0xda, n, 2);
   } else {
-    out_.push_back(static_cast<char>(0xdb));
-    put_be(n, 4);
+    tagged(0xdb, n, 4);
   }
   out_.append(s);
 }
 
 void MsgpackWriter::array_header(std::uint32_t n) {
-  if (n < 16) {
-    out_.push_back(static_cast<char>(0x90 | n));
-  } else if (n <= 0xffff) {
-    out_.push_back(static_cast<char>(0xdc));
-    put_be(n, 2);
-  } else {
-    out_.push_back(static_cast<char>(0xdd));
-    put_be(n, 4);
-  }
+  container_header(n, 0x90, 0xdc, 0xdd);
 }
 
 void MsgpackWriter::map_header(std::uint32_t n) {
+  container_header(n, 0x80, 0xde, 0xdf);
+}
+
+void MsgpackWriter::container_header(std::uint32_t n, unsigned char fix, unsigned char tag16,
+                                     unsigned char tag32) {
   if (n < 16) {
-    out_.push_back(static_cast<char>(0x80 | n));
+    out_.push_back(static_cast<char>(fix | n));
   } else if (n <= 0xffff) {
-    out_.push_back(static_cast<char>(0xde));
-    put_be(n, 2);
+    tagged(tag16, n, 2);
   } else {
-    out_.push_back(static_cast<char>(0xdf));
-    put_be(n, 4);
+    tagged(tag32, n, 4);
   }
 }
 

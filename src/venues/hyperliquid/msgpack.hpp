@@ -34,6 +34,11 @@ class MsgpackWriter {
 
  private:
   void put_be(std::uint64_t v, int bytes);
+  // A type byte, then `v` in `bytes` big-endian bytes.
+  void tagged(unsigned char tag, std::uint64_t v, int bytes);
+  // An array or map header: `fix | n` below 16 entries, else the 16- or 32-bit form.
+  void container_header(std::uint32_t n, unsigned char fix, unsigned char tag16,
+                        unsigned char tag32);
   std::string& out_;
 };
 

@@ -45,12 +45,12 @@ constexpr KnownError kKnownErrors[] = {
 };
 
 constexpr CandleInterval kCandleIntervals[] = {
-    {"1m", std::chrono::minutes(1)},   {"3m", std::chrono::minutes(3)},
-    {"5m", std::chrono::minutes(5)},   {"15m", std::chrono::minutes(15)},
-    {"30m", std::chrono::minutes(30)}, {"1h", std::chrono::hours(1)},
-    {"2h", std::chrono::hours(2)},     {"4h", std::chrono::hours(4)},
-    {"8h", std::chrono::hours(8)},     {"12h", std::chrono::hours(12)},
-    {"1d", std::chrono::hours(24)},
+    {std::chrono::minutes(1), "1m"},   {std::chrono::minutes(3), "3m"},
+    {std::chrono::minutes(5), "5m"},   {std::chrono::minutes(15), "15m"},
+    {std::chrono::minutes(30), "30m"}, {std::chrono::hours(1), "1h"},
+    {std::chrono::hours(2), "2h"},     {std::chrono::hours(4), "4h"},
+    {std::chrono::hours(8), "8h"},     {std::chrono::hours(12), "12h"},
+    {std::chrono::hours(24), "1d"},
 };
 
 Decimal pow10_neg(int decimals) {
@@ -313,29 +313,13 @@ std::span<const CandleInterval> candle_intervals() noexcept {
   return kCandleIntervals;
 }
 
-std::optional<std::string_view> candle_interval_wire(Duration interval) noexcept {
-  for (const auto& ci : kCandleIntervals) {
-    if (ci.length == interval) return ci.wire;
-  }
-  return std::nullopt;
-}
-
-std::string candle_intervals_text() {
-  std::string out;
-  for (const auto& ci : kCandleIntervals) {
-    if (!out.empty()) out += ", ";
-    out += ci.wire;
-  }
-  return out;
-}
-
 Result<std::vector<market::Candle>> read_candles(const json::value& body, std::string_view coin,
                                                  Duration interval, Timestamp now,
                                                  std::string_view op) {
   std::vector<market::Candle> out;
   if (body.is_null()) return out;  // the venue's "no candle"
   if (!body.is_array()) return protocol(op, "candleSnapshot answer is not an array");
-  const auto wire = candle_interval_wire(interval);
+  const auto wire = history::find_wire(kCandleIntervals, interval);
   out.reserve(body.get_array().size());
   std::size_t index = 0;
   for (const auto& item : body.get_array()) {

@@ -37,6 +37,7 @@
 #include "core/time.hpp"
 #include "domain/fill.hpp"
 #include "market/candle.hpp"
+#include "venues/candle_history.hpp"
 #include "venues/venue_types.hpp"
 
 namespace nzeza::venues::hyperliquid {
@@ -103,15 +104,9 @@ struct MarginSummary {
 // publishes 3d, 1w and 1M; they are not offered: a month has no fixed length, and how 3d and 1w
 // candles are aligned is not documented (a Candle starts on a multiple of its interval since
 // the epoch).
-struct CandleInterval {
-  std::string_view wire;  // "1m"
-  Duration length;
-};
+using CandleInterval = history::CandleInterval;  // {length, wire: "1m"}
+// Look one up with history::find_wire, list them with history::intervals_text.
 [[nodiscard]] std::span<const CandleInterval> candle_intervals() noexcept;
-// The wire name of an offered interval; nullopt for any other.
-[[nodiscard]] std::optional<std::string_view> candle_interval_wire(Duration interval) noexcept;
-// "1m, 3m, 5m, ..., 1d", for a refusal.
-[[nodiscard]] std::string candle_intervals_text();
 
 // A candleSnapshot answer → the candles CLOSED at `now` (end <= now; the venue's last one is
 // usually still open), oldest first whatever the order sent. Each item: t (start, ms), s (coin),

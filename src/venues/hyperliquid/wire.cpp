@@ -59,32 +59,38 @@ boost::json::value order_action(std::span<const OrderWire> orders, std::string_v
   return a;
 }
 
-boost::json::value cancel_action(std::span<const CancelWire> cancels) {
+namespace {
+
+// {"type": type, "cancels": [...]}, each cancel written by `wire`; the key order is hashed.
+template <typename Cancel, typename Wire>
+boost::json::value cancels_action(std::string_view type, std::span<const Cancel> cancels,
+                                  Wire wire) {
   boost::json::object a;
-  a["type"] = "cancel";
+  a["type"] = type;
   boost::json::array arr;
-  for (const auto& c : cancels) {
-    boost::json::object w;
-    w["a"] = c.asset;
-    w["o"] = c.oid;
-    arr.emplace_back(std::move(w));
-  }
+  for (const auto& c : cancels) arr.emplace_back(wire(c));
   a["cancels"] = std::move(arr);
   return a;
 }
 
+}  // namespace
+
+boost::json::value cancel_action(std::span<const CancelWire> cancels) {
+  return cancels_action("cancel", cancels, [](const CancelWire& c) {
+    boost::json::object w;
+    w["a"] = c.asset;
+    w["o"] = c.oid;
+    return w;
+  });
+}
+
 boost::json::value cancel_by_cloid_action(std::span<const CancelByCloidWire> cancels) {
-  boost::json::object a;
-  a["type"] = "cancelByCloid";
-  boost::json::array arr;
-  for (const auto& c : cancels) {
+  return cancels_action("cancelByCloid", cancels, [](const CancelByCloidWire& c) {
     boost::json::object w;
     w["asset"] = c.asset;
     w["cloid"] = c.cloid;
-    arr.emplace_back(std::move(w));
-  }
-  a["cancels"] = std::move(arr);
-  return a;
+    return w;
+  });
 }
 
 boost::json::value schedule_cancel_action(std::optional<std::uint64_t> time_ms) {

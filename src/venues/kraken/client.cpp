@@ -9,7 +9,9 @@
 #include "venues/candle_history.hpp"
 #include "venues/kraken/private_stream.hpp"
 #include "venues/kraken/rest_codec.hpp"
+#include "venues/percent_encoding.hpp"
 #include "venues/venue_error.hpp"
+#include "venues/wait_timers.hpp"
 
 namespace nzeza::venues::kraken {
 
@@ -85,7 +87,8 @@ struct KrakenClient::Core : std::enable_shared_from_this<KrakenClient::Core> {
         rest_limiter(c, {{"REST_PRIVATE", config.rest_counter_max, config.rest_counter_decay}},
                      {"kraken rest", config.max_rate_wait}),
         public_limiter(c, {{"PUBLIC", config.public_burst, config.public_rate}},
-                       {"kraken public", config.max_rate_wait}) {
+                       {"kraken public", config.max_rate_wait}),
+        waits(c) {
     (void)rest_limiter.add_endpoint("query", {{"REST_PRIVATE", 1}});
     (void)rest_limiter.add_endpoint("history", {{"REST_PRIVATE", 2}});
     (void)public_limiter.add_endpoint("public", {{"PUBLIC", 1}});
@@ -114,7 +117,7 @@ struct KrakenClient::Core : std::enable_shared_from_this<KrakenClient::Core> {
   bool stopping = false;
   std::deque<PrivateCall> lane;
   bool lane_busy = false;
-  std::set<TimerId> timers;
+  WaitTimers waits;  // calls held back by the limiters (its own lock)
   std::map<std::string, std::unique_ptr<net::RateLimiter>, std::less<>> trading;  // per pair
   std::map<std::string, Timestamp, std::less<>> placed_at;        // txid / cl_ord_id -> time
   std::map<std::string, std::string, std::less<>> cl_by_txid;     // our orders' client ids
@@ -124,14 +127,12 @@ struct KrakenClient::Core : std::enable_shared_from_this<KrakenClient::Core> {
 
   void shutdown() {
     std::deque<PrivateCall> dropped;
-    std::set<TimerId> timer_ids;
     {
       std::lock_guard lock(mu);
       stopping = true;
       dropped.swap(lane);
-      timer_ids.swap(timers);
     }
-    for (const auto id : timer_ids) clock.cancel(id);
+    waits.cancel_all();
     for (auto& call : dropped)
       call.done(venue_error(ErrorCode::cancelled, Venue::kraken, call.what,
                             "client shut down before sending"));
@@ -177,27 +178,12 @@ struct KrakenClient::Core : std::enable_shared_from_this<KrakenClient::Core> {
       then();
       return;
     }
-    std::lock_guard lock(mu);
-    if (stopping) {
-      fail_with(venue_error(ErrorCode::cancelled, Venue::kraken, op, "client shut down"));
-      return;
-    }
-    auto weak = weak_from_this();
-    auto holder = std::make_shared<TimerId>(0);
-    const TimerId id = clock.schedule_after(wait, [weak, holder, then, fail_with, op] {
-      auto self = weak.lock();
-      if (!self) {
-        fail_with(venue_error(ErrorCode::cancelled, Venue::kraken, op, "client shut down"));
-        return;
-      }
-      {
-        std::lock_guard lock(self->mu);
-        self->timers.erase(*holder);
-      }
-      then();
-    });
-    *holder = id;
-    timers.insert(id);
+    // After a shutdown (or when the client is gone by the end of the wait) nothing is sent.
+    waits.run_after<Core>(
+        wait, weak_from_this(), [then](Core&) { then(); },
+        [fail_with, op] {
+          fail_with(venue_error(ErrorCode::cancelled, Venue::kraken, op, "client shut down"));
+        });
   }
 
   // `what` names the call in error messages (the method when empty).
@@ -915,21 +901,6 @@ constexpr history::CandleInterval kOhlcIntervals[] = {
 // "Returns up to 720 of the most recent entries", the newest not yet committed.
 constexpr std::size_t kMaxOhlcCandles = 719;
 
-std::string query_encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char ch : s) {
-    const auto u = static_cast<unsigned char>(ch);
-    if (std::isalnum(u) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
-      out.push_back(ch);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[u >> 4]);
-      out.push_back(kHex[u & 0xF]);
-    }
-  }
-  return out;
-}
 }  // namespace
 
 void KrakenClient::candles(InstrumentId instrument, Duration interval, std::size_t count,
@@ -949,16 +920,17 @@ void KrakenClient::candles(InstrumentId instrument, Duration interval, std::size
                                  std::to_string(count) + " candles asked; Kraken keeps at most " +
                                      std::to_string(kMaxOhlcCandles) + " closed ones")));
   if (count == 0) return deliver(c, R(std::vector<market::Candle>{}));
-  core_->public_get(
-      "/0/public/OHLC?pair=" + query_encode(inst->venue_symbol) + "&interval=" + std::string(*wire),
-      op, [c, interval, count](Result<json::value> r) {
-        if (!r) return deliver(c, R(std::move(r).error()));
-        auto candles = rest::parse_ohlc(*r, interval);
-        if (!candles) return deliver(c, R(unreadable(candles.error())));
-        if (candles->size() > count)
-          candles->erase(candles->begin(), candles->end() - static_cast<std::ptrdiff_t>(count));
-        deliver(c, std::move(candles));
-      });
+  core_->public_get("/0/public/OHLC?pair=" + percent_encode(inst->venue_symbol) +
+                        "&interval=" + std::string(*wire),
+                    op, [c, interval, count](Result<json::value> r) {
+                      if (!r) return deliver(c, R(std::move(r).error()));
+                      auto candles = rest::parse_ohlc(*r, interval);
+                      if (!candles) return deliver(c, R(unreadable(candles.error())));
+                      if (candles->size() > count)
+                        candles->erase(candles->begin(),
+                                       candles->end() - static_cast<std::ptrdiff_t>(count));
+                      deliver(c, std::move(candles));
+                    });
 }
 
 void KrakenClient::websockets_token(Callback<std::string> done) {

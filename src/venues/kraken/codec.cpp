@@ -45,28 +45,6 @@ std::string_view to_string(Channel c) noexcept {
   return "unknown";
 }
 
-std::string_view to_string(FrameKind k) noexcept {
-  switch (k) {
-    case FrameKind::market_data:
-      return "market_data";
-    case FrameKind::heartbeat:
-      return "heartbeat";
-    case FrameKind::pong:
-      return "pong";
-    case FrameKind::status:
-      return "status";
-    case FrameKind::subscribed:
-      return "subscribed";
-    case FrameKind::unsubscribed:
-      return "unsubscribed";
-    case FrameKind::request_failed:
-      return "request_failed";
-    case FrameKind::ignored:
-      return "ignored";
-  }
-  return "unknown";
-}
-
 Status KrakenCodecConfig::validate() const {
   if (book_depth != 10 && book_depth != 25 && book_depth != 100 && book_depth != 500 &&
       book_depth != 1000) {
@@ -444,7 +422,7 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
       if (has_success && !success) {
         ++stats.request_failures;
         last_venue_error.assign(error_text);
-        r.kind = FrameKind::request_failed;
+        r.kind = FrameKind::venue_error;
         return true;
       }
       if (method == "pong") {

@@ -33,6 +33,7 @@
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "market/order_book.hpp"
+#include "venues/frame_kind.hpp"
 #include "venues/market_event_sink.hpp"
 
 namespace nzeza::venues::kraken {
@@ -52,17 +53,11 @@ struct KrakenCodecConfig {
 };
 
 // What a frame was, for the connection loop.
-enum class FrameKind : std::uint8_t {
-  market_data,     // ticker / trade / book: events were emitted (possibly zero)
-  heartbeat,       // {"channel":"heartbeat"}
-  pong,            // {"method":"pong",...}: answer to ping_message
-  status,          // {"channel":"status",...}: system status (emitted as a VenueStatus)
-  subscribed,      // subscribe acknowledged (success true)
-  unsubscribed,    // unsubscribe acknowledged
-  request_failed,  // a subscribe/unsubscribe/ping refused (success false); see last_venue_error
-  ignored          // a well-formed message this codec does not use (counted)
-};
-[[nodiscard]] std::string_view to_string(FrameKind k) noexcept;
+// What decode() found (venues/frame_kind.hpp). Kraken sends: market_data (ticker / trade / book),
+// heartbeat ({"channel":"heartbeat"}), pong ({"method":"pong",...}: answer to ping_message),
+// status ({"channel":"status",...}: emitted as a VenueStatus), subscribed (success true),
+// unsubscribed, venue_error (a subscribe/unsubscribe/ping refused: success false) and ignored.
+using FrameKind = venues::FrameKind;
 
 struct DecodeResult {
   FrameKind kind = FrameKind::ignored;

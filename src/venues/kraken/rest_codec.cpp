@@ -6,6 +6,7 @@
 #include <set>
 
 #include "venues/candle_history.hpp"
+#include "venues/candle_row.hpp"
 
 namespace nzeza::venues::kraken {
 
@@ -494,42 +495,31 @@ Result<std::string> parse_ws_token(const json::value& r) {
 
 namespace {
 
-struct OhlcField {
-  std::size_t index;
-  const char* name;
-};
-constexpr OhlcField kTime{0, "time"};
-constexpr OhlcField kOpen{1, "open"};
-constexpr OhlcField kHigh{2, "high"};
-constexpr OhlcField kLow{3, "low"};
-constexpr OhlcField kClose{4, "close"};
-constexpr OhlcField kVolume{6, "volume"};
-constexpr OhlcField kCount{7, "count"};
+using history::RowField;
+constexpr RowField kTime{0, "time"};
+constexpr RowField kOpen{1, "open"};
+constexpr RowField kHigh{2, "high"};
+constexpr RowField kLow{3, "low"};
+constexpr RowField kClose{4, "close"};
+constexpr RowField kVolume{6, "volume"};
+constexpr RowField kCount{7, "count"};
 
-std::string ohlc_where(std::size_t entry, OhlcField f) {
-  return "entry " + std::to_string(entry) + ": field '" + f.name + "' (index " +
-         std::to_string(f.index) + ")";
+// A field's error, named after its entry: "OHLC: entry 3: field 'open' (index 1) ...".
+Error entry_error(std::size_t entry, const Error& e) {
+  return protocol("OHLC", "entry " + std::to_string(entry) + ": " + e.message);
 }
 
-Result<std::int64_t> ohlc_int(const json::array& row, std::size_t entry, OhlcField f,
+Result<std::int64_t> ohlc_int(const json::array& row, std::size_t entry, RowField f,
                               std::int64_t max) {
-  const auto& v = row[f.index];
-  std::int64_t n = -1;
-  if (v.is_int64()) n = v.get_int64();
-  if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(max))
-    n = static_cast<std::int64_t>(v.get_uint64());
-  if (!v.is_int64() && !v.is_uint64())
-    return protocol("OHLC", ohlc_where(entry, f) + " is not an integer");
-  if (n < 0 || n > max) return protocol("OHLC", ohlc_where(entry, f) + " is out of range");
+  auto n = history::row_int(row, f, 0, max);
+  if (!n) return entry_error(entry, n.error());
   return n;
 }
 
-Result<Decimal> ohlc_dec(const json::array& row, std::size_t entry, OhlcField f) {
-  const auto& v = row[f.index];
-  if (!v.is_string()) return protocol("OHLC", ohlc_where(entry, f) + " is not a decimal string");
-  auto d = Decimal::parse(std::string_view(v.get_string()));
-  if (!d) return protocol("OHLC", ohlc_where(entry, f) + ": " + d.error().message);
-  return *d;
+Result<Decimal> ohlc_dec(const json::array& row, std::size_t entry, RowField f) {
+  auto d = history::row_decimal(row, f);
+  if (!d) return entry_error(entry, d.error());
+  return d;
 }
 
 Result<market::Candle> ohlc_entry(const json::value& v, std::size_t entry, Duration interval) {

@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "venues/credentials.hpp"
+#include "venues/percent_encoding.hpp"
 
 namespace nzeza::venues::kraken {
 
@@ -25,11 +26,6 @@ int b64_value(char c) noexcept {
   if (c == '+') return 62;
   if (c == '/') return 63;
   return -1;
-}
-
-bool unreserved(unsigned char c) noexcept {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
 }
 
 std::string sha256_hex_fingerprint(std::string_view bytes) {
@@ -102,22 +98,7 @@ Result<std::string> base64_decode(std::string_view text) {
 }
 
 std::string form_escape(std::string_view value) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(value.size());
-  for (const char ch : value) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (unreserved(c)) {
-      out += ch;
-    } else if (c == ' ') {
-      out += '+';
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
+  return percent_encode(value, SpaceAs::plus);
 }
 
 std::string form_encode(const FormParams& params) {

@@ -160,7 +160,7 @@ TEST_F(KrakenFixtures, order_responses_are_not_market_data) {
   EXPECT_EQ(ok->kind, FrameKind::ignored);
   auto refused = decode("nautilus_ws_add_order_response_failure.json");
   ASSERT_TRUE(refused.ok());
-  EXPECT_EQ(refused->kind, FrameKind::request_failed);
+  EXPECT_EQ(refused->kind, FrameKind::venue_error);
   EXPECT_EQ(codec_.last_venue_error(), "EOrder:Insufficient funds");
   EXPECT_TRUE(sink_.events.empty());
 }

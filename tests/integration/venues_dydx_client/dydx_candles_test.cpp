@@ -152,7 +152,8 @@ TEST_F(DydxCandles, an_interval_the_indexer_does_not_publish_is_refused_before_s
   auto r = candles(btc_, 3min, 10);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::invalid_argument);
-  EXPECT_NE(r.error().message.find("no 3m candles; dYdX offers 1m, 5m, 15m, 30m, 1h, 4h, 1d"),
+  EXPECT_NE(r.error().message.find(
+                "interval 3m is not offered; dYdX publishes 1m, 5m, 15m, 30m, 1h, 4h, 1d"),
             std::string::npos)
       << r.error().message;
   EXPECT_EQ(sim_->candle_requests(), 0U);

@@ -140,8 +140,9 @@ TEST_F(HyperliquidCandles, an_interval_the_venue_does_not_publish_is_refused_bef
   auto r = candles(btc_, 10s, 30);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::invalid_argument);
-  EXPECT_NE(r.error().message.find("no 10s candles; Hyperliquid offers 1m, 3m, 5m, 15m, 30m, 1h, "
-                                   "2h, 4h, 8h, 12h, 1d"),
+  EXPECT_NE(r.error().message.find(
+                "interval 10s is not offered; Hyperliquid publishes 1m, 3m, 5m, 15m, 30m, 1h, "
+                "2h, 4h, 8h, 12h, 1d"),
             std::string::npos)
       << r.error().message;
   r = candles(btc_, 7 * 24h, 3);  // 1w: published, but its alignment is undocumented

@@ -149,15 +149,16 @@ TEST(DydxCandleReader, inconsistent_candles_are_errors_saying_what_is_wrong) {
 }
 
 TEST(DydxCandleReader, offered_resolutions_have_indexer_names_and_others_have_none) {
-  EXPECT_EQ(candle_resolution_wire(1min), "1MIN");
-  EXPECT_EQ(candle_resolution_wire(5min), "5MINS");
-  EXPECT_EQ(candle_resolution_wire(1h), "1HOUR");
-  EXPECT_EQ(candle_resolution_wire(4h), "4HOURS");
-  EXPECT_EQ(candle_resolution_wire(24h), "1DAY");
-  EXPECT_FALSE(candle_resolution_wire(3min).has_value());
-  EXPECT_FALSE(candle_resolution_wire(10s).has_value());
-  EXPECT_EQ(candle_resolutions_text(), "1m, 5m, 15m, 30m, 1h, 4h, 1d");
-  for (const auto& r : candle_resolutions()) EXPECT_EQ(candle_resolution_wire(r.length), r.wire);
+  EXPECT_EQ(history::find_wire(candle_resolutions(), 1min), "1MIN");
+  EXPECT_EQ(history::find_wire(candle_resolutions(), 5min), "5MINS");
+  EXPECT_EQ(history::find_wire(candle_resolutions(), 1h), "1HOUR");
+  EXPECT_EQ(history::find_wire(candle_resolutions(), 4h), "4HOURS");
+  EXPECT_EQ(history::find_wire(candle_resolutions(), 24h), "1DAY");
+  EXPECT_FALSE(history::find_wire(candle_resolutions(), 3min).has_value());
+  EXPECT_FALSE(history::find_wire(candle_resolutions(), 10s).has_value());
+  EXPECT_EQ(history::intervals_text(candle_resolutions()), "1m, 5m, 15m, 30m, 1h, 4h, 1d");
+  for (const auto& r : candle_resolutions())
+    EXPECT_EQ(history::find_wire(candle_resolutions(), r.length), r.wire);
 }
 
 }  // namespace

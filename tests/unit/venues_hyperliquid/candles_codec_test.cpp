@@ -138,16 +138,18 @@ TEST(HyperliquidCandleReader, inconsistent_candles_are_errors_saying_what_is_wro
 }
 
 TEST(HyperliquidCandleReader, offered_intervals_have_wire_names_and_others_have_none) {
-  EXPECT_EQ(candle_interval_wire(1min), "1m");
-  EXPECT_EQ(candle_interval_wire(15min), "15m");
-  EXPECT_EQ(candle_interval_wire(4h), "4h");
-  EXPECT_EQ(candle_interval_wire(24h), "1d");
-  EXPECT_FALSE(candle_interval_wire(10s).has_value());
-  EXPECT_FALSE(candle_interval_wire(72h).has_value());   // 3d: alignment undocumented
-  EXPECT_FALSE(candle_interval_wire(168h).has_value());  // 1w
-  EXPECT_EQ(candle_intervals_text(), "1m, 3m, 5m, 15m, 30m, 1h, 2h, 4h, 8h, 12h, 1d");
+  EXPECT_EQ(history::find_wire(candle_intervals(), 1min), "1m");
+  EXPECT_EQ(history::find_wire(candle_intervals(), 15min), "15m");
+  EXPECT_EQ(history::find_wire(candle_intervals(), 4h), "4h");
+  EXPECT_EQ(history::find_wire(candle_intervals(), 24h), "1d");
+  EXPECT_FALSE(history::find_wire(candle_intervals(), 10s).has_value());
+  EXPECT_FALSE(
+      history::find_wire(candle_intervals(), 72h).has_value());  // 3d: alignment undocumented
+  EXPECT_FALSE(history::find_wire(candle_intervals(), 168h).has_value());  // 1w
+  EXPECT_EQ(history::intervals_text(candle_intervals()),
+            "1m, 3m, 5m, 15m, 30m, 1h, 2h, 4h, 8h, 12h, 1d");
   for (const auto& ci : candle_intervals()) {
-    EXPECT_EQ(candle_interval_wire(ci.length), ci.wire);
+    EXPECT_EQ(history::find_wire(candle_intervals(), ci.length), ci.wire);
   }
 }
 

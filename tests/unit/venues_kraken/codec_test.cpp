@@ -419,7 +419,7 @@ TEST_F(KrakenCodecTest, reports_a_refused_subscription_with_the_venue_text) {
   auto r = decode(
       R"({"error":"Currency pair not supported ABC/XYZ","method":"subscribe","req_id":9,"success":false,"symbol":"ABC/XYZ"})");
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(r->kind, FrameKind::request_failed);
+  EXPECT_EQ(r->kind, FrameKind::venue_error);
   EXPECT_EQ(r->req_id, 9u);
   EXPECT_EQ(codec_.last_venue_error(), "Currency pair not supported ABC/XYZ");
   EXPECT_EQ(codec_.stats().request_failures, 1u);

@@ -132,7 +132,7 @@ struct TradingServer::Impl {
     };
   }
   void keep_alert(const TradeEvent& e) {
-    const std::string_view level = alert_level(e.kind);
+    const std::string_view level = alert_level(e);
     if (level.empty()) return;
     std::lock_guard lock(alerts_mu);
     alert_ring.push_back(Alert{e.at, std::string(level), e.kind, e.text});
@@ -942,11 +942,21 @@ void TradingServer::kill_switch(bool engage, std::string reason) {
   (void)impl_->execution->tell(KillSwitch{engage, std::move(reason)});
 }
 
-std::string_view alert_level(std::string_view kind) noexcept {
-  if (kind == "error" || kind == "restart" || kind == "journal" || kind == "reconciliation")
-    return "error";
+std::string_view alert_level(const TradeEvent& e) noexcept {
+  const std::string_view kind = e.kind;
+  if (kind == "error" || kind == "restart" || kind == "journal") return "error";
   if (kind == "warning" || kind == "refusal" || kind == "halt" || kind == "cancel")
     return "warning";
+  if (kind == "reconciliation") {
+    // A symbol blocked (start-up finding that blocks, or a position that differs twice in a
+    // row) is an error; another finding a warning; the start-up summary line no alert.
+    bool finding = false;
+    for (const auto& [k, v] : e.fields) {
+      if ((k == "blocks" && v == "true") || k == "venue_quantity") return "error";
+      finding = finding || k == "finding";
+    }
+    return finding ? "warning" : std::string_view{};
+  }
   return {};
 }
 

@@ -155,8 +155,9 @@ struct Alert {
 };
 // Events kept for alerts(): the newest ones.
 inline constexpr std::size_t kAlertRing = 256;
-// "warning", "error", or "" for an event that is no alert.
-[[nodiscard]] std::string_view alert_level(std::string_view kind) noexcept;
+// "warning", "error", or "" for an event that is no alert (from its kind, and for a
+// reconciliation whether it blocks a symbol).
+[[nodiscard]] std::string_view alert_level(const TradeEvent& event) noexcept;
 
 // A venue's client as readiness sees it now.
 struct VenueHealthLine {

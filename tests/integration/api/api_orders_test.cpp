@@ -158,6 +158,51 @@ TEST(ApiOrders, a_manual_quantity_passes_the_risk_gate_and_fills_exactly_that_qu
       409, "invalid_state");
 }
 
+TEST(ApiOrders, a_manual_limit_order_is_an_ioc_that_fills_within_its_price_or_not_at_all) {
+  ApiHarness h;
+  ASSERT_TRUE(h.api);
+  const std::string trade = h.add_key(Scope::trade);
+  h.quote("BTC-USD", "50000", "50001");
+  ASSERT_TRUE(h.wait_fresh("BTC-USD"));
+  auto final_order = [&](const std::string& id) {
+    boost::json::value o;
+    EXPECT_TRUE(h.wait_for([&] {
+      const auto r = h.get("/api/v1/orders/" + id, trade);
+      if (!r || r->status != 200) return false;
+      o = parse_json(r->body);
+      return o.at("final").as_bool();
+    }));
+    return o;
+  };
+
+  // Below the ask: nothing fills, nothing rests, the symbol is free again.
+  const auto low = h.post("/api/v1/orders", trade,
+                          R"({"symbol":"BTC-USD","side":"buy","quantity":"0.001",)"
+                          R"("limit_price":"49000.00"})");
+  ASSERT_TRUE(low);
+  ASSERT_EQ(low->status, 202u) << low->body;
+  const auto missed = final_order(std::string(parse_json(low->body).at("client_id").as_string()));
+  ASSERT_TRUE(missed.is_object());
+  EXPECT_EQ(missed.at("type").as_string(), "limit");
+  EXPECT_EQ(*Decimal::parse(missed.at("price").as_string()), *Decimal::parse("49000"));
+  EXPECT_TRUE(missed.at("fills").as_array().empty()) << missed;
+  EXPECT_NE(missed.at("state").as_string(), "filled") << missed;
+  EXPECT_TRUE(open_orders(h, trade).empty());
+
+  // Above the ask: filled, at no worse than the limit.
+  const auto high = h.post("/api/v1/orders", trade,
+                           R"({"symbol":"BTC-USD","side":"buy","quantity":"0.001",)"
+                           R"("limit_price":"50100"})");
+  ASSERT_TRUE(high);
+  ASSERT_EQ(high->status, 202u) << high->body;
+  const auto filled = final_order(std::string(parse_json(high->body).at("client_id").as_string()));
+  ASSERT_TRUE(filled.is_object());
+  EXPECT_EQ(filled.at("state").as_string(), "filled") << filled;
+  ASSERT_EQ(filled.at("fills").as_array().size(), 1u) << filled;
+  EXPECT_LE(*Decimal::parse(filled.at("fills").as_array()[0].at("price").as_string()),
+            *Decimal::parse("50100"));
+}
+
 TEST(ApiOrders, a_manual_quantity_off_the_rules_is_422_naming_the_rule_and_nothing_is_sent) {
   ApiHarness h;
   ASSERT_TRUE(h.api);

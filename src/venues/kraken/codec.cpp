@@ -246,9 +246,13 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
         change.side = pl.side;
         change.price = pl.price;
         change.size = pl.qty;
-        change.reset = snapshot && i == entry.first;
-        change.last = snapshot && i + 1 == entry.end;
-        if (!slot.book.apply(change).ok()) {
+        if (snapshot) {  // sorted bulk load (validated by the reader)
+          change.reset = i == entry.first;
+          change.last = i + 1 == entry.end;
+          if (change.reset) slot.book.begin_snapshot();
+          (void)slot.book.load_level(change.side, change.price, change.size);
+          if (change.last) slot.book.end_snapshot(0);
+        } else if (!slot.book.apply(change).ok()) {
           ok = false;
           break;
         }

@@ -153,7 +153,6 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
       // Kraken sends {"price":...,"qty":...} in that order with plain numbers.
       static constexpr codec::LevelKeys kKeys{.price = "price",
                                               .size = "qty",
-                                              .bad_level = "bad level",
                                               .missing = "level without price or qty",
                                               .bad_price = "price must be > 0",
                                               .bad_size = "qty must be >= 0"};

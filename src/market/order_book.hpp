@@ -59,7 +59,15 @@ class OrderBook {
   // Errors (the book is unchanged): price <= 0 or size < 0 (invalid_argument); an incremental
   // change while needs_resync or awaiting_snapshot (invalid_state) — the caller should be
   // buffering or resyncing instead.
-  Status apply(const BookChange& change);
+  // The valid path is inline (no error built, nothing to destroy); a refusal is out of line.
+  Status apply(const BookChange& change) {
+    if (change.price.is_positive() && !change.size.is_negative() &&
+        (change.reset || change.snapshot || state_ == BookSyncState::synced)) [[likely]] {
+      apply_valid(change);
+      return {};
+    }
+    return refuse(change);
+  }
 
   // Sorted-snapshot bulk load, the one way every codec loads a snapshot:
   // begin_snapshot(), then load_level() per level in wire order, then end_snapshot().
@@ -133,6 +141,8 @@ class OrderBook {
   [[nodiscard]] std::uint64_t truncated_levels() const noexcept { return truncated_; }
 
  private:
+  void apply_valid(const BookChange& change) noexcept;
+  [[nodiscard]] Status refuse(const BookChange& change) const;
   // Appends a level worse than every kept one (size 0: nothing to add).
   bool append_level(std::vector<BookLevel>& side, Decimal price, Decimal size) noexcept {
     if (size.is_zero()) return true;

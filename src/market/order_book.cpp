@@ -29,7 +29,7 @@ void OrderBook::clear() noexcept {
   state_ = BookSyncState::awaiting_snapshot;
 }
 
-Status OrderBook::apply(const BookChange& change) {
+Status OrderBook::refuse(const BookChange& change) const {
   if (!change.price.is_positive()) {
     return fail(ErrorCode::invalid_argument,
                 "order book: price must be > 0, got " + change.price.to_string());
@@ -38,14 +38,16 @@ Status OrderBook::apply(const BookChange& change) {
     return fail(ErrorCode::invalid_argument,
                 "order book: size must be >= 0, got " + change.size.to_string());
   }
+  return fail(ErrorCode::invalid_state, std::string("order book: incremental change while ") +
+                                            std::string(to_string(state_)) +
+                                            " (needs a snapshot first)");
+}
+
+void OrderBook::apply_valid(const BookChange& change) noexcept {
   if (change.reset) {
     bids_.clear();
     asks_.clear();
     state_ = BookSyncState::awaiting_snapshot;
-  } else if (!change.snapshot && state_ != BookSyncState::synced) {
-    return fail(ErrorCode::invalid_state, std::string("order book: incremental change while ") +
-                                              std::string(to_string(state_)) +
-                                              " (needs a snapshot first)");
   }
   if (change.side == Side::buy) {
     set_level(bids_, true, change.price, change.size);
@@ -54,7 +56,6 @@ Status OrderBook::apply(const BookChange& change) {
   }
   if (change.sequence != 0) last_sequence_ = change.sequence;
   if (change.snapshot && change.last) state_ = BookSyncState::synced;
-  return {};
 }
 
 void OrderBook::set_level(std::vector<BookLevel>& side, bool descending, Decimal price,

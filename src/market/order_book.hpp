@@ -59,7 +59,47 @@ class OrderBook {
   // Errors (the book is unchanged): price <= 0 or size < 0 (invalid_argument); an incremental
   // change while needs_resync or awaiting_snapshot (invalid_state) — the caller should be
   // buffering or resyncing instead.
-  Status apply(const BookChange& change);
+  // The valid path is inline (no error built, nothing to destroy); a refusal is out of line.
+  Status apply(const BookChange& change) {
+    if (change.price.is_positive() && !change.size.is_negative() &&
+        (change.reset || change.snapshot || state_ == BookSyncState::synced)) [[likely]] {
+      apply_valid(change);
+      return {};
+    }
+    return refuse(change);
+  }
+
+  // Sorted-snapshot bulk load, the one way every codec loads a snapshot:
+  // begin_snapshot(), then load_level() per level in wire order, then end_snapshot().
+  // Venues send a snapshot's sides best first, so each level is appended to its side in O(1)
+  // (no search, no shifting); a level out of that order takes the insert path of apply(), so
+  // the result is the same sorted book whatever the order. A level equal in price to the
+  // side's last replaces it; size 0 adds nothing; a level past max_depth on a sorted run is
+  // dropped and counted in truncated_levels(). The caller has checked price > 0 and
+  // size >= 0 (a level that is not is ignored and false returned). Never allocates.
+  // Clears both sides; the book is awaiting_snapshot until end_snapshot().
+  void begin_snapshot() noexcept {
+    bids_.clear();
+    asks_.clear();
+    state_ = BookSyncState::awaiting_snapshot;
+  }
+  bool load_level(Side side, Decimal price, Decimal size) noexcept {
+    if (!price.is_positive() || size.is_negative()) return false;
+    if (side == Side::buy) {
+      if (bids_.empty() || price < bids_.back().price) return append_level(bids_, price, size);
+      set_level(bids_, true, price, size);
+    } else {
+      if (asks_.empty() || price > asks_.back().price) return append_level(asks_, price, size);
+      set_level(asks_, false, price, size);
+    }
+    return true;
+  }
+  // The snapshot is complete: the book is synced; a `sequence` other than 0 becomes
+  // last_sequence() (as apply() does for a change's sequence).
+  void end_snapshot(std::uint64_t sequence) noexcept {
+    if (sequence != 0) last_sequence_ = sequence;
+    state_ = BookSyncState::synced;
+  }
 
   // Marks a gap / checksum mismatch found by the venue's rule. Idempotent.
   void mark_needs_resync() noexcept { state_ = BookSyncState::needs_resync; }
@@ -101,6 +141,18 @@ class OrderBook {
   [[nodiscard]] std::uint64_t truncated_levels() const noexcept { return truncated_; }
 
  private:
+  void apply_valid(const BookChange& change) noexcept;
+  [[nodiscard]] Status refuse(const BookChange& change) const;
+  // Appends a level worse than every kept one (size 0: nothing to add).
+  bool append_level(std::vector<BookLevel>& side, Decimal price, Decimal size) noexcept {
+    if (size.is_zero()) return true;
+    if (side.size() >= max_depth_) {
+      ++truncated_;
+      return true;
+    }
+    side.push_back(BookLevel{price, size});  // capacity max_depth + 1: never allocates
+    return true;
+  }
   void set_level(std::vector<BookLevel>& side, bool descending, Decimal price,
                  Decimal size) noexcept;
 

@@ -73,34 +73,33 @@ template <class Slot>
   return &slot;
 }
 
-// Loads a snapshot into `book`: each level of `levels` (structs with side, price > 0 and
-// size >= 0, already checked) whose size is not zero (a size-0 level is not a book level)
-// becomes a BookChange applied to the book and queued in decoder.pending as a copy of `tmpl`
+// Loads a snapshot into `book` through its sorted bulk load: each level of `levels` (structs
+// with side, price > 0 and size >= 0, already checked) whose size is not zero (a size-0 level
+// is not a book level) is loaded and queued in decoder.pending as a copy of `tmpl`
 // (instrument, times; a BookChange body carrying the sequence), written in place: the first
-// resets the book, the last makes it synced. Without a level the book is cleared (nothing to
-// trust until the next snapshot) and false is returned.
+// says reset, the last says last, and the book is synced at the sequence. Without a level the
+// book is cleared (nothing to trust until the next snapshot) and false is returned.
 template <class Level>
 bool load_snapshot(FrameDecoder& decoder, market::OrderBook& book, std::span<const Level> levels,
                    const MarketEvent& tmpl) {
-  std::size_t n = 0;
-  for (const auto& pl : levels) n += pl.size.is_zero() ? 0 : 1;
-  if (n == 0) {
-    book.clear();
-    return false;
-  }
-  std::size_t i = 0;
+  const std::size_t first = decoder.pending.size();
+  book.begin_snapshot();
   for (const auto& pl : levels) {
     if (pl.size.is_zero()) continue;
+    (void)book.load_level(pl.side, pl.price, pl.size);  // checked by the reader
     BookChange& c = *std::get_if<BookChange>(&decoder.pending.emplace_back(tmpl).body);
     c.side = pl.side;
     c.price = pl.price;
     c.size = pl.size;
     c.snapshot = true;
-    c.reset = i == 0;
-    c.last = i + 1 == n;
-    ++i;
-    (void)book.apply(c);  // checked by the reader: price > 0, size > 0
   }
+  if (decoder.pending.size() == first) {
+    book.clear();
+    return false;
+  }
+  std::get_if<BookChange>(&decoder.pending[first].body)->reset = true;
+  std::get_if<BookChange>(&decoder.pending.back().body)->last = true;
+  book.end_snapshot(std::get_if<BookChange>(&tmpl.body)->sequence);
   return true;
 }
 

@@ -75,18 +75,21 @@ inline constexpr std::size_t kErrorExcerpt = 160;
   if constexpr (std::endian::native != std::endian::little) {
     return false;
   } else {
+    // The token's bounds first (trailing whitespace, then the quotes), so each part below is
+    // checked against a known end: one SWAR read per part, no byte loop on the usual form.
     const char* p = token.data();
     const char* end = p + token.size();
-    bool quoted = false;
-    if (p != end && *p == '"') {
-      quoted = true;
+    while (end != p && (end[-1] == ' ' || end[-1] == '\n' || end[-1] == '\r' || end[-1] == '\t'))
+      --end;
+    if (p == end) return false;
+    if (*p == '"') {
+      if (end - p < 2 || end[-1] != '"') return false;
       ++p;
+      --end;
     }
-    std::uint64_t chunk = 0;
-    int n = leading_digits8(p, chunk);
-    if (n > end - p) return false;  // digits past the token: not a token we know
-    if (n == 0) return false;
-    std::uint64_t raw = chunk;
+    std::uint64_t raw = 0;
+    const int n = leading_digits8(p, raw);
+    if (n == 0 || n > end - p) return false;  // no digit, or digits past the token
     p += n;
     if (n == 8) {  // 9 or 10 integer digits
       int more = 0;
@@ -97,25 +100,18 @@ inline constexpr std::size_t kErrorExcerpt = 160;
       }
     }
     int frac = 0;
-    if (p != end && *p == '.') {
+    if (p == end) {
+      raw *= 100'000'000;
+    } else {
+      if (*p != '.') return false;
       ++p;
+      std::uint64_t chunk = 0;
       frac = leading_digits8(p, chunk);
-      if (frac == 0 || frac > end - p) return false;  // "5." and the like: general route
-      p += frac;
-      if (p != end && static_cast<unsigned>(*p - '0') < 10u) return false;  // > 8 digits
+      if (frac == 0 || frac != end - p) return false;  // "5.", junk, > 8 digits: general route
       static constexpr std::uint64_t kPow10[] = {1,      10,      100,      1000,     10000,
                                                  100000, 1000000, 10000000, 100000000};
-      raw = raw * kPow10[frac] + chunk;
-      raw *= kPow10[8 - frac];  // a count of 10^-8
-    } else {
-      raw *= 100'000'000;
+      raw = (raw * kPow10[frac] + chunk) * kPow10[8 - frac];  // a count of 10^-8
     }
-    if (quoted) {
-      if (p == end || *p != '"') return false;
-      ++p;
-    }
-    while (p != end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) ++p;
-    if (p != end) return false;
     out = Decimal::from_raw8(static_cast<std::int64_t>(raw));
     decimals = frac;
     return true;

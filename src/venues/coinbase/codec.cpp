@@ -452,11 +452,14 @@ Result<DecodeInfo> CoinbaseCodec::decode_level2(od::array events, Timestamp venu
     }
     for (std::size_t i = l2.begin; i < l2.end; ++i) {
       BookChange& change = levels_[i];
-      if (l2.snapshot) {
+      if (l2.snapshot) {  // the sorted bulk load (validated above)
         change.reset = i == l2.begin;
         change.last = i + 1 == l2.end;
+        (void)book.load_level(change.side, change.price, change.size);
+        if (change.last) book.end_snapshot(change.sequence);
+      } else {
+        (void)book.apply(change);  // validated above; the book is synced
       }
-      (void)book.apply(change);  // validated above; a snapshot run always applies
       event.body = change;
       sink.on_event(event);
       ++emitted;

@@ -118,7 +118,6 @@ struct DydxCodec::Impl : codec::FrameDecoder {
         // The indexer sends {"price":"..","size":".."} in that order with plain decimals.
         static constexpr codec::LevelKeys kKeys{.price = "price",
                                                 .size = "size",
-                                                .bad_level = "bad level",
                                                 .missing = "level needs price and size",
                                                 .bad_price = "price must be > 0",
                                                 .bad_size = "size must be >= 0"};

@@ -88,7 +88,6 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
   bool parse_level(od::value& v, PendingLevel& out, const char* where) {
     static constexpr codec::LevelKeys kKeys{.price = "px",
                                             .size = "sz",
-                                            .bad_level = "level is not an object",
                                             .missing = "level without px or sz",
                                             .bad_price = "px must be > 0",
                                             .bad_size = "sz must be >= 0"};

@@ -131,7 +131,6 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
       // Kraken sends {"price":...,"qty":...} in that order with plain numbers.
       static constexpr codec::LevelKeys kKeys{.price = "price",
                                               .size = "qty",
-                                              .bad_level = "bad level",
                                               .missing = "level without price or qty",
                                               .bad_price = "price must be > 0",
                                               .bad_size = "qty must be >= 0"};
@@ -224,9 +223,13 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
         change.side = pl.side;
         change.price = pl.price;
         change.size = pl.qty;
-        change.reset = snapshot && i == entry.first;
-        change.last = snapshot && i + 1 == entry.end;
-        if (!slot.book.apply(change).ok()) {
+        if (snapshot) {  // sorted bulk load (validated by the reader)
+          change.reset = i == entry.first;
+          change.last = i + 1 == entry.end;
+          if (change.reset) slot.book.begin_snapshot();
+          (void)slot.book.load_level(change.side, change.price, change.size);
+          if (change.last) slot.book.end_snapshot(0);
+        } else if (!slot.book.apply(change).ok()) {
           ok = false;
           break;
         }

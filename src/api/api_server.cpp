@@ -272,6 +272,7 @@ asio::awaitable<void> ApiServer::Impl::serve(Stream stream, std::string remote) 
     request.target = std::string(req.target());
     request.authorization = std::string(req[http::field::authorization]);
     request.content_type = std::string(req[http::field::content_type]);
+    request.if_none_match = std::string(req[http::field::if_none_match]);
     request.body = std::move(req.body());
     request.remote_address = remote;
     ++requests;

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "api/api_server.hpp"
+#include "api/dashboard_assets.hpp"
 #include "api/metrics.hpp"
 #include "app/trading_server.hpp"
 #include "store/journal.hpp"
@@ -181,6 +182,8 @@ struct ApiService::Impl {
   }
 
   ApiResponse handle(const ApiRequest& request) {
+    // 0. The dashboard's static files: no data in them, so no key and no bucket.
+    if (auto asset = dashboard_response(request)) return *asset;
     // 1. Who is asking.
     std::optional<KeyInfo> key;
     if (!request.authorization.empty()) {

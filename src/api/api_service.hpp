@@ -3,6 +3,7 @@
 // Beast-free: the HTTP server (api_server.hpp) hands it plain requests.
 //
 // Every request, in this order:
+//   0. the dashboard's static files (`/`, `/assets/...`, dashboard_assets.hpp): no key, no bucket;
 //   1. the caller: a valid `Authorization: Bearer <key>` (KeyStore, constant-time) is that key;
 //      anything else is its source address. A presented key that is wrong or revoked is 401 —
 //      and costs the address a token, so guessing is rate limited too;

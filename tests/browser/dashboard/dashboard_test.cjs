@@ -69,7 +69,7 @@ function startRun(bin, config, url, logFile) {
     const timer = setTimeout(() => reject(new Error(`nzeza run did not serve ${url} in 60 s`)), 60000);
     lines.on('line', (line) => {
       log.write(`${line}\n`);
-      if (line.includes(`operator API on ${url}`)) {
+      if (line.includes(`operator API on ${url}; dashboard at ${url}/`)) {
         clearTimeout(timer);
         resolve();
       }

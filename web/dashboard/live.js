@@ -14,8 +14,15 @@ const MAX_BACKOFF_MS = 30000;
 export class Live {
   // poll(): one REST refresh (throws an ApiError); onEvent(topic, data, time); onState(state,
   // detail); onUnauthorized(message); onScope(scope) when the stream names the key's scope.
-  constructor({ key, useStream, poll, onEvent, onState, onUnauthorized, onScope }) {
+  // env: the browser's WebSocket, timers and location (a test passes its own).
+  constructor({ key, useStream, poll, onEvent, onState, onUnauthorized, onScope, env }) {
     Object.assign(this, { key, useStream, poll, onEvent, onState, onUnauthorized, onScope });
+    this.env = env || {
+      WebSocket: globalThis.WebSocket,
+      setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+      clearTimeout: (id) => globalThis.clearTimeout(id),
+      location: globalThis.location,
+    };
     this.ws = null;
     this.streaming = false;
     this.stopped = true;
@@ -35,8 +42,8 @@ export class Live {
 
   stop() {
     this.stopped = true;
-    clearTimeout(this.pollTimer);
-    clearTimeout(this.socketTimer);
+    this.env.clearTimeout(this.pollTimer);
+    this.env.clearTimeout(this.socketTimer);
     if (this.ws) {
       this.ws.onclose = null;
       this.ws.close(1000, 'logout');
@@ -53,8 +60,8 @@ export class Live {
   }
 
   schedulePoll(delay) {
-    clearTimeout(this.pollTimer);
-    if (!this.stopped) this.pollTimer = setTimeout(() => this.pollOnce(), delay);
+    this.env.clearTimeout(this.pollTimer);
+    if (!this.stopped) this.pollTimer = this.env.setTimeout(() => this.pollOnce(), delay);
   }
 
   async pollOnce() {
@@ -82,6 +89,7 @@ export class Live {
 
   connect() {
     if (this.stopped) return;
+    const { location, WebSocket } = this.env;
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const ws = new WebSocket(`${scheme}//${location.host}/api/v1/stream`);
     this.ws = ws;
@@ -119,8 +127,8 @@ export class Live {
       if (was) this.schedulePoll(0);
       ++this.socketFailures;
       const delay = Math.min(1000 * 2 ** (this.socketFailures - 1), MAX_BACKOFF_MS);
-      clearTimeout(this.socketTimer);
-      this.socketTimer = setTimeout(() => this.connect(), delay);
+      this.env.clearTimeout(this.socketTimer);
+      this.socketTimer = this.env.setTimeout(() => this.connect(), delay);
     };
   }
 }

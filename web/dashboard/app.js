@@ -17,6 +17,8 @@ const FINAL_ORDER_STATES = new Set([
 ]);
 const MAX_ACTIVITY = 100;
 const MAX_FILL_ROWS = 50;
+const MAX_FILLS = 2000; // kept in the page (markers and table); the oldest go first
+const FILL_HISTORY_S = 86400; // fills shown from a day before the login
 const ORDER_VERDICT_MS = 20000;
 
 const $ = (id) => document.getElementById(id);
@@ -45,6 +47,7 @@ const s = {
   serverTime: 0, // unix seconds of the server's last answer
   ticks: 0,
   pending: null, // a manual order waiting for the gate's verdict
+  candlesLoaded: new Set(), // symbols whose candle history came from /candles
 };
 
 // ── login ────────────────────────────────────────────────────────────────────────────────────
@@ -202,6 +205,7 @@ function applyFill(f) {
   const id = `${f.venue}/${f.trade_id}`;
   if (s.fills.has(id)) return;
   s.fills.set(id, f);
+  if (s.fills.size > MAX_FILLS) s.fills.delete(s.fills.keys().next().value);
   s.candles.addFill(f, toSeconds);
   noteTime(f.time);
 }
@@ -354,8 +358,11 @@ async function poll() {
   if (tick % 5 === 1) await pollDecodeErrors();
 }
 
+// The history once per symbol, then the last few candles (the open one changes each tick).
 async function pollCandles(symbol) {
-  const r = await s.api.get(`/api/v1/candles?symbol=${encodeURIComponent(symbol)}&limit=500`);
+  const limit = s.candlesLoaded.has(symbol) ? 3 : 500;
+  const r = await s.api.get(`/api/v1/candles?symbol=${encodeURIComponent(symbol)}&limit=${limit}`);
+  s.candlesLoaded.add(symbol);
   const list = Array.isArray(r) ? r : r.candles || [];
   for (const c of list) s.candles.candle(symbol, c, toSeconds);
 }
@@ -518,8 +525,9 @@ async function start(key) {
   } catch (e) {
     if (!(e instanceof ApiError)) throw e;
   }
-  // History from five minutes before this page (the server's clock is read from its answers).
+  // The audit log from five minutes before this page, fills from a day before.
   s.auditSince = Math.floor(Date.now() / 1000) - 300;
+  s.tradesSince = Math.floor(Date.now() / 1000) - FILL_HISTORY_S;
   s.live = new Live({
     key,
     useStream: s.caps.stream,

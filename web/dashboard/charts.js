@@ -121,6 +121,7 @@ export class CandleChart {
     const mine = this.fills.get(symbol);
     if (mine.has(id)) return false;
     mine.set(id, { ...fill, seconds: toSeconds(fill.time) });
+    if (mine.size > MAX_BARS) mine.delete(mine.keys().next().value);
     if (symbol === this.symbol) this.drawMarkers();
     return true;
   }

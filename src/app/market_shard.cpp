@@ -158,6 +158,7 @@ void MarketShard::drain(Lane& l, Timestamp now) {
   while (l.builder.pop(candle)) {
     ++counters_.candles;
     if (!candle.gap) ++l.warm_candles;
+    if (deps_.on_candle && !candle.gap) deps_.on_candle(l.symbol, candle);
     const strategy::EngineOutput out = l.engine.on_candle(candle, now);
     if (!out.signal) continue;
     const strategy::TradingSignal& s = out.signal->signal;

@@ -117,6 +117,10 @@ struct TradingServer::Impl {
   std::size_t warm_candles = 0;
   std::atomic<std::uint64_t> restarts{0};
   std::atomic<std::int64_t> last_event_ns{0};
+  // The operator API's stream (set_observer): read on pipeline threads, kept alive in `observed`.
+  std::atomic<ServerObserver*> observer{nullptr};
+  std::mutex observed_mu;
+  std::vector<std::shared_ptr<ServerObserver>> observed;
   bool stopped = false;
   std::string banner;
 
@@ -544,6 +548,7 @@ Status TradingServer::Impl::spawn_actors() {
   auto on_event = [this](const TradeEvent& e) {
     if (e.kind == "restart") restarts.fetch_add(1);
     if (options.on_event) options.on_event(e);
+    if (auto* o = observer.load(std::memory_order_acquire)) o->on_event(e);
   };
 
   // The journal's writer, on the order thread (it never waits for anyone but the disk); first,
@@ -646,11 +651,16 @@ Status TradingServer::Impl::spawn_actors() {
     deps.self = self;
     deps.on_signal = [this](const SignalMsg& m) {
       if (options.on_signal) options.on_signal(m);
+      if (auto* o = observer.load(std::memory_order_acquire)) o->on_signal(m);
       (void)execution->tell(SignalMsg(m));
     };
     deps.on_mark = [this](const ReferenceMark& m) {
       (void)execution->tell(ReferenceMark(m));
       (void)portfolio->tell(ReferenceMark(m));
+      if (auto* o = observer.load(std::memory_order_acquire)) o->on_mark(m);
+    };
+    deps.on_candle = [this](SymbolId symbol, const market::Candle& c) {
+      if (auto* o = observer.load(std::memory_order_acquire)) o->on_candle(symbol, c);
     };
     if (auto probe = MarketShard::create(mc, deps); !probe) return probe.error();
     auto opts =
@@ -763,6 +773,7 @@ void TradingServer::Impl::inject(const MarketEvent& e) {
   if (paper) paper->on_market_event(e);
   auto it = shard_of.find(e.symbol.value);
   if (it != shard_of.end()) hops[it->second]->on_event(e);
+  if (auto* o = observer.load(std::memory_order_acquire)) o->on_market(e);
 }
 
 template <typename Ref, typename Req>
@@ -891,6 +902,12 @@ Result<Acceptance> TradingServer::accept_venue_state(std::string_view canonical)
   if (auto* manual = dynamic_cast<ManualClock*>(&m.clock); manual != nullptr)
     in.pump = [manual] { (void)manual->run_due(); };
   return app::accept_venue_state(in, canonical, m.options.open_deadline);
+}
+
+void TradingServer::set_observer(std::shared_ptr<ServerObserver> observer) {
+  std::lock_guard lock(impl_->observed_mu);
+  impl_->observer.store(observer.get(), std::memory_order_release);
+  if (observer) impl_->observed.push_back(std::move(observer));
 }
 
 Status TradingServer::submit_signal(std::string_view symbol, strategy::SignalKind kind,

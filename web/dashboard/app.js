@@ -100,7 +100,7 @@ function selectSymbol(symbol) {
   for (const tile of $('prices').children)
     tile.setAttribute('aria-selected', String(tile.dataset.symbol === symbol));
   $('candles-note').textContent = `${symbol}: ${s.candles.interval} s candles${
-    s.caps.candles || s.caps.stream ? '' : ' built from the reference price this page received'
+    s.caps.candles ? '' : ' (the server\'s closed candles; the others from the reference prices this page received)'
   }; arrows are fills.`;
 }
 
@@ -127,8 +127,9 @@ function applyPrice(p, t) {
     p.fresh === false ? 'stale: no trading' : `${venues ?? 0} venue${venues === 1 ? '' : 's'}`;
   if (before && before.reference && p.reference && before.reference !== p.reference)
     tile.dataset.move = Number(p.reference) > Number(before.reference) ? 'up' : 'down';
-  if (p.reference && !s.caps.candles && !s.caps.stream && t !== undefined)
-    s.candles.samplePrice(p.symbol, Number(p.reference), t);
+  // The bar in progress follows the reference price; a candle from the server (stream or
+  // /candles) replaces the bar of its interval with the server's own figures.
+  if (p.reference && t !== undefined) s.candles.samplePrice(p.symbol, Number(p.reference), t);
 }
 
 function applyFeeds(list) {
@@ -230,14 +231,25 @@ function drawFills() {
   );
 }
 
+// REST items ({symbol, last_signal, warm_candles, warm_needed}) and stream signals ({symbol, kind,
+// confidence, strategy, from_operator}) update the same row.
 function applySignals(list) {
-  for (const x of list) s.signals.set(x.symbol, x);
+  for (const x of list) {
+    const before = s.signals.get(x.symbol) || {};
+    const row = { ...before, ...x };
+    if (x.last_signal === null && before.last_signal) row.last_signal = before.last_signal;
+    if (x.kind !== undefined) {
+      const who = x.from_operator ? 'operator' : x.strategy || '';
+      row.last_signal = `${x.kind} ${Number(x.confidence).toFixed(2)}${who ? ` (${who})` : ''}`;
+    }
+    s.signals.set(x.symbol, row);
+  }
   renderRows(
     $('signals'),
     Array.from(s.signals.values()),
     (x) => [
       x.symbol,
-      x.last_signal ?? x.kind ?? '—',
+      x.last_signal ?? '—',
       x.warm_needed ? `${Math.min(x.warm_candles, x.warm_needed)}/${x.warm_needed}` : '—',
     ],
     'no signal yet',
@@ -390,8 +402,6 @@ function onEvent(topic, data, time) {
   switch (topic) {
     case 'prices':
       applyPrice(data, t);
-      if (Array.isArray(data.venues))
-        applyFeeds(data.venues.map((v) => ({ venue: v.venue, age_ms: v.age_ms })));
       break;
     case 'candles':
       s.candles.candle(data.symbol, data, toSeconds);
@@ -400,17 +410,23 @@ function onEvent(topic, data, time) {
       applySignals([data]);
       break;
     case 'orders':
-      applyOrders([data], false);
+      // An order item (as GET /orders), or the server's event about an order (kind and text):
+      // the event is shown and the open orders are read again.
+      if (data.client_order_id !== undefined) applyOrders([data], false);
+      else eventNote(data, time, refreshOrders);
       break;
     case 'fills':
-      applyFill(data);
-      drawFills();
-      addActivity({ time: data.time, kind: 'fill', text: `${data.symbol} ${data.side} ${data.quantity} @ ${data.price}` });
+      if (data.trade_id !== undefined) {
+        applyFill(data);
+        drawFills();
+        addActivity({ time: data.time, kind: 'fill', text: `${data.symbol} ${data.side} ${data.quantity} @ ${data.price}` });
+      } else eventNote(data, time, refreshFills);
       break;
     case 'positions':
       applyPositions([data], false);
       break;
     case 'metrics':
+      if (data.mode) $('mode').textContent = data.mode;
       if (Array.isArray(data.feeds)) applyFeeds(data.feeds);
       if (data.kill_switch !== undefined) applyKill(data.kill_switch, data.halted);
       applyPortfolio(
@@ -423,11 +439,32 @@ function onEvent(topic, data, time) {
       );
       break;
     case 'alerts':
-      addActivity({ time, kind: data.source || 'alert', level: data.level, text: data.message });
+      addActivity({ time: data.at || time, kind: data.source || 'alert', level: data.level, text: data.message });
       break;
     default:
       break;
   }
+}
+
+function eventNote(data, time, refresh) {
+  if (data.text !== undefined)
+    addActivity({ time: data.at || time, kind: data.event || 'event', text: data.text });
+  refresh().catch(() => {}); // the next poll or resync reports a failure
+}
+
+async function refreshOrders() {
+  const r = await s.api.get('/api/v1/orders');
+  applyOrders(r.open_orders || [], true);
+}
+
+async function refreshFills() {
+  const r = await s.api.get(`/api/v1/trades?since=${s.tradesSince}&limit=500`);
+  for (const f of r.trades || []) {
+    applyFill(f);
+    const ft = toSeconds(f.time);
+    if (ft !== undefined) s.tradesSince = Math.max(s.tradesSince, ft);
+  }
+  drawFills();
 }
 
 // ── actions ──────────────────────────────────────────────────────────────────────────────────
@@ -503,6 +540,16 @@ async function setKill() {
   }
 }
 
+// A server whose OpenAPI document does not list the stream may still serve it: its metrics
+// then carry the stream's families.
+async function streamInMetrics() {
+  try {
+    return /^nzeza_api_stream_clients[ {]/m.test(await s.api.get('/metrics'));
+  } catch (e) {
+    return false;
+  }
+}
+
 // ── start ────────────────────────────────────────────────────────────────────────────────────
 
 function setConnection(state, detail) {
@@ -518,6 +565,7 @@ async function start(key) {
   s.candles = new CandleChart($('candles'));
   s.equity = new EquityChart($('equity'));
   s.caps = await capabilities();
+  if (!s.caps.stream) s.caps.stream = await streamInMetrics();
   $('order-quantity-field').hidden = !s.caps.quantity;
   try {
     const config = await s.api.get('/api/v1/config');

@@ -124,6 +124,14 @@ async function watch(context, page, origin) {
   };
 }
 
+// Whether this server streams (its metrics carry the stream's families): the page must then go
+// live on the socket, not stay on polling.
+async function streams(origin, key) {
+  const r = await fetch(`${origin}/metrics`, { headers: { Authorization: `Bearer ${key}` } });
+  assert.equal(r.status, 200);
+  return /^nzeza_api_stream_clients[ {]/m.test(await r.text());
+}
+
 async function logIn(page, origin, key) {
   const answer = await page.goto(`${origin}/`);
   const csp = answer.headers()['content-security-policy'] || '';
@@ -132,8 +140,10 @@ async function logIn(page, origin, key) {
   await page.fill('#api-key', key);
   await page.click('#login-form button[type="submit"]');
   await page.waitForSelector('body[data-view="dashboard"]', WAIT);
-  // The first answers are in: live (stream) or polling, never "reconnecting" on a server that is up.
-  await page.waitForSelector('#connection[data-state="live"], #connection[data-state="polling"]', WAIT);
+  // The first answers are in: live on the stream where it is served, else polling; never
+  // "reconnecting" on a server that is up.
+  const expected = (await streams(origin, key)) ? 'live' : 'polling';
+  await page.waitForSelector(`#connection[data-state="${expected}"]`, WAIT);
   assert.equal(await page.evaluate(() => location.href.includes('nzk_')), false, 'key in the URL');
   assert.equal(await page.evaluate(() => document.cookie), '', 'no cookie');
 }

@@ -6,7 +6,8 @@
 // sent, the order resting (the stop-loss the entry leaves at the paper venue) and the fill (in the
 // fills table and as a marker on the candles); the kill switch, once confirmed, shows on and a
 // new manual entry is shown refused by the gate for it; and at 390x844 the logged-in page is no
-// wider than the screen. At both sizes a screenshot is kept in --out, and there was no console
+// wider than the screen, logging out forgets the key, and once the server stops the page shows
+// it is reconnecting. At both sizes a screenshot is kept in --out, and there was no console
 // error, no page error, and no request that left the page's origin.
 //
 //   node dashboard_test.cjs --nzeza BIN --node-modules DIR --out DIR
@@ -255,7 +256,7 @@ async function desktop(browser, origin, key, outDir) {
     `under the kill switch: ${refused.text}; screenshot ${shot}`);
 }
 
-async function phone(browser, origin, key, outDir) {
+async function phone(browser, origin, key, outDir, stopServer) {
   const label = '390x844';
   const context = await browser.newContext({
     viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
@@ -272,9 +273,14 @@ async function phone(browser, origin, key, outDir) {
   await page.click('#logout');
   await page.waitForSelector('body[data-view="login"] #api-key', WAIT);
   assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'the key is forgotten');
+  await logIn(page, origin, key);
   assert.deepEqual(problems.list(), [], `${label}: console errors or requests`);
+  // The server goes away: the page says so (its failed calls are expected console errors now).
+  await stopServer();
+  await page.waitForSelector('#connection[data-state="reconnecting"]', WAIT);
   await context.close();
-  console.log(`ok ${label}: no wider than the screen; screenshot ${shot}; logged out`);
+  console.log(`ok ${label}: no wider than the screen; screenshot ${shot}; logged out and in; ` +
+    'reconnecting once the server stopped');
 }
 
 // The static files as any HTTP client gets them: no key needed, content types, the policy, an
@@ -331,7 +337,7 @@ async function main() {
     await staticFiles(origin);
     browser = await support.launch(chromium);
     await desktop(browser, origin, key, outDir);
-    await phone(browser, origin, key, outDir);
+    await phone(browser, origin, key, outDir, () => stopRun(run.child));
   } finally {
     if (browser) await browser.close();
     const code = await stopRun(run.child);

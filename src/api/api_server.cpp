@@ -363,11 +363,16 @@ asio::awaitable<void> ApiServer::Impl::serve_stream(Stream stream,
   arm(timer, deadline, options.write_deadline);
   co_await ws.async_accept(req, asio::redirect_error(asio::use_awaitable, ec));
   disarm();
+  if (!ec && options.stream_send_buffer > 0)
+    socket.set_option(asio::socket_base::send_buffer_size(options.stream_send_buffer), ec);
   if (!ec) {
     ++streams;
     auto client = hub.connect(remote);
     auto session = std::make_shared<StreamSession>(io);
-    client->wake = [session] { session->wake(); };
+    // Weak: the hub (which outlives this thread) must not keep the session's timer alive.
+    client->wake = [weak = std::weak_ptr<StreamSession>(session)] {
+      if (auto s = weak.lock()) s->wake();
+    };
     // The auth deadline, from the upgrade (the hub ignores it once the client authenticated).
     asio::steady_timer auth(io);
     auth.expires_after(hub.options().auth_timeout);

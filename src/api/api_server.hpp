@@ -58,6 +58,9 @@ struct ApiServerOptions {
   // The live stream (absent: an upgrade is an ordinary request, answered by the handler).
   std::shared_ptr<StreamHub> stream;
   std::string stream_path = "/api/v1/stream";
+  // > 0: SO_SNDBUF of a stream socket (bytes; the kernel's buffering in front of the hub's
+  // bounded queue). 0: the system's default.
+  int stream_send_buffer = 0;
   std::function<std::optional<ApiResponse>(const ApiRequest& upgrade)> admit_stream;
 };
 

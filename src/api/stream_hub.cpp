@@ -203,9 +203,9 @@ void StreamHub::update_active() {
   inbox_->active.store(any, std::memory_order_relaxed);
 }
 
-void StreamHub::enqueue(StreamClient& c, const std::shared_ptr<const std::string>& text,
+bool StreamHub::enqueue(StreamClient& c, const std::shared_ptr<const std::string>& text,
                         std::uint32_t symbol) {
-  if (c.close_ || c.gone_) return;
+  if (c.close_ || c.gone_) return false;
   if (symbol != StreamClient::kNoSymbol) {
     auto it = c.price_seq_.find(symbol);
     if (it != c.price_seq_.end() && !c.queue_.empty() && it->second >= c.queue_.front().seq) {
@@ -213,24 +213,25 @@ void StreamHub::enqueue(StreamClient& c, const std::shared_ptr<const std::string
       c.bytes_ = c.bytes_ - slot.text->size() + text->size();
       slot.text = text;
       conflated_.fetch_add(1, std::memory_order_relaxed);
-      return;
+      return false;
     }
   }
   if (c.queue_.size() + 1 > options_.max_queue_messages ||
       c.bytes_ + text->size() > options_.max_queue_bytes) {
     dropped_.fetch_add(1, std::memory_order_relaxed);
     close(c, 1008, "too slow");
-    return;
+    return false;
   }
   const std::uint64_t seq = c.next_seq_++;
   c.queue_.push_back({text, seq, symbol});
   c.bytes_ += text->size();
   if (symbol != StreamClient::kNoSymbol) c.price_seq_[symbol] = seq;
   if (c.wake) c.wake();
+  return true;
 }
 
 void StreamHub::reply(StreamClient& c, std::string text) {
-  enqueue(c, std::make_shared<const std::string>(std::move(text)), StreamClient::kNoSymbol);
+  (void)enqueue(c, std::make_shared<const std::string>(std::move(text)), StreamClient::kNoSymbol);
 }
 
 void StreamHub::close(StreamClient& c, std::uint16_t code, std::string reason) {
@@ -335,8 +336,7 @@ void StreamHub::fan_out(Topic topic, const std::shared_ptr<const std::string>& t
   for (std::size_t i = 0; i < clients_.size(); ++i) {
     StreamClient& c = *clients_[i];
     if (!c.authenticated() || !c.topics_[t] || c.close_) continue;
-    enqueue(c, text, symbol);
-    messages_[t].fetch_add(1, std::memory_order_relaxed);
+    if (enqueue(c, text, symbol)) messages_[t].fetch_add(1, std::memory_order_relaxed);
   }
 }
 

@@ -165,7 +165,7 @@ class StreamHub {
   void close(StreamClient& c, std::uint16_t code, std::string reason);
   void fan_out(Topic topic, const std::shared_ptr<const std::string>& text,
                std::uint32_t symbol = StreamClient::kNoSymbol);
-  void enqueue(StreamClient& c, const std::shared_ptr<const std::string>& text,
+  bool enqueue(StreamClient& c, const std::shared_ptr<const std::string>& text,
                std::uint32_t symbol);
   [[nodiscard]] std::string subscribed_text(const StreamClient& c) const;
   [[nodiscard]] std::string envelope(Topic topic, const std::string& data) const;

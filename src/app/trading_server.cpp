@@ -923,6 +923,7 @@ Status TradingServer::submit_signal(std::string_view symbol, strategy::SignalKin
   m.confidence = confidence;
   m.candle_end = impl_->clock.now();
   m.from_operator = true;
+  if (auto* o = impl_->observer.load(std::memory_order_acquire)) o->on_signal(m);
   return impl_->execution->tell(std::move(m));
 }
 

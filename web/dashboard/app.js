@@ -485,7 +485,7 @@ async function placeOrder(ev) {
   } catch (e) {
     say($('order-result'), `Refused (${e.status || 'no answer'}): ${e.message}`, 'error');
   } finally {
-    button.disabled = false;
+    button.disabled = document.body.dataset.scope === 'read';
   }
 }
 
@@ -505,14 +505,24 @@ async function waitForVerdict(p) {
   }
 }
 
-async function cancelOrder(id, button) {
+// A cancel the API refuses with 409 (the stop of a held position) is shown with the API's reason
+// and a second button that insists (?force=true).
+async function cancelOrder(id, button, force) {
   button.disabled = true;
+  const result = $('orders-result');
   try {
-    const r = await s.api.del(`/api/v1/orders/${encodeURIComponent(id)}`);
-    say($('orders-result'), `Cancel of ${id} asked${r && r.note ? `: ${r.note}` : ''}`, 'ok');
+    const q = force ? '?force=true' : '';
+    const r = await s.api.del(`/api/v1/orders/${encodeURIComponent(id)}${q}`);
+    say(result, `Cancel of ${id} asked${r && r.note ? `: ${r.note}` : ''}`, 'ok');
   } catch (e) {
-    say($('orders-result'), `Cancel of ${id} refused (${e.status || 'no answer'}): ${e.message}`, 'error');
+    say(result, `Cancel of ${id} refused (${e.status || 'no answer'}): ${e.message}`, 'error');
     button.disabled = false;
+    if (e.status === 409 && !force) {
+      const insist = el('button', 'danger', 'Cancel it anyway');
+      insist.type = 'button';
+      insist.addEventListener('click', () => cancelOrder(id, insist, true));
+      result.append(' ', insist);
+    }
   }
 }
 
@@ -536,7 +546,7 @@ async function setKill() {
   } catch (e) {
     say($('kill-result'), `Refused (${e.status || 'no answer'}): ${e.message}`, 'error');
   } finally {
-    $('kill-toggle').disabled = false;
+    $('kill-toggle').disabled = Boolean(document.body.dataset.scope) && document.body.dataset.scope !== 'admin';
   }
 }
 
@@ -548,6 +558,18 @@ async function streamInMetrics() {
   } catch (e) {
     return false;
   }
+}
+
+// The stream names the key's scope: controls it may not use are disabled with the reason (the
+// API would answer 403 anyway).
+function applyScope(scope) {
+  document.body.dataset.scope = scope;
+  const trade = scope === 'trade' || scope === 'admin';
+  $('order-submit').disabled = !trade;
+  if (!trade) say($('order-result'), 'This key has scope read: orders need trade.', '');
+  $('kill-toggle').disabled = scope !== 'admin';
+  if (scope !== 'admin')
+    say($('kill-result'), `This key has scope ${scope}: the kill switch needs admin.`, '');
 }
 
 // ── start ────────────────────────────────────────────────────────────────────────────────────
@@ -583,6 +605,7 @@ async function start(key) {
     onEvent,
     onState: setConnection,
     onUnauthorized: (message) => logout(`logged out: ${message}`),
+    onScope: applyScope,
   });
   s.live.start();
 }

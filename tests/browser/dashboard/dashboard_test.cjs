@@ -6,8 +6,9 @@
 // sent, the order resting (the stop-loss the entry leaves at the paper venue) and the fill (in the
 // fills table and as a marker on the candles); the kill switch, once confirmed, shows on and a
 // new manual entry is shown refused by the gate for it; and at 390x844 the logged-in page is no
-// wider than the screen, logging out forgets the key, and once the server stops the page shows
-// it is reconnecting. At both sizes a screenshot is kept in --out, and there was no console
+// wider than the screen, a read key sees the data with the order and kill-switch controls
+// disabled (where the stream names the scope), logging out forgets the key, and once the server
+// stops the page shows it is reconnecting. At both sizes a screenshot is kept in --out, and there was no console
 // error, no page error, and no request that left the page's origin.
 //
 //   node dashboard_test.cjs --nzeza BIN --node-modules DIR --out DIR
@@ -256,15 +257,21 @@ async function desktop(browser, origin, key, outDir) {
     `under the kill switch: ${refused.text}; screenshot ${shot}`);
 }
 
-async function phone(browser, origin, key, outDir, stopServer) {
+async function phone(browser, origin, readKey, outDir, stopServer) {
   const label = '390x844';
   const context = await browser.newContext({
     viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
   });
   const page = await context.newPage();
   const problems = await watch(context, page, origin);
-  await logIn(page, origin, key);
+  await logIn(page, origin, readKey);
   await priceMoves(page, 'ETH-USD');
+  if (await streams(origin, readKey)) {
+    // The stream names the key's scope: a read key sees everything and may steer nothing.
+    await page.waitForSelector('body[data-scope="read"] #order-submit:disabled', WAIT);
+    assert.ok(await page.isDisabled('#kill-toggle'), 'the kill switch needs admin');
+    assert.match(await page.textContent('#kill-result'), /scope read: the kill switch needs admin/);
+  }
   await page.waitForSelector('#fills tbody tr[data-trade-id]', WAIT);
   await page.waitForSelector('#kill-state[data-engaged="true"]', WAIT);
   await noWiderThan(page, 390, label);
@@ -273,7 +280,7 @@ async function phone(browser, origin, key, outDir, stopServer) {
   await page.click('#logout');
   await page.waitForSelector('body[data-view="login"] #api-key', WAIT);
   assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'the key is forgotten');
-  await logIn(page, origin, key);
+  await logIn(page, origin, readKey);
   assert.deepEqual(problems.list(), [], `${label}: console errors or requests`);
   // The server goes away: the page says so (its failed calls are expected console errors now).
   await stopServer();
@@ -312,6 +319,7 @@ async function main() {
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nzeza-dashboard-'));
   const key = addKey(a.nzeza, dataDir, 'admin');
+  const readKey = addKey(a.nzeza, dataDir, 'read');
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const config = path.join(dataDir, 'dashboard.toml');
@@ -337,7 +345,7 @@ async function main() {
     await staticFiles(origin);
     browser = await support.launch(chromium);
     await desktop(browser, origin, key, outDir);
-    await phone(browser, origin, key, outDir, () => stopRun(run.child));
+    await phone(browser, origin, readKey, outDir, () => stopRun(run.child));
   } finally {
     if (browser) await browser.close();
     const code = await stopRun(run.child);

@@ -221,14 +221,13 @@ TEST(ApiStream, a_manual_order_and_its_fill_arrive_on_orders_and_fills) {
   auto order = read_until(h, *c, [](const json::value& v) { return is_event(v, "orders"); });
   ASSERT_TRUE(order.is_object()) << "no order event";
   EXPECT_EQ(order.at("data").at("event"), "order");
-  EXPECT_EQ(order.at("data").at("fields").at("symbol"), "BTC-USD");
-  EXPECT_EQ(order.at("data").at("fields").at("side"), "buy");
+  EXPECT_EQ(order.at("data").at("symbol"), "BTC-USD");
+  EXPECT_EQ(order.at("data").at("side"), "buy");
 
   auto fill = read_until(h, *c, [](const json::value& v) { return is_event(v, "fills"); });
   ASSERT_TRUE(fill.is_object()) << "no fill event";
-  EXPECT_EQ(fill.at("data").at("fields").at("symbol"), "BTC-USD");
-  EXPECT_EQ(fill.at("data").at("fields").at("sequence"),
-            order.at("data").at("fields").at("sequence"));
+  EXPECT_EQ(fill.at("data").at("symbol"), "BTC-USD");
+  EXPECT_EQ(fill.at("data").at("sequence"), order.at("data").at("sequence"));
 
   // The position it opened, within the stream's once-a-second refresh.
   auto position = read_until(h, *c, [](const json::value& v) { return is_event(v, "positions"); });

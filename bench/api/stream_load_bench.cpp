@@ -5,11 +5,13 @@
 //
 // Reports per phase: the pipeline's tick → reference mark latency (every tick that moved a price:
 // the feed's receive time to the mark handed to execution, on the market thread) and tick →
-// order intent (ServerOptions::on_intent), p50/p99/max; and with clients: events/s received,
+// order intent (ServerOptions::on_intent: the close a tick's trailing stop triggers; an operator
+// entry every 50 ms reopens the position), p50/p99/max; and with clients: events/s received,
 // clients dropped, prices conflated.
 //
-//   bench_api_stream [clients=500] [seconds per phase=20] [step_ms=5]
+//   bench_api_stream [clients=500] [seconds per phase=20] [step_ms=5] [candle_ms=1000]
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -85,14 +87,13 @@ int main(int argc, char** argv) {
   const std::size_t clients = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 500;
   const int seconds = argc > 2 ? std::atoi(argv[2]) : 20;
   const int step_ms = argc > 3 ? std::atoi(argv[3]) : 5;
+  const int candle_ms = argc > 4 ? std::atoi(argv[4]) : 1000;
 
   testsupport::TempDir dir("nzeza-bench-stream");
   app::Config c;
   c.data_dir = dir.str();
-  c.candle_interval = 1s;
+  c.candle_interval = std::chrono::milliseconds(candle_ms);
   c.market_data.step_interval = std::chrono::milliseconds(step_ms);
-  c.market_data.volatility = 0.001;
-  c.paper.starting_cash = Decimal::from_integer(100'000'000);
   c.risk.min_confidence = 0.0;
   c.risk.max_trades_per_hour = 1'000'000;
   c.risk.max_trades_per_day = 1'000'000;
@@ -112,7 +113,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "server: %s\n", server.error().message.c_str());
     return 1;
   }
-  auto api = api::OperatorApi::start(**server, clock, c);
+  api::OperatorApiOptions ao;
+  ao.server.max_connections = clients + 64;
+  ao.service.per_address = api::BucketLimits{static_cast<double>(clients) + 64, 1000};
+  ao.service.per_key = api::BucketLimits{static_cast<double>(clients) + 64, 1000};
+  auto api = api::OperatorApi::start(**server, clock, c, std::move(ao));
   if (!api) {
     std::fprintf(stderr, "api: %s\n", api.error().message.c_str());
     return 1;
@@ -121,8 +126,16 @@ int main(int argc, char** argv) {
   auto key = (*api)->keys().add(api::Scope::read, "bench", clock.now());
   if (!key) return 1;
 
-  std::printf("bench_api_stream: clients=%zu phase=%d s step=%d ms symbols=%zu candle=1 s\n",
-              clients, seconds, step_ms, c.paper.symbols.size());
+  std::printf("bench_api_stream: clients=%zu phase=%d s step=%d ms symbols=%zu candle=%d ms\n",
+              clients, seconds, step_ms, c.paper.symbols.size(), candle_ms);
+  std::atomic<bool> trading{true};
+  std::thread entries([&] {
+    while (trading.load()) {
+      for (const auto& sym : c.paper.symbols)
+        (void)(*server)->submit_signal(sym, strategy::SignalKind::buy, 1.0);
+      std::this_thread::sleep_for(50ms);
+    }
+  });
   std::this_thread::sleep_for(2s);  // warm-up: feeds connected, first candles
   (void)samples.take();
 
@@ -135,7 +148,8 @@ int main(int argc, char** argv) {
   // Phase 2: N clients on prices.
   api::test::StreamFleet fleet((*api)->port(), key->key, {"prices"}, clients);
   const auto ready_by = std::chrono::steady_clock::now() + 60s;
-  while (fleet.subscribed() + fleet.closed() < clients && std::chrono::steady_clock::now() < ready_by)
+  while (fleet.subscribed() + fleet.closed() < clients &&
+         std::chrono::steady_clock::now() < ready_by)
     std::this_thread::sleep_for(10ms);
   std::printf("clients subscribed: %zu (failed: %zu)\n", fleet.subscribed(), fleet.closed());
   (void)samples.take();
@@ -143,7 +157,8 @@ int main(int argc, char** argv) {
   const auto events0 = fleet.events();
   const auto t0 = std::chrono::steady_clock::now();
   std::this_thread::sleep_for(std::chrono::seconds(seconds));
-  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const auto events1 = fleet.events();
   const auto after = (*api)->stream().stats();
   auto [mark1, intent1] = samples.take();
@@ -159,6 +174,17 @@ int main(int argc, char** argv) {
       static_cast<double>(after.conflated - before.conflated) / elapsed,
       static_cast<unsigned long long>(after.dropped_clients), fleet.closed(),
       static_cast<unsigned long long>(after.inbox_dropped));
+  trading.store(false);
+  entries.join();
+  if (auto st = (*server)->status()) {
+    std::printf("server: signals %llu orders sent %llu refused %llu;",
+                static_cast<unsigned long long>(st->execution.signals),
+                static_cast<unsigned long long>(st->execution.orders_sent),
+                static_cast<unsigned long long>(st->execution.orders_refused));
+    for (const auto& [why, n] : st->execution.refusals)
+      std::printf(" %s=%llu", why.c_str(), static_cast<unsigned long long>(n));
+    std::printf("\n");
+  }
   fleet.stop();
   (*api)->stop();
   (void)(*server)->stop();

@@ -401,10 +401,12 @@ void StreamHub::drain() {
                              {"fields", std::move(fields)},
                              {"at", e->at.to_iso8601()}});
       } else {
-        emit(t, json::object{{"event", e->kind},
-                             {"text", e->text},
-                             {"fields", std::move(fields)},
-                             {"at", e->at.to_iso8601()}});
+        // An order's or a fill's fields at the top (symbol, sequence, side, quantity, price...),
+        // then what the event is.
+        fields["event"] = e->kind;
+        fields["text"] = e->text;
+        fields["at"] = e->at.to_iso8601();
+        emit(t, fields);
       }
     }
   }

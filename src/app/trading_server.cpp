@@ -771,9 +771,10 @@ void TradingServer::Impl::inject(const MarketEvent& e) {
   last_event_ns.store(e.receive_time.ns(), std::memory_order_relaxed);
   if (recorder) (void)recorder->tell(replay::RecordEvent{e});
   if (paper) paper->on_market_event(e);
+  // Before the hop: the stream sees a venue's quote before the reference price it moves.
+  if (auto* o = observer.load(std::memory_order_acquire)) o->on_market(e);
   auto it = shard_of.find(e.symbol.value);
   if (it != shard_of.end()) hops[it->second]->on_event(e);
-  if (auto* o = observer.load(std::memory_order_acquire)) o->on_market(e);
 }
 
 template <typename Ref, typename Req>

@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include "api/metrics.hpp"
 #include "app/trading_server.hpp"
 
 namespace nzeza::api {
@@ -119,6 +120,24 @@ TEST(StreamHub, twenty_bad_messages_close_the_client) {
   ASSERT_TRUE(c->close());
   EXPECT_EQ(c->close()->code, 1008);
   EXPECT_EQ(c->close()->reason, "too many errors");
+}
+
+TEST(StreamHub, the_stream_metrics_name_every_topic_and_count_drops_and_conflation) {
+  StreamStats s;
+  s.clients = 3;
+  s.messages[static_cast<std::size_t>(Topic::fills)] = 7;
+  s.dropped_clients = 2;
+  s.conflated = 11;
+  const std::string text = stream_prometheus_text(s);
+  EXPECT_NE(text.find("# TYPE nzeza_api_stream_clients gauge\nnzeza_api_stream_clients 3\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("nzeza_api_stream_messages_total{topic=\"fills\"} 7\n"), std::string::npos);
+  EXPECT_NE(text.find("nzeza_api_stream_messages_total{topic=\"alerts\"} 0\n"), std::string::npos);
+  EXPECT_NE(text.find("nzeza_api_stream_dropped_clients_total 2\n"), std::string::npos);
+  EXPECT_NE(text.find("nzeza_api_stream_conflated_total 11\n"), std::string::npos);
+  EXPECT_EQ(text.find("# TYPE nzeza_api_stream_messages_total counter"),
+            text.rfind("# TYPE nzeza_api_stream_messages_total counter"));
 }
 
 }  // namespace

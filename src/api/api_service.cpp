@@ -8,6 +8,7 @@
 #include "api/api_server.hpp"
 #include "api/dashboard_assets.hpp"
 #include "api/metrics.hpp"
+#include "app/market_shard.hpp"
 #include "app/trading_server.hpp"
 #include "store/journal.hpp"
 
@@ -111,7 +112,126 @@ Result<std::int64_t> integer_param(std::string_view query, std::string_view name
   return v;
 }
 
+std::string interval_text(Duration d) {
+  const auto secs = std::chrono::duration_cast<std::chrono::seconds>(d).count();
+  if (secs % 86'400 == 0) return std::to_string(secs / 86'400) + "d";
+  if (secs % 3'600 == 0) return std::to_string(secs / 3'600) + "h";
+  if (secs % 60 == 0) return std::to_string(secs / 60) + "m";
+  return std::to_string(secs) + "s";
+}
+
+// "10s", "1m", "5m", "1h", "1d" or whole seconds ("60"); within a day.
+std::optional<Duration> parse_interval(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  std::int64_t unit = 1;
+  switch (text.back()) {
+    case 's':
+      text.remove_suffix(1);
+      break;
+    case 'm':
+      unit = 60;
+      text.remove_suffix(1);
+      break;
+    case 'h':
+      unit = 3'600;
+      text.remove_suffix(1);
+      break;
+    case 'd':
+      unit = 86'400;
+      text.remove_suffix(1);
+      break;
+    default:
+      break;
+  }
+  std::int64_t n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc{} || end != text.data() + text.size() || n <= 0 || n * unit > 86'400)
+    return std::nullopt;
+  return std::chrono::seconds(n * unit);
+}
+
+json::object price_object(const app::SymbolStatus& s) {
+  json::array venues;
+  for (const auto& q : s.quotes) {
+    venues.push_back(json::object{
+        {"venue", to_string(q.venue)},
+        {"bid", dec(q.bid)},
+        {"ask", dec(q.ask)},
+        {"age_ms", std::chrono::duration_cast<std::chrono::milliseconds>(q.age).count()},
+        {"used", q.used}});
+  }
+  return json::object{{"symbol", s.symbol},
+                      {"reference", opt_dec(s.reference)},
+                      {"fresh", s.fresh},
+                      {"venues", std::move(venues)}};
+}
+
+json::object alert_object(const app::Alert& a) {
+  return json::object{{"time", a.at.to_iso8601()},
+                      {"level", a.level},
+                      {"source", a.source},
+                      {"message", a.message}};
+}
+
+json::object order_object(const app::OrderView& o) {
+  json::array fills;
+  for (const auto& f : o.fills)
+    fills.push_back(json::object{{"trade_id", f.trade_id},
+                                 {"price", dec(f.price)},
+                                 {"quantity", dec(f.quantity)},
+                                 {"fee", dec(f.fee)},
+                                 {"fee_currency", f.fee_currency},
+                                 {"time", f.time.to_iso8601()}});
+  return json::object{{"client_id", std::to_string(o.sequence)},
+                      {"venue_client_order_id", o.client_order_id},
+                      {"symbol", o.symbol},
+                      {"venue", o.venue ? json::value(to_string(*o.venue)) : json::value(nullptr)},
+                      {"purpose", o.purpose},
+                      {"side", to_string(o.side)},
+                      {"type", domain::to_string(o.type)},
+                      {"quantity", dec(o.quantity)},
+                      {"price", opt_dec(o.price)},
+                      {"stop_price", opt_dec(o.stop_price)},
+                      {"reduce_only", o.reduce_only},
+                      {"state", o.state},
+                      {"final", o.final},
+                      {"cancelling", o.cancelling},
+                      {"detail", o.detail},
+                      {"filled", dec(o.filled)},
+                      {"fills", std::move(fills)},
+                      {"created", o.created.to_iso8601()},
+                      {"updated", o.updated.to_iso8601()}};
+}
+
+// The last path segment: the {client_id} of "/api/v1/orders/{client_id}".
+std::string_view path_param(const ApiRequest& r) {
+  std::string_view path = r.target;
+  path = path.substr(0, path.find('?'));
+  return path.substr(path.rfind('/') + 1);
+}
+
+// A route's path matches: equal, or a "{param}" at its end standing for one non-empty segment.
+bool path_matches(std::string_view pattern, std::string_view path) {
+  const auto brace = pattern.find('{');
+  if (brace == std::string_view::npos) return pattern == path;
+  if (path.size() <= brace || path.substr(0, brace) != pattern.substr(0, brace)) return false;
+  return path.substr(brace).find('/') == std::string_view::npos;
+}
+
+bool flag_param(std::string_view query, std::string_view name) {
+  const auto v = query_param(query, name);
+  return v && (*v == "true" || *v == "1" || v->empty());
+}
+
 }  // namespace
+
+std::string price_json(const app::SymbolStatus& symbol) {
+  return json::serialize(price_object(symbol));
+}
+
+std::string alert_json(const app::Alert& alert) {
+  return json::serialize(alert_object(alert));
+}
 
 struct ApiService::Impl {
   using Handler = ApiResponse (Impl::*)(const ApiRequest&, std::string_view query,
@@ -148,6 +268,12 @@ struct ApiService::Impl {
         {"GET", p + "/signals", Need::read, &Impl::signals},
         {"GET", p + "/orders", Need::read, &Impl::orders},
         {"POST", p + "/orders", Need::trade, &Impl::place},
+        {"DELETE", p + "/orders", Need::trade, &Impl::cancel_all},
+        {"GET", p + "/orders/{client_id}", Need::read, &Impl::order},
+        {"DELETE", p + "/orders/{client_id}", Need::trade, &Impl::cancel_one},
+        {"GET", p + "/candles", Need::read, &Impl::candles},
+        {"GET", p + "/alerts", Need::read, &Impl::alerts},
+        {"GET", p + "/screening", Need::read, &Impl::screening},
         {"GET", p + "/positions", Need::read, &Impl::positions},
         {"GET", p + "/portfolio", Need::read, &Impl::portfolio},
         {"GET", p + "/trades", Need::read, &Impl::trades},
@@ -222,7 +348,7 @@ struct ApiService::Impl {
     const Route* found = nullptr;
     std::string allow;
     for (const auto& route : table) {
-      if (route.path != path) continue;
+      if (!path_matches(route.path, path)) continue;
       allow += (allow.empty() ? "" : ", ") + route.method;
       if (route.method == request.method) found = &route;
     }
@@ -288,13 +414,31 @@ struct ApiService::Impl {
     }
     json::object blocked;
     for (const auto& [symbol, why] : s->execution.blocked) blocked[symbol] = why;
+    // Each venue's client now (circuit, failed requests, private stream), not only at the start.
+    json::array clients;
+    json::array not_ready;
+    for (const auto& v : server.venue_health()) {
+      clients.push_back(
+          json::object{{"venue", v.venue},
+                       {"healthy", v.healthy},
+                       {"reason", v.healthy ? json::value(nullptr) : json::value(v.reason)}});
+      if (!v.healthy) not_ready.emplace_back("venue " + v.venue + ": " + v.reason);
+    }
+    for (const auto& f : s->feeds)
+      if (!f.live) not_ready.emplace_back("feed " + f.venue + ": " + f.state);
+    if (!rec.trading_allowed)
+      not_ready.emplace_back("the start-up reconciliation does not allow trading");
+    if (s->execution.halted) not_ready.emplace_back("a risk halt is latched");
+    if (s->execution.stopping) not_ready.emplace_back("the server is stopping");
     const bool trading = !s->execution.halted && !s->execution.stopping;
-    const bool is_ready = all_live && trading && rec.trading_allowed;
+    const bool is_ready = not_ready.empty() && all_live && trading && rec.trading_allowed;
     return json_response(is_ready ? 200 : 503,
                          json::object{{"ready", is_ready},
+                                      {"not_ready", std::move(not_ready)},
                                       {"mode", s->mode},
                                       {"feeds", std::move(feeds)},
                                       {"venues", std::move(venues)},
+                                      {"venue_clients", std::move(clients)},
                                       {"recovery_trading_allowed", rec.trading_allowed},
                                       {"kill_switch", s->execution.kill_switch},
                                       {"halted", s->execution.halted},
@@ -331,12 +475,7 @@ struct ApiService::Impl {
     auto s = server.status();
     if (!s) return from_error(s.error());
     json::array symbols;
-    for (const auto& sym : s->symbols) {
-      symbols.push_back(json::object{{"symbol", sym.symbol},
-                                     {"reference", opt_dec(sym.reference)},
-                                     {"fresh", sym.fresh},
-                                     {"venues", sym.venues}});
-    }
+    for (const auto& sym : s->symbols) symbols.push_back(price_object(sym));
     json::array feeds;
     for (const auto& f : s->feeds) {
       feeds.push_back(json::object{
@@ -398,6 +537,7 @@ struct ApiService::Impl {
       confidence = c->to_number<double>();
     }
     const std::string sym(symbol->as_string());
+    if (o.contains("quantity") || o.contains("limit_price")) return place_quantity(request, o, key);
     const auto kind =
         side->as_string() == "buy" ? strategy::SignalKind::buy : strategy::SignalKind::sell;
     if (auto st = server.submit_signal(sym, kind, confidence); !st) {
@@ -415,6 +555,164 @@ struct ApiService::Impl {
                                       {"note",
                                        "handed to execution: sizing and the risk gate decide; see "
                                        "/api/v1/orders, /api/v1/status and /api/v1/audit"}});
+  }
+
+  // POST /orders with "quantity": the execution actor checks the rules and the risk gate now.
+  ApiResponse place_quantity(const ApiRequest& request, const json::object& o,
+                             const std::optional<KeyInfo>& key) {
+    const std::string sym(o.at("symbol").as_string());
+    const bool buy = o.at("side").as_string() == "buy";
+    auto decimal = [&](std::string_view name) -> Result<std::optional<Decimal>> {
+      const json::value* v = o.if_contains(name);
+      if (v == nullptr) return std::optional<Decimal>{};
+      if (!v->is_string())
+        return Error{ErrorCode::invalid_argument,
+                     "'" + std::string(name) +
+                         "' must be an exact decimal STRING (e.g. \"0.001\"): a JSON number "
+                         "may not survive a double"};
+      auto d = Decimal::parse(v->as_string());
+      if (!d)
+        return Error{ErrorCode::invalid_argument,
+                     "'" + std::string(name) + "': " + d.error().message};
+      return std::optional<Decimal>(*d);
+    };
+    auto quantity = decimal("quantity");
+    if (!quantity) return error_response(400, "bad_request", quantity.error().message);
+    if (!*quantity)
+      return error_response(400, "bad_request",
+                            "'limit_price' needs 'quantity' (a signal is sized by the server)");
+    auto limit = decimal("limit_price");
+    if (!limit) return error_response(400, "bad_request", limit.error().message);
+    auto placed = server.place_order(sym, buy ? Side::buy : Side::sell, **quantity, *limit,
+                                     who(key, request));
+    if (!placed) {
+      const Error& e = placed.error();
+      switch (e.code) {
+        case ErrorCode::not_found:
+          return error_response(404, "not_found", "unknown symbol '" + sym + "'");
+        case ErrorCode::invalid_argument:
+          return error_response(422, "invalid_order", e.message);
+        case ErrorCode::risk_refused:
+          return error_response(422, "risk_refused", e.message);
+        default:
+          return from_error(e);
+      }
+    }
+    log("api: manual order #" + std::to_string(*placed) + " " + (buy ? "buy " : "sell ") +
+        (*quantity)->to_string() + " " + sym + " sent by " + who(key, request));
+    return json_response(
+        202, json::object{{"submitted", true},
+                          {"client_id", std::to_string(*placed)},
+                          {"symbol", sym},
+                          {"side", buy ? "buy" : "sell"},
+                          {"quantity", (*quantity)->to_string()},
+                          {"limit_price", opt_dec(*limit)},
+                          {"note", "passed the risk gate and sent; its state: GET /api/v1/orders/" +
+                                       std::to_string(*placed)}});
+  }
+
+  ApiResponse order(const ApiRequest& request, std::string_view, const std::optional<KeyInfo>&) {
+    auto o = server.order(path_param(request));
+    if (!o) return from_error(o.error());
+    return json_response(200, order_object(*o));
+  }
+
+  ApiResponse cancel_answer(const Result<app::CancelOrders::Answer>& a) {
+    if (!a) return from_error(a.error());
+    json::array cancelling;
+    for (const auto& o : a->cancelling) cancelling.push_back(order_object(o));
+    json::array kept;
+    for (const auto& k : a->kept)
+      kept.push_back(json::object{
+          {"client_id", std::to_string(k.sequence)}, {"symbol", k.symbol}, {"why", k.why}});
+    return json_response(202, json::object{{"cancelling", std::move(cancelling)},
+                                           {"kept", std::move(kept)},
+                                           {"note",
+                                            "cancels sent: their outcome comes from the venue "
+                                            "(GET /api/v1/orders/{client_id})"}});
+  }
+
+  ApiResponse cancel_one(const ApiRequest& request, std::string_view query,
+                         const std::optional<KeyInfo>& key) {
+    const std::string id(path_param(request));
+    const bool force = flag_param(query, "force");
+    log("api: cancel " + id + (force ? " (forced)" : "") + " asked by " + who(key, request));
+    return cancel_answer(server.cancel_orders(id, {}, force, who(key, request)));
+  }
+
+  ApiResponse cancel_all(const ApiRequest& request, std::string_view query,
+                         const std::optional<KeyInfo>& key) {
+    const std::string symbol(query_param(query, "symbol").value_or(""));
+    const bool force = flag_param(query, "force");
+    log("api: cancel all" + (symbol.empty() ? std::string() : " " + symbol) +
+        (force ? " (forced)" : "") + " asked by " + who(key, request));
+    return cancel_answer(server.cancel_orders(std::nullopt, symbol, force, who(key, request)));
+  }
+
+  ApiResponse candles(const ApiRequest&, std::string_view query, const std::optional<KeyInfo>&) {
+    const auto symbol = query_param(query, "symbol");
+    if (!symbol || symbol->empty())
+      return error_response(400, "bad_request", "query parameter 'symbol' is required");
+    std::optional<Duration> interval;
+    if (const auto text = query_param(query, "interval")) {
+      interval = parse_interval(*text);
+      if (!interval)
+        return error_response(400, "invalid_argument",
+                              "query parameter 'interval' must be like 10s, 1m, 5m, 1h, 1d or "
+                              "whole seconds, at most a day");
+    }
+    auto limit =
+        integer_param(query, "limit", 100, 1, static_cast<std::int64_t>(app::kCandleHistory));
+    if (!limit) return from_error(limit.error());
+    const std::string sym(*symbol);
+    auto series = server.candles(sym, interval, static_cast<std::size_t>(*limit));
+    if (!series) return from_error(series.error());
+    const Duration step = interval.value_or(server.config().candle_interval);
+    json::array out;
+    auto add = [&](const market::Candle& c, bool closed) {
+      out.push_back(json::object{{"symbol", sym},
+                                 {"interval", interval_text(step)},
+                                 {"open_time", c.start.to_iso8601()},
+                                 {"open", dec(c.open)},
+                                 {"high", dec(c.high)},
+                                 {"low", dec(c.low)},
+                                 {"close", dec(c.close)},
+                                 {"volume", dec(c.volume)},
+                                 {"gap", c.gap},
+                                 {"closed", closed}});
+    };
+    for (const auto& c : series->closed) add(c, true);
+    if (series->current) add(*series->current, false);
+    return json_response(
+        200, json::object{
+                 {"symbol", sym}, {"interval", interval_text(step)}, {"candles", std::move(out)}});
+  }
+
+  ApiResponse alerts(const ApiRequest&, std::string_view query, const std::optional<KeyInfo>&) {
+    auto limit = integer_param(query, "limit", 100, 1, static_cast<std::int64_t>(app::kAlertRing));
+    if (!limit) return from_error(limit.error());
+    json::array out;
+    for (const auto& a : server.alerts(static_cast<std::size_t>(*limit)))
+      out.push_back(alert_object(a));
+    return json_response(200, json::object{{"alerts", std::move(out)}});
+  }
+
+  ApiResponse screening(const ApiRequest&, std::string_view, const std::optional<KeyInfo>&) {
+    auto rows = server.journal().latest_screening();
+    if (!rows) return from_error(rows.error());
+    json::array out;
+    std::optional<Timestamp> at;
+    for (const auto& r : *rows) {
+      at = r.at;
+      boost::system::error_code ec;
+      json::value details = json::parse(r.details_json, ec);
+      out.push_back(json::object{{"symbol", r.canonical},
+                                 {"score", r.score},
+                                 {"details", ec ? json::value(nullptr) : std::move(details)}});
+    }
+    return json_response(
+        200, json::object{{"at", at ? json::value(at->to_iso8601()) : json::value(nullptr)},
+                          {"screening", std::move(out)}});
   }
 
   ApiResponse positions(const ApiRequest&, std::string_view, const std::optional<KeyInfo>&) {

@@ -16,10 +16,15 @@
 // Every error is {"error":{"code","message"}}; a message never holds a key, a hash or a secret.
 // Money is a decimal string, exactly; times are ISO 8601 UTC.
 //
-// Orders: POST /orders submits an operator signal (symbol, side buy|sell, confidence) to the
-// trading server — the same path as a strategy's signal: fresh price, sizing, the risk gate, the
-// router. 202 means "handed to execution"; the gate's verdict shows in /orders (open orders),
-// /status refusals and /audit.
+// Orders: POST /orders without `quantity` submits an operator signal (symbol, side buy|sell,
+// confidence) to the trading server — the same path as a strategy's signal: fresh price, sizing,
+// the risk gate, the router. 202 means "handed to execution"; the gate's verdict shows in
+// /orders (open orders), /status refusals and /audit. With `quantity` (an exact decimal string,
+// a multiple of the lot within the instrument's limits) and optionally `limit_price` (on the
+// tick), the execution actor checks the rules (422 naming the rule) and THE SAME risk gate (422
+// naming the refusal) and answers with the order's client id (202). Never a bypass.
+// DELETE /orders/{client_id} and DELETE /orders (?symbol=) cancel through the execution actor;
+// the exits protecting a held position are refused (409) unless ?force=true.
 //
 // Threading: handle() is called on the API server's thread; it reads the trading server through
 // its thread-safe calls (status() asks the actors; the journal has its own lock).
@@ -39,7 +44,9 @@
 
 namespace nzeza::app {
 class TradingServer;
-}
+struct SymbolStatus;
+struct Alert;
+}  // namespace nzeza::app
 
 namespace nzeza::api {
 
@@ -87,6 +94,13 @@ class ApiService {
  private:
   std::unique_ptr<Impl> impl_;
 };
+
+// One symbol's prices as GET /api/v1/prices lists them and the stream's "prices" topic sends them
+// (the same writer): {"symbol","reference" (decimal string or null),"fresh","venues":[{"venue",
+// "bid","ask","age_ms","used"}]}, serialized.
+[[nodiscard]] std::string price_json(const app::SymbolStatus& symbol);
+// One alert: {"time","level","source","message"}, serialized (the stream's "alerts" topic).
+[[nodiscard]] std::string alert_json(const app::Alert& alert);
 
 // The OpenAPI 3 document served at /api/v1/openapi.json (written by hand, checked by a test
 // against routes()).

@@ -345,6 +345,20 @@ std::uint64_t Execution::route(ExecutionBook& b, venues::PlaceIntent intent, Tim
     }
   }
   st().orders[seq] = b.symbol.value;
+  {
+    OrderView& r = st().records[seq];
+    r.sequence = seq;
+    r.symbol = b.canonical;
+    r.purpose = label;
+    r.side = intent.side;
+    r.type = intent.type;
+    r.quantity = intent.quantity;
+    r.price = intent.price;
+    r.stop_price = intent.stop_price;
+    r.reduce_only = intent.reduce_only;
+    r.created = now;
+    r.updated = now;
+  }
   ++st().stats.orders_sent;
   if (deps_.on_intent) deps_.on_intent(intent, tick);
   std::string text = label + " #" + std::to_string(seq) + ' ' + side_text(intent.side) + ' ' +
@@ -386,10 +400,12 @@ void Execution::on(PlaceResult& m, actor::ActorContext& ctx) {
            {{"sequence", std::to_string(m.sequence)}, {"outcome", "unknown"}});
       if (b.working == m.sequence) b.working_unknown = true;
       if (exit_it != b.exits.end()) exit_it->acknowledged = true;  // may rest: keep it
+      settle(m.sequence, "unknown", false, now, e.message);
       journal_order(m.sequence, store::OrderPhase::unknown, nullptr, std::nullopt, e.message, now);
       return;
     }
     journal_order(m.sequence, store::OrderPhase::refused, nullptr, std::nullopt, e.message, now);
+    settle(m.sequence, "rejected", true, now, e.message);
     std::string reason = "venue refused";
     if (auto kind = venues::route_error_kind(e)) reason = "venue " + std::string(to_string(*kind));
     refuse(b, reason, "#" + std::to_string(m.sequence) + ": " + e.message, now);
@@ -414,6 +430,11 @@ void Execution::on(PlaceResult& m, actor::ActorContext& ctx) {
   const venues::RoutedAck& ack = *m.result;
   b.venue = ack.venue;
   b.instrument = ack.spec.instrument;
+  if (OrderView* r = record(m.sequence); r != nullptr) {
+    r->venue = ack.venue;
+    r->client_order_id = ack.ack.client_order_id;
+    settle(m.sequence, std::string(domain::to_string(ack.ack.report.status)), false, now);
+  }
   {
     venues::VenueOrder placed;
     placed.client_order_id = ack.ack.client_order_id;
@@ -436,6 +457,15 @@ void Execution::on(CancelResult& m, actor::ActorContext& ctx) {
   if (!m.result) {
     auto it = std::find_if(b.exits.begin(), b.exits.end(),
                            [&](const ExitOrder& e) { return e.sequence == m.sequence; });
+    if (OrderView* r = record(m.sequence); r != nullptr && r->cancelling) {
+      r->cancelling = false;
+      r->detail = "cancel failed: " + m.result.error().message;
+      r->updated = now;
+    }
+    if (it == b.exits.end() && b.working == m.sequence)
+      emit(now, "cancel",
+           "cancel #" + std::to_string(m.sequence) + " failed: " + m.result.error().message,
+           {{"symbol", b.canonical}, {"sequence", std::to_string(m.sequence)}});
     if (it != b.exits.end()) {
       if (m.result.error().code == ErrorCode::not_found) {
         b.exits.erase(it);  // gone already (filled or cancelled): its fills arrive by stream
@@ -472,6 +502,7 @@ void Execution::on(VenueOrderMsg& m, actor::ActorContext& ctx) {
   ExecutionBook* b = book_of_order(venue, m.order.client_order_id, &seq);
   if (b == nullptr) return;
   journal_order(seq, phase_of(m.order.report.status), &m.order, venue, "venue update", ctx.now());
+  settle(seq, std::string(domain::to_string(m.order.report.status)), false, ctx.now());
   if (terminal(m.order.report.status)) order_done(*b, seq, m.order.report.status, ctx.now());
 }
 
@@ -492,6 +523,9 @@ void Execution::on(venues::ResolutionEvent& m, actor::ActorContext& ctx) {
                       "resolved: found", now);
       else
         journal_order(seq, store::OrderPhase::working, nullptr, m.venue, "resolved: found", now);
+      if (m.venue_order)
+        settle(seq, std::string(domain::to_string(m.venue_order->report.status)), false, now,
+               "resolved: found");
       if (m.venue_order && terminal(m.venue_order->report.status))
         order_done(*b, seq, m.venue_order->report.status, now);
       else if (b->working == seq)
@@ -500,17 +534,20 @@ void Execution::on(venues::ResolutionEvent& m, actor::ActorContext& ctx) {
     case venues::Resolution::never_executed:
       journal_order(seq, store::OrderPhase::never_executed, nullptr, m.venue,
                     "resolved: never executed", now);
+      settle(seq, "never_executed", true, now, "resolved: never executed");
       order_done(*b, seq, domain::VenueOrderStatus::rejected, now);
       break;
     case venues::Resolution::unresolved:
       journal_order(seq, store::OrderPhase::unresolved, nullptr, m.venue,
                     "unresolved: " + m.last_error.message, now);
+      settle(seq, "unresolved", false, now, "unresolved: " + m.last_error.message);
       break;  // stays blocked: an operator or the restart reconciliation decides
   }
 }
 
 void Execution::order_done(ExecutionBook& b, std::uint64_t sequence,
                            domain::VenueOrderStatus status, Timestamp now) {
+  settle(sequence, std::string(domain::to_string(status)), true, now);
   auto exit_it = std::find_if(b.exits.begin(), b.exits.end(),
                               [&](const ExitOrder& e) { return e.sequence == sequence; });
   if (exit_it != b.exits.end()) {
@@ -590,6 +627,12 @@ void Execution::apply_fill(const domain::Fill& fill, Timestamp now) {
   if (deps_.to_portfolio) deps_.to_portfolio(VenueFillMsg{fill});
   std::uint64_t seq = 0;
   (void)book_of_order(inst->venue, fill.client_order_id, &seq);
+  if (OrderView* r = record(seq); r != nullptr) {
+    r->fills.push_back(OrderFillView{fill.trade_id, fill.price, fill.quantity, fill.fee,
+                                     fill.fee_currency, fill.time});
+    r->filled += fill.quantity;
+    r->updated = now;
+  }
   auto exit_it = std::find_if(b.exits.begin(), b.exits.end(),
                               [&](const ExitOrder& e) { return e.sequence == seq && seq != 0; });
   const bool is_exit = exit_it != b.exits.end();
@@ -941,6 +984,265 @@ void Execution::on(VenuePositionsMsg& m, actor::ActorContext& ctx) {
         boost::json::object{{"kind", "periodic"}, {"positions_differ", std::move(differences)}});
     deps_.journal->record(std::move(r));
   }
+}
+
+// ── the operator's orders ────────────────────────────────────────────────────────────────────
+
+OrderView* Execution::record(std::uint64_t sequence) {
+  if (sequence == 0) return nullptr;
+  auto it = st().records.find(sequence);
+  return it == st().records.end() ? nullptr : &it->second;
+}
+
+void Execution::settle(std::uint64_t sequence, std::string state, bool final, Timestamp now,
+                       std::string detail) {
+  OrderView* r = record(sequence);
+  if (r == nullptr) return;
+  // A final state stays, except a cancel that lost the race against the last fill.
+  if (r->final && state != "filled") return;
+  const bool was_final = r->final;
+  r->state = std::move(state);
+  r->final = final || r->state == "filled" || r->state == "cancelled" || r->state == "rejected" ||
+             r->state == "expired";
+  if (r->final) r->cancelling = false;
+  if (!detail.empty()) r->detail = std::move(detail);
+  r->updated = now;
+  if (r->final && !was_final) {
+    st().finished.push_back(sequence);
+    while (st().finished.size() > kOrderRecords) {
+      st().records.erase(st().finished.front());
+      st().finished.pop_front();
+    }
+  }
+}
+
+bool Execution::protective(const ExecutionBook& b, std::uint64_t sequence) const {
+  if (b.working == sequence) return b.working_is_close;
+  const bool is_exit = std::any_of(b.exits.begin(), b.exits.end(),
+                                   [&](const ExitOrder& e) { return e.sequence == sequence; });
+  return is_exit && holds(b);
+}
+
+bool Execution::send_cancel(ExecutionBook& b, std::uint64_t sequence, Timestamp now) {
+  // The venue the order went to: known once answered; before, the symbol's primary venue.
+  Venue venue = b.venue;
+  InstrumentId instrument = b.instrument;
+  if (const OrderView* r = record(sequence); r != nullptr && r->venue) {
+    venue = *r->venue;
+  } else if (b.working == sequence) {
+    venues::PlaceIntent probe;
+    probe.canonical = b.canonical;
+    if (auto c = deps_.router->candidates(probe); c && !c->empty()) venue = c->front();
+  }
+  if (const Instrument* inst = deps_.registry->find_canonical(venue, b.canonical); inst != nullptr)
+    instrument = inst->id;
+  venues::VenueClient* client = deps_.router->client(venue);
+  auto id = deps_.codec->encode(venue, sequence);
+  if (client == nullptr || !id) return false;
+  for (auto& e : b.exits)
+    if (e.sequence == sequence) e.cancelling = true;
+  if (OrderView* r = record(sequence); r != nullptr) {
+    r->cancelling = true;
+    r->updated = now;
+  }
+  venues::OrderRef ref;
+  ref.client_order_id = id->text;
+  ref.instrument = instrument;
+  auto self = deps_.self;
+  const SymbolId symbol = b.symbol;
+  client->cancel(ref, [self, sequence, symbol](Result<venues::CancelAck> r) {
+    (void)self->tell(CancelResult{sequence, symbol, std::move(r)});
+  });
+  return true;
+}
+
+std::optional<OrderView> Execution::on(OrderQuery& q, actor::ActorContext& /*ctx*/) {
+  if (const OrderView* r = record(q.sequence); r != nullptr) return *r;
+  return std::nullopt;
+}
+
+CancelOrders::Answer Execution::on(CancelOrders& m, actor::ActorContext& ctx) {
+  fault("CancelOrders");
+  const Timestamp now = ctx.now();
+  CancelOrders::Answer a;
+  if (st().frozen) {
+    a.refused = Error{ErrorCode::unavailable, "the server has stopped: nothing more is sent"};
+    return a;
+  }
+  auto what = [](const ExecutionBook& b, std::uint64_t seq) {
+    for (const auto& e : b.exits)
+      if (e.sequence == seq)
+        return "the " + std::string(domain::to_string(e.reason)) + " resting for the position of " +
+               (b.position ? b.position->quantity().to_string() : std::string("0")) + ' ' +
+               b.canonical;
+    return "the close of the position of " +
+           (b.position ? b.position->quantity().to_string() : std::string("0")) + ' ' + b.canonical;
+  };
+  auto cancel = [&](ExecutionBook& b, std::uint64_t seq) {
+    if (!send_cancel(b, seq, now)) return false;
+    const bool naked = protective(b, seq);
+    emit(now, naked ? "warning" : "cancel",
+         "cancel #" + std::to_string(seq) + " asked by " + m.who +
+             (naked ? ": forced, " + what(b, seq) + " is cancelled: the position is left " +
+                          "unprotected at the venue"
+                    : std::string()),
+         {{"symbol", b.canonical}, {"sequence", std::to_string(seq)}, {"who", m.who}});
+    if (const OrderView* r = record(seq); r != nullptr) a.cancelling.push_back(*r);
+    return true;
+  };
+  if (m.sequence) {
+    const std::uint64_t seq = *m.sequence;
+    auto owner = st().orders.find(seq);
+    if (owner == st().orders.end()) {
+      a.refused = Error{ErrorCode::not_found, "no order #" + std::to_string(seq)};
+      return a;
+    }
+    ExecutionBook& b = book(SymbolId{owner->second});
+    const bool is_exit = std::any_of(b.exits.begin(), b.exits.end(),
+                                     [&](const ExitOrder& e) { return e.sequence == seq; });
+    if (!is_exit && b.working != seq) {
+      const OrderView* r = record(seq);
+      a.refused = Error{ErrorCode::invalid_state,
+                        "order #" + std::to_string(seq) + " is no longer working (" +
+                            (r != nullptr ? r->state : std::string("finished")) + ")"};
+      return a;
+    }
+    if (const OrderView* r = record(seq); r != nullptr && r->cancelling) {
+      a.refused = Error{ErrorCode::invalid_state,
+                        "order #" + std::to_string(seq) + " is being cancelled already"};
+      return a;
+    }
+    if (protective(b, seq) && !m.force) {
+      a.refused = Error{
+          ErrorCode::invalid_state,
+          "order #" + std::to_string(seq) + " is " + what(b, seq) +
+              ": cancelling it leaves the position without its protection at the venue (a "
+              "position without its stop is how accounts are lost); add ?force=true to cancel "
+              "it anyway, or close the position (an opposite order) instead"};
+      return a;
+    }
+    if (!cancel(b, seq))
+      a.refused = Error{ErrorCode::unavailable, "order #" + std::to_string(seq) +
+                                                    ": no client can cancel it at " +
+                                                    std::string(to_string(b.venue))};
+    return a;
+  }
+  for (auto& [id, b] : st().books) {
+    if (!m.symbol.empty() && b.canonical != m.symbol) continue;
+    std::vector<std::uint64_t> seqs;
+    if (b.working != 0) seqs.push_back(b.working);
+    for (const auto& e : b.exits) seqs.push_back(e.sequence);
+    for (const std::uint64_t seq : seqs) {
+      const OrderView* r = record(seq);
+      if (r != nullptr && r->cancelling) continue;
+      if (protective(b, seq) && !m.force) {
+        a.kept.push_back({seq, b.canonical, what(b, seq) + ": kept (force=true cancels it)"});
+        continue;
+      }
+      if (!cancel(b, seq))
+        a.kept.push_back(
+            {seq, b.canonical, "no client can cancel it at " + std::string(to_string(b.venue))});
+    }
+  }
+  return a;
+}
+
+ManualOrder::Answer Execution::on(ManualOrder& m, actor::ActorContext& ctx) {
+  fault("ManualOrder");
+  const Timestamp now = ctx.now();
+  ExecutionBook& b = book(m.symbol);
+  ManualOrder::Answer a;
+  auto refused = [&](ErrorCode code, std::string_view reason, const std::string& text) {
+    refuse(b, reason, "manual order: " + text, now);
+    a.refused = Error{code, b.canonical + ": " + text};
+    return a;
+  };
+  if (st().stopping || st().frozen)
+    return refused(ErrorCode::invalid_state, "stopping", "the server is stopping: no new order");
+  if (!b.blocked.empty())
+    return refused(ErrorCode::invalid_state, "reconciliation",
+                   "blocked until an operator decides: " + b.blocked);
+  if (b.working != 0)
+    return refused(ErrorCode::invalid_state, "order in flight",
+                   "order #" + std::to_string(b.working) + " is already in flight");
+  if (holds(b) || b.closing())
+    return refused(ErrorCode::invalid_state, "position held",
+                   "a position of " +
+                       (b.position ? b.position->quantity().to_string() : std::string("0")) +
+                       " is held: a manual order with a quantity opens positions only (close "
+                       "with an opposite order without quantity)");
+  if (!b.mark || !b.mark->fresh || now - b.mark->at > config_.max_mark_age)
+    return refused(ErrorCode::invalid_state, "stale price",
+                   "no fresh reference price: no new order on stale data");
+  venues::PlaceIntent probe;
+  probe.canonical = b.canonical;
+  auto venues = deps_.router->candidates(probe);
+  if (!venues || venues->empty())
+    return refused(ErrorCode::invalid_state, "no route",
+                   venues ? "no venue for the symbol" : venues.error().message);
+  const Instrument* inst = deps_.registry->find_canonical(venues->front(), b.canonical);
+  if (inst == nullptr)
+    return refused(ErrorCode::invalid_state, "no route", "no instrument at the venue");
+  if (m.side == Side::sell && inst->kind != InstrumentKind::perpetual)
+    return refused(ErrorCode::invalid_argument, "sizing",
+                   "a sell when flat opens a short: " + inst->venue_symbol + " at " +
+                       std::string(to_string(inst->venue)) + " is spot (no shorting)");
+  // The instrument's rules, checked, never rounded: the operator asked for this quantity.
+  if (!m.quantity.is_positive())
+    return refused(ErrorCode::invalid_argument, "sizing", "the quantity must be > 0");
+  if (auto lot = inst->round_size(m.quantity, RoundingMode::down); !lot || *lot != m.quantity)
+    return refused(ErrorCode::invalid_argument, "sizing",
+                   "quantity " + m.quantity.to_string() + " is not a multiple of the lot size " +
+                       inst->lot_size.to_string() + " of " + inst->venue_symbol + " at " +
+                       std::string(to_string(inst->venue)));
+  if (m.limit_price) {
+    auto tick = inst->round_price(*m.limit_price, RoundingMode::down);
+    if (!m.limit_price->is_positive() || !tick || *tick != *m.limit_price)
+      return refused(ErrorCode::invalid_argument, "sizing",
+                     "limit price " + m.limit_price->to_string() +
+                         " is not a positive multiple of the tick size " +
+                         inst->tick_size.to_string() + " of " + inst->venue_symbol);
+  }
+  const Decimal price = m.limit_price.value_or(b.mark->price);
+  if (auto ok = inst->check_order(price, m.quantity); !ok)
+    return refused(ErrorCode::invalid_argument, "sizing", ok.error().message);
+  domain::RiskRequest request;
+  request.instrument = inst;
+  request.side = m.side;
+  request.quantity = m.quantity;
+  // The gate weighs the worse of the mark and the limit (a buy limit above the mark costs more).
+  request.price = m.side == Side::buy ? std::max(price, b.mark->price) : price;
+  request.leverage = inst->kind == InstrumentKind::perpetual ? config_.leverage : Decimal::one();
+  request.confidence = 1.0;
+  const auto decision = st().gate.evaluate(request, context(b), now);
+  if (!decision.approved())
+    return refused(ErrorCode::risk_refused,
+                   "risk: " + std::string(domain::to_string(decision.refusal->reason)),
+                   decision.refusal->message);
+  venues::PlaceIntent intent;
+  intent.canonical = b.canonical;
+  intent.side = m.side;
+  intent.type = m.limit_price ? domain::OrderType::limit : domain::OrderType::market;
+  intent.time_in_force = domain::TimeInForce::ioc;
+  intent.quantity = m.quantity;
+  intent.price = m.limit_price;
+  audit(now, "manual order",
+        b.canonical + ' ' + side_text(m.side) + ' ' + m.quantity.to_string() +
+            (m.limit_price ? " limit " + m.limit_price->to_string() : std::string(" market")) +
+            " by " + m.who,
+        {{"symbol", b.canonical}, {"who", m.who}});
+  st().gate.record_trade(now);
+  b.working_is_close = false;
+  b.exits_armed = false;
+  b.working = route(b, std::move(intent), Timestamp{}, "manual", now);
+  if (b.working == 0) {
+    a.refused = Error{ErrorCode::unavailable, b.canonical +
+                                                  ": the order was not sent (see "
+                                                  "/api/v1/alerts)"};
+    return a;
+  }
+  a.sequence = b.working;
+  return a;
 }
 
 ExecutionStatus Execution::on(ExecutionStatusQuery& /*q*/, actor::ActorContext& /*ctx*/) {

@@ -26,6 +26,14 @@
 //                                   and drawdown halts latch even without an order)
 //   unknown outcome               → the order tracker resolves it by client id; the symbol takes
 //                                   no new order until it is resolved
+//   ManualOrder                   → an operator's order with its own quantity (and limit price):
+//                                   the instrument's rules (lot, tick, limits), then the SAME risk
+//                                   gate as a signal's entry — never a bypass — then the router;
+//                                   a market or limit IOC, only on a flat symbol
+//   CancelOrders                  → cancels by client id at the venue; the exits protecting a
+//                                   held position (and a close under way) only when forced
+//   OrderQuery                    → one order's record: state, fills (the latest kOrderRecords
+//                                   finished orders are kept, every working one)
 //
 // Durable state lives in ExecutionState, owned by the server, so a restart of the actor (after
 // a handler threw) keeps positions, orders in flight and resting exits; on restart the actor
@@ -34,6 +42,7 @@
 // Threading: the actor's turn only; venue callbacks come back as messages.
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -135,18 +144,25 @@ struct ExecutionState {
   // differed from the venue's on the last check (blocked on the second in a row).
   Timestamp last_reconcile;
   std::map<std::string, int, std::less<>> position_mismatches;
+  // Every order's record for the operator (OrderQuery); finished ones, oldest first, are
+  // forgotten beyond kOrderRecords.
+  std::map<std::uint64_t, OrderView> records;
+  std::deque<std::uint64_t> finished;
 };
+
+inline constexpr std::size_t kOrderRecords = 1000;
 
 class Execution {
  public:
   using Messages =
       actor::Messages<SignalMsg, ReferenceMark, PlaceResult, CancelResult, VenueOrderMsg,
                       VenueFillMsg, AccountUpdate, venues::ResolutionEvent, KillSwitch, StopTrading,
-                      ExecutionStatusQuery, ReconcileTick, VenuePositionsMsg, CancelRetry>;
-  using Self =
-      actor::ActorRef<SignalMsg, ReferenceMark, PlaceResult, CancelResult, VenueOrderMsg,
-                      VenueFillMsg, AccountUpdate, venues::ResolutionEvent, KillSwitch, StopTrading,
-                      ExecutionStatusQuery, ReconcileTick, VenuePositionsMsg, CancelRetry>;
+                      ExecutionStatusQuery, ReconcileTick, VenuePositionsMsg, CancelRetry,
+                      OrderQuery, CancelOrders, ManualOrder>;
+  using Self = actor::ActorRef<SignalMsg, ReferenceMark, PlaceResult, CancelResult, VenueOrderMsg,
+                               VenueFillMsg, AccountUpdate, venues::ResolutionEvent, KillSwitch,
+                               StopTrading, ExecutionStatusQuery, ReconcileTick, VenuePositionsMsg,
+                               CancelRetry, OrderQuery, CancelOrders, ManualOrder>;
 
   struct Deps {
     const InstrumentRegistry* registry = nullptr;
@@ -188,6 +204,9 @@ class Execution {
   void on(ReconcileTick& m, actor::ActorContext& ctx);
   void on(VenuePositionsMsg& m, actor::ActorContext& ctx);
   void on(CancelRetry& m, actor::ActorContext& ctx);
+  std::optional<OrderView> on(OrderQuery& q, actor::ActorContext& ctx);
+  CancelOrders::Answer on(CancelOrders& m, actor::ActorContext& ctx);
+  ManualOrder::Answer on(ManualOrder& m, actor::ActorContext& ctx);
   void on_stop(actor::ActorContext& ctx);
 
  private:
@@ -226,6 +245,14 @@ class Execution {
                   Timestamp now);
   void apply_fill(const domain::Fill& fill, Timestamp now);
   void resync(Timestamp since);
+  // Operator records (OrderQuery): updated at every step of an order.
+  OrderView* record(std::uint64_t sequence);
+  void settle(std::uint64_t sequence, std::string state, bool final, Timestamp now,
+              std::string detail = {});
+  // An exit resting for a held position, or a close under way: cancelling it needs force.
+  [[nodiscard]] bool protective(const ExecutionBook& b, std::uint64_t sequence) const;
+  // Sends the cancel of an exit or of the working order; false when no client can take it.
+  bool send_cancel(ExecutionBook& b, std::uint64_t sequence, Timestamp now);
 
   ExecutionConfig config_;
   Deps deps_;

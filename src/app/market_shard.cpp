@@ -96,7 +96,12 @@ void MarketShard::on(QuoteUpdate& m, actor::ActorContext& ctx) {
   ++counters_.quotes;
   const Timestamp now = ctx.now();
   l->last_tick = m.event.receive_time;
-  (void)l->reference.on_event(m.event);
+  if (l->reference.on_event(m.event) == market::QuoteVerdict::accepted) {
+    if (const auto* q = std::get_if<Quote>(&m.event.body); q != nullptr) {
+      auto& slot = l->quotes[static_cast<std::size_t>(m.event.venue)];
+      slot = {true, q->bid, q->ask, m.event.receive_time};
+    }
+  }
   publish_mark(*l, now, m.event.receive_time);
   if (config_.price_source == market::CandlePriceSource::quote_mids &&
       l->builder.on_event(m.event) > 0)
@@ -157,6 +162,8 @@ void MarketShard::drain(Lane& l, Timestamp now) {
   market::Candle candle;
   while (l.builder.pop(candle)) {
     ++counters_.candles;
+    l.history.push_back(candle);
+    if (l.history.size() > kCandleHistory) l.history.pop_front();
     if (!candle.gap) ++l.warm_candles;
     if (deps_.on_candle && !candle.gap) deps_.on_candle(l.symbol, candle);
     const strategy::EngineOutput out = l.engine.on_candle(candle, now);
@@ -195,7 +202,14 @@ ShardStatus MarketShard::on(ShardStatusQuery& /*q*/, actor::ActorContext& ctx) {
     SymbolStatus st;
     st.symbol = l->name;
     st.reference = l->last_price;
-    st.fresh = l->reference.compute(ctx.now()).ok();  // now, not at the last publish
+    const market::ReferencePrice ref = l->reference.compute(ctx.now());
+    st.fresh = ref.ok();  // now, not at the last publish
+    for (std::size_t v = 0; v < l->quotes.size(); ++v) {
+      const auto& q = l->quotes[v];
+      if (!q.has) continue;
+      st.quotes.push_back(
+          {kAllVenues[v], q.bid, q.ask, ctx.now() - q.received, (ref.used_mask & (1U << v)) != 0});
+    }
     st.venues = l->last_venues;
     st.warm_candles = l->warm_candles;
     st.warm_needed = l->warm_needed;
@@ -203,6 +217,16 @@ ShardStatus MarketShard::on(ShardStatusQuery& /*q*/, actor::ActorContext& ctx) {
     s.symbols.push_back(std::move(st));
   }
   return s;
+}
+
+RecentCandles MarketShard::on(CandlesQuery& q, actor::ActorContext& /*ctx*/) {
+  RecentCandles out;
+  const Lane* l = lane(q.symbol);
+  if (l == nullptr) return out;
+  const std::size_t n = std::min(q.limit, l->history.size());
+  out.closed.assign(l->history.end() - static_cast<std::ptrdiff_t>(n), l->history.end());
+  out.current = l->builder.current();
+  return out;
 }
 
 }  // namespace nzeza::app

@@ -14,6 +14,9 @@
 //   CandleTick    its own timer: closes the candles whose interval ended even when the market is
 //                 quiet, then arms the next tick
 //   WarmUpCandles history before the first tick: the strategies see it, no signal comes of it
+//   CandlesQuery  the latest closed candles (kCandleHistory kept per symbol) and the open one
+// Each venue's last top of book is kept beside the reference price, for the status (per-venue
+// prices with their age).
 // Each closed candle goes through the engine; a buy or sell verdict becomes a SignalMsg with the
 // reference price at that moment — or none when no venue is fresh: the execution actor never
 // opens a position on stale data.
@@ -21,6 +24,8 @@
 // State: plain values rebuilt from the feed after a restart (the warm-up is lost and the market
 // restarts it; no order depends on it). Threading: the actor's turn only.
 
+#include <array>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -40,6 +45,9 @@ namespace nzeza::app {
 
 struct StrategyWeights;
 
+// Closed candles kept per symbol for the operator (CandlesQuery).
+inline constexpr std::size_t kCandleHistory = 500;
+
 struct MarketShardConfig {
   std::vector<SymbolId> symbols;
   Duration candle_interval = std::chrono::seconds(10);
@@ -55,11 +63,11 @@ struct MarketShardConfig {
 class MarketShard {
  public:
   using Self = actor::ActorRef<QuoteUpdate, TradePrint, StatusUpdate, CandleTick, WarmUpCandles,
-                               ShardStatusQuery>;
+                               ShardStatusQuery, CandlesQuery>;
   using Execution = std::function<void(const SignalMsg&)>;
   using Marks = std::function<void(const ReferenceMark&)>;
   using Messages = actor::Messages<QuoteUpdate, TradePrint, StatusUpdate, CandleTick, WarmUpCandles,
-                                   ShardStatusQuery>;
+                                   ShardStatusQuery, CandlesQuery>;
 
   struct Deps {
     const InstrumentRegistry* registry = nullptr;
@@ -81,6 +89,7 @@ class MarketShard {
   void on(CandleTick& m, actor::ActorContext& ctx);
   void on(WarmUpCandles& m, actor::ActorContext& ctx);
   ShardStatus on(ShardStatusQuery& q, actor::ActorContext& ctx);
+  RecentCandles on(CandlesQuery& q, actor::ActorContext& ctx);
 
  private:
   struct Lane {
@@ -98,6 +107,14 @@ class MarketShard {
     std::size_t warm_needed = 0;
     std::string last_signal;
     Timestamp last_tick;  // receive time of the newest event
+    struct VenueQuote {
+      bool has = false;
+      Decimal bid;
+      Decimal ask;
+      Timestamp received;
+    };
+    std::array<VenueQuote, market::kVenueCount> quotes{};  // by Venue
+    std::deque<market::Candle> history;                    // closed, oldest first
     Lane(SymbolId s, std::string n, market::ReferencePriceAggregator r, market::CandleBuilder b,
          strategy::SignalCombiner c)
         : symbol(s),

@@ -125,6 +125,84 @@ struct KillSwitch {
   bool engage = true;
   std::string reason;
 };
+
+// One order as the execution actor knows it (GET /api/v1/orders/{client_id}). Orders are known
+// by their client-id sequence; `client_order_id` is the form the venue was sent (empty before).
+struct OrderFillView {
+  std::string trade_id;
+  Decimal price;
+  Decimal quantity;
+  Decimal fee;
+  std::string fee_currency;
+  Timestamp time;
+};
+struct OrderView {
+  std::uint64_t sequence = 0;
+  std::string client_order_id;
+  std::string symbol;
+  std::optional<Venue> venue;  // nullopt until a venue answered
+  std::string purpose;         // "entry", "manual", "close (signal)", "stop_loss"...
+  Side side = Side::buy;
+  domain::OrderType type = domain::OrderType::market;
+  Decimal quantity;
+  std::optional<Decimal> price;
+  std::optional<Decimal> stop_price;
+  bool reduce_only = false;
+  // "sent", "open", "partially_filled", "filled", "cancelled", "rejected", "expired", "unknown"
+  // (answer lost: being resolved), "never_executed", "unresolved".
+  std::string state = "sent";
+  bool final = false;
+  bool cancelling = false;
+  std::string detail;  // the latest refusal or resolution text
+  Decimal filled;      // from the fills applied (each counted once)
+  std::vector<OrderFillView> fills;
+  Timestamp created;
+  Timestamp updated;
+};
+struct OrderQuery {
+  std::uint64_t sequence = 0;
+  using Reply = std::optional<OrderView>;
+};
+
+// Cancel one order (`sequence`) or every cancellable one (`symbol`: only that symbol's, "" all).
+// The exits protecting a held position (and a close under way) are kept unless `force`: a
+// position left without its stop is how accounts are lost.
+struct CancelOrders {
+  std::optional<std::uint64_t> sequence;
+  std::string symbol;
+  bool force = false;
+  std::string who;  // for the audit line
+  struct Kept {
+    std::uint64_t sequence = 0;
+    std::string symbol;
+    std::string why;
+  };
+  struct Answer {
+    std::vector<OrderView> cancelling;  // cancels sent (their outcome comes from the venue)
+    std::vector<Kept> kept;             // cancel all: what was left and why
+    // Cancel one: not_found (unknown sequence), invalid_state (final already, or protecting a
+    // position without force), unavailable (stopped, or its venue has no client).
+    std::optional<Error> refused;
+  };
+  using Reply = Answer;
+};
+
+// A manual order with an explicit quantity (and optionally a limit price): it skips sizing but
+// never the risk gate (kill switch, limits, halts, balance, leverage).
+struct ManualOrder {
+  SymbolId symbol;
+  Side side = Side::buy;
+  Decimal quantity;
+  std::optional<Decimal> limit_price;
+  std::string who;
+  struct Answer {
+    std::uint64_t sequence = 0;  // the order sent
+    // Why not: risk_refused (the gate), invalid_argument (the instrument's rules: lot, tick,
+    // size and notional limits), invalid_state (the symbol cannot take an order now).
+    std::optional<Error> refused;
+  };
+  using Reply = Answer;
+};
 // Stops new entries and, per policy, cancels resting orders; answers when the cancels are done.
 struct StopTrading {
   bool cancel_resting = true;
@@ -135,8 +213,17 @@ struct StopTrading {
 
 // ── status snapshots (asked once a second by the status view) ─────────────────────────────
 
+// One venue's top of book for a symbol, as the shard last saw it.
+struct VenueQuoteStatus {
+  Venue venue = Venue::paper;
+  Decimal bid;
+  Decimal ask;
+  Duration age{};     // since it was received
+  bool used = false;  // went into the reference price (fresh, not an outlier)
+};
 struct SymbolStatus {
   std::string symbol;
+  std::vector<VenueQuoteStatus> quotes;  // venues that quoted it, Venue order
   std::optional<Decimal> reference;
   bool fresh = false;
   std::uint8_t venues = 0;
@@ -153,6 +240,16 @@ struct ShardStatus {
 };
 struct ShardStatusQuery {
   using Reply = ShardStatus;
+};
+// The latest closed candles of a symbol (oldest first, at most `limit`) and the open one.
+struct RecentCandles {
+  std::vector<market::Candle> closed;
+  std::optional<market::Candle> current;
+};
+struct CandlesQuery {
+  SymbolId symbol;
+  std::size_t limit = 100;
+  using Reply = RecentCandles;
 };
 
 struct OpenOrderStatus {

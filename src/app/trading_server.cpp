@@ -1,6 +1,7 @@
 #include "app/trading_server.hpp"
 
 #include <atomic>
+#include <charconv>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -123,8 +124,35 @@ struct TradingServer::Impl {
   std::vector<std::shared_ptr<ServerObserver>> observed;
   bool stopped = false;
   std::string banner;
+  // The newest warnings and errors among the events (alerts()); any thread writes, the API reads.
+  mutable std::mutex alerts_mu;
+  std::deque<Alert> alert_ring;
 
-  Impl(const Config& c, Clock& k, ServerOptions o) : config(c), clock(k), options(std::move(o)) {}
+  Impl(const Config& c, Clock& k, ServerOptions o) : config(c), clock(k), options(std::move(o)) {
+    // Every event goes through here first: the alerts are kept whoever else listens.
+    options.on_event = [this, user = std::move(options.on_event)](const TradeEvent& e) {
+      keep_alert(e);
+      if (user) user(e);
+    };
+  }
+  void keep_alert(const TradeEvent& e) {
+    const std::string_view level = alert_level(e);
+    if (level.empty()) return;
+    std::lock_guard lock(alerts_mu);
+    alert_ring.push_back(Alert{e.at, std::string(level), e.kind, e.text});
+    if (alert_ring.size() > kAlertRing) alert_ring.pop_front();
+  }
+  // An order's sequence from a client id: our decimal sequence, or a venue's form of it.
+  [[nodiscard]] std::optional<std::uint64_t> sequence_of(std::string_view client_id) const {
+    std::uint64_t seq = 0;
+    const auto [end, ec] =
+        std::from_chars(client_id.data(), client_id.data() + client_id.size(), seq);
+    if (ec == std::errc{} && end == client_id.data() + client_id.size() && seq != 0) return seq;
+    if (codec)
+      for (const Venue v : kAllVenues)
+        if (auto decoded = codec->decode(v, client_id)) return decoded;
+    return std::nullopt;
+  }
   ~Impl() {
     // The paper venue completes its pending calls (cancelled) when it goes: the order tracker and
     // the router those completions call back into must still be alive then (members go in
@@ -931,6 +959,146 @@ Status TradingServer::submit_signal(std::string_view symbol, strategy::SignalKin
 void TradingServer::kill_switch(bool engage, std::string reason) {
   if (!impl_->system) return;
   (void)impl_->execution->tell(KillSwitch{engage, std::move(reason)});
+}
+
+std::string_view alert_level(const TradeEvent& e) noexcept {
+  const std::string_view kind = e.kind;
+  if (kind == "error" || kind == "restart" || kind == "journal") return "error";
+  if (kind == "warning" || kind == "refusal" || kind == "halt" || kind == "cancel")
+    return "warning";
+  if (kind == "reconciliation") {
+    // A symbol blocked (start-up finding that blocks, or a position that differs twice in a
+    // row) is an error; another finding a warning; the start-up summary line no alert.
+    bool finding = false;
+    for (const auto& [k, v] : e.fields) {
+      if ((k == "blocks" && v == "true") || k == "venue_quantity") return "error";
+      finding = finding || k == "finding";
+    }
+    return finding ? "warning" : std::string_view{};
+  }
+  return {};
+}
+
+Result<std::uint64_t> TradingServer::place_order(std::string_view symbol, Side side,
+                                                 Decimal quantity,
+                                                 std::optional<Decimal> limit_price,
+                                                 std::string who) {
+  Impl& m = *impl_;
+  if (!m.system) return Error{ErrorCode::invalid_state, "reconcile-only server: no trading"};
+  auto id = m.registry.symbols().find(symbol);
+  if (!id || m.shard_of.count(id->value) == 0)
+    return Error{ErrorCode::not_found, "order: unknown symbol '" + std::string(symbol) + "'"};
+  auto a = m.ask(*m.execution, ManualOrder{*id, side, quantity, limit_price, std::move(who)});
+  if (!a) return a.error();
+  if (a->refused) return *a->refused;
+  return a->sequence;
+}
+
+Result<OrderView> TradingServer::order(std::string_view client_id) {
+  Impl& m = *impl_;
+  if (!m.system) return Error{ErrorCode::invalid_state, "reconcile-only server: no orders"};
+  const auto seq = m.sequence_of(client_id);
+  if (!seq) return Error{ErrorCode::not_found, "no order '" + std::string(client_id) + "'"};
+  auto r = m.ask(*m.execution, OrderQuery{*seq});
+  if (!r) return r.error();
+  if (!*r)
+    return Error{ErrorCode::not_found,
+                 "no order '" + std::string(client_id) + "' (unknown, or finished long ago)"};
+  return std::move(**r);
+}
+
+Result<CancelOrders::Answer> TradingServer::cancel_orders(std::optional<std::string_view> client_id,
+                                                          std::string symbol, bool force,
+                                                          std::string who) {
+  Impl& m = *impl_;
+  if (!m.system) return Error{ErrorCode::invalid_state, "reconcile-only server: no orders"};
+  CancelOrders c;
+  if (client_id) {
+    c.sequence = m.sequence_of(*client_id);
+    if (!c.sequence)
+      return Error{ErrorCode::not_found, "no order '" + std::string(*client_id) + "'"};
+  }
+  if (!symbol.empty() && !m.registry.symbols().find(symbol))
+    return Error{ErrorCode::not_found, "cancel: unknown symbol '" + symbol + "'"};
+  c.symbol = std::move(symbol);
+  c.force = force;
+  c.who = std::move(who);
+  auto a = m.ask(*m.execution, std::move(c));
+  if (!a) return a.error();
+  if (a->refused) return *a->refused;
+  return std::move(*a);
+}
+
+Result<RecentCandles> TradingServer::candles(std::string_view symbol,
+                                             std::optional<Duration> interval, std::size_t limit) {
+  Impl& m = *impl_;
+  auto id = m.registry.symbols().find(symbol);
+  if (!id || m.shard_of.count(id->value) == 0)
+    return Error{ErrorCode::not_found, "candles: unknown symbol '" + std::string(symbol) + "'"};
+  const Duration step = interval.value_or(m.config.candle_interval);
+  RecentCandles out;
+  if (step == m.config.candle_interval && m.system) {
+    auto r = m.ask(*m.shards[m.shard_of.at(id->value)], CandlesQuery{*id, limit});
+    if (!r) return r.error();
+    out = std::move(*r);
+  }
+  if (out.closed.size() < limit && m.journal) {
+    // History older than what the builders hold, from the journal.
+    auto rows = m.journal->candles(symbol, step, limit);
+    if (!rows) return rows.error();
+    std::vector<market::Candle> older;
+    for (const auto& c : *rows) {
+      if (!out.closed.empty() && c.start >= out.closed.front().start) continue;
+      market::Candle k;
+      k.start = c.start;
+      k.interval = c.interval;
+      k.open = c.open;
+      k.high = c.high;
+      k.low = c.low;
+      k.close = c.close;
+      k.volume = c.volume;
+      older.push_back(k);
+    }
+    const std::size_t room = limit - out.closed.size();
+    if (older.size() > room)
+      older.erase(older.begin(), older.end() - static_cast<std::ptrdiff_t>(room));
+    out.closed.insert(out.closed.begin(), older.begin(), older.end());
+  }
+  return out;
+}
+
+std::vector<Alert> TradingServer::alerts(std::size_t limit) const {
+  const Impl& m = *impl_;
+  std::lock_guard lock(m.alerts_mu);
+  const std::size_t n = std::min(limit, m.alert_ring.size());
+  return {m.alert_ring.end() - static_cast<std::ptrdiff_t>(n), m.alert_ring.end()};
+}
+
+std::vector<VenueHealthLine> TradingServer::venue_health() const {
+  const Impl& m = *impl_;
+  std::vector<VenueHealthLine> out;
+  auto look = [&](Venue v, venues::VenueClient* client, const net::CircuitBreaker* breaker) {
+    VenueHealthLine line;
+    line.venue = std::string(to_string(v));
+    std::vector<std::string> why;
+    if (auto st = m.health.check(v); !st) why.push_back(st.error().message);
+    if (breaker != nullptr && breaker->state() != net::CircuitState::open &&
+        breaker->consecutive_failures() >= kUnhealthyFailures)
+      why.push_back("its last " + std::to_string(breaker->consecutive_failures()) +
+                    " requests failed");
+    if (venues::PrivateStream* stream = client != nullptr ? client->private_stream() : nullptr;
+        stream != nullptr && stream->state() != net::ConnectionState::connected)
+      why.push_back("private stream " + std::string(net::to_string(stream->state())));
+    for (const auto& w : why) line.reason += (line.reason.empty() ? "" : "; ") + w;
+    line.healthy = why.empty();
+    out.push_back(std::move(line));
+  };
+  if (m.venues && m.venues->trading())
+    for (const auto& v : m.venues->venues())
+      if (v->trading_client() != nullptr)
+        look(v->config.venue, v->trading_client(), v->breaker.get());
+  if (m.paper) look(Venue::paper, m.paper_client ? m.paper_client.get() : m.paper.get(), nullptr);
+  return out;
 }
 
 Result<ServerStatus> TradingServer::status() {

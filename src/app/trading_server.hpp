@@ -21,6 +21,7 @@
 // restarted actor asks the venues for the fills it may have missed. Every restart is counted
 // and reported as an event.
 
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -157,6 +158,31 @@ struct ServerStatus {
   std::optional<JournalStatusLine> journal;  // absent once stopped or when the store is silent
 };
 
+// A warning or an error of the server (GET /api/v1/alerts): the events whose kind says something
+// went wrong or needs the operator (refusals, halts, restarts, journal failures, reconciliation
+// blocks, failed cancels, an exit cancelled by force...).
+struct Alert {
+  Timestamp at;
+  std::string level;   // "warning", "error"
+  std::string source;  // the event's kind: "refusal", "halt", "journal"...
+  std::string message;
+};
+// Events kept for alerts(): the newest ones.
+inline constexpr std::size_t kAlertRing = 256;
+// "warning", "error", or "" for an event that is no alert (from its kind, and for a
+// reconciliation whether it blocks a symbol).
+[[nodiscard]] std::string_view alert_level(const TradeEvent& event) noexcept;
+
+// A venue's client as readiness sees it now.
+struct VenueHealthLine {
+  std::string venue;
+  bool healthy = true;
+  std::string reason;  // "" when healthy: "circuit open", "private stream RECONNECTING"...
+};
+// Consecutive failed requests (the breaker's count) that make a venue unhealthy before its
+// circuit opens.
+inline constexpr int kUnhealthyFailures = 3;
+
 class TradingServer {
  public:
   // Builds everything and starts it: venues opened (live: signed read-only check), market data
@@ -200,6 +226,28 @@ class TradingServer {
   // Attaches (or, with nullptr, detaches) the one observer. The server keeps every observer it
   // was given alive until it is destroyed, so a call in flight while it is replaced is safe.
   void set_observer(std::shared_ptr<ServerObserver> observer);
+  // A manual order with its own quantity (ManualOrder: the instrument's rules, then the risk
+  // gate). The sequence of the order sent; not_found for an unknown symbol, invalid_argument for a
+  // rule broken, risk_refused for the gate, invalid_state when the symbol cannot take an order now.
+  Result<std::uint64_t> place_order(std::string_view symbol, Side side, Decimal quantity,
+                                    std::optional<Decimal> limit_price, std::string who);
+  // One order by client id (its sequence, or the id a venue was sent); not_found when unknown
+  // (or forgotten: the latest kOrderRecords finished orders are kept).
+  Result<OrderView> order(std::string_view client_id);
+  // Cancels one order (client_id) or all (nullopt; `symbol` "" for every symbol): the cancels
+  // sent, and what was kept. Errors as CancelOrders::Answer::refused.
+  Result<CancelOrders::Answer> cancel_orders(std::optional<std::string_view> client_id,
+                                             std::string symbol, bool force, std::string who);
+  // The latest closed candles (oldest first, at most `limit`) and the open one. The server's
+  // interval comes from its candle builders, completed by the journal's candles table; another
+  // interval from the journal alone. not_found for an unknown symbol.
+  Result<RecentCandles> candles(std::string_view symbol, std::optional<Duration> interval,
+                                std::size_t limit);
+  // The newest `limit` alerts, oldest first. Thread-safe.
+  [[nodiscard]] std::vector<Alert> alerts(std::size_t limit) const;
+  // Every venue an order may go to, and whether its client is healthy now: circuit open, its
+  // last kUnhealthyFailures requests failed, or its private stream not connected. Thread-safe.
+  [[nodiscard]] std::vector<VenueHealthLine> venue_health() const;
 
   struct Impl;
 

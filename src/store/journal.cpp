@@ -168,6 +168,7 @@ enum class Sql : std::uint8_t {
   audit_since,
   reconciliations,
   candles,
+  latest_screening,
   count
 };
 
@@ -252,6 +253,9 @@ std::string sql_text(Sql s) {
     case Sql::candles:
       return "SELECT symbol, interval, start, open, high, low, close, volume FROM candles "
              "WHERE symbol = ? AND interval = ? ORDER BY start DESC LIMIT ?";
+    case Sql::latest_screening:
+      return "SELECT at, canonical, score, details_json FROM screening "
+             "WHERE at = (SELECT MAX(at) FROM screening) ORDER BY score DESC, id";
     case Sql::count:
       break;
   }
@@ -1150,6 +1154,29 @@ Result<std::vector<CandleRecord>> Journal::candles(std::string_view canonical, D
     return out;
   } catch (const std::exception& e) {
     return m.error(e, "read candles");
+  }
+}
+
+Result<std::vector<ScreeningRecord>> Journal::latest_screening() {
+  Impl& m = *impl_;
+  const std::lock_guard lock(m.db_mu);
+  if (auto f = m.flush_locked(); !f) return std::move(f).error();
+  try {
+    Use s(m.stmt(Sql::latest_screening));
+    std::vector<ScreeningRecord> out;
+    while (s->executeStep()) {
+      RowReader r(*s, "screening", m.where);
+      ScreeningRecord x;
+      x.at = r.time(0);
+      x.canonical = r.text(1);
+      x.score = r.real(2);
+      x.details_json = r.text(3);
+      if (r.error) return *r.error;
+      out.push_back(std::move(x));
+    }
+    return out;
+  } catch (const std::exception& e) {
+    return m.error(e, "read screening");
   }
 }
 

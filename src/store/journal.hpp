@@ -266,6 +266,8 @@ class Journal {
   Result<std::vector<ReconciliationRecord>> reconciliations(std::size_t limit);  // newest first
   Result<std::vector<CandleRecord>> candles(std::string_view canonical, Duration interval,
                                             std::size_t limit);  // newest `limit`, oldest first
+  // The latest screening (every row of its time), best score first; empty when none was written.
+  Result<std::vector<ScreeningRecord>> latest_screening();
   [[nodiscard]] std::uint64_t last_sequence() const;
   [[nodiscard]] JournalStats stats() const;
 

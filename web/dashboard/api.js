@@ -54,7 +54,7 @@ export function makeApi(key, onUnauthorized) {
 // What this server offers, from its OpenAPI document (no key needed): the dashboard uses the
 // stream, the candles route, cancels and explicit quantities only where they are served.
 export async function capabilities() {
-  const caps = { stream: false, candles: false, cancel: false, quantity: false };
+  const caps = { stream: false, candles: false, cancel: false, quantity: false, limit: false };
   try {
     const res = await fetch('/api/v1/openapi.json', { cache: 'no-store', credentials: 'omit' });
     if (!res.ok) return caps;
@@ -69,6 +69,7 @@ export async function capabilities() {
     const schema =
       post && post.requestBody && post.requestBody.content['application/json'].schema;
     caps.quantity = Boolean(schema && schema.properties && schema.properties.quantity);
+    caps.limit = Boolean(caps.quantity && schema.properties.limit_price);
   } catch (e) {
     // An older server: poll the routes every server has.
   }

@@ -410,13 +410,16 @@ function onEvent(topic, data, time) {
       applySignals([data]);
       break;
     case 'orders':
-      // An order item (as GET /orders), or the server's event about an order (kind and text):
-      // the event is shown and the open orders are read again.
-      if (data.client_order_id !== undefined) applyOrders([data], false);
+      // An order item (as GET /orders), or the server's event about an order ({event, text, at}
+      // and its fields): the event is shown and the open orders are read again.
+      if (data.event === undefined && data.client_order_id !== undefined)
+        applyOrders([data], false);
       else eventNote(data, time, refreshOrders);
       break;
     case 'fills':
-      if (data.trade_id !== undefined) {
+      // A trade item (as GET /trades), or the server's fill event: shown, then the trades read
+      // again (their venue and time make a fill's identity).
+      if (data.event === undefined && data.trade_id !== undefined) {
         applyFill(data);
         drawFills();
         addActivity({ time: data.time, kind: 'fill', text: `${data.symbol} ${data.side} ${data.quantity} @ ${data.price}` });
@@ -472,13 +475,25 @@ async function refreshFills() {
 async function placeOrder(ev) {
   ev.preventDefault();
   const body = { symbol: $('order-symbol').value, side: $('order-side').value };
-  const quantity = $('order-quantity').value.trim();
-  if (s.caps.quantity && quantity) body.quantity = quantity;
+  const quantity = s.caps.quantity ? $('order-quantity').value.trim() : '';
+  const limit = s.caps.limit ? $('order-limit').value.trim() : '';
+  if (limit && !quantity) {
+    say($('order-result'), 'A limit price needs a quantity (without one the server sizes a market order).', 'error');
+    return;
+  }
+  if (quantity) body.quantity = quantity;
+  if (limit) body.limit_price = limit;
   const button = $('order-submit');
   button.disabled = true;
   say($('order-result'), `Sending ${body.side} ${body.symbol}…`, 'wait');
   try {
-    await s.api.post('/api/v1/orders', body);
+    const r = await s.api.post('/api/v1/orders', body);
+    if (r && r.client_id !== undefined) {
+      // With a quantity the gate answers at once: 202 is "passed and sent" (a refusal is a 422).
+      const at = r.limit_price ? ` limit ${r.limit_price}` : ' market';
+      say($('order-result'), `Order sent: #${r.client_id} ${r.side} ${r.quantity} ${r.symbol}${at}`, 'ok');
+      return;
+    }
     s.pending = { symbol: body.symbol, since: s.serverTime - 1, seen: false };
     say($('order-result'), `${body.side} ${body.symbol}: handed to execution; waiting for the risk gate…`, 'wait');
     await waitForVerdict(s.pending);
@@ -589,6 +604,7 @@ async function start(key) {
   s.caps = await capabilities();
   if (!s.caps.stream) s.caps.stream = await streamInMetrics();
   $('order-quantity-field').hidden = !s.caps.quantity;
+  $('order-limit-field').hidden = !s.caps.limit;
   try {
     const config = await s.api.get('/api/v1/config');
     s.candles.setInterval(config.candle_interval_s);

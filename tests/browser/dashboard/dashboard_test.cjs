@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 // Browser test (CTest label `browser`): the operator dashboard of a real `nzeza run` (paper, the
-// simulated market, the API on a port picked here) in headless chromium, with an admin key made
-// by `nzeza keys add`. Passes when, at 1280x800: the page asks for a key and logs in with it;
-// a price moves on screen; a manual buy goes through the risk gate and the page shows the order
-// sent, the order resting (the stop-loss the entry leaves at the paper venue) and the fill (in the
-// fills table and as a marker on the candles); the kill switch, once confirmed, shows on and a
-// new manual entry is shown refused by the gate for it; and at 390x844 the logged-in page is no
-// wider than the screen, a read key sees the data with the order and kill-switch controls
-// disabled (where the stream names the scope), logging out forgets the key, and once the server
-// stops the page shows it is reconnecting. At both sizes a screenshot is kept in --out, and there was no console
-// error, no page error, and no request that left the page's origin.
+// simulated market, the API on a port picked here) in headless chromium, with keys made by
+// `nzeza keys add`. Passes when, at 1280x800: a wrong key is refused on the form; the page logs in
+// with an admin key; a price moves on screen; a manual buy goes through the risk gate and the page
+// shows the order sent, the order resting (the stop-loss the entry leaves at the paper venue) and
+// the fill (in the fills table and as a marker on the candles); a limit buy with its own quantity
+// is sent and fills; cancelling the resting stop shows the API's 409, and a forced cancel removes
+// it; the kill switch, once confirmed, shows on and new manual entries (a signal, an order with a
+// quantity) are shown refused by the gate for it. At 390x844: the page is no wider than the
+// screen, a read key sees the data with the order and kill-switch controls disabled (where the
+// stream names the scope), logging out forgets the key, and once the server stops the page shows
+// it is reconnecting. At both sizes a screenshot is kept in --out, and there was no console error
+// (but the 401, 409 and 422 the test provokes), no page error, and no request that left the
+// page's origin.
 //
 //   node dashboard_test.cjs --nzeza BIN --node-modules DIR --out DIR
 // Exits 0 (pass), 1 (fail) or 77 (skip: no chromium on this machine).
@@ -167,9 +170,15 @@ async function priceMoves(page, symbol) {
   return [first, await page.textContent(tile(symbol))];
 }
 
-async function manualOrder(page, symbol, side) {
+async function manualOrder(page, symbol, side, quantity = '', limit = '') {
   await page.selectOption('#order-symbol', symbol);
   await page.selectOption('#order-side', side);
+  await page.fill('#order-quantity', quantity);
+  await page.fill('#order-limit', limit);
+  await page.$eval('#order-result', (n) => {
+    n.textContent = '';
+    n.dataset.kind = '';
+  });
   await page.click('#order-submit');
   await page.waitForSelector('#order-result[data-kind="ok"], #order-result[data-kind="error"]', WAIT);
   return {
@@ -231,6 +240,26 @@ async function desktop(browser, origin, key, outDir) {
     .some((tr) => tr.dataset.state === 'good' && /^[0-9]+$/.test(tr.cells[3].textContent)),
   null, WAIT);
 
+  // An order with its own quantity and a limit 1 % above the price shown (on SOL-USD's 0.001
+  // tick): the gate answers at once, the fill follows.
+  const shown = Number(await page.textContent(tile('SOL-USD')));
+  const limit = (Math.ceil(shown * 1.01 * 1000) / 1000).toFixed(3);
+  const sol = await manualOrder(page, 'SOL-USD', 'buy', '1', limit);
+  assert.equal(sol.kind, 'ok', `${label}: the SOL-USD buy of 1 was sent: ${sol.text}`);
+  assert.equal(sol.text.replace(/#[0-9]+/, '#N'), `Order sent: #N buy 1 SOL-USD limit ${limit}`);
+  await page.waitForSelector('#fills tbody tr[data-trade-id] >> text=SOL-USD', WAIT);
+
+  // Cancelling the stop of a held position: the API's 409 is shown, then a forced cancel goes.
+  const btcStop = '#orders tbody tr[data-client-order-id]:has-text("BTC-USD")';
+  await page.click(`${btcStop} button.cancel`);
+  await page.waitForSelector('#orders-result[data-kind="error"] button.danger', WAIT);
+  const why = await page.textContent('#orders-result');
+  assert.match(why, /refused \(409\)/, `${label}: the cancel of a protecting stop: ${why}`);
+  problems.expect(/console error: Failed to load resource: .*409/);
+  await page.click('#orders-result button.danger');
+  await page.waitForSelector('#orders-result[data-kind="ok"]', WAIT);
+  await page.waitForSelector(btcStop, { ...WAIT, state: 'detached' });
+
   // The kill switch: a confirmation, then on.
   assert.equal(await page.getAttribute('#kill-state', 'data-engaged'), 'false');
   await page.click('#kill-toggle');
@@ -243,6 +272,13 @@ async function desktop(browser, origin, key, outDir) {
   assert.equal(refused.kind, 'error', `${label}: a new entry under the kill switch: ${refused.text}`);
   assert.match(refused.text, /kill switch/i, `${label}: the refusal names the kill switch`);
   await page.waitForSelector('#activity-list li[data-kind="refusal"]', WAIT);
+  // With a quantity, the gate's refusal is the API's 422, shown as written.
+  const eth = Number(await page.textContent(tile('ETH-USD')));
+  const ethLimit = (Math.ceil(eth * 1.01 * 100) / 100).toFixed(2);
+  const refusedNow = await manualOrder(page, 'ETH-USD', 'buy', '0.01', ethLimit);
+  assert.equal(refusedNow.kind, 'error', `${label}: ${refusedNow.text}`);
+  assert.match(refusedNow.text, /^Refused \(422\): .*kill switch/i);
+  problems.expect(/console error: Failed to load resource: .*422/);
 
   const canvases = await page.$$eval('#candles canvas, #equity canvas', (cs) =>
     cs.filter((c) => c.getBoundingClientRect().width > 100 && c.getBoundingClientRect().height > 100)

@@ -12,7 +12,9 @@
 //   3. the route: 404 for an unknown path, 405 (with Allow) for a known path and another method;
 //   4. the route's scope: none (health, readiness, the OpenAPI document), read, trade or admin;
 //      401 (WWW-Authenticate: Bearer) without a key, 403 with a key of a lower scope;
-//   5. the handler. Bad input is 400, an unknown symbol 404, a server that cannot answer 503.
+//   5. the handler. Bad input is 400, an unknown symbol or order 404, a conflict with the state
+//      (an order final already, an exit protecting a position) 409, an order the instrument's
+//      rules or the risk gate refuse 422, a server that cannot answer 503.
 // Every error is {"error":{"code","message"}}; a message never holds a key, a hash or a secret.
 // Money is a decimal string, exactly; times are ISO 8601 UTC.
 //

@@ -1016,6 +1016,36 @@ void Execution::settle(std::uint64_t sequence, std::string state, bool final, Ti
   }
 }
 
+std::optional<OrderView> Execution::view_of(std::uint64_t sequence) {
+  if (const OrderView* r = record(sequence); r != nullptr) return *r;
+  auto owner = st().orders.find(sequence);
+  if (owner == st().orders.end()) return std::nullopt;
+  const ExecutionBook& b = book(SymbolId{owner->second});
+  OrderView v;
+  v.sequence = sequence;
+  v.symbol = b.canonical;
+  v.venue = b.venue;
+  v.detail = "recovered at start: no record of its steps in this session";
+  if (b.working == sequence) {
+    v.purpose = b.working_is_close ? "close" : "entry";
+    v.state = b.working_unknown ? "unknown" : "sent";
+    return v;
+  }
+  for (const auto& e : b.exits) {
+    if (e.sequence != sequence) continue;
+    v.purpose = std::string(domain::to_string(e.reason));
+    v.type = e.type;
+    v.side = b.position && b.position->quantity().is_negative() ? Side::buy : Side::sell;
+    v.quantity = e.quantity;
+    v.stop_price = e.level;
+    v.reduce_only = true;
+    v.state = "open";
+    v.cancelling = e.cancelling;
+    return v;
+  }
+  return std::nullopt;
+}
+
 bool Execution::protective(const ExecutionBook& b, std::uint64_t sequence) const {
   if (b.working == sequence) return b.working_is_close;
   const bool is_exit = std::any_of(b.exits.begin(), b.exits.end(),
@@ -1057,8 +1087,7 @@ bool Execution::send_cancel(ExecutionBook& b, std::uint64_t sequence, Timestamp 
 }
 
 std::optional<OrderView> Execution::on(OrderQuery& q, actor::ActorContext& /*ctx*/) {
-  if (const OrderView* r = record(q.sequence); r != nullptr) return *r;
-  return std::nullopt;
+  return view_of(q.sequence);
 }
 
 CancelOrders::Answer Execution::on(CancelOrders& m, actor::ActorContext& ctx) {
@@ -1087,7 +1116,7 @@ CancelOrders::Answer Execution::on(CancelOrders& m, actor::ActorContext& ctx) {
                           "unprotected at the venue"
                     : std::string()),
          {{"symbol", b.canonical}, {"sequence", std::to_string(seq)}, {"who", m.who}});
-    if (const OrderView* r = record(seq); r != nullptr) a.cancelling.push_back(*r);
+    if (auto v = view_of(seq)) a.cancelling.push_back(std::move(*v));
     return true;
   };
   if (m.sequence) {

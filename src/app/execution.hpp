@@ -249,6 +249,9 @@ class Execution {
   OrderView* record(std::uint64_t sequence);
   void settle(std::uint64_t sequence, std::string state, bool final, Timestamp now,
               std::string detail = {});
+  // The record, or for a working order without one (recovered from the journal at start) what
+  // its book knows; nullopt for an order neither knows.
+  [[nodiscard]] std::optional<OrderView> view_of(std::uint64_t sequence);
   // An exit resting for a held position, or a close under way: cancelling it needs force.
   [[nodiscard]] bool protective(const ExecutionBook& b, std::uint64_t sequence) const;
   // Sends the cancel of an exit or of the working order; false when no client can take it.

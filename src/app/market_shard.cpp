@@ -65,6 +65,7 @@ Result<std::unique_ptr<MarketShard>> MarketShard::create(MarketShardConfig confi
         std::make_unique<Lane>(symbol, std::string(shard->deps_.registry->symbols().name(symbol)),
                                std::move(*reference), std::move(*builder), std::move(*combiner));
     lane->warm_needed = needed;
+    lane->history.reserve(kCandleHistory);
     shard->lanes_.emplace(symbol.value, std::move(lane));
   }
   return shard;
@@ -162,8 +163,12 @@ void MarketShard::drain(Lane& l, Timestamp now) {
   market::Candle candle;
   while (l.builder.pop(candle)) {
     ++counters_.candles;
-    l.history.push_back(candle);
-    if (l.history.size() > kCandleHistory) l.history.pop_front();
+    if (l.history.size() < kCandleHistory) {
+      l.history.push_back(candle);
+    } else {
+      l.history[l.history_next] = candle;
+      l.history_next = (l.history_next + 1) % kCandleHistory;
+    }
     if (!candle.gap) ++l.warm_candles;
     if (deps_.on_candle && !candle.gap) deps_.on_candle(l.symbol, candle);
     const strategy::EngineOutput out = l.engine.on_candle(candle, now);
@@ -223,8 +228,12 @@ RecentCandles MarketShard::on(CandlesQuery& q, actor::ActorContext& /*ctx*/) {
   RecentCandles out;
   const Lane* l = lane(q.symbol);
   if (l == nullptr) return out;
-  const std::size_t n = std::min(q.limit, l->history.size());
-  out.closed.assign(l->history.end() - static_cast<std::ptrdiff_t>(n), l->history.end());
+  const std::size_t size = l->history.size();
+  const std::size_t n = std::min(q.limit, size);
+  out.closed.reserve(n);
+  // Oldest first: the ring starts at history_next once full (at 0 before).
+  for (std::size_t i = size - n; i < size; ++i)
+    out.closed.push_back(l->history[(l->history_next + i) % size]);
   out.current = l->builder.current();
   return out;
 }

@@ -25,7 +25,6 @@
 // restarts it; no order depends on it). Threading: the actor's turn only.
 
 #include <array>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -114,7 +113,10 @@ class MarketShard {
       Timestamp received;
     };
     std::array<VenueQuote, market::kVenueCount> quotes{};  // by Venue
-    std::deque<market::Candle> history;                    // closed, oldest first
+    // The latest closed candles: a ring of kCandleHistory reserved at creation (no allocation
+    // on the tick path); `history_next` is the oldest once it is full.
+    std::vector<market::Candle> history;
+    std::size_t history_next = 0;
     Lane(SymbolId s, std::string n, market::ReferencePriceAggregator r, market::CandleBuilder b,
          strategy::SignalCombiner c)
         : symbol(s),

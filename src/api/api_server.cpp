@@ -450,12 +450,22 @@ asio::awaitable<void> ApiServer::Impl::read_stream(WsStream* ws,
 }
 
 asio::awaitable<void> ApiServer::Impl::tick_stream() {
+  // Every price interval: the prices held back by it; every second: metrics and positions.
+  const Duration interval = options.stream->options().price_interval;
+  const Duration period = interval > Duration::zero()
+                              ? std::min<Duration>(interval, std::chrono::seconds(1))
+                              : std::chrono::seconds(1);
+  auto next_second = std::chrono::steady_clock::now() + std::chrono::seconds(1);
   for (;;) {
-    ticker.expires_after(std::chrono::seconds(1));
+    ticker.expires_after(period);
     error_code ec;
     co_await ticker.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     if (ec || !acceptor.is_open()) co_return;
-    options.stream->on_second();
+    options.stream->drain();
+    if (std::chrono::steady_clock::now() >= next_second) {
+      next_second += std::chrono::seconds(1);
+      options.stream->on_second();
+    }
   }
 }
 

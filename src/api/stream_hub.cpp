@@ -154,6 +154,7 @@ struct StreamHub::PriceState {
   };
   std::map<Venue, VenueQuote> venues;
   bool dirty = false;
+  std::chrono::steady_clock::time_point flushed{};  // of its last event
 };
 
 StreamHub::StreamHub(const SymbolTable& symbols, Clock& clock, StreamAuthenticator authenticate,
@@ -347,13 +348,12 @@ void StreamHub::drain() {
     items.swap(inbox_->items);
     inbox_->wake_pending = false;
   }
-  std::vector<std::uint32_t> dirty;  // symbols whose price moved, in the order they moved
   auto price = [&](SymbolId s) -> PriceState& {
     auto& p = prices_[s.value];
     if (!p) p = std::make_unique<PriceState>();
     if (!p->dirty) {
       p->dirty = true;
-      dirty.push_back(s.value);
+      pending_prices_.push_back(s.value);
     }
     return *p;
   };
@@ -410,10 +410,23 @@ void StreamHub::drain() {
       }
     }
   }
+  flush_prices();
+}
+
+void StreamHub::flush_prices() {
+  if (pending_prices_.empty()) return;
+  const auto steady = std::chrono::steady_clock::now();
   const Timestamp now = clock_.now();
-  for (std::uint32_t id : dirty) {
+  std::vector<std::uint32_t> waiting;
+  for (std::uint32_t id : pending_prices_) {
     PriceState& p = *prices_[id];
+    if (options_.price_interval > Duration::zero() &&
+        steady - p.flushed < options_.price_interval) {
+      waiting.push_back(id);
+      continue;
+    }
     p.dirty = false;
+    p.flushed = steady;
     json::array venues;
     for (const auto& [venue, q] : p.venues) {
       venues.push_back(json::object{
@@ -431,6 +444,7 @@ void StreamHub::drain() {
             std::make_shared<const std::string>(envelope(Topic::prices, json::serialize(data))),
             id);
   }
+  pending_prices_ = std::move(waiting);
 }
 
 void StreamHub::on_second() {

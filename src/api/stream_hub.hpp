@@ -12,6 +12,7 @@
 //   * the API thread (drain(), on_second() and the client calls) renders each event's JSON once
 //     and hands the same text to every client subscribed to its topic.
 //
+// Prices: at most one event per symbol per price_interval (100 ms), with the latest state.
 // Each client has a bounded queue (messages and bytes). Prices are conflated per symbol: a queued
 // price of a symbol that was not written yet is replaced in place by the newer one (the latest
 // wins; the order among symbols is kept). A queue that overflows anyway closes its client with
@@ -65,6 +66,9 @@ struct StreamHubOptions {
   Duration auth_timeout = std::chrono::seconds(5);  // from the upgrade to the auth message
   std::size_t max_errors = 20;                      // bad messages before the close
   std::size_t max_message_bytes = 64 * 1024;        // a client's message (the server enforces it)
+  // At most one prices event per symbol per interval (real time; 0: one per change). Between two,
+  // the symbol's latest state waits: conflated at the source, before any client's queue.
+  Duration price_interval = std::chrono::milliseconds(100);
 };
 
 // What the hub needs of the API's access rules (ApiService::authenticate_stream): the scope of the
@@ -147,7 +151,8 @@ class StreamHub {
   void auth_expired(StreamClient& client);
   // The socket is gone.
   void disconnect(StreamClient& client);
-  // Renders what the pipeline published since the last call and fans it out.
+  // Renders what the pipeline published since the last call and fans it out; prices whose
+  // interval has passed too (the server also calls it every price_interval for those).
   void drain();
   // Once a second: the metrics summary and the positions that changed (asks the server only when
   // a client is subscribed to them).
@@ -170,6 +175,7 @@ class StreamHub {
   [[nodiscard]] std::string subscribed_text(const StreamClient& c) const;
   [[nodiscard]] std::string envelope(Topic topic, const std::string& data) const;
   void update_active();
+  void flush_prices();
 
   struct PriceState;
   const SymbolTable& symbols_;
@@ -180,6 +186,7 @@ class StreamHub {
   std::shared_ptr<Inbox> inbox_;
   std::vector<std::shared_ptr<StreamClient>> clients_;
   std::unordered_map<std::uint32_t, std::unique_ptr<PriceState>> prices_;
+  std::vector<std::uint32_t> pending_prices_;  // moved since their last event, in that order
   std::unordered_map<std::string, std::string> positions_;  // "symbol|venue" → last data sent
   std::atomic<std::uint64_t> open_{0}, dropped_{0}, conflated_{0};
   std::array<std::atomic<std::uint64_t>, kTopicCount> messages_{};

@@ -8,11 +8,19 @@
 
 #include "api/metrics.hpp"
 #include "app/trading_server.hpp"
+#include "support/wait.hpp"
 
 namespace nzeza::api {
 namespace {
 
 namespace json = boost::json;
+
+// Queue conflation alone: a prices event per change (no interval).
+StreamHubOptions every_change() {
+  StreamHubOptions o;
+  o.price_interval = Duration::zero();
+  return o;
+}
 
 struct HubRig {
   SymbolTable symbols;
@@ -22,7 +30,7 @@ struct HubRig {
   StreamHub hub;
   std::shared_ptr<app::ServerObserver> observer = hub.observer();
 
-  explicit HubRig(StreamHubOptions o = {})
+  explicit HubRig(StreamHubOptions o = every_change())
       : hub(
             symbols, clock,
             [](std::string_view token, const std::string&) -> Result<Scope> {
@@ -76,7 +84,7 @@ TEST(StreamHub, a_client_that_does_not_read_keeps_only_the_latest_price_per_symb
 }
 
 TEST(StreamHub, an_overflowing_queue_closes_its_client_too_slow_and_the_reader_keeps_going) {
-  StreamHubOptions o;
+  StreamHubOptions o = every_change();
   o.max_queue_messages = 4;
   HubRig r(o);
   auto slow = r.subscribed(R"(["alerts"])");
@@ -120,6 +128,28 @@ TEST(StreamHub, twenty_bad_messages_close_the_client) {
   ASSERT_TRUE(c->close());
   EXPECT_EQ(c->close()->code, 1008);
   EXPECT_EQ(c->close()->reason, "too many errors");
+}
+
+TEST(StreamHub, prices_within_the_interval_wait_and_leave_as_one_event_with_the_latest_state) {
+  StreamHubOptions o;
+  o.price_interval = std::chrono::milliseconds(50);
+  HubRig r(o);
+  auto c = r.subscribed(R"(["prices"])");
+  r.mark(r.btc, 100);  // the first of the symbol leaves at once
+  for (int p = 101; p <= 120; ++p) r.mark(r.btc, p);
+  ASSERT_EQ(c->queued(), 1u);
+  EXPECT_EQ(*Decimal::parse(data_of(c->pop()).at("reference").as_string()),
+            Decimal::from_integer(100));
+  EXPECT_EQ(r.hub.stats().conflated, 0u);  // held at the source, not in the queue
+  // Once the interval passed, the server's periodic drain sends the latest state, once.
+  ASSERT_TRUE(testsupport::wait_until([&] {
+    r.hub.drain();
+    return c->queued() == 1;
+  }));
+  EXPECT_EQ(*Decimal::parse(data_of(c->pop()).at("reference").as_string()),
+            Decimal::from_integer(120));
+  r.hub.drain();
+  EXPECT_EQ(c->queued(), 0u);
 }
 
 TEST(StreamHub, the_stream_metrics_name_every_topic_and_count_drops_and_conflation) {

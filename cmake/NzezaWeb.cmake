@@ -9,6 +9,7 @@
 #   nzeza_web_npm            target: `npm ci` has run
 #   NZEZA_WEB_NPM_STAMP      touched after each successful `npm ci` (npm keeps old mtimes)
 #   NZEZA_LIGHTWEIGHT_CHARTS_JS  the library's standalone production bundle (a BYPRODUCT of npm ci)
+#   NZEZA_LIGHTWEIGHT_CHARTS_MJS the same as an ES module with no import (the dashboard's)
 
 find_program(NZEZA_NODE node)
 find_program(NZEZA_NPM npm)
@@ -24,11 +25,13 @@ set(NZEZA_WEB_BUILD_DIR ${PROJECT_BINARY_DIR}/web)
 set(NZEZA_WEB_NODE_MODULES ${NZEZA_WEB_BUILD_DIR}/node_modules)
 set(NZEZA_LIGHTWEIGHT_CHARTS_JS
     ${NZEZA_WEB_NODE_MODULES}/lightweight-charts/dist/lightweight-charts.standalone.production.js)
+set(NZEZA_LIGHTWEIGHT_CHARTS_MJS
+    ${NZEZA_WEB_NODE_MODULES}/lightweight-charts/dist/lightweight-charts.standalone.production.mjs)
 set(NZEZA_WEB_NPM_STAMP ${NZEZA_WEB_BUILD_DIR}/npm-ci.stamp)
 
 add_custom_command(
   OUTPUT ${NZEZA_WEB_NPM_STAMP}
-  BYPRODUCTS ${NZEZA_LIGHTWEIGHT_CHARTS_JS}
+  BYPRODUCTS ${NZEZA_LIGHTWEIGHT_CHARTS_JS} ${NZEZA_LIGHTWEIGHT_CHARTS_MJS}
   COMMAND ${CMAKE_COMMAND} -DNPM=${NZEZA_NPM} -DSOURCE_DIR=${NZEZA_WEB_SOURCE_DIR}
           -DWORK_DIR=${NZEZA_WEB_BUILD_DIR} -DSTAMP=${NZEZA_WEB_NPM_STAMP}
           -P ${CMAKE_CURRENT_LIST_DIR}/NzezaWebNpmCi.cmake

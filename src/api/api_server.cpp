@@ -16,16 +16,21 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <boost/json.hpp>
 #include <future>
 #include <set>
 #include <thread>
+
+#include "api/stream_hub.hpp"
 
 namespace nzeza::api {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace websocket = beast::websocket;
 namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
@@ -58,6 +63,18 @@ struct Deadline {
   bool fired = false;
 };
 
+// A stream socket's two halves (the reader and the writer coroutines) meet here.
+struct StreamSession {
+  explicit StreamSession(asio::io_context& io) : notify(io) {}
+  asio::steady_timer notify;  // the writer waits on it; cancel() wakes it
+  bool woken = false;
+  bool reader_done = false;
+  void wake() {
+    woken = true;
+    notify.cancel();
+  }
+};
+
 }  // namespace
 
 struct ApiServer::Impl {
@@ -70,15 +87,23 @@ struct ApiServer::Impl {
   std::uint16_t port = 0;
   std::once_flag stop_once;
   std::set<tcp::socket*> sockets;  // open connections (server thread only)
+  asio::steady_timer ticker{io};   // the stream's once-a-second refresh
 
   std::atomic<std::size_t> open{0};
   std::atomic<std::uint64_t> accepted{0}, refused_at_cap{0}, requests{0}, timed_out{0},
-      idle_closed{0}, too_large{0}, malformed{0};
+      idle_closed{0}, too_large{0}, malformed{0}, streams{0};
 
   asio::awaitable<void> accept_loop();
   template <typename Stream>
   asio::awaitable<void> serve(Stream stream, std::string remote);
   asio::awaitable<void> refuse(tcp::socket socket);
+  template <typename Stream>
+  asio::awaitable<void> serve_stream(Stream stream, http::request<http::string_body> req,
+                                     std::string remote);
+  template <typename WsStream>
+  asio::awaitable<void> read_stream(WsStream* ws, std::shared_ptr<StreamClient> client,
+                                    std::shared_ptr<StreamSession> session);
+  asio::awaitable<void> tick_stream();
   template <typename Stream>
   asio::awaitable<void> write(Stream& stream, std::shared_ptr<Deadline> deadline,
                               asio::steady_timer& timer, const ApiResponse& response,
@@ -267,11 +292,33 @@ asio::awaitable<void> ApiServer::Impl::serve(Stream stream, std::string remote) 
     }
 
     auto& req = parser.get();
+    if (options.stream && websocket::is_upgrade(req) &&
+        std::string_view(req.target()).substr(0, std::string_view(req.target()).find('?')) ==
+            options.stream_path) {
+      ApiRequest upgrade;
+      upgrade.method = std::string(req.method_string());
+      upgrade.target = std::string(req.target());
+      upgrade.remote_address = remote;
+      if (options.admit_stream) {
+        if (auto refused = options.admit_stream(upgrade)) {
+          co_await write(stream, deadline, timer, *refused, req.version(), false, ec);
+          break;
+        }
+      }
+      ++requests;
+      // The WebSocket session takes the stream over (and registers its own socket).
+      deadline->socket = nullptr;
+      timer.cancel();
+      sockets.erase(&socket);
+      co_await serve_stream(std::move(stream), parser.release(), remote);
+      break;
+    }
     ApiRequest request;
     request.method = std::string(req.method_string());
     request.target = std::string(req.target());
     request.authorization = std::string(req[http::field::authorization]);
     request.content_type = std::string(req[http::field::content_type]);
+    request.if_none_match = std::string(req[http::field::if_none_match]);
     request.body = std::move(req.body());
     request.remote_address = remote;
     ++requests;
@@ -292,6 +339,134 @@ asio::awaitable<void> ApiServer::Impl::serve(Stream stream, std::string remote) 
   socket.shutdown(tcp::socket::shutdown_send, ec);
   socket.close(ec);
   --open;
+}
+
+template <typename Stream>
+asio::awaitable<void> ApiServer::Impl::serve_stream(Stream stream,
+                                                    http::request<http::string_body> req,
+                                                    std::string remote) {
+  StreamHub& hub = *options.stream;
+  websocket::stream<Stream> ws(std::move(stream));
+  tcp::socket& socket = beast::get_lowest_layer(ws);
+  sockets.insert(&socket);
+  auto deadline = std::make_shared<Deadline>();
+  deadline->socket = &socket;
+  asio::steady_timer timer(io);
+  auto disarm = [&] {
+    ++deadline->generation;
+    timer.cancel();
+  };
+  ws.read_message_max(hub.options().max_message_bytes);
+  ws.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& r) { r.set(http::field::server, "nzeza"); }));
+  error_code ec;
+  arm(timer, deadline, options.write_deadline);
+  co_await ws.async_accept(req, asio::redirect_error(asio::use_awaitable, ec));
+  disarm();
+  if (!ec && options.stream_send_buffer > 0)
+    socket.set_option(asio::socket_base::send_buffer_size(options.stream_send_buffer), ec);
+  if (!ec) {
+    ++streams;
+    auto client = hub.connect(remote);
+    auto session = std::make_shared<StreamSession>(io);
+    // Weak: the hub (which outlives this thread) must not keep the session's timer alive.
+    client->wake = [weak = std::weak_ptr<StreamSession>(session)] {
+      if (auto s = weak.lock()) s->wake();
+    };
+    // The auth deadline, from the upgrade (the hub ignores it once the client authenticated).
+    asio::steady_timer auth(io);
+    auth.expires_after(hub.options().auth_timeout);
+    auth.async_wait([&hub, client](error_code e) {
+      if (!e) hub.auth_expired(*client);
+    });
+    asio::co_spawn(io, read_stream(&ws, client, session), asio::detached);
+
+    // The writer: what the hub queued, in order; then the close it decided.
+    bool closing = false;
+    while (!ec) {
+      while (auto text = client->pop()) {
+        ws.text(true);
+        arm(timer, deadline, options.write_deadline);
+        co_await ws.async_write(asio::buffer(*text), asio::redirect_error(asio::use_awaitable, ec));
+        disarm();
+        if (ec) break;
+      }
+      if (ec || session->reader_done) break;
+      if (client->close() && !closing) {
+        closing = true;
+        websocket::close_reason why;
+        why.code = client->close()->code;
+        why.reason = client->close()->reason;
+        arm(timer, deadline, options.write_deadline);
+        co_await ws.async_close(why, asio::redirect_error(asio::use_awaitable, ec));
+        disarm();
+        break;
+      }
+      if (session->woken) {
+        session->woken = false;
+        continue;
+      }
+      session->notify.expires_at(asio::steady_timer::time_point::max());
+      error_code ignored;
+      co_await session->notify.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+      session->woken = false;
+    }
+    auth.cancel();
+    hub.disconnect(*client);
+    // The reader still holds the stream: end it (a bounded wait), and wait for it to leave.
+    if (!session->reader_done) {
+      arm(timer, deadline, closing ? options.write_deadline : Duration{});
+      while (!session->reader_done) {
+        session->notify.expires_at(asio::steady_timer::time_point::max());
+        error_code ignored;
+        co_await session->notify.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+      }
+      disarm();
+    }
+  }
+  deadline->socket = nullptr;
+  timer.cancel();
+  sockets.erase(&socket);
+  socket.shutdown(tcp::socket::shutdown_both, ec);
+  socket.close(ec);
+}
+
+template <typename WsStream>
+asio::awaitable<void> ApiServer::Impl::read_stream(WsStream* ws,
+                                                   std::shared_ptr<StreamClient> client,
+                                                   std::shared_ptr<StreamSession> session) {
+  beast::flat_buffer buffer;
+  for (;;) {
+    error_code ec;
+    co_await ws->async_read(buffer, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) break;
+    const auto data = buffer.cdata();
+    options.stream->receive(*client,
+                            std::string_view(static_cast<const char*>(data.data()), data.size()));
+    buffer.consume(buffer.size());
+  }
+  session->reader_done = true;
+  session->wake();
+}
+
+asio::awaitable<void> ApiServer::Impl::tick_stream() {
+  // Every price interval: the prices held back by it; every second: metrics and positions.
+  const Duration interval = options.stream->options().price_interval;
+  const Duration period = interval > Duration::zero()
+                              ? std::min<Duration>(interval, std::chrono::seconds(1))
+                              : std::chrono::seconds(1);
+  auto next_second = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  for (;;) {
+    ticker.expires_after(period);
+    error_code ec;
+    co_await ticker.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec || !acceptor.is_open()) co_return;
+    options.stream->drain();
+    if (std::chrono::steady_clock::now() >= next_second) {
+      next_second += std::chrono::seconds(1);
+      options.stream->on_second();
+    }
+  }
 }
 
 ApiServer::ApiServer(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -343,6 +518,14 @@ Result<std::unique_ptr<ApiServer>> ApiServer::start(Handler handler, ApiServerOp
                                          std::to_string(options.port) + ": " + ec.message()};
   impl->port = impl->acceptor.local_endpoint().port();
   asio::co_spawn(impl->io, impl->accept_loop(), asio::detached);
+  if (impl->options.stream) {
+    std::weak_ptr<Impl> weak = impl;
+    impl->options.stream->set_waker([weak] {
+      if (auto s = weak.lock())
+        asio::post(s->io, [raw = s.get()] { raw->options.stream->drain(); });
+    });
+    asio::co_spawn(impl->io, impl->tick_stream(), asio::detached);
+  }
   impl->thread = std::thread([raw = impl.get()] { raw->io.run(); });
   return std::unique_ptr<ApiServer>(new ApiServer(std::move(impl)));
 }
@@ -365,16 +548,19 @@ ApiServerStats ApiServer::stats() const {
   s.idle_closed = impl_->idle_closed.load();
   s.too_large = impl_->too_large.load();
   s.malformed = impl_->malformed.load();
+  s.streams = impl_->streams.load();
   return s;
 }
 
 void ApiServer::stop() {
   Impl& m = *impl_;
   std::call_once(m.stop_once, [&m] {
+    if (m.options.stream) m.options.stream->set_waker(nullptr);
     std::promise<void> closed;
     asio::post(m.io, [&m, &closed] {
       error_code ec;
       m.acceptor.close(ec);
+      m.ticker.cancel();
       for (tcp::socket* s : m.sockets) s->close(ec);
       closed.set_value();
     });

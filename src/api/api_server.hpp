@@ -18,6 +18,13 @@
 // TLS when cert_file and key_file are set (PEM): the same, on TLS 1.2+ (handshake within
 // header_deadline).
 //
+// The live stream (when ApiServerOptions::stream is set): a WebSocket upgrade of stream_path is
+// admitted by admit_stream (its refusal, e.g. 429, is written as the HTTP answer), accepted within
+// write_deadline, and then handed to the StreamHub, which decides what each message means; the
+// socket counts toward max_connections like any other. The hub's auth deadline runs from the
+// upgrade; a write a client does not read within write_deadline ends its socket; the hub's
+// metrics and positions are refreshed once a second on this thread.
+//
 // Threading: one thread of its own (one io_context) runs every connection and the handler: a
 // slow handler delays API answers, never the trading pipeline. start()/stop()/stats() from any
 // thread; the destructor stops.
@@ -26,6 +33,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "api/http_types.hpp"
@@ -33,6 +41,8 @@
 #include "core/time.hpp"
 
 namespace nzeza::api {
+
+class StreamHub;
 
 struct ApiServerOptions {
   std::string bind_address = "127.0.0.1";
@@ -45,6 +55,13 @@ struct ApiServerOptions {
   Duration header_deadline = std::chrono::seconds(10);
   Duration body_deadline = std::chrono::seconds(10);
   Duration write_deadline = std::chrono::seconds(10);
+  // The live stream (absent: an upgrade is an ordinary request, answered by the handler).
+  std::shared_ptr<StreamHub> stream;
+  std::string stream_path = "/api/v1/stream";
+  // > 0: SO_SNDBUF of a stream socket (bytes; the kernel's buffering in front of the hub's
+  // bounded queue). 0: the system's default.
+  int stream_send_buffer = 0;
+  std::function<std::optional<ApiResponse>(const ApiRequest& upgrade)> admit_stream;
 };
 
 struct ApiServerStats {
@@ -56,6 +73,7 @@ struct ApiServerStats {
   std::uint64_t idle_closed = 0;     // closed silently: no byte within header_deadline
   std::uint64_t too_large = 0;       // 413 / 431
   std::uint64_t malformed = 0;       // 400 from the parser
+  std::uint64_t streams = 0;         // WebSocket upgrades accepted on the stream path
 };
 
 class ApiServer {

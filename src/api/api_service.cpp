@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "api/api_server.hpp"
+#include "api/dashboard_assets.hpp"
 #include "api/metrics.hpp"
 #include "api/response_cache.hpp"
 #include "app/market_shard.hpp"
@@ -310,6 +311,8 @@ struct ApiService::Impl {
   }
 
   ApiResponse handle(const ApiRequest& request) {
+    // 0. The dashboard's static files: no data in them, so no key and no bucket.
+    if (auto asset = dashboard_response(request)) return *asset;
     // 1. Who is asking.
     std::optional<KeyInfo> key;
     if (!request.authorization.empty()) {
@@ -891,6 +894,7 @@ struct ApiService::Impl {
     ApiResponse r;
     r.content_type = std::string(kPrometheusContentType);
     r.body = prometheus_text(*s);
+    if (options.extra_metrics) r.body += options.extra_metrics();
     return r;
   }
 
@@ -927,6 +931,25 @@ ApiService::~ApiService() = default;
 
 ApiResponse ApiService::handle(const ApiRequest& request) {
   return impl_->handle(request);
+}
+
+std::optional<ApiResponse> ApiService::admit_stream(const ApiRequest& upgrade) {
+  return Impl::throttled(impl_->per_address.take(upgrade.remote_address));
+}
+
+Result<Scope> ApiService::authenticate_stream(std::string_view token, const std::string& remote) {
+  Impl& m = *impl_;
+  if (auto st = m.keys.reload_if_changed(); !st)
+    m.log("api: keys not reloaded: " + st.error().message);
+  const auto key = m.keys.authenticate(token);
+  if (!key) {
+    m.log("api: stream: invalid key from " + remote);
+    return Error{ErrorCode::auth_failed,
+                 "the token is not a valid API key (it may have been revoked)"};
+  }
+  if (auto wait = m.per_key.take("key:" + key->id))
+    return Error{ErrorCode::rate_limited, "too many requests for this key: retry later"};
+  return key->scope;
 }
 
 std::vector<RouteInfo> ApiService::routes() const {

@@ -3,6 +3,7 @@
 // Beast-free: the HTTP server (api_server.hpp) hands it plain requests.
 //
 // Every request, in this order:
+//   0. the dashboard's static files (`/`, `/assets/...`, dashboard_assets.hpp): no key, no bucket;
 //   1. the caller: a valid `Authorization: Bearer <key>` (KeyStore, constant-time) is that key;
 //      anything else is its source address. A presented key that is wrong or revoked is 401 —
 //      and costs the address a token, so guessing is rate limited too;
@@ -32,6 +33,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -60,6 +62,8 @@ struct ApiServiceOptions {
   std::size_t max_history_rows = 1000;  // trades / audit / reconciliations per answer
   // One line per refused or operator action (kill switch, order); never a key or a secret.
   std::function<void(std::string_view line)> log;
+  // Appended to /metrics (the live stream's families, stream_prometheus_text); may be empty.
+  std::function<std::string()> extra_metrics;
 };
 
 struct RouteInfo {
@@ -77,6 +81,13 @@ class ApiService {
   ApiService& operator=(const ApiService&) = delete;
 
   [[nodiscard]] ApiResponse handle(const ApiRequest& request);
+  // The live stream's access (/api/v1/stream, stream_hub.hpp). The upgrade request costs its
+  // source address a token (the 429 answer when its bucket is empty, else nullopt); the auth
+  // message's token is checked as a Bearer key is and costs the key a token: its scope, or
+  // unauthorized / rate_limited.
+  [[nodiscard]] std::optional<ApiResponse> admit_stream(const ApiRequest& upgrade);
+  [[nodiscard]] Result<Scope> authenticate_stream(std::string_view token,
+                                                  const std::string& remote);
   // Every route served (method, path, scope), for the OpenAPI check.
   [[nodiscard]] std::vector<RouteInfo> routes() const;
 

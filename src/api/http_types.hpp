@@ -13,6 +13,7 @@ struct ApiRequest {
   std::string target;         // path and query, as sent: "/api/v1/trades?since=0"
   std::string authorization;  // the Authorization header's value ("" when absent)
   std::string content_type;
+  std::string if_none_match;  // the If-None-Match header ("" when absent): the dashboard's files
   std::string body;
   std::string remote_address;  // the peer's IP address
 };

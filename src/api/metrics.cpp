@@ -8,6 +8,7 @@
 #include <set>
 #include <utility>
 
+#include "api/stream_hub.hpp"
 #include "app/trading_server.hpp"
 
 namespace nzeza::api {
@@ -443,6 +444,26 @@ std::string prometheus_text(const app::ServerStatus& status) {
   journal(x, status);
   venue_requests(x, status);
   latency(x, status);
+  return x.take();
+}
+
+std::string stream_prometheus_text(const StreamStats& stats) {
+  Exposition x;
+  x.single("nzeza_api_stream_clients", "gauge", "Open WebSocket clients of /api/v1/stream",
+           number(stats.clients));
+  if (x.family("nzeza_api_stream_messages_total", "counter",
+               "Events queued to stream clients, per topic (one per client and event)"))
+    for (std::size_t i = 0; i < kTopicCount; ++i)
+      x.sample({{"topic", to_string(static_cast<Topic>(i))}}, number(stats.messages[i]));
+  x.single("nzeza_api_stream_dropped_clients_total", "counter",
+           "Stream clients closed because their queue overflowed (1008 \"too slow\")",
+           number(stats.dropped_clients));
+  x.single("nzeza_api_stream_conflated_total", "counter",
+           "Queued prices replaced by a newer price of the same symbol before being written",
+           number(stats.conflated));
+  x.single("nzeza_api_stream_inbox_dropped_total", "counter",
+           "Published events dropped because the API thread was behind (inbox full)",
+           number(stats.inbox_dropped));
   return x.take();
 }
 

@@ -22,6 +22,8 @@ struct ServerStatus;
 
 namespace nzeza::api {
 
+struct StreamStats;
+
 inline constexpr std::string_view kPrometheusContentType =
     "text/plain; version=0.0.4; charset=utf-8";
 
@@ -32,5 +34,8 @@ inline constexpr std::string_view kPrometheusContentType =
 
 // The whole exposition of one snapshot, ending with a line feed.
 [[nodiscard]] std::string prometheus_text(const app::ServerStatus& status);
+
+// The live stream's families (nzeza_api_stream_*), appended to the server's exposition.
+[[nodiscard]] std::string stream_prometheus_text(const StreamStats& stats);
 
 }  // namespace nzeza::api

@@ -14,6 +14,7 @@
 #include "api/api_server.hpp"
 #include "api/api_service.hpp"
 #include "api/key_store.hpp"
+#include "api/stream_hub.hpp"
 #include "app/config/config.hpp"
 #include "core/clock.hpp"
 
@@ -22,6 +23,7 @@ namespace nzeza::api {
 struct OperatorApiOptions {
   ApiServerOptions server;    // bind address, port and TLS are taken from the ApiConfig
   ApiServiceOptions service;  // limits; log
+  StreamHubOptions stream;    // the live stream's queues and auth deadline
 };
 
 class OperatorApi {
@@ -41,6 +43,8 @@ class OperatorApi {
   [[nodiscard]] KeyStore& keys() noexcept { return *keys_; }
   [[nodiscard]] ApiService& service() noexcept { return *service_; }
   [[nodiscard]] ApiServer& server() noexcept { return *http_; }
+  // The live stream (/api/v1/stream), attached to the server as its observer until stop().
+  [[nodiscard]] StreamHub& stream() noexcept { return *stream_; }
   void stop();
 
  private:
@@ -48,7 +52,9 @@ class OperatorApi {
   std::string bind_address_;
   std::unique_ptr<KeyStore> keys_;
   std::unique_ptr<ApiService> service_;
+  std::shared_ptr<StreamHub> stream_;
   std::unique_ptr<ApiServer> http_;
+  app::TradingServer* server_ = nullptr;
 };
 
 }  // namespace nzeza::api

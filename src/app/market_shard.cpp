@@ -170,6 +170,7 @@ void MarketShard::drain(Lane& l, Timestamp now) {
       l.history_next = (l.history_next + 1) % kCandleHistory;
     }
     if (!candle.gap) ++l.warm_candles;
+    if (deps_.on_candle && !candle.gap) deps_.on_candle(l.symbol, candle);
     const strategy::EngineOutput out = l.engine.on_candle(candle, now);
     if (!out.signal) continue;
     const strategy::TradingSignal& s = out.signal->signal;

@@ -73,6 +73,8 @@ class MarketShard {
     std::shared_ptr<Self> self;  // filled after spawn: the shard tells itself its CandleTicks
     Execution on_signal;         // tells the execution actor
     Marks on_mark;               // tells execution and portfolio
+    // Optional: every closed candle (the operator API's stream); on the shard's thread.
+    std::function<void(SymbolId, const market::Candle&)> on_candle;
   };
 
   // Validated by create(); the factory of the actor calls it on every (re)start.

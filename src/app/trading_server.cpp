@@ -124,6 +124,10 @@ struct TradingServer::Impl {
   LatencyHistogram tick_to_order;      // written on the execution thread, read by status()
   LatencyHistogram tick_to_reference;  // written on the market thread, read by status()
   std::atomic<std::uint64_t> market_version{0};
+  // The operator API's stream (set_observer): read on pipeline threads, kept alive in `observed`.
+  std::atomic<ServerObserver*> observer{nullptr};
+  std::mutex observed_mu;
+  std::vector<std::shared_ptr<ServerObserver>> observed;
   bool stopped = false;
   std::string banner;
   // The newest warnings and errors among the events (alerts()); any thread writes, the API reads.
@@ -586,6 +590,7 @@ Status TradingServer::Impl::spawn_actors() {
   auto on_event = [this](const TradeEvent& e) {
     if (e.kind == "restart") restarts.fetch_add(1);
     if (options.on_event) options.on_event(e);
+    if (auto* o = observer.load(std::memory_order_acquire)) o->on_event(e);
   };
 
   // The journal's writer, on the order thread (it never waits for anyone but the disk); first,
@@ -692,6 +697,7 @@ Status TradingServer::Impl::spawn_actors() {
     deps.self = self;
     deps.on_signal = [this](const SignalMsg& m) {
       if (options.on_signal) options.on_signal(m);
+      if (auto* o = observer.load(std::memory_order_acquire)) o->on_signal(m);
       (void)execution->tell(SignalMsg(m));
     };
     deps.on_mark = [this](const ReferenceMark& m) {
@@ -699,6 +705,10 @@ Status TradingServer::Impl::spawn_actors() {
       market_version.fetch_add(1, std::memory_order_release);
       (void)execution->tell(ReferenceMark(m));
       (void)portfolio->tell(ReferenceMark(m));
+      if (auto* o = observer.load(std::memory_order_acquire)) o->on_mark(m);
+    };
+    deps.on_candle = [this](SymbolId symbol, const market::Candle& c) {
+      if (auto* o = observer.load(std::memory_order_acquire)) o->on_candle(symbol, c);
     };
     if (auto probe = MarketShard::create(mc, deps); !probe) return probe.error();
     auto opts =
@@ -809,6 +819,8 @@ void TradingServer::Impl::inject(const MarketEvent& e) {
   last_event_ns.store(e.receive_time.ns(), std::memory_order_relaxed);
   if (recorder) (void)recorder->tell(replay::RecordEvent{e});
   if (paper) paper->on_market_event(e);
+  // Before the hop: the stream sees a venue's quote before the reference price it moves.
+  if (auto* o = observer.load(std::memory_order_acquire)) o->on_market(e);
   auto it = shard_of.find(e.symbol.value);
   if (it != shard_of.end()) hops[it->second]->on_event(e);
 }
@@ -941,6 +953,12 @@ Result<Acceptance> TradingServer::accept_venue_state(std::string_view canonical)
   return app::accept_venue_state(in, canonical, m.options.open_deadline);
 }
 
+void TradingServer::set_observer(std::shared_ptr<ServerObserver> observer) {
+  std::lock_guard lock(impl_->observed_mu);
+  impl_->observer.store(observer.get(), std::memory_order_release);
+  if (observer) impl_->observed.push_back(std::move(observer));
+}
+
 Status TradingServer::submit_signal(std::string_view symbol, strategy::SignalKind kind,
                                     double confidence) {
   if (!impl_->system) return Error{ErrorCode::invalid_state, "reconcile-only server: no trading"};
@@ -954,6 +972,7 @@ Status TradingServer::submit_signal(std::string_view symbol, strategy::SignalKin
   m.confidence = confidence;
   m.candle_end = impl_->clock.now();
   m.from_operator = true;
+  if (auto* o = impl_->observer.load(std::memory_order_acquire)) o->on_signal(m);
   return impl_->execution->tell(std::move(m));
 }
 

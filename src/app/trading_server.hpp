@@ -96,6 +96,20 @@ struct ServerOptions {
   bool reconcile_only = false;
 };
 
+// An observer attached to a running server (the operator API's live stream). Its calls run on
+// pipeline threads (market events on the feed's thread; marks, candles and signals on the market
+// thread; events on the thread that emits them), so each must return at once: hand the value over
+// and leave. Nothing is called while no observer is attached (one atomic load on the tick path).
+class ServerObserver {
+ public:
+  virtual ~ServerObserver() = default;
+  virtual void on_market(const MarketEvent& /*event*/) {}
+  virtual void on_mark(const ReferenceMark& /*mark*/) {}
+  virtual void on_candle(SymbolId /*symbol*/, const market::Candle& /*candle*/) {}
+  virtual void on_signal(const SignalMsg& /*signal*/) {}
+  virtual void on_event(const TradeEvent& /*event*/) {}
+};
+
 struct FeedStatusLine {
   std::string venue;
   // The feed's first connection as net::to_string names it ("CONNECTED", "RECONNECTING",
@@ -235,6 +249,9 @@ class TradingServer {
   // A signal given by hand (operator API, tests): it goes through everything a strategy's signal
   // does (fresh price, sizing, risk gate, router). invalid_argument for an unknown symbol.
   Status submit_signal(std::string_view symbol, strategy::SignalKind kind, double confidence);
+  // Attaches (or, with nullptr, detaches) the one observer. The server keeps every observer it
+  // was given alive until it is destroyed, so a call in flight while it is replaced is safe.
+  void set_observer(std::shared_ptr<ServerObserver> observer);
   // A manual order with its own quantity (ManualOrder: the instrument's rules, then the risk
   // gate). The sequence of the order sent; not_found for an unknown symbol, invalid_argument for a
   // rule broken, risk_refused for the gate, invalid_state when the symbol cannot take an order now.

@@ -263,10 +263,11 @@ int run(const RunOptions& opt) {
     auto started_api = api::OperatorApi::start(srv, clock, config, std::move(ao));
     if (started_api) {
       operator_api = std::move(*started_api);
-      console.event(app::TradeEvent{clock.now(),
-                                    "api",
-                                    "operator API on " + operator_api->url(),
-                                    {{"url", operator_api->url()}}});
+      console.event(app::TradeEvent{
+          clock.now(),
+          "api",
+          "operator API on " + operator_api->url() + "; dashboard at " + operator_api->url() + "/",
+          {{"url", operator_api->url()}, {"dashboard", operator_api->url() + "/"}}});
     } else {
       console.event(app::TradeEvent{
           clock.now(), "error", "operator API not started: " + started_api.error().message, {}});

@@ -3,10 +3,14 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <boost/json.hpp>
 #include <fstream>
+#include <map>
+#include <set>
 
 #include "integration/api/prometheus_check.hpp"
 #include "integration/api/raw_http.hpp"
+#include "integration/api/stream_client.hpp"
 #include "support/subprocess.hpp"
 #include "support/temp_dir.hpp"
 #include "support/wait.hpp"
@@ -186,6 +190,64 @@ TEST(ApiRunCli, nzeza_run_serves_metrics_that_pass_promtool_with_the_loopback_fe
   const auto status = run.wait(std::chrono::seconds(30));
   ASSERT_TRUE(status.has_value());
   EXPECT_EQ(*status, 0) << run.all_stderr();
+}
+
+TEST(ApiRunCli, nzeza_run_streams_moving_prices_to_an_authenticated_websocket_client) {
+  testsupport::TempDir dir("nzeza-api-stream");
+  const std::string read = added_key(
+      run_program({NZEZA_BINARY, "keys", "add", "--scope", "read", "--data-dir", dir.str()}));
+  const std::uint16_t port = free_port();
+  const std::string config = dir.str() + "/api.toml";
+  std::ofstream(config) << "data_dir = \"" << dir.str() << "\"\n[api]\nport = " << port << "\n";
+
+  testsupport::Subprocess run(
+      {NZEZA_BINARY, "run", "--config", config, "--duration", "60", "--json"});
+  std::string printed;
+  bool serving = false;
+  while (auto line = run.read_line(std::chrono::seconds(20))) {
+    printed += *line + "\n";
+    if (line->find("operator API on ") != std::string::npos) {
+      serving = true;
+      break;
+    }
+  }
+  ASSERT_TRUE(serving) << printed << run.all_stderr();
+
+  std::string why;
+  auto c = StreamTestClient::open(port, {}, &why);
+  ASSERT_TRUE(c) << why;
+  ASSERT_TRUE(c->send(R"({"op":"auth","token":")" + read + R"("})"));
+  const auto authed = c->read(std::chrono::seconds(10));
+  ASSERT_TRUE(authed);
+  EXPECT_NE(authed->find(R"("scope":"read")"), std::string::npos) << *authed;
+  ASSERT_TRUE(c->send(R"({"op":"subscribe","topics":["prices","metrics"]})"));
+  // Two different references of one symbol: the simulated market moves and the stream follows.
+  std::map<std::string, std::set<std::string>> references;
+  bool moved = false;
+  bool metrics = false;
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while ((!moved || !metrics) && std::chrono::steady_clock::now() < give_up) {
+    auto text = c->read(std::chrono::seconds(5));
+    if (!text) break;
+    boost::system::error_code ec;
+    const auto v = boost::json::parse(*text, ec);
+    ASSERT_FALSE(ec) << *text;
+    if (v.at("type") != "event") continue;
+    if (v.at("topic") == "metrics") metrics = true;
+    if (v.at("topic") != "prices" || !v.at("data").at("reference").is_string()) continue;
+    auto& seen = references[std::string(v.at("data").at("symbol").as_string())];
+    seen.insert(std::string(v.at("data").at("reference").as_string()));
+    moved = moved || seen.size() >= 2;
+  }
+  EXPECT_TRUE(moved) << "no symbol's reference moved on the stream";
+  EXPECT_TRUE(metrics) << "no metrics summary on the stream";
+
+  run.terminate();
+  const auto status = run.wait(std::chrono::seconds(30));
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(*status, 0) << run.all_stderr();
+  printed += run.rest_of_stdout() + run.all_stderr();
+  EXPECT_EQ(printed.find(read.substr(4, 24)), std::string::npos) << "a key was printed";
 }
 
 }  // namespace

@@ -66,19 +66,28 @@ class Fields {
     return v;
   }
 
-  void string(std::string_view key, bool required, Status& st) const {
+  // The member when it is present and of the kind `is` tests (`what` names the kind in the error);
+  // nullptr otherwise, with st set when it is missing though required or of another kind.
+  const json::value* find_kind(std::string_view key, bool required, Status& st,
+                               bool (json::value::*is)() const noexcept,
+                               std::string_view what) const {
     const auto* v = find(key, required, st);
-    if (v != nullptr && !v->is_string() && st.ok())
-      st = bad(field_path(path_, key), expected("a string", *v));
+    if (v == nullptr || !st.ok()) return nullptr;
+    if (!(v->*is)()) {
+      st = bad(field_path(path_, key), expected(what, *v));
+      return nullptr;
+    }
+    return v;
+  }
+
+  void string(std::string_view key, bool required, Status& st) const {
+    (void)find_kind(key, required, st, &json::value::is_string, "a string");
   }
 
   void decimal(std::string_view key, bool required, Status& st) const {
-    const auto* v = find(key, required, st);
-    if (v == nullptr || !st.ok()) return;
-    if (!v->is_string()) {
-      st = bad(field_path(path_, key), expected("a decimal string such as \"101.25\"", *v));
-      return;
-    }
+    const auto* v = find_kind(key, required, st, &json::value::is_string,
+                              "a decimal string such as \"101.25\"");
+    if (v == nullptr) return;
     const std::string_view text = v->get_string();
     if (const auto d = Decimal::parse(text); !d.ok())
       st =
@@ -113,23 +122,13 @@ class Fields {
   }
 
   const json::object* object(std::string_view key, bool required, Status& st) const {
-    const auto* v = find(key, required, st);
-    if (v == nullptr || !st.ok()) return nullptr;
-    if (!v->is_object()) {
-      st = bad(field_path(path_, key), expected("an object", *v));
-      return nullptr;
-    }
-    return &v->get_object();
+    const auto* v = find_kind(key, required, st, &json::value::is_object, "an object");
+    return v == nullptr ? nullptr : &v->get_object();
   }
 
   const json::array* array(std::string_view key, Status& st) const {
-    const auto* v = find(key, false, st);
-    if (v == nullptr || !st.ok()) return nullptr;
-    if (!v->is_array()) {
-      st = bad(field_path(path_, key), expected("an array", *v));
-      return nullptr;
-    }
-    return &v->get_array();
+    const auto* v = find_kind(key, false, st, &json::value::is_array, "an array");
+    return v == nullptr ? nullptr : &v->get_array();
   }
 
   [[nodiscard]] const std::string& path() const { return path_; }

@@ -14,6 +14,7 @@
 #include "core/client_id.hpp"
 #include "core/clock.hpp"
 #include "core/instrument.hpp"
+#include "core/json_text.hpp"
 #include "net/net_context.hpp"
 #include "venues/venue_client.hpp"
 
@@ -106,21 +107,6 @@ std::string redact_token(std::string_view token) {
 
 // ---- output ------------------------------------------------------------------------------
 
-std::string json_quoted(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
 // One JSON object, members in the order they are added; every string passes redaction.
 class JsonObject {
  public:
@@ -156,6 +142,18 @@ void add_report(JsonObject& o, const domain::VenueOrderReport& r) {
   if (!r.reason.empty()) o.str("reason", r.reason);
 }
 
+// The --json answer to an acknowledged place or cancel.
+JsonObject ack_object(std::string_view venue_order_id, std::string_view client_order_id,
+                      const domain::VenueOrderReport& report) {
+  JsonObject o;
+  o.boolean("ok", true)
+      .str("outcome", "done")
+      .str("venue_order_id", venue_order_id)
+      .str("client_order_id", client_order_id);
+  add_report(o, report);
+  return o;
+}
+
 std::string report_text(const domain::VenueOrderReport& r) {
   std::ostringstream o;
   o << to_string(r.status) << ", filled " << r.cumulative_filled.to_string();
@@ -176,32 +174,24 @@ JsonObject error_object(const Error& e, std::string_view client_order_id) {
   return o;
 }
 
-std::string_view outcome_word(OrderExit code) {
-  switch (code) {
-    case OrderExit::done:
-      return "done";
-    case OrderExit::refused:
-      return "refused";
-    case OrderExit::usage:
-      return "usage";
-    case OrderExit::unknown:
-      return "unknown";
-  }
-  return "unknown";
-}
+// How an exit code reads: one word for --json, and what it means for the order on stderr.
+struct ExitText {
+  std::string_view word;
+  std::string_view meaning;
+};
 
-std::string_view exit_meaning(OrderExit code) {
+ExitText exit_text(OrderExit code) {
   switch (code) {
     case OrderExit::done:
-      return "done";
+      return {"done", "done"};
     case OrderExit::refused:
-      return "refused, certainly not executed";
+      return {"refused", "refused, certainly not executed"};
     case OrderExit::usage:
-      return "usage error, nothing was sent";
+      return {"usage", "usage error, nothing was sent"};
     case OrderExit::unknown:
-      return "OUTCOME UNKNOWN, it may have executed";
+      return {"unknown", "OUTCOME UNKNOWN, it may have executed"};
   }
-  return "";
+  return {"unknown", ""};
 }
 
 class Console {
@@ -223,7 +213,7 @@ class Console {
     if (req_.json) {
       JsonObject o;
       o.boolean("ok", false)
-          .str("outcome", outcome_word(code))
+          .str("outcome", exit_text(code).word)
           .str("client_order_id", client_order_id)
           .raw("error", error_object(e, client_order_id).done());
       if (!resolution.empty()) o.str("resolution", resolution);
@@ -231,7 +221,7 @@ class Console {
     }
     std::string line = "nzeza order: ";
     if (!client_order_id.empty()) line += "client order id " + std::string(client_order_id) + ": ";
-    line += std::string(exit_meaning(code)) + ": " + e.to_string();
+    line += std::string(exit_text(code).meaning) + ": " + e.to_string();
     err_ << redact_secrets(line) << std::endl;
     if (!resolution.empty()) err_ << "nzeza order: " << redact_secrets(resolution) << std::endl;
     return static_cast<int>(code);
@@ -455,12 +445,7 @@ int Console::place() {
   }
   const std::string client_id = ack->client_order_id.empty() ? cid : ack->client_order_id;
   if (req_.json) {
-    JsonObject j;
-    j.boolean("ok", true)
-        .str("outcome", "done")
-        .str("venue_order_id", ack->venue_order_id)
-        .str("client_order_id", client_id);
-    add_report(j, ack->report);
+    JsonObject j = ack_object(ack->venue_order_id, client_id, ack->report);
     j.raw("fills", std::to_string(ack->fills.size()));
     out_ << j.done() << std::endl;
   } else {
@@ -485,13 +470,7 @@ int Console::cancel() {
   const std::string client_id =
       ack->client_order_id.empty() ? ref.client_order_id : ack->client_order_id;
   if (req_.json) {
-    JsonObject j;
-    j.boolean("ok", true)
-        .str("outcome", "done")
-        .str("venue_order_id", ack->venue_order_id)
-        .str("client_order_id", client_id);
-    add_report(j, ack->report);
-    out_ << j.done() << std::endl;
+    out_ << ack_object(ack->venue_order_id, client_id, ack->report).done() << std::endl;
   } else {
     out_ << redact_secrets("cancel " + ack->venue_order_id + " (client id " +
                            (client_id.empty() ? std::string("-") : client_id) +

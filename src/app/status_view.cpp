@@ -106,6 +106,38 @@ json::value order_json(const OpenOrderStatus& o) {
   return j;
 }
 
+json::array positions_json(const PortfolioStatus& p) {
+  json::array out;
+  for (const auto& position : p.positions) out.push_back(position_json(position));
+  return out;
+}
+
+json::array open_orders_json(const ExecutionStatus& ex) {
+  json::array out;
+  for (const auto& order : ex.open_orders) out.push_back(order_json(order));
+  return out;
+}
+
+// The order counters, under the same names in the status and the summary.
+void put_order_counts(json::object& o, const ExecutionStatus& ex) {
+  o["signals"] = ex.signals;
+  o["orders_sent"] = ex.orders_sent;
+  o["orders_refused"] = ex.orders_refused;
+  o["exits_sent"] = ex.exits_sent;
+  o["unknown_outcomes"] = ex.unknown_outcomes;
+}
+
+// Cash, equity, PnL, fees and fills, under the same names in the status and the summary.
+void put_account(json::object& o, const PortfolioStatus& pf, const std::string& currency) {
+  o["currency"] = currency;
+  o["cash"] = dec(pf.cash);
+  o["equity"] = dec(pf.equity);
+  o["realized_pnl"] = dec(pf.realized_pnl);
+  o["unrealized_pnl"] = dec(pf.unrealized_pnl);
+  o["fees"] = dec(pf.fees);
+  o["fills"] = pf.fills;
+}
+
 // Equity minus the start, and that as a percentage of the start ("" when the start is 0).
 std::pair<Decimal, std::string> equity_change(Decimal equity, Decimal start) {
   const Decimal change = equity - start;
@@ -241,11 +273,7 @@ std::string StatusView::status_json(const ServerStatus& s) const {
 
   const auto& ex = s.execution;
   json::object exj;
-  exj["signals"] = ex.signals;
-  exj["orders_sent"] = ex.orders_sent;
-  exj["orders_refused"] = ex.orders_refused;
-  exj["exits_sent"] = ex.exits_sent;
-  exj["unknown_outcomes"] = ex.unknown_outcomes;
+  put_order_counts(exj, ex);
   exj["kill_switch"] = ex.kill_switch;
   exj["halted"] = ex.halted;
   exj["stopping"] = ex.stopping;
@@ -254,26 +282,16 @@ std::string StatusView::status_json(const ServerStatus& s) const {
   for (const auto& [symbol, why] : ex.blocked) blocked[symbol] = why;
   exj["blocked"] = std::move(blocked);
   o["execution"] = std::move(exj);
-  json::array orders;
-  for (const auto& ord : ex.open_orders) orders.push_back(order_json(ord));
-  o["open_orders"] = std::move(orders);
+  o["open_orders"] = open_orders_json(ex);
   json::object refusals;
   for (const auto& [reason, n] : ex.refusals) refusals[reason] = n;
   o["refusals"] = std::move(refusals);
 
   const auto& pf = s.portfolio;
   json::object pj;
-  pj["currency"] = options_.quote_currency;
-  pj["cash"] = dec(pf.cash);
-  pj["equity"] = dec(pf.equity);
-  pj["realized_pnl"] = dec(pf.realized_pnl);
-  pj["unrealized_pnl"] = dec(pf.unrealized_pnl);
-  pj["fees"] = dec(pf.fees);
-  pj["fills"] = pf.fills;
+  put_account(pj, pf, options_.quote_currency);
   pj["duplicate_fills"] = pf.duplicate_fills;
-  json::array positions;
-  for (const auto& p : pf.positions) positions.push_back(position_json(p));
-  pj["positions"] = std::move(positions);
+  pj["positions"] = positions_json(pf);
   o["portfolio"] = std::move(pj);
   o["restarts"] = s.restarts;
   o["dead_letters"] = s.dead_letters;
@@ -337,27 +355,13 @@ std::string StatusView::summary_json(const ServerStatus& s, Duration ran) const 
   o["kind"] = "summary";
   o["at"] = s.at.to_iso8601();
   o["ran_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(ran).count();
-  o["signals"] = ex.signals;
-  o["orders_sent"] = ex.orders_sent;
-  o["orders_refused"] = ex.orders_refused;
-  o["exits_sent"] = ex.exits_sent;
-  o["unknown_outcomes"] = ex.unknown_outcomes;
-  o["fills"] = pf.fills;
-  o["currency"] = options_.quote_currency;
-  o["realized_pnl"] = dec(pf.realized_pnl);
-  o["unrealized_pnl"] = dec(pf.unrealized_pnl);
-  o["fees"] = dec(pf.fees);
-  o["cash"] = dec(pf.cash);
-  o["equity"] = dec(pf.equity);
+  put_order_counts(o, ex);
+  put_account(o, pf, options_.quote_currency);
   o["starting_equity"] = dec(options_.starting_equity);
   o["equity_change"] = dec(pf.equity - options_.starting_equity);
   o["open_positions"] = open_positions(pf);
-  json::array positions;
-  for (const auto& p : pf.positions) positions.push_back(position_json(p));
-  o["positions"] = std::move(positions);
-  json::array orders;
-  for (const auto& ord : ex.open_orders) orders.push_back(order_json(ord));
-  o["open_orders"] = std::move(orders);
+  o["positions"] = positions_json(pf);
+  o["open_orders"] = open_orders_json(ex);
   o["restarts"] = s.restarts;
   o["dead_letters"] = s.dead_letters;
   return json::serialize(o);

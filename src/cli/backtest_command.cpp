@@ -12,6 +12,7 @@
 
 #include "app/backtest.hpp"
 #include "app/config/config.hpp"
+#include "cli/config_file.hpp"
 #include "cli/history_inputs.hpp"
 #include "cli/time_arg.hpp"
 #if __has_include("app/backtest_report.hpp")
@@ -48,32 +49,24 @@ int run(const BacktestArgs& args) {
   std::error_code exists_ec;
   if (config_file.empty() && fs::exists(kDefaultConfig, exists_ec)) config_file = kDefaultConfig;
   if (!config_file.empty()) {
-    const auto loaded = app::load_config(config_file);
-    if (!loaded.ok()) {
-      for (const auto& e : loaded.errors()) std::cerr << e.to_string() << '\n';
-      std::cerr << config_file << ": " << loaded.errors().size() << " error"
-                << (loaded.errors().size() == 1 ? "" : "s") << "; nothing replayed\n";
-      return 2;
-    }
-    opt.config = loaded.config();
+    auto loaded = load_config_or_report(config_file, "; nothing replayed");
+    if (!loaded) return 2;
+    opt.config = std::move(*loaded);
     opt.config_file = config_file;
   }
-  if (!args.from.empty()) {
-    auto t = parse_time_arg(args.from, "--from");
+  // --from and --to: a time when given; false (said on stderr) when it does not parse.
+  const auto read_time = [](const std::string& text, std::string_view option,
+                            std::optional<Timestamp>& into) {
+    if (text.empty()) return true;
+    auto t = parse_time_arg(text, option);
     if (!t) {
       std::cerr << "nzeza backtest: " << t.error().message << '\n';
-      return 2;
+      return false;
     }
-    opt.from = *t;
-  }
-  if (!args.to.empty()) {
-    auto t = parse_time_arg(args.to, "--to");
-    if (!t) {
-      std::cerr << "nzeza backtest: " << t.error().message << '\n';
-      return 2;
-    }
-    opt.to = *t;
-  }
+    into = *t;
+    return true;
+  };
+  if (!read_time(args.from, "--from", opt.from) || !read_time(args.to, "--to", opt.to)) return 2;
   if (opt.from && opt.to && *opt.to <= *opt.from) {
     std::cerr << "nzeza backtest: --to must be after --from\n";
     return 2;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "app/config/config.hpp"
+#include "cli/config_file.hpp"
 
 namespace nzeza::cli {
 
@@ -14,15 +15,12 @@ void add_check_config_command(CLI::App& app, int& exit_code) {
       "check-config", "Validate a configuration file and print every error (exit 1 if any)");
   cmd->add_option("file", *file, "TOML configuration file")->capture_default_str();
   cmd->callback([file, &exit_code] {
-    const auto result = app::load_config(*file);
-    if (!result.ok()) {
-      for (const auto& e : result.errors()) std::cerr << e.to_string() << '\n';
-      std::cerr << *file << ": " << result.errors().size() << " error"
-                << (result.errors().size() == 1 ? "" : "s") << '\n';
+    const auto config = load_config_or_report(*file, "");
+    if (!config) {
       exit_code = 1;
       return;
     }
-    std::cout << *file << ": valid (" << app::summary(result.config()) << ")\n";
+    std::cout << *file << ": valid (" << app::summary(*config) << ")\n";
     exit_code = 0;
   });
 }

@@ -14,6 +14,7 @@
 #include "app/market_data_instruments.hpp"
 #include "core/clock.hpp"
 #include "core/instrument.hpp"
+#include "core/json_text.hpp"
 #include "net/http_client.hpp"
 #include "net/net_context.hpp"
 #include "venues/feed/feed_session.hpp"
@@ -38,22 +39,6 @@ struct FeedCliOptions {
   double stale_s = 0;  // 0 = the venue's default
 };
 
-// JSON string with the few escapes a symbol or reason can need.
-std::string quoted(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
 // Prints each event as one line; counts market-data events; wakes main at --count.
 class PrintingSink final : public MarketEventSink {
  public:
@@ -66,10 +51,11 @@ class PrintingSink final : public MarketEventSink {
     const std::string venue_symbol = inst != nullptr ? inst->venue_symbol : "?";
     std::ostringstream line;
     if (json_) {
-      line << "{\"time\":" << quoted(e.receive_time.to_iso8601())
-           << ",\"venue\":" << quoted(to_string(e.venue)) << ",\"symbol\":" << quoted(symbol)
-           << ",\"venue_symbol\":" << quoted(venue_symbol);
-      if (e.has_venue_time()) line << ",\"venue_time\":" << quoted(e.venue_time.to_iso8601());
+      line << "{\"time\":" << json_quoted(e.receive_time.to_iso8601())
+           << ",\"venue\":" << json_quoted(to_string(e.venue))
+           << ",\"symbol\":" << json_quoted(symbol)
+           << ",\"venue_symbol\":" << json_quoted(venue_symbol);
+      if (e.has_venue_time()) line << ",\"venue_time\":" << json_quoted(e.venue_time.to_iso8601());
     } else {
       line << e.receive_time.to_iso8601() << ' ' << to_string(e.venue) << ' ' << symbol << ' ';
     }
@@ -79,20 +65,20 @@ class PrintingSink final : public MarketEventSink {
           using T = std::decay_t<decltype(body)>;
           if constexpr (std::is_same_v<T, Quote>) {
             if (json_) {
-              line << ",\"type\":\"quote\",\"bid\":" << quoted(body.bid.to_string())
-                   << ",\"bid_size\":" << quoted(body.bid_size.to_string())
-                   << ",\"ask\":" << quoted(body.ask.to_string())
-                   << ",\"ask_size\":" << quoted(body.ask_size.to_string());
+              line << ",\"type\":\"quote\",\"bid\":" << json_quoted(body.bid.to_string())
+                   << ",\"bid_size\":" << json_quoted(body.bid_size.to_string())
+                   << ",\"ask\":" << json_quoted(body.ask.to_string())
+                   << ",\"ask_size\":" << json_quoted(body.ask_size.to_string());
             } else {
               line << "quote bid " << body.bid.to_string() << " x " << body.bid_size.to_string()
                    << " ask " << body.ask.to_string() << " x " << body.ask_size.to_string();
             }
           } else if constexpr (std::is_same_v<T, Trade>) {
             if (json_) {
-              line << ",\"type\":\"trade\",\"price\":" << quoted(body.price.to_string())
-                   << ",\"size\":" << quoted(body.size.to_string())
-                   << ",\"aggressor\":" << quoted(to_string(body.aggressor))
-                   << ",\"trade_id\":" << quoted(body.trade_id.view());
+              line << ",\"type\":\"trade\",\"price\":" << json_quoted(body.price.to_string())
+                   << ",\"size\":" << json_quoted(body.size.to_string())
+                   << ",\"aggressor\":" << json_quoted(to_string(body.aggressor))
+                   << ",\"trade_id\":" << json_quoted(body.trade_id.view());
             } else {
               line << "trade " << to_string(body.aggressor) << ' ' << body.size.to_string() << " @ "
                    << body.price.to_string() << " id " << body.trade_id.view();
@@ -100,9 +86,9 @@ class PrintingSink final : public MarketEventSink {
           } else if constexpr (std::is_same_v<T, BookChange>) {
             if (json_) {
               line << ",\"type\":\"book\",\"side\":"
-                   << quoted(body.side == Side::buy ? "bid" : "ask")
-                   << ",\"price\":" << quoted(body.price.to_string())
-                   << ",\"size\":" << quoted(body.size.to_string())
+                   << json_quoted(body.side == Side::buy ? "bid" : "ask")
+                   << ",\"price\":" << json_quoted(body.price.to_string())
+                   << ",\"size\":" << json_quoted(body.size.to_string())
                    << ",\"sequence\":" << body.sequence
                    << ",\"snapshot\":" << (body.snapshot ? "true" : "false")
                    << ",\"reset\":" << (body.reset ? "true" : "false")
@@ -117,7 +103,7 @@ class PrintingSink final : public MarketEventSink {
           } else {
             market_data = false;
             if (json_) {
-              line << ",\"type\":\"status\",\"state\":" << quoted(to_string(body.state));
+              line << ",\"type\":\"status\",\"state\":" << json_quoted(to_string(body.state));
             } else {
               line << "status " << to_string(body.state);
             }

@@ -9,6 +9,7 @@
 
 #include "app/config/config.hpp"
 #include "app/trading_server.hpp"
+#include "cli/config_file.hpp"
 #include "core/clock.hpp"
 #include "store/journal.hpp"
 #include "store/store_actor.hpp"
@@ -33,14 +34,7 @@ std::optional<app::Config> load(const ReconcileOptions& opt) {
     if (!std::filesystem::exists(kDefaultConfig, ec)) return app::Config{};
     path = kDefaultConfig;
   }
-  const auto result = app::load_config(path);
-  if (!result.ok()) {
-    for (const auto& e : result.errors()) std::cerr << e.to_string() << '\n';
-    std::cerr << path << ": " << result.errors().size() << " error"
-              << (result.errors().size() == 1 ? "" : "s") << "; nothing reconciled\n";
-    return std::nullopt;
-  }
-  return result.config();
+  return load_config_or_report(path, "; nothing reconciled");
 }
 
 // A finding the operator must act on, though it blocks nothing (a failed cancel, an instrument

@@ -13,6 +13,7 @@
 
 #include "app/config/config.hpp"
 #include "app/trading_server.hpp"
+#include "cli/config_file.hpp"
 #include "cli/time_arg.hpp"
 #include "core/clock.hpp"
 
@@ -44,14 +45,9 @@ int run(const RecordArgs& args) {
   }
   app::Config config;
   if (!args.config_file.empty()) {
-    const auto loaded = app::load_config(args.config_file);
-    if (!loaded.ok()) {
-      for (const auto& e : loaded.errors()) std::cerr << e.to_string() << '\n';
-      std::cerr << args.config_file << ": " << loaded.errors().size() << " error"
-                << (loaded.errors().size() == 1 ? "" : "s") << "; nothing recorded\n";
-      return 2;
-    }
-    config = loaded.config();
+    auto loaded = load_config_or_report(args.config_file, "; nothing recorded");
+    if (!loaded) return 2;
+    config = std::move(*loaded);
   }
   if (args.fast && config.market_data.source == app::MarketDataSource::live) {
     std::cerr << "nzeza record: --fast runs the simulated market only (market_data.source = "

@@ -11,6 +11,7 @@
 #include "app/config/config.hpp"
 #include "app/screening_live.hpp"
 #include "app/screening_run.hpp"
+#include "cli/config_file.hpp"
 #include "cli/history_inputs.hpp"
 
 namespace nzeza::cli {
@@ -44,15 +45,10 @@ int run_live(const ScreenArgs& args) {
                  "to screen live\n";
     return 2;
   }
-  const auto loaded = app::load_config(args.config_file);
-  if (!loaded.ok()) {
-    for (const auto& e : loaded.errors()) std::cerr << e.to_string() << '\n';
-    std::cerr << args.config_file << ": " << loaded.errors().size() << " error"
-              << (loaded.errors().size() == 1 ? "" : "s") << "; nothing screened\n";
-    return 2;
-  }
+  auto loaded = load_config_or_report(args.config_file, "; nothing screened");
+  if (!loaded) return 2;
   app::LiveScreenOptions opt;
-  opt.config = loaded.config();
+  opt.config = std::move(*loaded);
   opt.duration =
       std::chrono::duration_cast<Duration>(std::chrono::duration<double>(args.duration_s));
   opt.candle_interval = std::chrono::seconds(args.interval_s);

@@ -107,6 +107,27 @@ Division divide(const U256& n, uint128 d) noexcept {
 }
 
 // n / d rounded with `mode`, with the sign `negative`; false when the result leaves the range.
+// Whether a magnitude cut toward zero, with a non-zero part dropped, steps one unit away from
+// zero: the dropped part stands above or exactly at half a unit; `odd` is the kept last digit.
+constexpr bool rounds_away(RoundingMode mode, bool negative, bool above_half, bool exactly_half,
+                           bool odd) noexcept {
+  switch (mode) {
+    case RoundingMode::toward_zero:
+      return false;
+    case RoundingMode::away_from_zero:
+      return true;
+    case RoundingMode::down:
+      return negative;
+    case RoundingMode::up:
+      return !negative;
+    case RoundingMode::nearest:
+      return above_half || exactly_half;
+    case RoundingMode::nearest_even:
+      return above_half || (exactly_half && odd);
+  }
+  return false;
+}
+
 bool div_round(const U256& n, uint128 d, bool negative, RoundingMode mode, int128& out) noexcept {
   const Division div = divide(n, d);
   if (!div.fits) return false;
@@ -114,27 +135,7 @@ bool div_round(const U256& n, uint128 d, bool negative, RoundingMode mode, int12
   const uint128 r = div.remainder;
   if (r != 0) {
     const uint128 twice = r * 2;  // r < d < 2^127
-    bool bump = false;
-    switch (mode) {
-      case RoundingMode::toward_zero:
-        break;
-      case RoundingMode::away_from_zero:
-        bump = true;
-        break;
-      case RoundingMode::down:
-        bump = negative;
-        break;
-      case RoundingMode::up:
-        bump = !negative;
-        break;
-      case RoundingMode::nearest:
-        bump = twice >= d;
-        break;
-      case RoundingMode::nearest_even:
-        bump = twice > d || (twice == d && (q & 1U) != 0);
-        break;
-    }
-    if (bump) ++q;
+    if (rounds_away(mode, negative, twice > d, twice == d, (q & 1U) != 0)) ++q;
   }
   if (q > static_cast<uint128>(kMaxRaw)) return false;
   out = negative ? -static_cast<int128>(q) : static_cast<int128>(q);
@@ -308,28 +309,7 @@ Result<Decimal> parse_impl(std::string_view text, bool strict, RoundingMode mode
     const bool above_half = round_digit > 5 || (round_digit == 5 && sticky);
     const bool exactly_half = round_digit == 5 && !sticky;
     const bool odd = (raw % 2) != 0;
-    bool bump = false;
-    switch (mode) {
-      case RoundingMode::toward_zero:
-        bump = false;
-        break;
-      case RoundingMode::away_from_zero:
-        bump = true;
-        break;
-      case RoundingMode::down:
-        bump = negative;
-        break;
-      case RoundingMode::up:
-        bump = !negative;
-        break;
-      case RoundingMode::nearest:
-        bump = above_half || exactly_half;
-        break;
-      case RoundingMode::nearest_even:
-        bump = above_half || (exactly_half && odd);
-        break;
-    }
-    if (bump && raw < ~uint128{0}) raw += 1;
+    if (rounds_away(mode, negative, above_half, exactly_half, odd) && raw < ~uint128{0}) raw += 1;
   }
   if (raw > static_cast<uint128>(kMaxRaw))
     return Result<Decimal>(overflow_error("decimal " + quoted(text)));

@@ -17,6 +17,27 @@ bool needs_stop(OrderType t) {
   return t == OrderType::stop || t == OrderType::take_profit || t == OrderType::stop_limit;
 }
 
+// A price of an order (`name`: "price", "stop price"): present and > 0 where the order's type
+// needs it, absent elsewhere (`carried`: how the stray one is called).
+Status check_price_field(const std::string& who, OrderType type,
+                         const std::optional<Decimal>& value, bool needed, std::string_view name,
+                         std::string_view carried) {
+  if (!needed) {
+    if (!value) return {};
+    return fail(ErrorCode::invalid_argument,
+                who + str(to_string(type)) + " order must not carry a " + str(carried));
+  }
+  if (!value) {
+    return fail(ErrorCode::invalid_argument,
+                who + str(to_string(type)) + " order needs a " + str(name));
+  }
+  if (!value->is_positive()) {
+    return fail(ErrorCode::invalid_argument,
+                who + str(name) + " must be > 0, got " + value->to_string());
+  }
+  return {};
+}
+
 }  // namespace
 
 Status validate(const OrderSpec& spec) {
@@ -34,32 +55,14 @@ Status validate(const OrderSpec& spec) {
     return fail(ErrorCode::invalid_argument,
                 who + "quantity must be > 0, got " + spec.quantity.to_string());
   }
-  if (needs_price(spec.type)) {
-    if (!spec.price) {
-      return fail(ErrorCode::invalid_argument,
-                  who + str(to_string(spec.type)) + " order needs a price");
-    }
-    if (!spec.price->is_positive()) {
-      return fail(ErrorCode::invalid_argument,
-                  who + "price must be > 0, got " + spec.price->to_string());
-    }
-  } else if (spec.price) {
-    return fail(ErrorCode::invalid_argument,
-                who + str(to_string(spec.type)) + " order must not carry a limit price");
-  }
-  if (needs_stop(spec.type)) {
-    if (!spec.stop_price) {
-      return fail(ErrorCode::invalid_argument,
-                  who + str(to_string(spec.type)) + " order needs a stop price");
-    }
-    if (!spec.stop_price->is_positive()) {
-      return fail(ErrorCode::invalid_argument,
-                  who + "stop price must be > 0, got " + spec.stop_price->to_string());
-    }
-  } else if (spec.stop_price) {
-    return fail(ErrorCode::invalid_argument,
-                who + str(to_string(spec.type)) + " order must not carry a stop price");
-  }
+  if (auto st = check_price_field(who, spec.type, spec.price, needs_price(spec.type), "price",
+                                  "limit price");
+      !st)
+    return st;
+  if (auto st = check_price_field(who, spec.type, spec.stop_price, needs_stop(spec.type),
+                                  "stop price", "stop price");
+      !st)
+    return st;
   if (spec.time_in_force == TimeInForce::post_only && spec.type != OrderType::limit) {
     return fail(ErrorCode::invalid_argument,
                 who + "post_only needs a limit order, not " + str(to_string(spec.type)));

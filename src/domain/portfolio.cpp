@@ -9,6 +9,13 @@ std::string str(std::string_view s) {
   return std::string(s);
 }
 
+// An operation on a currency the venue never had a balance in.
+Error no_balance(std::string_view op, Decimal amount, const std::string& currency, Venue venue) {
+  return Error{ErrorCode::insufficient_balance, str(op) + " " + amount.to_string() + " " +
+                                                    currency + " on " + str(to_string(venue)) +
+                                                    ": no balance"};
+}
+
 struct Delta {
   Decimal available;
   Decimal locked;
@@ -53,11 +60,7 @@ Status Portfolio::deposit(Venue venue, const std::string& currency, Decimal amou
 
 Status Portfolio::withdraw(Venue venue, const std::string& currency, Decimal amount) {
   const Balance* b = balance(venue, currency);
-  if (!b) {
-    return fail(ErrorCode::insufficient_balance, "withdraw " + amount.to_string() + " " + currency +
-                                                     " on " + str(to_string(venue)) +
-                                                     ": no balance");
-  }
+  if (!b) return no_balance("withdraw", amount, currency, venue);
   Balance copy = *b;
   if (auto s = copy.debit(amount); !s) return s;
   balance_slot(venue, currency) = copy;
@@ -70,22 +73,12 @@ Status Portfolio::set_balance(Venue venue, Balance balance) {
 }
 
 Status Portfolio::lock(Venue venue, const std::string& currency, Decimal amount) {
-  const Balance* b = balance(venue, currency);
-  if (!b) {
-    return fail(ErrorCode::insufficient_balance, "lock " + amount.to_string() + " " + currency +
-                                                     " on " + str(to_string(venue)) +
-                                                     ": no balance");
-  }
+  if (balance(venue, currency) == nullptr) return no_balance("lock", amount, currency, venue);
   return balance_slot(venue, currency).lock(amount);
 }
 
 Status Portfolio::unlock(Venue venue, const std::string& currency, Decimal amount) {
-  const Balance* b = balance(venue, currency);
-  if (!b) {
-    return fail(ErrorCode::insufficient_balance, "unlock " + amount.to_string() + " " + currency +
-                                                     " on " + str(to_string(venue)) +
-                                                     ": no balance");
-  }
+  if (balance(venue, currency) == nullptr) return no_balance("unlock", amount, currency, venue);
   return balance_slot(venue, currency).unlock(amount);
 }
 

@@ -27,35 +27,17 @@
 
 #include "net/detail/asio_context.hpp"
 #include "net/detail/clock_alarm.hpp"
+#include "net/detail/dial.hpp"
 #include "net/detail/tls_context.hpp"
 #include "net/url.hpp"
 
 namespace nzeza::net {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
 namespace http = beast::http;
-namespace ssl = asio::ssl;
-using tcp = asio::ip::tcp;
-using boost::system::error_code;
 using detail::ClockAlarm;
 using detail::Strand;
 
 namespace {
-
-constexpr auto kAwait = asio::use_awaitable;
-
-std::string seconds_text(Duration d) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
-  if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
-  return std::to_string(ms) + "ms";
-}
-
-bool is_ip_literal(const std::string& host) {
-  error_code ec;
-  asio::ip::make_address(host, ec);
-  return !ec;
-}
 
 // Methods that change nothing at the server. Only these are re-sent after the request was
 // written: venues use DELETE to cancel and PUT to amend, and a second cancel of a cancelled order
@@ -138,18 +120,7 @@ class HttpConnection final : public Connection {
     if (ec) co_return step_error("TCP connect", url, ec);
     beast::get_lowest_layer(stream_).socket().set_option(tcp::no_delay(true), ec);
     if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
-      // SNI: needed by hosts serving several names (CDNs); not allowed for IP literals.
-      if (!is_ip_literal(url.host) &&
-          SSL_set_tlsext_host_name(stream_.native_handle(), url.host.c_str()) != 1) {
-        co_return Status(fail(ErrorCode::network,
-                              "TLS to " + url.authority() + ": cannot set the SNI host name"));
-      }
-      if (tls.verify_peer) {
-        stream_.set_verify_mode(ssl::verify_peer);
-        stream_.set_verify_callback(ssl::host_name_verification(url.host));
-      } else {
-        stream_.set_verify_mode(ssl::verify_none);
-      }
+      if (auto ready = prepare_tls(stream_, url, tls); !ready) co_return ready;
       co_await stream_.async_handshake(ssl::stream_base::client, asio::redirect_error(kAwait, ec));
       if (!ec && aborted_) ec = asio::error::operation_aborted;
       if (ec) co_return step_error("TLS handshake", url, ec);
@@ -197,11 +168,6 @@ class HttpConnection final : public Connection {
   }
 
  private:
-  static Status step_error(const char* step, const Url& url, const error_code& ec) {
-    return fail(ErrorCode::network,
-                std::string(step) + " to " + url.authority() + " failed: " + ec.message());
-  }
-
   Stream stream_;
   tcp::resolver resolver_;
   beast::flat_buffer buffer_;  // bytes read past one response belong to the next

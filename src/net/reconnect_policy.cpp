@@ -145,19 +145,10 @@ ReconnectAction ReconnectPolicy::after_failure(std::string reason) {
   return ReconnectAction{ReconnectActionKind::wait_until, next_attempt_at_, std::move(reason)};
 }
 
+// A failed connect is a disconnect in every phase: before the connection was useful it counts as
+// a failure, after it a plain reconnect.
 ReconnectAction ReconnectPolicy::connect_failed(std::string reason) {
-  switch (phase_) {
-    case ReconnectPhase::stopped:
-      return stopped_action();
-    case ReconnectPhase::waiting:
-      return ignored_action(phase_);
-    case ReconnectPhase::attempting:
-    case ReconnectPhase::connected:
-      return after_failure(std::move(reason));
-    case ReconnectPhase::useful:
-      return disconnected(std::move(reason));
-  }
-  return ignored_action(phase_);
+  return disconnected(std::move(reason));
 }
 
 ReconnectAction ReconnectPolicy::disconnected(std::string reason) {

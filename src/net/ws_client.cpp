@@ -27,36 +27,18 @@
 
 #include "net/detail/asio_context.hpp"
 #include "net/detail/clock_alarm.hpp"
+#include "net/detail/dial.hpp"
 #include "net/detail/tls_context.hpp"
 #include "net/reconnect_policy.hpp"
 #include "net/url.hpp"
 
 namespace nzeza::net {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
 namespace websocket = beast::websocket;
-namespace ssl = asio::ssl;
-using tcp = asio::ip::tcp;
-using boost::system::error_code;
 using detail::ClockAlarm;
 using detail::Strand;
 
 namespace {
-
-constexpr auto kAwait = asio::use_awaitable;
-
-std::string seconds_text(Duration d) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
-  if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
-  return std::to_string(ms) + "ms";
-}
-
-bool is_ip_literal(const std::string& host) {
-  error_code ec;
-  asio::ip::make_address(host, ec);
-  return !ec;
-}
 
 // One WebSocket over TCP or TLS. Everything here runs on the client's strand.
 class Transport {
@@ -94,19 +76,7 @@ class WsTransport final : public Transport {
 
     if constexpr (!std::is_same_v<Next, beast::tcp_stream>) {
       auto& tls = ws_.next_layer();
-      // SNI: many hosts serve several names and pick the certificate from it. Not sent for IP
-      // literals (RFC 6066 forbids it); the certificate is then checked against the IP.
-      if (!is_ip_literal(url.host) &&
-          SSL_set_tlsext_host_name(tls.native_handle(), url.host.c_str()) != 1) {
-        co_return Status(fail(ErrorCode::network,
-                              "TLS to " + url.authority() + ": cannot set the SNI host name"));
-      }
-      if (config.tls.verify_peer) {
-        tls.set_verify_mode(ssl::verify_peer);
-        tls.set_verify_callback(ssl::host_name_verification(url.host));
-      } else {
-        tls.set_verify_mode(ssl::verify_none);
-      }
+      if (auto ready = prepare_tls(tls, url, config.tls); !ready) co_return ready;
       co_await tls.async_handshake(ssl::stream_base::client, asio::redirect_error(kAwait, ec));
       if (ec) co_return step_error("TLS handshake", url, ec);
     }
@@ -176,11 +146,6 @@ class WsTransport final : public Transport {
   }
 
  private:
-  static Status step_error(const char* step, const Url& url, const error_code& ec) {
-    return fail(ErrorCode::network,
-                std::string(step) + " to " + url.authority() + " failed: " + ec.message());
-  }
-
   websocket::stream<Next> ws_;
   tcp::resolver resolver_;
 };

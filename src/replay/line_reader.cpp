@@ -56,6 +56,24 @@ Result<std::unique_ptr<LineReader>> LineReader::open(std::string path, Compressi
   return r;
 }
 
+Result<std::unique_ptr<LineReader>> LineReader::open_at_header(std::string path,
+                                                               std::string_view& first,
+                                                               std::string_view when_empty) {
+  const Compression compression = compression_for(path);
+  auto lines = open(std::move(path), compression);
+  if (!lines) return lines.error();
+  switch ((*lines)->next(first)) {
+    case ReadOutcome::error:
+      return (*lines)->error();
+    case ReadOutcome::end:
+      return Error{ErrorCode::parse_error,
+                   (*lines)->path() + ": empty: " + std::string(when_empty)};
+    case ReadOutcome::event:
+      break;
+  }
+  return lines;
+}
+
 LineReader::LineReader(std::string path, std::FILE* file, Compression compression)
     : path_(std::move(path)),
       file_(file),
@@ -129,9 +147,9 @@ bool LineReader::fill() {
   return false;
 }
 
-bool LineReader::fill_plain() {
-  if (in_eof_) return false;
-  const std::size_t n = std::fread(buf_.data() + end_, 1, buf_.size() - end_, file_);
+std::size_t LineReader::read_file(char* into, std::size_t capacity) {
+  const std::size_t n = std::fread(into, 1, capacity, file_);
+  file_offset_ += n;
   if (n == 0) {
     in_eof_ = true;
     if (std::ferror(file_) != 0) {
@@ -139,40 +157,46 @@ bool LineReader::fill_plain() {
                                                   std::to_string(line_number_) + " at byte " +
                                                   std::to_string(file_offset_));
     }
-    return false;
   }
+  return n;
+}
+
+bool LineReader::fill_plain() {
+  if (in_eof_) return false;
+  const std::size_t n = read_file(buf_.data() + end_, buf_.size() - end_);
   end_ += n;
-  file_offset_ += n;
-  return true;
+  return n != 0;
 }
 
 bool LineReader::read_input() {
-  const std::size_t n = std::fread(in_.data(), 1, in_.size(), file_);
   in_pos_ = 0;
-  in_size_ = n;
-  file_offset_ += n;
-  if (n == 0) {
-    in_eof_ = true;
-    if (std::ferror(file_) != 0) {
-      (void)fail(ErrorCode::invalid_argument, "read error after line " +
-                                                  std::to_string(line_number_) + " at byte " +
-                                                  std::to_string(file_offset_));
-    }
-    return false;
+  in_size_ = read_file(in_.data(), in_.size());
+  return in_size_ != 0;
+}
+
+bool LineReader::frame_input() {
+  if (in_pos_ == in_size_ && !in_eof_ && !read_input() && failed_) return false;
+  if (!frame_open_ && in_pos_ < in_size_) {
+    frame_start_ = file_offset_ - (in_size_ - in_pos_);
+    frame_open_ = true;
   }
+  return frame_open_;  // closed: a clean end, every frame complete
+}
+
+bool LineReader::cut_inside_frame(std::string_view codec, std::string_view frame) {
+  if (!(in_eof_ && in_pos_ == in_size_ && frame_open_)) return false;
+  (void)fail(ErrorCode::parse_error,
+             "truncated " + std::string(codec) + " " + std::string(frame) + ": the " +
+                 std::string(frame) + " beginning at byte " + std::to_string(frame_start_) +
+                 " is cut at byte " + std::to_string(file_offset_) +
+                 " (the end of the file); read up to line " + std::to_string(line_number_));
   return true;
 }
 
 bool LineReader::fill_zstd() {
   ZSTD_DStream* ds = codec_->zstd;
   for (;;) {
-    if (in_pos_ == in_size_ && !in_eof_ && !read_input() && failed_) return false;
-    const std::uint64_t consumed = file_offset_ - (in_size_ - in_pos_);
-    if (!frame_open_ && in_pos_ < in_size_) {
-      frame_start_ = consumed;
-      frame_open_ = true;
-    }
-    if (!frame_open_) return false;  // clean end: every frame complete
+    if (!frame_input()) return false;
     ZSTD_inBuffer in{in_.data(), in_size_, in_pos_};
     ZSTD_outBuffer out{buf_.data() + end_, buf_.size() - end_, 0};
     const std::size_t r = ZSTD_decompressStream(ds, &out, &in);
@@ -187,27 +211,14 @@ bool LineReader::fill_zstd() {
     end_ += out.pos;
     if (r == 0) frame_open_ = false;
     if (out.pos > 0) return true;
-    if (in_eof_ && in_pos_ == in_size_ && frame_open_) {
-      (void)fail(ErrorCode::parse_error, "truncated zstd frame: the frame beginning at byte " +
-                                             std::to_string(frame_start_) + " is cut at byte " +
-                                             std::to_string(file_offset_) +
-                                             " (the end of the file); read up to line " +
-                                             std::to_string(line_number_));
-      return false;
-    }
+    if (cut_inside_frame("zstd", "frame")) return false;
   }
 }
 
 bool LineReader::fill_gzip() {
   z_stream& zs = codec_->zlib;
   for (;;) {
-    if (in_pos_ == in_size_ && !in_eof_ && !read_input() && failed_) return false;
-    const std::uint64_t consumed = file_offset_ - (in_size_ - in_pos_);
-    if (!frame_open_ && in_pos_ < in_size_) {
-      frame_start_ = consumed;
-      frame_open_ = true;
-    }
-    if (!frame_open_) return false;
+    if (!frame_input()) return false;
     zs.next_in = reinterpret_cast<Bytef*>(in_.data() + in_pos_);
     zs.avail_in = static_cast<uInt>(in_size_ - in_pos_);
     zs.next_out = reinterpret_cast<Bytef*>(buf_.data() + end_);
@@ -227,14 +238,7 @@ bool LineReader::fill_gzip() {
       return false;
     }
     if (produced > 0) return true;
-    if (in_eof_ && in_pos_ == in_size_ && frame_open_) {
-      (void)fail(ErrorCode::parse_error, "truncated gzip member: the member beginning at byte " +
-                                             std::to_string(frame_start_) + " is cut at byte " +
-                                             std::to_string(file_offset_) +
-                                             " (the end of the file); read up to line " +
-                                             std::to_string(line_number_));
-      return false;
-    }
+    if (cut_inside_frame("gzip", "member")) return false;
   }
 }
 

@@ -33,6 +33,11 @@ class LineReader {
 
   // Opens `path`; not_found / invalid_argument when it cannot be read.
   static Result<std::unique_ptr<LineReader>> open(std::string path, Compression compression);
+  // Opens `path` (compression from its name) and reads its first line into `first` (valid until
+  // the next call of next()). An empty file is a parse_error "<path>: empty: <when_empty>".
+  static Result<std::unique_ptr<LineReader>> open_at_header(std::string path,
+                                                            std::string_view& first,
+                                                            std::string_view when_empty);
   ~LineReader();
   LineReader(const LineReader&) = delete;
   LineReader& operator=(const LineReader&) = delete;
@@ -54,6 +59,15 @@ class LineReader {
   bool fill_zstd();
   bool fill_gzip();
   bool read_input();
+  // Reads up to `capacity` bytes of the file into `into`; 0 at its end or on a read error
+  // (failed_).
+  std::size_t read_file(char* into, std::size_t capacity);
+  // Compressed input: refills in_ when used up and notes the offset where a frame (a gzip member)
+  // begins. False when there is nothing left to decode: a clean end, or a read error (failed_).
+  bool frame_input();
+  // True (and failed_) when the file ended inside a frame; `codec` and `frame` name it ("zstd",
+  // "frame") in the error.
+  bool cut_inside_frame(std::string_view codec, std::string_view frame);
   ReadOutcome fail(ErrorCode code, std::string message);
 
   std::string path_;
@@ -75,5 +89,17 @@ class LineReader {
   bool failed_ = false;
   Error error_;
 };
+
+// next() for a reader built on `lines` that keeps its own error state: on a read error it takes
+// the LineReader's error over (`failed`, `error`).
+inline ReadOutcome next_line(LineReader& lines, std::string_view& line, bool& failed,
+                             Error& error) {
+  const ReadOutcome got = lines.next(line);
+  if (got == ReadOutcome::error) {
+    failed = true;
+    error = lines.error();
+  }
+  return got;
+}
 
 }  // namespace nzeza::replay

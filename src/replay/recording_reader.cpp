@@ -6,20 +6,11 @@ namespace nzeza::replay {
 
 Result<std::unique_ptr<RecordingReader>> RecordingReader::open(std::string path,
                                                                InstrumentRegistry& registry) {
-  const Compression compression = compression_for(path);
-  auto lines = LineReader::open(std::move(path), compression);
+  std::string_view line;
+  auto lines =
+      LineReader::open_at_header(std::move(path), line, "a recording begins with a header line");
   if (!lines) return lines.error();
   std::unique_ptr<RecordingReader> r(new RecordingReader(std::move(*lines), registry));
-  std::string_view line;
-  switch (r->lines_->next(line)) {
-    case ReadOutcome::error:
-      return r->lines_->error();
-    case ReadOutcome::end:
-      return Error{ErrorCode::parse_error,
-                   r->lines_->path() + ": empty: a recording begins with a header line"};
-    case ReadOutcome::event:
-      break;
-  }
   const std::string where = r->lines_->path() + ":1: ";
   if (classify_line(line) != LineKind::header)
     return Error{ErrorCode::parse_error, where + "not a recording header (expected {\"format\":\"" +
@@ -82,16 +73,9 @@ ReadOutcome RecordingReader::next(MarketEvent& out) {
   if (failed_) return ReadOutcome::error;
   std::string_view line;
   for (;;) {
-    switch (lines_->next(line)) {
-      case ReadOutcome::end:
-        return ReadOutcome::end;
-      case ReadOutcome::error:
-        failed_ = true;
-        error_ = lines_->error();
-        return ReadOutcome::error;
-      case ReadOutcome::event:
-        break;
-    }
+    if (const ReadOutcome got = next_line(*lines_, line, failed_, error_);
+        got != ReadOutcome::event)
+      return got;
     LineKind kind = classify_line(line);
     if (kind == LineKind::event) {
       std::string_view symbol;

@@ -115,20 +115,11 @@ std::optional<TardisExchange> tardis_exchange(std::string_view id) noexcept {
 
 Result<std::unique_ptr<TardisCsvReader>> TardisCsvReader::open(std::string path,
                                                                InstrumentRegistry& registry) {
-  const Compression compression = compression_for(path);
-  auto lines = LineReader::open(std::move(path), compression);
+  std::string_view header;
+  auto lines = LineReader::open_at_header(std::move(path), header,
+                                          "a Tardis CSV file begins with a header line");
   if (!lines) return lines.error();
   std::unique_ptr<TardisCsvReader> r(new TardisCsvReader(std::move(*lines), registry));
-  std::string_view header;
-  switch (r->lines_->next(header)) {
-    case ReadOutcome::error:
-      return r->lines_->error();
-    case ReadOutcome::end:
-      return Error{ErrorCode::parse_error,
-                   r->lines_->path() + ": empty: a Tardis CSV file begins with a header line"};
-    case ReadOutcome::event:
-      break;
-  }
   if (auto st = r->detect(header); !st)
     return Error{ErrorCode::parse_error, r->lines_->path() + ":1: " + st.error().message};
   return r;
@@ -273,16 +264,9 @@ bool TardisCsvReader::decimal(std::size_t column, Decimal& out, Entry& entry, bo
 ReadOutcome TardisCsvReader::read_row(MarketEvent& out) {
   std::string_view line;
   for (;;) {
-    switch (lines_->next(line)) {
-      case ReadOutcome::end:
-        return ReadOutcome::end;
-      case ReadOutcome::error:
-        failed_ = true;
-        error_ = lines_->error();
-        return ReadOutcome::error;
-      case ReadOutcome::event:
-        break;
-    }
+    if (const ReadOutcome got = next_line(*lines_, line, failed_, error_);
+        got != ReadOutcome::event)
+      return got;
     if (line.empty()) continue;
     const std::size_t n = split(line, fields_);
     if (n != columns_)

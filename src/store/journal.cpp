@@ -563,6 +563,32 @@ struct Journal::Impl {
     return Error(code_of(e), "journal " + where + ": " + std::string(what) + ": " + e.what());
   }
 
+  // A read: under the database lock, after the queued writes are flushed, so it sees every write
+  // made before it; SQLite's exceptions become errors naming `what`.
+  template <typename T, typename Read>
+  Result<T> read(std::string_view what, Read&& body) {
+    const std::lock_guard lock(db_mu);
+    if (auto f = flush_locked(); !f) return std::move(f).error();
+    try {
+      return body();
+    } catch (const std::exception& e) {
+      return error(e, what);
+    }
+  }
+
+  // Every row of `s` as a T read by `row`; the first bad column ends the read with its error.
+  template <typename T, typename Row>
+  Result<std::vector<T>> rows(Use& s, std::string_view table, Row&& row) {
+    std::vector<T> out;
+    while (s->executeStep()) {
+      RowReader r(*s, table, where);
+      T record = row(r);
+      if (r.error) return *r.error;
+      out.push_back(std::move(record));
+    }
+    return out;
+  }
+
   // db_mu held.
   SQLite::Statement& stmt(Sql s) {
     auto& slot = stmts[static_cast<std::size_t>(s)];
@@ -810,9 +836,7 @@ struct Journal::Impl {
   }
 
   Result<std::vector<FillRecord>> read_fills(Use& s) {
-    std::vector<FillRecord> out;
-    while (s->executeStep()) {
-      RowReader r(*s, "fills", where);
+    return rows<FillRecord>(s, "fills", [](RowReader& r) {
       FillRecord rec;
       domain::Fill& f = rec.fill;
       f.venue = r.venue(0);
@@ -828,10 +852,8 @@ struct Journal::Impl {
       f.time = r.time(10);
       rec.sequence = as_u64(r.integer(11));
       rec.recorded = r.time(12);
-      if (r.error) return *r.error;
-      out.push_back(std::move(rec));
-    }
-    return out;
+      return rec;
+    });
   }
 };
 
@@ -1046,12 +1068,10 @@ Result<std::size_t> Journal::flush() {
 // ── reads ────────────────────────────────────────────────────────────────────────────────────
 Result<JournalState> Journal::load() {
   Impl& m = *impl_;
-  const std::lock_guard lock(m.db_mu);
-  if (auto f = m.flush_locked(); !f) return std::move(f).error();
-  JournalState out;
-  out.schema_version = m.version;
-  out.last_sequence = m.last_sequence.load();
-  try {
+  return m.read<JournalState>("load", [&]() -> Result<JournalState> {
+    JournalState out;
+    out.schema_version = m.version;
+    out.last_sequence = m.last_sequence.load();
     {
       Use s(m.stmt(Sql::live_orders));
       auto orders = m.read_orders(s);
@@ -1066,8 +1086,7 @@ Result<JournalState> Journal::load() {
     }
     {
       Use s(m.stmt(Sql::latest_exits));
-      while (s->executeStep()) {
-        RowReader r(*s, "exit_levels", m.where);
+      auto exits = m.rows<ExitLevelsRecord>(s, "exit_levels", [](RowReader& r) {
         ExitLevelsRecord x;
         x.canonical = r.text(0);
         x.armed = r.integer(1) != 0;
@@ -1077,14 +1096,14 @@ Result<JournalState> Journal::load() {
         x.trailing_fraction = r.opt_decimal(5);
         x.trailing_best = r.opt_decimal(6);
         x.at = r.time(7);
-        if (r.error) return *r.error;
-        out.exit_levels.push_back(std::move(x));
-      }
+        return x;
+      });
+      if (!exits) return std::move(exits).error();
+      out.exit_levels = std::move(*exits);
     }
     {
       Use s(m.stmt(Sql::latest_positions));
-      while (s->executeStep()) {
-        RowReader r(*s, "positions", m.where);
+      auto positions = m.rows<PositionRecord>(s, "positions", [](RowReader& r) {
         PositionRecord p;
         p.venue = r.venue(0);
         p.venue_symbol = r.text(1);
@@ -1093,59 +1112,46 @@ Result<JournalState> Journal::load() {
         p.average_entry = r.opt_decimal(4);
         p.realized_pnl = r.decimal(5);
         p.at = r.time(6);
-        if (r.error) return *r.error;
-        out.positions.push_back(std::move(p));
-      }
+        return p;
+      });
+      if (!positions) return std::move(positions).error();
+      out.positions = std::move(*positions);
     }
     {
       Use s(m.stmt(Sql::first_intent));
       if (s->executeStep()) out.first_intent_at = Timestamp::from_ns(s->getColumn(0).getInt64());
     }
-  } catch (const std::exception& e) {
-    return m.error(e, "load");
-  }
-  return out;
+    return out;
+  });
 }
 
 Result<std::vector<OrderRecord>> Journal::orders_since(Timestamp since, std::size_t limit) {
   Impl& m = *impl_;
-  const std::lock_guard lock(m.db_mu);
-  if (auto f = m.flush_locked(); !f) return std::move(f).error();
-  try {
+  return m.read<std::vector<OrderRecord>>("read orders", [&] {
     Use s(m.stmt(Sql::orders_since));
     put(*s, 1, since);
     bind_int(*s, 2, clamp_limit(limit));
     return m.read_orders(s);
-  } catch (const std::exception& e) {
-    return m.error(e, "read orders");
-  }
+  });
 }
 
 Result<std::vector<FillRecord>> Journal::fills_since(Timestamp since, std::size_t limit) {
   Impl& m = *impl_;
-  const std::lock_guard lock(m.db_mu);
-  if (auto f = m.flush_locked(); !f) return std::move(f).error();
-  try {
+  return m.read<std::vector<FillRecord>>("read fills", [&] {
     Use s(m.stmt(Sql::fills_since));
     put(*s, 1, since);
     bind_int(*s, 2, clamp_limit(limit));
     return m.read_fills(s);
-  } catch (const std::exception& e) {
-    return m.error(e, "read fills");
-  }
+  });
 }
 
 Result<std::vector<AuditRecord>> Journal::audit_since(Timestamp since, std::size_t limit) {
   Impl& m = *impl_;
-  const std::lock_guard lock(m.db_mu);
-  if (auto f = m.flush_locked(); !f) return std::move(f).error();
-  try {
+  return m.read<std::vector<AuditRecord>>("read audit", [&] {
     Use s(m.stmt(Sql::audit_since));
     put(*s, 1, since);
     bind_int(*s, 2, clamp_limit(limit));
-    std::vector<AuditRecord> out;
-    while (s->executeStep()) {
-      RowReader r(*s, "audit", m.where);
+    return m.rows<AuditRecord>(s, "audit", [](RowReader& r) {
       AuditRecord a;
       a.at = r.time(0);
       a.kind = r.text(1);
@@ -1155,70 +1161,52 @@ Result<std::vector<AuditRecord>> Journal::audit_since(Timestamp since, std::size
         a.fields = std::move(*parsed);
       else
         r.bad(3, fields, "not a JSON object of strings");
-      if (r.error) return *r.error;
-      out.push_back(std::move(a));
-    }
-    return out;
-  } catch (const std::exception& e) {
-    return m.error(e, "read audit");
-  }
+      return a;
+    });
+  });
 }
 
 Result<std::vector<ReconciliationRecord>> Journal::reconciliations(std::size_t limit) {
   Impl& m = *impl_;
-  const std::lock_guard lock(m.db_mu);
-  if (auto f = m.flush_locked(); !f) return std::move(f).error();
-  try {
+  return m.read<std::vector<ReconciliationRecord>>("read reconciliations", [&] {
     Use s(m.stmt(Sql::reconciliations));
     bind_int(*s, 1, clamp_limit(limit));
-    std::vector<ReconciliationRecord> out;
-    while (s->executeStep()) {
-      RowReader r(*s, "reconciliations", m.where);
+    return m.rows<ReconciliationRecord>(s, "reconciliations", [](RowReader& r) {
       ReconciliationRecord rec;
       rec.at = r.time(0);
       rec.venue = r.venue(1);
       rec.worst = r.text(2);
       rec.trading_allowed = r.integer(3) != 0;
       rec.report_json = r.text(4);
-      if (r.error) return *r.error;
-      out.push_back(std::move(rec));
-    }
-    return out;
-  } catch (const std::exception& e) {
-    return m.error(e, "read reconciliations");
-  }
+      return rec;
+    });
+  });
 }
 
 Result<std::vector<CandleRecord>> Journal::candles(std::string_view canonical, Duration interval,
                                                    std::size_t limit) {
   Impl& m = *impl_;
-  const std::lock_guard lock(m.db_mu);
-  if (auto f = m.flush_locked(); !f) return std::move(f).error();
-  try {
-    Use s(m.stmt(Sql::candles));
-    put(*s, 1, canonical);
-    bind_int(*s, 2, static_cast<std::int64_t>(interval.count()));
-    bind_int(*s, 3, clamp_limit(limit));
-    std::vector<CandleRecord> out;
-    while (s->executeStep()) {
-      RowReader r(*s, "candles", m.where);
-      CandleRecord c;
-      c.canonical = r.text(0);
-      c.interval = Duration(r.integer(1));
-      c.start = r.time(2);
-      c.open = r.decimal(3);
-      c.high = r.decimal(4);
-      c.low = r.decimal(5);
-      c.close = r.decimal(6);
-      c.volume = r.decimal(7);
-      if (r.error) return *r.error;
-      out.push_back(std::move(c));
-    }
-    std::reverse(out.begin(), out.end());
-    return out;
-  } catch (const std::exception& e) {
-    return m.error(e, "read candles");
-  }
+  return m.read<std::vector<CandleRecord>>(
+      "read candles", [&]() -> Result<std::vector<CandleRecord>> {
+        Use s(m.stmt(Sql::candles));
+        put(*s, 1, canonical);
+        bind_int(*s, 2, static_cast<std::int64_t>(interval.count()));
+        bind_int(*s, 3, clamp_limit(limit));
+        auto out = m.rows<CandleRecord>(s, "candles", [](RowReader& r) {
+          CandleRecord c;
+          c.canonical = r.text(0);
+          c.interval = Duration(r.integer(1));
+          c.start = r.time(2);
+          c.open = r.decimal(3);
+          c.high = r.decimal(4);
+          c.low = r.decimal(5);
+          c.close = r.decimal(6);
+          c.volume = r.decimal(7);
+          return c;
+        });
+        if (out) std::reverse(out->begin(), out->end());  // the query reads newest first
+        return out;
+      });
 }
 
 Result<std::vector<ScreeningRecord>> Journal::latest_screening() {

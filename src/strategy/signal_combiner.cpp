@@ -9,6 +9,24 @@
 #include "strategy/momentum_scalping.hpp"
 
 namespace nzeza::strategy {
+namespace {
+
+// The sum of `values`; invalid_argument naming the first one ("<what> <index>") that is not
+// finite or is negative.
+Result<double> sum_of_non_negative(std::span<const double> values, std::string_view what) {
+  double sum = 0.0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (!std::isfinite(values[i]) || values[i] < 0.0) {
+      return fail(ErrorCode::invalid_argument, std::string(what) + " " + std::to_string(i) +
+                                                   " must be finite and >= 0, got " +
+                                                   std::to_string(values[i]));
+    }
+    sum += values[i];
+  }
+  return sum;
+}
+
+}  // namespace
 
 Status SignalCombiner::validate_weights(std::span<const double> weights, std::size_t expected) {
   if (weights.size() != expected) {
@@ -16,16 +34,9 @@ Status SignalCombiner::validate_weights(std::span<const double> weights, std::si
                                                  ") must match weights count (" +
                                                  std::to_string(weights.size()) + ")");
   }
-  double sum = 0.0;
-  for (std::size_t i = 0; i < weights.size(); ++i) {
-    if (!std::isfinite(weights[i]) || weights[i] < 0.0) {
-      return fail(ErrorCode::invalid_argument, "weight " + std::to_string(i) +
-                                                   " must be finite and >= 0, got " +
-                                                   std::to_string(weights[i]));
-    }
-    sum += weights[i];
-  }
-  if (!(sum > 0.0)) return fail(ErrorCode::invalid_argument, "weights must not all be 0");
+  const auto sum = sum_of_non_negative(weights, "weight");
+  if (!sum) return sum.error();
+  if (!(*sum > 0.0)) return fail(ErrorCode::invalid_argument, "weights must not all be 0");
   return {};
 }
 
@@ -103,15 +114,9 @@ Status SignalCombiner::adjust_weights(std::span<const double> scores) {
                 "Strategy metrics count (" + std::to_string(scores.size()) +
                     ") must match strategies count (" + std::to_string(strategies_.size()) + ")");
   }
-  double total = 0.0;
-  for (std::size_t i = 0; i < scores.size(); ++i) {
-    if (!std::isfinite(scores[i]) || scores[i] < 0.0) {
-      return fail(ErrorCode::invalid_argument, "score " + std::to_string(i) +
-                                                   " must be finite and >= 0, got " +
-                                                   std::to_string(scores[i]));
-    }
-    total += scores[i];
-  }
+  const auto sum = sum_of_non_negative(scores, "score");
+  if (!sum) return sum.error();
+  const double total = *sum;
   if (total == 0.0) return {};
   double target_sum = 0.0;
   for (std::size_t i = 0; i < scores.size(); ++i) {

@@ -91,6 +91,12 @@ class Reader {
   }
 
   // Money and quantities: exact, from a string or an integer; a TOML float was already a double.
+  // A decimal in [lo, hi] (upper bound open if hi_open) where 0 means none: a valid value is
+  // stored in `into`, a zero as nullopt; `into` is left alone when the value is refused.
+  void decimal_or_none(std::optional<Decimal>& into, Decimal lo, Decimal hi, bool hi_open) {
+    if (auto v = decimal(lo, hi, false, hi_open)) into = v->is_zero() ? std::nullopt : v;
+  }
+
   std::optional<Decimal> decimal(std::optional<Decimal> lo, std::optional<Decimal> hi,
                                  bool lo_open = false, bool hi_open = false) {
     std::optional<Decimal> v;
@@ -533,29 +539,25 @@ const Field kFields[] = {
       "a decimal in [0, 1000] basis points, or \"0\" for market entries, as a string or integer",
       "\"0\""},
      [](Reader& r, Config& c, Slot&) {
-       if (auto v = r.decimal(Decimal::zero(), dec("1000")))
-         c.sizing.max_entry_slippage_bps = v->is_zero() ? std::nullopt : v;
+       r.decimal_or_none(c.sizing.max_entry_slippage_bps, Decimal::zero(), dec("1000"), false);
      }},
     {{"exits.stop_loss",
       "a decimal in (0, 1): fraction of the entry price, or \"0\" for none, as a string",
       "\"0.05\""},
      [](Reader& r, Config& c, Slot&) {
-       if (auto v = r.decimal(Decimal::zero(), Decimal::one(), false, true))
-         c.exits.stop_loss = v->is_zero() ? std::nullopt : v;
+       r.decimal_or_none(c.exits.stop_loss, Decimal::zero(), Decimal::one(), true);
      }},
     {{"exits.take_profit",
       "a decimal in (0, 1): fraction of the entry price, or \"0\" for none, as a string",
       "\"0.1\""},
      [](Reader& r, Config& c, Slot&) {
-       if (auto v = r.decimal(Decimal::zero(), Decimal::one(), false, true))
-         c.exits.take_profit = v->is_zero() ? std::nullopt : v;
+       r.decimal_or_none(c.exits.take_profit, Decimal::zero(), Decimal::one(), true);
      }},
     {{"exits.trailing_stop",
       "a decimal in (0, 1): fraction below the best price, or \"0\" for none, as a string",
       "\"0\""},
      [](Reader& r, Config& c, Slot&) {
-       if (auto v = r.decimal(Decimal::zero(), Decimal::one(), false, true))
-         c.exits.trailing_stop = v->is_zero() ? std::nullopt : v;
+       r.decimal_or_none(c.exits.trailing_stop, Decimal::zero(), Decimal::one(), true);
      }},
     {{"api.enabled", "true or false", "true"},
      [](Reader& r, Config& c, Slot&) {

@@ -1,0 +1,17 @@
+#include "cli/config_file.hpp"
+
+#include <iostream>
+
+namespace nzeza::cli {
+
+std::optional<app::Config> load_config_or_report(const std::string& path,
+                                                 std::string_view outcome) {
+  const auto loaded = app::load_config(path);
+  if (loaded.ok()) return loaded.config();
+  for (const auto& e : loaded.errors()) std::cerr << e.to_string() << '\n';
+  std::cerr << path << ": " << loaded.errors().size() << " error"
+            << (loaded.errors().size() == 1 ? "" : "s") << outcome << '\n';
+  return std::nullopt;
+}
+
+}  // namespace nzeza::cli

@@ -1232,7 +1232,20 @@ ManualOrder::Answer Execution::on(ManualOrder& m, actor::ActorContext& ctx) {
                          " is not a positive multiple of the tick size " +
                          inst->tick_size.to_string() + " of " + inst->venue_symbol);
   }
-  const Decimal price = m.limit_price.value_or(b.mark->price);
+  // A market order has no price of its own: the rules' size and notional checks take the mark
+  // on the instrument's price grid (a buy's rounded up, a sell's down), as a mid between two
+  // ticks is no price the venue could fill at.
+  Decimal price;
+  if (m.limit_price) {
+    price = *m.limit_price;
+  } else if (auto on_grid = inst->round_price(
+                 b.mark->price, m.side == Side::buy ? RoundingMode::up : RoundingMode::down)) {
+    price = *on_grid;
+  } else {
+    return refused(ErrorCode::invalid_state, "stale price",
+                   "the reference price " + b.mark->price.to_string() + " has no price on the " +
+                       inst->venue_symbol + " grid: " + on_grid.error().message);
+  }
   if (auto ok = inst->check_order(price, m.quantity); !ok)
     return refused(ErrorCode::invalid_argument, "sizing", ok.error().message);
   domain::RiskRequest request;

@@ -158,6 +158,20 @@ TEST(ApiOrders, a_manual_quantity_passes_the_risk_gate_and_fills_exactly_that_qu
       409, "invalid_state");
 }
 
+TEST(ApiOrders, a_manual_market_quantity_fills_when_the_mid_falls_between_two_ticks) {
+  ApiHarness h;
+  ASSERT_TRUE(h.api);
+  const std::string trade = h.add_key(Scope::trade);
+  h.quote("BTC-USD", "50000.00", "50000.01");  // mid 50000.005: off the 0.01 grid
+  ASSERT_TRUE(h.wait_fresh("BTC-USD"));
+  const auto placed =
+      h.post("/api/v1/orders", trade, R"({"symbol":"BTC-USD","side":"buy","quantity":"0.0100"})");
+  ASSERT_TRUE(placed);
+  ASSERT_EQ(placed->status, 202u) << placed->body;
+  const std::string id(parse_json(placed->body).at("client_id").as_string());
+  ASSERT_TRUE(h.wait_for([&] { return order_state(h, trade, id) == "filled"; }));
+}
+
 TEST(ApiOrders, a_manual_limit_order_is_an_ioc_that_fills_within_its_price_or_not_at_all) {
   ApiHarness h;
   ASSERT_TRUE(h.api);

@@ -4,34 +4,12 @@
 
 #include <gtest/gtest.h>
 
-// g++ 12 sees malloc inside our operator new once inlined and flags the matching free in
-// operator delete as a mismatch: a false positive for a replaced global pair.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
 #include <atomic>
 #include <cstdlib>
-#include <new>
 
 #include "actor/actor.hpp"
+#include "common/alloc_counter.hpp"
 #include "core/clock.hpp"
-
-namespace {
-std::atomic<std::uint64_t> g_allocations{0};
-}  // namespace
-
-void* operator new(std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
 
 namespace nzeza::actor::testing {
 namespace {
@@ -39,7 +17,7 @@ namespace {
 using namespace std::chrono_literals;
 
 std::uint64_t allocations() {
-  return g_allocations.load(std::memory_order_relaxed);
+  return nzeza::test::allocation_count();
 }
 
 struct Ball {

@@ -4,35 +4,13 @@
 
 #include <gtest/gtest.h>
 
-// g++ 12 sees malloc inside our operator new once inlined and flags the matching free in
-// operator delete as a mismatch: a false positive for a replaced global pair.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
 #include <atomic>
 #include <cstdlib>
-#include <new>
 #include <string>
 
+#include "common/alloc_counter.hpp"
 #include "unit/venues_binance/recording_sink.hpp"
 #include "venues/binance/codec.hpp"
-
-namespace {
-std::atomic<std::uint64_t> g_allocations{0};
-}  // namespace
-
-void* operator new(std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
 
 namespace nzeza::venues::binance {
 namespace {
@@ -78,7 +56,7 @@ TEST(BinanceAllocation, decoding_100k_frames_after_warm_up_allocates_nothing) {
                       sink)
                   .ok());
 
-  const std::uint64_t before = g_allocations.load();
+  const std::uint64_t before = nzeza::test::allocation_count();
   std::size_t next_depth = 0;
   for (int i = 0; i < kFrames; ++i) {
     const std::string& frame =
@@ -86,7 +64,7 @@ TEST(BinanceAllocation, decoding_100k_frames_after_warm_up_allocates_nothing) {
     auto info = codec.decode(frame, now, sink);
     if (!info.ok()) FAIL() << info.error().to_string();
   }
-  const std::uint64_t allocations = g_allocations.load() - before;
+  const std::uint64_t allocations = nzeza::test::allocation_count() - before;
   EXPECT_EQ(allocations, 0u);
   EXPECT_TRUE(codec.depth(instruments.eth_usdt)->book().synced());
   EXPECT_GT(sink.count, static_cast<std::uint64_t>(kFrames));

@@ -3,36 +3,14 @@
 
 #include <gtest/gtest.h>
 
-// g++ 12 sees malloc inside our operator new once inlined and flags the matching free in
-// operator delete as a mismatch: a false positive for a replaced global pair.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
 #include <atomic>
 #include <cstdlib>
-#include <new>
 #include <string>
 #include <vector>
 
+#include "common/alloc_counter.hpp"
 #include "unit/venues_coinbase/recording_sink.hpp"
 #include "venues/coinbase/codec.hpp"
-
-namespace {
-std::atomic<std::uint64_t> g_allocations{0};
-}  // namespace
-
-void* operator new(std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
 
 namespace nzeza::venues::coinbase {
 namespace {
@@ -85,12 +63,12 @@ TEST(CoinbaseAllocation, decoding_100k_frames_after_warm_up_allocates_nothing) {
   }
   // Warm-up: snapshot + one of each.
   for (std::size_t i = 0; i < 5; ++i) ASSERT_TRUE(codec.decode(frames[i], now, sink).ok());
-  const std::uint64_t before = g_allocations.load();
+  const std::uint64_t before = nzeza::test::allocation_count();
   for (std::size_t i = 5; i < frames.size(); ++i) {
     auto info = codec.decode(frames[i], now, sink);
     if (!info.ok()) FAIL() << info.error().to_string();
   }
-  EXPECT_EQ(g_allocations.load() - before, 0u);
+  EXPECT_EQ(nzeza::test::allocation_count() - before, 0u);
   EXPECT_TRUE(codec.book(products.eth_usd)->synced());
   EXPECT_EQ(codec.stats().sequence_gaps, 0u);
   EXPECT_GT(sink.count, 90'000u);

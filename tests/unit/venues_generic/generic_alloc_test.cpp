@@ -3,35 +3,13 @@
 
 #include <gtest/gtest.h>
 
-// g++ 12 sees malloc inside our operator new once inlined and flags the matching free in
-// operator delete as a mismatch: a false positive for a replaced global pair.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
 #include <atomic>
 #include <cstdlib>
-#include <new>
 #include <string>
 #include <vector>
 
+#include "common/alloc_counter.hpp"
 #include "venues/generic/codec.hpp"
-
-namespace {
-std::atomic<std::uint64_t> g_allocations{0};
-}  // namespace
-
-void* operator new(std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
 
 namespace nzeza::venues::generic {
 namespace {
@@ -61,12 +39,12 @@ TEST(GenericAllocation, decoding_100k_prices_after_warm_up_allocates_nothing) {
       R"({"symbol":"BTC-USD","price":45000.50,"ts":1730123456})",
       R"({"symbol":"ETH-USD","price":2500.125,"ts":1730123456000})", R"({"type":"heartbeat"})"};
   for (const auto& f : frames) ASSERT_TRUE(codec.decode(f, now, sink).ok());
-  const std::uint64_t before = g_allocations.load();
+  const std::uint64_t before = nzeza::test::allocation_count();
   for (int i = 0; i < 100'000; ++i) {
     auto info = codec.decode(frames[static_cast<std::size_t>(i) % frames.size()], now, sink);
     if (!info.ok()) FAIL() << info.error().to_string();
   }
-  EXPECT_EQ(g_allocations.load() - before, 0u);
+  EXPECT_EQ(nzeza::test::allocation_count() - before, 0u);
   EXPECT_GT(sink.count, 60'000u);
 }
 

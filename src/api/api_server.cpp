@@ -62,7 +62,8 @@ struct Deadline {
   tcp::socket* socket = nullptr;  // nullptr once the session ended
   std::uint64_t generation = 0;   // of the wait that counts; older waits' completions are ignored
   bool fired = false;
-  bool waiting = false;  // a wait of this generation is pending
+  bool waiting = false;           // a wait is pending...
+  std::uint64_t waiting_for = 0;  // ...begun at this generation (a disarm bumps generation)
   std::chrono::steady_clock::time_point due;
 };
 
@@ -95,7 +96,7 @@ struct ApiServer::Impl {
   void arm(asio::steady_timer& timer, const std::shared_ptr<Deadline>& d, Duration after) {
     d->fired = false;
     d->due = std::chrono::steady_clock::now() + after;
-    if (d->waiting && timer.expiry() <= d->due) return;
+    if (d->waiting && d->waiting_for == d->generation && timer.expiry() <= d->due) return;
     wait(timer, d);
   }
   // Waits until d->due; the timer outlives every completion that finds d->socket set (the session
@@ -103,6 +104,7 @@ struct ApiServer::Impl {
   static void wait(asio::steady_timer& timer, const std::shared_ptr<Deadline>& d) {
     const std::uint64_t gen = ++d->generation;
     d->waiting = true;
+    d->waiting_for = gen;
     timer.expires_at(d->due);
     timer.async_wait([d, gen, &timer](error_code ec) {
       if (d->generation != gen) return;  // replaced by a wait for an earlier deadline

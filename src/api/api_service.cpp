@@ -323,9 +323,9 @@ struct ApiService::Impl {
           std::equal(kBearer.begin(), kBearer.end(), auth.begin(),
                      [](char a, char b) { return std::tolower(a) == std::tolower(b); });
       if (bearer) {
-        if (auto st = keys.reload_if_changed(); !st)
-          log("api: keys not reloaded: " + st.error().message);
-        key = keys.authenticate(auth.substr(kBearer.size()));
+        auto check = keys.authenticate_current(auth.substr(kBearer.size()), clock.now());
+        if (!check.reload) log("api: keys not reloaded: " + check.reload.error().message);
+        key = std::move(check.key);
       }
       if (!key) {
         if (auto r = throttled(per_address.take(request.remote_address))) return *r;

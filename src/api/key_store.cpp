@@ -248,4 +248,27 @@ std::optional<KeyInfo> KeyStore::authenticate(std::string_view token) {
   return found;
 }
 
+KeyStore::Check KeyStore::authenticate_current(std::string_view token, Timestamp now) {
+  Check out;
+  bool looked = false;
+  {
+    std::lock_guard lock(mu_);
+    if (!looked_at_ || now < *looked_at_ || now - *looked_at_ >= kRecheck) {
+      looked_at_ = now;
+      looked = true;
+    }
+  }
+  if (looked) out.reload = reload_if_changed();
+  out.key = authenticate(token);
+  if (!out.key && !looked) {
+    {
+      std::lock_guard lock(mu_);
+      looked_at_ = now;
+    }
+    out.reload = reload_if_changed();
+    out.key = authenticate(token);
+  }
+  return out;
+}
+
 }  // namespace nzeza::api

@@ -14,7 +14,10 @@
 // (listed as revoked) and never matches.
 //
 // The server re-reads the file when its modification time or size changes, so a key added or
-// revoked from the command line applies to a running server without a restart.
+// revoked from the command line applies to a running server without a restart. The request path
+// (authenticate_current) looks at the file at most once a second of the injected clock, not once
+// per request: a key revoked on disk is refused within 1 s; a token that matches no loaded key
+// makes it look at once, so a key added a moment ago is accepted on its first request.
 //
 // Threading: authenticate() and reload_if_changed() are thread-safe (one mutex); add() and
 // revoke() write the file atomically (temporary file + rename) and are meant for the CLI.
@@ -77,6 +80,18 @@ class KeyStore {
   // The key's record when `token` is a stored, unrevoked key. Constant time over the stored keys.
   [[nodiscard]] std::optional<KeyInfo> authenticate(std::string_view token);
 
+  // What authenticate_current() found, and why the file could not be reloaded (ok when it could,
+  // or was not looked at).
+  struct Check {
+    std::optional<KeyInfo> key;
+    Status reload;
+  };
+  // The request path: reload_if_changed() when kRecheck has passed on `now` since the last look,
+  // then authenticate(); when that finds no key and the file was not looked at in this call, one
+  // more reload_if_changed() and authenticate() (a key just added works at once).
+  static constexpr Duration kRecheck = std::chrono::seconds(1);
+  [[nodiscard]] Check authenticate_current(std::string_view token, Timestamp now);
+
   [[nodiscard]] const std::filesystem::path& path() const noexcept { return file_; }
 
  private:
@@ -93,6 +108,8 @@ class KeyStore {
   // The loaded file's identity (inode, size, mtime in ns): a rename makes a new inode, so even a
   // same-size rewrite within one mtime tick is seen. nullopt: nothing loaded yet.
   std::optional<std::array<std::int64_t, 3>> loaded_stamp_;
+  // When authenticate_current() last looked at the file (guarded by mu_); nullopt: never.
+  std::optional<Timestamp> looked_at_;
 };
 
 }  // namespace nzeza::api

@@ -14,6 +14,47 @@ namespace {
 
 const Timestamp kNow = Timestamp::from_seconds(1'767'225'600);
 
+TEST(ApiKeyStore, the_request_path_refuses_a_key_revoked_on_disk_within_1_s_not_on_every_request) {
+  testsupport::TempDir dir("nzeza-keys");
+  KeyStore cli(key_file_path(dir.path()));
+  auto a = cli.add(Scope::read, "viewer", kNow);
+  ASSERT_TRUE(a.ok());
+  KeyStore server(key_file_path(dir.path()));
+  auto first = server.authenticate_current(a->key, kNow);
+  EXPECT_TRUE(first.reload.ok());
+  ASSERT_TRUE(first.key.has_value());
+  EXPECT_EQ(first.key->name, "viewer");
+
+  ASSERT_EQ(*cli.revoke("viewer"), 1u);
+  // Within the second the file is not looked at: the loaded keys answer (no stat, no parse).
+  const auto within = server.authenticate_current(a->key, kNow + std::chrono::milliseconds(999));
+  EXPECT_TRUE(within.key.has_value());
+  // A second after the last look, the revocation is read and the key refused.
+  const auto after = server.authenticate_current(a->key, kNow + KeyStore::kRecheck);
+  EXPECT_TRUE(after.reload.ok());
+  EXPECT_FALSE(after.key.has_value());
+  EXPECT_FALSE(server.authenticate_current(a->key, kNow + std::chrono::seconds(5)).key);
+}
+
+TEST(ApiKeyStore, a_key_added_on_disk_is_accepted_by_the_request_path_on_its_first_request) {
+  testsupport::TempDir dir("nzeza-keys");
+  KeyStore cli(key_file_path(dir.path()));
+  auto a = cli.add(Scope::read, "first", kNow);
+  ASSERT_TRUE(a.ok());
+  KeyStore server(key_file_path(dir.path()));
+  ASSERT_TRUE(server.authenticate_current(a->key, kNow).key.has_value());
+
+  // Added after the server's last look, presented in the same second: an unknown token makes the
+  // server look again at once.
+  auto b = cli.add(Scope::trade, "second", kNow);
+  ASSERT_TRUE(b.ok());
+  const auto got = server.authenticate_current(b->key, kNow);
+  ASSERT_TRUE(got.key.has_value());
+  EXPECT_EQ(got.key->scope, Scope::trade);
+  EXPECT_FALSE(server.authenticate_current(b->key + "0", kNow).key.has_value());
+  EXPECT_FALSE(server.authenticate_current("", kNow).key.has_value());
+}
+
 TEST(ApiKeyStore, an_added_key_authenticates_with_its_scope_and_a_revoked_one_never_does) {
   testsupport::TempDir dir("nzeza-keys");
   KeyStore store(key_file_path(dir.path()));

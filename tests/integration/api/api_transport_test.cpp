@@ -31,6 +31,40 @@ TEST(ApiTransport, keep_alive_serves_several_requests_on_one_connection) {
   EXPECT_EQ(h.api->server().stats().accepted, 1u);
 }
 
+// The deadline timer is re-armed lazily (only for an earlier deadline): a wait begun for the
+// first request's deadline must, when it ends, wait again for the later one, never cut a
+// connection whose requests keep coming; and the last deadline still closes an idle one.
+TEST(ApiTransport,
+     a_busy_keep_alive_connection_outlives_its_first_deadline_and_idle_it_closes_at_the_last) {
+  OperatorApiOptions o;
+  o.server.header_deadline = milliseconds(1000);
+  ApiHarness h(o);
+  ASSERT_TRUE(h.api);
+  const std::string key = h.add_key(Scope::read);
+  RawConnection c(h.port());
+  ASSERT_TRUE(c.connected());
+  const auto first = std::chrono::steady_clock::now();
+  auto last_sent = first;
+  int answered = 0;
+  // Requests 250 ms apart (the pause is a wait for an answer that must not come) for 2.5 s.
+  while (std::chrono::steady_clock::now() - first < milliseconds(2500)) {
+    last_sent = std::chrono::steady_clock::now();
+    const auto r = c.request("GET", "/api/v1/health", key);
+    ASSERT_TRUE(r) << "request " << answered << " not answered";
+    ASSERT_EQ(r->status, 200u);
+    ++answered;
+    EXPECT_FALSE(c.read_response(milliseconds(250)).has_value());
+    ASSERT_FALSE(c.closed_by_server(milliseconds(0))) << "cut after " << answered << " requests";
+  }
+  EXPECT_GE(answered, 4);
+  last_sent = std::chrono::steady_clock::now();
+  ASSERT_TRUE(c.request("GET", "/api/v1/health", key));
+  EXPECT_TRUE(c.closed_by_server());
+  EXPECT_GE(std::chrono::steady_clock::now() - last_sent, milliseconds(1000));
+  EXPECT_TRUE(testsupport::wait_until([&] { return h.api->server().stats().idle_closed == 1; }));
+  EXPECT_EQ(h.api->server().stats().accepted, 1u);
+}
+
 TEST(ApiTransport, an_oversized_body_gets_413_from_its_content_length_and_the_close) {
   ApiHarness h(small_limits());
   ASSERT_TRUE(h.api);

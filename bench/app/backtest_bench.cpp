@@ -2,6 +2,7 @@
 // paper venue, the accounting) on one core, on a generated recording.
 //
 //   bench_backtest [--events N] [--dir D] [--keep] [--level L] [--skip-full]
+//                  [--stages read,paper,full,one]
 //
 // Writes once (into D, or a temporary folder removed at the end unless --keep) a recording of N
 // events (default 10 M): three Binance symbols, a random walk of quotes (60 %) and trades
@@ -26,6 +27,7 @@
 #include <fstream>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/backtest.hpp"
@@ -198,6 +200,7 @@ int main(int argc, char** argv) {
   std::string dir_arg;
   bool keep = false;
   bool skip_full = false;
+  std::string stages = "read,paper,full,one";
   int level = 3;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -211,10 +214,12 @@ int main(int argc, char** argv) {
       skip_full = true;
     else if (a == "--level" && i + 1 < argc)
       level = std::stoi(argv[++i]);
+    else if (a == "--stages" && i + 1 < argc)
+      stages = argv[++i];
     else {
       std::fprintf(stderr,
                    "usage: bench_backtest [--events N] [--dir D] [--keep] [--level L] "
-                   "[--skip-full]\n");
+                   "[--skip-full] [--stages read,paper,full,one]\n");
       return 2;
     }
   }
@@ -243,8 +248,19 @@ int main(int argc, char** argv) {
   for (const auto& f : files) bytes += fs::file_size(f);
   std::printf("recording: %.1f MB compressed\n", static_cast<double>(bytes) / 1e6);
 
-  print("read", read_only(files, false));
-  print("paper", read_only(files, true));
+  // A stage runs when its name is in the --stages list (profiles of one stage).
+  auto wanted = [&](std::string_view stage) {
+    std::string_view list = stages;
+    while (!list.empty()) {
+      const std::size_t comma = list.find(',');
+      if (list.substr(0, comma) == stage) return true;
+      if (comma == std::string_view::npos) break;
+      list.remove_prefix(comma + 1);
+    }
+    return false;
+  };
+  if (wanted("read")) print("read", read_only(files, false));
+  if (wanted("paper")) print("paper", read_only(files, true));
   if (!skip_full) {
     app::Config demo;
     demo.strategies.fast_scalping = 0.65;
@@ -252,15 +268,13 @@ int main(int argc, char** argv) {
     demo.strategies.conservative_scalping = 0.1;
     demo.risk.min_confidence = 0.5;
     std::string extra;
-    const Rate f = full(files, demo, &extra);
-    print("full", f, extra);
+    if (wanted("full")) print("full", full(files, demo, &extra), extra);
     app::Config one = demo;
     one.strategies.fast_scalping = 1.0;
     one.strategies.momentum_scalping = 0.0;
     one.strategies.conservative_scalping = 0.0;
     one.strategies.mean_reversion = 0.0;
-    const Rate o = full(files, one, &extra);
-    print("one", o, extra);
+    if (wanted("one")) print("one", full(files, one, &extra), extra);
   }
   if (temporary && !keep) fs::remove_all(dir);
   return 0;

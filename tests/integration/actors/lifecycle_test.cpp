@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
 #include "actor/actor.hpp"
 #include "test_actors.hpp"
 
@@ -214,6 +217,31 @@ TEST_F(ActorLifecycle, shutdown_kills_what_has_not_stopped_by_the_deadline) {
   EXPECT_EQ(journal->count("stuck:add 1"), 0u);  // killed, not drained
   EXPECT_EQ(stuck.metrics().dead_letters, 1u);
   EXPECT_EQ(system.dead_letters(), 1u);
+}
+
+TEST_F(ActorLifecycle, a_manual_dispatcher_runs_turns_in_the_order_the_actors_were_told) {
+  auto a = counter("a");
+  auto b = counter("b");
+  auto c = counter("c");
+  poll();
+  ASSERT_TRUE(c.tell(Add{1}).ok());
+  ASSERT_TRUE(a.tell(Add{2}).ok());
+  ASSERT_TRUE(b.tell(Add{3}).ok());
+  EXPECT_EQ(journal->count("c:add 1"), 0u);  // nothing runs before poll()
+  EXPECT_EQ(system.dispatcher().poll(), 3u);
+  Events adds;
+  for (const auto& e : journal->events())
+    if (e.find(":add ") != std::string::npos) adds.push_back(e);
+  EXPECT_EQ(adds, (Events{"c:add 1", "a:add 2", "b:add 3"}));
+}
+
+TEST_F(ActorLifecycle, a_manual_dispatcher_also_runs_what_was_posted_to_its_io_context) {
+  int ran = 0;
+  boost::asio::post(other.io_context(), [&] { ++ran; });
+  boost::asio::post(other.io_context(), [&] { ++ran; });
+  EXPECT_EQ(ran, 0);
+  EXPECT_EQ(other.poll(), 2u);
+  EXPECT_EQ(ran, 2);
 }
 
 }  // namespace

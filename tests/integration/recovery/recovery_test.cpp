@@ -678,6 +678,10 @@ TEST_F(RecoveryTest, seeded_execution_keeps_the_resting_stop_and_its_fill_flatte
     system.dispatcher().poll();
     return system.stopped();
   }));
+  // The paper venue goes first: a delayed completion (its cancel of the stop, on the clock's
+  // thread) may still be telling the actor through `self`, and the destructor waits for it and
+  // stops the rest. Emptying `self` under a running completion freed the cell it was in (ASan).
+  venue_.reset();
   *self = Execution::Self{};  // the actor holds its own ref: break the cycle, as the server does
 }
 

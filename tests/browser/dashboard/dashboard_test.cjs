@@ -246,7 +246,10 @@ async function desktop(browser, origin, key, outDir) {
   const limit = (Math.ceil(shown * 1.01 * 1000) / 1000).toFixed(3);
   const sol = await manualOrder(page, 'SOL-USD', 'buy', '1', limit);
   assert.equal(sol.kind, 'ok', `${label}: the SOL-USD buy of 1 was sent: ${sol.text}`);
-  assert.equal(sol.text.replace(/#[0-9]+/, '#N'), `Order sent: #N buy 1 SOL-USD limit ${limit}`);
+  // The server writes the price as an exact decimal without trailing zeros (151.500 → 151.5).
+  const sent = /^Order sent: #[0-9]+ buy 1 SOL-USD limit ([0-9.]+)$/.exec(sol.text);
+  assert.ok(sent, `${label}: the SOL-USD answer names the order: ${sol.text}`);
+  assert.equal(Number(sent[1]), Number(limit), `${label}: the limit sent: ${sol.text}`);
   await page.waitForSelector('#fills tbody tr[data-trade-id] >> text=SOL-USD', WAIT);
 
   // Cancelling the stop of a held position: the API's 409 is shown, then a forced cancel goes.

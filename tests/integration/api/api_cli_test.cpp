@@ -6,7 +6,10 @@
 #include <boost/json.hpp>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "integration/api/prometheus_check.hpp"
 #include "integration/api/raw_http.hpp"
@@ -140,27 +143,37 @@ TEST(ApiRunCli, nzeza_run_serves_the_api_with_cli_keys_and_prints_no_key) {
   }
 }
 
+// `nzeza run --json` on `dir` with the API on `port`, read until it says the API serves.
+struct ServingRun {
+  std::unique_ptr<testsupport::Subprocess> run;
+  std::string printed;  // what it printed up to then
+  bool serving = false;
+};
+ServingRun start_run_serving_api(const testsupport::TempDir& dir, std::uint16_t port) {
+  const std::string config = dir.str() + "/api.toml";
+  std::ofstream(config) << "data_dir = \"" << dir.str() << "\"\n[api]\nport = " << port << "\n";
+  ServingRun out;
+  out.run = std::make_unique<testsupport::Subprocess>(std::vector<std::string>{
+      NZEZA_BINARY, "run", "--config", config, "--duration", "60", "--json"});
+  while (auto line = out.run->read_line(std::chrono::seconds(20))) {
+    out.printed += *line + "\n";
+    if (line->find("operator API on ") != std::string::npos) {
+      out.serving = true;
+      break;
+    }
+  }
+  return out;
+}
+
 TEST(ApiRunCli, nzeza_run_serves_metrics_that_pass_promtool_with_the_loopback_feed_counted) {
   testsupport::TempDir dir("nzeza-api-metrics");
   const std::string read =
       added_key(run_program({NZEZA_BINARY, "keys", "add", "--scope", "read", "--name", "prometheus",
                              "--data-dir", dir.str()}));
   const std::uint16_t port = free_port();
-  const std::string config = dir.str() + "/api.toml";
-  std::ofstream(config) << "data_dir = \"" << dir.str() << "\"\n[api]\nport = " << port << "\n";
-
-  testsupport::Subprocess run(
-      {NZEZA_BINARY, "run", "--config", config, "--duration", "60", "--json"});
-  std::string printed;
-  bool serving = false;
-  while (auto line = run.read_line(std::chrono::seconds(20))) {
-    printed += *line + "\n";
-    if (line->find("operator API on ") != std::string::npos) {
-      serving = true;
-      break;
-    }
-  }
-  ASSERT_TRUE(serving) << printed << run.all_stderr();
+  auto started = start_run_serving_api(dir, port);
+  ASSERT_TRUE(started.serving) << started.printed << started.run->all_stderr();
+  testsupport::Subprocess& run = *started.run;
 
   // The simulated market reaches the shards over a loopback WebSocket, read by a real feed
   // session: its frames and decoded events are counted under the feed's name.
@@ -197,21 +210,9 @@ TEST(ApiRunCli, nzeza_run_streams_moving_prices_to_an_authenticated_websocket_cl
   const std::string read = added_key(
       run_program({NZEZA_BINARY, "keys", "add", "--scope", "read", "--data-dir", dir.str()}));
   const std::uint16_t port = free_port();
-  const std::string config = dir.str() + "/api.toml";
-  std::ofstream(config) << "data_dir = \"" << dir.str() << "\"\n[api]\nport = " << port << "\n";
-
-  testsupport::Subprocess run(
-      {NZEZA_BINARY, "run", "--config", config, "--duration", "60", "--json"});
-  std::string printed;
-  bool serving = false;
-  while (auto line = run.read_line(std::chrono::seconds(20))) {
-    printed += *line + "\n";
-    if (line->find("operator API on ") != std::string::npos) {
-      serving = true;
-      break;
-    }
-  }
-  ASSERT_TRUE(serving) << printed << run.all_stderr();
+  auto started = start_run_serving_api(dir, port);
+  ASSERT_TRUE(started.serving) << started.printed << started.run->all_stderr();
+  testsupport::Subprocess& run = *started.run;
 
   std::string why;
   auto c = StreamTestClient::open(port, {}, &why);
@@ -246,7 +247,7 @@ TEST(ApiRunCli, nzeza_run_streams_moving_prices_to_an_authenticated_websocket_cl
   const auto status = run.wait(std::chrono::seconds(30));
   ASSERT_TRUE(status.has_value());
   EXPECT_EQ(*status, 0) << run.all_stderr();
-  printed += run.rest_of_stdout() + run.all_stderr();
+  const std::string printed = started.printed + run.rest_of_stdout() + run.all_stderr();
   EXPECT_EQ(printed.find(read.substr(4, 24)), std::string::npos) << "a key was printed";
 }
 

@@ -34,6 +34,17 @@ json::value read_json(StreamTestClient& c, std::chrono::milliseconds timeout = 5
   return parse_json(*text);
 }
 
+// An error `unauthorized`, then the close 1008.
+void expect_unauthorized_then_closed(StreamTestClient& c) {
+  const auto e = read_json(c);
+  ASSERT_TRUE(e.is_object());
+  EXPECT_EQ(e.at("type"), "error");
+  EXPECT_EQ(e.at("error").at("code"), "unauthorized");
+  EXPECT_FALSE(c.read(5s));
+  ASSERT_TRUE(c.closed());
+  EXPECT_EQ(c.closed()->code, 1008);
+}
+
 // Reads until `pred` holds for a message (firing the manual clock's due timers meanwhile: the
 // paper venue answers on them); the message, or null after the guard.
 template <typename Pred>
@@ -98,13 +109,7 @@ TEST(ApiStream, a_bad_token_is_told_unauthorized_and_closed_1008) {
   auto c = open_stream(h);
   ASSERT_TRUE(c);
   ASSERT_TRUE(c->send(R"({"op":"auth","token":"nzk_not_a_key"})"));
-  const auto e = read_json(*c);
-  ASSERT_TRUE(e.is_object());
-  EXPECT_EQ(e.at("type"), "error");
-  EXPECT_EQ(e.at("error").at("code"), "unauthorized");
-  EXPECT_FALSE(c->read(5s));
-  ASSERT_TRUE(c->closed());
-  EXPECT_EQ(c->closed()->code, 1008);
+  ASSERT_NO_FATAL_FAILURE(expect_unauthorized_then_closed(*c));
   EXPECT_EQ(c->closed()->reason, "unauthorized");
   for (const auto& line : h.log()) EXPECT_EQ(line.find("nzk_not_a_key"), std::string::npos) << line;
 }
@@ -127,13 +132,7 @@ TEST(ApiStream, a_message_before_auth_is_refused_and_closed) {
   auto c = open_stream(h);
   ASSERT_TRUE(c);
   ASSERT_TRUE(c->send(R"({"op":"subscribe","topics":["prices"]})"));
-  const auto e = read_json(*c);
-  ASSERT_TRUE(e.is_object());
-  EXPECT_EQ(e.at("type"), "error");
-  EXPECT_EQ(e.at("error").at("code"), "unauthorized");
-  EXPECT_FALSE(c->read(5s));
-  ASSERT_TRUE(c->closed());
-  EXPECT_EQ(c->closed()->code, 1008);
+  ASSERT_NO_FATAL_FAILURE(expect_unauthorized_then_closed(*c));
 }
 
 TEST(ApiStream, unknown_topics_and_malformed_messages_are_errors_and_the_socket_stays_open) {

@@ -184,8 +184,9 @@ TEST(ApiRunCli, nzeza_run_serves_metrics_that_pass_promtool_with_the_loopback_fe
         const auto r = http_request(port, "GET", "/metrics", read);
         if (!r || r->status != 200) return false;
         text = r->body;
+        // Counted and connected: the state flips after the first events (warm-up) arrive.
         const auto v = sample(text, "nzeza_feed_events_total" + feed);
-        return v && *v != "0";
+        return v && *v != "0" && sample(text, "nzeza_feed_up" + feed) == "1";
       },
       std::chrono::seconds(20));
   EXPECT_TRUE(counted) << text;

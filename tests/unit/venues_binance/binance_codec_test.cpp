@@ -183,7 +183,7 @@ TEST_F(BinanceCodecTest, server_shutdown_is_a_planned_reconnect_hint) {
 TEST_F(BinanceCodecTest, oversized_frame_is_refused_unparsed_and_the_next_decodes) {
   BinanceCodec small(instruments.registry, CodecConfig{.max_message_bytes = 64});
   std::string big = R"({"u":1,"s":"ETHUSDT","b":"3150","B":"1","a":"3151","A":"1","pad":")";
-  big += std::string(200, 'x') + "\"}";
+  big.append(200, 'x').append("\"}");
   auto info = small.decode(big, kNow, sink);
   ASSERT_FALSE(info.ok());
   EXPECT_EQ(info.error().code, ErrorCode::protocol);

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "core/enum_names.hpp"
+
 namespace nzeza::domain {
 namespace {
 
@@ -14,40 +16,21 @@ std::string two_decimals(Decimal v) {
 
 }  // namespace
 
+constexpr EnumNames kErrorSeverityNames{
+    ErrorSeverity::critical, {"Minor", "Moderate", "Critical"}, "Unknown"};
+
 std::string_view to_string(ErrorSeverity s) noexcept {
-  switch (s) {
-    case ErrorSeverity::minor:
-      return "Minor";
-    case ErrorSeverity::moderate:
-      return "Moderate";
-    case ErrorSeverity::critical:
-      return "Critical";
-  }
-  return "Unknown";
+  return kErrorSeverityNames.name(s);
 }
 
+constexpr EnumNames kExecutionErrorKindNames{
+    ExecutionErrorKind::invalid_position_size,
+    {"insufficient_balance", "insufficient_leverage", "balance_fetch_failed",
+     "leverage_calculation_failed", "position_sizing_failed", "order_placement_failed",
+     "manager_not_configured", "invalid_signal", "invalid_position_size"}};
+
 std::string_view to_string(ExecutionErrorKind k) noexcept {
-  switch (k) {
-    case ExecutionErrorKind::insufficient_balance:
-      return "insufficient_balance";
-    case ExecutionErrorKind::insufficient_leverage:
-      return "insufficient_leverage";
-    case ExecutionErrorKind::balance_fetch_failed:
-      return "balance_fetch_failed";
-    case ExecutionErrorKind::leverage_calculation_failed:
-      return "leverage_calculation_failed";
-    case ExecutionErrorKind::position_sizing_failed:
-      return "position_sizing_failed";
-    case ExecutionErrorKind::order_placement_failed:
-      return "order_placement_failed";
-    case ExecutionErrorKind::manager_not_configured:
-      return "manager_not_configured";
-    case ExecutionErrorKind::invalid_signal:
-      return "invalid_signal";
-    case ExecutionErrorKind::invalid_position_size:
-      return "invalid_position_size";
-  }
-  return "unknown";
+  return kExecutionErrorKindNames.name(k);
 }
 
 TradeExecutionError TradeExecutionError::insufficient_balance(Decimal required, Decimal available) {

@@ -4,6 +4,8 @@
 #include <map>
 #include <string>
 
+#include "core/enum_names.hpp"
+
 namespace nzeza::domain {
 namespace {
 
@@ -306,52 +308,27 @@ LocalState capture_local_state(Venue venue, std::span<const Order> orders,
   return s;
 }
 
+constexpr EnumNames kSeverityNames{
+    Severity::critical, {"ok", "info", "minor", "major", "critical"}, "invalid"};
+
 std::string_view to_string(Severity s) noexcept {
-  switch (s) {
-    case Severity::ok:
-      return "ok";
-    case Severity::info:
-      return "info";
-    case Severity::minor:
-      return "minor";
-    case Severity::major:
-      return "major";
-    case Severity::critical:
-      return "critical";
-  }
-  return "invalid";
+  return kSeverityNames.name(s);
 }
+
+constexpr EnumNames kDiscrepancyKindNames{DiscrepancyKind::report_missing,
+                                          {"missing_locally", "missing_at_venue", "mismatch",
+                                           "precision_only", "external_order", "report_missing"},
+                                          "invalid"};
 
 std::string_view to_string(DiscrepancyKind k) noexcept {
-  switch (k) {
-    case DiscrepancyKind::missing_locally:
-      return "missing_locally";
-    case DiscrepancyKind::missing_at_venue:
-      return "missing_at_venue";
-    case DiscrepancyKind::mismatch:
-      return "mismatch";
-    case DiscrepancyKind::precision_only:
-      return "precision_only";
-    case DiscrepancyKind::external_order:
-      return "external_order";
-    case DiscrepancyKind::report_missing:
-      return "report_missing";
-  }
-  return "invalid";
+  return kDiscrepancyKindNames.name(k);
 }
 
+constexpr EnumNames kSubjectNames{
+    Subject::balance, {"order", "fill", "position", "balance"}, "invalid"};
+
 std::string_view to_string(Subject s) noexcept {
-  switch (s) {
-    case Subject::order:
-      return "order";
-    case Subject::fill:
-      return "fill";
-    case Subject::position:
-      return "position";
-    case Subject::balance:
-      return "balance";
-  }
-  return "invalid";
+  return kSubjectNames.name(s);
 }
 
 std::size_t ReconciliationResult::count(DiscrepancyKind kind) const noexcept {

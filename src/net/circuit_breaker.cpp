@@ -2,18 +2,15 @@
 
 #include <mutex>
 
+#include "core/enum_names.hpp"
+
 namespace nzeza::net {
 
+constexpr EnumNames kCircuitStateNames{
+    CircuitState::half_open, {"CLOSED", "OPEN", "HALF_OPEN"}, "UNKNOWN"};
+
 std::string_view to_string(CircuitState state) noexcept {
-  switch (state) {
-    case CircuitState::closed:
-      return "CLOSED";
-    case CircuitState::open:
-      return "OPEN";
-    case CircuitState::half_open:
-      return "HALF_OPEN";
-  }
-  return "UNKNOWN";
+  return kCircuitStateNames.name(state);
 }
 
 namespace {

@@ -69,6 +69,18 @@ struct CircuitBreaker::Impl : std::enable_shared_from_this<CircuitBreaker::Impl>
     notifier.drain();
   }
 
+  // One change of state: `decide(fx)` runs under the lock and records in `fx` what must follow,
+  // which finish() then carries out outside it.
+  template <typename Decide>
+  void change(Decide&& decide) {
+    Effects fx;
+    {
+      std::lock_guard lock(mu);
+      decide(fx);
+    }
+    finish(fx);
+  }
+
   void arm(std::uint64_t gen, Timestamp at) {
     std::weak_ptr<Impl> weak = weak_from_this();
     const TimerId id = clock.schedule_at(at, [weak, gen] {
@@ -149,10 +161,8 @@ CircuitBreaker::~CircuitBreaker() {
 
 Status CircuitBreaker::allow() {
   Impl& s = *impl_;
-  Impl::Effects fx;
   Status result;
-  {
-    std::lock_guard lock(s.mu);
+  s.change([&](Impl::Effects& fx) {
     s.maybe_half_open_locked(s.clock.now(), fx);
     switch (s.state) {
       case CircuitState::closed:
@@ -171,16 +181,13 @@ Status CircuitBreaker::allow() {
                       "circuit '" + s.name + "' is open until " + s.half_open_at.to_iso8601());
         break;
     }
-  }
-  s.finish(fx);
+  });
   return result;
 }
 
 void CircuitBreaker::record_success() {
   Impl& s = *impl_;
-  Impl::Effects fx;
-  {
-    std::lock_guard lock(s.mu);
+  s.change([&s](Impl::Effects&) {
     switch (s.state) {
       case CircuitState::closed:
         s.failures = 0;
@@ -193,15 +200,12 @@ void CircuitBreaker::record_success() {
       case CircuitState::open:
         break;  // granted before it opened: says nothing about the peer now
     }
-  }
-  s.finish(fx);
+  });
 }
 
 void CircuitBreaker::record_failure() {
   Impl& s = *impl_;
-  Impl::Effects fx;
-  {
-    std::lock_guard lock(s.mu);
+  s.change([&s](Impl::Effects& fx) {
     switch (s.state) {
       case CircuitState::closed:
         if (++s.failures >= s.config.failure_threshold) {
@@ -214,8 +218,7 @@ void CircuitBreaker::record_failure() {
       case CircuitState::open:
         break;
     }
-  }
-  s.finish(fx);
+  });
 }
 
 void CircuitBreaker::record_abandoned() {

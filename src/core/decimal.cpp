@@ -6,6 +6,8 @@
 #include <ostream>
 #include <string>
 
+#include "core/enum_names.hpp"
+
 namespace nzeza {
 namespace {
 
@@ -319,22 +321,12 @@ Result<Decimal> parse_impl(std::string_view text, bool strict, RoundingMode mode
 
 }  // namespace
 
+constexpr EnumNames kRoundingModeNames{
+    RoundingMode::nearest_even,
+    {"down", "up", "toward_zero", "away_from_zero", "nearest", "nearest_even"}};
+
 std::string_view to_string(RoundingMode mode) noexcept {
-  switch (mode) {
-    case RoundingMode::down:
-      return "down";
-    case RoundingMode::up:
-      return "up";
-    case RoundingMode::toward_zero:
-      return "toward_zero";
-    case RoundingMode::away_from_zero:
-      return "away_from_zero";
-    case RoundingMode::nearest:
-      return "nearest";
-    case RoundingMode::nearest_even:
-      return "nearest_even";
-  }
-  return "unknown";
+  return kRoundingModeNames.name(mode);
 }
 
 Result<Decimal> Decimal::from_int(std::int64_t v) noexcept {

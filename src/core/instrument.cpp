@@ -2,22 +2,19 @@
 
 #include <string>
 
+#include "core/enum_names.hpp"
+
 namespace nzeza {
 
 std::string_view to_string(InstrumentKind k) noexcept {
   return k == InstrumentKind::spot ? "spot" : "perpetual";
 }
 
+constexpr EnumNames kTradingStatusNames{TradingStatus::halted,
+                                        {"trading", "cancel_only", "halted"}};
+
 std::string_view to_string(TradingStatus s) noexcept {
-  switch (s) {
-    case TradingStatus::trading:
-      return "trading";
-    case TradingStatus::cancel_only:
-      return "cancel_only";
-    case TradingStatus::halted:
-      return "halted";
-  }
-  return "unknown";
+  return kTradingStatusNames.name(s);
 }
 
 namespace {

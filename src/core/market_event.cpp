@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/enum_names.hpp"
+
 namespace nzeza {
 
 bool TradeId::assign(TradeId& out, std::string_view text) noexcept {
@@ -11,24 +13,13 @@ bool TradeId::assign(TradeId& out, std::string_view text) noexcept {
   return true;
 }
 
+constexpr EnumNames kFeedStateNames{
+    FeedState::resyncing,
+    {"CONNECTING", "CONNECTED", "RECONNECTING", "CIRCUIT_OPEN", "STOPPED", "STALE", "RESYNCING"},
+    "UNKNOWN"};
+
 std::string_view to_string(FeedState s) noexcept {
-  switch (s) {
-    case FeedState::connecting:
-      return "CONNECTING";
-    case FeedState::connected:
-      return "CONNECTED";
-    case FeedState::reconnecting:
-      return "RECONNECTING";
-    case FeedState::circuit_open:
-      return "CIRCUIT_OPEN";
-    case FeedState::stopped:
-      return "STOPPED";
-    case FeedState::stale:
-      return "STALE";
-    case FeedState::resyncing:
-      return "RESYNCING";
-  }
-  return "UNKNOWN";
+  return kFeedStateNames.name(s);
 }
 
 }  // namespace nzeza

@@ -2,26 +2,15 @@
 
 #include <cctype>
 
+#include "core/enum_names.hpp"
+
 namespace nzeza {
 
+constexpr EnumNames kVenueNames{
+    Venue::generic, {"binance", "coinbase", "kraken", "hyperliquid", "dydx", "paper", "generic"}};
+
 std::string_view to_string(Venue v) noexcept {
-  switch (v) {
-    case Venue::binance:
-      return "binance";
-    case Venue::coinbase:
-      return "coinbase";
-    case Venue::kraken:
-      return "kraken";
-    case Venue::hyperliquid:
-      return "hyperliquid";
-    case Venue::dydx:
-      return "dydx";
-    case Venue::paper:
-      return "paper";
-    case Venue::generic:
-      return "generic";
-  }
-  return "unknown";
+  return kVenueNames.name(v);
 }
 
 std::optional<Venue> parse_venue(std::string_view name) noexcept {

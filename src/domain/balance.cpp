@@ -56,34 +56,32 @@ Status Balance::credit(Decimal amount) {
   return {};
 }
 
-Status Balance::debit(Decimal amount) {
-  if (auto s = check_amount(amount, "debit"); !s) return s;
-  if (amount > available_) return shortfall(currency_, "debit", amount, "available", available_);
-  available_ -= amount;
+Status Balance::take(Decimal amount, std::string_view op, Decimal& part,
+                     std::string_view part_name) {
+  if (auto s = check_amount(amount, op); !s) return s;
+  if (amount > part) return shortfall(currency_, op, amount, part_name, part);
+  part -= amount;
   return {};
 }
 
+Status Balance::debit(Decimal amount) {
+  return take(amount, "debit", available_, "available");
+}
+
 Status Balance::lock(Decimal amount) {
-  if (auto s = check_amount(amount, "lock"); !s) return s;
-  if (amount > available_) return shortfall(currency_, "lock", amount, "available", available_);
-  available_ -= amount;
+  if (auto s = take(amount, "lock", available_, "available"); !s) return s;
   locked_ += amount;
   return {};
 }
 
 Status Balance::unlock(Decimal amount) {
-  if (auto s = check_amount(amount, "unlock"); !s) return s;
-  if (amount > locked_) return shortfall(currency_, "unlock", amount, "locked", locked_);
-  locked_ -= amount;
+  if (auto s = take(amount, "unlock", locked_, "locked"); !s) return s;
   available_ += amount;
   return {};
 }
 
 Status Balance::debit_locked(Decimal amount) {
-  if (auto s = check_amount(amount, "debit_locked"); !s) return s;
-  if (amount > locked_) return shortfall(currency_, "debit_locked", amount, "locked", locked_);
-  locked_ -= amount;
-  return {};
+  return take(amount, "debit_locked", locked_, "locked");
 }
 
 }  // namespace nzeza::domain

@@ -50,6 +50,10 @@ class Balance {
   Balance(std::string currency, Decimal available, Decimal locked)
       : currency_(std::move(currency)), available_(available), locked_(locked) {}
   [[nodiscard]] Status check_amount(Decimal amount, std::string_view op) const;
+  // Takes `amount` out of `part` (available_ or locked_, named `part_name` in errors) for `op`;
+  // refused, changing nothing, when negative or more than `part` holds.
+  [[nodiscard]] Status take(Decimal amount, std::string_view op, Decimal& part,
+                            std::string_view part_name);
 
   std::string currency_;
   Decimal available_;

@@ -1,6 +1,10 @@
 #include "domain/execution_error.hpp"
 
+#include <array>
+#include <cstddef>
 #include <utility>
+
+#include "core/enum_names.hpp"
 
 namespace nzeza::domain {
 namespace {
@@ -12,42 +16,73 @@ std::string two_decimals(Decimal v) {
   return (rounded ? *rounded : v).to_string_fixed(2);
 }
 
+// What the reference's table (docs/domain/risk.md §4) says of each kind: one row per kind, in
+// the enum's order (checked below), read by severity(), recoverable(), code(), message() and
+// to_error().
+struct KindFacts {
+  ExecutionErrorKind kind;
+  ErrorSeverity severity;
+  bool recoverable;        // may retrying the same step help?
+  std::string_view code;   // stable code for logs and metrics
+  std::string_view title;  // the message up to its ": "
+  ErrorCode error_code;    // the core Error's code
+};
+
+using K = ExecutionErrorKind;
+using S = ErrorSeverity;
+constexpr std::array<KindFacts, 9> kFacts{{
+    {K::insufficient_balance, S::moderate, false, "ERR_INSUFFICIENT_BALANCE",
+     "Insufficient balance", ErrorCode::insufficient_balance},
+    {K::insufficient_leverage, S::moderate, false, "ERR_INSUFFICIENT_LEVERAGE",
+     "Insufficient leverage", ErrorCode::insufficient_balance},
+    {K::balance_fetch_failed, S::moderate, true, "ERR_BALANCE_FETCH", "Failed to fetch balance",
+     ErrorCode::unavailable},
+    {K::leverage_calculation_failed, S::moderate, true, "ERR_LEVERAGE_CALC",
+     "Failed to calculate leverage", ErrorCode::unavailable},
+    {K::position_sizing_failed, S::moderate, false, "ERR_POSITION_SIZING", "Position sizing failed",
+     ErrorCode::invalid_argument},
+    {K::order_placement_failed, S::critical, true, "ERR_ORDER_PLACEMENT", "Order placement failed",
+     ErrorCode::rejected},
+    {K::manager_not_configured, S::critical, false, "ERR_MANAGER_NOT_CONFIGURED",
+     "Manager not configured", ErrorCode::invalid_state},
+    {K::invalid_signal, S::minor, false, "ERR_INVALID_SIGNAL", "Invalid signal",
+     ErrorCode::invalid_argument},
+    {K::invalid_position_size, S::moderate, false, "ERR_INVALID_POSITION_SIZE",
+     "Invalid position size", ErrorCode::invalid_argument},
+}};
+// A kind outside the enum (a cast from bad input); its `kind` is not read.
+constexpr KindFacts kUnknownFacts{.kind = K{},
+                                  .severity = S::critical,
+                                  .recoverable = false,
+                                  .code = "ERR_UNKNOWN",
+                                  .title = "Unknown trade execution error",
+                                  .error_code = ErrorCode::invalid_argument};
+
+constexpr bool rows_in_enum_order() {
+  for (std::size_t i = 0; i < kFacts.size(); ++i) {
+    if (static_cast<std::size_t>(kFacts[i].kind) != i) return false;
+  }
+  return kFacts.size() == static_cast<std::size_t>(K::invalid_position_size) + 1;
+}
+static_assert(rows_in_enum_order(), "kFacts: one row per ExecutionErrorKind, in its order");
+
 }  // namespace
 
+constexpr EnumNames kErrorSeverityNames{
+    ErrorSeverity::critical, {"Minor", "Moderate", "Critical"}, "Unknown"};
+
 std::string_view to_string(ErrorSeverity s) noexcept {
-  switch (s) {
-    case ErrorSeverity::minor:
-      return "Minor";
-    case ErrorSeverity::moderate:
-      return "Moderate";
-    case ErrorSeverity::critical:
-      return "Critical";
-  }
-  return "Unknown";
+  return kErrorSeverityNames.name(s);
 }
 
+constexpr EnumNames kExecutionErrorKindNames{
+    ExecutionErrorKind::invalid_position_size,
+    {"insufficient_balance", "insufficient_leverage", "balance_fetch_failed",
+     "leverage_calculation_failed", "position_sizing_failed", "order_placement_failed",
+     "manager_not_configured", "invalid_signal", "invalid_position_size"}};
+
 std::string_view to_string(ExecutionErrorKind k) noexcept {
-  switch (k) {
-    case ExecutionErrorKind::insufficient_balance:
-      return "insufficient_balance";
-    case ExecutionErrorKind::insufficient_leverage:
-      return "insufficient_leverage";
-    case ExecutionErrorKind::balance_fetch_failed:
-      return "balance_fetch_failed";
-    case ExecutionErrorKind::leverage_calculation_failed:
-      return "leverage_calculation_failed";
-    case ExecutionErrorKind::position_sizing_failed:
-      return "position_sizing_failed";
-    case ExecutionErrorKind::order_placement_failed:
-      return "order_placement_failed";
-    case ExecutionErrorKind::manager_not_configured:
-      return "manager_not_configured";
-    case ExecutionErrorKind::invalid_signal:
-      return "invalid_signal";
-    case ExecutionErrorKind::invalid_position_size:
-      return "invalid_position_size";
-  }
-  return "unknown";
+  return kExecutionErrorKindNames.name(k);
 }
 
 TradeExecutionError TradeExecutionError::insufficient_balance(Decimal required, Decimal available) {
@@ -79,109 +114,41 @@ TradeExecutionError TradeExecutionError::invalid_position_size(std::string reaso
   return {ExecutionErrorKind::invalid_position_size, {}, {}, std::move(reason)};
 }
 
+namespace {
+
+const KindFacts& facts(ExecutionErrorKind kind) noexcept {
+  const auto i = static_cast<std::size_t>(kind);
+  return i < kFacts.size() ? kFacts[i] : kUnknownFacts;
+}
+
+}  // namespace
+
 ErrorSeverity TradeExecutionError::severity() const noexcept {
-  switch (kind_) {
-    case ExecutionErrorKind::invalid_signal:
-      return ErrorSeverity::minor;
-    case ExecutionErrorKind::insufficient_balance:
-    case ExecutionErrorKind::insufficient_leverage:
-    case ExecutionErrorKind::balance_fetch_failed:
-    case ExecutionErrorKind::leverage_calculation_failed:
-    case ExecutionErrorKind::position_sizing_failed:
-    case ExecutionErrorKind::invalid_position_size:
-      return ErrorSeverity::moderate;
-    case ExecutionErrorKind::order_placement_failed:
-    case ExecutionErrorKind::manager_not_configured:
-      return ErrorSeverity::critical;
-  }
-  return ErrorSeverity::critical;
+  return facts(kind_).severity;
 }
 
 bool TradeExecutionError::recoverable() const noexcept {
-  switch (kind_) {
-    case ExecutionErrorKind::balance_fetch_failed:
-    case ExecutionErrorKind::leverage_calculation_failed:
-    case ExecutionErrorKind::order_placement_failed:
-      return true;
-    default:
-      return false;
-  }
+  return facts(kind_).recoverable;
 }
 
 std::string_view TradeExecutionError::code() const noexcept {
-  switch (kind_) {
-    case ExecutionErrorKind::insufficient_balance:
-      return "ERR_INSUFFICIENT_BALANCE";
-    case ExecutionErrorKind::insufficient_leverage:
-      return "ERR_INSUFFICIENT_LEVERAGE";
-    case ExecutionErrorKind::balance_fetch_failed:
-      return "ERR_BALANCE_FETCH";
-    case ExecutionErrorKind::leverage_calculation_failed:
-      return "ERR_LEVERAGE_CALC";
-    case ExecutionErrorKind::position_sizing_failed:
-      return "ERR_POSITION_SIZING";
-    case ExecutionErrorKind::order_placement_failed:
-      return "ERR_ORDER_PLACEMENT";
-    case ExecutionErrorKind::manager_not_configured:
-      return "ERR_MANAGER_NOT_CONFIGURED";
-    case ExecutionErrorKind::invalid_signal:
-      return "ERR_INVALID_SIGNAL";
-    case ExecutionErrorKind::invalid_position_size:
-      return "ERR_INVALID_POSITION_SIZE";
-  }
-  return "ERR_UNKNOWN";
+  return facts(kind_).code;
 }
 
 std::string TradeExecutionError::message() const {
-  switch (kind_) {
-    case ExecutionErrorKind::insufficient_balance:
-      return "Insufficient balance: required " + two_decimals(required_) + ", available " +
-             two_decimals(available_);
-    case ExecutionErrorKind::insufficient_leverage:
-      return "Insufficient leverage: required " + two_decimals(required_) + ", available " +
-             two_decimals(available_);
-    case ExecutionErrorKind::balance_fetch_failed:
-      return "Failed to fetch balance: " + detail_;
-    case ExecutionErrorKind::leverage_calculation_failed:
-      return "Failed to calculate leverage: " + detail_;
-    case ExecutionErrorKind::position_sizing_failed:
-      return "Position sizing failed: " + detail_;
-    case ExecutionErrorKind::order_placement_failed:
-      return "Order placement failed: " + detail_;
-    case ExecutionErrorKind::manager_not_configured:
-      return "Manager not configured: " + detail_;
-    case ExecutionErrorKind::invalid_signal:
-      return "Invalid signal: " + detail_;
-    case ExecutionErrorKind::invalid_position_size:
-      return "Invalid position size: " + detail_;
+  const KindFacts& f = facts(kind_);
+  std::string text(f.title);
+  if (&f == &kUnknownFacts) return text;
+  text += ": ";
+  if (kind_ == ExecutionErrorKind::insufficient_balance ||
+      kind_ == ExecutionErrorKind::insufficient_leverage) {
+    return text + "required " + two_decimals(required_) + ", available " + two_decimals(available_);
   }
-  return "Unknown trade execution error";
+  return text + detail_;
 }
 
 Error TradeExecutionError::to_error() const {
-  ErrorCode code_value = ErrorCode::invalid_argument;
-  switch (kind_) {
-    case ExecutionErrorKind::insufficient_balance:
-    case ExecutionErrorKind::insufficient_leverage:
-      code_value = ErrorCode::insufficient_balance;
-      break;
-    case ExecutionErrorKind::balance_fetch_failed:
-    case ExecutionErrorKind::leverage_calculation_failed:
-      code_value = ErrorCode::unavailable;
-      break;
-    case ExecutionErrorKind::order_placement_failed:
-      code_value = ErrorCode::rejected;
-      break;
-    case ExecutionErrorKind::manager_not_configured:
-      code_value = ErrorCode::invalid_state;
-      break;
-    case ExecutionErrorKind::position_sizing_failed:
-    case ExecutionErrorKind::invalid_signal:
-    case ExecutionErrorKind::invalid_position_size:
-      code_value = ErrorCode::invalid_argument;
-      break;
-  }
-  return Error{code_value, std::string(code()) + ": " + message()};
+  return Error{facts(kind_).error_code, std::string(code()) + ": " + message()};
 }
 
 }  // namespace nzeza::domain

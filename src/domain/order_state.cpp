@@ -1,81 +1,41 @@
 #include "domain/order_state.hpp"
 
+#include "core/enum_names.hpp"
 #include "domain/order_event.hpp"
 
 namespace nzeza::domain {
 
+constexpr EnumNames kOrderStateNames{
+    OrderState::unknown,
+    {"new", "submitted", "acknowledged", "partially_filled", "filled", "cancel_requested",
+     "cancelled", "rejected", "expired", "unknown"},
+    "invalid"};
+
 std::string_view to_string(OrderState s) noexcept {
-  switch (s) {
-    case OrderState::created:
-      return "new";
-    case OrderState::submitted:
-      return "submitted";
-    case OrderState::acknowledged:
-      return "acknowledged";
-    case OrderState::partially_filled:
-      return "partially_filled";
-    case OrderState::filled:
-      return "filled";
-    case OrderState::cancel_requested:
-      return "cancel_requested";
-    case OrderState::cancelled:
-      return "cancelled";
-    case OrderState::rejected:
-      return "rejected";
-    case OrderState::expired:
-      return "expired";
-    case OrderState::unknown:
-      return "unknown";
-  }
-  return "invalid";
+  return kOrderStateNames.name(s);
 }
+
+constexpr EnumNames kOrderTypeNames{
+    OrderType::stop_limit, {"market", "limit", "stop", "take_profit", "stop_limit"}, "invalid"};
 
 std::string_view to_string(OrderType t) noexcept {
-  switch (t) {
-    case OrderType::market:
-      return "market";
-    case OrderType::limit:
-      return "limit";
-    case OrderType::stop:
-      return "stop";
-    case OrderType::take_profit:
-      return "take_profit";
-    case OrderType::stop_limit:
-      return "stop_limit";
-  }
-  return "invalid";
+  return kOrderTypeNames.name(t);
 }
+
+constexpr EnumNames kTimeInForceNames{
+    TimeInForce::post_only, {"gtc", "ioc", "fok", "post_only"}, "invalid"};
 
 std::string_view to_string(TimeInForce t) noexcept {
-  switch (t) {
-    case TimeInForce::gtc:
-      return "gtc";
-    case TimeInForce::ioc:
-      return "ioc";
-    case TimeInForce::fok:
-      return "fok";
-    case TimeInForce::post_only:
-      return "post_only";
-  }
-  return "invalid";
+  return kTimeInForceNames.name(t);
 }
 
+constexpr EnumNames kVenueOrderStatusNames{
+    VenueOrderStatus::expired,
+    {"open", "partially_filled", "filled", "cancelled", "rejected", "expired"},
+    "invalid"};
+
 std::string_view to_string(VenueOrderStatus s) noexcept {
-  switch (s) {
-    case VenueOrderStatus::open:
-      return "open";
-    case VenueOrderStatus::partially_filled:
-      return "partially_filled";
-    case VenueOrderStatus::filled:
-      return "filled";
-    case VenueOrderStatus::cancelled:
-      return "cancelled";
-    case VenueOrderStatus::rejected:
-      return "rejected";
-    case VenueOrderStatus::expired:
-      return "expired";
-  }
-  return "invalid";
+  return kVenueOrderStatusNames.name(s);
 }
 
 std::string_view event_name(const OrderEvent& e) noexcept {

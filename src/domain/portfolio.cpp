@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "core/enum_names.hpp"
+
 namespace nzeza::domain {
 namespace {
 
@@ -23,22 +25,13 @@ struct Delta {
 
 }  // namespace
 
+constexpr EnumNames kCashFlowKindNames{
+    CashFlowKind::withdrawal,
+    {"trade", "fee", "realized_pnl", "funding", "deposit", "withdrawal"},
+    "invalid"};
+
 std::string_view to_string(CashFlowKind k) noexcept {
-  switch (k) {
-    case CashFlowKind::trade:
-      return "trade";
-    case CashFlowKind::fee:
-      return "fee";
-    case CashFlowKind::realized_pnl:
-      return "realized_pnl";
-    case CashFlowKind::funding:
-      return "funding";
-    case CashFlowKind::deposit:
-      return "deposit";
-    case CashFlowKind::withdrawal:
-      return "withdrawal";
-  }
-  return "invalid";
+  return kCashFlowKindNames.name(k);
 }
 
 Balance& Portfolio::balance_slot(Venue venue, const std::string& currency) {

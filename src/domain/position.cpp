@@ -3,6 +3,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/enum_names.hpp"
+
 namespace nzeza::domain {
 namespace {
 std::string str(std::string_view s) {
@@ -10,16 +12,11 @@ std::string str(std::string_view s) {
 }
 }  // namespace
 
+constexpr EnumNames kPositionSideNames{
+    PositionSide::short_side, {"flat", "long", "short"}, "invalid"};
+
 std::string_view to_string(PositionSide s) noexcept {
-  switch (s) {
-    case PositionSide::flat:
-      return "flat";
-    case PositionSide::long_side:
-      return "long";
-    case PositionSide::short_side:
-      return "short";
-  }
-  return "invalid";
+  return kPositionSideNames.name(s);
 }
 
 Result<PositionFill> to_position_fill(const Instrument& instrument, const Fill& fill,

@@ -2,18 +2,15 @@
 
 #include <string>
 
+#include "core/enum_names.hpp"
+
 namespace nzeza::domain {
 
+constexpr EnumNames kExitReasonNames{
+    ExitReason::trailing_stop, {"stop_loss", "take_profit", "trailing_stop"}, "invalid"};
+
 std::string_view to_string(ExitReason r) noexcept {
-  switch (r) {
-    case ExitReason::stop_loss:
-      return "stop_loss";
-    case ExitReason::take_profit:
-      return "take_profit";
-    case ExitReason::trailing_stop:
-      return "trailing_stop";
-  }
-  return "invalid";
+  return kExitReasonNames.name(r);
 }
 
 Result<OrderSpec> to_order_spec(const ExitIntent& intent, ClientOrderId client_order_id) {

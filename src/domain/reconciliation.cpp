@@ -4,6 +4,8 @@
 #include <map>
 #include <string>
 
+#include "core/enum_names.hpp"
+
 namespace nzeza::domain {
 namespace {
 
@@ -22,14 +24,26 @@ class Classifier {
     out_.discrepancies.push_back(std::move(d));
   }
 
-  void report_missing(Subject subject, std::string detail) {
+  // One item found on one side only, or differing: its quantities on each side (zero on a side
+  // that does not have it) and their difference, venue − local.
+  void item(Subject subject, DiscrepancyKind kind, Severity severity, std::string key,
+            Decimal local, Decimal venue, std::string detail) {
     Discrepancy d;
     d.subject = subject;
-    d.kind = DiscrepancyKind::report_missing;
-    d.severity = subject == Subject::fill ? Severity::major : Severity::critical;
-    d.key = str(to_string(subject));
+    d.kind = kind;
+    d.severity = severity;
+    d.key = std::move(key);
+    d.local = local;
+    d.venue = venue;
+    d.difference = venue - local;
     d.detail = std::move(detail);
     add(std::move(d));
+  }
+
+  void report_missing(Subject subject, std::string detail) {
+    item(subject, DiscrepancyKind::report_missing,
+         subject == Subject::fill ? Severity::major : Severity::critical, str(to_string(subject)),
+         Decimal::zero(), Decimal::zero(), std::move(detail));
   }
 
   // A quantity compared on both sides; `price` values one unit in `quote`. Missing entries are
@@ -107,22 +121,18 @@ void reconcile_orders(const LocalState& local, const std::vector<OrderSnapshot>&
     if (it == ours.end()) {
       const bool is_ours =
           !v.client_order_id.empty() && (!ctx.is_ours || ctx.is_ours(v.client_order_id));
-      Discrepancy d;
-      d.subject = Subject::order;
-      d.key = v.client_order_id.empty() ? v.venue_order_id : v.client_order_id;
-      d.venue = v.quantity;
-      d.difference = v.quantity;
+      std::string key = v.client_order_id.empty() ? v.venue_order_id : v.client_order_id;
       if (is_ours) {
-        d.kind = DiscrepancyKind::missing_locally;
-        d.severity = Severity::critical;
-        d.detail = "open order " + d.key + " carries our client id but is not in the journal";
+        std::string detail =
+            "open order " + key + " carries our client id but is not in the journal";
+        c.item(Subject::order, DiscrepancyKind::missing_locally, Severity::critical, std::move(key),
+               Decimal::zero(), v.quantity, std::move(detail));
       } else {
-        d.kind = DiscrepancyKind::external_order;
-        d.severity = Severity::minor;
-        d.detail = "external order " + d.key + " (" + str(to_string(v.side)) + " " +
-                   v.quantity.to_string() + "): reported, not adopted, not cancelled";
+        std::string detail = "external order " + key + " (" + str(to_string(v.side)) + " " +
+                             v.quantity.to_string() + "): reported, not adopted, not cancelled";
+        c.item(Subject::order, DiscrepancyKind::external_order, Severity::minor, std::move(key),
+               Decimal::zero(), v.quantity, std::move(detail));
       }
-      c.add(std::move(d));
       continue;
     }
     seen[v.client_order_id] = true;
@@ -138,19 +148,14 @@ void reconcile_orders(const LocalState& local, const std::vector<OrderSnapshot>&
   }
   for (const auto& l : local.open_orders) {
     if (seen.contains(l.client_order_id)) continue;
-    Discrepancy d;
-    d.subject = Subject::order;
-    d.kind = DiscrepancyKind::missing_at_venue;
-    d.key = l.client_order_id;
-    d.local = l.quantity - l.filled;
-    d.difference = -d.local;
     const bool unknown =
         l.local_state == OrderState::unknown || l.local_state == OrderState::submitted;
-    d.severity = unknown ? Severity::critical : Severity::major;
-    d.detail = "order " + l.client_order_id + " (" +
+    c.item(Subject::order, DiscrepancyKind::missing_at_venue,
+           unknown ? Severity::critical : Severity::major, l.client_order_id, l.quantity - l.filled,
+           Decimal::zero(),
+           "order " + l.client_order_id + " (" +
                (l.local_state ? str(to_string(*l.local_state)) : std::string("open")) +
-               " locally) is not open at the venue: query its status before trading";
-    c.add(std::move(d));
+               " locally) is not open at the venue: query its status before trading");
   }
 }
 
@@ -163,46 +168,26 @@ void reconcile_fills(const LocalState& local, const std::vector<Fill>& venue_fil
     const std::string key = std::to_string(v.instrument.value) + "|" + v.trade_id;
     auto it = ours.find(key);
     if (it == ours.end()) {
-      Discrepancy d;
-      d.subject = Subject::fill;
-      d.kind = DiscrepancyKind::missing_locally;
-      d.severity = Severity::major;
-      d.key = v.trade_id;
-      d.venue = v.quantity;
-      d.difference = v.quantity;
-      d.detail = "fill " + v.trade_id + " (" + str(to_string(v.side)) + " " +
-                 v.quantity.to_string() + " at " + v.price.to_string() +
-                 ") was never applied locally";
-      c.add(std::move(d));
+      c.item(Subject::fill, DiscrepancyKind::missing_locally, Severity::major, v.trade_id,
+             Decimal::zero(), v.quantity,
+             "fill " + v.trade_id + " (" + str(to_string(v.side)) + " " + v.quantity.to_string() +
+                 " at " + v.price.to_string() + ") was never applied locally");
       continue;
     }
     seen[key] = true;
-    if (!same_economics(*it->second, v)) {
-      Discrepancy d;
-      d.subject = Subject::fill;
-      d.kind = DiscrepancyKind::mismatch;
-      d.severity = Severity::critical;
-      d.key = v.trade_id;
-      d.local = it->second->quantity;
-      d.venue = v.quantity;
-      d.difference = v.quantity - it->second->quantity;
-      d.detail = "fill " + v.trade_id + " differs: local " + it->second->quantity.to_string() +
-                 " at " + it->second->price.to_string() + ", venue " + v.quantity.to_string() +
-                 " at " + v.price.to_string();
-      c.add(std::move(d));
+    const Fill& l = *it->second;
+    if (!same_economics(l, v)) {
+      c.item(Subject::fill, DiscrepancyKind::mismatch, Severity::critical, v.trade_id, l.quantity,
+             v.quantity,
+             "fill " + v.trade_id + " differs: local " + l.quantity.to_string() + " at " +
+                 l.price.to_string() + ", venue " + v.quantity.to_string() + " at " +
+                 v.price.to_string());
     }
   }
   for (const auto& l : local.fills) {
     if (seen.contains(std::to_string(l.instrument.value) + "|" + l.trade_id)) continue;
-    Discrepancy d;
-    d.subject = Subject::fill;
-    d.kind = DiscrepancyKind::missing_at_venue;
-    d.severity = Severity::critical;
-    d.key = l.trade_id;
-    d.local = l.quantity;
-    d.difference = -l.quantity;
-    d.detail = "local fill " + l.trade_id + " is unknown to the venue";
-    c.add(std::move(d));
+    c.item(Subject::fill, DiscrepancyKind::missing_at_venue, Severity::critical, l.trade_id,
+           l.quantity, Decimal::zero(), "local fill " + l.trade_id + " is unknown to the venue");
   }
 }
 
@@ -306,52 +291,27 @@ LocalState capture_local_state(Venue venue, std::span<const Order> orders,
   return s;
 }
 
+constexpr EnumNames kSeverityNames{
+    Severity::critical, {"ok", "info", "minor", "major", "critical"}, "invalid"};
+
 std::string_view to_string(Severity s) noexcept {
-  switch (s) {
-    case Severity::ok:
-      return "ok";
-    case Severity::info:
-      return "info";
-    case Severity::minor:
-      return "minor";
-    case Severity::major:
-      return "major";
-    case Severity::critical:
-      return "critical";
-  }
-  return "invalid";
+  return kSeverityNames.name(s);
 }
+
+constexpr EnumNames kDiscrepancyKindNames{DiscrepancyKind::report_missing,
+                                          {"missing_locally", "missing_at_venue", "mismatch",
+                                           "precision_only", "external_order", "report_missing"},
+                                          "invalid"};
 
 std::string_view to_string(DiscrepancyKind k) noexcept {
-  switch (k) {
-    case DiscrepancyKind::missing_locally:
-      return "missing_locally";
-    case DiscrepancyKind::missing_at_venue:
-      return "missing_at_venue";
-    case DiscrepancyKind::mismatch:
-      return "mismatch";
-    case DiscrepancyKind::precision_only:
-      return "precision_only";
-    case DiscrepancyKind::external_order:
-      return "external_order";
-    case DiscrepancyKind::report_missing:
-      return "report_missing";
-  }
-  return "invalid";
+  return kDiscrepancyKindNames.name(k);
 }
 
+constexpr EnumNames kSubjectNames{
+    Subject::balance, {"order", "fill", "position", "balance"}, "invalid"};
+
 std::string_view to_string(Subject s) noexcept {
-  switch (s) {
-    case Subject::order:
-      return "order";
-    case Subject::fill:
-      return "fill";
-    case Subject::position:
-      return "position";
-    case Subject::balance:
-      return "balance";
-  }
-  return "invalid";
+  return kSubjectNames.name(s);
 }
 
 std::size_t ReconciliationResult::count(DiscrepancyKind kind) const noexcept {

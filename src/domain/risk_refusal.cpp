@@ -1,43 +1,19 @@
 #include "domain/risk_refusal.hpp"
 
+#include "core/enum_names.hpp"
+
 namespace nzeza::domain {
 
+constexpr EnumNames kRiskRefusalReasonNames{
+    RiskRefusalReason::insufficient_leverage,
+    {"invalid_request", "symbol_not_whitelisted", "trading_disabled", "kill_switch_engaged",
+     "instrument_not_tradable", "hourly_trade_limit", "daily_trade_limit",
+     "confidence_below_minimum", "symbol_position_limit", "total_position_limit",
+     "portfolio_exposure_limit", "order_notional_limit", "daily_loss_halt", "drawdown_halt",
+     "insufficient_balance", "insufficient_leverage"}};
+
 std::string_view to_string(RiskRefusalReason r) noexcept {
-  switch (r) {
-    case RiskRefusalReason::invalid_request:
-      return "invalid_request";
-    case RiskRefusalReason::symbol_not_whitelisted:
-      return "symbol_not_whitelisted";
-    case RiskRefusalReason::trading_disabled:
-      return "trading_disabled";
-    case RiskRefusalReason::kill_switch_engaged:
-      return "kill_switch_engaged";
-    case RiskRefusalReason::instrument_not_tradable:
-      return "instrument_not_tradable";
-    case RiskRefusalReason::hourly_trade_limit:
-      return "hourly_trade_limit";
-    case RiskRefusalReason::daily_trade_limit:
-      return "daily_trade_limit";
-    case RiskRefusalReason::confidence_below_minimum:
-      return "confidence_below_minimum";
-    case RiskRefusalReason::symbol_position_limit:
-      return "symbol_position_limit";
-    case RiskRefusalReason::total_position_limit:
-      return "total_position_limit";
-    case RiskRefusalReason::portfolio_exposure_limit:
-      return "portfolio_exposure_limit";
-    case RiskRefusalReason::order_notional_limit:
-      return "order_notional_limit";
-    case RiskRefusalReason::daily_loss_halt:
-      return "daily_loss_halt";
-    case RiskRefusalReason::drawdown_halt:
-      return "drawdown_halt";
-    case RiskRefusalReason::insufficient_balance:
-      return "insufficient_balance";
-    case RiskRefusalReason::insufficient_leverage:
-      return "insufficient_leverage";
-  }
-  return "unknown";
+  return kRiskRefusalReasonNames.name(r);
 }
 
 Error RiskRefusal::to_error() const {

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <utility>
 
+#include "core/enum_names.hpp"
+
 namespace nzeza::domain {
 namespace {
 
@@ -91,18 +93,13 @@ Status ScreeningConfig::validate() const {
   return {};
 }
 
+constexpr EnumNames kScreeningCategoryNames{
+    ScreeningCategory::avoid,
+    {"BestCandidate", "GoodCandidate", "FairCandidate", "Avoid"},
+    "Avoid"};
+
 std::string_view to_string(ScreeningCategory c) noexcept {
-  switch (c) {
-    case ScreeningCategory::best_candidate:
-      return "BestCandidate";
-    case ScreeningCategory::good_candidate:
-      return "GoodCandidate";
-    case ScreeningCategory::fair_candidate:
-      return "FairCandidate";
-    case ScreeningCategory::avoid:
-      return "Avoid";
-  }
-  return "Avoid";
+  return kScreeningCategoryNames.name(c);
 }
 
 ScreeningCategory categorize(double score) noexcept {

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "core/enum_names.hpp"
+
 namespace nzeza::domain {
 namespace {
 
@@ -13,26 +15,14 @@ constexpr Decimal kMaxExposure = Decimal::from_integer(100);
 
 }  // namespace
 
+constexpr EnumNames kSizingLimitNames{
+    SizingLimit::rounds_to_zero,
+    {"balance_and_leverage", "portfolio_exposure", "max_order_notional", "instrument_max_size",
+     "below_min_order_notional", "below_instrument_min_size", "below_instrument_min_notional",
+     "rounds_to_zero"}};
+
 std::string_view to_string(SizingLimit l) noexcept {
-  switch (l) {
-    case SizingLimit::balance_and_leverage:
-      return "balance_and_leverage";
-    case SizingLimit::portfolio_exposure:
-      return "portfolio_exposure";
-    case SizingLimit::max_order_notional:
-      return "max_order_notional";
-    case SizingLimit::instrument_max_size:
-      return "instrument_max_size";
-    case SizingLimit::below_min_order_notional:
-      return "below_min_order_notional";
-    case SizingLimit::below_instrument_min_size:
-      return "below_instrument_min_size";
-    case SizingLimit::below_instrument_min_notional:
-      return "below_instrument_min_notional";
-    case SizingLimit::rounds_to_zero:
-      return "rounds_to_zero";
-  }
-  return "unknown";
+  return kSizingLimitNames.name(l);
 }
 
 Status SizingRequest::validate() const {

@@ -1,19 +1,14 @@
 #include "market/candle_freshness.hpp"
 
+#include "core/enum_names.hpp"
+
 namespace nzeza::market {
 
+constexpr EnumNames kCandleFreshnessNames{CandleFreshness::stale,
+                                          {"fresh", "not_closed", "gap", "stale"}};
+
 std::string_view to_string(CandleFreshness f) noexcept {
-  switch (f) {
-    case CandleFreshness::fresh:
-      return "fresh";
-    case CandleFreshness::not_closed:
-      return "not_closed";
-    case CandleFreshness::gap:
-      return "gap";
-    case CandleFreshness::stale:
-      return "stale";
-  }
-  return "unknown";
+  return kCandleFreshnessNames.name(f);
 }
 
 CandleFreshness check_freshness(const Candle& candle, Timestamp now, Duration max_age) noexcept {

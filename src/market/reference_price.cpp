@@ -3,6 +3,8 @@
 #include <string>
 #include <variant>
 
+#include "core/enum_names.hpp"
+
 namespace nzeza::market {
 namespace {
 
@@ -33,18 +35,11 @@ Decimal median_sorted(const std::array<Decimal, kVenueCount>& v, std::size_t n) 
 
 }  // namespace
 
+constexpr EnumNames kNoPriceReasonNames{NoPriceReason::too_few_venues,
+                                        {"none", "no_quotes", "all_stale", "too_few_venues"}};
+
 std::string_view to_string(NoPriceReason r) noexcept {
-  switch (r) {
-    case NoPriceReason::none:
-      return "none";
-    case NoPriceReason::no_quotes:
-      return "no_quotes";
-    case NoPriceReason::all_stale:
-      return "all_stale";
-    case NoPriceReason::too_few_venues:
-      return "too_few_venues";
-  }
-  return "unknown";
+  return kNoPriceReasonNames.name(r);
 }
 
 Status ReferencePriceConfig::validate() const {

@@ -2,18 +2,15 @@
 
 #include <mutex>
 
+#include "core/enum_names.hpp"
+
 namespace nzeza::net {
 
+constexpr EnumNames kCircuitStateNames{
+    CircuitState::half_open, {"CLOSED", "OPEN", "HALF_OPEN"}, "UNKNOWN"};
+
 std::string_view to_string(CircuitState state) noexcept {
-  switch (state) {
-    case CircuitState::closed:
-      return "CLOSED";
-    case CircuitState::open:
-      return "OPEN";
-    case CircuitState::half_open:
-      return "HALF_OPEN";
-  }
-  return "UNKNOWN";
+  return kCircuitStateNames.name(state);
 }
 
 namespace {
@@ -70,6 +67,18 @@ struct CircuitBreaker::Impl : std::enable_shared_from_this<CircuitBreaker::Impl>
     if (fx.cancel != 0) clock.cancel(fx.cancel);
     if (fx.arm_generation != 0) arm(fx.arm_generation, fx.arm_at);
     notifier.drain();
+  }
+
+  // One change of state: `decide(fx)` runs under the lock and records in `fx` what must follow,
+  // which finish() then carries out outside it.
+  template <typename Decide>
+  void change(Decide&& decide) {
+    Effects fx;
+    {
+      std::lock_guard lock(mu);
+      decide(fx);
+    }
+    finish(fx);
   }
 
   void arm(std::uint64_t gen, Timestamp at) {
@@ -152,10 +161,8 @@ CircuitBreaker::~CircuitBreaker() {
 
 Status CircuitBreaker::allow() {
   Impl& s = *impl_;
-  Impl::Effects fx;
   Status result;
-  {
-    std::lock_guard lock(s.mu);
+  s.change([&](Impl::Effects& fx) {
     s.maybe_half_open_locked(s.clock.now(), fx);
     switch (s.state) {
       case CircuitState::closed:
@@ -174,16 +181,13 @@ Status CircuitBreaker::allow() {
                       "circuit '" + s.name + "' is open until " + s.half_open_at.to_iso8601());
         break;
     }
-  }
-  s.finish(fx);
+  });
   return result;
 }
 
 void CircuitBreaker::record_success() {
   Impl& s = *impl_;
-  Impl::Effects fx;
-  {
-    std::lock_guard lock(s.mu);
+  s.change([&s](Impl::Effects&) {
     switch (s.state) {
       case CircuitState::closed:
         s.failures = 0;
@@ -196,15 +200,12 @@ void CircuitBreaker::record_success() {
       case CircuitState::open:
         break;  // granted before it opened: says nothing about the peer now
     }
-  }
-  s.finish(fx);
+  });
 }
 
 void CircuitBreaker::record_failure() {
   Impl& s = *impl_;
-  Impl::Effects fx;
-  {
-    std::lock_guard lock(s.mu);
+  s.change([&s](Impl::Effects& fx) {
     switch (s.state) {
       case CircuitState::closed:
         if (++s.failures >= s.config.failure_threshold) {
@@ -217,8 +218,7 @@ void CircuitBreaker::record_failure() {
       case CircuitState::open:
         break;
     }
-  }
-  s.finish(fx);
+  });
 }
 
 void CircuitBreaker::record_abandoned() {

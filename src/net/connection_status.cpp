@@ -1,21 +1,16 @@
 #include "net/connection_status.hpp"
 
+#include "core/enum_names.hpp"
+
 namespace nzeza::net {
 
+constexpr EnumNames kConnectionStateNames{
+    ConnectionState::stopped,
+    {"CONNECTING", "CONNECTED", "RECONNECTING", "CIRCUIT_OPEN", "STOPPED"},
+    "UNKNOWN"};
+
 std::string_view to_string(ConnectionState state) noexcept {
-  switch (state) {
-    case ConnectionState::connecting:
-      return "CONNECTING";
-    case ConnectionState::connected:
-      return "CONNECTED";
-    case ConnectionState::reconnecting:
-      return "RECONNECTING";
-    case ConnectionState::circuit_open:
-      return "CIRCUIT_OPEN";
-    case ConnectionState::stopped:
-      return "STOPPED";
-  }
-  return "UNKNOWN";
+  return kConnectionStateNames.name(state);
 }
 
 ConnectionStatus::ConnectionStatus(Clock& clock, std::string name, ConnectionState initial)

@@ -102,30 +102,7 @@ class HttpConnection final : public Connection {
       : stream_(strand, std::forward<Args>(args)...), resolver_(strand) {}
 
   asio::awaitable<Status> open(const Url& url, const TlsConfig& tls) override {
-    error_code ec;
-    const auto endpoints = co_await resolver_.async_resolve(url.host, std::to_string(url.port),
-                                                            asio::redirect_error(kAwait, ec));
-    // abort() may land while a step is in flight and not stop it: a resolve already running on
-    // the resolver's thread completes with success, and async_connect re-opens a closed socket.
-    // So each step checks it; otherwise a deadline that fired here would be lost and the request
-    // would wait forever.
-    if (!ec && aborted_) ec = asio::error::operation_aborted;
-    if (ec) co_return step_error("resolve", url, ec);
-    co_await beast::get_lowest_layer(stream_).async_connect(endpoints,
-                                                            asio::redirect_error(kAwait, ec));
-    if (!ec && aborted_) {
-      ec = asio::error::operation_aborted;
-      beast::get_lowest_layer(stream_).close();
-    }
-    if (ec) co_return step_error("TCP connect", url, ec);
-    beast::get_lowest_layer(stream_).socket().set_option(tcp::no_delay(true), ec);
-    if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
-      if (auto ready = prepare_tls(stream_, url, tls); !ready) co_return ready;
-      co_await stream_.async_handshake(ssl::stream_base::client, asio::redirect_error(kAwait, ec));
-      if (!ec && aborted_) ec = asio::error::operation_aborted;
-      if (ec) co_return step_error("TLS handshake", url, ec);
-    }
-    co_return Status{};
+    return dial(stream_, resolver_, aborted_, url, tls);
   }
 
   asio::awaitable<std::pair<error_code, std::size_t>> write(

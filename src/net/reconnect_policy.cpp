@@ -1,37 +1,22 @@
 #include "net/reconnect_policy.hpp"
 
+#include "core/enum_names.hpp"
+
 namespace nzeza::net {
 
+constexpr EnumNames kReconnectActionKindNames{
+    ReconnectActionKind::ignored,
+    {"connect_now", "wait_until", "refused_circuit_open", "stopped", "ignored"}};
+
 std::string_view to_string(ReconnectActionKind kind) noexcept {
-  switch (kind) {
-    case ReconnectActionKind::connect_now:
-      return "connect_now";
-    case ReconnectActionKind::wait_until:
-      return "wait_until";
-    case ReconnectActionKind::refused_circuit_open:
-      return "refused_circuit_open";
-    case ReconnectActionKind::stopped:
-      return "stopped";
-    case ReconnectActionKind::ignored:
-      return "ignored";
-  }
-  return "unknown";
+  return kReconnectActionKindNames.name(kind);
 }
 
+constexpr EnumNames kReconnectPhaseNames{
+    ReconnectPhase::useful, {"stopped", "waiting", "attempting", "connected", "useful"}};
+
 std::string_view to_string(ReconnectPhase phase) noexcept {
-  switch (phase) {
-    case ReconnectPhase::stopped:
-      return "stopped";
-    case ReconnectPhase::waiting:
-      return "waiting";
-    case ReconnectPhase::attempting:
-      return "attempting";
-    case ReconnectPhase::connected:
-      return "connected";
-    case ReconnectPhase::useful:
-      return "useful";
-  }
-  return "unknown";
+  return kReconnectPhaseNames.name(phase);
 }
 
 namespace {

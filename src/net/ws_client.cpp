@@ -65,22 +65,10 @@ class WsTransport final : public Transport {
       : ws_(strand, std::forward<Args>(args)...), resolver_(strand) {}
 
   asio::awaitable<Status> open(const Url& url, const WsClientConfig& config) override {
+    Status dialled = co_await dial(ws_.next_layer(), resolver_, aborted_, url, config.tls);
+    if (!dialled) co_return dialled;
+
     error_code ec;
-    const auto endpoints = co_await resolver_.async_resolve(url.host, std::to_string(url.port),
-                                                            asio::redirect_error(kAwait, ec));
-    if (ec) co_return step_error("resolve", url, ec);
-    co_await beast::get_lowest_layer(ws_).async_connect(endpoints,
-                                                        asio::redirect_error(kAwait, ec));
-    if (ec) co_return step_error("TCP connect", url, ec);
-    beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true), ec);
-
-    if constexpr (!std::is_same_v<Next, beast::tcp_stream>) {
-      auto& tls = ws_.next_layer();
-      if (auto ready = prepare_tls(tls, url, config.tls); !ready) co_return ready;
-      co_await tls.async_handshake(ssl::stream_base::client, asio::redirect_error(kAwait, ec));
-      if (ec) co_return step_error("TLS handshake", url, ec);
-    }
-
     // Deadlines come from the Clock (ClockAlarm), never from Beast's real-time timers.
     ws_.set_option(websocket::stream_base::timeout{websocket::stream_base::none(),
                                                    websocket::stream_base::none(), false});
@@ -132,6 +120,7 @@ class WsTransport final : public Transport {
   }
 
   void abort() override {
+    aborted_ = true;
     resolver_.cancel();
     beast::get_lowest_layer(ws_).close();
   }
@@ -148,6 +137,7 @@ class WsTransport final : public Transport {
  private:
   websocket::stream<Next> ws_;
   tcp::resolver resolver_;
+  bool aborted_ = false;  // abort() was called (strand only)
 };
 
 // Why a connection ended, as a typed error.

@@ -14,4 +14,26 @@ Status check_range(std::string_view field, double value, double lo, double hi) {
   return {};
 }
 
+namespace {
+
+template <typename T>
+Status below(std::string_view field, T value, std::string_view bound_field, T bound) {
+  if (value < bound) return {};
+  return fail(ErrorCode::invalid_argument, std::string(field) + " (" + std::to_string(value) +
+                                               ") must be below " + std::string(bound_field) +
+                                               " (" + std::to_string(bound) + ")");
+}
+
+}  // namespace
+
+Status check_below(std::string_view field, double value, std::string_view bound_field,
+                   double bound) {
+  return below(field, value, bound_field, bound);
+}
+
+Status check_below(std::string_view field, std::size_t value, std::string_view bound_field,
+                   std::size_t bound) {
+  return below(field, value, bound_field, bound);
+}
+
 }  // namespace nzeza::strategy

@@ -1,6 +1,6 @@
 #include "strategy/conservative_scalping.hpp"
 
-#include <string>
+#include <algorithm>
 
 #include "strategy/config_checks.hpp"
 
@@ -20,41 +20,32 @@ Status ConservativeScalpingConfig::validate() const {
   if (auto s = check_range("conservative_scalping.stochastic_high", stochastic_high, 0.0, 100.0);
       !s)
     return s;
-  if (stochastic_low >= stochastic_high) {
-    return fail(ErrorCode::invalid_argument,
-                "conservative_scalping.stochastic_low (" + std::to_string(stochastic_low) +
-                    ") must be below stochastic_high (" + std::to_string(stochastic_high) + ")");
-  }
+  if (auto s = check_below("conservative_scalping.stochastic_low", stochastic_low,
+                           "stochastic_high", stochastic_high);
+      !s)
+    return s;
   if (auto s = check_range("conservative_scalping.signal_confidence", signal_confidence, 0.0, 1.0);
       !s)
     return s;
   return check_range("conservative_scalping.hold_confidence", hold_confidence, 0.0, 1.0);
 }
 
-Result<ConservativeScalping> ConservativeScalping::create(
-    const ConservativeScalpingConfig& config) {
-  if (auto s = config.validate(); !s) return s.error();
-  return ConservativeScalping(config);
-}
-
 ConservativeScalping::ConservativeScalping(const ConservativeScalpingConfig& config)
-    : config_(config),
+    : Base(config),
       bollinger_(config.bollinger_period, config.bollinger_k, config.sigma),
       stochastic_(config.stochastic_k, config.stochastic_d),
       vwap_(config.vwap_session) {}
 
-void ConservativeScalping::on_candle(const market::Candle& candle) noexcept {
+void ConservativeScalping::update(const market::Candle& candle) noexcept {
   const double close = candle.close.to_double();
   bollinger_.update(close);
   stochastic_.update(candle.high.to_double(), candle.low.to_double(), close);
   vwap_.update(candle.start, candle.high.to_double(), candle.low.to_double(), close,
                candle.volume.to_double());
   last_close_ = close;
-  ++candles_;
 }
 
-std::optional<TradingSignal> ConservativeScalping::signal() const noexcept {
-  if (candles_ < warmup()) return std::nullopt;
+std::optional<TradingSignal> ConservativeScalping::decide() const noexcept {
   const auto bb = bollinger_.value();
   const auto st = stochastic_.value();
   const auto vwap = vwap_.value();
@@ -69,20 +60,16 @@ std::optional<TradingSignal> ConservativeScalping::signal() const noexcept {
   return TradingSignal{SignalKind::hold, config_.hold_confidence};
 }
 
-void ConservativeScalping::reset() noexcept {
+void ConservativeScalping::clear() noexcept {
   bollinger_.reset();
   stochastic_.reset();
   vwap_.reset();
   last_close_ = 0.0;
-  candles_ = 0;
 }
 
 std::size_t ConservativeScalping::warmup() const noexcept {
-  std::size_t w = config_.min_candles;
-  if (w < config_.bollinger_period) w = config_.bollinger_period;
-  const std::size_t stoch = config_.stochastic_k + config_.stochastic_d - 1;
-  if (w < stoch) w = stoch;
-  return w;
+  return std::max({config_.min_candles, config_.bollinger_period,
+                   config_.stochastic_k + config_.stochastic_d - 1});
 }
 
 }  // namespace nzeza::strategy

@@ -12,7 +12,7 @@
 #include "market/bollinger.hpp"
 #include "market/stochastic.hpp"
 #include "market/vwap.hpp"
-#include "strategy/strategy.hpp"
+#include "strategy/indicator_strategy.hpp"
 
 namespace nzeza::strategy {
 
@@ -31,16 +31,12 @@ struct ConservativeScalpingConfig {
   [[nodiscard]] Status validate() const;
 };
 
-class ConservativeScalping final : public Strategy {
+class ConservativeScalping final
+    : public IndicatorStrategy<ConservativeScalping, ConservativeScalpingConfig> {
  public:
-  [[nodiscard]] static Result<ConservativeScalping> create(
-      const ConservativeScalpingConfig& config = {});
   explicit ConservativeScalping(const ConservativeScalpingConfig& config = {});
 
   [[nodiscard]] std::string_view name() const noexcept override { return "conservative_scalping"; }
-  void on_candle(const market::Candle& candle) noexcept override;
-  [[nodiscard]] std::optional<TradingSignal> signal() const noexcept override;
-  void reset() noexcept override;
   [[nodiscard]] std::size_t warmup() const noexcept override;
 
   [[nodiscard]] const market::Bollinger& bollinger() const noexcept { return bollinger_; }
@@ -48,12 +44,15 @@ class ConservativeScalping final : public Strategy {
   [[nodiscard]] const market::Vwap& vwap() const noexcept { return vwap_; }
 
  private:
-  ConservativeScalpingConfig config_;
+  friend Base;
+  void update(const market::Candle& candle) noexcept;
+  [[nodiscard]] std::optional<TradingSignal> decide() const noexcept;
+  void clear() noexcept;
+
   market::Bollinger bollinger_;
   market::Stochastic stochastic_;
   market::Vwap vwap_;
   double last_close_ = 0.0;
-  std::size_t candles_ = 0;
 };
 
 }  // namespace nzeza::strategy

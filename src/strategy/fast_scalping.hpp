@@ -7,7 +7,7 @@
 
 #include "core/result.hpp"
 #include "market/ema.hpp"
-#include "strategy/strategy.hpp"
+#include "strategy/indicator_strategy.hpp"
 
 namespace nzeza::strategy {
 
@@ -20,25 +20,24 @@ struct FastScalpingConfig {
   [[nodiscard]] Status validate() const;
 };
 
-class FastScalping final : public Strategy {
+class FastScalping final : public IndicatorStrategy<FastScalping, FastScalpingConfig> {
  public:
-  [[nodiscard]] static Result<FastScalping> create(const FastScalpingConfig& config = {});
   explicit FastScalping(const FastScalpingConfig& config = {});
 
   [[nodiscard]] std::string_view name() const noexcept override { return "fast_scalping"; }
-  void on_candle(const market::Candle& candle) noexcept override;
-  [[nodiscard]] std::optional<TradingSignal> signal() const noexcept override;
-  void reset() noexcept override;
   [[nodiscard]] std::size_t warmup() const noexcept override;
 
   [[nodiscard]] const market::Ema& short_ema() const noexcept { return short_; }
   [[nodiscard]] const market::Ema& long_ema() const noexcept { return long_; }
 
  private:
-  FastScalpingConfig config_;
+  friend Base;
+  void update(const market::Candle& candle) noexcept;
+  [[nodiscard]] std::optional<TradingSignal> decide() const noexcept;
+  void clear() noexcept;
+
   market::Ema short_;
   market::Ema long_;
-  std::size_t candles_ = 0;
 };
 
 }  // namespace nzeza::strategy

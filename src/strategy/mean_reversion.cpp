@@ -1,5 +1,6 @@
 #include "strategy/mean_reversion.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "market/indicator_params.hpp"
@@ -25,27 +26,20 @@ Status MeanReversionConfig::validate() const {
   return check_range("mean_reversion.hold_confidence", hold_confidence, 0.0, 1.0);
 }
 
-Result<MeanReversion> MeanReversion::create(const MeanReversionConfig& config) {
-  if (auto s = config.validate(); !s) return s.error();
-  return MeanReversion(config);
-}
-
 MeanReversion::MeanReversion(const MeanReversionConfig& config)
-    : config_(config), band_(config.period, config.entry_z), rsi_(config.rsi_period) {}
+    : Base(config), band_(config.period, config.entry_z), rsi_(config.rsi_period) {}
 
-void MeanReversion::on_candle(const market::Candle& candle) noexcept {
+void MeanReversion::update(const market::Candle& candle) noexcept {
   last_close_ = candle.close.to_double();
   band_.update(last_close_);
   rsi_.update(last_close_);
-  ++candles_;
 }
 
 std::optional<double> MeanReversion::z_score() const noexcept {
   return band_.z_score(last_close_);
 }
 
-std::optional<TradingSignal> MeanReversion::signal() const noexcept {
-  if (candles_ < warmup()) return std::nullopt;
+std::optional<TradingSignal> MeanReversion::decide() const noexcept {
   const auto z = z_score();
   const auto rsi = rsi_.value();
   if (!z || !rsi) return std::nullopt;
@@ -61,15 +55,14 @@ std::optional<TradingSignal> MeanReversion::signal() const noexcept {
   return TradingSignal{SignalKind::hold, config_.hold_confidence};
 }
 
-void MeanReversion::reset() noexcept {
+void MeanReversion::clear() noexcept {
   band_.reset();
   rsi_.reset();
   last_close_ = 0.0;
-  candles_ = 0;
 }
 
 std::size_t MeanReversion::warmup() const noexcept {
-  return config_.period > config_.rsi_period + 1 ? config_.period : config_.rsi_period + 1;
+  return std::max(config_.period, config_.rsi_period + 1);
 }
 
 }  // namespace nzeza::strategy

@@ -13,7 +13,7 @@
 #include "core/result.hpp"
 #include "market/bollinger.hpp"
 #include "market/rsi.hpp"
-#include "strategy/strategy.hpp"
+#include "strategy/indicator_strategy.hpp"
 
 namespace nzeza::strategy {
 
@@ -30,26 +30,25 @@ struct MeanReversionConfig {
   [[nodiscard]] Status validate() const;
 };
 
-class MeanReversion final : public Strategy {
+class MeanReversion final : public IndicatorStrategy<MeanReversion, MeanReversionConfig> {
  public:
-  [[nodiscard]] static Result<MeanReversion> create(const MeanReversionConfig& config = {});
   explicit MeanReversion(const MeanReversionConfig& config = {});
 
   [[nodiscard]] std::string_view name() const noexcept override { return "mean_reversion"; }
-  void on_candle(const market::Candle& candle) noexcept override;
-  [[nodiscard]] std::optional<TradingSignal> signal() const noexcept override;
-  void reset() noexcept override;
   [[nodiscard]] std::size_t warmup() const noexcept override;
 
   // z-score of the latest close (nullopt before the window is full).
   [[nodiscard]] std::optional<double> z_score() const noexcept;
 
  private:
-  MeanReversionConfig config_;
+  friend Base;
+  void update(const market::Candle& candle) noexcept;
+  [[nodiscard]] std::optional<TradingSignal> decide() const noexcept;
+  void clear() noexcept;
+
   market::Bollinger band_;
   market::Rsi rsi_;
   double last_close_ = 0.0;
-  std::size_t candles_ = 0;
 };
 
 }  // namespace nzeza::strategy

@@ -1,6 +1,6 @@
 #include "strategy/momentum_scalping.hpp"
 
-#include <string>
+#include <algorithm>
 
 #include "market/indicator_params.hpp"
 #include "strategy/config_checks.hpp"
@@ -14,35 +14,25 @@ Status MomentumScalpingConfig::validate() const {
   }
   if (auto s = check_range("momentum_scalping.oversold", oversold, 0.0, 100.0); !s) return s;
   if (auto s = check_range("momentum_scalping.overbought", overbought, 0.0, 100.0); !s) return s;
-  if (oversold >= overbought) {
-    return fail(ErrorCode::invalid_argument,
-                "momentum_scalping.oversold (" + std::to_string(oversold) +
-                    ") must be below overbought (" + std::to_string(overbought) + ")");
-  }
+  if (auto s = check_below("momentum_scalping.oversold", oversold, "overbought", overbought); !s)
+    return s;
   if (auto s = check_range("momentum_scalping.signal_confidence", signal_confidence, 0.0, 1.0); !s)
     return s;
   return check_range("momentum_scalping.hold_confidence", hold_confidence, 0.0, 1.0);
 }
 
-Result<MomentumScalping> MomentumScalping::create(const MomentumScalpingConfig& config) {
-  if (auto s = config.validate(); !s) return s.error();
-  return MomentumScalping(config);
-}
-
 MomentumScalping::MomentumScalping(const MomentumScalpingConfig& config)
-    : config_(config),
+    : Base(config),
       rsi_(config.rsi_period, config.rsi_method),
       macd_(config.macd_fast, config.macd_slow, config.macd_signal) {}
 
-void MomentumScalping::on_candle(const market::Candle& candle) noexcept {
+void MomentumScalping::update(const market::Candle& candle) noexcept {
   const double close = candle.close.to_double();
   rsi_.update(close);
   macd_.update(close);
-  ++candles_;
 }
 
-std::optional<TradingSignal> MomentumScalping::signal() const noexcept {
-  if (candles_ < warmup()) return std::nullopt;
+std::optional<TradingSignal> MomentumScalping::decide() const noexcept {
   const auto rsi = rsi_.value();
   const auto macd = macd_.value();
   if (!rsi || !macd) return std::nullopt;
@@ -57,17 +47,13 @@ std::optional<TradingSignal> MomentumScalping::signal() const noexcept {
   return TradingSignal{SignalKind::hold, config_.hold_confidence};
 }
 
-void MomentumScalping::reset() noexcept {
+void MomentumScalping::clear() noexcept {
   rsi_.reset();
   macd_.reset();
-  candles_ = 0;
 }
 
 std::size_t MomentumScalping::warmup() const noexcept {
-  std::size_t w = config_.min_candles;
-  if (w < macd_.warmup()) w = macd_.warmup();
-  if (w < config_.rsi_period + 1) w = config_.rsi_period + 1;
-  return w;
+  return std::max({config_.min_candles, macd_.warmup(), config_.rsi_period + 1});
 }
 
 }  // namespace nzeza::strategy

@@ -15,7 +15,7 @@
 #include "core/result.hpp"
 #include "market/macd.hpp"
 #include "market/rsi.hpp"
-#include "strategy/strategy.hpp"
+#include "strategy/indicator_strategy.hpp"
 
 namespace nzeza::strategy {
 
@@ -36,25 +36,24 @@ struct MomentumScalpingConfig {
   [[nodiscard]] Status validate() const;
 };
 
-class MomentumScalping final : public Strategy {
+class MomentumScalping final : public IndicatorStrategy<MomentumScalping, MomentumScalpingConfig> {
  public:
-  [[nodiscard]] static Result<MomentumScalping> create(const MomentumScalpingConfig& config = {});
   explicit MomentumScalping(const MomentumScalpingConfig& config = {});
 
   [[nodiscard]] std::string_view name() const noexcept override { return "momentum_scalping"; }
-  void on_candle(const market::Candle& candle) noexcept override;
-  [[nodiscard]] std::optional<TradingSignal> signal() const noexcept override;
-  void reset() noexcept override;
   [[nodiscard]] std::size_t warmup() const noexcept override;
 
   [[nodiscard]] const market::Rsi& rsi() const noexcept { return rsi_; }
   [[nodiscard]] const market::Macd& macd() const noexcept { return macd_; }
 
  private:
-  MomentumScalpingConfig config_;
+  friend Base;
+  void update(const market::Candle& candle) noexcept;
+  [[nodiscard]] std::optional<TradingSignal> decide() const noexcept;
+  void clear() noexcept;
+
   market::Rsi rsi_;
   market::Macd macd_;
-  std::size_t candles_ = 0;
 };
 
 }  // namespace nzeza::strategy

@@ -1,23 +1,15 @@
 #include "strategy/signal_engine.hpp"
 
+#include "core/enum_names.hpp"
 #include "market/candle_freshness.hpp"
 
 namespace nzeza::strategy {
 
+constexpr EnumNames kNoSignalReasonNames{
+    NoSignalReason::warming_up, {"none", "not_closed", "gap_candle", "stale_candle", "warming_up"}};
+
 std::string_view to_string(NoSignalReason r) noexcept {
-  switch (r) {
-    case NoSignalReason::none:
-      return "none";
-    case NoSignalReason::not_closed:
-      return "not_closed";
-    case NoSignalReason::gap_candle:
-      return "gap_candle";
-    case NoSignalReason::stale_candle:
-      return "stale_candle";
-    case NoSignalReason::warming_up:
-      return "warming_up";
-  }
-  return "unknown";
+  return kNoSignalReasonNames.name(r);
 }
 
 EngineOutput SignalEngine::refuse(NoSignalReason r) noexcept {

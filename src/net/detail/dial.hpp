@@ -5,13 +5,16 @@
 
 #include <openssl/ssl.h>
 
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <chrono>
 #include <string>
+#include <type_traits>
 
 #include "core/clock.hpp"
 #include "core/result.hpp"
@@ -64,6 +67,38 @@ Status prepare_tls(TlsStream& tls, const Url& url, const TlsConfig& config) {
     tls.set_verify_mode(ssl::verify_none);
   }
   return Status{};
+}
+
+// resolve -> TCP connect (no Nagle) -> for a TLS stream, SNI and peer check, then the TLS
+// handshake: how every client reaches `url`, each error naming its step. `stream` is a
+// beast::tcp_stream or an ssl_stream over one (a WebSocket passes its next layer). `aborted` is
+// the owner's abort() flag, read after each step: an abort() that lands while a step is in flight
+// does not always stop it (a resolve already running on the resolver's thread completes with
+// success, and async_connect re-opens a closed socket), so without the check a deadline that
+// fired meanwhile would be lost and the caller would wait forever. Runs on the stream's strand.
+template <typename Stream>
+asio::awaitable<Status> dial(Stream& stream, tcp::resolver& resolver, const bool& aborted, Url url,
+                             TlsConfig tls) {
+  error_code ec;
+  const auto endpoints = co_await resolver.async_resolve(url.host, std::to_string(url.port),
+                                                         asio::redirect_error(kAwait, ec));
+  if (!ec && aborted) ec = asio::error::operation_aborted;
+  if (ec) co_return step_error("resolve", url, ec);
+  auto& socket_stream = beast::get_lowest_layer(stream);
+  co_await socket_stream.async_connect(endpoints, asio::redirect_error(kAwait, ec));
+  if (!ec && aborted) {
+    ec = asio::error::operation_aborted;
+    socket_stream.close();
+  }
+  if (ec) co_return step_error("TCP connect", url, ec);
+  socket_stream.socket().set_option(tcp::no_delay(true), ec);
+  if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
+    if (auto ready = prepare_tls(stream, url, tls); !ready) co_return ready;
+    co_await stream.async_handshake(ssl::stream_base::client, asio::redirect_error(kAwait, ec));
+    if (!ec && aborted) ec = asio::error::operation_aborted;
+    if (ec) co_return step_error("TLS handshake", url, ec);
+  }
+  co_return Status{};
 }
 
 }  // namespace nzeza::net

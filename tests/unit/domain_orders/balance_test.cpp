@@ -56,6 +56,15 @@ TEST(Balance, shortfalls_are_insufficient_balance_and_change_nothing) {
   EXPECT_EQ(b, before);
 }
 
+TEST(Balance, each_shortfall_names_the_operation_the_amount_and_the_part_that_was_short) {
+  Balance b = usd("10"_d, "5"_d);
+  EXPECT_EQ(b.debit("11"_d).error().message, "debit 11 USD: only 10 available");
+  EXPECT_EQ(b.lock("10.5"_d).error().message, "lock 10.5 USD: only 10 available");
+  EXPECT_EQ(b.unlock("6"_d).error().message, "unlock 6 USD: only 5 locked");
+  EXPECT_EQ(b.debit_locked("5.1"_d).error().message, "debit_locked 5.1 USD: only 5 locked");
+  EXPECT_EQ(b.unlock("-1"_d).error().message, "balance USD: unlock of negative amount -1");
+}
+
 TEST(Balance, negative_amounts_are_invalid_not_reversed_operations) {
   Balance b = usd("10"_d);
   EXPECT_EQ(b.credit("-1"_d).error().code, ErrorCode::invalid_argument);

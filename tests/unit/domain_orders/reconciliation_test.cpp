@@ -131,6 +131,50 @@ TEST(Reconciliation, order_filled_quantity_mismatch_is_graded_by_percent) {
   EXPECT_EQ(d->severity, Severity::critical);
 }
 
+// One-sided items carry zero on the side that lacks them and venue − local as the difference.
+TEST(Reconciliation,
+     one_sided_and_conflicting_items_carry_both_quantities_their_difference_and_a_detail) {
+  LocalState l = empty_local();
+  l.open_orders.push_back(open_order("nz-a-1", "1"_d, "0.25"_d, OrderState::acknowledged));
+  l.fills.push_back(fill("t-local", "1"_d));
+  l.fills.push_back(fill("t-both", "1"_d));
+  VenueReport r = clean_report();
+  r.open_orders->push_back(open_order("nz-a-9", "2"_d));
+  r.open_orders->push_back(open_order("manual-1", "3"_d));
+  r.fills->push_back(fill("t-venue", "0.5"_d));
+  r.fills->push_back(fill("t-both", "1.5"_d));
+  const auto res = run(l, r);
+  struct Expected {
+    Subject subject;
+    std::string key;
+    Decimal local, venue, difference;
+    std::string detail;
+  };
+  const std::vector<Expected> expected{
+      {Subject::order, "nz-a-1", "0.75"_d, "0"_d, "-0.75"_d,
+       "order nz-a-1 (acknowledged locally) is not open at the venue: query its status before "
+       "trading"},
+      {Subject::order, "nz-a-9", "0"_d, "2"_d, "2"_d,
+       "open order nz-a-9 carries our client id but is not in the journal"},
+      {Subject::order, "manual-1", "0"_d, "3"_d, "3"_d,
+       "external order manual-1 (buy 3): reported, not adopted, not cancelled"},
+      {Subject::fill, "t-venue", "0"_d, "0.5"_d, "0.5"_d,
+       "fill t-venue (buy 0.5 at 100) was never applied locally"},
+      {Subject::fill, "t-both", "1"_d, "1.5"_d, "0.5"_d,
+       "fill t-both differs: local 1 at 100, venue 1.5 at 100"},
+      {Subject::fill, "t-local", "1"_d, "0"_d, "-1"_d,
+       "local fill t-local is unknown to the venue"},
+  };
+  for (const Expected& e : expected) {
+    const Discrepancy* d = res.find(e.subject, e.key);
+    ASSERT_NE(d, nullptr) << e.key;
+    EXPECT_EQ(d->local, e.local) << e.key;
+    EXPECT_EQ(d->venue, e.venue) << e.key;
+    EXPECT_EQ(d->difference, e.difference) << e.key;
+    EXPECT_EQ(d->detail, e.detail) << e.key;
+  }
+}
+
 TEST(Reconciliation, fills_missing_locally_missing_at_venue_and_conflicting) {
   LocalState l = empty_local();
   l.fills.push_back(fill("t-local", "1"_d));

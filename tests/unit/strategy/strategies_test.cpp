@@ -194,5 +194,47 @@ TEST(MeanReversion, rejects_bad_config) {
   EXPECT_FALSE(MeanReversion::create(cfg).ok());
 }
 
+TEST(Strategies, an_inverted_pair_of_settings_is_refused_naming_both_settings_and_values) {
+  FastScalpingConfig fast;
+  fast.short_period = 5;
+  EXPECT_EQ(FastScalping::create(fast).error().message,
+            "fast_scalping.short_period (5) must be below long_period (5)");
+  MomentumScalpingConfig momentum;
+  momentum.oversold = 80;
+  EXPECT_EQ(MomentumScalping::create(momentum).error().message,
+            "momentum_scalping.oversold (80.000000) must be below overbought (70.000000)");
+  ConservativeScalpingConfig conservative;
+  conservative.stochastic_low = 80;
+  EXPECT_EQ(ConservativeScalping::create(conservative).error().message,
+            "conservative_scalping.stochastic_low (80.000000) must be below stochastic_high "
+            "(80.000000)");
+}
+
+// After reset() a strategy waits out its warm-up again and then says exactly what a fresh one
+// fed the same candles says.
+template <typename S>
+void expect_reset_behaves_as_new() {
+  const auto first = ramp(100, 0.7, 40);
+  auto second = ramp(150, -0.9, 40);
+  second.push_back(second.back() + 0.4);
+  S used;
+  feed(used, first, 0.2);
+  ASSERT_TRUE(used.signal().has_value()) << used.name();
+  used.reset();
+  EXPECT_FALSE(used.signal().has_value()) << used.name();
+  S fresh;
+  feed(used, second, 0.2);
+  feed(fresh, second, 0.2);
+  ASSERT_TRUE(fresh.signal().has_value()) << fresh.name();
+  EXPECT_EQ(used.signal(), fresh.signal()) << used.name();
+}
+
+TEST(Strategies, reset_waits_out_the_warm_up_again_then_signals_as_a_fresh_strategy) {
+  expect_reset_behaves_as_new<FastScalping>();
+  expect_reset_behaves_as_new<MomentumScalping>();
+  expect_reset_behaves_as_new<ConservativeScalping>();
+  expect_reset_behaves_as_new<MeanReversion>();
+}
+
 }  // namespace
 }  // namespace nzeza::strategy

@@ -193,19 +193,37 @@ void CellBase::run() {
 
 void CellBase::finish_run() {
   bool more = false;
-  std::vector<UniqueFunction<void()>> waiters;
+  bool parked = false;
   {
     std::lock_guard lock(mu_);
     if (handoff_taken_) {  // the hand-off left the mailbox this turn: space for parked senders
       handoff_taken_ = false;
       ++space_epoch_;
-      if (!space_waiters_.empty()) waiters.swap(space_waiters_);
+      parked = !space_waiters_.empty();
     }
+    if (!parked) {
+      more = !sys_.empty() || (user_runnable_ && user_pending_locked());
+      if (!more) scheduled_ = false;
+    }
+  }
+  if (parked) {
+    finish_run_waking();
+    return;
+  }
+  // Once scheduled_ is false another thread may start a turn: touch nothing but immutables.
+  if (more) dispatcher_->post(shared_from_this());
+}
+
+void CellBase::finish_run_waking() {
+  bool more = false;
+  std::vector<UniqueFunction<void()>> waiters;
+  {
+    std::lock_guard lock(mu_);
+    waiters.swap(space_waiters_);
     more = !sys_.empty() || (user_runnable_ && user_pending_locked());
     if (!more) scheduled_ = false;
   }
-  // Once scheduled_ is false another thread may start a turn: touch nothing but immutables.
-  if (!waiters.empty()) wake_all(waiters);
+  wake_all(waiters);
   if (more) dispatcher_->post(shared_from_this());
 }
 

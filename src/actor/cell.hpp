@@ -198,6 +198,7 @@ class CellBase : public std::enable_shared_from_this<CellBase> {
   void stop_next_child();
   void finalize();
   void finish_run();
+  [[gnu::cold, gnu::noinline]] void finish_run_waking();
   std::vector<UniqueFunction<void()>> close_mailbox_locked();
 
   std::shared_ptr<SystemCore> core_;

@@ -96,10 +96,11 @@ class TypedCell : public CellBase {
   }
 
  protected:
-  // Handles one message with the behaviour (BehaviorCell). May throw: the failure is the actor's.
-  virtual void handle(Envelope& e) = 0;
-
-  bool drain_user(std::size_t budget) final {
+  // The turn's user part, for BehaviorCell's drain_user: `handle(Envelope&)` runs one message
+  // through the behaviour (inlined there, no virtual call per message) and may throw: the
+  // failure is the actor's.
+  template <typename Handler>
+  bool drain_with(std::size_t budget, Handler&& handle) {
     std::size_t done = 0;
     bool failed = false;
     bool emptied = false;  // the last refill left the ring empty: finish_run re-checks
@@ -115,7 +116,7 @@ class TypedCell : public CellBase {
         handoff_taken_ = true;  // finish_run tells parked senders
         emptied = live() == 0;
       }
-      failed = handle_one(handoff_);
+      failed = handle_one(handoff_, handle);
       handoff_.template emplace<0>();
       if (!failed) ++done;
     }
@@ -126,7 +127,7 @@ class TypedCell : public CellBase {
         if (batch_.empty()) break;
       }
       if (kill_flag_.load(std::memory_order_relaxed)) break;  // a kill overtakes the batch
-      failed = handle_one(batch_[batch_pos_++]);
+      failed = handle_one(batch_[batch_pos_++], handle);
       if (!failed) ++done;
     }
     batch_left_ = batch_.size() - batch_pos_;
@@ -291,7 +292,8 @@ class TypedCell : public CellBase {
 
   // One message through the behaviour, timed one time in kSampleEvery. True when it failed
   // (the reason in failure_; an ask it carried is answered with the failure).
-  bool handle_one(Envelope& env) {
+  template <typename Handler>
+  [[gnu::always_inline]] bool handle_one(Envelope& env, Handler& handle) {
     const bool sample = (++sample_tick_ & (kSampleEvery - 1)) == 0;
     const auto t0 =
         sample ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};

@@ -9,15 +9,13 @@ constexpr const char* kRootName = "/";
 class RootCell final : public CellBase {
  public:
   explicit RootCell(CellInit init) : CellBase(std::move(init)) {}
-  [[nodiscard]] std::size_t depth() const noexcept override { return 0; }
 
  protected:
   void create_behavior() override {}
   void destroy_behavior() noexcept override {}
   [[nodiscard]] bool has_behavior() const noexcept override { return false; }
   void call_on_stop() override {}
-  DrainResult drain_user(std::size_t) override { return {}; }
-  [[nodiscard]] bool user_pending_locked() const noexcept override { return false; }
+  bool drain_user(std::size_t) override { return false; }
   std::size_t discard_user() override { return 0; }
 };
 }  // namespace

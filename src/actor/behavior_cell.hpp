@@ -49,7 +49,12 @@ class BehaviorCell<B, Messages<Ms...>> final : public TypedCell<Ms...> {
       behavior_->on_stop(this->context());
   }
 
-  void handle(typename Base::Envelope& env) override {
+  bool drain_user(std::size_t budget) override {
+    return this->drain_with(budget, [this](typename Base::Envelope& env) { handle(env); });
+  }
+
+ private:
+  void handle(typename Base::Envelope& env) {
     std::visit(
         [this](auto& item) {
           using T = std::decay_t<decltype(item)>;
@@ -67,7 +72,6 @@ class BehaviorCell<B, Messages<Ms...>> final : public TypedCell<Ms...> {
         env);
   }
 
- private:
   template <typename Req>
   void answer(AskSlot<Req>& slot) {
     using R = typename Req::Reply;

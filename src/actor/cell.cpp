@@ -5,7 +5,6 @@
 #include <exception>
 #include <mutex>
 
-#include "actor/dispatcher.hpp"
 #include "actor/system_core.hpp"
 
 namespace nzeza::actor {
@@ -46,10 +45,6 @@ CellBase::CellBase(CellInit init)
       ctx_(*this) {}
 
 CellBase::~CellBase() = default;
-
-void CellBase::schedule() {
-  dispatcher_->schedule(*this);
-}
 
 void CellBase::post_sys(SysMsg m) {
   bool wake = false;
@@ -183,8 +178,7 @@ void CellBase::run() {
   }
 
   if (state_ == State::running || state_ == State::stopping) {
-    DrainResult r = drain_user(throughput_);
-    if (r.failed) on_failure(r.reason);
+    if (drain_user(throughput_)) on_failure(failure_);
   }
   if (state_ == State::stopping) {
     bool pending = false;
@@ -199,12 +193,37 @@ void CellBase::run() {
 
 void CellBase::finish_run() {
   bool more = false;
+  bool parked = false;
   {
     std::lock_guard lock(mu_);
+    if (handoff_taken_) {  // the hand-off left the mailbox this turn: space for parked senders
+      handoff_taken_ = false;
+      ++space_epoch_;
+      parked = !space_waiters_.empty();
+    }
+    if (!parked) {
+      more = !sys_.empty() || (user_runnable_ && user_pending_locked());
+      if (!more) scheduled_ = false;
+    }
+  }
+  if (parked) {
+    finish_run_waking();
+    return;
+  }
+  // Once scheduled_ is false another thread may start a turn: touch nothing but immutables.
+  if (more) dispatcher_->post(shared_from_this());
+}
+
+void CellBase::finish_run_waking() {
+  bool more = false;
+  std::vector<UniqueFunction<void()>> waiters;
+  {
+    std::lock_guard lock(mu_);
+    waiters.swap(space_waiters_);
     more = !sys_.empty() || (user_runnable_ && user_pending_locked());
     if (!more) scheduled_ = false;
   }
-  // Once scheduled_ is false another thread may start a turn: touch nothing but immutables.
+  wake_all(waiters);
   if (more) dispatcher_->post(shared_from_this());
 }
 

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "actor/actor_metrics.hpp"
+#include "actor/dispatcher.hpp"
 #include "actor/spawn_options.hpp"
 #include "actor/spin_lock.hpp"
 #include "actor/unique_function.hpp"
@@ -102,8 +103,10 @@ class CellBase : public std::enable_shared_from_this<CellBase> {
   [[nodiscard]] bool closing() const noexcept { return closing_.load(std::memory_order_acquire); }
   [[nodiscard]] std::uint64_t generation() const noexcept { return generation_; }  // own turn only
   [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
-  // Messages queued now (read racily: a metric).
-  [[nodiscard]] virtual std::size_t depth() const noexcept = 0;
+  // Messages queued now, the hand-off included (read racily: a metric).
+  [[nodiscard]] std::size_t depth() const noexcept {
+    return live() + (handoff_full_.load(std::memory_order_relaxed) ? 1 : 0);
+  }
   // The metrics with the current depth.
   [[nodiscard]] ActorMetricsSnapshot metrics_snapshot() const noexcept {
     ActorMetricsSnapshot s = metrics_->snapshot();
@@ -136,26 +139,34 @@ class CellBase : public std::enable_shared_from_this<CellBase> {
   void run();
 
  protected:
-  struct DrainResult {
-    bool failed = false;
-    std::string reason;
-  };
   // Hooks for the typed layers; all run on the cell's own turn.
   virtual void create_behavior() = 0;  // factory + on_start; may throw
   virtual void destroy_behavior() noexcept = 0;
   [[nodiscard]] virtual bool has_behavior() const noexcept = 0;
   virtual void call_on_stop() = 0;  // may throw (logged)
-  virtual DrainResult drain_user(std::size_t budget) = 0;
-  [[nodiscard]] virtual bool user_pending_locked() const noexcept = 0;
+  // Handles up to `budget` user messages; true when one failed (the reason in failure_).
+  virtual bool drain_user(std::size_t budget) = 0;
   virtual std::size_t discard_user() = 0;  // drops everything queued; returns how many
 
-  void schedule();
+  // User messages waiting: in the ring, in the hand-off slot, or left in the turn's batch.
+  [[nodiscard]] bool user_pending_locked() const noexcept {
+    return live() > 0 || handoff_full_.load(std::memory_order_relaxed) || batch_left_ > 0;
+  }
+  [[nodiscard]] std::size_t live() const noexcept { return live_.load(std::memory_order_relaxed); }
+  void set_live(std::size_t n) noexcept { live_.store(n, std::memory_order_relaxed); }
+
+  void schedule() { dispatcher_->schedule(*this); }
 
   std::vector<UniqueFunction<void()>> space_waiters_;  // mu_
   std::atomic<bool> kill_flag_{false};
   const std::size_t capacity_;
   const std::size_t throughput_;
   std::shared_ptr<ActorMetrics> metrics_;
+  // Own turn only: why drain_user failed; how many messages its batch still holds; whether it
+  // took the hand-off message without the lock (finish_run then tells parked senders).
+  std::string failure_;
+  std::size_t batch_left_ = 0;
+  bool handoff_taken_ = false;
 
  private:
   enum class SysKind : std::uint8_t {
@@ -187,6 +198,7 @@ class CellBase : public std::enable_shared_from_this<CellBase> {
   void stop_next_child();
   void finalize();
   void finish_run();
+  [[gnu::cold, gnu::noinline]] void finish_run_waking();
   std::vector<UniqueFunction<void()>> close_mailbox_locked();
 
   std::shared_ptr<SystemCore> core_;
@@ -215,14 +227,19 @@ class CellBase : public std::enable_shared_from_this<CellBase> {
 
  protected:
   // The hot line: every push and every batch refill takes mu_ and touches these, and
-  // TypedCell's first members (its ring and depth) follow them in the same 64-byte line, so a
-  // contended push moves one cache line, not four. Nothing written per message by only one side
-  // (turn state, metrics) may share it.
+  // TypedCell's first member (its ring) follows them in the same 64-byte line, so a contended
+  // push moves one cache line, not four. Nothing written per message by only one side (turn
+  // state, metrics) may share it.
   alignas(64) mutable SpinLock mu_;
-  bool accepting_ = true;          // mu_
-  bool scheduled_ = false;         // mu_
-  bool user_runnable_ = false;     // mu_
-  std::uint64_t space_epoch_ = 0;  // mu_
+  bool accepting_ = true;       // mu_
+  bool scheduled_ = false;      // mu_
+  bool user_runnable_ = false;  // mu_
+  // A message waits in TypedCell's hand-off slot: set under mu_ by the sender that found the
+  // actor idle, cleared by the turn that takes it (without the lock: a sender that reads it
+  // stale just sees the mailbox one message fuller for an instant).
+  std::atomic<bool> handoff_full_{false};
+  std::uint64_t space_epoch_ = 0;     // mu_
+  std::atomic<std::size_t> live_{0};  // ring messages; written under mu_, read racily by depth()
 };
 
 }  // namespace nzeza::actor

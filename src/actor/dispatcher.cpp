@@ -99,16 +99,7 @@ struct Dispatcher::Impl {
   std::atomic<bool> ioc_used{false};
 };
 
-namespace {
-// The turn chain running on this thread: its dispatcher, the actor to run next, and the one
-// that ran last (kept, so waking it again needs no new reference).
-struct Chain {
-  Dispatcher* owner;
-  std::shared_ptr<CellBase> next;
-  std::shared_ptr<CellBase> last;
-};
-thread_local Chain* tl_chain = nullptr;
-}  // namespace
+constinit thread_local detail::TurnChain* detail::tl_chain = nullptr;
 
 Dispatcher::Dispatcher(std::string name, unsigned threads)
     : name_(std::move(name)), threads_(threads), impl_(std::make_unique<Impl>(threads)) {
@@ -135,14 +126,10 @@ asio::io_context& Dispatcher::io_context() noexcept {
   return impl_->ioc;
 }
 
-void Dispatcher::schedule(CellBase& cell) {
-  Chain* chain = tl_chain;
+void Dispatcher::schedule_slow(CellBase& cell) {
+  detail::TurnChain* chain = detail::tl_chain;
   if (chain != nullptr && chain->owner == this && !chain->next) {
-    if (chain->last.get() == &cell) {
-      chain->next = std::move(chain->last);
-    } else {
-      chain->next = cell.shared_from_this();
-    }
+    chain->next = cell.shared_from_this();
     return;
   }
   post(cell.shared_from_this());
@@ -160,9 +147,9 @@ void Dispatcher::post(std::shared_ptr<CellBase> cell) {
 }
 
 void Dispatcher::run_chain(std::shared_ptr<CellBase> cell) {
-  Chain chain{this, nullptr, nullptr};
-  Chain* const saved = tl_chain;
-  tl_chain = &chain;
+  detail::TurnChain chain{this, nullptr, nullptr};
+  detail::TurnChain* const saved = detail::tl_chain;
+  detail::tl_chain = &chain;
   for (int hops = 0;; ++hops) {
     cell->run();
     if (!chain.next) break;
@@ -173,7 +160,7 @@ void Dispatcher::run_chain(std::shared_ptr<CellBase> cell) {
     chain.last = std::move(cell);
     cell = std::move(chain.next);
   }
-  tl_chain = saved;
+  detail::tl_chain = saved;
   // `cell` and chain.last are released here, after the chain stopped running turns.
 }
 

@@ -35,6 +35,7 @@ class Dispatcher {
 
   // Makes `cell` run a turn soon (thread-safe). From a turn of this dispatcher it takes the
   // run-next slot when free. The cell must be alive for the call (the caller holds a ref).
+  // Inline: a ping-pong wakes the actor that ran last, which is a pointer swap.
   void schedule(CellBase& cell);
   // Queues `cell` behind everything already queued (a turn that used up its throughput).
   void post(std::shared_ptr<CellBase> cell);
@@ -49,10 +50,31 @@ class Dispatcher {
 
  private:
   struct Impl;
+  void schedule_slow(CellBase& cell);
   void run_chain(std::shared_ptr<CellBase> cell);
   std::string name_;
   unsigned threads_;
   std::unique_ptr<Impl> impl_;
 };
+
+namespace detail {
+// The turn chain running on this thread: its dispatcher, the actor to run next, and the one that
+// ran last (kept, so waking it again needs no new reference). Null outside a chain.
+struct TurnChain {
+  Dispatcher* owner;
+  std::shared_ptr<CellBase> next;
+  std::shared_ptr<CellBase> last;
+};
+extern constinit thread_local TurnChain* tl_chain;
+}  // namespace detail
+
+inline void Dispatcher::schedule(CellBase& cell) {
+  detail::TurnChain* chain = detail::tl_chain;
+  if (chain != nullptr && chain->owner == this && !chain->next && chain->last.get() == &cell) {
+    chain->next = std::move(chain->last);
+    return;
+  }
+  schedule_slow(cell);
+}
 
 }  // namespace nzeza::actor

@@ -34,6 +34,13 @@ class SeqRing {
     at(tail_) = std::move(v);
     return tail_++;
   }
+  // Fills the next slot in place: `fill(T&)` gets the slot (holding a moved-from or empty T).
+  template <typename F>
+  std::uint64_t push_with(F&& fill) {
+    if (span() == mask_ + 1) grow();
+    fill(at(tail_));
+    return tail_++;
+  }
 
  private:
   void grow() {

@@ -1,6 +1,7 @@
 #pragma once
 // Result<T>: a value or an Error (std::expected arrives with C++23; g++ 12 lacks it).
 
+#include <optional>
 #include <stdexcept>
 #include <type_traits>
 #include <utility>
@@ -80,29 +81,31 @@ class [[nodiscard]] Result {
   std::variant<T, Error> v_;
 };
 
+// Status: success is an empty optional — no Error (a code and three strings) is built or
+// destroyed on the hot path; a failure carries the Error in place, so reporting one allocates
+// nothing more than its message does.
 template <>
 class [[nodiscard]] Result<void> {
  public:
-  Result() = default;
-  Result(Unexpected u) : err_(std::move(u.error)), ok_(false) {}  // NOLINT
-  Result(Error e) : err_(std::move(e)), ok_(false) {}             // NOLINT
-  [[nodiscard]] bool ok() const noexcept { return ok_; }
-  explicit operator bool() const noexcept { return ok_; }
+  Result() noexcept = default;
+  Result(Unexpected u) : err_(std::move(u.error)) {}  // NOLINT: implicit by design
+  Result(Error e) : err_(std::move(e)) {}             // NOLINT
+  [[nodiscard]] bool ok() const noexcept { return !err_.has_value(); }
+  explicit operator bool() const noexcept { return ok(); }
   const Error& error() const& {
     check_error();
-    return err_;
+    return *err_;
   }
   Error&& error() && {
     check_error();
-    return std::move(err_);
+    return std::move(*err_);
   }
 
  private:
   void check_error() const {
-    if (ok_) throw BadResultAccess("error() of a successful Status");
+    if (ok()) throw BadResultAccess("error() of a successful Status");
   }
-  Error err_;
-  bool ok_ = true;
+  std::optional<Error> err_;
 };
 
 using Status = Result<void>;

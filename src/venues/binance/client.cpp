@@ -140,6 +140,15 @@ struct BinanceClient::Impl : std::enable_shared_from_this<Impl> {
 
   std::int64_t timestamp_ms() const { return clock.now().ms() + offset_ms.load(); }
 
+  // An order's instrument this client has not loaded: its symbol and filters are unknown here,
+  // so nothing is sent (an order listed on such a symbol keeps an invalid instrument).
+  Error not_loaded(std::string_view op, std::string_view to) const {
+    return err(ErrorCode::invalid_argument, op,
+               "instrument not loaded by this client (no symbol, no exchange info): cannot " +
+                   std::string(to) + "; nothing was sent")
+        .with_delivery(Delivery::not_sent);
+  }
+
   const Instrument* instrument(InstrumentId id) const {
     const Instrument* i = registry.get(id);
     if (i == nullptr || i->venue != Venue::binance) return nullptr;
@@ -573,8 +582,7 @@ void BinanceClient::cancel(const OrderRef& ref, Callback<CancelAck> cb) {
       "order '" + (ref.client_order_id.empty() ? ref.venue_order_id : ref.client_order_id) + "'";
   const Instrument* inst = impl_->instrument(ref.instrument);
   if (inst == nullptr)
-    return (void)done.complete(impl_->err(ErrorCode::invalid_argument, "cancel " + subject,
-                                          "Binance needs the order's instrument to cancel it"));
+    return (void)done.complete(impl_->not_loaded("cancel " + subject, "cancel it"));
   QueryBuilder q;
   q.add("symbol", inst->venue_symbol);
   if (Status s = add_order_ref(q, ref); !s.ok())
@@ -594,10 +602,11 @@ void BinanceClient::cancel(const OrderRef& ref, Callback<CancelAck> cb) {
 
 void BinanceClient::order_status(const OrderRef& ref, Callback<VenueOrder> cb) {
   Completion<VenueOrder> done(std::move(cb), "binance order status " + ref.client_order_id);
+  const std::string subject =
+      "order '" + (ref.client_order_id.empty() ? ref.venue_order_id : ref.client_order_id) + "'";
   const Instrument* inst = impl_->instrument(ref.instrument);
   if (inst == nullptr)
-    return (void)done.complete(impl_->err(ErrorCode::invalid_argument, "order status",
-                                          "Binance needs the order's instrument to find it"));
+    return (void)done.complete(impl_->not_loaded("order status " + subject, "find it"));
   QueryBuilder q;
   q.add("symbol", inst->venue_symbol);
   if (Status s = add_order_ref(q, ref); !s.ok())
@@ -608,8 +617,7 @@ void BinanceClient::order_status(const OrderRef& ref, Callback<VenueOrder> cb) {
   c.query = q.release();
   c.limiter_class = "order_status";
   c.op = "order status";
-  c.subject =
-      "order '" + (ref.client_order_id.empty() ? ref.venue_order_id : ref.client_order_id) + "'";
+  c.subject = subject;
   impl_->call(std::move(c), done, [](Impl& self, const std::string& body) {
     return parse_order_answer(body, self.registry, self.clock.now());
   });

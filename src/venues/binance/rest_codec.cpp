@@ -185,9 +185,12 @@ TypeMapping parse_type(std::string_view s) {
   if (s == "MARKET") return {OrderType::market, std::nullopt};
   if (s == "STOP_LOSS") return {OrderType::stop, std::nullopt};
   if (s == "TAKE_PROFIT") return {OrderType::take_profit, std::nullopt};
-  if (s == "STOP_LOSS_LIMIT" || s == "TAKE_PROFIT_LIMIT")
-    return {OrderType::stop_limit, std::nullopt};
-  throw ParseError{"unknown order type '" + std::string(s.substr(0, 24)) + "'"};
+  if (s == "STOP_LOSS_LIMIT") return {OrderType::stop_limit, std::nullopt};
+  // TAKE_PROFIT_LIMIT (nzeza never places one) fires on the other side of the market than a
+  // stop-limit: no OrderType says what it does, and listing it as a stop-limit would be a lie.
+  throw ParseError{"order type '" + std::string(s.substr(0, 24)) +
+                   "' is not one nzeza maps (LIMIT, LIMIT_MAKER, MARKET, STOP_LOSS, TAKE_PROFIT, "
+                   "STOP_LOSS_LIMIT)"};
 }
 
 domain::TimeInForce parse_tif(std::string_view s) {
@@ -227,6 +230,17 @@ VenueOrder order_of(const json::object& o, const InstrumentRegistry& registry, T
   if (!status) throw ParseError{"unknown order status '" + st.substr(0, 24) + "'"};
   v.report.status = *status;
   v.report.cumulative_filled = amount_field(o, "executedQty");
+  if (v.type != domain::OrderType::market && v.type != domain::OrderType::limit) {
+    // A trigger order: its stop price, and whether it fired. "isWorking" is false and
+    // "workingTime" -1 until the stop price is reached; an order with a fill has fired.
+    if (o.contains("stopPrice")) {
+      const Decimal stop = amount_field(o, "stopPrice");
+      if (!stop.is_zero()) v.stop_price = stop;
+    }
+    if (o.contains("isWorking")) v.triggered = bool_field(o, "isWorking");
+    if (o.contains("workingTime") && int_field(o, "workingTime") > 0) v.triggered = true;
+    if (v.report.cumulative_filled.is_positive()) v.triggered = true;
+  }
   if (o.contains("cummulativeQuoteQty") && v.report.cumulative_filled.is_positive()) {
     const Decimal quote = amount_field(o, "cummulativeQuoteQty");
     auto avg = quote.checked_div(v.report.cumulative_filled);

@@ -58,8 +58,11 @@ void parse_execution(const json::object& e, const SymbolLookup& lookup, UserStre
     v.type = domain::OrderType::stop;
   } else if (type == "TAKE_PROFIT") {
     v.type = domain::OrderType::take_profit;
-  } else {
+  } else if (type == "STOP_LOSS_LIMIT") {
     v.type = domain::OrderType::stop_limit;
+  } else {
+    // TAKE_PROFIT_LIMIT (never placed by nzeza) or a type Binance adds: never listed as another.
+    throw Bad{"order type '" + std::string(type.substr(0, 24)) + "' is not one nzeza maps"};
   }
   v.time_in_force = type == "LIMIT_MAKER" ? domain::TimeInForce::post_only
                     : tif == "IOC"        ? domain::TimeInForce::ioc
@@ -71,6 +74,14 @@ void parse_execution(const json::object& e, const SymbolLookup& lookup, UserStre
   if (!status) throw Bad{"unknown order status '" + std::string(sv(e, "X")) + "'"};
   v.report.status = *status;
   v.report.cumulative_filled = dv(e, "z");
+  if (v.type != domain::OrderType::market && v.type != domain::OrderType::limit) {
+    // A trigger order: "P" its stop price; "w" (in the book) is false until the price fires it.
+    if (e.contains("P")) {
+      if (Decimal stop = dv(e, "P"); !stop.is_zero()) v.stop_price = stop;
+    }
+    if (const auto* w = e.if_contains("w"); w && w->is_bool()) v.triggered = w->get_bool();
+    if (v.report.cumulative_filled.is_positive()) v.triggered = true;
+  }
   if (v.report.cumulative_filled.is_positive()) {
     auto avg = dv(e, "Z").checked_div(v.report.cumulative_filled);
     if (avg) v.report.average_price = *avg;

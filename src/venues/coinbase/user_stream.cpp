@@ -1,6 +1,7 @@
 #include "venues/coinbase/user_stream.hpp"
 
 #include <boost/json.hpp>
+#include <utility>
 
 #include "net/ws_client.hpp"
 
@@ -11,7 +12,9 @@ struct UserStream::Shared {
   std::mutex mu;
   PrivateStreamHandlers handlers;
   std::map<std::string, Decimal> cumulative;  // order id → cumulative quantity seen
-  std::set<std::string> delivered;            // trade ids delivered
+  // (product, trade id) of each fill delivered: a trade id is not promised unique across
+  // products.
+  std::set<std::pair<std::string, std::string>> delivered;
   std::string last_error;
   std::uint64_t skipped = 0;  // user messages that could not be read (each one in last_error)
   bool stopped = false;
@@ -175,7 +178,7 @@ void UserStream::deliver_fills(Shared& shared, const std::vector<domain::Fill>& 
     if (shared.stopped) return;
     on_fill = shared.handlers.on_fill;
     for (const auto& f : fills)
-      if (shared.delivered.insert(f.trade_id).second) fresh.push_back(&f);
+      if (shared.delivered.emplace(f.venue_symbol, f.trade_id).second) fresh.push_back(&f);
   }
   if (on_fill)
     for (const auto* f : fresh) on_fill(*f);

@@ -67,6 +67,8 @@ struct LiveOrder {
 };
 
 constexpr Duration kDefaultRetryAfter = std::chrono::seconds(10);
+// A 418 without Retry-After (dYdX documents none; a proxy in front of the node may send one).
+constexpr Duration kDefaultBanDuration = std::chrono::minutes(2);
 // Candle history: pages of at most 100 (the API limit of older Indexer deployments; newer ones
 // allow 1000), at most 10 pages per call.
 constexpr std::size_t kCandlePage = 100;
@@ -172,12 +174,25 @@ struct DydxClient::State : std::enable_shared_from_this<DydxClient::State> {
       return;
     }
     auto& resp = *r;
-    if (resp.status == 429)
-      limiter->on_retry_after(resp.retry_after(clock.now()).value_or(kDefaultRetryAfter));
+    // 429 and 418 are complete answers that the request was not taken (no tx reached CheckTx):
+    // refusals, and the limiter holds every request of this client for the time asked.
+    std::string held;
+    if (resp.status == 429) {
+      const Duration wait = resp.retry_after(clock.now()).value_or(kDefaultRetryAfter);
+      limiter->on_retry_after(wait);
+      held = "rate limited, not accepted; retry after " +
+             std::to_string(std::chrono::duration_cast<std::chrono::seconds>(wait).count()) + " s";
+    } else if (resp.status == 418) {
+      const Timestamp until =
+          clock.now() + resp.retry_after(clock.now()).value_or(kDefaultBanDuration);
+      limiter->on_banned_until(until);
+      held = "banned, not accepted; no request until " + until.to_iso8601();
+    }
     std::error_code ec;
     auto parsed = json::parse(resp.body, ec);
     if (!resp.success()) {
       Error e = resp.check().error();
+      if (!held.empty()) e.message += ": " + held;
       // Cosmos gateway errors: {"code": 3, "message": "...", "details": []}; Indexer errors:
       // {"errors": [{"msg": "..."}]}. Keep the venue's words verbatim.
       if (!ec) {
@@ -359,9 +374,13 @@ struct DydxClient::State : std::enable_shared_from_this<DydxClient::State> {
               stateful ? "stateful" : "short_term", op,
               [self, op, stateful, sign, retried, cb, used_sequence,
                hash = tx->tx_hash()](Result<Json> r) {
-                // Unknown outcome (or refused before sending): the sequence stays reserved
-                // (a later mismatch re-reads it) and nothing is sent again.
-                if (!r) return cb(r.error());
+                // Unknown outcome: the sequence stays reserved (a later mismatch re-reads it)
+                // and nothing is sent again. A refusal (not sent, 429, 418, 4xx): no tx reached
+                // the chain, its sequence is given back.
+                if (!r) {
+                  if (!outcome_unknown(r.error())) self->release_sequence(stateful, used_sequence);
+                  return cb(r.error());
+                }
                 auto a = parse_broadcast_answer(*r);
                 if (!a) {
                   Error e = codec_error(op, a.error());

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <mutex>
 #include <set>
+#include <utility>
 
 #include "core/client_id.hpp"
 #include "market/candle_check.hpp"
@@ -200,7 +201,8 @@ struct HyperliquidClient::State : std::enable_shared_from_this<HyperliquidClient
   }
 
   // Signs `action` at send time and POSTs it; answers the `response` member of a top-level
-  // "status":"ok" (a top-level "err" is a typed rejection).
+  // "status":"ok" (a top-level "err" is a refusal when it says the action was not taken,
+  // otherwise outcome unknown: top_level_error).
   void exchange(std::string op, json::value action, std::size_t batch,
                 std::function<void(Result<json::value>)> cb) {
     const double weight = 1.0 + static_cast<double>(batch / 40);
@@ -235,12 +237,15 @@ struct HyperliquidClient::State : std::enable_shared_from_this<HyperliquidClient
   // The venue caps an answer (the info page: "Responses that take a time range will only return
   // 500 elements"; userFillsByTime: "at most 2000 fills per response") and says to page with the
   // last returned time as the next startTime: an answer of kFillsPageFloor fills or more is
-  // followed by another from its latest time, fills already seen (same trade id) skipped, until
-  // an answer brings nothing new — nothing beyond the first page is dropped.
+  // followed by another from its latest time, fills already seen (same coin and trade id)
+  // skipped, until an answer brings nothing new — nothing beyond the first page is dropped.
+  // A fill is known by (coin, tid): the venue does not promise a tid unique across coins.
+  using TradeKey = std::pair<std::string, std::uint64_t>;
   struct FillPages {
     std::vector<domain::Fill> fills;
-    std::set<std::string> trade_ids;  // every trade id seen in an answer
-    std::set<std::string> kept;       // trade ids of `fills`
+    std::set<TradeKey> trade_ids;                  // every (coin, tid) seen in an answer
+    std::set<std::pair<std::string, std::string>>  // (coin, trade id) of `fills`
+        kept;
     int pages = 0;
   };
   void fills(Timestamp since, std::optional<InstrumentId> instrument,
@@ -275,11 +280,13 @@ struct HyperliquidClient::State : std::enable_shared_from_this<HyperliquidClient
            for (const auto& item : raw) {
              if (auto t = ms_time_field(item, "time")) latest = std::max(latest, t->ms());
              if (auto tid = uint_of(field(item, "tid"))) {
-               added = acc->trade_ids.insert(std::to_string(*tid)).second || added;
+               const auto coin = str_field(item, "coin").value_or(std::string_view{});
+               added = acc->trade_ids.emplace(std::string(coin), *tid).second || added;
              }
            }
            for (auto& f : *page) {
-             if (acc->kept.insert(f.trade_id).second) acc->fills.push_back(std::move(f));
+             if (acc->kept.emplace(f.venue_symbol, f.trade_id).second)
+               acc->fills.push_back(std::move(f));
            }
            ++acc->pages;
            if (added && raw.size() >= kFillsPageFloor && acc->pages < kMaxFillPages) {

@@ -44,6 +44,18 @@ constexpr KnownError kKnownErrors[] = {
     {"Order was never placed, already canceled, or filled", "MissingOrder", ErrorCode::not_found},
 };
 
+// Top-level "err" texts that say the whole action was refused before it ran: a nonce outside
+// the venue's rules ("Every new transaction must have nonce larger than the smallest nonce in
+// this set and also never have been used before", nonces page), an action past its expiresAfter,
+// a request the venue could not read, a vault it does not know, a scheduleCancel time refused.
+constexpr std::string_view kNotTakenPrefixes[] = {
+    "Invalid nonce",        "Action expired",
+    "Invalid expiresAfter", "Invalid request",
+    "Invalid order action", "Invalid cancel action",
+    "Unknown action type",  "Failed to deserialize",
+    "Vault not registered", "Scheduled cancel time too early",
+};
+
 constexpr CandleInterval kCandleIntervals[] = {
     {std::chrono::minutes(1), "1m"},   {std::chrono::minutes(3), "3m"},
     {std::chrono::minutes(5), "5m"},   {std::chrono::minutes(15), "15m"},
@@ -79,19 +91,34 @@ Error item_error(std::string_view op, std::string_view text) {
 }
 
 Error top_level_error(std::string_view op, std::string_view text) {
-  // Signature or key problems: the recovered signer is not a known user or agent. (Which kind of
-  // refusal it is — not whether the action was refused: a top-level "err" always is.)
-  if (text.find("does not exist") != std::string_view::npos ||
-      text.find("signature") != std::string_view::npos ||
-      text.find("Signature") != std::string_view::npos) {
+  // Only a text that says the action was not taken is a refusal: the signer is unknown or the
+  // signature wrong, the nonce or expiresAfter is outside the venue's rules, the action could not
+  // be read, the address is rate limited, or one of the docs' order errors. Any other top-level
+  // "err" is kept verbatim but reported as OUTCOME UNKNOWN: nothing says the action did not run,
+  // so the order is resolved by its cloid before anything is sent again.
+  const auto has = [&](std::string_view s) { return text.find(s) != std::string_view::npos; };
+  if (has("does not exist") || has("signature") || has("Signature")) {
     return hl_error(ErrorCode::auth_failed, op, text, "err", std::string(text));
+  }
+  if (text.starts_with("Too many") || has("rate limit") || has("Rate limit")) {
+    return hl_error(ErrorCode::rate_limited, op, text, "err", std::string(text));
   }
   for (const auto& k : kKnownErrors) {
     if (text.starts_with(k.prefix)) {
       return hl_error(k.code, op, text, std::string(k.type), std::string(text));
     }
   }
-  return hl_error(ErrorCode::rejected, op, text, "err", std::string(text));
+  for (const std::string_view refused : kNotTakenPrefixes) {
+    if (text.starts_with(refused)) {
+      return hl_error(ErrorCode::rejected, op, text, "err", std::string(text));
+    }
+  }
+  return hl_error(ErrorCode::protocol, op,
+                  "top-level \"err\" not known to mean the action was not taken, outcome "
+                  "unknown: " +
+                      std::string(text),
+                  "err", std::string(text))
+      .with_delivery(Delivery::answer_unknown);
 }
 
 Result<json::value> read_exchange_answer(const json::value& body, std::string_view op) {

@@ -5,10 +5,14 @@
 //
 // /exchange
 //   {"status":"ok","response":R}           → R (read_exchange_answer)
-//   {"status":"err","response":"text"}     → the venue's refusal of the whole action
-//                                            (top_level_error: auth_failed for an unknown signer,
-//                                            rejected otherwise; venue_code "err" or the docs'
-//                                            error type)
+//   {"status":"err","response":"text"}     → top_level_error: a refusal of the whole action
+//                                            only when the text says it was not taken (unknown
+//                                            signer or bad signature: auth_failed; "Too many..."
+//                                            rate_limited; nonce, expiresAfter, unreadable action,
+//                                            the docs' order errors: rejected...); any other text
+//                                            is protocol with Delivery::answer_unknown (outcome
+//                                            unknown). venue_code "err" or the docs' error type,
+//                                            venue_text verbatim.
 //   R.data.statuses[i] (read_statuses), one per order/cancel, in the request's order:
 //     {"resting":{"oid"}} | {"filled":{"totalSz","avgPx","oid"}} | "waitingForTrigger" |
 //     "waitingForFill" | "success" (cancel) | {"error":"text"} — a refusal of that item by the
@@ -46,7 +50,8 @@ namespace nzeza::venues::hyperliquid {
 // Delivery::answer_cut: the venue answered, we cannot tell what it did.
 [[nodiscard]] Result<boost::json::value> parse_answer(std::string_view body, std::string_view op);
 
-// A per-item {"error": text} and a top-level {"status":"err"} as typed refusals (delivery none).
+// A per-item {"error": text} as a typed refusal (delivery none); a top-level {"status":"err"} as
+// a refusal when its text says the action was not taken, otherwise outcome unknown.
 [[nodiscard]] Error item_error(std::string_view op, std::string_view text);
 [[nodiscard]] Error top_level_error(std::string_view op, std::string_view text);
 

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <deque>
 #include <set>
+#include <utility>
 
 #include "venues/candle_history.hpp"
 #include "venues/kraken/private_stream.hpp"
@@ -790,7 +791,7 @@ struct FillsQuery {
   Timestamp since;
   std::optional<InstrumentId> instrument;
   std::vector<domain::Fill> fills;
-  std::set<std::string> seen;
+  std::set<std::pair<std::string, std::string>> seen;  // (pair, trade id) kept
   std::size_t offset = 0;
   std::size_t pages = 0;
 };
@@ -820,7 +821,7 @@ void fetch_fills_page(const std::shared_ptr<FillsQuery>& q) {
         auto page = rest::parse_trades(*r, ctx);
         if (!page) return deliver(q->done, R(unreadable(page.error())));
         for (auto& f : page->fills)
-          if (q->seen.insert(f.trade_id).second) q->fills.push_back(std::move(f));
+          if (q->seen.emplace(f.venue_symbol, f.trade_id).second) q->fills.push_back(std::move(f));
         q->offset += page->page_size;
         ++q->pages;
         if (page->page_size > 0 && q->offset < page->total &&

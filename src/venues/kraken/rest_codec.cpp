@@ -237,13 +237,20 @@ Result<VenueOrder> parse_order(std::string_view op, const std::string& txid, con
     if (dprice) out.price = *dprice;
   } else if (ordertype == "stop-loss") {
     out.type = domain::OrderType::stop;
+    if (dprice && dprice->is_positive()) out.stop_price = *dprice;  // price = trigger
   } else if (ordertype == "take-profit") {
     out.type = domain::OrderType::take_profit;
+    if (dprice && dprice->is_positive()) out.stop_price = *dprice;
   } else if (ordertype == "stop-loss-limit") {
     out.type = domain::OrderType::stop_limit;
+    if (dprice && dprice->is_positive()) out.stop_price = *dprice;  // price2 = the limit
     if (dprice2) out.price = *dprice2;
   } else {
-    return protocol(op, "order " + txid + " has ordertype \"" + ordertype + "\"");
+    // take-profit-limit, trailing-stop(-limit), settle-position, iceberg...: no OrderType says
+    // what they do, and listing one as another type would be a silent lie.
+    return protocol(op, "order " + txid + " has ordertype \"" + ordertype +
+                            "\", which nzeza does not map (market, limit, stop-loss, "
+                            "take-profit, stop-loss-limit)");
   }
   const std::string oflags = string_field(o, "oflags");
   const std::string tif = string_field(o, "timeinforce");

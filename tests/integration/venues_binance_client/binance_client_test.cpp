@@ -1,6 +1,7 @@
 // BinanceClient against the simulator: every operation on its happy path, the venue's refusals,
 // server time and -1021 resync, and the rate-limit feedback (used weight, 429, 418).
 #include "binance_fixture.hpp"
+#include "domain/fill_ledger.hpp"
 
 namespace nzeza::venues::binance::test {
 namespace {
@@ -220,6 +221,37 @@ TEST_F(BinanceClientTest, fills_since_returns_taker_and_maker_trades_oldest_firs
       [&](auto cb) { client_->fills_since(Timestamp::from_ms(1'700'000'001'500), btc_, cb); });
   ASSERT_TRUE(later.ok());
   EXPECT_EQ(later->size(), 1u);
+}
+
+TEST_F(BinanceClientTest,
+       trades_with_one_id_on_two_symbols_are_two_fills_and_a_replayed_trade_is_one) {
+  // Binance numbers trades per symbol: the first trade of BTCUSDT and of ETHUSDT share an id.
+  auto btc = place(market("nz-tid-1", Side::buy, "0.1"));
+  ASSERT_TRUE(btc.ok()) << btc.error().to_string();
+  auto eth_buy = market("nz-tid-2", Side::buy, "1");
+  eth_buy.instrument = eth_;
+  auto eth = place(eth_buy);
+  ASSERT_TRUE(eth.ok()) << eth.error().to_string();
+  auto fills = await<std::vector<domain::Fill>>([&](auto cb) {
+    client_->fills_since(Timestamp::from_ms(1'700'000'000'000), std::nullopt, cb);
+  });
+  ASSERT_TRUE(fills.ok()) << fills.error().to_string();
+  ASSERT_EQ(fills->size(), 2u);
+  EXPECT_EQ((*fills)[0].trade_id, (*fills)[1].trade_id);
+  EXPECT_NE((*fills)[0].venue_symbol, (*fills)[1].venue_symbol);
+  domain::FillLedger ledger;
+  for (const auto& f : *fills) EXPECT_EQ(ledger.record(f).value(), domain::FillOutcome::applied);
+  // Asked again (a restart, a reconnect): the same two trades, each counted once already.
+  auto again = await<std::vector<domain::Fill>>([&](auto cb) {
+    client_->fills_since(Timestamp::from_ms(1'700'000'000'000), std::nullopt, cb);
+  });
+  ASSERT_TRUE(again.ok()) << again.error().to_string();
+  ASSERT_EQ(again->size(), 2u);
+  for (const auto& f : *again) EXPECT_EQ(ledger.record(f).value(), domain::FillOutcome::duplicate);
+  EXPECT_EQ(ledger.size(), 2u);
+  ASSERT_EQ(btc->fills.size(), 1u);  // the FULL answers carried the same ids
+  ASSERT_EQ(eth->fills.size(), 1u);
+  EXPECT_EQ(btc->fills[0].trade_id, eth->fills[0].trade_id);
 }
 
 TEST_F(BinanceClientTest, balances_report_free_and_locked_per_currency) {

@@ -95,12 +95,20 @@ TEST_F(BinanceTriggerTest,
   ASSERT_EQ(listed->size(), 1u);
   EXPECT_EQ((*listed)[0].type, OrderType::stop);
   EXPECT_EQ((*listed)[0].report.status, VenueOrderStatus::open);
+  EXPECT_EQ((*listed)[0].stop_price, dec("49000"));
+  EXPECT_FALSE((*listed)[0].triggered);
   ASSERT_TRUE(wait_until([&] { return last_report("nz-sl-1").has_value(); }));
   EXPECT_EQ(last_report("nz-sl-1")->type, OrderType::stop);
+  EXPECT_EQ(last_report("nz-sl-1")->stop_price, dec("49000"));
+  EXPECT_FALSE(last_report("nz-sl-1")->triggered);
 
   sim_->set_price("BTCUSDT", dec("49000.01"));  // not yet
   EXPECT_EQ(sim_->order("nz-sl-1")->status, "NEW");
-  EXPECT_EQ(status("nz-sl-1")->report.status, VenueOrderStatus::open);
+  const auto waiting = status("nz-sl-1");
+  ASSERT_TRUE(waiting.ok()) << waiting.error().to_string();
+  EXPECT_EQ(waiting->report.status, VenueOrderStatus::open);
+  EXPECT_EQ(waiting->stop_price, dec("49000"));
+  EXPECT_FALSE(waiting->triggered);
 
   sim_->set_price("BTCUSDT", dec("48990"));  // through the stop: a MARKET sell at 48990
   ASSERT_TRUE(wait_until([&] {
@@ -120,6 +128,7 @@ TEST_F(BinanceTriggerTest,
   EXPECT_EQ(streamed.fee, dec("4.899"));  // 0.1% of 4899 USDT received
   EXPECT_EQ(streamed.fee_currency, "USDT");
   EXPECT_EQ(last_report("nz-sl-1")->type, OrderType::stop);
+  EXPECT_TRUE(last_report("nz-sl-1")->triggered);
 
   auto listed_fills = fills_since_start();
   ASSERT_TRUE(listed_fills.ok()) << listed_fills.error().to_string();
@@ -130,6 +139,8 @@ TEST_F(BinanceTriggerTest,
   ASSERT_TRUE(done.ok());
   EXPECT_EQ(done->report.status, VenueOrderStatus::filled);
   EXPECT_EQ(done->report.cumulative_filled, dec("0.1"));
+  EXPECT_EQ(done->stop_price, dec("49000"));
+  EXPECT_TRUE(done->triggered);
   EXPECT_TRUE(open_orders()->empty());
   EXPECT_EQ(sim_->balance("BTC")->first, dec("1.9"));
   EXPECT_TRUE(sim_->balance("BTC")->second.is_zero());
@@ -195,6 +206,8 @@ TEST_F(BinanceTriggerTest, stop_limit_buy_that_does_not_cross_when_triggered_res
   ASSERT_EQ(listed->size(), 1u);
   EXPECT_EQ((*listed)[0].type, OrderType::stop_limit);
   EXPECT_EQ(*(*listed)[0].price, dec("50900"));
+  EXPECT_EQ((*listed)[0].stop_price, dec("51000"));
+  EXPECT_TRUE((*listed)[0].triggered);  // working in the book
   EXPECT_EQ(fill_count(), 0u);
 
   ASSERT_TRUE(sim_->fill("nz-sll-1", dec("0.1")));  // a maker trade at its limit

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "binance_fixture.hpp"
+#include "venues/venue_error.hpp"
 
 namespace nzeza::venues::binance::test {
 namespace {
@@ -82,6 +83,27 @@ TEST_F(BinanceUnloadedSymbol, order_status_answer_carries_the_venue_symbol) {
   ASSERT_TRUE(st.ok()) << st.error().to_string();
   EXPECT_EQ(st->venue_symbol, "BTCUSDT");
   EXPECT_EQ(st->instrument, btc_);
+}
+
+TEST_F(BinanceUnloadedSymbol,
+       status_and_cancel_of_an_order_on_a_symbol_not_loaded_are_refused_before_sending) {
+  ASSERT_TRUE(place_other(sol_limit("nz-ul-nl", Side::buy, "1", "90")).ok());
+  // As open_orders lists it: an invalid instrument (no symbol, no filters known to client_).
+  const OrderRef ref{"", "nz-ul-nl", InstrumentId{}};
+  const std::size_t requests = sim_->request_count();
+  auto st = await<VenueOrder>([&](auto cb) { client_->order_status(ref, cb); });
+  ASSERT_FALSE(st.ok());
+  auto c = await<CancelAck>([&](auto cb) { client_->cancel(ref, cb); });
+  ASSERT_FALSE(c.ok());
+  for (const Error& e : {st.error(), c.error()}) {
+    EXPECT_EQ(e.code, ErrorCode::invalid_argument) << e.to_string();
+    EXPECT_EQ(e.delivery, Delivery::not_sent) << e.to_string();
+    EXPECT_EQ(classify(e), FailureClass::refused_before_sending) << e.to_string();
+    EXPECT_NE(e.message.find("nz-ul-nl"), std::string::npos) << e.message;
+    EXPECT_NE(e.message.find("not loaded"), std::string::npos) << e.message;
+  }
+  EXPECT_EQ(sim_->request_count(), requests);  // nothing reached the venue
+  EXPECT_EQ(sim_->order("nz-ul-nl")->status, "NEW");
 }
 
 TEST_F(BinanceUnloadedSymbol, cancel_all_without_symbol_cancels_orders_on_symbols_not_loaded) {

@@ -155,6 +155,51 @@ TEST_F(CoinbaseFactoryStream, user_channel_pushes_orders_and_each_fill_once) {
   EXPECT_EQ((*rest)[1].trade_id, fills[1].trade_id);
 }
 
+TEST_F(CoinbaseFactoryStream,
+       user_channel_delivers_fills_sharing_a_trade_id_on_two_products_and_each_fill_once) {
+  sim_->set_trade_ids_per_product(true);
+  write_credentials(kKeyName, key_.private_key);
+  auto r = build(sim_->ws_url());
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  made_ = std::move(r).value();
+  std::mutex mu;
+  std::vector<domain::Fill> fills;
+  PrivateStreamHandlers h;
+  h.on_fill = [&](const domain::Fill& f) {
+    std::lock_guard lock(mu);
+    fills.push_back(f);
+  };
+  made_->private_stream()->start(h);
+  ASSERT_TRUE(wait_until([&] { return sim_->ws_subscriptions() == 1; }));
+  auto btc = await<PlaceAck>(
+      [&](auto cb) { made_->place(limit("nz-t-1", Side::buy, "0.02", "49000"), cb); });
+  ASSERT_TRUE(btc.ok()) << btc.error().to_string();
+  auto eth_order = limit("nz-t-2", Side::buy, "0.5", "2900");
+  eth_order.instrument = eth_;
+  auto eth = await<PlaceAck>([&](auto cb) { made_->place(eth_order, cb); });
+  ASSERT_TRUE(eth.ok()) << eth.error().to_string();
+  auto count = [&] {
+    std::lock_guard lock(mu);
+    return fills.size();
+  };
+  ASSERT_TRUE(sim_->fill(btc->venue_order_id, dec("0.005")));  // BTC-USD trade "1"
+  ASSERT_TRUE(wait_until([&] { return count() == 1; }));
+  ASSERT_TRUE(sim_->fill(eth->venue_order_id, dec("0.5")));  // ETH-USD trade "1"
+  ASSERT_TRUE(wait_until([&] { return count() == 2; }));
+  // BTC-USD trade "2": its order's fills are fetched again and delivered as one batch with
+  // trade "1" among them, which is not delivered twice.
+  ASSERT_TRUE(sim_->fill(btc->venue_order_id, dec("0.015")));
+  ASSERT_TRUE(wait_until([&] { return count() == 3; }));
+  std::lock_guard lock(mu);
+  ASSERT_EQ(fills.size(), 3u);
+  EXPECT_EQ(fills[0].trade_id, "1");
+  EXPECT_EQ(fills[0].venue_symbol, "BTC-USD");
+  EXPECT_EQ(fills[1].trade_id, "1");
+  EXPECT_EQ(fills[1].venue_symbol, "ETH-USD");
+  EXPECT_EQ(fills[2].trade_id, "2");
+  EXPECT_EQ(fills[2].quantity, dec("0.015"));
+}
+
 TEST_F(CoinbaseFactoryStream, user_channel_resubscribes_with_a_fresh_jwt_after_a_drop) {
   write_credentials(kKeyName, key_.private_key);
   auto r = build(sim_->ws_url());

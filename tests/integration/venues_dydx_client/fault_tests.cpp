@@ -71,6 +71,59 @@ TEST_F(DydxFaultTest, http_429_is_rate_limited_and_holds_the_limiter_for_retry_a
   ASSERT_TRUE(w.get().ok());
 }
 
+// A 429 on the broadcast is the node's (or its gateway's) answer that the tx was not taken: a
+// refusal before execution that says so, holds the limiter, and gives the stateful order's
+// sequence back, so the next one is signed with it and goes through at the first try.
+TEST_F(DydxFaultTest,
+       broadcast_answered_429_is_a_refusal_that_holds_the_limiter_and_frees_the_sequence) {
+  ASSERT_TRUE(place(limit(btc_, Side::buy, "0.001", "58000")).ok());  // account state read
+  const std::size_t broadcasts = sim_->broadcasts();
+  sim_->push_fault(
+      {"broadcast", false,
+       reply(429, R"({"code":8,"message":"too many requests"})", {{"Retry-After", "3"}})});
+  const Timestamp t0 = clock_.now();
+  const auto spec = limit(btc_, Side::buy, "0.001", "58100");
+  const auto r = place(spec);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::rate_limited) << r.error().to_string();
+  EXPECT_EQ(r.error().delivery, Delivery::none);
+  EXPECT_EQ(classify(r.error()), FailureClass::refused_before_sending);
+  EXPECT_NE(r.error().message.find("not accepted"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find(spec.client_order_id.text), std::string::npos);
+  EXPECT_EQ(r.error().venue_text, "too many requests");
+  EXPECT_EQ(client_->rate_limiter().retry_after_until(), t0 + 3s);
+  EXPECT_EQ(sim_->broadcasts(), broadcasts + 1);
+  EXPECT_EQ(sim_->orders().size(), 1U);  // only the first order
+
+  clock_.advance(3s);
+  const auto next = place(limit(btc_, Side::buy, "0.001", "58200"));
+  ASSERT_TRUE(next.ok()) << next.error().to_string();
+  EXPECT_EQ(sim_->broadcasts(), broadcasts + 2) << "signed with the freed sequence: no retry";
+  EXPECT_TRUE(sim_->tx_errors().empty());
+  EXPECT_EQ(sim_->orders().size(), 2U);
+}
+
+// A 418 (dYdX documents none; a proxy in front of the node may send it) is a refusal too, and no
+// request of this client leaves until the ban it names is over.
+TEST_F(DydxFaultTest, broadcast_answered_418_is_a_refusal_and_bans_every_request_until_it_ends) {
+  sim_->push_fault({"broadcast", false, reply(418, "I'm a teapot", {{"Retry-After", "30"}})});
+  const Timestamp t0 = clock_.now();
+  const auto r = place_ioc();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::banned) << r.error().to_string();
+  EXPECT_EQ(r.error().delivery, Delivery::none);
+  EXPECT_FALSE(outcome_unknown(r.error()));
+  EXPECT_NE(r.error().message.find("banned, not accepted"), std::string::npos) << r.error().message;
+  EXPECT_EQ(client_->rate_limiter().banned_until(), t0 + 30s);
+  const auto before = sim_->server().request_count();
+  const auto held = balances();
+  ASSERT_FALSE(held.ok());
+  EXPECT_EQ(held.error().code, ErrorCode::banned);
+  EXPECT_EQ(sim_->server().request_count(), before);  // nothing left during the ban
+  clock_.advance(30s);
+  EXPECT_TRUE(balances().ok());
+}
+
 // A 5xx from the node's gateway says nothing of what the chain did with the tx: unknown, and
 // the code stays `unavailable` with the transport's delivery (answer_unknown) kept.
 TEST_F(DydxFaultTest, broadcast_5xx_is_an_unknown_outcome_not_a_refusal) {

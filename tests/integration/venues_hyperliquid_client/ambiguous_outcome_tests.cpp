@@ -1,6 +1,7 @@
 // The ambiguous-outcome matrix: place and cancel × {connection reset after the venue processed
 // the request, HTTP 5xx after processing, answer cut mid-body after processing, garbage instead
-// of an answer after processing}. In every cell:
+// of an answer after processing, a complete 200 {"status":"err"} whose text does not say the
+// action was not taken}. In every cell:
 //   1. the client's error classifies as outcome_unknown (never a refusal: the venue did act) and
 //      names the client order id;
 //   2. after the venue's window (request_expiry(request_validity(), sent_at) + query_lag) the
@@ -25,7 +26,7 @@ using domain::VenueOrderStatus;
 using testsupport::wait_until;
 
 enum class Operation { place, cancel };
-enum class Lost { reset, http_5xx, cut_mid_body, garbage };
+enum class Lost { reset, http_5xx, cut_mid_body, garbage, undocumented_err };
 
 std::string_view name(Operation o) {
   return o == Operation::place ? "place" : "cancel";
@@ -41,6 +42,8 @@ std::string_view name(Lost l) {
       return "answer_cut_mid_body";
     case Lost::garbage:
       return "garbage_answer";
+    case Lost::undocumented_err:
+      return "undocumented_top_level_err";
   }
   return "?";
 }
@@ -65,6 +68,11 @@ sim::hyperliquid::SimFault lost_answer(std::string match, Lost lost) {
       break;
     case Lost::garbage:
       f.reply.fault = testsupport::HttpFault::garbage;
+      break;
+    case Lost::undocumented_err:
+      // A complete answer, but one that does not say the action was not taken.
+      f.reply.status = 200;
+      f.reply.body = R"({"status":"err","response":"Internal error while processing action"})";
       break;
   }
   return f;
@@ -198,7 +206,8 @@ TEST_P(HyperliquidAmbiguousOutcome,
 INSTANTIATE_TEST_SUITE_P(Matrix, HyperliquidAmbiguousOutcome,
                          ::testing::Combine(::testing::Values(Operation::place, Operation::cancel),
                                             ::testing::Values(Lost::reset, Lost::http_5xx,
-                                                              Lost::cut_mid_body, Lost::garbage)),
+                                                              Lost::cut_mid_body, Lost::garbage,
+                                                              Lost::undocumented_err)),
                          [](const auto& info) {
                            return std::string(name(std::get<0>(info.param))) + "_" +
                                   std::string(name(std::get<1>(info.param)));

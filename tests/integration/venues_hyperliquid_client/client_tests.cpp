@@ -8,6 +8,7 @@
 #include "net/http_client.hpp"
 #include "venues/hyperliquid/wire.hpp"
 #include "venues/order_tracker.hpp"
+#include "venues/venue_error.hpp"
 
 namespace nzeza::venues::hyperliquid::testing {
 namespace {
@@ -229,6 +230,64 @@ TEST_F(HyperliquidClientTest, cancel_of_an_unknown_order_is_not_found_with_the_v
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::not_found);
   EXPECT_EQ(r.error().venue_text, "Order was never placed, already canceled, or filled.");
+}
+
+TEST_F(HyperliquidClientTest,
+       top_level_err_saying_the_action_was_not_taken_refuses_place_and_cancel_with_its_text) {
+  // Answered without processing: the venue's own words say nothing ran.
+  sim::hyperliquid::SimFault nonce;
+  nonce.match = "exchange:order";
+  nonce.reply.status = 200;
+  nonce.reply.body = R"({"status":"err","response":"Invalid nonce: duplicate nonce 17"})";
+  sim_->push_fault(nonce);
+  const auto spec = limit(btc_, Side::buy, "0.001", "59000");
+  const auto placed = place(spec);
+  ASSERT_FALSE(placed.ok());
+  EXPECT_EQ(placed.error().code, ErrorCode::rejected);
+  EXPECT_EQ(placed.error().delivery, Delivery::none);
+  EXPECT_EQ(classify(placed.error()), FailureClass::refused_by_venue);
+  EXPECT_EQ(placed.error().venue_code, "err");
+  EXPECT_EQ(placed.error().venue_text, "Invalid nonce: duplicate nonce 17");
+  EXPECT_NE(placed.error().message.find(spec.client_order_id.text), std::string::npos);
+  EXPECT_TRUE(sim_->orders(client_->user_address()).empty());
+
+  const auto resting = place(limit(btc_, Side::buy, "0.001", "59000"));
+  ASSERT_TRUE(resting.ok()) << resting.error().to_string();
+  sim::hyperliquid::SimFault limited;
+  limited.match = "exchange:cancel";
+  limited.reply.status = 200;
+  limited.reply.body =
+      R"({"status":"err","response":"Too many cumulative requests sent (10001 > 10000) for cumulative volume traded $1."})";
+  sim_->push_fault(limited);
+  Waiter<CancelAck> w;
+  client_->cancel(OrderRef{resting->venue_order_id, "", btc_}, w.callback());
+  const auto cancelled = w.get();
+  ASSERT_FALSE(cancelled.ok());
+  EXPECT_EQ(cancelled.error().code, ErrorCode::rate_limited);
+  EXPECT_EQ(cancelled.error().delivery, Delivery::none);
+  EXPECT_TRUE(cancelled.error().venue_text.starts_with("Too many cumulative requests"));
+  const auto orders = sim_->orders(client_->user_address());
+  ASSERT_EQ(orders.size(), 1U);
+  EXPECT_EQ(orders[0].status, "open");  // not cancelled: the answer said so
+}
+
+TEST_F(HyperliquidClientTest, an_error_inside_the_statuses_refuses_that_cancel_only) {
+  const auto a = place(limit(btc_, Side::buy, "0.001", "59000"));
+  ASSERT_TRUE(a.ok()) << a.error().to_string();
+  sim::hyperliquid::SimFault item;
+  item.match = "exchange:cancel";
+  item.reply.status = 200;
+  item.reply.body =
+      R"({"status":"ok","response":{"type":"cancel","data":{"statuses":[{"error":"Order was never placed, already canceled, or filled. asset=0"}]}}})";
+  sim_->push_fault(item);
+  Waiter<CancelAck> w;
+  client_->cancel(OrderRef{a->venue_order_id, "", btc_}, w.callback());
+  const auto r = w.get();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::not_found);
+  EXPECT_EQ(r.error().delivery, Delivery::none);
+  EXPECT_EQ(r.error().venue_code, "MissingOrder");
+  EXPECT_EQ(r.error().venue_text, "Order was never placed, already canceled, or filled. asset=0");
 }
 
 TEST_F(HyperliquidClientTest, cancel_all_cancels_every_open_order_of_the_instrument) {

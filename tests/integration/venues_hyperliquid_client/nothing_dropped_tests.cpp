@@ -7,6 +7,7 @@
 #include <set>
 
 #include "client_fixture.hpp"
+#include "domain/fill_ledger.hpp"
 
 namespace nzeza::venues::hyperliquid::testing {
 namespace {
@@ -126,6 +127,42 @@ TEST_F(HyperliquidNothingDropped, fills_since_lists_fills_on_coins_not_loaded) {
   Waiter<std::vector<domain::Fill>> only_btc;
   client_->fills_since(clock_.now() - 10s, btc_, only_btc.callback());
   ASSERT_EQ(only_btc.get()->size(), 1U);
+}
+
+TEST_F(HyperliquidNothingDropped,
+       fills_with_one_trade_id_on_two_coins_are_both_kept_and_a_replayed_fill_once) {
+  // The venue does not promise a tid unique across coins: a fill is (coin, tid). The same trade
+  // answered twice (a replay) is one fill.
+  const Timestamp t0 = clock_.now() - 10s;
+  auto inject = [&](const std::string& coin, std::string_view px, int ms) {
+    sim::hyperliquid::SimFill f;
+    f.coin = coin;
+    f.px = Decimal::parse(px).value();
+    f.sz = Decimal::parse("0.5").value();
+    f.oid = 31;
+    f.tid = 4242;
+    f.time = (t0 + std::chrono::milliseconds(ms)).ms();
+    sim_->inject_fill(client_->user_address(), f);
+  };
+  inject("BTC", "60000", 1);
+  inject("ETH", "3000", 2);
+  inject("BTC", "60000", 1);  // the BTC trade again
+  Waiter<std::vector<domain::Fill>> w;
+  client_->fills_since(t0, std::nullopt, w.callback());
+  const auto r = w.get();
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  ASSERT_EQ(r->size(), 2U);
+  EXPECT_EQ((*r)[0].venue_symbol, "BTC");
+  EXPECT_EQ((*r)[0].instrument, btc_);
+  EXPECT_EQ((*r)[1].venue_symbol, "ETH");
+  EXPECT_EQ((*r)[1].instrument, eth_);
+  EXPECT_EQ((*r)[0].trade_id, "4242");
+  EXPECT_EQ((*r)[1].trade_id, "4242");
+  // Counted twice by the ledger the portfolio keeps; asked again, each is a duplicate.
+  domain::FillLedger ledger;
+  for (const auto& f : *r) EXPECT_EQ(ledger.record(f).value(), domain::FillOutcome::applied);
+  for (const auto& f : *r) EXPECT_EQ(ledger.record(f).value(), domain::FillOutcome::duplicate);
+  EXPECT_EQ(ledger.size(), 2U);
 }
 
 TEST_F(HyperliquidNothingDropped, fills_beyond_one_capped_answer_are_paged_not_dropped) {

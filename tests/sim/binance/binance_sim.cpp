@@ -505,7 +505,7 @@ void BinanceSim::trade_locked(SimOrder& o, Decimal qty, Decimal price, bool make
   const Decimal quote = qty * price;
   const Decimal fee_rate = Decimal::parse("0.001").value();
   SimTrade t;
-  t.id = next_trade_id_++;
+  t.id = next_trade_id_.try_emplace(o.symbol, 500).first->second++;  // numbered per symbol
   t.order_id = o.order_id;
   t.symbol = o.symbol;
   t.price = price;

@@ -236,7 +236,8 @@ class BinanceSim {
   int bad_signatures_ = 0;
   int time_rejections_ = 0;
   std::int64_t next_order_id_ = 1000;
-  std::int64_t next_trade_id_ = 500;
+  // Binance numbers trades per symbol: BTCUSDT and ETHUSDT both have a trade 500.
+  std::map<std::string, std::int64_t> next_trade_id_;
   std::vector<std::shared_ptr<testsupport::WsSession>> subscribers_;
 };
 

@@ -125,6 +125,9 @@ struct CoinbaseSim::Impl {
   std::map<std::string, std::size_t> cancels_by_order_id;  // batch_cancel requests naming an id
   std::size_t queries = 0;
   std::uint64_t next_id = 1;
+  // set_trade_ids_per_product: trade ids numbered per product ("1", "2"...), not UUID-like.
+  bool trade_ids_per_product = false;
+  std::map<std::string, std::uint64_t> product_trade_seq;
   std::vector<std::string> auth_failures;
   std::size_t subscriptions = 0;
   std::int64_t history_start = 0;
@@ -300,7 +303,9 @@ struct CoinbaseSim::Impl {
     o.filled_value += value;
     o.fees += fee;
     o.last_fill_s = now();
-    fills.push_back(SimFill{new_id("fill"), o.order_id, o.product_id, o.side, price, size, fee,
+    std::string trade_id =
+        trade_ids_per_product ? std::to_string(++product_trade_seq[o.product_id]) : new_id("fill");
+    fills.push_back(SimFill{std::move(trade_id), o.order_id, o.product_id, o.side, price, size, fee,
                             maker, now(), fills.size() + 1});
     if (o.filled == o.base_size) o.status = "FILLED";
   }
@@ -855,6 +860,10 @@ void CoinbaseSim::add_product(SimProduct product) {
 void CoinbaseSim::set_price(const std::string& product_id, Decimal price) {
   std::lock_guard lock(impl_->mu);
   impl_->products.at(product_id).price = price;
+}
+void CoinbaseSim::set_trade_ids_per_product(bool on) {
+  std::lock_guard lock(impl_->mu);
+  impl_->trade_ids_per_product = on;
 }
 void CoinbaseSim::set_balance(const std::string& currency, Decimal available, Decimal hold) {
   std::lock_guard lock(impl_->mu);

@@ -113,6 +113,9 @@ class CoinbaseSim {
   void add_product(SimProduct product);
   void set_price(const std::string& product_id, Decimal price);
   void set_balance(const std::string& currency, Decimal available, Decimal hold = Decimal::zero());
+  // Fills made from now on get trade ids numbered per product ("1", "2"...), so two products
+  // can share one: nothing in Coinbase's docs promises a trade id unique across products.
+  void set_trade_ids_per_product(bool on);
   // Replaces the key the JWTs are checked against.
   void set_public_key(std::string key_name, std::string public_key_pem);
 

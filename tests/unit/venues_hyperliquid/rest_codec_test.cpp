@@ -33,6 +33,34 @@ TEST(HyperliquidRestCodec, top_level_err_is_a_refusal_with_the_venue_text) {
   EXPECT_EQ(r.error().venue_text, "Invalid nonce: duplicate nonce 5");
 }
 
+TEST(HyperliquidRestCodec, top_level_err_not_saying_the_action_was_refused_is_outcome_unknown) {
+  const auto r = read_exchange_answer(
+      json::parse(R"({"status":"err","response":"Internal error while processing action"})"),
+      "place 0xabc");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::protocol);
+  EXPECT_EQ(r.error().delivery, Delivery::answer_unknown);
+  EXPECT_EQ(r.error().venue_code, "err");
+  EXPECT_EQ(r.error().venue_text, "Internal error while processing action");
+  EXPECT_TRUE(r.error().message.starts_with("hyperliquid place 0xabc: "));
+}
+
+TEST(HyperliquidRestCodec, top_level_err_kinds_that_say_nothing_ran_are_typed_refusals) {
+  const auto code_of = [](std::string_view text) {
+    json::object body{{"status", "err"}, {"response", text}};
+    const auto r = read_exchange_answer(body, "place");
+    EXPECT_FALSE(r.ok());
+    EXPECT_EQ(r.error().delivery, Delivery::none) << text;
+    return r.error().code;
+  };
+  EXPECT_EQ(code_of("User or API Wallet 0x12 does not exist."), ErrorCode::auth_failed);
+  EXPECT_EQ(code_of("Invalid signature."), ErrorCode::auth_failed);
+  EXPECT_EQ(code_of("Too many cumulative requests sent (2 > 1)"), ErrorCode::rate_limited);
+  EXPECT_EQ(code_of("Action expired: expiresAfter 5 < 6"), ErrorCode::rejected);
+  EXPECT_EQ(code_of("Insufficient margin to place order. asset=0"),
+            ErrorCode::insufficient_balance);
+}
+
 TEST(HyperliquidRestCodec, per_item_error_carries_the_docs_error_type) {
   const auto r = read_place_status(
       json::parse(R"({"error":"Order must have minimum value of $10. asset=3"})"), "place");

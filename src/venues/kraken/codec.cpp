@@ -9,6 +9,7 @@
 #include "venues/codec_support/book_slots.hpp"
 #include "venues/codec_support/codec_support.hpp"
 #include "venues/codec_support/level_reader.hpp"
+#include "venues/codec_support/raw_cursor.hpp"
 #include "venues/codec_support/trade_reader.hpp"
 #include "venues/kraken/checksum.hpp"
 
@@ -76,6 +77,17 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
     std::uint32_t end = 0;
     std::uint32_t checksum = 0;
     Timestamp venue_time;
+    bool raw_text = false;  // checksum_text holds this entry's checksum text (see scan_entry)
+  };
+  // Kraken's checksum text of a snapshot's top levels, built from the wire tokens while
+  // scanning: asks then bids, each price then qty (room for 10 levels of 2 tokens of at most
+  // 18 digits, plus the 16 bytes append_checksum_digits may write past its end).
+  static constexpr std::size_t kTextBytes = kChecksumDepth * 2 * 18 + 16;
+  struct ChecksumText {
+    char asks[kTextBytes];
+    char bids[kTextBytes];
+    std::size_t ask_size = 0;
+    std::size_t bid_size = 0;
   };
 
   Impl(const InstrumentRegistry& r, KrakenCodecConfig c)
@@ -99,6 +111,7 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
   std::vector<PendingLevel> levels;
   std::vector<BookEntry> entries;
   std::string_view failing_book_symbol;  // a book frame's symbol, to resync it when malformed
+  ChecksumText checksum_text;            // of the frame's first entry, when raw_text
 
   bool parse_decimal(od::value& v, Decimal& out, const char* where, int* decimals = nullptr) {
     // One pass over the raw token for the plain form Kraken sends; the general route (and the
@@ -180,6 +193,106 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
     return true;
   }
 
+  // ---- book frames, fast path ---------------------------------------------------------------
+
+  // Reads a book frame written exactly as Kraken writes it ({"channel":"book","type":...,
+  // "data":[{"symbol","bids","asks","checksum","timestamp"}...]}, levels {"price":n,"qty":n}
+  // with plain numbers) into `levels` and `entries` in one pass over the bytes, without
+  // simdjson. False on any other form, before anything is applied: the caller clears the
+  // scratch and the general path decodes the frame (and owns every error).
+  bool scan_book_frame(std::string_view frame, bool& snapshot) {
+    static constexpr codec::RawKey kChannel{"channel"};
+    static constexpr codec::RawKey kType{"type"};
+    static constexpr codec::RawKey kData{"data"};
+    codec::RawCursor c(frame);
+    std::string_view text;
+    if (!c.eat('{') || !c.key(kChannel) || !c.string(text) || text != "book") return false;
+    if (!c.eat(',') || !c.key(kType) || !c.string(text)) return false;
+    snapshot = text == "snapshot";
+    if (!snapshot && text != "update") return false;
+    if (!c.eat(',') || !c.key(kData) || !c.eat('[')) return false;
+    do {
+      if (!scan_entry(c, snapshot && entries.empty())) return false;
+    } while (c.eat(','));
+    return c.eat(']') && c.eat('}') && c.at_end();
+  }
+
+  // One entry of a book frame. With `raw_text` (a snapshot's first entry) the checksum text is
+  // built from the wire tokens, and kept when it is what book_checksum would print: each side
+  // strictly sorted best first (so its first levels are the book's top), no size-0 level, and
+  // one count of decimals for every price and one for every qty of the entry (the precision
+  // the slot learns from the entry).
+  bool scan_entry(codec::RawCursor& c, bool raw_text) {
+    static constexpr codec::RawKey kSymbol{"symbol"};
+    static constexpr codec::RawKey kBids{"bids"};
+    static constexpr codec::RawKey kAsks{"asks"};
+    static constexpr codec::RawKey kChecksum{"checksum"};
+    static constexpr codec::RawKey kTimestamp{"timestamp"};
+    static constexpr codec::RawKey kPrice{"price"};
+    static constexpr codec::RawKey kQty{"qty"};
+    BookEntry entry;
+    entry.first = static_cast<std::uint32_t>(levels.size());
+    if (!c.eat('{') || !c.key(kSymbol) || !c.string(entry.symbol) || entry.symbol.empty())
+      return false;
+    int price_decimals = -1;
+    int qty_decimals = -1;
+    bool usable = raw_text;
+    const auto scan_side = [&](Side side, char* text, std::size_t& text_size) {
+      const std::uint32_t side_first = static_cast<std::uint32_t>(levels.size());
+      char* w = text;
+      return codec::scan_object_levels(
+          c, kPrice, kQty, [&](const codec::RawNumber& px, const codec::RawNumber& qty) {
+            if (!px.value.is_positive() || qty.value.is_negative()) return false;
+            const std::uint32_t index = static_cast<std::uint32_t>(levels.size()) - side_first;
+            if (usable) {
+              if (price_decimals < 0) price_decimals = px.frac_count;
+              if (qty_decimals < 0) qty_decimals = qty.frac_count;
+              usable = px.frac_count == price_decimals && qty.frac_count == qty_decimals &&
+                       !qty.value.is_zero() &&
+                       (index == 0 || (side == Side::buy ? px.value < levels.back().price
+                                                         : px.value > levels.back().price));
+              if (usable && index < kChecksumDepth) {
+                w = codec::append_checksum_digits(px, w);
+                w = codec::append_checksum_digits(qty, w);
+              }
+            }
+            levels.push_back(
+                PendingLevel{side, px.value, qty.value, px.frac_count, qty.frac_count});
+            if (usable) text_size = static_cast<std::size_t>(w - text);
+            return true;
+          });
+    };
+    // Only a raw_text entry writes the frame's text (and its sizes).
+    std::size_t unused_size = 0;
+    std::size_t& bid_size = raw_text ? checksum_text.bid_size : unused_size;
+    std::size_t& ask_size = raw_text ? checksum_text.ask_size : unused_size;
+    if (!c.eat(',') || !c.key(kBids) || !scan_side(Side::buy, checksum_text.bids, bid_size) ||
+        !c.eat(',') || !c.key(kAsks) || !scan_side(Side::sell, checksum_text.asks, ask_size))
+      return false;
+    std::uint64_t checksum = 0;
+    if (!c.eat(',') || !c.key(kChecksum) || !c.uint(checksum) || checksum > 0xFFFFFFFFull)
+      return false;
+    std::string_view time;
+    if (!c.eat(',') || !c.key(kTimestamp) || !c.string(time) || !c.eat('}')) return false;
+    auto t = Timestamp::parse_iso8601(time);
+    if (!t.ok()) return false;
+    entry.venue_time = *t;
+    entry.checksum = static_cast<std::uint32_t>(checksum);
+    entry.end = static_cast<std::uint32_t>(levels.size());
+    entry.raw_text = usable;
+    entries.push_back(entry);
+    return true;
+  }
+
+  // The entry's checksum: from the wire text when the scan kept it, else printed from the book.
+  std::uint32_t entry_checksum(const BookEntry& entry, const BookSlot& slot) const noexcept {
+    if (!entry.raw_text) return book_checksum(slot.book, slot.price_decimals, slot.qty_decimals);
+    Crc32 crc;
+    crc.update(std::string_view(checksum_text.asks, checksum_text.ask_size));
+    crc.update(std::string_view(checksum_text.bids, checksum_text.bid_size));
+    return crc.value();
+  }
+
   void learn_precision(int& learned, int seen) noexcept {
     if (learned >= 0 && learned != seen) ++stats.precision_changes;
     learned = seen;
@@ -238,8 +351,7 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
         ++stats.crossed_books;
         ok = false;
       }
-      if (ok &&
-          book_checksum(slot.book, slot.price_decimals, slot.qty_decimals) != entry.checksum) {
+      if (ok && entry_checksum(entry, slot) != entry.checksum) {
         ++stats.checksum_mismatches;
         ok = false;
       }
@@ -454,6 +566,14 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
     begin_frame(rt);
     failing_book_symbol = {};
     DecodeResult r;
+    bool snapshot = false;
+    if (scan_book_frame(frame, snapshot)) {
+      apply_book_entries(snapshot, r);
+      r.kind = FrameKind::market_data;
+      return deliver(sink, stats, r);
+    }
+    levels.clear();
+    entries.clear();
     if (!parse_frame(frame, r)) {
       ++stats.malformed;
       pending.clear();

@@ -1,0 +1,230 @@
+#pragma once
+// A forward reader over the raw bytes of a JSON frame of a shape the codec knows, for the fast
+// paths of the venue codecs (Kraken, Binance, Coinbase): the codec walks the frame once in wire
+// order (keys compared on raw text, numbers read straight into exact Decimals) without
+// simdjson's structural pass or on-demand calls.
+//
+// The rule that keeps it honest: the cursor accepts only a strict subset of JSON (no escapes,
+// printable ASCII in strings, plain numbers, no duplicate or unknown structure unless the
+// codec skips it explicitly). Any other byte makes the step return false, and the codec then
+// decodes the whole frame again on its general simdjson path, which owns every error text.
+// A fast path therefore changes nothing but speed: it never refuses a frame and never has side
+// effects before the frame is read to its end.
+//
+// Precondition: 16 bytes past `end` are readable (a padded frame); what they hold never
+// changes a result. No allocation. Threading: none.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+#include "core/decimal.hpp"
+#include "venues/codec_support/codec_support.hpp"
+#include "venues/codec_support/level_reader.hpp"
+
+namespace nzeza::venues::codec {
+
+// A number as read from the wire: its exact value and where its digits are, so a checksum
+// text can be built from the bytes as sent ("0.00100000": int "0", frac "00100000").
+struct RawNumber {
+  Decimal value;
+  const char* int_digits = nullptr;
+  const char* frac_digits = nullptr;
+  int int_count = 0;
+  int frac_count = 0;  // the count of wire decimals (0 without a point)
+};
+
+// Appends the digits of `n` as Kraken's checksum rule writes a wire token (the point removed,
+// leading zeros stripped: "0.00100000" -> "100000") at `out`; returns one past the end.
+// `out` needs int_count + frac_count + 16 writable bytes.
+inline char* append_checksum_digits(const RawNumber& n, char* out) noexcept {
+  char* w = out;
+  std::memcpy(w, n.int_digits, 16);  // <= 10 digits; the excess is overwritten or past the end
+  w += n.int_count;
+  std::memcpy(w, n.frac_digits, 8);  // <= 8 digits
+  w += n.frac_count;
+  const char* first = out;
+  while (first != w && *first == '0') ++first;
+  if (first != out) {
+    std::memmove(out, first, static_cast<std::size_t>(w - first));
+    w -= first - out;
+  }
+  return w;
+}
+
+struct RawCursor {
+  const char* p;
+  const char* end;
+
+  RawCursor(std::string_view text) noexcept  // NOLINT(google-explicit-constructor)
+      : p(text.data()), end(text.data() + text.size()) {}
+
+  static bool is_ws(char c) noexcept { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+  void skip_ws() noexcept {
+    while (p != end && is_ws(*p)) ++p;
+  }
+  // The next non-whitespace byte is `c`: consumed.
+  bool eat(char c) noexcept {
+    skip_ws();
+    if (p == end || *p != c) return false;
+    ++p;
+    return true;
+  }
+  // The next non-whitespace byte is `c` (not consumed).
+  bool peek(char c) noexcept {
+    skip_ws();
+    return p != end && *p == c;
+  }
+  // Only whitespace is left.
+  bool at_end() noexcept {
+    skip_ws();
+    return p == end;
+  }
+  // `"name":` with the name spelled without escapes.
+  bool key(const RawKey& k) noexcept {
+    skip_ws();
+    if (end - p < static_cast<std::ptrdiff_t>(k.size) + 2 || *p != '"') return false;
+    if (!k.matches(p + 1)) return false;
+    p += k.size + 2;
+    return eat(':');
+  }
+  // Any key without escapes; `out` is its text.
+  bool any_key(std::string_view& out) noexcept { return string(out) && eat(':'); }
+  // A string of printable ASCII without escapes; `out` is its text without the quotes.
+  bool string(std::string_view& out) noexcept {
+    skip_ws();
+    if (p == end || *p != '"') return false;
+    const char* s = ++p;
+    while (p != end) {
+      const auto c = static_cast<unsigned char>(*p);
+      if (c == '"') {
+        out = std::string_view(s, static_cast<std::size_t>(p - s));
+        ++p;
+        return true;
+      }
+      if (c < 0x20 || c >= 0x7F || c == '\\') return false;
+      ++p;
+    }
+    return false;
+  }
+  // An unsigned integer of 1..19 digits (no sign, no point, no exponent).
+  bool uint(std::uint64_t& out) noexcept {
+    skip_ws();
+    std::uint64_t v = 0;
+    int n = 0;
+    while (p != end && static_cast<unsigned>(*p - '0') < 10u) {
+      if (++n > 19) return false;
+      v = v * 10 + static_cast<std::uint64_t>(*p - '0');
+      ++p;
+    }
+    if (n == 0 || (p != end && !ends_value(*p))) return false;
+    out = v;
+    return true;
+  }
+  // A decimal written plainly, as a JSON number or a quoted string: digits[.digits] with
+  // 1..10 integer digits and 1..8 fractional digits (plain_decimal_token's form, same value).
+  bool decimal(RawNumber& out) noexcept {
+    skip_ws();
+    if (p == end) return false;
+    const bool quoted = *p == '"';
+    if (quoted) ++p;
+    std::uint64_t raw = 0;
+    int n = leading_digits8(p, raw);
+    if (n == 0 || n > end - p) return false;
+    out.int_digits = p;
+    p += n;
+    if (n == 8) {
+      while (p != end && static_cast<unsigned>(*p - '0') < 10u) {
+        if (++n > 10) return false;
+        raw = raw * 10 + static_cast<std::uint64_t>(*p - '0');
+        ++p;
+      }
+    }
+    out.int_count = n;
+    int frac = 0;
+    if (p != end && *p == '.') {
+      ++p;
+      std::uint64_t chunk = 0;
+      frac = leading_digits8(p, chunk);
+      if (frac == 0 || frac > end - p) return false;
+      out.frac_digits = p;
+      p += frac;
+      if (p != end && static_cast<unsigned>(*p - '0') < 10u) return false;  // > 8 decimals
+      static constexpr std::uint64_t kPow10[] = {1,      10,      100,      1000,     10000,
+                                                 100000, 1000000, 10000000, 100000000};
+      raw = (raw * kPow10[frac] + chunk) * kPow10[8 - frac];
+    } else {
+      out.frac_digits = p;
+      raw *= 100'000'000;
+    }
+    out.frac_count = frac;
+    if (quoted) {
+      if (p == end || *p != '"') return false;
+      ++p;
+    } else if (p != end && !ends_value(*p)) {
+      return false;
+    }
+    out.value = Decimal::from_raw8(static_cast<std::int64_t>(raw));
+    return true;
+  }
+  // Skips a scalar value: a string as string() reads it, a plain number, true, false or null.
+  // Objects and arrays are not skipped (false).
+  bool skip_scalar() noexcept {
+    skip_ws();
+    if (p == end) return false;
+    if (*p == '"') {
+      std::string_view ignored;
+      return string(ignored);
+    }
+    const char* s = p;
+    while (p != end && !ends_value(*p)) ++p;
+    const auto word = std::string_view(s, static_cast<std::size_t>(p - s));
+    if (word == "true" || word == "false" || word == "null") return true;
+    if (word.empty() || !(word.front() == '-' || (word.front() >= '0' && word.front() <= '9')))
+      return false;
+    for (const char c : word) {
+      if (!((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E'))
+        return false;
+    }
+    return true;  // a number (its grammar is not checked further)
+  }
+
+ private:
+  static bool ends_value(char c) noexcept { return c == ',' || c == '}' || c == ']' || is_ws(c); }
+};
+
+// Reads an array of level objects {"<price>":number,"<size>":number} (those two members, in
+// that order, nothing else) and calls on_level(price, size) for each; false (stop) on any other
+// form or when on_level returns false. An empty array calls nothing.
+template <class OnLevel>
+bool scan_object_levels(RawCursor& c, const RawKey& price, const RawKey& size, OnLevel&& on_level) {
+  if (!c.eat('[')) return false;
+  if (c.eat(']')) return true;
+  do {
+    RawNumber px;
+    RawNumber sz;
+    if (!c.eat('{') || !c.key(price) || !c.decimal(px) || !c.eat(',') || !c.key(size) ||
+        !c.decimal(sz) || !c.eat('}'))
+      return false;
+    if (!on_level(px, sz)) return false;
+  } while (c.eat(','));
+  return c.eat(']');
+}
+
+// Reads an array of [price, size] pairs and calls on_level(price, size) for each, as above.
+template <class OnLevel>
+bool scan_pair_levels(RawCursor& c, OnLevel&& on_level) {
+  if (!c.eat('[')) return false;
+  if (c.eat(']')) return true;
+  do {
+    RawNumber px;
+    RawNumber sz;
+    if (!c.eat('[') || !c.decimal(px) || !c.eat(',') || !c.decimal(sz) || !c.eat(']')) return false;
+    if (!on_level(px, sz)) return false;
+  } while (c.eat(','));
+  return c.eat(']');
+}
+
+}  // namespace nzeza::venues::codec

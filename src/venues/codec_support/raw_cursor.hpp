@@ -14,6 +14,7 @@
 // Precondition: 16 bytes past `end` are readable (a padded frame); what they hold never
 // changes a result. No allocation. Threading: none.
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -24,6 +25,40 @@
 #include "venues/codec_support/level_reader.hpp"
 
 namespace nzeza::venues::codec {
+
+// Up to 16 bytes known at compile time (`{"price":`), compared with two masked 8-byte loads:
+// the fast form of a level's fixed punctuation, tried before the whitespace-tolerant steps.
+struct RawLiteral {
+  std::uint64_t word[2] = {0, 0};
+  std::uint64_t mask[2] = {0, 0};
+  std::size_t size = 0;
+
+  consteval RawLiteral(const char* text) {  // NOLINT(google-explicit-constructor)
+    while (text[size] != '\0') ++size;
+    if (size > 16) throw "a RawLiteral holds at most 16 bytes";
+    for (std::size_t i = 0; i < size; ++i) {
+      word[i / 8] |= static_cast<std::uint64_t>(static_cast<unsigned char>(text[i]))
+                     << (8 * (i % 8));
+      mask[i / 8] |= std::uint64_t{0xFF} << (8 * (i % 8));
+    }
+  }
+  // Precondition: 16 bytes from `at` are readable.
+  [[nodiscard]] bool matches(const char* at) const noexcept {
+    if constexpr (std::endian::native != std::endian::little) {
+      for (std::size_t i = 0; i < size; ++i) {
+        if (static_cast<unsigned char>(at[i]) != ((word[i / 8] >> (8 * (i % 8))) & 0xFF))
+          return false;
+      }
+      return true;
+    } else {
+      std::uint64_t a = 0;
+      std::uint64_t b = 0;
+      std::memcpy(&a, at, 8);
+      std::memcpy(&b, at + 8, 8);
+      return ((a & mask[0]) ^ word[0]) == 0 && ((b & mask[1]) ^ word[1]) == 0;
+    }
+  }
+};
 
 // A number as read from the wire: its exact value and where its digits are, so a checksum
 // text can be built from the bytes as sent ("0.00100000": int "0", frac "00100000").
@@ -39,18 +74,24 @@ struct RawNumber {
 // leading zeros stripped: "0.00100000" -> "100000") at `out`; returns one past the end.
 // `out` needs int_count + frac_count + 16 writable bytes.
 inline char* append_checksum_digits(const RawNumber& n, char* out) noexcept {
-  char* w = out;
-  std::memcpy(w, n.int_digits, 16);  // <= 10 digits; the excess is overwritten or past the end
-  w += n.int_count;
-  std::memcpy(w, n.frac_digits, 8);  // <= 8 digits
-  w += n.frac_count;
-  const char* first = out;
-  while (first != w && *first == '0') ++first;
-  if (first != out) {
-    std::memmove(out, first, static_cast<std::size_t>(w - first));
-    w -= first - out;
+  const char* digits = n.int_digits;
+  int count = n.int_count;
+  while (count != 0 && *digits == '0') {
+    ++digits;
+    --count;
   }
-  return w;
+  std::memcpy(out, digits, 16);  // <= 10 digits; the excess is overwritten or past the end
+  out += count;
+  digits = n.frac_digits;
+  int frac = n.frac_count;
+  if (count == 0) {  // no integer digit left: the fraction's leading zeros go too
+    while (frac != 0 && *digits == '0') {
+      ++digits;
+      --frac;
+    }
+  }
+  std::memcpy(out, digits, 8);  // <= 8 digits
+  return out + frac;
 }
 
 struct RawCursor {
@@ -60,10 +101,20 @@ struct RawCursor {
   RawCursor(std::string_view text) noexcept  // NOLINT(google-explicit-constructor)
       : p(text.data()), end(text.data() + text.size()) {}
 
-  static bool is_ws(char c) noexcept { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+  static bool is_ws(char c) noexcept {
+    // One compare for every byte that is not a control character or a space.
+    return static_cast<unsigned char>(c) <= ' ' &&
+           (c == ' ' || c == '\n' || c == '\r' || c == '\t');
+  }
 
   void skip_ws() noexcept {
     while (p != end && is_ws(*p)) ++p;
+  }
+  // The exact bytes of `lit` next (no whitespace skipped): consumed.
+  bool lit(const RawLiteral& l) noexcept {
+    if (end - p < static_cast<std::ptrdiff_t>(l.size) || !l.matches(p)) return false;
+    p += l.size;
+    return true;
   }
   // The next non-whitespace byte is `c`: consumed.
   bool eat(char c) noexcept {
@@ -125,7 +176,60 @@ struct RawCursor {
   }
   // A decimal written plainly, as a JSON number or a quoted string: digits[.digits] with
   // 1..10 integer digits and 1..8 fractional digits (plain_decimal_token's form, same value).
-  bool decimal(RawNumber& out) noexcept {
+  // The usual token (up to 7 integer digits) is classified with two 8-byte loads and
+  // converted without a loop; longer integer parts take decimal_general.
+  [[gnu::always_inline]] bool decimal(RawNumber& out) noexcept {
+    if constexpr (std::endian::native != std::endian::little) {
+      return decimal_general(out);
+    } else {
+      skip_ws();
+      if (p == end) return false;
+      const bool quoted = *p == '"';
+      const char* s = p + (quoted ? 1 : 0);
+      std::uint64_t a = 0;
+      std::uint64_t b = 0;
+      std::memcpy(&a, s, 8);
+      std::memcpy(&b, s + 8, 8);
+      const std::uint64_t na = non_digits(a);
+      if (na == 0) return decimal_general(out);  // 8 or more integer digits
+      const int n = std::countr_zero(na) / 8;
+      const std::ptrdiff_t avail = end - s;
+      if (n == 0 || n > avail) return false;
+      std::uint64_t raw = digits_value(a, n) * 100'000'000;
+      out.int_digits = s;
+      out.int_count = n;
+      int pos = n;  // the byte after the number's digits
+      int frac = 0;
+      if (n < avail && s[n] == '.') {
+        // The fraction's bytes, from the two words loaded (n <= 7: its first 8 are there).
+        const unsigned shift = 8 * static_cast<unsigned>(n + 1);
+        const std::uint64_t nb = non_digits(b);
+        const std::uint64_t f = shift == 64 ? b : (a >> shift) | (b << (64 - shift));
+        const std::uint64_t nf = shift == 64 ? nb : (na >> shift) | (nb << (64 - shift));
+        frac = nf == 0 ? 8 : std::countr_zero(nf) / 8;
+        if (frac == 0 || n + 1 + frac > avail) return false;
+        static constexpr std::uint64_t kPow10[] = {1,      10,      100,      1000,     10000,
+                                                   100000, 1000000, 10000000, 100000000};
+        raw += digits_value(f, frac) * kPow10[8 - frac];
+        pos = n + 1 + frac;
+        if (frac == 8 && pos < avail && static_cast<unsigned>(s[pos] - '0') < 10u)
+          return false;  // more than 8 decimals
+      }
+      out.frac_digits = s + pos - frac;
+      out.frac_count = frac;
+      if (quoted) {
+        if (pos >= avail || s[pos] != '"') return false;
+        ++pos;
+      } else if (pos < avail && !ends_value(s[pos])) {
+        return false;
+      }
+      p = s + pos;
+      out.value = Decimal::from_raw8(static_cast<std::int64_t>(raw));
+      return true;
+    }
+  }
+  // decimal() for any length (9 or 10 integer digits too), a byte at a time past the first 8.
+  bool decimal_general(RawNumber& out) noexcept {
     skip_ws();
     if (p == end) return false;
     const bool quoted = *p == '"';
@@ -192,22 +296,50 @@ struct RawCursor {
   }
 
  private:
+  // A non-zero byte for each byte of `v` that is not an ASCII digit, exact up to the first one
+  // (a carry out of a non-digit byte only reaches the bytes after it).
+  static std::uint64_t non_digits(std::uint64_t v) noexcept {
+    return ((v & 0xF0F0F0F0F0F0F0F0ULL) |
+            (((v + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) ^
+           0x3333333333333333ULL;
+  }
+  // The value of the first n (1..8) bytes of `v`, all digits (SWAR).
+  static std::uint64_t digits_value(std::uint64_t v, int n) noexcept {
+    v -= 0x3030303030303030ULL;  // a borrow only reaches the bytes after the digits
+    v <<= (8 * (8 - n)) & 63;    // the digits to the top (n == 8: no shift)
+    v = (v * 10) + (v >> 8);
+    return (((v & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+            (((v >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
+           32;
+  }
   static bool ends_value(char c) noexcept { return c == ',' || c == '}' || c == ']' || is_ws(c); }
+};
+
+// How a venue writes a level object with two numbers: the member names, and the same as
+// literals for the compact form (`{"price":` and `,"qty":`), which is tried first.
+struct ObjectLevelForm {
+  RawKey price;
+  RawKey size;
+  RawLiteral open_price;  // {"price":
+  RawLiteral size_key;    // ,"qty":
 };
 
 // Reads an array of level objects {"<price>":number,"<size>":number} (those two members, in
 // that order, nothing else) and calls on_level(price, size) for each; false (stop) on any other
 // form or when on_level returns false. An empty array calls nothing.
 template <class OnLevel>
-bool scan_object_levels(RawCursor& c, const RawKey& price, const RawKey& size, OnLevel&& on_level) {
+bool scan_object_levels(RawCursor& c, const ObjectLevelForm& form, OnLevel&& on_level) {
   if (!c.eat('[')) return false;
   if (c.eat(']')) return true;
   do {
     RawNumber px;
     RawNumber sz;
-    if (!c.eat('{') || !c.key(price) || !c.decimal(px) || !c.eat(',') || !c.key(size) ||
-        !c.decimal(sz) || !c.eat('}'))
+    if (c.lit(form.open_price)) {  // compact: no whitespace before the numbers' ends
+      if (!c.decimal(px) || !c.lit(form.size_key) || !c.decimal(sz) || !c.eat('}')) return false;
+    } else if (!c.eat('{') || !c.key(form.price) || !c.decimal(px) || !c.eat(',') ||
+               !c.key(form.size) || !c.decimal(sz) || !c.eat('}')) {
       return false;
+    }
     if (!on_level(px, sz)) return false;
   } while (c.eat(','));
   return c.eat(']');

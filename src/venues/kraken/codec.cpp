@@ -228,8 +228,8 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
     static constexpr codec::RawKey kAsks{"asks"};
     static constexpr codec::RawKey kChecksum{"checksum"};
     static constexpr codec::RawKey kTimestamp{"timestamp"};
-    static constexpr codec::RawKey kPrice{"price"};
-    static constexpr codec::RawKey kQty{"qty"};
+    static constexpr codec::ObjectLevelForm kLevel{
+        .price = "price", .size = "qty", .open_price = "{\"price\":", .size_key = ",\"qty\":"};
     BookEntry entry;
     entry.first = static_cast<std::uint32_t>(levels.size());
     if (!c.eat('{') || !c.key(kSymbol) || !c.string(entry.symbol) || entry.symbol.empty())
@@ -241,7 +241,7 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
       const std::uint32_t side_first = static_cast<std::uint32_t>(levels.size());
       char* w = text;
       return codec::scan_object_levels(
-          c, kPrice, kQty, [&](const codec::RawNumber& px, const codec::RawNumber& qty) {
+          c, kLevel, [&](const codec::RawNumber& px, const codec::RawNumber& qty) {
             if (!px.value.is_positive() || qty.value.is_negative()) return false;
             const std::uint32_t index = static_cast<std::uint32_t>(levels.size()) - side_first;
             if (usable) {

@@ -92,16 +92,8 @@ TEST(KrakenBookChecksum, hashes_top_ten_asks_ascending_then_bids_descending) {
   level(Side::sell, "2000.7", "3", false, false);
   level(Side::sell, "2000.6", "0.00000100", false, true);
   // Prices with 1 decimal, sizes with 8 on the wire.
-  // One literal (g++ 12 -O2 warns falsely on a chain of std::string + here).
-  const std::string expected =
-      "20006"
-      "100"
-      "20007"
-      "300000000"
-      "20005"
-      "125000000"
-      "20004"
-      "50000000";
+  const std::string expected = std::string("20006") + "100" + "20007" + "300000000" + "20005" +
+                               "125000000" + "20004" + "50000000";
   EXPECT_EQ(book_checksum(book, 1, 8), zlib_crc(expected));
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "venues/codec_support/json_text.hpp"
+#include "venues/codec_support/raw_cursor.hpp"
 
 namespace nzeza::venues::binance {
 using namespace nzeza::venues::json_text;  // NOLINT: shared codec helpers
@@ -157,6 +158,13 @@ Error BinanceCodec::malformed(std::string_view type, std::string_view what,
 
 Result<DecodeInfo> BinanceCodec::decode(std::string_view frame, Timestamp receive_time,
                                         MarketEventSink& sink) {
+  if (frame.size() <= config_.max_message_bytes) {
+    DecodeInfo info;
+    if (decode_raw(json_.padded_copy(frame), receive_time, sink, info)) {
+      ++stats_.frames;
+      return info;
+    }
+  }
   if (Status opened = json_.open(frame, kFrameNames, stats_); !opened.ok())
     return std::move(opened).error();
   od::object& object = json_.object();
@@ -236,12 +244,17 @@ Result<DecodeInfo> BinanceCodec::decode_book_ticker(od::object object, std::stri
   Quote quote;
   if (std::string what = read_quote(object, kKeys, quote); !what.empty())
     return malformed("bookTicker", what, frame);
-  MarketEvent event = make_event(*instrument, Timestamp{}, receive_time);
+  return emit_quote(*instrument, quote, receive_time, sink);
+}
+
+DecodeInfo BinanceCodec::emit_quote(const Instrument& instrument, const Quote& quote,
+                                    Timestamp receive_time, MarketEventSink& sink) {
+  MarketEvent event = make_event(instrument, Timestamp{}, receive_time);
   event.body = quote;
   sink.on_event(event);
   ++stats_.quotes;
   ++stats_.events;
-  return DecodeInfo{FrameKind::market_data, 1, 0, instrument->id, false};
+  return DecodeInfo{FrameKind::market_data, 1, 0, instrument.id, false};
 }
 
 Result<DecodeInfo> BinanceCodec::decode_trade(od::object object, bool aggregate,
@@ -406,15 +419,105 @@ Result<DecodeInfo> BinanceCodec::decode_depth_update(od::object object, std::str
     depth.on_lost_diff(receive_time, sink);
     return malformed("depthUpdate", what, frame);
   }
+  return apply_diff(*instrument, depth, diff, receive_time, sink);
+}
+
+DecodeInfo BinanceCodec::apply_diff(const Instrument& instrument, DepthSync& depth, DepthDiff& diff,
+                                    Timestamp receive_time, MarketEventSink& sink) {
   diff.levels = scratch_;
   const bool was_waiting = depth.wants_snapshot();
   const bool buffer_was_empty = depth.buffered_events() == 0;
   const std::size_t emitted = depth.on_diff(diff, receive_time, sink);
   stats_.events += emitted;
   stats_.book_changes += emitted;
-  DecodeInfo info{FrameKind::market_data, emitted, 0, instrument->id, false};
+  DecodeInfo info{FrameKind::market_data, emitted, 0, instrument.id, false};
   info.snapshot_wanted = depth.wants_snapshot() && (!was_waiting || buffer_was_empty);
   return info;
+}
+
+bool BinanceCodec::decode_raw(std::string_view padded, Timestamp receive_time,
+                              MarketEventSink& sink, DecodeInfo& info) {
+  static constexpr codec::RawKey kStream{"stream"};
+  static constexpr codec::RawKey kData{"data"};
+  static constexpr codec::RawKey kU{"u"};
+  static constexpr codec::RawKey kFirstU{"U"};
+  static constexpr codec::RawKey kS{"s"};
+  static constexpr codec::RawKey kB{"b"};
+  static constexpr codec::RawKey kBigB{"B"};
+  static constexpr codec::RawKey kA{"a"};
+  static constexpr codec::RawKey kBigA{"A"};
+  static constexpr codec::RawKey kE{"e"};
+  static constexpr codec::RawKey kBigE{"E"};
+  codec::RawCursor c(padded);
+  if (!c.eat('{')) return false;
+  bool wrapped = false;
+  bool ticker_stream = false;
+  if (c.key(kStream)) {  // {"stream":"<s>@bookTicker","data":{...}}
+    std::string_view stream;
+    if (!c.string(stream) || is_partial_depth_stream(stream) || !c.eat(',') || !c.key(kData) ||
+        !c.eat('{'))
+      return false;
+    wrapped = true;
+    ticker_stream = ends_with(stream, "@bookTicker");
+  }
+  const auto close = [&] { return c.eat('}') && (!wrapped || c.eat('}')) && c.at_end(); };
+  std::string_view symbol;
+  if (c.key(kU)) {  // {"u":N,"s":"..","b":"..","B":"..","a":"..","A":".."}
+    if (wrapped && !ticker_stream) return false;
+    std::uint64_t update_id = 0;
+    codec::RawNumber bid;
+    codec::RawNumber bid_size;
+    codec::RawNumber ask;
+    codec::RawNumber ask_size;
+    if (!c.uint(update_id) || !c.eat(',') || !c.key(kS) || !c.string(symbol) || !c.eat(',') ||
+        !c.key(kB) || !c.decimal(bid) || !c.eat(',') || !c.key(kBigB) || !c.decimal(bid_size) ||
+        !c.eat(',') || !c.key(kA) || !c.decimal(ask) || !c.eat(',') || !c.key(kBigA) ||
+        !c.decimal(ask_size) || !close())
+      return false;
+    const Quote quote{bid.value, bid_size.value, ask.value, ask_size.value};
+    if (!quote.bid.is_positive() || !quote.ask.is_positive() || quote.bid_size.is_negative() ||
+        quote.ask_size.is_negative() || quote.bid >= quote.ask)
+      return false;  // the general path says which
+    const Instrument* instrument = symbols_.find(symbol);
+    if (instrument == nullptr) {
+      ++stats_.unknown_symbol;
+      info = DecodeInfo{FrameKind::unknown_symbol, 0, 0, {}, false};
+      return true;
+    }
+    info = emit_quote(*instrument, quote, receive_time, sink);
+    return true;
+  }
+  // {"e":"depthUpdate","E":N,"s":"..","U":N,"u":N,"b":[["p","q"],...],"a":[...]}
+  std::string_view type;
+  DepthDiff diff;
+  std::uint64_t event_time = 0;
+  if (ticker_stream || !c.key(kE) || !c.string(type) || type != "depthUpdate" || !c.eat(',') ||
+      !c.key(kBigE) || !c.uint(event_time) || !c.eat(',') || !c.key(kS) || !c.string(symbol) ||
+      !c.eat(',') || !c.key(kFirstU) || !c.uint(diff.first_id) || !c.eat(',') || !c.key(kU) ||
+      !c.uint(diff.final_id) || diff.first_id > diff.final_id || !c.eat(','))
+    return false;
+  scratch_.clear();
+  bool ok = true;
+  const auto on_level = [&](Side side) {
+    return [this, side, &ok](const codec::RawNumber& price, const codec::RawNumber& size) {
+      ok = price.value.is_positive() && !size.value.is_negative() &&
+           scratch_.size() < config_.max_levels_per_message;
+      if (ok) scratch_.push_back(DepthLevel{side, price.value, size.value});
+      return ok;
+    };
+  };
+  if (!c.key(kB) || !codec::scan_pair_levels(c, on_level(Side::buy)) || !c.eat(',') || !c.key(kA) ||
+      !codec::scan_pair_levels(c, on_level(Side::sell)) || !close())
+    return false;
+  const Instrument* instrument = symbols_.find(symbol);
+  if (instrument == nullptr) {
+    ++stats_.unknown_symbol;
+    info = DecodeInfo{FrameKind::unknown_symbol, 0, 0, {}, false};
+    return true;
+  }
+  diff.event_time = from_ms(event_time);
+  info = apply_diff(*instrument, depth_for(*instrument), diff, receive_time, sink);
+  return true;
 }
 
 Result<DecodeInfo> BinanceCodec::decode_partial_depth(od::object object, std::string_view stream,

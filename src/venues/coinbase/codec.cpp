@@ -4,6 +4,7 @@
 #include <string>
 
 #include "venues/codec_support/json_text.hpp"
+#include "venues/codec_support/raw_cursor.hpp"
 
 namespace nzeza::venues::coinbase {
 using namespace nzeza::venues::json_text;  // NOLINT: shared codec helpers
@@ -138,6 +139,13 @@ void CoinbaseCodec::resync_all(Timestamp receive_time, MarketEventSink& sink) {
 
 Result<DecodeInfo> CoinbaseCodec::decode(std::string_view frame, Timestamp receive_time,
                                          MarketEventSink& sink) {
+  if (frame.size() <= config_.max_message_bytes) {
+    DecodeInfo info;
+    if (decode_raw(json_.padded_copy(frame), receive_time, sink, info)) {
+      ++stats_.frames;
+      return info;
+    }
+  }
   if (Status opened = json_.open(frame, kFrameNames, stats_); !opened.ok())
     return std::move(opened).error();
   od::object& object = json_.object();
@@ -175,26 +183,13 @@ Result<DecodeInfo> CoinbaseCodec::decode(std::string_view frame, Timestamp recei
   if (object.find_field_unordered("sequence_num").get_uint64().get(sequence) != simdjson::SUCCESS) {
     return malformed("envelope", "field 'sequence_num' missing or not an integer", frame);
   }
-  DecodeInfo info{FrameKind::market_data, 0, sequence, false};
-  if (have_sequence_ && sequence <= last_sequence_) {
-    ++stats_.duplicates;
-    info.kind = FrameKind::duplicate;
-    return info;
-  }
-  const std::uint64_t events_before = stats_.events;
-  if (have_sequence_ && sequence != last_sequence_ + 1) {
-    ++stats_.sequence_gaps;
-    resync_all(receive_time, sink);
-    info.resubscribe_needed = true;
-  }
-  have_sequence_ = true;
-  last_sequence_ = sequence;
+  DecodeInfo info;
+  if (!accept_sequence(sequence, receive_time, sink, info)) return info;
 
   od::array events;
   if (object.find_field_unordered("events").get_array().get(events) != simdjson::SUCCESS) {
     return malformed(channel, "field 'events' missing or not an array", frame);
   }
-  info.events = stats_.events - events_before;
   if (channel == "l2_data") {
     return decode_level2(events, venue_time, frame, receive_time, sink, info);
   }
@@ -255,6 +250,11 @@ Result<DecodeInfo> CoinbaseCodec::decode_ticker(od::array events, Timestamp venu
       quotes_.push_back(PendingQuote{instrument, quote});
     }
   }
+  return emit_quotes(venue_time, receive_time, sink, info);
+}
+
+DecodeInfo CoinbaseCodec::emit_quotes(Timestamp venue_time, Timestamp receive_time,
+                                      MarketEventSink& sink, DecodeInfo info) {
   for (const PendingQuote& pending : quotes_) {
     MarketEvent event = make_event(*pending.instrument, venue_time, receive_time);
     event.body = pending.quote;
@@ -437,6 +437,11 @@ Result<DecodeInfo> CoinbaseCodec::decode_level2(od::array events, Timestamp venu
     l2_events_.push_back(L2Event{current, snapshot, begin, levels_.size()});
   }
 
+  return apply_level2(venue_time, receive_time, sink, info);
+}
+
+DecodeInfo CoinbaseCodec::apply_level2(Timestamp venue_time, Timestamp receive_time,
+                                       MarketEventSink& sink, DecodeInfo info) {
   // Everything parsed and valid: apply and emit.
   std::size_t emitted = 0;
   for (const L2Event& l2 : l2_events_) {
@@ -476,6 +481,203 @@ Result<DecodeInfo> CoinbaseCodec::decode_level2(od::array events, Timestamp venu
   stats_.events += emitted;
   info.events += emitted;
   return info;
+}
+
+bool CoinbaseCodec::accept_sequence(std::uint64_t sequence, Timestamp receive_time,
+                                    MarketEventSink& sink, DecodeInfo& info) {
+  info = DecodeInfo{FrameKind::market_data, 0, sequence, false};
+  if (have_sequence_ && sequence <= last_sequence_) {
+    ++stats_.duplicates;
+    info.kind = FrameKind::duplicate;
+    return false;
+  }
+  const std::uint64_t events_before = stats_.events;
+  if (have_sequence_ && sequence != last_sequence_ + 1) {
+    ++stats_.sequence_gaps;
+    resync_all(receive_time, sink);
+    info.resubscribe_needed = true;
+  }
+  have_sequence_ = true;
+  last_sequence_ = sequence;
+  info.events = stats_.events - events_before;
+  return true;
+}
+
+bool CoinbaseCodec::decode_raw(std::string_view padded, Timestamp receive_time,
+                               MarketEventSink& sink, DecodeInfo& info) {
+  static constexpr codec::RawKey kType{"type"};
+  static constexpr codec::RawKey kProductId{"product_id"};
+  static constexpr codec::RawKey kUpdates{"updates"};
+  static constexpr codec::RawKey kSide{"side"};
+  static constexpr codec::RawKey kEventTime{"event_time"};
+  static constexpr codec::RawKey kPriceLevel{"price_level"};
+  static constexpr codec::RawKey kNewQuantity{"new_quantity"};
+  codec::RawCursor c(padded);
+  std::string_view channel;
+  std::string_view timestamp_text;
+  std::uint64_t sequence = 0;
+  unsigned seen = 0;  // channel 1, timestamp 2, sequence_num 4, events 8
+  bool level2 = false;
+  std::uint64_t unknown_symbols = 0;  // counted once the frame is read
+  levels_.clear();
+  l2_events_.clear();
+  quotes_.clear();
+
+  // One l2_data event: {"type":..,"product_id":..,"updates":[{"side","event_time",
+  // "price_level","new_quantity"},...]}.
+  const auto level2_event = [&] {
+    std::string_view type;
+    std::string_view product;
+    if (!c.eat('{') || !c.key(kType) || !c.string(type) || !c.eat(',') || !c.key(kProductId) ||
+        !c.string(product) || !c.eat(',') || !c.key(kUpdates) || !c.eat('['))
+      return false;
+    const bool snapshot = type == "snapshot";
+    if (!snapshot && type != "update") return false;
+    const Instrument* instrument = symbols_.find(product);
+    const std::size_t begin = levels_.size();
+    if (!c.eat(']')) {
+      do {
+        std::string_view side;
+        codec::RawNumber price;
+        codec::RawNumber size;
+        if (!c.eat('{') || !c.key(kSide) || !c.string(side) || !c.eat(',') || !c.key(kEventTime) ||
+            !c.skip_scalar() || !c.eat(',') || !c.key(kPriceLevel) || !c.decimal(price) ||
+            !c.eat(',') || !c.key(kNewQuantity) || !c.decimal(size) || !c.eat('}'))
+          return false;
+        if (instrument == nullptr) continue;  // the general path does not read them either
+        BookChange change;
+        if (side == "bid") {
+          change.side = Side::buy;
+        } else if (side == "offer" || side == "ask") {
+          change.side = Side::sell;
+        } else {
+          return false;
+        }
+        change.price = price.value;
+        change.size = size.value;
+        if (!change.price.is_positive() || change.size.is_negative() ||
+            levels_.size() >= config_.max_levels_per_message)
+          return false;
+        change.snapshot = snapshot;
+        levels_.push_back(change);
+      } while (c.eat(','));
+      if (!c.eat(']')) return false;
+    }
+    if (!c.eat('}')) return false;
+    if (instrument == nullptr) {
+      ++unknown_symbols;
+      return true;
+    }
+    if (l2_events_.size() >= kPendingReserve) return false;
+    l2_events_.push_back(L2Event{instrument, snapshot, begin, levels_.size()});
+    return true;
+  };
+
+  // One ticker: its members in any order, each at most once; product_id and the best bid and
+  // ask read, every other member a skipped scalar.
+  const auto ticker = [&] {
+    std::string_view product;
+    Quote quote;
+    Decimal* const fields[] = {&quote.bid, &quote.bid_size, &quote.ask, &quote.ask_size};
+    static constexpr std::string_view kNames[] = {"best_bid", "best_bid_quantity", "best_ask",
+                                                  "best_ask_quantity"};
+    unsigned have = 0;  // 1 << field; 16: product_id
+    if (!c.eat('{')) return false;
+    do {
+      std::string_view key;
+      if (!c.any_key(key)) return false;
+      if (key == "product_id") {
+        if ((have & 16) != 0 || !c.string(product)) return false;
+        have |= 16;
+        continue;
+      }
+      int field = -1;
+      for (int i = 0; i < 4; ++i) {
+        if (key == kNames[i]) field = i;
+      }
+      if (field < 0) {
+        if (!c.skip_scalar()) return false;
+        continue;
+      }
+      codec::RawNumber n;
+      if ((have & (1u << field)) != 0 || !c.decimal(n)) return false;
+      *fields[field] = n.value;
+      have |= 1u << field;
+    } while (c.eat(','));
+    if (!c.eat('}') || (have & 16) == 0) return false;
+    const Instrument* instrument = symbols_.find(product);
+    if (instrument == nullptr) {
+      ++unknown_symbols;
+      return true;
+    }
+    if (have != 31 || !quote.bid.is_positive() || !quote.ask.is_positive() ||
+        quote.bid_size.is_negative() || quote.ask_size.is_negative() || quote.bid >= quote.ask ||
+        quotes_.size() >= kPendingReserve)
+      return false;  // the general path says which
+    quotes_.push_back(PendingQuote{instrument, quote});
+    return true;
+  };
+
+  // One ticker event: {"type":..,"tickers":[...]} (other scalar members skipped).
+  const auto ticker_event = [&] {
+    if (!c.eat('{')) return false;
+    bool tickers = false;
+    do {
+      std::string_view key;
+      if (!c.any_key(key)) return false;
+      if (key != "tickers") {
+        if (!c.skip_scalar()) return false;
+        continue;
+      }
+      if (tickers || !c.eat('[')) return false;
+      tickers = true;
+      if (c.eat(']')) continue;
+      do {
+        if (!ticker()) return false;
+      } while (c.eat(','));
+      if (!c.eat(']')) return false;
+    } while (c.eat(','));
+    return tickers && c.eat('}');
+  };
+
+  if (!c.eat('{')) return false;
+  do {
+    std::string_view key;
+    if (!c.any_key(key)) return false;
+    if (key == "channel") {
+      if ((seen & 1) != 0 || !c.string(channel)) return false;
+      level2 = channel == "l2_data";
+      if (!level2 && channel != "ticker" && channel != "ticker_batch") return false;
+      seen |= 1;
+    } else if (key == "timestamp") {
+      if ((seen & 2) != 0 || !c.string(timestamp_text)) return false;
+      seen |= 2;
+    } else if (key == "sequence_num") {
+      if ((seen & 4) != 0 || !c.uint(sequence)) return false;
+      seen |= 4;
+    } else if (key == "events") {
+      if ((seen & 9) != 1 || !c.eat('[')) return false;  // after channel, once
+      seen |= 8;
+      if (c.eat(']')) continue;
+      do {
+        if (!(level2 ? level2_event() : ticker_event())) return false;
+      } while (c.eat(','));
+      if (!c.eat(']')) return false;
+    } else if (!c.skip_scalar()) {
+      return false;
+    }
+  } while (c.eat(','));
+  if (seen != 15 || !c.eat('}') || !c.at_end()) return false;
+  auto timestamp = Timestamp::parse_iso8601(timestamp_text);
+  if (!timestamp.ok()) return false;
+
+  // The frame is read and valid: from here on, what the general path does.
+  if (!accept_sequence(sequence, receive_time, sink, info)) return true;  // a duplicate
+  stats_.unknown_symbol += unknown_symbols;
+  for (BookChange& change : levels_) change.sequence = sequence;
+  info = level2 ? apply_level2(*timestamp, receive_time, sink, info)
+                : emit_quotes(*timestamp, receive_time, sink, info);
+  return true;
 }
 
 Result<DecodeInfo> CoinbaseCodec::decode_heartbeats(od::array events, std::string_view frame,

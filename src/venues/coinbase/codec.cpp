@@ -516,23 +516,22 @@ bool CoinbaseCodec::decode_raw(std::string_view padded, Timestamp receive_time,
   std::string_view channel;
   std::string_view timestamp_text;
   std::uint64_t sequence = 0;
-  unsigned seen = 0;  // channel 1, timestamp 2, sequence_num 4, events 8
-  bool level2 = false;
+  unsigned seen = 0;                  // channel 1, timestamp 2, sequence_num 4, events 8
   std::uint64_t unknown_symbols = 0;  // counted once the frame is read
   levels_.clear();
   l2_events_.clear();
-  quotes_.clear();
 
   // One l2_data event: {"type":..,"product_id":..,"updates":[{"side","event_time",
   // "price_level","new_quantity"},...]}.
   const auto level2_event = [&] {
     std::string_view type;
     std::string_view product;
-    if (!c.eat('{') || !c.key(kType) || !c.string(type) || !c.eat(',') || !c.key(kProductId) ||
-        !c.string(product) || !c.eat(',') || !c.key(kUpdates) || !c.eat('['))
+    if (!c.member("{\"type\":", '{', kType) || !c.string(type) ||
+        !c.member(",\"product_id\":", ',', kProductId) || !c.string(product) ||
+        !c.member(",\"updates\":", ',', kUpdates) || !c.eat('['))
       return false;
-    const bool snapshot = type == "snapshot";
-    if (!snapshot && type != "update") return false;
+    const bool snapshot = codec::equals(type, "snapshot");
+    if (!snapshot && !codec::equals(type, "update")) return false;
     const Instrument* instrument = symbols_.find(product);
     const std::size_t begin = levels_.size();
     if (!c.eat(']')) {
@@ -540,15 +539,16 @@ bool CoinbaseCodec::decode_raw(std::string_view padded, Timestamp receive_time,
         std::string_view side;
         codec::RawNumber price;
         codec::RawNumber size;
-        if (!c.eat('{') || !c.key(kSide) || !c.string(side) || !c.eat(',') || !c.key(kEventTime) ||
-            !c.skip_scalar() || !c.eat(',') || !c.key(kPriceLevel) || !c.decimal(price) ||
-            !c.eat(',') || !c.key(kNewQuantity) || !c.decimal(size) || !c.eat('}'))
+        if (!c.member("{\"side\":", '{', kSide) || !c.string(side) ||
+            !c.member(",\"event_time\":", ',', kEventTime) || !c.skip_scalar() ||
+            !c.member(",\"price_level\":", ',', kPriceLevel) || !c.decimal(price) ||
+            !c.member(",\"new_quantity\":", ',', kNewQuantity) || !c.decimal(size) || !c.eat('}'))
           return false;
         if (instrument == nullptr) continue;  // the general path does not read them either
         BookChange change;
-        if (side == "bid") {
+        if (codec::equals(side, "bid")) {
           change.side = Side::buy;
-        } else if (side == "offer" || side == "ask") {
+        } else if (codec::equals(side, "offer") || codec::equals(side, "ask")) {
           change.side = Side::sell;
         } else {
           return false;
@@ -573,94 +573,28 @@ bool CoinbaseCodec::decode_raw(std::string_view padded, Timestamp receive_time,
     return true;
   };
 
-  // One ticker: its members in any order, each at most once; product_id and the best bid and
-  // ask read, every other member a skipped scalar.
-  const auto ticker = [&] {
-    std::string_view product;
-    Quote quote;
-    Decimal* const fields[] = {&quote.bid, &quote.bid_size, &quote.ask, &quote.ask_size};
-    static constexpr std::string_view kNames[] = {"best_bid", "best_bid_quantity", "best_ask",
-                                                  "best_ask_quantity"};
-    unsigned have = 0;  // 1 << field; 16: product_id
-    if (!c.eat('{')) return false;
-    do {
-      std::string_view key;
-      if (!c.any_key(key)) return false;
-      if (key == "product_id") {
-        if ((have & 16) != 0 || !c.string(product)) return false;
-        have |= 16;
-        continue;
-      }
-      int field = -1;
-      for (int i = 0; i < 4; ++i) {
-        if (key == kNames[i]) field = i;
-      }
-      if (field < 0) {
-        if (!c.skip_scalar()) return false;
-        continue;
-      }
-      codec::RawNumber n;
-      if ((have & (1u << field)) != 0 || !c.decimal(n)) return false;
-      *fields[field] = n.value;
-      have |= 1u << field;
-    } while (c.eat(','));
-    if (!c.eat('}') || (have & 16) == 0) return false;
-    const Instrument* instrument = symbols_.find(product);
-    if (instrument == nullptr) {
-      ++unknown_symbols;
-      return true;
-    }
-    if (have != 31 || !quote.bid.is_positive() || !quote.ask.is_positive() ||
-        quote.bid_size.is_negative() || quote.ask_size.is_negative() || quote.bid >= quote.ask ||
-        quotes_.size() >= kPendingReserve)
-      return false;  // the general path says which
-    quotes_.push_back(PendingQuote{instrument, quote});
-    return true;
-  };
-
-  // One ticker event: {"type":..,"tickers":[...]} (other scalar members skipped).
-  const auto ticker_event = [&] {
-    if (!c.eat('{')) return false;
-    bool tickers = false;
-    do {
-      std::string_view key;
-      if (!c.any_key(key)) return false;
-      if (key != "tickers") {
-        if (!c.skip_scalar()) return false;
-        continue;
-      }
-      if (tickers || !c.eat('[')) return false;
-      tickers = true;
-      if (c.eat(']')) continue;
-      do {
-        if (!ticker()) return false;
-      } while (c.eat(','));
-      if (!c.eat(']')) return false;
-    } while (c.eat(','));
-    return tickers && c.eat('}');
-  };
-
   if (!c.eat('{')) return false;
   do {
     std::string_view key;
     if (!c.any_key(key)) return false;
-    if (key == "channel") {
+    if (codec::equals(key, "channel")) {
       if ((seen & 1) != 0 || !c.string(channel)) return false;
-      level2 = channel == "l2_data";
-      if (!level2 && channel != "ticker" && channel != "ticker_batch") return false;
+      // Tickers stay on the general path: their many members cost the byte-wise scan more
+      // than simdjson's skip (measured: 500 ns against 410 ns a frame).
+      if (!codec::equals(channel, "l2_data")) return false;
       seen |= 1;
-    } else if (key == "timestamp") {
+    } else if (codec::equals(key, "timestamp")) {
       if ((seen & 2) != 0 || !c.string(timestamp_text)) return false;
       seen |= 2;
-    } else if (key == "sequence_num") {
+    } else if (codec::equals(key, "sequence_num")) {
       if ((seen & 4) != 0 || !c.uint(sequence)) return false;
       seen |= 4;
-    } else if (key == "events") {
+    } else if (codec::equals(key, "events")) {
       if ((seen & 9) != 1 || !c.eat('[')) return false;  // after channel, once
       seen |= 8;
       if (c.eat(']')) continue;
       do {
-        if (!(level2 ? level2_event() : ticker_event())) return false;
+        if (!level2_event()) return false;
       } while (c.eat(','));
       if (!c.eat(']')) return false;
     } else if (!c.skip_scalar()) {
@@ -675,8 +609,7 @@ bool CoinbaseCodec::decode_raw(std::string_view padded, Timestamp receive_time,
   if (!accept_sequence(sequence, receive_time, sink, info)) return true;  // a duplicate
   stats_.unknown_symbol += unknown_symbols;
   for (BookChange& change : levels_) change.sequence = sequence;
-  info = level2 ? apply_level2(*timestamp, receive_time, sink, info)
-                : emit_quotes(*timestamp, receive_time, sink, info);
+  info = apply_level2(*timestamp, receive_time, sink, info);
   return true;
 }
 

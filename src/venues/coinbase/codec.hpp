@@ -129,7 +129,7 @@ class CoinbaseCodec {
                                    MarketEventSink& sink, DecodeInfo info);
   Result<DecodeInfo> decode_heartbeats(simdjson::ondemand::array events, std::string_view frame,
                                        DecodeInfo info);
-  // The fast path: an l2_data, ticker or ticker_batch frame written as Coinbase writes it,
+  // The fast path: an l2_data frame written as Coinbase writes it,
   // read from `padded` in one pass without simdjson. False, with nothing done, for any other
   // frame or form: decode() then takes the general path.
   bool decode_raw(std::string_view padded, Timestamp receive_time, MarketEventSink& sink,

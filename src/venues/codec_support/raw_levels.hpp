@@ -1,0 +1,312 @@
+#pragma once
+// A raw scanner for the JSON text venues write their book levels in, shared by every codec's
+// fast path: [["p","s"],...], [["p","s","offset"],...], [{"price":"p","size":"s"},...] and
+// Hyperliquid's [{"px":"p","sz":"s","n":3},...] (numbers quoted or bare, whitespace allowed
+// between tokens). One forward pass over the bytes: SWAR digit runs, quote/comma/bracket
+// checks, exact Decimals; no simdjson call, no allocation.
+//
+// The one rule: the scanner accepts a strict subset of JSON whose meaning is certain, and gives
+// up (returns false) on anything else — an escape, a non-ASCII byte, an exponent, a sign, more
+// than 10 integer or 8 fractional digits, a leading zero, a nested value where a scalar was
+// expected, a missing member, price <= 0, a truncated text. A codec that gets false decodes the
+// frame again through its simdjson on-demand path, which is the reference: it accepts what it
+// accepts and its errors stay what they are. So whenever the scanner succeeds, its values are
+// exactly those of the on-demand path (plain_decimal_token's) on the same text.
+//
+// Bounds: a Cursor never moves past `end`, and reads at most 8 bytes past a position before
+// `end`: the text needs 8 readable bytes after `end` (every frame of a codec has simdjson's 64
+// bytes of padding). Those bytes never change a result. Any bytes are safe (fuzzed through the
+// codecs' fuzz targets). Threading: none.
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+#include "core/decimal.hpp"
+#include "venues/codec_support/codec_support.hpp"
+#include "venues/codec_support/level_reader.hpp"
+
+namespace nzeza::venues::codec::raw {
+
+// JSON whitespace: ' ', '\t', '\n', '\r'.
+[[nodiscard]] constexpr bool is_space(char c) noexcept {
+  return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+// A read position in a text whose last byte is end[-1] (8 readable bytes follow it).
+struct Cursor {
+  const char* p;
+  const char* end;
+
+  Cursor(const char* begin, const char* stop) noexcept : p(begin), end(stop) {}
+  explicit Cursor(std::string_view text) noexcept
+      : p(text.data()), end(text.data() + text.size()) {}
+
+  // Past JSON whitespace; the usual case (no whitespace) costs one compare.
+  void skip_space() noexcept {
+    while (p != end && static_cast<unsigned char>(*p) <= ' ' && is_space(*p)) ++p;
+  }
+  // The next byte after whitespace is `c`: consumed, true.
+  [[nodiscard]] bool eat(char c) noexcept {
+    skip_space();
+    if (p == end || *p != c) return false;
+    ++p;
+    return true;
+  }
+  // The next byte after whitespace (0 at the end), not consumed.
+  [[nodiscard]] char peek() noexcept {
+    skip_space();
+    return p == end ? '\0' : *p;
+  }
+  // Only whitespace is left.
+  [[nodiscard]] bool at_end() noexcept {
+    skip_space();
+    return p == end;
+  }
+};
+
+// The bytes of an 8-byte word (little-endian) that are a quote, a backslash, a control
+// character or not ASCII: the lowest flagged byte is exact (flags above it may be spurious).
+[[nodiscard]] inline std::uint64_t string_stops(std::uint64_t w) noexcept {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  const std::uint64_t q = w ^ (kOnes * '"');
+  const std::uint64_t b = w ^ (kOnes * '\\');
+  return ((q - kOnes) & ~q) | ((b - kOnes) & ~b) | ((w - kOnes * 0x20) & ~w) | (w & kHigh);
+}
+
+// A JSON string of printable ASCII without escapes, at the cursor (after whitespace): its
+// content (between the quotes) in `out`, the cursor past the closing quote. False otherwise.
+[[nodiscard]] inline bool read_string(Cursor& c, std::string_view& out) noexcept {
+  if (!c.eat('"')) return false;
+  const char* s = c.p;
+  const char* q = s;
+  for (;;) {
+    if (q >= c.end) return false;
+    std::uint64_t w = 0;
+    std::memcpy(&w, q, 8);
+    const std::uint64_t stops = string_stops(w) & 0x8080808080808080ULL;
+    if (stops == 0) {
+      q += 8;
+      continue;
+    }
+    q += std::countr_zero(stops) / 8;
+    if (q >= c.end || *q != '"') return false;  // past the text, an escape or a bad byte
+    out = std::string_view(s, static_cast<std::size_t>(q - s));
+    c.p = q + 1;
+    return true;
+  }
+}
+
+// A member name and its colon: `"name"` `:`; the name's raw text in `key`.
+[[nodiscard]] inline bool read_key(Cursor& c, std::string_view& key) noexcept {
+  return read_string(c, key) && c.eat(':');
+}
+
+// True when the next byte ends a scalar: whitespace, ',', ']', '}' or the end of the text.
+[[nodiscard]] inline bool at_delimiter(const Cursor& c) noexcept {
+  if (c.p == c.end) return true;
+  const char ch = *c.p;
+  return ch == ',' || ch == ']' || ch == '}' || is_space(ch);
+}
+
+// An unsigned integer written as a bare JSON number of 1..19 digits, no leading zero.
+[[nodiscard]] inline bool read_uint(Cursor& c, std::uint64_t& out) noexcept {
+  c.skip_space();
+  const char* s = c.p;
+  std::uint64_t v = 0;
+  while (c.p != c.end && static_cast<unsigned>(*c.p - '0') < 10u) {
+    v = v * 10 + static_cast<std::uint64_t>(*c.p - '0');
+    ++c.p;
+  }
+  const auto n = c.p - s;
+  if (n == 0 || n > 19 || (n > 1 && *s == '0') || !at_delimiter(c)) return false;
+  out = v;
+  return true;
+}
+
+// Skips a scalar value: a string (as read_string), a number (JSON's grammar), true, false or
+// null. False on anything else (an object or array included: the caller gives up).
+[[nodiscard]] inline bool skip_scalar(Cursor& c) noexcept {
+  const char first = c.peek();
+  if (first == '"') {
+    std::string_view ignored;
+    return read_string(c, ignored);
+  }
+  auto literal = [&c](std::string_view word) {
+    if (static_cast<std::size_t>(c.end - c.p) < word.size() ||
+        std::memcmp(c.p, word.data(), word.size()) != 0)
+      return false;
+    c.p += word.size();
+    return at_delimiter(c);
+  };
+  if (first == 't') return literal("true");
+  if (first == 'f') return literal("false");
+  if (first == 'n') return literal("null");
+  auto digits = [&c] {
+    const char* s = c.p;
+    while (c.p != c.end && static_cast<unsigned>(*c.p - '0') < 10u) ++c.p;
+    return c.p != s;
+  };
+  if (c.p != c.end && *c.p == '-') ++c.p;
+  if (!digits()) return false;
+  if (c.p != c.end && *c.p == '.') {
+    ++c.p;
+    if (!digits()) return false;
+  }
+  if (c.p != c.end && (*c.p == 'e' || *c.p == 'E')) {
+    ++c.p;
+    if (c.p != c.end && (*c.p == '+' || *c.p == '-')) ++c.p;
+    if (!digits()) return false;
+  }
+  return at_delimiter(c);
+}
+
+// One decimal as read: the exact value, its count of fractional digits as written, and its text
+// without quotes (a Kraken-style checksum hashes it).
+struct RawDecimal {
+  Decimal value;
+  int decimals = 0;
+  std::string_view text;
+};
+
+// A plain decimal `digits[.digits]` (1..10 integer digits, no leading zero before another
+// digit, 1..8 fractional digits when a point is present), quoted or bare: the same value and
+// decimals as plain_decimal_token gives for the same token. False for any other form.
+[[nodiscard]] inline bool read_decimal(Cursor& c, RawDecimal& out) noexcept {
+  if constexpr (std::endian::native != std::endian::little) {
+    return false;
+  } else {
+    c.skip_space();
+    if (c.p == c.end) return false;
+    const bool quoted = *c.p == '"';
+    const char* p = c.p + (quoted ? 1 : 0);
+    const char* const end = c.end;
+    const char* const s = p;
+    std::uint64_t raw = 0;
+    const int n = leading_digits8(p, raw);
+    if (n == 0 || n > end - p || (n > 1 && *p == '0')) return false;
+    p += n;
+    if (n == 8) {  // 9 or 10 integer digits
+      int more = 0;
+      while (p != end && static_cast<unsigned>(*p - '0') < 10u) {
+        if (++more > 2) return false;
+        raw = raw * 10 + static_cast<std::uint64_t>(*p - '0');
+        ++p;
+      }
+    }
+    int frac = 0;
+    if (p != end && *p == '.') {
+      ++p;
+      std::uint64_t chunk = 0;
+      frac = leading_digits8(p, chunk);
+      if (frac == 0 || frac > end - p) return false;
+      p += frac;
+      if (frac == 8 && p != end && static_cast<unsigned>(*p - '0') < 10u) return false;
+      static constexpr std::uint64_t kPow10[] = {1,      10,      100,      1000,     10000,
+                                                 100000, 1000000, 10000000, 100000000};
+      raw = (raw * kPow10[frac] + chunk) * kPow10[8 - frac];
+    } else {
+      raw *= 100'000'000;
+    }
+    const char* const e = p;
+    if (quoted) {
+      if (p == end || *p != '"') return false;
+      ++p;
+    }
+    c.p = p;
+    if (!quoted && !at_delimiter(c)) return false;
+    out.value = Decimal::from_raw8(static_cast<std::int64_t>(raw));
+    out.decimals = frac;
+    out.text = std::string_view(s, static_cast<std::size_t>(e - s));
+    return true;
+  }
+}
+
+// One level as scanned.
+struct RawLevel {
+  RawDecimal price;
+  RawDecimal size;
+};
+
+// The member names of a level written as an object ({"px":..,"sz":..}); a level written as an
+// array is [price, size, anything scalar...] whatever the names.
+struct LevelNames {
+  RawKey price;
+  RawKey size;
+};
+
+// Matches a key's raw text (as read_key gives it) against a RawKey.
+[[nodiscard]] inline bool key_is(std::string_view key, const RawKey& name) noexcept {
+  return key.size() == name.size && name.matches(key.data());
+}
+
+namespace detail {
+
+inline bool scan_object_level(Cursor& c, const LevelNames& names, RawLevel& lv) noexcept {
+  unsigned seen = 0;
+  if (c.eat('}')) return false;  // no member
+  do {
+    std::string_view key;
+    if (!read_key(c, key)) return false;
+    if (key_is(key, names.price)) {
+      if (!read_decimal(c, lv.price)) return false;
+      seen |= 1;
+    } else if (key_is(key, names.size)) {
+      if (!read_decimal(c, lv.size)) return false;
+      seen |= 2;
+    } else if (!skip_scalar(c)) {
+      return false;
+    }
+  } while (c.eat(','));
+  return seen == 3 && c.eat('}');
+}
+
+inline bool scan_array_level(Cursor& c, RawLevel& lv) noexcept {
+  if (!read_decimal(c, lv.price) || !c.eat(',') || !read_decimal(c, lv.size)) return false;
+  while (c.eat(',')) {
+    if (!skip_scalar(c)) return false;
+  }
+  return c.eat(']');
+}
+
+}  // namespace detail
+
+// Scans a JSON array of levels at the cursor (after whitespace: '['): each level an object with
+// `names` (other members scalar, skipped; a repeated member: the last wins) or an array
+// [price, size, scalars...]. Calls on_level(const RawLevel&) per level in wire order (a false
+// return stops the scan and gives up). Gives up (false) on anything the header comment lists,
+// and on price <= 0 (sizes cannot be negative: no sign is accepted). On success the cursor is
+// past the closing ']'. On false the cursor is anywhere: the caller drops the text.
+template <class OnLevel>
+[[nodiscard]] bool scan_levels(Cursor& c, const LevelNames& names, OnLevel&& on_level) {
+  if (!c.eat('[')) return false;
+  if (c.eat(']')) return true;
+  do {
+    RawLevel lv;
+    const char open = c.peek();
+    if (open == '{') {
+      ++c.p;
+      if (!detail::scan_object_level(c, names, lv)) return false;
+    } else if (open == '[') {
+      ++c.p;
+      if (!detail::scan_array_level(c, lv)) return false;
+    } else {
+      return false;
+    }
+    if (!lv.price.value.is_positive()) return false;
+    if (!on_level(static_cast<const RawLevel&>(lv))) return false;
+  } while (c.eat(','));
+  return c.eat(']');
+}
+
+// The same over a text that holds exactly one level array (whitespace around it allowed).
+template <class OnLevel>
+[[nodiscard]] bool scan_levels(std::string_view text, const LevelNames& names, OnLevel&& on_level) {
+  Cursor c(text);
+  return scan_levels(c, names, on_level) && c.at_end();
+}
+
+}  // namespace nzeza::venues::codec::raw

@@ -13,8 +13,8 @@
 // accepts and its errors stay what they are. So whenever the scanner succeeds, its values are
 // exactly those of the on-demand path (plain_decimal_token's) on the same text.
 //
-// Bounds: a Cursor never moves past `end`, and reads at most 8 bytes past a position before
-// `end`: the text needs 8 readable bytes after `end` (every frame of a codec has simdjson's 64
+// Bounds: a Cursor never moves past `end`, and reads at most 16 bytes from a position before
+// `end`: the text needs 16 readable bytes after `end` (every frame of a codec has simdjson's 64
 // bytes of padding). Those bytes never change a result. Any bytes are safe (fuzzed through the
 // codecs' fuzz targets). Threading: none.
 
@@ -35,7 +35,7 @@ namespace nzeza::venues::codec::raw {
   return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
 
-// A read position in a text whose last byte is end[-1] (8 readable bytes follow it).
+// A read position in a text whose last byte is end[-1] (16 readable bytes follow it).
 struct Cursor {
   const char* p;
   const char* end;
@@ -131,7 +131,11 @@ struct Cursor {
 // null. False on anything else (an object or array included: the caller gives up).
 [[nodiscard]] inline bool skip_scalar(Cursor& c) noexcept {
   const char first = c.peek();
-  if (first == '"') {
+  if (static_cast<unsigned>(first - '0') < 10u) {  // the usual case: a small count
+    ++c.p;
+    while (c.p != c.end && static_cast<unsigned>(*c.p - '0') < 10u) ++c.p;
+    if (c.p != c.end && (*c.p == ',' || *c.p == '}' || *c.p == ']')) return true;
+  } else if (first == '"') {
     std::string_view ignored;
     return read_string(c, ignored);
   }
@@ -145,13 +149,13 @@ struct Cursor {
   if (first == 't') return literal("true");
   if (first == 'f') return literal("false");
   if (first == 'n') return literal("null");
-  auto digits = [&c] {
+  auto digits = [&c] {  // (also resumes a number the first branch did not finish)
     const char* s = c.p;
     while (c.p != c.end && static_cast<unsigned>(*c.p - '0') < 10u) ++c.p;
     return c.p != s;
   };
   if (c.p != c.end && *c.p == '-') ++c.p;
-  if (!digits()) return false;
+  if (!digits() && static_cast<unsigned>(first - '0') >= 10u) return false;
   if (c.p != c.end && *c.p == '.') {
     ++c.p;
     if (!digits()) return false;
@@ -172,6 +176,67 @@ struct RawDecimal {
   std::string_view text;
 };
 
+namespace detail {
+
+// The quoted token at p (after its opening quote) when it has at most 8 bytes, one optional
+// point with digits on both sides, no leading zero before another digit: one SWAR pass over
+// the whole token. Returns the bytes read including the closing quote, 0 for anything else
+// (the caller takes the digit-run reader, which decides).
+[[nodiscard]] inline int short_quoted_decimal(const char* p, const char* end,
+                                              RawDecimal& out) noexcept {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  std::uint64_t w = 0;
+  std::memcpy(&w, p, 8);
+  const std::uint64_t q = w ^ (kOnes * '"');
+  const std::uint64_t zq = (q - kOnes) & ~q & kHigh;
+  int len = 8;
+  if (zq != 0) {
+    len = std::countr_zero(zq) / 8;
+  } else if (p[8] != '"') {
+    return 0;
+  }
+  if (len == 0 || len >= end - p) return 0;  // empty, or the quote is past the text
+  const std::uint64_t keep = len == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * len)) - 1;
+  const std::uint64_t d = w ^ (kOnes * '.');
+  const std::uint64_t zd = (d - kOnes) & ~d & kHigh & keep;
+  std::uint64_t digits = w & keep;
+  int count = len;
+  int frac = 0;
+  if (zd != 0) {
+    const int dot = std::countr_zero(zd) / 8;
+    if (dot == 0 || dot == len - 1) return 0;
+    const std::uint64_t below = (std::uint64_t{1} << (8 * dot)) - 1;
+    digits = (digits & below) | ((digits >> 8) & ~below);
+    count = len - 1;
+    frac = len - 1 - dot;
+    if (dot > 1 && p[0] == '0') return 0;
+  } else if (len > 1 && p[0] == '0') {
+    return 0;
+  }
+  // Every one of the `count` low bytes a digit (a second point is not).
+  const std::uint64_t cmask =
+      count == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * count)) - 1;
+  const std::uint64_t padded = digits | (~cmask & (kOnes * '0'));
+  const std::uint64_t t = (padded & 0xF0F0F0F0F0F0F0F0ULL) |
+                          (((padded + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4);
+  if (t != 0x3333333333333333ULL) return 0;
+  std::uint64_t v = padded - kOnes * '0';
+  v <<= 8 * (8 - count);  // the digits to the top; zero digits below count as leading zeros
+  v = (v * 10) + (v >> 8);
+  v = (((v & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+       (((v >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
+      32;
+  static constexpr std::uint64_t kPow10[] = {1,      10,      100,      1000,     10000,
+                                             100000, 1000000, 10000000, 100000000};
+  out.value = Decimal::from_raw8(static_cast<std::int64_t>(v * kPow10[8 - frac]));
+  out.decimals = frac;
+  out.text = std::string_view(p, static_cast<std::size_t>(len));
+  return len + 1;
+}
+
+}  // namespace detail
+
 // A plain decimal `digits[.digits]` (1..10 integer digits, no leading zero before another
 // digit, 1..8 fractional digits when a point is present), quoted or bare: the same value and
 // decimals as plain_decimal_token gives for the same token. False for any other form.
@@ -182,6 +247,12 @@ struct RawDecimal {
     c.skip_space();
     if (c.p == c.end) return false;
     const bool quoted = *c.p == '"';
+    if (quoted) {
+      if (const int n = detail::short_quoted_decimal(c.p + 1, c.end, out); n != 0) {
+        c.p += 1 + n;
+        return true;
+      }
+    }
     const char* p = c.p + (quoted ? 1 : 0);
     const char* const end = c.end;
     const char* const s = p;
@@ -231,11 +302,15 @@ struct RawLevel {
   RawDecimal size;
 };
 
+// Which level forms a venue writes (the other is given up on, as its reader refuses it).
+enum class LevelForm : std::uint8_t { object, array, either };
+
 // The member names of a level written as an object ({"px":..,"sz":..}); a level written as an
 // array is [price, size, anything scalar...] whatever the names.
 struct LevelNames {
   RawKey price;
   RawKey size;
+  LevelForm form = LevelForm::either;
 };
 
 // Matches a key's raw text (as read_key gives it) against a RawKey.
@@ -245,9 +320,36 @@ struct LevelNames {
 
 namespace detail {
 
-inline bool scan_object_level(Cursor& c, const LevelNames& names, RawLevel& lv) noexcept {
-  unsigned seen = 0;
-  if (c.eat('}')) return false;  // no member
+// Up to 16 bytes known per scan, compared with two masked 8-byte loads (the compact form of a
+// level: no whitespace, the venue's member order, quoted numbers).
+struct Literal {
+  std::uint64_t word[2] = {0, 0};
+  std::uint64_t mask[2] = {0, 0};
+  std::size_t size = 0;  // > 16: never matches
+
+  void append(std::string_view text) noexcept {
+    for (const char ch : text) {
+      if (size < 16) {
+        word[size / 8] |= static_cast<std::uint64_t>(static_cast<unsigned char>(ch))
+                          << (8 * (size % 8));
+        mask[size / 8] |= std::uint64_t{0xFF} << (8 * (size % 8));
+      }
+      ++size;
+    }
+  }
+  // The literal is at p (and ends before `end`). Reads 16 bytes from p.
+  [[nodiscard]] bool at(const char* p, const char* end) const noexcept {
+    std::uint64_t a = 0;
+    std::uint64_t b = 0;
+    std::memcpy(&a, p, 8);
+    std::memcpy(&b, p + 8, 8);
+    return size <= 16 && static_cast<std::size_t>(end - p) >= size && ((a & mask[0]) == word[0]) &&
+           ((b & mask[1]) == word[1]);
+  }
+};
+
+inline bool scan_object_members(Cursor& c, const LevelNames& names, RawLevel& lv,
+                                unsigned seen) noexcept {
   do {
     std::string_view key;
     if (!read_key(c, key)) return false;
@@ -264,42 +366,107 @@ inline bool scan_object_level(Cursor& c, const LevelNames& names, RawLevel& lv) 
   return seen == 3 && c.eat('}');
 }
 
+// After '{'.
+inline bool scan_object_level(Cursor& c, const LevelNames& names, RawLevel& lv) noexcept {
+  if (c.eat('}')) return false;  // no member
+  return scan_object_members(c, names, lv, 0);
+}
+
+// After a level array's ',' past its size: scalars, then ']'.
+inline bool scan_array_rest(Cursor& c) noexcept {
+  do {
+    if (!skip_scalar(c)) return false;
+  } while (c.eat(','));
+  return c.eat(']');
+}
+
+// After '['.
 inline bool scan_array_level(Cursor& c, RawLevel& lv) noexcept {
   if (!read_decimal(c, lv.price) || !c.eat(',') || !read_decimal(c, lv.size)) return false;
-  while (c.eat(',')) {
-    if (!skip_scalar(c)) return false;
-  }
+  if (c.eat(',')) return scan_array_rest(c);
   return c.eat(']');
+}
+
+// The compact form of a level at c.p: `{"<price>":"` (object) or `["` (array), a quoted
+// decimal, `,"<size>":"` or `,"`, a quoted decimal, then the rest as the general reader reads
+// it. False when the level does not start so (the caller reads it the general way from the
+// same position) or is refused after that (`refused` set: give up).
+inline bool scan_compact_level(Cursor& c, const LevelNames& names, const Literal& obj_open,
+                               const Literal& obj_mid, RawLevel& lv, bool& refused) noexcept {
+  const bool object = names.form != LevelForm::array && obj_open.at(c.p, c.end);
+  if (!object &&
+      !(names.form != LevelForm::object && c.end - c.p >= 2 && c.p[0] == '[' && c.p[1] == '"'))
+    return false;
+  refused = true;
+  c.p += object ? obj_open.size - 1 : 1;  // at the opening quote of the price
+  if (!read_decimal(c, lv.price)) return false;
+  if (object) {
+    if (!obj_mid.at(c.p, c.end)) {  // another member order, or whitespace
+      if (!c.eat(',') || !scan_object_members(c, names, lv, 1)) return false;
+      refused = false;
+      return true;
+    }
+    c.p += obj_mid.size - 1;
+  } else if (!c.eat(',')) {
+    return false;
+  }
+  if (!read_decimal(c, lv.size)) return false;
+  if (c.p != c.end && *c.p == (object ? '}' : ']')) {
+    ++c.p;
+  } else if (!(c.eat(',') &&
+               (object ? scan_object_members(c, names, lv, 3) : scan_array_rest(c)))) {
+    return false;
+  }
+  refused = false;
+  return true;
 }
 
 }  // namespace detail
 
 // Scans a JSON array of levels at the cursor (after whitespace: '['): each level an object with
 // `names` (other members scalar, skipped; a repeated member: the last wins) or an array
-// [price, size, scalars...]. Calls on_level(const RawLevel&) per level in wire order (a false
-// return stops the scan and gives up). Gives up (false) on anything the header comment lists,
-// and on price <= 0 (sizes cannot be negative: no sign is accepted). On success the cursor is
-// past the closing ']'. On false the cursor is anywhere: the caller drops the text.
+// [price, size, scalars...], as names.form allows. Calls on_level(const RawLevel&) per level in
+// wire order (a false return stops the scan and gives up). Gives up (false) on anything the
+// header comment lists, and on price <= 0 (sizes cannot be negative: no sign is accepted). On
+// success the cursor is past the closing ']'. On false the cursor is anywhere: the caller drops
+// the text. Reads up to 16 bytes past a position before the text's end.
 template <class OnLevel>
 [[nodiscard]] bool scan_levels(Cursor& c, const LevelNames& names, OnLevel&& on_level) {
   if (!c.eat('[')) return false;
   if (c.eat(']')) return true;
-  do {
+  detail::Literal obj_open;
+  obj_open.append("{\"");
+  obj_open.append(std::string_view(names.price.text, names.price.size));
+  obj_open.append("\":\"");
+  detail::Literal obj_mid;
+  obj_mid.append(",\"");
+  obj_mid.append(std::string_view(names.size.text, names.size.size));
+  obj_mid.append("\":\"");
+  for (;;) {
     RawLevel lv;
-    const char open = c.peek();
-    if (open == '{') {
-      ++c.p;
-      if (!detail::scan_object_level(c, names, lv)) return false;
-    } else if (open == '[') {
-      ++c.p;
-      if (!detail::scan_array_level(c, lv)) return false;
-    } else {
-      return false;
+    bool refused = false;
+    c.skip_space();
+    if (!detail::scan_compact_level(c, names, obj_open, obj_mid, lv, refused)) {
+      if (refused) return false;
+      const char open = c.p == c.end ? '\0' : *c.p;
+      if (open == '{' && names.form != LevelForm::array) {
+        ++c.p;
+        if (!detail::scan_object_level(c, names, lv)) return false;
+      } else if (open == '[' && names.form != LevelForm::object) {
+        ++c.p;
+        if (!detail::scan_array_level(c, lv)) return false;
+      } else {
+        return false;
+      }
     }
     if (!lv.price.value.is_positive()) return false;
     if (!on_level(static_cast<const RawLevel&>(lv))) return false;
-  } while (c.eat(','));
-  return c.eat(']');
+    if (c.p != c.end && *c.p == ',') {
+      ++c.p;
+    } else if (!c.eat(',')) {
+      return c.eat(']');
+    }
+  }
 }
 
 // The same over a text that holds exactly one level array (whitespace around it allowed).

@@ -22,6 +22,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <string_view>
 
 #include "core/decimal.hpp"
@@ -182,8 +183,8 @@ namespace detail {
 // point with digits on both sides, no leading zero before another digit: one SWAR pass over
 // the whole token. Returns the bytes read including the closing quote, 0 for anything else
 // (the caller takes the digit-run reader, which decides).
-[[nodiscard]] inline int short_quoted_decimal(const char* p, const char* end,
-                                              RawDecimal& out) noexcept {
+[[nodiscard, gnu::always_inline]] inline int short_quoted_decimal(const char* p, const char* end,
+                                                                  RawDecimal& out) noexcept {
   constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
   constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
   std::uint64_t w = 0;
@@ -305,39 +306,23 @@ struct RawLevel {
 // Which level forms a venue writes (the other is given up on, as its reader refuses it).
 enum class LevelForm : std::uint8_t { object, array, either };
 
-// The member names of a level written as an object ({"px":..,"sz":..}); a level written as an
-// array is [price, size, anything scalar...] whatever the names.
-struct LevelNames {
-  RawKey price;
-  RawKey size;
-  LevelForm form = LevelForm::either;
-};
-
-// Matches a key's raw text (as read_key gives it) against a RawKey.
-[[nodiscard]] inline bool key_is(std::string_view key, const RawKey& name) noexcept {
-  return key.size() == name.size && name.matches(key.data());
-}
-
-namespace detail {
-
-// Up to 16 bytes known per scan, compared with two masked 8-byte loads (the compact form of a
-// level: no whitespace, the venue's member order, quoted numbers).
+// Up to 16 bytes known at compile time, compared with two masked 8-byte loads.
 struct Literal {
   std::uint64_t word[2] = {0, 0};
   std::uint64_t mask[2] = {0, 0};
   std::size_t size = 0;  // > 16: never matches
 
-  void append(std::string_view text) noexcept {
-    for (const char ch : text) {
+  constexpr void append(const char* text, std::size_t n) noexcept {
+    for (std::size_t i = 0; i < n; ++i) {
       if (size < 16) {
-        word[size / 8] |= static_cast<std::uint64_t>(static_cast<unsigned char>(ch))
+        word[size / 8] |= static_cast<std::uint64_t>(static_cast<unsigned char>(text[i]))
                           << (8 * (size % 8));
         mask[size / 8] |= std::uint64_t{0xFF} << (8 * (size % 8));
       }
       ++size;
     }
   }
-  // The literal is at p (and ends before `end`). Reads 16 bytes from p.
+  // The literal is at p and ends before `end`. Reads 16 bytes from p.
   [[nodiscard]] bool at(const char* p, const char* end) const noexcept {
     std::uint64_t a = 0;
     std::uint64_t b = 0;
@@ -348,8 +333,37 @@ struct Literal {
   }
 };
 
-inline bool scan_object_members(Cursor& c, const LevelNames& names, RawLevel& lv,
-                                unsigned seen) noexcept {
+// `before` + the name + `after` as a Literal.
+[[nodiscard]] constexpr Literal literal_of(const char* before, const RawKey& name,
+                                           const char* after) noexcept {
+  Literal l;
+  l.append(before, std::char_traits<char>::length(before));
+  l.append(name.text, name.size);
+  l.append(after, std::char_traits<char>::length(after));
+  return l;
+}
+
+// How a venue writes a level: the member names of the object form ({"px":..,"sz":..}); a level
+// written as an array is [price, size, scalars...] whatever the names; which forms it sends.
+// Declare it static constexpr (the compact form's texts are built at compile time).
+struct LevelNames {
+  RawKey price;
+  RawKey size;
+  LevelForm form = LevelForm::either;
+  Literal object_open = literal_of("{\"", price, "\":\"");  // {"price":"
+  Literal object_mid = literal_of(",\"", size, "\":\"");    // ,"size":"
+};
+
+// Matches a key's raw text (as read_key gives it) against a RawKey.
+[[nodiscard]] inline bool key_is(std::string_view key, const RawKey& name) noexcept {
+  return key.size() == name.size && name.matches(key.data());
+}
+
+namespace detail {
+
+// The general reader of one level (whitespace, any member order, bare numbers), at the cursor.
+inline bool object_members(Cursor& c, const LevelNames& names, RawLevel& lv,
+                           unsigned seen) noexcept {
   do {
     std::string_view key;
     if (!read_key(c, key)) return false;
@@ -366,58 +380,95 @@ inline bool scan_object_members(Cursor& c, const LevelNames& names, RawLevel& lv
   return seen == 3 && c.eat('}');
 }
 
-// After '{'.
-inline bool scan_object_level(Cursor& c, const LevelNames& names, RawLevel& lv) noexcept {
-  if (c.eat('}')) return false;  // no member
-  return scan_object_members(c, names, lv, 0);
-}
-
-// After a level array's ',' past its size: scalars, then ']'.
-inline bool scan_array_rest(Cursor& c) noexcept {
-  do {
-    if (!skip_scalar(c)) return false;
-  } while (c.eat(','));
-  return c.eat(']');
-}
-
-// After '['.
-inline bool scan_array_level(Cursor& c, RawLevel& lv) noexcept {
-  if (!read_decimal(c, lv.price) || !c.eat(',') || !read_decimal(c, lv.size)) return false;
-  if (c.eat(',')) return scan_array_rest(c);
-  return c.eat(']');
-}
-
-// The compact form of a level at c.p: `{"<price>":"` (object) or `["` (array), a quoted
-// decimal, `,"<size>":"` or `,"`, a quoted decimal, then the rest as the general reader reads
-// it. False when the level does not start so (the caller reads it the general way from the
-// same position) or is refused after that (`refused` set: give up).
-inline bool scan_compact_level(Cursor& c, const LevelNames& names, const Literal& obj_open,
-                               const Literal& obj_mid, RawLevel& lv, bool& refused) noexcept {
-  const bool object = names.form != LevelForm::array && obj_open.at(c.p, c.end);
-  if (!object &&
-      !(names.form != LevelForm::object && c.end - c.p >= 2 && c.p[0] == '[' && c.p[1] == '"'))
-    return false;
-  refused = true;
-  c.p += object ? obj_open.size - 1 : 1;  // at the opening quote of the price
-  if (!read_decimal(c, lv.price)) return false;
-  if (object) {
-    if (!obj_mid.at(c.p, c.end)) {  // another member order, or whitespace
-      if (!c.eat(',') || !scan_object_members(c, names, lv, 1)) return false;
-      refused = false;
-      return true;
-    }
-    c.p += obj_mid.size - 1;
-  } else if (!c.eat(',')) {
-    return false;
-  }
-  if (!read_decimal(c, lv.size)) return false;
-  if (c.p != c.end && *c.p == (object ? '}' : ']')) {
+[[gnu::noinline]] inline bool general_level(Cursor& c, const LevelNames& names,
+                                            RawLevel& lv) noexcept {
+  const char open = c.peek();
+  if (open == '{' && names.form != LevelForm::array) {
     ++c.p;
-  } else if (!(c.eat(',') &&
-               (object ? scan_object_members(c, names, lv, 3) : scan_array_rest(c)))) {
+    if (c.eat('}')) return false;  // no member
+    return object_members(c, names, lv, 0);
+  }
+  if (open != '[' || names.form == LevelForm::object) return false;
+  ++c.p;
+  if (!read_decimal(c, lv.price) || !c.eat(',') || !read_decimal(c, lv.size)) return false;
+  while (c.eat(',')) {
+    if (!skip_scalar(c)) return false;
+  }
+  return c.eat(']');
+}
+
+// A quoted string at q (its opening quote) of printable ASCII without escapes: the byte after
+// its closing quote, or null.
+[[gnu::always_inline]] inline const char* compact_string(const char* q, const char* end) noexcept {
+  ++q;
+  for (;;) {
+    if (q >= end) return nullptr;
+    std::uint64_t w = 0;
+    std::memcpy(&w, q, 8);
+    const std::uint64_t stops = string_stops(w) & 0x8080808080808080ULL;
+    if (stops == 0) {
+      q += 8;
+      continue;
+    }
+    q += std::countr_zero(stops) / 8;
+    if (q >= end || *q != '"') return nullptr;
+    return q + 1;
+  }
+}
+
+// One level in its compact form at p: `{"<price>":"` or `["`, a short quoted decimal,
+// `,"<size>":"` or `,"`, a short quoted decimal, then members `,"key":<digits or string>` (or
+// elements `,<digits or string>`) other than the price and size, and the closing bracket.
+// True with p past the level; false (p unchanged) for anything else, which the general reader
+// then reads from the same place.
+[[gnu::always_inline]] inline bool compact_level(const char*& p, const char* end,
+                                                 const LevelNames& names, RawLevel& lv) noexcept {
+  const char* q = p;
+  bool object = false;
+  if (names.form != LevelForm::array && names.object_open.at(q, end)) {
+    q += names.object_open.size;
+    object = true;
+  } else if (names.form != LevelForm::object && end - q >= 2 && q[0] == '[' && q[1] == '"') {
+    q += 2;
+  } else {
     return false;
   }
-  refused = false;
+  int n = short_quoted_decimal(q, end, lv.price);
+  if (n == 0) return false;
+  q += n;
+  if (object) {
+    if (!names.object_mid.at(q, end)) return false;
+    q += names.object_mid.size;
+  } else {
+    if (end - q < 2 || q[0] != ',' || q[1] != '"') return false;
+    q += 2;
+  }
+  n = short_quoted_decimal(q, end, lv.size);
+  if (n == 0) return false;
+  q += n;
+  while (q != end && *q == ',') {
+    ++q;
+    if (object) {
+      if (q == end || *q != '"') return false;
+      const char* key = q + 1;
+      q = compact_string(q, end);
+      if (q == nullptr || q == end || *q != ':') return false;
+      const std::string_view k(key, static_cast<std::size_t>(q - 1 - key));
+      if (key_is(k, names.price) || key_is(k, names.size)) return false;
+      ++q;
+    }
+    if (q == end) return false;
+    if (*q == '"') {
+      q = compact_string(q, end);
+      if (q == nullptr) return false;
+    } else {
+      const char* s = q;
+      while (q != end && static_cast<unsigned>(*q - '0') < 10u) ++q;
+      if (q == s) return false;
+    }
+  }
+  if (q == end || *q != (object ? '}' : ']')) return false;
+  p = q + 1;
   return true;
 }
 
@@ -429,43 +480,39 @@ inline bool scan_compact_level(Cursor& c, const LevelNames& names, const Literal
 // wire order (a false return stops the scan and gives up). Gives up (false) on anything the
 // header comment lists, and on price <= 0 (sizes cannot be negative: no sign is accepted). On
 // success the cursor is past the closing ']'. On false the cursor is anywhere: the caller drops
-// the text. Reads up to 16 bytes past a position before the text's end.
+// the text. The compact form goes through a tight loop; anything else (whitespace, another
+// member order, bare or long numbers) through the general reader, level by level.
 template <class OnLevel>
 [[nodiscard]] bool scan_levels(Cursor& c, const LevelNames& names, OnLevel&& on_level) {
   if (!c.eat('[')) return false;
   if (c.eat(']')) return true;
-  detail::Literal obj_open;
-  obj_open.append("{\"");
-  obj_open.append(std::string_view(names.price.text, names.price.size));
-  obj_open.append("\":\"");
-  detail::Literal obj_mid;
-  obj_mid.append(",\"");
-  obj_mid.append(std::string_view(names.size.text, names.size.size));
-  obj_mid.append("\":\"");
+  const char* p = c.p;
+  const char* const end = c.end;
   for (;;) {
     RawLevel lv;
-    bool refused = false;
-    c.skip_space();
-    if (!detail::scan_compact_level(c, names, obj_open, obj_mid, lv, refused)) {
-      if (refused) return false;
-      const char open = c.p == c.end ? '\0' : *c.p;
-      if (open == '{' && names.form != LevelForm::array) {
-        ++c.p;
-        if (!detail::scan_object_level(c, names, lv)) return false;
-      } else if (open == '[' && names.form != LevelForm::object) {
-        ++c.p;
-        if (!detail::scan_array_level(c, lv)) return false;
-      } else {
-        return false;
-      }
+    if (!detail::compact_level(p, end, names, lv)) {
+      Cursor slow(p, end);
+      if (!detail::general_level(slow, names, lv)) return false;
+      p = slow.p;
     }
     if (!lv.price.value.is_positive()) return false;
     if (!on_level(static_cast<const RawLevel&>(lv))) return false;
-    if (c.p != c.end && *c.p == ',') {
-      ++c.p;
-    } else if (!c.eat(',')) {
-      return c.eat(']');
+    if (p != end && *p == ',') {
+      ++p;
+      continue;
     }
+    if (p != end && *p == ']') {
+      c.p = p + 1;
+      return true;
+    }
+    Cursor slow(p, end);
+    if (slow.eat(',')) {
+      p = slow.p;
+      continue;
+    }
+    if (!slow.eat(']')) return false;
+    c.p = slow.p;
+    return true;
   }
 }
 

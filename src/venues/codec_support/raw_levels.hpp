@@ -488,8 +488,9 @@ template <class OnLevel>
   if (c.eat(']')) return true;
   const char* p = c.p;
   const char* const end = c.end;
+  RawLevel lv;  // every field is written before on_level sees it (once: a rep stos per level
+                // cost more than the rest of the level)
   for (;;) {
-    RawLevel lv;
     if (!detail::compact_level(p, end, names, lv)) {
       Cursor slow(p, end);
       if (!detail::general_level(slow, names, lv)) return false;

@@ -92,6 +92,7 @@ struct DydxCodec::Impl : codec::FrameDecoder {
   // Per-frame scratch.
   std::vector<PendingLevel> levels;
   std::vector<PendingOracle> pending_oracles;
+  MarketEvent change_tmpl;  // apply_book's event template of the frame's book
 
   // A level is {"price":"..","size":".."} (snapshot) or ["price","size"(,"offset")] (update).
   bool parse_levels(od::value& v, Side side, const char* where) {
@@ -283,9 +284,11 @@ struct DydxCodec::Impl : codec::FrameDecoder {
     ++r.resyncs;
   }
 
-  void emit_change(BookSlot& slot, const BookChange& c) {
-    pending.push_back(event_for(*slot.instrument, Timestamp{}));
-    pending.back().body = c;  // written in place
+  // Queues `c` as an event of the book's instrument: a copy of the frame's change template
+  // (set by apply_book), the change written in place (building each event afresh zeroed a
+  // whole MarketEvent per change).
+  void emit_change(const BookChange& c) {
+    *std::get_if<BookChange>(&pending.emplace_back(change_tmpl).body) = c;
   }
 
   // The newest change wins: remove levels of the other side that `c` crosses.
@@ -303,7 +306,7 @@ struct DydxCodec::Impl : codec::FrameDecoder {
       del.size = Decimal::zero();
       del.sequence = sequence;
       (void)slot.book.apply(del);
-      emit_change(slot, del);
+      emit_change(del);
       ++stats.uncrossed_levels;
     }
   }
@@ -320,10 +323,12 @@ struct DydxCodec::Impl : codec::FrameDecoder {
       return;
     }
     BookSlot& slot = *found;
+    change_tmpl = event_for(*slot.instrument, Timestamp{});
+    change_tmpl.body.emplace<BookChange>();
     if (snapshot) {
-      MarketEvent tmpl = event_for(*slot.instrument, Timestamp{});
-      tmpl.body.emplace<BookChange>().sequence = message_id;
-      if (!codec::load_snapshot(*this, slot.book, std::span<const PendingLevel>(levels), tmpl))
+      std::get_if<BookChange>(&change_tmpl.body)->sequence = message_id;
+      if (!codec::load_snapshot(*this, slot.book, std::span<const PendingLevel>(levels),
+                                change_tmpl))
         return;
       // A crossed snapshot: uncross by the same rule, later levels winning over earlier ones
       // cannot be told apart here, so the bids (listed first) yield to the asks.
@@ -334,7 +339,7 @@ struct DydxCodec::Impl : codec::FrameDecoder {
         del.price = bid->price;
         del.sequence = message_id;
         (void)slot.book.apply(del);
-        emit_change(slot, del);
+        emit_change(del);
         ++stats.uncrossed_levels;
       }
     } else {
@@ -345,7 +350,7 @@ struct DydxCodec::Impl : codec::FrameDecoder {
         c.size = pl.size;
         c.sequence = message_id;
         (void)slot.book.apply(c);  // validated: price > 0, size >= 0, book synced
-        emit_change(slot, c);
+        emit_change(c);
         uncross(slot, c, message_id);
       }
     }

@@ -488,16 +488,22 @@ template <class OnLevel>
   if (c.eat(']')) return true;
   const char* p = c.p;
   const char* const end = c.end;
-  RawLevel lv;  // every field is written before on_level sees it (once: a rep stos per level
-                // cost more than the rest of the level)
+  // One level object per scan for the general reader (zeroing one per level was a rep stos
+  // that cost more than the rest of the level); the compact one is a local the compiler keeps
+  // in registers (its address never escapes).
+  RawLevel general;
   for (;;) {
-    if (!detail::compact_level(p, end, names, lv)) {
+    RawLevel compact;
+    if (detail::compact_level(p, end, names, compact)) {
+      if (!compact.price.value.is_positive()) return false;
+      if (!on_level(static_cast<const RawLevel&>(compact))) return false;
+    } else {
       Cursor slow(p, end);
-      if (!detail::general_level(slow, names, lv)) return false;
+      if (!detail::general_level(slow, names, general)) return false;
       p = slow.p;
+      if (!general.price.value.is_positive()) return false;
+      if (!on_level(static_cast<const RawLevel&>(general))) return false;
     }
-    if (!lv.price.value.is_positive()) return false;
-    if (!on_level(static_cast<const RawLevel&>(lv))) return false;
     if (p != end && *p == ',') {
       ++p;
       continue;

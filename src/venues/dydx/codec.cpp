@@ -305,7 +305,7 @@ struct DydxCodec::Impl : codec::FrameDecoder {
       del.price = best->price;
       del.size = Decimal::zero();
       del.sequence = sequence;
-      (void)slot.book.apply(del);
+      (void)slot.book.try_apply(del);
       emit_change(del);
       ++stats.uncrossed_levels;
     }
@@ -338,7 +338,7 @@ struct DydxCodec::Impl : codec::FrameDecoder {
         del.side = Side::buy;
         del.price = bid->price;
         del.sequence = message_id;
-        (void)slot.book.apply(del);
+        (void)slot.book.try_apply(del);
         emit_change(del);
         ++stats.uncrossed_levels;
       }
@@ -349,7 +349,7 @@ struct DydxCodec::Impl : codec::FrameDecoder {
         c.price = pl.price;
         c.size = pl.size;
         c.sequence = message_id;
-        (void)slot.book.apply(c);  // validated: price > 0, size >= 0, book synced
+        (void)slot.book.try_apply(c);  // validated: price > 0, size >= 0, book synced
         emit_change(c);
         uncross(slot, c, message_id);
       }

@@ -192,36 +192,39 @@ namespace detail {
   const std::uint64_t q = w ^ (kOnes * '"');
   const std::uint64_t zq = (q - kOnes) & ~q & kHigh;
   int len = 8;
-  if (zq != 0) {
+  if (zq != 0) [[likely]] {
     len = std::countr_zero(zq) / 8;
   } else if (p[8] != '"') {
     return 0;
   }
-  if (len == 0 || len >= end - p) return 0;  // empty, or the quote is past the text
-  const std::uint64_t keep = len == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * len)) - 1;
+  // Branch-free from here to the one check below: whether a point is there and where varies
+  // from token to token, and a mispredicted branch cost more than the arithmetic.
+  static constexpr std::uint64_t kLow[9] = {0,
+                                            0xFFULL,
+                                            0xFFFFULL,
+                                            0xFFFFFFULL,
+                                            0xFFFFFFFFULL,
+                                            0xFFFFFFFFFFULL,
+                                            0xFFFFFFFFFFFFULL,
+                                            0xFFFFFFFFFFFFFFULL,
+                                            ~std::uint64_t{0}};
   const std::uint64_t d = w ^ (kOnes * '.');
-  const std::uint64_t zd = (d - kOnes) & ~d & kHigh & keep;
-  std::uint64_t digits = w & keep;
-  int count = len;
-  int frac = 0;
-  if (zd != 0) {
-    const int dot = std::countr_zero(zd) / 8;
-    if (dot == 0 || dot == len - 1) return 0;
-    const std::uint64_t below = (std::uint64_t{1} << (8 * dot)) - 1;
-    digits = (digits & below) | ((digits >> 8) & ~below);
-    count = len - 1;
-    frac = len - 1 - dot;
-    if (dot > 1 && p[0] == '0') return 0;
-  } else if (len > 1 && p[0] == '0') {
-    return 0;
-  }
+  const std::uint64_t zd = (d - kOnes) & ~d & kHigh & kLow[len];
+  const bool has_dot = zd != 0;
+  const int dot = has_dot ? std::countr_zero(zd) / 8 : len;  // the integer part is [0, dot)
+  bool bad = (len == 0) | (len >= end - p);                  // empty, or the quote is past the text
+  bad |= has_dot & ((dot == 0) | (dot == len - 1));
+  bad |= (dot > 1) & (p[0] == '0');  // a leading zero
+  const std::uint64_t below = kLow[dot];
+  const std::uint64_t digits = (w & below) | ((w >> 8) & ~below);  // without the point
+  const int count = len - static_cast<int>(has_dot);
+  const int frac = has_dot ? len - 1 - dot : 0;
   // Every one of the `count` low bytes a digit (a second point is not).
-  const std::uint64_t cmask =
-      count == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * count)) - 1;
-  const std::uint64_t padded = digits | (~cmask & (kOnes * '0'));
+  const std::uint64_t cmask = kLow[count];
+  const std::uint64_t padded = (digits & cmask) | (~cmask & (kOnes * '0'));
   const std::uint64_t t = (padded & 0xF0F0F0F0F0F0F0F0ULL) |
                           (((padded + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4);
-  if (t != 0x3333333333333333ULL) return 0;
+  if (bad | (t != 0x3333333333333333ULL)) return 0;
   std::uint64_t v = padded - kOnes * '0';
   v <<= 8 * (8 - count);  // the digits to the top; zero digits below count as leading zeros
   v = (v * 10) + (v >> 8);
@@ -488,16 +491,15 @@ template <class OnLevel>
   if (c.eat(']')) return true;
   const char* p = c.p;
   const char* const end = c.end;
-  // One level object per scan for the general reader (zeroing one per level was a rep stos
-  // that cost more than the rest of the level); the compact one is a local the compiler keeps
-  // in registers (its address never escapes).
-  RawLevel general;
+  // The compact level is a local the compiler keeps in registers (its address never escapes;
+  // a RawLevel in memory is zeroed by a rep stos that cost more than the rest of the level).
   for (;;) {
     RawLevel compact;
     if (detail::compact_level(p, end, names, compact)) {
       if (!compact.price.value.is_positive()) return false;
       if (!on_level(static_cast<const RawLevel&>(compact))) return false;
     } else {
+      RawLevel general;
       Cursor slow(p, end);
       if (!detail::general_level(slow, names, general)) return false;
       p = slow.p;

@@ -596,7 +596,10 @@ struct DydxCodec::Impl : codec::FrameDecoder {
     DecodeResult r;
     seen_message_id.reset();
     seen_book = -1;
-    if (fast_book(frame, r)) return deliver(sink, stats, r);
+    if (fast_book(frame, r)) {
+      ++stats.raw_frames;
+      return deliver(sink, stats, r);
+    }
     levels.clear();
     if (!parse_frame(frame, r)) {
       ++stats.malformed;

@@ -364,7 +364,10 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
     }
     levels.clear();
     begin_frame(rt);
-    if (fast_l2book(frame, r)) return deliver(sink, stats, r);
+    if (fast_l2book(frame, r)) {
+      ++stats.raw_frames;
+      return deliver(sink, stats, r);
+    }
     levels.clear();
     failing_book_coin = {};
     if (!parse_frame(frame, r)) {

@@ -362,6 +362,27 @@ struct LevelNames {
   return key.size() == name.size && name.matches(key.data());
 }
 
+// The member `name` next (`"name":`, whitespace allowed): consumed, true. Otherwise false
+// with the cursor where it was, so a caller can try another member.
+[[nodiscard]] inline bool read_key_named(Cursor& c, const RawKey& name) noexcept {
+  const Cursor at = c;
+  std::string_view key;
+  if (read_key(c, key) && key_is(key, name)) return true;
+  c = at;
+  return false;
+}
+
+// The next member of an object whose name is known: `compact` (as literal_of(",\"", name,
+// "\":") builds it) when written without whitespace, else `separator` and the name with any.
+[[nodiscard]] inline bool next_member(Cursor& c, const Literal& compact, char separator,
+                                      const RawKey& name) noexcept {
+  if (compact.at(c.p, c.end)) {
+    c.p += compact.size;
+    return true;
+  }
+  return c.eat(separator) && read_key_named(c, name);
+}
+
 namespace detail {
 
 // The general reader of one level (whitespace, any member order, bare numbers), at the cursor.

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "venues/codec_support/json_text.hpp"
-#include "venues/codec_support/raw_cursor.hpp"
+#include "venues/codec_support/raw_levels.hpp"
 
 namespace nzeza::venues::binance {
 using namespace nzeza::venues::json_text;  // NOLINT: shared codec helpers
@@ -437,6 +437,7 @@ DecodeInfo BinanceCodec::apply_diff(const Instrument& instrument, DepthSync& dep
 
 bool BinanceCodec::decode_raw(std::string_view padded, Timestamp receive_time,
                               MarketEventSink& sink, DecodeInfo& info) {
+  namespace raw = codec::raw;
   static constexpr codec::RawKey kStream{"stream"};
   static constexpr codec::RawKey kData{"data"};
   static constexpr codec::RawKey kU{"u"};
@@ -448,13 +449,19 @@ bool BinanceCodec::decode_raw(std::string_view padded, Timestamp receive_time,
   static constexpr codec::RawKey kBigA{"A"};
   static constexpr codec::RawKey kE{"e"};
   static constexpr codec::RawKey kBigE{"E"};
-  codec::RawCursor c(padded);
+  static constexpr codec::RawKey kDepthUpdate{"depthUpdate"};
+  static constexpr raw::LevelNames kLevels{
+      .price = "p", .size = "q", .form = raw::LevelForm::array};  // [["p","q"],...]
+  const auto member = [](raw::Cursor& c, const codec::RawKey& name) {
+    return c.eat(',') && raw::read_key_named(c, name);
+  };
+  raw::Cursor c(padded);
   if (!c.eat('{')) return false;
   bool wrapped = false;
   bool ticker_stream = false;
-  if (c.key(kStream)) {  // {"stream":"<s>@bookTicker","data":{...}}
+  if (raw::read_key_named(c, kStream)) {  // {"stream":"<s>@bookTicker","data":{...}}
     std::string_view stream;
-    if (!c.string(stream) || is_partial_depth_stream(stream) || !c.eat(',') || !c.key(kData) ||
+    if (!raw::read_string(c, stream) || is_partial_depth_stream(stream) || !member(c, kData) ||
         !c.eat('{'))
       return false;
     wrapped = true;
@@ -462,17 +469,17 @@ bool BinanceCodec::decode_raw(std::string_view padded, Timestamp receive_time,
   }
   const auto close = [&] { return c.eat('}') && (!wrapped || c.eat('}')) && c.at_end(); };
   std::string_view symbol;
-  if (c.key(kU)) {  // {"u":N,"s":"..","b":"..","B":"..","a":"..","A":".."}
+  if (raw::read_key_named(c, kU)) {  // {"u":N,"s":"..","b":"..","B":"..","a":"..","A":".."}
     if (wrapped && !ticker_stream) return false;
     std::uint64_t update_id = 0;
-    codec::RawNumber bid;
-    codec::RawNumber bid_size;
-    codec::RawNumber ask;
-    codec::RawNumber ask_size;
-    if (!c.uint(update_id) || !c.eat(',') || !c.key(kS) || !c.string(symbol) || !c.eat(',') ||
-        !c.key(kB) || !c.decimal(bid) || !c.eat(',') || !c.key(kBigB) || !c.decimal(bid_size) ||
-        !c.eat(',') || !c.key(kA) || !c.decimal(ask) || !c.eat(',') || !c.key(kBigA) ||
-        !c.decimal(ask_size) || !close())
+    raw::RawDecimal bid;
+    raw::RawDecimal bid_size;
+    raw::RawDecimal ask;
+    raw::RawDecimal ask_size;
+    if (!raw::read_uint(c, update_id) || !member(c, kS) || !raw::read_string(c, symbol) ||
+        !member(c, kB) || !raw::read_decimal(c, bid) || !member(c, kBigB) ||
+        !raw::read_decimal(c, bid_size) || !member(c, kA) || !raw::read_decimal(c, ask) ||
+        !member(c, kBigA) || !raw::read_decimal(c, ask_size) || !close())
       return false;
     const Quote quote{bid.value, bid_size.value, ask.value, ask_size.value};
     if (!quote.bid.is_positive() || !quote.ask.is_positive() || quote.bid_size.is_negative() ||
@@ -491,23 +498,22 @@ bool BinanceCodec::decode_raw(std::string_view padded, Timestamp receive_time,
   std::string_view type;
   DepthDiff diff;
   std::uint64_t event_time = 0;
-  if (ticker_stream || !c.key(kE) || !c.string(type) || type != "depthUpdate" || !c.eat(',') ||
-      !c.key(kBigE) || !c.uint(event_time) || !c.eat(',') || !c.key(kS) || !c.string(symbol) ||
-      !c.eat(',') || !c.key(kFirstU) || !c.uint(diff.first_id) || !c.eat(',') || !c.key(kU) ||
-      !c.uint(diff.final_id) || diff.first_id > diff.final_id || !c.eat(','))
+  if (ticker_stream || !raw::read_key_named(c, kE) || !raw::read_string(c, type) ||
+      !raw::key_is(type, kDepthUpdate) || !member(c, kBigE) || !raw::read_uint(c, event_time) ||
+      !member(c, kS) || !raw::read_string(c, symbol) || !member(c, kFirstU) ||
+      !raw::read_uint(c, diff.first_id) || !member(c, kU) || !raw::read_uint(c, diff.final_id) ||
+      diff.first_id > diff.final_id)
     return false;
   scratch_.clear();
-  bool ok = true;
-  const auto on_level = [&](Side side) {
-    return [this, side, &ok](const codec::RawNumber& price, const codec::RawNumber& size) {
-      ok = price.value.is_positive() && !size.value.is_negative() &&
-           scratch_.size() < config_.max_levels_per_message;
-      if (ok) scratch_.push_back(DepthLevel{side, price.value, size.value});
-      return ok;
+  const auto on_level = [this](Side side) {
+    return [this, side](const raw::RawLevel& level) {
+      if (scratch_.size() >= config_.max_levels_per_message) return false;
+      scratch_.push_back(DepthLevel{side, level.price.value, level.size.value});
+      return true;
     };
   };
-  if (!c.key(kB) || !codec::scan_pair_levels(c, on_level(Side::buy)) || !c.eat(',') || !c.key(kA) ||
-      !codec::scan_pair_levels(c, on_level(Side::sell)) || !close())
+  if (!member(c, kB) || !raw::scan_levels(c, kLevels, on_level(Side::buy)) || !member(c, kA) ||
+      !raw::scan_levels(c, kLevels, on_level(Side::sell)) || !close())
     return false;
   const Instrument* instrument = symbols_.find(symbol);
   if (instrument == nullptr) {

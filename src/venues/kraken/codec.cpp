@@ -9,7 +9,7 @@
 #include "venues/codec_support/book_slots.hpp"
 #include "venues/codec_support/codec_support.hpp"
 #include "venues/codec_support/level_reader.hpp"
-#include "venues/codec_support/raw_cursor.hpp"
+#include "venues/codec_support/raw_levels.hpp"
 #include "venues/codec_support/trade_reader.hpp"
 #include "venues/kraken/checksum.hpp"
 
@@ -17,6 +17,7 @@ namespace nzeza::venues::kraken {
 namespace {
 
 namespace od = simdjson::ondemand;
+namespace raw = codec::raw;
 
 static_assert(kFramePadding >= simdjson::SIMDJSON_PADDING, "frames need simdjson's padding");
 
@@ -204,13 +205,18 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
     static constexpr codec::RawKey kChannel{"channel"};
     static constexpr codec::RawKey kType{"type"};
     static constexpr codec::RawKey kData{"data"};
-    codec::RawCursor c(frame);
+    static constexpr codec::RawKey kBook{"book"};
+    static constexpr codec::RawKey kSnapshot{"snapshot"};
+    static constexpr codec::RawKey kUpdate{"update"};
+    raw::Cursor c(frame);
     std::string_view text;
-    if (!c.eat('{') || !c.key(kChannel) || !c.string(text) || text != "book") return false;
-    if (!c.eat(',') || !c.key(kType) || !c.string(text)) return false;
-    snapshot = text == "snapshot";
-    if (!snapshot && text != "update") return false;
-    if (!c.eat(',') || !c.key(kData) || !c.eat('[')) return false;
+    if (!c.eat('{') || !raw::read_key_named(c, kChannel) || !raw::read_string(c, text) ||
+        !raw::key_is(text, kBook))
+      return false;
+    if (!c.eat(',') || !raw::read_key_named(c, kType) || !raw::read_string(c, text)) return false;
+    snapshot = raw::key_is(text, kSnapshot);
+    if (!snapshot && !raw::key_is(text, kUpdate)) return false;
+    if (!c.eat(',') || !raw::read_key_named(c, kData) || !c.eat('[')) return false;
     do {
       if (!scan_entry(c, snapshot && entries.empty())) return false;
     } while (c.eat(','));
@@ -222,17 +228,18 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
   // strictly sorted best first (so its first levels are the book's top), no size-0 level, and
   // one count of decimals for every price and one for every qty of the entry (the precision
   // the slot learns from the entry).
-  bool scan_entry(codec::RawCursor& c, bool raw_text) {
+  bool scan_entry(raw::Cursor& c, bool raw_text) {
     static constexpr codec::RawKey kSymbol{"symbol"};
     static constexpr codec::RawKey kBids{"bids"};
     static constexpr codec::RawKey kAsks{"asks"};
     static constexpr codec::RawKey kChecksum{"checksum"};
     static constexpr codec::RawKey kTimestamp{"timestamp"};
-    static constexpr codec::ObjectLevelForm kLevel{
-        .price = "price", .size = "qty", .open_price = "{\"price\":", .size_key = ",\"qty\":"};
+    static constexpr raw::LevelNames kLevel{
+        .price = "price", .size = "qty", .form = raw::LevelForm::object};
     BookEntry entry;
     entry.first = static_cast<std::uint32_t>(levels.size());
-    if (!c.eat('{') || !c.key(kSymbol) || !c.string(entry.symbol) || entry.symbol.empty())
+    if (!c.eat('{') || !raw::read_key_named(c, kSymbol) || !raw::read_string(c, entry.symbol) ||
+        entry.symbol.empty())
       return false;
     int price_decimals = -1;
     int qty_decimals = -1;
@@ -240,40 +247,43 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
     const auto scan_side = [&](Side side, char* text, std::size_t& text_size) {
       const std::uint32_t side_first = static_cast<std::uint32_t>(levels.size());
       char* w = text;
-      return codec::scan_object_levels(
-          c, kLevel, [&](const codec::RawNumber& px, const codec::RawNumber& qty) {
-            if (!px.value.is_positive() || qty.value.is_negative()) return false;
-            const std::uint32_t index = static_cast<std::uint32_t>(levels.size()) - side_first;
-            if (usable) {
-              if (price_decimals < 0) price_decimals = px.frac_count;
-              if (qty_decimals < 0) qty_decimals = qty.frac_count;
-              usable = px.frac_count == price_decimals && qty.frac_count == qty_decimals &&
-                       !qty.value.is_zero() &&
-                       (index == 0 || (side == Side::buy ? px.value < levels.back().price
-                                                         : px.value > levels.back().price));
-              if (usable && index < kChecksumDepth) {
-                w = codec::append_checksum_digits(px, w);
-                w = codec::append_checksum_digits(qty, w);
-              }
-            }
-            levels.push_back(
-                PendingLevel{side, px.value, qty.value, px.frac_count, qty.frac_count});
-            if (usable) text_size = static_cast<std::size_t>(w - text);
-            return true;
-          });
+      return raw::scan_levels(c, kLevel, [&](const raw::RawLevel& level) {
+        const raw::RawDecimal& px = level.price;
+        const raw::RawDecimal& qty = level.size;
+        const std::uint32_t index = static_cast<std::uint32_t>(levels.size()) - side_first;
+        if (usable) {
+          if (price_decimals < 0) price_decimals = px.decimals;
+          if (qty_decimals < 0) qty_decimals = qty.decimals;
+          usable = px.decimals == price_decimals && qty.decimals == qty_decimals &&
+                   !qty.value.is_zero() &&
+                   (index == 0 || (side == Side::buy ? px.value < levels.back().price
+                                                     : px.value > levels.back().price));
+          if (usable && index < kChecksumDepth) {
+            w = checksum_digits(px.text, w);
+            w = checksum_digits(qty.text, w);
+          }
+        }
+        levels.push_back(PendingLevel{side, px.value, qty.value, px.decimals, qty.decimals});
+        if (usable) text_size = static_cast<std::size_t>(w - text);
+        return true;
+      });
     };
     // Only a raw_text entry writes the frame's text (and its sizes).
     std::size_t unused_size = 0;
     std::size_t& bid_size = raw_text ? checksum_text.bid_size : unused_size;
     std::size_t& ask_size = raw_text ? checksum_text.ask_size : unused_size;
-    if (!c.eat(',') || !c.key(kBids) || !scan_side(Side::buy, checksum_text.bids, bid_size) ||
-        !c.eat(',') || !c.key(kAsks) || !scan_side(Side::sell, checksum_text.asks, ask_size))
+    if (!c.eat(',') || !raw::read_key_named(c, kBids) ||
+        !scan_side(Side::buy, checksum_text.bids, bid_size) || !c.eat(',') ||
+        !raw::read_key_named(c, kAsks) || !scan_side(Side::sell, checksum_text.asks, ask_size))
       return false;
     std::uint64_t checksum = 0;
-    if (!c.eat(',') || !c.key(kChecksum) || !c.uint(checksum) || checksum > 0xFFFFFFFFull)
+    if (!c.eat(',') || !raw::read_key_named(c, kChecksum) || !raw::read_uint(c, checksum) ||
+        checksum > 0xFFFFFFFFull)
       return false;
     std::string_view time;
-    if (!c.eat(',') || !c.key(kTimestamp) || !c.string(time) || !c.eat('}')) return false;
+    if (!c.eat(',') || !raw::read_key_named(c, kTimestamp) || !raw::read_string(c, time) ||
+        !c.eat('}'))
+      return false;
     auto t = Timestamp::parse_iso8601(time);
     if (!t.ok()) return false;
     entry.venue_time = *t;

@@ -61,12 +61,20 @@ class OrderBook {
   // buffering or resyncing instead.
   // The valid path is inline (no error built, nothing to destroy); a refusal is out of line.
   Status apply(const BookChange& change) {
+    if (try_apply(change)) [[likely]]
+      return {};
+    return refuse(change);
+  }
+  // apply() for a caller that has its own errors: false (the book unchanged) where apply()
+  // refuses; no Status is built (a Status zeroes and destroys an Error, more than a level's
+  // apply costs).
+  bool try_apply(const BookChange& change) noexcept {
     if (change.price.is_positive() && !change.size.is_negative() &&
         (change.reset || change.snapshot || state_ == BookSyncState::synced)) [[likely]] {
       apply_valid(change);
-      return {};
+      return true;
     }
-    return refuse(change);
+    return false;
   }
 
   // Sorted-snapshot bulk load, the one way every codec loads a snapshot:

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "venues/codec_support/json_text.hpp"
+#include "venues/codec_support/raw_levels.hpp"
 
 namespace nzeza::venues::binance {
 using namespace nzeza::venues::json_text;  // NOLINT: shared codec helpers
@@ -157,6 +158,13 @@ Error BinanceCodec::malformed(std::string_view type, std::string_view what,
 
 Result<DecodeInfo> BinanceCodec::decode(std::string_view frame, Timestamp receive_time,
                                         MarketEventSink& sink) {
+  if (frame.size() <= config_.max_message_bytes) {
+    DecodeInfo info;
+    if (decode_raw(json_.padded_copy(frame), receive_time, sink, info)) {
+      ++stats_.frames;
+      return info;
+    }
+  }
   if (Status opened = json_.open(frame, kFrameNames, stats_); !opened.ok())
     return std::move(opened).error();
   od::object& object = json_.object();
@@ -236,12 +244,17 @@ Result<DecodeInfo> BinanceCodec::decode_book_ticker(od::object object, std::stri
   Quote quote;
   if (std::string what = read_quote(object, kKeys, quote); !what.empty())
     return malformed("bookTicker", what, frame);
-  MarketEvent event = make_event(*instrument, Timestamp{}, receive_time);
+  return emit_quote(*instrument, quote, receive_time, sink);
+}
+
+DecodeInfo BinanceCodec::emit_quote(const Instrument& instrument, const Quote& quote,
+                                    Timestamp receive_time, MarketEventSink& sink) {
+  MarketEvent event = make_event(instrument, Timestamp{}, receive_time);
   event.body = quote;
   sink.on_event(event);
   ++stats_.quotes;
   ++stats_.events;
-  return DecodeInfo{FrameKind::market_data, 1, 0, instrument->id, false};
+  return DecodeInfo{FrameKind::market_data, 1, 0, instrument.id, false};
 }
 
 Result<DecodeInfo> BinanceCodec::decode_trade(od::object object, bool aggregate,
@@ -406,15 +419,111 @@ Result<DecodeInfo> BinanceCodec::decode_depth_update(od::object object, std::str
     depth.on_lost_diff(receive_time, sink);
     return malformed("depthUpdate", what, frame);
   }
+  return apply_diff(*instrument, depth, diff, receive_time, sink);
+}
+
+DecodeInfo BinanceCodec::apply_diff(const Instrument& instrument, DepthSync& depth, DepthDiff& diff,
+                                    Timestamp receive_time, MarketEventSink& sink) {
   diff.levels = scratch_;
   const bool was_waiting = depth.wants_snapshot();
   const bool buffer_was_empty = depth.buffered_events() == 0;
   const std::size_t emitted = depth.on_diff(diff, receive_time, sink);
   stats_.events += emitted;
   stats_.book_changes += emitted;
-  DecodeInfo info{FrameKind::market_data, emitted, 0, instrument->id, false};
+  DecodeInfo info{FrameKind::market_data, emitted, 0, instrument.id, false};
   info.snapshot_wanted = depth.wants_snapshot() && (!was_waiting || buffer_was_empty);
   return info;
+}
+
+bool BinanceCodec::decode_raw(std::string_view padded, Timestamp receive_time,
+                              MarketEventSink& sink, DecodeInfo& info) {
+  namespace raw = codec::raw;
+  static constexpr codec::RawKey kStream{"stream"};
+  static constexpr codec::RawKey kData{"data"};
+  static constexpr codec::RawKey kU{"u"};
+  static constexpr codec::RawKey kFirstU{"U"};
+  static constexpr codec::RawKey kS{"s"};
+  static constexpr codec::RawKey kB{"b"};
+  static constexpr codec::RawKey kBigB{"B"};
+  static constexpr codec::RawKey kA{"a"};
+  static constexpr codec::RawKey kBigA{"A"};
+  static constexpr codec::RawKey kE{"e"};
+  static constexpr codec::RawKey kBigE{"E"};
+  static constexpr codec::RawKey kDepthUpdate{"depthUpdate"};
+  static constexpr raw::LevelNames kLevels{
+      .price = "p", .size = "q", .form = raw::LevelForm::array};  // [["p","q"],...]
+  const auto member = [](raw::Cursor& c, const codec::RawKey& name) {
+    return c.eat(',') && raw::read_key_named(c, name);
+  };
+  raw::Cursor c(padded);
+  if (!c.eat('{')) return false;
+  bool wrapped = false;
+  bool ticker_stream = false;
+  if (raw::read_key_named(c, kStream)) {  // {"stream":"<s>@bookTicker","data":{...}}
+    std::string_view stream;
+    if (!raw::read_string(c, stream) || is_partial_depth_stream(stream) || !member(c, kData) ||
+        !c.eat('{'))
+      return false;
+    wrapped = true;
+    ticker_stream = ends_with(stream, "@bookTicker");
+  }
+  const auto close = [&] { return c.eat('}') && (!wrapped || c.eat('}')) && c.at_end(); };
+  std::string_view symbol;
+  if (raw::read_key_named(c, kU)) {  // {"u":N,"s":"..","b":"..","B":"..","a":"..","A":".."}
+    if (wrapped && !ticker_stream) return false;
+    std::uint64_t update_id = 0;
+    raw::RawDecimal bid;
+    raw::RawDecimal bid_size;
+    raw::RawDecimal ask;
+    raw::RawDecimal ask_size;
+    if (!raw::read_uint(c, update_id) || !member(c, kS) || !raw::read_string(c, symbol) ||
+        !member(c, kB) || !raw::read_decimal(c, bid) || !member(c, kBigB) ||
+        !raw::read_decimal(c, bid_size) || !member(c, kA) || !raw::read_decimal(c, ask) ||
+        !member(c, kBigA) || !raw::read_decimal(c, ask_size) || !close())
+      return false;
+    const Quote quote{bid.value, bid_size.value, ask.value, ask_size.value};
+    if (!quote.bid.is_positive() || !quote.ask.is_positive() || quote.bid_size.is_negative() ||
+        quote.ask_size.is_negative() || quote.bid >= quote.ask)
+      return false;  // the general path says which
+    const Instrument* instrument = symbols_.find(symbol);
+    if (instrument == nullptr) {
+      ++stats_.unknown_symbol;
+      info = DecodeInfo{FrameKind::unknown_symbol, 0, 0, {}, false};
+      return true;
+    }
+    info = emit_quote(*instrument, quote, receive_time, sink);
+    return true;
+  }
+  // {"e":"depthUpdate","E":N,"s":"..","U":N,"u":N,"b":[["p","q"],...],"a":[...]}
+  std::string_view type;
+  DepthDiff diff;
+  std::uint64_t event_time = 0;
+  if (ticker_stream || !raw::read_key_named(c, kE) || !raw::read_string(c, type) ||
+      !raw::key_is(type, kDepthUpdate) || !member(c, kBigE) || !raw::read_uint(c, event_time) ||
+      !member(c, kS) || !raw::read_string(c, symbol) || !member(c, kFirstU) ||
+      !raw::read_uint(c, diff.first_id) || !member(c, kU) || !raw::read_uint(c, diff.final_id) ||
+      diff.first_id > diff.final_id)
+    return false;
+  scratch_.clear();
+  const auto on_level = [this](Side side) {
+    return [this, side](const raw::RawLevel& level) {
+      if (scratch_.size() >= config_.max_levels_per_message) return false;
+      scratch_.push_back(DepthLevel{side, level.price.value, level.size.value});
+      return true;
+    };
+  };
+  if (!member(c, kB) || !raw::scan_levels(c, kLevels, on_level(Side::buy)) || !member(c, kA) ||
+      !raw::scan_levels(c, kLevels, on_level(Side::sell)) || !close())
+    return false;
+  const Instrument* instrument = symbols_.find(symbol);
+  if (instrument == nullptr) {
+    ++stats_.unknown_symbol;
+    info = DecodeInfo{FrameKind::unknown_symbol, 0, 0, {}, false};
+    return true;
+  }
+  diff.event_time = from_ms(event_time);
+  info = apply_diff(*instrument, depth_for(*instrument), diff, receive_time, sink);
+  return true;
 }
 
 Result<DecodeInfo> BinanceCodec::decode_partial_depth(od::object object, std::string_view stream,

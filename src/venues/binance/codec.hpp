@@ -149,6 +149,16 @@ class BinanceCodec {
                                           std::string_view stream, std::string_view frame,
                                           Timestamp receive_time, MarketEventSink& sink);
   Result<DecodeInfo> decode_response(simdjson::ondemand::object object, std::string_view frame);
+  // The fast path: a bookTicker or depthUpdate frame (bare, or in a combined stream) written as
+  // Binance writes it, read from `padded` in one pass without simdjson. False, with nothing
+  // done, for any other frame or form: decode() then takes the general path.
+  bool decode_raw(std::string_view padded, Timestamp receive_time, MarketEventSink& sink,
+                  DecodeInfo& info);
+  // What both paths do with a read and checked quote / depthUpdate.
+  DecodeInfo emit_quote(const Instrument& instrument, const Quote& quote, Timestamp receive_time,
+                        MarketEventSink& sink);
+  DecodeInfo apply_diff(const Instrument& instrument, DepthSync& depth, DepthDiff& diff,
+                        Timestamp receive_time, MarketEventSink& sink);
   // Parses [[p,q],...] into scratch_ with `side`; false + what on a bad level.
   bool parse_levels(simdjson::ondemand::value levels, Side side, const char*& what);
   DepthSync& depth_for(const Instrument& instrument);

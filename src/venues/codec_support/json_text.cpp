@@ -152,6 +152,12 @@ FrameParser::FrameParser(std::size_t max_bytes)
   if (parser_.allocate(max_bytes) != simdjson::SUCCESS) buffer_size_ = 0;
 }
 
+std::string_view FrameParser::padded_copy(std::string_view frame) noexcept {
+  std::memcpy(buffer_.get(), frame.data(), frame.size());
+  std::memset(buffer_.get() + frame.size(), 0, simdjson::SIMDJSON_PADDING);
+  return {buffer_.get(), frame.size()};
+}
+
 Status FrameParser::open(std::string_view frame, const FrameNames& names, std::uint64_t& oversized,
                          std::uint64_t& malformed) {
   if (frame.size() > max_bytes_) {

@@ -59,6 +59,9 @@ class FrameParser {
     return open(frame, names, stats.oversized, stats.malformed);
   }
   [[nodiscard]] simdjson::ondemand::object& object() noexcept { return object_; }
+  // The frame copied into the padded buffer, for a codec's raw fast path (codec::RawCursor):
+  // its bytes are followed by zeros. Precondition: frame.size() <= max_bytes.
+  [[nodiscard]] std::string_view padded_copy(std::string_view frame) noexcept;
 
  private:
   Status open(std::string_view frame, const FrameNames& names, std::uint64_t& oversized,

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "venues/codec_support/json_text.hpp"
+#include "venues/codec_support/raw_levels.hpp"
 
 namespace nzeza::venues::coinbase {
 using namespace nzeza::venues::json_text;  // NOLINT: shared codec helpers
@@ -138,6 +139,13 @@ void CoinbaseCodec::resync_all(Timestamp receive_time, MarketEventSink& sink) {
 
 Result<DecodeInfo> CoinbaseCodec::decode(std::string_view frame, Timestamp receive_time,
                                          MarketEventSink& sink) {
+  if (frame.size() <= config_.max_message_bytes) {
+    DecodeInfo info;
+    if (decode_raw(json_.padded_copy(frame), receive_time, sink, info)) {
+      ++stats_.frames;
+      return info;
+    }
+  }
   if (Status opened = json_.open(frame, kFrameNames, stats_); !opened.ok())
     return std::move(opened).error();
   od::object& object = json_.object();
@@ -175,26 +183,13 @@ Result<DecodeInfo> CoinbaseCodec::decode(std::string_view frame, Timestamp recei
   if (object.find_field_unordered("sequence_num").get_uint64().get(sequence) != simdjson::SUCCESS) {
     return malformed("envelope", "field 'sequence_num' missing or not an integer", frame);
   }
-  DecodeInfo info{FrameKind::market_data, 0, sequence, false};
-  if (have_sequence_ && sequence <= last_sequence_) {
-    ++stats_.duplicates;
-    info.kind = FrameKind::duplicate;
-    return info;
-  }
-  const std::uint64_t events_before = stats_.events;
-  if (have_sequence_ && sequence != last_sequence_ + 1) {
-    ++stats_.sequence_gaps;
-    resync_all(receive_time, sink);
-    info.resubscribe_needed = true;
-  }
-  have_sequence_ = true;
-  last_sequence_ = sequence;
+  DecodeInfo info;
+  if (!accept_sequence(sequence, receive_time, sink, info)) return info;
 
   od::array events;
   if (object.find_field_unordered("events").get_array().get(events) != simdjson::SUCCESS) {
     return malformed(channel, "field 'events' missing or not an array", frame);
   }
-  info.events = stats_.events - events_before;
   if (channel == "l2_data") {
     return decode_level2(events, venue_time, frame, receive_time, sink, info);
   }
@@ -255,6 +250,11 @@ Result<DecodeInfo> CoinbaseCodec::decode_ticker(od::array events, Timestamp venu
       quotes_.push_back(PendingQuote{instrument, quote});
     }
   }
+  return emit_quotes(venue_time, receive_time, sink, info);
+}
+
+DecodeInfo CoinbaseCodec::emit_quotes(Timestamp venue_time, Timestamp receive_time,
+                                      MarketEventSink& sink, DecodeInfo info) {
   for (const PendingQuote& pending : quotes_) {
     MarketEvent event = make_event(*pending.instrument, venue_time, receive_time);
     event.body = pending.quote;
@@ -437,6 +437,11 @@ Result<DecodeInfo> CoinbaseCodec::decode_level2(od::array events, Timestamp venu
     l2_events_.push_back(L2Event{current, snapshot, begin, levels_.size()});
   }
 
+  return apply_level2(venue_time, receive_time, sink, info);
+}
+
+DecodeInfo CoinbaseCodec::apply_level2(Timestamp venue_time, Timestamp receive_time,
+                                       MarketEventSink& sink, DecodeInfo info) {
   // Everything parsed and valid: apply and emit.
   std::size_t emitted = 0;
   for (const L2Event& l2 : l2_events_) {
@@ -476,6 +481,157 @@ Result<DecodeInfo> CoinbaseCodec::decode_level2(od::array events, Timestamp venu
   stats_.events += emitted;
   info.events += emitted;
   return info;
+}
+
+bool CoinbaseCodec::accept_sequence(std::uint64_t sequence, Timestamp receive_time,
+                                    MarketEventSink& sink, DecodeInfo& info) {
+  info = DecodeInfo{FrameKind::market_data, 0, sequence, false};
+  if (have_sequence_ && sequence <= last_sequence_) {
+    ++stats_.duplicates;
+    info.kind = FrameKind::duplicate;
+    return false;
+  }
+  const std::uint64_t events_before = stats_.events;
+  if (have_sequence_ && sequence != last_sequence_ + 1) {
+    ++stats_.sequence_gaps;
+    resync_all(receive_time, sink);
+    info.resubscribe_needed = true;
+  }
+  have_sequence_ = true;
+  last_sequence_ = sequence;
+  info.events = stats_.events - events_before;
+  return true;
+}
+
+bool CoinbaseCodec::decode_raw(std::string_view padded, Timestamp receive_time,
+                               MarketEventSink& sink, DecodeInfo& info) {
+  namespace raw = codec::raw;
+  static constexpr codec::RawKey kType{"type"};
+  static constexpr codec::RawKey kProductId{"product_id"};
+  static constexpr codec::RawKey kUpdates{"updates"};
+  static constexpr codec::RawKey kSide{"side"};
+  static constexpr codec::RawKey kEventTime{"event_time"};
+  static constexpr codec::RawKey kPriceLevel{"price_level"};
+  static constexpr codec::RawKey kNewQuantity{"new_quantity"};
+  static constexpr codec::RawKey kChannel{"channel"};
+  static constexpr codec::RawKey kTimestamp{"timestamp"};
+  static constexpr codec::RawKey kSequenceNum{"sequence_num"};
+  static constexpr codec::RawKey kEvents{"events"};
+  static constexpr codec::RawKey kL2Data{"l2_data"};
+  static constexpr codec::RawKey kSnapshot{"snapshot"};
+  static constexpr codec::RawKey kUpdate{"update"};
+  static constexpr codec::RawKey kBid{"bid"};
+  static constexpr codec::RawKey kOffer{"offer"};
+  static constexpr codec::RawKey kAsk{"ask"};
+  // The members in their compact form (`,"price_level":`), tried before the spaced one.
+  static constexpr raw::Literal kTypeOpen = raw::literal_of("{\"", kType, "\":");
+  static constexpr raw::Literal kProductIdNext = raw::literal_of(",\"", kProductId, "\":");
+  static constexpr raw::Literal kUpdatesNext = raw::literal_of(",\"", kUpdates, "\":");
+  static constexpr raw::Literal kSideOpen = raw::literal_of("{\"", kSide, "\":");
+  static constexpr raw::Literal kEventTimeNext = raw::literal_of(",\"", kEventTime, "\":");
+  static constexpr raw::Literal kPriceLevelNext = raw::literal_of(",\"", kPriceLevel, "\":");
+  static constexpr raw::Literal kNewQuantityNext = raw::literal_of(",\"", kNewQuantity, "\":");
+  raw::Cursor c(padded);
+  std::string_view channel;
+  std::string_view timestamp_text;
+  std::uint64_t sequence = 0;
+  unsigned seen = 0;                  // channel 1, timestamp 2, sequence_num 4, events 8
+  std::uint64_t unknown_symbols = 0;  // counted once the frame is read
+  levels_.clear();
+  l2_events_.clear();
+
+  // One l2_data event: {"type":..,"product_id":..,"updates":[{"side","event_time",
+  // "price_level","new_quantity"},...]}.
+  const auto level2_event = [&] {
+    std::string_view type;
+    std::string_view product;
+    if (!raw::next_member(c, kTypeOpen, '{', kType) || !raw::read_string(c, type) ||
+        !raw::next_member(c, kProductIdNext, ',', kProductId) || !raw::read_string(c, product) ||
+        !raw::next_member(c, kUpdatesNext, ',', kUpdates) || !c.eat('['))
+      return false;
+    const bool snapshot = raw::key_is(type, kSnapshot);
+    if (!snapshot && !raw::key_is(type, kUpdate)) return false;
+    const Instrument* instrument = symbols_.find(product);
+    const std::size_t begin = levels_.size();
+    if (!c.eat(']')) {
+      do {
+        std::string_view side;
+        raw::RawDecimal price;
+        raw::RawDecimal size;
+        if (!raw::next_member(c, kSideOpen, '{', kSide) || !raw::read_string(c, side) ||
+            !raw::next_member(c, kEventTimeNext, ',', kEventTime) || !raw::skip_scalar(c) ||
+            !raw::next_member(c, kPriceLevelNext, ',', kPriceLevel) ||
+            !raw::read_decimal(c, price) ||
+            !raw::next_member(c, kNewQuantityNext, ',', kNewQuantity) ||
+            !raw::read_decimal(c, size) || !c.eat('}'))
+          return false;
+        if (instrument == nullptr) continue;  // the general path does not read them either
+        BookChange change;
+        if (raw::key_is(side, kBid)) {
+          change.side = Side::buy;
+        } else if (raw::key_is(side, kOffer) || raw::key_is(side, kAsk)) {
+          change.side = Side::sell;
+        } else {
+          return false;
+        }
+        change.price = price.value;
+        change.size = size.value;
+        if (!change.price.is_positive() || change.size.is_negative() ||
+            levels_.size() >= config_.max_levels_per_message)
+          return false;
+        change.snapshot = snapshot;
+        levels_.push_back(change);
+      } while (c.eat(','));
+      if (!c.eat(']')) return false;
+    }
+    if (!c.eat('}')) return false;
+    if (instrument == nullptr) {
+      ++unknown_symbols;
+      return true;
+    }
+    if (l2_events_.size() >= kPendingReserve) return false;
+    l2_events_.push_back(L2Event{instrument, snapshot, begin, levels_.size()});
+    return true;
+  };
+
+  if (!c.eat('{')) return false;
+  do {
+    std::string_view key;
+    if (!raw::read_key(c, key)) return false;
+    if (raw::key_is(key, kChannel)) {
+      if ((seen & 1) != 0 || !raw::read_string(c, channel)) return false;
+      // Tickers stay on the general path: their many members cost the byte-wise scan more
+      // than simdjson's skip (measured: 500 ns against 410 ns a frame).
+      if (!raw::key_is(channel, kL2Data)) return false;
+      seen |= 1;
+    } else if (raw::key_is(key, kTimestamp)) {
+      if ((seen & 2) != 0 || !raw::read_string(c, timestamp_text)) return false;
+      seen |= 2;
+    } else if (raw::key_is(key, kSequenceNum)) {
+      if ((seen & 4) != 0 || !raw::read_uint(c, sequence)) return false;
+      seen |= 4;
+    } else if (raw::key_is(key, kEvents)) {
+      if ((seen & 9) != 1 || !c.eat('[')) return false;  // after channel, once
+      seen |= 8;
+      if (c.eat(']')) continue;
+      do {
+        if (!level2_event()) return false;
+      } while (c.eat(','));
+      if (!c.eat(']')) return false;
+    } else if (!raw::skip_scalar(c)) {
+      return false;
+    }
+  } while (c.eat(','));
+  if (seen != 15 || !c.eat('}') || !c.at_end()) return false;
+  auto timestamp = Timestamp::parse_iso8601(timestamp_text);
+  if (!timestamp.ok()) return false;
+
+  // The frame is read and valid: from here on, what the general path does.
+  if (!accept_sequence(sequence, receive_time, sink, info)) return true;  // a duplicate
+  stats_.unknown_symbol += unknown_symbols;
+  for (BookChange& change : levels_) change.sequence = sequence;
+  info = apply_level2(*timestamp, receive_time, sink, info);
+  return true;
 }
 
 Result<DecodeInfo> CoinbaseCodec::decode_heartbeats(od::array events, std::string_view frame,

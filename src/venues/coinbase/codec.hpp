@@ -129,6 +129,19 @@ class CoinbaseCodec {
                                    MarketEventSink& sink, DecodeInfo info);
   Result<DecodeInfo> decode_heartbeats(simdjson::ondemand::array events, std::string_view frame,
                                        DecodeInfo info);
+  // The fast path: an l2_data frame written as Coinbase writes it,
+  // read from `padded` in one pass without simdjson. False, with nothing done, for any other
+  // frame or form: decode() then takes the general path.
+  bool decode_raw(std::string_view padded, Timestamp receive_time, MarketEventSink& sink,
+                  DecodeInfo& info);
+  // What both paths do: the sequence rule (false for a duplicate, info says so), and the
+  // apply / emit of what a frame's events held (levels_ + l2_events_, quotes_).
+  bool accept_sequence(std::uint64_t sequence, Timestamp receive_time, MarketEventSink& sink,
+                       DecodeInfo& info);
+  DecodeInfo apply_level2(Timestamp venue_time, Timestamp receive_time, MarketEventSink& sink,
+                          DecodeInfo info);
+  DecodeInfo emit_quotes(Timestamp venue_time, Timestamp receive_time, MarketEventSink& sink,
+                         DecodeInfo info);
   market::OrderBook& book_for(const Instrument& instrument);
   void resync_all(Timestamp receive_time, MarketEventSink& sink);
   void emit_status(const Instrument& instrument, FeedState state, Timestamp receive_time,

@@ -7,6 +7,7 @@
 #include "venues/codec_support/book_slots.hpp"
 #include "venues/codec_support/codec_support.hpp"
 #include "venues/codec_support/level_reader.hpp"
+#include "venues/codec_support/raw_levels.hpp"
 
 namespace nzeza::venues::dydx {
 namespace {
@@ -91,6 +92,7 @@ struct DydxCodec::Impl : codec::FrameDecoder {
   // Per-frame scratch.
   std::vector<PendingLevel> levels;
   std::vector<PendingOracle> pending_oracles;
+  MarketEvent change_tmpl;  // apply_book's event template of the frame's book
 
   // A level is {"price":"..","size":".."} (snapshot) or ["price","size"(,"offset")] (update).
   bool parse_levels(od::value& v, Side side, const char* where) {
@@ -282,9 +284,11 @@ struct DydxCodec::Impl : codec::FrameDecoder {
     ++r.resyncs;
   }
 
-  void emit_change(BookSlot& slot, const BookChange& c) {
-    pending.push_back(event_for(*slot.instrument, Timestamp{}));
-    pending.back().body = c;  // written in place
+  // Queues `c` as an event of the book's instrument: a copy of the frame's change template
+  // (set by apply_book), the change written in place (building each event afresh zeroed a
+  // whole MarketEvent per change).
+  void emit_change(const BookChange& c) {
+    *std::get_if<BookChange>(&pending.emplace_back(change_tmpl).body) = c;
   }
 
   // The newest change wins: remove levels of the other side that `c` crosses.
@@ -301,8 +305,8 @@ struct DydxCodec::Impl : codec::FrameDecoder {
       del.price = best->price;
       del.size = Decimal::zero();
       del.sequence = sequence;
-      (void)slot.book.apply(del);
-      emit_change(slot, del);
+      (void)slot.book.try_apply(del);
+      emit_change(del);
       ++stats.uncrossed_levels;
     }
   }
@@ -319,10 +323,12 @@ struct DydxCodec::Impl : codec::FrameDecoder {
       return;
     }
     BookSlot& slot = *found;
+    change_tmpl = event_for(*slot.instrument, Timestamp{});
+    change_tmpl.body.emplace<BookChange>();
     if (snapshot) {
-      MarketEvent tmpl = event_for(*slot.instrument, Timestamp{});
-      tmpl.body.emplace<BookChange>().sequence = message_id;
-      if (!codec::load_snapshot(*this, slot.book, std::span<const PendingLevel>(levels), tmpl))
+      std::get_if<BookChange>(&change_tmpl.body)->sequence = message_id;
+      if (!codec::load_snapshot(*this, slot.book, std::span<const PendingLevel>(levels),
+                                change_tmpl))
         return;
       // A crossed snapshot: uncross by the same rule, later levels winning over earlier ones
       // cannot be told apart here, so the bids (listed first) yield to the asks.
@@ -332,8 +338,8 @@ struct DydxCodec::Impl : codec::FrameDecoder {
         del.side = Side::buy;
         del.price = bid->price;
         del.sequence = message_id;
-        (void)slot.book.apply(del);
-        emit_change(slot, del);
+        (void)slot.book.try_apply(del);
+        emit_change(del);
         ++stats.uncrossed_levels;
       }
     } else {
@@ -343,8 +349,8 @@ struct DydxCodec::Impl : codec::FrameDecoder {
         c.price = pl.price;
         c.size = pl.size;
         c.sequence = message_id;
-        (void)slot.book.apply(c);  // validated: price > 0, size >= 0, book synced
-        emit_change(slot, c);
+        (void)slot.book.try_apply(c);  // validated: price > 0, size >= 0, book synced
+        emit_change(c);
         uncross(slot, c, message_id);
       }
     }
@@ -371,6 +377,98 @@ struct DydxCodec::Impl : codec::FrameDecoder {
     for (auto& slot : books) {
       if (slot.book.synced()) mark_resync(slot, r);
     }
+  }
+
+  // The fast path of the frames that carry a book, v4_orderbook `subscribed` and `channel_data`
+  // ({"type":..,"connection_id":..,"message_id":N,"channel":..,"id":..,"contents":{"bids":[..],
+  // "asks":[..]}}; members in any order but contents last of type, channel and id; other
+  // members scalar), read by the raw scanner without simdjson: keys compared on their raw text,
+  // no copy. False, with nothing changed but the `levels` scratch, on anything else (another
+  // channel or type, a member repeated, a form the scanner does not take): parse_frame decides.
+  bool fast_book(std::string_view frame, DecodeResult& r) {
+    namespace raw = codec::raw;
+    static constexpr raw::LevelNames kNames{.price = "price", .size = "size"};
+    enum : unsigned { kType = 1, kChannel = 2, kId = 4, kMessageId = 8, kContents = 16 };
+    raw::Cursor c(frame);
+    if (!c.eat('{')) return false;
+    std::string_view type;
+    std::string_view channel;
+    std::string_view id;
+    std::uint64_t message_id = 0;
+    unsigned seen = 0;
+    // A string member read once: false (give up) when repeated or not a plain string.
+    auto once = [&](unsigned bit, std::string_view& out) {
+      if ((seen & bit) != 0 || !raw::read_string(c, out)) return false;
+      seen |= bit;
+      return true;
+    };
+    do {
+      std::string_view key;
+      if (!raw::read_key(c, key)) return false;
+      if (key == "type") {
+        if (!once(kType, type)) return false;
+      } else if (key == "channel") {
+        if (!once(kChannel, channel)) return false;
+      } else if (key == "id") {
+        if (!once(kId, id)) return false;
+      } else if (key == "message_id") {
+        if ((seen & kMessageId) != 0 || !raw::read_uint(c, message_id)) return false;
+        seen |= kMessageId;
+      } else if (key == "contents") {
+        if ((seen & (kType | kChannel | kId | kContents)) != (kType | kChannel | kId) ||
+            channel != "v4_orderbook" || (type != "subscribed" && type != "channel_data") ||
+            id.empty() || !fast_book_contents(c, kNames))
+          return false;
+        seen |= kContents;
+      } else if (key == "message") {
+        std::string_view ignored;  // a string, as parse_frame reads it
+        if (!raw::read_string(c, ignored)) return false;
+      } else if (!raw::skip_scalar(c)) {
+        return false;
+      }
+    } while (c.eat(','));
+    if ((seen & kContents) == 0 || !c.eat('}') || !c.at_end()) return false;
+
+    if ((seen & kMessageId) != 0) {
+      if (last_message_id && message_id != *last_message_id + 1) on_gap(r);
+      last_message_id = message_id;
+    }
+    r.kind = FrameKind::market_data;
+    SymbolEntry* sym = symbols.resolve(id);
+    const Instrument* inst = sym != nullptr ? sym->instrument : nullptr;
+    if (inst == nullptr) {
+      ++stats.unknown_symbol;
+      return true;
+    }
+    apply_book(inst, type == "subscribed", message_id, r);
+    return true;
+  }
+
+  // contents: {"bids":[..],"asks":[..]} (each at most once, either may be absent; other members
+  // scalar) into `levels`.
+  bool fast_book_contents(codec::raw::Cursor& c, const codec::raw::LevelNames& names) {
+    namespace raw = codec::raw;
+    if (!c.eat('{')) return false;
+    if (c.eat('}')) return true;
+    unsigned sides = 0;
+    do {
+      std::string_view key;
+      if (!raw::read_key(c, key)) return false;
+      const Side side = key == "bids" ? Side::buy : Side::sell;
+      if (key == "bids" || key == "asks") {
+        const unsigned bit = side == Side::buy ? 1 : 2;
+        if ((sides & bit) != 0) return false;
+        sides |= bit;
+        if (!raw::scan_levels(c, names, [&](const raw::RawLevel& lv) {
+              levels.push_back(PendingLevel{side, lv.price.value, lv.size.value});
+              return true;
+            }))
+          return false;
+      } else if (!raw::skip_scalar(c)) {
+        return false;
+      }
+    } while (c.eat(','));
+    return c.eat('}');
   }
 
   bool parse_frame(std::string_view frame, DecodeResult& r) {
@@ -498,6 +596,11 @@ struct DydxCodec::Impl : codec::FrameDecoder {
     DecodeResult r;
     seen_message_id.reset();
     seen_book = -1;
+    if (fast_book(frame, r)) {
+      ++stats.raw_frames;
+      return deliver(sink, stats, r);
+    }
+    levels.clear();
     if (!parse_frame(frame, r)) {
       ++stats.malformed;
       pending.clear();

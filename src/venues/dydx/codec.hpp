@@ -86,6 +86,7 @@ struct DydxCodecStats {
   std::uint64_t updates_while_unsynced = 0;
   std::uint64_t oracle_prices = 0;
   std::uint64_t history_trades_skipped = 0;  // trades of a `subscribed` message (not live)
+  std::uint64_t raw_frames = 0;  // book frames read by the raw scanner (the rest: simdjson)
 };
 
 class DydxCodec {

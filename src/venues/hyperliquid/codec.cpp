@@ -7,6 +7,7 @@
 #include "venues/codec_support/book_slots.hpp"
 #include "venues/codec_support/codec_support.hpp"
 #include "venues/codec_support/level_reader.hpp"
+#include "venues/codec_support/raw_levels.hpp"
 #include "venues/codec_support/trade_reader.hpp"
 
 namespace nzeza::venues::hyperliquid {
@@ -148,22 +149,75 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
       return false;
     if (coin.empty()) return fail("without coin", "l2Book.data");
     if (!has_levels) return fail("without levels", "l2Book.data");
+    commit_l2book(coin, venue_time, r);
+    return true;
+  }
 
+  // A read l2Book (its levels in `levels`): the book of `coin` rebuilt from it.
+  void commit_l2book(std::string_view coin, Timestamp venue_time, DecodeResult& r) {
     SymbolEntry* sym = symbols.resolve(coin);
     if (sym == nullptr || sym->instrument == nullptr) {
       ++stats.unknown_symbol;
-      return true;
+      return;
     }
     BookSlot& slot = *codec::book_for(books, *sym, *sym->instrument, true, config.max_book_depth);
     MarketEvent tmpl = event_for(*slot.instrument, venue_time);
     tmpl.body.emplace<BookChange>();
     if (!codec::load_snapshot(*this, slot.book, std::span<const PendingLevel>(levels), tmpl))
-      return true;
+      return;
     if (slot.book.crossed()) {
       ++stats.crossed_books;
       pending.clear();
       mark_resync(slot, r);
     }
+  }
+
+  // The fast path of the l2Book frame as Hyperliquid writes it,
+  // {"channel":"l2Book","data":{"coin":..,"time":..,"levels":[[bids],[asks]]}} (data members in
+  // any order, other scalar members skipped), read by the raw scanner without simdjson. False,
+  // with nothing changed but the `levels` scratch, on anything else: parse_frame decides.
+  bool fast_l2book(std::string_view frame, DecodeResult& r) {
+    static constexpr codec::raw::LevelNames kNames{
+        .price = "px", .size = "sz", .form = codec::raw::LevelForm::object};
+    codec::raw::Cursor c(frame);
+    std::string_view key;
+    std::string_view channel;
+    if (!c.eat('{') || !codec::raw::read_key(c, key) || key != "channel" ||
+        !codec::raw::read_string(c, channel) || channel != "l2Book" || !c.eat(',') ||
+        !codec::raw::read_key(c, key) || key != "data" || !c.eat('{'))
+      return false;
+    std::string_view coin;
+    std::uint64_t ms = 0;
+    unsigned seen = 0;
+    do {
+      if (!codec::raw::read_key(c, key)) return false;
+      if (key == "coin") {
+        if ((seen & 1) != 0 || !codec::raw::read_string(c, coin) || coin.empty()) return false;
+        seen |= 1;
+      } else if (key == "time") {
+        if ((seen & 2) != 0 || !codec::raw::read_uint(c, ms) || ms > 4'102'444'800'000ull)
+          return false;
+        seen |= 2;
+      } else if (key == "levels") {
+        if ((seen & 4) != 0 || !c.eat('[')) return false;
+        for (const Side side : {Side::buy, Side::sell}) {
+          if (side == Side::sell && !c.eat(',')) return false;
+          if (!codec::raw::scan_levels(c, kNames, [&](const codec::raw::RawLevel& lv) {
+                levels.push_back(PendingLevel{side, lv.price.value, lv.size.value});
+                return true;
+              }))
+            return false;
+        }
+        if (!c.eat(']')) return false;
+        seen |= 4;
+      } else if (!codec::raw::skip_scalar(c)) {
+        return false;
+      }
+    } while (c.eat(','));
+    if ((seen & 5) != 5 || !c.eat('}') || !c.eat('}') || !c.at_end()) return false;
+    commit_l2book(
+        coin, (seen & 2) != 0 ? Timestamp::from_ms(static_cast<std::int64_t>(ms)) : Timestamp{}, r);
+    r.kind = FrameKind::market_data;
     return true;
   }
 
@@ -310,6 +364,11 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
     }
     levels.clear();
     begin_frame(rt);
+    if (fast_l2book(frame, r)) {
+      ++stats.raw_frames;
+      return deliver(sink, stats, r);
+    }
+    levels.clear();
     failing_book_coin = {};
     if (!parse_frame(frame, r)) {
       ++stats.malformed;

@@ -65,6 +65,7 @@ struct HyperliquidCodecStats {
   std::uint64_t crossed_books = 0;
   std::uint64_t resyncs = 0;
   std::uint64_t one_sided_bbo = 0;  // bbo with a null side: no quote emitted
+  std::uint64_t raw_frames = 0;     // l2Book frames read by the raw scanner (the rest: simdjson)
 };
 
 class HyperliquidCodec {

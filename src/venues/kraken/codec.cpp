@@ -9,6 +9,7 @@
 #include "venues/codec_support/book_slots.hpp"
 #include "venues/codec_support/codec_support.hpp"
 #include "venues/codec_support/level_reader.hpp"
+#include "venues/codec_support/raw_levels.hpp"
 #include "venues/codec_support/trade_reader.hpp"
 #include "venues/kraken/checksum.hpp"
 
@@ -16,6 +17,7 @@ namespace nzeza::venues::kraken {
 namespace {
 
 namespace od = simdjson::ondemand;
+namespace raw = codec::raw;
 
 static_assert(kFramePadding >= simdjson::SIMDJSON_PADDING, "frames need simdjson's padding");
 
@@ -76,6 +78,17 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
     std::uint32_t end = 0;
     std::uint32_t checksum = 0;
     Timestamp venue_time;
+    bool raw_text = false;  // checksum_text holds this entry's checksum text (see scan_entry)
+  };
+  // Kraken's checksum text of a snapshot's top levels, built from the wire tokens while
+  // scanning: asks then bids, each price then qty (room for 10 levels of 2 tokens of at most
+  // 18 digits, plus the 16 bytes append_checksum_digits may write past its end).
+  static constexpr std::size_t kTextBytes = kChecksumDepth * 2 * 18 + 16;
+  struct ChecksumText {
+    char asks[kTextBytes];
+    char bids[kTextBytes];
+    std::size_t ask_size = 0;
+    std::size_t bid_size = 0;
   };
 
   Impl(const InstrumentRegistry& r, KrakenCodecConfig c)
@@ -99,6 +112,7 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
   std::vector<PendingLevel> levels;
   std::vector<BookEntry> entries;
   std::string_view failing_book_symbol;  // a book frame's symbol, to resync it when malformed
+  ChecksumText checksum_text;            // of the frame's first entry, when raw_text
 
   bool parse_decimal(od::value& v, Decimal& out, const char* where, int* decimals = nullptr) {
     // One pass over the raw token for the plain form Kraken sends; the general route (and the
@@ -180,6 +194,115 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
     return true;
   }
 
+  // ---- book frames, fast path ---------------------------------------------------------------
+
+  // Reads a book frame written exactly as Kraken writes it ({"channel":"book","type":...,
+  // "data":[{"symbol","bids","asks","checksum","timestamp"}...]}, levels {"price":n,"qty":n}
+  // with plain numbers) into `levels` and `entries` in one pass over the bytes, without
+  // simdjson. False on any other form, before anything is applied: the caller clears the
+  // scratch and the general path decodes the frame (and owns every error).
+  bool scan_book_frame(std::string_view frame, bool& snapshot) {
+    static constexpr codec::RawKey kChannel{"channel"};
+    static constexpr codec::RawKey kType{"type"};
+    static constexpr codec::RawKey kData{"data"};
+    static constexpr codec::RawKey kBook{"book"};
+    static constexpr codec::RawKey kSnapshot{"snapshot"};
+    static constexpr codec::RawKey kUpdate{"update"};
+    raw::Cursor c(frame);
+    std::string_view text;
+    if (!c.eat('{') || !raw::read_key_named(c, kChannel) || !raw::read_string(c, text) ||
+        !raw::key_is(text, kBook))
+      return false;
+    if (!c.eat(',') || !raw::read_key_named(c, kType) || !raw::read_string(c, text)) return false;
+    snapshot = raw::key_is(text, kSnapshot);
+    if (!snapshot && !raw::key_is(text, kUpdate)) return false;
+    if (!c.eat(',') || !raw::read_key_named(c, kData) || !c.eat('[')) return false;
+    do {
+      if (!scan_entry(c, snapshot && entries.empty())) return false;
+    } while (c.eat(','));
+    return c.eat(']') && c.eat('}') && c.at_end();
+  }
+
+  // One entry of a book frame. With `raw_text` (a snapshot's first entry) the checksum text is
+  // built from the wire tokens, and kept when it is what book_checksum would print: each side
+  // strictly sorted best first (so its first levels are the book's top), no size-0 level, and
+  // one count of decimals for every price and one for every qty of the entry (the precision
+  // the slot learns from the entry).
+  bool scan_entry(raw::Cursor& c, bool raw_text) {
+    static constexpr codec::RawKey kSymbol{"symbol"};
+    static constexpr codec::RawKey kBids{"bids"};
+    static constexpr codec::RawKey kAsks{"asks"};
+    static constexpr codec::RawKey kChecksum{"checksum"};
+    static constexpr codec::RawKey kTimestamp{"timestamp"};
+    static constexpr raw::LevelNames kLevel{
+        .price = "price", .size = "qty", .form = raw::LevelForm::object};
+    BookEntry entry;
+    entry.first = static_cast<std::uint32_t>(levels.size());
+    if (!c.eat('{') || !raw::read_key_named(c, kSymbol) || !raw::read_string(c, entry.symbol) ||
+        entry.symbol.empty())
+      return false;
+    int price_decimals = -1;
+    int qty_decimals = -1;
+    bool usable = raw_text;
+    const auto scan_side = [&](Side side, char* text, std::size_t& text_size) {
+      const std::uint32_t side_first = static_cast<std::uint32_t>(levels.size());
+      char* w = text;
+      return raw::scan_levels(c, kLevel, [&](const raw::RawLevel& level) {
+        const raw::RawDecimal& px = level.price;
+        const raw::RawDecimal& qty = level.size;
+        const std::uint32_t index = static_cast<std::uint32_t>(levels.size()) - side_first;
+        if (usable) {
+          if (price_decimals < 0) price_decimals = px.decimals;
+          if (qty_decimals < 0) qty_decimals = qty.decimals;
+          usable = px.decimals == price_decimals && qty.decimals == qty_decimals &&
+                   !qty.value.is_zero() &&
+                   (index == 0 || (side == Side::buy ? px.value < levels.back().price
+                                                     : px.value > levels.back().price));
+          if (usable && index < kChecksumDepth) {
+            w = checksum_digits(px.text, w);
+            w = checksum_digits(qty.text, w);
+          }
+        }
+        levels.push_back(PendingLevel{side, px.value, qty.value, px.decimals, qty.decimals});
+        if (usable) text_size = static_cast<std::size_t>(w - text);
+        return true;
+      });
+    };
+    // Only a raw_text entry writes the frame's text (and its sizes).
+    std::size_t unused_size = 0;
+    std::size_t& bid_size = raw_text ? checksum_text.bid_size : unused_size;
+    std::size_t& ask_size = raw_text ? checksum_text.ask_size : unused_size;
+    if (!c.eat(',') || !raw::read_key_named(c, kBids) ||
+        !scan_side(Side::buy, checksum_text.bids, bid_size) || !c.eat(',') ||
+        !raw::read_key_named(c, kAsks) || !scan_side(Side::sell, checksum_text.asks, ask_size))
+      return false;
+    std::uint64_t checksum = 0;
+    if (!c.eat(',') || !raw::read_key_named(c, kChecksum) || !raw::read_uint(c, checksum) ||
+        checksum > 0xFFFFFFFFull)
+      return false;
+    std::string_view time;
+    if (!c.eat(',') || !raw::read_key_named(c, kTimestamp) || !raw::read_string(c, time) ||
+        !c.eat('}'))
+      return false;
+    auto t = Timestamp::parse_iso8601(time);
+    if (!t.ok()) return false;
+    entry.venue_time = *t;
+    entry.checksum = static_cast<std::uint32_t>(checksum);
+    entry.end = static_cast<std::uint32_t>(levels.size());
+    entry.raw_text = usable;
+    entries.push_back(entry);
+    return true;
+  }
+
+  // The entry's checksum: from the wire text when the scan kept it, else printed from the book.
+  std::uint32_t entry_checksum(const BookEntry& entry, const BookSlot& slot) const noexcept {
+    if (!entry.raw_text) return book_checksum(slot.book, slot.price_decimals, slot.qty_decimals);
+    Crc32 crc;
+    crc.update(std::string_view(checksum_text.asks, checksum_text.ask_size));
+    crc.update(std::string_view(checksum_text.bids, checksum_text.bid_size));
+    return crc.value();
+  }
+
   void learn_precision(int& learned, int seen) noexcept {
     if (learned >= 0 && learned != seen) ++stats.precision_changes;
     learned = seen;
@@ -238,8 +361,7 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
         ++stats.crossed_books;
         ok = false;
       }
-      if (ok &&
-          book_checksum(slot.book, slot.price_decimals, slot.qty_decimals) != entry.checksum) {
+      if (ok && entry_checksum(entry, slot) != entry.checksum) {
         ++stats.checksum_mismatches;
         ok = false;
       }
@@ -454,6 +576,14 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
     begin_frame(rt);
     failing_book_symbol = {};
     DecodeResult r;
+    bool snapshot = false;
+    if (scan_book_frame(frame, snapshot)) {
+      apply_book_entries(snapshot, r);
+      r.kind = FrameKind::market_data;
+      return deliver(sink, stats, r);
+    }
+    levels.clear();
+    entries.clear();
     if (!parse_frame(frame, r)) {
       ++stats.malformed;
       pending.clear();

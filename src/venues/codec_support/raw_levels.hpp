@@ -1,0 +1,556 @@
+#pragma once
+// A raw scanner for the JSON text venues write their book levels in, shared by every codec's
+// fast path: [["p","s"],...], [["p","s","offset"],...], [{"price":"p","size":"s"},...] and
+// Hyperliquid's [{"px":"p","sz":"s","n":3},...] (numbers quoted or bare, whitespace allowed
+// between tokens). One forward pass over the bytes: SWAR digit runs, quote/comma/bracket
+// checks, exact Decimals; no simdjson call, no allocation.
+//
+// The one rule: the scanner accepts a strict subset of JSON whose meaning is certain, and gives
+// up (returns false) on anything else — an escape, a non-ASCII byte, an exponent, a sign, more
+// than 10 integer or 8 fractional digits, a leading zero, a nested value where a scalar was
+// expected, a missing member, price <= 0, a truncated text. A codec that gets false decodes the
+// frame again through its simdjson on-demand path, which is the reference: it accepts what it
+// accepts and its errors stay what they are. So whenever the scanner succeeds, its values are
+// exactly those of the on-demand path (plain_decimal_token's) on the same text.
+//
+// Bounds: a Cursor never moves past `end`, and reads at most 16 bytes from a position before
+// `end`: the text needs 16 readable bytes after `end` (every frame of a codec has simdjson's 64
+// bytes of padding). Those bytes never change a result. Any bytes are safe (fuzzed through the
+// codecs' fuzz targets). Threading: none.
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "core/decimal.hpp"
+#include "venues/codec_support/codec_support.hpp"
+#include "venues/codec_support/level_reader.hpp"
+
+namespace nzeza::venues::codec::raw {
+
+// JSON whitespace: ' ', '\t', '\n', '\r'.
+[[nodiscard]] constexpr bool is_space(char c) noexcept {
+  return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+// A read position in a text whose last byte is end[-1] (16 readable bytes follow it).
+struct Cursor {
+  const char* p;
+  const char* end;
+
+  Cursor(const char* begin, const char* stop) noexcept : p(begin), end(stop) {}
+  explicit Cursor(std::string_view text) noexcept
+      : p(text.data()), end(text.data() + text.size()) {}
+
+  // Past JSON whitespace; the usual case (no whitespace) costs one compare.
+  void skip_space() noexcept {
+    while (p != end && static_cast<unsigned char>(*p) <= ' ' && is_space(*p)) ++p;
+  }
+  // The next byte after whitespace is `c`: consumed, true.
+  [[nodiscard]] bool eat(char c) noexcept {
+    skip_space();
+    if (p == end || *p != c) return false;
+    ++p;
+    return true;
+  }
+  // The next byte after whitespace (0 at the end), not consumed.
+  [[nodiscard]] char peek() noexcept {
+    skip_space();
+    return p == end ? '\0' : *p;
+  }
+  // Only whitespace is left.
+  [[nodiscard]] bool at_end() noexcept {
+    skip_space();
+    return p == end;
+  }
+};
+
+// The bytes of an 8-byte word (little-endian) that are a quote, a backslash, a control
+// character or not ASCII: the lowest flagged byte is exact (flags above it may be spurious).
+[[nodiscard]] inline std::uint64_t string_stops(std::uint64_t w) noexcept {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  const std::uint64_t q = w ^ (kOnes * '"');
+  const std::uint64_t b = w ^ (kOnes * '\\');
+  return ((q - kOnes) & ~q) | ((b - kOnes) & ~b) | ((w - kOnes * 0x20) & ~w) | (w & kHigh);
+}
+
+// A JSON string of printable ASCII without escapes, at the cursor (after whitespace): its
+// content (between the quotes) in `out`, the cursor past the closing quote. False otherwise.
+[[nodiscard]] inline bool read_string(Cursor& c, std::string_view& out) noexcept {
+  if (!c.eat('"')) return false;
+  const char* s = c.p;
+  const char* q = s;
+  for (;;) {
+    if (q >= c.end) return false;
+    std::uint64_t w = 0;
+    std::memcpy(&w, q, 8);
+    const std::uint64_t stops = string_stops(w) & 0x8080808080808080ULL;
+    if (stops == 0) {
+      q += 8;
+      continue;
+    }
+    q += std::countr_zero(stops) / 8;
+    if (q >= c.end || *q != '"') return false;  // past the text, an escape or a bad byte
+    out = std::string_view(s, static_cast<std::size_t>(q - s));
+    c.p = q + 1;
+    return true;
+  }
+}
+
+// A member name and its colon: `"name"` `:`; the name's raw text in `key`.
+[[nodiscard]] inline bool read_key(Cursor& c, std::string_view& key) noexcept {
+  return read_string(c, key) && c.eat(':');
+}
+
+// True when the next byte ends a scalar: whitespace, ',', ']', '}' or the end of the text.
+[[nodiscard]] inline bool at_delimiter(const Cursor& c) noexcept {
+  if (c.p == c.end) return true;
+  const char ch = *c.p;
+  return ch == ',' || ch == ']' || ch == '}' || is_space(ch);
+}
+
+// An unsigned integer written as a bare JSON number of 1..19 digits, no leading zero.
+[[nodiscard]] inline bool read_uint(Cursor& c, std::uint64_t& out) noexcept {
+  c.skip_space();
+  const char* s = c.p;
+  std::uint64_t v = 0;
+  while (c.p != c.end && static_cast<unsigned>(*c.p - '0') < 10u) {
+    v = v * 10 + static_cast<std::uint64_t>(*c.p - '0');
+    ++c.p;
+  }
+  const auto n = c.p - s;
+  if (n == 0 || n > 19 || (n > 1 && *s == '0') || !at_delimiter(c)) return false;
+  out = v;
+  return true;
+}
+
+// Skips a scalar value: a string (as read_string), a number (JSON's grammar), true, false or
+// null. False on anything else (an object or array included: the caller gives up).
+[[nodiscard]] inline bool skip_scalar(Cursor& c) noexcept {
+  const char first = c.peek();
+  if (static_cast<unsigned>(first - '0') < 10u) {  // the usual case: a small count
+    ++c.p;
+    while (c.p != c.end && static_cast<unsigned>(*c.p - '0') < 10u) ++c.p;
+    if (c.p != c.end && (*c.p == ',' || *c.p == '}' || *c.p == ']')) return true;
+  } else if (first == '"') {
+    std::string_view ignored;
+    return read_string(c, ignored);
+  }
+  auto literal = [&c](std::string_view word) {
+    if (static_cast<std::size_t>(c.end - c.p) < word.size() ||
+        std::memcmp(c.p, word.data(), word.size()) != 0)
+      return false;
+    c.p += word.size();
+    return at_delimiter(c);
+  };
+  if (first == 't') return literal("true");
+  if (first == 'f') return literal("false");
+  if (first == 'n') return literal("null");
+  auto digits = [&c] {  // (also resumes a number the first branch did not finish)
+    const char* s = c.p;
+    while (c.p != c.end && static_cast<unsigned>(*c.p - '0') < 10u) ++c.p;
+    return c.p != s;
+  };
+  if (c.p != c.end && *c.p == '-') ++c.p;
+  if (!digits() && static_cast<unsigned>(first - '0') >= 10u) return false;
+  if (c.p != c.end && *c.p == '.') {
+    ++c.p;
+    if (!digits()) return false;
+  }
+  if (c.p != c.end && (*c.p == 'e' || *c.p == 'E')) {
+    ++c.p;
+    if (c.p != c.end && (*c.p == '+' || *c.p == '-')) ++c.p;
+    if (!digits()) return false;
+  }
+  return at_delimiter(c);
+}
+
+// One decimal as read: the exact value, its count of fractional digits as written, and its text
+// without quotes (a Kraken-style checksum hashes it).
+struct RawDecimal {
+  Decimal value;
+  int decimals = 0;
+  std::string_view text;
+};
+
+namespace detail {
+
+// The quoted token at p (after its opening quote) when it has at most 8 bytes, one optional
+// point with digits on both sides, no leading zero before another digit: one SWAR pass over
+// the whole token. Returns the bytes read including the closing quote, 0 for anything else
+// (the caller takes the digit-run reader, which decides).
+[[nodiscard, gnu::always_inline]] inline int short_quoted_decimal(const char* p, const char* end,
+                                                                  RawDecimal& out) noexcept {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  std::uint64_t w = 0;
+  std::memcpy(&w, p, 8);
+  const std::uint64_t q = w ^ (kOnes * '"');
+  const std::uint64_t zq = (q - kOnes) & ~q & kHigh;
+  int len = 8;
+  if (zq != 0) [[likely]] {
+    len = std::countr_zero(zq) / 8;
+  } else if (p[8] != '"') {
+    return 0;
+  }
+  // Branch-free from here to the one check below: whether a point is there and where varies
+  // from token to token, and a mispredicted branch cost more than the arithmetic.
+  static constexpr std::uint64_t kLow[9] = {0,
+                                            0xFFULL,
+                                            0xFFFFULL,
+                                            0xFFFFFFULL,
+                                            0xFFFFFFFFULL,
+                                            0xFFFFFFFFFFULL,
+                                            0xFFFFFFFFFFFFULL,
+                                            0xFFFFFFFFFFFFFFULL,
+                                            ~std::uint64_t{0}};
+  const std::uint64_t d = w ^ (kOnes * '.');
+  const std::uint64_t zd = (d - kOnes) & ~d & kHigh & kLow[len];
+  const bool has_dot = zd != 0;
+  const int dot = has_dot ? std::countr_zero(zd) / 8 : len;  // the integer part is [0, dot)
+  bool bad = (len == 0) | (len >= end - p);                  // empty, or the quote is past the text
+  bad |= has_dot & ((dot == 0) | (dot == len - 1));
+  bad |= (dot > 1) & (p[0] == '0');  // a leading zero
+  const std::uint64_t below = kLow[dot];
+  const std::uint64_t digits = (w & below) | ((w >> 8) & ~below);  // without the point
+  const int count = len - static_cast<int>(has_dot);
+  const int frac = has_dot ? len - 1 - dot : 0;
+  // Every one of the `count` low bytes a digit (a second point is not).
+  const std::uint64_t cmask = kLow[count];
+  const std::uint64_t padded = (digits & cmask) | (~cmask & (kOnes * '0'));
+  const std::uint64_t t = (padded & 0xF0F0F0F0F0F0F0F0ULL) |
+                          (((padded + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4);
+  if (bad | (t != 0x3333333333333333ULL)) return 0;
+  std::uint64_t v = padded - kOnes * '0';
+  v <<= 8 * (8 - count);  // the digits to the top; zero digits below count as leading zeros
+  v = (v * 10) + (v >> 8);
+  v = (((v & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+       (((v >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
+      32;
+  static constexpr std::uint64_t kPow10[] = {1,      10,      100,      1000,     10000,
+                                             100000, 1000000, 10000000, 100000000};
+  out.value = Decimal::from_raw8(static_cast<std::int64_t>(v * kPow10[8 - frac]));
+  out.decimals = frac;
+  out.text = std::string_view(p, static_cast<std::size_t>(len));
+  return len + 1;
+}
+
+}  // namespace detail
+
+// A plain decimal `digits[.digits]` (1..10 integer digits, no leading zero before another
+// digit, 1..8 fractional digits when a point is present), quoted or bare: the same value and
+// decimals as plain_decimal_token gives for the same token. False for any other form.
+[[nodiscard]] inline bool read_decimal(Cursor& c, RawDecimal& out) noexcept {
+  if constexpr (std::endian::native != std::endian::little) {
+    return false;
+  } else {
+    c.skip_space();
+    if (c.p == c.end) return false;
+    const bool quoted = *c.p == '"';
+    if (quoted) {
+      if (const int n = detail::short_quoted_decimal(c.p + 1, c.end, out); n != 0) {
+        c.p += 1 + n;
+        return true;
+      }
+    }
+    const char* p = c.p + (quoted ? 1 : 0);
+    const char* const end = c.end;
+    const char* const s = p;
+    std::uint64_t raw = 0;
+    const int n = leading_digits8(p, raw);
+    if (n == 0 || n > end - p || (n > 1 && *p == '0')) return false;
+    p += n;
+    if (n == 8) {  // 9 or 10 integer digits
+      int more = 0;
+      while (p != end && static_cast<unsigned>(*p - '0') < 10u) {
+        if (++more > 2) return false;
+        raw = raw * 10 + static_cast<std::uint64_t>(*p - '0');
+        ++p;
+      }
+    }
+    int frac = 0;
+    if (p != end && *p == '.') {
+      ++p;
+      std::uint64_t chunk = 0;
+      frac = leading_digits8(p, chunk);
+      if (frac == 0 || frac > end - p) return false;
+      p += frac;
+      if (frac == 8 && p != end && static_cast<unsigned>(*p - '0') < 10u) return false;
+      static constexpr std::uint64_t kPow10[] = {1,      10,      100,      1000,     10000,
+                                                 100000, 1000000, 10000000, 100000000};
+      raw = (raw * kPow10[frac] + chunk) * kPow10[8 - frac];
+    } else {
+      raw *= 100'000'000;
+    }
+    const char* const e = p;
+    if (quoted) {
+      if (p == end || *p != '"') return false;
+      ++p;
+    }
+    c.p = p;
+    if (!quoted && !at_delimiter(c)) return false;
+    out.value = Decimal::from_raw8(static_cast<std::int64_t>(raw));
+    out.decimals = frac;
+    out.text = std::string_view(s, static_cast<std::size_t>(e - s));
+    return true;
+  }
+}
+
+// One level as scanned.
+struct RawLevel {
+  RawDecimal price;
+  RawDecimal size;
+};
+
+// Which level forms a venue writes (the other is given up on, as its reader refuses it).
+enum class LevelForm : std::uint8_t { object, array, either };
+
+// Up to 16 bytes known at compile time, compared with two masked 8-byte loads.
+struct Literal {
+  std::uint64_t word[2] = {0, 0};
+  std::uint64_t mask[2] = {0, 0};
+  std::size_t size = 0;  // > 16: never matches
+
+  constexpr void append(const char* text, std::size_t n) noexcept {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (size < 16) {
+        word[size / 8] |= static_cast<std::uint64_t>(static_cast<unsigned char>(text[i]))
+                          << (8 * (size % 8));
+        mask[size / 8] |= std::uint64_t{0xFF} << (8 * (size % 8));
+      }
+      ++size;
+    }
+  }
+  // The literal is at p and ends before `end`. Reads 16 bytes from p.
+  [[nodiscard]] bool at(const char* p, const char* end) const noexcept {
+    std::uint64_t a = 0;
+    std::uint64_t b = 0;
+    std::memcpy(&a, p, 8);
+    std::memcpy(&b, p + 8, 8);
+    return size <= 16 && static_cast<std::size_t>(end - p) >= size && ((a & mask[0]) == word[0]) &&
+           ((b & mask[1]) == word[1]);
+  }
+};
+
+// `before` + the name + `after` as a Literal.
+[[nodiscard]] constexpr Literal literal_of(const char* before, const RawKey& name,
+                                           const char* after) noexcept {
+  Literal l;
+  l.append(before, std::char_traits<char>::length(before));
+  l.append(name.text, name.size);
+  l.append(after, std::char_traits<char>::length(after));
+  return l;
+}
+
+// How a venue writes a level: the member names of the object form ({"px":..,"sz":..}); a level
+// written as an array is [price, size, scalars...] whatever the names; which forms it sends.
+// Declare it static constexpr (the compact form's texts are built at compile time).
+struct LevelNames {
+  RawKey price;
+  RawKey size;
+  LevelForm form = LevelForm::either;
+  Literal object_open = literal_of("{\"", price, "\":\"");  // {"price":"
+  Literal object_mid = literal_of(",\"", size, "\":\"");    // ,"size":"
+};
+
+// Matches a key's raw text (as read_key gives it) against a RawKey.
+[[nodiscard]] inline bool key_is(std::string_view key, const RawKey& name) noexcept {
+  return key.size() == name.size && name.matches(key.data());
+}
+
+// The member `name` next (`"name":`, whitespace allowed): consumed, true. Otherwise false
+// with the cursor where it was, so a caller can try another member.
+[[nodiscard]] inline bool read_key_named(Cursor& c, const RawKey& name) noexcept {
+  const Cursor at = c;
+  std::string_view key;
+  if (read_key(c, key) && key_is(key, name)) return true;
+  c = at;
+  return false;
+}
+
+// The next member of an object whose name is known: `compact` (as literal_of(",\"", name,
+// "\":") builds it) when written without whitespace, else `separator` and the name with any.
+[[nodiscard]] inline bool next_member(Cursor& c, const Literal& compact, char separator,
+                                      const RawKey& name) noexcept {
+  if (compact.at(c.p, c.end)) {
+    c.p += compact.size;
+    return true;
+  }
+  return c.eat(separator) && read_key_named(c, name);
+}
+
+namespace detail {
+
+// The general reader of one level (whitespace, any member order, bare numbers), at the cursor.
+inline bool object_members(Cursor& c, const LevelNames& names, RawLevel& lv,
+                           unsigned seen) noexcept {
+  do {
+    std::string_view key;
+    if (!read_key(c, key)) return false;
+    if (key_is(key, names.price)) {
+      if (!read_decimal(c, lv.price)) return false;
+      seen |= 1;
+    } else if (key_is(key, names.size)) {
+      if (!read_decimal(c, lv.size)) return false;
+      seen |= 2;
+    } else if (!skip_scalar(c)) {
+      return false;
+    }
+  } while (c.eat(','));
+  return seen == 3 && c.eat('}');
+}
+
+[[gnu::noinline]] inline bool general_level(Cursor& c, const LevelNames& names,
+                                            RawLevel& lv) noexcept {
+  const char open = c.peek();
+  if (open == '{' && names.form != LevelForm::array) {
+    ++c.p;
+    if (c.eat('}')) return false;  // no member
+    return object_members(c, names, lv, 0);
+  }
+  if (open != '[' || names.form == LevelForm::object) return false;
+  ++c.p;
+  if (!read_decimal(c, lv.price) || !c.eat(',') || !read_decimal(c, lv.size)) return false;
+  while (c.eat(',')) {
+    if (!skip_scalar(c)) return false;
+  }
+  return c.eat(']');
+}
+
+// A quoted string at q (its opening quote) of printable ASCII without escapes: the byte after
+// its closing quote, or null.
+[[gnu::always_inline]] inline const char* compact_string(const char* q, const char* end) noexcept {
+  ++q;
+  for (;;) {
+    if (q >= end) return nullptr;
+    std::uint64_t w = 0;
+    std::memcpy(&w, q, 8);
+    const std::uint64_t stops = string_stops(w) & 0x8080808080808080ULL;
+    if (stops == 0) {
+      q += 8;
+      continue;
+    }
+    q += std::countr_zero(stops) / 8;
+    if (q >= end || *q != '"') return nullptr;
+    return q + 1;
+  }
+}
+
+// One level in its compact form at p: `{"<price>":"` or `["`, a short quoted decimal,
+// `,"<size>":"` or `,"`, a short quoted decimal, then members `,"key":<digits or string>` (or
+// elements `,<digits or string>`) other than the price and size, and the closing bracket.
+// True with p past the level; false (p unchanged) for anything else, which the general reader
+// then reads from the same place.
+[[gnu::always_inline]] inline bool compact_level(const char*& p, const char* end,
+                                                 const LevelNames& names, RawLevel& lv) noexcept {
+  const char* q = p;
+  bool object = false;
+  if (names.form != LevelForm::array && names.object_open.at(q, end)) {
+    q += names.object_open.size;
+    object = true;
+  } else if (names.form != LevelForm::object && end - q >= 2 && q[0] == '[' && q[1] == '"') {
+    q += 2;
+  } else {
+    return false;
+  }
+  int n = short_quoted_decimal(q, end, lv.price);
+  if (n == 0) return false;
+  q += n;
+  if (object) {
+    if (!names.object_mid.at(q, end)) return false;
+    q += names.object_mid.size;
+  } else {
+    if (end - q < 2 || q[0] != ',' || q[1] != '"') return false;
+    q += 2;
+  }
+  n = short_quoted_decimal(q, end, lv.size);
+  if (n == 0) return false;
+  q += n;
+  while (q != end && *q == ',') {
+    ++q;
+    if (object) {
+      if (q == end || *q != '"') return false;
+      const char* key = q + 1;
+      q = compact_string(q, end);
+      if (q == nullptr || q == end || *q != ':') return false;
+      const std::string_view k(key, static_cast<std::size_t>(q - 1 - key));
+      if (key_is(k, names.price) || key_is(k, names.size)) return false;
+      ++q;
+    }
+    if (q == end) return false;
+    if (*q == '"') {
+      q = compact_string(q, end);
+      if (q == nullptr) return false;
+    } else {
+      const char* s = q;
+      while (q != end && static_cast<unsigned>(*q - '0') < 10u) ++q;
+      if (q == s) return false;
+    }
+  }
+  if (q == end || *q != (object ? '}' : ']')) return false;
+  p = q + 1;
+  return true;
+}
+
+}  // namespace detail
+
+// Scans a JSON array of levels at the cursor (after whitespace: '['): each level an object with
+// `names` (other members scalar, skipped; a repeated member: the last wins) or an array
+// [price, size, scalars...], as names.form allows. Calls on_level(const RawLevel&) per level in
+// wire order (a false return stops the scan and gives up). Gives up (false) on anything the
+// header comment lists, and on price <= 0 (sizes cannot be negative: no sign is accepted). On
+// success the cursor is past the closing ']'. On false the cursor is anywhere: the caller drops
+// the text. The compact form goes through a tight loop; anything else (whitespace, another
+// member order, bare or long numbers) through the general reader, level by level.
+template <class OnLevel>
+[[nodiscard]] bool scan_levels(Cursor& c, const LevelNames& names, OnLevel&& on_level) {
+  if (!c.eat('[')) return false;
+  if (c.eat(']')) return true;
+  const char* p = c.p;
+  const char* const end = c.end;
+  // The compact level is a local the compiler keeps in registers (its address never escapes;
+  // a RawLevel in memory is zeroed by a rep stos that cost more than the rest of the level).
+  for (;;) {
+    RawLevel compact;
+    if (detail::compact_level(p, end, names, compact)) {
+      if (!compact.price.value.is_positive()) return false;
+      if (!on_level(static_cast<const RawLevel&>(compact))) return false;
+    } else {
+      RawLevel general;
+      Cursor slow(p, end);
+      if (!detail::general_level(slow, names, general)) return false;
+      p = slow.p;
+      if (!general.price.value.is_positive()) return false;
+      if (!on_level(static_cast<const RawLevel&>(general))) return false;
+    }
+    if (p != end && *p == ',') {
+      ++p;
+      continue;
+    }
+    if (p != end && *p == ']') {
+      c.p = p + 1;
+      return true;
+    }
+    Cursor slow(p, end);
+    if (slow.eat(',')) {
+      p = slow.p;
+      continue;
+    }
+    if (!slow.eat(']')) return false;
+    c.p = slow.p;
+    return true;
+  }
+}
+
+// The same over a text that holds exactly one level array (whitespace around it allowed).
+template <class OnLevel>
+[[nodiscard]] bool scan_levels(std::string_view text, const LevelNames& names, OnLevel&& on_level) {
+  Cursor c(text);
+  return scan_levels(c, names, on_level) && c.at_end();
+}
+
+}  // namespace nzeza::venues::codec::raw

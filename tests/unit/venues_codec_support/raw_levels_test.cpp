@@ -1,0 +1,190 @@
+// The raw level scanner (venues/codec_support/raw_levels.hpp): the forms it reads, each form it
+// gives up on, bytes past the text's end never read into a result, and its decimals equal to
+// plain_decimal_token's (the on-demand path's reader) on the same tokens.
+#include "venues/codec_support/raw_levels.hpp"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+namespace nzeza::venues::codec::raw {
+namespace {
+
+constexpr LevelNames kDydx{.price = "price", .size = "size"};
+constexpr LevelNames kHyperliquid{.price = "px", .size = "sz", .form = LevelForm::object};
+
+// Bytes after the text that would complete or extend it if the scanner read them.
+constexpr std::string_view kHostilePadding = "\"]}0123456789.\",]}\"]}0123456789.\",]}";
+
+struct Scanned {
+  bool ok = false;
+  std::vector<std::pair<Decimal, Decimal>> levels;
+  std::vector<std::pair<int, int>> decimals;
+  std::vector<std::pair<std::string, std::string>> texts;
+};
+
+Scanned scan(std::string_view text, const LevelNames& names) {
+  std::string buf(text);
+  buf += kHostilePadding;
+  Scanned s;
+  s.ok = scan_levels(std::string_view(buf.data(), text.size()), names, [&](const RawLevel& lv) {
+    s.levels.emplace_back(lv.price.value, lv.size.value);
+    s.decimals.emplace_back(lv.price.decimals, lv.size.decimals);
+    s.texts.emplace_back(std::string(lv.price.text), std::string(lv.size.text));
+    return true;
+  });
+  return s;
+}
+
+Decimal d(std::string_view text) {
+  return Decimal::parse(text).value();
+}
+
+TEST(RawLevels, reads_objects_arrays_and_hyperliquid_levels_in_their_compact_form) {
+  auto objects =
+      scan(R"([{"price":"61000","size":"0.1001"},{"price":"60999.5","size":"2"}])", kDydx);
+  ASSERT_TRUE(objects.ok);
+  ASSERT_EQ(objects.levels.size(), 2u);
+  EXPECT_EQ(objects.levels[0], std::make_pair(d("61000"), d("0.1001")));
+  EXPECT_EQ(objects.levels[1], std::make_pair(d("60999.5"), d("2")));
+  EXPECT_EQ(objects.decimals[0], std::make_pair(0, 4));
+  EXPECT_EQ(objects.texts[1], std::make_pair(std::string("60999.5"), std::string("2")));
+
+  auto arrays =
+      scan(R"([["61000","0.9","1151"],["60995","0"],["1.5","3",7,"x",true,null]])", kDydx);
+  ASSERT_TRUE(arrays.ok);
+  ASSERT_EQ(arrays.levels.size(), 3u);
+  EXPECT_EQ(arrays.levels[0], std::make_pair(d("61000"), d("0.9")));
+  EXPECT_EQ(arrays.levels[1], std::make_pair(d("60995"), Decimal::zero()));
+  EXPECT_EQ(arrays.levels[2], std::make_pair(d("1.5"), d("3")));
+
+  auto hl = scan(R"([{"px":"64000.5","sz":"0.12345","n":3},{"px":"63999","sz":"1","n":12}])",
+                 kHyperliquid);
+  ASSERT_TRUE(hl.ok);
+  ASSERT_EQ(hl.levels.size(), 2u);
+  EXPECT_EQ(hl.levels[0], std::make_pair(d("64000.5"), d("0.12345")));
+  EXPECT_EQ(hl.decimals[0], std::make_pair(1, 5));
+
+  EXPECT_TRUE(scan("[]", kDydx).ok);
+  EXPECT_TRUE(scan(" [ ] ", kDydx).ok);
+}
+
+TEST(RawLevels, reads_the_general_forms_whitespace_member_order_bare_and_long_numbers) {
+  auto s = scan(
+      " [ { \"size\" : \"0.5\" ,\n\"x\":-1.5e3, \"price\":\t61000 } ,\r\n"
+      R"([ 1234567890.12345678 , "0.00000001" ], {"price":"1","size":"2","price":"3"}, )"
+      R"({"price":"0.5","size":"1","n":"n"} ])",
+      kDydx);
+  ASSERT_TRUE(s.ok);
+  ASSERT_EQ(s.levels.size(), 4u);
+  EXPECT_EQ(s.levels[0], std::make_pair(d("61000"), d("0.5")));
+  EXPECT_EQ(s.levels[1], std::make_pair(d("1234567890.12345678"), d("0.00000001")));
+  EXPECT_EQ(s.decimals[1], std::make_pair(8, 8));
+  EXPECT_EQ(s.levels[2], std::make_pair(d("3"), d("2")));  // a repeated member: the last wins
+  EXPECT_EQ(s.levels[3], std::make_pair(d("0.5"), d("1")));
+}
+
+TEST(RawLevels, gives_up_on_every_form_it_does_not_take) {
+  const char* refused[] = {
+      R"([{"pr\u0069ce":"1","size":"1"}])",                     // an escaped key
+      R"([{"price":"1","size":"1","n":"\n"}])",                 // an escape in a skipped string
+      "[{\"price\":\"1\",\"size\":\"1\",\"n\":\"\xc3\xa9\"}]",  // not ASCII
+      R"([{"price":"1e5","size":"1"}])",                        // exponent
+      R"([{"price":"-1","size":"1"}])",                         // sign
+      R"([{"price":"1","size":"-0"}])",                         // a negative size
+      R"([{"price":"0","size":"1"}])",                          // price <= 0
+      R"([{"price":"0.0","size":"1"}])",
+      R"([{"price":"12345678901","size":"1"}])",  // 11 integer digits
+      R"([{"price":"1.123456789","size":"1"}])",  // 9 fractional digits
+      R"([{"price":"01","size":"1"}])",           // a leading zero
+      R"([{"price":"5.","size":"1"}])",
+      R"([{"price":".5","size":"1"}])",
+      R"([{"price":"","size":"1"}])",
+      R"([{"price":"1","size":"1","n":{}}])",  // a nested value
+      R"([{"price":"1","size":"1","n":[1]}])",
+      R"([{"price":"1"}])",  // no size
+      R"([{"size":"1"}])",
+      R"([{}])",
+      R"([["1"]])",
+      R"([["1","2",["x"]]])",
+      R"(["1","2"])",                    // a level that is neither an object nor an array
+      R"([{"price":"1","size":"1"},])",  // a trailing comma
+      R"([{"price":"1","size":"1"}})",
+      R"([{"price":"1" "size":"1"}])",
+      R"([{"price":"1","size":"1"}] x)",  // junk after the array
+      R"({"price":"1","size":"1"})",
+      R"([{"price":1.5.5,"size":"1"}])",
+      R"([{"price":"1","size":"1","n":tru}])",
+      R"([{"price":"1","size":"1","n":-}])",
+  };
+  for (const char* text : refused) EXPECT_FALSE(scan(text, kDydx).ok) << text;
+  // A form the venue does not write: arrays for Hyperliquid, objects for an array-only venue.
+  EXPECT_FALSE(scan(R"([["1","2"]])", kHyperliquid).ok);
+  constexpr LevelNames kArrays{.price = "p", .size = "q", .form = LevelForm::array};
+  EXPECT_FALSE(scan(R"([{"p":"1","q":"2"}])", kArrays).ok);
+  EXPECT_TRUE(scan(R"([["1","2"]])", kArrays).ok);
+}
+
+TEST(RawLevels, every_cut_of_a_valid_text_gives_up_without_reading_past_its_end) {
+  const std::string texts[] = {
+      R"([{"price":"61000","size":"0.1001"},{"price":"60999.5","size":"2"}])",
+      R"([["61000","0.9","1151"],["60995","0"]])",
+      R"([{"px":"64000.5","sz":"0.12345","n":3}, {"sz":"1", "px":2, "n":"x"}])",
+  };
+  for (const auto& text : texts) {
+    const LevelNames& names = text.find("px") != std::string::npos ? kHyperliquid : kDydx;
+    ASSERT_TRUE(scan(text, names).ok) << text;
+    for (std::size_t n = 0; n < text.size(); ++n)
+      EXPECT_FALSE(scan(std::string_view(text).substr(0, n), names).ok) << text.substr(0, n);
+  }
+}
+
+TEST(RawLevels, a_false_callback_stops_the_scan) {
+  std::string text = R"([["1","2"],["3","4"]])" + std::string(kHostilePadding);
+  int seen = 0;
+  EXPECT_FALSE(scan_levels(std::string_view(text.data(), 21), kDydx, [&](const RawLevel&) {
+    ++seen;
+    return false;
+  }));
+  EXPECT_EQ(seen, 1);
+}
+
+// Random tokens of the shapes venues send and the ones they do not: whenever the scanner reads
+// one, plain_decimal_token (the on-demand path's reader) gives the same value and decimals, and
+// Decimal::parse the same value.
+TEST(RawLevels, decimals_equal_the_on_demand_readers_on_random_tokens) {
+  std::mt19937_64 rng(20261207);
+  auto digits = [&](int n) {
+    std::string s;
+    for (int i = 0; i < n; ++i) s += static_cast<char>('0' + rng() % 10);
+    return s;
+  };
+  int read = 0;
+  for (int i = 0; i < 200'000; ++i) {
+    std::string token = digits(static_cast<int>(rng() % 12));
+    if (rng() % 4 != 0) token += '.' + digits(static_cast<int>(rng() % 10));
+    if (rng() % 50 == 0) token.insert(rng() % (token.size() + 1), 1, "e-+. x"[rng() % 6]);
+    const bool quoted = rng() % 4 != 0;
+    const std::string wire = quoted ? '"' + token + '"' : token;
+    std::string buf = wire + std::string(kHostilePadding);
+    Cursor c(buf.data(), buf.data() + wire.size());
+    RawDecimal got;
+    const bool ok = read_decimal(c, got) && c.at_end();
+    if (!ok) continue;
+    ++read;
+    Decimal want;
+    int want_decimals = -1;
+    // The scanner reads at a position in a JSON text: whitespace before the token is JSON's.
+    ASSERT_TRUE(plain_decimal_token(trim(wire), want, want_decimals)) << wire;
+    EXPECT_EQ(got.value, want) << wire;
+    EXPECT_EQ(got.decimals, want_decimals) << wire;
+    EXPECT_EQ(got.value, Decimal::parse(trim(token)).value()) << wire;
+    EXPECT_EQ(got.text, trim(token)) << wire;
+  }
+  EXPECT_GT(read, 100'000);  // most tokens are of the plain form
+}
+
+}  // namespace
+}  // namespace nzeza::venues::codec::raw

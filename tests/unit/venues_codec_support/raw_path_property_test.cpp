@@ -1,0 +1,284 @@
+// The dYdX and Hyperliquid codecs decode random book frames alike whether the raw scanner or the
+// simdjson on-demand path reads them: the same results, errors, events, books and counters.
+// Codec `raw` gets each frame as generated (its book frames go through the scanner when it
+// takes them); codec `reference` gets the same frame with a leading member the scanner never
+// takes ("pad":[0], which both paths otherwise ignore), so it always decodes on demand.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "../venues_dydx/dydx_test_support.hpp"
+#include "../venues_hyperliquid/hyperliquid_test_support.hpp"
+#include "venues/dydx/codec.hpp"
+#include "venues/hyperliquid/codec.hpp"
+
+namespace nzeza::venues {
+namespace {
+
+std::string describe(const MarketEvent& e) {
+  std::string s = std::to_string(static_cast<int>(e.venue)) + " " +
+                  std::to_string(e.instrument.value) + " " + std::to_string(e.symbol.value) + " " +
+                  std::to_string(e.venue_time.ns()) + " " + std::to_string(e.receive_time.ns()) +
+                  " ";
+  if (const auto* c = std::get_if<BookChange>(&e.body)) {
+    s += "change " + std::to_string(static_cast<int>(c->side)) + " " + c->price.to_string() + " " +
+         c->size.to_string() + " " + std::to_string(c->sequence) + " " +
+         std::to_string(c->snapshot) + std::to_string(c->reset) + std::to_string(c->last);
+  } else if (const auto* q = std::get_if<Quote>(&e.body)) {
+    s += "quote " + q->bid.to_string() + " " + q->bid_size.to_string() + " " + q->ask.to_string() +
+         " " + q->ask_size.to_string();
+  } else if (const auto* v = std::get_if<VenueStatus>(&e.body)) {
+    s += "status " + std::to_string(static_cast<int>(v->state));
+  } else {
+    s += "other";
+  }
+  return s;
+}
+
+std::vector<std::string> describe(const std::vector<MarketEvent>& events) {
+  std::vector<std::string> out;
+  for (const auto& e : events) out.push_back(describe(e));
+  return out;
+}
+
+std::vector<std::string> describe(const market::OrderBook* book) {
+  std::vector<std::string> out;
+  if (book == nullptr) return {"no book"};
+  out.push_back(std::string(market::to_string(book->state())) + " " +
+                std::to_string(book->last_sequence()));
+  for (const auto& l : book->bids())
+    out.push_back("b " + l.price.to_string() + " " + l.size.to_string());
+  for (const auto& l : book->asks())
+    out.push_back("a " + l.price.to_string() + " " + l.size.to_string());
+  return out;
+}
+
+// The reference's copy of a frame: a first member the scanner gives up on.
+std::string padded_member(const std::string& frame) {
+  const auto brace = frame.find('{');
+  if (brace == std::string::npos) return frame;
+  std::string out = frame;
+  out.insert(brace + 1, R"("pad":[0],)");
+  return out;
+}
+
+class Tokens {
+ public:
+  explicit Tokens(std::uint64_t seed) : rng_(seed) {}
+  std::uint64_t below(std::uint64_t n) { return rng_() % n; }
+  bool one_in(std::uint64_t n) { return below(n) == 0; }
+  // A price or size as venues write it, now and then in a form the scanner's compact loop or
+  // the scanner itself does not take (long, bare, spaced, exponent, zero, negative).
+  std::string number(std::int64_t units, int decimals, bool quote = true) {
+    std::string s = std::to_string(units);
+    if (decimals > 0) {
+      while (static_cast<int>(s.size()) <= decimals) s.insert(0, "0");
+      s.insert(s.size() - static_cast<std::size_t>(decimals), ".");
+    }
+    if (one_in(300)) s = "1e2";
+    if (one_in(400)) s = "-" + s;
+    if (one_in(60)) return s;  // bare
+    if (!quote) return s;
+    return one_in(60) ? " \"" + s + "\" " : "\"" + s + "\"";
+  }
+  std::string price(std::int64_t base) {
+    const int dec = static_cast<int>(below(3));
+    std::int64_t units = base;
+    for (int i = 0; i < dec; ++i) units = units * 10 + static_cast<std::int64_t>(below(10));
+    return number(units, dec);
+  }
+  std::string size(bool allow_zero) {
+    if (allow_zero && one_in(4)) return one_in(2) ? "\"0\"" : "\"0.0\"";
+    // Now and then 9 or 10 decimals: more than the scanner takes.
+    const int dec = one_in(300) ? 9 + static_cast<int>(below(2)) : static_cast<int>(below(9));
+    return number(1 + static_cast<std::int64_t>(below(2'000'000)), dec);
+  }
+
+ private:
+  std::mt19937_64 rng_;
+};
+
+// --- dYdX ---------------------------------------------------------------------------------
+
+struct DydxPair {
+  dydx::test::Registry reg;
+  dydx::DydxCodec raw = dydx::DydxCodec::create(reg.registry).value();
+  dydx::DydxCodec reference = dydx::DydxCodec::create(reg.registry).value();
+  dydx::test::CollectingSink raw_sink;
+  dydx::test::CollectingSink reference_sink;
+
+  void check(const std::string& frame) {
+    raw_sink.events.clear();
+    reference_sink.events.clear();
+    const Timestamp t = Timestamp::from_seconds(1'715'000'000);
+    auto a = raw.decode_unpadded(frame, t, raw_sink);
+    auto b = reference.decode_unpadded(padded_member(frame), t, reference_sink);
+    ASSERT_EQ(a.ok(), b.ok()) << frame;
+    if (a.ok()) {
+      EXPECT_EQ(a->kind, b->kind) << frame;
+      EXPECT_EQ(a->events, b->events) << frame;
+      EXPECT_EQ(a->gap, b->gap) << frame;
+      EXPECT_EQ(a->resyncs, b->resyncs) << frame;
+    } else {
+      // The error quotes the frame: the reference's carries the extra member.
+      EXPECT_EQ(a.error().code, b.error().code) << frame;
+    }
+    EXPECT_EQ(describe(raw_sink.events), describe(reference_sink.events)) << frame;
+    for (const InstrumentId id : {reg.btc, reg.eth})
+      EXPECT_EQ(describe(raw.book(id)), describe(reference.book(id))) << frame;
+    const auto& s = raw.stats();
+    const auto& r = reference.stats();
+    EXPECT_EQ(std::make_tuple(s.frames, s.events, s.malformed, s.unknown_type, s.unknown_symbol,
+                              s.gaps, s.resyncs, s.uncrossed_levels, s.updates_while_unsynced),
+              std::make_tuple(r.frames, r.events, r.malformed, r.unknown_type, r.unknown_symbol,
+                              r.gaps, r.resyncs, r.uncrossed_levels, r.updates_while_unsynced))
+        << frame;
+  }
+};
+
+std::string dydx_levels(Tokens& tk, bool snapshot, bool bids, int count) {
+  std::string out = "[";
+  for (int i = 0; i < count; ++i) {
+    if (i) out += tk.one_in(30) ? " , " : ",";
+    const std::int64_t base = bids ? 61000 - 3 * i - static_cast<std::int64_t>(tk.below(3))
+                                   : 61005 + 3 * i + static_cast<std::int64_t>(tk.below(3));
+    const std::string price = tk.one_in(500) ? "\"0\"" : tk.price(base);
+    const std::string size = tk.size(!snapshot);
+    if (snapshot ? !tk.one_in(20) : tk.one_in(20)) {
+      out += tk.one_in(10) ? R"({"size":)" + size + R"(,"price":)" + price + "}"
+                           : R"({"price":)" + price + R"(,"size":)" + size + "}";
+    } else {
+      out += "[" + price + "," + size + (tk.one_in(2) ? R"(,"1151"])" : "]");
+    }
+  }
+  return out + "]";
+}
+
+std::string dydx_frame(Tokens& tk, std::uint64_t& message_id, bool snapshot) {
+  const char* market = tk.one_in(6) ? "ETH-USD" : (tk.one_in(30) ? "DOGE-USD" : "BTC-USD");
+  std::string contents = "{";
+  if (snapshot || !tk.one_in(4))
+    contents += R"("bids":)" +
+                dydx_levels(tk, snapshot, true, static_cast<int>(tk.below(snapshot ? 30 : 4)));
+  if (snapshot || !tk.one_in(4)) {
+    if (contents.size() > 1) contents += ",";
+    contents += R"("asks":)" +
+                dydx_levels(tk, snapshot, false, static_cast<int>(tk.below(snapshot ? 30 : 4)));
+  }
+  contents += "}";
+  std::vector<std::string> members = {
+      std::string(R"("type":")") + (snapshot ? "subscribed" : "channel_data") + "\"",
+      R"("connection_id":"0b2f7a3c-1d2e-4f50-8a9b-0c1d2e3f4a5b")",
+      R"("message_id":)" + std::to_string(message_id), R"("channel":"v4_orderbook")",
+      std::string(R"("id":")") + market + "\""};
+  if (!snapshot) members.push_back(R"("version":"1.0.0")");
+  if (tk.one_in(8)) std::swap(members[3], members[4]);
+  if (tk.one_in(40)) std::swap(members[0], members[2]);
+  std::string frame = "{";
+  for (const auto& m : members) frame += m + (tk.one_in(40) ? " , " : ",");
+  frame += R"("contents":)" + contents + "}";
+  message_id += tk.one_in(40) ? 2 : 1;  // now and then a gap
+  return frame;
+}
+
+TEST(RawPathProperty, dydx_book_frames_decode_alike_through_the_scanner_and_on_demand) {
+  DydxPair pair;
+  Tokens tk(7);
+  std::uint64_t message_id = 1;
+  pair.check(R"({"type":"connected","connection_id":"c1","message_id":0})");
+  for (int i = 0; i < 3000 && !::testing::Test::HasFailure(); ++i) {
+    const bool snapshot = i % 25 == 0 || tk.one_in(20);
+    pair.check(dydx_frame(tk, message_id, snapshot));
+  }
+  EXPECT_GT(pair.raw.stats().raw_frames, 1500u);  // most frames
+  EXPECT_EQ(pair.reference.stats().raw_frames, 0u);
+  EXPECT_GT(pair.raw.stats().malformed, 0u);         // refused frames were compared too
+  EXPECT_GT(pair.raw.stats().uncrossed_levels, 0u);  // and crossing updates
+}
+
+// --- Hyperliquid ----------------------------------------------------------------------------
+
+struct HyperliquidPair {
+  hyperliquid::test::Registry reg;
+  hyperliquid::HyperliquidCodec raw = hyperliquid::HyperliquidCodec::create(reg.registry).value();
+  hyperliquid::HyperliquidCodec reference =
+      hyperliquid::HyperliquidCodec::create(reg.registry).value();
+  hyperliquid::test::CollectingSink raw_sink;
+  hyperliquid::test::CollectingSink reference_sink;
+
+  void check(const std::string& frame) {
+    raw_sink.events.clear();
+    reference_sink.events.clear();
+    const Timestamp t = Timestamp::from_seconds(1'715'000'000);
+    auto a = raw.decode_unpadded(frame, t, raw_sink);
+    auto b = reference.decode_unpadded(padded_member(frame), t, reference_sink);
+    ASSERT_EQ(a.ok(), b.ok()) << frame;
+    if (a.ok()) {
+      EXPECT_EQ(a->kind, b->kind) << frame;
+      EXPECT_EQ(a->events, b->events) << frame;
+      EXPECT_EQ(a->resyncs, b->resyncs) << frame;
+    } else {
+      EXPECT_EQ(a.error().code, b.error().code) << frame;
+    }
+    EXPECT_EQ(describe(raw_sink.events), describe(reference_sink.events)) << frame;
+    for (const InstrumentId id : {reg.btc, reg.dydx})
+      EXPECT_EQ(describe(raw.book(id)), describe(reference.book(id))) << frame;
+    const auto& s = raw.stats();
+    const auto& r = reference.stats();
+    EXPECT_EQ(std::make_tuple(s.frames, s.events, s.malformed, s.unknown_symbol, s.crossed_books,
+                              s.resyncs),
+              std::make_tuple(r.frames, r.events, r.malformed, r.unknown_symbol, r.crossed_books,
+                              r.resyncs))
+        << frame;
+  }
+};
+
+std::string hyperliquid_side(Tokens& tk, bool bids, int count) {
+  std::string out = "[";
+  for (int i = 0; i < count; ++i) {
+    if (i) out += ",";
+    const std::int64_t base = bids ? 64000 - 2 * i - static_cast<std::int64_t>(tk.below(2))
+                                   : 64003 + 2 * i + static_cast<std::int64_t>(tk.below(2));
+    const std::string px = tk.one_in(400) ? "\"0\"" : tk.price(base);
+    const std::string sz = tk.size(tk.one_in(30));
+    const std::string n = std::to_string(1 + tk.below(40));
+    switch (tk.below(12)) {
+      case 0:
+        out += R"({"sz":)" + sz + R"(,"px":)" + px + R"(,"n":)" + n + "}";
+        break;
+      case 1:
+        out += R"({ "px" : )" + px + R"( , "sz" : )" + sz + " }";
+        break;
+      case 2:
+        out +=
+            tk.one_in(20) ? "[" + px + "," + sz + "]" : R"({"px":)" + px + R"(,"sz":)" + sz + "}";
+        break;
+      default:
+        out += R"({"px":)" + px + R"(,"sz":)" + sz + R"(,"n":)" + n + "}";
+    }
+  }
+  return out + "]";
+}
+
+TEST(RawPathProperty, hyperliquid_l2book_frames_decode_alike_through_the_scanner_and_on_demand) {
+  HyperliquidPair pair;
+  Tokens tk(11);
+  for (int i = 0; i < 3000 && !::testing::Test::HasFailure(); ++i) {
+    const char* coin = tk.one_in(5) ? "DYDX" : (tk.one_in(30) ? "DOGE" : "BTC");
+    std::string data =
+        std::string(R"("coin":")") + coin + R"(","time":)" + std::to_string(1714000000000 + i);
+    std::string levels = R"("levels":[)" +
+                         hyperliquid_side(tk, true, static_cast<int>(tk.below(25))) + "," +
+                         hyperliquid_side(tk, false, static_cast<int>(tk.below(25))) + "]";
+    const std::string body = tk.one_in(10) ? levels + "," + data : data + "," + levels;
+    pair.check(R"({"channel":"l2Book","data":{)" + body + "}}");
+  }
+  EXPECT_GT(pair.raw.stats().raw_frames, 1500u);  // most frames
+  EXPECT_EQ(pair.reference.stats().raw_frames, 0u);
+  EXPECT_GT(pair.raw.stats().malformed, 0u);
+}
+
+}  // namespace
+}  // namespace nzeza::venues

@@ -86,16 +86,6 @@ void OrderBook::set_level(std::vector<BookLevel>& side, bool descending, Decimal
   side.insert(it, BookLevel{price, size});
 }
 
-std::optional<BookLevel> OrderBook::best_bid() const noexcept {
-  if (bids_.empty()) return std::nullopt;
-  return bids_.front();
-}
-
-std::optional<BookLevel> OrderBook::best_ask() const noexcept {
-  if (asks_.empty()) return std::nullopt;
-  return asks_.front();
-}
-
 std::span<const BookLevel> OrderBook::top(Side side, std::size_t n) const noexcept {
   const auto all = levels(side);
   return all.first(std::min(n, all.size()));
@@ -106,10 +96,6 @@ Decimal OrderBook::size_at(Side side, Decimal price) const noexcept {
     if (level.price == price) return level.size;
   }
   return Decimal::zero();
-}
-
-bool OrderBook::crossed() const noexcept {
-  return !bids_.empty() && !asks_.empty() && bids_.front().price >= asks_.front().price;
 }
 
 }  // namespace nzeza::market

@@ -126,8 +126,15 @@ class OrderBook {
   [[nodiscard]] bool synced() const noexcept { return state_ == BookSyncState::synced; }
   [[nodiscard]] std::uint64_t last_sequence() const noexcept { return last_sequence_; }
 
-  [[nodiscard]] std::optional<BookLevel> best_bid() const noexcept;
-  [[nodiscard]] std::optional<BookLevel> best_ask() const noexcept;
+  // Inline, as crossed(): a book update asks them once per change.
+  [[nodiscard]] std::optional<BookLevel> best_bid() const noexcept {
+    if (bids_.empty()) return std::nullopt;
+    return bids_.front();
+  }
+  [[nodiscard]] std::optional<BookLevel> best_ask() const noexcept {
+    if (asks_.empty()) return std::nullopt;
+    return asks_.front();
+  }
   // All levels of a side, best first (bids descending, asks ascending). Valid until the next
   // mutation.
   [[nodiscard]] std::span<const BookLevel> bids() const noexcept { return bids_; }
@@ -142,7 +149,9 @@ class OrderBook {
 
   // Best bid >= best ask (both sides present). A synced book must never be crossed; the venue
   // code treats a crossed book as a resync condition.
-  [[nodiscard]] bool crossed() const noexcept;
+  [[nodiscard]] bool crossed() const noexcept {
+    return !bids_.empty() && !asks_.empty() && bids_.front().price >= asks_.front().price;
+  }
   [[nodiscard]] bool empty() const noexcept { return bids_.empty() && asks_.empty(); }
   [[nodiscard]] std::size_t max_depth() const noexcept { return max_depth_; }
   // Levels dropped because a side exceeded max_depth (since construction).

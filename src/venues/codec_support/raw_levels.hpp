@@ -78,14 +78,14 @@ struct Cursor {
   return ((q - kOnes) & ~q) | ((b - kOnes) & ~b) | ((w - kOnes * 0x20) & ~w) | (w & kHigh);
 }
 
-// A JSON string of printable ASCII without escapes, at the cursor (after whitespace): its
-// content (between the quotes) in `out`, the cursor past the closing quote. False otherwise.
-[[nodiscard]] inline bool read_string(Cursor& c, std::string_view& out) noexcept {
-  if (!c.eat('"')) return false;
-  const char* s = c.p;
-  const char* q = s;
+namespace detail {
+
+// A quoted string at q (its opening quote) of printable ASCII without escapes: the byte after
+// its closing quote, or null.
+[[gnu::always_inline]] inline const char* compact_string(const char* q, const char* end) noexcept {
+  ++q;
   for (;;) {
-    if (q >= c.end) return false;
+    if (q >= end) return nullptr;
     std::uint64_t w = 0;
     std::memcpy(&w, q, 8);
     const std::uint64_t stops = string_stops(w) & 0x8080808080808080ULL;
@@ -94,11 +94,23 @@ struct Cursor {
       continue;
     }
     q += std::countr_zero(stops) / 8;
-    if (q >= c.end || *q != '"') return false;  // past the text, an escape or a bad byte
-    out = std::string_view(s, static_cast<std::size_t>(q - s));
-    c.p = q + 1;
-    return true;
+    if (q >= end || *q != '"') return nullptr;  // past the text, an escape or a bad byte
+    return q + 1;
   }
+}
+
+}  // namespace detail
+
+// A JSON string of printable ASCII without escapes, at the cursor (after whitespace): its
+// content (between the quotes) in `out`, the cursor past the closing quote. False otherwise.
+[[nodiscard]] inline bool read_string(Cursor& c, std::string_view& out) noexcept {
+  c.skip_space();
+  if (c.p == c.end || *c.p != '"') return false;
+  const char* after = detail::compact_string(c.p, c.end);
+  if (after == nullptr) return false;
+  out = std::string_view(c.p + 1, static_cast<std::size_t>(after - c.p - 2));
+  c.p = after;
+  return true;
 }
 
 // A member name and its colon: `"name"` `:`; the name's raw text in `key`.
@@ -419,25 +431,6 @@ inline bool object_members(Cursor& c, const LevelNames& names, RawLevel& lv,
     if (!skip_scalar(c)) return false;
   }
   return c.eat(']');
-}
-
-// A quoted string at q (its opening quote) of printable ASCII without escapes: the byte after
-// its closing quote, or null.
-[[gnu::always_inline]] inline const char* compact_string(const char* q, const char* end) noexcept {
-  ++q;
-  for (;;) {
-    if (q >= end) return nullptr;
-    std::uint64_t w = 0;
-    std::memcpy(&w, q, 8);
-    const std::uint64_t stops = string_stops(w) & 0x8080808080808080ULL;
-    if (stops == 0) {
-      q += 8;
-      continue;
-    }
-    q += std::countr_zero(stops) / 8;
-    if (q >= end || *q != '"') return nullptr;
-    return q + 1;
-  }
 }
 
 // One level in its compact form at p: `{"<price>":"` or `["`, a short quoted decimal,

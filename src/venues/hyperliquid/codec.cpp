@@ -4,7 +4,7 @@
 
 #include <utility>
 
-#include "venues/codec_support/book_slots.hpp"
+#include "venues/codec_support/book_codec_state.hpp"
 #include "venues/codec_support/codec_support.hpp"
 #include "venues/codec_support/level_reader.hpp"
 #include "venues/codec_support/trade_reader.hpp"
@@ -44,34 +44,27 @@ Status HyperliquidCodecConfig::validate() const {
   return codec::check_max_frame_bytes("hyperliquid", max_frame_bytes);
 }
 
-struct HyperliquidCodec::Impl : codec::FrameDecoder {
+struct HyperliquidBookSlot {
+  const Instrument* instrument;
+  market::OrderBook book;
+};
+
+struct HyperliquidCodecImpl
+    : codec::BookCodecState<HyperliquidCodecConfig, HyperliquidCodecStats, HyperliquidBookSlot> {
   using SymbolEntry = codec::SymbolEntry;
-  struct BookSlot {
-    const Instrument* instrument;
-    market::OrderBook book;
-  };
+  using BookSlot = HyperliquidBookSlot;
   struct PendingLevel {
     Side side;
     Decimal price;
     Decimal size;
   };
 
-  Impl(const InstrumentRegistry& r, HyperliquidCodecConfig c)
-      : FrameDecoder(Venue::hyperliquid),
-        registry(r),
-        config(c),
-        symbols(r, Venue::hyperliquid, kMaxCachedSymbols, 32) {
-    books.reserve(32);
+  HyperliquidCodecImpl(const InstrumentRegistry& r, const HyperliquidCodecConfig& c)
+      : BookCodecState(Venue::hyperliquid, r, c, kMaxCachedSymbols, 32) {
     levels.reserve(2 * config.max_book_depth);
     pending.reserve(2 * config.max_book_depth + 8);
   }
 
-  const InstrumentRegistry& registry;
-  HyperliquidCodecConfig config;
-  HyperliquidCodecStats stats;
-  std::string last_venue_error;
-  codec::SymbolCache symbols;
-  std::vector<BookSlot> books;
   std::vector<PendingLevel> levels;
   std::string_view failing_book_coin;
 
@@ -98,12 +91,6 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
     out.price = level.price;
     out.size = level.size;
     return true;
-  }
-
-  void mark_resync(BookSlot& slot, DecodeResult& r) {
-    if (!codec::mark_resync(*this, slot)) return;
-    ++stats.resyncs;
-    ++r.resyncs;
   }
 
   // data: {"coin":"BTC","time":ms,"levels":[[bids best first],[asks best first]]}
@@ -326,33 +313,18 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
   }
 
   Result<std::string> sub_message(std::string_view method, Channel channel, InstrumentId id) const {
-    const Instrument* inst = registry.get(id);
-    if (inst == nullptr || inst->venue != Venue::hyperliquid) {
-      return nzeza::fail(ErrorCode::not_found, "hyperliquid: instrument id " +
-                                                   std::to_string(id.value) +
-                                                   " is not a Hyperliquid instrument");
-    }
+    auto inst = venue_instrument(id);
+    if (!inst.ok()) return std::move(inst).error();
     std::string out = "{\"method\":\"";
     out += method;
     out += "\",\"subscription\":{\"type\":\"";
     out += to_string(channel);
     out += "\",\"coin\":";
-    codec::append_json_string(out, inst->ws_symbol.empty() ? inst->venue_symbol : inst->ws_symbol);
+    codec::append_json_string(out, codec::wire_symbol(**inst));
     out += "}}";
     return out;
   }
 };
-
-Result<HyperliquidCodec> HyperliquidCodec::create(const InstrumentRegistry& registry,
-                                                  HyperliquidCodecConfig config) {
-  if (auto st = config.validate(); !st.ok()) return std::move(st).error();
-  return HyperliquidCodec(std::make_unique<Impl>(registry, config));
-}
-
-HyperliquidCodec::HyperliquidCodec(std::unique_ptr<Impl> impl) noexcept : impl_(std::move(impl)) {}
-HyperliquidCodec::HyperliquidCodec(HyperliquidCodec&&) noexcept = default;
-HyperliquidCodec& HyperliquidCodec::operator=(HyperliquidCodec&&) noexcept = default;
-HyperliquidCodec::~HyperliquidCodec() = default;
 
 Result<std::string> HyperliquidCodec::subscribe_message(Channel channel, InstrumentId id) const {
   return impl_->sub_message("subscribe", channel, id);
@@ -364,30 +336,10 @@ std::string HyperliquidCodec::ping_message() {
   return "{\"method\":\"ping\"}";
 }
 
-Result<DecodeResult> HyperliquidCodec::decode(std::string_view frame, Timestamp receive_time,
-                                              MarketEventSink& sink) {
-  return impl_->decode(frame, receive_time, sink);
-}
-
-Result<DecodeResult> HyperliquidCodec::decode_unpadded(std::string_view frame,
-                                                       Timestamp receive_time,
-                                                       MarketEventSink& sink) {
-  return impl_->decode(codec::padded_copy(impl_->padded, frame, kFramePadding), receive_time, sink);
-}
-
-void HyperliquidCodec::on_reconnect() noexcept {
-  codec::clear_books(impl_->books);
-}
-
-const market::OrderBook* HyperliquidCodec::book(InstrumentId id) const noexcept {
-  return codec::find_book(impl_->books, id);
-}
-
-const HyperliquidCodecStats& HyperliquidCodec::stats() const noexcept {
-  return impl_->stats;
-}
-const std::string& HyperliquidCodec::last_venue_error() const noexcept {
-  return impl_->last_venue_error;
-}
-
 }  // namespace nzeza::venues::hyperliquid
+
+namespace nzeza::venues::codec {
+template class BookCodec<hyperliquid::HyperliquidCodec, hyperliquid::HyperliquidCodecImpl,
+                         hyperliquid::HyperliquidCodecConfig, hyperliquid::HyperliquidCodecStats,
+                         hyperliquid::DecodeResult>;
+}  // namespace nzeza::venues::codec

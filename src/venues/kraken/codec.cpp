@@ -6,7 +6,7 @@
 #include <cstring>
 #include <utility>
 
-#include "venues/codec_support/book_slots.hpp"
+#include "venues/codec_support/book_codec_state.hpp"
 #include "venues/codec_support/codec_support.hpp"
 #include "venues/codec_support/level_reader.hpp"
 #include "venues/codec_support/trade_reader.hpp"
@@ -55,14 +55,18 @@ Status KrakenCodecConfig::validate() const {
   return codec::check_max_frame_bytes("kraken", max_frame_bytes);
 }
 
-struct KrakenCodec::Impl : codec::FrameDecoder {
+// A book and the decimals its checksum text is written with, learnt from the wire.
+struct KrakenBookSlot {
+  const Instrument* instrument;
+  market::OrderBook book;
+  int price_decimals = -1;
+  int qty_decimals = -1;
+};
+
+struct KrakenCodecImpl
+    : codec::BookCodecState<KrakenCodecConfig, KrakenCodecStats, KrakenBookSlot> {
   using SymbolEntry = codec::SymbolEntry;
-  struct BookSlot {
-    const Instrument* instrument;
-    market::OrderBook book;
-    int price_decimals = -1;
-    int qty_decimals = -1;
-  };
+  using BookSlot = KrakenBookSlot;
   struct PendingLevel {
     Side side;
     Decimal price;
@@ -78,23 +82,13 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
     Timestamp venue_time;
   };
 
-  Impl(const InstrumentRegistry& r, KrakenCodecConfig c)
-      : FrameDecoder(Venue::kraken),
-        registry(r),
-        config(c),
-        symbols(r, Venue::kraken, kMaxCachedSymbols, 32) {
-    books.reserve(32);
+  KrakenCodecImpl(const InstrumentRegistry& r, const KrakenCodecConfig& c)
+      : BookCodecState(Venue::kraken, r, c, kMaxCachedSymbols, 32) {
     levels.reserve(2 * config.book_depth + 16);
     entries.reserve(8);
     pending.reserve(2 * config.book_depth + 16);
   }
 
-  const InstrumentRegistry& registry;
-  KrakenCodecConfig config;
-  KrakenCodecStats stats;
-  std::string last_venue_error;
-  codec::SymbolCache symbols;
-  std::vector<BookSlot> books;
   // Per-frame scratch, reused.
   std::vector<PendingLevel> levels;
   std::vector<BookEntry> entries;
@@ -183,12 +177,6 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
   void learn_precision(int& learned, int seen) noexcept {
     if (learned >= 0 && learned != seen) ++stats.precision_changes;
     learned = seen;
-  }
-
-  void mark_resync(BookSlot& slot, DecodeResult& r) {
-    if (!codec::mark_resync(*this, slot)) return;
-    ++stats.resyncs;
-    ++r.resyncs;
   }
 
   void apply_book_entries(bool snapshot, DecodeResult& r) {
@@ -484,16 +472,11 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
     out += "\",\"symbol\":[";
     bool first = true;
     for (const InstrumentId id : ids) {
-      const Instrument* inst = registry.get(id);
-      if (inst == nullptr || inst->venue != Venue::kraken) {
-        return nzeza::fail(ErrorCode::not_found, "kraken: instrument id " +
-                                                     std::to_string(id.value) +
-                                                     " is not a Kraken instrument of the registry");
-      }
+      auto inst = venue_instrument(id);
+      if (!inst.ok()) return std::move(inst).error();
       if (!first) out += ',';
       first = false;
-      codec::append_json_string(out,
-                                inst->ws_symbol.empty() ? inst->venue_symbol : inst->ws_symbol);
+      codec::append_json_string(out, codec::wire_symbol(**inst));
     }
     out += ']';
     if (channel == Channel::book) {
@@ -511,17 +494,6 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
   }
 };
 
-Result<KrakenCodec> KrakenCodec::create(const InstrumentRegistry& registry,
-                                        KrakenCodecConfig config) {
-  if (auto st = config.validate(); !st.ok()) return std::move(st).error();
-  return KrakenCodec(std::make_unique<Impl>(registry, config));
-}
-
-KrakenCodec::KrakenCodec(std::unique_ptr<Impl> impl) noexcept : impl_(std::move(impl)) {}
-KrakenCodec::KrakenCodec(KrakenCodec&&) noexcept = default;
-KrakenCodec& KrakenCodec::operator=(KrakenCodec&&) noexcept = default;
-KrakenCodec::~KrakenCodec() = default;
-
 Result<std::string> KrakenCodec::subscribe_message(Channel channel,
                                                    std::span<const InstrumentId> instruments,
                                                    std::uint64_t req_id) const {
@@ -538,36 +510,9 @@ std::string KrakenCodec::ping_message(std::uint64_t req_id) {
   return "{\"method\":\"ping\",\"req_id\":" + std::to_string(req_id) + "}";
 }
 
-Result<DecodeResult> KrakenCodec::decode(std::string_view frame, Timestamp receive_time,
-                                         MarketEventSink& sink) {
-  return impl_->decode(frame, receive_time, sink);
-}
-
-Result<DecodeResult> KrakenCodec::decode_unpadded(std::string_view frame, Timestamp receive_time,
-                                                  MarketEventSink& sink) {
-  return impl_->decode(codec::padded_copy(impl_->padded, frame, kFramePadding), receive_time, sink);
-}
-
-void KrakenCodec::on_reconnect() noexcept {
-  codec::clear_books(impl_->books);
-}
-
-const market::OrderBook* KrakenCodec::book(InstrumentId id) const noexcept {
-  return codec::find_book(impl_->books, id);
-}
-
-std::vector<InstrumentId> KrakenCodec::books_needing_resync() const {
-  return codec::books_needing_resync(impl_->books);
-}
-
-const KrakenCodecStats& KrakenCodec::stats() const noexcept {
-  return impl_->stats;
-}
-const std::string& KrakenCodec::last_venue_error() const noexcept {
-  return impl_->last_venue_error;
-}
-const KrakenCodecConfig& KrakenCodec::config() const noexcept {
-  return impl_->config;
-}
-
 }  // namespace nzeza::venues::kraken
+
+namespace nzeza::venues::codec {
+template class BookCodec<kraken::KrakenCodec, kraken::KrakenCodecImpl, kraken::KrakenCodecConfig,
+                         kraken::KrakenCodecStats, kraken::DecodeResult>;
+}  // namespace nzeza::venues::codec

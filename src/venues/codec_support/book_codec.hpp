@@ -1,13 +1,13 @@
 #pragma once
 // What the WebSocket market-data codecs that keep order books (Kraken, Hyperliquid, dYdX) offer
-// alike, declared once: the counters every codec keeps, and BookCodec, the public face of such a
-// codec over its private state (`Impl`, defined in the venue's codec.cpp). A venue's codec class
-// derives from BookCodec and adds its own subscribe messages and queries; its header says what
-// its venue sends and what decode() answers.
+// alike, declared once: FrameResult, what decode() answers, and BookCodec, the public face of
+// such a codec over its private state (`Impl`, defined in the venue's codec.cpp). A venue's codec
+// class derives from BookCodec and adds its own subscribe messages and queries; its header says
+// what its venue sends and what decode() answers.
 //
 // BookCodec's members are defined in book_codec_state.hpp, which only the venue's codec.cpp
-// includes; that file instantiates BookCodec for its venue explicitly (the header declares the
-// instantiation `extern`), so no other translation unit needs the Impl.
+// includes; that file instantiates BookCodec for its venue explicitly, so no other translation
+// unit needs the Impl (they call the members that instantiation defines).
 // Hot path: decode() hands the frame to the Impl; after warm-up nothing allocates (each codec's
 // allocation test checks it). Threading: none; one owner thread per codec.
 
@@ -22,6 +22,8 @@
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "market/order_book.hpp"
+#include "venues/codec_support/frame_counters.hpp"
+#include "venues/frame_kind.hpp"
 #include "venues/market_event_sink.hpp"
 
 namespace nzeza::venues::codec {
@@ -29,13 +31,11 @@ namespace nzeza::venues::codec {
 // Bytes a frame passed to decode() must have readable after its end (simdjson reads ahead).
 inline constexpr std::size_t kFramePadding = 64;
 
-// The counters every venue WebSocket codec keeps; a venue's stats add their own.
-struct FrameCounters {
-  std::uint64_t frames = 0;          // frames given to decode
-  std::uint64_t events = 0;          // events handed to the sink
-  std::uint64_t malformed = 0;       // refused: not the documented shape or invalid values
-  std::uint64_t oversized = 0;       // refused unparsed: over the frame limit
-  std::uint64_t unknown_symbol = 0;  // data for a symbol not in the registry (entries)
+// What decode() answers for a frame; a venue's result may add its own.
+struct FrameResult {
+  FrameKind kind = FrameKind::ignored;
+  std::uint32_t events = 0;   // events handed to the sink
+  std::uint32_t resyncs = 0;  // books that became needs_resync with this frame
 };
 
 // The public face of a book-keeping codec `Codec` (the venue's class, deriving from this one)

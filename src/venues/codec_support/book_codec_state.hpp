@@ -21,6 +21,15 @@ namespace nzeza::venues::codec {
 // `decode(frame, receive_time, sink)` and may hide on_reconnect() to reset more.
 template <class Config, class Stats, class Slot>
 struct BookCodecState : FrameDecoder {
+  using BookSlot = Slot;
+  using SymbolEntry = codec::SymbolEntry;
+  // A level read from a frame, before it goes to the book (the venues without more to keep).
+  struct PendingLevel {
+    Side side;
+    Decimal price;
+    Decimal size;
+  };
+
   // `max_symbols` bounds the symbol cache (symbol_cache_reserve entries reserved up front).
   BookCodecState(Venue v, const InstrumentRegistry& r, const Config& c, std::size_t max_symbols,
                  std::size_t symbol_cache_reserve)
@@ -59,11 +68,6 @@ struct BookCodecState : FrameDecoder {
     return inst;
   }
 };
-
-// The name a venue's stream knows an instrument by: its ws_symbol, else its venue_symbol.
-[[nodiscard]] inline const std::string& wire_symbol(const Instrument& inst) noexcept {
-  return inst.ws_symbol.empty() ? inst.venue_symbol : inst.ws_symbol;
-}
 
 template <class Codec, class Impl, class Config, class Stats, class Decoded>
 Result<Codec> BookCodec<Codec, Impl, Config, Stats, Decoded>::create(

@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "core/enum_names.hpp"
 #include "venues/codec_support/book_codec_state.hpp"
 #include "venues/codec_support/codec_support.hpp"
 #include "venues/codec_support/level_reader.hpp"
@@ -21,45 +22,25 @@ using codec::number_text;
 
 }  // namespace
 
+constexpr EnumNames kChannelNames{Channel::markets, {"v4_orderbook", "v4_trades", "v4_markets"}};
+
 std::string_view to_string(Channel c) noexcept {
-  switch (c) {
-    case Channel::orderbook:
-      return "v4_orderbook";
-    case Channel::trades:
-      return "v4_trades";
-    case Channel::markets:
-      return "v4_markets";
-  }
-  return "unknown";
+  return kChannelNames.name(c);
 }
 
 Status DydxCodecConfig::validate() const {
-  if (max_book_depth < 10 || max_book_depth > 100'000) {
-    return fail(ErrorCode::invalid_argument,
-                "dydx codec: max_book_depth must be in [10, 100000], got " +
-                    std::to_string(max_book_depth));
-  }
-  return codec::check_max_frame_bytes("dydx", max_frame_bytes);
+  return codec::check_book_limits("dydx", max_book_depth, 10, 100'000, max_frame_bytes);
 }
 
 // A book and the last Quote emitted from its top.
-struct DydxBookSlot {
-  const Instrument* instrument;
-  market::OrderBook book;
+struct DydxBookSlot : codec::BookSlot {
   Quote last_top{};
 };
 
 struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, DydxBookSlot> {
-  using SymbolEntry = codec::SymbolEntry;
-  using BookSlot = DydxBookSlot;
   struct OracleSlot {
     InstrumentId id;
     OraclePrice price;
-  };
-  struct PendingLevel {
-    Side side;
-    Decimal price;
-    Decimal size;
   };
   struct PendingOracle {
     std::string_view market;

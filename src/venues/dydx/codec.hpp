@@ -55,10 +55,7 @@ struct DydxCodecConfig {
 // channels, other types).
 using FrameKind = venues::FrameKind;
 
-struct DecodeResult {
-  FrameKind kind = FrameKind::ignored;
-  std::uint32_t events = 0;
-  std::uint32_t resyncs = 0;        // books that became needs_resync with this frame
+struct DecodeResult : codec::FrameResult {
   std::uint32_t oracle_prices = 0;  // oracle prices stored from this frame
   bool gap = false;                 // message_id jumped before this frame
 };
@@ -102,8 +99,3 @@ class DydxCodec : public codec::BookCodec<DydxCodec, DydxCodecImpl, DydxCodecCon
 };
 
 }  // namespace nzeza::venues::dydx
-
-namespace nzeza::venues::codec {
-extern template class BookCodec<dydx::DydxCodec, dydx::DydxCodecImpl, dydx::DydxCodecConfig,
-                                dydx::DydxCodecStats, dydx::DecodeResult>;
-}  // namespace nzeza::venues::codec

@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "core/enum_names.hpp"
 #include "venues/codec_support/book_codec_state.hpp"
 #include "venues/codec_support/codec_support.hpp"
 #include "venues/codec_support/level_reader.hpp"
@@ -19,46 +20,28 @@ static_assert(kFramePadding >= simdjson::SIMDJSON_PADDING, "frames need simdjson
 constexpr std::size_t kMaxCachedSymbols = 256;
 constexpr std::string_view kGreeting = "Websocket connection established.";
 
+// trades data: [{"coin":"BTC","side":"B","px":"..","sz":"..","time":ms,"tid":..}, ...]; side
+// "B": the taker bought (hit the ask).
+constexpr codec::TradeKeys kTradeKeys =
+    codec::trade_keys<"trades.data", "coin", "side", "px", "sz", "tid", "time">(
+        "B", "A", "side must be A or B", codec::TimeForm::epoch_ms);
+
 using codec::number_text;
 
 }  // namespace
 
+constexpr EnumNames kChannelNames{Channel::bbo, {"l2Book", "trades", "bbo"}};
+
 std::string_view to_string(Channel c) noexcept {
-  switch (c) {
-    case Channel::l2_book:
-      return "l2Book";
-    case Channel::trades:
-      return "trades";
-    case Channel::bbo:
-      return "bbo";
-  }
-  return "unknown";
+  return kChannelNames.name(c);
 }
 
 Status HyperliquidCodecConfig::validate() const {
-  if (max_book_depth < 20 || max_book_depth > 10'000) {
-    return fail(ErrorCode::invalid_argument,
-                "hyperliquid codec: max_book_depth must be in [20, 10000], got " +
-                    std::to_string(max_book_depth));
-  }
-  return codec::check_max_frame_bytes("hyperliquid", max_frame_bytes);
+  return codec::check_book_limits("hyperliquid", max_book_depth, 20, 10'000, max_frame_bytes);
 }
 
-struct HyperliquidBookSlot {
-  const Instrument* instrument;
-  market::OrderBook book;
-};
-
 struct HyperliquidCodecImpl
-    : codec::BookCodecState<HyperliquidCodecConfig, HyperliquidCodecStats, HyperliquidBookSlot> {
-  using SymbolEntry = codec::SymbolEntry;
-  using BookSlot = HyperliquidBookSlot;
-  struct PendingLevel {
-    Side side;
-    Decimal price;
-    Decimal size;
-  };
-
+    : codec::BookCodecState<HyperliquidCodecConfig, HyperliquidCodecStats, codec::BookSlot> {
   HyperliquidCodecImpl(const InstrumentRegistry& r, const HyperliquidCodecConfig& c)
       : BookCodecState(Venue::hyperliquid, r, c, kMaxCachedSymbols, 32) {
     levels.reserve(2 * config.max_book_depth);
@@ -67,14 +50,6 @@ struct HyperliquidCodecImpl
 
   std::vector<PendingLevel> levels;
   std::string_view failing_book_coin;
-
-  bool parse_ms(od::value& v, Timestamp& out, const char* where) {
-    std::uint64_t ms = 0;
-    if (v.get_uint64().get(ms) != simdjson::SUCCESS || ms > 4'102'444'800'000ull)
-      return fail("not a time in milliseconds", where);
-    out = Timestamp::from_ms(static_cast<std::int64_t>(ms));
-    return true;
-  }
 
   // {"px":"2.111","sz":"134.4","n":1}: Hyperliquid sends px then sz as plain decimal strings;
   // "n" is not read (on-demand skips it when the array moves on).
@@ -154,36 +129,6 @@ struct HyperliquidCodecImpl
     return true;
   }
 
-  // data: [{"coin":"BTC","side":"B","px":"..","sz":"..","time":ms,"tid":..}, ...]; side "B":
-  // the taker bought (hit the ask).
-  bool parse_trades(od::value& data) {
-    static constexpr codec::TradeKeys kKeys{.array = "trades.data",
-                                            .entry = "trades.data[]",
-                                            .symbol = "coin",
-                                            .symbol_at = "trades.data[].coin",
-                                            .side = "side",
-                                            .side_at = "trades.data[].side",
-                                            .price = "px",
-                                            .price_at = "trades.data[].px",
-                                            .size = "sz",
-                                            .size_at = "trades.data[].sz",
-                                            .id = "tid",
-                                            .id_at = "trades.data[].tid",
-                                            .time = "time",
-                                            .time_at = "trades.data[].time",
-                                            .buy = "B",
-                                            .sell = "A",
-                                            .bad_side = "side must be A or B",
-                                            .no_symbol = "entry without coin",
-                                            .missing = "entry without side, px or sz",
-                                            .bad_price = "px must be > 0",
-                                            .bad_size = "sz must be > 0"};
-    return codec::read_trades(*this, data, kKeys, symbols, stats.unknown_symbol,
-                              [this](od::value& v, Timestamp& out, const char* where) {
-                                return parse_ms(v, out, where);
-                              });
-  }
-
   // data: {"coin":"BTC","time":ms,"bbo":[bid level | null, ask level | null]}
   bool parse_bbo(od::value& data) {
     od::object obj;
@@ -257,7 +202,8 @@ struct HyperliquidCodecImpl
             if (channel == "l2Book") {
               if (!parse_l2book(val, r)) return false;
             } else if (channel == "trades") {
-              if (!parse_trades(val)) return false;
+              if (!codec::read_trades(*this, val, kTradeKeys, symbols, stats.unknown_symbol))
+                return false;
             } else if (channel == "bbo") {
               if (!parse_bbo(val)) return false;
             } else if (channel == "error") {

@@ -43,11 +43,7 @@ struct HyperliquidCodecConfig {
 // venue_error ({"channel":"error","data":"..."}) and ignored (post responses, other channels).
 using FrameKind = venues::FrameKind;
 
-struct DecodeResult {
-  FrameKind kind = FrameKind::ignored;
-  std::uint32_t events = 0;
-  std::uint32_t resyncs = 0;  // books that became needs_resync with this frame
-};
+using DecodeResult = codec::FrameResult;
 
 struct HyperliquidCodecStats : codec::FrameCounters {
   std::uint64_t unknown_type = 0;
@@ -78,9 +74,3 @@ class HyperliquidCodec
 };
 
 }  // namespace nzeza::venues::hyperliquid
-
-namespace nzeza::venues::codec {
-extern template class BookCodec<hyperliquid::HyperliquidCodec, hyperliquid::HyperliquidCodecImpl,
-                                hyperliquid::HyperliquidCodecConfig,
-                                hyperliquid::HyperliquidCodecStats, hyperliquid::DecodeResult>;
-}  // namespace nzeza::venues::codec

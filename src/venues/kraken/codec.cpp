@@ -6,6 +6,7 @@
 #include <cstring>
 #include <utility>
 
+#include "core/enum_names.hpp"
 #include "venues/codec_support/book_codec_state.hpp"
 #include "venues/codec_support/codec_support.hpp"
 #include "venues/codec_support/level_reader.hpp"
@@ -21,6 +22,12 @@ static_assert(kFramePadding >= simdjson::SIMDJSON_PADDING, "frames need simdjson
 
 constexpr std::size_t kMaxCachedSymbols = 256;
 
+// trade data: [{"symbol":"BTC/USD","side":"buy","price":..,"qty":..,"trade_id":..,
+// "timestamp":RFC 3339}, ...]; side: the taker's.
+constexpr codec::TradeKeys kTradeKeys =
+    codec::trade_keys<"trade.data", "symbol", "side", "price", "qty", "trade_id", "timestamp">(
+        "buy", "sell", "side must be buy or sell", codec::TimeForm::rfc3339);
+
 using codec::number_text;
 
 TradingStatus trading_status_of(std::string_view system) noexcept {
@@ -33,16 +40,10 @@ TradingStatus trading_status_of(std::string_view system) noexcept {
 
 }  // namespace
 
+constexpr EnumNames kChannelNames{Channel::book, {"ticker", "trade", "book"}};
+
 std::string_view to_string(Channel c) noexcept {
-  switch (c) {
-    case Channel::ticker:
-      return "ticker";
-    case Channel::trade:
-      return "trade";
-    case Channel::book:
-      return "book";
-  }
-  return "unknown";
+  return kChannelNames.name(c);
 }
 
 Status KrakenCodecConfig::validate() const {
@@ -56,17 +57,13 @@ Status KrakenCodecConfig::validate() const {
 }
 
 // A book and the decimals its checksum text is written with, learnt from the wire.
-struct KrakenBookSlot {
-  const Instrument* instrument;
-  market::OrderBook book;
+struct KrakenBookSlot : codec::BookSlot {
   int price_decimals = -1;
   int qty_decimals = -1;
 };
 
 struct KrakenCodecImpl
     : codec::BookCodecState<KrakenCodecConfig, KrakenCodecStats, KrakenBookSlot> {
-  using SymbolEntry = codec::SymbolEntry;
-  using BookSlot = KrakenBookSlot;
   struct PendingLevel {
     Side side;
     Decimal price;
@@ -286,34 +283,6 @@ struct KrakenCodecImpl
     return true;
   }
 
-  bool parse_trade_data(od::value& data) {
-    static constexpr codec::TradeKeys kKeys{.array = "trade.data",
-                                            .entry = "trade.data[]",
-                                            .symbol = "symbol",
-                                            .symbol_at = "trade.data[].symbol",
-                                            .side = "side",
-                                            .side_at = "trade.data[].side",
-                                            .price = "price",
-                                            .price_at = "trade.data[].price",
-                                            .size = "qty",
-                                            .size_at = "trade.data[].qty",
-                                            .id = "trade_id",
-                                            .id_at = "trade.data[].trade_id",
-                                            .time = "timestamp",
-                                            .time_at = "trade.data[].timestamp",
-                                            .buy = "buy",
-                                            .sell = "sell",
-                                            .bad_side = "side must be buy or sell",
-                                            .no_symbol = "entry without symbol",
-                                            .missing = "entry without side, price or qty",
-                                            .bad_price = "price must be > 0",
-                                            .bad_size = "qty must be > 0"};
-    return codec::read_trades(*this, data, kKeys, symbols, stats.unknown_symbol,
-                              [this](od::value& v, Timestamp& out, const char* where) {
-                                return parse_time(v, out, where);
-                              });
-  }
-
   bool parse_status_data(od::value& data) {
     od::array arr;
     if (data.get_array().get(arr) != simdjson::SUCCESS) return fail("not an array", "status.data");
@@ -377,7 +346,8 @@ struct KrakenCodecImpl
             } else if (channel == "ticker") {
               if (!parse_ticker_data(val)) return false;
             } else if (channel == "trade") {
-              if (!parse_trade_data(val)) return false;
+              if (!codec::read_trades(*this, val, kTradeKeys, symbols, stats.unknown_symbol))
+                return false;
             } else if (channel == "status") {
               if (!parse_status_data(val)) return false;
             } else if (channel.empty()) {

@@ -54,10 +54,7 @@ struct KrakenCodecConfig {
 // unsubscribed, venue_error (a subscribe/unsubscribe/ping refused: success false) and ignored.
 using FrameKind = venues::FrameKind;
 
-struct DecodeResult {
-  FrameKind kind = FrameKind::ignored;
-  std::uint32_t events = 0;             // events handed to the sink
-  std::uint32_t resyncs = 0;            // books that became needs_resync with this frame
+struct DecodeResult : codec::FrameResult {
   std::optional<std::uint64_t> req_id;  // of a method response
 };
 
@@ -97,9 +94,3 @@ class KrakenCodec : public codec::BookCodec<KrakenCodec, KrakenCodecImpl, Kraken
 };
 
 }  // namespace nzeza::venues::kraken
-
-namespace nzeza::venues::codec {
-extern template class BookCodec<kraken::KrakenCodec, kraken::KrakenCodecImpl,
-                                kraken::KrakenCodecConfig, kraken::KrakenCodecStats,
-                                kraken::DecodeResult>;
-}  // namespace nzeza::venues::codec

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "core/enum_names.hpp"
+
 namespace nzeza::venues {
 
 enum class FrameKind : std::uint8_t {
@@ -21,28 +23,13 @@ enum class FrameKind : std::uint8_t {
   ignored        // well-formed but unused by this codec: counted
 };
 
+inline constexpr EnumNames kFrameKindNames{
+    FrameKind::ignored,
+    {"market_data", "heartbeat", "pong", "status", "connected", "subscribed", "unsubscribed",
+     "venue_error", "ignored"}};
+
 [[nodiscard]] constexpr std::string_view to_string(FrameKind k) noexcept {
-  switch (k) {
-    case FrameKind::market_data:
-      return "market_data";
-    case FrameKind::heartbeat:
-      return "heartbeat";
-    case FrameKind::pong:
-      return "pong";
-    case FrameKind::status:
-      return "status";
-    case FrameKind::connected:
-      return "connected";
-    case FrameKind::subscribed:
-      return "subscribed";
-    case FrameKind::unsubscribed:
-      return "unsubscribed";
-    case FrameKind::venue_error:
-      return "venue_error";
-    case FrameKind::ignored:
-      return "ignored";
-  }
-  return "unknown";
+  return kFrameKindNames.name(k);
 }
 
 }  // namespace nzeza::venues

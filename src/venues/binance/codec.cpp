@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string>
 
+#include "core/enum_names.hpp"
 #include "venues/codec_support/json_text.hpp"
 #include "venues/codec_support/raw_levels.hpp"
 
@@ -17,27 +18,11 @@ constexpr json_text::FrameNames kFrameNames{"binance", "frame"};
 
 constexpr std::size_t kMaxCachedSymbols = 4096;
 
-std::string_view stream_suffix(StreamKind kind) noexcept {
-  switch (kind) {
-    case StreamKind::book_ticker:
-      return "@bookTicker";
-    case StreamKind::trade:
-      return "@trade";
-    case StreamKind::agg_trade:
-      return "@aggTrade";
-    case StreamKind::diff_depth:
-      return "@depth@100ms";
-    case StreamKind::diff_depth_1s:
-      return "@depth";
-    case StreamKind::partial_depth5:
-      return "@depth5@100ms";
-    case StreamKind::partial_depth10:
-      return "@depth10@100ms";
-    case StreamKind::partial_depth20:
-      return "@depth20@100ms";
-  }
-  return "@bookTicker";
-}
+// The stream name's suffix of each kind; a value outside the enum gets the first.
+constexpr EnumNames kStreamSuffixes{StreamKind::partial_depth20,
+                                    {"@bookTicker", "@trade", "@aggTrade", "@depth@100ms", "@depth",
+                                     "@depth5@100ms", "@depth10@100ms", "@depth20@100ms"},
+                                    "@bookTicker"};
 
 // Errors after which the on-demand document may still be read (a missing field, a wrong type).
 // Any other error abandons the document: touching it again is undefined behaviour.
@@ -101,7 +86,7 @@ std::string stream_name(std::string_view symbol, StreamKind kind) {
   out.reserve(symbol.size() + 16);
   for (char c : symbol)
     out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  out += stream_suffix(kind);
+  out += kStreamSuffixes.name(kind);
   return out;
 }
 

@@ -37,6 +37,7 @@
 #include "market/order_book.hpp"
 #include "venues/binance/depth_sync.hpp"
 #include "venues/codec_support/codec_support.hpp"
+#include "venues/codec_support/frame_counters.hpp"
 #include "venues/codec_support/json_text.hpp"
 #include "venues/market_event_sink.hpp"
 
@@ -90,19 +91,14 @@ struct ControlMessage {
   std::string text;  // a text frame to send
 };
 
-struct CodecStats {
-  std::uint64_t frames = 0;
-  std::uint64_t events = 0;
+struct CodecStats : codec::FrameCounters {
   std::uint64_t quotes = 0;
   std::uint64_t trades = 0;
   std::uint64_t book_changes = 0;
   std::uint64_t acks = 0;
   std::uint64_t subscription_errors = 0;
   std::uint64_t server_shutdowns = 0;
-  std::uint64_t malformed = 0;
-  std::uint64_t oversized = 0;
   std::uint64_t unknown_type = 0;
-  std::uint64_t unknown_symbol = 0;
   std::uint64_t snapshots = 0;
   std::uint64_t snapshots_too_old = 0;
 };

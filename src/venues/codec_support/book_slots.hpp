@@ -1,8 +1,8 @@
 #pragma once
 // The books a venue codec keeps, one slot per instrument: lookup, resync bookkeeping and the
 // reset on reconnect, shared by the Kraken, Hyperliquid and dYdX codecs. Header-only templates
-// over the codec's own slot type (any struct with `const Instrument* instrument` and
-// `market::OrderBook book`); only codecs that link nzeza_market include it.
+// over the codec's own slot type (BookSlot, or a struct deriving from it); only codecs that link
+// nzeza_market include it.
 // Threading: none; the codec's owner thread.
 
 #include <cstddef>
@@ -15,6 +15,13 @@
 #include "venues/codec_support/codec_support.hpp"
 
 namespace nzeza::venues::codec {
+
+// A book and the instrument it is of: the slot of a codec with nothing more to keep per book; a
+// venue's slot derives from it to add its own.
+struct BookSlot {
+  const Instrument* instrument;
+  market::OrderBook book;
+};
 
 // The book of `id`, null before its first snapshot.
 template <class Slot>
@@ -65,7 +72,7 @@ template <class Slot>
                              bool snapshot, std::size_t max_depth) {
   if (sym.book < 0) {
     if (!snapshot) return nullptr;
-    slots.push_back(Slot{&inst, market::OrderBook(max_depth)});
+    slots.push_back(Slot{BookSlot{&inst, market::OrderBook(max_depth)}});
     sym.book = static_cast<int>(slots.size() - 1);
   }
   Slot& slot = slots[static_cast<std::size_t>(sym.book)];

@@ -60,6 +60,16 @@ Status check_max_frame_bytes(std::string_view codec, std::size_t max_frame_bytes
   return {};
 }
 
+Status check_book_limits(std::string_view codec, std::size_t max_book_depth, std::size_t lo,
+                         std::size_t hi, std::size_t max_frame_bytes) {
+  if (max_book_depth < lo || max_book_depth > hi) {
+    return fail(ErrorCode::invalid_argument,
+                std::string(codec) + " codec: max_book_depth must be in [" + std::to_string(lo) +
+                    ", " + std::to_string(hi) + "], got " + std::to_string(max_book_depth));
+  }
+  return check_max_frame_bytes(codec, max_frame_bytes);
+}
+
 Error oversized_frame(std::string_view venue, std::size_t limit, std::string_view frame) {
   return Error(ErrorCode::invalid_argument,
                std::string(venue) + ": frame of " + std::to_string(frame.size()) +

@@ -126,6 +126,10 @@ void append_json_string(std::string& out, std::string_view s);
 
 // "<codec> codec: max_frame_bytes must be >= 1024, got N", or ok.
 [[nodiscard]] Status check_max_frame_bytes(std::string_view codec, std::size_t max_frame_bytes);
+// The limits of a codec that keeps books of at most `max_book_depth` levels a side:
+// "<codec> codec: max_book_depth must be in [lo, hi], got N", else check_max_frame_bytes.
+[[nodiscard]] Status check_book_limits(std::string_view codec, std::size_t max_book_depth,
+                                       std::size_t lo, std::size_t hi, std::size_t max_frame_bytes);
 // "<venue>: frame of N bytes exceeds the limit of M: <excerpt>".
 [[nodiscard]] Error oversized_frame(std::string_view venue, std::size_t limit,
                                     std::string_view frame);
@@ -136,6 +140,11 @@ void append_json_string(std::string& out, std::string_view s);
 // A frame copied into `buf` with `padding` readable bytes after it (for decode_unpadded).
 [[nodiscard]] std::string_view padded_copy(std::string& buf, std::string_view frame,
                                            std::size_t padding);
+
+// The name a venue's stream knows an instrument by: its ws_symbol, else its venue_symbol.
+[[nodiscard]] inline const std::string& wire_symbol(const Instrument& inst) noexcept {
+  return inst.ws_symbol.empty() ? inst.venue_symbol : inst.ws_symbol;
+}
 
 // What a codec keeps for one venue symbol as seen on the wire.
 struct SymbolEntry {
@@ -213,6 +222,15 @@ struct FrameDecoder {
                      int* decimals = nullptr);
   // Parses an RFC 3339 time string; fails "not a string" / "not an RFC 3339 time" at `where`.
   bool parse_time(simdjson::ondemand::value& v, Timestamp& out, const char* where);
+  // Parses a time in milliseconds since the epoch (an unsigned integer up to the year 2100);
+  // fails "not a time in milliseconds" at `where`.
+  bool parse_ms(simdjson::ondemand::value& v, Timestamp& out, const char* where) {
+    std::uint64_t ms = 0;
+    if (v.get_uint64().get(ms) != simdjson::SUCCESS || ms > 4'102'444'800'000ull)
+      return fail("not a time in milliseconds", where);
+    out = Timestamp::from_ms(static_cast<std::int64_t>(ms));
+    return true;
+  }
   // An event of this venue for `inst`, received with the current frame (inline: one per
   // book level on the hot path).
   [[nodiscard]] MarketEvent event_for(const Instrument& inst, Timestamp venue_time) const noexcept {

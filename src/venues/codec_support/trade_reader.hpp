@@ -7,7 +7,10 @@
 
 #include <simdjson.h>
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <string_view>
 
 #include "core/market_event.hpp"
@@ -15,23 +18,28 @@
 
 namespace nzeza::venues::codec {
 
-// How a venue writes a trade, and where its errors point.
+// How a venue writes a trade's time.
+enum class TimeForm : std::uint8_t {
+  rfc3339,  // "2024-05-01T12:00:00.123456Z"
+  epoch_ms  // 1714564800123
+};
+
+// A member of a trade entry: its name, and where an error in it points ("trades.data[].px").
+struct TradeMember {
+  const char* name;
+  const char* at;
+};
+
+// How a venue writes a trade, and where its errors point. Built by trade_keys<...>().
 struct TradeKeys {
   const char* array;  // "trades.data": where "not an array" points
   const char* entry;  // "trades.data[]": where entry-level errors point
-  // Member names, and where an error in that member points ("trades.data[].px").
-  const char* symbol;
-  const char* symbol_at;
-  const char* side;
-  const char* side_at;
-  const char* price;
-  const char* price_at;
-  const char* size;
-  const char* size_at;
-  const char* id;
-  const char* id_at;
-  const char* time;
-  const char* time_at;
+  TradeMember symbol;
+  TradeMember side;
+  TradeMember price;
+  TradeMember size;
+  TradeMember id;
+  TradeMember time;
   std::string_view buy;   // the side text of a trade whose taker bought ("B", "buy")
   std::string_view sell;  // ("A", "sell")
   const char* bad_side;   // "side must be A or B"
@@ -39,16 +47,63 @@ struct TradeKeys {
   const char* missing;    // "entry without side, px or sz"
   const char* bad_price;  // "px must be > 0"
   const char* bad_size;   // "sz must be > 0"
+  TimeForm time_form;
 };
+
+// A string literal as a template argument, for texts joined at compile time.
+template <std::size_t N>
+struct Literal {
+  char text[N]{};
+  consteval Literal(const char (&s)[N]) {  // NOLINT(google-explicit-constructor)
+    for (std::size_t i = 0; i < N; ++i) text[i] = s[i];
+  }
+};
+
+// The texts `Parts` written one after the other, NUL-terminated, in static storage.
+template <Literal... Parts>
+inline constexpr auto joined = [] {
+  std::array<char, (sizeof(Parts.text) + ...) - sizeof...(Parts) + 1> out{};
+  std::size_t n = 0;
+  for (const std::string_view part : {std::string_view(Parts.text)...}) {
+    for (const char c : part) out[n++] = c;
+  }
+  return out;
+}();
+
+// The keys of a venue whose trade entries stand in the array at `Array` with these member names:
+// every error path and text derives from the names ("trades.data[].px", "px must be > 0",
+// "entry without side, px or sz"). `buy`/`sell`: the side texts; `bad_side` says so.
+template <Literal Array, Literal Symbol, Literal Side, Literal Price, Literal Size, Literal Id,
+          Literal Time>
+consteval TradeKeys trade_keys(std::string_view buy, std::string_view sell, const char* bad_side,
+                               TimeForm time_form) {
+  return TradeKeys{
+      .array = Array.text,
+      .entry = joined<Array, "[]">.data(),
+      .symbol = {Symbol.text, joined<Array, "[].", Symbol>.data()},
+      .side = {Side.text, joined<Array, "[].", Side>.data()},
+      .price = {Price.text, joined<Array, "[].", Price>.data()},
+      .size = {Size.text, joined<Array, "[].", Size>.data()},
+      .id = {Id.text, joined<Array, "[].", Id>.data()},
+      .time = {Time.text, joined<Array, "[].", Time>.data()},
+      .buy = buy,
+      .sell = sell,
+      .bad_side = bad_side,
+      .no_symbol = joined<"entry without ", Symbol>.data(),
+      .missing = joined<"entry without ", Side, ", ", Price, " or ", Size>.data(),
+      .bad_price = joined<Price, " must be > 0">.data(),
+      .bad_size = joined<Size, " must be > 0">.data(),
+      .time_form = time_form,
+  };
+}
 
 // Reads `data`, an array of trade objects: side, price > 0 and size > 0 required, id (at most
 // 40 characters) and time optional, other members ignored. Each trade of a known symbol is
 // queued in decoder.pending; a trade of an unknown symbol is counted in `unknown_symbol`.
-// `parse_time(value, Timestamp&, where)` reads the venue's time form. False (with the
-// decoder's fail) at the first bad entry.
-template <class Decoder, class ParseTime>
+// False (with the decoder's fail) at the first bad entry.
+template <class Decoder>
 bool read_trades(Decoder& d, simdjson::ondemand::value& data, const TradeKeys& k,
-                 SymbolCache& symbols, std::uint64_t& unknown_symbol, ParseTime&& parse_time) {
+                 SymbolCache& symbols, std::uint64_t& unknown_symbol) {
   namespace od = simdjson::ondemand;
   od::array arr;
   if (data.get_array().get(arr) != simdjson::SUCCESS) return d.fail("not an array", k.array);
@@ -61,30 +116,33 @@ bool read_trades(Decoder& d, simdjson::ondemand::value& data, const TradeKeys& k
     Timestamp venue_time;
     unsigned seen = 0;
     if (!d.for_each_member(obj, k.entry, [&](od::raw_json_string key, od::value& val) {
-          if (key == std::string_view(k.symbol)) {
-            if (!d.parse_string(val, symbol, k.symbol_at)) return false;
-          } else if (key == std::string_view(k.side)) {
-            if (!d.parse_side(val, k.buy, k.sell, t.aggressor, k.bad_side, k.side_at)) return false;
+          if (key == std::string_view(k.symbol.name)) {
+            if (!d.parse_string(val, symbol, k.symbol.at)) return false;
+          } else if (key == std::string_view(k.side.name)) {
+            if (!d.parse_side(val, k.buy, k.sell, t.aggressor, k.bad_side, k.side.at)) return false;
             seen |= 1;
-          } else if (key == std::string_view(k.price)) {
-            if (!d.parse_decimal(val, t.price, k.price_at)) return false;
+          } else if (key == std::string_view(k.price.name)) {
+            if (!d.parse_decimal(val, t.price, k.price.at)) return false;
             seen |= 2;
-          } else if (key == std::string_view(k.size)) {
-            if (!d.parse_decimal(val, t.size, k.size_at)) return false;
+          } else if (key == std::string_view(k.size.name)) {
+            if (!d.parse_decimal(val, t.size, k.size.at)) return false;
             seen |= 4;
-          } else if (key == std::string_view(k.time)) {
-            if (!parse_time(val, venue_time, k.time_at)) return false;
-          } else if (key == std::string_view(k.id)) {
+          } else if (key == std::string_view(k.time.name)) {
+            const bool ok = k.time_form == TimeForm::epoch_ms
+                                ? d.parse_ms(val, venue_time, k.time.at)
+                                : d.parse_time(val, venue_time, k.time.at);
+            if (!ok) return false;
+          } else if (key == std::string_view(k.id.name)) {
             if (!TradeId::assign(t.trade_id, number_text(val)) || t.trade_id.size == 0)
-              return d.fail("not an id of at most 40 chars", k.id_at);
+              return d.fail("not an id of at most 40 chars", k.id.at);
           }
           return true;
         }))
       return false;
     if (symbol.empty()) return d.fail(k.no_symbol, k.entry);
     if (seen != 7) return d.fail(k.missing, k.entry);
-    if (!t.price.is_positive()) return d.fail(k.bad_price, k.price_at);
-    if (!t.size.is_positive()) return d.fail(k.bad_size, k.size_at);
+    if (!t.price.is_positive()) return d.fail(k.bad_price, k.price.at);
+    if (!t.size.is_positive()) return d.fail(k.bad_size, k.size.at);
     if (!d.queue_event(symbols.resolve(symbol), venue_time, t)) ++unknown_symbol;
   }
   return true;

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <string>
 
+#include "core/enum_names.hpp"
 #include "venues/codec_support/json_text.hpp"
 #include "venues/codec_support/raw_levels.hpp"
 
@@ -58,20 +59,14 @@ MarketEvent make_event(const Instrument& instrument, Timestamp venue_time,
 
 }  // namespace
 
+// A value outside the enum prints as the last channel, as the switch it replaces did.
+constexpr EnumNames kChannelNames{
+    Channel::heartbeats,
+    {"ticker", "ticker_batch", "market_trades", "level2", "heartbeats"},
+    "heartbeats"};
+
 std::string_view to_string(Channel channel) noexcept {
-  switch (channel) {
-    case Channel::ticker:
-      return "ticker";
-    case Channel::ticker_batch:
-      return "ticker_batch";
-    case Channel::market_trades:
-      return "market_trades";
-    case Channel::level2:
-      return "level2";
-    case Channel::heartbeats:
-      return "heartbeats";
-  }
-  return "heartbeats";
+  return kChannelNames.name(channel);
 }
 
 CoinbaseCodec::CoinbaseCodec(const InstrumentRegistry& registry, CodecConfig config)

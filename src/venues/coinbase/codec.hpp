@@ -43,6 +43,7 @@
 #include "core/time.hpp"
 #include "market/order_book.hpp"
 #include "venues/codec_support/codec_support.hpp"
+#include "venues/codec_support/frame_counters.hpp"
 #include "venues/codec_support/json_text.hpp"
 #include "venues/market_event_sink.hpp"
 
@@ -70,9 +71,7 @@ struct DecodeInfo {
   bool resubscribe_needed = false;  // a sequence gap: resubscribe level2 to get snapshots
 };
 
-struct CodecStats {
-  std::uint64_t frames = 0;
-  std::uint64_t events = 0;
+struct CodecStats : codec::FrameCounters {
   std::uint64_t quotes = 0;
   std::uint64_t trades = 0;
   std::uint64_t trade_snapshots_skipped = 0;
@@ -86,10 +85,7 @@ struct CodecStats {
   std::uint64_t sequence_gaps = 0;
   std::uint64_t duplicates = 0;
   std::uint64_t crossed = 0;
-  std::uint64_t malformed = 0;
-  std::uint64_t oversized = 0;
   std::uint64_t unknown_channel = 0;
-  std::uint64_t unknown_symbol = 0;
 };
 
 enum class Channel : std::uint8_t { ticker, ticker_batch, market_trades, level2, heartbeats };

@@ -4,7 +4,8 @@
 
 #include <utility>
 
-#include "venues/codec_support/book_slots.hpp"
+#include "core/enum_names.hpp"
+#include "venues/codec_support/book_codec_state.hpp"
 #include "venues/codec_support/codec_support.hpp"
 #include "venues/codec_support/level_reader.hpp"
 #include "venues/codec_support/raw_levels.hpp"
@@ -22,42 +23,25 @@ using codec::number_text;
 
 }  // namespace
 
+constexpr EnumNames kChannelNames{Channel::markets, {"v4_orderbook", "v4_trades", "v4_markets"}};
+
 std::string_view to_string(Channel c) noexcept {
-  switch (c) {
-    case Channel::orderbook:
-      return "v4_orderbook";
-    case Channel::trades:
-      return "v4_trades";
-    case Channel::markets:
-      return "v4_markets";
-  }
-  return "unknown";
+  return kChannelNames.name(c);
 }
 
 Status DydxCodecConfig::validate() const {
-  if (max_book_depth < 10 || max_book_depth > 100'000) {
-    return fail(ErrorCode::invalid_argument,
-                "dydx codec: max_book_depth must be in [10, 100000], got " +
-                    std::to_string(max_book_depth));
-  }
-  return codec::check_max_frame_bytes("dydx", max_frame_bytes);
+  return codec::check_book_limits("dydx", max_book_depth, 10, 100'000, max_frame_bytes);
 }
 
-struct DydxCodec::Impl : codec::FrameDecoder {
-  using SymbolEntry = codec::SymbolEntry;
-  struct BookSlot {
-    const Instrument* instrument;
-    market::OrderBook book;
-    Quote last_top{};  // last Quote emitted from this book
-  };
+// A book and the last Quote emitted from its top.
+struct DydxBookSlot : codec::BookSlot {
+  Quote last_top{};
+};
+
+struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, DydxBookSlot> {
   struct OracleSlot {
     InstrumentId id;
     OraclePrice price;
-  };
-  struct PendingLevel {
-    Side side;
-    Decimal price;
-    Decimal size;
   };
   struct PendingOracle {
     std::string_view market;
@@ -65,24 +49,14 @@ struct DydxCodec::Impl : codec::FrameDecoder {
     Timestamp effective_at;
   };
 
-  Impl(const InstrumentRegistry& r, DydxCodecConfig c)
-      : FrameDecoder(Venue::dydx),
-        registry(r),
-        config(c),
-        symbols(r, Venue::dydx, kMaxCachedSymbols, 64) {
-    books.reserve(32);
+  DydxCodecImpl(const InstrumentRegistry& r, const DydxCodecConfig& c)
+      : BookCodecState(Venue::dydx, r, c, kMaxCachedSymbols, 64) {
     oracles.reserve(64);
     levels.reserve(256);
     pending.reserve(256);
     pending_oracles.reserve(256);
   }
 
-  const InstrumentRegistry& registry;
-  DydxCodecConfig config;
-  DydxCodecStats stats;
-  std::string last_venue_error;
-  codec::SymbolCache symbols;
-  std::vector<BookSlot> books;
   std::vector<OracleSlot> oracles;
   std::optional<std::uint64_t> last_message_id;
   // What parse_frame learnt of the frame before it failed (a rejected frame still counts in the
@@ -278,12 +252,6 @@ struct DydxCodec::Impl : codec::FrameDecoder {
     return parse_markets_contents(v);
   }
 
-  void mark_resync(BookSlot& slot, DecodeResult& r) {
-    if (!codec::mark_resync(*this, slot)) return;
-    ++stats.resyncs;
-    ++r.resyncs;
-  }
-
   // Queues `c` as an event of the book's instrument: a copy of the frame's change template
   // (set by apply_book), the change written in place (building each event afresh zeroed a
   // whole MarketEvent per change).
@@ -314,8 +282,7 @@ struct DydxCodec::Impl : codec::FrameDecoder {
   void apply_book(const Instrument* inst, bool snapshot, std::uint64_t message_id,
                   DecodeResult& r) {
     if (inst == nullptr) return;
-    SymbolEntry* sym =
-        symbols.resolve(inst->ws_symbol.empty() ? inst->venue_symbol : inst->ws_symbol);
+    SymbolEntry* sym = symbols.resolve(codec::wire_symbol(*inst));
     if (sym == nullptr) return;
     BookSlot* found = codec::book_for(books, *sym, *inst, snapshot, config.max_book_depth);
     if (found == nullptr) {
@@ -620,6 +587,12 @@ struct DydxCodec::Impl : codec::FrameDecoder {
     return deliver(sink, stats, r);
   }
 
+  // A new connection: books await their snapshot, the message_id count restarts.
+  void on_reconnect() noexcept {
+    BookCodecState::on_reconnect();
+    last_message_id.reset();
+  }
+
   Result<std::string> sub_message(std::string_view verb, Channel channel, InstrumentId id) const {
     std::string out = "{\"type\":\"";
     out += verb;
@@ -627,14 +600,10 @@ struct DydxCodec::Impl : codec::FrameDecoder {
     out += to_string(channel);
     out += '"';
     if (channel != Channel::markets) {
-      const Instrument* inst = registry.get(id);
-      if (inst == nullptr || inst->venue != Venue::dydx) {
-        return nzeza::fail(ErrorCode::not_found, "dydx: instrument id " + std::to_string(id.value) +
-                                                     " is not a dYdX instrument");
-      }
+      auto inst = venue_instrument(id);
+      if (!inst.ok()) return std::move(inst).error();
       out += ",\"id\":";
-      codec::append_json_string(out,
-                                inst->ws_symbol.empty() ? inst->venue_symbol : inst->ws_symbol);
+      codec::append_json_string(out, codec::wire_symbol(**inst));
     }
     if (verb == "subscribe") out += config.batched ? ",\"batched\":true" : ",\"batched\":false";
     out += '}';
@@ -642,44 +611,11 @@ struct DydxCodec::Impl : codec::FrameDecoder {
   }
 };
 
-Result<DydxCodec> DydxCodec::create(const InstrumentRegistry& registry, DydxCodecConfig config) {
-  if (auto st = config.validate(); !st.ok()) return std::move(st).error();
-  return DydxCodec(std::make_unique<Impl>(registry, config));
-}
-
-DydxCodec::DydxCodec(std::unique_ptr<Impl> impl) noexcept : impl_(std::move(impl)) {}
-DydxCodec::DydxCodec(DydxCodec&&) noexcept = default;
-DydxCodec& DydxCodec::operator=(DydxCodec&&) noexcept = default;
-DydxCodec::~DydxCodec() = default;
-
 Result<std::string> DydxCodec::subscribe_message(Channel channel, InstrumentId id) const {
   return impl_->sub_message("subscribe", channel, id);
 }
 Result<std::string> DydxCodec::unsubscribe_message(Channel channel, InstrumentId id) const {
   return impl_->sub_message("unsubscribe", channel, id);
-}
-
-Result<DecodeResult> DydxCodec::decode(std::string_view frame, Timestamp receive_time,
-                                       MarketEventSink& sink) {
-  return impl_->decode(frame, receive_time, sink);
-}
-
-Result<DecodeResult> DydxCodec::decode_unpadded(std::string_view frame, Timestamp receive_time,
-                                                MarketEventSink& sink) {
-  return impl_->decode(codec::padded_copy(impl_->padded, frame, kFramePadding), receive_time, sink);
-}
-
-void DydxCodec::on_reconnect() noexcept {
-  codec::clear_books(impl_->books);
-  impl_->last_message_id.reset();
-}
-
-const market::OrderBook* DydxCodec::book(InstrumentId id) const noexcept {
-  return codec::find_book(impl_->books, id);
-}
-
-std::vector<InstrumentId> DydxCodec::books_needing_resync() const {
-  return codec::books_needing_resync(impl_->books);
 }
 
 std::optional<OraclePrice> DydxCodec::oracle_price(InstrumentId id) const noexcept {
@@ -689,11 +625,9 @@ std::optional<OraclePrice> DydxCodec::oracle_price(InstrumentId id) const noexce
   return std::nullopt;
 }
 
-const DydxCodecStats& DydxCodec::stats() const noexcept {
-  return impl_->stats;
-}
-const std::string& DydxCodec::last_venue_error() const noexcept {
-  return impl_->last_venue_error;
-}
-
 }  // namespace nzeza::venues::dydx
+
+namespace nzeza::venues::codec {
+template class BookCodec<dydx::DydxCodec, dydx::DydxCodecImpl, dydx::DydxCodecConfig,
+                         dydx::DydxCodecStats, dydx::DecodeResult>;
+}  // namespace nzeza::venues::codec

@@ -20,7 +20,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,14 +28,12 @@
 #include "core/instrument.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
-#include "market/order_book.hpp"
+#include "venues/codec_support/book_codec.hpp"
 #include "venues/frame_kind.hpp"
-#include "venues/market_event_sink.hpp"
 
 namespace nzeza::venues::dydx {
 
-// Bytes a frame passed to decode() must have readable after its end (simdjson reads ahead).
-inline constexpr std::size_t kFramePadding = 64;
+using codec::kFramePadding;
 // The indexer's per-connection cap for each market-data channel.
 inline constexpr std::size_t kMaxSubscriptionsPerChannel = 32;
 
@@ -58,10 +55,7 @@ struct DydxCodecConfig {
 // channels, other types).
 using FrameKind = venues::FrameKind;
 
-struct DecodeResult {
-  FrameKind kind = FrameKind::ignored;
-  std::uint32_t events = 0;
-  std::uint32_t resyncs = 0;        // books that became needs_resync with this frame
+struct DecodeResult : codec::FrameResult {
   std::uint32_t oracle_prices = 0;  // oracle prices stored from this frame
   bool gap = false;                 // message_id jumped before this frame
 };
@@ -72,13 +66,8 @@ struct OraclePrice {
   Timestamp receive_time;
 };
 
-struct DydxCodecStats {
-  std::uint64_t frames = 0;
-  std::uint64_t events = 0;
-  std::uint64_t malformed = 0;
-  std::uint64_t oversized = 0;
+struct DydxCodecStats : codec::FrameCounters {
   std::uint64_t unknown_type = 0;
-  std::uint64_t unknown_symbol = 0;  // entries for markets not in the registry
   std::uint64_t venue_errors = 0;
   std::uint64_t gaps = 0;  // message_id jumps
   std::uint64_t resyncs = 0;
@@ -89,41 +78,25 @@ struct DydxCodecStats {
   std::uint64_t raw_frames = 0;  // book frames read by the raw scanner (the rest: simdjson)
 };
 
-class DydxCodec {
- public:
-  // The registry must outlive the codec.
-  static Result<DydxCodec> create(const InstrumentRegistry& registry, DydxCodecConfig config = {});
-  DydxCodec(DydxCodec&&) noexcept;
-  DydxCodec& operator=(DydxCodec&&) noexcept;
-  ~DydxCodec();
+struct DydxCodecImpl;  // codec.cpp
 
+// A refused book frame of a known market also marks that book needs_resync (its resyncing
+// status is emitted), and a refused frame still takes its place in the message_id count. A new
+// connection (on_reconnect) also restarts the message_id count.
+class DydxCodec : public codec::BookCodec<DydxCodec, DydxCodecImpl, DydxCodecConfig, DydxCodecStats,
+                                          DecodeResult> {
+ public:
   // {"type":"subscribe","channel":"v4_orderbook","id":"BTC-USD","batched":false}. The
   // orderbook and trades channels need a dYdX instrument of the registry; v4_markets takes
   // none (pass an invalid id) and covers every market.
   [[nodiscard]] Result<std::string> subscribe_message(Channel channel, InstrumentId id) const;
   [[nodiscard]] Result<std::string> unsubscribe_message(Channel channel, InstrumentId id) const;
 
-  // Decodes one text frame; `frame` must stay readable for kFramePadding bytes past its end.
-  // A refused frame returns an Error (what, where, start of the frame) and emits nothing but
-  // a resync status when it was a book frame of a known market.
-  Result<DecodeResult> decode(std::string_view frame, Timestamp receive_time,
-                              MarketEventSink& sink);
-  Result<DecodeResult> decode_unpadded(std::string_view frame, Timestamp receive_time,
-                                       MarketEventSink& sink);
-
-  // A new connection: books wait for their snapshot, the message_id count restarts.
-  void on_reconnect() noexcept;
-
-  [[nodiscard]] const market::OrderBook* book(InstrumentId id) const noexcept;
-  [[nodiscard]] std::vector<InstrumentId> books_needing_resync() const;
   [[nodiscard]] std::optional<OraclePrice> oracle_price(InstrumentId id) const noexcept;
-  [[nodiscard]] const DydxCodecStats& stats() const noexcept;
-  [[nodiscard]] const std::string& last_venue_error() const noexcept;
 
  private:
-  struct Impl;
-  explicit DydxCodec(std::unique_ptr<Impl> impl) noexcept;
-  std::unique_ptr<Impl> impl_;
+  friend BookCodec;
+  using BookCodec::BookCodec;
 };
 
 }  // namespace nzeza::venues::dydx

@@ -160,6 +160,7 @@ Result<DecodeInfo> GenericCodec::decode(std::string_view frame, Timestamp receiv
   event.receive_time = receive_time;
   event.body = Quote{price, Decimal::zero(), price, Decimal::zero()};
   sink.on_event(event);
+  ++stats_.events;
   ++stats_.prices;
   return DecodeInfo{FrameKind::price, 1, instrument->id};
 }

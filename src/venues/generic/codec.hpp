@@ -36,6 +36,7 @@
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "venues/codec_support/codec_support.hpp"
+#include "venues/codec_support/frame_counters.hpp"
 #include "venues/codec_support/json_text.hpp"
 #include "venues/market_event_sink.hpp"
 
@@ -54,15 +55,11 @@ struct DecodeInfo {
   InstrumentId instrument;
 };
 
-struct CodecStats {
-  std::uint64_t frames = 0;
-  std::uint64_t prices = 0;
+struct CodecStats : codec::FrameCounters {
+  std::uint64_t prices = 0;  // prices decoded: one Quote event each
   std::uint64_t heartbeats = 0;
-  std::uint64_t malformed = 0;
-  std::uint64_t oversized = 0;
   std::uint64_t skewed = 0;
   std::uint64_t unknown_type = 0;
-  std::uint64_t unknown_symbol = 0;
 };
 
 class GenericCodec {

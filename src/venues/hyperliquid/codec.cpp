@@ -4,7 +4,8 @@
 
 #include <utility>
 
-#include "venues/codec_support/book_slots.hpp"
+#include "core/enum_names.hpp"
+#include "venues/codec_support/book_codec_state.hpp"
 #include "venues/codec_support/codec_support.hpp"
 #include "venues/codec_support/level_reader.hpp"
 #include "venues/codec_support/raw_levels.hpp"
@@ -20,69 +21,36 @@ static_assert(kFramePadding >= simdjson::SIMDJSON_PADDING, "frames need simdjson
 constexpr std::size_t kMaxCachedSymbols = 256;
 constexpr std::string_view kGreeting = "Websocket connection established.";
 
+// trades data: [{"coin":"BTC","side":"B","px":"..","sz":"..","time":ms,"tid":..}, ...]; side
+// "B": the taker bought (hit the ask).
+constexpr codec::TradeKeys kTradeKeys =
+    codec::trade_keys<"trades.data", "coin", "side", "px", "sz", "tid", "time">(
+        "B", "A", "side must be A or B", codec::TimeForm::epoch_ms);
+
 using codec::number_text;
 
 }  // namespace
 
+constexpr EnumNames kChannelNames{Channel::bbo, {"l2Book", "trades", "bbo"}};
+
 std::string_view to_string(Channel c) noexcept {
-  switch (c) {
-    case Channel::l2_book:
-      return "l2Book";
-    case Channel::trades:
-      return "trades";
-    case Channel::bbo:
-      return "bbo";
-  }
-  return "unknown";
+  return kChannelNames.name(c);
 }
 
 Status HyperliquidCodecConfig::validate() const {
-  if (max_book_depth < 20 || max_book_depth > 10'000) {
-    return fail(ErrorCode::invalid_argument,
-                "hyperliquid codec: max_book_depth must be in [20, 10000], got " +
-                    std::to_string(max_book_depth));
-  }
-  return codec::check_max_frame_bytes("hyperliquid", max_frame_bytes);
+  return codec::check_book_limits("hyperliquid", max_book_depth, 20, 10'000, max_frame_bytes);
 }
 
-struct HyperliquidCodec::Impl : codec::FrameDecoder {
-  using SymbolEntry = codec::SymbolEntry;
-  struct BookSlot {
-    const Instrument* instrument;
-    market::OrderBook book;
-  };
-  struct PendingLevel {
-    Side side;
-    Decimal price;
-    Decimal size;
-  };
-
-  Impl(const InstrumentRegistry& r, HyperliquidCodecConfig c)
-      : FrameDecoder(Venue::hyperliquid),
-        registry(r),
-        config(c),
-        symbols(r, Venue::hyperliquid, kMaxCachedSymbols, 32) {
-    books.reserve(32);
+struct HyperliquidCodecImpl
+    : codec::BookCodecState<HyperliquidCodecConfig, HyperliquidCodecStats, codec::BookSlot> {
+  HyperliquidCodecImpl(const InstrumentRegistry& r, const HyperliquidCodecConfig& c)
+      : BookCodecState(Venue::hyperliquid, r, c, kMaxCachedSymbols, 32) {
     levels.reserve(2 * config.max_book_depth);
     pending.reserve(2 * config.max_book_depth + 8);
   }
 
-  const InstrumentRegistry& registry;
-  HyperliquidCodecConfig config;
-  HyperliquidCodecStats stats;
-  std::string last_venue_error;
-  codec::SymbolCache symbols;
-  std::vector<BookSlot> books;
   std::vector<PendingLevel> levels;
   std::string_view failing_book_coin;
-
-  bool parse_ms(od::value& v, Timestamp& out, const char* where) {
-    std::uint64_t ms = 0;
-    if (v.get_uint64().get(ms) != simdjson::SUCCESS || ms > 4'102'444'800'000ull)
-      return fail("not a time in milliseconds", where);
-    out = Timestamp::from_ms(static_cast<std::int64_t>(ms));
-    return true;
-  }
 
   // {"px":"2.111","sz":"134.4","n":1}: Hyperliquid sends px then sz as plain decimal strings;
   // "n" is not read (on-demand skips it when the array moves on).
@@ -99,12 +67,6 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
     out.price = level.price;
     out.size = level.size;
     return true;
-  }
-
-  void mark_resync(BookSlot& slot, DecodeResult& r) {
-    if (!codec::mark_resync(*this, slot)) return;
-    ++stats.resyncs;
-    ++r.resyncs;
   }
 
   // data: {"coin":"BTC","time":ms,"levels":[[bids best first],[asks best first]]}
@@ -221,36 +183,6 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
     return true;
   }
 
-  // data: [{"coin":"BTC","side":"B","px":"..","sz":"..","time":ms,"tid":..}, ...]; side "B":
-  // the taker bought (hit the ask).
-  bool parse_trades(od::value& data) {
-    static constexpr codec::TradeKeys kKeys{.array = "trades.data",
-                                            .entry = "trades.data[]",
-                                            .symbol = "coin",
-                                            .symbol_at = "trades.data[].coin",
-                                            .side = "side",
-                                            .side_at = "trades.data[].side",
-                                            .price = "px",
-                                            .price_at = "trades.data[].px",
-                                            .size = "sz",
-                                            .size_at = "trades.data[].sz",
-                                            .id = "tid",
-                                            .id_at = "trades.data[].tid",
-                                            .time = "time",
-                                            .time_at = "trades.data[].time",
-                                            .buy = "B",
-                                            .sell = "A",
-                                            .bad_side = "side must be A or B",
-                                            .no_symbol = "entry without coin",
-                                            .missing = "entry without side, px or sz",
-                                            .bad_price = "px must be > 0",
-                                            .bad_size = "sz must be > 0"};
-    return codec::read_trades(*this, data, kKeys, symbols, stats.unknown_symbol,
-                              [this](od::value& v, Timestamp& out, const char* where) {
-                                return parse_ms(v, out, where);
-                              });
-  }
-
   // data: {"coin":"BTC","time":ms,"bbo":[bid level | null, ask level | null]}
   bool parse_bbo(od::value& data) {
     od::object obj;
@@ -324,7 +256,8 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
             if (channel == "l2Book") {
               if (!parse_l2book(val, r)) return false;
             } else if (channel == "trades") {
-              if (!parse_trades(val)) return false;
+              if (!codec::read_trades(*this, val, kTradeKeys, symbols, stats.unknown_symbol))
+                return false;
             } else if (channel == "bbo") {
               if (!parse_bbo(val)) return false;
             } else if (channel == "error") {
@@ -385,33 +318,18 @@ struct HyperliquidCodec::Impl : codec::FrameDecoder {
   }
 
   Result<std::string> sub_message(std::string_view method, Channel channel, InstrumentId id) const {
-    const Instrument* inst = registry.get(id);
-    if (inst == nullptr || inst->venue != Venue::hyperliquid) {
-      return nzeza::fail(ErrorCode::not_found, "hyperliquid: instrument id " +
-                                                   std::to_string(id.value) +
-                                                   " is not a Hyperliquid instrument");
-    }
+    auto inst = venue_instrument(id);
+    if (!inst.ok()) return std::move(inst).error();
     std::string out = "{\"method\":\"";
     out += method;
     out += "\",\"subscription\":{\"type\":\"";
     out += to_string(channel);
     out += "\",\"coin\":";
-    codec::append_json_string(out, inst->ws_symbol.empty() ? inst->venue_symbol : inst->ws_symbol);
+    codec::append_json_string(out, codec::wire_symbol(**inst));
     out += "}}";
     return out;
   }
 };
-
-Result<HyperliquidCodec> HyperliquidCodec::create(const InstrumentRegistry& registry,
-                                                  HyperliquidCodecConfig config) {
-  if (auto st = config.validate(); !st.ok()) return std::move(st).error();
-  return HyperliquidCodec(std::make_unique<Impl>(registry, config));
-}
-
-HyperliquidCodec::HyperliquidCodec(std::unique_ptr<Impl> impl) noexcept : impl_(std::move(impl)) {}
-HyperliquidCodec::HyperliquidCodec(HyperliquidCodec&&) noexcept = default;
-HyperliquidCodec& HyperliquidCodec::operator=(HyperliquidCodec&&) noexcept = default;
-HyperliquidCodec::~HyperliquidCodec() = default;
 
 Result<std::string> HyperliquidCodec::subscribe_message(Channel channel, InstrumentId id) const {
   return impl_->sub_message("subscribe", channel, id);
@@ -423,30 +341,10 @@ std::string HyperliquidCodec::ping_message() {
   return "{\"method\":\"ping\"}";
 }
 
-Result<DecodeResult> HyperliquidCodec::decode(std::string_view frame, Timestamp receive_time,
-                                              MarketEventSink& sink) {
-  return impl_->decode(frame, receive_time, sink);
-}
-
-Result<DecodeResult> HyperliquidCodec::decode_unpadded(std::string_view frame,
-                                                       Timestamp receive_time,
-                                                       MarketEventSink& sink) {
-  return impl_->decode(codec::padded_copy(impl_->padded, frame, kFramePadding), receive_time, sink);
-}
-
-void HyperliquidCodec::on_reconnect() noexcept {
-  codec::clear_books(impl_->books);
-}
-
-const market::OrderBook* HyperliquidCodec::book(InstrumentId id) const noexcept {
-  return codec::find_book(impl_->books, id);
-}
-
-const HyperliquidCodecStats& HyperliquidCodec::stats() const noexcept {
-  return impl_->stats;
-}
-const std::string& HyperliquidCodec::last_venue_error() const noexcept {
-  return impl_->last_venue_error;
-}
-
 }  // namespace nzeza::venues::hyperliquid
+
+namespace nzeza::venues::codec {
+template class BookCodec<hyperliquid::HyperliquidCodec, hyperliquid::HyperliquidCodecImpl,
+                         hyperliquid::HyperliquidCodecConfig, hyperliquid::HyperliquidCodecStats,
+                         hyperliquid::DecodeResult>;
+}  // namespace nzeza::venues::codec

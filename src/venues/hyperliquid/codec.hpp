@@ -14,22 +14,18 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/instrument.hpp"
 #include "core/result.hpp"
-#include "core/time.hpp"
-#include "market/order_book.hpp"
+#include "venues/codec_support/book_codec.hpp"
 #include "venues/frame_kind.hpp"
-#include "venues/market_event_sink.hpp"
 
 namespace nzeza::venues::hyperliquid {
 
-// Bytes a frame passed to decode() must have readable after its end (simdjson reads ahead).
-inline constexpr std::size_t kFramePadding = 64;
+using codec::kFramePadding;
 
 enum class Channel : std::uint8_t { l2_book, trades, bbo };
 // The subscription type on the wire: "l2Book", "trades", "bbo".
@@ -47,19 +43,10 @@ struct HyperliquidCodecConfig {
 // venue_error ({"channel":"error","data":"..."}) and ignored (post responses, other channels).
 using FrameKind = venues::FrameKind;
 
-struct DecodeResult {
-  FrameKind kind = FrameKind::ignored;
-  std::uint32_t events = 0;
-  std::uint32_t resyncs = 0;  // books that became needs_resync with this frame
-};
+using DecodeResult = codec::FrameResult;
 
-struct HyperliquidCodecStats {
-  std::uint64_t frames = 0;
-  std::uint64_t events = 0;
-  std::uint64_t malformed = 0;
-  std::uint64_t oversized = 0;
+struct HyperliquidCodecStats : codec::FrameCounters {
   std::uint64_t unknown_type = 0;
-  std::uint64_t unknown_symbol = 0;
   std::uint64_t pongs = 0;
   std::uint64_t venue_errors = 0;
   std::uint64_t crossed_books = 0;
@@ -68,15 +55,13 @@ struct HyperliquidCodecStats {
   std::uint64_t raw_frames = 0;     // l2Book frames read by the raw scanner (the rest: simdjson)
 };
 
-class HyperliquidCodec {
- public:
-  // The registry must outlive the codec.
-  static Result<HyperliquidCodec> create(const InstrumentRegistry& registry,
-                                         HyperliquidCodecConfig config = {});
-  HyperliquidCodec(HyperliquidCodec&&) noexcept;
-  HyperliquidCodec& operator=(HyperliquidCodec&&) noexcept;
-  ~HyperliquidCodec();
+struct HyperliquidCodecImpl;  // codec.cpp
 
+// A malformed l2Book frame of a known coin marks that book needs_resync.
+class HyperliquidCodec
+    : public codec::BookCodec<HyperliquidCodec, HyperliquidCodecImpl, HyperliquidCodecConfig,
+                              HyperliquidCodecStats, DecodeResult> {
+ public:
   // {"method":"subscribe","subscription":{"type":"l2Book","coin":"BTC"}} — one coin per
   // message (the venue's protocol). The instrument must be a Hyperliquid one of the registry.
   [[nodiscard]] Result<std::string> subscribe_message(Channel channel, InstrumentId id) const;
@@ -84,24 +69,9 @@ class HyperliquidCodec {
   // {"method":"ping"}
   [[nodiscard]] static std::string ping_message();
 
-  // Decodes one text frame; `frame` must stay readable for kFramePadding bytes past its end.
-  // A refused frame returns an Error (what, where, start of the frame) and emits nothing.
-  Result<DecodeResult> decode(std::string_view frame, Timestamp receive_time,
-                              MarketEventSink& sink);
-  Result<DecodeResult> decode_unpadded(std::string_view frame, Timestamp receive_time,
-                                       MarketEventSink& sink);
-
-  // A new connection: every book waits for its next snapshot.
-  void on_reconnect() noexcept;
-
-  [[nodiscard]] const market::OrderBook* book(InstrumentId id) const noexcept;
-  [[nodiscard]] const HyperliquidCodecStats& stats() const noexcept;
-  [[nodiscard]] const std::string& last_venue_error() const noexcept;
-
  private:
-  struct Impl;
-  explicit HyperliquidCodec(std::unique_ptr<Impl> impl) noexcept;
-  std::unique_ptr<Impl> impl_;
+  friend BookCodec;
+  using BookCodec::BookCodec;
 };
 
 }  // namespace nzeza::venues::hyperliquid

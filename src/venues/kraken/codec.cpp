@@ -6,7 +6,8 @@
 #include <cstring>
 #include <utility>
 
-#include "venues/codec_support/book_slots.hpp"
+#include "core/enum_names.hpp"
+#include "venues/codec_support/book_codec_state.hpp"
 #include "venues/codec_support/codec_support.hpp"
 #include "venues/codec_support/level_reader.hpp"
 #include "venues/codec_support/raw_levels.hpp"
@@ -23,6 +24,12 @@ static_assert(kFramePadding >= simdjson::SIMDJSON_PADDING, "frames need simdjson
 
 constexpr std::size_t kMaxCachedSymbols = 256;
 
+// trade data: [{"symbol":"BTC/USD","side":"buy","price":..,"qty":..,"trade_id":..,
+// "timestamp":RFC 3339}, ...]; side: the taker's.
+constexpr codec::TradeKeys kTradeKeys =
+    codec::trade_keys<"trade.data", "symbol", "side", "price", "qty", "trade_id", "timestamp">(
+        "buy", "sell", "side must be buy or sell", codec::TimeForm::rfc3339);
+
 using codec::number_text;
 
 TradingStatus trading_status_of(std::string_view system) noexcept {
@@ -35,16 +42,10 @@ TradingStatus trading_status_of(std::string_view system) noexcept {
 
 }  // namespace
 
+constexpr EnumNames kChannelNames{Channel::book, {"ticker", "trade", "book"}};
+
 std::string_view to_string(Channel c) noexcept {
-  switch (c) {
-    case Channel::ticker:
-      return "ticker";
-    case Channel::trade:
-      return "trade";
-    case Channel::book:
-      return "book";
-  }
-  return "unknown";
+  return kChannelNames.name(c);
 }
 
 Status KrakenCodecConfig::validate() const {
@@ -57,14 +58,14 @@ Status KrakenCodecConfig::validate() const {
   return codec::check_max_frame_bytes("kraken", max_frame_bytes);
 }
 
-struct KrakenCodec::Impl : codec::FrameDecoder {
-  using SymbolEntry = codec::SymbolEntry;
-  struct BookSlot {
-    const Instrument* instrument;
-    market::OrderBook book;
-    int price_decimals = -1;
-    int qty_decimals = -1;
-  };
+// A book and the decimals its checksum text is written with, learnt from the wire.
+struct KrakenBookSlot : codec::BookSlot {
+  int price_decimals = -1;
+  int qty_decimals = -1;
+};
+
+struct KrakenCodecImpl
+    : codec::BookCodecState<KrakenCodecConfig, KrakenCodecStats, KrakenBookSlot> {
   struct PendingLevel {
     Side side;
     Decimal price;
@@ -91,23 +92,13 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
     std::size_t bid_size = 0;
   };
 
-  Impl(const InstrumentRegistry& r, KrakenCodecConfig c)
-      : FrameDecoder(Venue::kraken),
-        registry(r),
-        config(c),
-        symbols(r, Venue::kraken, kMaxCachedSymbols, 32) {
-    books.reserve(32);
+  KrakenCodecImpl(const InstrumentRegistry& r, const KrakenCodecConfig& c)
+      : BookCodecState(Venue::kraken, r, c, kMaxCachedSymbols, 32) {
     levels.reserve(2 * config.book_depth + 16);
     entries.reserve(8);
     pending.reserve(2 * config.book_depth + 16);
   }
 
-  const InstrumentRegistry& registry;
-  KrakenCodecConfig config;
-  KrakenCodecStats stats;
-  std::string last_venue_error;
-  codec::SymbolCache symbols;
-  std::vector<BookSlot> books;
   // Per-frame scratch, reused.
   std::vector<PendingLevel> levels;
   std::vector<BookEntry> entries;
@@ -308,12 +299,6 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
     learned = seen;
   }
 
-  void mark_resync(BookSlot& slot, DecodeResult& r) {
-    if (!codec::mark_resync(*this, slot)) return;
-    ++stats.resyncs;
-    ++r.resyncs;
-  }
-
   void apply_book_entries(bool snapshot, DecodeResult& r) {
     for (const BookEntry& entry : entries) {
       SymbolEntry* sym = symbols.resolve(entry.symbol);
@@ -420,34 +405,6 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
     return true;
   }
 
-  bool parse_trade_data(od::value& data) {
-    static constexpr codec::TradeKeys kKeys{.array = "trade.data",
-                                            .entry = "trade.data[]",
-                                            .symbol = "symbol",
-                                            .symbol_at = "trade.data[].symbol",
-                                            .side = "side",
-                                            .side_at = "trade.data[].side",
-                                            .price = "price",
-                                            .price_at = "trade.data[].price",
-                                            .size = "qty",
-                                            .size_at = "trade.data[].qty",
-                                            .id = "trade_id",
-                                            .id_at = "trade.data[].trade_id",
-                                            .time = "timestamp",
-                                            .time_at = "trade.data[].timestamp",
-                                            .buy = "buy",
-                                            .sell = "sell",
-                                            .bad_side = "side must be buy or sell",
-                                            .no_symbol = "entry without symbol",
-                                            .missing = "entry without side, price or qty",
-                                            .bad_price = "price must be > 0",
-                                            .bad_size = "qty must be > 0"};
-    return codec::read_trades(*this, data, kKeys, symbols, stats.unknown_symbol,
-                              [this](od::value& v, Timestamp& out, const char* where) {
-                                return parse_time(v, out, where);
-                              });
-  }
-
   bool parse_status_data(od::value& data) {
     od::array arr;
     if (data.get_array().get(arr) != simdjson::SUCCESS) return fail("not an array", "status.data");
@@ -511,7 +468,8 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
             } else if (channel == "ticker") {
               if (!parse_ticker_data(val)) return false;
             } else if (channel == "trade") {
-              if (!parse_trade_data(val)) return false;
+              if (!codec::read_trades(*this, val, kTradeKeys, symbols, stats.unknown_symbol))
+                return false;
             } else if (channel == "status") {
               if (!parse_status_data(val)) return false;
             } else if (channel.empty()) {
@@ -614,16 +572,11 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
     out += "\",\"symbol\":[";
     bool first = true;
     for (const InstrumentId id : ids) {
-      const Instrument* inst = registry.get(id);
-      if (inst == nullptr || inst->venue != Venue::kraken) {
-        return nzeza::fail(ErrorCode::not_found, "kraken: instrument id " +
-                                                     std::to_string(id.value) +
-                                                     " is not a Kraken instrument of the registry");
-      }
+      auto inst = venue_instrument(id);
+      if (!inst.ok()) return std::move(inst).error();
       if (!first) out += ',';
       first = false;
-      codec::append_json_string(out,
-                                inst->ws_symbol.empty() ? inst->venue_symbol : inst->ws_symbol);
+      codec::append_json_string(out, codec::wire_symbol(**inst));
     }
     out += ']';
     if (channel == Channel::book) {
@@ -641,17 +594,6 @@ struct KrakenCodec::Impl : codec::FrameDecoder {
   }
 };
 
-Result<KrakenCodec> KrakenCodec::create(const InstrumentRegistry& registry,
-                                        KrakenCodecConfig config) {
-  if (auto st = config.validate(); !st.ok()) return std::move(st).error();
-  return KrakenCodec(std::make_unique<Impl>(registry, config));
-}
-
-KrakenCodec::KrakenCodec(std::unique_ptr<Impl> impl) noexcept : impl_(std::move(impl)) {}
-KrakenCodec::KrakenCodec(KrakenCodec&&) noexcept = default;
-KrakenCodec& KrakenCodec::operator=(KrakenCodec&&) noexcept = default;
-KrakenCodec::~KrakenCodec() = default;
-
 Result<std::string> KrakenCodec::subscribe_message(Channel channel,
                                                    std::span<const InstrumentId> instruments,
                                                    std::uint64_t req_id) const {
@@ -668,36 +610,9 @@ std::string KrakenCodec::ping_message(std::uint64_t req_id) {
   return "{\"method\":\"ping\",\"req_id\":" + std::to_string(req_id) + "}";
 }
 
-Result<DecodeResult> KrakenCodec::decode(std::string_view frame, Timestamp receive_time,
-                                         MarketEventSink& sink) {
-  return impl_->decode(frame, receive_time, sink);
-}
-
-Result<DecodeResult> KrakenCodec::decode_unpadded(std::string_view frame, Timestamp receive_time,
-                                                  MarketEventSink& sink) {
-  return impl_->decode(codec::padded_copy(impl_->padded, frame, kFramePadding), receive_time, sink);
-}
-
-void KrakenCodec::on_reconnect() noexcept {
-  codec::clear_books(impl_->books);
-}
-
-const market::OrderBook* KrakenCodec::book(InstrumentId id) const noexcept {
-  return codec::find_book(impl_->books, id);
-}
-
-std::vector<InstrumentId> KrakenCodec::books_needing_resync() const {
-  return codec::books_needing_resync(impl_->books);
-}
-
-const KrakenCodecStats& KrakenCodec::stats() const noexcept {
-  return impl_->stats;
-}
-const std::string& KrakenCodec::last_venue_error() const noexcept {
-  return impl_->last_venue_error;
-}
-const KrakenCodecConfig& KrakenCodec::config() const noexcept {
-  return impl_->config;
-}
-
 }  // namespace nzeza::venues::kraken
+
+namespace nzeza::venues::codec {
+template class BookCodec<kraken::KrakenCodec, kraken::KrakenCodecImpl, kraken::KrakenCodecConfig,
+                         kraken::KrakenCodecStats, kraken::DecodeResult>;
+}  // namespace nzeza::venues::codec

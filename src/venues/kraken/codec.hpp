@@ -22,24 +22,19 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "core/instrument.hpp"
 #include "core/result.hpp"
-#include "core/time.hpp"
-#include "market/order_book.hpp"
+#include "venues/codec_support/book_codec.hpp"
 #include "venues/frame_kind.hpp"
-#include "venues/market_event_sink.hpp"
 
 namespace nzeza::venues::kraken {
 
-// Bytes a frame passed to decode() must have readable after its end (simdjson reads ahead).
-inline constexpr std::size_t kFramePadding = 64;
+using codec::kFramePadding;
 
 enum class Channel : std::uint8_t { ticker, trade, book };
 [[nodiscard]] std::string_view to_string(Channel c) noexcept;
@@ -59,20 +54,12 @@ struct KrakenCodecConfig {
 // unsubscribed, venue_error (a subscribe/unsubscribe/ping refused: success false) and ignored.
 using FrameKind = venues::FrameKind;
 
-struct DecodeResult {
-  FrameKind kind = FrameKind::ignored;
-  std::uint32_t events = 0;             // events handed to the sink
-  std::uint32_t resyncs = 0;            // books that became needs_resync with this frame
+struct DecodeResult : codec::FrameResult {
   std::optional<std::uint64_t> req_id;  // of a method response
 };
 
-struct KrakenCodecStats {
-  std::uint64_t frames = 0;
-  std::uint64_t events = 0;
-  std::uint64_t malformed = 0;       // refused: not the documented shape or invalid values
-  std::uint64_t oversized = 0;       // refused: over max_frame_bytes
-  std::uint64_t unknown_type = 0;    // well-formed, unused channel or method
-  std::uint64_t unknown_symbol = 0;  // data for a symbol not in the registry (entries)
+struct KrakenCodecStats : codec::FrameCounters {
+  std::uint64_t unknown_type = 0;  // well-formed, unused channel or method
   std::uint64_t heartbeats = 0;
   std::uint64_t pongs = 0;
   std::uint64_t request_failures = 0;
@@ -83,15 +70,12 @@ struct KrakenCodecStats {
   std::uint64_t precision_changes = 0;  // a token's decimals differed from the book's learned ones
 };
 
-class KrakenCodec {
- public:
-  // The registry must outlive the codec. Fails when the config is invalid.
-  static Result<KrakenCodec> create(const InstrumentRegistry& registry,
-                                    KrakenCodecConfig config = {});
-  KrakenCodec(KrakenCodec&&) noexcept;
-  KrakenCodec& operator=(KrakenCodec&&) noexcept;
-  ~KrakenCodec();
+struct KrakenCodecImpl;  // codec.cpp
 
+// A malformed book frame for a known symbol also marks that book needs_resync.
+class KrakenCodec : public codec::BookCodec<KrakenCodec, KrakenCodecImpl, KrakenCodecConfig,
+                                            KrakenCodecStats, DecodeResult> {
+ public:
   // {"method":"subscribe","params":{"channel":"book","symbol":["BTC/USD"],"depth":10,
   //  "snapshot":true},"req_id":1}. Every instrument must be a Kraken instrument of the
   // registry (its ws_symbol, else venue_symbol, is sent); at least one.
@@ -104,33 +88,9 @@ class KrakenCodec {
   // {"method":"ping","req_id":N}: Kraken answers {"method":"pong","req_id":N,...}.
   [[nodiscard]] static std::string ping_message(std::uint64_t req_id);
 
-  // Decodes one text frame. `frame` must stay readable for kFramePadding bytes past its end.
-  // A refused frame (oversized, malformed) returns an Error saying what and where, with the
-  // start of the frame; nothing is emitted and the codec is ready for the next frame. A
-  // malformed book frame for a known symbol also marks that book needs_resync.
-  Result<DecodeResult> decode(std::string_view frame, Timestamp receive_time,
-                              MarketEventSink& sink);
-  // Same, for a frame without padding: copied into an internal padded buffer first.
-  Result<DecodeResult> decode_unpadded(std::string_view frame, Timestamp receive_time,
-                                       MarketEventSink& sink);
-
-  // A new connection: every book waits for its snapshot again (the subscriptions are replayed
-  // by the caller with snapshot true).
-  void on_reconnect() noexcept;
-
-  // The book of an instrument, null before its first snapshot.
-  [[nodiscard]] const market::OrderBook* book(InstrumentId id) const noexcept;
-  // Books marked needs_resync: resubscribe them (unsubscribe + subscribe) to get a snapshot.
-  [[nodiscard]] std::vector<InstrumentId> books_needing_resync() const;
-  [[nodiscard]] const KrakenCodecStats& stats() const noexcept;
-  // The venue's text of the last refused request ("Currency pair not supported ...").
-  [[nodiscard]] const std::string& last_venue_error() const noexcept;
-  [[nodiscard]] const KrakenCodecConfig& config() const noexcept;
-
  private:
-  struct Impl;
-  explicit KrakenCodec(std::unique_ptr<Impl> impl) noexcept;
-  std::unique_ptr<Impl> impl_;
+  friend BookCodec;
+  using BookCodec::BookCodec;
 };
 
 }  // namespace nzeza::venues::kraken

@@ -1,0 +1,82 @@
+#pragma once
+// What the WebSocket market-data codecs that keep order books (Kraken, Hyperliquid, dYdX) offer
+// alike, declared once: FrameResult, what decode() answers, and BookCodec, the public face of
+// such a codec over its private state (`Impl`, defined in the venue's codec.cpp). A venue's codec
+// class derives from BookCodec and adds its own subscribe messages and queries; its header says
+// what its venue sends and what decode() answers.
+//
+// BookCodec's members are defined in book_codec_state.hpp, which only the venue's codec.cpp
+// includes; that file instantiates BookCodec for its venue explicitly, so no other translation
+// unit needs the Impl (they call the members that instantiation defines).
+// Hot path: decode() hands the frame to the Impl; after warm-up nothing allocates (each codec's
+// allocation test checks it). Threading: none; one owner thread per codec.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/instrument.hpp"
+#include "core/result.hpp"
+#include "core/time.hpp"
+#include "market/order_book.hpp"
+#include "venues/codec_support/frame_counters.hpp"
+#include "venues/frame_kind.hpp"
+#include "venues/market_event_sink.hpp"
+
+namespace nzeza::venues::codec {
+
+// Bytes a frame passed to decode() must have readable after its end (simdjson reads ahead).
+inline constexpr std::size_t kFramePadding = 64;
+
+// What decode() answers for a frame; a venue's result may add its own.
+struct FrameResult {
+  FrameKind kind = FrameKind::ignored;
+  std::uint32_t events = 0;   // events handed to the sink
+  std::uint32_t resyncs = 0;  // books that became needs_resync with this frame
+};
+
+// The public face of a book-keeping codec `Codec` (the venue's class, deriving from this one)
+// over its state `Impl`, built from `Config` (which validates itself), counting in `Stats`, and
+// answering `Decoded` for each frame.
+template <class Codec, class Impl, class Config, class Stats, class Decoded>
+class BookCodec {
+ public:
+  // The registry must outlive the codec. Fails when the config is invalid.
+  static Result<Codec> create(const InstrumentRegistry& registry, Config config = {});
+
+  BookCodec(BookCodec&&) noexcept;
+  BookCodec& operator=(BookCodec&&) noexcept;
+  ~BookCodec();
+
+  // Decodes one text frame. `frame` must stay readable for kFramePadding bytes past its end.
+  // A refused frame (oversized, malformed) returns an Error saying what and where, with the
+  // start of the frame; nothing is emitted but the resync status of a book it cost its sync,
+  // and the codec is ready for the next frame.
+  Result<Decoded> decode(std::string_view frame, Timestamp receive_time, MarketEventSink& sink);
+  // Same, for a frame without padding: copied into an internal padded buffer first.
+  Result<Decoded> decode_unpadded(std::string_view frame, Timestamp receive_time,
+                                  MarketEventSink& sink);
+
+  // A new connection: every book waits for its next snapshot (the caller replays the
+  // subscriptions).
+  void on_reconnect() noexcept;
+
+  // The book of an instrument, null before its first snapshot.
+  [[nodiscard]] const market::OrderBook* book(InstrumentId id) const noexcept;
+  // Books marked needs_resync: resubscribe them (unsubscribe + subscribe) to get a snapshot.
+  [[nodiscard]] std::vector<InstrumentId> books_needing_resync() const;
+  [[nodiscard]] const Stats& stats() const noexcept;
+  // The venue's text of the last refused request.
+  [[nodiscard]] const std::string& last_venue_error() const noexcept;
+  [[nodiscard]] const Config& config() const noexcept;
+
+ protected:
+  explicit BookCodec(std::unique_ptr<Impl> impl) noexcept;
+
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace nzeza::venues::codec

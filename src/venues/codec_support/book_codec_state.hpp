@@ -1,0 +1,136 @@
+#pragma once
+// The private side of a BookCodec (book_codec.hpp): BookCodecState, the state every
+// book-keeping codec's Impl starts from (registry, config, stats, the venue's last refusal, the
+// symbol cache, the books), and the definitions of BookCodec's members. Only a venue's codec.cpp
+// includes it, then instantiates its BookCodec explicitly. Threading: none; one owner thread.
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "venues/codec_support/book_codec.hpp"
+#include "venues/codec_support/book_slots.hpp"
+#include "venues/codec_support/codec_support.hpp"
+
+namespace nzeza::venues::codec {
+
+// The state shared by the Impls of the book-keeping codecs; `Slot` is the venue's book slot
+// (book_slots.hpp). An Impl derives from it and adds its scratch and decode steps; it provides
+// `decode(frame, receive_time, sink)` and may hide on_reconnect() to reset more.
+template <class Config, class Stats, class Slot>
+struct BookCodecState : FrameDecoder {
+  using BookSlot = Slot;
+  using SymbolEntry = codec::SymbolEntry;
+  // A level read from a frame, before it goes to the book (the venues without more to keep).
+  struct PendingLevel {
+    Side side;
+    Decimal price;
+    Decimal size;
+  };
+
+  // `max_symbols` bounds the symbol cache (symbol_cache_reserve entries reserved up front).
+  BookCodecState(Venue v, const InstrumentRegistry& r, const Config& c, std::size_t max_symbols,
+                 std::size_t symbol_cache_reserve)
+      : FrameDecoder(v), registry(r), config(c), symbols(r, v, max_symbols, symbol_cache_reserve) {
+    books.reserve(32);
+  }
+
+  const InstrumentRegistry& registry;
+  Config config;
+  Stats stats;
+  std::string last_venue_error;
+  SymbolCache symbols;
+  std::vector<Slot> books;
+
+  // Marks the slot's book needs_resync; the first time, counts it in stats.resyncs and
+  // r.resyncs (and queues its resyncing status: codec::mark_resync).
+  template <class Decoded>
+  void mark_resync(Slot& slot, Decoded& r) {
+    if (!codec::mark_resync(*this, slot)) return;
+    ++stats.resyncs;
+    ++r.resyncs;
+  }
+
+  void on_reconnect() noexcept { clear_books(books); }
+
+  // The instrument `id` names when it is one of this venue's in the registry, for a subscribe
+  // message; not_found otherwise.
+  [[nodiscard]] Result<const Instrument*> venue_instrument(InstrumentId id) const {
+    const Instrument* inst = registry.get(id);
+    if (inst == nullptr || inst->venue != venue) {
+      return nzeza::fail(ErrorCode::not_found, std::string(to_string(venue)) + ": instrument id " +
+                                                   std::to_string(id.value) + " is not a " +
+                                                   std::string(to_string(venue)) +
+                                                   " instrument of the registry");
+    }
+    return inst;
+  }
+};
+
+template <class Codec, class Impl, class Config, class Stats, class Decoded>
+Result<Codec> BookCodec<Codec, Impl, Config, Stats, Decoded>::create(
+    const InstrumentRegistry& registry, Config config) {
+  if (auto st = config.validate(); !st.ok()) return std::move(st).error();
+  return Codec(std::make_unique<Impl>(registry, config));
+}
+
+template <class Codec, class Impl, class Config, class Stats, class Decoded>
+BookCodec<Codec, Impl, Config, Stats, Decoded>::BookCodec(std::unique_ptr<Impl> impl) noexcept
+    : impl_(std::move(impl)) {}
+template <class Codec, class Impl, class Config, class Stats, class Decoded>
+BookCodec<Codec, Impl, Config, Stats, Decoded>::BookCodec(BookCodec&&) noexcept = default;
+template <class Codec, class Impl, class Config, class Stats, class Decoded>
+BookCodec<Codec, Impl, Config, Stats, Decoded>&
+BookCodec<Codec, Impl, Config, Stats, Decoded>::operator=(BookCodec&&) noexcept = default;
+template <class Codec, class Impl, class Config, class Stats, class Decoded>
+BookCodec<Codec, Impl, Config, Stats, Decoded>::~BookCodec() = default;
+
+template <class Codec, class Impl, class Config, class Stats, class Decoded>
+Result<Decoded> BookCodec<Codec, Impl, Config, Stats, Decoded>::decode(std::string_view frame,
+                                                                       Timestamp receive_time,
+                                                                       MarketEventSink& sink) {
+  return impl_->decode(frame, receive_time, sink);
+}
+
+template <class Codec, class Impl, class Config, class Stats, class Decoded>
+Result<Decoded> BookCodec<Codec, Impl, Config, Stats, Decoded>::decode_unpadded(
+    std::string_view frame, Timestamp receive_time, MarketEventSink& sink) {
+  return impl_->decode(padded_copy(impl_->padded, frame, kFramePadding), receive_time, sink);
+}
+
+template <class Codec, class Impl, class Config, class Stats, class Decoded>
+void BookCodec<Codec, Impl, Config, Stats, Decoded>::on_reconnect() noexcept {
+  impl_->on_reconnect();
+}
+
+template <class Codec, class Impl, class Config, class Stats, class Decoded>
+const market::OrderBook* BookCodec<Codec, Impl, Config, Stats, Decoded>::book(
+    InstrumentId id) const noexcept {
+  return find_book(impl_->books, id);
+}
+
+template <class Codec, class Impl, class Config, class Stats, class Decoded>
+std::vector<InstrumentId> BookCodec<Codec, Impl, Config, Stats, Decoded>::books_needing_resync()
+    const {
+  return codec::books_needing_resync(impl_->books);
+}
+
+template <class Codec, class Impl, class Config, class Stats, class Decoded>
+const Stats& BookCodec<Codec, Impl, Config, Stats, Decoded>::stats() const noexcept {
+  return impl_->stats;
+}
+
+template <class Codec, class Impl, class Config, class Stats, class Decoded>
+const std::string& BookCodec<Codec, Impl, Config, Stats, Decoded>::last_venue_error()
+    const noexcept {
+  return impl_->last_venue_error;
+}
+
+template <class Codec, class Impl, class Config, class Stats, class Decoded>
+const Config& BookCodec<Codec, Impl, Config, Stats, Decoded>::config() const noexcept {
+  return impl_->config;
+}
+
+}  // namespace nzeza::venues::codec

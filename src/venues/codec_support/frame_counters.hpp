@@ -1,0 +1,18 @@
+#pragma once
+// FrameCounters: the counters every venue WebSocket market-data codec keeps, whatever its venue;
+// a codec's stats struct derives from it and adds its venue's own. Plain counters, read by the
+// codec's owner thread (tests, benches and the feed protocols read them through stats()).
+
+#include <cstdint>
+
+namespace nzeza::venues::codec {
+
+struct FrameCounters {
+  std::uint64_t frames = 0;          // frames given to decode
+  std::uint64_t events = 0;          // events handed to the sink
+  std::uint64_t malformed = 0;       // refused: not the documented shape or invalid values
+  std::uint64_t oversized = 0;       // refused unparsed: over the frame limit
+  std::uint64_t unknown_symbol = 0;  // data for a symbol not in the registry (entries)
+};
+
+}  // namespace nzeza::venues::codec

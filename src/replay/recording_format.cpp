@@ -5,6 +5,7 @@
 #include <cstring>
 #include <optional>
 
+#include "core/enum_names.hpp"
 #include "replay/fast_parse.hpp"
 
 namespace nzeza::replay {
@@ -26,22 +27,20 @@ Error bad(std::string message) {
 
 // --- enums as text ------------------------------------------------------------------------
 
-constexpr std::string_view kFeedStates[] = {
-    "connecting", "connected", "reconnecting", "circuit_open", "stopped", "stale", "resyncing"};
-constexpr std::string_view kTradingStatuses[] = {"trading", "cancel_only", "halted"};
+// The recording format's own names (docs/recording.md), not the display names of to_string.
+constexpr EnumNames kFeedStates{
+    FeedState::resyncing,
+    {"connecting", "connected", "reconnecting", "circuit_open", "stopped", "stale", "resyncing"}};
+constexpr EnumNames kTradingStatuses{TradingStatus::halted, {"trading", "cancel_only", "halted"}};
 
 std::string_view feed_state_name(FeedState s) noexcept {
-  return kFeedStates[static_cast<std::size_t>(s)];
+  return kFeedStates.name(s);
 }
 std::optional<FeedState> parse_feed_state(std::string_view s) noexcept {
-  for (std::size_t i = 0; i < std::size(kFeedStates); ++i)
-    if (kFeedStates[i] == s) return static_cast<FeedState>(i);
-  return std::nullopt;
+  return kFeedStates.parse(s);
 }
 std::optional<TradingStatus> parse_trading(std::string_view s) noexcept {
-  for (std::size_t i = 0; i < std::size(kTradingStatuses); ++i)
-    if (kTradingStatuses[i] == s) return static_cast<TradingStatus>(i);
-  return std::nullopt;
+  return kTradingStatuses.parse(s);
 }
 
 // --- instruments as JSON (header and instrument lines: rare, allocation is fine) -------------
@@ -61,7 +60,7 @@ json::object instrument_json(const Instrument& in) {
   o["max_size"] = in.max_size.to_string();
   o["min_notional"] = in.min_notional.to_string();
   o["price_rule"] = in.price_rule == PriceRule::tick ? "tick" : "hyperliquid_sigfig";
-  o["status"] = kTradingStatuses[static_cast<std::size_t>(in.status)];
+  o["status"] = kTradingStatuses.name(in.status);
   if (in.hyperliquid_asset) o["hyperliquid_asset"] = *in.hyperliquid_asset;
   if (in.hyperliquid_sz_decimals) o["hyperliquid_sz_decimals"] = *in.hyperliquid_sz_decimals;
   if (in.dydx_clob_pair_id) o["dydx_clob_pair_id"] = *in.dydx_clob_pair_id;
@@ -673,8 +672,7 @@ void append_event_line(std::string& out, const MarketEvent& e, std::string_view 
           }
         } else {
           append_str(out, R"(,"feed":)", feed_state_name(body.state));
-          append_str(out, R"(,"trading":)",
-                     kTradingStatuses[static_cast<std::size_t>(body.trading)]);
+          append_str(out, R"(,"trading":)", kTradingStatuses.name(body.trading));
         }
         out.append("}\n");
       },

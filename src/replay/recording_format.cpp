@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "core/enum_names.hpp"
+#include "core/json_text.hpp"
 #include "replay/fast_parse.hpp"
 
 namespace nzeza::replay {
@@ -196,26 +197,10 @@ Result<json::object> parse_object(std::string_view line) {
 
 // --- event lines: a flat-object scanner, no allocation -------------------------------------
 
-void append_escaped(std::string& out, std::string_view s) {
-  for (const char c : s) {
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out.append("\\u00");
-      out.push_back(kHex[(c >> 4) & 0xF]);
-      out.push_back(kHex[c & 0xF]);
-    } else {
-      out.push_back(c);
-    }
-  }
-}
-
 void append_str(std::string& out, std::string_view key, std::string_view value) {
   out.append(key);
   out.push_back('"');
-  append_escaped(out, value);
+  append_json_escaped(out, value);
   out.push_back('"');
 }
 

@@ -11,6 +11,7 @@
 #include "api/response_cache.hpp"
 #include "app/market_shard.hpp"
 #include "app/trading_server.hpp"
+#include "core/enum_names.hpp"
 #include "store/journal.hpp"
 
 namespace nzeza::api {
@@ -21,18 +22,10 @@ namespace {
 
 enum class Need : std::uint8_t { none, read, trade, admin };
 
+constexpr EnumNames kNeedNames{Need::admin, {"none", "read", "trade", "admin"}, "none"};
+
 std::string_view to_string(Need n) noexcept {
-  switch (n) {
-    case Need::none:
-      return "none";
-    case Need::read:
-      return "read";
-    case Need::trade:
-      return "trade";
-    case Need::admin:
-      return "admin";
-  }
-  return "none";
+  return kNeedNames.name(n);
 }
 
 ApiResponse json_response(unsigned status, const json::value& v) {

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/enum_names.hpp"
+
 namespace nzeza::api {
 
 namespace {
@@ -73,23 +75,14 @@ std::vector<std::string> split_tabs(const std::string& line) {
 
 }  // namespace
 
+constexpr EnumNames kScopeNames{Scope::admin, {"read", "trade", "admin"}, "read"};
+
 std::string_view to_string(Scope s) noexcept {
-  switch (s) {
-    case Scope::read:
-      return "read";
-    case Scope::trade:
-      return "trade";
-    case Scope::admin:
-      return "admin";
-  }
-  return "read";
+  return kScopeNames.name(s);
 }
 
 std::optional<Scope> parse_scope(std::string_view text) noexcept {
-  if (text == "read") return Scope::read;
-  if (text == "trade") return Scope::trade;
-  if (text == "admin") return Scope::admin;
-  return std::nullopt;
+  return kScopeNames.parse(text);
 }
 
 std::filesystem::path key_file_path(const std::filesystem::path& data_dir) {

@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "app/trading_server.hpp"
+#include "core/enum_names.hpp"
 
 namespace nzeza::api {
 
@@ -14,12 +15,15 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::array<std::string_view, kTopicCount> kTopicNames = {
-    "prices", "candles", "signals", "orders", "fills", "positions", "metrics", "alerts"};
+constexpr EnumNames kTopicNames{
+    Topic::alerts,
+    {"prices", "candles", "signals", "orders", "fills", "positions", "metrics", "alerts"}};
+static_assert(kTopicNames.size() == kTopicCount);
 
 std::string known_topics() {
   std::string out;
-  for (auto n : kTopicNames) out += (out.empty() ? "" : ", ") + std::string(n);
+  for (std::size_t i = 0; i < kTopicCount; ++i)
+    out += (out.empty() ? "" : ", ") + std::string(kTopicNames.name(static_cast<Topic>(i)));
   return out;
 }
 
@@ -57,13 +61,11 @@ std::string_view level_of(std::string_view kind) noexcept {
 }  // namespace
 
 std::string_view to_string(Topic t) noexcept {
-  return kTopicNames[static_cast<std::size_t>(t)];
+  return kTopicNames.name(t);
 }
 
 std::optional<Topic> parse_topic(std::string_view text) noexcept {
-  for (std::size_t i = 0; i < kTopicCount; ++i)
-    if (kTopicNames[i] == text) return static_cast<Topic>(i);
-  return std::nullopt;
+  return kTopicNames.parse(text);
 }
 
 // ── the pipeline's side ──────────────────────────────────────────────────────────────────────
@@ -250,7 +252,7 @@ void StreamHub::fail(StreamClient& c, std::string_view code, std::string_view me
 std::string StreamHub::subscribed_text(const StreamClient& c) const {
   json::array topics;
   for (std::size_t i = 0; i < kTopicCount; ++i)
-    if (c.topics_[i]) topics.emplace_back(kTopicNames[i]);
+    if (c.topics_[i]) topics.emplace_back(kTopicNames.name(static_cast<Topic>(i)));
   return json::serialize(json::object{{"type", "subscribed"}, {"topics", std::move(topics)}});
 }
 

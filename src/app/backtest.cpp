@@ -12,6 +12,7 @@
 
 #include "app/trading_server.hpp"
 #include "core/clock.hpp"
+#include "core/json_text.hpp"
 #include "replay/event_merger.hpp"
 #include "replay/history_file.hpp"
 #include "replay/recording_format.hpp"
@@ -236,19 +237,7 @@ std::vector<CandleRow> thin_candles(const std::vector<CandleRow>& rows, Duration
 
 void json_string(std::string& out, std::string_view s) {
   out += '"';
-  for (const char ch : s) {
-    const auto u = static_cast<unsigned char>(ch);
-    if (ch == '"' || ch == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (u < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", u);
-      out += buf;
-    } else {
-      out += ch;
-    }
-  }
+  append_json_escaped(out, s);
   out += '"';
 }
 

@@ -10,6 +10,7 @@
 #include <thread>
 #include <tuple>
 
+#include "core/enum_names.hpp"
 #include "venues/venue_error.hpp"
 
 namespace nzeza::app {
@@ -841,42 +842,15 @@ std::string_view to_string(ExternalOrderPolicy p) noexcept {
   return p == ExternalOrderPolicy::cancel ? "cancel" : "leave";
 }
 
+constexpr EnumNames kFindingKindNames{
+    FindingKind::instrument_unknown,
+    {"adopted", "finished", "never_executed", "unresolved", "unjournaled_order", "external_order",
+     "external_cancelled", "external_cancel_failed", "missed_fill", "external_fill",
+     "position_mismatch", "missing_holdings", "extra_holdings", "report_missing", "no_answer",
+     "instrument_unknown"}};
+
 std::string_view to_string(FindingKind k) noexcept {
-  switch (k) {
-    case FindingKind::adopted:
-      return "adopted";
-    case FindingKind::finished:
-      return "finished";
-    case FindingKind::never_executed:
-      return "never_executed";
-    case FindingKind::unresolved:
-      return "unresolved";
-    case FindingKind::unjournaled_order:
-      return "unjournaled_order";
-    case FindingKind::external_order:
-      return "external_order";
-    case FindingKind::external_cancelled:
-      return "external_cancelled";
-    case FindingKind::external_cancel_failed:
-      return "external_cancel_failed";
-    case FindingKind::missed_fill:
-      return "missed_fill";
-    case FindingKind::external_fill:
-      return "external_fill";
-    case FindingKind::position_mismatch:
-      return "position_mismatch";
-    case FindingKind::missing_holdings:
-      return "missing_holdings";
-    case FindingKind::extra_holdings:
-      return "extra_holdings";
-    case FindingKind::report_missing:
-      return "report_missing";
-    case FindingKind::no_answer:
-      return "no_answer";
-    case FindingKind::instrument_unknown:
-      return "instrument_unknown";
-  }
-  return "unknown";
+  return kFindingKindNames.name(k);
 }
 
 domain::Severity VenueRecovery::worst() const noexcept {

@@ -6,37 +6,20 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <memory>
 #include <string>
-#include <vector>
 
 #include "app/backtest.hpp"
+#include "app/backtest_report.hpp"
 #include "app/config/config.hpp"
 #include "cli/config_file.hpp"
 #include "cli/history_inputs.hpp"
 #include "cli/time_arg.hpp"
-#if __has_include("app/backtest_report.hpp")
-#include "app/backtest_report.hpp"
-#define NZEZA_HAVE_HTML_REPORT 1
-#endif
 
 namespace nzeza::cli {
-namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kDefaultConfig = "config/paper.toml";
-
-struct BacktestArgs {
-  std::vector<std::string> inputs;
-  std::string config_file;
-  std::string from;
-  std::string to;
-  std::string report_dir;
-  bool json = false;
-};
-
-int run(const BacktestArgs& args) {
+int run(const BacktestOptions& args) {
   app::BacktestOptions opt;
   auto files = expand_history_inputs(args.inputs);
   if (!files) {
@@ -45,9 +28,7 @@ int run(const BacktestArgs& args) {
   }
   opt.files = std::move(*files);
   // As `nzeza run`: config/paper.toml when it is here, else the built-in defaults.
-  std::string config_file = args.config_file;
-  std::error_code exists_ec;
-  if (config_file.empty() && fs::exists(kDefaultConfig, exists_ec)) config_file = kDefaultConfig;
+  const std::string config_file = config_path_or_default(args.config_file);
   if (!config_file.empty()) {
     auto loaded = load_config_or_report(config_file, "; nothing replayed");
     if (!loaded) return 2;
@@ -95,43 +76,14 @@ int run(const BacktestArgs& args) {
         return 1;
       }
     }
-#ifdef NZEZA_HAVE_HTML_REPORT
-    // The HTML report (the report helper's app/backtest_report.hpp, when it is in the tree).
     auto html = app::write_html_report(report, args.report_dir);
     if (!html) {
       std::cerr << "nzeza backtest: report: " << html.error().message << '\n';
       return 1;
     }
     if (!args.json) std::cout << "  report     " << html->string() << '\n';
-#else
-    // CALL SITE: app::write_html_report(report, args.report_dir) once app/backtest_report.hpp
-    // (branch wip/report) is merged; until then only report.json is written.
-    if (!args.json) std::cout << "  report     " << json_path.string() << '\n';
-#endif
   }
   return 0;
-}
-
-}  // namespace
-
-void add_backtest_command(CLI::App& app, int& exit_code) {
-  auto args = std::make_shared<BacktestArgs>();
-  auto* cmd = app.add_subcommand(
-      "backtest",
-      "Replay recordings and Tardis CSV files through the trading pipeline on simulated time "
-      "(paper venue), print the summary and write the report");
-  cmd->add_option("files", args->inputs,
-                  "Recording files (.ndjson.zst), Tardis CSV files (.csv, .csv.gz) or directories "
-                  "holding them")
-      ->required();
-  cmd->add_option("--config", args->config_file,
-                  "TOML configuration: strategies, risk, sizing, exits, paper fees and cash "
-                  "(default: config/paper.toml if it exists here, else the built-in defaults)");
-  cmd->add_option("--from", args->from, "First receive time replayed (unix seconds or ISO 8601)");
-  cmd->add_option("--to", args->to, "Replay stops before this receive time");
-  cmd->add_option("--report", args->report_dir, "Directory for report.json and report.html");
-  cmd->add_flag("--json", args->json, "Print report.json instead of the summary");
-  cmd->callback([args, &exit_code] { exit_code = run(*args); });
 }
 
 }  // namespace nzeza::cli

@@ -6,10 +6,20 @@
 // Exit codes: 0 done; 1 the run failed (a corrupt or truncated file: the message names the file
 // and the line); 2 bad arguments or configuration.
 
-#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
 
 namespace nzeza::cli {
 
-void add_backtest_command(CLI::App& app, int& exit_code);
+struct BacktestOptions {
+  std::vector<std::string> inputs;
+  std::string config_file;  // empty: config/paper.toml if it exists here, else built-in defaults
+  std::string from;
+  std::string to;
+  std::string report_dir;
+  bool json = false;
+};
+
+[[nodiscard]] int run(const BacktestOptions& opt);
 
 }  // namespace nzeza::cli

@@ -2,10 +2,14 @@
 // `nzeza check-config [FILE]`: reads a configuration (default config/paper.toml), prints every
 // error (exit 1) or a one-line summary (exit 0).
 
-#include <CLI/CLI.hpp>
+#include <string>
 
 namespace nzeza::cli {
 
-void add_check_config_command(CLI::App& app, int& exit_code);
+struct CheckConfigOptions {
+  std::string file = "config/paper.toml";
+};
+
+[[nodiscard]] int run(const CheckConfigOptions& opt);
 
 }  // namespace nzeza::cli

@@ -1,8 +1,15 @@
 #include "cli/config_file.hpp"
 
+#include <filesystem>
 #include <iostream>
 
 namespace nzeza::cli {
+
+std::string config_path_or_default(const std::string& given) {
+  if (!given.empty()) return given;
+  std::error_code ec;
+  return std::filesystem::exists(kDefaultConfig, ec) ? std::string(kDefaultConfig) : std::string();
+}
 
 std::optional<app::Config> load_config_or_report(const std::string& path,
                                                  std::string_view outcome) {

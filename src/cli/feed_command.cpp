@@ -2,9 +2,7 @@
 
 #include <atomic>
 #include <condition_variable>
-#include <csignal>
 #include <iostream>
-#include <memory>
 #include <mutex>
 #include <sstream>
 #include <string>
@@ -12,6 +10,8 @@
 
 #include "app/live_feeds.hpp"
 #include "app/market_data_instruments.hpp"
+#include "cli/stop_signals.hpp"
+#include "cli/time_arg.hpp"
 #include "core/clock.hpp"
 #include "core/instrument.hpp"
 #include "core/json_text.hpp"
@@ -22,22 +22,6 @@
 
 namespace nzeza::cli {
 namespace {
-
-std::atomic<bool> g_feed_stop{false};
-extern "C" void on_feed_signal(int /*signal*/) {
-  g_feed_stop.store(true);
-}
-
-struct FeedCliOptions {
-  std::string venue;
-  std::vector<std::string> symbols;
-  std::string url;
-  std::string rest_url;
-  std::string ca_file;
-  std::uint64_t count = 0;  // 0 = until Ctrl-C
-  bool json = false;
-  double stale_s = 0;  // 0 = the venue's default
-};
 
 // Prints each event as one line; counts market-data events; wakes main at --count.
 class PrintingSink final : public MarketEventSink {
@@ -122,10 +106,10 @@ class PrintingSink final : public MarketEventSink {
     }
   }
 
-  // Waits until --count events were printed or Ctrl-C; polls the signal flag.
-  void wait() {
+  // Waits until --count events were printed or `stop` is set (Ctrl-C); polls the flag.
+  void wait(const std::atomic<bool>& stop) {
     std::unique_lock lock(mu_);
-    while (!done_ && !g_feed_stop.load()) {
+    while (!done_ && !stop.load()) {
       cv_.wait_for(lock, std::chrono::milliseconds(50));
     }
   }
@@ -149,7 +133,9 @@ int fail(const std::string& message) {
   return 2;
 }
 
-int run_feed(const FeedCliOptions& opt) {
+}  // namespace
+
+int run(const FeedOptions& opt) {
   const auto venue = parse_venue(opt.venue);
   if (!venue || *venue == Venue::paper) {
     return fail("unknown venue '" + opt.venue +
@@ -172,8 +158,7 @@ int run_feed(const FeedCliOptions& opt) {
   request.rest_url = opt.rest_url;
   if (!opt.ca_file.empty()) request.ca_file = opt.ca_file;
   if (opt.stale_s > 0) {
-    request.stale_after =
-        std::chrono::duration_cast<Duration>(std::chrono::duration<double>(opt.stale_s));
+    request.stale_after = seconds_arg(opt.stale_s);
   }
   if (opt.url.empty() && venues::feed::default_rules(*venue).default_url.empty()) {
     return fail("--url is required for venue " + opt.venue);
@@ -192,10 +177,9 @@ int run_feed(const FeedCliOptions& opt) {
   venues::feed::FeedSession session(net, clock, registry, options, std::move(feed->factory), sink,
                                     &http);
   session.on_error([](const Error& e) { std::cerr << "error: " << e.message << std::endl; });
-  std::signal(SIGINT, on_feed_signal);
-  std::signal(SIGTERM, on_feed_signal);
+  const std::atomic<bool>& stop = stop_flag_on_signal();
   if (Status st = session.start(); !st.ok()) return fail(st.error().message);
-  sink.wait();
+  sink.wait(stop);
   session.stop();
   const auto stats = session.stats();
   std::cerr << "nzeza feed: " << sink.seen() << " events, " << stats.frames << " frames, "
@@ -204,28 +188,6 @@ int run_feed(const FeedCliOptions& opt) {
             << " ms" << std::endl;
   net.stop();
   return 0;
-}
-
-}  // namespace
-
-void add_feed_command(CLI::App& app, int& exit_code) {
-  auto opt = std::make_shared<FeedCliOptions>();
-  auto* cmd = app.add_subcommand("feed", "Stream one venue's normalised market data");
-  cmd->add_option("--venue", opt->venue, "binance, coinbase, kraken, hyperliquid, dydx or generic")
-      ->required();
-  cmd->add_option("--symbols", opt->symbols, "Venue symbols, comma-separated (BTCUSDT, BTC-USD...)")
-      ->delimiter(',')
-      ->required();
-  cmd->add_option("--url", opt->url, "WebSocket URL (default: the venue's production feed)");
-  cmd->add_option("--rest-url", opt->rest_url,
-                  "REST base for book snapshots (Binance; default https://api.binance.com)");
-  cmd->add_option("--ca-file", opt->ca_file, "Extra CA bundle (PEM) to trust")
-      ->check(CLI::ExistingFile);
-  cmd->add_option("--count", opt->count, "Stop after N market-data events (0 = until Ctrl-C)");
-  cmd->add_flag("--json", opt->json, "JSON lines, decimals as exact strings");
-  cmd->add_option("--stale-s", opt->stale_s, "Seconds without data before a symbol is STALE")
-      ->check(CLI::NonNegativeNumber);
-  cmd->callback([opt, &exit_code] { exit_code = run_feed(*opt); });
 }
 
 }  // namespace nzeza::cli

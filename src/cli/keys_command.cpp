@@ -3,36 +3,23 @@
 #include <ctime>
 #include <filesystem>
 #include <iostream>
-#include <memory>
 #include <optional>
 #include <string>
 
 #include "api/key_store.hpp"
 #include "app/config/config.hpp"
+#include "cli/config_file.hpp"
 
 namespace nzeza::cli {
 
 namespace {
 
-struct KeysOptions {
-  std::string config_file;
-  std::string data_dir;
-  std::string scope;
-  std::string name;
-  std::string target;  // revoke: id or name
-};
-
 // The key file of the data directory the options name; nullopt (errors printed) when the
 // configuration cannot be read.
 std::optional<std::filesystem::path> key_file(const KeysOptions& opt) {
   if (!opt.data_dir.empty()) return api::key_file_path(opt.data_dir);
-  std::string path = opt.config_file;
-  std::error_code ec;
-  if (path.empty()) {
-    if (!std::filesystem::exists("config/paper.toml", ec))
-      return api::key_file_path(app::Config{}.data_dir);
-    path = "config/paper.toml";
-  }
+  const std::string path = config_path_or_default(opt.config_file);
+  if (path.empty()) return api::key_file_path(app::Config{}.data_dir);
   const auto loaded = app::load_config(path);
   if (!loaded.ok()) {
     for (const auto& e : loaded.errors()) std::cerr << e.to_string() << '\n';
@@ -40,12 +27,6 @@ std::optional<std::filesystem::path> key_file(const KeysOptions& opt) {
     return std::nullopt;
   }
   return api::key_file_path(loaded.config().data_dir);
-}
-
-void common_options(CLI::App* cmd, KeysOptions& opt) {
-  cmd->add_option("--config", opt.config_file,
-                  "Configuration whose data_dir holds the keys (default config/paper.toml)");
-  cmd->add_option("--data-dir", opt.data_dir, "Data directory (overrides the config's data_dir)");
 }
 
 int add(const KeysOptions& opt) {
@@ -103,25 +84,16 @@ int revoke(const KeysOptions& opt) {
 
 }  // namespace
 
-void add_keys_command(CLI::App& app, int& exit_code) {
-  auto opt = std::make_shared<KeysOptions>();
-  auto* keys = app.add_subcommand("keys", "Manage the operator API's keys (stored hashed)");
-  keys->require_subcommand(1);
-
-  auto* add_cmd = keys->add_subcommand("add", "Create a key; it is printed once");
-  add_cmd->add_option("--scope", opt->scope, "read, trade or admin")->required();
-  add_cmd->add_option("--name", opt->name, "A label for list and revoke");
-  common_options(add_cmd, *opt);
-  add_cmd->callback([opt, &exit_code] { exit_code = add(*opt); });
-
-  auto* list_cmd = keys->add_subcommand("list", "List the keys (never the keys themselves)");
-  common_options(list_cmd, *opt);
-  list_cmd->callback([opt, &exit_code] { exit_code = list(*opt); });
-
-  auto* revoke_cmd = keys->add_subcommand("revoke", "Revoke a key by id, or every key of a name");
-  revoke_cmd->add_option("key", opt->target, "Key id or name")->required();
-  common_options(revoke_cmd, *opt);
-  revoke_cmd->callback([opt, &exit_code] { exit_code = revoke(*opt); });
+int run(const KeysOptions& opt) {
+  switch (opt.action) {
+    case KeysOptions::Action::add:
+      return add(opt);
+    case KeysOptions::Action::list:
+      return list(opt);
+    case KeysOptions::Action::revoke:
+      return revoke(opt);
+  }
+  return 2;
 }
 
 }  // namespace nzeza::cli

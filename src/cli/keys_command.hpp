@@ -8,10 +8,21 @@
 // Where: <data_dir>/api_keys, data_dir from --data-dir, else from --config FILE (default
 // config/paper.toml when it exists here, else the built-in "data"). Exit 0 ok, 1 failure, 2 usage.
 
-#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
 
 namespace nzeza::cli {
 
-void add_keys_command(CLI::App& app, int& exit_code);
+struct KeysOptions {
+  enum class Action : std::uint8_t { add, list, revoke };
+  Action action = Action::list;
+  std::string config_file;
+  std::string data_dir;
+  std::string scope;
+  std::string name;
+  std::string target;  // revoke: id or name
+};
+
+[[nodiscard]] int run(const KeysOptions& opt);
 
 }  // namespace nzeza::cli

@@ -2,44 +2,19 @@
 
 #include <chrono>
 #include <iostream>
-#include <memory>
 #include <optional>
 #include <string>
 
 #include "app/order_console.hpp"
+#include "cli/time_arg.hpp"
 #include "core/decimal.hpp"
 #include "core/time.hpp"
 #include "core/venue.hpp"
 #include "domain/order.hpp"
 
 namespace nzeza::cli {
-namespace {
 
-// What the user typed, before it is checked and turned into an app::OrderConsoleRequest.
-struct OrderCliOptions {
-  std::string action;  // place, cancel, status, open, fills, balances
-  std::string venue;
-  std::string symbol;
-  std::string side;
-  std::string type = "limit";
-  std::string tif = "gtc";
-  std::string price;
-  std::string stop_price;
-  std::string quantity;
-  std::string client_id;
-  std::string order_id;
-  std::string since;
-  bool reduce_only = false;
-  bool no_resolve = false;
-  std::string base_url;
-  std::string ws_url;
-  std::string ca_file;
-  std::string credentials_file;
-  double timeout_s = 10;
-  bool json = false;
-};
-
-constexpr const char* kExitCodes =
+const char* const kOrderExitCodes =
     "Exit codes:\n"
     "  0  done (also when an unknown outcome was resolved and the venue did it)\n"
     "  1  refused: certainly not executed (refused before sending, by the venue, or not at the\n"
@@ -48,6 +23,8 @@ constexpr const char* kExitCodes =
     "  3  outcome unknown: the request may have executed and the venue could not tell (or\n"
     "     --no-resolve); ask with `nzeza order status --client-id <id>`, never re-place it\n"
     "Every answer names the client order id (--json: \"client_order_id\", errors included).";
+
+namespace {
 
 int usage(const std::string& message) {
   std::cerr << "nzeza order: " << message << std::endl;
@@ -90,8 +67,10 @@ std::optional<app::OrderAction> parse_action(std::string_view s) {
   return std::nullopt;
 }
 
+}  // namespace
+
 // Parses and checks the arguments (exit 2 on any mistake), then hands over to app.
-int run_order(const OrderCliOptions& opt) {
+int run(const OrderOptions& opt) {
   app::OrderConsoleRequest req;
   const auto action = parse_action(opt.action);
   if (!action) return usage("unknown action '" + opt.action + "'");
@@ -144,52 +123,8 @@ int run_order(const OrderCliOptions& opt) {
   req.client.ws_url = opt.ws_url;
   if (!opt.ca_file.empty()) req.client.ca_file = opt.ca_file;
   if (!opt.credentials_file.empty()) req.client.credentials.file = opt.credentials_file;
-  req.client.request_timeout =
-      std::chrono::duration_cast<Duration>(std::chrono::duration<double>(opt.timeout_s));
+  req.client.request_timeout = seconds_arg(opt.timeout_s);
   return app::run_order_console(req, std::cout, std::cerr);
-}
-
-}  // namespace
-
-void add_order_command(CLI::App& app, int& exit_code) {
-  auto opt = std::make_shared<OrderCliOptions>();
-  auto* cmd = app.add_subcommand(
-      "order", "One order request to a venue: place, cancel, status, open, fills, balances (LIVE)");
-  cmd->footer(kExitCodes);
-  cmd->add_option("action", opt->action, "place, cancel, status, open, fills or balances")
-      ->required()
-      ->check(CLI::IsMember({"place", "cancel", "status", "open", "fills", "balances"}));
-  cmd->add_option("--venue", opt->venue, "binance, coinbase, kraken, hyperliquid or dydx")
-      ->required();
-  cmd->add_option("--symbol", opt->symbol,
-                  "Venue symbol (BTCUSDT, XXBTZUSD or BTC/USD, BTC-USD, BTC)");
-  cmd->add_option("--side", opt->side, "buy or sell");
-  cmd->add_option("--type", opt->type, "market, limit, stop, take-profit, stop-limit")
-      ->capture_default_str();
-  cmd->add_option("--tif", opt->tif, "gtc, ioc, fok or post-only")->capture_default_str();
-  cmd->add_option("--price", opt->price, "Limit price (exact decimal)");
-  cmd->add_option("--stop-price", opt->stop_price, "Trigger price (exact decimal)");
-  cmd->add_option("--quantity", opt->quantity, "Quantity in base units (exact decimal)");
-  cmd->add_option("--client-id", opt->client_id,
-                  "Client order id (place: default a fresh one, printed before sending)");
-  cmd->add_option("--order-id", opt->order_id, "Venue order id");
-  cmd->add_option("--since", opt->since, "fills: from this UTC time (ISO 8601; default 24 h ago)");
-  cmd->add_flag("--reduce-only", opt->reduce_only, "Only reduce a position (perpetuals)");
-  cmd->add_flag("--no-resolve", opt->no_resolve,
-                "place, cancel: on an unknown outcome exit 3 at once instead of asking the venue "
-                "by client id after its window");
-  cmd->add_option("--base-url", opt->base_url,
-                  "REST base URL: a testnet or a local http(s):// simulator");
-  cmd->add_option("--ws-url", opt->ws_url, "Private stream URL");
-  cmd->add_option("--ca-file", opt->ca_file, "Extra CA bundle (PEM) to trust")
-      ->check(CLI::ExistingFile);
-  cmd->add_option("--credentials-file", opt->credentials_file,
-                  "Owner-only credentials file (else NZEZA_<VENUE>_* variables)");
-  cmd->add_option("--timeout-s", opt->timeout_s, "Per-request deadline in seconds")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  cmd->add_flag("--json", opt->json, "JSON lines on stdout, error answers included");
-  cmd->callback([opt, &exit_code] { exit_code = run_order(*opt); });
 }
 
 }  // namespace nzeza::cli

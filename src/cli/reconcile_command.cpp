@@ -1,7 +1,6 @@
 #include "cli/reconcile_command.hpp"
 
 #include <boost/json.hpp>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -17,23 +16,10 @@
 namespace nzeza::cli {
 namespace {
 
-constexpr const char* kDefaultConfig = "config/paper.toml";
-
-struct ReconcileOptions {
-  std::string config_file;  // empty: kDefaultConfig if it exists here, else built-in defaults
-  std::string data_dir;     // empty: the config's data_dir
-  bool json = false;
-  std::string accept;  // a blocked symbol whose venue state the operator adopts
-};
-
 // nullopt: errors printed (exit 2).
 std::optional<app::Config> load(const ReconcileOptions& opt) {
-  std::string path = opt.config_file;
-  if (path.empty()) {
-    std::error_code ec;
-    if (!std::filesystem::exists(kDefaultConfig, ec)) return app::Config{};
-    path = kDefaultConfig;
-  }
+  const std::string path = config_path_or_default(opt.config_file);
+  if (path.empty()) return app::Config{};
   return load_config_or_report(path, "; nothing reconciled");
 }
 
@@ -118,7 +104,9 @@ Result<ServerPtr> start(const app::Config& config, Clock& clock) {
   return app::TradingServer::start(config, clock, std::move(so));
 }
 
-int reconcile(const ReconcileOptions& opt) {
+}  // namespace
+
+int run(const ReconcileOptions& opt) {
   auto config = load(opt);
   if (!config) return 2;
   if (!opt.data_dir.empty()) config->data_dir = opt.data_dir;
@@ -157,29 +145,6 @@ int reconcile(const ReconcileOptions& opt) {
   (void)(*server)->stop();
   print(report, accepted, opt.json);
   return needs_operator(report) ? 1 : 0;
-}
-
-}  // namespace
-
-void add_reconcile_command(CLI::App& app, int& exit_code) {
-  auto opt = std::make_shared<ReconcileOptions>();
-  auto* cmd = app.add_subcommand(
-      "reconcile",
-      "Reconcile the journal with every venue as a start would, without trading, and print the "
-      "report (exit 0: clean; 1: a symbol is blocked or a finding needs the operator; 2: config "
-      "or journal error)");
-  cmd->add_option("--config", opt->config_file,
-                  "TOML configuration (default: config/paper.toml if it exists here, else the "
-                  "built-in defaults)");
-  cmd->add_option("--data-dir", opt->data_dir,
-                  "Directory of the journal (data_dir/journal.sqlite); overrides the config's "
-                  "data_dir");
-  cmd->add_flag("--json", opt->json, "The report as one JSON object");
-  cmd->add_option("--accept", opt->accept,
-                  "The operator's decision for a blocked SYMBOL: adopt the venues' position as "
-                  "nzeza's (an adjustment fill) and close its unresolved orders, in the journal "
-                  "and its audit log; then reconcile again");
-  cmd->callback([opt, &exit_code] { exit_code = reconcile(*opt); });
 }
 
 }  // namespace nzeza::cli

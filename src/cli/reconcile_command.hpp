@@ -6,11 +6,17 @@
 // (severity major or worse); 1 a symbol is blocked, a finding needs the operator, a venue did not
 // answer, or an --accept could not be taken; 2 the configuration or the journal is unusable.
 
-#include <CLI/CLI.hpp>
+#include <string>
 
 namespace nzeza::cli {
 
-// Registers the `reconcile` subcommand on `app`; its callback sets `exit_code`.
-void add_reconcile_command(CLI::App& app, int& exit_code);
+struct ReconcileOptions {
+  std::string config_file;  // empty: config/paper.toml if it exists here, else built-in defaults
+  std::string data_dir;     // empty: the config's data_dir
+  bool json = false;
+  std::string accept;  // a blocked symbol whose venue state the operator adopts
+};
+
+[[nodiscard]] int run(const ReconcileOptions& opt);
 
 }  // namespace nzeza::cli

@@ -1,7 +1,5 @@
 #include "cli/record_command.hpp"
 
-#include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>  // mkdtemp
 
 #include <chrono>
@@ -14,27 +12,15 @@
 #include "app/config/config.hpp"
 #include "app/trading_server.hpp"
 #include "cli/config_file.hpp"
+#include "cli/stop_signals.hpp"
 #include "cli/time_arg.hpp"
 #include "core/clock.hpp"
 
 namespace nzeza::cli {
-namespace {
 
 namespace fs = std::filesystem;
 
-struct RecordArgs {
-  std::string config_file;
-  std::string out;
-  double duration_s = 0;  // 0 = until Ctrl-C (real time)
-  bool fast = false;
-  std::string start;  // --fast: the simulated clock's start (default: now)
-};
-
-Duration seconds(double s) {
-  return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(s));
-}
-
-int run(const RecordArgs& args) {
+int run(const RecordOptions& args) {
   if (args.out.empty()) {
     std::cerr << "nzeza record: --out DIR is required\n";
     return 2;
@@ -81,17 +67,7 @@ int run(const RecordArgs& args) {
     }
   } cleanup{journal_dir};
 
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  ::pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  auto stop_requested = [&signals](std::chrono::nanoseconds wait) {
-    timespec ts{};
-    ts.tv_sec = static_cast<std::time_t>(wait.count() / 1'000'000'000);
-    ts.tv_nsec = static_cast<long>(wait.count() % 1'000'000'000);
-    return ::sigtimedwait(&signals, nullptr, &ts) > 0;
-  };
+  block_stop_signals();
 
   ManualClock manual(start);
   std::unique_ptr<SystemClock> system;
@@ -117,18 +93,18 @@ int run(const RecordArgs& args) {
 
   const Timestamp began = clock.now();
   if (args.fast) {
-    const Timestamp end = began + seconds(args.duration_s);
+    const Timestamp end = began + seconds_arg(args.duration_s);
     const Duration step = config.market_data.step_interval;
-    while (manual.now() < end && !stop_requested(Duration::zero())) {
+    while (manual.now() < end && take_stop_signal(Duration::zero()) == 0) {
       manual.advance(std::min(step, end - manual.now()));
       srv.poll();
     }
   } else {
     const auto end = args.duration_s > 0
-                         ? std::chrono::steady_clock::now() + seconds(args.duration_s)
+                         ? std::chrono::steady_clock::now() + seconds_arg(args.duration_s)
                          : std::chrono::steady_clock::time_point::max();
-    while (!stop_requested(std::min<std::chrono::nanoseconds>(
-        std::chrono::milliseconds(200), end - std::chrono::steady_clock::now()))) {
+    while (take_stop_signal(std::min<std::chrono::nanoseconds>(
+               std::chrono::milliseconds(200), end - std::chrono::steady_clock::now())) == 0) {
       if (std::chrono::steady_clock::now() >= end) break;
     }
   }
@@ -148,26 +124,6 @@ int run(const RecordArgs& args) {
   std::cout << "nzeza record: " << files << " file(s), " << bytes << " bytes in " << args.out
             << " (" << (clock.now() - began).count() / 1'000'000'000 << " s recorded)\n";
   return 0;
-}
-
-}  // namespace
-
-void add_record_command(CLI::App& app, int& exit_code) {
-  auto args = std::make_shared<RecordArgs>();
-  auto* cmd = app.add_subcommand(
-      "record",
-      "Record the market data of the configured venues and symbols (or the simulated market) "
-      "into hourly zstd NDJSON files; trades nothing");
-  cmd->add_option("--config", args->config_file, "TOML configuration (default: built-in)");
-  cmd->add_option("--out", args->out, "Directory of the recordings")->required();
-  cmd->add_option("--duration", args->duration_s, "Seconds to record (0 = until Ctrl-C)")
-      ->check(CLI::NonNegativeNumber);
-  cmd->add_flag("--fast", args->fast,
-                "Simulated market on simulated time, as fast as the CPU allows (needs --duration)");
-  cmd->add_option("--start", args->start,
-                  "With --fast: the simulated clock's start (unix seconds or ISO 8601; default "
-                  "now)");
-  cmd->callback([args, &exit_code] { exit_code = run(*args); });
 }
 
 }  // namespace nzeza::cli

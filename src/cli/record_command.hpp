@@ -8,10 +8,18 @@
 // Exit codes: 0 done; 1 the recorder or a feed failed to start; 2 bad arguments or
 // configuration.
 
-#include <CLI/CLI.hpp>
+#include <string>
 
 namespace nzeza::cli {
 
-void add_record_command(CLI::App& app, int& exit_code);
+struct RecordOptions {
+  std::string config_file;  // empty: built-in defaults
+  std::string out;
+  double duration_s = 0;  // 0 = until Ctrl-C (real time)
+  bool fast = false;
+  std::string start;  // --fast: the simulated clock's start (default: now)
+};
+
+[[nodiscard]] int run(const RecordOptions& opt);
 
 }  // namespace nzeza::cli

@@ -3,10 +3,15 @@
 // self-contained DIR/report.html (with DIR/report.json beside it) and prints the page's path;
 // a malformed file is an error naming what and where (exit 1).
 
-#include <CLI/CLI.hpp>
+#include <string>
 
 namespace nzeza::cli {
 
-void add_report_command(CLI::App& app, int& exit_code);
+struct ReportOptions {
+  std::string input;
+  std::string out;
+};
+
+[[nodiscard]] int run(const ReportOptions& opt);
 
 }  // namespace nzeza::cli

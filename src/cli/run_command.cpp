@@ -7,7 +7,6 @@
 
 #include <chrono>
 #include <ctime>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -19,25 +18,13 @@
 #include "app/config/config.hpp"
 #include "app/status_view.hpp"
 #include "app/trading_server.hpp"
+#include "cli/config_file.hpp"
+#include "cli/stop_signals.hpp"
+#include "cli/time_arg.hpp"
 #include "core/clock.hpp"
 
 namespace nzeza::cli {
 namespace {
-
-constexpr const char* kDefaultConfig = "config/paper.toml";
-
-struct RunOptions {
-  std::string config_file;  // empty: kDefaultConfig if it exists here, else built-in defaults
-  double duration_s = 0;    // 0 = until Ctrl-C (real time); required with --fast
-  bool fast = false;
-  bool json = false;
-  double status_every_s = 10;
-  std::string data_dir;  // empty: the config's data_dir
-};
-
-Duration seconds(double s) {
-  return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(s));
-}
 
 // ── signals ──────────────────────────────────────────────────────────────────────────────────
 // SIGINT and SIGTERM are blocked in every thread (the mask is set before the server starts any)
@@ -45,28 +32,10 @@ Duration seconds(double s) {
 // loop: an orderly stop. During the stop they are unblocked on the main thread with a handler
 // that leaves at once (128 + signal): a second Ctrl-C never waits for a stuck stop.
 
-sigset_t stop_signals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  return set;
-}
-
 extern "C" void leave_at_once(int signal) {
   constexpr char kMsg[] = "\nnzeza run: second interrupt during the stop: exiting now\n";
   (void)!::write(STDERR_FILENO, kMsg, sizeof kMsg - 1);
   ::_exit(128 + signal);
-}
-
-// A stop signal that arrived within `timeout` (0 = just look), or 0.
-int take_stop_signal(std::chrono::nanoseconds timeout) {
-  const sigset_t set = stop_signals();
-  timespec ts{};
-  ts.tv_sec = static_cast<std::time_t>(timeout.count() / 1'000'000'000);
-  ts.tv_nsec = static_cast<long>(timeout.count() % 1'000'000'000);
-  const int sig = ::sigtimedwait(&set, nullptr, &ts);
-  return sig > 0 ? sig : 0;
 }
 
 void exit_on_next_signal() {
@@ -178,26 +147,18 @@ struct LoadedConfig {
 
 // nullopt: errors printed (exit 2).
 std::optional<LoadedConfig> load(const RunOptions& opt) {
-  std::string path = opt.config_file;
-  if (path.empty()) {
-    std::error_code ec;
-    if (!std::filesystem::exists(kDefaultConfig, ec)) {
-      return LoadedConfig{app::Config{},
-                          std::string("built-in defaults (no ") + kDefaultConfig + " here)"};
-    }
-    path = kDefaultConfig;
-  }
-  const auto result = app::load_config(path);
-  if (!result.ok()) {
-    for (const auto& e : result.errors()) std::cerr << e.to_string() << '\n';
-    std::cerr << path << ": " << result.errors().size() << " error"
-              << (result.errors().size() == 1 ? "" : "s") << "; nothing started\n";
-    return std::nullopt;
-  }
-  return LoadedConfig{result.config(), path};
+  const std::string path = config_path_or_default(opt.config_file);
+  if (path.empty())
+    return LoadedConfig{app::Config{},
+                        std::string("built-in defaults (no ") + kDefaultConfig + " here)"};
+  auto config = load_config_or_report(path, "; nothing started");
+  if (!config) return std::nullopt;
+  return LoadedConfig{std::move(*config), path};
 }
 
 // ── the run ──────────────────────────────────────────────────────────────────────────────────
+
+}  // namespace
 
 int run(const RunOptions& opt) {
   if (opt.fast && opt.duration_s <= 0) {
@@ -214,8 +175,7 @@ int run(const RunOptions& opt) {
   const app::Config& config = loaded->config;
 
   // Before any thread exists, so every thread inherits the mask.
-  const sigset_t signals = stop_signals();
-  ::pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  block_stop_signals();
 
   // Simulated time starts at the current wall-clock second, so timestamps read naturally.
   ManualClock manual(Timestamp::from_seconds(std::time(nullptr)));
@@ -283,13 +243,13 @@ int run(const RunOptions& opt) {
     }
   };
   const Duration every = console.style() == Console::Style::live ? std::chrono::seconds(1)
-                                                                 : seconds(opt.status_every_s);
+                                                                 : seconds_arg(opt.status_every_s);
   if (console.style() == Console::Style::live) show_status();
 
   if (opt.fast) {
     // As fast as the CPU allows: one market step of simulated time, then every actor drained.
     // A terminal still sees the block once a real second.
-    const Timestamp end = started + seconds(opt.duration_s);
+    const Timestamp end = started + seconds_arg(opt.duration_s);
     const Duration step = config.market_data.step_interval;
     Timestamp next_status = started + every;
     auto next_draw = std::chrono::steady_clock::now() + std::chrono::seconds(1);
@@ -308,7 +268,7 @@ int run(const RunOptions& opt) {
     }
   } else {
     const auto begin = std::chrono::steady_clock::now();
-    const auto end = opt.duration_s > 0 ? begin + seconds(opt.duration_s)
+    const auto end = opt.duration_s > 0 ? begin + seconds_arg(opt.duration_s)
                                         : std::chrono::steady_clock::time_point::max();
     auto next_status = begin + every;
     for (;;) {
@@ -335,32 +295,6 @@ int run(const RunOptions& opt) {
   console.release_block();
   console.summary(*final_status, clock.now() - started);
   return 0;
-}
-
-}  // namespace
-
-void add_run_command(CLI::App& app, int& exit_code) {
-  auto opt = std::make_shared<RunOptions>();
-  auto* cmd = app.add_subcommand(
-      "run",
-      "Run the trading server (paper trading on a simulated market by default): a status block "
-      "and a line per order, fill and exit; Ctrl-C stops in order and prints a summary");
-  cmd->add_option("--config", opt->config_file,
-                  "TOML configuration (default: config/paper.toml if it exists here, else the "
-                  "built-in defaults)");
-  cmd->add_option("--duration", opt->duration_s, "Seconds to run (0 = until Ctrl-C)")
-      ->check(CLI::NonNegativeNumber);
-  cmd->add_flag("--fast", opt->fast,
-                "Simulated time as fast as the CPU allows (needs --duration; simulated market)");
-  cmd->add_flag("--json", opt->json, "Events, status and summary as JSON lines only");
-  cmd->add_option("--data-dir", opt->data_dir,
-                  "Directory of the journal (data_dir/journal.sqlite); overrides the config's "
-                  "data_dir");
-  cmd->add_option("--status-every", opt->status_every_s,
-                  "Seconds between status blocks when stdout is not a terminal (a terminal "
-                  "redraws every second)")
-      ->capture_default_str();
-  cmd->callback([opt, &exit_code] { exit_code = run(*opt); });
 }
 
 }  // namespace nzeza::cli

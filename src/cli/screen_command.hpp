@@ -8,10 +8,22 @@
 // Exit codes: 0 done; 1 a file could not be read (a corrupt or truncated file: the message names
 // the file and the line); 2 bad arguments.
 
-#include <CLI/CLI.hpp>
+#include <cstddef>
+#include <string>
+#include <vector>
 
 namespace nzeza::cli {
 
-void add_screen_command(CLI::App& app, int& exit_code);
+struct ScreenOptions {
+  std::vector<std::string> inputs;
+  std::string config_file;
+  double duration_s = 900;
+  std::string ca_file;
+  bool json = false;
+  std::size_t top = 0;  // 0 = every symbol
+  unsigned interval_s = 60;
+};
+
+[[nodiscard]] int run(const ScreenOptions& opt);
 
 }  // namespace nzeza::cli

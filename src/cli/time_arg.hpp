@@ -1,8 +1,9 @@
 #pragma once
-// A time given on the command line: unix seconds ("1704164400") or ISO 8601
-// ("2024-01-02T03:00:00Z").
+// Times and durations given on the command line: a time in unix seconds ("1704164400") or
+// ISO 8601 ("2024-01-02T03:00:00Z"); a duration in (fractional) seconds.
 
 #include <charconv>
+#include <chrono>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,11 @@ inline Result<Timestamp> parse_time_arg(std::string_view text, std::string_view 
   return Error{ErrorCode::invalid_argument,
                std::string(option) + " \"" + std::string(text) +
                    "\": expected unix seconds or an ISO 8601 time such as 2024-01-02T03:00:00Z"};
+}
+
+// `s` seconds (such as --duration 2.5) as a Duration.
+inline Duration seconds_arg(double s) {
+  return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(s));
 }
 
 }  // namespace nzeza::cli

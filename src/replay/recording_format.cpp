@@ -5,6 +5,8 @@
 #include <cstring>
 #include <optional>
 
+#include "core/enum_names.hpp"
+#include "core/json_text.hpp"
 #include "replay/fast_parse.hpp"
 
 namespace nzeza::replay {
@@ -26,22 +28,20 @@ Error bad(std::string message) {
 
 // --- enums as text ------------------------------------------------------------------------
 
-constexpr std::string_view kFeedStates[] = {
-    "connecting", "connected", "reconnecting", "circuit_open", "stopped", "stale", "resyncing"};
-constexpr std::string_view kTradingStatuses[] = {"trading", "cancel_only", "halted"};
+// The recording format's own names (docs/recording.md), not the display names of to_string.
+constexpr EnumNames kFeedStates{
+    FeedState::resyncing,
+    {"connecting", "connected", "reconnecting", "circuit_open", "stopped", "stale", "resyncing"}};
+constexpr EnumNames kTradingStatuses{TradingStatus::halted, {"trading", "cancel_only", "halted"}};
 
 std::string_view feed_state_name(FeedState s) noexcept {
-  return kFeedStates[static_cast<std::size_t>(s)];
+  return kFeedStates.name(s);
 }
 std::optional<FeedState> parse_feed_state(std::string_view s) noexcept {
-  for (std::size_t i = 0; i < std::size(kFeedStates); ++i)
-    if (kFeedStates[i] == s) return static_cast<FeedState>(i);
-  return std::nullopt;
+  return kFeedStates.parse(s);
 }
 std::optional<TradingStatus> parse_trading(std::string_view s) noexcept {
-  for (std::size_t i = 0; i < std::size(kTradingStatuses); ++i)
-    if (kTradingStatuses[i] == s) return static_cast<TradingStatus>(i);
-  return std::nullopt;
+  return kTradingStatuses.parse(s);
 }
 
 // --- instruments as JSON (header and instrument lines: rare, allocation is fine) -------------
@@ -61,7 +61,7 @@ json::object instrument_json(const Instrument& in) {
   o["max_size"] = in.max_size.to_string();
   o["min_notional"] = in.min_notional.to_string();
   o["price_rule"] = in.price_rule == PriceRule::tick ? "tick" : "hyperliquid_sigfig";
-  o["status"] = kTradingStatuses[static_cast<std::size_t>(in.status)];
+  o["status"] = kTradingStatuses.name(in.status);
   if (in.hyperliquid_asset) o["hyperliquid_asset"] = *in.hyperliquid_asset;
   if (in.hyperliquid_sz_decimals) o["hyperliquid_sz_decimals"] = *in.hyperliquid_sz_decimals;
   if (in.dydx_clob_pair_id) o["dydx_clob_pair_id"] = *in.dydx_clob_pair_id;
@@ -197,26 +197,10 @@ Result<json::object> parse_object(std::string_view line) {
 
 // --- event lines: a flat-object scanner, no allocation -------------------------------------
 
-void append_escaped(std::string& out, std::string_view s) {
-  for (const char c : s) {
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out.append("\\u00");
-      out.push_back(kHex[(c >> 4) & 0xF]);
-      out.push_back(kHex[c & 0xF]);
-    } else {
-      out.push_back(c);
-    }
-  }
-}
-
 void append_str(std::string& out, std::string_view key, std::string_view value) {
   out.append(key);
   out.push_back('"');
-  append_escaped(out, value);
+  append_json_escaped(out, value);
   out.push_back('"');
 }
 
@@ -673,8 +657,7 @@ void append_event_line(std::string& out, const MarketEvent& e, std::string_view 
           }
         } else {
           append_str(out, R"(,"feed":)", feed_state_name(body.state));
-          append_str(out, R"(,"trading":)",
-                     kTradingStatuses[static_cast<std::size_t>(body.trading)]);
+          append_str(out, R"(,"trading":)", kTradingStatuses.name(body.trading));
         }
         out.append("}\n");
       },

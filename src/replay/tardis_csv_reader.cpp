@@ -4,6 +4,7 @@
 #include <cstring>
 #include <limits>
 
+#include "core/enum_names.hpp"
 #include "replay/fast_parse.hpp"
 
 namespace nzeza::replay {
@@ -87,18 +88,13 @@ bool same(const std::array<std::string, TardisCsvReader::kMaxLevels * 4 + 4>& na
 
 }  // namespace
 
+constexpr EnumNames kTardisDataTypeNames{
+    TardisDataType::book_snapshot,
+    {"incremental_book_L2", "trades", "quotes", "book_snapshot"},
+    "?"};
+
 std::string_view to_string(TardisDataType type) noexcept {
-  switch (type) {
-    case TardisDataType::incremental_book_l2:
-      return "incremental_book_L2";
-    case TardisDataType::trades:
-      return "trades";
-    case TardisDataType::quotes:
-      return "quotes";
-    case TardisDataType::book_snapshot:
-      return "book_snapshot";
-  }
-  return "?";
+  return kTardisDataTypeNames.name(type);
 }
 
 std::optional<TardisExchange> tardis_exchange(std::string_view id) noexcept {

@@ -20,6 +20,8 @@
 #include <utility>
 #include <variant>
 
+#include "core/enum_names.hpp"
+
 namespace nzeza::store {
 
 namespace {
@@ -455,32 +457,17 @@ std::span<const Migration> migrations() noexcept {
   return kMigrations;
 }
 
+constexpr EnumNames kOrderPhaseNames{
+    OrderPhase::unresolved,
+    {"pending", "refused", "working", "unknown", "done", "never_executed", "unresolved"},
+    "invalid"};
+
 std::string_view to_string(OrderPhase p) noexcept {
-  switch (p) {
-    case OrderPhase::pending:
-      return "pending";
-    case OrderPhase::refused:
-      return "refused";
-    case OrderPhase::working:
-      return "working";
-    case OrderPhase::unknown:
-      return "unknown";
-    case OrderPhase::done:
-      return "done";
-    case OrderPhase::never_executed:
-      return "never_executed";
-    case OrderPhase::unresolved:
-      return "unresolved";
-  }
-  return "invalid";
+  return kOrderPhaseNames.name(p);
 }
 
 std::optional<OrderPhase> parse_order_phase(std::string_view text) noexcept {
-  for (int p = 0; p <= static_cast<int>(OrderPhase::unresolved); ++p) {
-    const auto phase = static_cast<OrderPhase>(p);
-    if (to_string(phase) == text) return phase;
-  }
-  return std::nullopt;
+  return kOrderPhaseNames.parse(text);
 }
 
 bool may_be_live(OrderPhase p) noexcept {

@@ -160,13 +160,23 @@ struct TradingServer::Impl {
     return std::nullopt;
   }
   ~Impl() {
-    // The paper venue completes its pending calls (cancelled) when it goes: the order tracker and
-    // the router those completions call back into must still be alive then (members go in
-    // reverse order, and the venue is declared before them). Its ThrottledClient stays until the
-    // members go, after the tracker: those completions reach the tracker through it, and the
-    // tracker asks it for the venue's client while it handles them.
+    // Whatever calls into the server from another thread goes first, while everything it calls
+    // (tracker, router, the actor ref holders, this Impl) is still alive; the members then go in
+    // reverse order with no other thread inside. stop() did most of it; this also covers a
+    // start() that failed half-way.
+    //   1. The order tracker's timers (clock thread): it calls the clients on its own no more.
+    //   2. The paper venue: its destructor cancels its timers and waits for a running one; its
+    //      pending calls complete (cancelled) here, into the tracker and the router. Its
+    //      ThrottledClient stays until the members go, after the tracker: those completions
+    //      reach the tracker through it, and the tracker asks it for the venue's client.
+    //   3. Feeds, then the live venues: a client's destructor waits for its requests in flight,
+    //      whose callbacks run on the network thread into the tracker, the router and the
+    //      holders — alive until the members go, after this body.
+    if (tracker) tracker->quiesce();
     paper_client.reset();
     paper.reset();
+    feeds.clear();
+    venues.reset();
   }
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
@@ -1259,12 +1269,23 @@ Result<ServerStatus> TradingServer::stop() {
   } else {
     (void)m.system->await_stopped(std::chrono::milliseconds(3000));
   }
-  // Each actor's factory holds the ref holder its behaviour tells itself through (a cycle:
-  // cell → factory → holder → cell); emptying the holders lets the cells go.
-  *m.execution = ExecutionRef{};
-  *m.portfolio = PortfolioRef{};
-  for (auto& shard : m.shards) *shard = ShardRef{};
-  if (m.recorder) *m.recorder = replay::RecorderActor::Self{};
+  // The actor ref holders (execution, portfolio, shards, recorder) are NOT emptied here, nor
+  // anywhere while the server lives: venue completions (the paper venue's on the clock thread,
+  // live clients' on the network thread), the tracker's resolutions and private-stream events may
+  // still tell through them now, and emptying a holder under a running tell freed the cell that
+  // tell was in (ASan). The holders are written once, at spawn, before anything can read them;
+  // after that they are only read, so a tell from any thread either reaches the actor or, once
+  // it stopped, counts a dead letter. The cycle that emptying used to break (cell → factory →
+  // holder → cell) does not exist: each actor's deps hold its self weakly, and the holders with
+  // the cells go with this Impl, after ~Impl made every other thread leave (see there).
+  // Timers that would call the venues on their own stop now, so nothing is sent after stop():
+  // the tracker's status queries, then the paper venue's pending calls (answered `cancelled`
+  // here; its book died with the process anyway: the next start rebuilds it from the journal).
+  m.tracker->quiesce();
+  if (m.paper) m.paper->quiesce();
+  // The last records (order events, fills, positions: batched by the stopped store actor) are
+  // written now; a late venue answer after this goes to a stopped actor and is not journaled,
+  // as for a process killed here (the next start reconciles it).
   if (auto flushed = m.journal->flush(); !flushed && m.options.on_event)
     m.options.on_event(
         TradeEvent{m.clock.now(),

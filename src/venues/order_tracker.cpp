@@ -46,14 +46,23 @@ OrderTracker::OrderTracker(Clock& clock, ResolverConfig config)
 }
 
 OrderTracker::~OrderTracker() {
+  quiesce();
+}
+
+void OrderTracker::quiesce() {
   {
-    std::lock_guard lock(shared_->mu);  // waits for a timer callback running now
+    // Every timer callback runs under shared_->mu and does nothing once self is null, so after
+    // this block none runs (one running now has finished; later ones, even those scheduled after
+    // this by a client's answer, return at once).
+    std::lock_guard lock(shared_->mu);
     shared_->self = nullptr;
   }
   std::lock_guard lock(mu_);
   for (auto& [id, t] : orders_) {
     if (t->timer != 0) clock_.cancel(t->timer);
     if (t->place_timer != 0) clock_.cancel(t->place_timer);
+    t->timer = 0;
+    t->place_timer = 0;
   }
 }
 

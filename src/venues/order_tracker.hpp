@@ -33,7 +33,9 @@
 //
 // Threading: thread-safe (one mutex, never held while calling a client or a callback). Clients'
 // callbacks and clock timers may arrive on any thread. Destroying the tracker cancels its
-// timers; destroy it only after the clients stopped calling back.
+// timers; destroy it only after the clients stopped calling back. quiesce() stops its timers
+// without destroying it: from then on the tracker calls no client on its own (no status query,
+// no place timeout) — it only answers what the clients call back with.
 
 #include <cstdint>
 #include <functional>
@@ -80,6 +82,11 @@ class OrderTracker {
   ~OrderTracker();
   OrderTracker(const OrderTracker&) = delete;
   OrderTracker& operator=(const OrderTracker&) = delete;
+
+  // Cancels every timer (status queries, place timeouts) and waits for one running now on the
+  // clock's thread; none runs afterwards, and orders being resolved stay unknown. For an orderly
+  // stop: the owner may then tear down the clients. Idempotent; the destructor does it.
+  void quiesce();
 
   // already_exists when a client for that venue is registered. `client` must outlive the tracker.
   Status add_client(VenueClient& client);

@@ -15,6 +15,7 @@
 #include "app/recovery.hpp"
 #include "app/simulated_feed_server.hpp"
 #include "app/simulated_market.hpp"
+#include "app/unresolved_orders.hpp"
 #include "app/venue_set.hpp"
 #include "market/candle_aggregate.hpp"
 #include "net/http_client.hpp"
@@ -95,6 +96,10 @@ struct TradingServer::Impl {
   std::unique_ptr<venues::Router> router;
   ExecutionConfig exec_config;
   RecoveryReport recovery;  // the start-up reconciliation's
+  // The orders the reconciliation left unresolved (recover_state), handed to the tracker once
+  // its resolutions have a listener (spawn_actors).
+  std::vector<RecoveredOrder> unresolved_at_start;
+  UnresolvedOrders unresolved;
   std::unique_ptr<ExecutionState> execution_state;
   std::unique_ptr<PortfolioState> portfolio_state;
   // Dispatchers outlive the system (declared before it: destroyed after).
@@ -564,6 +569,8 @@ Status TradingServer::Impl::recover_state() {
     portfolio_state->starting_cash = cash_now - fills_did;
   }
   portfolio_state->day_start_equity = PortfolioActor::snapshot(*portfolio_state, registry).equity;
+  for (const auto& w : recovered->working)
+    if (w.order.phase == store::OrderPhase::unresolved) unresolved_at_start.push_back(w);
   // Client ids stay above every id the journal or a venue has seen.
   if (recovered->last_sequence > counter->last())
     counter = std::make_unique<ClientIdCounter>(recovered->last_sequence);
@@ -670,8 +677,19 @@ Status TradingServer::Impl::spawn_actors() {
     *portfolio = *ref;
   }
   tracker->on_resolution([this](const venues::ResolutionEvent& e) {
-    (void)execution->tell(venues::ResolutionEvent(e));
+    auto to_execution = [this](const venues::ResolutionEvent& r) {
+      (void)execution->tell(venues::ResolutionEvent(r));
+    };
+    auto fill = [this](const domain::Fill& f) { (void)execution->tell(VenueFillMsg{f}); };
+    if (!unresolved.on_resolution(e, router->client(e.venue), fill, to_execution)) to_execution(e);
   });
+  // The orders the reconciliation could not settle: resolved from now on like this run's.
+  {
+    Recovered carried;
+    carried.working = std::move(unresolved_at_start);
+    auto handed = unresolved.hand_over(carried, *tracker);
+    if (!handed) return handed.error().with_context("start-up reconciliation");
+  }
   auto handlers = [this] {
     venues::PrivateStreamHandlers h;
     h.on_order = [this](const venues::VenueOrder& o) { (void)execution->tell(VenueOrderMsg{o}); };

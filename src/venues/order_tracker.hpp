@@ -96,6 +96,15 @@ class OrderTracker {
   // as the timeout error; its resolution arrives later through on_resolution).
   void place(const domain::OrderSpec& spec, Callback<PlaceAck> done);
 
+  // An order an earlier process sent whose outcome is still unknown (the start-up reconciliation
+  // could not settle it): tracked from now on exactly like an order of this run whose answer was
+  // lost at `sent_at` — resolved by client id on the tracker's timers (the first query once the
+  // venue can no longer accept that request, as above), found at once by a stream update or a
+  // fill, reported through on_resolution, and never sent again unless resolved never_executed.
+  // Errors: invalid_argument for a spec domain::validate refuses, not_found without a client for
+  // its venue, already_exists when the client id is tracked already.
+  Status track_unknown(const domain::OrderSpec& spec, Timestamp sent_at);
+
   // Private-stream events (acks, cancels, fills) for tracked orders. not_found for an id we
   // did not send (external order); the domain's error when the event is impossible.
   Status apply_update(const VenueOrder& update);

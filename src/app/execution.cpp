@@ -29,6 +29,13 @@ store::OrderPhase phase_of(domain::VenueOrderStatus s) {
   return terminal(s) ? store::OrderPhase::done : store::OrderPhase::working;
 }
 
+// A venue's answer (on the venue's thread) told to the actor through its weak self: once the
+// owner let the holder go, nobody is left to hear it.
+template <typename M>
+void tell_self(const std::weak_ptr<Execution::Self>& self, M&& m) {
+  if (auto to = self.lock()) (void)to->tell(std::forward<M>(m));
+}
+
 }  // namespace
 
 Result<std::unique_ptr<ExecutionState>> Execution::make_state(const ExecutionConfig& config,
@@ -42,7 +49,8 @@ Result<std::unique_ptr<ExecutionState>> Execution::make_state(const ExecutionCon
 
 Result<std::unique_ptr<Execution>> Execution::create(ExecutionConfig config, Deps deps) {
   if (deps.registry == nullptr || deps.router == nullptr || deps.tracker == nullptr ||
-      deps.counter == nullptr || deps.codec == nullptr || deps.state == nullptr || !deps.self)
+      deps.counter == nullptr || deps.codec == nullptr || deps.state == nullptr ||
+      deps.self.expired())
     return Error{ErrorCode::invalid_argument, "execution: missing a dependency"};
   if (!config.exposure_per_trade.is_positive())
     return Error{ErrorCode::invalid_argument, "execution: exposure_per_trade must be > 0"};
@@ -140,7 +148,8 @@ void Execution::on_start(actor::ActorContext& ctx) {
   }
   if (config_.reconcile_every > Duration::zero()) {
     if (st().last_reconcile == Timestamp{}) st().last_reconcile = ctx.now();
-    reconcile_timer_ = ctx.tell_after(config_.reconcile_every, *deps_.self, ReconcileTick{});
+    if (auto self = deps_.self.lock())
+      reconcile_timer_ = ctx.tell_after(config_.reconcile_every, *self, ReconcileTick{});
   }
 }
 
@@ -155,12 +164,14 @@ void Execution::resync(Timestamp since) {
     venues::VenueClient* client = deps_.router->client(v);
     if (client == nullptr) continue;
     client->fills_since(since, std::nullopt, [self](Result<std::vector<domain::Fill>> fills) {
-      if (!fills) return;  // the private stream still delivers new ones
-      for (auto& f : *fills) (void)self->tell(VenueFillMsg{std::move(f)});
+      auto to = self.lock();
+      if (!fills || !to) return;  // the private stream still delivers new ones
+      for (auto& f : *fills) (void)to->tell(VenueFillMsg{std::move(f)});
     });
     client->open_orders(std::nullopt, [self](Result<std::vector<venues::VenueOrder>> orders) {
-      if (!orders) return;
-      for (auto& o : *orders) (void)self->tell(VenueOrderMsg{std::move(o)});
+      auto to = self.lock();
+      if (!orders || !to) return;
+      for (auto& o : *orders) (void)to->tell(VenueOrderMsg{std::move(o)});
     });
   }
 }
@@ -376,7 +387,7 @@ std::uint64_t Execution::route(ExecutionBook& b, venues::PlaceIntent intent, Tim
   auto self = deps_.self;
   const SymbolId symbol = b.symbol;
   deps_.router->place(intent, [self, seq, symbol](Result<venues::RoutedAck> r) {
-    (void)self->tell(PlaceResult{seq, symbol, std::move(r)});
+    tell_self(self, PlaceResult{seq, symbol, std::move(r)});
   });
   return seq;
 }
@@ -481,7 +492,8 @@ void Execution::on(CancelResult& m, actor::ActorContext& ctx) {
         emit(now, "cancel",
              "cancel #" + std::to_string(m.sequence) + " failed: " + m.result.error().message +
                  " (tried again in " + std::to_string(backoff.count() / 1'000'000) + " ms)");
-        (void)ctx.tell_after(backoff, *deps_.self, CancelRetry{b.symbol});
+        if (auto self = deps_.self.lock())
+          (void)ctx.tell_after(backoff, *self, CancelRetry{b.symbol});
       }
     }
     progress_close(b, now);
@@ -810,7 +822,7 @@ void Execution::cancel_exits(ExecutionBook& b, Timestamp now) {
     const std::uint64_t seq = e.sequence;
     const SymbolId symbol = b.symbol;
     client->cancel(ref, [self, seq, symbol](Result<venues::CancelAck> r) {
-      (void)self->tell(CancelResult{seq, symbol, std::move(r)});
+      tell_self(self, CancelResult{seq, symbol, std::move(r)});
     });
   }
 }
@@ -895,7 +907,8 @@ void Execution::on(CancelRetry& m, actor::ActorContext& ctx) {
 
 void Execution::on(ReconcileTick& /*m*/, actor::ActorContext& ctx) {
   fault("ReconcileTick");
-  reconcile_timer_ = ctx.tell_after(config_.reconcile_every, *deps_.self, ReconcileTick{});
+  if (auto self = deps_.self.lock())
+    reconcile_timer_ = ctx.tell_after(config_.reconcile_every, *self, ReconcileTick{});
   if (st().stopping) return;
   ++st().stats.reconciliations;
   // Fills since the last check (with a period of overlap: each is applied once), open orders
@@ -910,7 +923,7 @@ void Execution::on(ReconcileTick& /*m*/, actor::ActorContext& ctx) {
     venues::VenueClient* client = deps_.router->client(v);
     if (client == nullptr) continue;
     client->positions([self, v](Result<std::vector<venues::VenuePosition>> r) {
-      (void)self->tell(VenuePositionsMsg{v, std::move(r)});
+      tell_self(self, VenuePositionsMsg{v, std::move(r)});
     });
   }
 }
@@ -1081,7 +1094,7 @@ bool Execution::send_cancel(ExecutionBook& b, std::uint64_t sequence, Timestamp 
   auto self = deps_.self;
   const SymbolId symbol = b.symbol;
   client->cancel(ref, [self, sequence, symbol](Result<venues::CancelAck> r) {
-    (void)self->tell(CancelResult{sequence, symbol, std::move(r)});
+    tell_self(self, CancelResult{sequence, symbol, std::move(r)});
   });
   return true;
 }

@@ -171,7 +171,11 @@ class Execution {
     ClientIdCounter* counter = nullptr;    // survives restarts
     const ClientIdCodec* codec = nullptr;  // decodes the venues' client ids
     ExecutionState* state = nullptr;       // survives restarts
-    std::shared_ptr<Self> self;            // filled after spawn
+    // The holder of this actor's own ref, filled after spawn. Weak: the actor's cell holds these
+    // deps through its factory, so a strong self would be a cycle (cell → factory → holder →
+    // cell) that someone must break by emptying the holder while venue completions may still
+    // tell through it. The owner keeps the holder alive and never empties it.
+    std::weak_ptr<Self> self;
     // The journal (may be null: nothing persisted). Every intent is written to it durably before
     // its order is handed to the router — a failed write refuses the order, nothing is sent —
     // and order events, fills, positions, exit levels and every decision follow in batches.

@@ -41,7 +41,7 @@ Result<strategy::SignalCombiner> make_combiner(const std::vector<double>& weight
 }
 
 Result<std::unique_ptr<MarketShard>> MarketShard::create(MarketShardConfig config, Deps deps) {
-  if (deps.registry == nullptr || !deps.self || !deps.on_signal || !deps.on_mark)
+  if (deps.registry == nullptr || deps.self.expired() || !deps.on_signal || !deps.on_mark)
     return Error{ErrorCode::invalid_argument, "market shard: missing registry, self or sinks"};
   auto shard = std::unique_ptr<MarketShard>(new MarketShard(std::move(config), std::move(deps)));
   for (const SymbolId symbol : shard->config_.symbols) {
@@ -83,7 +83,7 @@ void MarketShard::on_stop(actor::ActorContext& ctx) {
 void MarketShard::arm(actor::ActorContext& ctx) {
   const Timestamp now = ctx.now();
   const Timestamp due = now.floor_to(config_.candle_interval) + config_.candle_interval;
-  timer_ = ctx.tell_after(due - now, *deps_.self, CandleTick{due});
+  if (auto self = deps_.self.lock()) timer_ = ctx.tell_after(due - now, *self, CandleTick{due});
 }
 
 MarketShard::Lane* MarketShard::lane(SymbolId symbol) {

@@ -70,9 +70,11 @@ class MarketShard {
 
   struct Deps {
     const InstrumentRegistry* registry = nullptr;
-    std::shared_ptr<Self> self;  // filled after spawn: the shard tells itself its CandleTicks
-    Execution on_signal;         // tells the execution actor
-    Marks on_mark;               // tells execution and portfolio
+    // Filled after spawn: the shard tells itself its CandleTicks. Weak, as Execution::Deps::self:
+    // the owner keeps the holder and never empties it.
+    std::weak_ptr<Self> self;
+    Execution on_signal;  // tells the execution actor
+    Marks on_mark;        // tells execution and portfolio
     // Optional: every closed candle (the operator API's stream); on the shard's thread.
     std::function<void(SymbolId, const market::Candle&)> on_candle;
   };

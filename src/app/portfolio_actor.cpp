@@ -22,8 +22,9 @@ void PortfolioActor::on_start(actor::ActorContext& ctx) {
   for (venues::VenueClient* client : deps_.clients) {
     client->fills_since(st().session_start, std::nullopt,
                         [self](Result<std::vector<domain::Fill>> fills) {
-                          if (!fills) return;
-                          for (auto& f : *fills) (void)self->tell(VenueFillMsg{std::move(f)});
+                          auto to = self.lock();
+                          if (!fills || !to) return;
+                          for (auto& f : *fills) (void)to->tell(VenueFillMsg{std::move(f)});
                         });
   }
 }

@@ -58,7 +58,8 @@ class PortfolioActor {
   struct Deps {
     const InstrumentRegistry* registry = nullptr;
     PortfolioState* state = nullptr;
-    std::shared_ptr<Self> self;
+    // Weak, as Execution::Deps::self: the owner keeps the holder and never empties it.
+    std::weak_ptr<Self> self;
     std::function<void(const AccountUpdate&)> to_execution;
     std::vector<venues::VenueClient*> clients;  // asked for fills after a restart
     Decimal leverage = Decimal::one();          // of perpetual positions

@@ -403,6 +403,9 @@ void Recovery::leave_unresolved(const store::OrderRecord& o, std::optional<Venue
   r.order = o;
   r.order.phase = store::OrderPhase::unresolved;
   r.order.detail = why;
+  // As the journal now holds it: the venue and the client id it was asked about, when known.
+  if (venue) r.order.venue = venue;
+  if (!client_id.empty()) r.order.client_order_id = client_id;
   r.venue = venue.value_or(o.venue.value_or(Venue::paper));
   if (const Instrument* inst = in_.registry->find_canonical(r.venue, o.intent.canonical))
     r.instrument = inst->id;
@@ -499,7 +502,13 @@ void Recovery::resolve_order(const store::OrderRecord& o) {
         break;
     }
   }
-  if (!failures.empty()) return leave_unresolved(o, o.venue, asked.front().client_id, failures);
+  if (!failures.empty()) {
+    // The venue it went to: the journal's, or the only one it could have gone to.
+    const std::optional<Venue> venue =
+        o.venue ? o.venue
+                : (asked.size() == 1 ? std::optional<Venue>(asked.front().v->venue) : std::nullopt);
+    return leave_unresolved(o, venue, asked.front().client_id, failures);
+  }
   if (!unanswered) {
     // The venue accepted it once; it is neither open nor known any more: it finished (its fills,
     // if any, came with the fills report).

@@ -15,6 +15,7 @@
 #include "app/recovery.hpp"
 #include "app/simulated_feed_server.hpp"
 #include "app/simulated_market.hpp"
+#include "app/unresolved_orders.hpp"
 #include "app/venue_set.hpp"
 #include "market/candle_aggregate.hpp"
 #include "net/http_client.hpp"
@@ -95,6 +96,10 @@ struct TradingServer::Impl {
   std::unique_ptr<venues::Router> router;
   ExecutionConfig exec_config;
   RecoveryReport recovery;  // the start-up reconciliation's
+  // The orders the reconciliation left unresolved (recover_state), handed to the tracker once
+  // its resolutions have a listener (spawn_actors).
+  std::vector<RecoveredOrder> unresolved_at_start;
+  UnresolvedOrders unresolved;
   std::unique_ptr<ExecutionState> execution_state;
   std::unique_ptr<PortfolioState> portfolio_state;
   // Dispatchers outlive the system (declared before it: destroyed after).
@@ -160,13 +165,23 @@ struct TradingServer::Impl {
     return std::nullopt;
   }
   ~Impl() {
-    // The paper venue completes its pending calls (cancelled) when it goes: the order tracker and
-    // the router those completions call back into must still be alive then (members go in
-    // reverse order, and the venue is declared before them). Its ThrottledClient stays until the
-    // members go, after the tracker: those completions reach the tracker through it, and the
-    // tracker asks it for the venue's client while it handles them.
+    // Whatever calls into the server from another thread goes first, while everything it calls
+    // (tracker, router, the actor ref holders, this Impl) is still alive; the members then go in
+    // reverse order with no other thread inside. stop() did most of it; this also covers a
+    // start() that failed half-way.
+    //   1. The order tracker's timers (clock thread): it calls the clients on its own no more.
+    //   2. The paper venue: its destructor cancels its timers and waits for a running one; its
+    //      pending calls complete (cancelled) here, into the tracker and the router. Its
+    //      ThrottledClient stays until the members go, after the tracker: those completions
+    //      reach the tracker through it, and the tracker asks it for the venue's client.
+    //   3. Feeds, then the live venues: a client's destructor waits for its requests in flight,
+    //      whose callbacks run on the network thread into the tracker, the router and the
+    //      holders — alive until the members go, after this body.
+    if (tracker) tracker->quiesce();
     paper_client.reset();
     paper.reset();
+    feeds.clear();
+    venues.reset();
   }
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
@@ -554,6 +569,8 @@ Status TradingServer::Impl::recover_state() {
     portfolio_state->starting_cash = cash_now - fills_did;
   }
   portfolio_state->day_start_equity = PortfolioActor::snapshot(*portfolio_state, registry).equity;
+  for (const auto& w : recovered->working)
+    if (w.order.phase == store::OrderPhase::unresolved) unresolved_at_start.push_back(w);
   // Client ids stay above every id the journal or a venue has seen.
   if (recovered->last_sequence > counter->last())
     counter = std::make_unique<ClientIdCounter>(recovered->last_sequence);
@@ -660,8 +677,19 @@ Status TradingServer::Impl::spawn_actors() {
     *portfolio = *ref;
   }
   tracker->on_resolution([this](const venues::ResolutionEvent& e) {
-    (void)execution->tell(venues::ResolutionEvent(e));
+    auto to_execution = [this](const venues::ResolutionEvent& r) {
+      (void)execution->tell(venues::ResolutionEvent(r));
+    };
+    auto fill = [this](const domain::Fill& f) { (void)execution->tell(VenueFillMsg{f}); };
+    if (!unresolved.on_resolution(e, router->client(e.venue), fill, to_execution)) to_execution(e);
   });
+  // The orders the reconciliation could not settle: resolved from now on like this run's.
+  {
+    Recovered carried;
+    carried.working = std::move(unresolved_at_start);
+    auto handed = unresolved.hand_over(carried, *tracker);
+    if (!handed) return handed.error().with_context("start-up reconciliation");
+  }
   auto handlers = [this] {
     venues::PrivateStreamHandlers h;
     h.on_order = [this](const venues::VenueOrder& o) { (void)execution->tell(VenueOrderMsg{o}); };
@@ -1259,12 +1287,23 @@ Result<ServerStatus> TradingServer::stop() {
   } else {
     (void)m.system->await_stopped(std::chrono::milliseconds(3000));
   }
-  // Each actor's factory holds the ref holder its behaviour tells itself through (a cycle:
-  // cell → factory → holder → cell); emptying the holders lets the cells go.
-  *m.execution = ExecutionRef{};
-  *m.portfolio = PortfolioRef{};
-  for (auto& shard : m.shards) *shard = ShardRef{};
-  if (m.recorder) *m.recorder = replay::RecorderActor::Self{};
+  // The actor ref holders (execution, portfolio, shards, recorder) are NOT emptied here, nor
+  // anywhere while the server lives: venue completions (the paper venue's on the clock thread,
+  // live clients' on the network thread), the tracker's resolutions and private-stream events may
+  // still tell through them now, and emptying a holder under a running tell freed the cell that
+  // tell was in (ASan). The holders are written once, at spawn, before anything can read them;
+  // after that they are only read, so a tell from any thread either reaches the actor or, once
+  // it stopped, counts a dead letter. The cycle that emptying used to break (cell → factory →
+  // holder → cell) does not exist: each actor's deps hold its self weakly, and the holders with
+  // the cells go with this Impl, after ~Impl made every other thread leave (see there).
+  // Timers that would call the venues on their own stop now, so nothing is sent after stop():
+  // the tracker's status queries, then the paper venue's pending calls (answered `cancelled`
+  // here; its book died with the process anyway: the next start rebuilds it from the journal).
+  m.tracker->quiesce();
+  if (m.paper) m.paper->quiesce();
+  // The last records (order events, fills, positions: batched by the stopped store actor) are
+  // written now; a late venue answer after this goes to a stopped actor and is not journaled,
+  // as for a process killed here (the next start reconciles it).
   if (auto flushed = m.journal->flush(); !flushed && m.options.on_event)
     m.options.on_event(
         TradeEvent{m.clock.now(),

@@ -46,14 +46,23 @@ OrderTracker::OrderTracker(Clock& clock, ResolverConfig config)
 }
 
 OrderTracker::~OrderTracker() {
+  quiesce();
+}
+
+void OrderTracker::quiesce() {
   {
-    std::lock_guard lock(shared_->mu);  // waits for a timer callback running now
+    // Every timer callback runs under shared_->mu and does nothing once self is null, so after
+    // this block none runs (one running now has finished; later ones, even those scheduled after
+    // this by a client's answer, return at once).
+    std::lock_guard lock(shared_->mu);
     shared_->self = nullptr;
   }
   std::lock_guard lock(mu_);
   for (auto& [id, t] : orders_) {
     if (t->timer != 0) clock_.cancel(t->timer);
     if (t->place_timer != 0) clock_.cancel(t->place_timer);
+    t->timer = 0;
+    t->place_timer = 0;
   }
 }
 
@@ -161,6 +170,28 @@ void OrderTracker::place(const domain::OrderSpec& spec, Callback<PlaceAck> done_
     }
   }
   send(id, to_send, attempt, std::move(done));
+}
+
+Status OrderTracker::track_unknown(const domain::OrderSpec& spec, Timestamp sent_at) {
+  const std::string id = spec.client_order_id.text;
+  std::lock_guard lock(mu_);
+  if (client(spec.venue) == nullptr)
+    return fail(ErrorCode::not_found,
+                "order '" + id + "': no client for venue " + std::string(to_string(spec.venue)));
+  if (orders_.count(id) != 0)
+    return fail(ErrorCode::already_exists, "order '" + id + "' is tracked already");
+  auto order = domain::Order::create(spec, sent_at);
+  if (!order) return std::move(order).error();
+  // As if this process had sent it at `sent_at` and its answer had been lost.
+  if (auto st = order->submit(sent_at); !st) return std::move(st).error();
+  const Timestamp now = clock_.now();
+  if (auto st = order->time_out(now); !st) return std::move(st).error();
+  auto& t = *orders_.emplace(id, std::make_unique<Tracked>(std::move(*order))).first->second;
+  t.sent_at = sent_at;
+  t.sends = 1;
+  t.attempt = 1;
+  start_resolving_locked(t, id, now);
+  return {};
 }
 
 void OrderTracker::send(const std::string& id, const domain::OrderSpec& spec, std::uint64_t attempt,

@@ -33,7 +33,9 @@
 //
 // Threading: thread-safe (one mutex, never held while calling a client or a callback). Clients'
 // callbacks and clock timers may arrive on any thread. Destroying the tracker cancels its
-// timers; destroy it only after the clients stopped calling back.
+// timers; destroy it only after the clients stopped calling back. quiesce() stops its timers
+// without destroying it: from then on the tracker calls no client on its own (no status query,
+// no place timeout) — it only answers what the clients call back with.
 
 #include <cstdint>
 #include <functional>
@@ -81,6 +83,11 @@ class OrderTracker {
   OrderTracker(const OrderTracker&) = delete;
   OrderTracker& operator=(const OrderTracker&) = delete;
 
+  // Cancels every timer (status queries, place timeouts) and waits for one running now on the
+  // clock's thread; none runs afterwards, and orders being resolved stay unknown. For an orderly
+  // stop: the owner may then tear down the clients. Idempotent; the destructor does it.
+  void quiesce();
+
   // already_exists when a client for that venue is registered. `client` must outlive the tracker.
   Status add_client(VenueClient& client);
   void on_resolution(ResolutionCallback callback);
@@ -88,6 +95,15 @@ class OrderTracker {
   // See the header comment. `done` gets the venue's answer to this send (a timeout is reported
   // as the timeout error; its resolution arrives later through on_resolution).
   void place(const domain::OrderSpec& spec, Callback<PlaceAck> done);
+
+  // An order an earlier process sent whose outcome is still unknown (the start-up reconciliation
+  // could not settle it): tracked from now on exactly like an order of this run whose answer was
+  // lost at `sent_at` — resolved by client id on the tracker's timers (the first query once the
+  // venue can no longer accept that request, as above), found at once by a stream update or a
+  // fill, reported through on_resolution, and never sent again unless resolved never_executed.
+  // Errors: invalid_argument for a spec domain::validate refuses, not_found without a client for
+  // its venue, already_exists when the client id is tracked already.
+  Status track_unknown(const domain::OrderSpec& spec, Timestamp sent_at);
 
   // Private-stream events (acks, cancels, fills) for tracked orders. not_found for an id we
   // did not send (external order); the domain's error when the event is impossible.

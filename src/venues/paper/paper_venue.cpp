@@ -136,6 +136,9 @@ TimerId PaperVenue::later(Duration delay, std::function<void()> fn) {
 }
 
 TimerId PaperVenue::later_at(Timestamp deadline, std::function<void()> fn) {
+  // Quiesced: nothing runs later. Dropping `fn` completes a pending call with `cancelled` here,
+  // on the caller's thread (under the mutex, as every callback of this venue).
+  if (quiesced_) return 0;
   auto shared_fn = std::make_shared<std::function<void()>>(std::move(fn));
   auto id_holder = std::make_shared<TimerId>(0);
   std::weak_ptr<Guard> weak = guard_;
@@ -143,8 +146,9 @@ TimerId PaperVenue::later_at(Timestamp deadline, std::function<void()> fn) {
     auto g = weak.lock();
     if (!g) return;
     std::lock_guard lock(g->mu);
-    if (g->self == nullptr) return;
-    g->self->timers_.erase(*id_holder);
+    // Gone from timers_: the venue was destroyed or quiesced (or the dead-man timer re-armed)
+    // while this callback waited for the mutex; clock_.cancel() came too late to stop it.
+    if (g->self == nullptr || g->self->timers_.erase(*id_holder) == 0) return;
     (*shared_fn)();
   });
   *id_holder = id;
@@ -1302,6 +1306,24 @@ void PaperVenue::start(PrivateStreamHandlers handlers) {
   handlers_ = std::move(handlers);
   streaming_ = true;
   if (handlers_.on_state) handlers_.on_state(net::ConnectionState::connected);
+}
+
+void PaperVenue::quiesce() {
+  std::map<TimerId, std::shared_ptr<std::function<void()>>> pending;
+  {
+    // Timer callbacks run under this mutex: one running now has finished once it is ours, and
+    // one waiting for it finds its id gone from timers_ and returns (later_at).
+    std::lock_guard lock(guard_->mu);
+    if (streaming_ && handlers_.on_state) handlers_.on_state(net::ConnectionState::stopped);
+    streaming_ = false;
+    handlers_ = {};
+    quiesced_ = true;
+    pending = std::move(timers_);
+    timers_.clear();
+    dead_man_timer_ = 0;
+    for (const auto& [id, fn] : pending) clock_.cancel(id);
+  }
+  pending.clear();  // pending completions answer `cancelled` here, outside every lock
 }
 
 void PaperVenue::stop() {

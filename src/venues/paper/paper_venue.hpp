@@ -89,7 +89,8 @@
 // may come from any thread. Callbacks (completions, stream handlers) run under that mutex on
 // the clock's firing thread: they may call back into the venue but must not block on another
 // thread that does. Destroying the venue cancels its timers; pending calls then complete with
-// ErrorCode::cancelled.
+// ErrorCode::cancelled. quiesce() does the same without destroying it (its owner can then empty
+// what those callbacks reach, knowing none runs any more).
 
 #include <map>
 #include <memory>
@@ -149,6 +150,14 @@ class PaperVenue final : public VenueClient, public PrivateStream {
   void load_instruments(Callback<std::vector<Instrument>> done) override;
   void server_time(Callback<Timestamp> done) override;
   [[nodiscard]] PrivateStream* private_stream() noexcept override { return this; }
+
+  // Stops the venue's own activity, for good: the stream stops, every pending timer is
+  // cancelled (pending calls complete with ErrorCode::cancelled on this thread before it
+  // returns), and a timer callback running now on the clock's thread is waited for. Afterwards no
+  // callback of this venue runs on another thread: a call made later completes at once with
+  // `cancelled` on the caller's thread, and market events move the books but deliver nothing.
+  // Queries of its state (balance_now, quote) still answer. Idempotent.
+  void quiesce();
 
   // PrivateStream.
   void start(PrivateStreamHandlers handlers) override;
@@ -246,6 +255,7 @@ class PaperVenue final : public VenueClient, public PrivateStream {
   std::uint64_t next_trade_ = 1;
   PrivateStreamHandlers handlers_;
   bool streaming_ = false;
+  bool quiesced_ = false;  // quiesce(): no timer is scheduled any more
   LatencySampler sampler_;
   Timestamp last_order_arrival_;  // of the latest place or cancel: the next one comes after
   // Scratch space reused by every event (no allocation on the hot path after warm-up).

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <filesystem>
 #include <memory>
@@ -24,11 +25,13 @@
 #include "actor/actor_system.hpp"
 #include "app/execution.hpp"
 #include "app/portfolio_actor.hpp"
+#include "app/unresolved_orders.hpp"
 #include "core/client_id.hpp"
 #include "core/clock.hpp"
 #include "core/market_event.hpp"
 #include "store/journal.hpp"
 #include "support/wait.hpp"
+#include "venues/forwarding_client.hpp"
 #include "venues/order_tracker.hpp"
 #include "venues/paper/paper_venue.hpp"
 #include "venues/router.hpp"
@@ -679,10 +682,197 @@ TEST_F(RecoveryTest, seeded_execution_keeps_the_resting_stop_and_its_fill_flatte
     return system.stopped();
   }));
   // The paper venue goes first: a delayed completion (its cancel of the stop, on the clock's
-  // thread) may still be telling the actor through `self`, and the destructor waits for it and
-  // stops the rest. Emptying `self` under a running completion freed the cell it was in (ASan).
+  // thread) may still be telling the actor through `self`; its destructor waits for it and
+  // stops the rest. (The actor holds `self` weakly: no cycle, `self` is never emptied.)
   venue_.reset();
-  *self = Execution::Self{};  // the actor holds its own ref: break the cycle, as the server does
+}
+
+// The venue while its order records lag behind its matching engine: the order `hidden` is
+// neither open, nor filled, nor known to a status query (which fails: the venue cannot say)
+// until reveal(). Everything else goes to the paper venue unchanged.
+class LaggingVenue final : public venues::ForwardingClient {
+ public:
+  LaggingVenue(venues::VenueClient& inner, std::string hidden)
+      : ForwardingClient(inner), hidden_(std::move(hidden)) {}
+  void reveal() { revealed_ = true; }
+  [[nodiscard]] int failed_queries() const { return failed_.load(); }
+
+  void order_status(const venues::OrderRef& o, venues::Callback<venues::VenueOrder> d) override {
+    if (revealed_ || o.client_order_id != hidden_)
+      return ForwardingClient::order_status(o, std::move(d));
+    ++failed_;
+    d(Error{ErrorCode::network, "paper order status: connection reset before the answer"}
+          .with_delivery(Delivery::sent_no_answer));
+  }
+  void open_orders(std::optional<InstrumentId> i,
+                   venues::Callback<std::vector<venues::VenueOrder>> d) override {
+    ForwardingClient::open_orders(i, [this, d](Result<std::vector<venues::VenueOrder>> r) {
+      if (r && !revealed_)
+        std::erase_if(*r,
+                      [&](const venues::VenueOrder& o) { return o.client_order_id == hidden_; });
+      d(std::move(r));
+    });
+  }
+  void fills_since(Timestamp t, std::optional<InstrumentId> i,
+                   venues::Callback<std::vector<domain::Fill>> d) override {
+    ForwardingClient::fills_since(t, i, [this, d](Result<std::vector<domain::Fill>> r) {
+      if (r && !revealed_)
+        std::erase_if(*r, [&](const domain::Fill& f) { return f.client_order_id == hidden_; });
+      d(std::move(r));
+    });
+  }
+
+ private:
+  std::string hidden_;
+  std::atomic<bool> revealed_{false};
+  std::atomic<int> failed_{0};
+};
+
+TEST_F(RecoveryTest,
+       order_left_unresolved_at_start_is_resolved_later_by_the_tracker_and_its_fill_counted_once) {
+  // Before the crash: an entry sent and filled at the venue; its answer never reached the journal.
+  const auto entry = intent(20, "BTC-USDT", Side::buy, domain::OrderType::market, "0.01", "entry");
+  ASSERT_TRUE(send(entry, btc_).ok());
+  const auto venue_fills = fills_at_venue();
+  ASSERT_EQ(venue_fills.size(), 1u);
+  open_journal();
+
+  // The start: the venue cannot say what became of it.
+  LaggingVenue lagging(*venue_, client_id(20));
+  auto r = recover(inputs({&lagging}), options());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->report.count(FindingKind::unresolved), 1u) << r->report.to_text();
+  EXPECT_EQ(r->blocked.count("BTC-USDT"), 1u);
+  ASSERT_EQ(r->working.size(), 1u);
+  EXPECT_EQ(r->working[0].order.phase, store::OrderPhase::unresolved);
+  EXPECT_EQ(journal_order(20)->phase, store::OrderPhase::unresolved);
+
+  // The actors on the seeded state, with the router, the tracker and the venue as the server
+  // wires them (the venue's private stream to execution, execution's fills to the portfolio).
+  ExecutionConfig config;
+  auto made = Execution::make_state(config, clock_.now());
+  ASSERT_TRUE(made.ok());
+  ExecutionState& s = **made;
+  ASSERT_TRUE(seed_execution(*r, s, registry_, codec_, config).ok());
+  auto portfolio_state = PortfolioActor::make_state(dec("100000"), clock_.now());
+  ASSERT_TRUE(seed_portfolio(*r, *portfolio_state, registry_, Decimal::one()).ok());
+  venues::VenueHealth health;
+  venues::Router router(registry_, codec_, health);
+  ASSERT_TRUE(router.add_client(lagging).ok());
+  ASSERT_TRUE(router.add_route({"BTC-USDT", Venue::paper, {}}).ok());
+  // Queries every 5 ms of real time until the venue answers (it answers on the clock's thread).
+  venues::OrderTracker tracker(clock_, venues::ResolverConfig{0s, 5ms, 1, 5ms, 1000});
+  ASSERT_TRUE(tracker.add_client(lagging).ok());
+  router.set_sender([&tracker](const domain::OrderSpec& spec,
+                               venues::Callback<venues::PlaceAck> cb) { tracker.place(spec, cb); });
+  ClientIdCounter counter(r->last_sequence);
+  actor::ActorSystem system(clock_, actor::ActorSystemOptions::with_threads(0));
+  auto exec_self = std::make_shared<Execution::Self>();
+  auto portfolio_self = std::make_shared<PortfolioActor::Self>();
+  PortfolioActor::Deps pdeps;
+  pdeps.registry = &registry_;
+  pdeps.state = portfolio_state.get();
+  pdeps.self = portfolio_self;
+  // The actors tell each other through the holders, not owning them (no cycle between cells).
+  pdeps.to_execution = [to = exec_self.get()](const AccountUpdate& a) {
+    (void)to->tell(AccountUpdate(a));
+  };
+  pdeps.clients = {&lagging};
+  auto pref = system.spawn<PortfolioActor>(actor::SpawnOptions::named("portfolio"), [pdeps] {
+    return std::make_unique<PortfolioActor>(pdeps);
+  });
+  ASSERT_TRUE(pref.ok()) << pref.error().message;
+  *portfolio_self = *pref;
+  Execution::Deps deps;
+  deps.registry = &registry_;
+  deps.router = &router;
+  deps.tracker = &tracker;
+  deps.counter = &counter;
+  deps.codec = &codec_;
+  deps.state = &s;
+  deps.self = exec_self;
+  deps.journal = journal_.get();
+  deps.to_portfolio = [to = portfolio_self.get()](const VenueFillMsg& f) {
+    (void)to->tell(VenueFillMsg(f));
+  };
+  auto ref = system.spawn<Execution>(actor::SpawnOptions::named("execution"), [config, deps] {
+    auto made = Execution::create(config, deps);
+    return std::move(*made);
+  });
+  ASSERT_TRUE(ref.ok()) << ref.error().message;
+  *exec_self = *ref;
+  venues::PrivateStreamHandlers handlers;
+  handlers.on_order = [exec_self](const venues::VenueOrder& o) {
+    (void)exec_self->tell(VenueOrderMsg{o});
+  };
+  handlers.on_fill = [exec_self](const domain::Fill& f) { (void)exec_self->tell(VenueFillMsg{f}); };
+  venue_->start(handlers);
+  // The handover, as TradingServer::spawn_actors does it.
+  UnresolvedOrders unresolved;
+  tracker.on_resolution([&](const venues::ResolutionEvent& e) {
+    auto to_execution = [exec_self](const venues::ResolutionEvent& x) {
+      (void)exec_self->tell(venues::ResolutionEvent(x));
+    };
+    auto fill = [exec_self](const domain::Fill& f) { (void)exec_self->tell(VenueFillMsg{f}); };
+    if (!unresolved.on_resolution(e, router.client(e.venue), fill, to_execution)) to_execution(e);
+  });
+  auto handed = unresolved.hand_over(*r, tracker);
+  ASSERT_TRUE(handed.ok()) << handed.error().message;
+  EXPECT_EQ(*handed, 1u);
+  EXPECT_TRUE(tracker.resolving(client_id(20)));
+
+  auto portfolio = [&] {
+    std::optional<Result<PortfolioStatus>> got;
+    pref->ask(PortfolioStatusQuery{}, actor::kNoTimeout,
+              [&got](Result<PortfolioStatus> p) { got.emplace(std::move(p)); });
+    EXPECT_TRUE(wait_until([&] {
+      system.dispatcher().poll();
+      return got.has_value();
+    }));
+    return got && got->ok() ? **got : PortfolioStatus{};
+  };
+  // The tracker keeps asking while the venue cannot say: nothing reaches the portfolio yet.
+  ASSERT_TRUE(wait_until([&] {
+    system.dispatcher().poll();
+    return lagging.failed_queries() >= 3;  // the start's query, then two of the tracker's
+  }));
+  EXPECT_EQ(portfolio().fills, 0u);
+  EXPECT_EQ(journal_order(20)->phase, store::OrderPhase::unresolved);
+
+  // The venue reports it on a later poll: found (filled), its fill applied, the journal resolved.
+  lagging.reveal();
+  ASSERT_TRUE(wait_until([&] {
+    system.dispatcher().poll();
+    return journal_order(20)->phase == store::OrderPhase::done && portfolio().fills == 1;
+  })) << "journal phase "
+      << static_cast<int>(journal_order(20)->phase);
+  const PortfolioStatus p = portfolio();
+  ASSERT_EQ(p.positions.size(), 1u);
+  EXPECT_EQ(p.positions[0].quantity, venue_fills[0].quantity);
+  EXPECT_EQ(p.positions[0].average_entry, venue_fills[0].price);
+  EXPECT_EQ(journal_order(20)->filled, dec("0.01"));
+  auto journaled = journal_->fills_since(Timestamp{}, 100);
+  ASSERT_TRUE(journaled.ok());
+  ASSERT_EQ(journaled->size(), 1u);
+  EXPECT_EQ((*journaled)[0].fill.trade_id, venue_fills[0].trade_id);
+  EXPECT_EQ((*journaled)[0].sequence, 20u);
+  EXPECT_EQ(unresolved.pending(), 0u);
+  // Never sent again by this process; the same fill arriving once more changes nothing.
+  EXPECT_EQ(tracker.sends(client_id(20)), 1u);
+  EXPECT_EQ(fills_at_venue().size(), 1u);
+  (void)exec_self->tell(VenueFillMsg{venue_fills[0]});
+  system.dispatcher().poll();
+  EXPECT_EQ(portfolio().fills, 1u);
+  EXPECT_EQ(portfolio().positions[0].quantity, venue_fills[0].quantity);
+
+  venue_->stop();
+  system.shutdown(1s);
+  ASSERT_TRUE(wait_until([&] {
+    system.dispatcher().poll();
+    return system.stopped();
+  }));
+  tracker.quiesce();
+  venue_.reset();
 }
 
 }  // namespace

@@ -190,7 +190,8 @@ TEST(MarketShard, refuses_weights_that_are_all_zero_and_an_interval_that_does_no
   config.symbols = {registry.symbols().intern("BTC-USD")};
   MarketShard::Deps deps;
   deps.registry = &registry;
-  deps.self = std::make_shared<MarketShard::Self>();
+  auto self = std::make_shared<MarketShard::Self>();
+  deps.self = self;
   deps.on_signal = [](const SignalMsg&) {};
   deps.on_mark = [](const ReferenceMark&) {};
   EXPECT_FALSE(MarketShard::create(config, deps).ok());

@@ -350,5 +350,60 @@ TEST_F(OrderTrackerTest, a_venue_without_a_client_is_refused) {
   EXPECT_EQ(tracker.size(), 0u);
 }
 
+TEST_F(OrderTrackerTest,
+       order_an_earlier_process_lost_is_resolved_by_client_id_like_one_of_this_run_and_never_sent) {
+  // Sent 3 s ago by the process that crashed: the venue may accept it 2 s more, then lag 1 s.
+  const Timestamp sent_at = clock.now() - 3s;
+  binance.status_answers.push_back(Error{ErrorCode::network, "connect refused"});
+  binance.status_answers.push_back(resting("nz-t1-9"));
+  ASSERT_TRUE(tracker.track_unknown(spec(), sent_at));
+  EXPECT_EQ(tracker.order("nz-t1-9")->state(), OrderState::unknown);
+  EXPECT_TRUE(tracker.resolving("nz-t1-9"));
+  EXPECT_EQ(tracker.sends("nz-t1-9"), 1u);
+
+  Capture<PlaceAck> resend;
+  tracker.place(spec(), resend.callback());
+  EXPECT_EQ(resend.get().error().message,
+            "order 'nz-t1-9': outcome unknown (resolving by client id); not resent");
+
+  clock.advance(2999ms);
+  EXPECT_TRUE(binance.status_queries.empty());
+  clock.advance(1ms);  // sent_at + 5 s + 1 s: the first query, which fails
+  ASSERT_EQ(binance.status_queries.size(), 1u);
+  EXPECT_TRUE(events.empty());
+  clock.advance(2s);  // query_retry: the venue reports it now
+  ASSERT_EQ(binance.status_queries.size(), 2u);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].client_order_id, "nz-t1-9");
+  EXPECT_EQ(events[0].venue, Venue::binance);
+  EXPECT_EQ(events[0].resolution, Resolution::found);
+  EXPECT_EQ(tracker.order("nz-t1-9")->venue_order_id(), "B-771");
+  EXPECT_TRUE(binance.placed.empty());  // never sent by this process
+  EXPECT_EQ(clock.pending_timers(), 0u);
+
+  EXPECT_EQ(tracker.track_unknown(spec(), sent_at).error().code, ErrorCode::already_exists);
+  EXPECT_EQ(tracker
+                .track_unknown(
+                    limit_spec(Venue::kraken, m.kraken_btc_usdt, 3, Side::buy, "1", "100"), sent_at)
+                .error()
+                .code,
+            ErrorCode::not_found);
+}
+
+TEST_F(OrderTrackerTest, quiesced_tracker_asks_the_venue_nothing_more_and_still_hears_its_answers) {
+  binance.place_answers.push_back(timeout());
+  Capture<PlaceAck> got;
+  tracker.place(spec(), got.callback());
+  ASSERT_TRUE(tracker.resolving("nz-t1-9"));
+  tracker.quiesce();
+  EXPECT_EQ(clock.pending_timers(), 0u);
+  clock.advance(60s);
+  EXPECT_TRUE(binance.status_queries.empty());
+  // A late stream update still resolves it (the clients' callbacks are answered).
+  ASSERT_TRUE(tracker.apply_update(resting("nz-t1-9")));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].resolution, Resolution::found);
+}
+
 }  // namespace
 }  // namespace nzeza::venues

@@ -110,6 +110,37 @@ std::vector<Duration> drawn_latencies(std::uint64_t seed, int n) {
   return out;
 }
 
+TEST_F(PaperOrderLatencyTest,
+       quiesced_venue_answers_its_pending_calls_cancelled_at_once_and_never_runs_a_timer_again) {
+  configure(LatencyModel::constant(20ms), std::nullopt);
+  book({{"100", "1"}}, {{"100.10", "1"}});
+  int stream_events = 0;
+  PrivateStreamHandlers h;
+  h.on_fill = [&](const domain::Fill&) { ++stream_events; };
+  h.on_order = [&](const VenueOrder&) { ++stream_events; };
+  venue->start(h);
+  Capture<PlaceAck> in_flight;
+  venue->place(market_spec(Venue::paper, m.paper_btc_usdt, 1, Side::buy, "0.5"),
+               in_flight.callback());
+  ASSERT_GT(clock.pending_timers(), 0u);
+  venue->quiesce();
+  // Answered here, on this thread: cancelled (outcome unknown), never executed later.
+  ASSERT_TRUE(in_flight.has());
+  EXPECT_EQ(in_flight.get().error().code, ErrorCode::cancelled);
+  EXPECT_EQ(clock.pending_timers(), 0u);
+  EXPECT_EQ(venue->state(), net::ConnectionState::stopped);
+  clock.advance(1s);
+  EXPECT_EQ(bal("USDT").total(), d("100000"));  // nothing bought
+  // A call made afterwards is answered at once, cancelled; nothing is scheduled.
+  Capture<PlaceAck> later;
+  venue->place(market_spec(Venue::paper, m.paper_btc_usdt, 2, Side::buy, "0.5"), later.callback());
+  ASSERT_TRUE(later.has());
+  EXPECT_EQ(later.get().error().code, ErrorCode::cancelled);
+  EXPECT_EQ(clock.pending_timers(), 0u);
+  EXPECT_EQ(stream_events, 0);
+  venue->quiesce();  // idempotent
+}
+
 TEST(PaperLatencyDistribution, the_same_seed_draws_the_same_latencies_within_the_range) {
   const auto a = drawn_latencies(7, 20);
   const auto b = drawn_latencies(7, 20);

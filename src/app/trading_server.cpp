@@ -1287,6 +1287,13 @@ Result<ServerStatus> TradingServer::stop() {
   } else {
     (void)m.system->await_stopped(std::chrono::milliseconds(3000));
   }
+  // Every actor stopped: the server's dispatcher threads are joined, so no turn runs any more
+  // and their last posts happen before the system's teardown (TSan: a market-thread post into
+  // the system's dispatcher raced its destruction). Not while an actor is still in a turn.
+  if (m.system->stopped())
+    for (actor::Dispatcher* d :
+         {m.market_thread.get(), m.order_thread.get(), m.recorder_thread.get()})
+      if (d != nullptr) d->stop();
   // The actor ref holders (execution, portfolio, shards, recorder) are NOT emptied here, nor
   // anywhere while the server lives: venue completions (the paper venue's on the clock thread,
   // live clients' on the network thread), the tracker's resolutions and private-stream events may

@@ -29,6 +29,13 @@ store::OrderPhase phase_of(domain::VenueOrderStatus s) {
   return terminal(s) ? store::OrderPhase::done : store::OrderPhase::working;
 }
 
+// This actor's own ref, from the cell running the turn. Not the holder: its owner fills that
+// after spawn, while the first turn (on_start) may already run on another thread.
+Execution::Self own_ref(actor::ActorContext& ctx) {
+  return Execution::Self(
+      std::static_pointer_cast<Execution::Self::Cell>(ctx.cell().shared_from_this()));
+}
+
 // A venue's answer (on the venue's thread) told to the actor through its weak self: once the
 // owner let the holder go, nobody is left to hear it.
 template <typename M>
@@ -148,8 +155,7 @@ void Execution::on_start(actor::ActorContext& ctx) {
   }
   if (config_.reconcile_every > Duration::zero()) {
     if (st().last_reconcile == Timestamp{}) st().last_reconcile = ctx.now();
-    if (auto self = deps_.self.lock())
-      reconcile_timer_ = ctx.tell_after(config_.reconcile_every, *self, ReconcileTick{});
+    reconcile_timer_ = ctx.tell_after(config_.reconcile_every, own_ref(ctx), ReconcileTick{});
   }
 }
 
@@ -492,8 +498,7 @@ void Execution::on(CancelResult& m, actor::ActorContext& ctx) {
         emit(now, "cancel",
              "cancel #" + std::to_string(m.sequence) + " failed: " + m.result.error().message +
                  " (tried again in " + std::to_string(backoff.count() / 1'000'000) + " ms)");
-        if (auto self = deps_.self.lock())
-          (void)ctx.tell_after(backoff, *self, CancelRetry{b.symbol});
+        (void)ctx.tell_after(backoff, own_ref(ctx), CancelRetry{b.symbol});
       }
     }
     progress_close(b, now);
@@ -907,8 +912,7 @@ void Execution::on(CancelRetry& m, actor::ActorContext& ctx) {
 
 void Execution::on(ReconcileTick& /*m*/, actor::ActorContext& ctx) {
   fault("ReconcileTick");
-  if (auto self = deps_.self.lock())
-    reconcile_timer_ = ctx.tell_after(config_.reconcile_every, *self, ReconcileTick{});
+  reconcile_timer_ = ctx.tell_after(config_.reconcile_every, own_ref(ctx), ReconcileTick{});
   if (st().stopping) return;
   ++st().stats.reconciliations;
   // Fills since the last check (with a period of overlap: each is applied once), open orders

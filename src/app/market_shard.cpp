@@ -83,7 +83,10 @@ void MarketShard::on_stop(actor::ActorContext& ctx) {
 void MarketShard::arm(actor::ActorContext& ctx) {
   const Timestamp now = ctx.now();
   const Timestamp due = now.floor_to(config_.candle_interval) + config_.candle_interval;
-  if (auto self = deps_.self.lock()) timer_ = ctx.tell_after(due - now, *self, CandleTick{due});
+  // The ref from the running cell, not the holder (filled after spawn, maybe during on_start).
+  timer_ = ctx.tell_after(due - now,
+                          Self(std::static_pointer_cast<Self::Cell>(ctx.cell().shared_from_this())),
+                          CandleTick{due});
 }
 
 MarketShard::Lane* MarketShard::lane(SymbolId symbol) {

@@ -1287,18 +1287,26 @@ Result<ServerStatus> TradingServer::stop() {
   } else {
     (void)m.system->await_stopped(std::chrono::milliseconds(3000));
   }
+  // Every actor stopped: the server's dispatcher threads are joined, so no turn runs any more
+  // and their last posts happen before the system's teardown (TSan: a market-thread post into
+  // the system's dispatcher raced its destruction). Not while an actor is still in a turn.
+  if (m.system->stopped())
+    for (actor::Dispatcher* d :
+         {m.market_thread.get(), m.order_thread.get(), m.recorder_thread.get()})
+      if (d != nullptr) d->stop();
   // The actor ref holders (execution, portfolio, shards, recorder) are NOT emptied here, nor
   // anywhere while the server lives: venue completions (the paper venue's on the clock thread,
   // live clients' on the network thread), the tracker's resolutions and private-stream events may
   // still tell through them now, and emptying a holder under a running tell freed the cell that
-  // tell was in (ASan). The holders are written once, at spawn, before anything can read them;
-  // after that they are only read, so a tell from any thread either reaches the actor or, once
-  // it stopped, counts a dead letter. The cycle that emptying used to break (cell → factory →
-  // holder → cell) does not exist: each actor's deps hold its self weakly, and the holders with
-  // the cells go with this Impl, after ~Impl made every other thread leave (see there).
-  // Timers that would call the venues on their own stop now, so nothing is sent after stop():
-  // the tracker's status queries, then the paper venue's pending calls (answered `cancelled`
-  // here; its book died with the process anyway: the next start rebuilds it from the journal).
+  // tell was in (ASan). The holders are written once, right after spawn (an actor's own first
+  // turn takes its ref from its cell, not from the holder); after that they are only read, so a
+  // tell from any thread either reaches the actor or, once it stopped, counts a dead letter. The
+  // cycle that emptying used to break (cell → factory → holder → cell) does not exist: each actor's
+  // deps hold its self weakly, and the holders with the cells go with this Impl, after ~Impl made
+  // every other thread leave (see there). Timers that would call the venues on their own stop now,
+  // so nothing is sent after stop(): the tracker's status queries, then the paper venue's pending
+  // calls (answered `cancelled` here; its book died with the process anyway: the next start
+  // rebuilds it from the journal).
   m.tracker->quiesce();
   if (m.paper) m.paper->quiesce();
   // The last records (order events, fills, positions: batched by the stopped store actor) are

@@ -442,3 +442,92 @@ TEST_F(KrakenCodecTest, system_status_becomes_a_venue_status_event) {
 
 }  // namespace
 }  // namespace nzeza::venues::kraken
+
+namespace nzeza::venues::kraken {
+namespace {
+
+// The same snapshot and update written compactly (read by the raw scanner) and with the members
+// reordered (the raw scanner gives up: simdjson's general path) decode to the same events and
+// the same book.
+TEST(KrakenRawPath, compact_and_reordered_frames_give_the_same_events_and_book) {
+  Registry reg;
+  const std::vector<Level> bids = {{"50000.0", "1.50000000"}, {"49999.5", "0.25000000"}};
+  const std::vector<Level> asks = {{"50000.5", "0.75000000"}, {"50001.0", "2.00000000"}};
+  const std::uint32_t sum = expected_checksum(asks, bids);
+  const std::string compact = book_frame("snapshot", "BTC/USD", bids, asks, sum);
+  const std::string reordered =
+      "{\"type\":\"snapshot\",\"channel\":\"book\",\"data\":[{\"timestamp\":\"2024-03-01T10:00:"
+      "00.250000Z\",\"checksum\":" +
+      std::to_string(sum) + ",\"asks\":" + levels_json(asks) + ",\"bids\":" + levels_json(bids) +
+      ",\"symbol\":\"BTC/USD\"}]}";
+  auto fast = KrakenCodec::create(reg.registry).value();
+  auto general = KrakenCodec::create(reg.registry).value();
+  CollectingSink fast_sink;
+  CollectingSink general_sink;
+  ASSERT_TRUE(fast.decode_unpadded(compact, Timestamp::from_seconds(1), fast_sink).ok());
+  ASSERT_TRUE(general.decode_unpadded(reordered, Timestamp::from_seconds(1), general_sink).ok());
+  ASSERT_EQ(fast_sink.events.size(), 4u);
+  ASSERT_EQ(general_sink.events.size(), 4u);
+  std::size_t bid_events = 0;
+  for (const MarketEvent& e : general_sink.events) {
+    bid_events += std::get<BookChange>(e.body).side == Side::buy ? 1 : 0;
+  }
+  EXPECT_EQ(bid_events, 2u);
+  for (const Side side : {Side::buy, Side::sell}) {
+    const auto a = fast.book(reg.btc)->top(side, 10);
+    const auto b = general.book(reg.btc)->top(side, 10);
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      EXPECT_EQ(a[i].price, b[i].price);
+      EXPECT_EQ(a[i].size, b[i].size);
+    }
+  }
+  EXPECT_EQ(fast_sink.events.front().venue_time, general_sink.events.front().venue_time);
+  EXPECT_EQ(fast.stats().checksum_mismatches, 0u);
+  EXPECT_EQ(general.stats().checksum_mismatches, 0u);
+}
+
+// A snapshot whose levels are not best first on the wire: the checksum text cannot come from
+// the wire order, so it is printed from the sorted book, and a right checksum still matches
+// while a wrong one is still caught.
+TEST(KrakenRawPath, unsorted_snapshot_is_checked_against_the_sorted_book) {
+  Registry reg;
+  const std::vector<Level> wire_bids = {{"49999.5", "0.25000000"}, {"50000.0", "1.50000000"}};
+  const std::vector<Level> sorted_bids = {{"50000.0", "1.50000000"}, {"49999.5", "0.25000000"}};
+  const std::vector<Level> asks = {{"50000.5", "0.75000000"}, {"50001.0", "2.00000000"}};
+  auto codec = KrakenCodec::create(reg.registry).value();
+  CollectingSink sink;
+  const std::uint32_t right = expected_checksum(asks, sorted_bids);
+  auto ok = codec.decode_unpadded(book_frame("snapshot", "BTC/USD", wire_bids, asks, right),
+                                  Timestamp::from_seconds(1), sink);
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok->resyncs, 0u);
+  auto bad = codec.decode_unpadded(book_frame("snapshot", "BTC/USD", wire_bids, asks, right + 1),
+                                   Timestamp::from_seconds(1), sink);
+  ASSERT_TRUE(bad.ok());
+  EXPECT_EQ(bad->resyncs, 1u);
+  EXPECT_EQ(codec.stats().checksum_mismatches, 1u);
+}
+
+// Forms the raw scanner does not take decode exactly as the general path decodes them.
+TEST(KrakenRawPath, frames_the_raw_scanner_gives_up_on_decode_as_before) {
+  Registry reg;
+  auto codec = KrakenCodec::create(reg.registry).value();
+  CollectingSink sink;
+  const std::vector<Level> bids = {{"50000.0", "1.50000000"}};
+  const std::vector<Level> asks = {{"50000.5", "0.75000000"}};
+  // An escaped symbol: unescaped by simdjson, found.
+  std::string escaped =
+      book_frame("snapshot", "BTC\\/USD", bids, asks, expected_checksum(asks, bids));
+  auto r = codec.decode_unpadded(escaped, Timestamp::from_seconds(1), sink);
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  EXPECT_EQ(r->events, 2u);
+  // A zero price: the general path's error.
+  auto zero = codec.decode_unpadded(book_frame("update", "BTC/USD", {{"0.0", "1.00000000"}}, {}, 0),
+                                    Timestamp::from_seconds(1), sink);
+  ASSERT_FALSE(zero.ok());
+  EXPECT_NE(zero.error().message.find("price must be > 0"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace nzeza::venues::kraken

@@ -6,6 +6,7 @@
 
 #include "core/enum_names.hpp"
 #include "venues/codec_support/json_text.hpp"
+#include "venues/codec_support/json_writer.hpp"
 #include "venues/codec_support/raw_levels.hpp"
 
 namespace nzeza::venues::binance {
@@ -115,12 +116,7 @@ ControlMessage BinanceCodec::control(std::string_view method,
   message.text = R"({"method":")";
   message.text += method;
   message.text += R"(","params":[)";
-  for (std::size_t i = 0; i < streams.size(); ++i) {
-    if (i != 0) message.text += ',';
-    message.text += '"';
-    message.text += streams[i];
-    message.text += '"';
-  }
+  codec::append_json_strings(message.text, streams);
   message.text += R"(],"id":)";
   message.text += std::to_string(message.id);
   message.text += '}';

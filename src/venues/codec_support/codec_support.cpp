@@ -1,5 +1,7 @@
 #include "venues/codec_support/codec_support.hpp"
 
+#include "venues/codec_support/json_writer.hpp"
+
 namespace nzeza::venues::codec {
 namespace {
 
@@ -43,6 +45,13 @@ void append_json_string(std::string& out, std::string_view s) {
     }
   }
   out += '"';
+}
+
+void append_json_strings(std::string& out, std::span<const std::string> items) {
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i != 0) out += ',';
+    append_json_string(out, items[i]);
+  }
 }
 
 std::string excerpt(std::string_view frame) {

@@ -5,6 +5,7 @@
 
 #include "core/enum_names.hpp"
 #include "venues/codec_support/json_text.hpp"
+#include "venues/codec_support/json_writer.hpp"
 #include "venues/codec_support/raw_levels.hpp"
 
 namespace nzeza::venues::coinbase {
@@ -32,12 +33,7 @@ std::string control(std::string_view type, Channel channel,
   text += '"';
   if (channel != Channel::heartbeats) {
     text += R"(,"product_ids":[)";
-    for (std::size_t i = 0; i < product_ids.size(); ++i) {
-      if (i != 0) text += ',';
-      text += '"';
-      text += product_ids[i];
-      text += '"';
-    }
+    codec::append_json_strings(text, product_ids);
     text += ']';
   }
   text += R"(,"channel":")";

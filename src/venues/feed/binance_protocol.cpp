@@ -22,11 +22,10 @@ class BinanceProtocol final : public FeedProtocol {
     // A new connection starts every book again (update ids are per stream session).
     codec_ = std::make_unique<binance::BinanceCodec>(registry_);
     synced_.clear();
+    auto symbols = wire_symbols(registry_, instruments, "binance");
+    if (!symbols.ok()) return symbols.error();
     std::vector<std::string> streams;
-    for (InstrumentId id : instruments) {
-      const Instrument* inst = registry_.get(id);
-      if (inst == nullptr) return Error{ErrorCode::not_found, "binance feed: unknown instrument"};
-      const std::string& sym = inst->ws_symbol.empty() ? inst->venue_symbol : inst->ws_symbol;
+    for (const std::string& sym : *symbols) {
       streams.push_back(binance::stream_name(sym, binance::StreamKind::book_ticker));
       streams.push_back(binance::stream_name(sym, binance::StreamKind::trade));
       streams.push_back(binance::stream_name(sym, binance::StreamKind::diff_depth));

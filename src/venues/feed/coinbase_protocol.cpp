@@ -16,12 +16,12 @@ class CoinbaseProtocol final : public FeedProtocol {
   Result<std::vector<std::string>> on_connected(
       std::span<const InstrumentId> instruments) override {
     codec_.on_connected();
-    products_.clear();
-    for (InstrumentId id : instruments) {
-      const Instrument* inst = registry_.get(id);
-      if (inst == nullptr) return Error{ErrorCode::not_found, "coinbase feed: unknown instrument"};
-      products_.push_back(inst->ws_symbol.empty() ? inst->venue_symbol : inst->ws_symbol);
+    auto products = wire_symbols(registry_, instruments, "coinbase");
+    if (!products.ok()) {
+      products_.clear();
+      return products.error();
     }
+    products_ = std::move(products).value();
     using coinbase::Channel;
     return std::vector<std::string>{
         coinbase::CoinbaseCodec::subscribe(Channel::heartbeats, {}),

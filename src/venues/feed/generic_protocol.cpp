@@ -14,13 +14,9 @@ class GenericProtocol final : public FeedProtocol {
 
   Result<std::vector<std::string>> on_connected(
       std::span<const InstrumentId> instruments) override {
-    std::vector<std::string> symbols;
-    for (InstrumentId id : instruments) {
-      const Instrument* inst = registry_.get(id);
-      if (inst == nullptr) return Error{ErrorCode::not_found, "generic feed: unknown instrument"};
-      symbols.push_back(inst->ws_symbol.empty() ? inst->venue_symbol : inst->ws_symbol);
-    }
-    return std::vector<std::string>{generic::GenericCodec::subscribe(symbols)};
+    auto symbols = wire_symbols(registry_, instruments, "generic");
+    if (!symbols.ok()) return symbols.error();
+    return std::vector<std::string>{generic::GenericCodec::subscribe(*symbols)};
   }
 
   FrameOutcome on_frame(std::string_view frame, Timestamp now, MarketEventSink& sink) override {

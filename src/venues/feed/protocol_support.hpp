@@ -14,6 +14,7 @@
 #include "core/instrument.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
+#include "venues/codec_support/codec_support.hpp"
 #include "venues/feed/feed_protocol.hpp"
 #include "venues/frame_kind.hpp"
 #include "venues/market_event_sink.hpp"
@@ -43,6 +44,23 @@ class CreatedCodec {
   std::optional<Codec> codec_;
   Error error_;
 };
+
+// The names the venue's stream knows `instruments` by (codec::wire_symbol), in order, for a
+// subscribe message; not_found "<feed> feed: unknown instrument" for an id not in the registry.
+[[nodiscard]] inline Result<std::vector<std::string>> wire_symbols(
+    const InstrumentRegistry& registry, std::span<const InstrumentId> instruments,
+    std::string_view feed) {
+  std::vector<std::string> out;
+  out.reserve(instruments.size());
+  for (InstrumentId id : instruments) {
+    const Instrument* inst = registry.get(id);
+    if (inst == nullptr) {
+      return Error{ErrorCode::not_found, std::string(feed) + " feed: unknown instrument"};
+    }
+    out.push_back(codec::wire_symbol(*inst));
+  }
+  return out;
+}
 
 // When `decoded` failed: `out` becomes a rejected frame with its error, and true is returned.
 template <typename T>

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "venues/codec_support/json_writer.hpp"
+
 namespace nzeza::venues::generic {
 using json_text::excerpt;
 using json_text::malformed_error;
@@ -36,12 +38,7 @@ std::string control(std::string_view action, std::span<const std::string> symbol
   std::string text = R"({"action":")";
   text += action;
   text += R"(","symbols":[)";
-  for (std::size_t i = 0; i < symbols.size(); ++i) {
-    if (i != 0) text += ',';
-    text += '"';
-    text += symbols[i];
-    text += '"';
-  }
+  codec::append_json_strings(text, symbols);
   text += "]}";
   return text;
 }

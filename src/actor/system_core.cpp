@@ -1,10 +1,24 @@
 #include "actor/system_core.hpp"
 
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "actor/cell.hpp"
 
 namespace nzeza::actor {
+namespace {
+
+// The runtime's diagnostics go to stderr: stdout belongs to the commands' output (a backtest's
+// --json report, `nzeza run`'s status lines), which a warning must never corrupt.
+spdlog::logger& actor_log() {
+  static const std::shared_ptr<spdlog::logger> log = [] {
+    auto existing = spdlog::get("actor");
+    return existing ? existing : spdlog::stderr_color_mt("actor");
+  }();
+  return *log;
+}
+
+}  // namespace
 
 SystemCore::SystemCore(Clock& clock, Dispatcher& default_dispatcher, std::string name)
     : clock_(clock),
@@ -17,8 +31,8 @@ void SystemCore::dead_letter(std::string_view target, std::string_view type, std
   if (count == 0) return;
   const std::uint64_t before = dead_letters_.fetch_add(count, std::memory_order_relaxed);
   if (before < 16 || (before / 1024) != ((before + count) / 1024)) {
-    spdlog::warn("actor '{}': {} dead letter(s) of {} ({}); {} in total", target, count, type, why,
-                 before + count);
+    actor_log().warn("actor '{}': {} dead letter(s) of {} ({}); {} in total", target, count, type,
+                     why, before + count);
   }
 }
 
@@ -78,16 +92,16 @@ bool SystemCore::wait_all_stopped(std::chrono::milliseconds limit) const {
 void SystemCore::log(LogLevel level, std::string_view actor, std::string_view text) const {
   switch (level) {
     case LogLevel::debug:
-      spdlog::debug("actor '{}': {}", actor, text);
+      actor_log().debug("actor '{}': {}", actor, text);
       break;
     case LogLevel::info:
-      spdlog::info("actor '{}': {}", actor, text);
+      actor_log().info("actor '{}': {}", actor, text);
       break;
     case LogLevel::warn:
-      spdlog::warn("actor '{}': {}", actor, text);
+      actor_log().warn("actor '{}': {}", actor, text);
       break;
     case LogLevel::error:
-      spdlog::error("actor '{}': {}", actor, text);
+      actor_log().error("actor '{}': {}", actor, text);
       break;
   }
 }

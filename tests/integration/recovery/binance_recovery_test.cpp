@@ -152,10 +152,12 @@ TEST_F(BinanceRecoveryTest,
   EXPECT_EQ(r->report.count(FindingKind::external_fill), 0u) << r->report.to_text();
   EXPECT_EQ(r->report.count(FindingKind::missed_fill), 1u) << r->report.to_text();
   EXPECT_EQ(r->report.count(FindingKind::finished), 1u) << r->report.to_text();
-  ASSERT_EQ(r->fills.size(), 1u);
-  EXPECT_EQ(r->fills[0].side, Side::sell);
-  EXPECT_EQ(r->fills[0].quantity, dec("0.01"));
-  EXPECT_EQ(r->fills[0].client_order_id, cid(2));
+  // Every fill, journal's and missed, each once: the entry's buy, then the stop's sell.
+  ASSERT_EQ(r->fills.size(), 2u);
+  EXPECT_EQ(r->fills[0].client_order_id, cid(1));
+  EXPECT_EQ(r->fills[1].side, Side::sell);
+  EXPECT_EQ(r->fills[1].quantity, dec("0.01"));
+  EXPECT_EQ(r->fills[1].client_order_id, cid(2));
   EXPECT_TRUE(r->blocked.empty()) << r->report.to_text();
   ASSERT_TRUE(journal_->flush().ok());
   EXPECT_EQ(journaled_fills_of(2), 1u);

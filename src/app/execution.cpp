@@ -484,8 +484,17 @@ void Execution::on(CancelResult& m, actor::ActorContext& ctx) {
            "cancel #" + std::to_string(m.sequence) + " failed: " + m.result.error().message,
            {{"symbol", b.canonical}, {"sequence", std::to_string(m.sequence)}});
     if (it != b.exits.end()) {
+      if (m.result.error().code == ErrorCode::not_found && !it->gone_asked) {
+        // Gone already (filled or cancelled). It may have filled while no stream listened
+        // (before this process subscribed, or during a reconnect): its state and fills are asked
+        // for, and it is let go only with them applied, so a close never acts on a position the
+        // venue no longer holds.
+        it->gone_asked = true;
+        ask_gone_exit(b, *it);
+        return;
+      }
       if (m.result.error().code == ErrorCode::not_found) {
-        b.exits.erase(it);  // gone already (filled or cancelled): its fills arrive by stream
+        b.exits.erase(it);  // gone, and the venue could not say more: the next check has its fills
       } else {
         // Tried again after a backoff (0.5 s doubling to 30 s), never in a tight loop.
         it->cancelling = false;
@@ -830,6 +839,63 @@ void Execution::cancel_exits(ExecutionBook& b, Timestamp now) {
       tell_self(self, CancelResult{seq, symbol, std::move(r)});
     });
   }
+}
+
+// The fills of an exit gone from the venue, then its final state: sent to this actor in that
+// order (one mailbox), so apply_fill has the position right before order_done lets the exit go
+// and the close goes on. Binance lists fills by venue order id only: those of this order's id
+// are its fills. A failed query lets the exit go as before (CancelResult not_found).
+void Execution::ask_gone_exit(const ExecutionBook& b, const ExitOrder& e) {
+  venues::VenueClient* client = deps_.router->client(b.venue);
+  auto id = deps_.codec->encode(b.venue, e.sequence);
+  auto self = deps_.self;
+  const std::uint64_t seq = e.sequence;
+  const SymbolId symbol = b.symbol;
+  auto give_up = [self, seq, symbol](std::string why) {
+    tell_self(self, CancelResult{seq, symbol, Error{ErrorCode::not_found, std::move(why)}});
+  };
+  if (client == nullptr || !id) return give_up("no client to ask");
+  Timestamp since = st().session_start;
+  if (const OrderView* r = record(seq); r != nullptr && r->created != Timestamp{})
+    since = std::min(since, r->created);
+  since = since - std::chrono::minutes(1);  // the venue's clock may run behind ours
+  venues::OrderRef ref;
+  ref.client_order_id = id->text;
+  ref.instrument = b.instrument;
+  const InstrumentId instrument = b.instrument;
+  const std::string client_id = id->text;
+  client->order_status(ref, [client, self, seq, symbol, since, instrument, client_id,
+                             give_up](Result<venues::VenueOrder> order) {
+    if (!order) return give_up("order status: " + order.error().message);
+    if (!terminal(order->report.status)) {
+      // Listed again (a lagging cancel answer): the cancel is tried again after a backoff.
+      tell_self(self, CancelResult{seq, symbol,
+                                   Error{ErrorCode::unavailable,
+                                         "cancel said unknown order, "
+                                         "the order query lists it open"}});
+      return;
+    }
+    venues::VenueOrder done = std::move(*order);
+    if (!done.instrument.valid()) done.instrument = instrument;  // its book is found by it
+    client->fills_since(since, instrument,
+                        [self, done, client_id, give_up](Result<std::vector<domain::Fill>> fills) {
+                          auto to = self.lock();
+                          if (!to) return;
+                          if (!fills) return give_up("fills: " + fills.error().message);
+                          for (auto f : *fills) {
+                            const bool by_id = f.client_order_id == client_id;
+                            const bool by_venue_id =
+                                f.client_order_id.empty() && !f.venue_order_id.empty() &&
+                                f.venue_order_id == done.report.venue_order_id &&
+                                (f.venue_symbol.empty() || done.venue_symbol.empty() ||
+                                 f.venue_symbol == done.venue_symbol);
+                            if (!by_id && !by_venue_id) continue;
+                            f.client_order_id = client_id;
+                            (void)to->tell(VenueFillMsg{std::move(f)});
+                          }
+                          (void)to->tell(VenueOrderMsg{done});
+                        });
+  });
 }
 
 void Execution::progress_close(ExecutionBook& b, Timestamp now) {

@@ -101,6 +101,9 @@ struct ExitOrder {
   bool acknowledged = false;
   int cancel_failures = 0;  // in a row: the next cancel waits until retry_after
   Timestamp retry_after;
+  // Its cancel found it gone: the venue was asked what became of it and for its fills (which
+  // may have come while no stream listened) before it is let go.
+  bool gone_asked = false;
 };
 
 struct ExecutionBook {
@@ -243,6 +246,7 @@ class Execution {
   bool place_native_exit(ExecutionBook& b, domain::ExitReason reason, domain::OrderType type,
                          Decimal level, Timestamp now);
   void cancel_exits(ExecutionBook& b, Timestamp now);
+  void ask_gone_exit(const ExecutionBook& b, const ExitOrder& e);
   std::uint64_t route(ExecutionBook& b, venues::PlaceIntent intent, Timestamp tick,
                       const std::string& label, Timestamp now);
   void order_done(ExecutionBook& b, std::uint64_t sequence, domain::VenueOrderStatus status,

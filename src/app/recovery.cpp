@@ -116,6 +116,7 @@ class Recovery {
   void review_open_orders(VenueData& v);
   void review_fills(VenueData& v);
   void attribute_fills(Timestamp since);
+  void claim_fills(VenueData& v, const venues::VenueOrder& at, const std::string& client_id);
   void review_positions();
   Status write_reports(bool answered);
 
@@ -169,6 +170,20 @@ void Recovery::attribute_fills(Timestamp since) {
       if (auto it = by_venue_id.find({v.venue, f.venue_order_id}); it != by_venue_id.end())
         f.client_order_id = it->second;
     }
+  }
+}
+
+// An order whose acknowledgement never reached the journal (sent, then kill -9) is known by venue
+// order id only once its status query answers: the fills of that id reported without a client id
+// (Binance myTrades) are its fills, not someone else's. Venue order ids may be per symbol.
+void Recovery::claim_fills(VenueData& v, const venues::VenueOrder& at,
+                           const std::string& client_id) {
+  if (at.report.venue_order_id.empty() || client_id.empty()) return;
+  for (auto& f : v.fills) {
+    if (!f.client_order_id.empty() || f.venue_order_id != at.report.venue_order_id) continue;
+    if (!f.venue_symbol.empty() && !at.venue_symbol.empty() && f.venue_symbol != at.venue_symbol)
+      continue;
+    f.client_order_id = client_id;
   }
 }
 
@@ -473,6 +488,8 @@ void Recovery::resolve_order(const store::OrderRecord& o) {
       if (f.client_order_id == c.client_id) {
         // Its final state from the venue when it answers; its fills are what counts.
         Lookup l = ask(*c.v, c.client_id, c.instrument, o, false);
+        if (l.kind == Lookup::Kind::open || l.kind == Lookup::Kind::terminal)
+          claim_fills(*c.v, l.order, c.client_id);
         if (l.kind == Lookup::Kind::open) {
           c.v->open.push_back(l.order);
           c.v->open_matched.push_back(false);
@@ -487,10 +504,12 @@ void Recovery::resolve_order(const store::OrderRecord& o) {
     Lookup l = ask(*c.v, c.client_id, c.instrument, o, unanswered);
     switch (l.kind) {
       case Lookup::Kind::open:
+        claim_fills(*c.v, l.order, c.client_id);
         c.v->open.push_back(l.order);  // open, though not in the open-orders list yet
         c.v->open_matched.push_back(false);
         return adopt(o, *c.v, c.v->open.size() - 1);
       case Lookup::Kind::terminal:
+        claim_fills(*c.v, l.order, c.client_id);
         return settle(o, *c.v, c.client_id, store::OrderPhase::done, &l.order,
                       str(domain::to_string(l.order.report.status)) + " at " +
                           venue_name(c.v->venue) + " (filled " +

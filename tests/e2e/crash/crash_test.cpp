@@ -44,6 +44,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "core/client_id.hpp"
@@ -561,34 +562,40 @@ take_profit = "0.02"
       }
     }
 
-    // Fills, by (venue, trade id).
-    std::map<std::pair<Venue, std::string>, int> journal_fills;
+    // Fills, by (venue, venue symbol, trade id): Binance numbers trades per symbol (BTCUSDT and
+    // ETHUSDT each have a trade 500), Hyperliquid account-wide (its symbol is left out).
+    using FillId = std::tuple<Venue, std::string, std::string>;
+    auto fill_name = [](const FillId& k) {
+      return std::string(to_string(std::get<0>(k))) + ' ' +
+             (std::get<1>(k).empty() ? std::string() : std::get<1>(k) + ' ') + "trade " +
+             std::get<2>(k);
+    };
+    std::map<FillId, int> journal_fills;
     for (const auto& f : view->fills) {
-      if (++journal_fills[{f.venue, f.trade_id}] > 1) {
+      const FillId k{f.venue, f.venue == Venue::binance ? f.venue_symbol : std::string(),
+                     f.trade_id};
+      if (++journal_fills[k] > 1) {
         ++c.extra_fills;
-        c.detail("journal holds trade " + f.trade_id + " of " + std::string(to_string(f.venue)) +
-                 " twice");
+        c.detail("journal holds " + fill_name(k) + " twice");
       }
     }
-    std::set<std::pair<Venue, std::string>> venue_fills;
+    std::set<FillId> venue_fills;
     if (binance_)
       for (const auto& t : binance_->trades())
-        venue_fills.insert({Venue::binance, std::to_string(t.id)});
+        venue_fills.insert({Venue::binance, t.symbol, std::to_string(t.id)});
     if (hl_)
       for (const auto& f : hl_->fills(hl_account()))
-        venue_fills.insert({Venue::hyperliquid, std::to_string(f.tid)});
+        venue_fills.insert({Venue::hyperliquid, std::string(), std::to_string(f.tid)});
     c.fills = venue_fills.size();
     for (const auto& k : venue_fills)
       if (journal_fills.count(k) == 0) {
         ++c.lost_fills;
-        c.detail("lost fill: " + std::string(to_string(k.first)) + " trade " + k.second +
-                 " is not in the journal");
+        c.detail("lost fill: " + fill_name(k) + " is not in the journal");
       }
     for (const auto& [k, n] : journal_fills)
       if (venue_fills.count(k) == 0) {
         ++c.extra_fills;
-        c.detail("journal fill " + k.second + " of " + std::string(to_string(k.first)) +
-                 " was never made by the venue");
+        c.detail("journal fill " + fill_name(k) + " was never made by the venue");
       }
 
     // Positions and balances the journal's fills imply. The same sum over the simulator's own

@@ -687,6 +687,141 @@ TEST_F(RecoveryTest, seeded_execution_keeps_the_resting_stop_and_its_fill_flatte
   venue_.reset();
 }
 
+// A venue that, like Binance (-2011 "Unknown order sent"), answers a cancel of an order that is
+// no longer open with "not found". Everything else goes to the paper venue unchanged.
+class GoneIsUnknownVenue final : public venues::ForwardingClient {
+ public:
+  explicit GoneIsUnknownVenue(venues::VenueClient& inner) : ForwardingClient(inner) {}
+  void cancel(const venues::OrderRef& o, venues::Callback<venues::CancelAck> d) override {
+    ForwardingClient::cancel(o, [d](Result<venues::CancelAck> r) {
+      if (!r && r.error().code == ErrorCode::rejected)
+        return d(Error{ErrorCode::not_found, "cancel: unknown order sent"});
+      d(std::move(r));
+    });
+  }
+};
+
+// The sequence the kill -9 loop found: a stop-loss rests at the venue, adopted after a restart;
+// the market falls through it before the new process's private stream listens, so no stream
+// event tells of its fill. Then the take-profit's close cancels the stop: "unknown order". Its
+// fill is fetched and applied before the exit is let go: the book is flat, no close is sent (it
+// would sell coins the venue no longer holds), and the stop's fill is counted once.
+TEST_F(RecoveryTest,
+       stop_that_filled_before_the_stream_listened_is_applied_when_its_cancel_finds_it_gone) {
+  const auto entry = intent(10, "BTC-USDT", Side::buy, domain::OrderType::market, "0.01", "entry");
+  ASSERT_TRUE(send(entry, btc_).ok());
+  const auto entry_fills = fills_at_venue();
+  ASSERT_EQ(entry_fills.size(), 1u);
+  store::FillRecord fr;
+  fr.fill = entry_fills[0];
+  fr.sequence = 10;
+  fr.recorded = clock_.now();
+  journal_->record(fr);
+  store::OrderEventRecord done;
+  done.sequence = 10;
+  done.phase = store::OrderPhase::done;
+  done.venue = Venue::paper;
+  done.client_order_id = client_id(10);
+  done.status = domain::VenueOrderStatus::filled;
+  done.filled = dec("0.01");
+  done.at = clock_.now();
+  journal_->record(done);
+  const auto stop = intent(11, "BTC-USDT", Side::sell, domain::OrderType::stop, "0.01", "stop_loss",
+                           std::nullopt, dec("45000"));
+  ASSERT_TRUE(send(stop, btc_).ok());
+  store::ExitLevelsRecord levels;
+  levels.canonical = "BTC-USDT";
+  levels.armed = true;
+  levels.entry = dec("50000");
+  levels.stop_loss = dec("45000");
+  levels.take_profit = dec("55000");
+  levels.at = clock_.now();
+  journal_->record(levels);
+  ASSERT_TRUE(journal_->flush().ok());
+  open_journal();
+
+  auto r = recover_now(options());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->working.size(), 1u) << r->report.to_text();
+  ExecutionConfig config;
+  config.stop_loss = dec("0.1");
+  config.take_profit = dec("0.1");
+  auto made = Execution::make_state(config, clock_.now());
+  ASSERT_TRUE(made.ok());
+  ExecutionState& s = **made;
+  ASSERT_TRUE(seed_execution(*r, s, registry_, codec_, config).ok());
+  const SymbolId btc = registry_.get(btc_)->symbol;
+  ASSERT_EQ(s.books.at(btc.value).exits.size(), 1u);
+
+  GoneIsUnknownVenue venue(*venue_);
+  venues::VenueHealth health;
+  venues::Router router(registry_, codec_, health);
+  ASSERT_TRUE(router.add_client(venue).ok());
+  ASSERT_TRUE(router.add_route({"BTC-USDT", Venue::paper, {}}).ok());
+  venues::OrderTracker tracker(clock_);
+  ClientIdCounter counter(r->last_sequence);
+  actor::ActorSystem system(clock_, actor::ActorSystemOptions::with_threads(0));
+  auto self = std::make_shared<Execution::Self>();
+  Execution::Deps deps;
+  deps.registry = &registry_;
+  deps.router = &router;
+  deps.tracker = &tracker;
+  deps.counter = &counter;
+  deps.codec = &codec_;
+  deps.state = &s;
+  deps.self = self;
+  auto ref = system.spawn<Execution>(actor::SpawnOptions::named("execution"), [config, deps] {
+    auto made = Execution::create(config, deps);
+    return std::move(*made);
+  });
+  ASSERT_TRUE(ref.ok()) << ref.error().message;
+  *self = *ref;
+  system.dispatcher().poll();
+
+  // The stream is not listening yet: the venue's events of the stop are lost.
+  std::atomic<bool> listening{false};
+  venues::PrivateStreamHandlers handlers;
+  handlers.on_order = [self, &listening](const venues::VenueOrder& o) {
+    if (listening) (void)self->tell(VenueOrderMsg{o});
+  };
+  handlers.on_fill = [self, &listening](const domain::Fill& f) {
+    if (listening) (void)self->tell(VenueFillMsg{f});
+  };
+  venue_->start(handlers);
+  quote(btc_, "44000", "44001");
+  ASSERT_TRUE(wait_until([&] { return venue_->balance_now("BTC")->total().is_zero(); }));
+  ASSERT_EQ(fills_at_venue().size(), 2u);
+  listening = true;
+  system.dispatcher().poll();
+  ASSERT_FALSE(s.books.at(btc.value).position->quantity().is_zero());  // nzeza does not know
+
+  // The price reaches the take-profit (watched locally): close, which cancels the resting stop.
+  ReferenceMark mark;
+  mark.symbol = btc;
+  mark.price = dec("56000");
+  mark.at = clock_.now();
+  mark.fresh = true;
+  mark.venues = 1;
+  (void)self->tell(ReferenceMark{mark});
+  ASSERT_TRUE(wait_until([&] {
+    system.dispatcher().poll();
+    const ExecutionBook& b = s.books.at(btc.value);
+    return b.position && b.position->quantity().is_zero() && b.exits.empty() && !b.closing();
+  })) << "position "
+      << s.books.at(btc.value).position->quantity().to_string() << ", exits "
+      << s.books.at(btc.value).exits.size();
+  EXPECT_EQ(counter.last(), r->last_sequence);  // no close was sent
+  EXPECT_EQ(fills_at_venue().size(), 2u);
+  EXPECT_EQ(s.ledger.size(), 2u);  // the entry's and the stop's fill, each once
+  venue_->stop();
+  system.shutdown(1s);
+  ASSERT_TRUE(wait_until([&] {
+    system.dispatcher().poll();
+    return system.stopped();
+  }));
+  venue_.reset();
+}
+
 // The venue while its order records lag behind its matching engine: the order `hidden` is
 // neither open, nor filled, nor known to a status query (which fails: the venue cannot say)
 // until reveal(). Everything else goes to the paper venue unchanged.

@@ -186,7 +186,6 @@ TEST(ActorHandoffThreads, an_endless_ping_pong_leaves_the_thread_to_another_acto
   const bool ran = seen.get_future().wait_for(5s) == std::future_status::ready;
   stop.store(true);
   EXPECT_TRUE(ran) << "the ping-pong kept the only thread";
-  EXPECT_GT(a.metrics().processed + b.metrics().processed, 0u);
   system.shutdown(5s);
   EXPECT_TRUE(system.await_stopped(10s));
 }

@@ -535,7 +535,8 @@ struct KrakenCodecImpl
     failing_book_symbol = {};
     DecodeResult r;
     bool snapshot = false;
-    if (scan_book_frame(frame, snapshot)) {
+    if (config.raw_fast_path && scan_book_frame(frame, snapshot)) {
+      ++stats.raw_frames;
       apply_book_entries(snapshot, r);
       r.kind = FrameKind::market_data;
       return deliver(sink, stats, r);

@@ -67,6 +67,8 @@ struct CodecConfig {
   std::size_t max_snapshot_bytes = 16u << 20;     // REST depth bodies above are refused
   std::size_t max_levels_per_message = 2 * 5000;  // bids + asks of one message
   DepthSyncConfig depth{};
+  // false: every frame takes the general (simdjson) path; tests compare the two paths.
+  bool raw_fast_path = true;
 };
 
 enum class FrameKind : std::uint8_t {
@@ -101,6 +103,7 @@ struct CodecStats : codec::FrameCounters {
   std::uint64_t unknown_type = 0;
   std::uint64_t snapshots = 0;
   std::uint64_t snapshots_too_old = 0;
+  std::uint64_t raw_frames = 0;  // frames read by the raw fast path (the rest: simdjson)
 };
 
 class BinanceCodec {

@@ -130,10 +130,11 @@ void CoinbaseCodec::resync_all(Timestamp receive_time, MarketEventSink& sink) {
 
 Result<DecodeInfo> CoinbaseCodec::decode(std::string_view frame, Timestamp receive_time,
                                          MarketEventSink& sink) {
-  if (frame.size() <= config_.max_message_bytes) {
+  if (config_.raw_fast_path && frame.size() <= config_.max_message_bytes) {
     DecodeInfo info;
     if (decode_raw(json_.padded_copy(frame), receive_time, sink, info)) {
       ++stats_.frames;
+      ++stats_.raw_frames;
       return info;
     }
   }

@@ -54,6 +54,8 @@ struct CodecConfig {
   std::size_t max_levels_per_message = 100'000;
   std::size_t book_max_depth = market::OrderBook::kDefaultMaxDepth;
   bool emit_trade_snapshots = false;
+  // false: every frame takes the general (simdjson) path; tests compare the two paths.
+  bool raw_fast_path = true;
 };
 
 enum class FrameKind : std::uint8_t {
@@ -86,6 +88,7 @@ struct CodecStats : codec::FrameCounters {
   std::uint64_t duplicates = 0;
   std::uint64_t crossed = 0;
   std::uint64_t unknown_channel = 0;
+  std::uint64_t raw_frames = 0;  // frames read by the raw fast path (the rest: simdjson)
 };
 
 enum class Channel : std::uint8_t { ticker, ticker_batch, market_trades, level2, heartbeats };

@@ -238,6 +238,7 @@ struct KrakenCodecImpl
     const auto scan_side = [&](Side side, char* text, std::size_t& text_size) {
       const std::uint32_t side_first = static_cast<std::uint32_t>(levels.size());
       char* w = text;
+      text_size = 0;  // an empty side has no text (not the previous frame's)
       return raw::scan_levels(c, kLevel, [&](const raw::RawLevel& level) {
         const raw::RawDecimal& px = level.price;
         const raw::RawDecimal& qty = level.size;
@@ -535,7 +536,8 @@ struct KrakenCodecImpl
     failing_book_symbol = {};
     DecodeResult r;
     bool snapshot = false;
-    if (scan_book_frame(frame, snapshot)) {
+    if (config.raw_fast_path && scan_book_frame(frame, snapshot)) {
+      ++stats.raw_frames;
       apply_book_entries(snapshot, r);
       r.kind = FrameKind::market_data;
       return deliver(sink, stats, r);

@@ -44,6 +44,8 @@ struct KrakenCodecConfig {
   std::size_t book_depth = 10;
   // Larger frames are refused unparsed (a 1000-level snapshot of 1000 pairs stays far below).
   std::size_t max_frame_bytes = 1u << 20;
+  // false: every frame takes the general (simdjson) path; tests compare the two paths.
+  bool raw_fast_path = true;
   [[nodiscard]] Status validate() const;
 };
 
@@ -68,6 +70,7 @@ struct KrakenCodecStats : codec::FrameCounters {
   std::uint64_t resyncs = 0;                 // books marked needs_resync (any reason)
   std::uint64_t updates_while_unsynced = 0;  // book updates dropped waiting for a snapshot
   std::uint64_t precision_changes = 0;  // a token's decimals differed from the book's learned ones
+  std::uint64_t raw_frames = 0;         // book frames read by the raw scanner (the rest: simdjson)
 };
 
 struct KrakenCodecImpl;  // codec.cpp

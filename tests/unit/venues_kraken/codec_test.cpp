@@ -509,6 +509,33 @@ TEST(KrakenRawPath, unsorted_snapshot_is_checked_against_the_sorted_book) {
   EXPECT_EQ(codec.stats().checksum_mismatches, 1u);
 }
 
+// A raw-scanned snapshot with an empty side after one whose side had levels: the empty side's
+// checksum text is empty (it once kept the previous frame's text: a false mismatch and resync).
+TEST(KrakenRawPath, snapshot_with_an_empty_side_after_a_full_one_matches_its_checksum) {
+  Registry reg;
+  auto codec = KrakenCodec::create(reg.registry).value();
+  CollectingSink sink;
+  const std::vector<Level> bids = {{"50000.0", "1.50000000"}, {"49999.5", "0.25000000"}};
+  const std::vector<Level> asks = {{"50000.5", "0.75000000"}};
+  auto full = codec.decode_unpadded(
+      book_frame("snapshot", "BTC/USD", bids, asks, expected_checksum(asks, bids)),
+      Timestamp::from_seconds(1), sink);
+  ASSERT_TRUE(full.ok());
+  auto no_asks = codec.decode_unpadded(
+      book_frame("snapshot", "BTC/USD", bids, {}, expected_checksum({}, bids)),
+      Timestamp::from_seconds(1), sink);
+  ASSERT_TRUE(no_asks.ok());
+  EXPECT_EQ(no_asks->resyncs, 0u);
+  EXPECT_EQ(no_asks->events, 2u);
+  auto no_bids = codec.decode_unpadded(
+      book_frame("snapshot", "BTC/USD", {}, asks, expected_checksum(asks, {})),
+      Timestamp::from_seconds(1), sink);
+  ASSERT_TRUE(no_bids.ok());
+  EXPECT_EQ(no_bids->resyncs, 0u);
+  EXPECT_EQ(codec.stats().checksum_mismatches, 0u);
+  EXPECT_TRUE(codec.book(reg.btc)->synced());
+}
+
 // Forms the raw scanner does not take decode exactly as the general path decodes them.
 TEST(KrakenRawPath, frames_the_raw_scanner_gives_up_on_decode_as_before) {
   Registry reg;

@@ -17,26 +17,37 @@ phase() {
   "$@"
   local took=$((SECONDS - start))
   PHASES+=("$(printf '%-28s %4ds' "$name" "$took")")
-  echo "=== phase: $name done in ${took}s"
+  echo "=== phase: $name done in ${took}s (disk free:$(df -h --output=avail . | tail -1))"
 }
 summary() {
   echo "=== phase times"
   for p in "${PHASES[@]}"; do echo "  $p"; done
 }
 trap summary EXIT
+# NZEZA_PRUNE_BUILDS=1 (set by .ci/run): a build tree whose tests passed is deleted before the next
+# preset builds, so the run needs the disk of one tree at a time (ccache keeps the objects).
+prune() {
+  if [ "${NZEZA_PRUNE_BUILDS:-0}" = "1" ]; then
+    echo "=== prune build/$1 ($(du -sh "build/$1" 2>/dev/null | cut -f1))"
+    rm -rf "build/$1"
+  fi
+}
 
 phase "configure default" cmake --preset default
 phase "build default" cmake --build --preset default -j "$JOBS"
 phase "test default (all labels)" ctest --preset default -j "$JOBS"
+prune default
 
 if [ "${NZEZA_SKIP_SANITIZERS:-0}" != "1" ]; then
   phase "configure asan" cmake --preset asan
   phase "build asan" cmake --build --preset asan -j "$JOBS" --target nzeza_asan_tests
   phase "test asan (unit|integration)" ctest --preset asan -j "$JOBS"
+  prune asan
 
   phase "configure tsan" cmake --preset tsan
   phase "build tsan" cmake --build --preset tsan -j "$JOBS" --target nzeza_tsan_tests
   phase "test tsan (actors|concurrency)" ctest --preset tsan -j "$JOBS" --no-tests=ignore
+  prune tsan
 fi
 
 if [ "${NZEZA_SKIP_FUZZ:-0}" != "1" ]; then

@@ -61,11 +61,19 @@ void OrderBook::apply_valid(const BookChange& change) noexcept {
 void OrderBook::set_level(std::vector<BookLevel>& side, bool descending, Decimal price,
                           Decimal size) noexcept {
   // First level not better than `price` (for bids: price <= p; for asks: price >= p).
-  auto it = descending
-                ? std::lower_bound(side.begin(), side.end(), price,
-                                   [](const BookLevel& l, Decimal p) { return l.price > p; })
-                : std::lower_bound(side.begin(), side.end(), price,
-                                   [](const BookLevel& l, Decimal p) { return l.price < p; });
+  // Changes land near the top of the book mostly: the first kLinear levels are walked (a few
+  // compares, predictable), the rest searched.
+  constexpr std::size_t kLinear = 8;
+  auto better = [descending](Decimal l, Decimal p) { return descending ? l > p : l < p; };
+  auto it = side.begin();
+  const auto linear_end = side.size() <= kLinear ? side.end() : side.begin() + kLinear;
+  while (it != linear_end && better(it->price, price)) ++it;
+  if (it == linear_end && it != side.end()) {
+    it = descending ? std::lower_bound(it, side.end(), price,
+                                       [](const BookLevel& l, Decimal p) { return l.price > p; })
+                    : std::lower_bound(it, side.end(), price,
+                                       [](const BookLevel& l, Decimal p) { return l.price < p; });
+  }
   const bool found = it != side.end() && it->price == price;
   if (size.is_zero()) {
     if (found) side.erase(it);
@@ -85,6 +93,24 @@ void OrderBook::set_level(std::vector<BookLevel>& side, bool descending, Decimal
   }
   side.insert(it, BookLevel{price, size});
 }
+
+void OrderBook::load_staged(BookStage& stage, std::uint64_t sequence) noexcept {
+  const auto bids = stage.levels(Side::buy);
+  const auto asks = stage.levels(Side::sell);
+  if (stage.max_depth() <= max_depth_) {
+    bids_.assign(bids.begin(), bids.end());  // capacity max_depth + 1: never allocates
+    asks_.assign(asks.begin(), asks.end());
+  } else {
+    begin_snapshot();
+    for (const auto& l : bids) (void)load_level(Side::buy, l.price, l.size);
+    for (const auto& l : asks) (void)load_level(Side::sell, l.price, l.size);
+  }
+  stage.clear();
+  end_snapshot(sequence);
+}
+
+BookStage::BookStage(std::size_t max_depth)
+    : max_depth_(max_depth == 0 ? 1 : max_depth), bids_(max_depth_), asks_(max_depth_) {}
 
 std::span<const BookLevel> OrderBook::top(Side side, std::size_t n) const noexcept {
   const auto all = levels(side);

@@ -50,9 +50,9 @@ void OrderBook::apply_valid(const BookChange& change) noexcept {
     state_ = BookSyncState::awaiting_snapshot;
   }
   if (change.side == Side::buy) {
-    set_level(bids_, true, change.price, change.size);
+    set_sorted<true>(bids_, change.price, change.size);
   } else {
-    set_level(asks_, false, change.price, change.size);
+    set_sorted<false>(asks_, change.price, change.size);
   }
   if (change.sequence != 0) last_sequence_ = change.sequence;
   if (change.snapshot && change.last) state_ = BookSyncState::synced;
@@ -60,20 +60,26 @@ void OrderBook::apply_valid(const BookChange& change) noexcept {
 
 void OrderBook::set_level(std::vector<BookLevel>& side, bool descending, Decimal price,
                           Decimal size) noexcept {
+  if (descending) {
+    set_sorted<true>(side, price, size);
+  } else {
+    set_sorted<false>(side, price, size);
+  }
+}
+
+template <bool Descending>
+void OrderBook::set_sorted(std::vector<BookLevel>& side, Decimal price, Decimal size) noexcept {
   // First level not better than `price` (for bids: price <= p; for asks: price >= p).
   // Changes land near the top of the book mostly: the first kLinear levels are walked (a few
   // compares, predictable), the rest searched.
   constexpr std::size_t kLinear = 8;
-  auto better = [descending](Decimal l, Decimal p) { return descending ? l > p : l < p; };
+  constexpr auto better = [](const BookLevel& l, Decimal p) {
+    return Descending ? l.price > p : l.price < p;
+  };
   auto it = side.begin();
   const auto linear_end = side.size() <= kLinear ? side.end() : side.begin() + kLinear;
-  while (it != linear_end && better(it->price, price)) ++it;
-  if (it == linear_end && it != side.end()) {
-    it = descending ? std::lower_bound(it, side.end(), price,
-                                       [](const BookLevel& l, Decimal p) { return l.price > p; })
-                    : std::lower_bound(it, side.end(), price,
-                                       [](const BookLevel& l, Decimal p) { return l.price < p; });
-  }
+  while (it != linear_end && better(*it, price)) ++it;
+  if (it == linear_end && it != side.end()) it = std::lower_bound(it, side.end(), price, better);
   const bool found = it != side.end() && it->price == price;
   if (size.is_zero()) {
     if (found) side.erase(it);

@@ -179,6 +179,8 @@ class OrderBook {
   }
   void set_level(std::vector<BookLevel>& side, bool descending, Decimal price,
                  Decimal size) noexcept;
+  template <bool Descending>
+  void set_sorted(std::vector<BookLevel>& side, Decimal price, Decimal size) noexcept;
 
   std::size_t max_depth_;
   std::vector<BookLevel> bids_;  // descending price

@@ -517,7 +517,12 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
   // into `levels`.
   bool fast_book_contents(codec::raw::Cursor& c, bool snapshot) {
     namespace raw = codec::raw;
-    static constexpr raw::LevelNames kNames{.price = "price", .size = "size"};
+    // The indexer writes a snapshot's levels as objects and an update's as arrays: the compact
+    // loop tries that form only (the other gives up to the reference path, which takes both).
+    static constexpr raw::LevelNames kSnapshotNames{
+        .price = "price", .size = "size", .form = raw::LevelForm::object};
+    static constexpr raw::LevelNames kUpdateNames{
+        .price = "price", .size = "size", .form = raw::LevelForm::array};
     if (!c.eat('{')) return false;
     if (c.eat('}')) return true;
     unsigned sides = 0;
@@ -531,11 +536,11 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
         if (sides == 0) snapshot_first = side;
         sides |= bit;
         const bool ok =
-            snapshot ? raw::scan_levels(c, kNames,
+            snapshot ? raw::scan_levels(c, kSnapshotNames,
                                         [&](const raw::RawLevel& lv) {
                                           return stage.append(side, lv.price.value, lv.size.value);
                                         })
-                     : raw::scan_levels(c, kNames, [&](const raw::RawLevel& lv) {
+                     : raw::scan_levels(c, kUpdateNames, [&](const raw::RawLevel& lv) {
                          levels.push_back(PendingLevel{side, lv.price.value, lv.size.value});
                          return true;
                        });

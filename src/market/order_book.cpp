@@ -50,9 +50,9 @@ void OrderBook::apply_valid(const BookChange& change) noexcept {
     state_ = BookSyncState::awaiting_snapshot;
   }
   if (change.side == Side::buy) {
-    set_level(bids_, true, change.price, change.size);
+    set_sorted<true>(bids_, change.price, change.size);
   } else {
-    set_level(asks_, false, change.price, change.size);
+    set_sorted<false>(asks_, change.price, change.size);
   }
   if (change.sequence != 0) last_sequence_ = change.sequence;
   if (change.snapshot && change.last) state_ = BookSyncState::synced;
@@ -60,12 +60,26 @@ void OrderBook::apply_valid(const BookChange& change) noexcept {
 
 void OrderBook::set_level(std::vector<BookLevel>& side, bool descending, Decimal price,
                           Decimal size) noexcept {
+  if (descending) {
+    set_sorted<true>(side, price, size);
+  } else {
+    set_sorted<false>(side, price, size);
+  }
+}
+
+template <bool Descending>
+void OrderBook::set_sorted(std::vector<BookLevel>& side, Decimal price, Decimal size) noexcept {
   // First level not better than `price` (for bids: price <= p; for asks: price >= p).
-  auto it = descending
-                ? std::lower_bound(side.begin(), side.end(), price,
-                                   [](const BookLevel& l, Decimal p) { return l.price > p; })
-                : std::lower_bound(side.begin(), side.end(), price,
-                                   [](const BookLevel& l, Decimal p) { return l.price < p; });
+  // Changes land near the top of the book mostly: the first kLinear levels are walked (a few
+  // compares, predictable), the rest searched.
+  constexpr std::size_t kLinear = 8;
+  constexpr auto better = [](const BookLevel& l, Decimal p) {
+    return Descending ? l.price > p : l.price < p;
+  };
+  auto it = side.begin();
+  const auto linear_end = side.size() <= kLinear ? side.end() : side.begin() + kLinear;
+  while (it != linear_end && better(*it, price)) ++it;
+  if (it == linear_end && it != side.end()) it = std::lower_bound(it, side.end(), price, better);
   const bool found = it != side.end() && it->price == price;
   if (size.is_zero()) {
     if (found) side.erase(it);
@@ -85,6 +99,24 @@ void OrderBook::set_level(std::vector<BookLevel>& side, bool descending, Decimal
   }
   side.insert(it, BookLevel{price, size});
 }
+
+void OrderBook::load_staged(BookStage& stage, std::uint64_t sequence) noexcept {
+  const auto bids = stage.levels(Side::buy);
+  const auto asks = stage.levels(Side::sell);
+  if (stage.max_depth() <= max_depth_) {
+    bids_.assign(bids.begin(), bids.end());  // capacity max_depth + 1: never allocates
+    asks_.assign(asks.begin(), asks.end());
+  } else {
+    begin_snapshot();
+    for (const auto& l : bids) (void)load_level(Side::buy, l.price, l.size);
+    for (const auto& l : asks) (void)load_level(Side::sell, l.price, l.size);
+  }
+  stage.clear();
+  end_snapshot(sequence);
+}
+
+BookStage::BookStage(std::size_t max_depth)
+    : max_depth_(max_depth == 0 ? 1 : max_depth), bids_(max_depth_), asks_(max_depth_) {}
 
 std::span<const BookLevel> OrderBook::top(Side side, std::size_t n) const noexcept {
   const auto all = levels(side);

@@ -42,6 +42,8 @@ enum class BookSyncState : std::uint8_t {
 };
 [[nodiscard]] std::string_view to_string(BookSyncState s) noexcept;
 
+class BookStage;
+
 class OrderBook {
  public:
   static constexpr std::size_t kDefaultMaxDepth = 1000;
@@ -108,6 +110,11 @@ class OrderBook {
     if (sequence != 0) last_sequence_ = sequence;
     state_ = BookSyncState::synced;
   }
+  // Takes a staged snapshot (BookStage, below) as the book's levels and syncs the book at
+  // `sequence`, exactly as begin_snapshot(), load_level() of each staged level and
+  // end_snapshot(sequence) would: one copy per side when the stage is no deeper than the book,
+  // else level by level (truncated as load_level does). The stage is emptied. Never allocates.
+  void load_staged(BookStage& stage, std::uint64_t sequence) noexcept;
 
   // Marks a gap / checksum mismatch found by the venue's rule. Idempotent.
   void mark_needs_resync() noexcept { state_ = BookSyncState::needs_resync; }
@@ -172,6 +179,8 @@ class OrderBook {
   }
   void set_level(std::vector<BookLevel>& side, bool descending, Decimal price,
                  Decimal size) noexcept;
+  template <bool Descending>
+  void set_sorted(std::vector<BookLevel>& side, Decimal price, Decimal size) noexcept;
 
   std::size_t max_depth_;
   std::vector<BookLevel> bids_;  // descending price
@@ -179,6 +188,58 @@ class OrderBook {
   std::uint64_t last_sequence_ = 0;
   std::uint64_t truncated_ = 0;
   BookSyncState state_ = BookSyncState::awaiting_snapshot;
+};
+
+// A snapshot read straight off the wire before it is known to be whole: each side's levels
+// appended best first, then copied into a book at once (OrderBook::load_staged). A codec stages
+// a snapshot while it reads a frame, so a frame it gives up on half-way leaves every book as it
+// was; the stage accepts only what a sorted bulk load appends as it comes, so a staged
+// snapshot's levels are exactly the wire's levels of size > 0 in wire order (the events a codec
+// emits for it can be read back from the book). Both sides hold max_depth levels from
+// construction: append() is a compare and a store, never an allocation.
+// Threading: none; one owner.
+class BookStage {
+ public:
+  explicit BookStage(std::size_t max_depth = OrderBook::kDefaultMaxDepth);
+
+  // Appends a level worse than the side's last (bids: lower price, asks: higher); size 0 adds
+  // nothing. False (nothing added) where a sorted bulk load would do more than append: price
+  // <= 0, size < 0, a price not worse than the side's last, or a level past max_depth. The
+  // caller then loads that snapshot through begin_snapshot()/load_level(), which decides.
+  bool append(Side side, Decimal price, Decimal size) noexcept {
+    const bool bid = side == Side::buy;
+    std::size_t& n = bid ? bid_count_ : ask_count_;
+    BookLevel* const levels = bid ? bids_.data() : asks_.data();
+    if (!price.is_positive() || size.is_negative()) return false;
+    if (n != 0 && (bid ? !(price < levels[n - 1].price) : !(price > levels[n - 1].price)))
+      return false;
+    if (size.is_zero()) return true;
+    if (n >= max_depth_) return false;
+    levels[n++] = BookLevel{price, size};
+    return true;
+  }
+  void clear() noexcept {
+    bid_count_ = 0;
+    ask_count_ = 0;
+  }
+  [[nodiscard]] std::span<const BookLevel> levels(Side side) const noexcept {
+    return side == Side::buy ? std::span<const BookLevel>(bids_.data(), bid_count_)
+                             : std::span<const BookLevel>(asks_.data(), ask_count_);
+  }
+  [[nodiscard]] bool empty() const noexcept { return bid_count_ == 0 && ask_count_ == 0; }
+  // Best staged bid >= best staged ask (both sides present): a book loaded from it would be
+  // crossed.
+  [[nodiscard]] bool crossed() const noexcept {
+    return bid_count_ != 0 && ask_count_ != 0 && bids_[0].price >= asks_[0].price;
+  }
+  [[nodiscard]] std::size_t max_depth() const noexcept { return max_depth_; }
+
+ private:
+  std::size_t max_depth_;
+  std::vector<BookLevel> bids_;  // max_depth slots; the first bid_count_ are staged, descending
+  std::vector<BookLevel> asks_;  // the same, ascending
+  std::size_t bid_count_ = 0;
+  std::size_t ask_count_ = 0;
 };
 
 }  // namespace nzeza::market

@@ -251,6 +251,50 @@ namespace detail {
   return len + 1;
 }
 
+// short_quoted_decimal, the same results on every input, in fewer instructions for a token of
+// at most 7 bytes (the usual price or size): the 8 bytes are classified once (a byte is a digit
+// when its value xor '0' is below 10: one masked add, no carry between bytes), the point and
+// the closing quote are the first two non-digits (two tzcnt), and the point is dropped with one
+// shift. An 8-byte token (8 digits, or a point among 7) is short_quoted_decimal's.
+[[nodiscard, gnu::always_inline]] inline int quoted_decimal(const char* p, const char* end,
+                                                            RawDecimal& out) noexcept {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  std::uint64_t w = 0;
+  std::memcpy(&w, p, 8);
+  const std::uint64_t x = w ^ (kOnes * '0');  // a digit byte: its value, 0..9
+  const std::uint64_t other = (x | ((x & ~kHigh) + kOnes * 0x76)) & kHigh;  // not a digit
+  if (other == 0) [[unlikely]]
+    return short_quoted_decimal(p, end, out);
+  const int first = std::countr_zero(other) / 8;  // the point, or the closing quote
+  const std::uint64_t rest = other & (other - 1);
+  const bool has_dot = ((w >> (8 * first)) & 0xFF) == '.';
+  const int second = rest != 0 ? std::countr_zero(rest) / 8 : 8;
+  const int len = has_dot ? second : first;  // where the closing quote must be
+  if (len == 8) [[unlikely]]
+    return short_quoted_decimal(p, end, out);
+  bool bad = ((w >> (8 * len)) & 0xFF) != '"';
+  bad |= (first == 0) | (len >= end - p);    // no integer digit, or the quote past the text
+  bad |= has_dot & (second == first + 1);    // no fractional digit
+  bad |= (first > 1) & ((w & 0xFF) == '0');  // a leading zero
+  if (bad) return 0;
+  const std::uint64_t below = (std::uint64_t{1} << (8 * first)) - 1;  // first <= 7
+  const std::uint64_t digits = has_dot ? (x & below) | ((x >> 8) & ~below) : x;
+  const int count = len - static_cast<int>(has_dot);  // 1..7
+  std::uint64_t v = digits << (8 * (8 - count));      // the digits to the top, zeros below
+  v = (v * 10) + (v >> 8);
+  v = (((v & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+       (((v >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
+      32;
+  const int frac = has_dot ? len - 1 - first : 0;
+  static constexpr std::uint64_t kPow10[] = {1,      10,      100,      1000,     10000,
+                                             100000, 1000000, 10000000, 100000000};
+  out.value = Decimal::from_raw8(static_cast<std::int64_t>(v * kPow10[8 - frac]));
+  out.decimals = frac;
+  out.text = std::string_view(p, static_cast<std::size_t>(len));
+  return len + 1;
+}
+
 }  // namespace detail
 
 // A plain decimal `digits[.digits]` (1..10 integer digits, no leading zero before another
@@ -450,7 +494,7 @@ inline bool object_members(Cursor& c, const LevelNames& names, RawLevel& lv,
   } else {
     return false;
   }
-  int n = short_quoted_decimal(q, end, lv.price);
+  int n = quoted_decimal(q, end, lv.price);
   if (n == 0) return false;
   q += n;
   if (object) {
@@ -460,7 +504,7 @@ inline bool object_members(Cursor& c, const LevelNames& names, RawLevel& lv,
     if (end - q < 2 || q[0] != ',' || q[1] != '"') return false;
     q += 2;
   }
-  n = short_quoted_decimal(q, end, lv.size);
+  n = quoted_decimal(q, end, lv.size);
   if (n == 0) return false;
   q += n;
   while (q != end && *q == ',') {

@@ -21,6 +21,13 @@ constexpr std::size_t kMaxCachedSymbols = 512;  // v4_markets names every market
 
 using codec::number_text;
 
+// `text` as a raw::Literal (at most 16 bytes), built at compile time.
+consteval codec::raw::Literal literal(std::string_view text) {
+  codec::raw::Literal l;
+  l.append(text.data(), text.size());
+  return l;
+}
+
 }  // namespace
 
 constexpr EnumNames kChannelNames{Channel::markets, {"v4_orderbook", "v4_trades", "v4_markets"}};
@@ -50,9 +57,10 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
   };
 
   DydxCodecImpl(const InstrumentRegistry& r, const DydxCodecConfig& c)
-      : BookCodecState(Venue::dydx, r, c, kMaxCachedSymbols, 64) {
+      : BookCodecState(Venue::dydx, r, c, kMaxCachedSymbols, 64), stage(c.max_book_depth) {
     oracles.reserve(64);
     levels.reserve(256);
+    changes.reserve(256);
     pending.reserve(256);
     pending_oracles.reserve(256);
   }
@@ -67,6 +75,18 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
   std::vector<PendingLevel> levels;
   std::vector<PendingOracle> pending_oracles;
   MarketEvent change_tmpl;  // apply_book's event template of the frame's book
+  // A snapshot frame's levels as the raw scanner reads them, taken by the book when the frame
+  // is whole (a frame given up on half-way leaves the book as it was).
+  market::BookStage stage;
+  // The frame's book events, handed to the sink at delivery after pending[0, book_events_at)
+  // and before the rest of pending (a Quote): the changes of an update, each written once
+  // (not a MarketEvent each), or a staged snapshot's levels read back from its book in wire
+  // order (`snapshot_first`'s side first), not copied per level.
+  std::vector<BookChange> changes;
+  std::size_t book_events_at = kNoBookEvents;
+  DydxBookSlot* snapshot_from = nullptr;
+  Side snapshot_first = Side::buy;
+  static constexpr std::size_t kNoBookEvents = ~std::size_t{0};
 
   // A level is {"price":"..","size":".."} (snapshot) or ["price","size"(,"offset")] (update).
   bool parse_levels(od::value& v, Side side, const char* where) {
@@ -252,10 +272,12 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
     return parse_markets_contents(v);
   }
 
-  // Queues `c` as an event of the book's instrument: a copy of the frame's change template
-  // (set by apply_book), the change written in place (building each event afresh zeroed a
-  // whole MarketEvent per change).
-  void emit_change(const BookChange& c) {
+  // Queues `c` as an event of the book's instrument, written at delivery into a copy of the
+  // frame's change template (set by apply_book) after pending[0, book_events_at).
+  void emit_change(const BookChange& c) { changes.push_back(c); }
+  // Queues `c` in pending now (a copy of the change template, the change written in place):
+  // the uncrossing of a snapshot, whose levels are in pending already.
+  void queue_change(const BookChange& c) {
     *std::get_if<BookChange>(&pending.emplace_back(change_tmpl).body) = c;
   }
 
@@ -279,10 +301,14 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
     }
   }
 
-  void apply_book(const Instrument* inst, bool snapshot, std::uint64_t message_id,
-                  DecodeResult& r) {
+  // Applies the frame's book: a snapshot from `levels` or, `staged`, from `stage`; an update
+  // from `levels`. `sym` is the cache entry of the frame's market name `name` (null: resolved
+  // here); the book belongs to the instrument's wire symbol.
+  void apply_book(const Instrument* inst, bool snapshot, bool staged, std::uint64_t message_id,
+                  DecodeResult& r, SymbolEntry* sym = nullptr, std::string_view name = {}) {
     if (inst == nullptr) return;
-    SymbolEntry* sym = symbols.resolve(codec::wire_symbol(*inst));
+    const std::string& wire = codec::wire_symbol(*inst);
+    if (sym == nullptr || name != wire) sym = symbols.resolve(wire);
     if (sym == nullptr) return;
     BookSlot* found = codec::book_for(books, *sym, *inst, snapshot, config.max_book_depth);
     if (found == nullptr) {
@@ -292,7 +318,15 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
     BookSlot& slot = *found;
     change_tmpl = event_for(*slot.instrument, Timestamp{});
     change_tmpl.body.emplace<BookChange>();
-    if (snapshot) {
+    if (snapshot && staged) {
+      // Checked by fast_book: not empty, not crossed.
+      BookChange& tmpl = *std::get_if<BookChange>(&change_tmpl.body);
+      tmpl.sequence = message_id;
+      tmpl.snapshot = true;
+      slot.book.load_staged(stage, message_id);
+      snapshot_from = &slot;
+      book_events_at = pending.size();
+    } else if (snapshot) {
       std::get_if<BookChange>(&change_tmpl.body)->sequence = message_id;
       if (!codec::load_snapshot(*this, slot.book, std::span<const PendingLevel>(levels),
                                 change_tmpl))
@@ -306,10 +340,11 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
         del.price = bid->price;
         del.sequence = message_id;
         (void)slot.book.try_apply(del);
-        emit_change(del);
+        queue_change(del);
         ++stats.uncrossed_levels;
       }
     } else {
+      book_events_at = pending.size();
       for (const auto& pl : levels) {
         BookChange c;
         c.side = pl.side;
@@ -349,13 +384,22 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
   // The fast path of the frames that carry a book, v4_orderbook `subscribed` and `channel_data`
   // ({"type":..,"connection_id":..,"message_id":N,"channel":..,"id":..,"contents":{"bids":[..],
   // "asks":[..]}}; members in any order but contents last of type, channel and id; other
-  // members scalar), read by the raw scanner without simdjson: keys compared on their raw text,
-  // no copy. False, with nothing changed but the `levels` scratch, on anything else (another
-  // channel or type, a member repeated, a form the scanner does not take): parse_frame decides.
+  // members scalar), read by the raw scanner without simdjson: keys compared on their raw text
+  // (the indexer's spelling matched as one literal each), no copy. A snapshot's levels go
+  // straight to `stage`, an update's to `levels`. False, with nothing changed but that scratch,
+  // on anything else (another channel or type, a member repeated, a form the scanner does not
+  // take, a snapshot the stage does not take as it comes: parse_frame decides).
   bool fast_book(std::string_view frame, DecodeResult& r) {
     namespace raw = codec::raw;
-    static constexpr raw::LevelNames kNames{.price = "price", .size = "size"};
     enum : unsigned { kType = 1, kChannel = 2, kId = 4, kMessageId = 8, kContents = 16 };
+    enum class Key : std::uint8_t { type, channel, id, message_id, contents, message, other };
+    static constexpr raw::Literal kTypeKey = literal("\"type\":");
+    static constexpr raw::Literal kConnectionKey = literal("\"connection_id\":");
+    static constexpr raw::Literal kMessageIdKey = literal("\"message_id\":");
+    static constexpr raw::Literal kChannelKey = literal("\"channel\":");
+    static constexpr raw::Literal kIdKey = literal("\"id\":");
+    static constexpr raw::Literal kContentsKey = literal("\"contents\":");
+    static constexpr raw::Literal kVersionKey = literal("\"version\":");
     raw::Cursor c(frame);
     if (!c.eat('{')) return false;
     std::string_view type;
@@ -363,6 +407,49 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
     std::string_view id;
     std::uint64_t message_id = 0;
     unsigned seen = 0;
+    bool snapshot = false;
+    auto at = [&c](const raw::Literal& l) {
+      if (!l.at(c.p, c.end)) return false;
+      c.p += l.size;
+      return true;
+    };
+    // The member's key and its colon: the indexer's keys as literals first (no whitespace, its
+    // spelling), else the key's raw text compared.
+    auto next_key = [&](Key& k) {
+      if (c.p != c.end && *c.p == '"') {
+        switch (c.p[1]) {
+          case 't':
+            if (at(kTypeKey)) return k = Key::type, true;
+            break;
+          case 'c':
+            if (at(kConnectionKey)) return k = Key::other, true;
+            if (at(kChannelKey)) return k = Key::channel, true;
+            if (at(kContentsKey)) return k = Key::contents, true;
+            break;
+          case 'm':
+            if (at(kMessageIdKey)) return k = Key::message_id, true;
+            break;
+          case 'i':
+            if (at(kIdKey)) return k = Key::id, true;
+            break;
+          case 'v':
+            if (at(kVersionKey)) return k = Key::other, true;
+            break;
+          default:
+            break;
+        }
+      }
+      std::string_view key;
+      if (!raw::read_key(c, key)) return false;
+      k = key == "type"         ? Key::type
+          : key == "channel"    ? Key::channel
+          : key == "id"         ? Key::id
+          : key == "message_id" ? Key::message_id
+          : key == "contents"   ? Key::contents
+          : key == "message"    ? Key::message
+                                : Key::other;
+      return true;
+    };
     // A string member read once: false (give up) when repeated or not a plain string.
     auto once = [&](unsigned bit, std::string_view& out) {
       if ((seen & bit) != 0 || !raw::read_string(c, out)) return false;
@@ -370,31 +457,45 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
       return true;
     };
     do {
-      std::string_view key;
-      if (!raw::read_key(c, key)) return false;
-      if (key == "type") {
-        if (!once(kType, type)) return false;
-      } else if (key == "channel") {
-        if (!once(kChannel, channel)) return false;
-      } else if (key == "id") {
-        if (!once(kId, id)) return false;
-      } else if (key == "message_id") {
-        if ((seen & kMessageId) != 0 || !raw::read_uint(c, message_id)) return false;
-        seen |= kMessageId;
-      } else if (key == "contents") {
-        if ((seen & (kType | kChannel | kId | kContents)) != (kType | kChannel | kId) ||
-            channel != "v4_orderbook" || (type != "subscribed" && type != "channel_data") ||
-            id.empty() || !fast_book_contents(c, kNames))
-          return false;
-        seen |= kContents;
-      } else if (key == "message") {
-        std::string_view ignored;  // a string, as parse_frame reads it
-        if (!raw::read_string(c, ignored)) return false;
-      } else if (!raw::skip_scalar(c)) {
-        return false;
+      Key key = Key::other;
+      if (!next_key(key)) return false;
+      switch (key) {
+        case Key::type:
+          if (!once(kType, type)) return false;
+          break;
+        case Key::channel:
+          if (!once(kChannel, channel)) return false;
+          break;
+        case Key::id:
+          if (!once(kId, id)) return false;
+          break;
+        case Key::message_id:
+          if ((seen & kMessageId) != 0 || !raw::read_uint(c, message_id)) return false;
+          seen |= kMessageId;
+          break;
+        case Key::contents:
+          if ((seen & (kType | kChannel | kId | kContents)) != (kType | kChannel | kId) ||
+              channel != "v4_orderbook" || (type != "subscribed" && type != "channel_data") ||
+              id.empty())
+            return false;
+          snapshot = type == "subscribed";
+          if (!fast_book_contents(c, snapshot)) return false;
+          seen |= kContents;
+          break;
+        case Key::message: {
+          std::string_view ignored;  // a string, as parse_frame reads it
+          if (!raw::read_string(c, ignored)) return false;
+          break;
+        }
+        case Key::other:
+          if (!raw::skip_scalar(c)) return false;
+          break;
       }
     } while (c.eat(','));
     if ((seen & kContents) == 0 || !c.eat('}') || !c.at_end()) return false;
+    // A snapshot the stage holds whole (sorted, nothing dropped), not empty and not crossed:
+    // its book events can be read back from the book. Any other: the reference path.
+    if (snapshot && (stage.empty() || stage.crossed())) return false;
 
     if ((seen & kMessageId) != 0) {
       if (last_message_id && message_id != *last_message_id + 1) on_gap(r);
@@ -407,14 +508,21 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
       ++stats.unknown_symbol;
       return true;
     }
-    apply_book(inst, type == "subscribed", message_id, r);
+    apply_book(inst, snapshot, snapshot, message_id, r, sym, id);
     return true;
   }
 
   // contents: {"bids":[..],"asks":[..]} (each at most once, either may be absent; other members
-  // scalar) into `levels`.
-  bool fast_book_contents(codec::raw::Cursor& c, const codec::raw::LevelNames& names) {
+  // scalar): a snapshot's levels into `stage` (false when it does not take one), an update's
+  // into `levels`.
+  bool fast_book_contents(codec::raw::Cursor& c, bool snapshot) {
     namespace raw = codec::raw;
+    // The indexer writes a snapshot's levels as objects and an update's as arrays: the compact
+    // loop tries that form only (the other gives up to the reference path, which takes both).
+    static constexpr raw::LevelNames kSnapshotNames{
+        .price = "price", .size = "size", .form = raw::LevelForm::object};
+    static constexpr raw::LevelNames kUpdateNames{
+        .price = "price", .size = "size", .form = raw::LevelForm::array};
     if (!c.eat('{')) return false;
     if (c.eat('}')) return true;
     unsigned sides = 0;
@@ -425,12 +533,18 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
       if (key == "bids" || key == "asks") {
         const unsigned bit = side == Side::buy ? 1 : 2;
         if ((sides & bit) != 0) return false;
+        if (sides == 0) snapshot_first = side;
         sides |= bit;
-        if (!raw::scan_levels(c, names, [&](const raw::RawLevel& lv) {
-              levels.push_back(PendingLevel{side, lv.price.value, lv.size.value});
-              return true;
-            }))
-          return false;
+        const bool ok =
+            snapshot ? raw::scan_levels(c, kSnapshotNames,
+                                        [&](const raw::RawLevel& lv) {
+                                          return stage.append(side, lv.price.value, lv.size.value);
+                                        })
+                     : raw::scan_levels(c, kUpdateNames, [&](const raw::RawLevel& lv) {
+                         levels.push_back(PendingLevel{side, lv.price.value, lv.size.value});
+                         return true;
+                       });
+        if (!ok) return false;
       } else if (!raw::skip_scalar(c)) {
         return false;
       }
@@ -533,7 +647,7 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
       return true;
     }
     if (channel == "v4_orderbook") {
-      apply_book(inst, type == "subscribed", message_id.value_or(0), r);
+      apply_book(inst, type == "subscribed", false, message_id.value_or(0), r);
     } else if (channel == "v4_markets") {
       for (const auto& po : pending_oracles) {
         SymbolEntry* sym = symbols.resolve(po.market);
@@ -560,14 +674,19 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
     levels.clear();
     pending_oracles.clear();
     begin_frame(rt);
+    changes.clear();
+    book_events_at = kNoBookEvents;
+    snapshot_from = nullptr;
+    stage.clear();
     DecodeResult r;
     seen_message_id.reset();
     seen_book = -1;
     if (fast_book(frame, r)) {
       ++stats.raw_frames;
-      return deliver(sink, stats, r);
+      return deliver_frame(sink, r);
     }
     levels.clear();
+    stage.clear();
     if (!parse_frame(frame, r)) {
       ++stats.malformed;
       pending.clear();
@@ -584,7 +703,43 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
       }
       return refuse("dydx", frame, sink, stats);
     }
-    return deliver(sink, stats, r);
+    return deliver_frame(sink, r);
+  }
+
+  // A good frame: pending[0, book_events_at), the book's events, the rest of pending, to the
+  // sink; counted in r.events and stats.events.
+  DecodeResult deliver_frame(MarketEventSink& sink, DecodeResult& r) {
+    if (book_events_at == kNoBookEvents) return deliver(sink, stats, r);
+    for (std::size_t i = 0; i < book_events_at; ++i) sink.on_event(pending[i]);
+    std::size_t book_events = 0;
+    MarketEvent e = change_tmpl;
+    BookChange& body = *std::get_if<BookChange>(&e.body);
+    if (snapshot_from != nullptr) {
+      // The staged snapshot, read back: the first change resets, the last completes it.
+      const market::OrderBook& book = snapshot_from->book;
+      const std::size_t total = book.bids().size() + book.asks().size();
+      for (const Side side : {snapshot_first, opposite(snapshot_first)}) {
+        body.side = side;
+        for (const market::BookLevel& l : book.levels(side)) {
+          body.price = l.price;
+          body.size = l.size;
+          body.reset = book_events == 0;
+          body.last = ++book_events == total;
+          sink.on_event(e);
+        }
+      }
+    } else {
+      for (const BookChange& c : changes) {
+        body = c;
+        sink.on_event(e);
+      }
+      book_events = changes.size();
+    }
+    for (std::size_t i = book_events_at; i < pending.size(); ++i) sink.on_event(pending[i]);
+    const std::size_t emitted = pending.size() + book_events;
+    r.events = static_cast<std::uint32_t>(emitted);
+    stats.events += emitted;
+    return r;
   }
 
   // A new connection: books await their snapshot, the message_id count restarts.

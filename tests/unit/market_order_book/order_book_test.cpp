@@ -196,5 +196,86 @@ TEST(OrderBook, bulk_load_refuses_an_invalid_level_and_a_new_snapshot_replaces_t
   EXPECT_TRUE(book.asks().empty());
 }
 
+TEST(OrderBook, staged_snapshot_gives_the_book_of_the_same_levels_bulk_loaded) {
+  const auto changes = as_snapshot(
+      {snap(Side::buy, "100", "1", false, false), snap(Side::buy, "99.5", "0", false, false),
+       snap(Side::buy, "99", "3", false, false), snap(Side::sell, "101", "4", false, false),
+       snap(Side::sell, "101.5", "5", false, false)});
+  BookStage stage(8);
+  for (const auto& c : changes) EXPECT_TRUE(stage.append(c.side, c.price, c.size));
+  EXPECT_EQ(stage.levels(Side::buy).size(), 2u);  // size 0 adds nothing
+  EXPECT_FALSE(stage.crossed());
+  OrderBook book = synced_book();
+  book.load_staged(stage, 30);
+  const OrderBook ref = loaded(changes, 8, 30);
+  EXPECT_EQ(book.state(), BookSyncState::synced);
+  EXPECT_EQ(book.last_sequence(), 30u);
+  EXPECT_TRUE(std::ranges::equal(book.bids(), ref.bids()));
+  EXPECT_TRUE(std::ranges::equal(book.asks(), ref.asks()));
+  EXPECT_TRUE(stage.empty());  // emptied for the next snapshot
+}
+
+TEST(OrderBook, stage_refuses_what_a_bulk_load_would_not_simply_append) {
+  BookStage stage(2);
+  EXPECT_FALSE(stage.append(Side::buy, "0"_d, "1"_d));    // price <= 0
+  EXPECT_FALSE(stage.append(Side::buy, "10"_d, "-1"_d));  // size < 0
+  EXPECT_TRUE(stage.append(Side::buy, "10"_d, "1"_d));
+  EXPECT_FALSE(stage.append(Side::buy, "10"_d, "2"_d));  // the same price
+  EXPECT_FALSE(stage.append(Side::buy, "10"_d, "0"_d));  // a delete of it too
+  EXPECT_FALSE(stage.append(Side::buy, "11"_d, "1"_d));  // better than the last bid
+  EXPECT_TRUE(stage.append(Side::sell, "12"_d, "1"_d));
+  EXPECT_FALSE(stage.append(Side::sell, "11"_d, "1"_d));  // better than the last ask
+  EXPECT_TRUE(stage.append(Side::buy, "9"_d, "1"_d));
+  EXPECT_FALSE(stage.append(Side::buy, "8"_d, "1"_d));  // past max_depth
+  EXPECT_TRUE(stage.append(Side::buy, "8"_d, "0"_d));   // size 0 never counts
+  EXPECT_EQ(stage.levels(Side::buy).size(), 2u);
+  EXPECT_EQ(stage.levels(Side::sell).size(), 1u);
+  EXPECT_FALSE(stage.crossed());
+  EXPECT_TRUE(stage.append(Side::sell, "13"_d, "1"_d));
+  stage.clear();
+  EXPECT_TRUE(stage.append(Side::buy, "12"_d, "1"_d));
+  EXPECT_TRUE(stage.append(Side::sell, "12"_d, "1"_d));
+  EXPECT_TRUE(stage.crossed());
+}
+
+TEST(OrderBook, deeper_stage_than_the_book_is_truncated_as_a_bulk_load) {
+  BookStage stage(8);
+  for (int i = 0; i < 6; ++i)
+    EXPECT_TRUE(stage.append(Side::sell, Decimal::from_integer(100 + i), "1"_d));
+  OrderBook book(4);
+  book.load_staged(stage, 0);
+  ASSERT_EQ(book.asks().size(), 4u);
+  EXPECT_EQ(book.asks()[3].price, "103"_d);
+  EXPECT_EQ(book.truncated_levels(), 2u);
+  EXPECT_TRUE(book.synced());
+}
+
+TEST(OrderBook, changes_deep_in_a_side_land_where_a_sorted_insert_puts_them) {
+  // Past the levels walked from the top, the rest is searched: every price of a 40-level side,
+  // present or not, is replaced, inserted or deleted at its sorted place.
+  for (const Side side : {Side::buy, Side::sell}) {
+    OrderBook book(100);
+    book.begin_snapshot();
+    for (int i = 0; i < 40; ++i) {
+      const int p = side == Side::buy ? 1000 - 2 * i : 1000 + 2 * i;
+      EXPECT_TRUE(book.load_level(side, Decimal::from_integer(p), "1"_d));
+    }
+    book.end_snapshot(1);
+    for (int i = 0; i < 80; ++i) {
+      const int p = side == Side::buy ? 1000 - i : 1000 + i;
+      const Decimal size = i % 3 == 0 ? "0"_d : Decimal::from_integer(2 + i);
+      ASSERT_TRUE(book.apply(BookChange{side, Decimal::from_integer(p), size}).ok());
+      EXPECT_EQ(book.size_at(side, Decimal::from_integer(p)), size) << i;
+      const auto levels = book.levels(side);
+      EXPECT_TRUE(std::is_sorted(levels.begin(), levels.end(),
+                                 [side](const BookLevel& a, const BookLevel& b) {
+                                   return side == Side::buy ? a.price > b.price : a.price < b.price;
+                                 }))
+          << i;
+    }
+    EXPECT_EQ(book.levels(side).size(), 53u);  // 40 + 40 new odd prices - 27 deletes of the 80
+  }
+}
+
 }  // namespace
 }  // namespace nzeza::market

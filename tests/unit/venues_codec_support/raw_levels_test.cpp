@@ -188,5 +188,37 @@ TEST(RawLevels, decimals_equal_the_on_demand_readers_on_random_tokens) {
   EXPECT_GT(read, 100'000);  // most tokens are of the plain form
 }
 
+// The compact loop's quoted-decimal reader and the one it replaces give the same answer (bytes
+// read, value, decimals, text) on random bytes of every class: digits, points, quotes, other
+// bytes, and the text's end anywhere.
+TEST(RawLevels, quoted_decimal_equals_short_quoted_decimal_on_random_bytes) {
+  std::mt19937_64 rng(20261208);
+  constexpr std::string_view kBytes = "0123456789012345678901234567890123456789..\"\"\"x 0\x80\\";
+  int read = 0;
+  for (int i = 0; i < 2'000'000; ++i) {
+    char buf[32];
+    const int n = static_cast<int>(rng() % 11);
+    for (int k = 0; k < 32; ++k) buf[k] = kBytes[rng() % kBytes.size()];
+    if (rng() % 2 == 0) {  // the usual shape: digits[.digits]"
+      const int dot = rng() % 3 == 0 ? -1 : static_cast<int>(rng() % (n + 1));
+      for (int k = 0; k < n; ++k) buf[k] = k == dot ? '.' : static_cast<char>('0' + rng() % 10);
+      buf[n] = '"';
+    }
+    const char* end = buf + rng() % 12;
+    RawDecimal a;
+    RawDecimal b;
+    const int got = detail::quoted_decimal(buf, end, a);
+    const int want = detail::short_quoted_decimal(buf, end, b);
+    const std::string shown(buf, 10);
+    ASSERT_EQ(got, want) << shown;
+    if (want == 0) continue;
+    ++read;
+    ASSERT_EQ(a.value, b.value) << shown;
+    ASSERT_EQ(a.decimals, b.decimals) << shown;
+    ASSERT_EQ(a.text, b.text) << shown;
+  }
+  EXPECT_GT(read, 300'000);
+}
+
 }  // namespace
 }  // namespace nzeza::venues::codec::raw

@@ -138,14 +138,22 @@ struct DydxPair {
   }
 };
 
-std::string dydx_levels(Tokens& tk, bool snapshot, bool bids, int count) {
+// `odd`: snapshots the book stage does not take as they come now and then (a repeated or
+// unsorted price, size 0, a side crossing the other: `cross` moves the asks below the bids).
+std::string dydx_levels(Tokens& tk, bool snapshot, bool bids, int count, bool odd = false,
+                        bool cross = false) {
   std::string out = "[";
+  std::string last_price;
   for (int i = 0; i < count; ++i) {
     if (i) out += tk.one_in(30) ? " , " : ",";
-    const std::int64_t base = bids ? 61000 - 3 * i - static_cast<std::int64_t>(tk.below(3))
-                                   : 61005 + 3 * i + static_cast<std::int64_t>(tk.below(3));
-    const std::string price = tk.one_in(500) ? "\"0\"" : tk.price(base);
-    const std::string size = tk.size(!snapshot);
+    const std::int64_t start = bids ? 61000 : (cross ? 60990 : 61005);
+    const std::int64_t base = bids ? start - 3 * i - static_cast<std::int64_t>(tk.below(3))
+                                   : start + 3 * i + static_cast<std::int64_t>(tk.below(3));
+    std::string price = tk.one_in(500) ? "\"0\"" : tk.price(base);
+    if (odd && i > 0 && tk.one_in(40)) price = last_price;                            // repeated
+    if (odd && i > 1 && tk.one_in(60)) price = tk.price(bids ? base + 9 : base - 9);  // unsorted
+    last_price = price;
+    const std::string size = tk.size(!snapshot || (odd && tk.one_in(10)));
     if (snapshot ? !tk.one_in(20) : tk.one_in(20)) {
       out += tk.one_in(10) ? R"({"size":)" + size + R"(,"price":)" + price + "}"
                            : R"({"price":)" + price + R"(,"size":)" + size + "}";
@@ -156,17 +164,21 @@ std::string dydx_levels(Tokens& tk, bool snapshot, bool bids, int count) {
   return out + "]";
 }
 
-std::string dydx_frame(Tokens& tk, std::uint64_t& message_id, bool snapshot) {
+// `odd`: also the snapshot shapes of dydx_levels, asks listed first, sides left out or empty.
+std::string dydx_frame(Tokens& tk, std::uint64_t& message_id, bool snapshot, bool odd = false) {
   const char* market = tk.one_in(6) ? "ETH-USD" : (tk.one_in(30) ? "DOGE-USD" : "BTC-USD");
+  const bool cross = odd && snapshot && tk.one_in(15);
+  const int depth = odd && tk.one_in(20) ? 1 : (snapshot ? 30 : 4);
+  std::vector<std::string> sides;
+  if (snapshot ? !(odd && tk.one_in(20)) : !tk.one_in(4))
+    sides.push_back(R"("bids":)" +
+                    dydx_levels(tk, snapshot, true, static_cast<int>(tk.below(depth)), odd, cross));
+  if (snapshot ? !(odd && tk.one_in(20)) : !tk.one_in(4))
+    sides.push_back(R"("asks":)" + dydx_levels(tk, snapshot, false,
+                                               static_cast<int>(tk.below(depth)), odd, cross));
+  if (odd && sides.size() == 2 && tk.one_in(3)) std::swap(sides[0], sides[1]);
   std::string contents = "{";
-  if (snapshot || !tk.one_in(4))
-    contents += R"("bids":)" +
-                dydx_levels(tk, snapshot, true, static_cast<int>(tk.below(snapshot ? 30 : 4)));
-  if (snapshot || !tk.one_in(4)) {
-    if (contents.size() > 1) contents += ",";
-    contents += R"("asks":)" +
-                dydx_levels(tk, snapshot, false, static_cast<int>(tk.below(snapshot ? 30 : 4)));
-  }
+  for (const auto& side : sides) contents += (contents.size() > 1 ? "," : "") + side;
   contents += "}";
   std::vector<std::string> members = {
       std::string(R"("type":")") + (snapshot ? "subscribed" : "channel_data") + "\"",
@@ -196,6 +208,23 @@ TEST(RawPathProperty, dydx_book_frames_decode_alike_through_the_scanner_and_on_d
   EXPECT_EQ(pair.reference.stats().raw_frames, 0u);
   EXPECT_GT(pair.raw.stats().malformed, 0u);         // refused frames were compared too
   EXPECT_GT(pair.raw.stats().uncrossed_levels, 0u);  // and crossing updates
+}
+
+// Snapshots the book stage takes (sorted, asks first or bids first, one side, size-0 levels
+// skipped) and those it hands to the on-demand path (a repeated or unsorted price, a crossed or
+// empty snapshot) decode alike; so do the updates that follow them.
+TEST(RawPathProperty, dydx_snapshots_of_every_shape_decode_alike_through_the_stage_and_on_demand) {
+  DydxPair pair;
+  Tokens tk(11);
+  std::uint64_t message_id = 1;
+  pair.check(R"({"type":"connected","connection_id":"c1","message_id":0})");
+  for (int i = 0; i < 3000 && !::testing::Test::HasFailure(); ++i) {
+    const bool snapshot = i % 5 == 0 || tk.one_in(8);
+    pair.check(dydx_frame(tk, message_id, snapshot, true));
+  }
+  EXPECT_GT(pair.raw.stats().raw_frames, 1500u);
+  EXPECT_GT(pair.raw.stats().uncrossed_levels, 0u);
+  EXPECT_GT(pair.raw.stats().malformed, 0u);
 }
 
 // --- Hyperliquid ----------------------------------------------------------------------------

@@ -80,6 +80,60 @@ TEST_F(DydxCodecTest, snapshot_then_updates_build_the_book_and_a_top_of_book_quo
   EXPECT_EQ(book->last_sequence(), 2u);
 }
 
+TEST_F(DydxCodecTest, a_snapshot_listing_asks_first_is_read_raw_and_its_events_keep_wire_order) {
+  ASSERT_TRUE(decode(snapshot(1)).ok());
+  sink_.events.clear();
+  const auto raw_before = codec_.stats().raw_frames;
+  auto r = decode(
+      R"({"type":"subscribed","connection_id":"c1","message_id":2,"channel":"v4_orderbook","id":"BTC-USD","contents":{"asks":[{"price":"61011","size":"0.4"},{"price":"61012","size":"0"},{"price":"61015","size":"1"}],"bids":[{"price":"61001","size":"0.7"}]}})");
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  EXPECT_EQ(codec_.stats().raw_frames, raw_before + 1);  // the raw path took it
+  ASSERT_EQ(sink_.count<BookChange>(), 3u);              // the size-0 level is no level
+  ASSERT_EQ(r->events, 4u);                              // and the new top's Quote
+  const auto& a0 = std::get<BookChange>(sink_.events[0].body);
+  const auto& a1 = std::get<BookChange>(sink_.events[1].body);
+  const auto& b0 = std::get<BookChange>(sink_.events[2].body);
+  EXPECT_EQ(a0.side, Side::sell);
+  EXPECT_EQ(a0.price, "61011"_d);
+  EXPECT_TRUE(a0.snapshot && a0.reset && !a0.last);
+  EXPECT_EQ(a1.price, "61015"_d);
+  EXPECT_FALSE(a1.reset || a1.last);
+  EXPECT_EQ(b0.side, Side::buy);
+  EXPECT_EQ(b0.size, "0.7"_d);
+  EXPECT_TRUE(b0.last && !b0.reset);
+  EXPECT_EQ(b0.sequence, 2u);
+  EXPECT_EQ(sink_.events[0].instrument, reg_.btc);
+  EXPECT_TRUE(std::holds_alternative<Quote>(sink_.events[3].body));
+  const market::OrderBook* book = codec_.book(reg_.btc);
+  ASSERT_EQ(book->asks().size(), 2u);
+  ASSERT_EQ(book->bids().size(), 1u);  // the earlier snapshot's levels are gone
+  EXPECT_EQ(book->last_sequence(), 2u);
+  EXPECT_TRUE(book->synced());
+}
+
+TEST_F(DydxCodecTest, a_snapshot_the_stage_does_not_take_is_decoded_by_the_reference_path) {
+  // A repeated price (the last wins in the book, both are events) and a crossed snapshot (the
+  // bids yield): the raw path gives them up before touching the book.
+  ASSERT_TRUE(decode(snapshot(1)).ok());
+  sink_.events.clear();
+  const auto raw_before = codec_.stats().raw_frames;
+  auto r = decode(
+      R"({"type":"subscribed","connection_id":"c1","message_id":2,"channel":"v4_orderbook","id":"BTC-USD","contents":{"bids":[{"price":"61000","size":"1"},{"price":"61000","size":"2"}],"asks":[{"price":"61010","size":"1"}]}})");
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  EXPECT_EQ(codec_.stats().raw_frames, raw_before);
+  EXPECT_EQ(sink_.count<BookChange>(), 3u);
+  EXPECT_EQ(codec_.book(reg_.btc)->best_bid()->size, "2"_d);
+
+  sink_.events.clear();
+  r = decode(
+      R"({"type":"subscribed","connection_id":"c1","message_id":3,"channel":"v4_orderbook","id":"BTC-USD","contents":{"bids":[{"price":"61020","size":"1"},{"price":"61000","size":"1"}],"asks":[{"price":"61010","size":"1"}]}})");
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  EXPECT_EQ(codec_.stats().raw_frames, raw_before);
+  EXPECT_EQ(sink_.count<BookChange>(), 4u);  // 3 levels and the crossing bid removed
+  EXPECT_EQ(codec_.book(reg_.btc)->best_bid()->price, "61000"_d);
+  EXPECT_FALSE(codec_.book(reg_.btc)->crossed());
+}
+
 TEST_F(DydxCodecTest, an_unchanged_top_emits_no_new_quote) {
   ASSERT_TRUE(decode(snapshot(1)).ok());
   sink_.events.clear();

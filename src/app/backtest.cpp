@@ -625,6 +625,7 @@ Result<BacktestResult> run_backtest(const BacktestOptions& options) {
     else
       result.equity.back().equity = equity_now();
   }
+  result.dead_letters = server->dead_letters();
   server_ptr = nullptr;
   server.reset();
   if (failure) return std::move(*failure);

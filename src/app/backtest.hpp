@@ -161,6 +161,8 @@ struct BacktestResult {
   std::vector<venues::PlaceIntent> orders;
   std::vector<BacktestFill> fills;
   double wall_seconds = 0.0;  // not in the report (it would break byte-identical reports)
+  // Messages the server's actors were sent after they stopped (0 in an orderly run).
+  std::uint64_t dead_letters = 0;
 };
 
 [[nodiscard]] Result<BacktestResult> run_backtest(const BacktestOptions& options);

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <set>
 
+#include "app/order_fills.hpp"
 #include "domain/sizing.hpp"
 #include "store/journal.hpp"
 #include "venues/venue_error.hpp"
@@ -882,17 +883,9 @@ void Execution::ask_gone_exit(const ExecutionBook& b, const ExitOrder& e) {
                           auto to = self.lock();
                           if (!to) return;
                           if (!fills) return give_up("fills: " + fills.error().message);
-                          for (auto f : *fills) {
-                            const bool by_id = f.client_order_id == client_id;
-                            const bool by_venue_id =
-                                f.client_order_id.empty() && !f.venue_order_id.empty() &&
-                                f.venue_order_id == done.report.venue_order_id &&
-                                (f.venue_symbol.empty() || done.venue_symbol.empty() ||
-                                 f.venue_symbol == done.venue_symbol);
-                            if (!by_id && !by_venue_id) continue;
-                            f.client_order_id = client_id;
-                            (void)to->tell(VenueFillMsg{std::move(f)});
-                          }
+                          for (auto f : *fills)
+                            if (claim_fill(f, client_id, &done))
+                              (void)to->tell(VenueFillMsg{std::move(f)});
                           (void)to->tell(VenueOrderMsg{done});
                         });
   });

@@ -10,6 +10,7 @@
 #include <thread>
 #include <tuple>
 
+#include "app/order_fills.hpp"
 #include "core/enum_names.hpp"
 #include "venues/venue_error.hpp"
 
@@ -153,21 +154,30 @@ class Recovery {
 
 // A fill reported without a client id (Binance myTrades, dYdX's indexer...) takes the client id of
 // the order its venue order id names: one the journal saw acknowledged, or one open at the venue.
-// Without this a stop that filled while nzeza was down reads as someone else's trade.
+// Without this a stop that filled while nzeza was down reads as someone else's trade. Venues
+// number orders per symbol (Binance does): the key is (venue, venue symbol, venue order id).
 void Recovery::attribute_fills(Timestamp since) {
-  std::map<std::pair<Venue, std::string>, std::string> by_venue_id;
+  std::map<std::tuple<Venue, std::string, std::string>, std::string> by_venue_id;
   if (auto orders = in_.journal->orders_since(since - options_.fills_lookback, 1'000'000)) {
-    for (const auto& o : *orders)
-      if (o.venue && !o.venue_order_id.empty() && !o.client_order_id.empty())
-        by_venue_id.emplace(std::pair{*o.venue, o.venue_order_id}, o.client_order_id);
+    for (const auto& o : *orders) {
+      if (!o.venue || o.venue_order_id.empty() || o.client_order_id.empty()) continue;
+      std::string symbol = o.venue_symbol;
+      if (symbol.empty())
+        if (const Instrument* inst = in_.registry->find_canonical(*o.venue, o.intent.canonical))
+          symbol = inst->venue_symbol;
+      by_venue_id.emplace(std::tuple{*o.venue, std::move(symbol), o.venue_order_id},
+                          o.client_order_id);
+    }
   }
   for (auto& v : venues_) {
     for (const auto& o : v.open)
       if (!o.report.venue_order_id.empty() && !o.client_order_id.empty())
-        by_venue_id.emplace(std::pair{v.venue, o.report.venue_order_id}, o.client_order_id);
+        by_venue_id.emplace(std::tuple{v.venue, o.venue_symbol, o.report.venue_order_id},
+                            o.client_order_id);
     for (auto& f : v.fills) {
       if (!f.client_order_id.empty() || f.venue_order_id.empty()) continue;
-      if (auto it = by_venue_id.find({v.venue, f.venue_order_id}); it != by_venue_id.end())
+      if (auto it = by_venue_id.find({v.venue, f.venue_symbol, f.venue_order_id});
+          it != by_venue_id.end())
         f.client_order_id = it->second;
     }
   }
@@ -175,16 +185,11 @@ void Recovery::attribute_fills(Timestamp since) {
 
 // An order whose acknowledgement never reached the journal (sent, then kill -9) is known by venue
 // order id only once its status query answers: the fills of that id reported without a client id
-// (Binance myTrades) are its fills, not someone else's. Venue order ids may be per symbol.
+// (Binance myTrades) are its fills, not someone else's.
 void Recovery::claim_fills(VenueData& v, const venues::VenueOrder& at,
                            const std::string& client_id) {
-  if (at.report.venue_order_id.empty() || client_id.empty()) return;
-  for (auto& f : v.fills) {
-    if (!f.client_order_id.empty() || f.venue_order_id != at.report.venue_order_id) continue;
-    if (!f.venue_symbol.empty() && !at.venue_symbol.empty() && f.venue_symbol != at.venue_symbol)
-      continue;
-    f.client_order_id = client_id;
-  }
+  for (auto& f : v.fills)
+    if (f.client_order_id.empty()) (void)claim_fill(f, client_id, &at);
 }
 
 Status Recovery::query_venues(const store::JournalState& state) {

@@ -110,22 +110,43 @@ SimulatedMarket::SimulatedMarket(Clock& clock, SimulatedMarketConfig config, Sin
       rng_(config.seed) {}
 
 void SimulatedMarket::start() {
-  if (running_) return;
-  running_ = true;
+  std::lock_guard lock(run_->mu);
+  if (run_->running) return;
+  run_->running = true;
   schedule_next();
 }
 
 void SimulatedMarket::stop() {
-  if (!running_) return;
-  running_ = false;
-  clock_->cancel(timer_);
+  if (!run_) return;  // moved from
+  TimerId timer = 0;
+  {
+    std::lock_guard lock(run_->mu);
+    if (!run_->running) return;
+    run_->running = false;
+    timer = run_->timer;
+    run_->timer = 0;
+  }
+  // Outside the lock: a clock may run a timer's callback while cancel() waits for it.
+  clock_->cancel(timer);
+  std::unique_lock lock(run_->mu);
+  if (run_->stepping && run_->stepper == std::this_thread::get_id()) return;  // from the sink
+  run_->idle.wait(lock, [this] { return !run_->stepping; });
 }
 
+// Under run_->mu.
 void SimulatedMarket::schedule_next() {
-  timer_ = clock_->schedule_after(config_.step_interval, [this] {
-    if (!running_) return;
+  run_->timer = clock_->schedule_after(config_.step_interval, [this] {
+    {
+      std::lock_guard lock(run_->mu);
+      if (!run_->running) return;
+      run_->stepping = true;
+      run_->stepper = std::this_thread::get_id();
+    }
     step();
-    schedule_next();
+    std::lock_guard lock(run_->mu);
+    run_->stepping = false;
+    if (run_->running) schedule_next();
+    run_->idle.notify_all();
   });
 }
 

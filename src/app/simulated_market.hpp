@@ -8,7 +8,10 @@
 // Time comes from the Clock: start() schedules steps every `step_interval` on the clock's timer
 // service, so on a ManualClock a test or backtest runs hours of market in microseconds.
 // Threading: step() and the sink run on the clock's firing thread (or the caller's thread
-// when step() is called directly); the object is not shared across threads otherwise.
+// when step() is called directly). start() and stop() may be called from any thread: stop()
+// returns only once a step running on the clock's thread has finished (the sink is not called
+// after it returns), except when called from that step itself (the sink stopping the market),
+// which it never waits for. The object is not shared across threads otherwise.
 //
 // History (warm-up): history(interval, count) returns, per instrument, the `count` closed
 // candles that end at the current clock time, as if the walk had been running before it — so a
@@ -31,9 +34,13 @@
 //     history ends with the shorter one's candles (the walk goes back from now, one draw
 //     sequence). (As for the live walk, across standard libraries the distributions may differ.)
 
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <random>
+#include <thread>
 #include <vector>
 
 #include "core/clock.hpp"
@@ -83,7 +90,8 @@ class SimulatedMarket {
   SimulatedMarket& operator=(const SimulatedMarket&) = delete;
   ~SimulatedMarket() { stop(); }
 
-  // Starts periodic steps on the clock; stop() cancels the pending step. Both idempotent.
+  // Starts periodic steps on the clock; stop() cancels the pending step and waits for one that
+  // is running (see the threading note above). Both idempotent.
   void start();
   void stop();
   // One step for every instrument, at clock.now().
@@ -119,13 +127,22 @@ class SimulatedMarket {
   [[nodiscard]] std::vector<market::Candle> history_of(std::size_t index, Timestamp now,
                                                        Duration interval, std::size_t count) const;
 
+  // What start(), stop() and the clock's thread share (behind a pointer: the market is movable).
+  struct Run {
+    std::mutex mu;
+    std::condition_variable idle;  // a step on the clock's thread finished
+    bool running = false;          // started and not stopped: steps are scheduled
+    bool stepping = false;         // a scheduled step runs now on `stepper`
+    std::thread::id stepper;
+    TimerId timer = 0;
+  };
+
   Clock* clock_;
   SimulatedMarketConfig config_;
   Sink sink_;
   std::vector<State> states_;
   std::mt19937_64 rng_;
-  TimerId timer_ = 0;
-  bool running_ = false;
+  std::unique_ptr<Run> run_ = std::make_unique<Run>();
   std::uint64_t steps_ = 0;
   std::uint64_t events_ = 0;
 };

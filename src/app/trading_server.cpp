@@ -933,6 +933,10 @@ TradingServer::~TradingServer() {
   (void)stop();
 }
 
+std::uint64_t TradingServer::dead_letters() const noexcept {
+  return impl_->system ? impl_->system->dead_letters() : 0;
+}
+
 std::size_t TradingServer::poll() {
   return impl_->options.manual_dispatch && impl_->system ? impl_->system->dispatcher().poll() : 0;
 }
@@ -1271,6 +1275,19 @@ Result<ServerStatus> TradingServer::stop() {
       std::this_thread::sleep_for(std::chrono::milliseconds(2));  // ask() polls a manual one
     }
   }
+  // On a manual clock (backtests, --fast) the paper venue answers on the clock's timers, which
+  // only the clock's owner moves: the stop's cancels would be answered only by quiesce() below,
+  // to an execution actor already stopped (dead letters). The clock goes from deadline to
+  // deadline until execution has nothing in flight: the cancels take effect in the paper book
+  // and their results reach execution while it runs. Bounded (a timer that re-arms for ever).
+  if (said && m.paper && m.options.manual_dispatch)
+    if (auto* manual = dynamic_cast<ManualClock*>(&m.clock); manual != nullptr)
+      for (int i = 0; i < 10'000; ++i) {
+        auto e = m.ask(*m.execution, ExecutionStatusQuery{});
+        const Timestamp next = manual->next_deadline();
+        if (!e || e->in_flight == 0 || next.is_zero()) break;
+        (void)manual->advance_to(std::max(next, manual->now()));
+      }
   // From here on nothing is sent: a fill of a resting exit arriving now cancels nothing (what
   // rests stays, and the next start adopts it).
   if (said) (void)m.ask(*m.execution, StopTrading{cancel, true});

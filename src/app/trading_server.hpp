@@ -233,6 +233,9 @@ class TradingServer {
   // ServerStatus::tick_to_order without asking the actors (any thread, lock-free).
   [[nodiscard]] LatencyHistogram::Snapshot tick_to_order() const noexcept;
   [[nodiscard]] LatencyHistogram::Snapshot tick_to_reference() const noexcept;
+  // Messages sent to a stopped actor (or discarded by a kill) since the start, counted until the
+  // server goes, after stop() too: an orderly run ends with none (any thread).
+  [[nodiscard]] std::uint64_t dead_letters() const noexcept;
   // Bumped by every reference price handed to execution (any thread, lock-free): readers that
   // cache what status() showed (the API's prices) know when the prices moved.
   [[nodiscard]] std::uint64_t market_version() const noexcept;

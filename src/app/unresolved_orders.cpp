@@ -3,6 +3,8 @@
 #include <chrono>
 #include <vector>
 
+#include "app/order_fills.hpp"
+
 namespace nzeza::app {
 
 Result<std::size_t> UnresolvedOrders::hand_over(const Recovered& r, venues::OrderTracker& tracker) {
@@ -55,14 +57,17 @@ bool UnresolvedOrders::on_resolution(
     return true;
   }
   // A minute before it was sent: the venue's clock may run behind ours (its fills carry its time).
+  // Its fills are those of its client id or, where the venue lists fills by its own order id
+  // only (Binance), of the venue order id the resolution found.
   const Timestamp since = handed.sent_at - std::chrono::minutes(1);
-  client->fills_since(since, handed.instrument,
-                      [e, fill, resolution](Result<std::vector<domain::Fill>> fills) {
-                        if (fills)
-                          for (const auto& f : *fills)
-                            if (f.client_order_id == e.client_order_id) fill(f);
-                        resolution(e);
-                      });
+  client->fills_since(
+      since, handed.instrument, [e, fill, resolution](Result<std::vector<domain::Fill>> fills) {
+        if (fills)
+          for (auto& f : *fills)
+            if (claim_fill(f, e.client_order_id, e.venue_order ? &*e.venue_order : nullptr))
+              fill(f);
+        resolution(e);
+      });
   return true;
 }
 

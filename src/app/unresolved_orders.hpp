@@ -35,9 +35,10 @@ class UnresolvedOrders {
   Result<std::size_t> hand_over(const Recovered& r, venues::OrderTracker& tracker);
   // False for a resolution of an order not handed over (the caller delivers it as any other).
   // For a handed-over one: `found` → `client` is asked for the fills since it was sent; each of
-  // that order goes to `fill`, then the event to `resolution` (on the thread of the answer; a
-  // failed query delivers the event alone: the next start's reconciliation finds those fills).
-  // Other resolutions go to `resolution` at once. Each order is handled once.
+  // that order (claim_fill, order_fills.hpp: by client id, or by the venue order id of
+  // e.venue_order, given the client id) goes to `fill`, then the event to `resolution` (on the
+  // thread of the answer; a failed query delivers the event alone: the next start's reconciliation
+  // finds those fills). Other resolutions go to `resolution` at once. Each order is handled once.
   bool on_resolution(const venues::ResolutionEvent& e, venues::VenueClient* client,
                      const std::function<void(const domain::Fill&)>& fill,
                      const std::function<void(const venues::ResolutionEvent&)>& resolution);

@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <map>
+#include <optional>
 #include <random>
 #include <sstream>
 
@@ -82,6 +85,44 @@ TEST_F(Replay, two_backtests_of_the_same_files_write_identical_report_bytes) {
   // The report helper accepts it as it is (docs/backtest-report.md).
   const Status valid = validate_backtest_report(ja);
   EXPECT_TRUE(valid.ok()) << valid.error().message;
+}
+
+// The stop cancels what still rests (Config::shutdown = cancel). On the backtest's manual clock
+// the paper venue answers those cancels only when the clock moves: the stop moves it until they
+// are answered, so every answer reaches the execution actor while it runs, none a dead letter.
+TEST_F(Replay, a_backtest_ending_with_a_protected_position_stops_without_dead_letters) {
+  ASSERT_FALSE(HasFatalFailure());
+  // The replay ends a second after an entry filled (no other fill for two seconds): its position
+  // open and its stop-loss resting at the paper venue when the stop comes.
+  std::map<std::string, Decimal> net;
+  std::optional<Timestamp> end;
+  const auto& fills = session_->fills;
+  for (std::size_t i = 0; i < fills.size() && !end; ++i) {
+    net[fills[i].symbol] += fills[i].side == "buy" ? fills[i].quantity : -fills[i].quantity;
+    const bool open =
+        std::any_of(net.begin(), net.end(), [](const auto& n) { return !n.second.is_zero(); });
+    const bool quiet =
+        i + 1 == fills.size() || fills[i + 1].at - fills[i].at > std::chrono::seconds(2);
+    if (open && quiet) end = fills[i].at + std::chrono::seconds(1);
+  }
+  ASSERT_TRUE(end.has_value()) << "the session never held a position for two quiet seconds";
+  BacktestOptions o;
+  o.files = session_->recordings();
+  o.config = demo_config();
+  ASSERT_EQ(o.config.shutdown, ShutdownPolicy::cancel_resting);
+  o.to = *end;
+  o.keep_orders = true;
+  auto r = run_backtest(o);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  std::map<std::string, Decimal> held;
+  for (const auto& f : r->fills) held[f.symbol] += f.side == "buy" ? f.quantity : -f.quantity;
+  ASSERT_TRUE(std::any_of(held.begin(), held.end(), [](const auto& h) {
+    return !h.second.is_zero();
+  })) << "every position is flat at the end: nothing rests to cancel, the test proves nothing";
+  ASSERT_TRUE(std::any_of(r->orders.begin(), r->orders.end(), [](const venues::PlaceIntent& i) {
+    return i.reduce_only;
+  })) << "no exit was placed: nothing rests to cancel";
+  EXPECT_EQ(r->dead_letters, 0u);
 }
 
 // ── small files written here ─────────────────────────────────────────────────────────────────

@@ -4,13 +4,12 @@
 // per client id, so "never resent" is checked where the orders arrive.
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
-#include <filesystem>
 #include <memory>
 #include <string>
 
 #include "app/recovery.hpp"
+#include "integration/recovery/recovery_fixture.hpp"
 #include "integration/venues_hyperliquid_client/client_fixture.hpp"
 #include "store/journal.hpp"
 
@@ -25,26 +24,9 @@ Decimal dec(const char* text) {
   return v.ok() ? *v : Decimal{};
 }
 
-class HyperliquidRecoveryTest : public venues::hyperliquid::testing::HyperliquidClientFixture {
+class HyperliquidRecoveryTest
+    : public test::VenueRecoveryFixture<venues::hyperliquid::testing::HyperliquidClientFixture> {
  protected:
-  void SetUp() override {
-    HyperliquidClientFixture::SetUp();
-    std::string templ =
-        (std::filesystem::temp_directory_path() / "nzeza-hl-recovery-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(templ.data()), nullptr);
-    dir_ = templ;
-    auto j = store::Journal::open(dir_ / "journal.db");
-    ASSERT_TRUE(j.ok()) << j.error().message;
-    journal_ = std::move(*j);
-  }
-
-  void TearDown() override {
-    journal_.reset();
-    HyperliquidClientFixture::TearDown();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-
   std::string cloid(std::uint64_t seq) const {
     return codec_->encode(Venue::hyperliquid, seq)->text;
   }
@@ -66,23 +48,7 @@ class HyperliquidRecoveryTest : public venues::hyperliquid::testing::Hyperliquid
     return i;
   }
 
-  Result<Recovered> recover_now() {
-    RecoveryInputs in;
-    in.journal = journal_.get();
-    in.registry = &registry_;
-    in.codec = codec_.get();
-    in.clients = {client_.get()};
-    in.venues_for = [](std::string_view) { return std::vector<Venue>{Venue::hyperliquid}; };
-    in.clock = &clock_;
-    RecoveryOptions o;
-    o.deadline = 10s;
-    o.not_found_grace = 1ms;
-    o.not_found_confirmations = 1;
-    return recover(in, o);
-  }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<store::Journal> journal_;
+  Result<Recovered> recover_now() { return recover_with(*codec_, Venue::hyperliquid); }
 };
 
 TEST_F(HyperliquidRecoveryTest, position_at_hyperliquid_the_journal_does_not_explain_blocks_it) {

@@ -29,6 +29,7 @@
 #include "core/client_id.hpp"
 #include "core/clock.hpp"
 #include "core/market_event.hpp"
+#include "integration/recovery/recovery_fixture.hpp"
 #include "store/journal.hpp"
 #include "support/wait.hpp"
 #include "venues/forwarding_client.hpp"
@@ -632,41 +633,15 @@ TEST_F(RecoveryTest, seeded_execution_keeps_the_resting_stop_and_its_fill_flatte
     EXPECT_EQ(s.orders.at(11), btc.value);
   }
 
-  // The actor, spawned on the seeded state as the server will.
-  venues::VenueHealth health;
-  venues::Router router(registry_, codec_, health);
-  ASSERT_TRUE(router.add_client(*venue_).ok());
-  ASSERT_TRUE(router.add_route({"BTC-USDT", Venue::paper, {}}).ok());
-  venues::OrderTracker tracker(clock_);
-  ClientIdCounter counter(r->last_sequence);
-  actor::ActorSystem system(clock_, actor::ActorSystemOptions::with_threads(0));
-  auto self = std::make_shared<Execution::Self>();
-  Execution::Deps deps;
-  deps.registry = &registry_;
-  deps.router = &router;
-  deps.tracker = &tracker;
-  deps.counter = &counter;
-  deps.codec = &codec_;
-  deps.state = &s;
-  deps.self = self;
-  auto ref = system.spawn<Execution>(actor::SpawnOptions::named("execution"), [config, deps] {
-    auto made = Execution::create(config, deps);
-    return std::move(*made);
-  });
-  ASSERT_TRUE(ref.ok()) << ref.error().message;
-  *self = *ref;
-  system.dispatcher().poll();
-
-  // The venue's private stream feeds the actor, as in the server.
-  venues::PrivateStreamHandlers handlers;
-  handlers.on_order = [self](const venues::VenueOrder& o) { (void)self->tell(VenueOrderMsg{o}); };
-  handlers.on_fill = [self](const domain::Fill& f) { (void)self->tell(VenueFillMsg{f}); };
-  venue_->start(handlers);
+  // The actor, spawned on the seeded state as the server will; the venue's private stream feeds
+  // it, as in the server.
+  test::SpawnedExecution x(clock_, registry_, codec_, *venue_, "BTC-USDT", r->last_sequence);
+  ASSERT_TRUE(x.spawn(config, s).ok());
+  venue_->start(x.stream_handlers());
 
   // The market falls through the stop: the venue fills it, and the book goes flat.
   quote(btc_, "44000", "44001");
-  ASSERT_TRUE(wait_until([&] {
-    system.dispatcher().poll();
+  ASSERT_TRUE(x.poll_until([&] {
     const ExecutionBook& b = s.books.at(btc.value);
     return b.position && b.position->quantity().is_zero() && b.exits.empty() && !b.closing();
   })) << "position "
@@ -674,13 +649,9 @@ TEST_F(RecoveryTest, seeded_execution_keeps_the_resting_stop_and_its_fill_flatte
       << s.books.at(btc.value).exits.size();
   EXPECT_EQ(venue_->balance_now("BTC")->total(), Decimal::zero());
   EXPECT_FALSE(s.books.at(btc.value).monitor.has_value());
-  EXPECT_EQ(counter.last(), r->last_sequence);  // nothing new was sent
+  EXPECT_EQ(x.counter.last(), r->last_sequence);  // nothing new was sent
   venue_->stop();
-  system.shutdown(1s);
-  ASSERT_TRUE(wait_until([&] {
-    system.dispatcher().poll();
-    return system.stopped();
-  }));
+  x.stop();
   // The paper venue goes first: a delayed completion (its cancel of the stop, on the clock's
   // thread) may still be telling the actor through `self`; its destructor waits for it and
   // stops the rest. (The actor holds `self` weakly: no cycle, `self` is never emptied.)
@@ -754,37 +725,16 @@ TEST_F(RecoveryTest,
   ASSERT_EQ(s.books.at(btc.value).exits.size(), 1u);
 
   GoneIsUnknownVenue venue(*venue_);
-  venues::VenueHealth health;
-  venues::Router router(registry_, codec_, health);
-  ASSERT_TRUE(router.add_client(venue).ok());
-  ASSERT_TRUE(router.add_route({"BTC-USDT", Venue::paper, {}}).ok());
-  venues::OrderTracker tracker(clock_);
-  ClientIdCounter counter(r->last_sequence);
-  actor::ActorSystem system(clock_, actor::ActorSystemOptions::with_threads(0));
-  auto self = std::make_shared<Execution::Self>();
-  Execution::Deps deps;
-  deps.registry = &registry_;
-  deps.router = &router;
-  deps.tracker = &tracker;
-  deps.counter = &counter;
-  deps.codec = &codec_;
-  deps.state = &s;
-  deps.self = self;
-  auto ref = system.spawn<Execution>(actor::SpawnOptions::named("execution"), [config, deps] {
-    auto made = Execution::create(config, deps);
-    return std::move(*made);
-  });
-  ASSERT_TRUE(ref.ok()) << ref.error().message;
-  *self = *ref;
-  system.dispatcher().poll();
+  test::SpawnedExecution x(clock_, registry_, codec_, venue, "BTC-USDT", r->last_sequence);
+  ASSERT_TRUE(x.spawn(config, s).ok());
 
   // The stream is not listening yet: the venue's events of the stop are lost.
   std::atomic<bool> listening{false};
   venues::PrivateStreamHandlers handlers;
-  handlers.on_order = [self, &listening](const venues::VenueOrder& o) {
+  handlers.on_order = [self = x.self, &listening](const venues::VenueOrder& o) {
     if (listening) (void)self->tell(VenueOrderMsg{o});
   };
-  handlers.on_fill = [self, &listening](const domain::Fill& f) {
+  handlers.on_fill = [self = x.self, &listening](const domain::Fill& f) {
     if (listening) (void)self->tell(VenueFillMsg{f});
   };
   venue_->start(handlers);
@@ -792,7 +742,7 @@ TEST_F(RecoveryTest,
   ASSERT_TRUE(wait_until([&] { return venue_->balance_now("BTC")->total().is_zero(); }));
   ASSERT_EQ(fills_at_venue().size(), 2u);
   listening = true;
-  system.dispatcher().poll();
+  x.system.dispatcher().poll();
   ASSERT_FALSE(s.books.at(btc.value).position->quantity().is_zero());  // nzeza does not know
 
   // The price reaches the take-profit (watched locally): close, which cancels the resting stop.
@@ -802,23 +752,18 @@ TEST_F(RecoveryTest,
   mark.at = clock_.now();
   mark.fresh = true;
   mark.venues = 1;
-  (void)self->tell(ReferenceMark{mark});
-  ASSERT_TRUE(wait_until([&] {
-    system.dispatcher().poll();
+  (void)x.self->tell(ReferenceMark{mark});
+  ASSERT_TRUE(x.poll_until([&] {
     const ExecutionBook& b = s.books.at(btc.value);
     return b.position && b.position->quantity().is_zero() && b.exits.empty() && !b.closing();
   })) << "position "
       << s.books.at(btc.value).position->quantity().to_string() << ", exits "
       << s.books.at(btc.value).exits.size();
-  EXPECT_EQ(counter.last(), r->last_sequence);  // no close was sent
+  EXPECT_EQ(x.counter.last(), r->last_sequence);  // no close was sent
   EXPECT_EQ(fills_at_venue().size(), 2u);
   EXPECT_EQ(s.ledger.size(), 2u);  // the entry's and the stop's fill, each once
   venue_->stop();
-  system.shutdown(1s);
-  ASSERT_TRUE(wait_until([&] {
-    system.dispatcher().poll();
-    return system.stopped();
-  }));
+  x.stop();
   venue_.reset();
 }
 
@@ -891,84 +836,46 @@ TEST_F(RecoveryTest,
   ASSERT_TRUE(seed_execution(*r, s, registry_, codec_, config).ok());
   auto portfolio_state = PortfolioActor::make_state(dec("100000"), clock_.now());
   ASSERT_TRUE(seed_portfolio(*r, *portfolio_state, registry_, Decimal::one()).ok());
-  venues::VenueHealth health;
-  venues::Router router(registry_, codec_, health);
-  ASSERT_TRUE(router.add_client(lagging).ok());
-  ASSERT_TRUE(router.add_route({"BTC-USDT", Venue::paper, {}}).ok());
   // Queries every 5 ms of real time until the venue answers (it answers on the clock's thread).
-  venues::OrderTracker tracker(clock_, venues::ResolverConfig{0s, 5ms, 1, 5ms, 1000});
-  ASSERT_TRUE(tracker.add_client(lagging).ok());
-  router.set_sender([&tracker](const domain::OrderSpec& spec,
-                               venues::Callback<venues::PlaceAck> cb) { tracker.place(spec, cb); });
-  ClientIdCounter counter(r->last_sequence);
-  actor::ActorSystem system(clock_, actor::ActorSystemOptions::with_threads(0));
-  auto exec_self = std::make_shared<Execution::Self>();
+  test::SpawnedExecution x(clock_, registry_, codec_, lagging, "BTC-USDT", r->last_sequence,
+                           venues::ResolverConfig{0s, 5ms, 1, 5ms, 1000});
+  x.send_through_tracker();
   auto portfolio_self = std::make_shared<PortfolioActor::Self>();
   PortfolioActor::Deps pdeps;
   pdeps.registry = &registry_;
   pdeps.state = portfolio_state.get();
   pdeps.self = portfolio_self;
   // The actors tell each other through the holders, not owning them (no cycle between cells).
-  pdeps.to_execution = [to = exec_self.get()](const AccountUpdate& a) {
+  pdeps.to_execution = [to = x.self.get()](const AccountUpdate& a) {
     (void)to->tell(AccountUpdate(a));
   };
   pdeps.clients = {&lagging};
-  auto pref = system.spawn<PortfolioActor>(actor::SpawnOptions::named("portfolio"), [pdeps] {
+  auto pref = x.system.spawn<PortfolioActor>(actor::SpawnOptions::named("portfolio"), [pdeps] {
     return std::make_unique<PortfolioActor>(pdeps);
   });
   ASSERT_TRUE(pref.ok()) << pref.error().message;
   *portfolio_self = *pref;
-  Execution::Deps deps;
-  deps.registry = &registry_;
-  deps.router = &router;
-  deps.tracker = &tracker;
-  deps.counter = &counter;
-  deps.codec = &codec_;
-  deps.state = &s;
-  deps.self = exec_self;
-  deps.journal = journal_.get();
-  deps.to_portfolio = [to = portfolio_self.get()](const VenueFillMsg& f) {
+  x.deps.journal = journal_.get();
+  x.deps.to_portfolio = [to = portfolio_self.get()](const VenueFillMsg& f) {
     (void)to->tell(VenueFillMsg(f));
   };
-  auto ref = system.spawn<Execution>(actor::SpawnOptions::named("execution"), [config, deps] {
-    auto made = Execution::create(config, deps);
-    return std::move(*made);
-  });
-  ASSERT_TRUE(ref.ok()) << ref.error().message;
-  *exec_self = *ref;
-  venues::PrivateStreamHandlers handlers;
-  handlers.on_order = [exec_self](const venues::VenueOrder& o) {
-    (void)exec_self->tell(VenueOrderMsg{o});
-  };
-  handlers.on_fill = [exec_self](const domain::Fill& f) { (void)exec_self->tell(VenueFillMsg{f}); };
-  venue_->start(handlers);
-  // The handover, as TradingServer::spawn_actors does it.
+  ASSERT_TRUE(x.spawn(config, s).ok());
+  venue_->start(x.stream_handlers());
   UnresolvedOrders unresolved;
-  tracker.on_resolution([&](const venues::ResolutionEvent& e) {
-    auto to_execution = [exec_self](const venues::ResolutionEvent& x) {
-      (void)exec_self->tell(venues::ResolutionEvent(x));
-    };
-    auto fill = [exec_self](const domain::Fill& f) { (void)exec_self->tell(VenueFillMsg{f}); };
-    if (!unresolved.on_resolution(e, router.client(e.venue), fill, to_execution)) to_execution(e);
-  });
-  auto handed = unresolved.hand_over(*r, tracker);
+  auto handed = x.hand_over(unresolved, *r);
   ASSERT_TRUE(handed.ok()) << handed.error().message;
   EXPECT_EQ(*handed, 1u);
-  EXPECT_TRUE(tracker.resolving(client_id(20)));
+  EXPECT_TRUE(x.tracker.resolving(client_id(20)));
 
   auto portfolio = [&] {
     std::optional<Result<PortfolioStatus>> got;
     pref->ask(PortfolioStatusQuery{}, actor::kNoTimeout,
               [&got](Result<PortfolioStatus> p) { got.emplace(std::move(p)); });
-    EXPECT_TRUE(wait_until([&] {
-      system.dispatcher().poll();
-      return got.has_value();
-    }));
+    EXPECT_TRUE(x.poll_until([&] { return got.has_value(); }));
     return got && got->ok() ? **got : PortfolioStatus{};
   };
   // The tracker keeps asking while the venue cannot say: nothing reaches the portfolio yet.
-  ASSERT_TRUE(wait_until([&] {
-    system.dispatcher().poll();
+  ASSERT_TRUE(x.poll_until([&] {
     return lagging.failed_queries() >= 3;  // the start's query, then two of the tracker's
   }));
   EXPECT_EQ(portfolio().fills, 0u);
@@ -976,8 +883,7 @@ TEST_F(RecoveryTest,
 
   // The venue reports it on a later poll: found (filled), its fill applied, the journal resolved.
   lagging.reveal();
-  ASSERT_TRUE(wait_until([&] {
-    system.dispatcher().poll();
+  ASSERT_TRUE(x.poll_until([&] {
     return journal_order(20)->phase == store::OrderPhase::done && portfolio().fills == 1;
   })) << "journal phase "
       << static_cast<int>(journal_order(20)->phase);
@@ -993,20 +899,15 @@ TEST_F(RecoveryTest,
   EXPECT_EQ((*journaled)[0].sequence, 20u);
   EXPECT_EQ(unresolved.pending(), 0u);
   // Never sent again by this process; the same fill arriving once more changes nothing.
-  EXPECT_EQ(tracker.sends(client_id(20)), 1u);
+  EXPECT_EQ(x.tracker.sends(client_id(20)), 1u);
   EXPECT_EQ(fills_at_venue().size(), 1u);
-  (void)exec_self->tell(VenueFillMsg{venue_fills[0]});
-  system.dispatcher().poll();
+  (void)x.self->tell(VenueFillMsg{venue_fills[0]});
+  x.system.dispatcher().poll();
   EXPECT_EQ(portfolio().fills, 1u);
   EXPECT_EQ(portfolio().positions[0].quantity, venue_fills[0].quantity);
 
   venue_->stop();
-  system.shutdown(1s);
-  ASSERT_TRUE(wait_until([&] {
-    system.dispatcher().poll();
-    return system.stopped();
-  }));
-  tracker.quiesce();
+  x.stop();
   venue_.reset();
 }
 

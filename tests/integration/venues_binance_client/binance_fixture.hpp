@@ -32,6 +32,7 @@ class BinanceClientFixture : public ::testing::Test {
     net_.start();
     sim::binance::SimOptions o;
     o.now_ms = [this] { return clock_.now().ms(); };
+    o.order_ids_per_symbol = order_ids_per_symbol_;
     sim_ = std::make_unique<sim::binance::BinanceSim>(o);
     sim_->add_symbol(sim::binance::SimSymbol{"BTCUSDT", "BTC", "USDT"});
     sim::binance::SimSymbol eth{"ETHUSDT", "ETH", "USDT"};
@@ -180,6 +181,7 @@ class BinanceClientFixture : public ::testing::Test {
     return await<PlaceAck>([&](auto cb) { c->place(s, cb); });
   }
 
+  bool order_ids_per_symbol_ = false;  // set before SetUp: the simulator numbers as Binance does
   ManualClock clock_{Timestamp::from_ms(1'700'000'000'000)};
   net::NetContext net_;
   InstrumentRegistry registry_;

@@ -457,7 +457,7 @@ void BinanceSim::fire_triggers_locked(const std::string& symbol, Decimal price, 
   if (sit == symbols_.end() || price.is_zero()) return;
   const SimSymbol& s = sit->second;
   bool touched = false;
-  for (auto& [id, o] : orders_) {  // by orderId: in placement order
+  for (auto& [id, o] : orders_) {  // in placement order
     if (o.symbol != symbol || o.working || !is_open(o) ||
         !reached(o.type, o.side, o.stop_price, price))
       continue;
@@ -623,7 +623,9 @@ HttpReply BinanceSim::place(const Request& r) {
   bal.second += need_amount;
 
   SimOrder o;
-  o.order_id = next_order_id_++;
+  o.order_id = options_.order_ids_per_symbol
+                   ? next_order_id_of_.try_emplace(*symbol, 1000).first->second++
+                   : next_order_id_++;
   o.client_order_id = client_id;
   o.symbol = *symbol;
   o.side = *side;
@@ -647,8 +649,9 @@ HttpReply BinanceSim::place(const Request& r) {
     push_execution_locked(o, nullptr, "EXPIRED");
   }
   if (o.status == "FILLED" && !o.locked.is_zero()) release_locked(o);
-  orders_[o.order_id] = o;
-  by_client_id_[client_id] = o.order_id;
+  const std::int64_t key = next_order_key_++;
+  orders_[key] = o;
+  by_client_id_[client_id] = key;
   push_account_locked({s.base, s.quote}, now);
   json::object out = order_json(o);
   if (!trigger) out.erase("stopPrice");
@@ -668,6 +671,12 @@ HttpReply BinanceSim::place(const Request& r) {
   return json_reply(200, out);
 }
 
+SimOrder* BinanceSim::find_order_locked(const std::string& symbol, const std::string& order_id) {
+  for (auto& [key, o] : orders_)
+    if (o.symbol == symbol && std::to_string(o.order_id) == order_id) return &o;
+  return nullptr;
+}
+
 HttpReply BinanceSim::cancel(const Request& r) {
   std::lock_guard lock(mu_);
   const std::int64_t now = now_locked();
@@ -677,8 +686,7 @@ HttpReply BinanceSim::cancel(const Request& r) {
                        "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.");
   SimOrder* o = nullptr;
   if (auto id = r.get("orderId")) {
-    auto it = orders_.find(std::stoll(*id));
-    if (it != orders_.end()) o = &it->second;
+    o = find_order_locked(*symbol, *id);
   } else if (auto cid = r.get("origClientOrderId")) {
     auto it = by_client_id_.find(*cid);
     if (it != by_client_id_.end()) o = &orders_.at(it->second);
@@ -738,8 +746,7 @@ HttpReply BinanceSim::query_order(const Request& r) {
   }
   const SimOrder* o = nullptr;
   if (auto id = r.get("orderId")) {
-    auto it = orders_.find(std::stoll(*id));
-    if (it != orders_.end()) o = &it->second;
+    o = find_order_locked(*symbol, *id);
   } else if (auto cid = r.get("origClientOrderId")) {
     auto it = by_client_id_.find(*cid);
     if (it != by_client_id_.end()) o = &orders_.at(it->second);

@@ -76,6 +76,10 @@ struct SimSymbol {
 struct SimOptions {
   std::string api_key = "sim-key-0001";
   std::string api_secret = "sim-secret-0001";
+  // Binance numbers orders per symbol (BTCUSDT and ETHUSDT may both have an order 1000): true
+  // numbers each symbol's orders from 1000, as Binance does; false (the default) numbers all
+  // orders in one sequence.
+  bool order_ids_per_symbol = false;
   bool tls = false;
   // The venue's clock in ms since the epoch; default: the system clock.
   std::function<std::int64_t()> now_ms;
@@ -213,6 +217,7 @@ class BinanceSim {
   void push_execution_locked(const SimOrder& o, const SimTrade* trade, const std::string& exec);
   void push_account_locked(const std::vector<std::string>& assets, std::int64_t now);
   std::int64_t now_locked() const;
+  SimOrder* find_order_locked(const std::string& symbol, const std::string& order_id);
 
   SimOptions options_;
   std::unique_ptr<testsupport::HttpServer> http_;
@@ -221,8 +226,8 @@ class BinanceSim {
   std::map<std::string, SimSymbol> symbols_;
   std::map<std::string, Decimal> prices_;
   std::map<std::string, std::pair<Decimal, Decimal>> balances_;  // free, locked
-  std::map<std::int64_t, SimOrder> orders_;
-  std::map<std::string, std::int64_t> by_client_id_;
+  std::map<std::int64_t, SimOrder> orders_;           // by placement (not orderId: per symbol)
+  std::map<std::string, std::int64_t> by_client_id_;  // → the key of orders_
   std::vector<SimTrade> trades_;
   std::map<std::string, std::vector<std::pair<Fault, int>>> faults_;
   std::map<std::string, int> place_requests_;
@@ -236,6 +241,8 @@ class BinanceSim {
   int bad_signatures_ = 0;
   int time_rejections_ = 0;
   std::int64_t next_order_id_ = 1000;
+  std::map<std::string, std::int64_t> next_order_id_of_;  // order_ids_per_symbol
+  std::int64_t next_order_key_ = 0;
   // Binance numbers trades per symbol: BTCUSDT and ETHUSDT both have a trade 500.
   std::map<std::string, std::int64_t> next_trade_id_;
   std::vector<std::shared_ptr<testsupport::WsSession>> subscribers_;

@@ -67,11 +67,11 @@ struct KrakenBookSlot : codec::BookSlot {
 struct KrakenCodecImpl
     : codec::BookCodecState<KrakenCodecConfig, KrakenCodecStats, KrakenBookSlot> {
   struct PendingLevel {
-    Side side;
+    Side side = Side::buy;
     Decimal price;
     Decimal qty;
-    int price_decimals;
-    int qty_decimals;
+    int price_decimals = 0;
+    int qty_decimals = 0;
   };
   struct BookEntry {
     std::string_view symbol;
@@ -104,6 +104,7 @@ struct KrakenCodecImpl
   std::vector<BookEntry> entries;
   std::string_view failing_book_symbol;  // a book frame's symbol, to resync it when malformed
   ChecksumText checksum_text;            // of the frame's first entry, when raw_text
+  MarketEvent book_template;             // the event each level of a book entry copies
 
   bool parse_decimal(od::value& v, Decimal& out, const char* where, int* decimals = nullptr) {
     // One pass over the raw token for the plain form Kraken sends; the general route (and the
@@ -226,7 +227,7 @@ struct KrakenCodecImpl
     static constexpr codec::RawKey kChecksum{"checksum"};
     static constexpr codec::RawKey kTimestamp{"timestamp"};
     static constexpr raw::LevelNames kLevel{
-        .price = "price", .size = "qty", .form = raw::LevelForm::object};
+        .price = "price", .size = "qty", .form = raw::LevelForm::object, .bare = true};
     BookEntry entry;
     entry.first = static_cast<std::uint32_t>(levels.size());
     if (!c.eat('{') || !raw::read_key_named(c, kSymbol) || !raw::read_string(c, entry.symbol) ||
@@ -238,27 +239,37 @@ struct KrakenCodecImpl
     const auto scan_side = [&](Side side, char* text, std::size_t& text_size) {
       const std::uint32_t side_first = static_cast<std::uint32_t>(levels.size());
       char* w = text;
-      text_size = 0;  // an empty side has no text (not the previous frame's)
-      return raw::scan_levels(c, kLevel, [&](const raw::RawLevel& level) {
-        const raw::RawDecimal& px = level.price;
-        const raw::RawDecimal& qty = level.size;
-        const std::uint32_t index = static_cast<std::uint32_t>(levels.size()) - side_first;
-        if (usable) {
-          if (price_decimals < 0) price_decimals = px.decimals;
-          if (qty_decimals < 0) qty_decimals = qty.decimals;
-          usable = px.decimals == price_decimals && qty.decimals == qty_decimals &&
-                   !qty.value.is_zero() &&
-                   (index == 0 || (side == Side::buy ? px.value < levels.back().price
-                                                     : px.value > levels.back().price));
-          if (usable && index < kChecksumDepth) {
-            w = checksum_digits(px.text, w);
-            w = checksum_digits(qty.text, w);
-          }
-        }
-        levels.push_back(PendingLevel{side, px.value, qty.value, px.decimals, qty.decimals});
-        if (usable) text_size = static_cast<std::size_t>(w - text);
-        return true;
-      });
+      std::int64_t last_price8 = 0;  // the side's previous price, in 10^-8 units
+      text_size = 0;                 // an empty side has no text (not the previous frame's)
+      // Inlined into the scan so the level stays in registers (a RawLevel or PendingLevel
+      // built on the stack and copied cost store-forwarding stalls on every level).
+      return raw::scan_levels(
+          c, kLevel, [&](const raw::RawLevel& level) __attribute__((always_inline)) {
+            const raw::RawDecimal& px = level.price;
+            const raw::RawDecimal& qty = level.size;
+            const std::uint32_t index = static_cast<std::uint32_t>(levels.size()) - side_first;
+            if (usable) {
+              if (price_decimals < 0) price_decimals = px.decimals;
+              if (qty_decimals < 0) qty_decimals = qty.decimals;
+              usable = px.decimals == price_decimals && qty.decimals == qty_decimals &&
+                       qty.raw8 != 0 &&
+                       (index == 0 ||
+                        (side == Side::buy ? px.raw8 < last_price8 : px.raw8 > last_price8));
+              last_price8 = px.raw8;
+              if (usable && index < kChecksumDepth) {
+                w = plain_checksum_digits(px.text, px.decimals, w);
+                w = plain_checksum_digits(qty.text, qty.decimals, w);
+              }
+            }
+            PendingLevel& pl = levels.emplace_back();
+            pl.side = side;
+            pl.price = Decimal::from_raw8(px.raw8);
+            pl.qty = Decimal::from_raw8(qty.raw8);
+            pl.price_decimals = px.decimals;
+            pl.qty_decimals = qty.decimals;
+            if (usable) text_size = static_cast<std::size_t>(w - text);
+            return true;
+          });
     };
     // Only a raw_text entry writes the frame's text (and its sizes).
     std::size_t unused_size = 0;
@@ -322,7 +333,9 @@ struct KrakenCodecImpl
       }
       // One event template per entry; each level's event is a copy of it written in place in
       // `pending` (no temporary event per level).
-      MarketEvent tmpl = event_for(*slot.instrument, entry.venue_time);
+      // The template stays in memory (a member), so each copy below is a plain memory copy.
+      MarketEvent& tmpl = book_template;
+      tmpl = event_for(*slot.instrument, entry.venue_time);
       tmpl.body.emplace<BookChange>().snapshot = snapshot;
       for (std::uint32_t i = entry.first; i < entry.end; ++i) {
         const PendingLevel& pl = levels[i];

@@ -243,7 +243,7 @@ struct KrakenCodecImpl
       text_size = 0;                 // an empty side has no text (not the previous frame's)
       // Inlined into the scan so the level stays in registers (a RawLevel or PendingLevel
       // built on the stack and copied cost store-forwarding stalls on every level).
-      return raw::scan_levels(
+      return raw::scan_levels_inline(
           c, kLevel, [&](const raw::RawLevel& level) __attribute__((always_inline)) {
             const raw::RawDecimal& px = level.price;
             const raw::RawDecimal& qty = level.size;

@@ -100,4 +100,14 @@ bool read_level(Decoder& d, simdjson::ondemand::object& obj, const LevelKeys& ke
   return true;
 }
 
+// The same for a level value `v` that must be an object (else fails "level is not an object"
+// at `where`).
+template <class Decoder>
+bool read_level(Decoder& d, simdjson::ondemand::value& v, const LevelKeys& keys, LevelRead& out,
+                const char* where) {
+  simdjson::ondemand::object obj;
+  if (v.get_object().get(obj) != simdjson::SUCCESS) return d.fail("level is not an object", where);
+  return read_level(d, obj, keys, out, where);
+}
+
 }  // namespace nzeza::venues::codec

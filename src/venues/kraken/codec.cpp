@@ -131,9 +131,8 @@ struct KrakenCodecImpl
     od::array arr;
     if (v.get_array().get(arr) != simdjson::SUCCESS) return fail("not an array", where);
     for (auto item : arr) {
-      od::object level;
-      if (item.get_object().get(level) != simdjson::SUCCESS)
-        return fail("level is not an object", where);
+      od::value level;
+      if (item.get(level) != simdjson::SUCCESS) return fail("level is not an object", where);
       // Kraken sends {"price":...,"qty":...} in that order with plain numbers.
       static constexpr codec::LevelKeys kKeys{.price = "price",
                                               .size = "qty",
@@ -142,8 +141,7 @@ struct KrakenCodecImpl
                                               .bad_size = "qty must be >= 0"};
       codec::LevelRead lr;
       if (!codec::read_level(*this, level, kKeys, lr, where)) return false;
-      const PendingLevel pl{side, lr.price, lr.size, lr.price_decimals, lr.size_decimals};
-      levels.push_back(pl);
+      levels.push_back(PendingLevel{side, lr.price, lr.size, lr.price_decimals, lr.size_decimals});
     }
     return true;
   }
@@ -446,9 +444,6 @@ struct KrakenCodecImpl
   // ---- frame ------------------------------------------------------------------------------
 
   bool parse_frame(std::string_view frame, DecodeResult& r) {
-    od::document doc;
-    od::object obj;
-    if (!open_object(frame, doc, obj)) return false;
     std::string_view channel;
     std::string_view type;
     std::string_view method;
@@ -456,7 +451,7 @@ struct KrakenCodecImpl
     bool has_success = false;
     bool success = false;
     bool has_data = false;
-    if (!for_each_member(obj, "top level", [&](od::raw_json_string key, od::value& val) {
+    if (!for_each_top_member(frame, [&](od::raw_json_string key, od::value& val) {
           if (key == "channel") {
             if (!parse_string(val, channel, "channel")) return false;
           } else if (key == "type") {
@@ -511,9 +506,7 @@ struct KrakenCodecImpl
         r.kind = channel == "status" ? FrameKind::status : FrameKind::market_data;
         return true;
       }
-      ++stats.unknown_type;
-      r.kind = FrameKind::ignored;
-      return true;
+      return ignore_unknown(r);
     }
     if (!method.empty()) {
       if (has_success && !success) {
@@ -530,47 +523,36 @@ struct KrakenCodecImpl
       } else if (method == "unsubscribe") {
         r.kind = FrameKind::unsubscribed;
       } else {
-        ++stats.unknown_type;
-        r.kind = FrameKind::ignored;
+        ignore_unknown(r);
       }
       return true;
     }
-    ++stats.unknown_type;
-    r.kind = FrameKind::ignored;
-    return true;
+    return ignore_unknown(r);
   }
 
   Result<DecodeResult> decode(std::string_view frame, Timestamp rt, MarketEventSink& sink) {
-    if (!admit(frame, config.max_frame_bytes, stats))
-      return codec::oversized_frame("kraken", config.max_frame_bytes, frame);
-    levels.clear();
-    entries.clear();
+    if (auto error = oversized("kraken", frame)) return *error;
     begin_frame(rt);
-    failing_book_symbol = {};
     DecodeResult r;
-    bool snapshot = false;
-    if (config.raw_fast_path && scan_book_frame(frame, snapshot)) {
-      ++stats.raw_frames;
-      apply_book_entries(snapshot, r);
-      r.kind = FrameKind::market_data;
-      return deliver(sink, stats, r);
-    }
-    levels.clear();
-    entries.clear();
-    if (!parse_frame(frame, r)) {
-      ++stats.malformed;
-      pending.clear();
-      // A book frame we could not read may have carried changes: the book is no longer known.
-      if (!failing_book_symbol.empty()) {
-        SymbolEntry* sym = symbols.resolve(failing_book_symbol);
-        if (sym != nullptr && sym->book >= 0) {
-          BookSlot& slot = books[static_cast<std::size_t>(sym->book)];
-          if (slot.book.synced()) mark_resync(slot, r);
-        }
-      }
-      return refuse("kraken", frame, sink, stats);
-    }
-    return deliver(sink, stats, r);
+    return read_frame(
+        "kraken", frame, r, sink,
+        [&] {
+          levels.clear();
+          entries.clear();
+          bool snapshot = false;
+          if (!config.raw_fast_path || !scan_book_frame(frame, snapshot)) return false;
+          apply_book_entries(snapshot, r);
+          r.kind = FrameKind::market_data;
+          return true;
+        },
+        [&] {
+          levels.clear();
+          entries.clear();
+          failing_book_symbol = {};
+          return parse_frame(frame, r);
+        },
+        // A book frame we could not read may have carried changes: the book is no longer known.
+        [&] { resync_symbol(failing_book_symbol, r, true); });
   }
 
   Result<std::string> sub_message(std::string_view verb, Channel channel,

@@ -131,8 +131,9 @@ struct KrakenCodecImpl
     od::array arr;
     if (v.get_array().get(arr) != simdjson::SUCCESS) return fail("not an array", where);
     for (auto item : arr) {
-      od::value level;
-      if (item.get(level) != simdjson::SUCCESS) return fail("level is not an object", where);
+      od::object level;
+      if (item.get_object().get(level) != simdjson::SUCCESS)
+        return fail("level is not an object", where);
       // Kraken sends {"price":...,"qty":...} in that order with plain numbers.
       static constexpr codec::LevelKeys kKeys{.price = "price",
                                               .size = "qty",

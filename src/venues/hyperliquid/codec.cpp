@@ -55,11 +55,7 @@ struct HyperliquidCodecImpl
   // {"px":"2.111","sz":"134.4","n":1}: Hyperliquid sends px then sz as plain decimal strings;
   // "n" is not read (on-demand skips it when the array moves on).
   bool parse_level(od::value& v, PendingLevel& out, const char* where) {
-    static constexpr codec::LevelKeys kKeys{.price = "px",
-                                            .size = "sz",
-                                            .missing = "level without px or sz",
-                                            .bad_price = "px must be > 0",
-                                            .bad_size = "sz must be >= 0"};
+    static constexpr codec::LevelKeys kKeys = codec::level_keys<"px", "sz">();
     codec::LevelRead level;
     if (!codec::read_level(*this, v, kKeys, level, where)) return false;
     out.price = level.price;

@@ -135,11 +135,7 @@ struct KrakenCodecImpl
       if (item.get_object().get(level) != simdjson::SUCCESS)
         return fail("level is not an object", where);
       // Kraken sends {"price":...,"qty":...} in that order with plain numbers.
-      static constexpr codec::LevelKeys kKeys{.price = "price",
-                                              .size = "qty",
-                                              .missing = "level without price or qty",
-                                              .bad_price = "price must be > 0",
-                                              .bad_size = "qty must be >= 0"};
+      static constexpr codec::LevelKeys kKeys = codec::level_keys<"price", "qty">();
       codec::LevelRead lr;
       if (!codec::read_level(*this, level, kKeys, lr, where)) return false;
       levels.push_back(PendingLevel{side, lr.price, lr.size, lr.price_decimals, lr.size_decimals});

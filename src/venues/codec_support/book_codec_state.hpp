@@ -6,7 +6,9 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -54,6 +56,64 @@ struct BookCodecState : FrameDecoder {
   }
 
   void on_reconnect() noexcept { clear_books(books); }
+
+  // The common part of decode(), after the venue admitted the frame and called begin_frame:
+  // `fast()` reads it on the venue's raw path (true when it did, counted in stats.raw_frames),
+  // else `slow()` on the simdjson path, the reference. A frame `slow` refuses is counted in
+  // stats.malformed and its events dropped; `refused()` may then queue what must still be said
+  // (a book's resync), and the frame's error is returned. Otherwise the events go to the sink.
+  template <class Decoded, class Fast, class Slow, class Refused>
+  Result<Decoded> read_frame(std::string_view venue_name, std::string_view frame, Decoded& r,
+                             MarketEventSink& sink, Fast&& fast, Slow&& slow, Refused&& refused) {
+    if (fast()) {
+      ++stats.raw_frames;
+      return deliver(sink, stats, r);
+    }
+    if (!slow()) {
+      ++stats.malformed;
+      pending.clear();
+      refused();
+      return refuse(venue_name, frame, sink, stats);
+    }
+    return deliver(sink, stats, r);
+  }
+
+  // Counts the frame in stats.frames; one over config.max_frame_bytes is refused unread
+  // (stats.oversized), and this returns its error.
+  [[nodiscard]] std::optional<Error> oversized(std::string_view venue_name,
+                                               std::string_view frame) {
+    if (admit(frame, config.max_frame_bytes, stats)) return std::nullopt;
+    return oversized_frame(venue_name, config.max_frame_bytes, frame);
+  }
+
+  // A frame of a kind the codec does not know: counted in stats.unknown_type, ignored.
+  template <class Decoded>
+  bool ignore_unknown(Decoded& r) noexcept {
+    ++stats.unknown_type;
+    r.kind = FrameKind::ignored;
+    return true;
+  }
+
+  // A book frame of the venue symbol `symbol` could not be read: its book (when it has one,
+  // and when it is synced if `only_synced`) is no longer known, and marked needs_resync.
+  template <class Decoded>
+  void resync_symbol(std::string_view symbol, Decoded& r, bool only_synced) {
+    if (symbol.empty()) return;
+    SymbolEntry* sym = symbols.resolve(symbol);
+    if (sym == nullptr || sym->book < 0) return;
+    Slot& slot = books[static_cast<std::size_t>(sym->book)];
+    if (!only_synced || slot.book.synced()) mark_resync(slot, r);
+  }
+
+  // Calls on_member(key, value) for each member of the (padded) frame's top-level object;
+  // false (with fail) when it is not an object or a member cannot be read. Strings read from
+  // the values stay valid until the next frame (they live in the parser).
+  template <class OnMember>
+  bool for_each_top_member(std::string_view frame, OnMember&& on_member) {
+    simdjson::ondemand::document doc;
+    simdjson::ondemand::object obj;
+    return open_object(frame, doc, obj) && for_each_member(obj, "top level", on_member);
+  }
 
   // The instrument `id` names when it is one of this venue's in the registry, for a subscribe
   // message; not_found otherwise.

@@ -40,7 +40,8 @@ inline constexpr std::size_t kErrorExcerpt = 160;
 
 // Up to 8 leading ASCII digits of p[0..8) as a number (SWAR, little-endian hosts): returns how
 // many leading bytes are digits (0..8) and their value in `value`. Reads exactly 8 bytes.
-[[nodiscard]] inline int leading_digits8(const char* p, std::uint64_t& value) noexcept {
+[[nodiscard, gnu::always_inline]] inline int leading_digits8(const char* p,
+                                                             std::uint64_t& value) noexcept {
   std::uint64_t v = 0;
   std::memcpy(&v, p, 8);
   // A byte is a digit iff its high nibble is 3 and adding 6 keeps it 3. A carry out of a

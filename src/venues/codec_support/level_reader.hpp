@@ -9,10 +9,13 @@
 
 #include <simdjson.h>
 
+#include <array>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
+#include <string_view>
 
 #include "core/decimal.hpp"
 #include "venues/codec_support/codec_support.hpp"
@@ -49,6 +52,26 @@ struct RawKey {
   }
 };
 
+// A string literal as a template argument, for texts joined at compile time.
+template <std::size_t N>
+struct Literal {
+  char text[N]{};
+  consteval Literal(const char (&s)[N]) {  // NOLINT(google-explicit-constructor)
+    for (std::size_t i = 0; i < N; ++i) text[i] = s[i];
+  }
+};
+
+// The texts `Parts` written one after the other, NUL-terminated, in static storage.
+template <Literal... Parts>
+inline constexpr auto joined = [] {
+  std::array<char, (sizeof(Parts.text) + ...) - sizeof...(Parts) + 1> out{};
+  std::size_t n = 0;
+  for (const std::string_view part : {std::string_view(Parts.text)...}) {
+    for (const char c : part) out[n++] = c;
+  }
+  return out;
+}();
+
 // How a venue writes a level object, and what its errors say.
 struct LevelKeys {
   RawKey price;           // "px"
@@ -57,6 +80,17 @@ struct LevelKeys {
   const char* bad_price;  // "px must be > 0"
   const char* bad_size;   // "sz must be >= 0"
 };
+
+// The keys of a venue whose level objects name their members `Price` and `Size`, every error
+// text derived from the names ("level without px or sz", "px must be > 0", "sz must be >= 0").
+template <Literal Price, Literal Size>
+consteval LevelKeys level_keys() {
+  return LevelKeys{.price = Price.text,
+                   .size = Size.text,
+                   .missing = joined<"level without ", Price, " or ", Size>.data(),
+                   .bad_price = joined<Price, " must be > 0">.data(),
+                   .bad_size = joined<Size, " must be >= 0">.data()};
+}
 
 // One level as read: exact price and size, and their count of fractional digits as the
 // decoder's parse_decimal reports them (-1 when it does not).
@@ -98,6 +132,16 @@ bool read_level(Decoder& d, simdjson::ondemand::object& obj, const LevelKeys& ke
   if (!out.price.is_positive()) return d.fail(keys.bad_price, where);
   if (out.size.is_negative()) return d.fail(keys.bad_size, where);
   return true;
+}
+
+// The same for a level value `v` that must be an object (else fails "level is not an object"
+// at `where`).
+template <class Decoder>
+bool read_level(Decoder& d, simdjson::ondemand::value& v, const LevelKeys& keys, LevelRead& out,
+                const char* where) {
+  simdjson::ondemand::object obj;
+  if (v.get_object().get(obj) != simdjson::SUCCESS) return d.fail("level is not an object", where);
+  return read_level(d, obj, keys, out, where);
 }
 
 }  // namespace nzeza::venues::codec

@@ -187,6 +187,10 @@ struct RawDecimal {
   Decimal value;
   int decimals = 0;
   std::string_view text;
+  // value in 10^-8 units (every token the scanner accepts fits): a consumer that builds its
+  // own Decimal from it reads 8 bytes where value was just written in two halves (a 16-byte
+  // load of those halves stalls on store forwarding).
+  std::int64_t raw8 = 0;
 };
 
 namespace detail {
@@ -245,7 +249,8 @@ namespace detail {
       32;
   static constexpr std::uint64_t kPow10[] = {1,      10,      100,      1000,     10000,
                                              100000, 1000000, 10000000, 100000000};
-  out.value = Decimal::from_raw8(static_cast<std::int64_t>(v * kPow10[8 - frac]));
+  out.raw8 = static_cast<std::int64_t>(v * kPow10[8 - frac]);
+  out.value = Decimal::from_raw8(out.raw8);
   out.decimals = frac;
   out.text = std::string_view(p, static_cast<std::size_t>(len));
   return len + 1;
@@ -289,7 +294,8 @@ namespace detail {
   const int frac = has_dot ? len - 1 - first : 0;
   static constexpr std::uint64_t kPow10[] = {1,      10,      100,      1000,     10000,
                                              100000, 1000000, 10000000, 100000000};
-  out.value = Decimal::from_raw8(static_cast<std::int64_t>(v * kPow10[8 - frac]));
+  out.raw8 = static_cast<std::int64_t>(v * kPow10[8 - frac]);
+  out.value = Decimal::from_raw8(out.raw8);
   out.decimals = frac;
   out.text = std::string_view(p, static_cast<std::size_t>(len));
   return len + 1;
@@ -349,7 +355,8 @@ namespace detail {
     }
     c.p = p;
     if (!quoted && !at_delimiter(c)) return false;
-    out.value = Decimal::from_raw8(static_cast<std::int64_t>(raw));
+    out.raw8 = static_cast<std::int64_t>(raw);
+    out.value = Decimal::from_raw8(out.raw8);
     out.decimals = frac;
     out.text = std::string_view(s, static_cast<std::size_t>(e - s));
     return true;
@@ -411,6 +418,11 @@ struct LevelNames {
   LevelForm form = LevelForm::either;
   Literal object_open = literal_of("{\"", price, "\":\"");  // {"price":"
   Literal object_mid = literal_of(",\"", size, "\":\"");    // ,"size":"
+  // The venue writes the object form's numbers bare ({"price":45285.2,"qty":0.001}, Kraken):
+  // the compact loop takes that form too.
+  bool bare = false;
+  Literal bare_open = literal_of("{\"", price, "\":");  // {"price":
+  Literal bare_mid = literal_of(",\"", size, "\":");    // ,"qty":
 };
 
 // Matches a key's raw text (as read_key gives it) against a RawKey.
@@ -477,36 +489,42 @@ inline bool object_members(Cursor& c, const LevelNames& names, RawLevel& lv,
   return c.eat(']');
 }
 
-// One level in its compact form at p: `{"<price>":"` or `["`, a short quoted decimal,
-// `,"<size>":"` or `,"`, a short quoted decimal, then members `,"key":<digits or string>` (or
-// elements `,<digits or string>`) other than the price and size, and the closing bracket.
-// True with p past the level; false (p unchanged) for anything else, which the general reader
-// then reads from the same place.
-[[gnu::always_inline]] inline bool compact_level(const char*& p, const char* end,
-                                                 const LevelNames& names, RawLevel& lv) noexcept {
-  const char* q = p;
-  bool object = false;
-  if (names.form != LevelForm::array && names.object_open.at(q, end)) {
-    q += names.object_open.size;
-    object = true;
-  } else if (names.form != LevelForm::object && end - q >= 2 && q[0] == '[' && q[1] == '"') {
-    q += 2;
+// A bare plain decimal at p (`digits[.digits]`, 1..7 integer digits, no leading zero before
+// another digit, 1..8 fractional digits when a point is present) and the byte after it, which
+// is not a digit (the caller checks what it is): the bytes read, 0 for anything else (the
+// general reader decides). The value is read_decimal's on the same token.
+[[nodiscard, gnu::always_inline]] inline int short_bare_decimal(const char* p, const char* end,
+                                                                RawDecimal& out) noexcept {
+  static constexpr std::uint64_t kPow10[] = {1,      10,      100,      1000,     10000,
+                                             100000, 1000000, 10000000, 100000000};
+  std::uint64_t raw = 0;
+  const int n = leading_digits8(p, raw);
+  if (n == 0 || n == 8 || n >= end - p || (n > 1 && *p == '0')) return 0;
+  const char* q = p + n;
+  int frac = 0;
+  if (*q == '.') {
+    ++q;
+    std::uint64_t chunk = 0;
+    frac = leading_digits8(q, chunk);
+    if (frac == 0 || frac >= end - q) return 0;
+    q += frac;
+    if (static_cast<unsigned>(*q - '0') < 10u) return 0;  // a 9th fractional digit
+    raw = (raw * kPow10[frac] + chunk) * kPow10[8 - frac];
   } else {
-    return false;
+    raw *= 100'000'000;
   }
-  int n = quoted_decimal(q, end, lv.price);
-  if (n == 0) return false;
-  q += n;
-  if (object) {
-    if (!names.object_mid.at(q, end)) return false;
-    q += names.object_mid.size;
-  } else {
-    if (end - q < 2 || q[0] != ',' || q[1] != '"') return false;
-    q += 2;
-  }
-  n = quoted_decimal(q, end, lv.size);
-  if (n == 0) return false;
-  q += n;
+  out.raw8 = static_cast<std::int64_t>(raw);
+  out.value = Decimal::from_raw8(out.raw8);
+  out.decimals = frac;
+  out.text = std::string_view(p, static_cast<std::size_t>(q - p));
+  return static_cast<int>(q - p);
+}
+
+// What follows a compact level's price and size at q: members `,"key":<digits or string>` (or
+// elements `,<digits or string>`) other than the price and size, and the closing bracket. True
+// with p past the level; false (p unchanged) otherwise.
+[[gnu::always_inline]] inline bool compact_rest(const char*& p, const char* q, const char* end,
+                                                const LevelNames& names, bool object) noexcept {
   while (q != end && *q == ',') {
     ++q;
     if (object) {
@@ -533,26 +551,65 @@ inline bool object_members(Cursor& c, const LevelNames& names, RawLevel& lv,
   return true;
 }
 
-}  // namespace detail
+// One level in its compact form at p: `{"<price>":"` or `["`, a short quoted decimal,
+// `,"<size>":"` or `,"`, a short quoted decimal, then members `,"key":<digits or string>` (or
+// elements `,<digits or string>`) other than the price and size, and the closing bracket.
+// True with p past the level; false (p unchanged) for anything else, which the general reader
+// then reads from the same place.
+[[gnu::always_inline]] inline bool compact_level(const char*& p, const char* end,
+                                                 const LevelNames& names, RawLevel& lv) noexcept {
+  const char* q = p;
+  bool object = false;
+  if (names.bare && names.bare_open.at(q, end) && q[names.bare_open.size] != '"') {
+    // {"price":<bare>,"qty":<bare>: the numbers end where a non-digit starts.
+    q += names.bare_open.size;
+    int n = short_bare_decimal(q, end, lv.price);
+    if (n == 0) return false;
+    q += n;
+    if (!names.bare_mid.at(q, end)) return false;
+    q += names.bare_mid.size;
+    n = short_bare_decimal(q, end, lv.size);
+    if (n == 0) return false;
+    q += n;
+    return compact_rest(p, q, end, names, true);
+  }
+  if (names.form != LevelForm::array && names.object_open.at(q, end)) {
+    q += names.object_open.size;
+    object = true;
+  } else if (names.form != LevelForm::object && end - q >= 2 && q[0] == '[' && q[1] == '"') {
+    q += 2;
+  } else {
+    return false;
+  }
+  int n = quoted_decimal(q, end, lv.price);
+  if (n == 0) return false;
+  q += n;
+  if (object) {
+    if (!names.object_mid.at(q, end)) return false;
+    q += names.object_mid.size;
+  } else {
+    if (end - q < 2 || q[0] != ',' || q[1] != '"') return false;
+    q += 2;
+  }
+  n = quoted_decimal(q, end, lv.size);
+  if (n == 0) return false;
+  q += n;
+  return compact_rest(p, q, end, names, object);
+}
 
-// Scans a JSON array of levels at the cursor (after whitespace: '['): each level an object with
-// `names` (other members scalar, skipped; a repeated member: the last wins) or an array
-// [price, size, scalars...], as names.form allows. Calls on_level(const RawLevel&) per level in
-// wire order (a false return stops the scan and gives up). Gives up (false) on anything the
-// header comment lists, and on price <= 0 (sizes cannot be negative: no sign is accepted). On
-// success the cursor is past the closing ']'. On false the cursor is anywhere: the caller drops
-// the text. The compact form goes through a tight loop; anything else (whitespace, another
-// member order, bare or long numbers) through the general reader, level by level.
+// The body of scan_levels (below).
 template <class OnLevel>
-[[nodiscard]] bool scan_levels(Cursor& c, const LevelNames& names, OnLevel&& on_level) {
+[[nodiscard, gnu::always_inline]] inline bool scan_level_array(Cursor& c, const LevelNames& names,
+                                                               OnLevel& on_level) {
   if (!c.eat('[')) return false;
   if (c.eat(']')) return true;
   const char* p = c.p;
   const char* const end = c.end;
-  // The compact level is a local the compiler keeps in registers (its address never escapes;
-  // a RawLevel in memory is zeroed by a rep stos that cost more than the rest of the level).
+  // The compact level is a local the compiler keeps in registers when its address never
+  // escapes; declared out of the loop, so when it does (an on_level not inlined) it is zeroed
+  // once, not by a rep stos per level that cost more than the rest of the level.
+  RawLevel compact;
   for (;;) {
-    RawLevel compact;
     if (detail::compact_level(p, end, names, compact)) {
       if (!compact.price.value.is_positive()) return false;
       if (!on_level(static_cast<const RawLevel&>(compact))) return false;
@@ -581,6 +638,29 @@ template <class OnLevel>
     c.p = slow.p;
     return true;
   }
+}
+
+}  // namespace detail
+
+// Scans a JSON array of levels at the cursor (after whitespace: '['): each level an object with
+// `names` (other members scalar, skipped; a repeated member: the last wins) or an array
+// [price, size, scalars...], as names.form allows. Calls on_level(const RawLevel&) per level in
+// wire order (a false return stops the scan and gives up). Gives up (false) on anything the
+// header comment lists, and on price <= 0 (sizes cannot be negative: no sign is accepted). On
+// success the cursor is past the closing ']'. On false the cursor is anywhere: the caller drops
+// the text. The compact form goes through a tight loop; anything else (whitespace, another
+// member order, bare or long numbers) through the general reader, level by level.
+template <class OnLevel>
+[[nodiscard]] bool scan_levels(Cursor& c, const LevelNames& names, OnLevel&& on_level) {
+  return detail::scan_level_array(c, names, on_level);
+}
+
+// The same, always inlined into the caller: for a hot caller whose `names` is a constant (its
+// literal compares then fold into immediates) and whose on_level is inlined too.
+template <class OnLevel>
+[[nodiscard, gnu::always_inline]] inline bool scan_levels_inline(Cursor& c, const LevelNames& names,
+                                                                 OnLevel&& on_level) {
+  return detail::scan_level_array(c, names, on_level);
 }
 
 // The same over a text that holds exactly one level array (whitespace around it allowed).

@@ -15,6 +15,7 @@
 
 #include "core/market_event.hpp"
 #include "venues/codec_support/codec_support.hpp"
+#include "venues/codec_support/level_reader.hpp"
 
 namespace nzeza::venues::codec {
 
@@ -49,26 +50,6 @@ struct TradeKeys {
   const char* bad_size;   // "sz must be > 0"
   TimeForm time_form;
 };
-
-// A string literal as a template argument, for texts joined at compile time.
-template <std::size_t N>
-struct Literal {
-  char text[N]{};
-  consteval Literal(const char (&s)[N]) {  // NOLINT(google-explicit-constructor)
-    for (std::size_t i = 0; i < N; ++i) text[i] = s[i];
-  }
-};
-
-// The texts `Parts` written one after the other, NUL-terminated, in static storage.
-template <Literal... Parts>
-inline constexpr auto joined = [] {
-  std::array<char, (sizeof(Parts.text) + ...) - sizeof...(Parts) + 1> out{};
-  std::size_t n = 0;
-  for (const std::string_view part : {std::string_view(Parts.text)...}) {
-    for (const char c : part) out[n++] = c;
-  }
-  return out;
-}();
 
 // The keys of a venue whose trade entries stand in the array at `Array` with these member names:
 // every error path and text derives from the names ("trades.data[].px", "px must be > 0",

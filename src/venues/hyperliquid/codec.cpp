@@ -55,15 +55,9 @@ struct HyperliquidCodecImpl
   // {"px":"2.111","sz":"134.4","n":1}: Hyperliquid sends px then sz as plain decimal strings;
   // "n" is not read (on-demand skips it when the array moves on).
   bool parse_level(od::value& v, PendingLevel& out, const char* where) {
-    static constexpr codec::LevelKeys kKeys{.price = "px",
-                                            .size = "sz",
-                                            .missing = "level without px or sz",
-                                            .bad_price = "px must be > 0",
-                                            .bad_size = "sz must be >= 0"};
-    od::object obj;
-    if (v.get_object().get(obj) != simdjson::SUCCESS) return fail("level is not an object", where);
+    static constexpr codec::LevelKeys kKeys = codec::level_keys<"px", "sz">();
     codec::LevelRead level;
-    if (!codec::read_level(*this, obj, kKeys, level, where)) return false;
+    if (!codec::read_level(*this, v, kKeys, level, where)) return false;
     out.price = level.price;
     out.size = level.size;
     return true;
@@ -242,12 +236,9 @@ struct HyperliquidCodecImpl
   }
 
   bool parse_frame(std::string_view frame, DecodeResult& r) {
-    od::document doc;
-    od::object obj;
-    if (!open_object(frame, doc, obj)) return false;
     std::string_view channel;
     bool has_data = false;
-    if (!for_each_member(obj, "top level", [&](od::raw_json_string key, od::value& val) {
+    if (!for_each_top_member(frame, [&](od::raw_json_string key, od::value& val) {
           if (key == "channel") {
             if (!parse_string(val, channel, "channel")) return false;
           } else if (key == "data") {
@@ -281,40 +272,32 @@ struct HyperliquidCodecImpl
       ++stats.venue_errors;
       r.kind = FrameKind::venue_error;
     } else {
-      ++stats.unknown_type;
-      r.kind = FrameKind::ignored;
+      ignore_unknown(r);
     }
     return true;
   }
 
   Result<DecodeResult> decode(std::string_view frame, Timestamp rt, MarketEventSink& sink) {
-    if (!admit(frame, config.max_frame_bytes, stats))
-      return codec::oversized_frame("hyperliquid", config.max_frame_bytes, frame);
+    if (auto error = oversized("hyperliquid", frame)) return *error;
     DecodeResult r;
     if (codec::trim(frame) == kGreeting) {
       r.kind = FrameKind::connected;
       return r;
     }
-    levels.clear();
     begin_frame(rt);
-    if (fast_l2book(frame, r)) {
-      ++stats.raw_frames;
-      return deliver(sink, stats, r);
-    }
-    levels.clear();
-    failing_book_coin = {};
-    if (!parse_frame(frame, r)) {
-      ++stats.malformed;
-      pending.clear();
-      // The latest state of that book is unknown until the next good snapshot.
-      if (!failing_book_coin.empty()) {
-        SymbolEntry* sym = symbols.resolve(failing_book_coin);
-        if (sym != nullptr && sym->book >= 0)
-          mark_resync(books[static_cast<std::size_t>(sym->book)], r);
-      }
-      return refuse("hyperliquid", frame, sink, stats);
-    }
-    return deliver(sink, stats, r);
+    return read_frame(
+        "hyperliquid", frame, r, sink,
+        [&] {
+          levels.clear();
+          return fast_l2book(frame, r);
+        },
+        [&] {
+          levels.clear();
+          failing_book_coin = {};
+          return parse_frame(frame, r);
+        },
+        // The latest state of that book is unknown until the next good snapshot.
+        [&] { resync_symbol(failing_book_coin, r, false); });
   }
 
   Result<std::string> sub_message(std::string_view method, Channel channel, InstrumentId id) const {

@@ -67,11 +67,11 @@ struct KrakenBookSlot : codec::BookSlot {
 struct KrakenCodecImpl
     : codec::BookCodecState<KrakenCodecConfig, KrakenCodecStats, KrakenBookSlot> {
   struct PendingLevel {
-    Side side;
+    Side side = Side::buy;
     Decimal price;
     Decimal qty;
-    int price_decimals;
-    int qty_decimals;
+    int price_decimals = 0;
+    int qty_decimals = 0;
   };
   struct BookEntry {
     std::string_view symbol;
@@ -104,6 +104,7 @@ struct KrakenCodecImpl
   std::vector<BookEntry> entries;
   std::string_view failing_book_symbol;  // a book frame's symbol, to resync it when malformed
   ChecksumText checksum_text;            // of the frame's first entry, when raw_text
+  MarketEvent book_template;             // the event each level of a book entry copies
 
   bool parse_decimal(od::value& v, Decimal& out, const char* where, int* decimals = nullptr) {
     // One pass over the raw token for the plain form Kraken sends; the general route (and the
@@ -134,15 +135,10 @@ struct KrakenCodecImpl
       if (item.get_object().get(level) != simdjson::SUCCESS)
         return fail("level is not an object", where);
       // Kraken sends {"price":...,"qty":...} in that order with plain numbers.
-      static constexpr codec::LevelKeys kKeys{.price = "price",
-                                              .size = "qty",
-                                              .missing = "level without price or qty",
-                                              .bad_price = "price must be > 0",
-                                              .bad_size = "qty must be >= 0"};
+      static constexpr codec::LevelKeys kKeys = codec::level_keys<"price", "qty">();
       codec::LevelRead lr;
       if (!codec::read_level(*this, level, kKeys, lr, where)) return false;
-      const PendingLevel pl{side, lr.price, lr.size, lr.price_decimals, lr.size_decimals};
-      levels.push_back(pl);
+      levels.push_back(PendingLevel{side, lr.price, lr.size, lr.price_decimals, lr.size_decimals});
     }
     return true;
   }
@@ -226,7 +222,7 @@ struct KrakenCodecImpl
     static constexpr codec::RawKey kChecksum{"checksum"};
     static constexpr codec::RawKey kTimestamp{"timestamp"};
     static constexpr raw::LevelNames kLevel{
-        .price = "price", .size = "qty", .form = raw::LevelForm::object};
+        .price = "price", .size = "qty", .form = raw::LevelForm::object, .bare = true};
     BookEntry entry;
     entry.first = static_cast<std::uint32_t>(levels.size());
     if (!c.eat('{') || !raw::read_key_named(c, kSymbol) || !raw::read_string(c, entry.symbol) ||
@@ -238,27 +234,37 @@ struct KrakenCodecImpl
     const auto scan_side = [&](Side side, char* text, std::size_t& text_size) {
       const std::uint32_t side_first = static_cast<std::uint32_t>(levels.size());
       char* w = text;
-      text_size = 0;  // an empty side has no text (not the previous frame's)
-      return raw::scan_levels(c, kLevel, [&](const raw::RawLevel& level) {
-        const raw::RawDecimal& px = level.price;
-        const raw::RawDecimal& qty = level.size;
-        const std::uint32_t index = static_cast<std::uint32_t>(levels.size()) - side_first;
-        if (usable) {
-          if (price_decimals < 0) price_decimals = px.decimals;
-          if (qty_decimals < 0) qty_decimals = qty.decimals;
-          usable = px.decimals == price_decimals && qty.decimals == qty_decimals &&
-                   !qty.value.is_zero() &&
-                   (index == 0 || (side == Side::buy ? px.value < levels.back().price
-                                                     : px.value > levels.back().price));
-          if (usable && index < kChecksumDepth) {
-            w = checksum_digits(px.text, w);
-            w = checksum_digits(qty.text, w);
-          }
-        }
-        levels.push_back(PendingLevel{side, px.value, qty.value, px.decimals, qty.decimals});
-        if (usable) text_size = static_cast<std::size_t>(w - text);
-        return true;
-      });
+      std::int64_t last_price8 = 0;  // the side's previous price, in 10^-8 units
+      text_size = 0;                 // an empty side has no text (not the previous frame's)
+      // Inlined into the scan so the level stays in registers (a RawLevel or PendingLevel
+      // built on the stack and copied cost store-forwarding stalls on every level).
+      return raw::scan_levels_inline(
+          c, kLevel, [&](const raw::RawLevel& level) __attribute__((always_inline)) {
+            const raw::RawDecimal& px = level.price;
+            const raw::RawDecimal& qty = level.size;
+            const std::uint32_t index = static_cast<std::uint32_t>(levels.size()) - side_first;
+            if (usable) {
+              if (price_decimals < 0) price_decimals = px.decimals;
+              if (qty_decimals < 0) qty_decimals = qty.decimals;
+              usable = px.decimals == price_decimals && qty.decimals == qty_decimals &&
+                       qty.raw8 != 0 &&
+                       (index == 0 ||
+                        (side == Side::buy ? px.raw8 < last_price8 : px.raw8 > last_price8));
+              last_price8 = px.raw8;
+              if (usable && index < kChecksumDepth) {
+                w = plain_checksum_digits(px.text, px.decimals, w);
+                w = plain_checksum_digits(qty.text, qty.decimals, w);
+              }
+            }
+            PendingLevel& pl = levels.emplace_back();
+            pl.side = side;
+            pl.price = Decimal::from_raw8(px.raw8);
+            pl.qty = Decimal::from_raw8(qty.raw8);
+            pl.price_decimals = px.decimals;
+            pl.qty_decimals = qty.decimals;
+            if (usable) text_size = static_cast<std::size_t>(w - text);
+            return true;
+          });
     };
     // Only a raw_text entry writes the frame's text (and its sizes).
     std::size_t unused_size = 0;
@@ -322,7 +328,9 @@ struct KrakenCodecImpl
       }
       // One event template per entry; each level's event is a copy of it written in place in
       // `pending` (no temporary event per level).
-      MarketEvent tmpl = event_for(*slot.instrument, entry.venue_time);
+      // The template stays in memory (a member), so each copy below is a plain memory copy.
+      MarketEvent& tmpl = book_template;
+      tmpl = event_for(*slot.instrument, entry.venue_time);
       tmpl.body.emplace<BookChange>().snapshot = snapshot;
       for (std::uint32_t i = entry.first; i < entry.end; ++i) {
         const PendingLevel& pl = levels[i];
@@ -433,9 +441,6 @@ struct KrakenCodecImpl
   // ---- frame ------------------------------------------------------------------------------
 
   bool parse_frame(std::string_view frame, DecodeResult& r) {
-    od::document doc;
-    od::object obj;
-    if (!open_object(frame, doc, obj)) return false;
     std::string_view channel;
     std::string_view type;
     std::string_view method;
@@ -443,7 +448,7 @@ struct KrakenCodecImpl
     bool has_success = false;
     bool success = false;
     bool has_data = false;
-    if (!for_each_member(obj, "top level", [&](od::raw_json_string key, od::value& val) {
+    if (!for_each_top_member(frame, [&](od::raw_json_string key, od::value& val) {
           if (key == "channel") {
             if (!parse_string(val, channel, "channel")) return false;
           } else if (key == "type") {
@@ -498,9 +503,7 @@ struct KrakenCodecImpl
         r.kind = channel == "status" ? FrameKind::status : FrameKind::market_data;
         return true;
       }
-      ++stats.unknown_type;
-      r.kind = FrameKind::ignored;
-      return true;
+      return ignore_unknown(r);
     }
     if (!method.empty()) {
       if (has_success && !success) {
@@ -517,47 +520,36 @@ struct KrakenCodecImpl
       } else if (method == "unsubscribe") {
         r.kind = FrameKind::unsubscribed;
       } else {
-        ++stats.unknown_type;
-        r.kind = FrameKind::ignored;
+        ignore_unknown(r);
       }
       return true;
     }
-    ++stats.unknown_type;
-    r.kind = FrameKind::ignored;
-    return true;
+    return ignore_unknown(r);
   }
 
   Result<DecodeResult> decode(std::string_view frame, Timestamp rt, MarketEventSink& sink) {
-    if (!admit(frame, config.max_frame_bytes, stats))
-      return codec::oversized_frame("kraken", config.max_frame_bytes, frame);
-    levels.clear();
-    entries.clear();
+    if (auto error = oversized("kraken", frame)) return *error;
     begin_frame(rt);
-    failing_book_symbol = {};
     DecodeResult r;
-    bool snapshot = false;
-    if (config.raw_fast_path && scan_book_frame(frame, snapshot)) {
-      ++stats.raw_frames;
-      apply_book_entries(snapshot, r);
-      r.kind = FrameKind::market_data;
-      return deliver(sink, stats, r);
-    }
-    levels.clear();
-    entries.clear();
-    if (!parse_frame(frame, r)) {
-      ++stats.malformed;
-      pending.clear();
-      // A book frame we could not read may have carried changes: the book is no longer known.
-      if (!failing_book_symbol.empty()) {
-        SymbolEntry* sym = symbols.resolve(failing_book_symbol);
-        if (sym != nullptr && sym->book >= 0) {
-          BookSlot& slot = books[static_cast<std::size_t>(sym->book)];
-          if (slot.book.synced()) mark_resync(slot, r);
-        }
-      }
-      return refuse("kraken", frame, sink, stats);
-    }
-    return deliver(sink, stats, r);
+    return read_frame(
+        "kraken", frame, r, sink,
+        [&] {
+          levels.clear();
+          entries.clear();
+          bool snapshot = false;
+          if (!config.raw_fast_path || !scan_book_frame(frame, snapshot)) return false;
+          apply_book_entries(snapshot, r);
+          r.kind = FrameKind::market_data;
+          return true;
+        },
+        [&] {
+          levels.clear();
+          entries.clear();
+          failing_book_symbol = {};
+          return parse_frame(frame, r);
+        },
+        // A book frame we could not read may have carried changes: the book is no longer known.
+        [&] { resync_symbol(failing_book_symbol, r, true); });
   }
 
   Result<std::string> sub_message(std::string_view verb, Channel channel,

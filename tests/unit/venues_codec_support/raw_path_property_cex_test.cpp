@@ -512,6 +512,44 @@ TEST(RawPathProperty, kraken_book_frames_decode_alike_through_both_paths) {
   EXPECT_GT(pair.raw.stats().events, 3000u);
 }
 
+// Kraken levels whose numbers sit at the edges of the compact bare-number reader (7 and 8+
+// integer digits, 8 and 9 fractional digits, no point, a point without digits, a leading zero,
+// an exponent, a quoted number, zero, a member after qty): the raw and the general path agree
+// on every frame, whether the raw scanner reads it or gives up on it.
+TEST(RawPathProperty,
+     kraken_numbers_at_the_edges_of_the_bare_reader_decode_alike_through_both_paths) {
+  KrakenPair pair;
+  Tokens tk(47);
+  const std::vector<std::string> prices = {
+      "60000.0", "6000000.5",  "12345678.5", "1234567890.5", "60000",
+      "60000.",  "060000.0",   "60000.05",   "6.1e4",        "\"60000.0\"",
+      "0.5",     "1.00000001", "60000.0 ",   "0.0",          "60000.123456789"};
+  const std::vector<std::string> qtys = {"0.12345678", "1.5",        "0.123456789", "12345678.1",
+                                         "0",          "0.00000000", "10",          "1.",
+                                         "01.5",       "1e-3",       "\"0.5\"",     "2.00000000"};
+  for (int i = 0; i < 3000 && !::testing::Test::HasFailure(); ++i) {
+    const bool snapshot = i % 3 == 0;
+    std::string sides[2];
+    for (std::string& side : sides) {
+      side = "[";
+      const auto count = 1 + tk.below(3);
+      for (std::uint64_t j = 0; j < count; ++j) {
+        if (j) side += ",";
+        side += R"({"price":)" + prices[tk.below(prices.size())] + R"(,"qty":)" +
+                qtys[tk.below(qtys.size())] + (tk.one_in(8) ? R"(,"n":3)" : "") + "}";
+      }
+      side += "]";
+    }
+    pair.check(std::string(R"({"channel":"book","type":")") + (snapshot ? "snapshot" : "update") +
+               R"(","data":[{"symbol":"BTC/USD","bids":)" + sides[0] + R"(,"asks":)" + sides[1] +
+               R"(,"checksum":)" + std::to_string(tk.below(1u << 31)) +
+               R"(,"timestamp":"2024-03-01T10:00:00.000000Z"}]})");
+  }
+  EXPECT_GT(pair.raw.stats().raw_frames, 100u);  // the plain forms
+  EXPECT_GT(pair.raw.stats().malformed, 100u);   // zero prices, exponents, ...
+  EXPECT_EQ(pair.reference.stats().raw_frames, 0u);
+}
+
 // Every prefix of a valid frame of each venue (all but the last refused) decodes alike.
 TEST(RawPathProperty, every_truncation_of_a_valid_frame_decodes_alike_through_both_paths) {
   {

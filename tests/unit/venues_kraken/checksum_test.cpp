@@ -47,6 +47,30 @@ TEST(KrakenChecksumText, removes_the_point_and_leading_zeros_of_the_wire_text) {
   EXPECT_EQ(digits_of("10"), "10");
 }
 
+// The word-copy writer of the raw path gives the byte loop's text for every plain token form
+// (integer parts of 1..10 digits, "0", fractions of 0..8 digits with leading and trailing
+// zeros), read from a padded buffer as the codec's frames are.
+TEST(KrakenChecksumText, plain_token_writer_matches_the_byte_loop_on_every_plain_form) {
+  const std::string ints[] = {"0", "1", "9", "10", "45285", "1234567", "12345678", "1234567890"};
+  const std::string fracs[] = {"",          ".0",        ".5",        ".05",       ".00100000",
+                               ".12345678", ".00000001", ".10000000", ".00000000", ".0010"};
+  int checked = 0;
+  for (const std::string& i : ints) {
+    for (const std::string& f : fracs) {
+      const std::string token = i + f;
+      if (token.find_first_not_of("0.") == std::string::npos) continue;  // zero: never hashed
+      const int decimals = f.empty() ? 0 : static_cast<int>(f.size()) - 1;
+      std::string padded = token + std::string(64, 'x');
+      char out[64] = {};
+      char* end =
+          plain_checksum_digits(std::string_view(padded.data(), token.size()), decimals, out);
+      EXPECT_EQ(std::string(out, end), digits_of(token)) << token;
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 77);
+}
+
 TEST(KrakenChecksumText, writes_a_decimal_with_the_wire_precision_not_its_shortest_form) {
   EXPECT_EQ(digits_of(Decimal::parse("0.1").value(), 8), "10000000");
   EXPECT_EQ(digits_of(Decimal::parse("0.1").value(), 1), "1");

@@ -536,6 +536,39 @@ TEST(KrakenRawPath, snapshot_with_an_empty_side_after_a_full_one_matches_its_che
   EXPECT_TRUE(codec.book(reg.btc)->synced());
 }
 
+// Kraken's own form (bare numbers, compact) is read by the raw scanner, snapshot and update
+// alike; its checksum text comes from the wire tokens, and a wrong checksum still resyncs.
+TEST(KrakenRawPath, bare_number_frames_take_the_raw_path_and_a_wrong_checksum_still_resyncs) {
+  Registry reg;
+  auto codec = KrakenCodec::create(reg.registry).value();
+  CollectingSink sink;
+  const std::vector<Level> bids = {{"50000.0", "1.50000000"}, {"49999.5", "0.00100000"}};
+  const std::vector<Level> asks = {{"50000.5", "0.75000000"}, {"50001.0", "12.00000000"}};
+  auto snap = codec.decode_unpadded(
+      book_frame("snapshot", "BTC/USD", bids, asks, expected_checksum(asks, bids)),
+      Timestamp::from_seconds(1), sink);
+  ASSERT_TRUE(snap.ok()) << snap.error().to_string();
+  EXPECT_EQ(snap->resyncs, 0u);
+  EXPECT_EQ(snap->events, 4u);
+  EXPECT_EQ(codec.stats().raw_frames, 1u);
+  const std::vector<Level> new_bids = {{"50000.0", "2.00000000"}, {"49999.5", "0.00100000"}};
+  auto update = codec.decode_unpadded(book_frame("update", "BTC/USD", {{"50000.0", "2.00000000"}},
+                                                 {}, expected_checksum(asks, new_bids)),
+                                      Timestamp::from_seconds(2), sink);
+  ASSERT_TRUE(update.ok()) << update.error().to_string();
+  EXPECT_EQ(update->resyncs, 0u);
+  EXPECT_EQ(codec.stats().raw_frames, 2u);
+  EXPECT_EQ(codec.book(reg.btc)->top(Side::buy, 1)[0].size, Decimal::from_raw8(200'000'000));
+  auto wrong = codec.decode_unpadded(
+      book_frame("snapshot", "BTC/USD", bids, asks, expected_checksum(asks, bids) ^ 1u),
+      Timestamp::from_seconds(3), sink);
+  ASSERT_TRUE(wrong.ok()) << wrong.error().to_string();
+  EXPECT_EQ(codec.stats().raw_frames, 3u);
+  EXPECT_EQ(wrong->resyncs, 1u);
+  EXPECT_EQ(codec.stats().checksum_mismatches, 1u);
+  EXPECT_FALSE(codec.book(reg.btc)->synced());
+}
+
 // Forms the raw scanner does not take decode exactly as the general path decodes them.
 TEST(KrakenRawPath, frames_the_raw_scanner_gives_up_on_decode_as_before) {
   Registry reg;

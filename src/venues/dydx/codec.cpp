@@ -112,6 +112,57 @@ template <std::size_t N>
 #endif
 }
 
+// An update's level array at p as the indexer writes it: `[["<price>","<size>"(,<digits or
+// string>)*],...]` without whitespace, each decimal a quoted short decimal (what
+// raw::scan_levels' compact loop takes for an array level, read by the same reader), price > 0:
+// on_level(price, size) per level, p past the closing bracket. False (p anywhere) on anything
+// else: the caller gives up to the general scanner, which decides.
+template <class OnLevel>
+[[gnu::always_inline]] inline bool update_levels(const char*& p, const char* end,
+                                                 OnLevel&& on_level) noexcept {
+  namespace raw = codec::raw;
+  if (end - p < 2 || *p != '[') return false;
+  if (p[1] == ']') {
+    p += 2;
+    return true;
+  }
+  ++p;
+  for (;;) {
+    if (end - p < 2 || p[0] != '[' || p[1] != '"') return false;
+    p += 2;
+    raw::RawDecimal price;
+    raw::RawDecimal size;
+    int n = raw::detail::quoted_decimal(p, end, price);
+    if (n == 0) return false;
+    p += n;
+    if (end - p < 2 || p[0] != ',' || p[1] != '"') return false;
+    p += 2;
+    n = raw::detail::quoted_decimal(p, end, size);
+    if (n == 0) return false;
+    p += n;
+    while (p != end && *p == ',') {  // the offset, and any other element
+      if (++p == end) return false;
+      if (*p == '"') {
+        if ((p = string_end(p + 1, end)) == nullptr) return false;
+      } else {
+        const char* const s = p;
+        while (p != end && static_cast<unsigned>(*p - '0') < 10u) ++p;
+        if (p == s) return false;
+      }
+    }
+    if (p == end || *p != ']' || !price.value.is_positive()) return false;
+    on_level(price.value, size.value);
+    if (++p == end) return false;
+    if (*p == ',') {
+      ++p;
+      continue;
+    }
+    if (*p != ']') return false;
+    ++p;
+    return true;
+  }
+}
+
 }  // namespace
 
 constexpr EnumNames kChannelNames{Channel::markets, {"v4_orderbook", "v4_trades", "v4_markets"}};
@@ -604,8 +655,6 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
   // same result; false (only `levels` touched) on anything else, which fast_book then decides.
   bool fast_update(std::string_view frame, DecodeResult& r) {
     namespace raw = codec::raw;
-    static constexpr raw::LevelNames kUpdateNames{
-        .price = "price", .size = "size", .form = raw::LevelForm::array};
     const char* p = frame.data();
     const char* const end = p + frame.size();
     auto eat = [&]<std::size_t N>(const char(&lit)[N]) {
@@ -626,13 +675,9 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
     if (!eat(R"(,"channel":"v4_orderbook","version":")")) return false;
     if ((p = string_end(p, end)) == nullptr || !eat(R"(,"contents":{)")) return false;
     auto scan = [&](Side side) {
-      c.p = p;
-      const bool ok = raw::scan_levels(c, kUpdateNames, [&](const raw::RawLevel& lv) {
-        levels.push_back(PendingLevel{side, lv.price.value, lv.size.value});
-        return true;
+      return update_levels(p, end, [&](Decimal price, Decimal size) {
+        levels.push_back(PendingLevel{side, price, size});
       });
-      p = c.p;
-      return ok;
     };
     const bool bids = eat(R"("bids":)");
     if (bids && !scan(Side::buy)) return false;

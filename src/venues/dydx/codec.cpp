@@ -6,6 +6,7 @@
 #include <emmintrin.h>
 #endif
 
+#include <array>
 #include <bit>
 #include <cstring>
 #include <utility>
@@ -115,8 +116,8 @@ template <std::size_t N>
 // An update's level array at p as the indexer writes it: `[["<price>","<size>"(,<digits or
 // string>)*],...]` without whitespace, each decimal a quoted short decimal (what
 // raw::scan_levels' compact loop takes for an array level, read by the same reader), price > 0:
-// on_level(price, size) per level, p past the closing bracket. False (p anywhere) on anything
-// else: the caller gives up to the general scanner, which decides.
+// on_level(price, size) per level (false: give up), p past the closing bracket. False (p anywhere)
+// on anything else: the caller gives up to the general scanner, which decides.
 template <class OnLevel>
 [[gnu::always_inline]] inline bool update_levels(const char*& p, const char* end,
                                                  OnLevel&& on_level) noexcept {
@@ -150,8 +151,8 @@ template <class OnLevel>
         if (p == s) return false;
       }
     }
-    if (p == end || *p != ']' || !price.value.is_positive()) return false;
-    on_level(price.value, size.value);
+    if (p == end || *p != ']' || !price.value.is_positive() || !on_level(price.value, size.value))
+      return false;
     if (++p == end) return false;
     if (*p == ',') {
       ++p;
@@ -208,6 +209,8 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
   int seen_book = -1;
   // Per-frame scratch.
   std::vector<PendingLevel> levels;
+  // fast_update's levels (an update with more gives up to fast_book).
+  std::array<PendingLevel, 64> update_buf{};
   std::vector<PendingOracle> pending_oracles;
   MarketEvent change_tmpl;  // apply_book's event template of the frame's book
   // A snapshot frame's levels as the raw scanner reads them, taken by the book when the frame
@@ -439,8 +442,10 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
   // Applies the frame's book: a snapshot from `levels` or, `staged`, from `stage`; an update
   // from `levels`. `sym` is the cache entry of the frame's market name `name` (null: resolved
   // here); the book belongs to the instrument's wire symbol.
+  // An update's levels come from `update` when it is not empty (fast_update's array).
   void apply_book(const Instrument* inst, bool snapshot, bool staged, std::uint64_t message_id,
-                  DecodeResult& r, SymbolEntry* sym = nullptr, std::string_view name = {}) {
+                  DecodeResult& r, SymbolEntry* sym = nullptr, std::string_view name = {},
+                  std::span<const PendingLevel> update = {}) {
     if (inst == nullptr) return;
     const std::string& wire = codec::wire_symbol(*inst);
     if (sym == nullptr || name != wire) sym = symbols.resolve(wire);
@@ -480,7 +485,7 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
       }
     } else {
       book_events_at = pending.size();
-      for (const auto& pl : levels) {
+      for (const auto& pl : update.empty() ? std::span<const PendingLevel>(levels) : update) {
         BookChange c;
         c.side = pl.side;
         c.price = pl.price;
@@ -674,9 +679,12 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
     const std::string_view id(id_begin, static_cast<std::size_t>(p - 1 - id_begin));
     if (!eat(R"(,"channel":"v4_orderbook","version":")")) return false;
     if ((p = string_end(p, end)) == nullptr || !eat(R"(,"contents":{)")) return false;
+    std::size_t n = 0;  // levels in update_buf
     auto scan = [&](Side side) {
       return update_levels(p, end, [&](Decimal price, Decimal size) {
-        levels.push_back(PendingLevel{side, price, size});
+        if (n == update_buf.size()) return false;
+        update_buf[n++] = PendingLevel{side, price, size};
+        return true;
       });
     };
     const bool bids = eat(R"("bids":)");
@@ -696,7 +704,8 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
       ++stats.unknown_symbol;
       return true;
     }
-    apply_book(inst, false, false, message_id, r, sym, id);
+    apply_book(inst, false, false, message_id, r, sym, id,
+               std::span<const PendingLevel>(update_buf.data(), n));
     return true;
   }
 

@@ -232,8 +232,8 @@ TEST(RawPathProperty, dydx_snapshots_of_every_shape_decode_alike_through_the_sta
 // byte changed where that path only skips or matches: a connection_id of another length, with
 // an escape, a control or a non-ASCII byte; a padded or bad message_id; an empty or escaped id;
 // another channel or type; whitespace; a side missing, repeated or empty; a cut or extended
-// frame.
-std::string dydx_indexer_update(Tokens& tk, std::uint64_t& message_id) {
+// frame. `depth`: up to depth - 1 levels a side.
+std::string dydx_indexer_update(Tokens& tk, std::uint64_t& message_id, std::uint64_t depth = 5) {
   std::string conn = "0b2f7a3c-1d2e-4f50-8a9b-0c1d2e3f4a5b";
   if (tk.one_in(10)) conn.resize(tk.below(conn.size() + 1));
   if (tk.one_in(10)) conn += std::string(tk.below(40), 'x');
@@ -250,9 +250,11 @@ std::string dydx_indexer_update(Tokens& tk, std::uint64_t& message_id) {
   std::string contents = "{";
   const bool bids = !tk.one_in(5);
   const bool asks = !tk.one_in(5);
-  if (bids) contents += R"("bids":)" + dydx_levels(tk, false, true, static_cast<int>(tk.below(5)));
+  if (bids)
+    contents += R"("bids":)" + dydx_levels(tk, false, true, static_cast<int>(tk.below(depth)));
   if (bids && asks) contents += tk.one_in(40) ? " ," : ",";
-  if (asks) contents += R"("asks":)" + dydx_levels(tk, false, false, static_cast<int>(tk.below(5)));
+  if (asks)
+    contents += R"("asks":)" + dydx_levels(tk, false, false, static_cast<int>(tk.below(depth)));
   if (tk.one_in(60)) contents += R"(,"bids":[["61000","1"]])";
   contents += "}";
   const char* type = tk.one_in(40) ? "channel_datb" : "channel_data";
@@ -276,6 +278,8 @@ TEST(RawPathProperty, dydx_updates_in_the_indexers_member_order_decode_alike_to_
   for (int i = 0; i < 4000 && !::testing::Test::HasFailure(); ++i) {
     if (i % 25 == 0 || tk.one_in(30)) {
       pair.check(dydx_frame(tk, message_id, true));  // a snapshot to update again
+    } else if (i % 100 == 7) {
+      pair.check(dydx_indexer_update(tk, message_id, 70));  // more levels than the path holds
     } else {
       pair.check(dydx_indexer_update(tk, message_id));
     }

@@ -79,6 +79,17 @@ class OrderBook {
     return false;
   }
 
+  // An incremental change of a synced book that the caller has checked (price > 0, size >= 0,
+  // synced()): the levels as try_apply() of {side, price, size} leaves them, in one call (no
+  // BookChange, no state checks); last_sequence() is left to the caller (once per message).
+  void apply_update(Side side, Decimal price, Decimal size) noexcept {
+    if (side == Side::buy) {
+      set_sorted<true>(bids_, price, size);
+    } else {
+      set_sorted<false>(asks_, price, size);
+    }
+  }
+
   // Sorted-snapshot bulk load, the one way every codec loads a snapshot:
   // begin_snapshot(), then load_level() per level in wire order, then end_snapshot().
   // Venues send a snapshot's sides best first, so each level is appended to its side in O(1)

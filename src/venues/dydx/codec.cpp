@@ -491,10 +491,13 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
         c.price = pl.price;
         c.size = pl.size;
         c.sequence = message_id;
-        (void)slot.book.try_apply(c);  // validated: price > 0, size >= 0, book synced
+        // Validated: price > 0, size >= 0, the book synced (book_for): as try_apply(c), the
+        // sequence set once below (try_apply sets a sequence other than 0).
+        slot.book.apply_update(c.side, c.price, c.size);
         emit_change(c);
         uncross(slot, c, message_id);
       }
+      if (message_id != 0 && !changes.empty()) slot.book.set_last_sequence(message_id);
     }
     if (config.emit_book_quotes && slot.book.synced()) {
       const auto bid = slot.book.best_bid();

@@ -131,3 +131,9 @@ Decimal OrderBook::size_at(Side side, Decimal price) const noexcept {
 }
 
 }  // namespace nzeza::market
+
+namespace nzeza::market {
+// apply_update() (inline in the header) calls both.
+template void OrderBook::set_sorted<true>(std::vector<BookLevel>&, Decimal, Decimal) noexcept;
+template void OrderBook::set_sorted<false>(std::vector<BookLevel>&, Decimal, Decimal) noexcept;
+}  // namespace nzeza::market

@@ -79,6 +79,39 @@ class OrderBook {
     return false;
   }
 
+  // An incremental change of a synced book that the caller has checked (price > 0, size >= 0,
+  // synced()): the levels as try_apply() of {side, price, size} leaves them (no BookChange, no
+  // state checks); last_sequence() is left to the caller (once per message). Inline for the
+  // changes venues send most: a replace, a delete or a delete of an absent level within the
+  // top kUpdateWalk levels, found by a walk from the top; anything else (an insert, a deeper
+  // change) takes the general path.
+  static constexpr std::size_t kUpdateWalk = 16;
+  void apply_update(Side side, Decimal price, Decimal size) noexcept {
+    const bool bid = side == Side::buy;
+    std::vector<BookLevel>& levels = bid ? bids_ : asks_;
+    const std::size_t n = levels.size() < kUpdateWalk ? levels.size() : kUpdateWalk;
+    BookLevel* const top = levels.data();
+    for (std::size_t i = 0; i < n; ++i) {
+      const Decimal at = top[i].price;
+      if (bid ? at > price : at < price) continue;  // better than `price`: walk on
+      if (at == price) {
+        if (size.is_zero()) {
+          levels.erase(levels.begin() + static_cast<std::ptrdiff_t>(i));
+        } else {
+          top[i].size = size;
+        }
+        return;
+      }
+      if (size.is_zero()) return;  // absent: nothing to delete
+      break;                       // an insert at i
+    }
+    if (bid) {
+      set_sorted<true>(bids_, price, size);
+    } else {
+      set_sorted<false>(asks_, price, size);
+    }
+  }
+
   // Sorted-snapshot bulk load, the one way every codec loads a snapshot:
   // begin_snapshot(), then load_level() per level in wire order, then end_snapshot().
   // Venues send a snapshot's sides best first, so each level is appended to its side in O(1)

@@ -277,5 +277,38 @@ TEST(OrderBook, changes_deep_in_a_side_land_where_a_sorted_insert_puts_them) {
   }
 }
 
+TEST(OrderBook, apply_update_leaves_the_levels_of_a_synced_book_as_apply_does) {
+  // A replace, an insert and a delete (present or absent) at every depth of a book held to 40
+  // levels a side (within the walk from the top and past it), through apply() on one book and
+  // apply_update() on a copy: the same levels, the same truncation count; the sequence is apply()'s
+  // alone (apply_update leaves it).
+  OrderBook by_apply(40);
+  by_apply.begin_snapshot();
+  for (int i = 0; i < 36; ++i) {
+    EXPECT_TRUE(by_apply.load_level(Side::buy, Decimal::from_integer(1000 - 2 * i), "1"_d));
+    EXPECT_TRUE(by_apply.load_level(Side::sell, Decimal::from_integer(1002 + 2 * i), "1"_d));
+  }
+  by_apply.end_snapshot(5);
+  OrderBook by_update = by_apply;
+  for (int i = 0; i < 1000; ++i) {
+    const Side side = i % 2 == 0 ? Side::buy : Side::sell;
+    const int offset = (i * 7) % 90;
+    const int p = side == Side::buy ? 1000 - offset : 1002 + offset;
+    const Decimal size = i % 5 == 0 ? "0"_d : Decimal::from_integer(1 + i % 9);
+    ASSERT_TRUE(by_apply.apply(BookChange{side, Decimal::from_integer(p), size}).ok());
+    by_update.apply_update(side, Decimal::from_integer(p), size);
+    ASSERT_EQ(std::vector<BookLevel>(by_update.bids().begin(), by_update.bids().end()),
+              std::vector<BookLevel>(by_apply.bids().begin(), by_apply.bids().end()))
+        << i;
+    ASSERT_EQ(std::vector<BookLevel>(by_update.asks().begin(), by_update.asks().end()),
+              std::vector<BookLevel>(by_apply.asks().begin(), by_apply.asks().end()))
+        << i;
+  }
+  EXPECT_GT(by_apply.truncated_levels(), 0u);
+  EXPECT_EQ(by_update.truncated_levels(), by_apply.truncated_levels());
+  EXPECT_EQ(by_update.last_sequence(), 5u);
+  EXPECT_TRUE(by_update.synced());
+}
+
 }  // namespace
 }  // namespace nzeza::market

@@ -227,6 +227,70 @@ TEST(RawPathProperty, dydx_snapshots_of_every_shape_decode_alike_through_the_sta
   EXPECT_GT(pair.raw.stats().malformed, 0u);
 }
 
+// An update as the indexer writes it (type, connection_id, message_id, id, channel, version,
+// contents; no whitespace), the shape the update path matches as literals, and now and then a
+// byte changed where that path only skips or matches: a connection_id of another length, with
+// an escape, a control or a non-ASCII byte; a padded or bad message_id; an empty or escaped id;
+// another channel or type; whitespace; a side missing, repeated or empty; a cut or extended
+// frame. `depth`: up to depth - 1 levels a side.
+std::string dydx_indexer_update(Tokens& tk, std::uint64_t& message_id, std::uint64_t depth = 5) {
+  std::string conn = "0b2f7a3c-1d2e-4f50-8a9b-0c1d2e3f4a5b";
+  if (tk.one_in(10)) conn.resize(tk.below(conn.size() + 1));
+  if (tk.one_in(10)) conn += std::string(tk.below(40), 'x');
+  if (tk.one_in(25)) conn.insert(tk.below(conn.size() + 1), "\\\"");
+  if (tk.one_in(25)) conn.insert(tk.below(conn.size() + 1), 1, '\x01');
+  if (tk.one_in(25)) conn.insert(tk.below(conn.size() + 1), "\xc3\xa9");
+  std::string id = tk.one_in(6) ? "ETH-USD" : (tk.one_in(30) ? "DOGE-USD" : "BTC-USD");
+  if (tk.one_in(40)) id.clear();
+  if (!id.empty() && tk.one_in(40)) id.replace(3, 1, "\\u002d");  // BTC\u002dUSD: BTC-USD escaped
+  std::string mid = std::to_string(message_id);
+  if (tk.one_in(10)) mid.insert(0, std::string(1 + tk.below(12), ' '));
+  if (tk.one_in(60)) mid = "0" + mid;
+  if (tk.one_in(60)) mid = "\"" + mid + "\"";
+  std::string contents = "{";
+  const bool bids = !tk.one_in(5);
+  const bool asks = !tk.one_in(5);
+  if (bids)
+    contents += R"("bids":)" + dydx_levels(tk, false, true, static_cast<int>(tk.below(depth)));
+  if (bids && asks) contents += tk.one_in(40) ? " ," : ",";
+  if (asks)
+    contents += R"("asks":)" + dydx_levels(tk, false, false, static_cast<int>(tk.below(depth)));
+  if (tk.one_in(60)) contents += R"(,"bids":[["61000","1"]])";
+  contents += "}";
+  const char* type = tk.one_in(40) ? "channel_datb" : "channel_data";
+  const char* channel = tk.one_in(40) ? "v4_orderbooc" : "v4_orderbook";
+  std::string frame = std::string(R"({"type":")") + type + R"(","connection_id":")" + conn +
+                      R"(","message_id":)" + mid + R"(,"id":")" + id + R"(","channel":")" +
+                      channel + R"(","version":")" + (tk.one_in(20) ? "1.0.10" : "1.0.0") +
+                      R"(","contents":)" + contents + "}";
+  if (tk.one_in(40)) frame.insert(tk.below(frame.size() + 1), " ");
+  if (tk.one_in(40)) frame.resize(tk.below(frame.size() + 1));
+  if (tk.one_in(60)) frame += tk.one_in(2) ? " " : "}";
+  message_id += tk.one_in(40) ? 2 : 1;  // now and then a gap
+  return frame;
+}
+
+TEST(RawPathProperty, dydx_updates_in_the_indexers_member_order_decode_alike_to_on_demand) {
+  DydxPair pair;
+  Tokens tk(13);
+  std::uint64_t message_id = 1;
+  pair.check(R"({"type":"connected","connection_id":"c1","message_id":0})");
+  for (int i = 0; i < 4000 && !::testing::Test::HasFailure(); ++i) {
+    if (i % 25 == 0 || tk.one_in(30)) {
+      pair.check(dydx_frame(tk, message_id, true));  // a snapshot to update again
+    } else if (i % 100 == 7) {
+      pair.check(dydx_indexer_update(tk, message_id, 70));  // more levels than the path holds
+    } else {
+      pair.check(dydx_indexer_update(tk, message_id));
+    }
+  }
+  EXPECT_GT(pair.raw.stats().raw_frames, 2000u);  // most frames
+  EXPECT_EQ(pair.reference.stats().raw_frames, 0u);
+  EXPECT_GT(pair.raw.stats().malformed, 0u);
+  EXPECT_GT(pair.raw.stats().uncrossed_levels, 0u);
+  EXPECT_GT(pair.raw.stats().gaps, 0u);
+}
+
 // --- Hyperliquid ----------------------------------------------------------------------------
 
 struct HyperliquidPair {

@@ -110,8 +110,6 @@ class ThrottledClient final : public ForwardingClient {
   ThrottledClient(VenueClient& inner, Clock& clock, net::RateLimiter* limiter,
                   net::CircuitBreaker* breaker, EndpointClasses classes = {});
   ~ThrottledClient() override;
-  ThrottledClient(const ThrottledClient&) = delete;
-  ThrottledClient& operator=(const ThrottledClient&) = delete;
 
   // Every call but venue(), capabilities(), request_validity() and private_stream() is gated.
   void place(const domain::OrderSpec& order, Callback<PlaceAck> done) override;

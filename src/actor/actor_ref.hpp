@@ -139,8 +139,11 @@ template <typename... Ms>
 struct RefOfList<Messages<Ms...>> {
   using type = ActorRef<Ms...>;
 };
+// The ref type of an actor that accepts the message list `List` (actor::Messages<...>).
+template <typename List>
+using RefTo = typename RefOfList<List>::type;
 // The ref type of behaviour B.
 template <typename B>
-using RefOf = typename RefOfList<typename B::Messages>::type;
+using RefOf = RefTo<typename B::Messages>;
 
 }  // namespace nzeza::actor

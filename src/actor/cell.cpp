@@ -71,18 +71,15 @@ std::vector<UniqueFunction<void()>> CellBase::close_mailbox_locked() {
 }
 
 void CellBase::request_stop() {
-  std::vector<UniqueFunction<void()>> waiters;
-  {
-    std::lock_guard lock(mu_);
-    if (sys_closed_) return;
-    waiters = close_mailbox_locked();
-  }
-  wake_all(waiters);
-  post_sys(SysMsg{SysKind::stop, nullptr, {}, 0, {}});
+  close_and_post(SysKind::stop);
 }
 
 void CellBase::request_kill() {
   kill_flag_.store(true, std::memory_order_relaxed);
+  close_and_post(SysKind::kill);
+}
+
+void CellBase::close_and_post(SysKind kind) {
   std::vector<UniqueFunction<void()>> waiters;
   {
     std::lock_guard lock(mu_);
@@ -90,7 +87,7 @@ void CellBase::request_kill() {
     waiters = close_mailbox_locked();
   }
   wake_all(waiters);
-  post_sys(SysMsg{SysKind::kill, nullptr, {}, 0, {}});
+  post_sys(SysMsg{kind, nullptr, {}, 0, {}});
 }
 
 void CellBase::post_closure(std::uint64_t generation, UniqueFunction<void()> fn) {

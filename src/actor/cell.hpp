@@ -200,6 +200,9 @@ class CellBase : public std::enable_shared_from_this<CellBase> {
   void finish_run();
   [[gnu::cold, gnu::noinline]] void finish_run_waking();
   std::vector<UniqueFunction<void()>> close_mailbox_locked();
+  // Closes the mailbox (waking blocked senders) and posts `kind`; nothing once system messages
+  // are closed.
+  void close_and_post(SysKind kind);
 
   std::shared_ptr<SystemCore> core_;
   std::weak_ptr<CellBase> parent_;

@@ -3,6 +3,9 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <cstddef>
+#include <iterator>
+
 #include "actor/cell.hpp"
 
 namespace nzeza::actor {
@@ -90,20 +93,11 @@ bool SystemCore::wait_all_stopped(std::chrono::milliseconds limit) const {
 }
 
 void SystemCore::log(LogLevel level, std::string_view actor, std::string_view text) const {
-  switch (level) {
-    case LogLevel::debug:
-      actor_log().debug("actor '{}': {}", actor, text);
-      break;
-    case LogLevel::info:
-      actor_log().info("actor '{}': {}", actor, text);
-      break;
-    case LogLevel::warn:
-      actor_log().warn("actor '{}': {}", actor, text);
-      break;
-    case LogLevel::error:
-      actor_log().error("actor '{}': {}", actor, text);
-      break;
-  }
+  static constexpr spdlog::level::level_enum kLevels[] = {spdlog::level::debug, spdlog::level::info,
+                                                          spdlog::level::warn, spdlog::level::err};
+  const auto i = static_cast<std::size_t>(level);
+  actor_log().log(i < std::size(kLevels) ? kLevels[i] : spdlog::level::err, "actor '{}': {}", actor,
+                  text);
 }
 
 }  // namespace nzeza::actor

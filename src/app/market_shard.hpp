@@ -61,12 +61,11 @@ struct MarketShardConfig {
 
 class MarketShard {
  public:
-  using Self = actor::ActorRef<QuoteUpdate, TradePrint, StatusUpdate, CandleTick, WarmUpCandles,
-                               ShardStatusQuery, CandlesQuery>;
-  using Execution = std::function<void(const SignalMsg&)>;
-  using Marks = std::function<void(const ReferenceMark&)>;
   using Messages = actor::Messages<QuoteUpdate, TradePrint, StatusUpdate, CandleTick, WarmUpCandles,
                                    ShardStatusQuery, CandlesQuery>;
+  using Self = actor::RefTo<Messages>;
+  using Execution = std::function<void(const SignalMsg&)>;
+  using Marks = std::function<void(const ReferenceMark&)>;
 
   struct Deps {
     const InstrumentRegistry* registry = nullptr;

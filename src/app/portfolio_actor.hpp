@@ -53,7 +53,7 @@ struct PortfolioState {
 class PortfolioActor {
  public:
   using Messages = actor::Messages<VenueFillMsg, ReferenceMark, PortfolioStatusQuery>;
-  using Self = actor::ActorRef<VenueFillMsg, ReferenceMark, PortfolioStatusQuery>;
+  using Self = actor::RefTo<Messages>;
 
   struct Deps {
     const InstrumentRegistry* registry = nullptr;

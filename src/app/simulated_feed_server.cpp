@@ -26,6 +26,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/enum_names.hpp"
 #include "market/order_book.hpp"
 #include "venues/coinbase/market_data_frames.hpp"
 
@@ -47,20 +48,12 @@ constexpr std::string_view kLevel2 = "level2";
 
 enum class Kind : std::uint8_t { ticker, trades, l2, heartbeat, subscriptions, error, close };
 
-std::string_view channel_of(Kind kind) noexcept {
-  switch (kind) {
-    case Kind::ticker:
-      return "ticker";
-    case Kind::trades:
-      return "market_trades";
-    case Kind::l2:
-      return "l2_data";
-    case Kind::heartbeat:
-      return "heartbeats";
-    default:
-      return "subscriptions";
-  }
-}
+// The envelope's "channel" of each kind of frame: subscription answers, errors and the close
+// frame all travel as "subscriptions".
+constexpr EnumNames kChannelOf{Kind::close,
+                               {"ticker", "market_trades", "l2_data", "heartbeats", "subscriptions",
+                                "subscriptions", "subscriptions"},
+                               "subscriptions"};
 
 // A frame waiting for its connection's writer: the envelope (and its sequence number) is added
 // when it is written.
@@ -518,10 +511,10 @@ asio::awaitable<void> SimulatedFeedServer::Impl::write_loop(std::shared_ptr<Impl
     if (o.kind == Kind::error) {
       text = *o.events;
     } else if (o.kind == Kind::heartbeat) {
-      text = frames::envelope(channel_of(o.kind), o.time, sequence,
+      text = frames::envelope(kChannelOf.name(o.kind), o.time, sequence,
                               frames::heartbeats_events(o.time, counter));
     } else {
-      text = frames::envelope(channel_of(o.kind), o.time, sequence, *o.events);
+      text = frames::envelope(kChannelOf.name(o.kind), o.time, sequence, *o.events);
     }
     co_await c->ws.async_write(asio::buffer(text), asio::redirect_error(asio::use_awaitable, ec));
     std::lock_guard lock(mu);

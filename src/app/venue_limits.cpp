@@ -1,6 +1,7 @@
 #include "app/venue_limits.hpp"
 
 #include <string>
+#include <utility>
 
 #ifdef NZEZA_HAVE_BINANCE_CLIENT
 #include "venues/binance/client.hpp"
@@ -147,20 +148,14 @@ VenueRateLimits dydx_limits() {
 }
 
 Result<VenueRateLimits> venue_limits(Venue venue) {
-  switch (venue) {
-    case Venue::binance:
-      return binance_limits();
-    case Venue::coinbase:
-      return coinbase_limits();
-    case Venue::kraken:
-      return kraken_limits();
-    case Venue::hyperliquid:
-      return hyperliquid_limits();
-    case Venue::dydx:
-      return dydx_limits();
-    case Venue::paper:
-    case Venue::generic:
-      break;
+  static constexpr std::pair<Venue, VenueRateLimits (*)()> kLimits[] = {
+      {Venue::binance, binance_limits},
+      {Venue::coinbase, coinbase_limits},
+      {Venue::kraken, kraken_limits},
+      {Venue::hyperliquid, hyperliquid_limits},
+      {Venue::dydx, dydx_limits}};
+  for (const auto& [v, limits] : kLimits) {
+    if (v == venue) return limits();
   }
   return Error{ErrorCode::invalid_argument,
                "venue " + std::string(to_string(venue)) + " has no live rate limits"};

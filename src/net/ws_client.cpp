@@ -240,6 +240,13 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
   ErrorCallback error_cb;
   ControlCallback control_cb;
 
+  // Replaces one user callback (never while another thread runs it).
+  template <typename Callback>
+  void set_callback(Callback& slot, Callback callback) {
+    std::lock_guard lock(callbacks_mu);
+    slot = std::move(callback);
+  }
+
   std::weak_ptr<void> weak() { return std::weak_ptr<void>(shared_from_this()); }
 
   void report(const Error& error) {
@@ -569,23 +576,19 @@ WsClient::~WsClient() {
 }
 
 void WsClient::on_message(MessageCallback callback) {
-  std::lock_guard lock(impl_->callbacks_mu);
-  impl_->message_cb = std::move(callback);
+  impl_->set_callback(impl_->message_cb, std::move(callback));
 }
 
 void WsClient::on_control(ControlCallback callback) {
-  std::lock_guard lock(impl_->callbacks_mu);
-  impl_->control_cb = std::move(callback);
+  impl_->set_callback(impl_->control_cb, std::move(callback));
 }
 
 void WsClient::on_subscribe(SubscribeCallback callback) {
-  std::lock_guard lock(impl_->callbacks_mu);
-  impl_->subscribe_cb = std::move(callback);
+  impl_->set_callback(impl_->subscribe_cb, std::move(callback));
 }
 
 void WsClient::on_error(ErrorCallback callback) {
-  std::lock_guard lock(impl_->callbacks_mu);
-  impl_->error_cb = std::move(callback);
+  impl_->set_callback(impl_->error_cb, std::move(callback));
 }
 
 SubscriptionId WsClient::on_status(ConnectionStatus::Callback callback) {

@@ -33,7 +33,7 @@ struct RecorderStatsQuery {
 class RecorderActor {
  public:
   using Messages = actor::Messages<RecordEvent, FlushTick, RecorderStatsQuery>;
-  using Self = actor::ActorRef<RecordEvent, FlushTick, RecorderStatsQuery>;
+  using Self = actor::RefTo<Messages>;
 
   struct Deps {
     const InstrumentRegistry* registry = nullptr;

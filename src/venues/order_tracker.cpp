@@ -2,20 +2,16 @@
 
 #include <algorithm>
 
+#include "core/enum_names.hpp"
 #include "venues/venue_error.hpp"
 
 namespace nzeza::venues {
 
+constexpr EnumNames kResolutionNames{
+    Resolution::unresolved, {"found", "never_executed", "unresolved"}, "unresolved"};
+
 std::string_view to_string(Resolution r) noexcept {
-  switch (r) {
-    case Resolution::found:
-      return "found";
-    case Resolution::never_executed:
-      return "never_executed";
-    case Resolution::unresolved:
-      return "unresolved";
-  }
-  return "unresolved";
+  return kResolutionNames.name(r);
 }
 
 struct OrderTracker::Tracked {

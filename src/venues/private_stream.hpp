@@ -7,7 +7,9 @@
 // After a reconnect the stream may replay fills: the FillLedger deduplicates them by trade id.
 
 #include <functional>
+#include <mutex>
 
+#include "core/non_copyable.hpp"
 #include "domain/balance.hpp"
 #include "domain/fill.hpp"
 #include "net/connection_status.hpp"
@@ -22,7 +24,16 @@ struct PrivateStreamHandlers {
   std::function<void(net::ConnectionState)> on_state;      // stream health, for the router
 };
 
-class PrivateStream {
+// A copy of `handler` taken under `mu`, to be called once the lock is released (a handler may
+// call back into the stream).
+template <typename Mutex, typename F>
+[[nodiscard]] F copy_locked(Mutex& mu, const F& handler) {
+  std::lock_guard lock(mu);
+  return handler;
+}
+
+// A stream owns a connection and its handlers: it is never copied, and neither is a subclass.
+class PrivateStream : NonCopyable {
  public:
   virtual ~PrivateStream() = default;
   // Starts delivering to `handlers` (replacing earlier ones). Idempotent.

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <mutex>
 
+#include "core/enum_names.hpp"
 #include "venues/precision_guard.hpp"
 #include "venues/venue_error.hpp"
 
@@ -31,20 +32,13 @@ std::string attempts_text(const std::vector<VenueAttempt>& attempts) {
 
 }  // namespace
 
+constexpr EnumNames kRouteErrorKindNames{
+    RouteErrorKind::no_position,
+    {"unknown symbol", "unknown venue", "unavailable", "all unavailable", "no position"},
+    "unavailable"};
+
 std::string_view to_string(RouteErrorKind k) noexcept {
-  switch (k) {
-    case RouteErrorKind::unknown_symbol:
-      return "unknown symbol";
-    case RouteErrorKind::unknown_venue:
-      return "unknown venue";
-    case RouteErrorKind::unavailable:
-      return "unavailable";
-    case RouteErrorKind::all_unavailable:
-      return "all unavailable";
-    case RouteErrorKind::no_position:
-      return "no position";
-  }
-  return "unavailable";
+  return kRouteErrorKindNames.name(k);
 }
 
 std::optional<RouteErrorKind> route_error_kind(const Error& e) noexcept {

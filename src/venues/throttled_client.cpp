@@ -92,24 +92,32 @@ void ThrottledClient::record(Guard& guard, const Error* error) {
   }
 }
 
-template <typename T, typename Send>
-void ThrottledClient::gate(RequestOp op, const std::string& endpoint_class, std::string what,
-                           Send send, Callback<T> done) {
-  Completion<T> completion(std::move(done), std::string(to_string(venue())) + " " + what);
+void ThrottledClient::route(Call call) {
+  // The endpoint class of each RequestOp.
+  static constexpr std::string EndpointClasses::*kClassOf[kRequestOps] = {
+      &EndpointClasses::place,           &EndpointClasses::cancel,
+      &EndpointClasses::cancel_all,      &EndpointClasses::amend,
+      &EndpointClasses::dead_man_switch, &EndpointClasses::order_status,
+      &EndpointClasses::open_orders,     &EndpointClasses::fills,
+      &EndpointClasses::balances,        &EndpointClasses::positions,
+      &EndpointClasses::instruments,     &EndpointClasses::server_time,
+      &EndpointClasses::candles};
+  const RequestOp op = call.op;
+  const std::string& what = call.what;
   if (breaker_ != nullptr) {
     if (auto ok = breaker_->allow(); !ok) {
       {
         std::lock_guard lock(mu_);
         ++refused_circuit_open_;
       }
-      completion.complete(venue_error(ErrorCode::circuit_open, venue(), what, ok.error().message)
-                              .with_delivery(Delivery::not_sent));
+      call.refuse(venue_error(ErrorCode::circuit_open, venue(), what, ok.error().message)
+                      .with_delivery(Delivery::not_sent));
       return;
     }
   }
   Duration wait = Duration::zero();
   if (limiter_ != nullptr) {
-    auto reserved = limiter_->reserve(endpoint_class);
+    auto reserved = limiter_->reserve(classes_.*kClassOf[static_cast<std::size_t>(op)]);
     if (!reserved) {
       if (breaker_ != nullptr) breaker_->record_abandoned();
       const Error& e = reserved.error();
@@ -117,8 +125,8 @@ void ThrottledClient::gate(RequestOp op, const std::string& endpoint_class, std:
         std::lock_guard lock(mu_);
         ++(e.code == ErrorCode::banned ? refused_banned_ : refused_rate_limited_);
       }
-      completion.complete(venue_error(e.code, venue(), what, e.message, e.venue_code, e.venue_text)
-                              .with_delivery(Delivery::not_sent));
+      call.refuse(venue_error(e.code, venue(), what, e.message, e.venue_code, e.venue_text)
+                      .with_delivery(Delivery::not_sent));
       return;
     }
     wait = *reserved;
@@ -126,23 +134,21 @@ void ThrottledClient::gate(RequestOp op, const std::string& endpoint_class, std:
   // The answer is timed and feeds the breaker, then reaches the caller. It holds the guard, not
   // the decorator: the inner client may answer after the decorator is gone. The clock starts
   // when the inner client gets the call (after any limiter wait).
-  auto dispatch = [send, guard = guard_, completion, op]() mutable {
+  auto dispatch = [send = std::move(call.send), guard = guard_, op]() mutable {
     const auto sent = std::chrono::steady_clock::now();
-    send(Callback<T>([guard, completion, op, sent](Result<T> r) {
+    send([guard, op, sent](const Error* error) {
       const auto i = static_cast<std::size_t>(op);
       guard->latency[i].record(
           std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - sent));
-      if (!r) guard->failures[i].fetch_add(1, std::memory_order_relaxed);
-      record(*guard, r ? nullptr : &r.error());
-      completion.complete(std::move(r));
-    }));
+      if (error != nullptr) guard->failures[i].fetch_add(1, std::memory_order_relaxed);
+      record(*guard, error);
+    });
   };
   if (wait <= Duration::zero()) {
     dispatch();
     return;
   }
   auto fn = std::make_shared<std::function<void()>>(std::move(dispatch));
-  std::function<void(Error)> refuse = [completion](Error e) { completion.complete(std::move(e)); };
   auto id_holder = std::make_shared<TimerId>(0);
   std::weak_ptr<Guard> weak = guard_;
   std::lock_guard lock(mu_);
@@ -160,111 +166,7 @@ void ThrottledClient::gate(RequestOp op, const std::string& endpoint_class, std:
     (*fn)();
   });
   *id_holder = id;
-  waiting_.emplace(id, Waiting{std::move(fn), std::move(refuse), std::move(what)});
-}
-
-void ThrottledClient::place(const domain::OrderSpec& order, Callback<PlaceAck> done) {
-  gate<PlaceAck>(
-      RequestOp::place, classes_.place, "place " + order.client_order_id.text,
-      [this, order](Callback<PlaceAck> cb) { inner_.place(order, std::move(cb)); },
-      std::move(done));
-}
-
-void ThrottledClient::cancel(const OrderRef& order, Callback<CancelAck> done) {
-  gate<CancelAck>(
-      RequestOp::cancel, classes_.cancel, "cancel",
-      [this, order](Callback<CancelAck> cb) { inner_.cancel(order, std::move(cb)); },
-      std::move(done));
-}
-
-void ThrottledClient::cancel_all(std::optional<InstrumentId> instrument,
-                                 Callback<CancelAllAck> done) {
-  gate<CancelAllAck>(
-      RequestOp::cancel_all, classes_.cancel_all, "cancel all",
-      [this, instrument](Callback<CancelAllAck> cb) {
-        inner_.cancel_all(instrument, std::move(cb));
-      },
-      std::move(done));
-}
-
-void ThrottledClient::amend(const AmendRequest& request, Callback<PlaceAck> done) {
-  gate<PlaceAck>(
-      RequestOp::amend, classes_.amend, "amend",
-      [this, request](Callback<PlaceAck> cb) { inner_.amend(request, std::move(cb)); },
-      std::move(done));
-}
-
-void ThrottledClient::set_dead_man_switch(Duration timeout, Callback<Timestamp> done) {
-  gate<Timestamp>(
-      RequestOp::dead_man_switch, classes_.dead_man_switch, "dead-man switch",
-      [this, timeout](Callback<Timestamp> cb) {
-        inner_.set_dead_man_switch(timeout, std::move(cb));
-      },
-      std::move(done));
-}
-
-void ThrottledClient::order_status(const OrderRef& order, Callback<VenueOrder> done) {
-  gate<VenueOrder>(
-      RequestOp::status, classes_.order_status, "order status",
-      [this, order](Callback<VenueOrder> cb) { inner_.order_status(order, std::move(cb)); },
-      std::move(done));
-}
-
-void ThrottledClient::open_orders(std::optional<InstrumentId> instrument,
-                                  Callback<std::vector<VenueOrder>> done) {
-  gate<std::vector<VenueOrder>>(
-      RequestOp::open_orders, classes_.open_orders, "open orders",
-      [this, instrument](Callback<std::vector<VenueOrder>> cb) {
-        inner_.open_orders(instrument, std::move(cb));
-      },
-      std::move(done));
-}
-
-void ThrottledClient::fills_since(Timestamp since, std::optional<InstrumentId> instrument,
-                                  Callback<std::vector<domain::Fill>> done) {
-  gate<std::vector<domain::Fill>>(
-      RequestOp::fills, classes_.fills, "fills",
-      [this, since, instrument](Callback<std::vector<domain::Fill>> cb) {
-        inner_.fills_since(since, instrument, std::move(cb));
-      },
-      std::move(done));
-}
-
-void ThrottledClient::balances(Callback<std::vector<domain::Balance>> done) {
-  gate<std::vector<domain::Balance>>(
-      RequestOp::balances, classes_.balances, "balances",
-      [this](Callback<std::vector<domain::Balance>> cb) { inner_.balances(std::move(cb)); },
-      std::move(done));
-}
-
-void ThrottledClient::positions(Callback<std::vector<VenuePosition>> done) {
-  gate<std::vector<VenuePosition>>(
-      RequestOp::positions, classes_.positions, "positions",
-      [this](Callback<std::vector<VenuePosition>> cb) { inner_.positions(std::move(cb)); },
-      std::move(done));
-}
-
-void ThrottledClient::candles(InstrumentId instrument, Duration interval, std::size_t count,
-                              Callback<std::vector<market::Candle>> done) {
-  gate<std::vector<market::Candle>>(
-      RequestOp::candles, classes_.candles, "candles",
-      [this, instrument, interval, count](Callback<std::vector<market::Candle>> cb) {
-        inner_.candles(instrument, interval, count, std::move(cb));
-      },
-      std::move(done));
-}
-
-void ThrottledClient::load_instruments(Callback<std::vector<Instrument>> done) {
-  gate<std::vector<Instrument>>(
-      RequestOp::instruments, classes_.instruments, "instruments",
-      [this](Callback<std::vector<Instrument>> cb) { inner_.load_instruments(std::move(cb)); },
-      std::move(done));
-}
-
-void ThrottledClient::server_time(Callback<Timestamp> done) {
-  gate<Timestamp>(
-      RequestOp::server_time, classes_.server_time, "server time",
-      [this](Callback<Timestamp> cb) { inner_.server_time(std::move(cb)); }, std::move(done));
+  waiting_.emplace(id, Waiting{std::move(fn), std::move(call.refuse), std::move(call.what)});
 }
 
 std::uint64_t ThrottledClient::refused() const {

@@ -69,26 +69,6 @@ struct EndpointClasses {
   std::string candles = "metadata";
 };
 
-// The kinds of call, as /metrics labels them (`op`).
-enum class RequestOp : std::uint8_t {
-  place,
-  cancel,
-  cancel_all,
-  amend,
-  dead_man_switch,
-  status,
-  open_orders,
-  fills,
-  balances,
-  positions,
-  instruments,
-  server_time,
-  candles,
-};
-inline constexpr std::size_t kRequestOps = 13;
-// "place", "cancel", "cancel_all", ... "status" for order_status.
-[[nodiscard]] std::string_view to_string(RequestOp op) noexcept;
-
 // What a ThrottledClient measured since it was built (a snapshot).
 struct ThrottleMetrics {
   // Indexed by RequestOp: answer time of the calls sent to the inner client, and how many of
@@ -110,26 +90,6 @@ class ThrottledClient final : public ForwardingClient {
   ThrottledClient(VenueClient& inner, Clock& clock, net::RateLimiter* limiter,
                   net::CircuitBreaker* breaker, EndpointClasses classes = {});
   ~ThrottledClient() override;
-  ThrottledClient(const ThrottledClient&) = delete;
-  ThrottledClient& operator=(const ThrottledClient&) = delete;
-
-  // Every call but venue(), capabilities(), request_validity() and private_stream() is gated.
-  void place(const domain::OrderSpec& order, Callback<PlaceAck> done) override;
-  void cancel(const OrderRef& order, Callback<CancelAck> done) override;
-  void cancel_all(std::optional<InstrumentId> instrument, Callback<CancelAllAck> done) override;
-  void amend(const AmendRequest& request, Callback<PlaceAck> done) override;
-  void set_dead_man_switch(Duration timeout, Callback<Timestamp> done) override;
-  void order_status(const OrderRef& order, Callback<VenueOrder> done) override;
-  void open_orders(std::optional<InstrumentId> instrument,
-                   Callback<std::vector<VenueOrder>> done) override;
-  void fills_since(Timestamp since, std::optional<InstrumentId> instrument,
-                   Callback<std::vector<domain::Fill>> done) override;
-  void balances(Callback<std::vector<domain::Balance>> done) override;
-  void positions(Callback<std::vector<VenuePosition>> done) override;
-  void load_instruments(Callback<std::vector<Instrument>> done) override;
-  void server_time(Callback<Timestamp> done) override;
-  void candles(InstrumentId instrument, Duration interval, std::size_t count,
-               Callback<std::vector<market::Candle>> done) override;
 
   // Calls refused here (circuit open, rate limited, banned) — nothing sent.
   [[nodiscard]] std::uint64_t refused() const;
@@ -139,9 +99,8 @@ class ThrottledClient final : public ForwardingClient {
 
  private:
   struct Guard;
-  template <typename T, typename Send>
-  void gate(RequestOp op, const std::string& endpoint_class, std::string what, Send send,
-            Callback<T> done);
+  // Every call but venue(), capabilities(), request_validity() and private_stream() is gated.
+  void route(Call call) override;
   static void record(Guard& guard, const Error* error);
 
   Clock& clock_;

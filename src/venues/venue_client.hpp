@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "core/instrument.hpp"
+#include "core/non_copyable.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "core/venue.hpp"
@@ -34,7 +35,9 @@
 
 namespace nzeza::venues {
 
-class VenueClient {
+// A client owns connections, limiters and calls in flight: it is never copied, and neither is a
+// subclass.
+class VenueClient : NonCopyable {
  public:
   virtual ~VenueClient() = default;
 

@@ -1,17 +1,16 @@
 #include "venues/venue_error.hpp"
 
+#include "core/enum_names.hpp"
+
 namespace nzeza::venues {
 
+constexpr EnumNames kFailureClassNames{
+    FailureClass::outcome_unknown,
+    {"refused_before_sending", "refused_by_venue", "outcome_unknown"},
+    "outcome_unknown"};
+
 std::string_view to_string(FailureClass c) noexcept {
-  switch (c) {
-    case FailureClass::refused_before_sending:
-      return "refused_before_sending";
-    case FailureClass::refused_by_venue:
-      return "refused_by_venue";
-    case FailureClass::outcome_unknown:
-      return "outcome_unknown";
-  }
-  return "outcome_unknown";
+  return kFailureClassNames.name(c);
 }
 
 FailureClass classify(ErrorCode code) noexcept {

@@ -80,6 +80,18 @@ struct VenueOrder {
   bool triggered = false;
 };
 
+// A fill of `order` at `venue`, carrying the order's identity (instrument, venue symbol, client
+// order id, side); the trade's own fields are the caller's to set.
+[[nodiscard]] inline domain::Fill fill_of(Venue venue, const VenueOrder& order) {
+  domain::Fill f;
+  f.venue = venue;
+  f.instrument = order.instrument;
+  f.venue_symbol = order.venue_symbol;
+  f.client_order_id = order.client_order_id;
+  f.side = order.side;
+  return f;
+}
+
 // The answer to place(): accepted (with what already happened to it) — a venue refusal is an
 // Error, never a PlaceAck.
 struct PlaceAck {

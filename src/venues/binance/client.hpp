@@ -108,8 +108,6 @@ class BinanceClient final : public VenueClient {
                                                        BinanceConfig config,
                                                        std::string_view api_secret);
   ~BinanceClient() override;
-  BinanceClient(const BinanceClient&) = delete;
-  BinanceClient& operator=(const BinanceClient&) = delete;
 
   [[nodiscard]] Venue venue() const noexcept override { return Venue::binance; }
   [[nodiscard]] VenueCapabilities capabilities() const noexcept override;

@@ -263,13 +263,8 @@ VenueOrder order_of(const json::object& o, const InstrumentRegistry& registry, T
 
 // One entry of a FULL place answer's fills[]: the order gives symbol, side and client id.
 domain::Fill full_fill_of(const json::object& f, const VenueOrder& order, Timestamp at) {
-  domain::Fill fill;
-  fill.venue = Venue::binance;
-  fill.instrument = order.instrument;
-  fill.venue_symbol = order.venue_symbol;
+  domain::Fill fill = fill_of(Venue::binance, order);
   fill.trade_id = std::to_string(int_field(f, "tradeId"));
-  fill.client_order_id = order.client_order_id;
-  fill.side = order.side;
   fill.price = amount_field(f, "price");
   fill.quantity = amount_field(f, "qty");
   fill.fee = dec_field(f, "commission");

@@ -30,11 +30,10 @@ QueryBuilder& QueryBuilder::add(std::string_view key, std::string_view value) {
 }
 
 QueryBuilder& QueryBuilder::add(std::string_view key, std::int64_t value) {
-  if (!query_.empty()) query_.push_back('&');
-  append_percent_encoded(query_, key);
-  query_.push_back('=');
-  append_int(query_, value);
-  return *this;
+  // Digits and '-' are unreserved: the encoded text is the number as written.
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, value);
+  return add(key, std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)));
 }
 
 std::string wsapi_payload(std::vector<std::pair<std::string, std::string>> params) {

@@ -21,12 +21,7 @@ BinanceUserStream::BinanceUserStream(net::NetContext& net, Clock& clock, UserStr
   ws_.on_message([this](std::string_view m) { on_frame(m); });
   ws_.on_status([this](const net::ConnectionTransition& t) {
     if (t.to != net::ConnectionState::connected) subscribed_.store(false);
-    std::function<void(net::ConnectionState)> cb;
-    {
-      std::lock_guard lock(mu_);
-      cb = handlers_.on_state;
-    }
-    if (cb) cb(t.to);
+    if (auto cb = copy_locked(mu_, handlers_.on_state)) cb(t.to);
   });
 }
 

@@ -53,8 +53,6 @@ class BinanceUserStream final : public PrivateStream {
   BinanceUserStream(net::NetContext& net, Clock& clock, UserStreamConfig config,
                     std::function<std::string()> subscribe_frame, SymbolLookup lookup);
   ~BinanceUserStream() override;
-  BinanceUserStream(const BinanceUserStream&) = delete;
-  BinanceUserStream& operator=(const BinanceUserStream&) = delete;
 
   void start(PrivateStreamHandlers handlers) override;
   void stop() override;

@@ -93,14 +93,9 @@ void parse_execution(const json::object& e, const SymbolLookup& lookup, UserStre
   if (t < 0 || t > 9'000'000'000'000) throw Bad{"field 'T' is not a time in ms"};
   v.report.at = Timestamp::from_ms(t);
   if (exec == "TRADE") {
-    domain::Fill f;
-    f.venue = Venue::binance;
-    f.instrument = v.instrument;
-    f.venue_symbol = v.venue_symbol;
+    domain::Fill f = fill_of(Venue::binance, v);
     f.trade_id = std::to_string(iv(e, "t"));
-    f.client_order_id = v.client_order_id;
     f.venue_order_id = v.report.venue_order_id;
-    f.side = v.side;
     f.price = dv(e, "L");
     f.quantity = dv(e, "l");
     f.fee = dv(e, "n");

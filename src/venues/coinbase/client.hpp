@@ -90,8 +90,6 @@ class CoinbaseClient final : public VenueClient {
   CoinbaseClient(net::NetContext& net, Clock& clock, const InstrumentRegistry& registry,
                  JwtSigner signer, CoinbaseConfig config = {});
   ~CoinbaseClient() override;
-  CoinbaseClient(const CoinbaseClient&) = delete;
-  CoinbaseClient& operator=(const CoinbaseClient&) = delete;
 
   [[nodiscard]] Venue venue() const noexcept override { return Venue::coinbase; }
   [[nodiscard]] VenueCapabilities capabilities() const noexcept override;

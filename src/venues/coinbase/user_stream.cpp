@@ -86,12 +86,7 @@ void UserStream::start(PrivateStreamHandlers handlers) {
   ws_->on_status([weak](const net::ConnectionTransition& t) {
     auto s = weak.lock();
     if (!s) return;
-    std::function<void(net::ConnectionState)> cb;
-    {
-      std::lock_guard lock(s->mu);
-      cb = s->handlers.on_state;
-    }
-    if (cb) cb(t.to);
+    if (auto cb = copy_locked(s->mu, s->handlers.on_state)) cb(t.to);
   });
   if (auto st = ws_->start(); !st) {
     std::lock_guard lock(shared_->mu);

@@ -58,8 +58,6 @@ class UserStream final : public PrivateStream {
   UserStream(net::NetContext& net, Clock& clock, const InstrumentRegistry& registry,
              JwtSigner signer, UserStreamConfig config);
   ~UserStream() override;
-  UserStream(const UserStream&) = delete;
-  UserStream& operator=(const UserStream&) = delete;
 
   // Set before start(): how to fetch an order's trades (CoinbaseClient::fills_of_order).
   void set_fill_fetcher(FillFetcher fetcher);

@@ -99,8 +99,6 @@ class DydxClient final : public VenueClient {
   DydxClient(net::NetContext& net, Clock& clock, const InstrumentRegistry& registry, Wallet wallet,
              DydxClientConfig config);
   ~DydxClient() override;
-  DydxClient(const DydxClient&) = delete;
-  DydxClient& operator=(const DydxClient&) = delete;
 
   [[nodiscard]] Venue venue() const noexcept override { return Venue::dydx; }
   [[nodiscard]] VenueCapabilities capabilities() const noexcept override;

@@ -54,12 +54,7 @@ void SubaccountStream::start(PrivateStreamHandlers handlers) {
   fresh->on_subscribe([this] { return std::vector<std::string>{subscribe_frame()}; });
   fresh->on_message([this](std::string_view text) { handle_message(text); });
   fresh->on_status([this](const net::ConnectionTransition& t) {
-    std::function<void(net::ConnectionState)> cb;
-    {
-      std::lock_guard l(mu_);
-      cb = handlers_.on_state;
-    }
-    if (cb) cb(t.to);
+    if (auto cb = copy_locked(mu_, handlers_.on_state)) cb(t.to);
   });
   net::WsClient* ws = nullptr;
   {

@@ -35,8 +35,6 @@ class SubaccountStream final : public PrivateStream {
                    std::string address, std::uint32_t subaccount_number, std::string ws_url,
                    net::TlsConfig tls = {});
   ~SubaccountStream() override;
-  SubaccountStream(const SubaccountStream&) = delete;
-  SubaccountStream& operator=(const SubaccountStream&) = delete;
 
   void start(PrivateStreamHandlers handlers) override;
   void stop() override;

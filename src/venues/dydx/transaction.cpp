@@ -193,24 +193,33 @@ Result<SignedTx> sign_tx(const Wallet& wallet, std::string_view type_url, std::s
   return out;
 }
 
+namespace {
+
+// Signs the message `encode` makes of `spec`, which only the order's owner may sign;
+// invalid_argument ("dydx <what>: owner ...") for another wallet.
+template <typename Spec>
+Result<SignedTx> sign_own(const Wallet& wallet, const Spec& spec, const TxParams& params,
+                          std::string_view what, std::string_view type_url,
+                          Result<std::string> (*encode)(const Spec&)) {
+  if (spec.id.owner != wallet.address())
+    return fail(ErrorCode::invalid_argument, "dydx " + std::string(what) + ": owner " +
+                                                 spec.id.owner + " is not the signing wallet " +
+                                                 wallet.address());
+  auto msg = encode(spec);
+  if (!msg.ok()) return msg.error();
+  return sign_tx(wallet, type_url, std::move(*msg), params);
+}
+
+}  // namespace
+
 Result<SignedTx> sign_place_order(const Wallet& wallet, const PlaceOrderSpec& spec,
                                   const TxParams& params) {
-  if (spec.id.owner != wallet.address())
-    return fail(ErrorCode::invalid_argument, "dydx order: owner " + spec.id.owner +
-                                                 " is not the signing wallet " + wallet.address());
-  auto msg = encode_place_order(spec);
-  if (!msg.ok()) return msg.error();
-  return sign_tx(wallet, kTypeUrlPlaceOrder, std::move(*msg), params);
+  return sign_own(wallet, spec, params, "order", kTypeUrlPlaceOrder, encode_place_order);
 }
 
 Result<SignedTx> sign_cancel_order(const Wallet& wallet, const CancelOrderSpec& spec,
                                    const TxParams& params) {
-  if (spec.id.owner != wallet.address())
-    return fail(ErrorCode::invalid_argument, "dydx cancel: owner " + spec.id.owner +
-                                                 " is not the signing wallet " + wallet.address());
-  auto msg = encode_cancel_order(spec);
-  if (!msg.ok()) return msg.error();
-  return sign_tx(wallet, kTypeUrlCancelOrder, std::move(*msg), params);
+  return sign_own(wallet, spec, params, "cancel", kTypeUrlCancelOrder, encode_cancel_order);
 }
 
 }  // namespace nzeza::venues::dydx

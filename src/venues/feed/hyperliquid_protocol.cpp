@@ -13,12 +13,6 @@ class HyperliquidProtocol final : public CodecProtocol<hyperliquid::HyperliquidC
  public:
   using CodecProtocol::CodecProtocol;
 
-  FrameOutcome on_frame(std::string_view frame, Timestamp now, MarketEventSink& sink) override {
-    FrameOutcome out;
-    if (auto r = decode(frame, now, sink, out)) out.resyncs = r->resyncs;
-    return out;
-  }
-
   std::optional<std::string> app_ping() override {
     return hyperliquid::HyperliquidCodec::ping_message();
   }

@@ -14,10 +14,8 @@ class KrakenProtocol final : public CodecProtocol<kraken::KrakenCodec> {
   using CodecProtocol::CodecProtocol;
 
   FrameOutcome on_frame(std::string_view frame, Timestamp now, MarketEventSink& sink) override {
-    FrameOutcome out;
-    auto r = decode(frame, now, sink, out);
-    if (r && r->resyncs > 0) {
-      out.resyncs = r->resyncs;
+    FrameOutcome out = CodecProtocol::on_frame(frame, now, sink);
+    if (out.resyncs > 0) {
       const auto books = codec_->books_needing_resync();
       if (!books.empty()) {
         // Two statements: the unsubscribe takes the lower request id.

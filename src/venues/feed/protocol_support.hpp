@@ -123,6 +123,14 @@ class CodecProtocol : public FeedProtocol {
     return frames;
   }
 
+  // Decodes the frame and reports the books the codec lost sync of (resyncs); a venue whose
+  // books must be asked again for a snapshot adds that.
+  FrameOutcome on_frame(std::string_view frame, Timestamp now, MarketEventSink& sink) override {
+    FrameOutcome out;
+    if (auto r = decode(frame, now, sink, out)) out.resyncs = r->resyncs;
+    return out;
+  }
+
  protected:
   // The subscribe frames of a new connection (the codec was just reset), appended to `frames`.
   virtual Status subscribe(std::span<const InstrumentId> instruments,

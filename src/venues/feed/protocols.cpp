@@ -1,5 +1,7 @@
 #include "venues/feed/protocols.hpp"
 
+#include <utility>
+
 namespace nzeza::venues::feed {
 
 FeedRules default_rules(Venue venue) {
@@ -68,22 +70,13 @@ FeedRules default_rules(Venue venue) {
 }
 
 Result<ProtocolFactory> protocol_factory(Venue venue, const InstrumentRegistry& registry) {
-  const InstrumentRegistry* reg = &registry;
-  switch (venue) {
-    case Venue::binance:
-      return ProtocolFactory([reg] { return make_binance_protocol(*reg); });
-    case Venue::coinbase:
-      return ProtocolFactory([reg] { return make_coinbase_protocol(*reg); });
-    case Venue::kraken:
-      return ProtocolFactory([reg] { return make_kraken_protocol(*reg); });
-    case Venue::hyperliquid:
-      return ProtocolFactory([reg] { return make_hyperliquid_protocol(*reg); });
-    case Venue::dydx:
-      return ProtocolFactory([reg] { return make_dydx_protocol(*reg); });
-    case Venue::generic:
-      return ProtocolFactory([reg] { return make_generic_protocol(*reg); });
-    case Venue::paper:
-      break;
+  using Make = std::unique_ptr<FeedProtocol> (*)(const InstrumentRegistry&);
+  static constexpr std::pair<Venue, Make> kProtocols[] = {
+      {Venue::binance, make_binance_protocol}, {Venue::coinbase, make_coinbase_protocol},
+      {Venue::kraken, make_kraken_protocol},   {Venue::hyperliquid, make_hyperliquid_protocol},
+      {Venue::dydx, make_dydx_protocol},       {Venue::generic, make_generic_protocol}};
+  for (const auto& [v, make] : kProtocols) {
+    if (v == venue) return ProtocolFactory([make, reg = &registry] { return make(*reg); });
   }
   return Error{ErrorCode::invalid_argument,
                "no market-data feed for venue " + std::string(to_string(venue))};

@@ -98,8 +98,6 @@ class HyperliquidClient final : public VenueClient {
   HyperliquidClient(net::NetContext& net, Clock& clock, const InstrumentRegistry& registry,
                     Signer signer, HyperliquidClientConfig config);
   ~HyperliquidClient() override;
-  HyperliquidClient(const HyperliquidClient&) = delete;
-  HyperliquidClient& operator=(const HyperliquidClient&) = delete;
 
   [[nodiscard]] Venue venue() const noexcept override { return Venue::hyperliquid; }
   [[nodiscard]] VenueCapabilities capabilities() const noexcept override;

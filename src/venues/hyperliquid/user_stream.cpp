@@ -72,12 +72,7 @@ void HyperliquidUserStream::start(PrivateStreamHandlers handlers) {
   });
   ws_->on_message([this](std::string_view text) { (void)handle_message(text); });
   ws_->on_status([this](const net::ConnectionTransition& t) {
-    std::function<void(net::ConnectionState)> cb;
-    {
-      std::lock_guard l(handlers_mu_);
-      cb = handlers_.on_state;
-    }
-    if (cb) cb(t.to);
+    if (auto cb = copy_locked(handlers_mu_, handlers_.on_state)) cb(t.to);
   });
   auto ping = std::make_shared<PingState>();
   ping->ws = ws_.get();

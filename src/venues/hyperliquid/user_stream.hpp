@@ -54,8 +54,6 @@ class HyperliquidUserStream final : public PrivateStream {
   HyperliquidUserStream(net::NetContext& net, Clock& clock, const InstrumentRegistry& registry,
                         UserStreamConfig config);
   ~HyperliquidUserStream() override;
-  HyperliquidUserStream(const HyperliquidUserStream&) = delete;
-  HyperliquidUserStream& operator=(const HyperliquidUserStream&) = delete;
 
   void start(PrivateStreamHandlers handlers) override;
   void stop() override;

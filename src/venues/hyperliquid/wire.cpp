@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/enum_names.hpp"
 #include "venues/hyperliquid/signer.hpp"
 
 namespace nzeza::venues::hyperliquid {
@@ -12,16 +13,10 @@ std::string decimal_to_wire(Decimal d) {
   return d.to_string();
 }
 
+constexpr EnumNames kTifWireNames{Tif::gtc, {"Alo", "Ioc", "Gtc"}, "Gtc"};
+
 std::string_view to_wire(Tif tif) noexcept {
-  switch (tif) {
-    case Tif::alo:
-      return "Alo";
-    case Tif::ioc:
-      return "Ioc";
-    case Tif::gtc:
-      return "Gtc";
-  }
-  return "Gtc";
+  return kTifWireNames.name(tif);
 }
 
 boost::json::object order_wire(const OrderWire& o) {
@@ -77,19 +72,13 @@ boost::json::value cancels_action(std::string_view type, std::span<const Cancel>
 
 boost::json::value cancel_action(std::span<const CancelWire> cancels) {
   return cancels_action("cancel", cancels, [](const CancelWire& c) {
-    boost::json::object w;
-    w["a"] = c.asset;
-    w["o"] = c.oid;
-    return w;
+    return boost::json::object{{"a", c.asset}, {"o", c.oid}};
   });
 }
 
 boost::json::value cancel_by_cloid_action(std::span<const CancelByCloidWire> cancels) {
   return cancels_action("cancelByCloid", cancels, [](const CancelByCloidWire& c) {
-    boost::json::object w;
-    w["asset"] = c.asset;
-    w["cloid"] = c.cloid;
-    return w;
+    return boost::json::object{{"asset", c.asset}, {"cloid", c.cloid}};
   });
 }
 

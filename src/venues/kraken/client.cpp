@@ -7,6 +7,7 @@
 #include <set>
 #include <utility>
 
+#include "core/enum_names.hpp"
 #include "venues/candle_history.hpp"
 #include "venues/kraken/private_stream.hpp"
 #include "venues/kraken/rest_codec.hpp"
@@ -532,23 +533,9 @@ void KrakenClient::place(const domain::OrderSpec& order, Callback<PlaceAck> done
 
   FormParams p;
   using OT = domain::OrderType;
-  switch (order.type) {
-    case OT::market:
-      p.emplace_back("ordertype", "market");
-      break;
-    case OT::limit:
-      p.emplace_back("ordertype", "limit");
-      break;
-    case OT::stop:
-      p.emplace_back("ordertype", "stop-loss");
-      break;
-    case OT::take_profit:
-      p.emplace_back("ordertype", "take-profit");
-      break;
-    case OT::stop_limit:
-      p.emplace_back("ordertype", "stop-loss-limit");
-      break;
-  }
+  static constexpr EnumNames kOrderTypes{
+      OT::stop_limit, {"market", "limit", "stop-loss", "take-profit", "stop-loss-limit"}};
+  p.emplace_back("ordertype", kOrderTypes.name(order.type));
   p.emplace_back("type", order.side == Side::buy ? "buy" : "sell");
   p.emplace_back("volume", order.quantity.to_string());
   p.emplace_back("pair", inst->venue_symbol);

@@ -104,8 +104,6 @@ class KrakenClient final : public VenueClient {
   KrakenClient(net::NetContext& net, Clock& clock, const InstrumentRegistry& registry,
                std::shared_ptr<KrakenKeySigner> signer, KrakenClientConfig config = {});
   ~KrakenClient() override;
-  KrakenClient(const KrakenClient&) = delete;
-  KrakenClient& operator=(const KrakenClient&) = delete;
 
   [[nodiscard]] Venue venue() const noexcept override { return Venue::kraken; }
   [[nodiscard]] VenueCapabilities capabilities() const noexcept override;

@@ -110,12 +110,7 @@ struct KrakenPrivateStream::Shared : std::enable_shared_from_this<KrakenPrivateS
     w.on_status([weak](const net::ConnectionTransition& tr) {
       auto self = weak.lock();
       if (!self) return;
-      std::function<void(net::ConnectionState)> cb;
-      {
-        std::lock_guard lock(self->mu);
-        cb = self->handlers.on_state;
-      }
-      if (cb) cb(tr.to);
+      if (auto cb = copy_locked(self->mu, self->handlers.on_state)) cb(tr.to);
       // A token is good for one connection: fetch the next one while reconnecting.
       if (tr.from == net::ConnectionState::connected && tr.to == net::ConnectionState::reconnecting)
         self->fetch_token(false);

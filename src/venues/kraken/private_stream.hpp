@@ -45,8 +45,6 @@ class KrakenPrivateStream final : public PrivateStream {
   KrakenPrivateStream(KrakenClient& client, net::NetContext& net, Clock& clock,
                       const InstrumentRegistry& registry, const KrakenClientConfig& config);
   ~KrakenPrivateStream() override;
-  KrakenPrivateStream(const KrakenPrivateStream&) = delete;
-  KrakenPrivateStream& operator=(const KrakenPrivateStream&) = delete;
 
   void start(PrivateStreamHandlers handlers) override;
   void stop() override;

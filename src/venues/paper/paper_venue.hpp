@@ -115,8 +115,6 @@ class PaperVenue final : public VenueClient, public PrivateStream {
   // outlive the venue.
   PaperVenue(Clock& clock, const InstrumentRegistry& registry, PaperConfig config = {});
   ~PaperVenue() override;
-  PaperVenue(const PaperVenue&) = delete;
-  PaperVenue& operator=(const PaperVenue&) = delete;
 
   // Funds the account (at once, no latency). amount > 0.
   Status deposit(const std::string& currency, Decimal amount);

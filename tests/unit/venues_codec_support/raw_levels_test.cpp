@@ -118,6 +118,13 @@ TEST(RawLevels, gives_up_on_every_form_it_does_not_take) {
       R"([{"price":1.5.5,"size":"1"}])",
       R"([{"price":"1","size":"1","n":tru}])",
       R"([{"price":"1","size":"1","n":-}])",
+      R"([["01.00000000","1"]])",  // Binance's long form: a leading zero
+      R"([["1.000000000","1"]])",  // 9 fractional digits
+      R"([["1..0000000","1"]])",
+      R"([["1.0000000.","1"]])",
+      R"([["12345678.","1"]])",
+      R"([[".12345678","1"]])",
+      R"([["1234567.8\u0030","1"]])",
   };
   for (const char* text : refused) EXPECT_FALSE(scan(text, kDydx).ok) << text;
   // A form the venue does not write: arrays for Hyperliquid, objects for an array-only venue.
@@ -188,9 +195,9 @@ TEST(RawLevels, decimals_equal_the_on_demand_readers_on_random_tokens) {
   EXPECT_GT(read, 100'000);  // most tokens are of the plain form
 }
 
-// The compact loop's quoted-decimal reader and the one it replaces give the same answer (bytes
-// read, value, decimals, text) on random bytes of every class: digits, points, quotes, other
-// bytes, and the text's end anywhere.
+// The compact loop's quoted-decimal reader and the ones it stands for (short_quoted_decimal,
+// else medium_quoted_decimal) give the same answer (bytes read, value, decimals, text) on random
+// bytes of every class: digits, points, quotes, other bytes, and the text's end anywhere.
 TEST(RawLevels, quoted_decimal_equals_short_quoted_decimal_on_random_bytes) {
   std::mt19937_64 rng(20261208);
   constexpr std::string_view kBytes = "0123456789012345678901234567890123456789..\"\"\"x 0\x80\\";
@@ -208,7 +215,7 @@ TEST(RawLevels, quoted_decimal_equals_short_quoted_decimal_on_random_bytes) {
     RawDecimal a;
     RawDecimal b;
     const int got = detail::quoted_decimal(buf, end, a);
-    const int want = detail::short_quoted_decimal(buf, end, b);
+    const int want = detail::long_quoted_decimal(buf, end, b);
     const std::string shown(buf, 10);
     ASSERT_EQ(got, want) << shown;
     if (want == 0) continue;
@@ -218,6 +225,60 @@ TEST(RawLevels, quoted_decimal_equals_short_quoted_decimal_on_random_bytes) {
     ASSERT_EQ(a.text, b.text) << shown;
   }
   EXPECT_GT(read, 300'000);
+}
+
+// The level loop's own decimal reader, on random [price, size] arrays in Binance's compact form
+// and near it: whenever a level is read, its values and decimals are plain_decimal_token's; and
+// every token of the form Binance writes (1..8 integer digits, a point, 1..8 fractional digits)
+// is read, never given up on.
+TEST(RawLevels, compact_array_levels_of_random_tokens_equal_the_on_demand_reader) {
+  std::mt19937_64 rng(20261208);
+  auto digits = [&](int n) {
+    std::string s;
+    for (int i = 0; i < n; ++i) s += static_cast<char>('0' + rng() % 10);
+    return s;
+  };
+  auto token = [&] {
+    std::string t = digits(static_cast<int>(rng() % 11));
+    if (rng() % 8 != 0) t += '.' + digits(static_cast<int>(rng() % 10));
+    if (rng() % 40 == 0) t.insert(rng() % (t.size() + 1), 1, "e-+. x\\"[rng() % 7]);
+    return t;
+  };
+  auto binance_form = [](const std::string& t) {
+    const auto dot = t.find('.');
+    return dot != std::string::npos && dot >= 1 && dot <= 8 && t.size() - dot - 1 >= 1 &&
+           t.size() - dot - 1 <= 8 && (dot == 1 || t[0] != '0') &&
+           t.find_first_not_of("0123456789.") == std::string::npos &&
+           t.find('.', dot + 1) == std::string::npos;
+  };
+  constexpr LevelNames kArrays{.price = "p", .size = "q", .form = LevelForm::array};
+  int read = 0;
+  for (int i = 0; i < 50'000; ++i) {
+    const std::string price = token();
+    const std::string size = token();
+    const auto s = scan("[[\"" + price + "\",\"" + size + "\"]]", kArrays);
+    Decimal want_price;
+    Decimal want_size;
+    int price_decimals = -1;
+    int size_decimals = -1;
+    const std::string padded_price = price + std::string(kHostilePadding);
+    const std::string padded_size = size + std::string(kHostilePadding);
+    const bool price_plain = plain_decimal_token(
+        std::string_view(padded_price).substr(0, price.size()), want_price, price_decimals);
+    const bool size_plain = plain_decimal_token(
+        std::string_view(padded_size).substr(0, size.size()), want_size, size_decimals);
+    if (binance_form(price) && binance_form(size) && want_price.is_positive()) {
+      EXPECT_TRUE(s.ok) << price << " " << size;
+    }
+    if (!s.ok) continue;
+    ++read;
+    ASSERT_TRUE(price_plain && size_plain) << price << " " << size;
+    ASSERT_EQ(s.levels.size(), 1u);
+    EXPECT_EQ(s.levels[0], std::make_pair(want_price, want_size)) << price << " " << size;
+    EXPECT_EQ(s.decimals[0], std::make_pair(price_decimals, size_decimals)) << price << " " << size;
+    EXPECT_EQ(s.texts[0], std::make_pair(price, size));
+  }
+  EXPECT_GT(read, 15'000);
 }
 
 }  // namespace

@@ -25,6 +25,10 @@
 #include <string>
 #include <string_view>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "core/decimal.hpp"
 #include "venues/codec_support/codec_support.hpp"
 #include "venues/codec_support/level_reader.hpp"
@@ -84,6 +88,25 @@ namespace detail {
 // its closing quote, or null.
 [[gnu::always_inline]] inline const char* compact_string(const char* q, const char* end) noexcept {
   ++q;
+#if defined(__SSE2__)
+  // 16 bytes a step (SSE2 is in every x86-64): the same stops as string_stops. A signed compare
+  // below 0x20 flags the control characters and every byte >= 0x80 at once.
+  for (;;) {
+    if (q >= end) return nullptr;
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
+    const __m128i stops = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+        _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(stops));
+    if (mask == 0) {
+      q += 16;
+      continue;
+    }
+    q += std::countr_zero(mask);
+    if (q >= end || *q != '"') return nullptr;  // past the text, an escape or a bad byte
+    return q + 1;
+  }
+#else
   for (;;) {
     if (q >= end) return nullptr;
     std::uint64_t w = 0;
@@ -97,6 +120,7 @@ namespace detail {
     if (q >= end || *q != '"') return nullptr;  // past the text, an escape or a bad byte
     return q + 1;
   }
+#endif
 }
 
 }  // namespace detail
@@ -137,6 +161,17 @@ namespace detail {
   const auto n = c.p - s;
   if (n == 0 || n > 19 || (n > 1 && *s == '0') || !at_delimiter(c)) return false;
   out = v;
+  return true;
+}
+
+// A string right at the cursor (no whitespace before it), as read_string reads it, skipped:
+// the usual value of a member a fast path does not read; false for anything else (the caller
+// then tries skip_scalar). Inline: one SWAR pass, no call.
+[[nodiscard, gnu::always_inline]] inline bool skip_compact_string(Cursor& c) noexcept {
+  if (c.p == c.end || *c.p != '"') return false;
+  const char* after = detail::compact_string(c.p, c.end);
+  if (after == nullptr) return false;
+  c.p = after;
   return true;
 }
 

@@ -47,6 +47,10 @@
 #include "venues/codec_support/json_text.hpp"
 #include "venues/market_event_sink.hpp"
 
+namespace nzeza::venues::codec::raw {
+struct Cursor;
+}  // namespace nzeza::venues::codec::raw
+
 namespace nzeza::venues::coinbase {
 
 struct CodecConfig {
@@ -128,11 +132,16 @@ class CoinbaseCodec {
                                    MarketEventSink& sink, DecodeInfo info);
   Result<DecodeInfo> decode_heartbeats(simdjson::ondemand::array events, std::string_view frame,
                                        DecodeInfo info);
-  // The fast path: an l2_data frame written as Coinbase writes it,
+  // The fast path: an l2_data, ticker or ticker_batch frame written as Coinbase writes it,
   // read from `padded` in one pass without simdjson. False, with nothing done, for any other
   // frame or form: decode() then takes the general path.
   bool decode_raw(std::string_view padded, Timestamp receive_time, MarketEventSink& sink,
                   DecodeInfo& info);
+  // One event of each channel, at the cursor: its levels into levels_ + l2_events_, its quotes
+  // into quotes_, events of unknown products counted in `unknown_symbols`. False: give up.
+  bool raw_level2_event(codec::raw::Cursor& c, std::uint64_t& unknown_symbols);
+  bool raw_ticker_event(codec::raw::Cursor& c, std::uint64_t& unknown_symbols);
+  bool raw_ticker(codec::raw::Cursor& c, std::uint64_t& unknown_symbols);  // one of tickers[]
   // What both paths do: the sequence rule (false for a duplicate, info says so), and the
   // apply / emit of what a frame's events held (levels_ + l2_events_, quotes_).
   bool accept_sequence(std::uint64_t sequence, Timestamp receive_time, MarketEventSink& sink,

@@ -375,6 +375,108 @@ TEST(RawPathProperty, coinbase_l2_data_frames_decode_alike_through_both_paths) {
   EXPECT_GT(pair.raw.stats().book_changes, 1000u);
 }
 
+// One ticker as Coinbase writes it (13 members in wire order), now and then altered the ways the
+// raw path must give up on or read another way: members reordered, missing, repeated, added,
+// an empty or nested value, a crossed or negative quote, an unknown product.
+std::string coinbase_ticker(Tokens& tk) {
+  const std::int64_t bid = 245000 + static_cast<std::int64_t>(tk.below(100));
+  const std::int64_t ask =
+      tk.one_in(40) ? bid - 1 : bid + 1 + static_cast<std::int64_t>(tk.below(20));
+  const char* product = tk.one_in(5) ? "SOL-USD" : (tk.one_in(30) ? "BTC-USD" : "ETH-USD");
+  std::vector<std::string> m = {
+      R"("type":"ticker")",
+      std::string(R"("product_id":")") + product + "\"",
+      R"("price":)" + tk.number(bid, 2),
+      R"("volume_24_h":"15328.12345678")",
+      R"("low_24_h":"2400.00")",
+      R"("high_24_h":"2500.00")",
+      R"("low_52_w":"1500.00")",
+      R"("high_52_w":"4800.00")",
+      R"("price_percent_chg_24_h":"-1.85")",
+      R"("best_bid":)" + (tk.one_in(100) ? std::string(R"("")") : tk.number(bid, 2)),
+      R"("best_bid_quantity":)" + tk.number(static_cast<std::int64_t>(tk.below(500'000'000)), 8),
+      R"("best_ask":)" + tk.number(ask, 2),
+      R"("best_ask_quantity":)" + tk.number(static_cast<std::int64_t>(tk.below(500'000'000)), 8)};
+  if (tk.one_in(30)) std::swap(m[tk.below(m.size())], m[tk.below(m.size())]);
+  if (tk.one_in(60)) m.erase(m.begin() + static_cast<std::ptrdiff_t>(tk.below(m.size())));
+  if (tk.one_in(60)) m.push_back(m[tk.below(m.size())]);          // a member repeated
+  if (tk.one_in(60)) m.push_back(R"("new_field":"x")");           // one more member
+  if (tk.one_in(100)) m[2 + tk.below(7)] = R"("price":{"x":1})";  // a nested value
+  if (tk.one_in(100)) m[3] = R"("volume_24_h":null)";
+  std::string out = "{";
+  for (std::size_t j = 0; j < m.size(); ++j) out += (j ? "," : "") + m[j];
+  return out + "}";
+}
+
+TEST(RawPathProperty, coinbase_ticker_frames_decode_alike_through_both_paths) {
+  CoinbasePair pair;
+  Tokens tk(37);
+  std::uint64_t sequence = 0;
+  for (int i = 0; i < 3000 && !::testing::Test::HasFailure(); ++i) {
+    std::string events = "[";
+    const int n = tk.one_in(10) ? static_cast<int>(tk.below(3)) : 1;
+    for (int e = 0; e < n; ++e) {
+      std::string tickers = "[";
+      const int count = tk.one_in(10) ? static_cast<int>(tk.below(4)) : 1;
+      for (int t = 0; t < count; ++t) tickers += (t ? "," : "") + coinbase_ticker(tk);
+      tickers += "]";
+      std::vector<std::string> em = {
+          std::string(R"("type":")") + (tk.one_in(20) ? "snapshot" : "update") + "\"",
+          R"("tickers":)" + tickers};
+      if (tk.one_in(40)) std::swap(em[0], em[1]);
+      if (tk.one_in(100)) em.pop_back();  // an event without tickers
+      std::string event = "{";
+      for (std::size_t j = 0; j < em.size(); ++j) event += (j ? "," : "") + em[j];
+      events += std::string(e ? "," : "") + event + "}";
+    }
+    events += "]";
+    const char* channel = tk.one_in(10) ? "ticker_batch" : "ticker";
+    std::vector<std::string> m = {
+        std::string(R"("channel":")") + channel + "\"", R"("client_id":"")",
+        R"("timestamp":"2025-10-09T08:53:20.250123456Z")",
+        R"("sequence_num":)" + std::to_string(sequence), R"("events":)" + events};
+    sequence += tk.one_in(60) ? 2 : (tk.one_in(60) ? 0 : 1);  // a gap, a duplicate
+    if (tk.one_in(30)) std::swap(m[0], m[4]);                 // events before channel
+    if (tk.one_in(20)) std::swap(m[1], m[3]);
+    if (tk.one_in(200)) m[2] = R"("timestamp":"yesterday")";
+    if (tk.one_in(200)) m.pop_back();
+    std::string frame = "{";
+    for (std::size_t j = 0; j < m.size(); ++j) frame += (j ? "," : "") + m[j];
+    frame += "}";
+    pair.check(tk.alter(frame));
+  }
+  EXPECT_GT(pair.raw.stats().raw_frames, 1500u);  // most frames
+  EXPECT_EQ(pair.reference.stats().raw_frames, 0u);
+  EXPECT_GT(pair.raw.stats().malformed, 0u);  // refused frames were compared too
+  EXPECT_GT(pair.raw.stats().quotes, 1500u);
+  EXPECT_GT(pair.raw.stats().unknown_symbol, 0u);
+}
+
+// The raw path reads a ticker frame in Coinbase's documented form, spaced as the docs print it
+// or compact as the venue sends it, and gives every other channel to the general path.
+TEST(RawPathProperty, coinbase_ticker_in_the_documented_form_takes_the_raw_path) {
+  CoinbasePair pair;
+  const std::string compact =
+      R"({"channel":"ticker","client_id":"","timestamp":"2025-10-09T08:53:20.250123456Z","sequence_num":0,"events":[{"type":"snapshot","tickers":[{"type":"ticker","product_id":"ETH-USD","price":"2450.15","volume_24_h":"15328.12345678","low_24_h":"2400.00","high_24_h":"2500.00","low_52_w":"1500.00","high_52_w":"4800.00","price_percent_chg_24_h":"1.85","best_bid":"2450.10","best_bid_quantity":"1.50000000","best_ask":"2450.20","best_ask_quantity":"0.50000000"}]}]})";
+  std::string spaced;
+  for (char ch : compact) {  // a space after each ':' and ',' outside strings: the docs' form
+    spaced += ch;
+    if ((ch == ':' || ch == ',') && spaced.size() > 1 && spaced[spaced.size() - 2] == '"')
+      spaced += ' ';
+  }
+  pair.check(compact);
+  EXPECT_EQ(pair.raw.stats().raw_frames, 1u);
+  std::string next = spaced;
+  next.replace(next.find("\"sequence_num\": 0"), 17, "\"sequence_num\": 1");
+  pair.check(next);
+  EXPECT_EQ(pair.raw.stats().raw_frames, 2u);
+  EXPECT_EQ(pair.raw.stats().quotes, 2u);
+  pair.check(
+      R"({"channel":"heartbeats","client_id":"","timestamp":"2025-10-09T08:53:20.250Z","sequence_num":2,"events":[{"current_time":"x","heartbeat_counter":1}]})");
+  EXPECT_EQ(pair.raw.stats().raw_frames, 2u);
+  EXPECT_EQ(pair.raw.stats().heartbeats, 1u);
+}
+
 // --- Kraken -------------------------------------------------------------------------------
 
 struct KrakenPair {
@@ -567,6 +669,14 @@ TEST(RawPathProperty, every_truncation_of_a_valid_frame_decodes_alike_through_bo
     CoinbasePair pair;
     const std::string frame =
         R"({"channel":"l2_data","client_id":"","timestamp":"2025-10-09T08:53:20.250Z","sequence_num":0,"events":[{"type":"snapshot","product_id":"ETH-USD","updates":[{"side":"bid","event_time":"2025-10-09T08:53:20.2Z","price_level":"2450.10","new_quantity":"1.5"},{"side":"offer","event_time":"2025-10-09T08:53:20.2Z","price_level":"2450.20","new_quantity":"0.75"}]}]})";
+    for (std::size_t n = 0; n <= frame.size() && !::testing::Test::HasFailure(); ++n)
+      pair.check(frame.substr(0, n));
+    EXPECT_GT(pair.raw.stats().raw_frames, 0u);
+  }
+  {
+    CoinbasePair pair;
+    const std::string frame =
+        R"({"channel":"ticker","client_id":"","timestamp":"2025-10-09T08:53:20.250Z","sequence_num":0,"events":[{"type":"update","tickers":[{"type":"ticker","product_id":"ETH-USD","price":"2450.15","price_percent_chg_24_h":"1.85","best_bid":"2450.10","best_bid_quantity":"1.50000000","best_ask":"2450.20","best_ask_quantity":"0.50000000"}]}]})";
     for (std::size_t n = 0; n <= frame.size() && !::testing::Test::HasFailure(); ++n)
       pair.check(frame.substr(0, n));
     EXPECT_GT(pair.raw.stats().raw_frames, 0u);

@@ -17,20 +17,13 @@ namespace od = simdjson::ondemand;
 
 constexpr json_text::FrameNames kFrameNames{"binance", "frame"};
 
-constexpr std::size_t kMaxCachedSymbols = 4096;
-
 // The stream name's suffix of each kind; a value outside the enum gets the first.
 constexpr EnumNames kStreamSuffixes{StreamKind::partial_depth20,
                                     {"@bookTicker", "@trade", "@aggTrade", "@depth@100ms", "@depth",
                                      "@depth5@100ms", "@depth10@100ms", "@depth20@100ms"},
                                     "@bookTicker"};
 
-// Errors after which the on-demand document may still be read (a missing field, a wrong type).
-// Any other error abandons the document: touching it again is undefined behaviour.
-bool recoverable(simdjson::error_code error) noexcept {
-  return error == simdjson::SUCCESS || error == simdjson::NO_SUCH_FIELD ||
-         error == simdjson::INCORRECT_TYPE;
-}
+using codec::recoverable;
 
 bool is_space(char c) noexcept {
   return c == ' ' || c == '\n' || c == '\r' || c == '\t';
@@ -65,13 +58,7 @@ bool ends_with(std::string_view s, std::string_view suffix) noexcept {
 
 MarketEvent make_event(const Instrument& instrument, Timestamp venue_time,
                        Timestamp receive_time) noexcept {
-  MarketEvent event;
-  event.venue = Venue::binance;
-  event.instrument = instrument.id;
-  event.symbol = instrument.symbol;
-  event.venue_time = venue_time;
-  event.receive_time = receive_time;
-  return event;
+  return codec::market_event(Venue::binance, instrument, venue_time, receive_time);
 }
 
 Timestamp from_ms(std::uint64_t ms) noexcept {
@@ -104,7 +91,7 @@ std::string depth_snapshot_path(std::string_view symbol, int limit) {
 BinanceCodec::BinanceCodec(const InstrumentRegistry& registry, CodecConfig config)
     : registry_(&registry),
       config_(config),
-      symbols_(registry, Venue::binance, kMaxCachedSymbols, 64),
+      symbols_(registry, Venue::binance, codec::kManySymbols, 64),
       json_(config.max_message_bytes) {
   scratch_.reserve(config_.max_levels_per_message);
 }
@@ -137,19 +124,8 @@ Error BinanceCodec::malformed(std::string_view type, std::string_view what,
   return malformed_error("binance", type, what, frame);
 }
 
-Result<DecodeInfo> BinanceCodec::decode(std::string_view frame, Timestamp receive_time,
-                                        MarketEventSink& sink) {
-  if (config_.raw_fast_path && frame.size() <= config_.max_message_bytes) {
-    DecodeInfo info;
-    if (decode_raw(json_.padded_copy(frame), receive_time, sink, info)) {
-      ++stats_.frames;
-      ++stats_.raw_frames;
-      return info;
-    }
-  }
-  if (Status opened = json_.open(frame, kFrameNames, stats_); !opened.ok())
-    return std::move(opened).error();
-  od::object& object = json_.object();
+Result<DecodeInfo> BinanceCodec::decode_general(od::object& object, std::string_view frame,
+                                                Timestamp receive_time, MarketEventSink& sink) {
   const std::string_view key = first_key(frame);
   if (key == "u") return decode_book_ticker(object, frame, receive_time, sink);
   if (key == "stream") {
@@ -415,6 +391,12 @@ DecodeInfo BinanceCodec::apply_diff(const Instrument& instrument, DepthSync& dep
   DecodeInfo info{FrameKind::market_data, emitted, 0, instrument.id, false};
   info.snapshot_wanted = depth.wants_snapshot() && (!was_waiting || buffer_was_empty);
   return info;
+}
+
+Result<DecodeInfo> BinanceCodec::decode(std::string_view frame, Timestamp receive_time,
+                                        MarketEventSink& sink) {
+  return codec::decode_frame(*this, &BinanceCodec::decode_raw, &BinanceCodec::decode_general,
+                             config_, json_, kFrameNames, stats_, frame, receive_time, sink);
 }
 
 bool BinanceCodec::decode_raw(std::string_view padded, Timestamp receive_time,

@@ -93,17 +93,12 @@ struct ControlMessage {
   std::string text;  // a text frame to send
 };
 
-struct CodecStats : codec::FrameCounters {
-  std::uint64_t quotes = 0;
-  std::uint64_t trades = 0;
-  std::uint64_t book_changes = 0;
-  std::uint64_t acks = 0;
+struct CodecStats : codec::QuoteBookCounters {
   std::uint64_t subscription_errors = 0;
   std::uint64_t server_shutdowns = 0;
   std::uint64_t unknown_type = 0;
   std::uint64_t snapshots = 0;
   std::uint64_t snapshots_too_old = 0;
-  std::uint64_t raw_frames = 0;  // frames read by the raw fast path (the rest: simdjson)
 };
 
 class BinanceCodec {
@@ -134,6 +129,9 @@ class BinanceCodec {
   [[nodiscard]] const CodecStats& stats() const noexcept { return stats_; }
 
  private:
+  // The general path (simdjson on-demand) of decode(), on the opened frame.
+  Result<DecodeInfo> decode_general(simdjson::ondemand::object& object, std::string_view frame,
+                                    Timestamp receive_time, MarketEventSink& sink);
   Result<DecodeInfo> decode_object(simdjson::ondemand::object object, std::string_view stream,
                                    std::string_view frame, Timestamp receive_time,
                                    MarketEventSink& sink);

@@ -27,6 +27,16 @@
 
 namespace nzeza::venues::codec {
 
+// Errors after which a simdjson on-demand document may still be read (a missing field, a wrong
+// type). Any other error abandons the document: touching it again is undefined behaviour.
+[[nodiscard]] inline bool recoverable(simdjson::error_code error) noexcept {
+  return error == simdjson::SUCCESS || error == simdjson::NO_SUCH_FIELD ||
+         error == simdjson::INCORRECT_TYPE;
+}
+
+// How many wire symbols the codec of a venue that lists thousands of products caches.
+inline constexpr std::size_t kManySymbols = 4096;
+
 // Bytes of a refused frame quoted in its error.
 inline constexpr std::size_t kErrorExcerpt = 160;
 
@@ -147,6 +157,19 @@ void append_json_string(std::string& out, std::string_view s);
   return inst.ws_symbol.empty() ? inst.venue_symbol : inst.ws_symbol;
 }
 
+// An event of `venue` for `inst`, its body to be set.
+[[nodiscard]] inline MarketEvent market_event(Venue venue, const Instrument& inst,
+                                              Timestamp venue_time,
+                                              Timestamp receive_time) noexcept {
+  MarketEvent e;
+  e.venue = venue;
+  e.instrument = inst.id;
+  e.symbol = inst.symbol;
+  e.venue_time = venue_time;
+  e.receive_time = receive_time;
+  return e;
+}
+
 // What a codec keeps for one venue symbol as seen on the wire.
 struct SymbolEntry {
   const Instrument* instrument = nullptr;  // null: not in the registry (negative cache)
@@ -189,6 +212,33 @@ class SymbolCache {
   Map entries_;
   Map::value_type* last_ = nullptr;
 };
+
+// The decode() of a codec with a raw fast path: when config.raw_fast_path and the frame fits
+// config.max_message_bytes, `(codec.*raw)(padded, receive_time, sink, info)` reads the frame's
+// padded copy (json.padded_copy) and, when it decoded the frame, its info is the result (counted
+// in stats.frames and stats.raw_frames); else the frame is opened by `json` (its error when it
+// cannot be, counted by json) and `(codec.*general)(object, frame, receive_time, sink)` decodes
+// it. `Parser` is json_text::FrameParser.
+template <class Codec, class Info, class Config, class Parser, class Names, class Stats>
+Result<Info> decode_frame(Codec& codec,
+                          bool (Codec::*raw)(std::string_view, Timestamp, MarketEventSink&, Info&),
+                          Result<Info> (Codec::*general)(simdjson::ondemand::object&,
+                                                         std::string_view, Timestamp,
+                                                         MarketEventSink&),
+                          const Config& config, Parser& json, const Names& names, Stats& stats,
+                          std::string_view frame, Timestamp receive_time, MarketEventSink& sink) {
+  if (config.raw_fast_path && frame.size() <= config.max_message_bytes) {
+    Info info;
+    if ((codec.*raw)(json.padded_copy(frame), receive_time, sink, info)) {
+      ++stats.frames;
+      ++stats.raw_frames;
+      return info;
+    }
+  }
+  if (Status opened = json.open(frame, names, stats); !opened.ok())
+    return std::move(opened).error();
+  return (codec.*general)(json.object(), frame, receive_time, sink);
+}
 
 // The state of a codec that decodes one frame at a time into pending events, handed to the
 // sink all at once when the frame is good. A codec's Impl derives from it.
@@ -235,13 +285,7 @@ struct FrameDecoder {
   // An event of this venue for `inst`, received with the current frame (inline: one per
   // book level on the hot path).
   [[nodiscard]] MarketEvent event_for(const Instrument& inst, Timestamp venue_time) const noexcept {
-    MarketEvent e;
-    e.venue = venue;
-    e.instrument = inst.id;
-    e.symbol = inst.symbol;
-    e.venue_time = venue_time;
-    e.receive_time = receive_time;
-    return e;
+    return market_event(venue, inst, venue_time, receive_time);
   }
   // Calls on_member(key, value) for each member of `obj`, keys as raw text (the names venues
   // send never need escapes); fails "bad member" at `where` when a member cannot be read.

@@ -15,4 +15,14 @@ struct FrameCounters {
   std::uint64_t unknown_symbol = 0;  // data for a symbol not in the registry (entries)
 };
 
+// What the Binance and Coinbase codecs count besides: what they emitted, the subscription acks,
+// and how many frames their raw fast path read.
+struct QuoteBookCounters : FrameCounters {
+  std::uint64_t quotes = 0;
+  std::uint64_t trades = 0;
+  std::uint64_t book_changes = 0;
+  std::uint64_t acks = 0;
+  std::uint64_t raw_frames = 0;  // frames read by the raw fast path (the rest: simdjson)
+};
+
 }  // namespace nzeza::venues::codec

@@ -341,7 +341,9 @@ namespace detail {
     return ((x & 0xF0F0F0F0F0F0F0F0ULL) |
             (((x + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) == 0x3333333333333333ULL;
   };
-  if (bad | !digits_only(ipad) | !digits_only(fpad)) return 0;
+  const bool integer_digits = digits_only(ipad);
+  const bool fraction_digits = digits_only(fpad);
+  if (bad | !integer_digits | !fraction_digits) return 0;
   // The integer digits to the top (zero digits below count as leading zeros); the fraction's
   // padding zeros are its trailing zeros, so it reads as a count of 10^-8.
   const std::uint64_t integer = swar_digits8((ipad - kZeros) << (8 * (8 - ic)));

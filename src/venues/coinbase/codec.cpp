@@ -16,15 +16,9 @@ namespace od = simdjson::ondemand;
 
 constexpr json_text::FrameNames kFrameNames{"coinbase", "frame"};
 
-constexpr std::size_t kMaxCachedSymbols = 4096;
-
 constexpr std::size_t kPendingReserve = 256;
 
-// Errors after which the on-demand document may still be read; any other abandons it.
-bool recoverable(simdjson::error_code error) noexcept {
-  return error == simdjson::SUCCESS || error == simdjson::NO_SUCH_FIELD ||
-         error == simdjson::INCORRECT_TYPE;
-}
+using codec::recoverable;
 
 std::string control(std::string_view type, Channel channel,
                     std::span<const std::string> product_ids) {
@@ -44,13 +38,7 @@ std::string control(std::string_view type, Channel channel,
 
 MarketEvent make_event(const Instrument& instrument, Timestamp venue_time,
                        Timestamp receive_time) noexcept {
-  MarketEvent event;
-  event.venue = Venue::coinbase;
-  event.instrument = instrument.id;
-  event.symbol = instrument.symbol;
-  event.venue_time = venue_time;
-  event.receive_time = receive_time;
-  return event;
+  return codec::market_event(Venue::coinbase, instrument, venue_time, receive_time);
 }
 
 }  // namespace
@@ -67,7 +55,7 @@ std::string_view to_string(Channel channel) noexcept {
 
 CoinbaseCodec::CoinbaseCodec(const InstrumentRegistry& registry, CodecConfig config)
     : config_(config),
-      symbols_(registry, Venue::coinbase, kMaxCachedSymbols, 64),
+      symbols_(registry, Venue::coinbase, codec::kManySymbols, 64),
       json_(config.max_message_bytes) {
   levels_.reserve(config_.max_levels_per_message);
   l2_events_.reserve(kPendingReserve);
@@ -130,18 +118,12 @@ void CoinbaseCodec::resync_all(Timestamp receive_time, MarketEventSink& sink) {
 
 Result<DecodeInfo> CoinbaseCodec::decode(std::string_view frame, Timestamp receive_time,
                                          MarketEventSink& sink) {
-  if (config_.raw_fast_path && frame.size() <= config_.max_message_bytes) {
-    DecodeInfo info;
-    if (decode_raw(json_.padded_copy(frame), receive_time, sink, info)) {
-      ++stats_.frames;
-      ++stats_.raw_frames;
-      return info;
-    }
-  }
-  if (Status opened = json_.open(frame, kFrameNames, stats_); !opened.ok())
-    return std::move(opened).error();
-  od::object& object = json_.object();
+  return codec::decode_frame(*this, &CoinbaseCodec::decode_raw, &CoinbaseCodec::decode_general,
+                             config_, json_, kFrameNames, stats_, frame, receive_time, sink);
+}
 
+Result<DecodeInfo> CoinbaseCodec::decode_general(od::object& object, std::string_view frame,
+                                                 Timestamp receive_time, MarketEventSink& sink) {
   std::string_view channel;
   simdjson::error_code error = object.find_field_unordered("channel").get_string().get(channel);
   if (error == simdjson::NO_SUCH_FIELD) {

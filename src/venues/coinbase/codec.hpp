@@ -77,22 +77,17 @@ struct DecodeInfo {
   bool resubscribe_needed = false;  // a sequence gap: resubscribe level2 to get snapshots
 };
 
-struct CodecStats : codec::FrameCounters {
-  std::uint64_t quotes = 0;
-  std::uint64_t trades = 0;
+struct CodecStats : codec::QuoteBookCounters {
   std::uint64_t trade_snapshots_skipped = 0;
-  std::uint64_t book_changes = 0;
   std::uint64_t book_snapshots = 0;
   std::uint64_t updates_dropped_unsynced = 0;  // level2 updates for a book awaiting a snapshot
   std::uint64_t heartbeats = 0;
   std::uint64_t heartbeat_gaps = 0;
-  std::uint64_t acks = 0;
   std::uint64_t venue_errors = 0;
   std::uint64_t sequence_gaps = 0;
   std::uint64_t duplicates = 0;
   std::uint64_t crossed = 0;
   std::uint64_t unknown_channel = 0;
-  std::uint64_t raw_frames = 0;  // frames read by the raw fast path (the rest: simdjson)
 };
 
 enum class Channel : std::uint8_t { ticker, ticker_batch, market_trades, level2, heartbeats };
@@ -122,6 +117,9 @@ class CoinbaseCodec {
   [[nodiscard]] const CodecStats& stats() const noexcept { return stats_; }
 
  private:
+  // The general path (simdjson on-demand) of decode(), on the opened frame.
+  Result<DecodeInfo> decode_general(simdjson::ondemand::object& object, std::string_view frame,
+                                    Timestamp receive_time, MarketEventSink& sink);
   Result<DecodeInfo> decode_ticker(simdjson::ondemand::array events, Timestamp venue_time,
                                    std::string_view frame, Timestamp receive_time,
                                    MarketEventSink& sink, DecodeInfo info);

@@ -415,7 +415,10 @@ bool BinanceCodec::decode_raw(std::string_view padded, Timestamp receive_time,
   static constexpr codec::RawKey kBigE{"E"};
   static constexpr codec::RawKey kDepthUpdate{"depthUpdate"};
   static constexpr raw::LevelNames kLevels{
-      .price = "p", .size = "q", .form = raw::LevelForm::array};  // [["p","q"],...]
+      .price = "p",
+      .size = "q",
+      .form = raw::LevelForm::array,
+      .long_decimals = true};  // [["3150.12000000","1.50000000"],...]
   const auto member = [](raw::Cursor& c, const codec::RawKey& name) {
     return c.eat(',') && raw::read_key_named(c, name);
   };
@@ -441,9 +444,9 @@ bool BinanceCodec::decode_raw(std::string_view padded, Timestamp receive_time,
     raw::RawDecimal ask;
     raw::RawDecimal ask_size;
     if (!raw::read_uint(c, update_id) || !member(c, kS) || !raw::read_string(c, symbol) ||
-        !member(c, kB) || !raw::read_decimal(c, bid) || !member(c, kBigB) ||
-        !raw::read_decimal(c, bid_size) || !member(c, kA) || !raw::read_decimal(c, ask) ||
-        !member(c, kBigA) || !raw::read_decimal(c, ask_size) || !close())
+        !member(c, kB) || !raw::read_long_decimal(c, bid) || !member(c, kBigB) ||
+        !raw::read_long_decimal(c, bid_size) || !member(c, kA) || !raw::read_long_decimal(c, ask) ||
+        !member(c, kBigA) || !raw::read_long_decimal(c, ask_size) || !close())
       return false;
     const Quote quote{bid.value, bid_size.value, ask.value, ask_size.value};
     if (!quote.bid.is_positive() || !quote.ask.is_positive() || quote.bid_size.is_negative() ||

@@ -348,7 +348,8 @@ namespace detail {
   // padding zeros are its trailing zeros, so it reads as a count of 10^-8.
   const std::uint64_t integer = swar_digits8((ipad - kZeros) << (8 * (8 - ic)));
   const std::uint64_t fraction = swar_digits8(fpad - kZeros);
-  out.value = Decimal::from_raw8(static_cast<std::int64_t>(integer * 100'000'000 + fraction));
+  out.raw8 = static_cast<std::int64_t>(integer * 100'000'000 + fraction);
+  out.value = Decimal::from_raw8(out.raw8);
   out.decimals = fc;
   out.text = std::string_view(p, static_cast<std::size_t>(len));
   return len + 1;
@@ -469,6 +470,18 @@ namespace detail {
   }
 }
 
+// read_decimal for a venue that writes 8 fractional digits (see LevelNames::long_decimals):
+// the same results, the long form tried first.
+[[nodiscard]] inline bool read_long_decimal(Cursor& c, RawDecimal& out) noexcept {
+  if (c.p != c.end && *c.p == '"') {
+    if (const int n = detail::long_quoted_decimal(c.p + 1, c.end, out); n != 0) {
+      c.p += 1 + n;
+      return true;
+    }
+  }
+  return read_decimal(c, out);
+}
+
 // One level as scanned.
 struct RawLevel {
   RawDecimal price;
@@ -522,6 +535,9 @@ struct LevelNames {
   RawKey price;
   RawKey size;
   LevelForm form = LevelForm::either;
+  // The venue writes its decimals with 8 fractional digits (Binance: "3150.12000000"): the
+  // level loop reads them with long_quoted_decimal first, not after quoted_decimal gave up.
+  bool long_decimals = false;
   Literal object_open = literal_of("{\"", price, "\":\"");  // {"price":"
   Literal object_mid = literal_of(",\"", size, "\":\"");    // ,"size":"
   // The venue writes the object form's numbers bare ({"price":45285.2,"qty":0.001}, Kraken):
@@ -687,7 +703,8 @@ inline bool object_members(Cursor& c, const LevelNames& names, RawLevel& lv,
   } else {
     return false;
   }
-  int n = quoted_decimal(q, end, lv.price);
+  int n = names.long_decimals ? long_quoted_decimal(q, end, lv.price)
+                              : quoted_decimal(q, end, lv.price);
   if (n == 0) return false;
   q += n;
   if (object) {
@@ -697,7 +714,7 @@ inline bool object_members(Cursor& c, const LevelNames& names, RawLevel& lv,
     if (end - q < 2 || q[0] != ',' || q[1] != '"') return false;
     q += 2;
   }
-  n = quoted_decimal(q, end, lv.size);
+  n = names.long_decimals ? long_quoted_decimal(q, end, lv.size) : quoted_decimal(q, end, lv.size);
   if (n == 0) return false;
   q += n;
   return compact_rest(p, q, end, names, object);

@@ -179,6 +179,14 @@ TEST(RawLevels, decimals_equal_the_on_demand_readers_on_random_tokens) {
     Cursor c(buf.data(), buf.data() + wire.size());
     RawDecimal got;
     const bool ok = read_decimal(c, got) && c.at_end();
+    Cursor long_first(buf.data(), buf.data() + wire.size());  // Binance's reader: the same
+    RawDecimal got_long;
+    ASSERT_EQ(read_long_decimal(long_first, got_long) && long_first.at_end(), ok) << wire;
+    if (ok) {
+      EXPECT_EQ(got_long.value, got.value) << wire;
+      EXPECT_EQ(got_long.decimals, got.decimals) << wire;
+      EXPECT_EQ(got_long.text, got.text) << wire;
+    }
     if (!ok) continue;
     ++read;
     Decimal want;

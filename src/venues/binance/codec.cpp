@@ -130,11 +130,11 @@ Result<DecodeInfo> BinanceCodec::decode_general(od::object& object, std::string_
   if (key == "u") return decode_book_ticker(object, frame, receive_time, sink);
   if (key == "stream") {
     std::string_view stream;
-    if (object["stream"].get_string().get(stream) != simdjson::SUCCESS) {
+    if (json_text::field(object, "stream").get_string().get(stream) != simdjson::SUCCESS) {
       return malformed("combined frame", "field 'stream' is not a string", frame);
     }
     od::object data;
-    if (object["data"].get_object().get(data) != simdjson::SUCCESS) {
+    if (json_text::field(object, "data").get_object().get(data) != simdjson::SUCCESS) {
       return malformed("combined frame", "field 'data' is not an object", frame);
     }
     return decode_object(data, stream, frame, receive_time, sink);
@@ -153,7 +153,7 @@ Result<DecodeInfo> BinanceCodec::decode_object(od::object object, std::string_vi
       return decode_partial_depth(object, stream, frame, receive_time, sink);
     }
   }
-  auto e = object.find_field_unordered("e");
+  auto e = json_text::field(object, "e");
   if (e.error() == simdjson::SUCCESS) {
     std::string_view type;
     if (e.get_string().get(type) != simdjson::SUCCESS) {
@@ -171,13 +171,13 @@ Result<DecodeInfo> BinanceCodec::decode_object(od::object object, std::string_vi
   }
   if (e.error() != simdjson::NO_SUCH_FIELD) return malformed("frame", "bad JSON", frame);
   // simdjson abandons the document after a structural error: stop at the first one.
-  simdjson::error_code error = object.find_field_unordered("u").error();
+  simdjson::error_code error = json_text::field(object, "u").error();
   if (error == simdjson::SUCCESS) return decode_book_ticker(object, frame, receive_time, sink);
   if (!recoverable(error)) return malformed("frame", "bad JSON", frame);
-  error = object.find_field_unordered("id").error();
+  error = json_text::field(object, "id").error();
   if (error == simdjson::SUCCESS) return decode_response(object, frame);
   if (!recoverable(error)) return malformed("frame", "bad JSON", frame);
-  error = object.find_field_unordered("lastUpdateId").error();
+  error = json_text::field(object, "lastUpdateId").error();
   if (error == simdjson::SUCCESS) {
     return malformed("partial depth", "no symbol (subscribe through a combined stream)", frame);
   }
@@ -189,7 +189,7 @@ Result<DecodeInfo> BinanceCodec::decode_object(od::object object, std::string_vi
 Result<DecodeInfo> BinanceCodec::decode_book_ticker(od::object object, std::string_view frame,
                                                     Timestamp receive_time, MarketEventSink& sink) {
   std::string_view symbol;
-  if (object["s"].get_string().get(symbol) != simdjson::SUCCESS) {
+  if (json_text::field(object, "s").get_string().get(symbol) != simdjson::SUCCESS) {
     return malformed("bookTicker", "field 's' missing or not a string", frame);
   }
   const Instrument* instrument = symbols_.find(symbol);
@@ -220,7 +220,7 @@ Result<DecodeInfo> BinanceCodec::decode_trade(od::object object, bool aggregate,
                                               MarketEventSink& sink) {
   const std::string_view type = aggregate ? "aggTrade" : "trade";
   std::string_view symbol;
-  if (object["s"].get_string().get(symbol) != simdjson::SUCCESS) {
+  if (json_text::field(object, "s").get_string().get(symbol) != simdjson::SUCCESS) {
     return malformed(type, "field 's' missing or not a string", frame);
   }
   const Instrument* instrument = symbols_.find(symbol);
@@ -231,25 +231,27 @@ Result<DecodeInfo> BinanceCodec::decode_trade(od::object object, bool aggregate,
   Trade trade;
   od::value value;
   const char* id_key = aggregate ? "a" : "t";
-  if (object.find_field_unordered(id_key).get(value) != simdjson::SUCCESS) {
+  if (json_text::field(object, id_key).get(value) != simdjson::SUCCESS) {
     return malformed(type, std::string("field '") + id_key + "' missing", frame);
   }
   const std::string_view id_text = scalar_text(value);
   if (id_text.empty() || !TradeId::assign(trade.trade_id, id_text)) {
     return malformed(type, std::string("field '") + id_key + "' is not a trade id", frame);
   }
-  if (object["p"].get(value) != simdjson::SUCCESS || !parse_decimal(value, trade.price)) {
+  if (json_text::field(object, "p").get(value) != simdjson::SUCCESS ||
+      !parse_decimal(value, trade.price)) {
     return malformed(type, "field 'p' missing or not a decimal", frame);
   }
-  if (object["q"].get(value) != simdjson::SUCCESS || !parse_decimal(value, trade.size)) {
+  if (json_text::field(object, "q").get(value) != simdjson::SUCCESS ||
+      !parse_decimal(value, trade.size)) {
     return malformed(type, "field 'q' missing or not a decimal", frame);
   }
   std::uint64_t trade_time = 0;
-  if (object["T"].get_uint64().get(trade_time) != simdjson::SUCCESS) {
+  if (json_text::field(object, "T").get_uint64().get(trade_time) != simdjson::SUCCESS) {
     return malformed(type, "field 'T' missing or not an integer", frame);
   }
   bool buyer_maker = false;
-  if (object["m"].get_bool().get(buyer_maker) != simdjson::SUCCESS) {
+  if (json_text::field(object, "m").get_bool().get(buyer_maker) != simdjson::SUCCESS) {
     return malformed(type, "field 'm' missing or not a boolean", frame);
   }
   if (!trade.price.is_positive()) return malformed(type, "price must be > 0", frame);
@@ -337,11 +339,11 @@ Result<DecodeInfo> BinanceCodec::decode_depth_update(od::object object, std::str
                                                      Timestamp receive_time,
                                                      MarketEventSink& sink) {
   std::uint64_t event_time = 0;
-  if (object["E"].get_uint64().get(event_time) != simdjson::SUCCESS) {
+  if (json_text::field(object, "E").get_uint64().get(event_time) != simdjson::SUCCESS) {
     return malformed("depthUpdate", "field 'E' missing or not an integer", frame);
   }
   std::string_view symbol;
-  if (object["s"].get_string().get(symbol) != simdjson::SUCCESS) {
+  if (json_text::field(object, "s").get_string().get(symbol) != simdjson::SUCCESS) {
     return malformed("depthUpdate", "field 's' missing or not a string", frame);
   }
   const Instrument* instrument = symbols_.find(symbol);
@@ -354,18 +356,18 @@ Result<DecodeInfo> BinanceCodec::decode_depth_update(od::object object, std::str
   DepthDiff diff;
   diff.event_time = from_ms(event_time);
   scratch_.clear();
-  if (object["U"].get_uint64().get(diff.first_id) != simdjson::SUCCESS) {
+  if (json_text::field(object, "U").get_uint64().get(diff.first_id) != simdjson::SUCCESS) {
     what = "field 'U' missing or not an integer";
-  } else if (object["u"].get_uint64().get(diff.final_id) != simdjson::SUCCESS) {
+  } else if (json_text::field(object, "u").get_uint64().get(diff.final_id) != simdjson::SUCCESS) {
     what = "field 'u' missing or not an integer";
   } else if (diff.first_id > diff.final_id) {
     what = "'U' is greater than 'u'";
   } else {
     od::value levels;
-    if (object["b"].get(levels) != simdjson::SUCCESS) {
+    if (json_text::field(object, "b").get(levels) != simdjson::SUCCESS) {
       what = "field 'b' missing";
     } else if (parse_levels(levels, Side::buy, what)) {
-      if (object["a"].get(levels) != simdjson::SUCCESS) {
+      if (json_text::field(object, "a").get(levels) != simdjson::SUCCESS) {
         what = "field 'a' missing";
       } else {
         (void)parse_levels(levels, Side::sell, what);
@@ -504,16 +506,17 @@ Result<DecodeInfo> BinanceCodec::decode_partial_depth(od::object object, std::st
     return DecodeInfo{FrameKind::unknown_symbol, 0, 0, {}, false};
   }
   std::uint64_t last_update_id = 0;
-  if (object["lastUpdateId"].get_uint64().get(last_update_id) != simdjson::SUCCESS) {
+  if (json_text::field(object, "lastUpdateId").get_uint64().get(last_update_id) !=
+      simdjson::SUCCESS) {
     return malformed("partial depth", "field 'lastUpdateId' missing or not an integer", frame);
   }
   scratch_.clear();
   const char* what = nullptr;
   od::value levels;
-  if (object["bids"].get(levels) != simdjson::SUCCESS) {
+  if (json_text::field(object, "bids").get(levels) != simdjson::SUCCESS) {
     what = "field 'bids' missing";
   } else if (parse_levels(levels, Side::buy, what)) {
-    if (object["asks"].get(levels) != simdjson::SUCCESS) {
+    if (json_text::field(object, "asks").get(levels) != simdjson::SUCCESS) {
       what = "field 'asks' missing";
     } else {
       (void)parse_levels(levels, Side::sell, what);
@@ -541,7 +544,7 @@ Result<DecodeInfo> BinanceCodec::decode_response(od::object object, std::string_
   // simdjson abandons the document after a structural error: stop at the first one.
   std::int64_t id = 0;
   od::value value;
-  simdjson::error_code error = object.find_field_unordered("id").get(value);
+  simdjson::error_code error = json_text::field(object, "id").get(value);
   if (error == simdjson::SUCCESS) {
     error = value.get_int64().get(id);  // string or null ids: kept as 0
     if (error != simdjson::SUCCESS) id = 0;
@@ -551,25 +554,25 @@ Result<DecodeInfo> BinanceCodec::decode_response(od::object object, std::string_
   std::string_view code_text;
   std::string_view message_text;
   od::object nested;
-  error = object.find_field_unordered("error").get_object().get(nested);
+  error = json_text::field(object, "error").get_object().get(nested);
   if (error == simdjson::SUCCESS) {
-    error = nested.find_field_unordered("code").get(value);
+    error = json_text::field(nested, "code").get(value);
     if (error == simdjson::SUCCESS) code_text = scalar_text(value);
     if (!recoverable(error)) return malformed("response", "bad JSON", frame);
-    error = nested.find_field_unordered("msg").get_string().get(message_text);
+    error = json_text::field(nested, "msg").get_string().get(message_text);
     if (!recoverable(error)) return malformed("response", "bad JSON", frame);
   } else if (!recoverable(error)) {
     return malformed("response", "bad JSON", frame);
   } else {
-    error = object.find_field_unordered("code").get(value);
+    error = json_text::field(object, "code").get(value);
     if (error == simdjson::SUCCESS) {
       code_text = scalar_text(value);
-      error = object.find_field_unordered("msg").get_string().get(message_text);
+      error = json_text::field(object, "msg").get_string().get(message_text);
       if (!recoverable(error)) return malformed("response", "bad JSON", frame);
     } else if (!recoverable(error)) {
       return malformed("response", "bad JSON", frame);
     } else {
-      error = object.find_field_unordered("result").error();
+      error = json_text::field(object, "result").error();
       if (error == simdjson::SUCCESS) {
         ++stats_.acks;
         return DecodeInfo{FrameKind::subscription_ack, 0, id, {}, false};
@@ -610,16 +613,17 @@ Result<DecodeInfo> BinanceCodec::apply_depth_snapshot(InstrumentId instrument_id
     return malformed("depth snapshot", "not a JSON object", body);
   }
   std::uint64_t last_update_id = 0;
-  if (object["lastUpdateId"].get_uint64().get(last_update_id) != simdjson::SUCCESS) {
+  if (json_text::field(object, "lastUpdateId").get_uint64().get(last_update_id) !=
+      simdjson::SUCCESS) {
     return malformed("depth snapshot", "field 'lastUpdateId' missing or not an integer", body);
   }
   scratch_.clear();
   const char* what = nullptr;
   od::value levels;
-  if (object["bids"].get(levels) != simdjson::SUCCESS) {
+  if (json_text::field(object, "bids").get(levels) != simdjson::SUCCESS) {
     what = "field 'bids' missing";
   } else if (parse_levels(levels, Side::buy, what)) {
-    if (object["asks"].get(levels) != simdjson::SUCCESS) {
+    if (json_text::field(object, "asks").get(levels) != simdjson::SUCCESS) {
       what = "field 'asks' missing";
     } else {
       (void)parse_levels(levels, Side::sell, what);

@@ -191,7 +191,7 @@ std::string read_quote(simdjson::ondemand::object& object, const QuoteKeys& keys
                           {keys.ask_size, &out.ask_size}};
   for (const Field& field : fields) {
     simdjson::ondemand::value value;
-    if (object.find_field_unordered(field.key).get(value) != simdjson::SUCCESS)
+    if (json_text::field(object, field.key).get(value) != simdjson::SUCCESS)
       return std::string("field '") + field.key + "' missing";
     if (!parse_decimal(value, *field.out))
       return std::string("field '") + field.key + "' is not a decimal";

@@ -75,6 +75,23 @@ class FrameParser {
   simdjson::ondemand::object object_;
 };
 
+// `object[key]` without simdjson 3.0.1's unchecked wrap-around. find_field_unordered searches
+// forward, then from the object's start back to where it began, and on that second leg it
+// *assumes* the separators it meets are well formed (SIMDJSON_ASSUME: undefined behaviour when
+// they are not). Members the caller already walked are not re-validated by simdjson, so a
+// malformed frame whose broken part the caller read past (a ':' inside a level array) reached
+// that assumption — found by fuzz_binance_codec on a depth snapshot. This searches forward, then
+// rewinds the object and searches forward again: every step checked, the same members found.
+[[nodiscard]] inline simdjson::simdjson_result<simdjson::ondemand::value> field(
+    simdjson::ondemand::object& object, std::string_view key) noexcept {
+  auto forward = object.find_field(key);
+  if (forward.error() != simdjson::NO_SUCH_FIELD) return forward;
+  bool has_members = false;
+  if (const auto error = object.reset().get(has_members); error != simdjson::SUCCESS) return error;
+  if (!has_members) return simdjson::NO_SUCH_FIELD;
+  return object.find_field(key);
+}
+
 // How a codec's best bid/offer message names its four decimals, and what its errors say.
 struct QuoteKeys {
   const char* bid;         // "b"

@@ -125,13 +125,13 @@ Result<DecodeInfo> CoinbaseCodec::decode(std::string_view frame, Timestamp recei
 Result<DecodeInfo> CoinbaseCodec::decode_general(od::object& object, std::string_view frame,
                                                  Timestamp receive_time, MarketEventSink& sink) {
   std::string_view channel;
-  simdjson::error_code error = object.find_field_unordered("channel").get_string().get(channel);
+  simdjson::error_code error = json_text::field(object, "channel").get_string().get(channel);
   if (error == simdjson::NO_SUCH_FIELD) {
     std::string_view type;
-    error = object.find_field_unordered("type").get_string().get(type);
+    error = json_text::field(object, "type").get_string().get(type);
     if (error == simdjson::SUCCESS && type == "error") {
       std::string_view text;
-      error = object.find_field_unordered("message").get_string().get(text);
+      error = json_text::field(object, "message").get_string().get(text);
       if (!recoverable(error)) return malformed("error message", "bad JSON", frame);
       ++stats_.venue_errors;
       return Error{ErrorCode::rejected, "coinbase error message: " + excerpt(frame), "",
@@ -145,8 +145,7 @@ Result<DecodeInfo> CoinbaseCodec::decode_general(od::object& object, std::string
     return malformed("envelope", "field 'channel' is not a string", frame);
 
   std::string_view timestamp_text;
-  if (object.find_field_unordered("timestamp").get_string().get(timestamp_text) !=
-      simdjson::SUCCESS) {
+  if (json_text::field(object, "timestamp").get_string().get(timestamp_text) != simdjson::SUCCESS) {
     return malformed("envelope", "field 'timestamp' missing or not a string", frame);
   }
   auto timestamp = Timestamp::parse_iso8601(timestamp_text);
@@ -154,14 +153,14 @@ Result<DecodeInfo> CoinbaseCodec::decode_general(od::object& object, std::string
   const Timestamp venue_time = *timestamp;
 
   std::uint64_t sequence = 0;
-  if (object.find_field_unordered("sequence_num").get_uint64().get(sequence) != simdjson::SUCCESS) {
+  if (json_text::field(object, "sequence_num").get_uint64().get(sequence) != simdjson::SUCCESS) {
     return malformed("envelope", "field 'sequence_num' missing or not an integer", frame);
   }
   DecodeInfo info;
   if (!accept_sequence(sequence, receive_time, sink, info)) return info;
 
   od::array events;
-  if (object.find_field_unordered("events").get_array().get(events) != simdjson::SUCCESS) {
+  if (json_text::field(object, "events").get_array().get(events) != simdjson::SUCCESS) {
     return malformed(channel, "field 'events' missing or not an array", frame);
   }
   if (channel == "l2_data") {
@@ -192,7 +191,7 @@ Result<DecodeInfo> CoinbaseCodec::decode_ticker(od::array events, Timestamp venu
       return malformed("ticker", "an event is not an object", frame);
     }
     od::array tickers;
-    if (event.find_field_unordered("tickers").get_array().get(tickers) != simdjson::SUCCESS) {
+    if (json_text::field(event, "tickers").get_array().get(tickers) != simdjson::SUCCESS) {
       return malformed("ticker", "field 'tickers' missing or not an array", frame);
     }
     for (auto ticker_result : tickers) {
@@ -201,8 +200,7 @@ Result<DecodeInfo> CoinbaseCodec::decode_ticker(od::array events, Timestamp venu
         return malformed("ticker", "a ticker is not an object", frame);
       }
       std::string_view product;
-      if (ticker.find_field_unordered("product_id").get_string().get(product) !=
-          simdjson::SUCCESS) {
+      if (json_text::field(ticker, "product_id").get_string().get(product) != simdjson::SUCCESS) {
         return malformed("ticker", "field 'product_id' missing or not a string", frame);
       }
       const Instrument* instrument = symbols_.find(product);
@@ -250,14 +248,14 @@ Result<DecodeInfo> CoinbaseCodec::decode_trades(od::array events, std::string_vi
       return malformed("market_trades", "an event is not an object", frame);
     }
     std::string_view type;
-    simdjson::error_code error = event.find_field_unordered("type").get_string().get(type);
+    simdjson::error_code error = json_text::field(event, "type").get_string().get(type);
     if (!recoverable(error)) return malformed("market_trades", "bad JSON", frame);
     if (error == simdjson::SUCCESS && type == "snapshot" && !config_.emit_trade_snapshots) {
       ++stats_.trade_snapshots_skipped;
       continue;
     }
     od::array trades;
-    if (event.find_field_unordered("trades").get_array().get(trades) != simdjson::SUCCESS) {
+    if (json_text::field(event, "trades").get_array().get(trades) != simdjson::SUCCESS) {
       return malformed("market_trades", "field 'trades' missing or not an array", frame);
     }
     for (auto trade_result : trades) {
@@ -267,7 +265,7 @@ Result<DecodeInfo> CoinbaseCodec::decode_trades(od::array events, std::string_vi
       }
       Trade trade;
       od::value value;
-      if (object.find_field_unordered("trade_id").get(value) != simdjson::SUCCESS) {
+      if (json_text::field(object, "trade_id").get(value) != simdjson::SUCCESS) {
         return malformed("market_trades", "field 'trade_id' missing", frame);
       }
       const std::string_view id_text = scalar_text(value);
@@ -275,8 +273,7 @@ Result<DecodeInfo> CoinbaseCodec::decode_trades(od::array events, std::string_vi
         return malformed("market_trades", "field 'trade_id' is not a trade id", frame);
       }
       std::string_view product;
-      if (object.find_field_unordered("product_id").get_string().get(product) !=
-          simdjson::SUCCESS) {
+      if (json_text::field(object, "product_id").get_string().get(product) != simdjson::SUCCESS) {
         return malformed("market_trades", "field 'product_id' missing or not a string", frame);
       }
       const Instrument* instrument = symbols_.find(product);
@@ -284,16 +281,16 @@ Result<DecodeInfo> CoinbaseCodec::decode_trades(od::array events, std::string_vi
         ++stats_.unknown_symbol;
         continue;
       }
-      if (object.find_field_unordered("price").get(value) != simdjson::SUCCESS ||
+      if (json_text::field(object, "price").get(value) != simdjson::SUCCESS ||
           !parse_decimal(value, trade.price)) {
         return malformed("market_trades", "field 'price' missing or not a decimal", frame);
       }
-      if (object.find_field_unordered("size").get(value) != simdjson::SUCCESS ||
+      if (json_text::field(object, "size").get(value) != simdjson::SUCCESS ||
           !parse_decimal(value, trade.size)) {
         return malformed("market_trades", "field 'size' missing or not a decimal", frame);
       }
       std::string_view side;
-      if (object.find_field_unordered("side").get_string().get(side) != simdjson::SUCCESS) {
+      if (json_text::field(object, "side").get_string().get(side) != simdjson::SUCCESS) {
         return malformed("market_trades", "field 'side' missing or not a string", frame);
       }
       if (side == "BUY") {
@@ -304,7 +301,7 @@ Result<DecodeInfo> CoinbaseCodec::decode_trades(od::array events, std::string_vi
         return malformed("market_trades", "field 'side' is neither BUY nor SELL", frame);
       }
       std::string_view time_text;
-      if (object.find_field_unordered("time").get_string().get(time_text) != simdjson::SUCCESS) {
+      if (json_text::field(object, "time").get_string().get(time_text) != simdjson::SUCCESS) {
         return malformed("market_trades", "field 'time' missing or not a string", frame);
       }
       auto time = Timestamp::parse_iso8601(time_text);
@@ -355,13 +352,13 @@ Result<DecodeInfo> CoinbaseCodec::decode_level2(od::array events, Timestamp venu
       return refuse("an event is not an object");
     }
     std::string_view type;
-    if (event.find_field_unordered("type").get_string().get(type) != simdjson::SUCCESS) {
+    if (json_text::field(event, "type").get_string().get(type) != simdjson::SUCCESS) {
       return refuse("field 'type' missing or not a string");
     }
     const bool snapshot = type == "snapshot";
     if (!snapshot && type != "update") return refuse("field 'type' is neither snapshot nor update");
     std::string_view product;
-    if (event.find_field_unordered("product_id").get_string().get(product) != simdjson::SUCCESS) {
+    if (json_text::field(event, "product_id").get_string().get(product) != simdjson::SUCCESS) {
       return refuse("field 'product_id' missing or not a string");
     }
     current = symbols_.find(product);
@@ -370,7 +367,7 @@ Result<DecodeInfo> CoinbaseCodec::decode_level2(od::array events, Timestamp venu
       continue;
     }
     od::array updates;
-    if (event.find_field_unordered("updates").get_array().get(updates) != simdjson::SUCCESS) {
+    if (json_text::field(event, "updates").get_array().get(updates) != simdjson::SUCCESS) {
       return refuse("field 'updates' missing or not an array");
     }
     const std::size_t begin = levels_.size();
@@ -380,7 +377,7 @@ Result<DecodeInfo> CoinbaseCodec::decode_level2(od::array events, Timestamp venu
         return refuse("an update is not an object");
       }
       std::string_view side;
-      if (update.find_field_unordered("side").get_string().get(side) != simdjson::SUCCESS) {
+      if (json_text::field(update, "side").get_string().get(side) != simdjson::SUCCESS) {
         return refuse("field 'side' missing or not a string");
       }
       BookChange change;
@@ -392,11 +389,11 @@ Result<DecodeInfo> CoinbaseCodec::decode_level2(od::array events, Timestamp venu
         return refuse("field 'side' is neither bid nor offer");
       }
       od::value value;
-      if (update.find_field_unordered("price_level").get(value) != simdjson::SUCCESS ||
+      if (json_text::field(update, "price_level").get(value) != simdjson::SUCCESS ||
           !parse_decimal(value, change.price)) {
         return refuse("field 'price_level' missing or not a decimal");
       }
-      if (update.find_field_unordered("new_quantity").get(value) != simdjson::SUCCESS ||
+      if (json_text::field(update, "new_quantity").get(value) != simdjson::SUCCESS ||
           !parse_decimal(value, change.size)) {
         return refuse("field 'new_quantity' missing or not a decimal");
       }
@@ -763,7 +760,7 @@ Result<DecodeInfo> CoinbaseCodec::decode_heartbeats(od::array events, std::strin
       return malformed("heartbeats", "an event is not an object", frame);
     }
     std::uint64_t counter = 0;
-    if (event.find_field_unordered("heartbeat_counter").get_uint64().get(counter) !=
+    if (json_text::field(event, "heartbeat_counter").get_uint64().get(counter) !=
         simdjson::SUCCESS) {
       return malformed("heartbeats", "field 'heartbeat_counter' missing or not an integer", frame);
     }

@@ -75,11 +75,11 @@ Result<DecodeInfo> GenericCodec::decode(std::string_view frame, Timestamp receiv
 
   od::value value;
   std::string_view symbol;
-  simdjson::error_code error = object.find_field_unordered("symbol").get(value);
+  simdjson::error_code error = json_text::field(object, "symbol").get(value);
   if (error == simdjson::NO_SUCH_FIELD) {
     // Not a price: a heartbeat or another typed message.
     std::string_view type;
-    error = object.find_field_unordered("type").get_string().get(type);
+    error = json_text::field(object, "type").get_string().get(type);
     if (error == simdjson::SUCCESS && type == "heartbeat") {
       ++stats_.heartbeats;
       return DecodeInfo{FrameKind::heartbeat, 0, {}};
@@ -98,7 +98,7 @@ Result<DecodeInfo> GenericCodec::decode(std::string_view frame, Timestamp receiv
   const Instrument* instrument = find_symbol(symbol);
 
   Decimal price;
-  error = object.find_field_unordered("price").get(value);
+  error = json_text::field(object, "price").get(value);
   if (error == simdjson::NO_SUCH_FIELD) return malformed("field 'price' missing", frame);
   if (error != simdjson::SUCCESS) return malformed("not JSON", frame);
   const std::string_view price_text = scalar_text(value);
@@ -111,7 +111,7 @@ Result<DecodeInfo> GenericCodec::decode(std::string_view frame, Timestamp receiv
   if (!price.is_positive()) return malformed("field 'price' must be > 0", frame);
 
   std::uint64_t ts = 0;
-  error = object.find_field_unordered("ts").get(value);
+  error = json_text::field(object, "ts").get(value);
   if (error == simdjson::NO_SUCH_FIELD) return malformed("field 'ts' missing", frame);
   if (error != simdjson::SUCCESS) return malformed("not JSON", frame);
   if (value.get_uint64().get(ts) != simdjson::SUCCESS || ts == 0) {

@@ -185,6 +185,27 @@ TEST_F(BinanceDepthTest, crossed_or_malformed_snapshot_is_rejected) {
   EXPECT_FALSE(codec.apply_depth_snapshot(InstrumentId{999}, kSnapshot1000, kNow, sink).ok());
 }
 
+// A ':' inside a level array is not seen by simdjson's first pass; the later key lookups
+// used to reach simdjson 3.0.1's unchecked wrap-around (undefined behaviour, found by
+// fuzz_binance_codec). Now a clear error, and the book still waits for a good snapshot.
+TEST_F(BinanceDepthTest, snapshot_or_diff_with_a_colon_inside_a_level_array_is_rejected_cleanly) {
+  decode_ok(diff(1001, 1001, "[]", "[]"));
+  auto snapshot = codec.apply_depth_snapshot(
+      instruments.eth_usdt,
+      R"({"lastUpdateId":1000,"bids":[[ "3150.00":[+"3150.00","6.5"]],"50.50"]]})", kNow, sink);
+  ASSERT_FALSE(snapshot.ok());
+  EXPECT_NE(snapshot.error().message.find("depth snapshot"), std::string::npos)
+      << snapshot.error().message;
+  EXPECT_TRUE(codec.wants_snapshot(instruments.eth_usdt));
+
+  auto broken_diff = codec.decode(
+      R"({"e":"depthUpdate","E":1760000000100,"s":"ETHUSDT","U":1002,"u":1002,"b":[[ "3150.00":[+"1","2"]],"5"]]})",
+      kNow, sink);
+  EXPECT_FALSE(broken_diff.ok());
+  EXPECT_TRUE(sink.bodies<BookChange>().empty());
+  EXPECT_FALSE(book().synced());
+}
+
 TEST_F(BinanceDepthTest, combined_depth_stream_feeds_the_same_book) {
   sync_at_1000();
   decode_ok(R"({"stream":"ethusdt@depth@100ms","data":)" +

@@ -640,7 +640,16 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
     // its book events can be read back from the book. Any other: the reference path.
     if (snapshot && (stage.empty() || stage.crossed())) return false;
 
-    if ((seen & kMessageId) != 0) {
+    deliver_book(r, id, (seen & kMessageId) != 0, message_id, snapshot, {});
+    return true;
+  }
+
+  // A raw-read book frame, every check passed: its message_id checked for a gap (when it has
+  // one), its market looked up, its levels applied (`update`: an update's levels; a snapshot's
+  // are in the stage).
+  void deliver_book(DecodeResult& r, std::string_view id, bool has_message_id,
+                    std::uint64_t message_id, bool snapshot, std::span<const PendingLevel> update) {
+    if (has_message_id) {
       if (last_message_id && message_id != *last_message_id + 1) on_gap(r);
       last_message_id = message_id;
     }
@@ -649,10 +658,9 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
     const Instrument* inst = sym != nullptr ? sym->instrument : nullptr;
     if (inst == nullptr) {
       ++stats.unknown_symbol;
-      return true;
+      return;
     }
-    apply_book(inst, snapshot, snapshot, message_id, r, sym, id);
-    return true;
+    apply_book(inst, snapshot, snapshot, message_id, r, sym, id, update);
   }
 
   // The update frame exactly as the indexer writes it, members in its order, no whitespace
@@ -698,17 +706,8 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
     if (!eat("}}") || p != end) return false;
     snapshot_first = bids ? Side::buy : Side::sell;
 
-    if (last_message_id && message_id != *last_message_id + 1) on_gap(r);
-    last_message_id = message_id;
-    r.kind = FrameKind::market_data;
-    SymbolEntry* sym = symbols.resolve(id);
-    const Instrument* inst = sym != nullptr ? sym->instrument : nullptr;
-    if (inst == nullptr) {
-      ++stats.unknown_symbol;
-      return true;
-    }
-    apply_book(inst, false, false, message_id, r, sym, id,
-               std::span<const PendingLevel>(update_buf.data(), n));
+    deliver_book(r, id, true, message_id, false,
+                 std::span<const PendingLevel>(update_buf.data(), n));
     return true;
   }
 

@@ -218,6 +218,31 @@ class RecoveryTest : public ::testing::Test {
     return r.ok() ? *r : std::vector<venues::VenueOrder>{};
   }
 
+  // Before the crash: intent 10, a market buy of 0.01 BTC, sent, filled at the venue, its fill
+  // and its done event journaled.
+  void journal_filled_btc_entry() {
+    const auto entry =
+        intent(10, "BTC-USDT", Side::buy, domain::OrderType::market, "0.01", "entry");
+    auto ack = send(entry, btc_);
+    ASSERT_TRUE(ack.ok()) << ack.error().message;
+    const auto entry_fills = fills_at_venue();
+    ASSERT_EQ(entry_fills.size(), 1u);
+    store::FillRecord fr;
+    fr.fill = entry_fills[0];
+    fr.sequence = 10;
+    fr.recorded = clock_.now();
+    journal_->record(fr);
+    store::OrderEventRecord done;
+    done.sequence = 10;
+    done.phase = store::OrderPhase::done;
+    done.venue = Venue::paper;
+    done.client_order_id = client_id(10);
+    done.status = domain::VenueOrderStatus::filled;
+    done.filled = dec("0.01");
+    done.at = clock_.now();
+    journal_->record(done);
+  }
+
   std::vector<domain::Fill> fills_at_venue() {
     Answer<std::vector<domain::Fill>> a;
     venue_->fills_since(Timestamp{}, std::nullopt, a.callback());
@@ -565,25 +590,7 @@ TEST_F(RecoveryTest, fourteen_working_orders_are_all_adopted_none_dropped_none_r
 
 TEST_F(RecoveryTest, seeded_execution_keeps_the_resting_stop_and_its_fill_flattens_the_book) {
   // Before the crash: an entry filled and journaled, its stop-loss resting at the venue.
-  const auto entry = intent(10, "BTC-USDT", Side::buy, domain::OrderType::market, "0.01", "entry");
-  auto ack = send(entry, btc_);
-  ASSERT_TRUE(ack.ok()) << ack.error().message;
-  const auto entry_fills = fills_at_venue();
-  ASSERT_EQ(entry_fills.size(), 1u);
-  store::FillRecord fr;
-  fr.fill = entry_fills[0];
-  fr.sequence = 10;
-  fr.recorded = clock_.now();
-  journal_->record(fr);
-  store::OrderEventRecord done;
-  done.sequence = 10;
-  done.phase = store::OrderPhase::done;
-  done.venue = Venue::paper;
-  done.client_order_id = client_id(10);
-  done.status = domain::VenueOrderStatus::filled;
-  done.filled = dec("0.01");
-  done.at = clock_.now();
-  journal_->record(done);
+  ASSERT_NO_FATAL_FAILURE(journal_filled_btc_entry());
   const Decimal held = venue_->balance_now("BTC")->total();
   const auto stop = intent(11, "BTC-USDT", Side::sell, domain::OrderType::stop, "0.01", "stop_loss",
                            std::nullopt, dec("45000"));
@@ -679,24 +686,7 @@ class GoneIsUnknownVenue final : public venues::ForwardingClient {
 // would sell coins the venue no longer holds), and the stop's fill is counted once.
 TEST_F(RecoveryTest,
        stop_that_filled_before_the_stream_listened_is_applied_when_its_cancel_finds_it_gone) {
-  const auto entry = intent(10, "BTC-USDT", Side::buy, domain::OrderType::market, "0.01", "entry");
-  ASSERT_TRUE(send(entry, btc_).ok());
-  const auto entry_fills = fills_at_venue();
-  ASSERT_EQ(entry_fills.size(), 1u);
-  store::FillRecord fr;
-  fr.fill = entry_fills[0];
-  fr.sequence = 10;
-  fr.recorded = clock_.now();
-  journal_->record(fr);
-  store::OrderEventRecord done;
-  done.sequence = 10;
-  done.phase = store::OrderPhase::done;
-  done.venue = Venue::paper;
-  done.client_order_id = client_id(10);
-  done.status = domain::VenueOrderStatus::filled;
-  done.filled = dec("0.01");
-  done.at = clock_.now();
-  journal_->record(done);
+  ASSERT_NO_FATAL_FAILURE(journal_filled_btc_entry());
   const auto stop = intent(11, "BTC-USDT", Side::sell, domain::OrderType::stop, "0.01", "stop_loss",
                            std::nullopt, dec("45000"));
   ASSERT_TRUE(send(stop, btc_).ok());

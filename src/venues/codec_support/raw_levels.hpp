@@ -720,10 +720,24 @@ inline bool object_members(Cursor& c, const LevelNames& names, RawLevel& lv,
   return compact_rest(p, q, end, names, object);
 }
 
-// The body of scan_levels (below).
+}  // namespace detail
+
+// Scans a JSON array of levels at the cursor (after whitespace: '['): each level an object with
+// `names` (other members scalar, skipped; a repeated member: the last wins) or an array
+// [price, size, scalars...], as names.form allows. Calls on_level(const RawLevel&) per level in
+// wire order (a false return stops the scan and gives up). Gives up (false) on anything the
+// header comment lists, and on price <= 0 (sizes cannot be negative: no sign is accepted). On
+// success the cursor is past the closing ']'. On false the cursor is anywhere: the caller drops
+// the text. The compact form goes through a tight loop; anything else (whitespace, another
+// member order, bare or long numbers) through the general reader, level by level.
+//
+// The one level loop of every codec. Always inlined into its caller, with on_level: pass a
+// `static constexpr LevelNames` and its literal compares and form checks fold into immediates
+// (no load of a name per level), and a level stays in registers (a RawLevel built on the stack
+// and read back by an out-of-line on_level stalls on store forwarding).
 template <class OnLevel>
-[[nodiscard, gnu::always_inline]] inline bool scan_level_array(Cursor& c, const LevelNames& names,
-                                                               OnLevel& on_level) {
+[[nodiscard, gnu::always_inline]] inline bool scan_levels(Cursor& c, const LevelNames& names,
+                                                          OnLevel&& on_level) {
   if (!c.eat('[')) return false;
   if (c.eat(']')) return true;
   const char* p = c.p;
@@ -761,29 +775,6 @@ template <class OnLevel>
     c.p = slow.p;
     return true;
   }
-}
-
-}  // namespace detail
-
-// Scans a JSON array of levels at the cursor (after whitespace: '['): each level an object with
-// `names` (other members scalar, skipped; a repeated member: the last wins) or an array
-// [price, size, scalars...], as names.form allows. Calls on_level(const RawLevel&) per level in
-// wire order (a false return stops the scan and gives up). Gives up (false) on anything the
-// header comment lists, and on price <= 0 (sizes cannot be negative: no sign is accepted). On
-// success the cursor is past the closing ']'. On false the cursor is anywhere: the caller drops
-// the text. The compact form goes through a tight loop; anything else (whitespace, another
-// member order, bare or long numbers) through the general reader, level by level.
-template <class OnLevel>
-[[nodiscard]] bool scan_levels(Cursor& c, const LevelNames& names, OnLevel&& on_level) {
-  return detail::scan_level_array(c, names, on_level);
-}
-
-// The same, always inlined into the caller: for a hot caller whose `names` is a constant (its
-// literal compares then fold into immediates) and whose on_level is inlined too.
-template <class OnLevel>
-[[nodiscard, gnu::always_inline]] inline bool scan_levels_inline(Cursor& c, const LevelNames& names,
-                                                                 OnLevel&& on_level) {
-  return detail::scan_level_array(c, names, on_level);
 }
 
 // The same over a text that holds exactly one level array (whitespace around it allowed).

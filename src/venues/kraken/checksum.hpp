@@ -89,4 +89,33 @@ inline char* plain_checksum_digits(std::string_view token, int decimals, char* o
 // Levels per side that enter the checksum.
 inline constexpr std::size_t kChecksumDepth = 10;
 
+// book_checksum for a book checked after every update: the text of each top level is kept
+// with its price and qty, and a level still in the top with the same price and qty (and the
+// same decimals) reuses its text instead of printing it again. An update changes a level or
+// two, so an update's checksum prints a level or two and copies the rest (printing a level
+// costs two 128-bit divisions and a digit loop per number). Always the value book_checksum
+// gives for the same arguments. Fixed storage, no allocation. Threading: none.
+class ChecksumCache {
+ public:
+  [[nodiscard]] std::uint32_t checksum(const market::OrderBook& book, int price_decimals,
+                                       int qty_decimals) noexcept;
+
+ private:
+  // The text of a level: at most kText chars are kept (a longer one, rare, is printed each
+  // time: its entry has price 0, which no book level has).
+  static constexpr std::size_t kText = 48;
+  struct Entry {
+    Decimal price;
+    Decimal qty;
+    char text[kText];
+    std::uint32_t size = 0;
+  };
+  // Two generations (the last checksum's and the one being built), two sides (asks, bids).
+  Entry entries_[2][2][kChecksumDepth];
+  std::uint32_t count_[2][2] = {};
+  int generation_ = 0;
+  int price_decimals_ = -1;
+  int qty_decimals_ = -1;
+};
+
 }  // namespace nzeza::venues::kraken

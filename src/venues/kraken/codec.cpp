@@ -62,6 +62,7 @@ Status KrakenCodecConfig::validate() const {
 struct KrakenBookSlot : codec::BookSlot {
   int price_decimals = -1;
   int qty_decimals = -1;
+  ChecksumCache checksum_cache{};  // the top levels' text, for the checksum after an update
 };
 
 struct KrakenCodecImpl
@@ -238,7 +239,7 @@ struct KrakenCodecImpl
       text_size = 0;                 // an empty side has no text (not the previous frame's)
       // Inlined into the scan so the level stays in registers (a RawLevel or PendingLevel
       // built on the stack and copied cost store-forwarding stalls on every level).
-      return raw::scan_levels_inline(
+      return raw::scan_levels(
           c, kLevel, [&](const raw::RawLevel& level) __attribute__((always_inline)) {
             const raw::RawDecimal& px = level.price;
             const raw::RawDecimal& qty = level.size;
@@ -293,8 +294,9 @@ struct KrakenCodecImpl
   }
 
   // The entry's checksum: from the wire text when the scan kept it, else printed from the book.
-  std::uint32_t entry_checksum(const BookEntry& entry, const BookSlot& slot) const noexcept {
-    if (!entry.raw_text) return book_checksum(slot.book, slot.price_decimals, slot.qty_decimals);
+  std::uint32_t entry_checksum(const BookEntry& entry, BookSlot& slot) const noexcept {
+    if (!entry.raw_text)
+      return slot.checksum_cache.checksum(slot.book, slot.price_decimals, slot.qty_decimals);
     Crc32 crc;
     crc.update(std::string_view(checksum_text.asks, checksum_text.ask_size));
     crc.update(std::string_view(checksum_text.bids, checksum_text.bid_size));

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <random>
 #include <string>
 
 namespace nzeza::venues::kraken {
@@ -139,6 +140,77 @@ TEST(KrakenBookChecksum, ignores_levels_beyond_the_tenth) {
     }
   }
   EXPECT_EQ(book_checksum(deep, 1, 8), book_checksum(shallow, 1, 8));
+}
+
+// Every length from 0 to 700 (the carry-less multiply path takes 64 bytes and more, in 16-byte
+// steps, the tables the rest) and every split of a text into two updates give zlib's CRC.
+TEST(KrakenCrc32, equals_zlib_on_every_length_and_every_split_of_the_text) {
+  std::mt19937_64 rng(7);
+  std::string text(700, '\0');
+  for (char& ch : text) ch = static_cast<char>(rng());
+  for (std::size_t n = 0; n <= text.size(); ++n) {
+    const std::string_view s(text.data(), n);
+    ASSERT_EQ(crc32(s), zlib_crc(s)) << n;
+  }
+  const std::string_view whole(text.data(), 300);
+  for (std::size_t cut = 0; cut <= whole.size(); ++cut) {
+    Crc32 crc;
+    crc.update(whole.substr(0, cut));
+    crc.update(whole.substr(cut));
+    ASSERT_EQ(crc.value(), zlib_crc(whole)) << cut;
+  }
+}
+
+// A book changed as Kraken changes it (a level or three per update, near the top: new levels,
+// deletions, qty changes, the precision of prices or sizes now and then changed, some texts
+// longer than the cache keeps): after every update the cached checksum is book_checksum's.
+TEST(KrakenChecksumCache, gives_book_checksum_after_every_update) {
+  std::mt19937_64 rng(11);
+  const auto below = [&rng](std::uint64_t n) { return rng() % n; };
+  market::OrderBook book(25);
+  ChecksumCache cache;
+  for (int i = 0; i < 50; ++i) {
+    for (const Side side : {Side::buy, Side::sell}) {
+      BookChange c;
+      c.side = side;
+      c.price = Decimal::from_raw8((side == Side::buy ? 100000 - i : 100001 + i) * 10'000'000LL);
+      c.size = Decimal::from_raw8(1 + static_cast<std::int64_t>(below(500'000'000)));
+      c.snapshot = true;
+      c.reset = book.empty();
+      c.last = true;
+      ASSERT_TRUE(book.apply(c).ok());
+    }
+  }
+  int price_decimals = 1;
+  int qty_decimals = 8;
+  int long_texts = 0;
+  for (int step = 0; step < 5000; ++step) {
+    const auto changes = 1 + below(3);
+    for (std::uint64_t k = 0; k < changes; ++k) {
+      BookChange c;
+      c.side = below(2) == 0 ? Side::buy : Side::sell;
+      const std::int64_t offset = static_cast<std::int64_t>(below(30));
+      // Bids at or below 100000.0, asks at or above 100000.1 (never crossed).
+      const std::int64_t tenths = c.side == Side::buy ? 1'000'000 - offset : 1'000'001 + offset;
+      c.price = Decimal::from_raw8(tenths * 10'000'000);
+      const auto kind = below(10);
+      if (kind < 3) {
+        c.size = Decimal();  // delete
+      } else if (kind == 3) {
+        c.size = Decimal::from_integer(static_cast<std::int64_t>(below(1'000'000'000)) + 1);
+      } else {
+        c.size = Decimal::from_raw8(1 + static_cast<std::int64_t>(below(500'000'000)));
+      }
+      ASSERT_TRUE(book.apply(c).ok());
+    }
+    if (below(100) == 0) price_decimals = price_decimals == 1 ? 2 : 1;
+    if (below(100) == 0) qty_decimals = qty_decimals == 8 ? 16 : 8;  // 16: long texts
+    if (qty_decimals == 16) ++long_texts;
+    ASSERT_EQ(cache.checksum(book, price_decimals, qty_decimals),
+              book_checksum(book, price_decimals, qty_decimals))
+        << step;
+  }
+  EXPECT_GT(long_texts, 100);
 }
 
 }  // namespace

@@ -106,6 +106,10 @@ struct KrakenCodecImpl
   std::string_view failing_book_symbol;  // a book frame's symbol, to resync it when malformed
   ChecksumText checksum_text;            // of the frame's first entry, when raw_text
   MarketEvent book_template;             // the event each level of a book entry copies
+  // frame_time's last minute: its text and its time at :00.
+  char minute_text[16] = {};
+  std::int64_t minute_ns = 0;
+  bool minute_known = false;
 
   bool parse_decimal(od::value& v, Decimal& out, const char* where, int* decimals = nullptr) {
     // One pass over the raw token for the plain form Kraken sends; the general route (and the
@@ -196,19 +200,83 @@ struct KrakenCodecImpl
     static constexpr codec::RawKey kBook{"book"};
     static constexpr codec::RawKey kSnapshot{"snapshot"};
     static constexpr codec::RawKey kUpdate{"update"};
+    // The head as Kraken writes it, compared at once (8-byte compares of constants); any other
+    // spelling (whitespace) through the member-by-member reader below.
+    static constexpr std::string_view kUpdateHead = R"({"channel":"book","type":"update","data":[)";
+    static constexpr std::string_view kSnapshotHead =
+        R"({"channel":"book","type":"snapshot","data":[)";
     raw::Cursor c(frame);
-    std::string_view text;
-    if (!c.eat('{') || !raw::read_key_named(c, kChannel) || !raw::read_string(c, text) ||
-        !raw::key_is(text, kBook))
-      return false;
-    if (!c.eat(',') || !raw::read_key_named(c, kType) || !raw::read_string(c, text)) return false;
-    snapshot = raw::key_is(text, kSnapshot);
-    if (!snapshot && !raw::key_is(text, kUpdate)) return false;
-    if (!c.eat(',') || !raw::read_key_named(c, kData) || !c.eat('[')) return false;
+    if (frame.size() >= kSnapshotHead.size() &&
+        std::memcmp(frame.data(), kSnapshotHead.data(), kSnapshotHead.size()) == 0) {
+      snapshot = true;
+      c.p += kSnapshotHead.size();
+    } else if (frame.size() >= kUpdateHead.size() &&
+               std::memcmp(frame.data(), kUpdateHead.data(), kUpdateHead.size()) == 0) {
+      snapshot = false;
+      c.p += kUpdateHead.size();
+    } else {
+      std::string_view text;
+      if (!c.eat('{') || !raw::read_key_named(c, kChannel) || !raw::read_string(c, text) ||
+          !raw::key_is(text, kBook))
+        return false;
+      if (!c.eat(',') || !raw::read_key_named(c, kType) || !raw::read_string(c, text)) return false;
+      snapshot = raw::key_is(text, kSnapshot);
+      if (!snapshot && !raw::key_is(text, kUpdate)) return false;
+      if (!c.eat(',') || !raw::read_key_named(c, kData) || !c.eat('[')) return false;
+    }
     do {
       if (!scan_entry(c, snapshot && entries.empty())) return false;
     } while (c.eat(','));
     return c.eat(']') && c.eat('}') && c.at_end();
+  }
+
+  // A Kraken timestamp ("2024-03-01T10:00:00.123456Z"): Timestamp::parse_iso8601's value. The
+  // minute ("2024-03-01T10:00") changes once a minute, so the time of the last one parsed is
+  // kept; a text of the same minute, written `:SS.f..fZ` after it (1..9 fractional digits),
+  // adds its seconds to it. Anything else is parsed in full.
+  bool frame_time(std::string_view text, Timestamp& out) noexcept {
+    constexpr std::size_t kMinute = 16;  // "YYYY-MM-DDTHH:MM"
+    if (text.size() >= kMinute + 6 && text.size() <= kMinute + 14 && minute_known &&
+        std::memcmp(text.data(), minute_text, kMinute) == 0) {
+      const char* t = text.data() + kMinute;
+      const auto digit = [](char ch) { return static_cast<unsigned>(ch - '0'); };
+      const unsigned s0 = digit(t[1]);
+      const unsigned s1 = digit(t[2]);
+      const std::size_t frac_digits = text.size() - kMinute - 5;  // ":SS." and "Z"
+      bool ok = t[0] == ':' && s0 < 10 && s1 < 10 && t[3] == '.' && text.back() == 'Z';
+      std::int64_t frac = 0;
+      for (std::size_t k = 0; k < frac_digits; ++k) {
+        const unsigned d = digit(t[4 + k]);
+        ok &= d < 10;
+        frac = frac * 10 + d;
+      }
+      const std::int64_t seconds = s0 * 10 + s1;
+      if (ok && seconds <= 60) {
+        static constexpr std::int64_t kScale[] = {
+            1, 100'000'000, 10'000'000, 1'000'000, 100'000, 10'000, 1'000, 100, 10, 1};
+        out = Timestamp::from_ns(minute_ns + seconds * 1'000'000'000 + frac * kScale[frac_digits]);
+        return true;
+      }
+    }
+    auto t = Timestamp::parse_iso8601(text);
+    if (!t.ok()) return false;
+    out = *t;
+    // Keep the minute of a text in the form above (years 2000..2199: far from the ends of the
+    // nanosecond range, so its seconds never overflow it).
+    minute_known = false;
+    if (text.size() >= kMinute + 6 && text.size() <= kMinute + 14 && text[kMinute] == ':' &&
+        text[kMinute + 3] == '.' && text.back() == 'Z' && text[10] == 'T' && text[0] == '2' &&
+        text[1] <= '1') {
+      const std::int64_t seconds = (text[kMinute + 1] - '0') * 10 + (text[kMinute + 2] - '0');
+      std::int64_t frac = 0;
+      const std::size_t frac_digits = text.size() - kMinute - 5;
+      for (std::size_t k = 0; k < 9; ++k)
+        frac = frac * 10 + (k < frac_digits ? text[kMinute + 4 + k] - '0' : 0);
+      minute_ns = out.ns() - seconds * 1'000'000'000 - frac;
+      std::memcpy(minute_text, text.data(), kMinute);
+      minute_known = true;
+    }
+    return true;
   }
 
   // One entry of a book frame. With `raw_text` (a snapshot's first entry) the checksum text is
@@ -224,11 +292,20 @@ struct KrakenCodecImpl
     static constexpr codec::RawKey kTimestamp{"timestamp"};
     static constexpr raw::LevelNames kLevel{
         .price = "price", .size = "qty", .form = raw::LevelForm::object, .bare = true};
+    // Each member as Kraken writes it (one compare of constants), else with any whitespace.
+    static constexpr raw::Literal kSymbolHead = raw::literal_of("{\"", kSymbol, "\":");
+    static constexpr raw::Literal kBidsMember = raw::literal_of(",\"", kBids, "\":");
+    static constexpr raw::Literal kAsksMember = raw::literal_of(",\"", kAsks, "\":");
+    static constexpr raw::Literal kChecksumMember = raw::literal_of(",\"", kChecksum, "\":");
+    static constexpr raw::Literal kTimestampMember = raw::literal_of(",\"", kTimestamp, "\":");
     BookEntry entry;
     entry.first = static_cast<std::uint32_t>(levels.size());
-    if (!c.eat('{') || !raw::read_key_named(c, kSymbol) || !raw::read_string(c, entry.symbol) ||
-        entry.symbol.empty())
+    if (kSymbolHead.at(c.p, c.end)) {
+      c.p += kSymbolHead.size;
+    } else if (!c.eat('{') || !raw::read_key_named(c, kSymbol)) {
       return false;
+    }
+    if (!raw::read_string(c, entry.symbol) || entry.symbol.empty()) return false;
     int price_decimals = -1;
     int qty_decimals = -1;
     bool usable = raw_text;
@@ -271,21 +348,19 @@ struct KrakenCodecImpl
     std::size_t unused_size = 0;
     std::size_t& bid_size = raw_text ? checksum_text.bid_size : unused_size;
     std::size_t& ask_size = raw_text ? checksum_text.ask_size : unused_size;
-    if (!c.eat(',') || !raw::read_key_named(c, kBids) ||
-        !scan_side(Side::buy, checksum_text.bids, bid_size) || !c.eat(',') ||
-        !raw::read_key_named(c, kAsks) || !scan_side(Side::sell, checksum_text.asks, ask_size))
+    if (!raw::next_member(c, kBidsMember, ',', kBids) ||
+        !scan_side(Side::buy, checksum_text.bids, bid_size) ||
+        !raw::next_member(c, kAsksMember, ',', kAsks) ||
+        !scan_side(Side::sell, checksum_text.asks, ask_size))
       return false;
     std::uint64_t checksum = 0;
-    if (!c.eat(',') || !raw::read_key_named(c, kChecksum) || !raw::read_uint(c, checksum) ||
+    if (!raw::next_member(c, kChecksumMember, ',', kChecksum) || !raw::read_uint(c, checksum) ||
         checksum > 0xFFFFFFFFull)
       return false;
     std::string_view time;
-    if (!c.eat(',') || !raw::read_key_named(c, kTimestamp) || !raw::read_string(c, time) ||
-        !c.eat('}'))
+    if (!raw::next_member(c, kTimestampMember, ',', kTimestamp) || !raw::read_string(c, time) ||
+        !c.eat('}') || !frame_time(time, entry.venue_time))
       return false;
-    auto t = Timestamp::parse_iso8601(time);
-    if (!t.ok()) return false;
-    entry.venue_time = *t;
     entry.checksum = static_cast<std::uint32_t>(checksum);
     entry.end = static_cast<std::uint32_t>(levels.size());
     entry.raw_text = usable;

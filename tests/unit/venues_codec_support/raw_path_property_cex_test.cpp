@@ -617,6 +617,49 @@ TEST(RawPathProperty,
   EXPECT_EQ(pair.reference.stats().raw_frames, 0u);
 }
 
+// Kraken book timestamps in every form near the one the raw path keeps a minute of
+// ("2024-03-01T10:00:SS.ffffffZ"): the same minute with other seconds (60 included, 61 not) and
+// 1..10 fractional digits, a comma, a lowercase z or t, an offset, a minute, hour, day or year
+// change, years outside 2000..2199, junk in the seconds: both paths give the same events (their
+// venue times) or the same error, frame after frame.
+TEST(RawPathProperty, kraken_timestamps_around_the_kept_minute_decode_alike_through_both_paths) {
+  KrakenPair pair;
+  Tokens tk(53);
+  const std::vector<std::string> minutes = {
+      "2024-03-01T10:00", "2024-03-01T10:01", "2024-03-01T11:00", "2024-02-29T10:00",
+      "2023-02-29T10:00", "1999-12-31T23:59", "2200-01-01T00:00", "2024-03-01t10:00",
+      "2024-03-01 10:00", "2024-13-01T10:00"};
+  const std::vector<std::string> seconds = {"00", "07", "59", "60", "61", "5x", "99"};
+  const std::vector<std::string> fractions = {
+      ".1", ".123456", ".123456789", ".1234567891", ",123456", ".", "", ".12345678", ".00000x"};
+  const std::vector<std::string> zones = {"Z", "Z", "Z", "z", "+00:00", "+01:30", ""};
+  std::uint32_t n = 0;
+  for (int i = 0; i < 3000 && !::testing::Test::HasFailure(); ++i) {
+    const std::string time = minutes[tk.one_in(3) ? tk.below(minutes.size()) : 0] + ":" +
+                             seconds[tk.below(seconds.size())] +
+                             fractions[tk.below(fractions.size())] + zones[tk.below(zones.size())];
+    const bool snapshot = i % 5 == 0;
+    const std::int64_t qty = 1 + static_cast<std::int64_t>(tk.below(100'000'000));
+    const std::string px = snapshot ? "60000.0" : "59999.5";
+    // The checksum of a book holding this one level (an update adds a bid below the snapshot's
+    // one): right most of the time, so the events reach the sink.
+    KrakenModel model;
+    model.bids[600000] = 100'000'000;
+    if (!snapshot) model.bids[599995] = qty;
+    pair.check(std::string(R"({"channel":"book","type":")") + (snapshot ? "snapshot" : "update") +
+               R"(","data":[{"symbol":"BTC/USD","bids":[{"price":)" +
+               (snapshot ? std::string("60000.0") : px) + R"(,"qty":)" +
+               (snapshot ? std::string("1.00000000") : kraken_number(tk, qty, 8)) +
+               R"(}],"asks":[],"checksum":)" + std::to_string(model.checksum()) +
+               R"(,"timestamp":")" + time + "\"}]}");
+    ++n;
+  }
+  EXPECT_EQ(n, 3000u);
+  EXPECT_GT(pair.raw.stats().raw_frames, 1000u);
+  EXPECT_GT(pair.raw.stats().malformed, 100u);  // the bad times
+  EXPECT_GT(pair.raw.stats().events, 300u);
+}
+
 // Every prefix of a valid frame of each venue (all but the last refused) decodes alike.
 TEST(RawPathProperty, every_truncation_of_a_valid_frame_decodes_alike_through_both_paths) {
   {

@@ -232,6 +232,31 @@ TEST_F(KrakenCodecTest, checksum_uses_the_wire_text_so_trailing_zeros_matter) {
   EXPECT_EQ(codec_.stats().checksum_mismatches, 1u);
 }
 
+// The codec keeps the checksum text of the top levels between updates (ChecksumCache): each
+// update is still checked against the book it leaves, and a checksum of the book before the
+// update (what a stale text would give) is a mismatch.
+TEST_F(KrakenCodecTest, every_update_is_checked_against_the_book_it_leaves_with_the_text_kept) {
+  snapshot();
+  const std::vector<Level> asks = {{"50000.5", "0.75000000"}, {"50001.0", "2.00000000"}};
+  std::vector<Level> bids = {{"50000.0", "1.50000000"}, {"49999.5", "0.30000000"}};
+  auto first = decode(book_frame("update", "BTC/USD", {{"49999.5", "0.30000000"}}, {},
+                                 expected_checksum(asks, bids)));
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->resyncs, 0u);
+  const std::uint32_t before = expected_checksum(asks, bids);
+  bids = {{"50000.2", "0.50000000"}, {"50000.0", "1.50000000"}, {"49999.5", "0.30000000"}};
+  auto second = decode(book_frame("update", "BTC/USD", {{"50000.2", "0.50000000"}}, {},
+                                  expected_checksum(asks, bids)));
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->resyncs, 0u);
+  EXPECT_EQ(codec_.stats().checksum_mismatches, 0u);
+  // A qty change on the best ask sent with the checksum of the book before it.
+  auto stale = decode(book_frame("update", "BTC/USD", {}, {{"50000.5", "0.80000000"}}, before));
+  ASSERT_TRUE(stale.ok());
+  EXPECT_EQ(stale->resyncs, 1u);
+  EXPECT_EQ(codec_.stats().checksum_mismatches, 1u);
+}
+
 TEST_F(KrakenCodecTest, checksum_mismatch_marks_the_book_for_resync_and_emits_no_changes) {
   snapshot();
   auto r = decode(book_frame("update", "BTC/USD", {{"50000.0", "9.00000000"}}, {}, 12345));

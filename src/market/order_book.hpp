@@ -93,7 +93,7 @@ class OrderBook {
   // above 236118) ends the keyed run; the levels past it are walked on their Decimal prices,
   // and a change whose price has no key walks as before.
   static constexpr std::size_t kUpdateWalk = 16;
-  void apply_update(Side side, Decimal price, Decimal size) noexcept {
+  [[gnu::always_inline]] void apply_update(Side side, Decimal price, Decimal size) noexcept {
     const bool bid = side == Side::buy;
     const std::size_t s = bid ? 0 : 1;
     std::int64_t key = 0;

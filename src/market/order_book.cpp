@@ -23,6 +23,7 @@ OrderBook::OrderBook(std::size_t max_depth) : max_depth_(max_depth == 0 ? 1 : ma
 }
 
 void OrderBook::clear() noexcept {
+  stale_keys();
   bids_.clear();
   asks_.clear();
   last_sequence_ = 0;
@@ -44,6 +45,7 @@ Status OrderBook::refuse(const BookChange& change) const {
 }
 
 void OrderBook::apply_valid(const BookChange& change) noexcept {
+  stale_keys();
   if (change.reset) {
     bids_.clear();
     asks_.clear();
@@ -60,6 +62,7 @@ void OrderBook::apply_valid(const BookChange& change) noexcept {
 
 void OrderBook::set_level(std::vector<BookLevel>& side, bool descending, Decimal price,
                           Decimal size) noexcept {
+  stale_keys();
   if (descending) {
     set_sorted<true>(side, price, size);
   } else {
@@ -101,6 +104,7 @@ void OrderBook::set_sorted(std::vector<BookLevel>& side, Decimal price, Decimal 
 }
 
 void OrderBook::load_staged(BookStage& stage, std::uint64_t sequence) noexcept {
+  stale_keys();
   const auto bids = stage.levels(Side::buy);
   const auto asks = stage.levels(Side::sell);
   if (stage.max_depth() <= max_depth_) {
@@ -113,6 +117,43 @@ void OrderBook::load_staged(BookStage& stage, std::uint64_t sequence) noexcept {
   }
   stage.clear();
   end_snapshot(sequence);
+}
+
+void OrderBook::rebuild_keys(bool bid) noexcept {
+  const std::size_t s = bid ? 0 : 1;
+  const std::vector<BookLevel>& levels = bid ? bids_ : asks_;
+  std::array<std::int64_t, kUpdateWalk>& k = keys_[s];
+  const std::size_t n = std::min(levels.size(), kUpdateWalk);
+  std::size_t j = 0;
+  while (j < n && walk_key(levels[j].price, bid, k[j])) ++j;  // a price without a key ends it
+  keyed_[s] = static_cast<std::uint8_t>(j);
+  for (; j < kUpdateWalk; ++j) k[j] = kNoKey;
+  keys_fresh_[s] = true;
+}
+
+void OrderBook::clamp_keys(std::size_t s) noexcept {
+  const std::size_t n = s == 0 ? bids_.size() : asks_.size();
+  for (std::size_t j = n; j < keyed_[s]; ++j) keys_[s][j] = kNoKey;
+  if (keyed_[s] > n) keyed_[s] = static_cast<std::uint8_t>(n);
+}
+
+void OrderBook::insert_keyed(bool bid, std::size_t at, std::int64_t key, Decimal price,
+                             Decimal size) noexcept {
+  // `at` < keyed_ <= the side's size: set_sorted inserts there (never the dropped level when
+  // the side is full: the worst one is), so the keys shift right from `at`.
+  const std::size_t s = bid ? 0 : 1;
+  if (bid) {
+    set_sorted<true>(bids_, price, size);
+  } else {
+    set_sorted<false>(asks_, price, size);
+  }
+  std::array<std::int64_t, kUpdateWalk>& k = keys_[s];
+  const std::size_t kn = keyed_[s];
+  const std::size_t last = kn < kUpdateWalk ? kn : kUpdateWalk - 1;  // the new last keyed slot
+  for (std::size_t j = last; j > at; --j) k[j] = k[j - 1];
+  k[at] = key;
+  keyed_[s] = static_cast<std::uint8_t>(last + 1);
+  clamp_keys(s);  // a full side dropped its worst level
 }
 
 BookStage::BookStage(std::size_t max_depth)

@@ -15,6 +15,8 @@
 //
 // Threading: none; one owner (the feed's decoding thread) mutates and reads it.
 
+#include <array>
+#include <climits>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -83,33 +85,57 @@ class OrderBook {
   // synced()): the levels as try_apply() of {side, price, size} leaves them (no BookChange, no
   // state checks); last_sequence() is left to the caller (once per message). Inline for the
   // changes venues send most: a replace, a delete or a delete of an absent level within the
-  // top kUpdateWalk levels, found by a walk from the top; anything else (an insert, a deeper
-  // change) takes the general path.
+  // top kUpdateWalk levels, found from the top; anything else (an insert, a deeper change)
+  // takes the general path.
+  // The top is searched on 64-bit walk keys (walk_key) kept beside the levels: four compares
+  // at a time, branch-free, instead of a chain of 128-bit compares. A price without a key
+  // (not a multiple of 2^8 raw units, or 2^71 raw units and above: more than 8 decimals, or
+  // above 236118) ends the keyed run; the levels past it are walked on their Decimal prices,
+  // and a change whose price has no key walks as before.
   static constexpr std::size_t kUpdateWalk = 16;
-  void apply_update(Side side, Decimal price, Decimal size) noexcept {
+  [[gnu::always_inline]] void apply_update(Side side, Decimal price, Decimal size) noexcept {
     const bool bid = side == Side::buy;
-    std::vector<BookLevel>& levels = bid ? bids_ : asks_;
-    const std::size_t n = levels.size() < kUpdateWalk ? levels.size() : kUpdateWalk;
-    BookLevel* const top = levels.data();
-    for (std::size_t i = 0; i < n; ++i) {
-      const Decimal at = top[i].price;
-      if (bid ? at > price : at < price) continue;  // better than `price`: walk on
-      if (at == price) {
+    const std::size_t s = bid ? 0 : 1;
+    std::int64_t key = 0;
+    if (!walk_key(price, bid, key)) [[unlikely]] {
+      walk_update(side, price, size, 0);
+      keys_fresh_[s] = false;
+      return;
+    }
+    if (!keys_fresh_[s]) [[unlikely]]
+      rebuild_keys(bid);
+    std::int64_t* const k = keys_[s].data();
+    // The keys better than `key` (kNoKey never is): the levels are sorted, so they are the
+    // first `c`, and c <= keyed_[s].
+    std::size_t c = 0;
+    for (std::size_t j = 0; j < kUpdateWalk; j += 4) {
+      const auto m =
+          static_cast<std::size_t>(k[j] > key) + static_cast<std::size_t>(k[j + 1] > key) +
+          static_cast<std::size_t>(k[j + 2] > key) + static_cast<std::size_t>(k[j + 3] > key);
+      c += m;
+      if (m < 4) break;
+    }
+    const std::size_t kn = keyed_[s];
+    if (c < kn) {
+      std::vector<BookLevel>& levels = bid ? bids_ : asks_;
+      if (k[c] == key) {
         if (size.is_zero()) {
-          levels.erase(levels.begin() + static_cast<std::ptrdiff_t>(i));
+          levels.erase(levels.begin() + static_cast<std::ptrdiff_t>(c));
+          for (std::size_t j = c; j + 1 < kn; ++j) k[j] = k[j + 1];
+          k[kn - 1] = kNoKey;
+          keyed_[s] = static_cast<std::uint8_t>(kn - 1);
         } else {
-          top[i].size = size;
+          levels[c].size = size;
         }
         return;
       }
-      if (size.is_zero()) return;  // absent: nothing to delete
-      break;                       // an insert at i
+      if (size.is_zero()) return;              // absent: nothing to delete
+      insert_keyed(bid, c, key, price, size);  // an insert at c, among the keyed levels
+      return;
     }
-    if (bid) {
-      set_sorted<true>(bids_, price, size);
-    } else {
-      set_sorted<false>(asks_, price, size);
-    }
+    walk_update(side, price, size, kn);  // past the keyed run: keys [0, kn) stay
+    std::vector<BookLevel>& levels = bid ? bids_ : asks_;
+    if (keyed_[s] > levels.size()) clamp_keys(s);
   }
 
   // Sorted-snapshot bulk load, the one way every codec loads a snapshot:
@@ -122,6 +148,7 @@ class OrderBook {
   // size >= 0 (a level that is not is ignored and false returned). Never allocates.
   // Clears both sides; the book is awaiting_snapshot until end_snapshot().
   void begin_snapshot() noexcept {
+    stale_keys();
     bids_.clear();
     asks_.clear();
     state_ = BookSyncState::awaiting_snapshot;
@@ -198,10 +225,53 @@ class OrderBook {
   [[nodiscard]] std::uint64_t truncated_levels() const noexcept { return truncated_; }
 
  private:
+  // A price's walk key: raw16 / 2^8 (exact: a price of at most 8 decimals is a multiple of
+  // 10^8 raw units), negated for asks, so that on both sides a better price has a greater key;
+  // false for a price that has none (not a multiple of 2^8, or >= 2^71 raw units, or <= 0).
+  static bool walk_key(Decimal price, bool bid, std::int64_t& key) noexcept {
+    const int128 raw = price.raw16();
+    if (raw <= 0 || (raw & 0xFF) != 0 || (raw >> 71) != 0) return false;
+    const auto k = static_cast<std::int64_t>(raw >> 8);
+    key = bid ? k : -k;
+    return true;
+  }
+  void stale_keys() noexcept { keys_fresh_ = {false, false}; }
+  void rebuild_keys(bool bid) noexcept;
+  void clamp_keys(std::size_t s) noexcept;
+  void insert_keyed(bool bid, std::size_t at, std::int64_t key, Decimal price,
+                    Decimal size) noexcept;
+  // apply_update's walk on Decimal prices from level `from` (the levels before it are better
+  // than `price`) to kUpdateWalk; anything it does not find takes set_sorted. Keys untouched.
+  void walk_update(Side side, Decimal price, Decimal size, std::size_t from) noexcept {
+    const bool bid = side == Side::buy;
+    std::vector<BookLevel>& levels = bid ? bids_ : asks_;
+    const std::size_t n = levels.size() < kUpdateWalk ? levels.size() : kUpdateWalk;
+    BookLevel* const top = levels.data();
+    for (std::size_t i = from; i < n; ++i) {
+      const Decimal at = top[i].price;
+      if (bid ? at > price : at < price) continue;  // better than `price`: walk on
+      if (at == price) {
+        if (size.is_zero()) {
+          levels.erase(levels.begin() + static_cast<std::ptrdiff_t>(i));
+        } else {
+          top[i].size = size;
+        }
+        return;
+      }
+      if (size.is_zero()) return;  // absent: nothing to delete
+      break;                       // an insert at i
+    }
+    if (bid) {
+      set_sorted<true>(bids_, price, size);
+    } else {
+      set_sorted<false>(asks_, price, size);
+    }
+  }
   void apply_valid(const BookChange& change) noexcept;
   [[nodiscard]] Status refuse(const BookChange& change) const;
   // Appends a level worse than every kept one (size 0: nothing to add).
   bool append_level(std::vector<BookLevel>& side, Decimal price, Decimal size) noexcept {
+    stale_keys();
     if (size.is_zero()) return true;
     if (side.size() >= max_depth_) {
       ++truncated_;
@@ -218,6 +288,13 @@ class OrderBook {
   std::size_t max_depth_;
   std::vector<BookLevel> bids_;  // descending price
   std::vector<BookLevel> asks_;  // ascending price
+  // Walk keys (apply_update): per side (0 bids, 1 asks), the walk_key of the first keyed_[s]
+  // levels, best first, then kNoKey. Kept by apply_update; any other change of the levels marks
+  // them stale, and the next apply_update of that side rebuilds them.
+  static constexpr std::int64_t kNoKey = INT64_MIN;
+  std::array<std::array<std::int64_t, kUpdateWalk>, 2> keys_{};
+  std::array<std::uint8_t, 2> keyed_{};
+  std::array<bool, 2> keys_fresh_{};
   std::uint64_t last_sequence_ = 0;
   std::uint64_t truncated_ = 0;
   BookSyncState state_ = BookSyncState::awaiting_snapshot;

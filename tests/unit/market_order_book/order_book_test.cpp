@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <random>
 #include <vector>
 
 namespace nzeza::market {
@@ -308,6 +309,80 @@ TEST(OrderBook, apply_update_leaves_the_levels_of_a_synced_book_as_apply_does) {
   EXPECT_EQ(by_update.truncated_levels(), by_apply.truncated_levels());
   EXPECT_EQ(by_update.last_sequence(), 5u);
   EXPECT_TRUE(by_update.synced());
+}
+
+TEST(OrderBook, apply_update_on_walk_keys_leaves_the_levels_as_apply_does_whatever_the_prices) {
+  // apply_update() searches the top on 64-bit walk keys kept beside the levels, which every
+  // other change of the book makes stale: random replaces, inserts and deletes at every depth,
+  // of prices with a key (integers, quarters) and without one (16 decimals; above 236118), on
+  // books of 3, 12, 17 and 40 levels a side (truncation within and past the walk), with now
+  // and then a change through apply() or a new snapshot on both books. After every step the
+  // book fed by apply_update() has the levels and truncation count of the one fed by apply().
+  std::mt19937 rng(20261207);
+  const auto price_of = [&rng](Side side) {
+    const int off = static_cast<int>(rng() % 40);
+    const int base = side == Side::buy ? 1000 - off : 1011 + off;
+    switch (rng() % 6) {
+      case 0:  // 16 decimals: no key
+        return Decimal::from_raw16(Decimal::from_integer(base).raw16() + 1 + rng() % 1000);
+      case 1:  // above 236118: no key
+        return Decimal::from_integer(base + (side == Side::buy ? 300'000 : 310'000));
+      case 2:  // quarters
+        return Decimal::from_raw16(Decimal::from_integer(base).raw16() +
+                                   Decimal::from_raw8(25'000'000 * (rng() % 4)).raw16());
+      default:
+        return Decimal::from_integer(base);
+    }
+  };
+  for (const std::size_t depth : {3u, 12u, 17u, 40u}) {
+    OrderBook by_apply(depth);
+    const auto snapshot = [&](OrderBook& book, std::uint32_t seed) {
+      std::mt19937 r(seed);
+      book.begin_snapshot();
+      for (int i = 0; i < 30; ++i) {
+        (void)book.load_level(Side::buy, Decimal::from_integer(1000 - static_cast<int>(r() % 50)),
+                              Decimal::from_integer(1 + static_cast<int>(r() % 5)));
+        (void)book.load_level(Side::sell, Decimal::from_integer(1011 + static_cast<int>(r() % 50)),
+                              Decimal::from_integer(1 + static_cast<int>(r() % 5)));
+      }
+      book.end_snapshot(7);
+    };
+    snapshot(by_apply, 1);
+    OrderBook by_update = by_apply;
+    for (int i = 0; i < 4000; ++i) {
+      const Side side = rng() % 2 == 0 ? Side::buy : Side::sell;
+      const Decimal price = price_of(side);
+      const Decimal size =
+          rng() % 3 == 0 ? "0"_d : Decimal::from_integer(1 + static_cast<int>(rng() % 9));
+      const unsigned what = static_cast<unsigned>(rng() % 100);
+      if (what == 0) {
+        const auto seed = static_cast<std::uint32_t>(rng());
+        snapshot(by_apply, seed);
+        snapshot(by_update, seed);
+      } else {
+        ASSERT_TRUE(by_apply.apply(BookChange{side, price, size}).ok());
+        if (what < 5) {
+          ASSERT_TRUE(by_update.apply(BookChange{side, price, size}).ok());
+        } else {
+          by_update.apply_update(side, price, size);
+        }
+      }
+      if (by_apply.crossed()) {  // keep both uncrossed, as a codec does: drop the other side's top
+        const Side other = opposite(side);
+        const Decimal top = by_apply.levels(other).front().price;
+        ASSERT_TRUE(by_apply.apply(BookChange{other, top, "0"_d}).ok());
+        by_update.apply_update(other, top, "0"_d);
+      }
+      ASSERT_EQ(std::vector<BookLevel>(by_update.bids().begin(), by_update.bids().end()),
+                std::vector<BookLevel>(by_apply.bids().begin(), by_apply.bids().end()))
+          << depth << " " << i;
+      ASSERT_EQ(std::vector<BookLevel>(by_update.asks().begin(), by_update.asks().end()),
+                std::vector<BookLevel>(by_apply.asks().begin(), by_apply.asks().end()))
+          << depth << " " << i;
+      ASSERT_EQ(by_update.truncated_levels(), by_apply.truncated_levels()) << depth << " " << i;
+    }
+    EXPECT_GT(by_apply.truncated_levels(), 0u) << depth;
+  }
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 // takes ("pad":[0], which both paths otherwise ignore), so it always decodes on demand.
 #include <gtest/gtest.h>
 
+#include <iterator>
 #include <random>
 #include <string>
 #include <vector>
@@ -197,7 +198,7 @@ TEST(RawPathProperty, dydx_snapshots_of_every_shape_decode_alike_through_the_sta
 // byte changed where that path only skips or matches: a connection_id of another length, with
 // an escape, a control or a non-ASCII byte; a padded or bad message_id; an empty or escaped id;
 // another channel or type; whitespace; a side missing, repeated or empty; a cut or extended
-// frame. `depth`: up to depth - 1 levels a side.
+// frame; a price or size of an odd form. `depth`: up to depth - 1 levels a side.
 std::string dydx_indexer_update(Tokens& tk, std::uint64_t& message_id, std::uint64_t depth = 5) {
   std::string conn = "0b2f7a3c-1d2e-4f50-8a9b-0c1d2e3f4a5b";
   if (tk.one_in(10)) conn.resize(tk.below(conn.size() + 1));
@@ -222,6 +223,26 @@ std::string dydx_indexer_update(Tokens& tk, std::uint64_t& message_id, std::uint
     contents += R"("asks":)" + dydx_levels(tk, false, false, static_cast<int>(tk.below(depth)));
   if (tk.one_in(60)) contents += R"(,"bids":[["61000","1"]])";
   contents += "}";
+  // Now and then a level's price or size in a form at the edge of what the update path's
+  // decimal reader takes: a leading zero, a point first or last, two points, empty, 7 or 8
+  // bytes, a sign, an exponent.
+  static const char* const kOdd[] = {
+      "05",       "00.5",    ".5",      "5.",       "1..2",    "1.2.3",   "",   "0",   "0.0",
+      "00",       "10.0",    "1234567", "12345678", "0.00001", "9999999", "-1", "1e2", "0.",
+      "7.000001", "61000.5", "0.10",    "1.2345",   "123.456", "0000001", "1.0"};
+  for (int m = tk.one_in(5) ? 1 + static_cast<int>(tk.below(3)) : 0; m > 0; --m) {
+    const auto at = contents.find("[\"", tk.below(contents.size()));
+    if (at == std::string::npos) break;
+    std::size_t start = at + 2;
+    if (tk.one_in(2)) {  // the size
+      const auto q = contents.find("\",\"", start);
+      if (q == std::string::npos) break;
+      start = q + 3;
+    }
+    const auto end = contents.find('"', start);
+    if (end == std::string::npos) break;
+    contents.replace(start, end - start, kOdd[tk.below(std::size(kOdd))]);
+  }
   const char* type = tk.one_in(40) ? "channel_datb" : "channel_data";
   const char* channel = tk.one_in(40) ? "v4_orderbooc" : "v4_orderbook";
   std::string frame = std::string(R"({"type":")") + type + R"(","connection_id":")" + conn +

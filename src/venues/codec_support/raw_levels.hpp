@@ -516,6 +516,14 @@ struct Literal {
     return size <= 16 && static_cast<std::size_t>(end - p) >= size && ((a & mask[0]) == word[0]) &&
            ((b & mask[1]) == word[1]);
   }
+  // at(), always inlined: with a constant literal, one load and compares against immediates
+  // (scan_levels_inline's compact loop, where the compiler otherwise made at() a call).
+  [[nodiscard, gnu::always_inline]] bool at_inline(const char* p, const char* end) const noexcept {
+    std::uint64_t w[2];
+    std::memcpy(w, p, 16);
+    return size <= 16 && static_cast<std::size_t>(end - p) >= size &&
+           (((w[0] & mask[0]) ^ word[0]) | ((w[1] & mask[1]) ^ word[1])) == 0;
+  }
 };
 
 // `before` + the name + `after` as a Literal.
@@ -677,25 +685,30 @@ inline bool object_members(Cursor& c, const LevelNames& names, RawLevel& lv,
 // `,"<size>":"` or `,"`, a short quoted decimal, then members `,"key":<digits or string>` (or
 // elements `,<digits or string>`) other than the price and size, and the closing bracket.
 // True with p past the level; false (p unchanged) for anything else, which the general reader
-// then reads from the same place.
+// then reads from the same place. `kInline` (scan_levels_inline, whose names are constants):
+// literals always inlined, and `count_member` (scan_levels_inline's) tried before compact_rest.
+template <bool kInline = false>
 [[gnu::always_inline]] inline bool compact_level(const char*& p, const char* end,
-                                                 const LevelNames& names, RawLevel& lv) noexcept {
+                                                 const LevelNames& names, RawLevel& lv,
+                                                 const Literal& count_member) noexcept {
   const char* q = p;
   bool object = false;
-  if (names.bare && names.bare_open.at(q, end) && q[names.bare_open.size] != '"') {
+  if (names.bare && (kInline ? names.bare_open.at_inline(q, end) : names.bare_open.at(q, end)) &&
+      q[names.bare_open.size] != '"') {
     // {"price":<bare>,"qty":<bare>: the numbers end where a non-digit starts.
     q += names.bare_open.size;
     int n = short_bare_decimal(q, end, lv.price);
     if (n == 0) return false;
     q += n;
-    if (!names.bare_mid.at(q, end)) return false;
+    if (!(kInline ? names.bare_mid.at_inline(q, end) : names.bare_mid.at(q, end))) return false;
     q += names.bare_mid.size;
     n = short_bare_decimal(q, end, lv.size);
     if (n == 0) return false;
     q += n;
     return compact_rest(p, q, end, names, true);
   }
-  if (names.form != LevelForm::array && names.object_open.at(q, end)) {
+  if (names.form != LevelForm::array &&
+      (kInline ? names.object_open.at_inline(q, end) : names.object_open.at(q, end))) {
     q += names.object_open.size;
     object = true;
   } else if (names.form != LevelForm::object && end - q >= 2 && q[0] == '[' && q[1] == '"') {
@@ -708,7 +721,7 @@ inline bool object_members(Cursor& c, const LevelNames& names, RawLevel& lv,
   if (n == 0) return false;
   q += n;
   if (object) {
-    if (!names.object_mid.at(q, end)) return false;
+    if (!(kInline ? names.object_mid.at_inline(q, end) : names.object_mid.at(q, end))) return false;
     q += names.object_mid.size;
   } else {
     if (end - q < 2 || q[0] != ',' || q[1] != '"') return false;
@@ -717,13 +730,25 @@ inline bool object_members(Cursor& c, const LevelNames& names, RawLevel& lv,
   n = names.long_decimals ? long_quoted_decimal(q, end, lv.size) : quoted_decimal(q, end, lv.size);
   if (n == 0) return false;
   q += n;
+  if constexpr (kInline) {
+    if (count_member.size != 0 && object && count_member.at_inline(q, end)) {
+      const char* const digits = q + count_member.size;
+      const char* d = digits;
+      while (d != end && static_cast<unsigned>(*d - '0') < 10u) ++d;
+      if (d != digits && d != end && *d == '}') {
+        p = d + 1;
+        return true;
+      }
+    }
+  }
   return compact_rest(p, q, end, names, object);
 }
 
 // The body of scan_levels (below).
-template <class OnLevel>
+template <bool kInline, class OnLevel>
 [[nodiscard, gnu::always_inline]] inline bool scan_level_array(Cursor& c, const LevelNames& names,
-                                                               OnLevel& on_level) {
+                                                               OnLevel& on_level,
+                                                               const Literal& count_member) {
   if (!c.eat('[')) return false;
   if (c.eat(']')) return true;
   const char* p = c.p;
@@ -733,7 +758,7 @@ template <class OnLevel>
   // once, not by a rep stos per level that cost more than the rest of the level.
   RawLevel compact;
   for (;;) {
-    if (detail::compact_level(p, end, names, compact)) {
+    if (detail::compact_level<kInline>(p, end, names, compact, count_member)) {
       if (!compact.price.value.is_positive()) return false;
       if (!on_level(static_cast<const RawLevel&>(compact))) return false;
     } else {
@@ -775,7 +800,7 @@ template <class OnLevel>
 // member order, bare or long numbers) through the general reader, level by level.
 template <class OnLevel>
 [[nodiscard]] bool scan_levels(Cursor& c, const LevelNames& names, OnLevel&& on_level) {
-  return detail::scan_level_array(c, names, on_level);
+  return detail::scan_level_array<false>(c, names, on_level, Literal{});
 }
 
 // The same, always inlined into the caller: for a hot caller whose `names` is a constant (its
@@ -783,7 +808,19 @@ template <class OnLevel>
 template <class OnLevel>
 [[nodiscard, gnu::always_inline]] inline bool scan_levels_inline(Cursor& c, const LevelNames& names,
                                                                  OnLevel&& on_level) {
-  return detail::scan_level_array(c, names, on_level);
+  return detail::scan_level_array<true>(c, names, on_level, Literal{});
+}
+
+// scan_levels_inline for a venue that writes one more member after the size of every object
+// level, with a bare count as its value (Hyperliquid's `,"n":3`): `count_member`, as
+// literal_of(",\"", name, "\":") builds it, is matched in one compare and its digits skipped
+// when it closes the level (what compact_rest accepts there: the same levels); anything else
+// goes to compact_rest.
+template <class OnLevel>
+[[nodiscard, gnu::always_inline]] inline bool scan_levels_inline(Cursor& c, const LevelNames& names,
+                                                                 const Literal& count_member,
+                                                                 OnLevel&& on_level) {
+  return detail::scan_level_array<true>(c, names, on_level, count_member);
 }
 
 // The same over a text that holds exactly one level array (whitespace around it allowed).

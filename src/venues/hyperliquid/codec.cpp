@@ -143,6 +143,7 @@ struct HyperliquidCodecImpl
   bool fast_l2book(std::string_view frame, DecodeResult& r) {
     static constexpr codec::raw::LevelNames kNames{
         .price = "px", .size = "sz", .form = codec::raw::LevelForm::object};
+    static constexpr codec::raw::Literal kCount = codec::raw::literal_of(",\"", "n", "\":");
     stage.clear();
     codec::raw::Cursor c(frame);
     std::string_view key;
@@ -167,9 +168,10 @@ struct HyperliquidCodecImpl
         if ((seen & 4) != 0 || !c.eat('[')) return false;
         for (const Side side : {Side::buy, Side::sell}) {
           if (side == Side::sell && !c.eat(',')) return false;
-          if (!codec::raw::scan_levels_inline(c, kNames, [&](const codec::raw::RawLevel& lv) {
-                return stage.append(side, lv.price.value, lv.size.value);
-              }))
+          if (!codec::raw::scan_levels_inline(
+                  c, kNames, kCount, [&](const codec::raw::RawLevel& lv) {
+                    return stage.append(side, lv.price.value, lv.size.value);
+                  }))
             return false;
         }
         if (!c.eat(']')) return false;

@@ -196,27 +196,14 @@ struct HyperliquidCodecImpl
     return true;
   }
 
-  // A frame fast_l2book read: the snapshot's events, read back from the book (bids then asks,
-  // best first, as the wire lists them: the stage took them only so), to the sink, exactly as
-  // load_snapshot would have queued them; counted in r.events and stats.events.
+  // A frame fast_l2book read: the snapshot's events, read back from the book (bids first, as
+  // the wire lists them), to the sink, exactly as load_snapshot would have queued them; counted
+  // in r.events and stats.events.
   DecodeResult deliver_staged(MarketEventSink& sink, DecodeResult& r) {
     if (staged_book == nullptr) return deliver(sink, stats, r);
-    const market::OrderBook& book = staged_book->book;
     MarketEvent e = event_for(*staged_book->instrument, staged_time);
-    BookChange& body = e.body.emplace<BookChange>();
-    body.snapshot = true;
-    const std::size_t total = book.bids().size() + book.asks().size();
-    std::size_t n = 0;
-    for (const Side side : {Side::buy, Side::sell}) {
-      body.side = side;
-      for (const market::BookLevel& l : book.levels(side)) {
-        body.price = l.price;
-        body.size = l.size;
-        body.reset = n == 0;
-        body.last = ++n == total;
-        sink.on_event(e);
-      }
-    }
+    e.body.emplace<BookChange>().snapshot = true;
+    const std::size_t total = codec::emit_staged_snapshot(sink, staged_book->book, Side::buy, e);
     r.events = static_cast<std::uint32_t>(total);
     stats.events += total;
     return r;

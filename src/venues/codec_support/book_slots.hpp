@@ -110,4 +110,27 @@ bool load_snapshot(FrameDecoder& decoder, market::OrderBook& book, std::span<con
   return true;
 }
 
+// The events of a snapshot loaded from a market::BookStage (OrderBook::load_staged), read back
+// from `book`: the stage took the wire's levels of size > 0 in wire order, so the book's levels,
+// side `first` then the other, best first, are the events load_snapshot would have queued.
+// `e` (instrument, times; a BookChange body carrying the sequence, snapshot set) is rewritten
+// per level and handed to the sink: the first says reset, the last says last. Returns how many.
+inline std::size_t emit_staged_snapshot(MarketEventSink& sink, const market::OrderBook& book,
+                                        Side first, MarketEvent& e) {
+  BookChange& body = *std::get_if<BookChange>(&e.body);
+  const std::size_t total = book.bids().size() + book.asks().size();
+  std::size_t n = 0;
+  for (const Side side : {first, opposite(first)}) {
+    body.side = side;
+    for (const market::BookLevel& l : book.levels(side)) {
+      body.price = l.price;
+      body.size = l.size;
+      body.reset = n == 0;
+      body.last = ++n == total;
+      sink.on_event(e);
+    }
+  }
+  return total;
+}
+
 }  // namespace nzeza::venues::codec

@@ -507,14 +507,14 @@ struct Literal {
       ++size;
     }
   }
-  // The literal is at p and ends before `end`. Reads 16 bytes from p.
-  [[nodiscard]] bool at(const char* p, const char* end) const noexcept {
-    std::uint64_t a = 0;
-    std::uint64_t b = 0;
-    std::memcpy(&a, p, 8);
-    std::memcpy(&b, p + 8, 8);
-    return size <= 16 && static_cast<std::size_t>(end - p) >= size && ((a & mask[0]) == word[0]) &&
-           ((b & mask[1]) == word[1]);
+  // The literal is at p and ends before `end`. Reads 16 bytes from p. Always inlined: with a
+  // constant literal (the level loop's names), one load and compares against immediates; GCC
+  // otherwise made it a call, three per level.
+  [[nodiscard, gnu::always_inline]] bool at(const char* p, const char* end) const noexcept {
+    std::uint64_t w[2];
+    std::memcpy(w, p, 16);
+    return size <= 16 && static_cast<std::size_t>(end - p) >= size &&
+           (((w[0] & mask[0]) ^ word[0]) | ((w[1] & mask[1]) ^ word[1])) == 0;
   }
 };
 
@@ -677,9 +677,11 @@ inline bool object_members(Cursor& c, const LevelNames& names, RawLevel& lv,
 // `,"<size>":"` or `,"`, a short quoted decimal, then members `,"key":<digits or string>` (or
 // elements `,<digits or string>`) other than the price and size, and the closing bracket.
 // True with p past the level; false (p unchanged) for anything else, which the general reader
-// then reads from the same place.
+// then reads from the same place. A non-empty `count_member` (scan_levels' four-argument form) is
+// tried before compact_rest.
 [[gnu::always_inline]] inline bool compact_level(const char*& p, const char* end,
-                                                 const LevelNames& names, RawLevel& lv) noexcept {
+                                                 const LevelNames& names, RawLevel& lv,
+                                                 const Literal& count_member) noexcept {
   const char* q = p;
   bool object = false;
   if (names.bare && names.bare_open.at(q, end) && q[names.bare_open.size] != '"') {
@@ -717,6 +719,15 @@ inline bool object_members(Cursor& c, const LevelNames& names, RawLevel& lv,
   n = names.long_decimals ? long_quoted_decimal(q, end, lv.size) : quoted_decimal(q, end, lv.size);
   if (n == 0) return false;
   q += n;
+  if (count_member.size != 0 && object && count_member.at(q, end)) {
+    const char* const digits = q + count_member.size;
+    const char* d = digits;
+    while (d != end && static_cast<unsigned>(*d - '0') < 10u) ++d;
+    if (d != digits && d != end && *d == '}') {
+      p = d + 1;
+      return true;
+    }
+  }
   return compact_rest(p, q, end, names, object);
 }
 
@@ -735,8 +746,14 @@ inline bool object_members(Cursor& c, const LevelNames& names, RawLevel& lv,
 // `static constexpr LevelNames` and its literal compares and form checks fold into immediates
 // (no load of a name per level), and a level stays in registers (a RawLevel built on the stack
 // and read back by an out-of-line on_level stalls on store forwarding).
+//
+// `count_member`: for a venue that writes one more member after the size of every object level,
+// with a bare count as its value (Hyperliquid's `,"n":3`): as literal_of(",\"", name, "\":")
+// builds it, matched in one compare and its digits skipped when it closes the level (what
+// compact_rest accepts there: the same levels); anything else goes to compact_rest.
 template <class OnLevel>
 [[nodiscard, gnu::always_inline]] inline bool scan_levels(Cursor& c, const LevelNames& names,
+                                                          const Literal& count_member,
                                                           OnLevel&& on_level) {
   if (!c.eat('[')) return false;
   if (c.eat(']')) return true;
@@ -747,7 +764,7 @@ template <class OnLevel>
   // once, not by a rep stos per level that cost more than the rest of the level.
   RawLevel compact;
   for (;;) {
-    if (detail::compact_level(p, end, names, compact)) {
+    if (detail::compact_level(p, end, names, compact, count_member)) {
       if (!compact.price.value.is_positive()) return false;
       if (!on_level(static_cast<const RawLevel&>(compact))) return false;
     } else {
@@ -775,6 +792,13 @@ template <class OnLevel>
     c.p = slow.p;
     return true;
   }
+}
+
+// The same without a count member.
+template <class OnLevel>
+[[nodiscard, gnu::always_inline]] inline bool scan_levels(Cursor& c, const LevelNames& names,
+                                                          OnLevel&& on_level) {
+  return scan_levels(c, names, Literal{}, on_level);
 }
 
 // The same over a text that holds exactly one level array (whitespace around it allowed).

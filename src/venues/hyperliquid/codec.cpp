@@ -44,13 +44,18 @@ Status HyperliquidCodecConfig::validate() const {
 struct HyperliquidCodecImpl
     : codec::BookCodecState<HyperliquidCodecConfig, HyperliquidCodecStats, codec::BookSlot> {
   HyperliquidCodecImpl(const InstrumentRegistry& r, const HyperliquidCodecConfig& c)
-      : BookCodecState(Venue::hyperliquid, r, c, kMaxCachedSymbols, 32) {
+      : BookCodecState(Venue::hyperliquid, r, c, kMaxCachedSymbols, 32), stage(c.max_book_depth) {
     levels.reserve(2 * config.max_book_depth);
     pending.reserve(2 * config.max_book_depth + 8);
   }
 
   std::vector<PendingLevel> levels;
   std::string_view failing_book_coin;
+  // The raw path's snapshot: its levels staged straight off the wire, then the book they were
+  // loaded into (null: none this frame), whose levels are the snapshot's events.
+  market::BookStage stage;
+  const BookSlot* staged_book = nullptr;
+  Timestamp staged_time;
 
   // {"px":"2.111","sz":"134.4","n":1}: Hyperliquid sends px then sz as plain decimal strings;
   // "n" is not read (on-demand skips it when the array moves on).
@@ -130,11 +135,16 @@ struct HyperliquidCodecImpl
 
   // The fast path of the l2Book frame as Hyperliquid writes it,
   // {"channel":"l2Book","data":{"coin":..,"time":..,"levels":[[bids],[asks]]}} (data members in
-  // any order, other scalar members skipped), read by the raw scanner without simdjson. False,
-  // with nothing changed but the `levels` scratch, on anything else: parse_frame decides.
+  // any order, other scalar members skipped), read by the raw scanner without simdjson: the
+  // levels go straight into `stage`, then into the book at once (staged_book, whose levels are
+  // the events deliver_staged hands out). False, with nothing changed but the stage, on
+  // anything else, and on a snapshot the stage does not take as it comes (unsorted, repeated or
+  // deeper than the book), an empty or a crossed one: parse_frame decides.
   bool fast_l2book(std::string_view frame, DecodeResult& r) {
     static constexpr codec::raw::LevelNames kNames{
         .price = "px", .size = "sz", .form = codec::raw::LevelForm::object};
+    static constexpr codec::raw::Literal kCount = codec::raw::literal_of(",\"", "n", "\":");
+    stage.clear();
     codec::raw::Cursor c(frame);
     std::string_view key;
     std::string_view channel;
@@ -158,9 +168,8 @@ struct HyperliquidCodecImpl
         if ((seen & 4) != 0 || !c.eat('[')) return false;
         for (const Side side : {Side::buy, Side::sell}) {
           if (side == Side::sell && !c.eat(',')) return false;
-          if (!codec::raw::scan_levels(c, kNames, [&](const codec::raw::RawLevel& lv) {
-                levels.push_back(PendingLevel{side, lv.price.value, lv.size.value});
-                return true;
+          if (!codec::raw::scan_levels(c, kNames, kCount, [&](const codec::raw::RawLevel& lv) {
+                return stage.append(side, lv.price.value, lv.size.value);
               }))
             return false;
         }
@@ -171,10 +180,32 @@ struct HyperliquidCodecImpl
       }
     } while (c.eat(','));
     if ((seen & 5) != 5 || !c.eat('}') || !c.eat('}') || !c.at_end()) return false;
-    commit_l2book(
-        coin, (seen & 2) != 0 ? Timestamp::from_ms(static_cast<std::int64_t>(ms)) : Timestamp{}, r);
+    // An empty snapshot clears the book, a crossed one resyncs it: the reference path's.
+    if (stage.empty() || stage.crossed()) return false;
     r.kind = FrameKind::market_data;
+    SymbolEntry* sym = symbols.resolve(coin);
+    if (sym == nullptr || sym->instrument == nullptr) {
+      ++stats.unknown_symbol;
+      return true;
+    }
+    BookSlot& slot = *codec::book_for(books, *sym, *sym->instrument, true, config.max_book_depth);
+    slot.book.load_staged(stage, 0);
+    staged_book = &slot;
+    staged_time = (seen & 2) != 0 ? Timestamp::from_ms(static_cast<std::int64_t>(ms)) : Timestamp{};
     return true;
+  }
+
+  // A frame fast_l2book read: the snapshot's events, read back from the book (bids first, as
+  // the wire lists them), to the sink, exactly as load_snapshot would have queued them; counted
+  // in r.events and stats.events.
+  DecodeResult deliver_staged(MarketEventSink& sink, DecodeResult& r) {
+    if (staged_book == nullptr) return deliver(sink, stats, r);
+    MarketEvent e = event_for(*staged_book->instrument, staged_time);
+    e.body.emplace<BookChange>().snapshot = true;
+    const std::size_t total = codec::emit_staged_snapshot(sink, staged_book->book, Side::buy, e);
+    r.events = static_cast<std::uint32_t>(total);
+    stats.events += total;
+    return r;
   }
 
   // data: {"coin":"BTC","time":ms,"bbo":[bid level | null, ask level | null]}
@@ -285,12 +316,13 @@ struct HyperliquidCodecImpl
       return r;
     }
     begin_frame(rt);
+    staged_book = nullptr;
+    if (fast_l2book(frame, r)) {
+      ++stats.raw_frames;
+      return deliver_staged(sink, r);
+    }
     return read_frame(
-        "hyperliquid", frame, r, sink,
-        [&] {
-          levels.clear();
-          return fast_l2book(frame, r);
-        },
+        "hyperliquid", frame, r, sink, [] { return false; },
         [&] {
           levels.clear();
           failing_book_coin = {};

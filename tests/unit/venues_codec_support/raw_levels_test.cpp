@@ -38,6 +38,23 @@ Scanned scan(std::string_view text, const LevelNames& names) {
   return s;
 }
 
+// scan() through scan_levels with Hyperliquid's count member `,"n":` matched as a literal.
+Scanned scan_counted(std::string_view text, const LevelNames& names) {
+  static constexpr Literal kCount = literal_of(",\"", "n", "\":");
+  std::string buf(text);
+  buf += kHostilePadding;
+  Scanned s;
+  Cursor c(std::string_view(buf.data(), text.size()));
+  s.ok = scan_levels(c, names, kCount, [&](const RawLevel& lv) {
+    s.levels.emplace_back(lv.price.value, lv.size.value);
+    s.decimals.emplace_back(lv.price.decimals, lv.size.decimals);
+    s.texts.emplace_back(std::string(lv.price.text), std::string(lv.size.text));
+    return true;
+  });
+  s.ok = s.ok && c.at_end();
+  return s;
+}
+
 Decimal d(std::string_view text) {
   return Decimal::parse(text).value();
 }
@@ -287,6 +304,37 @@ TEST(RawLevels, compact_array_levels_of_random_tokens_equal_the_on_demand_reader
     EXPECT_EQ(s.texts[0], std::make_pair(price, size));
   }
   EXPECT_GT(read, 15'000);
+}
+
+TEST(RawLevels, a_count_member_matched_as_a_literal_reads_what_the_general_rest_reads) {
+  const std::vector<std::string> texts = {
+      R"([{"px":"64000.5","sz":"0.12345","n":3},{"px":"63999","sz":"10.10280","n":12}])",
+      R"([{"px":"1.5","sz":"2","n":}])",
+      R"([{"px":"1.5","sz":"2","n":007}])",
+      R"([{"px":"1.5","sz":"2","n":3,"x":"y"}])",
+      R"([{"px":"1.5","sz":"2","n":"3"}])",
+      R"([{"px":"1.5","sz":"2","n":3 }])",
+      R"([{"px":"1.5","sz":"2","n":-1}])",
+      R"([{"px":"1.5","sz":"2","m":3}])",
+      R"([{"px":"1.5","sz":"2","n":3]])",
+      R"([{"px":"1.5","sz":"2","n":3,"px":"2"}])",
+      R"([{"px":"1.5","sz":"2"},{"px":"1.4","sz":"2","n":1}])",
+  };
+  int counted = 0;
+  for (const std::string& text : texts) {
+    // Every cut too: a count member cut anywhere gives up as the general rest does.
+    for (std::size_t n = 0; n <= text.size(); ++n) {
+      const std::string_view cut(text.data(), n);
+      const Scanned general = scan(cut, kHyperliquid);
+      const Scanned literal = scan_counted(cut, kHyperliquid);
+      ASSERT_EQ(literal.ok, general.ok) << cut;
+      EXPECT_EQ(literal.levels, general.levels) << cut;
+      EXPECT_EQ(literal.decimals, general.decimals) << cut;
+      EXPECT_EQ(literal.texts, general.texts) << cut;
+      counted += literal.ok ? 1 : 0;
+    }
+  }
+  EXPECT_EQ(counted, 9);  // every whole text but `"n":}` and `"n":3]`
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <iterator>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../venues_dydx/dydx_test_support.hpp"
@@ -280,10 +281,12 @@ TEST(RawPathProperty, dydx_updates_in_the_indexers_member_order_decode_alike_to_
 // --- Hyperliquid ----------------------------------------------------------------------------
 
 struct HyperliquidPair {
+  explicit HyperliquidPair(hyperliquid::HyperliquidCodecConfig config = {})
+      : raw(hyperliquid::HyperliquidCodec::create(reg.registry, config).value()),
+        reference(hyperliquid::HyperliquidCodec::create(reg.registry, config).value()) {}
   hyperliquid::test::Registry reg;
-  hyperliquid::HyperliquidCodec raw = hyperliquid::HyperliquidCodec::create(reg.registry).value();
-  hyperliquid::HyperliquidCodec reference =
-      hyperliquid::HyperliquidCodec::create(reg.registry).value();
+  hyperliquid::HyperliquidCodec raw;
+  hyperliquid::HyperliquidCodec reference;
   hyperliquid::test::CollectingSink raw_sink;
   hyperliquid::test::CollectingSink reference_sink;
 
@@ -357,6 +360,53 @@ TEST(RawPathProperty, hyperliquid_l2book_frames_decode_alike_through_the_scanner
   EXPECT_GT(pair.raw.stats().raw_frames, 1500u);  // most frames
   EXPECT_EQ(pair.reference.stats().raw_frames, 0u);
   EXPECT_GT(pair.raw.stats().malformed, 0u);
+}
+
+// A side of compact levels in one of the shapes the raw path stages as they come (sorted,
+// distinct prices, within the book's depth) or gives up on to the reference path: unsorted,
+// a repeated price, deeper than the book, all sizes zero, crossed with the other side, empty.
+std::string hyperliquid_shaped_side(Tokens& tk, bool bids, int count, int shape) {
+  std::vector<std::int64_t> prices;
+  for (int i = 0; i < count; ++i) prices.push_back(bids ? 64000 - 2 * i : 64003 + 2 * i);
+  if (shape == 1 && count > 1) std::swap(prices[tk.below(prices.size() - 1)], prices.back());
+  if (shape == 2 && count > 1) prices[1 + tk.below(prices.size() - 1)] = prices[0];
+  if (shape == 4) {  // crossed: the best bid above the best ask, or the best ask below the bid
+    for (auto& p : prices) p += bids ? 10 : -10;
+  }
+  std::string out = "[";
+  for (int i = 0; i < count; ++i) {
+    if (i) out += ",";
+    const std::string sz =
+        shape == 3 ? (tk.one_in(2) ? "\"0\"" : "\"0.0\"") : tk.size(tk.one_in(8));
+    out += R"({"px":")" + std::to_string(prices[static_cast<std::size_t>(i)]) + R"(.5","sz":)" +
+           sz + R"(,"n":)" + std::to_string(1 + tk.below(9)) + "}";
+  }
+  return out + "]";
+}
+
+TEST(RawPathProperty, hyperliquid_l2book_snapshots_the_stage_does_not_take_decode_as_on_demand) {
+  hyperliquid::HyperliquidCodecConfig config;
+  config.max_book_depth = 20;
+  HyperliquidPair pair(config);
+  Tokens tk(29);
+  for (int i = 0; i < 2000 && !::testing::Test::HasFailure(); ++i) {
+    // shape 0: taken as it comes; 1 unsorted, 2 repeated price, 3 all sizes zero, 4 crossed, on
+    // one side or both; deeper than the book: up to 26 levels a side.
+    const int bid_shape = tk.one_in(3) ? 0 : static_cast<int>(tk.below(5));
+    const int ask_shape = tk.one_in(3) ? 0 : static_cast<int>(tk.below(5));
+    const int bids = tk.one_in(10) ? 0 : static_cast<int>(tk.below(27));
+    const int asks = tk.one_in(10) ? 0 : static_cast<int>(tk.below(27));
+    const char* coin = tk.one_in(5) ? "DYDX" : (tk.one_in(30) ? "DOGE" : "BTC");
+    pair.check(std::string(R"({"channel":"l2Book","data":{"coin":")") + coin + R"(","time":)" +
+               std::to_string(1714000000000 + i) + R"(,"levels":[)" +
+               hyperliquid_shaped_side(tk, true, bids, bid_shape) + "," +
+               hyperliquid_shaped_side(tk, false, asks, ask_shape) + "]}}");
+  }
+  // Both paths taken, crossed books resynced and empty snapshots seen by both alike.
+  EXPECT_GT(pair.raw.stats().raw_frames, 200u);
+  EXPECT_LT(pair.raw.stats().raw_frames, pair.raw.stats().frames - 200u);
+  EXPECT_GT(pair.raw.stats().crossed_books, 0u);
+  EXPECT_EQ(pair.reference.stats().raw_frames, 0u);
 }
 
 }  // namespace

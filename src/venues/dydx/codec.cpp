@@ -920,18 +920,7 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
     BookChange& body = *std::get_if<BookChange>(&e.body);
     if (snapshot_from != nullptr) {
       // The staged snapshot, read back: the first change resets, the last completes it.
-      const market::OrderBook& book = snapshot_from->book;
-      const std::size_t total = book.bids().size() + book.asks().size();
-      for (const Side side : {snapshot_first, opposite(snapshot_first)}) {
-        body.side = side;
-        for (const market::BookLevel& l : book.levels(side)) {
-          body.price = l.price;
-          body.size = l.size;
-          body.reset = book_events == 0;
-          body.last = ++book_events == total;
-          sink.on_event(e);
-        }
-      }
+      book_events = codec::emit_staged_snapshot(sink, snapshot_from->book, snapshot_first, e);
     } else {
       for (const BookChange& c : changes) {
         body = c;

@@ -571,7 +571,8 @@ template <const auto& Wire, class SlotOf, class OnValue>
 
 }  // namespace
 
-bool CoinbaseCodec::raw_level2_event(raw::Cursor& c, std::uint64_t& unknown_symbols) {
+[[gnu::flatten]] bool CoinbaseCodec::raw_level2_event(raw::Cursor& c,
+                                                      std::uint64_t& unknown_symbols) {
   static constexpr codec::RawKey kType{"type"};
   static constexpr codec::RawKey kProductId{"product_id"};
   static constexpr codec::RawKey kUpdates{"updates"};
@@ -697,7 +698,7 @@ bool CoinbaseCodec::raw_ticker(raw::Cursor& c, std::uint64_t& unknown_symbols) {
   std::string_view product;
   raw::RawDecimal values[4];
   unsigned seen = 0;  // 1 << slot: each member read once
-  const auto on_value = [&](auto slot) {
+  const auto on_value = [&](auto slot) __attribute__((always_inline)) {
     if (slot == kSkip) return raw::skip_string(c) || raw::skip_scalar(c);
     if ((seen & (1u << slot)) != 0) return false;
     seen |= 1u << slot;

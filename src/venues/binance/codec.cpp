@@ -401,8 +401,8 @@ Result<DecodeInfo> BinanceCodec::decode(std::string_view frame, Timestamp receiv
                              config_, json_, kFrameNames, stats_, frame, receive_time, sink);
 }
 
-bool BinanceCodec::decode_raw(std::string_view padded, Timestamp receive_time,
-                              MarketEventSink& sink, DecodeInfo& info) {
+[[gnu::flatten]] bool BinanceCodec::decode_raw(std::string_view padded, Timestamp receive_time,
+                                               MarketEventSink& sink, DecodeInfo& info) {
   namespace raw = codec::raw;
   static constexpr codec::RawKey kStream{"stream"};
   static constexpr codec::RawKey kData{"data"};

@@ -665,7 +665,7 @@ bool CoinbaseCodec::raw_ticker_event(raw::Cursor& c, std::uint64_t& unknown_symb
          have_tickers;
 }
 
-bool CoinbaseCodec::raw_ticker(raw::Cursor& c, std::uint64_t& unknown_symbols) {
+[[gnu::flatten]] bool CoinbaseCodec::raw_ticker(raw::Cursor& c, std::uint64_t& unknown_symbols) {
   // The members read: product_id, then the quote's four decimals in `values`' order.
   enum : unsigned { kSkip, kProduct, kBid, kBidSize, kAsk, kAskSize };
   static constexpr WireMember kTicker[] = {wire_member(R"({"type":)", kSkip),

@@ -30,7 +30,12 @@ class Timestamp {
     return Timestamp(s * 1'000'000'000);
   }
   // RFC 3339 / ISO 8601 UTC text: "2024-01-02T03:04:05Z", "...05.123456789Z", "+00:00" offsets.
+  // The venues' layout (`YYYY-MM-DDTHH:MM:SS(.f{1,9})?Z`) is read by a fixed-offset fast path
+  // (SWAR digits, the day number of the last date seen cached per thread); anything else, and
+  // every error, by the general reader (parse_iso8601_general): same results, same errors.
   [[nodiscard]] static Result<Timestamp> parse_iso8601(std::string_view text) noexcept;
+  // The general reader alone (what the fast path is tested against).
+  [[nodiscard]] static Result<Timestamp> parse_iso8601_general(std::string_view text) noexcept;
 
   [[nodiscard]] constexpr std::int64_t ns() const noexcept { return ns_; }
   [[nodiscard]] constexpr std::int64_t us() const noexcept { return ns_ / 1000; }

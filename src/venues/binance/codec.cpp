@@ -401,8 +401,8 @@ Result<DecodeInfo> BinanceCodec::decode(std::string_view frame, Timestamp receiv
                              config_, json_, kFrameNames, stats_, frame, receive_time, sink);
 }
 
-bool BinanceCodec::decode_raw(std::string_view padded, Timestamp receive_time,
-                              MarketEventSink& sink, DecodeInfo& info) {
+[[gnu::flatten]] bool BinanceCodec::decode_raw(std::string_view padded, Timestamp receive_time,
+                                               MarketEventSink& sink, DecodeInfo& info) {
   namespace raw = codec::raw;
   static constexpr codec::RawKey kStream{"stream"};
   static constexpr codec::RawKey kData{"data"};
@@ -421,14 +421,27 @@ bool BinanceCodec::decode_raw(std::string_view padded, Timestamp receive_time,
       .size = "q",
       .form = raw::LevelForm::array,
       .long_decimals = true};  // [["3150.12000000","1.50000000"],...]
+  // The bookTicker's members as Binance writes them (`,"b":`), each one masked 8-byte compare;
+  // with whitespace or another order, member() reads the key.
+  static constexpr raw::Literal kTickerOpen = raw::literal_of("{\"", kU, "\":");
+  static constexpr raw::Literal kSNext = raw::literal_of(",\"", kS, "\":");
+  static constexpr raw::Literal kBNext = raw::literal_of(",\"", kB, "\":");
+  static constexpr raw::Literal kBigBNext = raw::literal_of(",\"", kBigB, "\":");
+  static constexpr raw::Literal kANext = raw::literal_of(",\"", kA, "\":");
+  static constexpr raw::Literal kBigANext = raw::literal_of(",\"", kBigA, "\":");
   const auto member = [](raw::Cursor& c, const codec::RawKey& name) {
     return c.eat(',') && raw::read_key_named(c, name);
   };
   raw::Cursor c(padded);
-  if (!c.eat('{')) return false;
   bool wrapped = false;
   bool ticker_stream = false;
-  if (raw::read_key_named(c, kStream)) {  // {"stream":"<s>@bookTicker","data":{...}}
+  // The usual frame, a bare bookTicker: its head `{"u":` matched at once.
+  const bool bare_ticker = kTickerOpen.at(c.p, c.end);
+  if (bare_ticker) {
+    c.p += kTickerOpen.size;
+  } else if (!c.eat('{')) {
+    return false;
+  } else if (raw::read_key_named(c, kStream)) {  // {"stream":"<s>@bookTicker","data":{...}}
     std::string_view stream;
     if (!raw::read_string(c, stream) || is_partial_depth_stream(stream) || !member(c, kData) ||
         !c.eat('{'))
@@ -438,17 +451,19 @@ bool BinanceCodec::decode_raw(std::string_view padded, Timestamp receive_time,
   }
   const auto close = [&] { return c.eat('}') && (!wrapped || c.eat('}')) && c.at_end(); };
   std::string_view symbol;
-  if (raw::read_key_named(c, kU)) {  // {"u":N,"s":"..","b":"..","B":"..","a":"..","A":".."}
+  if (bare_ticker || raw::read_key_named(c, kU)) {  // {"u":N,"s":"..","b":"..","B":"..",..}
     if (wrapped && !ticker_stream) return false;
     std::uint64_t update_id = 0;
     raw::RawDecimal bid;
     raw::RawDecimal bid_size;
     raw::RawDecimal ask;
     raw::RawDecimal ask_size;
-    if (!raw::read_uint(c, update_id) || !member(c, kS) || !raw::read_string(c, symbol) ||
-        !member(c, kB) || !raw::read_long_decimal(c, bid) || !member(c, kBigB) ||
-        !raw::read_long_decimal(c, bid_size) || !member(c, kA) || !raw::read_long_decimal(c, ask) ||
-        !member(c, kBigA) || !raw::read_long_decimal(c, ask_size) || !close())
+    if (!raw::read_uint(c, update_id) || !raw::next_member(c, kSNext, ',', kS) ||
+        !raw::read_string(c, symbol) || !raw::next_member(c, kBNext, ',', kB) ||
+        !raw::read_long_decimal(c, bid) || !raw::next_member(c, kBigBNext, ',', kBigB) ||
+        !raw::read_long_decimal(c, bid_size) || !raw::next_member(c, kANext, ',', kA) ||
+        !raw::read_long_decimal(c, ask) || !raw::next_member(c, kBigANext, ',', kBigA) ||
+        !raw::read_long_decimal(c, ask_size) || !close())
       return false;
     const Quote quote{bid.value, bid_size.value, ask.value, ask_size.value};
     if (!quote.bid.is_positive() || !quote.ask.is_positive() || quote.bid_size.is_negative() ||

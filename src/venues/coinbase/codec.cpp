@@ -1,7 +1,10 @@
 #include "venues/coinbase/codec.hpp"
 
 #include <cstring>
+#include <iterator>
 #include <string>
+#include <type_traits>
+#include <utility>
 
 #include "core/enum_names.hpp"
 #include "venues/codec_support/json_text.hpp"
@@ -505,10 +508,23 @@ consteval WireMember wire_member(std::string_view text, unsigned slot) {
   return m;
 }
 
+// raw::Literal::at, inlined at every member (the literal's words and masks are then immediates
+// of a compile-time member, not loads from a table behind a call).
+[[nodiscard, gnu::always_inline]] inline bool literal_at(const raw::Literal& l, const char* p,
+                                                         const char* end) noexcept {
+  std::uint64_t a = 0;
+  std::uint64_t b = 0;
+  std::memcpy(&a, p, 8);
+  std::memcpy(&b, p + 8, 8);
+  return l.size <= 16 && static_cast<std::size_t>(end - p) >= l.size &&
+         ((a & l.mask[0]) == l.word[0]) & ((b & l.mask[1]) == l.word[1]);
+}
+
 // The member's text at the cursor, with no whitespace before it: consumed, true.
 [[nodiscard, gnu::always_inline]] inline bool eat_member(raw::Cursor& c,
                                                          const WireMember& m) noexcept {
-  if (!m.head.at(c.p, c.end) || (m.tail.size != 0 && !m.tail.at(c.p + 16, c.end))) return false;
+  if (!literal_at(m.head, c.p, c.end) || (m.tail.size != 0 && !literal_at(m.tail, c.p + 16, c.end)))
+    return false;
   c.p += m.size;
   return true;
 }
@@ -518,13 +534,30 @@ consteval WireMember wire_member(std::string_view text, unsigned slot) {
 // difference on (another order, whitespace, a member more or less), each member's key is read
 // and `slot_of(key)` says what it is. `on_value(slot)` reads the value at the cursor (slot 0:
 // skip a scalar). False: give up.
-template <std::size_t N, class SlotOf, class OnValue>
-[[nodiscard]] bool read_members(raw::Cursor& c, const WireMember (&wire)[N], SlotOf&& slot_of,
-                                OnValue&& on_value) {
+//
+// The wire-order members are unrolled at compile time: each literal's words are immediates and
+// `on_value` gets the slot as a std::integral_constant, so it is specialised per member (its
+// branches on the slot folded away); the key-read members give it an unsigned.
+template <const auto& Wire, class OnValue, std::size_t... I>
+[[nodiscard, gnu::always_inline]] inline std::size_t read_wire_order(raw::Cursor& c,
+                                                                     OnValue& on_value,
+                                                                     bool& failed,
+                                                                     std::index_sequence<I...>) {
   std::size_t matched = 0;
-  for (; matched < N && eat_member(c, wire[matched]); ++matched) {
-    if (!on_value(wire[matched].slot)) return false;
-  }
+  (void)((eat_member(c, Wire[I]) &&
+          (++matched,
+           on_value(std::integral_constant<unsigned, Wire[I].slot>{}) || (failed = true, false))) &&
+         ...);
+  return matched;
+}
+
+template <const auto& Wire, class SlotOf, class OnValue>
+[[nodiscard]] bool read_members(raw::Cursor& c, SlotOf&& slot_of, OnValue&& on_value) {
+  constexpr std::size_t N = std::size(Wire);
+  bool failed = false;
+  const std::size_t matched =
+      read_wire_order<Wire>(c, on_value, failed, std::make_index_sequence<N>{});
+  if (failed) return false;
   const auto member = [&] {
     std::string_view key;
     return raw::read_key(c, key) && on_value(slot_of(key));
@@ -538,7 +571,8 @@ template <std::size_t N, class SlotOf, class OnValue>
 
 }  // namespace
 
-bool CoinbaseCodec::raw_level2_event(raw::Cursor& c, std::uint64_t& unknown_symbols) {
+[[gnu::flatten]] bool CoinbaseCodec::raw_level2_event(raw::Cursor& c,
+                                                      std::uint64_t& unknown_symbols) {
   static constexpr codec::RawKey kType{"type"};
   static constexpr codec::RawKey kProductId{"product_id"};
   static constexpr codec::RawKey kUpdates{"updates"};
@@ -616,11 +650,10 @@ bool CoinbaseCodec::raw_ticker_event(raw::Cursor& c, std::uint64_t& unknown_symb
   static constexpr WireMember kEvent[] = {wire_member(R"({"type":)", kSkip),
                                           wire_member(R"(,"tickers":)", kTickers)};
   bool have_tickers = false;
-  return read_members(
-             c, kEvent,
-             [](std::string_view key) { return key_eq(key, "tickers") ? kTickers : kSkip; },
-             [&](unsigned slot) {
-               if (slot == kSkip) return raw::skip_compact_string(c) || raw::skip_scalar(c);
+  return read_members<kEvent>(
+             c, [](std::string_view key) { return key_eq(key, "tickers") ? kTickers : kSkip; },
+             [&](auto slot) {
+               if (slot == kSkip) return raw::skip_string(c) || raw::skip_scalar(c);
                if (have_tickers || !c.eat('[')) return false;
                have_tickers = true;
                if (c.eat(']')) return true;
@@ -632,7 +665,7 @@ bool CoinbaseCodec::raw_ticker_event(raw::Cursor& c, std::uint64_t& unknown_symb
          have_tickers;
 }
 
-bool CoinbaseCodec::raw_ticker(raw::Cursor& c, std::uint64_t& unknown_symbols) {
+[[gnu::flatten]] bool CoinbaseCodec::raw_ticker(raw::Cursor& c, std::uint64_t& unknown_symbols) {
   // The members read: product_id, then the quote's four decimals in `values`' order.
   enum : unsigned { kSkip, kProduct, kBid, kBidSize, kAsk, kAskSize };
   static constexpr WireMember kTicker[] = {wire_member(R"({"type":)", kSkip),
@@ -665,14 +698,14 @@ bool CoinbaseCodec::raw_ticker(raw::Cursor& c, std::uint64_t& unknown_symbols) {
   std::string_view product;
   raw::RawDecimal values[4];
   unsigned seen = 0;  // 1 << slot: each member read once
-  const auto on_value = [&](unsigned slot) {
-    if (slot == kSkip) return raw::skip_compact_string(c) || raw::skip_scalar(c);
+  const auto on_value = [&](auto slot) __attribute__((always_inline)) {
+    if (slot == kSkip) return raw::skip_string(c) || raw::skip_scalar(c);
     if ((seen & (1u << slot)) != 0) return false;
     seen |= 1u << slot;
     return slot == kProduct ? raw::read_string(c, product)
-                            : raw::read_decimal(c, values[slot - kBid]);
+                            : raw::read_long_decimal(c, values[slot - kBid]);
   };
-  if (!read_members(c, kTicker, slot_of, on_value) || (seen & (1u << kProduct)) == 0) return false;
+  if (!read_members<kTicker>(c, slot_of, on_value) || (seen & (1u << kProduct)) == 0) return false;
   const Instrument* instrument = symbols_.find(product);
   if (instrument == nullptr) {
     ++unknown_symbols;  // its quote is not read by the general path either
@@ -711,11 +744,11 @@ bool CoinbaseCodec::decode_raw(std::string_view padded, Timestamp receive_time,
   levels_.clear();
   l2_events_.clear();
   quotes_.clear();
-  const auto on_value = [&](unsigned slot) {
-    if (slot == kSkip) return raw::skip_compact_string(c) || raw::skip_scalar(c);
+  const auto on_value = [&](auto slot) {
+    if (slot == kSkip) return raw::skip_string(c) || raw::skip_scalar(c);
     if ((seen & (1u << slot)) != 0) return false;
     seen |= 1u << slot;
-    switch (slot) {
+    switch (static_cast<unsigned>(slot)) {
       case kChannel:
         if (!raw::read_string(c, channel)) return false;
         ticker = key_eq(channel, "ticker") || key_eq(channel, "ticker_batch");
@@ -723,7 +756,7 @@ bool CoinbaseCodec::decode_raw(std::string_view padded, Timestamp receive_time,
       case kTimestamp:
         return raw::read_string(c, timestamp_text);
       case kSequence:
-        return raw::read_uint(c, sequence);
+        return raw::read_uint_swar(c, sequence);
       default:  // kEvents
         if ((seen & (1u << kChannel)) == 0 || !c.eat('[')) return false;
         if (c.eat(']')) return true;
@@ -735,7 +768,7 @@ bool CoinbaseCodec::decode_raw(std::string_view padded, Timestamp receive_time,
         return c.eat(']');
     }
   };
-  if (!read_members(c, kEnvelope, slot_of, on_value) || seen != 0b11110u || !c.at_end())
+  if (!read_members<kEnvelope>(c, slot_of, on_value) || seen != 0b11110u || !c.at_end())
     return false;
   auto timestamp = Timestamp::parse_iso8601(timestamp_text);
   if (!timestamp.ok()) return false;

@@ -9,6 +9,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <random>
 #include <string>
@@ -415,6 +416,119 @@ TEST(RawPathProperty, coinbase_ticker_frames_decode_alike_through_both_paths) {
   EXPECT_GT(pair.raw.stats().malformed, 0u);  // refused frames were compared too
   EXPECT_GT(pair.raw.stats().quotes, 1500u);
   EXPECT_GT(pair.raw.stats().unknown_symbol, 0u);
+}
+
+// A string value of 0..40 bytes, now and then with what a raw skip must stop at: an escaped
+// quote or backslash, a \u escape, a control byte, a non-ASCII byte, at any offset (so on
+// either side of a 16-byte step).
+std::string skipped_string(Tokens& tk) {
+  std::string s;
+  const auto n = tk.below(41);
+  for (std::uint64_t i = 0; i < n; ++i) s += static_cast<char>('a' + tk.below(26));
+  if (tk.one_in(4)) {
+    static constexpr const char* kStops[] = {"\\\"", "\\\\", "\\u00e9", "\x01", "\xc3\xa9", "\x7f"};
+    s.insert(tk.below(s.size() + 1), kStops[tk.below(6)]);
+  }
+  return "\"" + s + "\"";
+}
+
+// A sequence_num as written: the next one, now and then with a leading zero, a sign, a point,
+// an exponent or past 2^64 (what the SWAR reader takes and what it leaves to the general path).
+std::string sequence_text(Tokens& tk, std::uint64_t& sequence) {
+  switch (tk.below(16)) {
+    case 0:
+      return "0" + std::to_string(tk.below(1000));
+    case 1:
+      return tk.one_in(2) ? "-1" : (tk.one_in(2) ? "12.0" : "1e5");
+    case 2:
+      return tk.one_in(2) ? "18446744073709551616" : "100000000000000000000";
+    default:
+      return std::to_string(sequence++);
+  }
+}
+
+// A timestamp as written: Coinbase's layout with 0 to 12 fractional digits, now and then
+// another zone, a lowercase 'z', a field out of range or a stray byte.
+std::string timestamp_text(Tokens& tk) {
+  char text[64];
+  const int month = tk.one_in(50) ? 13 : 1 + static_cast<int>(tk.below(12));
+  const int day = tk.one_in(50) ? 32 : 1 + static_cast<int>(tk.below(28));
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d",
+                tk.one_in(20) ? static_cast<int>(tk.below(10000)) : 2025, month, day,
+                static_cast<int>(tk.below(tk.one_in(50) ? 100 : 24)),
+                static_cast<int>(tk.below(60)), static_cast<int>(tk.below(61)));
+  std::string out = text;
+  const auto digits = tk.below(13);
+  if (digits != 0 || tk.one_in(20)) out += '.';
+  for (std::uint64_t i = 0; i < digits; ++i) out += static_cast<char>('0' + tk.below(10));
+  static constexpr const char* kZones[] = {"Z", "z", "+02:00", "-0530", "", "ZZ"};
+  out += tk.one_in(10) ? kZones[tk.below(6)] : "Z";
+  if (tk.one_in(40)) out[tk.below(out.size())] = "0:T.-/a "[tk.below(8)];
+  return "\"" + out + "\"";
+}
+
+TEST(RawPathProperty,
+     coinbase_ticker_frames_with_any_sequence_timestamp_or_skipped_string_decode_alike) {
+  Tokens tk(41);
+  // Each run of frames crosses a width the SWAR reader splits at (8, 16 digits) or ends at.
+  for (const std::uint64_t first :
+       {std::uint64_t{1}, std::uint64_t{99'999'990}, std::uint64_t{100'000'000'000},
+        std::uint64_t{9'999'999'999'999'990}, std::uint64_t{999'999'999'999'999'990}}) {
+    CoinbasePair pair;
+    std::uint64_t sequence = first;
+    for (int i = 0; i < 600 && !::testing::Test::HasFailure(); ++i) {
+      std::string ticker = coinbase_ticker(tk);
+      // One of the values the raw path skips (type, price, volume, lows, highs, change).
+      static constexpr const char* kSkipped[] = {R"("type":)", R"("volume_24_h":)",
+                                                 R"("low_24_h":)", R"("high_52_w":)",
+                                                 R"("price_percent_chg_24_h":)"};
+      const std::string key = kSkipped[tk.below(5)];
+      if (const auto at = ticker.find(key); at != std::string::npos) {
+        const auto value = at + key.size();
+        const auto end = ticker.find_first_of(",}", value + 1);
+        ticker.replace(value, end - value, skipped_string(tk));
+      }
+      const std::string events = std::string(R"([{"type":)") +
+                                 (tk.one_in(3) ? skipped_string(tk) : R"("update")") +
+                                 R"(,"tickers":[)" + ticker + "]}]";
+      const std::string frame = std::string(R"({"channel":"ticker","client_id":)") +
+                                (tk.one_in(3) ? skipped_string(tk) : R"("")") + R"(,"timestamp":)" +
+                                timestamp_text(tk) + R"(,"sequence_num":)" +
+                                sequence_text(tk, sequence) + R"(,"events":)" + events + "}";
+      pair.check(tk.alter(frame));
+    }
+    EXPECT_GT(pair.raw.stats().raw_frames, 200u) << first;
+    EXPECT_GT(pair.raw.stats().malformed, 0u) << first;
+    EXPECT_GT(pair.raw.stats().quotes, 200u) << first;
+  }
+}
+
+TEST(RawPathProperty, binance_book_tickers_spaced_or_with_any_update_id_decode_alike) {
+  BinancePair pair;
+  Tokens tk(43);
+  std::uint64_t sequence = 1;
+  for (int i = 0; i < 3000 && !::testing::Test::HasFailure(); ++i) {
+    const std::int64_t bid = 299990 + static_cast<std::int64_t>(tk.below(20));
+    const std::int64_t ask = bid + 1 + static_cast<std::int64_t>(tk.below(5));
+    const auto space = [&tk] {
+      return tk.one_in(15) ? std::string(tk.one_in(2) ? " " : "\n") : "";
+    };
+    const std::vector<std::string> m = {
+        R"("u":)" + space() + sequence_text(tk, sequence),
+        R"("s":)" + space() + (tk.one_in(20) ? skipped_string(tk) : R"("ETHUSDT")"),
+        R"("b":)" + tk.number(bid, 2),
+        R"("B":)" + tk.number(1 + static_cast<std::int64_t>(tk.below(99'999'999)), 8),
+        R"("a":)" + tk.number(ask * 1'000'000, 8),
+        R"("A":)" + tk.number(1 + static_cast<std::int64_t>(tk.below(99'999)), 5)};
+    std::string body = "{" + space();
+    for (std::size_t j = 0; j < m.size(); ++j) body += (j ? space() + "," + space() : "") + m[j];
+    body += space() + "}";
+    if (tk.one_in(3)) body = R"({"stream":"ethusdt@bookTicker","data":)" + body + "}";
+    pair.check(tk.alter(body));
+  }
+  EXPECT_GT(pair.raw.stats().raw_frames, 1000u);
+  EXPECT_GT(pair.raw.stats().quotes, 2000u);
+  EXPECT_GT(pair.raw.stats().malformed, 0u);
 }
 
 // The raw path reads a ticker frame in Coinbase's documented form, spaced as the docs print it

@@ -158,6 +158,12 @@ class BinanceCodec {
                         Timestamp receive_time, MarketEventSink& sink);
   // Parses [[p,q],...] into scratch_ with `side`; false + what on a bad level.
   bool parse_levels(simdjson::ondemand::value levels, Side side, const char*& what);
+  // The levels of members `bids` and `asks` into scratch_ (cleared first): empty, else what was
+  // wrong ("field 'bids' missing", a bad level).
+  std::string read_sides(simdjson::ondemand::object& object, const char* bids, const char* asks);
+  // A {"lastUpdateId":N,"bids":[...],"asks":[...]} book (partial depth, REST snapshot): its id,
+  // its levels in scratch_; empty, else what was wrong.
+  std::string read_depth_book(simdjson::ondemand::object& object, std::uint64_t& last_update_id);
   DepthSync& depth_for(const Instrument& instrument);
   Error malformed(std::string_view type, std::string_view what, std::string_view frame);
   ControlMessage control(std::string_view method, std::span<const std::string> streams);

@@ -196,6 +196,12 @@ class SymbolCache {
     const SymbolEntry* e = resolve(name);
     return e == nullptr ? nullptr : e->instrument;
   }
+  // The same, counting an unknown symbol in `unknown` (a codec's stats.unknown_symbol).
+  [[nodiscard]] const Instrument* find(std::string_view name, std::uint64_t& unknown) {
+    const Instrument* inst = find(name);
+    if (inst == nullptr) ++unknown;
+    return inst;
+  }
 
  private:
   struct Hash {

@@ -180,6 +180,41 @@ Status FrameParser::open(std::string_view frame, const FrameNames& names, std::u
   return malformed_error(names.venue, names.type, what, frame);
 }
 
+namespace {
+
+std::string missing_or_not(const char* key, const char* kind) {
+  return std::string("field '") + key + "' missing or not " + kind;
+}
+
+}  // namespace
+
+std::string required(simdjson::ondemand::object& object, const char* key, std::string_view& out) {
+  if (field(object, key).get_string().get(out) == simdjson::SUCCESS) return {};
+  return missing_or_not(key, "a string");
+}
+
+std::string required(simdjson::ondemand::object& object, const char* key, std::uint64_t& out) {
+  if (field(object, key).get_uint64().get(out) == simdjson::SUCCESS) return {};
+  return missing_or_not(key, "an integer");
+}
+
+std::string required(simdjson::ondemand::object& object, const char* key, Decimal& out) {
+  simdjson::ondemand::value value;
+  if (field(object, key).get(value) == simdjson::SUCCESS && parse_decimal(value, out)) return {};
+  return missing_or_not(key, "a decimal");
+}
+
+std::string required(simdjson::ondemand::object& object, const char* key, bool& out) {
+  if (field(object, key).get_bool().get(out) == simdjson::SUCCESS) return {};
+  return missing_or_not(key, "a boolean");
+}
+
+std::string required(simdjson::ondemand::object& object, const char* key,
+                     simdjson::ondemand::array& out) {
+  if (field(object, key).get_array().get(out) == simdjson::SUCCESS) return {};
+  return missing_or_not(key, "an array");
+}
+
 std::string read_quote(simdjson::ondemand::object& object, const QuoteKeys& keys, Quote& out) {
   struct Field {
     const char* key;

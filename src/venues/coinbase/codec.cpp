@@ -145,24 +145,21 @@ Result<DecodeInfo> CoinbaseCodec::decode_general(od::object& object, std::string
     return malformed("envelope", "field 'channel' is not a string", frame);
 
   std::string_view timestamp_text;
-  if (json_text::field(object, "timestamp").get_string().get(timestamp_text) != simdjson::SUCCESS) {
-    return malformed("envelope", "field 'timestamp' missing or not a string", frame);
-  }
+  if (std::string what = required(object, "timestamp", timestamp_text); !what.empty())
+    return malformed("envelope", what, frame);
   auto timestamp = Timestamp::parse_iso8601(timestamp_text);
   if (!timestamp.ok()) return malformed("envelope", "field 'timestamp' is not RFC 3339", frame);
   const Timestamp venue_time = *timestamp;
 
   std::uint64_t sequence = 0;
-  if (json_text::field(object, "sequence_num").get_uint64().get(sequence) != simdjson::SUCCESS) {
-    return malformed("envelope", "field 'sequence_num' missing or not an integer", frame);
-  }
+  if (std::string what = required(object, "sequence_num", sequence); !what.empty())
+    return malformed("envelope", what, frame);
   DecodeInfo info;
   if (!accept_sequence(sequence, receive_time, sink, info)) return info;
 
   od::array events;
-  if (json_text::field(object, "events").get_array().get(events) != simdjson::SUCCESS) {
-    return malformed(channel, "field 'events' missing or not an array", frame);
-  }
+  if (std::string what = required(object, "events", events); !what.empty())
+    return malformed(channel, what, frame);
   if (channel == "l2_data") {
     return decode_level2(events, venue_time, frame, receive_time, sink, info);
   }
@@ -191,23 +188,18 @@ Result<DecodeInfo> CoinbaseCodec::decode_ticker(od::array events, Timestamp venu
       return malformed("ticker", "an event is not an object", frame);
     }
     od::array tickers;
-    if (json_text::field(event, "tickers").get_array().get(tickers) != simdjson::SUCCESS) {
-      return malformed("ticker", "field 'tickers' missing or not an array", frame);
-    }
+    if (std::string what = required(event, "tickers", tickers); !what.empty())
+      return malformed("ticker", what, frame);
     for (auto ticker_result : tickers) {
       od::object ticker;
       if (ticker_result.get_object().get(ticker) != simdjson::SUCCESS) {
         return malformed("ticker", "a ticker is not an object", frame);
       }
       std::string_view product;
-      if (json_text::field(ticker, "product_id").get_string().get(product) != simdjson::SUCCESS) {
-        return malformed("ticker", "field 'product_id' missing or not a string", frame);
-      }
-      const Instrument* instrument = symbols_.find(product);
-      if (instrument == nullptr) {
-        ++stats_.unknown_symbol;
-        continue;
-      }
+      if (std::string what = required(ticker, "product_id", product); !what.empty())
+        return malformed("ticker", what, frame);
+      const Instrument* instrument = symbols_.find(product, stats_.unknown_symbol);
+      if (instrument == nullptr) continue;
       static constexpr QuoteKeys kKeys{"best_bid",
                                        "best_bid_quantity",
                                        "best_ask",
@@ -255,9 +247,8 @@ Result<DecodeInfo> CoinbaseCodec::decode_trades(od::array events, std::string_vi
       continue;
     }
     od::array trades;
-    if (json_text::field(event, "trades").get_array().get(trades) != simdjson::SUCCESS) {
-      return malformed("market_trades", "field 'trades' missing or not an array", frame);
-    }
+    if (std::string what = required(event, "trades", trades); !what.empty())
+      return malformed("market_trades", what, frame);
     for (auto trade_result : trades) {
       od::object object;
       if (trade_result.get_object().get(object) != simdjson::SUCCESS) {
@@ -273,26 +264,15 @@ Result<DecodeInfo> CoinbaseCodec::decode_trades(od::array events, std::string_vi
         return malformed("market_trades", "field 'trade_id' is not a trade id", frame);
       }
       std::string_view product;
-      if (json_text::field(object, "product_id").get_string().get(product) != simdjson::SUCCESS) {
-        return malformed("market_trades", "field 'product_id' missing or not a string", frame);
-      }
-      const Instrument* instrument = symbols_.find(product);
-      if (instrument == nullptr) {
-        ++stats_.unknown_symbol;
-        continue;
-      }
-      if (json_text::field(object, "price").get(value) != simdjson::SUCCESS ||
-          !parse_decimal(value, trade.price)) {
-        return malformed("market_trades", "field 'price' missing or not a decimal", frame);
-      }
-      if (json_text::field(object, "size").get(value) != simdjson::SUCCESS ||
-          !parse_decimal(value, trade.size)) {
-        return malformed("market_trades", "field 'size' missing or not a decimal", frame);
-      }
+      if (std::string what = required(object, "product_id", product); !what.empty())
+        return malformed("market_trades", what, frame);
+      const Instrument* instrument = symbols_.find(product, stats_.unknown_symbol);
+      if (instrument == nullptr) continue;
       std::string_view side;
-      if (json_text::field(object, "side").get_string().get(side) != simdjson::SUCCESS) {
-        return malformed("market_trades", "field 'side' missing or not a string", frame);
-      }
+      if (std::string what =
+              required(object, "price", trade.price, "size", trade.size, "side", side);
+          !what.empty())
+        return malformed("market_trades", what, frame);
       if (side == "BUY") {
         trade.aggressor = Side::buy;
       } else if (side == "SELL") {
@@ -301,9 +281,8 @@ Result<DecodeInfo> CoinbaseCodec::decode_trades(od::array events, std::string_vi
         return malformed("market_trades", "field 'side' is neither BUY nor SELL", frame);
       }
       std::string_view time_text;
-      if (json_text::field(object, "time").get_string().get(time_text) != simdjson::SUCCESS) {
-        return malformed("market_trades", "field 'time' missing or not a string", frame);
-      }
+      if (std::string what = required(object, "time", time_text); !what.empty())
+        return malformed("market_trades", what, frame);
       auto time = Timestamp::parse_iso8601(time_text);
       if (!time.ok()) return malformed("market_trades", "field 'time' is not RFC 3339", frame);
       if (!trade.price.is_positive()) return malformed("market_trades", "price must be > 0", frame);
@@ -331,7 +310,7 @@ Result<DecodeInfo> CoinbaseCodec::decode_level2(od::array events, Timestamp venu
   levels_.clear();
   l2_events_.clear();
   const Instrument* current = nullptr;  // the product of the event being parsed
-  auto refuse = [&](const char* what) -> Result<DecodeInfo> {
+  auto refuse = [&](std::string_view what) -> Result<DecodeInfo> {
     // Lost updates: the books this message touched cannot be trusted until their next
     // snapshot.
     auto lose = [&](const Instrument& instrument) {
@@ -352,24 +331,16 @@ Result<DecodeInfo> CoinbaseCodec::decode_level2(od::array events, Timestamp venu
       return refuse("an event is not an object");
     }
     std::string_view type;
-    if (json_text::field(event, "type").get_string().get(type) != simdjson::SUCCESS) {
-      return refuse("field 'type' missing or not a string");
-    }
+    if (std::string what = required(event, "type", type); !what.empty()) return refuse(what);
     const bool snapshot = type == "snapshot";
     if (!snapshot && type != "update") return refuse("field 'type' is neither snapshot nor update");
     std::string_view product;
-    if (json_text::field(event, "product_id").get_string().get(product) != simdjson::SUCCESS) {
-      return refuse("field 'product_id' missing or not a string");
-    }
-    current = symbols_.find(product);
-    if (current == nullptr) {
-      ++stats_.unknown_symbol;
-      continue;
-    }
+    if (std::string what = required(event, "product_id", product); !what.empty())
+      return refuse(what);
+    current = symbols_.find(product, stats_.unknown_symbol);
+    if (current == nullptr) continue;
     od::array updates;
-    if (json_text::field(event, "updates").get_array().get(updates) != simdjson::SUCCESS) {
-      return refuse("field 'updates' missing or not an array");
-    }
+    if (std::string what = required(event, "updates", updates); !what.empty()) return refuse(what);
     const std::size_t begin = levels_.size();
     for (auto update_result : updates) {
       od::object update;
@@ -377,9 +348,7 @@ Result<DecodeInfo> CoinbaseCodec::decode_level2(od::array events, Timestamp venu
         return refuse("an update is not an object");
       }
       std::string_view side;
-      if (json_text::field(update, "side").get_string().get(side) != simdjson::SUCCESS) {
-        return refuse("field 'side' missing or not a string");
-      }
+      if (std::string what = required(update, "side", side); !what.empty()) return refuse(what);
       BookChange change;
       if (side == "bid") {
         change.side = Side::buy;
@@ -388,15 +357,10 @@ Result<DecodeInfo> CoinbaseCodec::decode_level2(od::array events, Timestamp venu
       } else {
         return refuse("field 'side' is neither bid nor offer");
       }
-      od::value value;
-      if (json_text::field(update, "price_level").get(value) != simdjson::SUCCESS ||
-          !parse_decimal(value, change.price)) {
-        return refuse("field 'price_level' missing or not a decimal");
-      }
-      if (json_text::field(update, "new_quantity").get(value) != simdjson::SUCCESS ||
-          !parse_decimal(value, change.size)) {
-        return refuse("field 'new_quantity' missing or not a decimal");
-      }
+      if (std::string what =
+              required(update, "price_level", change.price, "new_quantity", change.size);
+          !what.empty())
+        return refuse(what);
       if (!change.price.is_positive()) return refuse("price_level must be > 0");
       if (change.size.is_negative()) return refuse("new_quantity must be >= 0");
       if (levels_.size() >= config_.max_levels_per_message) return refuse("too many levels");
@@ -760,10 +724,8 @@ Result<DecodeInfo> CoinbaseCodec::decode_heartbeats(od::array events, std::strin
       return malformed("heartbeats", "an event is not an object", frame);
     }
     std::uint64_t counter = 0;
-    if (json_text::field(event, "heartbeat_counter").get_uint64().get(counter) !=
-        simdjson::SUCCESS) {
-      return malformed("heartbeats", "field 'heartbeat_counter' missing or not an integer", frame);
-    }
+    if (std::string what = required(event, "heartbeat_counter", counter); !what.empty())
+      return malformed("heartbeats", what, frame);
     if (have_heartbeat_ && counter != last_heartbeat_ + 1) ++stats_.heartbeat_gaps;
     have_heartbeat_ = true;
     last_heartbeat_ = counter;

@@ -224,21 +224,12 @@ Result<DecodeInfo> BinanceCodec::decode_trade(od::object object, bool aggregate,
   const Instrument* instrument = symbols_.find(symbol, stats_.unknown_symbol);
   if (instrument == nullptr) return kUnknownSymbol;
   Trade trade;
-  od::value value;
-  const char* id_key = aggregate ? "a" : "t";
-  if (json_text::field(object, id_key).get(value) != simdjson::SUCCESS) {
-    return malformed(type, std::string("field '") + id_key + "' missing", frame);
-  }
-  const std::string_view id_text = scalar_text(value);
-  if (id_text.empty() || !TradeId::assign(trade.trade_id, id_text)) {
-    return malformed(type, std::string("field '") + id_key + "' is not a trade id", frame);
-  }
   std::uint64_t trade_time = 0;
   bool buyer_maker = false;
-  if (std::string what =
-          required(object, "p", trade.price, "q", trade.size, "T", trade_time, "m", buyer_maker);
-      !what.empty())
-    return malformed(type, what, frame);
+  std::string what = required_trade_id(object, aggregate ? "a" : "t", trade.trade_id);
+  if (what.empty())
+    what = required(object, "p", trade.price, "q", trade.size, "T", trade_time, "m", buyer_maker);
+  if (!what.empty()) return malformed(type, what, frame);
   if (!trade.price.is_positive()) return malformed(type, "price must be > 0", frame);
   if (!trade.size.is_positive()) return malformed(type, "quantity must be > 0", frame);
   trade.aggressor = buyer_maker ? Side::sell : Side::buy;

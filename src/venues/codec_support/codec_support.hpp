@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/decimal.hpp"
@@ -196,11 +197,18 @@ class SymbolCache {
     const SymbolEntry* e = resolve(name);
     return e == nullptr ? nullptr : e->instrument;
   }
-  // The same, counting an unknown symbol in `unknown` (a codec's stats.unknown_symbol).
+  // The entry of a symbol of the registry; null, counted in `unknown` (a codec's
+  // stats.unknown_symbol), for any other.
+  [[nodiscard]] SymbolEntry* resolve_known(std::string_view name, std::uint64_t& unknown) {
+    SymbolEntry* e = resolve(name);
+    if (e != nullptr && e->instrument != nullptr) return e;
+    ++unknown;
+    return nullptr;
+  }
+  // Its instrument, null (counted) when unknown.
   [[nodiscard]] const Instrument* find(std::string_view name, std::uint64_t& unknown) {
-    const Instrument* inst = find(name);
-    if (inst == nullptr) ++unknown;
-    return inst;
+    const SymbolEntry* e = resolve_known(name, unknown);
+    return e == nullptr ? nullptr : e->instrument;
   }
 
  private:
@@ -306,6 +314,30 @@ struct FrameDecoder {
       if (!on_member(key, val)) return false;
     }
     return true;
+  }
+  // Calls on_object(object) for each element of the array `v`; fails "not an array" at `where`
+  // or "entry is not an object" at `entry_where`. Stops at, and returns, the first false of
+  // on_object.
+  template <class OnObject>
+  bool for_each_object(simdjson::ondemand::value& v, const char* where, const char* entry_where,
+                       OnObject&& on_object) {
+    simdjson::ondemand::array arr;
+    if (v.get_array().get(arr) != simdjson::SUCCESS) return fail("not an array", where);
+    for (auto item : arr) {
+      simdjson::ondemand::object obj;
+      if (item.get_object().get(obj) != simdjson::SUCCESS)
+        return fail("entry is not an object", entry_where);
+      if (!on_object(obj)) return false;
+    }
+    return true;
+  }
+  // The same for the members of a value that must be an object; fails "not an object" at
+  // `where`.
+  template <class OnMember>
+  bool for_each_member(simdjson::ondemand::value& v, const char* where, OnMember&& on_member) {
+    simdjson::ondemand::object obj;
+    if (v.get_object().get(obj) != simdjson::SUCCESS) return fail("not an object", where);
+    return for_each_member(obj, where, std::forward<OnMember>(on_member));
   }
   // A string value; fails "not a string" at `where`.
   bool parse_string(simdjson::ondemand::value& v, std::string_view& out, const char* where) {

@@ -105,6 +105,10 @@ class FrameParser {
 [[nodiscard]] std::string required(simdjson::ondemand::object& object, const char* key, bool& out);
 [[nodiscard]] std::string required(simdjson::ondemand::object& object, const char* key,
                                    simdjson::ondemand::array& out);
+// A trade id from a string or number member: empty on success, else "field '<key>' missing" or
+// "field '<key>' is not a trade id".
+[[nodiscard]] std::string required_trade_id(simdjson::ondemand::object& object, const char* key,
+                                            TradeId& out);
 // Several required members read in the order given (key, out, key, out, ...): empty when all
 // were read, else what was wrong with the first that was not (the later ones are not read).
 template <class T, class... Rest>
@@ -113,6 +117,20 @@ requires(sizeof...(Rest) > 0) [[nodiscard]] std::string
   std::string what = required(object, key, out);
   if (!what.empty()) return what;
   return required(object, std::forward<Rest>(rest)...);
+}
+
+// Walks an array of objects: on_object(object) for each element, in order. The first non-empty
+// text on_object returns, or `not_object` when an element is not an object, ends the walk and is
+// returned; empty when every element was read.
+template <class OnObject>
+[[nodiscard]] std::string for_each_object(simdjson::ondemand::array& array, const char* not_object,
+                                          OnObject&& on_object) {
+  for (auto element : array) {
+    simdjson::ondemand::object object;
+    if (element.get_object().get(object) != simdjson::SUCCESS) return not_object;
+    if (std::string what = on_object(object); !what.empty()) return what;
+  }
+  return {};
 }
 
 // How a codec's best bid/offer message names its four decimals, and what its errors say.

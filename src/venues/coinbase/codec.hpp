@@ -146,6 +146,13 @@ class CoinbaseCodec {
                        DecodeInfo& info);
   DecodeInfo apply_level2(Timestamp venue_time, Timestamp receive_time, MarketEventSink& sink,
                           DecodeInfo info);
+  // One ticker / trade of a frame, checked and queued in quotes_ / trades_ (an unknown product:
+  // counted, skipped). Empty, else what was wrong.
+  std::string read_ticker(simdjson::ondemand::object& ticker);
+  std::string read_trade(simdjson::ondemand::object& trade);
+  // One update of a level2 event, checked and queued in levels_.
+  std::string read_level2_update(simdjson::ondemand::object& update, bool snapshot,
+                                 std::uint64_t sequence);
   DecodeInfo emit_quotes(Timestamp venue_time, Timestamp receive_time, MarketEventSink& sink,
                          DecodeInfo info);
   market::OrderBook& book_for(const Instrument& instrument);

@@ -65,13 +65,10 @@ struct HyperliquidCodecImpl
 
   // data: {"coin":"BTC","time":ms,"levels":[[bids best first],[asks best first]]}
   bool parse_l2book(od::value& data, DecodeResult& r) {
-    od::object obj;
-    if (data.get_object().get(obj) != simdjson::SUCCESS)
-      return fail("not an object", "l2Book.data");
     std::string_view coin;
     Timestamp venue_time;
     bool has_levels = false;
-    if (!for_each_member(obj, "l2Book.data", [&](od::raw_json_string key, od::value& val) {
+    if (!for_each_member(data, "l2Book.data", [&](od::raw_json_string key, od::value& val) {
           if (key == "coin") {
             if (!parse_string(val, coin, "l2Book.data.coin")) return false;
             failing_book_coin = coin;
@@ -111,11 +108,8 @@ struct HyperliquidCodecImpl
 
   // A read l2Book (its levels in `levels`): the book of `coin` rebuilt from it.
   void commit_l2book(std::string_view coin, Timestamp venue_time, DecodeResult& r) {
-    SymbolEntry* sym = symbols.resolve(coin);
-    if (sym == nullptr || sym->instrument == nullptr) {
-      ++stats.unknown_symbol;
-      return;
-    }
+    SymbolEntry* sym = symbols.resolve_known(coin, stats.unknown_symbol);
+    if (sym == nullptr) return;
     BookSlot& slot = *codec::book_for(books, *sym, *sym->instrument, true, config.max_book_depth);
     MarketEvent tmpl = event_for(*slot.instrument, venue_time);
     tmpl.body.emplace<BookChange>();
@@ -179,8 +173,6 @@ struct HyperliquidCodecImpl
 
   // data: {"coin":"BTC","time":ms,"bbo":[bid level | null, ask level | null]}
   bool parse_bbo(od::value& data) {
-    od::object obj;
-    if (data.get_object().get(obj) != simdjson::SUCCESS) return fail("not an object", "bbo.data");
     std::string_view coin;
     Timestamp venue_time;
     PendingLevel bid{Side::buy, Decimal::zero(), Decimal::zero()};
@@ -188,7 +180,7 @@ struct HyperliquidCodecImpl
     bool has_bid = false;
     bool has_ask = false;
     bool has_bbo = false;
-    if (!for_each_member(obj, "bbo.data", [&](od::raw_json_string key, od::value& val) {
+    if (!for_each_member(data, "bbo.data", [&](od::raw_json_string key, od::value& val) {
           if (key == "coin") {
             if (!parse_string(val, coin, "bbo.data.coin")) return false;
           } else if (key == "time") {
@@ -220,11 +212,8 @@ struct HyperliquidCodecImpl
     if (coin.empty()) return fail("without coin", "bbo.data");
     if (!has_bbo) return fail("without bbo", "bbo.data");
     if (has_bid && has_ask && bid.price >= ask.price) return fail("bid must be < ask", "bbo.data");
-    SymbolEntry* sym = symbols.resolve(coin);
-    if (sym == nullptr || sym->instrument == nullptr) {
-      ++stats.unknown_symbol;
-      return true;
-    }
+    SymbolEntry* sym = symbols.resolve_known(coin, stats.unknown_symbol);
+    if (sym == nullptr) return true;
     if (!has_bid || !has_ask) {
       ++stats.one_sided_bbo;
       return true;

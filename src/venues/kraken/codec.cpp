@@ -144,12 +144,7 @@ struct KrakenCodecImpl
   }
 
   bool parse_book_data(od::value& data) {
-    od::array arr;
-    if (data.get_array().get(arr) != simdjson::SUCCESS) return fail("not an array", "book.data");
-    for (auto item : arr) {
-      od::object obj;
-      if (item.get_object().get(obj) != simdjson::SUCCESS)
-        return fail("entry is not an object", "book.data[]");
+    return for_each_object(data, "book.data", "book.data[]", [&](od::object& obj) {
       BookEntry entry;
       entry.first = static_cast<std::uint32_t>(levels.size());
       bool has_checksum = false;
@@ -177,8 +172,8 @@ struct KrakenCodecImpl
       if (!has_checksum) return fail("entry without checksum", "book.data[]");
       entry.end = static_cast<std::uint32_t>(levels.size());
       entries.push_back(entry);
-    }
-    return true;
+      return true;
+    });
   }
 
   // ---- book frames, fast path ---------------------------------------------------------------
@@ -371,12 +366,7 @@ struct KrakenCodecImpl
   // ---- ticker / trade / status -------------------------------------------------------------
 
   bool parse_ticker_data(od::value& data) {
-    od::array arr;
-    if (data.get_array().get(arr) != simdjson::SUCCESS) return fail("not an array", "ticker.data");
-    for (auto item : arr) {
-      od::object obj;
-      if (item.get_object().get(obj) != simdjson::SUCCESS)
-        return fail("entry is not an object", "ticker.data[]");
+    return for_each_object(data, "ticker.data", "ticker.data[]", [&](od::object& obj) {
       std::string_view symbol;
       Quote q;
       Timestamp venue_time;
@@ -410,17 +400,12 @@ struct KrakenCodecImpl
         return fail("bid_qty and ask_qty must be >= 0", "ticker.data[]");
       if (q.bid >= q.ask) return fail("bid must be < ask", "ticker.data[]");
       if (!queue_event(symbols.resolve(symbol), venue_time, q)) ++stats.unknown_symbol;
-    }
-    return true;
+      return true;
+    });
   }
 
   bool parse_status_data(od::value& data) {
-    od::array arr;
-    if (data.get_array().get(arr) != simdjson::SUCCESS) return fail("not an array", "status.data");
-    for (auto item : arr) {
-      od::object obj;
-      if (item.get_object().get(obj) != simdjson::SUCCESS)
-        return fail("entry is not an object", "status.data[]");
+    return for_each_object(data, "status.data", "status.data[]", [&](od::object& obj) {
       std::string_view system;
       if (!for_each_member(obj, "status.data[]", [&](od::raw_json_string key, od::value& val) {
             if (key == "system" && val.get_string().get(system) != simdjson::SUCCESS)
@@ -434,8 +419,8 @@ struct KrakenCodecImpl
       e.receive_time = receive_time;
       e.body = VenueStatus{FeedState::connected, trading_status_of(system)};
       pending.push_back(e);
-    }
-    return true;
+      return true;
+    });
   }
 
   // ---- frame ------------------------------------------------------------------------------

@@ -365,29 +365,33 @@ struct KrakenCodecImpl
 
   // ---- ticker / trade / status -------------------------------------------------------------
 
+  // The four decimals of a ticker entry: its key, the Quote field it fills, where it failed.
+  struct QuoteMember {
+    const char* key;
+    Decimal Quote::*field;
+    const char* where;
+  };
+  static constexpr QuoteMember kQuoteMembers[] = {
+      {"bid", &Quote::bid, "ticker.data[].bid"},
+      {"bid_qty", &Quote::bid_size, "ticker.data[].bid_qty"},
+      {"ask", &Quote::ask, "ticker.data[].ask"},
+      {"ask_qty", &Quote::ask_size, "ticker.data[].ask_qty"}};
+
   bool parse_ticker_data(od::value& data) {
     return for_each_object(data, "ticker.data", "ticker.data[]", [&](od::object& obj) {
       std::string_view symbol;
       Quote q;
       Timestamp venue_time;
-      unsigned seen = 0;
+      unsigned seen = 0;  // bit i: kQuoteMembers[i] read
       if (!for_each_member(obj, "ticker.data[]", [&](od::raw_json_string key, od::value& val) {
-            if (key == "symbol") {
-              if (!parse_string(val, symbol, "ticker.data[].symbol")) return false;
-            } else if (key == "bid") {
-              if (!parse_decimal(val, q.bid, "ticker.data[].bid")) return false;
-              seen |= 1;
-            } else if (key == "bid_qty") {
-              if (!parse_decimal(val, q.bid_size, "ticker.data[].bid_qty")) return false;
-              seen |= 2;
-            } else if (key == "ask") {
-              if (!parse_decimal(val, q.ask, "ticker.data[].ask")) return false;
-              seen |= 4;
-            } else if (key == "ask_qty") {
-              if (!parse_decimal(val, q.ask_size, "ticker.data[].ask_qty")) return false;
-              seen |= 8;
-            } else if (key == "timestamp") {
-              if (!parse_time(val, venue_time, "ticker.data[].timestamp")) return false;
+            if (key == "symbol") return parse_string(val, symbol, "ticker.data[].symbol");
+            if (key == "timestamp") return parse_time(val, venue_time, "ticker.data[].timestamp");
+            for (unsigned i = 0; i < std::size(kQuoteMembers); ++i) {
+              const QuoteMember& m = kQuoteMembers[i];
+              if (key == m.key) {
+                seen |= 1u << i;
+                return parse_decimal(val, q.*m.field, m.where);
+              }
             }
             return true;
           }))

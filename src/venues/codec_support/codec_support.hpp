@@ -339,6 +339,24 @@ struct FrameDecoder {
     if (v.get_object().get(obj) != simdjson::SUCCESS) return fail("not an object", where);
     return for_each_member(obj, where, std::forward<OnMember>(on_member));
   }
+  // Calls on_item(index, value) for the two elements of the array `v` (a [bid, ask] pair, a
+  // [[bids], [asks]] book); fails "not an array" at `where`, or `not_pair` at `where` when it
+  // holds other than two readable elements. Stops at, and returns, the first false of on_item.
+  template <class OnItem>
+  bool for_each_of_pair(simdjson::ondemand::value& v, const char* not_pair, const char* where,
+                        OnItem&& on_item) {
+    simdjson::ondemand::array arr;
+    if (v.get_array().get(arr) != simdjson::SUCCESS) return fail("not an array", where);
+    int index = 0;
+    for (auto item : arr) {
+      simdjson::ondemand::value value;
+      if (index > 1 || item.get(value) != simdjson::SUCCESS) return fail(not_pair, where);
+      if (!on_item(index, value)) return false;
+      ++index;
+    }
+    if (index != 2) return fail(not_pair, where);
+    return true;
+  }
   // A string value; fails "not a string" at `where`.
   bool parse_string(simdjson::ondemand::value& v, std::string_view& out, const char* where) {
     if (v.get_string().get(out) != simdjson::SUCCESS) return fail("not a string", where);

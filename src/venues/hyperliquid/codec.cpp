@@ -75,26 +75,24 @@ struct HyperliquidCodecImpl
           } else if (key == "time") {
             if (!parse_ms(val, venue_time, "l2Book.data.time")) return false;
           } else if (key == "levels") {
-            od::array sides;
-            if (val.get_array().get(sides) != simdjson::SUCCESS)
-              return fail("not an array", "l2Book.data.levels");
-            int index = 0;
-            for (auto side_item : sides) {
-              od::array side_levels;
-              if (index > 1 || side_item.get_array().get(side_levels) != simdjson::SUCCESS)
-                return fail("must be [[bids],[asks]]", "l2Book.data.levels");
-              const Side side = index == 0 ? Side::buy : Side::sell;
-              for (auto level_item : side_levels) {
-                od::value lv;
-                if (level_item.get(lv) != simdjson::SUCCESS)
-                  return fail("bad level", "l2Book.data.levels");
-                PendingLevel pl{side, Decimal::zero(), Decimal::zero()};
-                if (!parse_level(lv, pl, "l2Book.data.levels[][]")) return false;
-                levels.push_back(pl);
-              }
-              ++index;
-            }
-            if (index != 2) return fail("must be [[bids],[asks]]", "l2Book.data.levels");
+            static constexpr const char* kNotPair = "must be [[bids],[asks]]";
+            if (!for_each_of_pair(
+                    val, kNotPair, "l2Book.data.levels", [&](int index, od::value& side_value) {
+                      od::array side_levels;
+                      if (side_value.get_array().get(side_levels) != simdjson::SUCCESS)
+                        return fail(kNotPair, "l2Book.data.levels");
+                      const Side side = index == 0 ? Side::buy : Side::sell;
+                      for (auto level_item : side_levels) {
+                        od::value lv;
+                        if (level_item.get(lv) != simdjson::SUCCESS)
+                          return fail("bad level", "l2Book.data.levels");
+                        PendingLevel pl{side, Decimal::zero(), Decimal::zero()};
+                        if (!parse_level(lv, pl, "l2Book.data.levels[][]")) return false;
+                        levels.push_back(pl);
+                      }
+                      return true;
+                    }))
+              return false;
             has_levels = true;
           }
           return true;
@@ -186,24 +184,16 @@ struct HyperliquidCodecImpl
           } else if (key == "time") {
             if (!parse_ms(val, venue_time, "bbo.data.time")) return false;
           } else if (key == "bbo") {
-            od::array arr;
-            if (val.get_array().get(arr) != simdjson::SUCCESS)
-              return fail("not an array", "bbo.data.bbo");
-            int index = 0;
-            for (auto item : arr) {
-              od::value lv;
-              if (index > 1 || item.get(lv) != simdjson::SUCCESS)
-                return fail("must be [bid, ask]", "bbo.data.bbo");
-              bool is_null = false;
-              if (lv.is_null().get(is_null) != simdjson::SUCCESS)
-                return fail("bad level", "bbo.data.bbo");
-              if (!is_null) {
-                if (!parse_level(lv, index == 0 ? bid : ask, "bbo.data.bbo[]")) return false;
-                (index == 0 ? has_bid : has_ask) = true;
-              }
-              ++index;
-            }
-            if (index != 2) return fail("must be [bid, ask]", "bbo.data.bbo");
+            if (!for_each_of_pair(
+                    val, "must be [bid, ask]", "bbo.data.bbo", [&](int index, od::value& lv) {
+                      bool is_null = false;
+                      if (lv.is_null().get(is_null) != simdjson::SUCCESS)
+                        return fail("bad level", "bbo.data.bbo");
+                      if (is_null) return true;
+                      (index == 0 ? has_bid : has_ask) = true;
+                      return parse_level(lv, index == 0 ? bid : ask, "bbo.data.bbo[]");
+                    }))
+              return false;
             has_bbo = true;
           }
           return true;

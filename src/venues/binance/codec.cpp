@@ -62,7 +62,7 @@ MarketEvent make_event(const Instrument& instrument, Timestamp venue_time,
 }
 
 // A frame of a known type for a symbol not in the registry.
-constexpr DecodeInfo kUnknownSymbol{FrameKind::unknown_symbol, 0, 0, {}, false};
+constexpr DecodeInfo kUnknownSymbol{FrameKind::ignored, 0, 0, {}, false};
 
 Timestamp from_ms(std::uint64_t ms) noexcept {
   // A venue time beyond int64 nanoseconds is nonsense; keep it as "none".
@@ -167,10 +167,10 @@ Result<DecodeInfo> BinanceCodec::decode_object(od::object object, std::string_vi
     if (type == "aggTrade") return decode_trade(object, true, frame, receive_time, sink);
     if (type == "serverShutdown") {
       ++stats_.server_shutdowns;
-      return DecodeInfo{FrameKind::server_shutdown, 0, 0, {}, false};
+      return DecodeInfo{FrameKind::closing, 0, 0, {}, false};
     }
     ++stats_.unknown_type;
-    return DecodeInfo{FrameKind::unknown_type, 0, 0, {}, false};
+    return DecodeInfo{FrameKind::ignored, 0, 0, {}, false};
   }
   if (e.error() != simdjson::NO_SUCH_FIELD) return malformed("frame", "bad JSON", frame);
   // simdjson abandons the document after a structural error: stop at the first one.
@@ -186,7 +186,7 @@ Result<DecodeInfo> BinanceCodec::decode_object(od::object object, std::string_vi
   }
   if (!recoverable(error)) return malformed("frame", "bad JSON", frame);
   ++stats_.unknown_type;
-  return DecodeInfo{FrameKind::unknown_type, 0, 0, {}, false};
+  return DecodeInfo{FrameKind::ignored, 0, 0, {}, false};
 }
 
 Result<DecodeInfo> BinanceCodec::decode_book_ticker(od::object object, std::string_view frame,
@@ -427,7 +427,7 @@ bool BinanceCodec::decode_raw(std::string_view padded, Timestamp receive_time,
     const Instrument* instrument = symbols_.find(symbol);
     if (instrument == nullptr) {
       ++stats_.unknown_symbol;
-      info = DecodeInfo{FrameKind::unknown_symbol, 0, 0, {}, false};
+      info = DecodeInfo{FrameKind::ignored, 0, 0, {}, false};
       return true;
     }
     info = emit_quote(*instrument, quote, receive_time, sink);
@@ -457,7 +457,7 @@ bool BinanceCodec::decode_raw(std::string_view padded, Timestamp receive_time,
   const Instrument* instrument = symbols_.find(symbol);
   if (instrument == nullptr) {
     ++stats_.unknown_symbol;
-    info = DecodeInfo{FrameKind::unknown_symbol, 0, 0, {}, false};
+    info = DecodeInfo{FrameKind::ignored, 0, 0, {}, false};
     return true;
   }
   diff.event_time = from_ms(event_time);
@@ -527,11 +527,11 @@ Result<DecodeInfo> BinanceCodec::decode_response(od::object object, std::string_
       error = json_text::field(object, "result").error();
       if (error == simdjson::SUCCESS) {
         ++stats_.acks;
-        return DecodeInfo{FrameKind::subscription_ack, 0, id, {}, false};
+        return DecodeInfo{FrameKind::subscribed, 0, id, {}, false};
       }
       if (!recoverable(error)) return malformed("response", "bad JSON", frame);
       ++stats_.unknown_type;
-      return DecodeInfo{FrameKind::unknown_type, 0, id, {}, false};
+      return DecodeInfo{FrameKind::ignored, 0, id, {}, false};
     }
   }
   ++stats_.subscription_errors;

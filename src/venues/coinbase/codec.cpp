@@ -139,7 +139,7 @@ Result<DecodeInfo> CoinbaseCodec::decode_general(od::object& object, std::string
     }
     if (!recoverable(error)) return malformed("frame", "bad JSON", frame);
     ++stats_.unknown_channel;
-    return DecodeInfo{FrameKind::unknown_channel, 0, 0, false};
+    return DecodeInfo{FrameKind::ignored, 0, 0, false};
   }
   if (error != simdjson::SUCCESS)
     return malformed("envelope", "field 'channel' is not a string", frame);
@@ -170,11 +170,11 @@ Result<DecodeInfo> CoinbaseCodec::decode_general(od::object& object, std::string
   if (channel == "heartbeats") return decode_heartbeats(events, frame, info);
   if (channel == "subscriptions") {
     ++stats_.acks;
-    info.kind = FrameKind::subscription_ack;
+    info.kind = FrameKind::subscribed;
     return info;
   }
   ++stats_.unknown_channel;
-  info.kind = FrameKind::unknown_channel;
+  info.kind = FrameKind::ignored;
   return info;
 }
 
@@ -406,7 +406,7 @@ bool CoinbaseCodec::accept_sequence(std::uint64_t sequence, Timestamp receive_ti
   info = DecodeInfo{FrameKind::market_data, 0, sequence, false};
   if (have_sequence_ && sequence <= last_sequence_) {
     ++stats_.duplicates;
-    info.kind = FrameKind::duplicate;
+    info.kind = FrameKind::ignored;
     return false;
   }
   const std::uint64_t events_before = stats_.events;

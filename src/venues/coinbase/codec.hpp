@@ -9,7 +9,7 @@
 // emit_trade_snapshots); `l2_data` (channel level2) snapshot/update → BookChange through one
 // OrderBook per product (new_quantity is the absolute size, "0" deletes); `heartbeats` →
 // FrameKind::heartbeat (liveness; a jump in heartbeat_counter is counted); `subscriptions` →
-// subscription_ack; {"type":"error","message":..} → Error rejected with the venue text.
+// subscribed; {"type":"error","message":..} → Error rejected with the venue text.
 //
 // Gap rule: sequence_num counts every message of the connection. The first message sets it;
 // then each must be the previous + 1. A lower or equal number (a duplicate) is dropped and
@@ -45,6 +45,7 @@
 #include "venues/codec_support/codec_support.hpp"
 #include "venues/codec_support/frame_counters.hpp"
 #include "venues/codec_support/json_text.hpp"
+#include "venues/frame_kind.hpp"
 #include "venues/market_event_sink.hpp"
 
 namespace nzeza::venues::codec::raw {
@@ -62,13 +63,9 @@ struct CodecConfig {
   bool raw_fast_path = true;
 };
 
-enum class FrameKind : std::uint8_t {
-  market_data,
-  heartbeat,
-  subscription_ack,
-  duplicate,       // sequence_num not above the last one: dropped
-  unknown_channel  // ignored
-};
+// market_data; heartbeat; subscribed: a `subscriptions` message; ignored: a duplicate
+// (sequence_num not above the last one: dropped) or an unknown channel (counted in stats).
+using FrameKind = venues::FrameKind;
 
 struct DecodeInfo {
   FrameKind kind = FrameKind::market_data;

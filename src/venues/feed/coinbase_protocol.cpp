@@ -34,21 +34,7 @@ class CoinbaseProtocol final : public FeedProtocol {
     FrameOutcome out;
     auto r = codec_.decode(frame, now, sink);
     if (rejected(r, out)) return out;
-    switch (r->kind) {
-      case coinbase::FrameKind::market_data:
-        out.kind = FrameClass::data;
-        break;
-      case coinbase::FrameKind::heartbeat:
-        out.kind = FrameClass::heartbeat;
-        break;
-      case coinbase::FrameKind::subscription_ack:
-        out.kind = FrameClass::control;
-        break;
-      case coinbase::FrameKind::duplicate:
-      case coinbase::FrameKind::unknown_channel:
-        out.kind = FrameClass::ignored;
-        break;
-    }
+    out.kind = frame_class(r->kind);
     if (r->resubscribe_needed) {
       ++out.resyncs;
       out.send.push_back(

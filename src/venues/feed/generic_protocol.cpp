@@ -23,18 +23,7 @@ class GenericProtocol final : public FeedProtocol {
     FrameOutcome out;
     auto r = codec_.decode(frame, now, sink);
     if (rejected(r, out)) return out;
-    switch (r->kind) {
-      case generic::FrameKind::price:
-        out.kind = FrameClass::data;
-        break;
-      case generic::FrameKind::heartbeat:
-        out.kind = FrameClass::heartbeat;
-        break;
-      case generic::FrameKind::unknown_symbol:
-      case generic::FrameKind::unknown_type:
-        out.kind = FrameClass::ignored;
-        break;
-    }
+    out.kind = frame_class(r->kind);
     return out;
   }
 

@@ -1,8 +1,9 @@
 #pragma once
 // Pieces the venue FeedProtocols share: a codec built by its fallible `create`, kept with the
 // error when creation failed (reported at the first connect), the rejected-frame outcome, the
-// subscribe frames of a connect or a resubscribe, and CodecProtocol: the connect and decode steps
-// of the venues whose codecs answer a venues::FrameKind (Kraken, Hyperliquid, dYdX).
+// subscribe frames of a connect or a resubscribe, frame_class (how the session treats each
+// venues::FrameKind every codec answers), and CodecProtocol: the connect and decode steps of the
+// venues whose codecs are created fallibly and read unpadded frames (Kraken, Hyperliquid, dYdX).
 
 #include <optional>
 #include <span>
@@ -100,6 +101,7 @@ inline void resubscribe(FrameOutcome& out, Result<std::string> unsub, Result<std
     case FrameKind::subscribed:
     case FrameKind::unsubscribed:
     case FrameKind::venue_error:
+    case FrameKind::closing:
       return FrameClass::control;
     case FrameKind::ignored:
       return FrameClass::ignored;

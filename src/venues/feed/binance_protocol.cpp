@@ -39,9 +39,8 @@ class BinanceProtocol final : public FeedProtocol {
 
   FrameOutcome on_frame(std::string_view frame, Timestamp now, MarketEventSink& sink) override {
     FrameOutcome out;
-    auto r = codec_->decode(frame, now, sink);
-    if (rejected(r, out)) return out;
-    out.kind = frame_class(r->kind);
+    auto r = classified(codec_->decode(frame, now, sink), out);
+    if (!r) return out;
     if (r->kind == FrameKind::closing) out.reconnect = "serverShutdown notice";
     if (r->snapshot_wanted) {
       out.need_snapshot.push_back(r->instrument);

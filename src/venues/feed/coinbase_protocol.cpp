@@ -32,10 +32,8 @@ class CoinbaseProtocol final : public FeedProtocol {
 
   FrameOutcome on_frame(std::string_view frame, Timestamp now, MarketEventSink& sink) override {
     FrameOutcome out;
-    auto r = codec_.decode(frame, now, sink);
-    if (rejected(r, out)) return out;
-    out.kind = frame_class(r->kind);
-    if (r->resubscribe_needed) {
+    auto r = classified(codec_.decode(frame, now, sink), out);
+    if (r && r->resubscribe_needed) {
       ++out.resyncs;
       out.send.push_back(
           coinbase::CoinbaseCodec::unsubscribe(coinbase::Channel::level2, products_));

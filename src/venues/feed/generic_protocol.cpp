@@ -21,9 +21,7 @@ class GenericProtocol final : public FeedProtocol {
 
   FrameOutcome on_frame(std::string_view frame, Timestamp now, MarketEventSink& sink) override {
     FrameOutcome out;
-    auto r = codec_.decode(frame, now, sink);
-    if (rejected(r, out)) return out;
-    out.kind = frame_class(r->kind);
+    (void)classified(codec_.decode(frame, now, sink), out);
     return out;
   }
 

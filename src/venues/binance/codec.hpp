@@ -93,7 +93,6 @@ struct ControlMessage {
 struct CodecStats : codec::QuoteBookCounters {
   std::uint64_t subscription_errors = 0;
   std::uint64_t server_shutdowns = 0;
-  std::uint64_t unknown_type = 0;
   std::uint64_t snapshots = 0;
   std::uint64_t snapshots_too_old = 0;
 };

@@ -38,6 +38,24 @@ struct FrameResult {
   std::uint32_t resyncs = 0;  // books that became needs_resync with this frame
 };
 
+// The range of max_book_depth a venue's book codec accepts, and the venue its errors name:
+// e.g. {.venue = "dydx", .min_depth = 10, .max_depth = 100'000}.
+struct BookLimits {
+  std::string_view venue;
+  std::size_t min_depth = 1;
+  std::size_t max_depth = 1;
+};
+
+// The config of a book codec that keeps a chosen depth: a venue's config derives from it, sets
+// its own defaults and checks them against its BookLimits.
+struct BookConfig {
+  std::size_t max_book_depth = 0;   // levels kept per side
+  std::size_t max_frame_bytes = 0;  // larger frames are refused unparsed
+  // "<venue> codec: max_book_depth must be in [min, max], got N", else
+  // check_max_frame_bytes's answer.
+  [[nodiscard]] Status validate(const BookLimits& limits) const;
+};
+
 // The public face of a book-keeping codec `Codec` (the venue's class, deriving from this one)
 // over its state `Impl`, built from `Config` (which validates itself), counting in `Stats`, and
 // answering `Decoded` for each frame.

@@ -138,10 +138,6 @@ void append_json_string(std::string& out, std::string_view s);
 
 // "<codec> codec: max_frame_bytes must be >= 1024, got N", or ok.
 [[nodiscard]] Status check_max_frame_bytes(std::string_view codec, std::size_t max_frame_bytes);
-// The limits of a codec that keeps books of at most `max_book_depth` levels a side:
-// "<codec> codec: max_book_depth must be in [lo, hi], got N", else check_max_frame_bytes.
-[[nodiscard]] Status check_book_limits(std::string_view codec, std::size_t max_book_depth,
-                                       std::size_t lo, std::size_t hi, std::size_t max_frame_bytes);
 // "<venue>: frame of N bytes exceeds the limit of M: <excerpt>".
 [[nodiscard]] Error oversized_frame(std::string_view venue, std::size_t limit,
                                     std::string_view frame);

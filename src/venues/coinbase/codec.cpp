@@ -138,7 +138,7 @@ Result<DecodeInfo> CoinbaseCodec::decode_general(od::object& object, std::string
                    std::string(text)};
     }
     if (!recoverable(error)) return malformed("frame", "bad JSON", frame);
-    ++stats_.unknown_channel;
+    ++stats_.unknown_type;
     return DecodeInfo{FrameKind::ignored, 0, 0, false};
   }
   if (error != simdjson::SUCCESS)
@@ -173,7 +173,7 @@ Result<DecodeInfo> CoinbaseCodec::decode_general(od::object& object, std::string
     info.kind = FrameKind::subscribed;
     return info;
   }
-  ++stats_.unknown_channel;
+  ++stats_.unknown_type;
   info.kind = FrameKind::ignored;
   return info;
 }

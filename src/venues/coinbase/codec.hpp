@@ -74,6 +74,7 @@ struct DecodeInfo {
   bool resubscribe_needed = false;  // a sequence gap: resubscribe level2 to get snapshots
 };
 
+// unknown_type: frames of a channel this codec does not use.
 struct CodecStats : codec::QuoteBookCounters {
   std::uint64_t trade_snapshots_skipped = 0;
   std::uint64_t book_snapshots = 0;
@@ -84,7 +85,6 @@ struct CodecStats : codec::QuoteBookCounters {
   std::uint64_t sequence_gaps = 0;
   std::uint64_t duplicates = 0;
   std::uint64_t crossed = 0;
-  std::uint64_t unknown_channel = 0;
 };
 
 enum class Channel : std::uint8_t { ticker, ticker_batch, market_trades, level2, heartbeats };

@@ -172,10 +172,6 @@ std::string_view to_string(Channel c) noexcept {
   return kChannelNames.name(c);
 }
 
-Status DydxCodecConfig::validate() const {
-  return codec::check_book_limits("dydx", max_book_depth, 10, 100'000, max_frame_bytes);
-}
-
 // A book and the last Quote emitted from its top.
 struct DydxBookSlot : codec::BookSlot {
   Quote last_top{};

@@ -62,7 +62,6 @@ struct CodecStats : codec::FrameCounters {
   std::uint64_t prices = 0;  // prices decoded: one Quote event each
   std::uint64_t heartbeats = 0;
   std::uint64_t skewed = 0;
-  std::uint64_t unknown_type = 0;
 };
 
 class GenericCodec {

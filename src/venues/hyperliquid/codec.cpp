@@ -37,10 +37,6 @@ std::string_view to_string(Channel c) noexcept {
   return kChannelNames.name(c);
 }
 
-Status HyperliquidCodecConfig::validate() const {
-  return codec::check_book_limits("hyperliquid", max_book_depth, 20, 10'000, max_frame_bytes);
-}
-
 struct HyperliquidCodecImpl
     : codec::BookCodecState<HyperliquidCodecConfig, HyperliquidCodecStats, codec::BookSlot> {
   HyperliquidCodecImpl(const InstrumentRegistry& r, const HyperliquidCodecConfig& c)

@@ -136,7 +136,7 @@ TEST_F(CoinbaseFixtures, user_channel_sample_is_an_unknown_channel_here) {
   auto info = decode(codec, "nautilus_ws_user.json");
   ASSERT_TRUE(info.ok());
   EXPECT_EQ(info->kind, FrameKind::ignored);
-  EXPECT_EQ(codec.stats().unknown_channel, 1u);
+  EXPECT_EQ(codec.stats().unknown_type, 1u);
 }
 
 TEST_F(CoinbaseFixtures, our_subscribe_messages_match_the_documented_requests) {

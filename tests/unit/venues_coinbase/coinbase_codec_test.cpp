@@ -253,7 +253,7 @@ TEST_F(CoinbaseCodecTest, heartbeats_are_liveness_and_counter_jumps_are_counted)
 TEST_F(CoinbaseCodecTest, unknown_channel_and_product_are_counted_and_ignored) {
   EXPECT_EQ(next("candles", "[]").kind, FrameKind::ignored);
   next("l2_data", l2("snapshot", "DOGE-USD", "[" + level("bid", "0.1", "1") + "]"));
-  EXPECT_EQ(codec.stats().unknown_channel, 1u);
+  EXPECT_EQ(codec.stats().unknown_type, 1u);
   EXPECT_EQ(codec.stats().unknown_symbol, 1u);
   EXPECT_TRUE(sink.events.empty());
 }

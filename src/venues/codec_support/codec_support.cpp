@@ -70,7 +70,8 @@ Status check_max_frame_bytes(std::string_view codec, std::size_t max_frame_bytes
   return {};
 }
 
-Status BookConfig::validate(const BookLimits& limits) const {
+Status check_book_config(const BookLimits& limits, std::size_t max_book_depth,
+                         std::size_t max_frame_bytes) {
   if (max_book_depth < limits.min_depth || max_book_depth > limits.max_depth) {
     return fail(ErrorCode::invalid_argument,
                 std::string(limits.venue) + " codec: max_book_depth must be in [" +

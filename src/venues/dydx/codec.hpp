@@ -41,15 +41,16 @@ enum class Channel : std::uint8_t { orderbook, trades, markets };
 // The wire name: "v4_orderbook", "v4_trades", "v4_markets".
 [[nodiscard]] std::string_view to_string(Channel c) noexcept;
 
-inline constexpr codec::BookLimits kBookLimits{
-    .venue = "dydx", .min_depth = 10, .max_depth = 100'000};
+// A full v4_markets snapshot is large: hence the 4 MiB default frame limit.
+inline constexpr codec::BookLimits kBookLimits{.venue = "dydx",
+                                               .min_depth = 10,
+                                               .max_depth = 100'000,
+                                               .default_depth = 1000,
+                                               .default_frame_bytes = 4u << 20};
 
-// max_frame_bytes: a full v4_markets snapshot is large.
-struct DydxCodecConfig : codec::BookConfig {
-  DydxCodecConfig() : BookConfig{.max_book_depth = 1000, .max_frame_bytes = 4u << 20} {}
+struct DydxCodecConfig : codec::BookConfig<kBookLimits> {
   bool batched = false;          // subscribe with "batched": true
   bool emit_book_quotes = true;  // Quote from the book's top (no ticker channel)
-  [[nodiscard]] Status validate() const { return BookConfig::validate(kBookLimits); }
 };
 
 // What decode() found (venues/frame_kind.hpp). dYdX sends: connected ({"type":"connected",...}: a

@@ -31,14 +31,13 @@ enum class Channel : std::uint8_t { l2_book, trades, bbo };
 // The subscription type on the wire: "l2Book", "trades", "bbo".
 [[nodiscard]] std::string_view to_string(Channel c) noexcept;
 
-// max_book_depth: the venue sends up to 20 levels a side.
-inline constexpr codec::BookLimits kBookLimits{
-    .venue = "hyperliquid", .min_depth = 20, .max_depth = 10'000};
-
-struct HyperliquidCodecConfig : codec::BookConfig {
-  HyperliquidCodecConfig() : BookConfig{.max_book_depth = 100, .max_frame_bytes = 1u << 20} {}
-  [[nodiscard]] Status validate() const { return BookConfig::validate(kBookLimits); }
-};
+// Hyperliquid sends up to 20 levels a side.
+inline constexpr codec::BookLimits kBookLimits{.venue = "hyperliquid",
+                                               .min_depth = 20,
+                                               .max_depth = 10'000,
+                                               .default_depth = 100,
+                                               .default_frame_bytes = 1u << 20};
+using HyperliquidCodecConfig = codec::BookConfig<kBookLimits>;
 
 // What decode() found (venues/frame_kind.hpp). Hyperliquid sends: market_data (l2Book / trades /
 // bbo), pong ({"channel":"pong"}), subscribed ({"channel":"subscriptionResponse",...}, subscribe

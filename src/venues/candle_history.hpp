@@ -19,6 +19,7 @@
 // Threading: pure functions and a pager whose state lives in the callbacks it chains.
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -92,6 +93,25 @@ struct CandleInterval {
   return Error(ErrorCode::invalid_argument, "interval " + interval_text(interval) +
                                                 " is not offered; " + std::string(venue_name) +
                                                 " publishes " + intervals_text(offered));
+}
+
+// A candle's five decimals, each with the venue's key for it (a member name, a row field), in
+// the order open, high, low, close, volume: a venue parser reads `*to` from `key` for each.
+template <class Key>
+[[nodiscard]] std::array<std::pair<Key, Decimal*>, 5> candle_decimals(
+    market::Candle& c, const std::array<Key, 5>& keys) {
+  return {{{keys[0], &c.open},
+           {keys[1], &c.high},
+           {keys[2], &c.low},
+           {keys[3], &c.close},
+           {keys[4], &c.volume}}};
+}
+
+// The venue's trade count of a candle: its trades and price updates, a gap when nobody traded.
+inline void set_trade_count(market::Candle& c, std::uint32_t trades) noexcept {
+  c.trades = trades;
+  c.price_updates = trades;
+  c.gap = trades == 0;
 }
 
 // One candle read from a venue (prices, volume, alignment); the message says what is wrong and

@@ -1,7 +1,7 @@
 #pragma once
 // FrameKind: what one WebSocket frame of a venue's market-data codec was, in the words the feed
-// session acts on. The Kraken, Hyperliquid and dYdX codecs answer it from decode(); each codec's
-// header says which of these its venue sends and what they look like on the wire. Header-only:
+// session acts on. Every market-data codec answers it from decode(); each codec's header says
+// which of these its venue sends and what they look like on the wire. Header-only:
 // the fuzz preset builds the codec libraries without the venue port library.
 
 #include <cstdint>
@@ -20,13 +20,14 @@ enum class FrameKind : std::uint8_t {
   subscribed,    // a subscribe acknowledged
   unsubscribed,  // an unsubscribe acknowledged
   venue_error,   // the venue refused a request; the codec's last_venue_error says why
-  ignored        // well-formed but unused by this codec: counted
+  closing,       // the venue will close this connection soon: reconnect now (a planned cut)
+  ignored        // well-formed but unused (unknown type or symbol, a duplicate): counted
 };
 
 inline constexpr EnumNames kFrameKindNames{
     FrameKind::ignored,
     {"market_data", "heartbeat", "pong", "status", "connected", "subscribed", "unsubscribed",
-     "venue_error", "ignored"}};
+     "venue_error", "closing", "ignored"}};
 
 [[nodiscard]] constexpr std::string_view to_string(FrameKind k) noexcept {
   return kFrameKindNames.name(k);

@@ -61,6 +61,9 @@ MarketEvent make_event(const Instrument& instrument, Timestamp venue_time,
   return codec::market_event(Venue::binance, instrument, venue_time, receive_time);
 }
 
+// A frame of a known type for a symbol not in the registry.
+constexpr DecodeInfo kUnknownSymbol{FrameKind::ignored, 0, 0, {}, false};
+
 Timestamp from_ms(std::uint64_t ms) noexcept {
   // A venue time beyond int64 nanoseconds is nonsense; keep it as "none".
   if (ms > static_cast<std::uint64_t>(INT64_MAX / 1'000'000)) return Timestamp{};
@@ -164,10 +167,10 @@ Result<DecodeInfo> BinanceCodec::decode_object(od::object object, std::string_vi
     if (type == "aggTrade") return decode_trade(object, true, frame, receive_time, sink);
     if (type == "serverShutdown") {
       ++stats_.server_shutdowns;
-      return DecodeInfo{FrameKind::server_shutdown, 0, 0, {}, false};
+      return DecodeInfo{FrameKind::closing, 0, 0, {}, false};
     }
     ++stats_.unknown_type;
-    return DecodeInfo{FrameKind::unknown_type, 0, 0, {}, false};
+    return DecodeInfo{FrameKind::ignored, 0, 0, {}, false};
   }
   if (e.error() != simdjson::NO_SUCH_FIELD) return malformed("frame", "bad JSON", frame);
   // simdjson abandons the document after a structural error: stop at the first one.
@@ -183,20 +186,16 @@ Result<DecodeInfo> BinanceCodec::decode_object(od::object object, std::string_vi
   }
   if (!recoverable(error)) return malformed("frame", "bad JSON", frame);
   ++stats_.unknown_type;
-  return DecodeInfo{FrameKind::unknown_type, 0, 0, {}, false};
+  return DecodeInfo{FrameKind::ignored, 0, 0, {}, false};
 }
 
 Result<DecodeInfo> BinanceCodec::decode_book_ticker(od::object object, std::string_view frame,
                                                     Timestamp receive_time, MarketEventSink& sink) {
   std::string_view symbol;
-  if (json_text::field(object, "s").get_string().get(symbol) != simdjson::SUCCESS) {
-    return malformed("bookTicker", "field 's' missing or not a string", frame);
-  }
-  const Instrument* instrument = symbols_.find(symbol);
-  if (instrument == nullptr) {
-    ++stats_.unknown_symbol;
-    return DecodeInfo{FrameKind::unknown_symbol, 0, 0, {}, false};
-  }
+  if (std::string what = required(object, "s", symbol); !what.empty())
+    return malformed("bookTicker", what, frame);
+  const Instrument* instrument = symbols_.find(symbol, stats_.unknown_symbol);
+  if (instrument == nullptr) return kUnknownSymbol;
   static constexpr QuoteKeys kKeys{
       "b", "B", "a", "A", "bid and ask must be > 0", "sizes must be >= 0", "bid must be < ask"};
   Quote quote;
@@ -220,40 +219,17 @@ Result<DecodeInfo> BinanceCodec::decode_trade(od::object object, bool aggregate,
                                               MarketEventSink& sink) {
   const std::string_view type = aggregate ? "aggTrade" : "trade";
   std::string_view symbol;
-  if (json_text::field(object, "s").get_string().get(symbol) != simdjson::SUCCESS) {
-    return malformed(type, "field 's' missing or not a string", frame);
-  }
-  const Instrument* instrument = symbols_.find(symbol);
-  if (instrument == nullptr) {
-    ++stats_.unknown_symbol;
-    return DecodeInfo{FrameKind::unknown_symbol, 0, 0, {}, false};
-  }
+  if (std::string what = required(object, "s", symbol); !what.empty())
+    return malformed(type, what, frame);
+  const Instrument* instrument = symbols_.find(symbol, stats_.unknown_symbol);
+  if (instrument == nullptr) return kUnknownSymbol;
   Trade trade;
-  od::value value;
-  const char* id_key = aggregate ? "a" : "t";
-  if (json_text::field(object, id_key).get(value) != simdjson::SUCCESS) {
-    return malformed(type, std::string("field '") + id_key + "' missing", frame);
-  }
-  const std::string_view id_text = scalar_text(value);
-  if (id_text.empty() || !TradeId::assign(trade.trade_id, id_text)) {
-    return malformed(type, std::string("field '") + id_key + "' is not a trade id", frame);
-  }
-  if (json_text::field(object, "p").get(value) != simdjson::SUCCESS ||
-      !parse_decimal(value, trade.price)) {
-    return malformed(type, "field 'p' missing or not a decimal", frame);
-  }
-  if (json_text::field(object, "q").get(value) != simdjson::SUCCESS ||
-      !parse_decimal(value, trade.size)) {
-    return malformed(type, "field 'q' missing or not a decimal", frame);
-  }
   std::uint64_t trade_time = 0;
-  if (json_text::field(object, "T").get_uint64().get(trade_time) != simdjson::SUCCESS) {
-    return malformed(type, "field 'T' missing or not an integer", frame);
-  }
   bool buyer_maker = false;
-  if (json_text::field(object, "m").get_bool().get(buyer_maker) != simdjson::SUCCESS) {
-    return malformed(type, "field 'm' missing or not a boolean", frame);
-  }
+  std::string what = required_trade_id(object, aggregate ? "a" : "t", trade.trade_id);
+  if (what.empty())
+    what = required(object, "p", trade.price, "q", trade.size, "T", trade_time, "m", buyer_maker);
+  if (!what.empty()) return malformed(type, what, frame);
   if (!trade.price.is_positive()) return malformed(type, "price must be > 0", frame);
   if (!trade.size.is_positive()) return malformed(type, "quantity must be > 0", frame);
   trade.aggressor = buyer_maker ? Side::sell : Side::buy;
@@ -326,6 +302,23 @@ bool BinanceCodec::parse_levels(od::value levels, Side side, const char*& what) 
   return true;
 }
 
+std::string BinanceCodec::read_sides(od::object& object, const char* bids, const char* asks) {
+  scratch_.clear();
+  for (const auto& [key, side] : {std::pair{bids, Side::buy}, std::pair{asks, Side::sell}}) {
+    od::value levels;
+    if (json_text::field(object, key).get(levels) != simdjson::SUCCESS)
+      return std::string("field '") + key + "' missing";
+    if (const char* what = nullptr; !parse_levels(levels, side, what)) return what;
+  }
+  return {};
+}
+
+std::string BinanceCodec::read_depth_book(od::object& object, std::uint64_t& last_update_id) {
+  if (std::string what = required(object, "lastUpdateId", last_update_id); !what.empty())
+    return what;
+  return read_sides(object, "bids", "asks");
+}
+
 DepthSync& BinanceCodec::depth_for(const Instrument& instrument) {
   auto it = books_.find(instrument.id.value);
   if (it == books_.end()) {
@@ -339,42 +332,19 @@ Result<DecodeInfo> BinanceCodec::decode_depth_update(od::object object, std::str
                                                      Timestamp receive_time,
                                                      MarketEventSink& sink) {
   std::uint64_t event_time = 0;
-  if (json_text::field(object, "E").get_uint64().get(event_time) != simdjson::SUCCESS) {
-    return malformed("depthUpdate", "field 'E' missing or not an integer", frame);
-  }
   std::string_view symbol;
-  if (json_text::field(object, "s").get_string().get(symbol) != simdjson::SUCCESS) {
-    return malformed("depthUpdate", "field 's' missing or not a string", frame);
-  }
-  const Instrument* instrument = symbols_.find(symbol);
-  if (instrument == nullptr) {
-    ++stats_.unknown_symbol;
-    return DecodeInfo{FrameKind::unknown_symbol, 0, 0, {}, false};
-  }
+  if (std::string what = required(object, "E", event_time, "s", symbol); !what.empty())
+    return malformed("depthUpdate", what, frame);
+  const Instrument* instrument = symbols_.find(symbol, stats_.unknown_symbol);
+  if (instrument == nullptr) return kUnknownSymbol;
   DepthSync& depth = depth_for(*instrument);
-  const char* what = nullptr;
   DepthDiff diff;
   diff.event_time = from_ms(event_time);
   scratch_.clear();
-  if (json_text::field(object, "U").get_uint64().get(diff.first_id) != simdjson::SUCCESS) {
-    what = "field 'U' missing or not an integer";
-  } else if (json_text::field(object, "u").get_uint64().get(diff.final_id) != simdjson::SUCCESS) {
-    what = "field 'u' missing or not an integer";
-  } else if (diff.first_id > diff.final_id) {
-    what = "'U' is greater than 'u'";
-  } else {
-    od::value levels;
-    if (json_text::field(object, "b").get(levels) != simdjson::SUCCESS) {
-      what = "field 'b' missing";
-    } else if (parse_levels(levels, Side::buy, what)) {
-      if (json_text::field(object, "a").get(levels) != simdjson::SUCCESS) {
-        what = "field 'a' missing";
-      } else {
-        (void)parse_levels(levels, Side::sell, what);
-      }
-    }
-  }
-  if (what != nullptr) {
+  std::string what = required(object, "U", diff.first_id, "u", diff.final_id);
+  if (what.empty() && diff.first_id > diff.final_id) what = "'U' is greater than 'u'";
+  if (what.empty()) what = read_sides(object, "b", "a");
+  if (!what.empty()) {
     // A diff for this book was lost: its book cannot be trusted until a new snapshot.
     depth.on_lost_diff(receive_time, sink);
     return malformed("depthUpdate", what, frame);
@@ -472,7 +442,7 @@ Result<DecodeInfo> BinanceCodec::decode(std::string_view frame, Timestamp receiv
     const Instrument* instrument = symbols_.find(symbol);
     if (instrument == nullptr) {
       ++stats_.unknown_symbol;
-      info = DecodeInfo{FrameKind::unknown_symbol, 0, 0, {}, false};
+      info = DecodeInfo{FrameKind::ignored, 0, 0, {}, false};
       return true;
     }
     info = emit_quote(*instrument, quote, receive_time, sink);
@@ -502,7 +472,7 @@ Result<DecodeInfo> BinanceCodec::decode(std::string_view frame, Timestamp receiv
   const Instrument* instrument = symbols_.find(symbol);
   if (instrument == nullptr) {
     ++stats_.unknown_symbol;
-    info = DecodeInfo{FrameKind::unknown_symbol, 0, 0, {}, false};
+    info = DecodeInfo{FrameKind::ignored, 0, 0, {}, false};
     return true;
   }
   diff.event_time = from_ms(event_time);
@@ -515,29 +485,11 @@ Result<DecodeInfo> BinanceCodec::decode_partial_depth(od::object object, std::st
                                                       Timestamp receive_time,
                                                       MarketEventSink& sink) {
   const std::string_view symbol = stream.substr(0, stream.find('@'));
-  const Instrument* instrument = symbols_.find(symbol);
-  if (instrument == nullptr) {
-    ++stats_.unknown_symbol;
-    return DecodeInfo{FrameKind::unknown_symbol, 0, 0, {}, false};
-  }
+  const Instrument* instrument = symbols_.find(symbol, stats_.unknown_symbol);
+  if (instrument == nullptr) return kUnknownSymbol;
   std::uint64_t last_update_id = 0;
-  if (json_text::field(object, "lastUpdateId").get_uint64().get(last_update_id) !=
-      simdjson::SUCCESS) {
-    return malformed("partial depth", "field 'lastUpdateId' missing or not an integer", frame);
-  }
-  scratch_.clear();
-  const char* what = nullptr;
-  od::value levels;
-  if (json_text::field(object, "bids").get(levels) != simdjson::SUCCESS) {
-    what = "field 'bids' missing";
-  } else if (parse_levels(levels, Side::buy, what)) {
-    if (json_text::field(object, "asks").get(levels) != simdjson::SUCCESS) {
-      what = "field 'asks' missing";
-    } else {
-      (void)parse_levels(levels, Side::sell, what);
-    }
-  }
-  if (what != nullptr) return malformed("partial depth", what, frame);
+  if (std::string what = read_depth_book(object, last_update_id); !what.empty())
+    return malformed("partial depth", what, frame);
   MarketEvent event = make_event(*instrument, Timestamp{}, receive_time);
   for (std::size_t i = 0; i < scratch_.size(); ++i) {
     const DepthLevel& level = scratch_[i];
@@ -590,11 +542,11 @@ Result<DecodeInfo> BinanceCodec::decode_response(od::object object, std::string_
       error = json_text::field(object, "result").error();
       if (error == simdjson::SUCCESS) {
         ++stats_.acks;
-        return DecodeInfo{FrameKind::subscription_ack, 0, id, {}, false};
+        return DecodeInfo{FrameKind::subscribed, 0, id, {}, false};
       }
       if (!recoverable(error)) return malformed("response", "bad JSON", frame);
       ++stats_.unknown_type;
-      return DecodeInfo{FrameKind::unknown_type, 0, id, {}, false};
+      return DecodeInfo{FrameKind::ignored, 0, id, {}, false};
     }
   }
   ++stats_.subscription_errors;
@@ -628,23 +580,8 @@ Result<DecodeInfo> BinanceCodec::apply_depth_snapshot(InstrumentId instrument_id
     return malformed("depth snapshot", "not a JSON object", body);
   }
   std::uint64_t last_update_id = 0;
-  if (json_text::field(object, "lastUpdateId").get_uint64().get(last_update_id) !=
-      simdjson::SUCCESS) {
-    return malformed("depth snapshot", "field 'lastUpdateId' missing or not an integer", body);
-  }
-  scratch_.clear();
-  const char* what = nullptr;
-  od::value levels;
-  if (json_text::field(object, "bids").get(levels) != simdjson::SUCCESS) {
-    what = "field 'bids' missing";
-  } else if (parse_levels(levels, Side::buy, what)) {
-    if (json_text::field(object, "asks").get(levels) != simdjson::SUCCESS) {
-      what = "field 'asks' missing";
-    } else {
-      (void)parse_levels(levels, Side::sell, what);
-    }
-  }
-  if (what != nullptr) return malformed("depth snapshot", what, body);
+  if (std::string what = read_depth_book(object, last_update_id); !what.empty())
+    return malformed("depth snapshot", what, body);
   Decimal best_bid = Decimal::min();
   Decimal best_ask = Decimal::max();
   for (const DepthLevel& level : scratch_) {

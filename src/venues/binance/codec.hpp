@@ -7,9 +7,9 @@
 // buyer was the maker, so the seller was the taker → aggressor sell); <s>@depth[@100ms] diff
 // depth → BookChange through DepthSync (U/u rule + REST snapshot: see depth_sync.hpp);
 // <s>@depth<N> partial depth (combined streams only: its payload has no symbol) → a snapshot
-// run of BookChange. `serverShutdown` → DecodeInfo::kind server_shutdown: the connection should
+// run of BookChange. `serverShutdown` → DecodeInfo::kind closing: the connection should
 // reconnect now (planned); the 24 h cut is the connection's job. {"result":..,"id":N} →
-// subscription_ack; {"error"|"code":..,"id":N} → subscription_error.
+// subscribed; {"error"|"code":..,"id":N} → an Error (rejected) with the venue's code and text.
 //
 // Validation: price > 0, size >= 0, bid < ask; a bad message is refused with an Error naming
 // the message type, the field and an excerpt of the frame, counted, and nothing of it is
@@ -39,6 +39,7 @@
 #include "venues/codec_support/codec_support.hpp"
 #include "venues/codec_support/frame_counters.hpp"
 #include "venues/codec_support/json_text.hpp"
+#include "venues/frame_kind.hpp"
 #include "venues/market_event_sink.hpp"
 
 namespace nzeza::venues::binance {
@@ -71,19 +72,15 @@ struct CodecConfig {
   bool raw_fast_path = true;
 };
 
-enum class FrameKind : std::uint8_t {
-  market_data,         // events emitted (or a diff buffered / a stale diff ignored)
-  subscription_ack,    // {"result":null,"id":N}
-  subscription_error,  // {"error":{...},"id":N} or {"code":..,"msg":..,"id":N}
-  server_shutdown,     // planned reconnect hint
-  unknown_symbol,      // a known type for a symbol not in the registry: ignored
-  unknown_type         // ignored
-};
+// market_data: events emitted (or a diff buffered / a stale diff ignored); subscribed:
+// {"result":null,"id":N}; closing: serverShutdown (a planned reconnect); ignored: an unknown type,
+// or a known type for a symbol not in the registry (counted in stats).
+using FrameKind = venues::FrameKind;
 
 struct DecodeInfo {
   FrameKind kind = FrameKind::market_data;
   std::size_t events = 0;        // MarketEvents emitted for this frame
-  std::int64_t request_id = 0;   // for subscription_ack / subscription_error
+  std::int64_t request_id = 0;   // for a subscribed (or an ignored) response
   InstrumentId instrument;       // for market data
   bool snapshot_wanted = false;  // this frame started a book (re)sync: fetch a REST snapshot
 };
@@ -96,7 +93,6 @@ struct ControlMessage {
 struct CodecStats : codec::QuoteBookCounters {
   std::uint64_t subscription_errors = 0;
   std::uint64_t server_shutdowns = 0;
-  std::uint64_t unknown_type = 0;
   std::uint64_t snapshots = 0;
   std::uint64_t snapshots_too_old = 0;
 };
@@ -158,6 +154,12 @@ class BinanceCodec {
                         Timestamp receive_time, MarketEventSink& sink);
   // Parses [[p,q],...] into scratch_ with `side`; false + what on a bad level.
   bool parse_levels(simdjson::ondemand::value levels, Side side, const char*& what);
+  // The levels of members `bids` and `asks` into scratch_ (cleared first): empty, else what was
+  // wrong ("field 'bids' missing", a bad level).
+  std::string read_sides(simdjson::ondemand::object& object, const char* bids, const char* asks);
+  // A {"lastUpdateId":N,"bids":[...],"asks":[...]} book (partial depth, REST snapshot): its id,
+  // its levels in scratch_; empty, else what was wrong.
+  std::string read_depth_book(simdjson::ondemand::object& object, std::uint64_t& last_update_id);
   DepthSync& depth_for(const Instrument& instrument);
   Error malformed(std::string_view type, std::string_view what, std::string_view frame);
   ControlMessage control(std::string_view method, std::span<const std::string> streams);

@@ -348,11 +348,8 @@ Result<T> read_answer(std::string_view body, std::string_view what, Read read) {
 
 using history::RowField;
 constexpr RowField kOpenTime{0, "openTime"};
-constexpr RowField kOpen{1, "open"};
-constexpr RowField kHigh{2, "high"};
-constexpr RowField kLow{3, "low"};
-constexpr RowField kClose{4, "close"};
-constexpr RowField kVolume{5, "volume"};
+constexpr std::array<RowField, 5> kPrices{
+    {{1, "open"}, {2, "high"}, {3, "low"}, {4, "close"}, {5, "volume"}}};
 constexpr RowField kCloseTime{6, "closeTime"};
 constexpr RowField kTrades{8, "trades"};
 
@@ -382,14 +379,8 @@ market::Candle kline_of(const json::array& row, Duration interval) {
   market::Candle c;
   c.start = Timestamp::from_ms(open_ms);
   c.interval = interval;
-  c.open = kline_dec(row, kOpen);
-  c.high = kline_dec(row, kHigh);
-  c.low = kline_dec(row, kLow);
-  c.close = kline_dec(row, kClose);
-  c.volume = kline_dec(row, kVolume);
-  c.trades = static_cast<std::uint32_t>(kline_int(row, kTrades, 0, UINT32_MAX));
-  c.price_updates = c.trades;
-  c.gap = c.trades == 0;
+  for (auto [field, to] : history::candle_decimals(c, kPrices)) *to = kline_dec(row, field);
+  history::set_trade_count(c, static_cast<std::uint32_t>(kline_int(row, kTrades, 0, UINT32_MAX)));
   if (Status s = history::check_candle(c); !s.ok()) throw ParseError{s.error().message};
   return c;
 }

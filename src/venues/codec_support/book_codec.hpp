@@ -38,6 +38,32 @@ struct FrameResult {
   std::uint32_t resyncs = 0;  // books that became needs_resync with this frame
 };
 
+// A venue's book rules: the range of max_book_depth its codec accepts, the defaults of its
+// config, and the venue its errors name (e.g. dydx::kBookLimits).
+struct BookLimits {
+  std::string_view venue;
+  std::size_t min_depth = 1;
+  std::size_t max_depth = 1;
+  std::size_t default_depth = 1;               // max_book_depth unless configured
+  std::size_t default_frame_bytes = 1u << 20;  // max_frame_bytes unless configured
+};
+
+// "<venue> codec: max_book_depth must be in [min, max], got N", else check_max_frame_bytes's
+// answer.
+[[nodiscard]] Status check_book_config(const BookLimits& limits, std::size_t max_book_depth,
+                                       std::size_t max_frame_bytes);
+
+// The config of a book codec that keeps a chosen depth, its defaults and its checks taken from
+// the venue's `Limits`. A venue's config is one, or derives from one and adds its own options.
+template <const BookLimits& Limits>
+struct BookConfig {
+  std::size_t max_book_depth = Limits.default_depth;         // levels kept per side
+  std::size_t max_frame_bytes = Limits.default_frame_bytes;  // larger ones are refused unparsed
+  [[nodiscard]] Status validate() const {
+    return check_book_config(Limits, max_book_depth, max_frame_bytes);
+  }
+};
+
 // The public face of a book-keeping codec `Codec` (the venue's class, deriving from this one)
 // over its state `Impl`, built from `Config` (which validates itself), counting in `Stats`, and
 // answering `Decoded` for each frame.

@@ -1,5 +1,6 @@
 #include "venues/codec_support/codec_support.hpp"
 
+#include "venues/codec_support/book_codec.hpp"
 #include "venues/codec_support/json_writer.hpp"
 
 namespace nzeza::venues::codec {
@@ -69,14 +70,15 @@ Status check_max_frame_bytes(std::string_view codec, std::size_t max_frame_bytes
   return {};
 }
 
-Status check_book_limits(std::string_view codec, std::size_t max_book_depth, std::size_t lo,
-                         std::size_t hi, std::size_t max_frame_bytes) {
-  if (max_book_depth < lo || max_book_depth > hi) {
+Status check_book_config(const BookLimits& limits, std::size_t max_book_depth,
+                         std::size_t max_frame_bytes) {
+  if (max_book_depth < limits.min_depth || max_book_depth > limits.max_depth) {
     return fail(ErrorCode::invalid_argument,
-                std::string(codec) + " codec: max_book_depth must be in [" + std::to_string(lo) +
-                    ", " + std::to_string(hi) + "], got " + std::to_string(max_book_depth));
+                std::string(limits.venue) + " codec: max_book_depth must be in [" +
+                    std::to_string(limits.min_depth) + ", " + std::to_string(limits.max_depth) +
+                    "], got " + std::to_string(max_book_depth));
   }
-  return check_max_frame_bytes(codec, max_frame_bytes);
+  return check_max_frame_bytes(limits.venue, max_frame_bytes);
 }
 
 Error oversized_frame(std::string_view venue, std::size_t limit, std::string_view frame) {

@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/decimal.hpp"
@@ -137,10 +138,6 @@ void append_json_string(std::string& out, std::string_view s);
 
 // "<codec> codec: max_frame_bytes must be >= 1024, got N", or ok.
 [[nodiscard]] Status check_max_frame_bytes(std::string_view codec, std::size_t max_frame_bytes);
-// The limits of a codec that keeps books of at most `max_book_depth` levels a side:
-// "<codec> codec: max_book_depth must be in [lo, hi], got N", else check_max_frame_bytes.
-[[nodiscard]] Status check_book_limits(std::string_view codec, std::size_t max_book_depth,
-                                       std::size_t lo, std::size_t hi, std::size_t max_frame_bytes);
 // "<venue>: frame of N bytes exceeds the limit of M: <excerpt>".
 [[nodiscard]] Error oversized_frame(std::string_view venue, std::size_t limit,
                                     std::string_view frame);
@@ -194,6 +191,19 @@ class SymbolCache {
   // The instrument of a wire symbol, null when unknown.
   [[nodiscard]] const Instrument* find(std::string_view name) {
     const SymbolEntry* e = resolve(name);
+    return e == nullptr ? nullptr : e->instrument;
+  }
+  // The entry of a symbol of the registry; null, counted in `unknown` (a codec's
+  // stats.unknown_symbol), for any other.
+  [[nodiscard]] SymbolEntry* resolve_known(std::string_view name, std::uint64_t& unknown) {
+    SymbolEntry* e = resolve(name);
+    if (e != nullptr && e->instrument != nullptr) return e;
+    ++unknown;
+    return nullptr;
+  }
+  // Its instrument, null (counted) when unknown.
+  [[nodiscard]] const Instrument* find(std::string_view name, std::uint64_t& unknown) {
+    const SymbolEntry* e = resolve_known(name, unknown);
     return e == nullptr ? nullptr : e->instrument;
   }
 
@@ -299,6 +309,48 @@ struct FrameDecoder {
         return fail("bad member", where);
       if (!on_member(key, val)) return false;
     }
+    return true;
+  }
+  // Calls on_object(object) for each element of the array `v`; fails "not an array" at `where`
+  // or "entry is not an object" at `entry_where`. Stops at, and returns, the first false of
+  // on_object.
+  template <class OnObject>
+  bool for_each_object(simdjson::ondemand::value& v, const char* where, const char* entry_where,
+                       OnObject&& on_object) {
+    simdjson::ondemand::array arr;
+    if (v.get_array().get(arr) != simdjson::SUCCESS) return fail("not an array", where);
+    for (auto item : arr) {
+      simdjson::ondemand::object obj;
+      if (item.get_object().get(obj) != simdjson::SUCCESS)
+        return fail("entry is not an object", entry_where);
+      if (!on_object(obj)) return false;
+    }
+    return true;
+  }
+  // The same for the members of a value that must be an object; fails "not an object" at
+  // `where`.
+  template <class OnMember>
+  bool for_each_member(simdjson::ondemand::value& v, const char* where, OnMember&& on_member) {
+    simdjson::ondemand::object obj;
+    if (v.get_object().get(obj) != simdjson::SUCCESS) return fail("not an object", where);
+    return for_each_member(obj, where, std::forward<OnMember>(on_member));
+  }
+  // Calls on_item(index, value) for the two elements of the array `v` (a [bid, ask] pair, a
+  // [[bids], [asks]] book); fails "not an array" at `where`, or `not_pair` at `where` when it
+  // holds other than two readable elements. Stops at, and returns, the first false of on_item.
+  template <class OnItem>
+  bool for_each_of_pair(simdjson::ondemand::value& v, const char* not_pair, const char* where,
+                        OnItem&& on_item) {
+    simdjson::ondemand::array arr;
+    if (v.get_array().get(arr) != simdjson::SUCCESS) return fail("not an array", where);
+    int index = 0;
+    for (auto item : arr) {
+      simdjson::ondemand::value value;
+      if (index > 1 || item.get(value) != simdjson::SUCCESS) return fail(not_pair, where);
+      if (!on_item(index, value)) return false;
+      ++index;
+    }
+    if (index != 2) return fail(not_pair, where);
     return true;
   }
   // A string value; fails "not a string" at `where`.

@@ -3,6 +3,8 @@
 #include <bit>
 #include <cstring>
 
+#include "venues/codec_support/codec_support.hpp"
+
 namespace nzeza::venues::json_text {
 namespace {
 
@@ -15,19 +17,7 @@ bool take_eight_digits(const char* p, std::uint64_t& out) noexcept {
   if constexpr (std::endian::native != std::endian::little) {
     return false;
   } else {
-    std::uint64_t v = 0;
-    std::memcpy(&v, p, 8);
-    if (((v & 0xF0F0F0F0F0F0F0F0ULL) |
-         (((v + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) != 0x3333333333333333ULL) {
-      return false;
-    }
-    v -= 0x3030303030303030ULL;
-    v = (v * 10) + (v >> 8);
-    v = (((v & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
-         (((v >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
-        32;
-    out = v;
-    return true;
+    return codec::leading_digits8(p, out) == 8;
   }
 }
 
@@ -178,6 +168,51 @@ Status FrameParser::open(std::string_view frame, const FrameNames& names, std::u
   if (what == nullptr) return {};
   ++malformed;
   return malformed_error(names.venue, names.type, what, frame);
+}
+
+namespace {
+
+std::string missing_or_not(const char* key, const char* kind) {
+  return std::string("field '") + key + "' missing or not " + kind;
+}
+
+}  // namespace
+
+std::string required(simdjson::ondemand::object& object, const char* key, std::string_view& out) {
+  if (field(object, key).get_string().get(out) == simdjson::SUCCESS) return {};
+  return missing_or_not(key, "a string");
+}
+
+std::string required(simdjson::ondemand::object& object, const char* key, std::uint64_t& out) {
+  if (field(object, key).get_uint64().get(out) == simdjson::SUCCESS) return {};
+  return missing_or_not(key, "an integer");
+}
+
+std::string required(simdjson::ondemand::object& object, const char* key, Decimal& out) {
+  simdjson::ondemand::value value;
+  if (field(object, key).get(value) == simdjson::SUCCESS && parse_decimal(value, out)) return {};
+  return missing_or_not(key, "a decimal");
+}
+
+std::string required(simdjson::ondemand::object& object, const char* key, bool& out) {
+  if (field(object, key).get_bool().get(out) == simdjson::SUCCESS) return {};
+  return missing_or_not(key, "a boolean");
+}
+
+std::string required(simdjson::ondemand::object& object, const char* key,
+                     simdjson::ondemand::array& out) {
+  if (field(object, key).get_array().get(out) == simdjson::SUCCESS) return {};
+  return missing_or_not(key, "an array");
+}
+
+std::string required_trade_id(simdjson::ondemand::object& object, const char* key, TradeId& out) {
+  simdjson::ondemand::value value;
+  if (field(object, key).get(value) != simdjson::SUCCESS)
+    return std::string("field '") + key + "' missing";
+  const std::string_view text = scalar_text(value);
+  if (text.empty() || !TradeId::assign(out, text))
+    return std::string("field '") + key + "' is not a trade id";
+  return {};
 }
 
 std::string read_quote(simdjson::ondemand::object& object, const QuoteKeys& keys, Quote& out) {

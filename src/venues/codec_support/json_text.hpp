@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/decimal.hpp"
 #include "core/market_event.hpp"
@@ -90,6 +91,46 @@ class FrameParser {
   if (const auto error = object.reset().get(has_members); error != simdjson::SUCCESS) return error;
   if (!has_members) return simdjson::NO_SUCH_FIELD;
   return object.find_field(key);
+}
+
+// Required members of `object`, read by the type of `out`: empty on success, else what was
+// wrong, "field '<key>' missing or not a string" (an integer, a decimal, a boolean, an array) —
+// the text every codec's errors quote. Allocates only on failure.
+[[nodiscard]] std::string required(simdjson::ondemand::object& object, const char* key,
+                                   std::string_view& out);
+[[nodiscard]] std::string required(simdjson::ondemand::object& object, const char* key,
+                                   std::uint64_t& out);
+[[nodiscard]] std::string required(simdjson::ondemand::object& object, const char* key,
+                                   Decimal& out);
+[[nodiscard]] std::string required(simdjson::ondemand::object& object, const char* key, bool& out);
+[[nodiscard]] std::string required(simdjson::ondemand::object& object, const char* key,
+                                   simdjson::ondemand::array& out);
+// A trade id from a string or number member: empty on success, else "field '<key>' missing" or
+// "field '<key>' is not a trade id".
+[[nodiscard]] std::string required_trade_id(simdjson::ondemand::object& object, const char* key,
+                                            TradeId& out);
+// Several required members read in the order given (key, out, key, out, ...): empty when all
+// were read, else what was wrong with the first that was not (the later ones are not read).
+template <class T, class... Rest>
+requires(sizeof...(Rest) > 0) [[nodiscard]] std::string
+    required(simdjson::ondemand::object& object, const char* key, T& out, Rest&&... rest) {
+  std::string what = required(object, key, out);
+  if (!what.empty()) return what;
+  return required(object, std::forward<Rest>(rest)...);
+}
+
+// Walks an array of objects: on_object(object) for each element, in order. The first non-empty
+// text on_object returns, or `not_object` when an element is not an object, ends the walk and is
+// returned; empty when every element was read.
+template <class OnObject>
+[[nodiscard]] std::string for_each_object(simdjson::ondemand::array& array, const char* not_object,
+                                          OnObject&& on_object) {
+  for (auto element : array) {
+    simdjson::ondemand::object object;
+    if (element.get_object().get(object) != simdjson::SUCCESS) return not_object;
+    if (std::string what = on_object(object); !what.empty()) return what;
+  }
+  return {};
 }
 
 // How a codec's best bid/offer message names its four decimals, and what its errors say.

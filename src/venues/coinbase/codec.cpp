@@ -141,31 +141,28 @@ Result<DecodeInfo> CoinbaseCodec::decode_general(od::object& object, std::string
                    std::string(text)};
     }
     if (!recoverable(error)) return malformed("frame", "bad JSON", frame);
-    ++stats_.unknown_channel;
-    return DecodeInfo{FrameKind::unknown_channel, 0, 0, false};
+    ++stats_.unknown_type;
+    return DecodeInfo{FrameKind::ignored, 0, 0, false};
   }
   if (error != simdjson::SUCCESS)
     return malformed("envelope", "field 'channel' is not a string", frame);
 
   std::string_view timestamp_text;
-  if (json_text::field(object, "timestamp").get_string().get(timestamp_text) != simdjson::SUCCESS) {
-    return malformed("envelope", "field 'timestamp' missing or not a string", frame);
-  }
+  if (std::string what = required(object, "timestamp", timestamp_text); !what.empty())
+    return malformed("envelope", what, frame);
   auto timestamp = Timestamp::parse_iso8601(timestamp_text);
   if (!timestamp.ok()) return malformed("envelope", "field 'timestamp' is not RFC 3339", frame);
   const Timestamp venue_time = *timestamp;
 
   std::uint64_t sequence = 0;
-  if (json_text::field(object, "sequence_num").get_uint64().get(sequence) != simdjson::SUCCESS) {
-    return malformed("envelope", "field 'sequence_num' missing or not an integer", frame);
-  }
+  if (std::string what = required(object, "sequence_num", sequence); !what.empty())
+    return malformed("envelope", what, frame);
   DecodeInfo info;
   if (!accept_sequence(sequence, receive_time, sink, info)) return info;
 
   od::array events;
-  if (json_text::field(object, "events").get_array().get(events) != simdjson::SUCCESS) {
-    return malformed(channel, "field 'events' missing or not an array", frame);
-  }
+  if (std::string what = required(object, "events", events); !what.empty())
+    return malformed(channel, what, frame);
   if (channel == "l2_data") {
     return decode_level2(events, venue_time, frame, receive_time, sink, info);
   }
@@ -176,11 +173,11 @@ Result<DecodeInfo> CoinbaseCodec::decode_general(od::object& object, std::string
   if (channel == "heartbeats") return decode_heartbeats(events, frame, info);
   if (channel == "subscriptions") {
     ++stats_.acks;
-    info.kind = FrameKind::subscription_ack;
+    info.kind = FrameKind::subscribed;
     return info;
   }
-  ++stats_.unknown_channel;
-  info.kind = FrameKind::unknown_channel;
+  ++stats_.unknown_type;
+  info.kind = FrameKind::ignored;
   return info;
 }
 
@@ -188,44 +185,34 @@ Result<DecodeInfo> CoinbaseCodec::decode_ticker(od::array events, Timestamp venu
                                                 std::string_view frame, Timestamp receive_time,
                                                 MarketEventSink& sink, DecodeInfo info) {
   quotes_.clear();
-  for (auto event_result : events) {
-    od::object event;
-    if (event_result.get_object().get(event) != simdjson::SUCCESS) {
-      return malformed("ticker", "an event is not an object", frame);
-    }
-    od::array tickers;
-    if (json_text::field(event, "tickers").get_array().get(tickers) != simdjson::SUCCESS) {
-      return malformed("ticker", "field 'tickers' missing or not an array", frame);
-    }
-    for (auto ticker_result : tickers) {
-      od::object ticker;
-      if (ticker_result.get_object().get(ticker) != simdjson::SUCCESS) {
-        return malformed("ticker", "a ticker is not an object", frame);
-      }
-      std::string_view product;
-      if (json_text::field(ticker, "product_id").get_string().get(product) != simdjson::SUCCESS) {
-        return malformed("ticker", "field 'product_id' missing or not a string", frame);
-      }
-      const Instrument* instrument = symbols_.find(product);
-      if (instrument == nullptr) {
-        ++stats_.unknown_symbol;
-        continue;
-      }
-      static constexpr QuoteKeys kKeys{"best_bid",
-                                       "best_bid_quantity",
-                                       "best_ask",
-                                       "best_ask_quantity",
-                                       "best_bid and best_ask must be > 0",
-                                       "quantities must be >= 0",
-                                       "best_bid must be < best_ask"};
-      Quote quote;
-      if (std::string what = read_quote(ticker, kKeys, quote); !what.empty())
-        return malformed("ticker", what, frame);
-      if (quotes_.size() >= kPendingReserve) return malformed("ticker", "too many tickers", frame);
-      quotes_.push_back(PendingQuote{instrument, quote});
-    }
-  }
+  const std::string what =
+      for_each_object(events, "an event is not an object", [&](od::object& event) {
+        od::array tickers;
+        if (std::string what = required(event, "tickers", tickers); !what.empty()) return what;
+        return for_each_object(tickers, "a ticker is not an object",
+                               [&](od::object& ticker) { return read_ticker(ticker); });
+      });
+  if (!what.empty()) return malformed("ticker", what, frame);
   return emit_quotes(venue_time, receive_time, sink, info);
+}
+
+std::string CoinbaseCodec::read_ticker(od::object& ticker) {
+  std::string_view product;
+  if (std::string what = required(ticker, "product_id", product); !what.empty()) return what;
+  const Instrument* instrument = symbols_.find(product, stats_.unknown_symbol);
+  if (instrument == nullptr) return {};
+  static constexpr QuoteKeys kKeys{"best_bid",
+                                   "best_bid_quantity",
+                                   "best_ask",
+                                   "best_ask_quantity",
+                                   "best_bid and best_ask must be > 0",
+                                   "quantities must be >= 0",
+                                   "best_bid must be < best_ask"};
+  Quote quote;
+  if (std::string what = read_quote(ticker, kKeys, quote); !what.empty()) return what;
+  if (quotes_.size() >= kPendingReserve) return "too many tickers";
+  quotes_.push_back(PendingQuote{instrument, quote});
+  return {};
 }
 
 DecodeInfo CoinbaseCodec::emit_quotes(Timestamp venue_time, Timestamp receive_time,
@@ -245,78 +232,21 @@ Result<DecodeInfo> CoinbaseCodec::decode_trades(od::array events, std::string_vi
                                                 Timestamp receive_time, MarketEventSink& sink,
                                                 DecodeInfo info) {
   trades_.clear();
-  for (auto event_result : events) {
-    od::object event;
-    if (event_result.get_object().get(event) != simdjson::SUCCESS) {
-      return malformed("market_trades", "an event is not an object", frame);
-    }
-    std::string_view type;
-    simdjson::error_code error = json_text::field(event, "type").get_string().get(type);
-    if (!recoverable(error)) return malformed("market_trades", "bad JSON", frame);
-    if (error == simdjson::SUCCESS && type == "snapshot" && !config_.emit_trade_snapshots) {
-      ++stats_.trade_snapshots_skipped;
-      continue;
-    }
-    od::array trades;
-    if (json_text::field(event, "trades").get_array().get(trades) != simdjson::SUCCESS) {
-      return malformed("market_trades", "field 'trades' missing or not an array", frame);
-    }
-    for (auto trade_result : trades) {
-      od::object object;
-      if (trade_result.get_object().get(object) != simdjson::SUCCESS) {
-        return malformed("market_trades", "a trade is not an object", frame);
-      }
-      Trade trade;
-      od::value value;
-      if (json_text::field(object, "trade_id").get(value) != simdjson::SUCCESS) {
-        return malformed("market_trades", "field 'trade_id' missing", frame);
-      }
-      const std::string_view id_text = scalar_text(value);
-      if (id_text.empty() || !TradeId::assign(trade.trade_id, id_text)) {
-        return malformed("market_trades", "field 'trade_id' is not a trade id", frame);
-      }
-      std::string_view product;
-      if (json_text::field(object, "product_id").get_string().get(product) != simdjson::SUCCESS) {
-        return malformed("market_trades", "field 'product_id' missing or not a string", frame);
-      }
-      const Instrument* instrument = symbols_.find(product);
-      if (instrument == nullptr) {
-        ++stats_.unknown_symbol;
-        continue;
-      }
-      if (json_text::field(object, "price").get(value) != simdjson::SUCCESS ||
-          !parse_decimal(value, trade.price)) {
-        return malformed("market_trades", "field 'price' missing or not a decimal", frame);
-      }
-      if (json_text::field(object, "size").get(value) != simdjson::SUCCESS ||
-          !parse_decimal(value, trade.size)) {
-        return malformed("market_trades", "field 'size' missing or not a decimal", frame);
-      }
-      std::string_view side;
-      if (json_text::field(object, "side").get_string().get(side) != simdjson::SUCCESS) {
-        return malformed("market_trades", "field 'side' missing or not a string", frame);
-      }
-      if (side == "BUY") {
-        trade.aggressor = Side::buy;
-      } else if (side == "SELL") {
-        trade.aggressor = Side::sell;
-      } else {
-        return malformed("market_trades", "field 'side' is neither BUY nor SELL", frame);
-      }
-      std::string_view time_text;
-      if (json_text::field(object, "time").get_string().get(time_text) != simdjson::SUCCESS) {
-        return malformed("market_trades", "field 'time' missing or not a string", frame);
-      }
-      auto time = Timestamp::parse_iso8601(time_text);
-      if (!time.ok()) return malformed("market_trades", "field 'time' is not RFC 3339", frame);
-      if (!trade.price.is_positive()) return malformed("market_trades", "price must be > 0", frame);
-      if (!trade.size.is_positive()) return malformed("market_trades", "size must be > 0", frame);
-      if (trades_.size() >= kPendingReserve) {
-        return malformed("market_trades", "too many trades", frame);
-      }
-      trades_.push_back(PendingTrade{instrument, trade, *time});
-    }
-  }
+  const std::string what =
+      for_each_object(events, "an event is not an object", [&](od::object& event) -> std::string {
+        std::string_view type;
+        simdjson::error_code error = json_text::field(event, "type").get_string().get(type);
+        if (!recoverable(error)) return "bad JSON";
+        if (error == simdjson::SUCCESS && type == "snapshot" && !config_.emit_trade_snapshots) {
+          ++stats_.trade_snapshots_skipped;
+          return {};
+        }
+        od::array trades;
+        if (std::string what = required(event, "trades", trades); !what.empty()) return what;
+        return for_each_object(trades, "a trade is not an object",
+                               [&](od::object& trade) { return read_trade(trade); });
+      });
+  if (!what.empty()) return malformed("market_trades", what, frame);
   for (const PendingTrade& pending : trades_) {
     MarketEvent event = make_event(*pending.instrument, pending.time, receive_time);
     event.body = pending.trade;
@@ -328,13 +258,43 @@ Result<DecodeInfo> CoinbaseCodec::decode_trades(od::array events, std::string_vi
   return info;
 }
 
+std::string CoinbaseCodec::read_trade(od::object& object) {
+  Trade trade;
+  if (std::string what = required_trade_id(object, "trade_id", trade.trade_id); !what.empty())
+    return what;
+  std::string_view product;
+  if (std::string what = required(object, "product_id", product); !what.empty()) return what;
+  const Instrument* instrument = symbols_.find(product, stats_.unknown_symbol);
+  if (instrument == nullptr) return {};
+  std::string_view side;
+  if (std::string what = required(object, "price", trade.price, "size", trade.size, "side", side);
+      !what.empty())
+    return what;
+  if (side == "BUY") {
+    trade.aggressor = Side::buy;
+  } else if (side == "SELL") {
+    trade.aggressor = Side::sell;
+  } else {
+    return "field 'side' is neither BUY nor SELL";
+  }
+  std::string_view time_text;
+  if (std::string what = required(object, "time", time_text); !what.empty()) return what;
+  auto time = Timestamp::parse_iso8601(time_text);
+  if (!time.ok()) return "field 'time' is not RFC 3339";
+  if (!trade.price.is_positive()) return "price must be > 0";
+  if (!trade.size.is_positive()) return "size must be > 0";
+  if (trades_.size() >= kPendingReserve) return "too many trades";
+  trades_.push_back(PendingTrade{instrument, trade, *time});
+  return {};
+}
+
 Result<DecodeInfo> CoinbaseCodec::decode_level2(od::array events, Timestamp venue_time,
                                                 std::string_view frame, Timestamp receive_time,
                                                 MarketEventSink& sink, DecodeInfo info) {
   levels_.clear();
   l2_events_.clear();
   const Instrument* current = nullptr;  // the product of the event being parsed
-  auto refuse = [&](const char* what) -> Result<DecodeInfo> {
+  auto refuse = [&](std::string_view what) -> Result<DecodeInfo> {
     // Lost updates: the books this message touched cannot be trusted until their next
     // snapshot.
     auto lose = [&](const Instrument& instrument) {
@@ -348,70 +308,57 @@ Result<DecodeInfo> CoinbaseCodec::decode_level2(od::array events, Timestamp venu
     if (current != nullptr) lose(*current);
     return malformed("l2_data", what, frame);
   };
-  for (auto event_result : events) {
-    current = nullptr;
-    od::object event;
-    if (event_result.get_object().get(event) != simdjson::SUCCESS) {
-      return refuse("an event is not an object");
-    }
-    std::string_view type;
-    if (json_text::field(event, "type").get_string().get(type) != simdjson::SUCCESS) {
-      return refuse("field 'type' missing or not a string");
-    }
-    const bool snapshot = type == "snapshot";
-    if (!snapshot && type != "update") return refuse("field 'type' is neither snapshot nor update");
-    std::string_view product;
-    if (json_text::field(event, "product_id").get_string().get(product) != simdjson::SUCCESS) {
-      return refuse("field 'product_id' missing or not a string");
-    }
-    current = symbols_.find(product);
-    if (current == nullptr) {
-      ++stats_.unknown_symbol;
-      continue;
-    }
-    od::array updates;
-    if (json_text::field(event, "updates").get_array().get(updates) != simdjson::SUCCESS) {
-      return refuse("field 'updates' missing or not an array");
-    }
-    const std::size_t begin = levels_.size();
-    for (auto update_result : updates) {
-      od::object update;
-      if (update_result.get_object().get(update) != simdjson::SUCCESS) {
-        return refuse("an update is not an object");
-      }
-      std::string_view side;
-      if (json_text::field(update, "side").get_string().get(side) != simdjson::SUCCESS) {
-        return refuse("field 'side' missing or not a string");
-      }
-      BookChange change;
-      if (side == "bid") {
-        change.side = Side::buy;
-      } else if (side == "offer" || side == "ask") {
-        change.side = Side::sell;
-      } else {
-        return refuse("field 'side' is neither bid nor offer");
-      }
-      od::value value;
-      if (json_text::field(update, "price_level").get(value) != simdjson::SUCCESS ||
-          !parse_decimal(value, change.price)) {
-        return refuse("field 'price_level' missing or not a decimal");
-      }
-      if (json_text::field(update, "new_quantity").get(value) != simdjson::SUCCESS ||
-          !parse_decimal(value, change.size)) {
-        return refuse("field 'new_quantity' missing or not a decimal");
-      }
-      if (!change.price.is_positive()) return refuse("price_level must be > 0");
-      if (change.size.is_negative()) return refuse("new_quantity must be >= 0");
-      if (levels_.size() >= config_.max_levels_per_message) return refuse("too many levels");
-      change.sequence = info.sequence;
-      change.snapshot = snapshot;
-      levels_.push_back(change);
-    }
-    if (l2_events_.size() >= kPendingReserve) return refuse("too many events");
-    l2_events_.push_back(L2Event{current, snapshot, begin, levels_.size()});
-  }
-
+  const std::string what =
+      for_each_object(events, "an event is not an object", [&](od::object& event) -> std::string {
+        std::string_view type;
+        if (std::string what = required(event, "type", type); !what.empty()) return what;
+        const bool snapshot = type == "snapshot";
+        if (!snapshot && type != "update") return "field 'type' is neither snapshot nor update";
+        std::string_view product;
+        if (std::string what = required(event, "product_id", product); !what.empty()) return what;
+        current = symbols_.find(product, stats_.unknown_symbol);
+        if (current == nullptr) return {};
+        od::array updates;
+        if (std::string what = required(event, "updates", updates); !what.empty()) return what;
+        const std::size_t begin = levels_.size();
+        if (std::string what = for_each_object(updates, "an update is not an object",
+                                               [&](od::object& update) {
+                                                 return read_level2_update(update, snapshot,
+                                                                           info.sequence);
+                                               });
+            !what.empty())
+          return what;
+        if (l2_events_.size() >= kPendingReserve) return "too many events";
+        l2_events_.push_back(L2Event{current, snapshot, begin, levels_.size()});
+        current = nullptr;
+        return {};
+      });
+  if (!what.empty()) return refuse(what);
   return apply_level2(venue_time, receive_time, sink, info);
+}
+
+std::string CoinbaseCodec::read_level2_update(od::object& update, bool snapshot,
+                                              std::uint64_t sequence) {
+  std::string_view side;
+  if (std::string what = required(update, "side", side); !what.empty()) return what;
+  BookChange change;
+  if (side == "bid") {
+    change.side = Side::buy;
+  } else if (side == "offer" || side == "ask") {
+    change.side = Side::sell;
+  } else {
+    return "field 'side' is neither bid nor offer";
+  }
+  if (std::string what = required(update, "price_level", change.price, "new_quantity", change.size);
+      !what.empty())
+    return what;
+  if (!change.price.is_positive()) return "price_level must be > 0";
+  if (change.size.is_negative()) return "new_quantity must be >= 0";
+  if (levels_.size() >= config_.max_levels_per_message) return "too many levels";
+  change.sequence = sequence;
+  change.snapshot = snapshot;
+  levels_.push_back(change);
+  return {};
 }
 
 DecodeInfo CoinbaseCodec::apply_level2(Timestamp venue_time, Timestamp receive_time,
@@ -462,7 +409,7 @@ bool CoinbaseCodec::accept_sequence(std::uint64_t sequence, Timestamp receive_ti
   info = DecodeInfo{FrameKind::market_data, 0, sequence, false};
   if (have_sequence_ && sequence <= last_sequence_) {
     ++stats_.duplicates;
-    info.kind = FrameKind::duplicate;
+    info.kind = FrameKind::ignored;
     return false;
   }
   const std::uint64_t events_before = stats_.events;
@@ -787,20 +734,17 @@ bool CoinbaseCodec::decode_raw(std::string_view padded, Timestamp receive_time,
 
 Result<DecodeInfo> CoinbaseCodec::decode_heartbeats(od::array events, std::string_view frame,
                                                     DecodeInfo info) {
-  for (auto event_result : events) {
-    od::object event;
-    if (event_result.get_object().get(event) != simdjson::SUCCESS) {
-      return malformed("heartbeats", "an event is not an object", frame);
-    }
-    std::uint64_t counter = 0;
-    if (json_text::field(event, "heartbeat_counter").get_uint64().get(counter) !=
-        simdjson::SUCCESS) {
-      return malformed("heartbeats", "field 'heartbeat_counter' missing or not an integer", frame);
-    }
-    if (have_heartbeat_ && counter != last_heartbeat_ + 1) ++stats_.heartbeat_gaps;
-    have_heartbeat_ = true;
-    last_heartbeat_ = counter;
-  }
+  const std::string what =
+      for_each_object(events, "an event is not an object", [&](od::object& event) {
+        std::uint64_t counter = 0;
+        std::string what = required(event, "heartbeat_counter", counter);
+        if (!what.empty()) return what;
+        if (have_heartbeat_ && counter != last_heartbeat_ + 1) ++stats_.heartbeat_gaps;
+        have_heartbeat_ = true;
+        last_heartbeat_ = counter;
+        return what;
+      });
+  if (!what.empty()) return malformed("heartbeats", what, frame);
   ++stats_.heartbeats;
   info.kind = FrameKind::heartbeat;
   return info;

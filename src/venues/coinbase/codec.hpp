@@ -9,7 +9,7 @@
 // emit_trade_snapshots); `l2_data` (channel level2) snapshot/update → BookChange through one
 // OrderBook per product (new_quantity is the absolute size, "0" deletes); `heartbeats` →
 // FrameKind::heartbeat (liveness; a jump in heartbeat_counter is counted); `subscriptions` →
-// subscription_ack; {"type":"error","message":..} → Error rejected with the venue text.
+// subscribed; {"type":"error","message":..} → Error rejected with the venue text.
 //
 // Gap rule: sequence_num counts every message of the connection. The first message sets it;
 // then each must be the previous + 1. A lower or equal number (a duplicate) is dropped and
@@ -45,6 +45,7 @@
 #include "venues/codec_support/codec_support.hpp"
 #include "venues/codec_support/frame_counters.hpp"
 #include "venues/codec_support/json_text.hpp"
+#include "venues/frame_kind.hpp"
 #include "venues/market_event_sink.hpp"
 
 namespace nzeza::venues::codec::raw {
@@ -62,13 +63,9 @@ struct CodecConfig {
   bool raw_fast_path = true;
 };
 
-enum class FrameKind : std::uint8_t {
-  market_data,
-  heartbeat,
-  subscription_ack,
-  duplicate,       // sequence_num not above the last one: dropped
-  unknown_channel  // ignored
-};
+// market_data; heartbeat; subscribed: a `subscriptions` message; ignored: a duplicate
+// (sequence_num not above the last one: dropped) or an unknown channel (counted in stats).
+using FrameKind = venues::FrameKind;
 
 struct DecodeInfo {
   FrameKind kind = FrameKind::market_data;
@@ -77,6 +74,7 @@ struct DecodeInfo {
   bool resubscribe_needed = false;  // a sequence gap: resubscribe level2 to get snapshots
 };
 
+// unknown_type: frames of a channel this codec does not use.
 struct CodecStats : codec::QuoteBookCounters {
   std::uint64_t trade_snapshots_skipped = 0;
   std::uint64_t book_snapshots = 0;
@@ -87,7 +85,6 @@ struct CodecStats : codec::QuoteBookCounters {
   std::uint64_t sequence_gaps = 0;
   std::uint64_t duplicates = 0;
   std::uint64_t crossed = 0;
-  std::uint64_t unknown_channel = 0;
 };
 
 enum class Channel : std::uint8_t { ticker, ticker_batch, market_trades, level2, heartbeats };
@@ -146,6 +143,13 @@ class CoinbaseCodec {
                        DecodeInfo& info);
   DecodeInfo apply_level2(Timestamp venue_time, Timestamp receive_time, MarketEventSink& sink,
                           DecodeInfo info);
+  // One ticker / trade of a frame, checked and queued in quotes_ / trades_ (an unknown product:
+  // counted, skipped). Empty, else what was wrong.
+  std::string read_ticker(simdjson::ondemand::object& ticker);
+  std::string read_trade(simdjson::ondemand::object& trade);
+  // One update of a level2 event, checked and queued in levels_.
+  std::string read_level2_update(simdjson::ondemand::object& update, bool snapshot,
+                                 std::uint64_t sequence);
   DecodeInfo emit_quotes(Timestamp venue_time, Timestamp receive_time, MarketEventSink& sink,
                          DecodeInfo info);
   market::OrderBook& book_for(const Instrument& instrument);

@@ -172,10 +172,6 @@ std::string_view to_string(Channel c) noexcept {
   return kChannelNames.name(c);
 }
 
-Status DydxCodecConfig::validate() const {
-  return codec::check_book_limits("dydx", max_book_depth, 10, 100'000, max_frame_bytes);
-}
-
 // A book and the last Quote emitted from its top.
 struct DydxBookSlot : codec::BookSlot {
   Quote last_top{};
@@ -273,30 +269,19 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
 
   // contents: {"bids":[...],"asks":[...]} (either may be absent in an update).
   bool parse_book_contents(od::value& v) {
-    od::object obj;
-    if (v.get_object().get(obj) != simdjson::SUCCESS)
-      return fail("not an object", "v4_orderbook.contents");
-    if (!for_each_member(obj, "v4_orderbook.contents",
-                         [&](od::raw_json_string key, od::value& val) {
-                           if (key == "bids") {
-                             if (!parse_levels(val, Side::buy, "v4_orderbook.contents.bids"))
-                               return false;
-                           } else if (key == "asks") {
-                             if (!parse_levels(val, Side::sell, "v4_orderbook.contents.asks"))
-                               return false;
-                           }
-                           return true;
-                         }))
-      return false;
-    return true;
+    return for_each_member(v, "v4_orderbook.contents",
+                           [&](od::raw_json_string key, od::value& val) {
+                             if (key == "bids")
+                               return parse_levels(val, Side::buy, "v4_orderbook.contents.bids");
+                             if (key == "asks")
+                               return parse_levels(val, Side::sell, "v4_orderbook.contents.asks");
+                             return true;
+                           });
   }
 
   // contents: {"trades":[{"id","side","size","price","type","createdAt",...}]}
   bool parse_trade_contents(od::value& v, const Instrument* inst, bool live) {
-    od::object obj;
-    if (v.get_object().get(obj) != simdjson::SUCCESS)
-      return fail("not an object", "v4_trades.contents");
-    if (!for_each_member(obj, "v4_trades.contents", [&](od::raw_json_string key, od::value& val) {
+    if (!for_each_member(v, "v4_trades.contents", [&](od::raw_json_string key, od::value& val) {
           if (key != "trades") return true;
           od::array arr;
           if (val.get_array().get(arr) != simdjson::SUCCESS)
@@ -379,10 +364,7 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
   // subscribed: {"markets":{"BTC-USD":{...},...}}; channel_data: {"oraclePrices":{...}} and/or
   // {"trading":{...}}. Every market of the map is read.
   bool parse_markets_contents(od::value& v) {
-    od::object obj;
-    if (v.get_object().get(obj) != simdjson::SUCCESS)
-      return fail("not an object", "v4_markets.contents");
-    if (!for_each_member(obj, "v4_markets.contents", [&](od::raw_json_string key, od::value& val) {
+    if (!for_each_member(v, "v4_markets.contents", [&](od::raw_json_string key, od::value& val) {
           const char* where = key == "markets"        ? "v4_markets.contents.markets"
                               : key == "oraclePrices" ? "v4_markets.contents.oraclePrices"
                                                       : nullptr;
@@ -849,11 +831,8 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
       apply_book(inst, type == "subscribed", false, message_id.value_or(0), r);
     } else if (channel == "v4_markets") {
       for (const auto& po : pending_oracles) {
-        SymbolEntry* sym = symbols.resolve(po.market);
-        if (sym == nullptr || sym->instrument == nullptr) {
-          ++stats.unknown_symbol;
-          continue;
-        }
+        SymbolEntry* sym = symbols.resolve_known(po.market, stats.unknown_symbol);
+        if (sym == nullptr) continue;
         if (sym->oracle < 0) {
           oracles.push_back(OracleSlot{sym->instrument->id, {}});
           sym->oracle = static_cast<int>(oracles.size() - 1);

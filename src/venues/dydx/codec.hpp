@@ -41,12 +41,16 @@ enum class Channel : std::uint8_t { orderbook, trades, markets };
 // The wire name: "v4_orderbook", "v4_trades", "v4_markets".
 [[nodiscard]] std::string_view to_string(Channel c) noexcept;
 
-struct DydxCodecConfig {
-  std::size_t max_book_depth = 1000;       // levels kept per side
-  std::size_t max_frame_bytes = 4u << 20;  // a full v4_markets snapshot is large
-  bool batched = false;                    // subscribe with "batched": true
-  bool emit_book_quotes = true;            // Quote from the book's top (no ticker channel)
-  [[nodiscard]] Status validate() const;
+// A full v4_markets snapshot is large: hence the 4 MiB default frame limit.
+inline constexpr codec::BookLimits kBookLimits{.venue = "dydx",
+                                               .min_depth = 10,
+                                               .max_depth = 100'000,
+                                               .default_depth = 1000,
+                                               .default_frame_bytes = 4u << 20};
+
+struct DydxCodecConfig : codec::BookConfig<kBookLimits> {
+  bool batched = false;          // subscribe with "batched": true
+  bool emit_book_quotes = true;  // Quote from the book's top (no ticker channel)
 };
 
 // What decode() found (venues/frame_kind.hpp). dYdX sends: connected ({"type":"connected",...}: a
@@ -66,16 +70,13 @@ struct OraclePrice {
   Timestamp receive_time;
 };
 
-struct DydxCodecStats : codec::FrameCounters {
-  std::uint64_t unknown_type = 0;
+struct DydxCodecStats : codec::BookCodecCounters {
   std::uint64_t venue_errors = 0;
-  std::uint64_t gaps = 0;  // message_id jumps
-  std::uint64_t resyncs = 0;
+  std::uint64_t gaps = 0;              // message_id jumps
   std::uint64_t uncrossed_levels = 0;  // levels removed because a newer change crossed them
   std::uint64_t updates_while_unsynced = 0;
   std::uint64_t oracle_prices = 0;
   std::uint64_t history_trades_skipped = 0;  // trades of a `subscribed` message (not live)
-  std::uint64_t raw_frames = 0;  // book frames read by the raw scanner (the rest: simdjson)
 };
 
 struct DydxCodecImpl;  // codec.cpp

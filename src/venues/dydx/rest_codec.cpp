@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "market/candle_check.hpp"
+#include "venues/candle_history.hpp"
 #include "venues/dydx/indexer_json.hpp"
 
 namespace nzeza::venues::dydx {
@@ -307,23 +308,18 @@ Result<std::vector<market::Candle>> parse_candles(const json::value& answer,
     market::Candle c;
     c.start = *start;
     c.interval = resolution;
-    struct Price {
-      const char* key;
-      Decimal* to;
-    };
-    for (const Price& p : {Price{"open", &c.open}, Price{"high", &c.high}, Price{"low", &c.low},
-                           Price{"close", &c.close}, Price{"baseTokenVolume", &c.volume}}) {
-      const json::value* v = field(item, p.key);
+    static constexpr std::array<const char*, 5> kPriceKeys{"open", "high", "low", "close",
+                                                           "baseTokenVolume"};
+    for (auto [key, to] : history::candle_decimals(c, kPriceKeys)) {
+      const json::value* v = field(item, key);
       if (v == nullptr || !v->is_string()) {
-        return protocol(where + ": missing decimal string " + std::string(p.key));
+        return protocol(where + ": missing decimal string " + std::string(key));
       }
       auto d = Decimal::parse(v->as_string());
-      if (!d) return protocol(where + ": " + std::string(p.key) + ": " + d.error().message);
-      *p.to = *d;
+      if (!d) return protocol(where + ": " + std::string(key) + ": " + d.error().message);
+      *to = *d;
     }
-    c.trades = *n;
-    c.price_updates = *n;
-    c.gap = *n == 0;
+    history::set_trade_count(c, *n);
     if (auto ok = market::check_candle(c); !ok) {
       return protocol(where + " (" + std::string(started->as_string()) +
                       "): " + ok.error().message);

@@ -4,7 +4,6 @@
 #include <unordered_set>
 
 #include "venues/binance/codec.hpp"
-#include "venues/codec_support/codec_support.hpp"
 #include "venues/feed/protocol_support.hpp"
 #include "venues/feed/protocols.hpp"
 
@@ -40,32 +39,13 @@ class BinanceProtocol final : public FeedProtocol {
 
   FrameOutcome on_frame(std::string_view frame, Timestamp now, MarketEventSink& sink) override {
     FrameOutcome out;
-    auto r = codec_->decode(frame, now, sink);
-    if (rejected(r, out)) return out;
-    switch (r->kind) {
-      case binance::FrameKind::market_data:
-        out.kind = FrameClass::data;
-        if (r->snapshot_wanted) {
-          out.need_snapshot.push_back(r->instrument);
-          // A book's first sync on a connection is not a resync: only a book that was synced.
-          if (synced_.erase(r->instrument.value) > 0) ++out.resyncs;
-        }
-        break;
-      case binance::FrameKind::subscription_ack:
-        out.kind = FrameClass::control;
-        break;
-      case binance::FrameKind::subscription_error:
-        out.kind = FrameClass::control;
-        out.venue_error = codec::excerpt(frame);
-        break;
-      case binance::FrameKind::server_shutdown:
-        out.kind = FrameClass::control;
-        out.reconnect = "serverShutdown notice";
-        break;
-      case binance::FrameKind::unknown_symbol:
-      case binance::FrameKind::unknown_type:
-        out.kind = FrameClass::ignored;
-        break;
+    auto r = classified(codec_->decode(frame, now, sink), out);
+    if (!r) return out;
+    if (r->kind == FrameKind::closing) out.reconnect = "serverShutdown notice";
+    if (r->snapshot_wanted) {
+      out.need_snapshot.push_back(r->instrument);
+      // A book's first sync on a connection is not a resync: only a book that was synced.
+      if (synced_.erase(r->instrument.value) > 0) ++out.resyncs;
     }
     return out;
   }

@@ -32,24 +32,8 @@ class CoinbaseProtocol final : public FeedProtocol {
 
   FrameOutcome on_frame(std::string_view frame, Timestamp now, MarketEventSink& sink) override {
     FrameOutcome out;
-    auto r = codec_.decode(frame, now, sink);
-    if (rejected(r, out)) return out;
-    switch (r->kind) {
-      case coinbase::FrameKind::market_data:
-        out.kind = FrameClass::data;
-        break;
-      case coinbase::FrameKind::heartbeat:
-        out.kind = FrameClass::heartbeat;
-        break;
-      case coinbase::FrameKind::subscription_ack:
-        out.kind = FrameClass::control;
-        break;
-      case coinbase::FrameKind::duplicate:
-      case coinbase::FrameKind::unknown_channel:
-        out.kind = FrameClass::ignored;
-        break;
-    }
-    if (r->resubscribe_needed) {
+    auto r = classified(codec_.decode(frame, now, sink), out);
+    if (r && r->resubscribe_needed) {
       ++out.resyncs;
       out.send.push_back(
           coinbase::CoinbaseCodec::unsubscribe(coinbase::Channel::level2, products_));

@@ -21,20 +21,7 @@ class GenericProtocol final : public FeedProtocol {
 
   FrameOutcome on_frame(std::string_view frame, Timestamp now, MarketEventSink& sink) override {
     FrameOutcome out;
-    auto r = codec_.decode(frame, now, sink);
-    if (rejected(r, out)) return out;
-    switch (r->kind) {
-      case generic::FrameKind::price:
-        out.kind = FrameClass::data;
-        break;
-      case generic::FrameKind::heartbeat:
-        out.kind = FrameClass::heartbeat;
-        break;
-      case generic::FrameKind::unknown_symbol:
-      case generic::FrameKind::unknown_type:
-        out.kind = FrameClass::ignored;
-        break;
-    }
+    (void)classified(codec_.decode(frame, now, sink), out);
     return out;
   }
 

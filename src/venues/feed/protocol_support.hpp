@@ -1,8 +1,9 @@
 #pragma once
 // Pieces the venue FeedProtocols share: a codec built by its fallible `create`, kept with the
 // error when creation failed (reported at the first connect), the rejected-frame outcome, the
-// subscribe frames of a connect or a resubscribe, and CodecProtocol: the connect and decode steps
-// of the venues whose codecs answer a venues::FrameKind (Kraken, Hyperliquid, dYdX).
+// subscribe frames of a connect or a resubscribe, frame_class (how the session treats each
+// venues::FrameKind every codec answers), and CodecProtocol: the connect and decode steps of the
+// venues whose codecs are created fallibly and read unpadded frames (Kraken, Hyperliquid, dYdX).
 
 #include <optional>
 #include <span>
@@ -100,11 +101,21 @@ inline void resubscribe(FrameOutcome& out, Result<std::string> unsub, Result<std
     case FrameKind::subscribed:
     case FrameKind::unsubscribed:
     case FrameKind::venue_error:
+    case FrameKind::closing:
       return FrameClass::control;
     case FrameKind::ignored:
       return FrameClass::ignored;
   }
   return FrameClass::ignored;
+}
+
+// A codec's answer for one frame, classified into `out`: its frame_class, or rejected with the
+// error. The codec's result (whose `kind` is a FrameKind), or nullopt when the frame was refused.
+template <typename Decoded>
+[[nodiscard]] std::optional<Decoded> classified(Result<Decoded> decoded, FrameOutcome& out) {
+  if (rejected(decoded, out)) return std::nullopt;
+  out.kind = frame_class(decoded->kind);
+  return std::move(decoded).value();
 }
 
 // A FeedProtocol over a codec that answers a FrameKind: a connect resets the codec and asks the
@@ -139,12 +150,9 @@ class CodecProtocol : public FeedProtocol {
   // Decodes one frame into `out`: its class and, for a venue_error, the venue's words. The
   // codec's result, or nullopt when the frame was rejected (`out` then says why).
   auto decode(std::string_view frame, Timestamp now, MarketEventSink& sink, FrameOutcome& out) {
-    auto r = codec_->decode_unpadded(frame, now, sink);
-    using Decoded = typename decltype(r)::value_type;
-    if (rejected(r, out)) return std::optional<Decoded>{};
-    out.kind = frame_class(r->kind);
-    if (r->kind == FrameKind::venue_error) out.venue_error = codec_->last_venue_error();
-    return std::optional<Decoded>{*r};
+    auto r = classified(codec_->decode_unpadded(frame, now, sink), out);
+    if (r && r->kind == FrameKind::venue_error) out.venue_error = codec_->last_venue_error();
+    return r;
   }
 
   CreatedCodec<Codec> codec_;

@@ -86,7 +86,7 @@ Result<DecodeInfo> GenericCodec::decode(std::string_view frame, Timestamp receiv
     }
     if (error == simdjson::SUCCESS) {
       ++stats_.unknown_type;
-      return DecodeInfo{FrameKind::unknown_type, 0, {}};
+      return DecodeInfo{FrameKind::ignored, 0, {}};
     }
     if (!recoverable(error)) return malformed("not JSON", frame);
     return malformed("field 'symbol' missing", frame);
@@ -133,7 +133,7 @@ Result<DecodeInfo> GenericCodec::decode(std::string_view frame, Timestamp receiv
 
   if (instrument == nullptr) {
     ++stats_.unknown_symbol;
-    return DecodeInfo{FrameKind::unknown_symbol, 0, {}};
+    return DecodeInfo{FrameKind::ignored, 0, {}};
   }
   if (config_.max_clock_skew.count() > 0) {
     const Duration skew =
@@ -159,7 +159,7 @@ Result<DecodeInfo> GenericCodec::decode(std::string_view frame, Timestamp receiv
   sink.on_event(event);
   ++stats_.events;
   ++stats_.prices;
-  return DecodeInfo{FrameKind::price, 1, instrument->id};
+  return DecodeInfo{FrameKind::market_data, 1, instrument->id};
 }
 
 }  // namespace nzeza::venues::generic

@@ -12,7 +12,7 @@
 // - The price becomes a Quote with bid == ask == price and zero sizes: a price point, which the
 //   reference price accepts (it refuses bid > ask only).
 // - {"type":"heartbeat",...} is a liveness message (FrameKind::heartbeat); any other object with
-//   a "type" is counted as unknown and ignored.
+//   a "type" is counted as unknown and ignored (FrameKind::ignored).
 // - A missing or bad field refuses the message with an Error naming the field and quoting the
 //   frame (truncated); the next frame decodes normally. Unknown symbols are counted, ignored.
 //
@@ -38,6 +38,7 @@
 #include "venues/codec_support/codec_support.hpp"
 #include "venues/codec_support/frame_counters.hpp"
 #include "venues/codec_support/json_text.hpp"
+#include "venues/frame_kind.hpp"
 #include "venues/market_event_sink.hpp"
 
 namespace nzeza::venues::generic {
@@ -47,10 +48,12 @@ struct CodecConfig {
   Duration max_clock_skew = 5s;                // 0: no check
 };
 
-enum class FrameKind : std::uint8_t { price, heartbeat, unknown_symbol, unknown_type };
+// market_data: a price (one Quote); heartbeat; ignored: another "type", or an unknown symbol
+// (counted in stats).
+using FrameKind = venues::FrameKind;
 
 struct DecodeInfo {
-  FrameKind kind = FrameKind::price;
+  FrameKind kind = FrameKind::market_data;
   std::size_t events = 0;
   InstrumentId instrument;
 };
@@ -59,7 +62,6 @@ struct CodecStats : codec::FrameCounters {
   std::uint64_t prices = 0;  // prices decoded: one Quote event each
   std::uint64_t heartbeats = 0;
   std::uint64_t skewed = 0;
-  std::uint64_t unknown_type = 0;
 };
 
 class GenericCodec {

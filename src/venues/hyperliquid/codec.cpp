@@ -37,10 +37,6 @@ std::string_view to_string(Channel c) noexcept {
   return kChannelNames.name(c);
 }
 
-Status HyperliquidCodecConfig::validate() const {
-  return codec::check_book_limits("hyperliquid", max_book_depth, 20, 10'000, max_frame_bytes);
-}
-
 struct HyperliquidCodecImpl
     : codec::BookCodecState<HyperliquidCodecConfig, HyperliquidCodecStats, codec::BookSlot> {
   HyperliquidCodecImpl(const InstrumentRegistry& r, const HyperliquidCodecConfig& c)
@@ -70,39 +66,34 @@ struct HyperliquidCodecImpl
 
   // data: {"coin":"BTC","time":ms,"levels":[[bids best first],[asks best first]]}
   bool parse_l2book(od::value& data, DecodeResult& r) {
-    od::object obj;
-    if (data.get_object().get(obj) != simdjson::SUCCESS)
-      return fail("not an object", "l2Book.data");
     std::string_view coin;
     Timestamp venue_time;
     bool has_levels = false;
-    if (!for_each_member(obj, "l2Book.data", [&](od::raw_json_string key, od::value& val) {
+    if (!for_each_member(data, "l2Book.data", [&](od::raw_json_string key, od::value& val) {
           if (key == "coin") {
             if (!parse_string(val, coin, "l2Book.data.coin")) return false;
             failing_book_coin = coin;
           } else if (key == "time") {
             if (!parse_ms(val, venue_time, "l2Book.data.time")) return false;
           } else if (key == "levels") {
-            od::array sides;
-            if (val.get_array().get(sides) != simdjson::SUCCESS)
-              return fail("not an array", "l2Book.data.levels");
-            int index = 0;
-            for (auto side_item : sides) {
-              od::array side_levels;
-              if (index > 1 || side_item.get_array().get(side_levels) != simdjson::SUCCESS)
-                return fail("must be [[bids],[asks]]", "l2Book.data.levels");
-              const Side side = index == 0 ? Side::buy : Side::sell;
-              for (auto level_item : side_levels) {
-                od::value lv;
-                if (level_item.get(lv) != simdjson::SUCCESS)
-                  return fail("bad level", "l2Book.data.levels");
-                PendingLevel pl{side, Decimal::zero(), Decimal::zero()};
-                if (!parse_level(lv, pl, "l2Book.data.levels[][]")) return false;
-                levels.push_back(pl);
-              }
-              ++index;
-            }
-            if (index != 2) return fail("must be [[bids],[asks]]", "l2Book.data.levels");
+            static constexpr const char* kNotPair = "must be [[bids],[asks]]";
+            if (!for_each_of_pair(
+                    val, kNotPair, "l2Book.data.levels", [&](int index, od::value& side_value) {
+                      od::array side_levels;
+                      if (side_value.get_array().get(side_levels) != simdjson::SUCCESS)
+                        return fail(kNotPair, "l2Book.data.levels");
+                      const Side side = index == 0 ? Side::buy : Side::sell;
+                      for (auto level_item : side_levels) {
+                        od::value lv;
+                        if (level_item.get(lv) != simdjson::SUCCESS)
+                          return fail("bad level", "l2Book.data.levels");
+                        PendingLevel pl{side, Decimal::zero(), Decimal::zero()};
+                        if (!parse_level(lv, pl, "l2Book.data.levels[][]")) return false;
+                        levels.push_back(pl);
+                      }
+                      return true;
+                    }))
+              return false;
             has_levels = true;
           }
           return true;
@@ -116,11 +107,8 @@ struct HyperliquidCodecImpl
 
   // A read l2Book (its levels in `levels`): the book of `coin` rebuilt from it.
   void commit_l2book(std::string_view coin, Timestamp venue_time, DecodeResult& r) {
-    SymbolEntry* sym = symbols.resolve(coin);
-    if (sym == nullptr || sym->instrument == nullptr) {
-      ++stats.unknown_symbol;
-      return;
-    }
+    SymbolEntry* sym = symbols.resolve_known(coin, stats.unknown_symbol);
+    if (sym == nullptr) return;
     BookSlot& slot = *codec::book_for(books, *sym, *sym->instrument, true, config.max_book_depth);
     MarketEvent tmpl = event_for(*slot.instrument, venue_time);
     tmpl.body.emplace<BookChange>();
@@ -210,8 +198,6 @@ struct HyperliquidCodecImpl
 
   // data: {"coin":"BTC","time":ms,"bbo":[bid level | null, ask level | null]}
   bool parse_bbo(od::value& data) {
-    od::object obj;
-    if (data.get_object().get(obj) != simdjson::SUCCESS) return fail("not an object", "bbo.data");
     std::string_view coin;
     Timestamp venue_time;
     PendingLevel bid{Side::buy, Decimal::zero(), Decimal::zero()};
@@ -219,30 +205,22 @@ struct HyperliquidCodecImpl
     bool has_bid = false;
     bool has_ask = false;
     bool has_bbo = false;
-    if (!for_each_member(obj, "bbo.data", [&](od::raw_json_string key, od::value& val) {
+    if (!for_each_member(data, "bbo.data", [&](od::raw_json_string key, od::value& val) {
           if (key == "coin") {
             if (!parse_string(val, coin, "bbo.data.coin")) return false;
           } else if (key == "time") {
             if (!parse_ms(val, venue_time, "bbo.data.time")) return false;
           } else if (key == "bbo") {
-            od::array arr;
-            if (val.get_array().get(arr) != simdjson::SUCCESS)
-              return fail("not an array", "bbo.data.bbo");
-            int index = 0;
-            for (auto item : arr) {
-              od::value lv;
-              if (index > 1 || item.get(lv) != simdjson::SUCCESS)
-                return fail("must be [bid, ask]", "bbo.data.bbo");
-              bool is_null = false;
-              if (lv.is_null().get(is_null) != simdjson::SUCCESS)
-                return fail("bad level", "bbo.data.bbo");
-              if (!is_null) {
-                if (!parse_level(lv, index == 0 ? bid : ask, "bbo.data.bbo[]")) return false;
-                (index == 0 ? has_bid : has_ask) = true;
-              }
-              ++index;
-            }
-            if (index != 2) return fail("must be [bid, ask]", "bbo.data.bbo");
+            if (!for_each_of_pair(
+                    val, "must be [bid, ask]", "bbo.data.bbo", [&](int index, od::value& lv) {
+                      bool is_null = false;
+                      if (lv.is_null().get(is_null) != simdjson::SUCCESS)
+                        return fail("bad level", "bbo.data.bbo");
+                      if (is_null) return true;
+                      (index == 0 ? has_bid : has_ask) = true;
+                      return parse_level(lv, index == 0 ? bid : ask, "bbo.data.bbo[]");
+                    }))
+              return false;
             has_bbo = true;
           }
           return true;
@@ -251,11 +229,8 @@ struct HyperliquidCodecImpl
     if (coin.empty()) return fail("without coin", "bbo.data");
     if (!has_bbo) return fail("without bbo", "bbo.data");
     if (has_bid && has_ask && bid.price >= ask.price) return fail("bid must be < ask", "bbo.data");
-    SymbolEntry* sym = symbols.resolve(coin);
-    if (sym == nullptr || sym->instrument == nullptr) {
-      ++stats.unknown_symbol;
-      return true;
-    }
+    SymbolEntry* sym = symbols.resolve_known(coin, stats.unknown_symbol);
+    if (sym == nullptr) return true;
     if (!has_bid || !has_ask) {
       ++stats.one_sided_bbo;
       return true;

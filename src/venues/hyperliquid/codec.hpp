@@ -31,11 +31,13 @@ enum class Channel : std::uint8_t { l2_book, trades, bbo };
 // The subscription type on the wire: "l2Book", "trades", "bbo".
 [[nodiscard]] std::string_view to_string(Channel c) noexcept;
 
-struct HyperliquidCodecConfig {
-  std::size_t max_book_depth = 100;  // levels kept per side (the venue sends up to 20)
-  std::size_t max_frame_bytes = 1u << 20;
-  [[nodiscard]] Status validate() const;
-};
+// Hyperliquid sends up to 20 levels a side.
+inline constexpr codec::BookLimits kBookLimits{.venue = "hyperliquid",
+                                               .min_depth = 20,
+                                               .max_depth = 10'000,
+                                               .default_depth = 100,
+                                               .default_frame_bytes = 1u << 20};
+using HyperliquidCodecConfig = codec::BookConfig<kBookLimits>;
 
 // What decode() found (venues/frame_kind.hpp). Hyperliquid sends: market_data (l2Book / trades /
 // bbo), pong ({"channel":"pong"}), subscribed ({"channel":"subscriptionResponse",...}, subscribe
@@ -45,14 +47,12 @@ using FrameKind = venues::FrameKind;
 
 using DecodeResult = codec::FrameResult;
 
-struct HyperliquidCodecStats : codec::FrameCounters {
-  std::uint64_t unknown_type = 0;
+// raw_frames: l2Book frames read by the raw scanner.
+struct HyperliquidCodecStats : codec::BookCodecCounters {
   std::uint64_t pongs = 0;
   std::uint64_t venue_errors = 0;
   std::uint64_t crossed_books = 0;
-  std::uint64_t resyncs = 0;
   std::uint64_t one_sided_bbo = 0;  // bbo with a null side: no quote emitted
-  std::uint64_t raw_frames = 0;     // l2Book frames read by the raw scanner (the rest: simdjson)
 };
 
 struct HyperliquidCodecImpl;  // codec.cpp

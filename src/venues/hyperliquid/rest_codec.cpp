@@ -373,26 +373,19 @@ Result<std::vector<market::Candle>> read_candles(const json::value& body, std::s
     market::Candle c;
     c.start = *t;
     c.interval = interval;
-    struct Price {
-      const char* key;
-      Decimal* to;
-    };
-    for (const Price& p : {Price{"o", &c.open}, Price{"h", &c.high}, Price{"l", &c.low},
-                           Price{"c", &c.close}, Price{"v", &c.volume}}) {
-      const auto text = str_field(item, p.key);
+    static constexpr std::array<const char*, 5> kPriceKeys{"o", "h", "l", "c", "v"};
+    for (auto [key, to] : history::candle_decimals(c, kPriceKeys)) {
+      const auto text = str_field(item, key);
       if (!text) {
-        return protocol(op,
-                        where + ": missing decimal string field \"" + std::string(p.key) + "\"");
+        return protocol(op, where + ": missing decimal string field \"" + std::string(key) + "\"");
       }
       auto d = Decimal::parse(*text);
       if (!d) {
-        return protocol(op, where + ": field \"" + std::string(p.key) + "\": " + d.error().message);
+        return protocol(op, where + ": field \"" + std::string(key) + "\": " + d.error().message);
       }
-      *p.to = *d;
+      *to = *d;
     }
-    c.trades = static_cast<std::uint32_t>(*n);
-    c.price_updates = c.trades;
-    c.gap = c.trades == 0;
+    history::set_trade_count(c, static_cast<std::uint32_t>(*n));
     if (auto ok = market::check_candle(c); !ok) {
       return protocol(op, where + " (t " + std::to_string(t->ms()) + "): " + ok.error().message);
     }

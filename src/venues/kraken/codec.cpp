@@ -149,12 +149,7 @@ struct KrakenCodecImpl
   }
 
   bool parse_book_data(od::value& data) {
-    od::array arr;
-    if (data.get_array().get(arr) != simdjson::SUCCESS) return fail("not an array", "book.data");
-    for (auto item : arr) {
-      od::object obj;
-      if (item.get_object().get(obj) != simdjson::SUCCESS)
-        return fail("entry is not an object", "book.data[]");
+    return for_each_object(data, "book.data", "book.data[]", [&](od::object& obj) {
       BookEntry entry;
       entry.first = static_cast<std::uint32_t>(levels.size());
       bool has_checksum = false;
@@ -182,8 +177,8 @@ struct KrakenCodecImpl
       if (!has_checksum) return fail("entry without checksum", "book.data[]");
       entry.end = static_cast<std::uint32_t>(levels.size());
       entries.push_back(entry);
-    }
-    return true;
+      return true;
+    });
   }
 
   // ---- book frames, fast path ---------------------------------------------------------------
@@ -447,34 +442,33 @@ struct KrakenCodecImpl
 
   // ---- ticker / trade / status -------------------------------------------------------------
 
+  // The four decimals of a ticker entry: its key, the Quote field it fills, where it failed.
+  struct QuoteMember {
+    const char* key;
+    Decimal Quote::*field;
+    const char* where;
+  };
+  static constexpr QuoteMember kQuoteMembers[] = {
+      {"bid", &Quote::bid, "ticker.data[].bid"},
+      {"bid_qty", &Quote::bid_size, "ticker.data[].bid_qty"},
+      {"ask", &Quote::ask, "ticker.data[].ask"},
+      {"ask_qty", &Quote::ask_size, "ticker.data[].ask_qty"}};
+
   bool parse_ticker_data(od::value& data) {
-    od::array arr;
-    if (data.get_array().get(arr) != simdjson::SUCCESS) return fail("not an array", "ticker.data");
-    for (auto item : arr) {
-      od::object obj;
-      if (item.get_object().get(obj) != simdjson::SUCCESS)
-        return fail("entry is not an object", "ticker.data[]");
+    return for_each_object(data, "ticker.data", "ticker.data[]", [&](od::object& obj) {
       std::string_view symbol;
       Quote q;
       Timestamp venue_time;
-      unsigned seen = 0;
+      unsigned seen = 0;  // bit i: kQuoteMembers[i] read
       if (!for_each_member(obj, "ticker.data[]", [&](od::raw_json_string key, od::value& val) {
-            if (key == "symbol") {
-              if (!parse_string(val, symbol, "ticker.data[].symbol")) return false;
-            } else if (key == "bid") {
-              if (!parse_decimal(val, q.bid, "ticker.data[].bid")) return false;
-              seen |= 1;
-            } else if (key == "bid_qty") {
-              if (!parse_decimal(val, q.bid_size, "ticker.data[].bid_qty")) return false;
-              seen |= 2;
-            } else if (key == "ask") {
-              if (!parse_decimal(val, q.ask, "ticker.data[].ask")) return false;
-              seen |= 4;
-            } else if (key == "ask_qty") {
-              if (!parse_decimal(val, q.ask_size, "ticker.data[].ask_qty")) return false;
-              seen |= 8;
-            } else if (key == "timestamp") {
-              if (!parse_time(val, venue_time, "ticker.data[].timestamp")) return false;
+            if (key == "symbol") return parse_string(val, symbol, "ticker.data[].symbol");
+            if (key == "timestamp") return parse_time(val, venue_time, "ticker.data[].timestamp");
+            for (unsigned i = 0; i < std::size(kQuoteMembers); ++i) {
+              const QuoteMember& m = kQuoteMembers[i];
+              if (key == m.key) {
+                seen |= 1u << i;
+                return parse_decimal(val, q.*m.field, m.where);
+              }
             }
             return true;
           }))
@@ -487,17 +481,12 @@ struct KrakenCodecImpl
         return fail("bid_qty and ask_qty must be >= 0", "ticker.data[]");
       if (q.bid >= q.ask) return fail("bid must be < ask", "ticker.data[]");
       if (!queue_event(symbols.resolve(symbol), venue_time, q)) ++stats.unknown_symbol;
-    }
-    return true;
+      return true;
+    });
   }
 
   bool parse_status_data(od::value& data) {
-    od::array arr;
-    if (data.get_array().get(arr) != simdjson::SUCCESS) return fail("not an array", "status.data");
-    for (auto item : arr) {
-      od::object obj;
-      if (item.get_object().get(obj) != simdjson::SUCCESS)
-        return fail("entry is not an object", "status.data[]");
+    return for_each_object(data, "status.data", "status.data[]", [&](od::object& obj) {
       std::string_view system;
       if (!for_each_member(obj, "status.data[]", [&](od::raw_json_string key, od::value& val) {
             if (key == "system" && val.get_string().get(system) != simdjson::SUCCESS)
@@ -511,8 +500,8 @@ struct KrakenCodecImpl
       e.receive_time = receive_time;
       e.body = VenueStatus{FeedState::connected, trading_status_of(system)};
       pending.push_back(e);
-    }
-    return true;
+      return true;
+    });
   }
 
   // ---- frame ------------------------------------------------------------------------------

@@ -49,7 +49,6 @@ struct KrakenCodecConfig {
   [[nodiscard]] Status validate() const;
 };
 
-// What a frame was, for the connection loop.
 // What decode() found (venues/frame_kind.hpp). Kraken sends: market_data (ticker / trade / book),
 // heartbeat ({"channel":"heartbeat"}), pong ({"method":"pong",...}: answer to ping_message),
 // status ({"channel":"status",...}: emitted as a VenueStatus), subscribed (success true),
@@ -60,17 +59,15 @@ struct DecodeResult : codec::FrameResult {
   std::optional<std::uint64_t> req_id;  // of a method response
 };
 
-struct KrakenCodecStats : codec::FrameCounters {
-  std::uint64_t unknown_type = 0;  // well-formed, unused channel or method
+// unknown_type: a well-formed, unused channel or method.
+struct KrakenCodecStats : codec::BookCodecCounters {
   std::uint64_t heartbeats = 0;
   std::uint64_t pongs = 0;
   std::uint64_t request_failures = 0;
   std::uint64_t checksum_mismatches = 0;
   std::uint64_t crossed_books = 0;
-  std::uint64_t resyncs = 0;                 // books marked needs_resync (any reason)
   std::uint64_t updates_while_unsynced = 0;  // book updates dropped waiting for a snapshot
   std::uint64_t precision_changes = 0;  // a token's decimals differed from the book's learned ones
-  std::uint64_t raw_frames = 0;         // book frames read by the raw scanner (the rest: simdjson)
 };
 
 struct KrakenCodecImpl;  // codec.cpp

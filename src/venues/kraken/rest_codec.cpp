@@ -504,11 +504,8 @@ namespace {
 
 using history::RowField;
 constexpr RowField kTime{0, "time"};
-constexpr RowField kOpen{1, "open"};
-constexpr RowField kHigh{2, "high"};
-constexpr RowField kLow{3, "low"};
-constexpr RowField kClose{4, "close"};
-constexpr RowField kVolume{6, "volume"};
+constexpr std::array<RowField, 5> kPrices{
+    {{1, "open"}, {2, "high"}, {3, "low"}, {4, "close"}, {6, "volume"}}};
 constexpr RowField kCount{7, "count"};
 
 // A field's error, named after its entry: "OHLC: entry 3: field 'open' (index 1) ...".
@@ -541,18 +538,14 @@ Result<market::Candle> ohlc_entry(const json::value& v, std::size_t entry, Durat
   if (!time) return time.error();
   c.start = Timestamp::from_seconds(*time);
   c.interval = interval;
-  for (auto [field, out] :
-       {std::pair{kOpen, &c.open}, std::pair{kHigh, &c.high}, std::pair{kLow, &c.low},
-        std::pair{kClose, &c.close}, std::pair{kVolume, &c.volume}}) {
+  for (auto [field, to] : history::candle_decimals(c, kPrices)) {
     auto d = ohlc_dec(*row, entry, field);
     if (!d) return d.error();
-    *out = *d;
+    *to = *d;
   }
   auto count = ohlc_int(*row, entry, kCount, UINT32_MAX);
   if (!count) return count.error();
-  c.trades = static_cast<std::uint32_t>(*count);
-  c.price_updates = c.trades;
-  c.gap = c.trades == 0;
+  history::set_trade_count(c, static_cast<std::uint32_t>(*count));
   if (Status s = history::check_candle(c); !s.ok())
     return protocol("OHLC", "entry " + std::to_string(entry) + ": " + s.error().message);
   return c;

@@ -131,10 +131,10 @@ TEST_F(BinanceFixtures, server_shutdown_and_subscription_samples) {
   BinanceCodec codec(registry);
   auto shutdown = codec.decode(fixture("ws_serverShutdown_combined.json"), now, sink);
   ASSERT_TRUE(shutdown.ok());
-  EXPECT_EQ(shutdown->kind, FrameKind::server_shutdown);
+  EXPECT_EQ(shutdown->kind, FrameKind::closing);
   auto ack = codec.decode(fixture("ws_subscribe_response.json"), now, sink);
   ASSERT_TRUE(ack.ok());
-  EXPECT_EQ(ack->kind, FrameKind::subscription_ack);
+  EXPECT_EQ(ack->kind, FrameKind::subscribed);
   EXPECT_EQ(ack->request_id, 1);
   // Our subscribe message carries the same content as the documented request.
   const ControlMessage ours = codec.subscribe(

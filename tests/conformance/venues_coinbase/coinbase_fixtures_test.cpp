@@ -126,7 +126,7 @@ TEST_F(CoinbaseFixtures, heartbeats_and_subscriptions_samples) {
   CoinbaseCodec other(registry);
   auto subs = decode(other, "nautilus_ws_subscriptions.json");
   ASSERT_TRUE(subs.ok()) << subs.error().to_string();
-  EXPECT_EQ(subs->kind, FrameKind::subscription_ack);
+  EXPECT_EQ(subs->kind, FrameKind::subscribed);
   EXPECT_TRUE(sink.events.empty());
 }
 
@@ -135,7 +135,8 @@ TEST_F(CoinbaseFixtures, user_channel_sample_is_an_unknown_channel_here) {
   CoinbaseCodec codec(registry);
   auto info = decode(codec, "nautilus_ws_user.json");
   ASSERT_TRUE(info.ok());
-  EXPECT_EQ(info->kind, FrameKind::unknown_channel);
+  EXPECT_EQ(info->kind, FrameKind::ignored);
+  EXPECT_EQ(codec.stats().unknown_type, 1u);
 }
 
 TEST_F(CoinbaseFixtures, our_subscribe_messages_match_the_documented_requests) {

@@ -51,7 +51,7 @@ TEST_F(BinanceCodecTest, subscribe_and_unsubscribe_messages_carry_streams_and_fr
 TEST_F(BinanceCodecTest, subscription_ack_reports_its_request_id) {
   auto info = decode(R"({"result":null,"id":7})");
   ASSERT_TRUE(info.ok()) << info.error().to_string();
-  EXPECT_EQ(info->kind, FrameKind::subscription_ack);
+  EXPECT_EQ(info->kind, FrameKind::subscribed);
   EXPECT_EQ(info->request_id, 7);
   EXPECT_EQ(codec.stats().acks, 1u);
   EXPECT_TRUE(sink.events.empty());
@@ -153,7 +153,7 @@ TEST_F(BinanceCodecTest, trade_without_price_is_rejected_naming_the_field) {
 TEST_F(BinanceCodecTest, unknown_symbol_is_counted_and_ignored) {
   auto info = decode(R"({"u":1,"s":"DOGEUSDT","b":"0.1","B":"1","a":"0.2","A":"1"})");
   ASSERT_TRUE(info.ok());
-  EXPECT_EQ(info->kind, FrameKind::unknown_symbol);
+  EXPECT_EQ(info->kind, FrameKind::ignored);
   EXPECT_EQ(codec.stats().unknown_symbol, 1u);
   EXPECT_TRUE(sink.events.empty());
 }
@@ -161,11 +161,12 @@ TEST_F(BinanceCodecTest, unknown_symbol_is_counted_and_ignored) {
 TEST_F(BinanceCodecTest, unknown_event_type_is_counted_and_ignored) {
   auto info = decode(R"({"e":"24hrTicker","E":1,"s":"ETHUSDT","c":"3150"})");
   ASSERT_TRUE(info.ok());
-  EXPECT_EQ(info->kind, FrameKind::unknown_type);
+  EXPECT_EQ(info->kind, FrameKind::ignored);
   EXPECT_EQ(codec.stats().unknown_type, 1u);
+  EXPECT_EQ(codec.stats().unknown_symbol, 0u);
   auto other = decode(R"({"hello":"world"})");
   ASSERT_TRUE(other.ok());
-  EXPECT_EQ(other->kind, FrameKind::unknown_type);
+  EXPECT_EQ(other->kind, FrameKind::ignored);
   EXPECT_EQ(codec.stats().unknown_type, 2u);
 }
 
@@ -173,11 +174,11 @@ TEST_F(BinanceCodecTest, server_shutdown_is_a_planned_reconnect_hint) {
   auto info =
       decode(R"({"stream":"!serverShutdown","data":{"e":"serverShutdown","E":1760000001000}})");
   ASSERT_TRUE(info.ok());
-  EXPECT_EQ(info->kind, FrameKind::server_shutdown);
+  EXPECT_EQ(info->kind, FrameKind::closing);
   EXPECT_EQ(codec.stats().server_shutdowns, 1u);
   auto raw = decode(R"({"e":"serverShutdown","E":1760000001000})");
   ASSERT_TRUE(raw.ok());
-  EXPECT_EQ(raw->kind, FrameKind::server_shutdown);
+  EXPECT_EQ(raw->kind, FrameKind::closing);
 }
 
 TEST_F(BinanceCodecTest, oversized_frame_is_refused_unparsed_and_the_next_decodes) {

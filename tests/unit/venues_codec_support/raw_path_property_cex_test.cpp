@@ -272,11 +272,11 @@ struct CoinbasePair {
     EXPECT_EQ(std::make_tuple(s.frames, s.events, s.malformed, s.oversized, s.unknown_symbol,
                               s.quotes, s.trades, s.book_changes, s.book_snapshots,
                               s.updates_dropped_unsynced, s.heartbeats, s.acks, s.venue_errors,
-                              s.sequence_gaps, s.duplicates, s.crossed, s.unknown_channel),
+                              s.sequence_gaps, s.duplicates, s.crossed, s.unknown_type),
               std::make_tuple(r.frames, r.events, r.malformed, r.oversized, r.unknown_symbol,
                               r.quotes, r.trades, r.book_changes, r.book_snapshots,
                               r.updates_dropped_unsynced, r.heartbeats, r.acks, r.venue_errors,
-                              r.sequence_gaps, r.duplicates, r.crossed, r.unknown_channel))
+                              r.sequence_gaps, r.duplicates, r.crossed, r.unknown_type))
         << frame;
   }
 };

@@ -67,7 +67,7 @@ TEST(CoinbaseSubscribe, subscribe_names_one_channel_and_its_products_without_jwt
 TEST_F(CoinbaseCodecTest, subscriptions_message_is_an_ack) {
   const DecodeInfo info =
       next("subscriptions", R"([{"subscriptions":{"level2":["ETH-USD"],"heartbeats":[]}}])");
-  EXPECT_EQ(info.kind, FrameKind::subscription_ack);
+  EXPECT_EQ(info.kind, FrameKind::subscribed);
   EXPECT_EQ(codec.stats().acks, 1u);
 }
 
@@ -204,7 +204,7 @@ TEST_F(CoinbaseCodecTest, duplicate_sequence_is_dropped) {
   auto duplicate = decode(
       envelope("l2_data", 0, l2("update", "ETH-USD", "[" + level("bid", "2000", "1") + "]")));
   ASSERT_TRUE(duplicate.ok());
-  EXPECT_EQ(duplicate->kind, FrameKind::duplicate);
+  EXPECT_EQ(duplicate->kind, FrameKind::ignored);
   EXPECT_TRUE(sink.events.empty());
   EXPECT_EQ(codec.stats().duplicates, 1u);
 }
@@ -251,9 +251,9 @@ TEST_F(CoinbaseCodecTest, heartbeats_are_liveness_and_counter_jumps_are_counted)
 }
 
 TEST_F(CoinbaseCodecTest, unknown_channel_and_product_are_counted_and_ignored) {
-  EXPECT_EQ(next("candles", "[]").kind, FrameKind::unknown_channel);
+  EXPECT_EQ(next("candles", "[]").kind, FrameKind::ignored);
   next("l2_data", l2("snapshot", "DOGE-USD", "[" + level("bid", "0.1", "1") + "]"));
-  EXPECT_EQ(codec.stats().unknown_channel, 1u);
+  EXPECT_EQ(codec.stats().unknown_type, 1u);
   EXPECT_EQ(codec.stats().unknown_symbol, 1u);
   EXPECT_TRUE(sink.events.empty());
 }

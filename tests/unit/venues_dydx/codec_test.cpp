@@ -323,5 +323,16 @@ TEST_F(DydxCodecTest, errors_unsubscribes_unknown_channels_and_markets) {
   EXPECT_EQ(codec_.stats().gaps, 0u);
 }
 
+TEST_F(DydxCodecTest, book_depth_outside_the_venue_limits_is_refused_naming_the_range) {
+  DydxCodecConfig cfg;
+  cfg.max_book_depth = kBookLimits.min_depth - 1;
+  auto r = DydxCodec::create(reg_.registry, cfg);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::invalid_argument);
+  EXPECT_EQ(r.error().message, "dydx codec: max_book_depth must be in [10, 100000], got 9");
+  cfg.max_book_depth = kBookLimits.max_depth;
+  EXPECT_TRUE(DydxCodec::create(reg_.registry, cfg).ok());
+}
+
 }  // namespace
 }  // namespace nzeza::venues::dydx

@@ -59,7 +59,7 @@ class GenericCodecDefault : public GenericCodecTest {
 TEST_F(GenericCodecDefault, seed_example_becomes_an_exact_price_point_quote) {
   auto info = decode(R"({"symbol":"BTC-USD","price":45000.50,"ts":1730123456})");
   ASSERT_TRUE(info.ok()) << info.error().to_string();
-  EXPECT_EQ(info->kind, FrameKind::price);
+  EXPECT_EQ(info->kind, FrameKind::market_data);
   ASSERT_EQ(sink.events.size(), 1u);
   const MarketEvent& e = sink.events[0];
   EXPECT_EQ(e.venue, Venue::generic);
@@ -157,7 +157,7 @@ TEST_F(GenericCodecDefault, heartbeat_is_liveness_and_other_types_are_ignored) {
   EXPECT_EQ(hb->kind, FrameKind::heartbeat);
   auto other = decode(R"({"type":"news","text":"hello"})");
   ASSERT_TRUE(other.ok());
-  EXPECT_EQ(other->kind, FrameKind::unknown_type);
+  EXPECT_EQ(other->kind, FrameKind::ignored);
   EXPECT_EQ(codec->stats().heartbeats, 1u);
   EXPECT_EQ(codec->stats().unknown_type, 1u);
   EXPECT_TRUE(sink.events.empty());
@@ -166,8 +166,9 @@ TEST_F(GenericCodecDefault, heartbeat_is_liveness_and_other_types_are_ignored) {
 TEST_F(GenericCodecDefault, unknown_symbol_is_counted_and_ignored) {
   auto info = decode(R"({"symbol":"DOGE-USD","price":0.1,"ts":1730123456})");
   ASSERT_TRUE(info.ok());
-  EXPECT_EQ(info->kind, FrameKind::unknown_symbol);
+  EXPECT_EQ(info->kind, FrameKind::ignored);
   EXPECT_EQ(codec->stats().unknown_symbol, 1u);
+  EXPECT_EQ(codec->stats().unknown_type, 0u);
   EXPECT_TRUE(sink.events.empty());
 }
 

@@ -192,5 +192,18 @@ TEST_F(HyperliquidCodecTest, reconnect_empties_the_books_until_the_next_snapshot
   EXPECT_TRUE(codec_.book(reg_.btc)->synced());
 }
 
+TEST_F(HyperliquidCodecTest, book_depth_outside_the_venue_limits_is_refused_naming_the_range) {
+  HyperliquidCodecConfig cfg;
+  cfg.max_book_depth = kBookLimits.max_depth + 1;
+  auto r = HyperliquidCodec::create(reg_.registry, cfg);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::invalid_argument);
+  EXPECT_EQ(r.error().message,
+            "hyperliquid codec: max_book_depth must be in [20, 10000], got 10001");
+  cfg.max_book_depth = kBookLimits.min_depth;
+  cfg.max_frame_bytes = 512;
+  EXPECT_FALSE(HyperliquidCodec::create(reg_.registry, cfg).ok());
+}
+
 }  // namespace
 }  // namespace nzeza::venues::hyperliquid

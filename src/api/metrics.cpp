@@ -10,6 +10,7 @@
 
 #include "api/stream_hub.hpp"
 #include "app/trading_server.hpp"
+#include "core/json_text.hpp"
 
 namespace nzeza::api {
 
@@ -398,38 +399,11 @@ void venue_requests(Exposition& x, const app::ServerStatus& s) {
 }  // namespace
 
 std::string escape_label_value(std::string_view value) {
-  std::string out;
-  out.reserve(value.size());
-  for (const char c : value) {
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '"':
-        out += "\\\"";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return escape_chars(value, {{'\\', "\\\\"}, {'"', "\\\""}, {'\n', "\\n"}});
 }
 
 std::string escape_help(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    if (c == '\\')
-      out += "\\\\";
-    else if (c == '\n')
-      out += "\\n";
-    else
-      out += c;
-  }
-  return out;
+  return escape_chars(text, {{'\\', "\\\\"}, {'\n', "\\n"}});
 }
 
 std::string prometheus_text(const app::ServerStatus& status) {

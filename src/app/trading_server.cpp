@@ -17,6 +17,7 @@
 #include "app/simulated_market.hpp"
 #include "app/unresolved_orders.hpp"
 #include "app/venue_set.hpp"
+#include "core/non_copyable.hpp"
 #include "market/candle_aggregate.hpp"
 #include "net/http_client.hpp"
 #include "net/net_context.hpp"
@@ -72,7 +73,7 @@ class ForwardSink final : public MarketEventSink {
 
 }  // namespace
 
-struct TradingServer::Impl {
+struct TradingServer::Impl : NonCopyable {
   Config config;
   Clock& clock;
   ServerOptions options;
@@ -183,8 +184,6 @@ struct TradingServer::Impl {
     feeds.clear();
     venues.reset();
   }
-  Impl(const Impl&) = delete;
-  Impl& operator=(const Impl&) = delete;
 
   Status open_journal();
   Status open_live();

@@ -33,4 +33,19 @@ void append_json_escaped(std::string& out, std::string_view s) {
   }
 }
 
+std::string escape_chars(std::string_view s, std::initializer_list<CharEscape> escapes) {
+  std::string out;
+  out.reserve(s.size());
+  for (const char c : s) {
+    const CharEscape* e = escapes.begin();
+    while (e != escapes.end() && e->c != c) ++e;
+    if (e == escapes.end()) {
+      out.push_back(c);
+    } else {
+      out.append(e->with);
+    }
+  }
+  return out;
+}
+
 }  // namespace nzeza

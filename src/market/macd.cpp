@@ -36,11 +36,4 @@ std::optional<MacdValue> Macd::value() const noexcept {
   return MacdValue{line_, *sig, line_ - *sig};
 }
 
-void Macd::reset() noexcept {
-  fast_.reset();
-  slow_.reset();
-  signal_.reset();
-  line_ = 0.0;
-}
-
 }  // namespace nzeza::market

@@ -29,7 +29,8 @@ class Macd {
 
   // Returns the full value once the signal line is ready.
   std::optional<MacdValue> update(double close) noexcept;
-  void reset() noexcept;
+  // As constructed: every EMA and the line, from the same periods.
+  void reset() noexcept { *this = Macd(fast_.period(), slow_.period(), signal_.period()); }
 
   // The MACD line alone, ready from the slow-th close.
   [[nodiscard]] std::optional<double> line() const noexcept {

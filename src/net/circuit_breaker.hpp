@@ -28,6 +28,7 @@
 #include <string_view>
 
 #include "core/clock.hpp"
+#include "core/non_copyable.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "net/ordered_notifier.hpp"
@@ -54,7 +55,7 @@ struct CircuitTransition {
   Timestamp at;
 };
 
-class CircuitBreaker {
+class CircuitBreaker : NonCopyable {
  public:
   using TransitionCallback = std::function<void(CircuitState from, CircuitState to, Timestamp at)>;
 
@@ -65,8 +66,6 @@ class CircuitBreaker {
   // `clock` must outlive the breaker.
   CircuitBreaker(Clock& clock, CircuitBreakerConfig config, std::string name);
   ~CircuitBreaker();
-  CircuitBreaker(const CircuitBreaker&) = delete;
-  CircuitBreaker& operator=(const CircuitBreaker&) = delete;
 
   // Permission for one attempt (see the header comment).
   Status allow();

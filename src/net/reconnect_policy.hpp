@@ -37,6 +37,7 @@
 #include <string_view>
 
 #include "core/clock.hpp"
+#include "core/non_copyable.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "net/backoff.hpp"
@@ -69,15 +70,13 @@ struct ReconnectAction {
 enum class ReconnectPhase : std::uint8_t { stopped, waiting, attempting, connected, useful };
 [[nodiscard]] std::string_view to_string(ReconnectPhase phase) noexcept;
 
-class ReconnectPolicy {
+class ReconnectPolicy : NonCopyable {
  public:
   // ok, or the first invalid_argument of the backoff or breaker configuration.
   [[nodiscard]] static Status validate(const ReconnectPolicyConfig& config);
 
   // `clock` must outlive the policy. Invalid numbers fall back to defaults (see validate()).
   ReconnectPolicy(Clock& clock, ReconnectPolicyConfig config, std::string name);
-  ReconnectPolicy(const ReconnectPolicy&) = delete;
-  ReconnectPolicy& operator=(const ReconnectPolicy&) = delete;
 
   Status start();
   Status connect_now();

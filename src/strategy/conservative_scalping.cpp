@@ -31,26 +31,16 @@ Status ConservativeScalpingConfig::validate() const {
 }
 
 ConservativeScalping::ConservativeScalping(const ConservativeScalpingConfig& config)
-    : Base(config),
-      bollinger_(config.bollinger_period, config.bollinger_k, config.sigma),
-      stochastic_(config.stochastic_k, config.stochastic_d),
-      vwap_(config.vwap_session) {}
-
-void ConservativeScalping::update(const market::Candle& candle) noexcept {
-  const double close = candle.close.to_double();
-  bollinger_.update(close);
-  stochastic_.update(candle.high.to_double(), candle.low.to_double(), close);
-  vwap_.update(candle.start, candle.high.to_double(), candle.low.to_double(), close,
-               candle.volume.to_double());
-  last_close_ = close;
-}
+    : Base(config, market::Bollinger(config.bollinger_period, config.bollinger_k, config.sigma),
+           market::Stochastic(config.stochastic_k, config.stochastic_d),
+           market::Vwap(config.vwap_session)) {}
 
 std::optional<TradingSignal> ConservativeScalping::decide() const noexcept {
-  const auto bb = bollinger_.value();
-  const auto st = stochastic_.value();
-  const auto vwap = vwap_.value();
+  const auto bb = bollinger().value();
+  const auto st = stochastic().value();
+  const auto vwap = this->vwap().value();
   if (!bb || !st || !vwap) return std::nullopt;
-  const double c = last_close_;
+  const double c = last_close();
   if (c < bb->lower && st->d < config_.stochastic_low && c < *vwap) {
     return TradingSignal{SignalKind::buy, config_.signal_confidence};
   }
@@ -58,13 +48,6 @@ std::optional<TradingSignal> ConservativeScalping::decide() const noexcept {
     return TradingSignal{SignalKind::sell, config_.signal_confidence};
   }
   return TradingSignal{SignalKind::hold, config_.hold_confidence};
-}
-
-void ConservativeScalping::clear() noexcept {
-  bollinger_.reset();
-  stochastic_.reset();
-  vwap_.reset();
-  last_close_ = 0.0;
 }
 
 std::size_t ConservativeScalping::warmup() const noexcept {

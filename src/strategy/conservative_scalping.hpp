@@ -32,27 +32,21 @@ struct ConservativeScalpingConfig {
 };
 
 class ConservativeScalping final
-    : public IndicatorStrategy<ConservativeScalping, ConservativeScalpingConfig> {
+    : public IndicatorStrategy<ConservativeScalping, ConservativeScalpingConfig, market::Bollinger,
+                               market::Stochastic, market::Vwap> {
  public:
   explicit ConservativeScalping(const ConservativeScalpingConfig& config = {});
 
   [[nodiscard]] std::string_view name() const noexcept override { return "conservative_scalping"; }
   [[nodiscard]] std::size_t warmup() const noexcept override;
 
-  [[nodiscard]] const market::Bollinger& bollinger() const noexcept { return bollinger_; }
-  [[nodiscard]] const market::Stochastic& stochastic() const noexcept { return stochastic_; }
-  [[nodiscard]] const market::Vwap& vwap() const noexcept { return vwap_; }
+  [[nodiscard]] const market::Bollinger& bollinger() const noexcept { return indicator<0>(); }
+  [[nodiscard]] const market::Stochastic& stochastic() const noexcept { return indicator<1>(); }
+  [[nodiscard]] const market::Vwap& vwap() const noexcept { return indicator<2>(); }
 
  private:
   friend Base;
-  void update(const market::Candle& candle) noexcept;
   [[nodiscard]] std::optional<TradingSignal> decide() const noexcept;
-  void clear() noexcept;
-
-  market::Bollinger bollinger_;
-  market::Stochastic stochastic_;
-  market::Vwap vwap_;
-  double last_close_ = 0.0;
 };
 
 }  // namespace nzeza::strategy

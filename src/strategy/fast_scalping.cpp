@@ -19,25 +19,14 @@ Status FastScalpingConfig::validate() const {
 }
 
 FastScalping::FastScalping(const FastScalpingConfig& config)
-    : Base(config), short_(config.short_period), long_(config.long_period) {}
-
-void FastScalping::update(const market::Candle& candle) noexcept {
-  const double close = candle.close.to_double();
-  short_.update(close);
-  long_.update(close);
-}
+    : Base(config, market::Ema(config.short_period), market::Ema(config.long_period)) {}
 
 std::optional<TradingSignal> FastScalping::decide() const noexcept {
-  const double s = *short_.value();
-  const double l = *long_.value();
+  const double s = *short_ema().value();
+  const double l = *long_ema().value();
   if (s > l) return TradingSignal{SignalKind::buy, config_.signal_confidence};
   if (s < l) return TradingSignal{SignalKind::sell, config_.signal_confidence};
   return TradingSignal{SignalKind::hold, config_.hold_confidence};
-}
-
-void FastScalping::clear() noexcept {
-  short_.reset();
-  long_.reset();
 }
 
 std::size_t FastScalping::warmup() const noexcept {

@@ -20,24 +20,20 @@ struct FastScalpingConfig {
   [[nodiscard]] Status validate() const;
 };
 
-class FastScalping final : public IndicatorStrategy<FastScalping, FastScalpingConfig> {
+class FastScalping final
+    : public IndicatorStrategy<FastScalping, FastScalpingConfig, market::Ema, market::Ema> {
  public:
   explicit FastScalping(const FastScalpingConfig& config = {});
 
   [[nodiscard]] std::string_view name() const noexcept override { return "fast_scalping"; }
   [[nodiscard]] std::size_t warmup() const noexcept override;
 
-  [[nodiscard]] const market::Ema& short_ema() const noexcept { return short_; }
-  [[nodiscard]] const market::Ema& long_ema() const noexcept { return long_; }
+  [[nodiscard]] const market::Ema& short_ema() const noexcept { return indicator<0>(); }
+  [[nodiscard]] const market::Ema& long_ema() const noexcept { return indicator<1>(); }
 
  private:
   friend Base;
-  void update(const market::Candle& candle) noexcept;
   [[nodiscard]] std::optional<TradingSignal> decide() const noexcept;
-  void clear() noexcept;
-
-  market::Ema short_;
-  market::Ema long_;
 };
 
 }  // namespace nzeza::strategy

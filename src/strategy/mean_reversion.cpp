@@ -27,21 +27,16 @@ Status MeanReversionConfig::validate() const {
 }
 
 MeanReversion::MeanReversion(const MeanReversionConfig& config)
-    : Base(config), band_(config.period, config.entry_z), rsi_(config.rsi_period) {}
-
-void MeanReversion::update(const market::Candle& candle) noexcept {
-  last_close_ = candle.close.to_double();
-  band_.update(last_close_);
-  rsi_.update(last_close_);
-}
+    : Base(config, market::Bollinger(config.period, config.entry_z),
+           market::Rsi(config.rsi_period)) {}
 
 std::optional<double> MeanReversion::z_score() const noexcept {
-  return band_.z_score(last_close_);
+  return indicator<0>().z_score(last_close());
 }
 
 std::optional<TradingSignal> MeanReversion::decide() const noexcept {
   const auto z = z_score();
-  const auto rsi = rsi_.value();
+  const auto rsi = indicator<1>().value();
   if (!z || !rsi) return std::nullopt;
   const double stretch = std::fabs(*z) - config_.entry_z;
   double confidence = config_.base_confidence + config_.confidence_slope * stretch;
@@ -53,12 +48,6 @@ std::optional<TradingSignal> MeanReversion::decide() const noexcept {
     return TradingSignal{SignalKind::sell, confidence};
   }
   return TradingSignal{SignalKind::hold, config_.hold_confidence};
-}
-
-void MeanReversion::clear() noexcept {
-  band_.reset();
-  rsi_.reset();
-  last_close_ = 0.0;
 }
 
 std::size_t MeanReversion::warmup() const noexcept {

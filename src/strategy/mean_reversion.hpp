@@ -30,7 +30,8 @@ struct MeanReversionConfig {
   [[nodiscard]] Status validate() const;
 };
 
-class MeanReversion final : public IndicatorStrategy<MeanReversion, MeanReversionConfig> {
+class MeanReversion final
+    : public IndicatorStrategy<MeanReversion, MeanReversionConfig, market::Bollinger, market::Rsi> {
  public:
   explicit MeanReversion(const MeanReversionConfig& config = {});
 
@@ -42,13 +43,7 @@ class MeanReversion final : public IndicatorStrategy<MeanReversion, MeanReversio
 
  private:
   friend Base;
-  void update(const market::Candle& candle) noexcept;
   [[nodiscard]] std::optional<TradingSignal> decide() const noexcept;
-  void clear() noexcept;
-
-  market::Bollinger band_;
-  market::Rsi rsi_;
-  double last_close_ = 0.0;
 };
 
 }  // namespace nzeza::strategy

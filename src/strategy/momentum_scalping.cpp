@@ -22,19 +22,12 @@ Status MomentumScalpingConfig::validate() const {
 }
 
 MomentumScalping::MomentumScalping(const MomentumScalpingConfig& config)
-    : Base(config),
-      rsi_(config.rsi_period, config.rsi_method),
-      macd_(config.macd_fast, config.macd_slow, config.macd_signal) {}
-
-void MomentumScalping::update(const market::Candle& candle) noexcept {
-  const double close = candle.close.to_double();
-  rsi_.update(close);
-  macd_.update(close);
-}
+    : Base(config, market::Rsi(config.rsi_period, config.rsi_method),
+           market::Macd(config.macd_fast, config.macd_slow, config.macd_signal)) {}
 
 std::optional<TradingSignal> MomentumScalping::decide() const noexcept {
-  const auto rsi = rsi_.value();
-  const auto macd = macd_.value();
+  const auto rsi = this->rsi().value();
+  const auto macd = this->macd().value();
   if (!rsi || !macd) return std::nullopt;
   const double gate = config_.gate == MacdGate::histogram     ? macd->histogram
                       : config_.gate == MacdGate::signal_line ? macd->signal
@@ -47,13 +40,8 @@ std::optional<TradingSignal> MomentumScalping::decide() const noexcept {
   return TradingSignal{SignalKind::hold, config_.hold_confidence};
 }
 
-void MomentumScalping::clear() noexcept {
-  rsi_.reset();
-  macd_.reset();
-}
-
 std::size_t MomentumScalping::warmup() const noexcept {
-  return std::max({config_.min_candles, macd_.warmup(), config_.rsi_period + 1});
+  return std::max({config_.min_candles, macd().warmup(), config_.rsi_period + 1});
 }
 
 }  // namespace nzeza::strategy

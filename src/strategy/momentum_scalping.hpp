@@ -36,24 +36,20 @@ struct MomentumScalpingConfig {
   [[nodiscard]] Status validate() const;
 };
 
-class MomentumScalping final : public IndicatorStrategy<MomentumScalping, MomentumScalpingConfig> {
+class MomentumScalping final : public IndicatorStrategy<MomentumScalping, MomentumScalpingConfig,
+                                                        market::Rsi, market::Macd> {
  public:
   explicit MomentumScalping(const MomentumScalpingConfig& config = {});
 
   [[nodiscard]] std::string_view name() const noexcept override { return "momentum_scalping"; }
   [[nodiscard]] std::size_t warmup() const noexcept override;
 
-  [[nodiscard]] const market::Rsi& rsi() const noexcept { return rsi_; }
-  [[nodiscard]] const market::Macd& macd() const noexcept { return macd_; }
+  [[nodiscard]] const market::Rsi& rsi() const noexcept { return indicator<0>(); }
+  [[nodiscard]] const market::Macd& macd() const noexcept { return indicator<1>(); }
 
  private:
   friend Base;
-  void update(const market::Candle& candle) noexcept;
   [[nodiscard]] std::optional<TradingSignal> decide() const noexcept;
-  void clear() noexcept;
-
-  market::Rsi rsi_;
-  market::Macd macd_;
 };
 
 }  // namespace nzeza::strategy

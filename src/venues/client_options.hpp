@@ -10,9 +10,11 @@
 // The factory loads credentials (credentials.hpp) and refuses clearly when one is missing; it
 // does not contact the venue (load_instruments() does, when the caller asks).
 
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.hpp"
@@ -48,5 +50,19 @@ struct ClientDeps {
   // added/updated by the owner (the client only reads).
   const InstrumentRegistry* registry = nullptr;
 };
+
+// What every venue's make_client does first: invalid_argument unless `deps` has all three, else
+// `venue`'s credentials (Credentials::load: `required` must all be present).
+[[nodiscard]] inline Result<Credentials> load_client_credentials(
+    std::string_view venue, const ClientOptions& options, const ClientDeps& deps,
+    std::initializer_list<std::string_view> required,
+    std::initializer_list<std::string_view> optional = {}) {
+  if (deps.net == nullptr || deps.clock == nullptr || deps.registry == nullptr) {
+    return Error(
+        ErrorCode::invalid_argument,
+        std::string(venue) + " client: the network context, clock and registry are required");
+  }
+  return Credentials::load(venue, required, optional, options.credentials);
+}
 
 }  // namespace nzeza::venues

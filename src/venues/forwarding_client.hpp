@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -41,6 +42,13 @@ inline constexpr std::size_t kRequestOps = 13;
 // "place", "cancel", "cancel_all", ... "status" for order_status.
 [[nodiscard]] std::string_view to_string(RequestOp op) noexcept;
 
+// Every call: its arguments, copied, to the inner client through forward().
+#define NZEZA_VENUE_CALL_FORWARD_(name, answer, params, args, op, label)                          \
+  NZEZA_VENUE_CALL_SIGNATURE(name, answer, params) override {                                     \
+    forward(RequestOp::op, label, std::make_tuple args, std::move(done),                          \
+            [this](Callback<answer> cb, const auto&... a) { inner_.name(a..., std::move(cb)); }); \
+  }
+
 class ForwardingClient : public VenueClient {
  public:
   explicit ForwardingClient(VenueClient& inner) : inner_(inner) {}
@@ -52,72 +60,8 @@ class ForwardingClient : public VenueClient {
   [[nodiscard]] RequestValidity request_validity() const noexcept override {
     return inner_.request_validity();
   }
-  void place(const domain::OrderSpec& order, Callback<PlaceAck> done) override {
-    forward(RequestOp::place, "place " + order.client_order_id.text, std::move(done),
-            [this, order](Callback<PlaceAck> cb) { inner_.place(order, std::move(cb)); });
-  }
-  void cancel(const OrderRef& order, Callback<CancelAck> done) override {
-    forward(RequestOp::cancel, "cancel", std::move(done),
-            [this, order](Callback<CancelAck> cb) { inner_.cancel(order, std::move(cb)); });
-  }
-  void cancel_all(std::optional<InstrumentId> instrument, Callback<CancelAllAck> done) override {
-    forward(RequestOp::cancel_all, "cancel all", std::move(done),
-            [this, instrument](Callback<CancelAllAck> cb) {
-              inner_.cancel_all(instrument, std::move(cb));
-            });
-  }
-  void amend(const AmendRequest& request, Callback<PlaceAck> done) override {
-    forward(RequestOp::amend, "amend", std::move(done),
-            [this, request](Callback<PlaceAck> cb) { inner_.amend(request, std::move(cb)); });
-  }
-  void set_dead_man_switch(Duration timeout, Callback<Timestamp> done) override {
-    forward(RequestOp::dead_man_switch, "dead-man switch", std::move(done),
-            [this, timeout](Callback<Timestamp> cb) {
-              inner_.set_dead_man_switch(timeout, std::move(cb));
-            });
-  }
-  void order_status(const OrderRef& order, Callback<VenueOrder> done) override {
-    forward(RequestOp::status, "order status", std::move(done),
-            [this, order](Callback<VenueOrder> cb) { inner_.order_status(order, std::move(cb)); });
-  }
-  void open_orders(std::optional<InstrumentId> instrument,
-                   Callback<std::vector<VenueOrder>> done) override {
-    forward(RequestOp::open_orders, "open orders", std::move(done),
-            [this, instrument](Callback<std::vector<VenueOrder>> cb) {
-              inner_.open_orders(instrument, std::move(cb));
-            });
-  }
-  void fills_since(Timestamp since, std::optional<InstrumentId> instrument,
-                   Callback<std::vector<domain::Fill>> done) override {
-    forward(RequestOp::fills, "fills", std::move(done),
-            [this, since, instrument](Callback<std::vector<domain::Fill>> cb) {
-              inner_.fills_since(since, instrument, std::move(cb));
-            });
-  }
-  void balances(Callback<std::vector<domain::Balance>> done) override {
-    forward(RequestOp::balances, "balances", std::move(done),
-            [this](Callback<std::vector<domain::Balance>> cb) { inner_.balances(std::move(cb)); });
-  }
-  void positions(Callback<std::vector<VenuePosition>> done) override {
-    forward(RequestOp::positions, "positions", std::move(done),
-            [this](Callback<std::vector<VenuePosition>> cb) { inner_.positions(std::move(cb)); });
-  }
-  void load_instruments(Callback<std::vector<Instrument>> done) override {
-    forward(
-        RequestOp::instruments, "instruments", std::move(done),
-        [this](Callback<std::vector<Instrument>> cb) { inner_.load_instruments(std::move(cb)); });
-  }
-  void server_time(Callback<Timestamp> done) override {
-    forward(RequestOp::server_time, "server time", std::move(done),
-            [this](Callback<Timestamp> cb) { inner_.server_time(std::move(cb)); });
-  }
-  void candles(InstrumentId instrument, Duration interval, std::size_t count,
-               Callback<std::vector<market::Candle>> done) override {
-    forward(RequestOp::candles, "candles", std::move(done),
-            [this, instrument, interval, count](Callback<std::vector<market::Candle>> cb) {
-              inner_.candles(instrument, interval, count, std::move(cb));
-            });
-  }
+  NZEZA_VENUE_REQUIRED_CALLS(NZEZA_VENUE_CALL_FORWARD_)
+  NZEZA_VENUE_OPTIONAL_CALLS(NZEZA_VENUE_CALL_FORWARD_)
   [[nodiscard]] PrivateStream* private_stream() noexcept override {
     return inner_.private_stream();
   }
@@ -139,19 +83,35 @@ class ForwardingClient : public VenueClient {
   VenueClient& inner_;
 
  private:
-  template <typename T, typename Send>
-  void forward(RequestOp op, std::string what, Callback<T> done, Send send) {
+  // What a call's errors name it: its label, and for a place the client order id.
+  template <typename... Args>
+  [[nodiscard]] static std::string call_label(std::string_view label,
+                                              const std::tuple<Args...>& /*arguments*/) {
+    return std::string(label);
+  }
+  [[nodiscard]] static std::string call_label(std::string_view label,
+                                              const std::tuple<domain::OrderSpec>& place) {
+    return std::string(label) + " " + std::get<0>(place).client_order_id.text;
+  }
+
+  // `send(callback, arguments...)` calls the inner client.
+  template <typename T, typename Args, typename Send>
+  void forward(RequestOp op, std::string_view label, Args args, Callback<T> done, Send send) {
+    std::string what = call_label(label, args);
     Completion<T> completion(std::move(done), std::string(to_string(venue())) + " " + what);
     Call call;
     call.op = op;
     call.what = std::move(what);
-    call.send = [send = std::move(send),
+    call.send = [send = std::move(send), args = std::move(args),
                  completion](std::function<void(const Error*)> answered) mutable {
+      auto to_inner = [&](Callback<T> cb) {
+        std::apply([&](const auto&... a) { send(std::move(cb), a...); }, args);
+      };
       if (!answered) {
-        send(Callback<T>([completion](Result<T> r) { completion.complete(std::move(r)); }));
+        to_inner(Callback<T>([completion](Result<T> r) { completion.complete(std::move(r)); }));
         return;
       }
-      send(Callback<T>([completion, answered = std::move(answered)](Result<T> r) {
+      to_inner(Callback<T>([completion, answered = std::move(answered)](Result<T> r) {
         answered(r ? nullptr : &r.error());
         completion.complete(std::move(r));
       }));

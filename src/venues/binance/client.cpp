@@ -574,53 +574,58 @@ Status add_order_ref(QueryBuilder& q, const OrderRef& ref) {
   }
   return {};
 }
+
+// A call on one order (DELETE or GET /api/v3/order): its method, limiter class and op, and what
+// a loaded instrument is needed for ("cancel it").
+struct OrderCall {
+  const char* method;
+  const char* limiter_class;
+  const char* op;
+  const char* to;
+};
+constexpr OrderCall kCancelOrder{"DELETE", "cancel", "cancel", "cancel it"};
+constexpr OrderCall kOrderStatus{"GET", "order_status", "order status", "find it"};
+
+// Sends `what` on `ref` (its symbol and order id), its errors naming the order: "order 'nz-1'",
+// the client order id, else the venue's.
+template <typename T, typename Parse>
+void call_on_order(BinanceClient::Impl& impl, const OrderRef& ref, const OrderCall& what,
+                   Completion<T> done, Parse parse) {
+  const std::string subject =
+      "order '" + (ref.client_order_id.empty() ? ref.venue_order_id : ref.client_order_id) + "'";
+  const std::string label = std::string(what.op) + " " + subject;
+  const Instrument* inst = impl.instrument(ref.instrument);
+  if (inst == nullptr) return (void)done.complete(impl.not_loaded(label, what.to));
+  QueryBuilder q;
+  q.add("symbol", inst->venue_symbol);
+  if (Status s = add_order_ref(q, ref); !s.ok())
+    return (void)done.complete(impl.err(ErrorCode::invalid_argument, label, s.error().message));
+  BinanceClient::Impl::Call c;
+  c.method = what.method;
+  c.path = "/api/v3/order";
+  c.query = q.release();
+  c.limiter_class = what.limiter_class;
+  c.op = what.op;
+  c.subject = subject;
+  impl.call(std::move(c), std::move(done), std::move(parse));
+}
 }  // namespace
 
 void BinanceClient::cancel(const OrderRef& ref, Callback<CancelAck> cb) {
-  Completion<CancelAck> done(std::move(cb), "binance cancel " + ref.client_order_id);
-  const std::string subject =
-      "order '" + (ref.client_order_id.empty() ? ref.venue_order_id : ref.client_order_id) + "'";
-  const Instrument* inst = impl_->instrument(ref.instrument);
-  if (inst == nullptr)
-    return (void)done.complete(impl_->not_loaded("cancel " + subject, "cancel it"));
-  QueryBuilder q;
-  q.add("symbol", inst->venue_symbol);
-  if (Status s = add_order_ref(q, ref); !s.ok())
-    return (void)done.complete(
-        impl_->err(ErrorCode::invalid_argument, "cancel " + subject, s.error().message));
-  Impl::Call c;
-  c.method = "DELETE";
-  c.path = "/api/v3/order";
-  c.query = q.release();
-  c.limiter_class = "cancel";
-  c.op = "cancel";
-  c.subject = subject;
-  impl_->call(std::move(c), done, [](Impl& self, const std::string& body) {
-    return parse_cancel_answer(body, self.registry, self.clock.now());
-  });
+  call_on_order(*impl_, ref, kCancelOrder,
+                Completion<CancelAck>(std::move(cb), "binance cancel " + ref.client_order_id),
+                [](Impl& self, const std::string& body) {
+                  return parse_cancel_answer(body, self.registry, self.clock.now());
+                });
 }
 
 void BinanceClient::order_status(const OrderRef& ref, Callback<VenueOrder> cb) {
-  Completion<VenueOrder> done(std::move(cb), "binance order status " + ref.client_order_id);
-  const std::string subject =
-      "order '" + (ref.client_order_id.empty() ? ref.venue_order_id : ref.client_order_id) + "'";
-  const Instrument* inst = impl_->instrument(ref.instrument);
-  if (inst == nullptr)
-    return (void)done.complete(impl_->not_loaded("order status " + subject, "find it"));
-  QueryBuilder q;
-  q.add("symbol", inst->venue_symbol);
-  if (Status s = add_order_ref(q, ref); !s.ok())
-    return (void)done.complete(
-        impl_->err(ErrorCode::invalid_argument, "order status", s.error().message));
-  Impl::Call c;
-  c.path = "/api/v3/order";
-  c.query = q.release();
-  c.limiter_class = "order_status";
-  c.op = "order status";
-  c.subject = subject;
-  impl_->call(std::move(c), done, [](Impl& self, const std::string& body) {
-    return parse_order_answer(body, self.registry, self.clock.now());
-  });
+  call_on_order(
+      *impl_, ref, kOrderStatus,
+      Completion<VenueOrder>(std::move(cb), "binance order status " + ref.client_order_id),
+      [](Impl& self, const std::string& body) {
+        return parse_order_answer(body, self.registry, self.clock.now());
+      });
 }
 
 void BinanceClient::open_orders(std::optional<InstrumentId> instrument,
@@ -653,6 +658,18 @@ struct Join {
   std::size_t remaining = 0;
   std::vector<T> items;
   std::optional<Error> error;
+
+  // One sub-call's answer. True for the last: then `error`, else `items`, is the answer, and no
+  // other sub-call touches the join any more.
+  bool add(Result<std::vector<T>> r) {
+    std::lock_guard lock(mu);
+    if (!r) {
+      if (!error) error = std::move(r).error();
+    } else {
+      for (auto& item : *r) items.push_back(std::move(item));
+    }
+    return --remaining == 0;
+  }
 };
 }  // namespace
 
@@ -678,20 +695,11 @@ void BinanceClient::cancel_all(std::optional<InstrumentId> instrument, Callback<
       c.subject = "on " + sym;
       Completion<std::vector<CancelAck>> part(
           [join, done](Result<std::vector<CancelAck>> r) {
-            std::lock_guard lock(join->mu);
-            if (!r) {
-              // Nothing open on that symbol: Binance answers -2011 "Unknown order sent.".
-              if (r.error().venue_code != "-2011" && !join->error) join->error = r.error();
-            } else {
-              for (auto& a : *r) join->items.push_back(std::move(a));
-            }
-            if (--join->remaining == 0) {
-              if (join->error) {
-                done.complete(*join->error);
-              } else {
-                done.complete(CancelAllAck{std::move(join->items)});
-              }
-            }
+            // Nothing open on that symbol: Binance answers -2011 "Unknown order sent.".
+            if (!r && r.error().venue_code == "-2011") r = std::vector<CancelAck>{};
+            if (!join->add(std::move(r))) return;
+            if (join->error) return (void)done.complete(*join->error);
+            done.complete(CancelAllAck{std::move(join->items)});
           },
           "binance cancel all " + sym);
       self->call(std::move(c), part, [](Impl& s, const std::string& body) {
@@ -739,19 +747,12 @@ void fills_of_symbols(const std::shared_ptr<BinanceClient::Impl>& impl, Timestam
     c.subject = "on " + sym;
     Completion<std::vector<domain::Fill>> part(
         [join, done](Result<std::vector<domain::Fill>> r) {
-          std::lock_guard lock(join->mu);
-          if (!r) {
-            if (!join->error) join->error = r.error();
-          } else {
-            for (auto& f : *r) join->items.push_back(std::move(f));
-          }
-          if (--join->remaining == 0) {
-            if (join->error) return (void)done.complete(*join->error);
-            std::stable_sort(
-                join->items.begin(), join->items.end(),
-                [](const domain::Fill& a, const domain::Fill& b) { return a.time < b.time; });
-            done.complete(std::move(join->items));
-          }
+          if (!join->add(std::move(r))) return;
+          if (join->error) return (void)done.complete(*join->error);
+          std::stable_sort(
+              join->items.begin(), join->items.end(),
+              [](const domain::Fill& a, const domain::Fill& b) { return a.time < b.time; });
+          done.complete(std::move(join->items));
         },
         "binance fills " + sym);
     impl->call(std::move(c), part,

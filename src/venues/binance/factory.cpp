@@ -7,10 +7,7 @@ namespace nzeza::venues::binance {
 
 Result<std::unique_ptr<VenueClient>> make_client(const ClientOptions& options,
                                                  const ClientDeps& deps) {
-  if (deps.net == nullptr || deps.clock == nullptr || deps.registry == nullptr)
-    return fail(ErrorCode::invalid_argument,
-                "binance client: the network context, clock and registry are required");
-  auto creds = Credentials::load("binance", {"api_key", "api_secret"}, {}, options.credentials);
+  auto creds = load_client_credentials("binance", options, deps, {"api_key", "api_secret"});
   if (!creds) return creds.error();
   BinanceConfig config;
   if (!options.base_url.empty()) config.base_url = options.base_url;

@@ -92,22 +92,9 @@ class CoinbaseClient final : public VenueClient {
   ~CoinbaseClient() override;
 
   [[nodiscard]] Venue venue() const noexcept override { return Venue::coinbase; }
-  [[nodiscard]] VenueCapabilities capabilities() const noexcept override;
-  [[nodiscard]] RequestValidity request_validity() const noexcept override;
-  void place(const domain::OrderSpec& order, Callback<PlaceAck> done) override;
-  void cancel(const OrderRef& order, Callback<CancelAck> done) override;
-  void cancel_all(std::optional<InstrumentId> instrument, Callback<CancelAllAck> done) override;
-  void amend(const AmendRequest& request, Callback<PlaceAck> done) override;
-  void order_status(const OrderRef& order, Callback<VenueOrder> done) override;
-  void open_orders(std::optional<InstrumentId> instrument,
-                   Callback<std::vector<VenueOrder>> done) override;
-  void fills_since(Timestamp since, std::optional<InstrumentId> instrument,
-                   Callback<std::vector<domain::Fill>> done) override;
-  void balances(Callback<std::vector<domain::Balance>> done) override;
-  void load_instruments(Callback<std::vector<Instrument>> done) override;
-  void server_time(Callback<Timestamp> done) override;
-  void candles(InstrumentId instrument, Duration interval, std::size_t count,
-               Callback<std::vector<market::Candle>> done) override;
+  NZEZA_VENUE_CLIENT_OVERRIDES
+  NZEZA_VENUE_OVERRIDE(amend)
+  NZEZA_VENUE_OVERRIDE(candles)
   [[nodiscard]] PrivateStream* private_stream() noexcept override { return stream_.get(); }
 
   // The private stream (user channel) this client reports, owned from now on (the factory sets

@@ -8,11 +8,8 @@ namespace nzeza::venues::coinbase {
 
 Result<std::unique_ptr<VenueClient>> make_client(const ClientOptions& options,
                                                  const ClientDeps& deps) {
-  if (deps.net == nullptr || deps.clock == nullptr || deps.registry == nullptr)
-    return venue_error(ErrorCode::invalid_argument, Venue::coinbase, "make_client",
-                       "net, clock and registry are required");
   auto credentials =
-      Credentials::load("coinbase", {"api_key_name", "api_private_key"}, {}, options.credentials);
+      load_client_credentials("coinbase", options, deps, {"api_key_name", "api_private_key"});
   if (!credentials) return credentials.error();
   auto name = credentials->get("api_key_name");
   auto key = credentials->get("api_private_key");

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <vector>
 
+#include "core/json_text.hpp"
 #include "venues/coinbase/base64url.hpp"
 
 namespace nzeza::venues::coinbase {
@@ -42,34 +43,7 @@ std::string openssl_error() {
 // JSON string literal with the escapes RFC 8259 requires.
 void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
-  for (const char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          static constexpr char kHex[] = "0123456789abcdef";
-          out += "\\u00";
-          out.push_back(kHex[(c >> 4) & 0xF]);
-          out.push_back(kHex[c & 0xF]);
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
+  append_json_escaped(out, s);
   out.push_back('"');
 }
 

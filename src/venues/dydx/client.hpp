@@ -101,30 +101,16 @@ class DydxClient final : public VenueClient {
   ~DydxClient() override;
 
   [[nodiscard]] Venue venue() const noexcept override { return Venue::dydx; }
-  [[nodiscard]] VenueCapabilities capabilities() const noexcept override;
-  // window = short_term_blocks x block_time (a short-term order dies with its good_til_block).
-  // A stateful order is bounded by its sequence instead: once a later-sequence tx of ours is
-  // accepted, an earlier one can never execute.
-  [[nodiscard]] RequestValidity request_validity() const noexcept override;
-
-  void place(const domain::OrderSpec& order, Callback<PlaceAck> done) override;
-  void cancel(const OrderRef& order, Callback<CancelAck> done) override;
-  void cancel_all(std::optional<InstrumentId> instrument, Callback<CancelAllAck> done) override;
-  void order_status(const OrderRef& order, Callback<VenueOrder> done) override;
-  void open_orders(std::optional<InstrumentId> instrument,
-                   Callback<std::vector<VenueOrder>> done) override;
-  void fills_since(Timestamp since, std::optional<InstrumentId> instrument,
-                   Callback<std::vector<domain::Fill>> done) override;
-  void balances(Callback<std::vector<domain::Balance>> done) override;
-  void positions(Callback<std::vector<VenuePosition>> done) override;
-  void load_instruments(Callback<std::vector<Instrument>> done) override;
-  void server_time(Callback<Timestamp> done) override;
+  // request_validity(): window = short_term_blocks x block_time (a short-term order dies with
+  // its good_til_block). A stateful order is bounded by its sequence instead: once a
+  // later-sequence tx of ours is accepted, an earlier one can never execute.
+  NZEZA_VENUE_CLIENT_OVERRIDES
+  NZEZA_VENUE_OVERRIDE(positions)
   // Indexer candles of the last `count` closed intervals [floor(now) - count x interval,
   // floor(now)) of the market: 1m 5m 15m 30m 1h 4h 1d (1MIN ... 1DAY); count <= 1000, read in
   // pages of 100 newest first (fromISO/toISO/limit). Fewer when the Indexer has no candle for
   // some intervals (a young market).
-  void candles(InstrumentId instrument, Duration interval, std::size_t count,
-               Callback<std::vector<market::Candle>> done) override;
+  NZEZA_VENUE_OVERRIDE(candles)
 
   [[nodiscard]] const std::string& address() const noexcept;
   // The locally tracked account sequence (nullopt before the first account read).

@@ -9,9 +9,7 @@ namespace nzeza::venues::dydx {
 
 Result<std::unique_ptr<VenueClient>> make_client(const ClientOptions& options,
                                                  const ClientDeps& deps) {
-  if (deps.net == nullptr || deps.clock == nullptr || deps.registry == nullptr)
-    return fail(ErrorCode::invalid_argument, "dydx factory: net, clock and registry are required");
-  auto creds = Credentials::load("dydx", {"mnemonic"}, {"passphrase"}, options.credentials);
+  auto creds = load_client_credentials("dydx", options, deps, {"mnemonic"}, {"passphrase"});
   if (!creds) return creds.error();
   const Secret* pass = creds->find("passphrase");
   auto wallet = Wallet::from_mnemonic(*creds->get("mnemonic"),

@@ -100,29 +100,16 @@ class HyperliquidClient final : public VenueClient {
   ~HyperliquidClient() override;
 
   [[nodiscard]] Venue venue() const noexcept override { return Venue::hyperliquid; }
-  [[nodiscard]] VenueCapabilities capabilities() const noexcept override;
-  [[nodiscard]] RequestValidity request_validity() const noexcept override;
+  NZEZA_VENUE_CLIENT_OVERRIDES
 
-  void place(const domain::OrderSpec& order, Callback<PlaceAck> done) override;
-  void cancel(const OrderRef& order, Callback<CancelAck> done) override;
-  void cancel_all(std::optional<InstrumentId> instrument, Callback<CancelAllAck> done) override;
-  void set_dead_man_switch(Duration timeout, Callback<Timestamp> done) override;
-  void order_status(const OrderRef& order, Callback<VenueOrder> done) override;
-  void open_orders(std::optional<InstrumentId> instrument,
-                   Callback<std::vector<VenueOrder>> done) override;
-  void fills_since(Timestamp since, std::optional<InstrumentId> instrument,
-                   Callback<std::vector<domain::Fill>> done) override;
-  void balances(Callback<std::vector<domain::Balance>> done) override;
-  void positions(Callback<std::vector<VenuePosition>> done) override;
-  void load_instruments(Callback<std::vector<Instrument>> done) override;
-  void server_time(Callback<Timestamp> done) override;
+  NZEZA_VENUE_OVERRIDE(set_dead_man_switch)
+  NZEZA_VENUE_OVERRIDE(positions)
   // candleSnapshot for the last `count` closed intervals [floor(now) - count x interval,
   // floor(now)) of the asset: 1m 3m 5m 15m 30m 1h 2h 4h 8h 12h 1d (rest_codec.hpp says why not
   // 3d, 1w, 1M); count <= 5000 (what the venue keeps). Fewer candles than `count` when the venue
   // has none for some intervals (a young market; intervals without trades may be absent; at the
   // limit, the oldest when the venue's 5000 include the open one).
-  void candles(InstrumentId instrument, Duration interval, std::size_t count,
-               Callback<std::vector<market::Candle>> done) override;
+  NZEZA_VENUE_OVERRIDE(candles)
 
   // The orderUpdates/userFills stream when ws_url is set, else nullptr.
   [[nodiscard]] PrivateStream* private_stream() noexcept override;

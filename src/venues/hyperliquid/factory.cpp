@@ -9,12 +9,8 @@ namespace nzeza::venues::hyperliquid {
 
 Result<std::unique_ptr<VenueClient>> make_client(const ClientOptions& options,
                                                  const ClientDeps& deps) {
-  if (deps.net == nullptr || deps.clock == nullptr || deps.registry == nullptr) {
-    return Error(ErrorCode::invalid_argument,
-                 "hyperliquid make_client: net, clock and registry are required");
-  }
-  auto creds = Credentials::load("hyperliquid", {"private_key"},
-                                 {"account_address", "vault_address"}, options.credentials);
+  auto creds = load_client_credentials("hyperliquid", options, deps, {"private_key"},
+                                       {"account_address", "vault_address"});
   if (!creds) return creds.error();
   auto key = creds->get("private_key");
   if (!key) return key.error();

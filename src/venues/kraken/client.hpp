@@ -106,23 +106,10 @@ class KrakenClient final : public VenueClient {
   ~KrakenClient() override;
 
   [[nodiscard]] Venue venue() const noexcept override { return Venue::kraken; }
-  [[nodiscard]] VenueCapabilities capabilities() const noexcept override;
-  [[nodiscard]] RequestValidity request_validity() const noexcept override;
+  NZEZA_VENUE_CLIENT_OVERRIDES
 
-  void place(const domain::OrderSpec& order, Callback<PlaceAck> done) override;
-  void cancel(const OrderRef& order, Callback<CancelAck> done) override;
-  void cancel_all(std::optional<InstrumentId> instrument, Callback<CancelAllAck> done) override;
-  void set_dead_man_switch(Duration timeout, Callback<Timestamp> done) override;
-  void order_status(const OrderRef& order, Callback<VenueOrder> done) override;
-  void open_orders(std::optional<InstrumentId> instrument,
-                   Callback<std::vector<VenueOrder>> done) override;
-  void fills_since(Timestamp since, std::optional<InstrumentId> instrument,
-                   Callback<std::vector<domain::Fill>> done) override;
-  void balances(Callback<std::vector<domain::Balance>> done) override;
-  void load_instruments(Callback<std::vector<Instrument>> done) override;
-  void server_time(Callback<Timestamp> done) override;
-  void candles(InstrumentId instrument, Duration interval, std::size_t count,
-               Callback<std::vector<market::Candle>> done) override;
+  NZEZA_VENUE_OVERRIDE(set_dead_man_switch)
+  NZEZA_VENUE_OVERRIDE(candles)
   [[nodiscard]] PrivateStream* private_stream() noexcept override;
 
   // GetWebSocketsToken: a short-lived token for the private WebSocket.

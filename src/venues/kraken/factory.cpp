@@ -6,10 +6,7 @@ namespace nzeza::venues::kraken {
 
 Result<std::unique_ptr<VenueClient>> make_client(const ClientOptions& options,
                                                  const ClientDeps& deps) {
-  if (deps.net == nullptr || deps.clock == nullptr || deps.registry == nullptr)
-    return fail(ErrorCode::invalid_argument,
-                "kraken make_client: net, clock and registry are required");
-  auto creds = Credentials::load("kraken", {"api_key", "api_secret"}, {}, options.credentials);
+  auto creds = load_client_credentials("kraken", options, deps, {"api_key", "api_secret"});
   if (!creds) return creds.error().with_context("kraken credentials");
   auto key = creds->get("api_key");
   auto secret = creds->get("api_secret");

@@ -132,21 +132,9 @@ class PaperVenue final : public VenueClient, public PrivateStream {
 
   // VenueClient.
   [[nodiscard]] Venue venue() const noexcept override { return Venue::paper; }
-  [[nodiscard]] VenueCapabilities capabilities() const noexcept override;
-  [[nodiscard]] RequestValidity request_validity() const noexcept override;
-  void place(const domain::OrderSpec& order, Callback<PlaceAck> done) override;
-  void cancel(const OrderRef& order, Callback<CancelAck> done) override;
-  void cancel_all(std::optional<InstrumentId> instrument, Callback<CancelAllAck> done) override;
-  void set_dead_man_switch(Duration timeout, Callback<Timestamp> done) override;
-  void order_status(const OrderRef& order, Callback<VenueOrder> done) override;
-  void open_orders(std::optional<InstrumentId> instrument,
-                   Callback<std::vector<VenueOrder>> done) override;
-  void fills_since(Timestamp since, std::optional<InstrumentId> instrument,
-                   Callback<std::vector<domain::Fill>> done) override;
-  void balances(Callback<std::vector<domain::Balance>> done) override;
-  void positions(Callback<std::vector<VenuePosition>> done) override;
-  void load_instruments(Callback<std::vector<Instrument>> done) override;
-  void server_time(Callback<Timestamp> done) override;
+  NZEZA_VENUE_CLIENT_OVERRIDES
+  NZEZA_VENUE_OVERRIDE(set_dead_man_switch)
+  NZEZA_VENUE_OVERRIDE(positions)
   [[nodiscard]] PrivateStream* private_stream() noexcept override { return this; }
 
   // Stops the venue's own activity, for good: the stream stops, every pending timer is

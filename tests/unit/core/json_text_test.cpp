@@ -23,5 +23,14 @@ TEST(JsonText, utf8_bytes_pass_through) {
   EXPECT_EQ(json_quoted("caf\xc3\xa9"), "\"caf\xc3\xa9\"");
 }
 
+TEST(JsonText, escape_chars_replaces_each_listed_character_and_keeps_every_other_byte) {
+  EXPECT_EQ(escape_chars("a<b>&c\n", {{'<', "&lt;"}, {'>', "&gt;"}, {'\n', "\\n"}}),
+            "a&lt;b&gt;&c\\n");
+  EXPECT_EQ(escape_chars("caf\xc3\xa9", {{'"', "\\\""}}), "caf\xc3\xa9");
+  EXPECT_EQ(escape_chars("", {{'x', "y"}}), "");
+  // A replacement may be empty: the character is dropped.
+  EXPECT_EQ(escape_chars("a-b-c", {{'-', ""}}), "abc");
+}
+
 }  // namespace
 }  // namespace nzeza

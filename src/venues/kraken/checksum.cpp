@@ -187,7 +187,107 @@ bool clmul_ok() noexcept {
 }
 #endif
 
+// One level's text at most: a price and a qty of kMaxChecksumDigits each.
+constexpr std::size_t kMaxLevelText = 2 * kMaxChecksumDigits;
+
+// A product of two bit-reflected 32-bit polynomials as a 64-bit one (bit m is the coefficient
+// of x^(63 - m)) reduced mod P: its high-degree half H (the low 32 bits) is H * x^32 mod P, the
+// state after four zero bytes, which the slicing tables give in four lookups.
+constexpr std::uint32_t reduce64(std::uint64_t v) noexcept {
+  const auto h = static_cast<std::uint32_t>(v);
+  return kTables[3][h & 0xFFu] ^ kTables[2][(h >> 8) & 0xFFu] ^ kTables[1][(h >> 16) & 0xFFu] ^
+         kTables[0][h >> 24] ^ static_cast<std::uint32_t>(v >> 32);
+}
+
+// a * b mod P bit by bit (the integer carry-less product of two reflected polynomials is the
+// reflected product shifted right by one).
+constexpr std::uint32_t multiply_portable(std::uint32_t a, std::uint32_t b) noexcept {
+  std::uint64_t r = 0;
+  for (int i = 0; i < 32; ++i) {
+    r ^= (static_cast<std::uint64_t>(a) << i) & (0 - static_cast<std::uint64_t>((b >> i) & 1u));
+  }
+  return reduce64(r << 1);
+}
+
+// kBytePowers[n] = x^(8n) mod P (reflected; x^0 is 0x80000000): the state after a zero byte is
+// the state times x^8.
+constexpr std::array<std::uint32_t, kMaxLevelText + 1> make_byte_powers() noexcept {
+  std::array<std::uint32_t, kMaxLevelText + 1> p{};
+  p[0] = 0x80000000u;
+  for (std::size_t n = 0; n < kMaxLevelText; ++n) p[n + 1] = kTables[0][p[n] & 0xFFu] ^ (p[n] >> 8);
+  return p;
+}
+constexpr auto kBytePowers = make_byte_powers();
+
+// kSquarePowers[k] = x^(8 * 2^k) mod P, for a length of any size.
+constexpr std::array<std::uint32_t, 64> make_square_powers() noexcept {
+  std::array<std::uint32_t, 64> q{};
+  q[0] = kBytePowers[1];
+  for (std::size_t k = 1; k < q.size(); ++k) q[k] = multiply_portable(q[k - 1], q[k - 1]);
+  return q;
+}
+constexpr auto kSquarePowers = make_square_powers();
+
+#if defined(NZEZA_KRAKEN_CRC_CLMUL)
+__attribute__((target("pclmul,sse2"), always_inline)) inline std::uint32_t multiply_clmul(
+    std::uint32_t a, std::uint32_t b) noexcept {
+  const __m128i p = _mm_clmulepi64_si128(_mm_cvtsi32_si128(static_cast<int>(a)),
+                                         _mm_cvtsi32_si128(static_cast<int>(b)), 0x00);
+  return reduce64(static_cast<std::uint64_t>(_mm_cvtsi128_si64(p)) << 1);
+}
+
+__attribute__((target("pclmul,sse2"))) std::uint32_t chain_clmul(std::uint32_t s,
+                                                                 const ChecksumCache::Entry* e,
+                                                                 std::size_t n,
+                                                                 std::uint32_t* states) noexcept {
+  for (std::size_t i = 0; i < n; ++i) {
+    s = multiply_clmul(s, kBytePowers[e[i].size]) ^ e[i].crc;
+    states[i] = s;
+  }
+  return s;
+}
+
+// multiply_clmul out of line, for callers built without PCLMULQDQ.
+__attribute__((target("pclmul,sse2"))) std::uint32_t multiply_clmul_call(std::uint32_t a,
+                                                                         std::uint32_t b) noexcept {
+  return multiply_clmul(a, b);
+}
+#endif
+
+// The CRC state after the texts of e[0..n) from state s; the state after each is written to
+// states[i]. Each level's text is one combine step: s * x^(8 * size) ^ crc.
+std::uint32_t chain(std::uint32_t s, const ChecksumCache::Entry* e, std::size_t n,
+                    std::uint32_t* states) noexcept {
+#if defined(NZEZA_KRAKEN_CRC_CLMUL)
+  if (clmul_ok()) return chain_clmul(s, e, n, states);
+#endif
+  for (std::size_t i = 0; i < n; ++i) {
+    s = multiply_portable(s, kBytePowers[e[i].size]) ^ e[i].crc;
+    states[i] = s;
+  }
+  return s;
+}
+
 }  // namespace
+
+namespace detail {
+std::uint32_t crc_multiply(std::uint32_t a, std::uint32_t b, bool clmul) noexcept {
+#if defined(NZEZA_KRAKEN_CRC_CLMUL)
+  if (clmul && clmul_ok()) return multiply_clmul_call(a, b);
+#else
+  (void)clmul;
+#endif
+  return multiply_portable(a, b);
+}
+}  // namespace detail
+
+std::uint32_t crc32_combine(std::uint32_t crc_a, std::uint32_t crc_b, std::size_t size_b) noexcept {
+  std::uint32_t a = crc_a;
+  for (std::size_t k = 0; size_b != 0; ++k, size_b >>= 1) {
+    if ((size_b & 1u) != 0) a = detail::crc_multiply(a, kSquarePowers[k], true);
+  }
+  return a ^ crc_b;
+}
 
 void Crc32::update(std::string_view bytes) noexcept {
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
@@ -298,54 +398,59 @@ std::uint32_t book_checksum(const market::OrderBook& book, int price_decimals,
 std::uint32_t ChecksumCache::checksum(const market::OrderBook& book, int price_decimals,
                                       int qty_decimals) noexcept {
   if (price_decimals != price_decimals_ || qty_decimals != qty_decimals_) {
-    count_[0][0] = count_[0][1] = count_[1][0] = count_[1][1] = 0;  // every text changes
+    count_[0] = count_[1] = 0;  // every text changes
     price_decimals_ = price_decimals;
     qty_decimals_ = qty_decimals;
   }
-  const int last = generation_;
-  const int next = last ^ 1;
-  // Room for every level printed in full, plus the kText bytes a copy may write past the end.
-  char buf[2 * kChecksumDepth * 2 * kMaxChecksumDigits + kText];
-  char* w = buf;
-  for (int s = 0; s < 2; ++s) {  // asks (lowest first), then bids (highest first)
-    const bool asks = s == 0;
+  std::uint32_t s = 0xFFFFFFFFu;
+  bool dirty = false;  // a level before this side changed: every later state changes
+  for (int side = 0; side < 2; ++side) {  // asks (lowest first), then bids (highest first)
+    const bool asks = side == 0;
     const std::span<const market::BookLevel> levels = asks ? book.asks() : book.bids();
     const std::size_t n = levels.size() < kChecksumDepth ? levels.size() : kChecksumDepth;
-    const Entry* old = entries_[last][s];
-    const std::uint32_t old_n = count_[last][s];
-    Entry* out = entries_[next][s];
-    std::uint32_t j = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      const market::BookLevel& level = levels[i];
-      // Both lists are sorted best first: skip the kept levels better than this one (gone).
-      while (j < old_n && (asks ? old[j].price < level.price : old[j].price > level.price)) ++j;
-      Entry& e = out[i];
-      if (j < old_n && old[j].price == level.price && old[j].qty == level.size) {
-        std::memcpy(w, old[j].text, kText);
-        w += old[j].size;
-        e = old[j];
-        ++j;
-        continue;
-      }
-      char* const start = w;
-      w = checksum_digits(level.price, price_decimals, w);
-      w = checksum_digits(level.size, qty_decimals, w);
-      const auto size = static_cast<std::size_t>(w - start);
-      e.qty = level.size;
-      e.size = static_cast<std::uint32_t>(size);
-      if (size <= kText) {
-        e.price = level.price;
-        std::memcpy(e.text, start, kText);  // (buf has kText bytes past any text)
-      } else {
-        e.price = Decimal();  // not kept: never matches
-      }
+    Entry* const kept = entries_[side];
+    std::uint32_t* const states = states_[side];
+    const std::size_t old_n = count_[side];
+    // The kept levels that are still the side's first ones.
+    const std::size_t common = n < old_n ? n : old_n;
+    std::size_t k = 0;
+    while (k < common && kept[k].price == levels[k].price && kept[k].qty == levels[k].size) ++k;
+    const bool same = k == n && n == old_n;
+    if (!dirty && same) {
+      if (n != 0) s = states[n - 1];
+      continue;
     }
-    count_[next][s] = static_cast<std::uint32_t>(n);
+    if (!same) {
+      // Levels k.. : a kept one (it moved) or a new one printed once.
+      Entry old[kChecksumDepth];
+      const std::size_t tail = old_n - k;
+      std::memcpy(static_cast<void*>(old), kept + k, tail * sizeof(Entry));
+      std::size_t j = 0;
+      for (std::size_t i = k; i < n; ++i) {
+        const market::BookLevel& level = levels[i];
+        // Both lists are sorted best first: skip the kept levels better than this one (gone).
+        while (j < tail && (asks ? old[j].price < level.price : old[j].price > level.price)) ++j;
+        Entry& e = kept[i];
+        if (j < tail && old[j].price == level.price && old[j].qty == level.size) {
+          e = old[j++];
+          continue;
+        }
+        char text[kMaxLevelText];
+        char* w = checksum_digits(level.price, price_decimals, text);
+        w = checksum_digits(level.size, qty_decimals, w);
+        e.price = level.price;
+        e.qty = level.size;
+        e.size = static_cast<std::uint32_t>(w - text);
+        e.crc = crc_tables(0, reinterpret_cast<const unsigned char*>(text), e.size);
+      }
+      count_[side] = static_cast<std::uint32_t>(n);
+    }
+    const std::size_t start = dirty ? 0 : k;
+    if (start != 0) s = states[start - 1];
+    s = chain(s, kept + start, n - start, states + start);
+    dirty = true;
   }
-  generation_ = next;
-  Crc32 crc;
-  crc.update(std::string_view(buf, static_cast<std::size_t>(w - buf)));
-  return crc.value();
+  return ~s;
 }
 
 }  // namespace nzeza::venues::kraken

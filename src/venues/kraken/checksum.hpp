@@ -89,31 +89,44 @@ inline char* plain_checksum_digits(std::string_view token, int decimals, char* o
 // Levels per side that enter the checksum.
 inline constexpr std::size_t kChecksumDepth = 10;
 
-// book_checksum for a book checked after every update: the text of each top level is kept
-// with its price and qty, and a level still in the top with the same price and qty (and the
-// same decimals) reuses its text instead of printing it again. An update changes a level or
-// two, so an update's checksum prints a level or two and copies the rest (printing a level
-// costs two 128-bit divisions and a digit loop per number). Always the value book_checksum
-// gives for the same arguments. Fixed storage, no allocation. Threading: none.
+// crc32(A + B) from crc32(A), crc32(B) and the length of B, without reading either text
+// (zlib's crc32_combine): CRC32 is linear, so crc(A + B) = crc(A) * x^(8 * |B|) mod P ^ crc(B).
+[[nodiscard]] std::uint32_t crc32_combine(std::uint32_t crc_a, std::uint32_t crc_b,
+                                          std::size_t size_b) noexcept;
+
+namespace detail {
+// a * b mod P for two bit-reflected polynomials (the CRC's own representation): by one
+// carry-less multiply when `clmul` and the CPU has PCLMULQDQ, else bit by bit. For tests.
+[[nodiscard]] std::uint32_t crc_multiply(std::uint32_t a, std::uint32_t b, bool clmul) noexcept;
+}  // namespace detail
+
+// book_checksum for a book checked after every update, without printing or re-reading the
+// text of unchanged levels. Each top level keeps its price, qty, and the CRC and length of its
+// text (printed once, when the level appears or changes); the CRC state after every level is
+// kept too. An update finds the first level that differs from the kept ones and restarts the
+// CRC from the state before it, combining each later level's kept CRC with one carry-less
+// multiply (crc32_combine's rule; bit by bit on a CPU without PCLMULQDQ); an update that
+// changes no top level returns the kept value. Always the value book_checksum gives for the
+// same arguments. Fixed storage, no allocation. Threading: none.
 class ChecksumCache {
  public:
   [[nodiscard]] std::uint32_t checksum(const market::OrderBook& book, int price_decimals,
                                        int qty_decimals) noexcept;
 
- private:
-  // The text of a level: at most kText chars are kept (a longer one, rare, is printed each
-  // time: its entry has price 0, which no book level has).
-  static constexpr std::size_t kText = 48;
+  // A level's text: its CRC from state 0 (no initial value, no final xor) and its length.
   struct Entry {
     Decimal price;
     Decimal qty;
-    char text[kText];
+    std::uint32_t crc = 0;
     std::uint32_t size = 0;
   };
-  // Two generations (the last checksum's and the one being built), two sides (asks, bids).
-  Entry entries_[2][2][kChecksumDepth];
-  std::uint32_t count_[2][2] = {};
-  int generation_ = 0;
+
+ private:
+  // Per side (asks, bids): the kept top levels, and the CRC state (from 0xFFFFFFFF, asks
+  // first) after each of them.
+  Entry entries_[2][kChecksumDepth];
+  std::uint32_t states_[2][kChecksumDepth] = {};
+  std::uint32_t count_[2] = {};
   int price_decimals_ = -1;
   int qty_decimals_ = -1;
 };

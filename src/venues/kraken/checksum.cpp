@@ -395,8 +395,56 @@ std::uint32_t book_checksum(const market::OrderBook& book, int price_decimals,
   return crc.value();
 }
 
+namespace {
+
+// The entries of levels[k..n) into out[k..n): the kept entry of the same price and qty from
+// old[0..tail) (the kept levels after the unchanged first k, sorted best first like `levels`),
+// else the level's text printed once and its CRC.
+template <bool Asks>
+void rebuild(std::span<const market::BookLevel> levels, std::size_t k, std::size_t n,
+             const ChecksumCache::Entry* old, std::size_t tail, ChecksumCache::Entry* out,
+             int price_decimals, int qty_decimals, std::span<const WireLevel> wire) noexcept {
+  std::size_t j = 0;
+  for (std::size_t i = k; i < n; ++i) {
+    const market::BookLevel& level = levels[i];
+    // Skip the kept levels better than this one (gone).
+    while (j < tail && (Asks ? old[j].price < level.price : old[j].price > level.price)) ++j;
+    ChecksumCache::Entry& e = out[i];
+    if (j < tail && old[j].price == level.price && old[j].qty == level.size) {
+      e = old[j++];
+      continue;
+    }
+    // Room for a printed text, or for two plain token texts and the 16 bytes each may write
+    // past its end.
+    char text[kMaxLevelText + 16];
+    const WireLevel* token = nullptr;
+    for (const WireLevel& l : wire) {
+      if (l.side == (Asks ? Side::sell : Side::buy) && l.price == level.price &&
+          l.qty == level.size && !l.price_text.empty() && l.price_decimals == price_decimals &&
+          l.qty_decimals == qty_decimals) {
+        token = &l;
+        break;
+      }
+    }
+    char* w = text;
+    if (token != nullptr) {
+      w = plain_checksum_digits(token->price_text, price_decimals, w);
+      w = plain_checksum_digits(token->qty_text, qty_decimals, w);
+    } else {
+      w = checksum_digits(level.price, price_decimals, w);
+      w = checksum_digits(level.size, qty_decimals, w);
+    }
+    e.price = level.price;
+    e.qty = level.size;
+    e.size = static_cast<std::uint32_t>(w - text);
+    e.crc = crc_tables(0, reinterpret_cast<const unsigned char*>(text), e.size);
+  }
+}
+
+}  // namespace
+
 std::uint32_t ChecksumCache::checksum(const market::OrderBook& book, int price_decimals,
-                                      int qty_decimals) noexcept {
+                                      int qty_decimals, std::span<const WireLevel> wire) noexcept {
   if (price_decimals != price_decimals_ || qty_decimals != qty_decimals_) {
     count_[0] = count_[1] = 0;  // every text changes
     price_decimals_ = price_decimals;
@@ -408,7 +456,7 @@ std::uint32_t ChecksumCache::checksum(const market::OrderBook& book, int price_d
     const bool asks = side == 0;
     const std::span<const market::BookLevel> levels = asks ? book.asks() : book.bids();
     const std::size_t n = levels.size() < kChecksumDepth ? levels.size() : kChecksumDepth;
-    Entry* const kept = entries_[side];
+    Entry* kept = entries_[side][generation_[side]];
     std::uint32_t* const states = states_[side];
     const std::size_t old_n = count_[side];
     // The kept levels that are still the side's first ones.
@@ -421,28 +469,15 @@ std::uint32_t ChecksumCache::checksum(const market::OrderBook& book, int price_d
       continue;
     }
     if (!same) {
-      // Levels k.. : a kept one (it moved) or a new one printed once.
-      Entry old[kChecksumDepth];
-      const std::size_t tail = old_n - k;
-      std::memcpy(static_cast<void*>(old), kept + k, tail * sizeof(Entry));
-      std::size_t j = 0;
-      for (std::size_t i = k; i < n; ++i) {
-        const market::BookLevel& level = levels[i];
-        // Both lists are sorted best first: skip the kept levels better than this one (gone).
-        while (j < tail && (asks ? old[j].price < level.price : old[j].price > level.price)) ++j;
-        Entry& e = kept[i];
-        if (j < tail && old[j].price == level.price && old[j].qty == level.size) {
-          e = old[j++];
-          continue;
-        }
-        char text[kMaxLevelText];
-        char* w = checksum_digits(level.price, price_decimals, text);
-        w = checksum_digits(level.size, qty_decimals, w);
-        e.price = level.price;
-        e.qty = level.size;
-        e.size = static_cast<std::uint32_t>(w - text);
-        e.crc = crc_tables(0, reinterpret_cast<const unsigned char*>(text), e.size);
+      generation_[side] ^= 1;
+      Entry* const out = entries_[side][generation_[side]];
+      for (std::size_t i = 0; i < k; ++i) out[i] = kept[i];
+      if (asks) {
+        rebuild<true>(levels, k, n, kept + k, old_n - k, out, price_decimals, qty_decimals, wire);
+      } else {
+        rebuild<false>(levels, k, n, kept + k, old_n - k, out, price_decimals, qty_decimals, wire);
       }
+      kept = out;
       count_[side] = static_cast<std::uint32_t>(n);
     }
     const std::size_t start = dirty ? 0 : k;

@@ -100,18 +100,43 @@ namespace detail {
 [[nodiscard]] std::uint32_t crc_multiply(std::uint32_t a, std::uint32_t b, bool clmul) noexcept;
 }  // namespace detail
 
+// A level of a book frame as read from the wire. price_text and qty_text are its tokens when
+// plain_checksum_digits takes them (digits[.digits], 1 to 10 integer digits without a leading
+// zero before another digit, at most 8 decimals; the codec's raw scan reads such tokens),
+// empty otherwise; price_decimals and qty_decimals are their numbers of decimals.
+struct WireLevel {
+  Side side = Side::buy;
+  Decimal price;
+  Decimal qty;
+  int price_decimals = 0;
+  int qty_decimals = 0;
+  std::string_view price_text;
+  std::string_view qty_text;
+};
+
+// Whether plain_checksum_digits takes `token`, a token with `decimals` decimals (0..8).
+[[nodiscard]] inline bool plain_token(std::string_view token, int decimals) noexcept {
+  const std::size_t int_len =
+      token.size() - (decimals > 0 ? static_cast<std::size_t>(decimals) + 1 : 0);
+  return decimals <= 8 && int_len >= 1 && int_len <= 10 && token.size() <= 19 &&
+         (token[0] != '0' || int_len == 1);
+}
+
 // book_checksum for a book checked after every update, without printing or re-reading the
 // text of unchanged levels. Each top level keeps its price, qty, and the CRC and length of its
 // text (printed once, when the level appears or changes); the CRC state after every level is
 // kept too. An update finds the first level that differs from the kept ones and restarts the
 // CRC from the state before it, combining each later level's kept CRC with one carry-less
 // multiply (crc32_combine's rule; bit by bit on a CPU without PCLMULQDQ); an update that
-// changes no top level returns the kept value. Always the value book_checksum gives for the
+// changes no top level returns the kept value. The text of a new top level is read from the
+// update's wire tokens when `wire` holds that level with the cache's decimals (its frame must
+// still be in memory), else printed from the Decimals. Always the value book_checksum gives for the
 // same arguments. Fixed storage, no allocation. Threading: none.
 class ChecksumCache {
  public:
   [[nodiscard]] std::uint32_t checksum(const market::OrderBook& book, int price_decimals,
-                                       int qty_decimals) noexcept;
+                                       int qty_decimals,
+                                       std::span<const WireLevel> wire = {}) noexcept;
 
   // A level's text: its CRC from state 0 (no initial value, no final xor) and its length.
   struct Entry {
@@ -124,9 +149,12 @@ class ChecksumCache {
  private:
   // Per side (asks, bids): the kept top levels, and the CRC state (from 0xFFFFFFFF, asks
   // first) after each of them.
-  Entry entries_[2][kChecksumDepth];
+  // Two generations a side (the kept one and the one an update builds), so a changed side is
+  // rebuilt from the kept entries without copying them aside first.
+  Entry entries_[2][2][kChecksumDepth];
   std::uint32_t states_[2][kChecksumDepth] = {};
   std::uint32_t count_[2] = {};
+  int generation_[2] = {};
   int price_decimals_ = -1;
   int qty_decimals_ = -1;
 };

@@ -67,13 +67,8 @@ struct KrakenBookSlot : codec::BookSlot {
 
 struct KrakenCodecImpl
     : codec::BookCodecState<KrakenCodecConfig, KrakenCodecStats, KrakenBookSlot> {
-  struct PendingLevel {
-    Side side = Side::buy;
-    Decimal price;
-    Decimal qty;
-    int price_decimals = 0;
-    int qty_decimals = 0;
-  };
+  // A level of a frame, with its tokens when the raw scan read them (for the checksum text).
+  using PendingLevel = WireLevel;
   struct BookEntry {
     std::string_view symbol;
     std::uint32_t first = 0;  // levels[first, end)
@@ -143,7 +138,8 @@ struct KrakenCodecImpl
       static constexpr codec::LevelKeys kKeys = codec::level_keys<"price", "qty">();
       codec::LevelRead lr;
       if (!codec::read_level(*this, level, kKeys, lr, where)) return false;
-      levels.push_back(PendingLevel{side, lr.price, lr.size, lr.price_decimals, lr.size_decimals});
+      levels.push_back(
+          PendingLevel{side, lr.price, lr.size, lr.price_decimals, lr.size_decimals, {}, {}});
     }
     return true;
   }
@@ -340,6 +336,10 @@ struct KrakenCodecImpl
             pl.qty = Decimal::from_raw8(qty.raw8);
             pl.price_decimals = px.decimals;
             pl.qty_decimals = qty.decimals;
+            if (plain_token(px.text, px.decimals) && plain_token(qty.text, qty.decimals)) {
+              pl.price_text = px.text;
+              pl.qty_text = qty.text;
+            }
             if (usable) text_size = static_cast<std::size_t>(w - text);
             return true;
           });
@@ -371,7 +371,9 @@ struct KrakenCodecImpl
   // The entry's checksum: from the wire text when the scan kept it, else printed from the book.
   std::uint32_t entry_checksum(const BookEntry& entry, BookSlot& slot) const noexcept {
     if (!entry.raw_text)
-      return slot.checksum_cache.checksum(slot.book, slot.price_decimals, slot.qty_decimals);
+      return slot.checksum_cache.checksum(
+          slot.book, slot.price_decimals, slot.qty_decimals,
+          std::span<const WireLevel>(levels.data() + entry.first, entry.end - entry.first));
     Crc32 crc;
     crc.update(std::string_view(checksum_text.asks, checksum_text.ask_size));
     crc.update(std::string_view(checksum_text.bids, checksum_text.bid_size));

@@ -113,6 +113,16 @@ std::uint32_t crc_tables(std::uint32_t c, const unsigned char* p, std::size_t n)
     p += 8;
     n -= 8;
   }
+  if (n >= 4) {  // four bytes in four lookups (slicing by 4)
+    const std::uint32_t lo =
+        (static_cast<std::uint32_t>(p[0]) | static_cast<std::uint32_t>(p[1]) << 8 |
+         static_cast<std::uint32_t>(p[2]) << 16 | static_cast<std::uint32_t>(p[3]) << 24) ^
+        c;
+    c = kTables[3][lo & 0xFFu] ^ kTables[2][(lo >> 8) & 0xFFu] ^ kTables[1][(lo >> 16) & 0xFFu] ^
+        kTables[0][lo >> 24];
+    p += 4;
+    n -= 4;
+  }
   while (n-- != 0) c = kTables[0][(c ^ *p++) & 0xFFu] ^ (c >> 8);
   return c;
 }
@@ -229,28 +239,13 @@ constexpr std::array<std::uint32_t, 64> make_square_powers() noexcept {
 constexpr auto kSquarePowers = make_square_powers();
 
 #if defined(NZEZA_KRAKEN_CRC_CLMUL)
-__attribute__((target("pclmul,sse2"), always_inline)) inline std::uint32_t multiply_clmul(
-    std::uint32_t a, std::uint32_t b) noexcept {
-  const __m128i p = _mm_clmulepi64_si128(_mm_cvtsi32_si128(static_cast<int>(a)),
-                                         _mm_cvtsi32_si128(static_cast<int>(b)), 0x00);
-  return reduce64(static_cast<std::uint64_t>(_mm_cvtsi128_si64(p)) << 1);
-}
-
-__attribute__((target("pclmul,sse2"))) std::uint32_t chain_clmul(std::uint32_t s,
-                                                                 const ChecksumCache::Entry* e,
-                                                                 std::size_t n,
-                                                                 std::uint32_t* states) noexcept {
-  for (std::size_t i = 0; i < n; ++i) {
-    s = multiply_clmul(s, kBytePowers[e[i].size]) ^ e[i].crc;
-    states[i] = s;
-  }
-  return s;
-}
-
-// multiply_clmul out of line, for callers built without PCLMULQDQ.
-__attribute__((target("pclmul,sse2"))) std::uint32_t multiply_clmul_call(std::uint32_t a,
-                                                                         std::uint32_t b) noexcept {
-  return multiply_clmul(a, b);
+// a * b mod P by one carry-less multiply, written as inline assembly so it inlines into code
+// built without PCLMULQDQ (called only where clmul_ok()).
+inline std::uint32_t multiply_clmul(std::uint32_t a, std::uint32_t b) noexcept {
+  __m128i x = _mm_cvtsi32_si128(static_cast<int>(a));
+  const __m128i y = _mm_cvtsi32_si128(static_cast<int>(b));
+  asm("pclmulqdq $0x00, %1, %0" : "+x"(x) : "x"(y));
+  return reduce64(static_cast<std::uint64_t>(_mm_cvtsi128_si64(x)) << 1);
 }
 #endif
 
@@ -259,7 +254,13 @@ __attribute__((target("pclmul,sse2"))) std::uint32_t multiply_clmul_call(std::ui
 std::uint32_t chain(std::uint32_t s, const ChecksumCache::Entry* e, std::size_t n,
                     std::uint32_t* states) noexcept {
 #if defined(NZEZA_KRAKEN_CRC_CLMUL)
-  if (clmul_ok()) return chain_clmul(s, e, n, states);
+  if (clmul_ok()) {
+    for (std::size_t i = 0; i < n; ++i) {
+      s = multiply_clmul(s, kBytePowers[e[i].size]) ^ e[i].crc;
+      states[i] = s;
+    }
+    return s;
+  }
 #endif
   for (std::size_t i = 0; i < n; ++i) {
     s = multiply_portable(s, kBytePowers[e[i].size]) ^ e[i].crc;
@@ -273,7 +274,7 @@ std::uint32_t chain(std::uint32_t s, const ChecksumCache::Entry* e, std::size_t 
 namespace detail {
 std::uint32_t crc_multiply(std::uint32_t a, std::uint32_t b, bool clmul) noexcept {
 #if defined(NZEZA_KRAKEN_CRC_CLMUL)
-  if (clmul && clmul_ok()) return multiply_clmul_call(a, b);
+  if (clmul && clmul_ok()) return multiply_clmul(a, b);
 #else
   (void)clmul;
 #endif
@@ -399,46 +400,101 @@ namespace {
 
 // The entries of levels[k..n) into out[k..n): the kept entry of the same price and qty from
 // old[0..tail) (the kept levels after the unchanged first k, sorted best first like `levels`),
-// else the level's text printed once and its CRC.
-template <bool Asks>
-void rebuild(std::span<const market::BookLevel> levels, std::size_t k, std::size_t n,
-             const ChecksumCache::Entry* old, std::size_t tail, ChecksumCache::Entry* out,
-             int price_decimals, int qty_decimals, std::span<const WireLevel> wire) noexcept {
+// else the level's text (from its wire tokens when `wire` has them, else printed) and its CRC.
+// The CRC state s is carried through each new entry (states[i] after entry i); returns it.
+template <bool Asks, class Multiply>
+__attribute__((always_inline)) inline std::uint32_t rebuild_body(
+    std::span<const market::BookLevel> levels, std::size_t k, std::size_t n,
+    const ChecksumCache::Entry* __restrict old, std::size_t tail,
+    ChecksumCache::Entry* __restrict out, int price_decimals, int qty_decimals,
+    std::span<const WireLevel> wire, std::uint32_t s, std::uint32_t* __restrict states,
+    Multiply multiply) noexcept {
   std::size_t j = 0;
   for (std::size_t i = k; i < n; ++i) {
     const market::BookLevel& level = levels[i];
-    // Skip the kept levels better than this one (gone).
-    while (j < tail && (Asks ? old[j].price < level.price : old[j].price > level.price)) ++j;
+    const Decimal price = level.price;
+    const Decimal qty = level.size;
     ChecksumCache::Entry& e = out[i];
-    if (j < tail && old[j].price == level.price && old[j].qty == level.size) {
-      e = old[j++];
-      continue;
-    }
-    // Room for a printed text, or for two plain token texts and the 16 bytes each may write
-    // past its end.
-    char text[kMaxLevelText + 16];
-    const WireLevel* token = nullptr;
-    for (const WireLevel& l : wire) {
-      if (l.side == (Asks ? Side::sell : Side::buy) && l.price == level.price &&
-          l.qty == level.size && !l.price_text.empty() && l.price_decimals == price_decimals &&
-          l.qty_decimals == qty_decimals) {
-        token = &l;
+    // The kept entry of this price, skipping the kept levels better than it (gone).
+    bool same_price = false;
+    while (j < tail) {
+      const Decimal kept_price = old[j].price;
+      if (kept_price == price) {
+        same_price = true;
         break;
       }
+      if (Asks ? kept_price > price : kept_price < price) break;  // a new level
+      ++j;
     }
-    char* w = text;
-    if (token != nullptr) {
-      w = plain_checksum_digits(token->price_text, price_decimals, w);
-      w = plain_checksum_digits(token->qty_text, qty_decimals, w);
+    if (same_price && old[j].qty == qty) {
+      e = old[j++];
     } else {
-      w = checksum_digits(level.price, price_decimals, w);
-      w = checksum_digits(level.size, qty_decimals, w);
+      // Room for a printed text, or for two plain token texts and the 16 bytes each may write
+      // past its end.
+      char text[kMaxLevelText + 16];
+      const WireLevel* token = nullptr;
+      for (const WireLevel& l : wire) {
+        if (l.side == (Asks ? Side::sell : Side::buy) && l.price == level.price &&
+            l.qty == level.size && !l.price_text.empty() && l.price_decimals == price_decimals &&
+            l.qty_decimals == qty_decimals) {
+          token = &l;
+          break;
+        }
+      }
+      char* w = text;
+      if (token != nullptr) {
+        w = plain_checksum_digits(token->price_text, price_decimals, w);
+        w = plain_checksum_digits(token->qty_text, qty_decimals, w);
+      } else {
+        w = checksum_digits(level.price, price_decimals, w);
+        w = checksum_digits(level.size, qty_decimals, w);
+      }
+      j += same_price ? 1 : 0;  // its qty changed
+      e.price = price;
+      e.qty = qty;
+      e.size = static_cast<std::uint32_t>(w - text);
+      e.crc = crc_tables(0, reinterpret_cast<const unsigned char*>(text), e.size);
     }
-    e.price = level.price;
-    e.qty = level.size;
-    e.size = static_cast<std::uint32_t>(w - text);
-    e.crc = crc_tables(0, reinterpret_cast<const unsigned char*>(text), e.size);
+    s = multiply(s, kBytePowers[e.size]) ^ e.crc;
+    states[i] = s;
   }
+  return s;
+}
+
+template <bool Asks>
+std::uint32_t rebuild_portable(std::span<const market::BookLevel> levels, std::size_t k,
+                               std::size_t n, const ChecksumCache::Entry* old, std::size_t tail,
+                               ChecksumCache::Entry* out, int price_decimals, int qty_decimals,
+                               std::span<const WireLevel> wire, std::uint32_t s,
+                               std::uint32_t* states) noexcept {
+  return rebuild_body<Asks>(levels, k, n, old, tail, out, price_decimals, qty_decimals, wire, s,
+                            states, multiply_portable);
+}
+
+#if defined(NZEZA_KRAKEN_CRC_CLMUL)
+template <bool Asks>
+std::uint32_t rebuild_clmul(std::span<const market::BookLevel> levels, std::size_t k, std::size_t n,
+                            const ChecksumCache::Entry* old, std::size_t tail,
+                            ChecksumCache::Entry* out, int price_decimals, int qty_decimals,
+                            std::span<const WireLevel> wire, std::uint32_t s,
+                            std::uint32_t* states) noexcept {
+  return rebuild_body<Asks>(levels, k, n, old, tail, out, price_decimals, qty_decimals, wire, s,
+                            states, multiply_clmul);
+}
+#endif
+
+template <bool Asks>
+std::uint32_t rebuild(std::span<const market::BookLevel> levels, std::size_t k, std::size_t n,
+                      const ChecksumCache::Entry* old, std::size_t tail, ChecksumCache::Entry* out,
+                      int price_decimals, int qty_decimals, std::span<const WireLevel> wire,
+                      std::uint32_t s, std::uint32_t* states) noexcept {
+#if defined(NZEZA_KRAKEN_CRC_CLMUL)
+  if (clmul_ok())
+    return rebuild_clmul<Asks>(levels, k, n, old, tail, out, price_decimals, qty_decimals, wire, s,
+                               states);
+#endif
+  return rebuild_portable<Asks>(levels, k, n, old, tail, out, price_decimals, qty_decimals, wire, s,
+                                states);
 }
 
 }  // namespace
@@ -468,22 +524,22 @@ std::uint32_t ChecksumCache::checksum(const market::OrderBook& book, int price_d
       if (n != 0) s = states[n - 1];
       continue;
     }
-    if (!same) {
-      generation_[side] ^= 1;
-      Entry* const out = entries_[side][generation_[side]];
-      for (std::size_t i = 0; i < k; ++i) out[i] = kept[i];
-      if (asks) {
-        rebuild<true>(levels, k, n, kept + k, old_n - k, out, price_decimals, qty_decimals, wire);
-      } else {
-        rebuild<false>(levels, k, n, kept + k, old_n - k, out, price_decimals, qty_decimals, wire);
-      }
-      kept = out;
-      count_[side] = static_cast<std::uint32_t>(n);
+    // The unchanged first k: their kept states, or (after a changed side) chained again.
+    if (dirty) {
+      s = chain(s, kept, k, states);
+    } else if (k != 0) {
+      s = states[k - 1];
     }
-    const std::size_t start = dirty ? 0 : k;
-    if (start != 0) s = states[start - 1];
-    s = chain(s, kept + start, n - start, states + start);
     dirty = true;
+    if (same) continue;
+    generation_[side] ^= 1;
+    Entry* const out = entries_[side][generation_[side]];
+    for (std::size_t i = 0; i < k; ++i) out[i] = kept[i];
+    s = asks ? rebuild<true>(levels, k, n, kept + k, old_n - k, out, price_decimals, qty_decimals,
+                             wire, s, states)
+             : rebuild<false>(levels, k, n, kept + k, old_n - k, out, price_decimals, qty_decimals,
+                              wire, s, states);
+    count_[side] = static_cast<std::uint32_t>(n);
   }
   return ~s;
 }

@@ -435,16 +435,17 @@ __attribute__((always_inline)) inline std::uint32_t rebuild_body(
       const WireLevel* token = nullptr;
       for (const WireLevel& l : wire) {
         if (l.side == (Asks ? Side::sell : Side::buy) && l.price == level.price &&
-            l.qty == level.size && !l.price_text.empty() && l.price_decimals == price_decimals &&
-            l.qty_decimals == qty_decimals) {
+            l.qty == level.size && l.price_decimals == price_decimals &&
+            l.qty_decimals == qty_decimals && plain_token(l.price_text(), price_decimals) &&
+            plain_token(l.qty_text(), qty_decimals)) {
           token = &l;
           break;
         }
       }
       char* w = text;
       if (token != nullptr) {
-        w = plain_checksum_digits(token->price_text, price_decimals, w);
-        w = plain_checksum_digits(token->qty_text, qty_decimals, w);
+        w = plain_checksum_digits(token->price_text(), price_decimals, w);
+        w = plain_checksum_digits(token->qty_text(), qty_decimals, w);
       } else {
         w = checksum_digits(level.price, price_decimals, w);
         w = checksum_digits(level.size, qty_decimals, w);

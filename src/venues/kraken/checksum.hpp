@@ -100,25 +100,35 @@ namespace detail {
 [[nodiscard]] std::uint32_t crc_multiply(std::uint32_t a, std::uint32_t b, bool clmul) noexcept;
 }  // namespace detail
 
-// A level of a book frame as read from the wire. price_text and qty_text are its tokens when
-// plain_checksum_digits takes them (digits[.digits], 1 to 10 integer digits without a leading
-// zero before another digit, at most 8 decimals; the codec's raw scan reads such tokens),
-// empty otherwise; price_decimals and qty_decimals are their numbers of decimals.
+// A level of a book frame as read from the wire: price_text and qty_text are its tokens (empty
+// when not known), with price_decimals and qty_decimals decimals, in a frame padded as
+// plain_checksum_digits reads it. ChecksumCache uses a level's tokens only when plain_token
+// says plain_checksum_digits takes both.
 struct WireLevel {
+  // Laid out so the two token pointers fill what would be padding (64 bytes, as without them).
   Side side = Side::buy;
+  std::uint8_t price_size = 0;  // the tokens' lengths (255: longer)
+  std::uint8_t qty_size = 0;
+  const char* price_token = nullptr;
   Decimal price;
   Decimal qty;
   int price_decimals = 0;
   int qty_decimals = 0;
-  std::string_view price_text;
-  std::string_view qty_text;
+  const char* qty_token = nullptr;
+
+  [[nodiscard]] std::string_view price_text() const noexcept { return {price_token, price_size}; }
+  [[nodiscard]] std::string_view qty_text() const noexcept { return {qty_token, qty_size}; }
+  // Length as kept: 255 stands for any longer token (which plain_token refuses).
+  [[nodiscard]] static std::uint8_t token_size(std::string_view token) noexcept {
+    return static_cast<std::uint8_t>(token.size() < 255 ? token.size() : 255);
+  }
 };
 
 // Whether plain_checksum_digits takes `token`, a token with `decimals` decimals (0..8).
 [[nodiscard]] inline bool plain_token(std::string_view token, int decimals) noexcept {
   const std::size_t int_len =
       token.size() - (decimals > 0 ? static_cast<std::size_t>(decimals) + 1 : 0);
-  return decimals <= 8 && int_len >= 1 && int_len <= 10 && token.size() <= 19 &&
+  return decimals >= 0 && decimals <= 8 && int_len >= 1 && int_len <= 10 && token.size() <= 19 &&
          (token[0] != '0' || int_len == 1);
 }
 

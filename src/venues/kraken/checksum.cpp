@@ -211,20 +211,28 @@ constexpr std::uint32_t reduce64(std::uint64_t v) noexcept {
 
 // a * b mod P bit by bit (the integer carry-less product of two reflected polynomials is the
 // reflected product shifted right by one).
-constexpr std::uint32_t multiply_portable(std::uint32_t a, std::uint32_t b) noexcept {
+// The product not yet reduced (64 bits, bit m the coefficient of x^(63 - m)); reduce64 is
+// linear, so a sum of such products is reduced once.
+constexpr std::uint64_t product_portable(std::uint32_t a, std::uint32_t b) noexcept {
   std::uint64_t r = 0;
   for (int i = 0; i < 32; ++i) {
     r ^= (static_cast<std::uint64_t>(a) << i) & (0 - static_cast<std::uint64_t>((b >> i) & 1u));
   }
-  return reduce64(r << 1);
+  return r << 1;
+}
+constexpr std::uint32_t multiply_portable(std::uint32_t a, std::uint32_t b) noexcept {
+  return reduce64(product_portable(a, b));
 }
 
-// kBytePowers[n] = x^(8n) mod P (reflected; x^0 is 0x80000000): the state after a zero byte is
-// the state times x^8.
-constexpr std::array<std::uint32_t, kMaxLevelText + 1> make_byte_powers() noexcept {
-  std::array<std::uint32_t, kMaxLevelText + 1> p{};
+// The longest checksum text: every top level of both sides at its longest.
+constexpr std::size_t kMaxBookText = 2 * kChecksumDepth * kMaxLevelText;
+
+// kBytePowers[n] = x^(8n) mod P (reflected; x^0 is 0x80000000) for any text of a checksum: the
+// state after a zero byte is the state times x^8.
+constexpr std::array<std::uint32_t, kMaxBookText + 1> make_byte_powers() noexcept {
+  std::array<std::uint32_t, kMaxBookText + 1> p{};
   p[0] = 0x80000000u;
-  for (std::size_t n = 0; n < kMaxLevelText; ++n) p[n + 1] = kTables[0][p[n] & 0xFFu] ^ (p[n] >> 8);
+  for (std::size_t n = 0; n < kMaxBookText; ++n) p[n + 1] = kTables[0][p[n] & 0xFFu] ^ (p[n] >> 8);
   return p;
 }
 constexpr auto kBytePowers = make_byte_powers();
@@ -241,33 +249,16 @@ constexpr auto kSquarePowers = make_square_powers();
 #if defined(NZEZA_KRAKEN_CRC_CLMUL)
 // a * b mod P by one carry-less multiply, written as inline assembly so it inlines into code
 // built without PCLMULQDQ (called only where clmul_ok()).
-inline std::uint32_t multiply_clmul(std::uint32_t a, std::uint32_t b) noexcept {
+inline std::uint64_t product_clmul(std::uint32_t a, std::uint32_t b) noexcept {
   __m128i x = _mm_cvtsi32_si128(static_cast<int>(a));
   const __m128i y = _mm_cvtsi32_si128(static_cast<int>(b));
   asm("pclmulqdq $0x00, %1, %0" : "+x"(x) : "x"(y));
-  return reduce64(static_cast<std::uint64_t>(_mm_cvtsi128_si64(x)) << 1);
+  return static_cast<std::uint64_t>(_mm_cvtsi128_si64(x)) << 1;
+}
+inline std::uint32_t multiply_clmul(std::uint32_t a, std::uint32_t b) noexcept {
+  return reduce64(product_clmul(a, b));
 }
 #endif
-
-// The CRC state after the texts of e[0..n) from state s; the state after each is written to
-// states[i]. Each level's text is one combine step: s * x^(8 * size) ^ crc.
-std::uint32_t chain(std::uint32_t s, const ChecksumCache::Entry* e, std::size_t n,
-                    std::uint32_t* states) noexcept {
-#if defined(NZEZA_KRAKEN_CRC_CLMUL)
-  if (clmul_ok()) {
-    for (std::size_t i = 0; i < n; ++i) {
-      s = multiply_clmul(s, kBytePowers[e[i].size]) ^ e[i].crc;
-      states[i] = s;
-    }
-    return s;
-  }
-#endif
-  for (std::size_t i = 0; i < n; ++i) {
-    s = multiply_portable(s, kBytePowers[e[i].size]) ^ e[i].crc;
-    states[i] = s;
-  }
-  return s;
-}
 
 }  // namespace
 
@@ -401,14 +392,11 @@ namespace {
 // The entries of levels[k..n) into out[k..n): the kept entry of the same price and qty from
 // old[0..tail) (the kept levels after the unchanged first k, sorted best first like `levels`),
 // else the level's text (from its wire tokens when `wire` has them, else printed) and its CRC.
-// The CRC state s is carried through each new entry (states[i] after entry i); returns it.
-template <bool Asks, class Multiply>
-__attribute__((always_inline)) inline std::uint32_t rebuild_body(
-    std::span<const market::BookLevel> levels, std::size_t k, std::size_t n,
-    const ChecksumCache::Entry* __restrict old, std::size_t tail,
-    ChecksumCache::Entry* __restrict out, int price_decimals, int qty_decimals,
-    std::span<const WireLevel> wire, std::uint32_t s, std::uint32_t* __restrict states,
-    Multiply multiply) noexcept {
+template <bool Asks>
+void rebuild(std::span<const market::BookLevel> levels, std::size_t k, std::size_t n,
+             const ChecksumCache::Entry* __restrict old, std::size_t tail,
+             ChecksumCache::Entry* __restrict out, int price_decimals, int qty_decimals,
+             std::span<const WireLevel> wire) noexcept {
   std::size_t j = 0;
   for (std::size_t i = k; i < n; ++i) {
     const market::BookLevel& level = levels[i];
@@ -456,46 +444,28 @@ __attribute__((always_inline)) inline std::uint32_t rebuild_body(
       e.size = static_cast<std::uint32_t>(w - text);
       e.crc = crc_tables(0, reinterpret_cast<const unsigned char*>(text), e.size);
     }
-    s = multiply(s, kBytePowers[e.size]) ^ e.crc;
-    states[i] = s;
   }
-  return s;
 }
 
-template <bool Asks>
-std::uint32_t rebuild_portable(std::span<const market::BookLevel> levels, std::size_t k,
-                               std::size_t n, const ChecksumCache::Entry* old, std::size_t tail,
-                               ChecksumCache::Entry* out, int price_decimals, int qty_decimals,
-                               std::span<const WireLevel> wire, std::uint32_t s,
-                               std::uint32_t* states) noexcept {
-  return rebuild_body<Asks>(levels, k, n, old, tail, out, price_decimals, qty_decimals, wire, s,
-                            states, multiply_portable);
-}
-
-#if defined(NZEZA_KRAKEN_CRC_CLMUL)
-template <bool Asks>
-std::uint32_t rebuild_clmul(std::span<const market::BookLevel> levels, std::size_t k, std::size_t n,
-                            const ChecksumCache::Entry* old, std::size_t tail,
-                            ChecksumCache::Entry* out, int price_decimals, int qty_decimals,
-                            std::span<const WireLevel> wire, std::uint32_t s,
-                            std::uint32_t* states) noexcept {
-  return rebuild_body<Asks>(levels, k, n, old, tail, out, price_decimals, qty_decimals, wire, s,
-                            states, multiply_clmul);
-}
-#endif
-
-template <bool Asks>
-std::uint32_t rebuild(std::span<const market::BookLevel> levels, std::size_t k, std::size_t n,
-                      const ChecksumCache::Entry* old, std::size_t tail, ChecksumCache::Entry* out,
-                      int price_decimals, int qty_decimals, std::span<const WireLevel> wire,
-                      std::uint32_t s, std::uint32_t* states) noexcept {
-#if defined(NZEZA_KRAKEN_CRC_CLMUL)
-  if (clmul_ok())
-    return rebuild_clmul<Asks>(levels, k, n, old, tail, out, price_decimals, qty_decimals, wire, s,
-                               states);
-#endif
-  return rebuild_portable<Asks>(levels, k, n, old, tail, out, price_decimals, qty_decimals, wire, s,
-                                states);
+// The CRC state of the whole text from 0xFFFFFFFF: by linearity, 0xFFFFFFFF * x^(8 * total) ^
+// the sum over the levels of crc_i * x^(8 * bytes after level i). The products are
+// independent of each other (no chain of multiplies waiting on one another), and their sum is
+// reduced mod P once (reduction is linear too).
+template <class Product>
+std::uint32_t combine_levels(const ChecksumCache::Entry* asks, std::size_t na,
+                             const ChecksumCache::Entry* bids, std::size_t nb,
+                             Product product) noexcept {
+  std::size_t after = 0;
+  std::uint64_t sum = 0;
+  for (std::size_t i = nb; i-- > 0;) {
+    sum ^= product(bids[i].crc, kBytePowers[after]);
+    after += bids[i].size;
+  }
+  for (std::size_t i = na; i-- > 0;) {
+    sum ^= product(asks[i].crc, kBytePowers[after]);
+    after += asks[i].size;
+  }
+  return reduce64(sum ^ product(0xFFFFFFFFu, kBytePowers[after]));
 }
 
 }  // namespace
@@ -506,43 +476,47 @@ std::uint32_t ChecksumCache::checksum(const market::OrderBook& book, int price_d
     count_[0] = count_[1] = 0;  // every text changes
     price_decimals_ = price_decimals;
     qty_decimals_ = qty_decimals;
+    valid_ = false;
   }
-  std::uint32_t s = 0xFFFFFFFFu;
-  bool dirty = false;  // a level before this side changed: every later state changes
+  bool changed = !valid_;
   for (int side = 0; side < 2; ++side) {  // asks (lowest first), then bids (highest first)
     const bool asks = side == 0;
     const std::span<const market::BookLevel> levels = asks ? book.asks() : book.bids();
     const std::size_t n = levels.size() < kChecksumDepth ? levels.size() : kChecksumDepth;
-    Entry* kept = entries_[side][generation_[side]];
-    std::uint32_t* const states = states_[side];
+    const Entry* const kept = entries_[side][generation_[side]];
     const std::size_t old_n = count_[side];
     // The kept levels that are still the side's first ones.
     const std::size_t common = n < old_n ? n : old_n;
     std::size_t k = 0;
     while (k < common && kept[k].price == levels[k].price && kept[k].qty == levels[k].size) ++k;
-    const bool same = k == n && n == old_n;
-    if (!dirty && same) {
-      if (n != 0) s = states[n - 1];
-      continue;
-    }
-    // The unchanged first k: their kept states, or (after a changed side) chained again.
-    if (dirty) {
-      s = chain(s, kept, k, states);
-    } else if (k != 0) {
-      s = states[k - 1];
-    }
-    dirty = true;
-    if (same) continue;
+    if (k == n && n == old_n) continue;
+    changed = true;
     generation_[side] ^= 1;
     Entry* const out = entries_[side][generation_[side]];
     for (std::size_t i = 0; i < k; ++i) out[i] = kept[i];
-    s = asks ? rebuild<true>(levels, k, n, kept + k, old_n - k, out, price_decimals, qty_decimals,
-                             wire, s, states)
-             : rebuild<false>(levels, k, n, kept + k, old_n - k, out, price_decimals, qty_decimals,
-                              wire, s, states);
+    if (asks) {
+      rebuild<true>(levels, k, n, kept + k, old_n - k, out, price_decimals, qty_decimals, wire);
+    } else {
+      rebuild<false>(levels, k, n, kept + k, old_n - k, out, price_decimals, qty_decimals, wire);
+    }
     count_[side] = static_cast<std::uint32_t>(n);
   }
-  return ~s;
+  if (!changed) return value_;
+  const Entry* const asks = entries_[0][generation_[0]];
+  const Entry* const bids = entries_[1][generation_[1]];
+  std::uint32_t state = 0;
+#if defined(NZEZA_KRAKEN_CRC_CLMUL)
+  if (clmul_ok()) {
+    state = combine_levels(asks, count_[0], bids, count_[1], product_clmul);
+  } else {
+    state = combine_levels(asks, count_[0], bids, count_[1], product_portable);
+  }
+#else
+  state = combine_levels(asks, count_[0], bids, count_[1], product_portable);
+#endif
+  value_ = ~state;
+  valid_ = true;
+  return value_;
 }
 
 }  // namespace nzeza::venues::kraken

@@ -134,14 +134,14 @@ struct WireLevel {
 
 // book_checksum for a book checked after every update, without printing or re-reading the
 // text of unchanged levels. Each top level keeps its price, qty, and the CRC and length of its
-// text (printed once, when the level appears or changes); the CRC state after every level is
-// kept too. An update finds the first level that differs from the kept ones and restarts the
-// CRC from the state before it, combining each later level's kept CRC with one carry-less
-// multiply (crc32_combine's rule; bit by bit on a CPU without PCLMULQDQ); an update that
-// changes no top level returns the kept value. The text of a new top level is read from the
-// update's wire tokens when `wire` holds that level with the cache's decimals (its frame must
-// still be in memory), else printed from the Decimals. Always the value book_checksum gives for the
-// same arguments. Fixed storage, no allocation. Threading: none.
+// text (computed once, when the level appears or changes). The checksum is then the levels'
+// CRCs combined by CRC32's linearity (crc32_combine's rule): each level's CRC times x^(8 * the
+// bytes after it) mod P, one carry-less multiply each (bit by bit on a CPU without PCLMULQDQ),
+// independent of one another; an update that changes no top level returns the kept value. The
+// text of a new top level is read from the update's wire tokens when `wire` holds that level
+// with the cache's decimals (its frame must still be in memory), else printed from the
+// Decimals. Always the value book_checksum gives for the same arguments. Fixed storage, no
+// allocation. Threading: none.
 class ChecksumCache {
  public:
   [[nodiscard]] std::uint32_t checksum(const market::OrderBook& book, int price_decimals,
@@ -157,14 +157,14 @@ class ChecksumCache {
   };
 
  private:
-  // Per side (asks, bids): the kept top levels, and the CRC state (from 0xFFFFFFFF, asks
-  // first) after each of them.
-  // Two generations a side (the kept one and the one an update builds), so a changed side is
-  // rebuilt from the kept entries without copying them aside first.
+  // Per side (asks, bids): the kept top levels. Two generations a side (the kept one and the one an
+  // update builds), so a changed side is rebuilt from the kept entries without copying them aside
+  // first.
   Entry entries_[2][2][kChecksumDepth];
-  std::uint32_t states_[2][kChecksumDepth] = {};
   std::uint32_t count_[2] = {};
   int generation_[2] = {};
+  std::uint32_t value_ = 0;  // the last checksum, when valid_
+  bool valid_ = false;
   int price_decimals_ = -1;
   int qty_decimals_ = -1;
 };

@@ -129,7 +129,7 @@ struct WireLevel {
   const std::size_t int_len =
       token.size() - (decimals > 0 ? static_cast<std::size_t>(decimals) + 1 : 0);
   return decimals >= 0 && decimals <= 8 && int_len >= 1 && int_len <= 10 && token.size() <= 19 &&
-         (token[0] != '0' || int_len == 1);
+         (token[0] != '0' || int_len == 1) && (decimals == 0 || token[int_len] == '.');
 }
 
 // book_checksum for a book checked after every update, without printing or re-reading the

@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <cstdio>
 #include <random>
 #include <string>
+#include <vector>
 
 namespace nzeza::venues::kraken {
 namespace {
@@ -248,6 +250,91 @@ TEST(KrakenChecksumCache, gives_book_checksum_while_sides_empty_and_refill) {
     ASSERT_EQ(cache.checksum(book, 2, 8), book_checksum(book, 2, 8)) << step;
   }
   EXPECT_GT(empty_sides, 100);
+}
+
+// Updates handed with their wire tokens (WireLevel): tokens with the cache's decimals are read,
+// tokens with other decimals ("1.5" or nine decimals for a qty of 8), not plain ("01.5") or of
+// another price are not; the checksum is
+// book_checksum's every time.
+TEST(KrakenChecksumCache, reads_new_level_text_from_plain_wire_tokens_only) {
+  std::mt19937_64 rng(31);
+  const auto below = [&rng](std::uint64_t n) { return rng() % n; };
+  market::OrderBook book(25);
+  ChecksumCache cache;
+  for (const Side side : {Side::buy, Side::sell}) {
+    BookChange c;
+    c.side = side;
+    c.price = Decimal::from_raw8(side == Side::buy ? 100'000'000 : 200'000'000);
+    c.size = Decimal::from_integer(1);
+    c.snapshot = true;
+    c.reset = book.empty();
+    c.last = true;
+    ASSERT_TRUE(book.apply(c).ok());
+  }
+  // Token texts live in padded buffers (plain_checksum_digits reads 24 bytes).
+  std::vector<std::string> texts;
+  texts.reserve(64);
+  const auto token = [&texts](std::string text) {
+    texts.push_back(text + std::string(32, '\0'));
+    return std::string_view(texts.back().data(), text.size());
+  };
+  int read_forms = 0;
+  for (int step = 0; step < 3000; ++step) {
+    texts.clear();
+    WireLevel wire[3];
+    std::size_t n = 0;
+    for (std::uint64_t k = 1 + below(3); k > 0; --k) {
+      WireLevel& w = wire[n++];
+      w.side = below(2) == 0 ? Side::buy : Side::sell;
+      const auto units = static_cast<std::int64_t>(1 + below(40));  // in 10^-8
+      const std::int64_t price8 = w.side == Side::buy ? 100'000'000 - units : 200'000'000 + units;
+      const std::int64_t qty8 =
+          below(4) == 0 ? 0 : static_cast<std::int64_t>(1 + below(5'000'000'000));
+      w.price = Decimal::from_raw8(price8);
+      w.qty = Decimal::from_raw8(qty8);
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%lld.%08lld", static_cast<long long>(price8 / 100'000'000),
+                    static_cast<long long>(price8 % 100'000'000));
+      std::string price_text = buf;
+      std::snprintf(buf, sizeof buf, "%lld.%08lld", static_cast<long long>(qty8 / 100'000'000),
+                    static_cast<long long>(qty8 % 100'000'000));
+      std::string qty_text = buf;
+      w.price_decimals = 8;
+      w.qty_decimals = 8;
+      switch (below(6)) {
+        case 0:  // decimals other than the cache's
+          qty_text = qty_text.substr(0, qty_text.size() - 7);
+          w.qty_decimals = 1;
+          break;
+        case 1:  // a leading zero before a digit: not plain
+          price_text = "0" + price_text;
+          break;
+        case 2:  // nine decimals: more than plain_checksum_digits takes
+          qty_text += "0";
+          w.qty_decimals = 9;
+          break;
+        case 3:  // the tokens of another price: never matched to this level
+          w.price = Decimal::from_raw8(price8 + (w.side == Side::buy ? -1 : 1) * 1'000'000'000);
+          break;
+        default:
+          ++read_forms;
+          break;
+      }
+      w.price_token = token(price_text).data();
+      w.price_size = WireLevel::token_size(price_text);
+      w.qty_token = token(qty_text).data();
+      w.qty_size = WireLevel::token_size(qty_text);
+      BookChange c;
+      c.side = w.side;
+      c.price = Decimal::from_raw8(price8);
+      c.size = Decimal::from_raw8(qty8);
+      ASSERT_TRUE(book.apply(c).ok());
+    }
+    ASSERT_EQ(cache.checksum(book, 8, 8, std::span<const WireLevel>(wire, n)),
+              book_checksum(book, 8, 8))
+        << step;
+  }
+  EXPECT_GT(read_forms, 1000);
 }
 
 // crc32_combine gives the CRC of a concatenation from its parts' CRCs, for random texts cut

@@ -113,6 +113,16 @@ std::uint32_t crc_tables(std::uint32_t c, const unsigned char* p, std::size_t n)
     p += 8;
     n -= 8;
   }
+  if (n >= 4) {  // four bytes in four lookups (slicing by 4)
+    const std::uint32_t lo =
+        (static_cast<std::uint32_t>(p[0]) | static_cast<std::uint32_t>(p[1]) << 8 |
+         static_cast<std::uint32_t>(p[2]) << 16 | static_cast<std::uint32_t>(p[3]) << 24) ^
+        c;
+    c = kTables[3][lo & 0xFFu] ^ kTables[2][(lo >> 8) & 0xFFu] ^ kTables[1][(lo >> 16) & 0xFFu] ^
+        kTables[0][lo >> 24];
+    p += 4;
+    n -= 4;
+  }
   while (n-- != 0) c = kTables[0][(c ^ *p++) & 0xFFu] ^ (c >> 8);
   return c;
 }
@@ -187,7 +197,89 @@ bool clmul_ok() noexcept {
 }
 #endif
 
+// One level's text at most: a price and a qty of kMaxChecksumDigits each.
+constexpr std::size_t kMaxLevelText = 2 * kMaxChecksumDigits;
+
+// A product of two bit-reflected 32-bit polynomials as a 64-bit one (bit m is the coefficient
+// of x^(63 - m)) reduced mod P: its high-degree half H (the low 32 bits) is H * x^32 mod P, the
+// state after four zero bytes, which the slicing tables give in four lookups.
+constexpr std::uint32_t reduce64(std::uint64_t v) noexcept {
+  const auto h = static_cast<std::uint32_t>(v);
+  return kTables[3][h & 0xFFu] ^ kTables[2][(h >> 8) & 0xFFu] ^ kTables[1][(h >> 16) & 0xFFu] ^
+         kTables[0][h >> 24] ^ static_cast<std::uint32_t>(v >> 32);
+}
+
+// a * b mod P bit by bit (the integer carry-less product of two reflected polynomials is the
+// reflected product shifted right by one).
+// The product not yet reduced (64 bits, bit m the coefficient of x^(63 - m)); reduce64 is
+// linear, so a sum of such products is reduced once.
+constexpr std::uint64_t product_portable(std::uint32_t a, std::uint32_t b) noexcept {
+  std::uint64_t r = 0;
+  for (int i = 0; i < 32; ++i) {
+    r ^= (static_cast<std::uint64_t>(a) << i) & (0 - static_cast<std::uint64_t>((b >> i) & 1u));
+  }
+  return r << 1;
+}
+constexpr std::uint32_t multiply_portable(std::uint32_t a, std::uint32_t b) noexcept {
+  return reduce64(product_portable(a, b));
+}
+
+// The longest checksum text: every top level of both sides at its longest.
+constexpr std::size_t kMaxBookText = 2 * kChecksumDepth * kMaxLevelText;
+
+// kBytePowers[n] = x^(8n) mod P (reflected; x^0 is 0x80000000) for any text of a checksum: the
+// state after a zero byte is the state times x^8.
+constexpr std::array<std::uint32_t, kMaxBookText + 1> make_byte_powers() noexcept {
+  std::array<std::uint32_t, kMaxBookText + 1> p{};
+  p[0] = 0x80000000u;
+  for (std::size_t n = 0; n < kMaxBookText; ++n) p[n + 1] = kTables[0][p[n] & 0xFFu] ^ (p[n] >> 8);
+  return p;
+}
+constexpr auto kBytePowers = make_byte_powers();
+
+// kSquarePowers[k] = x^(8 * 2^k) mod P, for a length of any size.
+constexpr std::array<std::uint32_t, 64> make_square_powers() noexcept {
+  std::array<std::uint32_t, 64> q{};
+  q[0] = kBytePowers[1];
+  for (std::size_t k = 1; k < q.size(); ++k) q[k] = multiply_portable(q[k - 1], q[k - 1]);
+  return q;
+}
+constexpr auto kSquarePowers = make_square_powers();
+
+#if defined(NZEZA_KRAKEN_CRC_CLMUL)
+// a * b mod P by one carry-less multiply, written as inline assembly so it inlines into code
+// built without PCLMULQDQ (called only where clmul_ok()).
+inline std::uint64_t product_clmul(std::uint32_t a, std::uint32_t b) noexcept {
+  __m128i x = _mm_cvtsi32_si128(static_cast<int>(a));
+  const __m128i y = _mm_cvtsi32_si128(static_cast<int>(b));
+  asm("pclmulqdq $0x00, %1, %0" : "+x"(x) : "x"(y));
+  return static_cast<std::uint64_t>(_mm_cvtsi128_si64(x)) << 1;
+}
+inline std::uint32_t multiply_clmul(std::uint32_t a, std::uint32_t b) noexcept {
+  return reduce64(product_clmul(a, b));
+}
+#endif
+
 }  // namespace
+
+namespace detail {
+std::uint32_t crc_multiply(std::uint32_t a, std::uint32_t b, bool clmul) noexcept {
+#if defined(NZEZA_KRAKEN_CRC_CLMUL)
+  if (clmul && clmul_ok()) return multiply_clmul(a, b);
+#else
+  (void)clmul;
+#endif
+  return multiply_portable(a, b);
+}
+}  // namespace detail
+
+std::uint32_t crc32_combine(std::uint32_t crc_a, std::uint32_t crc_b, std::size_t size_b) noexcept {
+  std::uint32_t a = crc_a;
+  for (std::size_t k = 0; size_b != 0; ++k, size_b >>= 1) {
+    if ((size_b & 1u) != 0) a = detail::crc_multiply(a, kSquarePowers[k], true);
+  }
+  return a ^ crc_b;
+}
 
 void Crc32::update(std::string_view bytes) noexcept {
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
@@ -295,57 +387,136 @@ std::uint32_t book_checksum(const market::OrderBook& book, int price_decimals,
   return crc.value();
 }
 
+namespace {
+
+// The entries of levels[k..n) into out[k..n): the kept entry of the same price and qty from
+// old[0..tail) (the kept levels after the unchanged first k, sorted best first like `levels`),
+// else the level's text (from its wire tokens when `wire` has them, else printed) and its CRC.
+template <bool Asks>
+void rebuild(std::span<const market::BookLevel> levels, std::size_t k, std::size_t n,
+             const ChecksumCache::Entry* __restrict old, std::size_t tail,
+             ChecksumCache::Entry* __restrict out, int price_decimals, int qty_decimals,
+             std::span<const WireLevel> wire) noexcept {
+  std::size_t j = 0;
+  for (std::size_t i = k; i < n; ++i) {
+    const market::BookLevel& level = levels[i];
+    const Decimal price = level.price;
+    const Decimal qty = level.size;
+    ChecksumCache::Entry& e = out[i];
+    // The kept entry of this price, skipping the kept levels better than it (gone).
+    bool same_price = false;
+    while (j < tail) {
+      const Decimal kept_price = old[j].price;
+      if (kept_price == price) {
+        same_price = true;
+        break;
+      }
+      if (Asks ? kept_price > price : kept_price < price) break;  // a new level
+      ++j;
+    }
+    if (same_price && old[j].qty == qty) {
+      e = old[j++];
+    } else {
+      // Room for a printed text, or for two plain token texts and the 16 bytes each may write
+      // past its end.
+      char text[kMaxLevelText + 16];
+      const WireLevel* token = nullptr;
+      for (const WireLevel& l : wire) {
+        if (l.side == (Asks ? Side::sell : Side::buy) && l.price == level.price &&
+            l.qty == level.size && l.price_decimals == price_decimals &&
+            l.qty_decimals == qty_decimals && plain_token(l.price_text(), price_decimals) &&
+            plain_token(l.qty_text(), qty_decimals)) {
+          token = &l;
+          break;
+        }
+      }
+      char* w = text;
+      if (token != nullptr) {
+        w = plain_checksum_digits(token->price_text(), price_decimals, w);
+        w = plain_checksum_digits(token->qty_text(), qty_decimals, w);
+      } else {
+        w = checksum_digits(level.price, price_decimals, w);
+        w = checksum_digits(level.size, qty_decimals, w);
+      }
+      j += same_price ? 1 : 0;  // its qty changed
+      e.price = price;
+      e.qty = qty;
+      e.size = static_cast<std::uint32_t>(w - text);
+      e.crc = crc_tables(0, reinterpret_cast<const unsigned char*>(text), e.size);
+    }
+  }
+}
+
+// The CRC state of the whole text from 0xFFFFFFFF: by linearity, 0xFFFFFFFF * x^(8 * total) ^
+// the sum over the levels of crc_i * x^(8 * bytes after level i). The products are
+// independent of each other (no chain of multiplies waiting on one another), and their sum is
+// reduced mod P once (reduction is linear too).
+template <class Product>
+std::uint32_t combine_levels(const ChecksumCache::Entry* asks, std::size_t na,
+                             const ChecksumCache::Entry* bids, std::size_t nb,
+                             Product product) noexcept {
+  std::size_t after = 0;
+  std::uint64_t sum = 0;
+  for (std::size_t i = nb; i-- > 0;) {
+    sum ^= product(bids[i].crc, kBytePowers[after]);
+    after += bids[i].size;
+  }
+  for (std::size_t i = na; i-- > 0;) {
+    sum ^= product(asks[i].crc, kBytePowers[after]);
+    after += asks[i].size;
+  }
+  return reduce64(sum ^ product(0xFFFFFFFFu, kBytePowers[after]));
+}
+
+}  // namespace
+
 std::uint32_t ChecksumCache::checksum(const market::OrderBook& book, int price_decimals,
-                                      int qty_decimals) noexcept {
+                                      int qty_decimals, std::span<const WireLevel> wire) noexcept {
   if (price_decimals != price_decimals_ || qty_decimals != qty_decimals_) {
-    count_[0][0] = count_[0][1] = count_[1][0] = count_[1][1] = 0;  // every text changes
+    count_[0] = count_[1] = 0;  // every text changes
     price_decimals_ = price_decimals;
     qty_decimals_ = qty_decimals;
+    valid_ = false;
   }
-  const int last = generation_;
-  const int next = last ^ 1;
-  // Room for every level printed in full, plus the kText bytes a copy may write past the end.
-  char buf[2 * kChecksumDepth * 2 * kMaxChecksumDigits + kText];
-  char* w = buf;
-  for (int s = 0; s < 2; ++s) {  // asks (lowest first), then bids (highest first)
-    const bool asks = s == 0;
+  bool changed = !valid_;
+  for (int side = 0; side < 2; ++side) {  // asks (lowest first), then bids (highest first)
+    const bool asks = side == 0;
     const std::span<const market::BookLevel> levels = asks ? book.asks() : book.bids();
     const std::size_t n = levels.size() < kChecksumDepth ? levels.size() : kChecksumDepth;
-    const Entry* old = entries_[last][s];
-    const std::uint32_t old_n = count_[last][s];
-    Entry* out = entries_[next][s];
-    std::uint32_t j = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      const market::BookLevel& level = levels[i];
-      // Both lists are sorted best first: skip the kept levels better than this one (gone).
-      while (j < old_n && (asks ? old[j].price < level.price : old[j].price > level.price)) ++j;
-      Entry& e = out[i];
-      if (j < old_n && old[j].price == level.price && old[j].qty == level.size) {
-        std::memcpy(w, old[j].text, kText);
-        w += old[j].size;
-        e = old[j];
-        ++j;
-        continue;
-      }
-      char* const start = w;
-      w = checksum_digits(level.price, price_decimals, w);
-      w = checksum_digits(level.size, qty_decimals, w);
-      const auto size = static_cast<std::size_t>(w - start);
-      e.qty = level.size;
-      e.size = static_cast<std::uint32_t>(size);
-      if (size <= kText) {
-        e.price = level.price;
-        std::memcpy(e.text, start, kText);  // (buf has kText bytes past any text)
-      } else {
-        e.price = Decimal();  // not kept: never matches
-      }
+    const Entry* const kept = entries_[side][generation_[side]];
+    const std::size_t old_n = count_[side];
+    // The kept levels that are still the side's first ones.
+    const std::size_t common = n < old_n ? n : old_n;
+    std::size_t k = 0;
+    while (k < common && kept[k].price == levels[k].price && kept[k].qty == levels[k].size) ++k;
+    if (k == n && n == old_n) continue;
+    changed = true;
+    generation_[side] ^= 1;
+    Entry* const out = entries_[side][generation_[side]];
+    for (std::size_t i = 0; i < k; ++i) out[i] = kept[i];
+    if (asks) {
+      rebuild<true>(levels, k, n, kept + k, old_n - k, out, price_decimals, qty_decimals, wire);
+    } else {
+      rebuild<false>(levels, k, n, kept + k, old_n - k, out, price_decimals, qty_decimals, wire);
     }
-    count_[next][s] = static_cast<std::uint32_t>(n);
+    count_[side] = static_cast<std::uint32_t>(n);
   }
-  generation_ = next;
-  Crc32 crc;
-  crc.update(std::string_view(buf, static_cast<std::size_t>(w - buf)));
-  return crc.value();
+  if (!changed) return value_;
+  const Entry* const asks = entries_[0][generation_[0]];
+  const Entry* const bids = entries_[1][generation_[1]];
+  std::uint32_t state = 0;
+#if defined(NZEZA_KRAKEN_CRC_CLMUL)
+  if (clmul_ok()) {
+    state = combine_levels(asks, count_[0], bids, count_[1], product_clmul);
+  } else {
+    state = combine_levels(asks, count_[0], bids, count_[1], product_portable);
+  }
+#else
+  state = combine_levels(asks, count_[0], bids, count_[1], product_portable);
+#endif
+  value_ = ~state;
+  valid_ = true;
+  return value_;
 }
 
 }  // namespace nzeza::venues::kraken

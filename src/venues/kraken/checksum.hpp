@@ -89,31 +89,82 @@ inline char* plain_checksum_digits(std::string_view token, int decimals, char* o
 // Levels per side that enter the checksum.
 inline constexpr std::size_t kChecksumDepth = 10;
 
-// book_checksum for a book checked after every update: the text of each top level is kept
-// with its price and qty, and a level still in the top with the same price and qty (and the
-// same decimals) reuses its text instead of printing it again. An update changes a level or
-// two, so an update's checksum prints a level or two and copies the rest (printing a level
-// costs two 128-bit divisions and a digit loop per number). Always the value book_checksum
-// gives for the same arguments. Fixed storage, no allocation. Threading: none.
+// crc32(A + B) from crc32(A), crc32(B) and the length of B, without reading either text
+// (zlib's crc32_combine): CRC32 is linear, so crc(A + B) = crc(A) * x^(8 * |B|) mod P ^ crc(B).
+[[nodiscard]] std::uint32_t crc32_combine(std::uint32_t crc_a, std::uint32_t crc_b,
+                                          std::size_t size_b) noexcept;
+
+namespace detail {
+// a * b mod P for two bit-reflected polynomials (the CRC's own representation): by one
+// carry-less multiply when `clmul` and the CPU has PCLMULQDQ, else bit by bit. For tests.
+[[nodiscard]] std::uint32_t crc_multiply(std::uint32_t a, std::uint32_t b, bool clmul) noexcept;
+}  // namespace detail
+
+// A level of a book frame as read from the wire: price_text and qty_text are its tokens (empty
+// when not known), with price_decimals and qty_decimals decimals, in a frame padded as
+// plain_checksum_digits reads it. ChecksumCache uses a level's tokens only when plain_token
+// says plain_checksum_digits takes both.
+struct WireLevel {
+  // Laid out so the two token pointers fill what would be padding (64 bytes, as without them).
+  Side side = Side::buy;
+  std::uint8_t price_size = 0;  // the tokens' lengths (255: longer)
+  std::uint8_t qty_size = 0;
+  const char* price_token = nullptr;
+  Decimal price;
+  Decimal qty;
+  int price_decimals = 0;
+  int qty_decimals = 0;
+  const char* qty_token = nullptr;
+
+  [[nodiscard]] std::string_view price_text() const noexcept { return {price_token, price_size}; }
+  [[nodiscard]] std::string_view qty_text() const noexcept { return {qty_token, qty_size}; }
+  // Length as kept: 255 stands for any longer token (which plain_token refuses).
+  [[nodiscard]] static std::uint8_t token_size(std::string_view token) noexcept {
+    return static_cast<std::uint8_t>(token.size() < 255 ? token.size() : 255);
+  }
+};
+
+// Whether plain_checksum_digits takes `token`, a token with `decimals` decimals (0..8).
+[[nodiscard]] inline bool plain_token(std::string_view token, int decimals) noexcept {
+  const std::size_t int_len =
+      token.size() - (decimals > 0 ? static_cast<std::size_t>(decimals) + 1 : 0);
+  return decimals >= 0 && decimals <= 8 && int_len >= 1 && int_len <= 10 && token.size() <= 19 &&
+         (token[0] != '0' || int_len == 1) && (decimals == 0 || token[int_len] == '.');
+}
+
+// book_checksum for a book checked after every update, without printing or re-reading the
+// text of unchanged levels. Each top level keeps its price, qty, and the CRC and length of its
+// text (computed once, when the level appears or changes). The checksum is then the levels'
+// CRCs combined by CRC32's linearity (crc32_combine's rule): each level's CRC times x^(8 * the
+// bytes after it) mod P, one carry-less multiply each (bit by bit on a CPU without PCLMULQDQ),
+// independent of one another; an update that changes no top level returns the kept value. The
+// text of a new top level is read from the update's wire tokens when `wire` holds that level
+// with the cache's decimals (its frame must still be in memory), else printed from the
+// Decimals. Always the value book_checksum gives for the same arguments. Fixed storage, no
+// allocation. Threading: none.
 class ChecksumCache {
  public:
   [[nodiscard]] std::uint32_t checksum(const market::OrderBook& book, int price_decimals,
-                                       int qty_decimals) noexcept;
+                                       int qty_decimals,
+                                       std::span<const WireLevel> wire = {}) noexcept;
 
- private:
-  // The text of a level: at most kText chars are kept (a longer one, rare, is printed each
-  // time: its entry has price 0, which no book level has).
-  static constexpr std::size_t kText = 48;
+  // A level's text: its CRC from state 0 (no initial value, no final xor) and its length.
   struct Entry {
     Decimal price;
     Decimal qty;
-    char text[kText];
+    std::uint32_t crc = 0;
     std::uint32_t size = 0;
   };
-  // Two generations (the last checksum's and the one being built), two sides (asks, bids).
+
+ private:
+  // Per side (asks, bids): the kept top levels. Two generations a side (the kept one and the one an
+  // update builds), so a changed side is rebuilt from the kept entries without copying them aside
+  // first.
   Entry entries_[2][2][kChecksumDepth];
-  std::uint32_t count_[2][2] = {};
-  int generation_ = 0;
+  std::uint32_t count_[2] = {};
+  int generation_[2] = {};
+  std::uint32_t value_ = 0;  // the last checksum, when valid_
+  bool valid_ = false;
   int price_decimals_ = -1;
   int qty_decimals_ = -1;
 };

@@ -74,6 +74,14 @@ struct KrakenCodecImpl
     int price_decimals = 0;
     int qty_decimals = 0;
   };
+  // The wire tokens of levels[i] for i < kTokenSlots, written by the raw scan of an entry that
+  // is not a snapshot's first: the checksum cache reads a new top level's text from them.
+  struct LevelTokens {
+    std::string_view price;
+    std::string_view qty;
+  };
+  static constexpr std::size_t kTokenSlots = 64;
+  LevelTokens tokens[kTokenSlots];
   struct BookEntry {
     std::string_view symbol;
     std::uint32_t first = 0;  // levels[first, end)
@@ -81,6 +89,7 @@ struct KrakenCodecImpl
     std::uint32_t checksum = 0;
     Timestamp venue_time;
     bool raw_text = false;  // checksum_text holds this entry's checksum text (see scan_entry)
+    bool tokens = false;    // the raw scan kept its levels' tokens (in `tokens`)
   };
   // Kraken's checksum text of a snapshot's top levels, built from the wire tokens while
   // scanning: asks then bids, each price then qty (room for 10 levels of 2 tokens of at most
@@ -335,7 +344,11 @@ struct KrakenCodecImpl
             pl.qty = Decimal::from_raw8(qty.raw8);
             pl.price_decimals = px.decimals;
             pl.qty_decimals = qty.decimals;
-            if (usable) text_size = static_cast<std::size_t>(w - text);
+            if (usable) {
+              text_size = static_cast<std::size_t>(w - text);
+            } else if (!raw_text && levels.size() <= kTokenSlots) {
+              tokens[levels.size() - 1] = LevelTokens{px.text, qty.text};
+            }
             return true;
           });
     };
@@ -359,14 +372,39 @@ struct KrakenCodecImpl
     entry.checksum = static_cast<std::uint32_t>(checksum);
     entry.end = static_cast<std::uint32_t>(levels.size());
     entry.raw_text = usable;
+    entry.tokens = !raw_text;
     entries.push_back(entry);
     return true;
   }
 
+  // The levels of an update entry with their wire tokens (the first kMaxWire of those whose
+  // tokens the scan kept), for the checksum cache.
+  static constexpr std::size_t kMaxWire = 16;
+  WireLevel wire[kMaxWire];
+  std::span<const WireLevel> wire_levels(const BookEntry& entry) noexcept {
+    std::size_t n = 0;
+    if (!entry.tokens) return {};
+    for (std::uint32_t i = entry.first; i < entry.end && i < kTokenSlots && n < kMaxWire; ++i) {
+      const PendingLevel& pl = levels[i];
+      WireLevel& w = wire[n++];
+      w.side = pl.side;
+      w.price = pl.price;
+      w.qty = pl.qty;
+      w.price_decimals = pl.price_decimals;
+      w.qty_decimals = pl.qty_decimals;
+      w.price_token = tokens[i].price.data();
+      w.price_size = WireLevel::token_size(tokens[i].price);
+      w.qty_token = tokens[i].qty.data();
+      w.qty_size = WireLevel::token_size(tokens[i].qty);
+    }
+    return {wire, n};
+  }
+
   // The entry's checksum: from the wire text when the scan kept it, else printed from the book.
-  std::uint32_t entry_checksum(const BookEntry& entry, BookSlot& slot) const noexcept {
+  std::uint32_t entry_checksum(const BookEntry& entry, BookSlot& slot) noexcept {
     if (!entry.raw_text)
-      return slot.checksum_cache.checksum(slot.book, slot.price_decimals, slot.qty_decimals);
+      return slot.checksum_cache.checksum(slot.book, slot.price_decimals, slot.qty_decimals,
+                                          wire_levels(entry));
     Crc32 crc;
     crc.update(std::string_view(checksum_text.asks, checksum_text.ask_size));
     crc.update(std::string_view(checksum_text.bids, checksum_text.bid_size));

@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <cstdio>
 #include <random>
 #include <string>
+#include <vector>
 
 namespace nzeza::venues::kraken {
 namespace {
@@ -206,11 +208,163 @@ TEST(KrakenChecksumCache, gives_book_checksum_after_every_update) {
     if (below(100) == 0) price_decimals = price_decimals == 1 ? 2 : 1;
     if (below(100) == 0) qty_decimals = qty_decimals == 8 ? 16 : 8;  // 16: long texts
     if (qty_decimals == 16) ++long_texts;
-    ASSERT_EQ(cache.checksum(book, price_decimals, qty_decimals),
-              book_checksum(book, price_decimals, qty_decimals))
-        << step;
+    const std::uint32_t expected = book_checksum(book, price_decimals, qty_decimals);
+    ASSERT_EQ(cache.checksum(book, price_decimals, qty_decimals), expected) << step;
+    if (below(4) == 0) {  // asked again with nothing changed: the kept value
+      ASSERT_EQ(cache.checksum(book, price_decimals, qty_decimals), expected) << step;
+    }
   }
   EXPECT_GT(long_texts, 100);
+}
+
+// Sides thinned below ten levels, emptied, and refilled (a level count that changes every
+// update, one side with nothing at all): the cached checksum is still book_checksum's.
+TEST(KrakenChecksumCache, gives_book_checksum_while_sides_empty_and_refill) {
+  std::mt19937_64 rng(23);
+  const auto below = [&rng](std::uint64_t n) { return rng() % n; };
+  market::OrderBook book(25);
+  ChecksumCache cache;
+  for (const Side side : {Side::buy, Side::sell}) {  // the snapshot: one level a side
+    BookChange c;
+    c.side = side;
+    c.price = Decimal::from_raw8((side == Side::buy ? 5000LL : 5001LL) * 1'000'000);
+    c.size = Decimal::from_integer(1);
+    c.snapshot = true;
+    c.reset = book.empty();
+    c.last = true;
+    ASSERT_TRUE(book.apply(c).ok());
+  }
+  int empty_sides = 0;
+  for (int step = 0; step < 4000; ++step) {
+    BookChange c;
+    c.side = below(2) == 0 ? Side::buy : Side::sell;
+    const std::int64_t offset = static_cast<std::int64_t>(below(12));
+    c.price = Decimal::from_raw8((c.side == Side::buy ? 5000 - offset : 5001 + offset) * 1'000'000);
+    // Deletions win while the phase thins the book, insertions while it refills.
+    const bool thinning = (step / 300) % 2 == 0;
+    c.size = below(20) < (thinning ? 19u : 4u)
+                 ? Decimal()
+                 : Decimal::from_raw8(1 + static_cast<std::int64_t>(below(90'000'000)));
+    ASSERT_TRUE(book.apply(c).ok());
+    if (book.bids().empty() || book.asks().empty()) ++empty_sides;
+    ASSERT_EQ(cache.checksum(book, 2, 8), book_checksum(book, 2, 8)) << step;
+  }
+  EXPECT_GT(empty_sides, 100);
+}
+
+// Updates handed with their wire tokens (WireLevel): tokens with the cache's decimals are read,
+// tokens with other decimals ("1.5" or nine decimals for a qty of 8), not plain ("01.5") or of
+// another price are not; the checksum is
+// book_checksum's every time.
+TEST(KrakenChecksumCache, reads_new_level_text_from_plain_wire_tokens_only) {
+  std::mt19937_64 rng(31);
+  const auto below = [&rng](std::uint64_t n) { return rng() % n; };
+  market::OrderBook book(25);
+  ChecksumCache cache;
+  for (const Side side : {Side::buy, Side::sell}) {
+    BookChange c;
+    c.side = side;
+    c.price = Decimal::from_raw8(side == Side::buy ? 100'000'000 : 200'000'000);
+    c.size = Decimal::from_integer(1);
+    c.snapshot = true;
+    c.reset = book.empty();
+    c.last = true;
+    ASSERT_TRUE(book.apply(c).ok());
+  }
+  // Token texts live in padded buffers (plain_checksum_digits reads 24 bytes).
+  std::vector<std::string> texts;
+  texts.reserve(64);
+  const auto token = [&texts](std::string text) {
+    texts.push_back(text + std::string(32, '\0'));
+    return std::string_view(texts.back().data(), text.size());
+  };
+  int read_forms = 0;
+  for (int step = 0; step < 3000; ++step) {
+    texts.clear();
+    WireLevel wire[3];
+    std::size_t n = 0;
+    for (std::uint64_t k = 1 + below(3); k > 0; --k) {
+      WireLevel& w = wire[n++];
+      w.side = below(2) == 0 ? Side::buy : Side::sell;
+      const auto units = static_cast<std::int64_t>(1 + below(40));  // in 10^-8
+      const std::int64_t price8 = w.side == Side::buy ? 100'000'000 - units : 200'000'000 + units;
+      const std::int64_t qty8 =
+          below(4) == 0 ? 0 : static_cast<std::int64_t>(1 + below(5'000'000'000));
+      w.price = Decimal::from_raw8(price8);
+      w.qty = Decimal::from_raw8(qty8);
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%lld.%08lld", static_cast<long long>(price8 / 100'000'000),
+                    static_cast<long long>(price8 % 100'000'000));
+      std::string price_text = buf;
+      std::snprintf(buf, sizeof buf, "%lld.%08lld", static_cast<long long>(qty8 / 100'000'000),
+                    static_cast<long long>(qty8 % 100'000'000));
+      std::string qty_text = buf;
+      w.price_decimals = 8;
+      w.qty_decimals = 8;
+      switch (below(6)) {
+        case 0:  // decimals other than the cache's
+          qty_text = qty_text.substr(0, qty_text.size() - 7);
+          w.qty_decimals = 1;
+          break;
+        case 1:  // a leading zero before a digit: not plain
+          price_text = "0" + price_text;
+          break;
+        case 2:  // nine decimals: more than plain_checksum_digits takes
+          qty_text += "0";
+          w.qty_decimals = 9;
+          break;
+        case 3:  // the tokens of another price: never matched to this level
+          w.price = Decimal::from_raw8(price8 + (w.side == Side::buy ? -1 : 1) * 1'000'000'000);
+          break;
+        default:
+          ++read_forms;
+          break;
+      }
+      w.price_token = token(price_text).data();
+      w.price_size = WireLevel::token_size(price_text);
+      w.qty_token = token(qty_text).data();
+      w.qty_size = WireLevel::token_size(qty_text);
+      BookChange c;
+      c.side = w.side;
+      c.price = Decimal::from_raw8(price8);
+      c.size = Decimal::from_raw8(qty8);
+      ASSERT_TRUE(book.apply(c).ok());
+    }
+    ASSERT_EQ(cache.checksum(book, 8, 8, std::span<const WireLevel>(wire, n)),
+              book_checksum(book, 8, 8))
+        << step;
+  }
+  EXPECT_GT(read_forms, 1000);
+}
+
+// crc32_combine gives the CRC of a concatenation from its parts' CRCs, for random texts cut
+// at random places (lengths from 0 to past a few kilobytes), as zlib computes it directly.
+TEST(KrakenCrc32, combine_of_the_parts_equals_the_crc_of_the_whole) {
+  std::mt19937_64 rng(5);
+  std::string text(6000, '\0');
+  for (char& ch : text) ch = static_cast<char>(rng());
+  for (int round = 0; round < 2000; ++round) {
+    const std::size_t size = rng() % (round < 1000 ? 200 : text.size() + 1);
+    const std::size_t cut = rng() % (size + 1);
+    const std::string_view whole(text.data() + rng() % (text.size() - size + 1), size);
+    ASSERT_EQ(crc32_combine(crc32(whole.substr(0, cut)), crc32(whole.substr(cut)), size - cut),
+              zlib_crc(whole))
+        << size << " " << cut;
+  }
+  EXPECT_EQ(crc32_combine(crc32("12345"), crc32("6789"), 4), 0xCBF43926u);
+}
+
+// The carry-less-multiply product mod P is the bit-by-bit one (on a CPU without PCLMULQDQ
+// both are the bit-by-bit one), and x^0 (0x80000000 reflected) is its unit.
+TEST(KrakenCrc32, multiply_by_carry_less_multiply_equals_the_bit_by_bit_product) {
+  std::mt19937_64 rng(9);
+  for (int i = 0; i < 20000; ++i) {
+    const auto a = static_cast<std::uint32_t>(rng());
+    const auto b = static_cast<std::uint32_t>(rng());
+    ASSERT_EQ(detail::crc_multiply(a, b, true), detail::crc_multiply(a, b, false)) << a << " " << b;
+    ASSERT_EQ(detail::crc_multiply(a, 0x80000000u, true), a);
+    ASSERT_EQ(detail::crc_multiply(a, b, false), detail::crc_multiply(b, a, false));
+  }
 }
 
 }  // namespace

@@ -7,6 +7,10 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -255,6 +259,80 @@ TEST_F(KrakenCodecTest, every_update_is_checked_against_the_book_it_leaves_with_
   ASSERT_TRUE(stale.ok());
   EXPECT_EQ(stale->resyncs, 1u);
   EXPECT_EQ(codec_.stats().checksum_mismatches, 1u);
+}
+
+// Random updates (new levels, deletions, qty changes; prices from "0.00000037" to "99999.5"
+// and quantities from "0.00000001", all with 8 decimals, so a new top level's checksum text
+// is read from its wire tokens): each carries the zlib checksum of the book it leaves (kept to
+// the subscribed 10 levels) and passes; one with the checksum of the book before is refused.
+TEST_F(KrakenCodecTest, random_updates_with_the_checksum_of_the_book_they_leave_all_pass) {
+  std::mt19937_64 rng(17);
+  const auto below = [&rng](std::uint64_t n) { return rng() % n; };
+  const auto text8 = [](std::int64_t raw8) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%lld.%08lld", static_cast<long long>(raw8 / 100'000'000),
+                  static_cast<long long>(raw8 % 100'000'000));
+    return std::string(buf);
+  };
+  // Bids below 0.002, asks from 0.003 up (some with a long integer part).
+  const auto price_of = [&](bool bid, std::uint64_t k) -> std::int64_t {
+    if (bid) return static_cast<std::int64_t>(37 * (k + 1) + 5'000 * (k % 3));
+    return k < 15 ? static_cast<std::int64_t>(300'000 + 1'000 * k)
+                  : static_cast<std::int64_t>(k * 66'666'666'667);
+  };
+  std::map<std::int64_t, std::string, std::greater<>> bids;  // raw8 price -> qty text
+  std::map<std::int64_t, std::string> asks;
+  const auto levels_of = [&](const auto& side) {
+    std::vector<Level> out;
+    for (const auto& [price, qty] : side) out.push_back({text8(price), qty});
+    return out;
+  };
+  const auto trim = [](auto& side) {
+    while (side.size() > 10) side.erase(std::prev(side.end()));
+  };
+  for (std::uint64_t k = 0; k < 4; ++k) {
+    bids[price_of(true, k)] = "1.00000000";
+    asks[price_of(false, k)] = "2.00000000";
+  }
+  ASSERT_TRUE(decode(book_frame("snapshot", "BTC/USD", levels_of(bids), levels_of(asks),
+                                expected_checksum(levels_of(asks), levels_of(bids))))
+                  .ok());
+  for (int step = 0; step < 3000; ++step) {
+    std::vector<Level> bid_changes;
+    std::vector<Level> ask_changes;
+    for (std::uint64_t n = 1 + below(3); n > 0; --n) {
+      const bool bid = below(2) == 0;
+      const std::int64_t price = price_of(bid, below(30));
+      const std::int64_t qty =
+          below(10) < 3 ? 0
+                        : static_cast<std::int64_t>(below(4) == 0 ? 1 + below(100)
+                                                                  : 1 + below(1'000'000'000'000));
+      (bid ? bid_changes : ask_changes).push_back({text8(price), text8(qty)});
+      if (bid) {
+        if (qty == 0)
+          bids.erase(price);
+        else
+          bids[price] = text8(qty);
+        trim(bids);
+      } else {
+        if (qty == 0)
+          asks.erase(price);
+        else
+          asks[price] = text8(qty);
+        trim(asks);
+      }
+    }
+    const std::uint32_t checksum = expected_checksum(levels_of(asks), levels_of(bids));
+    auto r = decode(book_frame("update", "BTC/USD", bid_changes, ask_changes, checksum));
+    ASSERT_TRUE(r.ok()) << step;
+    ASSERT_EQ(r->resyncs, 0u) << step;
+  }
+  EXPECT_EQ(codec_.stats().checksum_mismatches, 0u);
+  auto stale =
+      decode(book_frame("update", "BTC/USD", {}, {{text8(price_of(false, 0)), "7.00000000"}},
+                        expected_checksum(levels_of(asks), levels_of(bids))));
+  ASSERT_TRUE(stale.ok());
+  EXPECT_EQ(stale->resyncs, 1u);
 }
 
 TEST_F(KrakenCodecTest, checksum_mismatch_marks_the_book_for_resync_and_emits_no_changes) {

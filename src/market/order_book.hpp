@@ -92,15 +92,18 @@ class OrderBook {
   // (not a multiple of 2^8 raw units, or 2^71 raw units and above: more than 8 decimals, or
   // above 236118) ends the keyed run; the levels past it are walked on their Decimal prices,
   // and a change whose price has no key walks as before.
+  // Returns false when the change certainly did not set its side's best price (it replaced,
+  // deleted or inserted below the best): a book that was not crossed before is not crossed
+  // after, so the caller may skip its crossed() check; true when it may have.
   static constexpr std::size_t kUpdateWalk = 16;
-  [[gnu::always_inline]] void apply_update(Side side, Decimal price, Decimal size) noexcept {
+  [[gnu::always_inline]] bool apply_update(Side side, Decimal price, Decimal size) noexcept {
     const bool bid = side == Side::buy;
     const std::size_t s = bid ? 0 : 1;
     std::int64_t key = 0;
     if (!walk_key(price, bid, key)) [[unlikely]] {
       walk_update(side, price, size, 0);
       keys_fresh_[s] = false;
-      return;
+      return true;
     }
     if (!keys_fresh_[s]) [[unlikely]]
       rebuild_keys(bid);
@@ -127,15 +130,16 @@ class OrderBook {
         } else {
           levels[c].size = size;
         }
-        return;
+        return c == 0;
       }
-      if (size.is_zero()) return;              // absent: nothing to delete
+      if (size.is_zero()) return false;        // absent: nothing to delete
       insert_keyed(bid, c, key, price, size);  // an insert at c, among the keyed levels
-      return;
+      return c == 0;
     }
     walk_update(side, price, size, kn);  // past the keyed run: keys [0, kn) stay
     std::vector<BookLevel>& levels = bid ? bids_ : asks_;
     if (keyed_[s] > levels.size()) clamp_keys(s);
+    return kn == 0;  // the kn keyed levels are better than `price`
   }
 
   // Sorted-snapshot bulk load, the one way every codec loads a snapshot:
@@ -229,9 +233,12 @@ class OrderBook {
   // 10^8 raw units), negated for asks, so that on both sides a better price has a greater key;
   // false for a price that has none (not a multiple of 2^8, or >= 2^71 raw units, or <= 0).
   static bool walk_key(Decimal price, bool bid, std::int64_t& key) noexcept {
-    const int128 raw = price.raw16();
-    if (raw <= 0 || (raw & 0xFF) != 0 || (raw >> 71) != 0) return false;
-    const auto k = static_cast<std::int64_t>(raw >> 8);
+    // On the two 64-bit halves: 0 < raw < 2^71 and raw % 2^8 == 0.
+    const auto u = static_cast<uint128>(price.raw16());
+    const auto hi = static_cast<std::uint64_t>(u >> 64);
+    const auto lo = static_cast<std::uint64_t>(u);
+    if ((hi >> 7) != 0 || (lo & 0xFF) != 0 || (hi | lo) == 0) return false;
+    const auto k = static_cast<std::int64_t>((hi << 56) | (lo >> 8));
     key = bid ? k : -k;
     return true;
   }

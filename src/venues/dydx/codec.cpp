@@ -209,8 +209,13 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
   int seen_book = -1;
   // Per-frame scratch.
   std::vector<PendingLevel> levels;
-  // fast_update's levels (an update with more gives up to fast_book).
-  std::array<PendingLevel, 64> update_buf{};
+  // fast_update's changes, written as it reads the levels (an update with more gives up to
+  // fast_book), and applied in place by apply_written; delivered from here when
+  // `from_written`, else from `changes`.
+  static constexpr std::size_t kMaxFastLevels = 64;
+  std::array<BookChange, kMaxFastLevels> written{};
+  std::size_t written_count = 0;
+  bool from_written = false;
   std::vector<PendingOracle> pending_oracles;
   MarketEvent change_tmpl;  // apply_book's event template of the frame's book
   // A snapshot frame's levels as the raw scanner reads them, taken by the book when the frame
@@ -439,13 +444,45 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
     }
   }
 
+  // The update fast_update wrote into `written` (each price > 0, size >= 0, sequence the
+  // frame's; the book synced: book_for), applied as apply_book's loop applies `levels`, and
+  // delivered from there. Only a change that set its side's best (apply_update's answer) can
+  // cross a book that was not crossed, so crossed() is asked for those only (for every change
+  // of a book crossed before the frame). A change that crossed it: the changes so far copied to
+  // `changes`, and the rest of the frame as apply_book's loop (uncross()'s deletes right after
+  // the change that crossed).
+  void apply_written(BookSlot& slot, std::uint64_t message_id) {
+    const bool crossed_before = slot.book.crossed();
+    std::size_t i = 0;
+    for (; i < written_count; ++i) {
+      const BookChange& c = written[i];
+      const bool top = slot.book.apply_update(c.side, c.price, c.size);
+      if ((top || crossed_before) && !c.size.is_zero() && slot.book.crossed()) [[unlikely]]
+        break;
+    }
+    if (i == written_count) [[likely]] {
+      from_written = true;
+      if (message_id != 0 && written_count != 0) slot.book.set_last_sequence(message_id);
+      return;
+    }
+    changes.assign(written.begin(), written.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+    uncross(slot, written[i], message_id);
+    for (++i; i < written_count; ++i) {
+      const BookChange& c = written[i];
+      slot.book.apply_update(c.side, c.price, c.size);
+      emit_change(c);
+      uncross(slot, c, message_id);
+    }
+    if (message_id != 0) slot.book.set_last_sequence(message_id);
+  }
+
   // Applies the frame's book: a snapshot from `levels` or, `staged`, from `stage`; an update
   // from `levels`. `sym` is the cache entry of the frame's market name `name` (null: resolved
   // here); the book belongs to the instrument's wire symbol.
-  // An update's levels come from `update` when it is not empty (fast_update's array).
+  // `fast`: an update whose changes fast_update has written into `written` already.
   void apply_book(const Instrument* inst, bool snapshot, bool staged, std::uint64_t message_id,
                   DecodeResult& r, SymbolEntry* sym = nullptr, std::string_view name = {},
-                  std::span<const PendingLevel> update = {}) {
+                  bool fast = false) {
     if (inst == nullptr) return;
     const std::string& wire = codec::wire_symbol(*inst);
     if (sym == nullptr || name != wire) sym = symbols.resolve(wire);
@@ -483,9 +520,12 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
         queue_change(del);
         ++stats.uncrossed_levels;
       }
+    } else if (fast) {
+      book_events_at = pending.size();
+      apply_written(slot, message_id);
     } else {
       book_events_at = pending.size();
-      for (const auto& pl : update.empty() ? std::span<const PendingLevel>(levels) : update) {
+      for (const auto& pl : levels) {
         BookChange c;
         c.side = pl.side;
         c.price = pl.price;
@@ -640,15 +680,15 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
     // its book events can be read back from the book. Any other: the reference path.
     if (snapshot && (stage.empty() || stage.crossed())) return false;
 
-    deliver_book(r, id, (seen & kMessageId) != 0, message_id, snapshot, {});
+    deliver_book(r, id, (seen & kMessageId) != 0, message_id, snapshot, false);
     return true;
   }
 
   // A raw-read book frame, every check passed: its message_id checked for a gap (when it has
-  // one), its market looked up, its levels applied (`update`: an update's levels; a snapshot's
-  // are in the stage).
+  // one), its market looked up, its levels applied (`fast`: an update's changes are in
+  // `written`; else its levels in `levels`, a snapshot's in the stage).
   void deliver_book(DecodeResult& r, std::string_view id, bool has_message_id,
-                    std::uint64_t message_id, bool snapshot, std::span<const PendingLevel> update) {
+                    std::uint64_t message_id, bool snapshot, bool fast) {
     if (has_message_id) {
       if (last_message_id && message_id != *last_message_id + 1) on_gap(r);
       last_message_id = message_id;
@@ -660,15 +700,15 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
       ++stats.unknown_symbol;
       return;
     }
-    apply_book(inst, snapshot, snapshot, message_id, r, sym, id, update);
+    apply_book(inst, snapshot, snapshot, message_id, r, sym, id, fast);
   }
 
   // The update frame exactly as the indexer writes it, members in its order, no whitespace
   // (`{"type":"channel_data","connection_id":"..","message_id":N,"id":"..","channel":
   // "v4_orderbook","version":"..","contents":{"bids":[["p","s"(,..)],..],"asks":[..]}}`, either
   // side may be absent): the header matched as literals, the values only skipped to their
-  // closing quote; the levels into `levels`. A strict subset of what fast_book takes, with the
-  // same result; false (only `levels` touched) on anything else, which fast_book then decides.
+  // closing quote; the changes into `written`. A strict subset of what fast_book takes, with the
+  // same result; false (only `written` touched) on anything else, which fast_book then decides.
   bool fast_update(std::string_view frame, DecodeResult& r) {
     namespace raw = codec::raw;
     const char* p = frame.data();
@@ -690,11 +730,14 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
     const std::string_view id(id_begin, static_cast<std::size_t>(p - 1 - id_begin));
     if (!eat(R"(,"channel":"v4_orderbook","version":")")) return false;
     if ((p = string_end(p, end)) == nullptr || !eat(R"(,"contents":{)")) return false;
-    std::size_t n = 0;  // levels in update_buf
     auto scan = [&](Side side) {
       return update_levels(p, end, [&](Decimal price, Decimal size) {
-        if (n == update_buf.size()) return false;
-        update_buf[n++] = PendingLevel{side, price, size};
+        if (written_count == kMaxFastLevels) return false;
+        BookChange& c = written[written_count++];
+        c.side = side;
+        c.price = price;
+        c.size = size;
+        c.sequence = message_id;
         return true;
       });
     };
@@ -706,8 +749,7 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
     if (!eat("}}") || p != end) return false;
     snapshot_first = bids ? Side::buy : Side::sell;
 
-    deliver_book(r, id, true, message_id, false,
-                 std::span<const PendingLevel>(update_buf.data(), n));
+    deliver_book(r, id, true, message_id, false, true);
     return true;
   }
 
@@ -874,6 +916,8 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
     pending_oracles.clear();
     begin_frame(rt);
     changes.clear();
+    written_count = 0;
+    from_written = false;
     book_events_at = kNoBookEvents;
     snapshot_from = nullptr;
     stage.clear();
@@ -884,7 +928,6 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
       ++stats.raw_frames;
       return deliver_frame(sink, r);
     }
-    levels.clear();
     if (fast_book(frame, r)) {
       ++stats.raw_frames;
       return deliver_frame(sink, r);
@@ -933,11 +976,14 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
         }
       }
     } else {
-      for (const BookChange& c : changes) {
+      const std::span<const BookChange> list =
+          from_written ? std::span<const BookChange>(written.data(), written_count)
+                       : std::span<const BookChange>(changes);
+      for (const BookChange& c : list) {
         body = c;
         sink.on_event(e);
       }
-      book_events = changes.size();
+      book_events = list.size();
     }
     for (std::size_t i = book_events_at; i < pending.size(); ++i) sink.on_event(pending[i]);
     const std::size_t emitted = pending.size() + book_events;

@@ -192,6 +192,39 @@ TEST_F(DydxCodecTest, a_crossing_update_removes_the_levels_it_crosses) {
   EXPECT_TRUE(del.size.is_zero());
 }
 
+TEST_F(DydxCodecTest, a_change_crossing_mid_update_is_followed_by_its_deletes_then_the_rest) {
+  ASSERT_TRUE(decode(snapshot(1)).ok());
+  sink_.events.clear();
+  const auto raw_before = codec_.stats().raw_frames;
+  // The second bid crosses the ask at 61010 (the first sets no best, the third is deeper).
+  auto r = decode(update(2, R"([["60995","1"],["61015","0.4"],["60980","2"]])",
+                         R"([["61030","1"],["61020","0"]])"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(codec_.stats().raw_frames, raw_before + 1);  // the raw path took it
+  const market::OrderBook* book = codec_.book(reg_.btc);
+  EXPECT_FALSE(book->crossed());
+  EXPECT_EQ(book->last_sequence(), 2u);
+  EXPECT_EQ(book->best_ask()->price, "61030"_d);
+  EXPECT_EQ(codec_.stats().uncrossed_levels, 1u);
+  std::vector<BookChange> changes;
+  for (const auto& e : sink_.events) {
+    if (const auto* c = std::get_if<BookChange>(&e.body)) changes.push_back(*c);
+  }
+  const std::vector<std::pair<Side, Decimal>> expected = {
+      {Side::buy, "60995"_d}, {Side::buy, "61015"_d},  {Side::sell, "61010"_d},
+      {Side::buy, "60980"_d}, {Side::sell, "61030"_d}, {Side::sell, "61020"_d}};
+  ASSERT_EQ(changes.size(), expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(changes[i].side, expected[i].first) << i;
+    EXPECT_EQ(changes[i].price, expected[i].second) << i;
+    EXPECT_EQ(changes[i].sequence, 2u) << i;
+  }
+  EXPECT_TRUE(changes[2].size.is_zero());  // the crossed ask, removed
+  // The next update applies on the uncrossed book.
+  ASSERT_TRUE(decode(update(3, R"([["61015","0"]])", "[]")).ok());
+  EXPECT_EQ(book->best_bid()->price, "61000"_d);
+}
+
 TEST_F(DydxCodecTest, live_trades_are_emitted_and_subscribe_history_is_not) {
   auto hist = decode(
       R"({"type":"subscribed","connection_id":"c1","message_id":1,"channel":"v4_trades","id":"ETH-USD","contents":{"trades":[{"id":"t-1","side":"BUY","size":"1","price":"3000","type":"LIMIT","createdAt":"2024-05-06T12:00:00.000Z","createdAtHeight":"100"}]}})");

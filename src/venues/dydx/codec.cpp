@@ -116,8 +116,8 @@ template <std::size_t N>
 // An update's level array at p as the indexer writes it: `[["<price>","<size>"(,<digits or
 // string>)*],...]` without whitespace, each decimal a quoted short decimal (what
 // raw::scan_levels' compact loop takes for an array level, read by the same reader), price > 0:
-// on_level(price, size) per level (false: give up), p past the closing bracket. False (p anywhere)
-// on anything else: the caller gives up to the general scanner, which decides.
+// on_level(price, size) per level (RawDecimals; false: give up), p past the closing bracket. False
+// (p anywhere) on anything else: the caller gives up to the general scanner, which decides.
 template <class OnLevel>
 [[gnu::always_inline]] inline bool update_levels(const char*& p, const char* end,
                                                  OnLevel&& on_level) noexcept {
@@ -151,8 +151,7 @@ template <class OnLevel>
         if (p == s) return false;
       }
     }
-    if (p == end || *p != ']' || !price.value.is_positive() || !on_level(price.value, size.value))
-      return false;
+    if (p == end || *p != ']' || price.raw8 <= 0 || !on_level(price, size)) return false;
     if (++p == end) return false;
     if (*p == ',') {
       ++p;
@@ -214,6 +213,7 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
   // `from_written`, else from `changes`.
   static constexpr std::size_t kMaxFastLevels = 64;
   std::array<BookChange, kMaxFastLevels> written{};
+  std::array<std::int64_t, kMaxFastLevels> written_raw8{};  // each change's price, 10^-8 units
   std::size_t written_count = 0;
   bool from_written = false;
   std::vector<PendingOracle> pending_oracles;
@@ -453,23 +453,24 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
   // the change that crossed).
   void apply_written(BookSlot& slot, std::uint64_t message_id) {
     const bool crossed_before = slot.book.crossed();
+    const std::size_t n = written_count;
     std::size_t i = 0;
-    for (; i < written_count; ++i) {
+    for (; i < n; ++i) {
       const BookChange& c = written[i];
-      const bool top = slot.book.apply_update(c.side, c.price, c.size);
+      const bool top = slot.book.apply_update_raw8(c.side, written_raw8[i], c.price, c.size);
       if ((top || crossed_before) && !c.size.is_zero() && slot.book.crossed()) [[unlikely]]
         break;
     }
-    if (i == written_count) [[likely]] {
+    if (i == n) [[likely]] {
       from_written = true;
-      if (message_id != 0 && written_count != 0) slot.book.set_last_sequence(message_id);
+      if (message_id != 0 && n != 0) slot.book.set_last_sequence(message_id);
       return;
     }
     changes.assign(written.begin(), written.begin() + static_cast<std::ptrdiff_t>(i) + 1);
     uncross(slot, written[i], message_id);
-    for (++i; i < written_count; ++i) {
+    for (++i; i < n; ++i) {
       const BookChange& c = written[i];
-      slot.book.apply_update(c.side, c.price, c.size);
+      slot.book.apply_update_raw8(c.side, written_raw8[i], c.price, c.size);
       emit_change(c);
       uncross(slot, c, message_id);
     }
@@ -730,14 +731,16 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
     const std::string_view id(id_begin, static_cast<std::size_t>(p - 1 - id_begin));
     if (!eat(R"(,"channel":"v4_orderbook","version":")")) return false;
     if ((p = string_end(p, end)) == nullptr || !eat(R"(,"contents":{)")) return false;
+    std::size_t n = 0;  // changes in `written`
     auto scan = [&](Side side) {
-      return update_levels(p, end, [&](Decimal price, Decimal size) {
-        if (written_count == kMaxFastLevels) return false;
-        BookChange& c = written[written_count++];
+      return update_levels(p, end, [&](const raw::RawDecimal& price, const raw::RawDecimal& size) {
+        if (n == kMaxFastLevels) return false;
+        BookChange& c = written[n];
         c.side = side;
-        c.price = price;
-        c.size = size;
+        c.price = price.value;
+        c.size = size.value;
         c.sequence = message_id;
+        written_raw8[n++] = price.raw8;
         return true;
       });
     };
@@ -748,6 +751,7 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
     }
     if (!eat("}}") || p != end) return false;
     snapshot_first = bids ? Side::buy : Side::sell;
+    written_count = n;
 
     deliver_book(r, id, true, message_id, false, true);
     return true;

@@ -129,14 +129,14 @@ template <class OnLevel>
   }
   ++p;
   for (;;) {
-    if (end - p < 2 || p[0] != '[' || p[1] != '"') return false;
+    if (!starts_with(p, end, "[\"")) return false;
     p += 2;
     raw::RawDecimal price;
     raw::RawDecimal size;
     int n = raw::detail::quoted_decimal(p, end, price);
     if (n == 0) return false;
     p += n;
-    if (end - p < 2 || p[0] != ',' || p[1] != '"') return false;
+    if (!starts_with(p, end, ",\"")) return false;
     p += 2;
     n = raw::detail::quoted_decimal(p, end, size);
     if (n == 0) return false;
@@ -494,8 +494,18 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
       return;
     }
     BookSlot& slot = *found;
-    change_tmpl = event_for(*slot.instrument, Timestamp{});
-    change_tmpl.body.emplace<BookChange>();
+    // The template of this instrument's changes (the frame's receive time, a default
+    // BookChange): the last frame's when it was the same instrument's, else built anew.
+    BookChange* const tmpl_change = std::get_if<BookChange>(&change_tmpl.body);
+    if (tmpl_change != nullptr && change_tmpl.instrument == slot.instrument->id &&
+        change_tmpl.symbol == slot.instrument->symbol && change_tmpl.venue == venue &&
+        change_tmpl.venue_time.is_zero()) [[likely]] {
+      change_tmpl.receive_time = receive_time;
+      *tmpl_change = BookChange{};
+    } else {
+      change_tmpl = event_for(*slot.instrument, Timestamp{});
+      change_tmpl.body.emplace<BookChange>();
+    }
     if (snapshot && staged) {
       // Checked by fast_book: not empty, not crossed.
       BookChange& tmpl = *std::get_if<BookChange>(&change_tmpl.body);

@@ -731,10 +731,30 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
     };
     if (!eat(R"({"type":"channel_data","connection_id":")")) return false;
     if ((p = string_end(p, end)) == nullptr || !eat(R"(,"message_id":)")) return false;
-    raw::Cursor c(skip_spaces(p, end), end);  // (the bench pads message_id with spaces)
+    p = skip_spaces(p, end);  // (the bench pads message_id with spaces)
     std::uint64_t message_id = 0;
-    if (!raw::read_uint(c, message_id)) return false;
-    p = c.p;
+    {
+      // The usual message_id, 1..7 digits (no leading zero) then the comma, from one 8-byte
+      // classification (a byte is a digit when its value xor '0' is below 10); any other form
+      // is raw::read_uint's, which decides.
+      constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+      constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+      std::uint64_t w = 0;
+      std::memcpy(&w, p, 8);  // within the frame's padding
+      const std::uint64_t x = w ^ (kOnes * '0');
+      const std::uint64_t other = (x | ((x & ~kHigh) + kOnes * 0x76)) & kHigh;  // not a digit
+      const int k = std::countr_zero(other | (kHigh << 56)) / 8;  // the digits (7: or more)
+      if (k >= 1 && k < end - p && ((w >> (8 * k)) & 0xFF) == ',' && !(k > 1 && (w & 0xFF) == '0'))
+          [[likely]] {
+        message_id =
+            raw::detail::swar_digits8((x & ((std::uint64_t{1} << (8 * k)) - 1)) << (8 * (8 - k)));
+        p += k;
+      } else {
+        raw::Cursor c(p, end);
+        if (!raw::read_uint(c, message_id)) return false;
+        p = c.p;
+      }
+    }
     if (!eat(R"(,"id":")")) return false;
     const char* const id_begin = p;
     if ((p = string_end(p, end)) == nullptr || p - 1 == id_begin) return false;
@@ -973,7 +993,8 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
     if (book_events_at == kNoBookEvents) return deliver(sink, stats, r);
     for (std::size_t i = 0; i < book_events_at; ++i) sink.on_event(pending[i]);
     std::size_t book_events = 0;
-    MarketEvent e = change_tmpl;
+    // The frame's template itself (apply_book sets it anew for the next frame).
+    MarketEvent& e = change_tmpl;
     BookChange& body = *std::get_if<BookChange>(&e.body);
     if (snapshot_from != nullptr) {
       // The staged snapshot, read back: the first change resets, the last completes it.

@@ -119,12 +119,13 @@ template <std::size_t N>
 // on_level(price, size) per level (RawDecimals; false: give up), p past the closing bracket. False
 // (p anywhere) on anything else: the caller gives up to the general scanner, which decides.
 template <class OnLevel>
-[[gnu::always_inline]] inline bool update_levels(const char*& p, const char* end,
+[[gnu::always_inline]] inline bool update_levels(const char*& at, const char* end,
                                                  OnLevel&& on_level) noexcept {
   namespace raw = codec::raw;
+  const char* p = at;  // a local cursor (kept in a register), `at` set on success
   if (end - p < 2 || *p != '[') return false;
   if (p[1] == ']') {
-    p += 2;
+    at = p + 2;
     return true;
   }
   ++p;
@@ -158,7 +159,7 @@ template <class OnLevel>
       continue;
     }
     if (*p != ']') return false;
-    ++p;
+    at = p + 1;
     return true;
   }
 }

@@ -116,27 +116,28 @@ template <std::size_t N>
 // An update's level array at p as the indexer writes it: `[["<price>","<size>"(,<digits or
 // string>)*],...]` without whitespace, each decimal a quoted short decimal (what
 // raw::scan_levels' compact loop takes for an array level, read by the same reader), price > 0:
-// on_level(price, size) per level (false: give up), p past the closing bracket. False (p anywhere)
-// on anything else: the caller gives up to the general scanner, which decides.
+// on_level(price, size) per level (RawDecimals; false: give up), p past the closing bracket. False
+// (p anywhere) on anything else: the caller gives up to the general scanner, which decides.
 template <class OnLevel>
-[[gnu::always_inline]] inline bool update_levels(const char*& p, const char* end,
+[[gnu::always_inline]] inline bool update_levels(const char*& at, const char* end,
                                                  OnLevel&& on_level) noexcept {
   namespace raw = codec::raw;
+  const char* p = at;  // a local cursor (kept in a register), `at` set on success
   if (end - p < 2 || *p != '[') return false;
   if (p[1] == ']') {
-    p += 2;
+    at = p + 2;
     return true;
   }
   ++p;
   for (;;) {
-    if (end - p < 2 || p[0] != '[' || p[1] != '"') return false;
+    if (!starts_with(p, end, "[\"")) return false;
     p += 2;
     raw::RawDecimal price;
     raw::RawDecimal size;
     int n = raw::detail::quoted_decimal(p, end, price);
     if (n == 0) return false;
     p += n;
-    if (end - p < 2 || p[0] != ',' || p[1] != '"') return false;
+    if (!starts_with(p, end, ",\"")) return false;
     p += 2;
     n = raw::detail::quoted_decimal(p, end, size);
     if (n == 0) return false;
@@ -151,15 +152,14 @@ template <class OnLevel>
         if (p == s) return false;
       }
     }
-    if (p == end || *p != ']' || !price.value.is_positive() || !on_level(price.value, size.value))
-      return false;
+    if (p == end || *p != ']' || price.raw8 <= 0 || !on_level(price, size)) return false;
     if (++p == end) return false;
     if (*p == ',') {
       ++p;
       continue;
     }
     if (*p != ']') return false;
-    ++p;
+    at = p + 1;
     return true;
   }
 }
@@ -205,8 +205,14 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
   int seen_book = -1;
   // Per-frame scratch.
   std::vector<PendingLevel> levels;
-  // fast_update's levels (an update with more gives up to fast_book).
-  std::array<PendingLevel, 64> update_buf{};
+  // fast_update's changes, written as it reads the levels (an update with more gives up to
+  // fast_book), and applied in place by apply_written; delivered from here when
+  // `from_written`, else from `changes`.
+  static constexpr std::size_t kMaxFastLevels = 64;
+  std::array<BookChange, kMaxFastLevels> written{};
+  std::array<std::int64_t, kMaxFastLevels> written_raw8{};  // each change's price, 10^-8 units
+  std::size_t written_count = 0;
+  bool from_written = false;
   std::vector<PendingOracle> pending_oracles;
   MarketEvent change_tmpl;  // apply_book's event template of the frame's book
   // A snapshot frame's levels as the raw scanner reads them, taken by the book when the frame
@@ -421,13 +427,46 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
     }
   }
 
+  // The update fast_update wrote into `written` (each price > 0, size >= 0, sequence the
+  // frame's; the book synced: book_for), applied as apply_book's loop applies `levels`, and
+  // delivered from there. Only a change that set its side's best (apply_update's answer) can
+  // cross a book that was not crossed, so crossed() is asked for those only (for every change
+  // of a book crossed before the frame). A change that crossed it: the changes so far copied to
+  // `changes`, and the rest of the frame as apply_book's loop (uncross()'s deletes right after
+  // the change that crossed).
+  void apply_written(BookSlot& slot, std::uint64_t message_id) {
+    const bool crossed_before = slot.book.crossed();
+    const std::size_t n = written_count;
+    std::size_t i = 0;
+    for (; i < n; ++i) {
+      const BookChange& c = written[i];
+      const bool top = slot.book.apply_update_raw8(c.side, written_raw8[i], c.price, c.size);
+      if ((top || crossed_before) && !c.size.is_zero() && slot.book.crossed()) [[unlikely]]
+        break;
+    }
+    if (i == n) [[likely]] {
+      from_written = true;
+      if (message_id != 0 && n != 0) slot.book.set_last_sequence(message_id);
+      return;
+    }
+    changes.assign(written.begin(), written.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+    uncross(slot, written[i], message_id);
+    for (++i; i < n; ++i) {
+      const BookChange& c = written[i];
+      slot.book.apply_update_raw8(c.side, written_raw8[i], c.price, c.size);
+      emit_change(c);
+      uncross(slot, c, message_id);
+    }
+    if (message_id != 0) slot.book.set_last_sequence(message_id);
+  }
+
   // Applies the frame's book: a snapshot from `levels` or, `staged`, from `stage`; an update
   // from `levels`. `sym` is the cache entry of the frame's market name `name` (null: resolved
   // here); the book belongs to the instrument's wire symbol.
-  // An update's levels come from `update` when it is not empty (fast_update's array).
+  // `fast`: an update whose changes fast_update has written into `written` already.
   void apply_book(const Instrument* inst, bool snapshot, bool staged, std::uint64_t message_id,
                   DecodeResult& r, SymbolEntry* sym = nullptr, std::string_view name = {},
-                  std::span<const PendingLevel> update = {}) {
+                  bool fast = false) {
     if (inst == nullptr) return;
     const std::string& wire = codec::wire_symbol(*inst);
     if (sym == nullptr || name != wire) sym = symbols.resolve(wire);
@@ -438,8 +477,18 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
       return;
     }
     BookSlot& slot = *found;
-    change_tmpl = event_for(*slot.instrument, Timestamp{});
-    change_tmpl.body.emplace<BookChange>();
+    // The template of this instrument's changes (the frame's receive time, a default
+    // BookChange): the last frame's when it was the same instrument's, else built anew.
+    BookChange* const tmpl_change = std::get_if<BookChange>(&change_tmpl.body);
+    if (tmpl_change != nullptr && change_tmpl.instrument == slot.instrument->id &&
+        change_tmpl.symbol == slot.instrument->symbol && change_tmpl.venue == venue &&
+        change_tmpl.venue_time.is_zero()) [[likely]] {
+      change_tmpl.receive_time = receive_time;
+      *tmpl_change = BookChange{};
+    } else {
+      change_tmpl = event_for(*slot.instrument, Timestamp{});
+      change_tmpl.body.emplace<BookChange>();
+    }
     if (snapshot && staged) {
       // Checked by fast_book: not empty, not crossed.
       BookChange& tmpl = *std::get_if<BookChange>(&change_tmpl.body);
@@ -465,9 +514,12 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
         queue_change(del);
         ++stats.uncrossed_levels;
       }
+    } else if (fast) {
+      book_events_at = pending.size();
+      apply_written(slot, message_id);
     } else {
       book_events_at = pending.size();
-      for (const auto& pl : update.empty() ? std::span<const PendingLevel>(levels) : update) {
+      for (const auto& pl : levels) {
         BookChange c;
         c.side = pl.side;
         c.price = pl.price;
@@ -622,15 +674,15 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
     // its book events can be read back from the book. Any other: the reference path.
     if (snapshot && (stage.empty() || stage.crossed())) return false;
 
-    deliver_book(r, id, (seen & kMessageId) != 0, message_id, snapshot, {});
+    deliver_book(r, id, (seen & kMessageId) != 0, message_id, snapshot, false);
     return true;
   }
 
   // A raw-read book frame, every check passed: its message_id checked for a gap (when it has
-  // one), its market looked up, its levels applied (`update`: an update's levels; a snapshot's
-  // are in the stage).
+  // one), its market looked up, its levels applied (`fast`: an update's changes are in
+  // `written`; else its levels in `levels`, a snapshot's in the stage).
   void deliver_book(DecodeResult& r, std::string_view id, bool has_message_id,
-                    std::uint64_t message_id, bool snapshot, std::span<const PendingLevel> update) {
+                    std::uint64_t message_id, bool snapshot, bool fast) {
     if (has_message_id) {
       if (last_message_id && message_id != *last_message_id + 1) on_gap(r);
       last_message_id = message_id;
@@ -642,15 +694,15 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
       ++stats.unknown_symbol;
       return;
     }
-    apply_book(inst, snapshot, snapshot, message_id, r, sym, id, update);
+    apply_book(inst, snapshot, snapshot, message_id, r, sym, id, fast);
   }
 
   // The update frame exactly as the indexer writes it, members in its order, no whitespace
   // (`{"type":"channel_data","connection_id":"..","message_id":N,"id":"..","channel":
   // "v4_orderbook","version":"..","contents":{"bids":[["p","s"(,..)],..],"asks":[..]}}`, either
   // side may be absent): the header matched as literals, the values only skipped to their
-  // closing quote; the levels into `levels`. A strict subset of what fast_book takes, with the
-  // same result; false (only `levels` touched) on anything else, which fast_book then decides.
+  // closing quote; the changes into `written`. A strict subset of what fast_book takes, with the
+  // same result; false (only `written` touched) on anything else, which fast_book then decides.
   bool fast_update(std::string_view frame, DecodeResult& r) {
     namespace raw = codec::raw;
     const char* p = frame.data();
@@ -662,21 +714,46 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
     };
     if (!eat(R"({"type":"channel_data","connection_id":")")) return false;
     if ((p = string_end(p, end)) == nullptr || !eat(R"(,"message_id":)")) return false;
-    raw::Cursor c(skip_spaces(p, end), end);  // (the bench pads message_id with spaces)
+    p = skip_spaces(p, end);  // (the bench pads message_id with spaces)
     std::uint64_t message_id = 0;
-    if (!raw::read_uint(c, message_id)) return false;
-    p = c.p;
+    {
+      // The usual message_id, 1..7 digits (no leading zero) then the comma, from one 8-byte
+      // classification (a byte is a digit when its value xor '0' is below 10); any other form
+      // is raw::read_uint's, which decides.
+      constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+      constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+      std::uint64_t w = 0;
+      std::memcpy(&w, p, 8);  // within the frame's padding
+      const std::uint64_t x = w ^ (kOnes * '0');
+      const std::uint64_t other = (x | ((x & ~kHigh) + kOnes * 0x76)) & kHigh;  // not a digit
+      const int k = std::countr_zero(other | (kHigh << 56)) / 8;  // the digits (7: or more)
+      if (k >= 1 && k < end - p && ((w >> (8 * k)) & 0xFF) == ',' && !(k > 1 && (w & 0xFF) == '0'))
+          [[likely]] {
+        message_id =
+            raw::detail::swar_digits8((x & ((std::uint64_t{1} << (8 * k)) - 1)) << (8 * (8 - k)));
+        p += k;
+      } else {
+        raw::Cursor c(p, end);
+        if (!raw::read_uint(c, message_id)) return false;
+        p = c.p;
+      }
+    }
     if (!eat(R"(,"id":")")) return false;
     const char* const id_begin = p;
     if ((p = string_end(p, end)) == nullptr || p - 1 == id_begin) return false;
     const std::string_view id(id_begin, static_cast<std::size_t>(p - 1 - id_begin));
     if (!eat(R"(,"channel":"v4_orderbook","version":")")) return false;
     if ((p = string_end(p, end)) == nullptr || !eat(R"(,"contents":{)")) return false;
-    std::size_t n = 0;  // levels in update_buf
+    std::size_t n = 0;  // changes in `written`
     auto scan = [&](Side side) {
-      return update_levels(p, end, [&](Decimal price, Decimal size) {
-        if (n == update_buf.size()) return false;
-        update_buf[n++] = PendingLevel{side, price, size};
+      return update_levels(p, end, [&](const raw::RawDecimal& price, const raw::RawDecimal& size) {
+        if (n == kMaxFastLevels) return false;
+        BookChange& c = written[n];
+        c.side = side;
+        c.price = price.value;
+        c.size = size.value;
+        c.sequence = message_id;
+        written_raw8[n++] = price.raw8;
         return true;
       });
     };
@@ -687,9 +764,9 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
     }
     if (!eat("}}") || p != end) return false;
     snapshot_first = bids ? Side::buy : Side::sell;
+    written_count = n;
 
-    deliver_book(r, id, true, message_id, false,
-                 std::span<const PendingLevel>(update_buf.data(), n));
+    deliver_book(r, id, true, message_id, false, true);
     return true;
   }
 
@@ -853,6 +930,8 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
     pending_oracles.clear();
     begin_frame(rt);
     changes.clear();
+    written_count = 0;
+    from_written = false;
     book_events_at = kNoBookEvents;
     snapshot_from = nullptr;
     stage.clear();
@@ -863,7 +942,6 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
       ++stats.raw_frames;
       return deliver_frame(sink, r);
     }
-    levels.clear();
     if (fast_book(frame, r)) {
       ++stats.raw_frames;
       return deliver_frame(sink, r);
@@ -895,17 +973,21 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
     if (book_events_at == kNoBookEvents) return deliver(sink, stats, r);
     for (std::size_t i = 0; i < book_events_at; ++i) sink.on_event(pending[i]);
     std::size_t book_events = 0;
-    MarketEvent e = change_tmpl;
+    // The frame's template itself (apply_book sets it anew for the next frame).
+    MarketEvent& e = change_tmpl;
     BookChange& body = *std::get_if<BookChange>(&e.body);
     if (snapshot_from != nullptr) {
       // The staged snapshot, read back: the first change resets, the last completes it.
       book_events = codec::emit_staged_snapshot(sink, snapshot_from->book, snapshot_first, e);
     } else {
-      for (const BookChange& c : changes) {
+      const std::span<const BookChange> list =
+          from_written ? std::span<const BookChange>(written.data(), written_count)
+                       : std::span<const BookChange>(changes);
+      for (const BookChange& c : list) {
         body = c;
         sink.on_event(e);
       }
-      book_events = changes.size();
+      book_events = list.size();
     }
     for (std::size_t i = book_events_at; i < pending.size(); ++i) sink.on_event(pending[i]);
     const std::size_t emitted = pending.size() + book_events;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 #include <random>
 #include <vector>
 
@@ -312,6 +313,8 @@ TEST(OrderBook, apply_update_leaves_the_levels_of_a_synced_book_as_apply_does) {
 }
 
 TEST(OrderBook, apply_update_on_walk_keys_leaves_the_levels_as_apply_does_whatever_the_prices) {
+  // Half the changes of a price with a raw8 go through apply_update_raw8() (its key from raw8),
+  // and every false answer ("the side's best was not set") is checked against the best before.
   // apply_update() searches the top on 64-bit walk keys kept beside the levels, which every
   // other change of the book makes stale: random replaces, inserts and deletes at every depth,
   // of prices with a key (integers, quarters) and without one (16 decimals; above 236118), on
@@ -364,7 +367,18 @@ TEST(OrderBook, apply_update_on_walk_keys_leaves_the_levels_as_apply_does_whatev
         if (what < 5) {
           ASSERT_TRUE(by_update.apply(BookChange{side, price, size}).ok());
         } else {
-          by_update.apply_update(side, price, size);
+          const auto side_levels = by_update.levels(side);
+          const std::optional<BookLevel> best_before =
+              side_levels.empty() ? std::nullopt : std::optional<BookLevel>(side_levels.front());
+          const auto raw8 = price.raw8();
+          const bool may_be_best = raw8.ok() && what % 2 == 0
+                                       ? by_update.apply_update_raw8(side, *raw8, price, size)
+                                       : by_update.apply_update(side, price, size);
+          if (!may_be_best) {
+            ASSERT_TRUE(best_before.has_value()) << depth << " " << i;
+            ASSERT_EQ(by_update.levels(side).front().price, best_before->price)
+                << depth << " " << i;
+          }
         }
       }
       if (by_apply.crossed()) {  // keep both uncrossed, as a codec does: drop the other side's top

@@ -22,12 +22,12 @@ class DydxCodecTest : public ::testing::Test {
   Result<DecodeResult> decode(const std::string& frame) {
     return codec_.decode_unpadded(frame, Timestamp::from_seconds(1'715'000'000), sink_);
   }
-  std::string snapshot(int message_id, const char* market = "BTC-USD") {
+  std::string snapshot(std::int64_t message_id, const char* market = "BTC-USD") {
     return R"({"type":"subscribed","connection_id":"c1","message_id":)" +
            std::to_string(message_id) + R"(,"channel":"v4_orderbook","id":")" + market +
            R"(","contents":{"bids":[{"price":"61000","size":"0.5"},{"price":"60990","size":"1.2"}],"asks":[{"price":"61010","size":"0.3"},{"price":"61020","size":"2"}]}})";
   }
-  std::string update(int message_id, const char* bids, const char* asks) {
+  std::string update(std::int64_t message_id, const char* bids, const char* asks) {
     return R"({"type":"channel_data","connection_id":"c1","message_id":)" +
            std::to_string(message_id) +
            R"(,"id":"BTC-USD","channel":"v4_orderbook","version":"1.0.0","contents":{"bids":)" +
@@ -190,6 +190,57 @@ TEST_F(DydxCodecTest, a_crossing_update_removes_the_levels_it_crosses) {
   EXPECT_EQ(del.side, Side::sell);
   EXPECT_EQ(del.price, "61010"_d);
   EXPECT_TRUE(del.size.is_zero());
+}
+
+TEST_F(DydxCodecTest, a_change_crossing_mid_update_is_followed_by_its_deletes_then_the_rest) {
+  ASSERT_TRUE(decode(snapshot(1)).ok());
+  sink_.events.clear();
+  const auto raw_before = codec_.stats().raw_frames;
+  // The second bid crosses the ask at 61010 (the first sets no best, the third is deeper).
+  auto r = decode(update(2, R"([["60995","1"],["61015","0.4"],["60980","2"]])",
+                         R"([["61030","1"],["61020","0"]])"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(codec_.stats().raw_frames, raw_before + 1);  // the raw path took it
+  const market::OrderBook* book = codec_.book(reg_.btc);
+  EXPECT_FALSE(book->crossed());
+  EXPECT_EQ(book->last_sequence(), 2u);
+  EXPECT_EQ(book->best_ask()->price, "61030"_d);
+  EXPECT_EQ(codec_.stats().uncrossed_levels, 1u);
+  std::vector<BookChange> changes;
+  for (const auto& e : sink_.events) {
+    if (const auto* c = std::get_if<BookChange>(&e.body)) changes.push_back(*c);
+  }
+  const std::vector<std::pair<Side, Decimal>> expected = {
+      {Side::buy, "60995"_d}, {Side::buy, "61015"_d},  {Side::sell, "61010"_d},
+      {Side::buy, "60980"_d}, {Side::sell, "61030"_d}, {Side::sell, "61020"_d}};
+  ASSERT_EQ(changes.size(), expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(changes[i].side, expected[i].first) << i;
+    EXPECT_EQ(changes[i].price, expected[i].second) << i;
+    EXPECT_EQ(changes[i].sequence, 2u) << i;
+  }
+  EXPECT_TRUE(changes[2].size.is_zero());  // the crossed ask, removed
+  // The next update applies on the uncrossed book.
+  ASSERT_TRUE(decode(update(3, R"([["61015","0"]])", "[]")).ok());
+  EXPECT_EQ(book->best_bid()->price, "61000"_d);
+}
+
+TEST_F(DydxCodecTest, message_ids_of_any_length_on_the_raw_path_follow_each_other_without_a_gap) {
+  // 1..7 digits are read from one 8-byte load, longer ones digit by digit: both in sequence.
+  ASSERT_TRUE(decode(snapshot(9'999'998)).ok());
+  const auto raw_before = codec_.stats().raw_frames;
+  for (const std::int64_t id : {9'999'999LL, 10'000'000LL, 10'000'001LL}) {
+    auto r = decode(update(id, R"([["61000","0.7"]])", "[]"));
+    ASSERT_TRUE(r.ok()) << id;
+    EXPECT_FALSE(r->gap) << id;
+    EXPECT_EQ(codec_.book(reg_.btc)->last_sequence(), static_cast<std::uint64_t>(id));
+  }
+  EXPECT_EQ(codec_.stats().raw_frames, raw_before + 3);
+  EXPECT_EQ(codec_.stats().gaps, 0u);
+  // A gap is still one.
+  auto r = decode(update(10'000'003, R"([["61000","0.8"]])", "[]"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->gap);
 }
 
 TEST_F(DydxCodecTest, live_trades_are_emitted_and_subscribe_history_is_not) {

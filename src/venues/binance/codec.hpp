@@ -32,6 +32,7 @@
 
 #include "core/instrument.hpp"
 #include "core/market_event.hpp"
+#include "core/non_copyable.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "market/order_book.hpp"
@@ -97,11 +98,9 @@ struct CodecStats : codec::QuoteBookCounters {
   std::uint64_t snapshots_too_old = 0;
 };
 
-class BinanceCodec {
+class BinanceCodec : NonCopyable {
  public:
   explicit BinanceCodec(const InstrumentRegistry& registry, CodecConfig config = {});
-  BinanceCodec(const BinanceCodec&) = delete;
-  BinanceCodec& operator=(const BinanceCodec&) = delete;
 
   // {"method":"SUBSCRIBE","params":[...],"id":N} with a fresh id (1, 2, ...). The caller paces
   // frames (5 messages/s per connection) and keeps at most 1024 streams per connection.

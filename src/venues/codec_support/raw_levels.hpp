@@ -286,6 +286,25 @@ struct RawDecimal {
 
 namespace detail {
 
+// The end of the short token readers: `v` holds the token's 1..8 digits (a digit's value per
+// byte, the most significant first) in its top bytes and zeros below, `frac` of them after the
+// point. Fills `out` for the `len` bytes at p; answers the bytes read with the closing quote.
+[[nodiscard, gnu::always_inline]] inline int short_decimal_result(std::uint64_t v, int frac,
+                                                                  const char* p, int len,
+                                                                  RawDecimal& out) noexcept {
+  v = (v * 10) + (v >> 8);
+  v = (((v & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+       (((v >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
+      32;
+  static constexpr std::uint64_t kPow10[] = {1,      10,      100,      1000,     10000,
+                                             100000, 1000000, 10000000, 100000000};
+  out.raw8 = static_cast<std::int64_t>(v * kPow10[8 - frac]);
+  out.value = Decimal::from_raw8(out.raw8);
+  out.decimals = frac;
+  out.text = std::string_view(p, static_cast<std::size_t>(len));
+  return len + 1;
+}
+
 // The quoted token at p (after its opening quote) when it has at most 8 bytes, one optional
 // point with digits on both sides, no leading zero before another digit: one SWAR pass over
 // the whole token. Returns the bytes read including the closing quote, 0 for anything else
@@ -332,19 +351,8 @@ namespace detail {
   const std::uint64_t t = (padded & 0xF0F0F0F0F0F0F0F0ULL) |
                           (((padded + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4);
   if (bad | (t != 0x3333333333333333ULL)) return 0;
-  std::uint64_t v = padded - kOnes * '0';
-  v <<= 8 * (8 - count);  // the digits to the top; zero digits below count as leading zeros
-  v = (v * 10) + (v >> 8);
-  v = (((v & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
-       (((v >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
-      32;
-  static constexpr std::uint64_t kPow10[] = {1,      10,      100,      1000,     10000,
-                                             100000, 1000000, 10000000, 100000000};
-  out.raw8 = static_cast<std::int64_t>(v * kPow10[8 - frac]);
-  out.value = Decimal::from_raw8(out.raw8);
-  out.decimals = frac;
-  out.text = std::string_view(p, static_cast<std::size_t>(len));
-  return len + 1;
+  // The digits to the top; zero digits below count as leading zeros.
+  return short_decimal_result((padded - kOnes * '0') << (8 * (8 - count)), frac, p, len, out);
 }
 
 // Eight ASCII digits, the first the most significant (a digit minus '0' per byte, little-endian
@@ -449,19 +457,9 @@ namespace detail {
   const std::uint64_t below = (std::uint64_t{1} << (8 * first)) - 1;  // first <= 7
   const std::uint64_t digits = has_dot ? (x & below) | ((x >> 8) & ~below) : x;
   const int count = len - static_cast<int>(has_dot);  // 1..7
-  std::uint64_t v = digits << (8 * (8 - count));      // the digits to the top, zeros below
-  v = (v * 10) + (v >> 8);
-  v = (((v & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
-       (((v >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
-      32;
   const int frac = has_dot ? len - 1 - first : 0;
-  static constexpr std::uint64_t kPow10[] = {1,      10,      100,      1000,     10000,
-                                             100000, 1000000, 10000000, 100000000};
-  out.raw8 = static_cast<std::int64_t>(v * kPow10[8 - frac]);
-  out.value = Decimal::from_raw8(out.raw8);
-  out.decimals = frac;
-  out.text = std::string_view(p, static_cast<std::size_t>(len));
-  return len + 1;
+  // The digits to the top, zeros below.
+  return short_decimal_result(digits << (8 * (8 - count)), frac, p, len, out);
 }
 
 }  // namespace detail

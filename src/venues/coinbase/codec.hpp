@@ -39,6 +39,7 @@
 
 #include "core/instrument.hpp"
 #include "core/market_event.hpp"
+#include "core/non_copyable.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "market/order_book.hpp"
@@ -90,11 +91,9 @@ struct CodecStats : codec::QuoteBookCounters {
 enum class Channel : std::uint8_t { ticker, ticker_batch, market_trades, level2, heartbeats };
 [[nodiscard]] std::string_view to_string(Channel channel) noexcept;
 
-class CoinbaseCodec {
+class CoinbaseCodec : NonCopyable {
  public:
   explicit CoinbaseCodec(const InstrumentRegistry& registry, CodecConfig config = {});
-  CoinbaseCodec(const CoinbaseCodec&) = delete;
-  CoinbaseCodec& operator=(const CoinbaseCodec&) = delete;
 
   // {"type":"subscribe","product_ids":[...],"channel":"level2"}: one channel per message; the
   // heartbeats channel takes no products. Public channels need no JWT. Send within 5 s of

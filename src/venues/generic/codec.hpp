@@ -33,6 +33,7 @@
 
 #include "core/instrument.hpp"
 #include "core/market_event.hpp"
+#include "core/non_copyable.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "venues/codec_support/codec_support.hpp"
@@ -64,11 +65,9 @@ struct CodecStats : codec::FrameCounters {
   std::uint64_t skewed = 0;
 };
 
-class GenericCodec {
+class GenericCodec : NonCopyable {
  public:
   explicit GenericCodec(const InstrumentRegistry& registry, CodecConfig config = {});
-  GenericCodec(const GenericCodec&) = delete;
-  GenericCodec& operator=(const GenericCodec&) = delete;
 
   [[nodiscard]] static std::string subscribe(std::span<const std::string> symbols);
   [[nodiscard]] static std::string unsubscribe(std::span<const std::string> symbols);

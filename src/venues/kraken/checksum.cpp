@@ -394,9 +394,13 @@ namespace {
 template <bool Asks>
 void fill_entry(const market::BookLevel& level, ChecksumCache::Entry& e, int price_decimals,
                 int qty_decimals, std::span<const WireLevel> wire) noexcept {
-  // Room for a printed text, or for two plain token texts and the 16 bytes each may write
-  // past its end.
-  char text[kMaxLevelText + 16];
+  // Eight zero bytes, then room for a printed text, or for two plain token texts and the 16
+  // bytes each may write past its end. From state 0 a zero byte leaves the CRC at 0, so the
+  // text's CRC is that of the text with up to seven of those zeros before it, rounded up to
+  // whole 8-byte steps (no 4-byte step, no byte loop).
+  char buf[8 + kMaxLevelText + 16];
+  std::memset(buf, 0, 8);
+  char* const text = buf + 8;
   const WireLevel* token = nullptr;
   for (const WireLevel& l : wire) {
     if (l.side == (Asks ? Side::sell : Side::buy) && l.price == level.price &&
@@ -418,7 +422,8 @@ void fill_entry(const market::BookLevel& level, ChecksumCache::Entry& e, int pri
   e.price = level.price;
   e.qty = level.size;
   e.size = static_cast<std::uint32_t>(w - text);
-  e.crc = crc_tables(0, reinterpret_cast<const unsigned char*>(text), e.size);
+  const std::size_t whole = (e.size + 7u) & ~std::size_t{7};
+  e.crc = crc_tables(0, reinterpret_cast<const unsigned char*>(w - whole), whole);
 }
 
 // The entries of levels[k..n) into out[k..n): the kept entry of the same price and qty from

@@ -389,9 +389,46 @@ std::uint32_t book_checksum(const market::OrderBook& book, int price_decimals,
 
 namespace {
 
+// `e` for `level`: its text (from its wire tokens when `wire` has them with the cache's
+// decimals and plain_token takes them, else printed from the Decimals) and that text's CRC.
+template <bool Asks>
+void fill_entry(const market::BookLevel& level, ChecksumCache::Entry& e, int price_decimals,
+                int qty_decimals, std::span<const WireLevel> wire) noexcept {
+  // Eight zero bytes, then room for a printed text, or for two plain token texts and the 16
+  // bytes each may write past its end. From state 0 a zero byte leaves the CRC at 0, so the
+  // text's CRC is that of the text with up to seven of those zeros before it, rounded up to
+  // whole 8-byte steps (no 4-byte step, no byte loop).
+  char buf[8 + kMaxLevelText + 16];
+  std::memset(buf, 0, 8);
+  char* const text = buf + 8;
+  const WireLevel* token = nullptr;
+  for (const WireLevel& l : wire) {
+    if (l.side == (Asks ? Side::sell : Side::buy) && l.price == level.price &&
+        l.qty == level.size && l.price_decimals == price_decimals &&
+        l.qty_decimals == qty_decimals && plain_token(l.price_text(), price_decimals) &&
+        plain_token(l.qty_text(), qty_decimals)) {
+      token = &l;
+      break;
+    }
+  }
+  char* w = text;
+  if (token != nullptr) {
+    w = plain_checksum_digits(token->price_text(), price_decimals, w);
+    w = plain_checksum_digits(token->qty_text(), qty_decimals, w);
+  } else {
+    w = checksum_digits(level.price, price_decimals, w);
+    w = checksum_digits(level.size, qty_decimals, w);
+  }
+  e.price = level.price;
+  e.qty = level.size;
+  e.size = static_cast<std::uint32_t>(w - text);
+  const std::size_t whole = (e.size + 7u) & ~std::size_t{7};
+  e.crc = crc_tables(0, reinterpret_cast<const unsigned char*>(w - whole), whole);
+}
+
 // The entries of levels[k..n) into out[k..n): the kept entry of the same price and qty from
 // old[0..tail) (the kept levels after the unchanged first k, sorted best first like `levels`),
-// else the level's text (from its wire tokens when `wire` has them, else printed) and its CRC.
+// else a new one (fill_entry).
 template <bool Asks>
 void rebuild(std::span<const market::BookLevel> levels, std::size_t k, std::size_t n,
              const ChecksumCache::Entry* __restrict old, std::size_t tail,
@@ -417,32 +454,8 @@ void rebuild(std::span<const market::BookLevel> levels, std::size_t k, std::size
     if (same_price && old[j].qty == qty) {
       e = old[j++];
     } else {
-      // Room for a printed text, or for two plain token texts and the 16 bytes each may write
-      // past its end.
-      char text[kMaxLevelText + 16];
-      const WireLevel* token = nullptr;
-      for (const WireLevel& l : wire) {
-        if (l.side == (Asks ? Side::sell : Side::buy) && l.price == level.price &&
-            l.qty == level.size && l.price_decimals == price_decimals &&
-            l.qty_decimals == qty_decimals && plain_token(l.price_text(), price_decimals) &&
-            plain_token(l.qty_text(), qty_decimals)) {
-          token = &l;
-          break;
-        }
-      }
-      char* w = text;
-      if (token != nullptr) {
-        w = plain_checksum_digits(token->price_text(), price_decimals, w);
-        w = plain_checksum_digits(token->qty_text(), qty_decimals, w);
-      } else {
-        w = checksum_digits(level.price, price_decimals, w);
-        w = checksum_digits(level.size, qty_decimals, w);
-      }
+      fill_entry<Asks>(level, e, price_decimals, qty_decimals, wire);
       j += same_price ? 1 : 0;  // its qty changed
-      e.price = price;
-      e.qty = qty;
-      e.size = static_cast<std::uint32_t>(w - text);
-      e.crc = crc_tables(0, reinterpret_cast<const unsigned char*>(text), e.size);
     }
   }
 }
@@ -470,6 +483,29 @@ std::uint32_t combine_levels(const ChecksumCache::Entry* asks, std::size_t na,
 
 }  // namespace
 
+namespace {
+// The unreduced product by PCLMULQDQ when the CPU has it, else bit by bit (function objects,
+// so combine_levels inlines them).
+#if defined(NZEZA_KRAKEN_CRC_CLMUL)
+struct ProductClmul {
+  std::uint64_t operator()(std::uint32_t a, std::uint32_t b) const noexcept {
+    return product_clmul(a, b);
+  }
+};
+#endif
+struct ProductPortable {
+  std::uint64_t operator()(std::uint32_t a, std::uint32_t b) const noexcept {
+    return product_portable(a, b);
+  }
+};
+std::uint64_t product_any(std::uint32_t a, std::uint32_t b) noexcept {
+#if defined(NZEZA_KRAKEN_CRC_CLMUL)
+  if (clmul_ok()) return product_clmul(a, b);
+#endif
+  return product_portable(a, b);
+}
+}  // namespace
+
 std::uint32_t ChecksumCache::checksum(const market::OrderBook& book, int price_decimals,
                                       int qty_decimals, std::span<const WireLevel> wire) noexcept {
   if (price_decimals != price_decimals_ || qty_decimals != qty_decimals_) {
@@ -478,12 +514,17 @@ std::uint32_t ChecksumCache::checksum(const market::OrderBook& book, int price_d
     qty_decimals_ = qty_decimals;
     valid_ = false;
   }
-  bool changed = !valid_;
+  // full: the levels' products must all be summed again; else the kept value changes by
+  // `delta`, the sum of (old crc ^ new crc) * x^(8 * bytes after) of the levels whose text
+  // changed in place at the same length (CRC32 is linear; no other length or offset moved).
+  bool full = !valid_;
+  bool changed = false;
+  std::uint64_t delta = 0;
   for (int side = 0; side < 2; ++side) {  // asks (lowest first), then bids (highest first)
     const bool asks = side == 0;
     const std::span<const market::BookLevel> levels = asks ? book.asks() : book.bids();
     const std::size_t n = levels.size() < kChecksumDepth ? levels.size() : kChecksumDepth;
-    const Entry* const kept = entries_[side][generation_[side]];
+    Entry* const kept = entries_[side][generation_[side]];
     const std::size_t old_n = count_[side];
     // The kept levels that are still the side's first ones.
     const std::size_t common = n < old_n ? n : old_n;
@@ -491,6 +532,39 @@ std::uint32_t ChecksumCache::checksum(const market::OrderBook& book, int price_d
     while (k < common && kept[k].price == levels[k].price && kept[k].qty == levels[k].size) ++k;
     if (k == n && n == old_n) continue;
     changed = true;
+    if (n == old_n) {
+      // Only level k differs (the kept levels after it all still in place): its entry is
+      // replaced where it is.
+      std::size_t last = n - 1;
+      while (last > k && kept[last].price == levels[last].price &&
+             kept[last].qty == levels[last].size) {
+        --last;
+      }
+      if (last == k) {
+        const std::uint32_t old_crc = kept[k].crc;
+        const std::uint32_t old_size = kept[k].size;
+        if (asks) {
+          fill_entry<true>(levels[k], kept[k], price_decimals, qty_decimals, wire);
+        } else {
+          fill_entry<false>(levels[k], kept[k], price_decimals, qty_decimals, wire);
+        }
+        if (!full && kept[k].size == old_size) {
+          // Bytes after level k: the rest of its side, and all the bids after the asks.
+          std::size_t after = 0;
+          for (std::size_t i = k + 1; i < n; ++i) after += kept[i].size;
+          if (asks) {
+            const Entry* const bids = entries_[1][generation_[1]];
+            for (std::size_t i = 0; i < count_[1]; ++i) after += bids[i].size;
+          }
+          if (old_crc != kept[k].crc)
+            delta ^= product_any(old_crc ^ kept[k].crc, kBytePowers[after]);
+        } else {
+          full = true;
+        }
+        continue;
+      }
+    }
+    full = true;
     generation_[side] ^= 1;
     Entry* const out = entries_[side][generation_[side]];
     for (std::size_t i = 0; i < k; ++i) out[i] = kept[i];
@@ -501,18 +575,22 @@ std::uint32_t ChecksumCache::checksum(const market::OrderBook& book, int price_d
     }
     count_[side] = static_cast<std::uint32_t>(n);
   }
-  if (!changed) return value_;
+  if (!changed && !full) return value_;
+  if (!full) {
+    value_ ^= reduce64(delta);  // ~(~v ^ d) == v ^ d
+    return value_;
+  }
   const Entry* const asks = entries_[0][generation_[0]];
   const Entry* const bids = entries_[1][generation_[1]];
   std::uint32_t state = 0;
 #if defined(NZEZA_KRAKEN_CRC_CLMUL)
   if (clmul_ok()) {
-    state = combine_levels(asks, count_[0], bids, count_[1], product_clmul);
+    state = combine_levels(asks, count_[0], bids, count_[1], ProductClmul{});
   } else {
-    state = combine_levels(asks, count_[0], bids, count_[1], product_portable);
+    state = combine_levels(asks, count_[0], bids, count_[1], ProductPortable{});
   }
 #else
-  state = combine_levels(asks, count_[0], bids, count_[1], product_portable);
+  state = combine_levels(asks, count_[0], bids, count_[1], ProductPortable{});
 #endif
   value_ = ~state;
   valid_ = true;

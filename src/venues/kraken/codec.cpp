@@ -32,6 +32,31 @@ constexpr codec::TradeKeys kTradeKeys =
 
 using codec::number_text;
 
+// raw::read_uint (1..19 digits, no leading zero, a delimiter after) for a frame's checksum (up
+// to 10 digits): two SWAR reads of 8 bytes instead of a loop a digit; the byte loop for a text
+// of 16 digits and more or near the text's end. Same result, same cursor, on every text.
+bool read_checksum(raw::Cursor& c, std::uint64_t& out) noexcept {
+  static constexpr std::uint64_t kPow[8] = {1,      10,      100,       1'000,
+                                            10'000, 100'000, 1'000'000, 10'000'000};
+  c.skip_space();
+  const char* const s = c.p;
+  if (c.end - s < 16) return raw::read_uint(c, out);
+  std::uint64_t high = 0;
+  std::uint64_t low = 0;
+  int n = codec::leading_digits8(s, high);
+  if (n == 8) {
+    const int m = codec::leading_digits8(s + 8, low);
+    if (m == 8) return raw::read_uint(c, out);
+    high = high * kPow[m] + low;
+    n += m;
+  }
+  if (n == 0 || (n > 1 && *s == '0')) return false;
+  c.p = s + n;
+  if (!raw::at_delimiter(c)) return false;
+  out = high;
+  return true;
+}
+
 TradingStatus trading_status_of(std::string_view system) noexcept {
   if (system == "online") return TradingStatus::trading;
   // post_only: only resting orders accepted; our orders may take liquidity, so treat it like
@@ -362,7 +387,7 @@ struct KrakenCodecImpl
         !scan_side(Side::sell, checksum_text.asks, ask_size))
       return false;
     std::uint64_t checksum = 0;
-    if (!raw::next_member(c, kChecksumMember, ',', kChecksum) || !raw::read_uint(c, checksum) ||
+    if (!raw::next_member(c, kChecksumMember, ',', kChecksum) || !read_checksum(c, checksum) ||
         checksum > 0xFFFFFFFFull)
       return false;
     std::string_view time;

@@ -677,6 +677,22 @@ TEST(RawPathProperty, kraken_book_frames_decode_alike_through_both_paths) {
     if (tk.one_in(30)) std::swap(entry[1], entry[2]);
     if (tk.one_in(30)) std::swap(entry[3], entry[4]);
     if (tk.one_in(60)) entry[3] = R"("checksum":4294967296)";
+    // Every 53rd frame the checksum spelt otherwise (spaces, leading zeros, long, not whole),
+    // chosen by the frame's index so the random stream of the other frames stays as it was.
+    if (i % 53 == 7) {
+      const std::string n = std::to_string(checksum);
+      const std::string forms[] = {R"("checksum": )" + n,
+                                   R"("checksum":)" + n + " ",
+                                   R"("checksum":0)" + n,
+                                   R"("checksum":0)",
+                                   R"("checksum":0000000000000000)" + n,
+                                   R"("checksum":12345678901234567890)",
+                                   R"("checksum":1234567890123456)",
+                                   R"("checksum":)" + n + ".0",
+                                   R"("checksum":-)" + n,
+                                   R"("checksum":)" + n + "x"};
+      entry[3] = forms[static_cast<std::size_t>(i / 53) % std::size(forms)];
+    }
     std::string e = "{";
     for (std::size_t j = 0; j < entry.size(); ++j) e += (j ? "," : "") + entry[j];
     e += "}";

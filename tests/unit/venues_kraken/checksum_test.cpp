@@ -217,6 +217,52 @@ TEST(KrakenChecksumCache, gives_book_checksum_after_every_update) {
   EXPECT_GT(long_texts, 100);
 }
 
+// Updates that change one top level's qty on a side and nothing else there (the common
+// case: the cache replaces that entry where it is and, when its text keeps its length, moves
+// the kept value by that level's term alone), now and then on both sides at once, now and
+// then with a text of another length or a level below the top: the cached checksum is
+// book_checksum's every time.
+TEST(KrakenChecksumCache, gives_book_checksum_after_qty_changes_in_place) {
+  std::mt19937_64 rng(41);
+  const auto below = [&rng](std::uint64_t n) { return rng() % n; };
+  market::OrderBook book(25);
+  ChecksumCache cache;
+  for (int i = 0; i < 15; ++i) {
+    for (const Side side : {Side::buy, Side::sell}) {
+      BookChange c;
+      c.side = side;
+      c.price = Decimal::from_raw8((side == Side::buy ? 1000 - i : 1001 + i) * 100'000'000LL);
+      c.size = Decimal::from_raw8(100'000'000 + static_cast<std::int64_t>(below(800'000'000)));
+      c.snapshot = true;
+      c.reset = book.empty();
+      c.last = true;
+      ASSERT_TRUE(book.apply(c).ok());
+    }
+  }
+  ASSERT_EQ(cache.checksum(book, 1, 8), book_checksum(book, 1, 8));
+  int other_lengths = 0;
+  for (int step = 0; step < 4000; ++step) {
+    const std::uint64_t changes = below(4) == 0 ? 2 : 1;
+    for (std::uint64_t k = 0; k < changes; ++k) {
+      BookChange c;
+      c.side = (changes == 2 ? k == 0 : below(2) == 0) ? Side::buy : Side::sell;
+      const auto offset = static_cast<std::int64_t>(below(12));  // 10, 11: below the top
+      c.price =
+          Decimal::from_raw8((c.side == Side::buy ? 1000 - offset : 1001 + offset) * 100'000'000LL);
+      const bool other_length = below(10) == 0;
+      other_lengths += other_length ? 1 : 0;
+      // 1.00000000 to 8.99999999 (nine digits of text), else 10 to 99 (ten).
+      c.size =
+          other_length
+              ? Decimal::from_integer(10 + static_cast<std::int64_t>(below(90)))
+              : Decimal::from_raw8(100'000'000 + static_cast<std::int64_t>(below(800'000'000)));
+      ASSERT_TRUE(book.apply(c).ok());
+    }
+    ASSERT_EQ(cache.checksum(book, 1, 8), book_checksum(book, 1, 8)) << step;
+  }
+  EXPECT_GT(other_lengths, 100);
+}
+
 // Sides thinned below ten levels, emptied, and refilled (a level count that changes every
 // update, one side with nothing at all): the cached checksum is still book_checksum's.
 TEST(KrakenChecksumCache, gives_book_checksum_while_sides_empty_and_refill) {

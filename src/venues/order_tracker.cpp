@@ -1,6 +1,8 @@
 #include "venues/order_tracker.hpp"
 
 #include <algorithm>
+#include <condition_variable>
+#include <mutex>
 
 #include "core/enum_names.hpp"
 #include "venues/venue_error.hpp"
@@ -29,9 +31,44 @@ struct OrderTracker::Tracked {
   TimerId place_timer = 0;
 };
 
+// What outlives the tracker: every callback the tracker hands out (its timers, a client's
+// answers) holds it weakly and reaches the tracker only through enter(), so an answer arriving
+// while or after the tracker is destroyed (a client completing, or dropping, a request as it is
+// torn down) never touches it: the caller still gets the answer.
 struct OrderTracker::Shared {
   std::mutex mu;
+  std::condition_variable idle;
   OrderTracker* self = nullptr;  // null once the tracker is being destroyed
+  bool quiesced = false;         // the tracker's own timers do nothing more
+  int calls = 0;                 // calls into the tracker running now
+
+  enum class From { timer, answer };
+  // Runs f(tracker) unless the tracker is being destroyed, or quiesced for a timer; false then.
+  // Calls may nest (a client answering inside the call that asked it) and run on several threads
+  // at once; wait_idle() waits for them all.
+  template <typename F>
+  bool enter(From from, F&& f) {
+    OrderTracker* tracker = nullptr;
+    {
+      std::lock_guard lock(mu);
+      if (self == nullptr || (from == From::timer && quiesced)) return false;
+      tracker = self;
+      ++calls;
+    }
+    struct Leave {
+      Shared& s;
+      ~Leave() {
+        std::lock_guard lock(s.mu);
+        if (--s.calls == 0) s.idle.notify_all();
+      }
+    } leave{*this};
+    std::forward<F>(f)(*tracker);
+    return true;
+  }
+  // Not from inside a call (it would wait for itself).
+  void wait_idle(std::unique_lock<std::mutex>& lock) {
+    idle.wait(lock, [this] { return calls == 0; });
+  }
 };
 
 OrderTracker::OrderTracker(Clock& clock, ResolverConfig config)
@@ -43,15 +80,20 @@ OrderTracker::OrderTracker(Clock& clock, ResolverConfig config)
 
 OrderTracker::~OrderTracker() {
   quiesce();
+  std::unique_lock lock(shared_->mu);
+  shared_->self = nullptr;
+  shared_->wait_idle(lock);
 }
 
 void OrderTracker::quiesce() {
   {
-    // Every timer callback runs under shared_->mu and does nothing once self is null, so after
-    // this block none runs (one running now has finished; later ones, even those scheduled after
-    // this by a client's answer, return at once).
-    std::lock_guard lock(shared_->mu);
-    shared_->self = nullptr;
+    // Every timer reaches the tracker through Shared::enter, which does nothing for a timer once
+    // quiesced: after this block none runs (those running now have finished; later ones, even
+    // those scheduled after this by a client's answer, return at once). The clients' answers
+    // still reach the tracker until it is destroyed.
+    std::unique_lock lock(shared_->mu);
+    shared_->quiesced = true;
+    shared_->wait_idle(lock);
   }
   std::lock_guard lock(mu_);
   for (auto& [id, t] : orders_) {
@@ -156,12 +198,12 @@ void OrderTracker::place(const domain::OrderSpec& spec, Callback<PlaceAck> done_
       t.place_timer = clock_.schedule_after(config_.place_timeout, [weak, id, attempt, done] {
         auto shared = weak.lock();
         if (!shared) return;
-        std::lock_guard guard(shared->mu);
-        if (shared->self == nullptr) return;
-        shared->self->on_place_answer(
-            id, attempt,
-            Error{ErrorCode::timeout, "order '" + id + "': no answer to place; outcome unknown"},
-            done);
+        (void)shared->enter(Shared::From::timer, [&](OrderTracker& tracker) {
+          tracker.on_place_answer(
+              id, attempt,
+              Error{ErrorCode::timeout, "order '" + id + "': no answer to place; outcome unknown"},
+              done);
+        });
       });
     }
   }
@@ -199,9 +241,16 @@ void OrderTracker::send(const std::string& id, const domain::OrderSpec& spec, st
   }
   // Guarded so that a client dropping the callback unanswered (shutdown) still tells the
   // tracker (`cancelled`: outcome unknown), not only the caller.
+  // The answer may come after the tracker is gone (a client completing or dropping it while it
+  // is torn down): the caller still gets it.
   Completion<PlaceAck> answer(
-      [this, id, attempt, done](Result<PlaceAck> r) {
-        on_place_answer(id, attempt, std::move(r), done);
+      [weak = std::weak_ptr<Shared>(shared_), id, attempt, done](Result<PlaceAck> r) {
+        auto shared = weak.lock();
+        if (shared && shared->enter(Shared::From::answer, [&](OrderTracker& tracker) {
+              tracker.on_place_answer(id, attempt, std::move(r), done);
+            }))
+          return;
+        done.complete(std::move(r));
       },
       "order tracker place " + id);
   c->place(spec, [answer](Result<PlaceAck> r) { answer.complete(std::move(r)); });
@@ -272,8 +321,7 @@ void OrderTracker::schedule_query_locked(Tracked& t, const std::string& id, Time
   t.timer = clock_.schedule_at(at, [weak, id] {
     auto shared = weak.lock();
     if (!shared) return;
-    std::lock_guard guard(shared->mu);
-    if (shared->self != nullptr) shared->self->query(id);
+    (void)shared->enter(Shared::From::timer, [&](OrderTracker& tracker) { tracker.query(id); });
   });
 }
 
@@ -293,7 +341,13 @@ void OrderTracker::query(const std::string& id) {
     c = client(t.order.spec().venue);
   }
   Completion<VenueOrder> answer(
-      [this, id](Result<VenueOrder> r) { on_query_answer(id, std::move(r)); },
+      [weak = std::weak_ptr<Shared>(shared_), id](Result<VenueOrder> r) {
+        if (auto shared = weak.lock()) {
+          (void)shared->enter(Shared::From::answer, [&](OrderTracker& tracker) {
+            tracker.on_query_answer(id, std::move(r));
+          });
+        }
+      },
       "order tracker status " + id);
   c->order_status(ref, [answer](Result<VenueOrder> r) { answer.complete(std::move(r)); });
 }

@@ -83,9 +83,11 @@ class OrderTracker {
   OrderTracker(const OrderTracker&) = delete;
   OrderTracker& operator=(const OrderTracker&) = delete;
 
-  // Cancels every timer (status queries, place timeouts) and waits for one running now on the
-  // clock's thread; none runs afterwards, and orders being resolved stay unknown. For an orderly
-  // stop: the owner may then tear down the clients. Idempotent; the destructor does it.
+  // Cancels every timer (status queries, place timeouts) and waits for the calls into the tracker
+  // running now (a timer on the clock's thread, a client's answer); no timer runs afterwards, and
+  // orders being resolved stay unknown. The clients' answers are still heard. For an orderly
+  // stop: the owner may then tear down the clients. Idempotent; the destructor does it, and an
+  // answer arriving during or after the destruction goes to its caller alone.
   void quiesce();
 
   // already_exists when a client for that venue is registered. `client` must outlive the tracker.

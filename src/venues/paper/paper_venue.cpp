@@ -139,20 +139,27 @@ TimerId PaperVenue::later_at(Timestamp deadline, std::function<void()> fn) {
   // Quiesced: nothing runs later. Dropping `fn` completes a pending call with `cancelled` here,
   // on the caller's thread (under the mutex, as every callback of this venue).
   if (quiesced_) return 0;
-  auto shared_fn = std::make_shared<std::function<void()>>(std::move(fn));
+  // timers_ holds the only reference to `fn`: the clock's callback finds it there. Were the
+  // callback to hold it too, a callback running on the clock's thread while quiesce() or the
+  // destructor took timers_ would drop the last reference after them, completing a pending call
+  // (`cancelled`) on the clock's thread once its caller may be gone (ASan: the order tracker).
   auto id_holder = std::make_shared<TimerId>(0);
   std::weak_ptr<Guard> weak = guard_;
-  const TimerId id = clock_.schedule_at(deadline, [weak, id_holder, shared_fn] {
+  const TimerId id = clock_.schedule_at(deadline, [weak, id_holder] {
     auto g = weak.lock();
     if (!g) return;
     std::lock_guard lock(g->mu);
     // Gone from timers_: the venue was destroyed or quiesced (or the dead-man timer re-armed)
     // while this callback waited for the mutex; clock_.cancel() came too late to stop it.
-    if (g->self == nullptr || g->self->timers_.erase(*id_holder) == 0) return;
-    (*shared_fn)();
+    if (g->self == nullptr) return;
+    auto it = g->self->timers_.find(*id_holder);
+    if (it == g->self->timers_.end()) return;
+    const std::shared_ptr<std::function<void()>> run = std::move(it->second);
+    g->self->timers_.erase(it);
+    (*run)();
   });
   *id_holder = id;
-  timers_.emplace(id, std::move(shared_fn));
+  timers_.emplace(id, std::make_shared<std::function<void()>>(std::move(fn)));
   return id;
 }
 

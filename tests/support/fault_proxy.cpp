@@ -20,6 +20,8 @@
 #include <utility>
 #include <vector>
 
+#include "support/io_loop.hpp"
+
 namespace nzeza::testsupport {
 
 namespace asio = boost::asio;
@@ -29,7 +31,7 @@ using tcp = asio::ip::tcp;
 using boost::system::error_code;
 
 struct FaultProxy::Impl : std::enable_shared_from_this<FaultProxy::Impl> {
-  asio::io_context io{1};
+  DrainableIo io{1};
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
   tcp::acceptor acceptor{io};
   tcp::endpoint upstream;
@@ -237,8 +239,7 @@ void FaultProxy::stop() {
   });
   impl_->work.reset();
   // An upstream exchange still under way ends on its own deadline; do not wait for it.
-  if (loop_done.wait_for(std::chrono::seconds(5)) != std::future_status::ready) impl_->io.stop();
-  impl_->thread.join();
+  finish_loop(impl_->io, loop_done, impl_->thread);
 }
 
 std::string FaultProxy::url() const {

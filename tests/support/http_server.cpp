@@ -18,6 +18,7 @@
 #include <mutex>
 #include <thread>
 
+#include "support/io_loop.hpp"
 #include "support/test_pki.hpp"
 
 namespace nzeza::testsupport {
@@ -37,7 +38,7 @@ std::string HttpSeen::header(std::string_view name) const {
 }
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
-  asio::io_context io{1};
+  DrainableIo io{1};
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
   tcp::acceptor acceptor{io};
   ssl::context tls_ctx{ssl::context::tls_server};
@@ -247,8 +248,7 @@ void HttpServer::stop() {
     impl->release.cancel();
   });
   impl_->work.reset();
-  if (loop_done.wait_for(std::chrono::seconds(5)) != std::future_status::ready) impl_->io.stop();
-  impl_->thread.join();
+  finish_loop(impl_->io, loop_done, impl_->thread);
   std::lock_guard lock(impl_->mu);
   impl_->handler = nullptr;
 }

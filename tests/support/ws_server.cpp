@@ -24,6 +24,7 @@
 #include <thread>
 #include <variant>
 
+#include "support/io_loop.hpp"
 #include "support/test_pki.hpp"
 
 namespace nzeza::testsupport {
@@ -37,7 +38,7 @@ using tcp = asio::ip::tcp;
 using boost::system::error_code;
 
 struct WsServer::Impl : std::enable_shared_from_this<WsServer::Impl> {
-  asio::io_context io{1};
+  DrainableIo io{1};
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
   tcp::acceptor acceptor{io};
   ssl::context tls_ctx{ssl::context::tls_server};
@@ -421,8 +422,7 @@ void WsServer::stop() {
   // Every operation now ends with an error, so the loop runs dry and every coroutine frame (and
   // the session it owns) is freed. The guard only matters if a bug leaves an operation pending.
   impl_->work.reset();
-  if (loop_done.wait_for(std::chrono::seconds(5)) != std::future_status::ready) impl_->io.stop();
-  impl_->thread.join();
+  finish_loop(impl_->io, loop_done, impl_->thread);
   // Sessions hold the Impl; break the cycle so both are freed.
   std::lock_guard lock(impl_->mu);
   impl_->sessions.clear();

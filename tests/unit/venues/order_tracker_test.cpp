@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include "venue_test_support.hpp"
 #include "venues/venue_error.hpp"
 
@@ -403,6 +405,35 @@ TEST_F(OrderTrackerTest, quiesced_tracker_asks_the_venue_nothing_more_and_still_
   ASSERT_TRUE(tracker.apply_update(resting("nz-t1-9")));
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].resolution, Resolution::found);
+}
+
+// A client may answer, or drop unanswered, a call it holds after the tracker that sent it is gone
+// (a venue torn down after the tracker): the caller still gets that answer, and nothing touches
+// the destroyed tracker (ASan).
+TEST_F(OrderTrackerTest, answers_after_the_tracker_is_destroyed_reach_the_caller_alone) {
+  FakeVenueClient venue{Venue::binance, RequestValidity{5s, 1s}};
+  venue.hold_place = true;
+  auto short_lived = std::make_unique<OrderTracker>(clock, ResolverConfig{0s, 2s, 1, 2s, 20});
+  ASSERT_TRUE(short_lived->add_client(venue));
+  Capture<PlaceAck> answered;
+  Capture<PlaceAck> dropped;
+  short_lived->place(spec(), answered.callback());
+  auto second = spec();
+  second.client_order_id.text = "nz-t1-10";
+  short_lived->place(second, dropped.callback());
+  ASSERT_EQ(venue.held_place.size(), 2u);
+  short_lived.reset();
+
+  PlaceAck ack;
+  ack.venue_order_id = "B-1";
+  venue.held_place[0](ack);
+  ASSERT_TRUE(answered.has());
+  ASSERT_TRUE(answered.get().ok());
+  EXPECT_EQ(answered.get()->venue_order_id, "B-1");
+  venue.held_place.clear();  // dropped unanswered: the caller hears the outcome is unknown
+  ASSERT_TRUE(dropped.has());
+  EXPECT_FALSE(dropped.get().ok());
+  EXPECT_EQ(clock.pending_timers(), 0u);
 }
 
 }  // namespace

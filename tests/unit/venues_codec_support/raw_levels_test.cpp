@@ -252,6 +252,76 @@ TEST(RawLevels, quoted_decimal_equals_short_quoted_decimal_on_random_bytes) {
   EXPECT_GT(read, 300'000);
 }
 
+// short_bare_decimal as it was through session 9 (two leading_digits8 reads, the fraction
+// scaled by a power-of-ten table): the reference its faster form must equal.
+int reference_short_bare_decimal(const char* p, const char* end, RawDecimal& out) {
+  static constexpr std::uint64_t kPow10[] = {1,      10,      100,      1000,     10000,
+                                             100000, 1000000, 10000000, 100000000};
+  std::uint64_t raw = 0;
+  const int n = leading_digits8(p, raw);
+  if (n == 0 || n == 8 || n >= end - p || (n > 1 && *p == '0')) return 0;
+  const char* q = p + n;
+  int frac = 0;
+  if (*q == '.') {
+    ++q;
+    std::uint64_t chunk = 0;
+    frac = leading_digits8(q, chunk);
+    if (frac == 0 || frac >= end - q) return 0;
+    q += frac;
+    if (static_cast<unsigned>(*q - '0') < 10u) return 0;
+    raw = (raw * kPow10[frac] + chunk) * kPow10[8 - frac];
+  } else {
+    raw *= 100'000'000;
+  }
+  out.raw8 = static_cast<std::int64_t>(raw);
+  out.value = Decimal::from_raw8(out.raw8);
+  out.decimals = frac;
+  out.text = std::string_view(p, static_cast<std::size_t>(q - p));
+  return static_cast<int>(q - p);
+}
+
+// The bare-number reader of Kraken's levels (short_bare_decimal) gives the same answer (bytes
+// read, value, decimals, text) as its reference on random bytes of every class: digits, points,
+// delimiters, other and non-ASCII bytes, a text's end anywhere; and every token it reads is
+// read_decimal's (the general reader's) value.
+TEST(RawLevels, short_bare_decimal_equals_its_reference_on_random_bytes) {
+  std::mt19937_64 rng(20261209);
+  constexpr std::string_view kBytes = "01234567890123456789012345678901234567890..,}] x\x80\xff/:";
+  int read = 0;
+  int fractions = 0;
+  for (int i = 0; i < 2'000'000; ++i) {
+    char buf[40];
+    for (char& ch : buf) ch = kBytes[rng() % kBytes.size()];
+    const int n = static_cast<int>(rng() % 18);
+    if (rng() % 2 == 0) {  // the usual shape: digits[.digits] then a delimiter
+      const int dot = rng() % 4 == 0 ? -1 : static_cast<int>(rng() % (n + 1));
+      for (int k = 0; k < n; ++k) buf[k] = k == dot ? '.' : static_cast<char>('0' + rng() % 10);
+      buf[n] = ",}]"[rng() % 3];
+    }
+    const char* end = buf + rng() % 20;
+    RawDecimal a;
+    RawDecimal b;
+    const int got = detail::short_bare_decimal(buf, end, a);
+    const int want = reference_short_bare_decimal(buf, end, b);
+    const std::string shown(buf, 20);
+    ASSERT_EQ(got, want) << shown;
+    if (want == 0) continue;
+    ++read;
+    fractions += b.decimals > 0 ? 1 : 0;
+    ASSERT_EQ(a.value, b.value) << shown;
+    ASSERT_EQ(a.raw8, b.raw8) << shown;
+    ASSERT_EQ(a.decimals, b.decimals) << shown;
+    ASSERT_EQ(a.text, b.text) << shown;
+    Cursor c(buf, buf + got);
+    RawDecimal general;
+    ASSERT_TRUE(read_decimal(c, general) && c.at_end()) << shown;
+    ASSERT_EQ(general.value, a.value) << shown;
+    ASSERT_EQ(general.decimals, a.decimals) << shown;
+  }
+  EXPECT_GT(read, 200'000);
+  EXPECT_GT(fractions, 100'000);
+}
+
 // The level loop's own decimal reader, on random [price, size] arrays in Binance's compact form
 // and near it: whenever a level is read, its values and decimals are plain_decimal_token's; and
 // every token of the form Binance writes (1..8 integer digits, a point, 1..8 fractional digits)

@@ -84,15 +84,13 @@ struct DydxCodecImpl;  // codec.cpp
 // A refused book frame of a known market also marks that book needs_resync (its resyncing
 // status is emitted), and a refused frame still takes its place in the message_id count. A new
 // connection (on_reconnect) also restarts the message_id count.
+// subscribe_message / unsubscribe_message (BookCodec's):
+// {"type":"subscribe","channel":"v4_orderbook","id":"BTC-USD","batched":false}. The orderbook
+// and trades channels need a dYdX instrument of the registry; v4_markets takes none (pass an
+// invalid id) and covers every market.
 class DydxCodec : public codec::BookCodec<DydxCodec, DydxCodecImpl, DydxCodecConfig, DydxCodecStats,
-                                          DecodeResult> {
+                                          DecodeResult, Channel> {
  public:
-  // {"type":"subscribe","channel":"v4_orderbook","id":"BTC-USD","batched":false}. The
-  // orderbook and trades channels need a dYdX instrument of the registry; v4_markets takes
-  // none (pass an invalid id) and covers every market.
-  [[nodiscard]] Result<std::string> subscribe_message(Channel channel, InstrumentId id) const;
-  [[nodiscard]] Result<std::string> unsubscribe_message(Channel channel, InstrumentId id) const;
-
   [[nodiscard]] std::optional<OraclePrice> oracle_price(InstrumentId id) const noexcept;
 
  private:

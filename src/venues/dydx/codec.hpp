@@ -34,12 +34,12 @@
 namespace nzeza::venues::dydx {
 
 using codec::kFramePadding;
-// The indexer's per-connection cap for each market-data channel.
-inline constexpr std::size_t kMaxSubscriptionsPerChannel = 32;
 
 enum class Channel : std::uint8_t { orderbook, trades, markets };
 // The wire name: "v4_orderbook", "v4_trades", "v4_markets".
 [[nodiscard]] std::string_view to_string(Channel c) noexcept;
+// The indexer's per-connection cap for each of them.
+inline constexpr std::size_t kMaxSubscriptionsPerChannel = 32;
 
 // A full v4_markets snapshot is large: hence the 4 MiB default frame limit.
 inline constexpr codec::BookLimits kBookLimits{.venue = "dydx",

@@ -17,16 +17,6 @@ TimerId ManualClock::schedule_at(Timestamp deadline, TimerCallback callback) {
   return timers_.add(deadline, std::move(callback)).first;
 }
 
-bool ManualClock::cancel(TimerId id) {
-  std::lock_guard lock(mu_);
-  return timers_.cancel(id);
-}
-
-std::size_t ManualClock::pending_timers() const {
-  std::lock_guard lock(mu_);
-  return timers_.size();
-}
-
 Timestamp ManualClock::next_deadline() const {
   std::lock_guard lock(mu_);
   return timers_.empty() ? Timestamp{} : timers_.next_deadline();
@@ -94,16 +84,6 @@ TimerId SystemClock::schedule_at(Timestamp deadline, TimerCallback callback) {
   }
   if (added.second) cv_.notify_all();  // the timer thread may be waiting for a later one
   return added.first;
-}
-
-bool SystemClock::cancel(TimerId id) {
-  std::lock_guard lock(mu_);
-  return timers_.cancel(id);
-}
-
-std::size_t SystemClock::pending_timers() const {
-  std::lock_guard lock(mu_);
-  return timers_.size();
 }
 
 void SystemClock::run() {

@@ -42,15 +42,32 @@ class Clock {
   [[nodiscard]] virtual std::size_t pending_timers() const = 0;
 };
 
+// A clock's pending timers, due at a `Deadline` of its own scale, and the mutex that guards them
+// (and the rest of the clock's state): cancel and pending_timers, alike for every clock.
+template <class Deadline>
+class TimerClock : public Clock {
+ public:
+  bool cancel(TimerId id) final {
+    std::lock_guard lock(mu_);
+    return timers_.cancel(id);
+  }
+  [[nodiscard]] std::size_t pending_timers() const final {
+    std::lock_guard lock(mu_);
+    return timers_.size();
+  }
+
+ protected:
+  mutable std::mutex mu_;
+  TimerQueue<Deadline> timers_;
+};
+
 // Test and backtest clock: time moves only when told to.
-class ManualClock final : public Clock {
+class ManualClock final : public TimerClock<Timestamp> {
  public:
   explicit ManualClock(Timestamp start = Timestamp::from_seconds(1'700'000'000));
 
   [[nodiscard]] Timestamp now() const noexcept override;
   TimerId schedule_at(Timestamp deadline, TimerCallback callback) override;
-  bool cancel(TimerId id) override;
-  [[nodiscard]] std::size_t pending_timers() const override;
 
   // Moves time forward by `d`, firing every timer due on the way in deadline order; during a
   // callback now() equals that timer's deadline. Timers scheduled by callbacks that fall due
@@ -66,15 +83,13 @@ class ManualClock final : public Clock {
  private:
   bool pop_due(Timestamp limit, TimerCallback& out);
 
-  mutable std::mutex mu_;
-  Timestamp now_;
-  TimerQueue<Timestamp> timers_;
+  Timestamp now_;       // guarded by mu_
   std::mutex fire_mu_;  // serialises advance() calls from several threads
 };
 
 // Real time: now() from the system clock; deadlines measured on the steady clock (immune to
 // wall-clock jumps) and fired by one internal thread.
-class SystemClock final : public Clock {
+class SystemClock final : public TimerClock<std::chrono::steady_clock::time_point> {
  public:
   SystemClock();
   ~SystemClock() override;
@@ -83,17 +98,13 @@ class SystemClock final : public Clock {
 
   [[nodiscard]] Timestamp now() const noexcept override;
   TimerId schedule_at(Timestamp deadline, TimerCallback callback) override;
-  bool cancel(TimerId id) override;
-  [[nodiscard]] std::size_t pending_timers() const override;
 
  private:
   using Steady = std::chrono::steady_clock;
   void run();
 
-  mutable std::mutex mu_;
   std::condition_variable cv_;
-  TimerQueue<Steady::time_point> timers_;
-  bool stop_ = false;
+  bool stop_ = false;  // guarded by mu_
   std::thread thread_;
 };
 

@@ -8,6 +8,7 @@
 #include "venues/codec_support/json_text.hpp"
 #include "venues/codec_support/json_writer.hpp"
 #include "venues/codec_support/raw_levels.hpp"
+#include "venues/codec_support/raw_member.hpp"
 
 namespace nzeza::venues::binance {
 using namespace nzeza::venues::json_text;  // NOLINT: shared codec helpers
@@ -376,29 +377,18 @@ Result<DecodeInfo> BinanceCodec::decode(std::string_view frame, Timestamp receiv
   namespace raw = codec::raw;
   static constexpr codec::RawKey kStream{"stream"};
   static constexpr codec::RawKey kData{"data"};
-  static constexpr codec::RawKey kU{"u"};
   static constexpr codec::RawKey kFirstU{"U"};
-  static constexpr codec::RawKey kS{"s"};
-  static constexpr codec::RawKey kB{"b"};
-  static constexpr codec::RawKey kBigB{"B"};
-  static constexpr codec::RawKey kA{"a"};
-  static constexpr codec::RawKey kBigA{"A"};
   static constexpr codec::RawKey kE{"e"};
   static constexpr codec::RawKey kBigE{"E"};
   static constexpr codec::RawKey kDepthUpdate{"depthUpdate"};
-  static constexpr raw::LevelNames kLevels{
-      .price = "p",
-      .size = "q",
-      .form = raw::LevelForm::array,
-      .long_decimals = true};  // [["3150.12000000","1.50000000"],...]
-  // The bookTicker's members as Binance writes them (`,"b":`), each one masked 8-byte compare;
-  // with whitespace or another order, member() reads the key.
-  static constexpr raw::Literal kTickerOpen = raw::literal_of("{\"", kU, "\":");
-  static constexpr raw::Literal kSNext = raw::literal_of(",\"", kS, "\":");
-  static constexpr raw::Literal kBNext = raw::literal_of(",\"", kB, "\":");
-  static constexpr raw::Literal kBigBNext = raw::literal_of(",\"", kBigB, "\":");
-  static constexpr raw::Literal kANext = raw::literal_of(",\"", kA, "\":");
-  static constexpr raw::Literal kBigANext = raw::literal_of(",\"", kBigA, "\":");
+  // The bookTicker's members: as Binance writes them (`,"b":`), each one masked 8-byte compare;
+  // with whitespace or another order, member() reads the key (as for the depth diff's).
+  static constexpr raw::Member kU{"u"};
+  static constexpr raw::Member kS{"s"};
+  static constexpr raw::Member kB{"b"};
+  static constexpr raw::Member kBigB{"B"};
+  static constexpr raw::Member kA{"a"};
+  static constexpr raw::Member kBigA{"A"};
   const auto member = [](raw::Cursor& c, const codec::RawKey& name) {
     return c.eat(',') && raw::read_key_named(c, name);
   };
@@ -406,9 +396,9 @@ Result<DecodeInfo> BinanceCodec::decode(std::string_view frame, Timestamp receiv
   bool wrapped = false;
   bool ticker_stream = false;
   // The usual frame, a bare bookTicker: its head `{"u":` matched at once.
-  const bool bare_ticker = kTickerOpen.at(c.p, c.end);
+  const bool bare_ticker = kU.first.at(c.p, c.end);
   if (bare_ticker) {
-    c.p += kTickerOpen.size;
+    c.p += kU.first.size;
   } else if (!c.eat('{')) {
     return false;
   } else if (raw::read_key_named(c, kStream)) {  // {"stream":"<s>@bookTicker","data":{...}}
@@ -421,19 +411,18 @@ Result<DecodeInfo> BinanceCodec::decode(std::string_view frame, Timestamp receiv
   }
   const auto close = [&] { return c.eat('}') && (!wrapped || c.eat('}')) && c.at_end(); };
   std::string_view symbol;
-  if (bare_ticker || raw::read_key_named(c, kU)) {  // {"u":N,"s":"..","b":"..","B":"..",..}
+  if (bare_ticker || raw::read_key_named(c, kU.name)) {  // {"u":N,"s":"..","b":"..","B":"..",..}
     if (wrapped && !ticker_stream) return false;
     std::uint64_t update_id = 0;
     raw::RawDecimal bid;
     raw::RawDecimal bid_size;
     raw::RawDecimal ask;
     raw::RawDecimal ask_size;
-    if (!raw::read_uint(c, update_id) || !raw::next_member(c, kSNext, ',', kS) ||
-        !raw::read_string(c, symbol) || !raw::next_member(c, kBNext, ',', kB) ||
-        !raw::read_long_decimal(c, bid) || !raw::next_member(c, kBigBNext, ',', kBigB) ||
-        !raw::read_long_decimal(c, bid_size) || !raw::next_member(c, kANext, ',', kA) ||
-        !raw::read_long_decimal(c, ask) || !raw::next_member(c, kBigANext, ',', kBigA) ||
-        !raw::read_long_decimal(c, ask_size) || !close())
+    if (!raw::read_uint(c, update_id) || !raw::next_member(c, kS) || !raw::read_string(c, symbol) ||
+        !raw::next_member(c, kB) || !raw::read_long_decimal(c, bid) ||
+        !raw::next_member(c, kBigB) || !raw::read_long_decimal(c, bid_size) ||
+        !raw::next_member(c, kA) || !raw::read_long_decimal(c, ask) ||
+        !raw::next_member(c, kBigA) || !raw::read_long_decimal(c, ask_size) || !close())
       return false;
     const Quote quote{bid.value, bid_size.value, ask.value, ask_size.value};
     if (!quote.bid.is_positive() || !quote.ask.is_positive() || quote.bid_size.is_negative() ||
@@ -454,10 +443,15 @@ Result<DecodeInfo> BinanceCodec::decode(std::string_view frame, Timestamp receiv
   std::uint64_t event_time = 0;
   if (ticker_stream || !raw::read_key_named(c, kE) || !raw::read_string(c, type) ||
       !raw::key_is(type, kDepthUpdate) || !member(c, kBigE) || !raw::read_uint(c, event_time) ||
-      !member(c, kS) || !raw::read_string(c, symbol) || !member(c, kFirstU) ||
-      !raw::read_uint(c, diff.first_id) || !member(c, kU) || !raw::read_uint(c, diff.final_id) ||
-      diff.first_id > diff.final_id)
+      !member(c, kS.name) || !raw::read_string(c, symbol) || !member(c, kFirstU) ||
+      !raw::read_uint(c, diff.first_id) || !member(c, kU.name) ||
+      !raw::read_uint(c, diff.final_id) || diff.first_id > diff.final_id)
     return false;
+  static constexpr raw::LevelNames kLevels{
+      .price = "p",
+      .size = "q",
+      .form = raw::LevelForm::array,
+      .long_decimals = true};  // [["3150.12000000","1.50000000"],...]
   scratch_.clear();
   const auto on_level = [this](Side side) {
     return [this, side](const raw::RawLevel& level) {
@@ -466,8 +460,8 @@ Result<DecodeInfo> BinanceCodec::decode(std::string_view frame, Timestamp receiv
       return true;
     };
   };
-  if (!member(c, kB) || !raw::scan_levels(c, kLevels, on_level(Side::buy)) || !member(c, kA) ||
-      !raw::scan_levels(c, kLevels, on_level(Side::sell)) || !close())
+  if (!member(c, kB.name) || !raw::scan_levels(c, kLevels, on_level(Side::buy)) ||
+      !member(c, kA.name) || !raw::scan_levels(c, kLevels, on_level(Side::sell)) || !close())
     return false;
   const Instrument* instrument = symbols_.find(symbol);
   if (instrument == nullptr) {

@@ -1,20 +1,13 @@
 #include "venues/binance/user_stream.hpp"
 
+#include "venues/private_stream_ws.hpp"
+
 namespace nzeza::venues::binance {
 
 BinanceUserStream::BinanceUserStream(net::NetContext& net, Clock& clock, UserStreamConfig config,
                                      std::function<std::string()> subscribe_frame,
                                      SymbolLookup lookup)
-    : ws_(net, clock,
-          [&config] {
-            net::WsClientConfig c;
-            c.url = config.url;
-            c.name = "binance user stream";
-            c.tls = config.tls;
-            c.idle_timeout = config.idle_timeout;
-            c.connect_timeout = config.connect_timeout;
-            return c;
-          }()),
+    : ws_(net, clock, private_ws_config(config, "binance user stream")),
       subscribe_frame_(std::move(subscribe_frame)),
       lookup_(std::move(lookup)) {
   ws_.on_subscribe([this] { return std::vector<std::string>{subscribe_frame_()}; });

@@ -2,8 +2,9 @@
 // What the WebSocket market-data codecs that keep order books (Kraken, Hyperliquid, dYdX) offer
 // alike, declared once: FrameResult, what decode() answers, and BookCodec, the public face of
 // such a codec over its private state (`Impl`, defined in the venue's codec.cpp). A venue's codec
-// class derives from BookCodec and adds its own subscribe messages and queries; its header says
-// what its venue sends and what decode() answers.
+// class derives from BookCodec and adds its own queries (and its own subscribe messages when
+// they are not one instrument's channel each); its header says what its venue sends and what
+// decode() answers.
 //
 // BookCodec's members are defined in book_codec_state.hpp, which only the venue's codec.cpp
 // includes; that file instantiates BookCodec for its venue explicitly, so no other translation
@@ -16,6 +17,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "core/instrument.hpp"
@@ -64,10 +66,21 @@ struct BookConfig {
   }
 };
 
+// BookCodec's `Channel` for a venue whose subscribe messages are its own (Kraken: a list of
+// instruments and a request id): no subscribe_message from BookCodec.
+struct OwnSubscribeMessages {};
+
+// True for a venue's `Channel` (dYdX, Hyperliquid): a subscribe message names one channel of one
+// instrument.
+template <class Channel>
+inline constexpr bool kPerInstrumentChannels = !std::is_same_v<Channel, OwnSubscribeMessages>;
+
 // The public face of a book-keeping codec `Codec` (the venue's class, deriving from this one)
 // over its state `Impl`, built from `Config` (which validates itself), counting in `Stats`, and
-// answering `Decoded` for each frame.
-template <class Codec, class Impl, class Config, class Stats, class Decoded>
+// answering `Decoded` for each frame; subscribing per instrument to a `Channel` of the venue
+// unless that is OwnSubscribeMessages.
+template <class Codec, class Impl, class Config, class Stats, class Decoded,
+          class Channel = OwnSubscribeMessages>
 class BookCodec {
  public:
   // The registry must outlive the codec. Fails when the config is invalid.
@@ -98,6 +111,14 @@ class BookCodec {
   // The venue's text of the last refused request.
   [[nodiscard]] const std::string& last_venue_error() const noexcept;
   [[nodiscard]] const Config& config() const noexcept;
+
+  // The message that subscribes to (unsubscribes from) `channel` of one instrument, which must
+  // be one of the venue's in the registry: Impl::sub_message("subscribe" / "unsubscribe",
+  // channel, id) writes it in the venue's form (the venue's codec class shows it).
+  [[nodiscard]] Result<std::string> subscribe_message(
+      Channel channel, InstrumentId id) const requires kPerInstrumentChannels<Channel>;
+  [[nodiscard]] Result<std::string> unsubscribe_message(
+      Channel channel, InstrumentId id) const requires kPerInstrumentChannels<Channel>;
 
  protected:
   explicit BookCodec(std::unique_ptr<Impl> impl) noexcept;

@@ -129,68 +129,80 @@ struct BookCodecState : FrameDecoder {
   }
 };
 
-template <class Codec, class Impl, class Config, class Stats, class Decoded>
-Result<Codec> BookCodec<Codec, Impl, Config, Stats, Decoded>::create(
+template <class Codec, class Impl, class Config, class Stats, class Decoded, class Channel>
+Result<Codec> BookCodec<Codec, Impl, Config, Stats, Decoded, Channel>::create(
     const InstrumentRegistry& registry, Config config) {
   if (auto st = config.validate(); !st.ok()) return std::move(st).error();
   return Codec(std::make_unique<Impl>(registry, config));
 }
 
-template <class Codec, class Impl, class Config, class Stats, class Decoded>
-BookCodec<Codec, Impl, Config, Stats, Decoded>::BookCodec(std::unique_ptr<Impl> impl) noexcept
+template <class Codec, class Impl, class Config, class Stats, class Decoded, class Channel>
+BookCodec<Codec, Impl, Config, Stats, Decoded, Channel>::BookCodec(
+    std::unique_ptr<Impl> impl) noexcept
     : impl_(std::move(impl)) {}
-template <class Codec, class Impl, class Config, class Stats, class Decoded>
-BookCodec<Codec, Impl, Config, Stats, Decoded>::BookCodec(BookCodec&&) noexcept = default;
-template <class Codec, class Impl, class Config, class Stats, class Decoded>
-BookCodec<Codec, Impl, Config, Stats, Decoded>&
-BookCodec<Codec, Impl, Config, Stats, Decoded>::operator=(BookCodec&&) noexcept = default;
-template <class Codec, class Impl, class Config, class Stats, class Decoded>
-BookCodec<Codec, Impl, Config, Stats, Decoded>::~BookCodec() = default;
+template <class Codec, class Impl, class Config, class Stats, class Decoded, class Channel>
+BookCodec<Codec, Impl, Config, Stats, Decoded, Channel>::BookCodec(BookCodec&&) noexcept = default;
+template <class Codec, class Impl, class Config, class Stats, class Decoded, class Channel>
+BookCodec<Codec, Impl, Config, Stats, Decoded, Channel>&
+BookCodec<Codec, Impl, Config, Stats, Decoded, Channel>::operator=(BookCodec&&) noexcept = default;
+template <class Codec, class Impl, class Config, class Stats, class Decoded, class Channel>
+BookCodec<Codec, Impl, Config, Stats, Decoded, Channel>::~BookCodec() = default;
 
-template <class Codec, class Impl, class Config, class Stats, class Decoded>
-Result<Decoded> BookCodec<Codec, Impl, Config, Stats, Decoded>::decode(std::string_view frame,
-                                                                       Timestamp receive_time,
-                                                                       MarketEventSink& sink) {
+template <class Codec, class Impl, class Config, class Stats, class Decoded, class Channel>
+Result<Decoded> BookCodec<Codec, Impl, Config, Stats, Decoded, Channel>::decode(
+    std::string_view frame, Timestamp receive_time, MarketEventSink& sink) {
   return impl_->decode(frame, receive_time, sink);
 }
 
-template <class Codec, class Impl, class Config, class Stats, class Decoded>
-Result<Decoded> BookCodec<Codec, Impl, Config, Stats, Decoded>::decode_unpadded(
+template <class Codec, class Impl, class Config, class Stats, class Decoded, class Channel>
+Result<Decoded> BookCodec<Codec, Impl, Config, Stats, Decoded, Channel>::decode_unpadded(
     std::string_view frame, Timestamp receive_time, MarketEventSink& sink) {
   return impl_->decode(padded_copy(impl_->padded, frame, kFramePadding), receive_time, sink);
 }
 
-template <class Codec, class Impl, class Config, class Stats, class Decoded>
-void BookCodec<Codec, Impl, Config, Stats, Decoded>::on_reconnect() noexcept {
+template <class Codec, class Impl, class Config, class Stats, class Decoded, class Channel>
+void BookCodec<Codec, Impl, Config, Stats, Decoded, Channel>::on_reconnect() noexcept {
   impl_->on_reconnect();
 }
 
-template <class Codec, class Impl, class Config, class Stats, class Decoded>
-const market::OrderBook* BookCodec<Codec, Impl, Config, Stats, Decoded>::book(
+template <class Codec, class Impl, class Config, class Stats, class Decoded, class Channel>
+const market::OrderBook* BookCodec<Codec, Impl, Config, Stats, Decoded, Channel>::book(
     InstrumentId id) const noexcept {
   return find_book(impl_->books, id);
 }
 
-template <class Codec, class Impl, class Config, class Stats, class Decoded>
-std::vector<InstrumentId> BookCodec<Codec, Impl, Config, Stats, Decoded>::books_needing_resync()
-    const {
+template <class Codec, class Impl, class Config, class Stats, class Decoded, class Channel>
+std::vector<InstrumentId>
+BookCodec<Codec, Impl, Config, Stats, Decoded, Channel>::books_needing_resync() const {
   return codec::books_needing_resync(impl_->books);
 }
 
-template <class Codec, class Impl, class Config, class Stats, class Decoded>
-const Stats& BookCodec<Codec, Impl, Config, Stats, Decoded>::stats() const noexcept {
+template <class Codec, class Impl, class Config, class Stats, class Decoded, class Channel>
+const Stats& BookCodec<Codec, Impl, Config, Stats, Decoded, Channel>::stats() const noexcept {
   return impl_->stats;
 }
 
-template <class Codec, class Impl, class Config, class Stats, class Decoded>
-const std::string& BookCodec<Codec, Impl, Config, Stats, Decoded>::last_venue_error()
+template <class Codec, class Impl, class Config, class Stats, class Decoded, class Channel>
+const std::string& BookCodec<Codec, Impl, Config, Stats, Decoded, Channel>::last_venue_error()
     const noexcept {
   return impl_->last_venue_error;
 }
 
-template <class Codec, class Impl, class Config, class Stats, class Decoded>
-const Config& BookCodec<Codec, Impl, Config, Stats, Decoded>::config() const noexcept {
+template <class Codec, class Impl, class Config, class Stats, class Decoded, class Channel>
+const Config& BookCodec<Codec, Impl, Config, Stats, Decoded, Channel>::config() const noexcept {
   return impl_->config;
+}
+
+template <class Codec, class Impl, class Config, class Stats, class Decoded, class Channel>
+Result<std::string> BookCodec<Codec, Impl, Config, Stats, Decoded, Channel>::subscribe_message(
+    Channel channel, InstrumentId id) const requires kPerInstrumentChannels<Channel> {
+  return impl_->sub_message("subscribe", channel, id);
+}
+
+template <class Codec, class Impl, class Config, class Stats, class Decoded, class Channel>
+Result<std::string> BookCodec<Codec, Impl, Config, Stats, Decoded, Channel>::unsubscribe_message(
+    Channel channel, InstrumentId id) const requires kPerInstrumentChannels<Channel> {
+  return impl_->sub_message("unsubscribe", channel, id);
 }
 
 }  // namespace nzeza::venues::codec

@@ -10,6 +10,7 @@
 #include "venues/codec_support/json_text.hpp"
 #include "venues/codec_support/json_writer.hpp"
 #include "venues/codec_support/raw_levels.hpp"
+#include "venues/codec_support/raw_member.hpp"
 
 namespace nzeza::venues::coinbase {
 using namespace nzeza::venues::json_text;  // NOLINT: shared codec helpers
@@ -520,32 +521,25 @@ template <const auto& Wire, class SlotOf, class OnValue>
 
 [[gnu::flatten]] bool CoinbaseCodec::raw_level2_event(raw::Cursor& c,
                                                       std::uint64_t& unknown_symbols) {
-  static constexpr codec::RawKey kType{"type"};
-  static constexpr codec::RawKey kProductId{"product_id"};
-  static constexpr codec::RawKey kUpdates{"updates"};
-  static constexpr codec::RawKey kSide{"side"};
-  static constexpr codec::RawKey kEventTime{"event_time"};
-  static constexpr codec::RawKey kPriceLevel{"price_level"};
-  static constexpr codec::RawKey kNewQuantity{"new_quantity"};
+  // The members, tried in their compact form (`,"price_level":`) before the spaced one.
+  static constexpr raw::Member kType{"type"};
+  static constexpr raw::Member kProductId{"product_id"};
+  static constexpr raw::Member kUpdates{"updates"};
+  static constexpr raw::Member kSide{"side"};
+  static constexpr raw::Member kEventTime{"event_time"};
+  static constexpr raw::Member kPriceLevel{"price_level"};
+  static constexpr raw::Member kNewQuantity{"new_quantity"};
   static constexpr codec::RawKey kSnapshot{"snapshot"};
   static constexpr codec::RawKey kUpdate{"update"};
   static constexpr codec::RawKey kBid{"bid"};
   static constexpr codec::RawKey kOffer{"offer"};
   static constexpr codec::RawKey kAsk{"ask"};
-  // The members in their compact form (`,"price_level":`), tried before the spaced one.
-  static constexpr raw::Literal kTypeOpen = raw::literal_of("{\"", kType, "\":");
-  static constexpr raw::Literal kProductIdNext = raw::literal_of(",\"", kProductId, "\":");
-  static constexpr raw::Literal kUpdatesNext = raw::literal_of(",\"", kUpdates, "\":");
-  static constexpr raw::Literal kSideOpen = raw::literal_of("{\"", kSide, "\":");
-  static constexpr raw::Literal kEventTimeNext = raw::literal_of(",\"", kEventTime, "\":");
-  static constexpr raw::Literal kPriceLevelNext = raw::literal_of(",\"", kPriceLevel, "\":");
-  static constexpr raw::Literal kNewQuantityNext = raw::literal_of(",\"", kNewQuantity, "\":");
   // {"type":..,"product_id":..,"updates":[{"side","event_time","price_level","new_quantity"},..]}
   std::string_view type;
   std::string_view product;
-  if (!raw::next_member(c, kTypeOpen, '{', kType) || !raw::read_string(c, type) ||
-      !raw::next_member(c, kProductIdNext, ',', kProductId) || !raw::read_string(c, product) ||
-      !raw::next_member(c, kUpdatesNext, ',', kUpdates) || !c.eat('['))
+  if (!raw::first_member(c, kType) || !raw::read_string(c, type) ||
+      !raw::next_member(c, kProductId) || !raw::read_string(c, product) ||
+      !raw::next_member(c, kUpdates) || !c.eat('['))
     return false;
   const bool snapshot = raw::key_is(type, kSnapshot);
   if (!snapshot && !raw::key_is(type, kUpdate)) return false;
@@ -556,11 +550,10 @@ template <const auto& Wire, class SlotOf, class OnValue>
       std::string_view side;
       raw::RawDecimal price;
       raw::RawDecimal size;
-      if (!raw::next_member(c, kSideOpen, '{', kSide) || !raw::read_string(c, side) ||
-          !raw::next_member(c, kEventTimeNext, ',', kEventTime) || !raw::skip_scalar(c) ||
-          !raw::next_member(c, kPriceLevelNext, ',', kPriceLevel) || !raw::read_decimal(c, price) ||
-          !raw::next_member(c, kNewQuantityNext, ',', kNewQuantity) ||
-          !raw::read_decimal(c, size) || !c.eat('}'))
+      if (!raw::first_member(c, kSide) || !raw::read_string(c, side) ||
+          !raw::next_member(c, kEventTime) || !raw::skip_scalar(c) ||
+          !raw::next_member(c, kPriceLevel) || !raw::read_decimal(c, price) ||
+          !raw::next_member(c, kNewQuantity) || !raw::read_decimal(c, size) || !c.eat('}'))
         return false;
       if (instrument == nullptr) continue;  // the general path does not read them either
       BookChange change;

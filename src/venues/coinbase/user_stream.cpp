@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "net/ws_client.hpp"
+#include "venues/private_stream_ws.hpp"
 
 namespace nzeza::venues::coinbase {
 namespace json = boost::json;
@@ -27,13 +28,7 @@ UserStream::UserStream(net::NetContext& net, Clock& clock, const InstrumentRegis
       signer_(std::move(signer)),
       config_(std::move(config)),
       shared_(std::make_shared<Shared>()) {
-  net::WsClientConfig wc;
-  wc.url = config_.url;
-  wc.name = "coinbase user";
-  wc.tls = config_.tls;
-  wc.idle_timeout = config_.idle_timeout;
-  wc.connect_timeout = config_.connect_timeout;
-  ws_ = std::make_unique<net::WsClient>(net, clock, std::move(wc));
+  ws_ = std::make_unique<net::WsClient>(net, clock, private_ws_config(config_, "coinbase user"));
 }
 
 UserStream::~UserStream() {

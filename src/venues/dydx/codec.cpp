@@ -1020,13 +1020,6 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
   }
 };
 
-Result<std::string> DydxCodec::subscribe_message(Channel channel, InstrumentId id) const {
-  return impl_->sub_message("subscribe", channel, id);
-}
-Result<std::string> DydxCodec::unsubscribe_message(Channel channel, InstrumentId id) const {
-  return impl_->sub_message("unsubscribe", channel, id);
-}
-
 std::optional<OraclePrice> DydxCodec::oracle_price(InstrumentId id) const noexcept {
   for (const auto& o : impl_->oracles) {
     if (o.id == id) return o.price;
@@ -1038,5 +1031,5 @@ std::optional<OraclePrice> DydxCodec::oracle_price(InstrumentId id) const noexce
 
 namespace nzeza::venues::codec {
 template class BookCodec<dydx::DydxCodec, dydx::DydxCodecImpl, dydx::DydxCodecConfig,
-                         dydx::DydxCodecStats, dydx::DecodeResult>;
+                         dydx::DydxCodecStats, dydx::DecodeResult, dydx::Channel>;
 }  // namespace nzeza::venues::codec

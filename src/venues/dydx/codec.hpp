@@ -34,12 +34,12 @@
 namespace nzeza::venues::dydx {
 
 using codec::kFramePadding;
-// The indexer's per-connection cap for each market-data channel.
-inline constexpr std::size_t kMaxSubscriptionsPerChannel = 32;
 
 enum class Channel : std::uint8_t { orderbook, trades, markets };
 // The wire name: "v4_orderbook", "v4_trades", "v4_markets".
 [[nodiscard]] std::string_view to_string(Channel c) noexcept;
+// The indexer's per-connection cap for each of them.
+inline constexpr std::size_t kMaxSubscriptionsPerChannel = 32;
 
 // A full v4_markets snapshot is large: hence the 4 MiB default frame limit.
 inline constexpr codec::BookLimits kBookLimits{.venue = "dydx",
@@ -84,15 +84,13 @@ struct DydxCodecImpl;  // codec.cpp
 // A refused book frame of a known market also marks that book needs_resync (its resyncing
 // status is emitted), and a refused frame still takes its place in the message_id count. A new
 // connection (on_reconnect) also restarts the message_id count.
+// subscribe_message / unsubscribe_message (BookCodec's):
+// {"type":"subscribe","channel":"v4_orderbook","id":"BTC-USD","batched":false}. The orderbook
+// and trades channels need a dYdX instrument of the registry; v4_markets takes none (pass an
+// invalid id) and covers every market.
 class DydxCodec : public codec::BookCodec<DydxCodec, DydxCodecImpl, DydxCodecConfig, DydxCodecStats,
-                                          DecodeResult> {
+                                          DecodeResult, Channel> {
  public:
-  // {"type":"subscribe","channel":"v4_orderbook","id":"BTC-USD","batched":false}. The
-  // orderbook and trades channels need a dYdX instrument of the registry; v4_markets takes
-  // none (pass an invalid id) and covers every market.
-  [[nodiscard]] Result<std::string> subscribe_message(Channel channel, InstrumentId id) const;
-  [[nodiscard]] Result<std::string> unsubscribe_message(Channel channel, InstrumentId id) const;
-
   [[nodiscard]] std::optional<OraclePrice> oracle_price(InstrumentId id) const noexcept;
 
  private:

@@ -321,12 +321,6 @@ struct HyperliquidCodecImpl
   }
 };
 
-Result<std::string> HyperliquidCodec::subscribe_message(Channel channel, InstrumentId id) const {
-  return impl_->sub_message("subscribe", channel, id);
-}
-Result<std::string> HyperliquidCodec::unsubscribe_message(Channel channel, InstrumentId id) const {
-  return impl_->sub_message("unsubscribe", channel, id);
-}
 std::string HyperliquidCodec::ping_message() {
   return "{\"method\":\"ping\"}";
 }
@@ -336,5 +330,5 @@ std::string HyperliquidCodec::ping_message() {
 namespace nzeza::venues::codec {
 template class BookCodec<hyperliquid::HyperliquidCodec, hyperliquid::HyperliquidCodecImpl,
                          hyperliquid::HyperliquidCodecConfig, hyperliquid::HyperliquidCodecStats,
-                         hyperliquid::DecodeResult>;
+                         hyperliquid::DecodeResult, hyperliquid::Channel>;
 }  // namespace nzeza::venues::codec

@@ -58,14 +58,13 @@ struct HyperliquidCodecStats : codec::BookCodecCounters {
 struct HyperliquidCodecImpl;  // codec.cpp
 
 // A malformed l2Book frame of a known coin marks that book needs_resync.
+// subscribe_message / unsubscribe_message (BookCodec's):
+// {"method":"subscribe","subscription":{"type":"l2Book","coin":"BTC"}} — one coin per message
+// (the venue's protocol). The instrument must be a Hyperliquid one of the registry.
 class HyperliquidCodec
     : public codec::BookCodec<HyperliquidCodec, HyperliquidCodecImpl, HyperliquidCodecConfig,
-                              HyperliquidCodecStats, DecodeResult> {
+                              HyperliquidCodecStats, DecodeResult, Channel> {
  public:
-  // {"method":"subscribe","subscription":{"type":"l2Book","coin":"BTC"}} — one coin per
-  // message (the venue's protocol). The instrument must be a Hyperliquid one of the registry.
-  [[nodiscard]] Result<std::string> subscribe_message(Channel channel, InstrumentId id) const;
-  [[nodiscard]] Result<std::string> unsubscribe_message(Channel channel, InstrumentId id) const;
   // {"method":"ping"}
   [[nodiscard]] static std::string ping_message();
 

@@ -4,6 +4,7 @@
 
 #include "net/ws_client.hpp"
 #include "venues/hyperliquid/responses.hpp"
+#include "venues/private_stream_ws.hpp"
 
 namespace nzeza::venues::hyperliquid {
 
@@ -60,12 +61,8 @@ void HyperliquidUserStream::start(PrivateStreamHandlers handlers) {
   // network thread, which may be delivering a status change at that moment).
   std::lock_guard lock(mu_);
   if (ws_) return;  // idempotent: new handlers, same connection
-  net::WsClientConfig wc;
-  wc.url = config_.url;
-  wc.name = "hyperliquid user " + config_.user;
-  wc.tls = config_.tls;
-  wc.idle_timeout = config_.idle_timeout;
-  ws_ = std::make_unique<net::WsClient>(net_, clock_, wc);
+  ws_ = std::make_unique<net::WsClient>(
+      net_, clock_, private_ws_config(config_, "hyperliquid user " + config_.user));
   const std::string user = config_.user;
   ws_->on_subscribe([user] {
     return std::vector<std::string>{subscribe("orderUpdates", user), subscribe("userFills", user)};

@@ -227,20 +227,41 @@ class RecoveryTest : public ::testing::Test {
     ASSERT_TRUE(ack.ok()) << ack.error().message;
     const auto entry_fills = fills_at_venue();
     ASSERT_EQ(entry_fills.size(), 1u);
+    journal_filled(10, entry_fills[0], clock_.now());
+  }
+
+  // Intent `sequence` filled by `fill` alone, as the journal writes it at `at`: the fill, then
+  // the order's done event.
+  void journal_filled(std::uint64_t sequence, const domain::Fill& fill, Timestamp at) {
     store::FillRecord fr;
-    fr.fill = entry_fills[0];
-    fr.sequence = 10;
-    fr.recorded = clock_.now();
+    fr.fill = fill;
+    fr.sequence = sequence;
+    fr.recorded = at;
     journal_->record(fr);
     store::OrderEventRecord done;
-    done.sequence = 10;
+    done.sequence = sequence;
     done.phase = store::OrderPhase::done;
     done.venue = Venue::paper;
-    done.client_order_id = client_id(10);
+    done.client_order_id = client_id(sequence);
     done.status = domain::VenueOrderStatus::filled;
-    done.filled = dec("0.01");
-    done.at = clock_.now();
+    done.filled = fill.quantity;
+    done.at = at;
     journal_->record(done);
+  }
+
+  // The exit levels armed for the BTC entry (entry 50000, stop-loss 45000, take-profit 55000)
+  // journaled, then the journal flushed and opened again as after a crash.
+  void journal_btc_exit_levels_and_reopen() {
+    store::ExitLevelsRecord levels;
+    levels.canonical = "BTC-USDT";
+    levels.armed = true;
+    levels.entry = dec("50000");
+    levels.stop_loss = dec("45000");
+    levels.take_profit = dec("55000");
+    levels.at = clock_.now();
+    journal_->record(levels);
+    ASSERT_TRUE(journal_->flush().ok());
+    open_journal();
   }
 
   std::vector<domain::Fill> fills_at_venue() {
@@ -487,27 +508,16 @@ TEST_F(RecoveryTest, spot_coins_nzeza_did_not_buy_are_reported_and_block_nothing
 
 TEST_F(RecoveryTest, spot_holdings_below_what_the_journal_bought_block_the_symbol) {
   (void)intent(4, "BTC-USDT", Side::buy, domain::OrderType::market, "0.01", "entry");
-  store::FillRecord fr;
-  fr.fill.venue = Venue::paper;
-  fr.fill.venue_symbol = "BTC-USDT";
-  fr.fill.trade_id = "T-gone";
-  fr.fill.client_order_id = client_id(4);
-  fr.fill.side = Side::buy;
-  fr.fill.price = dec("50000");
-  fr.fill.quantity = dec("0.01");
-  fr.fill.time = clock_.now() - 50s;
-  fr.sequence = 4;
-  fr.recorded = fr.fill.time;
-  journal_->record(fr);
-  store::OrderEventRecord done;
-  done.sequence = 4;
-  done.phase = store::OrderPhase::done;
-  done.venue = Venue::paper;
-  done.client_order_id = client_id(4);
-  done.status = domain::VenueOrderStatus::filled;
-  done.filled = dec("0.01");
-  done.at = fr.fill.time;
-  journal_->record(done);
+  domain::Fill fill;
+  fill.venue = Venue::paper;
+  fill.venue_symbol = "BTC-USDT";
+  fill.trade_id = "T-gone";
+  fill.client_order_id = client_id(4);
+  fill.side = Side::buy;
+  fill.price = dec("50000");
+  fill.quantity = dec("0.01");
+  fill.time = clock_.now() - 50s;
+  journal_filled(4, fill, fill.time);
   ASSERT_TRUE(journal_->flush().ok());
   open_journal();  // the venue holds no BTC: someone withdrew or sold it
 
@@ -596,16 +606,7 @@ TEST_F(RecoveryTest, seeded_execution_keeps_the_resting_stop_and_its_fill_flatte
                            std::nullopt, dec("45000"));
   auto stop_ack = send(stop, btc_);
   ASSERT_TRUE(stop_ack.ok()) << stop_ack.error().message;
-  store::ExitLevelsRecord levels;
-  levels.canonical = "BTC-USDT";
-  levels.armed = true;
-  levels.entry = dec("50000");
-  levels.stop_loss = dec("45000");
-  levels.take_profit = dec("55000");
-  levels.at = clock_.now();
-  journal_->record(levels);
-  ASSERT_TRUE(journal_->flush().ok());
-  open_journal();
+  ASSERT_NO_FATAL_FAILURE(journal_btc_exit_levels_and_reopen());
 
   auto r = recover_now(options());
   ASSERT_TRUE(r.ok()) << r.error().message;
@@ -690,16 +691,7 @@ TEST_F(RecoveryTest,
   const auto stop = intent(11, "BTC-USDT", Side::sell, domain::OrderType::stop, "0.01", "stop_loss",
                            std::nullopt, dec("45000"));
   ASSERT_TRUE(send(stop, btc_).ok());
-  store::ExitLevelsRecord levels;
-  levels.canonical = "BTC-USDT";
-  levels.armed = true;
-  levels.entry = dec("50000");
-  levels.stop_loss = dec("45000");
-  levels.take_profit = dec("55000");
-  levels.at = clock_.now();
-  journal_->record(levels);
-  ASSERT_TRUE(journal_->flush().ok());
-  open_journal();
+  ASSERT_NO_FATAL_FAILURE(journal_btc_exit_levels_and_reopen());
 
   auto r = recover_now(options());
   ASSERT_TRUE(r.ok()) << r.error().message;

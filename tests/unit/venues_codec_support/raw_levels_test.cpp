@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "venues/codec_support/raw_member.hpp"
+
 namespace nzeza::venues::codec::raw {
 namespace {
 
@@ -405,6 +407,34 @@ TEST(RawLevels, a_count_member_matched_as_a_literal_reads_what_the_general_rest_
     }
   }
   EXPECT_EQ(counted, 9);  // every whole text but `"n":}` and `"n":3]`
+}
+
+// raw_member.hpp: a Member's compact texts are literal_of's, and first_member / next_member read
+// the member compact or spaced and refuse another name.
+TEST(RawMember, reads_a_member_compact_or_spaced_and_refuses_another_name) {
+  static constexpr Member kSide{"side"};
+  const auto same = [](const Literal& a, const Literal& b) {
+    return a.size == b.size && a.word[0] == b.word[0] && a.word[1] == b.word[1] &&
+           a.mask[0] == b.mask[0] && a.mask[1] == b.mask[1];
+  };
+  EXPECT_TRUE(same(kSide.first, literal_of("{\"", "side", "\":")));
+  EXPECT_TRUE(same(kSide.next, literal_of(",\"", "side", "\":")));
+  // Where the cursor stands after the member, or -1 when it is refused.
+  const auto read = [](std::string_view text, bool first) -> long {
+    std::string buf(text);
+    buf += kHostilePadding;
+    Cursor c(std::string_view(buf.data(), text.size()));
+    if (!(first ? first_member(c, kSide) : next_member(c, kSide))) return -1;
+    return c.p - buf.data();
+  };
+  EXPECT_EQ(read(R"({"side":"bid"})", true), 8);
+  EXPECT_EQ(read(R"( { "side" : "bid"})", true), 11);
+  EXPECT_EQ(read(R"({"size":"bid"})", true), -1);
+  EXPECT_EQ(read(R"(,"side":1)", false), 8);
+  EXPECT_EQ(read(" ,\"side\"\t:1", false), 10);
+  EXPECT_EQ(read(R"(,"sides":1)", false), -1);
+  EXPECT_EQ(read(R"({"side":1)", false), -1);
+  EXPECT_EQ(read(R"(,"si)", false), -1);
 }
 
 }  // namespace

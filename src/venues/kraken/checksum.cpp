@@ -503,19 +503,17 @@ namespace {
 // A side's CRC after one of its levels changed, by CRC32's linearity. The side's text is
 // A + M + B: A the text of kept[0..k), M the changed level's (before: `old_crc` and `old_size`,
 // 0 and 0 for an insertion; after: `new_crc` and `new_size`, 0 and 0 for a deletion), B the
-// text of kept[b..n), the levels after it. With a = |B|:
-//   crc(A M' B) = crc(A M B) ^ (crc(M) ^ crc(M')) x^(8a) ^ crc(A) (x^(8(|M| + a)) ^ x^(8(|M'| +
-//   a)))
+// text of kept[b..n), the levels after it, `a` bytes long:
+//   crc(A M' B) = crc(A M B) ^ (crc(M) ^ crc(M')) x^(8a)
+//                 ^ crc(A) (x^(8(|M| + a)) ^ x^(8(|M'| + a)))
 // The last term is 0 when both texts have one length or A is empty. Else crc(A) is summed from
 // A's k entries, or, when B has fewer, the term is taken from B's: crc(A) x^(8(|M| + a)) is
 // W = crc(A M B) ^ crc(M) x^(8a) ^ crc(B), and the term is W (1 ^ x^(8(|M'| - |M|))).
 template <class Product>
 std::uint32_t edit_side_crc(std::uint32_t side_crc, const ChecksumCache::Entry* kept, std::size_t k,
-                            std::size_t b, std::size_t n, std::uint32_t old_crc,
+                            std::size_t b, std::size_t n, std::size_t a, std::uint32_t old_crc,
                             std::uint32_t old_size, std::uint32_t new_crc, std::uint32_t new_size,
                             Product product) noexcept {
-  std::size_t a = 0;
-  for (std::size_t i = b; i < n; ++i) a += kept[i].size;
   const std::uint64_t moved = product(old_crc ^ new_crc, kBytePowers[a]);
   if (old_size == new_size || k == 0) return side_crc ^ reduce64(moved);
   if (k <= n - b) {
@@ -542,6 +540,26 @@ std::uint32_t edit_side_crc(std::uint32_t side_crc, const ChecksumCache::Entry* 
 
 }  // namespace
 
+namespace {
+
+// Whether a kept entry is `level` (same price and qty): their 32 bytes compared at once (a
+// Decimal is its 128-bit count, one representation a value).
+inline bool same_level(const ChecksumCache::Entry& e, const market::BookLevel& level) noexcept {
+#if defined(NZEZA_KRAKEN_CRC_CLMUL)
+  static_assert(sizeof(Decimal) == 16);
+  const auto load = [](const Decimal& d) {
+    return _mm_loadu_si128(reinterpret_cast<const __m128i*>(&d));
+  };
+  const __m128i eq = _mm_and_si128(_mm_cmpeq_epi8(load(e.price), load(level.price)),
+                                   _mm_cmpeq_epi8(load(e.qty), load(level.size)));
+  return _mm_movemask_epi8(eq) == 0xFFFF;
+#else
+  return e.price == level.price && e.qty == level.size;
+#endif
+}
+
+}  // namespace
+
 template <class Product, bool Asks>
 bool ChecksumCache::update_side(std::span<const market::BookLevel> levels,
                                 std::span<const WireLevel> wire) noexcept {
@@ -550,7 +568,7 @@ bool ChecksumCache::update_side(std::span<const market::BookLevel> levels,
   Entry* kept = entries_[side][generation_[side]];
   const std::size_t old_n = count_[side];
   const auto same = [&](std::size_t kept_i, std::size_t level_i) {
-    return kept[kept_i].price == levels[level_i].price && kept[kept_i].qty == levels[level_i].size;
+    return same_level(kept[kept_i], levels[level_i]);
   };
   // The kept levels that are still the side's first ones.
   const std::size_t common = n < old_n ? n : old_n;
@@ -562,26 +580,28 @@ bool ChecksumCache::update_side(std::span<const market::BookLevel> levels,
   std::uint32_t& crc = side_crc_[side];
   std::uint32_t& size = side_size_[side];
   std::uint32_t& count = count_[side];
-  // One level's change, its entry's moves in `kept`, and the side's CRC and length.
-  const auto replace_at = [&](std::size_t at) {
+  // One level's change, its entry's moves in `kept`, and the side's CRC and length; `a`: the
+  // bytes of the kept levels after it (found by the compares that chose the change).
+  const auto replace_at = [&](std::size_t at, std::size_t a) {
     const std::uint32_t old_crc = kept[at].crc;
     const std::uint32_t old_size = kept[at].size;
     fill_entry<Asks>(levels[at], kept[at], price_decimals_, qty_decimals_, wire);
-    crc = edit_side_crc(crc, kept, at, at + 1, count, old_crc, old_size, kept[at].crc,
+    crc = edit_side_crc(crc, kept, at, at + 1, count, a, old_crc, old_size, kept[at].crc,
                         kept[at].size, product);
     size += kept[at].size - old_size;
   };
-  const auto insert_at = [&](std::size_t at) {  // levels[at] before kept[at]
+  const auto insert_at = [&](std::size_t at, std::size_t a) {  // levels[at] before kept[at]
     Entry e;
     fill_entry<Asks>(levels[at], e, price_decimals_, qty_decimals_, wire);
-    crc = edit_side_crc(crc, kept, at, at, count, 0, 0, e.crc, e.size, product);
+    crc = edit_side_crc(crc, kept, at, at, count, a, 0, 0, e.crc, e.size, product);
     size += e.size;
     std::copy_backward(kept + at, kept + count, kept + count + 1);
     kept[at] = e;
     ++count;
   };
-  const auto delete_at = [&](std::size_t at) {
-    crc = edit_side_crc(crc, kept, at, at + 1, count, kept[at].crc, kept[at].size, 0, 0, product);
+  const auto delete_at = [&](std::size_t at, std::size_t a) {
+    crc =
+        edit_side_crc(crc, kept, at, at + 1, count, a, kept[at].crc, kept[at].size, 0, 0, product);
     size -= kept[at].size;
     std::copy(kept + at + 1, kept + count, kept + at);
     --count;
@@ -589,9 +609,10 @@ bool ChecksumCache::update_side(std::span<const market::BookLevel> levels,
   if (n == old_n) {
     // Only level k differs (the kept levels after it all still in place)?
     std::size_t last = n - 1;
-    while (last > k && same(last, last)) --last;
+    std::size_t a = 0;
+    while (last > k && same(last, last)) a += kept[last--].size;
     if (last == k) {
-      replace_at(k);
+      replace_at(k, a);
       return true;
     }
   }
@@ -599,10 +620,11 @@ bool ChecksumCache::update_side(std::span<const market::BookLevel> levels,
     // A level inserted at k (the kept levels from k on one place lower; the last one out of the
     // top when the side had all of them)?
     std::size_t i = k;
-    while (i + 1 < n && same(i, i + 1)) ++i;
+    std::size_t a = 0;
+    while (i + 1 < n && same(i, i + 1)) a += kept[i++].size;
     if (i + 1 >= n) {
-      if (n == old_n) delete_at(old_n - 1);
-      insert_at(k);
+      if (n == old_n) delete_at(old_n - 1, 0);
+      insert_at(k, a);
       return true;
     }
   }
@@ -610,10 +632,11 @@ bool ChecksumCache::update_side(std::span<const market::BookLevel> levels,
     // Level k deleted (the kept levels after it one place higher; the next one below them in
     // at the end when the side keeps its count)?
     std::size_t i = k;
-    while (i + 1 < old_n && same(i + 1, i)) ++i;
+    std::size_t a = 0;
+    while (i + 1 < old_n && same(i + 1, i)) a += kept[++i].size;
     if (i + 1 >= old_n) {
-      delete_at(k);
-      if (n == old_n) insert_at(n - 1);
+      delete_at(k, a);
+      if (n == old_n) insert_at(n - 1, 0);
       return true;
     }
   }

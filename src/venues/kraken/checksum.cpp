@@ -428,6 +428,84 @@ std::uint32_t book_checksum(const market::OrderBook& book, int price_decimals,
 
 namespace {
 
+// The 8 decimal digits of x < 10^8, most significant in the lowest byte (0..9, not yet ASCII):
+// two halves of 4, their pairs, their digits, each step a multiply by a reciprocal in every
+// lane at once.
+constexpr std::uint64_t digits8(std::uint32_t x) noexcept {
+  std::uint64_t v = x / 10'000 | static_cast<std::uint64_t>(x % 10'000) << 32;
+  std::uint64_t q = ((v * 10'486) >> 20) & 0x0000'007F'0000'007FULL;  // v / 100, v < 10^4
+  v = q | (v - q * 100) << 16;
+  q = ((v * 103) >> 10) & 0x000F'000F'000F'000FULL;  // v / 10, v < 100
+  return q | (v - q * 10) << 8;
+}
+static_assert(digits8(12'345'678) == 0x0807'0605'0403'0201ULL);
+static_assert(digits8(90'000'009) == 0x0900'0000'0000'0009ULL);
+
+// checksum_digits(value, decimals, out) for a value with at most 8 decimals of at most 16
+// digits once scaled (every price and qty of a book): its count of 10^-8 units by an exact
+// division (a multiply by the inverse of 5^8 mod 2^64, checked), the scaling by a constant
+// division, the digits by digits8. May write up to 8 bytes past the text's end. Anything else
+// through checksum_digits.
+char* level_digits(Decimal value, int decimals, char* out) noexcept {
+  constexpr std::uint64_t kInverse5Pow8 = 0xC767'074B'22E9'0E21ULL;  // 390625^-1 mod 2^64
+  static_assert(kInverse5Pow8 * 390'625ULL == 1);
+  const auto raw = static_cast<uint128>(value.raw16());
+  const std::uint64_t raw8 = static_cast<std::uint64_t>(raw >> 8) * kInverse5Pow8;
+  if (value.is_negative() || decimals < 0 || decimals > 8 ||
+      static_cast<uint128>(raw8) * 100'000'000 != raw) {
+    return checksum_digits(value, decimals, out);
+  }
+  std::uint64_t n = 0;
+  switch (decimals) {  // constant divisors: multiplies
+    case 0:
+      n = raw8 / 100'000'000;
+      break;
+    case 1:
+      n = raw8 / 10'000'000;
+      break;
+    case 2:
+      n = raw8 / 1'000'000;
+      break;
+    case 3:
+      n = raw8 / 100'000;
+      break;
+    case 4:
+      n = raw8 / 10'000;
+      break;
+    case 5:
+      n = raw8 / 1'000;
+      break;
+    case 6:
+      n = raw8 / 100;
+      break;
+    case 7:
+      n = raw8 / 10;
+      break;
+    default:
+      n = raw8;
+      break;
+  }
+  if (n == 0) return out;  // no digits at all, as checksum_digits
+  if (n >= 10'000'000'000'000'000ULL) return checksum_digits(value, decimals, out);
+  constexpr std::uint64_t kAscii = 0x3030'3030'3030'3030ULL;
+  const auto high = static_cast<std::uint32_t>(n / 100'000'000);
+  const std::uint64_t low = digits8(static_cast<std::uint32_t>(n % 100'000'000));
+  if (high == 0) {
+    const int zeros = std::countr_zero(low) / 8;  // leading zero digits
+    const std::uint64_t text = (low >> (8 * zeros)) | kAscii;
+    std::memcpy(out, &text, 8);
+    return out + (8 - zeros);
+  }
+  const std::uint64_t top = digits8(high);
+  const int zeros = std::countr_zero(top) / 8;
+  const std::uint64_t text = (top >> (8 * zeros)) | kAscii;
+  std::memcpy(out, &text, 8);
+  out += 8 - zeros;
+  const std::uint64_t rest = low | kAscii;
+  std::memcpy(out, &rest, 8);
+  return out + 8;
+}
+
 // `e` for `level`: its text (from its wire tokens when `wire` has them with the cache's
 // decimals and plain_token takes them, else printed from the Decimals) and that text's CRC.
 template <bool Asks>
@@ -455,8 +533,8 @@ void fill_entry(const market::BookLevel& level, ChecksumCache::Entry& e, int pri
     w = plain_checksum_digits(token->price_text(), price_decimals, w);
     w = plain_checksum_digits(token->qty_text(), qty_decimals, w);
   } else {
-    w = checksum_digits(level.price, price_decimals, w);
-    w = checksum_digits(level.size, qty_decimals, w);
+    w = level_digits(level.price, price_decimals, w);
+    w = level_digits(level.size, qty_decimals, w);
   }
   e.price = level.price;
   e.qty = level.size;

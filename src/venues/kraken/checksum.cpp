@@ -765,10 +765,12 @@ bool ChecksumCache::update_side(std::span<const market::BookLevel> levels,
 }
 
 template <class Product>
-std::uint32_t ChecksumCache::update(const market::OrderBook& book,
-                                    std::span<const WireLevel> wire) noexcept {
-  const bool asks_changed = update_side<Product, true>(book.asks(), wire);
-  const bool bids_changed = update_side<Product, false>(book.bids(), wire);
+std::uint32_t ChecksumCache::update(const market::OrderBook& book, std::span<const WireLevel> wire,
+                                    unsigned changed_sides) noexcept {
+  const bool asks_changed =
+      (changed_sides & kAsks) != 0 && update_side<Product, true>(book.asks(), wire);
+  const bool bids_changed =
+      (changed_sides & kBids) != 0 && update_side<Product, false>(book.bids(), wire);
   if (!asks_changed && !bids_changed && valid_) return value_;
   // The CRC state of asks + bids from 0xFFFFFFFF, by linearity:
   // 0xFFFFFFFF x^(8 (|asks| + |bids|)) ^ crc(asks) x^(8 |bids|) ^ crc(bids).
@@ -783,8 +785,10 @@ std::uint32_t ChecksumCache::update(const market::OrderBook& book,
 }
 
 std::uint32_t ChecksumCache::checksum(const market::OrderBook& book, int price_decimals,
-                                      int qty_decimals, std::span<const WireLevel> wire) noexcept {
+                                      int qty_decimals, std::span<const WireLevel> wire,
+                                      unsigned changed_sides) noexcept {
   if (price_decimals != price_decimals_ || qty_decimals != qty_decimals_) {
+    changed_sides = kAsks | kBids;
     for (int side = 0; side < 2; ++side) {  // every text changes
       count_[side] = 0;
       side_crc_[side] = 0;
@@ -795,9 +799,9 @@ std::uint32_t ChecksumCache::checksum(const market::OrderBook& book, int price_d
     valid_ = false;
   }
 #if defined(NZEZA_KRAKEN_CRC_CLMUL)
-  if (clmul_ok()) return update<ProductClmul>(book, wire);
+  if (clmul_ok()) return update<ProductClmul>(book, wire, changed_sides);
 #endif
-  return update<ProductPortable>(book, wire);
+  return update<ProductPortable>(book, wire, changed_sides);
 }
 
 }  // namespace nzeza::venues::kraken

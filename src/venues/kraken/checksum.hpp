@@ -148,9 +148,15 @@ struct WireLevel {
 // allocation. Threading: none.
 class ChecksumCache {
  public:
+  // Sides the book may have changed on since the last call (a caller that knows which sides an
+  // update touched): kAsks | kBids unless the book is the one the last call saw, with the
+  // side left out exactly as it was then (its top is not compared again).
+  static constexpr unsigned kAsks = 1;
+  static constexpr unsigned kBids = 2;
+
   [[nodiscard]] std::uint32_t checksum(const market::OrderBook& book, int price_decimals,
-                                       int qty_decimals,
-                                       std::span<const WireLevel> wire = {}) noexcept;
+                                       int qty_decimals, std::span<const WireLevel> wire = {},
+                                       unsigned changed_sides = kAsks | kBids) noexcept;
 
   // A level's text: its CRC from state 0 (no initial value, no final xor) and its length.
   struct Entry {
@@ -162,7 +168,8 @@ class ChecksumCache {
 
  private:
   template <class Product>
-  std::uint32_t update(const market::OrderBook& book, std::span<const WireLevel> wire) noexcept;
+  std::uint32_t update(const market::OrderBook& book, std::span<const WireLevel> wire,
+                       unsigned changed_sides) noexcept;
   template <class Product, bool Asks>
   bool update_side(std::span<const market::BookLevel> levels,
                    std::span<const WireLevel> wire) noexcept;

@@ -88,6 +88,9 @@ struct KrakenBookSlot : codec::BookSlot {
   int price_decimals = -1;
   int qty_decimals = -1;
   ChecksumCache checksum_cache{};  // the top levels' text, for the checksum after an update
+  // checksum_cache's last call saw the book as it is now, but for the sides of the update
+  // applied since (false after a snapshot or a frame that left the book wrong).
+  bool cache_current = false;
 };
 
 struct KrakenCodecImpl
@@ -429,10 +432,15 @@ struct KrakenCodecImpl
   }
 
   // The entry's checksum: from the wire text when the scan kept it, else printed from the book.
-  std::uint32_t entry_checksum(const BookEntry& entry, BookSlot& slot) noexcept {
-    if (!entry.raw_text)
+  // `touched`: the sides (ChecksumCache::kAsks, kBids) the entry's levels changed.
+  std::uint32_t entry_checksum(const BookEntry& entry, BookSlot& slot, unsigned touched) noexcept {
+    if (!entry.raw_text) {
+      const unsigned sides =
+          slot.cache_current ? touched : ChecksumCache::kAsks | ChecksumCache::kBids;
+      slot.cache_current = true;
       return slot.checksum_cache.checksum(slot.book, slot.price_decimals, slot.qty_decimals,
-                                          wire_levels(entry));
+                                          wire_levels(entry), sides);
+    }
     Crc32 crc;
     crc.update(std::string_view(checksum_text.asks, checksum_text.ask_size));
     crc.update(std::string_view(checksum_text.bids, checksum_text.bid_size));
@@ -460,6 +468,7 @@ struct KrakenCodecImpl
       const std::size_t first_event = pending.size();
       bool ok = true;
       const std::uint32_t n = entry.end - entry.first;
+      if (snapshot) slot.cache_current = false;  // the book reloaded: every side compared
       if (snapshot && n == 0) {
         slot.book.clear();  // an empty snapshot: nothing to trust until the next one
         continue;
@@ -470,8 +479,10 @@ struct KrakenCodecImpl
       MarketEvent& tmpl = book_template;
       tmpl = event_for(*slot.instrument, entry.venue_time);
       tmpl.body.emplace<BookChange>().snapshot = snapshot;
+      unsigned touched = 0;
       for (std::uint32_t i = entry.first; i < entry.end; ++i) {
         const PendingLevel& pl = levels[i];
+        touched |= pl.side == Side::sell ? ChecksumCache::kAsks : ChecksumCache::kBids;
         learn_precision(slot.price_decimals, pl.price_decimals);
         learn_precision(slot.qty_decimals, pl.qty_decimals);
         BookChange& change = *std::get_if<BookChange>(&pending.emplace_back(tmpl).body);
@@ -493,11 +504,12 @@ struct KrakenCodecImpl
         ++stats.crossed_books;
         ok = false;
       }
-      if (ok && entry_checksum(entry, slot) != entry.checksum) {
+      if (ok && entry_checksum(entry, slot, touched) != entry.checksum) {
         ++stats.checksum_mismatches;
         ok = false;
       }
       if (!ok) {
+        slot.cache_current = false;
         // The consumer never sees the changes of a frame that left the book wrong; it sees
         // that the book is resyncing.
         pending.resize(first_event);

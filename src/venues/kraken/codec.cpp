@@ -482,7 +482,6 @@ struct KrakenCodecImpl
       unsigned touched = 0;
       for (std::uint32_t i = entry.first; i < entry.end; ++i) {
         const PendingLevel& pl = levels[i];
-        touched |= pl.side == Side::sell ? ChecksumCache::kAsks : ChecksumCache::kBids;
         learn_precision(slot.price_decimals, pl.price_decimals);
         learn_precision(slot.qty_decimals, pl.qty_decimals);
         BookChange& change = *std::get_if<BookChange>(&pending.emplace_back(tmpl).body);
@@ -498,6 +497,8 @@ struct KrakenCodecImpl
         } else if (!slot.book.apply(change).ok()) {
           ok = false;
           break;
+        } else {
+          touched |= pl.side == Side::sell ? ChecksumCache::kAsks : ChecksumCache::kBids;
         }
       }
       if (ok && slot.book.crossed()) {

@@ -137,28 +137,6 @@ __attribute__((target("pclmul,sse2"), always_inline)) inline __m128i fold(__m128
   return _mm_xor_si128(_mm_xor_si128(hi, lo), next);
 }
 
-// The CRC state of one 16-byte lane (the state already added into its first 4 bytes): 128 bits
-// to 64, then to 32 (Barrett).
-__attribute__((target("pclmul,sse2"), always_inline)) inline std::uint32_t reduce_lane(
-    __m128i x1) noexcept {
-  const __m128i k3k4 = _mm_set_epi64x(0x00ccaa009e, 0x01751997d0);
-  const __m128i k5k0 = _mm_set_epi64x(0, 0x0163cd6124);
-  const __m128i poly = _mm_set_epi64x(0x01f7011641, 0x01db710641);
-  const __m128i mask32 = _mm_setr_epi32(~0, 0, ~0, 0);
-  __m128i x2b = _mm_clmulepi64_si128(x1, k3k4, 0x10);
-  x1 = _mm_xor_si128(_mm_srli_si128(x1, 8), x2b);
-  x2b = _mm_srli_si128(x1, 4);
-  x1 = _mm_and_si128(x1, mask32);
-  x1 = _mm_clmulepi64_si128(x1, k5k0, 0x00);
-  x1 = _mm_xor_si128(x1, x2b);
-  x2b = _mm_and_si128(x1, mask32);
-  x2b = _mm_clmulepi64_si128(x2b, poly, 0x10);
-  x2b = _mm_and_si128(x2b, mask32);
-  x2b = _mm_clmulepi64_si128(x2b, poly, 0x00);
-  x1 = _mm_xor_si128(x1, x2b);
-  return static_cast<std::uint32_t>(_mm_cvtsi128_si32(_mm_srli_si128(x1, 4)));
-}
-
 // The CRC state after `n` bytes at p (n >= 64, a multiple of 16) from state c, by carry-less
 // multiplication: four 16-byte lanes folded 64 bytes a step, then into one lane, then Barrett
 // reduction (Gopal et al., "Fast CRC Computation for Generic Polynomials Using PCLMULQDQ",
@@ -173,6 +151,8 @@ __attribute__((target("pclmul,sse2"))) std::uint32_t crc_clmul(std::uint32_t c,
   };
   const __m128i k1k2 = _mm_set_epi64x(0x01c6e41596, 0x0154442bd4);
   const __m128i k3k4 = _mm_set_epi64x(0x00ccaa009e, 0x01751997d0);
+  const __m128i k5k0 = _mm_set_epi64x(0, 0x0163cd6124);
+  const __m128i poly = _mm_set_epi64x(0x01f7011641, 0x01db710641);
   __m128i x1 = _mm_xor_si128(load(p), _mm_cvtsi32_si128(static_cast<int>(c)));
   __m128i x2 = load(p + 16);
   __m128i x3 = load(p + 32);
@@ -195,20 +175,20 @@ __attribute__((target("pclmul,sse2"))) std::uint32_t crc_clmul(std::uint32_t c,
     p += 16;
     n -= 16;
   }
-  return reduce_lane(x1);
-}
-
-// The CRC state from 0 after `n` bytes at p (n >= 16, a multiple of 16): the lane folded 16
-// bytes a step, then reduced. A level's text with up to 15 zero bytes before it is one or two
-// lanes: a fold or none and the reduction instead of 8-byte table steps.
-__attribute__((target("pclmul,sse2"))) std::uint32_t crc_clmul_lanes(const unsigned char* p,
-                                                                     std::size_t n) noexcept {
-  const __m128i k3k4 = _mm_set_epi64x(0x00ccaa009e, 0x01751997d0);
-  __m128i x1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  for (std::size_t i = 16; i < n; i += 16) {
-    x1 = fold(x1, k3k4, _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)));
-  }
-  return reduce_lane(x1);
+  // 128 bits to 64, then to 32 (Barrett).
+  const __m128i mask32 = _mm_setr_epi32(~0, 0, ~0, 0);
+  __m128i x2b = _mm_clmulepi64_si128(x1, k3k4, 0x10);
+  x1 = _mm_xor_si128(_mm_srli_si128(x1, 8), x2b);
+  x2b = _mm_srli_si128(x1, 4);
+  x1 = _mm_and_si128(x1, mask32);
+  x1 = _mm_clmulepi64_si128(x1, k5k0, 0x00);
+  x1 = _mm_xor_si128(x1, x2b);
+  x2b = _mm_and_si128(x1, mask32);
+  x2b = _mm_clmulepi64_si128(x2b, poly, 0x10);
+  x2b = _mm_and_si128(x2b, mask32);
+  x2b = _mm_clmulepi64_si128(x2b, poly, 0x00);
+  x1 = _mm_xor_si128(x1, x2b);
+  return static_cast<std::uint32_t>(_mm_cvtsi128_si32(_mm_srli_si128(x1, 4)));
 }
 
 // Whether this CPU runs crc_clmul (checked once).
@@ -511,13 +491,13 @@ char* level_digits(Decimal value, int decimals, char* out) noexcept {
 template <bool Asks>
 void fill_entry(const market::BookLevel& level, ChecksumCache::Entry& e, int price_decimals,
                 int qty_decimals, std::span<const WireLevel> wire) noexcept {
-  // Sixteen zero bytes, then room for a printed text, or for two plain token texts and the 16
+  // Eight zero bytes, then room for a printed text, or for two plain token texts and the 16
   // bytes each may write past its end. From state 0 a zero byte leaves the CRC at 0, so the
-  // text's CRC is that of the text with up to fifteen of those zeros before it, rounded up to
-  // whole 16-byte lanes (carry-less multiplies) or 8-byte table steps.
-  char buf[16 + kMaxLevelText + 16];
-  std::memset(buf, 0, 16);
-  char* const text = buf + 16;
+  // text's CRC is that of the text with up to seven of those zeros before it, rounded up to
+  // whole 8-byte steps (no 4-byte step, no byte loop).
+  char buf[8 + kMaxLevelText + 16];
+  std::memset(buf, 0, 8);
+  char* const text = buf + 8;
   const WireLevel* token = nullptr;
   for (const WireLevel& l : wire) {
     if (l.side == (Asks ? Side::sell : Side::buy) && l.price == level.price &&
@@ -539,14 +519,6 @@ void fill_entry(const market::BookLevel& level, ChecksumCache::Entry& e, int pri
   e.price = level.price;
   e.qty = level.size;
   e.size = static_cast<std::uint32_t>(w - text);
-#if defined(NZEZA_KRAKEN_CRC_CLMUL)
-  if (clmul_ok()) {
-    const std::size_t lanes = (e.size + 15u) & ~std::size_t{15};
-    e.crc =
-        e.size == 0 ? 0 : crc_clmul_lanes(reinterpret_cast<const unsigned char*>(w - lanes), lanes);
-    return;
-  }
-#endif
   const std::size_t whole = (e.size + 7u) & ~std::size_t{7};
   e.crc = crc_tables(0, reinterpret_cast<const unsigned char*>(w - whole), whole);
 }

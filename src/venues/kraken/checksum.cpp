@@ -1,5 +1,6 @@
 #include "venues/kraken/checksum.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -237,6 +238,24 @@ constexpr std::array<std::uint32_t, kMaxBookText + 1> make_byte_powers() noexcep
 }
 constexpr auto kBytePowers = make_byte_powers();
 
+// kInvBytePowers[n] = x^(-8n) mod P, for a level whose text got shorter by n bytes (x is
+// invertible mod P: P's constant term is 1). Dividing by x: add P when the x^0 coefficient (bit
+// 31) is set, then every coefficient moves one degree down (one bit up).
+constexpr std::array<std::uint32_t, kMaxLevelText + 1> make_inverse_byte_powers() noexcept {
+  std::array<std::uint32_t, kMaxLevelText + 1> p{};
+  p[0] = 0x80000000u;
+  for (std::size_t n = 0; n < kMaxLevelText; ++n) {
+    std::uint32_t c = p[n];
+    for (int k = 0; k < 8; ++k) c = (c & 0x80000000u) != 0 ? ((c ^ 0xEDB88320u) << 1) | 1u : c << 1;
+    p[n + 1] = c;
+  }
+  return p;
+}
+constexpr auto kInvBytePowers = make_inverse_byte_powers();
+static_assert(multiply_portable(kBytePowers[1], kInvBytePowers[1]) == 0x80000000u);
+static_assert(multiply_portable(kBytePowers[kMaxLevelText], kInvBytePowers[kMaxLevelText]) ==
+              0x80000000u);
+
 // kSquarePowers[k] = x^(8 * 2^k) mod P, for a length of any size.
 constexpr std::array<std::uint32_t, 64> make_square_powers() noexcept {
   std::array<std::uint32_t, 64> q{};
@@ -389,6 +408,84 @@ std::uint32_t book_checksum(const market::OrderBook& book, int price_decimals,
 
 namespace {
 
+// The 8 decimal digits of x < 10^8, most significant in the lowest byte (0..9, not yet ASCII):
+// two halves of 4, their pairs, their digits, each step a multiply by a reciprocal in every
+// lane at once.
+constexpr std::uint64_t digits8(std::uint32_t x) noexcept {
+  std::uint64_t v = x / 10'000 | static_cast<std::uint64_t>(x % 10'000) << 32;
+  std::uint64_t q = ((v * 10'486) >> 20) & 0x0000'007F'0000'007FULL;  // v / 100, v < 10^4
+  v = q | (v - q * 100) << 16;
+  q = ((v * 103) >> 10) & 0x000F'000F'000F'000FULL;  // v / 10, v < 100
+  return q | (v - q * 10) << 8;
+}
+static_assert(digits8(12'345'678) == 0x0807'0605'0403'0201ULL);
+static_assert(digits8(90'000'009) == 0x0900'0000'0000'0009ULL);
+
+// checksum_digits(value, decimals, out) for a value with at most 8 decimals of at most 16
+// digits once scaled (every price and qty of a book): its count of 10^-8 units by an exact
+// division (a multiply by the inverse of 5^8 mod 2^64, checked), the scaling by a constant
+// division, the digits by digits8. May write up to 8 bytes past the text's end. Anything else
+// through checksum_digits.
+char* level_digits(Decimal value, int decimals, char* out) noexcept {
+  constexpr std::uint64_t kInverse5Pow8 = 0xC767'074B'22E9'0E21ULL;  // 390625^-1 mod 2^64
+  static_assert(kInverse5Pow8 * 390'625ULL == 1);
+  const auto raw = static_cast<uint128>(value.raw16());
+  const std::uint64_t raw8 = static_cast<std::uint64_t>(raw >> 8) * kInverse5Pow8;
+  if (value.is_negative() || decimals < 0 || decimals > 8 ||
+      static_cast<uint128>(raw8) * 100'000'000 != raw) {
+    return checksum_digits(value, decimals, out);
+  }
+  std::uint64_t n = 0;
+  switch (decimals) {  // constant divisors: multiplies
+    case 0:
+      n = raw8 / 100'000'000;
+      break;
+    case 1:
+      n = raw8 / 10'000'000;
+      break;
+    case 2:
+      n = raw8 / 1'000'000;
+      break;
+    case 3:
+      n = raw8 / 100'000;
+      break;
+    case 4:
+      n = raw8 / 10'000;
+      break;
+    case 5:
+      n = raw8 / 1'000;
+      break;
+    case 6:
+      n = raw8 / 100;
+      break;
+    case 7:
+      n = raw8 / 10;
+      break;
+    default:
+      n = raw8;
+      break;
+  }
+  if (n == 0) return out;  // no digits at all, as checksum_digits
+  if (n >= 10'000'000'000'000'000ULL) return checksum_digits(value, decimals, out);
+  constexpr std::uint64_t kAscii = 0x3030'3030'3030'3030ULL;
+  const auto high = static_cast<std::uint32_t>(n / 100'000'000);
+  const std::uint64_t low = digits8(static_cast<std::uint32_t>(n % 100'000'000));
+  if (high == 0) {
+    const int zeros = std::countr_zero(low) / 8;  // leading zero digits
+    const std::uint64_t text = (low >> (8 * zeros)) | kAscii;
+    std::memcpy(out, &text, 8);
+    return out + (8 - zeros);
+  }
+  const std::uint64_t top = digits8(high);
+  const int zeros = std::countr_zero(top) / 8;
+  const std::uint64_t text = (top >> (8 * zeros)) | kAscii;
+  std::memcpy(out, &text, 8);
+  out += 8 - zeros;
+  const std::uint64_t rest = low | kAscii;
+  std::memcpy(out, &rest, 8);
+  return out + 8;
+}
+
 // `e` for `level`: its text (from its wire tokens when `wire` has them with the cache's
 // decimals and plain_token takes them, else printed from the Decimals) and that text's CRC.
 template <bool Asks>
@@ -416,8 +513,8 @@ void fill_entry(const market::BookLevel& level, ChecksumCache::Entry& e, int pri
     w = plain_checksum_digits(token->price_text(), price_decimals, w);
     w = plain_checksum_digits(token->qty_text(), qty_decimals, w);
   } else {
-    w = checksum_digits(level.price, price_decimals, w);
-    w = checksum_digits(level.size, qty_decimals, w);
+    w = level_digits(level.price, price_decimals, w);
+    w = level_digits(level.size, qty_decimals, w);
   }
   e.price = level.price;
   e.qty = level.size;
@@ -460,27 +557,6 @@ void rebuild(std::span<const market::BookLevel> levels, std::size_t k, std::size
   }
 }
 
-// The CRC state of the whole text from 0xFFFFFFFF: by linearity, 0xFFFFFFFF * x^(8 * total) ^
-// the sum over the levels of crc_i * x^(8 * bytes after level i). The products are
-// independent of each other (no chain of multiplies waiting on one another), and their sum is
-// reduced mod P once (reduction is linear too).
-template <class Product>
-std::uint32_t combine_levels(const ChecksumCache::Entry* asks, std::size_t na,
-                             const ChecksumCache::Entry* bids, std::size_t nb,
-                             Product product) noexcept {
-  std::size_t after = 0;
-  std::uint64_t sum = 0;
-  for (std::size_t i = nb; i-- > 0;) {
-    sum ^= product(bids[i].crc, kBytePowers[after]);
-    after += bids[i].size;
-  }
-  for (std::size_t i = na; i-- > 0;) {
-    sum ^= product(asks[i].crc, kBytePowers[after]);
-    after += asks[i].size;
-  }
-  return reduce64(sum ^ product(0xFFFFFFFFu, kBytePowers[after]));
-}
-
 }  // namespace
 
 namespace {
@@ -498,103 +574,206 @@ struct ProductPortable {
     return product_portable(a, b);
   }
 };
-std::uint64_t product_any(std::uint32_t a, std::uint32_t b) noexcept {
-#if defined(NZEZA_KRAKEN_CRC_CLMUL)
-  if (clmul_ok()) return product_clmul(a, b);
-#endif
-  return product_portable(a, b);
-}
 }  // namespace
 
+namespace {
+
+// A side's CRC after one of its levels changed, by CRC32's linearity. The side's text is
+// A + M + B: A the text of kept[0..k), M the changed level's (before: `old_crc` and `old_size`,
+// 0 and 0 for an insertion; after: `new_crc` and `new_size`, 0 and 0 for a deletion), B the
+// text of kept[b..n), the levels after it, `a` bytes long:
+//   crc(A M' B) = crc(A M B) ^ (crc(M) ^ crc(M')) x^(8a)
+//                 ^ crc(A) (x^(8(|M| + a)) ^ x^(8(|M'| + a)))
+// The last term is 0 when both texts have one length or A is empty. Else crc(A) is summed from
+// A's k entries, or, when B has fewer, the term is taken from B's: crc(A) x^(8(|M| + a)) is
+// W = crc(A M B) ^ crc(M) x^(8a) ^ crc(B), and the term is W (1 ^ x^(8(|M'| - |M|))).
+template <class Product>
+std::uint32_t edit_side_crc(std::uint32_t side_crc, const ChecksumCache::Entry* kept, std::size_t k,
+                            std::size_t b, std::size_t n, std::size_t a, std::uint32_t old_crc,
+                            std::uint32_t old_size, std::uint32_t new_crc, std::uint32_t new_size,
+                            Product product) noexcept {
+  const std::uint64_t moved = product(old_crc ^ new_crc, kBytePowers[a]);
+  if (old_size == new_size || k == 0) return side_crc ^ reduce64(moved);
+  if (k <= n - b) {
+    std::uint64_t prefix = 0;
+    std::size_t after = 0;
+    for (std::size_t i = k; i-- > 0;) {
+      prefix ^= product(kept[i].crc, kBytePowers[after]);
+      after += kept[i].size;
+    }
+    return side_crc ^ reduce64(moved ^ product(reduce64(prefix), kBytePowers[old_size + a] ^
+                                                                     kBytePowers[new_size + a]));
+  }
+  std::uint64_t suffix = product(old_crc, kBytePowers[a]);
+  std::size_t after = 0;
+  for (std::size_t i = n; i-- > b;) {
+    suffix ^= product(kept[i].crc, kBytePowers[after]);
+    after += kept[i].size;
+  }
+  const std::uint32_t w = side_crc ^ reduce64(suffix);
+  const std::uint32_t shift =
+      new_size > old_size ? kBytePowers[new_size - old_size] : kInvBytePowers[old_size - new_size];
+  return side_crc ^ reduce64(moved ^ product(w, 0x80000000u ^ shift));
+}
+
+}  // namespace
+
+namespace {
+
+// Whether a kept entry is `level` (same price and qty): their 32 bytes compared at once (a
+// Decimal is its 128-bit count, one representation a value).
+inline bool same_level(const ChecksumCache::Entry& e, const market::BookLevel& level) noexcept {
+#if defined(NZEZA_KRAKEN_CRC_CLMUL)
+  static_assert(sizeof(Decimal) == 16);
+  const auto load = [](const Decimal& d) {
+    return _mm_loadu_si128(reinterpret_cast<const __m128i*>(&d));
+  };
+  const __m128i eq = _mm_and_si128(_mm_cmpeq_epi8(load(e.price), load(level.price)),
+                                   _mm_cmpeq_epi8(load(e.qty), load(level.size)));
+  return _mm_movemask_epi8(eq) == 0xFFFF;
+#else
+  return e.price == level.price && e.qty == level.size;
+#endif
+}
+
+}  // namespace
+
+template <class Product, bool Asks>
+bool ChecksumCache::update_side(std::span<const market::BookLevel> levels,
+                                std::span<const WireLevel> wire) noexcept {
+  constexpr int side = Asks ? 0 : 1;
+  const std::size_t n = levels.size() < kChecksumDepth ? levels.size() : kChecksumDepth;
+  Entry* kept = entries_[side][generation_[side]];
+  const std::size_t old_n = count_[side];
+  const auto same = [&](std::size_t kept_i, std::size_t level_i) {
+    return same_level(kept[kept_i], levels[level_i]);
+  };
+  // The kept levels that are still the side's first ones.
+  const std::size_t common = n < old_n ? n : old_n;
+  std::size_t k = 0;
+  while (k < common && same(k, k)) ++k;
+  if (k == n && n == old_n) return false;
+
+  const Product product{};
+  std::uint32_t& crc = side_crc_[side];
+  std::uint32_t& size = side_size_[side];
+  std::uint32_t& count = count_[side];
+  // One level's change, its entry's moves in `kept`, and the side's CRC and length; `a`: the
+  // bytes of the kept levels after it (found by the compares that chose the change).
+  const auto replace_at = [&](std::size_t at, std::size_t a) {
+    const std::uint32_t old_crc = kept[at].crc;
+    const std::uint32_t old_size = kept[at].size;
+    fill_entry<Asks>(levels[at], kept[at], price_decimals_, qty_decimals_, wire);
+    crc = edit_side_crc(crc, kept, at, at + 1, count, a, old_crc, old_size, kept[at].crc,
+                        kept[at].size, product);
+    size += kept[at].size - old_size;
+  };
+  const auto insert_at = [&](std::size_t at, std::size_t a) {  // levels[at] before kept[at]
+    Entry e;
+    fill_entry<Asks>(levels[at], e, price_decimals_, qty_decimals_, wire);
+    crc = edit_side_crc(crc, kept, at, at, count, a, 0, 0, e.crc, e.size, product);
+    size += e.size;
+    std::copy_backward(kept + at, kept + count, kept + count + 1);
+    kept[at] = e;
+    ++count;
+  };
+  const auto delete_at = [&](std::size_t at, std::size_t a) {
+    crc =
+        edit_side_crc(crc, kept, at, at + 1, count, a, kept[at].crc, kept[at].size, 0, 0, product);
+    size -= kept[at].size;
+    std::copy(kept + at + 1, kept + count, kept + at);
+    --count;
+  };
+  if (n == old_n) {
+    // Only level k differs (the kept levels after it all still in place)?
+    std::size_t last = n - 1;
+    std::size_t a = 0;
+    while (last > k && same(last, last)) a += kept[last--].size;
+    if (last == k) {
+      replace_at(k, a);
+      return true;
+    }
+  }
+  if (old_n != 0 && (n == old_n || n == old_n + 1)) {
+    // A level inserted at k (the kept levels from k on one place lower; the last one out of the
+    // top when the side had all of them)?
+    std::size_t i = k;
+    std::size_t a = 0;
+    while (i + 1 < n && same(i, i + 1)) a += kept[i++].size;
+    if (i + 1 >= n) {
+      if (n == old_n) delete_at(old_n - 1, 0);
+      insert_at(k, a);
+      return true;
+    }
+  }
+  if (n == old_n || n + 1 == old_n) {
+    // Level k deleted (the kept levels after it one place higher; the next one below them in
+    // at the end when the side keeps its count)?
+    std::size_t i = k;
+    std::size_t a = 0;
+    while (i + 1 < old_n && same(i + 1, i)) a += kept[++i].size;
+    if (i + 1 >= old_n) {
+      delete_at(k, a);
+      if (n == old_n) insert_at(n - 1, 0);
+      return true;
+    }
+  }
+  // Anything else: the side's entries rebuilt into the other generation (kept entries of the
+  // same price and qty reused), its CRC summed from them.
+  generation_[side] ^= 1;
+  Entry* const out = entries_[side][generation_[side]];
+  std::copy(kept, kept + k, out);
+  rebuild<Asks>(levels, k, n, kept + k, old_n - k, out, price_decimals_, qty_decimals_, wire);
+  count = static_cast<std::uint32_t>(n);
+  std::uint64_t sum = 0;
+  std::size_t after = 0;
+  for (std::size_t i = n; i-- > 0;) {
+    sum ^= product(out[i].crc, kBytePowers[after]);
+    after += out[i].size;
+  }
+  crc = reduce64(sum);
+  size = static_cast<std::uint32_t>(after);
+  return true;
+}
+
+template <class Product>
+std::uint32_t ChecksumCache::update(const market::OrderBook& book, std::span<const WireLevel> wire,
+                                    unsigned changed_sides) noexcept {
+  const bool asks_changed =
+      (changed_sides & kAsks) != 0 && update_side<Product, true>(book.asks(), wire);
+  const bool bids_changed =
+      (changed_sides & kBids) != 0 && update_side<Product, false>(book.bids(), wire);
+  if (!asks_changed && !bids_changed && valid_) return value_;
+  // The CRC state of asks + bids from 0xFFFFFFFF, by linearity:
+  // 0xFFFFFFFF x^(8 (|asks| + |bids|)) ^ crc(asks) x^(8 |bids|) ^ crc(bids).
+  const Product product{};
+  const std::uint32_t state =
+      reduce64(product(0xFFFFFFFFu, kBytePowers[side_size_[0] + side_size_[1]]) ^
+               product(side_crc_[0], kBytePowers[side_size_[1]])) ^
+      side_crc_[1];
+  value_ = ~state;
+  valid_ = true;
+  return value_;
+}
+
 std::uint32_t ChecksumCache::checksum(const market::OrderBook& book, int price_decimals,
-                                      int qty_decimals, std::span<const WireLevel> wire) noexcept {
+                                      int qty_decimals, std::span<const WireLevel> wire,
+                                      unsigned changed_sides) noexcept {
   if (price_decimals != price_decimals_ || qty_decimals != qty_decimals_) {
-    count_[0] = count_[1] = 0;  // every text changes
+    changed_sides = kAsks | kBids;
+    for (int side = 0; side < 2; ++side) {  // every text changes
+      count_[side] = 0;
+      side_crc_[side] = 0;
+      side_size_[side] = 0;
+    }
     price_decimals_ = price_decimals;
     qty_decimals_ = qty_decimals;
     valid_ = false;
   }
-  // full: the levels' products must all be summed again; else the kept value changes by
-  // `delta`, the sum of (old crc ^ new crc) * x^(8 * bytes after) of the levels whose text
-  // changed in place at the same length (CRC32 is linear; no other length or offset moved).
-  bool full = !valid_;
-  bool changed = false;
-  std::uint64_t delta = 0;
-  for (int side = 0; side < 2; ++side) {  // asks (lowest first), then bids (highest first)
-    const bool asks = side == 0;
-    const std::span<const market::BookLevel> levels = asks ? book.asks() : book.bids();
-    const std::size_t n = levels.size() < kChecksumDepth ? levels.size() : kChecksumDepth;
-    Entry* const kept = entries_[side][generation_[side]];
-    const std::size_t old_n = count_[side];
-    // The kept levels that are still the side's first ones.
-    const std::size_t common = n < old_n ? n : old_n;
-    std::size_t k = 0;
-    while (k < common && kept[k].price == levels[k].price && kept[k].qty == levels[k].size) ++k;
-    if (k == n && n == old_n) continue;
-    changed = true;
-    if (n == old_n) {
-      // Only level k differs (the kept levels after it all still in place): its entry is
-      // replaced where it is.
-      std::size_t last = n - 1;
-      while (last > k && kept[last].price == levels[last].price &&
-             kept[last].qty == levels[last].size) {
-        --last;
-      }
-      if (last == k) {
-        const std::uint32_t old_crc = kept[k].crc;
-        const std::uint32_t old_size = kept[k].size;
-        if (asks) {
-          fill_entry<true>(levels[k], kept[k], price_decimals, qty_decimals, wire);
-        } else {
-          fill_entry<false>(levels[k], kept[k], price_decimals, qty_decimals, wire);
-        }
-        if (!full && kept[k].size == old_size) {
-          // Bytes after level k: the rest of its side, and all the bids after the asks.
-          std::size_t after = 0;
-          for (std::size_t i = k + 1; i < n; ++i) after += kept[i].size;
-          if (asks) {
-            const Entry* const bids = entries_[1][generation_[1]];
-            for (std::size_t i = 0; i < count_[1]; ++i) after += bids[i].size;
-          }
-          if (old_crc != kept[k].crc)
-            delta ^= product_any(old_crc ^ kept[k].crc, kBytePowers[after]);
-        } else {
-          full = true;
-        }
-        continue;
-      }
-    }
-    full = true;
-    generation_[side] ^= 1;
-    Entry* const out = entries_[side][generation_[side]];
-    for (std::size_t i = 0; i < k; ++i) out[i] = kept[i];
-    if (asks) {
-      rebuild<true>(levels, k, n, kept + k, old_n - k, out, price_decimals, qty_decimals, wire);
-    } else {
-      rebuild<false>(levels, k, n, kept + k, old_n - k, out, price_decimals, qty_decimals, wire);
-    }
-    count_[side] = static_cast<std::uint32_t>(n);
-  }
-  if (!changed && !full) return value_;
-  if (!full) {
-    value_ ^= reduce64(delta);  // ~(~v ^ d) == v ^ d
-    return value_;
-  }
-  const Entry* const asks = entries_[0][generation_[0]];
-  const Entry* const bids = entries_[1][generation_[1]];
-  std::uint32_t state = 0;
 #if defined(NZEZA_KRAKEN_CRC_CLMUL)
-  if (clmul_ok()) {
-    state = combine_levels(asks, count_[0], bids, count_[1], ProductClmul{});
-  } else {
-    state = combine_levels(asks, count_[0], bids, count_[1], ProductPortable{});
-  }
-#else
-  state = combine_levels(asks, count_[0], bids, count_[1], ProductPortable{});
+  if (clmul_ok()) return update<ProductClmul>(book, wire, changed_sides);
 #endif
-  value_ = ~state;
-  valid_ = true;
-  return value_;
+  return update<ProductPortable>(book, wire, changed_sides);
 }
 
 }  // namespace nzeza::venues::kraken

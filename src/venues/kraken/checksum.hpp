@@ -134,19 +134,29 @@ struct WireLevel {
 
 // book_checksum for a book checked after every update, without printing or re-reading the
 // text of unchanged levels. Each top level keeps its price, qty, and the CRC and length of its
-// text (computed once, when the level appears or changes). The checksum is then the levels'
-// CRCs combined by CRC32's linearity (crc32_combine's rule): each level's CRC times x^(8 * the
-// bytes after it) mod P, one carry-less multiply each (bit by bit on a CPU without PCLMULQDQ),
-// independent of one another; an update that changes no top level returns the kept value. The
-// text of a new top level is read from the update's wire tokens when `wire` holds that level
-// with the cache's decimals (its frame must still be in memory), else printed from the
+// text (computed once, when the level appears or changes); each side keeps the CRC (from state
+// 0) and length of its whole text. An update that replaces, inserts or deletes one level of a
+// side (a new best bid pushing the tenth out, a deletion pulling the eleventh in, a qty change)
+// moves that side's CRC by CRC32's linearity: a few carry-less multiplies (bit by bit on a CPU
+// without PCLMULQDQ), whatever the lengths, without touching the other levels' entries but for
+// a move in the array. Any other change of a side: its entries are rebuilt (kept entries of the
+// same price and qty reused) and its CRC summed from them. The checksum is then the two sides'
+// CRCs combined (two multiplies); an update that changes no top level returns the kept value.
+// The text of a new top level is read from the update's wire tokens when `wire` holds that
+// level with the cache's decimals (its frame must still be in memory), else printed from the
 // Decimals. Always the value book_checksum gives for the same arguments. Fixed storage, no
 // allocation. Threading: none.
 class ChecksumCache {
  public:
+  // Sides the book may have changed on since the last call (a caller that knows which sides an
+  // update touched): kAsks | kBids unless the book is the one the last call saw, with the
+  // side left out exactly as it was then (its top is not compared again).
+  static constexpr unsigned kAsks = 1;
+  static constexpr unsigned kBids = 2;
+
   [[nodiscard]] std::uint32_t checksum(const market::OrderBook& book, int price_decimals,
-                                       int qty_decimals,
-                                       std::span<const WireLevel> wire = {}) noexcept;
+                                       int qty_decimals, std::span<const WireLevel> wire = {},
+                                       unsigned changed_sides = kAsks | kBids) noexcept;
 
   // A level's text: its CRC from state 0 (no initial value, no final xor) and its length.
   struct Entry {
@@ -157,12 +167,20 @@ class ChecksumCache {
   };
 
  private:
-  // Per side (asks, bids): the kept top levels. Two generations a side (the kept one and the one an
-  // update builds), so a changed side is rebuilt from the kept entries without copying them aside
-  // first.
+  template <class Product>
+  std::uint32_t update(const market::OrderBook& book, std::span<const WireLevel> wire,
+                       unsigned changed_sides) noexcept;
+  template <class Product, bool Asks>
+  bool update_side(std::span<const market::BookLevel> levels,
+                   std::span<const WireLevel> wire) noexcept;
+
+  // Per side (asks, bids): the kept top levels. Two generations a side (the kept one and the one a
+  // rebuild writes), so a side is rebuilt from the kept entries without copying them aside first.
   Entry entries_[2][2][kChecksumDepth];
   std::uint32_t count_[2] = {};
   int generation_[2] = {};
+  std::uint32_t side_crc_[2] = {};  // CRC from state 0 of the side's text (0 when empty)
+  std::uint32_t side_size_[2] = {};
   std::uint32_t value_ = 0;  // the last checksum, when valid_
   bool valid_ = false;
   int price_decimals_ = -1;

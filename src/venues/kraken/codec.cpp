@@ -88,6 +88,9 @@ struct KrakenBookSlot : codec::BookSlot {
   int price_decimals = -1;
   int qty_decimals = -1;
   ChecksumCache checksum_cache{};  // the top levels' text, for the checksum after an update
+  // checksum_cache's last call saw the book as it is now, but for the sides of the update
+  // applied since (false after a snapshot or a frame that left the book wrong).
+  bool cache_current = false;
 };
 
 struct KrakenCodecImpl
@@ -272,13 +275,16 @@ struct KrakenCodecImpl
       const unsigned s0 = digit(t[1]);
       const unsigned s1 = digit(t[2]);
       const std::size_t frac_digits = text.size() - kMinute - 5;  // ":SS." and "Z"
-      bool ok = t[0] == ':' && s0 < 10 && s1 < 10 && t[3] == '.' && text.back() == 'Z';
-      std::int64_t frac = 0;
-      for (std::size_t k = 0; k < frac_digits; ++k) {
-        const unsigned d = digit(t[4 + k]);
-        ok &= d < 10;
-        frac = frac * 10 + d;
-      }
+      // The fraction by one SWAR read of 8 bytes (the text is in a padded frame), its ninth
+      // digit after it; the 'Z' at its end stops the digits.
+      std::uint64_t frac8 = 0;
+      const int n = codec::leading_digits8(t + 4, frac8);
+      const unsigned ninth = digit(t[12]);
+      bool ok = t[0] == ':' && s0 < 10 && s1 < 10 && t[3] == '.' && text.back() == 'Z' &&
+                (static_cast<std::size_t>(n) == frac_digits ||
+                 (frac_digits == 9 && n == 8 && ninth < 10));
+      const std::int64_t frac =
+          static_cast<std::int64_t>(frac_digits == 9 ? frac8 * 10 + ninth : frac8);
       const std::int64_t seconds = s0 * 10 + s1;
       if (ok && seconds <= 60) {
         static constexpr std::int64_t kScale[] = {
@@ -426,10 +432,15 @@ struct KrakenCodecImpl
   }
 
   // The entry's checksum: from the wire text when the scan kept it, else printed from the book.
-  std::uint32_t entry_checksum(const BookEntry& entry, BookSlot& slot) noexcept {
-    if (!entry.raw_text)
+  // `touched`: the sides (ChecksumCache::kAsks, kBids) the entry's levels changed.
+  std::uint32_t entry_checksum(const BookEntry& entry, BookSlot& slot, unsigned touched) noexcept {
+    if (!entry.raw_text) {
+      const unsigned sides =
+          slot.cache_current ? touched : ChecksumCache::kAsks | ChecksumCache::kBids;
+      slot.cache_current = true;
       return slot.checksum_cache.checksum(slot.book, slot.price_decimals, slot.qty_decimals,
-                                          wire_levels(entry));
+                                          wire_levels(entry), sides);
+    }
     Crc32 crc;
     crc.update(std::string_view(checksum_text.asks, checksum_text.ask_size));
     crc.update(std::string_view(checksum_text.bids, checksum_text.bid_size));
@@ -457,6 +468,7 @@ struct KrakenCodecImpl
       const std::size_t first_event = pending.size();
       bool ok = true;
       const std::uint32_t n = entry.end - entry.first;
+      if (snapshot) slot.cache_current = false;  // the book reloaded: every side compared
       if (snapshot && n == 0) {
         slot.book.clear();  // an empty snapshot: nothing to trust until the next one
         continue;
@@ -467,6 +479,7 @@ struct KrakenCodecImpl
       MarketEvent& tmpl = book_template;
       tmpl = event_for(*slot.instrument, entry.venue_time);
       tmpl.body.emplace<BookChange>().snapshot = snapshot;
+      unsigned touched = 0;
       for (std::uint32_t i = entry.first; i < entry.end; ++i) {
         const PendingLevel& pl = levels[i];
         learn_precision(slot.price_decimals, pl.price_decimals);
@@ -484,17 +497,20 @@ struct KrakenCodecImpl
         } else if (!slot.book.apply(change).ok()) {
           ok = false;
           break;
+        } else {
+          touched |= pl.side == Side::sell ? ChecksumCache::kAsks : ChecksumCache::kBids;
         }
       }
       if (ok && slot.book.crossed()) {
         ++stats.crossed_books;
         ok = false;
       }
-      if (ok && entry_checksum(entry, slot) != entry.checksum) {
+      if (ok && entry_checksum(entry, slot, touched) != entry.checksum) {
         ++stats.checksum_mismatches;
         ok = false;
       }
       if (!ok) {
+        slot.cache_current = false;
         // The consumer never sees the changes of a frame that left the book wrong; it sees
         // that the book is resyncing.
         pending.resize(first_event);

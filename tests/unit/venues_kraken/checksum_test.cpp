@@ -298,6 +298,48 @@ TEST(KrakenChecksumCache, gives_book_checksum_while_sides_empty_and_refill) {
   EXPECT_GT(empty_sides, 100);
 }
 
+// Updates of one side at a time, named to the cache (changed_sides): inserts that push the
+// tenth level out, deletions that pull the eleventh in, qty changes of any text length, at
+// every depth: the cached checksum is book_checksum's every time, and naming both sides gives
+// the same value.
+TEST(KrakenChecksumCache, gives_book_checksum_when_told_the_side_an_update_changed) {
+  std::mt19937_64 rng(53);
+  const auto below = [&rng](std::uint64_t n) { return rng() % n; };
+  market::OrderBook book(25);
+  ChecksumCache cache;
+  ChecksumCache both;
+  for (int i = 0; i < 20; ++i) {
+    for (const Side side : {Side::buy, Side::sell}) {
+      BookChange c;
+      c.side = side;
+      c.price =
+          Decimal::from_raw8((side == Side::buy ? 2000 - 2 * i : 2001 + 2 * i) * 10'000'000LL);
+      c.size = Decimal::from_raw8(1 + static_cast<std::int64_t>(below(900'000'000)));
+      c.snapshot = true;
+      c.reset = book.empty();
+      c.last = true;
+      ASSERT_TRUE(book.apply(c).ok());
+    }
+  }
+  ASSERT_EQ(cache.checksum(book, 1, 8), book_checksum(book, 1, 8));
+  for (int step = 0; step < 4000; ++step) {
+    BookChange c;
+    c.side = below(2) == 0 ? Side::buy : Side::sell;
+    const auto offset = static_cast<std::int64_t>(below(26));  // odd offsets: new levels
+    c.price =
+        Decimal::from_raw8((c.side == Side::buy ? 2000 - offset : 2001 + offset) * 10'000'000LL);
+    const auto kind = below(8);
+    c.size = kind < 3    ? Decimal()
+             : kind == 3 ? Decimal::from_integer(1 + static_cast<std::int64_t>(below(99'999)))
+                         : Decimal::from_raw8(1 + static_cast<std::int64_t>(below(900'000'000)));
+    ASSERT_TRUE(book.apply(c).ok());
+    const unsigned side = c.side == Side::sell ? ChecksumCache::kAsks : ChecksumCache::kBids;
+    const std::uint32_t expected = book_checksum(book, 1, 8);
+    ASSERT_EQ(cache.checksum(book, 1, 8, {}, side), expected) << step;
+    ASSERT_EQ(both.checksum(book, 1, 8), expected) << step;
+  }
+}
+
 // Updates handed with their wire tokens (WireLevel): tokens with the cache's decimals are read,
 // tokens with other decimals ("1.5" or nine decimals for a qty of 8), not plain ("01.5") or of
 // another price are not; the checksum is

@@ -335,6 +335,89 @@ TEST_F(KrakenCodecTest, random_updates_with_the_checksum_of_the_book_they_leave_
   EXPECT_EQ(stale->resyncs, 1u);
 }
 
+// One-sided updates (the checksum cache compares only the sides an update touched) between
+// snapshots of other books, now and then after a refused update: every update with the
+// checksum of the book it leaves passes, whatever side the snapshot before it changed.
+TEST_F(KrakenCodecTest, one_sided_updates_after_new_snapshots_and_refusals_all_pass) {
+  std::mt19937_64 rng(29);
+  const auto below = [&rng](std::uint64_t n) { return rng() % n; };
+  const auto text = [](std::int64_t tenths) {
+    return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10);
+  };
+  std::map<std::int64_t, std::string, std::greater<>> bids;  // price in tenths -> qty text
+  std::map<std::int64_t, std::string> asks;
+  const auto levels_of = [&](const auto& side) {
+    std::vector<Level> out;
+    for (const auto& [price, qty] : side) out.push_back({text(price), qty});
+    return out;
+  };
+  const auto qty_text = [&] {
+    return std::to_string(below(30)) + "." + std::to_string(10'000'000 + below(90'000'000));
+  };
+  // The codec's book keeps the subscribed 10 levels (as the random test above).
+  const auto trim = [](auto& side) {
+    while (side.size() > 10) side.erase(std::prev(side.end()));
+  };
+  int snapshots = 0;
+  std::uint64_t refused = 0;
+  for (int step = 0; step < 3000; ++step) {
+    if (step % 40 == 0) {  // a new snapshot: one side or both differ from the book before
+      const unsigned which = 1 + static_cast<unsigned>(below(3));
+      if ((which & 1u) != 0 || bids.empty()) {
+        bids.clear();
+        for (std::int64_t k = 0; k < 14; ++k) bids[500'000 - k * (1 + below(3))] = qty_text();
+      }
+      if ((which & 2u) != 0 || asks.empty()) {
+        asks.clear();
+        for (std::int64_t k = 0; k < 14; ++k) asks[500'001 + k * (1 + below(3))] = qty_text();
+      }
+      trim(bids);
+      trim(asks);
+      auto r = decode(book_frame("snapshot", "BTC/USD", levels_of(bids), levels_of(asks),
+                                 expected_checksum(levels_of(asks), levels_of(bids))));
+      ASSERT_TRUE(r.ok()) << step;
+      ASSERT_EQ(r->resyncs, 0u) << step;
+      ++snapshots;
+      continue;
+    }
+    const bool bid = below(2) == 0;
+    const std::int64_t price = bid ? 500'000 - static_cast<std::int64_t>(below(16))
+                                   : 500'001 + static_cast<std::int64_t>(below(16));
+    const bool remove = below(4) == 0;
+    const std::string qty = remove ? "0.00000000" : qty_text();
+    if (step % 80 == 39) {  // refused (a wrong checksum): the book is resynced by the next
+      auto r = decode(book_frame(
+          "update", "BTC/USD", bid ? std::vector<Level>{{text(price), qty}} : std::vector<Level>{},
+          bid ? std::vector<Level>{} : std::vector<Level>{{text(price), qty}}, 12345));
+      ASSERT_TRUE(r.ok()) << step;
+      ASSERT_EQ(r->resyncs, 1u) << step;
+      ++refused;
+      continue;
+    }
+    if (bid) {
+      if (remove)
+        bids.erase(price);
+      else
+        bids[price] = qty;
+    } else {
+      if (remove)
+        asks.erase(price);
+      else
+        asks[price] = qty;
+    }
+    trim(bids);
+    trim(asks);
+    const std::vector<Level> change = {{text(price), qty}};
+    auto r = decode(book_frame("update", "BTC/USD", bid ? change : std::vector<Level>{},
+                               bid ? std::vector<Level>{} : change,
+                               expected_checksum(levels_of(asks), levels_of(bids))));
+    ASSERT_TRUE(r.ok()) << step;
+    ASSERT_EQ(r->resyncs, 0u) << step;
+  }
+  EXPECT_GT(snapshots, 50);
+  EXPECT_EQ(codec_.stats().checksum_mismatches, refused);  // the refused updates only
+}
+
 TEST_F(KrakenCodecTest, checksum_mismatch_marks_the_book_for_resync_and_emits_no_changes) {
   snapshot();
   auto r = decode(book_frame("update", "BTC/USD", {{"50000.0", "9.00000000"}}, {}, 12345));

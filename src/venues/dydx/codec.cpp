@@ -35,15 +35,15 @@ consteval codec::raw::Literal literal(std::string_view text) {
   return l;
 }
 
-// The literal `lit` (a string literal) is at p, before `end`: compared 8 bytes at a time (the
-// literal's words are immediates), the last word overlapping the one before (frames are padded
-// by kFramePadding, so a literal shorter than 8 bytes reads past it safely).
+// The literal `lit` (a string literal) is at p: compared 8 bytes at a time (the literal's words
+// are immediates), the last word overlapping the one before (frames are padded by
+// kFramePadding, so a literal shorter than 8 bytes reads past it safely). No bounds check: for
+// a scanner behind a sentinel (the frame's last byte is a '}' that `lit` does not hold, and p is
+// before it, so a match ends before the frame does; the bytes compared past it are padding).
 template <std::size_t N>
-[[gnu::always_inline]] inline bool starts_with(const char* p, const char* end,
-                                               const char (&lit)[N]) noexcept {
+[[gnu::always_inline]] inline bool at_literal(const char* p, const char (&lit)[N]) noexcept {
   constexpr std::size_t n = N - 1;
   static_assert(n >= 1 && n <= kFramePadding);
-  if (static_cast<std::size_t>(end - p) < n) return false;
   auto word = [](const char* at) {
     std::uint64_t w = 0;
     std::memcpy(&w, at, 8);
@@ -60,6 +60,14 @@ template <std::size_t N>
     if constexpr (n % 8 != 0) diff |= word(p + n - 8) ^ word(lit + n - 8);
     return diff == 0;
   }
+}
+
+// at_literal, the literal before `end`.
+template <std::size_t N>
+[[gnu::always_inline]] inline bool starts_with(const char* p, const char* end,
+                                               const char (&lit)[N]) noexcept {
+  if (static_cast<std::size_t>(end - p) < N - 1) return false;
+  return at_literal(p, lit);
 }
 
 // The byte after the closing quote of a string whose content starts at p, when the content is
@@ -118,42 +126,45 @@ template <std::size_t N>
 // raw::scan_levels' compact loop takes for an array level, read by the same reader), price > 0:
 // on_level(price, size) per level (RawDecimals; false: give up), p past the closing bracket. False
 // (p anywhere) on anything else: the caller gives up to the general scanner, which decides.
+// Behind a sentinel: the frame's last byte (end[-1]) is '}' and p is before it. No step takes a
+// '}' (the brackets, commas, quotes and digits it matches; the readers stop before one), so p
+// stays before end[-1] without a bounds check of its own (the string reader keeps its own).
 template <class OnLevel>
 [[gnu::always_inline]] inline bool update_levels(const char*& at, const char* end,
                                                  OnLevel&& on_level) noexcept {
   namespace raw = codec::raw;
   const char* p = at;  // a local cursor (kept in a register), `at` set on success
-  if (end - p < 2 || *p != '[') return false;
+  if (*p != '[') return false;
   if (p[1] == ']') {
     at = p + 2;
     return true;
   }
   ++p;
   for (;;) {
-    if (!starts_with(p, end, "[\"")) return false;
+    if (!at_literal(p, "[\"")) return false;
     p += 2;
     raw::RawDecimal price;
     raw::RawDecimal size;
     int n = raw::detail::quoted_decimal(p, end, price);
     if (n == 0) return false;
     p += n;
-    if (!starts_with(p, end, ",\"")) return false;
+    if (!at_literal(p, ",\"")) return false;
     p += 2;
     n = raw::detail::quoted_decimal(p, end, size);
     if (n == 0) return false;
     p += n;
-    while (p != end && *p == ',') {  // the offset, and any other element
-      if (++p == end) return false;
+    while (*p == ',') {  // the offset, and any other element
+      ++p;
       if (*p == '"') {
         if ((p = string_end(p + 1, end)) == nullptr) return false;
       } else {
         const char* const s = p;
-        while (p != end && static_cast<unsigned>(*p - '0') < 10u) ++p;
+        while (static_cast<unsigned>(*p - '0') < 10u) ++p;
         if (p == s) return false;
       }
     }
-    if (p == end || *p != ']' || price.raw8 <= 0 || !on_level(price, size)) return false;
-    if (++p == end) return false;
+    if (*p != ']' || price.raw8 <= 0 || !on_level(price, size)) return false;
+    ++p;
     if (*p == ',') {
       ++p;
       continue;
@@ -213,6 +224,13 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
   std::array<std::int64_t, kMaxFastLevels> written_raw8{};  // each change's price, 10^-8 units
   std::size_t written_count = 0;
   bool from_written = false;
+  // fast_update's last market: its id as read (1..16 bytes, two little-endian words, zero past
+  // the id) and its symbol-cache entry, whose instrument's wire symbol is that id. Entries of
+  // the cache are never moved or dropped, so the pointer stays valid; a frame of that id skips
+  // the cache's lookup and apply_book's wire-symbol compare.
+  std::array<std::uint64_t, 2> fast_id{};
+  std::size_t fast_id_len = 0;  // 0: none
+  SymbolEntry* fast_sym = nullptr;
   std::vector<PendingOracle> pending_oracles;
   MarketEvent change_tmpl;  // apply_book's event template of the frame's book
   // A snapshot frame's levels as the raw scanner reads them, taken by the book when the frame
@@ -464,12 +482,15 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
   // from `levels`. `sym` is the cache entry of the frame's market name `name` (null: resolved
   // here); the book belongs to the instrument's wire symbol.
   // `fast`: an update whose changes fast_update has written into `written` already.
+  // `sym_is_wire`: `sym` is known to be the entry of the instrument's wire symbol (fast_sym).
   void apply_book(const Instrument* inst, bool snapshot, bool staged, std::uint64_t message_id,
                   DecodeResult& r, SymbolEntry* sym = nullptr, std::string_view name = {},
-                  bool fast = false) {
+                  bool fast = false, bool sym_is_wire = false) {
     if (inst == nullptr) return;
-    const std::string& wire = codec::wire_symbol(*inst);
-    if (sym == nullptr || name != wire) sym = symbols.resolve(wire);
+    if (!sym_is_wire) {
+      const std::string& wire = codec::wire_symbol(*inst);
+      if (sym == nullptr || name != wire) sym = symbols.resolve(wire);
+    }
     if (sym == nullptr) return;
     BookSlot* found = codec::book_for(books, *sym, *inst, snapshot, config.max_book_depth);
     if (found == nullptr) {
@@ -688,13 +709,35 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
       last_message_id = message_id;
     }
     r.kind = FrameKind::market_data;
+    if (fast && id.size() == fast_id_len && id_words(id) == fast_id) [[likely]] {
+      apply_book(fast_sym->instrument, false, false, message_id, r, fast_sym, id, true, true);
+      return;
+    }
     SymbolEntry* sym = symbols.resolve(id);
     const Instrument* inst = sym != nullptr ? sym->instrument : nullptr;
     if (inst == nullptr) {
       ++stats.unknown_symbol;
       return;
     }
+    if (fast && id.size() <= 16 && id == codec::wire_symbol(*inst)) {
+      fast_id = id_words(id);
+      fast_id_len = id.size();
+      fast_sym = sym;
+    }
     apply_book(inst, snapshot, snapshot, message_id, r, sym, id, fast);
+  }
+
+  // The first 16 bytes at id.data() (within a padded frame), the bytes past id.size() zeroed.
+  static std::array<std::uint64_t, 2> id_words(std::string_view id) noexcept {
+    std::array<std::uint64_t, 2> w{};
+    std::memcpy(w.data(), id.data(), 16);
+    const std::size_t n = id.size() < 16 ? id.size() : 16;
+    const auto keep = [](std::size_t bytes) {
+      return bytes >= 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * bytes)) - 1;
+    };
+    w[0] &= keep(n);
+    w[1] &= n > 8 ? keep(n - 8) : 0;
+    return w;
   }
 
   // The update frame exactly as the indexer writes it, members in its order, no whitespace
@@ -707,8 +750,11 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
     namespace raw = codec::raw;
     const char* p = frame.data();
     const char* const end = p + frame.size();
+    // The sentinel the header and update_levels read behind: the last byte a '}' (the frame's
+    // "}}" is checked at the end), taken by none of the literals before it.
+    if (frame.size() < 2 || end[-1] != '}') return false;
     auto eat = [&]<std::size_t N>(const char(&lit)[N]) {
-      if (!starts_with(p, end, lit)) return false;
+      if (!at_literal(p, lit)) return false;
       p += N - 1;
       return true;
     };

@@ -482,22 +482,23 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
   // from `levels`. `sym` is the cache entry of the frame's market name `name` (null: resolved
   // here); the book belongs to the instrument's wire symbol.
   // `fast`: an update whose changes fast_update has written into `written` already.
-  // `sym_is_wire`: `sym` is known to be the entry of the instrument's wire symbol (fast_sym).
   void apply_book(const Instrument* inst, bool snapshot, bool staged, std::uint64_t message_id,
-                  DecodeResult& r, SymbolEntry* sym = nullptr, std::string_view name = {},
-                  bool fast = false, bool sym_is_wire = false) {
+                  SymbolEntry* sym = nullptr, std::string_view name = {}, bool fast = false) {
     if (inst == nullptr) return;
-    if (!sym_is_wire) {
-      const std::string& wire = codec::wire_symbol(*inst);
-      if (sym == nullptr || name != wire) sym = symbols.resolve(wire);
-    }
+    const std::string& wire = codec::wire_symbol(*inst);
+    if (sym == nullptr || name != wire) sym = symbols.resolve(wire);
     if (sym == nullptr) return;
     BookSlot* found = codec::book_for(books, *sym, *inst, snapshot, config.max_book_depth);
     if (found == nullptr) {
       ++stats.updates_while_unsynced;
       return;
     }
-    BookSlot& slot = *found;
+    apply_to(*found, inst, snapshot, staged, message_id, fast);
+  }
+
+  // apply_book's work on the book of the frame's instrument `inst`, `slot`.
+  void apply_to(BookSlot& slot, const Instrument* inst, bool snapshot, bool staged,
+                std::uint64_t message_id, bool fast) {
     // The template of this instrument's changes (the frame's receive time, a default
     // BookChange): the last frame's when it was the same instrument's, else built anew.
     BookChange* const tmpl_change = std::get_if<BookChange>(&change_tmpl.body);
@@ -568,7 +569,6 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
         }
       }
     }
-    (void)r;
   }
 
   void on_gap(DecodeResult& r) {
@@ -710,7 +710,14 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
     }
     r.kind = FrameKind::market_data;
     if (fast && id.size() == fast_id_len && id_words(id) == fast_id) [[likely]] {
-      apply_book(fast_sym->instrument, false, false, message_id, r, fast_sym, id, true, true);
+      // apply_book of an update, its market's entry known (book_for without a snapshot).
+      const int book = fast_sym->book;
+      BookSlot* const slot = book >= 0 ? &books[static_cast<std::size_t>(book)] : nullptr;
+      if (slot == nullptr || !slot->book.synced()) [[unlikely]] {
+        ++stats.updates_while_unsynced;
+        return;
+      }
+      apply_to(*slot, fast_sym->instrument, false, false, message_id, true);
       return;
     }
     SymbolEntry* sym = symbols.resolve(id);
@@ -724,7 +731,7 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
       fast_id_len = id.size();
       fast_sym = sym;
     }
-    apply_book(inst, snapshot, snapshot, message_id, r, sym, id, fast);
+    apply_book(inst, snapshot, snapshot, message_id, sym, id, fast);
   }
 
   // The first 16 bytes at id.data() (within a padded frame), the bytes past id.size() zeroed.
@@ -951,7 +958,7 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
       return true;
     }
     if (channel == "v4_orderbook") {
-      apply_book(inst, type == "subscribed", false, message_id.value_or(0), r);
+      apply_book(inst, type == "subscribed", false, message_id.value_or(0));
     } else if (channel == "v4_markets") {
       for (const auto& po : pending_oracles) {
         SymbolEntry* sym = symbols.resolve_known(po.market, stats.unknown_symbol);

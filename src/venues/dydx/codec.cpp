@@ -606,12 +606,17 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
       if (message_id != 0 && !changes.empty()) slot.book.set_last_sequence(message_id);
     }
     if (config.emit_book_quotes && slot.book.synced()) {
-      const auto bid = slot.book.best_bid();
-      const auto ask = slot.book.best_ask();
-      if (bid && ask) {
-        const Quote q{bid->price, bid->size, ask->price, ask->size};
-        if (q.bid != slot.last_top.bid || q.bid_size != slot.last_top.bid_size ||
-            q.ask != slot.last_top.ask || q.ask_size != slot.last_top.ask_size) {
+      // The top levels compared where they are, not copied first: their sizes were just
+      // written 8 bytes at a time, and a 16-byte copy would wait for those stores to retire
+      // (no store forwarding across two stores).
+      const auto bids = slot.book.bids();
+      const auto asks = slot.book.asks();
+      if (!bids.empty() && !asks.empty()) {
+        const market::BookLevel& bid = bids.front();
+        const market::BookLevel& ask = asks.front();
+        if (bid.price != slot.last_top.bid || bid.size != slot.last_top.bid_size ||
+            ask.price != slot.last_top.ask || ask.size != slot.last_top.ask_size) {
+          const Quote q{bid.price, bid.size, ask.price, ask.size};
           slot.last_top = q;
           MarketEvent e = event_for(*inst, Timestamp{});
           e.body = q;

@@ -35,15 +35,15 @@ consteval codec::raw::Literal literal(std::string_view text) {
   return l;
 }
 
-// The literal `lit` (a string literal) is at p, before `end`: compared 8 bytes at a time (the
-// literal's words are immediates), the last word overlapping the one before (frames are padded
-// by kFramePadding, so a literal shorter than 8 bytes reads past it safely).
+// The literal `lit` (a string literal) is at p: compared 8 bytes at a time (the literal's words
+// are immediates), the last word overlapping the one before (frames are padded by
+// kFramePadding, so a literal shorter than 8 bytes reads past it safely). No bounds check: for
+// a scanner behind a sentinel (the frame's last byte is a '}' that `lit` does not hold, and p is
+// before it, so a match ends before the frame does; the bytes compared past it are padding).
 template <std::size_t N>
-[[gnu::always_inline]] inline bool starts_with(const char* p, const char* end,
-                                               const char (&lit)[N]) noexcept {
+[[gnu::always_inline]] inline bool at_literal(const char* p, const char (&lit)[N]) noexcept {
   constexpr std::size_t n = N - 1;
   static_assert(n >= 1 && n <= kFramePadding);
-  if (static_cast<std::size_t>(end - p) < n) return false;
   auto word = [](const char* at) {
     std::uint64_t w = 0;
     std::memcpy(&w, at, 8);
@@ -60,6 +60,14 @@ template <std::size_t N>
     if constexpr (n % 8 != 0) diff |= word(p + n - 8) ^ word(lit + n - 8);
     return diff == 0;
   }
+}
+
+// at_literal, the literal before `end`.
+template <std::size_t N>
+[[gnu::always_inline]] inline bool starts_with(const char* p, const char* end,
+                                               const char (&lit)[N]) noexcept {
+  if (static_cast<std::size_t>(end - p) < N - 1) return false;
+  return at_literal(p, lit);
 }
 
 // The byte after the closing quote of a string whose content starts at p, when the content is
@@ -113,47 +121,100 @@ template <std::size_t N>
 #endif
 }
 
+// raw::detail::quoted_decimal's value (in 10^-8 units) of the quoted token at p (after its
+// opening quote), the same tokens taken and the same bytes read with the closing quote (0: not
+// taken), in fewer instructions behind update_levels' sentinel: the usual token of at most 7
+// bytes (`D+` or `D+.D+`, no leading zero before another digit) from one 8-byte classification
+// worked in bit positions (8 x a byte's index), without the reader's bounds check (a token's
+// digits, point and quote are not the sentinel '}', so its quote is before end); any other
+// token is the reader's.
+[[gnu::always_inline]] inline int level_decimal(const char* p, const char* end,
+                                                std::int64_t& raw8) noexcept {
+  namespace raw = codec::raw;
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  std::uint64_t w = 0;
+  std::memcpy(&w, p, 8);
+  const std::uint64_t x = w ^ (kOnes * '0');  // a digit byte: its value, 0..9
+  const std::uint64_t other = (x | ((x & ~kHigh) + kOnes * 0x76)) & kHigh;  // not a digit
+  const std::uint64_t rest = other & (other - 1);
+  // 8 x the index of the first non-digit (the point, or the closing quote) and of the second.
+  const int fb = std::countr_zero(other) - 7;
+  const int sb = rest != 0 ? std::countr_zero(rest) - 7 : 64;
+  const bool has_dot = ((w >> (fb & 63)) & 0xFF) == '.';
+  const int lb = has_dot ? sb : fb;  // 8 x the closing quote's index
+  if (other == 0 || lb == 64) [[unlikely]] {
+    raw::RawDecimal out;
+    const int n = raw::detail::quoted_decimal(p, end, out);
+    raw8 = out.raw8;
+    return n;
+  }
+  bool bad = ((w >> lb) & 0xFF) != '"';
+  bad |= fb == 0;                       // no integer digit
+  bad |= has_dot & (sb == fb + 8);      // no fractional digit
+  bad |= (fb > 8) & ((x & 0xFF) == 0);  // a leading zero
+  if (bad) return 0;
+  const std::uint64_t below = (std::uint64_t{1} << fb) - 1;  // fb <= 56
+  const std::uint64_t digits = has_dot ? (x & below) | ((x >> 8) & ~below) : x;
+  const int cb = has_dot ? lb - 8 : lb;   // 8 x the digits, 8..56
+  std::uint64_t v = digits << (64 - cb);  // the digits to the top, zeros below
+  v = (v * 10) + (v >> 8);
+  v = (((v & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+       (((v >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
+      32;
+  // 10^(8 - fractional digits), by 8 x the fractional digits (lb - fb - 8 with a point).
+  static constexpr std::uint64_t kScale[8] = {100000000, 10000000, 1000000, 100000,
+                                              10000,     1000,     100,     10};
+  const int fd = has_dot ? (lb - fb - 8) >> 3 : 0;  // 0..5
+  raw8 = static_cast<std::int64_t>(v * kScale[fd]);
+  return (lb >> 3) + 1;
+}
+
 // An update's level array at p as the indexer writes it: `[["<price>","<size>"(,<digits or
 // string>)*],...]` without whitespace, each decimal a quoted short decimal (what
-// raw::scan_levels' compact loop takes for an array level, read by the same reader), price > 0:
-// on_level(price, size) per level (RawDecimals; false: give up), p past the closing bracket. False
-// (p anywhere) on anything else: the caller gives up to the general scanner, which decides.
+// raw::scan_levels' compact loop takes for an array level: level_decimal takes the same
+// tokens), price > 0: on_level(price, size) per level (their values in 10^-8 units; false: give
+// up), p past the closing bracket. False (p anywhere) on anything else: the caller gives up to
+// the general scanner, which decides.
+// Behind a sentinel: the frame's last byte (end[-1]) is '}' and p is before it. No step takes a
+// '}' (the brackets, commas, quotes and digits it matches; the readers stop before one), so p
+// stays before end[-1] without a bounds check of its own (the string reader keeps its own).
 template <class OnLevel>
 [[gnu::always_inline]] inline bool update_levels(const char*& at, const char* end,
                                                  OnLevel&& on_level) noexcept {
   namespace raw = codec::raw;
   const char* p = at;  // a local cursor (kept in a register), `at` set on success
-  if (end - p < 2 || *p != '[') return false;
+  if (*p != '[') return false;
   if (p[1] == ']') {
     at = p + 2;
     return true;
   }
   ++p;
   for (;;) {
-    if (!starts_with(p, end, "[\"")) return false;
+    if (!at_literal(p, "[\"")) return false;
     p += 2;
-    raw::RawDecimal price;
-    raw::RawDecimal size;
-    int n = raw::detail::quoted_decimal(p, end, price);
+    std::int64_t price = 0;
+    std::int64_t size = 0;
+    int n = level_decimal(p, end, price);
     if (n == 0) return false;
     p += n;
-    if (!starts_with(p, end, ",\"")) return false;
+    if (!at_literal(p, ",\"")) return false;
     p += 2;
-    n = raw::detail::quoted_decimal(p, end, size);
+    n = level_decimal(p, end, size);
     if (n == 0) return false;
     p += n;
-    while (p != end && *p == ',') {  // the offset, and any other element
-      if (++p == end) return false;
+    while (*p == ',') {  // the offset, and any other element
+      ++p;
       if (*p == '"') {
         if ((p = string_end(p + 1, end)) == nullptr) return false;
       } else {
         const char* const s = p;
-        while (p != end && static_cast<unsigned>(*p - '0') < 10u) ++p;
+        while (static_cast<unsigned>(*p - '0') < 10u) ++p;
         if (p == s) return false;
       }
     }
-    if (p == end || *p != ']' || price.raw8 <= 0 || !on_level(price, size)) return false;
-    if (++p == end) return false;
+    if (*p != ']' || price <= 0 || !on_level(price, size)) return false;
+    ++p;
     if (*p == ',') {
       ++p;
       continue;
@@ -213,6 +274,13 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
   std::array<std::int64_t, kMaxFastLevels> written_raw8{};  // each change's price, 10^-8 units
   std::size_t written_count = 0;
   bool from_written = false;
+  // fast_update's last market: its id as read (1..16 bytes, two little-endian words, zero past
+  // the id) and its symbol-cache entry, whose instrument's wire symbol is that id. Entries of
+  // the cache are never moved or dropped, so the pointer stays valid; a frame of that id skips
+  // the cache's lookup and apply_book's wire-symbol compare.
+  std::array<std::uint64_t, 2> fast_id{};
+  std::size_t fast_id_len = 0;  // 0: none
+  SymbolEntry* fast_sym = nullptr;
   std::vector<PendingOracle> pending_oracles;
   MarketEvent change_tmpl;  // apply_book's event template of the frame's book
   // A snapshot frame's levels as the raw scanner reads them, taken by the book when the frame
@@ -465,8 +533,7 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
   // here); the book belongs to the instrument's wire symbol.
   // `fast`: an update whose changes fast_update has written into `written` already.
   void apply_book(const Instrument* inst, bool snapshot, bool staged, std::uint64_t message_id,
-                  DecodeResult& r, SymbolEntry* sym = nullptr, std::string_view name = {},
-                  bool fast = false) {
+                  SymbolEntry* sym = nullptr, std::string_view name = {}, bool fast = false) {
     if (inst == nullptr) return;
     const std::string& wire = codec::wire_symbol(*inst);
     if (sym == nullptr || name != wire) sym = symbols.resolve(wire);
@@ -476,7 +543,12 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
       ++stats.updates_while_unsynced;
       return;
     }
-    BookSlot& slot = *found;
+    apply_to(*found, inst, snapshot, staged, message_id, fast);
+  }
+
+  // apply_book's work on the book of the frame's instrument `inst`, `slot`.
+  void apply_to(BookSlot& slot, const Instrument* inst, bool snapshot, bool staged,
+                std::uint64_t message_id, bool fast) {
     // The template of this instrument's changes (the frame's receive time, a default
     // BookChange): the last frame's when it was the same instrument's, else built anew.
     BookChange* const tmpl_change = std::get_if<BookChange>(&change_tmpl.body);
@@ -534,12 +606,17 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
       if (message_id != 0 && !changes.empty()) slot.book.set_last_sequence(message_id);
     }
     if (config.emit_book_quotes && slot.book.synced()) {
-      const auto bid = slot.book.best_bid();
-      const auto ask = slot.book.best_ask();
-      if (bid && ask) {
-        const Quote q{bid->price, bid->size, ask->price, ask->size};
-        if (q.bid != slot.last_top.bid || q.bid_size != slot.last_top.bid_size ||
-            q.ask != slot.last_top.ask || q.ask_size != slot.last_top.ask_size) {
+      // The top levels compared where they are, not copied first: their sizes were just
+      // written 8 bytes at a time, and a 16-byte copy would wait for those stores to retire
+      // (no store forwarding across two stores).
+      const auto bids = slot.book.bids();
+      const auto asks = slot.book.asks();
+      if (!bids.empty() && !asks.empty()) {
+        const market::BookLevel& bid = bids.front();
+        const market::BookLevel& ask = asks.front();
+        if (bid.price != slot.last_top.bid || bid.size != slot.last_top.bid_size ||
+            ask.price != slot.last_top.ask || ask.size != slot.last_top.ask_size) {
+          const Quote q{bid.price, bid.size, ask.price, ask.size};
           slot.last_top = q;
           MarketEvent e = event_for(*inst, Timestamp{});
           e.body = q;
@@ -547,7 +624,6 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
         }
       }
     }
-    (void)r;
   }
 
   void on_gap(DecodeResult& r) {
@@ -688,13 +764,42 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
       last_message_id = message_id;
     }
     r.kind = FrameKind::market_data;
+    if (fast && id.size() == fast_id_len && id_words(id) == fast_id) [[likely]] {
+      // apply_book of an update, its market's entry known (book_for without a snapshot).
+      const int book = fast_sym->book;
+      BookSlot* const slot = book >= 0 ? &books[static_cast<std::size_t>(book)] : nullptr;
+      if (slot == nullptr || !slot->book.synced()) [[unlikely]] {
+        ++stats.updates_while_unsynced;
+        return;
+      }
+      apply_to(*slot, fast_sym->instrument, false, false, message_id, true);
+      return;
+    }
     SymbolEntry* sym = symbols.resolve(id);
     const Instrument* inst = sym != nullptr ? sym->instrument : nullptr;
     if (inst == nullptr) {
       ++stats.unknown_symbol;
       return;
     }
-    apply_book(inst, snapshot, snapshot, message_id, r, sym, id, fast);
+    if (fast && id.size() <= 16 && id == codec::wire_symbol(*inst)) {
+      fast_id = id_words(id);
+      fast_id_len = id.size();
+      fast_sym = sym;
+    }
+    apply_book(inst, snapshot, snapshot, message_id, sym, id, fast);
+  }
+
+  // The first 16 bytes at id.data() (within a padded frame), the bytes past id.size() zeroed.
+  static std::array<std::uint64_t, 2> id_words(std::string_view id) noexcept {
+    std::array<std::uint64_t, 2> w{};
+    std::memcpy(w.data(), id.data(), 16);
+    const std::size_t n = id.size() < 16 ? id.size() : 16;
+    const auto keep = [](std::size_t bytes) {
+      return bytes >= 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * bytes)) - 1;
+    };
+    w[0] &= keep(n);
+    w[1] &= n > 8 ? keep(n - 8) : 0;
+    return w;
   }
 
   // The update frame exactly as the indexer writes it, members in its order, no whitespace
@@ -707,8 +812,11 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
     namespace raw = codec::raw;
     const char* p = frame.data();
     const char* const end = p + frame.size();
+    // The sentinel the header and update_levels read behind: the last byte a '}' (the frame's
+    // "}}" is checked at the end), taken by none of the literals before it.
+    if (frame.size() < 2 || end[-1] != '}') return false;
     auto eat = [&]<std::size_t N>(const char(&lit)[N]) {
-      if (!starts_with(p, end, lit)) return false;
+      if (!at_literal(p, lit)) return false;
       p += N - 1;
       return true;
     };
@@ -746,14 +854,14 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
     if ((p = string_end(p, end)) == nullptr || !eat(R"(,"contents":{)")) return false;
     std::size_t n = 0;  // changes in `written`
     auto scan = [&](Side side) {
-      return update_levels(p, end, [&](const raw::RawDecimal& price, const raw::RawDecimal& size) {
+      return update_levels(p, end, [&](std::int64_t price, std::int64_t size) {
         if (n == kMaxFastLevels) return false;
         BookChange& c = written[n];
         c.side = side;
-        c.price = price.value;
-        c.size = size.value;
+        c.price = Decimal::from_raw8(price);
+        c.size = Decimal::from_raw8(size);
         c.sequence = message_id;
-        written_raw8[n++] = price.raw8;
+        written_raw8[n++] = price;
         return true;
       });
     };
@@ -905,7 +1013,7 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
       return true;
     }
     if (channel == "v4_orderbook") {
-      apply_book(inst, type == "subscribed", false, message_id.value_or(0), r);
+      apply_book(inst, type == "subscribed", false, message_id.value_or(0));
     } else if (channel == "v4_markets") {
       for (const auto& po : pending_oracles) {
         SymbolEntry* sym = symbols.resolve_known(po.market, stats.unknown_symbol);

@@ -228,9 +228,10 @@ std::string dydx_indexer_update(Tokens& tk, std::uint64_t& message_id, std::uint
   // decimal reader takes: a leading zero, a point first or last, two points, empty, 7 or 8
   // bytes, a sign, an exponent.
   static const char* const kOdd[] = {
-      "05",       "00.5",    ".5",      "5.",       "1..2",    "1.2.3",   "",   "0",   "0.0",
-      "00",       "10.0",    "1234567", "12345678", "0.00001", "9999999", "-1", "1e2", "0.",
-      "7.000001", "61000.5", "0.10",    "1.2345",   "123.456", "0000001", "1.0"};
+      "05",  "00.5",    ".5",       "5.",       "1..2",     "1.2.3",   "",        "0",
+      "0.0", "00",      "10.0",     "1234567",  "12345678", "0.00001", "9999999", "-1",
+      "1e2", "0.",      "7.000001", "61000.5",  "0.10",     "1.2345",  "123.456", "0000001",
+      "1.0", "1.23456", "0.5",      "123456.7", "0.000001", "1.2e3",   "10"};
   for (int m = tk.one_in(5) ? 1 + static_cast<int>(tk.below(3)) : 0; m > 0; --m) {
     const auto at = contents.find("[\"", tk.below(contents.size()));
     if (at == std::string::npos) break;

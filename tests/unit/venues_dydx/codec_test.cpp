@@ -27,11 +27,12 @@ class DydxCodecTest : public ::testing::Test {
            std::to_string(message_id) + R"(,"channel":"v4_orderbook","id":")" + market +
            R"(","contents":{"bids":[{"price":"61000","size":"0.5"},{"price":"60990","size":"1.2"}],"asks":[{"price":"61010","size":"0.3"},{"price":"61020","size":"2"}]}})";
   }
-  std::string update(std::int64_t message_id, const char* bids, const char* asks) {
+  std::string update(std::int64_t message_id, const char* bids, const char* asks,
+                     const char* market = "BTC-USD") {
     return R"({"type":"channel_data","connection_id":"c1","message_id":)" +
-           std::to_string(message_id) +
-           R"(,"id":"BTC-USD","channel":"v4_orderbook","version":"1.0.0","contents":{"bids":)" +
-           bids + R"(,"asks":)" + asks + "}}";
+           std::to_string(message_id) + R"(,"id":")" + market +
+           R"(","channel":"v4_orderbook","version":"1.0.0","contents":{"bids":)" + bids +
+           R"(,"asks":)" + asks + "}}";
   }
   Registry reg_;
   DydxCodec codec_;
@@ -241,6 +242,48 @@ TEST_F(DydxCodecTest, message_ids_of_any_length_on_the_raw_path_follow_each_othe
   auto r = decode(update(10'000'003, R"([["61000","0.8"]])", "[]"));
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->gap);
+}
+
+TEST_F(DydxCodecTest, updates_of_markets_alternating_on_the_raw_path_each_reach_their_own_book) {
+  // The raw path keeps its last market beside the symbol cache: a market of the same length,
+  // an unknown one and one without a book yet are each still told apart.
+  ASSERT_TRUE(decode(snapshot(1, "BTC-USD")).ok());
+  ASSERT_TRUE(decode(update(2, R"([["61001","1"]])", "[]", "BTC-USD")).ok());
+  ASSERT_TRUE(decode(update(3, R"([["3001","1"]])", "[]", "ETH-USD")).ok());  // no book yet
+  EXPECT_EQ(codec_.stats().updates_while_unsynced, 1u);
+  EXPECT_EQ(codec_.book(reg_.eth), nullptr);
+  ASSERT_TRUE(decode(snapshot(4, "ETH-USD")).ok());
+  ASSERT_TRUE(decode(update(5, R"([["61002","1"]])", "[]", "BTC-USD")).ok());
+  ASSERT_TRUE(decode(update(6, R"([["61003","1"]])", "[]", "SOL-USD")).ok());  // unknown
+  EXPECT_EQ(codec_.stats().unknown_symbol, 1u);
+  sink_.events.clear();
+  const auto raw_before = codec_.stats().raw_frames;
+  for (int i = 0; i < 6; ++i) {
+    const bool btc = i % 2 == 0;
+    const std::string price = std::to_string(61004 + i);
+    const std::string bids = R"([[")" + price + R"(","1"]])";
+    auto r = decode(update(7 + i, bids.c_str(), "[]", btc ? "BTC-USD" : "ETH-USD"));
+    ASSERT_TRUE(r.ok()) << i;
+    EXPECT_FALSE(r->gap) << i;
+    EXPECT_EQ(codec_.book(btc ? reg_.btc : reg_.eth)->best_bid()->price,
+              Decimal::parse(price).value())
+        << i;
+    EXPECT_EQ(codec_.book(btc ? reg_.btc : reg_.eth)->last_sequence(),
+              static_cast<std::uint64_t>(7 + i));
+  }
+  EXPECT_EQ(codec_.stats().raw_frames, raw_before + 6);
+  // Every change (and the quote after it) names the market of its own frame.
+  std::size_t changes = 0;
+  for (const auto& e : sink_.events) {
+    const auto* c = std::get_if<BookChange>(&e.body);
+    if (c == nullptr) continue;
+    const bool btc = (c->sequence - 7) % 2 == 0;
+    EXPECT_EQ(e.instrument, btc ? reg_.btc : reg_.eth) << c->sequence;
+    ++changes;
+  }
+  EXPECT_EQ(changes, 6u);
+  EXPECT_EQ(codec_.book(reg_.btc)->best_bid()->price, "61008"_d);
+  EXPECT_EQ(codec_.book(reg_.eth)->best_bid()->price, "61009"_d);
 }
 
 TEST_F(DydxCodecTest, live_trades_are_emitted_and_subscribe_history_is_not) {

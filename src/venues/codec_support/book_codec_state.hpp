@@ -196,13 +196,26 @@ const Config& BookCodec<Codec, Impl, Config, Stats, Decoded, Channel>::config() 
 template <class Codec, class Impl, class Config, class Stats, class Decoded, class Channel>
 Result<std::string> BookCodec<Codec, Impl, Config, Stats, Decoded, Channel>::subscribe_message(
     Channel channel, InstrumentId id) const requires kPerInstrumentChannels<Channel> {
-  return impl_->sub_message("subscribe", channel, id);
+  // Clang 14 instantiates constrained members in an explicit instantiation whatever their
+  // constraint; the discarded branch keeps a venue with its own messages compiling there.
+  if constexpr (kPerInstrumentChannels<Channel>) {
+    return impl_->sub_message("subscribe", channel, id);
+  } else {
+    return nzeza::fail(ErrorCode::invalid_argument, "this venue writes its own subscribe messages");
+  }
 }
 
 template <class Codec, class Impl, class Config, class Stats, class Decoded, class Channel>
 Result<std::string> BookCodec<Codec, Impl, Config, Stats, Decoded, Channel>::unsubscribe_message(
     Channel channel, InstrumentId id) const requires kPerInstrumentChannels<Channel> {
-  return impl_->sub_message("unsubscribe", channel, id);
+  // Clang 14 instantiates constrained members in an explicit instantiation whatever their
+  // constraint; the discarded branch keeps a venue with its own messages compiling there.
+  if constexpr (kPerInstrumentChannels<Channel>) {
+    return impl_->sub_message("unsubscribe", channel, id);
+  } else {
+    return nzeza::fail(ErrorCode::invalid_argument,
+                       "this venue writes its own unsubscribe messages");
+  }
 }
 
 }  // namespace nzeza::venues::codec

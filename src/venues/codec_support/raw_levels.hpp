@@ -665,19 +665,28 @@ inline bool object_members(Cursor& c, const LevelNames& names, RawLevel& lv,
   return c.eat(']');
 }
 
+// A bare number's digits as short_bare_digits reads them, not yet converted: each an 8-digit
+// group (a digit's value per byte, the most significant first in memory order).
+struct BareDigits {
+  std::uint64_t integer = 0;   // the integer digits at the top, zeros below (leading zeros)
+  std::uint64_t fraction = 0;  // the fraction's digits where they are, zeros after (0: none)
+};
+
 // A bare plain decimal at p (`digits[.digits]`, 1..7 integer digits, no leading zero before
 // another digit, 1..8 fractional digits when a point is present) and the byte after it, which
 // is not a digit (the caller checks what it is): the bytes read, 0 for anything else (the
-// general reader decides). The value is read_decimal's on the same token. Reads 8 bytes at p
-// and, after a point, 8 bytes after it.
+// general reader decides). On success `out`'s decimals and text are set and `digits` holds its
+// two digit groups; its value is `bare_raw8(digits)` (or `bare_pair_raw8`'s), read_decimal's
+// on the same token. Reads 8 bytes at p and, after a point, 8 bytes after it.
 //
 // In few instructions (Kraken's level loop reads two a level): the digits are classified with
 // one xor and one masked add (quoted_decimal's test), the integer digits go to the top of the
 // word with one shift, and the fraction's digits stay where they are, so with zeros after them
 // their value is already in 10^-8 units (no power-of-ten table, no shift by the fraction's
 // length, no multiply by it).
-[[nodiscard, gnu::always_inline]] inline int short_bare_decimal(const char* p, const char* end,
-                                                                RawDecimal& out) noexcept {
+[[nodiscard, gnu::always_inline]] inline int short_bare_digits(const char* p, const char* end,
+                                                               BareDigits& digits,
+                                                               RawDecimal& out) noexcept {
   constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
   constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
   std::uint64_t w = 0;
@@ -687,7 +696,8 @@ inline bool object_members(Cursor& c, const LevelNames& names, RawLevel& lv,
   const int n = std::countr_zero(other) / 8;  // the integer digits (8: refused)
   if (n == 0 || n == 8 || n >= end - p || (n > 1 && (w & 0xFF) == '0')) return 0;
   // The n digits to the top, zeros below (leading zeros).
-  std::uint64_t raw = swar_digits8(x << (64 - 8 * n)) * 100'000'000;
+  digits.integer = x << (64 - 8 * n);
+  digits.fraction = 0;
   int frac = 0;
   const char* q = p + n;
   if (*q == '.') {
@@ -701,13 +711,63 @@ inline bool object_members(Cursor& c, const LevelNames& names, RawLevel& lv,
     q += frac;
     if (static_cast<unsigned>(*q - '0') < 10u) return 0;  // a 9th fractional digit
     // The fraction's digits where they are, zeros after them: its value in 10^-8 units.
-    raw += swar_digits8(fx & (~std::uint64_t{0} >> (64 - 8 * frac)));
+    digits.fraction = fx & (~std::uint64_t{0} >> (64 - 8 * frac));
   }
-  out.raw8 = static_cast<std::int64_t>(raw);
-  out.value = Decimal::from_raw8(out.raw8);
   out.decimals = frac;
   out.text = std::string_view(p, static_cast<std::size_t>(q - p));
   return static_cast<int>(q - p);
+}
+
+// A short_bare_digits number's value in 10^-8 units (scalar SWAR).
+[[nodiscard, gnu::always_inline]] inline std::int64_t bare_raw8(const BareDigits& d) noexcept {
+  return static_cast<std::int64_t>(swar_digits8(d.integer) * 100'000'000 +
+                                   swar_digits8(d.fraction));
+}
+
+// Two short_bare_digits numbers' values in 10^-8 units (bare_raw8's), converted together: with
+// SSE2 the four 8-digit groups in three rounds of pmaddwd (digit pairs, then 4-digit and 8-digit
+// groups; every partial sum fits its lane), then one pmuludq by 10^8 and one add (the integer
+// part is below 10^7, so a value is below 2^63). No 64-bit constants in general registers.
+[[gnu::always_inline]] inline void bare_pair_raw8(const BareDigits& a, const BareDigits& b,
+                                                  std::int64_t& a8, std::int64_t& b8) noexcept {
+#if defined(__SSE2__)
+  const __m128i zero = _mm_setzero_si128();
+  const __m128i k10 = _mm_set1_epi32(0x0001000A);     // words (10, 1)
+  const __m128i k100 = _mm_set1_epi32(0x00010064);    // words (100, 1)
+  const __m128i k10000 = _mm_set1_epi32(0x00012710);  // words (10000, 1)
+  const __m128i va =
+      _mm_set_epi64x(static_cast<long long>(a.fraction), static_cast<long long>(a.integer));
+  const __m128i vb =
+      _mm_set_epi64x(static_cast<long long>(b.fraction), static_cast<long long>(b.integer));
+  // Each dword: two digits (0..99).
+  const __m128i ai = _mm_madd_epi16(_mm_unpacklo_epi8(va, zero), k10);
+  const __m128i af = _mm_madd_epi16(_mm_unpackhi_epi8(va, zero), k10);
+  const __m128i bi = _mm_madd_epi16(_mm_unpacklo_epi8(vb, zero), k10);
+  const __m128i bf = _mm_madd_epi16(_mm_unpackhi_epi8(vb, zero), k10);
+  // Each dword: four digits (0..9999, so the packs below do not saturate).
+  const __m128i a4 = _mm_madd_epi16(_mm_packs_epi32(ai, af), k100);
+  const __m128i b4 = _mm_madd_epi16(_mm_packs_epi32(bi, bf), k100);
+  // The dwords: a's integer, a's fraction, b's integer, b's fraction (each 0..99999999).
+  const __m128i v = _mm_madd_epi16(_mm_packs_epi32(a4, b4), k10000);
+  const __m128i r =
+      _mm_add_epi64(_mm_mul_epu32(v, _mm_set1_epi64x(100'000'000)), _mm_srli_epi64(v, 32));
+  a8 = static_cast<std::int64_t>(_mm_cvtsi128_si64(r));
+  b8 = static_cast<std::int64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(r, r)));
+#else
+  a8 = bare_raw8(a);
+  b8 = bare_raw8(b);
+#endif
+}
+
+// short_bare_digits and its value: `out` in full (raw8 and value too).
+[[nodiscard, gnu::always_inline]] inline int short_bare_decimal(const char* p, const char* end,
+                                                                RawDecimal& out) noexcept {
+  BareDigits digits;
+  const int n = short_bare_digits(p, end, digits, out);
+  if (n == 0) return 0;
+  out.raw8 = bare_raw8(digits);
+  out.value = Decimal::from_raw8(out.raw8);
+  return n;
 }
 
 // What follows a compact level's price and size at q: members `,"key":<digits or string>` (or
@@ -755,15 +815,22 @@ inline bool object_members(Cursor& c, const LevelNames& names, RawLevel& lv,
   if (names.bare && names.bare_open.at(q, end) && q[names.bare_open.size] != '"') {
     // {"price":<bare>,"qty":<bare>: the numbers end where a non-digit starts.
     q += names.bare_open.size;
-    int n = short_bare_decimal(q, end, lv.price);
+    BareDigits price;
+    BareDigits size;
+    int n = short_bare_digits(q, end, price, lv.price);
     if (n == 0) return false;
     q += n;
     if (!names.bare_mid.at(q, end)) return false;
     q += names.bare_mid.size;
-    n = short_bare_decimal(q, end, lv.size);
+    n = short_bare_digits(q, end, size, lv.size);
     if (n == 0) return false;
     q += n;
-    return compact_rest(p, q, end, names, true);
+    if (!compact_rest(p, q, end, names, true)) return false;
+    // The level's four digit groups converted together.
+    bare_pair_raw8(price, size, lv.price.raw8, lv.size.raw8);
+    lv.price.value = Decimal::from_raw8(lv.price.raw8);
+    lv.size.value = Decimal::from_raw8(lv.size.raw8);
+    return true;
   }
   if (names.form != LevelForm::array && names.object_open.at(q, end)) {
     q += names.object_open.size;

@@ -324,6 +324,54 @@ TEST(RawLevels, short_bare_decimal_equals_its_reference_on_random_bytes) {
   EXPECT_GT(fractions, 100'000);
 }
 
+// The level loop's conversion of a level's two bare numbers together (bare_pair_raw8: SSE2
+// pmaddwd rounds) equals the scalar one (bare_raw8) for every number short_bare_digits reads:
+// random tokens of 1..7 integer digits and 0..8 fractional digits, and the extremes.
+TEST(RawLevels, bare_pair_raw8_equals_the_scalar_conversion) {
+  std::mt19937_64 rng(20261211);
+  auto token = [&](std::string& t) {
+    const int n = 1 + static_cast<int>(rng() % 7);
+    const int frac = static_cast<int>(rng() % 9);
+    const int nines = static_cast<int>(rng() % 4);  // 0: random digits, else all 9s or 0s
+    t.clear();
+    for (int k = 0; k < n; ++k)
+      t += nines == 1 ? '9' : static_cast<char>((k == 0 ? '1' : '0') + rng() % (k == 0 ? 9 : 10));
+    if (frac > 0) {
+      t += '.';
+      for (int k = 0; k < frac; ++k)
+        t += nines == 1 ? '9' : (nines == 2 ? '0' : static_cast<char>('0' + rng() % 10));
+    }
+    t += '}';
+    t.append(16, ' ');
+  };
+  std::string ta;
+  std::string tb;
+  for (int i = 0; i < 1'000'000; ++i) {
+    token(ta);
+    token(tb);
+    detail::BareDigits da;
+    detail::BareDigits db;
+    RawDecimal ra;
+    RawDecimal rb;
+    const int na = detail::short_bare_digits(ta.data(), ta.data() + ta.size() - 16, da, ra);
+    const int nb = detail::short_bare_digits(tb.data(), tb.data() + tb.size() - 16, db, rb);
+    ASSERT_EQ(static_cast<std::size_t>(na), ta.size() - 17) << ta;
+    ASSERT_EQ(static_cast<std::size_t>(nb), tb.size() - 17) << tb;
+    std::int64_t a8 = -1;
+    std::int64_t b8 = -1;
+    detail::bare_pair_raw8(da, db, a8, b8);
+    ASSERT_EQ(a8, detail::bare_raw8(da)) << ta;
+    ASSERT_EQ(b8, detail::bare_raw8(db)) << tb;
+    ASSERT_EQ(Decimal::from_raw8(a8), Decimal::parse(ta.substr(0, ta.size() - 17)).value()) << ta;
+  }
+  const detail::BareDigits max{0x0909090909090900ULL, 0x0909090909090909ULL};  // 9999999.99999999
+  std::int64_t a8 = 0;
+  std::int64_t b8 = 0;
+  detail::bare_pair_raw8(max, detail::BareDigits{}, a8, b8);
+  EXPECT_EQ(a8, 999'999'999'999'999);
+  EXPECT_EQ(b8, 0);
+}
+
 // The level loop's own decimal reader, on random [price, size] arrays in Binance's compact form
 // and near it: whenever a level is read, its values and decimals are plain_decimal_token's; and
 // every token of the form Binance writes (1..8 integer digits, a point, 1..8 fractional digits)

@@ -452,6 +452,36 @@ struct KrakenCodecImpl
     learned = seen;
   }
 
+  // A snapshot entry's levels (n >= 1, sorted: validated by the reader) bulk-loaded into the
+  // slot's book, one event each after `tmpl`'s (reset on the first, last on the last). The n
+  // events are copies of the template made in one fill (no capacity check a level), the
+  // learnt precision stays in registers until the end, and the book's snapshot is begun and
+  // ended outside the loop.
+  void apply_snapshot_levels(const BookEntry& entry, BookSlot& slot, const MarketEvent& tmpl) {
+    const std::uint32_t n = entry.end - entry.first;
+    const std::size_t first_event = pending.size();
+    pending.insert(pending.end(), n, tmpl);
+    MarketEvent* ev = pending.data() + first_event;
+    int price_decimals = slot.price_decimals;
+    int qty_decimals = slot.qty_decimals;
+    slot.book.begin_snapshot();
+    for (std::uint32_t i = entry.first; i < entry.end; ++i, ++ev) {
+      const PendingLevel& pl = levels[i];
+      learn_precision(price_decimals, pl.price_decimals);
+      learn_precision(qty_decimals, pl.qty_decimals);
+      BookChange& change = *std::get_if<BookChange>(&ev->body);
+      change.side = pl.side;
+      change.price = pl.price;
+      change.size = pl.qty;
+      (void)slot.book.load_level(change.side, change.price, change.size);
+    }
+    slot.price_decimals = price_decimals;
+    slot.qty_decimals = qty_decimals;
+    std::get_if<BookChange>(&pending[first_event].body)->reset = true;
+    std::get_if<BookChange>(&pending.back().body)->last = true;
+    slot.book.end_snapshot(0);
+  }
+
   void apply_book_entries(bool snapshot, DecodeResult& r) {
     for (const BookEntry& entry : entries) {
       SymbolEntry* sym = symbols.resolve(entry.symbol);
@@ -480,24 +510,21 @@ struct KrakenCodecImpl
       tmpl = event_for(*slot.instrument, entry.venue_time);
       tmpl.body.emplace<BookChange>().snapshot = snapshot;
       unsigned touched = 0;
-      for (std::uint32_t i = entry.first; i < entry.end; ++i) {
-        const PendingLevel& pl = levels[i];
-        learn_precision(slot.price_decimals, pl.price_decimals);
-        learn_precision(slot.qty_decimals, pl.qty_decimals);
-        BookChange& change = *std::get_if<BookChange>(&pending.emplace_back(tmpl).body);
-        change.side = pl.side;
-        change.price = pl.price;
-        change.size = pl.qty;
-        if (snapshot) {  // sorted bulk load (validated by the reader)
-          change.reset = i == entry.first;
-          change.last = i + 1 == entry.end;
-          if (change.reset) slot.book.begin_snapshot();
-          (void)slot.book.load_level(change.side, change.price, change.size);
-          if (change.last) slot.book.end_snapshot(0);
-        } else if (!slot.book.apply(change).ok()) {
-          ok = false;
-          break;
-        } else {
+      if (snapshot) {
+        apply_snapshot_levels(entry, slot, tmpl);
+      } else {
+        for (std::uint32_t i = entry.first; i < entry.end; ++i) {
+          const PendingLevel& pl = levels[i];
+          learn_precision(slot.price_decimals, pl.price_decimals);
+          learn_precision(slot.qty_decimals, pl.qty_decimals);
+          BookChange& change = *std::get_if<BookChange>(&pending.emplace_back(tmpl).body);
+          change.side = pl.side;
+          change.price = pl.price;
+          change.size = pl.qty;
+          if (!slot.book.apply(change).ok()) {
+            ok = false;
+            break;
+          }
           touched |= pl.side == Side::sell ? ChecksumCache::kAsks : ChecksumCache::kBids;
         }
       }

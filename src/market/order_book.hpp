@@ -81,6 +81,20 @@ class OrderBook {
     return false;
   }
 
+  // try_apply() of an incremental change {side, price, size} (not a snapshot, no reset, no
+  // sequence), without building the BookChange: the same levels, the same refusals.
+  bool try_update(Side side, Decimal price, Decimal size) noexcept {
+    if (!price.is_positive() || size.is_negative() || state_ != BookSyncState::synced) [[unlikely]]
+      return false;
+    stale_keys();
+    if (side == Side::buy) {
+      set_sorted<true>(bids_, price, size);
+    } else {
+      set_sorted<false>(asks_, price, size);
+    }
+    return true;
+  }
+
   // An incremental change of a synced book that the caller has checked (price > 0, size >= 0,
   // synced()): the levels as try_apply() of {side, price, size} leaves them (no BookChange, no
   // state checks); last_sequence() is left to the caller (once per message). Inline for the

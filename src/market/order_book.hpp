@@ -81,6 +81,20 @@ class OrderBook {
     return false;
   }
 
+  // try_apply() of an incremental change {side, price, size} (not a snapshot, no reset, no
+  // sequence), without building the BookChange: the same levels, the same refusals.
+  bool try_update(Side side, Decimal price, Decimal size) noexcept {
+    if (!price.is_positive() || size.is_negative() || state_ != BookSyncState::synced) [[unlikely]]
+      return false;
+    stale_keys();
+    if (side == Side::buy) {
+      set_sorted<true>(bids_, price, size);
+    } else {
+      set_sorted<false>(asks_, price, size);
+    }
+    return true;
+  }
+
   // An incremental change of a synced book that the caller has checked (price > 0, size >= 0,
   // synced()): the levels as try_apply() of {side, price, size} leaves them (no BookChange, no
   // state checks); last_sequence() is left to the caller (once per message). Inline for the
@@ -133,6 +147,7 @@ class OrderBook {
   // Clears both sides; the book is awaiting_snapshot until end_snapshot().
   void begin_snapshot() noexcept {
     stale_keys();
+    edited_unknown();
     bids_.clear();
     asks_.clear();
     state_ = BookSyncState::awaiting_snapshot;
@@ -208,6 +223,28 @@ class OrderBook {
   // Levels dropped because a side exceeded max_depth (since construction).
   [[nodiscard]] std::uint64_t truncated_levels() const noexcept { return truncated_; }
 
+  // Change tracking, for a reader that keeps something derived from a side's top levels (a
+  // checksum cache) and wants to skip re-reading a side that did not change. Every change of a
+  // side's levels adds one to its version; `last_edit` says what the last one was when it was
+  // one level's replace (its size set), erase or insert at `index` (an insert into a full side
+  // also drops its worst level), `unknown` for anything else (a snapshot, a clear). A change
+  // that leaves the levels as they were (deleting an absent level, a level past max_depth not
+  // kept) may leave the version as it was. `stamp` tells this book from any other, and from
+  // any copy of it: a copy or assignment takes a new stamp (its versions then go on from the
+  // copied ones).
+  struct SideEdit {
+    enum class Kind : std::uint8_t { unknown, replace, erase, insert };
+    Kind kind = Kind::unknown;
+    std::uint32_t index = 0;
+  };
+  [[nodiscard]] std::uint64_t side_version(Side side) const noexcept {
+    return version_[side == Side::buy ? 0 : 1];
+  }
+  [[nodiscard]] SideEdit last_edit(Side side) const noexcept {
+    return edit_[side == Side::buy ? 0 : 1];
+  }
+  [[nodiscard]] std::uint64_t stamp() const noexcept { return stamp_.value; }
+
  private:
   // A price's walk key: raw16 / 2^8 (exact: a price of at most 8 decimals is a multiple of
   // 10^8 raw units), negated for asks, so that on both sides a better price has a greater key;
@@ -249,8 +286,10 @@ class OrderBook {
           for (std::size_t j = c; j + 1 < kn; ++j) k[j] = k[j + 1];
           k[kn - 1] = kNoKey;
           keyed_[s] = static_cast<std::uint8_t>(kn - 1);
+          edited(s, SideEdit::Kind::erase, c);
         } else {
           levels[c].size = size;
+          edited(s, SideEdit::Kind::replace, c);
         }
         return c == 0;
       }
@@ -265,6 +304,16 @@ class OrderBook {
   }
 
   void stale_keys() noexcept { keys_fresh_ = {false, false}; }
+  // One change of side s (0 bids, 1 asks): `kind` at `index`.
+  [[gnu::always_inline]] void edited(std::size_t s, SideEdit::Kind kind,
+                                     std::size_t index) noexcept {
+    ++version_[s];
+    edit_[s] = SideEdit{kind, static_cast<std::uint32_t>(index)};
+  }
+  void edited_unknown() noexcept {
+    edited(0, SideEdit::Kind::unknown, 0);
+    edited(1, SideEdit::Kind::unknown, 0);
+  }
   void rebuild_keys(bool bid) noexcept;
   void clamp_keys(std::size_t s) noexcept;
   void insert_keyed(bool bid, std::size_t at, std::int64_t key, Decimal price,
@@ -282,8 +331,10 @@ class OrderBook {
       if (at == price) {
         if (size.is_zero()) {
           levels.erase(levels.begin() + static_cast<std::ptrdiff_t>(i));
+          edited(bid ? 0 : 1, SideEdit::Kind::erase, i);
         } else {
           top[i].size = size;
+          edited(bid ? 0 : 1, SideEdit::Kind::replace, i);
         }
         return;
       }
@@ -299,13 +350,15 @@ class OrderBook {
   void apply_valid(const BookChange& change) noexcept;
   [[nodiscard]] Status refuse(const BookChange& change) const;
   // Appends a level worse than every kept one (size 0: nothing to add).
-  bool append_level(std::vector<BookLevel>& side, Decimal price, Decimal size) noexcept {
+  [[gnu::always_inline]] bool append_level(std::vector<BookLevel>& side, Decimal price,
+                                           Decimal size) noexcept {
     stale_keys();
     if (size.is_zero()) return true;
     if (side.size() >= max_depth_) {
       ++truncated_;
       return true;
     }
+    edited(&side == &bids_ ? 0 : 1, SideEdit::Kind::unknown, 0);
     side.push_back(BookLevel{price, size});  // capacity max_depth + 1: never allocates
     return true;
   }
@@ -327,6 +380,22 @@ class OrderBook {
   std::uint64_t last_sequence_ = 0;
   std::uint64_t truncated_ = 0;
   BookSyncState state_ = BookSyncState::awaiting_snapshot;
+  // Change tracking (side_version, last_edit, stamp): per side (0 bids, 1 asks).
+  std::array<std::uint64_t, 2> version_{};
+  std::array<SideEdit, 2> edit_{};
+  // A number no other book (nor copy) has: a new one at construction, copy and assignment.
+  struct Stamp {
+    static std::uint64_t next() noexcept;
+    std::uint64_t value = next();
+    Stamp() noexcept = default;
+    Stamp(const Stamp&) noexcept : value(next()) {}
+    Stamp& operator=(const Stamp&) noexcept {
+      value = next();
+      return *this;
+    }
+    ~Stamp() = default;
+  };
+  Stamp stamp_;
 };
 
 // A snapshot read straight off the wire before it is known to be whole: each side's levels

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <type_traits>
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
@@ -640,20 +641,12 @@ inline bool same_level(const ChecksumCache::Entry& e, const market::BookLevel& l
 
 template <class Product, bool Asks>
 bool ChecksumCache::update_side(std::span<const market::BookLevel> levels,
-                                std::span<const WireLevel> wire) noexcept {
+                                std::span<const WireLevel> wire,
+                                const market::OrderBook::SideEdit* edit) noexcept {
   constexpr int side = Asks ? 0 : 1;
   const std::size_t n = levels.size() < kChecksumDepth ? levels.size() : kChecksumDepth;
   Entry* kept = entries_[side][generation_[side]];
   const std::size_t old_n = count_[side];
-  const auto same = [&](std::size_t kept_i, std::size_t level_i) {
-    return same_level(kept[kept_i], levels[level_i]);
-  };
-  // The kept levels that are still the side's first ones.
-  const std::size_t common = n < old_n ? n : old_n;
-  std::size_t k = 0;
-  while (k < common && same(k, k)) ++k;
-  if (k == n && n == old_n) return false;
-
   const Product product{};
   std::uint32_t& crc = side_crc_[side];
   std::uint32_t& size = side_size_[side];
@@ -684,6 +677,44 @@ bool ChecksumCache::update_side(std::span<const market::BookLevel> levels,
     std::copy(kept + at + 1, kept + count, kept + at);
     --count;
   };
+  // The bytes of kept[from, count).
+  const auto bytes_from = [&](std::size_t from) {
+    std::uint32_t a = 0;
+    for (std::size_t i = from; i < count; ++i) a += kept[i].size;
+    return static_cast<std::size_t>(a);
+  };
+  if (edit != nullptr) {
+    // The book's one change since the kept entries were its top (OrderBook::last_edit): the
+    // same moves the compares below would find, without comparing. `index` is the level's
+    // place before an erase or a replace, after an insert.
+    const std::size_t at = edit->index;
+    switch (edit->kind) {
+      case market::OrderBook::SideEdit::Kind::replace:
+        if (at >= old_n) return false;  // below the top
+        replace_at(at, bytes_from(at + 1));
+        return true;
+      case market::OrderBook::SideEdit::Kind::erase:
+        if (at >= old_n) return false;
+        delete_at(at, bytes_from(at + 1));
+        if (n == old_n) insert_at(n - 1, 0);  // the next level up into the top
+        return true;
+      case market::OrderBook::SideEdit::Kind::insert:
+        if (at >= kChecksumDepth) return false;
+        if (n == old_n) delete_at(old_n - 1, 0);  // the last one out of the top
+        insert_at(at, bytes_from(at));
+        return true;
+      case market::OrderBook::SideEdit::Kind::unknown:
+        break;
+    }
+  }
+  const auto same = [&](std::size_t kept_i, std::size_t level_i) {
+    return same_level(kept[kept_i], levels[level_i]);
+  };
+  // The kept levels that are still the side's first ones.
+  const std::size_t common = n < old_n ? n : old_n;
+  std::size_t k = 0;
+  while (k < common && same(k, k)) ++k;
+  if (k == n && n == old_n) return false;
   if (n == old_n) {
     // Only level k differs (the kept levels after it all still in place)?
     std::size_t last = n - 1;
@@ -739,10 +770,32 @@ bool ChecksumCache::update_side(std::span<const market::BookLevel> levels,
 template <class Product>
 std::uint32_t ChecksumCache::update(const market::OrderBook& book, std::span<const WireLevel> wire,
                                     unsigned changed_sides) noexcept {
-  const bool asks_changed =
-      (changed_sides & kAsks) != 0 && update_side<Product, true>(book.asks(), wire);
-  const bool bids_changed =
-      (changed_sides & kBids) != 0 && update_side<Product, false>(book.bids(), wire);
+  // A side of the book the kept entries were taken from (same book, same stamp) is skipped when
+  // its version is the one seen then, and takes its one edit when it moved by one.
+  const bool same_book = seen_book_ == &book && seen_stamp_ == book.stamp();
+  const auto side_changed = [&](auto asks, unsigned flag) {
+    constexpr bool kAsksSide = decltype(asks)::value;
+    constexpr Side book_side = kAsksSide ? Side::sell : Side::buy;
+    std::uint64_t& seen = seen_version_[kAsksSide ? 0 : 1];
+    const std::uint64_t version = book.side_version(book_side);
+    const market::OrderBook::SideEdit edit = book.last_edit(book_side);
+    bool changed = false;
+    if (same_book && version == seen) {
+      changed = false;
+    } else if (same_book && version == seen + 1 &&
+               edit.kind != market::OrderBook::SideEdit::Kind::unknown) {
+      changed = update_side<Product, kAsksSide>(book.levels(book_side), wire, &edit);
+    } else {
+      changed = (changed_sides & flag) != 0 &&
+                update_side<Product, kAsksSide>(book.levels(book_side), wire, nullptr);
+    }
+    seen = version;
+    return changed;
+  };
+  const bool asks_changed = side_changed(std::true_type{}, kAsks);
+  const bool bids_changed = side_changed(std::false_type{}, kBids);
+  seen_book_ = &book;
+  seen_stamp_ = book.stamp();
   if (!asks_changed && !bids_changed && valid_) return value_;
   // The CRC state of asks + bids from 0xFFFFFFFF, by linearity:
   // 0xFFFFFFFF x^(8 (|asks| + |bids|)) ^ crc(asks) x^(8 |bids|) ^ crc(bids).
@@ -769,6 +822,7 @@ std::uint32_t ChecksumCache::checksum(const market::OrderBook& book, int price_d
     price_decimals_ = price_decimals;
     qty_decimals_ = qty_decimals;
     valid_ = false;
+    seen_book_ = nullptr;  // every side compared
   }
 #if defined(NZEZA_KRAKEN_CRC_CLMUL)
   if (clmul_ok()) return update<ProductClmul>(book, wire, changed_sides);

@@ -170,9 +170,11 @@ class ChecksumCache {
   template <class Product>
   std::uint32_t update(const market::OrderBook& book, std::span<const WireLevel> wire,
                        unsigned changed_sides) noexcept;
+  // `edit`: the book's one change of that side since the kept entries were its top (taken
+  // without comparing), or null (the kept entries compared with the side's top).
   template <class Product, bool Asks>
-  bool update_side(std::span<const market::BookLevel> levels,
-                   std::span<const WireLevel> wire) noexcept;
+  bool update_side(std::span<const market::BookLevel> levels, std::span<const WireLevel> wire,
+                   const market::OrderBook::SideEdit* edit) noexcept;
 
   // Per side (asks, bids): the kept top levels. Two generations a side (the kept one and the one a
   // rebuild writes), so a side is rebuilt from the kept entries without copying them aside first.
@@ -185,6 +187,11 @@ class ChecksumCache {
   bool valid_ = false;
   int price_decimals_ = -1;
   int qty_decimals_ = -1;
+  // The book the kept entries are the top of (its address and OrderBook::stamp), and the
+  // side_version of each side (asks, bids) then; null: none (every side compared).
+  const market::OrderBook* seen_book_ = nullptr;
+  std::uint64_t seen_stamp_ = 0;
+  std::uint64_t seen_version_[2] = {};
 };
 
 }  // namespace nzeza::venues::kraken

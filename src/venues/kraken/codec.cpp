@@ -57,6 +57,15 @@ bool read_checksum(raw::Cursor& c, std::uint64_t& out) noexcept {
   return true;
 }
 
+// A book change event with every field at its default: each update level's event starts as a
+// copy of it (read from memory no one writes) and gets its fields.
+MarketEvent blank_book_event() noexcept {
+  MarketEvent e;
+  e.body.emplace<BookChange>();
+  return e;
+}
+const MarketEvent kBlankBookEvent = blank_book_event();
+
 TradingStatus trading_status_of(std::string_view system) noexcept {
   if (system == "online") return TradingStatus::trading;
   // post_only: only resting orders accepted; our orders may take liquidity, so treat it like
@@ -482,6 +491,33 @@ struct KrakenCodecImpl
     slot.book.end_snapshot(0);
   }
 
+  // An update entry's levels: each applied to the book from its PendingLevel (as
+  // OrderBook::apply of the change would) and its event written field by field in `pending`
+  // (a copy of a blank event that is never written, so no store is read back; no zeroed
+  // temporary). False where apply() refuses (the
+  // caller drops the entry's events); `touched` gets the sides changed.
+  bool apply_update_levels(const BookEntry& entry, BookSlot& slot, unsigned& touched) noexcept {
+    const Instrument& inst = *slot.instrument;
+    for (std::uint32_t i = entry.first; i < entry.end; ++i) {
+      const PendingLevel& pl = levels[i];
+      learn_precision(slot.price_decimals, pl.price_decimals);
+      learn_precision(slot.qty_decimals, pl.qty_decimals);
+      if (!slot.book.try_update(pl.side, pl.price, pl.qty)) return false;
+      touched |= pl.side == Side::sell ? ChecksumCache::kAsks : ChecksumCache::kBids;
+      MarketEvent& e = pending.emplace_back(kBlankBookEvent);
+      e.venue = venue;
+      e.instrument = inst.id;
+      e.symbol = inst.symbol;
+      e.venue_time = entry.venue_time;
+      e.receive_time = receive_time;
+      BookChange& change = *std::get_if<BookChange>(&e.body);
+      change.side = pl.side;
+      change.price = pl.price;
+      change.size = pl.qty;
+    }
+    return true;
+  }
+
   void apply_book_entries(bool snapshot, DecodeResult& r) {
     for (const BookEntry& entry : entries) {
       SymbolEntry* sym = symbols.resolve(entry.symbol);
@@ -503,30 +539,15 @@ struct KrakenCodecImpl
         slot.book.clear();  // an empty snapshot: nothing to trust until the next one
         continue;
       }
-      // One event template per entry; each level's event is a copy of it written in place in
-      // `pending` (no temporary event per level).
-      // The template stays in memory (a member), so each copy below is a plain memory copy.
-      MarketEvent& tmpl = book_template;
-      tmpl = event_for(*slot.instrument, entry.venue_time);
-      tmpl.body.emplace<BookChange>().snapshot = snapshot;
       unsigned touched = 0;
       if (snapshot) {
+        // One event template per entry; the entry's events are copies of it made in one fill.
+        MarketEvent& tmpl = book_template;
+        tmpl = event_for(*slot.instrument, entry.venue_time);
+        tmpl.body.emplace<BookChange>().snapshot = true;
         apply_snapshot_levels(entry, slot, tmpl);
       } else {
-        for (std::uint32_t i = entry.first; i < entry.end; ++i) {
-          const PendingLevel& pl = levels[i];
-          learn_precision(slot.price_decimals, pl.price_decimals);
-          learn_precision(slot.qty_decimals, pl.qty_decimals);
-          BookChange& change = *std::get_if<BookChange>(&pending.emplace_back(tmpl).body);
-          change.side = pl.side;
-          change.price = pl.price;
-          change.size = pl.qty;
-          if (!slot.book.apply(change).ok()) {
-            ok = false;
-            break;
-          }
-          touched |= pl.side == Side::sell ? ChecksumCache::kAsks : ChecksumCache::kBids;
-        }
+        ok = apply_update_levels(entry, slot, touched);
       }
       if (ok && slot.book.crossed()) {
         ++stats.crossed_books;

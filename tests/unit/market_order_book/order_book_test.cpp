@@ -401,3 +401,117 @@ TEST(OrderBook, apply_update_on_walk_keys_leaves_the_levels_as_apply_does_whatev
 
 }  // namespace
 }  // namespace nzeza::market
+
+namespace nzeza::market {
+namespace {
+
+TEST(OrderBook, side_versions_and_last_edits_describe_every_change) {
+  // What a reader of side_version()/last_edit() relies on, after random changes through every
+  // path (apply, apply_update, apply_update_raw8, try_update, snapshots sorted or not, staged
+  // snapshots, clear) on books of 3, 12 and 40 levels a side: a side whose version did not move
+  // has the levels it had; a side whose version moved by one with a known edit has the levels
+  // that edit gives (a replace sets the size at `index`; an erase removes it; an insert puts
+  // the new level at `index` and, when the side did not grow, drops its worst level).
+  std::mt19937 rng(20261208);
+  for (const std::size_t depth : {3u, 12u, 40u}) {
+    OrderBook book(depth);
+    BookStage stage(depth);
+    const auto snapshot = [&](std::uint32_t seed, bool sorted) {
+      std::mt19937 r(seed);
+      book.begin_snapshot();
+      for (int i = 0; i < 30; ++i) {
+        const int off = static_cast<int>(r() % 50);
+        (void)book.load_level(Side::buy, Decimal::from_integer(sorted ? 1000 - i : 1000 - off),
+                              Decimal::from_integer(1 + static_cast<int>(r() % 5)));
+        (void)book.load_level(Side::sell, Decimal::from_integer(sorted ? 1011 + i : 1011 + off),
+                              Decimal::from_integer(1 + static_cast<int>(r() % 5)));
+      }
+      book.end_snapshot(7);
+    };
+    snapshot(1, true);
+    std::size_t checked_edits = 0;
+    for (int i = 0; i < 6000; ++i) {
+      const std::vector<BookLevel> before[2] = {
+          std::vector<BookLevel>(book.bids().begin(), book.bids().end()),
+          std::vector<BookLevel>(book.asks().begin(), book.asks().end())};
+      const std::uint64_t version[2] = {book.side_version(Side::buy),
+                                        book.side_version(Side::sell)};
+      const std::uint64_t stamp = book.stamp();
+      const Side side = rng() % 2 == 0 ? Side::buy : Side::sell;
+      const int off = static_cast<int>(rng() % 45);
+      const Decimal price = Decimal::from_integer(side == Side::buy ? 1000 - off : 1011 + off);
+      const Decimal size =
+          rng() % 3 == 0 ? "0"_d : Decimal::from_integer(1 + static_cast<int>(rng() % 9));
+      const unsigned what = static_cast<unsigned>(rng() % 100);
+      if (what == 0) {
+        snapshot(static_cast<std::uint32_t>(rng()), rng() % 2 == 0);
+      } else if (what == 1) {
+        for (int l = 0; l < 5; ++l) {
+          (void)stage.append(Side::buy, Decimal::from_integer(1000 - l), "1"_d);
+          (void)stage.append(Side::sell, Decimal::from_integer(1011 + l), "2"_d);
+        }
+        book.load_staged(stage, 9);
+      } else if (what == 2) {
+        book.clear();
+        snapshot(static_cast<std::uint32_t>(rng()), true);
+      } else if (what < 30) {
+        ASSERT_TRUE(book.apply(BookChange{side, price, size}).ok());
+      } else if (what < 55) {
+        (void)book.apply_update(side, price, size);
+      } else if (what < 80) {
+        (void)book.apply_update_raw8(side, *price.raw8(), price, size);
+      } else {
+        ASSERT_TRUE(book.try_update(side, price, size));
+      }
+      ASSERT_EQ(book.stamp(), stamp);
+      for (const Side s : {Side::buy, Side::sell}) {
+        const std::size_t k = s == Side::buy ? 0 : 1;
+        const auto now = book.levels(s);
+        const std::vector<BookLevel> after(now.begin(), now.end());
+        if (book.side_version(s) == version[k]) {
+          ASSERT_EQ(after, before[k]) << depth << " " << i;
+          continue;
+        }
+        const OrderBook::SideEdit edit = book.last_edit(s);
+        if (book.side_version(s) != version[k] + 1 ||
+            edit.kind == OrderBook::SideEdit::Kind::unknown)
+          continue;
+        std::vector<BookLevel> expect = before[k];
+        switch (edit.kind) {
+          case OrderBook::SideEdit::Kind::replace:
+            ASSERT_LT(edit.index, expect.size());
+            ASSERT_LT(edit.index, after.size());
+            expect[edit.index].size = after[edit.index].size;
+            break;
+          case OrderBook::SideEdit::Kind::erase:
+            ASSERT_LT(edit.index, expect.size());
+            expect.erase(expect.begin() + edit.index);
+            break;
+          case OrderBook::SideEdit::Kind::insert:
+            ASSERT_LT(edit.index, after.size());
+            expect.insert(expect.begin() + edit.index, after[edit.index]);
+            if (expect.size() > after.size()) expect.pop_back();
+            break;
+          case OrderBook::SideEdit::Kind::unknown:
+            break;
+        }
+        ASSERT_EQ(after, expect) << depth << " " << i;
+        ++checked_edits;
+      }
+    }
+    EXPECT_GT(checked_edits, 500u) << depth;
+    if (depth < 40) {
+      EXPECT_GT(book.truncated_levels(), 0u) << depth;
+    }
+    const OrderBook copy = book;  // a copy is another book
+    EXPECT_NE(copy.stamp(), book.stamp());
+    OrderBook assigned(depth);
+    const std::uint64_t assigned_stamp = assigned.stamp();
+    assigned = book;
+    EXPECT_NE(assigned.stamp(), assigned_stamp);
+    EXPECT_NE(assigned.stamp(), book.stamp());
+  }
+}
+
+}  // namespace
+}  // namespace nzeza::market

@@ -363,17 +363,20 @@ std::uint64_t Execution::route(ExecutionBook& b, venues::PlaceIntent intent, Tim
     }
   }
   st().orders[seq] = b.symbol.value;
-  st().records[seq] = OrderView{.sequence = seq,
-                                .symbol = b.canonical,
-                                .purpose = label,
-                                .side = intent.side,
-                                .type = intent.type,
-                                .quantity = intent.quantity,
-                                .price = intent.price,
-                                .stop_price = intent.stop_price,
-                                .reduce_only = intent.reduce_only,
-                                .created = now,
-                                .updated = now};
+  {
+    OrderView& r = st().records[seq];
+    r.sequence = seq;
+    r.symbol = b.canonical;
+    r.purpose = label;
+    r.side = intent.side;
+    r.type = intent.type;
+    r.quantity = intent.quantity;
+    r.price = intent.price;
+    r.stop_price = intent.stop_price;
+    r.reduce_only = intent.reduce_only;
+    r.created = now;
+    r.updated = now;
+  }
   ++st().stats.orders_sent;
   if (deps_.on_intent) deps_.on_intent(intent, tick);
   std::string text = label + " #" + std::to_string(seq) + ' ' + side_text(intent.side) + ' ' +

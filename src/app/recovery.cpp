@@ -106,6 +106,7 @@ store::OrderEventRecord phase_event(const store::OrderRecord& o, store::OrderPha
                             .client_order_id = client_id,
                             .venue_order_id = o.venue_order_id,
                             .venue_symbol = o.venue_symbol,
+                            .status = std::nullopt,
                             .filled = o.filled,
                             .detail = "recovery: " + detail,
                             .at = at};

@@ -93,6 +93,33 @@ std::string venue_name(Venue v) {
   return str(to_string(v));
 }
 
+// The journal's record of `o` entering `phase` at `venue`, sent as `client_id`: its venue id,
+// symbol, status and fill as `at_venue` lists them when the venue has it, as last journaled
+// otherwise.
+store::OrderEventRecord phase_event(const store::OrderRecord& o, store::OrderPhase phase,
+                                    std::optional<Venue> venue, const std::string& client_id,
+                                    const venues::VenueOrder* at_venue, const std::string& detail,
+                                    Timestamp at) {
+  store::OrderEventRecord e{.sequence = o.intent.sequence,
+                            .phase = phase,
+                            .venue = venue,
+                            .client_order_id = client_id,
+                            .venue_order_id = o.venue_order_id,
+                            .venue_symbol = o.venue_symbol,
+                            .status = std::nullopt,
+                            .filled = o.filled,
+                            .detail = "recovery: " + detail,
+                            .at = at};
+  if (at_venue != nullptr) {
+    if (!at_venue->report.venue_order_id.empty())
+      e.venue_order_id = at_venue->report.venue_order_id;
+    e.venue_symbol = at_venue->venue_symbol;
+    e.status = at_venue->report.status;
+    e.filled = at_venue->report.cumulative_filled;
+  }
+  return e;
+}
+
 class Recovery {
  public:
   Recovery(const RecoveryInputs& in, const RecoveryOptions& options)
@@ -356,18 +383,9 @@ void Recovery::adopt(const store::OrderRecord& o, VenueData& v, std::size_t open
   r.instrument = at.instrument;
   r.at_venue = at;
   if (o.phase != store::OrderPhase::working || o.venue != v.venue) {
-    store::OrderEventRecord e;
-    e.sequence = o.intent.sequence;
-    e.phase = store::OrderPhase::working;
-    e.venue = v.venue;
-    e.client_order_id = r.order.client_order_id;
-    e.venue_order_id = r.order.venue_order_id;
-    e.venue_symbol = r.order.venue_symbol;
-    e.status = r.order.status;
-    e.filled = r.order.filled;
-    e.detail = "recovery: open at the venue (was " + str(store::to_string(o.phase)) + ")";
-    e.at = now_;
-    in_.journal->record(std::move(e));
+    in_.journal->record(
+        phase_event(o, store::OrderPhase::working, v.venue, at.client_order_id, &at,
+                    "open at the venue (was " + str(store::to_string(o.phase)) + ")", now_));
   }
   add(v, FindingKind::adopted, Severity::info, false, o.intent.canonical, at.client_order_id,
       "#" + std::to_string(o.intent.sequence) + ' ' + o.intent.purpose + ' ' +
@@ -380,24 +398,7 @@ void Recovery::adopt(const store::OrderRecord& o, VenueData& v, std::size_t open
 void Recovery::settle(const store::OrderRecord& o, VenueData& v, const std::string& client_id,
                       store::OrderPhase phase, const venues::VenueOrder* at_venue,
                       std::string detail) {
-  store::OrderEventRecord e;
-  e.sequence = o.intent.sequence;
-  e.phase = phase;
-  e.venue = v.venue;
-  e.client_order_id = client_id;
-  e.venue_order_id = o.venue_order_id;
-  e.venue_symbol = o.venue_symbol;
-  e.filled = o.filled;
-  if (at_venue != nullptr) {
-    if (!at_venue->report.venue_order_id.empty())
-      e.venue_order_id = at_venue->report.venue_order_id;
-    e.venue_symbol = at_venue->venue_symbol;
-    e.status = at_venue->report.status;
-    e.filled = at_venue->report.cumulative_filled;
-  }
-  e.detail = "recovery: " + detail;
-  e.at = now_;
-  in_.journal->record(std::move(e));
+  in_.journal->record(phase_event(o, phase, v.venue, client_id, at_venue, detail, now_));
   add(v,
       phase == store::OrderPhase::never_executed ? FindingKind::never_executed
                                                  : FindingKind::finished,
@@ -408,17 +409,8 @@ void Recovery::settle(const store::OrderRecord& o, VenueData& v, const std::stri
 
 void Recovery::leave_unresolved(const store::OrderRecord& o, std::optional<Venue> venue,
                                 const std::string& client_id, std::string why) {
-  store::OrderEventRecord e;
-  e.sequence = o.intent.sequence;
-  e.phase = store::OrderPhase::unresolved;
-  e.venue = venue ? venue : o.venue;
-  e.client_order_id = client_id;
-  e.venue_order_id = o.venue_order_id;
-  e.venue_symbol = o.venue_symbol;
-  e.filled = o.filled;
-  e.detail = "recovery: " + why;
-  e.at = now_;
-  in_.journal->record(std::move(e));
+  in_.journal->record(phase_event(o, store::OrderPhase::unresolved, venue ? venue : o.venue,
+                                  client_id, nullptr, why, now_));
   RecoveredOrder r;
   r.order = o;
   r.order.phase = store::OrderPhase::unresolved;

@@ -1100,15 +1100,13 @@ Result<RecentCandles> TradingServer::candles(std::string_view symbol,
     std::vector<market::Candle> older;
     for (const auto& c : *rows) {
       if (!out.closed.empty() && c.start >= out.closed.front().start) continue;
-      market::Candle k;
-      k.start = c.start;
-      k.interval = c.interval;
-      k.open = c.open;
-      k.high = c.high;
-      k.low = c.low;
-      k.close = c.close;
-      k.volume = c.volume;
-      older.push_back(k);
+      older.push_back({.start = c.start,
+                       .interval = c.interval,
+                       .open = c.open,
+                       .high = c.high,
+                       .low = c.low,
+                       .close = c.close,
+                       .volume = c.volume});
     }
     const std::size_t room = limit - out.closed.size();
     if (older.size() > room)

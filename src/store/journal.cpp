@@ -427,10 +427,6 @@ std::optional<std::vector<std::pair<std::string, std::string>>> parse_fields(
   return out;
 }
 
-using Queued =
-    std::variant<OrderEventRecord, FillRecord, PositionRecord, BalanceRecord, ExitLevelsRecord,
-                 AuditRecord, ReconciliationRecord, CandleRecord, ScreeningRecord>;
-
 ErrorCode code_of(const std::exception& e) noexcept {
   const auto* sq = dynamic_cast<const SQLite::Exception*>(&e);
   if (sq == nullptr) return ErrorCode::internal;
@@ -536,7 +532,7 @@ struct Journal::Impl {
   bool durable = true;
 
   mutable std::mutex q_mu;  // the queue only
-  std::vector<Queued> queue;
+  std::vector<QueuedRecord> queue;
 
   std::atomic<std::uint64_t> intents{0};
   std::atomic<std::uint64_t> flushes{0};
@@ -585,7 +581,7 @@ struct Journal::Impl {
 
   std::function<void()> wake;  // set before use
 
-  void push(Queued q) {
+  void push(QueuedRecord q) {
     bool was_empty = false;
     {
       const std::lock_guard lock(q_mu);
@@ -594,14 +590,14 @@ struct Journal::Impl {
     }
     if (was_empty && wake) wake();
   }
-  std::vector<Queued> take() {
+  std::vector<QueuedRecord> take() {
     const std::lock_guard lock(q_mu);
-    std::vector<Queued> out;
+    std::vector<QueuedRecord> out;
     out.swap(queue);
     return out;
   }
   // A failed batch goes back in front of what was queued meanwhile: the order holds.
-  void give_back(std::vector<Queued> batch) {
+  void give_back(std::vector<QueuedRecord> batch) {
     if (batch.empty()) return;
     const std::lock_guard lock(q_mu);
     batch.insert(batch.end(), std::make_move_iterator(queue.begin()),
@@ -726,7 +722,7 @@ struct Journal::Impl {
     put(*s, 11, i.at);
     s->exec();
   }
-  void write_all(const std::vector<Queued>& batch) {
+  void write_all(const std::vector<QueuedRecord>& batch) {
     for (const auto& q : batch) std::visit([this](const auto& r) { write(r); }, q);
   }
 
@@ -734,7 +730,7 @@ struct Journal::Impl {
   // setting; `extra` runs inside the same transaction after the queue (write_intent's row).
   template <typename Extra>
   Result<std::size_t> commit_queue(std::string_view what, Extra&& extra) {
-    std::vector<Queued> batch = take();
+    std::vector<QueuedRecord> batch = take();
     try {
       SQLite::Transaction tx(*db);
       write_all(batch);
@@ -1019,32 +1015,8 @@ void Journal::on_first_queued(std::function<void()> wake) {
   impl_->wake = std::move(wake);
 }
 
-void Journal::record(OrderEventRecord e) {
-  impl_->push(std::move(e));
-}
-void Journal::record(FillRecord f) {
-  impl_->push(std::move(f));
-}
-void Journal::record(PositionRecord p) {
-  impl_->push(std::move(p));
-}
-void Journal::record(BalanceRecord b) {
-  impl_->push(std::move(b));
-}
-void Journal::record(ExitLevelsRecord x) {
-  impl_->push(std::move(x));
-}
-void Journal::record(AuditRecord a) {
-  impl_->push(std::move(a));
-}
-void Journal::record(ReconciliationRecord r) {
+void Journal::record(QueuedRecord r) {
   impl_->push(std::move(r));
-}
-void Journal::record(CandleRecord c) {
-  impl_->push(std::move(c));
-}
-void Journal::record(ScreeningRecord s) {
-  impl_->push(std::move(s));
 }
 
 Result<std::size_t> Journal::flush() {

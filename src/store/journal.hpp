@@ -33,6 +33,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "core/decimal.hpp"
@@ -187,6 +188,11 @@ struct ScreeningRecord {
   std::string details_json;  // the screening figures
 };
 
+// A record that Journal::record queues for the next flush: one of the kinds above.
+using QueuedRecord =
+    std::variant<OrderEventRecord, FillRecord, PositionRecord, BalanceRecord, ExitLevelsRecord,
+                 AuditRecord, ReconciliationRecord, CandleRecord, ScreeningRecord>;
+
 // Everything start-up needs, read in one pass.
 struct JournalState {
   int schema_version = 0;
@@ -242,15 +248,7 @@ class Journal {
   Status write_intent(const IntentRecord& intent);
 
   // Queued; written by the next flush() or write_intent().
-  void record(OrderEventRecord e);
-  void record(FillRecord f);
-  void record(PositionRecord p);
-  void record(BalanceRecord b);
-  void record(ExitLevelsRecord x);
-  void record(AuditRecord a);
-  void record(ReconciliationRecord r);
-  void record(CandleRecord c);
-  void record(ScreeningRecord s);
+  void record(QueuedRecord r);
 
   // Called (on the recording thread, outside every lock) when a record lands in an empty queue:
   // the store actor's wake-up, so an idle journal costs no timer. Set before records arrive.

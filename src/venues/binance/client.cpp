@@ -551,13 +551,12 @@ void BinanceClient::place(const domain::OrderSpec& spec, Callback<PlaceAck> cb) 
   if (spec.stop_price) q.add("stopPrice", spec.stop_price->to_string());
   q.add("newClientOrderId", spec.client_order_id.text).add("newOrderRespType", "FULL");
 
-  Impl::Call c;
-  c.method = "POST";
-  c.path = "/api/v3/order";
-  c.query = q.release();
-  c.limiter_class = "order";
-  c.op = "place";
-  c.subject = "order '" + spec.client_order_id.text + "'";
+  Impl::Call c{.method = "POST",
+               .path = "/api/v3/order",
+               .query = q.release(),
+               .limiter_class = "order",
+               .op = "place",
+               .subject = "order '" + spec.client_order_id.text + "'"};
   impl_->call(std::move(c), done, [](Impl& self, const std::string& body) {
     return parse_place_answer(body, self.registry, self.clock.now());
   });

@@ -200,6 +200,22 @@ struct HyperliquidClient::State : std::enable_shared_from_this<HyperliquidClient
         [body = std::move(body)]() -> Result<std::string> { return body; }, std::move(cb));
   }
 
+  // The body of an /info request about this account: {"type": type, "user": ...}.
+  [[nodiscard]] json::object user_request(std::string_view type) const {
+    return json::object{{"type", type}, {"user", user}};
+  }
+
+  // `info` for a call that completes `c` with `read(reply)`, or with the request's error.
+  template <typename T, typename Read>
+  void info(std::string endpoint_class, std::string op, json::object request, Completion<T> c,
+            Read read) {
+    info(std::move(endpoint_class), std::move(op), std::move(request),
+         [c, read = std::move(read)](Result<Reply> r) {
+           if (!r) return (void)c.complete(r.error());
+           c.complete(read(*r));
+         });
+  }
+
   // Signs `action` at send time and POSTs it; answers the `response` member of a top-level
   // "status":"ok" (a top-level "err" is a refusal when it says the action was not taken,
   // otherwise outcome unknown: top_level_error).
@@ -257,9 +273,7 @@ struct HyperliquidClient::State : std::enable_shared_from_this<HyperliquidClient
   void fill_page(std::int64_t start_ms, std::optional<InstrumentId> instrument,
                  std::optional<std::uint64_t> oid, std::string op, std::shared_ptr<FillPages> acc,
                  std::function<void(Result<std::vector<domain::Fill>>)> cb) {
-    json::object req;
-    req["type"] = "userFillsByTime";
-    req["user"] = user;
+    json::object req = user_request("userFillsByTime");
     req["startTime"] = start_ms;
     auto self = shared_from_this();
     info("info", op, std::move(req),
@@ -616,9 +630,7 @@ void HyperliquidClient::set_dead_man_switch(Duration timeout, Callback<Timestamp
 void HyperliquidClient::order_status(const OrderRef& order, Callback<VenueOrder> done) {
   const std::string op = "orderStatus " + order_label(order);
   Completion<VenueOrder> c(std::move(done), "hyperliquid " + op);
-  json::object req;
-  req["type"] = "orderStatus";
-  req["user"] = state_->user;
+  json::object req = state_->user_request("orderStatus");
   if (!order.venue_order_id.empty()) {
     const auto oid = parse_u64(order.venue_order_id);
     if (!oid) {
@@ -633,14 +645,10 @@ void HyperliquidClient::order_status(const OrderRef& order, Callback<VenueOrder>
     return;
   }
   auto state = state_;
-  state_->info("info_light", op, std::move(req), [state, c, op, order](Result<State::Reply> r) {
-    if (!r) {
-      c.complete(r.error());
-      return;
-    }
-    auto vo = read_order_status(r->body, state->registry, op);
+  state_->info("info_light", op, std::move(req), c, [state, op, order](const State::Reply& r) {
+    auto vo = read_order_status(r.body, state->registry, op);
     if (vo && vo->client_order_id.empty()) vo->client_order_id = order.client_order_id;
-    c.complete(std::move(vo));
+    return vo;
   });
 }
 
@@ -648,22 +656,16 @@ void HyperliquidClient::open_orders(std::optional<InstrumentId> instrument,
                                     Callback<std::vector<VenueOrder>> done) {
   const std::string op = "openOrders";
   Completion<std::vector<VenueOrder>> c(std::move(done), "hyperliquid openOrders");
-  json::object req;
-  req["type"] = "openOrders";
-  req["user"] = state_->user;
+  json::object req = state_->user_request("openOrders");
   auto state = state_;
-  state_->info("info", op, std::move(req), [state, c, op, instrument](Result<State::Reply> r) {
-    if (!r) {
-      c.complete(r.error());
-      return;
-    }
+  state_->info("info", op, std::move(req), c, [state, op, instrument](const State::Reply& r) {
     // Every order of the account, coins not loaded included (invalid instrument, venue_symbol);
     // with an instrument, only that instrument's.
-    auto orders = read_open_orders(r->body, state->registry, op);
+    auto orders = read_open_orders(r.body, state->registry, op);
     if (orders && instrument) {
       std::erase_if(*orders, [&](const VenueOrder& o) { return o.instrument != *instrument; });
     }
-    c.complete(std::move(orders));
+    return orders;
   });
 }
 
@@ -677,42 +679,26 @@ void HyperliquidClient::fills_since(Timestamp since, std::optional<InstrumentId>
 void HyperliquidClient::balances(Callback<std::vector<domain::Balance>> done) {
   const std::string op = "clearinghouseState";
   Completion<std::vector<domain::Balance>> c(std::move(done), "hyperliquid balances");
-  json::object req;
-  req["type"] = "clearinghouseState";
-  req["user"] = state_->user;
-  state_->info("info_light", op, std::move(req), [c, op](Result<State::Reply> r) {
-    if (!r) {
-      c.complete(r.error());
-      return;
-    }
-    auto m = read_margin_summary(r->body, op);
-    if (!m) {
-      c.complete(m.error());
-      return;
-    }
-    auto b = domain::Balance::from_snapshot(std::string(kQuote), m->account_value, m->withdrawable,
-                                            m->account_value - m->withdrawable);
-    if (!b) {
-      c.complete(protocol(op, b.error().message));
-      return;
-    }
-    c.complete(std::vector<domain::Balance>{std::move(*b)});
-  });
+  json::object req = state_->user_request("clearinghouseState");
+  state_->info("info_light", op, std::move(req), c,
+               [op](const State::Reply& r) -> Result<std::vector<domain::Balance>> {
+                 auto m = read_margin_summary(r.body, op);
+                 if (!m) return m.error();
+                 auto b = domain::Balance::from_snapshot(std::string(kQuote), m->account_value,
+                                                         m->withdrawable,
+                                                         m->account_value - m->withdrawable);
+                 if (!b) return protocol(op, b.error().message);
+                 return std::vector<domain::Balance>{std::move(*b)};
+               });
 }
 
 void HyperliquidClient::positions(Callback<std::vector<VenuePosition>> done) {
   const std::string op = "clearinghouseState";
   Completion<std::vector<VenuePosition>> c(std::move(done), "hyperliquid positions");
-  json::object req;
-  req["type"] = "clearinghouseState";
-  req["user"] = state_->user;
+  json::object req = state_->user_request("clearinghouseState");
   auto state = state_;
-  state_->info("info_light", op, std::move(req), [state, c, op](Result<State::Reply> r) {
-    if (!r) {
-      c.complete(r.error());
-      return;
-    }
-    c.complete(read_positions(r->body, state->registry, op));
+  state_->info("info_light", op, std::move(req), c, [state, op](const State::Reply& r) {
+    return read_positions(r.body, state->registry, op);
   });
 }
 
@@ -722,12 +708,8 @@ void HyperliquidClient::load_instruments(Callback<std::vector<Instrument>> done)
   json::object req;
   req["type"] = "meta";
   auto state = state_;
-  state_->info("info", op, std::move(req), [state, c, op](Result<State::Reply> r) {
-    if (!r) {
-      c.complete(r.error());
-      return;
-    }
-    c.complete(read_meta(r->body, state->config.symbols, op));
+  state_->info("info", op, std::move(req), c, [state, op](const State::Reply& r) {
+    return read_meta(r.body, state->config.symbols, op);
   });
 }
 
@@ -736,18 +718,12 @@ void HyperliquidClient::server_time(Callback<Timestamp> done) {
   Completion<Timestamp> c(std::move(done), "hyperliquid server_time");
   json::object req;
   req["type"] = "allMids";
-  state_->info("info_light", op, std::move(req), [c, op](Result<State::Reply> r) {
-    if (!r) {
-      c.complete(r.error());
-      return;
-    }
-    auto t = parse_http_date(r->http.header("Date"));
-    if (!t) {
-      c.complete(protocol(op, "no readable Date header (Hyperliquid has no time endpoint)"));
-      return;
-    }
-    c.complete(*t);
-  });
+  state_->info(
+      "info_light", op, std::move(req), c, [op](const State::Reply& r) -> Result<Timestamp> {
+        auto t = parse_http_date(r.http.header("Date"));
+        if (!t) return protocol(op, "no readable Date header (Hyperliquid has no time endpoint)");
+        return *t;
+      });
 }
 
 void HyperliquidClient::candles(InstrumentId instrument, Duration interval, std::size_t count,

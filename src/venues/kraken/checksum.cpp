@@ -770,9 +770,10 @@ bool ChecksumCache::update_side(std::span<const market::BookLevel> levels,
 template <class Product>
 std::uint32_t ChecksumCache::update(const market::OrderBook& book, std::span<const WireLevel> wire,
                                     unsigned changed_sides) noexcept {
-  // A side of the book the kept entries were taken from (same book, same stamp) is skipped when
-  // its version is the one seen then, and takes its one edit when it moved by one.
-  const bool same_book = seen_book_ == &book && seen_stamp_ == book.stamp();
+  // A side of the book the kept entries were taken from (same stamp: no other book, nor a copy,
+  // has it) is skipped when its version is the one seen then, and takes its one edit when it
+  // moved by one.
+  const bool same_book = seen_stamp_ == book.stamp();
   const auto side_changed = [&](auto asks, unsigned flag) {
     constexpr bool kAsksSide = decltype(asks)::value;
     constexpr Side book_side = kAsksSide ? Side::sell : Side::buy;
@@ -794,7 +795,6 @@ std::uint32_t ChecksumCache::update(const market::OrderBook& book, std::span<con
   };
   const bool asks_changed = side_changed(std::true_type{}, kAsks);
   const bool bids_changed = side_changed(std::false_type{}, kBids);
-  seen_book_ = &book;
   seen_stamp_ = book.stamp();
   if (!asks_changed && !bids_changed && valid_) return value_;
   // The CRC state of asks + bids from 0xFFFFFFFF, by linearity:
@@ -822,7 +822,7 @@ std::uint32_t ChecksumCache::checksum(const market::OrderBook& book, int price_d
     price_decimals_ = price_decimals;
     qty_decimals_ = qty_decimals;
     valid_ = false;
-    seen_book_ = nullptr;  // every side compared
+    seen_stamp_ = 0;  // no book's stamp: every side compared
   }
 #if defined(NZEZA_KRAKEN_CRC_CLMUL)
   if (clmul_ok()) return update<ProductClmul>(book, wire, changed_sides);

@@ -187,9 +187,8 @@ class ChecksumCache {
   bool valid_ = false;
   int price_decimals_ = -1;
   int qty_decimals_ = -1;
-  // The book the kept entries are the top of (its address and OrderBook::stamp), and the
-  // side_version of each side (asks, bids) then; null: none (every side compared).
-  const market::OrderBook* seen_book_ = nullptr;
+  // The stamp (OrderBook::stamp, never 0) of the book the kept entries are the top of, and the
+  // side_version of each side (asks, bids) then; 0: none (every side compared).
   std::uint64_t seen_stamp_ = 0;
   std::uint64_t seen_version_[2] = {};
 };

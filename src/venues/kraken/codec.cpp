@@ -358,37 +358,97 @@ struct KrakenCodecImpl
       char* w = text;
       std::int64_t last_price8 = 0;  // the side's previous price, in 10^-8 units
       text_size = 0;                 // an empty side has no text (not the previous frame's)
-      // Inlined into the scan so the level stays in registers (a RawLevel or PendingLevel
-      // built on the stack and copied cost store-forwarding stalls on every level).
+      // One level, from its two numbers' raw8, decimals and wire text. Inlined into both loops
+      // below so the level stays in registers (a RawLevel or PendingLevel built on the stack
+      // and copied cost store-forwarding stalls on every level).
+      const auto on_level = [&](std::int64_t px8, int px_decimals, std::string_view px_text,
+                                std::int64_t qty8, int qty_decimals_seen, std::string_view qty_text)
+          __attribute__((always_inline)) {
+        const std::uint32_t index = static_cast<std::uint32_t>(levels.size()) - side_first;
+        if (usable) {
+          if (price_decimals < 0) price_decimals = px_decimals;
+          if (qty_decimals < 0) qty_decimals = qty_decimals_seen;
+          usable = px_decimals == price_decimals && qty_decimals_seen == qty_decimals &&
+                   qty8 != 0 &&
+                   (index == 0 || (side == Side::buy ? px8 < last_price8 : px8 > last_price8));
+          last_price8 = px8;
+          if (usable && index < kChecksumDepth) {
+            w = plain_checksum_digits(px_text, px_decimals, w);
+            w = plain_checksum_digits(qty_text, qty_decimals_seen, w);
+          }
+        }
+        PendingLevel& pl = levels.emplace_back();
+        pl.side = side;
+        pl.price = Decimal::from_raw8(px8);
+        pl.qty = Decimal::from_raw8(qty8);
+        pl.price_decimals = px_decimals;
+        pl.qty_decimals = qty_decimals_seen;
+        if (usable) {
+          text_size = static_cast<std::size_t>(w - text);
+        } else if (!raw_text && levels.size() <= kTokenSlots) {
+          tokens[levels.size() - 1] = LevelTokens{px_text, qty_text};
+        }
+      };
+      // The side as Kraken writes it: `[]`, or levels `{"price":<bare>,"qty":<bare>}` joined by
+      // commas (scan_levels' compact bare branch with nothing after the qty), read here without
+      // a RawLevel (no 96-byte local zeroed and kept in memory, no Decimal value per number).
+      // Anything else: the levels this loop took are dropped, the state is put back, and
+      // scan_levels reads the side from its start (the same levels, the same refusals).
+      const char* p = c.p;
+      const char* const end = c.end;
+      if (end - p >= 2 && p[0] == '[') {
+        if (p[1] == ']') {
+          c.p = p + 2;
+          return true;
+        }
+        ++p;
+        const bool usable_at_start = usable;
+        const int price_decimals_at_start = price_decimals;
+        const int qty_decimals_at_start = qty_decimals;
+        for (;;) {
+          if (!kLevel.bare_open.at(p, end)) break;
+          const char* q = p + kLevel.bare_open.size;
+          raw::detail::BareDigits px_digits;
+          raw::detail::BareDigits qty_digits;
+          raw::RawDecimal px;
+          raw::RawDecimal qty;
+          int n = raw::detail::short_bare_digits(q, end, px_digits, px);
+          if (n == 0) break;
+          q += n;
+          if (!kLevel.bare_mid.at(q, end)) break;
+          q += kLevel.bare_mid.size;
+          n = raw::detail::short_bare_digits(q, end, qty_digits, qty);
+          if (n == 0) break;
+          q += n;
+          if (q == end || *q != '}') break;
+          ++q;
+          std::int64_t px8 = 0;
+          std::int64_t qty8 = 0;
+          raw::detail::bare_pair_raw8(px_digits, qty_digits, px8, qty8);
+          if (px8 <= 0) return false;  // scan_levels: a price <= 0 gives up
+          on_level(px8, px.decimals, px.text, qty8, qty.decimals, qty.text);
+          if (q != end && *q == ',') {
+            p = q + 1;
+            continue;
+          }
+          if (q != end && *q == ']') {
+            c.p = q + 1;
+            return true;
+          }
+          break;
+        }
+        levels.resize(side_first);
+        usable = usable_at_start;
+        price_decimals = price_decimals_at_start;
+        qty_decimals = qty_decimals_at_start;
+        w = text;
+        last_price8 = 0;
+        text_size = 0;
+      }
       return raw::scan_levels(
           c, kLevel, [&](const raw::RawLevel& level) __attribute__((always_inline)) {
-            const raw::RawDecimal& px = level.price;
-            const raw::RawDecimal& qty = level.size;
-            const std::uint32_t index = static_cast<std::uint32_t>(levels.size()) - side_first;
-            if (usable) {
-              if (price_decimals < 0) price_decimals = px.decimals;
-              if (qty_decimals < 0) qty_decimals = qty.decimals;
-              usable = px.decimals == price_decimals && qty.decimals == qty_decimals &&
-                       qty.raw8 != 0 &&
-                       (index == 0 ||
-                        (side == Side::buy ? px.raw8 < last_price8 : px.raw8 > last_price8));
-              last_price8 = px.raw8;
-              if (usable && index < kChecksumDepth) {
-                w = plain_checksum_digits(px.text, px.decimals, w);
-                w = plain_checksum_digits(qty.text, qty.decimals, w);
-              }
-            }
-            PendingLevel& pl = levels.emplace_back();
-            pl.side = side;
-            pl.price = Decimal::from_raw8(px.raw8);
-            pl.qty = Decimal::from_raw8(qty.raw8);
-            pl.price_decimals = px.decimals;
-            pl.qty_decimals = qty.decimals;
-            if (usable) {
-              text_size = static_cast<std::size_t>(w - text);
-            } else if (!raw_text && levels.size() <= kTokenSlots) {
-              tokens[levels.size() - 1] = LevelTokens{px.text, qty.text};
-            }
+            on_level(level.price.raw8, level.price.decimals, level.price.text, level.size.raw8,
+                     level.size.decimals, level.size.text);
             return true;
           });
     };

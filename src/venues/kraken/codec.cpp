@@ -403,7 +403,10 @@ struct KrakenCodecImpl
     static constexpr raw::Literal kAsksMember = raw::literal_of(",\"", kAsks, "\":");
     static constexpr raw::Literal kChecksumMember = raw::literal_of(",\"", kChecksum, "\":");
     static constexpr raw::Literal kTimestampMember = raw::literal_of(",\"", kTimestamp, "\":");
-    BookEntry entry;
+    // Built in place (a local copied by push_back at the end was read back in 16-byte loads
+    // of fields just stored in other widths: a store-forwarding stall a frame). On false the
+    // caller drops the scratch, this entry with it.
+    BookEntry& entry = entries.emplace_back();
     entry.first = static_cast<std::uint32_t>(levels.size());
     if (kSymbolHead.at(c.p, c.end)) {
       c.p += kSymbolHead.size;
@@ -534,7 +537,6 @@ struct KrakenCodecImpl
     entry.end = static_cast<std::uint32_t>(levels.size());
     entry.raw_text = usable;
     entry.tokens = !raw_text;
-    entries.push_back(entry);
     return true;
   }
 

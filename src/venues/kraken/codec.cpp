@@ -3,8 +3,13 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <utility>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "core/enum_names.hpp"
 #include "venues/codec_support/book_codec_state.hpp"
@@ -116,6 +121,83 @@ template <std::size_t N>
     diff |= a ^ b;
   }
   return diff == 0;
+}
+
+// A level's two bare numbers as the compact bare form writes them, `<price>,"qty":<qty>}` at
+// a (after `{"price":`), found from masks of 64 bytes instead of number after number: one pass
+// of SSE2 compares gives the digit and point bytes, and each number's end is the first byte
+// that is neither (a tzcnt on a register, not a load whose address waited on the last number's
+// end). Accepts only what raw::detail::short_bare_digits accepts there (1..7 integer digits, no
+// leading zero before another digit, an optional point with 1..8 digits after it) with
+// `,"qty":` between and '}' after, the whole level before `end`: the digits and texts it gives
+// are short_bare_digits'. nullptr for anything else (the caller then reads the level number by
+// number). Reads 64 bytes at a (a frame's padding covers them).
+[[nodiscard, gnu::always_inline]] inline const char* bare_level_by_masks(
+    const char* a, const char* end, raw::detail::BareDigits& px, int& px_decimals,
+    std::string_view& px_text, raw::detail::BareDigits& qty, int& qty_decimals,
+    std::string_view& qty_text) noexcept {
+#if defined(__SSE2__)
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  std::uint64_t digits = 0;
+  std::uint64_t points = 0;
+  for (int i = 0; i < 4; ++i) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a + 16 * i));
+    const __m128i x = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+    const __m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(9)), x);
+    const __m128i point = _mm_cmpeq_epi8(v, _mm_set1_epi8('.'));
+    digits |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(digit)))
+              << (16 * i);
+    points |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(point)))
+              << (16 * i);
+  }
+  const std::uint64_t other = ~(digits | points);
+  // One number over bytes [s, e): its digit groups as short_bare_digits leaves them.
+  const auto number = [&](unsigned s, unsigned e, raw::detail::BareDigits& d, int& decimals,
+                          std::string_view& text) __attribute__((always_inline)) {
+    const std::uint64_t in = (~std::uint64_t{0} >> (64 - (e - s))) << s;  // 1 <= e - s <= 63
+    const std::uint64_t point = points & in;
+    unsigned n = e - s;
+    unsigned frac = 0;
+    if (point != 0) {
+      if ((point & (point - 1)) != 0) return false;
+      const auto at = static_cast<unsigned>(std::countr_zero(point));
+      n = at - s;
+      frac = e - at - 1;
+      if (frac == 0 || frac > 8) return false;
+    }
+    if (n == 0 || n > 7 || (n > 1 && a[s] == '0')) return false;
+    std::uint64_t w = 0;
+    std::memcpy(&w, a + s, 8);
+    d.integer = (w ^ (kOnes * '0')) << (64 - 8 * n);
+    d.fraction = 0;
+    if (frac != 0) {
+      std::uint64_t f = 0;
+      std::memcpy(&f, a + s + n + 1, 8);
+      d.fraction = (f ^ (kOnes * '0')) & (~std::uint64_t{0} >> (64 - 8 * frac));
+    }
+    decimals = static_cast<int>(frac);
+    text = std::string_view(a + s, e - s);
+    return true;
+  };
+  constexpr raw::Literal kQtyMember = raw::literal_of(",\"", codec::RawKey{"qty"}, "\":");
+  if (other == 0) return nullptr;
+  const auto px_end = static_cast<unsigned>(std::countr_zero(other));
+  const unsigned qty_start = px_end + static_cast<unsigned>(kQtyMember.size);
+  if (px_end == 0 || qty_start >= 64) return nullptr;
+  const std::uint64_t after_qty = other >> qty_start;
+  if (after_qty == 0) return nullptr;
+  const unsigned qty_end = qty_start + static_cast<unsigned>(std::countr_zero(after_qty));
+  if (qty_end == qty_start || end - a <= static_cast<std::ptrdiff_t>(qty_end) ||
+      a[qty_end] != '}' || !kQtyMember.at(a + px_end, end) ||
+      !number(0, px_end, px, px_decimals, px_text) ||
+      !number(qty_start, qty_end, qty, qty_decimals, qty_text))
+    return nullptr;
+  return a + qty_end + 1;
+#else
+  (void)a, (void)end, (void)px, (void)px_decimals, (void)px_text, (void)qty, (void)qty_decimals,
+      (void)qty_text;
+  return nullptr;
+#endif
 }
 
 // A book change event with every field at its default: each update level's event starts as a
@@ -474,23 +556,36 @@ struct KrakenCodecImpl
           const char* q = p + kLevel.bare_open.size;
           raw::detail::BareDigits px_digits;
           raw::detail::BareDigits qty_digits;
-          raw::RawDecimal px;
-          raw::RawDecimal qty;
-          int n = raw::detail::short_bare_digits(q, end, px_digits, px);
-          if (n == 0) break;
-          q += n;
-          if (!kLevel.bare_mid.at(q, end)) break;
-          q += kLevel.bare_mid.size;
-          n = raw::detail::short_bare_digits(q, end, qty_digits, qty);
-          if (n == 0) break;
-          q += n;
-          if (q == end || *q != '}') break;
-          ++q;
+          int px_decimals = 0;
+          int qty_decimals_seen = 0;
+          std::string_view px_text;
+          std::string_view qty_text;
+          if (const char* after = bare_level_by_masks(q, end, px_digits, px_decimals, px_text,
+                                                      qty_digits, qty_decimals_seen, qty_text)) {
+            q = after;
+          } else {
+            raw::RawDecimal px;
+            raw::RawDecimal qty;
+            int n = raw::detail::short_bare_digits(q, end, px_digits, px);
+            if (n == 0) break;
+            q += n;
+            if (!kLevel.bare_mid.at(q, end)) break;
+            q += kLevel.bare_mid.size;
+            n = raw::detail::short_bare_digits(q, end, qty_digits, qty);
+            if (n == 0) break;
+            q += n;
+            if (q == end || *q != '}') break;
+            ++q;
+            px_decimals = px.decimals;
+            px_text = px.text;
+            qty_decimals_seen = qty.decimals;
+            qty_text = qty.text;
+          }
           std::int64_t px8 = 0;
           std::int64_t qty8 = 0;
           raw::detail::bare_pair_raw8(px_digits, qty_digits, px8, qty8);
           if (px8 <= 0) return false;  // scan_levels: a price <= 0 gives up
-          on_level(px8, px.decimals, px.text, qty8, qty.decimals, qty.text);
+          on_level(px8, px_decimals, px_text, qty8, qty_decimals_seen, qty_text);
           if (q != end && *q == ',') {
             p = q + 1;
             continue;

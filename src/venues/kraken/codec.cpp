@@ -499,7 +499,10 @@ struct KrakenCodecImpl
     int price_decimals = -1;
     int qty_decimals = -1;
     bool usable = raw_text;
-    const auto scan_side = [&](Side side, char* text, std::size_t& text_size) {
+    // Inlined into scan_entry (its two calls a frame cost a prologue and epilogue each); the
+    // general reader after it is one function out of line.
+    const auto scan_side = [&](Side side, char* text, std::size_t& text_size)
+        __attribute__((always_inline)) {
       const std::uint32_t side_first = static_cast<std::uint32_t>(levels.size());
       char* w = text;
       std::int64_t last_price8 = 0;  // the side's previous price, in 10^-8 units
@@ -604,12 +607,15 @@ struct KrakenCodecImpl
         last_price8 = 0;
         text_size = 0;
       }
-      return raw::scan_levels(
-          c, kLevel, [&](const raw::RawLevel& level) __attribute__((always_inline)) {
-            on_level(level.price.raw8, level.price.decimals, level.price.text, level.size.raw8,
-                     level.size.decimals, level.size.text);
-            return true;
-          });
+      const auto general = [&]() __attribute__((noinline)) {
+        return raw::scan_levels(
+            c, kLevel, [&](const raw::RawLevel& level) __attribute__((always_inline)) {
+              on_level(level.price.raw8, level.price.decimals, level.price.text, level.size.raw8,
+                       level.size.decimals, level.size.text);
+              return true;
+            });
+      };
+      return general();
     };
     // Only a raw_text entry writes the frame's text (and its sizes).
     std::size_t unused_size = 0;

@@ -3,8 +3,13 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <utility>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "core/enum_names.hpp"
 #include "venues/codec_support/book_codec_state.hpp"
@@ -55,6 +60,144 @@ bool read_checksum(raw::Cursor& c, std::uint64_t& out) noexcept {
   if (!raw::at_delimiter(c)) return false;
   out = high;
   return true;
+}
+
+// The per-entry readers of the raw scan, their usual case inline (GCC kept raw::read_string
+// and raw::next_member out of line: a call each, six a frame). Same results, same cursor.
+
+// raw::read_string: a string right at the cursor (Kraken writes no whitespace) read inline;
+// anything else through read_string.
+[[nodiscard, gnu::always_inline]] inline bool read_string_at(raw::Cursor& c,
+                                                             std::string_view& out) noexcept {
+  if (c.p == c.end || *c.p != '"') return raw::read_string(c, out);
+  const char* after = raw::detail::compact_string(c.p, c.end);
+  if (after == nullptr) return false;
+  out = std::string_view(c.p + 1, static_cast<std::size_t>(after - c.p - 2));
+  c.p = after;
+  return true;
+}
+
+// Cursor::eat, the byte right at the cursor compared inline.
+[[nodiscard, gnu::always_inline]] inline bool eat_at(raw::Cursor& c, char ch) noexcept {
+  if (c.p != c.end && *c.p == ch) {
+    ++c.p;
+    return true;
+  }
+  return c.eat(ch);
+}
+
+// raw::next_member, its compact literal compared inline.
+[[nodiscard, gnu::always_inline]] inline bool member_at(raw::Cursor& c, const raw::Literal& compact,
+                                                        char separator,
+                                                        const codec::RawKey& name) noexcept {
+  if (compact.at(c.p, c.end)) {
+    c.p += compact.size;
+    return true;
+  }
+  return raw::next_member(c, compact, separator, name);
+}
+
+// memcmp(p, head, N - 1) == 0 for a head known at compile time (N - 1 >= 8 bytes, all of them
+// before the text's end): 8-byte words against immediates, the last one overlapping, one branch.
+// GCC called libc's memcmp for the 42- and 44-byte frame heads.
+template <std::size_t N>
+[[nodiscard, gnu::always_inline]] inline bool head_is(const char* p,
+                                                      const char (&head)[N]) noexcept {
+  constexpr std::size_t n = N - 1;
+  static_assert(n >= 8);
+  std::uint64_t diff = 0;
+  for (std::size_t i = 0; i + 8 <= n; i += 8) {
+    std::uint64_t a = 0;
+    std::uint64_t b = 0;
+    std::memcpy(&a, p + i, 8);
+    std::memcpy(&b, head + i, 8);
+    diff |= a ^ b;
+  }
+  if (n % 8 != 0) {
+    std::uint64_t a = 0;
+    std::uint64_t b = 0;
+    std::memcpy(&a, p + n - 8, 8);
+    std::memcpy(&b, head + n - 8, 8);
+    diff |= a ^ b;
+  }
+  return diff == 0;
+}
+
+// A level's two bare numbers as the compact bare form writes them, `<price>,"qty":<qty>}` at
+// a (after `{"price":`), found from masks of 64 bytes instead of number after number: one pass
+// of SSE2 compares gives the digit and point bytes, and each number's end is the first byte
+// that is neither (a tzcnt on a register, not a load whose address waited on the last number's
+// end). Accepts only what raw::detail::short_bare_digits accepts there (1..7 integer digits, no
+// leading zero before another digit, an optional point with 1..8 digits after it) with
+// `,"qty":` between and '}' after, the whole level before `end`: the digits and texts it gives
+// are short_bare_digits'. nullptr for anything else (the caller then reads the level number by
+// number). Reads 64 bytes at a (a frame's padding covers them).
+[[nodiscard, gnu::always_inline]] inline const char* bare_level_by_masks(
+    const char* a, const char* end, raw::detail::BareDigits& px, int& px_decimals,
+    std::string_view& px_text, raw::detail::BareDigits& qty, int& qty_decimals,
+    std::string_view& qty_text) noexcept {
+#if defined(__SSE2__)
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  std::uint64_t digits = 0;
+  std::uint64_t points = 0;
+  for (int i = 0; i < 4; ++i) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a + 16 * i));
+    const __m128i x = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+    const __m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(9)), x);
+    const __m128i point = _mm_cmpeq_epi8(v, _mm_set1_epi8('.'));
+    digits |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(digit)))
+              << (16 * i);
+    points |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(point)))
+              << (16 * i);
+  }
+  const std::uint64_t other = ~(digits | points);
+  // One number over bytes [s, e): its digit groups as short_bare_digits leaves them.
+  const auto number = [&](unsigned s, unsigned e, raw::detail::BareDigits& d, int& decimals,
+                          std::string_view& text) __attribute__((always_inline)) {
+    const std::uint64_t in = (~std::uint64_t{0} >> (64 - (e - s))) << s;  // 1 <= e - s <= 63
+    const std::uint64_t point = points & in;
+    unsigned n = e - s;
+    unsigned frac = 0;
+    if (point != 0) {
+      if ((point & (point - 1)) != 0) return false;
+      const auto at = static_cast<unsigned>(std::countr_zero(point));
+      n = at - s;
+      frac = e - at - 1;
+      if (frac == 0 || frac > 8) return false;
+    }
+    if (n == 0 || n > 7 || (n > 1 && a[s] == '0')) return false;
+    std::uint64_t w = 0;
+    std::memcpy(&w, a + s, 8);
+    d.integer = (w ^ (kOnes * '0')) << (64 - 8 * n);
+    d.fraction = 0;
+    if (frac != 0) {
+      std::uint64_t f = 0;
+      std::memcpy(&f, a + s + n + 1, 8);
+      d.fraction = (f ^ (kOnes * '0')) & (~std::uint64_t{0} >> (64 - 8 * frac));
+    }
+    decimals = static_cast<int>(frac);
+    text = std::string_view(a + s, e - s);
+    return true;
+  };
+  constexpr raw::Literal kQtyMember = raw::literal_of(",\"", codec::RawKey{"qty"}, "\":");
+  if (other == 0) return nullptr;
+  const auto px_end = static_cast<unsigned>(std::countr_zero(other));
+  const unsigned qty_start = px_end + static_cast<unsigned>(kQtyMember.size);
+  if (px_end == 0 || qty_start >= 64) return nullptr;
+  const std::uint64_t after_qty = other >> qty_start;
+  if (after_qty == 0) return nullptr;
+  const unsigned qty_end = qty_start + static_cast<unsigned>(std::countr_zero(after_qty));
+  if (qty_end == qty_start || end - a <= static_cast<std::ptrdiff_t>(qty_end) ||
+      a[qty_end] != '}' || !kQtyMember.at(a + px_end, end) ||
+      !number(0, px_end, px, px_decimals, px_text) ||
+      !number(qty_start, qty_end, qty, qty_decimals, qty_text))
+    return nullptr;
+  return a + qty_end + 1;
+#else
+  (void)a, (void)end, (void)px, (void)px_decimals, (void)px_text, (void)qty, (void)qty_decimals,
+      (void)qty_text;
+  return nullptr;
+#endif
 }
 
 // A book change event with every field at its default: each update level's event starts as a
@@ -243,18 +386,15 @@ struct KrakenCodecImpl
     static constexpr codec::RawKey kUpdate{"update"};
     // The head as Kraken writes it, compared at once (8-byte compares of constants); any other
     // spelling (whitespace) through the member-by-member reader below.
-    static constexpr std::string_view kUpdateHead = R"({"channel":"book","type":"update","data":[)";
-    static constexpr std::string_view kSnapshotHead =
-        R"({"channel":"book","type":"snapshot","data":[)";
+    static constexpr char kUpdateHead[] = R"({"channel":"book","type":"update","data":[)";
+    static constexpr char kSnapshotHead[] = R"({"channel":"book","type":"snapshot","data":[)";
     raw::Cursor c(frame);
-    if (frame.size() >= kSnapshotHead.size() &&
-        std::memcmp(frame.data(), kSnapshotHead.data(), kSnapshotHead.size()) == 0) {
+    if (frame.size() >= sizeof kSnapshotHead - 1 && head_is(frame.data(), kSnapshotHead)) {
       snapshot = true;
-      c.p += kSnapshotHead.size();
-    } else if (frame.size() >= kUpdateHead.size() &&
-               std::memcmp(frame.data(), kUpdateHead.data(), kUpdateHead.size()) == 0) {
+      c.p += sizeof kSnapshotHead - 1;
+    } else if (frame.size() >= sizeof kUpdateHead - 1 && head_is(frame.data(), kUpdateHead)) {
       snapshot = false;
-      c.p += kUpdateHead.size();
+      c.p += sizeof kUpdateHead - 1;
     } else {
       std::string_view text;
       if (!c.eat('{') || !raw::read_key_named(c, kChannel) || !raw::read_string(c, text) ||
@@ -265,9 +405,12 @@ struct KrakenCodecImpl
       if (!snapshot && !raw::key_is(text, kUpdate)) return false;
       if (!c.eat(',') || !raw::read_key_named(c, kData) || !c.eat('[')) return false;
     }
-    do {
+    for (;;) {
       if (!scan_entry(c, snapshot && entries.empty())) return false;
-    } while (c.eat(','));
+      // The frame's end as Kraken writes it (`]}` and nothing after), else with any whitespace.
+      if (c.end - c.p == 2 && c.p[0] == ']' && c.p[1] == '}') return true;
+      if (!eat_at(c, ',')) break;
+    }
     return c.eat(']') && c.eat('}') && c.at_end();
   }
 
@@ -342,78 +485,159 @@ struct KrakenCodecImpl
     static constexpr raw::Literal kAsksMember = raw::literal_of(",\"", kAsks, "\":");
     static constexpr raw::Literal kChecksumMember = raw::literal_of(",\"", kChecksum, "\":");
     static constexpr raw::Literal kTimestampMember = raw::literal_of(",\"", kTimestamp, "\":");
-    BookEntry entry;
+    // Built in place (a local copied by push_back at the end was read back in 16-byte loads
+    // of fields just stored in other widths: a store-forwarding stall a frame). On false the
+    // caller drops the scratch, this entry with it.
+    BookEntry& entry = entries.emplace_back();
     entry.first = static_cast<std::uint32_t>(levels.size());
     if (kSymbolHead.at(c.p, c.end)) {
       c.p += kSymbolHead.size;
     } else if (!c.eat('{') || !raw::read_key_named(c, kSymbol)) {
       return false;
     }
-    if (!raw::read_string(c, entry.symbol) || entry.symbol.empty()) return false;
+    if (!read_string_at(c, entry.symbol) || entry.symbol.empty()) return false;
     int price_decimals = -1;
     int qty_decimals = -1;
     bool usable = raw_text;
-    const auto scan_side = [&](Side side, char* text, std::size_t& text_size) {
+    // Inlined into scan_entry (its two calls a frame cost a prologue and epilogue each); the
+    // general reader after it is one function out of line.
+    const auto scan_side = [&](Side side, char* text, std::size_t& text_size)
+        __attribute__((always_inline)) {
       const std::uint32_t side_first = static_cast<std::uint32_t>(levels.size());
       char* w = text;
       std::int64_t last_price8 = 0;  // the side's previous price, in 10^-8 units
       text_size = 0;                 // an empty side has no text (not the previous frame's)
-      // Inlined into the scan so the level stays in registers (a RawLevel or PendingLevel
-      // built on the stack and copied cost store-forwarding stalls on every level).
-      return raw::scan_levels(
-          c, kLevel, [&](const raw::RawLevel& level) __attribute__((always_inline)) {
-            const raw::RawDecimal& px = level.price;
-            const raw::RawDecimal& qty = level.size;
-            const std::uint32_t index = static_cast<std::uint32_t>(levels.size()) - side_first;
-            if (usable) {
-              if (price_decimals < 0) price_decimals = px.decimals;
-              if (qty_decimals < 0) qty_decimals = qty.decimals;
-              usable = px.decimals == price_decimals && qty.decimals == qty_decimals &&
-                       qty.raw8 != 0 &&
-                       (index == 0 ||
-                        (side == Side::buy ? px.raw8 < last_price8 : px.raw8 > last_price8));
-              last_price8 = px.raw8;
-              if (usable && index < kChecksumDepth) {
-                w = plain_checksum_digits(px.text, px.decimals, w);
-                w = plain_checksum_digits(qty.text, qty.decimals, w);
-              }
-            }
-            PendingLevel& pl = levels.emplace_back();
-            pl.side = side;
-            pl.price = Decimal::from_raw8(px.raw8);
-            pl.qty = Decimal::from_raw8(qty.raw8);
-            pl.price_decimals = px.decimals;
-            pl.qty_decimals = qty.decimals;
-            if (usable) {
-              text_size = static_cast<std::size_t>(w - text);
-            } else if (!raw_text && levels.size() <= kTokenSlots) {
-              tokens[levels.size() - 1] = LevelTokens{px.text, qty.text};
-            }
+      // One level, from its two numbers' raw8, decimals and wire text. Inlined into both loops
+      // below so the level stays in registers (a RawLevel or PendingLevel built on the stack
+      // and copied cost store-forwarding stalls on every level).
+      const auto on_level = [&](std::int64_t px8, int px_decimals, std::string_view px_text,
+                                std::int64_t qty8, int qty_decimals_seen, std::string_view qty_text)
+          __attribute__((always_inline)) {
+        const std::uint32_t index = static_cast<std::uint32_t>(levels.size()) - side_first;
+        if (usable) {
+          if (price_decimals < 0) price_decimals = px_decimals;
+          if (qty_decimals < 0) qty_decimals = qty_decimals_seen;
+          usable = px_decimals == price_decimals && qty_decimals_seen == qty_decimals &&
+                   qty8 != 0 &&
+                   (index == 0 || (side == Side::buy ? px8 < last_price8 : px8 > last_price8));
+          last_price8 = px8;
+          if (usable && index < kChecksumDepth) {
+            w = plain_checksum_digits(px_text, px_decimals, w);
+            w = plain_checksum_digits(qty_text, qty_decimals_seen, w);
+          }
+        }
+        PendingLevel& pl = levels.emplace_back();
+        pl.side = side;
+        pl.price = Decimal::from_raw8(px8);
+        pl.qty = Decimal::from_raw8(qty8);
+        pl.price_decimals = px_decimals;
+        pl.qty_decimals = qty_decimals_seen;
+        if (usable) {
+          text_size = static_cast<std::size_t>(w - text);
+        } else if (!raw_text && levels.size() <= kTokenSlots) {
+          tokens[levels.size() - 1] = LevelTokens{px_text, qty_text};
+        }
+      };
+      // The side as Kraken writes it: `[]`, or levels `{"price":<bare>,"qty":<bare>}` joined by
+      // commas (scan_levels' compact bare branch with nothing after the qty), read here without
+      // a RawLevel (no 96-byte local zeroed and kept in memory, no Decimal value per number).
+      // Anything else: the levels this loop took are dropped, the state is put back, and
+      // scan_levels reads the side from its start (the same levels, the same refusals).
+      const char* p = c.p;
+      const char* const end = c.end;
+      if (end - p >= 2 && p[0] == '[') {
+        if (p[1] == ']') {
+          c.p = p + 2;
+          return true;
+        }
+        ++p;
+        const bool usable_at_start = usable;
+        const int price_decimals_at_start = price_decimals;
+        const int qty_decimals_at_start = qty_decimals;
+        for (;;) {
+          if (!kLevel.bare_open.at(p, end)) break;
+          const char* q = p + kLevel.bare_open.size;
+          raw::detail::BareDigits px_digits;
+          raw::detail::BareDigits qty_digits;
+          int px_decimals = 0;
+          int qty_decimals_seen = 0;
+          std::string_view px_text;
+          std::string_view qty_text;
+          if (const char* after = bare_level_by_masks(q, end, px_digits, px_decimals, px_text,
+                                                      qty_digits, qty_decimals_seen, qty_text)) {
+            q = after;
+          } else {
+            raw::RawDecimal px;
+            raw::RawDecimal qty;
+            int n = raw::detail::short_bare_digits(q, end, px_digits, px);
+            if (n == 0) break;
+            q += n;
+            if (!kLevel.bare_mid.at(q, end)) break;
+            q += kLevel.bare_mid.size;
+            n = raw::detail::short_bare_digits(q, end, qty_digits, qty);
+            if (n == 0) break;
+            q += n;
+            if (q == end || *q != '}') break;
+            ++q;
+            px_decimals = px.decimals;
+            px_text = px.text;
+            qty_decimals_seen = qty.decimals;
+            qty_text = qty.text;
+          }
+          std::int64_t px8 = 0;
+          std::int64_t qty8 = 0;
+          raw::detail::bare_pair_raw8(px_digits, qty_digits, px8, qty8);
+          if (px8 <= 0) return false;  // scan_levels: a price <= 0 gives up
+          on_level(px8, px_decimals, px_text, qty8, qty_decimals_seen, qty_text);
+          if (q != end && *q == ',') {
+            p = q + 1;
+            continue;
+          }
+          if (q != end && *q == ']') {
+            c.p = q + 1;
             return true;
-          });
+          }
+          break;
+        }
+        levels.resize(side_first);
+        usable = usable_at_start;
+        price_decimals = price_decimals_at_start;
+        qty_decimals = qty_decimals_at_start;
+        w = text;
+        last_price8 = 0;
+        text_size = 0;
+      }
+      const auto general = [&]() __attribute__((noinline)) {
+        return raw::scan_levels(
+            c, kLevel, [&](const raw::RawLevel& level) __attribute__((always_inline)) {
+              on_level(level.price.raw8, level.price.decimals, level.price.text, level.size.raw8,
+                       level.size.decimals, level.size.text);
+              return true;
+            });
+      };
+      return general();
     };
     // Only a raw_text entry writes the frame's text (and its sizes).
     std::size_t unused_size = 0;
     std::size_t& bid_size = raw_text ? checksum_text.bid_size : unused_size;
     std::size_t& ask_size = raw_text ? checksum_text.ask_size : unused_size;
-    if (!raw::next_member(c, kBidsMember, ',', kBids) ||
+    if (!member_at(c, kBidsMember, ',', kBids) ||
         !scan_side(Side::buy, checksum_text.bids, bid_size) ||
-        !raw::next_member(c, kAsksMember, ',', kAsks) ||
+        !member_at(c, kAsksMember, ',', kAsks) ||
         !scan_side(Side::sell, checksum_text.asks, ask_size))
       return false;
     std::uint64_t checksum = 0;
-    if (!raw::next_member(c, kChecksumMember, ',', kChecksum) || !read_checksum(c, checksum) ||
+    if (!member_at(c, kChecksumMember, ',', kChecksum) || !read_checksum(c, checksum) ||
         checksum > 0xFFFFFFFFull)
       return false;
     std::string_view time;
-    if (!raw::next_member(c, kTimestampMember, ',', kTimestamp) || !raw::read_string(c, time) ||
-        !c.eat('}') || !frame_time(time, entry.venue_time))
+    if (!member_at(c, kTimestampMember, ',', kTimestamp) || !read_string_at(c, time) ||
+        !eat_at(c, '}') || !frame_time(time, entry.venue_time))
       return false;
     entry.checksum = static_cast<std::uint32_t>(checksum);
     entry.end = static_cast<std::uint32_t>(levels.size());
     entry.raw_text = usable;
     entry.tokens = !raw_text;
-    entries.push_back(entry);
     return true;
   }
 

@@ -755,6 +755,51 @@ TEST(KrakenRawPath, bare_number_frames_take_the_raw_path_and_a_wrong_checksum_st
   EXPECT_FALSE(codec.book(reg.btc)->synced());
 }
 
+// A side whose first levels are in Kraken's compact form and a later one is not (a member after
+// the qty, whitespace): the scan drops what its compact loop took, puts its state back and reads
+// the side again in full, so the snapshot's checksum text (from the wire tokens) holds each level
+// once and the frame stays on the raw path, snapshot and update alike.
+TEST(KrakenRawPath, a_side_whose_later_level_is_not_compact_is_read_again_in_full) {
+  Registry reg;
+  auto codec = KrakenCodec::create(reg.registry).value();
+  CollectingSink sink;
+  const std::vector<Level> bids = {
+      {"50000.0", "1.50000000"}, {"49999.5", "0.25000000"}, {"49999.0", "0.50000000"}};
+  const std::vector<Level> asks = {{"50000.5", "0.75000000"}, {"50001.0", "2.00000000"}};
+  std::string frame = book_frame("snapshot", "BTC/USD", bids, asks, expected_checksum(asks, bids));
+  const auto edit = [](std::string& f, const std::string& from, const std::string& to) {
+    const std::size_t at = f.find(from);
+    ASSERT_NE(at, std::string::npos);
+    f.replace(at, from.size(), to);
+  };
+  edit(frame, R"({"price":49999.0,"qty":0.50000000})",
+       R"({"price":49999.0,"qty":0.50000000,"n":3})");
+  edit(frame, R"({"price":50001.0,"qty":2.00000000})",
+       R"({ "price": 50001.0, "qty": 2.00000000 })");
+  auto snap = codec.decode_unpadded(frame, Timestamp::from_seconds(1), sink);
+  ASSERT_TRUE(snap.ok()) << snap.error().to_string();
+  EXPECT_EQ(snap->resyncs, 0u);
+  EXPECT_EQ(snap->events, 5u);
+  EXPECT_EQ(codec.stats().raw_frames, 1u);
+  EXPECT_EQ(codec.stats().checksum_mismatches, 0u);
+  ASSERT_EQ(codec.book(reg.btc)->top(Side::buy, 10).size(), 3u);
+  EXPECT_EQ(codec.book(reg.btc)->top(Side::buy, 10)[2].size, Decimal::from_raw8(50'000'000));
+  // An update: one compact level, then one with whitespace.
+  const std::vector<Level> new_bids = {
+      {"50000.0", "1.00000000"}, {"49999.5", "0.25000000"}, {"49999.0", "0.70000000"}};
+  std::string update =
+      book_frame("update", "BTC/USD", {{"50000.0", "1.00000000"}, {"49999.0", "0.70000000"}}, {},
+                 expected_checksum(asks, new_bids));
+  edit(update, R"({"price":49999.0,"qty":0.70000000})", R"({"price":49999.0, "qty":0.70000000})");
+  auto r = codec.decode_unpadded(update, Timestamp::from_seconds(2), sink);
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  EXPECT_EQ(r->resyncs, 0u);
+  EXPECT_EQ(r->events, 2u);
+  EXPECT_EQ(codec.stats().raw_frames, 2u);
+  EXPECT_EQ(codec.stats().checksum_mismatches, 0u);
+  EXPECT_EQ(codec.book(reg.btc)->top(Side::buy, 10)[2].size, Decimal::from_raw8(70'000'000));
+}
+
 // Forms the raw scanner does not take decode exactly as the general path decodes them.
 TEST(KrakenRawPath, frames_the_raw_scanner_gives_up_on_decode_as_before) {
   Registry reg;

@@ -51,8 +51,12 @@ template <std::size_t N>
   };
   if constexpr (n < 8) {
     constexpr std::uint64_t mask = (std::uint64_t{1} << (8 * n)) - 1;
+    // The literal's word from shifts (folded to an immediate): a memcpy of its n bytes made GCC
+    // build it on the stack with two overlapping 4-byte stores and load it back as 8 bytes, a
+    // load that store forwarding cannot serve (~13 % of fast_update's samples at each one).
     std::uint64_t l = 0;
-    std::memcpy(&l, lit, n);
+    for (std::size_t i = 0; i < n; ++i)
+      l |= std::uint64_t{static_cast<unsigned char>(lit[i])} << (8 * i);
     return ((word(p) ^ l) & mask) == 0;
   } else {
     std::uint64_t diff = 0;

@@ -174,6 +174,13 @@ template <std::size_t N>
   return (lb >> 3) + 1;
 }
 
+// known_decimal's other lengths: level_decimal's value, -1 when not taken (out of line: rare;
+// the value returned, not stored through a pointer, so the caller's stays in a register).
+[[gnu::noinline]] std::int64_t long_decimal(const char* t, int len, const char* end) noexcept {
+  std::int64_t raw8 = 0;
+  return level_decimal(t, end, raw8) == len + 1 ? raw8 : -1;
+}
+
 // The value (10^-8 units) of the decimal token of `len` bytes at t whose closing quote is
 // t[len] (found by the caller), as level_decimal reads it: the usual token of 1..7 bytes (`D+`
 // or `D+.D+`, no leading zero before another digit) from one 8-byte classification, the quote's
@@ -183,8 +190,10 @@ template <std::size_t N>
                                                  std::int64_t& raw8) noexcept {
   constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
   constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
-  if (len < 1 || len > 7) [[unlikely]]
-    return level_decimal(t, end, raw8) == len + 1;
+  if (len < 1 || len > 7) [[unlikely]] {
+    raw8 = long_decimal(t, len, end);
+    return raw8 >= 0;
+  }
   std::uint64_t w = 0;
   std::memcpy(&w, t, 8);
   const int tb = 8 * len;                     // 8 x the token's bytes, 8..56
@@ -193,11 +202,11 @@ template <std::size_t N>
                               ((std::uint64_t{1} << tb) - 1);  // the token's non-digits
   const bool has_dot = other != 0;
   const int fb = has_dot ? std::countr_zero(other) - 7 : tb;  // 8 x the integer digits
-  bool bad = (other & (other - 1)) != 0;                       // two non-digits
-  bad |= ((w >> (fb & 63)) & 0xFF) != '.' && has_dot;          // not a point
-  bad |= fb == 0;                                              // no integer digit
-  bad |= has_dot & (fb == tb - 8);                             // no fractional digit
-  bad |= (fb > 8) & ((x & 0xFF) == 0);                         // a leading zero
+  bool bad = (other & (other - 1)) != 0;                      // two non-digits
+  bad |= ((w >> (fb & 63)) & 0xFF) != '.' && has_dot;         // not a point
+  bad |= fb == 0;                                             // no integer digit
+  bad |= has_dot & (fb == tb - 8);                            // no fractional digit
+  bad |= (fb > 8) & ((x & 0xFF) == 0);                        // a leading zero
   if (bad) return false;
   const std::uint64_t below = (std::uint64_t{1} << (fb & 63)) - 1;
   const std::uint64_t digits = has_dot ? (x & below) | ((x >> 8) & ~below) : x;
@@ -248,8 +257,8 @@ template <std::size_t N>
   const int q5 = std::countr_zero(m);  // 32: fewer than six quotes
   if (!at_literal(p, "[\"") || q5 > 30 || p + q5 + 1 >= end) return nullptr;
   const std::uint32_t bad = stops(a) | (stops(b) << 16);
-  if (q2 != q1 + 2 || q4 != q3 + 2 || p[q1 + 1] != ',' || p[q3 + 1] != ',' ||
-      p[q5 + 1] != ']' || (bad & ((2u << q5) - 1)) != 0)
+  if (q2 != q1 + 2 || q4 != q3 + 2 || p[q1 + 1] != ',' || p[q3 + 1] != ',' || p[q5 + 1] != ']' ||
+      (bad & ((2u << q5) - 1)) != 0)
     return nullptr;
   if (!known_decimal(p + 2, q1 - 2, end, price) ||
       !known_decimal(p + q2 + 1, q3 - q2 - 1, end, size))
@@ -257,6 +266,43 @@ template <std::size_t N>
   return p + q5 + 2;
 }
 #endif
+
+// A level read by sequential_level: past its ']' (null: not taken), its price and size.
+struct ReadLevel {
+  const char* next = nullptr;
+  std::int64_t price = 0;
+  std::int64_t size = 0;
+};
+
+// The level at p (its '[') read token after token, `["<price>","<size>"(,<digits or
+// string>)*]`: any level quoted_level does not take (out of line: the hot loop keeps its
+// registers).
+[[gnu::noinline]] ReadLevel sequential_level(const char* p, const char* end) noexcept {
+  ReadLevel lv;
+  if (!at_literal(p, "[\"")) return lv;
+  p += 2;
+  int n = level_decimal(p, end, lv.price);
+  if (n == 0) return lv;
+  p += n;
+  if (!at_literal(p, ",\"")) return lv;
+  p += 2;
+  n = level_decimal(p, end, lv.size);
+  if (n == 0) return lv;
+  p += n;
+  while (*p == ',') {  // the offset, and any other element
+    ++p;
+    if (*p == '"') {
+      if ((p = string_end(p + 1, end)) == nullptr) return lv;
+    } else {
+      const char* const s = p;
+      while (static_cast<unsigned>(*p - '0') < 10u) ++p;
+      if (p == s) return lv;
+    }
+  }
+  if (*p != ']') return lv;
+  lv.next = p + 1;
+  return lv;
+}
 
 // An update's level array at p as the indexer writes it: `[["<price>","<size>"(,<digits or
 // string>)*],...]` without whitespace, each decimal a quoted short decimal (what
@@ -287,28 +333,11 @@ template <class OnLevel>
     } else
 #endif
     {
-      if (!at_literal(p, "[\"")) return false;
-      p += 2;
-      int n = level_decimal(p, end, price);
-      if (n == 0) return false;
-      p += n;
-      if (!at_literal(p, ",\"")) return false;
-      p += 2;
-      n = level_decimal(p, end, size);
-      if (n == 0) return false;
-      p += n;
-      while (*p == ',') {  // the offset, and any other element
-        ++p;
-        if (*p == '"') {
-          if ((p = string_end(p + 1, end)) == nullptr) return false;
-        } else {
-          const char* const s = p;
-          while (static_cast<unsigned>(*p - '0') < 10u) ++p;
-          if (p == s) return false;
-        }
-      }
-      if (*p != ']') return false;
-      ++p;
+      const ReadLevel lv = sequential_level(p, end);
+      if (lv.next == nullptr) return false;
+      p = lv.next;
+      price = lv.price;
+      size = lv.size;
     }
     if (price <= 0 || !on_level(price, size)) return false;
     if (*p == ',') {
@@ -949,17 +978,25 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
     if (!eat(R"(,"channel":"v4_orderbook","version":")")) return false;
     if ((p = string_end(p, end)) == nullptr || !eat(R"(,"contents":{)")) return false;
     std::size_t n = 0;  // changes in `written`
+    // The count, the sequence and the arrays held in locals over a side's levels (the lambda is
+    // called twice, not inlined: captured by reference, they were reloaded and stored per level).
     auto scan = [&](Side side) {
-      return update_levels(p, end, [&](std::int64_t price, std::int64_t size) {
-        if (n == kMaxFastLevels) return false;
-        BookChange& c = written[n];
+      std::size_t k = n;
+      const std::uint64_t seq = message_id;
+      BookChange* const out = written.data();
+      std::int64_t* const out_raw8 = written_raw8.data();
+      const bool ok = update_levels(p, end, [&](std::int64_t price, std::int64_t size) {
+        if (k == kMaxFastLevels) return false;
+        BookChange& c = out[k];
         c.side = side;
         c.price = Decimal::from_raw8(price);
         c.size = Decimal::from_raw8(size);
-        c.sequence = message_id;
-        written_raw8[n++] = price;
+        c.sequence = seq;
+        out_raw8[k++] = price;
         return true;
       });
+      n = k;
+      return ok;
     };
     const bool bids = eat(R"("bids":)");
     if (bids && !scan(Side::buy)) return false;

@@ -125,7 +125,18 @@ std::string dydx_levels(Tokens& tk, bool snapshot, bool bids, int count, bool od
       out += tk.one_in(10) ? R"({"size":)" + size + R"(,"price":)" + price + "}"
                            : R"({"price":)" + price + R"(,"size":)" + size + "}";
     } else {
-      out += "[" + price + "," + size + (tk.one_in(2) ? R"(,"1151"])" : "]");
+      // The offset: mostly the indexer's quoted digits; now and then a form the update path's
+      // quote-mask reader must leave to the sequential one (long, bare, escaped, control or
+      // non-ASCII bytes, empty, more elements, unterminated).
+      static const char* const kOffsets[] = {
+          R"(,"1151")",    R"(,"1151")",  R"(,"1151")",  R"(,"12345678901234567890")",
+          ",1151",         R"(,"11\"5")", R"(,"11\\5")", ",\"1\x01\"",
+          ",\"\xc3\xa9\"", R"(,"")",      R"(,"1",2)",   ",",
+          R"(,"1151" )",   ",\"1151",     R"(,"1","2")", R"(,"]")"};
+      const char* const offset = !tk.one_in(2)   ? ""
+                                 : tk.one_in(20) ? kOffsets[tk.below(std::size(kOffsets))]
+                                                 : R"(,"1151")";
+      out += "[" + price + "," + size + offset + "]";
     }
   }
   return out + "]";

@@ -125,6 +125,23 @@ template <std::size_t N>
 #endif
 }
 
+// `at` (a reader's answer past p, null: not taken) as p + memo when it is, memo the offset it
+// had in the last frame (updated when not): what follows then waits for memo's load, not for
+// the reader's scan (the header's values, a connection id, a market id, a version, rarely
+// change length between frames). The comparison is a predicted branch, off that chain; the
+// guess is made opaque to the compiler, which would otherwise fold it back into `at`.
+[[gnu::always_inline]] inline const char* as_before(const char* p, const char* at,
+                                                    std::uint32_t& memo) noexcept {
+  if (at == nullptr) return nullptr;
+  const char* guess = p + memo;
+  if (at != guess) [[unlikely]] {
+    memo = static_cast<std::uint32_t>(at - p);
+    return at;
+  }
+  asm("" : "+r"(guess));
+  return guess;
+}
+
 // raw::detail::quoted_decimal's value (in 10^-8 units) of the quoted token at p (after its
 // opening quote), the same tokens taken and the same bytes read with the closing quote (0: not
 // taken), in fewer instructions behind update_levels' sentinel: the usual token of at most 7
@@ -405,6 +422,9 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
   // the cache's lookup and apply_book's wire-symbol compare.
   std::array<std::uint64_t, 2> fast_id{};
   std::size_t fast_id_len = 0;  // 0: none
+  // fast_update's header: the offsets past the connection id, the message_id, the market id and
+  // the version in the last frame (as_before).
+  std::array<std::uint32_t, 4> memo{};
   SymbolEntry* fast_sym = nullptr;
   std::vector<PendingOracle> pending_oracles;
   MarketEvent change_tmpl;  // apply_book's event template of the frame's book
@@ -946,7 +966,9 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
       return true;
     };
     if (!eat(R"({"type":"channel_data","connection_id":")")) return false;
-    if ((p = string_end(p, end)) == nullptr || !eat(R"(,"message_id":)")) return false;
+    if ((p = as_before(p, string_end(p, end), memo[0])) == nullptr || !eat(R"(,"message_id":)"))
+      return false;
+    const char* const mid_begin = p;
     p = skip_spaces(p, end);  // (the bench pads message_id with spaces)
     std::uint64_t message_id = 0;
     {
@@ -970,13 +992,16 @@ struct DydxCodecImpl : codec::BookCodecState<DydxCodecConfig, DydxCodecStats, Dy
         if (!raw::read_uint(c, message_id)) return false;
         p = c.p;
       }
+      p = as_before(mid_begin, p, memo[1]);
     }
     if (!eat(R"(,"id":")")) return false;
     const char* const id_begin = p;
-    if ((p = string_end(p, end)) == nullptr || p - 1 == id_begin) return false;
+    if ((p = as_before(p, string_end(p, end), memo[2])) == nullptr || p - 1 == id_begin)
+      return false;
     const std::string_view id(id_begin, static_cast<std::size_t>(p - 1 - id_begin));
     if (!eat(R"(,"channel":"v4_orderbook","version":")")) return false;
-    if ((p = string_end(p, end)) == nullptr || !eat(R"(,"contents":{)")) return false;
+    if ((p = as_before(p, string_end(p, end), memo[3])) == nullptr || !eat(R"(,"contents":{)"))
+      return false;
     std::size_t n = 0;  // changes in `written`
     // The count, the sequence and the arrays held in locals over a side's levels (the lambda is
     // called twice, not inlined: captured by reference, they were reloaded and stored per level).

@@ -286,6 +286,36 @@ TEST_F(DydxCodecTest, updates_of_markets_alternating_on_the_raw_path_each_reach_
   EXPECT_EQ(codec_.book(reg_.eth)->best_bid()->price, "61009"_d);
 }
 
+TEST_F(DydxCodecTest, header_values_changing_length_between_frames_stay_on_the_raw_path) {
+  // The raw update path takes each header value's end where the last frame's was when it is
+  // there: a connection id, message_id (across 99 -> 100, padded or not), market id or version
+  // of another length is read where it ends, and the frame is still the raw path's.
+  ASSERT_TRUE(decode(snapshot(95, "BTC-USD")).ok());
+  const char* const conns[] = {"c1", "0b2f7a3c-1d2e-4f50-8a9b-0c1d2e3f4a5b", "c12"};
+  const char* const versions[] = {"1.0.0", "1.0.10", "2"};
+  const char* const pads[] = {"", "   "};
+  const auto raw_before = codec_.stats().raw_frames;
+  std::int64_t best = 0;
+  for (int i = 0; i < 14; ++i) {
+    const std::int64_t message_id = 96 + i;
+    const bool doge = i % 4 == 3;  // an unknown market, an id of another length
+    const std::string price = std::to_string(61004 + i);
+    const std::string frame =
+        std::string(R"({"type":"channel_data","connection_id":")") + conns[i % 3] +
+        R"(","message_id":)" + pads[(i / 3) % 2] + std::to_string(message_id) + R"(,"id":")" +
+        (doge ? "DOGE-USD" : "BTC-USD") + R"(","channel":"v4_orderbook",)" + R"("version":")" +
+        versions[(i / 2) % 3] + R"(","contents":{"bids":[[")" + price + R"(","1","7"]]}})";
+    auto r = decode(frame);
+    ASSERT_TRUE(r.ok()) << frame;
+    EXPECT_FALSE(r->gap) << frame;
+    if (!doge) best = 61004 + i;
+    EXPECT_EQ(codec_.book(reg_.btc)->best_bid()->price, Decimal::from_integer(best)) << frame;
+  }
+  EXPECT_EQ(codec_.stats().raw_frames, raw_before + 14);
+  EXPECT_EQ(codec_.stats().unknown_symbol, 3u);
+  EXPECT_EQ(codec_.book(reg_.btc)->last_sequence(), 109u);
+}
+
 TEST_F(DydxCodecTest, live_trades_are_emitted_and_subscribe_history_is_not) {
   auto hist = decode(
       R"({"type":"subscribed","connection_id":"c1","message_id":1,"channel":"v4_trades","id":"ETH-USD","contents":{"trades":[{"id":"t-1","side":"BUY","size":"1","price":"3000","type":"LIMIT","createdAt":"2024-05-06T12:00:00.000Z","createdAtHeight":"100"}]}})");

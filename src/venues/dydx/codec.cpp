@@ -204,8 +204,8 @@ template <std::size_t N>
 // The value (10^-8 units) of the decimal token of `len` bytes at t whose closing quote is
 // t[len] (found by the caller), as level_decimal reads it: the usual token of 1..7 bytes (`D+`
 // or `D+.D+`, no leading zero before another digit) from one 8-byte classification, the quote's
-// position not searched for; any other length is level_decimal's. False: not taken (the caller's
-// sequential reader decides).
+// position not searched for; any other length is level_decimal's. The token's bytes must be
+// ASCII (below 0x80). False: not taken (the caller's sequential reader decides).
 [[gnu::always_inline]] inline bool known_decimal(const char* t, int len, const char* end,
                                                  std::int64_t& raw8) noexcept {
   constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
@@ -218,8 +218,10 @@ template <std::size_t N>
   std::memcpy(&w, t, 8);
   const int tb = 8 * len;                     // 8 x the token's bytes, 8..56
   const std::uint64_t x = w ^ (kOnes * '0');  // a digit byte: its value, 0..9
-  const std::uint64_t other = (x | ((x & ~kHigh) + kOnes * 0x76)) & kHigh &
-                              ((std::uint64_t{1} << tb) - 1);  // the token's non-digits
+  // The token's non-digits. Its bytes are ASCII (quoted_level found no stop byte in the level),
+  // so adding 0x76 carries out of none of them; a carry out of a byte past the token only reaches
+  // higher bytes, which the mask drops.
+  const std::uint64_t other = (x | (x + kOnes * 0x76)) & kHigh & ((std::uint64_t{1} << tb) - 1);
   const bool lead0 = (x & 0xFF) == 0;
   // Two shapes, each its own branch (each call site is inlined on its own, and a site's tokens
   // mostly keep one shape: the branch is predicted, fewer instructions than selecting).

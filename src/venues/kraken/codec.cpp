@@ -247,21 +247,12 @@ struct KrakenBookSlot : codec::BookSlot {
 
 struct KrakenCodecImpl
     : codec::BookCodecState<KrakenCodecConfig, KrakenCodecStats, KrakenBookSlot> {
-  struct PendingLevel {
-    Side side = Side::buy;
-    Decimal price;
-    Decimal qty;
-    int price_decimals = 0;
-    int qty_decimals = 0;
-  };
-  // The wire tokens of levels[i] for i < kTokenSlots, written by the raw scan of an entry that
-  // is not a snapshot's first: the checksum cache reads a new top level's text from them.
-  struct LevelTokens {
-    std::string_view price;
-    std::string_view qty;
-  };
-  static constexpr std::size_t kTokenSlots = 64;
-  LevelTokens tokens[kTokenSlots];
+  // A level read from the wire, with its two wire tokens (the pointers and lengths fill what
+  // would be padding: 64 bytes either way). The checksum cache reads an update entry's levels
+  // in place as its WireLevels (no copy a level into another array).
+  using PendingLevel = WireLevel;
+  // Only the first kTokenSlots levels of a frame offer their tokens to the checksum cache.
+  static constexpr std::uint32_t kTokenSlots = 64;
   struct BookEntry {
     std::string_view symbol;
     std::uint32_t first = 0;  // levels[first, end)
@@ -269,7 +260,7 @@ struct KrakenCodecImpl
     std::uint32_t checksum = 0;
     Timestamp venue_time;
     bool raw_text = false;  // checksum_text holds this entry's checksum text (see scan_entry)
-    bool tokens = false;    // the raw scan kept its levels' tokens (in `tokens`)
+    bool tokens = false;    // the raw scan kept its levels' tokens (in the levels)
   };
   // Kraken's checksum text of a snapshot's top levels, built from the wire tokens while
   // scanning: asks then bids, each price then qty (room for 10 levels of 2 tokens of at most
@@ -332,7 +323,11 @@ struct KrakenCodecImpl
       static constexpr codec::LevelKeys kKeys = codec::level_keys<"price", "qty">();
       codec::LevelRead lr;
       if (!codec::read_level(*this, level, kKeys, lr, where)) return false;
-      levels.push_back(PendingLevel{side, lr.price, lr.size, lr.price_decimals, lr.size_decimals});
+      levels.push_back(PendingLevel{.side = side,
+                                    .price = lr.price,
+                                    .qty = lr.size,
+                                    .price_decimals = lr.price_decimals,
+                                    .qty_decimals = lr.size_decimals});
     }
     return true;
   }
@@ -526,17 +521,16 @@ struct KrakenCodecImpl
             w = plain_checksum_digits(qty_text, qty_decimals_seen, w);
           }
         }
-        PendingLevel& pl = levels.emplace_back();
-        pl.side = side;
-        pl.price = Decimal::from_raw8(px8);
-        pl.qty = Decimal::from_raw8(qty8);
-        pl.price_decimals = px_decimals;
-        pl.qty_decimals = qty_decimals_seen;
-        if (usable) {
-          text_size = static_cast<std::size_t>(w - text);
-        } else if (!raw_text && levels.size() <= kTokenSlots) {
-          tokens[levels.size() - 1] = LevelTokens{px_text, qty_text};
-        }
+        levels.push_back(PendingLevel{.side = side,
+                                      .price_size = WireLevel::token_size(px_text),
+                                      .qty_size = WireLevel::token_size(qty_text),
+                                      .price_token = px_text.data(),
+                                      .price = Decimal::from_raw8(px8),
+                                      .qty = Decimal::from_raw8(qty8),
+                                      .price_decimals = px_decimals,
+                                      .qty_decimals = qty_decimals_seen,
+                                      .qty_token = qty_text.data()});
+        if (usable) text_size = static_cast<std::size_t>(w - text);
       };
       // The side as Kraken writes it: `[]`, or levels `{"price":<bare>,"qty":<bare>}` joined by
       // commas (scan_levels' compact bare branch with nothing after the qty), read here without
@@ -641,27 +635,14 @@ struct KrakenCodecImpl
     return true;
   }
 
-  // The levels of an update entry with their wire tokens (the first kMaxWire of those whose
-  // tokens the scan kept), for the checksum cache.
-  static constexpr std::size_t kMaxWire = 16;
-  WireLevel wire[kMaxWire];
-  std::span<const WireLevel> wire_levels(const BookEntry& entry) noexcept {
-    std::size_t n = 0;
+  // The levels of an update entry with their wire tokens (the first kMaxWire of those among
+  // the frame's first kTokenSlots levels), for the checksum cache: the levels themselves.
+  static constexpr std::uint32_t kMaxWire = 16;
+  std::span<const WireLevel> wire_levels(const BookEntry& entry) const noexcept {
     if (!entry.tokens) return {};
-    for (std::uint32_t i = entry.first; i < entry.end && i < kTokenSlots && n < kMaxWire; ++i) {
-      const PendingLevel& pl = levels[i];
-      WireLevel& w = wire[n++];
-      w.side = pl.side;
-      w.price = pl.price;
-      w.qty = pl.qty;
-      w.price_decimals = pl.price_decimals;
-      w.qty_decimals = pl.qty_decimals;
-      w.price_token = tokens[i].price.data();
-      w.price_size = WireLevel::token_size(tokens[i].price);
-      w.qty_token = tokens[i].qty.data();
-      w.qty_size = WireLevel::token_size(tokens[i].qty);
-    }
-    return {wire, n};
+    const std::uint32_t stop = std::min(entry.end, kTokenSlots);
+    if (entry.first >= stop) return {};
+    return {levels.data() + entry.first, std::min(stop - entry.first, kMaxWire)};
   }
 
   // The entry's checksum: from the wire text when the scan kept it, else printed from the book.

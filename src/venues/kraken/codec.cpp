@@ -461,6 +461,50 @@ struct KrakenCodecImpl
     return true;
   }
 
+  // The timestamp string at the cursor, `"YYYY-MM-DDTHH:MM:SS.f..fZ"` (1..9 fractional digits)
+  // of frame_time's kept minute, and the entry's closing `}` right after it, read in place: the
+  // minute by two 8-byte compares, the fraction by one SWAR read, then `"}`. The cursor goes
+  // past the `}`. Same value as read_string_at, eat_at('}') then frame_time (the string holds
+  // no quote, escape or control byte: its bytes are the minute's, digits, ':', '.' and 'Z');
+  // anything else through them, in that order.
+  [[gnu::always_inline]] bool timestamp_entry_end_at(raw::Cursor& c, Timestamp& out) noexcept {
+    constexpr std::size_t kMinute = 16;  // "YYYY-MM-DDTHH:MM"
+    const char* const q = c.p;
+    // `"`, the minute, `:SS.`, one digit, `Z"}`: 25 bytes at least (the frame's padding covers
+    // the reads past its end: the closing `}`'s place is checked against it below).
+    if (minute_known && c.end - q >= 25 && *q == '"') {
+      std::uint64_t a0 = 0;
+      std::uint64_t a1 = 0;
+      std::uint64_t b0 = 0;
+      std::uint64_t b1 = 0;
+      std::memcpy(&a0, q + 1, 8);
+      std::memcpy(&a1, q + 9, 8);
+      std::memcpy(&b0, minute_text, 8);
+      std::memcpy(&b1, minute_text + 8, 8);
+      const char* const t = q + 1 + kMinute;
+      const auto s0 = static_cast<unsigned>(t[1] - '0');
+      const auto s1 = static_cast<unsigned>(t[2] - '0');
+      std::uint64_t frac8 = 0;
+      const int n = codec::leading_digits8(t + 4, frac8);
+      const auto ninth = static_cast<unsigned>(t[12] - '0');
+      const std::size_t frac_digits = n == 8 && ninth < 10 ? 9 : static_cast<std::size_t>(n);
+      const char* const z = t + 4 + frac_digits;  // 'Z', the closing quote, '}'
+      const std::int64_t seconds = s0 * 10 + s1;
+      if (((a0 ^ b0) | (a1 ^ b1)) == 0 && t[0] == ':' && s0 < 10 && s1 < 10 && t[3] == '.' &&
+          n != 0 && c.end - z >= 3 && z[0] == 'Z' && z[1] == '"' && z[2] == '}' && seconds <= 60) {
+        static constexpr std::int64_t kScale[] = {
+            1, 100'000'000, 10'000'000, 1'000'000, 100'000, 10'000, 1'000, 100, 10, 1};
+        const std::int64_t frac =
+            static_cast<std::int64_t>(frac_digits == 9 ? frac8 * 10 + ninth : frac8);
+        out = Timestamp::from_ns(minute_ns + seconds * 1'000'000'000 + frac * kScale[frac_digits]);
+        c.p = z + 3;
+        return true;
+      }
+    }
+    std::string_view time;
+    return read_string_at(c, time) && eat_at(c, '}') && frame_time(time, out);
+  }
+
   // One entry of a book frame. With `raw_text` (a snapshot's first entry) the checksum text is
   // built from the wire tokens, and kept when it is what book_checksum would print: each side
   // strictly sorted best first (so its first levels are the book's top), no size-0 level, and
@@ -624,9 +668,8 @@ struct KrakenCodecImpl
     if (!member_at(c, kChecksumMember, ',', kChecksum) || !read_checksum(c, checksum) ||
         checksum > 0xFFFFFFFFull)
       return false;
-    std::string_view time;
-    if (!member_at(c, kTimestampMember, ',', kTimestamp) || !read_string_at(c, time) ||
-        !eat_at(c, '}') || !frame_time(time, entry.venue_time))
+    if (!member_at(c, kTimestampMember, ',', kTimestamp) ||
+        !timestamp_entry_end_at(c, entry.venue_time))
       return false;
     entry.checksum = static_cast<std::uint32_t>(checksum);
     entry.end = static_cast<std::uint32_t>(levels.size());

@@ -384,12 +384,13 @@ struct KrakenCodecImpl
     static constexpr char kUpdateHead[] = R"({"channel":"book","type":"update","data":[)";
     static constexpr char kSnapshotHead[] = R"({"channel":"book","type":"snapshot","data":[)";
     raw::Cursor c(frame);
-    if (frame.size() >= sizeof kSnapshotHead - 1 && head_is(frame.data(), kSnapshotHead)) {
-      snapshot = true;
-      c.p += sizeof kSnapshotHead - 1;
-    } else if (frame.size() >= sizeof kUpdateHead - 1 && head_is(frame.data(), kUpdateHead)) {
+    // The update head first: updates are nearly all of a book's frames.
+    if (frame.size() >= sizeof kUpdateHead - 1 && head_is(frame.data(), kUpdateHead)) {
       snapshot = false;
       c.p += sizeof kUpdateHead - 1;
+    } else if (frame.size() >= sizeof kSnapshotHead - 1 && head_is(frame.data(), kSnapshotHead)) {
+      snapshot = true;
+      c.p += sizeof kSnapshotHead - 1;
     } else {
       std::string_view text;
       if (!c.eat('{') || !raw::read_key_named(c, kChannel) || !raw::read_string(c, text) ||

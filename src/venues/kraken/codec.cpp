@@ -506,6 +506,67 @@ struct KrakenCodecImpl
     return read_string_at(c, time) && eat_at(c, '}') && frame_time(time, out);
   }
 
+  // A book level as Kraken writes it: {"price":n,"qty":n}.
+  static constexpr raw::LevelNames kBookLevel{
+      .price = "price", .size = "qty", .form = raw::LevelForm::object, .bare = true};
+
+  // The state of an entry's side scans (see scan_entry): whether its checksum text is still
+  // usable and the decimals learnt (over both sides), the side's first level, its text cursor
+  // and previous price.
+  struct SideScan {
+    bool usable = false;
+    Side side = Side::buy;
+    int price_decimals = -1;
+    int qty_decimals = -1;
+    std::uint32_t side_first = 0;
+    std::int64_t last_price8 = 0;  // the side's previous price, in 10^-8 units
+    char* text = nullptr;
+    char* w = nullptr;
+    std::size_t text_size = 0;
+  };
+
+  // One level of a side, from its two numbers' raw8, decimals and wire text. Inlined into both
+  // readers of a side so the level stays in registers (a RawLevel or PendingLevel built on the
+  // stack and copied cost store-forwarding stalls on every level).
+  [[gnu::always_inline]] void add_level(SideScan& s, std::int64_t px8, int px_decimals,
+                                        std::string_view px_text, std::int64_t qty8,
+                                        int qty_decimals_seen, std::string_view qty_text) {
+    if (s.usable) {
+      const std::uint32_t index = static_cast<std::uint32_t>(levels.size()) - s.side_first;
+      if (s.price_decimals < 0) s.price_decimals = px_decimals;
+      if (s.qty_decimals < 0) s.qty_decimals = qty_decimals_seen;
+      s.usable = px_decimals == s.price_decimals && qty_decimals_seen == s.qty_decimals &&
+                 qty8 != 0 &&
+                 (index == 0 || (s.side == Side::buy ? px8 < s.last_price8 : px8 > s.last_price8));
+      s.last_price8 = px8;
+      if (s.usable && index < kChecksumDepth) {
+        s.w = plain_checksum_digits(px_text, px_decimals, s.w);
+        s.w = plain_checksum_digits(qty_text, qty_decimals_seen, s.w);
+      }
+    }
+    levels.push_back(PendingLevel{.side = s.side,
+                                  .price_size = WireLevel::token_size(px_text),
+                                  .qty_size = WireLevel::token_size(qty_text),
+                                  .price_token = px_text.data(),
+                                  .price = Decimal::from_raw8(px8),
+                                  .qty = Decimal::from_raw8(qty8),
+                                  .price_decimals = px_decimals,
+                                  .qty_decimals = qty_decimals_seen,
+                                  .qty_token = qty_text.data()});
+    if (s.usable) s.text_size = static_cast<std::size_t>(s.w - s.text);
+  }
+
+  // A side in any form raw::scan_levels reads (the general reader), out of line: the compact
+  // loop of scan_entry gave up on it.
+  [[gnu::noinline]] bool scan_side_general(raw::Cursor& c, SideScan& s) {
+    return raw::scan_levels(
+        c, kBookLevel, [&](const raw::RawLevel& level) __attribute__((always_inline)) {
+          add_level(s, level.price.raw8, level.price.decimals, level.price.text, level.size.raw8,
+                    level.size.decimals, level.size.text);
+          return true;
+        });
+  }
+
   // One entry of a book frame. With `raw_text` (a snapshot's first entry) the checksum text is
   // built from the wire tokens, and kept when it is what book_checksum would print: each side
   // strictly sorted best first (so its first levels are the book's top), no size-0 level, and
@@ -517,8 +578,6 @@ struct KrakenCodecImpl
     static constexpr codec::RawKey kAsks{"asks"};
     static constexpr codec::RawKey kChecksum{"checksum"};
     static constexpr codec::RawKey kTimestamp{"timestamp"};
-    static constexpr raw::LevelNames kLevel{
-        .price = "price", .size = "qty", .form = raw::LevelForm::object, .bare = true};
     // Each member as Kraken writes it (one compare of constants), else with any whitespace.
     static constexpr raw::Literal kSymbolHead = raw::literal_of("{\"", kSymbol, "\":");
     static constexpr raw::Literal kBidsMember = raw::literal_of(",\"", kBids, "\":");
@@ -536,47 +595,18 @@ struct KrakenCodecImpl
       return false;
     }
     if (!read_string_at(c, entry.symbol) || entry.symbol.empty()) return false;
-    int price_decimals = -1;
-    int qty_decimals = -1;
-    bool usable = raw_text;
-    // Inlined into scan_entry (its two calls a frame cost a prologue and epilogue each); the
-    // general reader after it is one function out of line.
-    const auto scan_side = [&](Side side, char* text, std::size_t& text_size)
-        __attribute__((always_inline)) {
-      const std::uint32_t side_first = static_cast<std::uint32_t>(levels.size());
-      char* w = text;
-      std::int64_t last_price8 = 0;  // the side's previous price, in 10^-8 units
-      text_size = 0;                 // an empty side has no text (not the previous frame's)
-      // One level, from its two numbers' raw8, decimals and wire text. Inlined into both loops
-      // below so the level stays in registers (a RawLevel or PendingLevel built on the stack
-      // and copied cost store-forwarding stalls on every level).
-      const auto on_level = [&](std::int64_t px8, int px_decimals, std::string_view px_text,
-                                std::int64_t qty8, int qty_decimals_seen, std::string_view qty_text)
-          __attribute__((always_inline)) {
-        const std::uint32_t index = static_cast<std::uint32_t>(levels.size()) - side_first;
-        if (usable) {
-          if (price_decimals < 0) price_decimals = px_decimals;
-          if (qty_decimals < 0) qty_decimals = qty_decimals_seen;
-          usable = px_decimals == price_decimals && qty_decimals_seen == qty_decimals &&
-                   qty8 != 0 &&
-                   (index == 0 || (side == Side::buy ? px8 < last_price8 : px8 > last_price8));
-          last_price8 = px8;
-          if (usable && index < kChecksumDepth) {
-            w = plain_checksum_digits(px_text, px_decimals, w);
-            w = plain_checksum_digits(qty_text, qty_decimals_seen, w);
-          }
-        }
-        levels.push_back(PendingLevel{.side = side,
-                                      .price_size = WireLevel::token_size(px_text),
-                                      .qty_size = WireLevel::token_size(qty_text),
-                                      .price_token = px_text.data(),
-                                      .price = Decimal::from_raw8(px8),
-                                      .qty = Decimal::from_raw8(qty8),
-                                      .price_decimals = px_decimals,
-                                      .qty_decimals = qty_decimals_seen,
-                                      .qty_token = qty_text.data()});
-        if (usable) text_size = static_cast<std::size_t>(w - text);
-      };
+    // The sides' state in registers: only its copy given to the general reader (out of line)
+    // lives in memory.
+    SideScan st;
+    st.usable = raw_text;
+    // Inlined into scan_entry (its two calls a frame cost a prologue and epilogue each).
+    const auto scan_side = [&](Side side, char* text) __attribute__((always_inline)) {
+      st.side = side;
+      st.side_first = static_cast<std::uint32_t>(levels.size());
+      st.text = text;
+      st.w = text;
+      st.last_price8 = 0;
+      st.text_size = 0;  // an empty side has no text (not the previous frame's)
       // The side as Kraken writes it: `[]`, or levels `{"price":<bare>,"qty":<bare>}` joined by
       // commas (scan_levels' compact bare branch with nothing after the qty), read here without
       // a RawLevel (no 96-byte local zeroed and kept in memory, no Decimal value per number).
@@ -590,12 +620,12 @@ struct KrakenCodecImpl
           return true;
         }
         ++p;
-        const bool usable_at_start = usable;
-        const int price_decimals_at_start = price_decimals;
-        const int qty_decimals_at_start = qty_decimals;
+        const bool usable_at_start = st.usable;
+        const int price_decimals_at_start = st.price_decimals;
+        const int qty_decimals_at_start = st.qty_decimals;
         for (;;) {
-          if (!kLevel.bare_open.at(p, end)) break;
-          const char* q = p + kLevel.bare_open.size;
+          if (!kBookLevel.bare_open.at(p, end)) break;
+          const char* q = p + kBookLevel.bare_open.size;
           raw::detail::BareDigits px_digits;
           raw::detail::BareDigits qty_digits;
           int px_decimals = 0;
@@ -611,8 +641,8 @@ struct KrakenCodecImpl
             int n = raw::detail::short_bare_digits(q, end, px_digits, px);
             if (n == 0) break;
             q += n;
-            if (!kLevel.bare_mid.at(q, end)) break;
-            q += kLevel.bare_mid.size;
+            if (!kBookLevel.bare_mid.at(q, end)) break;
+            q += kBookLevel.bare_mid.size;
             n = raw::detail::short_bare_digits(q, end, qty_digits, qty);
             if (n == 0) break;
             q += n;
@@ -627,7 +657,7 @@ struct KrakenCodecImpl
           std::int64_t qty8 = 0;
           raw::detail::bare_pair_raw8(px_digits, qty_digits, px8, qty8);
           if (px8 <= 0) return false;  // scan_levels: a price <= 0 gives up
-          on_level(px8, px_decimals, px_text, qty8, qty_decimals_seen, qty_text);
+          add_level(st, px8, px_decimals, px_text, qty8, qty_decimals_seen, qty_text);
           if (q != end && *q == ',') {
             p = q + 1;
             continue;
@@ -638,33 +668,26 @@ struct KrakenCodecImpl
           }
           break;
         }
-        levels.resize(side_first);
-        usable = usable_at_start;
-        price_decimals = price_decimals_at_start;
-        qty_decimals = qty_decimals_at_start;
-        w = text;
-        last_price8 = 0;
-        text_size = 0;
+        levels.resize(st.side_first);
+        st.usable = usable_at_start;
+        st.price_decimals = price_decimals_at_start;
+        st.qty_decimals = qty_decimals_at_start;
+        st.w = text;
+        st.last_price8 = 0;
+        st.text_size = 0;
       }
-      const auto general = [&]() __attribute__((noinline)) {
-        return raw::scan_levels(
-            c, kLevel, [&](const raw::RawLevel& level) __attribute__((always_inline)) {
-              on_level(level.price.raw8, level.price.decimals, level.price.text, level.size.raw8,
-                       level.size.decimals, level.size.text);
-              return true;
-            });
-      };
-      return general();
+      SideScan copy = st;
+      const bool ok = scan_side_general(c, copy);
+      st = copy;
+      return ok;
     };
-    // Only a raw_text entry writes the frame's text (and its sizes).
-    std::size_t unused_size = 0;
-    std::size_t& bid_size = raw_text ? checksum_text.bid_size : unused_size;
-    std::size_t& ask_size = raw_text ? checksum_text.ask_size : unused_size;
-    if (!member_at(c, kBidsMember, ',', kBids) ||
-        !scan_side(Side::buy, checksum_text.bids, bid_size) ||
-        !member_at(c, kAsksMember, ',', kAsks) ||
-        !scan_side(Side::sell, checksum_text.asks, ask_size))
+    if (!member_at(c, kBidsMember, ',', kBids) || !scan_side(Side::buy, checksum_text.bids))
       return false;
+    // Only a raw_text entry writes the frame's text (and its sizes).
+    if (raw_text) checksum_text.bid_size = st.text_size;
+    if (!member_at(c, kAsksMember, ',', kAsks) || !scan_side(Side::sell, checksum_text.asks))
+      return false;
+    if (raw_text) checksum_text.ask_size = st.text_size;
     std::uint64_t checksum = 0;
     if (!member_at(c, kChecksumMember, ',', kChecksum) || !read_checksum(c, checksum) ||
         checksum > 0xFFFFFFFFull)
@@ -674,7 +697,7 @@ struct KrakenCodecImpl
       return false;
     entry.checksum = static_cast<std::uint32_t>(checksum);
     entry.end = static_cast<std::uint32_t>(levels.size());
-    entry.raw_text = usable;
+    entry.raw_text = st.usable;
     entry.tokens = !raw_text;
     return true;
   }

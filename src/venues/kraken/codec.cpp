@@ -280,8 +280,41 @@ struct KrakenCodecImpl
     pending.reserve(2 * config.book_depth + 16);
   }
 
+  // A frame's levels: a vector's interface for what the codec uses of it, with the append
+  // inline (GCC kept std::vector<WireLevel>::emplace_back out of line: a call a level). The
+  // slots are made once (and grown, rarely, out of line) and reused; next() hands the next
+  // slot without resetting it (its caller writes every field).
+  class LevelBuffer {
+   public:
+    void reserve(std::size_t n) {
+      if (n > slots_.size()) slots_.resize(n);
+    }
+    [[nodiscard]] std::size_t size() const noexcept { return size_; }
+    [[nodiscard]] const PendingLevel* data() const noexcept { return slots_.data(); }
+    [[nodiscard]] PendingLevel& operator[](std::size_t i) noexcept { return slots_[i]; }
+    [[nodiscard]] const PendingLevel& operator[](std::size_t i) const noexcept { return slots_[i]; }
+    void clear() noexcept { size_ = 0; }
+    // Only ever shrinks here (a side's levels dropped); a larger n gives default levels.
+    void resize(std::size_t n) {
+      if (n > slots_.size()) grow(n);
+      for (std::size_t i = size_; i < n; ++i) slots_[i] = PendingLevel{};
+      size_ = n;
+    }
+    [[gnu::always_inline]] PendingLevel& next() {
+      if (size_ == slots_.size()) [[unlikely]]
+        grow(size_ + 1);
+      return slots_[size_++];
+    }
+    void push_back(const PendingLevel& level) { next() = level; }
+
+   private:
+    [[gnu::noinline]] void grow(std::size_t n) { slots_.resize(std::max(n, 2 * slots_.size())); }
+    std::vector<PendingLevel> slots_;
+    std::size_t size_ = 0;
+  };
+
   // Per-frame scratch, reused.
-  std::vector<PendingLevel> levels;
+  LevelBuffer levels;
   std::vector<BookEntry> entries;
   std::string_view failing_book_symbol;  // a book frame's symbol, to resync it when malformed
   ChecksumText checksum_text;            // of the frame's first entry, when raw_text
@@ -544,15 +577,16 @@ struct KrakenCodecImpl
         s.w = plain_checksum_digits(qty_text, qty_decimals_seen, s.w);
       }
     }
-    levels.push_back(PendingLevel{.side = s.side,
-                                  .price_size = WireLevel::token_size(px_text),
-                                  .qty_size = WireLevel::token_size(qty_text),
-                                  .price_token = px_text.data(),
-                                  .price = Decimal::from_raw8(px8),
-                                  .qty = Decimal::from_raw8(qty8),
-                                  .price_decimals = px_decimals,
-                                  .qty_decimals = qty_decimals_seen,
-                                  .qty_token = qty_text.data()});
+    PendingLevel& pl = levels.next();  // every field written below
+    pl.side = s.side;
+    pl.price_size = WireLevel::token_size(px_text);
+    pl.qty_size = WireLevel::token_size(qty_text);
+    pl.price_token = px_text.data();
+    pl.price = Decimal::from_raw8(px8);
+    pl.qty = Decimal::from_raw8(qty8);
+    pl.price_decimals = px_decimals;
+    pl.qty_decimals = qty_decimals_seen;
+    pl.qty_token = qty_text.data();
     if (s.usable) s.text_size = static_cast<std::size_t>(s.w - s.text);
   }
 

@@ -710,7 +710,8 @@ TEST(RawPathProperty, kraken_book_frames_decode_alike_through_both_paths) {
 }
 
 // Kraken levels whose numbers sit at the edges of the compact bare-number reader (7 and 8+
-// integer digits, 8 and 9 fractional digits, no point, a point without digits, a leading zero,
+// integer digits, 8 and 9 fractional digits, the longest level the mask reader takes, numbers
+// running past its 48 bytes, no point, a point without digits, a leading zero,
 // an exponent, a quoted number, zero, a member after qty): the raw and the general path agree
 // on every frame, whether the raw scanner reads it or gives up on it.
 TEST(RawPathProperty,
@@ -718,12 +719,26 @@ TEST(RawPathProperty,
   KrakenPair pair;
   Tokens tk(47);
   const std::vector<std::string> prices = {
-      "60000.0", "6000000.5",  "12345678.5", "1234567890.5", "60000",
-      "60000.",  "060000.0",   "60000.05",   "6.1e4",        "\"60000.0\"",
-      "0.5",     "1.00000001", "60000.0 ",   "0.0",          "60000.123456789"};
-  const std::vector<std::string> qtys = {"0.12345678", "1.5",        "0.123456789", "12345678.1",
-                                         "0",          "0.00000000", "10",          "1.",
-                                         "01.5",       "1e-3",       "\"0.5\"",     "2.00000000"};
+      "60000.0", "6000000.5", "12345678.5", "1234567890.5", "60000", "60000.", "060000.0",
+      "60000.05", "6.1e4", "\"60000.0\"", "0.5", "1.00000001", "60000.0 ", "0.0", "60000.123456789",
+      // the longest the mask reader takes, and digits past its 48 bytes
+      "9999999.99999999", "1234567.1234567", std::string(50, '7') + ".5",
+      "7." + std::string(50, '7')};
+  const std::vector<std::string> qtys = {"0.12345678",
+                                         "1.5",
+                                         "0.123456789",
+                                         "12345678.1",
+                                         "0",
+                                         "0.00000000",
+                                         "10",
+                                         "1.",
+                                         "01.5",
+                                         "1e-3",
+                                         "\"0.5\"",
+                                         "2.00000000",
+                                         "9999999.99999999",
+                                         "1234567.1234567",
+                                         std::string(45, '3') + ".5"};
   for (int i = 0; i < 3000 && !::testing::Test::HasFailure(); ++i) {
     const bool snapshot = i % 3 == 0;
     std::string sides[2];

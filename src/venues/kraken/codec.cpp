@@ -618,7 +618,7 @@ struct KrakenCodecImpl
   // strictly sorted best first (so its first levels are the book's top), no size-0 level, and
   // one count of decimals for every price and one for every qty of the entry (the precision
   // the slot learns from the entry).
-  bool scan_entry(raw::Cursor& c, bool raw_text) {
+  [[gnu::always_inline]] bool scan_entry(raw::Cursor& c, bool raw_text) {
     static constexpr codec::RawKey kSymbol{"symbol"};
     static constexpr codec::RawKey kBids{"bids"};
     static constexpr codec::RawKey kAsks{"asks"};

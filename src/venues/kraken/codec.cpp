@@ -98,13 +98,27 @@ bool read_checksum(raw::Cursor& c, std::uint64_t& out) noexcept {
 }
 
 // memcmp(p, head, N - 1) == 0 for a head known at compile time (N - 1 >= 8 bytes, all of them
-// before the text's end): 8-byte words against immediates, the last one overlapping, one branch.
-// GCC called libc's memcmp for the 42- and 44-byte frame heads.
+// before the text's end): 16-byte SSE2 compares (8-byte words against immediates without SSE2
+// or below 16 bytes), the last one overlapping, one branch. GCC called libc's memcmp for the
+// 42- and 44-byte frame heads.
 template <std::size_t N>
 [[nodiscard, gnu::always_inline]] inline bool head_is(const char* p,
                                                       const char (&head)[N]) noexcept {
   constexpr std::size_t n = N - 1;
   static_assert(n >= 8);
+#if defined(__SSE2__)
+  if constexpr (n >= 16) {
+    // 16 bytes a compare (the last one overlapping): three for a frame head, not six words.
+    const auto block = [&](std::size_t i) __attribute__((always_inline)) {
+      return _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)),
+                            _mm_loadu_si128(reinterpret_cast<const __m128i*>(head + i)));
+    };
+    __m128i eq = block(0);
+    for (std::size_t i = 16; i + 16 <= n; i += 16) eq = _mm_and_si128(eq, block(i));
+    if (n % 16 != 0) eq = _mm_and_si128(eq, block(n - 16));
+    return _mm_movemask_epi8(eq) == 0xFFFF;
+  }
+#endif
   std::uint64_t diff = 0;
   for (std::size_t i = 0; i + 8 <= n; i += 8) {
     std::uint64_t a = 0;

@@ -690,7 +690,10 @@ TEST(RawPathProperty, kraken_book_frames_decode_alike_through_both_paths) {
                                    R"("checksum":1234567890123456)",
                                    R"("checksum":)" + n + ".0",
                                    R"("checksum":-)" + n,
-                                   R"("checksum":)" + n + "x"};
+                                   R"("checksum":)" + n + "x",
+                                   R"("checksum":)" + n + "7",
+                                   R"("checksum":12345678901)",
+                                   R"("checksum":123456789012345)"};
       entry[3] = forms[static_cast<std::size_t>(i / 53) % std::size(forms)];
     }
     std::string e = "{";

@@ -331,7 +331,10 @@ struct KrakenCodecImpl
       if (n > slots_.size()) slots_.resize(n);
     }
     [[nodiscard]] std::size_t size() const noexcept { return size_; }
+    [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
     [[nodiscard]] const PendingLevel* data() const noexcept { return slots_.data(); }
+    [[nodiscard]] const PendingLevel* begin() const noexcept { return slots_.data(); }
+    [[nodiscard]] const PendingLevel* end() const noexcept { return slots_.data() + size_; }
     [[nodiscard]] PendingLevel& operator[](std::size_t i) noexcept { return slots_[i]; }
     [[nodiscard]] const PendingLevel& operator[](std::size_t i) const noexcept { return slots_[i]; }
     void clear() noexcept { size_ = 0; }

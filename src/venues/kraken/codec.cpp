@@ -38,8 +38,9 @@ constexpr codec::TradeKeys kTradeKeys =
 using codec::number_text;
 
 // raw::read_uint (1..19 digits, no leading zero, a delimiter after) for a frame's checksum (up
-// to 10 digits): two SWAR reads of 8 bytes instead of a loop a digit; the byte loop for a text
-// of 16 digits and more or near the text's end. Same result, same cursor, on every text.
+// to 10 digits): a SWAR read of 8 bytes and the 9th and 10th digits (or a second SWAR read)
+// instead of a loop a digit; the byte loop for a text of 16 digits and more or near the text's
+// end. Same result, same cursor, on every text.
 bool read_checksum(raw::Cursor& c, std::uint64_t& out) noexcept {
   static constexpr std::uint64_t kPow[8] = {1,      10,      100,       1'000,
                                             10'000, 100'000, 1'000'000, 10'000'000};
@@ -50,10 +51,24 @@ bool read_checksum(raw::Cursor& c, std::uint64_t& out) noexcept {
   std::uint64_t low = 0;
   int n = codec::leading_digits8(s, high);
   if (n == 8) {
-    const int m = codec::leading_digits8(s + 8, low);
-    if (m == 8) return raw::read_uint(c, out);
-    high = high * kPow[m] + low;
-    n += m;
+    // Kraken's checksums have 9 or 10 digits: up to two more read one by one; three and more
+    // by a second SWAR read.
+    const auto d8 = static_cast<unsigned>(s[8] - '0');
+    const auto d9 = static_cast<unsigned>(s[9] - '0');
+    const auto d10 = static_cast<unsigned>(s[10] - '0');
+    if (d8 >= 10) {
+    } else if (d9 >= 10) {
+      high = high * 10 + d8;
+      n = 9;
+    } else if (d10 >= 10) {
+      high = high * 100 + d8 * 10 + d9;
+      n = 10;
+    } else {
+      const int m = codec::leading_digits8(s + 8, low);
+      if (m == 8) return raw::read_uint(c, out);
+      high = high * kPow[m] + low;
+      n += m;
+    }
   }
   if (n == 0 || (n > 1 && *s == '0')) return false;
   c.p = s + n;
@@ -98,13 +113,27 @@ bool read_checksum(raw::Cursor& c, std::uint64_t& out) noexcept {
 }
 
 // memcmp(p, head, N - 1) == 0 for a head known at compile time (N - 1 >= 8 bytes, all of them
-// before the text's end): 8-byte words against immediates, the last one overlapping, one branch.
-// GCC called libc's memcmp for the 42- and 44-byte frame heads.
+// before the text's end): 16-byte SSE2 compares (8-byte words against immediates without SSE2
+// or below 16 bytes), the last one overlapping, one branch. GCC called libc's memcmp for the
+// 42- and 44-byte frame heads.
 template <std::size_t N>
 [[nodiscard, gnu::always_inline]] inline bool head_is(const char* p,
                                                       const char (&head)[N]) noexcept {
   constexpr std::size_t n = N - 1;
   static_assert(n >= 8);
+#if defined(__SSE2__)
+  if constexpr (n >= 16) {
+    // 16 bytes a compare (the last one overlapping): three for a frame head, not six words.
+    const auto block = [&](std::size_t i) __attribute__((always_inline)) {
+      return _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)),
+                            _mm_loadu_si128(reinterpret_cast<const __m128i*>(head + i)));
+    };
+    __m128i eq = block(0);
+    for (std::size_t i = 16; i + 16 <= n; i += 16) eq = _mm_and_si128(eq, block(i));
+    if (n % 16 != 0) eq = _mm_and_si128(eq, block(n - 16));
+    return _mm_movemask_epi8(eq) == 0xFFFF;
+  }
+#endif
   std::uint64_t diff = 0;
   for (std::size_t i = 0; i + 8 <= n; i += 8) {
     std::uint64_t a = 0;
@@ -131,25 +160,37 @@ template <std::size_t N>
 // leading zero before another digit, an optional point with 1..8 digits after it) with
 // `,"qty":` between and '}' after, the whole level before `end`: the digits and texts it gives
 // are short_bare_digits'. nullptr for anything else (the caller then reads the level number by
-// number). Reads 64 bytes at a (a frame's padding covers them).
+// number). Reads 48 bytes at a (a frame's padding covers them).
 [[nodiscard, gnu::always_inline]] inline const char* bare_level_by_masks(
     const char* a, const char* end, raw::detail::BareDigits& px, int& px_decimals,
     std::string_view& px_text, raw::detail::BareDigits& qty, int& qty_decimals,
     std::string_view& qty_text) noexcept {
 #if defined(__SSE2__)
   constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-  std::uint64_t digits = 0;
-  std::uint64_t points = 0;
-  for (int i = 0; i < 4; ++i) {
+  // 48 bytes cover every level accepted here (at most 16 + 7 + 16 bytes, then '}'): a number
+  // reaching past them is longer than 16 bytes, refused by `number` whatever the bytes after
+  // (the masks' bits from 48 up are 0: those bytes count as neither digit nor point). Three
+  // blocks written out (GCC kept a loop over four: a variable shift and a branch a block).
+  const auto block = [a](int i, std::uint64_t& digit_bits, std::uint64_t& point_bits)
+      __attribute__((always_inline)) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a + 16 * i));
     const __m128i x = _mm_sub_epi8(v, _mm_set1_epi8('0'));
     const __m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(9)), x);
     const __m128i point = _mm_cmpeq_epi8(v, _mm_set1_epi8('.'));
-    digits |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(digit)))
-              << (16 * i);
-    points |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(point)))
-              << (16 * i);
-  }
+    digit_bits = static_cast<unsigned>(_mm_movemask_epi8(digit));
+    point_bits = static_cast<unsigned>(_mm_movemask_epi8(point));
+  };
+  std::uint64_t d0 = 0;
+  std::uint64_t d1 = 0;
+  std::uint64_t d2 = 0;
+  std::uint64_t p0 = 0;
+  std::uint64_t p1 = 0;
+  std::uint64_t p2 = 0;
+  block(0, d0, p0);
+  block(1, d1, p1);
+  block(2, d2, p2);
+  const std::uint64_t digits = d0 | (d1 << 16) | (d2 << 32);
+  const std::uint64_t points = p0 | (p1 << 16) | (p2 << 32);
   const std::uint64_t other = ~(digits | points);
   // One number over bytes [s, e): its digit groups as short_bare_digits leaves them.
   const auto number = [&](unsigned s, unsigned e, raw::detail::BareDigits& d, int& decimals,
@@ -247,21 +288,12 @@ struct KrakenBookSlot : codec::BookSlot {
 
 struct KrakenCodecImpl
     : codec::BookCodecState<KrakenCodecConfig, KrakenCodecStats, KrakenBookSlot> {
-  struct PendingLevel {
-    Side side = Side::buy;
-    Decimal price;
-    Decimal qty;
-    int price_decimals = 0;
-    int qty_decimals = 0;
-  };
-  // The wire tokens of levels[i] for i < kTokenSlots, written by the raw scan of an entry that
-  // is not a snapshot's first: the checksum cache reads a new top level's text from them.
-  struct LevelTokens {
-    std::string_view price;
-    std::string_view qty;
-  };
-  static constexpr std::size_t kTokenSlots = 64;
-  LevelTokens tokens[kTokenSlots];
+  // A level read from the wire, with its two wire tokens (the pointers and lengths fill what
+  // would be padding: 64 bytes either way). The checksum cache reads an update entry's levels
+  // in place as its WireLevels (no copy a level into another array).
+  using PendingLevel = WireLevel;
+  // Only the first kTokenSlots levels of a frame offer their tokens to the checksum cache.
+  static constexpr std::uint32_t kTokenSlots = 64;
   struct BookEntry {
     std::string_view symbol;
     std::uint32_t first = 0;  // levels[first, end)
@@ -269,7 +301,7 @@ struct KrakenCodecImpl
     std::uint32_t checksum = 0;
     Timestamp venue_time;
     bool raw_text = false;  // checksum_text holds this entry's checksum text (see scan_entry)
-    bool tokens = false;    // the raw scan kept its levels' tokens (in `tokens`)
+    bool tokens = false;    // the raw scan kept its levels' tokens (in the levels)
   };
   // Kraken's checksum text of a snapshot's top levels, built from the wire tokens while
   // scanning: asks then bids, each price then qty (room for 10 levels of 2 tokens of at most
@@ -289,8 +321,44 @@ struct KrakenCodecImpl
     pending.reserve(2 * config.book_depth + 16);
   }
 
+  // A frame's levels: a vector's interface for what the codec uses of it, with the append
+  // inline (GCC kept std::vector<WireLevel>::emplace_back out of line: a call a level). The
+  // slots are made once (and grown, rarely, out of line) and reused; next() hands the next
+  // slot without resetting it (its caller writes every field).
+  class LevelBuffer {
+   public:
+    void reserve(std::size_t n) {
+      if (n > slots_.size()) slots_.resize(n);
+    }
+    [[nodiscard]] std::size_t size() const noexcept { return size_; }
+    [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
+    [[nodiscard]] const PendingLevel* data() const noexcept { return slots_.data(); }
+    [[nodiscard]] const PendingLevel* begin() const noexcept { return slots_.data(); }
+    [[nodiscard]] const PendingLevel* end() const noexcept { return slots_.data() + size_; }
+    [[nodiscard]] PendingLevel& operator[](std::size_t i) noexcept { return slots_[i]; }
+    [[nodiscard]] const PendingLevel& operator[](std::size_t i) const noexcept { return slots_[i]; }
+    void clear() noexcept { size_ = 0; }
+    // Only ever shrinks here (a side's levels dropped); a larger n gives default levels.
+    void resize(std::size_t n) {
+      if (n > slots_.size()) grow(n);
+      for (std::size_t i = size_; i < n; ++i) slots_[i] = PendingLevel{};
+      size_ = n;
+    }
+    [[gnu::always_inline]] PendingLevel& next() {
+      if (size_ == slots_.size()) [[unlikely]]
+        grow(size_ + 1);
+      return slots_[size_++];
+    }
+    void push_back(const PendingLevel& level) { next() = level; }
+
+   private:
+    [[gnu::noinline]] void grow(std::size_t n) { slots_.resize(std::max(n, 2 * slots_.size())); }
+    std::vector<PendingLevel> slots_;
+    std::size_t size_ = 0;
+  };
+
   // Per-frame scratch, reused.
-  std::vector<PendingLevel> levels;
+  LevelBuffer levels;
   std::vector<BookEntry> entries;
   std::string_view failing_book_symbol;  // a book frame's symbol, to resync it when malformed
   ChecksumText checksum_text;            // of the frame's first entry, when raw_text
@@ -332,7 +400,11 @@ struct KrakenCodecImpl
       static constexpr codec::LevelKeys kKeys = codec::level_keys<"price", "qty">();
       codec::LevelRead lr;
       if (!codec::read_level(*this, level, kKeys, lr, where)) return false;
-      levels.push_back(PendingLevel{side, lr.price, lr.size, lr.price_decimals, lr.size_decimals});
+      levels.push_back(PendingLevel{.side = side,
+                                    .price = lr.price,
+                                    .qty = lr.size,
+                                    .price_decimals = lr.price_decimals,
+                                    .qty_decimals = lr.size_decimals});
     }
     return true;
   }
@@ -389,12 +461,13 @@ struct KrakenCodecImpl
     static constexpr char kUpdateHead[] = R"({"channel":"book","type":"update","data":[)";
     static constexpr char kSnapshotHead[] = R"({"channel":"book","type":"snapshot","data":[)";
     raw::Cursor c(frame);
-    if (frame.size() >= sizeof kSnapshotHead - 1 && head_is(frame.data(), kSnapshotHead)) {
-      snapshot = true;
-      c.p += sizeof kSnapshotHead - 1;
-    } else if (frame.size() >= sizeof kUpdateHead - 1 && head_is(frame.data(), kUpdateHead)) {
+    // The update head first: updates are nearly all of a book's frames.
+    if (frame.size() >= sizeof kUpdateHead - 1 && head_is(frame.data(), kUpdateHead)) {
       snapshot = false;
       c.p += sizeof kUpdateHead - 1;
+    } else if (frame.size() >= sizeof kSnapshotHead - 1 && head_is(frame.data(), kSnapshotHead)) {
+      snapshot = true;
+      c.p += sizeof kSnapshotHead - 1;
     } else {
       std::string_view text;
       if (!c.eat('{') || !raw::read_key_named(c, kChannel) || !raw::read_string(c, text) ||
@@ -466,19 +539,123 @@ struct KrakenCodecImpl
     return true;
   }
 
+  // The timestamp string at the cursor, `"YYYY-MM-DDTHH:MM:SS.f..fZ"` (1..9 fractional digits)
+  // of frame_time's kept minute, and the entry's closing `}` right after it, read in place: the
+  // minute by two 8-byte compares, the fraction by one SWAR read, then `"}`. The cursor goes
+  // past the `}`. Same value as read_string_at, eat_at('}') then frame_time (the string holds
+  // no quote, escape or control byte: its bytes are the minute's, digits, ':', '.' and 'Z');
+  // anything else through them, in that order.
+  [[gnu::always_inline]] bool timestamp_entry_end_at(raw::Cursor& c, Timestamp& out) noexcept {
+    constexpr std::size_t kMinute = 16;  // "YYYY-MM-DDTHH:MM"
+    const char* const q = c.p;
+    // `"`, the minute, `:SS.`, one digit, `Z"}`: 25 bytes at least (the frame's padding covers
+    // the reads past its end: the closing `}`'s place is checked against it below).
+    if (minute_known && c.end - q >= 25 && *q == '"') {
+      std::uint64_t a0 = 0;
+      std::uint64_t a1 = 0;
+      std::uint64_t b0 = 0;
+      std::uint64_t b1 = 0;
+      std::memcpy(&a0, q + 1, 8);
+      std::memcpy(&a1, q + 9, 8);
+      std::memcpy(&b0, minute_text, 8);
+      std::memcpy(&b1, minute_text + 8, 8);
+      const char* const t = q + 1 + kMinute;
+      const auto s0 = static_cast<unsigned>(t[1] - '0');
+      const auto s1 = static_cast<unsigned>(t[2] - '0');
+      std::uint64_t frac8 = 0;
+      const int n = codec::leading_digits8(t + 4, frac8);
+      const auto ninth = static_cast<unsigned>(t[12] - '0');
+      const std::size_t frac_digits = n == 8 && ninth < 10 ? 9 : static_cast<std::size_t>(n);
+      const char* const z = t + 4 + frac_digits;  // 'Z', the closing quote, '}'
+      const std::int64_t seconds = s0 * 10 + s1;
+      if (((a0 ^ b0) | (a1 ^ b1)) == 0 && t[0] == ':' && s0 < 10 && s1 < 10 && t[3] == '.' &&
+          n != 0 && c.end - z >= 3 && z[0] == 'Z' && z[1] == '"' && z[2] == '}' && seconds <= 60) {
+        static constexpr std::int64_t kScale[] = {
+            1, 100'000'000, 10'000'000, 1'000'000, 100'000, 10'000, 1'000, 100, 10, 1};
+        const std::int64_t frac =
+            static_cast<std::int64_t>(frac_digits == 9 ? frac8 * 10 + ninth : frac8);
+        out = Timestamp::from_ns(minute_ns + seconds * 1'000'000'000 + frac * kScale[frac_digits]);
+        c.p = z + 3;
+        return true;
+      }
+    }
+    std::string_view time;
+    return read_string_at(c, time) && eat_at(c, '}') && frame_time(time, out);
+  }
+
+  // A book level as Kraken writes it: {"price":n,"qty":n}.
+  static constexpr raw::LevelNames kBookLevel{
+      .price = "price", .size = "qty", .form = raw::LevelForm::object, .bare = true};
+
+  // The state of an entry's side scans (see scan_entry): whether its checksum text is still
+  // usable and the decimals learnt (over both sides), the side's first level, its text cursor
+  // and previous price.
+  struct SideScan {
+    bool usable = false;
+    Side side = Side::buy;
+    int price_decimals = -1;
+    int qty_decimals = -1;
+    std::uint32_t side_first = 0;
+    std::int64_t last_price8 = 0;  // the side's previous price, in 10^-8 units
+    char* text = nullptr;
+    char* w = nullptr;
+    std::size_t text_size = 0;
+  };
+
+  // One level of a side, from its two numbers' raw8, decimals and wire text. Inlined into both
+  // readers of a side so the level stays in registers (a RawLevel or PendingLevel built on the
+  // stack and copied cost store-forwarding stalls on every level).
+  [[gnu::always_inline]] void add_level(SideScan& s, std::int64_t px8, int px_decimals,
+                                        std::string_view px_text, std::int64_t qty8,
+                                        int qty_decimals_seen, std::string_view qty_text) {
+    if (s.usable) {
+      const std::uint32_t index = static_cast<std::uint32_t>(levels.size()) - s.side_first;
+      if (s.price_decimals < 0) s.price_decimals = px_decimals;
+      if (s.qty_decimals < 0) s.qty_decimals = qty_decimals_seen;
+      s.usable = px_decimals == s.price_decimals && qty_decimals_seen == s.qty_decimals &&
+                 qty8 != 0 &&
+                 (index == 0 || (s.side == Side::buy ? px8 < s.last_price8 : px8 > s.last_price8));
+      s.last_price8 = px8;
+      if (s.usable && index < kChecksumDepth) {
+        s.w = plain_checksum_digits(px_text, px_decimals, s.w);
+        s.w = plain_checksum_digits(qty_text, qty_decimals_seen, s.w);
+      }
+    }
+    PendingLevel& pl = levels.next();  // every field written below
+    pl.side = s.side;
+    pl.price_size = WireLevel::token_size(px_text);
+    pl.qty_size = WireLevel::token_size(qty_text);
+    pl.price_token = px_text.data();
+    pl.price = Decimal::from_raw8(px8);
+    pl.qty = Decimal::from_raw8(qty8);
+    pl.price_decimals = px_decimals;
+    pl.qty_decimals = qty_decimals_seen;
+    pl.qty_token = qty_text.data();
+    if (s.usable) s.text_size = static_cast<std::size_t>(s.w - s.text);
+  }
+
+  // A side in any form raw::scan_levels reads (the general reader), out of line: the compact
+  // loop of scan_entry gave up on it.
+  [[gnu::noinline]] bool scan_side_general(raw::Cursor& c, SideScan& s) {
+    return raw::scan_levels(
+        c, kBookLevel, [&](const raw::RawLevel& level) __attribute__((always_inline)) {
+          add_level(s, level.price.raw8, level.price.decimals, level.price.text, level.size.raw8,
+                    level.size.decimals, level.size.text);
+          return true;
+        });
+  }
+
   // One entry of a book frame. With `raw_text` (a snapshot's first entry) the checksum text is
   // built from the wire tokens, and kept when it is what book_checksum would print: each side
   // strictly sorted best first (so its first levels are the book's top), no size-0 level, and
   // one count of decimals for every price and one for every qty of the entry (the precision
   // the slot learns from the entry).
-  bool scan_entry(raw::Cursor& c, bool raw_text) {
+  [[gnu::always_inline]] bool scan_entry(raw::Cursor& c, bool raw_text) {
     static constexpr codec::RawKey kSymbol{"symbol"};
     static constexpr codec::RawKey kBids{"bids"};
     static constexpr codec::RawKey kAsks{"asks"};
     static constexpr codec::RawKey kChecksum{"checksum"};
     static constexpr codec::RawKey kTimestamp{"timestamp"};
-    static constexpr raw::LevelNames kLevel{
-        .price = "price", .size = "qty", .form = raw::LevelForm::object, .bare = true};
     // Each member as Kraken writes it (one compare of constants), else with any whitespace.
     static constexpr raw::Literal kSymbolHead = raw::literal_of("{\"", kSymbol, "\":");
     static constexpr raw::Literal kBidsMember = raw::literal_of(",\"", kBids, "\":");
@@ -496,48 +673,18 @@ struct KrakenCodecImpl
       return false;
     }
     if (!read_string_at(c, entry.symbol) || entry.symbol.empty()) return false;
-    int price_decimals = -1;
-    int qty_decimals = -1;
-    bool usable = raw_text;
-    // Inlined into scan_entry (its two calls a frame cost a prologue and epilogue each); the
-    // general reader after it is one function out of line.
-    const auto scan_side = [&](Side side, char* text, std::size_t& text_size)
-        __attribute__((always_inline)) {
-      const std::uint32_t side_first = static_cast<std::uint32_t>(levels.size());
-      char* w = text;
-      std::int64_t last_price8 = 0;  // the side's previous price, in 10^-8 units
-      text_size = 0;                 // an empty side has no text (not the previous frame's)
-      // One level, from its two numbers' raw8, decimals and wire text. Inlined into both loops
-      // below so the level stays in registers (a RawLevel or PendingLevel built on the stack
-      // and copied cost store-forwarding stalls on every level).
-      const auto on_level = [&](std::int64_t px8, int px_decimals, std::string_view px_text,
-                                std::int64_t qty8, int qty_decimals_seen, std::string_view qty_text)
-          __attribute__((always_inline)) {
-        const std::uint32_t index = static_cast<std::uint32_t>(levels.size()) - side_first;
-        if (usable) {
-          if (price_decimals < 0) price_decimals = px_decimals;
-          if (qty_decimals < 0) qty_decimals = qty_decimals_seen;
-          usable = px_decimals == price_decimals && qty_decimals_seen == qty_decimals &&
-                   qty8 != 0 &&
-                   (index == 0 || (side == Side::buy ? px8 < last_price8 : px8 > last_price8));
-          last_price8 = px8;
-          if (usable && index < kChecksumDepth) {
-            w = plain_checksum_digits(px_text, px_decimals, w);
-            w = plain_checksum_digits(qty_text, qty_decimals_seen, w);
-          }
-        }
-        PendingLevel& pl = levels.emplace_back();
-        pl.side = side;
-        pl.price = Decimal::from_raw8(px8);
-        pl.qty = Decimal::from_raw8(qty8);
-        pl.price_decimals = px_decimals;
-        pl.qty_decimals = qty_decimals_seen;
-        if (usable) {
-          text_size = static_cast<std::size_t>(w - text);
-        } else if (!raw_text && levels.size() <= kTokenSlots) {
-          tokens[levels.size() - 1] = LevelTokens{px_text, qty_text};
-        }
-      };
+    // The sides' state in registers: only its copy given to the general reader (out of line)
+    // lives in memory.
+    SideScan st;
+    st.usable = raw_text;
+    // Inlined into scan_entry (its two calls a frame cost a prologue and epilogue each).
+    const auto scan_side = [&](Side side, char* text) __attribute__((always_inline)) {
+      st.side = side;
+      st.side_first = static_cast<std::uint32_t>(levels.size());
+      st.text = text;
+      st.w = text;
+      st.last_price8 = 0;
+      st.text_size = 0;  // an empty side has no text (not the previous frame's)
       // The side as Kraken writes it: `[]`, or levels `{"price":<bare>,"qty":<bare>}` joined by
       // commas (scan_levels' compact bare branch with nothing after the qty), read here without
       // a RawLevel (no 96-byte local zeroed and kept in memory, no Decimal value per number).
@@ -551,12 +698,12 @@ struct KrakenCodecImpl
           return true;
         }
         ++p;
-        const bool usable_at_start = usable;
-        const int price_decimals_at_start = price_decimals;
-        const int qty_decimals_at_start = qty_decimals;
+        const bool usable_at_start = st.usable;
+        const int price_decimals_at_start = st.price_decimals;
+        const int qty_decimals_at_start = st.qty_decimals;
         for (;;) {
-          if (!kLevel.bare_open.at(p, end)) break;
-          const char* q = p + kLevel.bare_open.size;
+          if (!kBookLevel.bare_open.at(p, end)) break;
+          const char* q = p + kBookLevel.bare_open.size;
           raw::detail::BareDigits px_digits;
           raw::detail::BareDigits qty_digits;
           int px_decimals = 0;
@@ -572,8 +719,8 @@ struct KrakenCodecImpl
             int n = raw::detail::short_bare_digits(q, end, px_digits, px);
             if (n == 0) break;
             q += n;
-            if (!kLevel.bare_mid.at(q, end)) break;
-            q += kLevel.bare_mid.size;
+            if (!kBookLevel.bare_mid.at(q, end)) break;
+            q += kBookLevel.bare_mid.size;
             n = raw::detail::short_bare_digits(q, end, qty_digits, qty);
             if (n == 0) break;
             q += n;
@@ -588,7 +735,7 @@ struct KrakenCodecImpl
           std::int64_t qty8 = 0;
           raw::detail::bare_pair_raw8(px_digits, qty_digits, px8, qty8);
           if (px8 <= 0) return false;  // scan_levels: a price <= 0 gives up
-          on_level(px8, px_decimals, px_text, qty8, qty_decimals_seen, qty_text);
+          add_level(st, px8, px_decimals, px_text, qty8, qty_decimals_seen, qty_text);
           if (q != end && *q == ',') {
             p = q + 1;
             continue;
@@ -599,69 +746,48 @@ struct KrakenCodecImpl
           }
           break;
         }
-        levels.resize(side_first);
-        usable = usable_at_start;
-        price_decimals = price_decimals_at_start;
-        qty_decimals = qty_decimals_at_start;
-        w = text;
-        last_price8 = 0;
-        text_size = 0;
+        levels.resize(st.side_first);
+        st.usable = usable_at_start;
+        st.price_decimals = price_decimals_at_start;
+        st.qty_decimals = qty_decimals_at_start;
+        st.w = text;
+        st.last_price8 = 0;
+        st.text_size = 0;
       }
-      const auto general = [&]() __attribute__((noinline)) {
-        return raw::scan_levels(
-            c, kLevel, [&](const raw::RawLevel& level) __attribute__((always_inline)) {
-              on_level(level.price.raw8, level.price.decimals, level.price.text, level.size.raw8,
-                       level.size.decimals, level.size.text);
-              return true;
-            });
-      };
-      return general();
+      SideScan copy = st;
+      const bool ok = scan_side_general(c, copy);
+      st = copy;
+      return ok;
     };
-    // Only a raw_text entry writes the frame's text (and its sizes).
-    std::size_t unused_size = 0;
-    std::size_t& bid_size = raw_text ? checksum_text.bid_size : unused_size;
-    std::size_t& ask_size = raw_text ? checksum_text.ask_size : unused_size;
-    if (!member_at(c, kBidsMember, ',', kBids) ||
-        !scan_side(Side::buy, checksum_text.bids, bid_size) ||
-        !member_at(c, kAsksMember, ',', kAsks) ||
-        !scan_side(Side::sell, checksum_text.asks, ask_size))
+    if (!member_at(c, kBidsMember, ',', kBids) || !scan_side(Side::buy, checksum_text.bids))
       return false;
+    // Only a raw_text entry writes the frame's text (and its sizes).
+    if (raw_text) checksum_text.bid_size = st.text_size;
+    if (!member_at(c, kAsksMember, ',', kAsks) || !scan_side(Side::sell, checksum_text.asks))
+      return false;
+    if (raw_text) checksum_text.ask_size = st.text_size;
     std::uint64_t checksum = 0;
     if (!member_at(c, kChecksumMember, ',', kChecksum) || !read_checksum(c, checksum) ||
         checksum > 0xFFFFFFFFull)
       return false;
-    std::string_view time;
-    if (!member_at(c, kTimestampMember, ',', kTimestamp) || !read_string_at(c, time) ||
-        !eat_at(c, '}') || !frame_time(time, entry.venue_time))
+    if (!member_at(c, kTimestampMember, ',', kTimestamp) ||
+        !timestamp_entry_end_at(c, entry.venue_time))
       return false;
     entry.checksum = static_cast<std::uint32_t>(checksum);
     entry.end = static_cast<std::uint32_t>(levels.size());
-    entry.raw_text = usable;
+    entry.raw_text = st.usable;
     entry.tokens = !raw_text;
     return true;
   }
 
-  // The levels of an update entry with their wire tokens (the first kMaxWire of those whose
-  // tokens the scan kept), for the checksum cache.
-  static constexpr std::size_t kMaxWire = 16;
-  WireLevel wire[kMaxWire];
-  std::span<const WireLevel> wire_levels(const BookEntry& entry) noexcept {
-    std::size_t n = 0;
+  // The levels of an update entry with their wire tokens (the first kMaxWire of those among
+  // the frame's first kTokenSlots levels), for the checksum cache: the levels themselves.
+  static constexpr std::uint32_t kMaxWire = 16;
+  std::span<const WireLevel> wire_levels(const BookEntry& entry) const noexcept {
     if (!entry.tokens) return {};
-    for (std::uint32_t i = entry.first; i < entry.end && i < kTokenSlots && n < kMaxWire; ++i) {
-      const PendingLevel& pl = levels[i];
-      WireLevel& w = wire[n++];
-      w.side = pl.side;
-      w.price = pl.price;
-      w.qty = pl.qty;
-      w.price_decimals = pl.price_decimals;
-      w.qty_decimals = pl.qty_decimals;
-      w.price_token = tokens[i].price.data();
-      w.price_size = WireLevel::token_size(tokens[i].price);
-      w.qty_token = tokens[i].qty.data();
-      w.qty_size = WireLevel::token_size(tokens[i].qty);
-    }
-    return {wire, n};
+    const std::uint32_t stop = std::min(entry.end, kTokenSlots);
+    if (entry.first >= stop) return {};
+    return {levels.data() + entry.first, std::min(stop - entry.first, kMaxWire)};
   }
 
   // The entry's checksum: from the wire text when the scan kept it, else printed from the book.

@@ -690,7 +690,10 @@ TEST(RawPathProperty, kraken_book_frames_decode_alike_through_both_paths) {
                                    R"("checksum":1234567890123456)",
                                    R"("checksum":)" + n + ".0",
                                    R"("checksum":-)" + n,
-                                   R"("checksum":)" + n + "x"};
+                                   R"("checksum":)" + n + "x",
+                                   R"("checksum":)" + n + "7",
+                                   R"("checksum":12345678901)",
+                                   R"("checksum":123456789012345)"};
       entry[3] = forms[static_cast<std::size_t>(i / 53) % std::size(forms)];
     }
     std::string e = "{";
@@ -710,7 +713,8 @@ TEST(RawPathProperty, kraken_book_frames_decode_alike_through_both_paths) {
 }
 
 // Kraken levels whose numbers sit at the edges of the compact bare-number reader (7 and 8+
-// integer digits, 8 and 9 fractional digits, no point, a point without digits, a leading zero,
+// integer digits, 8 and 9 fractional digits, the longest level the mask reader takes, numbers
+// running past its 48 bytes, no point, a point without digits, a leading zero,
 // an exponent, a quoted number, zero, a member after qty): the raw and the general path agree
 // on every frame, whether the raw scanner reads it or gives up on it.
 TEST(RawPathProperty,
@@ -718,12 +722,26 @@ TEST(RawPathProperty,
   KrakenPair pair;
   Tokens tk(47);
   const std::vector<std::string> prices = {
-      "60000.0", "6000000.5",  "12345678.5", "1234567890.5", "60000",
-      "60000.",  "060000.0",   "60000.05",   "6.1e4",        "\"60000.0\"",
-      "0.5",     "1.00000001", "60000.0 ",   "0.0",          "60000.123456789"};
-  const std::vector<std::string> qtys = {"0.12345678", "1.5",        "0.123456789", "12345678.1",
-                                         "0",          "0.00000000", "10",          "1.",
-                                         "01.5",       "1e-3",       "\"0.5\"",     "2.00000000"};
+      "60000.0", "6000000.5", "12345678.5", "1234567890.5", "60000", "60000.", "060000.0",
+      "60000.05", "6.1e4", "\"60000.0\"", "0.5", "1.00000001", "60000.0 ", "0.0", "60000.123456789",
+      // the longest the mask reader takes, and digits past its 48 bytes
+      "9999999.99999999", "1234567.1234567", std::string(50, '7') + ".5",
+      "7." + std::string(50, '7')};
+  const std::vector<std::string> qtys = {"0.12345678",
+                                         "1.5",
+                                         "0.123456789",
+                                         "12345678.1",
+                                         "0",
+                                         "0.00000000",
+                                         "10",
+                                         "1.",
+                                         "01.5",
+                                         "1e-3",
+                                         "\"0.5\"",
+                                         "2.00000000",
+                                         "9999999.99999999",
+                                         "1234567.1234567",
+                                         std::string(45, '3') + ".5"};
   for (int i = 0; i < 3000 && !::testing::Test::HasFailure(); ++i) {
     const bool snapshot = i % 3 == 0;
     std::string sides[2];
@@ -750,8 +768,9 @@ TEST(RawPathProperty,
 // Kraken book timestamps in every form near the one the raw path keeps a minute of
 // ("2024-03-01T10:00:SS.ffffffZ"): the same minute with other seconds (60 included, 61 not) and
 // 1..10 fractional digits, a comma, a lowercase z or t, an offset, a minute, hour, day or year
-// change, years outside 2000..2199, junk in the seconds: both paths give the same events (their
-// venue times) or the same error, frame after frame.
+// change, years outside 2000..2199, junk in the seconds, the entry's `}` right after the string,
+// spaced or after another member: both paths give the same events (their venue times) or the
+// same error, frame after frame.
 TEST(RawPathProperty, kraken_timestamps_around_the_kept_minute_decode_alike_through_both_paths) {
   KrakenPair pair;
   Tokens tk(53);
@@ -769,6 +788,9 @@ TEST(RawPathProperty, kraken_timestamps_around_the_kept_minute_decode_alike_thro
                              seconds[tk.below(seconds.size())] +
                              fractions[tk.below(fractions.size())] + zones[tk.below(zones.size())];
     const bool snapshot = i % 5 == 0;
+    // What follows the string (by the index, so the random stream stays as it was): the entry's
+    // end as Kraken writes it, spaced, or after another member.
+    const std::string after = i % 11 == 5 ? " }" : i % 11 == 8 ? R"(,"n":1})" : "}";
     const std::int64_t qty = 1 + static_cast<std::int64_t>(tk.below(100'000'000));
     const std::string px = snapshot ? "60000.0" : "59999.5";
     // The checksum of a book holding this one level (an update adds a bid below the snapshot's
@@ -781,12 +803,12 @@ TEST(RawPathProperty, kraken_timestamps_around_the_kept_minute_decode_alike_thro
                (snapshot ? std::string("60000.0") : px) + R"(,"qty":)" +
                (snapshot ? std::string("1.00000000") : kraken_number(tk, qty, 8)) +
                R"(}],"asks":[],"checksum":)" + std::to_string(model.checksum()) +
-               R"(,"timestamp":")" + time + "\"}]}");
+               R"(,"timestamp":")" + time + "\"" + after + "]}");
     ++n;
   }
   EXPECT_EQ(n, 3000u);
-  EXPECT_GT(pair.raw.stats().raw_frames, 1000u);
-  EXPECT_GT(pair.raw.stats().malformed, 100u);  // the bad times
+  EXPECT_GT(pair.raw.stats().raw_frames, 900u);  // (a member after the time: the general path)
+  EXPECT_GT(pair.raw.stats().malformed, 100u);   // the bad times
   EXPECT_GT(pair.raw.stats().events, 300u);
 }
 

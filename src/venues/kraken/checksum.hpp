@@ -98,6 +98,10 @@ namespace detail {
 // a * b mod P for two bit-reflected polynomials (the CRC's own representation): by one
 // carry-less multiply when `clmul` and the CPU has PCLMULQDQ, else bit by bit. For tests.
 [[nodiscard]] std::uint32_t crc_multiply(std::uint32_t a, std::uint32_t b, bool clmul) noexcept;
+// The CRC from state 0 (no initial value, no final xor) of a text of at most two
+// kMaxChecksumDigits, as ChecksumCache computes a level's: by carry-less multiplies when
+// `clmul` and the CPU has PCLMULQDQ, else by the tables. For tests.
+[[nodiscard]] std::uint32_t text_crc0(std::string_view text, bool clmul) noexcept;
 }  // namespace detail
 
 // A level of a book frame as read from the wire: price_text and qty_text are its tokens (empty

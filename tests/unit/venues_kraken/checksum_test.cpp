@@ -455,5 +455,20 @@ TEST(KrakenCrc32, multiply_by_carry_less_multiply_equals_the_bit_by_bit_product)
   }
 }
 
+// A level's text CRC from state 0, by carry-less multiplies and by the tables, is the one zlib's
+// CRC gives once its initial value's term is taken out: crc32(t) = ~(0xFFFFFFFF x^(8|t|) ^
+// crc0(t)), for random texts of every length a level's text may have.
+TEST(KrakenCrc32, level_text_crc_by_clmul_and_by_tables_equals_zlib) {
+  std::mt19937_64 rng(13);
+  for (int round = 0; round < 4000; ++round) {
+    const std::size_t size = static_cast<std::size_t>(round) % (2 * kMaxChecksumDigits + 1);
+    std::string text(size, '\0');
+    for (char& ch : text) ch = static_cast<char>(round % 2 == 0 ? '0' + rng() % 10 : rng());
+    const std::uint32_t expected = ~zlib_crc(text) ^ crc32_combine(0xFFFFFFFFu, 0, size);
+    ASSERT_EQ(detail::text_crc0(text, true), expected) << size;
+    ASSERT_EQ(detail::text_crc0(text, false), expected) << size;
+  }
+}
+
 }  // namespace
 }  // namespace nzeza::venues::kraken

@@ -180,11 +180,20 @@ class ChecksumCache {
   bool update_side(std::span<const market::BookLevel> levels, std::span<const WireLevel> wire,
                    const market::OrderBook::SideEdit* edit) noexcept;
 
-  // Per side (asks, bids): the kept top levels. Two generations a side (the kept one and the one a
-  // rebuild writes), so a side is rebuilt from the kept entries without copying them aside first.
-  Entry entries_[2][2][kChecksumDepth];
+  // Per side (asks, bids): the kept top levels' entries in slots, best first in order_ (the
+  // slot of each place: an insert or a delete moves bytes of order_, not entries). used_: the
+  // slots order_ names. spare_: the slots of the last two entries that left the top (0xFF:
+  // none), their text kept for a level that comes back with the same price and qty (a qty put
+  // back, a level that went below the tenth and returns); a free slot is taken for a new entry
+  // only when it is not one of them. A rebuild needs the kept entries and the new ones at once:
+  // kSlots has room for both and the spares.
+  static constexpr std::size_t kSlots = 24;
+  static constexpr std::uint8_t kNoSlot = 0xFF;
+  Entry slots_[2][kSlots];
+  alignas(16) std::uint8_t order_[2][16] = {};
+  std::uint32_t used_[2] = {};
+  std::uint8_t spare_[2][2] = {{kNoSlot, kNoSlot}, {kNoSlot, kNoSlot}};
   std::uint32_t count_[2] = {};
-  int generation_[2] = {};
   std::uint32_t side_crc_[2] = {};  // CRC from state 0 of the side's text (0 when empty)
   std::uint32_t side_size_[2] = {};
   std::uint32_t value_ = 0;  // the last checksum, when valid_

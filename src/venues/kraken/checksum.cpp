@@ -694,7 +694,8 @@ bool ChecksumCache::update_side(std::span<const market::BookLevel> levels,
   const auto bit = [](std::uint8_t slot) { return std::uint32_t{1} << slot; };
   // A slot holding `level`'s entry: a spare one of the same price and qty (no longer a spare),
   // else a free one (not in `busy`, not a spare) filled.
-  const auto take = [&](const market::BookLevel& level, std::uint32_t busy) {
+  const auto take = [&](const market::BookLevel& level, std::uint32_t busy)
+      __attribute__((always_inline)) {
     if (spare[0] != kNoSlot && same_level(slots[spare[0]], level)) {
       const std::uint8_t s = spare[0];
       spare[0] = spare[1];
@@ -714,14 +715,14 @@ bool ChecksumCache::update_side(std::span<const market::BookLevel> levels,
     return s;
   };
   // A slot whose entry left the top: the newest spare.
-  const auto release = [&](std::uint8_t s) {
+  const auto release = [&](std::uint8_t s) __attribute__((always_inline)) {
     used &= ~bit(s);
     spare[1] = spare[0];
     spare[0] = s;
   };
   // One level's change, its order moves, and the side's CRC and length; `a`: the bytes of the
   // kept levels after it (found by the compares that chose the change).
-  const auto replace_at = [&](std::size_t at, std::size_t a) {
+  const auto replace_at = [&](std::size_t at, std::size_t a) __attribute__((always_inline)) {
     const std::uint8_t old_slot = order[at];
     const std::uint8_t s = take(levels[at], used);
     const Entry& e = slots[s];
@@ -733,7 +734,8 @@ bool ChecksumCache::update_side(std::span<const market::BookLevel> levels,
     release(old_slot);
     order[at] = s;
   };
-  const auto insert_at = [&](std::size_t at, std::size_t a) {  // levels[at] before place at
+  const auto insert_at = [&](std::size_t at, std::size_t a)
+      __attribute__((always_inline)) {  // levels[at] before place at
     const std::uint8_t s = take(levels[at], used);
     const Entry& e = slots[s];
     crc = edit_side_crc(crc, slots, order, at, at, count, a, 0, 0, e.crc, e.size, product);
@@ -742,7 +744,7 @@ bool ChecksumCache::update_side(std::span<const market::BookLevel> levels,
     order_insert(order, at, s);
     ++count;
   };
-  const auto delete_at = [&](std::size_t at, std::size_t a) {
+  const auto delete_at = [&](std::size_t at, std::size_t a) __attribute__((always_inline)) {
     const std::uint8_t s = order[at];
     crc = edit_side_crc(crc, slots, order, at, at + 1, count, a, slots[s].crc, slots[s].size, 0, 0,
                         product);
@@ -753,7 +755,7 @@ bool ChecksumCache::update_side(std::span<const market::BookLevel> levels,
   };
   // The bytes of the places [from, count): summed over those places, or over the others when
   // they are fewer.
-  const auto bytes_from = [&](std::size_t from) {
+  const auto bytes_from = [&](std::size_t from) __attribute__((always_inline)) {
     std::uint32_t a = 0;
     if (2 * from < count) {
       for (std::size_t i = 0; i < from; ++i) a += kept(i).size;

@@ -602,11 +602,11 @@ namespace {
 // from B's: crc(A) x^(8(|M| + a)) is W = crc(A M B) ^ crc(M) x^(8a) ^ crc(B), and the term is
 // W (1 ^ x^(8(|M'| - |M|))).
 template <class Product>
-std::uint32_t edit_side_crc(std::uint32_t side_crc, const ChecksumCache::Entry* slots,
-                            const std::uint8_t* order, std::size_t k, std::size_t b, std::size_t n,
-                            std::size_t a, std::uint32_t old_crc, std::uint32_t old_size,
-                            std::uint32_t new_crc, std::uint32_t new_size,
-                            Product product) noexcept {
+__attribute__((always_inline)) inline std::uint32_t edit_side_crc(
+    std::uint32_t side_crc, const ChecksumCache::Entry* slots, const std::uint8_t* order,
+    std::size_t k, std::size_t b, std::size_t n, std::size_t a, std::uint32_t old_crc,
+    std::uint32_t old_size, std::uint32_t new_crc, std::uint32_t new_size,
+    Product product) noexcept {
   if (old_size == new_size || k == 0) {
     return side_crc ^ reduce64(product(old_crc ^ new_crc, kBytePowers[a]));
   }

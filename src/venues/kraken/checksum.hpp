@@ -142,9 +142,12 @@ struct WireLevel {
 // 0) and length of its whole text. An update that replaces, inserts or deletes one level of a
 // side (a new best bid pushing the tenth out, a deletion pulling the eleventh in, a qty change)
 // moves that side's CRC by CRC32's linearity: a few carry-less multiplies (bit by bit on a CPU
-// without PCLMULQDQ), whatever the lengths, without touching the other levels' entries but for
-// a move in the array. Any other change of a side: its entries are rebuilt (kept entries of the
-// same price and qty reused) and its CRC summed from them. The checksum is then the two sides'
+// without PCLMULQDQ), whatever the lengths, without touching the other levels' entries (they
+// stay in their slots; a byte order names them). A level whose price and qty are those of one
+// of the last two entries that left the side's top (a qty put back, a level back from below
+// the tenth) takes that entry's text CRC and length without printing it. Any other change of a
+// side: its entries are rebuilt (kept entries of the same price and qty reused) and its CRC
+// summed from them. The checksum is then the two sides'
 // CRCs combined (two multiplies); an update that changes no top level returns the kept value.
 // The text of a new top level is read from the update's wire tokens when `wire` holds that
 // level with the cache's decimals (its frame must still be in memory), else printed from the

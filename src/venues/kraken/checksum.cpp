@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
 #include <type_traits>
 
@@ -639,6 +640,11 @@ __attribute__((always_inline)) inline std::uint32_t edit_side_crc(
 // order[] as one 128-bit word (byte i: place i's slot), with `slot` put at place `at` (the
 // places from `at` on one further), or place `at` taken out (the places after it one nearer).
 inline void order_insert(std::uint8_t* order, std::size_t at, std::uint8_t slot) noexcept {
+  if constexpr (std::endian::native != std::endian::little) {  // byte i is not bits 8i..8i+7
+    for (std::size_t i = 15; i > at; --i) order[i] = order[i - 1];
+    order[at] = slot;
+    return;
+  }
   uint128 o = 0;
   std::memcpy(&o, order, 16);
   const uint128 low = (uint128{1} << (8 * at)) - 1;
@@ -646,6 +652,11 @@ inline void order_insert(std::uint8_t* order, std::size_t at, std::uint8_t slot)
   std::memcpy(order, &o, 16);
 }
 inline void order_erase(std::uint8_t* order, std::size_t at) noexcept {
+  if constexpr (std::endian::native != std::endian::little) {
+    for (std::size_t i = at; i < 15; ++i) order[i] = order[i + 1];
+    order[15] = 0;
+    return;
+  }
   uint128 o = 0;
   std::memcpy(&o, order, 16);
   const uint128 low = (uint128{1} << (8 * at)) - 1;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
 #include <type_traits>
 
@@ -177,6 +178,35 @@ __attribute__((target("pclmul,sse2"))) std::uint32_t crc_clmul(std::uint32_t c,
     n -= 16;
   }
   // 128 bits to 64, then to 32 (Barrett).
+  const __m128i mask32 = _mm_setr_epi32(~0, 0, ~0, 0);
+  __m128i x2b = _mm_clmulepi64_si128(x1, k3k4, 0x10);
+  x1 = _mm_xor_si128(_mm_srli_si128(x1, 8), x2b);
+  x2b = _mm_srli_si128(x1, 4);
+  x1 = _mm_and_si128(x1, mask32);
+  x1 = _mm_clmulepi64_si128(x1, k5k0, 0x00);
+  x1 = _mm_xor_si128(x1, x2b);
+  x2b = _mm_and_si128(x1, mask32);
+  x2b = _mm_clmulepi64_si128(x2b, poly, 0x10);
+  x2b = _mm_and_si128(x2b, mask32);
+  x2b = _mm_clmulepi64_si128(x2b, poly, 0x00);
+  x1 = _mm_xor_si128(x1, x2b);
+  return static_cast<std::uint32_t>(_mm_cvtsi128_si32(_mm_srli_si128(x1, 4)));
+}
+
+// The CRC from state 0 of `n` bytes at p (n a multiple of 16, 16..96): the 16-byte blocks
+// folded into one as crc_clmul's tail does, then its reduction; a level's text, zero padded in
+// front to whole blocks (from state 0 a zero byte leaves the CRC at 0): one fold a block past
+// the first and four multiplies, instead of eight table lookups each 8 bytes.
+__attribute__((target("pclmul,sse2"))) std::uint32_t crc_short_clmul(const unsigned char* p,
+                                                                     std::size_t n) noexcept {
+  const auto load = [](const unsigned char* q) {
+    return _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
+  };
+  const __m128i k3k4 = _mm_set_epi64x(0x00ccaa009e, 0x01751997d0);
+  const __m128i k5k0 = _mm_set_epi64x(0, 0x0163cd6124);
+  const __m128i poly = _mm_set_epi64x(0x01f7011641, 0x01db710641);
+  __m128i x1 = load(p);
+  for (std::size_t i = 16; i < n; i += 16) x1 = fold(x1, k3k4, load(p + i));
   const __m128i mask32 = _mm_setr_epi32(~0, 0, ~0, 0);
   __m128i x2b = _mm_clmulepi64_si128(x1, k3k4, 0x10);
   x1 = _mm_xor_si128(_mm_srli_si128(x1, 8), x2b);
@@ -487,18 +517,32 @@ char* level_digits(Decimal value, int decimals, char* out) noexcept {
   return out + 8;
 }
 
+// The CRC from state 0 of the `size` bytes before `end`, which has 16 zero bytes or more before
+// its text: by carry-less multiplies (whole 16-byte blocks) when `Clmul`, else by the tables
+// (whole 8-byte steps: no 4-byte step, no byte loop).
+template <bool Clmul>
+std::uint32_t text_crc(const char* end, std::size_t size) noexcept {
+#if defined(NZEZA_KRAKEN_CRC_CLMUL)
+  if constexpr (Clmul) {
+    const std::size_t whole = size == 0 ? 16 : (size + 15) & ~std::size_t{15};
+    return crc_short_clmul(reinterpret_cast<const unsigned char*>(end - whole), whole);
+  }
+#endif
+  const std::size_t whole = (size + 7) & ~std::size_t{7};
+  return crc_tables(0, reinterpret_cast<const unsigned char*>(end - whole), whole);
+}
+
 // `e` for `level`: its text (from its wire tokens when `wire` has them with the cache's
 // decimals and plain_token takes them, else printed from the Decimals) and that text's CRC.
-template <bool Asks>
+template <bool Asks, bool Clmul>
 void fill_entry(const market::BookLevel& level, ChecksumCache::Entry& e, int price_decimals,
                 int qty_decimals, std::span<const WireLevel> wire) noexcept {
-  // Eight zero bytes, then room for a printed text, or for two plain token texts and the 16
+  // Sixteen zero bytes, then room for a printed text, or for two plain token texts and the 16
   // bytes each may write past its end. From state 0 a zero byte leaves the CRC at 0, so the
-  // text's CRC is that of the text with up to seven of those zeros before it, rounded up to
-  // whole 8-byte steps (no 4-byte step, no byte loop).
-  char buf[8 + kMaxLevelText + 16];
-  std::memset(buf, 0, 8);
-  char* const text = buf + 8;
+  // text's CRC is that of the text with up to 15 of those zeros before it (text_crc).
+  char buf[16 + kMaxLevelText + 16];
+  std::memset(buf, 0, 16);
+  char* const text = buf + 16;
   const WireLevel* token = nullptr;
   for (const WireLevel& l : wire) {
     if (l.side == (Asks ? Side::sell : Side::buy) && l.price == level.price &&
@@ -520,42 +564,7 @@ void fill_entry(const market::BookLevel& level, ChecksumCache::Entry& e, int pri
   e.price = level.price;
   e.qty = level.size;
   e.size = static_cast<std::uint32_t>(w - text);
-  const std::size_t whole = (e.size + 7u) & ~std::size_t{7};
-  e.crc = crc_tables(0, reinterpret_cast<const unsigned char*>(w - whole), whole);
-}
-
-// The entries of levels[k..n) into out[k..n): the kept entry of the same price and qty from
-// old[0..tail) (the kept levels after the unchanged first k, sorted best first like `levels`),
-// else a new one (fill_entry).
-template <bool Asks>
-void rebuild(std::span<const market::BookLevel> levels, std::size_t k, std::size_t n,
-             const ChecksumCache::Entry* __restrict old, std::size_t tail,
-             ChecksumCache::Entry* __restrict out, int price_decimals, int qty_decimals,
-             std::span<const WireLevel> wire) noexcept {
-  std::size_t j = 0;
-  for (std::size_t i = k; i < n; ++i) {
-    const market::BookLevel& level = levels[i];
-    const Decimal price = level.price;
-    const Decimal qty = level.size;
-    ChecksumCache::Entry& e = out[i];
-    // The kept entry of this price, skipping the kept levels better than it (gone).
-    bool same_price = false;
-    while (j < tail) {
-      const Decimal kept_price = old[j].price;
-      if (kept_price == price) {
-        same_price = true;
-        break;
-      }
-      if (Asks ? kept_price > price : kept_price < price) break;  // a new level
-      ++j;
-    }
-    if (same_price && old[j].qty == qty) {
-      e = old[j++];
-    } else {
-      fill_entry<Asks>(level, e, price_decimals, qty_decimals, wire);
-      j += same_price ? 1 : 0;  // its qty changed
-    }
-  }
+  e.crc = text_crc<Clmul>(w, e.size);
 }
 
 }  // namespace
@@ -565,12 +574,14 @@ namespace {
 // so combine_levels inlines them).
 #if defined(NZEZA_KRAKEN_CRC_CLMUL)
 struct ProductClmul {
+  static constexpr bool kClmul = true;
   std::uint64_t operator()(std::uint32_t a, std::uint32_t b) const noexcept {
     return product_clmul(a, b);
   }
 };
 #endif
 struct ProductPortable {
+  static constexpr bool kClmul = false;
   std::uint64_t operator()(std::uint32_t a, std::uint32_t b) const noexcept {
     return product_portable(a, b);
   }
@@ -580,27 +591,37 @@ struct ProductPortable {
 namespace {
 
 // A side's CRC after one of its levels changed, by CRC32's linearity. The side's text is
-// A + M + B: A the text of kept[0..k), M the changed level's (before: `old_crc` and `old_size`,
-// 0 and 0 for an insertion; after: `new_crc` and `new_size`, 0 and 0 for a deletion), B the
-// text of kept[b..n), the levels after it, `a` bytes long:
+// A + M + B: A the text of the kept places [0, k), M the changed level's (before: `old_crc` and
+// `old_size`, 0 and 0 for an insertion; after: `new_crc` and `new_size`, 0 and 0 for a
+// deletion), B the text of the places [b, n), the levels after it, `a` bytes long (place i's
+// entry: slots[order[i]]):
 //   crc(A M' B) = crc(A M B) ^ (crc(M) ^ crc(M')) x^(8a)
 //                 ^ crc(A) (x^(8(|M| + a)) ^ x^(8(|M'| + a)))
-// The last term is 0 when both texts have one length or A is empty. Else crc(A) is summed from
-// A's k entries, or, when B has fewer, the term is taken from B's: crc(A) x^(8(|M| + a)) is
-// W = crc(A M B) ^ crc(M) x^(8a) ^ crc(B), and the term is W (1 ^ x^(8(|M'| - |M|))).
+// The last term is 0 when both texts have one length or A is empty. When B is empty,
+// crc(A) x^(8|M|) = crc(A M) ^ crc(M), so crc(A M') = (crc(A M) ^ crc(M)) x^(8(|M'| - |M|)) ^
+// crc(M'). Else crc(A) is summed from A's k entries, or, when B has fewer, the term is taken
+// from B's: crc(A) x^(8(|M| + a)) is W = crc(A M B) ^ crc(M) x^(8a) ^ crc(B), and the term is
+// W (1 ^ x^(8(|M'| - |M|))).
 template <class Product>
-std::uint32_t edit_side_crc(std::uint32_t side_crc, const ChecksumCache::Entry* kept, std::size_t k,
-                            std::size_t b, std::size_t n, std::size_t a, std::uint32_t old_crc,
-                            std::uint32_t old_size, std::uint32_t new_crc, std::uint32_t new_size,
-                            Product product) noexcept {
+__attribute__((always_inline)) inline std::uint32_t edit_side_crc(
+    std::uint32_t side_crc, const ChecksumCache::Entry* slots, const std::uint8_t* order,
+    std::size_t k, std::size_t b, std::size_t n, std::size_t a, std::uint32_t old_crc,
+    std::uint32_t old_size, std::uint32_t new_crc, std::uint32_t new_size,
+    Product product) noexcept {
+  if (old_size == new_size || k == 0) {
+    return side_crc ^ reduce64(product(old_crc ^ new_crc, kBytePowers[a]));
+  }
+  const std::uint32_t shift =
+      new_size > old_size ? kBytePowers[new_size - old_size] : kInvBytePowers[old_size - new_size];
+  if (b == n) return reduce64(product(side_crc ^ old_crc, shift)) ^ new_crc;
   const std::uint64_t moved = product(old_crc ^ new_crc, kBytePowers[a]);
-  if (old_size == new_size || k == 0) return side_crc ^ reduce64(moved);
   if (k <= n - b) {
     std::uint64_t prefix = 0;
     std::size_t after = 0;
     for (std::size_t i = k; i-- > 0;) {
-      prefix ^= product(kept[i].crc, kBytePowers[after]);
-      after += kept[i].size;
+      const ChecksumCache::Entry& e = slots[order[i]];
+      prefix ^= product(e.crc, kBytePowers[after]);
+      after += e.size;
     }
     return side_crc ^ reduce64(moved ^ product(reduce64(prefix), kBytePowers[old_size + a] ^
                                                                      kBytePowers[new_size + a]));
@@ -608,13 +629,39 @@ std::uint32_t edit_side_crc(std::uint32_t side_crc, const ChecksumCache::Entry* 
   std::uint64_t suffix = product(old_crc, kBytePowers[a]);
   std::size_t after = 0;
   for (std::size_t i = n; i-- > b;) {
-    suffix ^= product(kept[i].crc, kBytePowers[after]);
-    after += kept[i].size;
+    const ChecksumCache::Entry& e = slots[order[i]];
+    suffix ^= product(e.crc, kBytePowers[after]);
+    after += e.size;
   }
   const std::uint32_t w = side_crc ^ reduce64(suffix);
-  const std::uint32_t shift =
-      new_size > old_size ? kBytePowers[new_size - old_size] : kInvBytePowers[old_size - new_size];
   return side_crc ^ reduce64(moved ^ product(w, 0x80000000u ^ shift));
+}
+
+// order[] as one 128-bit word (byte i: place i's slot), with `slot` put at place `at` (the
+// places from `at` on one further), or place `at` taken out (the places after it one nearer).
+inline void order_insert(std::uint8_t* order, std::size_t at, std::uint8_t slot) noexcept {
+  if constexpr (std::endian::native != std::endian::little) {  // byte i is not bits 8i..8i+7
+    for (std::size_t i = 15; i > at; --i) order[i] = order[i - 1];
+    order[at] = slot;
+    return;
+  }
+  uint128 o = 0;
+  std::memcpy(&o, order, 16);
+  const uint128 low = (uint128{1} << (8 * at)) - 1;
+  o = (o & low) | ((o << 8) & ~((low << 8) | 0xFF)) | (uint128{slot} << (8 * at));
+  std::memcpy(order, &o, 16);
+}
+inline void order_erase(std::uint8_t* order, std::size_t at) noexcept {
+  if constexpr (std::endian::native != std::endian::little) {
+    for (std::size_t i = at; i < 15; ++i) order[i] = order[i + 1];
+    order[15] = 0;
+    return;
+  }
+  uint128 o = 0;
+  std::memcpy(&o, order, 16);
+  const uint128 low = (uint128{1} << (8 * at)) - 1;
+  o = (o & low) | ((o >> 8) & ~low);
+  std::memcpy(order, &o, 16);
 }
 
 }  // namespace
@@ -645,42 +692,87 @@ bool ChecksumCache::update_side(std::span<const market::BookLevel> levels,
                                 const market::OrderBook::SideEdit* edit) noexcept {
   constexpr int side = Asks ? 0 : 1;
   const std::size_t n = levels.size() < kChecksumDepth ? levels.size() : kChecksumDepth;
-  Entry* kept = entries_[side][generation_[side]];
+  Entry* const slots = slots_[side];
+  std::uint8_t* const order = order_[side];
+  std::uint8_t* const spare = spare_[side];
   const std::size_t old_n = count_[side];
   const Product product{};
   std::uint32_t& crc = side_crc_[side];
   std::uint32_t& size = side_size_[side];
   std::uint32_t& count = count_[side];
-  // One level's change, its entry's moves in `kept`, and the side's CRC and length; `a`: the
-  // bytes of the kept levels after it (found by the compares that chose the change).
-  const auto replace_at = [&](std::size_t at, std::size_t a) {
-    const std::uint32_t old_crc = kept[at].crc;
-    const std::uint32_t old_size = kept[at].size;
-    fill_entry<Asks>(levels[at], kept[at], price_decimals_, qty_decimals_, wire);
-    crc = edit_side_crc(crc, kept, at, at + 1, count, a, old_crc, old_size, kept[at].crc,
-                        kept[at].size, product);
-    size += kept[at].size - old_size;
+  std::uint32_t& used = used_[side];
+  const auto kept = [&](std::size_t i) -> const Entry& { return slots[order[i]]; };
+  const auto bit = [](std::uint8_t slot) { return std::uint32_t{1} << slot; };
+  // A slot holding `level`'s entry: a spare one of the same price and qty (no longer a spare),
+  // else a free one (not in `busy`, not a spare) filled.
+  const auto take = [&](const market::BookLevel& level, std::uint32_t busy)
+      __attribute__((always_inline)) {
+    if (spare[0] != kNoSlot && same_level(slots[spare[0]], level)) {
+      const std::uint8_t s = spare[0];
+      spare[0] = spare[1];
+      spare[1] = kNoSlot;
+      return s;
+    }
+    if (spare[1] != kNoSlot && same_level(slots[spare[1]], level)) {
+      const std::uint8_t s = spare[1];
+      spare[1] = kNoSlot;
+      return s;
+    }
+    std::uint32_t taken = busy;
+    if (spare[0] != kNoSlot) taken |= bit(spare[0]);
+    if (spare[1] != kNoSlot) taken |= bit(spare[1]);
+    const auto s = static_cast<std::uint8_t>(std::countr_one(taken));
+    fill_entry<Asks, Product::kClmul>(level, slots[s], price_decimals_, qty_decimals_, wire);
+    return s;
   };
-  const auto insert_at = [&](std::size_t at, std::size_t a) {  // levels[at] before kept[at]
-    Entry e;
-    fill_entry<Asks>(levels[at], e, price_decimals_, qty_decimals_, wire);
-    crc = edit_side_crc(crc, kept, at, at, count, a, 0, 0, e.crc, e.size, product);
+  // A slot whose entry left the top: the newest spare.
+  const auto release = [&](std::uint8_t s) __attribute__((always_inline)) {
+    used &= ~bit(s);
+    spare[1] = spare[0];
+    spare[0] = s;
+  };
+  // One level's change, its order moves, and the side's CRC and length; `a`: the bytes of the
+  // kept levels after it (found by the compares that chose the change).
+  const auto replace_at = [&](std::size_t at, std::size_t a) __attribute__((always_inline)) {
+    const std::uint8_t old_slot = order[at];
+    const std::uint8_t s = take(levels[at], used);
+    const Entry& e = slots[s];
+    const std::uint32_t old_size = slots[old_slot].size;
+    crc = edit_side_crc(crc, slots, order, at, at + 1, count, a, slots[old_slot].crc, old_size,
+                        e.crc, e.size, product);
+    size += e.size - old_size;
+    used |= bit(s);
+    release(old_slot);
+    order[at] = s;
+  };
+  const auto insert_at = [&](std::size_t at, std::size_t a)
+      __attribute__((always_inline)) {  // levels[at] before place at
+    const std::uint8_t s = take(levels[at], used);
+    const Entry& e = slots[s];
+    crc = edit_side_crc(crc, slots, order, at, at, count, a, 0, 0, e.crc, e.size, product);
     size += e.size;
-    std::copy_backward(kept + at, kept + count, kept + count + 1);
-    kept[at] = e;
+    used |= bit(s);
+    order_insert(order, at, s);
     ++count;
   };
-  const auto delete_at = [&](std::size_t at, std::size_t a) {
-    crc =
-        edit_side_crc(crc, kept, at, at + 1, count, a, kept[at].crc, kept[at].size, 0, 0, product);
-    size -= kept[at].size;
-    std::copy(kept + at + 1, kept + count, kept + at);
+  const auto delete_at = [&](std::size_t at, std::size_t a) __attribute__((always_inline)) {
+    const std::uint8_t s = order[at];
+    crc = edit_side_crc(crc, slots, order, at, at + 1, count, a, slots[s].crc, slots[s].size, 0, 0,
+                        product);
+    size -= slots[s].size;
+    release(s);
+    order_erase(order, at);
     --count;
   };
-  // The bytes of kept[from, count).
-  const auto bytes_from = [&](std::size_t from) {
+  // The bytes of the places [from, count): summed over those places, or over the others when
+  // they are fewer.
+  const auto bytes_from = [&](std::size_t from) __attribute__((always_inline)) {
     std::uint32_t a = 0;
-    for (std::size_t i = from; i < count; ++i) a += kept[i].size;
+    if (2 * from < count) {
+      for (std::size_t i = 0; i < from; ++i) a += kept(i).size;
+      return static_cast<std::size_t>(size - a);
+    }
+    for (std::size_t i = from; i < count; ++i) a += kept(i).size;
     return static_cast<std::size_t>(a);
   };
   if (edit != nullptr) {
@@ -708,7 +800,7 @@ bool ChecksumCache::update_side(std::span<const market::BookLevel> levels,
     }
   }
   const auto same = [&](std::size_t kept_i, std::size_t level_i) {
-    return same_level(kept[kept_i], levels[level_i]);
+    return same_level(kept(kept_i), levels[level_i]);
   };
   // The kept levels that are still the side's first ones.
   const std::size_t common = n < old_n ? n : old_n;
@@ -719,7 +811,7 @@ bool ChecksumCache::update_side(std::span<const market::BookLevel> levels,
     // Only level k differs (the kept levels after it all still in place)?
     std::size_t last = n - 1;
     std::size_t a = 0;
-    while (last > k && same(last, last)) a += kept[last--].size;
+    while (last > k && same(last, last)) a += kept(last--).size;
     if (last == k) {
       replace_at(k, a);
       return true;
@@ -730,7 +822,7 @@ bool ChecksumCache::update_side(std::span<const market::BookLevel> levels,
     // top when the side had all of them)?
     std::size_t i = k;
     std::size_t a = 0;
-    while (i + 1 < n && same(i, i + 1)) a += kept[i++].size;
+    while (i + 1 < n && same(i, i + 1)) a += kept(i++).size;
     if (i + 1 >= n) {
       if (n == old_n) delete_at(old_n - 1, 0);
       insert_at(k, a);
@@ -742,25 +834,55 @@ bool ChecksumCache::update_side(std::span<const market::BookLevel> levels,
     // at the end when the side keeps its count)?
     std::size_t i = k;
     std::size_t a = 0;
-    while (i + 1 < old_n && same(i + 1, i)) a += kept[++i].size;
+    while (i + 1 < old_n && same(i + 1, i)) a += kept(++i).size;
     if (i + 1 >= old_n) {
       delete_at(k, a);
       if (n == old_n) insert_at(n - 1, 0);
       return true;
     }
   }
-  // Anything else: the side's entries rebuilt into the other generation (kept entries of the
-  // same price and qty reused), its CRC summed from them.
-  generation_[side] ^= 1;
-  Entry* const out = entries_[side][generation_[side]];
-  std::copy(kept, kept + k, out);
-  rebuild<Asks>(levels, k, n, kept + k, old_n - k, out, price_decimals_, qty_decimals_, wire);
+  // Anything else: the places from k on rebuilt, each the kept entry of the same price and qty
+  // (the kept levels after the unchanged first k are sorted best first like `levels`), else a
+  // new one; the kept slots stay busy until the end (a later place may reuse one), then the
+  // side's CRC is summed from its entries.
+  alignas(16) std::uint8_t fresh[16] = {};
+  std::memcpy(fresh, order, k);
+  std::uint32_t fresh_used = 0;
+  for (std::size_t i = 0; i < k; ++i) fresh_used |= bit(order[i]);
+  std::size_t j = k;
+  for (std::size_t i = k; i < n; ++i) {
+    const market::BookLevel& level = levels[i];
+    const Decimal price = level.price;
+    // The kept entry of this price, skipping the kept levels better than it (gone).
+    bool same_price = false;
+    while (j < old_n) {
+      const Decimal kept_price = kept(j).price;
+      if (kept_price == price) {
+        same_price = true;
+        break;
+      }
+      if (Asks ? kept_price > price : kept_price < price) break;  // a new level
+      ++j;
+    }
+    std::uint8_t s = kNoSlot;
+    if (same_price && kept(j).qty == level.size) {
+      s = order[j++];
+    } else {
+      s = take(level, used | fresh_used);
+      j += same_price ? 1 : 0;  // its qty changed
+    }
+    fresh[i] = s;
+    fresh_used |= bit(s);
+  }
+  std::memcpy(order, fresh, 16);
+  used = fresh_used;
   count = static_cast<std::uint32_t>(n);
   std::uint64_t sum = 0;
   std::size_t after = 0;
   for (std::size_t i = n; i-- > 0;) {
-    sum ^= product(out[i].crc, kBytePowers[after]);
-    after += out[i].size;
+    const Entry& e = kept(i);
+    sum ^= product(e.crc, kBytePowers[after]);
+    after += e.size;
   }
   crc = reduce64(sum);
   size = static_cast<std::uint32_t>(after);
@@ -814,8 +936,11 @@ std::uint32_t ChecksumCache::checksum(const market::OrderBook& book, int price_d
                                       unsigned changed_sides) noexcept {
   if (price_decimals != price_decimals_ || qty_decimals != qty_decimals_) {
     changed_sides = kAsks | kBids;
-    for (int side = 0; side < 2; ++side) {  // every text changes
+    for (int side = 0; side < 2; ++side) {  // every text changes: no entry kept
       count_[side] = 0;
+      used_[side] = 0;
+      spare_[side][0] = kNoSlot;
+      spare_[side][1] = kNoSlot;
       side_crc_[side] = 0;
       side_size_[side] = 0;
     }
@@ -829,5 +954,21 @@ std::uint32_t ChecksumCache::checksum(const market::OrderBook& book, int price_d
 #endif
   return update<ProductPortable>(book, wire, changed_sides);
 }
+
+namespace detail {
+std::uint32_t text_crc0(std::string_view text, bool clmul) noexcept {
+  char buf[16 + kMaxLevelText];
+  if (text.size() > kMaxLevelText) return 0;
+  std::memset(buf, 0, 16);
+  std::memcpy(buf + 16, text.data(), text.size());
+  const char* end = buf + 16 + text.size();
+#if defined(NZEZA_KRAKEN_CRC_CLMUL)
+  if (clmul && clmul_ok()) return text_crc<true>(end, text.size());
+#else
+  (void)clmul;
+#endif
+  return text_crc<false>(end, text.size());
+}
+}  // namespace detail
 
 }  // namespace nzeza::venues::kraken

@@ -98,6 +98,10 @@ namespace detail {
 // a * b mod P for two bit-reflected polynomials (the CRC's own representation): by one
 // carry-less multiply when `clmul` and the CPU has PCLMULQDQ, else bit by bit. For tests.
 [[nodiscard]] std::uint32_t crc_multiply(std::uint32_t a, std::uint32_t b, bool clmul) noexcept;
+// The CRC from state 0 (no initial value, no final xor) of a text of at most two
+// kMaxChecksumDigits, as ChecksumCache computes a level's: by carry-less multiplies when
+// `clmul` and the CPU has PCLMULQDQ, else by the tables. For tests.
+[[nodiscard]] std::uint32_t text_crc0(std::string_view text, bool clmul) noexcept;
 }  // namespace detail
 
 // A level of a book frame as read from the wire: price_text and qty_text are its tokens (empty
@@ -138,9 +142,12 @@ struct WireLevel {
 // 0) and length of its whole text. An update that replaces, inserts or deletes one level of a
 // side (a new best bid pushing the tenth out, a deletion pulling the eleventh in, a qty change)
 // moves that side's CRC by CRC32's linearity: a few carry-less multiplies (bit by bit on a CPU
-// without PCLMULQDQ), whatever the lengths, without touching the other levels' entries but for
-// a move in the array. Any other change of a side: its entries are rebuilt (kept entries of the
-// same price and qty reused) and its CRC summed from them. The checksum is then the two sides'
+// without PCLMULQDQ), whatever the lengths, without touching the other levels' entries (they
+// stay in their slots; a byte order names them). A level whose price and qty are those of one
+// of the last two entries that left the side's top (a qty put back, a level back from below
+// the tenth) takes that entry's text CRC and length without printing it. Any other change of a
+// side: its entries are rebuilt (kept entries of the same price and qty reused) and its CRC
+// summed from them. The checksum is then the two sides'
 // CRCs combined (two multiplies); an update that changes no top level returns the kept value.
 // The text of a new top level is read from the update's wire tokens when `wire` holds that
 // level with the cache's decimals (its frame must still be in memory), else printed from the
@@ -176,11 +183,20 @@ class ChecksumCache {
   bool update_side(std::span<const market::BookLevel> levels, std::span<const WireLevel> wire,
                    const market::OrderBook::SideEdit* edit) noexcept;
 
-  // Per side (asks, bids): the kept top levels. Two generations a side (the kept one and the one a
-  // rebuild writes), so a side is rebuilt from the kept entries without copying them aside first.
-  Entry entries_[2][2][kChecksumDepth];
+  // Per side (asks, bids): the kept top levels' entries in slots, best first in order_ (the
+  // slot of each place: an insert or a delete moves bytes of order_, not entries). used_: the
+  // slots order_ names. spare_: the slots of the last two entries that left the top (0xFF:
+  // none), their text kept for a level that comes back with the same price and qty (a qty put
+  // back, a level that went below the tenth and returns); a free slot is taken for a new entry
+  // only when it is not one of them. A rebuild needs the kept entries and the new ones at once:
+  // kSlots has room for both and the spares.
+  static constexpr std::size_t kSlots = 24;
+  static constexpr std::uint8_t kNoSlot = 0xFF;
+  Entry slots_[2][kSlots];
+  alignas(16) std::uint8_t order_[2][16] = {};
+  std::uint32_t used_[2] = {};
+  std::uint8_t spare_[2][2] = {{kNoSlot, kNoSlot}, {kNoSlot, kNoSlot}};
   std::uint32_t count_[2] = {};
-  int generation_[2] = {};
   std::uint32_t side_crc_[2] = {};  // CRC from state 0 of the side's text (0 when empty)
   std::uint32_t side_size_[2] = {};
   std::uint32_t value_ = 0;  // the last checksum, when valid_

@@ -340,6 +340,77 @@ TEST(KrakenChecksumCache, gives_book_checksum_when_told_the_side_an_update_chang
   }
 }
 
+// Changes that are put back (a qty changed then restored, a new best level then deleted, the
+// tenth pushed out then pulled back in, one or two sides a frame), the kind the cache's spares
+// serve from the entries that left the top, now and then with other decimals in between (a
+// spare's text is then another one: it must not be reused): the cached checksum is
+// book_checksum's every time.
+TEST(KrakenChecksumCache, gives_book_checksum_when_changes_are_put_back) {
+  std::mt19937_64 rng(61);
+  const auto below = [&rng](std::uint64_t n) { return rng() % n; };
+  market::OrderBook book(25);
+  ChecksumCache cache;
+  const auto price_of = [](Side side, std::int64_t offset) {
+    return Decimal::from_raw8((side == Side::buy ? 3000 - offset : 3001 + offset) * 10'000'000LL);
+  };
+  for (int i = 0; i < 20; ++i) {
+    for (const Side side : {Side::buy, Side::sell}) {
+      BookChange c;
+      c.side = side;
+      c.price = price_of(side, 2 * i + 2);
+      c.size = Decimal::from_raw8(1 + static_cast<std::int64_t>(below(900'000'000)));
+      c.snapshot = true;
+      c.reset = book.empty();
+      c.last = true;
+      ASSERT_TRUE(book.apply(c).ok());
+    }
+  }
+  int price_decimals = 1;
+  int qty_decimals = 8;
+  const auto check = [&](int step) {
+    ASSERT_EQ(cache.checksum(book, price_decimals, qty_decimals),
+              book_checksum(book, price_decimals, qty_decimals))
+        << step;
+  };
+  const auto set = [&](Side side, Decimal price, Decimal size) {
+    BookChange c;
+    c.side = side;
+    c.price = price;
+    c.size = size;
+    ASSERT_TRUE(book.apply(c).ok());
+  };
+  const auto size_at = [&](Side side, Decimal price) {
+    for (const auto& level : side == Side::buy ? book.bids() : book.asks()) {
+      if (level.price == price) return level.size;
+    }
+    return Decimal();
+  };
+  int put_back = 0;
+  for (int step = 0; step < 3000; ++step) {
+    const Side side = below(2) == 0 ? Side::buy : Side::sell;
+    // A level at any depth (odd offsets are absent levels: a new one, 1 the new best).
+    const Decimal price = price_of(side, static_cast<std::int64_t>(below(26)));
+    const Decimal before = size_at(side, price);
+    const Decimal changed =
+        below(3) == 0 && !before.is_zero()
+            ? Decimal()
+            : Decimal::from_raw8(
+                  1 + static_cast<std::int64_t>(below(below(2) == 0 ? 99 : 900'000'000)));
+    set(side, price, changed);
+    if (below(2) == 0) {  // a second side's change in the same frame
+      const Side other = side == Side::buy ? Side::sell : Side::buy;
+      set(other, price_of(other, 2), Decimal::from_raw8(1 + static_cast<std::int64_t>(below(9))));
+    }
+    check(step);
+    if (below(20) == 0) price_decimals = price_decimals == 1 ? 2 : 1;
+    if (below(20) == 0) qty_decimals = qty_decimals == 8 ? 9 : 8;
+    set(side, price, before);  // put back
+    ++put_back;
+    check(step);
+  }
+  EXPECT_EQ(put_back, 3000);
+}
+
 // Updates handed with their wire tokens (WireLevel): tokens with the cache's decimals are read,
 // tokens with other decimals ("1.5" or nine decimals for a qty of 8), not plain ("01.5") or of
 // another price are not; the checksum is
@@ -452,6 +523,21 @@ TEST(KrakenCrc32, multiply_by_carry_less_multiply_equals_the_bit_by_bit_product)
     ASSERT_EQ(detail::crc_multiply(a, b, true), detail::crc_multiply(a, b, false)) << a << " " << b;
     ASSERT_EQ(detail::crc_multiply(a, 0x80000000u, true), a);
     ASSERT_EQ(detail::crc_multiply(a, b, false), detail::crc_multiply(b, a, false));
+  }
+}
+
+// A level's text CRC from state 0, by carry-less multiplies and by the tables, is the one zlib's
+// CRC gives once its initial value's term is taken out: crc32(t) = ~(0xFFFFFFFF x^(8|t|) ^
+// crc0(t)), for random texts of every length a level's text may have.
+TEST(KrakenCrc32, level_text_crc_by_clmul_and_by_tables_equals_zlib) {
+  std::mt19937_64 rng(13);
+  for (int round = 0; round < 4000; ++round) {
+    const std::size_t size = static_cast<std::size_t>(round) % (2 * kMaxChecksumDigits + 1);
+    std::string text(size, '\0');
+    for (char& ch : text) ch = static_cast<char>(round % 2 == 0 ? '0' + rng() % 10 : rng());
+    const std::uint32_t expected = ~zlib_crc(text) ^ crc32_combine(0xFFFFFFFFu, 0, size);
+    ASSERT_EQ(detail::text_crc0(text, true), expected) << size;
+    ASSERT_EQ(detail::text_crc0(text, false), expected) << size;
   }
 }
 

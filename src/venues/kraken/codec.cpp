@@ -721,7 +721,8 @@ struct KrakenCodecImpl
   // temporary). False where apply() refuses (the
   // caller drops the entry's events); `touched` gets the sides changed.
   // The learnt precision stays in registers until the end (or the refusal).
-  bool apply_update_levels(const BookEntry& entry, BookSlot& slot, unsigned& touched) noexcept {
+  [[gnu::always_inline]] bool apply_update_levels(const BookEntry& entry, BookSlot& slot,
+                                                  unsigned& touched) noexcept {
     const Instrument& inst = *slot.instrument;
     int price_decimals = slot.price_decimals;
     int qty_decimals = slot.qty_decimals;

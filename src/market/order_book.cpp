@@ -107,12 +107,14 @@ void OrderBook::set_sorted(std::vector<BookLevel>& side, Decimal price, Decimal 
     return;
   }
   if (side.size() >= max_depth_) {
-    if (it == side.end()) {  // worse than every kept level: not kept
-      ++truncated_;
-      return;
-    }
-    side.pop_back();  // drop the worst level to make room (capacity is max_depth + 1)
     ++truncated_;
+    if (it == side.end()) return;  // worse than every kept level: not kept
+    // The worst level dropped to make room: the levels from `it` move down one in place (one
+    // move of the side's tail, no pop_back + insert).
+    std::copy_backward(it, side.end() - 1, side.end());
+    *it = BookLevel{price, size};
+    edited(s, SideEdit::Kind::insert, index);
+    return;
   }
   side.insert(it, BookLevel{price, size});
   edited(s, SideEdit::Kind::insert, index);

@@ -72,9 +72,15 @@ class OrderBook {
   // apply() for a caller that has its own errors: false (the book unchanged) where apply()
   // refuses; no Status is built (a Status zeroes and destroys an Error, more than a level's
   // apply costs).
+  // An incremental change (no reset, not a snapshot) takes try_update's path, then records its
+  // sequence; a snapshot's change or a reset takes apply_valid.
   bool try_apply(const BookChange& change) noexcept {
-    if (change.price.is_positive() && !change.size.is_negative() &&
-        (change.reset || change.snapshot || state_ == BookSyncState::synced)) [[likely]] {
+    if (!change.reset && !change.snapshot) [[likely]] {
+      if (!try_update(change.side, change.price, change.size)) return false;
+      if (change.sequence != 0) last_sequence_ = change.sequence;
+      return true;
+    }
+    if (change.price.is_positive() && !change.size.is_negative()) {
       apply_valid(change);
       return true;
     }
@@ -82,7 +88,8 @@ class OrderBook {
   }
 
   // try_apply() of an incremental change {side, price, size} (not a snapshot, no reset, no
-  // sequence), without building the BookChange: the same levels, the same refusals.
+  // sequence), without building the BookChange: the same levels, the same refusals. The one
+  // path of every incremental change that try_apply() and apply() take.
   bool try_update(Side side, Decimal price, Decimal size) noexcept {
     if (!price.is_positive() || size.is_negative() || state_ != BookSyncState::synced) [[unlikely]]
       return false;

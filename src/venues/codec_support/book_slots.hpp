@@ -67,13 +67,21 @@ bool mark_resync(FrameDecoder& decoder, Slot& slot) {
 // Null for an
 // update (`snapshot` false) to a book that has had no snapshot or is not synced: the caller
 // counts it and drops it.
+// A slot that exists is found inline; the first snapshot's slot is made out of line.
 template <class Slot>
-[[nodiscard]] Slot* book_for(std::vector<Slot>& slots, SymbolEntry& sym, const Instrument& inst,
-                             bool snapshot, std::size_t max_depth) {
-  if (sym.book < 0) {
+[[gnu::noinline]] Slot* new_book_slot(std::vector<Slot>& slots, SymbolEntry& sym,
+                                      const Instrument& inst, std::size_t max_depth) {
+  slots.push_back(Slot{BookSlot{&inst, market::OrderBook(max_depth)}});
+  sym.book = static_cast<int>(slots.size() - 1);
+  return &slots.back();
+}
+template <class Slot>
+[[nodiscard]] [[gnu::always_inline]] inline Slot* book_for(std::vector<Slot>& slots,
+                                                           SymbolEntry& sym, const Instrument& inst,
+                                                           bool snapshot, std::size_t max_depth) {
+  if (sym.book < 0) [[unlikely]] {
     if (!snapshot) return nullptr;
-    slots.push_back(Slot{BookSlot{&inst, market::OrderBook(max_depth)}});
-    sym.book = static_cast<int>(slots.size() - 1);
+    return new_book_slot(slots, sym, inst, max_depth);
   }
   Slot& slot = slots[static_cast<std::size_t>(sym.book)];
   if (!snapshot && !slot.book.synced()) return nullptr;

@@ -105,8 +105,7 @@ SymbolCache::SymbolCache(const InstrumentRegistry& registry, Venue venue, std::s
   entries_.reserve(reserve);
 }
 
-SymbolEntry* SymbolCache::resolve(std::string_view name) {
-  if (last_ != nullptr && last_->first == name) return &last_->second;
+SymbolEntry* SymbolCache::resolve_slow(std::string_view name) {
   auto it = entries_.find(name);
   if (it == entries_.end()) {
     const Instrument* inst = registry_.find(venue_, name);

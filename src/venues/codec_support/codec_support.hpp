@@ -186,8 +186,14 @@ class SymbolCache {
  public:
   SymbolCache(const InstrumentRegistry& registry, Venue venue, std::size_t max_entries,
               std::size_t reserve);
-  // Null only for an unknown symbol once the cache is full.
-  SymbolEntry* resolve(std::string_view name);
+  // Null only for an unknown symbol once the cache is full. The last hit is compared inline,
+  // by words (no libc memcmp call for a symbol of up to 16 bytes); anything else is out of
+  // line.
+  SymbolEntry* resolve(std::string_view name) {
+    if (last_ != nullptr && same_text(last_->first, name)) [[likely]]
+      return &last_->second;
+    return resolve_slow(name);
+  }
   // The instrument of a wire symbol, null when unknown.
   [[nodiscard]] const Instrument* find(std::string_view name) {
     const SymbolEntry* e = resolve(name);
@@ -215,6 +221,29 @@ class SymbolCache {
     }
   };
   using Map = std::unordered_map<std::string, SymbolEntry, Hash, std::equal_to<>>;
+
+  // a == b, for texts of 4 to 16 bytes by two (overlapping) loads of each: only bytes within
+  // both texts are read.
+  static bool same_text(const std::string& a, std::string_view b) noexcept {
+    const std::size_t n = b.size();
+    if (a.size() != n) return false;
+    const char* const p = a.data();
+    const char* const q = b.data();
+    if (n >= 8 && n <= 16)
+      return (load<std::uint64_t>(p) ^ load<std::uint64_t>(q)) == 0 &&
+             (load<std::uint64_t>(p + n - 8) ^ load<std::uint64_t>(q + n - 8)) == 0;
+    if (n >= 4 && n < 8)
+      return load<std::uint32_t>(p) == load<std::uint32_t>(q) &&
+             load<std::uint32_t>(p + n - 4) == load<std::uint32_t>(q + n - 4);
+    return std::memcmp(p, q, n) == 0;
+  }
+  template <class Word>
+  static Word load(const char* p) noexcept {
+    Word w;
+    std::memcpy(&w, p, sizeof w);
+    return w;
+  }
+  SymbolEntry* resolve_slow(std::string_view name);
 
   const InstrumentRegistry& registry_;
   Venue venue_;

@@ -846,14 +846,24 @@ struct KrakenCodecImpl
   // (a copy of a blank event that is never written, so no store is read back; no zeroed
   // temporary). False where apply() refuses (the
   // caller drops the entry's events); `touched` gets the sides changed.
-  bool apply_update_levels(const BookEntry& entry, BookSlot& slot, unsigned& touched) noexcept {
+  // The learnt precision stays in registers until the end (or the refusal).
+  [[gnu::always_inline]] bool apply_update_levels(const BookEntry& entry, BookSlot& slot,
+                                                  unsigned& touched) noexcept {
     const Instrument& inst = *slot.instrument;
+    int price_decimals = slot.price_decimals;
+    int qty_decimals = slot.qty_decimals;
+    unsigned sides = 0;
     for (std::uint32_t i = entry.first; i < entry.end; ++i) {
       const PendingLevel& pl = levels[i];
-      learn_precision(slot.price_decimals, pl.price_decimals);
-      learn_precision(slot.qty_decimals, pl.qty_decimals);
-      if (!slot.book.try_update(pl.side, pl.price, pl.qty)) return false;
-      touched |= pl.side == Side::sell ? ChecksumCache::kAsks : ChecksumCache::kBids;
+      learn_precision(price_decimals, pl.price_decimals);
+      learn_precision(qty_decimals, pl.qty_decimals);
+      if (!slot.book.try_update(pl.side, pl.price, pl.qty)) [[unlikely]] {
+        slot.price_decimals = price_decimals;
+        slot.qty_decimals = qty_decimals;
+        touched |= sides;
+        return false;
+      }
+      sides |= pl.side == Side::sell ? ChecksumCache::kAsks : ChecksumCache::kBids;
       MarketEvent& e = pending.emplace_back(kBlankBookEvent);
       e.venue = venue;
       e.instrument = inst.id;
@@ -865,6 +875,9 @@ struct KrakenCodecImpl
       change.price = pl.price;
       change.size = pl.qty;
     }
+    slot.price_decimals = price_decimals;
+    slot.qty_decimals = qty_decimals;
+    touched |= sides;
     return true;
   }
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <optional>
 #include <random>
+#include <span>
 #include <vector>
 
 namespace nzeza::market {
@@ -30,6 +31,63 @@ OrderBook synced_book() {
   EXPECT_TRUE(book.apply(snap(Side::sell, "102", "4", false, true)).ok());
   return book;
 }
+
+// The reference the incremental paths are checked against: each side a sorted vector set by a
+// plain scan, the depth bound as documented (an insert into a full side drops its worst level,
+// or is not kept when it is worse than every kept one, counted in truncated_levels()).
+class RefBook {
+ public:
+  explicit RefBook(std::size_t max_depth) : max_depth_(max_depth) {}
+  void begin_snapshot() {
+    bids_.clear();
+    asks_.clear();
+  }
+  bool load_level(Side side, Decimal price, Decimal size) {
+    set(side, price, size);
+    return true;
+  }
+  void end_snapshot(std::uint64_t) {}
+  Status apply(const BookChange& c) {
+    if (c.reset) begin_snapshot();
+    set(c.side, c.price, c.size);
+    return {};
+  }
+  [[nodiscard]] std::span<const BookLevel> bids() const { return bids_; }
+  [[nodiscard]] std::span<const BookLevel> asks() const { return asks_; }
+  [[nodiscard]] std::span<const BookLevel> levels(Side side) const {
+    return side == Side::buy ? bids() : asks();
+  }
+  [[nodiscard]] bool crossed() const {
+    return !bids_.empty() && !asks_.empty() && bids_.front().price >= asks_.front().price;
+  }
+  [[nodiscard]] std::uint64_t truncated_levels() const { return truncated_; }
+
+ private:
+  void set(Side side, Decimal price, Decimal size) {
+    std::vector<BookLevel>& v = side == Side::buy ? bids_ : asks_;
+    std::size_t i = 0;
+    while (i < v.size() && (side == Side::buy ? v[i].price > price : v[i].price < price)) ++i;
+    if (i < v.size() && v[i].price == price) {
+      if (size.is_zero()) {
+        v.erase(v.begin() + static_cast<std::ptrdiff_t>(i));
+      } else {
+        v[i].size = size;
+      }
+      return;
+    }
+    if (size.is_zero()) return;
+    if (v.size() >= max_depth_) {
+      ++truncated_;
+      if (i == v.size()) return;
+      v.pop_back();
+    }
+    v.insert(v.begin() + static_cast<std::ptrdiff_t>(i), BookLevel{price, size});
+  }
+  std::size_t max_depth_;
+  std::vector<BookLevel> bids_;
+  std::vector<BookLevel> asks_;
+  std::uint64_t truncated_ = 0;
+};
 
 TEST(OrderBook, snapshot_run_syncs_the_book_with_sorted_sides) {
   OrderBook book = synced_book();
@@ -284,14 +342,19 @@ TEST(OrderBook, apply_update_leaves_the_levels_of_a_synced_book_as_apply_does) {
   // levels a side (within the walk from the top and past it), through apply() on one book and
   // apply_update() on a copy: the same levels, the same truncation count; the sequence is apply()'s
   // alone (apply_update leaves it).
-  OrderBook by_apply(40);
-  by_apply.begin_snapshot();
-  for (int i = 0; i < 36; ++i) {
-    EXPECT_TRUE(by_apply.load_level(Side::buy, Decimal::from_integer(1000 - 2 * i), "1"_d));
-    EXPECT_TRUE(by_apply.load_level(Side::sell, Decimal::from_integer(1002 + 2 * i), "1"_d));
-  }
-  by_apply.end_snapshot(5);
-  OrderBook by_update = by_apply;
+  // apply() is the reference book's (RefBook); apply() of OrderBook is apply_update's path.
+  RefBook by_apply(40);
+  OrderBook by_update(40);
+  const auto snapshot = [](auto& book) {
+    book.begin_snapshot();
+    for (int i = 0; i < 36; ++i) {
+      EXPECT_TRUE(book.load_level(Side::buy, Decimal::from_integer(1000 - 2 * i), "1"_d));
+      EXPECT_TRUE(book.load_level(Side::sell, Decimal::from_integer(1002 + 2 * i), "1"_d));
+    }
+    book.end_snapshot(5);
+  };
+  snapshot(by_apply);
+  snapshot(by_update);
   for (int i = 0; i < 1000; ++i) {
     const Side side = i % 2 == 0 ? Side::buy : Side::sell;
     const int offset = (i * 7) % 90;
@@ -319,8 +382,9 @@ TEST(OrderBook, apply_update_on_walk_keys_leaves_the_levels_as_apply_does_whatev
   // other change of the book makes stale: random replaces, inserts and deletes at every depth,
   // of prices with a key (integers, quarters) and without one (16 decimals; above 236118), on
   // books of 3, 12, 17 and 40 levels a side (truncation within and past the walk), with now
-  // and then a change through apply() or a new snapshot on both books. After every step the
-  // book fed by apply_update() has the levels and truncation count of the one fed by apply().
+  // and then a change through OrderBook::apply() or a new snapshot on both books. After every
+  // step the book fed by apply_update() has the levels and truncation count of the reference
+  // (RefBook) fed by apply().
   std::mt19937 rng(20261207);
   const auto price_of = [&rng](Side side) {
     const int off = static_cast<int>(rng() % 40);
@@ -330,6 +394,7 @@ TEST(OrderBook, apply_update_on_walk_keys_leaves_the_levels_as_apply_does_whatev
         return Decimal::from_raw16(Decimal::from_integer(base).raw16() + 1 + rng() % 1000);
       case 1:  // above 236118: no key
         return Decimal::from_integer(base + (side == Side::buy ? 300'000 : 310'000));
+
       case 2:  // quarters
         return Decimal::from_raw16(Decimal::from_integer(base).raw16() +
                                    Decimal::from_raw8(25'000'000 * (rng() % 4)).raw16());
@@ -338,8 +403,8 @@ TEST(OrderBook, apply_update_on_walk_keys_leaves_the_levels_as_apply_does_whatev
     }
   };
   for (const std::size_t depth : {3u, 12u, 17u, 40u}) {
-    OrderBook by_apply(depth);
-    const auto snapshot = [&](OrderBook& book, std::uint32_t seed) {
+    RefBook by_apply(depth);  // the reference
+    const auto snapshot = [&](auto& book, std::uint32_t seed) {
       std::mt19937 r(seed);
       book.begin_snapshot();
       for (int i = 0; i < 30; ++i) {
@@ -351,7 +416,8 @@ TEST(OrderBook, apply_update_on_walk_keys_leaves_the_levels_as_apply_does_whatev
       book.end_snapshot(7);
     };
     snapshot(by_apply, 1);
-    OrderBook by_update = by_apply;
+    OrderBook by_update(depth);
+    snapshot(by_update, 1);
     for (int i = 0; i < 4000; ++i) {
       const Side side = rng() % 2 == 0 ? Side::buy : Side::sell;
       const Decimal price = price_of(side);

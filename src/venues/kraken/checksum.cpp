@@ -139,6 +139,26 @@ __attribute__((target("pclmul,sse2"), always_inline)) inline __m128i fold(__m128
   return _mm_xor_si128(_mm_xor_si128(hi, lo), next);
 }
 
+// A folded 128-bit remainder to the 32-bit CRC state: 128 bits to 64, then to 32 (Barrett).
+__attribute__((target("pclmul,sse2"), always_inline)) inline std::uint32_t reduce128(
+    __m128i x1, __m128i k3k4) noexcept {
+  const __m128i k5k0 = _mm_set_epi64x(0, 0x0163cd6124);
+  const __m128i poly = _mm_set_epi64x(0x01f7011641, 0x01db710641);
+  const __m128i mask32 = _mm_setr_epi32(~0, 0, ~0, 0);
+  __m128i x2b = _mm_clmulepi64_si128(x1, k3k4, 0x10);
+  x1 = _mm_xor_si128(_mm_srli_si128(x1, 8), x2b);
+  x2b = _mm_srli_si128(x1, 4);
+  x1 = _mm_and_si128(x1, mask32);
+  x1 = _mm_clmulepi64_si128(x1, k5k0, 0x00);
+  x1 = _mm_xor_si128(x1, x2b);
+  x2b = _mm_and_si128(x1, mask32);
+  x2b = _mm_clmulepi64_si128(x2b, poly, 0x10);
+  x2b = _mm_and_si128(x2b, mask32);
+  x2b = _mm_clmulepi64_si128(x2b, poly, 0x00);
+  x1 = _mm_xor_si128(x1, x2b);
+  return static_cast<std::uint32_t>(_mm_cvtsi128_si32(_mm_srli_si128(x1, 4)));
+}
+
 // The CRC state after `n` bytes at p (n >= 64, a multiple of 16) from state c, by carry-less
 // multiplication: four 16-byte lanes folded 64 bytes a step, then into one lane, then Barrett
 // reduction (Gopal et al., "Fast CRC Computation for Generic Polynomials Using PCLMULQDQ",
@@ -153,8 +173,6 @@ __attribute__((target("pclmul,sse2"))) std::uint32_t crc_clmul(std::uint32_t c,
   };
   const __m128i k1k2 = _mm_set_epi64x(0x01c6e41596, 0x0154442bd4);
   const __m128i k3k4 = _mm_set_epi64x(0x00ccaa009e, 0x01751997d0);
-  const __m128i k5k0 = _mm_set_epi64x(0, 0x0163cd6124);
-  const __m128i poly = _mm_set_epi64x(0x01f7011641, 0x01db710641);
   __m128i x1 = _mm_xor_si128(load(p), _mm_cvtsi32_si128(static_cast<int>(c)));
   __m128i x2 = load(p + 16);
   __m128i x3 = load(p + 32);
@@ -177,20 +195,7 @@ __attribute__((target("pclmul,sse2"))) std::uint32_t crc_clmul(std::uint32_t c,
     p += 16;
     n -= 16;
   }
-  // 128 bits to 64, then to 32 (Barrett).
-  const __m128i mask32 = _mm_setr_epi32(~0, 0, ~0, 0);
-  __m128i x2b = _mm_clmulepi64_si128(x1, k3k4, 0x10);
-  x1 = _mm_xor_si128(_mm_srli_si128(x1, 8), x2b);
-  x2b = _mm_srli_si128(x1, 4);
-  x1 = _mm_and_si128(x1, mask32);
-  x1 = _mm_clmulepi64_si128(x1, k5k0, 0x00);
-  x1 = _mm_xor_si128(x1, x2b);
-  x2b = _mm_and_si128(x1, mask32);
-  x2b = _mm_clmulepi64_si128(x2b, poly, 0x10);
-  x2b = _mm_and_si128(x2b, mask32);
-  x2b = _mm_clmulepi64_si128(x2b, poly, 0x00);
-  x1 = _mm_xor_si128(x1, x2b);
-  return static_cast<std::uint32_t>(_mm_cvtsi128_si32(_mm_srli_si128(x1, 4)));
+  return reduce128(x1, k3k4);
 }
 
 // The CRC from state 0 of `n` bytes at p (n a multiple of 16, 16..96): the 16-byte blocks
@@ -203,23 +208,9 @@ __attribute__((target("pclmul,sse2"))) std::uint32_t crc_short_clmul(const unsig
     return _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
   };
   const __m128i k3k4 = _mm_set_epi64x(0x00ccaa009e, 0x01751997d0);
-  const __m128i k5k0 = _mm_set_epi64x(0, 0x0163cd6124);
-  const __m128i poly = _mm_set_epi64x(0x01f7011641, 0x01db710641);
   __m128i x1 = load(p);
   for (std::size_t i = 16; i < n; i += 16) x1 = fold(x1, k3k4, load(p + i));
-  const __m128i mask32 = _mm_setr_epi32(~0, 0, ~0, 0);
-  __m128i x2b = _mm_clmulepi64_si128(x1, k3k4, 0x10);
-  x1 = _mm_xor_si128(_mm_srli_si128(x1, 8), x2b);
-  x2b = _mm_srli_si128(x1, 4);
-  x1 = _mm_and_si128(x1, mask32);
-  x1 = _mm_clmulepi64_si128(x1, k5k0, 0x00);
-  x1 = _mm_xor_si128(x1, x2b);
-  x2b = _mm_and_si128(x1, mask32);
-  x2b = _mm_clmulepi64_si128(x2b, poly, 0x10);
-  x2b = _mm_and_si128(x2b, mask32);
-  x2b = _mm_clmulepi64_si128(x2b, poly, 0x00);
-  x1 = _mm_xor_si128(x1, x2b);
-  return static_cast<std::uint32_t>(_mm_cvtsi128_si32(_mm_srli_si128(x1, 4)));
+  return reduce128(x1, k3k4);
 }
 
 // Whether this CPU runs crc_clmul (checked once).

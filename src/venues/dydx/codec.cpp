@@ -22,6 +22,10 @@ namespace {
 
 namespace od = simdjson::ondemand;
 
+// 10^(8 - d): a number of d fractional digits to 10^-8 units.
+constexpr std::uint64_t kRaw8Scale[8] = {100000000, 10000000, 1000000, 100000,
+                                         10000,     1000,     100,     10};
+
 static_assert(kFramePadding >= simdjson::SIMDJSON_PADDING, "frames need simdjson's padding");
 
 constexpr std::size_t kMaxCachedSymbols = 512;  // v4_markets names every market
@@ -182,15 +186,9 @@ template <std::size_t N>
   const std::uint64_t digits = has_dot ? (x & below) | ((x >> 8) & ~below) : x;
   const int cb = has_dot ? lb - 8 : lb;   // 8 x the digits, 8..56
   std::uint64_t v = digits << (64 - cb);  // the digits to the top, zeros below
-  v = (v * 10) + (v >> 8);
-  v = (((v & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
-       (((v >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
-      32;
-  // 10^(8 - fractional digits), by 8 x the fractional digits (lb - fb - 8 with a point).
-  static constexpr std::uint64_t kScale[8] = {100000000, 10000000, 1000000, 100000,
-                                              10000,     1000,     100,     10};
+  v = codec::raw::detail::swar_digits8(v);
   const int fd = has_dot ? (lb - fb - 8) >> 3 : 0;  // 0..5
-  raw8 = static_cast<std::int64_t>(v * kScale[fd]);
+  raw8 = static_cast<std::int64_t>(v * kRaw8Scale[fd]);
   return (lb >> 3) + 1;
 }
 
@@ -239,13 +237,8 @@ template <std::size_t N>
     v = ((x & below) | ((x >> 8) & ~below)) << (72 - tb);
     fd = (tb - fb - 8) >> 3;  // 1..5
   }
-  v = (v * 10) + (v >> 8);
-  v = (((v & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
-       (((v >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
-      32;
-  static constexpr std::uint64_t kScale[8] = {100000000, 10000000, 1000000, 100000,
-                                              10000,     1000,     100,     10};
-  raw8 = static_cast<std::int64_t>(v * kScale[fd]);
+  v = codec::raw::detail::swar_digits8(v);
+  raw8 = static_cast<std::int64_t>(v * kRaw8Scale[fd]);
   return true;
 }
 

@@ -211,11 +211,22 @@ InstrumentRegistry make_registry() {
   return reg;
 }
 
-void BM_kraken_codec_book_snapshot(benchmark::State& state) {
+// The codec every row decodes with: the registry's BTC/USD, books of depth 25.
+venues::kraken::KrakenCodec make_codec() {
   static const InstrumentRegistry reg = make_registry();
   venues::kraken::KrakenCodecConfig cfg;
   cfg.book_depth = 25;
-  auto codec = venues::kraken::KrakenCodec::create(reg, cfg).value();
+  return venues::kraken::KrakenCodec::create(reg, cfg).value();
+}
+
+// update_walk_frames(), made once for both walk rows.
+std::vector<std::string> walk_frames() {
+  static const std::vector<std::string> walk = update_walk_frames();
+  return walk;
+}
+
+void BM_kraken_codec_book_snapshot(benchmark::State& state) {
+  venues::kraken::KrakenCodec codec = make_codec();
   std::string frame = snapshot_frame();
   frame.reserve(frame.size() + venues::kraken::kFramePadding);
   NullSink sink;
@@ -234,10 +245,7 @@ void BM_kraken_codec_book_snapshot(benchmark::State& state) {
 
 // One update frame per iteration, cycling through update_frames() after the snapshot.
 void BM_kraken_codec_book_update(benchmark::State& state) {
-  static const InstrumentRegistry reg = make_registry();
-  venues::kraken::KrakenCodecConfig cfg;
-  cfg.book_depth = 25;
-  auto codec = venues::kraken::KrakenCodec::create(reg, cfg).value();
+  venues::kraken::KrakenCodec codec = make_codec();
   std::string snapshot = snapshot_frame();
   snapshot.reserve(snapshot.size() + venues::kraken::kFramePadding);
   std::vector<std::string> frames = update_frames();
@@ -272,14 +280,10 @@ void BM_kraken_codec_book_update(benchmark::State& state) {
 
 // One walk frame per iteration (update_walk_frames), the snapshot decoded again after the last.
 void BM_kraken_codec_book_update_walk(benchmark::State& state) {
-  static const InstrumentRegistry reg = make_registry();
-  venues::kraken::KrakenCodecConfig cfg;
-  cfg.book_depth = 25;
-  auto codec = venues::kraken::KrakenCodec::create(reg, cfg).value();
+  venues::kraken::KrakenCodec codec = make_codec();
   std::string snapshot = snapshot_frame();
   snapshot.reserve(snapshot.size() + venues::kraken::kFramePadding);
-  static const std::vector<std::string> walk = update_walk_frames();
-  std::vector<std::string> frames = walk;
+  std::vector<std::string> frames = walk_frames();
   for (std::string& f : frames) f.reserve(f.size() + venues::kraken::kFramePadding);
   NullSink sink;
   std::size_t next = 0;
@@ -360,8 +364,7 @@ void BM_baseline_simdjson_doubles_update(benchmark::State& state) {
 void BM_baseline_simdjson_doubles_update_walk(benchmark::State& state) {
   std::string snapshot = snapshot_frame();
   snapshot.reserve(snapshot.size() + simdjson::SIMDJSON_PADDING);
-  static const std::vector<std::string> walk = update_walk_frames();
-  std::vector<std::string> frames = walk;
+  std::vector<std::string> frames = walk_frames();
   for (std::string& f : frames) f.reserve(f.size() + simdjson::SIMDJSON_PADDING);
   simdjson::ondemand::parser parser;
   std::size_t next = 0;
@@ -381,10 +384,7 @@ void BM_baseline_simdjson_doubles_update_walk(benchmark::State& state) {
 // batches is a batch that ran undisturbed, for both, under the same conditions (its spread
 // between runs: about 1 %). The row's own time is the two batches together.
 void BM_ab_snapshot_interleaved(benchmark::State& state) {
-  static const InstrumentRegistry reg = make_registry();
-  venues::kraken::KrakenCodecConfig cfg;
-  cfg.book_depth = 25;
-  auto codec = venues::kraken::KrakenCodec::create(reg, cfg).value();
+  venues::kraken::KrakenCodec codec = make_codec();
   std::string frame = snapshot_frame();
   frame.reserve(frame.size() +
                 std::max<std::size_t>(venues::kraken::kFramePadding, simdjson::SIMDJSON_PADDING));

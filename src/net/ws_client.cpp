@@ -258,15 +258,16 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
     if (!detached && error_cb) error_cb(error);
   }
 
-  // Waits `delay` of Clock time; false when woken early (stop, connect_now).
-  asio::awaitable<bool> sleep(Duration delay) {
+  // Waits until the Clock reaches `until` (`delay` from now, recorded as the retry delay); false
+  // when woken early (stop, connect_now).
+  asio::awaitable<bool> sleep_until(Timestamp until, Duration delay) {
     {
       std::lock_guard lock(stats_mu);
       stats.last_retry_delay = delay;
     }
     sleep_elapsed = false;
     sleeping = true;
-    sleep_alarm.arm(delay, weak(), [this] {
+    sleep_alarm.arm_at(until, weak(), [this] {
       sleep_elapsed = true;
       wake.cancel();
     });
@@ -516,7 +517,7 @@ struct WsClient::Impl : std::enable_shared_from_this<WsClient::Impl> {
       }
       const Duration delay = next.at - clock.now();
       if (delay > Duration::zero()) {
-        co_await sleep(delay);
+        co_await sleep_until(next.at, delay);
         if (stopping) co_return false;
       }
       next = policy.connect_started();

@@ -32,9 +32,15 @@ class ClockAlarm {
 
   // (Re)arms: `fn` runs on the strand once `delay` of Clock time has passed.
   void arm(Duration delay, std::weak_ptr<void> guard, std::function<void()> fn) {
+    arm_at(clock_.now() + delay, std::move(guard), std::move(fn));
+  }
+
+  // (Re)arms: `fn` runs on the strand once the Clock reaches `deadline`. A wait planned for a
+  // time (a backoff, the circuit's OPEN time) ends then, however late it was armed.
+  void arm_at(Timestamp deadline, std::weak_ptr<void> guard, std::function<void()> fn) {
     disarm();
     const std::uint64_t generation = generation_;
-    id_ = clock_.schedule_after(delay, [this, strand = strand_, guard = std::move(guard),
+    id_ = clock_.schedule_at(deadline, [this, strand = strand_, guard = std::move(guard),
                                         generation, fn = std::move(fn)]() mutable {
       boost::asio::post(strand, [this, guard = std::move(guard), generation, fn = std::move(fn)] {
         const auto alive = guard.lock();

@@ -238,6 +238,15 @@ TEST_F(WsClientTest, accept_then_close_before_data_does_not_reset_the_backoff) {
   EXPECT_EQ(client.stats().useful_connections, 0u);
 }
 
+// Waits until both timers of an open circuit are on the Clock: the breaker's half-open timer and
+// the client's wait for it, both due exactly 30 s after now (the test does not move the clock
+// meanwhile; a connect deadline would be due in 5 s). Advancing the clock before the client's wait
+// is armed would arm it 30 s after the advanced time, and the trial would never come.
+[[nodiscard]] bool wait_for_circuit_wait_armed(const ManualClock& clock) {
+  return wait_until(
+      [&] { return clock.pending_timers() == 2 && clock.next_deadline() == clock.now() + 30s; });
+}
+
 // Drives 5 consecutive failures (HTTP 503 at the handshake) through the 1/2/4/8 s backoff, up to
 // the circuit opening.
 void fail_until_circuit_opens(ManualClock& clock, WsClient& client, const WsServer& server) {
@@ -255,6 +264,7 @@ void fail_until_circuit_opens(ManualClock& clock, WsClient& client, const WsServ
   ASSERT_TRUE(wait_until([&] {
     return server.upgrade_requests() == 5 && client.state() == ConnectionState::circuit_open;
   }));
+  ASSERT_TRUE(wait_for_circuit_wait_armed(clock)) << "the circuit's 30 s OPEN wait";
 }
 
 TEST_F(WsClientTest, circuit_opens_after_5_failures_and_refuses_an_explicit_connect_at_once) {
@@ -315,6 +325,7 @@ TEST_F(WsClientTest, failed_half_open_trial_reopens_the_circuit_for_another_30s)
     return server.upgrade_requests() == 6 && client.circuit() == CircuitState::open &&
            client.state() == ConnectionState::circuit_open;
   }));
+  ASSERT_TRUE(wait_for_circuit_wait_armed(clock_)) << "the reopened circuit's 30 s wait";
   EXPECT_EQ(clock_.advance(30s - 1ms), 0u);
   EXPECT_EQ(server.upgrade_requests(), 6u);
   clock_.advance(1ms);

@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -541,5 +542,111 @@ TEST(KrakenCrc32, level_text_crc_by_clmul_and_by_tables_equals_zlib) {
   }
 }
 
+// Frames that edit one side twice, as Kraken's do (a deletion and the level it sends to keep
+// the depth, a new price and a qty change, two qty changes, a deletion and a new best price),
+// applied by try_update as the codec does: the side's version moves by two, so the cache
+// finds the change by comparing its kept levels with the side's top (not the book's one
+// edit). Half the frames pass their levels' wire tokens (the codec's case), half none: the
+// cached checksum is book_checksum's after every frame.
+TEST(KrakenChecksumCache, gives_book_checksum_when_a_frame_edits_a_side_twice) {
+  std::mt19937_64 rng(97);
+  const auto below = [&rng](std::uint64_t n) { return rng() % n; };
+  market::OrderBook book(25);
+  for (int i = 0; i < 25; ++i) {
+    for (const Side side : {Side::buy, Side::sell}) {
+      BookChange c;
+      c.side = side;
+      c.price =
+          Decimal::from_raw8((side == Side::buy ? 20000 - 4 * i : 20004 + 4 * i) * 10'000'000LL);
+      c.size = Decimal::from_raw8(1 + static_cast<std::int64_t>(below(900'000'000)));
+      c.snapshot = true;
+      c.reset = book.empty();
+      c.last = true;
+      ASSERT_TRUE(book.apply(c).ok());
+    }
+  }
+  ChecksumCache cache;
+  ASSERT_EQ(cache.checksum(book, 1, 8), book_checksum(book, 1, 8));
+  // Wire text of each level (price with 1 decimal, qty with 8), padded as a frame is.
+  std::vector<std::string> texts;
+  texts.reserve(8);
+  const auto token = [&texts](std::int64_t raw, int decimals) {
+    char buf[64];
+    const std::int64_t scale = decimals == 1 ? 10 : 100'000'000;
+    std::snprintf(buf, sizeof buf, "%lld.%0*lld", static_cast<long long>(raw / scale), decimals,
+                  static_cast<long long>(raw % scale));
+    texts.emplace_back(buf);
+    texts.back().append(32, '0');  // plain_checksum_digits reads past the token
+    return texts.size() - 1;
+  };
+  int twice = 0;
+  for (int step = 0; step < 3000; ++step) {
+    const Side side = below(2) == 0 ? Side::buy : Side::sell;
+    const int sign = side == Side::buy ? 1 : -1;  // better: a higher bid, a lower ask
+    const auto levels = book.levels(side);
+    const auto tenths = [](Decimal d) { return d.raw8().value() / 10'000'000; };
+    const std::size_t at = below(2) == 0 ? 0 : below(levels.size() < 12 ? levels.size() : 12);
+    struct Change {
+      std::int64_t tenths;
+      std::int64_t qty;  // raw8; 0: delete
+    };
+    std::vector<Change> changes;
+    const auto qty = [&] { return 1 + static_cast<std::int64_t>(below(900'000'000)); };
+    const std::int64_t worst = tenths(levels.back().price);
+    switch (below(4)) {
+      case 0:  // a deletion and a new worst level
+        changes = {{tenths(levels[at].price), 0},
+                   {worst - sign * (1 + static_cast<std::int64_t>(below(3))), qty()}};
+        break;
+      case 1:  // a new price just better than level `at`, then another level's qty
+        changes = {{tenths(levels[at].price) + sign, qty()},
+                   {tenths(levels[(at + 1 + below(8)) % levels.size()].price), qty()}};
+        break;
+      case 2:  // two qty changes
+        changes = {{tenths(levels[at].price), qty()},
+                   {tenths(levels[(at + 1 + below(9)) % levels.size()].price), qty()}};
+        break;
+      default:  // a deletion and a new best price
+        changes = {{tenths(levels[at].price), 0}, {tenths(levels[0].price) + sign, qty()}};
+        break;
+    }
+    if (changes[0].tenths == changes[1].tenths) continue;
+    // Never crossed: a bid under the best ask, an ask over the best bid.
+    const auto other = book.levels(side == Side::buy ? Side::sell : Side::buy);
+    bool crosses = false;
+    for (const Change& c : changes) {
+      crosses = crosses || (side == Side::buy ? c.tenths >= tenths(other[0].price)
+                                              : c.tenths <= tenths(other[0].price));
+    }
+    if (crosses) continue;
+    const std::uint64_t version = book.side_version(side);
+    texts.clear();
+    std::vector<WireLevel> wire;
+    for (const Change& c : changes) {
+      const Decimal price = Decimal::from_raw8(c.tenths * 10'000'000);
+      const Decimal size = Decimal::from_raw8(c.qty);
+      ASSERT_TRUE(book.try_update(side, price, size));
+      const std::size_t p = token(c.tenths, 1);
+      const std::size_t q = token(c.qty, 8);
+      WireLevel l;
+      l.side = side;
+      l.price = price;
+      l.qty = size;
+      l.price_decimals = 1;
+      l.qty_decimals = 8;
+      l.price_token = texts[p].data();
+      l.price_size = WireLevel::token_size(texts[p].substr(0, texts[p].size() - 32));
+      l.qty_token = texts[q].data();
+      l.qty_size = WireLevel::token_size(texts[q].substr(0, texts[q].size() - 32));
+      wire.push_back(l);
+    }
+    twice += book.side_version(side) == version + 2 ? 1 : 0;
+    const unsigned sides = side == Side::sell ? ChecksumCache::kAsks : ChecksumCache::kBids;
+    const std::span<const WireLevel> given =
+        below(2) == 0 ? std::span<const WireLevel>(wire) : std::span<const WireLevel>();
+    ASSERT_EQ(cache.checksum(book, 1, 8, given, sides), book_checksum(book, 1, 8)) << step;
+  }
+  EXPECT_GT(twice, 2000);
+}
 }  // namespace
 }  // namespace nzeza::venues::kraken

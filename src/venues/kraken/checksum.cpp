@@ -680,7 +680,7 @@ inline bool same_level(const ChecksumCache::Entry& e, const market::BookLevel& l
 template <class Product, bool Asks>
 bool ChecksumCache::update_side(std::span<const market::BookLevel> levels,
                                 std::span<const WireLevel> wire,
-                                const market::OrderBook::SideEdit* edit) noexcept {
+                                const market::OrderBook::SideEdit* edit, bool one_edit) noexcept {
   constexpr int side = Asks ? 0 : 1;
   const std::size_t n = levels.size() < kChecksumDepth ? levels.size() : kChecksumDepth;
   Entry* const slots = slots_[side];
@@ -798,6 +798,29 @@ bool ChecksumCache::update_side(std::span<const market::BookLevel> levels,
   std::size_t k = 0;
   while (k < common && same(k, k)) ++k;
   if (k == n && n == old_n) return false;
+  if (one_edit && k < common) {
+    // One edit of the top, at k: its kind from the prices at k alone (the same price: a qty
+    // change; a better one: a new level; a worse one: level k gone), checked by one compare of
+    // the places it moves (the last ones), not a walk over every place after k.
+    const Decimal kept_price = kept(k).price;
+    const Decimal price = levels[k].price;
+    if (kept_price == price) {
+      if (n == old_n && (k + 1 == n || same(n - 1, n - 1))) {
+        replace_at(k, bytes_from(k + 1));
+        return true;
+      }
+    } else if (Asks ? price < kept_price : price > kept_price) {
+      if ((n == old_n || n == old_n + 1) && (k + 1 == n || same(n - 2, n - 1))) {
+        if (n == old_n) delete_at(old_n - 1, 0);  // the last one out of the top
+        insert_at(k, bytes_from(k));
+        return true;
+      }
+    } else if ((n == old_n || n + 1 == old_n) && (k + 1 == old_n || same(old_n - 1, old_n - 2))) {
+      delete_at(k, bytes_from(k + 1));
+      if (n == old_n) insert_at(n - 1, 0);  // the next level up into the top
+      return true;
+    }
+  }
   if (n == old_n) {
     // Only level k differs (the kept levels after it all still in place)?
     std::size_t last = n - 1;
@@ -899,6 +922,12 @@ std::uint32_t ChecksumCache::update(const market::OrderBook& book, std::span<con
     } else if (same_book && version == seen + 1 &&
                edit.kind != market::OrderBook::SideEdit::Kind::unknown) {
       changed = update_side<Product, kAsksSide>(book.levels(book_side), wire, &edit);
+    } else if (same_book && version == seen + 2 &&
+               edit.kind != market::OrderBook::SideEdit::Kind::unknown &&
+               edit.index >= kChecksumDepth) {
+      // Two edits, the last one below the top (a deletion and the level sent to keep the
+      // depth): the top changed by the first one alone.
+      changed = update_side<Product, kAsksSide>(book.levels(book_side), wire, nullptr, true);
     } else {
       changed = (changed_sides & flag) != 0 &&
                 update_side<Product, kAsksSide>(book.levels(book_side), wire, nullptr);

@@ -179,9 +179,11 @@ class ChecksumCache {
                        unsigned changed_sides) noexcept;
   // `edit`: the book's one change of that side since the kept entries were its top (taken
   // without comparing), or null (the kept entries compared with the side's top).
+  // `one_edit`: the top changed by one edit at most (the book's versions say so), its kind
+  // and place found by compares.
   template <class Product, bool Asks>
   bool update_side(std::span<const market::BookLevel> levels, std::span<const WireLevel> wire,
-                   const market::OrderBook::SideEdit* edit) noexcept;
+                   const market::OrderBook::SideEdit* edit, bool one_edit = false) noexcept;
 
   // Per side (asks, bids): the kept top levels' entries in slots, best first in order_ (the
   // slot of each place: an insert or a delete moves bytes of order_, not entries). used_: the

@@ -80,20 +80,28 @@ void OrderBook::set_level(std::vector<BookLevel>& side, bool descending, Decimal
 
 template <bool Descending>
 void OrderBook::set_sorted(std::vector<BookLevel>& side, Decimal price, Decimal size) noexcept {
-  // First level not better than `price` (for bids: price <= p; for asks: price >= p).
-  // Changes land near the top of the book mostly: the first kLinear levels are walked (a few
-  // compares, predictable), the rest searched.
-  constexpr std::size_t kLinear = 8;
-  constexpr auto better = [](const BookLevel& l, Decimal p) {
-    return Descending ? l.price > p : l.price < p;
+  // The first level not better than `price` (for bids: price <= p; for asks: price >= p), by a
+  // binary search whose steps are conditional moves: its trip count depends on the side's size
+  // alone, so it does not mispredict as the index varies from change to change (an early-exit
+  // walk of the top levels or std::lower_bound mispredicts once or more per change).
+  const int128 p = price.raw16();
+  const auto better = [p](const BookLevel& l) {
+    return static_cast<std::size_t>(Descending ? l.price.raw16() > p : l.price.raw16() < p);
   };
-  auto it = side.begin();
-  const auto linear_end = side.size() <= kLinear ? side.end() : side.begin() + kLinear;
-  while (it != linear_end && better(*it, price)) ++it;
-  if (it == linear_end && it != side.end()) it = std::lower_bound(it, side.end(), price, better);
+  const BookLevel* base = side.data();
+  std::size_t len = side.size();
+  std::size_t index = 0;
+  if (len != 0) [[likely]] {
+    while (len > 1) {
+      const std::size_t half = len / 2;
+      base += half * better(base[half]);
+      len -= half;
+    }
+    index = static_cast<std::size_t>(base - side.data()) + better(*base);
+  }
+  const auto it = side.begin() + static_cast<std::ptrdiff_t>(index);
   const bool found = it != side.end() && it->price == price;
   constexpr std::size_t s = Descending ? 0 : 1;  // set_sorted<true> is always the bids'
-  const auto index = static_cast<std::size_t>(it - side.begin());
   if (size.is_zero()) {
     if (found) {
       side.erase(it);

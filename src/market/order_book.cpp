@@ -94,7 +94,7 @@ void OrderBook::set_sorted(std::vector<BookLevel>& side, Decimal price, Decimal 
   if (len != 0) [[likely]] {
     while (len > 1) {
       const std::size_t half = len / 2;
-      base += half * better(base[half]);
+      base = better(base[half]) != 0 ? base + half : base;  // a conditional move
       len -= half;
     }
     index = static_cast<std::size_t>(base - side.data()) + better(*base);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <string>
 
 namespace nzeza::market {
@@ -81,23 +82,65 @@ void OrderBook::set_level(std::vector<BookLevel>& side, bool descending, Decimal
 template <bool Descending>
 void OrderBook::set_sorted(std::vector<BookLevel>& side, Decimal price, Decimal size) noexcept {
   // The first level not better than `price` (for bids: price <= p; for asks: price >= p), by a
-  // binary search whose steps are conditional moves: its trip count depends on the side's size
-  // alone, so it does not mispredict as the index varies from change to change (an early-exit
-  // walk of the top levels or std::lower_bound mispredicts once or more per change).
+  // binary search whose steps are conditional moves: which probes it makes depends on the
+  // side's size alone, so it does not mispredict as the index varies from change to change (an
+  // early-exit walk of the top levels or std::lower_bound mispredicts once or more per change).
+  // The first probe leaves a range of a power of two levels, `step`; then one probe per halving,
+  // unrolled (a jump into the sequence by the step's width: the side's size, which rarely
+  // changes, picks it).
   const int128 p = price.raw16();
   const auto better = [p](const BookLevel& l) {
     return static_cast<std::size_t>(Descending ? l.price.raw16() > p : l.price.raw16() < p);
   };
-  const BookLevel* base = side.data();
-  std::size_t len = side.size();
+  const BookLevel* const d = side.data();
+  const std::size_t n = side.size();
   std::size_t index = 0;
-  if (len != 0) [[likely]] {
-    while (len > 1) {
-      const std::size_t half = len / 2;
-      base = better(base[half]) != 0 ? base + half : base;  // a conditional move
-      len -= half;
+  if (n != 0) [[likely]] {
+    // The answer is in [0, n]; after the first probe in [base, base + step] (step <= n < 2 step).
+    std::size_t step = std::bit_floor(n);
+    const std::size_t first = n - step;  // > 0 unless n is a power of two (then probe level 0)
+    const BookLevel* base =
+        d + (first & (std::size_t{0} - better(d[first - static_cast<std::size_t>(first != 0)])));
+    const auto probe = [&](std::size_t half) {
+      base += half & (std::size_t{0} - better(base[half - 1]));  // a mask: ?: became a branch
+    };
+    int width = std::countr_zero(step);             // step == 2^width
+    for (; width > 10; --width) probe(step >>= 1);  // sides deeper than 2048 levels
+    switch (width) {
+      case 10:
+        probe(512);
+        [[fallthrough]];
+      case 9:
+        probe(256);
+        [[fallthrough]];
+      case 8:
+        probe(128);
+        [[fallthrough]];
+      case 7:
+        probe(64);
+        [[fallthrough]];
+      case 6:
+        probe(32);
+        [[fallthrough]];
+      case 5:
+        probe(16);
+        [[fallthrough]];
+      case 4:
+        probe(8);
+        [[fallthrough]];
+      case 3:
+        probe(4);
+        [[fallthrough]];
+      case 2:
+        probe(2);
+        [[fallthrough]];
+      case 1:
+        probe(1);
+        [[fallthrough]];
+      default:
+        break;
     }
-    index = static_cast<std::size_t>(base - side.data()) + better(*base);
+    index = static_cast<std::size_t>(base - d) + better(*base);
   }
   const auto it = side.begin() + static_cast<std::ptrdiff_t>(index);
   const bool found = it != side.end() && it->price == price;

@@ -372,6 +372,42 @@ TEST(OrderBook, try_update_leaves_the_levels_a_plain_scan_does_at_every_side_siz
   }
 }
 
+TEST(OrderBook, try_update_finds_its_level_in_sides_deeper_than_the_unrolled_search) {
+  // Sides of 2048 levels and more take the search's loop before its unrolled probes: every
+  // kind of change at random places of a 5000-level side against the reference's plain scan.
+  std::mt19937 rng(1313);
+  const auto uniform = [&](int lo, int hi) {
+    return std::uniform_int_distribution<int>(lo, hi)(rng);
+  };
+  for (const std::size_t levels : {2047u, 2048u, 2049u, 4096u, 5000u}) {
+    OrderBook book(levels + 10);
+    RefBook ref(levels + 10);
+    book.begin_snapshot();
+    ref.begin_snapshot();
+    for (std::size_t i = 0; i < levels; ++i) {  // even prices, bids below 100000, asks above
+      const auto t = static_cast<int>(2 * i + 2);
+      for (const Side side : {Side::buy, Side::sell}) {
+        const Decimal price = Decimal::from_integer(side == Side::buy ? 100'000 - t : 100'000 + t);
+        ASSERT_TRUE(book.load_level(side, price, "1"_d));
+        ASSERT_TRUE(ref.load_level(side, price, "1"_d));
+      }
+    }
+    book.end_snapshot(1);
+    for (int op = 0; op < 600; ++op) {
+      const Side side = uniform(0, 1) == 0 ? Side::buy : Side::sell;
+      const int tick = uniform(1, static_cast<int>(2 * levels + 20));
+      const Decimal price =
+          Decimal::from_integer(side == Side::buy ? 100'000 - tick : 100'000 + tick);
+      const Decimal size =
+          uniform(0, 2) == 0 ? Decimal::zero() : Decimal::from_integer(uniform(2, 9));
+      ASSERT_TRUE(book.try_update(side, price, size)) << levels << " " << op;
+      ASSERT_TRUE(ref.apply(BookChange{side, price, size}).ok());
+      ASSERT_TRUE(std::ranges::equal(book.levels(side), ref.levels(side))) << levels << " " << op;
+      ASSERT_EQ(book.truncated_levels(), ref.truncated_levels()) << levels << " " << op;
+    }
+  }
+}
+
 TEST(OrderBook, apply_update_leaves_the_levels_of_a_synced_book_as_apply_does) {
   // A replace, an insert and a delete (present or absent) at every depth of a book held to 40
   // levels a side (within the walk from the top and past it), through apply() on one book and

@@ -105,7 +105,7 @@ void OrderBook::set_sorted(std::vector<BookLevel>& side, Decimal price, Decimal 
       base += half & (std::size_t{0} - better(base[half - 1]));  // a mask: ?: became a branch
     };
     int width = std::countr_zero(step);             // step == 2^width
-    for (; width > 10; --width) probe(step >>= 1);  // sides deeper than 2048 levels
+    for (; width > 10; --width) probe(step >>= 1);  // sides of 2048 levels and more
     switch (width) {
       case 10:
         probe(512);

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <bit>
 #include <string>
 
 namespace nzeza::market {
@@ -81,70 +80,20 @@ void OrderBook::set_level(std::vector<BookLevel>& side, bool descending, Decimal
 
 template <bool Descending>
 void OrderBook::set_sorted(std::vector<BookLevel>& side, Decimal price, Decimal size) noexcept {
-  // The first level not better than `price` (for bids: price <= p; for asks: price >= p), by a
-  // binary search whose steps are conditional moves: which probes it makes depends on the
-  // side's size alone, so it does not mispredict as the index varies from change to change (an
-  // early-exit walk of the top levels or std::lower_bound mispredicts once or more per change).
-  // The first probe leaves a range of a power of two levels, `step`; then one probe per halving,
-  // unrolled (a jump into the sequence by the step's width: the side's size, which rarely
-  // changes, picks it).
-  const int128 p = price.raw16();
-  const auto better = [p](const BookLevel& l) {
-    return static_cast<std::size_t>(Descending ? l.price.raw16() > p : l.price.raw16() < p);
+  // First level not better than `price` (for bids: price <= p; for asks: price >= p).
+  // Changes land near the top of the book mostly: the first kLinear levels are walked (a few
+  // compares, predictable), the rest searched.
+  constexpr std::size_t kLinear = 8;
+  constexpr auto better = [](const BookLevel& l, Decimal p) {
+    return Descending ? l.price > p : l.price < p;
   };
-  const BookLevel* const d = side.data();
-  const std::size_t n = side.size();
-  std::size_t index = 0;
-  if (n != 0) [[likely]] {
-    // The answer is in [0, n]; after the first probe in [base, base + step] (step <= n < 2 step).
-    std::size_t step = std::bit_floor(n);
-    const std::size_t first = n - step;  // > 0 unless n is a power of two (then probe level 0)
-    const BookLevel* base =
-        d + (first & (std::size_t{0} - better(d[first - static_cast<std::size_t>(first != 0)])));
-    const auto probe = [&](std::size_t half) {
-      base += half & (std::size_t{0} - better(base[half - 1]));  // a mask: ?: became a branch
-    };
-    int width = std::countr_zero(step);             // step == 2^width
-    for (; width > 10; --width) probe(step >>= 1);  // sides of 2048 levels and more
-    switch (width) {
-      case 10:
-        probe(512);
-        [[fallthrough]];
-      case 9:
-        probe(256);
-        [[fallthrough]];
-      case 8:
-        probe(128);
-        [[fallthrough]];
-      case 7:
-        probe(64);
-        [[fallthrough]];
-      case 6:
-        probe(32);
-        [[fallthrough]];
-      case 5:
-        probe(16);
-        [[fallthrough]];
-      case 4:
-        probe(8);
-        [[fallthrough]];
-      case 3:
-        probe(4);
-        [[fallthrough]];
-      case 2:
-        probe(2);
-        [[fallthrough]];
-      case 1:
-        probe(1);
-        [[fallthrough]];
-      default:
-        break;
-    }
-    index = static_cast<std::size_t>(base - d) + better(*base);
-  }
-  const auto it = side.begin() + static_cast<std::ptrdiff_t>(index);
+  auto it = side.begin();
+  const auto linear_end = side.size() <= kLinear ? side.end() : side.begin() + kLinear;
+  while (it != linear_end && better(*it, price)) ++it;
+  if (it == linear_end && it != side.end()) it = std::lower_bound(it, side.end(), price, better);
   const bool found = it != side.end() && it->price == price;
   constexpr std::size_t s = Descending ? 0 : 1;  // set_sorted<true> is always the bids'
+  const auto index = static_cast<std::size_t>(it - side.begin());
   if (size.is_zero()) {
     if (found) {
       side.erase(it);

@@ -337,6 +337,77 @@ TEST(OrderBook, changes_deep_in_a_side_land_where_a_sorted_insert_puts_them) {
   }
 }
 
+TEST(OrderBook, try_update_leaves_the_levels_a_plain_scan_does_at_every_side_size) {
+  // The level search (a branch-free binary search over the whole side) against the reference
+  // book's plain scan: random replaces, inserts (at the top, in gaps, past the worst level,
+  // into a full side), deletes of present and absent prices and zero sizes, at depths around
+  // the search's power-of-two steps, so every side size from empty to full is searched.
+  std::mt19937 rng(13);
+  const auto uniform = [&](int lo, int hi) {
+    return std::uniform_int_distribution<int>(lo, hi)(rng);
+  };
+  for (const std::size_t depth : {1u, 2u, 3u, 7u, 8u, 9u, 16u, 17u, 25u, 33u, 64u}) {
+    OrderBook book(depth);
+    RefBook ref(depth);
+    book.begin_snapshot();
+    book.end_snapshot(1);
+    const int span = static_cast<int>(depth) * 3 + 4;  // prices 1..span a side: many clash
+    std::size_t full_bids = 0;                         // changes made to a full bid side
+    for (int op = 0; op < 4000; ++op) {
+      const Side side = uniform(0, 1) == 0 ? Side::buy : Side::sell;
+      // Bids below 1000, asks above: the book never crosses.
+      const int tick = uniform(1, span);
+      const Decimal price = Decimal::from_integer(side == Side::buy ? 1000 - tick : 1000 + tick);
+      const Decimal size =
+          uniform(0, 2) == 0 ? Decimal::zero() : Decimal::from_integer(uniform(1, 9));
+      if (book.bids().size() == depth) ++full_bids;
+      ASSERT_TRUE(book.try_update(side, price, size)) << depth << " " << op;
+      ASSERT_TRUE(ref.apply(BookChange{side, price, size}).ok());
+      ASSERT_TRUE(std::ranges::equal(book.levels(side), ref.levels(side))) << depth << " " << op;
+      ASSERT_EQ(book.truncated_levels(), ref.truncated_levels()) << depth << " " << op;
+    }
+    EXPECT_TRUE(std::ranges::equal(book.bids(), ref.bids())) << depth;
+    EXPECT_TRUE(std::ranges::equal(book.asks(), ref.asks())) << depth;
+    EXPECT_GT(full_bids, 100u) << depth;  // 2/3 of the changes set a level: the sides fill
+  }
+}
+
+TEST(OrderBook, try_update_finds_its_level_in_sides_deeper_than_the_unrolled_search) {
+  // Sides of 2048 levels and more take the search's loop before its unrolled probes: every
+  // kind of change at random places of a 5000-level side against the reference's plain scan.
+  std::mt19937 rng(1313);
+  const auto uniform = [&](int lo, int hi) {
+    return std::uniform_int_distribution<int>(lo, hi)(rng);
+  };
+  for (const std::size_t levels : {2047u, 2048u, 2049u, 4096u, 5000u}) {
+    OrderBook book(levels + 10);
+    RefBook ref(levels + 10);
+    book.begin_snapshot();
+    ref.begin_snapshot();
+    for (std::size_t i = 0; i < levels; ++i) {  // even prices, bids below 100000, asks above
+      const auto t = static_cast<int>(2 * i + 2);
+      for (const Side side : {Side::buy, Side::sell}) {
+        const Decimal price = Decimal::from_integer(side == Side::buy ? 100'000 - t : 100'000 + t);
+        ASSERT_TRUE(book.load_level(side, price, "1"_d));
+        ASSERT_TRUE(ref.load_level(side, price, "1"_d));
+      }
+    }
+    book.end_snapshot(1);
+    for (int op = 0; op < 600; ++op) {
+      const Side side = uniform(0, 1) == 0 ? Side::buy : Side::sell;
+      const int tick = uniform(1, static_cast<int>(2 * levels + 20));
+      const Decimal price =
+          Decimal::from_integer(side == Side::buy ? 100'000 - tick : 100'000 + tick);
+      const Decimal size =
+          uniform(0, 2) == 0 ? Decimal::zero() : Decimal::from_integer(uniform(2, 9));
+      ASSERT_TRUE(book.try_update(side, price, size)) << levels << " " << op;
+      ASSERT_TRUE(ref.apply(BookChange{side, price, size}).ok());
+      ASSERT_TRUE(std::ranges::equal(book.levels(side), ref.levels(side))) << levels << " " << op;
+      ASSERT_EQ(book.truncated_levels(), ref.truncated_levels()) << levels << " " << op;
+    }
+  }
+}
+
 TEST(OrderBook, apply_update_leaves_the_levels_of_a_synced_book_as_apply_does) {
   // A replace, an insert and a delete (present or absent) at every depth of a book held to 40
   // levels a side (within the walk from the top and past it), through apply() on one book and

@@ -338,10 +338,11 @@ TEST(OrderBook, changes_deep_in_a_side_land_where_a_sorted_insert_puts_them) {
 }
 
 TEST(OrderBook, try_update_leaves_the_levels_a_plain_scan_does_at_every_side_size) {
-  // The level search (a branch-free binary search over the whole side) against the reference
+  // The level search (a walk of the top levels, then a binary search) against the reference
   // book's plain scan: random replaces, inserts (at the top, in gaps, past the worst level,
-  // into a full side), deletes of present and absent prices and zero sizes, at depths around
-  // the search's power-of-two steps, so every side size from empty to full is searched.
+  // into a full side), deletes of present and absent prices and zero sizes, at depths on both
+  // sides of the walk's length and of powers of two, so every side size from empty to full is
+  // searched.
   std::mt19937 rng(13);
   const auto uniform = [&](int lo, int hi) {
     return std::uniform_int_distribution<int>(lo, hi)(rng);
@@ -372,9 +373,9 @@ TEST(OrderBook, try_update_leaves_the_levels_a_plain_scan_does_at_every_side_siz
   }
 }
 
-TEST(OrderBook, try_update_finds_its_level_in_sides_deeper_than_the_unrolled_search) {
-  // Sides of 2048 levels and more take the search's loop before its unrolled probes: every
-  // kind of change at random places of a 5000-level side against the reference's plain scan.
+TEST(OrderBook, try_update_finds_its_level_in_sides_of_thousands_of_levels) {
+  // Deep sides (2047 to 5000 levels, around powers of two): every kind of change at random
+  // places against the reference's plain scan.
   std::mt19937 rng(1313);
   const auto uniform = [&](int lo, int hi) {
     return std::uniform_int_distribution<int>(lo, hi)(rng);

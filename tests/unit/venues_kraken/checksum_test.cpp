@@ -14,6 +14,24 @@
 namespace nzeza::venues::kraken {
 namespace {
 
+// Loads `levels` levels a side as one snapshot, level i of each side at price_of(side, i) with
+// size size_of() (called bids first, then asks, level by level): the start of the random tests.
+template <class PriceOf, class SizeOf>
+void load_snapshot(market::OrderBook& book, int levels, PriceOf price_of, SizeOf size_of) {
+  for (int i = 0; i < levels; ++i) {
+    for (const Side side : {Side::buy, Side::sell}) {
+      BookChange c;
+      c.side = side;
+      c.price = price_of(side, i);
+      c.size = size_of();
+      c.snapshot = true;
+      c.reset = book.empty();
+      c.last = true;
+      ASSERT_TRUE(book.apply(c).ok()) << "level " << i;
+    }
+  }
+}
+
 std::uint32_t zlib_crc(std::string_view s) {
   return static_cast<std::uint32_t>(
       ::crc32(0L, reinterpret_cast<const Bytef*>(s.data()), static_cast<uInt>(s.size())));
@@ -172,18 +190,12 @@ TEST(KrakenChecksumCache, gives_book_checksum_after_every_update) {
   const auto below = [&rng](std::uint64_t n) { return rng() % n; };
   market::OrderBook book(25);
   ChecksumCache cache;
-  for (int i = 0; i < 50; ++i) {
-    for (const Side side : {Side::buy, Side::sell}) {
-      BookChange c;
-      c.side = side;
-      c.price = Decimal::from_raw8((side == Side::buy ? 100000 - i : 100001 + i) * 10'000'000LL);
-      c.size = Decimal::from_raw8(1 + static_cast<std::int64_t>(below(500'000'000)));
-      c.snapshot = true;
-      c.reset = book.empty();
-      c.last = true;
-      ASSERT_TRUE(book.apply(c).ok());
-    }
-  }
+  ASSERT_NO_FATAL_FAILURE(load_snapshot(
+      book, 50,
+      [](Side side, int i) {
+        return Decimal::from_raw8((side == Side::buy ? 100000 - i : 100001 + i) * 10'000'000LL);
+      },
+      [&] { return Decimal::from_raw8(1 + static_cast<std::int64_t>(below(500'000'000))); }));
   int price_decimals = 1;
   int qty_decimals = 8;
   int long_texts = 0;
@@ -228,18 +240,14 @@ TEST(KrakenChecksumCache, gives_book_checksum_after_qty_changes_in_place) {
   const auto below = [&rng](std::uint64_t n) { return rng() % n; };
   market::OrderBook book(25);
   ChecksumCache cache;
-  for (int i = 0; i < 15; ++i) {
-    for (const Side side : {Side::buy, Side::sell}) {
-      BookChange c;
-      c.side = side;
-      c.price = Decimal::from_raw8((side == Side::buy ? 1000 - i : 1001 + i) * 100'000'000LL);
-      c.size = Decimal::from_raw8(100'000'000 + static_cast<std::int64_t>(below(800'000'000)));
-      c.snapshot = true;
-      c.reset = book.empty();
-      c.last = true;
-      ASSERT_TRUE(book.apply(c).ok());
-    }
-  }
+  ASSERT_NO_FATAL_FAILURE(load_snapshot(
+      book, 15,
+      [](Side side, int i) {
+        return Decimal::from_raw8((side == Side::buy ? 1000 - i : 1001 + i) * 100'000'000LL);
+      },
+      [&] {
+        return Decimal::from_raw8(100'000'000 + static_cast<std::int64_t>(below(800'000'000)));
+      }));
   ASSERT_EQ(cache.checksum(book, 1, 8), book_checksum(book, 1, 8));
   int other_lengths = 0;
   for (int step = 0; step < 4000; ++step) {
@@ -309,19 +317,12 @@ TEST(KrakenChecksumCache, gives_book_checksum_when_told_the_side_an_update_chang
   market::OrderBook book(25);
   ChecksumCache cache;
   ChecksumCache both;
-  for (int i = 0; i < 20; ++i) {
-    for (const Side side : {Side::buy, Side::sell}) {
-      BookChange c;
-      c.side = side;
-      c.price =
-          Decimal::from_raw8((side == Side::buy ? 2000 - 2 * i : 2001 + 2 * i) * 10'000'000LL);
-      c.size = Decimal::from_raw8(1 + static_cast<std::int64_t>(below(900'000'000)));
-      c.snapshot = true;
-      c.reset = book.empty();
-      c.last = true;
-      ASSERT_TRUE(book.apply(c).ok());
-    }
-  }
+  ASSERT_NO_FATAL_FAILURE(load_snapshot(
+      book, 20,
+      [](Side side, int i) {
+        return Decimal::from_raw8((side == Side::buy ? 2000 - 2 * i : 2001 + 2 * i) * 10'000'000LL);
+      },
+      [&] { return Decimal::from_raw8(1 + static_cast<std::int64_t>(below(900'000'000))); }));
   ASSERT_EQ(cache.checksum(book, 1, 8), book_checksum(book, 1, 8));
   for (int step = 0; step < 4000; ++step) {
     BookChange c;
@@ -354,18 +355,9 @@ TEST(KrakenChecksumCache, gives_book_checksum_when_changes_are_put_back) {
   const auto price_of = [](Side side, std::int64_t offset) {
     return Decimal::from_raw8((side == Side::buy ? 3000 - offset : 3001 + offset) * 10'000'000LL);
   };
-  for (int i = 0; i < 20; ++i) {
-    for (const Side side : {Side::buy, Side::sell}) {
-      BookChange c;
-      c.side = side;
-      c.price = price_of(side, 2 * i + 2);
-      c.size = Decimal::from_raw8(1 + static_cast<std::int64_t>(below(900'000'000)));
-      c.snapshot = true;
-      c.reset = book.empty();
-      c.last = true;
-      ASSERT_TRUE(book.apply(c).ok());
-    }
-  }
+  ASSERT_NO_FATAL_FAILURE(load_snapshot(
+      book, 20, [&](Side side, int i) { return price_of(side, 2 * i + 2); },
+      [&] { return Decimal::from_raw8(1 + static_cast<std::int64_t>(below(900'000'000))); }));
   int price_decimals = 1;
   int qty_decimals = 8;
   const auto check = [&](int step) {
@@ -552,19 +544,13 @@ TEST(KrakenChecksumCache, gives_book_checksum_when_a_frame_edits_a_side_twice) {
   std::mt19937_64 rng(97);
   const auto below = [&rng](std::uint64_t n) { return rng() % n; };
   market::OrderBook book(25);
-  for (int i = 0; i < 25; ++i) {
-    for (const Side side : {Side::buy, Side::sell}) {
-      BookChange c;
-      c.side = side;
-      c.price =
-          Decimal::from_raw8((side == Side::buy ? 20000 - 4 * i : 20004 + 4 * i) * 10'000'000LL);
-      c.size = Decimal::from_raw8(1 + static_cast<std::int64_t>(below(900'000'000)));
-      c.snapshot = true;
-      c.reset = book.empty();
-      c.last = true;
-      ASSERT_TRUE(book.apply(c).ok());
-    }
-  }
+  ASSERT_NO_FATAL_FAILURE(load_snapshot(
+      book, 25,
+      [](Side side, int i) {
+        return Decimal::from_raw8((side == Side::buy ? 20000 - 4 * i : 20004 + 4 * i) *
+                                  10'000'000LL);
+      },
+      [&] { return Decimal::from_raw8(1 + static_cast<std::int64_t>(below(900'000'000))); }));
   ChecksumCache cache;
   ASSERT_EQ(cache.checksum(book, 1, 8), book_checksum(book, 1, 8));
   // Wire text of each level (price with 1 decimal, qty with 8), padded as a frame is.
